@@ -1,0 +1,17 @@
+//! The wire types of the Administrativ Adgang API.
+//!
+//! Both the server and the Leptos SPA depend on this crate, so a request or response shape is
+//! declared exactly once. It must compile to `wasm32-unknown-unknown`: serde only, and utoipa
+//! schemas behind the `openapi` feature (which the frontend never enables).
+
+pub mod error;
+pub mod meta;
+pub mod module;
+pub mod organisation;
+pub mod page;
+
+pub use error::{ErrorCode, FieldError, Problem};
+pub use meta::{EnvironmentInfo, EnvironmentLabel};
+pub use module::Module;
+pub use organisation::{OrgKind, Organisation};
+pub use page::{Page, PageQuery};

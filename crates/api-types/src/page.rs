@@ -1,0 +1,28 @@
+//! Offset pagination shared by every list endpoint, named like the NgDP API.
+
+use serde::{Deserialize, Serialize};
+
+/// Query parameters `?page=&pageSize=&sort=field:asc`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct PageQuery {
+    /// Zero-based page number (default 0).
+    pub page: Option<u64>,
+    /// Items per page, 1–500 (default 50).
+    pub page_size: Option<u64>,
+    /// `field:asc` or `field:desc`; the fields allowed depend on the endpoint.
+    pub sort: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub current_page: u64,
+    pub page_size: u64,
+    pub total_elements: u64,
+    pub total_pages: u64,
+}

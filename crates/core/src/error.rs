@@ -1,0 +1,139 @@
+//! [`DomainError`] and its single mapping to RFC 9457 problem+json.
+//!
+//! Every handler returns `Result<_, DomainError>`; module crates convert their own error enums
+//! into it. The status mapping names every variant, so adding one forces a decision here.
+
+use actix_web::{http::header, http::StatusCode, HttpResponse, ResponseError};
+use adgang_api_types::{error::PROBLEM_CONTENT_TYPE, ErrorCode, FieldError, Problem};
+
+/// Field errors collected while parsing a request, so the caller sees all of them at once.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was added, else the collected [`DomainError::Validation`].
+    pub fn into_result(self) -> Result<(), DomainError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Validation(self))
+        }
+    }
+
+    pub fn into_inner(self) -> Vec<FieldError> {
+        self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("not authenticated")]
+    Unauthorized,
+    #[error("missing right")]
+    Forbidden,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl DomainError {
+    /// A single-field validation error.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> DomainError {
+        let mut errors = FieldErrors::new();
+        errors.add(field, code, message);
+        DomainError::Validation(errors)
+    }
+}
+
+impl From<sea_orm::DbErr> for DomainError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        DomainError::Unexpected(anyhow::Error::new(err).context("database operation failed"))
+    }
+}
+
+impl ResponseError for DomainError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            DomainError::Validation(_) => StatusCode::BAD_REQUEST,
+            DomainError::NotFound(_) => StatusCode::NOT_FOUND,
+            DomainError::Unauthorized => StatusCode::UNAUTHORIZED,
+            DomainError::Forbidden => StatusCode::FORBIDDEN,
+            DomainError::Conflict(_) => StatusCode::CONFLICT,
+            DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            DomainError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (code, detail, errors) = match self {
+            DomainError::Validation(fields) => (
+                ErrorCode::ValidationFailed,
+                Some("One or more fields are invalid.".to_owned()),
+                fields.0.clone(),
+            ),
+            DomainError::NotFound(what) => (
+                ErrorCode::NotFound,
+                Some(format!("No such {what}.")),
+                vec![],
+            ),
+            DomainError::Unauthorized => (ErrorCode::Unauthorized, None, vec![]),
+            DomainError::Forbidden => (ErrorCode::Forbidden, None, vec![]),
+            DomainError::Conflict(detail) => (ErrorCode::Conflict, Some(detail.clone()), vec![]),
+            DomainError::Unavailable(what) => {
+                tracing::warn!(dependency = %what, "dependency unavailable");
+                (ErrorCode::Unavailable, None, vec![])
+            }
+            DomainError::Unexpected(err) => {
+                // The full chain goes to the log; the client gets an opaque body.
+                tracing::error!(error = ?err, "unexpected error");
+                (ErrorCode::Internal, None, vec![])
+            }
+        };
+        problem_response(self.status_code(), code, detail, errors)
+    }
+}
+
+/// Builds a problem+json response. Also used by the server for framework-level errors (unknown
+/// route, wrong method, oversized body) so that every error body has the same shape.
+pub fn problem_response(
+    status: StatusCode,
+    code: ErrorCode,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+) -> HttpResponse {
+    let problem = Problem {
+        type_: format!("urn:adgang:problem:{}", code.as_str()),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        instance: None,
+        code,
+        errors,
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
+        .body(serde_json::to_string(&problem).expect("a Problem always serialises"))
+}

@@ -1,0 +1,32 @@
+use adgang_core::{DomainError, FieldErrors};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("organisation not found")]
+    OrganisationNotFound,
+    #[error("organisation {0} already exists")]
+    OrganisationExists(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for IdentityError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        IdentityError::Unexpected(anyhow::Error::new(err).context("identity database operation"))
+    }
+}
+
+impl From<IdentityError> for DomainError {
+    fn from(err: IdentityError) -> Self {
+        match err {
+            IdentityError::Validation(fields) => DomainError::Validation(fields),
+            IdentityError::OrganisationNotFound => DomainError::NotFound("organisation"),
+            IdentityError::OrganisationExists(cvr) => {
+                DomainError::Conflict(format!("Organisation {cvr} already exists."))
+            }
+            IdentityError::Unexpected(err) => DomainError::Unexpected(err),
+        }
+    }
+}

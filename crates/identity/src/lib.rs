@@ -1,0 +1,17 @@
+//! Identity: organisations now; OIDC login, our access tokens, sessions, context switching,
+//! onboarding and rights administration arrive with issue 3 and live here too.
+
+pub mod entity;
+pub mod error;
+pub mod http;
+pub mod service;
+
+pub use error::IdentityError;
+
+/// Registers this module's routes under the API scope.
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    http::configure(cfg);
+}
+
+/// The OpenAPI tag of this module's endpoints.
+pub const TAG: &str = "Organisationer";

@@ -1,0 +1,156 @@
+//! Configuration from environment variables, each with a documented default.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `ADGANG_BIND` | `127.0.0.1` | address to listen on |
+//! | `ADGANG_PORT` | `8080` | port (`0` picks a free one) |
+//! | `DATABASE_URL` | `sqlite://data/adgang.db?mode=rwc` | SQLite file or `postgres://…` |
+//! | `ADGANG_ENVIRONMENT` | `test` | `test` shows the test banner; or `production` |
+//! | `ADGANG_PUBLIC_BASE_URL` | `http://127.0.0.1:8080` | the URL users reach us at |
+//! | `ADGANG_SPA_DIR` | `frontend/dist` | the built SPA (Trunk output) |
+//! | `ADGANG_MAX_BODY_BYTES` | `16777216` | any request body larger is refused with 413 |
+//! | `ADGANG_MAX_JSON_BYTES` | `1048576` | JSON bodies larger are refused with 413 |
+//! | `ADGANG_DEMO_DATA` | `false` | load demo organisations at start-up (idempotent) |
+//! | `ADGANG_LOG_FORMAT` | `pretty` | `pretty` or `json` |
+//! | `RUST_LOG` | `info` | log filter |
+
+use std::path::PathBuf;
+
+use adgang_api_types::EnvironmentLabel;
+use anyhow::{bail, Context};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind_address: String,
+    pub port: u16,
+    pub database_url: String,
+    pub environment: EnvironmentLabel,
+    pub public_base_url: String,
+    pub spa_dir: PathBuf,
+    pub max_body_bytes: usize,
+    pub max_json_bytes: usize,
+    pub demo_data: bool,
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/adgang.db?mode=rwc";
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind_address: "127.0.0.1".to_owned(),
+            port: 8080,
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            environment: EnvironmentLabel::Test,
+            public_base_url: "http://127.0.0.1:8080".to_owned(),
+            spa_dir: PathBuf::from("frontend/dist"),
+            max_body_bytes: 16 * 1024 * 1024,
+            max_json_bytes: 1024 * 1024,
+            demo_data: false,
+            log_format: LogFormat::Pretty,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the environment on top of the defaults. Invalid values are start-up errors, not
+    /// silently replaced by defaults.
+    pub fn from_env() -> anyhow::Result<Settings> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
+        let mut s = Settings::default();
+        if let Some(v) = get("ADGANG_BIND") {
+            s.bind_address = v;
+        }
+        if let Some(v) = get("ADGANG_PORT") {
+            s.port = v.parse().context("ADGANG_PORT must be a port number")?;
+        }
+        if let Some(v) = get("DATABASE_URL") {
+            s.database_url = v;
+        }
+        if let Some(v) = get("ADGANG_ENVIRONMENT") {
+            s.environment = match v.as_str() {
+                "test" => EnvironmentLabel::Test,
+                "production" => EnvironmentLabel::Production,
+                other => bail!("ADGANG_ENVIRONMENT must be test or production, not {other:?}"),
+            };
+        }
+        if let Some(v) = get("ADGANG_PUBLIC_BASE_URL") {
+            s.public_base_url = v.trim_end_matches('/').to_owned();
+        }
+        if let Some(v) = get("ADGANG_SPA_DIR") {
+            s.spa_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("ADGANG_MAX_BODY_BYTES") {
+            s.max_body_bytes = v
+                .parse()
+                .context("ADGANG_MAX_BODY_BYTES must be a number")?;
+        }
+        if let Some(v) = get("ADGANG_MAX_JSON_BYTES") {
+            s.max_json_bytes = v
+                .parse()
+                .context("ADGANG_MAX_JSON_BYTES must be a number")?;
+        }
+        if let Some(v) = get("ADGANG_DEMO_DATA") {
+            s.demo_data = parse_bool(&v).context("ADGANG_DEMO_DATA must be true or false")?;
+        }
+        if let Some(v) = get("ADGANG_LOG_FORMAT") {
+            s.log_format = match v.as_str() {
+                "pretty" => LogFormat::Pretty,
+                "json" => LogFormat::Json,
+                other => bail!("ADGANG_LOG_FORMAT must be pretty or json, not {other:?}"),
+            };
+        }
+        Ok(s)
+    }
+}
+
+fn parse_bool(v: &str) -> anyhow::Result<bool> {
+    match v {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => bail!("not a boolean: {v:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let s = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!((s.bind_address.as_str(), s.port), ("127.0.0.1", 8080));
+        assert_eq!(s.environment, EnvironmentLabel::Test);
+    }
+
+    #[test]
+    fn environment_values_override_defaults() {
+        let s = Settings::from_lookup(|k| match k {
+            "ADGANG_ENVIRONMENT" => Some("production".into()),
+            "ADGANG_PORT" => Some("9000".into()),
+            "ADGANG_PUBLIC_BASE_URL" => Some("https://adgang.example.dk/".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.environment, EnvironmentLabel::Production);
+        assert_eq!(s.port, 9000);
+        assert_eq!(s.public_base_url, "https://adgang.example.dk");
+    }
+
+    #[test]
+    fn invalid_values_are_errors_not_defaults() {
+        let err = Settings::from_lookup(|k| (k == "ADGANG_ENVIRONMENT").then(|| "staging".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("staging"));
+    }
+}

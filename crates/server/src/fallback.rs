@@ -1,0 +1,167 @@
+//! What answers when no route matched: problem+json 404/405 for API paths, and the SPA's
+//! `index.html` for everything else so deep links like `/kontaktstruktur` work on reload.
+
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use adgang_api_types::ErrorCode;
+use adgang_core::problem_response;
+
+/// Paths and methods of every documented operation, to tell 405 from 404.
+#[derive(Debug, Default)]
+pub struct RouteTable {
+    routes: Vec<(Vec<Segment>, Vec<Method>)>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Segment {
+    Literal(String),
+    Param,
+}
+
+impl RouteTable {
+    pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> RouteTable {
+        let routes = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        if s.starts_with('{') {
+                            Segment::Param
+                        } else {
+                            Segment::Literal(s.to_owned())
+                        }
+                    })
+                    .collect();
+                let ops = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                    (Method::HEAD, item.head.is_some()),
+                    (Method::OPTIONS, item.options.is_some()),
+                ];
+                let methods = ops
+                    .into_iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(m, _)| m)
+                    .collect();
+                (segments, methods)
+            })
+            .collect();
+        RouteTable { routes }
+    }
+
+    /// The methods allowed on `path`, if the path is a known route.
+    pub fn allowed_methods(&self, path: &str) -> Option<&[Method]> {
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        self.routes
+            .iter()
+            .find(|(segments, _)| {
+                segments.len() == parts.len()
+                    && segments.iter().zip(&parts).all(|(seg, part)| match seg {
+                        Segment::Literal(lit) => lit == part,
+                        Segment::Param => true,
+                    })
+            })
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// The built SPA's `index.html`, read once at start-up (absent when the SPA was not built).
+#[derive(Debug, Clone)]
+pub struct SpaIndex(pub Option<String>);
+
+fn is_api_path(path: &str) -> bool {
+    path == "/api"
+        || path.starts_with("/api/")
+        || matches!(path, "/healthz" | "/readyz" | "/metrics")
+}
+
+pub async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+    index: web::Data<SpaIndex>,
+) -> HttpResponse {
+    let path = req.path();
+    if is_api_path(path) {
+        return match routes.allowed_methods(path) {
+            Some(methods) => {
+                let allow = methods
+                    .iter()
+                    .map(Method::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let mut res = problem_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    ErrorCode::MethodNotAllowed,
+                    Some(format!(
+                        "{} is not allowed here; use {allow}.",
+                        req.method()
+                    )),
+                    vec![],
+                );
+                if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                    res.headers_mut().insert(header::ALLOW, value);
+                }
+                res
+            }
+            None => problem_response(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                Some(format!("There is no resource at {path}.")),
+                vec![],
+            ),
+        };
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return problem_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::MethodNotAllowed,
+            Some("Pages accept only GET.".to_owned()),
+            vec![],
+        );
+    }
+    match &index.0 {
+        Some(html) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            // Asset names carry content hashes; only the entry page must always be fresh.
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(html.clone()),
+        None => problem_response(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            Some("The web app is not built; run `cargo xtask run`.".to_owned()),
+            vec![],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_templated_paths_segment_by_segment() {
+        let table = RouteTable {
+            routes: vec![(
+                vec![
+                    Segment::Literal("api".into()),
+                    Segment::Literal("organisations".into()),
+                    Segment::Param,
+                ],
+                vec![Method::GET],
+            )],
+        };
+        assert_eq!(
+            table.allowed_methods("/api/organisations/123"),
+            Some(&[Method::GET][..])
+        );
+        assert_eq!(table.allowed_methods("/api/organisations"), None);
+        assert_eq!(table.allowed_methods("/api/organisations/1/x"), None);
+    }
+}

@@ -1,0 +1,5 @@
+//! Cross-cutting HTTP middleware, applied once in `startup`.
+
+pub mod body_limit;
+pub mod observe;
+pub mod security_headers;

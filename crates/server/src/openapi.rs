@@ -1,0 +1,42 @@
+//! The OpenAPI 3.1 document (X-10), generated from the route registrations.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Administrativ Adgang API",
+        description = "The administration API of Digital Post: system connection, contact \
+                       structure, event logs, exemptions, NemSMS, mail access and more. \
+                       Errors are RFC 9457 `application/problem+json` with a stable `code` and \
+                       field-level `errors`.",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+    ),
+    tags(
+        (name = crate::routes::OPERATIONS_TAG, description = "Health, readiness and metrics"),
+        (name = crate::routes::META_TAG, description = "Facts about this deployment"),
+        (name = adgang_identity::TAG, description = "Organisations (authorities and companies)"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document the running server serves at `/api/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    api
+}
+
+/// The document as committed in `openapi/openapi.json` (pretty, trailing newline).
+pub fn document_json() -> String {
+    let mut json = document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,167 @@
+//! Building and running the application: [`Application::build`] binds the listener (port 0 picks
+//! a free port, which the tests use), connects and migrates the database, and wires middleware,
+//! routes, the API docs and the SPA.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::http::StatusCode;
+use actix_web::middleware::from_fn;
+use actix_web::{error, web, App, HttpRequest, HttpServer};
+use adgang_api_types::{ErrorCode, FieldError};
+use adgang_core::problem_response;
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::fallback::{fallback, RouteTable, SpaIndex};
+use crate::metrics::Metrics;
+use crate::middleware::body_limit::{limit_body, MaxBodyBytes};
+use crate::middleware::observe::observe;
+use crate::middleware::security_headers::{security_headers, SecurityPolicy};
+use crate::openapi::ApiDoc;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = crate::database::connect_and_migrate(&settings.database_url).await?;
+        if settings.demo_data {
+            crate::demo::load(&db).await?;
+        }
+        Self::build_with_database(settings, db)
+    }
+
+    pub fn build_with_database(
+        settings: Settings,
+        db: DatabaseConnection,
+    ) -> anyhow::Result<Application> {
+        let address = format!("{}:{}", settings.bind_address, settings.port);
+        let listener = TcpListener::bind(&address).with_context(|| format!("binding {address}"))?;
+        let port = listener
+            .local_addr()
+            .context("reading the bound address")?
+            .port();
+
+        let index_html = std::fs::read_to_string(settings.spa_dir.join("index.html")).ok();
+        if index_html.is_none() {
+            tracing::warn!(dir = %settings.spa_dir.display(), "no built SPA found; serving the API only");
+        }
+        let policy = web::Data::new(SecurityPolicy::new(index_html.as_deref()));
+        let spa_index = web::Data::new(SpaIndex(index_html));
+        let routes = web::Data::new(RouteTable::from_openapi(&crate::openapi::document()));
+        let metrics = web::Data::new(Metrics::default());
+        let db = web::Data::new(db);
+        let max_body = web::Data::new(MaxBodyBytes(settings.max_body_bytes));
+        let max_json = settings.max_json_bytes;
+        let spa_dir = settings.spa_dir.clone();
+        let serve_files = spa_dir.is_dir();
+        let settings = web::Data::new(settings);
+
+        let server = HttpServer::new(move || {
+            let (app, api) = App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .configure(crate::routes::configure)
+                .split_for_parts();
+            let mut app = app
+                .app_data(db.clone())
+                .app_data(settings.clone())
+                .app_data(metrics.clone())
+                .app_data(routes.clone())
+                .app_data(spa_index.clone())
+                .app_data(policy.clone())
+                .app_data(max_body.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(max_json)
+                        .error_handler(json_error),
+                )
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api));
+            if serve_files {
+                app = app.service(
+                    actix_files::Files::new("/", &spa_dir)
+                        .index_file("index.html")
+                        .default_handler(web::to(fallback)),
+                );
+            }
+            app.default_service(web::to(fallback))
+                // Outermost last: observe sees every response, including 413s and headers.
+                .wrap(from_fn(security_headers))
+                .wrap(from_fn(limit_body))
+                .wrap(from_fn(observe))
+        })
+        .listen(listener)
+        .context("starting the HTTP server")?
+        // On SIGTERM/SIGINT: stop accepting, let in-flight requests finish.
+        .shutdown_timeout(30)
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use error::JsonPayloadError as E;
+    let (status, code, detail) = match &err {
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            "The JSON body is too large.".to_owned(),
+        ),
+        E::ContentType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            "Send the body as application/json.".to_owned(),
+        ),
+        other => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedRequest,
+            format!("The JSON body could not be read: {other}"),
+        ),
+    };
+    error::InternalError::from_response(err, problem_response(status, code, Some(detail), vec![]))
+        .into()
+}
+
+fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = err.to_string();
+    // serde_urlencoded names the field in its message; surface it as a field error too.
+    let errors = vec![FieldError {
+        field: "query".to_owned(),
+        code: "invalid".to_owned(),
+        message: detail.clone(),
+    }];
+    let response = problem_response(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::ValidationFailed,
+        Some(format!("Invalid query parameters: {detail}")),
+        errors,
+    );
+    error::InternalError::from_response(err, response).into()
+}
+
+fn path_error(err: error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    let response = problem_response(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        Some("The path does not name a resource.".to_owned()),
+        vec![],
+    );
+    error::InternalError::from_response(err, response).into()
+}

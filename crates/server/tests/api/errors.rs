@@ -1,0 +1,143 @@
+//! every error is RFC 9457 problem+json with a stable code — 400, 404, 405, 413, 500.
+
+use adgang_api_types::{ErrorCode, Problem};
+use adgang_test_support::{spawn_app, DatabaseKind};
+use sea_orm::ConnectionTrait;
+
+async fn problem(response: reqwest::Response) -> (u16, Problem) {
+    let status = response.status().as_u16();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body = response.text().await.unwrap();
+    let problem: Problem = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(
+        problem.status, status,
+        "status in body matches the response"
+    );
+    assert!(problem.type_.starts_with("urn:adgang:problem:"));
+    (status, problem)
+}
+
+#[tokio::test]
+async fn x_06_invalid_cvr_is_400_with_a_field_error() {
+    let app = spawn_app().await;
+    let (status, p) = problem(app.get("/api/v1/organisations/12345678").await).await;
+    assert_eq!(status, 400);
+    assert_eq!(p.code, ErrorCode::ValidationFailed);
+    assert_eq!(p.errors.len(), 1);
+    assert_eq!(
+        (p.errors[0].field.as_str(), p.errors[0].code.as_str()),
+        ("cvr", "cvr_checksum")
+    );
+}
+
+#[tokio::test]
+async fn x_06_bad_paging_reports_each_parameter() {
+    let app = spawn_app().await;
+    let (status, p) = problem(
+        app.get("/api/v1/organisations?pageSize=501&sort=password:up")
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let fields: Vec<_> = p
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("pageSize", "page_size_range"),
+            ("sort", "sort_field"),
+            ("sort", "sort_direction")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn x_06_unparseable_query_is_400_problem() {
+    let app = spawn_app().await;
+    let (status, p) = problem(app.get("/api/v1/organisations?page=first").await).await;
+    assert_eq!((status, p.code), (400, ErrorCode::ValidationFailed));
+}
+
+#[tokio::test]
+async fn x_06_unknown_api_path_is_404_problem() {
+    let app = spawn_app().await;
+    let (status, p) = problem(app.get("/api/v1/does-not-exist").await).await;
+    assert_eq!((status, p.code), (404, ErrorCode::NotFound));
+}
+
+#[tokio::test]
+async fn x_06_unknown_organisation_is_404_problem() {
+    let app = spawn_app().await;
+    let (status, p) = problem(app.get("/api/v1/organisations/29189846").await).await;
+    assert_eq!((status, p.code), (404, ErrorCode::NotFound));
+}
+
+#[tokio::test]
+async fn x_06_wrong_method_is_405_problem_with_allow_header() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .delete(app.url("/api/v1/organisations/29189846"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET");
+    let (status, p) = problem(response).await;
+    assert_eq!((status, p.code), (405, ErrorCode::MethodNotAllowed));
+}
+
+#[tokio::test]
+async fn x_06_oversized_body_is_413_problem_before_routing() {
+    let app = spawn_app().await;
+    let body = vec![b'x'; 2048];
+    let response = app
+        .client
+        .post(app.url("/api/v1/organisations"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    // The default limit is 16 MiB; this app is spawned with the default, so 2 KiB passes the
+    // size check and hits the 405 — proving the check is about size, not about the route.
+    assert_eq!(response.status(), 405);
+
+    let small_limit = adgang_test_support::spawn_app_with(adgang_test_support::Spa::None, |s| {
+        s.max_body_bytes = 1024
+    })
+    .await;
+    let response = small_limit
+        .client
+        .post(small_limit.url("/api/v1/organisations"))
+        .header("content-type", "application/json")
+        .body(vec![b'x'; 2048])
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(response).await;
+    assert_eq!((status, p.code), (413, ErrorCode::PayloadTooLarge));
+}
+
+#[tokio::test]
+async fn x_06_database_failure_is_opaque_500_problem() {
+    let app = spawn_app().await;
+    // Break the schema under the running app: the list query must fail inside the server.
+    let db = app.db().await;
+    let drop = match app.database.kind {
+        DatabaseKind::Sqlite => "DROP TABLE organisations",
+        DatabaseKind::Postgres => "DROP TABLE organisations CASCADE",
+    };
+    db.execute_unprepared(drop).await.unwrap();
+
+    let (status, p) = problem(app.get("/api/v1/organisations").await).await;
+    assert_eq!((status, p.code), (500, ErrorCode::Internal));
+    assert!(p.detail.is_none(), "no internals leak: {p:?}");
+    assert!(p.errors.is_empty());
+}

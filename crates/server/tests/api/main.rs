@@ -1,0 +1,8 @@
+//! The one integration-test binary: each file covers one area, every test spawns its own app.
+
+mod errors;
+mod migrations;
+mod openapi;
+mod operations;
+mod organisations;
+mod spa;

@@ -1,0 +1,85 @@
+//! health, readiness, metrics, request ids; security headers on every response.
+
+use adgang_test_support::spawn_app;
+
+#[tokio::test]
+async fn x_11_healthz_answers_ok() {
+    let app = spawn_app().await;
+    let body: serde_json::Value = app.get_json("/healthz").await;
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn x_11_readyz_checks_the_database() {
+    let app = spawn_app().await;
+    let body: serde_json::Value = app.get_json("/readyz").await;
+    assert_eq!(body["status"], "ready");
+}
+
+#[tokio::test]
+async fn x_11_metrics_count_requests_by_route_pattern() {
+    let app = spawn_app().await;
+    app.get("/api/v1/organisations/29189846").await;
+    app.get("/api/v1/organisations/34051178").await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains(
+            "adgang_http_requests_total{method=\"GET\",route=\"/api/v1/organisations/{cvr}\",status=\"404\"} 2"
+        ),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn x_11_every_response_carries_a_request_id_and_echoes_a_sane_one() {
+    let app = spawn_app().await;
+    let generated = app.get("/healthz").await;
+    let id = generated.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+
+    let echoed = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "trace-abc_123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "trace-abc_123");
+
+    let hostile = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "evil id with spaces")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(hostile.headers()["x-request-id"], "evil id with spaces");
+}
+
+#[tokio::test]
+async fn security_headers_are_on_api_errors_and_pages() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/api/v1/nope", "/api/v1/organisations"] {
+        let response = app.get(path).await;
+        let h = response.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(
+            !csp.contains("script-src 'self' 'unsafe-inline'"),
+            "{path}: {csp}"
+        );
+    }
+}

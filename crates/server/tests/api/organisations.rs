@@ -1,0 +1,87 @@
+//! The first database-backed resource: organisations, paged and sorted.
+
+use adgang_api_types::{OrgKind, Organisation, Page};
+use adgang_core::Cvr;
+use adgang_identity::service::{create_organisation, NewOrganisation};
+use adgang_test_support::{spawn_app, TestApp};
+
+async fn seed(app: &TestApp, orgs: &[(&str, &str, OrgKind)]) {
+    let db = app.db().await;
+    for (i, (cvr, name, kind)) in orgs.iter().enumerate() {
+        let new = NewOrganisation {
+            cvr: Cvr::parse(cvr).unwrap(),
+            name: (*name).to_owned(),
+            kind: *kind,
+        };
+        let at = chrono::Utc::now() + chrono::Duration::seconds(i as i64);
+        create_organisation(&db, new, at).await.unwrap();
+    }
+}
+
+const ORGS: &[(&str, &str, OrgKind)] = &[
+    ("29189846", "Testkommune Nord", OrgKind::Authority),
+    ("34051178", "Ærø Styrelse", OrgKind::Authority),
+    ("25052943", "Æblegården ApS", OrgKind::Company),
+];
+
+#[tokio::test]
+async fn gets_one_organisation_with_danish_letters_intact() {
+    let app = spawn_app().await;
+    seed(&app, ORGS).await;
+    let org: Organisation = app.get_json("/api/v1/organisations/25052943").await;
+    assert_eq!(org.name, "Æblegården ApS");
+    assert_eq!(org.kind, OrgKind::Company);
+    assert_eq!(org.agreement_accepted_at, None);
+}
+
+#[tokio::test]
+async fn x_03_lists_pages_with_totals_and_sorting() {
+    let app = spawn_app().await;
+    seed(&app, ORGS).await;
+
+    let first: Page<Organisation> = app
+        .get_json("/api/v1/organisations?pageSize=2&sort=cvrNumber:asc")
+        .await;
+    let cvrs: Vec<_> = first.items.iter().map(|o| o.cvr_number.as_str()).collect();
+    assert_eq!(cvrs, ["25052943", "29189846"]);
+    assert_eq!(
+        (first.total_elements, first.total_pages, first.current_page),
+        (3, 2, 0)
+    );
+
+    let second: Page<Organisation> = app
+        .get_json("/api/v1/organisations?pageSize=2&page=1&sort=cvrNumber:asc")
+        .await;
+    assert_eq!(second.items.len(), 1);
+    assert_eq!(second.items[0].cvr_number, "34051178");
+
+    let newest_first: Page<Organisation> = app
+        .get_json("/api/v1/organisations?sort=createdAt:desc")
+        .await;
+    assert_eq!(newest_first.items[0].cvr_number, "25052943");
+}
+
+#[tokio::test]
+async fn demo_data_loads_idempotently() {
+    let app =
+        adgang_test_support::spawn_app_with(adgang_test_support::Spa::None, |s| s.demo_data = true)
+            .await;
+    // Loading again over the same database adds nothing and does not fail.
+    let db = app.db().await;
+    adgang_server::demo::load(&db).await.unwrap();
+    let page: Page<Organisation> = app.get_json("/api/v1/organisations").await;
+    assert_eq!(
+        page.total_elements as usize,
+        adgang_server::demo::ORGANISATIONS.len()
+    );
+    assert!(page.items.iter().any(|o| o.kind == OrgKind::Company));
+    assert!(page.items.iter().any(|o| o.kind == OrgKind::Authority));
+}
+
+#[tokio::test]
+async fn environment_reports_test_label_and_modules() {
+    let app = spawn_app().await;
+    let env: adgang_api_types::EnvironmentInfo = app.get_json("/api/v1/environment").await;
+    assert_eq!(env.environment, adgang_api_types::EnvironmentLabel::Test);
+    assert_eq!(env.modules.len(), adgang_api_types::Module::ALL.len());
+}

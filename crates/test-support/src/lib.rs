@@ -1,0 +1,163 @@
+//! Test helpers shared by every integration and browser test.
+//!
+//! [`spawn_app`] starts the real [`Application`] on `127.0.0.1:0` with its own fresh database:
+//! a temp-file SQLite by default, or a brand-new PostgreSQL database when `TEST_DATABASE_URL`
+//! points at a PostgreSQL server (as `cargo xtask test` does for its second pass).
+
+use std::path::PathBuf;
+
+use adgang_server::{telemetry, Application, Settings};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde::de::DeserializeOwned;
+use tempfile::TempDir;
+
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub database: TestDatabase,
+    _spa_dir: Option<TempDir>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET failed")
+    }
+
+    /// GET that must answer 200 with a JSON body of type `T`.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.get(path).await;
+        let status = response.status();
+        let body = response.text().await.expect("reading body");
+        assert_eq!(status, 200, "GET {path} answered {status}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+
+    /// A direct connection to the app's database, for arranging and inspecting state.
+    pub async fn db(&self) -> DatabaseConnection {
+        Database::connect(&self.database.url)
+            .await
+            .expect("connecting to the test database")
+    }
+}
+
+/// One fresh database per test.
+pub struct TestDatabase {
+    pub url: String,
+    pub kind: DatabaseKind,
+    _dir: Option<TempDir>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+impl TestDatabase {
+    pub async fn create() -> TestDatabase {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(server_url) if server_url.starts_with("postgres") => {
+                let admin = Database::connect(&server_url)
+                    .await
+                    .expect("connecting to TEST_DATABASE_URL");
+                let name = format!("adgang_test_{}", uuid::Uuid::now_v7().simple());
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("creating the per-test PostgreSQL database");
+                let _ = admin.close().await;
+                let base = server_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&server_url);
+                TestDatabase {
+                    url: format!("{base}/{name}"),
+                    kind: DatabaseKind::Postgres,
+                    _dir: None,
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("creating a temp dir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("adgang.db").display()
+                );
+                TestDatabase {
+                    url,
+                    kind: DatabaseKind::Sqlite,
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+}
+
+/// The repository root (for `frontend/dist` and `openapi/`).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// Where the SPA is served from in a test.
+pub enum Spa {
+    /// No SPA: API only.
+    None,
+    /// The real Trunk build in `frontend/dist` (browser tests).
+    Built,
+    /// A temp dir holding this `index.html` (server tests of SPA serving).
+    Index(&'static str),
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Spa::None, |_| {}).await
+}
+
+pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        telemetry::init(adgang_server::config::LogFormat::Pretty);
+    }
+    let database = TestDatabase::create().await;
+    let (spa_dir, temp_spa) = match spa {
+        Spa::None => (PathBuf::from("/nonexistent-spa"), None),
+        Spa::Built => (workspace_root().join("frontend/dist"), None),
+        Spa::Index(html) => {
+            let dir = tempfile::tempdir().expect("creating a temp SPA dir");
+            std::fs::write(dir.path().join("index.html"), html).expect("writing index.html");
+            (dir.path().to_owned(), Some(dir))
+        }
+    };
+    let mut settings = Settings {
+        port: 0,
+        database_url: database.url.clone(),
+        spa_dir,
+        ..Settings::default()
+    };
+    customise(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .expect("building the application");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("building the HTTP client"),
+        database,
+        _spa_dir: temp_spa,
+    }
+}

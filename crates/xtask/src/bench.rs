@@ -1,0 +1,183 @@
+//! `cargo xtask bench`: the release server under a fixed load from wrk on loopback, and the
+//! release WASM size. Prints a Markdown table to paste into docs/performance.md.
+//!
+//! Fixed load: wrk, 2 threads, 32 connections, 15 s per endpoint after a 3 s warm-up. The server
+//! logs at `warn` so the figures measure serving, not writing access logs to a terminal.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::{status, step, tools};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn bench(root: &Path) -> Result<()> {
+    let env = tools::ensure_frontend_tools(root)?;
+    ensure_wrk()?;
+    crate::build_spa(root, &env)?;
+    step("Building the server (release)");
+    let mut build = crate::cargo(&env);
+    build.args([
+        "build",
+        "--release",
+        "--package",
+        "adgang-server",
+        "--bin",
+        "adgang-server",
+    ]);
+    status(&mut build, "cargo build --release")?;
+
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let data = std::env::temp_dir().join(format!("adgang-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&data)?;
+    let _server = Server(
+        Command::new(root.join("target/release/adgang-server"))
+            .env("ADGANG_PORT", port.to_string())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/bench.db?mode=rwc", data.display()),
+            )
+            .env("ADGANG_DEMO_DATA", "true")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting the release server")?,
+    );
+    wait_ready(port)?;
+
+    let endpoints = [
+        ("GET /healthz", "/healthz".to_owned()),
+        (
+            "GET /api/v1/organisations/{cvr} (SQLite)",
+            "/api/v1/organisations/29189846".to_owned(),
+        ),
+        (
+            "GET /api/v1/organisations?pageSize=50 (SQLite)",
+            "/api/v1/organisations?pageSize=50".to_owned(),
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (label, path) in &endpoints {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        step(&format!("Loading {label}"));
+        wrk(&url, 3)?; // warm-up
+        let report = wrk(&url, 15)?;
+        rows.push(format!(
+            "| {label} | {} | {} | {} |",
+            report.requests_per_sec, report.p50, report.p99
+        ));
+    }
+
+    let (raw, gzipped) = wasm_size(root)?;
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or_default().trim().to_owned())
+        })
+        .unwrap_or_default();
+    println!(
+        "\nMachine: {} cores, {cpu}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
+    println!("Load: wrk -t2 -c32 -d15s (after 3 s warm-up), server and wrk on the same machine\n");
+    println!("| endpoint | requests/s | p50 | p99 |");
+    println!("|---|---|---|---|");
+    for row in rows {
+        println!("{row}");
+    }
+    println!("\n| release WASM | bytes |");
+    println!("|---|---|");
+    println!(
+        "| raw (after wasm-opt -Oz) | {raw} ({:.0} KB) |",
+        raw as f64 / 1024.0
+    );
+    println!(
+        "| gzip -9 | {gzipped} ({:.0} KB; budget 400 KB) |",
+        gzipped as f64 / 1024.0
+    );
+    let _ = std::fs::remove_dir_all(&data);
+    Ok(())
+}
+
+fn ensure_wrk() -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return Ok(());
+    }
+    step("Installing wrk (Debian)");
+    status(
+        Command::new("apt-get").args(["install", "-y", "wrk"]),
+        "apt-get install wrk",
+    )
+}
+
+fn wait_ready(port: u16) -> Result<()> {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("the server did not start listening on {port} within 60 s")
+}
+
+struct WrkReport {
+    requests_per_sec: String,
+    p50: String,
+    p99: String,
+}
+
+fn wrk(url: &str, seconds: u32) -> Result<WrkReport> {
+    let output = Command::new("wrk")
+        .args(["-t2", "-c32", &format!("-d{seconds}s"), "--latency", url])
+        .output()
+        .context("running wrk")?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() || text.contains("Non-2xx") {
+        bail!("wrk against {url} failed or saw errors:\n{text}");
+    }
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_owned)
+            .with_context(|| format!("no {prefix:?} in wrk output:\n{text}"))
+    };
+    Ok(WrkReport {
+        requests_per_sec: field("Requests/sec:")?,
+        p50: field("50%")?,
+        p99: field("99%")?,
+    })
+}
+
+fn wasm_size(root: &Path) -> Result<(u64, u64)> {
+    let dist = root.join("frontend/dist");
+    let wasm = std::fs::read_dir(&dist)
+        .with_context(|| format!("reading {}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .context("no .wasm in frontend/dist")?;
+    let raw = std::fs::metadata(&wasm)?.len();
+    let gz = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(&wasm)
+        .output()
+        .context("running gzip")?;
+    Ok((raw, gz.stdout.len() as u64))
+}

@@ -1,0 +1,148 @@
+//! `cargo xtask <command>` — the project's own installer and task runner.
+//!
+//! * `run`     install what is missing, build the SPA, serve API + SPA with demo data on :8080
+//! * `test`    install what is missing (plus Chromium), start a throw-away PostgreSQL, run every
+//!             test: unit, integration on SQLite and PostgreSQL, OpenAPI drift, browser
+//! * `bench`   release build, load on loopback with wrk, WASM size; prints a Markdown table
+//! * `openapi` regenerate `openapi/openapi.json` from the code
+//!
+//! Every install step checks first and skips what is already there at the pinned version.
+
+mod bench;
+mod postgres;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root).context("entering the workspace root")?;
+    match args.first().map(String::as_str) {
+        Some("run") => run(&root),
+        Some("test") => test(&root),
+        Some("bench") => bench::bench(&root),
+        Some("openapi") => openapi(&root),
+        Some("install") => tools::ensure_frontend_tools(&root).map(|_| ()),
+        _ => {
+            eprintln!("usage: cargo xtask <run|test|bench|openapi|install>");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/xtask is two levels below the root")
+        .to_owned()
+}
+
+fn run(root: &Path) -> Result<()> {
+    let env = tools::ensure_frontend_tools(root)?;
+    build_spa(root, &env)?;
+    step("Starting Administrativ Adgang on http://127.0.0.1:8080 (Ctrl-C stops it)");
+    let mut cmd = cargo(&env);
+    cmd.args([
+        "run",
+        "--package",
+        "adgang-server",
+        "--bin",
+        "adgang-server",
+    ])
+    .env("ADGANG_DEMO_DATA", "true");
+    status(&mut cmd, "running the server")
+}
+
+fn test(root: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    let env = tools::ensure_frontend_tools(root)?;
+    tools::ensure_browser()?;
+    build_spa(root, &env)?;
+
+    step("Checking formatting");
+    status(
+        cargo(&env).args(["fmt", "--all", "--", "--check"]),
+        "cargo fmt --check (run `cargo fmt --all`)",
+    )?;
+
+    step("Unit, integration (SQLite), OpenAPI drift and browser tests");
+    status(
+        cargo(&env).args(["test", "--workspace", "--exclude", "adgang-frontend"]),
+        "cargo test",
+    )?;
+
+    step("Integration tests against PostgreSQL 15");
+    let cluster = postgres::Cluster::start(root)?;
+    let mut pg = cargo(&env);
+    pg.args(["test", "--package", "adgang-server", "--test", "api"])
+        .env("TEST_DATABASE_URL", cluster.url());
+    let result = status(&mut pg, "cargo test against PostgreSQL");
+    drop(cluster);
+    result?;
+
+    step(&format!(
+        "All tests passed in {:.1} min",
+        started.elapsed().as_secs_f64() / 60.0
+    ));
+    Ok(())
+}
+
+fn openapi(root: &Path) -> Result<()> {
+    let env = tools::BuildEnv::plain();
+    let output = cargo(&env)
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "adgang-server",
+            "--bin",
+            "adgang-server",
+            "--",
+            "openapi",
+        ])
+        .output()
+        .context("running adgang-server openapi")?;
+    if !output.status.success() {
+        bail!(
+            "adgang-server openapi failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let path = root.join("openapi/openapi.json");
+    std::fs::write(&path, &output.stdout).with_context(|| format!("writing {}", path.display()))?;
+    step(&format!("Wrote {}", path.display()));
+    Ok(())
+}
+
+/// `trunk build --release` into frontend/dist.
+pub(crate) fn build_spa(root: &Path, env: &tools::BuildEnv) -> Result<()> {
+    step("Building the SPA (trunk build --release)");
+    let mut cmd = Command::new("trunk");
+    cmd.current_dir(root).args(["build", "--release"]);
+    env.apply(&mut cmd);
+    status(&mut cmd, "trunk build")
+}
+
+/// A `cargo` command with the build environment (PATH with the pinned tools, sccache).
+pub(crate) fn cargo(env: &tools::BuildEnv) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    env.apply(&mut cmd);
+    cmd
+}
+
+fn status(cmd: &mut Command, what: &str) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("starting {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+fn step(message: &str) {
+    eprintln!("\n==> {message}");
+}

@@ -1,0 +1,40 @@
+//! The shell: header, environment banner, module tabs, routed page, footer.
+
+use adgang_api_types::EnvironmentInfo;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api::{self, ApiError};
+use crate::components::{footer::Footer, header::Header, module_tabs::ModuleTabs};
+use crate::i18n::{use_i18n, I18n, Key};
+use crate::pages::{front::FrontPage, module::ModulePage};
+
+/// The deployment facts every part of the shell reads (loaded once).
+pub type Environment = LocalResource<Result<EnvironmentInfo, ApiError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    I18n::provide();
+    let environment: Environment = LocalResource::new(api::meta::environment);
+    provide_context(environment);
+    let i18n = use_i18n();
+
+    view! {
+        <Router>
+            <a class="skipnav" href="#main-content">{move || i18n.t(Key::skip_to_content)}</a>
+            <Header/>
+            <ModuleTabs/>
+            <main id="main-content" class="container page-container" tabindex="-1">
+                <Routes fallback=|| view! { <ModulePage/> }>
+                    <Route path=path!("/") view=FrontPage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+pub fn use_environment() -> Environment {
+    expect_context::<Environment>()
+}

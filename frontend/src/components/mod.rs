@@ -1,0 +1,5 @@
+//! DKFDS-styled building blocks of the shell.
+
+pub mod footer;
+pub mod header;
+pub mod module_tabs;

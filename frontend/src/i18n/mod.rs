@@ -1,0 +1,124 @@
+//! The UI's texts: Danish by default, English on request, remembered in localStorage.
+
+use leptos::prelude::*;
+
+include!(concat!(env!("OUT_DIR"), "/i18n.rs"));
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Da,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Da => "da",
+            Lang::En => "en",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "da" => Some(Lang::Da),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+const STORAGE_KEY: &str = "adgang.lang";
+
+/// The current language, shared through Leptos context.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Creates the language state (stored choice or Danish) and provides it to the app.
+    pub fn provide() -> I18n {
+        let stored = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|code| Lang::from_code(&code));
+        let i18n = I18n {
+            lang: RwSignal::new(stored.unwrap_or(Lang::Da)),
+        };
+        Effect::new(move |_| {
+            let lang = i18n.lang.get();
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", lang.code());
+            }
+        });
+        provide_context(i18n);
+        i18n
+    }
+
+    /// The text for `key` in the current language; reactive when read inside a closure.
+    pub fn t(self, key: Key) -> &'static str {
+        lookup(self.lang.get(), key)
+    }
+
+    pub fn lang(self) -> Lang {
+        self.lang.get()
+    }
+
+    pub fn toggle(self) {
+        let next = match self.lang.get_untracked() {
+            Lang::Da => Lang::En,
+            Lang::En => Lang::Da,
+        };
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, next.code());
+        }
+        self.lang.set(next);
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The tab title and card text of a module (SPEC §0 card texts).
+pub fn module_texts(module: adgang_api_types::Module) -> (Key, Key) {
+    use adgang_api_types::Module as M;
+    match module {
+        M::SystemConnection => (
+            Key::module_system_connection_tab,
+            Key::module_system_connection_card,
+        ),
+        M::ContactStructure => (
+            Key::module_contact_structure_tab,
+            Key::module_contact_structure_card,
+        ),
+        M::EventLog => (Key::module_event_log_tab, Key::module_event_log_card),
+        M::CitizenExemption => (
+            Key::module_citizen_exemption_tab,
+            Key::module_citizen_exemption_card,
+        ),
+        M::CompanyExemption => (
+            Key::module_company_exemption_tab,
+            Key::module_company_exemption_card,
+        ),
+        M::CitizenNemSms => (
+            Key::module_citizen_nemsms_tab,
+            Key::module_citizen_nemsms_card,
+        ),
+        M::CompanyNemSms => (
+            Key::module_company_nemsms_tab,
+            Key::module_company_nemsms_card,
+        ),
+        M::MailAccess => (Key::module_mail_access_tab, Key::module_mail_access_card),
+        M::AuthorityInformation => (
+            Key::module_authority_information_tab,
+            Key::module_authority_information_card,
+        ),
+        M::Recall => (Key::module_recall_tab, Key::module_recall_card),
+        M::Statistics => (Key::module_statistics_tab, Key::module_statistics_card),
+        M::MoveMail => (Key::module_move_mail_tab, Key::module_move_mail_card),
+    }
+}

@@ -1,0 +1,12 @@
+//! The Administrativ Adgang SPA (Leptos, client-side rendered, built by Trunk).
+
+mod api;
+mod app;
+mod components;
+mod i18n;
+mod pages;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

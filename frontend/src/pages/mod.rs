@@ -1,0 +1,2 @@
+pub mod front;
+pub mod module;

@@ -1,0 +1,19 @@
+//! Every schema change, in order. Files are append-only and named
+//! `mYYYYMMDD_HHMMSS_<module>_<verb>_<noun>.rs`; each declares its own `DeriveIden` enums so a
+//! later change to an entity never rewrites history. The same migrations run on SQLite and
+//! PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_identity_create_organisations;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(
+            m20261126_000001_identity_create_organisations::Migration,
+        )]
+    }
+}
