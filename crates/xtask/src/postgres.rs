@@ -61,13 +61,14 @@ impl Cluster {
         }
         crate::status(Command::new("chmod").arg("700").arg(&cluster.dir), "chmod")?;
         step(&format!("Starting PostgreSQL on 127.0.0.1:{port}"));
-        let data = cluster.dir.to_string_lossy().into_owned();
+        // initdb wants an empty directory of its own: data/ inside, logs and socket beside it.
+        let base = cluster.dir.to_string_lossy().into_owned();
         cluster.run(&format!(
-            "{}/initdb -D {data} -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >{data}/initdb.log 2>&1",
+            "{}/initdb -D {base}/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >{base}/initdb.log 2>&1 || {{ cat {base}/initdb.log; exit 1; }}",
             cluster.bin.display()
         ))?;
         cluster.run(&format!(
-            "{}/pg_ctl -D {data} -l {data}/server.log -o \"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off\" -w start",
+            "{}/pg_ctl -D {base}/data -l {base}/server.log -o \"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off\" -w start",
             cluster.bin.display()
         ))?;
         Ok(cluster)
