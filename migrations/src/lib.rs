@@ -6,14 +6,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_identity_create_organisations;
+mod m20261126_000002_core_create_audit_logs;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261126_000001_identity_create_organisations::Migration,
-        )]
+        vec![
+            Box::new(m20261126_000001_identity_create_organisations::Migration),
+            Box::new(m20261126_000002_core_create_audit_logs::Migration),
+        ]
     }
 }

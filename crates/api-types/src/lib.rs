@@ -9,9 +9,13 @@ pub mod meta;
 pub mod module;
 pub mod organisation;
 pub mod page;
+pub mod right;
+pub mod session;
 
 pub use error::{ErrorCode, FieldError, Problem};
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;
 pub use organisation::{OrgKind, Organisation};
 pub use page::{Page, PageQuery};
+pub use right::Right;
+pub use session::{Session, SessionOrganisation};

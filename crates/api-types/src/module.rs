@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::OrgKind;
+use crate::{OrgKind, Right};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -79,6 +79,34 @@ impl Module {
         Module::ALL.into_iter().find(|m| m.route() == path)
     }
 
+    /// Any one of these rights opens the module (SPEC §0 matrix).
+    pub fn rights(self) -> &'static [Right] {
+        use Right::*;
+        match self {
+            Module::SystemConnection | Module::Recall | Module::MoveMail => &[SystemAdmin],
+            Module::ContactStructure => &[ContactAdmin],
+            Module::EventLog => &[
+                LogMessages,
+                LogActions,
+                LogSearches,
+                CitizenService,
+                BusinessService,
+            ],
+            Module::CitizenExemption | Module::CitizenNemSms | Module::MailAccess => {
+                &[CitizenService]
+            }
+            Module::CompanyExemption | Module::CompanyNemSms => &[CitizenService, BusinessService],
+            Module::AuthorityInformation => &[SystemAdmin, ContactAdmin],
+            Module::Statistics => &[StatisticsAdmin],
+        }
+    }
+
+    /// Whether a user holding `rights` in an organisation of `kind` gets this module's card and
+    /// tab, and may call its endpoints.
+    pub fn usable_with(self, kind: OrgKind, rights: &[Right]) -> bool {
+        self.available_to(kind) && self.rights().iter().any(|r| rights.contains(r))
+    }
+
     /// Whether organisations of `kind` can use the module (SPEC §0: system connection, logs and
     /// statistics are for both kinds; everything else is for authorities only).
     pub fn available_to(self, kind: OrgKind) -> bool {
@@ -109,6 +137,41 @@ mod tests {
         assert_eq!(routes.len(), Module::ALL.len());
         for m in Module::ALL {
             assert_eq!(Module::from_route(m.route()), Some(m));
+        }
+    }
+
+    #[test]
+    fn citizen_service_in_an_authority_sees_exactly_its_modules() {
+        let visible: Vec<_> = Module::ALL
+            .into_iter()
+            .filter(|m| m.usable_with(OrgKind::Authority, &[Right::CitizenService]))
+            .collect();
+        assert_eq!(
+            visible,
+            vec![
+                Module::EventLog,
+                Module::CitizenExemption,
+                Module::CompanyExemption,
+                Module::CitizenNemSms,
+                Module::CompanyNemSms,
+                Module::MailAccess,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_company_system_admin_sees_only_system_connection() {
+        let visible: Vec<_> = Module::ALL
+            .into_iter()
+            .filter(|m| m.usable_with(OrgKind::Company, &[Right::SystemAdmin]))
+            .collect();
+        assert_eq!(visible, vec![Module::SystemConnection]);
+    }
+
+    #[test]
+    fn rights_admin_and_operator_open_no_module_by_themselves() {
+        for m in Module::ALL {
+            assert!(!m.usable_with(OrgKind::Authority, &[Right::RightsAdmin, Right::Operator]));
         }
     }
 

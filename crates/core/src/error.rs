@@ -112,7 +112,14 @@ impl ResponseError for DomainError {
                 (ErrorCode::Internal, None, vec![])
             }
         };
-        problem_response(self.status_code(), code, detail, errors)
+        let mut response = problem_response(self.status_code(), code, detail, errors);
+        if matches!(self, DomainError::Unauthorized) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"adgang\""),
+            );
+        }
+        response
     }
 }
 

@@ -5,13 +5,18 @@
 //! * [`pagination`] — turns `?page=&pageSize=&sort=` into a checked [`PageRequest`].
 //! * [`cvr`] — the validated [`Cvr`] newtype (modulus-11).
 //!
-//! Authentication plugs in here next (issue 3): a `Principal` extractor built from our access
-//! token, with `principal.require(Right::X)?` as the first line of every handler.
+//! * [`audit`] — the append-only actions and searches logs, written in the caller's transaction.
+//! * [`auth`] — our access tokens and the [`Principal`] extractor; the first line of every
+//!   protected handler is `principal.require_module(Module::X)?` (or `require(Right::X)`).
 
+pub mod audit;
+pub mod auth;
 pub mod cvr;
+pub mod entity;
 pub mod error;
 pub mod pagination;
 
+pub use auth::{Principal, TokenKeys};
 pub use cvr::Cvr;
 pub use error::{problem_response, DomainError, FieldErrors};
 pub use pagination::{PageRequest, SortDirection};

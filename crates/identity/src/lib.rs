@@ -14,4 +14,4 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The OpenAPI tag of this module's endpoints.
-pub const TAG: &str = "Organisationer";
+pub const TAG: &str = "Identitet";

@@ -12,6 +12,7 @@
 //! | `ADGANG_MAX_JSON_BYTES` | `1048576` | JSON bodies larger are refused with 413 |
 //! | `ADGANG_DEMO_DATA` | `false` | load demo organisations at start-up (idempotent) |
 //! | `ADGANG_LOG_FORMAT` | `pretty` | `pretty` or `json` |
+//! | `ADGANG_TOKEN_SIGNING_KEY_FILE` | none | Ed25519 PKCS#8 PEM signing our access tokens; required in production, a random key per start otherwise (`adgang-server generate-signing-key` makes one) |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -31,6 +32,7 @@ pub struct Settings {
     pub max_json_bytes: usize,
     pub demo_data: bool,
     pub log_format: LogFormat,
+    pub token_signing_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,7 @@ impl Default for Settings {
             max_json_bytes: 1024 * 1024,
             demo_data: false,
             log_format: LogFormat::Pretty,
+            token_signing_key_file: None,
         }
     }
 }
@@ -109,9 +112,38 @@ impl Settings {
                 other => bail!("ADGANG_LOG_FORMAT must be pretty or json, not {other:?}"),
             };
         }
+        if let Some(v) = get("ADGANG_TOKEN_SIGNING_KEY_FILE") {
+            s.token_signing_key_file = Some(PathBuf::from(v));
+        }
         Ok(s)
     }
+
+    /// Our access tokens' issuer (`iss`).
+    pub fn token_issuer(&self) -> &str {
+        &self.public_base_url
+    }
+
+    /// The keys signing our access tokens: from the configured file, or a fresh random key
+    /// outside production (tokens then do not survive a restart).
+    pub fn token_keys(&self) -> anyhow::Result<adgang_core::TokenKeys> {
+        match (&self.token_signing_key_file, self.environment) {
+            (Some(path), _) => {
+                let pem = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                adgang_core::TokenKeys::from_pkcs8_pem(&pem, self.token_issuer(), TOKEN_AUDIENCE)
+            }
+            (None, EnvironmentLabel::Production) => {
+                bail!("ADGANG_TOKEN_SIGNING_KEY_FILE is required in production")
+            }
+            (None, EnvironmentLabel::Test) => {
+                adgang_core::TokenKeys::generate(self.token_issuer(), TOKEN_AUDIENCE)
+            }
+        }
+    }
 }
+
+/// Our access tokens' audience (`aud`).
+pub const TOKEN_AUDIENCE: &str = "adgang-api";
 
 fn parse_bool(v: &str) -> anyhow::Result<bool> {
     match v {
@@ -145,6 +177,14 @@ mod tests {
         assert_eq!(s.environment, EnvironmentLabel::Production);
         assert_eq!(s.port, 9000);
         assert_eq!(s.public_base_url, "https://adgang.example.dk");
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_signing_key() {
+        let s = Settings::from_lookup(|k| (k == "ADGANG_ENVIRONMENT").then(|| "production".into()))
+            .unwrap();
+        assert!(s.token_keys().is_err());
+        assert!(Settings::default().token_keys().is_ok());
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The OpenAPI 3.1 document (X-10), generated from the route registrations.
 
 use actix_web::App;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&SecuritySchemes),
     info(
         title = "Administrativ Adgang API",
         description = "The administration API of Digital Post: system connection, contact \
@@ -17,10 +19,32 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = crate::routes::OPERATIONS_TAG, description = "Health, readiness and metrics"),
         (name = crate::routes::META_TAG, description = "Facts about this deployment"),
-        (name = adgang_identity::TAG, description = "Organisations (authorities and companies)"),
+        (name = adgang_identity::TAG, description = "The caller's session, and organisations (authorities and companies)"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares how to authenticate, so the docs page can "Authorize".
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Our access token (EdDSA-signed JWT, at most 15 minutes), issued after \
+                         login or to machine clients with the client-credentials grant.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The document the running server serves at `/api/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {

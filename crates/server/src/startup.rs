@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
-use adgang_core::problem_response;
+use adgang_core::{problem_response, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use utoipa::OpenApi;
@@ -27,6 +27,7 @@ use crate::openapi::ApiDoc;
 pub struct Application {
     port: u16,
     server: Server,
+    token_keys: web::Data<TokenKeys>,
 }
 
 impl Application {
@@ -59,6 +60,8 @@ impl Application {
         let metrics = web::Data::new(Metrics::default());
         let db = web::Data::new(db);
         let max_body = web::Data::new(MaxBodyBytes(settings.max_body_bytes));
+        let token_keys = web::Data::new(settings.token_keys()?);
+        let keys_for_app = token_keys.clone();
         let max_json = settings.max_json_bytes;
         let spa_dir = settings.spa_dir.clone();
         let serve_files = spa_dir.is_dir();
@@ -78,6 +81,7 @@ impl Application {
                 .app_data(spa_index.clone())
                 .app_data(policy.clone())
                 .app_data(max_body.clone())
+                .app_data(keys_for_app.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(max_json)
@@ -104,11 +108,20 @@ impl Application {
         // On SIGTERM/SIGINT: stop accepting, let in-flight requests finish.
         .shutdown_timeout(30)
         .run();
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            token_keys,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The keys this instance signs and verifies access tokens with.
+    pub fn token_keys(&self) -> web::Data<TokenKeys> {
+        self.token_keys.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

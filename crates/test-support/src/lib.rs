@@ -6,6 +6,9 @@
 
 use std::path::PathBuf;
 
+use adgang_api_types::{OrgKind, Right};
+use adgang_core::auth::{OrganisationClaim, TokenSubject};
+use adgang_core::TokenKeys;
 use adgang_server::{telemetry, Application, Settings};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde::de::DeserializeOwned;
@@ -17,7 +20,31 @@ pub struct TestApp {
     pub port: u16,
     pub client: reqwest::Client,
     pub database: TestDatabase,
+    /// The keys the app verifies tokens with, so tests can mint them.
+    pub token_keys: std::sync::Arc<TokenKeys>,
     _spa_dir: Option<TempDir>,
+}
+
+/// A user with `rights` in the organisation `cvr` of `kind`.
+pub fn user(cvr: &str, kind: OrgKind, rights: &[Right]) -> TokenSubject {
+    TokenSubject {
+        user_id: format!(
+            "rid-{cvr}-{}",
+            rights
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join("+")
+        ),
+        name: "Test Testesen".to_owned(),
+        organisation: OrganisationClaim {
+            cvr: cvr.to_owned(),
+            name: format!("Organisation {cvr}"),
+            kind,
+        },
+        rights: rights.to_vec(),
+        operator: false,
+    }
 }
 
 impl TestApp {
@@ -36,6 +63,33 @@ impl TestApp {
     /// GET that must answer 200 with a JSON body of type `T`.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;
+        let status = response.status();
+        let body = response.text().await.expect("reading body");
+        assert_eq!(status, 200, "GET {path} answered {status}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+
+    /// An access token for `subject`, signed like the app's own.
+    pub fn token(&self, subject: &TokenSubject) -> String {
+        self.token_keys
+            .issue(subject, chrono::Utc::now())
+            .expect("issuing a token")
+            .0
+    }
+
+    /// GET with `Authorization: Bearer <token>`.
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET failed")
+    }
+
+    /// GET as `token` that must answer 200 with a JSON body of type `T`.
+    pub async fn get_json_as<T: DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        let response = self.get_as(path, token).await;
         let status = response.status();
         let body = response.text().await.expect("reading body");
         assert_eq!(status, 200, "GET {path} answered {status}: {body}");
@@ -149,6 +203,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         .await
         .expect("building the application");
     let port = app.port();
+    let token_keys = app.token_keys().into_inner();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -158,6 +213,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
             .build()
             .expect("building the HTTP client"),
         database,
+        token_keys,
         _spa_dir: temp_spa,
     }
 }

@@ -1,8 +1,9 @@
 //! `cargo xtask bench`: the release server under a fixed load from wrk on loopback, and the
 //! release WASM size. Prints a Markdown table to paste into docs/performance.md.
 //!
-//! Fixed load: wrk, 2 threads, 32 connections, 15 s per endpoint after a 3 s warm-up. The server
-//! logs at `warn` so the figures measure serving, not writing access logs to a terminal.
+//! Fixed load: wrk, 2 threads, 32 connections, 15 s per endpoint after a 3 s warm-up, every
+//! request carrying a real access token. The server logs at `warn` so the figures measure
+//! serving, not writing access logs to a terminal.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -41,8 +42,36 @@ pub fn bench(root: &Path) -> Result<()> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let data = std::env::temp_dir().join(format!("adgang-bench-{}", std::process::id()));
     std::fs::create_dir_all(&data)?;
+    let server_bin = root.join("target/release/adgang-server");
+    // A fixed signing key for this run, so we can mint the token the load uses.
+    let key_file = data.join("signing-key.pem");
+    let key = Command::new(&server_bin)
+        .arg("generate-signing-key")
+        .output()?;
+    std::fs::write(&key_file, &key.stdout)?;
+    let token = Command::new(&server_bin)
+        .args([
+            "issue-token",
+            "29189846",
+            "authority",
+            "system_admin,operator",
+            "Bench",
+        ])
+        .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
+        .output()?;
+    if !token.status.success() {
+        bail!(
+            "issue-token failed: {}",
+            String::from_utf8_lossy(&token.stderr)
+        );
+    }
+    let authorization = format!(
+        "Authorization: Bearer {}",
+        String::from_utf8_lossy(&token.stdout).trim()
+    );
     let _server = Server(
-        Command::new(root.join("target/release/adgang-server"))
+        Command::new(&server_bin)
+            .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
             .env("ADGANG_PORT", port.to_string())
             .env(
                 "DATABASE_URL",
@@ -71,8 +100,8 @@ pub fn bench(root: &Path) -> Result<()> {
     for (label, path) in &endpoints {
         let url = format!("http://127.0.0.1:{port}{path}");
         step(&format!("Loading {label}"));
-        wrk(&url, 3)?; // warm-up
-        let report = wrk(&url, 15)?;
+        wrk(&url, &authorization, 3)?; // warm-up
+        let report = wrk(&url, &authorization, 15)?;
         rows.push(format!(
             "| {label} | {} | {} | {} |",
             report.requests_per_sec, report.p50, report.p99
@@ -142,9 +171,17 @@ struct WrkReport {
     p99: String,
 }
 
-fn wrk(url: &str, seconds: u32) -> Result<WrkReport> {
+fn wrk(url: &str, authorization: &str, seconds: u32) -> Result<WrkReport> {
     let output = Command::new("wrk")
-        .args(["-t2", "-c32", &format!("-d{seconds}s"), "--latency", url])
+        .args([
+            "-t2",
+            "-c32",
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-H",
+            authorization,
+            url,
+        ])
         .output()
         .context("running wrk")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();

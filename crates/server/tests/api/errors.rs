@@ -1,7 +1,12 @@
 //! every error is RFC 9457 problem+json with a stable code — 400, 404, 405, 413, 500.
 
 use adgang_api_types::{ErrorCode, Problem};
-use adgang_test_support::{spawn_app, DatabaseKind};
+use adgang_api_types::{OrgKind, Right};
+use adgang_test_support::{spawn_app, user, DatabaseKind, TestApp};
+
+fn operator(app: &TestApp) -> String {
+    app.token(&user("29189846", OrgKind::Authority, &[Right::Operator]))
+}
 use sea_orm::ConnectionTrait;
 
 async fn problem(response: reqwest::Response) -> (u16, Problem) {
@@ -24,7 +29,11 @@ async fn problem(response: reqwest::Response) -> (u16, Problem) {
 #[tokio::test]
 async fn x_06_invalid_cvr_is_400_with_a_field_error() {
     let app = spawn_app().await;
-    let (status, p) = problem(app.get("/api/v1/organisations/12345678").await).await;
+    let (status, p) = problem(
+        app.get_as("/api/v1/organisations/12345678", &operator(&app))
+            .await,
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(p.code, ErrorCode::ValidationFailed);
     assert_eq!(p.errors.len(), 1);
@@ -37,11 +46,8 @@ async fn x_06_invalid_cvr_is_400_with_a_field_error() {
 #[tokio::test]
 async fn x_06_bad_paging_reports_each_parameter() {
     let app = spawn_app().await;
-    let (status, p) = problem(
-        app.get("/api/v1/organisations?pageSize=501&sort=password:up")
-            .await,
-    )
-    .await;
+    let path = "/api/v1/organisations?pageSize=501&sort=password:up";
+    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
     assert_eq!(status, 400);
     let fields: Vec<_> = p
         .errors
@@ -61,7 +67,8 @@ async fn x_06_bad_paging_reports_each_parameter() {
 #[tokio::test]
 async fn x_06_unparseable_query_is_400_problem() {
     let app = spawn_app().await;
-    let (status, p) = problem(app.get("/api/v1/organisations?page=first").await).await;
+    let path = "/api/v1/organisations?page=first";
+    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
     assert_eq!((status, p.code), (400, ErrorCode::ValidationFailed));
 }
 
@@ -75,7 +82,8 @@ async fn x_06_unknown_api_path_is_404_problem() {
 #[tokio::test]
 async fn x_06_unknown_organisation_is_404_problem() {
     let app = spawn_app().await;
-    let (status, p) = problem(app.get("/api/v1/organisations/29189846").await).await;
+    let path = "/api/v1/organisations/29189846";
+    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
     assert_eq!((status, p.code), (404, ErrorCode::NotFound));
 }
 
@@ -136,7 +144,7 @@ async fn x_06_database_failure_is_opaque_500_problem() {
     };
     db.execute_unprepared(drop).await.unwrap();
 
-    let (status, p) = problem(app.get("/api/v1/organisations").await).await;
+    let (status, p) = problem(app.get_as("/api/v1/organisations", &operator(&app)).await).await;
     assert_eq!((status, p.code), (500, ErrorCode::Internal));
     assert!(p.detail.is_none(), "no internals leak: {p:?}");
     assert!(p.errors.is_empty());

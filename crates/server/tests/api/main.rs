@@ -1,5 +1,7 @@
 //! The one integration-test binary: each file covers one area, every test spawns its own app.
 
+mod audit;
+mod auth;
 mod errors;
 mod migrations;
 mod openapi;

@@ -20,6 +20,8 @@ async fn table_exists(db: &sea_orm::DatabaseConnection, table: &str) -> bool {
         .is_some()
 }
 
+const TABLES: [&str; 3] = ["organisations", "actions_log", "searches_log"];
+
 #[tokio::test]
 async fn migrations_go_up_down_and_up_again() {
     let database = TestDatabase::create().await;
@@ -40,7 +42,9 @@ async fn migrations_go_up_down_and_up_again() {
     );
 
     Migrator::up(&db, None).await.unwrap();
-    assert!(table_exists(&db, "organisations").await);
+    for table in TABLES {
+        assert!(table_exists(&db, table).await, "{table}");
+    }
 }
 
 #[tokio::test]

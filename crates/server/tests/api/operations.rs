@@ -1,6 +1,7 @@
 //! health, readiness, metrics, request ids; security headers on every response.
 
-use adgang_test_support::spawn_app;
+use adgang_api_types::{OrgKind, Right};
+use adgang_test_support::{spawn_app, user};
 
 #[tokio::test]
 async fn x_11_healthz_answers_ok() {
@@ -19,8 +20,10 @@ async fn x_11_readyz_checks_the_database() {
 #[tokio::test]
 async fn x_11_metrics_count_requests_by_route_pattern() {
     let app = spawn_app().await;
-    app.get("/api/v1/organisations/29189846").await;
-    app.get("/api/v1/organisations/34051178").await;
+    // Two lookups of the caller's own (not yet stored) organisation: two 404s, one route.
+    let token = app.token(&user("29189846", OrgKind::Authority, &[Right::SystemAdmin]));
+    app.get_as("/api/v1/organisations/29189846", &token).await;
+    app.get_as("/api/v1/organisations/29189846", &token).await;
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"]

@@ -1,9 +1,14 @@
 //! The first database-backed resource: organisations, paged and sorted.
 
+use adgang_api_types::{ErrorCode, Problem, Right};
 use adgang_api_types::{OrgKind, Organisation, Page};
 use adgang_core::Cvr;
 use adgang_identity::service::{create_organisation, NewOrganisation};
-use adgang_test_support::{spawn_app, TestApp};
+use adgang_test_support::{spawn_app, user, TestApp};
+
+fn operator(app: &TestApp) -> String {
+    app.token(&user("34051178", OrgKind::Authority, &[Right::Operator]))
+}
 
 async fn seed(app: &TestApp, orgs: &[(&str, &str, OrgKind)]) {
     let db = app.db().await;
@@ -28,7 +33,10 @@ const ORGS: &[(&str, &str, OrgKind)] = &[
 async fn gets_one_organisation_with_danish_letters_intact() {
     let app = spawn_app().await;
     seed(&app, ORGS).await;
-    let org: Organisation = app.get_json("/api/v1/organisations/25052943").await;
+    let own = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+    let org: Organisation = app
+        .get_json_as("/api/v1/organisations/25052943", &own)
+        .await;
     assert_eq!(org.name, "Æblegården ApS");
     assert_eq!(org.kind, OrgKind::Company);
     assert_eq!(org.agreement_accepted_at, None);
@@ -39,8 +47,9 @@ async fn x_03_lists_pages_with_totals_and_sorting() {
     let app = spawn_app().await;
     seed(&app, ORGS).await;
 
+    let op = operator(&app);
     let first: Page<Organisation> = app
-        .get_json("/api/v1/organisations?pageSize=2&sort=cvrNumber:asc")
+        .get_json_as("/api/v1/organisations?pageSize=2&sort=cvrNumber:asc", &op)
         .await;
     let cvrs: Vec<_> = first.items.iter().map(|o| o.cvr_number.as_str()).collect();
     assert_eq!(cvrs, ["25052943", "29189846"]);
@@ -50,13 +59,16 @@ async fn x_03_lists_pages_with_totals_and_sorting() {
     );
 
     let second: Page<Organisation> = app
-        .get_json("/api/v1/organisations?pageSize=2&page=1&sort=cvrNumber:asc")
+        .get_json_as(
+            "/api/v1/organisations?pageSize=2&page=1&sort=cvrNumber:asc",
+            &op,
+        )
         .await;
     assert_eq!(second.items.len(), 1);
     assert_eq!(second.items[0].cvr_number, "34051178");
 
     let newest_first: Page<Organisation> = app
-        .get_json("/api/v1/organisations?sort=createdAt:desc")
+        .get_json_as("/api/v1/organisations?sort=createdAt:desc", &op)
         .await;
     assert_eq!(newest_first.items[0].cvr_number, "25052943");
 }
@@ -69,7 +81,9 @@ async fn demo_data_loads_idempotently() {
     // Loading again over the same database adds nothing and does not fail.
     let db = app.db().await;
     adgang_server::demo::load(&db).await.unwrap();
-    let page: Page<Organisation> = app.get_json("/api/v1/organisations").await;
+    let page: Page<Organisation> = app
+        .get_json_as("/api/v1/organisations", &operator(&app))
+        .await;
     assert_eq!(
         page.total_elements as usize,
         adgang_server::demo::ORGANISATIONS.len()
@@ -84,4 +98,24 @@ async fn environment_reports_test_label_and_modules() {
     let env: adgang_api_types::EnvironmentInfo = app.get_json("/api/v1/environment").await;
     assert_eq!(env.environment, adgang_api_types::EnvironmentLabel::Test);
     assert_eq!(env.modules.len(), adgang_api_types::Module::ALL.len());
+}
+
+#[tokio::test]
+async fn x_09_another_organisation_is_404_and_listing_needs_operator() {
+    let app = spawn_app().await;
+    seed(&app, ORGS).await;
+    let company = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+
+    let other = app.get_as("/api/v1/organisations/29189846", &company).await;
+    assert_eq!(other.status(), 404);
+    let list = app.get_as("/api/v1/organisations", &company).await;
+    assert_eq!(list.status(), 403);
+    let problem: Problem = list.json().await.unwrap();
+    assert_eq!(problem.code, ErrorCode::Forbidden);
+
+    // CTX-02: an operator may look up any organisation.
+    let found: Organisation = app
+        .get_json_as("/api/v1/organisations/29189846", &operator(&app))
+        .await;
+    assert_eq!(found.name, "Testkommune Nord");
 }

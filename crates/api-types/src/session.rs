@@ -1,0 +1,30 @@
+//! The caller's session as the SPA sees it: who, in which organisation, with which rights.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Module, OrgKind, Right};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionOrganisation {
+    pub cvr_number: String,
+    pub name: String,
+    pub kind: OrgKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    /// The user's id at the identity provider (RID/UUID).
+    pub user_id: String,
+    pub name: String,
+    pub organisation: SessionOrganisation,
+    /// The caller's rights in the current organisation.
+    pub rights: Vec<Right>,
+    /// The modules those rights open here, in front-page order (cards and tabs).
+    pub modules: Vec<Module>,
+    /// True when an operator acts on behalf of this organisation.
+    pub operator: bool,
+}

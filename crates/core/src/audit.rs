@@ -1,0 +1,250 @@
+//! The audit trail's writing side (LOG-02, LOG-03, X-08): one small API every module calls.
+//!
+//! * [`record_action`] appends actions-log rows — one per changed field — for a create, edit or
+//!   delete. Call it with the same transaction as the change it records, so both commit or
+//!   neither does.
+//! * [`record_search`] appends a searches-log row wherever an employee looks up a CPR or CVR.
+//!
+//! Both tables are append-only: this module only inserts, and database triggers (see the
+//! migration) refuse UPDATE and DELETE on both SQLite and PostgreSQL.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+
+use crate::entity::{actions_log, searches_log};
+use crate::Cvr;
+
+/// What an action concerned (the actions log's "Emne").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    SystemConnection,
+    ContactStructure,
+    Statistics,
+    Exemption,
+    NemSms,
+    MailAccess,
+    AuthorityInformation,
+    Recall,
+    MoveMail,
+    ContextSwitch,
+    Onboarding,
+    Rights,
+}
+
+impl Subject {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::SystemConnection => "system_connection",
+            Subject::ContactStructure => "contact_structure",
+            Subject::Statistics => "statistics",
+            Subject::Exemption => "exemption",
+            Subject::NemSms => "nemsms",
+            Subject::MailAccess => "mail_access",
+            Subject::AuthorityInformation => "authority_information",
+            Subject::Recall => "recall",
+            Subject::MoveMail => "move_mail",
+            Subject::ContextSwitch => "context_switch",
+            Subject::Onboarding => "onboarding",
+            Subject::Rights => "rights",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionEvent {
+    Created,
+    Edited,
+    Deleted,
+}
+
+impl ActionEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionEvent::Created => "created",
+            ActionEvent::Edited => "edited",
+            ActionEvent::Deleted => "deleted",
+        }
+    }
+}
+
+/// Who acted, written the way the actions log shows it (LOG-02).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// An employee known by RID/UUID only.
+    Employee { rid: String },
+    /// An employee acting for an organisation: `CVR:12345678-RID:12345678910`.
+    EmployeeOf { cvr: Cvr, rid: String },
+    /// A citizen (e.g. confirming NemSMS).
+    Citizen { cpr: String },
+    /// An organisation's system.
+    Organisation { cvr: Cvr },
+    /// Automatic actions (expiry runs and the like); not searchable by actor.
+    System,
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::Employee { rid } => f.write_str(rid),
+            Actor::EmployeeOf { cvr, rid } => write!(f, "CVR:{cvr}-RID:{rid}"),
+            Actor::Citizen { cpr } => f.write_str(cpr),
+            Actor::Organisation { cvr } => write!(f, "{cvr}"),
+            Actor::System => f.write_str("System"),
+        }
+    }
+}
+
+/// One field's value before and after (absent before a create, after a delete).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl FieldChange {
+    pub fn new(
+        field: &str,
+        before: Option<impl ToString>,
+        after: Option<impl ToString>,
+    ) -> FieldChange {
+        FieldChange {
+            field: field.to_owned(),
+            before: before.map(|v| v.to_string()),
+            after: after.map(|v| v.to_string()),
+        }
+    }
+}
+
+/// An action to record. `changes` may be empty (then one row without field is written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRecord {
+    /// Whose log the entry belongs to (the organisation acted in).
+    pub organisation: Cvr,
+    pub subject: Subject,
+    pub event: ActionEvent,
+    /// CPR or CVR of the party concerned, when there is one.
+    pub party: Option<String>,
+    pub object_id: Option<String>,
+    pub object_name: Option<String>,
+    pub changes: Vec<FieldChange>,
+    /// Exemptions: the stated reason.
+    pub reason: Option<String>,
+    /// Exemptions and access: whether the action was under a power of attorney.
+    pub power_of_attorney: Option<bool>,
+}
+
+/// Appends the action's rows. Pass the transaction that makes the change.
+pub async fn record_action(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    record: ActionRecord,
+) -> Result<(), DbErr> {
+    let changes = if record.changes.is_empty() {
+        vec![None]
+    } else {
+        record.changes.into_iter().map(Some).collect()
+    };
+    for change in changes {
+        let (field, before, after) = match change {
+            Some(c) => (Some(c.field), c.before, c.after),
+            None => (None, None, None),
+        };
+        actions_log::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            organisation_cvr: Set(record.organisation.to_string()),
+            subject: Set(record.subject.as_str().to_owned()),
+            party_id: Set(record.party.clone()),
+            object_id: Set(record.object_id.clone()),
+            actor: Set(actor.to_string()),
+            actor_is_system: Set(matches!(actor, Actor::System)),
+            occurred_at: Set(at),
+            event: Set(record.event.as_str().to_owned()),
+            object_name: Set(record.object_name.clone()),
+            field: Set(field),
+            before: Set(before),
+            after: Set(after),
+            reason: Set(record.reason.clone()),
+            power_of_attorney: Set(record.power_of_attorney),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Which register a lookup searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Register {
+    Cpr,
+    Cvr,
+}
+
+impl Register {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Register::Cpr => "cpr",
+            Register::Cvr => "cvr",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRecord {
+    pub organisation: Cvr,
+    pub actor_rid: String,
+    /// The CPR or CVR searched for.
+    pub search_data: String,
+    pub register: Register,
+    pub result_count: u32,
+}
+
+/// Appends one searches-log row (LOG-03).
+pub async fn record_search(
+    db: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    record: SearchRecord,
+) -> Result<(), DbErr> {
+    searches_log::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        organisation_cvr: Set(record.organisation.to_string()),
+        actor_rid: Set(record.actor_rid),
+        search_data: Set(record.search_data),
+        register: Set(record.register.as_str().to_owned()),
+        result_count: Set(i64::from(record.result_count)),
+        occurred_at: Set(at),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_02_actors_are_written_as_the_log_shows_them() {
+        let cvr = Cvr::parse("29189846").unwrap();
+        assert_eq!(
+            Actor::Employee {
+                rid: "12345678910".into()
+            }
+            .to_string(),
+            "12345678910"
+        );
+        assert_eq!(
+            Actor::EmployeeOf {
+                cvr: cvr.clone(),
+                rid: "12345678910".into()
+            }
+            .to_string(),
+            "CVR:29189846-RID:12345678910"
+        );
+        assert_eq!(Actor::Organisation { cvr }.to_string(), "29189846");
+        assert_eq!(Actor::System.to_string(), "System");
+    }
+}

@@ -1,0 +1,451 @@
+//! Our own access tokens (AUTH-03) and the [`Principal`] every handler starts from.
+//!
+//! After the OIDC login (issue 3) the backend issues a short-lived JWT signed with Ed25519
+//! (`EdDSA`, pinned: no other algorithm is accepted), with a `kid`, our issuer and audience, and
+//! the user's id, name, current organisation and rights there. Every API call is authorised from
+//! that token alone.
+
+use std::future::{ready, Ready};
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use adgang_api_types::{Module, OrgKind, Right};
+use anyhow::Context;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::SigningKey;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::{Cvr, DomainError};
+
+/// Access tokens live at most this long (the issue's limit is 15 minutes).
+pub const ACCESS_TOKEN_TTL_SECONDS: i64 = 10 * 60;
+
+/// The organisation a token is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationClaim {
+    pub cvr: String,
+    pub name: String,
+    pub kind: OrgKind,
+}
+
+/// The claims of our access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    /// The user's id at the identity provider (RID/UUID), or a machine client's id.
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+    pub name: String,
+    pub org: OrganisationClaim,
+    pub rights: Vec<Right>,
+    /// True when an operator acts on behalf of `org` (CTX-02) rather than holding rights there.
+    #[serde(default)]
+    pub operator: bool,
+}
+
+/// Who a token is issued to: everything but the registered claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSubject {
+    pub user_id: String,
+    pub name: String,
+    pub organisation: OrganisationClaim,
+    pub rights: Vec<Right>,
+    pub operator: bool,
+}
+
+/// A new random Ed25519 key as PKCS#8 PEM, for `ADGANG_TOKEN_SIGNING_KEY_FILE`.
+pub fn generate_pkcs8_pem() -> anyhow::Result<String> {
+    let mut seed = [0u8; 32];
+    getrandom::getrandom(&mut seed).context("reading the OS random source")?;
+    let pem = SigningKey::from_bytes(&seed)
+        .to_pkcs8_pem(Default::default())
+        .context("encoding the key")?;
+    Ok(pem.to_string())
+}
+
+/// The signing key and the rules a token must satisfy.
+pub struct TokenKeys {
+    kid: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    public_key: [u8; 32],
+    issuer: String,
+    audience: String,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        f.debug_struct("TokenKeys")
+            .field("kid", &self.kid)
+            .field("issuer", &self.issuer)
+            .finish()
+    }
+}
+
+/// Why a bearer token was refused. Every variant answers 401; the detail goes to the log only.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("no bearer token")]
+    Missing,
+    #[error("token rejected: {0}")]
+    Invalid(#[from] jsonwebtoken::errors::Error),
+}
+
+impl TokenKeys {
+    /// A fresh random key (test deployments; tokens do not survive a restart).
+    pub fn generate(issuer: &str, audience: &str) -> anyhow::Result<TokenKeys> {
+        Self::from_pkcs8_pem(&generate_pkcs8_pem()?, issuer, audience)
+    }
+
+    /// A key from PKCS#8 PEM (production: `ADGANG_TOKEN_SIGNING_KEY_FILE`).
+    pub fn from_pkcs8_pem(pem: &str, issuer: &str, audience: &str) -> anyhow::Result<TokenKeys> {
+        let key = SigningKey::from_pkcs8_pem(pem).context("parsing the Ed25519 PKCS#8 key")?;
+        Self::from_signing_key(key, issuer, audience)
+    }
+
+    fn from_signing_key(
+        key: SigningKey,
+        issuer: &str,
+        audience: &str,
+    ) -> anyhow::Result<TokenKeys> {
+        let der = key.to_pkcs8_der().context("encoding the signing key")?;
+        let public_key = key.verifying_key().to_bytes();
+        let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public_key);
+        let decoding = DecodingKey::from_ed_components(&x).context("building the verifying key")?;
+        // The key id is derived from the public key, so it changes exactly when the key does.
+        let kid = x.chars().take(16).collect();
+        Ok(TokenKeys {
+            kid,
+            encoding: EncodingKey::from_ed_der(der.as_bytes()),
+            decoding,
+            public_key,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+        })
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The raw Ed25519 public key (for a JWKS document).
+    pub fn public_key(&self) -> [u8; 32] {
+        self.public_key
+    }
+
+    /// Signs an access token for `subject`, valid from `now` for [`ACCESS_TOKEN_TTL_SECONDS`].
+    pub fn issue(
+        &self,
+        subject: &TokenSubject,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(String, DateTime<Utc>)> {
+        let expires = now + Duration::seconds(ACCESS_TOKEN_TTL_SECONDS);
+        let claims = AccessClaims {
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            sub: subject.user_id.clone(),
+            iat: now.timestamp(),
+            exp: expires.timestamp(),
+            jti: uuid::Uuid::now_v7().to_string(),
+            name: subject.name.clone(),
+            org: subject.organisation.clone(),
+            rights: subject.rights.clone(),
+            operator: subject.operator,
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        let token = jsonwebtoken::encode(&header, &claims, &self.encoding)
+            .context("signing the access token")?;
+        Ok((token, expires))
+    }
+
+    /// Verifies signature (EdDSA only), issuer, audience and expiry.
+    pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 30;
+        Ok(jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)?.claims)
+    }
+}
+
+/// The authenticated caller, built from a verified access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: String,
+    pub name: String,
+    pub organisation: Cvr,
+    pub organisation_name: String,
+    pub organisation_kind: OrgKind,
+    pub rights: Vec<Right>,
+    pub operator: bool,
+}
+
+impl Principal {
+    pub fn from_claims(claims: AccessClaims) -> Result<Principal, DomainError> {
+        let organisation = Cvr::parse(&claims.org.cvr).map_err(|_| DomainError::Unauthorized)?;
+        Ok(Principal {
+            user_id: claims.sub,
+            name: claims.name,
+            organisation,
+            organisation_name: claims.org.name,
+            organisation_kind: claims.org.kind,
+            rights: claims.rights,
+            operator: claims.operator,
+        })
+    }
+
+    pub fn has(&self, right: Right) -> bool {
+        self.rights.contains(&right)
+    }
+
+    /// 403 unless the caller holds `right` in the current organisation.
+    pub fn require(&self, right: Right) -> Result<(), DomainError> {
+        if self.has(right) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden)
+        }
+    }
+
+    /// 403 unless the module is open to this organisation kind and one of the caller's rights
+    /// (SPEC §0 matrix). An operator acting on behalf of another organisation carries their own
+    /// rights there, so the same rule applies: acting on behalf never widens what one may do.
+    pub fn require_module(&self, module: Module) -> Result<(), DomainError> {
+        if module.usable_with(self.organisation_kind, &self.rights) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden)
+        }
+    }
+
+    /// The organisation named in a path, when it is the caller's current one; any other
+    /// organisation's resources do not exist for this caller (404, never 403).
+    pub fn organisation_scope(&self, cvr: &str) -> Result<&Cvr, DomainError> {
+        if cvr == self.organisation.as_str() {
+            Ok(&self.organisation)
+        } else {
+            Err(DomainError::NotFound("organisation"))
+        }
+    }
+}
+
+impl FromRequest for Principal {
+    type Error = DomainError;
+    type Future = Ready<Result<Principal, DomainError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(principal_from_request(req))
+    }
+}
+
+fn principal_from_request(req: &HttpRequest) -> Result<Principal, DomainError> {
+    let keys = req
+        .app_data::<web::Data<TokenKeys>>()
+        .ok_or_else(|| DomainError::Unexpected(anyhow::anyhow!("TokenKeys not configured")))?;
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        return Err(DomainError::Unauthorized);
+    };
+    match keys.verify(token) {
+        Ok(claims) => Principal::from_claims(claims),
+        Err(err) => {
+            tracing::info!(error = %err, "access token rejected");
+            Err(DomainError::Unauthorized)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISS: &str = "https://adgang.test";
+    const AUD: &str = "adgang-api";
+
+    fn subject() -> TokenSubject {
+        TokenSubject {
+            user_id: "rid-1234".into(),
+            name: "Birgitte Borgerservice".into(),
+            organisation: OrganisationClaim {
+                cvr: "29189846".into(),
+                name: "Testkommune Nord".into(),
+                kind: OrgKind::Authority,
+            },
+            rights: vec![Right::CitizenService],
+            operator: false,
+        }
+    }
+
+    fn b64(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    #[test]
+    fn auth_03_issued_token_round_trips_with_kid_and_short_expiry() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let now = Utc::now();
+        let (token, expires) = keys.issue(&subject(), now).unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.alg, Algorithm::EdDSA);
+        assert_eq!(header.kid.as_deref(), Some(keys.kid()));
+        assert!(expires - now <= Duration::minutes(15));
+        let claims = keys.verify(&token).unwrap();
+        assert_eq!(claims.sub, "rid-1234");
+        assert_eq!(claims.org.cvr, "29189846");
+        assert_eq!(claims.rights, vec![Right::CitizenService]);
+    }
+
+    #[test]
+    fn auth_03_tampered_payload_is_rejected() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        let mut claims: serde_json::Value = serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(parts[1])
+                .unwrap(),
+        )
+        .unwrap();
+        claims["rights"] = serde_json::json!(["operator", "system_admin"]);
+        let forged = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64(claims.to_string().as_bytes()),
+            parts[2]
+        );
+        assert!(keys.verify(&forged).is_err());
+    }
+
+    #[test]
+    fn auth_03_expired_token_is_rejected() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let (token, _) = keys
+            .issue(&subject(), Utc::now() - Duration::hours(1))
+            .unwrap();
+        assert!(keys.verify(&token).is_err());
+    }
+
+    #[test]
+    fn auth_03_wrong_audience_or_issuer_is_rejected() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        let mut other_audience = TokenKeys::generate(ISS, "someone-else").unwrap();
+        other_audience.decoding = keys.decoding.clone();
+        assert!(other_audience.verify(&token).is_err());
+        let mut other_issuer = TokenKeys::generate("https://evil.example", AUD).unwrap();
+        other_issuer.decoding = keys.decoding.clone();
+        assert!(other_issuer.verify(&token).is_err());
+    }
+
+    #[test]
+    fn auth_03_another_key_is_rejected() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let stranger = TokenKeys::generate(ISS, AUD).unwrap();
+        let (token, _) = stranger.issue(&subject(), Utc::now()).unwrap();
+        assert!(keys.verify(&token).is_err());
+    }
+
+    #[test]
+    fn auth_03_alg_none_is_rejected() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        let payload = token.split('.').nth(1).unwrap();
+        let header = b64(br#"{"alg":"none","typ":"JWT"}"#);
+        for forged in [
+            format!("{header}.{payload}."),
+            format!("{header}.{payload}"),
+        ] {
+            assert!(keys.verify(&forged).is_err(), "{forged}");
+        }
+    }
+
+    #[test]
+    fn auth_03_hs256_signed_with_the_public_key_is_rejected() {
+        // The classic key-confusion attack: an HMAC token whose secret is our public key.
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        let claims = keys.verify(&token).unwrap();
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(keys.kid().to_owned());
+        for secret in [
+            keys.public_key().to_vec(),
+            b64(&keys.public_key()).into_bytes(),
+        ] {
+            let forged =
+                jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&secret)).unwrap();
+            assert!(keys.verify(&forged).is_err());
+        }
+    }
+
+    #[test]
+    fn pkcs8_pem_key_loads_and_signs() {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let pem = key.to_pkcs8_pem(Default::default()).unwrap();
+        let keys = TokenKeys::from_pkcs8_pem(&pem, ISS, AUD).unwrap();
+        let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        assert!(keys.verify(&token).is_ok());
+    }
+
+    fn principal(kind: OrgKind, rights: &[Right], operator: bool) -> Principal {
+        Principal {
+            user_id: "u".into(),
+            name: "n".into(),
+            organisation: Cvr::parse("29189846").unwrap(),
+            organisation_name: "Testkommune Nord".into(),
+            organisation_kind: kind,
+            rights: rights.to_vec(),
+            operator,
+        }
+    }
+
+    #[test]
+    fn missing_right_is_forbidden_and_other_organisations_are_not_found() {
+        let p = principal(OrgKind::Authority, &[Right::ContactAdmin], false);
+        assert!(p.require_module(Module::ContactStructure).is_ok());
+        assert!(matches!(
+            p.require_module(Module::SystemConnection),
+            Err(DomainError::Forbidden)
+        ));
+        assert!(p.organisation_scope("29189846").is_ok());
+        assert!(matches!(
+            p.organisation_scope("34051178"),
+            Err(DomainError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn companies_are_refused_authority_modules_even_with_the_right() {
+        let p = principal(
+            OrgKind::Company,
+            &[Right::ContactAdmin, Right::CitizenService],
+            false,
+        );
+        assert!(p.require_module(Module::ContactStructure).is_err());
+        assert!(p.require_module(Module::MailAccess).is_err());
+    }
+
+    #[test]
+    fn an_operator_acting_for_a_company_keeps_own_rights_within_its_kind() {
+        let p = principal(
+            OrgKind::Company,
+            &[Right::Operator, Right::SystemAdmin, Right::ContactAdmin],
+            true,
+        );
+        assert!(p.require_module(Module::SystemConnection).is_ok());
+        assert!(p.require_module(Module::ContactStructure).is_err());
+    }
+}

@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "actions_log")]
+pub struct Model {
+    /// UUIDv7: sorts by time of writing.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub organisation_cvr: String,
+    pub subject: String,
+    pub party_id: Option<String>,
+    pub object_id: Option<String>,
+    pub actor: String,
+    pub actor_is_system: bool,
+    pub occurred_at: DateTimeUtc,
+    pub event: String,
+    pub object_name: Option<String>,
+    pub field: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: Option<String>,
+    pub power_of_attorney: Option<bool>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
