@@ -15,7 +15,7 @@ pub mod session;
 pub use error::{ErrorCode, FieldError, Problem};
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;
-pub use organisation::{OrgKind, Organisation};
+pub use organisation::{Address, OrgKind, Organisation, OrganisationLookup};
 pub use page::{Page, PageQuery};
 pub use right::Right;
 pub use session::{Session, SessionOrganisation};

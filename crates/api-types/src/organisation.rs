@@ -43,3 +43,27 @@ pub struct Organisation {
     pub agreement_accepted_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+/// An organisation as the CVR register knows it (CTX-02: what an operator sees before
+/// switching).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrganisationLookup {
+    pub cvr_number: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub registered_office_address: Address,
+    /// Whether the organisation is known to Administrativ Adgang.
+    pub known_here: bool,
+}

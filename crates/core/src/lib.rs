@@ -11,12 +11,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cpr;
 pub mod cvr;
 pub mod entity;
 pub mod error;
 pub mod pagination;
 
 pub use auth::{Principal, TokenKeys};
+pub use cpr::Cpr;
 pub use cvr::Cvr;
 pub use error::{problem_response, DomainError, FieldErrors};
 pub use pagination::{PageRequest, SortDirection};

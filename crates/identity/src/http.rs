@@ -2,10 +2,13 @@
 
 use actix_web::{get, web};
 use adgang_api_types::{
-    Module, Organisation, Page, PageQuery, Problem, Right, Session, SessionOrganisation,
+    Address, Module, OrgKind, Organisation, OrganisationLookup, Page, PageQuery, Problem, Right,
+    Session, SessionOrganisation,
 };
+use adgang_core::audit::{record_search, Register, SearchRecord};
 use adgang_core::{Cvr, DomainError, PageRequest, Principal};
-use sea_orm::DatabaseConnection;
+use adgang_registry::{Registry, RegistryError};
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::entity::organisation;
 use crate::service::{self, OrganisationSort};
@@ -13,7 +16,8 @@ use crate::service::{self, OrganisationSort};
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_session)
         .service(list_organisations)
-        .service(get_organisation);
+        .service(get_organisation)
+        .service(lookup_organisation);
 }
 
 /// The caller's session (AUTH-03).
@@ -102,6 +106,65 @@ async fn get_organisation(
     }
     let row = service::get_organisation(db.get_ref(), &cvr).await?;
     Ok(web::Json(to_dto(row)))
+}
+
+/// Look an organisation up in the CVR register (operators, CTX-02).
+///
+/// Shows name, kind and registered office address before an operator switches to it. Every
+/// lookup is written to the searches log (LOG-03). Requires `operator`.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "CVR number (8 digits, modulus-11)", example = "29189846")),
+    responses(
+        (status = 200, description = "The organisation in the CVR register", body = OrganisationLookup),
+        (status = 400, description = "Not a valid CVR number", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not an operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The CVR register has no such organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The CVR register is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisation-lookup/{cvr}")]
+async fn lookup_organisation(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    cvr: web::Path<String>,
+) -> Result<web::Json<OrganisationLookup>, DomainError> {
+    principal.require(Right::Operator)?;
+    let cvr = Cvr::parse(&cvr).map_err(|e| DomainError::field("cvr", e.code(), e.message()))?;
+    let found = registry.company(&cvr).await.map_err(|e| match e {
+        RegistryError::Unavailable(why) => DomainError::Unavailable(format!("CVR register: {why}")),
+    })?;
+    let search = SearchRecord {
+        organisation: principal.organisation.clone(),
+        actor_rid: principal.user_id.clone(),
+        search_data: cvr.to_string(),
+        register: Register::Cvr,
+        result_count: u32::from(found.is_some()),
+    };
+    record_search(db.get_ref(), chrono::Utc::now(), search).await?;
+    let company = found.ok_or(DomainError::NotFound("organisation"))?;
+    let known_here = organisation::Entity::find_by_id(cvr.as_str())
+        .one(db.get_ref())
+        .await?
+        .is_some();
+    Ok(web::Json(OrganisationLookup {
+        cvr_number: company.cvr,
+        name: company.name,
+        kind: if company.is_authority {
+            OrgKind::Authority
+        } else {
+            OrgKind::Company
+        },
+        registered_office_address: Address {
+            street: company.registered_office_address.street,
+            postal_code: company.registered_office_address.postal_code,
+            city: company.registered_office_address.city,
+        },
+        known_here,
+    }))
 }
 
 fn to_dto(row: organisation::Model) -> Organisation {

@@ -12,6 +12,7 @@
 //! | `ADGANG_MAX_JSON_BYTES` | `1048576` | JSON bodies larger are refused with 413 |
 //! | `ADGANG_DEMO_DATA` | `false` | load demo organisations at start-up (idempotent) |
 //! | `ADGANG_LOG_FORMAT` | `pretty` | `pretty` or `json` |
+//! | `ADGANG_REGISTRY_URL` | none | CPR/CVR register adapter base URL; the built-in synthetic register when unset |
 //! | `ADGANG_TOKEN_SIGNING_KEY_FILE` | none | Ed25519 PKCS#8 PEM signing our access tokens; required in production, a random key per start otherwise (`adgang-server generate-signing-key` makes one) |
 //! | `RUST_LOG` | `info` | log filter |
 
@@ -33,6 +34,7 @@ pub struct Settings {
     pub demo_data: bool,
     pub log_format: LogFormat,
     pub token_signing_key_file: Option<PathBuf>,
+    pub registry_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +59,7 @@ impl Default for Settings {
             demo_data: false,
             log_format: LogFormat::Pretty,
             token_signing_key_file: None,
+            registry_url: None,
         }
     }
 }
@@ -112,6 +115,9 @@ impl Settings {
                 other => bail!("ADGANG_LOG_FORMAT must be pretty or json, not {other:?}"),
             };
         }
+        if let Some(v) = get("ADGANG_REGISTRY_URL") {
+            s.registry_url = Some(v);
+        }
         if let Some(v) = get("ADGANG_TOKEN_SIGNING_KEY_FILE") {
             s.token_signing_key_file = Some(PathBuf::from(v));
         }
@@ -139,6 +145,18 @@ impl Settings {
                 adgang_core::TokenKeys::generate(self.token_issuer(), TOKEN_AUDIENCE)
             }
         }
+    }
+}
+
+impl Settings {
+    /// The CPR/CVR register: the HTTP adapter when configured, else the synthetic one.
+    pub fn registry(&self) -> anyhow::Result<std::sync::Arc<dyn adgang_registry::Registry>> {
+        Ok(match &self.registry_url {
+            Some(url) => std::sync::Arc::new(
+                adgang_registry::HttpRegistry::new(url).context("configuring the register")?,
+            ),
+            None => std::sync::Arc::new(adgang_registry::SyntheticRegistry::new()),
+        })
     }
 }
 

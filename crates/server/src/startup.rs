@@ -62,6 +62,8 @@ impl Application {
         let max_body = web::Data::new(MaxBodyBytes(settings.max_body_bytes));
         let token_keys = web::Data::new(settings.token_keys()?);
         let keys_for_app = token_keys.clone();
+        let registry: web::Data<dyn adgang_registry::Registry> =
+            web::Data::from(settings.registry()?);
         let max_json = settings.max_json_bytes;
         let spa_dir = settings.spa_dir.clone();
         let serve_files = spa_dir.is_dir();
@@ -82,6 +84,7 @@ impl Application {
                 .app_data(policy.clone())
                 .app_data(max_body.clone())
                 .app_data(keys_for_app.clone())
+                .app_data(registry.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(max_json)

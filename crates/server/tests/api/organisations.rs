@@ -119,3 +119,54 @@ async fn x_09_another_organisation_is_404_and_listing_needs_operator() {
         .await;
     assert_eq!(found.name, "Testkommune Nord");
 }
+
+#[tokio::test]
+async fn ctx_02_operator_looks_up_any_cvr_and_each_lookup_is_logged() {
+    use adgang_core::entity::searches_log;
+    use sea_orm::EntityTrait;
+
+    let app = spawn_app().await;
+    seed(&app, ORGS).await;
+    let op = operator(&app);
+
+    let found: adgang_api_types::OrganisationLookup = app
+        .get_json_as("/api/v1/organisation-lookup/25052943", &op)
+        .await;
+    assert_eq!(found.name, "Æblegården ApS");
+    assert_eq!(found.kind, OrgKind::Company);
+    assert!(found.known_here);
+    assert!(!found.registered_office_address.city.is_empty());
+
+    // an invalid number is a field error, an unknown one 404.
+    let invalid = app
+        .get_as("/api/v1/organisation-lookup/25052944", &op)
+        .await;
+    assert_eq!(invalid.status(), 400);
+    let problem: Problem = invalid.json().await.unwrap();
+    assert_eq!(problem.errors[0].code, "cvr_checksum");
+    let unknown = app
+        .get_as("/api/v1/organisation-lookup/10000009", &op)
+        .await;
+    assert_eq!(unknown.status(), 404);
+
+    // LOG-03: both valid lookups are in the searches log, with their result counts.
+    let mut rows = searches_log::Entity::find()
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let logged: Vec<_> = rows
+        .iter()
+        .map(|r| (r.search_data.as_str(), r.result_count))
+        .collect();
+    assert_eq!(logged, [("25052943", 1), ("10000009", 0)]);
+    assert!(rows
+        .iter()
+        .all(|r| r.organisation_cvr == "34051178" && r.register == "cvr"));
+
+    let not_operator = app.token(&user("34051178", OrgKind::Authority, &[Right::SystemAdmin]));
+    let refused = app
+        .get_as("/api/v1/organisation-lookup/25052943", &not_operator)
+        .await;
+    assert_eq!(refused.status(), 403);
+}
