@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_identity_create_organisations;
 mod m20261126_000002_core_create_audit_logs;
+mod m20261126_000003_identity_create_users_rights_sessions;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_identity_create_organisations::Migration),
             Box::new(m20261126_000002_core_create_audit_logs::Migration),
+            Box::new(m20261126_000003_identity_create_users_rights_sessions::Migration),
         ]
     }
 }

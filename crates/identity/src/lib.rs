@@ -4,6 +4,7 @@
 pub mod entity;
 pub mod error;
 pub mod http;
+pub mod rights;
 pub mod service;
 
 pub use error::IdentityError;

@@ -1,1 +1,4 @@
 pub mod organisation;
+pub mod session;
+pub mod user;
+pub mod user_right;

@@ -7,4 +7,5 @@ mod migrations;
 mod openapi;
 mod operations;
 mod organisations;
+mod rights;
 mod spa;

@@ -1,0 +1,165 @@
+//! Users and their rights per organisation — what the external rights portal holds in
+//! production; here the rights administrator's endpoints and the test portal use it.
+
+use adgang_api_types::Right;
+use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::Cvr;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::entity::{organisation, user, user_right};
+use crate::IdentityError;
+
+/// Finds the user with this IdP subject, creating it on first sight (and keeping the name
+/// current, as the IdP is the source of names).
+pub async fn ensure_user(
+    db: &impl ConnectionTrait,
+    subject: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<user::Model, IdentityError> {
+    if let Some(existing) = user::Entity::find()
+        .filter(user::Column::Subject.eq(subject))
+        .one(db)
+        .await?
+    {
+        if existing.name != name && !name.is_empty() {
+            let mut active: user::ActiveModel = existing.into();
+            active.name = Set(name.to_owned());
+            return Ok(active.update(db).await?);
+        }
+        return Ok(existing);
+    }
+    Ok(user::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        subject: Set(subject.to_owned()),
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The user's rights in one organisation, in `Right::ALL` order.
+pub async fn rights_in(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    cvr: &Cvr,
+) -> Result<Vec<Right>, IdentityError> {
+    let rows = user_right::Entity::find()
+        .filter(user_right::Column::UserId.eq(user_id))
+        .filter(user_right::Column::OrganisationCvr.eq(cvr.as_str()))
+        .all(db)
+        .await?;
+    let mut rights: Vec<Right> = rows.iter().filter_map(|r| Right::parse(&r.right)).collect();
+    rights.sort();
+    Ok(rights)
+}
+
+/// Every organisation where the user holds at least one right (CTX-01), by name.
+pub async fn organisations_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Vec<organisation::Model>, IdentityError> {
+    let cvrs: Vec<String> = user_right::Entity::find()
+        .filter(user_right::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.organisation_cvr)
+        .collect();
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Cvr.is_in(cvrs))
+        .order_by_asc(organisation::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// Grants `right` in `cvr`; a no-op when already held. Logged (Subject::Rights) in `db`'s
+/// transaction.
+pub async fn grant(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cvr: &Cvr,
+    user: &user::Model,
+    right: Right,
+    now: DateTime<Utc>,
+) -> Result<bool, IdentityError> {
+    let key = (user.id.clone(), cvr.to_string(), right.as_str().to_owned());
+    if user_right::Entity::find_by_id(key).one(db).await?.is_some() {
+        return Ok(false);
+    }
+    if organisation::Entity::find_by_id(cvr.as_str())
+        .one(db)
+        .await?
+        .is_none()
+    {
+        return Err(IdentityError::OrganisationNotFound);
+    }
+    user_right::ActiveModel {
+        user_id: Set(user.id.clone()),
+        organisation_cvr: Set(cvr.to_string()),
+        right: Set(right.as_str().to_owned()),
+        granted_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    record_action(
+        db,
+        actor,
+        now,
+        rights_record(cvr, user, right, ActionEvent::Created),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Revokes `right` in `cvr`; false when it was not held. Logged like [`grant`].
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cvr: &Cvr,
+    user: &user::Model,
+    right: Right,
+    now: DateTime<Utc>,
+) -> Result<bool, IdentityError> {
+    let result = user_right::Entity::delete_by_id((
+        user.id.clone(),
+        cvr.to_string(),
+        right.as_str().to_owned(),
+    ))
+    .exec(db)
+    .await?;
+    if result.rows_affected == 0 {
+        return Ok(false);
+    }
+    record_action(
+        db,
+        actor,
+        now,
+        rights_record(cvr, user, right, ActionEvent::Deleted),
+    )
+    .await?;
+    Ok(true)
+}
+
+fn rights_record(cvr: &Cvr, user: &user::Model, right: Right, event: ActionEvent) -> ActionRecord {
+    let value = Some(right.as_str());
+    let (before, after) = match event {
+        ActionEvent::Created => (None, value),
+        ActionEvent::Edited | ActionEvent::Deleted => (value, None),
+    };
+    ActionRecord {
+        organisation: cvr.clone(),
+        subject: Subject::Rights,
+        event,
+        party: None,
+        object_id: Some(user.subject.clone()),
+        object_name: Some(user.name.clone()),
+        changes: vec![FieldChange::new("right", before, after)],
+        reason: None,
+        power_of_attorney: None,
+    }
+}

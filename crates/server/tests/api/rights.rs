@@ -1,0 +1,116 @@
+//! Rights administration service: grants and revocations are logged field by field.
+
+use adgang_api_types::{OrgKind, Right};
+use adgang_core::audit::Actor;
+use adgang_core::entity::actions_log;
+use adgang_core::Cvr;
+use adgang_identity::rights::{ensure_user, grant, organisations_of, revoke, rights_in};
+use adgang_identity::service::{create_organisation, NewOrganisation};
+use adgang_test_support::TestDatabase;
+use sea_orm::{EntityTrait, TransactionTrait};
+
+#[tokio::test]
+async fn rights_are_granted_revoked_and_logged_per_organisation() {
+    let database = TestDatabase::create().await;
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let (north, company) = (
+        Cvr::parse("29189846").unwrap(),
+        Cvr::parse("25052943").unwrap(),
+    );
+    for (cvr, name, kind) in [
+        (&north, "Testkommune Nord", OrgKind::Authority),
+        (&company, "Æblegården ApS", OrgKind::Company),
+    ] {
+        let new = NewOrganisation {
+            cvr: cvr.clone(),
+            name: name.into(),
+            kind,
+        };
+        create_organisation(&db, new, now).await.unwrap();
+    }
+    let admin = Actor::EmployeeOf {
+        cvr: north.clone(),
+        rid: "admin-rid".into(),
+    };
+    let user = ensure_user(&db, "rid-42", "Kim Kontakt", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        ensure_user(&db, "rid-42", "Kim Kontakt", now)
+            .await
+            .unwrap()
+            .id,
+        user.id
+    );
+
+    let txn = db.begin().await.unwrap();
+    assert!(grant(&txn, &admin, &north, &user, Right::ContactAdmin, now)
+        .await
+        .unwrap());
+    assert!(grant(&txn, &admin, &north, &user, Right::SystemAdmin, now)
+        .await
+        .unwrap());
+    assert!(!grant(&txn, &admin, &north, &user, Right::SystemAdmin, now)
+        .await
+        .unwrap());
+    assert!(
+        grant(&txn, &admin, &company, &user, Right::SystemAdmin, now)
+            .await
+            .unwrap()
+    );
+    assert!(revoke(&txn, &admin, &north, &user, Right::SystemAdmin, now)
+        .await
+        .unwrap());
+    assert!(
+        !revoke(&txn, &admin, &north, &user, Right::SystemAdmin, now)
+            .await
+            .unwrap()
+    );
+    txn.commit().await.unwrap();
+
+    assert_eq!(
+        rights_in(&db, &user.id, &north).await.unwrap(),
+        vec![Right::ContactAdmin]
+    );
+    assert_eq!(
+        rights_in(&db, &user.id, &company).await.unwrap(),
+        vec![Right::SystemAdmin]
+    );
+    let orgs: Vec<_> = organisations_of(&db, &user.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert_eq!(orgs, ["Testkommune Nord", "Æblegården ApS"]);
+
+    // Exactly one row per effective change: 3 grants and 1 revocation, none for the no-ops.
+    let rows = actions_log::Entity::find().all(&db).await.unwrap();
+    let mut seen: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.organisation_cvr.as_str(),
+                r.event.as_str(),
+                r.before.as_deref(),
+                r.after.as_deref(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("25052943", "created", None, Some("system_admin")),
+            ("29189846", "created", None, Some("contact_admin")),
+            ("29189846", "created", None, Some("system_admin")),
+            ("29189846", "deleted", Some("system_admin"), None),
+        ]
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.subject == "rights" && r.object_id.as_deref() == Some("rid-42")));
+}
