@@ -18,4 +18,4 @@ pub use module::Module;
 pub use organisation::{Address, OrgKind, Organisation, OrganisationLookup};
 pub use page::{Page, PageQuery};
 pub use right::Right;
-pub use session::{Session, SessionOrganisation};
+pub use session::{AccessToken, Session, SessionOrganisation};

@@ -28,3 +28,14 @@ pub struct Session {
     /// True when an operator acts on behalf of this organisation.
     pub operator: bool,
 }
+
+/// Our access token, as the token endpoint returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessToken {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}

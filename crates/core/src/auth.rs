@@ -165,6 +165,32 @@ impl TokenKeys {
         Ok((token, expires))
     }
 
+    /// Signs any claims with this key (e.g. the short-lived login-state cookie). The claims must
+    /// carry their own `iss`, `aud` and `exp`.
+    pub fn sign<T: Serialize>(&self, claims: &T) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding).context("signing")
+    }
+
+    /// Verifies a token made by [`TokenKeys::sign`] for `audience`.
+    pub fn verify_for<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        audience: &str,
+    ) -> Result<T, TokenError> {
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.leeway = 30;
+        Ok(jsonwebtoken::decode::<T>(token, &self.decoding, &validation)?.claims)
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
     /// Verifies signature (EdDSA only), issuer, audience and expiry.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
         let mut validation = Validation::new(Algorithm::EdDSA);

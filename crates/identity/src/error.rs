@@ -8,6 +8,8 @@ pub enum IdentityError {
     OrganisationNotFound,
     #[error("organisation {0} already exists")]
     OrganisationExists(String),
+    #[error("no valid session")]
+    SessionInvalid,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -26,6 +28,7 @@ impl From<IdentityError> for DomainError {
             IdentityError::OrganisationExists(cvr) => {
                 DomainError::Conflict(format!("Organisation {cvr} already exists."))
             }
+            IdentityError::SessionInvalid => DomainError::Unauthorized,
             IdentityError::Unexpected(err) => DomainError::Unexpected(err),
         }
     }

@@ -1,17 +1,21 @@
 //! Identity: organisations now; OIDC login, our access tokens, sessions, context switching,
 //! onboarding and rights administration arrive with issue 3 and live here too.
 
+pub mod auth_http;
 pub mod entity;
 pub mod error;
 pub mod http;
+pub mod login;
 pub mod rights;
 pub mod service;
+pub mod sessions;
 
 pub use error::IdentityError;
 
 /// Registers this module's routes under the API scope.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     http::configure(cfg);
+    auth_http::configure(cfg);
 }
 
 /// The OpenAPI tag of this module's endpoints.

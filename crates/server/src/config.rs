@@ -6,7 +6,11 @@
 //! | `ADGANG_PORT` | `8080` | port (`0` picks a free one) |
 //! | `DATABASE_URL` | `sqlite://data/adgang.db?mode=rwc` | SQLite file or `postgres://…` |
 //! | `ADGANG_ENVIRONMENT` | `test` | `test` shows the test banner; or `production` |
-//! | `ADGANG_PUBLIC_BASE_URL` | `http://127.0.0.1:8080` | the URL users reach us at |
+//! | `ADGANG_PUBLIC_BASE_URL` | `http://<bind>:<port>` | the URL users reach us at (issuer of our tokens, OIDC redirect) |
+//! | `ADGANG_IDP_ENABLED` | `true` in test, `false` in production | serve the built-in test identity provider at `/idp` |
+//! | `ADGANG_OIDC_ISSUER` | `<public base URL>/idp` | the OpenID Connect issuer to log in with |
+//! | `ADGANG_OIDC_CLIENT_ID` | `adgang-portal` | our client id at the issuer |
+//! | `ADGANG_OIDC_CLIENT_SECRET` | random per start (built-in IdP only) | our client secret; required with an external issuer |
 //! | `ADGANG_SPA_DIR` | `frontend/dist` | the built SPA (Trunk output) |
 //! | `ADGANG_MAX_BODY_BYTES` | `16777216` | any request body larger is refused with 413 |
 //! | `ADGANG_MAX_JSON_BYTES` | `1048576` | JSON bodies larger are refused with 413 |
@@ -27,7 +31,8 @@ pub struct Settings {
     pub port: u16,
     pub database_url: String,
     pub environment: EnvironmentLabel,
-    pub public_base_url: String,
+    /// `None` until configured or resolved from the bound address at start-up.
+    pub public_base_url: Option<String>,
     pub spa_dir: PathBuf,
     pub max_body_bytes: usize,
     pub max_json_bytes: usize,
@@ -35,6 +40,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub token_signing_key_file: Option<PathBuf>,
     pub registry_url: Option<String>,
+    pub idp_enabled: Option<bool>,
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: String,
+    pub oidc_client_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +61,7 @@ impl Default for Settings {
             port: 8080,
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             environment: EnvironmentLabel::Test,
-            public_base_url: "http://127.0.0.1:8080".to_owned(),
+            public_base_url: None,
             spa_dir: PathBuf::from("frontend/dist"),
             max_body_bytes: 16 * 1024 * 1024,
             max_json_bytes: 1024 * 1024,
@@ -60,6 +69,10 @@ impl Default for Settings {
             log_format: LogFormat::Pretty,
             token_signing_key_file: None,
             registry_url: None,
+            idp_enabled: None,
+            oidc_issuer: None,
+            oidc_client_id: "adgang-portal".to_owned(),
+            oidc_client_secret: None,
         }
     }
 }
@@ -90,7 +103,7 @@ impl Settings {
             };
         }
         if let Some(v) = get("ADGANG_PUBLIC_BASE_URL") {
-            s.public_base_url = v.trim_end_matches('/').to_owned();
+            s.public_base_url = Some(v.trim_end_matches('/').to_owned());
         }
         if let Some(v) = get("ADGANG_SPA_DIR") {
             s.spa_dir = PathBuf::from(v);
@@ -115,6 +128,19 @@ impl Settings {
                 other => bail!("ADGANG_LOG_FORMAT must be pretty or json, not {other:?}"),
             };
         }
+        if let Some(v) = get("ADGANG_IDP_ENABLED") {
+            s.idp_enabled =
+                Some(parse_bool(&v).context("ADGANG_IDP_ENABLED must be true or false")?);
+        }
+        if let Some(v) = get("ADGANG_OIDC_ISSUER") {
+            s.oidc_issuer = Some(v.trim_end_matches('/').to_owned());
+        }
+        if let Some(v) = get("ADGANG_OIDC_CLIENT_ID") {
+            s.oidc_client_id = v;
+        }
+        if let Some(v) = get("ADGANG_OIDC_CLIENT_SECRET") {
+            s.oidc_client_secret = Some(v);
+        }
         if let Some(v) = get("ADGANG_REGISTRY_URL") {
             s.registry_url = Some(v);
         }
@@ -124,9 +150,29 @@ impl Settings {
         Ok(s)
     }
 
+    /// The public base URL; resolved from the bound port at start-up when not configured.
+    pub fn base_url(&self) -> String {
+        self.public_base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{}", self.bind_address, self.port))
+    }
+
     /// Our access tokens' issuer (`iss`).
-    pub fn token_issuer(&self) -> &str {
-        &self.public_base_url
+    pub fn token_issuer(&self) -> String {
+        self.base_url()
+    }
+
+    /// Whether this instance serves the built-in test IdP (never by default in production).
+    pub fn idp_enabled(&self) -> bool {
+        self.idp_enabled
+            .unwrap_or(self.environment == EnvironmentLabel::Test)
+    }
+
+    /// The issuer we log in with: configured, or our own built-in IdP.
+    pub fn oidc_issuer(&self) -> String {
+        self.oidc_issuer
+            .clone()
+            .unwrap_or_else(|| format!("{}/idp", self.base_url()))
     }
 
     /// The keys signing our access tokens: from the configured file, or a fresh random key
@@ -136,13 +182,13 @@ impl Settings {
             (Some(path), _) => {
                 let pem = std::fs::read_to_string(path)
                     .with_context(|| format!("reading {}", path.display()))?;
-                adgang_core::TokenKeys::from_pkcs8_pem(&pem, self.token_issuer(), TOKEN_AUDIENCE)
+                adgang_core::TokenKeys::from_pkcs8_pem(&pem, &self.token_issuer(), TOKEN_AUDIENCE)
             }
             (None, EnvironmentLabel::Production) => {
                 bail!("ADGANG_TOKEN_SIGNING_KEY_FILE is required in production")
             }
             (None, EnvironmentLabel::Test) => {
-                adgang_core::TokenKeys::generate(self.token_issuer(), TOKEN_AUDIENCE)
+                adgang_core::TokenKeys::generate(&self.token_issuer(), TOKEN_AUDIENCE)
             }
         }
     }
@@ -194,7 +240,9 @@ mod tests {
         .unwrap();
         assert_eq!(s.environment, EnvironmentLabel::Production);
         assert_eq!(s.port, 9000);
-        assert_eq!(s.public_base_url, "https://adgang.example.dk");
+        assert_eq!(s.base_url(), "https://adgang.example.dk");
+        assert_eq!(s.oidc_issuer(), "https://adgang.example.dk/idp");
+        assert!(!s.idp_enabled(), "production has no test IdP unless asked");
     }
 
     #[test]

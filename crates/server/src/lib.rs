@@ -5,6 +5,7 @@ pub mod config;
 pub mod database;
 pub mod demo;
 pub mod fallback;
+pub mod login;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

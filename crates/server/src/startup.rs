@@ -40,7 +40,7 @@ impl Application {
     }
 
     pub fn build_with_database(
-        settings: Settings,
+        mut settings: Settings,
         db: DatabaseConnection,
     ) -> anyhow::Result<Application> {
         let address = format!("{}:{}", settings.bind_address, settings.port);
@@ -49,6 +49,9 @@ impl Application {
             .local_addr()
             .context("reading the bound address")?
             .port();
+        // Port 0 picks a free port: from here on, settings describe the real one.
+        settings.port = port;
+        settings.public_base_url = Some(settings.base_url());
 
         let index_html = std::fs::read_to_string(settings.spa_dir.join("index.html")).ok();
         if index_html.is_none() {
@@ -64,6 +67,7 @@ impl Application {
         let keys_for_app = token_keys.clone();
         let registry: web::Data<dyn adgang_registry::Registry> =
             web::Data::from(settings.registry()?);
+        let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
         let spa_dir = settings.spa_dir.clone();
         let serve_files = spa_dir.is_dir();
@@ -85,6 +89,7 @@ impl Application {
                 .app_data(max_body.clone())
                 .app_data(keys_for_app.clone())
                 .app_data(registry.clone())
+                .app_data(oidc.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(max_json)
@@ -93,6 +98,9 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api));
+            if let Some(idp) = &idp {
+                app = app.app_data(idp.clone()).configure(adgang_idp::configure);
+            }
             if serve_files {
                 app = app.service(
                     actix_files::Files::new("/", &spa_dir)

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 pub struct SecurityPolicy {
     spa_csp: HeaderValue,
     docs_csp: HeaderValue,
+    idp_csp: HeaderValue,
 }
 
 impl SecurityPolicy {
@@ -37,9 +38,14 @@ impl SecurityPolicy {
         let docs = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
                     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
                     object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+        // The test IdP's pages: no script at all; its login form redirects to the client's
+        // callback, which may be another origin (an external relying party).
+        let idp = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; \
+                   img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
         SecurityPolicy {
             spa_csp: HeaderValue::from_str(&spa).expect("CSP is ASCII"),
             docs_csp: HeaderValue::from_static(docs),
+            idp_csp: HeaderValue::from_static(idp),
         }
     }
 }
@@ -76,12 +82,15 @@ pub async fn security_headers(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let policy = req.app_data::<web::Data<SecurityPolicy>>().cloned();
-    let is_docs = req.path().starts_with("/api/docs");
+    let path = req.path();
+    let (is_docs, is_idp) = (path.starts_with("/api/docs"), path.starts_with("/idp/"));
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
     if let Some(policy) = policy {
         let csp = if is_docs {
             &policy.docs_csp
+        } else if is_idp {
+            &policy.idp_csp
         } else {
             &policy.spa_csp
         };

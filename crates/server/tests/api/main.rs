@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod errors;
+mod login;
 mod migrations;
 mod openapi;
 mod operations;

@@ -1,0 +1,246 @@
+//! Login endpoints under `/api/v1/auth` (AUTH-01, AUTH-03, AUTH-06): the browser flow that ends
+//! in an HttpOnly session cookie, and the token endpoint the SPA calls for access tokens.
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use adgang_api_types::{AccessToken, Problem};
+use adgang_core::{Cvr, DomainError, TokenKeys};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use serde::Deserialize;
+
+use crate::login::{self, LoginState, OidcLogin, LOGIN_AUDIENCE, LOGIN_COOKIE};
+use crate::sessions::{self, SESSION_COOKIE, SESSION_HOURS};
+use crate::{rights, IdentityError};
+
+pub const TAG: &str = "Login";
+const COOKIE_PATH: &str = "/api/v1/auth";
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(login_start)
+        .service(login_callback)
+        .service(token)
+        .service(logout);
+}
+
+fn cookie<'a>(
+    name: &'a str,
+    value: String,
+    secure: bool,
+    same_site: SameSite,
+    max_age: CookieDuration,
+) -> Cookie<'a> {
+    Cookie::build(name, value)
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .secure(secure)
+        .same_site(same_site)
+        .max_age(max_age)
+        .finish()
+}
+
+fn removal(name: &str, secure: bool) -> Cookie<'_> {
+    let mut c = cookie(
+        name,
+        String::new(),
+        secure,
+        SameSite::Strict,
+        CookieDuration::ZERO,
+    );
+    c.make_removal();
+    c
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+struct LoginQuery {
+    /// Where in the portal to land after login (a path; default `/`).
+    return_to: Option<String>,
+}
+
+/// Start login (AUTH-01): redirects the browser to the identity provider.
+#[utoipa::path(
+    tag = TAG,
+    params(LoginQuery),
+    responses(
+        (status = 303, description = "Redirect to the issuer's authorization endpoint"),
+        (status = 503, description = "The identity provider cannot be reached", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/auth/login")]
+async fn login_start(
+    oidc: web::Data<OidcLogin>,
+    keys: web::Data<TokenKeys>,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, DomainError> {
+    let return_to = query.return_to.as_deref().unwrap_or("/");
+    let (url, state) = oidc
+        .begin(&keys, return_to, chrono::Utc::now())
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = ?e, "starting login failed");
+            DomainError::Unavailable("identity provider".into())
+        })?;
+    // Lax: the cookie must come back on the top-level redirect from the issuer.
+    let state_cookie = cookie(
+        LOGIN_COOKIE,
+        state,
+        oidc.settings.secure_cookies,
+        SameSite::Lax,
+        CookieDuration::minutes(10),
+    );
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, url))
+        .cookie(state_cookie)
+        .finish())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// Finish login: the issuer redirects here with a code; we verify it and start a session.
+#[utoipa::path(
+    tag = TAG,
+    params(CallbackQuery),
+    responses(
+        (status = 303, description = "Logged in: redirect into the portal with the session cookie set; or to /login-fejl"),
+    )
+)]
+#[get("/auth/callback")]
+async fn login_callback(
+    req: HttpRequest,
+    oidc: web::Data<OidcLogin>,
+    keys: web::Data<TokenKeys>,
+    db: web::Data<DatabaseConnection>,
+    query: web::Query<CallbackQuery>,
+) -> Result<HttpResponse, DomainError> {
+    let secure = oidc.settings.secure_cookies;
+    let fail = |reason: &str| {
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/login-fejl?aarsag={reason}")))
+            .cookie(removal(LOGIN_COOKIE, secure))
+            .finish()
+    };
+    let state: Option<LoginState> = req
+        .cookie(LOGIN_COOKIE)
+        .and_then(|c| keys.verify_for(c.value(), LOGIN_AUDIENCE).ok());
+    let (Some(state), Some(code)) = (state, query.code.as_deref()) else {
+        return Ok(fail("login-udloebet"));
+    };
+    if query.error.is_some() || query.state.as_deref() != Some(state.state.as_str()) {
+        return Ok(fail("login-afvist"));
+    }
+    let logged_in = match oidc.finish(&state, code).await {
+        Ok(who) => who,
+        Err(err) => {
+            tracing::warn!(error = ?err, "login callback rejected");
+            return Ok(fail("login-afvist"));
+        }
+    };
+    let now = chrono::Utc::now();
+    let txn = db.begin().await?;
+    let user = rights::ensure_user(&txn, &logged_in.subject, &logged_in.name, now)
+        .await
+        .map_err(DomainError::from)?;
+    let organisations = rights::organisations_of(&txn, &user.id)
+        .await
+        .map_err(DomainError::from)?;
+    let Some(first) = organisations.first() else {
+        txn.commit().await?;
+        return Ok(fail("ingen-rettigheder"));
+    };
+    let cvr =
+        Cvr::parse(&first.cvr).map_err(|_| DomainError::from(IdentityError::SessionInvalid))?;
+    let (_session, session_token) = sessions::start(&txn, &user.id, &cvr, false, now)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, login::safe_return_to(&state.return_to)))
+        .cookie(removal(LOGIN_COOKIE, secure))
+        .cookie(cookie(
+            SESSION_COOKIE,
+            session_token,
+            secure,
+            SameSite::Strict,
+            CookieDuration::hours(SESSION_HOURS),
+        ))
+        .finish())
+}
+
+/// Get an access token for the current session (AUTH-03).
+///
+/// Uses the HttpOnly session cookie, which is replaced on every call (rotation). The token
+/// carries the current organisation and the rights held there now.
+#[utoipa::path(
+    tag = TAG,
+    responses(
+        (status = 200, description = "A fresh access token", body = AccessToken),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/token")]
+async fn token(
+    req: HttpRequest,
+    oidc: web::Data<OidcLogin>,
+    keys: web::Data<TokenKeys>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, DomainError> {
+    let secure = oidc.settings.secure_cookies;
+    let now = chrono::Utc::now();
+    let Some(presented) = req.cookie(SESSION_COOKIE) else {
+        return Err(DomainError::Unauthorized);
+    };
+    let txn = db.begin().await?;
+    let Some(live) = sessions::find_live(&txn, presented.value(), now)
+        .await
+        .map_err(DomainError::from)?
+    else {
+        return Err(DomainError::Unauthorized);
+    };
+    let (live, rotated) = sessions::rotate(&txn, live)
+        .await
+        .map_err(DomainError::from)?;
+    let (access_token, expires_at) = login::access_token_for(&txn, &keys, &live, now)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .cookie(cookie(
+            SESSION_COOKIE,
+            rotated,
+            secure,
+            SameSite::Strict,
+            CookieDuration::hours(SESSION_HOURS),
+        ))
+        .json(AccessToken {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_at,
+        }))
+}
+
+/// Log out (AUTH-06): ends the session server-side and clears the cookie.
+#[utoipa::path(tag = TAG, responses((status = 204, description = "Logged out")))]
+#[post("/auth/logout")]
+async fn logout(
+    req: HttpRequest,
+    oidc: web::Data<OidcLogin>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, DomainError> {
+    if let Some(presented) = req.cookie(SESSION_COOKIE) {
+        sessions::end(db.get_ref(), presented.value(), chrono::Utc::now())
+            .await
+            .map_err(DomainError::from)?;
+    }
+    Ok(HttpResponse::NoContent()
+        .cookie(removal(SESSION_COOKIE, oidc.settings.secure_cookies))
+        .finish())
+}

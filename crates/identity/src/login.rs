@@ -1,0 +1,212 @@
+//! The OpenID Connect relying party (AUTH-01): authorization-code flow with PKCE against the
+//! configured issuer — the built-in test IdP by default, NemLog-in or Keycloak in production,
+//! one code path for all — then our own session and access tokens (AUTH-03).
+
+use adgang_core::auth::{OrganisationClaim, TokenSubject};
+use adgang_core::{Cvr, TokenKeys};
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, Utc};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+};
+use sea_orm::{ConnectionTrait, EntityTrait};
+use serde::{Deserialize, Serialize};
+
+use crate::entity::{organisation, session, user};
+use crate::{rights, IdentityError};
+
+/// Where and how we log in.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// `{public base}/api/v1/auth/callback`
+    pub redirect_uri: String,
+    /// Cookies get `Secure` (production).
+    pub secure_cookies: bool,
+}
+
+/// The relying party. Provider metadata is discovered on first use and kept.
+pub struct OidcLogin {
+    pub settings: OidcSettings,
+    metadata: tokio::sync::OnceCell<CoreProviderMetadata>,
+    http: reqwest::Client,
+}
+
+/// The login attempt, kept in a short-lived signed cookie between `login` and `callback`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginState {
+    pub iss: String,
+    pub aud: String,
+    pub exp: i64,
+    pub state: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub return_to: String,
+}
+
+pub const LOGIN_COOKIE: &str = "adgang_login";
+pub const LOGIN_AUDIENCE: &str = "adgang-login";
+const LOGIN_TTL_SECONDS: i64 = 600;
+
+/// Who the issuer says logged in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedIn {
+    pub subject: String,
+    pub name: String,
+}
+
+impl OidcLogin {
+    pub fn new(settings: OidcSettings) -> anyhow::Result<OidcLogin> {
+        let http = reqwest::Client::builder()
+            // Following redirects from the issuer would open SSRF paths.
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .context("building the OIDC HTTP client")?;
+        Ok(OidcLogin {
+            settings,
+            metadata: tokio::sync::OnceCell::new(),
+            http,
+        })
+    }
+
+    async fn metadata(&self) -> anyhow::Result<&CoreProviderMetadata> {
+        self.metadata
+            .get_or_try_init(|| async {
+                let issuer = IssuerUrl::new(self.settings.issuer.clone()).context("issuer URL")?;
+                CoreProviderMetadata::discover_async(issuer, &self.http)
+                    .await
+                    .map_err(|e| anyhow!("OIDC discovery at {} failed: {e}", self.settings.issuer))
+            })
+            .await
+    }
+
+    /// The issuer's authorization URL for a new attempt, and the state to keep in the cookie.
+    pub async fn begin(
+        &self,
+        keys: &TokenKeys,
+        return_to: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(String, String)> {
+        let metadata = self.metadata().await?.clone();
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.settings.client_id.clone()),
+            Some(ClientSecret::new(self.settings.client_secret.clone())),
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(self.settings.redirect_uri.clone()).context("redirect URI")?,
+        );
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state, nonce) = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("profile".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        let cookie = keys.sign(&LoginState {
+            iss: keys.issuer().to_owned(),
+            aud: LOGIN_AUDIENCE.to_owned(),
+            exp: now.timestamp() + LOGIN_TTL_SECONDS,
+            state: state.secret().clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+            return_to: safe_return_to(return_to),
+        })?;
+        Ok((url.to_string(), cookie))
+    }
+
+    /// Exchanges the code, verifies the ID token (signature, issuer, audience, expiry, nonce)
+    /// and returns who logged in.
+    pub async fn finish(&self, login: &LoginState, code: &str) -> anyhow::Result<LoggedIn> {
+        let metadata = self.metadata().await?.clone();
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.settings.client_id.clone()),
+            Some(ClientSecret::new(self.settings.client_secret.clone())),
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(self.settings.redirect_uri.clone()).context("redirect URI")?,
+        );
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .context("the issuer has no token endpoint")?
+            .set_pkce_verifier(PkceCodeVerifier::new(login.pkce_verifier.clone()))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| anyhow!("code exchange failed: {e}"))?;
+        let id_token = response.id_token().context("the issuer sent no ID token")?;
+        let verifier = client.id_token_verifier();
+        let claims = id_token
+            .claims(&verifier, &Nonce::new(login.nonce.clone()))
+            .map_err(|e| anyhow!("ID token rejected: {e}"))?;
+        let name = claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default();
+        Ok(LoggedIn {
+            subject: claims.subject().as_str().to_owned(),
+            name,
+        })
+    }
+}
+
+/// Only same-site paths may be returned to after login (no open redirect).
+pub fn safe_return_to(path: &str) -> String {
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+        path.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// Our access token for a session: current organisation and the rights held there now.
+pub async fn access_token_for(
+    db: &impl ConnectionTrait,
+    keys: &TokenKeys,
+    session: &session::Model,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>), IdentityError> {
+    let user = user::Entity::find_by_id(session.user_id.as_str())
+        .one(db)
+        .await?
+        .ok_or(IdentityError::SessionInvalid)?;
+    let org = organisation::Entity::find_by_id(session.organisation_cvr.as_str())
+        .one(db)
+        .await?
+        .ok_or(IdentityError::SessionInvalid)?;
+    let cvr = Cvr::parse(&org.cvr).map_err(|_| IdentityError::SessionInvalid)?;
+    let rights = if session.operator {
+        // Acting on behalf: the operator's own rights, from their home organisations.
+        let mut all = Vec::new();
+        for home in rights::organisations_of(db, &user.id).await? {
+            let home_cvr = Cvr::parse(&home.cvr).map_err(|_| IdentityError::SessionInvalid)?;
+            all.extend(rights::rights_in(db, &user.id, &home_cvr).await?);
+        }
+        all.sort();
+        all.dedup();
+        all
+    } else {
+        rights::rights_in(db, &user.id, &cvr).await?
+    };
+    let subject = TokenSubject {
+        user_id: user.subject,
+        name: user.name,
+        organisation: OrganisationClaim {
+            cvr: org.cvr,
+            name: org.name,
+            kind: org.kind.into(),
+        },
+        rights,
+        operator: session.operator,
+    };
+    keys.issue(&subject, now).map_err(IdentityError::Unexpected)
+}

@@ -1,0 +1,105 @@
+//! Login sessions behind the refresh cookie (AUTH-03, AUTH-06): a random token in an HttpOnly
+//! cookie, only its SHA-256 in the database, replaced on every use; logout ends it for good.
+
+use adgang_core::Cvr;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use crate::entity::session;
+use crate::IdentityError;
+
+/// A session lasts a working day; each refresh rotates the token but not the end time.
+pub const SESSION_HOURS: i64 = 10;
+
+/// The cookie carrying the refresh token.
+pub const SESSION_COOKIE: &str = "adgang_session";
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("OS random source");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Starts a session for `user_id` acting in `cvr`; returns it with the cookie's token.
+pub async fn start(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    cvr: &Cvr,
+    operator: bool,
+    now: DateTime<Utc>,
+) -> Result<(session::Model, String), IdentityError> {
+    let token = new_token();
+    let model = session::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        user_id: Set(user_id.to_owned()),
+        organisation_cvr: Set(cvr.to_string()),
+        operator: Set(operator),
+        refresh_token_hash: Set(hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(SESSION_HOURS)),
+        ended_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((model, token))
+}
+
+/// The live session behind `token`, if any.
+pub async fn find_live(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<session::Model>, IdentityError> {
+    Ok(session::Entity::find()
+        .filter(session::Column::RefreshTokenHash.eq(hash(token)))
+        .one(db)
+        .await?
+        .filter(|s| s.ended_at.is_none() && s.expires_at > now))
+}
+
+/// Replaces the session's token (rotation on use); the old token stops working at once.
+pub async fn rotate(
+    db: &impl ConnectionTrait,
+    session: session::Model,
+) -> Result<(session::Model, String), IdentityError> {
+    let token = new_token();
+    let mut active: session::ActiveModel = session.into();
+    active.refresh_token_hash = Set(hash(&token));
+    Ok((active.update(db).await?, token))
+}
+
+/// Moves the session to another organisation (context switch, CTX-01/02).
+pub async fn switch(
+    db: &impl ConnectionTrait,
+    session: session::Model,
+    cvr: &Cvr,
+    operator: bool,
+) -> Result<session::Model, IdentityError> {
+    let mut active: session::ActiveModel = session.into();
+    active.organisation_cvr = Set(cvr.to_string());
+    active.operator = Set(operator);
+    Ok(active.update(db).await?)
+}
+
+/// Ends the session behind `token` (AUTH-06); unknown tokens are ignored.
+pub async fn end(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    if let Some(live) = find_live(db, token, now).await? {
+        let mut active: session::ActiveModel = live.into();
+        active.ended_at = Set(Some(now));
+        active.update(db).await?;
+    }
+    Ok(())
+}

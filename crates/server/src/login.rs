@@ -1,0 +1,54 @@
+//! Wiring login: our OIDC relying party, and the built-in test IdP when enabled (AUTH-01,
+//! AUTH-02). With the built-in IdP and no configured secret, both sides share a random secret
+//! made at start-up.
+
+use actix_web::web;
+use adgang_api_types::EnvironmentLabel;
+use adgang_identity::login::{OidcLogin, OidcSettings};
+use adgang_idp::{IdentityProvider, IdpConfig, RegisteredClient};
+use anyhow::{bail, Context};
+use base64::Engine;
+
+use crate::config::Settings;
+
+pub fn build(
+    settings: &Settings,
+) -> anyhow::Result<(web::Data<OidcLogin>, Option<web::Data<IdentityProvider>>)> {
+    let base = settings.base_url();
+    let redirect_uri = format!("{base}/api/v1/auth/callback");
+    let secret = match (
+        &settings.oidc_client_secret,
+        settings.idp_enabled(),
+        &settings.oidc_issuer,
+    ) {
+        (Some(secret), _, _) => secret.clone(),
+        (None, true, None) => {
+            let mut bytes = [0u8; 32];
+            getrandom::getrandom(&mut bytes).context("reading the OS random source")?;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        }
+        _ => bail!("ADGANG_OIDC_CLIENT_SECRET is required with an external issuer"),
+    };
+    let oidc = OidcLogin::new(OidcSettings {
+        issuer: settings.oidc_issuer(),
+        client_id: settings.oidc_client_id.clone(),
+        client_secret: secret.clone(),
+        redirect_uri: redirect_uri.clone(),
+        secure_cookies: settings.environment == EnvironmentLabel::Production,
+    })?;
+    let idp = if settings.idp_enabled() {
+        let provider = IdentityProvider::new(IdpConfig {
+            issuer: format!("{base}/idp"),
+            clients: vec![RegisteredClient {
+                client_id: settings.oidc_client_id.clone(),
+                client_secret: secret,
+                redirect_uris: vec![redirect_uri],
+            }],
+        })
+        .map_err(|e| anyhow::anyhow!("starting the test IdP: {e}"))?;
+        Some(web::Data::new(provider))
+    } else {
+        None
+    };
+    Ok((web::Data::new(oidc), idp))
+}

@@ -1,0 +1,278 @@
+//! AUTH-01, AUTH-02, AUTH-03, AUTH-06: the full browser-less OpenID Connect flow against the
+//! built-in provider — authorize → login form → code → our token endpoint → API call —,
+//! refresh-token rotation and logout.
+
+use adgang_api_types::{AccessToken, OrgKind, Right, Session};
+use adgang_core::audit::Actor;
+use adgang_core::Cvr;
+use adgang_identity::rights::{ensure_user, grant};
+use adgang_identity::service::{create_organisation, NewOrganisation};
+use adgang_test_support::{spawn_app, TestApp};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+
+async fn seed_user(app: &TestApp, subject: &str, name: &str, grants: &[(&str, OrgKind, Right)]) {
+    let db = app.db().await;
+    let now = chrono::Utc::now();
+    let user = ensure_user(&db, subject, name, now).await.unwrap();
+    for (cvr, kind, right) in grants {
+        let cvr = Cvr::parse(cvr).unwrap();
+        let new = NewOrganisation {
+            cvr: cvr.clone(),
+            name: format!("Organisation {cvr}"),
+            kind: *kind,
+        };
+        let _ = create_organisation(&db, new, now).await;
+        grant(&db, &Actor::System, &cvr, &user, *right, now)
+            .await
+            .unwrap();
+    }
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    assert_eq!(response.status(), 303, "expected a redirect");
+    response.headers()[LOCATION].to_str().unwrap().to_owned()
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response.headers().get_all(SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let value = v.strip_prefix("adgang_session=")?.split(';').next()?;
+        (!value.is_empty()).then(|| value.to_owned())
+    })
+}
+
+/// Hidden and radio inputs of the IdP's login form, with `subject` chosen.
+fn login_form(html: &str, subject: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for input in html.split("<input").skip(1) {
+        let attr = |name: &str| {
+            input
+                .split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(|v| {
+                    v.replace("&amp;", "&")
+                        .replace("&quot;", "\"")
+                        .replace("&#39;", "'")
+                })
+        };
+        if attr("type").as_deref() == Some("hidden") {
+            fields.push((attr("name").unwrap(), attr("value").unwrap()));
+        }
+    }
+    fields.push(("subject".to_owned(), subject.to_owned()));
+    fields
+}
+
+/// Logs in through the built-in IdP as `subject`; returns the browser and the final redirect.
+async fn log_in(
+    app: &TestApp,
+    subject: &str,
+    return_to: &str,
+) -> (reqwest::Client, reqwest::Response) {
+    let browser = browser();
+    let start = browser
+        .get(app.url(&format!("/api/v1/auth/login?returnTo={return_to}")))
+        .send()
+        .await
+        .unwrap();
+    let authorize = location(&start);
+    assert!(
+        authorize.starts_with(&app.url("/idp/authorize?")),
+        "{authorize}"
+    );
+    assert!(
+        authorize.contains("code_challenge_method=S256"),
+        "PKCE: {authorize}"
+    );
+
+    let page = browser.get(&authorize).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Test-IdP"), "{html}");
+
+    let submitted = browser
+        .post(app.url("/idp/authorize"))
+        .form(&login_form(&html, subject))
+        .send()
+        .await
+        .unwrap();
+    let callback = location(&submitted);
+    assert!(
+        callback.starts_with(&app.url("/api/v1/auth/callback?code=")),
+        "{callback}"
+    );
+    let finished = browser.get(&callback).send().await.unwrap();
+    (browser, finished)
+}
+
+#[tokio::test]
+async fn auth_01_full_oidc_flow_ends_in_a_session_and_api_access() {
+    let app = spawn_app().await;
+    seed_user(
+        &app,
+        "rid-anna",
+        "Anna Andersen",
+        &[("29189846", OrgKind::Authority, Right::CitizenService)],
+    )
+    .await;
+
+    let (browser, finished) = log_in(&app, "rid-anna", "/adgang").await;
+    assert_eq!(location(&finished), "/adgang");
+    let cookie_header = finished
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Strict"),
+        "{cookie_header}"
+    );
+
+    let token: AccessToken = browser
+        .post(app.url("/api/v1/auth/token"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session: Session = app
+        .get_json_as("/api/v1/session", &token.access_token)
+        .await;
+    assert_eq!(session.user_id, "rid-anna");
+    assert_eq!(session.name, "Anna Andersen");
+    assert_eq!(session.organisation.cvr_number, "29189846");
+    assert_eq!(session.rights, vec![Right::CitizenService]);
+}
+
+#[tokio::test]
+async fn auth_03_refresh_token_rotates_and_the_old_one_dies() {
+    let app = spawn_app().await;
+    seed_user(
+        &app,
+        "rid-bo",
+        "Bo Berg",
+        &[("25052943", OrgKind::Company, Right::SystemAdmin)],
+    )
+    .await;
+    let (_browser, finished) = log_in(&app, "rid-bo", "/").await;
+    let first = session_cookie(&finished).expect("session cookie");
+
+    let plain = reqwest::Client::new();
+    let refresh = |cookie: String| {
+        let plain = plain.clone();
+        let url = app.url("/api/v1/auth/token");
+        async move {
+            plain
+                .post(url)
+                .header(COOKIE, format!("adgang_session={cookie}"))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let rotated = refresh(first.clone()).await;
+    assert_eq!(rotated.status(), 200);
+    let second = session_cookie(&rotated).expect("rotated cookie");
+    assert_ne!(first, second);
+
+    assert_eq!(
+        refresh(first).await.status(),
+        401,
+        "a used refresh token must not work again"
+    );
+    assert_eq!(refresh(second).await.status(), 200);
+}
+
+#[tokio::test]
+async fn auth_06_logout_ends_the_session_server_side() {
+    let app = spawn_app().await;
+    seed_user(
+        &app,
+        "rid-cai",
+        "Cai Carlsen",
+        &[("29189846", OrgKind::Authority, Right::ContactAdmin)],
+    )
+    .await;
+    let (browser, finished) = log_in(&app, "rid-cai", "/").await;
+    let cookie = session_cookie(&finished).unwrap();
+
+    let logout = browser
+        .post(app.url("/api/v1/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 204);
+    let replay = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .header(COOKIE, format!("adgang_session={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        replay.status(),
+        401,
+        "the old cookie must be dead after logout"
+    );
+}
+
+#[tokio::test]
+async fn a_user_without_rights_is_told_so() {
+    let app = spawn_app().await;
+    let db = app.db().await;
+    ensure_user(&db, "rid-nobody", "Nina Ingenting", chrono::Utc::now())
+        .await
+        .unwrap();
+    let (_browser, finished) = log_in(&app, "rid-nobody", "/").await;
+    assert_eq!(location(&finished), "/login-fejl?aarsag=ingen-rettigheder");
+    assert!(session_cookie(&finished).is_none());
+}
+
+#[tokio::test]
+async fn auth_02_tampered_callback_state_is_refused() {
+    let app = spawn_app().await;
+    seed_user(
+        &app,
+        "rid-dan",
+        "Dan Due",
+        &[("29189846", OrgKind::Authority, Right::SystemAdmin)],
+    )
+    .await;
+    let browser = browser();
+    let start = browser
+        .get(app.url("/api/v1/auth/login"))
+        .send()
+        .await
+        .unwrap();
+    let _ = location(&start);
+    let forged = browser
+        .get(app.url("/api/v1/auth/callback?code=stolen&state=guess"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&forged), "/login-fejl?aarsag=login-afvist");
+    assert!(session_cookie(&forged).is_none());
+}
+
+#[tokio::test]
+async fn auth_02_discovery_and_jwks_are_served() {
+    let app = spawn_app().await;
+    let discovery: serde_json::Value = app.get_json("/idp/.well-known/openid-configuration").await;
+    assert_eq!(discovery["issuer"], app.url("/idp"));
+    assert_eq!(discovery["token_endpoint"], app.url("/idp/token"));
+    let jwks: serde_json::Value = app.get_json("/idp/jwks").await;
+    assert_eq!(jwks["keys"][0]["kty"], "OKP");
+    assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
+}
