@@ -18,4 +18,6 @@ pub use module::Module;
 pub use organisation::{Address, OrgKind, Organisation, OrganisationLookup};
 pub use page::{Page, PageQuery};
 pub use right::Right;
-pub use session::{AccessToken, Session, SessionOrganisation};
+pub use session::{
+    AccessToken, ContextSwitch, Session, SessionOrganisation, SwitchableOrganisation,
+};

@@ -39,3 +39,23 @@ pub struct AccessToken {
     pub token_type: String,
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
+
+/// An organisation the caller can switch to (CTX-01).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SwitchableOrganisation {
+    pub cvr_number: String,
+    pub name: String,
+    pub kind: OrgKind,
+    /// The organisation the session acts in now.
+    pub current: bool,
+}
+
+/// Switch the session to another organisation (CTX-01, CTX-02).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContextSwitch {
+    pub cvr_number: String,
+}

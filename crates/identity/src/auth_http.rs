@@ -4,8 +4,10 @@
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use adgang_api_types::{AccessToken, Problem};
-use adgang_core::{Cvr, DomainError, TokenKeys};
+use adgang_api_types::{AccessToken, ContextSwitch, Problem, Right, SwitchableOrganisation};
+use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::{Cvr, DomainError, Principal, TokenKeys};
+use sea_orm::EntityTrait;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
 
@@ -20,7 +22,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(login_start)
         .service(login_callback)
         .service(token)
-        .service(logout);
+        .service(logout)
+        .service(switchable_organisations)
+        .service(switch_organisation);
 }
 
 fn cookie<'a>(
@@ -37,6 +41,23 @@ fn cookie<'a>(
         .same_site(same_site)
         .max_age(max_age)
         .finish()
+}
+
+/// The session cookie's value, extracted before any body so a missing session is 401 first.
+struct PresentedSession(String);
+
+impl actix_web::FromRequest for PresentedSession {
+    type Error = DomainError;
+    type Future = std::future::Ready<Result<Self, DomainError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.cookie(SESSION_COOKIE)
+                .map(|c| PresentedSession(c.value().to_owned()))
+                .filter(|p| !p.0.is_empty())
+                .ok_or(DomainError::Unauthorized),
+        )
+    }
 }
 
 fn removal(name: &str, secure: bool) -> Cookie<'_> {
@@ -243,4 +264,155 @@ async fn logout(
     Ok(HttpResponse::NoContent()
         .cookie(removal(SESSION_COOKIE, oidc.settings.secure_cookies))
         .finish())
+}
+
+/// Organisations the caller can switch to (CTX-01): those where they hold rights.
+#[utoipa::path(
+    tag = TAG,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's organisations, by name", body = Vec<SwitchableOrganisation>),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/auth/organisations")]
+async fn switchable_organisations(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<SwitchableOrganisation>>, DomainError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let user = crate::entity::user::Entity::find()
+        .filter(crate::entity::user::Column::Subject.eq(principal.user_id.as_str()))
+        .one(db.get_ref())
+        .await?;
+    // A caller unknown here (e.g. a machine client) has nothing to switch to.
+    let Some(user) = user else {
+        return Ok(web::Json(Vec::new()));
+    };
+    let organisations = rights::organisations_of(db.get_ref(), &user.id)
+        .await
+        .map_err(DomainError::from)?;
+    Ok(web::Json(
+        organisations
+            .into_iter()
+            .map(|o| SwitchableOrganisation {
+                current: o.cvr == principal.organisation.as_str(),
+                cvr_number: o.cvr,
+                name: o.name,
+                kind: o.kind.into(),
+            })
+            .collect(),
+    ))
+}
+
+/// Switch the session to another organisation (CTX-01, CTX-02, CTX-03).
+///
+/// To one where the user holds rights; or, for an operator, to any organisation known here
+/// (acting on behalf, with the operator's own rights). Logged in the actions log of the
+/// organisation switched to. Returns an access token for it and rotates the session cookie.
+#[utoipa::path(
+    tag = TAG,
+    request_body = ContextSwitch,
+    responses(
+        (status = 200, description = "Switched; a token for the new organisation", body = AccessToken),
+        (status = 400, description = "Not a valid CVR number", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not an organisation the caller may switch to", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/switch")]
+async fn switch_organisation(
+    presented: PresentedSession,
+    oidc: web::Data<OidcLogin>,
+    keys: web::Data<TokenKeys>,
+    db: web::Data<DatabaseConnection>,
+    body: web::Json<ContextSwitch>,
+) -> Result<HttpResponse, DomainError> {
+    let now = chrono::Utc::now();
+    let target = Cvr::parse(&body.cvr_number)
+        .map_err(|e| DomainError::field("cvrNumber", e.code(), e.message()))?;
+    let txn = db.begin().await?;
+    let live = sessions::find_live(&txn, &presented.0, now)
+        .await
+        .map_err(DomainError::from)?
+        .ok_or(DomainError::Unauthorized)?;
+    let user = crate::entity::user::Entity::find_by_id(live.user_id.as_str())
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::Unauthorized)?;
+    let homes = rights::organisations_of(&txn, &user.id)
+        .await
+        .map_err(DomainError::from)?;
+    let operator = if homes.iter().any(|o| o.cvr == target.as_str()) {
+        false
+    } else {
+        let mut is_operator = false;
+        for home in &homes {
+            let cvr = Cvr::parse(&home.cvr)
+                .map_err(|_| DomainError::from(IdentityError::SessionInvalid))?;
+            if rights::rights_in(&txn, &user.id, &cvr)
+                .await
+                .map_err(DomainError::from)?
+                .contains(&Right::Operator)
+            {
+                is_operator = true;
+            }
+        }
+        let known = crate::entity::organisation::Entity::find_by_id(target.as_str())
+            .one(&txn)
+            .await?
+            .is_some();
+        if !(is_operator && known) {
+            return Err(DomainError::NotFound("organisation"));
+        }
+        true
+    };
+    let previous = live.organisation_cvr.clone();
+    let live = sessions::switch(&txn, live, &target, operator)
+        .await
+        .map_err(DomainError::from)?;
+    record_action(
+        &txn,
+        &Actor::Employee {
+            rid: user.subject.clone(),
+        },
+        now,
+        ActionRecord {
+            organisation: target.clone(),
+            subject: Subject::ContextSwitch,
+            event: ActionEvent::Edited,
+            party: Some(target.to_string()),
+            object_id: Some(user.subject.clone()),
+            object_name: Some(user.name.clone()),
+            changes: vec![FieldChange::new(
+                "organisation",
+                Some(previous),
+                Some(target.to_string()),
+            )],
+            reason: None,
+            power_of_attorney: None,
+        },
+    )
+    .await?;
+    let (live, rotated) = sessions::rotate(&txn, live)
+        .await
+        .map_err(DomainError::from)?;
+    let (access_token, expires_at) = login::access_token_for(&txn, &keys, &live, now)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .cookie(cookie(
+            SESSION_COOKIE,
+            rotated,
+            oidc.settings.secure_cookies,
+            SameSite::Strict,
+            CookieDuration::hours(SESSION_HOURS),
+        ))
+        .json(AccessToken {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_at,
+        }))
 }

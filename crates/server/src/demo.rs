@@ -1,8 +1,10 @@
 //! Demo data for `cargo xtask run` (ADGANG_DEMO_DATA=true). Idempotent: re-running adds only
 //! what is missing.
 
-use adgang_api_types::OrgKind;
+use adgang_api_types::{OrgKind, Right};
+use adgang_core::audit::Actor;
 use adgang_core::Cvr;
+use adgang_identity::rights;
 use adgang_identity::service::{self, NewOrganisation};
 use adgang_identity::IdentityError;
 use anyhow::Context;
@@ -15,6 +17,62 @@ pub const ORGANISATIONS: &[(&str, &str, OrgKind)] = &[
     ("10213231", "Region Prøvested", OrgKind::Authority),
     ("25052943", "Æblegården ApS", OrgKind::Company),
     ("30808460", "Systemleverandøren A/S", OrgKind::Company),
+];
+
+/// (RID, name, [(CVR, rights)]) — every right is covered; Sara has rights in two
+/// organisations, Ole is an operator.
+pub const USERS: &[(&str, &str, &[(&str, &[Right])])] = &[
+    (
+        "10000001",
+        "Birgitte Borgerservice",
+        &[("29189846", &[Right::CitizenService])],
+    ),
+    (
+        "10000002",
+        "Erik Erhvervsservice",
+        &[("29189846", &[Right::BusinessService])],
+    ),
+    (
+        "10000003",
+        "Sara Systemadministrator",
+        &[
+            ("29189846", &[Right::SystemAdmin]),
+            ("25052943", &[Right::SystemAdmin]),
+        ],
+    ),
+    (
+        "10000004",
+        "Karl Kontaktstruktur",
+        &[("34051178", &[Right::ContactAdmin])],
+    ),
+    (
+        "10000005",
+        "Lone Logadministrator",
+        &[(
+            "10213231",
+            &[Right::LogMessages, Right::LogActions, Right::LogSearches],
+        )],
+    ),
+    (
+        "10000006",
+        "Stine Statistik",
+        &[("10213231", &[Right::StatisticsAdmin])],
+    ),
+    (
+        "10000007",
+        "Rasmus Rettighedsadministrator",
+        &[("29189846", &[Right::RightsAdmin])],
+    ),
+    (
+        "10000008",
+        "Ole Operatør",
+        &[("34051178", &[Right::Operator, Right::SystemAdmin])],
+    ),
+    (
+        "10000009",
+        "Vera Leverandør",
+        &[("30808460", &[Right::SystemAdmin, Right::StatisticsAdmin])],
+    ),
 ];
 
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
@@ -35,6 +93,45 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             Err(err) => return Err(anyhow::Error::new(err).context("loading demo organisations")),
         }
     }
+    for (rid, name, grants) in USERS {
+        let user = rights::ensure_user(&txn, rid, name, now)
+            .await
+            .context("loading demo users")?;
+        for (cvr, granted) in *grants {
+            let cvr = Cvr::parse(cvr).map_err(|e| anyhow::anyhow!("demo CVR {cvr}: {e:?}"))?;
+            for right in *granted {
+                rights::grant(&txn, &Actor::System, &cvr, &user, *right, now)
+                    .await
+                    .context("granting demo rights")?;
+            }
+        }
+    }
     txn.commit().await.context("committing demo data")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_users_cover_every_right_and_include_a_two_organisation_user() {
+        for right in Right::ALL {
+            assert!(
+                USERS
+                    .iter()
+                    .any(|(_, _, grants)| grants.iter().any(|(_, rs)| rs.contains(&right))),
+                "no demo user has {right:?}"
+            );
+        }
+        assert!(USERS.iter().any(|(_, _, grants)| grants.len() >= 2));
+        for (_, _, grants) in USERS {
+            for (cvr, _) in *grants {
+                assert!(
+                    ORGANISATIONS.iter().any(|(c, _, _)| c == cvr),
+                    "{cvr} is not a demo organisation"
+                );
+            }
+        }
+    }
 }

@@ -276,3 +276,135 @@ async fn auth_02_discovery_and_jwks_are_served() {
     assert_eq!(jwks["keys"][0]["kty"], "OKP");
     assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
 }
+
+async fn switch(app: &TestApp, browser: &reqwest::Client, cvr: &str) -> reqwest::Response {
+    browser
+        .post(app.url("/api/v1/auth/switch"))
+        .json(&serde_json::json!({ "cvrNumber": cvr }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
+    let app = spawn_app().await;
+    seed_user(
+        &app,
+        "rid-sara",
+        "Sara Systemadministrator",
+        &[
+            ("29189846", OrgKind::Authority, Right::ContactAdmin),
+            ("25052943", OrgKind::Company, Right::SystemAdmin),
+        ],
+    )
+    .await;
+    let (browser, _) = log_in(&app, "rid-sara", "/").await;
+    let token: AccessToken = browser
+        .post(app.url("/api/v1/auth/token"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let choices: Vec<adgang_api_types::SwitchableOrganisation> = app
+        .get_json_as("/api/v1/auth/organisations", &token.access_token)
+        .await;
+    assert_eq!(choices.len(), 2);
+    let current: Vec<_> = choices
+        .iter()
+        .filter(|c| c.current)
+        .map(|c| c.cvr_number.as_str())
+        .collect();
+    assert_eq!(current.len(), 1);
+    let other = choices
+        .iter()
+        .find(|c| !c.current)
+        .unwrap()
+        .cvr_number
+        .clone();
+
+    let switched = switch(&app, &browser, &other).await;
+    assert_eq!(switched.status(), 200);
+    let token: AccessToken = switched.json().await.unwrap();
+    let session: Session = app
+        .get_json_as("/api/v1/session", &token.access_token)
+        .await;
+    assert_eq!(session.organisation.cvr_number, other);
+
+    // The switch survives a reload: the session cookie now names the new organisation.
+    let again: AccessToken = browser
+        .post(app.url("/api/v1/auth/token"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session: Session = app
+        .get_json_as("/api/v1/session", &again.access_token)
+        .await;
+    assert_eq!(session.organisation.cvr_number, other);
+
+    // CTX-03: the switch is in the actions log of the organisation switched to.
+    use adgang_core::entity::actions_log;
+    use sea_orm::EntityTrait;
+    let rows = actions_log::Entity::find()
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    let switches: Vec<_> = rows
+        .iter()
+        .filter(|r| r.subject == "context_switch")
+        .collect();
+    assert_eq!(switches.len(), 1);
+    assert_eq!(switches[0].organisation_cvr, other);
+    assert_eq!(switches[0].after.as_deref(), Some(other.as_str()));
+    assert_eq!(switches[0].actor, "rid-sara");
+
+    // A stranger's organisation is not switchable.
+    let refused = switch(&app, &browser, "10213231").await;
+    assert_eq!(refused.status(), 404);
+}
+
+#[tokio::test]
+async fn ctx_02_an_operator_switches_to_any_known_organisation() {
+    let app = spawn_app().await;
+    seed_user(
+        &app,
+        "rid-other",
+        "Anden Bruger",
+        &[("10213231", OrgKind::Authority, Right::ContactAdmin)],
+    )
+    .await;
+    seed_user(
+        &app,
+        "rid-ole",
+        "Ole Operatør",
+        &[
+            ("34051178", OrgKind::Authority, Right::Operator),
+            ("34051178", OrgKind::Authority, Right::ContactAdmin),
+        ],
+    )
+    .await;
+    let (browser, _) = log_in(&app, "rid-ole", "/").await;
+    let switched = switch(&app, &browser, "10213231").await;
+    assert_eq!(switched.status(), 200);
+    let token: AccessToken = switched.json().await.unwrap();
+    let session: Session = app
+        .get_json_as("/api/v1/session", &token.access_token)
+        .await;
+    assert_eq!(session.organisation.cvr_number, "10213231");
+    assert!(session.operator);
+    assert!(session
+        .modules
+        .contains(&adgang_api_types::Module::ContactStructure));
+
+    let unknown = switch(&app, &browser, "10000009").await;
+    assert_eq!(
+        unknown.status(),
+        404,
+        "operators switch only to organisations known here"
+    );
+}

@@ -9,4 +9,5 @@ mod openapi;
 mod operations;
 mod organisations;
 mod rights;
+mod rights_matrix;
 mod spa;
