@@ -93,7 +93,7 @@ where
         "{} is missing: build the SPA first (`cargo xtask test` does)",
         dist.display()
     );
-    let app = spawn_app_with(Spa::Built, |_| {}).await;
+    let app = spawn_app_with(Spa::Built, |s| s.demo_data = true).await;
     let browser = start_browser().await.expect("starting Chromium");
     let client = browser.client.clone();
     let result = body(browser.client.clone(), app).await;
@@ -137,38 +137,48 @@ async fn html_lang(client: &Client) -> Result<String> {
     Ok(value.as_str().unwrap_or_default().to_owned())
 }
 
+/// Logs in through the built-in test IdP as the demo user `rid` (README lists them).
+async fn log_in_as(client: &Client, app: &TestApp, rid: &str) -> Result<()> {
+    client.goto(&app.url("/")).await?;
+    wait_for_text(client, "#log-in", "Log ind").await?;
+    client.find(Locator::Id("log-in")).await?.click().await?;
+    wait_for_text(client, "h1", "Test-IdP").await?;
+    client
+        .find(Locator::Css(&format!(
+            "input[name='subject'][value='{rid}']"
+        )))
+        .await?
+        .click()
+        .await?;
+    client.find(Locator::Id("idp-login")).await?.click().await?;
+    wait_for_text(client, "#signed-in-as", "").await?;
+    Ok(())
+}
+
+async fn card_modules(client: &Client) -> Result<Vec<String>> {
+    let mut modules = Vec::new();
+    for card in client.find_all(Locator::Css(".module-cards .card")).await? {
+        modules.push(card.attr("data-module").await?.unwrap_or_default());
+    }
+    Ok(modules)
+}
+
 #[tokio::test]
-async fn x_01_front_page_renders_danish_shell_with_module_cards() {
-    browser_test("front_page_danish", |client, app| async move {
+async fn x_01_signed_out_front_page_renders_the_danish_shell() {
+    browser_test("front_page_signed_out", |client, app| async move {
         client.goto(&app.url("/")).await?;
         wait_for_text(&client, "#product-name", "Administrativ Adgang").await?;
         // The banner depends on the API's environment label (AUTH-05).
         wait_for_text(&client, "#environment-banner", "Testmiljø").await?;
-        let cards =
-            wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
-        for text in [
-            "Administrér kontaktstruktur",
-            "Søg i hændelsesloggen",
-            "Administrér borgeres fritagelse",
-            "Se tal og statistik om Digital Post",
-            "Flyt post fra Virk, e-Boks og mit.dk",
-        ] {
-            ensure!(
-                cards.contains(text),
-                "card text {text:?} missing in {cards:?}"
-            );
-        }
-        let card_count = client
-            .find_all(Locator::Css(".module-cards .card"))
-            .await?
-            .len();
+        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        wait_for_text(&client, "header", "Log ind").await?;
         ensure!(
-            card_count == 12,
-            "expected 12 module cards, saw {card_count}"
+            client
+                .find_all(Locator::Css(".module-cards .card"))
+                .await?
+                .is_empty(),
+            "no cards before login"
         );
-        wait_for_text(&client, ".module-tabs", "Systemtilslutning").await?;
-        wait_for_text(&client, "header", "Skift virksomhed").await?;
-        wait_for_text(&client, "header", "Log ud").await?;
         ensure!(html_lang(&client).await? == "da", "html lang should be da");
         // The design system's stylesheet is bundled and applied (no CDN).
         let font = client
@@ -187,58 +197,134 @@ async fn x_01_front_page_renders_danish_shell_with_module_cards() {
 async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
     browser_test("english_toggle", |client, app| async move {
         client.goto(&app.url("/")).await?;
-        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
         client
             .find(Locator::Id("language-toggle"))
             .await?
             .click()
             .await?;
-        wait_for_text(&client, ".module-cards", "Manage and create systems").await?;
-        wait_for_text(&client, "header", "Switch organisation").await?;
+        wait_for_text(&client, "main", "Log in to see the modules").await?;
         wait_for_text(&client, "#environment-banner", "Test environment").await?;
         ensure!(html_lang(&client).await? == "en", "html lang should be en");
 
         client.refresh().await?;
-        wait_for_text(&client, ".module-cards", "Manage and create systems").await?;
+        wait_for_text(&client, "main", "Log in to see the modules").await?;
         client
             .find(Locator::Id("language-toggle"))
             .await?
             .click()
             .await?;
-        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
         Ok(())
     })
     .await;
 }
 
 #[tokio::test]
-async fn deep_link_and_card_navigation_reach_the_module_page() {
-    browser_test("deep_link", |client, app| async move {
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "main h1", "Kontaktstruktur").await?;
+async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards() {
+    browser_test("citizen_service_login", |client, app| async move {
+        log_in_as(&client, &app, "10000001").await?;
+        wait_for_text(&client, "#signed-in-as", "Birgitte Borgerservice").await?;
+        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+        let cards =
+            wait_for_text(&client, ".module-cards", "Administrér borgeres fritagelse").await?;
+        for text in [
+            "Søg i hændelsesloggen",
+            "Administrér virksomheders fritagelse",
+            "Administrér borgeres NemSMS",
+            "Administrér virksomheders NemSMS",
+            "Administrér adgange",
+        ] {
+            ensure!(
+                cards.contains(text),
+                "card text {text:?} missing in {cards:?}"
+            );
+        }
+        let modules = card_modules(&client).await?;
+        ensure!(
+            modules
+                == [
+                    "event_log",
+                    "citizen_exemption",
+                    "company_exemption",
+                    "citizen_nemsms",
+                    "company_nemsms",
+                    "mail_access"
+                ],
+            "exactly the citizen-service cards, got {modules:?}"
+        );
+        // A reload keeps the session (HttpOnly cookie → fresh token).
+        client.refresh().await?;
+        wait_for_text(&client, "#signed-in-as", "Birgitte Borgerservice").await?;
+        wait_for_text(&client, ".module-cards", "Administrér adgange").await?;
+
+        // Deep links: her module page, and one she has no right to.
+        client.goto(&app.url("/adgang")).await?;
+        wait_for_text(&client, "main h1", "Adgang").await?;
         let current = client
             .find(Locator::Css(".module-tabs a[aria-current='page']"))
             .await?
             .text()
             .await?;
+        ensure!(current == "Adgang", "the current tab is {current:?}");
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "main", "Du har ikke rettighed til dette modul").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
+    browser_test("switch_and_logout", |client, app| async move {
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, "#signed-in-as", "Sara Systemadministrator").await?;
+        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        let authority = card_modules(&client).await?;
         ensure!(
-            current == "Kontaktstruktur",
-            "the current tab is {current:?}"
+            authority
+                == [
+                    "system_connection",
+                    "authority_information",
+                    "recall",
+                    "move_mail"
+                ],
+            "system admin in an authority, got {authority:?}"
         );
 
-        client.goto(&app.url("/")).await?;
-        wait_for_text(&client, ".module-cards", "Søg i hændelsesloggen").await?;
         client
-            .find(Locator::Css(".module-cards a[data-module='event_log']"))
+            .find(Locator::Id("switch-organisation"))
             .await?
             .click()
             .await?;
-        wait_for_text(&client, "main h1", "Hændelseslog").await?;
-        let url = client.current_url().await?;
-        ensure!(url.path() == "/haendelseslog", "navigated to {url}");
+        wait_for_text(&client, "main h1", "Skift virksomhed").await?;
+        wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
+        client
+            .find(Locator::Id("org-25052943"))
+            .await?
+            .click()
+            .await?;
+        client.find(Locator::Id("switch-ok")).await?.click().await?;
+        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        let company = card_modules(&client).await?;
+        ensure!(
+            company == ["system_connection"],
+            "a company gets only system connection, got {company:?}"
+        );
 
-        client.goto(&app.url("/findes-ikke")).await?;
-        wait_for_text(&client, "main h1", "Siden findes ikke").await?;
+        client.find(Locator::Id("log-out")).await?.click().await?;
+        wait_for_text(&client, "header", "Log ind").await?;
+        client.refresh().await?;
+        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        ensure!(
+            client
+                .find_all(Locator::Id("signed-in-as"))
+                .await?
+                .is_empty(),
+            "still signed in after logout"
+        );
         Ok(())
     })
     .await;

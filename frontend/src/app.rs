@@ -6,9 +6,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::{self, ApiError};
+use crate::auth::Auth;
 use crate::components::{footer::Footer, header::Header, module_tabs::ModuleTabs};
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::{front::FrontPage, module::ModulePage};
+use crate::pages::{
+    front::FrontPage, login_error::LoginErrorPage, module::ModulePage, switch::SwitchPage,
+};
 
 /// The deployment facts every part of the shell reads (loaded once).
 pub type Environment = LocalResource<Result<EnvironmentInfo, ApiError>>;
@@ -18,6 +21,7 @@ pub fn App() -> impl IntoView {
     I18n::provide();
     let environment: Environment = LocalResource::new(api::meta::environment);
     provide_context(environment);
+    Auth::provide();
     let i18n = use_i18n();
 
     view! {
@@ -28,6 +32,8 @@ pub fn App() -> impl IntoView {
             <main id="main-content" class="container page-container" tabindex="-1">
                 <Routes fallback=|| view! { <ModulePage/> }>
                     <Route path=path!("/") view=FrontPage/>
+                    <Route path=path!("/skift-virksomhed") view=SwitchPage/>
+                    <Route path=path!("/login-fejl") view=LoginErrorPage/>
                 </Routes>
             </main>
             <Footer/>

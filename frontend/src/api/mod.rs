@@ -1,8 +1,10 @@
 //! Typed clients for the backend, one module per backend module, built on `adgang-api-types`.
 
+pub mod auth;
 pub mod meta;
 
 use adgang_api_types::Problem;
+use gloo_net::http::Response;
 use serde::de::DeserializeOwned;
 
 /// What can go wrong calling the API.
@@ -14,13 +16,8 @@ pub enum ApiError {
     Problem(Problem),
 }
 
-/// GET `path` and decode a JSON body, or the problem+json the API sent instead.
-pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = gloo_net::http::Request::get(path)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+/// A JSON body on success, else the problem+json the API sent.
+pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if response.ok() {
         response
             .json::<T>()
@@ -35,4 +32,25 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
             ))),
         }
     }
+}
+
+/// GET `path` without credentials.
+pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let response = gloo_net::http::Request::get(path)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+/// GET `path` with our access token.
+pub async fn get_json_as<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError> {
+    let response = gloo_net::http::Request::get(path)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(response).await
 }

@@ -1,22 +1,68 @@
-//! DKFDS header: product name, the test-environment banner (AUTH-05), and the places for
-//! "Skift virksomhed" and "Log ud" (they come alive with login, issue 3), plus the language
-//! toggle.
+//! DKFDS header: product name, the test-environment banner (AUTH-05), who is signed in and
+//! where, "Skift virksomhed" and "Log ud" (CTX-01, AUTH-06) — or "Log ind" — and the
+//! language toggle.
 
 use adgang_api_types::EnvironmentLabel;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::api;
 use crate::app::use_environment;
-use crate::i18n::{use_i18n, Key};
+use crate::auth::{use_auth, AuthStatus};
+use crate::i18n::{use_i18n, Key, Lang};
 
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    let auth = use_auth();
     let environment = use_environment();
+    let location = use_location();
+    let navigate = use_navigate();
     let is_test = move || {
         matches!(
             environment.get(),
             Some(Ok(ref info)) if info.environment == EnvironmentLabel::Test
         )
+    };
+    let log_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            auth.log_out().await;
+            navigate("/", Default::default());
+        });
+    };
+
+    let account = move || {
+        match auth.status.get() {
+        AuthStatus::SignedIn(a) => view! {
+            <p class="user" id="signed-in-as">
+                <span class="sr-only">{move || i18n.t(Key::signed_in_as)}" "</span>
+                <strong>{a.session.name.clone()}</strong>
+                <br/>
+                <span id="current-organisation">{a.session.organisation.name.clone()}</span>
+            </p>
+            <a class="button button-secondary" id="switch-organisation" href="/skift-virksomhed">
+                {move || i18n.t(Key::switch_organisation)}
+            </a>
+            <button type="button" class="button button-secondary" id="log-out" on:click=log_out.clone()>
+                {move || i18n.t(Key::log_out)}
+            </button>
+        }
+        .into_any(),
+        AuthStatus::SignedOut => view! {
+            <a
+                class="button button-primary"
+                id="log-in"
+                rel="external"
+                href=move || api::auth::login_url(&location.pathname.get())
+            >
+                {move || i18n.t(Key::log_in)}
+            </a>
+        }
+        .into_any(),
+        AuthStatus::Checking => ().into_any(),
+    }
     };
 
     view! {
@@ -25,29 +71,12 @@ pub fn Header() -> impl IntoView {
                 <div class="portal-info-inner container">
                     <span class="portal-owner">{move || i18n.t(Key::app_owner)}</span>
                     <div class="portal-user">
-                        <button
-                            type="button"
-                            class="button button-secondary"
-                            id="switch-organisation"
-                            disabled=true
-                            title=move || i18n.t(Key::coming_with_login)
-                        >
-                            {move || i18n.t(Key::switch_organisation)}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button-secondary"
-                            id="log-out"
-                            disabled=true
-                            title=move || i18n.t(Key::coming_with_login)
-                        >
-                            {move || i18n.t(Key::log_out)}
-                        </button>
+                        {account}
                         <button
                             type="button"
                             class="button button-tertiary"
                             id="language-toggle"
-                            lang=move || if i18n.lang() == crate::i18n::Lang::Da { "en" } else { "da" }
+                            lang=move || if i18n.lang() == Lang::Da { "en" } else { "da" }
                             aria-label=move || i18n.t(Key::language_toggle_label)
                             on:click=move |_| i18n.toggle()
                         >

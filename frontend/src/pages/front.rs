@@ -1,45 +1,59 @@
-//! The front page: one DKFDS card per module (SPEC §0 texts), linking to the module's route.
+//! The front page: one DKFDS card per module the signed-in user may use in the current
+//! organisation (SPEC §0 texts), or a login prompt.
 
 use leptos::prelude::*;
 
-use crate::app::use_environment;
+use crate::api;
+use crate::auth::{use_auth, AuthStatus};
 use crate::i18n::{module_texts, use_i18n, Key};
 
 #[component]
 pub fn FrontPage() -> impl IntoView {
     let i18n = use_i18n();
-    let environment = use_environment();
+    let auth = use_auth();
+
+    let content = move || {
+        match auth.status.get() {
+        AuthStatus::Checking => view! { <p class="loading">{move || i18n.t(Key::front_loading)}</p> }.into_any(),
+        AuthStatus::SignedOut => view! {
+            <p>{move || i18n.t(Key::front_signed_out)}</p>
+            <p>
+                <a class="button button-primary" id="front-log-in" rel="external" href=api::auth::login_url("/")>
+                    {move || i18n.t(Key::log_in)}
+                </a>
+            </p>
+        }
+        .into_any(),
+        AuthStatus::SignedIn(a) if a.session.modules.is_empty() => view! {
+            <div class="alert alert-info" role="status">
+                <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::front_no_modules)}</p></div>
+            </div>
+        }
+        .into_any(),
+        AuthStatus::SignedIn(a) => view! {
+            <ul class="card-row row module-cards">
+                {a.session.modules.into_iter().map(|module| {
+                    let (tab, card) = module_texts(module);
+                    view! {
+                        <li class="col-12 col-md-6 col-lg-4">
+                            <a class="card long" href=module.route() data-module=module.id()>
+                                <div class="card-content">
+                                    <h2 class="card-heading">{move || i18n.t(tab)}</h2>
+                                    <p class="card-subheading">{move || i18n.t(card)}</p>
+                                </div>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+    };
 
     view! {
         <h1>{move || i18n.t(Key::front_heading)}</h1>
         <p class="font-lead">{move || i18n.t(Key::front_intro)}</p>
-        <Transition fallback=move || view! { <p class="loading">{i18n.t(Key::front_loading)}</p> }>
-            {move || environment.get().map(|result| match result {
-                Ok(info) => view! {
-                    <ul class="card-row row module-cards">
-                        {info.modules.into_iter().map(|module| {
-                            let (tab, card) = module_texts(module);
-                            view! {
-                                <li class="col-12 col-md-6 col-lg-4">
-                                    <a class="card long" href=module.route() data-module=module.id()>
-                                        <div class="card-content">
-                                            <h2 class="card-heading">{move || i18n.t(tab)}</h2>
-                                            <p class="card-subheading">{move || i18n.t(card)}</p>
-                                        </div>
-                                    </a>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-                Err(_) => view! {
-                    <div class="alert alert-error" role="alert">
-                        <div class="alert-body">
-                            <p class="alert-text">{move || i18n.t(Key::front_error)}</p>
-                        </div>
-                    </div>
-                }.into_any(),
-            })}
-        </Transition>
+        {content}
     }
 }

@@ -1,2 +1,4 @@
 pub mod front;
+pub mod login_error;
 pub mod module;
+pub mod switch;

@@ -1,27 +1,42 @@
-//! Every route that is not the front page: a module's page (not built yet, in Danish) or
-//! "page not found".
+//! Every other route: a module's page (not built yet, in Danish) when the user may use it, a
+//! no-access or login notice when not, or "page not found".
 
 use adgang_api_types::Module;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::auth::{use_auth, AuthStatus};
 use crate::i18n::{module_texts, use_i18n, Key};
+
+fn notice(i18n: crate::i18n::I18n, key: Key) -> AnyView {
+    view! {
+        <div class="alert alert-info" role="status">
+            <div class="alert-body"><p class="alert-text">{move || i18n.t(key)}</p></div>
+        </div>
+    }
+    .into_any()
+}
 
 #[component]
 pub fn ModulePage() -> impl IntoView {
     let i18n = use_i18n();
+    let auth = use_auth();
     let pathname = use_location().pathname;
 
     move || match Module::from_route(&pathname.get()) {
         Some(module) => {
             let (tab, _) = module_texts(module);
+            let body = match auth.status.get() {
+                AuthStatus::Checking => ().into_any(),
+                AuthStatus::SignedOut => notice(i18n, Key::module_signed_out),
+                AuthStatus::SignedIn(a) if a.session.modules.contains(&module) => {
+                    notice(i18n, Key::module_not_built)
+                }
+                AuthStatus::SignedIn(_) => notice(i18n, Key::module_no_access),
+            };
             view! {
                 <h1>{move || i18n.t(tab)}</h1>
-                <div class="alert alert-info" role="status">
-                    <div class="alert-body">
-                        <p class="alert-text">{move || i18n.t(Key::module_not_built)}</p>
-                    </div>
-                </div>
+                {body}
                 <p><a href="/">{move || i18n.t(Key::back_to_front)}</a></p>
             }
             .into_any()

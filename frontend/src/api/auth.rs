@@ -1,0 +1,61 @@
+//! Login, session and context switching (AUTH-03, AUTH-06, CTX-01/02).
+
+use adgang_api_types::{AccessToken, ContextSwitch, Session, SwitchableOrganisation};
+
+use super::{decode, get_json_as, ApiError};
+
+/// A new access token from the HttpOnly session cookie (which the server rotates).
+pub async fn refresh() -> Result<AccessToken, ApiError> {
+    let response = gloo_net::http::Request::post("/api/v1/auth/token")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+pub async fn session(token: &str) -> Result<Session, ApiError> {
+    get_json_as("/api/v1/session", token).await
+}
+
+pub async fn organisations(token: &str) -> Result<Vec<SwitchableOrganisation>, ApiError> {
+    get_json_as("/api/v1/auth/organisations", token).await
+}
+
+pub async fn switch(cvr_number: &str) -> Result<AccessToken, ApiError> {
+    let body = ContextSwitch {
+        cvr_number: cvr_number.to_owned(),
+    };
+    let response = gloo_net::http::Request::post("/api/v1/auth/switch")
+        .json(&body)
+        .map_err(|e| ApiError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    gloo_net::http::Request::post("/api/v1/auth/logout")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    Ok(())
+}
+
+/// Where the browser goes to log in (a full navigation, not an SPA route).
+pub fn login_url(return_to: &str) -> String {
+    let encoded: String = js_sys_encode(return_to);
+    format!("/api/v1/auth/login?returnTo={encoded}")
+}
+
+fn js_sys_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

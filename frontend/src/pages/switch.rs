@@ -1,0 +1,93 @@
+//! "Skift virksomhed" (CTX-01): pick one of the user's organisations and press OK; the shell
+//! then shows the cards and tabs for the rights there.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::auth::use_auth;
+use crate::i18n::{use_i18n, Key};
+
+#[component]
+pub fn SwitchPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let chosen = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(false);
+    let choices = LocalResource::new(move || async move {
+        match auth.authorized() {
+            Some(a) => api::auth::organisations(&a.token).await.unwrap_or_default(),
+            None => Vec::new(),
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(cvr) = chosen.get_untracked() else {
+            return;
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::auth::switch(&cvr).await {
+                Ok(token) => {
+                    auth.adopt(token).await;
+                    navigate("/", Default::default());
+                }
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+
+    view! {
+        <h1>{move || i18n.t(Key::switch_heading)}</h1>
+        <p>{move || i18n.t(Key::switch_intro)}</p>
+        <Show when=move || failed.get()>
+            <div class="alert alert-error" role="alert">
+                <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::switch_failed)}</p></div>
+            </div>
+        </Show>
+        <form on:submit=submit id="switch-form">
+            <fieldset>
+                <legend class="sr-only">{move || i18n.t(Key::switch_heading)}</legend>
+                <Transition fallback=move || view! { <p>{i18n.t(Key::front_loading)}</p> }>
+                    {move || choices.get().map(|orgs| {
+                        if orgs.len() < 2 {
+                            return view! { <p>{move || i18n.t(Key::switch_none)}</p> }.into_any();
+                        }
+                        orgs.into_iter().map(|org| {
+                            let cvr = org.cvr_number.clone();
+                            let id = format!("org-{}", org.cvr_number);
+                            if org.current {
+                                chosen.set(Some(cvr.clone()));
+                            }
+                            view! {
+                                <div class="form-group-radio">
+                                    <input
+                                        type="radio"
+                                        class="form-radio"
+                                        name="organisation"
+                                        id=id.clone()
+                                        value=cvr.clone()
+                                        checked=org.current
+                                        on:change=move |_| chosen.set(Some(cvr.clone()))
+                                    />
+                                    <label for=id>
+                                        {org.name.clone()}" (CVR "{org.cvr_number.clone()}") "
+                                        {org.current.then(|| i18n.t(Key::switch_current))}
+                                    </label>
+                                </div>
+                            }
+                        }).collect_view().into_any()
+                    })}
+                </Transition>
+            </fieldset>
+            <p>
+                <button type="submit" class="button button-primary" id="switch-ok">{move || i18n.t(Key::switch_ok)}</button>
+                " "
+                <a class="button button-secondary" href="/">{move || i18n.t(Key::switch_cancel)}</a>
+            </p>
+        </form>
+    }
+}
