@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_identity_create_organisations;
 mod m20261126_000002_core_create_audit_logs;
 mod m20261126_000003_identity_create_users_rights_sessions;
+mod m20261126_000004_identity_create_machine_clients;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_identity_create_organisations::Migration),
             Box::new(m20261126_000002_core_create_audit_logs::Migration),
             Box::new(m20261126_000003_identity_create_users_rights_sessions::Migration),
+            Box::new(m20261126_000004_identity_create_machine_clients::Migration),
         ]
     }
 }

@@ -59,3 +59,35 @@ pub struct SwitchableOrganisation {
 pub struct ContextSwitch {
     pub cvr_number: String,
 }
+
+/// Register a machine client (an integrator's system) for the client-credentials grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NewMachineClient {
+    /// 1–100 characters.
+    pub name: String,
+    /// At least one; `operator` and `rights_admin` cannot be given to machines.
+    pub rights: Vec<Right>,
+}
+
+/// A registered machine client. `clientSecret` is shown only in this answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredMachineClient {
+    pub client_id: String,
+    pub client_secret: String,
+    pub name: String,
+    pub organisation_cvr: String,
+    pub rights: Vec<Right>,
+}
+
+/// The OAuth2 token response (RFC 6749 §5.1; field names as the RFC spells them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OAuthTokenResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+}

@@ -55,6 +55,8 @@ pub enum DomainError {
     Conflict(String),
     #[error("unavailable: {0}")]
     Unavailable(String),
+    #[error("body larger than {0} bytes")]
+    PayloadTooLarge(usize),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -83,6 +85,7 @@ impl ResponseError for DomainError {
             DomainError::Forbidden => StatusCode::FORBIDDEN,
             DomainError::Conflict(_) => StatusCode::CONFLICT,
             DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            DomainError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             DomainError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -106,6 +109,11 @@ impl ResponseError for DomainError {
                 tracing::warn!(dependency = %what, "dependency unavailable");
                 (ErrorCode::Unavailable, None, vec![])
             }
+            DomainError::PayloadTooLarge(limit) => (
+                ErrorCode::PayloadTooLarge,
+                Some(format!("The body is larger than {limit} bytes.")),
+                vec![],
+            ),
             DomainError::Unexpected(err) => {
                 // The full chain goes to the log; the client gets an opaque body.
                 tracing::error!(error = ?err, "unexpected error");

@@ -15,6 +15,7 @@ pub mod cpr;
 pub mod cvr;
 pub mod entity;
 pub mod error;
+pub mod json;
 pub mod pagination;
 
 pub use auth::{Principal, TokenKeys};

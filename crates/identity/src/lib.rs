@@ -6,6 +6,8 @@ pub mod entity;
 pub mod error;
 pub mod http;
 pub mod login;
+pub mod machine_clients;
+pub mod oauth_http;
 pub mod rights;
 pub mod service;
 pub mod sessions;
@@ -16,6 +18,7 @@ pub use error::IdentityError;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     http::configure(cfg);
     auth_http::configure(cfg);
+    oauth_http::configure(cfg);
 }
 
 /// The OpenAPI tag of this module's endpoints.

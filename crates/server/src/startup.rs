@@ -21,6 +21,7 @@ use crate::fallback::{fallback, RouteTable, SpaIndex};
 use crate::metrics::Metrics;
 use crate::middleware::body_limit::{limit_body, MaxBodyBytes};
 use crate::middleware::observe::observe;
+use crate::middleware::problem_fallback::problem_fallback;
 use crate::middleware::security_headers::{security_headers, SecurityPolicy};
 use crate::openapi::ApiDoc;
 
@@ -69,6 +70,7 @@ impl Application {
             web::Data::from(settings.registry()?);
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
+        let json_limit = web::Data::new(adgang_core::json::JsonLimit(max_json));
         let spa_dir = settings.spa_dir.clone();
         let serve_files = spa_dir.is_dir();
         let settings = web::Data::new(settings);
@@ -95,6 +97,7 @@ impl Application {
                         .limit(max_json)
                         .error_handler(json_error),
                 )
+                .app_data(json_limit.clone())
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api));
@@ -110,6 +113,7 @@ impl Application {
             }
             app.default_service(web::to(fallback))
                 // Outermost last: observe sees every response, including 413s and headers.
+                .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(limit_body))
                 .wrap(from_fn(observe))

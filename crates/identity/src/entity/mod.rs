@@ -1,3 +1,4 @@
+pub mod machine_client;
 pub mod organisation;
 pub mod session;
 pub mod user;

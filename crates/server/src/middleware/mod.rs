@@ -2,4 +2,5 @@
 
 pub mod body_limit;
 pub mod observe;
+pub mod problem_fallback;
 pub mod security_headers;

@@ -149,3 +149,45 @@ async fn x_06_database_failure_is_opaque_500_problem() {
     assert!(p.detail.is_none(), "no internals leak: {p:?}");
     assert!(p.errors.is_empty());
 }
+
+#[tokio::test]
+async fn x_06_an_oversized_chunked_body_is_still_413_problem() {
+    let app = adgang_test_support::spawn_app_with(adgang_test_support::Spa::None, |s| {
+        s.max_json_bytes = 1024
+    })
+    .await;
+    // No Content-Length: the size is only discovered while reading, by the framework.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b' '; 4096])];
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let response = app
+        .client
+        .post(app.url("/api/v1/organisations/29189846/machine-clients"))
+        .bearer_auth(operator(&app))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(response).await;
+    assert_eq!(
+        (status, p.code),
+        (403, ErrorCode::Forbidden),
+        "rights are checked before the body is read"
+    );
+
+    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b' '; 4096])];
+    let response = app
+        .client
+        .post(app.url("/api/v1/organisations/29189846/machine-clients"))
+        .bearer_auth(admin)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(response).await;
+    assert_eq!((status, p.code), (413, ErrorCode::PayloadTooLarge));
+}

@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod errors;
 mod login;
+mod machine_clients;
 mod migrations;
 mod openapi;
 mod operations;

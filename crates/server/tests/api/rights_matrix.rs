@@ -40,6 +40,12 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/auth/logout", Access::SessionCookie),
     ("POST", "/api/v1/auth/switch", Access::SessionCookie),
     ("GET", "/api/v1/auth/organisations", Access::AnyPrincipal),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/machine-clients",
+        Access::Right(Right::RightsAdmin),
+    ),
+    ("POST", "/api/v1/oauth/token", Access::Public),
 ];
 
 const CVR: &str = "29189846";

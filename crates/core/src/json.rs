@@ -1,0 +1,89 @@
+//! Request bodies are read *after* authorisation: a handler's first line checks rights, then it
+//! reads the body with [`JsonBody::parse`]. The body is streamed with a size limit, so an
+//! unauthorised caller cannot make us read megabytes, and a bad body is a 400 field error.
+
+use std::future::{ready, Ready};
+
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::DomainError;
+
+/// The largest JSON body a handler reads (the server registers it as app data).
+#[derive(Debug, Clone, Copy)]
+pub struct JsonLimit(pub usize);
+
+/// A request body not yet read.
+pub struct JsonBody {
+    payload: Payload,
+    limit: usize,
+}
+
+impl FromRequest for JsonBody {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<JsonBody, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<JsonLimit>>()
+            .map(|l| l.0)
+            .unwrap_or(1024 * 1024);
+        ready(Ok(JsonBody {
+            payload: payload.take(),
+            limit,
+        }))
+    }
+}
+
+impl JsonBody {
+    /// Reads at most the limit (else 413) and parses JSON (else a 400 field error on `body`).
+    pub async fn parse<T: DeserializeOwned>(mut self) -> Result<T, DomainError> {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = self.payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                DomainError::field(
+                    "body",
+                    "unreadable",
+                    format!("The body could not be read: {e}"),
+                )
+            })?;
+            if body.len() + chunk.len() > self.limit {
+                return Err(DomainError::PayloadTooLarge(self.limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        parse_body(&body)
+    }
+}
+
+pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DomainError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        DomainError::field(
+            "body",
+            "malformed",
+            format!("The JSON body could not be read: {e}"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+    }
+
+    #[test]
+    fn a_missing_field_is_a_400_naming_it() {
+        let DomainError::Validation(errors) = parse_body::<Body>(b"{}").unwrap_err() else {
+            panic!("expected a validation error")
+        };
+        let errors = errors.into_inner();
+        assert_eq!(errors[0].field, "body");
+        assert!(errors[0].message.contains("name"), "{}", errors[0].message);
+    }
+}

@@ -1,0 +1,123 @@
+//! Machine clients: integrators' systems that call the API without a browser, with the OAuth2
+//! client-credentials grant. Their organisation and rights come from their registration.
+
+use adgang_api_types::Right;
+use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::{Cvr, FieldErrors};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sha2::{Digest, Sha256};
+
+use crate::entity::machine_client;
+use crate::IdentityError;
+
+pub const MAX_NAME_CHARS: usize = 100;
+
+fn random(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::getrandom(&mut buf).expect("OS random source");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+fn hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn rights_of(client: &machine_client::Model) -> Vec<Right> {
+    client.rights.split(',').filter_map(Right::parse).collect()
+}
+
+/// Registers a client for `cvr`; returns it with its secret (shown once). Logged.
+pub async fn register(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cvr: &Cvr,
+    name: &str,
+    rights: &[Right],
+    now: DateTime<Utc>,
+) -> Result<(machine_client::Model, String), IdentityError> {
+    let name = name.trim();
+    let mut errors = FieldErrors::new();
+    if name.is_empty() {
+        errors.add("name", "required", "The name is required.");
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        errors.add(
+            "name",
+            "too_long",
+            format!("The name is at most {MAX_NAME_CHARS} characters."),
+        );
+    }
+    if rights.is_empty() {
+        errors.add("rights", "required", "Give the client at least one right.");
+    }
+    if rights
+        .iter()
+        .any(|r| matches!(r, Right::Operator | Right::RightsAdmin))
+    {
+        errors.add(
+            "rights",
+            "not_for_machines",
+            "operator and rights_admin cannot be given to machine clients.",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(IdentityError::Validation(errors));
+    }
+    let mut rights = rights.to_vec();
+    rights.sort();
+    rights.dedup();
+    let secret = random(32);
+    let client = machine_client::ActiveModel {
+        client_id: Set(format!("mc-{}", random(12))),
+        organisation_cvr: Set(cvr.to_string()),
+        name: Set(name.to_owned()),
+        secret_hash: Set(hash(&secret)),
+        rights: Set(rights
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")),
+        created_at: Set(now),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    record_action(
+        db,
+        actor,
+        now,
+        ActionRecord {
+            organisation: cvr.clone(),
+            subject: Subject::Rights,
+            event: ActionEvent::Created,
+            party: None,
+            object_id: Some(client.client_id.clone()),
+            object_name: Some(client.name.clone()),
+            changes: vec![FieldChange::new(
+                "rights",
+                None::<String>,
+                Some(client.rights.clone()),
+            )],
+            reason: None,
+            power_of_attorney: None,
+        },
+    )
+    .await?;
+    Ok((client, secret))
+}
+
+/// The live client with this id and secret, if they match.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    client_id: &str,
+    secret: &str,
+) -> Result<Option<machine_client::Model>, IdentityError> {
+    let found = machine_client::Entity::find_by_id(client_id)
+        .one(db)
+        .await?;
+    Ok(found.filter(|c| c.revoked_at.is_none() && c.secret_hash == hash(secret)))
+}

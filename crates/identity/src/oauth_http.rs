@@ -1,0 +1,167 @@
+//! Integrators: register machine clients (rights administrators) and the OAuth2
+//! client-credentials token endpoint.
+
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use adgang_api_types::{
+    NewMachineClient, OAuthTokenResponse, Problem, RegisteredMachineClient, Right,
+};
+use adgang_core::audit::Actor;
+use adgang_core::auth::{OrganisationClaim, TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
+use adgang_core::json::JsonBody;
+use adgang_core::{DomainError, Principal, TokenKeys};
+use base64::Engine;
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use serde::Deserialize;
+
+use crate::entity::organisation;
+use crate::machine_clients;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(register_machine_client)
+        .service(client_credentials_token);
+}
+
+/// Register a machine client for the organisation (requires `rights_admin`).
+///
+/// The answer holds the client secret; it is never shown again.
+#[utoipa::path(
+    tag = crate::auth_http::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846")),
+    request_body = NewMachineClient,
+    responses(
+        (status = 201, description = "Registered", body = RegisteredMachineClient),
+        (status = 400, description = "Invalid name or rights", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not a rights administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{cvr}/machine-clients")]
+async fn register_machine_client(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, DomainError> {
+    principal.require(Right::RightsAdmin)?;
+    let cvr = principal.organisation_scope(&cvr)?.clone();
+    let body: NewMachineClient = body.parse().await?;
+    let actor = Actor::EmployeeOf {
+        cvr: cvr.clone(),
+        rid: principal.user_id.clone(),
+    };
+    let txn = db.begin().await?;
+    let (client, secret) = machine_clients::register(
+        &txn,
+        &actor,
+        &cvr,
+        &body.name,
+        &body.rights,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(RegisteredMachineClient {
+            rights: machine_clients::rights_of(&client),
+            client_id: client.client_id,
+            client_secret: secret,
+            name: client.name,
+            organisation_cvr: client.organisation_cvr,
+        }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+struct ClientCredentialsForm {
+    /// Must be `client_credentials`.
+    grant_type: String,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// RFC 6749 §5.2 error body.
+fn oauth_error(status: u16, error: &str) -> HttpResponse {
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or_default())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({ "error": error }))
+}
+
+/// OAuth2 client-credentials grant for machine clients.
+///
+/// Authenticate with HTTP Basic (`client_id:client_secret`) or form fields. The access token
+/// carries the client's organisation and registered rights.
+#[utoipa::path(
+    tag = crate::auth_http::TAG,
+    request_body(content = ClientCredentialsForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "An access token", body = OAuthTokenResponse),
+        (status = 400, description = "`unsupported_grant_type`"),
+        (status = 401, description = "`invalid_client`"),
+    )
+)]
+#[post("/oauth/token")]
+async fn client_credentials_token(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    keys: web::Data<TokenKeys>,
+    form: web::Form<ClientCredentialsForm>,
+) -> Result<HttpResponse, DomainError> {
+    if form.grant_type != "client_credentials" {
+        return Ok(oauth_error(400, "unsupported_grant_type"));
+    }
+    let basic = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| {
+            s.split_once(':')
+                .map(|(id, secret)| (id.to_owned(), secret.to_owned()))
+        });
+    let credentials =
+        basic.or_else(|| Some((form.client_id.clone()?, form.client_secret.clone()?)));
+    let Some((client_id, secret)) = credentials else {
+        return Ok(oauth_error(401, "invalid_client"));
+    };
+    let Some(client) = machine_clients::authenticate(db.get_ref(), &client_id, &secret)
+        .await
+        .map_err(DomainError::from)?
+    else {
+        return Ok(oauth_error(401, "invalid_client"));
+    };
+    let org = organisation::Entity::find_by_id(client.organisation_cvr.as_str())
+        .one(db.get_ref())
+        .await?
+        .ok_or(DomainError::Unauthorized)?;
+    let subject = TokenSubject {
+        user_id: client.client_id.clone(),
+        name: client.name.clone(),
+        organisation: OrganisationClaim {
+            cvr: org.cvr,
+            name: org.name,
+            kind: org.kind.into(),
+        },
+        rights: machine_clients::rights_of(&client),
+        operator: false,
+    };
+    let (access_token, _) = keys
+        .issue(&subject, chrono::Utc::now())
+        .map_err(DomainError::Unexpected)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(OAuthTokenResponse {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: ACCESS_TOKEN_TTL_SECONDS,
+        }))
+}

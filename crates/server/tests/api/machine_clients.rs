@@ -1,0 +1,142 @@
+//! Integrators: a rights administrator registers a machine client, which gets access tokens
+//! with the OAuth2 client-credentials grant and calls the API with them.
+
+use adgang_api_types::{
+    OAuthTokenResponse, OrgKind, Problem, RegisteredMachineClient, Right, Session,
+};
+use adgang_core::Cvr;
+use adgang_identity::service::{create_organisation, NewOrganisation};
+use adgang_test_support::{spawn_app, user, TestApp};
+
+const CVR: &str = "29189846";
+
+async fn with_organisation() -> TestApp {
+    let app = spawn_app().await;
+    let new = NewOrganisation {
+        cvr: Cvr::parse(CVR).unwrap(),
+        name: "Testkommune Nord".into(),
+        kind: OrgKind::Authority,
+    };
+    create_organisation(&app.db().await, new, chrono::Utc::now())
+        .await
+        .unwrap();
+    app
+}
+
+async fn register(app: &TestApp, rights: &[Right], body: serde_json::Value) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/organisations/{CVR}/machine-clients")))
+        .bearer_auth(app.token(&user(CVR, OrgKind::Authority, rights)))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_machine_client_gets_a_token_with_client_credentials_and_calls_the_api() {
+    let app = with_organisation().await;
+    let response = register(
+        &app,
+        &[Right::RightsAdmin],
+        serde_json::json!({"name": "Sagssystem", "rights": ["system_admin"]}),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let client: RegisteredMachineClient = response.json().await.unwrap();
+    assert_eq!(client.rights, vec![Right::SystemAdmin]);
+
+    let token: OAuthTokenResponse = app
+        .client
+        .post(app.url("/api/v1/oauth/token"))
+        .basic_auth(&client.client_id, Some(&client.client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(token.token_type, "Bearer");
+    assert!(token.expires_in <= 15 * 60);
+    let session: Session = app
+        .get_json_as("/api/v1/session", &token.access_token)
+        .await;
+    assert_eq!(
+        (
+            session.user_id.as_str(),
+            session.organisation.cvr_number.as_str()
+        ),
+        (client.client_id.as_str(), CVR)
+    );
+    assert_eq!(session.rights, vec![Right::SystemAdmin]);
+
+    // Form-field client authentication works too; a wrong secret does not.
+    let form = app
+        .client
+        .post(app.url("/api/v1/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client.client_id),
+            ("client_secret", &client.client_secret),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let wrong = app
+        .client
+        .post(app.url("/api/v1/oauth/token"))
+        .basic_auth(&client.client_id, Some("not-the-secret"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let body: serde_json::Value = wrong.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_client");
+}
+
+#[tokio::test]
+async fn registration_validates_and_is_for_rights_administrators_only() {
+    let app = with_organisation().await;
+    let invalid = register(
+        &app,
+        &[Right::RightsAdmin],
+        serde_json::json!({"name": " ", "rights": ["operator"]}),
+    )
+    .await;
+    assert_eq!(invalid.status(), 400);
+    let problem: Problem = invalid.json().await.unwrap();
+    let codes: Vec<_> = problem
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("name", "required"), ("rights", "not_for_machines")]
+    );
+
+    let refused = register(
+        &app,
+        &[Right::SystemAdmin],
+        serde_json::json!({"name": "x", "rights": ["system_admin"]}),
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+
+    let elsewhere = app
+        .client
+        .post(app.url("/api/v1/organisations/34051178/machine-clients"))
+        .bearer_auth(app.token(&user(CVR, OrgKind::Authority, &[Right::RightsAdmin])))
+        .json(&serde_json::json!({"name": "x", "rights": ["system_admin"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        elsewhere.status(),
+        404,
+        "another organisation's resources do not exist for the caller"
+    );
+}
