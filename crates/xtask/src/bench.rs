@@ -43,6 +43,7 @@ pub fn bench(root: &Path) -> Result<()> {
     let data = std::env::temp_dir().join(format!("adgang-bench-{}", std::process::id()));
     std::fs::create_dir_all(&data)?;
     let server_bin = root.join("target/release/adgang-server");
+    let base_url = format!("http://127.0.0.1:{port}");
     // A fixed signing key for this run, so we can mint the token the load uses.
     let key_file = data.join("signing-key.pem");
     let key = Command::new(&server_bin)
@@ -58,6 +59,8 @@ pub fn bench(root: &Path) -> Result<()> {
             "Bench",
         ])
         .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
+        // The token's issuer must be the server's public URL.
+        .env("ADGANG_PUBLIC_BASE_URL", &base_url)
         .output()?;
     if !token.status.success() {
         bail!(
@@ -72,6 +75,7 @@ pub fn bench(root: &Path) -> Result<()> {
     let _server = Server(
         Command::new(&server_bin)
             .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
+            .env("ADGANG_PUBLIC_BASE_URL", &base_url)
             .env("ADGANG_PORT", port.to_string())
             .env(
                 "DATABASE_URL",
@@ -88,11 +92,15 @@ pub fn bench(root: &Path) -> Result<()> {
     let endpoints = [
         ("GET /healthz", "/healthz".to_owned()),
         (
-            "GET /api/v1/organisations/{cvr} (SQLite)",
+            "GET /api/v1/session (token check only)",
+            "/api/v1/session".to_owned(),
+        ),
+        (
+            "GET /api/v1/organisations/{cvr} (token + SQLite row)",
             "/api/v1/organisations/29189846".to_owned(),
         ),
         (
-            "GET /api/v1/organisations?pageSize=50 (SQLite)",
+            "GET /api/v1/organisations?pageSize=50 (token + SQLite count + page)",
             "/api/v1/organisations?pageSize=50".to_owned(),
         ),
     ];
