@@ -17,6 +17,7 @@ pub mod entity;
 pub mod error;
 pub mod json;
 pub mod pagination;
+pub mod secrets;
 
 pub use auth::{Principal, TokenKeys};
 pub use cpr::Cpr;

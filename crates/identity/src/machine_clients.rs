@@ -3,29 +3,15 @@
 
 use adgang_api_types::Right;
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::secrets::{random_token, sha256_hex};
 use adgang_core::{Cvr, FieldErrors};
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
-use sha2::{Digest, Sha256};
 
 use crate::entity::machine_client;
 use crate::IdentityError;
 
 pub const MAX_NAME_CHARS: usize = 100;
-
-fn random(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::getrandom(&mut buf).expect("OS random source");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
-fn hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 pub fn rights_of(client: &machine_client::Model) -> Vec<Right> {
     client.rights.split(',').filter_map(Right::parse).collect()
@@ -70,12 +56,12 @@ pub async fn register(
     let mut rights = rights.to_vec();
     rights.sort();
     rights.dedup();
-    let secret = random(32);
+    let secret = random_token(32);
     let client = machine_client::ActiveModel {
-        client_id: Set(format!("mc-{}", random(12))),
+        client_id: Set(format!("mc-{}", random_token(12))),
         organisation_cvr: Set(cvr.to_string()),
         name: Set(name.to_owned()),
-        secret_hash: Set(hash(&secret)),
+        secret_hash: Set(sha256_hex(&secret)),
         rights: Set(rights
             .iter()
             .map(|r| r.as_str())
@@ -119,5 +105,5 @@ pub async fn authenticate(
     let found = machine_client::Entity::find_by_id(client_id)
         .one(db)
         .await?;
-    Ok(found.filter(|c| c.revoked_at.is_none() && c.secret_hash == hash(secret)))
+    Ok(found.filter(|c| c.revoked_at.is_none() && c.secret_hash == sha256_hex(secret)))
 }

@@ -1,11 +1,10 @@
 //! Login sessions behind the refresh cookie (AUTH-03, AUTH-06): a random token in an HttpOnly
 //! cookie, only its SHA-256 in the database, replaced on every use; logout ends it for good.
 
+use adgang_core::secrets::{random_token, sha256_hex};
 use adgang_core::Cvr;
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
 
 use crate::entity::session;
 use crate::IdentityError;
@@ -16,19 +15,6 @@ pub const SESSION_HOURS: i64 = 10;
 /// The cookie carrying the refresh token.
 pub const SESSION_COOKIE: &str = "adgang_session";
 
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).expect("OS random source");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Starts a session for `user_id` acting in `cvr`; returns it with the cookie's token.
 pub async fn start(
     db: &impl ConnectionTrait,
@@ -37,13 +23,13 @@ pub async fn start(
     operator: bool,
     now: DateTime<Utc>,
 ) -> Result<(session::Model, String), IdentityError> {
-    let token = new_token();
+    let token = random_token(32);
     let model = session::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         user_id: Set(user_id.to_owned()),
         organisation_cvr: Set(cvr.to_string()),
         operator: Set(operator),
-        refresh_token_hash: Set(hash(&token)),
+        refresh_token_hash: Set(sha256_hex(&token)),
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(SESSION_HOURS)),
         ended_at: Set(None),
@@ -60,7 +46,7 @@ pub async fn find_live(
     now: DateTime<Utc>,
 ) -> Result<Option<session::Model>, IdentityError> {
     Ok(session::Entity::find()
-        .filter(session::Column::RefreshTokenHash.eq(hash(token)))
+        .filter(session::Column::RefreshTokenHash.eq(sha256_hex(token)))
         .one(db)
         .await?
         .filter(|s| s.ended_at.is_none() && s.expires_at > now))
@@ -71,9 +57,9 @@ pub async fn rotate(
     db: &impl ConnectionTrait,
     session: session::Model,
 ) -> Result<(session::Model, String), IdentityError> {
-    let token = new_token();
+    let token = random_token(32);
     let mut active: session::ActiveModel = session.into();
-    active.refresh_token_hash = Set(hash(&token));
+    active.refresh_token_hash = Set(sha256_hex(&token));
     Ok((active.update(db).await?, token))
 }
 

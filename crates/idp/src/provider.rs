@@ -18,6 +18,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use adgang_core::secrets::random_token;
 use adgang_identity::entity::user;
 
 use crate::html;
@@ -58,16 +59,10 @@ pub struct IdentityProvider {
 const CODE_TTL_SECONDS: i64 = 120;
 const ID_TOKEN_TTL_SECONDS: i64 = 300;
 
-fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).expect("OS random source");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
 impl IdentityProvider {
     pub fn new(config: IdpConfig) -> Result<IdentityProvider, String> {
         let pem = adgang_core::auth::generate_pkcs8_pem().map_err(|e| e.to_string())?;
-        let kid = JsonWebKeyId::new(format!("idp-{}", &random_token()[..8]));
+        let kid = JsonWebKeyId::new(format!("idp-{}", &random_token(32)[..8]));
         let signing_key = CoreEdDsaPrivateSigningKey::from_ed25519_pem(&pem, Some(kid))?;
         Ok(IdentityProvider {
             config,
@@ -219,7 +214,7 @@ async fn authorize_submit(
     let Some(found) = found else {
         return html::page(400, &html::error_page("Ukendt bruger."));
     };
-    let code = random_token();
+    let code = random_token(32);
     let pending = PendingCode {
         client_id: request.client_id.clone(),
         redirect_uri: request.redirect_uri.clone(),
@@ -334,7 +329,7 @@ async fn token(
     }
 
     let now = Utc::now();
-    let access_token = AccessToken::new(random_token());
+    let access_token = AccessToken::new(random_token(32));
     let issuer = match IssuerUrl::new(idp.config.issuer.clone()) {
         Ok(issuer) => issuer,
         Err(err) => return oauth_error(500, "server_error", &err.to_string()),

@@ -6,8 +6,7 @@ use actix_web::web;
 use adgang_api_types::EnvironmentLabel;
 use adgang_identity::login::{OidcLogin, OidcSettings};
 use adgang_idp::{IdentityProvider, IdpConfig, RegisteredClient};
-use anyhow::{bail, Context};
-use base64::Engine;
+use anyhow::bail;
 
 use crate::config::Settings;
 
@@ -22,11 +21,7 @@ pub fn build(
         &settings.oidc_issuer,
     ) {
         (Some(secret), _, _) => secret.clone(),
-        (None, true, None) => {
-            let mut bytes = [0u8; 32];
-            getrandom::getrandom(&mut bytes).context("reading the OS random source")?;
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-        }
+        (None, true, None) => adgang_core::secrets::random_token(32),
         _ => bail!("ADGANG_OIDC_CLIENT_SECRET is required with an external issuer"),
     };
     let oidc = OidcLogin::new(OidcSettings {
