@@ -326,3 +326,60 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() {
+    browser_test("operator_switch", |client, app| async move {
+        log_in_as(&client, &app, "10000008").await?;
+        wait_for_text(
+            &client,
+            "#current-organisation",
+            "Styrelsen for Digital Test",
+        )
+        .await?;
+        client
+            .find(Locator::Id("switch-organisation"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "main", "Skift som systemforvalter").await?;
+
+        // An invalid CVR gets the Danish field message.
+        client
+            .find(Locator::Id("operator-cvr"))
+            .await?
+            .send_keys("25052944")
+            .await?;
+        client
+            .find(Locator::Id("operator-search-button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#operator-error", "CVR-nummeret er ikke gyldigt").await?;
+
+        let input = client.find(Locator::Id("operator-cvr")).await?;
+        input.clear().await?;
+        input.send_keys("25052943").await?;
+        client
+            .find(Locator::Id("operator-search-button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#operator-found", "Æblegården ApS").await?;
+        wait_for_text(&client, "#operator-found", "Virksomhed").await?;
+        client
+            .find(Locator::Id("operator-switch-ok"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        let modules = card_modules(&client).await?;
+        ensure!(
+            modules == ["system_connection"],
+            "the operator's own rights, within a company: {modules:?}"
+        );
+        Ok(())
+    })
+    .await;
+}

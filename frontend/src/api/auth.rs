@@ -1,6 +1,8 @@
 //! Login, session and context switching (AUTH-03, AUTH-06, CTX-01/02).
 
-use adgang_api_types::{AccessToken, ContextSwitch, Session, SwitchableOrganisation};
+use adgang_api_types::{
+    AccessToken, ContextSwitch, OrganisationLookup, Session, SwitchableOrganisation,
+};
 
 use super::{decode, get_json_as, ApiError};
 
@@ -19,6 +21,12 @@ pub async fn session(token: &str) -> Result<Session, ApiError> {
 
 pub async fn organisations(token: &str) -> Result<Vec<SwitchableOrganisation>, ApiError> {
     get_json_as("/api/v1/auth/organisations", token).await
+}
+
+/// An operator's CVR lookup (CTX-02); logged in the searches log by the server.
+pub async fn lookup_organisation(token: &str, cvr: &str) -> Result<OrganisationLookup, ApiError> {
+    let cvr: String = cvr.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    get_json_as(&format!("/api/v1/organisation-lookup/{cvr}"), token).await
 }
 
 pub async fn switch(cvr_number: &str) -> Result<AccessToken, ApiError> {

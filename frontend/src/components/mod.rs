@@ -3,3 +3,4 @@
 pub mod footer;
 pub mod header;
 pub mod module_tabs;
+pub mod operator_switch;

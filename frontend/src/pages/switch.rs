@@ -5,8 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use adgang_api_types::Right;
+
 use crate::api;
 use crate::auth::use_auth;
+use crate::components::operator_switch::OperatorSwitch;
 use crate::i18n::{use_i18n, Key};
 
 #[component]
@@ -89,5 +92,8 @@ pub fn SwitchPage() -> impl IntoView {
                 <a class="button button-secondary" href="/">{move || i18n.t(Key::switch_cancel)}</a>
             </p>
         </form>
+        <Show when=move || auth.authorized().is_some_and(|a| a.session.rights.contains(&Right::Operator))>
+            <OperatorSwitch/>
+        </Show>
     }
 }
