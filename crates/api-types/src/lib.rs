@@ -19,6 +19,6 @@ pub use organisation::{Address, OrgKind, Organisation, OrganisationLookup};
 pub use page::{Page, PageQuery};
 pub use right::Right;
 pub use session::{
-    AccessToken, ContextSwitch, NewMachineClient, OAuthTokenResponse, RegisteredMachineClient,
-    Session, SessionOrganisation, SwitchableOrganisation,
+    AccessToken, ContextSwitch, NewMachineClient, OAuthTokenResponse, OrganisationUser,
+    RegisteredMachineClient, Session, SessionOrganisation, SwitchableOrganisation,
 };

@@ -91,3 +91,14 @@ pub struct OAuthTokenResponse {
     pub token_type: String,
     pub expires_in: i64,
 }
+
+/// A user with rights in the organisation, as the rights administrator sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrganisationUser {
+    /// The identity provider's subject (RID/UUID).
+    pub user_id: String,
+    pub name: String,
+    pub rights: Vec<Right>,
+}

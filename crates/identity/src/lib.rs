@@ -9,6 +9,7 @@ pub mod login;
 pub mod machine_clients;
 pub mod oauth_http;
 pub mod rights;
+pub mod rights_http;
 pub mod service;
 pub mod sessions;
 
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     http::configure(cfg);
     auth_http::configure(cfg);
     oauth_http::configure(cfg);
+    rights_http::configure(cfg);
 }
 
 /// The OpenAPI tag of this module's endpoints.

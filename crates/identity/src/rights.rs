@@ -163,3 +163,43 @@ fn rights_record(cvr: &Cvr, user: &user::Model, right: Right, event: ActionEvent
         power_of_attorney: None,
     }
 }
+
+/// Everyone holding rights in `cvr`, by name, with those rights (two queries, no N+1).
+pub async fn users_of(
+    db: &impl ConnectionTrait,
+    cvr: &Cvr,
+) -> Result<Vec<(user::Model, Vec<Right>)>, IdentityError> {
+    let grants = user_right::Entity::find()
+        .filter(user_right::Column::OrganisationCvr.eq(cvr.as_str()))
+        .all(db)
+        .await?;
+    let ids: Vec<String> = grants.iter().map(|g| g.user_id.clone()).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let mut rights: Vec<Right> = grants
+                .iter()
+                .filter(|g| g.user_id == u.id)
+                .filter_map(|g| Right::parse(&g.right))
+                .collect();
+            rights.sort();
+            (u, rights)
+        })
+        .collect())
+}
+
+/// The user with this IdP subject, if known.
+pub async fn user_by_subject(
+    db: &impl ConnectionTrait,
+    subject: &str,
+) -> Result<Option<user::Model>, IdentityError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Subject.eq(subject))
+        .one(db)
+        .await?)
+}

@@ -114,3 +114,86 @@ async fn rights_are_granted_revoked_and_logged_per_organisation() {
         .iter()
         .all(|r| r.subject == "rights" && r.object_id.as_deref() == Some("rid-42")));
 }
+
+#[tokio::test]
+async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
+    use adgang_api_types::{OrganisationUser, Problem};
+    use adgang_test_support::{spawn_app, user};
+
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let now = chrono::Utc::now();
+    let north = Cvr::parse("29189846").unwrap();
+    let new = NewOrganisation {
+        cvr: north.clone(),
+        name: "Testkommune Nord".into(),
+        kind: OrgKind::Authority,
+    };
+    create_organisation(&db, new, now).await.unwrap();
+    let kim = ensure_user(&db, "rid-kim", "Kim Kontakt", now)
+        .await
+        .unwrap();
+    grant(&db, &Actor::System, &north, &kim, Right::ContactAdmin, now)
+        .await
+        .unwrap();
+    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+
+    let put = |path: &str| app.client.put(app.url(path)).bearer_auth(&admin).send();
+    let response = put("/api/v1/organisations/29189846/users/rid-kim/rights/system_admin")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let users: Vec<OrganisationUser> = app
+        .get_json_as("/api/v1/organisations/29189846/users", &admin)
+        .await;
+    assert_eq!(users.len(), 1);
+    assert_eq!(
+        users[0].rights,
+        vec![Right::SystemAdmin, Right::ContactAdmin]
+    );
+
+    let revoked = app
+        .client
+        .delete(app.url("/api/v1/organisations/29189846/users/rid-kim/rights/contact_admin"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    assert_eq!(
+        rights_in(&db, &kim.id, &north).await.unwrap(),
+        vec![Right::SystemAdmin]
+    );
+
+    // The API's changes are logged with the administrator as actor.
+    let rows = actions_log::Entity::find().all(&db).await.unwrap();
+    let by_admin: Vec<_> = rows
+        .iter()
+        .filter(|r| r.actor.starts_with("CVR:29189846-RID:"))
+        .map(|r| (r.event.as_str(), r.before.as_deref(), r.after.as_deref()))
+        .collect();
+    assert_eq!(by_admin.len(), 2);
+    assert!(by_admin.contains(&("created", None, Some("system_admin"))));
+    assert!(by_admin.contains(&("deleted", Some("contact_admin"), None)));
+
+    let unknown_right = put("/api/v1/organisations/29189846/users/rid-kim/rights/superuser")
+        .await
+        .unwrap();
+    assert_eq!(unknown_right.status(), 400);
+    let problem: Problem = unknown_right.json().await.unwrap();
+    assert_eq!(problem.errors[0].code, "unknown_right");
+    assert_eq!(
+        put("/api/v1/organisations/29189846/users/rid-nobody/rights/system_admin")
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        put("/api/v1/organisations/34051178/users/rid-kim/rights/system_admin")
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}

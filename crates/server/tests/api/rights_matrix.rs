@@ -46,6 +46,21 @@ const MATRIX: &[(&str, &str, Access)] = &[
         Access::Right(Right::RightsAdmin),
     ),
     ("POST", "/api/v1/oauth/token", Access::Public),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/users",
+        Access::Right(Right::RightsAdmin),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/users/{userId}/rights/{right}",
+        Access::Right(Right::RightsAdmin),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/users/{userId}/rights/{right}",
+        Access::Right(Right::RightsAdmin),
+    ),
 ];
 
 const CVR: &str = "29189846";

@@ -1,0 +1,156 @@
+//! Rights administration (stands in for the external rights portal): a `rights_admin` sees the
+//! organisation's users and grants or revokes their rights. Every change is logged.
+
+use actix_web::{delete, get, put, web, HttpResponse};
+use adgang_api_types::{OrganisationUser, Problem, Right};
+use adgang_core::audit::Actor;
+use adgang_core::{Cvr, DomainError, Principal};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use crate::rights;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_users)
+        .service(grant_right)
+        .service(revoke_right);
+}
+
+fn parse_right(raw: &str) -> Result<Right, DomainError> {
+    Right::parse(raw).ok_or_else(|| {
+        DomainError::field("right", "unknown_right", format!("{raw} is not a right."))
+    })
+}
+
+fn actor(principal: &Principal, cvr: &Cvr) -> Actor {
+    Actor::EmployeeOf {
+        cvr: cvr.clone(),
+        rid: principal.user_id.clone(),
+    }
+}
+
+/// Users with rights in the organisation (requires `rights_admin`).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846")),
+    responses(
+        (status = 200, description = "Users by name, with their rights here", body = Vec<OrganisationUser>),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a rights administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/users")]
+async fn list_users(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+) -> Result<web::Json<Vec<OrganisationUser>>, DomainError> {
+    principal.require(Right::RightsAdmin)?;
+    let cvr = principal.organisation_scope(&cvr)?;
+    let users = rights::users_of(db.get_ref(), cvr)
+        .await
+        .map_err(DomainError::from)?;
+    Ok(web::Json(
+        users
+            .into_iter()
+            .map(|(u, rights)| OrganisationUser {
+                user_id: u.subject,
+                name: u.name,
+                rights,
+            })
+            .collect(),
+    ))
+}
+
+/// Grant a right to a user (requires `rights_admin`); idempotent.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(
+        ("cvr" = String, Path, description = "The caller's organisation", example = "29189846"),
+        ("userId" = String, Path, description = "The user's RID/UUID"),
+        ("right" = Right, Path, description = "The right"),
+    ),
+    responses(
+        (status = 204, description = "The user holds the right"),
+        (status = 400, description = "Unknown right", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a rights administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown user, or not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organisations/{cvr}/users/{userId}/rights/{right}")]
+async fn grant_right(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, DomainError> {
+    principal.require(Right::RightsAdmin)?;
+    let (cvr, subject, right) = path.into_inner();
+    let cvr = principal.organisation_scope(&cvr)?.clone();
+    let right = parse_right(&right)?;
+    let txn = db.begin().await?;
+    let user = rights::user_by_subject(&txn, &subject)
+        .await
+        .map_err(DomainError::from)?
+        .ok_or(DomainError::NotFound("user"))?;
+    rights::grant(
+        &txn,
+        &actor(&principal, &cvr),
+        &cvr,
+        &user,
+        right,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Revoke a right (requires `rights_admin`); idempotent.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(
+        ("cvr" = String, Path, description = "The caller's organisation", example = "29189846"),
+        ("userId" = String, Path, description = "The user's RID/UUID"),
+        ("right" = Right, Path, description = "The right"),
+    ),
+    responses(
+        (status = 204, description = "The user does not hold the right"),
+        (status = 400, description = "Unknown right", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a rights administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown user, or not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/organisations/{cvr}/users/{userId}/rights/{right}")]
+async fn revoke_right(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, DomainError> {
+    principal.require(Right::RightsAdmin)?;
+    let (cvr, subject, right) = path.into_inner();
+    let cvr = principal.organisation_scope(&cvr)?.clone();
+    let right = parse_right(&right)?;
+    let txn = db.begin().await?;
+    let user = rights::user_by_subject(&txn, &subject)
+        .await
+        .map_err(DomainError::from)?
+        .ok_or(DomainError::NotFound("user"))?;
+    rights::revoke(
+        &txn,
+        &actor(&principal, &cvr),
+        &cvr,
+        &user,
+        right,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
