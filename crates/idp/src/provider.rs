@@ -31,6 +31,28 @@ pub struct RegisteredClient {
     pub redirect_uris: Vec<String>,
 }
 
+impl RegisteredClient {
+    /// Exact match; a registered loopback URI without a port (`http://127.0.0.1/path`) matches
+    /// any port, as RFC 8252 §7.3 allows for loopback redirects.
+    pub fn allows_redirect(&self, requested: &str) -> bool {
+        self.redirect_uris.iter().any(|registered| {
+            registered == requested
+                || registered
+                    .strip_prefix("http://127.0.0.1/")
+                    .is_some_and(|path| {
+                        requested
+                            .strip_prefix("http://127.0.0.1:")
+                            .and_then(|rest| rest.split_once('/'))
+                            .is_some_and(|(port, rest)| {
+                                !port.is_empty()
+                                    && port.bytes().all(|b| b.is_ascii_digit())
+                                    && rest == path
+                            })
+                    })
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct IdpConfig {
     /// e.g. `http://127.0.0.1:8080/idp`
@@ -151,7 +173,7 @@ impl AuthorizeRequest {
         let client = idp
             .client(&self.client_id)
             .ok_or("Ukendt klient (client_id).")?;
-        if !client.redirect_uris.iter().any(|u| *u == self.redirect_uri) {
+        if !client.allows_redirect(&self.redirect_uri) {
             return Err("redirect_uri er ikke registreret for klienten.".into());
         }
         if self.response_type != "code" {
@@ -364,4 +386,26 @@ async fn token(
             "expires_in": ID_TOKEN_TTL_SECONDS,
             "id_token": id_token.to_string(),
         }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RegisteredClient;
+
+    #[test]
+    fn loopback_redirects_match_any_port_and_nothing_else() {
+        let client = RegisteredClient {
+            client_id: "c".into(),
+            client_secret: "s".into(),
+            redirect_uris: vec![
+                "http://127.0.0.1/api/v1/auth/callback".into(),
+                "https://rp.example/cb".into(),
+            ],
+        };
+        assert!(client.allows_redirect("http://127.0.0.1:41234/api/v1/auth/callback"));
+        assert!(client.allows_redirect("https://rp.example/cb"));
+        assert!(!client.allows_redirect("http://127.0.0.1:41234/other"));
+        assert!(!client.allows_redirect("http://127.0.0.1.evil.example:80/api/v1/auth/callback"));
+        assert!(!client.allows_redirect("https://rp.example/cb/x"));
+    }
 }

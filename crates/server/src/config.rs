@@ -16,6 +16,7 @@
 //! | `ADGANG_MAX_JSON_BYTES` | `1048576` | JSON bodies larger are refused with 413 |
 //! | `ADGANG_DEMO_DATA` | `false` | load demo organisations at start-up (idempotent) |
 //! | `ADGANG_LOG_FORMAT` | `pretty` | `pretty` or `json` |
+//! | `ADGANG_IDP_CLIENTS` | none | extra relying parties of the built-in IdP: `id,secret,redirect_uri;…` |
 //! | `ADGANG_REGISTRY_URL` | none | CPR/CVR register adapter base URL; the built-in synthetic register when unset |
 //! | `ADGANG_TOKEN_SIGNING_KEY_FILE` | none | Ed25519 PKCS#8 PEM signing our access tokens; required in production, a random key per start otherwise (`adgang-server generate-signing-key` makes one) |
 //! | `RUST_LOG` | `info` | log filter |
@@ -44,6 +45,8 @@ pub struct Settings {
     pub oidc_issuer: Option<String>,
     pub oidc_client_id: String,
     pub oidc_client_secret: Option<String>,
+    /// Further relying parties the built-in IdP serves (e.g. another portal instance).
+    pub idp_extra_clients: Vec<adgang_idp::RegisteredClient>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +76,7 @@ impl Default for Settings {
             oidc_issuer: None,
             oidc_client_id: "adgang-portal".to_owned(),
             oidc_client_secret: None,
+            idp_extra_clients: Vec::new(),
         }
     }
 }
@@ -140,6 +144,21 @@ impl Settings {
         }
         if let Some(v) = get("ADGANG_OIDC_CLIENT_SECRET") {
             s.oidc_client_secret = Some(v);
+        }
+        if let Some(v) = get("ADGANG_IDP_CLIENTS") {
+            for entry in v.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+                let mut parts = entry.splitn(3, ',');
+                let (Some(id), Some(secret), Some(redirect)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    bail!("ADGANG_IDP_CLIENTS entries are id,secret,redirect_uri separated by ;");
+                };
+                s.idp_extra_clients.push(adgang_idp::RegisteredClient {
+                    client_id: id.to_owned(),
+                    client_secret: secret.to_owned(),
+                    redirect_uris: vec![redirect.to_owned()],
+                });
+            }
         }
         if let Some(v) = get("ADGANG_REGISTRY_URL") {
             s.registry_url = Some(v);

@@ -34,11 +34,13 @@ pub fn build(
     let idp = if settings.idp_enabled() {
         let provider = IdentityProvider::new(IdpConfig {
             issuer: format!("{base}/idp"),
-            clients: vec![RegisteredClient {
+            clients: std::iter::once(RegisteredClient {
                 client_id: settings.oidc_client_id.clone(),
                 client_secret: secret,
                 redirect_uris: vec![redirect_uri],
-            }],
+            })
+            .chain(settings.idp_extra_clients.iter().cloned())
+            .collect(),
         })
         .map_err(|e| anyhow::anyhow!("starting the test IdP: {e}"))?;
         Some(web::Data::new(provider))

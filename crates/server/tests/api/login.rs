@@ -408,3 +408,98 @@ async fn ctx_02_an_operator_switches_to_any_known_organisation() {
         "operators switch only to organisations known here"
     );
 }
+
+#[tokio::test]
+async fn auth_01_the_same_code_path_logs_in_against_an_external_issuer() {
+    use adgang_test_support::{spawn_app_with, Spa};
+
+    // A second instance stands in for Keycloak/NemLog-in: only its IdP is used.
+    let issuer = spawn_app_with(Spa::None, |s| {
+        s.idp_extra_clients = vec![adgang_idp::RegisteredClient {
+            client_id: "portal-a".into(),
+            client_secret: "s3cret-a".into(),
+            redirect_uris: vec!["http://127.0.0.1/api/v1/auth/callback".into()],
+        }];
+    })
+    .await;
+    let issuer_url = issuer.url("/idp");
+    let portal = spawn_app_with(Spa::None, move |s| {
+        s.idp_enabled = Some(false);
+        s.oidc_issuer = Some(issuer_url);
+        s.oidc_client_id = "portal-a".into();
+        s.oidc_client_secret = Some("s3cret-a".into());
+    })
+    .await;
+    assert_eq!(
+        portal
+            .get("/idp/.well-known/openid-configuration")
+            .await
+            .status(),
+        404,
+        "no IdP in the portal"
+    );
+    // The issuer knows the person; the portal knows their rights.
+    ensure_user(
+        &issuer.db().await,
+        "rid-ext",
+        "Ekstern Person",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    seed_user(
+        &portal,
+        "rid-ext",
+        "Ekstern Person",
+        &[("29189846", OrgKind::Authority, Right::StatisticsAdmin)],
+    )
+    .await;
+
+    let browser = browser();
+    let start = browser
+        .get(portal.url("/api/v1/auth/login"))
+        .send()
+        .await
+        .unwrap();
+    let authorize = location(&start);
+    assert!(
+        authorize.starts_with(&issuer.url("/idp/authorize?")),
+        "{authorize}"
+    );
+    let html = browser
+        .get(&authorize)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let submitted = browser
+        .post(issuer.url("/idp/authorize"))
+        .form(&login_form(&html, "rid-ext"))
+        .send()
+        .await
+        .unwrap();
+    let callback = location(&submitted);
+    assert!(
+        callback.starts_with(&portal.url("/api/v1/auth/callback?code=")),
+        "{callback}"
+    );
+    let finished = browser.get(&callback).send().await.unwrap();
+    assert_eq!(location(&finished), "/");
+    let token: AccessToken = browser
+        .post(portal.url("/api/v1/auth/token"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session: Session = portal
+        .get_json_as("/api/v1/session", &token.access_token)
+        .await;
+    assert_eq!(
+        (session.user_id.as_str(), session.rights.as_slice()),
+        ("rid-ext", &[Right::StatisticsAdmin][..])
+    );
+}
