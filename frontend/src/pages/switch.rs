@@ -87,7 +87,10 @@ pub fn SwitchPage() -> impl IntoView {
                 </Transition>
             </fieldset>
             <p>
-                <button type="submit" class="button button-primary" id="switch-ok">{move || i18n.t(Key::switch_ok)}</button>
+                // OK only when there is somewhere to switch to.
+                <Show when=move || choices.get().is_some_and(|orgs| orgs.len() >= 2)>
+                    <button type="submit" class="button button-primary" id="switch-ok">{move || i18n.t(Key::switch_ok)}</button>
+                </Show>
                 " "
                 <a class="button button-secondary" href="/">{move || i18n.t(Key::switch_cancel)}</a>
             </p>
