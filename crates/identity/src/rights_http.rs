@@ -86,27 +86,7 @@ async fn grant_right(
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    principal.require(Right::RightsAdmin)?;
-    let (cvr, subject, right) = path.into_inner();
-    let cvr = principal.organisation_scope(&cvr)?.clone();
-    let right = parse_right(&right)?;
-    let txn = db.begin().await?;
-    let user = rights::user_by_subject(&txn, &subject)
-        .await
-        .map_err(DomainError::from)?
-        .ok_or(DomainError::NotFound("user"))?;
-    rights::grant(
-        &txn,
-        &actor(&principal, &cvr),
-        &cvr,
-        &user,
-        right,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(DomainError::from)?;
-    txn.commit().await?;
-    Ok(HttpResponse::NoContent().finish())
+    change_right(principal, db, path.into_inner(), Change::Grant).await
 }
 
 /// Revoke a right (requires `rights_admin`); idempotent.
@@ -132,8 +112,22 @@ async fn revoke_right(
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, DomainError> {
+    change_right(principal, db, path.into_inner(), Change::Revoke).await
+}
+
+enum Change {
+    Grant,
+    Revoke,
+}
+
+/// Grant or revoke, in one transaction with its actions-log row.
+async fn change_right(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    (cvr, subject, right): (String, String, String),
+    change: Change,
+) -> Result<HttpResponse, DomainError> {
     principal.require(Right::RightsAdmin)?;
-    let (cvr, subject, right) = path.into_inner();
     let cvr = principal.organisation_scope(&cvr)?.clone();
     let right = parse_right(&right)?;
     let txn = db.begin().await?;
@@ -141,15 +135,11 @@ async fn revoke_right(
         .await
         .map_err(DomainError::from)?
         .ok_or(DomainError::NotFound("user"))?;
-    rights::revoke(
-        &txn,
-        &actor(&principal, &cvr),
-        &cvr,
-        &user,
-        right,
-        chrono::Utc::now(),
-    )
-    .await
+    let (actor, now) = (actor(&principal, &cvr), chrono::Utc::now());
+    match change {
+        Change::Grant => rights::grant(&txn, &actor, &cvr, &user, right, now).await,
+        Change::Revoke => rights::revoke(&txn, &actor, &cvr, &user, right, now).await,
+    }
     .map_err(DomainError::from)?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
