@@ -346,18 +346,10 @@ async fn switch_organisation(
     let operator = if homes.iter().any(|o| o.cvr == target.as_str()) {
         false
     } else {
-        let mut is_operator = false;
-        for home in &homes {
-            let cvr = Cvr::parse(&home.cvr)
-                .map_err(|_| DomainError::from(IdentityError::SessionInvalid))?;
-            if rights::rights_in(&txn, &user.id, &cvr)
-                .await
-                .map_err(DomainError::from)?
-                .contains(&Right::Operator)
-            {
-                is_operator = true;
-            }
-        }
+        let is_operator = rights::all_rights(&txn, &user.id)
+            .await
+            .map_err(DomainError::from)?
+            .contains(&Right::Operator);
         let known = crate::entity::organisation::Entity::find_by_id(target.as_str())
             .one(&txn)
             .await?

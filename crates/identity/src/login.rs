@@ -186,14 +186,7 @@ pub async fn access_token_for(
     let cvr = Cvr::parse(&org.cvr).map_err(|_| IdentityError::SessionInvalid)?;
     let rights = if session.operator {
         // Acting on behalf: the operator's own rights, from their home organisations.
-        let mut all = Vec::new();
-        for home in rights::organisations_of(db, &user.id).await? {
-            let home_cvr = Cvr::parse(&home.cvr).map_err(|_| IdentityError::SessionInvalid)?;
-            all.extend(rights::rights_in(db, &user.id, &home_cvr).await?);
-        }
-        all.sort();
-        all.dedup();
-        all
+        rights::all_rights(db, &user.id).await?
     } else {
         rights::rights_in(db, &user.id, &cvr).await?
     };

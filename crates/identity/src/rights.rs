@@ -58,6 +58,22 @@ pub async fn rights_in(
     Ok(rights)
 }
 
+/// All the user's rights in any organisation, deduplicated (an operator's own rights, carried
+/// when acting on behalf of another organisation) — one query.
+pub async fn all_rights(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Vec<Right>, IdentityError> {
+    let rows = user_right::Entity::find()
+        .filter(user_right::Column::UserId.eq(user_id))
+        .all(db)
+        .await?;
+    let mut rights: Vec<Right> = rows.iter().filter_map(|r| Right::parse(&r.right)).collect();
+    rights.sort();
+    rights.dedup();
+    Ok(rights)
+}
+
 /// Every organisation where the user holds at least one right (CTX-01), by name.
 pub async fn organisations_of(
     db: &impl ConnectionTrait,

@@ -228,11 +228,10 @@ async fn authorize_submit(
     if let Err(problem) = request.check(&idp) {
         return html::page(400, &html::error_page(&problem));
     }
-    let found = user::Entity::find()
-        .all(db.get_ref())
+    let found = adgang_identity::rights::user_by_subject(db.get_ref(), &form.subject)
         .await
         .ok()
-        .and_then(|users| users.into_iter().find(|u| u.subject == form.subject));
+        .flatten();
     let Some(found) = found else {
         return html::page(400, &html::error_page("Ukendt bruger."));
     };
