@@ -9,6 +9,7 @@ mod m20261126_000001_identity_create_organisations;
 mod m20261126_000002_core_create_audit_logs;
 mod m20261126_000003_identity_create_users_rights_sessions;
 mod m20261126_000004_identity_create_machine_clients;
+mod m20261126_000005_identity_create_signed_agreements;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_core_create_audit_logs::Migration),
             Box::new(m20261126_000003_identity_create_users_rights_sessions::Migration),
             Box::new(m20261126_000004_identity_create_machine_clients::Migration),
+            Box::new(m20261126_000005_identity_create_signed_agreements::Migration),
         ]
     }
 }

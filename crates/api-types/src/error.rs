@@ -24,6 +24,8 @@ pub enum ErrorCode {
     Unauthorized,
     /// Authenticated but lacking the right.
     Forbidden,
+    /// The authority has not joined yet: only onboarding is open (AUTH-04).
+    OnboardingRequired,
     /// The change conflicts with the current state.
     Conflict,
     /// Something failed on our side; details are in the server log only.
@@ -43,6 +45,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::OnboardingRequired => "onboarding_required",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",

@@ -5,16 +5,23 @@
 //! schemas behind the `openapi` feature (which the frontend never enables).
 
 pub mod error;
+pub mod file;
 pub mod meta;
 pub mod module;
+pub mod onboarding;
 pub mod organisation;
 pub mod page;
 pub mod right;
 pub mod session;
 
 pub use error::{ErrorCode, FieldError, Problem};
+pub use file::BinaryFile;
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;
+pub use onboarding::{
+    ConnectionAgreement, OnboardingCompletion, OnboardingStatus, RightsAdminDesignation,
+    SignedAgreement,
+};
 pub use organisation::{Address, OrgKind, Organisation, OrganisationLookup};
 pub use page::{Page, PageQuery};
 pub use right::Right;

@@ -27,6 +27,9 @@ pub struct Session {
     pub modules: Vec<Module>,
     /// True when an operator acts on behalf of this organisation.
     pub operator: bool,
+    /// The authority has not joined yet (AUTH-04): only onboarding is open until it is done.
+    #[serde(default)]
+    pub onboarding_required: bool,
 }
 
 /// Our access token, as the token endpoint returns it.

@@ -28,6 +28,9 @@ pub struct OrganisationClaim {
     pub cvr: String,
     pub name: String,
     pub kind: OrgKind,
+    /// An authority that has not completed onboarding yet (AUTH-04): only onboarding is open.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub onboarding_pending: bool,
 }
 
 /// The claims of our access token.
@@ -212,6 +215,8 @@ pub struct Principal {
     pub organisation_kind: OrgKind,
     pub rights: Vec<Right>,
     pub operator: bool,
+    /// The organisation must complete onboarding before anything else (AUTH-04).
+    pub onboarding_pending: bool,
 }
 
 impl Principal {
@@ -225,6 +230,7 @@ impl Principal {
             organisation_kind: claims.org.kind,
             rights: claims.rights,
             operator: claims.operator,
+            onboarding_pending: claims.org.onboarding_pending,
         })
     }
 
@@ -232,8 +238,13 @@ impl Principal {
         self.rights.contains(&right)
     }
 
-    /// 403 unless the caller holds `right` in the current organisation.
+    /// 403 unless the caller holds `right` in the current organisation. While the organisation
+    /// awaits onboarding every right but `operator` (the user's own, not the organisation's) is
+    /// closed, with its own error code so the SPA can send the user to onboarding.
     pub fn require(&self, right: Right) -> Result<(), DomainError> {
+        if self.onboarding_pending && right != Right::Operator {
+            return Err(DomainError::OnboardingRequired);
+        }
         if self.has(right) {
             Ok(())
         } else {
@@ -245,6 +256,9 @@ impl Principal {
     /// (SPEC §0 matrix). An operator acting on behalf of another organisation carries their own
     /// rights there, so the same rule applies: acting on behalf never widens what one may do.
     pub fn require_module(&self, module: Module) -> Result<(), DomainError> {
+        if self.onboarding_pending {
+            return Err(DomainError::OnboardingRequired);
+        }
         if module.usable_with(self.organisation_kind, &self.rights) {
             Ok(())
         } else {
@@ -310,6 +324,7 @@ mod tests {
                 cvr: "29189846".into(),
                 name: "Testkommune Nord".into(),
                 kind: OrgKind::Authority,
+                onboarding_pending: false,
             },
             rights: vec![Right::CitizenService],
             operator: false,
@@ -435,7 +450,29 @@ mod tests {
             organisation_kind: kind,
             rights: rights.to_vec(),
             operator,
+            onboarding_pending: false,
         }
+    }
+
+    #[test]
+    fn auth_04_before_onboarding_only_the_operators_own_right_opens_anything() {
+        let mut p = principal(
+            OrgKind::Authority,
+            &[Right::SystemAdmin, Right::RightsAdmin, Right::Operator],
+            false,
+        );
+        p.onboarding_pending = true;
+        assert!(matches!(
+            p.require_module(Module::SystemConnection),
+            Err(DomainError::OnboardingRequired)
+        ));
+        assert!(matches!(
+            p.require(Right::RightsAdmin),
+            Err(DomainError::OnboardingRequired)
+        ));
+        assert!(p.require(Right::Operator).is_ok());
+        p.onboarding_pending = false;
+        assert!(p.require_module(Module::SystemConnection).is_ok());
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub enum DomainError {
     Unauthorized,
     #[error("missing right")]
     Forbidden,
+    #[error("the organisation has not completed onboarding")]
+    OnboardingRequired,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("unavailable: {0}")]
@@ -82,7 +84,7 @@ impl ResponseError for DomainError {
             DomainError::Validation(_) => StatusCode::BAD_REQUEST,
             DomainError::NotFound(_) => StatusCode::NOT_FOUND,
             DomainError::Unauthorized => StatusCode::UNAUTHORIZED,
-            DomainError::Forbidden => StatusCode::FORBIDDEN,
+            DomainError::Forbidden | DomainError::OnboardingRequired => StatusCode::FORBIDDEN,
             DomainError::Conflict(_) => StatusCode::CONFLICT,
             DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             DomainError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -104,6 +106,11 @@ impl ResponseError for DomainError {
             ),
             DomainError::Unauthorized => (ErrorCode::Unauthorized, None, vec![]),
             DomainError::Forbidden => (ErrorCode::Forbidden, None, vec![]),
+            DomainError::OnboardingRequired => (
+                ErrorCode::OnboardingRequired,
+                Some("The organisation must accept the connection agreement first (/api/v1/onboarding).".to_owned()),
+                vec![],
+            ),
             DomainError::Conflict(detail) => (ErrorCode::Conflict, Some(detail.clone()), vec![]),
             DomainError::Unavailable(what) => {
                 tracing::warn!(dependency = %what, "dependency unavailable");

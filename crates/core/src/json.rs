@@ -38,7 +38,14 @@ impl FromRequest for JsonBody {
 
 impl JsonBody {
     /// Reads at most the limit (else 413) and parses JSON (else a 400 field error on `body`).
-    pub async fn parse<T: DeserializeOwned>(mut self) -> Result<T, DomainError> {
+    pub async fn parse<T: DeserializeOwned>(self) -> Result<T, DomainError> {
+        let limit = self.limit;
+        parse_body(&self.bytes(limit).await?)
+    }
+
+    /// Reads a non-JSON body (an uploaded file) of at most `limit` bytes (else 413).
+    pub async fn bytes(mut self, limit: usize) -> Result<web::Bytes, DomainError> {
+        self.limit = limit;
         let mut body = web::BytesMut::new();
         while let Some(chunk) = self.payload.next().await {
             let chunk = chunk.map_err(|e| {
@@ -53,7 +60,7 @@ impl JsonBody {
             }
             body.extend_from_slice(&chunk);
         }
-        parse_body(&body)
+        Ok(body.freeze())
     }
 }
 

@@ -11,9 +11,9 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
-/// Lower-case hex SHA-256 of a secret: what is stored and compared.
-pub fn sha256_hex(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
+/// Lower-case hex SHA-256 of a secret (what is stored and compared) or of a document.
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    Sha256::digest(data.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

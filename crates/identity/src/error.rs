@@ -8,6 +8,8 @@ pub enum IdentityError {
     OrganisationNotFound,
     #[error("organisation {0} already exists")]
     OrganisationExists(String),
+    #[error("the organisation has already joined")]
+    AlreadyOnboarded,
     #[error("no valid session")]
     SessionInvalid,
     #[error(transparent)]
@@ -27,6 +29,9 @@ impl From<IdentityError> for DomainError {
             IdentityError::OrganisationNotFound => DomainError::NotFound("organisation"),
             IdentityError::OrganisationExists(cvr) => {
                 DomainError::Conflict(format!("Organisation {cvr} already exists."))
+            }
+            IdentityError::AlreadyOnboarded => {
+                DomainError::Conflict("The organisation has already joined Digital Post.".into())
             }
             IdentityError::SessionInvalid => DomainError::Unauthorized,
             IdentityError::Unexpected(err) => DomainError::Unexpected(err),

@@ -23,7 +23,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// The caller's session (AUTH-03).
 ///
 /// Who the access token says the caller is, the current organisation, the rights there and the
-/// modules they open. Any valid token may call it.
+/// modules they open. Any valid token may call it. While the organisation awaits onboarding
+/// (AUTH-04) `onboardingRequired` is true and no module is open.
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn get_session(principal: Principal) -> web::Json<Session> {
     let modules = Module::ALL
         .into_iter()
+        .filter(|_| !principal.onboarding_pending)
         .filter(|m| m.usable_with(principal.organisation_kind, &principal.rights))
         .collect();
     web::Json(Session {
@@ -49,6 +51,7 @@ async fn get_session(principal: Principal) -> web::Json<Session> {
         rights: principal.rights,
         modules,
         operator: principal.operator,
+        onboarding_required: principal.onboarding_pending,
     })
 }
 

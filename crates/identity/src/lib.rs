@@ -1,5 +1,5 @@
-//! Identity: organisations now; OIDC login, our access tokens, sessions, context switching,
-//! onboarding and rights administration arrive with issue 3 and live here too.
+//! Identity: organisations, users and their rights, OIDC login, our access tokens, sessions,
+//! context switching, authority onboarding, machine clients and rights administration.
 
 pub mod auth_http;
 pub mod entity;
@@ -8,6 +8,8 @@ pub mod http;
 pub mod login;
 pub mod machine_clients;
 pub mod oauth_http;
+pub mod onboarding;
+pub mod onboarding_http;
 pub mod rights;
 pub mod rights_http;
 pub mod service;
@@ -21,6 +23,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     auth_http::configure(cfg);
     oauth_http::configure(cfg);
     rights_http::configure(cfg);
+    onboarding_http::configure(cfg);
 }
 
 /// The OpenAPI tag of this module's endpoints.

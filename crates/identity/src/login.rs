@@ -2,7 +2,7 @@
 //! configured issuer — the built-in test IdP by default, NemLog-in or Keycloak in production,
 //! one code path for all — then our own session and access tokens (AUTH-03).
 
-use adgang_core::auth::{OrganisationClaim, TokenSubject};
+use adgang_core::auth::TokenSubject;
 use adgang_core::{Cvr, TokenKeys};
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
@@ -193,11 +193,7 @@ pub async fn access_token_for(
     let subject = TokenSubject {
         user_id: user.subject,
         name: user.name,
-        organisation: OrganisationClaim {
-            cvr: org.cvr,
-            name: org.name,
-            kind: org.kind.into(),
-        },
+        organisation: org.claim(),
         rights,
         operator: session.operator,
     };

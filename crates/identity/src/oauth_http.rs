@@ -7,7 +7,7 @@ use adgang_api_types::{
     NewMachineClient, OAuthTokenResponse, Problem, RegisteredMachineClient, Right,
 };
 use adgang_core::audit::Actor;
-use adgang_core::auth::{OrganisationClaim, TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
+use adgang_core::auth::{TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
 use adgang_core::json::JsonBody;
 use adgang_core::{DomainError, Principal, TokenKeys};
 use base64::Engine;
@@ -146,11 +146,7 @@ async fn client_credentials_token(
     let subject = TokenSubject {
         user_id: client.client_id.clone(),
         name: client.name.clone(),
-        organisation: OrganisationClaim {
-            cvr: org.cvr,
-            name: org.name,
-            kind: org.kind.into(),
-        },
+        organisation: org.claim(),
         rights: machine_clients::rights_of(&client),
         operator: false,
     };

@@ -39,6 +39,9 @@ pub struct NewOrganisation {
     pub cvr: Cvr,
     pub name: String,
     pub kind: OrgKind,
+    /// When the authority accepted the connection agreement; `None` sends its first user
+    /// through onboarding (AUTH-04). Ignored for companies, which skip onboarding.
+    pub agreement_accepted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 pub const MAX_NAME_CHARS: usize = 200;
@@ -105,7 +108,7 @@ pub async fn create_organisation(
         cvr: Set(new.cvr.to_string()),
         name: Set(name),
         kind: Set(new.kind.into()),
-        agreement_accepted_at: Set(None),
+        agreement_accepted_at: Set(new.agreement_accepted_at),
         created_at: Set(now),
     };
     Ok(model.insert(db).await?)

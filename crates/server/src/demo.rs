@@ -17,7 +17,19 @@ pub const ORGANISATIONS: &[(&str, &str, OrgKind)] = &[
     ("10213231", "Region Prøvested", OrgKind::Authority),
     ("25052943", "Æblegården ApS", OrgKind::Company),
     ("30808460", "Systemleverandøren A/S", OrgKind::Company),
+    ("40000011", "Nyby Kommune", OrgKind::Authority),
 ];
+
+/// An authority that has not joined Digital Post yet: its first login goes through onboarding
+/// (AUTH-04). Every other demo authority has accepted the agreement.
+pub const NOT_YET_JOINED: &str = "40000011";
+
+fn joined_at(
+    cvr: &Cvr,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    (cvr.as_str() != NOT_YET_JOINED).then_some(now)
+}
 
 /// (RID, name, [(CVR, rights)]) — every right is covered; Sara has rights in two
 /// organisations, Ole is an operator.
@@ -73,6 +85,11 @@ pub const USERS: &[(&str, &str, &[(&str, &[Right])])] = &[
         "Vera Leverandør",
         &[("30808460", &[Right::SystemAdmin, Right::StatisticsAdmin])],
     ),
+    (
+        "10000010",
+        "Nanna Nyby",
+        &[("40000011", &[Right::SystemAdmin])],
+    ),
 ];
 
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
@@ -84,6 +101,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     for (cvr, name, kind) in ORGANISATIONS {
         let cvr = Cvr::parse(cvr).map_err(|e| anyhow::anyhow!("demo CVR {cvr}: {e:?}"))?;
         let new = NewOrganisation {
+            agreement_accepted_at: joined_at(&cvr, now),
             cvr,
             name: (*name).to_owned(),
             kind: *kind,

@@ -70,6 +70,7 @@ fn issue_token(args: &[String]) -> anyhow::Result<()> {
             cvr: cvr.clone(),
             name,
             kind,
+            onboarding_pending: false,
         },
         rights,
         operator: false,

@@ -12,6 +12,24 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
+impl Model {
+    /// An authority that has not accepted the connection agreement yet (AUTH-04). Companies
+    /// skip onboarding.
+    pub fn awaits_onboarding(&self) -> bool {
+        self.kind == Kind::Authority && self.agreement_accepted_at.is_none()
+    }
+
+    /// How the organisation appears in our access tokens.
+    pub fn claim(&self) -> adgang_core::auth::OrganisationClaim {
+        adgang_core::auth::OrganisationClaim {
+            cvr: self.cvr.clone(),
+            name: self.name.clone(),
+            kind: self.kind.into(),
+            onboarding_pending: self.awaits_onboarding(),
+        }
+    }
+}
+
 /// Stored form of [`OrgKind`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

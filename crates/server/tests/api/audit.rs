@@ -48,6 +48,7 @@ async fn create_with_audit(db: &impl ConnectionTrait, name: &str) {
         cvr: cvr(),
         name: name.into(),
         kind: OrgKind::Authority,
+        agreement_accepted_at: Some(chrono::Utc::now()),
     };
     create_organisation(db, new, now).await.unwrap();
     let actor = Actor::EmployeeOf {

@@ -21,6 +21,7 @@ async fn seed_user(app: &TestApp, subject: &str, name: &str, grants: &[(&str, Or
             cvr: cvr.clone(),
             name: format!("Organisation {cvr}"),
             kind: *kind,
+            agreement_accepted_at: Some(chrono::Utc::now()),
         };
         let _ = create_organisation(&db, new, now).await;
         grant(&db, &Actor::System, &cvr, &user, *right, now)
@@ -29,7 +30,7 @@ async fn seed_user(app: &TestApp, subject: &str, name: &str, grants: &[(&str, Or
     }
 }
 
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
@@ -74,7 +75,7 @@ fn login_form(html: &str, subject: &str) -> Vec<(String, String)> {
 }
 
 /// Logs in through the built-in IdP as `subject`; returns the browser and the final redirect.
-async fn log_in(
+pub(crate) async fn log_in(
     app: &TestApp,
     subject: &str,
     return_to: &str,

@@ -16,6 +16,7 @@ async fn with_organisation() -> TestApp {
         cvr: Cvr::parse(CVR).unwrap(),
         name: "Testkommune Nord".into(),
         kind: OrgKind::Authority,
+        agreement_accepted_at: Some(chrono::Utc::now()),
     };
     create_organisation(&app.db().await, new, chrono::Utc::now())
         .await

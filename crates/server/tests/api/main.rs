@@ -6,6 +6,7 @@ mod errors;
 mod login;
 mod machine_clients;
 mod migrations;
+mod onboarding;
 mod openapi;
 mod operations;
 mod organisations;

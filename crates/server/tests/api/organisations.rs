@@ -17,6 +17,7 @@ async fn seed(app: &TestApp, orgs: &[(&str, &str, OrgKind)]) {
             cvr: Cvr::parse(cvr).unwrap(),
             name: (*name).to_owned(),
             kind: *kind,
+            agreement_accepted_at: Some(chrono::Utc::now()),
         };
         let at = chrono::Utc::now() + chrono::Duration::seconds(i as i64);
         create_organisation(&db, new, at).await.unwrap();
@@ -39,7 +40,7 @@ async fn gets_one_organisation_with_danish_letters_intact() {
         .await;
     assert_eq!(org.name, "Æblegården ApS");
     assert_eq!(org.kind, OrgKind::Company);
-    assert_eq!(org.agreement_accepted_at, None);
+    assert!(org.agreement_accepted_at.is_some());
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@ async fn rights_are_granted_revoked_and_logged_per_organisation() {
             cvr: cvr.clone(),
             name: name.into(),
             kind,
+            agreement_accepted_at: Some(chrono::Utc::now()),
         };
         create_organisation(&db, new, now).await.unwrap();
     }
@@ -128,6 +129,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         cvr: north.clone(),
         name: "Testkommune Nord".into(),
         kind: OrgKind::Authority,
+        agreement_accepted_at: Some(chrono::Utc::now()),
     };
     create_organisation(&db, new, now).await.unwrap();
     let kim = ensure_user(&db, "rid-kim", "Kim Kontakt", now)

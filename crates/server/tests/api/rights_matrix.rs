@@ -61,6 +61,22 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/users/{userId}/rights/{right}",
         Access::Right(Right::RightsAdmin),
     ),
+    // Onboarding is the one thing open while an authority has not joined (AUTH-04).
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/onboarding",
+        Access::AnyPrincipal,
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/onboarding/signed-agreement",
+        Access::AnyPrincipal,
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/onboarding/completion",
+        Access::AnyPrincipal,
+    ),
 ];
 
 const CVR: &str = "29189846";
@@ -157,6 +173,16 @@ async fn the_matrix_holds_against_the_running_app() {
                     with != 401 && with != 403,
                     "{method} {path} with {right:?}: got {with}"
                 );
+                // AUTH-04: until the authority has joined, a right opens nothing but the
+                // operator's own search-and-switch.
+                let mut pending = user(CVR, OrgKind::Authority, &[*right]);
+                pending.organisation.onboarding_pending = true;
+                let gated = send(Some(app.token(&pending))).await;
+                if *right == Right::Operator {
+                    assert!(gated != 403, "{method} {path}: operators are not gated");
+                } else {
+                    assert_eq!(gated, 403, "{method} {path} before onboarding");
+                }
             }
         }
     }

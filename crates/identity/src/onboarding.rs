@@ -1,0 +1,304 @@
+//! Onboarding of authorities (AUTH-04, guide §3.1.1). The first login into an authority that
+//! has not joined yet must accept the connection agreement, upload it signed (a PDF, checked by
+//! its signature bytes and by parsing it) and designate a rights administrator. Until then the
+//! organisation's access tokens say `onboarding_pending` and every module answers
+//! `onboarding_required`. Companies skip it.
+
+use adgang_api_types::{ConnectionAgreement, OnboardingCompletion, Right, SignedAgreement};
+use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::secrets::sha256_hex;
+use adgang_core::{Cvr, FieldErrors};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+
+use crate::entity::{organisation, signed_agreement};
+use crate::{rights, IdentityError};
+
+/// The largest signed agreement accepted (a scanned, signed agreement of a few pages).
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// The PDF header must start within the first 1024 bytes (ISO 32000-1 §7.5.2, as readers
+/// tolerate).
+const PDF_SIGNATURE: &[u8] = b"%PDF-";
+const SIGNATURE_WINDOW: usize = 1024;
+
+pub const AGREEMENT_TITLE: &str = "Aftale om tilslutning til og benyttelse af Digital Post";
+pub const AGREEMENT_VERSION: &str = "2026.1";
+const AGREEMENT_PARAGRAPHS: &[&str] = &[
+    "1. Aftalen gælder myndighedens tilslutning til Digital Post som afsender og modtager af digitale meddelelser fra og til borgere og virksomheder.",
+    "2. Myndigheden tilslutter sine afsender- og modtagersystemer gennem Administrativ Adgang og holder oplysningerne om systemer, kontaktstruktur og teknisk kontaktperson ajour.",
+    "3. Myndigheden udpeger en rettighedsadministrator, der tildeler og fjerner medarbejderes rettigheder i Administrativ Adgang, og sørger for, at kun medarbejdere med et arbejdsbetinget behov har rettigheder.",
+    "4. Myndigheden er dataansvarlig for de meddelelser, den sender og modtager, og behandler personoplysninger efter databeskyttelsesforordningen og databeskyttelsesloven.",
+    "5. Alle handlinger og opslag i Administrativ Adgang logges. Myndigheden kan søge i sin egen log og skal kunne redegøre for medarbejdernes opslag.",
+    "6. Aftalen træder i kraft, når den underskrevne aftale er uploadet, og myndigheden har accepteret vilkårene. Den kan opsiges skriftligt med tre måneders varsel.",
+];
+
+pub fn agreement() -> ConnectionAgreement {
+    ConnectionAgreement {
+        title: AGREEMENT_TITLE.to_owned(),
+        version: AGREEMENT_VERSION.to_owned(),
+        paragraphs: AGREEMENT_PARAGRAPHS
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect(),
+    }
+}
+
+/// What a valid upload told us about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedPdf {
+    pub page_count: u32,
+    pub sha256: String,
+}
+
+/// Accepts a PDF only: the signature bytes must be there, the file must parse, must not be
+/// encrypted (we could not read it later) and must have at least one page.
+pub fn check_pdf(bytes: &[u8]) -> Result<CheckedPdf, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let head = &bytes[..bytes.len().min(SIGNATURE_WINDOW)];
+    if bytes.is_empty() {
+        errors.add(
+            "document",
+            "required",
+            "Upload the signed agreement as a PDF.",
+        );
+        return Err(errors);
+    }
+    if !head
+        .windows(PDF_SIGNATURE.len())
+        .any(|w| w == PDF_SIGNATURE)
+    {
+        errors.add("document", "not_pdf", "The file is not a PDF.");
+        return Err(errors);
+    }
+    let document = match lopdf::Document::load_mem(bytes) {
+        Ok(document) => document,
+        Err(err) => {
+            errors.add(
+                "document",
+                "unreadable_pdf",
+                format!("The PDF could not be read: {err}"),
+            );
+            return Err(errors);
+        }
+    };
+    if document.is_encrypted() {
+        errors.add(
+            "document",
+            "encrypted_pdf",
+            "The PDF is password-protected; upload it without a password.",
+        );
+        return Err(errors);
+    }
+    let page_count = u32::try_from(document.get_pages().len()).unwrap_or(u32::MAX);
+    if page_count == 0 {
+        errors.add("document", "empty_pdf", "The PDF has no pages.");
+        return Err(errors);
+    }
+    Ok(CheckedPdf {
+        page_count,
+        sha256: sha256_hex(bytes),
+    })
+}
+
+/// The organisation, when it still awaits onboarding; else a conflict (companies never do).
+async fn pending_organisation(
+    db: &impl ConnectionTrait,
+    cvr: &Cvr,
+) -> Result<organisation::Model, IdentityError> {
+    let org = organisation::Entity::find_by_id(cvr.as_str())
+        .one(db)
+        .await?
+        .ok_or(IdentityError::OrganisationNotFound)?;
+    if org.awaits_onboarding() {
+        Ok(org)
+    } else {
+        Err(IdentityError::AlreadyOnboarded)
+    }
+}
+
+pub async fn signed_agreement_of(
+    db: &impl ConnectionTrait,
+    cvr: &Cvr,
+) -> Result<Option<signed_agreement::Model>, IdentityError> {
+    Ok(signed_agreement::Entity::find_by_id(cvr.as_str())
+        .one(db)
+        .await?)
+}
+
+pub fn describe(model: &signed_agreement::Model) -> SignedAgreement {
+    SignedAgreement {
+        size_bytes: u64::try_from(model.size_bytes).unwrap_or_default(),
+        page_count: u32::try_from(model.page_count).unwrap_or_default(),
+        sha256: model.sha256.clone(),
+        uploaded_at: model.uploaded_at,
+    }
+}
+
+/// Stores (or replaces, before completion) the signed agreement. Logged.
+pub async fn store_signed_agreement(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    uploader: &str,
+    cvr: &Cvr,
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<signed_agreement::Model, IdentityError> {
+    pending_organisation(db, cvr).await?;
+    let checked = check_pdf(&bytes).map_err(IdentityError::Validation)?;
+    let previous = signed_agreement_of(db, cvr).await?;
+    let size_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let model = signed_agreement::ActiveModel {
+        organisation_cvr: Set(cvr.to_string()),
+        document: Set(bytes),
+        sha256: Set(checked.sha256.clone()),
+        size_bytes: Set(size_bytes),
+        page_count: Set(i32::try_from(checked.page_count).unwrap_or(i32::MAX)),
+        uploaded_by: Set(uploader.to_owned()),
+        uploaded_at: Set(now),
+    };
+    let (stored, event) = match &previous {
+        Some(_) => (model.update(db).await?, ActionEvent::Edited),
+        None => (model.insert(db).await?, ActionEvent::Created),
+    };
+    record_action(
+        db,
+        actor,
+        now,
+        ActionRecord {
+            organisation: cvr.clone(),
+            subject: Subject::Onboarding,
+            event,
+            party: None,
+            object_id: Some(cvr.to_string()),
+            object_name: Some("Underskrevet tilslutningsaftale".to_owned()),
+            changes: vec![FieldChange::new(
+                "sha256",
+                previous.as_ref().map(|p| p.sha256.clone()),
+                Some(checked.sha256),
+            )],
+            reason: None,
+            power_of_attorney: None,
+        },
+    )
+    .await?;
+    Ok(stored)
+}
+
+pub const MAX_USER_NAME_CHARS: usize = 200;
+pub const MAX_USER_ID_CHARS: usize = 100;
+
+/// Accepts the agreement and makes the designated user rights administrator, in `db`'s
+/// transaction with its log rows. Every rule is checked before anything is written.
+pub async fn complete(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cvr: &Cvr,
+    completion: &OnboardingCompletion,
+    now: DateTime<Utc>,
+) -> Result<organisation::Model, IdentityError> {
+    let org = pending_organisation(db, cvr).await?;
+    let mut errors = FieldErrors::new();
+    if !completion.accept_agreement {
+        errors.add(
+            "acceptAgreement",
+            "must_accept",
+            "The agreement must be accepted.",
+        );
+    }
+    if signed_agreement_of(db, cvr).await?.is_none() {
+        errors.add(
+            "signedAgreement",
+            "required",
+            "Upload the signed agreement first.",
+        );
+    }
+    let designated = &completion.rights_admin;
+    let user_id = designated.user_id.trim();
+    let existing = if user_id.is_empty() {
+        errors.add(
+            "rightsAdmin.userId",
+            "required",
+            "Designate a rights administrator.",
+        );
+        None
+    } else if user_id.chars().count() > MAX_USER_ID_CHARS {
+        errors.add(
+            "rightsAdmin.userId",
+            "too_long",
+            format!("The user id is at most {MAX_USER_ID_CHARS} characters."),
+        );
+        None
+    } else {
+        rights::user_by_subject(db, user_id).await?
+    };
+    let name = designated
+        .name
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default();
+    if existing.is_none() && !user_id.is_empty() {
+        if name.is_empty() {
+            errors.add("rightsAdmin.name", "required", "A new user needs a name.");
+        } else if name.chars().count() > MAX_USER_NAME_CHARS {
+            errors.add(
+                "rightsAdmin.name",
+                "too_long",
+                format!("The name is at most {MAX_USER_NAME_CHARS} characters."),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(IdentityError::Validation(errors));
+    }
+    let user = match existing {
+        Some(user) => user,
+        None => rights::ensure_user(db, user_id, name, now).await?,
+    };
+    rights::grant(db, actor, cvr, &user, Right::RightsAdmin, now).await?;
+    let mut active = org.into_active_model();
+    active.agreement_accepted_at = Set(Some(now));
+    let joined = active.update(db).await?;
+    record_action(
+        db,
+        actor,
+        now,
+        ActionRecord {
+            organisation: cvr.clone(),
+            subject: Subject::Onboarding,
+            event: ActionEvent::Edited,
+            party: None,
+            object_id: Some(cvr.to_string()),
+            object_name: Some(AGREEMENT_TITLE.to_owned()),
+            changes: vec![
+                FieldChange::new(
+                    "agreementAcceptedAt",
+                    None::<String>,
+                    Some(now.to_rfc3339()),
+                ),
+                FieldChange::new("agreementVersion", None::<String>, Some(AGREEMENT_VERSION)),
+                FieldChange::new("rightsAdmin", None::<String>, Some(&user.subject)),
+            ],
+            reason: None,
+            power_of_attorney: None,
+        },
+    )
+    .await?;
+    Ok(joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_04_refuses_files_that_are_not_pdfs() {
+        let code = |bytes: &[u8]| check_pdf(bytes).unwrap_err().into_inner()[0].code.clone();
+        assert_eq!(code(b""), "required");
+        assert_eq!(code(b"PK\x03\x04 a zip file pretending"), "not_pdf");
+        assert_eq!(
+            code(b"%PDF-1.7\n this is not really a pdf"),
+            "unreadable_pdf"
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! Onboarding endpoints (AUTH-04). Open to anyone acting in the organisation while it awaits
+//! onboarding — the one thing its tokens allow then. After completion the SPA renews its token
+//! (`POST /auth/token`) and the modules open.
+
+use actix_web::{get, post, put, web, HttpResponse};
+use adgang_api_types::{
+    BinaryFile, OnboardingCompletion, OnboardingStatus, OrganisationUser, Problem, SignedAgreement,
+};
+use adgang_core::audit::Actor;
+use adgang_core::json::JsonBody;
+use adgang_core::{Cvr, DomainError, Principal};
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+
+use crate::entity::organisation;
+use crate::onboarding::{self, MAX_DOCUMENT_BYTES};
+use crate::rights;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_onboarding)
+        .service(upload_signed_agreement)
+        .service(complete_onboarding);
+}
+
+fn actor(principal: &Principal, cvr: &Cvr) -> Actor {
+    Actor::EmployeeOf {
+        cvr: cvr.clone(),
+        rid: principal.user_id.clone(),
+    }
+}
+
+async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, DomainError> {
+    let org = organisation::Entity::find_by_id(cvr.as_str())
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("organisation"))?;
+    let signed = onboarding::signed_agreement_of(db, cvr)
+        .await
+        .map_err(DomainError::from)?;
+    let users = rights::users_of(db, cvr).await.map_err(DomainError::from)?;
+    Ok(OnboardingStatus {
+        required: org.awaits_onboarding(),
+        completed_at: org.agreement_accepted_at,
+        agreement: onboarding::agreement(),
+        signed_agreement: signed.as_ref().map(onboarding::describe),
+        users: users
+            .into_iter()
+            .map(|(u, rights)| OrganisationUser {
+                user_id: u.subject,
+                name: u.name,
+                rights,
+            })
+            .collect(),
+        max_document_bytes: MAX_DOCUMENT_BYTES as u64,
+    })
+}
+
+/// Where the organisation stands in onboarding, with the agreement text (AUTH-04).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation", example = "40000011")),
+    responses(
+        (status = 200, description = "Onboarding status", body = OnboardingStatus),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/onboarding")]
+async fn get_onboarding(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+) -> Result<web::Json<OnboardingStatus>, DomainError> {
+    let cvr = principal.organisation_scope(&cvr)?;
+    Ok(web::Json(status(db.get_ref(), cvr).await?))
+}
+
+/// Upload the signed agreement (the raw PDF as the body, `Content-Type: application/pdf`).
+///
+/// Checked by its PDF signature and by parsing it; at most 10 MiB. A new upload replaces the
+/// previous one until onboarding is completed.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation", example = "40000011")),
+    request_body(content = BinaryFile, content_type = "application/pdf", description = "The signed agreement"),
+    responses(
+        (status = 200, description = "Stored", body = SignedAgreement),
+        (status = 400, description = "Not a readable PDF (field `document`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The organisation has already joined (or is a company)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 10 MiB", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organisations/{cvr}/onboarding/signed-agreement")]
+async fn upload_signed_agreement(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+    body: JsonBody,
+) -> Result<web::Json<SignedAgreement>, DomainError> {
+    let cvr = principal.organisation_scope(&cvr)?.clone();
+    let bytes = body.bytes(MAX_DOCUMENT_BYTES).await?;
+    let txn = db.begin().await?;
+    let stored = onboarding::store_signed_agreement(
+        &txn,
+        &actor(&principal, &cvr),
+        &principal.user_id,
+        &cvr,
+        bytes.to_vec(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(web::Json(onboarding::describe(&stored)))
+}
+
+/// Accept the agreement and designate the rights administrator; the organisation has then
+/// joined. Renew the access token afterwards to open the modules.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation", example = "40000011")),
+    request_body = OnboardingCompletion,
+    responses(
+        (status = 200, description = "Joined", body = OnboardingStatus),
+        (status = 400, description = "Not accepted, no signed agreement, or no rights administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The organisation has already joined (or is a company)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{cvr}/onboarding/completion")]
+async fn complete_onboarding(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, DomainError> {
+    let cvr = principal.organisation_scope(&cvr)?.clone();
+    let completion: OnboardingCompletion = body.parse().await?;
+    let txn = db.begin().await?;
+    onboarding::complete(
+        &txn,
+        &actor(&principal, &cvr),
+        &cvr,
+        &completion,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(status(db.get_ref(), &cvr).await?))
+}

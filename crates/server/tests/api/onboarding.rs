@@ -1,0 +1,341 @@
+//! AUTH-04: an authority that has not joined is gated until someone accepts the agreement,
+//! uploads it signed (a real PDF) and designates a rights administrator. Companies skip it.
+
+use adgang_api_types::{
+    AccessToken, Module, OnboardingStatus, OrgKind, Problem, Right, Session, SignedAgreement,
+};
+use adgang_core::audit::Actor;
+use adgang_core::entity::actions_log;
+use adgang_core::Cvr;
+use adgang_identity::entity::organisation;
+use adgang_identity::rights::{ensure_user, grant};
+use adgang_identity::service::{create_organisation, NewOrganisation};
+use adgang_test_support::{pdf_with_text, spawn_app, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::login::log_in;
+
+const NYBY: &str = "40000011";
+
+/// An organisation that has not accepted the agreement, and a user with `rights` there.
+async fn not_joined(app: &TestApp, kind: OrgKind, rights: &[Right]) {
+    let db = app.db().await;
+    let now = chrono::Utc::now();
+    let cvr = Cvr::parse(NYBY).unwrap();
+    let new = NewOrganisation {
+        cvr: cvr.clone(),
+        name: "Nyby Kommune".into(),
+        kind,
+        agreement_accepted_at: None,
+    };
+    create_organisation(&db, new, now).await.unwrap();
+    let user = ensure_user(&db, "rid-nanna", "Nanna Nyby", now)
+        .await
+        .unwrap();
+    for right in rights {
+        grant(&db, &Actor::System, &cvr, &user, *right, now)
+            .await
+            .unwrap();
+    }
+}
+
+/// Logs in as Nanna through the built-in IdP; returns the cookie-carrying browser.
+async fn nanna(app: &TestApp) -> reqwest::Client {
+    let (browser, finished) = log_in(app, "rid-nanna", "/").await;
+    assert_eq!(finished.status(), 303);
+    browser
+}
+
+async fn renew_token(app: &TestApp, browser: &reqwest::Client) -> String {
+    let token: AccessToken = browser
+        .post(app.url("/api/v1/auth/token"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    token.access_token
+}
+
+async fn log_rows(app: &TestApp) -> Vec<actions_log::Model> {
+    actions_log::Entity::find()
+        .filter(actions_log::Column::OrganisationCvr.eq(NYBY))
+        .filter(actions_log::Column::ActorIsSystem.eq(false))
+        .all(&app.db().await)
+        .await
+        .unwrap()
+}
+
+async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest::Response {
+    app.client
+        .put(app.url(&format!(
+            "/api/v1/organisations/{NYBY}/onboarding/signed-agreement"
+        )))
+        .bearer_auth(token)
+        .header("content-type", "application/pdf")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn complete(app: &TestApp, token: &str, body: serde_json::Value) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!(
+            "/api/v1/organisations/{NYBY}/onboarding/completion"
+        )))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn field_codes(problem: &Problem) -> Vec<(String, String)> {
+    let mut codes: Vec<_> = problem
+        .errors
+        .iter()
+        .map(|e| (e.field.clone(), e.code.clone()))
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[tokio::test]
+async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
+    let app = spawn_app().await;
+    not_joined(
+        &app,
+        OrgKind::Authority,
+        &[Right::SystemAdmin, Right::RightsAdmin],
+    )
+    .await;
+    let browser = nanna(&app).await;
+    let token = renew_token(&app, &browser).await;
+
+    // The session says so, and no module is open.
+    let session: Session = app.get_json_as("/api/v1/session", &token).await;
+    assert!(session.onboarding_required);
+    assert!(session.modules.is_empty(), "{:?}", session.modules);
+    // Rights held there open nothing yet.
+    let gated = app
+        .get_as(&format!("/api/v1/organisations/{NYBY}/users"), &token)
+        .await;
+    assert_eq!(gated.status(), 403);
+    let problem: Problem = gated.json().await.unwrap();
+    assert_eq!(
+        problem.code,
+        adgang_api_types::ErrorCode::OnboardingRequired
+    );
+
+    // The onboarding status shows the agreement and the users to pick from.
+    let status: OnboardingStatus = app
+        .get_json_as(&format!("/api/v1/organisations/{NYBY}/onboarding"), &token)
+        .await;
+    assert!(status.required);
+    assert!(status.agreement.title.contains("Digital Post"));
+    assert!(status.signed_agreement.is_none());
+    assert_eq!(status.users.len(), 1);
+
+    // Completing before accepting and uploading is refused, field by field; nothing changes.
+    let refused = complete(
+        &app,
+        &token,
+        serde_json::json!({"acceptAgreement": false, "rightsAdmin": {"userId": "rid-ny", "name": ""}}),
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(
+        field_codes(&refused.json().await.unwrap()),
+        vec![
+            ("acceptAgreement".into(), "must_accept".into()),
+            ("rightsAdmin.name".into(), "required".into()),
+            ("signedAgreement".into(), "required".into()),
+        ]
+    );
+    assert!(log_rows(&app).await.is_empty());
+
+    // Only a real PDF is accepted.
+    let not_pdf = upload(&app, &token, b"PK\x03\x04 zip".to_vec()).await;
+    assert_eq!(not_pdf.status(), 400);
+    assert_eq!(
+        field_codes(&not_pdf.json().await.unwrap()),
+        vec![("document".into(), "not_pdf".into())]
+    );
+    let broken = upload(&app, &token, b"%PDF-1.5\nnot really".to_vec()).await;
+    assert_eq!(
+        field_codes(&broken.json().await.unwrap()),
+        vec![("document".into(), "unreadable_pdf".into())]
+    );
+    let too_big = upload(&app, &token, vec![b' '; 10 * 1024 * 1024 + 1]).await;
+    assert_eq!(too_big.status(), 413);
+
+    let pdf = pdf_with_text("Aftale om tilslutning - underskrevet");
+    let uploaded = upload(&app, &token, pdf.clone()).await;
+    assert_eq!(uploaded.status(), 200);
+    let uploaded: SignedAgreement = uploaded.json().await.unwrap();
+    assert_eq!(uploaded.page_count, 1);
+    assert_eq!(uploaded.size_bytes, pdf.len() as u64);
+    assert_eq!(uploaded.sha256, adgang_core::secrets::sha256_hex(&pdf));
+
+    // Accept and designate a new user as rights administrator.
+    let done = complete(
+        &app,
+        &token,
+        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-rikke", "name": "Rikke Rettighed"}}),
+    )
+    .await;
+    assert_eq!(done.status(), 200);
+    let done: OnboardingStatus = done.json().await.unwrap();
+    assert!(!done.required);
+    assert!(done.completed_at.is_some());
+    assert!(done
+        .users
+        .iter()
+        .any(|u| u.user_id == "rid-rikke" && u.rights == vec![Right::RightsAdmin]));
+
+    // Exactly the expected actions-log rows, by the employee acting for the organisation.
+    let rows = log_rows(&app).await;
+    let mut seen: Vec<(String, String, Option<String>, Option<String>)> = rows
+        .iter()
+        .map(|r| {
+            assert_eq!(r.actor, format!("CVR:{NYBY}-RID:rid-nanna"));
+            (
+                r.subject.clone(),
+                r.event.clone(),
+                r.field.clone(),
+                r.after.clone(),
+            )
+        })
+        .collect();
+    seen.sort();
+    let accepted_at = rows
+        .iter()
+        .find(|r| r.field.as_deref() == Some("agreementAcceptedAt"))
+        .and_then(|r| r.after.clone());
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "onboarding".into(),
+                "created".into(),
+                Some("sha256".into()),
+                Some(uploaded.sha256.clone())
+            ),
+            (
+                "onboarding".into(),
+                "edited".into(),
+                Some("agreementAcceptedAt".into()),
+                accepted_at
+            ),
+            (
+                "onboarding".into(),
+                "edited".into(),
+                Some("agreementVersion".into()),
+                Some("2026.1".into())
+            ),
+            (
+                "onboarding".into(),
+                "edited".into(),
+                Some("rightsAdmin".into()),
+                Some("rid-rikke".into())
+            ),
+            (
+                "rights".into(),
+                "created".into(),
+                Some("right".into()),
+                Some("rights_admin".into())
+            ),
+        ]
+    );
+
+    // A renewed token opens the modules; onboarding cannot be repeated.
+    let renewed = renew_token(&app, &browser).await;
+    let session: Session = app.get_json_as("/api/v1/session", &renewed).await;
+    assert!(!session.onboarding_required);
+    assert!(session.modules.contains(&Module::SystemConnection));
+    let users = app
+        .get_as(&format!("/api/v1/organisations/{NYBY}/users"), &renewed)
+        .await;
+    assert_eq!(users.status(), 200);
+    assert_eq!(upload(&app, &renewed, pdf).await.status(), 409);
+}
+
+#[tokio::test]
+async fn auth_04_a_second_upload_replaces_the_first_and_an_existing_user_can_be_designated() {
+    let app = spawn_app().await;
+    not_joined(&app, OrgKind::Authority, &[Right::SystemAdmin]).await;
+    let token = renew_token(&app, &nanna(&app).await).await;
+    let first = upload(&app, &token, pdf_with_text("første udkast")).await;
+    assert_eq!(first.status(), 200);
+    let second: SignedAgreement = upload(&app, &token, pdf_with_text("underskrevet"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let done = complete(
+        &app,
+        &token,
+        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-nanna"}}),
+    )
+    .await;
+    assert_eq!(done.status(), 200);
+    let status: OnboardingStatus = done.json().await.unwrap();
+    assert_eq!(status.signed_agreement.unwrap().sha256, second.sha256);
+    assert_eq!(
+        status.users[0].rights,
+        vec![Right::SystemAdmin, Right::RightsAdmin]
+    );
+    let org = organisation::Entity::find_by_id(NYBY)
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(org.agreement_accepted_at.is_some());
+}
+
+#[tokio::test]
+async fn auth_04_companies_skip_onboarding() {
+    let app = spawn_app().await;
+    not_joined(&app, OrgKind::Company, &[Right::SystemAdmin]).await;
+    let token = renew_token(&app, &nanna(&app).await).await;
+    let session: Session = app.get_json_as("/api/v1/session", &token).await;
+    assert!(!session.onboarding_required);
+    assert!(session.modules.contains(&Module::SystemConnection));
+    let status: OnboardingStatus = app
+        .get_json_as(&format!("/api/v1/organisations/{NYBY}/onboarding"), &token)
+        .await;
+    assert!(!status.required);
+    assert_eq!(upload(&app, &token, pdf_with_text("x")).await.status(), 409);
+}
+
+#[tokio::test]
+async fn auth_04_another_organisations_onboarding_does_not_exist_for_the_caller() {
+    let app = spawn_app().await;
+    not_joined(&app, OrgKind::Authority, &[Right::SystemAdmin]).await;
+    let stranger = app.token(&adgang_test_support::user(
+        "29189846",
+        OrgKind::Authority,
+        &Right::ALL,
+    ));
+    let status = app
+        .get_as(
+            &format!("/api/v1/organisations/{NYBY}/onboarding"),
+            &stranger,
+        )
+        .await;
+    assert_eq!(status.status(), 404);
+    assert_eq!(
+        upload(&app, &stranger, pdf_with_text("x")).await.status(),
+        404
+    );
+    let refused = complete(
+        &app,
+        &stranger,
+        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-x", "name": "X"}}),
+    )
+    .await;
+    assert_eq!(refused.status(), 404);
+    assert!(log_rows(&app).await.is_empty());
+}
