@@ -383,3 +383,81 @@ async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
+    browser_test("onboarding", |client, app| async move {
+        let files = tempfile::tempdir()?;
+        let not_pdf = files.path().join("aftale.txt");
+        std::fs::write(&not_pdf, "ikke en pdf")?;
+        let signed = files.path().join("underskrevet-aftale.pdf");
+        std::fs::write(
+            &signed,
+            adgang_test_support::pdf_with_text("Aftale om tilslutning - underskrevet"),
+        )?;
+
+        log_in_as(&client, &app, "10000010").await?;
+        wait_for_text(
+            &client,
+            "main h1",
+            "Tilslut organisationen til Digital Post",
+        )
+        .await?;
+        wait_for_text(&client, "#onboarding-agreement", "Aftale om tilslutning").await?;
+        ensure!(
+            client
+                .find_all(Locator::Css(".module-cards .card, .module-tabs a"))
+                .await?
+                .is_empty(),
+            "no modules before onboarding"
+        );
+
+        // Submitting at once names what is missing, in Danish.
+        client
+            .find(Locator::Id("onboarding-submit"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(
+            &client,
+            "#onboarding-accept-error",
+            "Du skal acceptere aftalen",
+        )
+        .await?;
+        wait_for_text(
+            &client,
+            "#onboarding-file-error",
+            "Upload den underskrevne aftale først",
+        )
+        .await?;
+
+        // Only a PDF is accepted.
+        let file_input = client.find(Locator::Id("onboarding-file")).await?;
+        file_input.send_keys(&not_pdf.display().to_string()).await?;
+        wait_for_text(&client, "#onboarding-file-error", "Filen er ikke en PDF").await?;
+        let file_input = client.find(Locator::Id("onboarding-file")).await?;
+        file_input.send_keys(&signed.display().to_string()).await?;
+        wait_for_text(&client, "#onboarding-uploaded", "Uploadet: 1 side(r)").await?;
+
+        // Accept, keep Nanna herself as rights administrator, complete.
+        client
+            .find(Locator::Css("label[for='onboarding-accept']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("admin-10000010"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("onboarding-submit"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        wait_for_text(&client, "main h1", "Velkommen til Administrativ Adgang").await?;
+        Ok(())
+    })
+    .await;
+}

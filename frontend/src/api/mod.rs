@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod meta;
+pub mod onboarding;
 
 use adgang_api_types::Problem;
 use gloo_net::http::Response;
@@ -53,4 +54,62 @@ pub async fn get_json_as<T: DeserializeOwned>(path: &str, token: &str) -> Result
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     decode(response).await
+}
+
+/// A request to `path` with our access token, for any method; send it with a body or
+/// `build()` for none.
+pub fn request_as(
+    method: gloo_net::http::Method,
+    path: &str,
+    token: &str,
+) -> gloo_net::http::RequestBuilder {
+    gloo_net::http::RequestBuilder::new(path)
+        .method(method)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+}
+
+/// Sends a built request and decodes the JSON answer.
+pub async fn send<T: DeserializeOwned>(
+    request: Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let response = request
+        .map_err(|e| ApiError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+/// Sends a built request that answers 204 No Content on success.
+pub async fn send_no_content(
+    request: Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<(), ApiError> {
+    let response = request
+        .map_err(|e| ApiError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        decode::<serde_json::Value>(response).await.map(|_| ())
+    }
+}
+
+impl ApiError {
+    /// The field errors of a 400 answer (empty for anything else).
+    pub fn field_errors(&self) -> Vec<adgang_api_types::FieldError> {
+        match self {
+            ApiError::Problem(p) => p.errors.clone(),
+            ApiError::Network(_) => Vec::new(),
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Problem(p) => Some(p.status),
+            ApiError::Network(_) => None,
+        }
+    }
 }

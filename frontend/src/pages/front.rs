@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::auth::{use_auth, AuthStatus};
 use crate::i18n::{module_texts, use_i18n, Key};
+use crate::pages::onboarding::OnboardingPage;
 
 #[component]
 pub fn FrontPage() -> impl IntoView {
@@ -24,6 +25,7 @@ pub fn FrontPage() -> impl IntoView {
             </p>
         }
         .into_any(),
+        AuthStatus::SignedIn(a) if a.session.onboarding_required => view! { <OnboardingPage/> }.into_any(),
         AuthStatus::SignedIn(a) if a.session.modules.is_empty() => view! {
             <div class="alert alert-info" role="status">
                 <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::front_no_modules)}</p></div>
@@ -51,9 +53,15 @@ pub fn FrontPage() -> impl IntoView {
     }
     };
 
+    let onboarding = move || {
+        auth.authorized()
+            .is_some_and(|a| a.session.onboarding_required)
+    };
     view! {
-        <h1>{move || i18n.t(Key::front_heading)}</h1>
-        <p class="font-lead">{move || i18n.t(Key::front_intro)}</p>
+        <Show when=move || !onboarding()>
+            <h1>{move || i18n.t(Key::front_heading)}</h1>
+            <p class="font-lead">{move || i18n.t(Key::front_intro)}</p>
+        </Show>
         {content}
     }
 }

@@ -1,4 +1,5 @@
 pub mod front;
 pub mod login_error;
 pub mod module;
+pub mod onboarding;
 pub mod switch;

@@ -29,6 +29,9 @@ pub fn ModulePage() -> impl IntoView {
             let body = match auth.status.get() {
                 AuthStatus::Checking => ().into_any(),
                 AuthStatus::SignedOut => notice(i18n, Key::module_signed_out),
+                AuthStatus::SignedIn(a) if a.session.onboarding_required => {
+                    notice(i18n, Key::onboarding_module_blocked)
+                }
                 AuthStatus::SignedIn(a) if a.session.modules.contains(&module) => {
                     notice(i18n, Key::module_not_built)
                 }

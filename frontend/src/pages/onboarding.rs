@@ -1,0 +1,256 @@
+//! AUTH-04: the first login into an authority that has not joined shows this instead of the
+//! modules: accept the agreement, upload it signed (PDF), designate a rights administrator.
+
+use adgang_api_types::{
+    FieldError, OnboardingCompletion, OnboardingStatus, RightsAdminDesignation,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::auth::use_auth;
+use crate::i18n::{use_i18n, Key, Lang};
+
+/// Picking "a new user" instead of one of the listed users.
+const NEW_USER: &str = "";
+
+/// The Danish (or English) text for a field error the API returned.
+fn error_key(error: &FieldError) -> Key {
+    match (error.field.as_str(), error.code.as_str()) {
+        ("acceptAgreement", _) => Key::error_must_accept,
+        ("signedAgreement", _) => Key::error_agreement_missing,
+        ("document", "not_pdf") => Key::error_not_pdf,
+        ("document", "encrypted_pdf") => Key::error_encrypted_pdf,
+        ("document", "empty_pdf") => Key::error_empty_pdf,
+        ("document", "required") => Key::error_not_pdf,
+        ("document", _) => Key::error_unreadable_pdf,
+        ("rightsAdmin.name", "required") => Key::error_name_required,
+        ("rightsAdmin.userId", "required") => Key::error_rights_admin_required,
+        (_, "too_long") => Key::error_too_long,
+        _ => Key::error_generic,
+    }
+}
+
+fn upload_error_keys(error: &ApiError) -> Vec<Key> {
+    match error.status() {
+        Some(413) => vec![Key::error_file_too_large],
+        Some(400) => error.field_errors().iter().map(error_key).collect(),
+        _ => vec![Key::error_generic],
+    }
+}
+
+#[component]
+fn FieldErrors(errors: Signal<Vec<Key>>, id: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || !errors.get().is_empty()>
+            <span class="form-error-message" id=id role="alert">
+                {move || errors.get().into_iter().map(|k| i18n.t(k)).collect::<Vec<_>>().join(" ")}
+            </span>
+        </Show>
+    }
+}
+
+#[component]
+pub fn OnboardingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let status = RwSignal::new(None::<OnboardingStatus>);
+    let accepted = RwSignal::new(false);
+    let uploading = RwSignal::new(false);
+    let upload_errors = RwSignal::new(Vec::<Key>::new());
+    let chosen = RwSignal::new(NEW_USER.to_owned());
+    let new_name = RwSignal::new(String::new());
+    let new_id = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let failed = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+
+    let cvr = move || auth.authorized().map(|a| a.session.organisation.cvr_number);
+    Effect::new(move |_| {
+        let Some(a) = auth.authorized() else { return };
+        let cvr = a.session.organisation.cvr_number.clone();
+        spawn_local(async move {
+            if let Ok(loaded) = api::onboarding::status(&a.token, &cvr).await {
+                if let Some(first) = loaded.users.first() {
+                    chosen.set(first.user_id.clone());
+                }
+                status.set(Some(loaded));
+            }
+        });
+    });
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        let (Some(a), Some(cvr)) = (auth.authorized(), cvr()) else {
+            return;
+        };
+        upload_errors.set(Vec::new());
+        uploading.set(true);
+        spawn_local(async move {
+            match api::onboarding::upload(&a.token, &cvr, file).await {
+                Ok(signed) => status.update(|s| {
+                    if let Some(s) = s {
+                        s.signed_agreement = Some(signed);
+                    }
+                }),
+                Err(err) => upload_errors.set(upload_error_keys(&err)),
+            }
+            uploading.set(false);
+        });
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(a), Some(cvr)) = (auth.authorized(), cvr()) else {
+            return;
+        };
+        let choice = chosen.get_untracked();
+        let rights_admin = if choice == NEW_USER {
+            RightsAdminDesignation {
+                user_id: new_id.get_untracked(),
+                name: Some(new_name.get_untracked()),
+            }
+        } else {
+            RightsAdminDesignation {
+                user_id: choice,
+                name: None,
+            }
+        };
+        let completion = OnboardingCompletion {
+            accept_agreement: accepted.get_untracked(),
+            rights_admin,
+        };
+        errors.set(Vec::new());
+        failed.set(false);
+        sending.set(true);
+        spawn_local(async move {
+            match api::onboarding::complete(&a.token, &cvr, &completion).await {
+                // The organisation has joined: a renewed token opens the modules.
+                Ok(_) => auth.renew().await,
+                Err(err) if err.status() == Some(400) => errors.set(err.field_errors()),
+                Err(_) => failed.set(true),
+            }
+            sending.set(false);
+        });
+    };
+
+    let errors_for = move |fields: &'static [&'static str]| {
+        Signal::derive(move || {
+            errors
+                .get()
+                .iter()
+                .filter(|e| fields.contains(&e.field.as_str()))
+                .map(error_key)
+                .collect::<Vec<_>>()
+        })
+    };
+    let accept_errors = errors_for(&["acceptAgreement"]);
+    let document_errors = Signal::derive(move || {
+        let mut keys = upload_errors.get();
+        keys.extend(errors_for(&["signedAgreement"]).get());
+        keys
+    });
+    let admin_errors = errors_for(&["rightsAdmin.userId", "rightsAdmin.name"]);
+    let org_name = move || {
+        auth.authorized()
+            .map(|a| a.session.organisation.name)
+            .unwrap_or_default()
+    };
+
+    view! {
+        <h1>{move || i18n.t(Key::onboarding_heading)}</h1>
+        <p class="font-lead">{org_name}</p>
+        <p>{move || i18n.t(Key::onboarding_intro)}</p>
+        <Show when=move || failed.get()>
+            <div class="alert alert-error" role="alert">
+                <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div>
+            </div>
+        </Show>
+        {move || status.get().map(|s| view! {
+            <form id="onboarding-form" on:submit=submit novalidate>
+                <fieldset class=move || if accept_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
+                    <legend class="h2">{move || i18n.t(Key::onboarding_step_agreement)}</legend>
+                    <div class="onboarding-agreement" tabindex="0" id="onboarding-agreement" aria-label=s.agreement.title.clone()>
+                        <h3>{s.agreement.title.clone()}</h3>
+                        {s.agreement.paragraphs.iter().map(|p| view! { <p>{p.clone()}</p> }).collect_view()}
+                        <p class="form-hint">"Version "{s.agreement.version.clone()}</p>
+                    </div>
+                    <FieldErrors errors=accept_errors id="onboarding-accept-error"/>
+                    <div class="form-group-checkbox">
+                        <input type="checkbox" class="form-checkbox" id="onboarding-accept"
+                            prop:checked=move || accepted.get()
+                            on:change=move |ev| accepted.set(event_target_checked(&ev))/>
+                        <label for="onboarding-accept">{move || i18n.t(Key::onboarding_accept)}</label>
+                    </div>
+                </fieldset>
+
+                <fieldset class=move || if document_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
+                    <legend class="h2">{move || i18n.t(Key::onboarding_step_upload)}</legend>
+                    <label class="form-label" for="onboarding-file">{move || i18n.t(Key::onboarding_file_label)}</label>
+                    <span class="form-hint" id="onboarding-file-hint">{move || i18n.t(Key::onboarding_upload_hint)}</span>
+                    <FieldErrors errors=document_errors id="onboarding-file-error"/>
+                    <input type="file" class="form-input" id="onboarding-file" accept="application/pdf,.pdf"
+                        aria-describedby="onboarding-file-hint" on:change=on_file/>
+                    <Show when=move || uploading.get()>
+                        <p role="status">{move || i18n.t(Key::onboarding_uploading)}</p>
+                    </Show>
+                    {move || status.get().and_then(|s| s.signed_agreement).map(|signed| view! {
+                        <p class="alert alert-success" role="status" id="onboarding-uploaded">
+                            {move || i18n.t(Key::onboarding_uploaded)}": "
+                            {signed.page_count}" "{move || i18n.t(Key::onboarding_pages)}", "
+                            {move || {
+                                let size = format!("{:.1} KB", signed.size_bytes as f64 / 1024.0);
+                                if i18n.lang() == Lang::Da { size.replace('.', ",") } else { size }
+                            }}
+                        </p>
+                    })}
+                </fieldset>
+
+                <fieldset class=move || if admin_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
+                    <legend class="h2">{move || i18n.t(Key::onboarding_step_rights_admin)}</legend>
+                    <p class="form-hint">{move || i18n.t(Key::onboarding_rights_admin_hint)}</p>
+                    <FieldErrors errors=admin_errors id="onboarding-admin-error"/>
+                    {s.users.iter().map(|u| {
+                        let id = format!("admin-{}", u.user_id);
+                        let value = u.user_id.clone();
+                        let current = u.user_id.clone();
+                        view! {
+                            <div class="form-group-radio">
+                                <input type="radio" class="form-radio" name="rights-admin" id=id.clone()
+                                    prop:checked=move || chosen.get() == current
+                                    on:change=move |_| chosen.set(value.clone())/>
+                                <label for=id>{u.name.clone()}" (RID "{u.user_id.clone()}")"</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                    <div class="form-group-radio">
+                        <input type="radio" class="form-radio" name="rights-admin" id="admin-new"
+                            prop:checked=move || chosen.get() == NEW_USER
+                            on:change=move |_| chosen.set(NEW_USER.to_owned())/>
+                        <label for="admin-new">{move || i18n.t(Key::onboarding_new_user)}</label>
+                    </div>
+                    <Show when=move || chosen.get() == NEW_USER>
+                        <div class="form-group">
+                            <label class="form-label" for="admin-new-name">{move || i18n.t(Key::onboarding_new_user_name)}</label>
+                            <input class="form-input" id="admin-new-name" autocomplete="off"
+                                prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
+                        </div>
+                        <div class="form-group">
+                            <label class="form-label" for="admin-new-id">{move || i18n.t(Key::onboarding_new_user_id)}</label>
+                            <input class="form-input" id="admin-new-id" autocomplete="off"
+                                prop:value=move || new_id.get() on:input=move |ev| new_id.set(event_target_value(&ev))/>
+                        </div>
+                    </Show>
+                </fieldset>
+
+                <button type="submit" class="button button-primary" id="onboarding-submit" disabled=move || sending.get()>
+                    {move || i18n.t(Key::onboarding_submit)}
+                </button>
+            </form>
+        })}
+    }
+}
