@@ -142,6 +142,11 @@ async fn log_in_as(client: &Client, app: &TestApp, rid: &str) -> Result<()> {
     client.goto(&app.url("/")).await?;
     wait_for_text(client, "#log-in", "Log ind").await?;
     client.find(Locator::Id("log-in")).await?.click().await?;
+    pick_test_user(client, rid).await
+}
+
+/// On the test IdP's login page: choose the user `rid` and log in.
+async fn pick_test_user(client: &Client, rid: &str) -> Result<()> {
     wait_for_text(client, "h1", "Test-IdP").await?;
     client
         .find(Locator::Css(&format!(
@@ -223,7 +228,16 @@ async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
 #[tokio::test]
 async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards() {
     browser_test("citizen_service_login", |client, app| async move {
-        log_in_as(&client, &app, "10000001").await?;
+        // Through the test portal (AUTH-02): it lists the demo data and links to the login.
+        client.goto(&app.url("/testportal")).await?;
+        wait_for_text(&client, "h1", "Testportalen").await?;
+        wait_for_text(&client, "body", "Birgitte Borgerservice").await?;
+        client
+            .find(Locator::Id("testportal-log-in"))
+            .await?
+            .click()
+            .await?;
+        pick_test_user(&client, "10000001").await?;
         wait_for_text(&client, "#signed-in-as", "Birgitte Borgerservice").await?;
         wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
         let cards =

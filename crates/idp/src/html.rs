@@ -20,12 +20,12 @@ pub(crate) fn page(status: u16, body: &str) -> HttpResponse {
     let html = format!(
         "<!doctype html><html lang=\"da\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Test-IdP – Administrativ Adgang</title>\
+         <title>Test-IdP og testportal – Administrativ Adgang</title>\
          <style>body{{font-family:'IBM Plex Sans',Arial,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}}\
          .alert{{background:#fff3cd;border-left:4px solid #e0a800;padding:.75rem 1rem;margin:1rem 0}}\
          fieldset{{border:0;padding:0}}label{{display:block;padding:.4rem 0}}\
          button{{font:inherit;padding:.6rem 1.4rem;background:#0059b3;color:#fff;border:0;border-radius:4px;cursor:pointer}}\
-         .rid{{color:#555;font-size:.9em}}</style></head><body>{body}</body></html>"
+         .rid{{color:#555;font-size:.9em}}         body:has(table){{max-width:64rem}}table{{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}}         th,td{{text-align:left;border-bottom:1px solid #ccc;padding:.35rem .5rem;vertical-align:top}}         form fieldset{{border:1px solid #ccc;padding:.5rem 1rem 1rem;margin:0 0 1.5rem}}         input:not([type]),input[type=text],select{{display:block;font:inherit;padding:.3rem;margin:.2rem 0 .6rem;min-width:20rem}}         .ok{{background:#e6f4ea;border-left:4px solid #2e7d32;padding:.75rem 1rem;margin:1rem 0}}         .error{{background:#fdecea;border-left-color:#c62828}}form.inline{{margin:.1rem 0}}         button.small{{padding:.1rem .6rem;font-size:.85em;background:#fff;color:#0059b3;border:1px solid #0059b3}}</style></head><body>{body}</body></html>"
     );
     HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or_default())
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))

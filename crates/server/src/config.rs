@@ -7,7 +7,7 @@
 //! | `DATABASE_URL` | `sqlite://data/adgang.db?mode=rwc` | SQLite file or `postgres://…` |
 //! | `ADGANG_ENVIRONMENT` | `test` | `test` shows the test banner; or `production` |
 //! | `ADGANG_PUBLIC_BASE_URL` | `http://<bind>:<port>` | the URL users reach us at (issuer of our tokens, OIDC redirect) |
-//! | `ADGANG_IDP_ENABLED` | `true` in test, `false` in production | serve the built-in test identity provider at `/idp` |
+//! | `ADGANG_IDP_ENABLED` | `true` in test, `false` in production | serve the built-in test identity provider at `/idp` and its test portal at `/testportal` |
 //! | `ADGANG_OIDC_ISSUER` | `<public base URL>/idp` | the OpenID Connect issuer to log in with |
 //! | `ADGANG_OIDC_CLIENT_ID` | `adgang-portal` | our client id at the issuer |
 //! | `ADGANG_OIDC_CLIENT_SECRET` | random per start (built-in IdP only) | our client secret; required with an external issuer |

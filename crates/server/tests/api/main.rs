@@ -13,3 +13,4 @@ mod organisations;
 mod rights;
 mod rights_matrix;
 mod spa;
+mod testportal;

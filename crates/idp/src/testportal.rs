@@ -1,0 +1,583 @@
+//! The test portal (AUTH-02, guide §3.2 "Testportalen"): a tester creates organisations,
+//! users, rights per organisation and machine clients, then logs in as any user through the
+//! test IdP. Plain server-rendered Danish HTML with no script; mounted only with the IdP, so
+//! production (IdP off) has no test portal.
+//!
+//! It calls the same services as the rights administrator's API, so what it creates is
+//! exactly what production data looks like, and every grant is in the actions log (actor
+//! `System`: the test portal stands in for the external rights portal).
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use adgang_api_types::{OrgKind, Right};
+use adgang_core::audit::Actor;
+use adgang_core::cvr::CvrError;
+use adgang_core::Cvr;
+use adgang_identity::entity::{machine_client, organisation, user, user_right};
+use adgang_identity::service::{self, NewOrganisation};
+use adgang_identity::{machine_clients, rights, IdentityError};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
+
+use crate::html::{escape, page};
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/testportal")
+            .route("", web::get().to(overview))
+            .route("/organisations", web::post().to(create_organisation))
+            .route("/users", web::post().to(create_user))
+            .route("/rights", web::post().to(grant_rights))
+            .route("/rights/revoke", web::post().to(revoke_right))
+            .route("/machine-clients", web::post().to(register_machine_client)),
+    );
+}
+
+/// The Danish names of the rights (SPEC §0).
+pub(crate) fn right_name(right: Right) -> &'static str {
+    match right {
+        Right::SystemAdmin => "Digital Post – Systemadministrator (DP Admin)",
+        Right::ContactAdmin => "Kontaktstrukturadministrator",
+        Right::LogMessages => "Logadministrator – log for meddelelser",
+        Right::LogActions => "Logadministrator – log for medarbejder- og systemhandlinger",
+        Right::LogSearches => "Logadministrator – log for medarbejdersøgninger",
+        Right::CitizenService => "Borgerservicemedarbejder",
+        Right::BusinessService => "Erhvervsservicemedarbejder",
+        Right::StatisticsAdmin => "Statistikadministrator",
+        Right::RightsAdmin => "Rettighedsadministrator",
+        Right::Operator => "Systemforvalter",
+    }
+}
+
+/// The form's fields; checkboxes repeat a name, so this keeps every value.
+struct Form(Vec<(String, String)>);
+
+impl Form {
+    fn parse(body: &[u8]) -> Form {
+        Form(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default()
+    }
+
+    fn rights(&self) -> Vec<Right> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == "right")
+            .filter_map(|(_, v)| Right::parse(v))
+            .collect()
+    }
+}
+
+/// Refuses cross-site form posts: the portal has no login, so another site must not be able
+/// to create users and rights in a test environment through a visitor's browser.
+fn same_origin(req: &HttpRequest) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
+        return true; // not a browser cross-site post (browsers send Origin on POST)
+    };
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .is_some_and(|(_, rest)| rest == host)
+}
+
+fn see_other(message: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/testportal?ok={message}")))
+        .finish()
+}
+
+/// Danish texts for the services' field errors.
+fn danish(errors: &[adgang_api_types::FieldError]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| {
+            match (e.field.as_str(), e.code.as_str()) {
+                ("name", "required") => "Skriv et navn.",
+                ("name", "too_long") => "Navnet er for langt.",
+                ("rights", "required") => "Vælg mindst én rettighed.",
+                ("rights", "not_for_machines") => {
+                    "Systemforvalter og rettighedsadministrator kan ikke gives til maskinklienter."
+                }
+                _ => "En oplysning er ugyldig.",
+            }
+            .to_owned()
+        })
+        .collect()
+}
+
+fn failure(err: IdentityError) -> Vec<String> {
+    match err {
+        IdentityError::Validation(fields) => danish(&fields.into_inner()),
+        IdentityError::OrganisationExists(cvr) => {
+            vec![format!(
+                "Der findes allerede en organisation med CVR {cvr}."
+            )]
+        }
+        IdentityError::OrganisationNotFound => vec!["Organisationen findes ikke.".to_owned()],
+        other => {
+            tracing::error!(error = ?other, "test portal");
+            vec!["Der skete en fejl. Prøv igen.".to_owned()]
+        }
+    }
+}
+
+fn cvr_error(err: CvrError) -> String {
+    match err {
+        CvrError::Format => "Et CVR-nummer består af 8 cifre.".to_owned(),
+        CvrError::Checksum => "CVR-nummeret er ikke gyldigt (modulus 11).".to_owned(),
+    }
+}
+
+async fn overview(
+    db: web::Data<DatabaseConnection>,
+    query: web::Query<Vec<(String, String)>>,
+) -> HttpResponse {
+    let ok = query
+        .iter()
+        .find(|(k, _)| k == "ok")
+        .map(|(_, v)| v.as_str());
+    let message = match ok {
+        Some("organisation") => Some("Organisationen er oprettet."),
+        Some("user") => Some("Brugeren er oprettet."),
+        Some("rights") => Some("Rettighederne er tildelt."),
+        Some("revoked") => Some("Rettigheden er fjernet."),
+        _ => None,
+    };
+    render(db.get_ref(), 200, message, &[], None).await
+}
+
+async fn create_organisation(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if !same_origin(&req) {
+        return HttpResponse::Forbidden().finish();
+    }
+    let form = Form::parse(&body);
+    let kind = match form.get("kind") {
+        "authority" => OrgKind::Authority,
+        "company" => OrgKind::Company,
+        _ => {
+            return render(
+                db.get_ref(),
+                400,
+                None,
+                &["Vælg myndighed eller virksomhed.".into()],
+                None,
+            )
+            .await
+        }
+    };
+    let cvr = match Cvr::parse(form.get("cvr")) {
+        Ok(cvr) => cvr,
+        Err(err) => return render(db.get_ref(), 400, None, &[cvr_error(err)], None).await,
+    };
+    let now = chrono::Utc::now();
+    let new = NewOrganisation {
+        cvr,
+        name: form.get("name").to_owned(),
+        kind,
+        // Unticked, an authority's first login goes through onboarding (AUTH-04).
+        agreement_accepted_at: (form.get("joined") == "on").then_some(now),
+    };
+    match service::create_organisation(db.get_ref(), new, now).await {
+        Ok(_) => see_other("organisation"),
+        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+    }
+}
+
+async fn create_user(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if !same_origin(&req) {
+        return HttpResponse::Forbidden().finish();
+    }
+    let form = Form::parse(&body);
+    let name = form.get("name");
+    let mut errors = Vec::new();
+    if name.is_empty() {
+        errors.push("Skriv brugerens navn.".to_owned());
+    } else if name.chars().count() > 200 {
+        errors.push("Navnet er for langt.".to_owned());
+    }
+    let rid = match form.get("rid") {
+        "" => uuid::Uuid::now_v7().to_string(),
+        rid if rid.chars().count() > 100 || rid.chars().any(char::is_whitespace) => {
+            errors.push("RID/UUID må højst være 100 tegn og uden mellemrum.".to_owned());
+            String::new()
+        }
+        rid => rid.to_owned(),
+    };
+    if errors.is_empty() {
+        match rights::user_by_subject(db.get_ref(), &rid).await {
+            Ok(Some(_)) => {
+                errors.push(format!("Der findes allerede en bruger med RID/UUID {rid}."))
+            }
+            Ok(None) => {}
+            Err(err) => errors.extend(failure(err)),
+        }
+    }
+    if !errors.is_empty() {
+        return render(db.get_ref(), 400, None, &errors, None).await;
+    }
+    match rights::ensure_user(db.get_ref(), &rid, name, chrono::Utc::now()).await {
+        Ok(_) => see_other("user"),
+        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+    }
+}
+
+/// The user and organisation a rights form names, or Danish errors.
+async fn user_and_organisation(
+    db: &DatabaseConnection,
+    form: &Form,
+) -> Result<(user::Model, Cvr), Vec<String>> {
+    let user = rights::user_by_subject(db, form.get("user"))
+        .await
+        .map_err(failure)?
+        .ok_or_else(|| vec!["Vælg en bruger.".to_owned()])?;
+    let cvr = Cvr::parse(form.get("cvr")).map_err(|_| vec!["Vælg en organisation.".to_owned()])?;
+    Ok((user, cvr))
+}
+
+async fn grant_rights(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if !same_origin(&req) {
+        return HttpResponse::Forbidden().finish();
+    }
+    let form = Form::parse(&body);
+    let (user, cvr) = match user_and_organisation(db.get_ref(), &form).await {
+        Ok(found) => found,
+        Err(errors) => return render(db.get_ref(), 400, None, &errors, None).await,
+    };
+    let granted = form.rights();
+    if granted.is_empty() {
+        return render(
+            db.get_ref(),
+            400,
+            None,
+            &["Vælg mindst én rettighed.".into()],
+            None,
+        )
+        .await;
+    }
+    let result = async {
+        let txn = db.begin().await?;
+        let now = chrono::Utc::now();
+        for right in granted {
+            rights::grant(&txn, &Actor::System, &cvr, &user, right, now).await?;
+        }
+        txn.commit().await?;
+        Ok::<_, IdentityError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other("rights"),
+        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+    }
+}
+
+async fn revoke_right(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if !same_origin(&req) {
+        return HttpResponse::Forbidden().finish();
+    }
+    let form = Form::parse(&body);
+    let (user, cvr) = match user_and_organisation(db.get_ref(), &form).await {
+        Ok(found) => found,
+        Err(errors) => return render(db.get_ref(), 400, None, &errors, None).await,
+    };
+    let Some(right) = Right::parse(form.get("right")) else {
+        return render(db.get_ref(), 400, None, &["Ukendt rettighed.".into()], None).await;
+    };
+    let result = async {
+        let txn = db.begin().await?;
+        rights::revoke(&txn, &Actor::System, &cvr, &user, right, chrono::Utc::now()).await?;
+        txn.commit().await?;
+        Ok::<_, IdentityError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other("revoked"),
+        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+    }
+}
+
+async fn register_machine_client(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if !same_origin(&req) {
+        return HttpResponse::Forbidden().finish();
+    }
+    let form = Form::parse(&body);
+    let cvr = match Cvr::parse(form.get("cvr")) {
+        Ok(cvr) => cvr,
+        Err(_) => {
+            return render(
+                db.get_ref(),
+                400,
+                None,
+                &["Vælg en organisation.".into()],
+                None,
+            )
+            .await
+        }
+    };
+    let result = async {
+        let txn = db.begin().await?;
+        if organisation::Entity::find_by_id(cvr.as_str())
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(IdentityError::OrganisationNotFound);
+        }
+        let registered = machine_clients::register(
+            &txn,
+            &Actor::System,
+            &cvr,
+            form.get("name"),
+            &form.rights(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(registered)
+    }
+    .await;
+    match result {
+        // The secret is shown once, on this page, and never again.
+        Ok((client, secret)) => render(db.get_ref(), 201, None, &[], Some((client, secret))).await,
+        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+    }
+}
+
+fn right_checkboxes(prefix: &str, exclude_for_machines: bool) -> String {
+    Right::ALL
+        .iter()
+        .filter(|r| !exclude_for_machines || !matches!(r, Right::Operator | Right::RightsAdmin))
+        .map(|r| {
+            format!(
+                "<label><input type=\"checkbox\" name=\"right\" value=\"{id}\" id=\"{prefix}-{id}\"> {name} <span class=\"rid\">({id})</span></label>",
+                id = r.as_str(),
+                name = escape(right_name(*r)),
+            )
+        })
+        .collect()
+}
+
+async fn render(
+    db: &DatabaseConnection,
+    status: u16,
+    message: Option<&str>,
+    errors: &[String],
+    new_client: Option<(machine_client::Model, String)>,
+) -> HttpResponse {
+    let loaded = async {
+        let orgs = organisation::Entity::find()
+            .order_by_asc(organisation::Column::Name)
+            .all(db)
+            .await?;
+        let users = user::Entity::find()
+            .order_by_asc(user::Column::Name)
+            .all(db)
+            .await?;
+        let grants = user_right::Entity::find().all(db).await?;
+        let clients = machine_client::Entity::find()
+            .order_by_asc(machine_client::Column::CreatedAt)
+            .all(db)
+            .await?;
+        Ok::<_, sea_orm::DbErr>((orgs, users, grants, clients))
+    }
+    .await;
+    let (orgs, users, grants, clients) = match loaded {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            tracing::error!(error = %err, "test portal could not load its data");
+            return page(503, "<h1>Testportalen</h1><div class=\"alert\" role=\"alert\">Databasen svarer ikke.</div>");
+        }
+    };
+    let org_name = |cvr: &str| {
+        orgs.iter()
+            .find(|o| o.cvr == cvr)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| cvr.to_owned())
+    };
+
+    let mut body = String::from(
+        "<h1>Testportalen</h1>\
+         <div class=\"alert\">Testmiljø: her opretter du organisationer, brugere, rettigheder og \
+         maskinklienter. <a href=\"/api/v1/auth/login?returnTo=/\" id=\"testportal-log-in\">Log ind som en testbruger</a>.</div>",
+    );
+    if let Some(message) = message {
+        body.push_str(&format!(
+            "<div class=\"ok\" role=\"status\" id=\"testportal-ok\">{}</div>",
+            escape(message)
+        ));
+    }
+    if !errors.is_empty() {
+        body.push_str("<div class=\"alert error\" role=\"alert\" id=\"testportal-errors\"><ul>");
+        for e in errors {
+            body.push_str(&format!("<li>{}</li>", escape(e)));
+        }
+        body.push_str("</ul></div>");
+    }
+    if let Some((client, secret)) = &new_client {
+        body.push_str(&format!(
+            "<div class=\"ok\" role=\"status\" id=\"testportal-client\"><p>Maskinklienten <strong>{name}</strong> er registreret. \
+             Gem hemmeligheden nu – den vises ikke igen.</p>\
+             <p>client_id: <code id=\"client-id\">{id}</code><br>client_secret: <code id=\"client-secret\">{secret}</code></p></div>",
+            name = escape(&client.name),
+            id = escape(&client.client_id),
+            secret = escape(secret),
+        ));
+    }
+
+    // Organisations.
+    body.push_str("<h2>Organisationer</h2><table><thead><tr><th scope=\"col\">CVR</th><th scope=\"col\">Navn</th><th scope=\"col\">Type</th><th scope=\"col\">Tilsluttet</th></tr></thead><tbody>");
+    for o in &orgs {
+        let kind = if o.kind == organisation::Kind::Authority {
+            "Myndighed"
+        } else {
+            "Virksomhed"
+        };
+        let joined = match (o.kind, o.agreement_accepted_at) {
+            (organisation::Kind::Company, _) => "–".to_owned(),
+            (_, Some(at)) => at.format("%d.%m.%Y").to_string(),
+            (_, None) => "Nej – tilslutning ved første login".to_owned(),
+        };
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{kind}</td><td>{joined}</td></tr>",
+            escape(&o.cvr),
+            escape(&o.name)
+        ));
+    }
+    body.push_str("</tbody></table>");
+    body.push_str(
+        "<form method=\"post\" action=\"/testportal/organisations\" id=\"new-organisation\"><fieldset><legend>Opret organisation</legend>\
+         <label for=\"org-cvr\">CVR-nummer</label><input id=\"org-cvr\" name=\"cvr\" inputmode=\"numeric\" maxlength=\"8\" required>\
+         <label for=\"org-name\">Navn</label><input id=\"org-name\" name=\"name\" maxlength=\"200\" required>\
+         <label><input type=\"radio\" name=\"kind\" value=\"authority\" checked> Myndighed</label>\
+         <label><input type=\"radio\" name=\"kind\" value=\"company\"> Virksomhed</label>\
+         <label><input type=\"checkbox\" name=\"joined\" id=\"org-joined\"> Allerede tilsluttet (spring tilslutningen over)</label>\
+         <button type=\"submit\" id=\"create-organisation\">Opret organisation</button></fieldset></form>",
+    );
+
+    // Users with their rights per organisation.
+    body.push_str("<h2>Brugere og rettigheder</h2><table><thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">RID/UUID</th><th scope=\"col\">Rettigheder</th></tr></thead><tbody>");
+    for u in &users {
+        let mut held: Vec<&user_right::Model> =
+            grants.iter().filter(|g| g.user_id == u.id).collect();
+        held.sort_by(|a, b| (&a.organisation_cvr, &a.right).cmp(&(&b.organisation_cvr, &b.right)));
+        let mut cell = String::new();
+        for g in held {
+            let name = Right::parse(&g.right)
+                .map(right_name)
+                .unwrap_or(g.right.as_str());
+            cell.push_str(&format!(
+                "<form method=\"post\" action=\"/testportal/rights/revoke\" class=\"inline\">\
+                 <input type=\"hidden\" name=\"user\" value=\"{subject}\"><input type=\"hidden\" name=\"cvr\" value=\"{cvr}\">\
+                 <input type=\"hidden\" name=\"right\" value=\"{right}\">{name} i {org} \
+                 <button type=\"submit\" class=\"small\" aria-label=\"Fjern {name} i {org} fra {user}\">Fjern</button></form>",
+                subject = escape(&u.subject),
+                cvr = escape(&g.organisation_cvr),
+                right = escape(&g.right),
+                name = escape(name),
+                org = escape(&org_name(&g.organisation_cvr)),
+                user = escape(&u.name),
+            ));
+        }
+        if cell.is_empty() {
+            cell.push_str("Ingen");
+        }
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{cell}</td></tr>",
+            escape(&u.name),
+            escape(&u.subject)
+        ));
+    }
+    body.push_str("</tbody></table>");
+    body.push_str(
+        "<form method=\"post\" action=\"/testportal/users\" id=\"new-user\"><fieldset><legend>Opret bruger</legend>\
+         <label for=\"user-name\">Navn</label><input id=\"user-name\" name=\"name\" maxlength=\"200\" required>\
+         <label for=\"user-rid\">RID/UUID (tom: der dannes et UUID)</label><input id=\"user-rid\" name=\"rid\" maxlength=\"100\">\
+         <button type=\"submit\" id=\"create-user\">Opret bruger</button></fieldset></form>",
+    );
+    let user_options: String = users
+        .iter()
+        .map(|u| {
+            format!(
+                "<option value=\"{}\">{} ({})</option>",
+                escape(&u.subject),
+                escape(&u.name),
+                escape(&u.subject)
+            )
+        })
+        .collect();
+    let org_options: String = orgs
+        .iter()
+        .map(|o| {
+            format!(
+                "<option value=\"{}\">{} ({})</option>",
+                escape(&o.cvr),
+                escape(&o.name),
+                escape(&o.cvr)
+            )
+        })
+        .collect();
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/testportal/rights\" id=\"grant-rights\"><fieldset><legend>Tildel rettigheder</legend>\
+         <label for=\"grant-user\">Bruger</label><select id=\"grant-user\" name=\"user\">{user_options}</select>\
+         <label for=\"grant-cvr\">Organisation</label><select id=\"grant-cvr\" name=\"cvr\">{org_options}</select>\
+         <fieldset><legend>Rettigheder</legend>{}</fieldset>\
+         <button type=\"submit\" id=\"grant\">Tildel</button></fieldset></form>",
+        right_checkboxes("grant", false)
+    ));
+
+    // Machine clients.
+    body.push_str("<h2>Maskinklienter</h2><table><thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">client_id</th><th scope=\"col\">Organisation</th><th scope=\"col\">Rettigheder</th></tr></thead><tbody>");
+    for c in &clients {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            escape(&c.name),
+            escape(&c.client_id),
+            escape(&org_name(&c.organisation_cvr)),
+            escape(&c.rights.replace(',', ", "))
+        ));
+    }
+    body.push_str("</tbody></table>");
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/testportal/machine-clients\" id=\"new-machine-client\"><fieldset><legend>Registrér maskinklient</legend>\
+         <label for=\"client-cvr\">Organisation</label><select id=\"client-cvr\" name=\"cvr\">{org_options}</select>\
+         <label for=\"client-name\">Navn</label><input id=\"client-name\" name=\"name\" maxlength=\"100\" required>\
+         <fieldset><legend>Rettigheder</legend>{}</fieldset>\
+         <button type=\"submit\" id=\"register-client\">Registrér</button></fieldset></form>",
+        right_checkboxes("client", true)
+    ));
+    page(status, &body)
+}

@@ -1,0 +1,325 @@
+//! AUTH-02: the test portal creates organisations (CVR modulus-11, kind, name), users (name,
+//! RID/UUID), rights per organisation and machine clients — and the tester then logs in as
+//! any of them through the built-in IdP.
+
+use adgang_api_types::{AccessToken, OAuthTokenResponse, OrgKind, Right, Session};
+use adgang_core::entity::actions_log;
+use adgang_core::Cvr;
+use adgang_identity::rights;
+use adgang_test_support::{spawn_app, spawn_app_with, Spa, TestApp};
+use reqwest::header::{LOCATION, ORIGIN};
+use sea_orm::EntityTrait;
+
+use crate::login::{browser, log_in};
+
+async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    browser()
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn portal(app: &TestApp) -> String {
+    let page = app.get("/testportal").await;
+    assert_eq!(page.status(), 200);
+    page.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn auth_02_a_tester_creates_an_organisation_a_user_and_rights_then_logs_in_as_them() {
+    let app = spawn_app().await;
+    let html = portal(&app).await;
+    assert!(html.contains("<h1>Testportalen</h1>"), "{html}");
+
+    // CVR numbers are checked (format and modulus 11), in Danish.
+    let bad = post(
+        &app,
+        "/testportal/organisations",
+        &[
+            ("cvr", "25052944"),
+            ("name", "Forkert"),
+            ("kind", "authority"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad
+        .text()
+        .await
+        .unwrap()
+        .contains("CVR-nummeret er ikke gyldigt"));
+    let short = post(
+        &app,
+        "/testportal/organisations",
+        &[("cvr", "123"), ("name", "Kort"), ("kind", "company")],
+    )
+    .await;
+    assert!(short
+        .text()
+        .await
+        .unwrap()
+        .contains("Et CVR-nummer består af 8 cifre"));
+
+    let created = post(
+        &app,
+        "/testportal/organisations",
+        &[
+            ("cvr", "40000011"),
+            ("name", "Nyby Kommune"),
+            ("kind", "authority"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), 303);
+    assert_eq!(created.headers()[LOCATION], "/testportal?ok=organisation");
+    let again = post(
+        &app,
+        "/testportal/organisations",
+        &[("cvr", "40000011"), ("name", "Igen"), ("kind", "authority")],
+    )
+    .await;
+    assert!(again.text().await.unwrap().contains("findes allerede"));
+    let company = post(
+        &app,
+        "/testportal/organisations",
+        &[
+            ("cvr", "25052943"),
+            ("name", "Æblegården ApS"),
+            ("kind", "company"),
+        ],
+    )
+    .await;
+    assert_eq!(company.status(), 303);
+
+    let user = post(
+        &app,
+        "/testportal/users",
+        &[("name", "Tina Tester"), ("rid", "rid-tina")],
+    )
+    .await;
+    assert_eq!(user.status(), 303);
+    let duplicate = post(
+        &app,
+        "/testportal/users",
+        &[("name", "Tina To"), ("rid", "rid-tina")],
+    )
+    .await;
+    assert!(duplicate
+        .text()
+        .await
+        .unwrap()
+        .contains("findes allerede en bruger"));
+    // Without a RID the portal makes a UUID.
+    assert_eq!(
+        post(
+            &app,
+            "/testportal/users",
+            &[("name", "Uffe Uuid"), ("rid", "")]
+        )
+        .await
+        .status(),
+        303
+    );
+
+    let granted = post(
+        &app,
+        "/testportal/rights",
+        &[
+            ("user", "rid-tina"),
+            ("cvr", "25052943"),
+            ("right", "system_admin"),
+            ("right", "statistics_admin"),
+        ],
+    )
+    .await;
+    assert_eq!(granted.status(), 303);
+    let db = app.db().await;
+    let tina = rights::user_by_subject(&db, "rid-tina")
+        .await
+        .unwrap()
+        .unwrap();
+    let company_cvr = Cvr::parse("25052943").unwrap();
+    assert_eq!(
+        rights::rights_in(&db, &tina.id, &company_cvr)
+            .await
+            .unwrap(),
+        vec![Right::SystemAdmin, Right::StatisticsAdmin]
+    );
+    // Logged, by "System" (the portal stands in for the external rights portal).
+    let rows = actions_log::Entity::find().all(&db).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows
+        .iter()
+        .all(|r| r.actor == "System" && r.subject == "rights"));
+
+    // The overview lists everything, in Danish, with the UUID user too.
+    let html = portal(&app).await;
+    for text in [
+        "Nyby Kommune",
+        "Nej – tilslutning ved første login",
+        "Tina Tester",
+        "Uffe Uuid",
+        "Statistikadministrator i Æblegården ApS",
+    ] {
+        assert!(html.contains(text), "{text} missing");
+    }
+
+    // Log in as Tina through the built-in IdP: the token carries exactly those rights.
+    let (browser, finished) = log_in(&app, "rid-tina", "/").await;
+    assert_eq!(finished.status(), 303);
+    let token: AccessToken = browser
+        .post(app.url("/api/v1/auth/token"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session: Session = app
+        .get_json_as("/api/v1/session", &token.access_token)
+        .await;
+    assert_eq!(session.name, "Tina Tester");
+    assert_eq!(session.organisation.kind, OrgKind::Company);
+    assert_eq!(
+        session.rights,
+        vec![Right::SystemAdmin, Right::StatisticsAdmin]
+    );
+
+    // Revoking removes exactly one right.
+    let revoked = post(
+        &app,
+        "/testportal/rights/revoke",
+        &[
+            ("user", "rid-tina"),
+            ("cvr", "25052943"),
+            ("right", "statistics_admin"),
+        ],
+    )
+    .await;
+    assert_eq!(revoked.status(), 303);
+    assert_eq!(
+        rights::rights_in(&db, &tina.id, &company_cvr)
+            .await
+            .unwrap(),
+        vec![Right::SystemAdmin]
+    );
+}
+
+#[tokio::test]
+async fn auth_02_a_machine_client_registered_in_the_portal_gets_tokens() {
+    let app = spawn_app().await;
+    post(
+        &app,
+        "/testportal/organisations",
+        &[
+            ("cvr", "29189846"),
+            ("name", "Testkommune Nord"),
+            ("kind", "authority"),
+            ("joined", "on"),
+        ],
+    )
+    .await;
+    let refused = post(
+        &app,
+        "/testportal/machine-clients",
+        &[
+            ("cvr", "29189846"),
+            ("name", "Sagssystem"),
+            ("right", "operator"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("kan ikke gives til maskinklienter"));
+
+    let registered = post(
+        &app,
+        "/testportal/machine-clients",
+        &[
+            ("cvr", "29189846"),
+            ("name", "Sagssystem"),
+            ("right", "system_admin"),
+        ],
+    )
+    .await;
+    assert_eq!(registered.status(), 201);
+    let html = registered.text().await.unwrap();
+    let code = |id: &str| {
+        html.split(&format!("<code id=\"{id}\">"))
+            .nth(1)
+            .and_then(|rest| rest.split("</code>").next())
+            .unwrap()
+            .to_owned()
+    };
+    let token: OAuthTokenResponse = app
+        .client
+        .post(app.url("/api/v1/oauth/token"))
+        .basic_auth(code("client-id"), Some(code("client-secret")))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session: Session = app
+        .get_json_as("/api/v1/session", &token.access_token)
+        .await;
+    assert_eq!(session.rights, vec![Right::SystemAdmin]);
+    // Joined on creation ("Allerede tilsluttet"): no onboarding.
+    assert!(!session.onboarding_required);
+    // The secret is shown once: the overview lists the client without it.
+    let overview = portal(&app).await;
+    assert!(overview.contains("Sagssystem") && !overview.contains(&code("client-secret")));
+}
+
+#[tokio::test]
+async fn auth_02_cross_site_posts_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let forged = browser()
+        .post(app.url("/testportal/users"))
+        .header(ORIGIN, "https://angriber.example")
+        .form(&[("name", "Mallory"), ("rid", "rid-mallory")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let db = app.db().await;
+    assert!(rights::user_by_subject(&db, "rid-mallory")
+        .await
+        .unwrap()
+        .is_none());
+    let same_site = browser()
+        .post(app.url("/testportal/users"))
+        .header(ORIGIN, app.address.clone())
+        .form(&[("name", "Sanne"), ("rid", "rid-sanne")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_site.status(), 303);
+}
+
+#[tokio::test]
+async fn auth_02_production_without_the_idp_has_no_test_portal() {
+    let app = spawn_app_with(Spa::None, |s| {
+        s.idp_enabled = Some(false);
+        s.oidc_issuer = Some("https://login.example".into());
+        s.oidc_client_secret = Some("secret".into());
+    })
+    .await;
+    assert_eq!(app.get("/testportal").await.status(), 404);
+    // Outside /api a POST to an unknown path is "method not allowed" (only the SPA's GET
+    // fallback exists there); either way nothing is created.
+    let status = post(&app, "/testportal/users", &[("name", "X"), ("rid", "x")])
+        .await
+        .status();
+    assert!(status == 404 || status == 405, "{status}");
+    let db = app.db().await;
+    assert!(rights::user_by_subject(&db, "x").await.unwrap().is_none());
+}
