@@ -162,7 +162,10 @@ async fn pick_test_user(client: &Client, rid: &str) -> Result<()> {
 
 async fn card_modules(client: &Client) -> Result<Vec<String>> {
     let mut modules = Vec::new();
-    for card in client.find_all(Locator::Css(".module-cards .card")).await? {
+    for card in client
+        .find_all(Locator::Css(".module-cards .card[data-module]"))
+        .await?
+    {
         modules.push(card.attr("data-module").await?.unwrap_or_default());
     }
     Ok(modules)
@@ -471,6 +474,84 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
             .await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
         wait_for_text(&client, "main h1", "Velkommen til Administrativ Adgang").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
+    browser_test("rights_admin", |client, app| async move {
+        log_in_as(&client, &app, "10000007").await?;
+        wait_for_text(&client, "#rights-admin-card", "Rettighedsadministration").await?;
+        client
+            .find(Locator::Id("rights-admin-card"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#rights-users", "Birgitte Borgerservice").await?;
+        wait_for_text(
+            &client,
+            "tr[data-user='10000001']",
+            "Borgerservicemedarbejder",
+        )
+        .await?;
+
+        // Give Birgitte statistics and take citizen service away, in one save.
+        client
+            .find(Locator::Id("edit-10000001"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("label[for='right-10000001-statistics_admin']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("label[for='right-10000001-citizen_service']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("rights-save"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#rights-saved", "Birgitte Borgerservice").await?;
+        let row = wait_for_text(
+            &client,
+            "tr[data-user='10000001']",
+            "Statistikadministrator",
+        )
+        .await?;
+        ensure!(
+            !row.contains("Borgerservicemedarbejder"),
+            "citizen service should be revoked: {row}"
+        );
+        let db = app.db().await;
+        let birgitte = adgang_identity::rights::user_by_subject(&db, "10000001")
+            .await?
+            .context("Birgitte")?;
+        let cvr = adgang_core::Cvr::parse("29189846").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let held = adgang_identity::rights::rights_in(&db, &birgitte.id, &cvr).await?;
+        ensure!(
+            held == [adgang_api_types::Right::StatisticsAdmin],
+            "stored rights: {held:?}"
+        );
+
+        // An unknown user gets the Danish explanation.
+        client
+            .find(Locator::Id("rights-new-user"))
+            .await?
+            .send_keys("99999999")
+            .await?;
+        client
+            .find(Locator::Id("rights-grant"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#rights-error", "Brugeren findes ikke").await?;
         Ok(())
     })
     .await;

@@ -10,7 +10,8 @@ use crate::auth::Auth;
 use crate::components::{footer::Footer, header::Header, module_tabs::ModuleTabs};
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::{
-    front::FrontPage, login_error::LoginErrorPage, module::ModulePage, switch::SwitchPage,
+    front::FrontPage, login_error::LoginErrorPage, module::ModulePage, rights::RightsPage,
+    switch::SwitchPage,
 };
 
 /// The deployment facts every part of the shell reads (loaded once).
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=FrontPage/>
                     <Route path=path!("/skift-virksomhed") view=SwitchPage/>
                     <Route path=path!("/login-fejl") view=LoginErrorPage/>
+                    <Route path=path!("/rettigheder") view=RightsPage/>
                 </Routes>
             </main>
             <Footer/>

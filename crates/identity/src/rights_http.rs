@@ -74,7 +74,7 @@ async fn list_users(
     ),
     responses(
         (status = 204, description = "The user holds the right"),
-        (status = 400, description = "Unknown right", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Unknown right, or `operator` (granted by the platform only)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a rights administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown user, or not the caller's organisation", body = Problem, content_type = "application/problem+json"),
@@ -130,6 +130,14 @@ async fn change_right(
     principal.require(Right::RightsAdmin)?;
     let cvr = principal.organisation_scope(&cvr)?.clone();
     let right = parse_right(&right)?;
+    if matches!(change, Change::Grant) && right == Right::Operator {
+        // Systemforvalter is a platform role, not the organisation's to hand out.
+        return Err(DomainError::field(
+            "right",
+            "not_grantable",
+            "operator is granted by the platform, not by an organisation's rights administrator.",
+        ));
+    }
     let txn = db.begin().await?;
     let user = rights::user_by_subject(&txn, &subject)
         .await

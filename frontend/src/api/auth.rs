@@ -52,18 +52,5 @@ pub async fn logout() -> Result<(), ApiError> {
 
 /// Where the browser goes to log in (a full navigation, not an SPA route).
 pub fn login_url(return_to: &str) -> String {
-    let encoded: String = js_sys_encode(return_to);
-    format!("/api/v1/auth/login?returnTo={encoded}")
-}
-
-fn js_sys_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    format!("/api/v1/auth/login?returnTo={}", super::encode(return_to))
 }

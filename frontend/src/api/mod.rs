@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod meta;
 pub mod onboarding;
+pub mod rights;
 
 use adgang_api_types::Problem;
 use gloo_net::http::Response;
@@ -112,4 +113,17 @@ impl ApiError {
             ApiError::Network(_) => None,
         }
     }
+}
+
+/// Percent-encodes a path segment or query value (RFC 3986 unreserved characters stay).
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

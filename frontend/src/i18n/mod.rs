@@ -122,3 +122,20 @@ pub fn module_texts(module: adgang_api_types::Module) -> (Key, Key) {
         M::MoveMail => (Key::module_move_mail_tab, Key::module_move_mail_card),
     }
 }
+
+/// The name of a right (SPEC §0 Danish names).
+pub fn right_key(right: adgang_api_types::Right) -> Key {
+    use adgang_api_types::Right as R;
+    match right {
+        R::SystemAdmin => Key::right_system_admin,
+        R::ContactAdmin => Key::right_contact_admin,
+        R::LogMessages => Key::right_log_messages,
+        R::LogActions => Key::right_log_actions,
+        R::LogSearches => Key::right_log_searches,
+        R::CitizenService => Key::right_citizen_service,
+        R::BusinessService => Key::right_business_service,
+        R::StatisticsAdmin => Key::right_statistics_admin,
+        R::RightsAdmin => Key::right_rights_admin,
+        R::Operator => Key::right_operator,
+    }
+}

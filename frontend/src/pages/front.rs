@@ -1,6 +1,7 @@
 //! The front page: one DKFDS card per module the signed-in user may use in the current
 //! organisation (SPEC §0 texts), or a login prompt.
 
+use adgang_api_types::Right;
 use leptos::prelude::*;
 
 use crate::api;
@@ -26,7 +27,7 @@ pub fn FrontPage() -> impl IntoView {
         }
         .into_any(),
         AuthStatus::SignedIn(a) if a.session.onboarding_required => view! { <OnboardingPage/> }.into_any(),
-        AuthStatus::SignedIn(a) if a.session.modules.is_empty() => view! {
+        AuthStatus::SignedIn(a) if a.session.modules.is_empty() && !a.session.rights.contains(&Right::RightsAdmin) => view! {
             <div class="alert alert-info" role="status">
                 <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::front_no_modules)}</p></div>
             </div>
@@ -34,6 +35,16 @@ pub fn FrontPage() -> impl IntoView {
         .into_any(),
         AuthStatus::SignedIn(a) => view! {
             <ul class="card-row row module-cards">
+                {a.session.rights.contains(&Right::RightsAdmin).then(|| view! {
+                    <li class="col-12 col-md-6 col-lg-4">
+                        <a class="card long" href="/rettigheder" id="rights-admin-card">
+                            <div class="card-content">
+                                <h2 class="card-heading">{move || i18n.t(Key::rights_heading)}</h2>
+                                <p class="card-subheading">{move || i18n.t(Key::front_rights_admin)}</p>
+                            </div>
+                        </a>
+                    </li>
+                })}
                 {a.session.modules.into_iter().map(|module| {
                     let (tab, card) = module_texts(module);
                     view! {

@@ -92,11 +92,15 @@ pub fn OnboardingPage() -> impl IntoView {
         uploading.set(true);
         spawn_local(async move {
             match api::onboarding::upload(&a.token, &cvr, file).await {
-                Ok(signed) => status.update(|s| {
-                    if let Some(s) = s {
-                        s.signed_agreement = Some(signed);
-                    }
-                }),
+                Ok(signed) => {
+                    // The earlier "upload first" error no longer applies.
+                    errors.update(|e| e.retain(|x| x.field != "signedAgreement"));
+                    status.update(|s| {
+                        if let Some(s) = s {
+                            s.signed_agreement = Some(signed);
+                        }
+                    });
+                }
                 Err(err) => upload_errors.set(upload_error_keys(&err)),
             }
             uploading.set(false);
@@ -183,7 +187,10 @@ pub fn OnboardingPage() -> impl IntoView {
                     <div class="form-group-checkbox">
                         <input type="checkbox" class="form-checkbox" id="onboarding-accept"
                             prop:checked=move || accepted.get()
-                            on:change=move |ev| accepted.set(event_target_checked(&ev))/>
+                            on:change=move |ev| {
+                                accepted.set(event_target_checked(&ev));
+                                errors.update(|e| e.retain(|x| x.field != "acceptAgreement"));
+                            }/>
                         <label for="onboarding-accept">{move || i18n.t(Key::onboarding_accept)}</label>
                     </div>
                 </fieldset>

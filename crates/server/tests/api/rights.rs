@@ -167,6 +167,14 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         vec![Right::SystemAdmin]
     );
 
+    // Systemforvalter is the platform's to give, not the organisation's.
+    let operator = put("/api/v1/organisations/29189846/users/rid-kim/rights/operator")
+        .await
+        .unwrap();
+    assert_eq!(operator.status(), 400);
+    let problem: Problem = operator.json().await.unwrap();
+    assert_eq!(problem.errors[0].code, "not_grantable");
+
     // The API's changes are logged with the administrator as actor.
     let rows = actions_log::Entity::find().all(&db).await.unwrap();
     let by_admin: Vec<_> = rows
