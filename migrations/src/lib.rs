@@ -10,6 +10,7 @@ mod m20261126_000002_core_create_audit_logs;
 mod m20261126_000003_identity_create_users_rights_sessions;
 mod m20261126_000004_identity_create_machine_clients;
 mod m20261126_000005_identity_create_signed_agreements;
+mod m20261126_000006_systems_create_systems;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_identity_create_users_rights_sessions::Migration),
             Box::new(m20261126_000004_identity_create_machine_clients::Migration),
             Box::new(m20261126_000005_identity_create_signed_agreements::Migration),
+            Box::new(m20261126_000006_systems_create_systems::Migration),
         ]
     }
 }

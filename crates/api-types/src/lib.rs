@@ -13,6 +13,7 @@ pub mod organisation;
 pub mod page;
 pub mod right;
 pub mod session;
+pub mod system;
 
 pub use error::{ErrorCode, FieldError, Problem};
 pub use file::BinaryFile;
@@ -28,4 +29,9 @@ pub use right::Right;
 pub use session::{
     AccessToken, ContextSwitch, NewMachineClient, OAuthTokenResponse, OrganisationUser,
     RegisteredMachineClient, Session, SessionOrganisation, SwitchableOrganisation,
+};
+pub use system::{
+    required_details, Activation, ActivationMode, ApiKey, NewStandardSystem, NewSystem, Protocol,
+    RequiredDetails, StandardSystem, System, SystemReceipt, SystemRole, SystemStatus, SystemUpdate,
+    TechnicalContact,
 };

@@ -18,6 +18,7 @@ pub mod error;
 pub mod json;
 pub mod pagination;
 pub mod secrets;
+pub mod validate;
 
 pub use auth::{Principal, TokenKeys};
 pub use cpr::Cpr;

@@ -147,6 +147,7 @@ impl SyntheticRegistry {
             ("10213231", "Region Prøvested", true),
             ("25052943", "Æblegården ApS", false),
             ("30808460", "Systemleverandøren A/S", false),
+            ("40000011", "Nyby Kommune", true),
         ]
         .into_iter()
         .enumerate()

@@ -19,6 +19,8 @@
 //! | `ADGANG_IDP_CLIENTS` | none | extra relying parties of the built-in IdP: `id,secret,redirect_uri;…` |
 //! | `ADGANG_REGISTRY_URL` | none | CPR/CVR register adapter base URL; the built-in synthetic register when unset |
 //! | `ADGANG_TOKEN_SIGNING_KEY_FILE` | none | Ed25519 PKCS#8 PEM signing our access tokens; required in production, a random key per start otherwise (`adgang-server generate-signing-key` makes one) |
+//! | `ADGANG_DATA_KEY_FILE` | none | 32-byte key (base64) sealing API keys at rest; required in production, a random key per start otherwise (`adgang-server generate-data-key` makes one) |
+//! | `ADGANG_ALLOW_HTTP_ENDPOINTS` | `false` | accept plain `http` system endpoints (test deployments only; refused in production) |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -47,6 +49,8 @@ pub struct Settings {
     pub oidc_client_secret: Option<String>,
     /// Further relying parties the built-in IdP serves (e.g. another portal instance).
     pub idp_extra_clients: Vec<adgang_idp::RegisteredClient>,
+    pub data_key_file: Option<PathBuf>,
+    pub allow_http_endpoints: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +81,8 @@ impl Default for Settings {
             oidc_client_id: "adgang-portal".to_owned(),
             oidc_client_secret: None,
             idp_extra_clients: Vec::new(),
+            data_key_file: None,
+            allow_http_endpoints: false,
         }
     }
 }
@@ -166,6 +172,16 @@ impl Settings {
         if let Some(v) = get("ADGANG_TOKEN_SIGNING_KEY_FILE") {
             s.token_signing_key_file = Some(PathBuf::from(v));
         }
+        if let Some(v) = get("ADGANG_DATA_KEY_FILE") {
+            s.data_key_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("ADGANG_ALLOW_HTTP_ENDPOINTS") {
+            s.allow_http_endpoints =
+                parse_bool(&v).context("ADGANG_ALLOW_HTTP_ENDPOINTS must be true or false")?;
+        }
+        if s.allow_http_endpoints && s.environment == EnvironmentLabel::Production {
+            bail!("ADGANG_ALLOW_HTTP_ENDPOINTS cannot be used in production");
+        }
         Ok(s)
     }
 
@@ -214,6 +230,22 @@ impl Settings {
 }
 
 impl Settings {
+    /// The key sealing API keys at rest (SYS-04): from the configured file, or a fresh random
+    /// key outside production (sealed keys then cannot be shown after a restart).
+    pub fn data_key(&self) -> anyhow::Result<adgang_core::secrets::DataKey> {
+        match (&self.data_key_file, self.environment) {
+            (Some(path), _) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                adgang_core::secrets::DataKey::from_base64(&text)
+            }
+            (None, EnvironmentLabel::Production) => {
+                bail!("ADGANG_DATA_KEY_FILE is required in production")
+            }
+            (None, EnvironmentLabel::Test) => Ok(adgang_core::secrets::DataKey::generate()),
+        }
+    }
+
     /// The CPR/CVR register: the HTTP adapter when configured, else the synthetic one.
     pub fn registry(&self) -> anyhow::Result<std::sync::Arc<dyn adgang_registry::Registry>> {
         Ok(match &self.registry_url {

@@ -1,6 +1,7 @@
 //! `adgang-server [serve]` serves the API and SPA. Other commands:
 //! * `openapi` prints the OpenAPI document;
 //! * `generate-signing-key` prints a new Ed25519 PKCS#8 PEM key for ADGANG_TOKEN_SIGNING_KEY_FILE;
+//! * `generate-data-key` prints a new 32-byte key (base64) for ADGANG_DATA_KEY_FILE;
 //! * `issue-token <cvr> <authority|company> <right,right,…> [name]` prints an access token signed
 //!   with the configured key — for test deployments and load tests; refused in production.
 
@@ -22,9 +23,13 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", adgang_core::auth::generate_pkcs8_pem()?);
             Ok(())
         }
+        Some("generate-data-key") => {
+            println!("{}", adgang_core::secrets::DataKey::generate().to_base64());
+            Ok(())
+        }
         Some("issue-token") => issue_token(&args[1..]),
         Some(other) => bail!(
-            "unknown command {other:?}; use serve, openapi, generate-signing-key or issue-token"
+            "unknown command {other:?}; use serve, openapi, generate-signing-key, generate-data-key or issue-token"
         ),
     }
 }

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(environment);
     adgang_identity::configure(cfg);
+    adgang_systems::configure(cfg);
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

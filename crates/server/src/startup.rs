@@ -68,6 +68,10 @@ impl Application {
         let keys_for_app = token_keys.clone();
         let registry: web::Data<dyn adgang_registry::Registry> =
             web::Data::from(settings.registry()?);
+        let data_key = web::Data::new(settings.data_key()?);
+        let systems_settings = web::Data::new(adgang_systems::SystemsSettings {
+            allow_http_endpoints: settings.allow_http_endpoints,
+        });
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
         let json_limit = web::Data::new(adgang_core::json::JsonLimit(max_json));
@@ -91,6 +95,8 @@ impl Application {
                 .app_data(max_body.clone())
                 .app_data(keys_for_app.clone())
                 .app_data(registry.clone())
+                .app_data(data_key.clone())
+                .app_data(systems_settings.clone())
                 .app_data(oidc.clone())
                 .app_data(
                     web::JsonConfig::default()

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod meta;
 pub mod onboarding;
 pub mod rights;
+pub mod systems;
 
 use adgang_api_types::Problem;
 use gloo_net::http::Response;
@@ -126,4 +127,38 @@ pub fn encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Downloads a file the API serves behind our bearer token: fetch it, then hand the browser
+/// a temporary object URL to save under `file_name`.
+pub async fn download(path: &str, token: &str, file_name: &str) -> Result<(), ApiError> {
+    use wasm_bindgen::JsCast;
+    let response = request_as(gloo_net::http::Method::GET, path, token)
+        .header("Accept", "*/*")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return decode::<serde_json::Value>(response).await.map(|_| ());
+    }
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let parts = js_sys::Array::of1(&array.buffer());
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+        .map_err(|_| ApiError::Network("blob".into()))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| ApiError::Network("object url".into()))?;
+    let document = leptos::prelude::document();
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| ApiError::Network("anchor".into()))?
+        .unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }

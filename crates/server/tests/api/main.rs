@@ -13,4 +13,5 @@ mod organisations;
 mod rights;
 mod rights_matrix;
 mod spa;
+mod systems;
 mod testportal;

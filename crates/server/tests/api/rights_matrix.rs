@@ -76,6 +76,71 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "POST",
         "/api/v1/organisations/{cvr}/onboarding/completion",
         Access::AnyPrincipal,
+    ), // System connection (SPEC §2): system_admin, both organisation kinds.
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/systems",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/systems",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/systems/{id}",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/systems/{id}",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/systems/{id}",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/systems/{id}/primary",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/systems/{id}/api-key",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/systems/{id}/api-key/rotation",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/systems/{id}/receipt",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/systems/{id}/overview",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/system-overview",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/standard-systems",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/standard-systems",
+        Access::Right(Right::SystemAdmin),
     ),
 ];
 

@@ -1,0 +1,244 @@
+//! Simple, text-only PDF reports (receipts, overviews): a title, a line under it, and
+//! sections of label/value pairs, A4, paginated. Helvetica with WinAnsiEncoding, so Danish
+//! letters (æ, ø, å, é …) render and extract correctly without embedding a font.
+
+use lopdf::content::{Content, Operation};
+use lopdf::{dictionary, Document, Object, ObjectId, Stream};
+
+/// One labelled value.
+pub type Field = (String, String);
+
+pub struct Section {
+    pub heading: String,
+    pub fields: Vec<Field>,
+}
+
+pub struct Report {
+    pub title: String,
+    /// A line under the title, e.g. "Oprettet 26.11.2026 kl. 14:03 af …".
+    pub subtitle: String,
+    pub sections: Vec<Section>,
+}
+
+const PAGE_WIDTH: i64 = 595;
+const PAGE_HEIGHT: i64 = 842;
+const MARGIN: i64 = 56;
+const VALUE_X: i64 = 230;
+/// Characters per value line (Helvetica 10 pt in ~310 pt).
+const VALUE_WRAP: usize = 58;
+
+/// The text as WinAnsiEncoding bytes (Windows-1252); characters outside it become `?`.
+pub fn win_ansi(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            '\u{20}'..='\u{7e}' => c as u8,
+            '\u{a0}'..='\u{ff}' => c as u32 as u8,
+            '€' => 0x80,
+            '‚' => 0x82,
+            '„' => 0x84,
+            '…' => 0x85,
+            '‘' => 0x91,
+            '’' => 0x92,
+            '“' => 0x93,
+            '”' => 0x94,
+            '•' => 0x95,
+            '–' => 0x96,
+            '—' => 0x97,
+            _ => b'?',
+        })
+        .collect()
+}
+
+/// Splits a value into lines of at most `width` characters, at spaces where possible (long
+/// tokens such as keys and URLs are cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let mut word = word.to_owned();
+            while word.chars().count() > width {
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                let head: String = word.chars().take(width).collect();
+                word = word.chars().skip(width).collect();
+                lines.push(head);
+            }
+            let needed =
+                line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+            if needed > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+struct Pages {
+    pages: Vec<Vec<Operation>>,
+    y: i64,
+}
+
+impl Pages {
+    fn new() -> Pages {
+        Pages {
+            pages: vec![Vec::new()],
+            y: PAGE_HEIGHT - MARGIN,
+        }
+    }
+
+    fn text(&mut self, font: &str, size: i64, x: i64, text: &str) {
+        let ops = self.pages.last_mut().expect("a page");
+        ops.push(Operation::new("BT", vec![]));
+        ops.push(Operation::new("Tf", vec![font.into(), size.into()]));
+        ops.push(Operation::new("Td", vec![x.into(), self.y.into()]));
+        ops.push(Operation::new(
+            "Tj",
+            vec![Object::string_literal(win_ansi(text))],
+        ));
+        ops.push(Operation::new("ET", vec![]));
+    }
+
+    /// Moves down `height`, starting a new page when the bottom margin is reached.
+    fn advance(&mut self, height: i64) {
+        self.y -= height;
+        if self.y < MARGIN {
+            self.pages.push(Vec::new());
+            self.y = PAGE_HEIGHT - MARGIN;
+        }
+    }
+}
+
+pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
+    let mut pages = Pages::new();
+    pages.text("F2", 16, MARGIN, &report.title);
+    pages.advance(20);
+    pages.text("F1", 10, MARGIN, &report.subtitle);
+    pages.advance(26);
+    for section in &report.sections {
+        if pages.y < MARGIN + 60 {
+            pages.advance(PAGE_HEIGHT);
+        }
+        pages.text("F2", 12, MARGIN, &section.heading);
+        pages.advance(18);
+        for (label, value) in &section.fields {
+            pages.text("F2", 10, MARGIN, label);
+            let value = if value.is_empty() {
+                "–"
+            } else {
+                value.as_str()
+            };
+            for (i, line) in wrap(value, VALUE_WRAP).iter().enumerate() {
+                if i > 0 {
+                    pages.advance(13);
+                }
+                pages.text("F1", 10, VALUE_X, line);
+            }
+            pages.advance(16);
+        }
+        pages.advance(8);
+    }
+
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = |doc: &mut Document, base: &str| -> ObjectId {
+        doc.add_object(dictionary! {
+            "Type" => "Font",
+            "Subtype" => "Type1",
+            "BaseFont" => base,
+            "Encoding" => "WinAnsiEncoding",
+        })
+    };
+    let regular = font(&mut doc, "Helvetica");
+    let bold = font(&mut doc, "Helvetica-Bold");
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => regular, "F2" => bold },
+    });
+    let mut kids = Vec::new();
+    for operations in pages.pages {
+        let content = Content { operations };
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode()?));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+        });
+        kids.push(Object::from(page_id));
+    }
+    let count = i64::try_from(kids.len())?;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => kids,
+            "Count" => count,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), PAGE_WIDTH.into(), PAGE_HEIGHT.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc.compress();
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// All text of a PDF, page by page (what a reader would extract); for tests and checks.
+pub fn extract_text(pdf: &[u8]) -> anyhow::Result<String> {
+    let doc = Document::load_mem(pdf)?;
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    Ok(doc.extract_text(&pages)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn danish_letters_survive_a_round_trip() {
+        let report = Report {
+            title: "Kvittering for oprettelse af system".into(),
+            subtitle: "Oprettet af Søren Ærø – Æblegården ApS".into(),
+            sections: vec![Section {
+                heading: "Teknisk kontakt".into(),
+                fields: vec![
+                    ("E-mail".into(), "drift@grønå.dk".into()),
+                    ("Lang værdi".into(), "x".repeat(200)),
+                ],
+            }],
+        };
+        let text = extract_text(&render(&report).unwrap()).unwrap();
+        for expected in [
+            "Kvittering for oprettelse",
+            "Søren Ærø",
+            "Æblegården",
+            "drift@grønå.dk",
+        ] {
+            assert!(text.contains(expected), "{expected} missing in {text}");
+        }
+    }
+
+    #[test]
+    fn long_reports_get_more_pages() {
+        let fields: Vec<Field> = (0..120)
+            .map(|i| (format!("Felt {i}"), "værdi".into()))
+            .collect();
+        let report = Report {
+            title: "Systemoversigt".into(),
+            subtitle: String::new(),
+            sections: vec![Section {
+                heading: "Alle".into(),
+                fields,
+            }],
+        };
+        let doc = Document::load_mem(&render(&report).unwrap()).unwrap();
+        assert!(doc.get_pages().len() >= 3);
+    }
+}

@@ -1,0 +1,2 @@
+pub mod standard_system;
+pub mod system;

@@ -1,0 +1,658 @@
+//! System connection endpoints under `/api/v1/organisations/{cvr}/…` (SPEC §2). Every handler
+//! first checks the module right (`system_admin`), then the organisation scope (another
+//! organisation's systems are 404), then reads the body.
+
+use actix_web::http::header;
+use actix_web::{delete, get, post, put, web, HttpResponse};
+use adgang_api_types::{
+    ApiKey, Module, NewStandardSystem, NewSystem, Page, PageQuery, Problem, StandardSystem, System,
+    SystemReceipt, SystemUpdate, TechnicalContact,
+};
+use adgang_core::audit::Actor;
+use adgang_core::json::JsonBody;
+use adgang_core::pagination::PageRequest;
+use adgang_core::secrets::DataKey;
+use adgang_core::{Cvr, DomainError, Principal};
+use adgang_registry::Registry;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use serde::Deserialize;
+
+use crate::entity::standard_system;
+use crate::service::{self, Context, Owner};
+use crate::{documents, SystemsSettings};
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_systems)
+        .service(create_system)
+        .service(system_overview_workbook)
+        .service(get_system)
+        .service(update_system)
+        .service(delete_system)
+        .service(make_primary)
+        .service(reveal_api_key)
+        .service(rotate_api_key)
+        .service(system_receipt)
+        .service(system_overview_pdf)
+        .service(publish_standard_system)
+        .service(list_standard_systems);
+}
+
+/// The app data every handler here uses.
+struct Deps<'a> {
+    registry: &'a web::Data<dyn Registry>,
+    data_key: &'a web::Data<DataKey>,
+    settings: &'a web::Data<SystemsSettings>,
+}
+
+impl Deps<'_> {
+    fn context(&self) -> Context<'_> {
+        Context {
+            registry: self.registry.get_ref(),
+            data_key: self.data_key.get_ref(),
+            allow_http_endpoints: self.settings.allow_http_endpoints,
+            now: chrono::Utc::now(),
+        }
+    }
+}
+
+/// Module right, then organisation scope.
+fn scope(principal: &Principal, cvr: &str) -> Result<(Owner, Actor), DomainError> {
+    principal.require_module(Module::SystemConnection)?;
+    let cvr = principal.organisation_scope(cvr)?.clone();
+    let actor = Actor::EmployeeOf {
+        cvr: cvr.clone(),
+        rid: principal.user_id.clone(),
+    };
+    Ok((
+        Owner {
+            cvr,
+            kind: principal.organisation_kind,
+        },
+        actor,
+    ))
+}
+
+fn who(principal: &Principal) -> String {
+    format!("{} ({})", principal.name, principal.organisation_name)
+}
+
+fn file(content_type: &str, name: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(bytes)
+}
+
+fn file_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    safe.trim_matches('-').chars().take(60).collect()
+}
+
+#[derive(Clone, Copy)]
+enum SystemSort {
+    Name,
+    CreatedAt,
+}
+
+/// The organisation's systems (SYS-11), paginated; `sort=name|createdAt`.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846"), PageQuery),
+    responses(
+        (status = 200, description = "A page of systems", body = Page<System>),
+        (status = 400, description = "Bad paging or sort", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/systems")]
+async fn list_systems(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<System>>, DomainError> {
+    let (owner, _) = scope(&principal, &cvr)?;
+    let request = PageRequest::parse(
+        &query,
+        &[
+            ("name", SystemSort::Name),
+            ("createdAt", SystemSort::CreatedAt),
+        ],
+    )?;
+    let mut systems = service::list(db.get_ref(), &owner.cvr)
+        .await
+        .map_err(DomainError::from)?;
+    if let SystemSort::CreatedAt = request.sort {
+        systems.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    }
+    if request.direction == adgang_core::pagination::SortDirection::Desc {
+        systems.reverse();
+    }
+    let now = chrono::Utc::now();
+    let total = systems.len() as u64;
+    let items = systems
+        .iter()
+        .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(request.page_size).unwrap_or(usize::MAX))
+        .map(|s| service::to_dto(s, now))
+        .collect();
+    Ok(web::Json(request.into_page(items, total)))
+}
+
+/// Create a system (SYS-01 … SYS-09, SYS-14 "Tilslut"). The answer carries the API key once.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846")),
+    request_body = NewSystem,
+    responses(
+        (status = 201, description = "Created; the receipt", body = SystemReceipt),
+        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The CVR register is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{cvr}/systems")]
+async fn create_system(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    data_key: web::Data<DataKey>,
+    settings: web::Data<SystemsSettings>,
+    cvr: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, DomainError> {
+    let (owner, actor) = scope(&principal, &cvr)?;
+    let new: NewSystem = body.parse().await?;
+    let deps = Deps {
+        registry: &registry,
+        data_key: &data_key,
+        settings: &settings,
+    };
+    let ctx = deps.context();
+    let txn = db.begin().await?;
+    let (model, api_key) = service::create(&txn, &ctx, &actor, &owner, &new)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    let system = service::to_dto(&model, ctx.now);
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/organisations/{}/systems/{}", owner.cvr, system.id),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(SystemReceipt { system, api_key }))
+}
+
+/// One system.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    responses(
+        (status = 200, description = "The system", body = System),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/systems/{id}")]
+async fn get_system(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<System>, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (owner, _) = scope(&principal, &cvr)?;
+    let model = service::get(db.get_ref(), &owner.cvr, &id)
+        .await
+        .map_err(DomainError::from)?;
+    Ok(web::Json(service::to_dto(&model, chrono::Utc::now())))
+}
+
+/// Edit a system (SYS-12): activation and protocol are locked while it is active; a standard
+/// system's settings are locked. A new vendor gets a new API key, returned once.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    request_body = SystemUpdate,
+    responses(
+        (status = 200, description = "Saved", body = SystemReceipt),
+        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The CVR register is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organisations/{cvr}/systems/{id}")]
+async fn update_system(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    data_key: web::Data<DataKey>,
+    settings: web::Data<SystemsSettings>,
+    path: web::Path<(String, String)>,
+    body: JsonBody,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (owner, actor) = scope(&principal, &cvr)?;
+    let update: SystemUpdate = body.parse().await?;
+    let deps = Deps {
+        registry: &registry,
+        data_key: &data_key,
+        settings: &settings,
+    };
+    let ctx = deps.context();
+    let txn = db.begin().await?;
+    let (model, api_key) = service::update(&txn, &ctx, &actor, &owner, &id, &update)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(SystemReceipt {
+            system: service::to_dto(&model, ctx.now),
+            api_key,
+        }))
+}
+
+/// Delete a system (SYS-12). The primary system cannot be deleted while other recipient
+/// systems exist (409).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The primary system while others exist", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/organisations/{cvr}/systems/{id}")]
+async fn delete_system(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (owner, actor) = scope(&principal, &cvr)?;
+    let txn = db.begin().await?;
+    service::delete(&txn, &actor, &owner, &id, chrono::Utc::now())
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Make this recipient system the primary one (SYS-07).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    responses(
+        (status = 200, description = "Now primary", body = System),
+        (status = 400, description = "Not a recipient system", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{cvr}/systems/{id}/primary")]
+async fn make_primary(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<System>, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (owner, actor) = scope(&principal, &cvr)?;
+    let now = chrono::Utc::now();
+    let txn = db.begin().await?;
+    let model = service::make_primary(&txn, &actor, &owner, &id, now)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(web::Json(service::to_dto(&model, now)))
+}
+
+/// Show the system's API key ("Vis API-key", SYS-04). Every reveal is logged.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    responses(
+        (status = 200, description = "The API key", body = ApiKey),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system here, or it has no API key", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/systems/{id}/api-key")]
+async fn reveal_api_key(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    data_key: web::Data<DataKey>,
+    settings: web::Data<SystemsSettings>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (owner, actor) = scope(&principal, &cvr)?;
+    let deps = Deps {
+        registry: &registry,
+        data_key: &data_key,
+        settings: &settings,
+    };
+    let txn = db.begin().await?;
+    let api_key = service::reveal_api_key(&txn, &deps.context(), &actor, &owner, &id)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(ApiKey { api_key }))
+}
+
+/// Replace the API key with a new one (SYS-04); the old key stops working.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    responses(
+        (status = 200, description = "The new API key", body = ApiKey),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system here, or it has no API key", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{cvr}/systems/{id}/api-key/rotation")]
+async fn rotate_api_key(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    data_key: web::Data<DataKey>,
+    settings: web::Data<SystemsSettings>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (owner, actor) = scope(&principal, &cvr)?;
+    let deps = Deps {
+        registry: &registry,
+        data_key: &data_key,
+        settings: &settings,
+    };
+    let txn = db.begin().await?;
+    let api_key = service::rotate_api_key(&txn, &deps.context(), &actor, &owner, &id)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(ApiKey { api_key }))
+}
+
+/// The receipt as PDF (SYS-10), with the API key if there is one — so downloading it is an
+/// API-key reveal and logged as one.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    responses(
+        (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/systems/{id}/receipt")]
+async fn system_receipt(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    data_key: web::Data<DataKey>,
+    settings: web::Data<SystemsSettings>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (owner, actor) = scope(&principal, &cvr)?;
+    let deps = Deps {
+        registry: &registry,
+        data_key: &data_key,
+        settings: &settings,
+    };
+    let ctx = deps.context();
+    let txn = db.begin().await?;
+    let model = service::get(&txn, &owner.cvr, &id)
+        .await
+        .map_err(DomainError::from)?;
+    let api_key = match model.api_key_sealed {
+        Some(_) => Some(
+            service::reveal_api_key(&txn, &ctx, &actor, &owner, &id)
+                .await
+                .map_err(DomainError::from)?,
+        ),
+        None => None,
+    };
+    let pdf = documents::receipt_pdf(
+        &service::to_dto(&model, ctx.now),
+        api_key.as_deref(),
+        &who(&principal),
+    )
+    .map_err(DomainError::Unexpected)?;
+    txn.commit().await?;
+    Ok(file(
+        "application/pdf",
+        &format!("kvittering-{}.pdf", file_name(&model.name)),
+        pdf,
+    ))
+}
+
+/// The detailed overview of one system as PDF (SYS-10), any time; without the API key.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    responses(
+        (status = 200, description = "The overview", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/systems/{id}/overview")]
+async fn system_overview_pdf(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (owner, _) = scope(&principal, &cvr)?;
+    let model = service::get(db.get_ref(), &owner.cvr, &id)
+        .await
+        .map_err(DomainError::from)?;
+    let now = chrono::Utc::now();
+    let pdf = documents::overview_pdf(&service::to_dto(&model, now), now, &who(&principal))
+        .map_err(DomainError::Unexpected)?;
+    Ok(file(
+        "application/pdf",
+        &format!("system-{}.pdf", file_name(&model.name)),
+        pdf,
+    ))
+}
+
+/// The system overview as an Excel workbook ("Download systemoversigt", SYS-11).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation")),
+    responses(
+        (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = adgang_api_types::BinaryFile),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/system-overview")]
+async fn system_overview_workbook(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+) -> Result<HttpResponse, DomainError> {
+    let (owner, _) = scope(&principal, &cvr)?;
+    let now = chrono::Utc::now();
+    let systems: Vec<System> = service::list(db.get_ref(), &owner.cvr)
+        .await
+        .map_err(DomainError::from)?
+        .iter()
+        .map(|s| service::to_dto(s, now))
+        .collect();
+    let bytes = documents::overview_xlsx(&systems).map_err(DomainError::Unexpected)?;
+    Ok(file(
+        adgang_documents::xlsx::CONTENT_TYPE,
+        &format!("systemoversigt-{}.xlsx", owner.cvr),
+        bytes,
+    ))
+}
+
+fn standard_dto(model: standard_system::Model, vendor_name: String) -> StandardSystem {
+    StandardSystem {
+        id: model.id,
+        vendor_cvr: model.vendor_cvr,
+        vendor_name,
+        name: model.name,
+        role: adgang_api_types::SystemRole::parse(&model.role)
+            .unwrap_or(adgang_api_types::SystemRole::Sender),
+        protocol: adgang_api_types::Protocol::parse(&model.protocol)
+            .unwrap_or(adgang_api_types::Protocol::RestPull),
+        allowed_ips: model.allowed_ips.lines().map(str::to_owned).collect(),
+        endpoint: model.endpoint,
+        receipt_endpoint: model.receipt_endpoint,
+        ssh_public_key: model.ssh_public_key,
+        technical_contact: TechnicalContact {
+            email: model.contact_email,
+            phone: model.contact_phone,
+            extra_email: model.contact_extra_email,
+        },
+    }
+}
+
+/// A vendor publishes a standard system (SYS-09) that others create systems from.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The vendor: the caller's organisation", example = "30808460")),
+    request_body = NewStandardSystem,
+    responses(
+        (status = 201, description = "Published", body = StandardSystem),
+        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{cvr}/standard-systems")]
+async fn publish_standard_system(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    data_key: web::Data<DataKey>,
+    settings: web::Data<SystemsSettings>,
+    cvr: web::Path<String>,
+    body: JsonBody,
+) -> Result<HttpResponse, DomainError> {
+    let (owner, actor) = scope(&principal, &cvr)?;
+    let new: NewStandardSystem = body.parse().await?;
+    let deps = Deps {
+        registry: &registry,
+        data_key: &data_key,
+        settings: &settings,
+    };
+    let txn = db.begin().await?;
+    let model = service::publish_standard_system(&txn, &deps.context(), &actor, &owner.cvr, &new)
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(standard_dto(model, principal.organisation_name.clone())))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+struct StandardSystemQuery {
+    /// Only this vendor's standard systems.
+    vendor_cvr: Option<String>,
+}
+
+/// The catalogue of standard systems to create a system from (SYS-09), by vendor.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(StandardSystemQuery),
+    responses(
+        (status = 200, description = "Standard systems", body = Vec<StandardSystem>),
+        (status = 400, description = "Invalid vendor CVR", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/standard-systems")]
+async fn list_standard_systems(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    query: web::Query<StandardSystemQuery>,
+) -> Result<web::Json<Vec<StandardSystem>>, DomainError> {
+    principal.require_module(Module::SystemConnection)?;
+    let vendor =
+        match query.vendor_cvr.as_deref() {
+            Some(raw) => Some(Cvr::parse(raw).map_err(|e| {
+                DomainError::field("vendorCvr", e.code(), "Give a valid CVR number.")
+            })?),
+            None => None,
+        };
+    let models = service::standard_systems(db.get_ref(), vendor.as_ref())
+        .await
+        .map_err(DomainError::from)?;
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(models.len());
+    for model in models {
+        if !names.contains_key(&model.vendor_cvr) {
+            let name = match Cvr::parse(&model.vendor_cvr) {
+                Ok(cvr) => registry
+                    .company(&cvr)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|c| c.name)
+                    .unwrap_or_else(|| model.vendor_cvr.clone()),
+                Err(_) => model.vendor_cvr.clone(),
+            };
+            names.insert(model.vendor_cvr.clone(), name);
+        }
+        let name = names[&model.vendor_cvr].clone();
+        out.push(standard_dto(model, name));
+    }
+    Ok(web::Json(out))
+}
