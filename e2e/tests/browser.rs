@@ -30,7 +30,7 @@ struct Browser {
     _profile: tempfile::TempDir,
 }
 
-async fn start_browser() -> Result<Browser> {
+async fn start_browser(downloads: &std::path::Path) -> Result<Browser> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     ensure!(
         std::path::Path::new(CHROMEDRIVER).is_file(),
@@ -62,7 +62,11 @@ async fn start_browser() -> Result<Browser> {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,1000",
                 format!("--user-data-dir={}", profile.path().display()),
-            ]
+            ],
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+            }
         }
     });
     let serde_json::Value::Object(capabilities) = capabilities else {
@@ -94,7 +98,9 @@ where
         dist.display()
     );
     let app = spawn_app_with(Spa::Built, |s| s.demo_data = true).await;
-    let browser = start_browser().await.expect("starting Chromium");
+    let browser = start_browser(&downloads_dir(&app))
+        .await
+        .expect("starting Chromium");
     let client = browser.client.clone();
     let result = body(browser.client.clone(), app).await;
     if let Err(err) = result {
@@ -112,6 +118,29 @@ where
         panic!("{name} failed: {err:?}");
     }
     let _ = client.close().await;
+}
+
+/// Where Chromium saves downloads for the test running against `app`.
+fn downloads_dir(app: &TestApp) -> PathBuf {
+    std::env::temp_dir().join(format!("adgang-downloads-{}", app.port))
+}
+
+/// Waits for a downloaded file whose name starts with `prefix`; returns its bytes.
+async fn wait_for_download(app: &TestApp, prefix: &str) -> Result<Vec<u8>> {
+    let dir = downloads_dir(app);
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with(prefix) && !name.ends_with(".crdownload") {
+                    return Ok(std::fs::read(entry.path())?);
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("no download starting with {prefix:?} in {}", dir.display())
 }
 
 /// Polls until `selector`'s text contains `expected` (the SPA renders asynchronously).
@@ -552,6 +581,261 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
             .click()
             .await?;
         wait_for_text(&client, "#rights-error", "Brugeren findes ikke").await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// Clicks the element with this id.
+async fn click(client: &Client, id: &str) -> Result<()> {
+    client.find(Locator::Id(id)).await?.click().await?;
+    Ok(())
+}
+
+/// Replaces the text of the input with this id.
+async fn type_into(client: &Client, id: &str, text: &str) -> Result<()> {
+    let input = client.find(Locator::Id(id)).await?;
+    input.clear().await?;
+    input.send_keys(text).await?;
+    Ok(())
+}
+
+/// Creates a recipient system over the API (arranging the browser tests' starting point).
+async fn api_recipient_system(
+    app: &TestApp,
+    cvr: &str,
+    kind: adgang_api_types::OrgKind,
+    name: &str,
+) -> Result<String> {
+    let token = app.token(&adgang_test_support::user(
+        cvr,
+        kind,
+        &[adgang_api_types::Right::SystemAdmin],
+    ));
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/organisations/{cvr}/systems")))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "name": name, "role": "recipient", "protocol": "rest_push",
+            "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
+            "activation": {"mode": "now"},
+            "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
+        }))
+        .send()
+        .await?;
+    ensure!(
+        response.status() == 201,
+        "creating {name}: {}",
+        response.status()
+    );
+    let receipt: adgang_api_types::SystemReceipt = response.json().await?;
+    Ok(receipt.system.id)
+}
+
+#[tokio::test]
+async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_manages_primaries() {
+    browser_test("systems_wizard", |client, app| async move {
+        // Two recipient systems exist already; the first is primary.
+        let first = api_recipient_system(
+            &app,
+            "29189846",
+            adgang_api_types::OrgKind::Authority,
+            "Modtager Nord",
+        )
+        .await?;
+        let second = api_recipient_system(
+            &app,
+            "29189846",
+            adgang_api_types::OrgKind::Authority,
+            "Modtager Syd",
+        )
+        .await?;
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        client.goto(&app.url("/systemtilslutning")).await?;
+        wait_for_text(&client, "#systems-table", "Modtager Nord").await?;
+        wait_for_text(
+            &client,
+            &format!("tr[data-system='{first}'] .system-primary"),
+            "Primærsystem",
+        )
+        .await?;
+
+        // The wizard: new system → name and role → protocol and details → activation →
+        // contact → summary → Tilslut.
+        click(&client, "create-system").await?;
+        wait_for_text(&client, "#step-indicator", "Opsummering").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "system-name", "Afsendersystem Ærø").await?;
+        client
+            .find(Locator::Css("label[for='role-sender']"))
+            .await?
+            .click()
+            .await?;
+        click(&client, "wizard-next").await?;
+        client
+            .find(Locator::Css("label[for='protocol-rest_push']"))
+            .await?
+            .click()
+            .await?;
+        type_into(&client, "system-ips", "10.20.30.40\n2001:db8::7").await?;
+        // A plain-http receipt endpoint is refused with the Danish message at Tilslut.
+        type_into(
+            &client,
+            "system-receipt-endpoint",
+            "http://kvittering.kommune.dk/dp",
+        )
+        .await?;
+        type_into(&client, "system-vendor", "30808460").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "contact-email", "drift@kommune.dk").await?;
+        type_into(&client, "contact-phone", "12345678").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#summary-name", "Afsendersystem Ærø").await?;
+        click(&client, "wizard-connect").await?;
+        wait_for_text(
+            &client,
+            "#system-receipt-endpoint-error",
+            "Adressen skal begynde med https://",
+        )
+        .await?;
+        type_into(
+            &client,
+            "system-receipt-endpoint",
+            "https://kvittering.kommune.dk/dp",
+        )
+        .await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-connect").await?;
+        wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
+        let id = client
+            .find(Locator::Id("receipt-system-id"))
+            .await?
+            .text()
+            .await?;
+        let key = client
+            .find(Locator::Id("receipt-api-key"))
+            .await?
+            .text()
+            .await?;
+        ensure!(key.len() > 20, "an API key on the receipt: {key:?}");
+
+        // The receipt downloads as a PDF holding the id and the key.
+        click(&client, "download-receipt").await?;
+        let pdf = wait_for_download(&app, "kvittering-").await?;
+        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        ensure!(
+            text.contains(&id) && text.contains(&key) && text.contains("Afsendersystem Ærø"),
+            "receipt text: {text}"
+        );
+
+        // Switch the primary between the two recipient systems, with confirmation.
+        client
+            .goto(&app.url(&format!("/systemtilslutning/{second}")))
+            .await?;
+        wait_for_text(&client, "#system-heading", "Modtager Syd").await?;
+        click(&client, "make-primary").await?;
+        wait_for_text(
+            &client,
+            "#confirm-panel",
+            "Vil du gøre dette system til primærsystem",
+        )
+        .await?;
+        click(&client, "confirm-yes").await?;
+        wait_for_text(&client, "#is-primary", "Primærsystem").await?;
+
+        // Edit one field; the actions log has the before and after.
+        click(&client, "part-contact-edit").await?;
+        type_into(&client, "contact-email", "ny-drift@kommune.dk").await?;
+        click(&client, "detail-save").await?;
+        wait_for_text(&client, "#detail-message", "Ændringen er gemt").await?;
+        wait_for_text(&client, "#part-contact", "ny-drift@kommune.dk").await?;
+
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let rows = adgang_core::entity::actions_log::Entity::find()
+            .filter(adgang_core::entity::actions_log::Column::ObjectId.eq(second.as_str()))
+            .all(&app.db().await)
+            .await?;
+        ensure!(
+            rows.iter()
+                .any(|r| r.field.as_deref() == Some("technicalContact.email")
+                    && r.before.as_deref() == Some("drift@example.dk")
+                    && r.after.as_deref() == Some("ny-drift@kommune.dk")
+                    && r.actor == "CVR:29189846-RID:10000003"),
+            "edit row missing: {rows:?}"
+        );
+        ensure!(
+            rows.iter()
+                .any(|r| r.field.as_deref() == Some("isPrimary")
+                    && r.after.as_deref() == Some("true")),
+            "primary row missing"
+        );
+
+        // The overview shows the new primary.
+        client.goto(&app.url("/systemtilslutning")).await?;
+        wait_for_text(
+            &client,
+            &format!("tr[data-system='{second}'] .system-primary"),
+            "Primærsystem",
+        )
+        .await?;
+        let first_primary = client
+            .find(Locator::Css(&format!(
+                "tr[data-system='{first}'] .system-primary"
+            )))
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            first_primary.trim().is_empty(),
+            "the old primary lost the mark"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
+    browser_test("company_second_recipient", |client, app| async move {
+        api_recipient_system(
+            &app,
+            "25052943",
+            adgang_api_types::OrgKind::Company,
+            "Æblegårdens modtager",
+        )
+        .await?;
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+        click(&client, "switch-organisation").await?;
+        wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
+        click(&client, "org-25052943").await?;
+        click(&client, "switch-ok").await?;
+        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+
+        client.goto(&app.url("/systemtilslutning/opret")).await?;
+        wait_for_text(&client, "#step-indicator", "Type").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "system-name", "Endnu en modtager").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "system-ips", "10.0.0.2").await?;
+        type_into(&client, "system-endpoint", "https://aeble.dk/dp").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "contact-email", "it@aeble.dk").await?;
+        type_into(&client, "contact-phone", "87654321").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-connect").await?;
+        wait_for_text(
+            &client,
+            "#system-role-error",
+            "En virksomhed kan kun have ét modtagersystem",
+        )
+        .await?;
         Ok(())
     })
     .await;

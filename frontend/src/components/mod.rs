@@ -2,5 +2,6 @@
 
 pub mod footer;
 pub mod header;
+pub mod module_gate;
 pub mod module_tabs;
 pub mod operator_switch;

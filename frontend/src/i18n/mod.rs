@@ -139,3 +139,36 @@ pub fn right_key(right: adgang_api_types::Right) -> Key {
         R::Operator => Key::right_operator,
     }
 }
+
+/// The text for a field error code from the API (SPEC §2 and shared codes).
+pub fn error_key(code: &str) -> Key {
+    match code {
+        "required" => Key::err_required,
+        "too_long" => Key::error_too_long,
+        "too_many" => Key::err_too_many_ips,
+        "one_range_only" => Key::err_one_range_only,
+        "range_with_addresses" => Key::err_range_with_addresses,
+        "invalid_range" => Key::err_invalid_range,
+        "invalid_ip" => Key::err_invalid_ip,
+        "https_required" => Key::err_https_required,
+        "invalid_url" => Key::err_invalid_url,
+        "not_applicable" => Key::err_not_applicable,
+        "not_allowed_for_role" => Key::err_not_allowed_for_role,
+        "invalid_ssh_key" => Key::err_invalid_ssh_key,
+        "rsa_too_short" => Key::err_rsa_too_short,
+        "unsupported_ssh_key" => Key::err_unsupported_ssh_key,
+        "cvr_format" => Key::error_cvr_format,
+        "cvr_checksum" => Key::error_cvr_checksum,
+        "unknown_vendor" => Key::err_unknown_vendor,
+        "before_activation" => Key::err_before_activation,
+        "requires_activation" => Key::err_requires_activation,
+        "invalid_email" => Key::err_invalid_email,
+        "invalid_phone" => Key::err_invalid_phone,
+        "company_one_recipient_system" => Key::err_company_one_recipient_system,
+        "primary_must_receive" => Key::err_primary_must_receive,
+        "locked_while_active" => Key::err_locked_while_active,
+        "locked_by_standard_system" => Key::err_locked_by_standard_system,
+        "must_accept" => Key::err_must_accept,
+        _ => Key::error_generic,
+    }
+}

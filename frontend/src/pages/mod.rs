@@ -4,3 +4,4 @@ pub mod module;
 pub mod onboarding;
 pub mod rights;
 pub mod switch;
+pub mod systems;

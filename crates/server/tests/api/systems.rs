@@ -443,6 +443,20 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
         2
     );
 
+    // While active, the deactivation time can still be set (activation itself stays).
+    update["deactivateAt"] = json!("2031-01-01T00:00:00Z");
+    let scheduled_end: SystemReceipt = send(&app, "PUT", &path, &token, Some(&update))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(scheduled_end.system.active_from, system.active_from);
+    assert_eq!(
+        scheduled_end.system.active_to.unwrap().to_rfc3339(),
+        "2031-01-01T00:00:00+00:00"
+    );
+    assert_eq!(scheduled_end.system.status, SystemStatus::Active);
+
     // Deleting logs the removed values.
     assert_eq!(
         send(&app, "DELETE", &path, &token, None).await.status(),

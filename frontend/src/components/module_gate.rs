@@ -1,0 +1,31 @@
+//! Shows a module's page only to users who may use the module in the current organisation;
+//! otherwise the same notices as the generic module page.
+
+use adgang_api_types::Module;
+use leptos::prelude::*;
+
+use crate::auth::{use_auth, AuthStatus};
+use crate::i18n::{use_i18n, Key};
+
+#[component]
+pub fn ModuleGate(module: Module, children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let notice = move |key: Key| {
+        view! {
+            <div class="alert alert-info" role="status">
+                <div class="alert-body"><p class="alert-text">{move || i18n.t(key)}</p></div>
+            </div>
+        }
+        .into_any()
+    };
+    move || match auth.status.get() {
+        AuthStatus::Checking => view! { <p>{move || i18n.t(Key::front_loading)}</p> }.into_any(),
+        AuthStatus::SignedOut => notice(Key::module_signed_out),
+        AuthStatus::SignedIn(a) if a.session.onboarding_required => {
+            notice(Key::onboarding_module_blocked)
+        }
+        AuthStatus::SignedIn(a) if a.session.modules.contains(&module) => children().into_any(),
+        AuthStatus::SignedIn(_) => notice(Key::module_no_access),
+    }
+}

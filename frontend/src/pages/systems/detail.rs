@@ -1,0 +1,295 @@
+//! A system's detail page (SYS-10, SYS-12): every setting with "Redigér" per part,
+//! "Vælg som primærsystem" and "Slet" with confirmation, "Vis API-key", "Download".
+
+use adgang_api_types::{Module, System, SystemStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::credentials;
+use super::form::{
+    local_time, protocol_key, role_key, status_key, ActivationFields, ContactFields, Draft,
+    NameAndRole, ProtocolAndDetails, TextField,
+};
+use crate::api::{self, ApiError};
+use crate::auth::use_auth;
+use crate::components::module_gate::ModuleGate;
+use crate::i18n::{use_i18n, Key};
+
+#[component]
+pub fn SystemDetailPage() -> impl IntoView {
+    view! {
+        <ModuleGate module=Module::SystemConnection>
+            <SystemDetail/>
+        </ModuleGate>
+    }
+}
+
+/// Which part is being edited.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    NameAndRole,
+    Protocol,
+    Activation,
+    Contact,
+}
+
+/// What waits for the user's confirmation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Primary,
+    Delete,
+}
+
+#[component]
+fn SystemDetail() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    // Kept in the arena so the handlers below stay `Copy`.
+    let navigate = StoredValue::new_local(use_navigate());
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let system = RwSignal::new(None::<System>);
+    let missing = RwSignal::new(false);
+    let editing = RwSignal::new(None::<Part>);
+    let pending = RwSignal::new(None::<Pending>);
+    let message = RwSignal::new(None::<Key>);
+    let error = RwSignal::new(None::<Key>);
+    let api_key = RwSignal::new(None::<String>);
+    let draft = Draft::new();
+
+    let load = move || {
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        let id = id();
+        spawn_local(async move {
+            match api::systems::get(&token, &cvr, &id).await {
+                Ok(s) => system.set(Some(s)),
+                Err(_) => missing.set(true),
+            }
+        });
+    };
+    Effect::new(move |_| load());
+
+    let start_edit = move |part: Part| {
+        if let Some(s) = system.get_untracked() {
+            draft.load(&s);
+        }
+        message.set(None);
+        error.set(None);
+        editing.set(Some(part));
+    };
+
+    let save = move |_| {
+        let (Some((token, cvr)), Some(part)) = (credentials(auth), editing.get_untracked()) else {
+            return;
+        };
+        let active = system
+            .get_untracked()
+            .is_some_and(|s| s.status == SystemStatus::Active);
+        let body = draft.update(part == Part::Activation && !active);
+        let id = id();
+        spawn_local(async move {
+            match api::systems::update(&token, &cvr, &id, &body).await {
+                Ok(saved) => {
+                    system.set(Some(saved.system));
+                    if saved.api_key.is_some() {
+                        api_key.set(saved.api_key);
+                    }
+                    editing.set(None);
+                    draft.errors.set(Vec::new());
+                    message.set(Some(Key::detail_saved));
+                }
+                Err(ApiError::Problem(p)) if p.status == 400 => draft.errors.set(p.errors),
+                Err(_) => error.set(Some(Key::error_generic)),
+            }
+        });
+    };
+
+    let confirm = move |_| {
+        let (Some((token, cvr)), Some(action)) = (credentials(auth), pending.get_untracked())
+        else {
+            return;
+        };
+        let id = id();
+        pending.set(None);
+        spawn_local(async move {
+            match action {
+                Pending::Primary => match api::systems::make_primary(&token, &cvr, &id).await {
+                    Ok(s) => {
+                        system.set(Some(s));
+                        message.set(Some(Key::detail_saved));
+                    }
+                    Err(_) => error.set(Some(Key::error_generic)),
+                },
+                Pending::Delete => match api::systems::delete(&token, &cvr, &id).await {
+                    Ok(()) => {
+                        navigate.with_value(|go| go("/systemtilslutning", Default::default()))
+                    }
+                    Err(ApiError::Problem(p)) if p.status == 409 => {
+                        error.set(Some(Key::err_conflict_primary))
+                    }
+                    Err(_) => error.set(Some(Key::error_generic)),
+                },
+            }
+        });
+    };
+
+    let reveal = move |_| {
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        let id = id();
+        spawn_local(async move {
+            match api::systems::reveal_api_key(&token, &cvr, &id).await {
+                Ok(key) => api_key.set(Some(key.api_key)),
+                Err(_) => error.set(Some(Key::error_generic)),
+            }
+        });
+    };
+
+    let download = move |_| {
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        let id = id();
+        spawn_local(async move {
+            let path = format!("/api/v1/organisations/{cvr}/systems/{id}/overview");
+            if api::download(&path, &token, &format!("system-{id}.pdf"))
+                .await
+                .is_err()
+            {
+                error.set(Some(Key::error_generic));
+            }
+        });
+    };
+
+    let row = move |label: Key, value: String| {
+        view! {
+            <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{if value.is_empty() { "–".to_owned() } else { value }}</dd></div>
+        }
+    };
+
+    let part = move |part: Part, heading: Key, id: &'static str, rows: AnyView, locked: bool| {
+        let is_editing = move || editing.get() == Some(part);
+        view! {
+            <section class="summary-part" id=id>
+                <h2 class="h3">{move || i18n.t(heading)}</h2>
+                <Show when=is_editing fallback=move || ()>
+                    {move || match part {
+                        Part::NameAndRole => view! { <NameAndRole draft=draft locked=locked/> }.into_any(),
+                        Part::Protocol => {
+                            let active = system.get_untracked().is_some_and(|s| s.status == SystemStatus::Active);
+                            view! { <ProtocolAndDetails draft=draft locked=locked protocol_locked=active/> }.into_any()
+                        }
+                        Part::Activation if system.get_untracked().is_some_and(|s| s.status == SystemStatus::Active) => {
+                            // While active only the deactivation time can change (SYS-12).
+                            view! {
+                                <TextField id="system-deactivate-at" label=Key::wiz_deactivation value=draft.deactivate_at
+                                    input_type="datetime-local" errors=draft.errors_for(&["deactivateAt"])/>
+                            }.into_any()
+                        }
+                        Part::Activation => view! { <ActivationFields draft=draft/> }.into_any(),
+                        Part::Contact => view! { <ContactFields draft=draft locked=locked/> }.into_any(),
+                    }}
+                    <button type="button" class="button button-primary" id="detail-save" on:click=save>{move || i18n.t(Key::detail_save)}</button>
+                    " "
+                    <button type="button" class="button button-tertiary" on:click=move |_| editing.set(None)>{move || i18n.t(Key::wiz_cancel)}</button>
+                </Show>
+                <div style:display=move || if is_editing() { "none" } else { "block" }>
+                    <dl>{rows}</dl>
+                    <button type="button" class="button button-tertiary" id=format!("{id}-edit") on:click=move |_| start_edit(part)>
+                        {move || i18n.t(Key::wiz_edit)}
+                    </button>
+                </div>
+            </section>
+        }
+    };
+
+    view! {
+        <Show when=move || missing.get()>
+            <h1>{move || i18n.t(Key::sys_heading)}</h1>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::detail_not_found)}</p></div></div>
+        </Show>
+        {move || system.get().map(|s| {
+            let locked = s.standard_system_id.is_some();
+            let active = s.status == SystemStatus::Active;
+            let can_be_primary = s.role.receives() && !s.is_primary;
+            view! {
+                <h1 id="system-heading">{s.name.clone()}</h1>
+                <p class="font-lead">
+                    {move || i18n.t(status_key(s.status))}
+                    {s.is_primary.then(|| view! { " · " <strong id="is-primary">{move || i18n.t(Key::sys_primary_yes)}</strong> })}
+                </p>
+                <Show when=move || message.get().is_some()>
+                    <div class="alert alert-success" role="status" id="detail-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
+                </Show>
+                <Show when=move || error.get().is_some()>
+                    <div class="alert alert-error" role="alert" id="detail-error"><div class="alert-body"><p class="alert-text">{move || error.get().map(|k| i18n.t(k))}</p></div></div>
+                </Show>
+                <div class="detail-actions">
+                    {can_be_primary.then(|| view! {
+                        <button type="button" class="button button-secondary" id="make-primary" on:click=move |_| pending.set(Some(Pending::Primary))>
+                            {move || i18n.t(Key::detail_make_primary)}
+                        </button>
+                        " "
+                    })}
+                    {s.has_api_key.then(|| view! {
+                        <button type="button" class="button button-secondary" id="show-api-key" on:click=reveal>
+                            {move || i18n.t(Key::detail_show_api_key)}
+                        </button>
+                        " "
+                    })}
+                    <button type="button" class="button button-secondary" id="download-system" on:click=download>
+                        {move || i18n.t(Key::detail_download)}
+                    </button>
+                    " "
+                    <button type="button" class="button button-secondary" id="delete-system" on:click=move |_| pending.set(Some(Pending::Delete))>
+                        {move || i18n.t(Key::detail_delete)}
+                    </button>
+                </div>
+                <Show when=move || pending.get().is_some()>
+                    <div class="alert alert-warning" role="alertdialog" aria-labelledby="confirm-text" id="confirm-panel">
+                        <div class="alert-body">
+                            <p class="alert-text" id="confirm-text">{move || i18n.t(match pending.get() {
+                                Some(Pending::Primary) => Key::detail_make_primary_confirm,
+                                _ => Key::detail_delete_confirm,
+                            })}</p>
+                            <button type="button" class="button button-primary" id="confirm-yes" on:click=confirm>{move || i18n.t(Key::detail_confirm)}</button>
+                            " "
+                            <button type="button" class="button button-tertiary" id="confirm-no" on:click=move |_| pending.set(None)>{move || i18n.t(Key::wiz_cancel)}</button>
+                        </div>
+                    </div>
+                </Show>
+                <Show when=move || api_key.get().is_some()>
+                    <p id="api-key-panel">{move || i18n.t(Key::api_key)}": " <code id="api-key-value">{move || api_key.get().unwrap_or_default()}</code></p>
+                </Show>
+                <dl><div class="summary-row"><dt>{move || i18n.t(Key::sys_col_id)}</dt><dd id="detail-system-id">{s.id.clone()}</dd></div></dl>
+                {part(Part::NameAndRole, Key::wiz_step_name, "part-name", view! {
+                    {row(Key::wiz_name, s.name.clone())}
+                    {row(Key::wiz_role, i18n.t(role_key(s.role)).to_owned())}
+                }.into_any(), locked)}
+                {part(Part::Protocol, Key::wiz_step_protocol, "part-protocol", view! {
+                    {row(Key::wiz_protocol, i18n.t(protocol_key(s.protocol)).to_owned())}
+                    {row(Key::wiz_ips, s.allowed_ips.join(", "))}
+                    {s.endpoint.clone().map(|v| row(Key::wiz_endpoint, v))}
+                    {s.receipt_endpoint.clone().map(|v| row(Key::wiz_receipt_endpoint, v))}
+                    {s.ssh_public_key.clone().map(|v| row(Key::wiz_ssh_key, v))}
+                    {row(Key::detail_vendor, s.vendor_cvr.clone().unwrap_or_default())}
+                }.into_any(), locked)}
+                {part(Part::Activation, Key::wiz_step_activation, "part-activation", view! {
+                    {row(Key::detail_active_from, s.active_from.map(local_time).unwrap_or_default())}
+                    {row(Key::detail_active_to, s.active_to.map(local_time).unwrap_or_default())}
+                    {active.then(|| view! { <p class="form-hint">{move || i18n.t(Key::detail_locked_active)}</p> })}
+                }.into_any(), false)}
+                {part(Part::Contact, Key::wiz_step_contact, "part-contact", view! {
+                    {row(Key::wiz_contact_email, s.technical_contact.email.clone())}
+                    {row(Key::wiz_contact_phone, s.technical_contact.phone.clone())}
+                    {row(Key::wiz_contact_extra, s.technical_contact.extra_email.clone().unwrap_or_default())}
+                }.into_any(), locked)}
+                <p><a href="/systemtilslutning">{move || i18n.t(Key::receipt_to_overview)}</a></p>
+            }
+        })}
+    }
+}

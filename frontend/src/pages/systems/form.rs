@@ -1,0 +1,467 @@
+//! The system form's state and fields, shared by the wizard and the detail page's edits:
+//! one signal per field, conversion to the API's bodies, and inline field errors.
+
+use adgang_api_types::{
+    Activation, ActivationMode, FieldError, NewSystem, Protocol, System, SystemRole, SystemUpdate,
+    TechnicalContact,
+};
+use leptos::prelude::*;
+
+use crate::i18n::{error_key, use_i18n, Key};
+
+/// Everything the user types, before it is sent.
+#[derive(Clone, Copy)]
+pub struct Draft {
+    pub name: RwSignal<String>,
+    pub role: RwSignal<SystemRole>,
+    pub protocol: RwSignal<Protocol>,
+    /// One entry per line (commas and spaces also separate).
+    pub ips: RwSignal<String>,
+    pub endpoint: RwSignal<String>,
+    pub receipt_endpoint: RwSignal<String>,
+    pub ssh_key: RwSignal<String>,
+    pub vendor_cvr: RwSignal<String>,
+    pub activation: RwSignal<ActivationMode>,
+    /// `datetime-local` values (the browser's local time).
+    pub activation_at: RwSignal<String>,
+    pub deactivate_at: RwSignal<String>,
+    pub email: RwSignal<String>,
+    pub phone: RwSignal<String>,
+    pub extra_email: RwSignal<String>,
+    pub standard_system_id: RwSignal<Option<String>>,
+    pub accept_vendor: RwSignal<bool>,
+    pub errors: RwSignal<Vec<FieldError>>,
+}
+
+impl Draft {
+    pub fn new() -> Draft {
+        Draft {
+            name: RwSignal::new(String::new()),
+            role: RwSignal::new(SystemRole::Recipient),
+            protocol: RwSignal::new(Protocol::RestPush),
+            ips: RwSignal::new(String::new()),
+            endpoint: RwSignal::new(String::new()),
+            receipt_endpoint: RwSignal::new(String::new()),
+            ssh_key: RwSignal::new(String::new()),
+            vendor_cvr: RwSignal::new(String::new()),
+            activation: RwSignal::new(ActivationMode::Now),
+            activation_at: RwSignal::new(String::new()),
+            deactivate_at: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            extra_email: RwSignal::new(String::new()),
+            standard_system_id: RwSignal::new(None),
+            accept_vendor: RwSignal::new(false),
+            errors: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Fills the draft from a saved system (the detail page's edits).
+    pub fn load(&self, s: &System) {
+        self.name.set(s.name.clone());
+        self.role.set(s.role);
+        self.protocol.set(s.protocol);
+        self.ips.set(s.allowed_ips.join("\n"));
+        self.endpoint.set(s.endpoint.clone().unwrap_or_default());
+        self.receipt_endpoint
+            .set(s.receipt_endpoint.clone().unwrap_or_default());
+        self.ssh_key
+            .set(s.ssh_public_key.clone().unwrap_or_default());
+        self.vendor_cvr
+            .set(s.vendor_cvr.clone().unwrap_or_default());
+        self.activation.set(match s.active_from {
+            Some(_) => ActivationMode::At,
+            None => ActivationMode::None,
+        });
+        self.activation_at
+            .set(s.active_from.map(to_local_input).unwrap_or_default());
+        self.deactivate_at
+            .set(s.active_to.map(to_local_input).unwrap_or_default());
+        self.email.set(s.technical_contact.email.clone());
+        self.phone.set(s.technical_contact.phone.clone());
+        self.extra_email
+            .set(s.technical_contact.extra_email.clone().unwrap_or_default());
+        self.errors.set(Vec::new());
+    }
+
+    fn optional(signal: RwSignal<String>) -> Option<String> {
+        let value = signal.get_untracked().trim().to_owned();
+        (!value.is_empty()).then_some(value)
+    }
+
+    fn ip_list(&self) -> Vec<String> {
+        self.ips
+            .get_untracked()
+            .split(|c: char| c == '\n' || c == ',' || c.is_whitespace())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Only the details the role/protocol combination uses are sent.
+    fn details(&self) -> (Option<String>, Option<String>, Option<String>) {
+        let needs = adgang_api_types::required_details(
+            self.role.get_untracked(),
+            self.protocol.get_untracked(),
+        );
+        let pick = |wanted: bool, signal| {
+            if wanted {
+                Draft::optional(signal)
+            } else {
+                None
+            }
+        };
+        match needs {
+            Some(d) => (
+                pick(d.endpoint, self.endpoint),
+                pick(d.receipt_endpoint, self.receipt_endpoint),
+                pick(d.ssh_public_key, self.ssh_key),
+            ),
+            None => (None, None, None),
+        }
+    }
+
+    fn activation_value(&self) -> Activation {
+        let mode = self.activation.get_untracked();
+        Activation {
+            mode,
+            at: (mode == ActivationMode::At)
+                .then(|| from_local_input(&self.activation_at.get_untracked()))
+                .flatten(),
+        }
+    }
+
+    fn contact(&self) -> TechnicalContact {
+        TechnicalContact {
+            email: self.email.get_untracked(),
+            phone: self.phone.get_untracked(),
+            extra_email: Draft::optional(self.extra_email),
+        }
+    }
+
+    pub fn new_system(&self) -> NewSystem {
+        let (endpoint, receipt_endpoint, ssh_public_key) = self.details();
+        NewSystem {
+            name: self.name.get_untracked(),
+            role: self.role.get_untracked(),
+            protocol: self.protocol.get_untracked(),
+            allowed_ips: self.ip_list(),
+            endpoint,
+            receipt_endpoint,
+            ssh_public_key,
+            vendor_cvr: Draft::optional(self.vendor_cvr),
+            activation: self.activation_value(),
+            deactivate_at: from_local_input(&self.deactivate_at.get_untracked()),
+            technical_contact: self.contact(),
+            standard_system_id: self.standard_system_id.get_untracked(),
+            accept_vendor_agreement: self.accept_vendor.get_untracked(),
+        }
+    }
+
+    /// `with_activation`: send the activation (only when the user edited it).
+    pub fn update(&self, with_activation: bool) -> SystemUpdate {
+        let (endpoint, receipt_endpoint, ssh_public_key) = self.details();
+        SystemUpdate {
+            name: self.name.get_untracked(),
+            role: self.role.get_untracked(),
+            protocol: self.protocol.get_untracked(),
+            allowed_ips: self.ip_list(),
+            endpoint,
+            receipt_endpoint,
+            ssh_public_key,
+            vendor_cvr: Draft::optional(self.vendor_cvr),
+            activation: with_activation.then(|| self.activation_value()),
+            deactivate_at: from_local_input(&self.deactivate_at.get_untracked()),
+            technical_contact: self.contact(),
+        }
+    }
+
+    /// The error texts for fields whose name starts with any of `prefixes`.
+    pub fn errors_for(&self, prefixes: &'static [&'static str]) -> Signal<Vec<Key>> {
+        let errors = self.errors;
+        Signal::derive(move || {
+            errors
+                .get()
+                .iter()
+                .filter(|e| {
+                    prefixes
+                        .iter()
+                        .any(|p| e.field == *p || e.field.starts_with(&format!("{p}[")))
+                })
+                .map(|e| error_key(&e.code))
+                .collect()
+        })
+    }
+}
+
+/// UTC → the `datetime-local` value in the browser's time zone.
+pub fn to_local_input(at: chrono::DateTime<chrono::Utc>) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// A `datetime-local` value (browser time zone) → UTC; empty or unreadable → None.
+pub fn from_local_input(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let millis = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    if millis.is_nan() {
+        return None;
+    }
+    chrono::DateTime::from_timestamp_millis(millis as i64)
+}
+
+/// Local date and time for display, e.g. "26.11.2026 14:03".
+pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    let input = to_local_input(at);
+    let (date, time) = input.split_once('T').unwrap_or((&input, ""));
+    let parts: Vec<&str> = date.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{d}.{m}.{y} {time}"),
+        _ => input.clone(),
+    }
+}
+
+pub fn role_key(role: SystemRole) -> Key {
+    match role {
+        SystemRole::Sender => Key::role_sender,
+        SystemRole::Recipient => Key::role_recipient,
+        SystemRole::SenderRecipient => Key::role_sender_recipient,
+    }
+}
+
+pub fn protocol_key(protocol: Protocol) -> Key {
+    match protocol {
+        Protocol::RestPush => Key::protocol_rest_push,
+        Protocol::RestPull => Key::protocol_rest_pull,
+        Protocol::RestPublishSubscribe => Key::protocol_rest_publish_subscribe,
+        Protocol::Sftp => Key::protocol_sftp,
+    }
+}
+
+pub fn status_key(status: adgang_api_types::SystemStatus) -> Key {
+    use adgang_api_types::SystemStatus as S;
+    match status {
+        S::NotActivated => Key::status_not_activated,
+        S::Scheduled => Key::status_scheduled,
+        S::Active => Key::status_active,
+        S::Deactivated => Key::status_deactivated,
+    }
+}
+
+/// Inline error text under a label (DKFDS `form-error-message`).
+#[component]
+pub fn ErrorText(errors: Signal<Vec<Key>>, id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || !errors.get().is_empty()>
+            <span class="form-error-message" id=id.clone() role="alert">
+                {move || errors.get().into_iter().map(|k| i18n.t(k)).collect::<Vec<_>>().join(" ")}
+            </span>
+        </Show>
+    }
+}
+
+fn group_class(errors: Signal<Vec<Key>>) -> impl Fn() -> &'static str {
+    move || {
+        if errors.get().is_empty() {
+            "form-group"
+        } else {
+            "form-group form-error"
+        }
+    }
+}
+
+/// A labelled text input with hint and inline errors.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    errors: Signal<Vec<Key>>,
+    #[prop(optional)] hint: Option<Key>,
+    #[prop(optional)] input_type: Option<&'static str>,
+    #[prop(optional)] disabled: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    view! {
+        <div class=group_class(errors)>
+            <label class="form-label" for=id>{move || i18n.t(label)}</label>
+            {hint.map(|h| view! { <span class="form-hint" id=format!("{id}-hint")>{move || i18n.t(h)}</span> })}
+            <ErrorText errors=errors id=error_id/>
+            <input class="form-input" id=id type=input_type.unwrap_or("text") autocomplete="off"
+                disabled=disabled
+                aria-describedby=hint.map(|_| format!("{id}-hint"))
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+        </div>
+    }
+}
+
+/// A labelled textarea with hint and inline errors.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    errors: Signal<Vec<Key>>,
+    hint: Key,
+    #[prop(optional)] disabled: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    view! {
+        <div class=group_class(errors)>
+            <label class="form-label" for=id>{move || i18n.t(label)}</label>
+            <span class="form-hint" id=format!("{id}-hint")>{move || i18n.t(hint)}</span>
+            <ErrorText errors=errors id=error_id/>
+            <textarea class="form-input" id=id rows="4" disabled=disabled aria-describedby=format!("{id}-hint")
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        </div>
+    }
+}
+
+/// Name and role (wizard step 2).
+#[component]
+pub fn NameAndRole(draft: Draft, #[prop(optional)] locked: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let role_errors = draft.errors_for(&["role"]);
+    view! {
+        <TextField id="system-name" label=Key::wiz_name value=draft.name errors=draft.errors_for(&["name"])/>
+        <fieldset class=group_class(role_errors)>
+            <legend class="form-label">{move || i18n.t(Key::wiz_role)}</legend>
+            <ErrorText errors=role_errors id="system-role-error".to_owned()/>
+            {SystemRole::ALL.into_iter().map(|role| {
+                let id = format!("role-{}", role.as_str());
+                view! {
+                    <div class="form-group-radio">
+                        <input type="radio" class="form-radio" name="system-role" id=id.clone() disabled=locked
+                            prop:checked=move || draft.role.get() == role
+                            on:change=move |_| {
+                                draft.role.set(role);
+                                // Keep a protocol the new role allows.
+                                if adgang_api_types::required_details(role, draft.protocol.get_untracked()).is_none() {
+                                    draft.protocol.set(Protocol::RestPull);
+                                }
+                            }/>
+                        <label for=id>{move || i18n.t(role_key(role))}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// Protocol and the details it needs (wizard step 3).
+#[component]
+pub fn ProtocolAndDetails(
+    draft: Draft,
+    #[prop(optional)] locked: bool,
+    #[prop(optional)] protocol_locked: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let protocol_errors = draft.errors_for(&["protocol"]);
+    let needs = move || adgang_api_types::required_details(draft.role.get(), draft.protocol.get());
+    view! {
+        <fieldset class=group_class(protocol_errors)>
+            <legend class="form-label">{move || i18n.t(Key::wiz_protocol)}</legend>
+            <ErrorText errors=protocol_errors id="system-protocol-error".to_owned()/>
+            {move || {
+                let role = draft.role.get();
+                Protocol::ALL.into_iter()
+                    .filter(move |p| adgang_api_types::required_details(role, *p).is_some())
+                    .map(|protocol| {
+                        let id = format!("protocol-{}", protocol.as_str());
+                        view! {
+                            <div class="form-group-radio">
+                                <input type="radio" class="form-radio" name="system-protocol" id=id.clone()
+                                    disabled=locked || protocol_locked
+                                    prop:checked=move || draft.protocol.get() == protocol
+                                    on:change=move |_| draft.protocol.set(protocol)/>
+                                <label for=id>{move || i18n.t(protocol_key(protocol))}</label>
+                            </div>
+                        }
+                    }).collect_view()
+            }}
+            {protocol_locked.then(|| view! { <span class="form-hint">{move || i18n.t(Key::detail_locked_active)}</span> })}
+        </fieldset>
+        <TextArea id="system-ips" label=Key::wiz_ips value=draft.ips hint=Key::wiz_ips_hint
+            errors=draft.errors_for(&["allowedIps"]) disabled=locked/>
+        <Show when=move || needs().is_some_and(|d| d.endpoint)>
+            <TextField id="system-endpoint" label=Key::wiz_endpoint value=draft.endpoint hint=Key::wiz_url_hint
+                errors=draft.errors_for(&["endpoint"]) disabled=locked/>
+        </Show>
+        <Show when=move || needs().is_some_and(|d| d.receipt_endpoint)>
+            <TextField id="system-receipt-endpoint" label=Key::wiz_receipt_endpoint value=draft.receipt_endpoint
+                hint=Key::wiz_url_hint errors=draft.errors_for(&["receiptEndpoint"]) disabled=locked/>
+        </Show>
+        <Show when=move || needs().is_some_and(|d| d.ssh_public_key)>
+            <TextArea id="system-ssh-key" label=Key::wiz_ssh_key value=draft.ssh_key hint=Key::wiz_ssh_hint
+                errors=draft.errors_for(&["sshPublicKey"]) disabled=locked/>
+        </Show>
+        <Show when=move || !locked>
+            <TextField id="system-vendor" label=Key::wiz_vendor value=draft.vendor_cvr hint=Key::wiz_vendor_hint
+                errors=draft.errors_for(&["vendorCvr"])/>
+        </Show>
+    }
+}
+
+/// Activation and deactivation (wizard step 4).
+#[component]
+pub fn ActivationFields(draft: Draft) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = draft.errors_for(&["activation", "activation.at"]);
+    view! {
+        <fieldset class=group_class(errors)>
+            <legend class="form-label">{move || i18n.t(Key::wiz_step_activation)}</legend>
+            <ErrorText errors=errors id="system-activation-error".to_owned()/>
+            {[(ActivationMode::Now, Key::wiz_activation_now, "activation-now"),
+              (ActivationMode::At, Key::wiz_activation_at, "activation-at"),
+              (ActivationMode::None, Key::wiz_activation_none, "activation-none")]
+                .into_iter().map(|(mode, key, id)| view! {
+                    <div class="form-group-radio">
+                        <input type="radio" class="form-radio" name="system-activation" id=id
+                            prop:checked=move || draft.activation.get() == mode
+                            on:change=move |_| draft.activation.set(mode)/>
+                        <label for=id>{move || i18n.t(key)}</label>
+                    </div>
+                }).collect_view()}
+        </fieldset>
+        <Show when=move || draft.activation.get() == ActivationMode::At>
+            <TextField id="system-activation-at" label=Key::wiz_activation_time value=draft.activation_at
+                input_type="datetime-local" errors=draft.errors_for(&["activation.at"])/>
+        </Show>
+        <Show when=move || draft.activation.get() != ActivationMode::None>
+            <TextField id="system-deactivate-at" label=Key::wiz_deactivation value=draft.deactivate_at
+                input_type="datetime-local" errors=draft.errors_for(&["deactivateAt"])/>
+        </Show>
+    }
+}
+
+/// Technical contact (wizard step 5), with the guide's warning against personal details.
+#[component]
+pub fn ContactFields(draft: Draft, #[prop(optional)] locked: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="alert alert-warning" role="note">
+            <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::wiz_contact_warning)}</p></div>
+        </div>
+        <TextField id="contact-email" label=Key::wiz_contact_email value=draft.email input_type="email"
+            errors=draft.errors_for(&["technicalContact.email", "technicalContact"]) disabled=locked/>
+        <TextField id="contact-phone" label=Key::wiz_contact_phone value=draft.phone input_type="tel"
+            errors=draft.errors_for(&["technicalContact.phone"]) disabled=locked/>
+        <TextField id="contact-extra" label=Key::wiz_contact_extra value=draft.extra_email input_type="email"
+            errors=draft.errors_for(&["technicalContact.extraEmail"]) disabled=locked/>
+    }
+}

@@ -1,0 +1,114 @@
+//! The system overview (SYS-11): name, id, role, protocol, status, primary; "Opret system"
+//! and "Flere valg" → "Download systemoversigt".
+
+use adgang_api_types::Module;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::credentials;
+use super::form::{protocol_key, role_key, status_key};
+use crate::api;
+use crate::auth::use_auth;
+use crate::components::module_gate::ModuleGate;
+use crate::i18n::{use_i18n, Key};
+
+#[component]
+pub fn SystemsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{move || i18n.t(Key::sys_heading)}</h1>
+        <ModuleGate module=Module::SystemConnection>
+            <SystemsOverview/>
+        </ModuleGate>
+    }
+}
+
+#[component]
+fn SystemsOverview() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let more_open = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let systems = LocalResource::new(move || async move {
+        match credentials(auth) {
+            Some((token, cvr)) => api::systems::list(&token, &cvr).await.ok(),
+            None => None,
+        }
+    });
+    let download = move |_| {
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        more_open.set(false);
+        spawn_local(async move {
+            let path = format!("/api/v1/organisations/{cvr}/system-overview");
+            if api::download(&path, &token, &format!("systemoversigt-{cvr}.xlsx"))
+                .await
+                .is_err()
+            {
+                failed.set(true);
+            }
+        });
+    };
+
+    view! {
+        <p>{move || i18n.t(Key::sys_intro)}</p>
+        <Show when=move || failed.get()>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+        </Show>
+        <div class="systems-actions">
+            <a class="button button-primary" href="/systemtilslutning/opret" id="create-system">{move || i18n.t(Key::sys_create)}</a>
+            " "
+            <div class="overflow-menu">
+                <button type="button" class="button button-secondary" id="more-options"
+                    aria-haspopup="true" aria-expanded=move || more_open.get().to_string()
+                    aria-controls="more-options-menu"
+                    on:click=move |_| more_open.update(|o| *o = !*o)>
+                    {move || i18n.t(Key::sys_more)}
+                </button>
+                <Show when=move || more_open.get()>
+                    <ul class="overflow-list" id="more-options-menu">
+                        <li><button type="button" class="button button-unstyled" id="download-overview" on:click=download>
+                            {move || i18n.t(Key::sys_download_overview)}
+                        </button></li>
+                    </ul>
+                </Show>
+            </div>
+        </div>
+        <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
+            {move || systems.get().map(|page| match page {
+                Some(page) if !page.items.is_empty() => view! {
+                    <div class="table--responsive-scroll">
+                    <table class="table" id="systems-table">
+                        <caption class="sr-only">{move || i18n.t(Key::sys_heading)}</caption>
+                        <thead><tr>
+                            <th scope="col">{move || i18n.t(Key::sys_col_name)}</th>
+                            <th scope="col">{move || i18n.t(Key::sys_col_id)}</th>
+                            <th scope="col">{move || i18n.t(Key::sys_col_role)}</th>
+                            <th scope="col">{move || i18n.t(Key::sys_col_protocol)}</th>
+                            <th scope="col">{move || i18n.t(Key::sys_col_status)}</th>
+                            <th scope="col">{move || i18n.t(Key::sys_col_primary)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.items.into_iter().map(|s| view! {
+                                <tr data-system=s.id.clone()>
+                                    <td><a href=format!("/systemtilslutning/{}", s.id)>{s.name.clone()}</a></td>
+                                    <td class="system-id">{s.id.clone()}</td>
+                                    <td>{move || i18n.t(role_key(s.role))}</td>
+                                    <td>{move || i18n.t(protocol_key(s.protocol))}</td>
+                                    <td>{move || i18n.t(status_key(s.status))}</td>
+                                    <td class="system-primary">{s.is_primary.then(|| view! { <span>{move || i18n.t(Key::sys_primary_yes)}</span> })}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any(),
+                Some(_) => view! { <p id="no-systems">{move || i18n.t(Key::sys_none)}</p> }.into_any(),
+                None => view! {
+                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,361 @@
+//! "Opret system" (SYS-14): new or standard system → name and role → protocol and details →
+//! activation → technical contact → summary with "Redigér" per part → "Tilslut" → receipt.
+//! The API is the one judge of the rules; its field errors send the user back to the step
+//! that holds the field.
+
+use adgang_api_types::{ActivationMode, Module, StandardSystem, SystemReceipt};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::credentials;
+use super::form::{
+    local_time, protocol_key, role_key, ActivationFields, ContactFields, Draft, NameAndRole,
+    ProtocolAndDetails,
+};
+use crate::api::{self, ApiError};
+use crate::auth::use_auth;
+use crate::components::module_gate::ModuleGate;
+use crate::i18n::{use_i18n, Key};
+
+const STEPS: [Key; 6] = [
+    Key::wiz_step_type,
+    Key::wiz_step_name,
+    Key::wiz_step_protocol,
+    Key::wiz_step_activation,
+    Key::wiz_step_contact,
+    Key::wiz_step_summary,
+];
+
+/// The step that holds an API field.
+fn step_of(field: &str) -> usize {
+    match field.split(['.', '[']).next().unwrap_or_default() {
+        "standardSystemId" | "acceptVendorAgreement" => 0,
+        "name" | "role" => 1,
+        "protocol" | "allowedIps" | "endpoint" | "receiptEndpoint" | "sshPublicKey"
+        | "vendorCvr" => 2,
+        "activation" | "deactivateAt" => 3,
+        "technicalContact" => 4,
+        _ => 5,
+    }
+}
+
+#[component]
+pub fn CreateSystemPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{move || i18n.t(Key::sys_create)}</h1>
+        <ModuleGate module=Module::SystemConnection>
+            <Wizard/>
+        </ModuleGate>
+    }
+}
+
+#[component]
+fn Wizard() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let draft = Draft::new();
+    let step = RwSignal::new(0usize);
+    let use_standard = RwSignal::new(false);
+    let receipt = RwSignal::new(None::<SystemReceipt>);
+    let failed = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let standards = LocalResource::new(move || async move {
+        match credentials(auth) {
+            Some((token, _)) => api::systems::standard_systems(&token)
+                .await
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    });
+
+    let pick_standard = move |s: StandardSystem| {
+        draft.standard_system_id.set(Some(s.id.clone()));
+        draft.role.set(s.role);
+        draft.protocol.set(s.protocol);
+        draft.ips.set(s.allowed_ips.join("\n"));
+        draft.endpoint.set(s.endpoint.clone().unwrap_or_default());
+        draft
+            .receipt_endpoint
+            .set(s.receipt_endpoint.clone().unwrap_or_default());
+        draft
+            .ssh_key
+            .set(s.ssh_public_key.clone().unwrap_or_default());
+        draft.vendor_cvr.set(s.vendor_cvr.clone());
+        draft.email.set(s.technical_contact.email.clone());
+        draft.phone.set(s.technical_contact.phone.clone());
+        draft
+            .extra_email
+            .set(s.technical_contact.extra_email.clone().unwrap_or_default());
+    };
+
+    let connect = move |_| {
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        let body = draft.new_system();
+        failed.set(false);
+        sending.set(true);
+        spawn_local(async move {
+            match api::systems::create(&token, &cvr, &body).await {
+                Ok(done) => {
+                    draft.errors.set(Vec::new());
+                    receipt.set(Some(done));
+                }
+                Err(ApiError::Problem(p)) if p.status == 400 => {
+                    let first = p
+                        .errors
+                        .iter()
+                        .map(|e| step_of(&e.field))
+                        .min()
+                        .unwrap_or(5);
+                    draft.errors.set(p.errors);
+                    step.set(first);
+                }
+                Err(_) => failed.set(true),
+            }
+            sending.set(false);
+        });
+    };
+
+    let indicator = move || {
+        view! {
+            <nav aria-label=move || i18n.t(Key::wiz_step_of) class="step-indicator-nav">
+                <ol class="step-indicator" id="step-indicator">
+                    {STEPS.iter().enumerate().map(|(i, key)| {
+                        let key = *key;
+                        view! {
+                            <li class=move || match step.get() {
+                                    s if s == i => "step-indicator-step current",
+                                    s if s > i => "step-indicator-step completed",
+                                    _ => "step-indicator-step",
+                                }
+                                aria-current=move || (step.get() == i).then_some("step")>
+                                <span class="step-number">{i + 1}</span>
+                                <span class="step-title">{move || i18n.t(key)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </nav>
+        }
+    };
+
+    let summary_row = move |label: Key, value: String| {
+        view! {
+            <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{value}</dd></div>
+        }
+    };
+    let edit_button = move |target: usize, id: &'static str| {
+        view! {
+            <button type="button" class="button button-tertiary" id=id on:click=move |_| step.set(target)>
+                {move || i18n.t(Key::wiz_edit)}
+            </button>
+        }
+    };
+
+    let body = move || {
+        match step.get() {
+        0 => view! {
+            <fieldset class="form-group">
+                <legend class="h2">{move || i18n.t(Key::wiz_step_type)}</legend>
+                <div class="form-group-radio">
+                    <input type="radio" class="form-radio" name="system-type" id="type-new"
+                        prop:checked=move || !use_standard.get()
+                        on:change=move |_| { use_standard.set(false); draft.standard_system_id.set(None); }/>
+                    <label for="type-new">{move || i18n.t(Key::wiz_new_system)}</label>
+                </div>
+                <div class="form-group-radio">
+                    <input type="radio" class="form-radio" name="system-type" id="type-standard"
+                        prop:checked=move || use_standard.get() on:change=move |_| use_standard.set(true)/>
+                    <label for="type-standard">{move || i18n.t(Key::wiz_standard_system)}</label>
+                </div>
+            </fieldset>
+            <Show when=move || use_standard.get()>
+                <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
+                    {move || standards.get().map(|list| {
+                        if list.is_empty() {
+                            return view! { <p>{move || i18n.t(Key::wiz_no_standard)}</p> }.into_any();
+                        }
+                        view! {
+                            <fieldset class="form-group">
+                                <legend class="form-label">{move || i18n.t(Key::wiz_choose_standard)}</legend>
+                                {list.into_iter().map(|s| {
+                                    let id = format!("standard-{}", s.id);
+                                    let chosen = s.id.clone();
+                                    let label = format!("{} – {} (CVR {})", s.name, s.vendor_name, s.vendor_cvr);
+                                    view! {
+                                        <div class="form-group-radio">
+                                            <input type="radio" class="form-radio" name="standard-system" id=id.clone()
+                                                prop:checked=move || draft.standard_system_id.get().as_deref() == Some(chosen.as_str())
+                                                on:change=move |_| pick_standard(s.clone())/>
+                                            <label for=id>{label}</label>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                            <div class=move || if draft.errors_for(&["acceptVendorAgreement"]).get().is_empty() { "form-group" } else { "form-group form-error" }>
+                                <super::form::ErrorText errors=draft.errors_for(&["acceptVendorAgreement"]) id="accept-vendor-error".to_owned()/>
+                                <div class="form-group-checkbox">
+                                    <input type="checkbox" class="form-checkbox" id="accept-vendor"
+                                        prop:checked=move || draft.accept_vendor.get()
+                                        on:change=move |ev| draft.accept_vendor.set(event_target_checked(&ev))/>
+                                    <label for="accept-vendor">{move || i18n.t(Key::wiz_accept_vendor)}</label>
+                                </div>
+                            </div>
+                        }.into_any()
+                    })}
+                </Transition>
+            </Show>
+        }.into_any(),
+        1 => view! {
+            <h2>{move || i18n.t(Key::wiz_step_name)}</h2>
+            <NameAndRole draft=draft locked=use_standard.get_untracked()/>
+        }.into_any(),
+        2 => view! {
+            <h2>{move || i18n.t(Key::wiz_step_protocol)}</h2>
+            {use_standard.get_untracked().then(|| view! { <p class="form-hint">{move || i18n.t(Key::wiz_locked_hint)}</p> })}
+            <ProtocolAndDetails draft=draft locked=use_standard.get_untracked()/>
+        }.into_any(),
+        3 => view! {
+            <h2>{move || i18n.t(Key::wiz_step_activation)}</h2>
+            <ActivationFields draft=draft/>
+        }.into_any(),
+        4 => view! {
+            <h2>{move || i18n.t(Key::wiz_step_contact)}</h2>
+            <ContactFields draft=draft locked=use_standard.get_untracked()/>
+        }.into_any(),
+        _ => {
+            let new = draft.new_system();
+            let activation = match new.activation.mode {
+                ActivationMode::Now => i18n.t(Key::wiz_activation_now).to_owned(),
+                ActivationMode::At => new.activation.at.map(local_time).unwrap_or_default(),
+                ActivationMode::None => i18n.t(Key::wiz_activation_none).to_owned(),
+            };
+            let has_errors = !draft.errors.get().is_empty();
+            view! {
+                <h2>{move || i18n.t(Key::wiz_step_summary)}</h2>
+                {has_errors.then(|| view! {
+                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::wiz_errors)}</p></div></div>
+                })}
+                <section class="summary-part" id="summary-name">
+                    <h3>{move || i18n.t(Key::wiz_step_name)}</h3>
+                    <dl>
+                        {summary_row(Key::wiz_name, new.name.clone())}
+                        {summary_row(Key::wiz_role, i18n.t(role_key(new.role)).to_owned())}
+                    </dl>
+                    {edit_button(1, "edit-name")}
+                </section>
+                <section class="summary-part" id="summary-protocol">
+                    <h3>{move || i18n.t(Key::wiz_step_protocol)}</h3>
+                    <dl>
+                        {summary_row(Key::wiz_protocol, i18n.t(protocol_key(new.protocol)).to_owned())}
+                        {summary_row(Key::wiz_ips, new.allowed_ips.join(", "))}
+                        {new.endpoint.clone().map(|v| summary_row(Key::wiz_endpoint, v))}
+                        {new.receipt_endpoint.clone().map(|v| summary_row(Key::wiz_receipt_endpoint, v))}
+                        {new.ssh_public_key.clone().map(|v| summary_row(Key::wiz_ssh_key, v))}
+                        {new.vendor_cvr.clone().map(|v| summary_row(Key::detail_vendor, v))}
+                    </dl>
+                    {edit_button(2, "edit-protocol")}
+                </section>
+                <section class="summary-part" id="summary-activation">
+                    <h3>{move || i18n.t(Key::wiz_step_activation)}</h3>
+                    <dl>
+                        {summary_row(Key::wiz_step_activation, activation)}
+                        {new.deactivate_at.map(|d| summary_row(Key::detail_active_to, local_time(d)))}
+                    </dl>
+                    {edit_button(3, "edit-activation")}
+                </section>
+                <section class="summary-part" id="summary-contact">
+                    <h3>{move || i18n.t(Key::wiz_step_contact)}</h3>
+                    <dl>
+                        {summary_row(Key::wiz_contact_email, new.technical_contact.email.clone())}
+                        {summary_row(Key::wiz_contact_phone, new.technical_contact.phone.clone())}
+                        {new.technical_contact.extra_email.clone().map(|v| summary_row(Key::wiz_contact_extra, v))}
+                    </dl>
+                    {edit_button(4, "edit-contact")}
+                </section>
+            }.into_any()
+        }
+    }
+    };
+
+    let download_receipt = move |_| {
+        let (Some((token, cvr)), Some(done)) = (credentials(auth), receipt.get_untracked()) else {
+            return;
+        };
+        spawn_local(async move {
+            let path = format!(
+                "/api/v1/organisations/{cvr}/systems/{}/receipt",
+                done.system.id
+            );
+            if api::download(&path, &token, &format!("kvittering-{}.pdf", done.system.id))
+                .await
+                .is_err()
+            {
+                failed.set(true);
+            }
+        });
+    };
+
+    view! {
+        <Show when=move || failed.get()>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+        </Show>
+        {move || match receipt.get() {
+            Some(done) => view! {
+                <div id="system-receipt">
+                    <h2>{move || i18n.t(Key::receipt_heading)}</h2>
+                    <div class="alert alert-success" role="status">
+                        <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::receipt_text)}</p></div>
+                    </div>
+                    <dl>
+                        {summary_row(Key::sys_col_name, done.system.name.clone())}
+                        <div class="summary-row"><dt>{move || i18n.t(Key::sys_col_id)}</dt><dd id="receipt-system-id">{done.system.id.clone()}</dd></div>
+                        {summary_row(Key::wiz_role, i18n.t(role_key(done.system.role)).to_owned())}
+                        {summary_row(Key::wiz_protocol, i18n.t(protocol_key(done.system.protocol)).to_owned())}
+                        {done.api_key.clone().map(|key| view! {
+                            <div class="summary-row"><dt>{move || i18n.t(Key::api_key)}</dt><dd><code id="receipt-api-key">{key}</code></dd></div>
+                        })}
+                    </dl>
+                    <p>
+                        <button type="button" class="button button-primary" id="download-receipt" on:click=download_receipt>
+                            {move || i18n.t(Key::receipt_download)}
+                        </button>
+                        " "
+                        <a class="button button-secondary" href="/systemtilslutning" id="to-overview">{move || i18n.t(Key::receipt_to_overview)}</a>
+                    </p>
+                </div>
+            }.into_any(),
+            None => view! {
+                {indicator}
+                <form id="system-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    if step.get_untracked() < STEPS.len() - 1 { step.update(|s| *s += 1) }
+                }>
+                    {body}
+                    <div class="wizard-buttons">
+                        <Show when=move || { step.get() > 0 }>
+                            <button type="button" class="button button-secondary" id="wizard-back"
+                                on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>
+                                {move || i18n.t(Key::wiz_back)}
+                            </button>
+                            " "
+                        </Show>
+                        <Show when=move || { step.get() < STEPS.len() - 1 }
+                            fallback=move || view! {
+                                <button type="button" class="button button-primary" id="wizard-connect"
+                                    disabled=move || sending.get() on:click=connect>
+                                    {move || i18n.t(Key::wiz_connect)}
+                                </button>
+                            }>
+                            <button type="submit" class="button button-primary" id="wizard-next">{move || i18n.t(Key::wiz_next)}</button>
+                        </Show>
+                        " "
+                        <a href="/systemtilslutning" class="button button-tertiary">{move || i18n.t(Key::wiz_cancel)}</a>
+                    </div>
+                </form>
+            }.into_any(),
+        }}
+    }
+}
