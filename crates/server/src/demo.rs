@@ -1,12 +1,16 @@
 //! Demo data for `cargo xtask run` (ADGANG_DEMO_DATA=true). Idempotent: re-running adds only
 //! what is missing.
 
-use adgang_api_types::{OrgKind, Right};
+use adgang_api_types::{
+    Activation, ActivationMode, NewStandardSystem, NewSystem, OrgKind, Protocol, Right, SystemRole,
+    TechnicalContact,
+};
 use adgang_core::audit::Actor;
 use adgang_core::Cvr;
 use adgang_identity::rights;
 use adgang_identity::service::{self, NewOrganisation};
 use adgang_identity::IdentityError;
+use adgang_systems::service as systems;
 use anyhow::Context;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
@@ -124,7 +128,95 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             }
         }
     }
+    load_systems(&txn, now).await?;
     txn.commit().await.context("committing demo data")?;
+    Ok(())
+}
+
+fn contact(email: &str) -> TechnicalContact {
+    TechnicalContact {
+        email: email.to_owned(),
+        phone: "70 10 20 30".to_owned(),
+        extra_email: None,
+    }
+}
+
+/// A recipient (primary) and a sender system for Testkommune Nord, and a standard system
+/// published by Systemleverandøren A/S — once, when Testkommune Nord has no systems yet.
+async fn load_systems(
+    txn: &sea_orm::DatabaseTransaction,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let north = Cvr::parse("29189846").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if !systems::list(txn, &north).await?.is_empty() {
+        return Ok(());
+    }
+    let registry = adgang_registry::SyntheticRegistry::new();
+    // No demo system has a vendor, so nothing is sealed with this key.
+    let data_key = adgang_core::secrets::DataKey::generate();
+    let ctx = systems::Context {
+        registry: &registry,
+        data_key: &data_key,
+        allow_http_endpoints: false,
+        now,
+    };
+    let owner = systems::Owner {
+        cvr: north,
+        kind: OrgKind::Authority,
+    };
+    let system =
+        |name: &str, role, protocol, endpoint: Option<&str>, receipt: Option<&str>| NewSystem {
+            name: name.to_owned(),
+            role,
+            protocol,
+            allowed_ips: vec!["192.0.2.10".to_owned(), "192.0.2.11".to_owned()],
+            endpoint: endpoint.map(str::to_owned),
+            receipt_endpoint: receipt.map(str::to_owned),
+            ssh_public_key: None,
+            vendor_cvr: None,
+            activation: Activation {
+                mode: ActivationMode::Now,
+                at: None,
+            },
+            deactivate_at: None,
+            technical_contact: contact("digitalpost@testkommune-nord.dk"),
+            standard_system_id: None,
+            accept_vendor_agreement: false,
+        };
+    for new in [
+        system(
+            "Sagssystem – modtager",
+            SystemRole::Recipient,
+            Protocol::RestPush,
+            Some("https://sag.testkommune-nord.dk/digitalpost"),
+            None,
+        ),
+        system(
+            "Brevudsender",
+            SystemRole::Sender,
+            Protocol::RestPull,
+            None,
+            None,
+        ),
+    ] {
+        systems::create(txn, &ctx, &Actor::System, &owner, &new)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+    }
+    let vendor = Cvr::parse("30808460").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let standard = NewStandardSystem {
+        name: "SagsPro Standard".to_owned(),
+        role: SystemRole::Recipient,
+        protocol: Protocol::RestPush,
+        allowed_ips: vec!["198.51.100.20".to_owned()],
+        endpoint: Some("https://sagspro.systemleverandoeren.dk/digitalpost".to_owned()),
+        receipt_endpoint: None,
+        ssh_public_key: None,
+        technical_contact: contact("support@systemleverandoeren.dk"),
+    };
+    systems::publish_standard_system(txn, &ctx, &Actor::System, &vendor, &standard)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo standard system: {e:?}"))?;
     Ok(())
 }
 

@@ -751,3 +751,25 @@ async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
     assert!(page.items.is_empty());
     assert_eq!(system_count(&app).await, 1);
 }
+
+#[tokio::test]
+async fn sys_02_a_test_deployment_may_allow_plain_http_endpoints() {
+    let app = adgang_test_support::spawn_app_with(adgang_test_support::Spa::None, |s| {
+        s.allow_http_endpoints = true;
+    })
+    .await;
+    let db = app.db().await;
+    let now = chrono::Utc::now();
+    let new = NewOrganisation {
+        cvr: Cvr::parse(NORTH).unwrap(),
+        name: "Testkommune Nord".into(),
+        kind: OrgKind::Authority,
+        agreement_accepted_at: Some(now),
+    };
+    create_organisation(&db, new, now).await.unwrap();
+    let token = admin(&app, NORTH, OrgKind::Authority);
+    let mut body = recipient_push("Lokalt testsystem");
+    body["endpoint"] = json!("http://localhost:9000/dp");
+    let system = created(&app, NORTH, &token, &body).await.system;
+    assert_eq!(system.endpoint.as_deref(), Some("http://localhost:9000/dp"));
+}
