@@ -11,6 +11,7 @@ mod m20261126_000003_identity_create_users_rights_sessions;
 mod m20261126_000004_identity_create_machine_clients;
 mod m20261126_000005_identity_create_signed_agreements;
 mod m20261126_000006_systems_create_systems;
+mod m20261126_000007_contacts_create_contact_structure;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_identity_create_machine_clients::Migration),
             Box::new(m20261126_000005_identity_create_signed_agreements::Migration),
             Box::new(m20261126_000006_systems_create_systems::Migration),
+            Box::new(m20261126_000007_contacts_create_contact_structure::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! declared exactly once. It must compile to `wasm32-unknown-unknown`: serde only, and utoipa
 //! schemas behind the `openapi` feature (which the frontend never enables).
 
+pub mod contact;
 pub mod error;
 pub mod file;
 pub mod meta;
@@ -15,6 +16,10 @@ pub mod right;
 pub mod session;
 pub mod system;
 
+pub use contact::{
+    Audience, Capacity, CodeKind, ContactGroup, ContactGroupInput, ContactNodeKind, ContactPoint,
+    ContactPointCode, ContactPointInput, ContactTreeNode, ExternalLink,
+};
 pub use error::{ErrorCode, FieldError, Problem};
 pub use file::BinaryFile;
 pub use meta::{EnvironmentInfo, EnvironmentLabel};

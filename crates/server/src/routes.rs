@@ -26,6 +26,7 @@ fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(environment);
     adgang_identity::configure(cfg);
     adgang_systems::configure(cfg);
+    adgang_contacts::configure(cfg);
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

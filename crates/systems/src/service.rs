@@ -125,6 +125,20 @@ pub async fn get(
         .ok_or(SystemsError::NotFound("system"))
 }
 
+/// Whether `id` is one of the organisation's systems that receive mail — what a contact point
+/// may be bound to (the narrow question the contacts module asks this one).
+pub async fn is_recipient_system(
+    db: &impl ConnectionTrait,
+    owner: &Cvr,
+    id: &str,
+) -> Result<bool, SystemsError> {
+    Ok(match get(db, owner, id).await {
+        Ok(system) => role_of(&system).receives(),
+        Err(SystemsError::NotFound(_)) => false,
+        Err(other) => return Err(other),
+    })
+}
+
 /// Activation → (active_from, active_to), checked (SYS-05).
 fn activation_times(
     activation: &Activation,
@@ -604,9 +618,19 @@ pub async fn delete(
             "The primary system cannot be deleted while other recipient systems exist; choose another primary system first.".into(),
         ));
     }
-    system::Entity::delete_by_id(current.id.clone())
+    // Contact points bound to the system hold a foreign key to it (SYS-12): the database
+    // refuses, and we answer with a conflict rather than an error.
+    if let Err(err) = system::Entity::delete_by_id(current.id.clone())
         .exec(db)
-        .await?;
+        .await
+    {
+        return Err(match err.sql_err() {
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => SystemsError::Conflict(
+                "Contact points are bound to this system; bind them to another recipient system first.".into(),
+            ),
+            _ => err.into(),
+        });
+    }
     let changes = audit_fields(&current)
         .into_iter()
         .filter(|(_, v)| v.is_some())

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod contacts;
 mod errors;
 mod login;
 mod machine_clients;

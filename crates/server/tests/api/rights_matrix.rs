@@ -142,6 +142,47 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/standard-systems",
         Access::Right(Right::SystemAdmin),
     ),
+    // Contact structure (SPEC §3): contact_admin, authorities only.
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-structure",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/contact-groups",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-groups/{id}",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/contact-groups/{id}",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/contact-points",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-points/{id}",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/contact-points/{id}",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/contact-points/{id}",
+        Access::Right(Right::ContactAdmin),
+    ),
 ];
 
 const CVR: &str = "29189846";
