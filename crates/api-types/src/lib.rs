@@ -37,6 +37,6 @@ pub use session::{
 };
 pub use system::{
     required_details, Activation, ActivationMode, ApiKey, NewStandardSystem, NewSystem, Protocol,
-    RequiredDetails, StandardSystem, System, SystemReceipt, SystemRole, SystemStatus, SystemUpdate,
-    TechnicalContact,
+    RequiredDetails, StandardSystem, System, SystemReceipt, SystemRole, SystemStatus,
+    SystemSummary, SystemUpdate, TechnicalContact,
 };

@@ -256,6 +256,20 @@ pub struct System {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A line of the system overview (SYS-11): what the list shows. `GET …/systems/{id}` has the
+/// rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SystemSummary {
+    pub id: String,
+    pub name: String,
+    pub role: SystemRole,
+    pub protocol: Protocol,
+    pub status: SystemStatus,
+    pub is_primary: bool,
+}
+
 /// The answer to a create: the system and, once, its API key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

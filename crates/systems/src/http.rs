@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use adgang_api_types::{
     ApiKey, Module, NewStandardSystem, NewSystem, Page, PageQuery, Problem, StandardSystem, System,
-    SystemReceipt, SystemUpdate, TechnicalContact,
+    SystemReceipt, SystemSummary, SystemUpdate, TechnicalContact,
 };
 use adgang_core::audit::Actor;
 use adgang_core::json::JsonBody;
@@ -107,13 +107,14 @@ enum SystemSort {
     CreatedAt,
 }
 
-/// The organisation's systems (SYS-11), paginated; `sort=name|createdAt`.
+/// The system overview (SYS-11), paginated; `sort=name|createdAt`. One line per system;
+/// `GET …/systems/{id}` has every setting.
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
     params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846"), PageQuery),
     responses(
-        (status = 200, description = "A page of systems", body = Page<System>),
+        (status = 200, description = "A page of the overview", body = Page<SystemSummary>),
         (status = 400, description = "Bad paging or sort", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
@@ -126,7 +127,7 @@ async fn list_systems(
     db: web::Data<DatabaseConnection>,
     cvr: web::Path<String>,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Page<System>>, DomainError> {
+) -> Result<web::Json<Page<SystemSummary>>, DomainError> {
     let (owner, _) = scope(&principal, &cvr)?;
     let request = PageRequest::parse(
         &query,
@@ -135,22 +136,23 @@ async fn list_systems(
             ("createdAt", SystemSort::CreatedAt),
         ],
     )?;
-    let mut systems = service::list(db.get_ref(), &owner.cvr)
+    // An organisation has tens of systems, not thousands: one indexed query, paged here.
+    let mut rows = service::list_summaries(db.get_ref(), &owner.cvr)
         .await
         .map_err(DomainError::from)?;
     if let SystemSort::CreatedAt = request.sort {
-        systems.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     }
     if request.direction == adgang_core::pagination::SortDirection::Desc {
-        systems.reverse();
+        rows.reverse();
     }
     let now = chrono::Utc::now();
-    let total = systems.len() as u64;
-    let items = systems
+    let total = rows.len() as u64;
+    let items = rows
         .iter()
         .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
         .take(usize::try_from(request.page_size).unwrap_or(usize::MAX))
-        .map(|s| service::to_dto(s, now))
+        .map(|row| service::summary_dto(row, now))
         .collect();
     Ok(web::Json(request.into_page(items, total)))
 }

@@ -1,7 +1,7 @@
 //! System connection (SPEC §2).
 
 use adgang_api_types::{
-    ApiKey, NewSystem, Page, StandardSystem, System, SystemReceipt, SystemUpdate,
+    ApiKey, NewSystem, Page, StandardSystem, System, SystemReceipt, SystemSummary, SystemUpdate,
 };
 use gloo_net::http::Method;
 
@@ -11,7 +11,7 @@ fn base(cvr: &str) -> String {
     format!("/api/v1/organisations/{cvr}/systems")
 }
 
-pub async fn list(token: &str, cvr: &str) -> Result<Page<System>, ApiError> {
+pub async fn list(token: &str, cvr: &str) -> Result<Page<SystemSummary>, ApiError> {
     send(request_as(Method::GET, &format!("{}?pageSize=500", base(cvr)), token).build()).await
 }
 

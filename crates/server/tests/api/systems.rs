@@ -2,7 +2,8 @@
 //! delete rules, API keys, standard systems, documents, audit rows, tenant isolation.
 
 use adgang_api_types::{
-    ApiKey, OrgKind, Page, Problem, Right, StandardSystem, System, SystemReceipt, SystemStatus,
+    ApiKey, OrgKind, Page, Problem, Right, StandardSystem, SystemReceipt, SystemStatus,
+    SystemSummary,
 };
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
@@ -305,7 +306,7 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
     )
     .await;
     assert_eq!(switched.status(), 200);
-    let page: Page<System> = app
+    let page: Page<SystemSummary> = app
         .get_json_as(&format!("/api/v1/organisations/{NORTH}/systems"), &token)
         .await;
     let primaries: Vec<&str> = page
@@ -747,7 +748,7 @@ async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
         .await
         .status();
     assert_eq!(status, 404);
-    let page: Page<System> = app.get_json_as(own, &stranger).await;
+    let page: Page<SystemSummary> = app.get_json_as(own, &stranger).await;
     assert!(page.items.is_empty());
     assert_eq!(system_count(&app).await, 1);
 }
