@@ -206,3 +206,30 @@ pub enum ContactNodeKind {
     Group,
     Point,
 }
+
+/// What "Slet gruppe" will do (CS-03), item by item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactDeletionNode {
+    pub kind: ContactNodeKind,
+    pub id: String,
+    pub name: String,
+    /// Also placed outside what is deleted: only this placement goes; the item (and what
+    /// lies below it) stays.
+    pub also_elsewhere: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    pub children: Vec<ContactDeletionNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactGroupDeletion {
+    pub root: ContactDeletionNode,
+    pub groups_deleted: u32,
+    pub points_deleted: u32,
+    /// Placements removed from items that live on elsewhere.
+    pub placements_removed: u32,
+}

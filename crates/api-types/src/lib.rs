@@ -17,8 +17,9 @@ pub mod session;
 pub mod system;
 
 pub use contact::{
-    Audience, Capacity, CodeKind, ContactGroup, ContactGroupInput, ContactNodeKind, ContactPoint,
-    ContactPointCode, ContactPointInput, ContactTreeNode, ExternalLink,
+    Audience, Capacity, CodeKind, ContactDeletionNode, ContactGroup, ContactGroupDeletion,
+    ContactGroupInput, ContactNodeKind, ContactPoint, ContactPointCode, ContactPointInput,
+    ContactTreeNode, ExternalLink,
 };
 pub use error::{ErrorCode, FieldError, Problem};
 pub use file::BinaryFile;

@@ -4,8 +4,8 @@
 
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use adgang_api_types::{
-    ContactGroup, ContactGroupInput, ContactPoint, ContactPointInput, ContactTreeNode, Module,
-    Problem,
+    ContactGroup, ContactGroupDeletion, ContactGroupInput, ContactPoint, ContactPointInput,
+    ContactTreeNode, Module, Problem,
 };
 use adgang_core::audit::Actor;
 use adgang_core::json::JsonBody;
@@ -19,6 +19,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create_group)
         .service(get_group)
         .service(update_group)
+        .service(group_deletion_preview)
+        .service(delete_group)
         .service(create_point)
         .service(get_point)
         .service(update_point)
@@ -150,6 +152,63 @@ async fn update_group(
         .map_err(DomainError::from)?;
     txn.commit().await?;
     Ok(web::Json(group))
+}
+
+/// What deleting the group would remove (CS-03): its content, recursively, with the items
+/// that also live elsewhere marked (they lose only this placement).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
+    responses(
+        (status = 200, description = "The preview", body = ContactGroupDeletion),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/contact-groups/{id}/deletion-preview")]
+async fn group_deletion_preview(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<ContactGroupDeletion>, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (org, _) = scope(&principal, &cvr)?;
+    Ok(web::Json(
+        service::deletion_preview(db.get_ref(), &org, &id)
+            .await
+            .map_err(DomainError::from)?,
+    ))
+}
+
+/// Delete a group and its content (CS-03), atomically: all of it or, on any failure, nothing.
+/// Answers what was removed.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
+    responses(
+        (status = 200, description = "Deleted; what was removed", body = ContactGroupDeletion),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/organisations/{cvr}/contact-groups/{id}")]
+async fn delete_group(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<ContactGroupDeletion>, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (org, actor) = scope(&principal, &cvr)?;
+    let txn = db.begin().await?;
+    let removed = service::delete_group(&txn, &actor, &org, &id, chrono::Utc::now())
+        .await
+        .map_err(DomainError::from)?;
+    txn.commit().await?;
+    Ok(web::Json(removed))
 }
 
 /// Create a contact point (CS-01).

@@ -183,6 +183,16 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/contact-points/{id}",
         Access::Right(Right::ContactAdmin),
     ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-groups/{id}/deletion-preview",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/contact-groups/{id}",
+        Access::Right(Right::ContactAdmin),
+    ),
 ];
 
 const CVR: &str = "29189846";
