@@ -233,3 +233,13 @@ pub struct ContactGroupDeletion {
     /// Placements removed from items that live on elsewhere.
     pub placements_removed: u32,
 }
+
+/// A deep link into a platform's "write to" flow (CS-04): borger.dk for citizens, Virk for
+/// businesses. Each has a QR code at `…/qr-code?audience=…&format=svg|png`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeepLink {
+    pub audience: Audience,
+    pub url: String,
+}

@@ -19,7 +19,7 @@ pub mod system;
 pub use contact::{
     Audience, Capacity, CodeKind, ContactDeletionNode, ContactGroup, ContactGroupDeletion,
     ContactGroupInput, ContactNodeKind, ContactPoint, ContactPointCode, ContactPointInput,
-    ContactTreeNode, ExternalLink,
+    ContactTreeNode, DeepLink, ExternalLink,
 };
 pub use error::{ErrorCode, FieldError, Problem};
 pub use file::BinaryFile;

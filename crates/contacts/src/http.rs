@@ -2,16 +2,17 @@
 //! Post's (`contact-groups`, `contact-points`). Every handler checks the module (authorities'
 //! `contact_admin`), then the organisation scope, then reads the body.
 
-use actix_web::{delete, get, post, put, web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use adgang_api_types::{
-    ContactGroup, ContactGroupDeletion, ContactGroupInput, ContactPoint, ContactPointInput,
-    ContactTreeNode, Module, Problem,
+    Audience, ContactGroup, ContactGroupDeletion, ContactGroupInput, ContactPoint,
+    ContactPointInput, ContactTreeNode, DeepLink, Module, Problem,
 };
 use adgang_core::audit::Actor;
 use adgang_core::json::JsonBody;
 use adgang_core::{Cvr, DomainError, Principal};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
+use crate::deep_links::{qr_png, qr_svg, PlatformUrls};
 use crate::service;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -24,7 +25,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create_point)
         .service(get_point)
         .service(update_point)
-        .service(delete_point);
+        .service(delete_point)
+        .service(point_deep_links)
+        .service(group_deep_links)
+        .service(point_qr_code)
+        .service(group_qr_code);
 }
 
 fn scope(principal: &Principal, cvr: &str) -> Result<(Cvr, Actor), DomainError> {
@@ -327,4 +332,164 @@ async fn delete_point(
         .map_err(DomainError::from)?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The point's deep links, one per audience (CS-04).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
+    responses(
+        (status = 200, description = "Deep links", body = Vec<DeepLink>),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such point here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/contact-points/{id}/deep-links")]
+async fn point_deep_links(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    urls: web::Data<PlatformUrls>,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<Vec<DeepLink>>, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (org, _) = scope(&principal, &cvr)?;
+    Ok(web::Json(
+        service::point_deep_links(db.get_ref(), &org, &id, &urls)
+            .await
+            .map_err(DomainError::from)?,
+    ))
+}
+
+/// The group's deep links: the audiences of its usable points; none while it has none (CS-04).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
+    responses(
+        (status = 200, description = "Deep links (possibly none yet)", body = Vec<DeepLink>),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/contact-groups/{id}/deep-links")]
+async fn group_deep_links(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    urls: web::Data<PlatformUrls>,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<Vec<DeepLink>>, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (org, _) = scope(&principal, &cvr)?;
+    Ok(web::Json(
+        service::group_deep_links(db.get_ref(), &org, &id, &urls)
+            .await
+            .map_err(DomainError::from)?,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct QrQuery {
+    /// Whose platform the link leads to.
+    audience: Audience,
+    /// `svg` (default) or `png`.
+    format: Option<String>,
+}
+
+/// Reads the query after the rights check (a caller without the right learns nothing, not
+/// even that the query is malformed).
+fn qr_query(req: &HttpRequest) -> Result<QrQuery, DomainError> {
+    web::Query::<QrQuery>::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .map_err(|_| {
+            DomainError::field(
+                "audience",
+                "required",
+                "Give audience=citizens|businesses (and optionally format=svg|png).",
+            )
+        })
+}
+
+/// The QR code of one deep link, as `image/svg+xml` or `image/png`.
+fn qr_response(links: &[DeepLink], query: &QrQuery) -> Result<HttpResponse, DomainError> {
+    let link = links
+        .iter()
+        .find(|l| l.audience == query.audience)
+        .ok_or(DomainError::NotFound("deep link for this audience"))?;
+    match query.format.as_deref().unwrap_or("svg") {
+        "svg" => Ok(HttpResponse::Ok()
+            .content_type("image/svg+xml")
+            .body(qr_svg(&link.url).map_err(DomainError::Unexpected)?)),
+        "png" => Ok(HttpResponse::Ok()
+            .content_type("image/png")
+            .body(qr_png(&link.url, 8).map_err(DomainError::Unexpected)?)),
+        _ => Err(DomainError::field(
+            "format",
+            "unknown_format",
+            "format is svg or png.",
+        )),
+    }
+}
+
+/// The QR code of the point's deep link for one audience (CS-04).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id"), QrQuery),
+    responses(
+        (status = 200, description = "The QR code", content_type = "image/svg+xml", body = String),
+        (status = 400, description = "Unknown format or audience", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such point, or it does not serve that audience", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/contact-points/{id}/qr-code")]
+async fn point_qr_code(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    urls: web::Data<PlatformUrls>,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (org, _) = scope(&principal, &cvr)?;
+    let query = qr_query(&req)?;
+    let links = service::point_deep_links(db.get_ref(), &org, &id, &urls)
+        .await
+        .map_err(DomainError::from)?;
+    qr_response(&links, &query)
+}
+
+/// The QR code of the group's deep link for one audience (CS-04).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id"), QrQuery),
+    responses(
+        (status = 200, description = "The QR code", content_type = "image/svg+xml", body = String),
+        (status = 400, description = "Unknown format or audience", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such group, or no link for that audience yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/contact-groups/{id}/qr-code")]
+async fn group_qr_code(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    urls: web::Data<PlatformUrls>,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (org, _) = scope(&principal, &cvr)?;
+    let query = qr_query(&req)?;
+    let links = service::group_deep_links(db.get_ref(), &org, &id, &urls)
+        .await
+        .map_err(DomainError::from)?;
+    qr_response(&links, &query)
 }

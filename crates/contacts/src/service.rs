@@ -1100,3 +1100,59 @@ async fn plan_point_name(db: &impl ConnectionTrait, id: &str) -> Result<String, 
         .map(|p| p.name)
         .unwrap_or_default())
 }
+
+// ---------------------------------------------------------------- deep links (CS-04)
+
+/// A point's deep links: one per audience it serves.
+pub async fn point_deep_links(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+    id: &str,
+    urls: &crate::deep_links::PlatformUrls,
+) -> Result<Vec<adgang_api_types::DeepLink>, ContactsError> {
+    let point = get_point(db, org, id).await?;
+    Ok(urls.links(&point.audiences, crate::deep_links::Target::Point(id)))
+}
+
+/// A group's deep links: the audiences of the usable points in it or below it; none yet when
+/// it has no usable point.
+pub async fn group_deep_links(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+    id: &str,
+    urls: &crate::deep_links::PlatformUrls,
+) -> Result<Vec<adgang_api_types::DeepLink>, ContactsError> {
+    get_group(db, org, id).await?;
+    let edges = parent_edges(db, org).await?;
+    let mut inside: HashSet<String> = HashSet::from([id.to_owned()]);
+    let mut stack = vec![id.to_owned()];
+    while let Some(next) = stack.pop() {
+        for edge in edges.iter().filter(|e| e.parent_id == next) {
+            if inside.insert(edge.group_id.clone()) {
+                stack.push(edge.group_id.clone());
+            }
+        }
+    }
+    let point_ids: HashSet<String> = placements(db, org)
+        .await?
+        .into_iter()
+        .filter(|p| inside.contains(&p.group_id))
+        .map(|p| p.point_id)
+        .collect();
+    let audiences: Vec<Audience> = contact_point::Entity::find()
+        .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
+        .filter(contact_point::Column::Active.eq(true))
+        .filter(contact_point::Column::RecipientSystemId.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| point_ids.contains(&p.id))
+        .flat_map(|p| {
+            p.audiences
+                .split(',')
+                .filter_map(Audience::parse)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Ok(urls.links(&audiences, crate::deep_links::Target::Group(id)))
+}

@@ -21,6 +21,8 @@
 //! | `ADGANG_TOKEN_SIGNING_KEY_FILE` | none | Ed25519 PKCS#8 PEM signing our access tokens; required in production, a random key per start otherwise (`adgang-server generate-signing-key` makes one) |
 //! | `ADGANG_DATA_KEY_FILE` | none | 32-byte key (base64) sealing API keys at rest; required in production, a random key per start otherwise (`adgang-server generate-data-key` makes one) |
 //! | `ADGANG_ALLOW_HTTP_ENDPOINTS` | `false` | accept plain `http` system endpoints (test deployments only; refused in production) |
+//! | `ADGANG_CITIZEN_PLATFORM_URL` | `https://www.borger.dk/mit-overblik/digital-post/skriv` | citizens' "write to" page that deep links open (CS-04) |
+//! | `ADGANG_BUSINESS_PLATFORM_URL` | `https://virk.dk/digital-post/skriv` | businesses' "write to" page that deep links open (CS-04) |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -51,6 +53,7 @@ pub struct Settings {
     pub idp_extra_clients: Vec<adgang_idp::RegisteredClient>,
     pub data_key_file: Option<PathBuf>,
     pub allow_http_endpoints: bool,
+    pub platform_urls: adgang_contacts::deep_links::PlatformUrls,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +86,7 @@ impl Default for Settings {
             idp_extra_clients: Vec::new(),
             data_key_file: None,
             allow_http_endpoints: false,
+            platform_urls: adgang_contacts::deep_links::PlatformUrls::default(),
         }
     }
 }
@@ -178,6 +182,12 @@ impl Settings {
         if let Some(v) = get("ADGANG_ALLOW_HTTP_ENDPOINTS") {
             s.allow_http_endpoints =
                 parse_bool(&v).context("ADGANG_ALLOW_HTTP_ENDPOINTS must be true or false")?;
+        }
+        if let Some(v) = get("ADGANG_CITIZEN_PLATFORM_URL") {
+            s.platform_urls.citizens = v;
+        }
+        if let Some(v) = get("ADGANG_BUSINESS_PLATFORM_URL") {
+            s.platform_urls.businesses = v;
         }
         if s.allow_http_endpoints && s.environment == EnvironmentLabel::Production {
             bail!("ADGANG_ALLOW_HTTP_ENDPOINTS cannot be used in production");

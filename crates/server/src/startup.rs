@@ -72,6 +72,7 @@ impl Application {
         let systems_settings = web::Data::new(adgang_systems::SystemsSettings {
             allow_http_endpoints: settings.allow_http_endpoints,
         });
+        let platform_urls = web::Data::new(settings.platform_urls.clone());
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
         let json_limit = web::Data::new(adgang_core::json::JsonLimit(max_json));
@@ -97,6 +98,7 @@ impl Application {
                 .app_data(registry.clone())
                 .app_data(data_key.clone())
                 .app_data(systems_settings.clone())
+                .app_data(platform_urls.clone())
                 .app_data(oidc.clone())
                 .app_data(
                     web::JsonConfig::default()

@@ -646,3 +646,93 @@ async fn cs_03_deleting_a_group_previews_its_content_and_is_all_or_nothing() {
             && r.field.as_deref() == Some("parentIds")
             && r.before.as_deref() == Some(building.id.as_str())));
 }
+
+#[tokio::test]
+async fn cs_04_deep_links_per_audience_with_qr_codes() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let base = format!("/api/v1/organisations/{AUTHORITY}");
+    let g = group(&app, &token, "Borgere", &[]).await;
+    let sub = group(&app, &token, "Byggeri", &[&g.id]).await;
+    let mut body = point_body("Byggesager", &[&sub.id]);
+    body["audiences"] = json!(["citizens", "businesses"]);
+    let p = point(&app, &token, &body).await;
+
+    let links: Vec<adgang_api_types::DeepLink> = app
+        .get_json_as(
+            &format!("{base}/contact-points/{}/deep-links", p.id),
+            &token,
+        )
+        .await;
+    assert_eq!(links.len(), 2);
+    assert!(
+        links[0].url.starts_with("https://www.borger.dk/")
+            && links[0].url.ends_with(&format!("kontaktpunkt={}", p.id))
+    );
+    assert!(links[1].url.starts_with("https://virk.dk/"));
+
+    // The group has no usable point yet (not bound to a recipient system): no links.
+    let none: Vec<adgang_api_types::DeepLink> = app
+        .get_json_as(
+            &format!("{base}/contact-groups/{}/deep-links", g.id),
+            &token,
+        )
+        .await;
+    assert!(none.is_empty());
+    let missing = app
+        .get_as(
+            &format!("{base}/contact-groups/{}/qr-code?audience=citizens", g.id),
+            &token,
+        )
+        .await;
+    assert_eq!(missing.status(), 404);
+
+    // Bound and active, the point lends the group (through its sub-group) both audiences.
+    let system: SystemReceipt = send(&app, "POST", &format!("{base}/systems"), &token, Some(&json!({
+        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
+        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+    }))).await.json().await.unwrap();
+    body["recipientSystemId"] = json!(system.system.id);
+    assert_eq!(
+        send(
+            &app,
+            "PUT",
+            &format!("{base}/contact-points/{}", p.id),
+            &token,
+            Some(&body)
+        )
+        .await
+        .status(),
+        200
+    );
+    let group_links: Vec<adgang_api_types::DeepLink> = app
+        .get_json_as(
+            &format!("{base}/contact-groups/{}/deep-links", g.id),
+            &token,
+        )
+        .await;
+    assert_eq!(group_links.len(), 2);
+    assert!(group_links[0]
+        .url
+        .ends_with(&format!("kontaktgruppe={}", g.id)));
+
+    let svg = app
+        .get_as(
+            &format!("{base}/contact-groups/{}/qr-code?audience=businesses", g.id),
+            &token,
+        )
+        .await;
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().contains("<svg"));
+    let png = app
+        .get_as(
+            &format!(
+                "{base}/contact-points/{}/qr-code?audience=citizens&format=png",
+                p.id
+            ),
+            &token,
+        )
+        .await;
+    assert_eq!(png.headers()["content-type"], "image/png");
+    assert_eq!(&png.bytes().await.unwrap()[..4], b"\x89PNG");
+}

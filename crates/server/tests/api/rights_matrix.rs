@@ -193,6 +193,26 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/contact-groups/{id}",
         Access::Right(Right::ContactAdmin),
     ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-points/{id}/deep-links",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-groups/{id}/deep-links",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-points/{id}/qr-code",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-groups/{id}/qr-code",
+        Access::Right(Right::ContactAdmin),
+    ),
 ];
 
 const CVR: &str = "29189846";

@@ -1,0 +1,139 @@
+//! Deep links and their QR codes (CS-04). A point's link opens a draft to that point on the
+//! audience's platform; a group's link lists its points. A group's audiences are those of the
+//! usable points in it (sub-groups included); without any, it has no links yet.
+
+use adgang_api_types::{Audience, DeepLink};
+
+/// The platforms' "write to" pages (configuration: `ADGANG_CITIZEN_PLATFORM_URL`,
+/// `ADGANG_BUSINESS_PLATFORM_URL`).
+#[derive(Debug, Clone)]
+pub struct PlatformUrls {
+    pub citizens: String,
+    pub businesses: String,
+}
+
+impl Default for PlatformUrls {
+    fn default() -> Self {
+        PlatformUrls {
+            citizens: "https://www.borger.dk/mit-overblik/digital-post/skriv".to_owned(),
+            businesses: "https://virk.dk/digital-post/skriv".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Point(&'a str),
+    Group(&'a str),
+}
+
+impl PlatformUrls {
+    fn base(&self, audience: Audience) -> &str {
+        match audience {
+            Audience::Citizens => &self.citizens,
+            Audience::Businesses => &self.businesses,
+        }
+    }
+
+    pub fn link(&self, audience: Audience, target: Target<'_>) -> DeepLink {
+        let (key, id) = match target {
+            Target::Point(id) => ("kontaktpunkt", id),
+            Target::Group(id) => ("kontaktgruppe", id),
+        };
+        let base = self.base(audience).trim_end_matches('/');
+        let separator = if base.contains('?') { '&' } else { '?' };
+        DeepLink {
+            audience,
+            url: format!("{base}{separator}{key}={id}"),
+        }
+    }
+
+    /// One link per audience, in `Audience` order.
+    pub fn links(&self, audiences: &[Audience], target: Target<'_>) -> Vec<DeepLink> {
+        let mut audiences = audiences.to_vec();
+        audiences.sort();
+        audiences.dedup();
+        audiences
+            .into_iter()
+            .map(|a| self.link(a, target))
+            .collect()
+    }
+}
+
+fn code(url: &str) -> anyhow::Result<qrcode::QrCode> {
+    qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| anyhow::anyhow!("the link does not fit a QR code: {e}"))
+}
+
+/// The QR code as an SVG document.
+pub fn qr_svg(url: &str) -> anyhow::Result<String> {
+    Ok(code(url)?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(256, 256)
+        .quiet_zone(true)
+        .build())
+}
+
+/// The QR code as a black-and-white PNG, `scale` pixels per module, with a 4-module margin.
+pub fn qr_png(url: &str, scale: u32) -> anyhow::Result<Vec<u8>> {
+    let code = code(url)?;
+    let modules = u32::try_from(code.width())?;
+    let quiet = 4;
+    let side = (modules + 2 * quiet) * scale;
+    let colors = code.to_colors();
+    let mut pixels = vec![255u8; (side * side) as usize];
+    for (i, color) in colors.iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (mx, my) = (i as u32 % modules, i as u32 / modules);
+            for dy in 0..scale {
+                for dx in 0..scale {
+                    let x = (mx + quiet) * scale + dx;
+                    let y = (my + quiet) * scale + dy;
+                    pixels[(y * side + x) as usize] = 0;
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, side, side);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(&pixels)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cs_04_one_link_per_audience() {
+        let urls = PlatformUrls::default();
+        let links = urls.links(
+            &[Audience::Businesses, Audience::Citizens],
+            Target::Point("p-1"),
+        );
+        assert_eq!(
+            links.iter().map(|l| l.url.as_str()).collect::<Vec<_>>(),
+            vec![
+                "https://www.borger.dk/mit-overblik/digital-post/skriv?kontaktpunkt=p-1",
+                "https://virk.dk/digital-post/skriv?kontaktpunkt=p-1",
+            ]
+        );
+        assert!(urls
+            .link(Audience::Citizens, Target::Group("g"))
+            .url
+            .ends_with("?kontaktgruppe=g"));
+    }
+
+    #[test]
+    fn cs_04_qr_codes_render_as_svg_and_png() {
+        let svg = qr_svg("https://virk.dk/digital-post/skriv?kontaktpunkt=p-1").unwrap();
+        assert!(svg.starts_with("<?xml") && svg.contains("<svg"));
+        let png = qr_png("https://virk.dk/digital-post/skriv?kontaktpunkt=p-1", 4).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    }
+}
