@@ -851,3 +851,108 @@ async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its_preview() {
+    browser_test("contact_structure", |client, app| async move {
+        log_in_as(&client, &app, "10000004").await?;
+        wait_for_text(&client, ".module-cards", "Administrér kontaktstruktur").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+
+        // Two groups through the UI, the second inside the first.
+        click(&client, "cs-create").await?;
+        type_into(&client, "cs-group-name", "Borgerservice").await?;
+        click(&client, "cs-save-group").await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        click(&client, "cs-create").await?;
+        type_into(&client, "cs-group-name", "Byggeri").await?;
+        client
+            .find(Locator::Css("#cs-group-parent option:nth-child(2)"))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cs-save-group").await?;
+        wait_for_text(&client, "#contact-tree", "Byggeri").await?;
+
+        // A point inside Byggeri and one also placed at the top (arranged over the API).
+        let token = app.token(&adgang_test_support::user(
+            "34051178",
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let tree: Vec<adgang_api_types::ContactTreeNode> = app
+            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
+            .await;
+        let top = tree[0].id.clone();
+        let building = tree[0].children[0].id.clone();
+        let other: adgang_api_types::ContactGroup = app
+            .client
+            .post(app.url("/api/v1/organisations/34051178/contact-groups"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"name": "Erhverv"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        for (name, groups) in [
+            ("Byggetilladelse", vec![building.clone()]),
+            ("Vejledning", vec![building.clone(), other.id.clone()]),
+        ] {
+            let response = app
+                .client
+                .post(app.url("/api/v1/organisations/34051178/contact-points"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({
+                    "name": name, "groupIds": groups, "visible": true, "audiences": ["citizens"],
+                    "keywords": ["byggeri"], "active": true
+                }))
+                .send()
+                .await?;
+            ensure!(
+                response.status() == 201,
+                "point {name}: {}",
+                response.status()
+            );
+        }
+        client.refresh().await?;
+        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
+        click(&client, &format!("toggle-{top}")).await?;
+        click(&client, &format!("toggle-{building}")).await?;
+        wait_for_text(&client, "#contact-tree", "Byggetilladelse").await?;
+        wait_for_text(&client, &format!("li[data-node='{building}']"), "Dublet").await?;
+
+        // Delete the top group: the preview lists everything; the duplicate is marked.
+        click(&client, &format!("delete-{top}")).await?;
+        wait_for_text(&client, "#cs-delete-panel", "Byggetilladelse").await?;
+        wait_for_text(
+            &client,
+            "#cs-delete-panel",
+            "Vejledning (findes også andre steder)",
+        )
+        .await?;
+        let yes = client.find(Locator::Id("cs-delete-yes")).await?;
+        ensure!(
+            yes.attr("disabled").await?.is_some(),
+            "deleting needs the confirmation tick"
+        );
+        client
+            .find(Locator::Css("label[for='cs-delete-confirm']"))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cs-delete-yes").await?;
+        wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
+        let remaining: Vec<adgang_api_types::ContactTreeNode> = app
+            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
+            .await;
+        let names: Vec<&str> = remaining.iter().map(|n| n.name.as_str()).collect();
+        ensure!(names == ["Erhverv"], "only Erhverv is left: {names:?}");
+        ensure!(
+            remaining[0].children[0].name == "Vejledning",
+            "the duplicate stays in Erhverv"
+        );
+        Ok(())
+    })
+    .await;
+}

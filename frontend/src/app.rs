@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::auth::Auth;
 use crate::components::{footer::Footer, header::Header, module_tabs::ModuleTabs};
 use crate::i18n::{use_i18n, I18n, Key};
+use crate::pages::contacts::ContactStructurePage;
 use crate::pages::systems::{
     detail::SystemDetailPage, overview::SystemsPage, wizard::CreateSystemPage,
 };
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login-fejl") view=LoginErrorPage/>
                     <Route path=path!("/rettigheder") view=RightsPage/>
                     <Route path=path!("/systemtilslutning") view=SystemsPage/>
+                    <Route path=path!("/kontaktstruktur") view=ContactStructurePage/>
                     <Route path=path!("/systemtilslutning/opret") view=CreateSystemPage/>
                     <Route path=path!("/systemtilslutning/:id") view=SystemDetailPage/>
                 </Routes>

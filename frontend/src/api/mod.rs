@@ -1,6 +1,7 @@
 //! Typed clients for the backend, one module per backend module, built on `adgang-api-types`.
 
 pub mod auth;
+pub mod contacts;
 pub mod meta;
 pub mod onboarding;
 pub mod rights;

@@ -1,3 +1,4 @@
+pub mod contacts;
 pub mod front;
 pub mod login_error;
 pub mod module;

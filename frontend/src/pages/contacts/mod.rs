@@ -1,0 +1,295 @@
+//! Kontaktstruktur (SPEC §3): the structure as an expandable tree (CS-02), "Opret" → "Ny
+//! kontaktgruppe", and "Slet gruppe" with a preview of everything it removes (CS-03).
+
+use std::collections::HashSet;
+
+use adgang_api_types::{
+    ContactDeletionNode, ContactGroupDeletion, ContactGroupInput, ContactNodeKind, ContactTreeNode,
+    Module,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::auth::use_auth;
+use crate::components::module_gate::ModuleGate;
+use crate::i18n::{error_key, use_i18n, I18n, Key};
+use crate::pages::systems::credentials;
+
+#[component]
+pub fn ContactStructurePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{move || i18n.t(Key::cs_heading)}</h1>
+        <ModuleGate module=Module::ContactStructure>
+            <ContactStructure/>
+        </ModuleGate>
+    }
+}
+
+/// Every group in the tree once, with its depth, for the placement list.
+fn groups_of(
+    nodes: &[ContactTreeNode],
+    depth: usize,
+    seen: &mut HashSet<String>,
+    out: &mut Vec<(String, String)>,
+) {
+    for node in nodes.iter().filter(|n| n.kind == ContactNodeKind::Group) {
+        if seen.insert(node.id.clone()) {
+            out.push((
+                node.id.clone(),
+                format!("{}{}", "– ".repeat(depth), node.name),
+            ));
+        }
+        groups_of(&node.children, depth + 1, seen, out);
+    }
+}
+
+#[derive(Clone, Copy)]
+struct TreeState {
+    expanded: RwSignal<HashSet<String>>,
+    deleting: RwSignal<Option<(String, ContactGroupDeletion)>>,
+}
+
+fn tree_view(
+    nodes: Vec<ContactTreeNode>,
+    state: TreeState,
+    i18n: I18n,
+    auth: crate::auth::Auth,
+) -> AnyView {
+    view! {
+        <ul class="contact-tree">
+            {nodes.into_iter().map(|node| {
+                let id = node.id.clone();
+                let is_group = node.kind == ContactNodeKind::Group;
+                let open = Signal::derive({ let id = id.clone(); move || state.expanded.get().contains(&id) });
+                let toggle = { let id = id.clone(); move |_| state.expanded.update(|e| { if !e.remove(&id) { e.insert(id.clone()); } }) };
+                let ask_delete = {
+                    let id = id.clone();
+                    move |_| {
+                        let Some((token, cvr)) = credentials(auth) else { return };
+                        let id = id.clone();
+                        spawn_local(async move {
+                            if let Ok(preview) = api::contacts::deletion_preview(&token, &cvr, &id).await {
+                                state.deleting.set(Some((id, preview)));
+                            }
+                        });
+                    }
+                };
+                let children = node.children.clone();
+                let has_children = !children.is_empty();
+                view! {
+                    <li data-node=id.clone() class=if is_group { "contact-group" } else { "contact-point" }>
+                        <div class="contact-row">
+                            {is_group.then(|| view! {
+                                <button type="button" class="button button-unstyled tree-toggle"
+                                    id=format!("toggle-{id}") disabled=!has_children
+                                    aria-expanded=move || open.get().to_string()
+                                    aria-label=move || i18n.t(if open.get() { Key::cs_collapse } else { Key::cs_expand })
+                                    on:click=toggle.clone()>
+                                    {move || if open.get() { "▾" } else { "▸" }}
+                                </button>
+                            })}
+                            <span class="contact-kind">{move || i18n.t(if is_group { Key::cs_group } else { Key::cs_point })}</span>
+                            " "
+                            <span class="contact-name">{node.name.clone()}</span>
+                            {node.duplicate.then(|| view! { " " <span class="badge">{move || i18n.t(Key::cs_duplicate)}</span> })}
+                            {(!node.usable && !is_group).then(|| view! { " " <span class="badge badge-muted">{move || i18n.t(Key::cs_not_usable)}</span> })}
+                            {is_group.then(|| view! {
+                                " "
+                                <button type="button" class="button button-tertiary" id=format!("delete-{id}") on:click=ask_delete.clone()>
+                                    {move || i18n.t(Key::cs_delete_group)}
+                                </button>
+                            })}
+                        </div>
+                        <Show when=move || open.get()>
+                            {tree_view(children.clone(), state, i18n, auth)}
+                        </Show>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+fn preview_view(node: ContactDeletionNode, i18n: I18n) -> AnyView {
+    view! {
+        <li data-preview=node.id.clone()>
+            {node.name.clone()}
+            {node.also_elsewhere.then(|| view! { " " <em class="also-elsewhere">"("{move || i18n.t(Key::cs_also_elsewhere)}")"</em> })}
+            {(!node.children.is_empty()).then(|| view! {
+                <ul>{node.children.into_iter().map(|c| preview_view(c, i18n)).collect_view()}</ul>
+            })}
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn ContactStructure() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let version = RwSignal::new(0u32);
+    let state = TreeState {
+        expanded: RwSignal::new(HashSet::new()),
+        deleting: RwSignal::new(None),
+    };
+    let confirmed = RwSignal::new(false);
+    let message = RwSignal::new(None::<Key>);
+    let creating = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let parent = RwSignal::new(String::new());
+    let org_unit = RwSignal::new(false);
+    let errors = RwSignal::new(Vec::<adgang_api_types::FieldError>::new());
+
+    let tree = LocalResource::new(move || {
+        version.track();
+        async move {
+            match credentials(auth) {
+                Some((token, cvr)) => api::contacts::tree(&token, &cvr).await.ok(),
+                None => None,
+            }
+        }
+    });
+
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        let parent_id = parent.get_untracked();
+        let input = ContactGroupInput {
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            is_organisational_unit: org_unit.get_untracked(),
+            parent_ids: if parent_id.is_empty() {
+                Vec::new()
+            } else {
+                vec![parent_id.clone()]
+            },
+        };
+        spawn_local(async move {
+            match api::contacts::create_group(&token, &cvr, &input).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    creating.set(false);
+                    name.set(String::new());
+                    description.set(String::new());
+                    if !parent_id.is_empty() {
+                        state.expanded.update(|e| {
+                            e.insert(parent_id);
+                        });
+                    }
+                    message.set(Some(Key::cs_created));
+                    version.update(|v| *v += 1);
+                }
+                Err(err) => errors.set(err.field_errors()),
+            }
+        });
+    };
+
+    let delete = move |_| {
+        let (Some((token, cvr)), Some((id, _))) =
+            (credentials(auth), state.deleting.get_untracked())
+        else {
+            return;
+        };
+        spawn_local(async move {
+            if api::contacts::delete_group(&token, &cvr, &id).await.is_ok() {
+                state.deleting.set(None);
+                confirmed.set(false);
+                message.set(Some(Key::cs_deleted));
+                version.update(|v| *v += 1);
+            } else {
+                message.set(Some(Key::error_generic));
+            }
+        });
+    };
+
+    let name_errors = move || {
+        errors
+            .get()
+            .iter()
+            .filter(|e| e.field == "name")
+            .map(|e| i18n.t(error_key(&e.code)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+
+    view! {
+        <p>{move || i18n.t(Key::cs_intro)}</p>
+        <Show when=move || message.get().is_some()>
+            <div class="alert alert-success" role="status" id="cs-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
+        </Show>
+        <div class="overflow-menu">
+            <button type="button" class="button button-primary" id="cs-create" aria-expanded=move || creating.get().to_string()
+                on:click=move |_| creating.update(|c| *c = !*c)>
+                {move || i18n.t(Key::cs_create)}
+            </button>
+        </div>
+        <Show when=move || creating.get()>
+            <form id="cs-new-group" class="cs-form" on:submit=create>
+                <h2>{move || i18n.t(Key::cs_new_group)}</h2>
+                <div class=move || if name_errors().is_empty() { "form-group" } else { "form-group form-error" }>
+                    <label class="form-label" for="cs-group-name">{move || i18n.t(Key::cs_group_name)}</label>
+                    <Show when=move || !name_errors().is_empty()>
+                        <span class="form-error-message" id="cs-group-name-error" role="alert">{name_errors}</span>
+                    </Show>
+                    <input class="form-input" id="cs-group-name" maxlength="50" prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+                <div class="form-group">
+                    <label class="form-label" for="cs-group-description">{move || i18n.t(Key::cs_group_description)}</label>
+                    <textarea class="form-input" id="cs-group-description" rows="2" prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                </div>
+                <div class="form-group">
+                    <label class="form-label" for="cs-group-parent">{move || i18n.t(Key::cs_group_parent)}</label>
+                    <select class="form-select" id="cs-group-parent" on:change=move |ev| parent.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Key::cs_top_level)}</option>
+                        {move || {
+                            let mut groups = Vec::new();
+                            groups_of(&tree.get().flatten().unwrap_or_default(), 0, &mut HashSet::new(), &mut groups);
+                            groups.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()
+                        }}
+                    </select>
+                </div>
+                <div class="form-group-checkbox">
+                    <input type="checkbox" class="form-checkbox" id="cs-org-unit" prop:checked=move || org_unit.get()
+                        on:change=move |ev| org_unit.set(event_target_checked(&ev))/>
+                    <label for="cs-org-unit">{move || i18n.t(Key::cs_org_unit)}</label>
+                </div>
+                <button type="submit" class="button button-primary" id="cs-save-group">{move || i18n.t(Key::cs_save_group)}</button>
+            </form>
+        </Show>
+        {move || state.deleting.get().map(|(_, preview)| view! {
+            <div class="alert alert-warning" role="alertdialog" aria-labelledby="cs-delete-text" id="cs-delete-panel">
+                <div class="alert-body">
+                    <p class="alert-text" id="cs-delete-text">{move || i18n.t(Key::cs_delete_preview)}</p>
+                    <ul class="deletion-preview">{preview_view(preview.root.clone(), i18n)}</ul>
+                    <div class="form-group-checkbox">
+                        <input type="checkbox" class="form-checkbox" id="cs-delete-confirm" prop:checked=move || confirmed.get()
+                            on:change=move |ev| confirmed.set(event_target_checked(&ev))/>
+                        <label for="cs-delete-confirm">{move || i18n.t(Key::cs_delete_confirm)}</label>
+                    </div>
+                    <button type="button" class="button button-primary" id="cs-delete-yes" disabled=move || !confirmed.get() on:click=delete>
+                        {move || i18n.t(Key::cs_delete_group)}
+                    </button>
+                    " "
+                    <button type="button" class="button button-tertiary" on:click=move |_| { state.deleting.set(None); confirmed.set(false); }>
+                        {move || i18n.t(Key::wiz_cancel)}
+                    </button>
+                </div>
+            </div>
+        })}
+        <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
+            {move || tree.get().map(|nodes| match nodes {
+                Some(nodes) if !nodes.is_empty() => view! { <div id="contact-tree">{tree_view(nodes, state, i18n, auth)}</div> }.into_any(),
+                Some(_) => view! { <p id="cs-empty">{move || i18n.t(Key::cs_empty)}</p> }.into_any(),
+                None => view! { <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div> }.into_any(),
+            })}
+        </Transition>
+    }
+}
