@@ -243,3 +243,28 @@ pub struct DeepLink {
     pub audience: Audience,
     pub url: String,
 }
+
+/// A contact point as the platforms see it (CS-08): never the internal note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PublicContactPoint {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub input_fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_link: Option<ExternalLink>,
+    pub capacity: Capacity,
+}
+
+/// A group flagged as an organisational unit: findable as a recipient (CS-08).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PublicOrganisationalUnit {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}

@@ -29,7 +29,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(point_deep_links)
         .service(group_deep_links)
         .service(point_qr_code)
-        .service(group_qr_code);
+        .service(group_qr_code)
+        .service(platform_contact_points)
+        .service(platform_organisational_units);
 }
 
 fn scope(principal: &Principal, cvr: &str) -> Result<(Cvr, Actor), DomainError> {
@@ -492,4 +494,64 @@ async fn group_qr_code(
         .await
         .map_err(DomainError::from)?;
     qr_response(&links, &query)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PlatformSearch {
+    /// Keyword prefix or part of the name; empty lists every point.
+    q: Option<String>,
+    /// Whose platform asks: citizens (borger.dk) or businesses (Virk).
+    audience: Audience,
+}
+
+/// The platforms' search (CS-08): an organisation's visible, usable contact points for one
+/// audience, by keyword or name. Public directory data: no internal notes, no token needed.
+#[utoipa::path(
+    tag = crate::TAG,
+    params(("cvr" = String, Path, description = "The authority", example = "34051178"), PlatformSearch),
+    responses(
+        (status = 200, description = "Matching points, by name", body = Vec<adgang_api_types::PublicContactPoint>),
+        (status = 400, description = "Missing audience or invalid CVR", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/platform/organisations/{cvr}/contact-points")]
+async fn platform_contact_points(
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+    query: web::Query<PlatformSearch>,
+) -> Result<web::Json<Vec<adgang_api_types::PublicContactPoint>>, DomainError> {
+    let org = Cvr::parse(&cvr).map_err(|e| DomainError::field("cvr", e.code(), e.message()))?;
+    Ok(web::Json(
+        service::search_points(
+            db.get_ref(),
+            &org,
+            query.q.as_deref().unwrap_or_default(),
+            query.audience,
+        )
+        .await
+        .map_err(DomainError::from)?,
+    ))
+}
+
+/// The organisation's organisational units, findable as recipients on the platforms (CS-08).
+#[utoipa::path(
+    tag = crate::TAG,
+    params(("cvr" = String, Path, description = "The authority", example = "34051178")),
+    responses(
+        (status = 200, description = "Organisational units, by name", body = Vec<adgang_api_types::PublicOrganisationalUnit>),
+        (status = 400, description = "Invalid CVR", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/platform/organisations/{cvr}/organisational-units")]
+async fn platform_organisational_units(
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+) -> Result<web::Json<Vec<adgang_api_types::PublicOrganisationalUnit>>, DomainError> {
+    let org = Cvr::parse(&cvr).map_err(|e| DomainError::field("cvr", e.code(), e.message()))?;
+    Ok(web::Json(
+        service::organisational_units(db.get_ref(), &org)
+            .await
+            .map_err(DomainError::from)?,
+    ))
 }

@@ -1156,3 +1156,101 @@ pub async fn group_deep_links(
         .collect();
     Ok(urls.links(&audiences, crate::deep_links::Target::Group(id)))
 }
+
+// ---------------------------------------------------------------- platform read API (CS-08)
+
+/// The organisation's visible, usable points for `audience`, matching `query` by keyword
+/// (prefix, any letter case) or name (substring); all of them when `query` is empty.
+pub async fn search_points(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+    query: &str,
+    audience: Audience,
+) -> Result<Vec<adgang_api_types::PublicContactPoint>, ContactsError> {
+    use sea_orm::sea_query::{Expr, Func};
+    let query = query.trim().to_lowercase();
+    let mut find = contact_point::Entity::find()
+        .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
+        .filter(contact_point::Column::Visible.eq(true))
+        .filter(contact_point::Column::Active.eq(true))
+        .filter(contact_point::Column::RecipientSystemId.is_not_null())
+        .filter(contact_point::Column::Audiences.contains(audience.as_str()));
+    if !query.is_empty() {
+        let escaped = query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let by_keyword: Vec<String> = contact_point_keyword::Entity::find()
+            .filter(contact_point_keyword::Column::Normalised.starts_with(&escaped))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|k| k.point_id)
+            .collect();
+        find = find.filter(
+            sea_orm::Condition::any()
+                .add(contact_point::Column::Id.is_in(by_keyword))
+                .add(
+                    Expr::expr(Func::lower(Expr::col(contact_point::Column::Name)))
+                        .like(format!("%{escaped}%")),
+                ),
+        );
+    }
+    let points = find
+        .order_by_asc(contact_point::Column::Name)
+        .order_by_asc(contact_point::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<String> = points.iter().map(|p| p.id.clone()).collect();
+    let mut keywords: HashMap<String, Vec<(i32, String)>> = HashMap::new();
+    for k in contact_point_keyword::Entity::find()
+        .filter(contact_point_keyword::Column::PointId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        keywords
+            .entry(k.point_id)
+            .or_default()
+            .push((k.position, k.keyword));
+    }
+    Ok(points
+        .into_iter()
+        .map(|p| {
+            let mut words = keywords.remove(&p.id).unwrap_or_default();
+            words.sort();
+            adgang_api_types::PublicContactPoint {
+                keywords: words.into_iter().map(|(_, w)| w).collect(),
+                input_fields: serde_json::from_str(&p.input_fields).unwrap_or_default(),
+                external_link: p
+                    .external_link
+                    .as_deref()
+                    .and_then(|j| serde_json::from_str(j).ok()),
+                capacity: Capacity {
+                    max_message_size_bytes: u64::try_from(p.max_message_size_bytes)
+                        .unwrap_or_default(),
+                    max_attachments: u32::try_from(p.max_attachments).unwrap_or_default(),
+                },
+                id: p.id,
+                name: p.name,
+                description: p.description,
+            }
+        })
+        .collect())
+}
+
+/// Groups flagged as organisational units (CS-08).
+pub async fn organisational_units(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+) -> Result<Vec<adgang_api_types::PublicOrganisationalUnit>, ContactsError> {
+    Ok(group_models(db, org)
+        .await?
+        .into_iter()
+        .filter(|g| g.is_organisational_unit)
+        .map(|g| adgang_api_types::PublicOrganisationalUnit {
+            id: g.id,
+            name: g.name,
+            description: g.description,
+        })
+        .collect())
+}

@@ -736,3 +736,108 @@ async fn cs_04_deep_links_per_audience_with_qr_codes() {
     assert_eq!(png.headers()["content-type"], "image/png");
     assert_eq!(&png.bytes().await.unwrap()[..4], b"\x89PNG");
 }
+
+#[tokio::test]
+async fn cs_08_platforms_find_visible_usable_points_by_keyword_and_never_see_internal_notes() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let base = format!("/api/v1/organisations/{AUTHORITY}");
+    let system: SystemReceipt = send(&app, "POST", &format!("{base}/systems"), &token, Some(&json!({
+        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
+        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+    }))).await.json().await.unwrap();
+    let bound = |name: &str, keywords: Value, visible: bool, audiences: Value| {
+        let mut body = point_body(name, &[]);
+        body["keywords"] = keywords;
+        body["visible"] = json!(visible);
+        body["audiences"] = audiences;
+        body["recipientSystemId"] = json!(system.system.id);
+        body
+    };
+    point(
+        &app,
+        &token,
+        &bound(
+            "Byggesager",
+            json!(["Byggetilladelse", "tilbygning"]),
+            true,
+            json!(["citizens"]),
+        ),
+    )
+    .await;
+    point(
+        &app,
+        &token,
+        &bound(
+            "Skjult punkt",
+            json!(["byggeri"]),
+            false,
+            json!(["citizens"]),
+        ),
+    )
+    .await;
+    point(
+        &app,
+        &token,
+        &bound(
+            "Erhvervsbyggeri",
+            json!(["byggeri"]),
+            true,
+            json!(["businesses"]),
+        ),
+    )
+    .await;
+    point(&app, &token, &point_body("Ikke bundet", &[])).await;
+    group(&app, &token, "Teknik og Miljø", &[]).await;
+    let unit = send(
+        &app,
+        "POST",
+        &format!("{base}/contact-groups"),
+        &token,
+        Some(&json!({"name": "Borgerservice", "isOrganisationalUnit": true})),
+    )
+    .await;
+    assert_eq!(unit.status(), 201);
+
+    let search = |q: &str, audience: &str| {
+        let url = format!(
+            "/api/v1/platform/organisations/{AUTHORITY}/contact-points?q={q}&audience={audience}"
+        );
+        let app = &app;
+        async move {
+            app.get_json::<Vec<adgang_api_types::PublicContactPoint>>(&url)
+                .await
+        }
+    };
+    let found = search("bygge", "citizens").await;
+    assert_eq!(
+        found.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        vec!["Byggesager"],
+        "hidden, unbound and other-audience points are not found"
+    );
+    assert_eq!(found[0].keywords, vec!["Byggetilladelse", "tilbygning"]);
+    let raw = app
+        .get(&format!(
+            "/api/v1/platform/organisations/{AUTHORITY}/contact-points?q=&audience=citizens"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !raw.contains("Kun til intern brug") && !raw.contains("internalNote"),
+        "no internal notes: {raw}"
+    );
+    assert_eq!(search("erhverv", "businesses").await.len(), 1, "by name");
+    assert!(search("tilb", "businesses").await.is_empty());
+    assert!(search("zzz", "citizens").await.is_empty());
+    let units: Vec<adgang_api_types::PublicOrganisationalUnit> = app
+        .get_json(&format!(
+            "/api/v1/platform/organisations/{AUTHORITY}/organisational-units"
+        ))
+        .await;
+    assert_eq!(
+        units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+        vec!["Borgerservice"]
+    );
+}

@@ -213,6 +213,17 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/contact-groups/{id}/qr-code",
         Access::Right(Right::ContactAdmin),
     ),
+    // The platforms' read API (CS-08): public directory data.
+    (
+        "GET",
+        "/api/v1/platform/organisations/{cvr}/contact-points",
+        Access::Public,
+    ),
+    (
+        "GET",
+        "/api/v1/platform/organisations/{cvr}/organisational-units",
+        Access::Public,
+    ),
 ];
 
 const CVR: &str = "29189846";
