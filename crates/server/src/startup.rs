@@ -73,6 +73,9 @@ impl Application {
             allow_http_endpoints: settings.allow_http_endpoints,
         });
         let platform_urls = web::Data::new(settings.platform_urls.clone());
+        let bound_points: web::Data<dyn adgang_systems::BoundContactPoints> =
+            web::Data::from(std::sync::Arc::new(adgang_contacts::BoundContactPoints)
+                as std::sync::Arc<dyn adgang_systems::BoundContactPoints>);
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
         let json_limit = web::Data::new(adgang_core::json::JsonLimit(max_json));
@@ -99,6 +102,7 @@ impl Application {
                 .app_data(data_key.clone())
                 .app_data(systems_settings.clone())
                 .app_data(platform_urls.clone())
+                .app_data(bound_points.clone())
                 .app_data(oidc.clone())
                 .app_data(
                     web::JsonConfig::default()

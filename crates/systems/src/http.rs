@@ -290,21 +290,29 @@ async fn update_system(
         (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The primary system while others exist", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The primary system while others exist, or contact points are bound to it (listed)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/organisations/{cvr}/systems/{id}")]
 async fn delete_system(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
+    bound: web::Data<dyn crate::BoundContactPoints>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
     let (cvr, id) = path.into_inner();
     let (owner, actor) = scope(&principal, &cvr)?;
     let txn = db.begin().await?;
-    service::delete(&txn, &actor, &owner, &id, chrono::Utc::now())
-        .await
-        .map_err(DomainError::from)?;
+    service::delete(
+        &txn,
+        bound.get_ref(),
+        &actor,
+        &owner,
+        &id,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(DomainError::from)?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

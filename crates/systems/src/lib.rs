@@ -21,6 +21,19 @@ pub struct SystemsSettings {
     pub allow_http_endpoints: bool,
 }
 
+/// The names of the contact points bound to a system. Declared here and implemented by the
+/// contacts module (which depends on this one), so a system with bound points is refused
+/// with their names (SYS-12) without this module reading the other's tables.
+pub trait BoundContactPoints: Send + Sync {
+    fn names<'a>(
+        &'a self,
+        db: &'a sea_orm::DatabaseTransaction,
+        system_id: &'a str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Vec<String>, sea_orm::DbErr>> + Send + 'a>,
+    >;
+}
+
 /// Registers this module's routes under the API scope.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     http::configure(cfg);

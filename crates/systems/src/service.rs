@@ -655,13 +655,21 @@ fn apply(target: &mut system::Model, from: &system::ActiveModel) {
 
 /// Deletes a system (SYS-12): the primary cannot go while other receiving systems exist.
 pub async fn delete(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseTransaction,
+    bound: &dyn crate::BoundContactPoints,
     actor: &Actor,
     owner: &Owner,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), SystemsError> {
     let current = get(db, &owner.cvr, id).await?;
+    let points = bound.names(db, id).await?;
+    if !points.is_empty() {
+        return Err(SystemsError::Conflict(format!(
+            "Contact points are bound to this system; bind them to another recipient system first: {}.",
+            points.join(", ")
+        )));
+    }
     if current.is_primary && !other_receivers(db, &owner.cvr, Some(id)).await?.is_empty() {
         return Err(SystemsError::Conflict(
             "The primary system cannot be deleted while other recipient systems exist; choose another primary system first.".into(),

@@ -460,6 +460,11 @@ async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
     )
     .await;
     assert_eq!(refused.status(), 409);
+    let problem: Problem = refused.json().await.unwrap();
+    assert!(
+        problem.detail.unwrap_or_default().contains("Byggesager"),
+        "the error lists the bound points"
+    );
     let still: adgang_api_types::System = app
         .get_json_as(
             &format!(
