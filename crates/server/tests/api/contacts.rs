@@ -399,6 +399,21 @@ async fn cs_tenant_isolation_and_companies() {
             "GET",
             format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
         ),
+        (
+            "GET",
+            format!("{own}/contact-groups/{}/deletion-preview", g.id),
+        ),
+        ("DELETE", format!("{own}/contact-groups/{}", g.id)),
+        ("GET", format!("{own}/contact-groups/{}/deep-links", g.id)),
+        ("GET", format!("{own}/contact-points/{}/deep-links", p.id)),
+        (
+            "GET",
+            format!("{own}/contact-groups/{}/qr-code?audience=citizens", g.id),
+        ),
+        (
+            "GET",
+            format!("{own}/contact-points/{}/qr-code?audience=citizens", p.id),
+        ),
     ] {
         let body = point_body("Overtaget", &[]);
         let status = send(&app, method, &path, &stranger, Some(&body))
@@ -406,6 +421,15 @@ async fn cs_tenant_isolation_and_companies() {
             .status();
         assert_eq!(status, 404, "{method} {path}");
     }
+    // Nothing of the owner's changed through those attempts.
+    let still: ContactPoint = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points/{}", p.id),
+            &token,
+        )
+        .await;
+    assert_eq!(still.name, "Byggesager");
+    assert_eq!(still.group_ids, vec![g.id.clone()]);
     // Placing a point in another organisation's group is refused like an unknown group.
     let mut foreign = point_body("Fremmed", &[&g.id]);
     foreign["name"] = json!("Fremmed");
