@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(group_deep_links)
         .service(point_qr_code)
         .service(group_qr_code)
+        .service(export_structure)
         .service(platform_contact_points)
         .service(platform_organisational_units);
 }
@@ -554,4 +555,37 @@ async fn platform_organisational_units(
             .await
             .map_err(DomainError::from)?,
     ))
+}
+
+/// "Eksport kontaktstruktur" (CS-06): the whole structure as an Excel workbook — a sheet of
+/// groups and a sheet of points with every column and id.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation")),
+    responses(
+        (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = adgang_api_types::BinaryFile),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/contact-structure/export")]
+async fn export_structure(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+) -> Result<HttpResponse, DomainError> {
+    let (org, _) = scope(&principal, &cvr)?;
+    let bytes = service::export_workbook(db.get_ref(), &org)
+        .await
+        .map_err(DomainError::from)?;
+    Ok(HttpResponse::Ok()
+        .content_type(adgang_documents::xlsx::CONTENT_TYPE)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"kontaktstruktur-{org}.xlsx\""),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(bytes))
 }

@@ -1254,3 +1254,171 @@ pub async fn organisational_units(
         })
         .collect())
 }
+
+// ---------------------------------------------------------------- Excel export (CS-06)
+
+/// The workbook's sheet and column names: the import (next) reads the same ones.
+pub const GROUPS_SHEET: &str = "Kontaktgrupper";
+pub const POINTS_SHEET: &str = "Kontaktpunkter";
+pub const GROUP_COLUMNS: [&str; 5] = [
+    "ID",
+    "Navn",
+    "Beskrivelse",
+    "Organisatorisk enhed",
+    "Overordnede grupper",
+];
+pub const POINT_COLUMNS: [&str; 19] = [
+    "ID",
+    "Navn",
+    "Beskrivelse",
+    "Intern note",
+    "Grupper",
+    "Synlig",
+    "Målgrupper",
+    "Maks. beskedstørrelse (bytes)",
+    "Maks. vedhæftninger",
+    "Link – overskrift",
+    "Link – beskrivelse",
+    "Link – tekst",
+    "Link – URL",
+    "Inputfelt 1",
+    "Inputfelt 2",
+    "Søgeord",
+    "Koder",
+    "Modtagersystem",
+    "Aktiv",
+];
+
+fn yes_no(value: bool) -> String {
+    if value { "Ja" } else { "Nej" }.to_owned()
+}
+
+/// The whole structure as a workbook (CS-06): one sheet of groups, one of points, every
+/// column and id. Lists inside a cell are separated by "; ".
+pub async fn export_workbook(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+) -> Result<Vec<u8>, ContactsError> {
+    use adgang_documents::xlsx::{workbook, Sheet};
+    use sea_orm::{QuerySelect, QueryTrait};
+    let groups = group_models(db, org).await?;
+    let mut parents: HashMap<String, Vec<String>> = HashMap::new();
+    for edge in parent_edges(db, org).await? {
+        parents
+            .entry(edge.group_id)
+            .or_default()
+            .push(edge.parent_id);
+    }
+    let points = contact_point::Entity::find()
+        .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
+        .order_by_asc(contact_point::Column::Name)
+        .order_by_asc(contact_point::Column::Id)
+        .all(db)
+        .await?;
+    let mut point_groups: HashMap<String, Vec<String>> = HashMap::new();
+    for placement in placements(db, org).await? {
+        point_groups
+            .entry(placement.point_id)
+            .or_default()
+            .push(placement.group_id);
+    }
+    let mut keywords: HashMap<String, Vec<(i32, String)>> = HashMap::new();
+    for k in contact_point_keyword::Entity::find()
+        .filter(
+            contact_point_keyword::Column::PointId.in_subquery(
+                contact_point::Entity::find()
+                    .select_only()
+                    .column(contact_point::Column::Id)
+                    .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
+                    .into_query(),
+            ),
+        )
+        .all(db)
+        .await?
+    {
+        keywords
+            .entry(k.point_id)
+            .or_default()
+            .push((k.position, k.keyword));
+    }
+    let group_rows = groups
+        .iter()
+        .map(|g| {
+            let mut p = parents.remove(&g.id).unwrap_or_default();
+            p.sort();
+            vec![
+                g.id.clone(),
+                g.name.clone(),
+                g.description.clone(),
+                yes_no(g.is_organisational_unit),
+                p.join("; "),
+            ]
+        })
+        .collect();
+    let point_rows = points
+        .iter()
+        .map(|p| {
+            let mut in_groups = point_groups.remove(&p.id).unwrap_or_default();
+            in_groups.sort();
+            let mut words = keywords.remove(&p.id).unwrap_or_default();
+            words.sort();
+            let link: Option<ExternalLink> = p
+                .external_link
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok());
+            let fields: Vec<String> = serde_json::from_str(&p.input_fields).unwrap_or_default();
+            let codes: Vec<ContactPointCode> = serde_json::from_str(&p.codes).unwrap_or_default();
+            let link_part = |f: fn(&ExternalLink) -> &String| {
+                link.as_ref().map(|l| f(l).clone()).unwrap_or_default()
+            };
+            vec![
+                p.id.clone(),
+                p.name.clone(),
+                p.description.clone(),
+                p.internal_note.clone(),
+                in_groups.join("; "),
+                yes_no(p.visible),
+                p.audiences.replace(',', "; "),
+                p.max_message_size_bytes.to_string(),
+                p.max_attachments.to_string(),
+                link_part(|l| &l.heading),
+                link_part(|l| &l.description),
+                link_part(|l| &l.link_text),
+                link_part(|l| &l.url),
+                fields.first().cloned().unwrap_or_default(),
+                fields.get(1).cloned().unwrap_or_default(),
+                words
+                    .into_iter()
+                    .map(|(_, w)| w)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                codes
+                    .iter()
+                    .map(|c| {
+                        let kind = serde_json::to_value(c.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default();
+                        format!("{kind}:{}", c.value)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                p.recipient_system_id.clone().unwrap_or_default(),
+                yes_no(p.active),
+            ]
+        })
+        .collect();
+    workbook(&[
+        Sheet {
+            name: GROUPS_SHEET.to_owned(),
+            headers: GROUP_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+            rows: group_rows,
+        },
+        Sheet {
+            name: POINTS_SHEET.to_owned(),
+            headers: POINT_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+            rows: point_rows,
+        },
+    ])
+    .map_err(ContactsError::Unexpected)
+}

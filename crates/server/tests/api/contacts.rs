@@ -870,3 +870,83 @@ async fn cs_08_platforms_find_visible_usable_points_by_keyword_and_never_see_int
         vec!["Borgerservice"]
     );
 }
+
+#[tokio::test]
+async fn cs_06_the_export_holds_every_group_and_point_with_ids_and_danish_letters() {
+    use calamine::Reader;
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let base = format!("/api/v1/organisations/{AUTHORITY}");
+    let top = group(&app, &token, "Børn og unge", &[]).await;
+    let sub = group(&app, &token, "Skole", &[&top.id]).await;
+    let mut body = point_body("Skoleindskrivning", &[&top.id, &sub.id]);
+    body["inputFields"] = json!(["Barnets navn"]);
+    body["codes"] = json!([{"kind": "location", "value": "0101"}]);
+    body["externalLink"] = json!({"heading": "Læs mere", "description": "", "linkText": "Her", "url": "https://kommune.dk/skole"});
+    let p = point(&app, &token, &body).await;
+
+    let response = app
+        .get_as(&format!("{base}/contact-structure/export"), &token)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .ends_with(".xlsx\""));
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let rows = |book: &mut calamine::Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {
+        book.worksheet_range(sheet)
+            .unwrap()
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    let groups = rows(&mut book, "Kontaktgrupper");
+    assert_eq!(
+        groups[0],
+        [
+            "ID",
+            "Navn",
+            "Beskrivelse",
+            "Organisatorisk enhed",
+            "Overordnede grupper"
+        ]
+    );
+    assert_eq!(groups.len(), 3);
+    assert!(groups.contains(&vec![
+        sub.id.clone(),
+        "Skole".into(),
+        String::new(),
+        "Nej".into(),
+        top.id.clone()
+    ]));
+    let points = rows(&mut book, "Kontaktpunkter");
+    assert_eq!(points[0].len(), 19);
+    let row = &points[1];
+    assert_eq!(row[0], p.id);
+    assert_eq!(row[1], "Skoleindskrivning");
+    assert_eq!(row[3], "Kun til intern brug");
+    let mut placed = vec![top.id.clone(), sub.id.clone()];
+    placed.sort();
+    assert_eq!(row[4], placed.join("; "));
+    assert_eq!(row[6], "citizens");
+    assert_eq!(row[9], "Læs mere");
+    assert_eq!(row[13], "Barnets navn");
+    assert_eq!(row[15], "byggetilladelse; Æblehave");
+    assert_eq!(row[16], "location:0101");
+    // Another organisation's export holds none of it.
+    let other = app
+        .get_as(
+            &format!("/api/v1/organisations/{OTHER}/contact-structure/export"),
+            &admin(&app, OTHER),
+        )
+        .await;
+    let mut other_book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(other.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(
+        rows(&mut other_book, "Kontaktpunkter").len(),
+        1,
+        "headers only"
+    );
+}

@@ -213,6 +213,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/contact-groups/{id}/qr-code",
         Access::Right(Right::ContactAdmin),
     ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-structure/export",
+        Access::Right(Right::ContactAdmin),
+    ),
     // The platforms' read API (CS-08): public directory data.
     (
         "GET",
