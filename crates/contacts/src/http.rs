@@ -38,11 +38,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 fn scope(principal: &Principal, cvr: &str) -> Result<(Cvr, Actor), DomainError> {
     principal.require_module(Module::ContactStructure)?;
     let cvr = principal.organisation_scope(cvr)?.clone();
-    let actor = Actor::EmployeeOf {
-        cvr: cvr.clone(),
-        rid: principal.user_id.clone(),
-    };
-    Ok((cvr, actor))
+    Ok((cvr, principal.actor()))
 }
 
 /// The whole structure as a tree (CS-02): top-level groups and points at the root; items

@@ -266,6 +266,14 @@ impl Principal {
         }
     }
 
+    /// How the caller appears in the actions log: `CVR:<current organisation>-RID:<user>`.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor::EmployeeOf {
+            cvr: self.organisation.clone(),
+            rid: self.user_id.clone(),
+        }
+    }
+
     /// The organisation named in a path, when it is the caller's current one; any other
     /// organisation's resources do not exist for this caller (404, never 403).
     pub fn organisation_scope(&self, cvr: &str) -> Result<&Cvr, DomainError> {

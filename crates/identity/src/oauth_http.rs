@@ -6,7 +6,6 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use adgang_api_types::{
     NewMachineClient, OAuthTokenResponse, Problem, RegisteredMachineClient, Right,
 };
-use adgang_core::audit::Actor;
 use adgang_core::auth::{TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
 use adgang_core::json::JsonBody;
 use adgang_core::{DomainError, Principal, TokenKeys};
@@ -48,10 +47,7 @@ async fn register_machine_client(
     principal.require(Right::RightsAdmin)?;
     let cvr = principal.organisation_scope(&cvr)?.clone();
     let body: NewMachineClient = body.parse().await?;
-    let actor = Actor::EmployeeOf {
-        cvr: cvr.clone(),
-        rid: principal.user_id.clone(),
-    };
+    let actor = principal.actor();
     let txn = db.begin().await?;
     let (client, secret) = machine_clients::register(
         &txn,

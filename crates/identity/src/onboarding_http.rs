@@ -6,7 +6,6 @@ use actix_web::{get, post, put, web, HttpResponse};
 use adgang_api_types::{
     BinaryFile, OnboardingCompletion, OnboardingStatus, OrganisationUser, Problem, SignedAgreement,
 };
-use adgang_core::audit::Actor;
 use adgang_core::json::JsonBody;
 use adgang_core::{Cvr, DomainError, Principal};
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
@@ -19,13 +18,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_onboarding)
         .service(upload_signed_agreement)
         .service(complete_onboarding);
-}
-
-fn actor(principal: &Principal, cvr: &Cvr) -> Actor {
-    Actor::EmployeeOf {
-        cvr: cvr.clone(),
-        rid: principal.user_id.clone(),
-    }
 }
 
 async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, DomainError> {
@@ -105,7 +97,7 @@ async fn upload_signed_agreement(
     let txn = db.begin().await?;
     let stored = onboarding::store_signed_agreement(
         &txn,
-        &actor(&principal, &cvr),
+        &principal.actor(),
         &principal.user_id,
         &cvr,
         bytes.to_vec(),
@@ -144,7 +136,7 @@ async fn complete_onboarding(
     let txn = db.begin().await?;
     onboarding::complete(
         &txn,
-        &actor(&principal, &cvr),
+        &principal.actor(),
         &cvr,
         &completion,
         chrono::Utc::now(),

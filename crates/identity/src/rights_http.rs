@@ -3,8 +3,7 @@
 
 use actix_web::{delete, get, put, web, HttpResponse};
 use adgang_api_types::{OrganisationUser, Problem, Right};
-use adgang_core::audit::Actor;
-use adgang_core::{Cvr, DomainError, Principal};
+use adgang_core::{DomainError, Principal};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::rights;
@@ -19,13 +18,6 @@ fn parse_right(raw: &str) -> Result<Right, DomainError> {
     Right::parse(raw).ok_or_else(|| {
         DomainError::field("right", "unknown_right", format!("{raw} is not a right."))
     })
-}
-
-fn actor(principal: &Principal, cvr: &Cvr) -> Actor {
-    Actor::EmployeeOf {
-        cvr: cvr.clone(),
-        rid: principal.user_id.clone(),
-    }
 }
 
 /// Users with rights in the organisation (requires `rights_admin`).
@@ -143,7 +135,7 @@ async fn change_right(
         .await
         .map_err(DomainError::from)?
         .ok_or(DomainError::NotFound("user"))?;
-    let (actor, now) = (actor(&principal, &cvr), chrono::Utc::now());
+    let (actor, now) = (principal.actor(), chrono::Utc::now());
     match change {
         Change::Grant => rights::grant(&txn, &actor, &cvr, &user, right, now).await,
         Change::Revoke => rights::revoke(&txn, &actor, &cvr, &user, right, now).await,

@@ -59,16 +59,12 @@ impl Deps<'_> {
 fn scope(principal: &Principal, cvr: &str) -> Result<(Owner, Actor), DomainError> {
     principal.require_module(Module::SystemConnection)?;
     let cvr = principal.organisation_scope(cvr)?.clone();
-    let actor = Actor::EmployeeOf {
-        cvr: cvr.clone(),
-        rid: principal.user_id.clone(),
-    };
     Ok((
         Owner {
             cvr,
             kind: principal.organisation_kind,
         },
-        actor,
+        principal.actor(),
     ))
 }
 
