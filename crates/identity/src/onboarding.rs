@@ -117,22 +117,37 @@ async fn pending_organisation(
     }
 }
 
+/// What is known about the uploaded agreement — without reading the document itself (up to
+/// 10 MiB) just to describe it.
 pub async fn signed_agreement_of(
     db: &impl ConnectionTrait,
     cvr: &Cvr,
-) -> Result<Option<signed_agreement::Model>, IdentityError> {
-    Ok(signed_agreement::Entity::find_by_id(cvr.as_str())
-        .one(db)
-        .await?)
-}
-
-pub fn describe(model: &signed_agreement::Model) -> SignedAgreement {
-    SignedAgreement {
-        size_bytes: u64::try_from(model.size_bytes).unwrap_or_default(),
-        page_count: u32::try_from(model.page_count).unwrap_or_default(),
-        sha256: model.sha256.clone(),
-        uploaded_at: model.uploaded_at,
+) -> Result<Option<SignedAgreement>, IdentityError> {
+    use sea_orm::{FromQueryResult, QuerySelect};
+    #[derive(FromQueryResult)]
+    struct Row {
+        sha256: String,
+        size_bytes: i64,
+        page_count: i32,
+        uploaded_at: DateTime<Utc>,
     }
+    let row = signed_agreement::Entity::find_by_id(cvr.as_str())
+        .select_only()
+        .columns([
+            signed_agreement::Column::Sha256,
+            signed_agreement::Column::SizeBytes,
+            signed_agreement::Column::PageCount,
+            signed_agreement::Column::UploadedAt,
+        ])
+        .into_model::<Row>()
+        .one(db)
+        .await?;
+    Ok(row.map(|r| SignedAgreement {
+        size_bytes: u64::try_from(r.size_bytes).unwrap_or_default(),
+        page_count: u32::try_from(r.page_count).unwrap_or_default(),
+        sha256: r.sha256,
+        uploaded_at: r.uploaded_at,
+    }))
 }
 
 /// Stores (or replaces, before completion) the signed agreement. Logged.
@@ -143,7 +158,7 @@ pub async fn store_signed_agreement(
     cvr: &Cvr,
     bytes: Vec<u8>,
     now: DateTime<Utc>,
-) -> Result<signed_agreement::Model, IdentityError> {
+) -> Result<SignedAgreement, IdentityError> {
     pending_organisation(db, cvr).await?;
     let checked = check_pdf(&bytes).map_err(IdentityError::Validation)?;
     let previous = signed_agreement_of(db, cvr).await?;
@@ -157,9 +172,21 @@ pub async fn store_signed_agreement(
         uploaded_by: Set(uploader.to_owned()),
         uploaded_at: Set(now),
     };
-    let (stored, event) = match &previous {
-        Some(_) => (model.update(db).await?, ActionEvent::Edited),
-        None => (model.insert(db).await?, ActionEvent::Created),
+    let event = match &previous {
+        Some(_) => {
+            model.update(db).await?;
+            ActionEvent::Edited
+        }
+        None => {
+            model.insert(db).await?;
+            ActionEvent::Created
+        }
+    };
+    let stored = SignedAgreement {
+        size_bytes: u64::try_from(size_bytes).unwrap_or_default(),
+        page_count: checked.page_count,
+        sha256: checked.sha256.clone(),
+        uploaded_at: now,
     };
     record_action(
         db,

@@ -33,7 +33,7 @@ async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, 
         required: org.awaits_onboarding(),
         completed_at: org.agreement_accepted_at,
         agreement: onboarding::agreement(),
-        signed_agreement: signed.as_ref().map(onboarding::describe),
+        signed_agreement: signed,
         users: users
             .into_iter()
             .map(|(u, rights)| OrganisationUser {
@@ -106,7 +106,7 @@ async fn upload_signed_agreement(
     .await
     .map_err(DomainError::from)?;
     txn.commit().await?;
-    Ok(web::Json(onboarding::describe(&stored)))
+    Ok(web::Json(stored))
 }
 
 /// Accept the agreement and designate the rights administrator; the organisation has then
