@@ -108,6 +108,42 @@ async fn placements(
         .await?)
 }
 
+/// The ids among `ids` that name contact groups of `org` (one query), deduplicated in input
+/// order; any other id is a field error `field[i]` / `unknown_group`.
+async fn own_groups(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+    field: &str,
+    ids: &[String],
+    errors: &mut FieldErrors,
+) -> Result<Vec<String>, ContactsError> {
+    let known: HashSet<String> = if ids.is_empty() {
+        HashSet::new()
+    } else {
+        contact_group::Entity::find()
+            .filter(contact_group::Column::OrganisationCvr.eq(org.as_str()))
+            .filter(contact_group::Column::Id.is_in(ids.iter().cloned()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .collect()
+    };
+    let mut found: Vec<String> = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !known.contains(id) {
+            errors.add(
+                &format!("{field}[{i}]"),
+                "unknown_group",
+                "No such contact group here.",
+            );
+        } else if !found.contains(id) {
+            found.push(id.clone());
+        }
+    }
+    Ok(found)
+}
+
 pub async fn get_group(
     db: &impl ConnectionTrait,
     org: &Cvr,
@@ -167,23 +203,7 @@ async fn checked_group(
         v::GROUP_DESCRIPTION_MAX,
         false,
     );
-    let known: HashSet<String> = group_models(db, org)
-        .await?
-        .into_iter()
-        .map(|g| g.id)
-        .collect();
-    let mut parents: Vec<String> = Vec::new();
-    for (i, parent) in input.parent_ids.iter().enumerate() {
-        if !known.contains(parent) {
-            errors.add(
-                &format!("parentIds[{i}]"),
-                "unknown_group",
-                "No such contact group here.",
-            );
-        } else if !parents.contains(parent) {
-            parents.push(parent.clone());
-        }
-    }
+    let mut parents = own_groups(db, org, "parentIds", &input.parent_ids, &mut errors).await?;
     if let Some(id) = id {
         // Everything below `id` (and `id` itself) is off limits as a parent.
         let mut children: HashMap<String, Vec<String>> = HashMap::new();
@@ -456,23 +476,7 @@ async fn checked_point(
         v::INTERNAL_NOTE_MAX,
         false,
     );
-    let known: HashSet<String> = group_models(db, org)
-        .await?
-        .into_iter()
-        .map(|g| g.id)
-        .collect();
-    let mut group_ids = Vec::new();
-    for (i, group) in input.group_ids.iter().enumerate() {
-        if !known.contains(group) {
-            errors.add(
-                &format!("groupIds[{i}]"),
-                "unknown_group",
-                "No such contact group here.",
-            );
-        } else if !group_ids.contains(group) {
-            group_ids.push(group.clone());
-        }
-    }
+    let mut group_ids = own_groups(db, org, "groupIds", &input.group_ids, &mut errors).await?;
     group_ids.sort();
     let mut audiences = input.audiences.clone();
     audiences.sort();
@@ -824,10 +828,10 @@ struct DeletionPlan {
     preview: adgang_api_types::ContactGroupDeletion,
     groups: Vec<contact_group::Model>,
     points: Vec<contact_point::Model>,
-    /// (child group, parent) edges to remove from groups that stay.
-    parent_edges: Vec<(String, String)>,
-    /// (point, group) placements to remove from points that stay.
-    point_placements: Vec<(String, String)>,
+    /// (child group, parent, child's name) edges to remove from groups that stay.
+    parent_edges: Vec<(String, String, String)>,
+    /// (point, group, point's name) placements to remove from points that stay.
+    point_placements: Vec<(String, String, String)>,
 }
 
 async fn plan_deletion(
@@ -957,19 +961,25 @@ async fn plan_deletion(
         .cloned()
         .collect();
     let doomed_point_ids: HashSet<&str> = doomed_points.iter().map(|p| p.id.as_str()).collect();
-    let point_placements: Vec<(String, String)> = placed
+    let point_placements: Vec<(String, String, String)> = placed
         .iter()
         .filter(|p| {
             deleted.contains(p.group_id.as_str()) && !doomed_point_ids.contains(p.point_id.as_str())
         })
-        .map(|p| (p.point_id.clone(), p.group_id.clone()))
+        .filter_map(|p| {
+            let point = points_by_id.get(p.point_id.as_str())?;
+            Some((p.point_id.clone(), p.group_id.clone(), point.name.clone()))
+        })
         .collect();
-    let parent_edges: Vec<(String, String)> = edges
+    let parent_edges: Vec<(String, String, String)> = edges
         .iter()
         .filter(|e| {
             deleted.contains(e.parent_id.as_str()) && !deleted.contains(e.group_id.as_str())
         })
-        .map(|e| (e.group_id.clone(), e.parent_id.clone()))
+        .filter_map(|e| {
+            let group = by_id.get(e.group_id.as_str())?;
+            Some((e.group_id.clone(), e.parent_id.clone(), group.name.clone()))
+        })
         .collect();
     let doomed_groups: Vec<contact_group::Model> = groups
         .iter()
@@ -1015,11 +1025,10 @@ pub async fn delete_group(
     let group_ids: Vec<String> = plan.groups.iter().map(|g| g.id.clone()).collect();
 
     // Placements of surviving items.
-    for (point, group) in &plan.point_placements {
+    for (point, group, name) in &plan.point_placements {
         contact_point_group::Entity::delete_by_id((point.clone(), group.clone()))
             .exec(db)
             .await?;
-        let name = plan_point_name(db, point).await?;
         let change = vec![FieldChange::new("groupIds", Some(group), None::<String>)];
         record_action(
             db,
@@ -1029,15 +1038,10 @@ pub async fn delete_group(
         )
         .await?;
     }
-    for (group, parent) in &plan.parent_edges {
+    for (group, parent, name) in &plan.parent_edges {
         contact_group_parent::Entity::delete_by_id((group.clone(), parent.clone()))
             .exec(db)
             .await?;
-        let name = contact_group::Entity::find_by_id(group.as_str())
-            .one(db)
-            .await?
-            .map(|g| g.name)
-            .unwrap_or_default();
         let change = vec![FieldChange::new("parentIds", Some(parent), None::<String>)];
         record_action(
             db,
@@ -1091,14 +1095,6 @@ pub async fn delete_group(
         .await?;
     }
     Ok(plan.preview)
-}
-
-async fn plan_point_name(db: &impl ConnectionTrait, id: &str) -> Result<String, ContactsError> {
-    Ok(contact_point::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(|p| p.name)
-        .unwrap_or_default())
 }
 
 // ---------------------------------------------------------------- deep links (CS-04)
