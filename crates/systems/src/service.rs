@@ -590,30 +590,31 @@ pub async fn update(
     };
     let is_primary =
         update.role.receives() && (current.is_primary || receivers.iter().all(|r| !r.is_primary));
-    let mut model = current.clone().into_active_model();
-    model.name = Set(name);
-    model.role = Set(update.role.as_str().to_owned());
-    model.protocol = Set(update.protocol.as_str().to_owned());
-    model.allowed_ips = Set(details.allowed_ips.join("\n"));
-    model.endpoint = Set(details.endpoint);
-    model.receipt_endpoint = Set(details.receipt_endpoint);
-    model.ssh_public_key = Set(details.ssh_public_key);
-    model.vendor_cvr = Set(vendor_text);
-    model.api_key_sealed = Set(sealed);
-    model.active_from = Set(active_from);
-    model.active_to = Set(active_to);
-    model.contact_email = Set(contact.email);
-    model.contact_phone = Set(contact.phone);
-    model.contact_extra_email = Set(contact.extra_email);
-    model.is_primary = Set(is_primary);
-    let changed_candidate = model.clone();
-    let mut preview = current.clone();
-    apply(&mut preview, &changed_candidate);
-    let changes = diff(&current, &preview);
+    let after = system::Model {
+        name,
+        role: update.role.as_str().to_owned(),
+        protocol: update.protocol.as_str().to_owned(),
+        allowed_ips: details.allowed_ips.join("\n"),
+        endpoint: details.endpoint,
+        receipt_endpoint: details.receipt_endpoint,
+        ssh_public_key: details.ssh_public_key,
+        vendor_cvr: vendor_text,
+        api_key_sealed: sealed,
+        active_from,
+        active_to,
+        contact_email: contact.email,
+        contact_phone: contact.phone,
+        contact_extra_email: contact.extra_email,
+        is_primary,
+        updated_at: ctx.now,
+        ..current.clone()
+    };
+    let changes = diff(&current, &after);
     if changes.is_empty() && api_key.is_none() {
         return Ok((current, None));
     }
-    model.updated_at = Set(ctx.now);
+    // Every column is written: `reset_all` marks the whole model as set.
+    let model = after.into_active_model().reset_all();
     let saved = model.update(db).await?;
     let mut changes = changes;
     if api_key.is_some() {
@@ -628,29 +629,6 @@ pub async fn update(
     )
     .await?;
     Ok((saved, api_key))
-}
-
-/// Copies the set values of an active model onto a model (to diff before writing).
-fn apply(target: &mut system::Model, from: &system::ActiveModel) {
-    macro_rules! take {
-        ($($f:ident),*) => { $( if let sea_orm::ActiveValue::Set(v) = &from.$f { target.$f = v.clone(); } )* };
-    }
-    take!(
-        name,
-        role,
-        protocol,
-        allowed_ips,
-        endpoint,
-        receipt_endpoint,
-        ssh_public_key,
-        vendor_cvr,
-        active_from,
-        active_to,
-        contact_email,
-        contact_phone,
-        contact_extra_email,
-        is_primary
-    );
 }
 
 /// Deletes a system (SYS-12): the primary cannot go while other receiving systems exist.
