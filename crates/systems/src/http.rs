@@ -37,14 +37,40 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_standard_systems);
 }
 
-/// The app data every handler here uses.
-struct Deps<'a> {
-    registry: &'a web::Data<dyn Registry>,
-    data_key: &'a web::Data<DataKey>,
-    settings: &'a web::Data<SystemsSettings>,
+/// The app data the service's [`Context`] is made of, taken as one extractor.
+struct Deps {
+    registry: web::Data<dyn Registry>,
+    data_key: web::Data<DataKey>,
+    settings: web::Data<SystemsSettings>,
 }
 
-impl Deps<'_> {
+impl actix_web::FromRequest for Deps {
+    type Error = DomainError;
+    type Future = std::future::Ready<Result<Deps, DomainError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let missing =
+            |what: &str| DomainError::Unexpected(anyhow::anyhow!("{what} not configured"));
+        std::future::ready((|| {
+            Ok(Deps {
+                registry: req
+                    .app_data::<web::Data<dyn Registry>>()
+                    .cloned()
+                    .ok_or_else(|| missing("registry"))?,
+                data_key: req
+                    .app_data::<web::Data<DataKey>>()
+                    .cloned()
+                    .ok_or_else(|| missing("data key"))?,
+                settings: req
+                    .app_data::<web::Data<SystemsSettings>>()
+                    .cloned()
+                    .ok_or_else(|| missing("systems settings"))?,
+            })
+        })())
+    }
+}
+
+impl Deps {
     fn context(&self) -> Context<'_> {
         Context {
             registry: self.registry.get_ref(),
@@ -172,19 +198,12 @@ async fn list_systems(
 async fn create_system(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    data_key: web::Data<DataKey>,
-    settings: web::Data<SystemsSettings>,
+    deps: Deps,
     cvr: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let (owner, actor) = scope(&principal, &cvr)?;
     let new: NewSystem = body.parse().await?;
-    let deps = Deps {
-        registry: &registry,
-        data_key: &data_key,
-        settings: &settings,
-    };
     let ctx = deps.context();
     let txn = db.begin().await?;
     let (model, api_key) = service::create(&txn, &ctx, &actor, &owner, &new)
@@ -247,20 +266,13 @@ async fn get_system(
 async fn update_system(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    data_key: web::Data<DataKey>,
-    settings: web::Data<SystemsSettings>,
+    deps: Deps,
     path: web::Path<(String, String)>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let (cvr, id) = path.into_inner();
     let (owner, actor) = scope(&principal, &cvr)?;
     let update: SystemUpdate = body.parse().await?;
-    let deps = Deps {
-        registry: &registry,
-        data_key: &data_key,
-        settings: &settings,
-    };
     let ctx = deps.context();
     let txn = db.begin().await?;
     let (model, api_key) = service::update(&txn, &ctx, &actor, &owner, &id, &update)
@@ -359,18 +371,11 @@ async fn make_primary(
 async fn reveal_api_key(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    data_key: web::Data<DataKey>,
-    settings: web::Data<SystemsSettings>,
+    deps: Deps,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
     let (cvr, id) = path.into_inner();
     let (owner, actor) = scope(&principal, &cvr)?;
-    let deps = Deps {
-        registry: &registry,
-        data_key: &data_key,
-        settings: &settings,
-    };
     let txn = db.begin().await?;
     let api_key = service::reveal_api_key(&txn, &deps.context(), &actor, &owner, &id)
         .await
@@ -397,18 +402,11 @@ async fn reveal_api_key(
 async fn rotate_api_key(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    data_key: web::Data<DataKey>,
-    settings: web::Data<SystemsSettings>,
+    deps: Deps,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
     let (cvr, id) = path.into_inner();
     let (owner, actor) = scope(&principal, &cvr)?;
-    let deps = Deps {
-        registry: &registry,
-        data_key: &data_key,
-        settings: &settings,
-    };
     let txn = db.begin().await?;
     let api_key = service::rotate_api_key(&txn, &deps.context(), &actor, &owner, &id)
         .await
@@ -436,18 +434,11 @@ async fn rotate_api_key(
 async fn system_receipt(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    data_key: web::Data<DataKey>,
-    settings: web::Data<SystemsSettings>,
+    deps: Deps,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
     let (cvr, id) = path.into_inner();
     let (owner, actor) = scope(&principal, &cvr)?;
-    let deps = Deps {
-        registry: &registry,
-        data_key: &data_key,
-        settings: &settings,
-    };
     let ctx = deps.context();
     let txn = db.begin().await?;
     let model = service::get(&txn, &owner.cvr, &id)
@@ -582,19 +573,12 @@ fn standard_dto(model: standard_system::Model, vendor_name: String) -> StandardS
 async fn publish_standard_system(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    data_key: web::Data<DataKey>,
-    settings: web::Data<SystemsSettings>,
+    deps: Deps,
     cvr: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let (owner, actor) = scope(&principal, &cvr)?;
     let new: NewStandardSystem = body.parse().await?;
-    let deps = Deps {
-        registry: &registry,
-        data_key: &data_key,
-        settings: &settings,
-    };
     let txn = db.begin().await?;
     let model = service::publish_standard_system(&txn, &deps.context(), &actor, &owner.cvr, &new)
         .await
