@@ -268,3 +268,19 @@ pub struct PublicOrganisationalUnit {
     pub name: String,
     pub description: String,
 }
+
+/// What an import of the contact-structure workbook did, or — with `dryRun` — would do
+/// (CS-06). Rows that match what is stored count as unchanged and write nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactImportReceipt {
+    /// False for a dry run: everything was checked, nothing was written.
+    pub applied: bool,
+    pub groups_created: u32,
+    pub groups_updated: u32,
+    pub groups_unchanged: u32,
+    pub points_created: u32,
+    pub points_updated: u32,
+    pub points_unchanged: u32,
+}

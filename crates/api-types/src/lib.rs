@@ -18,8 +18,9 @@ pub mod system;
 
 pub use contact::{
     Audience, Capacity, CodeKind, ContactDeletionNode, ContactGroup, ContactGroupDeletion,
-    ContactGroupInput, ContactNodeKind, ContactPoint, ContactPointCode, ContactPointInput,
-    ContactTreeNode, DeepLink, ExternalLink, PublicContactPoint, PublicOrganisationalUnit,
+    ContactGroupInput, ContactImportReceipt, ContactNodeKind, ContactPoint, ContactPointCode,
+    ContactPointInput, ContactTreeNode, DeepLink, ExternalLink, PublicContactPoint,
+    PublicOrganisationalUnit,
 };
 pub use error::{ErrorCode, FieldError, Problem};
 pub use file::BinaryFile;

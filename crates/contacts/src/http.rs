@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(point_qr_code)
         .service(group_qr_code)
         .service(export_structure)
+        .service(import_structure)
         .service(platform_contact_points)
         .service(platform_organisational_units);
 }
@@ -573,7 +574,7 @@ async fn export_structure(
     cvr: web::Path<String>,
 ) -> Result<HttpResponse, DomainError> {
     let (org, _) = scope(&principal, &cvr)?;
-    let bytes = service::export_workbook(db.get_ref(), &org)
+    let bytes = crate::workbook::export_workbook(db.get_ref(), &org)
         .await
         .map_err(DomainError::from)?;
     Ok(HttpResponse::Ok()
@@ -584,4 +585,62 @@ async fn export_structure(
         ))
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .body(bytes))
+}
+
+/// The largest workbook an import reads.
+const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+struct ImportQuery {
+    /// Check everything and count what would change, but write nothing.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// "Import kontaktstruktur" (CS-06): upload an edited export (the raw .xlsx as the body).
+///
+/// Rows are matched by id: a blank or unknown id creates the row (with a new id), a known id
+/// updates it; rows not in the workbook are left alone. Group references (parents, a point's
+/// groups) may be ids from the workbook, ids stored here or unique group names; the recipient
+/// system an id or a name. Every row is checked first — errors name the cell
+/// (`Kontaktpunkter!P7`) — and then all rows are applied in one transaction, or none.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ImportQuery),
+    request_body(content = adgang_api_types::BinaryFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The workbook"),
+    responses(
+        (status = 200, description = "Applied (or, with dryRun, checked)", body = adgang_api_types::ContactImportReceipt),
+        (status = 400, description = "Errors by sheet and cell (fields like `Kontaktpunkter!P7`); nothing was applied", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 20 MiB", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/{cvr}/contact-structure/import")]
+async fn import_structure(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+    req: HttpRequest,
+    body: JsonBody,
+) -> Result<web::Json<adgang_api_types::ContactImportReceipt>, DomainError> {
+    let (org, actor) = scope(&principal, &cvr)?;
+    let query = web::Query::<ImportQuery>::from_query(req.query_string())
+        .map_err(|_| DomainError::field("dryRun", "invalid", "Give dryRun=true or false."))?;
+    let bytes = body.bytes(MAX_IMPORT_BYTES).await?;
+    let txn = db.begin().await?;
+    let receipt = crate::workbook::import_workbook(
+        &txn,
+        &actor,
+        &org,
+        &bytes,
+        query.dry_run,
+        chrono::Utc::now(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(web::Json(receipt))
 }

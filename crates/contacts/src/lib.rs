@@ -7,6 +7,7 @@ pub mod error;
 pub mod http;
 pub mod service;
 pub mod validation;
+pub mod workbook;
 
 pub use error::ContactsError;
 

@@ -22,7 +22,7 @@ use crate::entity::{
 use crate::validation::{self as v};
 use crate::ContactsError;
 
-fn record(
+pub(crate) fn record(
     org: &Cvr,
     id: &str,
     name: &str,
@@ -43,7 +43,7 @@ fn record(
 }
 
 /// Rows for a create (after only), delete (before only) or edit (the fields that changed).
-fn changes(
+pub(crate) fn changes(
     before: Option<&[(&'static str, String)]>,
     after: Option<&[(&'static str, String)]>,
 ) -> Vec<FieldChange> {
@@ -76,7 +76,7 @@ fn changes(
 
 // ---------------------------------------------------------------- groups
 
-async fn group_models(
+pub(crate) async fn group_models(
     db: &impl ConnectionTrait,
     org: &Cvr,
 ) -> Result<Vec<contact_group::Model>, ContactsError> {
@@ -88,7 +88,7 @@ async fn group_models(
         .await?)
 }
 
-async fn parent_edges(
+pub(crate) async fn parent_edges(
     db: &impl ConnectionTrait,
     org: &Cvr,
 ) -> Result<Vec<contact_group_parent::Model>, ContactsError> {
@@ -98,7 +98,7 @@ async fn parent_edges(
         .await?)
 }
 
-async fn placements(
+pub(crate) async fn placements(
     db: &impl ConnectionTrait,
     org: &Cvr,
 ) -> Result<Vec<contact_point_group::Model>, ContactsError> {
@@ -165,7 +165,7 @@ pub async fn get_group(
     Ok(group_dto(model, parent_ids))
 }
 
-fn group_dto(model: contact_group::Model, parent_ids: Vec<String>) -> ContactGroup {
+pub(crate) fn group_dto(model: contact_group::Model, parent_ids: Vec<String>) -> ContactGroup {
     ContactGroup {
         id: model.id,
         name: model.name,
@@ -177,7 +177,7 @@ fn group_dto(model: contact_group::Model, parent_ids: Vec<String>) -> ContactGro
     }
 }
 
-fn group_fields(g: &ContactGroup) -> Vec<(&'static str, String)> {
+pub(crate) fn group_fields(g: &ContactGroup) -> Vec<(&'static str, String)> {
     vec![
         ("name", g.name.clone()),
         ("description", g.description.clone()),
@@ -239,7 +239,7 @@ async fn checked_group(
     Ok((name, description, parents))
 }
 
-async fn set_parents(
+pub(crate) async fn set_parents(
     db: &impl ConnectionTrait,
     org: &Cvr,
     id: &str,
@@ -342,14 +342,13 @@ async fn point_dto(
     db: &impl ConnectionTrait,
     model: contact_point::Model,
 ) -> Result<ContactPoint, ContactsError> {
-    let mut group_ids: Vec<String> = contact_point_group::Entity::find()
+    let group_ids: Vec<String> = contact_point_group::Entity::find()
         .filter(contact_point_group::Column::PointId.eq(model.id.as_str()))
         .all(db)
         .await?
         .into_iter()
         .map(|p| p.group_id)
         .collect();
-    group_ids.sort();
     let keywords: Vec<String> = contact_point_keyword::Entity::find()
         .filter(contact_point_keyword::Column::PointId.eq(model.id.as_str()))
         .order_by_asc(contact_point_keyword::Column::Position)
@@ -358,8 +357,18 @@ async fn point_dto(
         .into_iter()
         .map(|k| k.keyword)
         .collect();
+    Ok(point_from_rows(model, group_ids, keywords))
+}
+
+/// A point from its row, its placements (any order) and its keywords (in position order).
+pub(crate) fn point_from_rows(
+    model: contact_point::Model,
+    mut group_ids: Vec<String>,
+    keywords: Vec<String>,
+) -> ContactPoint {
+    group_ids.sort();
     let usable = model.active && model.recipient_system_id.is_some();
-    Ok(ContactPoint {
+    ContactPoint {
         audiences: model
             .audiences
             .split(',')
@@ -387,10 +396,39 @@ async fn point_dto(
         usable,
         created_at: model.created_at,
         updated_at: model.updated_at,
-    })
+    }
 }
 
-fn point_fields(p: &ContactPoint) -> Vec<(&'static str, String)> {
+/// The point a checked input makes (for the audit rows of an import before anything is
+/// written).
+pub(crate) fn point_from_checked(
+    id: &str,
+    checked: &CheckedPoint,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+) -> ContactPoint {
+    ContactPoint {
+        id: id.to_owned(),
+        name: checked.name.clone(),
+        description: checked.description.clone(),
+        internal_note: checked.internal_note.clone(),
+        group_ids: checked.group_ids.clone(),
+        visible: checked.visible,
+        audiences: checked.audiences.clone(),
+        capacity: checked.capacity,
+        external_link: checked.external_link.clone(),
+        input_fields: checked.input_fields.clone(),
+        keywords: checked.keywords.clone(),
+        codes: checked.codes.clone(),
+        recipient_system_id: checked.recipient_system_id.clone(),
+        active: checked.active,
+        usable: checked.active && checked.recipient_system_id.is_some(),
+        created_at,
+        updated_at,
+    }
+}
+
+pub(crate) fn point_fields(p: &ContactPoint) -> Vec<(&'static str, String)> {
     let json = |v: &serde_json::Value| v.to_string();
     vec![
         ("name", p.name.clone()),
@@ -441,18 +479,21 @@ fn point_fields(p: &ContactPoint) -> Vec<(&'static str, String)> {
     ]
 }
 
-struct CheckedPoint {
-    name: String,
-    description: String,
-    internal_note: String,
-    group_ids: Vec<String>,
-    audiences: Vec<Audience>,
-    capacity: Capacity,
-    external_link: Option<ExternalLink>,
-    input_fields: Vec<String>,
-    keywords: Vec<String>,
-    codes: Vec<ContactPointCode>,
-    recipient_system_id: Option<String>,
+/// A point's input after every check, ready to write.
+pub(crate) struct CheckedPoint {
+    pub name: String,
+    pub description: String,
+    pub internal_note: String,
+    pub group_ids: Vec<String>,
+    pub visible: bool,
+    pub audiences: Vec<Audience>,
+    pub capacity: Capacity,
+    pub external_link: Option<ExternalLink>,
+    pub input_fields: Vec<String>,
+    pub keywords: Vec<String>,
+    pub codes: Vec<ContactPointCode>,
+    pub recipient_system_id: Option<String>,
+    pub active: bool,
 }
 
 async fn checked_point(
@@ -461,39 +502,11 @@ async fn checked_point(
     input: &ContactPointInput,
 ) -> Result<CheckedPoint, ContactsError> {
     let mut errors = FieldErrors::new();
-    let name = v::text(&mut errors, "name", &input.name, v::POINT_NAME_MAX, true);
-    let description = v::text(
-        &mut errors,
-        "description",
-        &input.description,
-        v::POINT_DESCRIPTION_MAX,
-        false,
-    );
-    let internal_note = v::text(
-        &mut errors,
-        "internalNote",
-        &input.internal_note,
-        v::INTERNAL_NOTE_MAX,
-        false,
-    );
+    let mut checked = check_point_fields(&mut errors, input);
     let mut group_ids = own_groups(db, org, "groupIds", &input.group_ids, &mut errors).await?;
     group_ids.sort();
-    let mut audiences = input.audiences.clone();
-    audiences.sort();
-    audiences.dedup();
-    if audiences.is_empty() {
-        errors.add(
-            "audiences",
-            "required",
-            "Choose citizens, businesses or both.",
-        );
-    }
-    let capacity = v::capacity(&mut errors, input.capacity);
-    let external_link = v::external_link(&mut errors, input.external_link.as_ref());
-    let input_fields = v::input_fields(&mut errors, &input.input_fields);
-    let keywords = v::keywords(&mut errors, &input.keywords);
-    let codes = v::codes(&mut errors, &input.codes);
-    let recipient_system_id = match input.recipient_system_id.as_deref().map(str::trim) {
+    checked.group_ids = group_ids;
+    checked.recipient_system_id = match input.recipient_system_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(id) => {
             if adgang_systems::service::is_recipient_system(db, org, id).await? {
@@ -511,23 +524,59 @@ async fn checked_point(
     if !errors.is_empty() {
         return Err(ContactsError::Validation(errors));
     }
-    Ok(CheckedPoint {
+    Ok(checked)
+}
+
+/// The checks of a point that need no database (everything but its groups and recipient
+/// system, which the caller resolves and fills in).
+pub(crate) fn check_point_fields(
+    errors: &mut FieldErrors,
+    input: &ContactPointInput,
+) -> CheckedPoint {
+    let name = v::text(errors, "name", &input.name, v::POINT_NAME_MAX, true);
+    let description = v::text(
+        errors,
+        "description",
+        &input.description,
+        v::POINT_DESCRIPTION_MAX,
+        false,
+    );
+    let internal_note = v::text(
+        errors,
+        "internalNote",
+        &input.internal_note,
+        v::INTERNAL_NOTE_MAX,
+        false,
+    );
+    let mut audiences = input.audiences.clone();
+    audiences.sort();
+    audiences.dedup();
+    if audiences.is_empty() {
+        errors.add(
+            "audiences",
+            "required",
+            "Choose citizens, businesses or both.",
+        );
+    }
+    CheckedPoint {
         name,
         description,
         internal_note,
-        group_ids,
+        group_ids: Vec::new(),
+        visible: input.visible,
         audiences,
-        capacity,
-        external_link,
-        input_fields,
-        keywords,
-        codes,
-        recipient_system_id,
-    })
+        capacity: v::capacity(errors, input.capacity),
+        external_link: v::external_link(errors, input.external_link.as_ref()),
+        input_fields: v::input_fields(errors, &input.input_fields),
+        keywords: v::keywords(errors, &input.keywords),
+        codes: v::codes(errors, &input.codes),
+        recipient_system_id: None,
+        active: input.active,
+    }
 }
 
 /// Replaces a point's placements and keywords.
-async fn set_point_links(
+pub(crate) async fn set_point_links(
     db: &impl ConnectionTrait,
     org: &Cvr,
     id: &str,
@@ -563,15 +612,11 @@ async fn set_point_links(
     Ok(())
 }
 
-fn apply_point(
-    model: &mut contact_point::ActiveModel,
-    checked: &CheckedPoint,
-    input: &ContactPointInput,
-) {
+pub(crate) fn apply_point(model: &mut contact_point::ActiveModel, checked: &CheckedPoint) {
     model.name = Set(checked.name.clone());
     model.description = Set(checked.description.clone());
     model.internal_note = Set(checked.internal_note.clone());
-    model.visible = Set(input.visible);
+    model.visible = Set(checked.visible);
     model.audiences = Set(audiences_text(&checked.audiences));
     model.max_message_size_bytes =
         Set(i64::try_from(checked.capacity.max_message_size_bytes).unwrap_or(i64::MAX));
@@ -585,7 +630,7 @@ fn apply_point(
         Set(serde_json::to_string(&checked.input_fields).unwrap_or_else(|_| "[]".into()));
     model.codes = Set(serde_json::to_string(&checked.codes).unwrap_or_else(|_| "[]".into()));
     model.recipient_system_id = Set(checked.recipient_system_id.clone());
-    model.active = Set(input.active);
+    model.active = Set(checked.active);
 }
 
 pub async fn get_point(
@@ -617,7 +662,7 @@ pub async fn create_point(
         updated_at: Set(now),
         ..Default::default()
     };
-    apply_point(&mut model, &checked, input);
+    apply_point(&mut model, &checked);
     let saved = model.insert(db).await?;
     set_point_links(db, org, &id, &checked).await?;
     let point = point_dto(db, saved).await?;
@@ -647,7 +692,7 @@ pub async fn update_point(
         .await?
         .ok_or(ContactsError::NotFound("contact point"))?
         .into_active_model();
-    apply_point(&mut model, &checked, input);
+    apply_point(&mut model, &checked);
     model.updated_at = Set(now);
     let saved = model.update(db).await?;
     set_point_links(db, org, id, &checked).await?;
@@ -1249,172 +1294,4 @@ pub async fn organisational_units(
             description: g.description,
         })
         .collect())
-}
-
-// ---------------------------------------------------------------- Excel export (CS-06)
-
-/// The workbook's sheet and column names: the import (next) reads the same ones.
-pub const GROUPS_SHEET: &str = "Kontaktgrupper";
-pub const POINTS_SHEET: &str = "Kontaktpunkter";
-pub const GROUP_COLUMNS: [&str; 5] = [
-    "ID",
-    "Navn",
-    "Beskrivelse",
-    "Organisatorisk enhed",
-    "Overordnede grupper",
-];
-pub const POINT_COLUMNS: [&str; 19] = [
-    "ID",
-    "Navn",
-    "Beskrivelse",
-    "Intern note",
-    "Grupper",
-    "Synlig",
-    "Målgrupper",
-    "Maks. beskedstørrelse (bytes)",
-    "Maks. vedhæftninger",
-    "Link – overskrift",
-    "Link – beskrivelse",
-    "Link – tekst",
-    "Link – URL",
-    "Inputfelt 1",
-    "Inputfelt 2",
-    "Søgeord",
-    "Koder",
-    "Modtagersystem",
-    "Aktiv",
-];
-
-fn yes_no(value: bool) -> String {
-    if value { "Ja" } else { "Nej" }.to_owned()
-}
-
-/// The whole structure as a workbook (CS-06): one sheet of groups, one of points, every
-/// column and id. Lists inside a cell are separated by "; ".
-pub async fn export_workbook(
-    db: &impl ConnectionTrait,
-    org: &Cvr,
-) -> Result<Vec<u8>, ContactsError> {
-    use adgang_documents::xlsx::{workbook, Sheet};
-    use sea_orm::{QuerySelect, QueryTrait};
-    let groups = group_models(db, org).await?;
-    let mut parents: HashMap<String, Vec<String>> = HashMap::new();
-    for edge in parent_edges(db, org).await? {
-        parents
-            .entry(edge.group_id)
-            .or_default()
-            .push(edge.parent_id);
-    }
-    let points = contact_point::Entity::find()
-        .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
-        .order_by_asc(contact_point::Column::Name)
-        .order_by_asc(contact_point::Column::Id)
-        .all(db)
-        .await?;
-    let mut point_groups: HashMap<String, Vec<String>> = HashMap::new();
-    for placement in placements(db, org).await? {
-        point_groups
-            .entry(placement.point_id)
-            .or_default()
-            .push(placement.group_id);
-    }
-    let mut keywords: HashMap<String, Vec<(i32, String)>> = HashMap::new();
-    for k in contact_point_keyword::Entity::find()
-        .filter(
-            contact_point_keyword::Column::PointId.in_subquery(
-                contact_point::Entity::find()
-                    .select_only()
-                    .column(contact_point::Column::Id)
-                    .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
-                    .into_query(),
-            ),
-        )
-        .all(db)
-        .await?
-    {
-        keywords
-            .entry(k.point_id)
-            .or_default()
-            .push((k.position, k.keyword));
-    }
-    let group_rows = groups
-        .iter()
-        .map(|g| {
-            let mut p = parents.remove(&g.id).unwrap_or_default();
-            p.sort();
-            vec![
-                g.id.clone(),
-                g.name.clone(),
-                g.description.clone(),
-                yes_no(g.is_organisational_unit),
-                p.join("; "),
-            ]
-        })
-        .collect();
-    let point_rows = points
-        .iter()
-        .map(|p| {
-            let mut in_groups = point_groups.remove(&p.id).unwrap_or_default();
-            in_groups.sort();
-            let mut words = keywords.remove(&p.id).unwrap_or_default();
-            words.sort();
-            let link: Option<ExternalLink> = p
-                .external_link
-                .as_deref()
-                .and_then(|j| serde_json::from_str(j).ok());
-            let fields: Vec<String> = serde_json::from_str(&p.input_fields).unwrap_or_default();
-            let codes: Vec<ContactPointCode> = serde_json::from_str(&p.codes).unwrap_or_default();
-            let link_part = |f: fn(&ExternalLink) -> &String| {
-                link.as_ref().map(|l| f(l).clone()).unwrap_or_default()
-            };
-            vec![
-                p.id.clone(),
-                p.name.clone(),
-                p.description.clone(),
-                p.internal_note.clone(),
-                in_groups.join("; "),
-                yes_no(p.visible),
-                p.audiences.replace(',', "; "),
-                p.max_message_size_bytes.to_string(),
-                p.max_attachments.to_string(),
-                link_part(|l| &l.heading),
-                link_part(|l| &l.description),
-                link_part(|l| &l.link_text),
-                link_part(|l| &l.url),
-                fields.first().cloned().unwrap_or_default(),
-                fields.get(1).cloned().unwrap_or_default(),
-                words
-                    .into_iter()
-                    .map(|(_, w)| w)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                codes
-                    .iter()
-                    .map(|c| {
-                        let kind = serde_json::to_value(c.kind)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default();
-                        format!("{kind}:{}", c.value)
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                p.recipient_system_id.clone().unwrap_or_default(),
-                yes_no(p.active),
-            ]
-        })
-        .collect();
-    workbook(&[
-        Sheet {
-            name: GROUPS_SHEET.to_owned(),
-            headers: GROUP_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
-            rows: group_rows,
-        },
-        Sheet {
-            name: POINTS_SHEET.to_owned(),
-            headers: POINT_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
-            rows: point_rows,
-        },
-    ])
-    .map_err(ContactsError::Unexpected)
 }

@@ -188,6 +188,23 @@ pub async fn is_recipient_system(
     })
 }
 
+/// The organisation's systems that receive mail, as (id, name) by name: what an import of the
+/// contact structure may name in its recipient-system column.
+pub async fn recipient_systems(
+    db: &impl ConnectionTrait,
+    owner: &Cvr,
+) -> Result<Vec<(String, String)>, SystemsError> {
+    Ok(system::Entity::find()
+        .filter(system::Column::OrganisationCvr.eq(owner.as_str()))
+        .order_by_asc(system::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|s| role_of(s).receives())
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
 /// Activation → (active_from, active_to), checked (SYS-05).
 fn activation_times(
     activation: &Activation,

@@ -218,6 +218,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/contact-structure/export",
         Access::Right(Right::ContactAdmin),
     ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/contact-structure/import",
+        Access::Right(Right::ContactAdmin),
+    ),
     // The platforms' read API (CS-08): public directory data.
     (
         "GET",
