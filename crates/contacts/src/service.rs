@@ -1079,7 +1079,7 @@ pub async fn delete_group(
             db,
             actor,
             now,
-            record(org, point, &name, ActionEvent::Edited, change),
+            record(org, point, name, ActionEvent::Edited, change),
         )
         .await?;
     }
@@ -1092,7 +1092,7 @@ pub async fn delete_group(
             db,
             actor,
             now,
-            record(org, group, &name, ActionEvent::Edited, change),
+            record(org, group, name, ActionEvent::Edited, change),
         )
         .await?;
     }
