@@ -65,6 +65,20 @@ fn code(url: &str) -> anyhow::Result<qrcode::QrCode> {
         .map_err(|e| anyhow::anyhow!("the link does not fit a QR code: {e}"))
 }
 
+/// The QR code as a PDF figure (vector squares), captioned.
+pub fn qr_figure(url: &str, caption: String) -> anyhow::Result<adgang_documents::pdf::Figure> {
+    let code = code(url)?;
+    Ok(adgang_documents::pdf::Figure {
+        caption,
+        width: code.width(),
+        dark: code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect(),
+    })
+}
+
 /// The QR code as an SVG document.
 pub fn qr_svg(url: &str) -> anyhow::Result<String> {
     Ok(code(url)?
@@ -135,5 +149,17 @@ mod tests {
         assert!(svg.starts_with("<?xml") && svg.contains("<svg"));
         let png = qr_png("https://virk.dk/digital-post/skriv?kontaktpunkt=p-1", 4).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    }
+
+    #[test]
+    fn cs_05_a_qr_figure_is_the_code_module_by_module() {
+        let url = "https://virk.dk/digital-post/skriv?kontaktpunkt=p-1";
+        let figure = qr_figure(url, "QR".into()).unwrap();
+        let code = code(url).unwrap();
+        assert_eq!(figure.width, code.width());
+        assert_eq!(figure.dark.len(), figure.width * figure.width);
+        // The finder pattern's top-left corner is dark, the module inside its ring light.
+        assert!(figure.dark[0]);
+        assert!(!figure.dark[figure.width + 1]);
     }
 }

@@ -8,6 +8,7 @@ use adgang_api_types::{
     ContactPointInput, ContactTreeNode, DeepLink, Module, Problem,
 };
 use adgang_core::audit::Actor;
+use adgang_core::download::{attachment, safe_file_name};
 use adgang_core::json::JsonBody;
 use adgang_core::{Cvr, DomainError, Principal};
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_point)
         .service(delete_point)
         .service(point_deep_links)
+        .service(point_receipt)
         .service(group_deep_links)
         .service(point_qr_code)
         .service(group_qr_code)
@@ -362,6 +364,40 @@ async fn point_deep_links(
     ))
 }
 
+/// The point's receipt (CS-05) as PDF: every setting, the deep links and their QR codes.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
+    responses(
+        (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such point here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/contact-points/{id}/receipt")]
+async fn point_receipt(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    urls: web::Data<PlatformUrls>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, DomainError> {
+    let (cvr, id) = path.into_inner();
+    let (org, _) = scope(&principal, &cvr)?;
+    let by = format!("{} ({})", principal.name, principal.organisation_name);
+    let point = service::get_point(db.get_ref(), &org, &id).await?;
+    let pdf = service::point_receipt(db.get_ref(), &org, &id, &urls, &by).await?;
+    Ok(attachment(
+        "application/pdf",
+        &format!(
+            "kvittering-kontaktpunkt-{}.pdf",
+            safe_file_name(&point.name)
+        ),
+        pdf,
+    ))
+}
+
 /// The group's deep links: the audiences of its usable points; none while it has none (CS-04).
 #[utoipa::path(
     tag = crate::TAG,
@@ -577,14 +613,11 @@ async fn export_structure(
     let bytes = crate::workbook::export_workbook(db.get_ref(), &org)
         .await
         .map_err(DomainError::from)?;
-    Ok(HttpResponse::Ok()
-        .content_type(adgang_documents::xlsx::CONTENT_TYPE)
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"kontaktstruktur-{org}.xlsx\""),
-        ))
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(bytes))
+    Ok(attachment(
+        adgang_documents::xlsx::CONTENT_TYPE,
+        &format!("kontaktstruktur-{org}.xlsx"),
+        bytes,
+    ))
 }
 
 /// The largest workbook an import reads.

@@ -2,6 +2,7 @@
 //! citizens and businesses write to, for authorities' `contact_admin`s.
 
 pub mod deep_links;
+pub mod documents;
 pub mod entity;
 pub mod error;
 pub mod http;

@@ -1155,6 +1155,37 @@ pub async fn point_deep_links(
     Ok(urls.links(&point.audiences, crate::deep_links::Target::Point(id)))
 }
 
+/// The point's receipt (CS-05) as PDF, with its deep links and their QR codes.
+pub async fn point_receipt(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+    id: &str,
+    urls: &crate::deep_links::PlatformUrls,
+    by: &str,
+) -> Result<Vec<u8>, ContactsError> {
+    let point = get_point(db, org, id).await?;
+    let group_names: Vec<String> = contact_group::Entity::find()
+        .filter(contact_group::Column::OrganisationCvr.eq(org.as_str()))
+        .filter(contact_group::Column::Id.is_in(point.group_ids.clone()))
+        .order_by_asc(contact_group::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    let system = match &point.recipient_system_id {
+        Some(system_id) => adgang_systems::service::recipient_systems(db, org)
+            .await?
+            .into_iter()
+            .find(|(sid, _)| sid == system_id)
+            .map(|(_, name)| name),
+        None => None,
+    };
+    let links = urls.links(&point.audiences, crate::deep_links::Target::Point(id));
+    crate::documents::receipt_pdf(&point, &group_names, system.as_deref(), &links, by)
+        .map_err(ContactsError::Unexpected)
+}
+
 /// A group's deep links: the audiences of the usable points in it or below it; none yet when
 /// it has no usable point.
 pub async fn group_deep_links(

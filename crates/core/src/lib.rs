@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod cpr;
 pub mod cvr;
+pub mod download;
 pub mod entity;
 pub mod error;
 pub mod json;

@@ -18,7 +18,23 @@ pub struct Report {
     /// A line under the title, e.g. "Oprettet 26.11.2026 kl. 14:03 af …".
     pub subtitle: String,
     pub sections: Vec<Section>,
+    /// Square black-and-white figures (QR codes) after the sections, side by side.
+    pub figures: Vec<Figure>,
 }
+
+/// A square matrix of dark and light modules (a QR code), drawn as vector squares so it
+/// scans at any zoom and prints sharply.
+pub struct Figure {
+    pub caption: String,
+    /// Modules per side.
+    pub width: usize,
+    /// Row by row, `width * width` entries; true = dark.
+    pub dark: Vec<bool>,
+}
+
+/// The side of a drawn figure in points (≈ 4.9 cm), and the space between figures.
+const FIGURE_SIZE: f32 = 140.0;
+const FIGURE_GAP: i64 = 40;
 
 const PAGE_WIDTH: i64 = 595;
 const PAGE_HEIGHT: i64 = 842;
@@ -105,6 +121,30 @@ impl Pages {
         ops.push(Operation::new("ET", vec![]));
     }
 
+    /// Draws `figure` with its top-left corner at (x, top).
+    fn figure(&mut self, x: i64, top: i64, figure: &Figure) {
+        let ops = self.pages.last_mut().expect("a page");
+        let module = FIGURE_SIZE / figure.width.max(1) as f32;
+        ops.push(Operation::new("q", vec![]));
+        ops.push(Operation::new("g", vec![0.into()]));
+        for (i, dark) in figure.dark.iter().enumerate() {
+            if *dark {
+                let (col, row) = (i % figure.width, i / figure.width);
+                ops.push(Operation::new(
+                    "re",
+                    vec![
+                        (x as f32 + col as f32 * module).into(),
+                        (top as f32 - (row + 1) as f32 * module).into(),
+                        module.into(),
+                        module.into(),
+                    ],
+                ));
+            }
+        }
+        ops.push(Operation::new("f", vec![]));
+        ops.push(Operation::new("Q", vec![]));
+    }
+
     /// Moves down `height`, starting a new page when the bottom margin is reached.
     fn advance(&mut self, height: i64) {
         self.y -= height;
@@ -143,6 +183,20 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             pages.advance(16);
         }
         pages.advance(8);
+    }
+
+    if !report.figures.is_empty() && pages.y < MARGIN + FIGURE_SIZE as i64 + 24 {
+        pages.advance(PAGE_HEIGHT);
+    }
+    let top = pages.y;
+    for (i, figure) in report.figures.iter().enumerate() {
+        let x = MARGIN + i64::try_from(i)? * (FIGURE_SIZE as i64 + FIGURE_GAP);
+        pages.y = top;
+        pages.text("F2", 10, x, &figure.caption);
+        pages.figure(x, top - 8, figure);
+    }
+    if !report.figures.is_empty() {
+        pages.y = top;
     }
 
     let mut doc = Document::with_version("1.5");
@@ -204,6 +258,7 @@ mod tests {
     #[test]
     fn danish_letters_survive_a_round_trip() {
         let report = Report {
+            figures: Vec::new(),
             title: "Kvittering for oprettelse af system".into(),
             subtitle: "Oprettet af Søren Ærø – Æblegården ApS".into(),
             sections: vec![Section {
@@ -231,6 +286,7 @@ mod tests {
             .map(|i| (format!("Felt {i}"), "værdi".into()))
             .collect();
         let report = Report {
+            figures: Vec::new(),
             title: "Systemoversigt".into(),
             subtitle: String::new(),
             sections: vec![Section {
@@ -240,5 +296,33 @@ mod tests {
         };
         let doc = Document::load_mem(&render(&report).unwrap()).unwrap();
         assert!(doc.get_pages().len() >= 3);
+    }
+
+    #[test]
+    fn figures_are_drawn_as_one_square_per_dark_module() {
+        let dark = vec![true, false, false, true, true, false, false, false, true];
+        let report = Report {
+            title: "Kvittering".into(),
+            subtitle: String::new(),
+            sections: Vec::new(),
+            figures: vec![Figure {
+                caption: "QR-kode til borger.dk".into(),
+                width: 3,
+                dark,
+            }],
+        };
+        let bytes = render(&report).unwrap();
+        assert!(extract_text(&bytes)
+            .unwrap()
+            .contains("QR-kode til borger.dk"));
+        let doc = Document::load_mem(&bytes).unwrap();
+        let page = *doc.get_pages().values().next().unwrap();
+        let content = Content::decode(&doc.get_page_content(page)).unwrap();
+        let squares = content
+            .operations
+            .iter()
+            .filter(|op| op.operator == "re")
+            .count();
+        assert_eq!(squares, 4);
     }
 }

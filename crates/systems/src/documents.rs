@@ -2,6 +2,7 @@
 //! overview as an Excel workbook. Danish, as the guide shows them.
 
 use adgang_api_types::{Protocol, System, SystemRole, SystemStatus};
+use adgang_documents::danish_time;
 use adgang_documents::pdf::{self, Report, Section};
 use adgang_documents::xlsx::{self, Sheet};
 use chrono::{DateTime, Utc};
@@ -30,23 +31,6 @@ pub fn status(status: SystemStatus) -> &'static str {
         SystemStatus::Active => "Aktiv",
         SystemStatus::Deactivated => "Deaktiveret",
     }
-}
-
-/// Danish local time for documents (Europe/Copenhagen without a tz database: CET/CEST by the
-/// EU rule — last Sunday of March/October at 01:00 UTC).
-pub fn danish_time(at: DateTime<Utc>) -> String {
-    use chrono::{Datelike, Duration, NaiveDate, TimeZone, Weekday};
-    let last_sunday = |month: u32| {
-        let mut day =
-            NaiveDate::from_ymd_opt(at.year(), month, 31).expect("31 exists in March/October");
-        while day.weekday() != Weekday::Sun {
-            day = day.pred_opt().expect("a day before");
-        }
-        Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).expect("01:00"))
-    };
-    let summer = at >= last_sunday(3) && at < last_sunday(10);
-    let local = at + Duration::hours(if summer { 2 } else { 1 });
-    local.format("%d.%m.%Y kl. %H:%M").to_string()
 }
 
 fn yes_no(value: bool) -> String {
@@ -130,6 +114,7 @@ fn sections(system: &System, api_key: Option<&str>) -> Vec<Section> {
 /// The receipt (SYS-10): every setting and the API key, with when and by whom.
 pub fn receipt_pdf(system: &System, api_key: Option<&str>, by: &str) -> anyhow::Result<Vec<u8>> {
     pdf::render(&Report {
+        figures: Vec::new(),
         title: "Kvittering for tilslutning af system".into(),
         subtitle: format!("Oprettet {} af {by}", danish_time(system.created_at)),
         sections: sections(system, api_key),
@@ -139,6 +124,7 @@ pub fn receipt_pdf(system: &System, api_key: Option<&str>, by: &str) -> anyhow::
 /// The detailed overview of one system, any time (no API key: that has its own reveal).
 pub fn overview_pdf(system: &System, now: DateTime<Utc>, by: &str) -> anyhow::Result<Vec<u8>> {
     pdf::render(&Report {
+        figures: Vec::new(),
         title: format!("Systemoversigt – {}", system.name),
         subtitle: format!("Udskrevet {} af {by}", danish_time(now)),
         sections: sections(system, None),
@@ -189,18 +175,4 @@ pub fn overview_xlsx(systems: &[System]) -> anyhow::Result<Vec<u8>> {
         headers: headers.iter().map(|h| (*h).to_owned()).collect(),
         rows,
     }])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn danish_time_follows_summer_time() {
-        let winter = Utc.with_ymd_and_hms(2026, 1, 10, 12, 0, 0).unwrap();
-        let summer = Utc.with_ymd_and_hms(2026, 7, 10, 12, 0, 0).unwrap();
-        assert_eq!(danish_time(winter), "10.01.2026 kl. 13:00");
-        assert_eq!(danish_time(summer), "10.07.2026 kl. 14:00");
-    }
 }

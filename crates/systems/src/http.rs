@@ -9,6 +9,7 @@ use adgang_api_types::{
     SystemReceipt, SystemSummary, SystemUpdate, TechnicalContact,
 };
 use adgang_core::audit::Actor;
+use adgang_core::download::{attachment, safe_file_name};
 use adgang_core::json::JsonBody;
 use adgang_core::pagination::PageRequest;
 use adgang_core::secrets::DataKey;
@@ -96,31 +97,6 @@ fn scope(principal: &Principal, cvr: &str) -> Result<(Owner, Actor), DomainError
 
 fn who(principal: &Principal) -> String {
     format!("{} ({})", principal.name, principal.organisation_name)
-}
-
-fn file(content_type: &str, name: &str, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, content_type))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes)
-}
-
-fn file_name(name: &str) -> String {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    safe.trim_matches('-').chars().take(60).collect()
 }
 
 #[derive(Clone, Copy)]
@@ -459,9 +435,9 @@ async fn system_receipt(
     )
     .map_err(DomainError::Unexpected)?;
     txn.commit().await?;
-    Ok(file(
+    Ok(attachment(
         "application/pdf",
-        &format!("kvittering-{}.pdf", file_name(&model.name)),
+        &format!("kvittering-{}.pdf", safe_file_name(&model.name)),
         pdf,
     ))
 }
@@ -492,9 +468,9 @@ async fn system_overview_pdf(
     let now = chrono::Utc::now();
     let pdf = documents::overview_pdf(&service::to_dto(&model, now), now, &who(&principal))
         .map_err(DomainError::Unexpected)?;
-    Ok(file(
+    Ok(attachment(
         "application/pdf",
-        &format!("system-{}.pdf", file_name(&model.name)),
+        &format!("system-{}.pdf", safe_file_name(&model.name)),
         pdf,
     ))
 }
@@ -526,7 +502,7 @@ async fn system_overview_workbook(
         .map(|s| service::to_dto(s, now))
         .collect();
     let bytes = documents::overview_xlsx(&systems).map_err(DomainError::Unexpected)?;
-    Ok(file(
+    Ok(attachment(
         adgang_documents::xlsx::CONTENT_TYPE,
         &format!("systemoversigt-{}.xlsx", owner.cvr),
         bytes,

@@ -414,6 +414,7 @@ async fn cs_tenant_isolation_and_companies() {
         ("DELETE", format!("{own}/contact-groups/{}", g.id)),
         ("GET", format!("{own}/contact-groups/{}/deep-links", g.id)),
         ("GET", format!("{own}/contact-points/{}/deep-links", p.id)),
+        ("GET", format!("{own}/contact-points/{}/receipt", p.id)),
         (
             "GET",
             format!("{own}/contact-groups/{}/qr-code?audience=citizens", g.id),
@@ -1351,4 +1352,50 @@ async fn cs_06_a_bad_workbook_is_refused_by_cell_and_nothing_is_applied() {
         book,
         "nothing applied"
     );
+}
+
+#[tokio::test]
+async fn cs_05_the_point_receipt_holds_every_setting_the_deep_links_and_their_qr_codes() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let (_, _, p) = rich_structure(&app, &token).await;
+    let response = app
+        .get_as(
+            &format!(
+                "/api/v1/organisations/{AUTHORITY}/contact-points/{}/receipt",
+                p.id
+            ),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let pdf = response.bytes().await.unwrap().to_vec();
+    let text = adgang_documents::pdf::extract_text(&pdf).unwrap();
+    for expected in [
+        "Kvittering for oprettelse af kontaktpunkt",
+        p.id.as_str(),
+        "Skoleindskrivning",
+        "Børn og unge, Skole",
+        "Sagssystem",
+        "4,8 MB",
+        "Læs mere",
+        "byggetilladelse, Æblehave",
+        "Lokation: 0101",
+        "QR-kode – Borgere (borger.dk)",
+        "QR-kode – Virksomheder (Virk)",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in:\n{text}");
+    }
+    // Long links wrap over lines in the PDF; joined they are whole.
+    let joined = text.replace('\n', "");
+    for link in [
+        format!(
+            "https://www.borger.dk/mit-overblik/digital-post/skriv?kontaktpunkt={}",
+            p.id
+        ),
+        format!("https://virk.dk/digital-post/skriv?kontaktpunkt={}", p.id),
+    ] {
+        assert!(joined.contains(&link), "{link} missing");
+    }
 }

@@ -205,6 +205,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
+        "/api/v1/organisations/{cvr}/contact-points/{id}/receipt",
+        Access::Right(Right::ContactAdmin),
+    ),
+    (
+        "GET",
         "/api/v1/organisations/{cvr}/contact-points/{id}/qr-code",
         Access::Right(Right::ContactAdmin),
     ),
