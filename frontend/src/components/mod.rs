@@ -1,6 +1,7 @@
 //! DKFDS-styled building blocks of the shell.
 
 pub mod footer;
+pub mod form;
 pub mod header;
 pub mod module_gate;
 pub mod module_tabs;

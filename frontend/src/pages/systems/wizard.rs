@@ -195,7 +195,7 @@ fn Wizard() -> impl IntoView {
                                 }).collect_view()}
                             </fieldset>
                             <div class=move || if draft.errors_for(&["acceptVendorAgreement"]).get().is_empty() { "form-group" } else { "form-group form-error" }>
-                                <super::form::ErrorText errors=draft.errors_for(&["acceptVendorAgreement"]) id="accept-vendor-error".to_owned()/>
+                                <crate::components::form::ErrorText errors=draft.errors_for(&["acceptVendorAgreement"]) id="accept-vendor-error".to_owned()/>
                                 <div class="form-group-checkbox">
                                     <input type="checkbox" class="form-checkbox" id="accept-vendor"
                                         prop:checked=move || draft.accept_vendor.get()
