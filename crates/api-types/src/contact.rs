@@ -284,3 +284,12 @@ pub struct ContactImportReceipt {
     pub points_updated: u32,
     pub points_unchanged: u32,
 }
+
+/// A recipient system a contact point can be bound to (the choice in the point wizard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RecipientSystemChoice {
+    pub id: String,
+    pub name: String,
+}

@@ -20,7 +20,7 @@ pub use contact::{
     Audience, Capacity, CodeKind, ContactDeletionNode, ContactGroup, ContactGroupDeletion,
     ContactGroupInput, ContactImportReceipt, ContactNodeKind, ContactPoint, ContactPointCode,
     ContactPointInput, ContactTreeNode, DeepLink, ExternalLink, PublicContactPoint,
-    PublicOrganisationalUnit,
+    PublicOrganisationalUnit, RecipientSystemChoice,
 };
 pub use error::{ErrorCode, FieldError, Problem};
 pub use file::BinaryFile;

@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(group_qr_code)
         .service(export_structure)
         .service(import_structure)
+        .service(recipient_system_choices)
         .service(platform_contact_points)
         .service(platform_organisational_units);
 }
@@ -676,4 +677,35 @@ async fn import_structure(
     .await?;
     txn.commit().await?;
     Ok(web::Json(receipt))
+}
+
+/// The organisation's recipient systems a contact point can be bound to (CS-05). Contact
+/// administrators choose from these without needing the systems module's right.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(("cvr" = String, Path, description = "The caller's organisation")),
+    responses(
+        (status = 200, description = "Recipient systems by name", body = Vec<adgang_api_types::RecipientSystemChoice>),
+        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{cvr}/contact-structure/recipient-systems")]
+async fn recipient_system_choices(
+    principal: Principal,
+    db: web::Data<DatabaseConnection>,
+    cvr: web::Path<String>,
+) -> Result<web::Json<Vec<adgang_api_types::RecipientSystemChoice>>, DomainError> {
+    let (org, _) = scope(&principal, &cvr)?;
+    let systems = adgang_systems::service::recipient_systems(db.get_ref(), &org)
+        .await
+        .map_err(|e| DomainError::Unexpected(anyhow::anyhow!("{e}")))?;
+    Ok(web::Json(
+        systems
+            .into_iter()
+            .map(|(id, name)| adgang_api_types::RecipientSystemChoice { id, name })
+            .collect(),
+    ))
 }

@@ -409,6 +409,10 @@ async fn cs_tenant_isolation_and_companies() {
         ),
         (
             "GET",
+            format!("/api/v1/organisations/{AUTHORITY}/contact-structure/recipient-systems"),
+        ),
+        (
+            "GET",
             format!("{own}/contact-groups/{}/deletion-preview", g.id),
         ),
         ("DELETE", format!("{own}/contact-groups/{}", g.id)),
@@ -1359,6 +1363,25 @@ async fn cs_05_the_point_receipt_holds_every_setting_the_deep_links_and_their_qr
     let app = app().await;
     let token = admin(&app, AUTHORITY);
     let (_, _, p) = rich_structure(&app, &token).await;
+    // The wizard's choice of recipient systems: only those that receive, for contact_admin.
+    let contact_admin_only =
+        app.token(&user(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]));
+    let sender = send(&app, "POST", &format!("/api/v1/organisations/{AUTHORITY}/systems"), &token, Some(&json!({
+        "name": "Afsender", "role": "sender", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
+        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+    }))).await;
+    assert_eq!(sender.status(), 201, "{}", sender.text().await.unwrap());
+    let choices: Vec<adgang_api_types::RecipientSystemChoice> = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure/recipient-systems"),
+            &contact_admin_only,
+        )
+        .await;
+    assert_eq!(
+        choices.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["Sagssystem"]
+    );
+    assert_eq!(Some(&choices[0].id), p.recipient_system_id.as_ref());
     let response = app
         .get_as(
             &format!(

@@ -228,6 +228,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/contact-structure/import",
         Access::Right(Right::ContactAdmin),
     ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/contact-structure/recipient-systems",
+        Access::Right(Right::ContactAdmin),
+    ),
     // The platforms' read API (CS-08): public directory data.
     (
         "GET",

@@ -7,8 +7,8 @@ use adgang_api_types::{
 };
 use leptos::prelude::*;
 
-use crate::components::form::{errors_for, group_class, ErrorText, TextArea};
 pub use crate::components::form::TextField;
+use crate::components::form::{errors_for, group_class, ErrorText, TextArea};
 use crate::i18n::{use_i18n, Key};
 
 /// Everything the user types, before it is sent.

@@ -1,0 +1,101 @@
+//! Form fields in DKFDS style with inline Danish error texts, shared by every module's forms.
+
+use adgang_api_types::FieldError;
+use leptos::prelude::*;
+
+use crate::i18n::{error_key, use_i18n, Key};
+
+/// The error texts for API fields whose name is one of `prefixes` or starts with one followed
+/// by `[` (its list items).
+pub fn errors_for(
+    errors: RwSignal<Vec<FieldError>>,
+    prefixes: &'static [&'static str],
+) -> Signal<Vec<Key>> {
+    Signal::derive(move || {
+        errors
+            .get()
+            .iter()
+            .filter(|e| {
+                prefixes.iter().any(|p| {
+                    e.field == *p
+                        || e.field
+                            .strip_prefix(p)
+                            .is_some_and(|rest| rest.starts_with('['))
+                })
+            })
+            .map(|e| error_key(&e.code))
+            .collect()
+    })
+}
+
+/// Inline error text under a label (DKFDS `form-error-message`).
+#[component]
+pub fn ErrorText(errors: Signal<Vec<Key>>, id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || !errors.get().is_empty()>
+            <span class="form-error-message" id=id.clone() role="alert">
+                {move || errors.get().into_iter().map(|k| i18n.t(k)).collect::<Vec<_>>().join(" ")}
+            </span>
+        </Show>
+    }
+}
+
+pub fn group_class(errors: Signal<Vec<Key>>) -> impl Fn() -> &'static str {
+    move || {
+        if errors.get().is_empty() {
+            "form-group"
+        } else {
+            "form-group form-error"
+        }
+    }
+}
+
+/// A labelled text input with hint and inline errors.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    errors: Signal<Vec<Key>>,
+    #[prop(optional)] hint: Option<Key>,
+    #[prop(optional)] input_type: Option<&'static str>,
+    #[prop(optional)] disabled: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    view! {
+        <div class=group_class(errors)>
+            <label class="form-label" for=id>{move || i18n.t(label)}</label>
+            {hint.map(|h| view! { <span class="form-hint" id=format!("{id}-hint")>{move || i18n.t(h)}</span> })}
+            <ErrorText errors=errors id=error_id/>
+            <input class="form-input" id=id type=input_type.unwrap_or("text") autocomplete="off"
+                disabled=disabled
+                aria-describedby=hint.map(|_| format!("{id}-hint"))
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+        </div>
+    }
+}
+
+/// A labelled textarea with hint and inline errors.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    errors: Signal<Vec<Key>>,
+    hint: Key,
+    #[prop(optional)] disabled: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    view! {
+        <div class=group_class(errors)>
+            <label class="form-label" for=id>{move || i18n.t(label)}</label>
+            <span class="form-hint" id=format!("{id}-hint")>{move || i18n.t(hint)}</span>
+            <ErrorText errors=errors id=error_id/>
+            <textarea class="form-input" id=id rows="4" disabled=disabled aria-describedby=format!("{id}-hint")
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        </div>
+    }
+}
