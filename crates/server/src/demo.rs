@@ -141,8 +141,9 @@ fn contact(email: &str) -> TechnicalContact {
     }
 }
 
-/// A recipient (primary) and a sender system for Testkommune Nord, and a standard system
-/// published by Systemleverandøren A/S — once, when Testkommune Nord has no systems yet.
+/// A recipient (primary) and a sender system for Testkommune Nord, a recipient system for
+/// Styrelsen for Digital Test, and a standard system published by Systemleverandøren A/S —
+/// once, when Testkommune Nord has no systems yet.
 async fn load_systems(
     txn: &sea_orm::DatabaseTransaction,
     now: chrono::DateTime<chrono::Utc>,
@@ -203,6 +204,23 @@ async fn load_systems(
             .await
             .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
     }
+    // Styrelsen for Digital Test's recipient system: what its contact administrator binds
+    // contact points to.
+    let test_agency = systems::Owner {
+        cvr: Cvr::parse("34051178").map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        kind: OrgKind::Authority,
+    };
+    let mut journal = system(
+        "Journalsystem – modtager",
+        SystemRole::Recipient,
+        Protocol::RestPush,
+        Some("https://journal.digitaltest.dk/digitalpost"),
+        None,
+    );
+    journal.technical_contact = contact("drift@digitaltest.dk");
+    systems::create(txn, &ctx, &Actor::System, &test_agency, &journal)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
     let vendor = Cvr::parse("30808460").map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let standard = NewStandardSystem {
         name: "SagsPro Standard".to_owned(),
