@@ -9,6 +9,9 @@ use crate::api::{self, ApiError};
 use crate::auth::Auth;
 use crate::components::{footer::Footer, header::Header, module_tabs::ModuleTabs};
 use crate::i18n::{use_i18n, I18n, Key};
+use crate::pages::contacts::group::GroupDetailPage;
+use crate::pages::contacts::import::ImportPage;
+use crate::pages::contacts::point::{CreatePointPage, PointDetailPage};
 use crate::pages::contacts::ContactStructurePage;
 use crate::pages::systems::{
     detail::SystemDetailPage, overview::SystemsPage, wizard::CreateSystemPage,
@@ -42,6 +45,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rettigheder") view=RightsPage/>
                     <Route path=path!("/systemtilslutning") view=SystemsPage/>
                     <Route path=path!("/kontaktstruktur") view=ContactStructurePage/>
+                    <Route path=path!("/kontaktstruktur/kontaktpunkt/opret") view=CreatePointPage/>
+                    <Route path=path!("/kontaktstruktur/kontaktpunkt/:id") view=PointDetailPage/>
+                    <Route path=path!("/kontaktstruktur/gruppe/:id") view=GroupDetailPage/>
+                    <Route path=path!("/kontaktstruktur/import") view=ImportPage/>
                     <Route path=path!("/systemtilslutning/opret") view=CreateSystemPage/>
                     <Route path=path!("/systemtilslutning/:id") view=SystemDetailPage/>
                 </Routes>

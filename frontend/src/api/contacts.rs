@@ -1,9 +1,12 @@
 //! Contact structure (SPEC §3).
 
-use adgang_api_types::{ContactGroup, ContactGroupDeletion, ContactGroupInput, ContactTreeNode};
+use adgang_api_types::{
+    Audience, ContactGroup, ContactGroupDeletion, ContactGroupInput, ContactImportReceipt,
+    ContactPoint, ContactPointInput, ContactTreeNode, DeepLink, RecipientSystemChoice,
+};
 use gloo_net::http::Method;
 
-use super::{request_as, send, ApiError};
+use super::{request_as, send, send_no_content, ApiError};
 
 fn base(cvr: &str) -> String {
     format!("/api/v1/organisations/{cvr}")
@@ -53,4 +56,115 @@ pub async fn delete_group(
 ) -> Result<ContactGroupDeletion, ApiError> {
     let path = format!("{}/contact-groups/{id}", base(cvr));
     send(request_as(Method::DELETE, &path, token).build()).await
+}
+
+pub async fn get_group(token: &str, cvr: &str, id: &str) -> Result<ContactGroup, ApiError> {
+    let path = format!("{}/contact-groups/{id}", base(cvr));
+    send(request_as(Method::GET, &path, token).build()).await
+}
+
+pub async fn update_group(
+    token: &str,
+    cvr: &str,
+    id: &str,
+    input: &ContactGroupInput,
+) -> Result<ContactGroup, ApiError> {
+    let path = format!("{}/contact-groups/{id}", base(cvr));
+    send(request_as(Method::PUT, &path, token).json(input)).await
+}
+
+/// Creates (`id` None) or replaces a point.
+pub async fn save_point(
+    token: &str,
+    cvr: &str,
+    id: Option<&str>,
+    input: &ContactPointInput,
+) -> Result<ContactPoint, ApiError> {
+    let request = match id {
+        Some(id) => request_as(
+            Method::PUT,
+            &format!("{}/contact-points/{id}", base(cvr)),
+            token,
+        ),
+        None => request_as(Method::POST, &format!("{}/contact-points", base(cvr)), token),
+    };
+    send(request.json(input)).await
+}
+
+pub async fn get_point(token: &str, cvr: &str, id: &str) -> Result<ContactPoint, ApiError> {
+    let path = format!("{}/contact-points/{id}", base(cvr));
+    send(request_as(Method::GET, &path, token).build()).await
+}
+
+pub async fn delete_point(token: &str, cvr: &str, id: &str) -> Result<(), ApiError> {
+    let path = format!("{}/contact-points/{id}", base(cvr));
+    send_no_content(request_as(Method::DELETE, &path, token).build()).await
+}
+
+/// `kind`: "contact-points" or "contact-groups".
+pub async fn deep_links(
+    token: &str,
+    cvr: &str,
+    kind: &str,
+    id: &str,
+) -> Result<Vec<DeepLink>, ApiError> {
+    let path = format!("{}/{kind}/{id}/deep-links", base(cvr));
+    send(request_as(Method::GET, &path, token).build()).await
+}
+
+/// The QR code of a deep link as SVG markup.
+pub async fn qr_svg(
+    token: &str,
+    cvr: &str,
+    kind: &str,
+    id: &str,
+    audience: Audience,
+) -> Result<String, ApiError> {
+    let path = format!(
+        "{}/{kind}/{id}/qr-code?audience={}&format=svg",
+        base(cvr),
+        audience.as_str()
+    );
+    let response = request_as(Method::GET, &path, token)
+        .header("Accept", "image/svg+xml")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(ApiError::Network(format!("HTTP {}", response.status())));
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+pub async fn recipient_systems(
+    token: &str,
+    cvr: &str,
+) -> Result<Vec<RecipientSystemChoice>, ApiError> {
+    let path = format!("{}/contact-structure/recipient-systems", base(cvr));
+    send(request_as(Method::GET, &path, token).build()).await
+}
+
+/// Uploads the workbook; `dry_run` only checks and counts.
+pub async fn import(
+    token: &str,
+    cvr: &str,
+    file: web_sys::File,
+    dry_run: bool,
+) -> Result<ContactImportReceipt, ApiError> {
+    let path = format!(
+        "{}/contact-structure/import?dryRun={dry_run}",
+        base(cvr)
+    );
+    send(
+        request_as(Method::POST, &path, token)
+            .header(
+                "Content-Type",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            .body(file),
+    )
+    .await
 }

@@ -1,5 +1,11 @@
-//! Kontaktstruktur (SPEC §3): the structure as an expandable tree (CS-02), "Opret" → "Ny
-//! kontaktgruppe", and "Slet gruppe" with a preview of everything it removes (CS-03).
+//! Kontaktstruktur (SPEC §3): the structure as an expandable tree (CS-02) with "Flere valg" per
+//! row, "Opret" → "Nyt kontaktpunkt" / "Ny kontaktgruppe", "Slet gruppe" with a preview of
+//! everything it removes (CS-03), export and import of the workbook (CS-06), and the deep links
+//! with QR codes that the point and group pages show (CS-04).
+
+pub mod group;
+pub mod import;
+pub mod point;
 
 use std::collections::HashSet;
 
@@ -28,7 +34,7 @@ pub fn ContactStructurePage() -> impl IntoView {
 }
 
 /// Every group in the tree once, with its depth, for the placement list.
-fn groups_of(
+pub(crate) fn groups_of(
     nodes: &[ContactTreeNode],
     depth: usize,
     seen: &mut HashSet<String>,
@@ -95,12 +101,21 @@ fn tree_view(
                             <span class="contact-name">{node.name.clone()}</span>
                             {node.duplicate.then(|| view! { " " <span class="badge">{move || i18n.t(Key::cs_duplicate)}</span> })}
                             {(!node.usable && !is_group).then(|| view! { " " <span class="badge badge-muted">{move || i18n.t(Key::cs_not_usable)}</span> })}
-                            {is_group.then(|| view! {
-                                " "
-                                <button type="button" class="button button-tertiary" id=format!("delete-{id}") on:click=ask_delete.clone()>
-                                    {move || i18n.t(Key::cs_delete_group)}
-                                </button>
-                            })}
+                            " "
+                            <details class="row-menu" id=format!("more-{id}")>
+                                <summary class="button button-tertiary">{move || i18n.t(Key::cs_more)}</summary>
+                                <div class="row-menu-items">
+                                    <a class="button button-tertiary" id=format!("open-{id}")
+                                        href=format!("/kontaktstruktur/{}/{id}", if is_group { "gruppe" } else { "kontaktpunkt" })>
+                                        {move || i18n.t(Key::cs_details)}
+                                    </a>
+                                    {is_group.then(|| view! {
+                                        <button type="button" class="button button-tertiary" id=format!("delete-{id}") on:click=ask_delete.clone()>
+                                            {move || i18n.t(Key::cs_delete_group)}
+                                        </button>
+                                    })}
+                                </div>
+                            </details>
                         </div>
                         <Show when=move || open.get()>
                             {tree_view(children.clone(), state, i18n, auth)}
@@ -208,6 +223,21 @@ fn ContactStructure() -> impl IntoView {
         });
     };
 
+    let export = move |_| {
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        spawn_local(async move {
+            let path = format!("/api/v1/organisations/{cvr}/contact-structure/export");
+            if api::download(&path, &token, &format!("kontaktstruktur-{cvr}.xlsx"))
+                .await
+                .is_err()
+            {
+                message.set(Some(Key::error_generic));
+            }
+        });
+    };
+
     let name_errors = move || {
         errors
             .get()
@@ -223,11 +253,25 @@ fn ContactStructure() -> impl IntoView {
         <Show when=move || message.get().is_some()>
             <div class="alert alert-success" role="status" id="cs-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
         </Show>
-        <div class="overflow-menu">
-            <button type="button" class="button button-primary" id="cs-create" aria-expanded=move || creating.get().to_string()
-                on:click=move |_| creating.update(|c| *c = !*c)>
-                {move || i18n.t(Key::cs_create)}
-            </button>
+        <div class="cs-actions">
+            <details class="row-menu" id="cs-create-menu">
+                <summary class="button button-primary" id="cs-create">{move || i18n.t(Key::cs_create)}</summary>
+                <div class="row-menu-items">
+                    <a class="button button-tertiary" id="cs-new-point" href="/kontaktstruktur/kontaktpunkt/opret">{move || i18n.t(Key::cp_create_heading)}</a>
+                    <button type="button" class="button button-tertiary" id="cs-new-group-open" aria-expanded=move || creating.get().to_string()
+                        on:click=move |_| creating.update(|c| *c = !*c)>
+                        {move || i18n.t(Key::cs_new_group)}
+                    </button>
+                </div>
+            </details>
+            " "
+            <details class="row-menu" id="cs-more-menu">
+                <summary class="button button-secondary" id="cs-more">{move || i18n.t(Key::cs_more)}</summary>
+                <div class="row-menu-items">
+                    <button type="button" class="button button-tertiary" id="cs-export" on:click=export>{move || i18n.t(Key::cs_export)}</button>
+                    <a class="button button-tertiary" id="cs-import" href="/kontaktstruktur/import">{move || i18n.t(Key::cs_import)}</a>
+                </div>
+            </details>
         </div>
         <Show when=move || creating.get()>
             <form id="cs-new-group" class="cs-form" on:submit=create>
@@ -291,5 +335,68 @@ fn ContactStructure() -> impl IntoView {
                 None => view! { <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div> }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// A point's or group's deep links (CS-04), each with its QR code and a copy button. `kind`:
+/// "contact-points" or "contact-groups".
+#[component]
+pub fn DeepLinks(kind: &'static str, id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let copied = RwSignal::new(None::<String>);
+    let links = LocalResource::new(move || {
+        let id = id.clone();
+        async move {
+            let (token, cvr) = credentials(auth)?;
+            let links = api::contacts::deep_links(&token, &cvr, kind, &id)
+                .await
+                .ok()?;
+            let mut out = Vec::new();
+            for link in links {
+                let svg = api::contacts::qr_svg(&token, &cvr, kind, &id, link.audience)
+                    .await
+                    .unwrap_or_default();
+                out.push((link, svg));
+            }
+            Some(out)
+        }
+    });
+    let copy = move |url: String| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&url);
+            copied.set(Some(url));
+        }
+    };
+    view! {
+        <section class="deep-links" id="deep-links">
+            <h2>{move || i18n.t(Key::cs_deep_links)}</h2>
+            <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
+                {move || links.get().map(|list| match list {
+                    Some(list) if !list.is_empty() => list.into_iter().map(|(link, svg)| {
+                        let url = link.url.clone();
+                        let shown = url.clone();
+                        let is_copied = move || copied.get().as_deref() == Some(shown.as_str());
+                        view! {
+                            <div class="deep-link" data-audience=link.audience.as_str()>
+                                <h3>{move || i18n.t(point::audience_key(link.audience))}</h3>
+                                <p><code class="deep-link-url">{link.url.clone()}</code></p>
+                                <p>
+                                    <button type="button" class="button button-secondary" id=format!("copy-{}", link.audience.as_str())
+                                        on:click=move |_| copy(url.clone())>
+                                        {move || i18n.t(Key::cs_copy_link)}
+                                    </button>
+                                    " "
+                                    <span role="status">{move || is_copied().then(|| i18n.t(Key::cs_copied))}</span>
+                                </p>
+                                <div class="qr-code" role="img" aria-label=move || i18n.t(Key::cs_qr_code) inner_html=svg></div>
+                            </div>
+                        }
+                    }).collect_view().into_any(),
+                    Some(_) => view! { <p id="deep-links-none">{move || i18n.t(Key::cs_no_links)}</p> }.into_any(),
+                    None => view! { <p>{move || i18n.t(Key::error_generic)}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
 }

@@ -1,0 +1,125 @@
+//! A contact group's page: its fields and placement to edit, and its deep links with QR codes
+//! and a copy button (CS-04) — none until the group holds a usable point.
+
+use std::collections::HashSet;
+
+use adgang_api_types::{ContactGroupInput, Module};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+use super::{groups_of, DeepLinks};
+use crate::api::{self, ApiError};
+use crate::auth::use_auth;
+use crate::components::form::{errors_for, ErrorText, TextArea, TextField};
+use crate::components::module_gate::ModuleGate;
+use crate::i18n::{use_i18n, Key};
+use crate::pages::systems::credentials;
+
+#[component]
+pub fn GroupDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let parents = RwSignal::new(Vec::<String>::new());
+    let org_unit = RwSignal::new(false);
+    let errors = RwSignal::new(Vec::new());
+    let saved = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let loaded = LocalResource::new(move || {
+        let id = id();
+        async move {
+            let (token, cvr) = credentials(auth)?;
+            let group = api::contacts::get_group(&token, &cvr, &id).await.ok()?;
+            let tree = api::contacts::tree(&token, &cvr).await.unwrap_or_default();
+            let mut choices = Vec::new();
+            groups_of(&tree, 0, &mut HashSet::new(), &mut choices);
+            choices.retain(|(g, _)| g != &id);
+            name.set(group.name.clone());
+            description.set(group.description.clone());
+            parents.set(group.parent_ids.clone());
+            org_unit.set(group.is_organisational_unit);
+            Some((group, choices))
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        let input = ContactGroupInput {
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            is_organisational_unit: org_unit.get_untracked(),
+            parent_ids: parents.get_untracked(),
+        };
+        let id = id();
+        saved.set(false);
+        failed.set(false);
+        spawn_local(async move {
+            match api::contacts::update_group(&token, &cvr, &id, &input).await {
+                Ok(_) => {
+                    errors.set(Vec::new());
+                    saved.set(true);
+                }
+                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    let parent_errors = errors_for(errors, &["parentIds"]);
+    view! {
+        <ModuleGate module=Module::ContactStructure>
+            <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
+                {move || loaded.get().map(|found| match found {
+                    None => view! { <h1>{move || i18n.t(Key::cg_not_found)}</h1> }.into_any(),
+                    Some((group, choices)) => view! {
+                        <h1 id="cg-heading">{move || name.get()}</h1>
+                        <p class="form-hint">{move || i18n.t(Key::cp_id)} ": " <span id="cg-id">{group.id.clone()}</span></p>
+                        <Show when=move || saved.get()>
+                            <div class="alert alert-success" role="status" id="cg-saved"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::detail_saved)}</p></div></div>
+                        </Show>
+                        <Show when=move || failed.get()>
+                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+                        </Show>
+                        <form id="cg-form" class="cs-form" novalidate on:submit=save>
+                            <TextField id="cg-name" label=Key::cs_group_name value=name errors=errors_for(errors, &["name"])/>
+                            <TextArea id="cg-description" label=Key::cs_group_description value=description errors=errors_for(errors, &["description"]) hint=Key::cg_description_hint/>
+                            <fieldset class="form-group">
+                                <legend class="form-label">{move || i18n.t(Key::cs_group_parent)}</legend>
+                                <span class="form-hint">{move || i18n.t(Key::cg_parents_hint)}</span>
+                                <ErrorText errors=parent_errors id="cg-parents-error".to_owned()/>
+                                {choices.into_iter().map(|(gid, label)| {
+                                    let box_id = format!("cg-parent-{gid}");
+                                    let checked = { let gid = gid.clone(); move || parents.get().contains(&gid) };
+                                    view! {
+                                        <div class="form-group-checkbox">
+                                            <input type="checkbox" class="form-checkbox" id=box_id.clone() prop:checked=checked
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    parents.update(|p| { p.retain(|x| x != &gid); if on { p.push(gid.clone()) } });
+                                                }/>
+                                            <label for=box_id>{label}</label>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                            <div class="form-group-checkbox">
+                                <input type="checkbox" class="form-checkbox" id="cg-org-unit" prop:checked=move || org_unit.get()
+                                    on:change=move |ev| org_unit.set(event_target_checked(&ev))/>
+                                <label for="cg-org-unit">{move || i18n.t(Key::cs_org_unit)}</label>
+                            </div>
+                            <button type="submit" class="button button-primary" id="cg-save">{move || i18n.t(Key::detail_save)}</button>
+                            " "
+                            <a href="/kontaktstruktur" class="button button-tertiary">{move || i18n.t(Key::cp_to_structure)}</a>
+                        </form>
+                        <DeepLinks kind="contact-groups" id=group.id.clone()/>
+                    }.into_any(),
+                })}
+            </Transition>
+        </ModuleGate>
+    }
+}
