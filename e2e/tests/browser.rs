@@ -611,6 +611,16 @@ async fn click(client: &Client, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Opens a "Flere valg"-style menu (a `<details>` with this id).
+async fn open_menu(client: &Client, id: &str) -> Result<()> {
+    client
+        .find(Locator::Css(&format!("#{id} > summary")))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
 /// Replaces the text of the input with this id.
 async fn type_into(client: &Client, id: &str, text: &str) -> Result<()> {
     let input = client.find(Locator::Id(id)).await?;
@@ -862,10 +872,12 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
 
         // Two groups through the UI, the second inside the first.
         click(&client, "cs-create").await?;
+        click(&client, "cs-new-group-open").await?;
         type_into(&client, "cs-group-name", "Borgerservice").await?;
         click(&client, "cs-save-group").await?;
         wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
         click(&client, "cs-create").await?;
+        click(&client, "cs-new-group-open").await?;
         type_into(&client, "cs-group-name", "Byggeri").await?;
         client
             .find(Locator::Css("#cs-group-parent option:nth-child(2)"))
@@ -923,6 +935,7 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         wait_for_text(&client, &format!("li[data-node='{building}']"), "Dublet").await?;
 
         // Delete the top group: the preview lists everything; the duplicate is marked.
+        open_menu(&client, &format!("more-{top}")).await?;
         click(&client, &format!("delete-{top}")).await?;
         wait_for_text(&client, "#cs-delete-panel", "Byggetilladelse").await?;
         wait_for_text(
@@ -952,6 +965,178 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             remaining[0].children[0].name == "Vejledning",
             "the duplicate stays in Erhverv"
         );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_export_import_and_group_delete(
+) {
+    browser_test("contact_point_wizard", |client, app| async move {
+        log_in_as(&client, &app, "10000004").await?;
+        wait_for_text(&client, ".module-cards", "Administrér kontaktstruktur").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+
+        // A group, then "Opret → Nyt kontaktpunkt".
+        click(&client, "cs-create").await?;
+        click(&client, "cs-new-group-open").await?;
+        type_into(&client, "cs-group-name", "Borgerservice").await?;
+        click(&client, "cs-save-group").await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        let token = app.token(&adgang_test_support::user(
+            "34051178",
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let tree: Vec<adgang_api_types::ContactTreeNode> = app
+            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
+            .await;
+        let group = tree[0].id.clone();
+        click(&client, "cs-create").await?;
+        click(&client, "cs-new-point").await?;
+
+        // Step 1: name, description, the group.
+        wait_for_text(&client, "#cp-wizard h2", "Navn og placering").await?;
+        type_into(&client, "cp-name", "Pas og kørekort").await?;
+        type_into(&client, "cp-description", "Skriv til os om pas og kørekort").await?;
+        client
+            .find(Locator::Css(&format!("label[for='cp-group-{group}']")))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cp-next").await?;
+        // Step 2: an external link with an http address (refused later, in Danish).
+        wait_for_text(&client, "#cp-wizard h2", "Tilgængelighed").await?;
+        type_into(&client, "cp-link-heading", "Book tid").await?;
+        type_into(&client, "cp-link-text", "Book her").await?;
+        type_into(&client, "cp-link-url", "http://kommune.dk/book").await?;
+        click(&client, "cp-next").await?;
+        // Step 3: keywords and a code.
+        wait_for_text(&client, "#cp-wizard h2", "Søgeord og koder").await?;
+        type_into(&client, "cp-keywords", "pas\nkørekort").await?;
+        click(&client, "cp-code-add").await?;
+        type_into(&client, "cp-code-value-0", "0101").await?;
+        click(&client, "cp-next").await?;
+        // Step 4: the recipient system.
+        wait_for_text(&client, "#cp-wizard h2", "Modtagersystem og aktivering").await?;
+        client
+            .find(Locator::XPath(
+                "//select[@id='cp-system']/option[contains(., 'Journalsystem')]",
+            ))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cp-next").await?;
+        // Summary, then "Tilslut": the http link sends the user back to step 2.
+        wait_for_text(&client, "#cp-summary-0", "Borgerservice").await?;
+        wait_for_text(&client, "#cp-summary-2", "Klassifikation: 0101").await?;
+        wait_for_text(&client, "#cp-summary-3", "Journalsystem").await?;
+        click(&client, "cp-connect").await?;
+        wait_for_text(
+            &client,
+            "#cp-link-url-error",
+            "Adressen skal begynde med https://",
+        )
+        .await?;
+        type_into(&client, "cp-link-url", "https://kommune.dk/book").await?;
+        click(&client, "cp-next").await?;
+        click(&client, "cp-next").await?;
+        click(&client, "cp-next").await?;
+        click(&client, "cp-connect").await?;
+
+        // The receipt: id, one deep link per audience with its QR code, the PDF.
+        wait_for_text(&client, "#cp-receipt", "Kontaktpunktet er oprettet").await?;
+        let id = client
+            .find(Locator::Id("cp-receipt-id"))
+            .await?
+            .text()
+            .await?;
+        wait_for_text(&client, "#deep-links", &format!("kontaktpunkt={id}")).await?;
+        let qr = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#deep-links .qr-code svg"))
+            .await?;
+        ensure!(
+            qr.html(false).await?.contains("<path") || qr.html(false).await?.contains("<rect"),
+            "the QR code is drawn"
+        );
+        ensure!(
+            client.find(Locator::Id("copy-citizens")).await.is_ok(),
+            "a copy button per link"
+        );
+        click(&client, "cp-download-receipt").await?;
+        let pdf = wait_for_download(&app, "kvittering-kontaktpunkt-").await?;
+        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        ensure!(
+            text.contains(&id) && text.contains("Pas og kørekort") && text.contains("QR-kode"),
+            "receipt text: {text}"
+        );
+        let point: adgang_api_types::ContactPoint = app
+            .get_json_as(
+                &format!("/api/v1/organisations/34051178/contact-points/{id}"),
+                &token,
+            )
+            .await;
+        ensure!(
+            point.usable && point.group_ids == [group.clone()],
+            "{point:?}"
+        );
+        ensure!(
+            point.keywords == ["pas", "kørekort"],
+            "{:?}",
+            point.keywords
+        );
+
+        // Export the workbook; import it back unchanged through the import page.
+        click(&client, "cp-to-structure").await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        open_menu(&client, "cs-more-menu").await?;
+        click(&client, "cs-export").await?;
+        let workbook = wait_for_download(&app, "kontaktstruktur-").await?;
+        let sheets = adgang_documents::xlsx::read_workbook(&workbook)?;
+        ensure!(
+            sheets[1]
+                .rows
+                .iter()
+                .any(|r| r[0] == id && r[1] == "Pas og kørekort"),
+            "the point is in the export"
+        );
+        let file = std::env::temp_dir().join(format!("kontaktstruktur-{}.xlsx", app.port));
+        std::fs::write(&file, &workbook)?;
+        open_menu(&client, "cs-more-menu").await?;
+        click(&client, "cs-import").await?;
+        client
+            .find(Locator::Id("ci-file"))
+            .await?
+            .send_keys(&file.display().to_string())
+            .await?;
+        wait_for_text(&client, "#ci-result", "Uændrede kontaktpunkter").await?;
+        click(&client, "ci-apply").await?;
+        wait_for_text(&client, "#ci-result", "Importen er gennemført").await?;
+
+        // The group's page shows its deep links now that it holds a usable point.
+        client
+            .goto(&app.url(&format!("/kontaktstruktur/gruppe/{group}")))
+            .await?;
+        wait_for_text(&client, "#deep-links", &format!("kontaktgruppe={group}")).await?;
+
+        // Delete the group: the preview lists the point; after the tick both are gone.
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        open_menu(&client, &format!("more-{group}")).await?;
+        click(&client, &format!("delete-{group}")).await?;
+        wait_for_text(&client, "#cs-delete-panel", "Pas og kørekort").await?;
+        client
+            .find(Locator::Css("label[for='cs-delete-confirm']"))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cs-delete-yes").await?;
+        wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
+        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
         Ok(())
     })
     .await;

@@ -22,19 +22,19 @@ use crate::pages::{
 };
 
 /// The deployment facts every part of the shell reads (loaded once).
-pub type Environment = LocalResource<Result<EnvironmentInfo, ApiError>>;
+pub type Environment = RwSignal<Option<Result<EnvironmentInfo, ApiError>>>;
 
 #[component]
 pub fn App() -> impl IntoView {
     I18n::provide();
-    let environment: Environment = LocalResource::new(api::meta::environment);
+    let environment: Environment = api::loaded(api::meta::environment);
     provide_context(environment);
     Auth::provide();
     let i18n = use_i18n();
 
     view! {
         <Router>
-            <a class="skipnav" href="#main-content">{move || i18n.t(Key::skip_to_content)}</a>
+            <a class="skipnav" href="#main-content">{i18n.text(Key::skip_to_content)}</a>
             <Header/>
             <ModuleTabs/>
             <main id="main-content" class="container page-container" tabindex="-1">

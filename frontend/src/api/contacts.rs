@@ -86,7 +86,11 @@ pub async fn save_point(
             &format!("{}/contact-points/{id}", base(cvr)),
             token,
         ),
-        None => request_as(Method::POST, &format!("{}/contact-points", base(cvr)), token),
+        None => request_as(
+            Method::POST,
+            &format!("{}/contact-points", base(cvr)),
+            token,
+        ),
     };
     send(request.json(input)).await
 }
@@ -125,18 +129,12 @@ pub async fn qr_svg(
         base(cvr),
         audience.as_str()
     );
-    let response = request_as(Method::GET, &path, token)
-        .header("Accept", "image/svg+xml")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(ApiError::Network(format!("HTTP {}", response.status())));
-    }
-    response
-        .text()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))
+    super::send_text(
+        request_as(Method::GET, &path, token)
+            .header("Accept", "image/svg+xml")
+            .build(),
+    )
+    .await
 }
 
 pub async fn recipient_systems(
@@ -154,10 +152,7 @@ pub async fn import(
     file: web_sys::File,
     dry_run: bool,
 ) -> Result<ContactImportReceipt, ApiError> {
-    let path = format!(
-        "{}/contact-structure/import?dryRun={dry_run}",
-        base(cvr)
-    );
+    let path = format!("{}/contact-structure/import?dryRun={dry_run}", base(cvr));
     send(
         request_as(Method::POST, &path, token)
             .header(

@@ -20,43 +20,64 @@ pub enum ApiError {
     Problem(Problem),
 }
 
+type TextFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>>;
+
+/// The body of an answer as text on success, else the problem+json the API sent. Boxed and not
+/// generic: every typed call shares this one future and only its parsing is per type, which
+/// keeps the WASM small (a generic future per response type cost ~35 KB).
+fn read_text(response: Response) -> TextFuture {
+    Box::pin(async move {
+        let ok = response.ok();
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        if ok {
+            Ok(text)
+        } else {
+            match serde_json::from_str::<Problem>(&text) {
+                Ok(problem) => Err(ApiError::Problem(problem)),
+                Err(e) => Err(ApiError::Network(format!("HTTP {status}: {e}"))),
+            }
+        }
+    })
+}
+
+/// Sends a built request; the answer as [`read_text`] gives it.
+pub(crate) fn send_text(request: Result<gloo_net::http::Request, gloo_net::Error>) -> TextFuture {
+    Box::pin(async move {
+        let response = request
+            .map_err(|e| ApiError::Network(e.to_string()))?
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        read_text(response).await
+    })
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Network(e.to_string()))
+}
+
 /// A JSON body on success, else the problem+json the API sent.
 pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if response.ok() {
-        response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))
-    } else {
-        match response.json::<Problem>().await {
-            Ok(problem) => Err(ApiError::Problem(problem)),
-            Err(e) => Err(ApiError::Network(format!(
-                "HTTP {}: {e}",
-                response.status()
-            ))),
-        }
-    }
+    parse(&read_text(response).await?)
 }
 
 /// GET `path` without credentials.
 pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = gloo_net::http::Request::get(path)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+    send(
+        gloo_net::http::Request::get(path)
+            .header("Accept", "application/json")
+            .build(),
+    )
+    .await
 }
 
 /// GET `path` with our access token.
 pub async fn get_json_as<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiError> {
-    let response = gloo_net::http::Request::get(path)
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+    send(request_as(gloo_net::http::Method::GET, path, token).build()).await
 }
 
 /// A request to `path` with our access token, for any method; send it with a body or
@@ -76,28 +97,32 @@ pub fn request_as(
 pub async fn send<T: DeserializeOwned>(
     request: Result<gloo_net::http::Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
-    let response = request
-        .map_err(|e| ApiError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+    parse(&send_text(request).await?)
 }
 
 /// Sends a built request that answers 204 No Content on success.
 pub async fn send_no_content(
     request: Result<gloo_net::http::Request, gloo_net::Error>,
 ) -> Result<(), ApiError> {
-    let response = request
-        .map_err(|e| ApiError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
-        Ok(())
-    } else {
-        decode::<serde_json::Value>(response).await.map(|_| ())
-    }
+    send_text(request).await.map(|_| ())
+}
+
+/// A value loaded from the API: `None` until it arrives. `load` runs in an effect, so it runs
+/// again when a signal it reads (before its `async` part) changes; the old value stays until
+/// the new one arrives. Far smaller in the WASM than a `LocalResource` under `<Transition>`.
+pub fn loaded<T, F, Fut>(load: F) -> leptos::prelude::RwSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    use leptos::prelude::{Effect, RwSignal, Set};
+    let value = RwSignal::new(None);
+    Effect::new(move |_| {
+        let next = load();
+        leptos::task::spawn_local(async move { value.set(Some(next.await)) });
+    });
+    value
 }
 
 impl ApiError {

@@ -14,7 +14,7 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="footer">
             <div class="container">
-                <p>{move || i18n.t(Key::footer_text)}" · "{version}</p>
+                <p>{i18n.text(Key::footer_text)}" · "{version}</p>
             </div>
         </footer>
     }

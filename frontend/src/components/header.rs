@@ -37,16 +37,16 @@ pub fn Header() -> impl IntoView {
         match auth.status.get() {
         AuthStatus::SignedIn(a) => view! {
             <p class="user" id="signed-in-as">
-                <span class="sr-only">{move || i18n.t(Key::signed_in_as)}" "</span>
+                <span class="sr-only">{i18n.text(Key::signed_in_as)}" "</span>
                 <strong>{a.session.name.clone()}</strong>
                 <br/>
                 <span id="current-organisation">{a.session.organisation.name.clone()}</span>
             </p>
             <a class="button button-secondary" id="switch-organisation" href="/skift-virksomhed">
-                {move || i18n.t(Key::switch_organisation)}
+                {i18n.text(Key::switch_organisation)}
             </a>
             <button type="button" class="button button-secondary" id="log-out" on:click=log_out.clone()>
-                {move || i18n.t(Key::log_out)}
+                {i18n.text(Key::log_out)}
             </button>
         }
         .into_any(),
@@ -57,7 +57,7 @@ pub fn Header() -> impl IntoView {
                 rel="external"
                 href=move || api::auth::login_url(&location.pathname.get())
             >
-                {move || i18n.t(Key::log_in)}
+                {i18n.text(Key::log_in)}
             </a>
         }
         .into_any(),
@@ -69,7 +69,7 @@ pub fn Header() -> impl IntoView {
         <header class="header">
             <div class="portal-info">
                 <div class="portal-info-inner container">
-                    <span class="portal-owner">{move || i18n.t(Key::app_owner)}</span>
+                    <span class="portal-owner">{i18n.text(Key::app_owner)}</span>
                     <div class="portal-user">
                         {account}
                         <button
@@ -77,10 +77,10 @@ pub fn Header() -> impl IntoView {
                             class="button button-tertiary"
                             id="language-toggle"
                             lang=move || if i18n.lang() == Lang::Da { "en" } else { "da" }
-                            aria-label=move || i18n.t(Key::language_toggle_label)
+                            aria-label=i18n.text(Key::language_toggle_label)
                             on:click=move |_| i18n.toggle()
                         >
-                            {move || i18n.t(Key::language_toggle)}
+                            {i18n.text(Key::language_toggle)}
                         </button>
                     </div>
                 </div>
@@ -88,7 +88,7 @@ pub fn Header() -> impl IntoView {
             <div class="solution-info">
                 <div class="solution-info-inner container">
                     <div class="solution-heading">
-                        <a href="/" id="product-name">{move || i18n.t(Key::app_name)}</a>
+                        <a href="/" id="product-name">{i18n.text(Key::app_name)}</a>
                     </div>
                 </div>
             </div>
@@ -96,7 +96,7 @@ pub fn Header() -> impl IntoView {
         <Show when=is_test>
             <div class="alert alert-warning environment-banner" role="status" id="environment-banner">
                 <div class="alert-body container">
-                    <p class="alert-text">{move || i18n.t(Key::env_banner_test)}</p>
+                    <p class="alert-text">{i18n.text(Key::env_banner_test)}</p>
                 </div>
             </div>
         </Show>

@@ -20,7 +20,7 @@ pub fn ModuleGate(module: Module, children: ChildrenFn) -> impl IntoView {
         .into_any()
     };
     move || match auth.status.get() {
-        AuthStatus::Checking => view! { <p>{move || i18n.t(Key::front_loading)}</p> }.into_any(),
+        AuthStatus::Checking => view! { <p>{i18n.text(Key::front_loading)}</p> }.into_any(),
         AuthStatus::SignedOut => notice(Key::module_signed_out),
         AuthStatus::SignedIn(a) if a.session.onboarding_required => {
             notice(Key::onboarding_module_blocked)

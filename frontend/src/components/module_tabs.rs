@@ -20,7 +20,7 @@ pub fn ModuleTabs() -> impl IntoView {
 
     view! {
         <Show when=move || !modules().is_empty()>
-            <nav class="tab-container container module-tabs" aria-label=move || i18n.t(Key::modules_nav_label)>
+            <nav class="tab-container container module-tabs" aria-label=i18n.text(Key::modules_nav_label)>
                 <ul class="tab-list">
                     <For each=modules key=|m| *m let:module>
                         <li>

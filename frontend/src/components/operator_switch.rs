@@ -65,10 +65,10 @@ pub fn OperatorSwitch() -> impl IntoView {
     };
 
     view! {
-        <h2>{move || i18n.t(Key::operator_heading)}</h2>
-        <p>{move || i18n.t(Key::operator_intro)}</p>
+        <h2>{i18n.text(Key::operator_heading)}</h2>
+        <p>{i18n.text(Key::operator_intro)}</p>
         <form on:submit=search id="operator-search" class="form-group">
-            <label class="form-label" for="operator-cvr">{move || i18n.t(Key::operator_cvr_label)}</label>
+            <label class="form-label" for="operator-cvr">{i18n.text(Key::operator_cvr_label)}</label>
             <Show when=move || error.get().is_some()>
                 <span class="form-error-message" id="operator-error" role="alert">
                     {move || error.get().map(|k| i18n.t(k))}
@@ -86,7 +86,7 @@ pub fn OperatorSwitch() -> impl IntoView {
             />
             " "
             <button type="submit" class="button button-secondary" id="operator-search-button">
-                {move || i18n.t(Key::operator_search)}
+                {i18n.text(Key::operator_search)}
             </button>
         </form>
         {move || found.get().map(|org| {
@@ -104,14 +104,14 @@ pub fn OperatorSwitch() -> impl IntoView {
                         <p class="alert-heading">{org.name.clone()}" (CVR "{org.cvr_number.clone()}")"</p>
                         <p class="alert-text">
                             {move || i18n.t(kind)}<br/>
-                            {move || i18n.t(Key::address)}": "{address.clone()}
+                            {i18n.text(Key::address)}": "{address.clone()}
                         </p>
-                        {(!org.known_here).then(|| view! { <p class="alert-text">{move || i18n.t(Key::operator_not_joined)}</p> })}
+                        {(!org.known_here).then(|| view! { <p class="alert-text">{i18n.text(Key::operator_not_joined)}</p> })}
                     </div>
                 </div>
                 <Show when=move || org.known_here>
                     <button type="button" class="button button-primary" id="operator-switch-ok" on:click=switch.clone()>
-                        {move || i18n.t(Key::operator_switch)}
+                        {i18n.text(Key::operator_switch)}
                     </button>
                 </Show>
             }

@@ -16,12 +16,12 @@ pub fn FrontPage() -> impl IntoView {
 
     let content = move || {
         match auth.status.get() {
-        AuthStatus::Checking => view! { <p class="loading">{move || i18n.t(Key::front_loading)}</p> }.into_any(),
+        AuthStatus::Checking => view! { <p class="loading">{i18n.text(Key::front_loading)}</p> }.into_any(),
         AuthStatus::SignedOut => view! {
-            <p>{move || i18n.t(Key::front_signed_out)}</p>
+            <p>{i18n.text(Key::front_signed_out)}</p>
             <p>
                 <a class="button button-primary" id="front-log-in" rel="external" href=api::auth::login_url("/")>
-                    {move || i18n.t(Key::log_in)}
+                    {i18n.text(Key::log_in)}
                 </a>
             </p>
         }
@@ -29,7 +29,7 @@ pub fn FrontPage() -> impl IntoView {
         AuthStatus::SignedIn(a) if a.session.onboarding_required => view! { <OnboardingPage/> }.into_any(),
         AuthStatus::SignedIn(a) if a.session.modules.is_empty() && !a.session.rights.contains(&Right::RightsAdmin) => view! {
             <div class="alert alert-info" role="status">
-                <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::front_no_modules)}</p></div>
+                <div class="alert-body"><p class="alert-text">{i18n.text(Key::front_no_modules)}</p></div>
             </div>
         }
         .into_any(),
@@ -39,8 +39,8 @@ pub fn FrontPage() -> impl IntoView {
                     <li class="col-12 col-md-6 col-lg-4">
                         <a class="card long" href="/rettigheder" id="rights-admin-card">
                             <div class="card-content">
-                                <h2 class="card-heading">{move || i18n.t(Key::rights_heading)}</h2>
-                                <p class="card-subheading">{move || i18n.t(Key::front_rights_admin)}</p>
+                                <h2 class="card-heading">{i18n.text(Key::rights_heading)}</h2>
+                                <p class="card-subheading">{i18n.text(Key::front_rights_admin)}</p>
                             </div>
                         </a>
                     </li>
@@ -70,8 +70,8 @@ pub fn FrontPage() -> impl IntoView {
     };
     view! {
         <Show when=move || !onboarding()>
-            <h1>{move || i18n.t(Key::front_heading)}</h1>
-            <p class="font-lead">{move || i18n.t(Key::front_intro)}</p>
+            <h1>{i18n.text(Key::front_heading)}</h1>
+            <p class="font-lead">{i18n.text(Key::front_intro)}</p>
         </Show>
         {content}
     }

@@ -15,10 +15,10 @@ pub fn LoginErrorPage() -> impl IntoView {
         _ => Key::login_error_generic,
     };
     view! {
-        <h1>{move || i18n.t(Key::login_error_heading)}</h1>
+        <h1>{i18n.text(Key::login_error_heading)}</h1>
         <div class="alert alert-error" role="alert">
             <div class="alert-body"><p class="alert-text" id="login-error">{move || i18n.t(reason())}</p></div>
         </div>
-        <p><a class="button button-primary" rel="external" href=api::auth::login_url("/")>{move || i18n.t(Key::log_in)}</a></p>
+        <p><a class="button button-primary" rel="external" href=api::auth::login_url("/")>{i18n.text(Key::log_in)}</a></p>
     }
 }

@@ -40,14 +40,14 @@ pub fn ModulePage() -> impl IntoView {
             view! {
                 <h1>{move || i18n.t(tab)}</h1>
                 {body}
-                <p><a href="/">{move || i18n.t(Key::back_to_front)}</a></p>
+                <p><a href="/">{i18n.text(Key::back_to_front)}</a></p>
             }
             .into_any()
         }
         None => view! {
-            <h1>{move || i18n.t(Key::not_found_heading)}</h1>
-            <p>{move || i18n.t(Key::not_found_text)}</p>
-            <p><a href="/">{move || i18n.t(Key::back_to_front)}</a></p>
+            <h1>{i18n.text(Key::not_found_heading)}</h1>
+            <p>{i18n.text(Key::not_found_text)}</p>
+            <p><a href="/">{i18n.text(Key::back_to_front)}</a></p>
         }
         .into_any(),
     }

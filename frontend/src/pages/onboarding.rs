@@ -166,18 +166,18 @@ pub fn OnboardingPage() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || i18n.t(Key::onboarding_heading)}</h1>
+        <h1>{i18n.text(Key::onboarding_heading)}</h1>
         <p class="font-lead">{org_name}</p>
-        <p>{move || i18n.t(Key::onboarding_intro)}</p>
+        <p>{i18n.text(Key::onboarding_intro)}</p>
         <Show when=move || failed.get()>
             <div class="alert alert-error" role="alert">
-                <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div>
+                <div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div>
             </div>
         </Show>
         {move || status.get().map(|s| view! {
             <form id="onboarding-form" on:submit=submit novalidate>
                 <fieldset class=move || if accept_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
-                    <legend class="h2">{move || i18n.t(Key::onboarding_step_agreement)}</legend>
+                    <legend class="h2">{i18n.text(Key::onboarding_step_agreement)}</legend>
                     <div class="onboarding-agreement" tabindex="0" id="onboarding-agreement" aria-label=s.agreement.title.clone()>
                         <h3>{s.agreement.title.clone()}</h3>
                         {s.agreement.paragraphs.iter().map(|p| view! { <p>{p.clone()}</p> }).collect_view()}
@@ -191,24 +191,24 @@ pub fn OnboardingPage() -> impl IntoView {
                                 accepted.set(event_target_checked(&ev));
                                 errors.update(|e| e.retain(|x| x.field != "acceptAgreement"));
                             }/>
-                        <label for="onboarding-accept">{move || i18n.t(Key::onboarding_accept)}</label>
+                        <label for="onboarding-accept">{i18n.text(Key::onboarding_accept)}</label>
                     </div>
                 </fieldset>
 
                 <fieldset class=move || if document_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
-                    <legend class="h2">{move || i18n.t(Key::onboarding_step_upload)}</legend>
-                    <label class="form-label" for="onboarding-file">{move || i18n.t(Key::onboarding_file_label)}</label>
-                    <span class="form-hint" id="onboarding-file-hint">{move || i18n.t(Key::onboarding_upload_hint)}</span>
+                    <legend class="h2">{i18n.text(Key::onboarding_step_upload)}</legend>
+                    <label class="form-label" for="onboarding-file">{i18n.text(Key::onboarding_file_label)}</label>
+                    <span class="form-hint" id="onboarding-file-hint">{i18n.text(Key::onboarding_upload_hint)}</span>
                     <FieldErrors errors=document_errors id="onboarding-file-error"/>
                     <input type="file" class="form-input" id="onboarding-file" accept="application/pdf,.pdf"
                         aria-describedby="onboarding-file-hint" on:change=on_file/>
                     <Show when=move || uploading.get()>
-                        <p role="status">{move || i18n.t(Key::onboarding_uploading)}</p>
+                        <p role="status">{i18n.text(Key::onboarding_uploading)}</p>
                     </Show>
                     {move || status.get().and_then(|s| s.signed_agreement).map(|signed| view! {
                         <p class="alert alert-success" role="status" id="onboarding-uploaded">
-                            {move || i18n.t(Key::onboarding_uploaded)}": "
-                            {signed.page_count}" "{move || i18n.t(Key::onboarding_pages)}", "
+                            {i18n.text(Key::onboarding_uploaded)}": "
+                            {signed.page_count}" "{i18n.text(Key::onboarding_pages)}", "
                             {move || {
                                 let size = format!("{:.1} KB", signed.size_bytes as f64 / 1024.0);
                                 if i18n.lang() == Lang::Da { size.replace('.', ",") } else { size }
@@ -218,8 +218,8 @@ pub fn OnboardingPage() -> impl IntoView {
                 </fieldset>
 
                 <fieldset class=move || if admin_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
-                    <legend class="h2">{move || i18n.t(Key::onboarding_step_rights_admin)}</legend>
-                    <p class="form-hint">{move || i18n.t(Key::onboarding_rights_admin_hint)}</p>
+                    <legend class="h2">{i18n.text(Key::onboarding_step_rights_admin)}</legend>
+                    <p class="form-hint">{i18n.text(Key::onboarding_rights_admin_hint)}</p>
                     <FieldErrors errors=admin_errors id="onboarding-admin-error"/>
                     {s.users.iter().map(|u| {
                         let id = format!("admin-{}", u.user_id);
@@ -238,16 +238,16 @@ pub fn OnboardingPage() -> impl IntoView {
                         <input type="radio" class="form-radio" name="rights-admin" id="admin-new"
                             prop:checked=move || chosen.get() == NEW_USER
                             on:change=move |_| chosen.set(NEW_USER.to_owned())/>
-                        <label for="admin-new">{move || i18n.t(Key::onboarding_new_user)}</label>
+                        <label for="admin-new">{i18n.text(Key::onboarding_new_user)}</label>
                     </div>
                     <Show when=move || chosen.get() == NEW_USER>
                         <div class="form-group">
-                            <label class="form-label" for="admin-new-name">{move || i18n.t(Key::onboarding_new_user_name)}</label>
+                            <label class="form-label" for="admin-new-name">{i18n.text(Key::onboarding_new_user_name)}</label>
                             <input class="form-input" id="admin-new-name" autocomplete="off"
                                 prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
                         </div>
                         <div class="form-group">
-                            <label class="form-label" for="admin-new-id">{move || i18n.t(Key::onboarding_new_user_id)}</label>
+                            <label class="form-label" for="admin-new-id">{i18n.text(Key::onboarding_new_user_id)}</label>
                             <input class="form-input" id="admin-new-id" autocomplete="off"
                                 prop:value=move || new_id.get() on:input=move |ev| new_id.set(event_target_value(&ev))/>
                         </div>
@@ -255,7 +255,7 @@ pub fn OnboardingPage() -> impl IntoView {
                 </fieldset>
 
                 <button type="submit" class="button button-primary" id="onboarding-submit" disabled=move || sending.get()>
-                    {move || i18n.t(Key::onboarding_submit)}
+                    {i18n.text(Key::onboarding_submit)}
                 </button>
             </form>
         })}

@@ -116,17 +116,17 @@ pub fn RightsPage() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || i18n.t(Key::rights_heading)}</h1>
+        <h1>{i18n.text(Key::rights_heading)}</h1>
         <Show when=allowed fallback=move || view! {
             <div class="alert alert-info" role="status">
-                <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::module_no_access)}</p></div>
+                <div class="alert-body"><p class="alert-text">{i18n.text(Key::module_no_access)}</p></div>
             </div>
         }>
-            <p>{move || i18n.t(Key::rights_intro)}</p>
+            <p>{i18n.text(Key::rights_intro)}</p>
             <Show when=move || message.get().is_some()>
                 <div class="alert alert-success" role="status" id="rights-saved">
                     <div class="alert-body"><p class="alert-text">
-                        {move || i18n.t(Key::rights_saved)}" "{move || message.get().unwrap_or_default()}
+                        {i18n.text(Key::rights_saved)}" "{move || message.get().unwrap_or_default()}
                     </p></div>
                 </div>
             </Show>
@@ -137,12 +137,12 @@ pub fn RightsPage() -> impl IntoView {
             </Show>
             <div class="table--responsive-scroll">
             <table class="table table--compact" id="rights-users">
-                <caption class="sr-only">{move || i18n.t(Key::rights_heading)}</caption>
+                <caption class="sr-only">{i18n.text(Key::rights_heading)}</caption>
                 <thead><tr>
-                    <th scope="col">{move || i18n.t(Key::rights_name)}</th>
+                    <th scope="col">{i18n.text(Key::rights_name)}</th>
                     <th scope="col">"RID/UUID"</th>
-                    <th scope="col">{move || i18n.t(Key::rights_rights)}</th>
-                    <th scope="col"><span class="sr-only">{move || i18n.t(Key::rights_edit)}</span></th>
+                    <th scope="col">{i18n.text(Key::rights_rights)}</th>
+                    <th scope="col"><span class="sr-only">{i18n.text(Key::rights_edit)}</span></th>
                 </tr></thead>
                 <tbody>
                 {move || users.get().unwrap_or_default().into_iter().map(|u| {
@@ -159,14 +159,14 @@ pub fn RightsPage() -> impl IntoView {
                             <td>
                                 <button type="button" class="button button-secondary" id=format!("edit-{id}") on:click=start
                                     aria-label=format!("{} {}", i18n.t(Key::rights_edit), u.name)>
-                                    {move || i18n.t(Key::rights_edit)}
+                                    {i18n.text(Key::rights_edit)}
                                 </button>
                             </td>
                         </tr>
                         <Show when=is_editing.clone()>
                             <tr><td colspan="4">
                                 <fieldset>
-                                    <legend class="h4">{move || i18n.t(Key::rights_rights)}" – "{save_user.name.clone()}</legend>
+                                    <legend class="h4">{i18n.text(Key::rights_rights)}" – "{save_user.name.clone()}</legend>
                                     {grantable().map(|right| {
                                         let box_id = format!("right-{}-{}", save_user.user_id, right.as_str());
                                         view! {
@@ -184,11 +184,11 @@ pub fn RightsPage() -> impl IntoView {
                                 </fieldset>
                                 <button type="button" class="button button-primary" id="rights-save"
                                     on:click={ let user = save_user.clone(); move |_| save(user.clone()) }>
-                                    {move || i18n.t(Key::rights_save)}
+                                    {i18n.text(Key::rights_save)}
                                 </button>
                                 " "
                                 <button type="button" class="button button-tertiary" on:click=move |_| editing.set(None)>
-                                    {move || i18n.t(Key::switch_cancel)}
+                                    {i18n.text(Key::switch_cancel)}
                                 </button>
                             </td></tr>
                         </Show>
@@ -200,21 +200,21 @@ pub fn RightsPage() -> impl IntoView {
 
             <form id="rights-grant-new" on:submit=grant_new>
                 <fieldset>
-                    <legend class="h2">{move || i18n.t(Key::rights_grant_heading)}</legend>
-                    <p class="form-hint">{move || i18n.t(Key::rights_grant_hint)}</p>
+                    <legend class="h2">{i18n.text(Key::rights_grant_heading)}</legend>
+                    <p class="form-hint">{i18n.text(Key::rights_grant_hint)}</p>
                     <div class="form-group">
                         <label class="form-label" for="rights-new-user">"RID/UUID"</label>
                         <input class="form-input input-width-m" id="rights-new-user" autocomplete="off"
                             prop:value=move || new_user.get() on:input=move |ev| new_user.set(event_target_value(&ev))/>
                     </div>
                     <div class="form-group">
-                        <label class="form-label" for="rights-new-right">{move || i18n.t(Key::rights_right)}</label>
+                        <label class="form-label" for="rights-new-right">{i18n.text(Key::rights_right)}</label>
                         <select class="form-select" id="rights-new-right"
                             on:change=move |ev| if let Some(r) = Right::parse(&event_target_value(&ev)) { new_right.set(r) }>
                             {grantable().map(|r| view! { <option value=r.as_str()>{move || i18n.t(right_key(r))}</option> }).collect_view()}
                         </select>
                     </div>
-                    <button type="submit" class="button button-primary" id="rights-grant">{move || i18n.t(Key::rights_grant)}</button>
+                    <button type="submit" class="button button-primary" id="rights-grant">{i18n.text(Key::rights_grant)}</button>
                 </fieldset>
             </form>
         </Show>

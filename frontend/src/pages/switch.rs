@@ -19,7 +19,7 @@ pub fn SwitchPage() -> impl IntoView {
     let navigate = use_navigate();
     let chosen = RwSignal::new(None::<String>);
     let failed = RwSignal::new(false);
-    let choices = LocalResource::new(move || async move {
+    let choices = api::loaded(move || async move {
         match auth.authorized() {
             Some(a) => api::auth::organisations(&a.token).await.unwrap_or_default(),
             None => Vec::new(),
@@ -44,20 +44,19 @@ pub fn SwitchPage() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || i18n.t(Key::switch_heading)}</h1>
-        <p>{move || i18n.t(Key::switch_intro)}</p>
+        <h1>{i18n.text(Key::switch_heading)}</h1>
+        <p>{i18n.text(Key::switch_intro)}</p>
         <Show when=move || failed.get()>
             <div class="alert alert-error" role="alert">
-                <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::switch_failed)}</p></div>
+                <div class="alert-body"><p class="alert-text">{i18n.text(Key::switch_failed)}</p></div>
             </div>
         </Show>
         <form on:submit=submit id="switch-form">
             <fieldset>
-                <legend class="sr-only">{move || i18n.t(Key::switch_heading)}</legend>
-                <Transition fallback=move || view! { <p>{i18n.t(Key::front_loading)}</p> }>
+                <legend class="sr-only">{i18n.text(Key::switch_heading)}</legend>
                     {move || choices.get().map(|orgs| {
                         if orgs.len() < 2 {
-                            return view! { <p>{move || i18n.t(Key::switch_none)}</p> }.into_any();
+                            return view! { <p>{i18n.text(Key::switch_none)}</p> }.into_any();
                         }
                         orgs.into_iter().map(|org| {
                             let cvr = org.cvr_number.clone();
@@ -84,15 +83,14 @@ pub fn SwitchPage() -> impl IntoView {
                             }
                         }).collect_view().into_any()
                     })}
-                </Transition>
             </fieldset>
             <p>
                 // OK only when there is somewhere to switch to.
                 <Show when=move || choices.get().is_some_and(|orgs| orgs.len() >= 2)>
-                    <button type="submit" class="button button-primary" id="switch-ok">{move || i18n.t(Key::switch_ok)}</button>
+                    <button type="submit" class="button button-primary" id="switch-ok">{i18n.text(Key::switch_ok)}</button>
                 </Show>
                 " "
-                <a class="button button-secondary" href="/">{move || i18n.t(Key::switch_cancel)}</a>
+                <a class="button button-secondary" href="/">{i18n.text(Key::switch_cancel)}</a>
             </p>
         </form>
         <Show when=move || auth.authorized().is_some_and(|a| a.session.rights.contains(&Right::Operator))>

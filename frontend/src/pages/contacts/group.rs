@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use adgang_api_types::{ContactGroupInput, Module};
+use adgang_api_types::{ContactGroup, ContactGroupInput, Module};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -29,11 +29,18 @@ pub fn GroupDetailPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::new());
     let saved = RwSignal::new(false);
     let failed = RwSignal::new(false);
-    let loaded = LocalResource::new(move || {
+    // None while loading; then the group with the groups it may be placed under, or None.
+    let loaded = RwSignal::new(None::<Option<(ContactGroup, Vec<(String, String)>)>>);
+    Effect::new(move |_| {
         let id = id();
-        async move {
-            let (token, cvr) = credentials(auth)?;
-            let group = api::contacts::get_group(&token, &cvr, &id).await.ok()?;
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        spawn_local(async move {
+            let Ok(group) = api::contacts::get_group(&token, &cvr, &id).await else {
+                loaded.set(Some(None));
+                return;
+            };
             let tree = api::contacts::tree(&token, &cvr).await.unwrap_or_default();
             let mut choices = Vec::new();
             groups_of(&tree, 0, &mut HashSet::new(), &mut choices);
@@ -42,8 +49,8 @@ pub fn GroupDetailPage() -> impl IntoView {
             description.set(group.description.clone());
             parents.set(group.parent_ids.clone());
             org_unit.set(group.is_organisational_unit);
-            Some((group, choices))
-        }
+            loaded.set(Some(Some((group, choices))));
+        });
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -73,24 +80,24 @@ pub fn GroupDetailPage() -> impl IntoView {
     let parent_errors = errors_for(errors, &["parentIds"]);
     view! {
         <ModuleGate module=Module::ContactStructure>
-            <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
-                {move || loaded.get().map(|found| match found {
-                    None => view! { <h1>{move || i18n.t(Key::cg_not_found)}</h1> }.into_any(),
-                    Some((group, choices)) => view! {
+            {move || match loaded.get() {
+                    None => view! { <p>{i18n.text(Key::front_loading)}</p> }.into_any(),
+                    Some(None) => view! { <h1>{i18n.text(Key::cg_not_found)}</h1> }.into_any(),
+                    Some(Some((group, choices))) => view! {
                         <h1 id="cg-heading">{move || name.get()}</h1>
-                        <p class="form-hint">{move || i18n.t(Key::cp_id)} ": " <span id="cg-id">{group.id.clone()}</span></p>
+                        <p class="form-hint">{i18n.text(Key::cp_id)} ": " <span id="cg-id">{group.id.clone()}</span></p>
                         <Show when=move || saved.get()>
-                            <div class="alert alert-success" role="status" id="cg-saved"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::detail_saved)}</p></div></div>
+                            <div class="alert alert-success" role="status" id="cg-saved"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_saved)}</p></div></div>
                         </Show>
                         <Show when=move || failed.get()>
-                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
                         </Show>
                         <form id="cg-form" class="cs-form" novalidate on:submit=save>
                             <TextField id="cg-name" label=Key::cs_group_name value=name errors=errors_for(errors, &["name"])/>
                             <TextArea id="cg-description" label=Key::cs_group_description value=description errors=errors_for(errors, &["description"]) hint=Key::cg_description_hint/>
                             <fieldset class="form-group">
-                                <legend class="form-label">{move || i18n.t(Key::cs_group_parent)}</legend>
-                                <span class="form-hint">{move || i18n.t(Key::cg_parents_hint)}</span>
+                                <legend class="form-label">{i18n.text(Key::cs_group_parent)}</legend>
+                                <span class="form-hint">{i18n.text(Key::cg_parents_hint)}</span>
                                 <ErrorText errors=parent_errors id="cg-parents-error".to_owned()/>
                                 {choices.into_iter().map(|(gid, label)| {
                                     let box_id = format!("cg-parent-{gid}");
@@ -110,16 +117,15 @@ pub fn GroupDetailPage() -> impl IntoView {
                             <div class="form-group-checkbox">
                                 <input type="checkbox" class="form-checkbox" id="cg-org-unit" prop:checked=move || org_unit.get()
                                     on:change=move |ev| org_unit.set(event_target_checked(&ev))/>
-                                <label for="cg-org-unit">{move || i18n.t(Key::cs_org_unit)}</label>
+                                <label for="cg-org-unit">{i18n.text(Key::cs_org_unit)}</label>
                             </div>
-                            <button type="submit" class="button button-primary" id="cg-save">{move || i18n.t(Key::detail_save)}</button>
+                            <button type="submit" class="button button-primary" id="cg-save">{i18n.text(Key::detail_save)}</button>
                             " "
-                            <a href="/kontaktstruktur" class="button button-tertiary">{move || i18n.t(Key::cp_to_structure)}</a>
+                            <a href="/kontaktstruktur" class="button button-tertiary">{i18n.text(Key::cp_to_structure)}</a>
                         </form>
                         <DeepLinks kind="contact-groups" id=group.id.clone()/>
                     }.into_any(),
-                })}
-            </Transition>
+            }}
         </ModuleGate>
     }
 }

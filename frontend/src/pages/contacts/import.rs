@@ -61,28 +61,28 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || i18n.t(Key::cs_import)}</h1>
+        <h1>{i18n.text(Key::cs_import)}</h1>
         <ModuleGate module=Module::ContactStructure>
-            <p>{move || i18n.t(Key::ci_intro)}</p>
+            <p>{i18n.text(Key::ci_intro)}</p>
             <div class="form-group">
-                <label class="form-label" for="ci-file">{move || i18n.t(Key::ci_file)}</label>
+                <label class="form-label" for="ci-file">{i18n.text(Key::ci_file)}</label>
                 <input type="file" id="ci-file" class="form-file-input"
                     accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" on:change=on_file/>
             </div>
             <Show when=move || working.get()>
-                <p role="status">{move || i18n.t(Key::ci_working)}</p>
+                <p role="status">{i18n.text(Key::ci_working)}</p>
             </Show>
             <Show when=move || failed.get()>
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
             </Show>
             <Show when=move || !problems.get().is_empty()>
                 <div class="alert alert-error" role="alert" id="ci-errors">
                     <div class="alert-body">
-                        <p class="alert-text">{move || i18n.t(Key::ci_errors)}</p>
+                        <p class="alert-text">{i18n.text(Key::ci_errors)}</p>
                     </div>
                 </div>
                 <table class="table" id="ci-error-table">
-                    <thead><tr><th>{move || i18n.t(Key::ci_cell)}</th><th>{move || i18n.t(Key::ci_problem)}</th></tr></thead>
+                    <thead><tr><th>{i18n.text(Key::ci_cell)}</th><th>{i18n.text(Key::ci_problem)}</th></tr></thead>
                     <tbody>
                         {move || problems.get().into_iter().map(|e| {
                             let key = error_key(&e.code);
@@ -109,11 +109,11 @@ pub fn ImportPage() -> impl IntoView {
                     {(!r.applied).then(|| view! {
                         <button type="button" class="button button-primary" id="ci-apply" disabled=move || working.get()
                             on:click=move |_| run(false)>
-                            {move || i18n.t(Key::ci_apply)}
+                            {i18n.text(Key::ci_apply)}
                         </button>
                     })}
                     " "
-                    <a href="/kontaktstruktur" class="button button-secondary" id="ci-back">{move || i18n.t(Key::cp_to_structure)}</a>
+                    <a href="/kontaktstruktur" class="button button-secondary" id="ci-back">{i18n.text(Key::cp_to_structure)}</a>
                 </section>
             })}
         </ModuleGate>

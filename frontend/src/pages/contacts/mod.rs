@@ -26,7 +26,7 @@ use crate::pages::systems::credentials;
 pub fn ContactStructurePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h1>{move || i18n.t(Key::cs_heading)}</h1>
+        <h1>{i18n.text(Key::cs_heading)}</h1>
         <ModuleGate module=Module::ContactStructure>
             <ContactStructure/>
         </ModuleGate>
@@ -51,6 +51,18 @@ pub(crate) fn groups_of(
     }
 }
 
+/// Closes the "Flere valg"/"Opret" menu (a `<details>`) an item was chosen in.
+fn close_menu(ev: &leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(menu) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("details").ok().flatten())
+    {
+        let _ = menu.remove_attribute("open");
+    }
+}
+
 #[derive(Clone, Copy)]
 struct TreeState {
     expanded: RwSignal<HashSet<String>>,
@@ -72,7 +84,8 @@ fn tree_view(
                 let toggle = { let id = id.clone(); move |_| state.expanded.update(|e| { if !e.remove(&id) { e.insert(id.clone()); } }) };
                 let ask_delete = {
                     let id = id.clone();
-                    move |_| {
+                    move |ev: leptos::ev::MouseEvent| {
+                        close_menu(&ev);
                         let Some((token, cvr)) = credentials(auth) else { return };
                         let id = id.clone();
                         spawn_local(async move {
@@ -99,19 +112,19 @@ fn tree_view(
                             <span class="contact-kind">{move || i18n.t(if is_group { Key::cs_group } else { Key::cs_point })}</span>
                             " "
                             <span class="contact-name">{node.name.clone()}</span>
-                            {node.duplicate.then(|| view! { " " <span class="badge">{move || i18n.t(Key::cs_duplicate)}</span> })}
-                            {(!node.usable && !is_group).then(|| view! { " " <span class="badge badge-muted">{move || i18n.t(Key::cs_not_usable)}</span> })}
+                            {node.duplicate.then(|| view! { " " <span class="badge">{i18n.text(Key::cs_duplicate)}</span> })}
+                            {(!node.usable && !is_group).then(|| view! { " " <span class="badge badge-muted">{i18n.text(Key::cs_not_usable)}</span> })}
                             " "
                             <details class="row-menu" id=format!("more-{id}")>
-                                <summary class="button button-tertiary">{move || i18n.t(Key::cs_more)}</summary>
+                                <summary class="button button-tertiary">{i18n.text(Key::cs_more)}</summary>
                                 <div class="row-menu-items">
                                     <a class="button button-tertiary" id=format!("open-{id}")
                                         href=format!("/kontaktstruktur/{}/{id}", if is_group { "gruppe" } else { "kontaktpunkt" })>
-                                        {move || i18n.t(Key::cs_details)}
+                                        {i18n.text(Key::cs_details)}
                                     </a>
                                     {is_group.then(|| view! {
                                         <button type="button" class="button button-tertiary" id=format!("delete-{id}") on:click=ask_delete.clone()>
-                                            {move || i18n.t(Key::cs_delete_group)}
+                                            {i18n.text(Key::cs_delete_group)}
                                         </button>
                                     })}
                                 </div>
@@ -132,7 +145,7 @@ fn preview_view(node: ContactDeletionNode, i18n: I18n) -> AnyView {
     view! {
         <li data-preview=node.id.clone()>
             {node.name.clone()}
-            {node.also_elsewhere.then(|| view! { " " <em class="also-elsewhere">"("{move || i18n.t(Key::cs_also_elsewhere)}")"</em> })}
+            {node.also_elsewhere.then(|| view! { " " <em class="also-elsewhere">"("{i18n.text(Key::cs_also_elsewhere)}")"</em> })}
             {(!node.children.is_empty()).then(|| view! {
                 <ul>{node.children.into_iter().map(|c| preview_view(c, i18n)).collect_view()}</ul>
             })}
@@ -159,10 +172,11 @@ fn ContactStructure() -> impl IntoView {
     let org_unit = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<adgang_api_types::FieldError>::new());
 
-    let tree = LocalResource::new(move || {
+    let tree = api::loaded(move || {
         version.track();
+        let signed_in = credentials(auth);
         async move {
-            match credentials(auth) {
+            match signed_in {
                 Some((token, cvr)) => api::contacts::tree(&token, &cvr).await.ok(),
                 None => None,
             }
@@ -223,7 +237,8 @@ fn ContactStructure() -> impl IntoView {
         });
     };
 
-    let export = move |_| {
+    let export = move |ev: leptos::ev::MouseEvent| {
+        close_menu(&ev);
         let Some((token, cvr)) = credentials(auth) else {
             return;
         };
@@ -249,35 +264,35 @@ fn ContactStructure() -> impl IntoView {
     };
 
     view! {
-        <p>{move || i18n.t(Key::cs_intro)}</p>
+        <p>{i18n.text(Key::cs_intro)}</p>
         <Show when=move || message.get().is_some()>
             <div class="alert alert-success" role="status" id="cs-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
         </Show>
         <div class="cs-actions">
             <details class="row-menu" id="cs-create-menu">
-                <summary class="button button-primary" id="cs-create">{move || i18n.t(Key::cs_create)}</summary>
+                <summary class="button button-primary" id="cs-create">{i18n.text(Key::cs_create)}</summary>
                 <div class="row-menu-items">
-                    <a class="button button-tertiary" id="cs-new-point" href="/kontaktstruktur/kontaktpunkt/opret">{move || i18n.t(Key::cp_create_heading)}</a>
+                    <a class="button button-tertiary" id="cs-new-point" href="/kontaktstruktur/kontaktpunkt/opret">{i18n.text(Key::cp_create_heading)}</a>
                     <button type="button" class="button button-tertiary" id="cs-new-group-open" aria-expanded=move || creating.get().to_string()
-                        on:click=move |_| creating.update(|c| *c = !*c)>
-                        {move || i18n.t(Key::cs_new_group)}
+                        on:click=move |ev| { close_menu(&ev); creating.update(|c| *c = !*c) }>
+                        {i18n.text(Key::cs_new_group)}
                     </button>
                 </div>
             </details>
             " "
             <details class="row-menu" id="cs-more-menu">
-                <summary class="button button-secondary" id="cs-more">{move || i18n.t(Key::cs_more)}</summary>
+                <summary class="button button-secondary" id="cs-more">{i18n.text(Key::cs_more)}</summary>
                 <div class="row-menu-items">
-                    <button type="button" class="button button-tertiary" id="cs-export" on:click=export>{move || i18n.t(Key::cs_export)}</button>
-                    <a class="button button-tertiary" id="cs-import" href="/kontaktstruktur/import">{move || i18n.t(Key::cs_import)}</a>
+                    <button type="button" class="button button-tertiary" id="cs-export" on:click=export>{i18n.text(Key::cs_export)}</button>
+                    <a class="button button-tertiary" id="cs-import" href="/kontaktstruktur/import">{i18n.text(Key::cs_import)}</a>
                 </div>
             </details>
         </div>
         <Show when=move || creating.get()>
             <form id="cs-new-group" class="cs-form" on:submit=create>
-                <h2>{move || i18n.t(Key::cs_new_group)}</h2>
+                <h2>{i18n.text(Key::cs_new_group)}</h2>
                 <div class=move || if name_errors().is_empty() { "form-group" } else { "form-group form-error" }>
-                    <label class="form-label" for="cs-group-name">{move || i18n.t(Key::cs_group_name)}</label>
+                    <label class="form-label" for="cs-group-name">{i18n.text(Key::cs_group_name)}</label>
                     <Show when=move || !name_errors().is_empty()>
                         <span class="form-error-message" id="cs-group-name-error" role="alert">{name_errors}</span>
                     </Show>
@@ -285,14 +300,14 @@ fn ContactStructure() -> impl IntoView {
                         on:input=move |ev| name.set(event_target_value(&ev))/>
                 </div>
                 <div class="form-group">
-                    <label class="form-label" for="cs-group-description">{move || i18n.t(Key::cs_group_description)}</label>
+                    <label class="form-label" for="cs-group-description">{i18n.text(Key::cs_group_description)}</label>
                     <textarea class="form-input" id="cs-group-description" rows="2" prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 </div>
                 <div class="form-group">
-                    <label class="form-label" for="cs-group-parent">{move || i18n.t(Key::cs_group_parent)}</label>
+                    <label class="form-label" for="cs-group-parent">{i18n.text(Key::cs_group_parent)}</label>
                     <select class="form-select" id="cs-group-parent" on:change=move |ev| parent.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t(Key::cs_top_level)}</option>
+                        <option value="">{i18n.text(Key::cs_top_level)}</option>
                         {move || {
                             let mut groups = Vec::new();
                             groups_of(&tree.get().flatten().unwrap_or_default(), 0, &mut HashSet::new(), &mut groups);
@@ -303,38 +318,36 @@ fn ContactStructure() -> impl IntoView {
                 <div class="form-group-checkbox">
                     <input type="checkbox" class="form-checkbox" id="cs-org-unit" prop:checked=move || org_unit.get()
                         on:change=move |ev| org_unit.set(event_target_checked(&ev))/>
-                    <label for="cs-org-unit">{move || i18n.t(Key::cs_org_unit)}</label>
+                    <label for="cs-org-unit">{i18n.text(Key::cs_org_unit)}</label>
                 </div>
-                <button type="submit" class="button button-primary" id="cs-save-group">{move || i18n.t(Key::cs_save_group)}</button>
+                <button type="submit" class="button button-primary" id="cs-save-group">{i18n.text(Key::cs_save_group)}</button>
             </form>
         </Show>
         {move || state.deleting.get().map(|(_, preview)| view! {
             <div class="alert alert-warning" role="alertdialog" aria-labelledby="cs-delete-text" id="cs-delete-panel">
                 <div class="alert-body">
-                    <p class="alert-text" id="cs-delete-text">{move || i18n.t(Key::cs_delete_preview)}</p>
+                    <p class="alert-text" id="cs-delete-text">{i18n.text(Key::cs_delete_preview)}</p>
                     <ul class="deletion-preview">{preview_view(preview.root.clone(), i18n)}</ul>
                     <div class="form-group-checkbox">
                         <input type="checkbox" class="form-checkbox" id="cs-delete-confirm" prop:checked=move || confirmed.get()
                             on:change=move |ev| confirmed.set(event_target_checked(&ev))/>
-                        <label for="cs-delete-confirm">{move || i18n.t(Key::cs_delete_confirm)}</label>
+                        <label for="cs-delete-confirm">{i18n.text(Key::cs_delete_confirm)}</label>
                     </div>
                     <button type="button" class="button button-primary" id="cs-delete-yes" disabled=move || !confirmed.get() on:click=delete>
-                        {move || i18n.t(Key::cs_delete_group)}
+                        {i18n.text(Key::cs_delete_group)}
                     </button>
                     " "
                     <button type="button" class="button button-tertiary" on:click=move |_| { state.deleting.set(None); confirmed.set(false); }>
-                        {move || i18n.t(Key::wiz_cancel)}
+                        {i18n.text(Key::wiz_cancel)}
                     </button>
                 </div>
             </div>
         })}
-        <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
             {move || tree.get().map(|nodes| match nodes {
                 Some(nodes) if !nodes.is_empty() => view! { <div id="contact-tree">{tree_view(nodes, state, i18n, auth)}</div> }.into_any(),
-                Some(_) => view! { <p id="cs-empty">{move || i18n.t(Key::cs_empty)}</p> }.into_any(),
-                None => view! { <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div> }.into_any(),
+                Some(_) => view! { <p id="cs-empty">{i18n.text(Key::cs_empty)}</p> }.into_any(),
+                None => view! { <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div> }.into_any(),
             })}
-        </Transition>
     }
 }
 
@@ -345,23 +358,24 @@ pub fn DeepLinks(kind: &'static str, id: String) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let copied = RwSignal::new(None::<String>);
-    let links = LocalResource::new(move || {
-        let id = id.clone();
-        async move {
-            let (token, cvr) = credentials(auth)?;
-            let links = api::contacts::deep_links(&token, &cvr, kind, &id)
-                .await
-                .ok()?;
+    // None while loading; then each link with its QR code's SVG, or None when that failed.
+    let links = RwSignal::new(None::<Option<Vec<(adgang_api_types::DeepLink, String)>>>);
+    if let Some((token, cvr)) = credentials(auth) {
+        spawn_local(async move {
+            let Ok(found) = api::contacts::deep_links(&token, &cvr, kind, &id).await else {
+                links.set(Some(None));
+                return;
+            };
             let mut out = Vec::new();
-            for link in links {
+            for link in found {
                 let svg = api::contacts::qr_svg(&token, &cvr, kind, &id, link.audience)
                     .await
                     .unwrap_or_default();
                 out.push((link, svg));
             }
-            Some(out)
-        }
-    });
+            links.set(Some(Some(out)));
+        });
+    }
     let copy = move |url: String| {
         if let Some(window) = web_sys::window() {
             let _ = window.navigator().clipboard().write_text(&url);
@@ -370,10 +384,10 @@ pub fn DeepLinks(kind: &'static str, id: String) -> impl IntoView {
     };
     view! {
         <section class="deep-links" id="deep-links">
-            <h2>{move || i18n.t(Key::cs_deep_links)}</h2>
-            <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
-                {move || links.get().map(|list| match list {
-                    Some(list) if !list.is_empty() => list.into_iter().map(|(link, svg)| {
+            <h2>{i18n.text(Key::cs_deep_links)}</h2>
+            {move || match links.get() {
+                    None => view! { <p>{i18n.text(Key::front_loading)}</p> }.into_any(),
+                    Some(Some(list)) if !list.is_empty() => list.into_iter().map(|(link, svg)| {
                         let url = link.url.clone();
                         let shown = url.clone();
                         let is_copied = move || copied.get().as_deref() == Some(shown.as_str());
@@ -384,19 +398,18 @@ pub fn DeepLinks(kind: &'static str, id: String) -> impl IntoView {
                                 <p>
                                     <button type="button" class="button button-secondary" id=format!("copy-{}", link.audience.as_str())
                                         on:click=move |_| copy(url.clone())>
-                                        {move || i18n.t(Key::cs_copy_link)}
+                                        {i18n.text(Key::cs_copy_link)}
                                     </button>
                                     " "
                                     <span role="status">{move || is_copied().then(|| i18n.t(Key::cs_copied))}</span>
                                 </p>
-                                <div class="qr-code" role="img" aria-label=move || i18n.t(Key::cs_qr_code) inner_html=svg></div>
+                                <div class="qr-code" role="img" aria-label=i18n.text(Key::cs_qr_code) inner_html=svg></div>
                             </div>
                         }
                     }).collect_view().into_any(),
-                    Some(_) => view! { <p id="deep-links-none">{move || i18n.t(Key::cs_no_links)}</p> }.into_any(),
-                    None => view! { <p>{move || i18n.t(Key::error_generic)}</p> }.into_any(),
-                })}
-            </Transition>
+                    Some(Some(_)) => view! { <p id="deep-links-none">{i18n.text(Key::cs_no_links)}</p> }.into_any(),
+                    Some(None) => view! { <p>{i18n.text(Key::error_generic)}</p> }.into_any(),
+            }}
         </section>
     }
 }

@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use adgang_api_types::{
-    Audience, Capacity, CodeKind, ContactPoint, ContactPointCode, ContactPointInput,
-    ExternalLink, FieldError, Module, RecipientSystemChoice,
+    Audience, Capacity, CodeKind, ContactPoint, ContactPointCode, ContactPointInput, ExternalLink,
+    FieldError, Module, RecipientSystemChoice,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -117,8 +117,7 @@ impl PointDraft {
             .set(p.audiences.contains(&Audience::Businesses));
         self.size_mb
             .set(megabytes(p.capacity.max_message_size_bytes));
-        self.attachments
-            .set(p.capacity.max_attachments.to_string());
+        self.attachments.set(p.capacity.max_attachments.to_string());
         self.link_heading.set(link.heading);
         self.link_description.set(link.description);
         self.link_text.set(link.link_text);
@@ -241,8 +240,8 @@ fn step_name(draft: PointDraft, groups: Vec<(String, String)>, i18n: I18n) -> An
         <TextArea id="cp-description" label=Key::cp_description value=draft.description errors=draft.errors_for(&["description"]) hint=Key::cp_description_hint/>
         <TextArea id="cp-note" label=Key::cp_note value=draft.note errors=draft.errors_for(&["internalNote"]) hint=Key::cp_note_hint/>
         <fieldset class="form-group">
-            <legend class="form-label">{move || i18n.t(Key::cp_groups)}</legend>
-            <span class="form-hint">{move || i18n.t(Key::cp_groups_hint)}</span>
+            <legend class="form-label">{i18n.text(Key::cp_groups)}</legend>
+            <span class="form-hint">{i18n.text(Key::cp_groups_hint)}</span>
             <ErrorText errors=group_errors id="cp-groups-error".to_owned()/>
             {groups.into_iter().map(|(id, label)| {
                 let gid = id.clone();
@@ -265,12 +264,12 @@ fn step_availability(draft: PointDraft, i18n: I18n) -> AnyView {
     let audience_errors = draft.errors_for(&["audiences"]);
     view! {
         <fieldset class="form-group">
-            <legend class="form-label">{move || i18n.t(Key::cp_visibility)}</legend>
+            <legend class="form-label">{i18n.text(Key::cp_visibility)}</legend>
             {bool_box("cp-visible", Key::cp_visible, draft.visible, i18n)}
-            <span class="form-hint">{move || i18n.t(Key::cp_visible_hint)}</span>
+            <span class="form-hint">{i18n.text(Key::cp_visible_hint)}</span>
         </fieldset>
         <fieldset class=move || if audience_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
-            <legend class="form-label">{move || i18n.t(Key::cp_audiences)}</legend>
+            <legend class="form-label">{i18n.text(Key::cp_audiences)}</legend>
             <ErrorText errors=audience_errors id="cp-audiences-error".to_owned()/>
             {bool_box("cp-citizens", Key::cp_citizens, draft.citizens, i18n)}
             {bool_box("cp-businesses", Key::cp_businesses, draft.businesses, i18n)}
@@ -278,16 +277,16 @@ fn step_availability(draft: PointDraft, i18n: I18n) -> AnyView {
         <TextField id="cp-size" label=Key::cp_size value=draft.size_mb errors=draft.errors_for(&["capacity.maxMessageSizeBytes"]) hint=Key::cp_size_hint/>
         <TextField id="cp-attachments" label=Key::cp_attachments value=draft.attachments errors=draft.errors_for(&["capacity.maxAttachments"]) input_type="number"/>
         <fieldset class="form-group">
-            <legend class="form-label">{move || i18n.t(Key::cp_link)}</legend>
-            <span class="form-hint">{move || i18n.t(Key::cp_link_hint)}</span>
+            <legend class="form-label">{i18n.text(Key::cp_link)}</legend>
+            <span class="form-hint">{i18n.text(Key::cp_link_hint)}</span>
             <TextField id="cp-link-heading" label=Key::cp_link_heading value=draft.link_heading errors=draft.errors_for(&["externalLink.heading"])/>
             <TextField id="cp-link-description" label=Key::cp_description value=draft.link_description errors=draft.errors_for(&["externalLink.description"])/>
             <TextField id="cp-link-text" label=Key::cp_link_text value=draft.link_text errors=draft.errors_for(&["externalLink.linkText"])/>
             <TextField id="cp-link-url" label=Key::cp_link_url value=draft.link_url errors=draft.errors_for(&["externalLink.url"]) hint=Key::wiz_url_hint/>
         </fieldset>
         <fieldset class="form-group">
-            <legend class="form-label">{move || i18n.t(Key::cp_input_fields)}</legend>
-            <span class="form-hint">{move || i18n.t(Key::cp_input_fields_hint)}</span>
+            <legend class="form-label">{i18n.text(Key::cp_input_fields)}</legend>
+            <span class="form-hint">{i18n.text(Key::cp_input_fields_hint)}</span>
             <TextField id="cp-field-1" label=Key::cp_input_field_1 value=draft.field1 errors=draft.errors_for(&["inputFields[0]"])/>
             <TextField id="cp-field-2" label=Key::cp_input_field_2 value=draft.field2 errors=draft.errors_for(&["inputFields[1]"])/>
         </fieldset>
@@ -305,11 +304,11 @@ fn step_keywords(draft: PointDraft, i18n: I18n) -> AnyView {
     view! {
         <TextArea id="cp-keywords" label=Key::cp_keywords value=draft.keywords errors=draft.errors_for(&["keywords"]) hint=Key::cp_keywords_hint/>
         <fieldset class="form-group">
-            <legend class="form-label">{move || i18n.t(Key::cp_codes)}</legend>
+            <legend class="form-label">{i18n.text(Key::cp_codes)}</legend>
             <ErrorText errors=code_errors id="cp-codes-error".to_owned()/>
             {move || draft.codes.get().into_iter().enumerate().map(|(i, code)| view! {
                 <div class="code-row">
-                    <select class="form-select" id=format!("cp-code-kind-{i}") aria-label=move || i18n.t(Key::cp_code_kind)
+                    <select class="form-select" id=format!("cp-code-kind-{i}") aria-label=i18n.text(Key::cp_code_kind)
                         on:change=move |ev| {
                             let kind = KINDS[event_target_value(&ev).parse::<usize>().unwrap_or(2).min(2)];
                             draft.codes.update(|c| c[i].kind = kind);
@@ -320,18 +319,18 @@ fn step_keywords(draft: PointDraft, i18n: I18n) -> AnyView {
                         }).collect_view()}
                     </select>
                     " "
-                    <input class="form-input" id=format!("cp-code-value-{i}") aria-label=move || i18n.t(Key::cp_code_value)
+                    <input class="form-input" id=format!("cp-code-value-{i}") aria-label=i18n.text(Key::cp_code_value)
                         prop:value=code.value.clone()
                         on:change=move |ev| { let v = event_target_value(&ev); draft.codes.update(|c| c[i].value = v) }/>
                     " "
                     <button type="button" class="button button-tertiary" on:click=move |_| draft.codes.update(|c| { c.remove(i); })>
-                        {move || i18n.t(Key::cp_code_remove)}
+                        {i18n.text(Key::cp_code_remove)}
                     </button>
                 </div>
             }).collect_view()}
             <button type="button" class="button button-secondary" id="cp-code-add"
                 on:click=move |_| draft.codes.update(|c| c.push(ContactPointCode { kind: CodeKind::Classification, value: String::new() }))>
-                {move || i18n.t(Key::cp_code_add)}
+                {i18n.text(Key::cp_code_add)}
             </button>
         </fieldset>
     }
@@ -342,11 +341,11 @@ fn step_recipient(draft: PointDraft, systems: Vec<RecipientSystemChoice>, i18n: 
     let errors = draft.errors_for(&["recipientSystemId"]);
     view! {
         <div class=move || if errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
-            <label class="form-label" for="cp-system">{move || i18n.t(Key::cp_system)}</label>
-            <span class="form-hint">{move || i18n.t(Key::cp_system_hint)}</span>
+            <label class="form-label" for="cp-system">{i18n.text(Key::cp_system)}</label>
+            <span class="form-hint">{i18n.text(Key::cp_system_hint)}</span>
             <ErrorText errors=errors id="cp-system-error".to_owned()/>
             <select class="form-select" id="cp-system" on:change=move |ev| draft.recipient_system.set(event_target_value(&ev))>
-                <option value="" selected=move || draft.recipient_system.get().is_empty()>{move || i18n.t(Key::cp_no_system)}</option>
+                <option value="" selected=move || draft.recipient_system.get().is_empty()>{i18n.text(Key::cp_no_system)}</option>
                 {systems.into_iter().map(|s| {
                     let id = s.id.clone();
                     view! { <option value=s.id selected=move || draft.recipient_system.get() == id>{s.name}</option> }
@@ -376,7 +375,7 @@ fn summary(
                 <h3>{move || i18n.t(title)}</h3>
                 <dl>{rows}</dl>
                 <button type="button" class="button button-tertiary" id=format!("cp-edit-{target}") on:click=move |_| step.set(target)>
-                    {move || i18n.t(Key::wiz_edit)}
+                    {i18n.text(Key::wiz_edit)}
                 </button>
             </section>
         }
@@ -396,7 +395,7 @@ fn summary(
     let capacity = input.capacity.unwrap_or_default();
     view! {
         {(!draft.errors.get().is_empty()).then(|| view! {
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::wiz_errors)}</p></div></div>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
         })}
         {part(Key::cp_step_name, 0, vec![
             row(Key::cp_name, input.name.clone()).into_any(),
@@ -437,18 +436,19 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
     }
     let sending = RwSignal::new(false);
     let failed = RwSignal::new(false);
-    let choices = LocalResource::new(move || async move {
-        let Some((token, cvr)) = credentials(auth) else {
-            return (Vec::new(), Vec::new());
-        };
-        let tree = api::contacts::tree(&token, &cvr).await.unwrap_or_default();
-        let mut groups = Vec::new();
-        groups_of(&tree, 0, &mut HashSet::new(), &mut groups);
-        let systems = api::contacts::recipient_systems(&token, &cvr)
-            .await
-            .unwrap_or_default();
-        (groups, systems)
-    });
+    // The groups to place the point in and the recipient systems to bind it to.
+    let choices = RwSignal::new(None::<(Vec<(String, String)>, Vec<RecipientSystemChoice>)>);
+    if let Some((token, cvr)) = credentials(auth) {
+        spawn_local(async move {
+            let tree = api::contacts::tree(&token, &cvr).await.unwrap_or_default();
+            let mut groups = Vec::new();
+            groups_of(&tree, 0, &mut HashSet::new(), &mut groups);
+            let systems = api::contacts::recipient_systems(&token, &cvr)
+                .await
+                .unwrap_or_default();
+            choices.set(Some((groups, systems)));
+        });
+    }
 
     let save = move |_| {
         let Some((token, cvr)) = credentials(auth) else {
@@ -477,7 +477,7 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
     let is_new = existing.is_none();
 
     view! {
-        <nav aria-label=move || i18n.t(Key::wiz_step_of) class="step-indicator-nav">
+        <nav aria-label=i18n.text(Key::wiz_step_of) class="step-indicator-nav">
             <ol class="step-indicator" id="cp-steps">
                 {STEPS.iter().enumerate().map(|(i, key)| {
                     let key = *key;
@@ -496,29 +496,30 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
             </ol>
         </nav>
         <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
         </Show>
         <form id="cp-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             step.update(|s| *s = (*s + 1).min(SUMMARY));
         }>
-            <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
-                {move || choices.get().map(|(groups, systems)| {
+            {move || match choices.get() {
+                None => view! { <p>{i18n.text(Key::front_loading)}</p> }.into_any(),
+                Some((groups, systems)) => {
                     let body = match step.get() {
-                        0 => step_name(draft, groups.clone(), i18n),
+                        0 => step_name(draft, groups, i18n),
                         1 => step_availability(draft, i18n),
                         2 => step_keywords(draft, i18n),
-                        3 => step_recipient(draft, systems.clone(), i18n),
+                        3 => step_recipient(draft, systems, i18n),
                         _ => summary(draft, &groups, &systems, step, i18n),
                     };
-                    view! { <h2>{move || i18n.t(STEPS[step.get()])}</h2> {body} }
-                })}
-            </Transition>
+                    view! { <h2>{move || i18n.t(STEPS[step.get()])}</h2> {body} }.into_any()
+                }
+            }}
             <div class="wizard-buttons">
                 <Show when=move || { step.get() > 0 }>
                     <button type="button" class="button button-secondary" id="cp-back"
                         on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>
-                        {move || i18n.t(Key::wiz_back)}
+                        {i18n.text(Key::wiz_back)}
                     </button>
                     " "
                 </Show>
@@ -529,10 +530,10 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
                             {move || i18n.t(if is_new { Key::wiz_connect } else { Key::detail_save })}
                         </button>
                     }>
-                    <button type="submit" class="button button-primary" id="cp-next">{move || i18n.t(Key::wiz_next)}</button>
+                    <button type="submit" class="button button-primary" id="cp-next">{i18n.text(Key::wiz_next)}</button>
                 </Show>
                 " "
-                <a href="/kontaktstruktur" class="button button-tertiary">{move || i18n.t(Key::wiz_cancel)}</a>
+                <a href="/kontaktstruktur" class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
             </div>
         </form>
     }
@@ -561,7 +562,7 @@ pub fn CreatePointPage() -> impl IntoView {
     let receipt = RwSignal::new(None::<ContactPoint>);
     let failed = RwSignal::new(false);
     view! {
-        <h1>{move || i18n.t(Key::cp_create_heading)}</h1>
+        <h1>{i18n.text(Key::cp_create_heading)}</h1>
         <ModuleGate module=Module::ContactStructure>
             {move || match receipt.get() {
                 None => view! { <PointEditor existing=None on_saved=Callback::new(move |p| receipt.set(Some(p)))/> }.into_any(),
@@ -569,25 +570,25 @@ pub fn CreatePointPage() -> impl IntoView {
                     let id = point.id.clone();
                     view! {
                         <div id="cp-receipt">
-                            <h2>{move || i18n.t(Key::receipt_heading)}</h2>
+                            <h2>{i18n.text(Key::receipt_heading)}</h2>
                             <div class="alert alert-success" role="status">
-                                <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::cp_receipt_text)}</p></div>
+                                <div class="alert-body"><p class="alert-text">{i18n.text(Key::cp_receipt_text)}</p></div>
                             </div>
                             <Show when=move || failed.get()>
-                                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+                                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
                             </Show>
                             <dl>
-                                <div class="summary-row"><dt>{move || i18n.t(Key::cp_name)}</dt><dd>{point.name.clone()}</dd></div>
-                                <div class="summary-row"><dt>{move || i18n.t(Key::cp_id)}</dt><dd id="cp-receipt-id">{point.id.clone()}</dd></div>
+                                <div class="summary-row"><dt>{i18n.text(Key::cp_name)}</dt><dd>{point.name.clone()}</dd></div>
+                                <div class="summary-row"><dt>{i18n.text(Key::cp_id)}</dt><dd id="cp-receipt-id">{point.id.clone()}</dd></div>
                             </dl>
                             <DeepLinks kind="contact-points" id=point.id.clone()/>
                             <p>
                                 <button type="button" class="button button-primary" id="cp-download-receipt"
                                     on:click=move |_| download_receipt(auth, id.clone(), failed)>
-                                    {move || i18n.t(Key::receipt_download)}
+                                    {i18n.text(Key::receipt_download)}
                                 </button>
                                 " "
-                                <a class="button button-secondary" href="/kontaktstruktur" id="cp-to-structure">{move || i18n.t(Key::cp_to_structure)}</a>
+                                <a class="button button-secondary" href="/kontaktstruktur" id="cp-to-structure">{i18n.text(Key::cp_to_structure)}</a>
                             </p>
                         </div>
                     }.into_any()
@@ -609,11 +610,14 @@ pub fn PointDetailPage() -> impl IntoView {
     let message = RwSignal::new(false);
     let failed = RwSignal::new(false);
     let confirming = RwSignal::new(false);
-    let point = LocalResource::new(move || {
+    // None while loading, then the point or None when there is no such point here.
+    let point = RwSignal::new(None::<Option<ContactPoint>>);
+    Effect::new(move |_| {
         let id = id();
-        async move {
-            let (token, cvr) = credentials(auth)?;
-            api::contacts::get_point(&token, &cvr, &id).await.ok()
+        if let Some((token, cvr)) = credentials(auth) {
+            spawn_local(async move {
+                point.set(Some(api::contacts::get_point(&token, &cvr, &id).await.ok()));
+            });
         }
     });
     let delete = move |_| {
@@ -630,43 +634,42 @@ pub fn PointDetailPage() -> impl IntoView {
     };
     view! {
         <ModuleGate module=Module::ContactStructure>
-            <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
-                {move || point.get().map(|found| match found {
-                    None => view! { <h1>{move || i18n.t(Key::cp_not_found)}</h1> }.into_any(),
-                    Some(p) => view! {
+            {move || match point.get() {
+                    None => view! { <p>{i18n.text(Key::front_loading)}</p> }.into_any(),
+                    Some(None) => view! { <h1>{i18n.text(Key::cp_not_found)}</h1> }.into_any(),
+                    Some(Some(p)) => view! {
                         <h1 id="cp-heading">{p.name.clone()}</h1>
-                        <p class="form-hint">{move || i18n.t(Key::cp_id)} ": " <span id="cp-id">{p.id.clone()}</span></p>
+                        <p class="form-hint">{i18n.text(Key::cp_id)} ": " <span id="cp-id">{p.id.clone()}</span></p>
                         <Show when=move || message.get()>
-                            <div class="alert alert-success" role="status" id="cp-saved"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::detail_saved)}</p></div></div>
+                            <div class="alert alert-success" role="status" id="cp-saved"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_saved)}</p></div></div>
                         </Show>
                         <Show when=move || failed.get()>
-                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
                         </Show>
                         <PointEditor existing=Some(p.clone()) on_saved=Callback::new(move |_| message.set(true))/>
                         <DeepLinks kind="contact-points" id=p.id.clone()/>
                         <p>
                             <button type="button" class="button button-secondary" id="cp-download-receipt"
                                 on:click={ let id = p.id.clone(); move |_| download_receipt(auth, id.clone(), failed) }>
-                                {move || i18n.t(Key::receipt_download)}
+                                {i18n.text(Key::receipt_download)}
                             </button>
                             " "
                             <button type="button" class="button button-tertiary" id="cp-delete" on:click=move |_| confirming.set(true)>
-                                {move || i18n.t(Key::cp_delete)}
+                                {i18n.text(Key::cp_delete)}
                             </button>
                         </p>
                         <Show when=move || confirming.get()>
                             <div class="alert alert-warning" role="alertdialog" id="cp-delete-panel">
                                 <div class="alert-body">
-                                    <p class="alert-text">{move || i18n.t(Key::cp_delete_confirm)}</p>
-                                    <button type="button" class="button button-primary" id="cp-delete-yes" on:click=delete>{move || i18n.t(Key::cp_delete)}</button>
+                                    <p class="alert-text">{i18n.text(Key::cp_delete_confirm)}</p>
+                                    <button type="button" class="button button-primary" id="cp-delete-yes" on:click=delete>{i18n.text(Key::cp_delete)}</button>
                                     " "
-                                    <button type="button" class="button button-tertiary" on:click=move |_| confirming.set(false)>{move || i18n.t(Key::wiz_cancel)}</button>
+                                    <button type="button" class="button button-tertiary" on:click=move |_| confirming.set(false)>{i18n.text(Key::wiz_cancel)}</button>
                                 </div>
                             </div>
                         </Show>
                     }.into_any(),
-                })}
-            </Transition>
+            }}
         </ModuleGate>
     }
 }

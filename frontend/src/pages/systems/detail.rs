@@ -193,14 +193,14 @@ fn SystemDetail() -> impl IntoView {
                         Part::Activation => view! { <ActivationFields draft=draft/> }.into_any(),
                         Part::Contact => view! { <ContactFields draft=draft locked=locked/> }.into_any(),
                     }}
-                    <button type="button" class="button button-primary" id="detail-save" on:click=save>{move || i18n.t(Key::detail_save)}</button>
+                    <button type="button" class="button button-primary" id="detail-save" on:click=save>{i18n.text(Key::detail_save)}</button>
                     " "
-                    <button type="button" class="button button-tertiary" on:click=move |_| editing.set(None)>{move || i18n.t(Key::wiz_cancel)}</button>
+                    <button type="button" class="button button-tertiary" on:click=move |_| editing.set(None)>{i18n.text(Key::wiz_cancel)}</button>
                 </Show>
                 <div style:display=move || if is_editing() { "none" } else { "block" }>
                     <dl>{rows}</dl>
                     <button type="button" class="button button-tertiary" id=format!("{id}-edit") on:click=move |_| start_edit(part)>
-                        {move || i18n.t(Key::wiz_edit)}
+                        {i18n.text(Key::wiz_edit)}
                     </button>
                 </div>
             </section>
@@ -209,8 +209,8 @@ fn SystemDetail() -> impl IntoView {
 
     view! {
         <Show when=move || missing.get()>
-            <h1>{move || i18n.t(Key::sys_heading)}</h1>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::detail_not_found)}</p></div></div>
+            <h1>{i18n.text(Key::sys_heading)}</h1>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_not_found)}</p></div></div>
         </Show>
         {move || system.get().map(|s| {
             let locked = s.standard_system_id.is_some();
@@ -220,7 +220,7 @@ fn SystemDetail() -> impl IntoView {
                 <h1 id="system-heading">{s.name.clone()}</h1>
                 <p class="font-lead">
                     {move || i18n.t(status_key(s.status))}
-                    {s.is_primary.then(|| view! { " · " <strong id="is-primary">{move || i18n.t(Key::sys_primary_yes)}</strong> })}
+                    {s.is_primary.then(|| view! { " · " <strong id="is-primary">{i18n.text(Key::sys_primary_yes)}</strong> })}
                 </p>
                 <Show when=move || message.get().is_some()>
                     <div class="alert alert-success" role="status" id="detail-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
@@ -231,22 +231,22 @@ fn SystemDetail() -> impl IntoView {
                 <div class="detail-actions">
                     {can_be_primary.then(|| view! {
                         <button type="button" class="button button-secondary" id="make-primary" on:click=move |_| pending.set(Some(Pending::Primary))>
-                            {move || i18n.t(Key::detail_make_primary)}
+                            {i18n.text(Key::detail_make_primary)}
                         </button>
                         " "
                     })}
                     {s.has_api_key.then(|| view! {
                         <button type="button" class="button button-secondary" id="show-api-key" on:click=reveal>
-                            {move || i18n.t(Key::detail_show_api_key)}
+                            {i18n.text(Key::detail_show_api_key)}
                         </button>
                         " "
                     })}
                     <button type="button" class="button button-secondary" id="download-system" on:click=download>
-                        {move || i18n.t(Key::detail_download)}
+                        {i18n.text(Key::detail_download)}
                     </button>
                     " "
                     <button type="button" class="button button-secondary" id="delete-system" on:click=move |_| pending.set(Some(Pending::Delete))>
-                        {move || i18n.t(Key::detail_delete)}
+                        {i18n.text(Key::detail_delete)}
                     </button>
                 </div>
                 <Show when=move || pending.get().is_some()>
@@ -256,16 +256,16 @@ fn SystemDetail() -> impl IntoView {
                                 Some(Pending::Primary) => Key::detail_make_primary_confirm,
                                 _ => Key::detail_delete_confirm,
                             })}</p>
-                            <button type="button" class="button button-primary" id="confirm-yes" on:click=confirm>{move || i18n.t(Key::detail_confirm)}</button>
+                            <button type="button" class="button button-primary" id="confirm-yes" on:click=confirm>{i18n.text(Key::detail_confirm)}</button>
                             " "
-                            <button type="button" class="button button-tertiary" id="confirm-no" on:click=move |_| pending.set(None)>{move || i18n.t(Key::wiz_cancel)}</button>
+                            <button type="button" class="button button-tertiary" id="confirm-no" on:click=move |_| pending.set(None)>{i18n.text(Key::wiz_cancel)}</button>
                         </div>
                     </div>
                 </Show>
                 <Show when=move || api_key.get().is_some()>
-                    <p id="api-key-panel">{move || i18n.t(Key::api_key)}": " <code id="api-key-value">{move || api_key.get().unwrap_or_default()}</code></p>
+                    <p id="api-key-panel">{i18n.text(Key::api_key)}": " <code id="api-key-value">{move || api_key.get().unwrap_or_default()}</code></p>
                 </Show>
-                <dl><div class="summary-row"><dt>{move || i18n.t(Key::sys_col_id)}</dt><dd id="detail-system-id">{s.id.clone()}</dd></div></dl>
+                <dl><div class="summary-row"><dt>{i18n.text(Key::sys_col_id)}</dt><dd id="detail-system-id">{s.id.clone()}</dd></div></dl>
                 {part(Part::NameAndRole, Key::wiz_step_name, "part-name", view! {
                     {row(Key::wiz_name, s.name.clone())}
                     {row(Key::wiz_role, i18n.t(role_key(s.role)).to_owned())}
@@ -281,14 +281,14 @@ fn SystemDetail() -> impl IntoView {
                 {part(Part::Activation, Key::wiz_step_activation, "part-activation", view! {
                     {row(Key::detail_active_from, s.active_from.map(local_time).unwrap_or_default())}
                     {row(Key::detail_active_to, s.active_to.map(local_time).unwrap_or_default())}
-                    {active.then(|| view! { <p class="form-hint">{move || i18n.t(Key::detail_locked_active)}</p> })}
+                    {active.then(|| view! { <p class="form-hint">{i18n.text(Key::detail_locked_active)}</p> })}
                 }.into_any(), false)}
                 {part(Part::Contact, Key::wiz_step_contact, "part-contact", view! {
                     {row(Key::wiz_contact_email, s.technical_contact.email.clone())}
                     {row(Key::wiz_contact_phone, s.technical_contact.phone.clone())}
                     {row(Key::wiz_contact_extra, s.technical_contact.extra_email.clone().unwrap_or_default())}
                 }.into_any(), locked)}
-                <p><a href="/systemtilslutning">{move || i18n.t(Key::receipt_to_overview)}</a></p>
+                <p><a href="/systemtilslutning">{i18n.text(Key::receipt_to_overview)}</a></p>
             }
         })}
     }

@@ -258,7 +258,7 @@ pub fn NameAndRole(draft: Draft, #[prop(optional)] locked: bool) -> impl IntoVie
     view! {
         <TextField id="system-name" label=Key::wiz_name value=draft.name errors=draft.errors_for(&["name"])/>
         <fieldset class=group_class(role_errors)>
-            <legend class="form-label">{move || i18n.t(Key::wiz_role)}</legend>
+            <legend class="form-label">{i18n.text(Key::wiz_role)}</legend>
             <ErrorText errors=role_errors id="system-role-error".to_owned()/>
             {SystemRole::ALL.into_iter().map(|role| {
                 let id = format!("role-{}", role.as_str());
@@ -293,7 +293,7 @@ pub fn ProtocolAndDetails(
     let needs = move || adgang_api_types::required_details(draft.role.get(), draft.protocol.get());
     view! {
         <fieldset class=group_class(protocol_errors)>
-            <legend class="form-label">{move || i18n.t(Key::wiz_protocol)}</legend>
+            <legend class="form-label">{i18n.text(Key::wiz_protocol)}</legend>
             <ErrorText errors=protocol_errors id="system-protocol-error".to_owned()/>
             {move || {
                 let role = draft.role.get();
@@ -312,7 +312,7 @@ pub fn ProtocolAndDetails(
                         }
                     }).collect_view()
             }}
-            {protocol_locked.then(|| view! { <span class="form-hint">{move || i18n.t(Key::detail_locked_active)}</span> })}
+            {protocol_locked.then(|| view! { <span class="form-hint">{i18n.text(Key::detail_locked_active)}</span> })}
         </fieldset>
         <TextArea id="system-ips" label=Key::wiz_ips value=draft.ips hint=Key::wiz_ips_hint
             errors=draft.errors_for(&["allowedIps"]) disabled=locked/>
@@ -342,7 +342,7 @@ pub fn ActivationFields(draft: Draft) -> impl IntoView {
     let errors = draft.errors_for(&["activation", "activation.at"]);
     view! {
         <fieldset class=group_class(errors)>
-            <legend class="form-label">{move || i18n.t(Key::wiz_step_activation)}</legend>
+            <legend class="form-label">{i18n.text(Key::wiz_step_activation)}</legend>
             <ErrorText errors=errors id="system-activation-error".to_owned()/>
             {[(ActivationMode::Now, Key::wiz_activation_now, "activation-now"),
               (ActivationMode::At, Key::wiz_activation_at, "activation-at"),
@@ -373,7 +373,7 @@ pub fn ContactFields(draft: Draft, #[prop(optional)] locked: bool) -> impl IntoV
     let i18n = use_i18n();
     view! {
         <div class="alert alert-warning" role="note">
-            <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::wiz_contact_warning)}</p></div>
+            <div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_contact_warning)}</p></div>
         </div>
         <TextField id="contact-email" label=Key::wiz_contact_email value=draft.email input_type="email"
             errors=draft.errors_for(&["technicalContact.email", "technicalContact"]) disabled=locked/>

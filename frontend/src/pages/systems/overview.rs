@@ -16,7 +16,7 @@ use crate::i18n::{use_i18n, Key};
 pub fn SystemsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h1>{move || i18n.t(Key::sys_heading)}</h1>
+        <h1>{i18n.text(Key::sys_heading)}</h1>
         <ModuleGate module=Module::SystemConnection>
             <SystemsOverview/>
         </ModuleGate>
@@ -29,7 +29,7 @@ fn SystemsOverview() -> impl IntoView {
     let auth = use_auth();
     let more_open = RwSignal::new(false);
     let failed = RwSignal::new(false);
-    let systems = LocalResource::new(move || async move {
+    let systems = api::loaded(move || async move {
         match credentials(auth) {
             Some((token, cvr)) => api::systems::list(&token, &cvr).await.ok(),
             None => None,
@@ -52,42 +52,41 @@ fn SystemsOverview() -> impl IntoView {
     };
 
     view! {
-        <p>{move || i18n.t(Key::sys_intro)}</p>
+        <p>{i18n.text(Key::sys_intro)}</p>
         <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
         </Show>
         <div class="systems-actions">
-            <a class="button button-primary" href="/systemtilslutning/opret" id="create-system">{move || i18n.t(Key::sys_create)}</a>
+            <a class="button button-primary" href="/systemtilslutning/opret" id="create-system">{i18n.text(Key::sys_create)}</a>
             " "
             <div class="overflow-menu">
                 <button type="button" class="button button-secondary" id="more-options"
                     aria-haspopup="true" aria-expanded=move || more_open.get().to_string()
                     aria-controls="more-options-menu"
                     on:click=move |_| more_open.update(|o| *o = !*o)>
-                    {move || i18n.t(Key::sys_more)}
+                    {i18n.text(Key::sys_more)}
                 </button>
                 <Show when=move || more_open.get()>
                     <ul class="overflow-list" id="more-options-menu">
                         <li><button type="button" class="button button-unstyled" id="download-overview" on:click=download>
-                            {move || i18n.t(Key::sys_download_overview)}
+                            {i18n.text(Key::sys_download_overview)}
                         </button></li>
                     </ul>
                 </Show>
             </div>
         </div>
-        <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
             {move || systems.get().map(|page| match page {
                 Some(page) if !page.items.is_empty() => view! {
                     <div class="table--responsive-scroll">
                     <table class="table" id="systems-table">
-                        <caption class="sr-only">{move || i18n.t(Key::sys_heading)}</caption>
+                        <caption class="sr-only">{i18n.text(Key::sys_heading)}</caption>
                         <thead><tr>
-                            <th scope="col">{move || i18n.t(Key::sys_col_name)}</th>
-                            <th scope="col">{move || i18n.t(Key::sys_col_id)}</th>
-                            <th scope="col">{move || i18n.t(Key::sys_col_role)}</th>
-                            <th scope="col">{move || i18n.t(Key::sys_col_protocol)}</th>
-                            <th scope="col">{move || i18n.t(Key::sys_col_status)}</th>
-                            <th scope="col">{move || i18n.t(Key::sys_col_primary)}</th>
+                            <th scope="col">{i18n.text(Key::sys_col_name)}</th>
+                            <th scope="col">{i18n.text(Key::sys_col_id)}</th>
+                            <th scope="col">{i18n.text(Key::sys_col_role)}</th>
+                            <th scope="col">{i18n.text(Key::sys_col_protocol)}</th>
+                            <th scope="col">{i18n.text(Key::sys_col_status)}</th>
+                            <th scope="col">{i18n.text(Key::sys_col_primary)}</th>
                         </tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|s| view! {
@@ -97,18 +96,17 @@ fn SystemsOverview() -> impl IntoView {
                                     <td>{move || i18n.t(role_key(s.role))}</td>
                                     <td>{move || i18n.t(protocol_key(s.protocol))}</td>
                                     <td>{move || i18n.t(status_key(s.status))}</td>
-                                    <td class="system-primary">{s.is_primary.then(|| view! { <span>{move || i18n.t(Key::sys_primary_yes)}</span> })}</td>
+                                    <td class="system-primary">{s.is_primary.then(|| view! { <span>{i18n.text(Key::sys_primary_yes)}</span> })}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
                     </table>
                     </div>
                 }.into_any(),
-                Some(_) => view! { <p id="no-systems">{move || i18n.t(Key::sys_none)}</p> }.into_any(),
+                Some(_) => view! { <p id="no-systems">{i18n.text(Key::sys_none)}</p> }.into_any(),
                 None => view! {
-                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
                 }.into_any(),
             })}
-        </Transition>
     }
 }

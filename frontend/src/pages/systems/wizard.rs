@@ -43,7 +43,7 @@ fn step_of(field: &str) -> usize {
 pub fn CreateSystemPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h1>{move || i18n.t(Key::sys_create)}</h1>
+        <h1>{i18n.text(Key::sys_create)}</h1>
         <ModuleGate module=Module::SystemConnection>
             <Wizard/>
         </ModuleGate>
@@ -60,7 +60,7 @@ fn Wizard() -> impl IntoView {
     let receipt = RwSignal::new(None::<SystemReceipt>);
     let failed = RwSignal::new(false);
     let sending = RwSignal::new(false);
-    let standards = LocalResource::new(move || async move {
+    let standards = api::loaded(move || async move {
         match credentials(auth) {
             Some((token, _)) => api::systems::standard_systems(&token)
                 .await
@@ -120,7 +120,7 @@ fn Wizard() -> impl IntoView {
 
     let indicator = move || {
         view! {
-            <nav aria-label=move || i18n.t(Key::wiz_step_of) class="step-indicator-nav">
+            <nav aria-label=i18n.text(Key::wiz_step_of) class="step-indicator-nav">
                 <ol class="step-indicator" id="step-indicator">
                     {STEPS.iter().enumerate().map(|(i, key)| {
                         let key = *key;
@@ -149,7 +149,7 @@ fn Wizard() -> impl IntoView {
     let edit_button = move |target: usize, id: &'static str| {
         view! {
             <button type="button" class="button button-tertiary" id=id on:click=move |_| step.set(target)>
-                {move || i18n.t(Key::wiz_edit)}
+                {i18n.text(Key::wiz_edit)}
             </button>
         }
     };
@@ -158,28 +158,27 @@ fn Wizard() -> impl IntoView {
         match step.get() {
         0 => view! {
             <fieldset class="form-group">
-                <legend class="h2">{move || i18n.t(Key::wiz_step_type)}</legend>
+                <legend class="h2">{i18n.text(Key::wiz_step_type)}</legend>
                 <div class="form-group-radio">
                     <input type="radio" class="form-radio" name="system-type" id="type-new"
                         prop:checked=move || !use_standard.get()
                         on:change=move |_| { use_standard.set(false); draft.standard_system_id.set(None); }/>
-                    <label for="type-new">{move || i18n.t(Key::wiz_new_system)}</label>
+                    <label for="type-new">{i18n.text(Key::wiz_new_system)}</label>
                 </div>
                 <div class="form-group-radio">
                     <input type="radio" class="form-radio" name="system-type" id="type-standard"
                         prop:checked=move || use_standard.get() on:change=move |_| use_standard.set(true)/>
-                    <label for="type-standard">{move || i18n.t(Key::wiz_standard_system)}</label>
+                    <label for="type-standard">{i18n.text(Key::wiz_standard_system)}</label>
                 </div>
             </fieldset>
             <Show when=move || use_standard.get()>
-                <Transition fallback=move || view! { <p>{move || i18n.t(Key::front_loading)}</p> }>
                     {move || standards.get().map(|list| {
                         if list.is_empty() {
-                            return view! { <p>{move || i18n.t(Key::wiz_no_standard)}</p> }.into_any();
+                            return view! { <p>{i18n.text(Key::wiz_no_standard)}</p> }.into_any();
                         }
                         view! {
                             <fieldset class="form-group">
-                                <legend class="form-label">{move || i18n.t(Key::wiz_choose_standard)}</legend>
+                                <legend class="form-label">{i18n.text(Key::wiz_choose_standard)}</legend>
                                 {list.into_iter().map(|s| {
                                     let id = format!("standard-{}", s.id);
                                     let chosen = s.id.clone();
@@ -200,29 +199,28 @@ fn Wizard() -> impl IntoView {
                                     <input type="checkbox" class="form-checkbox" id="accept-vendor"
                                         prop:checked=move || draft.accept_vendor.get()
                                         on:change=move |ev| draft.accept_vendor.set(event_target_checked(&ev))/>
-                                    <label for="accept-vendor">{move || i18n.t(Key::wiz_accept_vendor)}</label>
+                                    <label for="accept-vendor">{i18n.text(Key::wiz_accept_vendor)}</label>
                                 </div>
                             </div>
                         }.into_any()
                     })}
-                </Transition>
             </Show>
         }.into_any(),
         1 => view! {
-            <h2>{move || i18n.t(Key::wiz_step_name)}</h2>
+            <h2>{i18n.text(Key::wiz_step_name)}</h2>
             <NameAndRole draft=draft locked=use_standard.get_untracked()/>
         }.into_any(),
         2 => view! {
-            <h2>{move || i18n.t(Key::wiz_step_protocol)}</h2>
-            {use_standard.get_untracked().then(|| view! { <p class="form-hint">{move || i18n.t(Key::wiz_locked_hint)}</p> })}
+            <h2>{i18n.text(Key::wiz_step_protocol)}</h2>
+            {use_standard.get_untracked().then(|| view! { <p class="form-hint">{i18n.text(Key::wiz_locked_hint)}</p> })}
             <ProtocolAndDetails draft=draft locked=use_standard.get_untracked()/>
         }.into_any(),
         3 => view! {
-            <h2>{move || i18n.t(Key::wiz_step_activation)}</h2>
+            <h2>{i18n.text(Key::wiz_step_activation)}</h2>
             <ActivationFields draft=draft/>
         }.into_any(),
         4 => view! {
-            <h2>{move || i18n.t(Key::wiz_step_contact)}</h2>
+            <h2>{i18n.text(Key::wiz_step_contact)}</h2>
             <ContactFields draft=draft locked=use_standard.get_untracked()/>
         }.into_any(),
         _ => {
@@ -234,12 +232,12 @@ fn Wizard() -> impl IntoView {
             };
             let has_errors = !draft.errors.get().is_empty();
             view! {
-                <h2>{move || i18n.t(Key::wiz_step_summary)}</h2>
+                <h2>{i18n.text(Key::wiz_step_summary)}</h2>
                 {has_errors.then(|| view! {
-                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::wiz_errors)}</p></div></div>
+                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
                 })}
                 <section class="summary-part" id="summary-name">
-                    <h3>{move || i18n.t(Key::wiz_step_name)}</h3>
+                    <h3>{i18n.text(Key::wiz_step_name)}</h3>
                     <dl>
                         {summary_row(Key::wiz_name, new.name.clone())}
                         {summary_row(Key::wiz_role, i18n.t(role_key(new.role)).to_owned())}
@@ -247,7 +245,7 @@ fn Wizard() -> impl IntoView {
                     {edit_button(1, "edit-name")}
                 </section>
                 <section class="summary-part" id="summary-protocol">
-                    <h3>{move || i18n.t(Key::wiz_step_protocol)}</h3>
+                    <h3>{i18n.text(Key::wiz_step_protocol)}</h3>
                     <dl>
                         {summary_row(Key::wiz_protocol, i18n.t(protocol_key(new.protocol)).to_owned())}
                         {summary_row(Key::wiz_ips, new.allowed_ips.join(", "))}
@@ -259,7 +257,7 @@ fn Wizard() -> impl IntoView {
                     {edit_button(2, "edit-protocol")}
                 </section>
                 <section class="summary-part" id="summary-activation">
-                    <h3>{move || i18n.t(Key::wiz_step_activation)}</h3>
+                    <h3>{i18n.text(Key::wiz_step_activation)}</h3>
                     <dl>
                         {summary_row(Key::wiz_step_activation, activation)}
                         {new.deactivate_at.map(|d| summary_row(Key::detail_active_to, local_time(d)))}
@@ -267,7 +265,7 @@ fn Wizard() -> impl IntoView {
                     {edit_button(3, "edit-activation")}
                 </section>
                 <section class="summary-part" id="summary-contact">
-                    <h3>{move || i18n.t(Key::wiz_step_contact)}</h3>
+                    <h3>{i18n.text(Key::wiz_step_contact)}</h3>
                     <dl>
                         {summary_row(Key::wiz_contact_email, new.technical_contact.email.clone())}
                         {summary_row(Key::wiz_contact_phone, new.technical_contact.phone.clone())}
@@ -300,30 +298,30 @@ fn Wizard() -> impl IntoView {
 
     view! {
         <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{move || i18n.t(Key::error_generic)}</p></div></div>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
         </Show>
         {move || match receipt.get() {
             Some(done) => view! {
                 <div id="system-receipt">
-                    <h2>{move || i18n.t(Key::receipt_heading)}</h2>
+                    <h2>{i18n.text(Key::receipt_heading)}</h2>
                     <div class="alert alert-success" role="status">
-                        <div class="alert-body"><p class="alert-text">{move || i18n.t(Key::receipt_text)}</p></div>
+                        <div class="alert-body"><p class="alert-text">{i18n.text(Key::receipt_text)}</p></div>
                     </div>
                     <dl>
                         {summary_row(Key::sys_col_name, done.system.name.clone())}
-                        <div class="summary-row"><dt>{move || i18n.t(Key::sys_col_id)}</dt><dd id="receipt-system-id">{done.system.id.clone()}</dd></div>
+                        <div class="summary-row"><dt>{i18n.text(Key::sys_col_id)}</dt><dd id="receipt-system-id">{done.system.id.clone()}</dd></div>
                         {summary_row(Key::wiz_role, i18n.t(role_key(done.system.role)).to_owned())}
                         {summary_row(Key::wiz_protocol, i18n.t(protocol_key(done.system.protocol)).to_owned())}
                         {done.api_key.clone().map(|key| view! {
-                            <div class="summary-row"><dt>{move || i18n.t(Key::api_key)}</dt><dd><code id="receipt-api-key">{key}</code></dd></div>
+                            <div class="summary-row"><dt>{i18n.text(Key::api_key)}</dt><dd><code id="receipt-api-key">{key}</code></dd></div>
                         })}
                     </dl>
                     <p>
                         <button type="button" class="button button-primary" id="download-receipt" on:click=download_receipt>
-                            {move || i18n.t(Key::receipt_download)}
+                            {i18n.text(Key::receipt_download)}
                         </button>
                         " "
-                        <a class="button button-secondary" href="/systemtilslutning" id="to-overview">{move || i18n.t(Key::receipt_to_overview)}</a>
+                        <a class="button button-secondary" href="/systemtilslutning" id="to-overview">{i18n.text(Key::receipt_to_overview)}</a>
                     </p>
                 </div>
             }.into_any(),
@@ -338,7 +336,7 @@ fn Wizard() -> impl IntoView {
                         <Show when=move || { step.get() > 0 }>
                             <button type="button" class="button button-secondary" id="wizard-back"
                                 on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>
-                                {move || i18n.t(Key::wiz_back)}
+                                {i18n.text(Key::wiz_back)}
                             </button>
                             " "
                         </Show>
@@ -346,13 +344,13 @@ fn Wizard() -> impl IntoView {
                             fallback=move || view! {
                                 <button type="button" class="button button-primary" id="wizard-connect"
                                     disabled=move || sending.get() on:click=connect>
-                                    {move || i18n.t(Key::wiz_connect)}
+                                    {i18n.text(Key::wiz_connect)}
                                 </button>
                             }>
-                            <button type="submit" class="button button-primary" id="wizard-next">{move || i18n.t(Key::wiz_next)}</button>
+                            <button type="submit" class="button button-primary" id="wizard-next">{i18n.text(Key::wiz_next)}</button>
                         </Show>
                         " "
-                        <a href="/systemtilslutning" class="button button-tertiary">{move || i18n.t(Key::wiz_cancel)}</a>
+                        <a href="/systemtilslutning" class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
                     </div>
                 </form>
             }.into_any(),
