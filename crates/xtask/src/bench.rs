@@ -166,6 +166,9 @@ pub fn bench(root: &Path) -> Result<()> {
         times[times.len() - 1] * 1000.0
     );
 
+    step("Contact structure: 1,000 groups and 10,000 points");
+    let contacts = bench_contacts(&server_bin, &key_file, &base_url, &data)?;
+
     let (raw, gzipped) = wasm_size(root)?;
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -190,6 +193,11 @@ pub fn bench(root: &Path) -> Result<()> {
     println!("\n| document | time | |");
     println!("|---|---|---|");
     println!("{xlsx_row}");
+    println!("\n| contact structure (1,000 groups, 10,000 points in 1–3 groups each) | figure | target |");
+    println!("|---|---|---|");
+    for row in contacts {
+        println!("{row}");
+    }
     println!("\n| release WASM | bytes |");
     println!("|---|---|");
     println!(
@@ -233,10 +241,15 @@ struct WrkReport {
 }
 
 fn wrk(url: &str, authorization: &str, seconds: u32) -> Result<WrkReport> {
+    wrk_with(url, authorization, seconds, 32)
+}
+
+/// wrk with `connections` open connections (2 threads).
+fn wrk_with(url: &str, authorization: &str, seconds: u32, connections: u32) -> Result<WrkReport> {
     let output = Command::new("wrk")
         .args([
             "-t2",
-            "-c32",
+            &format!("-c{connections}"),
             &format!("-d{seconds}s"),
             "--latency",
             "-H",
@@ -375,4 +388,262 @@ fn seed_organisation(
     }
     status(&mut curl, "seeding systems with curl")?;
     Ok(token)
+}
+
+/// Seconds for one curl request (`args` before the URL) and its body; fails unless it
+/// answers 200.
+fn timed_curl(args: &[&str], authorization: &str, url: &str) -> Result<(f64, String)> {
+    curl_expecting("200", args, authorization, url)
+}
+
+fn curl_expecting(
+    expected: &str,
+    args: &[&str],
+    authorization: &str,
+    url: &str,
+) -> Result<(f64, String)> {
+    let out = Command::new("curl")
+        .args([
+            "-s",
+            "-w",
+            "\n%{http_code} %{time_total}",
+            "-H",
+            authorization,
+        ])
+        .args(args)
+        .arg(url)
+        .output()
+        .context("running curl")?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, tail) = text.rsplit_once('\n').unwrap_or_default();
+    let (code, secs) = tail.split_once(' ').unwrap_or_default();
+    if code != expected {
+        bail!("{url} answered {code}: {body}");
+    }
+    Ok((secs.parse().unwrap_or(f64::MAX), body.to_owned()))
+}
+
+/// The seed workbook: 100 areas with 9 departments each (1,000 groups, placed by name), and
+/// 10,000 points in 1–3 departments, each with three keywords, bound to the recipient system
+/// "Modtager" by name.
+fn contact_workbook() -> Result<Vec<u8>> {
+    use adgang_documents::xlsx::{workbook, Sheet};
+    let text = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let mut groups = Vec::new();
+    for area in 0..100 {
+        groups.push(text(&["", &format!("Område {area:03}"), "", "Nej", ""]));
+        for dept in 0..9 {
+            groups.push(text(&[
+                "",
+                &format!("Afdeling {area:03}-{dept}"),
+                "Benchmark",
+                "Nej",
+                &format!("Område {area:03}"),
+            ]));
+        }
+    }
+    let mut points = Vec::new();
+    for n in 0..10_000u32 {
+        let placements: Vec<String> = (0..=(n % 3))
+            .map(|k| {
+                let g = (n + k * 337) % 900;
+                format!("Afdeling {:03}-{}", g / 9, g % 9)
+            })
+            .collect();
+        let audiences = if n % 2 == 0 {
+            "citizens"
+        } else {
+            "citizens; businesses"
+        };
+        let mut row = text(&["", &format!("Kontaktpunkt {n:05}"), "Skriv til os", ""]);
+        row.extend(text(&[
+            &placements.join("; "),
+            "Ja",
+            audiences,
+            "104333312",
+            "10",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &format!("emne{} ; sag{n} ; fælles", n % 500),
+            "classification:01.02",
+            "Modtager",
+            "Ja",
+        ]));
+        points.push(row);
+    }
+    let headers = |names: &[&str]| text(names);
+    workbook(&[
+        Sheet {
+            name: "Kontaktgrupper".into(),
+            headers: headers(&[
+                "ID",
+                "Navn",
+                "Beskrivelse",
+                "Organisatorisk enhed",
+                "Overordnede grupper",
+            ]),
+            rows: groups,
+        },
+        Sheet {
+            name: "Kontaktpunkter".into(),
+            headers: headers(&[
+                "ID",
+                "Navn",
+                "Beskrivelse",
+                "Intern note",
+                "Grupper",
+                "Synlig",
+                "Målgrupper",
+                "Maks. beskedstørrelse (bytes)",
+                "Maks. vedhæftninger",
+                "Link – overskrift",
+                "Link – beskrivelse",
+                "Link – tekst",
+                "Link – URL",
+                "Inputfelt 1",
+                "Inputfelt 2",
+                "Søgeord",
+                "Koder",
+                "Modtagersystem",
+                "Aktiv",
+            ]),
+            rows: points,
+        },
+    ])
+}
+
+/// One authority with 1,000 groups and 10,000 points, seeded by importing a workbook: the
+/// tree and the platforms' keyword search under wrk, export and unchanged re-import timed.
+fn bench_contacts(
+    server_bin: &Path,
+    key_file: &Path,
+    base_url: &str,
+    data: &Path,
+) -> Result<Vec<String>> {
+    let cvr = bench_cvrs(201).pop().context("a CVR number")?;
+    let created = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data"])
+        .arg(format!(
+            "cvr={cvr}&name=Kontaktkommune&kind=authority&joined=on"
+        ))
+        .arg(format!("{base_url}/testportal/organisations"))
+        .output()
+        .context("running curl")?;
+    if String::from_utf8_lossy(&created.stdout) != "303" {
+        bail!("creating organisation {cvr} failed");
+    }
+    let token = Command::new(server_bin)
+        .args([
+            "issue-token",
+            &cvr,
+            "authority",
+            "contact_admin,system_admin",
+            "Bench",
+        ])
+        .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
+        .env("ADGANG_PUBLIC_BASE_URL", base_url)
+        .output()?;
+    let authorization = format!(
+        "Authorization: Bearer {}",
+        String::from_utf8_lossy(&token.stdout).trim()
+    );
+    let api = format!("{base_url}/api/v1/organisations/{cvr}");
+    let system = concat!(
+        r#"{"name":"Modtager","role":"recipient","protocol":"rest_pull","#,
+        r#""allowedIps":["10.9.9.9"],"activation":{"mode":"now"},"#,
+        r#""technicalContact":{"email":"drift@bench.dk","phone":"12345678"}}"#
+    );
+    curl_expecting(
+        "201",
+        &["-H", "Content-Type: application/json", "--data", system],
+        &authorization,
+        &format!("{api}/systems"),
+    )?;
+    let seed = data.join("contacts-seed.xlsx");
+    std::fs::write(&seed, contact_workbook()?)?;
+    let xlsx = "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let (seconds, receipt) = timed_curl(
+        &["-H", xlsx, "--data-binary", &format!("@{}", seed.display())],
+        &authorization,
+        &format!("{api}/contact-structure/import"),
+    )?;
+    if !receipt.contains("\"pointsCreated\":10000") || !receipt.contains("\"groupsCreated\":1000") {
+        bail!("the seed import did not create everything: {receipt}");
+    }
+    let mut rows = vec![format!(
+        "| import creating everything (one transaction) | {seconds:.1} s | – |"
+    )];
+
+    step("Loading GET …/contact-structure (the whole tree)");
+    let tree = format!("{api}/contact-structure");
+    let tree_auth = authorization.clone();
+    let (_, body) = timed_curl(&[], &tree_auth, &tree)?;
+    wrk_with(&tree, &tree_auth, 3, 4)?;
+    let report = wrk_with(&tree, &tree_auth, 15, 4)?;
+    rows.push(format!(
+        "| tree endpoint ({} KB JSON), wrk -c4: {} req/s, p50 {} | p99 **{}** | < 150 ms |",
+        body.len() / 1024,
+        report.requests_per_sec,
+        report.p50,
+        report.p99
+    ));
+
+    step("Timing the export and the unchanged re-import");
+    let exported = data.join("contacts-export.xlsx");
+    let mut export_times = Vec::new();
+    for _ in 0..5 {
+        let (secs, _) = timed_curl(
+            &["-o", &exported.display().to_string()],
+            &authorization,
+            &format!("{api}/contact-structure/export"),
+        )?;
+        export_times.push(secs);
+    }
+    export_times.sort_by(f64::total_cmp);
+    rows.push(format!(
+        "| export workbook (5 downloads) | median **{:.2} s**, max {:.2} s | < 3 s |",
+        export_times[2], export_times[4]
+    ));
+    let mut import_times = Vec::new();
+    for _ in 0..3 {
+        let (secs, receipt) = timed_curl(
+            &[
+                "-H",
+                xlsx,
+                "--data-binary",
+                &format!("@{}", exported.display()),
+            ],
+            &authorization,
+            &format!("{api}/contact-structure/import"),
+        )?;
+        if !receipt.contains("\"pointsUnchanged\":10000") {
+            bail!("the unchanged import changed something: {receipt}");
+        }
+        import_times.push(secs);
+    }
+    import_times.sort_by(f64::total_cmp);
+    rows.push(format!(
+        "| import of the unchanged export (3 runs) | median **{:.2} s**, max {:.2} s | < 10 s |",
+        import_times[1], import_times[2]
+    ));
+
+    step("Loading the platforms' keyword search");
+    let search = format!(
+        "{base_url}/api/v1/platform/organisations/{cvr}/contact-points?q=sag1234&audience=citizens"
+    );
+    let (_, found) = timed_curl(&[], &authorization, &search)?;
+    if !found.contains("Kontaktpunkt 01234") {
+        bail!("the keyword search did not find its point: {found}");
+    }
+    wrk(&search, &authorization, 3)?;
+    let report = wrk(&search, &authorization, 15)?;
+    rows.push(format!(
+        "| keyword search (prefix \"sag1234\", 30,000 keywords), wrk -c32: {} req/s, p50 {} | p99 **{}** | < 20 ms |",
+        report.requests_per_sec, report.p50, report.p99
+    ));
+    Ok(rows)
 }
