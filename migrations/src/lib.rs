@@ -12,6 +12,7 @@ mod m20261126_000004_identity_create_machine_clients;
 mod m20261126_000005_identity_create_signed_agreements;
 mod m20261126_000006_systems_create_systems;
 mod m20261126_000007_contacts_create_contact_structure;
+mod m20261126_000008_contacts_create_structure_versions;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_identity_create_signed_agreements::Migration),
             Box::new(m20261126_000006_systems_create_systems::Migration),
             Box::new(m20261126_000007_contacts_create_contact_structure::Migration),
+            Box::new(m20261126_000008_contacts_create_structure_versions::Migration),
         ]
     }
 }

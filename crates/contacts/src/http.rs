@@ -13,6 +13,7 @@ use adgang_core::json::JsonBody;
 use adgang_core::{Cvr, DomainError, Principal};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
+use crate::cache::StructureCache;
 use crate::deep_links::{qr_png, qr_svg, PlatformUrls};
 use crate::service;
 
@@ -62,14 +63,26 @@ fn scope(principal: &Principal, cvr: &str) -> Result<(Cvr, Actor), DomainError> 
 async fn contact_structure(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<StructureCache>,
     cvr: web::Path<String>,
-) -> Result<web::Json<Vec<ContactTreeNode>>, DomainError> {
+) -> Result<HttpResponse, DomainError> {
     let (org, _) = scope(&principal, &cvr)?;
-    Ok(web::Json(
-        service::tree(db.get_ref(), &org)
-            .await
-            .map_err(DomainError::from)?,
-    ))
+    // The version first: a cached tree is never labelled newer than the data it was built from.
+    let version = service::structure_version(db.get_ref(), &org).await?;
+    let json = match cache.tree.get(&org, version) {
+        Some(json) => json,
+        None => {
+            let tree = service::tree(db.get_ref(), &org).await?;
+            let json = web::Bytes::from(
+                serde_json::to_vec(&tree).map_err(|e| DomainError::Unexpected(e.into()))?,
+            );
+            cache.tree.put(&org, version, json.clone());
+            json
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(json))
 }
 
 /// Create a contact group (CS-01).
@@ -553,20 +566,26 @@ struct PlatformSearch {
 #[get("/platform/organisations/{cvr}/contact-points")]
 async fn platform_contact_points(
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<StructureCache>,
     cvr: web::Path<String>,
     query: web::Query<PlatformSearch>,
 ) -> Result<web::Json<Vec<adgang_api_types::PublicContactPoint>>, DomainError> {
     let org = Cvr::parse(&cvr).map_err(|e| DomainError::field("cvr", e.code(), e.message()))?;
-    Ok(web::Json(
-        service::search_points(
-            db.get_ref(),
-            &org,
-            query.q.as_deref().unwrap_or_default(),
-            query.audience,
-        )
-        .await
-        .map_err(DomainError::from)?,
-    ))
+    let version = service::structure_version(db.get_ref(), &org).await?;
+    let entries = match cache.search.get(&org, version) {
+        Some(entries) => entries,
+        None => {
+            let entries =
+                std::sync::Arc::new(service::searchable_points(db.get_ref(), &org).await?);
+            cache.search.put(&org, version, entries.clone());
+            entries
+        }
+    };
+    Ok(web::Json(service::search(
+        &entries,
+        query.q.as_deref().unwrap_or_default(),
+        query.audience,
+    )))
 }
 
 /// The organisation's organisational units, findable as recipients on the platforms (CS-08).

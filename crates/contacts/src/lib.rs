@@ -1,6 +1,7 @@
 //! Contact structure (Kontaktstruktur, SPEC §3, guide chapter 6): the groups and points
 //! citizens and businesses write to, for authorities' `contact_admin`s.
 
+pub mod cache;
 pub mod deep_links;
 pub mod documents;
 pub mod entity;

@@ -18,6 +18,7 @@ use sea_orm::{
 
 use crate::entity::{
     contact_group, contact_group_parent, contact_point, contact_point_group, contact_point_keyword,
+    contact_structure_version,
 };
 use crate::validation::{self as v};
 use crate::ContactsError;
@@ -72,6 +73,45 @@ pub(crate) fn changes(
             .collect(),
         (None, None) => Vec::new(),
     }
+}
+
+// ---------------------------------------------------------------- versions
+
+/// The organisation's structure version: 0 until its first change.
+pub async fn structure_version(db: &impl ConnectionTrait, org: &Cvr) -> Result<i64, ContactsError> {
+    Ok(contact_structure_version::Entity::find_by_id(org.as_str())
+        .one(db)
+        .await?
+        .map(|v| v.version)
+        .unwrap_or(0))
+}
+
+/// Raises the version in the caller's transaction: every change calls this, so cached trees
+/// and search lists of the old version are no longer served once the change commits.
+pub(crate) async fn bump_version(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+) -> Result<(), ContactsError> {
+    use sea_orm::sea_query::{Expr, OnConflict};
+    contact_structure_version::Entity::insert(contact_structure_version::ActiveModel {
+        organisation_cvr: Set(org.to_string()),
+        version: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(contact_structure_version::Column::OrganisationCvr)
+            .value(
+                contact_structure_version::Column::Version,
+                Expr::col((
+                    contact_structure_version::Entity,
+                    contact_structure_version::Column::Version,
+                ))
+                .add(1),
+            )
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- groups
@@ -290,6 +330,7 @@ pub async fn create_group(
         record(org, &group.id, &group.name, ActionEvent::Created, rows),
     )
     .await?;
+    bump_version(db, org).await?;
     Ok(group)
 }
 
@@ -325,6 +366,7 @@ pub async fn update_group(
         )
         .await?;
     }
+    bump_version(db, org).await?;
     Ok(after)
 }
 
@@ -674,6 +716,7 @@ pub async fn create_point(
         record(org, &id, &point.name, ActionEvent::Created, rows),
     )
     .await?;
+    bump_version(db, org).await?;
     Ok(point)
 }
 
@@ -707,6 +750,7 @@ pub async fn update_point(
         )
         .await?;
     }
+    bump_version(db, org).await?;
     Ok(after)
 }
 
@@ -735,6 +779,7 @@ pub async fn delete_point(
         record(org, id, &before.name, ActionEvent::Deleted, rows),
     )
     .await?;
+    bump_version(db, org).await?;
     Ok(())
 }
 
@@ -1139,6 +1184,7 @@ pub async fn delete_group(
         )
         .await?;
     }
+    bump_version(db, org).await?;
     Ok(plan.preview)
 }
 
@@ -1231,52 +1277,42 @@ pub async fn group_deep_links(
 
 // ---------------------------------------------------------------- platform read API (CS-08)
 
-/// The organisation's visible, usable points for `audience`, matching `query` by keyword
-/// (prefix, any letter case) or name (substring); all of them when `query` is empty.
-pub async fn search_points(
+/// A point the platforms can find, with what the search compares in lower case.
+#[derive(Debug, Clone)]
+pub struct SearchEntry {
+    keywords: Vec<String>,
+    name: String,
+    audiences: Vec<Audience>,
+    point: adgang_api_types::PublicContactPoint,
+}
+
+/// The organisation's visible, usable points (active and bound to a recipient system), by
+/// name: what [`search`] looks through.
+pub async fn searchable_points(
     db: &impl ConnectionTrait,
     org: &Cvr,
-    query: &str,
-    audience: Audience,
-) -> Result<Vec<adgang_api_types::PublicContactPoint>, ContactsError> {
-    use sea_orm::sea_query::{Expr, Func};
-    let query = query.trim().to_lowercase();
-    let mut find = contact_point::Entity::find()
+) -> Result<Vec<SearchEntry>, ContactsError> {
+    use sea_orm::{QuerySelect, QueryTrait};
+    let points = contact_point::Entity::find()
         .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
         .filter(contact_point::Column::Visible.eq(true))
         .filter(contact_point::Column::Active.eq(true))
         .filter(contact_point::Column::RecipientSystemId.is_not_null())
-        .filter(contact_point::Column::Audiences.contains(audience.as_str()));
-    if !query.is_empty() {
-        let escaped = query
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let by_keyword: Vec<String> = contact_point_keyword::Entity::find()
-            .filter(contact_point_keyword::Column::Normalised.starts_with(&escaped))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|k| k.point_id)
-            .collect();
-        find = find.filter(
-            sea_orm::Condition::any()
-                .add(contact_point::Column::Id.is_in(by_keyword))
-                .add(
-                    Expr::expr(Func::lower(Expr::col(contact_point::Column::Name)))
-                        .like(format!("%{escaped}%")),
-                ),
-        );
-    }
-    let points = find
         .order_by_asc(contact_point::Column::Name)
         .order_by_asc(contact_point::Column::Id)
         .all(db)
         .await?;
-    let ids: Vec<String> = points.iter().map(|p| p.id.clone()).collect();
     let mut keywords: HashMap<String, Vec<(i32, String)>> = HashMap::new();
     for k in contact_point_keyword::Entity::find()
-        .filter(contact_point_keyword::Column::PointId.is_in(ids))
+        .filter(
+            contact_point_keyword::Column::PointId.in_subquery(
+                contact_point::Entity::find()
+                    .select_only()
+                    .column(contact_point::Column::Id)
+                    .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
+                    .into_query(),
+            ),
+        )
         .all(db)
         .await?
     {
@@ -1290,24 +1326,61 @@ pub async fn search_points(
         .map(|p| {
             let mut words = keywords.remove(&p.id).unwrap_or_default();
             words.sort();
-            adgang_api_types::PublicContactPoint {
-                keywords: words.into_iter().map(|(_, w)| w).collect(),
-                input_fields: serde_json::from_str(&p.input_fields).unwrap_or_default(),
-                external_link: p
-                    .external_link
-                    .as_deref()
-                    .and_then(|j| serde_json::from_str(j).ok()),
-                capacity: Capacity {
-                    max_message_size_bytes: u64::try_from(p.max_message_size_bytes)
-                        .unwrap_or_default(),
-                    max_attachments: u32::try_from(p.max_attachments).unwrap_or_default(),
+            let words: Vec<String> = words.into_iter().map(|(_, w)| w).collect();
+            SearchEntry {
+                keywords: words.iter().map(|w| w.to_lowercase()).collect(),
+                name: p.name.to_lowercase(),
+                audiences: p.audiences.split(',').filter_map(Audience::parse).collect(),
+                point: adgang_api_types::PublicContactPoint {
+                    keywords: words,
+                    input_fields: serde_json::from_str(&p.input_fields).unwrap_or_default(),
+                    external_link: p
+                        .external_link
+                        .as_deref()
+                        .and_then(|j| serde_json::from_str(j).ok()),
+                    capacity: Capacity {
+                        max_message_size_bytes: u64::try_from(p.max_message_size_bytes)
+                            .unwrap_or_default(),
+                        max_attachments: u32::try_from(p.max_attachments).unwrap_or_default(),
+                    },
+                    id: p.id,
+                    name: p.name,
+                    description: p.description,
                 },
-                id: p.id,
-                name: p.name,
-                description: p.description,
             }
         })
         .collect())
+}
+
+/// The entries for `audience` matching `query` by keyword (prefix, any letter case) or name
+/// (substring); all of them when `query` is empty.
+pub fn search(
+    entries: &[SearchEntry],
+    query: &str,
+    audience: Audience,
+) -> Vec<adgang_api_types::PublicContactPoint> {
+    let query = query.trim().to_lowercase();
+    entries
+        .iter()
+        .filter(|e| e.audiences.contains(&audience))
+        .filter(|e| {
+            query.is_empty()
+                || e.keywords.iter().any(|k| k.starts_with(&query))
+                || e.name.contains(&query)
+        })
+        .map(|e| e.point.clone())
+        .collect()
+}
+
+/// [`search`] over a fresh [`searchable_points`] (the endpoint keeps the list in memory per
+/// structure version).
+pub async fn search_points(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+    query: &str,
+    audience: Audience,
+) -> Result<Vec<adgang_api_types::PublicContactPoint>, ContactsError> {
+    Ok(search(&searchable_points(db, org).await?, query, audience))
 }
 
 /// Groups flagged as organisational units (CS-08).

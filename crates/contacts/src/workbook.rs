@@ -746,6 +746,9 @@ pub async fn import_workbook(
     if dry_run {
         return Ok(receipt);
     }
+    if !group_writes.is_empty() || !point_writes.is_empty() {
+        crate::service::bump_version(db, org).await?;
+    }
 
     // Group rows first (a parent or placement may name a new group), then their parents.
     for (new, group, _) in &group_writes {

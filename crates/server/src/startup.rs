@@ -73,6 +73,7 @@ impl Application {
             allow_http_endpoints: settings.allow_http_endpoints,
         });
         let platform_urls = web::Data::new(settings.platform_urls.clone());
+        let contact_cache = web::Data::new(adgang_contacts::cache::StructureCache::default());
         let bound_points: web::Data<dyn adgang_systems::BoundContactPoints> =
             web::Data::from(std::sync::Arc::new(adgang_contacts::BoundContactPoints)
                 as std::sync::Arc<dyn adgang_systems::BoundContactPoints>);
@@ -102,6 +103,7 @@ impl Application {
                 .app_data(data_key.clone())
                 .app_data(systems_settings.clone())
                 .app_data(platform_urls.clone())
+                .app_data(contact_cache.clone())
                 .app_data(bound_points.clone())
                 .app_data(oidc.clone())
                 .app_data(

@@ -23,7 +23,9 @@ impl Drop for Server {
     }
 }
 
-pub fn bench(root: &Path) -> Result<()> {
+/// `only`: `Some("contacts")` runs the contact-structure part alone.
+pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
+    let contacts_only = only == Some("contacts");
     let env = tools::ensure_frontend_tools(root)?;
     ensure_wrk()?;
     crate::build_spa(root, &env)?;
@@ -89,6 +91,69 @@ pub fn bench(root: &Path) -> Result<()> {
     );
     wait_ready(port)?;
 
+    let mut rows = Vec::new();
+    let mut xlsx_row = String::new();
+    if !contacts_only {
+        (rows, xlsx_row) =
+            load_and_systems(port, &authorization, &server_bin, &key_file, &base_url)?;
+    }
+    step("Contact structure: 1,000 groups and 10,000 points");
+    let contacts = bench_contacts(&server_bin, &key_file, &base_url, &data)?;
+
+    let (raw, gzipped) = wasm_size(root)?;
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or_default().trim().to_owned())
+        })
+        .unwrap_or_default();
+    println!(
+        "\nMachine: {} cores, {cpu}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
+    println!("Load: wrk -t2 -c32 -d15s (after 3 s warm-up), server and wrk on the same machine\n");
+    println!("| endpoint | requests/s | p50 | p99 |");
+    println!("|---|---|---|---|");
+    for row in rows {
+        println!("{row}");
+    }
+    println!("\n| document | time | |");
+    println!("|---|---|---|");
+    println!("{xlsx_row}");
+    println!("\n| contact structure (1,000 groups, 10,000 points in 1–3 groups each) | figure | target |");
+    println!("|---|---|---|");
+    for row in contacts {
+        println!("{row}");
+    }
+    println!("\n| release WASM | bytes |");
+    println!("|---|---|");
+    println!(
+        "| raw (after wasm-opt -Oz) | {raw} ({:.0} KB) |",
+        raw as f64 / 1024.0
+    );
+    println!(
+        "| gzip -9 | {gzipped} ({:.0} KB; budget 400 KB) |",
+        gzipped as f64 / 1024.0
+    );
+    if std::env::var_os("ADGANG_BENCH_KEEP").is_some() {
+        println!("\nKept the database: {}/bench.db", data.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&data);
+    }
+    Ok(())
+}
+/// The fixed-load endpoints and the system-connection figures: table rows and the workbook row.
+fn load_and_systems(
+    port: u16,
+    authorization: &str,
+    server_bin: &Path,
+    key_file: &Path,
+    base_url: &str,
+) -> Result<(Vec<String>, String)> {
     let endpoints = [
         ("GET /healthz", "/healthz".to_owned()),
         (
@@ -108,8 +173,8 @@ pub fn bench(root: &Path) -> Result<()> {
     for (label, path) in &endpoints {
         let url = format!("http://127.0.0.1:{port}{path}");
         step(&format!("Loading {label}"));
-        wrk(&url, &authorization, 3)?; // warm-up
-        let report = wrk(&url, &authorization, 15)?;
+        wrk(&url, authorization, 3)?; // warm-up
+        let report = wrk(&url, authorization, 15)?;
         rows.push(format!(
             "| {label} | {} | {} | {} |",
             report.requests_per_sec, report.p50, report.p99
@@ -119,7 +184,7 @@ pub fn bench(root: &Path) -> Result<()> {
     // System connection (issue 4): 2,000 systems over 200 organisations — 199 with 7 or 8,
     // one with 500 for the workbook.
     step("Seeding 2,000 systems in 200 organisations");
-    let seeded = seed_systems(&server_bin, &key_file, &base_url)?;
+    let seeded = seed_systems(server_bin, key_file, base_url)?;
     let url = format!(
         "{base_url}/api/v1/organisations/{}/systems",
         seeded.small_cvr
@@ -166,50 +231,7 @@ pub fn bench(root: &Path) -> Result<()> {
         times[times.len() - 1] * 1000.0
     );
 
-    step("Contact structure: 1,000 groups and 10,000 points");
-    let contacts = bench_contacts(&server_bin, &key_file, &base_url, &data)?;
-
-    let (raw, gzipped) = wasm_size(root)?;
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or_default().trim().to_owned())
-        })
-        .unwrap_or_default();
-    println!(
-        "\nMachine: {} cores, {cpu}",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0)
-    );
-    println!("Load: wrk -t2 -c32 -d15s (after 3 s warm-up), server and wrk on the same machine\n");
-    println!("| endpoint | requests/s | p50 | p99 |");
-    println!("|---|---|---|---|");
-    for row in rows {
-        println!("{row}");
-    }
-    println!("\n| document | time | |");
-    println!("|---|---|---|");
-    println!("{xlsx_row}");
-    println!("\n| contact structure (1,000 groups, 10,000 points in 1–3 groups each) | figure | target |");
-    println!("|---|---|---|");
-    for row in contacts {
-        println!("{row}");
-    }
-    println!("\n| release WASM | bytes |");
-    println!("|---|---|");
-    println!(
-        "| raw (after wasm-opt -Oz) | {raw} ({:.0} KB) |",
-        raw as f64 / 1024.0
-    );
-    println!(
-        "| gzip -9 | {gzipped} ({:.0} KB; budget 400 KB) |",
-        gzipped as f64 / 1024.0
-    );
-    let _ = std::fs::remove_dir_all(&data);
-    Ok(())
+    Ok((rows, xlsx_row))
 }
 
 fn ensure_wrk() -> Result<()> {

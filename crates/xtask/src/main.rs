@@ -4,6 +4,8 @@
 //! * `test`    install what is missing (plus Chromium), start a throw-away PostgreSQL, run every
 //!             test: unit, integration on SQLite and PostgreSQL, OpenAPI drift, browser
 //! * `bench`   release build, load on loopback with wrk, WASM size; prints a Markdown table
+//!             (`bench contacts`: only the contact-structure part; ADGANG_BENCH_KEEP=1 keeps
+//!             its database for a closer look)
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //!
 //! Every install step checks first and skips what is already there at the pinned version.
@@ -24,7 +26,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("run") => run(&root),
         Some("test") => test(&root),
-        Some("bench") => bench::bench(&root),
+        Some("bench") => bench::bench(&root, args.get(1).map(String::as_str)),
         Some("openapi") => openapi(&root),
         Some("install") => tools::ensure_frontend_tools(&root).map(|_| ()),
         _ => {

@@ -1422,3 +1422,109 @@ async fn cs_05_the_point_receipt_holds_every_setting_the_deep_links_and_their_qr
         assert!(joined.contains(&link), "{link} missing");
     }
 }
+
+/// Every name in the tree, depth first.
+async fn tree_names(app: &TestApp, token: &str) -> Vec<String> {
+    fn walk(nodes: &[ContactTreeNode], out: &mut Vec<String>) {
+        for n in nodes {
+            out.push(n.name.clone());
+            walk(&n.children, out);
+        }
+    }
+    let tree: Vec<ContactTreeNode> = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
+            token,
+        )
+        .await;
+    let mut out = Vec::new();
+    walk(&tree, &mut out);
+    out
+}
+
+/// The names the platforms' search finds for citizens.
+async fn platform_names(app: &TestApp, q: &str) -> Vec<String> {
+    app.get_json::<Vec<adgang_api_types::PublicContactPoint>>(&format!(
+        "/api/v1/platform/organisations/{AUTHORITY}/contact-points?q={q}&audience=citizens"
+    ))
+    .await
+    .into_iter()
+    .map(|p| p.name)
+    .collect()
+}
+
+#[tokio::test]
+async fn cs_02_08_the_tree_and_the_platform_search_follow_every_change() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let base = format!("/api/v1/organisations/{AUTHORITY}");
+    let (top, _, p) = rich_structure(&app, &token).await;
+    // Read once so both are held in memory, then change things and read again.
+    assert!(tree_names(&app, &token)
+        .await
+        .contains(&"Skoleindskrivning".to_owned()));
+    assert_eq!(
+        platform_names(&app, "byggetil").await,
+        ["Skoleindskrivning"]
+    );
+
+    let mut body = point_body("Skolestart", &[&top.id]);
+    body["recipientSystemId"] = json!(p.recipient_system_id);
+    let renamed = send(
+        &app,
+        "PUT",
+        &format!("{base}/contact-points/{}", p.id),
+        &token,
+        Some(&body),
+    )
+    .await;
+    assert_eq!(renamed.status(), 200);
+    assert!(tree_names(&app, &token)
+        .await
+        .contains(&"Skolestart".to_owned()));
+    assert_eq!(platform_names(&app, "byggetil").await, ["Skolestart"]);
+
+    group(&app, &token, "Ny gruppe", &[]).await;
+    assert!(tree_names(&app, &token)
+        .await
+        .contains(&"Ny gruppe".to_owned()));
+
+    let mut book = export(&app, AUTHORITY, &token).await;
+    let row = sheet(&mut book, "Kontaktpunkter")
+        .iter()
+        .position(|r| r[0] == p.id)
+        .unwrap();
+    sheet(&mut book, "Kontaktpunkter")[row][1] = "Indskrivning".into();
+    receipt(import(&app, AUTHORITY, &token, xlsx(&book), false).await).await;
+    assert!(tree_names(&app, &token)
+        .await
+        .contains(&"Indskrivning".to_owned()));
+    assert_eq!(platform_names(&app, "indskriv").await, ["Indskrivning"]);
+
+    let deleted = send(
+        &app,
+        "DELETE",
+        &format!("{base}/contact-points/{}", p.id),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status(), 204);
+    assert!(!tree_names(&app, &token)
+        .await
+        .contains(&"Indskrivning".to_owned()));
+    assert!(platform_names(&app, "indskriv").await.is_empty());
+
+    let gone = send(
+        &app,
+        "DELETE",
+        &format!("{base}/contact-groups/{}", top.id),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(gone.status(), 200);
+    assert!(!tree_names(&app, &token)
+        .await
+        .contains(&"Børn og unge".to_owned()));
+}
