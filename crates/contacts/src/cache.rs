@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use adgang_core::Cvr;
 
-use crate::service::SearchEntry;
+use crate::service::SearchIndex;
 
 /// Organisations kept at once; past this the cache starts over (the platform search is public,
 /// so the set of organisations asked about is not ours to bound).
@@ -52,7 +52,7 @@ pub struct StructureCache {
     /// The tree endpoint's JSON.
     pub tree: VersionedCache<actix_web::web::Bytes>,
     /// The points the platforms can find.
-    pub search: VersionedCache<Arc<Vec<SearchEntry>>>,
+    pub search: VersionedCache<Arc<SearchIndex>>,
 }
 
 #[cfg(test)]
