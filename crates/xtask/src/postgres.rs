@@ -94,7 +94,9 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let data = self.dir.to_string_lossy().into_owned();
+        // The cluster lives in `<dir>/data` (see `start`); stopping `<dir>` itself left the
+        // server running after the tests.
+        let data = self.dir.join("data").to_string_lossy().into_owned();
         let _ = self.run(&format!(
             "{}/pg_ctl -D {data} -m immediate stop",
             self.bin.display()
