@@ -1117,18 +1117,62 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         click(&client, "ci-apply").await?;
         wait_for_text(&client, "#ci-result", "Importen er gennemført").await?;
 
-        // The group's page shows its deep links now that it holds a usable point.
+        // The point's page edits with the same forms, from its summary.
+        client
+            .goto(&app.url(&format!("/kontaktstruktur/kontaktpunkt/{id}")))
+            .await?;
+        wait_for_text(&client, "#cp-heading", "Pas og kørekort").await?;
+        wait_for_text(&client, "#deep-links", &format!("kontaktpunkt={id}")).await?;
+        click(&client, "cp-edit-0").await?;
+        type_into(&client, "cp-name", "Pas, kørekort og ID").await?;
+        for _ in 0..4 {
+            click(&client, "cp-next").await?;
+        }
+        click(&client, "cp-connect").await?;
+        wait_for_text(&client, "#cp-saved", "Ændringen er gemt").await?;
+        wait_for_text(&client, "#cp-heading", "Pas, kørekort og ID").await?;
+        let edited: adgang_api_types::ContactPoint = app
+            .get_json_as(
+                &format!("/api/v1/organisations/34051178/contact-points/{id}"),
+                &token,
+            )
+            .await;
+        ensure!(
+            edited.name == "Pas, kørekort og ID",
+            "saved name: {}",
+            edited.name
+        );
+        ensure!(
+            edited.keywords == point.keywords,
+            "the other parts are kept"
+        );
+
+        // The group's page: edit it, and see its deep links now that it holds a usable point.
         client
             .goto(&app.url(&format!("/kontaktstruktur/gruppe/{group}")))
             .await?;
         wait_for_text(&client, "#deep-links", &format!("kontaktgruppe={group}")).await?;
+        type_into(&client, "cg-name", "Borgerservice og pas").await?;
+        click(&client, "cg-save").await?;
+        wait_for_text(&client, "#cg-saved", "Ændringen er gemt").await?;
+        let renamed: adgang_api_types::ContactGroup = app
+            .get_json_as(
+                &format!("/api/v1/organisations/34051178/contact-groups/{group}"),
+                &token,
+            )
+            .await;
+        ensure!(
+            renamed.name == "Borgerservice og pas",
+            "saved name: {}",
+            renamed.name
+        );
 
         // Delete the group: the preview lists the point; after the tick both are gone.
         client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice og pas").await?;
         open_menu(&client, &format!("more-{group}")).await?;
         click(&client, &format!("delete-{group}")).await?;
-        wait_for_text(&client, "#cs-delete-panel", "Pas og kørekort").await?;
+        wait_for_text(&client, "#cs-delete-panel", "Pas, kørekort og ID").await?;
         client
             .find(Locator::Css("label[for='cs-delete-confirm']"))
             .await?

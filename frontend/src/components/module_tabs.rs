@@ -27,7 +27,7 @@ pub fn ModuleTabs() -> impl IntoView {
                             <a
                                 class="tab-button"
                                 href=module.route()
-                                aria-current=move || (pathname.get() == module.route()).then_some("page")
+                                aria-current=move || in_module(&pathname.get(), module.route()).then_some("page")
                             >
                                 <span>{move || i18n.t(module_texts(module).0)}</span>
                             </a>
@@ -37,4 +37,12 @@ pub fn ModuleTabs() -> impl IntoView {
             </nav>
         </Show>
     }
+}
+
+/// The module's own page and every page below it (`/kontaktstruktur/kontaktpunkt/…`).
+fn in_module(path: &str, route: &str) -> bool {
+    path == route
+        || path
+            .strip_prefix(route)
+            .is_some_and(|rest| rest.starts_with('/'))
 }

@@ -646,7 +646,7 @@ pub fn PointDetailPage() -> impl IntoView {
                         <Show when=move || failed.get()>
                             <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
                         </Show>
-                        <PointEditor existing=Some(p.clone()) on_saved=Callback::new(move |_| message.set(true))/>
+                        <PointEditor existing=Some(p.clone()) on_saved=Callback::new(move |saved| { point.set(Some(Some(saved))); message.set(true); })/>
                         <DeepLinks kind="contact-points" id=p.id.clone()/>
                         <p>
                             <button type="button" class="button button-secondary" id="cp-download-receipt"
