@@ -965,6 +965,23 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             remaining[0].children[0].name == "Vejledning",
             "the duplicate stays in Erhverv"
         );
+
+        // "Flere valg" → "Slet kontaktpunkt" on a point row asks on the point's page.
+        let guide = remaining[0].children[0].id.clone();
+        click(&client, &format!("toggle-{}", remaining[0].id)).await?;
+        open_menu(&client, &format!("more-{guide}")).await?;
+        click(&client, &format!("delete-{guide}")).await?;
+        wait_for_text(&client, "#cp-delete-panel", "Vil du slette kontaktpunktet").await?;
+        click(&client, "cp-delete-yes").await?;
+        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
+        let status = app
+            .get_as(
+                &format!("/api/v1/organisations/34051178/contact-points/{guide}"),
+                &token,
+            )
+            .await
+            .status();
+        ensure!(status == 404, "the point is deleted: {status}");
         Ok(())
     })
     .await;

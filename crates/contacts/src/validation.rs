@@ -167,19 +167,21 @@ pub fn external_link(
     })
 }
 
+/// Codes: values of 1–100 characters without ";" (the workbook separates codes with it).
 pub fn codes(errors: &mut FieldErrors, input: &[ContactPointCode]) -> Vec<ContactPointCode> {
     input
         .iter()
         .enumerate()
-        .map(|(i, code)| ContactPointCode {
-            kind: code.kind,
-            value: text(
-                errors,
-                &format!("codes[{i}].value"),
-                &code.value,
-                CODE_VALUE_MAX,
-                true,
-            ),
+        .map(|(i, code)| {
+            let field = format!("codes[{i}].value");
+            let value = text(errors, &field, &code.value, CODE_VALUE_MAX, true);
+            if value.contains(';') {
+                errors.add(&field, "semicolon", "A code cannot contain \";\".");
+            }
+            ContactPointCode {
+                kind: code.kind,
+                value,
+            }
         })
         .collect()
 }
@@ -260,6 +262,22 @@ mod tests {
                 ("capacity.maxAttachments".into(), "above_maximum".into()),
                 ("inputFields".into(), "too_many".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn cs_06_code_values_cannot_hold_the_workbook_separator() {
+        let mut errors = FieldErrors::new();
+        codes(
+            &mut errors,
+            &[ContactPointCode {
+                kind: adgang_api_types::CodeKind::Custom,
+                value: "17.01; 17.02".into(),
+            }],
+        );
+        assert_eq!(
+            codes_of(errors),
+            vec![("codes[0].value".into(), "semicolon".into())]
         );
     }
 }

@@ -192,6 +192,7 @@ pub fn error_key(code: &str) -> Key {
         "not_a_workbook" => Key::err_not_a_workbook,
         "duplicate_id" => Key::err_duplicate_id,
         "ambiguous_group" => Key::err_ambiguous_group,
+        "semicolon" => Key::err_semicolon,
         _ => Key::error_generic,
     }
 }

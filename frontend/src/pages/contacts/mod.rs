@@ -122,11 +122,20 @@ fn tree_view(
                                         href=format!("/kontaktstruktur/{}/{id}", if is_group { "gruppe" } else { "kontaktpunkt" })>
                                         {i18n.text(Key::cs_details)}
                                     </a>
-                                    {is_group.then(|| view! {
-                                        <button type="button" class="button button-tertiary" id=format!("delete-{id}") on:click=ask_delete.clone()>
-                                            {i18n.text(Key::cs_delete_group)}
-                                        </button>
-                                    })}
+                                    {if is_group {
+                                        view! {
+                                            <button type="button" class="button button-tertiary" id=format!("delete-{id}") on:click=ask_delete.clone()>
+                                                {i18n.text(Key::cs_delete_group)}
+                                            </button>
+                                        }.into_any()
+                                    } else {
+                                        // The point's page asks for the confirmation.
+                                        view! {
+                                            <a class="button button-tertiary" id=format!("delete-{id}") href=format!("/kontaktstruktur/kontaktpunkt/{id}?slet=1")>
+                                                {i18n.text(Key::cp_delete)}
+                                            </a>
+                                        }.into_any()
+                                    }}
                                 </div>
                             </details>
                         </div>

@@ -11,7 +11,7 @@ use adgang_api_types::{
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{groups_of, DeepLinks};
 use crate::api::{self, ApiError};
@@ -609,7 +609,8 @@ pub fn PointDetailPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let message = RwSignal::new(false);
     let failed = RwSignal::new(false);
-    let confirming = RwSignal::new(false);
+    // "Slet kontaktpunkt" in the tree's menu opens this page with ?slet=1: ask at once.
+    let confirming = RwSignal::new(use_query_map().with_untracked(|q| q.get("slet").is_some()));
     // None while loading, then the point or None when there is no such point here.
     let point = RwSignal::new(None::<Option<ContactPoint>>);
     Effect::new(move |_| {
