@@ -43,7 +43,7 @@ pub enum CodeKind {
 #[serde(rename_all = "camelCase")]
 pub struct ContactPointCode {
     pub kind: CodeKind,
-    /// 1–100 characters.
+    /// 1–100 characters, no ";" (the workbook's list separator).
     pub value: String,
 }
 
