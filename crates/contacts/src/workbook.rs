@@ -12,7 +12,7 @@ use adgang_api_types::{
     Audience, Capacity, CodeKind, ContactGroup, ContactImportReceipt, ContactPoint,
     ContactPointCode, ContactPointInput, ExternalLink,
 };
-use adgang_core::audit::{record_action, ActionEvent, Actor};
+use adgang_core::audit::{record_action, ActionEvent, Actor, FieldChange};
 use adgang_core::{Cvr, FieldErrors};
 use adgang_documents::xlsx::{column_letters, read_workbook, workbook, ReadSheet, Sheet};
 use chrono::{DateTime, Utc};
@@ -435,43 +435,14 @@ struct PointRow {
     checked: CheckedPoint,
 }
 
-/// Checks the whole workbook, then (unless `dry_run`) applies it in the caller's transaction.
-pub async fn import_workbook(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    org: &Cvr,
-    bytes: &[u8],
-    dry_run: bool,
-    now: DateTime<Utc>,
-) -> Result<ContactImportReceipt, ContactsError> {
-    let mut errors = FieldErrors::new();
-    let Ok(sheets) = read_workbook(bytes) else {
-        errors.add(
-            "file",
-            "not_a_workbook",
-            "The file is not an Excel workbook (.xlsx).",
-        );
-        return Err(ContactsError::Validation(errors));
-    };
-    let group_table = Table::find(&sheets, GROUPS_SHEET, &GROUP_COLUMNS, &mut errors);
-    let point_table = Table::find(&sheets, POINTS_SHEET, &POINT_COLUMNS, &mut errors);
-    let (Some(group_table), Some(point_table)) = (group_table, point_table) else {
-        return Err(ContactsError::Validation(errors));
-    };
-    let structure = load_structure(db, org).await?;
-    let stored_groups: HashMap<&str, &ContactGroup> = structure
-        .groups
-        .iter()
-        .map(|g| (g.id.as_str(), g))
-        .collect();
-    let stored_points: HashMap<&str, &ContactPoint> = structure
-        .points
-        .iter()
-        .map(|p| (p.id.as_str(), p))
-        .collect();
-
-    // Groups: fields first, then references (a parent may be on a later row).
-    let stored_ids: HashSet<String> = stored_groups.keys().map(|k| (*k).to_owned()).collect();
+/// The groups sheet: fields first, then references (a parent may be on a later row), then
+/// no cycles in the structure the import would leave behind.
+fn read_groups(
+    table: &Table,
+    structure: &Structure,
+    errors: &mut FieldErrors,
+) -> (Vec<GroupRow>, GroupNames) {
+    let stored_ids: HashSet<String> = structure.groups.iter().map(|g| g.id.clone()).collect();
     let mut seen = HashSet::new();
     let mut group_rows = Vec::new();
     let mut names = GroupNames {
@@ -480,23 +451,16 @@ pub async fn import_workbook(
         by_name: HashMap::new(),
     };
     let mut parent_cells = Vec::new();
-    for (row, cells) in &group_table.rows {
+    for (row, cells) in &table.rows {
         let row = *row;
-        let cell = |c| group_table.cell(cells, c);
-        let at = |c| group_table.address(row, c);
-        let (id, new) = target_id(
-            &group_table,
-            row,
-            cell(0),
-            &stored_ids,
-            &mut seen,
-            &mut errors,
-        );
+        let cell = |c| table.cell(cells, c);
+        let at = |c| table.address(row, c);
+        let (id, new) = target_id(table, row, cell(0), &stored_ids, &mut seen, errors);
         if !cell(0).is_empty() {
             names.by_workbook_id.insert(cell(0).to_owned(), id.clone());
         }
         names.stored.remove(&id);
-        let name = v::text(&mut errors, &at(1), cell(1), v::GROUP_NAME_MAX, true);
+        let name = v::text(errors, &at(1), cell(1), v::GROUP_NAME_MAX, true);
         names
             .by_name
             .entry(name.to_lowercase())
@@ -508,14 +472,8 @@ pub async fn import_workbook(
             id,
             new,
             name,
-            description: v::text(
-                &mut errors,
-                &at(2),
-                cell(2),
-                v::GROUP_DESCRIPTION_MAX,
-                false,
-            ),
-            is_organisational_unit: parse_yes_no(cell(3), &at(3), &mut errors),
+            description: v::text(errors, &at(2), cell(2), v::GROUP_DESCRIPTION_MAX, false),
+            is_organisational_unit: parse_yes_no(cell(3), &at(3), errors),
             parent_ids: Vec::new(),
         });
     }
@@ -530,10 +488,10 @@ pub async fn import_workbook(
         }
     }
     for (group, tokens) in group_rows.iter_mut().zip(parent_cells) {
-        let at = group_table.address(group.row, 4);
+        let at = table.address(group.row, 4);
         let mut parents: Vec<String> = tokens
             .iter()
-            .filter_map(|t| names.resolve(t, &at, &mut errors))
+            .filter_map(|t| names.resolve(t, &at, errors))
             .collect();
         parents.sort();
         parents.dedup();
@@ -554,7 +512,7 @@ pub async fn import_workbook(
         while let Some(next) = stack.pop() {
             if next == group.id {
                 errors.add(
-                    &group_table.address(group.row, 4),
+                    &table.address(group.row, 4),
                     "cycle",
                     "A group cannot be placed under itself or one of its own sub-groups.",
                 );
@@ -570,24 +528,26 @@ pub async fn import_workbook(
             }
         }
     }
+    (group_rows, names)
+}
 
-    // Points.
-    let recipient_systems = adgang_systems::service::recipient_systems(db, org).await?;
-    let stored_point_ids: HashSet<String> = stored_points.keys().map(|k| (*k).to_owned()).collect();
+/// The points sheet; group references resolve through `names`, the recipient system by id or
+/// name among `recipient_systems`.
+fn read_points(
+    table: &Table,
+    structure: &Structure,
+    names: &GroupNames,
+    recipient_systems: &[(String, String)],
+    errors: &mut FieldErrors,
+) -> Vec<PointRow> {
+    let stored_point_ids: HashSet<String> = structure.points.iter().map(|p| p.id.clone()).collect();
     let mut seen = HashSet::new();
     let mut point_rows = Vec::new();
-    for (row, cells) in &point_table.rows {
+    for (row, cells) in &table.rows {
         let row = *row;
-        let cell = |c| point_table.cell(cells, c);
-        let at = |c| point_table.address(row, c);
-        let (id, new) = target_id(
-            &point_table,
-            row,
-            cell(0),
-            &stored_point_ids,
-            &mut seen,
-            &mut errors,
-        );
+        let cell = |c| table.cell(cells, c);
+        let at = |c| table.address(row, c);
+        let (id, new) = target_id(table, row, cell(0), &stored_point_ids, &mut seen, errors);
         let mut audiences = Vec::new();
         for token in list(cell(6)) {
             match token.to_lowercase().as_str() {
@@ -602,9 +562,9 @@ pub async fn import_workbook(
         }
         let defaults = Capacity::default();
         let capacity = Capacity {
-            max_message_size_bytes: parse_number(cell(7), &at(7), &mut errors)
+            max_message_size_bytes: parse_number(cell(7), &at(7), errors)
                 .unwrap_or(defaults.max_message_size_bytes),
-            max_attachments: parse_number(cell(8), &at(8), &mut errors)
+            max_attachments: parse_number(cell(8), &at(8), errors)
                 .unwrap_or(defaults.max_attachments),
         };
         let external_link = (9..=12).any(|c| !cell(c).is_empty()).then(|| ExternalLink {
@@ -638,7 +598,7 @@ pub async fn import_workbook(
             description: cell(2).to_owned(),
             internal_note: cell(3).to_owned(),
             group_ids: Vec::new(),
-            visible: parse_yes_no(cell(5), &at(5), &mut errors),
+            visible: parse_yes_no(cell(5), &at(5), errors),
             audiences,
             capacity: Some(capacity),
             external_link,
@@ -650,7 +610,7 @@ pub async fn import_workbook(
             keywords: list(cell(15)),
             codes,
             recipient_system_id: None,
-            active: parse_yes_no(cell(18), &at(18), &mut errors),
+            active: parse_yes_no(cell(18), &at(18), errors),
         };
         let mut field_errors = FieldErrors::new();
         let mut checked = check_point_fields(&mut field_errors, &input);
@@ -659,7 +619,7 @@ pub async fn import_workbook(
         }
         let mut groups: Vec<String> = list(cell(4))
             .iter()
-            .filter_map(|t| names.resolve(t, &at(4), &mut errors))
+            .filter_map(|t| names.resolve(t, &at(4), errors))
             .collect();
         groups.sort();
         groups.dedup();
@@ -684,73 +644,19 @@ pub async fn import_workbook(
         }
         point_rows.push(PointRow { id, new, checked });
     }
-    if !errors.is_empty() {
-        let mut reported = errors.into_inner();
-        reported.truncate(MAX_REPORTED_ERRORS);
-        let mut errors = FieldErrors::new();
-        for e in reported {
-            errors.add(&e.field, &e.code, e.message);
-        }
-        return Err(ContactsError::Validation(errors));
-    }
+    point_rows
+}
 
-    // Everything checked: count, then write what differs.
-    let mut receipt = ContactImportReceipt {
-        applied: !dry_run,
-        ..Default::default()
-    };
-    let mut group_writes = Vec::new();
-    for group in &group_rows {
-        let after = ContactGroup {
-            id: group.id.clone(),
-            name: group.name.clone(),
-            description: group.description.clone(),
-            is_organisational_unit: group.is_organisational_unit,
-            parent_ids: group.parent_ids.clone(),
-            created_at: now,
-            updated_at: now,
-        };
-        let before = stored_groups.get(group.id.as_str()).copied();
-        let rows = changes(
-            before.map(group_fields).as_deref(),
-            Some(&group_fields(&after)),
-        );
-        match (group.new, rows.is_empty()) {
-            (true, _) => receipt.groups_created += 1,
-            (false, true) => {
-                receipt.groups_unchanged += 1;
-                continue;
-            }
-            (false, false) => receipt.groups_updated += 1,
-        }
-        group_writes.push((group.new, after, rows));
-    }
-    let mut point_writes = Vec::new();
-    for point in &point_rows {
-        let before = stored_points.get(point.id.as_str()).copied();
-        let after = point_from_checked(&point.id, &point.checked, now, now);
-        let rows = changes(
-            before.map(point_fields).as_deref(),
-            Some(&point_fields(&after)),
-        );
-        match (point.new, rows.is_empty()) {
-            (true, _) => receipt.points_created += 1,
-            (false, true) => {
-                receipt.points_unchanged += 1;
-                continue;
-            }
-            (false, false) => receipt.points_updated += 1,
-        }
-        point_writes.push((point, after, rows));
-    }
-    if dry_run {
-        return Ok(receipt);
-    }
-    if !group_writes.is_empty() || !point_writes.is_empty() {
-        crate::service::bump_version(db, org).await?;
-    }
-
-    // Group rows first (a parent or placement may name a new group), then their parents.
+/// Writes what the import changes: group rows first (a parent or placement may name a new
+/// group), then their parents, then the points — each with its actions-log rows.
+async fn apply(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    org: &Cvr,
+    now: DateTime<Utc>,
+    group_writes: Vec<(bool, ContactGroup, Vec<FieldChange>)>,
+    point_writes: Vec<(&PointRow, ContactPoint, Vec<FieldChange>)>,
+) -> Result<(), ContactsError> {
     for (new, group, _) in &group_writes {
         if *new {
             contact_group::ActiveModel {
@@ -824,5 +730,119 @@ pub async fn import_workbook(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Checks the whole workbook, then (unless `dry_run`) applies it in the caller's transaction.
+pub async fn import_workbook(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    org: &Cvr,
+    bytes: &[u8],
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<ContactImportReceipt, ContactsError> {
+    let mut errors = FieldErrors::new();
+    let Ok(sheets) = read_workbook(bytes) else {
+        errors.add(
+            "file",
+            "not_a_workbook",
+            "The file is not an Excel workbook (.xlsx).",
+        );
+        return Err(ContactsError::Validation(errors));
+    };
+    let group_table = Table::find(&sheets, GROUPS_SHEET, &GROUP_COLUMNS, &mut errors);
+    let point_table = Table::find(&sheets, POINTS_SHEET, &POINT_COLUMNS, &mut errors);
+    let (Some(group_table), Some(point_table)) = (group_table, point_table) else {
+        return Err(ContactsError::Validation(errors));
+    };
+    let structure = load_structure(db, org).await?;
+    let stored_groups: HashMap<&str, &ContactGroup> = structure
+        .groups
+        .iter()
+        .map(|g| (g.id.as_str(), g))
+        .collect();
+    let stored_points: HashMap<&str, &ContactPoint> = structure
+        .points
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+
+    let (group_rows, names) = read_groups(&group_table, &structure, &mut errors);
+    let recipient_systems = adgang_systems::service::recipient_systems(db, org).await?;
+    let point_rows = read_points(
+        &point_table,
+        &structure,
+        &names,
+        &recipient_systems,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        let mut reported = errors.into_inner();
+        reported.truncate(MAX_REPORTED_ERRORS);
+        let mut errors = FieldErrors::new();
+        for e in reported {
+            errors.add(&e.field, &e.code, e.message);
+        }
+        return Err(ContactsError::Validation(errors));
+    }
+
+    // Everything checked: count, then write what differs.
+    let mut receipt = ContactImportReceipt {
+        applied: !dry_run,
+        ..Default::default()
+    };
+    let mut group_writes = Vec::new();
+    for group in &group_rows {
+        let after = ContactGroup {
+            id: group.id.clone(),
+            name: group.name.clone(),
+            description: group.description.clone(),
+            is_organisational_unit: group.is_organisational_unit,
+            parent_ids: group.parent_ids.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let before = stored_groups.get(group.id.as_str()).copied();
+        let rows = changes(
+            before.map(group_fields).as_deref(),
+            Some(&group_fields(&after)),
+        );
+        match (group.new, rows.is_empty()) {
+            (true, _) => receipt.groups_created += 1,
+            (false, true) => {
+                receipt.groups_unchanged += 1;
+                continue;
+            }
+            (false, false) => receipt.groups_updated += 1,
+        }
+        group_writes.push((group.new, after, rows));
+    }
+    let mut point_writes = Vec::new();
+    for point in &point_rows {
+        let before = stored_points.get(point.id.as_str()).copied();
+        let after = point_from_checked(&point.id, &point.checked, now, now);
+        let rows = changes(
+            before.map(point_fields).as_deref(),
+            Some(&point_fields(&after)),
+        );
+        match (point.new, rows.is_empty()) {
+            (true, _) => receipt.points_created += 1,
+            (false, true) => {
+                receipt.points_unchanged += 1;
+                continue;
+            }
+            (false, false) => receipt.points_updated += 1,
+        }
+        point_writes.push((point, after, rows));
+    }
+    if dry_run {
+        return Ok(receipt);
+    }
+    if !group_writes.is_empty() || !point_writes.is_empty() {
+        crate::service::bump_version(db, org).await?;
+    }
+
+    apply(db, actor, org, now, group_writes, point_writes).await?;
     Ok(receipt)
 }
