@@ -792,56 +792,6 @@ struct TreePoint {
     usable: bool,
 }
 
-/// The organisation's points in name order with their placements as (point, group) pairs, from
-/// one row per point: only the columns the tree shows, the placements aggregated in SQL. Whole
-/// rows and one row per placement made the first tree after a change twice as slow at 10,000
-/// points (sqlx hands rows over one by one). The aggregate is the one backend-specific line.
-async fn tree_points(
-    db: &impl ConnectionTrait,
-    org: &Cvr,
-) -> Result<(Vec<TreePoint>, Vec<(String, String)>), ContactsError> {
-    use sea_orm::{DatabaseBackend, Statement};
-    let backend = db.get_database_backend();
-    let groups = match backend {
-        DatabaseBackend::Postgres => "string_agg(g.group_id, ',')",
-        _ => "group_concat(g.group_id, ',')",
-    };
-    let placeholder = match backend {
-        DatabaseBackend::Postgres => "$1",
-        _ => "?",
-    };
-    let sql = format!(
-        "SELECT p.id, p.name, p.active, p.recipient_system_id, {groups} AS group_ids \
-         FROM contact_points p LEFT JOIN contact_point_groups g ON g.point_id = p.id \
-         WHERE p.organisation_cvr = {placeholder} \
-         GROUP BY p.id, p.name, p.active, p.recipient_system_id \
-         ORDER BY p.name, p.id"
-    );
-    let rows = db
-        .query_all(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [org.as_str().into()],
-        ))
-        .await?;
-    let mut points = Vec::with_capacity(rows.len());
-    let mut placed = Vec::new();
-    for row in rows {
-        let id: String = row.try_get("", "id")?;
-        let groups: Option<String> = row.try_get("", "group_ids")?;
-        for group in groups.iter().flat_map(|g| g.split(',')) {
-            placed.push((id.clone(), group.to_owned()));
-        }
-        let system: Option<String> = row.try_get("", "recipient_system_id")?;
-        points.push(TreePoint {
-            name: row.try_get("", "name")?,
-            usable: row.try_get::<bool>("", "active")? && system.is_some(),
-            id,
-        });
-    }
-    Ok((points, placed))
-}
-
 /// The organisation's whole structure (CS-02) from four queries, however large: groups,
 /// their parent edges, points, and point placements. Items placed more than once are marked.
 pub async fn tree(
@@ -850,7 +800,39 @@ pub async fn tree(
 ) -> Result<Vec<ContactTreeNode>, ContactsError> {
     let groups = group_models(db, org).await?;
     let edges = parent_edges(db, org).await?;
-    let (points, placed) = tree_points(db, org).await?;
+    use sea_orm::QuerySelect;
+    // Only the columns the tree shows: whole rows cost far more at 10,000 points.
+    let points: Vec<TreePoint> = contact_point::Entity::find()
+        .select_only()
+        .columns([
+            contact_point::Column::Id,
+            contact_point::Column::Name,
+            contact_point::Column::Active,
+            contact_point::Column::RecipientSystemId,
+        ])
+        .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
+        .order_by_asc(contact_point::Column::Name)
+        .order_by_asc(contact_point::Column::Id)
+        .into_tuple::<(String, String, bool, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, name, active, system)| TreePoint {
+            id,
+            name,
+            usable: active && system.is_some(),
+        })
+        .collect();
+    let placed: Vec<(String, String)> = contact_point_group::Entity::find()
+        .select_only()
+        .columns([
+            contact_point_group::Column::PointId,
+            contact_point_group::Column::GroupId,
+        ])
+        .filter(contact_point_group::Column::OrganisationCvr.eq(org.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
 
     let mut child_groups: HashMap<&str, Vec<&contact_group::Model>> = HashMap::new();
     let mut parent_count: HashMap<&str, usize> = HashMap::new();
