@@ -38,6 +38,17 @@ pub enum CodeKind {
     Custom,
 }
 
+impl CodeKind {
+    /// The API's name for the kind (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeKind::Classification => "classification",
+            CodeKind::Location => "location",
+            CodeKind::Custom => "custom",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

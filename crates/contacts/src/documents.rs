@@ -2,8 +2,8 @@
 //! codes, with when and by whom. Danish, like the portal.
 
 use adgang_api_types::{Audience, CodeKind, ContactPoint, DeepLink};
-use adgang_documents::danish_time;
 use adgang_documents::pdf::{self, Report, Section};
+use adgang_documents::{danish_time, yes_no};
 
 use crate::deep_links::qr_figure;
 
@@ -20,10 +20,6 @@ fn code_kind(kind: CodeKind) -> &'static str {
         CodeKind::Location => "Lokation",
         CodeKind::Custom => "Brugerdefineret",
     }
-}
-
-fn yes_no(value: bool) -> String {
-    if value { "Ja" } else { "Nej" }.to_owned()
 }
 
 /// Bytes as Danish megabytes ("99,5 MB").

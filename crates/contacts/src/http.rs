@@ -400,14 +400,10 @@ async fn point_receipt(
     let (cvr, id) = path.into_inner();
     let (org, _) = scope(&principal, &cvr)?;
     let by = format!("{} ({})", principal.name, principal.organisation_name);
-    let point = service::get_point(db.get_ref(), &org, &id).await?;
-    let pdf = service::point_receipt(db.get_ref(), &org, &id, &urls, &by).await?;
+    let (name, pdf) = service::point_receipt(db.get_ref(), &org, &id, &urls, &by).await?;
     Ok(attachment(
         "application/pdf",
-        &format!(
-            "kvittering-kontaktpunkt-{}.pdf",
-            safe_file_name(&point.name)
-        ),
+        &format!("kvittering-kontaktpunkt-{}.pdf", safe_file_name(&name)),
         pdf,
     ))
 }
@@ -721,7 +717,7 @@ async fn recipient_system_choices(
     let (org, _) = scope(&principal, &cvr)?;
     let systems = adgang_systems::service::recipient_systems(db.get_ref(), &org)
         .await
-        .map_err(|e| DomainError::Unexpected(anyhow::anyhow!("{e}")))?;
+        .map_err(crate::ContactsError::from)?;
     Ok(web::Json(
         systems
             .into_iter()

@@ -500,16 +500,7 @@ pub(crate) fn point_fields(p: &ContactPoint) -> Vec<(&'static str, String)> {
             "codes",
             p.codes
                 .iter()
-                .map(|c| {
-                    format!(
-                        "{}:{}",
-                        serde_json::to_value(c.kind)
-                            .unwrap_or_default()
-                            .as_str()
-                            .unwrap_or_default(),
-                        c.value
-                    )
-                })
+                .map(|c| format!("{}:{}", c.kind.as_str(), c.value))
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
@@ -1232,14 +1223,15 @@ pub async fn point_deep_links(
     Ok(urls.links(&point.audiences, crate::deep_links::Target::Point(id)))
 }
 
-/// The point's receipt (CS-05) as PDF, with its deep links and their QR codes.
+/// The point's receipt (CS-05) as PDF, with its deep links and their QR codes; and the
+/// point's name for the file.
 pub async fn point_receipt(
     db: &impl ConnectionTrait,
     org: &Cvr,
     id: &str,
     urls: &crate::deep_links::PlatformUrls,
     by: &str,
-) -> Result<Vec<u8>, ContactsError> {
+) -> Result<(String, Vec<u8>), ContactsError> {
     let point = get_point(db, org, id).await?;
     let group_names: Vec<String> = contact_group::Entity::find()
         .filter(contact_group::Column::OrganisationCvr.eq(org.as_str()))
@@ -1251,16 +1243,13 @@ pub async fn point_receipt(
         .map(|g| g.name)
         .collect();
     let system = match &point.recipient_system_id {
-        Some(system_id) => adgang_systems::service::recipient_systems(db, org)
-            .await?
-            .into_iter()
-            .find(|(sid, _)| sid == system_id)
-            .map(|(_, name)| name),
+        Some(system_id) => Some(adgang_systems::service::get(db, org, system_id).await?.name),
         None => None,
     };
     let links = urls.links(&point.audiences, crate::deep_links::Target::Point(id));
-    crate::documents::receipt_pdf(&point, &group_names, system.as_deref(), &links, by)
-        .map_err(ContactsError::Unexpected)
+    let pdf = crate::documents::receipt_pdf(&point, &group_names, system.as_deref(), &links, by)
+        .map_err(ContactsError::Unexpected)?;
+    Ok((point.name, pdf))
 }
 
 /// A group's deep links: the audiences of the usable points in it or below it; none yet when
@@ -1308,6 +1297,33 @@ pub async fn group_deep_links(
 
 // ---------------------------------------------------------------- platform read API (CS-08)
 
+/// Every keyword of the organisation's points in one query, by point, in position order.
+pub(crate) async fn keywords_by_point(
+    db: &impl ConnectionTrait,
+    org: &Cvr,
+) -> Result<HashMap<String, Vec<String>>, ContactsError> {
+    use sea_orm::{QuerySelect, QueryTrait};
+    let mut keywords: HashMap<String, Vec<String>> = HashMap::new();
+    for k in contact_point_keyword::Entity::find()
+        .filter(
+            contact_point_keyword::Column::PointId.in_subquery(
+                contact_point::Entity::find()
+                    .select_only()
+                    .column(contact_point::Column::Id)
+                    .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
+                    .into_query(),
+            ),
+        )
+        .order_by_asc(contact_point_keyword::Column::PointId)
+        .order_by_asc(contact_point_keyword::Column::Position)
+        .all(db)
+        .await?
+    {
+        keywords.entry(k.point_id).or_default().push(k.keyword);
+    }
+    Ok(keywords)
+}
+
 /// The points the platforms can find, indexed for the search: keywords sorted for a prefix
 /// lookup, names in one lower-case text for a single substring scan. Built once per structure
 /// version; a query then costs microseconds, not a pass over every point.
@@ -1329,7 +1345,6 @@ pub async fn searchable_points(
     db: &impl ConnectionTrait,
     org: &Cvr,
 ) -> Result<SearchIndex, ContactsError> {
-    use sea_orm::{QuerySelect, QueryTrait};
     let points = contact_point::Entity::find()
         .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
         .filter(contact_point::Column::Visible.eq(true))
@@ -1339,30 +1354,10 @@ pub async fn searchable_points(
         .order_by_asc(contact_point::Column::Id)
         .all(db)
         .await?;
-    let mut keywords: HashMap<String, Vec<(i32, String)>> = HashMap::new();
-    for k in contact_point_keyword::Entity::find()
-        .filter(
-            contact_point_keyword::Column::PointId.in_subquery(
-                contact_point::Entity::find()
-                    .select_only()
-                    .column(contact_point::Column::Id)
-                    .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
-                    .into_query(),
-            ),
-        )
-        .all(db)
-        .await?
-    {
-        keywords
-            .entry(k.point_id)
-            .or_default()
-            .push((k.position, k.keyword));
-    }
+    let mut keywords = keywords_by_point(db, org).await?;
     let mut index = SearchIndex::default();
     for p in points {
-        let mut words = keywords.remove(&p.id).unwrap_or_default();
-        words.sort();
-        let words: Vec<String> = words.into_iter().map(|(_, w)| w).collect();
+        let words = keywords.remove(&p.id).unwrap_or_default();
         let at = index.points.len();
         index
             .keywords
@@ -1429,17 +1424,6 @@ pub fn search(
         .filter(|((audiences, _), hit)| *hit && audiences.contains(&audience))
         .map(|((_, point), _)| point.clone())
         .collect()
-}
-
-/// [`search`] over a fresh [`searchable_points`] (the endpoint keeps the list in memory per
-/// structure version).
-pub async fn search_points(
-    db: &impl ConnectionTrait,
-    org: &Cvr,
-    query: &str,
-    audience: Audience,
-) -> Result<Vec<adgang_api_types::PublicContactPoint>, ContactsError> {
-    Ok(search(&searchable_points(db, org).await?, query, audience))
 }
 
 /// Groups flagged as organisational units (CS-08).

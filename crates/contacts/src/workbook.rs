@@ -15,13 +15,14 @@ use adgang_api_types::{
 use adgang_core::audit::{record_action, ActionEvent, Actor, FieldChange};
 use adgang_core::{Cvr, FieldErrors};
 use adgang_documents::xlsx::{column_letters, read_workbook, workbook, ReadSheet, Sheet};
+use adgang_documents::yes_no;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    QueryOrder, Set,
 };
 
-use crate::entity::{contact_group, contact_point, contact_point_keyword};
+use crate::entity::{contact_group, contact_point};
 use crate::service::{
     apply_point, changes, check_point_fields, group_dto, group_fields, group_models, parent_edges,
     placements, point_fields, point_from_checked, point_from_rows, record, set_parents,
@@ -96,25 +97,7 @@ async fn load_structure(db: &impl ConnectionTrait, org: &Cvr) -> Result<Structur
             .or_default()
             .push(placement.group_id);
     }
-    let mut keywords: HashMap<String, Vec<(i32, String)>> = HashMap::new();
-    for k in contact_point_keyword::Entity::find()
-        .filter(
-            contact_point_keyword::Column::PointId.in_subquery(
-                contact_point::Entity::find()
-                    .select_only()
-                    .column(contact_point::Column::Id)
-                    .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
-                    .into_query(),
-            ),
-        )
-        .all(db)
-        .await?
-    {
-        keywords
-            .entry(k.point_id)
-            .or_default()
-            .push((k.position, k.keyword));
-    }
+    let mut keywords = crate::service::keywords_by_point(db, org).await?;
     let points = contact_point::Entity::find()
         .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))
         .order_by_asc(contact_point::Column::Name)
@@ -124,27 +107,14 @@ async fn load_structure(db: &impl ConnectionTrait, org: &Cvr) -> Result<Structur
         .into_iter()
         .map(|p| {
             let in_groups = point_groups.remove(&p.id).unwrap_or_default();
-            let mut words = keywords.remove(&p.id).unwrap_or_default();
-            words.sort();
-            point_from_rows(p, in_groups, words.into_iter().map(|(_, w)| w).collect())
+            let words = keywords.remove(&p.id).unwrap_or_default();
+            point_from_rows(p, in_groups, words)
         })
         .collect();
     Ok(Structure { groups, points })
 }
 
 // ---------------------------------------------------------------- export
-
-fn yes_no(value: bool) -> String {
-    if value { "Ja" } else { "Nej" }.to_owned()
-}
-
-fn code_kind_text(kind: CodeKind) -> &'static str {
-    match kind {
-        CodeKind::Classification => "classification",
-        CodeKind::Location => "location",
-        CodeKind::Custom => "custom",
-    }
-}
 
 fn group_row(g: &ContactGroup) -> Vec<String> {
     vec![
@@ -186,7 +156,7 @@ fn point_row(p: &ContactPoint) -> Vec<String> {
         p.keywords.join(LIST_SEPARATOR),
         p.codes
             .iter()
-            .map(|c| format!("{}:{}", code_kind_text(c.kind), c.value))
+            .map(|c| format!("{}:{}", c.kind.as_str(), c.value))
             .collect::<Vec<_>>()
             .join(LIST_SEPARATOR),
         p.recipient_system_id.clone().unwrap_or_default(),

@@ -6,6 +6,11 @@ pub mod xlsx;
 
 use chrono::{DateTime, Utc};
 
+/// "Ja" or "Nej", as documents and workbooks write a yes/no value.
+pub fn yes_no(value: bool) -> String {
+    if value { "Ja" } else { "Nej" }.to_owned()
+}
+
 /// Danish local time for documents (Europe/Copenhagen without a tz database: CET/CEST by the
 /// EU rule — last Sunday of March/October at 01:00 UTC).
 pub fn danish_time(at: DateTime<Utc>) -> String {

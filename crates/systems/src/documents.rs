@@ -2,9 +2,9 @@
 //! overview as an Excel workbook. Danish, as the guide shows them.
 
 use adgang_api_types::{Protocol, System, SystemRole, SystemStatus};
-use adgang_documents::danish_time;
 use adgang_documents::pdf::{self, Report, Section};
 use adgang_documents::xlsx::{self, Sheet};
+use adgang_documents::{danish_time, yes_no};
 use chrono::{DateTime, Utc};
 
 fn role(role: SystemRole) -> &'static str {
@@ -31,10 +31,6 @@ pub fn status(status: SystemStatus) -> &'static str {
         SystemStatus::Active => "Aktiv",
         SystemStatus::Deactivated => "Deaktiveret",
     }
-}
-
-fn yes_no(value: bool) -> String {
-    if value { "Ja" } else { "Nej" }.to_owned()
 }
 
 fn sections(system: &System, api_key: Option<&str>) -> Vec<Section> {
