@@ -99,3 +99,28 @@ pub fn TextArea(
         </div>
     }
 }
+
+/// A checkbox with its label, wired to any state: a flag, or a member of a list.
+pub fn checkbox(id: String, label: String, checked: Signal<bool>, set: Callback<bool>) -> AnyView {
+    view! {
+        <div class="form-group-checkbox">
+            <input type="checkbox" class="form-checkbox" id=id.clone() prop:checked=move || checked.get()
+                on:change=move |ev| set.run(event_target_checked(&ev))/>
+            <label for=id>{label}</label>
+        </div>
+    }
+    .into_any()
+}
+
+/// A checkbox for a yes/no flag, labelled with a translated text.
+pub fn flag_checkbox(id: &str, label: Key, value: RwSignal<bool>) -> AnyView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-group-checkbox">
+            <input type="checkbox" class="form-checkbox" id=id.to_owned() prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev))/>
+            <label for=id.to_owned()>{i18n.text(label)}</label>
+        </div>
+    }
+    .into_any()
+}

@@ -11,7 +11,9 @@ use leptos_router::hooks::use_params_map;
 use super::{groups_of, DeepLinks};
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, ErrorText, TextArea, TextField};
+use crate::components::form::{
+    checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
+};
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
 use crate::pages::systems::credentials;
@@ -100,25 +102,19 @@ pub fn GroupDetailPage() -> impl IntoView {
                                 <span class="form-hint">{i18n.text(Key::cg_parents_hint)}</span>
                                 <ErrorText errors=parent_errors id="cg-parents-error".to_owned()/>
                                 {choices.into_iter().map(|(gid, label)| {
-                                    let box_id = format!("cg-parent-{gid}");
-                                    let checked = { let gid = gid.clone(); move || parents.get().contains(&gid) };
-                                    view! {
-                                        <div class="form-group-checkbox">
-                                            <input type="checkbox" class="form-checkbox" id=box_id.clone() prop:checked=checked
-                                                on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    parents.update(|p| { p.retain(|x| x != &gid); if on { p.push(gid.clone()) } });
-                                                }/>
-                                            <label for=box_id>{label}</label>
-                                        </div>
-                                    }
+                                    let member = gid.clone();
+                                    checkbox(
+                                        format!("cg-parent-{gid}"),
+                                        label,
+                                        Signal::derive(move || parents.get().contains(&member)),
+                                        Callback::new(move |on: bool| parents.update(|p| {
+                                            p.retain(|x| x != &gid);
+                                            if on { p.push(gid.clone()) }
+                                        })),
+                                    )
                                 }).collect_view()}
                             </fieldset>
-                            <div class="form-group-checkbox">
-                                <input type="checkbox" class="form-checkbox" id="cg-org-unit" prop:checked=move || org_unit.get()
-                                    on:change=move |ev| org_unit.set(event_target_checked(&ev))/>
-                                <label for="cg-org-unit">{i18n.text(Key::cs_org_unit)}</label>
-                            </div>
+                            {flag_checkbox("cg-org-unit", Key::cs_org_unit, org_unit)}
                             <button type="submit" class="button button-primary" id="cg-save">{i18n.text(Key::detail_save)}</button>
                             " "
                             <a href="/kontaktstruktur" class="button button-tertiary">{i18n.text(Key::cp_to_structure)}</a>

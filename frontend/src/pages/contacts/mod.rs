@@ -18,6 +18,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::auth::use_auth;
+use crate::components::form::flag_checkbox;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{error_key, use_i18n, I18n, Key};
 use crate::pages::systems::credentials;
@@ -324,11 +325,7 @@ fn ContactStructure() -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <div class="form-group-checkbox">
-                    <input type="checkbox" class="form-checkbox" id="cs-org-unit" prop:checked=move || org_unit.get()
-                        on:change=move |ev| org_unit.set(event_target_checked(&ev))/>
-                    <label for="cs-org-unit">{i18n.text(Key::cs_org_unit)}</label>
-                </div>
+                {flag_checkbox("cs-org-unit", Key::cs_org_unit, org_unit)}
                 <button type="submit" class="button button-primary" id="cs-save-group">{i18n.text(Key::cs_save_group)}</button>
             </form>
         </Show>
@@ -337,11 +334,7 @@ fn ContactStructure() -> impl IntoView {
                 <div class="alert-body">
                     <p class="alert-text" id="cs-delete-text">{i18n.text(Key::cs_delete_preview)}</p>
                     <ul class="deletion-preview">{preview_view(preview.root.clone(), i18n)}</ul>
-                    <div class="form-group-checkbox">
-                        <input type="checkbox" class="form-checkbox" id="cs-delete-confirm" prop:checked=move || confirmed.get()
-                            on:change=move |ev| confirmed.set(event_target_checked(&ev))/>
-                        <label for="cs-delete-confirm">{i18n.text(Key::cs_delete_confirm)}</label>
-                    </div>
+                    {flag_checkbox("cs-delete-confirm", Key::cs_delete_confirm, confirmed)}
                     <button type="button" class="button button-primary" id="cs-delete-yes" disabled=move || !confirmed.get() on:click=delete>
                         {i18n.text(Key::cs_delete_group)}
                     </button>

@@ -16,7 +16,9 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::{groups_of, DeepLinks};
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, ErrorText, TextArea, TextField};
+use crate::components::form::{
+    checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
+};
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::systems::credentials;
@@ -212,27 +214,6 @@ pub(crate) fn audience_key(audience: Audience) -> Key {
     }
 }
 
-/// A checkbox with its label.
-fn checkbox(id: String, label: String, checked: Signal<bool>, set: Callback<bool>) -> AnyView {
-    view! {
-        <div class="form-group-checkbox">
-            <input type="checkbox" class="form-checkbox" id=id.clone() prop:checked=move || checked.get()
-                on:change=move |ev| set.run(event_target_checked(&ev))/>
-            <label for=id>{label}</label>
-        </div>
-    }
-    .into_any()
-}
-
-fn bool_box(id: &str, label: Key, value: RwSignal<bool>, i18n: I18n) -> AnyView {
-    checkbox(
-        id.to_owned(),
-        i18n.t(label).to_owned(),
-        value.into(),
-        Callback::new(move |v| value.set(v)),
-    )
-}
-
 fn step_name(draft: PointDraft, groups: Vec<(String, String)>, i18n: I18n) -> AnyView {
     let group_errors = draft.errors_for(&["groupIds"]);
     view! {
@@ -265,14 +246,14 @@ fn step_availability(draft: PointDraft, i18n: I18n) -> AnyView {
     view! {
         <fieldset class="form-group">
             <legend class="form-label">{i18n.text(Key::cp_visibility)}</legend>
-            {bool_box("cp-visible", Key::cp_visible, draft.visible, i18n)}
+            {flag_checkbox("cp-visible", Key::cp_visible, draft.visible)}
             <span class="form-hint">{i18n.text(Key::cp_visible_hint)}</span>
         </fieldset>
         <fieldset class=move || if audience_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
             <legend class="form-label">{i18n.text(Key::cp_audiences)}</legend>
             <ErrorText errors=audience_errors id="cp-audiences-error".to_owned()/>
-            {bool_box("cp-citizens", Key::cp_citizens, draft.citizens, i18n)}
-            {bool_box("cp-businesses", Key::cp_businesses, draft.businesses, i18n)}
+            {flag_checkbox("cp-citizens", Key::cp_citizens, draft.citizens)}
+            {flag_checkbox("cp-businesses", Key::cp_businesses, draft.businesses)}
         </fieldset>
         <TextField id="cp-size" label=Key::cp_size value=draft.size_mb errors=draft.errors_for(&["capacity.maxMessageSizeBytes"]) hint=Key::cp_size_hint/>
         <TextField id="cp-attachments" label=Key::cp_attachments value=draft.attachments errors=draft.errors_for(&["capacity.maxAttachments"]) input_type="number"/>
@@ -352,7 +333,7 @@ fn step_recipient(draft: PointDraft, systems: Vec<RecipientSystemChoice>, i18n: 
                 }).collect_view()}
             </select>
         </div>
-        {bool_box("cp-active", Key::cp_active, draft.active, i18n)}
+        {flag_checkbox("cp-active", Key::cp_active, draft.active)}
     }
     .into_any()
 }
