@@ -53,13 +53,234 @@ impl ErrorCode {
     }
 }
 
+/// Which rule a 409 `conflict` answered by. The SPA's text for each is matched without a
+/// wildcard arm, so a new reason without a text does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictReason {
+    /// An organisation with this CVR exists already.
+    OrganisationExists,
+    /// The authority has already joined Digital Post (AUTH-04).
+    AlreadyOnboarded,
+    /// SYS-12: contact points are bound to the system; `items` names them.
+    SystemHasBoundContactPoints,
+    /// SYS-07: the primary system cannot be deleted while other recipient systems exist.
+    PrimaryWithOtherRecipientSystems,
+}
+
+/// Why a field was refused: a stable code the SPA translates (its text for each is matched
+/// without a wildcard arm, so a new code without a text does not compile). Serialised as the
+/// snake_case string, e.g. `invalid_keyword`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldCode {
+    /// A value is required.
+    Required,
+    /// Longer than allowed.
+    TooLong,
+    /// More entries than allowed.
+    TooMany,
+    /// Smaller than allowed.
+    TooSmall,
+    /// The file is larger than allowed (the SPA's own code for a 413).
+    TooLarge,
+    /// Above the allowed maximum (CS-01 capacity).
+    AboveMaximum,
+    /// Not a valid value.
+    Invalid,
+    /// The value could not be read.
+    Malformed,
+    /// Not one of the known values.
+    Unknown,
+    /// The body could not be read.
+    Unreadable,
+    /// A CVR number is exactly 8 digits.
+    CvrFormat,
+    /// The CVR number fails the modulus-11 check.
+    CvrChecksum,
+    /// A CPR number is 10 digits.
+    CprFormat,
+    /// The first six digits of a CPR number must be a date.
+    CprDate,
+    /// Not an e-mail address.
+    InvalidEmail,
+    /// Not a phone number (8 digits, or + and 8–15 digits).
+    InvalidPhone,
+    /// Not an absolute URL.
+    InvalidUrl,
+    /// The URL must use https (SYS-02).
+    HttpsRequired,
+    /// Not an IP address (SYS-01).
+    InvalidIp,
+    /// Not an IP range (SYS-01).
+    InvalidRange,
+    /// At most one IP range (SYS-01).
+    OneRangeOnly,
+    /// A range cannot be combined with addresses (SYS-01).
+    RangeWithAddresses,
+    /// Not an OpenSSH public key (SYS-03).
+    InvalidSshKey,
+    /// RSA keys need at least 2048 bits (SYS-03).
+    RsaTooShort,
+    /// Only ed25519, ECDSA and RSA keys (SYS-03).
+    UnsupportedSshKey,
+    /// Not used by this protocol or role.
+    NotApplicable,
+    /// The protocol is not available for the role (SYS-04).
+    NotAllowedForRole,
+    /// The vendor CVR is not a known company (SYS-04).
+    UnknownVendor,
+    /// Deactivation must come after activation (SYS-05).
+    BeforeActivation,
+    /// Only an activated system can have a deactivation time (SYS-05).
+    RequiresActivation,
+    /// The primary system must receive mail (SYS-07).
+    PrimaryMustReceive,
+    /// A company has at most one recipient system (SYS-08).
+    CompanyOneRecipientSystem,
+    /// The vendor's agreement must be accepted (SYS-09).
+    MustAccept,
+    /// Cannot change while the system is active (SYS-12).
+    LockedWhileActive,
+    /// Set by the standard system (SYS-09).
+    LockedByStandardSystem,
+    /// Letters, digits, spaces and hyphens only (CS-01).
+    InvalidKeyword,
+    /// The keyword is given twice (CS-01).
+    DuplicateKeyword,
+    /// Not a group of this organisation (CS-01).
+    UnknownGroup,
+    /// A group cannot be placed inside itself (CS-01).
+    Cycle,
+    /// Not one of the organisation's recipient systems (CS-05).
+    NotARecipientSystem,
+    /// Code values cannot contain ";" (CS-06).
+    Semicolon,
+    /// Write Ja or Nej (CS-06).
+    InvalidYesNo,
+    /// Not a number (CS-06).
+    InvalidNumber,
+    /// Not an audience (CS-06).
+    InvalidAudience,
+    /// Not a code kind (CS-06).
+    InvalidCode,
+    /// The workbook lacks a sheet (CS-06).
+    MissingSheet,
+    /// The sheet lacks a column (CS-06).
+    MissingColumn,
+    /// Not an Excel workbook (CS-06).
+    NotAWorkbook,
+    /// The id appears twice (CS-06).
+    DuplicateId,
+    /// More than one group has this name (CS-06).
+    AmbiguousGroup,
+    /// Not a known file format.
+    UnknownFormat,
+    /// Not a PDF (AUTH-04).
+    NotPdf,
+    /// The PDF could not be read (AUTH-04).
+    UnreadablePdf,
+    /// The PDF is password-protected (AUTH-04).
+    EncryptedPdf,
+    /// The PDF has no pages (AUTH-04).
+    EmptyPdf,
+    /// Not a right.
+    UnknownRight,
+    /// The right cannot be granted here.
+    NotGrantable,
+    /// The right cannot be given to a machine client.
+    NotForMachines,
+    /// The page size is outside the allowed range.
+    PageSizeRange,
+    /// Not a sortable field.
+    SortField,
+    /// Sort direction is asc or desc.
+    SortDirection,
+}
+
+impl FieldCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldCode::Required => "required",
+            FieldCode::TooLong => "too_long",
+            FieldCode::TooMany => "too_many",
+            FieldCode::TooSmall => "too_small",
+            FieldCode::TooLarge => "too_large",
+            FieldCode::AboveMaximum => "above_maximum",
+            FieldCode::Invalid => "invalid",
+            FieldCode::Malformed => "malformed",
+            FieldCode::Unknown => "unknown",
+            FieldCode::Unreadable => "unreadable",
+            FieldCode::CvrFormat => "cvr_format",
+            FieldCode::CvrChecksum => "cvr_checksum",
+            FieldCode::CprFormat => "cpr_format",
+            FieldCode::CprDate => "cpr_date",
+            FieldCode::InvalidEmail => "invalid_email",
+            FieldCode::InvalidPhone => "invalid_phone",
+            FieldCode::InvalidUrl => "invalid_url",
+            FieldCode::HttpsRequired => "https_required",
+            FieldCode::InvalidIp => "invalid_ip",
+            FieldCode::InvalidRange => "invalid_range",
+            FieldCode::OneRangeOnly => "one_range_only",
+            FieldCode::RangeWithAddresses => "range_with_addresses",
+            FieldCode::InvalidSshKey => "invalid_ssh_key",
+            FieldCode::RsaTooShort => "rsa_too_short",
+            FieldCode::UnsupportedSshKey => "unsupported_ssh_key",
+            FieldCode::NotApplicable => "not_applicable",
+            FieldCode::NotAllowedForRole => "not_allowed_for_role",
+            FieldCode::UnknownVendor => "unknown_vendor",
+            FieldCode::BeforeActivation => "before_activation",
+            FieldCode::RequiresActivation => "requires_activation",
+            FieldCode::PrimaryMustReceive => "primary_must_receive",
+            FieldCode::CompanyOneRecipientSystem => "company_one_recipient_system",
+            FieldCode::MustAccept => "must_accept",
+            FieldCode::LockedWhileActive => "locked_while_active",
+            FieldCode::LockedByStandardSystem => "locked_by_standard_system",
+            FieldCode::InvalidKeyword => "invalid_keyword",
+            FieldCode::DuplicateKeyword => "duplicate_keyword",
+            FieldCode::UnknownGroup => "unknown_group",
+            FieldCode::Cycle => "cycle",
+            FieldCode::NotARecipientSystem => "not_a_recipient_system",
+            FieldCode::Semicolon => "semicolon",
+            FieldCode::InvalidYesNo => "invalid_yes_no",
+            FieldCode::InvalidNumber => "invalid_number",
+            FieldCode::InvalidAudience => "invalid_audience",
+            FieldCode::InvalidCode => "invalid_code",
+            FieldCode::MissingSheet => "missing_sheet",
+            FieldCode::MissingColumn => "missing_column",
+            FieldCode::NotAWorkbook => "not_a_workbook",
+            FieldCode::DuplicateId => "duplicate_id",
+            FieldCode::AmbiguousGroup => "ambiguous_group",
+            FieldCode::UnknownFormat => "unknown_format",
+            FieldCode::NotPdf => "not_pdf",
+            FieldCode::UnreadablePdf => "unreadable_pdf",
+            FieldCode::EncryptedPdf => "encrypted_pdf",
+            FieldCode::EmptyPdf => "empty_pdf",
+            FieldCode::UnknownRight => "unknown_right",
+            FieldCode::NotGrantable => "not_grantable",
+            FieldCode::NotForMachines => "not_for_machines",
+            FieldCode::PageSizeRange => "page_size_range",
+            FieldCode::SortField => "sort_field",
+            FieldCode::SortDirection => "sort_direction",
+        }
+    }
+}
+
+impl std::fmt::Display for FieldCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One field that failed validation. `field` is the JSON name (camelCase) or query parameter;
-/// `code` is a stable key for the UI's i18n catalogue (e.g. `cvr_checksum`).
+/// `code` says why, as a stable [`FieldCode`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    pub code: FieldCode,
     /// English fallback text for integrators; the SPA shows its own translation of `code`.
     pub message: String,
 }
@@ -81,6 +302,12 @@ pub struct Problem {
     pub code: ErrorCode,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With `conflict`: which rule refused the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ConflictReason>,
+    /// With `conflict`: what stands in the way (e.g. the names of bound contact points).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
 }
 
 /// Media type of [`Problem`] bodies.

@@ -22,7 +22,7 @@ pub use contact::{
     ContactPointInput, ContactTreeNode, DeepLink, ExternalLink, PublicContactPoint,
     PublicOrganisationalUnit, RecipientSystemChoice,
 };
-pub use error::{ErrorCode, FieldError, Problem};
+pub use error::{ConflictReason, ErrorCode, FieldCode, FieldError, Problem};
 pub use file::BinaryFile;
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;

@@ -2,10 +2,11 @@
 //! codes, with when and by whom. Danish, like the portal.
 
 use adgang_api_types::{Audience, CodeKind, ContactPoint, DeepLink};
+use adgang_core::time::danish_time;
 use adgang_documents::pdf::{self, Report, Section};
-use adgang_documents::{danish_time, yes_no};
+use adgang_documents::yes_no;
 
-use crate::deep_links::qr_figure;
+use adgang_documents::qr::qr_figure;
 
 pub fn audience_name(audience: Audience) -> &'static str {
     match audience {

@@ -16,12 +16,6 @@ impl From<sea_orm::DbErr> for ContactsError {
     }
 }
 
-impl From<adgang_systems::SystemsError> for ContactsError {
-    fn from(err: adgang_systems::SystemsError) -> Self {
-        ContactsError::Unexpected(anyhow::anyhow!("asking the systems module: {err}"))
-    }
-}
-
 impl From<ContactsError> for DomainError {
     fn from(err: ContactsError) -> Self {
         match err {

@@ -3,18 +3,22 @@
 //! `contact_admin`), then the organisation scope, then reads the body.
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use adgang_api_types::FieldCode;
 use adgang_api_types::{
     Audience, ContactGroup, ContactGroupDeletion, ContactGroupInput, ContactPoint,
-    ContactPointInput, ContactTreeNode, DeepLink, Module, Problem,
+    ContactPointInput, ContactTreeNode, DeepLink, Module,
 };
-use adgang_core::audit::Actor;
 use adgang_core::download::{attachment, safe_file_name};
 use adgang_core::json::JsonBody;
-use adgang_core::{Cvr, DomainError, Principal};
+use adgang_core::openapi as problems;
+use adgang_core::ports::RecipientSystems;
+use adgang_core::{Cvr, DomainError, ModuleGuard, OrgScope};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::cache::StructureCache;
-use crate::deep_links::{qr_png, qr_svg, PlatformUrls};
+use adgang_documents::qr::{qr_png, qr_svg};
+
+use crate::deep_links::PlatformUrls;
 use crate::service;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -40,11 +44,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(platform_organisational_units);
 }
 
-fn scope(principal: &Principal, cvr: &str) -> Result<(Cvr, Actor), DomainError> {
-    principal.require_module(Module::ContactStructure)?;
-    let cvr = principal.organisation_scope(cvr)?.clone();
-    Ok((cvr, principal.actor()))
+/// The module's endpoints are open to authorities' `contact_admin`s (SPEC §0).
+pub struct ContactStructure;
+
+impl ModuleGuard for ContactStructure {
+    const MODULE: Module = Module::ContactStructure;
 }
+
+type Scope = OrgScope<ContactStructure>;
 
 /// The whole structure as a tree (CS-02): top-level groups and points at the root; items
 /// placed more than once are marked `duplicate`.
@@ -54,29 +61,25 @@ fn scope(principal: &Principal, cvr: &str) -> Result<(Cvr, Actor), DomainError> 
     params(("cvr" = String, Path, description = "The caller's organisation", example = "34051178")),
     responses(
         (status = 200, description = "The tree", body = Vec<ContactTreeNode>),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-structure")]
 async fn contact_structure(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     cache: web::Data<StructureCache>,
-    cvr: web::Path<String>,
 ) -> Result<HttpResponse, DomainError> {
-    let (org, _) = scope(&principal, &cvr)?;
     // The version first: a cached tree is never labelled newer than the data it was built from.
-    let version = service::structure_version(db.get_ref(), &org).await?;
-    let json = match cache.tree.get(&org, version) {
+    let version = service::structure_version(db.get_ref(), &scope.org).await?;
+    let json = match cache.tree.get(&scope.org, version) {
         Some(json) => json,
         None => {
-            let tree = service::tree(db.get_ref(), &org).await?;
+            let tree = service::tree(db.get_ref(), &scope.org).await?;
             let json = web::Bytes::from(
                 serde_json::to_vec(&tree).map_err(|e| DomainError::Unexpected(e.into()))?,
             );
-            cache.tree.put(&org, version, json.clone());
+            cache.tree.put(&scope.org, version, json.clone());
             json
         }
     };
@@ -93,25 +96,19 @@ async fn contact_structure(
     request_body = ContactGroupInput,
     responses(
         (status = 201, description = "Created", body = ContactGroup),
-        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[post("/organisations/{cvr}/contact-groups")]
 async fn create_group(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let (org, actor) = scope(&principal, &cvr)?;
     let input: ContactGroupInput = body.parse().await?;
     let txn = db.begin().await?;
-    let group = service::create_group(&txn, &actor, &org, &input, chrono::Utc::now())
-        .await
-        .map_err(DomainError::from)?;
+    let group = service::create_group(&txn, &scope.actor, &scope.org, &input, scope.now).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(group))
 }
@@ -123,23 +120,18 @@ async fn create_group(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
     responses(
         (status = 200, description = "The group", body = ContactGroup),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such group here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-groups/{id}")]
 async fn get_group(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<ContactGroup>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, _) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     Ok(web::Json(
-        service::get_group(db.get_ref(), &org, &id)
-            .await
-            .map_err(DomainError::from)?,
+        service::get_group(db.get_ref(), &scope.org, &id).await?,
     ))
 }
 
@@ -151,26 +143,22 @@ async fn get_group(
     request_body = ContactGroupInput,
     responses(
         (status = 200, description = "Saved", body = ContactGroup),
-        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such group here", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[put("/organisations/{cvr}/contact-groups/{id}")]
 async fn update_group(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
     body: JsonBody,
 ) -> Result<web::Json<ContactGroup>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, actor) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     let input: ContactGroupInput = body.parse().await?;
     let txn = db.begin().await?;
-    let group = service::update_group(&txn, &actor, &org, &id, &input, chrono::Utc::now())
-        .await
-        .map_err(DomainError::from)?;
+    let group =
+        service::update_group(&txn, &scope.actor, &scope.org, &id, &input, scope.now).await?;
     txn.commit().await?;
     Ok(web::Json(group))
 }
@@ -183,23 +171,18 @@ async fn update_group(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
     responses(
         (status = 200, description = "The preview", body = ContactGroupDeletion),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such group here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-groups/{id}/deletion-preview")]
 async fn group_deletion_preview(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<ContactGroupDeletion>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, _) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     Ok(web::Json(
-        service::deletion_preview(db.get_ref(), &org, &id)
-            .await
-            .map_err(DomainError::from)?,
+        service::deletion_preview(db.get_ref(), &scope.org, &id).await?,
     ))
 }
 
@@ -211,23 +194,18 @@ async fn group_deletion_preview(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
     responses(
         (status = 200, description = "Deleted; what was removed", body = ContactGroupDeletion),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such group here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[delete("/organisations/{cvr}/contact-groups/{id}")]
 async fn delete_group(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<ContactGroupDeletion>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, actor) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     let txn = db.begin().await?;
-    let removed = service::delete_group(&txn, &actor, &org, &id, chrono::Utc::now())
-        .await
-        .map_err(DomainError::from)?;
+    let removed = service::delete_group(&txn, &scope.actor, &scope.org, &id, scope.now).await?;
     txn.commit().await?;
     Ok(web::Json(removed))
 }
@@ -240,25 +218,28 @@ async fn delete_group(
     request_body = ContactPointInput,
     responses(
         (status = 201, description = "Created", body = ContactPoint),
-        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[post("/organisations/{cvr}/contact-points")]
 async fn create_point(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
+    systems: web::Data<dyn RecipientSystems>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let (org, actor) = scope(&principal, &cvr)?;
     let input: ContactPointInput = body.parse().await?;
     let txn = db.begin().await?;
-    let point = service::create_point(&txn, &actor, &org, &input, chrono::Utc::now())
-        .await
-        .map_err(DomainError::from)?;
+    let point = service::create_point(
+        &txn,
+        systems.get_ref(),
+        &scope.actor,
+        &scope.org,
+        &input,
+        scope.now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(point))
 }
@@ -270,23 +251,18 @@ async fn create_point(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
     responses(
         (status = 200, description = "The point", body = ContactPoint),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such point here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-points/{id}")]
 async fn get_point(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<ContactPoint>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, _) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     Ok(web::Json(
-        service::get_point(db.get_ref(), &org, &id)
-            .await
-            .map_err(DomainError::from)?,
+        service::get_point(db.get_ref(), &scope.org, &id).await?,
     ))
 }
 
@@ -298,26 +274,31 @@ async fn get_point(
     request_body = ContactPointInput,
     responses(
         (status = 200, description = "Saved", body = ContactPoint),
-        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such point here", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[put("/organisations/{cvr}/contact-points/{id}")]
 async fn update_point(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
+    systems: web::Data<dyn RecipientSystems>,
     path: web::Path<(String, String)>,
     body: JsonBody,
 ) -> Result<web::Json<ContactPoint>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, actor) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     let input: ContactPointInput = body.parse().await?;
     let txn = db.begin().await?;
-    let point = service::update_point(&txn, &actor, &org, &id, &input, chrono::Utc::now())
-        .await
-        .map_err(DomainError::from)?;
+    let point = service::update_point(
+        &txn,
+        systems.get_ref(),
+        &scope.actor,
+        &scope.org,
+        &id,
+        &input,
+        scope.now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(web::Json(point))
 }
@@ -329,23 +310,18 @@ async fn update_point(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such point here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[delete("/organisations/{cvr}/contact-points/{id}")]
 async fn delete_point(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, actor) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     let txn = db.begin().await?;
-    service::delete_point(&txn, &actor, &org, &id, chrono::Utc::now())
-        .await
-        .map_err(DomainError::from)?;
+    service::delete_point(&txn, &scope.actor, &scope.org, &id, scope.now).await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -357,24 +333,19 @@ async fn delete_point(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
     responses(
         (status = 200, description = "Deep links", body = Vec<DeepLink>),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such point here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-points/{id}/deep-links")]
 async fn point_deep_links(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     urls: web::Data<PlatformUrls>,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<Vec<DeepLink>>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, _) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     Ok(web::Json(
-        service::point_deep_links(db.get_ref(), &org, &id, &urls)
-            .await
-            .map_err(DomainError::from)?,
+        service::point_deep_links(db.get_ref(), &scope.org, &id, &urls).await?,
     ))
 }
 
@@ -385,22 +356,27 @@ async fn point_deep_links(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such point here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-points/{id}/receipt")]
 async fn point_receipt(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
+    systems: web::Data<dyn RecipientSystems>,
     urls: web::Data<PlatformUrls>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, _) = scope(&principal, &cvr)?;
-    let by = format!("{} ({})", principal.name, principal.organisation_name);
-    let (name, pdf) = service::point_receipt(db.get_ref(), &org, &id, &urls, &by).await?;
+    let (_, id) = path.into_inner();
+    let (name, pdf) = service::point_receipt(
+        db.get_ref(),
+        systems.get_ref(),
+        &scope.org,
+        &id,
+        &urls,
+        &scope.who(),
+    )
+    .await?;
     Ok(attachment(
         "application/pdf",
         &format!("kvittering-kontaktpunkt-{}.pdf", safe_file_name(&name)),
@@ -415,24 +391,19 @@ async fn point_receipt(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
     responses(
         (status = 200, description = "Deep links (possibly none yet)", body = Vec<DeepLink>),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such group here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-groups/{id}/deep-links")]
 async fn group_deep_links(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     urls: web::Data<PlatformUrls>,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<Vec<DeepLink>>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, _) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     Ok(web::Json(
-        service::group_deep_links(db.get_ref(), &org, &id, &urls)
-            .await
-            .map_err(DomainError::from)?,
+        service::group_deep_links(db.get_ref(), &scope.org, &id, &urls).await?,
     ))
 }
 
@@ -453,7 +424,7 @@ fn qr_query(req: &HttpRequest) -> Result<QrQuery, DomainError> {
         .map_err(|_| {
             DomainError::field(
                 "audience",
-                "required",
+                FieldCode::Required,
                 "Give audience=citizens|businesses (and optionally format=svg|png).",
             )
         })
@@ -474,7 +445,7 @@ fn qr_response(links: &[DeepLink], query: &QrQuery) -> Result<HttpResponse, Doma
             .body(qr_png(&link.url, 8).map_err(DomainError::Unexpected)?)),
         _ => Err(DomainError::field(
             "format",
-            "unknown_format",
+            FieldCode::UnknownFormat,
             "format is svg or png.",
         )),
     }
@@ -487,26 +458,21 @@ fn qr_response(links: &[DeepLink], query: &QrQuery) -> Result<HttpResponse, Doma
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id"), QrQuery),
     responses(
         (status = 200, description = "The QR code", content_type = "image/svg+xml", body = String),
-        (status = 400, description = "Unknown format or audience", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such point, or it does not serve that audience", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-points/{id}/qr-code")]
 async fn point_qr_code(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     urls: web::Data<PlatformUrls>,
     path: web::Path<(String, String)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, _) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     let query = qr_query(&req)?;
-    let links = service::point_deep_links(db.get_ref(), &org, &id, &urls)
-        .await
-        .map_err(DomainError::from)?;
+    let links = service::point_deep_links(db.get_ref(), &scope.org, &id, &urls).await?;
     qr_response(&links, &query)
 }
 
@@ -517,26 +483,21 @@ async fn point_qr_code(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id"), QrQuery),
     responses(
         (status = 200, description = "The QR code", content_type = "image/svg+xml", body = String),
-        (status = 400, description = "Unknown format or audience", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such group, or no link for that audience yet", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-groups/{id}/qr-code")]
 async fn group_qr_code(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     urls: web::Data<PlatformUrls>,
     path: web::Path<(String, String)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (org, _) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
     let query = qr_query(&req)?;
-    let links = service::group_deep_links(db.get_ref(), &org, &id, &urls)
-        .await
-        .map_err(DomainError::from)?;
+    let links = service::group_deep_links(db.get_ref(), &scope.org, &id, &urls).await?;
     qr_response(&links, &query)
 }
 
@@ -556,7 +517,7 @@ struct PlatformSearch {
     params(("cvr" = String, Path, description = "The authority", example = "34051178"), PlatformSearch),
     responses(
         (status = 200, description = "Matching points, by name", body = Vec<adgang_api_types::PublicContactPoint>),
-        (status = 400, description = "Missing audience or invalid CVR", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
     )
 )]
 #[get("/platform/organisations/{cvr}/contact-points")]
@@ -590,7 +551,7 @@ async fn platform_contact_points(
     params(("cvr" = String, Path, description = "The authority", example = "34051178")),
     responses(
         (status = 200, description = "Organisational units, by name", body = Vec<adgang_api_types::PublicOrganisationalUnit>),
-        (status = 400, description = "Invalid CVR", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
     )
 )]
 #[get("/platform/organisations/{cvr}/organisational-units")]
@@ -600,9 +561,7 @@ async fn platform_organisational_units(
 ) -> Result<web::Json<Vec<adgang_api_types::PublicOrganisationalUnit>>, DomainError> {
     let org = Cvr::parse(&cvr).map_err(|e| DomainError::field("cvr", e.code(), e.message()))?;
     Ok(web::Json(
-        service::organisational_units(db.get_ref(), &org)
-            .await
-            .map_err(DomainError::from)?,
+        service::organisational_units(db.get_ref(), &org).await?,
     ))
 }
 
@@ -614,24 +573,18 @@ async fn platform_organisational_units(
     params(("cvr" = String, Path, description = "The caller's organisation")),
     responses(
         (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = adgang_api_types::BinaryFile),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-structure/export")]
 async fn export_structure(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
 ) -> Result<HttpResponse, DomainError> {
-    let (org, _) = scope(&principal, &cvr)?;
-    let bytes = crate::workbook::export_workbook(db.get_ref(), &org)
-        .await
-        .map_err(DomainError::from)?;
+    let bytes = crate::workbook::export_workbook(db.get_ref(), &scope.org).await?;
     Ok(attachment(
         adgang_documents::xlsx::CONTENT_TYPE,
-        &format!("kontaktstruktur-{org}.xlsx"),
+        &format!("kontaktstruktur-{}.xlsx", scope.org),
         bytes,
     ))
 }
@@ -662,33 +615,32 @@ struct ImportQuery {
     request_body(content = adgang_api_types::BinaryFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The workbook"),
     responses(
         (status = 200, description = "Applied (or, with dryRun, checked)", body = adgang_api_types::ContactImportReceipt),
-        (status = 400, description = "Errors by sheet and cell (fields like `Kontaktpunkter!P7`); nothing was applied", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than 16 MiB", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
+        problems::TooLarge,
     )
 )]
 #[post("/organisations/{cvr}/contact-structure/import")]
 async fn import_structure(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
+    systems: web::Data<dyn RecipientSystems>,
     req: HttpRequest,
     body: JsonBody,
 ) -> Result<web::Json<adgang_api_types::ContactImportReceipt>, DomainError> {
-    let (org, actor) = scope(&principal, &cvr)?;
-    let query = web::Query::<ImportQuery>::from_query(req.query_string())
-        .map_err(|_| DomainError::field("dryRun", "invalid", "Give dryRun=true or false."))?;
+    let query = web::Query::<ImportQuery>::from_query(req.query_string()).map_err(|_| {
+        DomainError::field("dryRun", FieldCode::Invalid, "Give dryRun=true or false.")
+    })?;
     let bytes = body.bytes(MAX_IMPORT_BYTES).await?;
     let txn = db.begin().await?;
     let receipt = crate::workbook::import_workbook(
         &txn,
-        &actor,
-        &org,
+        systems.get_ref(),
+        &scope.actor,
+        &scope.org,
         &bytes,
         query.dry_run,
-        chrono::Utc::now(),
+        scope.now,
     )
     .await?;
     txn.commit().await?;
@@ -703,25 +655,23 @@ async fn import_structure(
     params(("cvr" = String, Path, description = "The caller's organisation")),
     responses(
         (status = 200, description = "Recipient systems by name", body = Vec<adgang_api_types::RecipientSystemChoice>),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires contact_admin in an authority", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/contact-structure/recipient-systems")]
 async fn recipient_system_choices(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
+    systems: web::Data<dyn RecipientSystems>,
 ) -> Result<web::Json<Vec<adgang_api_types::RecipientSystemChoice>>, DomainError> {
-    let (org, _) = scope(&principal, &cvr)?;
-    let systems = adgang_systems::service::recipient_systems(db.get_ref(), &org)
-        .await
-        .map_err(crate::ContactsError::from)?;
+    let choices = systems.list(db.get_ref(), &scope.org).await?;
     Ok(web::Json(
-        systems
+        choices
             .into_iter()
-            .map(|(id, name)| adgang_api_types::RecipientSystemChoice { id, name })
+            .map(|s| adgang_api_types::RecipientSystemChoice {
+                id: s.id,
+                name: s.name,
+            })
             .collect(),
     ))
 }

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod entity;
 pub mod error;
 pub mod http;
+pub mod ports;
 pub mod service;
 pub mod validation;
 pub mod workbook;
@@ -16,32 +17,32 @@ pub use error::ContactsError;
 /// The OpenAPI tag of this module's endpoints.
 pub const TAG: &str = "Kontaktstruktur";
 
-/// Answers the systems module which contact points are bound to a system (SYS-12).
-pub struct BoundContactPoints;
+/// The module as the server mounts it; the cache is shared by every worker.
+pub struct ContactsModule {
+    pub platform_urls: actix_web::web::Data<deep_links::PlatformUrls>,
+    pub cache: actix_web::web::Data<cache::StructureCache>,
+}
 
-impl adgang_systems::BoundContactPoints for BoundContactPoints {
-    fn names<'a>(
-        &'a self,
-        db: &'a sea_orm::DatabaseTransaction,
-        system_id: &'a str,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Vec<String>, sea_orm::DbErr>> + Send + 'a>,
-    > {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        Box::pin(async move {
-            Ok(entity::contact_point::Entity::find()
-                .filter(entity::contact_point::Column::RecipientSystemId.eq(system_id))
-                .order_by_asc(entity::contact_point::Column::Name)
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|p| p.name)
-                .collect())
-        })
+impl ContactsModule {
+    pub fn new(platform_urls: deep_links::PlatformUrls) -> ContactsModule {
+        ContactsModule {
+            platform_urls: actix_web::web::Data::new(platform_urls),
+            cache: actix_web::web::Data::new(cache::StructureCache::default()),
+        }
     }
 }
 
-/// Registers this module's routes under the API scope.
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    http::configure(cfg);
+impl adgang_core::ApiModule for ContactsModule {
+    fn tag(&self) -> (&'static str, &'static str) {
+        (
+            TAG,
+            "Contact groups and points, deep links and QR codes, Excel round trip, the platforms' search (SPEC §3)",
+        )
+    }
+
+    fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+        cfg.app_data(self.platform_urls.clone())
+            .app_data(self.cache.clone());
+        http::configure(cfg);
+    }
 }

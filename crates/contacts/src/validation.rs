@@ -2,6 +2,7 @@
 //! is one. Every check reports a field error with a stable code; nothing is written unless
 //! all pass.
 
+use adgang_api_types::FieldCode;
 use std::collections::HashSet;
 
 use adgang_api_types::{Capacity, ContactPointCode, ExternalLink};
@@ -20,22 +21,7 @@ pub const INPUT_FIELD_TITLE_MAX: usize = 25;
 pub const KEYWORD_MAX: usize = 30;
 pub const CODE_VALUE_MAX: usize = 100;
 
-/// Trimmed text of at most `max` characters; `required` refuses an empty one.
-pub fn text(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: &str,
-    max: usize,
-    required: bool,
-) -> String {
-    let value = value.trim().to_owned();
-    if required && value.is_empty() {
-        errors.add(field, "required", "Required.");
-    } else if value.chars().count() > max {
-        errors.add(field, "too_long", format!("At most {max} characters."));
-    }
-    value
-}
+pub use adgang_core::validate::text;
 
 /// A keyword: letters (any script, æøå included), digits, spaces and hyphens.
 fn keyword_ok(keyword: &str) -> bool {
@@ -46,33 +32,38 @@ fn keyword_ok(keyword: &str) -> bool {
 
 /// At least one keyword; each ≤ 30 characters of the allowed kinds; unique within the point
 /// (case-insensitively). Returns them trimmed.
+/// CS-01.
 pub fn keywords(errors: &mut FieldErrors, input: &[String]) -> Vec<String> {
     let keywords: Vec<String> = input.iter().map(|k| k.trim().to_owned()).collect();
     if keywords.iter().all(String::is_empty) {
-        errors.add("keywords", "required", "Give at least one keyword.");
+        errors.add(
+            "keywords",
+            FieldCode::Required,
+            "Give at least one keyword.",
+        );
         return Vec::new();
     }
     let mut seen = HashSet::new();
     for (i, keyword) in keywords.iter().enumerate() {
         let field = format!("keywords[{i}]");
         if keyword.is_empty() {
-            errors.add(&field, "required", "A keyword cannot be empty.");
+            errors.add(&field, FieldCode::Required, "A keyword cannot be empty.");
         } else if keyword.chars().count() > KEYWORD_MAX {
             errors.add(
                 &field,
-                "too_long",
+                FieldCode::TooLong,
                 format!("At most {KEYWORD_MAX} characters."),
             );
         } else if !keyword_ok(keyword) {
             errors.add(
                 &field,
-                "invalid_keyword",
+                FieldCode::InvalidKeyword,
                 "Only letters, digits, spaces and hyphens.",
             );
         } else if !seen.insert(keyword.to_lowercase()) {
             errors.add(
                 &field,
-                "duplicate_keyword",
+                FieldCode::DuplicateKeyword,
                 "The keyword is already on this point.",
             );
         }
@@ -81,9 +72,14 @@ pub fn keywords(errors: &mut FieldErrors, input: &[String]) -> Vec<String> {
 }
 
 /// Up to two input fields, titles ≤ 25 characters.
+/// CS-01.
 pub fn input_fields(errors: &mut FieldErrors, input: &[String]) -> Vec<String> {
     if input.len() > INPUT_FIELDS_MAX {
-        errors.add("inputFields", "too_many", "At most two input fields.");
+        errors.add(
+            "inputFields",
+            FieldCode::TooMany,
+            "At most two input fields.",
+        );
     }
     input
         .iter()
@@ -101,31 +97,33 @@ pub fn input_fields(errors: &mut FieldErrors, input: &[String]) -> Vec<String> {
 }
 
 /// Capacity may only be lowered from the defaults (and stay positive for the size).
+/// CS-01.
 pub fn capacity(errors: &mut FieldErrors, input: Option<Capacity>) -> Capacity {
     let capacity = input.unwrap_or_default();
     if capacity.max_message_size_bytes > Capacity::MAX_MESSAGE_SIZE_BYTES {
         errors.add(
             "capacity.maxMessageSizeBytes",
-            "above_maximum",
+            FieldCode::AboveMaximum,
             "The maximum message size can only be reduced (at most 99.5 MB).",
         );
     } else if capacity.max_message_size_bytes == 0 {
         errors.add(
             "capacity.maxMessageSizeBytes",
-            "too_small",
+            FieldCode::TooSmall,
             "Must be above zero.",
         );
     }
     if capacity.max_attachments > Capacity::MAX_ATTACHMENTS {
         errors.add(
             "capacity.maxAttachments",
-            "above_maximum",
+            FieldCode::AboveMaximum,
             "The number of attachments can only be reduced (at most 10).",
         );
     }
     capacity
 }
 
+/// CS-01: an external link is an https URL with a link text.
 pub fn external_link(
     errors: &mut FieldErrors,
     input: Option<&ExternalLink>,
@@ -168,6 +166,7 @@ pub fn external_link(
 }
 
 /// Codes: values of 1–100 characters without ";" (the workbook separates codes with it).
+/// CS-01, CS-06.
 pub fn codes(errors: &mut FieldErrors, input: &[ContactPointCode]) -> Vec<ContactPointCode> {
     input
         .iter()
@@ -176,7 +175,7 @@ pub fn codes(errors: &mut FieldErrors, input: &[ContactPointCode]) -> Vec<Contac
             let field = format!("codes[{i}].value");
             let value = text(errors, &field, &code.value, CODE_VALUE_MAX, true);
             if value.contains(';') {
-                errors.add(&field, "semicolon", "A code cannot contain \";\".");
+                errors.add(&field, FieldCode::Semicolon, "A code cannot contain \";\".");
             }
             ContactPointCode {
                 kind: code.kind,
@@ -194,7 +193,7 @@ mod tests {
         errors
             .into_inner()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str().to_owned()))
             .collect()
     }
 

@@ -6,6 +6,7 @@
 //! is a no-op; a workbook exported by another organisation (test → production, §3.2)
 //! recreates that structure here with new ids.
 
+use adgang_api_types::FieldCode;
 use std::collections::{HashMap, HashSet};
 
 use adgang_api_types::{
@@ -13,6 +14,7 @@ use adgang_api_types::{
     ContactPointCode, ContactPointInput, ExternalLink,
 };
 use adgang_core::audit::{record_action, ActionEvent, Actor, FieldChange};
+use adgang_core::ports::{RecipientSystem, RecipientSystems};
 use adgang_core::{Cvr, FieldErrors};
 use adgang_documents::xlsx::{column_letters, read_workbook, workbook, ReadSheet, Sheet};
 use adgang_documents::yes_no;
@@ -207,7 +209,7 @@ impl Table<'_> {
         let Some(found) = sheets.iter().find(|s| s.name.trim() == sheet) else {
             errors.add(
                 sheet,
-                "missing_sheet",
+                FieldCode::MissingSheet,
                 format!("The workbook has no sheet named \"{sheet}\"."),
             );
             return None;
@@ -219,7 +221,7 @@ impl Table<'_> {
                 Some(i) => columns.push(i),
                 None => errors.add(
                     &format!("{sheet}!{name}"),
-                    "missing_column",
+                    FieldCode::MissingColumn,
                     format!("The sheet \"{sheet}\" has no column \"{name}\"."),
                 ),
             }
@@ -272,7 +274,7 @@ fn parse_yes_no(cell: &str, address: &str, errors: &mut FieldErrors) -> bool {
         "ja" | "j" | "yes" | "true" | "1" | "x" => true,
         "nej" | "n" | "no" | "false" | "0" | "" => false,
         _ => {
-            errors.add(address, "invalid_yes_no", "Write \"Ja\" or \"Nej\".");
+            errors.add(address, FieldCode::InvalidYesNo, "Write \"Ja\" or \"Nej\".");
             false
         }
     }
@@ -288,7 +290,7 @@ fn parse_number<T: std::str::FromStr>(
     }
     let parsed = cell.replace(['.', ' '], "").parse().ok();
     if parsed.is_none() {
-        errors.add(address, "invalid_number", "Write a whole number.");
+        errors.add(address, FieldCode::InvalidNumber, "Write a whole number.");
     }
     parsed
 }
@@ -347,7 +349,7 @@ impl GroupNames {
             [] => {
                 errors.add(
                     address,
-                    "unknown_group",
+                    FieldCode::UnknownGroup,
                     format!("No group has the id or name \"{token}\"."),
                 );
                 None
@@ -355,7 +357,7 @@ impl GroupNames {
             _ => {
                 errors.add(
                     address,
-                    "ambiguous_group",
+                    FieldCode::AmbiguousGroup,
                     format!("Several groups are named \"{token}\": use the id."),
                 );
                 None
@@ -376,7 +378,7 @@ fn target_id(
     if !cell.is_empty() && !seen.insert(cell.to_owned()) {
         errors.add(
             &table.address(row, 0),
-            "duplicate_id",
+            FieldCode::DuplicateId,
             "The id is on more than one row.",
         );
     }
@@ -483,7 +485,7 @@ fn read_groups(
             if next == group.id {
                 errors.add(
                     &table.address(group.row, 4),
-                    "cycle",
+                    FieldCode::Cycle,
                     "A group cannot be placed under itself or one of its own sub-groups.",
                 );
                 break;
@@ -507,7 +509,7 @@ fn read_points(
     table: &Table,
     structure: &Structure,
     names: &GroupNames,
-    recipient_systems: &[(String, String)],
+    recipient_systems: &[RecipientSystem],
     errors: &mut FieldErrors,
 ) -> Vec<PointRow> {
     let stored_point_ids: HashSet<String> = structure.points.iter().map(|p| p.id.clone()).collect();
@@ -525,7 +527,7 @@ fn read_points(
                 "businesses" | "virksomheder" => audiences.push(Audience::Businesses),
                 _ => errors.add(
                     &at(6),
-                    "invalid_audience",
+                    FieldCode::InvalidAudience,
                     "Write \"citizens\", \"businesses\" or both, separated by \";\".",
                 ),
             }
@@ -558,7 +560,7 @@ fn read_points(
                 }),
                 None => errors.add(
                     &at(16),
-                    "invalid_code",
+                    FieldCode::InvalidCode,
                     "Write codes as classification:…, location:… or custom:…",
                 ),
             }
@@ -585,7 +587,7 @@ fn read_points(
         let mut field_errors = FieldErrors::new();
         let mut checked = check_point_fields(&mut field_errors, &input);
         for e in field_errors.into_inner() {
-            errors.add(&at(point_column(&e.field)), &e.code, e.message);
+            errors.add(&at(point_column(&e.field)), e.code, e.message);
         }
         let mut groups: Vec<String> = list(cell(4))
             .iter()
@@ -596,18 +598,18 @@ fn read_points(
         checked.group_ids = groups;
         let system = cell(17);
         if !system.is_empty() {
-            let by_id = recipient_systems.iter().find(|(id, _)| id == system);
+            let by_id = recipient_systems.iter().find(|s| s.id == system);
             let by_name: Vec<_> = recipient_systems
                 .iter()
-                .filter(|(_, name)| name.eq_ignore_ascii_case(system))
+                .filter(|s| s.name.eq_ignore_ascii_case(system))
                 .collect();
             match (by_id, by_name.as_slice()) {
-                (Some((id, _)), _) | (None, [(id, _)]) => {
-                    checked.recipient_system_id = Some(id.clone());
+                (Some(found), _) | (None, &[found]) => {
+                    checked.recipient_system_id = Some(found.id.clone());
                 }
                 _ => errors.add(
                     &at(17),
-                    "not_a_recipient_system",
+                    FieldCode::NotARecipientSystem,
                     "Give the id or name of one of the organisation's recipient systems.",
                 ),
             }
@@ -706,6 +708,7 @@ async fn apply(
 /// Checks the whole workbook, then (unless `dry_run`) applies it in the caller's transaction.
 pub async fn import_workbook(
     db: &impl ConnectionTrait,
+    systems: &dyn RecipientSystems,
     actor: &Actor,
     org: &Cvr,
     bytes: &[u8],
@@ -716,7 +719,7 @@ pub async fn import_workbook(
     let Ok(sheets) = read_workbook(bytes) else {
         errors.add(
             "file",
-            "not_a_workbook",
+            FieldCode::NotAWorkbook,
             "The file is not an Excel workbook (.xlsx).",
         );
         return Err(ContactsError::Validation(errors));
@@ -739,7 +742,7 @@ pub async fn import_workbook(
         .collect();
 
     let (group_rows, names) = read_groups(&group_table, &structure, &mut errors);
-    let recipient_systems = adgang_systems::service::recipient_systems(db, org).await?;
+    let recipient_systems = systems.list(db, org).await?;
     let point_rows = read_points(
         &point_table,
         &structure,
@@ -752,7 +755,7 @@ pub async fn import_workbook(
         reported.truncate(MAX_REPORTED_ERRORS);
         let mut errors = FieldErrors::new();
         for e in reported {
-            errors.add(&e.field, &e.code, e.message);
+            errors.add(&e.field, e.code, e.message);
         }
         return Err(ContactsError::Validation(errors));
     }

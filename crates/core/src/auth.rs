@@ -294,7 +294,7 @@ impl FromRequest for Principal {
     }
 }
 
-fn principal_from_request(req: &HttpRequest) -> Result<Principal, DomainError> {
+pub(crate) fn principal_from_request(req: &HttpRequest) -> Result<Principal, DomainError> {
     let keys = req
         .app_data::<web::Data<TokenKeys>>()
         .ok_or_else(|| DomainError::Unexpected(anyhow::anyhow!("TokenKeys not configured")))?;

@@ -1,6 +1,7 @@
 //! CPR numbers (SPEC §0): 10 digits `DDMMYYSSSS` whose first six are a valid date. The
 //! modulus-11 check is deliberately NOT applied — many valid CPR numbers fail it.
 
+use adgang_api_types::FieldCode;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -19,10 +20,10 @@ pub enum CprError {
 }
 
 impl CprError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> FieldCode {
         match self {
-            CprError::Format => "cpr_format",
-            CprError::Date => "cpr_date",
+            CprError::Format => FieldCode::CprFormat,
+            CprError::Date => FieldCode::CprDate,
         }
     }
 

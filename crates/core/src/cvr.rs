@@ -1,5 +1,6 @@
 //! CVR numbers: 8 digits, modulus-11 with weights 2,7,6,5,4,3,2,1 (SPEC §0).
 
+use adgang_api_types::FieldCode;
 use std::fmt;
 
 /// A CVR number that passed the format and modulus-11 checks. Parse, don't validate: once you
@@ -17,10 +18,10 @@ pub enum CvrError {
 }
 
 impl CvrError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> FieldCode {
         match self {
-            CvrError::Format => "cvr_format",
-            CvrError::Checksum => "cvr_checksum",
+            CvrError::Format => FieldCode::CvrFormat,
+            CvrError::Checksum => FieldCode::CvrChecksum,
         }
     }
 

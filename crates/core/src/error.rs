@@ -4,7 +4,9 @@
 //! into it. The status mapping names every variant, so adding one forces a decision here.
 
 use actix_web::{http::header, http::StatusCode, HttpResponse, ResponseError};
-use adgang_api_types::{error::PROBLEM_CONTENT_TYPE, ErrorCode, FieldError, Problem};
+use adgang_api_types::{
+    error::PROBLEM_CONTENT_TYPE, ConflictReason, ErrorCode, FieldCode, FieldError, Problem,
+};
 
 /// Field errors collected while parsing a request, so the caller sees all of them at once.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -15,10 +17,10 @@ impl FieldErrors {
         Self::default()
     }
 
-    pub fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, code: FieldCode, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.to_owned(),
-            code: code.to_owned(),
+            code,
             message: message.into(),
         });
     }
@@ -53,8 +55,13 @@ pub enum DomainError {
     Forbidden,
     #[error("the organisation has not completed onboarding")]
     OnboardingRequired,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict ({reason:?}): {detail}")]
+    Conflict {
+        reason: ConflictReason,
+        detail: String,
+        /// What stands in the way, for the caller to list.
+        items: Vec<String>,
+    },
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error("body larger than {0} bytes")]
@@ -65,7 +72,7 @@ pub enum DomainError {
 
 impl DomainError {
     /// A single-field validation error.
-    pub fn field(field: &str, code: &str, message: impl Into<String>) -> DomainError {
+    pub fn field(field: &str, code: FieldCode, message: impl Into<String>) -> DomainError {
         let mut errors = FieldErrors::new();
         errors.add(field, code, message);
         DomainError::Validation(errors)
@@ -85,7 +92,7 @@ impl ResponseError for DomainError {
             DomainError::NotFound(_) => StatusCode::NOT_FOUND,
             DomainError::Unauthorized => StatusCode::UNAUTHORIZED,
             DomainError::Forbidden | DomainError::OnboardingRequired => StatusCode::FORBIDDEN,
-            DomainError::Conflict(_) => StatusCode::CONFLICT,
+            DomainError::Conflict { .. } => StatusCode::CONFLICT,
             DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             DomainError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             DomainError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -111,7 +118,9 @@ impl ResponseError for DomainError {
                 Some("The organisation must accept the connection agreement first (/api/v1/onboarding).".to_owned()),
                 vec![],
             ),
-            DomainError::Conflict(detail) => (ErrorCode::Conflict, Some(detail.clone()), vec![]),
+            DomainError::Conflict { detail, .. } => {
+                (ErrorCode::Conflict, Some(detail.clone()), vec![])
+            }
             DomainError::Unavailable(what) => {
                 tracing::warn!(dependency = %what, "dependency unavailable");
                 (ErrorCode::Unavailable, None, vec![])
@@ -127,7 +136,17 @@ impl ResponseError for DomainError {
                 (ErrorCode::Internal, None, vec![])
             }
         };
-        let mut response = problem_response(self.status_code(), code, detail, errors);
+        let mut response = match self {
+            DomainError::Conflict { reason, items, .. } => problem_with(
+                self.status_code(),
+                Problem {
+                    reason: Some(*reason),
+                    items: items.clone(),
+                    ..problem(self.status_code(), code, detail, errors)
+                },
+            ),
+            _ => problem_response(self.status_code(), code, detail, errors),
+        };
         if matches!(self, DomainError::Unauthorized) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -146,7 +165,16 @@ pub fn problem_response(
     detail: Option<String>,
     errors: Vec<FieldError>,
 ) -> HttpResponse {
-    let problem = Problem {
+    problem_with(status, problem(status, code, detail, errors))
+}
+
+fn problem(
+    status: StatusCode,
+    code: ErrorCode,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+) -> Problem {
+    Problem {
         type_: format!("urn:adgang:problem:{}", code.as_str()),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
@@ -154,7 +182,12 @@ pub fn problem_response(
         instance: None,
         code,
         errors,
-    };
+        reason: None,
+        items: vec![],
+    }
+}
+
+fn problem_with(status: StatusCode, problem: Problem) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
         .body(serde_json::to_string(&problem).expect("a Problem always serialises"))

@@ -2,6 +2,7 @@
 //! reads the body with [`JsonBody::parse`]. The body is streamed with a size limit, so an
 //! unauthorised caller cannot make us read megabytes, and a bad body is a 400 field error.
 
+use adgang_api_types::FieldCode;
 use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
@@ -51,7 +52,7 @@ impl JsonBody {
             let chunk = chunk.map_err(|e| {
                 DomainError::field(
                     "body",
-                    "unreadable",
+                    FieldCode::Unreadable,
                     format!("The body could not be read: {e}"),
                 )
             })?;
@@ -68,7 +69,7 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DomainError> {
     serde_json::from_slice(bytes).map_err(|e| {
         DomainError::field(
             "body",
-            "malformed",
+            FieldCode::Malformed,
             format!("The JSON body could not be read: {e}"),
         )
     })

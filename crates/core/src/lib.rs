@@ -6,8 +6,12 @@
 //! * [`cvr`] — the validated [`Cvr`] newtype (modulus-11).
 //!
 //! * [`audit`] — the append-only actions and searches logs, written in the caller's transaction.
-//! * [`auth`] — our access tokens and the [`Principal`] extractor; the first line of every
-//!   protected handler is `principal.require_module(Module::X)?` (or `require(Right::X)`).
+//! * [`auth`] — our access tokens and the [`Principal`] extractor.
+//! * [`scope`] — [`OrgScope`], the extractor every organisation-scoped handler takes first
+//!   (module right, onboarding, the path's CVR = the token's, "now").
+//! * [`time`] — the [`Clock`] port and Europe/Copenhagen.
+//! * [`ports`] — what one module asks another (no module crate depends on another).
+//! * [`openapi`] — the shared problem+json response sets.
 
 pub mod audit;
 pub mod auth;
@@ -17,12 +21,20 @@ pub mod download;
 pub mod entity;
 pub mod error;
 pub mod json;
+pub mod module;
+pub mod openapi;
 pub mod pagination;
+pub mod ports;
+pub mod scope;
 pub mod secrets;
+pub mod time;
 pub mod validate;
 
 pub use auth::{Principal, TokenKeys};
 pub use cpr::Cpr;
 pub use cvr::Cvr;
 pub use error::{problem_response, DomainError, FieldErrors};
+pub use module::ApiModule;
 pub use pagination::{PageRequest, SortDirection};
+pub use scope::{ModuleGuard, Now, OrgScope};
+pub use time::Clock;

@@ -1,5 +1,6 @@
 //! Checked pagination parameters for list endpoints.
 
+use adgang_api_types::FieldCode;
 use adgang_api_types::{Page, PageQuery};
 
 use crate::{DomainError, FieldErrors};
@@ -32,7 +33,7 @@ impl<F: Copy> PageRequest<F> {
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
             errors.add(
                 "pageSize",
-                "page_size_range",
+                FieldCode::PageSizeRange,
                 format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
             );
         }
@@ -45,7 +46,7 @@ impl<F: Copy> PageRequest<F> {
                     let allowed: Vec<_> = sortable.iter().map(|(w, _)| *w).collect();
                     errors.add(
                         "sort",
-                        "sort_field",
+                        FieldCode::SortField,
                         format!("sort must be one of: {}.", allowed.join(", ")),
                     );
                 }
@@ -55,7 +56,7 @@ impl<F: Copy> PageRequest<F> {
                 "desc" => direction = SortDirection::Desc,
                 _ => errors.add(
                     "sort",
-                    "sort_direction",
+                    FieldCode::SortDirection,
                     "sort direction must be asc or desc.",
                 ),
             }
@@ -128,7 +129,11 @@ mod tests {
         let DomainError::Validation(fields) = err else {
             panic!("expected validation")
         };
-        let codes: Vec<_> = fields.into_inner().into_iter().map(|f| f.code).collect();
+        let codes: Vec<_> = fields
+            .into_inner()
+            .into_iter()
+            .map(|f| f.code.as_str())
+            .collect();
         assert_eq!(codes, ["page_size_range", "sort_field", "sort_direction"]);
     }
 

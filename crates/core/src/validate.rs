@@ -1,18 +1,45 @@
 //! Field checks shared by modules: e-mail, phone number, https URL. Each returns the
 //! normalised value or a stable error code (the SPA translates codes; the API stays neutral).
 
+use adgang_api_types::FieldCode;
+
+use crate::FieldErrors;
+
+/// Trimmed text of at most `max` characters (counted as characters, not bytes); `required`
+/// refuses an empty one. The one check behind every name and free text (SYS-12 system names,
+/// CS-01 group and point texts, organisation and machine-client names).
+pub fn text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> String {
+    let value = value.trim().to_owned();
+    if required && value.is_empty() {
+        errors.add(field, FieldCode::Required, "Required.");
+    } else if value.chars().count() > max {
+        errors.add(
+            field,
+            FieldCode::TooLong,
+            format!("At most {max} characters."),
+        );
+    }
+    value
+}
+
 /// A plausible e-mail address: one `@`, a non-empty local part, a domain with a dot, no
 /// spaces, at most 254 characters. Normalised: trimmed, domain lower-cased.
-pub fn email(input: &str) -> Result<String, &'static str> {
+pub fn email(input: &str) -> Result<String, FieldCode> {
     let value = input.trim();
     if value.is_empty() {
-        return Err("required");
+        return Err(FieldCode::Required);
     }
     if value.chars().count() > 254 {
-        return Err("too_long");
+        return Err(FieldCode::TooLong);
     }
     let Some((local, domain)) = value.rsplit_once('@') else {
-        return Err("invalid_email");
+        return Err(FieldCode::InvalidEmail);
     };
     let domain_ok = domain.contains('.')
         && !domain.starts_with('.')
@@ -26,17 +53,17 @@ pub fn email(input: &str) -> Result<String, &'static str> {
         || value.chars().any(char::is_whitespace)
         || !domain_ok
     {
-        return Err("invalid_email");
+        return Err(FieldCode::InvalidEmail);
     }
     Ok(format!("{local}@{}", domain.to_lowercase()))
 }
 
 /// A phone number: 8 digits (Danish), or `+` and 8–15 digits; spaces and dashes allowed and
 /// removed.
-pub fn phone(input: &str) -> Result<String, &'static str> {
+pub fn phone(input: &str) -> Result<String, FieldCode> {
     let value = input.trim();
     if value.is_empty() {
-        return Err("required");
+        return Err(FieldCode::Required);
     }
     let compact: String = value.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     let (plus, digits) = match compact.strip_prefix('+') {
@@ -52,32 +79,32 @@ pub fn phone(input: &str) -> Result<String, &'static str> {
     if all_digits && length_ok {
         Ok(compact)
     } else {
-        Err("invalid_phone")
+        Err(FieldCode::InvalidPhone)
     }
 }
 
 /// An absolute `https` URL with a host and no credentials; `http` only when `allow_http` (a
 /// test deployment's explicit setting).
-pub fn https_url(input: &str, allow_http: bool) -> Result<String, &'static str> {
+pub fn https_url(input: &str, allow_http: bool) -> Result<String, FieldCode> {
     let value = input.trim();
     if value.is_empty() {
-        return Err("required");
+        return Err(FieldCode::Required);
     }
     if value.chars().count() > 2000 {
-        return Err("too_long");
+        return Err(FieldCode::TooLong);
     }
-    let url = url::Url::parse(value).map_err(|_| "invalid_url")?;
+    let url = url::Url::parse(value).map_err(|_| FieldCode::InvalidUrl)?;
     match url.scheme() {
         "https" => {}
         "http" if allow_http => {}
-        "http" => return Err("https_required"),
-        _ => return Err("invalid_url"),
+        "http" => return Err(FieldCode::HttpsRequired),
+        _ => return Err(FieldCode::InvalidUrl),
     }
     if url.host_str().is_none_or(str::is_empty)
         || !url.username().is_empty()
         || url.password().is_some()
     {
-        return Err("invalid_url");
+        return Err(FieldCode::InvalidUrl);
     }
     Ok(url.to_string())
 }
@@ -98,9 +125,9 @@ mod tests {
             "dr ift@kommune.dk",
             "a@b..dk",
         ] {
-            assert_eq!(email(bad), Err("invalid_email"), "{bad}");
+            assert_eq!(email(bad), Err(FieldCode::InvalidEmail), "{bad}");
         }
-        assert_eq!(email(""), Err("required"));
+        assert_eq!(email(""), Err(FieldCode::Required));
     }
 
     #[test]
@@ -108,7 +135,7 @@ mod tests {
         assert_eq!(phone("12 34 56 78").unwrap(), "12345678");
         assert_eq!(phone("+45 12345678").unwrap(), "+4512345678");
         for bad in ["1234567", "123456789", "+45", "12ab5678", "++4512345678"] {
-            assert_eq!(phone(bad), Err("invalid_phone"), "{bad}");
+            assert_eq!(phone(bad), Err(FieldCode::InvalidPhone), "{bad}");
         }
     }
 
@@ -120,11 +147,14 @@ mod tests {
         );
         assert_eq!(
             https_url("http://sag.kommune.dk", false),
-            Err("https_required")
+            Err(FieldCode::HttpsRequired)
         );
         assert!(https_url("http://sag.kommune.dk", true).is_ok());
-        assert_eq!(https_url("/relative", false), Err("invalid_url"));
-        assert_eq!(https_url("ftp://x.dk", false), Err("invalid_url"));
-        assert_eq!(https_url("https://user:pw@x.dk", false), Err("invalid_url"));
+        assert_eq!(https_url("/relative", false), Err(FieldCode::InvalidUrl));
+        assert_eq!(https_url("ftp://x.dk", false), Err(FieldCode::InvalidUrl));
+        assert_eq!(
+            https_url("https://user:pw@x.dk", false),
+            Err(FieldCode::InvalidUrl)
+        );
     }
 }

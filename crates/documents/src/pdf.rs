@@ -326,3 +326,22 @@ mod tests {
         assert_eq!(squares, 4);
     }
 }
+
+/// Why an uploaded PDF cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadedPdfError {
+    /// It does not parse as a PDF (the parser's words).
+    Unreadable(String),
+    /// It is password-protected, so we could not read it later.
+    Encrypted,
+}
+
+/// Reads an uploaded PDF and counts its pages.
+pub fn uploaded_page_count(bytes: &[u8]) -> Result<usize, UploadedPdfError> {
+    let document =
+        Document::load_mem(bytes).map_err(|err| UploadedPdfError::Unreadable(err.to_string()))?;
+    if document.is_encrypted() {
+        return Err(UploadedPdfError::Encrypted);
+    }
+    Ok(document.get_pages().len())
+}

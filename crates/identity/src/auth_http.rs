@@ -4,8 +4,9 @@
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use adgang_api_types::{AccessToken, ContextSwitch, Problem, Right, SwitchableOrganisation};
+use adgang_api_types::{AccessToken, ContextSwitch, Right, SwitchableOrganisation};
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::openapi as problems;
 use adgang_core::{Cvr, DomainError, Principal, TokenKeys};
 use sea_orm::EntityTrait;
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -86,7 +87,7 @@ struct LoginQuery {
     params(LoginQuery),
     responses(
         (status = 303, description = "Redirect to the issuer's authorization endpoint"),
-        (status = 503, description = "The identity provider cannot be reached", body = Problem, content_type = "application/problem+json"),
+        problems::Unavailable,
     )
 )]
 #[get("/auth/login")]
@@ -166,21 +167,15 @@ async fn login_callback(
     };
     let now = chrono::Utc::now();
     let txn = db.begin().await?;
-    let user = rights::ensure_user(&txn, &logged_in.subject, &logged_in.name, now)
-        .await
-        .map_err(DomainError::from)?;
-    let organisations = rights::organisations_of(&txn, &user.id)
-        .await
-        .map_err(DomainError::from)?;
+    let user = rights::ensure_user(&txn, &logged_in.subject, &logged_in.name, now).await?;
+    let organisations = rights::organisations_of(&txn, &user.id).await?;
     let Some(first) = organisations.first() else {
         txn.commit().await?;
         return Ok(fail("ingen-rettigheder"));
     };
     let cvr =
         Cvr::parse(&first.cvr).map_err(|_| DomainError::from(IdentityError::SessionInvalid))?;
-    let (_session, session_token) = sessions::start(&txn, &user.id, &cvr, false, now)
-        .await
-        .map_err(DomainError::from)?;
+    let (_session, session_token) = sessions::start(&txn, &user.id, &cvr, false, now).await?;
     txn.commit().await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, login::safe_return_to(&state.return_to)))
@@ -203,7 +198,7 @@ async fn login_callback(
     tag = TAG,
     responses(
         (status = 200, description = "A fresh access token", body = AccessToken),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+        problems::Unauthenticated,
     )
 )]
 #[post("/auth/token")]
@@ -219,18 +214,11 @@ async fn token(
         return Err(DomainError::Unauthorized);
     };
     let txn = db.begin().await?;
-    let Some(live) = sessions::find_live(&txn, presented.value(), now)
-        .await
-        .map_err(DomainError::from)?
-    else {
+    let Some(live) = sessions::find_live(&txn, presented.value(), now).await? else {
         return Err(DomainError::Unauthorized);
     };
-    let (live, rotated) = sessions::rotate(&txn, live)
-        .await
-        .map_err(DomainError::from)?;
-    let (access_token, expires_at) = login::access_token_for(&txn, &keys, &live, now)
-        .await
-        .map_err(DomainError::from)?;
+    let (live, rotated) = sessions::rotate(&txn, live).await?;
+    let (access_token, expires_at) = login::access_token_for(&txn, &keys, &live, now).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -257,9 +245,7 @@ async fn logout(
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, DomainError> {
     if let Some(presented) = req.cookie(SESSION_COOKIE) {
-        sessions::end(db.get_ref(), presented.value(), chrono::Utc::now())
-            .await
-            .map_err(DomainError::from)?;
+        sessions::end(db.get_ref(), presented.value(), chrono::Utc::now()).await?;
     }
     Ok(HttpResponse::NoContent()
         .cookie(removal(SESSION_COOKIE, oidc.settings.secure_cookies))
@@ -272,7 +258,7 @@ async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's organisations, by name", body = Vec<SwitchableOrganisation>),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        problems::Unauthenticated,
     )
 )]
 #[get("/auth/organisations")]
@@ -289,9 +275,7 @@ async fn switchable_organisations(
     let Some(user) = user else {
         return Ok(web::Json(Vec::new()));
     };
-    let organisations = rights::organisations_of(db.get_ref(), &user.id)
-        .await
-        .map_err(DomainError::from)?;
+    let organisations = rights::organisations_of(db.get_ref(), &user.id).await?;
     Ok(web::Json(
         organisations
             .into_iter()
@@ -315,9 +299,9 @@ async fn switchable_organisations(
     request_body = ContextSwitch,
     responses(
         (status = 200, description = "Switched; a token for the new organisation", body = AccessToken),
-        (status = 400, description = "Not a valid CVR number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not an organisation the caller may switch to", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Unauthenticated,
+        problems::NotFound,
     )
 )]
 #[post("/auth/switch")]
@@ -333,22 +317,18 @@ async fn switch_organisation(
         .map_err(|e| DomainError::field("cvrNumber", e.code(), e.message()))?;
     let txn = db.begin().await?;
     let live = sessions::find_live(&txn, &presented.0, now)
-        .await
-        .map_err(DomainError::from)?
+        .await?
         .ok_or(DomainError::Unauthorized)?;
     let user = crate::entity::user::Entity::find_by_id(live.user_id.as_str())
         .one(&txn)
         .await?
         .ok_or(DomainError::Unauthorized)?;
-    let homes = rights::organisations_of(&txn, &user.id)
-        .await
-        .map_err(DomainError::from)?;
+    let homes = rights::organisations_of(&txn, &user.id).await?;
     let operator = if homes.iter().any(|o| o.cvr == target.as_str()) {
         false
     } else {
         let is_operator = rights::all_rights(&txn, &user.id)
-            .await
-            .map_err(DomainError::from)?
+            .await?
             .contains(&Right::Operator);
         let known = crate::entity::organisation::Entity::find_by_id(target.as_str())
             .one(&txn)
@@ -360,9 +340,7 @@ async fn switch_organisation(
         true
     };
     let previous = live.organisation_cvr.clone();
-    let live = sessions::switch(&txn, live, &target, operator)
-        .await
-        .map_err(DomainError::from)?;
+    let live = sessions::switch(&txn, live, &target, operator).await?;
     record_action(
         &txn,
         &Actor::Employee {
@@ -386,12 +364,8 @@ async fn switch_organisation(
         },
     )
     .await?;
-    let (live, rotated) = sessions::rotate(&txn, live)
-        .await
-        .map_err(DomainError::from)?;
-    let (access_token, expires_at) = login::access_token_for(&txn, &keys, &live, now)
-        .await
-        .map_err(DomainError::from)?;
+    let (live, rotated) = sessions::rotate(&txn, live).await?;
+    let (access_token, expires_at) = login::access_token_for(&txn, &keys, &live, now).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -1,3 +1,4 @@
+use adgang_api_types::ConflictReason;
 use adgang_core::{DomainError, FieldErrors};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,12 +28,16 @@ impl From<IdentityError> for DomainError {
         match err {
             IdentityError::Validation(fields) => DomainError::Validation(fields),
             IdentityError::OrganisationNotFound => DomainError::NotFound("organisation"),
-            IdentityError::OrganisationExists(cvr) => {
-                DomainError::Conflict(format!("Organisation {cvr} already exists."))
-            }
-            IdentityError::AlreadyOnboarded => {
-                DomainError::Conflict("The organisation has already joined Digital Post.".into())
-            }
+            IdentityError::OrganisationExists(cvr) => DomainError::Conflict {
+                reason: ConflictReason::OrganisationExists,
+                detail: format!("Organisation {cvr} already exists."),
+                items: vec![],
+            },
+            IdentityError::AlreadyOnboarded => DomainError::Conflict {
+                reason: ConflictReason::AlreadyOnboarded,
+                detail: "The organisation has already joined Digital Post.".into(),
+                items: vec![],
+            },
             IdentityError::SessionInvalid => DomainError::Unauthorized,
             IdentityError::Unexpected(err) => DomainError::Unexpected(err),
         }

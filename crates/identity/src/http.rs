@@ -2,11 +2,12 @@
 
 use actix_web::{get, web};
 use adgang_api_types::{
-    Address, Module, OrgKind, Organisation, OrganisationLookup, Page, PageQuery, Problem, Right,
-    Session, SessionOrganisation,
+    Address, Module, OrgKind, Organisation, OrganisationLookup, Page, PageQuery, Right, Session,
+    SessionOrganisation,
 };
 use adgang_core::audit::{record_search, Register, SearchRecord};
-use adgang_core::{Cvr, DomainError, PageRequest, Principal};
+use adgang_core::openapi as problems;
+use adgang_core::{Cvr, DomainError, Now, PageRequest, Principal};
 use adgang_registry::{Registry, RegistryError};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
@@ -30,7 +31,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's session", body = Session),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
+        problems::Unauthenticated,
     )
 )]
 #[get("/session")]
@@ -64,9 +65,8 @@ async fn get_session(principal: Principal) -> web::Json<Session> {
     params(PageQuery),
     responses(
         (status = 200, description = "One page of organisations", body = Page<Organisation>),
-        (status = 400, description = "Bad paging or sort parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller is not an operator", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Auth,
     )
 )]
 #[get("/organisations")]
@@ -92,9 +92,9 @@ async fn list_organisations(
     params(("cvr" = String, Path, description = "CVR number (8 digits, modulus-11)", example = "29189846")),
     responses(
         (status = 200, description = "The organisation", body = Organisation),
-        (status = 400, description = "Not a valid CVR number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Unauthenticated,
+        problems::NotFound,
     )
 )]
 #[get("/organisations/{cvr}")]
@@ -121,16 +121,15 @@ async fn get_organisation(
     params(("cvr" = String, Path, description = "CVR number (8 digits, modulus-11)", example = "29189846")),
     responses(
         (status = 200, description = "The organisation in the CVR register", body = OrganisationLookup),
-        (status = 400, description = "Not a valid CVR number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller is not an operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The CVR register has no such organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The CVR register is unavailable", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
+        problems::Unavailable,
     )
 )]
 #[get("/organisation-lookup/{cvr}")]
 async fn lookup_organisation(
     principal: Principal,
+    now: Now,
     db: web::Data<DatabaseConnection>,
     registry: web::Data<dyn Registry>,
     cvr: web::Path<String>,
@@ -147,7 +146,7 @@ async fn lookup_organisation(
         register: Register::Cvr,
         result_count: u32::from(found.is_some()),
     };
-    record_search(db.get_ref(), chrono::Utc::now(), search).await?;
+    record_search(db.get_ref(), now.0, search).await?;
     let company = found.ok_or(DomainError::NotFound("organisation"))?;
     let known_here = organisation::Entity::find_by_id(cvr.as_str())
         .one(db.get_ref())

@@ -2,6 +2,7 @@
 //! context switching, authority onboarding, machine clients and rights administration.
 
 pub mod auth_http;
+pub mod directory;
 pub mod entity;
 pub mod error;
 pub mod http;
@@ -17,13 +18,25 @@ pub mod sessions;
 
 pub use error::IdentityError;
 
-/// Registers this module's routes under the API scope.
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    http::configure(cfg);
-    auth_http::configure(cfg);
-    oauth_http::configure(cfg);
-    rights_http::configure(cfg);
-    onboarding_http::configure(cfg);
+/// The module as the server mounts it. Its login wiring (our OIDC relying party) is app data
+/// the server registers, as it depends on where the server is reached.
+pub struct IdentityModule;
+
+impl adgang_core::ApiModule for IdentityModule {
+    fn tag(&self) -> (&'static str, &'static str) {
+        (
+            TAG,
+            "The caller's session, login, organisations, onboarding, rights and machine clients",
+        )
+    }
+
+    fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+        http::configure(cfg);
+        auth_http::configure(cfg);
+        oauth_http::configure(cfg);
+        rights_http::configure(cfg);
+        onboarding_http::configure(cfg);
+    }
 }
 
 /// The OpenAPI tag of this module's endpoints.

@@ -1,6 +1,7 @@
 //! Machine clients: integrators' systems that call the API without a browser, with the OAuth2
 //! client-credentials grant. Their organisation and rights come from their registration.
 
+use adgang_api_types::FieldCode;
 use adgang_api_types::Right;
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::secrets::{random_token, sha256_hex};
@@ -26,19 +27,15 @@ pub async fn register(
     rights: &[Right],
     now: DateTime<Utc>,
 ) -> Result<(machine_client::Model, String), IdentityError> {
-    let name = name.trim();
     let mut errors = FieldErrors::new();
-    if name.is_empty() {
-        errors.add("name", "required", "The name is required.");
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        errors.add(
-            "name",
-            "too_long",
-            format!("The name is at most {MAX_NAME_CHARS} characters."),
-        );
-    }
+    let name = adgang_core::validate::text(&mut errors, "name", name, MAX_NAME_CHARS, true);
+    let name = name.as_str();
     if rights.is_empty() {
-        errors.add("rights", "required", "Give the client at least one right.");
+        errors.add(
+            "rights",
+            FieldCode::Required,
+            "Give the client at least one right.",
+        );
     }
     if rights
         .iter()
@@ -46,7 +43,7 @@ pub async fn register(
     {
         errors.add(
             "rights",
-            "not_for_machines",
+            FieldCode::NotForMachines,
             "operator and rights_admin cannot be given to machine clients.",
         );
     }

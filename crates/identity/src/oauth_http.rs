@@ -3,12 +3,11 @@
 
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use adgang_api_types::{
-    NewMachineClient, OAuthTokenResponse, Problem, RegisteredMachineClient, Right,
-};
+use adgang_api_types::{NewMachineClient, OAuthTokenResponse, RegisteredMachineClient, Right};
 use adgang_core::auth::{TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
 use adgang_core::json::JsonBody;
-use adgang_core::{DomainError, Principal, TokenKeys};
+use adgang_core::openapi as problems;
+use adgang_core::{DomainError, Now, Principal, TokenKeys};
 use base64::Engine;
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 use serde::Deserialize;
@@ -31,15 +30,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     request_body = NewMachineClient,
     responses(
         (status = 201, description = "Registered", body = RegisteredMachineClient),
-        (status = 400, description = "Invalid name or rights", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller is not a rights administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[post("/organisations/{cvr}/machine-clients")]
 async fn register_machine_client(
     principal: Principal,
+    now: Now,
     db: web::Data<DatabaseConnection>,
     cvr: web::Path<String>,
     body: JsonBody,
@@ -49,16 +47,8 @@ async fn register_machine_client(
     let body: NewMachineClient = body.parse().await?;
     let actor = principal.actor();
     let txn = db.begin().await?;
-    let (client, secret) = machine_clients::register(
-        &txn,
-        &actor,
-        &cvr,
-        &body.name,
-        &body.rights,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(DomainError::from)?;
+    let (client, secret) =
+        machine_clients::register(&txn, &actor, &cvr, &body.name, &body.rights, now.0).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -129,9 +119,7 @@ async fn client_credentials_token(
     let Some((client_id, secret)) = credentials else {
         return Ok(oauth_error(401, "invalid_client"));
     };
-    let Some(client) = machine_clients::authenticate(db.get_ref(), &client_id, &secret)
-        .await
-        .map_err(DomainError::from)?
+    let Some(client) = machine_clients::authenticate(db.get_ref(), &client_id, &secret).await?
     else {
         return Ok(oauth_error(401, "invalid_client"));
     };

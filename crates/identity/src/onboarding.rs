@@ -4,10 +4,12 @@
 //! organisation's access tokens say `onboarding_pending` and every module answers
 //! `onboarding_required`. Companies skip it.
 
+use adgang_api_types::FieldCode;
 use adgang_api_types::{ConnectionAgreement, OnboardingCompletion, Right, SignedAgreement};
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::secrets::sha256_hex;
 use adgang_core::{Cvr, FieldErrors};
+use adgang_documents::pdf::{uploaded_page_count, UploadedPdfError};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
@@ -59,7 +61,7 @@ pub fn check_pdf(bytes: &[u8]) -> Result<CheckedPdf, FieldErrors> {
     if bytes.is_empty() {
         errors.add(
             "document",
-            "required",
+            FieldCode::Required,
             "Upload the signed agreement as a PDF.",
         );
         return Err(errors);
@@ -68,31 +70,30 @@ pub fn check_pdf(bytes: &[u8]) -> Result<CheckedPdf, FieldErrors> {
         .windows(PDF_SIGNATURE.len())
         .any(|w| w == PDF_SIGNATURE)
     {
-        errors.add("document", "not_pdf", "The file is not a PDF.");
+        errors.add("document", FieldCode::NotPdf, "The file is not a PDF.");
         return Err(errors);
     }
-    let document = match lopdf::Document::load_mem(bytes) {
-        Ok(document) => document,
-        Err(err) => {
+    let page_count = match uploaded_page_count(bytes) {
+        Ok(pages) => u32::try_from(pages).unwrap_or(u32::MAX),
+        Err(UploadedPdfError::Unreadable(err)) => {
             errors.add(
                 "document",
-                "unreadable_pdf",
+                FieldCode::UnreadablePdf,
                 format!("The PDF could not be read: {err}"),
             );
             return Err(errors);
         }
+        Err(UploadedPdfError::Encrypted) => {
+            errors.add(
+                "document",
+                FieldCode::EncryptedPdf,
+                "The PDF is password-protected; upload it without a password.",
+            );
+            return Err(errors);
+        }
     };
-    if document.is_encrypted() {
-        errors.add(
-            "document",
-            "encrypted_pdf",
-            "The PDF is password-protected; upload it without a password.",
-        );
-        return Err(errors);
-    }
-    let page_count = u32::try_from(document.get_pages().len()).unwrap_or(u32::MAX);
     if page_count == 0 {
-        errors.add("document", "empty_pdf", "The PDF has no pages.");
+        errors.add("document", FieldCode::EmptyPdf, "The PDF has no pages.");
         return Err(errors);
     }
     Ok(CheckedPdf {
@@ -229,14 +230,14 @@ pub async fn complete(
     if !completion.accept_agreement {
         errors.add(
             "acceptAgreement",
-            "must_accept",
+            FieldCode::MustAccept,
             "The agreement must be accepted.",
         );
     }
     if signed_agreement_of(db, cvr).await?.is_none() {
         errors.add(
             "signedAgreement",
-            "required",
+            FieldCode::Required,
             "Upload the signed agreement first.",
         );
     }
@@ -245,14 +246,14 @@ pub async fn complete(
     let existing = if user_id.is_empty() {
         errors.add(
             "rightsAdmin.userId",
-            "required",
+            FieldCode::Required,
             "Designate a rights administrator.",
         );
         None
     } else if user_id.chars().count() > MAX_USER_ID_CHARS {
         errors.add(
             "rightsAdmin.userId",
-            "too_long",
+            FieldCode::TooLong,
             format!("The user id is at most {MAX_USER_ID_CHARS} characters."),
         );
         None
@@ -266,11 +267,15 @@ pub async fn complete(
         .unwrap_or_default();
     if existing.is_none() && !user_id.is_empty() {
         if name.is_empty() {
-            errors.add("rightsAdmin.name", "required", "A new user needs a name.");
+            errors.add(
+                "rightsAdmin.name",
+                FieldCode::Required,
+                "A new user needs a name.",
+            );
         } else if name.chars().count() > MAX_USER_NAME_CHARS {
             errors.add(
                 "rightsAdmin.name",
-                "too_long",
+                FieldCode::TooLong,
                 format!("The name is at most {MAX_USER_NAME_CHARS} characters."),
             );
         }
@@ -320,7 +325,7 @@ mod tests {
 
     #[test]
     fn auth_04_refuses_files_that_are_not_pdfs() {
-        let code = |bytes: &[u8]| check_pdf(bytes).unwrap_err().into_inner()[0].code.clone();
+        let code = |bytes: &[u8]| check_pdf(bytes).unwrap_err().into_inner()[0].code.as_str();
         assert_eq!(code(b""), "required");
         assert_eq!(code(b"PK\x03\x04 a zip file pretending"), "not_pdf");
         assert_eq!(

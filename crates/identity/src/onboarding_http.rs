@@ -4,10 +4,11 @@
 
 use actix_web::{get, post, put, web, HttpResponse};
 use adgang_api_types::{
-    BinaryFile, OnboardingCompletion, OnboardingStatus, OrganisationUser, Problem, SignedAgreement,
+    BinaryFile, OnboardingCompletion, OnboardingStatus, OrganisationUser, SignedAgreement,
 };
 use adgang_core::json::JsonBody;
-use adgang_core::{Cvr, DomainError, Principal};
+use adgang_core::openapi as problems;
+use adgang_core::{Cvr, DomainError, Now, Principal};
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 
 use crate::entity::organisation;
@@ -25,10 +26,8 @@ async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, 
         .one(db)
         .await?
         .ok_or(DomainError::NotFound("organisation"))?;
-    let signed = onboarding::signed_agreement_of(db, cvr)
-        .await
-        .map_err(DomainError::from)?;
-    let users = rights::users_of(db, cvr).await.map_err(DomainError::from)?;
+    let signed = onboarding::signed_agreement_of(db, cvr).await?;
+    let users = rights::users_of(db, cvr).await?;
     Ok(OnboardingStatus {
         required: org.awaits_onboarding(),
         completed_at: org.agreement_accepted_at,
@@ -53,8 +52,8 @@ async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, 
     params(("cvr" = String, Path, description = "The caller's organisation", example = "40000011")),
     responses(
         (status = 200, description = "Onboarding status", body = OnboardingStatus),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::Unauthenticated,
+        problems::NotFound,
     )
 )]
 #[get("/organisations/{cvr}/onboarding")]
@@ -78,16 +77,17 @@ async fn get_onboarding(
     request_body(content = BinaryFile, content_type = "application/pdf", description = "The signed agreement"),
     responses(
         (status = 200, description = "Stored", body = SignedAgreement),
-        (status = 400, description = "Not a readable PDF (field `document`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The organisation has already joined (or is a company)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than 10 MiB", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Unauthenticated,
+        problems::NotFound,
+        problems::Conflict,
+        problems::TooLarge,
     )
 )]
 #[put("/organisations/{cvr}/onboarding/signed-agreement")]
 async fn upload_signed_agreement(
     principal: Principal,
+    now: Now,
     db: web::Data<DatabaseConnection>,
     cvr: web::Path<String>,
     body: JsonBody,
@@ -101,10 +101,9 @@ async fn upload_signed_agreement(
         &principal.user_id,
         &cvr,
         bytes.to_vec(),
-        chrono::Utc::now(),
+        now.0,
     )
-    .await
-    .map_err(DomainError::from)?;
+    .await?;
     txn.commit().await?;
     Ok(web::Json(stored))
 }
@@ -118,15 +117,16 @@ async fn upload_signed_agreement(
     request_body = OnboardingCompletion,
     responses(
         (status = 200, description = "Joined", body = OnboardingStatus),
-        (status = 400, description = "Not accepted, no signed agreement, or no rights administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The organisation has already joined (or is a company)", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Unauthenticated,
+        problems::NotFound,
+        problems::Conflict,
     )
 )]
 #[post("/organisations/{cvr}/onboarding/completion")]
 async fn complete_onboarding(
     principal: Principal,
+    now: Now,
     db: web::Data<DatabaseConnection>,
     cvr: web::Path<String>,
     body: JsonBody,
@@ -134,15 +134,7 @@ async fn complete_onboarding(
     let cvr = principal.organisation_scope(&cvr)?.clone();
     let completion: OnboardingCompletion = body.parse().await?;
     let txn = db.begin().await?;
-    onboarding::complete(
-        &txn,
-        &principal.actor(),
-        &cvr,
-        &completion,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(DomainError::from)?;
+    onboarding::complete(&txn, &principal.actor(), &cvr, &completion, now.0).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(status(db.get_ref(), &cvr).await?))
 }

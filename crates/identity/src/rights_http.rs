@@ -2,8 +2,10 @@
 //! organisation's users and grants or revokes their rights. Every change is logged.
 
 use actix_web::{delete, get, put, web, HttpResponse};
-use adgang_api_types::{OrganisationUser, Problem, Right};
-use adgang_core::{DomainError, Principal};
+use adgang_api_types::FieldCode;
+use adgang_api_types::{OrganisationUser, Right};
+use adgang_core::openapi as problems;
+use adgang_core::{DomainError, Now, Principal};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::rights;
@@ -16,7 +18,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 fn parse_right(raw: &str) -> Result<Right, DomainError> {
     Right::parse(raw).ok_or_else(|| {
-        DomainError::field("right", "unknown_right", format!("{raw} is not a right."))
+        DomainError::field(
+            "right",
+            FieldCode::UnknownRight,
+            format!("{raw} is not a right."),
+        )
     })
 }
 
@@ -27,9 +33,7 @@ fn parse_right(raw: &str) -> Result<Right, DomainError> {
     params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846")),
     responses(
         (status = 200, description = "Users by name, with their rights here", body = Vec<OrganisationUser>),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a rights administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/users")]
@@ -40,9 +44,7 @@ async fn list_users(
 ) -> Result<web::Json<Vec<OrganisationUser>>, DomainError> {
     principal.require(Right::RightsAdmin)?;
     let cvr = principal.organisation_scope(&cvr)?;
-    let users = rights::users_of(db.get_ref(), cvr)
-        .await
-        .map_err(DomainError::from)?;
+    let users = rights::users_of(db.get_ref(), cvr).await?;
     Ok(web::Json(
         users
             .into_iter()
@@ -66,19 +68,18 @@ async fn list_users(
     ),
     responses(
         (status = 204, description = "The user holds the right"),
-        (status = 400, description = "Unknown right, or `operator` (granted by the platform only)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a rights administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown user, or not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[put("/organisations/{cvr}/users/{userId}/rights/{right}")]
 async fn grant_right(
     principal: Principal,
+    now: Now,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    change_right(principal, db, path.into_inner(), Change::Grant).await
+    change_right(principal, now, db, path.into_inner(), Change::Grant).await
 }
 
 /// Revoke a right (requires `rights_admin`); idempotent.
@@ -92,19 +93,18 @@ async fn grant_right(
     ),
     responses(
         (status = 204, description = "The user does not hold the right"),
-        (status = 400, description = "Unknown right", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a rights administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown user, or not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[delete("/organisations/{cvr}/users/{userId}/rights/{right}")]
 async fn revoke_right(
     principal: Principal,
+    now: Now,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    change_right(principal, db, path.into_inner(), Change::Revoke).await
+    change_right(principal, now, db, path.into_inner(), Change::Revoke).await
 }
 
 enum Change {
@@ -115,6 +115,7 @@ enum Change {
 /// Grant or revoke, in one transaction with its actions-log row.
 async fn change_right(
     principal: Principal,
+    now: Now,
     db: web::Data<DatabaseConnection>,
     (cvr, subject, right): (String, String, String),
     change: Change,
@@ -126,21 +127,19 @@ async fn change_right(
         // Systemforvalter is a platform role, not the organisation's to hand out.
         return Err(DomainError::field(
             "right",
-            "not_grantable",
+            FieldCode::NotGrantable,
             "operator is granted by the platform, not by an organisation's rights administrator.",
         ));
     }
     let txn = db.begin().await?;
     let user = rights::user_by_subject(&txn, &subject)
-        .await
-        .map_err(DomainError::from)?
+        .await?
         .ok_or(DomainError::NotFound("user"))?;
-    let (actor, now) = (principal.actor(), chrono::Utc::now());
+    let (actor, now) = (principal.actor(), now.0);
     match change {
         Change::Grant => rights::grant(&txn, &actor, &cvr, &user, right, now).await,
         Change::Revoke => rights::revoke(&txn, &actor, &cvr, &user, right, now).await,
-    }
-    .map_err(DomainError::from)?;
+    }?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

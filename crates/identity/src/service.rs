@@ -83,17 +83,8 @@ pub async fn create_organisation(
     new: NewOrganisation,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<organisation::Model, IdentityError> {
-    let name = new.name.trim().to_owned();
     let mut errors = FieldErrors::new();
-    if name.is_empty() {
-        errors.add("name", "required", "The name is required.");
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        errors.add(
-            "name",
-            "too_long",
-            format!("The name is at most {MAX_NAME_CHARS} characters."),
-        );
-    }
+    let name = adgang_core::validate::text(&mut errors, "name", &new.name, MAX_NAME_CHARS, true);
     if !errors.is_empty() {
         return Err(IdentityError::Validation(errors));
     }

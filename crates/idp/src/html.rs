@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::HttpResponse;
 
-use adgang_identity::entity::user;
+use adgang_core::ports::DirectoryUser;
 
 use crate::provider::AuthorizeRequest;
 
@@ -51,7 +51,7 @@ fn hidden(name: &str, value: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn login_page(request: &AuthorizeRequest, users: &[user::Model]) -> String {
+pub(crate) fn login_page(request: &AuthorizeRequest, users: &[DirectoryUser]) -> String {
     let mut options = String::new();
     for (i, u) in users.iter().enumerate() {
         options.push_str(&format!(

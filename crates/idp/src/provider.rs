@@ -14,12 +14,11 @@ use openidconnect::{
     EndUserName, IssuerUrl, JsonWebKeyId, JsonWebKeySetUrl, Nonce, PrivateSigningKey,
     ResponseTypes, Scope, StandardClaims, SubjectIdentifier, TokenUrl,
 };
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use adgang_core::ports::UserDirectory;
 use adgang_core::secrets::random_token;
-use adgang_identity::entity::user;
 
 use crate::html;
 
@@ -191,17 +190,13 @@ impl AuthorizeRequest {
 
 async fn authorize_page(
     idp: web::Data<IdentityProvider>,
-    db: web::Data<DatabaseConnection>,
+    directory: web::Data<dyn UserDirectory>,
     query: web::Query<AuthorizeRequest>,
 ) -> HttpResponse {
     if let Err(problem) = query.check(&idp) {
         return html::page(400, &html::error_page(&problem));
     }
-    let users = match user::Entity::find()
-        .order_by_asc(user::Column::Name)
-        .all(db.get_ref())
-        .await
-    {
+    let users = match directory.users().await {
         Ok(users) => users,
         Err(err) => {
             tracing::error!(error = %err, "listing test users");
@@ -220,7 +215,7 @@ pub(crate) struct LoginForm {
 
 async fn authorize_submit(
     idp: web::Data<IdentityProvider>,
-    db: web::Data<DatabaseConnection>,
+    directory: web::Data<dyn UserDirectory>,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let form = form.into_inner();
@@ -228,10 +223,7 @@ async fn authorize_submit(
     if let Err(problem) = request.check(&idp) {
         return html::page(400, &html::error_page(&problem));
     }
-    let found = adgang_identity::rights::user_by_subject(db.get_ref(), &form.subject)
-        .await
-        .ok()
-        .flatten();
+    let found = directory.user(&form.subject).await.ok().flatten();
     let Some(found) = found else {
         return html::page(400, &html::error_page("Ukendt bruger."));
     };

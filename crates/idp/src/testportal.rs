@@ -3,22 +3,23 @@
 //! test IdP. Plain server-rendered Danish HTML with no script; mounted only with the IdP, so
 //! production (IdP off) has no test portal.
 //!
-//! It calls the same services as the rights administrator's API, so what it creates is
+//! It reaches the directory only through the [`UserDirectory`] port, which the identity module
+//! implements with the same services as the rights administrator's API: what it creates is
 //! exactly what production data looks like, and every grant is in the actions log (actor
 //! `System`: the test portal stands in for the external rights portal).
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use adgang_api_types::{OrgKind, Right};
-use adgang_core::audit::Actor;
 use adgang_core::cvr::CvrError;
+use adgang_core::ports::{
+    DirectoryError, DirectoryMachineClient, NewDirectoryOrganisation, UserDirectory,
+};
 use adgang_core::Cvr;
-use adgang_identity::entity::{machine_client, organisation, user, user_right};
-use adgang_identity::service::{self, NewOrganisation};
-use adgang_identity::{machine_clients, rights, IdentityError};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
 
 use crate::html::{escape, page};
+
+type Directory = web::Data<dyn UserDirectory>;
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -120,15 +121,19 @@ fn danish(errors: &[adgang_api_types::FieldError]) -> Vec<String> {
         .collect()
 }
 
-fn failure(err: IdentityError) -> Vec<String> {
+fn failure(err: DirectoryError) -> Vec<String> {
     match err {
-        IdentityError::Validation(fields) => danish(&fields.into_inner()),
-        IdentityError::OrganisationExists(cvr) => {
+        DirectoryError::Validation(fields) => danish(&fields.into_inner()),
+        DirectoryError::OrganisationExists(cvr) => {
             vec![format!(
                 "Der findes allerede en organisation med CVR {cvr}."
             )]
         }
-        IdentityError::OrganisationNotFound => vec!["Organisationen findes ikke.".to_owned()],
+        DirectoryError::UserExists(rid) => {
+            vec![format!("Der findes allerede en bruger med RID/UUID {rid}.")]
+        }
+        DirectoryError::OrganisationNotFound => vec!["Organisationen findes ikke.".to_owned()],
+        DirectoryError::UserNotFound => vec!["Vælg en bruger.".to_owned()],
         other => {
             tracing::error!(error = ?other, "test portal");
             vec!["Der skete en fejl. Prøv igen.".to_owned()]
@@ -143,10 +148,7 @@ fn cvr_error(err: CvrError) -> String {
     }
 }
 
-async fn overview(
-    db: web::Data<DatabaseConnection>,
-    query: web::Query<Vec<(String, String)>>,
-) -> HttpResponse {
+async fn overview(directory: Directory, query: web::Query<Vec<(String, String)>>) -> HttpResponse {
     let ok = query
         .iter()
         .find(|(k, _)| k == "ok")
@@ -158,12 +160,12 @@ async fn overview(
         Some("revoked") => Some("Rettigheden er fjernet."),
         _ => None,
     };
-    render(db.get_ref(), 200, message, &[], None).await
+    render(&directory, 200, message, &[], None).await
 }
 
 async fn create_organisation(
     req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
+    directory: Directory,
     body: web::Bytes,
 ) -> HttpResponse {
     if !same_origin(&req) {
@@ -175,7 +177,7 @@ async fn create_organisation(
         "company" => OrgKind::Company,
         _ => {
             return render(
-                db.get_ref(),
+                &directory,
                 400,
                 None,
                 &["Vælg myndighed eller virksomhed.".into()],
@@ -186,27 +188,22 @@ async fn create_organisation(
     };
     let cvr = match Cvr::parse(form.get("cvr")) {
         Ok(cvr) => cvr,
-        Err(err) => return render(db.get_ref(), 400, None, &[cvr_error(err)], None).await,
+        Err(err) => return render(&directory, 400, None, &[cvr_error(err)], None).await,
     };
-    let now = chrono::Utc::now();
-    let new = NewOrganisation {
+    let new = NewDirectoryOrganisation {
         cvr,
         name: form.get("name").to_owned(),
         kind,
         // Unticked, an authority's first login goes through onboarding (AUTH-04).
-        agreement_accepted_at: (form.get("joined") == "on").then_some(now),
+        joined: form.get("joined") == "on",
     };
-    match service::create_organisation(db.get_ref(), new, now).await {
+    match directory.create_organisation(new).await {
         Ok(_) => see_other("organisation"),
-        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+        Err(err) => render(&directory, 400, None, &failure(err), None).await,
     }
 }
 
-async fn create_user(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    body: web::Bytes,
-) -> HttpResponse {
+async fn create_user(req: HttpRequest, directory: Directory, body: web::Bytes) -> HttpResponse {
     if !same_origin(&req) {
         return HttpResponse::Forbidden().finish();
     }
@@ -226,54 +223,38 @@ async fn create_user(
         }
         rid => rid.to_owned(),
     };
-    if errors.is_empty() {
-        match rights::user_by_subject(db.get_ref(), &rid).await {
-            Ok(Some(_)) => {
-                errors.push(format!("Der findes allerede en bruger med RID/UUID {rid}."))
-            }
-            Ok(None) => {}
-            Err(err) => errors.extend(failure(err)),
-        }
-    }
     if !errors.is_empty() {
-        return render(db.get_ref(), 400, None, &errors, None).await;
+        return render(&directory, 400, None, &errors, None).await;
     }
-    match rights::ensure_user(db.get_ref(), &rid, name, chrono::Utc::now()).await {
+    match directory.create_user(&rid, name).await {
         Ok(_) => see_other("user"),
-        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+        Err(err) => render(&directory, 400, None, &failure(err), None).await,
     }
 }
 
-/// The user and organisation a rights form names, or Danish errors.
-async fn user_and_organisation(
-    db: &DatabaseConnection,
-    form: &Form,
-) -> Result<(user::Model, Cvr), Vec<String>> {
-    let user = rights::user_by_subject(db, form.get("user"))
-        .await
-        .map_err(failure)?
-        .ok_or_else(|| vec!["Vælg en bruger.".to_owned()])?;
+/// The user (RID) and organisation a rights form names, or Danish errors.
+fn user_and_organisation(form: &Form) -> Result<(&str, Cvr), Vec<String>> {
+    let user = form.get("user");
+    if user.is_empty() {
+        return Err(vec!["Vælg en bruger.".to_owned()]);
+    }
     let cvr = Cvr::parse(form.get("cvr")).map_err(|_| vec!["Vælg en organisation.".to_owned()])?;
     Ok((user, cvr))
 }
 
-async fn grant_rights(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    body: web::Bytes,
-) -> HttpResponse {
+async fn grant_rights(req: HttpRequest, directory: Directory, body: web::Bytes) -> HttpResponse {
     if !same_origin(&req) {
         return HttpResponse::Forbidden().finish();
     }
     let form = Form::parse(&body);
-    let (user, cvr) = match user_and_organisation(db.get_ref(), &form).await {
+    let (user, cvr) = match user_and_organisation(&form) {
         Ok(found) => found,
-        Err(errors) => return render(db.get_ref(), 400, None, &errors, None).await,
+        Err(errors) => return render(&directory, 400, None, &errors, None).await,
     };
     let granted = form.rights();
     if granted.is_empty() {
         return render(
-            db.get_ref(),
+            &directory,
             400,
             None,
             &["Vælg mindst én rettighed.".into()],
@@ -281,54 +262,33 @@ async fn grant_rights(
         )
         .await;
     }
-    let result = async {
-        let txn = db.begin().await?;
-        let now = chrono::Utc::now();
-        for right in granted {
-            rights::grant(&txn, &Actor::System, &cvr, &user, right, now).await?;
-        }
-        txn.commit().await?;
-        Ok::<_, IdentityError>(())
-    }
-    .await;
-    match result {
+    match directory.grant(user, &cvr, &granted).await {
         Ok(()) => see_other("rights"),
-        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+        Err(err) => render(&directory, 400, None, &failure(err), None).await,
     }
 }
 
-async fn revoke_right(
-    req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
-    body: web::Bytes,
-) -> HttpResponse {
+async fn revoke_right(req: HttpRequest, directory: Directory, body: web::Bytes) -> HttpResponse {
     if !same_origin(&req) {
         return HttpResponse::Forbidden().finish();
     }
     let form = Form::parse(&body);
-    let (user, cvr) = match user_and_organisation(db.get_ref(), &form).await {
+    let (user, cvr) = match user_and_organisation(&form) {
         Ok(found) => found,
-        Err(errors) => return render(db.get_ref(), 400, None, &errors, None).await,
+        Err(errors) => return render(&directory, 400, None, &errors, None).await,
     };
     let Some(right) = Right::parse(form.get("right")) else {
-        return render(db.get_ref(), 400, None, &["Ukendt rettighed.".into()], None).await;
+        return render(&directory, 400, None, &["Ukendt rettighed.".into()], None).await;
     };
-    let result = async {
-        let txn = db.begin().await?;
-        rights::revoke(&txn, &Actor::System, &cvr, &user, right, chrono::Utc::now()).await?;
-        txn.commit().await?;
-        Ok::<_, IdentityError>(())
-    }
-    .await;
-    match result {
+    match directory.revoke(user, &cvr, right).await {
         Ok(()) => see_other("revoked"),
-        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+        Err(err) => render(&directory, 400, None, &failure(err), None).await,
     }
 }
 
 async fn register_machine_client(
     req: HttpRequest,
-    db: web::Data<DatabaseConnection>,
+    directory: Directory,
     body: web::Bytes,
 ) -> HttpResponse {
     if !same_origin(&req) {
@@ -339,7 +299,7 @@ async fn register_machine_client(
         Ok(cvr) => cvr,
         Err(_) => {
             return render(
-                db.get_ref(),
+                &directory,
                 400,
                 None,
                 &["Vælg en organisation.".into()],
@@ -348,32 +308,13 @@ async fn register_machine_client(
             .await
         }
     };
-    let result = async {
-        let txn = db.begin().await?;
-        if organisation::Entity::find_by_id(cvr.as_str())
-            .one(&txn)
-            .await?
-            .is_none()
-        {
-            return Err(IdentityError::OrganisationNotFound);
-        }
-        let registered = machine_clients::register(
-            &txn,
-            &Actor::System,
-            &cvr,
-            form.get("name"),
-            &form.rights(),
-            chrono::Utc::now(),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(registered)
-    }
-    .await;
+    let result = directory
+        .register_machine_client(&cvr, form.get("name"), &form.rights())
+        .await;
     match result {
         // The secret is shown once, on this page, and never again.
-        Ok((client, secret)) => render(db.get_ref(), 201, None, &[], Some((client, secret))).await,
-        Err(err) => render(db.get_ref(), 400, None, &failure(err), None).await,
+        Ok((client, secret)) => render(&directory, 201, None, &[], Some((client, secret))).await,
+        Err(err) => render(&directory, 400, None, &failure(err), None).await,
     }
 }
 
@@ -392,36 +333,25 @@ fn right_checkboxes(prefix: &str, exclude_for_machines: bool) -> String {
 }
 
 async fn render(
-    db: &DatabaseConnection,
+    directory: &Directory,
     status: u16,
     message: Option<&str>,
     errors: &[String],
-    new_client: Option<(machine_client::Model, String)>,
+    new_client: Option<(DirectoryMachineClient, String)>,
 ) -> HttpResponse {
-    let loaded = async {
-        let orgs = organisation::Entity::find()
-            .order_by_asc(organisation::Column::Name)
-            .all(db)
-            .await?;
-        let users = user::Entity::find()
-            .order_by_asc(user::Column::Name)
-            .all(db)
-            .await?;
-        let grants = user_right::Entity::find().all(db).await?;
-        let clients = machine_client::Entity::find()
-            .order_by_asc(machine_client::Column::CreatedAt)
-            .all(db)
-            .await?;
-        Ok::<_, sea_orm::DbErr>((orgs, users, grants, clients))
-    }
-    .await;
-    let (orgs, users, grants, clients) = match loaded {
+    let loaded = match directory.directory().await {
         Ok(loaded) => loaded,
         Err(err) => {
             tracing::error!(error = %err, "test portal could not load its data");
             return page(503, "<h1>Testportalen</h1><div class=\"alert\" role=\"alert\">Databasen svarer ikke.</div>");
         }
     };
+    let (orgs, users, grants, clients) = (
+        &loaded.organisations,
+        &loaded.users,
+        &loaded.grants,
+        &loaded.machine_clients,
+    );
     let org_name = |cvr: &str| {
         orgs.iter()
             .find(|o| o.cvr == cvr)
@@ -460,14 +390,14 @@ async fn render(
 
     // Organisations.
     body.push_str("<h2>Organisationer</h2><table><thead><tr><th scope=\"col\">CVR</th><th scope=\"col\">Navn</th><th scope=\"col\">Type</th><th scope=\"col\">Tilsluttet</th></tr></thead><tbody>");
-    for o in &orgs {
-        let kind = if o.kind == organisation::Kind::Authority {
+    for o in orgs {
+        let kind = if o.kind == OrgKind::Authority {
             "Myndighed"
         } else {
             "Virksomhed"
         };
-        let joined = match (o.kind, o.agreement_accepted_at) {
-            (organisation::Kind::Company, _) => "–".to_owned(),
+        let joined = match (o.kind, o.joined_at) {
+            (OrgKind::Company, _) => "–".to_owned(),
             (_, Some(at)) => at.format("%d.%m.%Y").to_string(),
             (_, None) => "Nej – tilslutning ved første login".to_owned(),
         };
@@ -490,15 +420,14 @@ async fn render(
 
     // Users with their rights per organisation.
     body.push_str("<h2>Brugere og rettigheder</h2><table><thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">RID/UUID</th><th scope=\"col\">Rettigheder</th></tr></thead><tbody>");
-    for u in &users {
-        let mut held: Vec<&user_right::Model> =
-            grants.iter().filter(|g| g.user_id == u.id).collect();
-        held.sort_by(|a, b| (&a.organisation_cvr, &a.right).cmp(&(&b.organisation_cvr, &b.right)));
+    for u in users {
+        let mut held: Vec<_> = grants.iter().filter(|g| g.subject == u.subject).collect();
+        held.sort_by(|a, b| {
+            (&a.organisation_cvr, a.right.as_str()).cmp(&(&b.organisation_cvr, b.right.as_str()))
+        });
         let mut cell = String::new();
         for g in held {
-            let name = Right::parse(&g.right)
-                .map(right_name)
-                .unwrap_or(g.right.as_str());
+            let name = right_name(g.right);
             cell.push_str(&format!(
                 "<form method=\"post\" action=\"/testportal/rights/revoke\" class=\"inline\">\
                  <input type=\"hidden\" name=\"user\" value=\"{subject}\"><input type=\"hidden\" name=\"cvr\" value=\"{cvr}\">\
@@ -506,7 +435,7 @@ async fn render(
                  <button type=\"submit\" class=\"small\" aria-label=\"Fjern {name} i {org} fra {user}\">Fjern</button></form>",
                 subject = escape(&u.subject),
                 cvr = escape(&g.organisation_cvr),
-                right = escape(&g.right),
+                right = g.right.as_str(),
                 name = escape(name),
                 org = escape(&org_name(&g.organisation_cvr)),
                 user = escape(&u.name),
@@ -561,13 +490,19 @@ async fn render(
 
     // Machine clients.
     body.push_str("<h2>Maskinklienter</h2><table><thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">client_id</th><th scope=\"col\">Organisation</th><th scope=\"col\">Rettigheder</th></tr></thead><tbody>");
-    for c in &clients {
+    for c in clients {
         body.push_str(&format!(
             "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             escape(&c.name),
             escape(&c.client_id),
             escape(&org_name(&c.organisation_cvr)),
-            escape(&c.rights.replace(',', ", "))
+            escape(
+                &c.rights
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         ));
     }
     body.push_str("</tbody></table>");

@@ -30,7 +30,7 @@ use std::path::PathBuf;
 use adgang_api_types::EnvironmentLabel;
 use anyhow::{bail, Context};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     pub bind_address: String,
     pub port: u16,
@@ -54,6 +54,20 @@ pub struct Settings {
     pub data_key_file: Option<PathBuf>,
     pub allow_http_endpoints: bool,
     pub platform_urls: adgang_contacts::deep_links::PlatformUrls,
+    /// The source of "now" (the machine's clock; tests give a clock they move).
+    pub clock: std::sync::Arc<dyn adgang_core::Clock>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind_address", &self.bind_address)
+            .field("port", &self.port)
+            .field("environment", &self.environment)
+            .field("public_base_url", &self.public_base_url)
+            .field("spa_dir", &self.spa_dir)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +101,7 @@ impl Default for Settings {
             data_key_file: None,
             allow_http_endpoints: false,
             platform_urls: adgang_contacts::deep_links::PlatformUrls::default(),
+            clock: std::sync::Arc::new(adgang_core::time::SystemClock),
         }
     }
 }

@@ -19,7 +19,6 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = crate::routes::OPERATIONS_TAG, description = "Health, readiness and metrics"),
         (name = crate::routes::META_TAG, description = "Facts about this deployment"),
-        (name = adgang_identity::TAG, description = "The caller's session, and organisations (authorities and companies)"),
     )
 )]
 pub struct ApiDoc;
@@ -46,12 +45,30 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// The document the running server serves at `/api/openapi.json`.
+/// The document before the routes: our description and every module's tag.
+pub fn base(modules: &[Box<dyn adgang_core::ApiModule>]) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let tags = doc.tags.get_or_insert_with(Vec::new);
+    for module in modules {
+        let (name, description) = module.tag();
+        tags.push(
+            utoipa::openapi::tag::TagBuilder::new()
+                .name(name)
+                .description(Some(description))
+                .build(),
+        );
+    }
+    doc
+}
+
+/// The document the running server serves at `/api/openapi.json` (its routes do not depend on
+/// settings, so the default settings' modules describe them).
 pub fn document() -> utoipa::openapi::OpenApi {
+    let modules = crate::routes::modules(&crate::config::Settings::default());
     let (_app, api) = App::new()
         .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(crate::routes::configure)
+        .openapi(base(&modules))
+        .configure(|cfg| crate::routes::configure(cfg, &modules))
         .split_for_parts();
     api
 }

@@ -3,8 +3,9 @@
 //! registrations — there is no hand-kept path list.
 
 use actix_web::{get, http::header, web, HttpResponse};
-use adgang_api_types::{EnvironmentInfo, ErrorCode, Module, Problem};
-use adgang_core::{problem_response, DomainError};
+use adgang_api_types::{EnvironmentInfo, ErrorCode, Module};
+use adgang_core::openapi as problems;
+use adgang_core::{problem_response, ApiModule, DomainError};
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -14,19 +15,32 @@ use crate::metrics::Metrics;
 pub const OPERATIONS_TAG: &str = "Drift";
 pub const META_TAG: &str = "Miljø";
 
-pub fn configure(cfg: &mut ServiceConfig) {
+/// The module crates, each mounted under `/api/v1`: adding a module is one line here (and its
+/// ports, if it answers any, in `startup`).
+pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
+    vec![
+        Box::new(adgang_identity::IdentityModule),
+        Box::new(adgang_systems::SystemsModule {
+            settings: adgang_systems::SystemsSettings {
+                allow_http_endpoints: settings.allow_http_endpoints,
+            },
+        }),
+        Box::new(adgang_contacts::ContactsModule::new(
+            settings.platform_urls.clone(),
+        )),
+    ]
+}
+
+pub fn configure(cfg: &mut ServiceConfig, modules: &[Box<dyn ApiModule>]) {
     cfg.service(healthz)
         .service(readyz)
         .service(metrics)
-        .service(utoipa_actix_web::scope("/api/v1").configure(api_v1));
-}
-
-/// Everything under `/api/v1`: one line per module crate.
-fn api_v1(cfg: &mut ServiceConfig) {
-    cfg.service(environment);
-    adgang_identity::configure(cfg);
-    adgang_systems::configure(cfg);
-    adgang_contacts::configure(cfg);
+        .service(utoipa_actix_web::scope("/api/v1").configure(|cfg| {
+            cfg.service(environment);
+            for module in modules {
+                module.configure(cfg);
+            }
+        }));
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -47,7 +61,7 @@ async fn healthz() -> web::Json<HealthStatus> {
     tag = OPERATIONS_TAG,
     responses(
         (status = 200, body = HealthStatus),
-        (status = 503, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
+        problems::Unavailable,
     )
 )]
 #[get("/readyz")]

@@ -3,16 +3,17 @@
 //! routes, the API docs and the SPA.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
-use adgang_core::{problem_response, TokenKeys};
+use adgang_core::ports::{BoundContactPoints, RecipientSystems, UserDirectory};
+use adgang_core::{problem_response, Clock, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
-use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -23,7 +24,6 @@ use crate::middleware::body_limit::{limit_body, MaxBodyBytes};
 use crate::middleware::observe::observe;
 use crate::middleware::problem_fallback::problem_fallback;
 use crate::middleware::security_headers::{security_headers, SecurityPolicy};
-use crate::openapi::ApiDoc;
 
 pub struct Application {
     port: u16,
@@ -69,14 +69,21 @@ impl Application {
         let registry: web::Data<dyn adgang_registry::Registry> =
             web::Data::from(settings.registry()?);
         let data_key = web::Data::new(settings.data_key()?);
-        let systems_settings = web::Data::new(adgang_systems::SystemsSettings {
-            allow_http_endpoints: settings.allow_http_endpoints,
-        });
-        let platform_urls = web::Data::new(settings.platform_urls.clone());
-        let contact_cache = web::Data::new(adgang_contacts::cache::StructureCache::default());
-        let bound_points: web::Data<dyn adgang_systems::BoundContactPoints> =
-            web::Data::from(std::sync::Arc::new(adgang_contacts::BoundContactPoints)
-                as std::sync::Arc<dyn adgang_systems::BoundContactPoints>);
+        let clock: web::Data<dyn Clock> = web::Data::from(settings.clock.clone());
+        // The ports of `core`, each answered by the module that owns the data.
+        let recipient_systems: web::Data<dyn RecipientSystems> = web::Data::from(Arc::new(
+            adgang_systems::ports::RecipientSystemsPort,
+        )
+            as Arc<dyn RecipientSystems>);
+        let bound_points: web::Data<dyn BoundContactPoints> =
+            web::Data::from(Arc::new(adgang_contacts::ports::BoundContactPointsPort)
+                as Arc<dyn BoundContactPoints>);
+        let directory: web::Data<dyn UserDirectory> =
+            web::Data::from(Arc::new(adgang_identity::directory::IdentityDirectory {
+                db: db.get_ref().clone(),
+                clock: settings.clock.clone(),
+            }) as Arc<dyn UserDirectory>);
+        let modules = Arc::new(crate::routes::modules(&settings));
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
         let json_limit = web::Data::new(adgang_core::json::JsonLimit(max_json));
@@ -87,8 +94,8 @@ impl Application {
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .into_utoipa_app()
-                .openapi(ApiDoc::openapi())
-                .configure(crate::routes::configure)
+                .openapi(crate::openapi::base(&modules))
+                .configure(|cfg| crate::routes::configure(cfg, &modules))
                 .split_for_parts();
             let mut app = app
                 .app_data(db.clone())
@@ -101,10 +108,10 @@ impl Application {
                 .app_data(keys_for_app.clone())
                 .app_data(registry.clone())
                 .app_data(data_key.clone())
-                .app_data(systems_settings.clone())
-                .app_data(platform_urls.clone())
-                .app_data(contact_cache.clone())
+                .app_data(clock.clone())
+                .app_data(recipient_systems.clone())
                 .app_data(bound_points.clone())
+                .app_data(directory.clone())
                 .app_data(oidc.clone())
                 .app_data(
                     web::JsonConfig::default()
@@ -186,7 +193,7 @@ fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> actix_web::
     // serde_urlencoded names the field in its message; surface it as a field error too.
     let errors = vec![FieldError {
         field: "query".to_owned(),
-        code: "invalid".to_owned(),
+        code: adgang_api_types::FieldCode::Invalid,
         message: detail.clone(),
     }];
     let response = problem_response(

@@ -2,9 +2,10 @@
 //! overview as an Excel workbook. Danish, as the guide shows them.
 
 use adgang_api_types::{Protocol, System, SystemRole, SystemStatus};
+use adgang_core::time::danish_time;
 use adgang_documents::pdf::{self, Report, Section};
 use adgang_documents::xlsx::{self, Sheet};
-use adgang_documents::{danish_time, yes_no};
+use adgang_documents::yes_no;
 use chrono::{DateTime, Utc};
 
 fn role(role: SystemRole) -> &'static str {

@@ -1,3 +1,5 @@
+use adgang_api_types::ConflictReason;
+use adgang_api_types::FieldCode;
 use adgang_core::{DomainError, FieldErrors};
 
 #[derive(Debug, thiserror::Error)]
@@ -6,8 +8,12 @@ pub enum SystemsError {
     Validation(FieldErrors),
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict ({reason:?}): {detail}")]
+    Conflict {
+        reason: ConflictReason,
+        detail: String,
+        items: Vec<String>,
+    },
     #[error("the CVR register is unavailable")]
     RegistryUnavailable,
     #[error(transparent)]
@@ -25,7 +31,15 @@ impl From<SystemsError> for DomainError {
         match err {
             SystemsError::Validation(fields) => DomainError::Validation(fields),
             SystemsError::NotFound(what) => DomainError::NotFound(what),
-            SystemsError::Conflict(detail) => DomainError::Conflict(detail),
+            SystemsError::Conflict {
+                reason,
+                detail,
+                items,
+            } => DomainError::Conflict {
+                reason,
+                detail,
+                items,
+            },
             SystemsError::RegistryUnavailable => DomainError::Unavailable("cvr register".into()),
             SystemsError::Unexpected(err) => DomainError::Unexpected(err),
         }
@@ -33,7 +47,7 @@ impl From<SystemsError> for DomainError {
 }
 
 /// A single field error.
-pub fn field(field: &str, code: &str, message: &str) -> SystemsError {
+pub fn field(field: &str, code: FieldCode, message: &str) -> SystemsError {
     let mut errors = FieldErrors::new();
     errors.add(field, code, message);
     SystemsError::Validation(errors)

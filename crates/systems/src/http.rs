@@ -5,15 +5,16 @@
 use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use adgang_api_types::{
-    ApiKey, Module, NewStandardSystem, NewSystem, Page, PageQuery, Problem, StandardSystem, System,
+    ApiKey, Module, NewStandardSystem, NewSystem, Page, PageQuery, StandardSystem, System,
     SystemReceipt, SystemSummary, SystemUpdate, TechnicalContact,
 };
-use adgang_core::audit::Actor;
 use adgang_core::download::{attachment, safe_file_name};
 use adgang_core::json::JsonBody;
+use adgang_core::openapi as problems;
 use adgang_core::pagination::PageRequest;
+use adgang_core::ports::BoundContactPoints;
 use adgang_core::secrets::DataKey;
-use adgang_core::{Cvr, DomainError, Principal};
+use adgang_core::{Cvr, DomainError, ModuleGuard, OrgScope, Principal};
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
@@ -72,31 +73,30 @@ impl actix_web::FromRequest for Deps {
 }
 
 impl Deps {
-    fn context(&self) -> Context<'_> {
+    fn context(&self, now: chrono::DateTime<chrono::Utc>) -> Context<'_> {
         Context {
             registry: self.registry.get_ref(),
             data_key: self.data_key.get_ref(),
             allow_http_endpoints: self.settings.allow_http_endpoints,
-            now: chrono::Utc::now(),
+            now,
         }
     }
 }
 
-/// Module right, then organisation scope.
-fn scope(principal: &Principal, cvr: &str) -> Result<(Owner, Actor), DomainError> {
-    principal.require_module(Module::SystemConnection)?;
-    let cvr = principal.organisation_scope(cvr)?.clone();
-    Ok((
-        Owner {
-            cvr,
-            kind: principal.organisation_kind,
-        },
-        principal.actor(),
-    ))
+/// The module's endpoints are open to `system_admin`s (SPEC §0).
+pub struct SystemConnection;
+
+impl ModuleGuard for SystemConnection {
+    const MODULE: Module = Module::SystemConnection;
 }
 
-fn who(principal: &Principal) -> String {
-    format!("{} ({})", principal.name, principal.organisation_name)
+type Scope = OrgScope<SystemConnection>;
+
+fn owner_of(scope: &Scope) -> Owner {
+    Owner {
+        cvr: scope.org.clone(),
+        kind: scope.kind,
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -113,20 +113,17 @@ enum SystemSort {
     params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846"), PageQuery),
     responses(
         (status = 200, description = "A page of the overview", body = Page<SystemSummary>),
-        (status = 400, description = "Bad paging or sort", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/systems")]
 async fn list_systems(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<SystemSummary>>, DomainError> {
-    let (owner, _) = scope(&principal, &cvr)?;
+    let owner = owner_of(&scope);
     let request = PageRequest::parse(
         &query,
         &[
@@ -135,16 +132,14 @@ async fn list_systems(
         ],
     )?;
     // An organisation has tens of systems, not thousands: one indexed query, paged here.
-    let mut rows = service::list_summaries(db.get_ref(), &owner.cvr)
-        .await
-        .map_err(DomainError::from)?;
+    let mut rows = service::list_summaries(db.get_ref(), &owner.cvr).await?;
     if let SystemSort::CreatedAt = request.sort {
         rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     }
     if request.direction == adgang_core::pagination::SortDirection::Desc {
         rows.reverse();
     }
-    let now = chrono::Utc::now();
+    let now = scope.now;
     let total = rows.len() as u64;
     let items = rows
         .iter()
@@ -163,28 +158,23 @@ async fn list_systems(
     request_body = NewSystem,
     responses(
         (status = 201, description = "Created; the receipt", body = SystemReceipt),
-        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The CVR register is unavailable", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
+        problems::Unavailable,
     )
 )]
 #[post("/organisations/{cvr}/systems")]
 async fn create_system(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
-    cvr: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let (owner, actor) = scope(&principal, &cvr)?;
+    let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let new: NewSystem = body.parse().await?;
-    let ctx = deps.context();
+    let ctx = deps.context(scope.now);
     let txn = db.begin().await?;
-    let (model, api_key) = service::create(&txn, &ctx, &actor, &owner, &new)
-        .await
-        .map_err(DomainError::from)?;
+    let (model, api_key) = service::create(&txn, &ctx, &actor, &owner, &new).await?;
     txn.commit().await?;
     let system = service::to_dto(&model, ctx.now);
     Ok(HttpResponse::Created()
@@ -203,23 +193,19 @@ async fn create_system(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
     responses(
         (status = 200, description = "The system", body = System),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/systems/{id}")]
 async fn get_system(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<System>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (owner, _) = scope(&principal, &cvr)?;
-    let model = service::get(db.get_ref(), &owner.cvr, &id)
-        .await
-        .map_err(DomainError::from)?;
-    Ok(web::Json(service::to_dto(&model, chrono::Utc::now())))
+    let (_, id) = path.into_inner();
+    let owner = owner_of(&scope);
+    let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
+    Ok(web::Json(service::to_dto(&model, scope.now)))
 }
 
 /// Edit a system (SYS-12): activation and protocol are locked while it is active; a standard
@@ -231,29 +217,25 @@ async fn get_system(
     request_body = SystemUpdate,
     responses(
         (status = 200, description = "Saved", body = SystemReceipt),
-        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The CVR register is unavailable", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
+        problems::Unavailable,
     )
 )]
 #[put("/organisations/{cvr}/systems/{id}")]
 async fn update_system(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
     path: web::Path<(String, String)>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (owner, actor) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
+    let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let update: SystemUpdate = body.parse().await?;
-    let ctx = deps.context();
+    let ctx = deps.context(scope.now);
     let txn = db.begin().await?;
-    let (model, api_key) = service::update(&txn, &ctx, &actor, &owner, &id, &update)
-        .await
-        .map_err(DomainError::from)?;
+    let (model, api_key) = service::update(&txn, &ctx, &actor, &owner, &id, &update).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -271,32 +253,21 @@ async fn update_system(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The primary system while others exist, or contact points are bound to it (listed)", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
+        problems::Conflict,
     )
 )]
 #[delete("/organisations/{cvr}/systems/{id}")]
 async fn delete_system(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
-    bound: web::Data<dyn crate::BoundContactPoints>,
+    bound: web::Data<dyn BoundContactPoints>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (owner, actor) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
+    let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let txn = db.begin().await?;
-    service::delete(
-        &txn,
-        bound.get_ref(),
-        &actor,
-        &owner,
-        &id,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(DomainError::from)?;
+    service::delete(&txn, bound.get_ref(), &actor, &owner, &id, scope.now).await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -308,25 +279,21 @@ async fn delete_system(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
     responses(
         (status = 200, description = "Now primary", body = System),
-        (status = 400, description = "Not a recipient system", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[post("/organisations/{cvr}/systems/{id}/primary")]
 async fn make_primary(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<System>, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (owner, actor) = scope(&principal, &cvr)?;
-    let now = chrono::Utc::now();
+    let (_, id) = path.into_inner();
+    let (owner, actor) = (owner_of(&scope), scope.actor.clone());
+    let now = scope.now;
     let txn = db.begin().await?;
-    let model = service::make_primary(&txn, &actor, &owner, &id, now)
-        .await
-        .map_err(DomainError::from)?;
+    let model = service::make_primary(&txn, &actor, &owner, &id, now).await?;
     txn.commit().await?;
     Ok(web::Json(service::to_dto(&model, now)))
 }
@@ -338,24 +305,21 @@ async fn make_primary(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
     responses(
         (status = 200, description = "The API key", body = ApiKey),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system here, or it has no API key", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/systems/{id}/api-key")]
 async fn reveal_api_key(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (owner, actor) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
+    let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let txn = db.begin().await?;
-    let api_key = service::reveal_api_key(&txn, &deps.context(), &actor, &owner, &id)
-        .await
-        .map_err(DomainError::from)?;
+    let api_key =
+        service::reveal_api_key(&txn, &deps.context(scope.now), &actor, &owner, &id).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -369,24 +333,21 @@ async fn reveal_api_key(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
     responses(
         (status = 200, description = "The new API key", body = ApiKey),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system here, or it has no API key", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[post("/organisations/{cvr}/systems/{id}/api-key/rotation")]
 async fn rotate_api_key(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (owner, actor) = scope(&principal, &cvr)?;
+    let (_, id) = path.into_inner();
+    let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let txn = db.begin().await?;
-    let api_key = service::rotate_api_key(&txn, &deps.context(), &actor, &owner, &id)
-        .await
-        .map_err(DomainError::from)?;
+    let api_key =
+        service::rotate_api_key(&txn, &deps.context(scope.now), &actor, &owner, &id).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -401,37 +362,29 @@ async fn rotate_api_key(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/systems/{id}/receipt")]
 async fn system_receipt(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (owner, actor) = scope(&principal, &cvr)?;
-    let ctx = deps.context();
+    let (_, id) = path.into_inner();
+    let (owner, actor) = (owner_of(&scope), scope.actor.clone());
+    let ctx = deps.context(scope.now);
     let txn = db.begin().await?;
-    let model = service::get(&txn, &owner.cvr, &id)
-        .await
-        .map_err(DomainError::from)?;
+    let model = service::get(&txn, &owner.cvr, &id).await?;
     let api_key = match model.api_key_sealed {
-        Some(_) => Some(
-            service::reveal_api_key(&txn, &ctx, &actor, &owner, &id)
-                .await
-                .map_err(DomainError::from)?,
-        ),
+        Some(_) => Some(service::reveal_api_key(&txn, &ctx, &actor, &owner, &id).await?),
         None => None,
     };
     let pdf = documents::receipt_pdf(
         &service::to_dto(&model, ctx.now),
         api_key.as_deref(),
-        &who(&principal),
+        &scope.who(),
     )
     .map_err(DomainError::Unexpected)?;
     txn.commit().await?;
@@ -449,24 +402,20 @@ async fn system_receipt(
     params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
     responses(
         (status = 200, description = "The overview", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such system here", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/systems/{id}/overview")]
 async fn system_overview_pdf(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, DomainError> {
-    let (cvr, id) = path.into_inner();
-    let (owner, _) = scope(&principal, &cvr)?;
-    let model = service::get(db.get_ref(), &owner.cvr, &id)
-        .await
-        .map_err(DomainError::from)?;
-    let now = chrono::Utc::now();
-    let pdf = documents::overview_pdf(&service::to_dto(&model, now), now, &who(&principal))
+    let (_, id) = path.into_inner();
+    let owner = owner_of(&scope);
+    let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
+    let now = scope.now;
+    let pdf = documents::overview_pdf(&service::to_dto(&model, now), now, &scope.who())
         .map_err(DomainError::Unexpected)?;
     Ok(attachment(
         "application/pdf",
@@ -482,22 +431,18 @@ async fn system_overview_pdf(
     params(("cvr" = String, Path, description = "The caller's organisation")),
     responses(
         (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = adgang_api_types::BinaryFile),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::Scope,
     )
 )]
 #[get("/organisations/{cvr}/system-overview")]
 async fn system_overview_workbook(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
 ) -> Result<HttpResponse, DomainError> {
-    let (owner, _) = scope(&principal, &cvr)?;
-    let now = chrono::Utc::now();
+    let owner = owner_of(&scope);
+    let now = scope.now;
     let systems: Vec<System> = service::list(db.get_ref(), &owner.cvr)
-        .await
-        .map_err(DomainError::from)?
+        .await?
         .iter()
         .map(|s| service::to_dto(s, now))
         .collect();
@@ -539,28 +484,28 @@ fn standard_dto(model: standard_system::Model, vendor_name: String) -> StandardS
     request_body = NewStandardSystem,
     responses(
         (status = 201, description = "Published", body = StandardSystem),
-        (status = 400, description = "Field errors", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's organisation", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Scope,
     )
 )]
 #[post("/organisations/{cvr}/standard-systems")]
 async fn publish_standard_system(
-    principal: Principal,
+    scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
-    cvr: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let (owner, actor) = scope(&principal, &cvr)?;
+    let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let new: NewStandardSystem = body.parse().await?;
     let txn = db.begin().await?;
-    let model = service::publish_standard_system(&txn, &deps.context(), &actor, &owner.cvr, &new)
-        .await
-        .map_err(DomainError::from)?;
+    let model =
+        service::publish_standard_system(&txn, &deps.context(scope.now), &actor, &owner.cvr, &new)
+            .await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(standard_dto(model, principal.organisation_name.clone())))
+    Ok(HttpResponse::Created().json(standard_dto(
+        model,
+        scope.principal.organisation_name.clone(),
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -578,9 +523,8 @@ struct StandardSystemQuery {
     params(StandardSystemQuery),
     responses(
         (status = 200, description = "Standard systems", body = Vec<StandardSystem>),
-        (status = 400, description = "Invalid vendor CVR", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Requires system_admin", body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest,
+        problems::Auth,
     )
 )]
 #[get("/standard-systems")]
@@ -598,9 +542,7 @@ async fn list_standard_systems(
             })?),
             None => None,
         };
-    let models = service::standard_systems(db.get_ref(), vendor.as_ref())
-        .await
-        .map_err(DomainError::from)?;
+    let models = service::standard_systems(db.get_ref(), vendor.as_ref()).await?;
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(models.len());
     for model in models {

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod entity;
 pub mod error;
 pub mod http;
+pub mod ports;
 pub mod service;
 pub mod validation;
 
@@ -21,20 +22,21 @@ pub struct SystemsSettings {
     pub allow_http_endpoints: bool,
 }
 
-/// The names of the contact points bound to a system. Declared here and implemented by the
-/// contacts module (which depends on this one), so a system with bound points is refused
-/// with their names (SYS-12) without this module reading the other's tables.
-pub trait BoundContactPoints: Send + Sync {
-    fn names<'a>(
-        &'a self,
-        db: &'a sea_orm::DatabaseTransaction,
-        system_id: &'a str,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Vec<String>, sea_orm::DbErr>> + Send + 'a>,
-    >;
+/// The module as the server mounts it.
+pub struct SystemsModule {
+    pub settings: SystemsSettings,
 }
 
-/// Registers this module's routes under the API scope.
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    http::configure(cfg);
+impl adgang_core::ApiModule for SystemsModule {
+    fn tag(&self) -> (&'static str, &'static str) {
+        (
+            TAG,
+            "Sender and recipient systems, API keys, standard systems, receipts (SPEC §2)",
+        )
+    }
+
+    fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+        cfg.app_data(actix_web::web::Data::new(self.settings.clone()));
+        http::configure(cfg);
+    }
 }

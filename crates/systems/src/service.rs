@@ -2,11 +2,14 @@
 //! writes its actions-log rows (subject "Systemtilslutning") in it; all validation runs before
 //! the first write, so a refused request changes nothing.
 
+use adgang_api_types::ConflictReason;
+use adgang_api_types::FieldCode;
 use adgang_api_types::{
     Activation, ActivationMode, NewStandardSystem, NewSystem, OrgKind, Protocol, System,
     SystemRole, SystemStatus, SystemUpdate, TechnicalContact,
 };
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::ports::BoundContactPoints;
 use adgang_core::secrets::{random_token, DataKey};
 use adgang_core::{Cvr, FieldErrors};
 use adgang_registry::Registry;
@@ -47,7 +50,7 @@ pub const LOCKED_BY_STANDARD_SYSTEM: [&str; 7] = [
     "technicalContact",
 ];
 
-fn role_of(model: &system::Model) -> SystemRole {
+pub(crate) fn role_of(model: &system::Model) -> SystemRole {
     SystemRole::parse(&model.role).unwrap_or(SystemRole::Sender)
 }
 
@@ -174,35 +177,16 @@ pub async fn get(
         .ok_or(SystemsError::NotFound("system"))
 }
 
-/// Whether `id` is one of the organisation's systems that receive mail — what a contact point
-/// may be bound to (the narrow question the contacts module asks this one).
-pub async fn is_recipient_system(
-    db: &impl ConnectionTrait,
-    owner: &Cvr,
-    id: &str,
-) -> Result<bool, SystemsError> {
-    Ok(match get(db, owner, id).await {
-        Ok(system) => role_of(&system).receives(),
-        Err(SystemsError::NotFound(_)) => false,
-        Err(other) => return Err(other),
-    })
-}
-
-/// The organisation's systems that receive mail, as (id, name) by name: what an import of the
-/// contact structure may name in its recipient-system column.
-pub async fn recipient_systems(
-    db: &impl ConnectionTrait,
-    owner: &Cvr,
-) -> Result<Vec<(String, String)>, SystemsError> {
-    Ok(system::Entity::find()
-        .filter(system::Column::OrganisationCvr.eq(owner.as_str()))
-        .order_by_asc(system::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|s| role_of(s).receives())
-        .map(|s| (s.id, s.name))
-        .collect())
+/// SYS-12: the system cannot go while these contact points are bound to it.
+fn bound_points_conflict(points: Vec<String>) -> SystemsError {
+    SystemsError::Conflict {
+        reason: ConflictReason::SystemHasBoundContactPoints,
+        detail: format!(
+            "Contact points are bound to this system; bind them to another recipient system first: {}.",
+            points.join(", ")
+        ),
+        items: points,
+    }
 }
 
 /// Activation → (active_from, active_to), checked (SYS-05).
@@ -218,7 +202,7 @@ fn activation_times(
         (ActivationMode::At, None) => {
             errors.add(
                 "activation.at",
-                "required",
+                FieldCode::Required,
                 "Choose when the system becomes active.",
             );
             None
@@ -234,6 +218,7 @@ fn activation_times(
     (from, deactivate_at)
 }
 
+/// SYS-05: deactivation only after activation, and never for a system not activated.
 fn deactivation(
     from: Option<DateTime<Utc>>,
     deactivate_at: Option<DateTime<Utc>>,
@@ -244,12 +229,12 @@ fn deactivation(
         (_, None) => {}
         (None, Some(_)) if not_activated => errors.add(
             "deactivateAt",
-            "requires_activation",
+            FieldCode::RequiresActivation,
             "Only an activated system can have a deactivation time.",
         ),
         (Some(from), Some(to)) if to <= from => errors.add(
             "deactivateAt",
-            "before_activation",
+            FieldCode::BeforeActivation,
             "The deactivation time must be after the activation time.",
         ),
         _ => {}
@@ -281,7 +266,7 @@ async fn vendor(
         Ok(None) => {
             errors.add(
                 "vendorCvr",
-                "unknown_vendor",
+                FieldCode::UnknownVendor,
                 "The CVR register does not know this CVR number.",
             );
             Ok(None)
@@ -291,6 +276,7 @@ async fn vendor(
 }
 
 /// The organisation's receiving systems other than `except`.
+/// SYS-07, SYS-08: the primary and company rules look at these.
 async fn other_receivers(
     db: &impl ConnectionTrait,
     owner: &Cvr,
@@ -303,6 +289,7 @@ async fn other_receivers(
         .collect())
 }
 
+/// SYS-08: a company has at most one recipient-capable system.
 fn company_rule(
     owner: &Owner,
     role: SystemRole,
@@ -312,7 +299,7 @@ fn company_rule(
     if owner.kind == OrgKind::Company && role.receives() && !others.is_empty() {
         errors.add(
             "role",
-            "company_one_recipient_system",
+            FieldCode::CompanyOneRecipientSystem,
             "A company can have only one system that receives mail.",
         );
     }
@@ -388,14 +375,18 @@ pub async fn create(
                 if !new.accept_vendor_agreement {
                     errors.add(
                         "acceptVendorAgreement",
-                        "must_accept",
+                        FieldCode::MustAccept,
                         "Accept the vendor agreement to use a standard system.",
                     );
                 }
                 Some(t)
             }
             None => {
-                errors.add("standardSystemId", "unknown", "No such standard system.");
+                errors.add(
+                    "standardSystemId",
+                    FieldCode::Unknown,
+                    "No such standard system.",
+                );
                 None
             }
         },
@@ -501,14 +492,14 @@ pub async fn update(
     if active && update.protocol != protocol_of(&current) {
         errors.add(
             "protocol",
-            "locked_while_active",
+            FieldCode::LockedWhileActive,
             "The protocol cannot change while the system is active.",
         );
     }
     if active && update.activation.is_some() {
         errors.add(
             "activation",
-            "locked_while_active",
+            FieldCode::LockedWhileActive,
             "The activation cannot change while the system is active.",
         );
     }
@@ -553,7 +544,7 @@ pub async fn update(
             if changed {
                 errors.add(
                     name,
-                    "locked_by_standard_system",
+                    FieldCode::LockedByStandardSystem,
                     "Set by the vendor's standard system.",
                 );
             }
@@ -587,7 +578,7 @@ pub async fn update(
     if current.is_primary && !update.role.receives() && !receivers.is_empty() {
         errors.add(
             "role",
-            "primary_must_receive",
+            FieldCode::PrimaryMustReceive,
             "The primary system must receive mail; choose another primary system first.",
         );
     }
@@ -648,38 +639,38 @@ pub async fn update(
     Ok((saved, api_key))
 }
 
-/// Deletes a system (SYS-12): the primary cannot go while other receiving systems exist.
+/// Deletes a system (SYS-12): refused while contact points are bound to it (named in the
+/// answer), and (SYS-07) the primary cannot go while other receiving systems exist.
 pub async fn delete(
     db: &sea_orm::DatabaseTransaction,
-    bound: &dyn crate::BoundContactPoints,
+    bound: &dyn BoundContactPoints,
     actor: &Actor,
     owner: &Owner,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), SystemsError> {
     let current = get(db, &owner.cvr, id).await?;
-    let points = bound.names(db, id).await?;
+    let points = bound.names(db, &owner.cvr, id).await?;
     if !points.is_empty() {
-        return Err(SystemsError::Conflict(format!(
-            "Contact points are bound to this system; bind them to another recipient system first: {}.",
-            points.join(", ")
-        )));
+        return Err(bound_points_conflict(points));
     }
     if current.is_primary && !other_receivers(db, &owner.cvr, Some(id)).await?.is_empty() {
-        return Err(SystemsError::Conflict(
-            "The primary system cannot be deleted while other recipient systems exist; choose another primary system first.".into(),
-        ));
+        return Err(SystemsError::Conflict {
+            reason: ConflictReason::PrimaryWithOtherRecipientSystems,
+            detail: "The primary system cannot be deleted while other recipient systems exist; choose another primary system first.".into(),
+            items: vec![],
+        });
     }
-    // Contact points bound to the system hold a foreign key to it (SYS-12): the database
-    // refuses, and we answer with a conflict rather than an error.
+    // Contact points bound to the system hold a foreign key to it (SYS-12): should one be bound
+    // between the check and the delete, the database refuses, and we answer with the conflict.
     if let Err(err) = system::Entity::delete_by_id(current.id.clone())
         .exec(db)
         .await
     {
         return Err(match err.sql_err() {
-            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => SystemsError::Conflict(
-                "Contact points are bound to this system; bind them to another recipient system first.".into(),
-            ),
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+                bound_points_conflict(bound.names(db, &owner.cvr, id).await.unwrap_or_default())
+            }
             _ => err.into(),
         });
     }
@@ -711,7 +702,7 @@ pub async fn make_primary(
     if !role_of(&target).receives() {
         return Err(field(
             "id",
-            "not_a_recipient_system",
+            FieldCode::NotARecipientSystem,
             "Only a system that receives mail can be primary.",
         ));
     }

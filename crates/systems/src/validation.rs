@@ -1,6 +1,7 @@
 //! The settings rules of a system (SYS-01 … SYS-06), as pure functions: every rule reports a
 //! field error with a stable code, all rules run before anything is written.
 
+use adgang_api_types::FieldCode;
 use std::net::IpAddr;
 
 use adgang_api_types::{required_details, Protocol, SystemRole, TechnicalContact};
@@ -22,7 +23,7 @@ pub fn allowed_ips(input: &[String], errors: &mut FieldErrors) -> Vec<String> {
     if entries.is_empty() {
         errors.add(
             "allowedIps",
-            "required",
+            FieldCode::Required,
             "Give at least one IP address or one range.",
         );
         return Vec::new();
@@ -38,7 +39,7 @@ pub fn allowed_ips(input: &[String], errors: &mut FieldErrors) -> Vec<String> {
                     ok = false;
                     errors.add(
                         &format!("allowedIps[{i}]"),
-                        "invalid_range",
+                        FieldCode::InvalidRange,
                         format!("{entry} is not an IP range in CIDR notation."),
                     );
                 }
@@ -50,7 +51,7 @@ pub fn allowed_ips(input: &[String], errors: &mut FieldErrors) -> Vec<String> {
                     ok = false;
                     errors.add(
                         &format!("allowedIps[{i}]"),
-                        "invalid_ip",
+                        FieldCode::InvalidIp,
                         format!("{entry} is not an IPv4 or IPv6 address."),
                     );
                 }
@@ -61,17 +62,21 @@ pub fn allowed_ips(input: &[String], errors: &mut FieldErrors) -> Vec<String> {
         return Vec::new();
     }
     if ranges.len() > 1 {
-        errors.add("allowedIps", "one_range_only", "Give at most one IP range.");
+        errors.add(
+            "allowedIps",
+            FieldCode::OneRangeOnly,
+            "Give at most one IP range.",
+        );
     } else if !ranges.is_empty() && !addresses.is_empty() {
         errors.add(
             "allowedIps",
-            "range_with_addresses",
+            FieldCode::RangeWithAddresses,
             "Give either one IP range or single addresses, not both.",
         );
     } else if addresses.len() > MAX_IPS {
         errors.add(
             "allowedIps",
-            "too_many",
+            FieldCode::TooMany,
             format!("Give at most {MAX_IPS} IP addresses."),
         );
     }
@@ -86,37 +91,29 @@ pub fn allowed_ips(input: &[String], errors: &mut FieldErrors) -> Vec<String> {
 
 /// SYS-03: an OpenSSH public key — ed25519, ECDSA, or RSA of at least 2048 bits. Returns the
 /// key re-encoded without its comment.
-pub fn ssh_public_key(input: &str) -> Result<String, &'static str> {
-    let key = ssh_key::PublicKey::from_openssh(input.trim()).map_err(|_| "invalid_ssh_key")?;
+pub fn ssh_public_key(input: &str) -> Result<String, FieldCode> {
+    let key =
+        ssh_key::PublicKey::from_openssh(input.trim()).map_err(|_| FieldCode::InvalidSshKey)?;
     match key.key_data() {
         ssh_key::public::KeyData::Ed25519(_) | ssh_key::public::KeyData::Ecdsa(_) => {}
         ssh_key::public::KeyData::Rsa(rsa) => {
-            let modulus = rsa.n.as_positive_bytes().ok_or("invalid_ssh_key")?;
+            let modulus = rsa.n.as_positive_bytes().ok_or(FieldCode::InvalidSshKey)?;
             let leading = modulus.first().map_or(8, |b| b.leading_zeros() as usize);
             let bits = modulus.len() * 8 - leading;
             if bits < MIN_RSA_BITS {
-                return Err("rsa_too_short");
+                return Err(FieldCode::RsaTooShort);
             }
         }
-        _ => return Err("unsupported_ssh_key"),
+        _ => return Err(FieldCode::UnsupportedSshKey),
     }
     let mut plain = key.clone();
     plain.set_comment("");
-    plain.to_openssh().map_err(|_| "invalid_ssh_key")
+    plain.to_openssh().map_err(|_| FieldCode::InvalidSshKey)
 }
 
+/// SYS-12: a system's name, 1–MAX_NAME_CHARS characters.
 pub fn name(input: &str, errors: &mut FieldErrors) -> String {
-    let name = input.trim().to_owned();
-    if name.is_empty() {
-        errors.add("name", "required", "The name is required.");
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        errors.add(
-            "name",
-            "too_long",
-            format!("The name is at most {MAX_NAME_CHARS} characters."),
-        );
-    }
-    name
+    validate::text(errors, "name", input, MAX_NAME_CHARS, true)
 }
 
 /// SYS-06.
@@ -178,11 +175,12 @@ fn given(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// SYS-01, SYS-02, SYS-03: the protocol's connection details for the role (addresses, endpoints, SSH key).
 pub fn details(input: DetailsInput<'_>, allow_http: bool, errors: &mut FieldErrors) -> Details {
     let Some(required) = required_details(input.role, input.protocol) else {
         errors.add(
             "protocol",
-            "not_allowed_for_role",
+            FieldCode::NotAllowedForRole,
             "This protocol cannot be used with this role.",
         );
         return Details::default();
@@ -190,7 +188,11 @@ pub fn details(input: DetailsInput<'_>, allow_http: bool, errors: &mut FieldErro
     let allowed_ips = allowed_ips(input.allowed_ips, errors);
     let mut url = |field: &str, needed: bool, value: Option<&str>| match (needed, given(value)) {
         (true, None) => {
-            errors.add(field, "required", "Required for this role and protocol.");
+            errors.add(
+                field,
+                FieldCode::Required,
+                "Required for this role and protocol.",
+            );
             None
         }
         (true, Some(v)) => match validate::https_url(v, allow_http) {
@@ -203,7 +205,7 @@ pub fn details(input: DetailsInput<'_>, allow_http: bool, errors: &mut FieldErro
         (false, Some(_)) => {
             errors.add(
                 field,
-                "not_applicable",
+                FieldCode::NotApplicable,
                 "Not used with this role and protocol.",
             );
             None
@@ -218,7 +220,11 @@ pub fn details(input: DetailsInput<'_>, allow_http: bool, errors: &mut FieldErro
     );
     let ssh_public_key = match (required.ssh_public_key, given(input.ssh_public_key)) {
         (true, None) => {
-            errors.add("sshPublicKey", "required", "SFTP needs an SSH public key.");
+            errors.add(
+                "sshPublicKey",
+                FieldCode::Required,
+                "SFTP needs an SSH public key.",
+            );
             None
         }
         (true, Some(v)) => match ssh_public_key(v) {
@@ -235,7 +241,7 @@ pub fn details(input: DetailsInput<'_>, allow_http: bool, errors: &mut FieldErro
         (false, Some(_)) => {
             errors.add(
                 "sshPublicKey",
-                "not_applicable",
+                FieldCode::NotApplicable,
                 "Only SFTP uses an SSH public key.",
             );
             None
@@ -261,7 +267,7 @@ mod tests {
         let codes = errors
             .into_inner()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.as_str().to_owned()))
             .collect();
         (out, codes)
     }
@@ -296,7 +302,7 @@ mod tests {
         assert_eq!(ips(&[]).1, vec![("allowedIps".into(), "required".into())]);
     }
 
-    const FIXTURES: [(&str, Result<&str, &str>); 4] = [
+    const FIXTURES: [(&str, Result<&str, FieldCode>); 4] = [
         (
             include_str!("../../test-support/fixtures/ssh/ed.pub"),
             Ok("ssh-ed25519 "),
@@ -311,7 +317,7 @@ mod tests {
         ),
         (
             include_str!("../../test-support/fixtures/ssh/rsa1024.pub"),
-            Err("rsa_too_short"),
+            Err(FieldCode::RsaTooShort),
         ),
     ];
 
@@ -329,8 +335,8 @@ mod tests {
         }
         assert_eq!(
             ssh_public_key("ssh-ed25519 AAAAgarbage"),
-            Err("invalid_ssh_key")
+            Err(FieldCode::InvalidSshKey)
         );
-        assert_eq!(ssh_public_key("hello"), Err("invalid_ssh_key"));
+        assert_eq!(ssh_public_key("hello"), Err(FieldCode::InvalidSshKey));
     }
 }

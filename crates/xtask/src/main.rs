@@ -11,6 +11,7 @@
 //! Every install step checks first and skips what is already there at the pinned version.
 
 mod bench;
+mod layering;
 mod postgres;
 mod tools;
 
@@ -65,6 +66,9 @@ fn test(root: &Path) -> Result<()> {
     let env = tools::ensure_frontend_tools(root)?;
     tools::ensure_browser()?;
     build_spa(root, &env)?;
+
+    step("Checking the crate dependency rule");
+    layering::check(root)?;
 
     step("Checking formatting");
     status(

@@ -23,7 +23,7 @@ pub fn errors_for(
                             .is_some_and(|rest| rest.starts_with('['))
                 })
             })
-            .map(|e| error_key(&e.code))
+            .map(|e| error_key(e.code))
             .collect()
     })
 }

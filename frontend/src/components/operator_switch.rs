@@ -29,16 +29,14 @@ pub fn OperatorSwitch() -> impl IntoView {
             match api::auth::lookup_organisation(&a.token, &typed).await {
                 Ok(org) => found.set(Some(org)),
                 Err(ApiError::Problem(p)) if p.status == 400 => {
-                    let code = p
-                        .errors
-                        .first()
-                        .map(|e| e.code.as_str())
-                        .unwrap_or_default();
-                    error.set(Some(if code == "cvr_checksum" {
-                        Key::error_cvr_checksum
-                    } else {
-                        Key::error_cvr_format
-                    }));
+                    let code = p.errors.first().map(|e| e.code);
+                    error.set(Some(
+                        if code == Some(adgang_api_types::FieldCode::CvrChecksum) {
+                            Key::error_cvr_checksum
+                        } else {
+                            Key::error_cvr_format
+                        },
+                    ));
                 }
                 Err(ApiError::Problem(p)) if p.status == 404 => {
                     error.set(Some(Key::operator_not_found))

@@ -16,18 +16,18 @@ const NEW_USER: &str = "";
 
 /// The Danish (or English) text for a field error the API returned.
 fn error_key(error: &FieldError) -> Key {
-    match (error.field.as_str(), error.code.as_str()) {
+    use adgang_api_types::FieldCode as C;
+    match (error.field.as_str(), error.code) {
         ("acceptAgreement", _) => Key::error_must_accept,
         ("signedAgreement", _) => Key::error_agreement_missing,
-        ("document", "not_pdf") => Key::error_not_pdf,
-        ("document", "encrypted_pdf") => Key::error_encrypted_pdf,
-        ("document", "empty_pdf") => Key::error_empty_pdf,
-        ("document", "required") => Key::error_not_pdf,
+        ("document", C::Required) => Key::error_not_pdf,
+        ("document", C::NotPdf | C::EncryptedPdf | C::EmptyPdf) => {
+            crate::i18n::error_key(error.code)
+        }
         ("document", _) => Key::error_unreadable_pdf,
-        ("rightsAdmin.name", "required") => Key::error_name_required,
-        ("rightsAdmin.userId", "required") => Key::error_rights_admin_required,
-        (_, "too_long") => Key::error_too_long,
-        _ => Key::error_generic,
+        ("rightsAdmin.name", C::Required) => Key::error_name_required,
+        ("rightsAdmin.userId", C::Required) => Key::error_rights_admin_required,
+        (_, code) => crate::i18n::error_key(code),
     }
 }
 

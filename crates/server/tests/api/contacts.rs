@@ -105,7 +105,7 @@ fn codes(problem: &Problem) -> Vec<(String, String)> {
     problem
         .errors
         .iter()
-        .map(|e| (e.field.clone(), e.code.clone()))
+        .map(|e| (e.field.clone(), e.code.as_str().to_owned()))
         .collect()
 }
 
@@ -497,6 +497,16 @@ async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
     .await;
     assert_eq!(refused.status(), 409);
     let problem: Problem = refused.json().await.unwrap();
+    assert_eq!(
+        problem.reason,
+        Some(adgang_api_types::ConflictReason::SystemHasBoundContactPoints),
+        "its own reason, not the primary-system rule's"
+    );
+    assert_eq!(
+        problem.items,
+        vec!["Byggesager".to_owned()],
+        "the bound points, listed"
+    );
     assert!(
         problem.detail.unwrap_or_default().contains("Byggesager"),
         "the error lists the bound points"

@@ -96,7 +96,7 @@ fn field_codes(problem: &Problem) -> Vec<(String, String)> {
     let mut codes: Vec<_> = problem
         .errors
         .iter()
-        .map(|e| (e.field.clone(), e.code.clone()))
+        .map(|e| (e.field.clone(), e.code.as_str().to_owned()))
         .collect();
     codes.sort();
     codes

@@ -144,7 +144,7 @@ async fn ctx_02_operator_looks_up_any_cvr_and_each_lookup_is_logged() {
         .await;
     assert_eq!(invalid.status(), 400);
     let problem: Problem = invalid.json().await.unwrap();
-    assert_eq!(problem.errors[0].code, "cvr_checksum");
+    assert_eq!(problem.errors[0].code.as_str(), "cvr_checksum");
     let unknown = app
         .get_as("/api/v1/organisation-lookup/10000009", &op)
         .await;

@@ -173,7 +173,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         .unwrap();
     assert_eq!(operator.status(), 400);
     let problem: Problem = operator.json().await.unwrap();
-    assert_eq!(problem.errors[0].code, "not_grantable");
+    assert_eq!(problem.errors[0].code.as_str(), "not_grantable");
 
     // The API's changes are logged with the administrator as actor.
     let rows = actions_log::Entity::find().all(&db).await.unwrap();
@@ -191,7 +191,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         .unwrap();
     assert_eq!(unknown_right.status(), 400);
     let problem: Problem = unknown_right.json().await.unwrap();
-    assert_eq!(problem.errors[0].code, "unknown_right");
+    assert_eq!(problem.errors[0].code.as_str(), "unknown_right");
     assert_eq!(
         put("/api/v1/organisations/29189846/users/rid-nobody/rights/system_admin")
             .await

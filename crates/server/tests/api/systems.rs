@@ -95,7 +95,7 @@ fn codes(problem: &Problem) -> Vec<(String, String)> {
     let mut codes: Vec<_> = problem
         .errors
         .iter()
-        .map(|e| (e.field.clone(), e.code.clone()))
+        .map(|e| (e.field.clone(), e.code.as_str().to_owned()))
         .collect();
     codes.sort();
     codes
@@ -292,6 +292,12 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
     )
     .await;
     assert_eq!(deleting_primary.status(), 409);
+    let problem: adgang_api_types::Problem = deleting_primary.json().await.unwrap();
+    assert_eq!(
+        problem.reason,
+        Some(adgang_api_types::ConflictReason::PrimaryWithOtherRecipientSystems)
+    );
+    assert!(problem.items.is_empty());
     assert_eq!(system_count(&app).await, 2);
 
     let switched = send(

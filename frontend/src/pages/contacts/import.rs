@@ -36,7 +36,7 @@ pub fn ImportPage() -> impl IntoView {
                     problems.set(if p.errors.is_empty() {
                         vec![FieldError {
                             field: String::new(),
-                            code: "too_large".into(),
+                            code: adgang_api_types::FieldCode::TooLarge,
                             message: p.detail.unwrap_or_default(),
                         }]
                     } else {
@@ -85,7 +85,7 @@ pub fn ImportPage() -> impl IntoView {
                     <thead><tr><th>{i18n.text(Key::ci_cell)}</th><th>{i18n.text(Key::ci_problem)}</th></tr></thead>
                     <tbody>
                         {move || problems.get().into_iter().map(|e| {
-                            let key = error_key(&e.code);
+                            let key = error_key(e.code);
                             // Codes without a Danish text of their own show the API's explanation.
                             let text = if key == Key::error_generic { e.message.clone() } else { i18n.t(key).to_owned() };
                             view! { <tr><td>{e.field.clone()}</td><td>{text}</td></tr> }

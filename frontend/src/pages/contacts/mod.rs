@@ -268,7 +268,7 @@ fn ContactStructure() -> impl IntoView {
             .get()
             .iter()
             .filter(|e| e.field == "name")
-            .map(|e| i18n.t(error_key(&e.code)))
+            .map(|e| i18n.t(error_key(e.code)))
             .collect::<Vec<_>>()
             .join(" ")
     };

@@ -14,7 +14,7 @@ use super::form::{
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{conflict_key, use_i18n, Key};
 
 #[component]
 pub fn SystemDetailPage() -> impl IntoView {
@@ -55,6 +55,8 @@ fn SystemDetail() -> impl IntoView {
     let pending = RwSignal::new(None::<Pending>);
     let message = RwSignal::new(None::<Key>);
     let error = RwSignal::new(None::<Key>);
+    // What stands in the way of a refused change (SYS-12: the bound contact points).
+    let conflict_items = RwSignal::new(Vec::<String>::new());
     let api_key = RwSignal::new(None::<String>);
     let draft = Draft::new();
 
@@ -114,6 +116,7 @@ fn SystemDetail() -> impl IntoView {
         };
         let id = id();
         pending.set(None);
+        conflict_items.set(Vec::new());
         spawn_local(async move {
             match action {
                 Pending::Primary => match api::systems::make_primary(&token, &cvr, &id).await {
@@ -128,7 +131,8 @@ fn SystemDetail() -> impl IntoView {
                         navigate.with_value(|go| go("/systemtilslutning", Default::default()))
                     }
                     Err(ApiError::Problem(p)) if p.status == 409 => {
-                        error.set(Some(Key::err_conflict_primary))
+                        conflict_items.set(p.items);
+                        error.set(Some(p.reason.map_or(Key::error_generic, conflict_key)));
                     }
                     Err(_) => error.set(Some(Key::error_generic)),
                 },
@@ -226,7 +230,11 @@ fn SystemDetail() -> impl IntoView {
                     <div class="alert alert-success" role="status" id="detail-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
                 </Show>
                 <Show when=move || error.get().is_some()>
-                    <div class="alert alert-error" role="alert" id="detail-error"><div class="alert-body"><p class="alert-text">{move || error.get().map(|k| i18n.t(k))}</p></div></div>
+                    <div class="alert alert-error" role="alert" id="detail-error"><div class="alert-body"><p class="alert-text">{move || error.get().map(|k| i18n.t(k))}</p>
+                        <Show when=move || !conflict_items.get().is_empty()>
+                            <ul class="alert-text" id="detail-error-items">{move || conflict_items.get().into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}</ul>
+                        </Show>
+                    </div></div>
                 </Show>
                 <div class="detail-actions">
                     {can_be_primary.then(|| view! {

@@ -1,0 +1,81 @@
+//! The problem+json responses every endpoint shares, as utoipa response sets:
+//! `responses((status = 200, body = X), problems::BadRequest, problems::Scope)` (with
+//! `use adgang_core::openapi as problems;`) instead of one hand-written
+//! tuple per status and handler. The `code` of the body says which rule answered.
+
+use std::collections::BTreeMap;
+
+use adgang_api_types::error::PROBLEM_CONTENT_TYPE;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::IntoResponses;
+
+fn problem(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+macro_rules! problem_set {
+    ($(#[$doc:meta])* $name:ident { $($status:literal => $description:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                BTreeMap::from([$(($status.to_owned(), problem($description))),+])
+            }
+        }
+    };
+}
+
+problem_set!(
+    /// An organisation-scoped endpoint's refusals: no token, no right (or onboarding first),
+    /// another organisation or no such resource in it.
+    Scope {
+        "401" => "Missing or invalid access token",
+        "403" => "The caller lacks the module's right here, or the organisation must complete onboarding first (`onboarding_required`)",
+        "404" => "Not the caller's organisation, or no such resource in it",
+    }
+);
+problem_set!(
+    /// An authenticated endpoint outside an organisation scope.
+    Auth {
+        "401" => "Missing or invalid access token",
+        "403" => "The caller lacks the right",
+    }
+);
+problem_set!(
+    /// No or an invalid access token.
+    Unauthenticated { "401" => "Missing or invalid access token" }
+);
+problem_set!(
+    /// Authenticated, but without the right.
+    Forbidden { "403" => "The caller lacks the right" }
+);
+problem_set!(
+    /// Field errors (`errors` names each field and its code).
+    BadRequest { "400" => "Field errors" }
+);
+problem_set!(
+    /// No such resource.
+    NotFound { "404" => "No such resource" }
+);
+problem_set!(
+    /// The change conflicts with the current state; `reason` names the rule.
+    Conflict { "409" => "Conflicts with the current state (`reason` names the rule)" }
+);
+problem_set!(
+    /// The body is larger than the limit.
+    TooLarge { "413" => "The body is too large" }
+);
+problem_set!(
+    /// A dependency is unavailable.
+    Unavailable { "503" => "A dependency is unavailable" }
+);

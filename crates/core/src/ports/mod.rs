@@ -1,0 +1,18 @@
+//! Ports: the narrow questions one module asks another (ARCHITECTURE "Dependency direction").
+//! A module crate never depends on another module crate; the owning crate implements the port,
+//! `server` wires it as app data (`web::Data<dyn Port>`), and the asking crate sees only the
+//! trait declared here.
+//!
+//! Ports that must answer inside the caller's transaction take `&dyn ConnectionTrait`; the
+//! implementation wraps it in [`DynConnection`] to run sea-orm queries on it.
+
+mod db;
+mod directory;
+mod systems;
+
+pub use db::DynConnection;
+pub use directory::{
+    Directory, DirectoryError, DirectoryMachineClient, DirectoryOrganisation, DirectoryUser,
+    NewDirectoryOrganisation, RightGrant, UserDirectory,
+};
+pub use systems::{BoundContactPoints, RecipientSystem, RecipientSystems};

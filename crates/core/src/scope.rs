@@ -1,0 +1,88 @@
+//! The one handler skeleton for organisation-scoped endpoints: [`OrgScope<M>`] authenticates
+//! the caller, checks the module `M` (its rights for this organisation kind, and that the
+//! organisation has completed onboarding, AUTH-04), matches the `{cvr}` of the path to the
+//! token's organisation (another organisation's resources are 404, never 403) and reads "now"
+//! from the [`Clock`]. Handlers take it first and read their body after it.
+
+use std::future::{ready, Ready};
+use std::marker::PhantomData;
+
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use adgang_api_types::{Module, OrgKind};
+use chrono::{DateTime, Utc};
+
+use crate::audit::Actor;
+use crate::time::Clock;
+use crate::{Cvr, DomainError, Principal};
+
+/// Names the module a handler belongs to (`type Scope = OrgScope<SystemConnection>`).
+pub trait ModuleGuard {
+    const MODULE: Module;
+}
+
+/// The caller, authorised for module `M` in the organisation of the path's `{cvr}`.
+pub struct OrgScope<M> {
+    pub principal: Principal,
+    /// The organisation of the path, which is the caller's current one.
+    pub org: Cvr,
+    pub kind: OrgKind,
+    /// How the caller appears in the actions log.
+    pub actor: Actor,
+    /// "Now" for this request, from the app's clock.
+    pub now: DateTime<Utc>,
+    module: PhantomData<M>,
+}
+
+impl<M> OrgScope<M> {
+    /// "Name (Organisation)", as documents say who printed them.
+    pub fn who(&self) -> String {
+        format!(
+            "{} ({})",
+            self.principal.name, self.principal.organisation_name
+        )
+    }
+}
+
+/// "Now" from the app's clock (`web::Data<dyn Clock>`, registered by the server).
+pub fn now(req: &HttpRequest) -> Result<DateTime<Utc>, DomainError> {
+    req.app_data::<web::Data<dyn Clock>>()
+        .map(|clock| clock.now())
+        .ok_or_else(|| DomainError::Unexpected(anyhow::anyhow!("no clock registered")))
+}
+
+impl<M: ModuleGuard> FromRequest for OrgScope<M> {
+    type Error = DomainError;
+    type Future = Ready<Result<Self, DomainError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready((|| {
+            let principal = crate::auth::principal_from_request(req)?;
+            principal.require_module(M::MODULE)?;
+            let cvr = req
+                .match_info()
+                .get("cvr")
+                .ok_or(DomainError::NotFound("organisation"))?;
+            let org = principal.organisation_scope(cvr)?.clone();
+            Ok(OrgScope {
+                kind: principal.organisation_kind,
+                actor: principal.actor(),
+                org,
+                now: now(req)?,
+                principal,
+                module: PhantomData,
+            })
+        })())
+    }
+}
+
+/// "Now" from the app's clock, for handlers outside an organisation scope.
+pub struct Now(pub DateTime<Utc>);
+
+impl FromRequest for Now {
+    type Error = DomainError;
+    type Future = Ready<Result<Self, DomainError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(now(req).map(Now))
+    }
+}
