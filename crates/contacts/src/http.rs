@@ -12,7 +12,7 @@ use adgang_core::download::{attachment, safe_file_name};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::RecipientSystems;
-use adgang_core::{Cvr, DomainError, ModuleGuard, OrgScope};
+use adgang_core::{Cvr, DomainError, ItemPath, ModuleGuard, OrgPath, OrgScope};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::cache::StructureCache;
@@ -58,7 +58,7 @@ type Scope = OrgScope<ContactStructure>;
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation", example = "34051178")),
+    params(OrgPath),
     responses(
         (status = 200, description = "The tree", body = Vec<ContactTreeNode>),
         problems::Scope,
@@ -92,7 +92,7 @@ async fn contact_structure(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation")),
+    params(OrgPath),
     request_body = ContactGroupInput,
     responses(
         (status = 201, description = "Created", body = ContactGroup),
@@ -117,7 +117,7 @@ async fn create_group(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The group", body = ContactGroup),
         problems::Scope,
@@ -127,9 +127,9 @@ async fn create_group(
 async fn get_group(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<web::Json<ContactGroup>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     Ok(web::Json(
         service::get_group(db.get_ref(), &scope.org, &id).await?,
     ))
@@ -139,7 +139,7 @@ async fn get_group(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
+    params(ItemPath),
     request_body = ContactGroupInput,
     responses(
         (status = 200, description = "Saved", body = ContactGroup),
@@ -151,10 +151,10 @@ async fn get_group(
 async fn update_group(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
     body: JsonBody,
 ) -> Result<web::Json<ContactGroup>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let input: ContactGroupInput = body.parse().await?;
     let txn = db.begin().await?;
     let group =
@@ -168,7 +168,7 @@ async fn update_group(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The preview", body = ContactGroupDeletion),
         problems::Scope,
@@ -178,9 +178,9 @@ async fn update_group(
 async fn group_deletion_preview(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<web::Json<ContactGroupDeletion>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     Ok(web::Json(
         service::deletion_preview(db.get_ref(), &scope.org, &id).await?,
     ))
@@ -191,7 +191,7 @@ async fn group_deletion_preview(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "Deleted; what was removed", body = ContactGroupDeletion),
         problems::Scope,
@@ -201,9 +201,9 @@ async fn group_deletion_preview(
 async fn delete_group(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<web::Json<ContactGroupDeletion>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let txn = db.begin().await?;
     let removed = service::delete_group(&txn, &scope.actor, &scope.org, &id, scope.now).await?;
     txn.commit().await?;
@@ -214,7 +214,7 @@ async fn delete_group(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation")),
+    params(OrgPath),
     request_body = ContactPointInput,
     responses(
         (status = 201, description = "Created", body = ContactPoint),
@@ -248,7 +248,7 @@ async fn create_point(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The point", body = ContactPoint),
         problems::Scope,
@@ -258,9 +258,9 @@ async fn create_point(
 async fn get_point(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<web::Json<ContactPoint>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     Ok(web::Json(
         service::get_point(db.get_ref(), &scope.org, &id).await?,
     ))
@@ -270,7 +270,7 @@ async fn get_point(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
+    params(ItemPath),
     request_body = ContactPointInput,
     responses(
         (status = 200, description = "Saved", body = ContactPoint),
@@ -283,10 +283,10 @@ async fn update_point(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     systems: web::Data<dyn RecipientSystems>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
     body: JsonBody,
 ) -> Result<web::Json<ContactPoint>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let input: ContactPointInput = body.parse().await?;
     let txn = db.begin().await?;
     let point = service::update_point(
@@ -307,7 +307,7 @@ async fn update_point(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
+    params(ItemPath),
     responses(
         (status = 204, description = "Deleted"),
         problems::Scope,
@@ -317,9 +317,9 @@ async fn update_point(
 async fn delete_point(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let txn = db.begin().await?;
     service::delete_point(&txn, &scope.actor, &scope.org, &id, scope.now).await?;
     txn.commit().await?;
@@ -330,7 +330,7 @@ async fn delete_point(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "Deep links", body = Vec<DeepLink>),
         problems::Scope,
@@ -341,9 +341,9 @@ async fn point_deep_links(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     urls: web::Data<PlatformUrls>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<web::Json<Vec<DeepLink>>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     Ok(web::Json(
         service::point_deep_links(db.get_ref(), &scope.org, &id, &urls).await?,
     ))
@@ -353,7 +353,7 @@ async fn point_deep_links(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
         problems::Scope,
@@ -365,9 +365,9 @@ async fn point_receipt(
     db: web::Data<DatabaseConnection>,
     systems: web::Data<dyn RecipientSystems>,
     urls: web::Data<PlatformUrls>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let (name, pdf) = service::point_receipt(
         db.get_ref(),
         systems.get_ref(),
@@ -388,7 +388,7 @@ async fn point_receipt(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "Deep links (possibly none yet)", body = Vec<DeepLink>),
         problems::Scope,
@@ -399,9 +399,9 @@ async fn group_deep_links(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     urls: web::Data<PlatformUrls>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<web::Json<Vec<DeepLink>>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     Ok(web::Json(
         service::group_deep_links(db.get_ref(), &scope.org, &id, &urls).await?,
     ))
@@ -455,7 +455,7 @@ fn qr_response(links: &[DeepLink], query: &QrQuery) -> Result<HttpResponse, Doma
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Point id"), QrQuery),
+    params(ItemPath, QrQuery),
     responses(
         (status = 200, description = "The QR code", content_type = "image/svg+xml", body = String),
         problems::BadRequest,
@@ -467,10 +467,10 @@ async fn point_qr_code(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     urls: web::Data<PlatformUrls>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
     req: HttpRequest,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let query = qr_query(&req)?;
     let links = service::point_deep_links(db.get_ref(), &scope.org, &id, &urls).await?;
     qr_response(&links, &query)
@@ -480,7 +480,7 @@ async fn point_qr_code(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "Group id"), QrQuery),
+    params(ItemPath, QrQuery),
     responses(
         (status = 200, description = "The QR code", content_type = "image/svg+xml", body = String),
         problems::BadRequest,
@@ -492,10 +492,10 @@ async fn group_qr_code(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     urls: web::Data<PlatformUrls>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
     req: HttpRequest,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let query = qr_query(&req)?;
     let links = service::group_deep_links(db.get_ref(), &scope.org, &id, &urls).await?;
     qr_response(&links, &query)
@@ -570,7 +570,7 @@ async fn platform_organisational_units(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation")),
+    params(OrgPath),
     responses(
         (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = adgang_api_types::BinaryFile),
         problems::Scope,
@@ -611,7 +611,7 @@ struct ImportQuery {
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ImportQuery),
+    params(OrgPath, ImportQuery),
     request_body(content = adgang_api_types::BinaryFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The workbook"),
     responses(
         (status = 200, description = "Applied (or, with dryRun, checked)", body = adgang_api_types::ContactImportReceipt),
@@ -652,7 +652,7 @@ async fn import_structure(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Recipient systems by name", body = Vec<adgang_api_types::RecipientSystemChoice>),
         problems::Scope,

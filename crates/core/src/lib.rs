@@ -36,5 +36,5 @@ pub use cvr::Cvr;
 pub use error::{problem_response, DomainError, FieldErrors};
 pub use module::ApiModule;
 pub use pagination::{PageRequest, SortDirection};
-pub use scope::{ModuleGuard, Now, OrgScope};
+pub use scope::{ItemPath, ModuleGuard, Now, OrgPath, OrgScope};
 pub use time::Clock;

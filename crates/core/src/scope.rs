@@ -86,3 +86,24 @@ impl FromRequest for Now {
         ready(now(req).map(Now))
     }
 }
+
+/// `{cvr}` of an organisation-scoped path, for the OpenAPI document (`params(OrgPath)`);
+/// [`OrgScope`] reads it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct OrgPath {
+    /// The caller's organisation (CVR number)
+    #[param(example = "29189846")]
+    pub cvr: String,
+}
+
+/// `{cvr}/…/{id}`: one resource of the caller's organisation (`web::Path<ItemPath>`).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ItemPath {
+    /// The caller's organisation (CVR number)
+    #[param(example = "29189846")]
+    pub cvr: String,
+    /// The resource's id
+    pub id: String,
+}

@@ -7,7 +7,7 @@ use adgang_api_types::{NewMachineClient, OAuthTokenResponse, RegisteredMachineCl
 use adgang_core::auth::{TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
-use adgang_core::{DomainError, Now, Principal, TokenKeys};
+use adgang_core::{DomainError, Now, OrgPath, Principal, TokenKeys};
 use base64::Engine;
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 use serde::Deserialize;
@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = crate::auth_http::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846")),
+    params(OrgPath),
     request_body = NewMachineClient,
     responses(
         (status = 201, description = "Registered", body = RegisteredMachineClient),

@@ -8,7 +8,7 @@ use adgang_api_types::{
 };
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
-use adgang_core::{Cvr, DomainError, Now, Principal};
+use adgang_core::{Cvr, DomainError, Now, OrgPath, Principal};
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 
 use crate::entity::organisation;
@@ -49,7 +49,7 @@ async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, 
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation", example = "40000011")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Onboarding status", body = OnboardingStatus),
         problems::Unauthenticated,
@@ -73,7 +73,7 @@ async fn get_onboarding(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation", example = "40000011")),
+    params(OrgPath),
     request_body(content = BinaryFile, content_type = "application/pdf", description = "The signed agreement"),
     responses(
         (status = 200, description = "Stored", body = SignedAgreement),
@@ -113,7 +113,7 @@ async fn upload_signed_agreement(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation", example = "40000011")),
+    params(OrgPath),
     request_body = OnboardingCompletion,
     responses(
         (status = 200, description = "Joined", body = OnboardingStatus),

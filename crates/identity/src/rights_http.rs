@@ -5,7 +5,7 @@ use actix_web::{delete, get, put, web, HttpResponse};
 use adgang_api_types::FieldCode;
 use adgang_api_types::{OrganisationUser, Right};
 use adgang_core::openapi as problems;
-use adgang_core::{DomainError, Now, Principal};
+use adgang_core::{DomainError, Now, OrgPath, Principal};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::rights;
@@ -30,7 +30,7 @@ fn parse_right(raw: &str) -> Result<Right, DomainError> {
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846")),
+    params(OrgPath),
     responses(
         (status = 200, description = "Users by name, with their rights here", body = Vec<OrganisationUser>),
         problems::Scope,
@@ -62,7 +62,7 @@ async fn list_users(
     tag = crate::TAG,
     security(("bearer" = [])),
     params(
-        ("cvr" = String, Path, description = "The caller's organisation", example = "29189846"),
+        OrgPath,
         ("userId" = String, Path, description = "The user's RID/UUID"),
         ("right" = Right, Path, description = "The right"),
     ),
@@ -87,7 +87,7 @@ async fn grant_right(
     tag = crate::TAG,
     security(("bearer" = [])),
     params(
-        ("cvr" = String, Path, description = "The caller's organisation", example = "29189846"),
+        OrgPath,
         ("userId" = String, Path, description = "The user's RID/UUID"),
         ("right" = Right, Path, description = "The right"),
     ),

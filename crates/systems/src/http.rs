@@ -14,7 +14,7 @@ use adgang_core::openapi as problems;
 use adgang_core::pagination::PageRequest;
 use adgang_core::ports::BoundContactPoints;
 use adgang_core::secrets::DataKey;
-use adgang_core::{Cvr, DomainError, ModuleGuard, OrgScope, Principal};
+use adgang_core::{Cvr, DomainError, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal};
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
@@ -110,7 +110,7 @@ enum SystemSort {
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846"), PageQuery),
+    params(OrgPath, PageQuery),
     responses(
         (status = 200, description = "A page of the overview", body = Page<SystemSummary>),
         problems::BadRequest,
@@ -154,7 +154,7 @@ async fn list_systems(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation", example = "29189846")),
+    params(OrgPath),
     request_body = NewSystem,
     responses(
         (status = 201, description = "Created; the receipt", body = SystemReceipt),
@@ -190,7 +190,7 @@ async fn create_system(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The system", body = System),
         problems::Scope,
@@ -200,9 +200,9 @@ async fn create_system(
 async fn get_system(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<web::Json<System>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let owner = owner_of(&scope);
     let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
     Ok(web::Json(service::to_dto(&model, scope.now)))
@@ -213,7 +213,7 @@ async fn get_system(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    params(ItemPath),
     request_body = SystemUpdate,
     responses(
         (status = 200, description = "Saved", body = SystemReceipt),
@@ -227,10 +227,10 @@ async fn update_system(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let update: SystemUpdate = body.parse().await?;
     let ctx = deps.context(scope.now);
@@ -250,7 +250,7 @@ async fn update_system(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    params(ItemPath),
     responses(
         (status = 204, description = "Deleted"),
         problems::Scope,
@@ -262,9 +262,9 @@ async fn delete_system(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     bound: web::Data<dyn BoundContactPoints>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let txn = db.begin().await?;
     service::delete(&txn, bound.get_ref(), &actor, &owner, &id, scope.now).await?;
@@ -276,7 +276,7 @@ async fn delete_system(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "Now primary", body = System),
         problems::BadRequest,
@@ -287,9 +287,9 @@ async fn delete_system(
 async fn make_primary(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<web::Json<System>, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let now = scope.now;
     let txn = db.begin().await?;
@@ -302,7 +302,7 @@ async fn make_primary(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The API key", body = ApiKey),
         problems::Scope,
@@ -313,9 +313,9 @@ async fn reveal_api_key(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let txn = db.begin().await?;
     let api_key =
@@ -330,7 +330,7 @@ async fn reveal_api_key(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The new API key", body = ApiKey),
         problems::Scope,
@@ -341,9 +341,9 @@ async fn rotate_api_key(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let txn = db.begin().await?;
     let api_key =
@@ -359,7 +359,7 @@ async fn rotate_api_key(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
         problems::Scope,
@@ -370,9 +370,9 @@ async fn system_receipt(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let ctx = deps.context(scope.now);
     let txn = db.begin().await?;
@@ -399,7 +399,7 @@ async fn system_receipt(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation"), ("id" = String, Path, description = "System id")),
+    params(ItemPath),
     responses(
         (status = 200, description = "The overview", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
         problems::Scope,
@@ -409,9 +409,9 @@ async fn system_receipt(
 async fn system_overview_pdf(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String)>,
+    path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
-    let (_, id) = path.into_inner();
+    let id = path.into_inner().id;
     let owner = owner_of(&scope);
     let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
     let now = scope.now;
@@ -428,7 +428,7 @@ async fn system_overview_pdf(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The caller's organisation")),
+    params(OrgPath),
     responses(
         (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = adgang_api_types::BinaryFile),
         problems::Scope,
@@ -480,7 +480,7 @@ fn standard_dto(model: standard_system::Model, vendor_name: String) -> StandardS
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(("cvr" = String, Path, description = "The vendor: the caller's organisation", example = "30808460")),
+    params(OrgPath),
     request_body = NewStandardSystem,
     responses(
         (status = 201, description = "Published", body = StandardSystem),
