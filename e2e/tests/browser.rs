@@ -559,11 +559,11 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
             "citizen service should be revoked: {row}"
         );
         let db = app.db().await;
-        let birgitte = adgang_identity::rights::user_by_subject(&db, "10000001")
+        let birgitte = adgang_identity::service::rights::user_by_subject(&db, "10000001")
             .await?
             .context("Birgitte")?;
         let cvr = adgang_core::Cvr::parse("29189846").map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let held = adgang_identity::rights::rights_in(&db, &birgitte.id, &cvr).await?;
+        let held = adgang_identity::service::rights::rights_in(&db, &birgitte.id, &cvr).await?;
         ensure!(
             held == [adgang_api_types::Right::StatisticsAdmin],
             "stored rights: {held:?}"

@@ -33,11 +33,11 @@ impl ContactsModule {
 }
 
 impl adgang_core::ApiModule for ContactsModule {
-    fn tag(&self) -> (&'static str, &'static str) {
-        (
+    fn tags(&self) -> Vec<(&'static str, &'static str)> {
+        vec![(
             TAG,
             "Contact groups and points, deep links and QR codes, Excel round trip, the platforms' search (SPEC §3)",
-        )
+        )]
     }
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

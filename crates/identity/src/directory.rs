@@ -16,7 +16,8 @@ use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
 
 use crate::entity::{machine_client, organisation, user, user_right};
 use crate::service::NewOrganisation;
-use crate::{machine_clients, rights, service, IdentityError};
+use crate::service::{self, machine_clients, rights};
+use crate::IdentityError;
 
 /// The directory over this module's tables.
 pub struct IdentityDirectory {

@@ -7,7 +7,7 @@ use adgang_api_types::{
 };
 use adgang_core::audit::Actor;
 use adgang_core::Cvr;
-use adgang_identity::rights;
+use adgang_identity::service::rights;
 use adgang_identity::service::{self, NewOrganisation};
 use adgang_identity::IdentityError;
 use adgang_systems::service as systems;

@@ -4,7 +4,7 @@
 
 use actix_web::web;
 use adgang_api_types::EnvironmentLabel;
-use adgang_identity::login::{OidcLogin, OidcSettings};
+use adgang_identity::service::login::{OidcLogin, OidcSettings};
 use adgang_idp::{IdentityProvider, IdpConfig, RegisteredClient};
 use anyhow::bail;
 

@@ -49,8 +49,7 @@ impl Modify for SecuritySchemes {
 pub fn base(modules: &[Box<dyn adgang_core::ApiModule>]) -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     let tags = doc.tags.get_or_insert_with(Vec::new);
-    for module in modules {
-        let (name, description) = module.tag();
+    for (name, description) in modules.iter().flat_map(|m| m.tags()) {
         tags.push(
             utoipa::openapi::tag::TagBuilder::new()
                 .name(name)

@@ -28,11 +28,11 @@ pub struct SystemsModule {
 }
 
 impl adgang_core::ApiModule for SystemsModule {
-    fn tag(&self) -> (&'static str, &'static str) {
-        (
+    fn tags(&self) -> Vec<(&'static str, &'static str)> {
+        vec![(
             TAG,
             "Sender and recipient systems, API keys, standard systems, receipts (SPEC §2)",
-        )
+        )]
     }
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -5,7 +5,7 @@
 use adgang_api_types::{AccessToken, OrgKind, Right, Session};
 use adgang_core::audit::Actor;
 use adgang_core::Cvr;
-use adgang_identity::rights::{ensure_user, grant};
+use adgang_identity::service::rights::{ensure_user, grant};
 use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_test_support::{spawn_app, TestApp};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};

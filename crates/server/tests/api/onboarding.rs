@@ -8,7 +8,7 @@ use adgang_core::audit::Actor;
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
 use adgang_identity::entity::organisation;
-use adgang_identity::rights::{ensure_user, grant};
+use adgang_identity::service::rights::{ensure_user, grant};
 use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_test_support::{pdf_with_text, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

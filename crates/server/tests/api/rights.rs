@@ -4,7 +4,7 @@ use adgang_api_types::{OrgKind, Right};
 use adgang_core::audit::Actor;
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
-use adgang_identity::rights::{ensure_user, grant, organisations_of, revoke, rights_in};
+use adgang_identity::service::rights::{ensure_user, grant, organisations_of, revoke, rights_in};
 use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_test_support::TestDatabase;
 use sea_orm::{EntityTrait, TransactionTrait};

@@ -5,7 +5,7 @@
 use adgang_api_types::{AccessToken, OAuthTokenResponse, OrgKind, Right, Session};
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
-use adgang_identity::rights;
+use adgang_identity::service::rights;
 use adgang_test_support::{spawn_app, spawn_app_with, Spa, TestApp};
 use reqwest::header::{LOCATION, ORIGIN};
 use sea_orm::EntityTrait;

@@ -209,6 +209,14 @@ pub async fn users_of(
         .collect())
 }
 
+/// The user with this (internal) id, if known.
+pub async fn user_by_id(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<user::Model>, IdentityError> {
+    Ok(user::Entity::find_by_id(id).one(db).await?)
+}
+
 /// The user with this IdP subject, if known.
 pub async fn user_by_subject(
     db: &impl ConnectionTrait,

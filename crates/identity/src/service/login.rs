@@ -15,7 +15,8 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
 
 use crate::entity::{organisation, session, user};
-use crate::{rights, IdentityError};
+use crate::service::rights;
+use crate::IdentityError;
 
 /// Where and how we log in.
 #[derive(Debug, Clone)]

@@ -9,11 +9,10 @@ use adgang_api_types::{
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::{Cvr, DomainError, Now, OrgPath, Principal};
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use crate::entity::organisation;
-use crate::onboarding::{self, MAX_DOCUMENT_BYTES};
-use crate::rights;
+use crate::service::onboarding::{self, MAX_DOCUMENT_BYTES};
+use crate::service::{self, rights};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_onboarding)
@@ -22,10 +21,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, DomainError> {
-    let org = organisation::Entity::find_by_id(cvr.as_str())
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound("organisation"))?;
+    let org = service::get_organisation(db, cvr).await?;
     let signed = onboarding::signed_agreement_of(db, cvr).await?;
     let users = rights::users_of(db, cvr).await?;
     Ok(OnboardingStatus {

@@ -8,13 +8,13 @@ use adgang_api_types::{AccessToken, ContextSwitch, Right, SwitchableOrganisation
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::openapi as problems;
 use adgang_core::{Cvr, DomainError, Principal, TokenKeys};
-use sea_orm::EntityTrait;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
 
-use crate::login::{self, LoginState, OidcLogin, LOGIN_AUDIENCE, LOGIN_COOKIE};
-use crate::sessions::{self, SESSION_COOKIE, SESSION_HOURS};
-use crate::{rights, IdentityError};
+use crate::service::login::{self, LoginState, OidcLogin, LOGIN_AUDIENCE, LOGIN_COOKIE};
+use crate::service::sessions::{self, SESSION_COOKIE, SESSION_HOURS};
+use crate::service::{self, rights};
+use crate::IdentityError;
 
 pub const TAG: &str = "Login";
 const COOKIE_PATH: &str = "/api/v1/auth";
@@ -266,11 +266,7 @@ async fn switchable_organisations(
     principal: Principal,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<SwitchableOrganisation>>, DomainError> {
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let user = crate::entity::user::Entity::find()
-        .filter(crate::entity::user::Column::Subject.eq(principal.user_id.as_str()))
-        .one(db.get_ref())
-        .await?;
+    let user = rights::user_by_subject(db.get_ref(), &principal.user_id).await?;
     // A caller unknown here (e.g. a machine client) has nothing to switch to.
     let Some(user) = user else {
         return Ok(web::Json(Vec::new()));
@@ -319,8 +315,7 @@ async fn switch_organisation(
     let live = sessions::find_live(&txn, &presented.0, now)
         .await?
         .ok_or(DomainError::Unauthorized)?;
-    let user = crate::entity::user::Entity::find_by_id(live.user_id.as_str())
-        .one(&txn)
+    let user = rights::user_by_id(&txn, &live.user_id)
         .await?
         .ok_or(DomainError::Unauthorized)?;
     let homes = rights::organisations_of(&txn, &user.id).await?;
@@ -330,8 +325,7 @@ async fn switch_organisation(
         let is_operator = rights::all_rights(&txn, &user.id)
             .await?
             .contains(&Right::Operator);
-        let known = crate::entity::organisation::Entity::find_by_id(target.as_str())
-            .one(&txn)
+        let known = service::find_organisation(&txn, target.as_str())
             .await?
             .is_some();
         if !(is_operator && known) {

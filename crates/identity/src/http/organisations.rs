@@ -9,7 +9,7 @@ use adgang_core::audit::{record_search, Register, SearchRecord};
 use adgang_core::openapi as problems;
 use adgang_core::{Cvr, DomainError, Now, PageRequest, Principal};
 use adgang_registry::{Registry, RegistryError};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::entity::organisation;
 use crate::service::{self, OrganisationSort};
@@ -148,8 +148,7 @@ async fn lookup_organisation(
     };
     record_search(db.get_ref(), now.0, search).await?;
     let company = found.ok_or(DomainError::NotFound("organisation"))?;
-    let known_here = organisation::Entity::find_by_id(cvr.as_str())
-        .one(db.get_ref())
+    let known_here = service::find_organisation(db.get_ref(), cvr.as_str())
         .await?
         .is_some();
     Ok(web::Json(OrganisationLookup {

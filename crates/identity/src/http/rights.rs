@@ -8,7 +8,7 @@ use adgang_core::openapi as problems;
 use adgang_core::{DomainError, Now, OrgPath, Principal};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use crate::rights;
+use crate::service::rights;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_users)

@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
 use crate::entity::{organisation, signed_agreement};
-use crate::{rights, IdentityError};
+use crate::service::rights;
+use crate::IdentityError;
 
 /// The largest signed agreement accepted (a scanned, signed agreement of a few pages).
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;

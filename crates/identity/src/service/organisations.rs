@@ -77,6 +77,14 @@ pub async fn get_organisation(
         .ok_or(IdentityError::OrganisationNotFound)
 }
 
+/// The organisation, if it is known here.
+pub async fn find_organisation(
+    db: &impl ConnectionTrait,
+    cvr: &str,
+) -> Result<Option<organisation::Model>, IdentityError> {
+    Ok(Organisations::find_by_id(cvr).one(db).await?)
+}
+
 /// Creates an organisation; the name is trimmed and must be 1–200 characters.
 pub async fn create_organisation(
     db: &impl ConnectionTrait,

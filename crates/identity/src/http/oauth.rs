@@ -9,11 +9,10 @@ use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::{DomainError, Now, OrgPath, Principal, TokenKeys};
 use base64::Engine;
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
 
-use crate::entity::organisation;
-use crate::machine_clients;
+use crate::service::{self, machine_clients};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(register_machine_client)
@@ -24,7 +23,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 ///
 /// The answer holds the client secret; it is never shown again.
 #[utoipa::path(
-    tag = crate::auth_http::TAG,
+    tag = crate::http::auth::TAG,
     security(("bearer" = [])),
     params(OrgPath),
     request_body = NewMachineClient,
@@ -81,7 +80,7 @@ fn oauth_error(status: u16, error: &str) -> HttpResponse {
 /// Authenticate with HTTP Basic (`client_id:client_secret`) or form fields. The access token
 /// carries the client's organisation and registered rights.
 #[utoipa::path(
-    tag = crate::auth_http::TAG,
+    tag = crate::http::auth::TAG,
     request_body(content = ClientCredentialsForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "An access token", body = OAuthTokenResponse),
@@ -123,8 +122,7 @@ async fn client_credentials_token(
     else {
         return Ok(oauth_error(401, "invalid_client"));
     };
-    let org = organisation::Entity::find_by_id(client.organisation_cvr.as_str())
-        .one(db.get_ref())
+    let org = service::find_organisation(db.get_ref(), &client.organisation_cvr)
         .await?
         .ok_or(DomainError::Unauthorized)?;
     let subject = TokenSubject {
