@@ -36,10 +36,6 @@ impl From<IdentityError> for DirectoryError {
     }
 }
 
-fn unexpected(err: sea_orm::DbErr) -> DirectoryError {
-    DirectoryError::Unexpected(anyhow::Error::new(err).context("reading the user directory"))
-}
-
 fn directory_user(model: user::Model) -> DirectoryUser {
     DirectoryUser {
         subject: model.subject,
@@ -67,11 +63,10 @@ impl IdentityDirectory {
 #[async_trait::async_trait]
 impl UserDirectory for IdentityDirectory {
     async fn users(&self) -> Result<Vec<DirectoryUser>, DirectoryError> {
-        Ok(user::Entity::find()
-            .order_by_asc(user::Column::Name)
+        let users = user::Entity::find().order_by_asc(user::Column::Name);
+        Ok(users
             .all(&self.db)
-            .await
-            .map_err(unexpected)?
+            .await?
             .into_iter()
             .map(directory_user)
             .collect())
@@ -85,25 +80,14 @@ impl UserDirectory for IdentityDirectory {
 
     async fn directory(&self) -> Result<Directory, DirectoryError> {
         let db = &self.db;
-        let organisations = organisation::Entity::find()
-            .order_by_asc(organisation::Column::Name)
-            .all(db)
-            .await
-            .map_err(unexpected)?;
-        let users = user::Entity::find()
-            .order_by_asc(user::Column::Name)
-            .all(db)
-            .await
-            .map_err(unexpected)?;
-        let grants = user_right::Entity::find()
-            .all(db)
-            .await
-            .map_err(unexpected)?;
-        let clients = machine_client::Entity::find()
-            .order_by_asc(machine_client::Column::CreatedAt)
-            .all(db)
-            .await
-            .map_err(unexpected)?;
+        let organisations = organisation::Entity::find().order_by_asc(organisation::Column::Name);
+        let organisations = organisations.all(db).await?;
+        let users = user::Entity::find().order_by_asc(user::Column::Name);
+        let users = users.all(db).await?;
+        let grants = user_right::Entity::find().all(db).await?;
+        let clients =
+            machine_client::Entity::find().order_by_asc(machine_client::Column::CreatedAt);
+        let clients = clients.all(db).await?;
         let subject_of = |user_id: &str| {
             users
                 .iter()
@@ -167,19 +151,19 @@ impl UserDirectory for IdentityDirectory {
     ) -> Result<(), DirectoryError> {
         let user = self.known_user(subject).await?;
         let now = self.clock.now();
-        let txn = self.db.begin().await.map_err(unexpected)?;
+        let txn = self.db.begin().await?;
         for right in granted {
             rights::grant(&txn, &Actor::System, cvr, &user, *right, now).await?;
         }
-        txn.commit().await.map_err(unexpected)?;
+        txn.commit().await?;
         Ok(())
     }
 
     async fn revoke(&self, subject: &str, cvr: &Cvr, right: Right) -> Result<(), DirectoryError> {
         let user = self.known_user(subject).await?;
-        let txn = self.db.begin().await.map_err(unexpected)?;
+        let txn = self.db.begin().await?;
         rights::revoke(&txn, &Actor::System, cvr, &user, right, self.clock.now()).await?;
-        txn.commit().await.map_err(unexpected)?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -189,12 +173,12 @@ impl UserDirectory for IdentityDirectory {
         name: &str,
         granted: &[Right],
     ) -> Result<(DirectoryMachineClient, String), DirectoryError> {
-        let txn = self.db.begin().await.map_err(unexpected)?;
+        let txn = self.db.begin().await?;
         service::get_organisation(&txn, cvr).await?;
         let (client, secret) =
             machine_clients::register(&txn, &Actor::System, cvr, name, granted, self.clock.now())
                 .await?;
-        txn.commit().await.map_err(unexpected)?;
+        txn.commit().await?;
         Ok((directory_client(&client), secret))
     }
 }

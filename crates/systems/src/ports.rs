@@ -14,6 +14,14 @@ fn own(org: &Cvr) -> sea_orm::Select<system::Entity> {
     system::Entity::find().filter(system::Column::OrganisationCvr.eq(org.as_str()))
 }
 
+/// The system, when it receives mail.
+fn receiving(system: system::Model) -> Option<RecipientSystem> {
+    role_of(&system).receives().then_some(RecipientSystem {
+        id: system.id,
+        name: system.name,
+    })
+}
+
 #[async_trait::async_trait]
 impl RecipientSystems for RecipientSystemsPort {
     async fn list(
@@ -26,11 +34,7 @@ impl RecipientSystems for RecipientSystemsPort {
             .all(&DynConnection(db))
             .await?
             .into_iter()
-            .filter(|s| role_of(s).receives())
-            .map(|s| RecipientSystem {
-                id: s.id,
-                name: s.name,
-            })
+            .filter_map(receiving)
             .collect())
     }
 
@@ -44,11 +48,7 @@ impl RecipientSystems for RecipientSystemsPort {
             .filter(system::Column::Id.eq(id))
             .one(&DynConnection(db))
             .await?
-            .filter(|s| role_of(s).receives())
-            .map(|s| RecipientSystem {
-                id: s.id,
-                name: s.name,
-            }))
+            .and_then(receiving))
     }
 
     async fn name(

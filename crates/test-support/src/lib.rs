@@ -6,12 +6,17 @@
 
 use std::path::PathBuf;
 
-use adgang_api_types::{OrgKind, Right};
+use adgang_api_types::{OrgKind, Problem, Right};
+use adgang_core::audit::Actor;
 use adgang_core::auth::{OrganisationClaim, TokenSubject};
+use adgang_core::Cvr;
 use adgang_core::TokenKeys;
+use adgang_identity::service::{create_organisation, find_organisation, rights, NewOrganisation};
 use adgang_server::{telemetry, Application, Settings};
+use reqwest::Response;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use tempfile::TempDir;
 
 pub struct TestApp {
@@ -97,12 +102,123 @@ impl TestApp {
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
     }
 
+    /// `method path` as `token`, with an optional JSON body (an api-types value or `json!`).
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method.parse().expect("an HTTP method"), self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("sending the request")
+    }
+
+    /// `POST path` as `token` with a JSON body.
+    pub async fn post_as(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.send("POST", path, token, Some(body)).await
+    }
+
+    /// `PUT path` as `token` with a JSON body.
+    pub async fn put_as(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.send("PUT", path, token, Some(body)).await
+    }
+
+    /// `DELETE path` as `token`.
+    pub async fn delete_as(&self, path: &str, token: &str) -> Response {
+        self.send("DELETE", path, token, None).await
+    }
+
+    /// `method path` as `token` with `body`, which must succeed (2xx) with a JSON `T`.
+    pub async fn send_ok<B: serde::Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> T {
+        let body = serde_json::to_value(body).expect("a JSON body");
+        let response = self.send(method, path, token, Some(&body)).await;
+        let status = response.status();
+        let text = response.text().await.expect("reading body");
+        assert!(
+            status.is_success(),
+            "{method} {path} answered {status}: {text}"
+        );
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"))
+    }
+
+    /// Organisations that have joined (as the test portal creates them), in this order, one
+    /// second apart so that `createdAt` sorts them as listed.
+    pub async fn seed_organisations(&self, organisations: &[(&str, &str, OrgKind)]) {
+        let db = self.db().await;
+        let now = chrono::Utc::now();
+        for (i, (cvr, name, kind)) in organisations.iter().enumerate() {
+            let new = NewOrganisation {
+                cvr: Cvr::parse(cvr).expect("a valid CVR"),
+                name: (*name).to_owned(),
+                kind: *kind,
+                agreement_accepted_at: Some(now),
+            };
+            let at = now + chrono::Duration::seconds(i as i64);
+            create_organisation(&db, new, at)
+                .await
+                .expect("creating an organisation");
+        }
+    }
+
+    /// A user (IdP subject `rid`) with rights in organisations, which are created (joined)
+    /// when missing.
+    pub async fn seed_user(&self, rid: &str, name: &str, grants: &[(&str, OrgKind, Right)]) {
+        let db = self.db().await;
+        let now = chrono::Utc::now();
+        let user = rights::ensure_user(&db, rid, name, now)
+            .await
+            .expect("creating a user");
+        for (cvr, kind, right) in grants {
+            let cvr = Cvr::parse(cvr).expect("a valid CVR");
+            if find_organisation(&db, cvr.as_str())
+                .await
+                .expect("reading organisations")
+                .is_none()
+            {
+                let new = NewOrganisation {
+                    cvr: cvr.clone(),
+                    name: format!("Organisation {cvr}"),
+                    kind: *kind,
+                    agreement_accepted_at: Some(now),
+                };
+                create_organisation(&db, new, now)
+                    .await
+                    .expect("creating an organisation");
+            }
+            rights::grant(&db, &Actor::System, &cvr, &user, *right, now)
+                .await
+                .expect("granting a right");
+        }
+    }
+
     /// A direct connection to the app's database, for arranging and inspecting state.
     pub async fn db(&self) -> DatabaseConnection {
         Database::connect(&self.database.url)
             .await
             .expect("connecting to the test database")
     }
+}
+
+/// A problem's field errors as (field, code), in the order the API reported them.
+pub fn field_codes(problem: &Problem) -> Vec<(String, String)> {
+    problem
+        .errors
+        .iter()
+        .map(|e| (e.field.clone(), e.code.as_str().to_owned()))
+        .collect()
 }
 
 /// One fresh database per test.

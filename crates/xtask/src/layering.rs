@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
@@ -65,7 +64,7 @@ pub fn violations(workspace: &BTreeMap<String, Vec<String>>) -> Vec<String> {
 
 /// The workspace's crates with the workspace crates each depends on (normal, dev and build).
 fn workspace_graph(root: &Path) -> Result<BTreeMap<String, Vec<String>>> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let output = crate::cargo(&crate::tools::BuildEnv::plain())
         .current_dir(root)
         .args([
             "metadata",

@@ -3,31 +3,30 @@
 //! refresh-token rotation and logout.
 
 use adgang_api_types::{AccessToken, OrgKind, Right, Session};
-use adgang_core::audit::Actor;
-use adgang_core::Cvr;
-use adgang_identity::service::rights::{ensure_user, grant};
-use adgang_identity::service::{create_organisation, NewOrganisation};
+use adgang_identity::service::rights::ensure_user;
 use adgang_test_support::{spawn_app, TestApp};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::redirect::Policy;
 
-async fn seed_user(app: &TestApp, subject: &str, name: &str, grants: &[(&str, OrgKind, Right)]) {
-    let db = app.db().await;
-    let now = chrono::Utc::now();
-    let user = ensure_user(&db, subject, name, now).await.unwrap();
-    for (cvr, kind, right) in grants {
-        let cvr = Cvr::parse(cvr).unwrap();
-        let new = NewOrganisation {
-            cvr: cvr.clone(),
-            name: format!("Organisation {cvr}"),
-            kind: *kind,
-            agreement_accepted_at: Some(chrono::Utc::now()),
-        };
-        let _ = create_organisation(&db, new, now).await;
-        grant(&db, &Actor::System, &cvr, &user, *right, now)
-            .await
-            .unwrap();
-    }
+/// `GET url` with `browser` (its cookies, no redirects followed).
+pub(crate) async fn visit(
+    browser: &reqwest::Client,
+    url: impl reqwest::IntoUrl,
+) -> reqwest::Response {
+    browser.get(url).send().await.unwrap()
+}
+
+/// A fresh access token from the browser's session (`POST /api/v1/auth/token`).
+pub(crate) async fn access_token(app: &TestApp, browser: &reqwest::Client) -> AccessToken {
+    visit_post(browser, app.url("/api/v1/auth/token"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn visit_post(browser: &reqwest::Client, url: String) -> reqwest::Response {
+    browser.post(url).send().await.unwrap()
 }
 
 pub(crate) fn browser() -> reqwest::Client {
@@ -81,11 +80,11 @@ pub(crate) async fn log_in(
     return_to: &str,
 ) -> (reqwest::Client, reqwest::Response) {
     let browser = browser();
-    let start = browser
-        .get(app.url(&format!("/api/v1/auth/login?returnTo={return_to}")))
-        .send()
-        .await
-        .unwrap();
+    let start = visit(
+        &browser,
+        app.url(&format!("/api/v1/auth/login?returnTo={return_to}")),
+    )
+    .await;
     let authorize = location(&start);
     assert!(
         authorize.starts_with(&app.url("/idp/authorize?")),
@@ -96,7 +95,7 @@ pub(crate) async fn log_in(
         "PKCE: {authorize}"
     );
 
-    let page = browser.get(&authorize).send().await.unwrap();
+    let page = visit(&browser, &authorize).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("Test-IdP"), "{html}");
@@ -112,15 +111,14 @@ pub(crate) async fn log_in(
         callback.starts_with(&app.url("/api/v1/auth/callback?code=")),
         "{callback}"
     );
-    let finished = browser.get(&callback).send().await.unwrap();
+    let finished = visit(&browser, &callback).await;
     (browser, finished)
 }
 
 #[tokio::test]
 async fn auth_01_full_oidc_flow_ends_in_a_session_and_api_access() {
     let app = spawn_app().await;
-    seed_user(
-        &app,
+    app.seed_user(
         "rid-anna",
         "Anna Andersen",
         &[("29189846", OrgKind::Authority, Right::CitizenService)],
@@ -141,14 +139,7 @@ async fn auth_01_full_oidc_flow_ends_in_a_session_and_api_access() {
         "{cookie_header}"
     );
 
-    let token: AccessToken = browser
-        .post(app.url("/api/v1/auth/token"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token: AccessToken = access_token(&app, &browser).await;
     let session: Session = app
         .get_json_as("/api/v1/session", &token.access_token)
         .await;
@@ -161,8 +152,7 @@ async fn auth_01_full_oidc_flow_ends_in_a_session_and_api_access() {
 #[tokio::test]
 async fn auth_03_refresh_token_rotates_and_the_old_one_dies() {
     let app = spawn_app().await;
-    seed_user(
-        &app,
+    app.seed_user(
         "rid-bo",
         "Bo Berg",
         &[("25052943", OrgKind::Company, Right::SystemAdmin)],
@@ -200,8 +190,7 @@ async fn auth_03_refresh_token_rotates_and_the_old_one_dies() {
 #[tokio::test]
 async fn auth_06_logout_ends_the_session_server_side() {
     let app = spawn_app().await;
-    seed_user(
-        &app,
+    app.seed_user(
         "rid-cai",
         "Cai Carlsen",
         &[("29189846", OrgKind::Authority, Right::ContactAdmin)],
@@ -244,25 +233,20 @@ async fn a_user_without_rights_is_told_so() {
 #[tokio::test]
 async fn auth_02_tampered_callback_state_is_refused() {
     let app = spawn_app().await;
-    seed_user(
-        &app,
+    app.seed_user(
         "rid-dan",
         "Dan Due",
         &[("29189846", OrgKind::Authority, Right::SystemAdmin)],
     )
     .await;
     let browser = browser();
-    let start = browser
-        .get(app.url("/api/v1/auth/login"))
-        .send()
-        .await
-        .unwrap();
+    let start = visit(&browser, app.url("/api/v1/auth/login")).await;
     let _ = location(&start);
-    let forged = browser
-        .get(app.url("/api/v1/auth/callback?code=stolen&state=guess"))
-        .send()
-        .await
-        .unwrap();
+    let forged = visit(
+        &browser,
+        app.url("/api/v1/auth/callback?code=stolen&state=guess"),
+    )
+    .await;
     assert_eq!(location(&forged), "/login-fejl?aarsag=login-afvist");
     assert!(session_cookie(&forged).is_none());
 }
@@ -290,8 +274,7 @@ async fn switch(app: &TestApp, browser: &reqwest::Client, cvr: &str) -> reqwest:
 #[tokio::test]
 async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
     let app = spawn_app().await;
-    seed_user(
-        &app,
+    app.seed_user(
         "rid-sara",
         "Sara Systemadministrator",
         &[
@@ -301,14 +284,7 @@ async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
     )
     .await;
     let (browser, _) = log_in(&app, "rid-sara", "/").await;
-    let token: AccessToken = browser
-        .post(app.url("/api/v1/auth/token"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token: AccessToken = access_token(&app, &browser).await;
     let choices: Vec<adgang_api_types::SwitchableOrganisation> = app
         .get_json_as("/api/v1/auth/organisations", &token.access_token)
         .await;
@@ -335,14 +311,7 @@ async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
     assert_eq!(session.organisation.cvr_number, other);
 
     // The switch survives a reload: the session cookie now names the new organisation.
-    let again: AccessToken = browser
-        .post(app.url("/api/v1/auth/token"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again: AccessToken = access_token(&app, &browser).await;
     let session: Session = app
         .get_json_as("/api/v1/session", &again.access_token)
         .await;
@@ -372,15 +341,13 @@ async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
 #[tokio::test]
 async fn ctx_02_an_operator_switches_to_any_known_organisation() {
     let app = spawn_app().await;
-    seed_user(
-        &app,
+    app.seed_user(
         "rid-other",
         "Anden Bruger",
         &[("10213231", OrgKind::Authority, Right::ContactAdmin)],
     )
     .await;
-    seed_user(
-        &app,
+    app.seed_user(
         "rid-ole",
         "Ole Operatør",
         &[
@@ -448,33 +415,22 @@ async fn auth_01_the_same_code_path_logs_in_against_an_external_issuer() {
     )
     .await
     .unwrap();
-    seed_user(
-        &portal,
-        "rid-ext",
-        "Ekstern Person",
-        &[("29189846", OrgKind::Authority, Right::StatisticsAdmin)],
-    )
-    .await;
+    portal
+        .seed_user(
+            "rid-ext",
+            "Ekstern Person",
+            &[("29189846", OrgKind::Authority, Right::StatisticsAdmin)],
+        )
+        .await;
 
     let browser = browser();
-    let start = browser
-        .get(portal.url("/api/v1/auth/login"))
-        .send()
-        .await
-        .unwrap();
+    let start = visit(&browser, portal.url("/api/v1/auth/login")).await;
     let authorize = location(&start);
     assert!(
         authorize.starts_with(&issuer.url("/idp/authorize?")),
         "{authorize}"
     );
-    let html = browser
-        .get(&authorize)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = visit(&browser, &authorize).await.text().await.unwrap();
     let submitted = browser
         .post(issuer.url("/idp/authorize"))
         .form(&login_form(&html, "rid-ext"))
@@ -486,16 +442,9 @@ async fn auth_01_the_same_code_path_logs_in_against_an_external_issuer() {
         callback.starts_with(&portal.url("/api/v1/auth/callback?code=")),
         "{callback}"
     );
-    let finished = browser.get(&callback).send().await.unwrap();
+    let finished = visit(&browser, &callback).await;
     assert_eq!(location(&finished), "/");
-    let token: AccessToken = browser
-        .post(portal.url("/api/v1/auth/token"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token: AccessToken = access_token(&portal, &browser).await;
     let session: Session = portal
         .get_json_as("/api/v1/session", &token.access_token)
         .await;

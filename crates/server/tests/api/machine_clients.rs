@@ -4,23 +4,14 @@
 use adgang_api_types::{
     OAuthTokenResponse, OrgKind, Problem, RegisteredMachineClient, Right, Session,
 };
-use adgang_core::Cvr;
-use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_test_support::{spawn_app, user, TestApp};
 
 const CVR: &str = "29189846";
 
 async fn with_organisation() -> TestApp {
     let app = spawn_app().await;
-    let new = NewOrganisation {
-        cvr: Cvr::parse(CVR).unwrap(),
-        name: "Testkommune Nord".into(),
-        kind: OrgKind::Authority,
-        agreement_accepted_at: Some(chrono::Utc::now()),
-    };
-    create_organisation(&app.db().await, new, chrono::Utc::now())
-        .await
-        .unwrap();
+    app.seed_organisations(&[(CVR, "Testkommune Nord", OrgKind::Authority)])
+        .await;
     app
 }
 

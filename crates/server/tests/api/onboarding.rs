@@ -13,7 +13,7 @@ use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_test_support::{pdf_with_text, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::login::log_in;
+use crate::login::{access_token, log_in};
 
 const NYBY: &str = "40000011";
 
@@ -47,14 +47,7 @@ async fn nanna(app: &TestApp) -> reqwest::Client {
 }
 
 async fn renew_token(app: &TestApp, browser: &reqwest::Client) -> String {
-    let token: AccessToken = browser
-        .post(app.url("/api/v1/auth/token"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token: AccessToken = access_token(&app, &browser).await;
     token.access_token
 }
 

@@ -2,26 +2,10 @@
 
 use adgang_api_types::{ErrorCode, Problem, Right};
 use adgang_api_types::{OrgKind, Organisation, Page};
-use adgang_core::Cvr;
-use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_test_support::{spawn_app, user, TestApp};
 
 fn operator(app: &TestApp) -> String {
     app.token(&user("34051178", OrgKind::Authority, &[Right::Operator]))
-}
-
-async fn seed(app: &TestApp, orgs: &[(&str, &str, OrgKind)]) {
-    let db = app.db().await;
-    for (i, (cvr, name, kind)) in orgs.iter().enumerate() {
-        let new = NewOrganisation {
-            cvr: Cvr::parse(cvr).unwrap(),
-            name: (*name).to_owned(),
-            kind: *kind,
-            agreement_accepted_at: Some(chrono::Utc::now()),
-        };
-        let at = chrono::Utc::now() + chrono::Duration::seconds(i as i64);
-        create_organisation(&db, new, at).await.unwrap();
-    }
 }
 
 const ORGS: &[(&str, &str, OrgKind)] = &[
@@ -33,7 +17,7 @@ const ORGS: &[(&str, &str, OrgKind)] = &[
 #[tokio::test]
 async fn gets_one_organisation_with_danish_letters_intact() {
     let app = spawn_app().await;
-    seed(&app, ORGS).await;
+    app.seed_organisations(ORGS).await;
     let own = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
     let org: Organisation = app
         .get_json_as("/api/v1/organisations/25052943", &own)
@@ -46,7 +30,7 @@ async fn gets_one_organisation_with_danish_letters_intact() {
 #[tokio::test]
 async fn x_03_lists_pages_with_totals_and_sorting() {
     let app = spawn_app().await;
-    seed(&app, ORGS).await;
+    app.seed_organisations(ORGS).await;
 
     let op = operator(&app);
     let first: Page<Organisation> = app
@@ -104,7 +88,7 @@ async fn environment_reports_test_label_and_modules() {
 #[tokio::test]
 async fn x_09_another_organisation_is_404_and_listing_needs_operator() {
     let app = spawn_app().await;
-    seed(&app, ORGS).await;
+    app.seed_organisations(ORGS).await;
     let company = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
 
     let other = app.get_as("/api/v1/organisations/29189846", &company).await;
@@ -127,7 +111,7 @@ async fn ctx_02_operator_looks_up_any_cvr_and_each_lookup_is_logged() {
     use sea_orm::EntityTrait;
 
     let app = spawn_app().await;
-    seed(&app, ORGS).await;
+    app.seed_organisations(ORGS).await;
     let op = operator(&app);
 
     let found: adgang_api_types::OrganisationLookup = app

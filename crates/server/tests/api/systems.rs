@@ -6,10 +6,8 @@ use adgang_api_types::{
     SystemSummary,
 };
 use adgang_core::entity::actions_log;
-use adgang_core::Cvr;
-use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_systems::entity::system as system_entity;
-use adgang_test_support::{spawn_app, user, TestApp};
+use adgang_test_support::{field_codes, spawn_app, user, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -22,22 +20,13 @@ const ED25519: &str = include_str!("../../../test-support/fixtures/ssh/ed.pub");
 
 async fn app_with_organisations() -> TestApp {
     let app = spawn_app().await;
-    let db = app.db().await;
-    let now = chrono::Utc::now();
-    for (cvr, name, kind) in [
+    app.seed_organisations(&[
         (NORTH, "Testkommune Nord", OrgKind::Authority),
         ("34051178", "Styrelsen for Digital Test", OrgKind::Authority),
         (COMPANY, "Æblegården ApS", OrgKind::Company),
         (VENDOR, "Systemleverandøren A/S", OrgKind::Company),
-    ] {
-        let new = NewOrganisation {
-            cvr: Cvr::parse(cvr).unwrap(),
-            name: name.into(),
-            kind,
-            agreement_accepted_at: Some(now),
-        };
-        create_organisation(&db, new, now).await.unwrap();
-    }
+    ])
+    .await;
     app
 }
 
@@ -57,32 +46,9 @@ fn recipient_push(name: &str) -> Value {
     })
 }
 
-async fn send(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .request(method.parse().unwrap(), app.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    request.send().await.unwrap()
-}
-
 async fn create(app: &TestApp, cvr: &str, token: &str, body: &Value) -> reqwest::Response {
-    send(
-        app,
-        "POST",
-        &format!("/api/v1/organisations/{cvr}/systems"),
-        token,
-        Some(body),
-    )
-    .await
+    app.post_as(&format!("/api/v1/organisations/{cvr}/systems"), token, body)
+        .await
 }
 
 async fn created(app: &TestApp, cvr: &str, token: &str, body: &Value) -> SystemReceipt {
@@ -91,12 +57,9 @@ async fn created(app: &TestApp, cvr: &str, token: &str, body: &Value) -> SystemR
     response.json().await.unwrap()
 }
 
+/// The field errors as (field, code), sorted.
 fn codes(problem: &Problem) -> Vec<(String, String)> {
-    let mut codes: Vec<_> = problem
-        .errors
-        .iter()
-        .map(|e| (e.field.clone(), e.code.as_str().to_owned()))
-        .collect();
+    let mut codes = field_codes(problem);
     codes.sort();
     codes
 }
@@ -283,14 +246,12 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
         .system;
     assert!(first.is_primary && !second.is_primary);
 
-    let deleting_primary = send(
-        &app,
-        "DELETE",
-        &format!("/api/v1/organisations/{NORTH}/systems/{}", first.id),
-        &token,
-        None,
-    )
-    .await;
+    let deleting_primary = app
+        .delete_as(
+            &format!("/api/v1/organisations/{NORTH}/systems/{}", first.id),
+            &token,
+        )
+        .await;
     assert_eq!(deleting_primary.status(), 409);
     let problem: adgang_api_types::Problem = deleting_primary.json().await.unwrap();
     assert_eq!(
@@ -300,17 +261,17 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
     assert!(problem.items.is_empty());
     assert_eq!(system_count(&app).await, 2);
 
-    let switched = send(
-        &app,
-        "POST",
-        &format!(
-            "/api/v1/organisations/{NORTH}/systems/{}/primary",
-            second.id
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let switched = app
+        .send(
+            "POST",
+            &format!(
+                "/api/v1/organisations/{NORTH}/systems/{}/primary",
+                second.id
+            ),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(switched.status(), 200);
     let page: Page<SystemSummary> = app
         .get_json_as(&format!("/api/v1/organisations/{NORTH}/systems"), &token)
@@ -334,14 +295,12 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
 
     // The old primary can go now; then the last one can too.
     for id in [&first.id, &second.id] {
-        let deleted = send(
-            &app,
-            "DELETE",
-            &format!("/api/v1/organisations/{NORTH}/systems/{id}"),
-            &token,
-            None,
-        )
-        .await;
+        let deleted = app
+            .delete_as(
+                &format!("/api/v1/organisations/{NORTH}/systems/{id}"),
+                &token,
+            )
+            .await;
         assert_eq!(deleted.status(), 204);
     }
     assert_eq!(system_count(&app).await, 0);
@@ -350,17 +309,17 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
         "name": "Afsender", "role": "sender", "protocol": "rest_pull", "allowedIps": ["10.0.0.9"],
         "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
     })).await.system;
-    let refused = send(
-        &app,
-        "POST",
-        &format!(
-            "/api/v1/organisations/{NORTH}/systems/{}/primary",
-            sender.id
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let refused = app
+        .send(
+            "POST",
+            &format!(
+                "/api/v1/organisations/{NORTH}/systems/{}/primary",
+                sender.id
+            ),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(refused.status(), 400);
 }
 
@@ -406,7 +365,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
     // Protocol and activation are locked while active.
     let mut update = recipient_push("Sagssystem");
     update["protocol"] = json!("rest_publish_subscribe");
-    let locked = send(&app, "PUT", &path, &token, Some(&update)).await;
+    let locked = app.put_as(&path, &token, &update).await;
     assert_eq!(locked.status(), 400);
     assert_eq!(
         codes(&locked.json().await.unwrap()),
@@ -420,7 +379,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
     let mut update = recipient_push("Sagssystem Ærø");
     update.as_object_mut().unwrap().remove("activation");
     update["endpoint"] = json!("https://ny.kommune.dk/dp");
-    let saved = send(&app, "PUT", &path, &token, Some(&update)).await;
+    let saved = app.put_as(&path, &token, &update).await;
     assert_eq!(saved.status(), 200);
     let edited: Vec<(String, Option<String>, Option<String>)> = log_rows(&app, &system.id)
         .await
@@ -440,7 +399,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
         Some("https://ny.kommune.dk/dp".into())
     )));
     // Saving the same again changes and logs nothing.
-    send(&app, "PUT", &path, &token, Some(&update)).await;
+    app.put_as(&path, &token, &update).await;
     assert_eq!(
         log_rows(&app, &system.id)
             .await
@@ -452,7 +411,8 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
 
     // While active, the deactivation time can still be set (activation itself stays).
     update["deactivateAt"] = json!("2031-01-01T00:00:00Z");
-    let scheduled_end: SystemReceipt = send(&app, "PUT", &path, &token, Some(&update))
+    let scheduled_end: SystemReceipt = app
+        .put_as(&path, &token, &update)
         .await
         .json()
         .await
@@ -465,10 +425,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
     assert_eq!(scheduled_end.system.status, SystemStatus::Active);
 
     // Deleting logs the removed values.
-    assert_eq!(
-        send(&app, "DELETE", &path, &token, None).await.status(),
-        204
-    );
+    assert_eq!(app.delete_as(&path, &token).await.status(), 204);
     let deleted: Vec<_> = log_rows(&app, &system.id)
         .await
         .into_iter()
@@ -514,7 +471,8 @@ async fn sys_04_api_keys_are_sealed_revealed_with_a_log_row_and_rotated() {
         .iter()
         .all(|r| r.after.as_deref() != Some(key.as_str())));
 
-    let rotated: ApiKey = send(&app, "POST", &format!("{key_path}/rotation"), &token, None)
+    let rotated: ApiKey = app
+        .send("POST", &format!("{key_path}/rotation"), &token, None)
         .await
         .json()
         .await
@@ -542,18 +500,17 @@ async fn sys_04_api_keys_are_sealed_revealed_with_a_log_row_and_rotated() {
 async fn sys_09_a_system_from_a_standard_system_keeps_the_vendors_settings_locked() {
     let app = app_with_organisations().await;
     let vendor = admin(&app, VENDOR, OrgKind::Company);
-    let published = send(
-        &app,
-        "POST",
-        &format!("/api/v1/organisations/{VENDOR}/standard-systems"),
-        &vendor,
-        Some(&json!({
-            "name": "Leverandørens Sag", "role": "recipient", "protocol": "rest_push",
-            "allowedIps": ["192.0.2.10"], "endpoint": "https://leverandor.dk/dp",
-            "technicalContact": {"email": "support@leverandor.dk", "phone": "87654321"}
-        })),
-    )
-    .await;
+    let published = app
+        .post_as(
+            &format!("/api/v1/organisations/{VENDOR}/standard-systems"),
+            &vendor,
+            &json!({
+                "name": "Leverandørens Sag", "role": "recipient", "protocol": "rest_push",
+                "allowedIps": ["192.0.2.10"], "endpoint": "https://leverandor.dk/dp",
+                "technicalContact": {"email": "support@leverandor.dk", "phone": "87654321"}
+            }),
+        )
+        .await;
     assert_eq!(published.status(), 201);
     let standard: StandardSystem = published.json().await.unwrap();
 
@@ -597,7 +554,7 @@ async fn sys_09_a_system_from_a_standard_system_keeps_the_vendors_settings_locke
         "endpoint": "https://andet.dk/dp",
         "technicalContact": {"email": "support@leverandor.dk", "phone": "87654321"}
     });
-    let locked = send(&app, "PUT", &path, &token, Some(&update)).await;
+    let locked = app.put_as(&path, &token, &update).await;
     assert_eq!(
         codes(&locked.json().await.unwrap()),
         vec![(
@@ -606,12 +563,7 @@ async fn sys_09_a_system_from_a_standard_system_keeps_the_vendors_settings_locke
         )]
     );
     update["endpoint"] = json!("https://leverandor.dk/dp");
-    assert_eq!(
-        send(&app, "PUT", &path, &token, Some(&update))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.put_as(&path, &token, &update).await.status(), 200);
 }
 
 #[tokio::test]
@@ -740,7 +692,8 @@ async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
         ("GET", format!("{own}/{id}/overview")),
     ] {
         let body = recipient_push("Overtaget");
-        let status = send(&app, method, &path, &stranger, Some(&body))
+        let status = app
+            .send(method, &path, &stranger, Some(&body))
             .await
             .status();
         assert_eq!(status, 404, "{method} {path}");
@@ -765,15 +718,8 @@ async fn sys_02_a_test_deployment_may_allow_plain_http_endpoints() {
         s.allow_http_endpoints = true;
     })
     .await;
-    let db = app.db().await;
-    let now = chrono::Utc::now();
-    let new = NewOrganisation {
-        cvr: Cvr::parse(NORTH).unwrap(),
-        name: "Testkommune Nord".into(),
-        kind: OrgKind::Authority,
-        agreement_accepted_at: Some(now),
-    };
-    create_organisation(&db, new, now).await.unwrap();
+    app.seed_organisations(&[(NORTH, "Testkommune Nord", OrgKind::Authority)])
+        .await;
     let token = admin(&app, NORTH, OrgKind::Authority);
     let mut body = recipient_push("Lokalt testsystem");
     body["endpoint"] = json!("http://localhost:9000/dp");

@@ -10,7 +10,7 @@ use adgang_test_support::{spawn_app, spawn_app_with, Spa, TestApp};
 use reqwest::header::{LOCATION, ORIGIN};
 use sea_orm::EntityTrait;
 
-use crate::login::{browser, log_in};
+use crate::login::{access_token, browser, log_in};
 
 async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     browser()
@@ -169,14 +169,7 @@ async fn auth_02_a_tester_creates_an_organisation_a_user_and_rights_then_logs_in
     // Log in as Tina through the built-in IdP: the token carries exactly those rights.
     let (browser, finished) = log_in(&app, "rid-tina", "/").await;
     assert_eq!(finished.status(), 303);
-    let token: AccessToken = browser
-        .post(app.url("/api/v1/auth/token"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token: AccessToken = access_token(&app, &browser).await;
     let session: Session = app
         .get_json_as("/api/v1/session", &token.access_token)
         .await;

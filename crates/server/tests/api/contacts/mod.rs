@@ -1,0 +1,180 @@
+//! Contact structure (SPEC §3): the limits with their field errors, groups without cycles,
+//! the tree with duplicate placements, audit rows, tenant isolation, companies refused.
+
+use adgang_api_types::{
+    ContactGroup, ContactImportReceipt, ContactNodeKind, ContactPoint, ContactTreeNode, OrgKind,
+    Problem, Right, SystemReceipt,
+};
+use adgang_core::entity::actions_log;
+use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+mod deletion;
+mod links;
+mod platform;
+mod structure;
+mod workbook;
+
+const AUTHORITY: &str = "34051178";
+const OTHER: &str = "29189846";
+const COMPANY: &str = "25052943";
+
+async fn app() -> TestApp {
+    let app = spawn_app().await;
+    app.seed_organisations(&[
+        (AUTHORITY, "Organisation 34051178", OrgKind::Authority),
+        (OTHER, "Organisation 29189846", OrgKind::Authority),
+        (COMPANY, "Organisation 25052943", OrgKind::Company),
+    ])
+    .await;
+    app
+}
+
+fn admin(app: &TestApp, cvr: &str) -> String {
+    app.token(&user(
+        cvr,
+        OrgKind::Authority,
+        &[Right::ContactAdmin, Right::SystemAdmin],
+    ))
+}
+
+async fn group(app: &TestApp, token: &str, name: &str, parents: &[&str]) -> ContactGroup {
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-groups"),
+            token,
+            &json!({"name": name, "description": "", "parentIds": parents}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+fn point_body(name: &str, groups: &[&str]) -> Value {
+    json!({
+        "name": name,
+        "description": "Skriv til os om byggeri",
+        "internalNote": "Kun til intern brug",
+        "groupIds": groups,
+        "visible": true,
+        "audiences": ["citizens"],
+        "keywords": ["byggetilladelse", "Æblehave"],
+        "active": true
+    })
+}
+
+async fn point(app: &TestApp, token: &str, body: &Value) -> ContactPoint {
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
+            token,
+            body,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+// Workbook helpers (CS-06), also used by the receipt and cache tests.
+
+async fn recipient_system(app: &TestApp, cvr: &str, token: &str, name: &str) -> String {
+    let receipt: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{cvr}/systems"), token, &json!({
+        "name": name, "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
+        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+    })).await.json().await.unwrap();
+    receipt.system.id
+}
+
+/// A workbook as sheets of text rows (header first).
+type Book = Vec<(String, Vec<Vec<String>>)>;
+
+async fn export(app: &TestApp, cvr: &str, token: &str) -> Book {
+    let response = app
+        .get_as(
+            &format!("/api/v1/organisations/{cvr}/contact-structure/export"),
+            token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    adgang_documents::xlsx::read_workbook(&response.bytes().await.unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.name, s.rows))
+        .collect()
+}
+
+fn xlsx(book: &Book) -> Vec<u8> {
+    use adgang_documents::xlsx::{workbook, Sheet};
+    let sheets: Vec<Sheet> = book
+        .iter()
+        .map(|(name, rows)| Sheet {
+            name: name.clone(),
+            headers: rows[0].clone(),
+            rows: rows[1..].to_vec(),
+        })
+        .collect();
+    workbook(&sheets).unwrap()
+}
+
+fn sheet<'a>(book: &'a mut Book, name: &str) -> &'a mut Vec<Vec<String>> {
+    &mut book.iter_mut().find(|(n, _)| n == name).unwrap().1
+}
+
+async fn import(
+    app: &TestApp,
+    cvr: &str,
+    token: &str,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!(
+            "/api/v1/organisations/{cvr}/contact-structure/import?dryRun={dry_run}"
+        )))
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn receipt(response: reqwest::Response) -> ContactImportReceipt {
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+async fn action_rows(app: &TestApp, cvr: &str) -> usize {
+    actions_log::Entity::find()
+        .filter(actions_log::Column::OrganisationCvr.eq(cvr))
+        .all(&app.db().await)
+        .await
+        .unwrap()
+        .len()
+}
+
+/// Groups and points with every kind of column filled: two levels of groups, a point placed
+/// twice with a link, input fields, codes and a recipient system, and a hidden one.
+async fn rich_structure(app: &TestApp, token: &str) -> (ContactGroup, ContactGroup, ContactPoint) {
+    let top = group(app, token, "Børn og unge", &[]).await;
+    let sub = group(app, token, "Skole", &[&top.id]).await;
+    let system = recipient_system(app, AUTHORITY, token, "Sagssystem").await;
+    let mut body = point_body("Skoleindskrivning", &[&top.id, &sub.id]);
+    body["inputFields"] = json!(["Barnets navn", "Skole"]);
+    body["codes"] = json!([{"kind": "location", "value": "0101"}, {"kind": "classification", "value": "17.01.00"}]);
+    body["externalLink"] = json!({"heading": "Læs mere", "description": "Om skolestart", "linkText": "Her", "url": "https://kommune.dk/skole"});
+    body["audiences"] = json!(["citizens", "businesses"]);
+    body["capacity"] = json!({"maxMessageSizeBytes": 5_000_000, "maxAttachments": 3});
+    body["recipientSystemId"] = json!(system);
+    let p = point(app, token, &body).await;
+    let mut hidden = point_body("Klager", &[]);
+    hidden["visible"] = json!(false);
+    hidden["active"] = json!(false);
+    point(app, token, &hidden).await;
+    (top, sub, p)
+}

@@ -1,0 +1,197 @@
+//! CS-08 the platforms' search, and CS-02/CS-08 caches following every change.
+
+use super::*;
+
+#[tokio::test]
+async fn cs_08_platforms_find_visible_usable_points_by_keyword_and_never_see_internal_notes() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let base = format!("/api/v1/organisations/{AUTHORITY}");
+    let system: SystemReceipt = app.post_as(&format!("{base}/systems"), &token, &json!({
+        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
+        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+    })).await.json().await.unwrap();
+    let bound = |name: &str, keywords: Value, visible: bool, audiences: Value| {
+        let mut body = point_body(name, &[]);
+        body["keywords"] = keywords;
+        body["visible"] = json!(visible);
+        body["audiences"] = audiences;
+        body["recipientSystemId"] = json!(system.system.id);
+        body
+    };
+    point(
+        &app,
+        &token,
+        &bound(
+            "Byggesager",
+            json!(["Byggetilladelse", "tilbygning"]),
+            true,
+            json!(["citizens"]),
+        ),
+    )
+    .await;
+    point(
+        &app,
+        &token,
+        &bound(
+            "Skjult punkt",
+            json!(["byggeri"]),
+            false,
+            json!(["citizens"]),
+        ),
+    )
+    .await;
+    point(
+        &app,
+        &token,
+        &bound(
+            "Erhvervsbyggeri",
+            json!(["byggeri"]),
+            true,
+            json!(["businesses"]),
+        ),
+    )
+    .await;
+    point(&app, &token, &point_body("Ikke bundet", &[])).await;
+    group(&app, &token, "Teknik og Miljø", &[]).await;
+    let unit = app
+        .post_as(
+            &format!("{base}/contact-groups"),
+            &token,
+            &json!({"name": "Borgerservice", "isOrganisationalUnit": true}),
+        )
+        .await;
+    assert_eq!(unit.status(), 201);
+
+    let search = |q: &str, audience: &str| {
+        let url = format!(
+            "/api/v1/platform/organisations/{AUTHORITY}/contact-points?q={q}&audience={audience}"
+        );
+        let app = &app;
+        async move {
+            app.get_json::<Vec<adgang_api_types::PublicContactPoint>>(&url)
+                .await
+        }
+    };
+    let found = search("bygge", "citizens").await;
+    assert_eq!(
+        found.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        vec!["Byggesager"],
+        "hidden, unbound and other-audience points are not found"
+    );
+    assert_eq!(found[0].keywords, vec!["Byggetilladelse", "tilbygning"]);
+    let raw = app
+        .get(&format!(
+            "/api/v1/platform/organisations/{AUTHORITY}/contact-points?q=&audience=citizens"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !raw.contains("Kun til intern brug") && !raw.contains("internalNote"),
+        "no internal notes: {raw}"
+    );
+    assert_eq!(search("erhverv", "businesses").await.len(), 1, "by name");
+    assert!(search("tilb", "businesses").await.is_empty());
+    assert!(search("zzz", "citizens").await.is_empty());
+    let units: Vec<adgang_api_types::PublicOrganisationalUnit> = app
+        .get_json(&format!(
+            "/api/v1/platform/organisations/{AUTHORITY}/organisational-units"
+        ))
+        .await;
+    assert_eq!(
+        units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+        vec!["Borgerservice"]
+    );
+}
+/// Every name in the tree, depth first.
+async fn tree_names(app: &TestApp, token: &str) -> Vec<String> {
+    fn walk(nodes: &[ContactTreeNode], out: &mut Vec<String>) {
+        for n in nodes {
+            out.push(n.name.clone());
+            walk(&n.children, out);
+        }
+    }
+    let tree: Vec<ContactTreeNode> = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
+            token,
+        )
+        .await;
+    let mut out = Vec::new();
+    walk(&tree, &mut out);
+    out
+}
+
+/// The names the platforms' search finds for citizens.
+async fn platform_names(app: &TestApp, q: &str) -> Vec<String> {
+    app.get_json::<Vec<adgang_api_types::PublicContactPoint>>(&format!(
+        "/api/v1/platform/organisations/{AUTHORITY}/contact-points?q={q}&audience=citizens"
+    ))
+    .await
+    .into_iter()
+    .map(|p| p.name)
+    .collect()
+}
+
+#[tokio::test]
+async fn cs_02_08_the_tree_and_the_platform_search_follow_every_change() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let base = format!("/api/v1/organisations/{AUTHORITY}");
+    let (top, _, p) = rich_structure(&app, &token).await;
+    // Read once so both are held in memory, then change things and read again.
+    assert!(tree_names(&app, &token)
+        .await
+        .contains(&"Skoleindskrivning".to_owned()));
+    assert_eq!(
+        platform_names(&app, "byggetil").await,
+        ["Skoleindskrivning"]
+    );
+
+    let mut body = point_body("Skolestart", &[&top.id]);
+    body["recipientSystemId"] = json!(p.recipient_system_id);
+    let renamed = app
+        .put_as(&format!("{base}/contact-points/{}", p.id), &token, &body)
+        .await;
+    assert_eq!(renamed.status(), 200);
+    assert!(tree_names(&app, &token)
+        .await
+        .contains(&"Skolestart".to_owned()));
+    assert_eq!(platform_names(&app, "byggetil").await, ["Skolestart"]);
+
+    group(&app, &token, "Ny gruppe", &[]).await;
+    assert!(tree_names(&app, &token)
+        .await
+        .contains(&"Ny gruppe".to_owned()));
+
+    let mut book = export(&app, AUTHORITY, &token).await;
+    let row = sheet(&mut book, "Kontaktpunkter")
+        .iter()
+        .position(|r| r[0] == p.id)
+        .unwrap();
+    sheet(&mut book, "Kontaktpunkter")[row][1] = "Indskrivning".into();
+    receipt(import(&app, AUTHORITY, &token, xlsx(&book), false).await).await;
+    assert!(tree_names(&app, &token)
+        .await
+        .contains(&"Indskrivning".to_owned()));
+    assert_eq!(platform_names(&app, "indskriv").await, ["Indskrivning"]);
+
+    let deleted = app
+        .delete_as(&format!("{base}/contact-points/{}", p.id), &token)
+        .await;
+    assert_eq!(deleted.status(), 204);
+    assert!(!tree_names(&app, &token)
+        .await
+        .contains(&"Indskrivning".to_owned()));
+    assert!(platform_names(&app, "indskriv").await.is_empty());
+
+    let gone = app
+        .delete_as(&format!("{base}/contact-groups/{}", top.id), &token)
+        .await;
+    assert_eq!(gone.status(), 200);
+    assert!(!tree_names(&app, &token)
+        .await
+        .contains(&"Børn og unge".to_owned()));
+}

@@ -1,0 +1,376 @@
+//! CS-06: the Excel export and import.
+
+use super::*;
+
+#[tokio::test]
+async fn cs_06_the_export_holds_every_group_and_point_with_ids_and_danish_letters() {
+    use calamine::Reader;
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let base = format!("/api/v1/organisations/{AUTHORITY}");
+    let top = group(&app, &token, "Børn og unge", &[]).await;
+    let sub = group(&app, &token, "Skole", &[&top.id]).await;
+    let mut body = point_body("Skoleindskrivning", &[&top.id, &sub.id]);
+    body["inputFields"] = json!(["Barnets navn"]);
+    body["codes"] = json!([{"kind": "location", "value": "0101"}]);
+    body["externalLink"] = json!({"heading": "Læs mere", "description": "", "linkText": "Her", "url": "https://kommune.dk/skole"});
+    let p = point(&app, &token, &body).await;
+
+    let response = app
+        .get_as(&format!("{base}/contact-structure/export"), &token)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .ends_with(".xlsx\""));
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let rows = |book: &mut calamine::Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {
+        book.worksheet_range(sheet)
+            .unwrap()
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    let groups = rows(&mut book, "Kontaktgrupper");
+    assert_eq!(
+        groups[0],
+        [
+            "ID",
+            "Navn",
+            "Beskrivelse",
+            "Organisatorisk enhed",
+            "Overordnede grupper"
+        ]
+    );
+    assert_eq!(groups.len(), 3);
+    assert!(groups.contains(&vec![
+        sub.id.clone(),
+        "Skole".into(),
+        String::new(),
+        "Nej".into(),
+        top.id.clone()
+    ]));
+    let points = rows(&mut book, "Kontaktpunkter");
+    assert_eq!(points[0].len(), 19);
+    let row = &points[1];
+    assert_eq!(row[0], p.id);
+    assert_eq!(row[1], "Skoleindskrivning");
+    assert_eq!(row[3], "Kun til intern brug");
+    let mut placed = vec![top.id.clone(), sub.id.clone()];
+    placed.sort();
+    assert_eq!(row[4], placed.join("; "));
+    assert_eq!(row[6], "citizens");
+    assert_eq!(row[9], "Læs mere");
+    assert_eq!(row[13], "Barnets navn");
+    assert_eq!(row[15], "byggetilladelse; Æblehave");
+    assert_eq!(row[16], "location:0101");
+    // Another organisation's export holds none of it.
+    let other = app
+        .get_as(
+            &format!("/api/v1/organisations/{OTHER}/contact-structure/export"),
+            &admin(&app, OTHER),
+        )
+        .await;
+    let mut other_book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(other.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(
+        rows(&mut other_book, "Kontaktpunkter").len(),
+        1,
+        "headers only"
+    );
+}
+
+#[tokio::test]
+async fn cs_06_importing_an_unchanged_export_changes_nothing() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let (_, _, p) = rich_structure(&app, &token).await;
+    let book = export(&app, AUTHORITY, &token).await;
+    let logged = action_rows(&app, AUTHORITY).await;
+
+    let checked = receipt(import(&app, AUTHORITY, &token, xlsx(&book), true).await).await;
+    let applied = receipt(import(&app, AUTHORITY, &token, xlsx(&book), false).await).await;
+    for (receipt, applied_flag) in [(checked, false), (applied, true)] {
+        assert_eq!(
+            receipt,
+            ContactImportReceipt {
+                applied: applied_flag,
+                groups_unchanged: 2,
+                points_unchanged: 2,
+                ..Default::default()
+            }
+        );
+    }
+    assert_eq!(action_rows(&app, AUTHORITY).await, logged, "no audit rows");
+    let after: ContactPoint = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points/{}", p.id),
+            &token,
+        )
+        .await;
+    assert_eq!(after, p, "not even updatedAt moved");
+    assert_eq!(export(&app, AUTHORITY, &token).await, book);
+}
+
+#[tokio::test]
+async fn cs_06_edited_rows_update_and_rows_without_id_are_created() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let (top, _, p) = rich_structure(&app, &token).await;
+    let mut book = export(&app, AUTHORITY, &token).await;
+    let groups = sheet(&mut book, "Kontaktgrupper");
+    groups.push(vec![
+        String::new(),
+        "Dagtilbud".into(),
+        "Vuggestuer og børnehaver".into(),
+        "Ja".into(),
+        "børn og unge".into(), // a parent by name, any letter case
+    ]);
+    let points = sheet(&mut book, "Kontaktpunkter");
+    let row = points.iter_mut().find(|r| r[0] == p.id).unwrap();
+    row[1] = "Skolestart".into();
+    row[15] = "skolestart; indskrivning".into();
+    let mut new_point = vec![String::new(); 19];
+    new_point[1] = "Pladsanvisning".into();
+    new_point[4] = "Dagtilbud".into(); // the new group, by name
+    new_point[5] = "Ja".into();
+    new_point[6] = "borgere".into();
+    new_point[15] = "vuggestue; børnehave".into();
+    new_point[17] = "Sagssystem".into(); // the recipient system by name
+    new_point[18] = "Ja".into();
+    points.push(new_point);
+
+    let logged = action_rows(&app, AUTHORITY).await;
+    let dry = receipt(import(&app, AUTHORITY, &token, xlsx(&book), true).await).await;
+    assert_eq!(
+        action_rows(&app, AUTHORITY).await,
+        logged,
+        "a dry run writes nothing"
+    );
+    let done = receipt(import(&app, AUTHORITY, &token, xlsx(&book), false).await).await;
+    assert_eq!(
+        dry,
+        ContactImportReceipt {
+            applied: false,
+            ..done
+        }
+    );
+    assert_eq!(
+        done,
+        ContactImportReceipt {
+            applied: true,
+            groups_created: 1,
+            groups_unchanged: 2,
+            points_created: 1,
+            points_updated: 1,
+            points_unchanged: 1,
+            ..Default::default()
+        }
+    );
+    let edited: ContactPoint = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points/{}", p.id),
+            &token,
+        )
+        .await;
+    assert_eq!(edited.name, "Skolestart");
+    assert_eq!(edited.keywords, ["skolestart", "indskrivning"]);
+    assert_eq!(edited.codes, p.codes, "untouched columns keep their values");
+    // The new group sits under "Børn og unge" and holds the new, usable point.
+    let tree: Vec<ContactTreeNode> = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
+            &token,
+        )
+        .await;
+    let top_node = tree.iter().find(|n| n.id == top.id).unwrap();
+    let daycare = top_node
+        .children
+        .iter()
+        .find(|n| n.name == "Dagtilbud")
+        .expect("new group under its parent");
+    assert_eq!(daycare.children.len(), 1);
+    assert_eq!(daycare.children[0].name, "Pladsanvisning");
+    assert!(daycare.children[0].usable, "bound by the system's name");
+    // Field-level audit rows: the edit's name change, and the creations.
+    let db = app.db().await;
+    let rows = actions_log::Entity::find()
+        .filter(actions_log::Column::OrganisationCvr.eq(AUTHORITY))
+        .filter(actions_log::Column::ObjectId.eq(p.id.as_str()))
+        .filter(actions_log::Column::Field.eq("name"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert!(rows
+        .iter()
+        .any(|r| r.before.as_deref() == Some("Skoleindskrivning")
+            && r.after.as_deref() == Some("Skolestart")));
+    assert!(action_rows(&app, AUTHORITY).await > logged);
+}
+
+#[tokio::test]
+async fn cs_06_a_workbook_from_another_organisation_recreates_the_structure_with_new_ids() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let (top, sub, p) = rich_structure(&app, &token).await;
+    let mut book = export(&app, AUTHORITY, &token).await;
+    let other = admin(&app, OTHER);
+    recipient_system(&app, OTHER, &other, "Produktionens sagssystem").await;
+
+    // The test environment's recipient system does not exist here: named by its cell.
+    let refused = import(&app, OTHER, &other, xlsx(&book), false).await;
+    assert_eq!(refused.status(), 400);
+    let problem: Problem = refused.json().await.unwrap();
+    let skole_row = sheet(&mut book, "Kontaktpunkter")
+        .iter()
+        .position(|r| r[0] == p.id)
+        .unwrap()
+        + 1;
+    assert_eq!(
+        field_codes(&problem),
+        vec![(
+            format!("Kontaktpunkter!R{skole_row}"),
+            "not_a_recipient_system".to_owned()
+        )]
+    );
+    let empty: Vec<ContactTreeNode> = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{OTHER}/contact-structure"),
+            &other,
+        )
+        .await;
+    assert!(empty.is_empty(), "nothing applied");
+
+    // Named after production's system, the same workbook goes in.
+    sheet(&mut book, "Kontaktpunkter")[skole_row - 1][17] = "Produktionens sagssystem".into();
+    let done = receipt(import(&app, OTHER, &other, xlsx(&book), false).await).await;
+    assert_eq!((done.groups_created, done.points_created), (2, 2));
+    let copy = export(&app, OTHER, &other).await;
+    let theirs = sheet(&mut book.clone(), "Kontaktgrupper").clone();
+    let mine = copy
+        .iter()
+        .find(|(n, _)| n == "Kontaktgrupper")
+        .unwrap()
+        .1
+        .clone();
+    let new_top = mine.iter().find(|r| r[1] == "Børn og unge").unwrap();
+    let new_sub = mine.iter().find(|r| r[1] == "Skole").unwrap();
+    assert_ne!(new_top[0], top.id);
+    assert_ne!(new_sub[0], sub.id);
+    assert_eq!(
+        new_sub[4], new_top[0],
+        "the hierarchy is rebuilt with the new ids"
+    );
+    assert_eq!(theirs.len(), mine.len());
+    let copied_points = &copy.iter().find(|(n, _)| n == "Kontaktpunkter").unwrap().1;
+    let skole = copied_points
+        .iter()
+        .find(|r| r[1] == "Skoleindskrivning")
+        .unwrap();
+    assert_ne!(skole[0], p.id);
+    let mut placed = vec![new_top[0].clone(), new_sub[0].clone()];
+    placed.sort();
+    assert_eq!(skole[4], placed.join("; "));
+    assert_eq!(skole[16], "location:0101; classification:17.01.00");
+    // The source organisation is untouched.
+    let source: ContactPoint = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points/{}", p.id),
+            &token,
+        )
+        .await;
+    assert_eq!(source, p);
+}
+
+#[tokio::test]
+async fn cs_06_a_bad_workbook_is_refused_by_cell_and_nothing_is_applied() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let (_, _, p) = rich_structure(&app, &token).await;
+    let book = export(&app, AUTHORITY, &token).await;
+    let logged = action_rows(&app, AUTHORITY).await;
+    let refused = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 400);
+        field_codes(&response.json::<Problem>().await.unwrap())
+    };
+
+    // Not a workbook at all.
+    assert_eq!(
+        refused(import(&app, AUTHORITY, &token, b"ID;Navn\n".to_vec(), false).await).await,
+        vec![("file".to_owned(), "not_a_workbook".to_owned())]
+    );
+    // The points sheet renamed.
+    let mut renamed = book.clone();
+    renamed[1].0 = "Punkter".into();
+    assert_eq!(
+        refused(import(&app, AUTHORITY, &token, xlsx(&renamed), false).await).await,
+        vec![("Kontaktpunkter".to_owned(), "missing_sheet".to_owned())]
+    );
+    // A column removed.
+    let mut narrowed = book.clone();
+    for row in sheet(&mut narrowed, "Kontaktpunkter") {
+        row.remove(15);
+    }
+    assert_eq!(
+        refused(import(&app, AUTHORITY, &token, xlsx(&narrowed), false).await).await,
+        vec![(
+            "Kontaktpunkter!Søgeord".to_owned(),
+            "missing_column".to_owned()
+        )]
+    );
+    // Good edits mixed with bad cells: every bad cell is named, nothing is applied.
+    let mut edited = book.clone();
+    sheet(&mut edited, "Kontaktgrupper").push(vec![
+        String::new(),
+        "Ny gruppe".into(),
+        String::new(),
+        "Måske".into(),
+        String::new(),
+    ]);
+    let points = sheet(&mut edited, "Kontaktpunkter");
+    let at = points.iter().position(|r| r[0] == p.id).unwrap();
+    points[at][1] = "Nyt navn".into();
+    points[at][15] = "skole; pas!".into();
+    points[at][8] = "11".into();
+    let other = if at == 1 { 2 } else { 1 };
+    points[other][1] = "æ".repeat(51);
+    points[other][12] = "http://kommune.dk".into();
+    let row = at + 1;
+    let other_row = other + 1;
+    let mut expected = vec![
+        ("Kontaktgrupper!D4".to_owned(), "invalid_yes_no".to_owned()),
+        (
+            format!("Kontaktpunkter!B{other_row}"),
+            "too_long".to_owned(),
+        ),
+        (
+            format!("Kontaktpunkter!J{other_row}"),
+            "required".to_owned(),
+        ),
+        (
+            format!("Kontaktpunkter!L{other_row}"),
+            "required".to_owned(),
+        ),
+        (
+            format!("Kontaktpunkter!M{other_row}"),
+            "https_required".to_owned(),
+        ),
+        (format!("Kontaktpunkter!I{row}"), "above_maximum".to_owned()),
+        (
+            format!("Kontaktpunkter!P{row}"),
+            "invalid_keyword".to_owned(),
+        ),
+    ];
+    expected.sort();
+    let mut got = refused(import(&app, AUTHORITY, &token, xlsx(&edited), false).await).await;
+    got.sort();
+    assert_eq!(got, expected);
+    assert_eq!(action_rows(&app, AUTHORITY).await, logged);
+    assert_eq!(
+        export(&app, AUTHORITY, &token).await,
+        book,
+        "nothing applied"
+    );
+}

@@ -1,0 +1,344 @@
+//! The contact structure in the SPA (CS-02 … CS-06).
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its_preview() {
+    browser_test("contact_structure", |client, app| async move {
+        log_in_as(&client, &app, "10000004").await?;
+        wait_for_text(&client, ".module-cards", "Administrér kontaktstruktur").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+
+        // Two groups through the UI, the second inside the first.
+        click(&client, "cs-create").await?;
+        click(&client, "cs-new-group-open").await?;
+        type_into(&client, "cs-group-name", "Borgerservice").await?;
+        click(&client, "cs-save-group").await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        click(&client, "cs-create").await?;
+        click(&client, "cs-new-group-open").await?;
+        type_into(&client, "cs-group-name", "Byggeri").await?;
+        client
+            .find(Locator::Css("#cs-group-parent option:nth-child(2)"))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cs-save-group").await?;
+        wait_for_text(&client, "#contact-tree", "Byggeri").await?;
+
+        // A point inside Byggeri and one also placed at the top (arranged over the API).
+        let token = app.token(&adgang_test_support::user(
+            "34051178",
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let tree: Vec<adgang_api_types::ContactTreeNode> = app
+            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
+            .await;
+        let top = tree[0].id.clone();
+        let building = tree[0].children[0].id.clone();
+        let other: adgang_api_types::ContactGroup = app
+            .client
+            .post(app.url("/api/v1/organisations/34051178/contact-groups"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"name": "Erhverv"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        for (name, groups) in [
+            ("Byggetilladelse", vec![building.clone()]),
+            ("Vejledning", vec![building.clone(), other.id.clone()]),
+        ] {
+            let response = app
+                .client
+                .post(app.url("/api/v1/organisations/34051178/contact-points"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({
+                    "name": name, "groupIds": groups, "visible": true, "audiences": ["citizens"],
+                    "keywords": ["byggeri"], "active": true
+                }))
+                .send()
+                .await?;
+            ensure!(
+                response.status() == 201,
+                "point {name}: {}",
+                response.status()
+            );
+        }
+        client.refresh().await?;
+        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
+        click(&client, &format!("toggle-{top}")).await?;
+        click(&client, &format!("toggle-{building}")).await?;
+        wait_for_text(&client, "#contact-tree", "Byggetilladelse").await?;
+        wait_for_text(&client, &format!("li[data-node='{building}']"), "Dublet").await?;
+
+        // Delete the top group: the preview lists everything; the duplicate is marked.
+        open_menu(&client, &format!("more-{top}")).await?;
+        click(&client, &format!("delete-{top}")).await?;
+        wait_for_text(&client, "#cs-delete-panel", "Byggetilladelse").await?;
+        wait_for_text(
+            &client,
+            "#cs-delete-panel",
+            "Vejledning (findes også andre steder)",
+        )
+        .await?;
+        let yes = client.find(Locator::Id("cs-delete-yes")).await?;
+        ensure!(
+            yes.attr("disabled").await?.is_some(),
+            "deleting needs the confirmation tick"
+        );
+        client
+            .find(Locator::Css("label[for='cs-delete-confirm']"))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cs-delete-yes").await?;
+        wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
+        let remaining: Vec<adgang_api_types::ContactTreeNode> = app
+            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
+            .await;
+        let names: Vec<&str> = remaining.iter().map(|n| n.name.as_str()).collect();
+        ensure!(names == ["Erhverv"], "only Erhverv is left: {names:?}");
+        ensure!(
+            remaining[0].children[0].name == "Vejledning",
+            "the duplicate stays in Erhverv"
+        );
+
+        // "Flere valg" → "Slet kontaktpunkt" on a point row asks on the point's page.
+        let guide = remaining[0].children[0].id.clone();
+        click(&client, &format!("toggle-{}", remaining[0].id)).await?;
+        open_menu(&client, &format!("more-{guide}")).await?;
+        click(&client, &format!("delete-{guide}")).await?;
+        wait_for_text(&client, "#cp-delete-panel", "Vil du slette kontaktpunktet").await?;
+        click(&client, "cp-delete-yes").await?;
+        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
+        let status = app
+            .get_as(
+                &format!("/api/v1/organisations/34051178/contact-points/{guide}"),
+                &token,
+            )
+            .await
+            .status();
+        ensure!(status == 404, "the point is deleted: {status}");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_export_import_and_group_delete(
+) {
+    browser_test("contact_point_wizard", |client, app| async move {
+        log_in_as(&client, &app, "10000004").await?;
+        wait_for_text(&client, ".module-cards", "Administrér kontaktstruktur").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+
+        // A group, then "Opret → Nyt kontaktpunkt".
+        click(&client, "cs-create").await?;
+        click(&client, "cs-new-group-open").await?;
+        type_into(&client, "cs-group-name", "Borgerservice").await?;
+        click(&client, "cs-save-group").await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        let token = app.token(&adgang_test_support::user(
+            "34051178",
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let tree: Vec<adgang_api_types::ContactTreeNode> = app
+            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
+            .await;
+        let group = tree[0].id.clone();
+        click(&client, "cs-create").await?;
+        click(&client, "cs-new-point").await?;
+
+        // Step 1: name, description, the group.
+        wait_for_text(&client, "#cp-wizard h2", "Navn og placering").await?;
+        type_into(&client, "cp-name", "Pas og kørekort").await?;
+        type_into(&client, "cp-description", "Skriv til os om pas og kørekort").await?;
+        client
+            .find(Locator::Css(&format!("label[for='cp-group-{group}']")))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cp-next").await?;
+        // Step 2: an external link with an http address (refused later, in Danish).
+        wait_for_text(&client, "#cp-wizard h2", "Tilgængelighed").await?;
+        type_into(&client, "cp-link-heading", "Book tid").await?;
+        type_into(&client, "cp-link-text", "Book her").await?;
+        type_into(&client, "cp-link-url", "http://kommune.dk/book").await?;
+        click(&client, "cp-next").await?;
+        // Step 3: keywords and a code.
+        wait_for_text(&client, "#cp-wizard h2", "Søgeord og koder").await?;
+        type_into(&client, "cp-keywords", "pas\nkørekort").await?;
+        click(&client, "cp-code-add").await?;
+        type_into(&client, "cp-code-value-0", "0101").await?;
+        click(&client, "cp-next").await?;
+        // Step 4: the recipient system.
+        wait_for_text(&client, "#cp-wizard h2", "Modtagersystem og aktivering").await?;
+        client
+            .find(Locator::XPath(
+                "//select[@id='cp-system']/option[contains(., 'Journalsystem')]",
+            ))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cp-next").await?;
+        // Summary, then "Tilslut": the http link sends the user back to step 2.
+        wait_for_text(&client, "#cp-summary-0", "Borgerservice").await?;
+        wait_for_text(&client, "#cp-summary-2", "Klassifikation: 0101").await?;
+        wait_for_text(&client, "#cp-summary-3", "Journalsystem").await?;
+        click(&client, "cp-connect").await?;
+        wait_for_text(
+            &client,
+            "#cp-link-url-error",
+            "Adressen skal begynde med https://",
+        )
+        .await?;
+        type_into(&client, "cp-link-url", "https://kommune.dk/book").await?;
+        click(&client, "cp-next").await?;
+        click(&client, "cp-next").await?;
+        click(&client, "cp-next").await?;
+        click(&client, "cp-connect").await?;
+
+        // The receipt: id, one deep link per audience with its QR code, the PDF.
+        wait_for_text(&client, "#cp-receipt", "Kontaktpunktet er oprettet").await?;
+        let id = client
+            .find(Locator::Id("cp-receipt-id"))
+            .await?
+            .text()
+            .await?;
+        wait_for_text(&client, "#deep-links", &format!("kontaktpunkt={id}")).await?;
+        let qr = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#deep-links .qr-code svg"))
+            .await?;
+        ensure!(
+            qr.html(false).await?.contains("<path") || qr.html(false).await?.contains("<rect"),
+            "the QR code is drawn"
+        );
+        ensure!(
+            client.find(Locator::Id("copy-citizens")).await.is_ok(),
+            "a copy button per link"
+        );
+        click(&client, "cp-download-receipt").await?;
+        let pdf = wait_for_download(&app, "kvittering-kontaktpunkt-").await?;
+        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        ensure!(
+            text.contains(&id) && text.contains("Pas og kørekort") && text.contains("QR-kode"),
+            "receipt text: {text}"
+        );
+        let point: adgang_api_types::ContactPoint = app
+            .get_json_as(
+                &format!("/api/v1/organisations/34051178/contact-points/{id}"),
+                &token,
+            )
+            .await;
+        ensure!(
+            point.usable && point.group_ids == [group.clone()],
+            "{point:?}"
+        );
+        ensure!(
+            point.keywords == ["pas", "kørekort"],
+            "{:?}",
+            point.keywords
+        );
+
+        // Export the workbook; import it back unchanged through the import page.
+        click(&client, "cp-to-structure").await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        open_menu(&client, "cs-more-menu").await?;
+        click(&client, "cs-export").await?;
+        let workbook = wait_for_download(&app, "kontaktstruktur-").await?;
+        let sheets = adgang_documents::xlsx::read_workbook(&workbook)?;
+        ensure!(
+            sheets[1]
+                .rows
+                .iter()
+                .any(|r| r[0] == id && r[1] == "Pas og kørekort"),
+            "the point is in the export"
+        );
+        let file = std::env::temp_dir().join(format!("kontaktstruktur-{}.xlsx", app.port));
+        std::fs::write(&file, &workbook)?;
+        open_menu(&client, "cs-more-menu").await?;
+        click(&client, "cs-import").await?;
+        client
+            .find(Locator::Id("ci-file"))
+            .await?
+            .send_keys(&file.display().to_string())
+            .await?;
+        wait_for_text(&client, "#ci-result", "Uændrede kontaktpunkter").await?;
+        click(&client, "ci-apply").await?;
+        wait_for_text(&client, "#ci-result", "Importen er gennemført").await?;
+
+        // The point's page edits with the same forms, from its summary.
+        client
+            .goto(&app.url(&format!("/kontaktstruktur/kontaktpunkt/{id}")))
+            .await?;
+        wait_for_text(&client, "#cp-heading", "Pas og kørekort").await?;
+        wait_for_text(&client, "#deep-links", &format!("kontaktpunkt={id}")).await?;
+        click(&client, "cp-edit-0").await?;
+        type_into(&client, "cp-name", "Pas, kørekort og ID").await?;
+        for _ in 0..4 {
+            click(&client, "cp-next").await?;
+        }
+        click(&client, "cp-connect").await?;
+        wait_for_text(&client, "#cp-saved", "Ændringen er gemt").await?;
+        wait_for_text(&client, "#cp-heading", "Pas, kørekort og ID").await?;
+        let edited: adgang_api_types::ContactPoint = app
+            .get_json_as(
+                &format!("/api/v1/organisations/34051178/contact-points/{id}"),
+                &token,
+            )
+            .await;
+        ensure!(
+            edited.name == "Pas, kørekort og ID",
+            "saved name: {}",
+            edited.name
+        );
+        ensure!(
+            edited.keywords == point.keywords,
+            "the other parts are kept"
+        );
+
+        // The group's page: edit it, and see its deep links now that it holds a usable point.
+        client
+            .goto(&app.url(&format!("/kontaktstruktur/gruppe/{group}")))
+            .await?;
+        wait_for_text(&client, "#deep-links", &format!("kontaktgruppe={group}")).await?;
+        type_into(&client, "cg-name", "Borgerservice og pas").await?;
+        click(&client, "cg-save").await?;
+        wait_for_text(&client, "#cg-saved", "Ændringen er gemt").await?;
+        let renamed: adgang_api_types::ContactGroup = app
+            .get_json_as(
+                &format!("/api/v1/organisations/34051178/contact-groups/{group}"),
+                &token,
+            )
+            .await;
+        ensure!(
+            renamed.name == "Borgerservice og pas",
+            "saved name: {}",
+            renamed.name
+        );
+
+        // Delete the group: the preview lists the point; after the tick both are gone.
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice og pas").await?;
+        open_menu(&client, &format!("more-{group}")).await?;
+        click(&client, &format!("delete-{group}")).await?;
+        wait_for_text(&client, "#cs-delete-panel", "Pas, kørekort og ID").await?;
+        client
+            .find(Locator::Css("label[for='cs-delete-confirm']"))
+            .await?
+            .click()
+            .await?;
+        click(&client, "cs-delete-yes").await?;
+        wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
+        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+        Ok(())
+    })
+    .await;
+}

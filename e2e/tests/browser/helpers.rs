@@ -1,0 +1,261 @@
+//! What every browser test stands on: Chromium over WebDriver, a fresh app with the demo
+//! data, login through the test IdP, waiting for the SPA, downloads, form helpers.
+
+pub(crate) use std::future::Future;
+pub(crate) use std::net::TcpListener;
+pub(crate) use std::path::PathBuf;
+pub(crate) use std::process::{Child, Command, Stdio};
+pub(crate) use std::time::{Duration, Instant};
+
+pub(crate) use adgang_test_support::{spawn_app_with, workspace_root, Spa, TestApp};
+pub(crate) use anyhow::{bail, ensure, Context, Result};
+pub(crate) use fantoccini::{Client, ClientBuilder, Locator};
+
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub(crate) struct ChromeDriver(Child);
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub(crate) struct Browser {
+    client: Client,
+    _driver: ChromeDriver,
+    _profile: tempfile::TempDir,
+}
+
+pub(crate) async fn start_browser(downloads: &std::path::Path) -> Result<Browser> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    ensure!(
+        std::path::Path::new(CHROMEDRIVER).is_file(),
+        "{CHROMEDRIVER} is missing: `cargo xtask test` installs Debian's chromium-driver"
+    );
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let driver = ChromeDriver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting chromedriver")?,
+    );
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        ensure!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = tempfile::tempdir()?;
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+            }
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    let client = ClientBuilder::rustls()
+        .context("building the WebDriver client")?
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .context("connecting to chromedriver")?;
+    Ok(Browser {
+        client,
+        _driver: driver,
+        _profile: profile,
+    })
+}
+
+/// Runs one browser test against a fresh app; on failure saves `e2e/screenshots/<name>.png`.
+pub(crate) async fn browser_test<F, Fut>(name: &str, body: F)
+where
+    F: FnOnce(Client, TestApp) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let dist = workspace_root().join("frontend/dist/index.html");
+    assert!(
+        dist.is_file(),
+        "{} is missing: build the SPA first (`cargo xtask test` does)",
+        dist.display()
+    );
+    let app = spawn_app_with(Spa::Built, |s| s.demo_data = true).await;
+    let browser = start_browser(&downloads_dir(&app))
+        .await
+        .expect("starting Chromium");
+    let client = browser.client.clone();
+    let result = body(browser.client.clone(), app).await;
+    if let Err(err) = result {
+        let dir = workspace_root().join("e2e/screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let file: PathBuf = dir.join(format!("{name}.png"));
+        match client.screenshot().await {
+            Ok(png) => {
+                let _ = std::fs::write(&file, png);
+                eprintln!("screenshot saved to {}", file.display());
+            }
+            Err(e) => eprintln!("could not take a screenshot: {e}"),
+        }
+        let _ = client.close().await;
+        panic!("{name} failed: {err:?}");
+    }
+    let _ = client.close().await;
+}
+
+/// Where Chromium saves downloads for the test running against `app`.
+pub(crate) fn downloads_dir(app: &TestApp) -> PathBuf {
+    std::env::temp_dir().join(format!("adgang-downloads-{}", app.port))
+}
+
+/// Waits for a downloaded file whose name starts with `prefix`; returns its bytes.
+pub(crate) async fn wait_for_download(app: &TestApp, prefix: &str) -> Result<Vec<u8>> {
+    let dir = downloads_dir(app);
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with(prefix) && !name.ends_with(".crdownload") {
+                    return Ok(std::fs::read(entry.path())?);
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("no download starting with {prefix:?} in {}", dir.display())
+}
+
+/// Polls until `selector`'s text contains `expected` (the SPA renders asynchronously).
+pub(crate) async fn wait_for_text(
+    client: &Client,
+    selector: &str,
+    expected: &str,
+) -> Result<String> {
+    let started = Instant::now();
+    let mut last = String::new();
+    while started.elapsed() < Duration::from_secs(20) {
+        if let Ok(element) = client.find(Locator::Css(selector)).await {
+            last = element.text().await.unwrap_or_default();
+            if last.contains(expected) {
+                return Ok(last);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("{selector:?} never contained {expected:?}; last text: {last:?}")
+}
+
+pub(crate) async fn html_lang(client: &Client) -> Result<String> {
+    let value = client
+        .execute("return document.documentElement.lang", vec![])
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// Logs in through the built-in test IdP as the demo user `rid` (README lists them).
+pub(crate) async fn log_in_as(client: &Client, app: &TestApp, rid: &str) -> Result<()> {
+    client.goto(&app.url("/")).await?;
+    wait_for_text(client, "#log-in", "Log ind").await?;
+    client.find(Locator::Id("log-in")).await?.click().await?;
+    pick_test_user(client, rid).await
+}
+
+/// On the test IdP's login page: choose the user `rid` and log in.
+pub(crate) async fn pick_test_user(client: &Client, rid: &str) -> Result<()> {
+    wait_for_text(client, "h1", "Test-IdP").await?;
+    client
+        .find(Locator::Css(&format!(
+            "input[name='subject'][value='{rid}']"
+        )))
+        .await?
+        .click()
+        .await?;
+    client.find(Locator::Id("idp-login")).await?.click().await?;
+    wait_for_text(client, "#signed-in-as", "").await?;
+    Ok(())
+}
+
+pub(crate) async fn card_modules(client: &Client) -> Result<Vec<String>> {
+    let mut modules = Vec::new();
+    for card in client
+        .find_all(Locator::Css(".module-cards .card[data-module]"))
+        .await?
+    {
+        modules.push(card.attr("data-module").await?.unwrap_or_default());
+    }
+    Ok(modules)
+}
+
+/// Clicks the element with this id.
+pub(crate) async fn click(client: &Client, id: &str) -> Result<()> {
+    client.find(Locator::Id(id)).await?.click().await?;
+    Ok(())
+}
+
+/// Opens a "Flere valg"-style menu (a `<details>` with this id).
+pub(crate) async fn open_menu(client: &Client, id: &str) -> Result<()> {
+    client
+        .find(Locator::Css(&format!("#{id} > summary")))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Replaces the text of the input with this id.
+pub(crate) async fn type_into(client: &Client, id: &str, text: &str) -> Result<()> {
+    let input = client.find(Locator::Id(id)).await?;
+    input.clear().await?;
+    input.send_keys(text).await?;
+    Ok(())
+}
+
+/// Creates a recipient system over the API (arranging the browser tests' starting point).
+pub(crate) async fn api_recipient_system(
+    app: &TestApp,
+    cvr: &str,
+    kind: adgang_api_types::OrgKind,
+    name: &str,
+) -> Result<String> {
+    let token = app.token(&adgang_test_support::user(
+        cvr,
+        kind,
+        &[adgang_api_types::Right::SystemAdmin],
+    ));
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/organisations/{cvr}/systems")))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "name": name, "role": "recipient", "protocol": "rest_push",
+            "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
+            "activation": {"mode": "now"},
+            "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
+        }))
+        .send()
+        .await?;
+    ensure!(
+        response.status() == 201,
+        "creating {name}: {}",
+        response.status()
+    );
+    let receipt: adgang_api_types::SystemReceipt = response.json().await?;
+    Ok(receipt.system.id)
+}

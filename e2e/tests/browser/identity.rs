@@ -1,0 +1,159 @@
+//! Onboarding (AUTH-04) and rights administration in the SPA.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
+    browser_test("onboarding", |client, app| async move {
+        let files = tempfile::tempdir()?;
+        let not_pdf = files.path().join("aftale.txt");
+        std::fs::write(&not_pdf, "ikke en pdf")?;
+        let signed = files.path().join("underskrevet-aftale.pdf");
+        std::fs::write(
+            &signed,
+            adgang_test_support::pdf_with_text("Aftale om tilslutning - underskrevet"),
+        )?;
+
+        log_in_as(&client, &app, "10000010").await?;
+        wait_for_text(
+            &client,
+            "main h1",
+            "Tilslut organisationen til Digital Post",
+        )
+        .await?;
+        wait_for_text(&client, "#onboarding-agreement", "Aftale om tilslutning").await?;
+        ensure!(
+            client
+                .find_all(Locator::Css(".module-cards .card, .module-tabs a"))
+                .await?
+                .is_empty(),
+            "no modules before onboarding"
+        );
+
+        // Submitting at once names what is missing, in Danish.
+        client
+            .find(Locator::Id("onboarding-submit"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(
+            &client,
+            "#onboarding-accept-error",
+            "Du skal acceptere aftalen",
+        )
+        .await?;
+        wait_for_text(
+            &client,
+            "#onboarding-file-error",
+            "Upload den underskrevne aftale først",
+        )
+        .await?;
+
+        // Only a PDF is accepted.
+        let file_input = client.find(Locator::Id("onboarding-file")).await?;
+        file_input.send_keys(&not_pdf.display().to_string()).await?;
+        wait_for_text(&client, "#onboarding-file-error", "Filen er ikke en PDF").await?;
+        let file_input = client.find(Locator::Id("onboarding-file")).await?;
+        file_input.send_keys(&signed.display().to_string()).await?;
+        wait_for_text(&client, "#onboarding-uploaded", "Uploadet: 1 side(r)").await?;
+
+        // Accept, keep Nanna herself as rights administrator, complete.
+        client
+            .find(Locator::Css("label[for='onboarding-accept']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("admin-10000010"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("onboarding-submit"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        wait_for_text(&client, "main h1", "Velkommen til Administrativ Adgang").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
+    browser_test("rights_admin", |client, app| async move {
+        log_in_as(&client, &app, "10000007").await?;
+        wait_for_text(&client, "#rights-admin-card", "Rettighedsadministration").await?;
+        client
+            .find(Locator::Id("rights-admin-card"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#rights-users", "Birgitte Borgerservice").await?;
+        wait_for_text(
+            &client,
+            "tr[data-user='10000001']",
+            "Borgerservicemedarbejder",
+        )
+        .await?;
+
+        // Give Birgitte statistics and take citizen service away, in one save.
+        client
+            .find(Locator::Id("edit-10000001"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("label[for='right-10000001-statistics_admin']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("label[for='right-10000001-citizen_service']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("rights-save"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#rights-saved", "Birgitte Borgerservice").await?;
+        let row = wait_for_text(
+            &client,
+            "tr[data-user='10000001']",
+            "Statistikadministrator",
+        )
+        .await?;
+        ensure!(
+            !row.contains("Borgerservicemedarbejder"),
+            "citizen service should be revoked: {row}"
+        );
+        let db = app.db().await;
+        let birgitte = adgang_identity::service::rights::user_by_subject(&db, "10000001")
+            .await?
+            .context("Birgitte")?;
+        let cvr = adgang_core::Cvr::parse("29189846").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let held = adgang_identity::service::rights::rights_in(&db, &birgitte.id, &cvr).await?;
+        ensure!(
+            held == [adgang_api_types::Right::StatisticsAdmin],
+            "stored rights: {held:?}"
+        );
+
+        // An unknown user gets the Danish explanation.
+        client
+            .find(Locator::Id("rights-new-user"))
+            .await?
+            .send_keys("99999999")
+            .await?;
+        client
+            .find(Locator::Id("rights-grant"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#rights-error", "Brugeren findes ikke").await?;
+        Ok(())
+    })
+    .await;
+}

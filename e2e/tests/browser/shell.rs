@@ -1,0 +1,233 @@
+//! The SPA shell (X-01, X-02, AUTH-02, CTX-01, CTX-02): front page, language, login, cards, switching organisation.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn x_01_signed_out_front_page_renders_the_danish_shell() {
+    browser_test("front_page_signed_out", |client, app| async move {
+        client.goto(&app.url("/")).await?;
+        wait_for_text(&client, "#product-name", "Administrativ Adgang").await?;
+        // The banner depends on the API's environment label (AUTH-05).
+        wait_for_text(&client, "#environment-banner", "Testmiljø").await?;
+        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        wait_for_text(&client, "header", "Log ind").await?;
+        ensure!(
+            client
+                .find_all(Locator::Css(".module-cards .card"))
+                .await?
+                .is_empty(),
+            "no cards before login"
+        );
+        ensure!(html_lang(&client).await? == "da", "html lang should be da");
+        // The design system's stylesheet is bundled and applied (no CDN).
+        let font = client
+            .execute("return getComputedStyle(document.body).fontFamily", vec![])
+            .await?;
+        ensure!(
+            font.as_str().unwrap_or_default().contains("IBM Plex Sans"),
+            "DKFDS font not applied: {font}"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
+    browser_test("english_toggle", |client, app| async move {
+        client.goto(&app.url("/")).await?;
+        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        client
+            .find(Locator::Id("language-toggle"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "main", "Log in to see the modules").await?;
+        wait_for_text(&client, "#environment-banner", "Test environment").await?;
+        ensure!(html_lang(&client).await? == "en", "html lang should be en");
+
+        client.refresh().await?;
+        wait_for_text(&client, "main", "Log in to see the modules").await?;
+        client
+            .find(Locator::Id("language-toggle"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards() {
+    browser_test("citizen_service_login", |client, app| async move {
+        // Through the test portal (AUTH-02): it lists the demo data and links to the login.
+        client.goto(&app.url("/testportal")).await?;
+        wait_for_text(&client, "h1", "Testportalen").await?;
+        wait_for_text(&client, "body", "Birgitte Borgerservice").await?;
+        client
+            .find(Locator::Id("testportal-log-in"))
+            .await?
+            .click()
+            .await?;
+        pick_test_user(&client, "10000001").await?;
+        wait_for_text(&client, "#signed-in-as", "Birgitte Borgerservice").await?;
+        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+        let cards =
+            wait_for_text(&client, ".module-cards", "Administrér borgeres fritagelse").await?;
+        for text in [
+            "Søg i hændelsesloggen",
+            "Administrér virksomheders fritagelse",
+            "Administrér borgeres NemSMS",
+            "Administrér virksomheders NemSMS",
+            "Administrér adgange",
+        ] {
+            ensure!(
+                cards.contains(text),
+                "card text {text:?} missing in {cards:?}"
+            );
+        }
+        let modules = card_modules(&client).await?;
+        ensure!(
+            modules
+                == [
+                    "event_log",
+                    "citizen_exemption",
+                    "company_exemption",
+                    "citizen_nemsms",
+                    "company_nemsms",
+                    "mail_access"
+                ],
+            "exactly the citizen-service cards, got {modules:?}"
+        );
+        // A reload keeps the session (HttpOnly cookie → fresh token).
+        client.refresh().await?;
+        wait_for_text(&client, "#signed-in-as", "Birgitte Borgerservice").await?;
+        wait_for_text(&client, ".module-cards", "Administrér adgange").await?;
+
+        // Deep links: her module page, and one she has no right to.
+        client.goto(&app.url("/adgang")).await?;
+        wait_for_text(&client, "main h1", "Adgang").await?;
+        // The tab bar appears once the session is restored; the current tab is marked.
+        wait_for_text(&client, ".module-tabs a[aria-current='page']", "Adgang").await?;
+        wait_for_text(&client, "main", "Dette modul er ikke bygget endnu").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "main", "Du har ikke rettighed til dette modul").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
+    browser_test("switch_and_logout", |client, app| async move {
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, "#signed-in-as", "Sara Systemadministrator").await?;
+        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        let authority = card_modules(&client).await?;
+        ensure!(
+            authority
+                == [
+                    "system_connection",
+                    "authority_information",
+                    "recall",
+                    "move_mail"
+                ],
+            "system admin in an authority, got {authority:?}"
+        );
+
+        client
+            .find(Locator::Id("switch-organisation"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "main h1", "Skift virksomhed").await?;
+        wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
+        client
+            .find(Locator::Id("org-25052943"))
+            .await?
+            .click()
+            .await?;
+        client.find(Locator::Id("switch-ok")).await?.click().await?;
+        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        let company = card_modules(&client).await?;
+        ensure!(
+            company == ["system_connection"],
+            "a company gets only system connection, got {company:?}"
+        );
+
+        client.find(Locator::Id("log-out")).await?.click().await?;
+        wait_for_text(&client, "header", "Log ind").await?;
+        client.refresh().await?;
+        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        ensure!(
+            client
+                .find_all(Locator::Id("signed-in-as"))
+                .await?
+                .is_empty(),
+            "still signed in after logout"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() {
+    browser_test("operator_switch", |client, app| async move {
+        log_in_as(&client, &app, "10000008").await?;
+        wait_for_text(
+            &client,
+            "#current-organisation",
+            "Styrelsen for Digital Test",
+        )
+        .await?;
+        client
+            .find(Locator::Id("switch-organisation"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "main", "Skift som systemforvalter").await?;
+
+        // An invalid CVR gets the Danish field message.
+        client
+            .find(Locator::Id("operator-cvr"))
+            .await?
+            .send_keys("25052944")
+            .await?;
+        client
+            .find(Locator::Id("operator-search-button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#operator-error", "CVR-nummeret er ikke gyldigt").await?;
+
+        let input = client.find(Locator::Id("operator-cvr")).await?;
+        input.clear().await?;
+        input.send_keys("25052943").await?;
+        client
+            .find(Locator::Id("operator-search-button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#operator-found", "Æblegården ApS").await?;
+        wait_for_text(&client, "#operator-found", "Virksomhed").await?;
+        client
+            .find(Locator::Id("operator-switch-ok"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        let modules = card_modules(&client).await?;
+        ensure!(
+            modules == ["system_connection"],
+            "the operator's own rights, within a company: {modules:?}"
+        );
+        Ok(())
+    })
+    .await;
+}

@@ -1,0 +1,270 @@
+//! System connection in the SPA (SYS-08, SYS-12, SYS-14).
+
+use crate::helpers::*;
+
+/// The names in the overview rows marked "Primærsystem".
+async fn primaries(client: &Client) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for row in client
+        .find_all(Locator::Css("#systems-table tbody tr"))
+        .await?
+    {
+        let primary = row
+            .find(Locator::Css(".system-primary"))
+            .await?
+            .text()
+            .await?;
+        if primary.contains("Primærsystem") {
+            names.push(row.find(Locator::Css("td a")).await?.text().await?);
+        }
+    }
+    Ok(names)
+}
+
+#[tokio::test]
+async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_manages_primaries() {
+    browser_test("systems_wizard", |client, app| async move {
+        // Two more recipient systems besides the demo's primary "Sagssystem – modtager".
+        api_recipient_system(
+            &app,
+            "29189846",
+            adgang_api_types::OrgKind::Authority,
+            "Modtager Nord",
+        )
+        .await?;
+        let second = api_recipient_system(
+            &app,
+            "29189846",
+            adgang_api_types::OrgKind::Authority,
+            "Modtager Syd",
+        )
+        .await?;
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        client.goto(&app.url("/systemtilslutning")).await?;
+        wait_for_text(&client, "#systems-table", "Modtager Nord").await?;
+        ensure!(
+            primaries(&client).await? == ["Sagssystem – modtager"],
+            "the demo's first recipient system is primary"
+        );
+
+        // The wizard: new system → name and role → protocol and details → activation →
+        // contact → summary → Tilslut.
+        click(&client, "create-system").await?;
+        wait_for_text(&client, "#step-indicator", "Opsummering").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "system-name", "Afsendersystem Ærø").await?;
+        client
+            .find(Locator::Css("label[for='role-sender']"))
+            .await?
+            .click()
+            .await?;
+        click(&client, "wizard-next").await?;
+        client
+            .find(Locator::Css("label[for='protocol-rest_push']"))
+            .await?
+            .click()
+            .await?;
+        type_into(&client, "system-ips", "10.20.30.40\n2001:db8::7").await?;
+        // A plain-http receipt endpoint is refused with the Danish message at Tilslut.
+        type_into(
+            &client,
+            "system-receipt-endpoint",
+            "http://kvittering.kommune.dk/dp",
+        )
+        .await?;
+        type_into(&client, "system-vendor", "30808460").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "contact-email", "drift@kommune.dk").await?;
+        type_into(&client, "contact-phone", "12345678").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#summary-name", "Afsendersystem Ærø").await?;
+        click(&client, "wizard-connect").await?;
+        wait_for_text(
+            &client,
+            "#system-receipt-endpoint-error",
+            "Adressen skal begynde med https://",
+        )
+        .await?;
+        type_into(
+            &client,
+            "system-receipt-endpoint",
+            "https://kvittering.kommune.dk/dp",
+        )
+        .await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-connect").await?;
+        wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
+        let id = client
+            .find(Locator::Id("receipt-system-id"))
+            .await?
+            .text()
+            .await?;
+        let key = client
+            .find(Locator::Id("receipt-api-key"))
+            .await?
+            .text()
+            .await?;
+        ensure!(key.len() > 20, "an API key on the receipt: {key:?}");
+
+        // The receipt downloads as a PDF holding the id and the key.
+        click(&client, "download-receipt").await?;
+        let pdf = wait_for_download(&app, "kvittering-").await?;
+        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        ensure!(
+            text.contains(&id) && text.contains(&key) && text.contains("Afsendersystem Ærø"),
+            "receipt text: {text}"
+        );
+
+        // Switch the primary between the two recipient systems, with confirmation.
+        client
+            .goto(&app.url(&format!("/systemtilslutning/{second}")))
+            .await?;
+        wait_for_text(&client, "#system-heading", "Modtager Syd").await?;
+        click(&client, "make-primary").await?;
+        wait_for_text(
+            &client,
+            "#confirm-panel",
+            "Vil du gøre dette system til primærsystem",
+        )
+        .await?;
+        click(&client, "confirm-yes").await?;
+        wait_for_text(&client, "#is-primary", "Primærsystem").await?;
+
+        // Edit one field; the actions log has the before and after.
+        click(&client, "part-contact-edit").await?;
+        type_into(&client, "contact-email", "ny-drift@kommune.dk").await?;
+        click(&client, "detail-save").await?;
+        wait_for_text(&client, "#detail-message", "Ændringen er gemt").await?;
+        wait_for_text(&client, "#part-contact", "ny-drift@kommune.dk").await?;
+
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let rows = adgang_core::entity::actions_log::Entity::find()
+            .filter(adgang_core::entity::actions_log::Column::ObjectId.eq(second.as_str()))
+            .all(&app.db().await)
+            .await?;
+        ensure!(
+            rows.iter()
+                .any(|r| r.field.as_deref() == Some("technicalContact.email")
+                    && r.before.as_deref() == Some("drift@example.dk")
+                    && r.after.as_deref() == Some("ny-drift@kommune.dk")
+                    && r.actor == "CVR:29189846-RID:10000003"),
+            "edit row missing: {rows:?}"
+        );
+        ensure!(
+            rows.iter()
+                .any(|r| r.field.as_deref() == Some("isPrimary")
+                    && r.after.as_deref() == Some("true")),
+            "primary row missing"
+        );
+
+        // The overview shows the new primary.
+        client.goto(&app.url("/systemtilslutning")).await?;
+        wait_for_text(
+            &client,
+            &format!("tr[data-system='{second}'] .system-primary"),
+            "Primærsystem",
+        )
+        .await?;
+        let now_primary = primaries(&client).await?;
+        ensure!(
+            now_primary == ["Modtager Syd"],
+            "exactly one primary, the new one: {now_primary:?}"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
+    browser_test("company_second_recipient", |client, app| async move {
+        api_recipient_system(
+            &app,
+            "25052943",
+            adgang_api_types::OrgKind::Company,
+            "Æblegårdens modtager",
+        )
+        .await?;
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+        click(&client, "switch-organisation").await?;
+        wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
+        click(&client, "org-25052943").await?;
+        click(&client, "switch-ok").await?;
+        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+
+        client.goto(&app.url("/systemtilslutning/opret")).await?;
+        wait_for_text(&client, "#step-indicator", "Type").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "system-name", "Endnu en modtager").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "system-ips", "10.0.0.2").await?;
+        type_into(&client, "system-endpoint", "https://aeble.dk/dp").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-next").await?;
+        type_into(&client, "contact-email", "it@aeble.dk").await?;
+        type_into(&client, "contact-phone", "87654321").await?;
+        click(&client, "wizard-next").await?;
+        click(&client, "wizard-connect").await?;
+        wait_for_text(
+            &client,
+            "#system-role-error",
+            "En virksomhed kan kun have ét modtagersystem",
+        )
+        .await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish() {
+    browser_test("system_with_bound_points", |client, app| async move {
+        const NORTH: &str = "29189846";
+        let kind = adgang_api_types::OrgKind::Authority;
+        let system = api_recipient_system(&app, NORTH, kind, "Borgerpostmodtager").await?;
+        let contact_admin = app.token(&adgang_test_support::user(
+            NORTH,
+            kind,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let point = app
+            .post_as(
+                &format!("/api/v1/organisations/{NORTH}/contact-points"),
+                &contact_admin,
+                &serde_json::json!({
+                    "name": "Affald og genbrug", "description": "", "groupIds": [],
+                    "visible": true, "audiences": ["citizens"], "keywords": ["affald"],
+                    "active": true, "recipientSystemId": system
+                }),
+            )
+            .await;
+        ensure!(point.status() == 201, "binding a point: {}", point.status());
+
+        log_in_as(&client, &app, "10000003").await?;
+        client
+            .goto(&app.url(&format!("/systemtilslutning/{system}")))
+            .await?;
+        wait_for_text(&client, "#system-heading", "Borgerpostmodtager").await?;
+        click(&client, "delete-system").await?;
+        wait_for_text(&client, "#confirm-panel", "").await?;
+        click(&client, "confirm-yes").await?;
+        // The bound-points rule's own text (not the primary-system rule's), and the points.
+        wait_for_text(&client, "#detail-error", "kontaktpunkter er tilsluttet").await?;
+        wait_for_text(&client, "#detail-error-items", "Affald og genbrug").await?;
+        let system_admin = app.token(&adgang_test_support::user(
+            NORTH,
+            kind,
+            &[adgang_api_types::Right::SystemAdmin],
+        ));
+        let path = format!("/api/v1/organisations/{NORTH}/systems/{system}");
+        let still = app.get_as(&path, &system_admin).await;
+        ensure!(still.status() == 200, "nothing deleted: {}", still.status());
+        Ok(())
+    })
+    .await;
+}
