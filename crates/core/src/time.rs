@@ -31,28 +31,45 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock tests set and move; it stands still between moves.
+/// A clock tests set and move: standing still at a time ([`TestClock::at`]), or running with the
+/// machine's clock from an offset that moves forward ([`TestClock::running`]).
 #[derive(Debug)]
-pub struct TestClock(Mutex<DateTime<Utc>>);
+pub struct TestClock(Mutex<TestTime>);
+
+#[derive(Debug, Clone, Copy)]
+enum TestTime {
+    Fixed(DateTime<Utc>),
+    Offset(Duration),
+}
 
 impl TestClock {
     pub fn at(now: DateTime<Utc>) -> TestClock {
-        TestClock(Mutex::new(now))
+        TestClock(Mutex::new(TestTime::Fixed(now)))
+    }
+
+    pub fn running() -> TestClock {
+        TestClock(Mutex::new(TestTime::Offset(Duration::zero())))
     }
 
     pub fn set(&self, now: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = now;
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = TestTime::Fixed(now);
     }
 
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *now += by;
+        let mut time = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *time = match *time {
+            TestTime::Fixed(at) => TestTime::Fixed(at + by),
+            TestTime::Offset(offset) => TestTime::Offset(offset + by),
+        };
     }
 }
 
 impl Clock for TestClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+        match *self.0.lock().unwrap_or_else(|p| p.into_inner()) {
+            TestTime::Fixed(at) => at,
+            TestTime::Offset(offset) => Utc::now() + offset,
+        }
     }
 }
 
@@ -134,5 +151,9 @@ mod tests {
         clock.advance(Duration::hours(1));
         // 00:30 on 1 January in Copenhagen, 23:30 on the 31st in UTC.
         assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        let running = TestClock::running();
+        running.advance(Duration::days(30));
+        let ahead = running.now() - Utc::now();
+        assert!(ahead > Duration::days(29) && ahead <= Duration::days(30));
     }
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use adgang_api_types::{OrgKind, Problem, Right};
 use adgang_core::audit::Actor;
 use adgang_core::auth::{OrganisationClaim, TokenSubject};
+use adgang_core::time::TestClock;
 use adgang_core::Cvr;
 use adgang_core::TokenKeys;
 use adgang_identity::service::{create_organisation, find_organisation, rights, NewOrganisation};
@@ -27,6 +28,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     /// The keys the app verifies tokens with, so tests can mint them.
     pub token_keys: std::sync::Arc<TokenKeys>,
+    /// The app's clock: the machine's time until a test moves it (`clock.advance(..)`).
+    pub clock: std::sync::Arc<TestClock>,
     _spa_dir: Option<TempDir>,
 }
 
@@ -309,10 +312,12 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
             (dir.path().to_owned(), Some(dir))
         }
     };
+    let clock = std::sync::Arc::new(TestClock::running());
     let mut settings = Settings {
         port: 0,
         database_url: database.url.clone(),
         spa_dir,
+        clock: clock.clone(),
         ..Settings::default()
     };
     customise(&mut settings);
@@ -331,6 +336,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
             .expect("building the HTTP client"),
         database,
         token_keys,
+        clock,
         _spa_dir: temp_spa,
     }
 }

@@ -726,3 +726,36 @@ async fn sys_02_a_test_deployment_may_allow_plain_http_endpoints() {
     let system = created(&app, NORTH, &token, &body).await.system;
     assert_eq!(system.endpoint.as_deref(), Some("http://localhost:9000/dp"));
 }
+
+#[tokio::test]
+async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactivated() {
+    let app = app_with_organisations().await;
+    let token = admin(&app, NORTH, OrgKind::Authority);
+    let now = chrono::Utc::now();
+    let mut body = recipient_push("Planlagt modtager");
+    body["activation"] = json!({"mode": "at", "at": now + chrono::Duration::days(1)});
+    body["deactivateAt"] = json!(now + chrono::Duration::days(3));
+    let id = created(&app, NORTH, &token, &body).await.system.id;
+    let path = format!("/api/v1/organisations/{NORTH}/systems/{id}");
+    let status = |system: adgang_api_types::System| system.status;
+
+    assert_eq!(
+        status(app.get_json_as(&path, &token).await),
+        SystemStatus::Scheduled
+    );
+    app.clock.advance(chrono::Duration::days(2));
+    assert_eq!(
+        status(app.get_json_as(&path, &token).await),
+        SystemStatus::Active
+    );
+    // Active now: the activation is locked (SYS-12), judged by the same clock.
+    let mut edit = recipient_push("Planlagt modtager");
+    edit["activation"] = json!({"mode": "none"});
+    let refused = app.put_as(&path, &token, &edit).await;
+    assert_eq!(refused.status(), 400);
+    app.clock.advance(chrono::Duration::days(2));
+    assert_eq!(
+        status(app.get_json_as(&path, &token).await),
+        SystemStatus::Deactivated
+    );
+}
