@@ -6,7 +6,8 @@ use adgang_api_types::FieldCode;
 use std::collections::HashSet;
 
 use adgang_api_types::{Capacity, ContactPointCode, ExternalLink};
-use adgang_core::{validate, FieldErrors};
+use adgang_core::validate::HttpsUrl;
+use adgang_core::FieldErrors;
 
 pub const GROUP_NAME_MAX: usize = 50;
 pub const GROUP_DESCRIPTION_MAX: usize = 255;
@@ -150,7 +151,7 @@ pub fn external_link(
         LINK_TEXT_MAX,
         true,
     );
-    let url = match validate::https_url(&link.url, false) {
+    let url = match HttpsUrl::parse(&link.url, false).map(HttpsUrl::into_inner) {
         Ok(url) => url,
         Err(code) => {
             errors.add("externalLink.url", code, "Give an absolute https URL.");

@@ -38,3 +38,4 @@ pub use module::ApiModule;
 pub use pagination::{PageRequest, SortDirection};
 pub use scope::{ItemPath, ModuleGuard, Now, OrgPath, OrgScope};
 pub use time::Clock;
+pub use validate::{Email, HttpsUrl, PhoneNumber};

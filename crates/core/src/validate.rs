@@ -1,5 +1,6 @@
-//! Field checks shared by modules: e-mail, phone number, https URL. Each returns the
-//! normalised value or a stable error code (the SPA translates codes; the API stays neutral).
+//! Values shared by modules, parsed once into types that can only hold valid values ("parse,
+//! don't validate", like `Cvr` and `Cpr`): [`Email`], [`PhoneNumber`], [`HttpsUrl`]; and the one
+//! text check behind every name. A refusal is a stable [`FieldCode`] the SPA translates.
 
 use adgang_api_types::FieldCode;
 
@@ -30,83 +31,122 @@ pub fn text(
 
 /// A plausible e-mail address: one `@`, a non-empty local part, a domain with a dot, no
 /// spaces, at most 254 characters. Normalised: trimmed, domain lower-cased.
-pub fn email(input: &str) -> Result<String, FieldCode> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err(FieldCode::Required);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Email, FieldCode> {
+        let value = input.trim();
+        if value.is_empty() {
+            return Err(FieldCode::Required);
+        }
+        if value.chars().count() > 254 {
+            return Err(FieldCode::TooLong);
+        }
+        let Some((local, domain)) = value.rsplit_once('@') else {
+            return Err(FieldCode::InvalidEmail);
+        };
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        if local.is_empty()
+            || local.contains('@')
+            || value.chars().any(char::is_whitespace)
+            || !domain_ok
+        {
+            return Err(FieldCode::InvalidEmail);
+        }
+        Ok(Email(format!("{local}@{}", domain.to_lowercase())))
     }
-    if value.chars().count() > 254 {
-        return Err(FieldCode::TooLong);
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    let Some((local, domain)) = value.rsplit_once('@') else {
-        return Err(FieldCode::InvalidEmail);
-    };
-    let domain_ok = domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-    if local.is_empty()
-        || local.contains('@')
-        || value.chars().any(char::is_whitespace)
-        || !domain_ok
-    {
-        return Err(FieldCode::InvalidEmail);
+
+    pub fn into_inner(self) -> String {
+        self.0
     }
-    Ok(format!("{local}@{}", domain.to_lowercase()))
 }
 
 /// A phone number: 8 digits (Danish), or `+` and 8–15 digits; spaces and dashes allowed and
 /// removed.
-pub fn phone(input: &str) -> Result<String, FieldCode> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err(FieldCode::Required);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(input: &str) -> Result<PhoneNumber, FieldCode> {
+        let value = input.trim();
+        if value.is_empty() {
+            return Err(FieldCode::Required);
+        }
+        let compact: String = value.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        let (plus, digits) = match compact.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, compact.as_str()),
+        };
+        let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        let length_ok = if plus {
+            (8..=15).contains(&digits.len())
+        } else {
+            digits.len() == 8
+        };
+        if all_digits && length_ok {
+            Ok(PhoneNumber(compact))
+        } else {
+            Err(FieldCode::InvalidPhone)
+        }
     }
-    let compact: String = value.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-    let (plus, digits) = match compact.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => (false, compact.as_str()),
-    };
-    let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-    let length_ok = if plus {
-        (8..=15).contains(&digits.len())
-    } else {
-        digits.len() == 8
-    };
-    if all_digits && length_ok {
-        Ok(compact)
-    } else {
-        Err(FieldCode::InvalidPhone)
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
     }
 }
 
 /// An absolute `https` URL with a host and no credentials; `http` only when `allow_http` (a
 /// test deployment's explicit setting).
-pub fn https_url(input: &str, allow_http: bool) -> Result<String, FieldCode> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err(FieldCode::Required);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpsUrl(String);
+
+impl HttpsUrl {
+    pub fn parse(input: &str, allow_http: bool) -> Result<HttpsUrl, FieldCode> {
+        let value = input.trim();
+        if value.is_empty() {
+            return Err(FieldCode::Required);
+        }
+        if value.chars().count() > 2000 {
+            return Err(FieldCode::TooLong);
+        }
+        let url = url::Url::parse(value).map_err(|_| FieldCode::InvalidUrl)?;
+        match url.scheme() {
+            "https" => {}
+            "http" if allow_http => {}
+            "http" => return Err(FieldCode::HttpsRequired),
+            _ => return Err(FieldCode::InvalidUrl),
+        }
+        if url.host_str().is_none_or(str::is_empty)
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
+            return Err(FieldCode::InvalidUrl);
+        }
+        Ok(HttpsUrl(url.to_string()))
     }
-    if value.chars().count() > 2000 {
-        return Err(FieldCode::TooLong);
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    let url = url::Url::parse(value).map_err(|_| FieldCode::InvalidUrl)?;
-    match url.scheme() {
-        "https" => {}
-        "http" if allow_http => {}
-        "http" => return Err(FieldCode::HttpsRequired),
-        _ => return Err(FieldCode::InvalidUrl),
+
+    pub fn into_inner(self) -> String {
+        self.0
     }
-    if url.host_str().is_none_or(str::is_empty)
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return Err(FieldCode::InvalidUrl);
-    }
-    Ok(url.to_string())
 }
 
 #[cfg(test)]
@@ -115,8 +155,14 @@ mod tests {
 
     #[test]
     fn e_mail_addresses() {
-        assert_eq!(email(" drift@Kommune.DK ").unwrap(), "drift@kommune.dk");
-        assert_eq!(email("æble@grød.dk").unwrap(), "æble@grød.dk");
+        assert_eq!(
+            Email::parse(" drift@Kommune.DK ").unwrap().into_inner(),
+            "drift@kommune.dk"
+        );
+        assert_eq!(
+            Email::parse("æble@grød.dk").unwrap().into_inner(),
+            "æble@grød.dk"
+        );
         for bad in [
             "drift",
             "drift@",
@@ -125,35 +171,60 @@ mod tests {
             "dr ift@kommune.dk",
             "a@b..dk",
         ] {
-            assert_eq!(email(bad), Err(FieldCode::InvalidEmail), "{bad}");
+            assert_eq!(
+                Email::parse(bad).map(Email::into_inner),
+                Err(FieldCode::InvalidEmail),
+                "{bad}"
+            );
         }
-        assert_eq!(email(""), Err(FieldCode::Required));
+        assert_eq!(
+            Email::parse("").map(Email::into_inner),
+            Err(FieldCode::Required)
+        );
     }
 
     #[test]
     fn phone_numbers() {
-        assert_eq!(phone("12 34 56 78").unwrap(), "12345678");
-        assert_eq!(phone("+45 12345678").unwrap(), "+4512345678");
+        assert_eq!(
+            PhoneNumber::parse("12 34 56 78").unwrap().into_inner(),
+            "12345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+45 12345678").unwrap().into_inner(),
+            "+4512345678"
+        );
         for bad in ["1234567", "123456789", "+45", "12ab5678", "++4512345678"] {
-            assert_eq!(phone(bad), Err(FieldCode::InvalidPhone), "{bad}");
+            assert_eq!(
+                PhoneNumber::parse(bad).map(PhoneNumber::into_inner),
+                Err(FieldCode::InvalidPhone),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn sys_02_endpoints_are_absolute_https() {
         assert_eq!(
-            https_url("https://sag.kommune.dk/dp", false).unwrap(),
+            HttpsUrl::parse("https://sag.kommune.dk/dp", false)
+                .unwrap()
+                .into_inner(),
             "https://sag.kommune.dk/dp"
         );
         assert_eq!(
-            https_url("http://sag.kommune.dk", false),
+            HttpsUrl::parse("http://sag.kommune.dk", false).map(HttpsUrl::into_inner),
             Err(FieldCode::HttpsRequired)
         );
-        assert!(https_url("http://sag.kommune.dk", true).is_ok());
-        assert_eq!(https_url("/relative", false), Err(FieldCode::InvalidUrl));
-        assert_eq!(https_url("ftp://x.dk", false), Err(FieldCode::InvalidUrl));
+        assert!(HttpsUrl::parse("http://sag.kommune.dk", true).is_ok());
         assert_eq!(
-            https_url("https://user:pw@x.dk", false),
+            HttpsUrl::parse("/relative", false).map(HttpsUrl::into_inner),
+            Err(FieldCode::InvalidUrl)
+        );
+        assert_eq!(
+            HttpsUrl::parse("ftp://x.dk", false).map(HttpsUrl::into_inner),
+            Err(FieldCode::InvalidUrl)
+        );
+        assert_eq!(
+            HttpsUrl::parse("https://user:pw@x.dk", false).map(HttpsUrl::into_inner),
             Err(FieldCode::InvalidUrl)
         );
     }

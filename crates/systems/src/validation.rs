@@ -5,7 +5,8 @@ use adgang_api_types::FieldCode;
 use std::net::IpAddr;
 
 use adgang_api_types::{required_details, Protocol, SystemRole, TechnicalContact};
-use adgang_core::{validate, FieldErrors};
+use adgang_core::validate::{self, Email, HttpsUrl, PhoneNumber};
+use adgang_core::FieldErrors;
 use ipnet::IpNet;
 
 pub const MAX_IPS: usize = 32;
@@ -118,33 +119,40 @@ pub fn name(input: &str, errors: &mut FieldErrors) -> String {
 
 /// SYS-06.
 pub fn technical_contact(input: &TechnicalContact, errors: &mut FieldErrors) -> TechnicalContact {
-    let email = validate::email(&input.email).unwrap_or_else(|code| {
-        errors.add(
-            "technicalContact.email",
-            code,
-            "A valid e-mail address is required.",
-        );
-        String::new()
-    });
-    let phone = validate::phone(&input.phone).unwrap_or_else(|code| {
-        errors.add(
-            "technicalContact.phone",
-            code,
-            "A valid phone number is required.",
-        );
-        String::new()
-    });
-    let extra_email = match input.extra_email.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(extra) => Some(validate::email(extra).unwrap_or_else(|code| {
+    let email = Email::parse(&input.email)
+        .map(Email::into_inner)
+        .unwrap_or_else(|code| {
             errors.add(
-                "technicalContact.extraEmail",
+                "technicalContact.email",
                 code,
-                "The extra e-mail address is not valid.",
+                "A valid e-mail address is required.",
             );
             String::new()
-        })),
-    };
+        });
+    let phone = PhoneNumber::parse(&input.phone)
+        .map(PhoneNumber::into_inner)
+        .unwrap_or_else(|code| {
+            errors.add(
+                "technicalContact.phone",
+                code,
+                "A valid phone number is required.",
+            );
+            String::new()
+        });
+    let extra_email =
+        match input.extra_email.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(extra) => Some(Email::parse(extra).map(Email::into_inner).unwrap_or_else(
+                |code| {
+                    errors.add(
+                        "technicalContact.extraEmail",
+                        code,
+                        "The extra e-mail address is not valid.",
+                    );
+                    String::new()
+                },
+            )),
+        };
     TechnicalContact {
         email,
         phone,
@@ -195,7 +203,7 @@ pub fn details(input: DetailsInput<'_>, allow_http: bool, errors: &mut FieldErro
             );
             None
         }
-        (true, Some(v)) => match validate::https_url(v, allow_http) {
+        (true, Some(v)) => match HttpsUrl::parse(v, allow_http).map(HttpsUrl::into_inner) {
             Ok(url) => Some(url),
             Err(code) => {
                 errors.add(field, code, "Give an absolute https URL.");
