@@ -161,6 +161,7 @@ impl OidcLogin {
 }
 
 /// Only same-site paths may be returned to after login (no open redirect).
+/// AUTH-01: only same-site paths, never an open redirect.
 pub fn safe_return_to(path: &str) -> String {
     if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
         path.to_owned()

@@ -19,6 +19,7 @@ pub fn rights_of(client: &machine_client::Model) -> Vec<Right> {
 }
 
 /// Registers a client for `cvr`; returns it with its secret (shown once). Logged.
+/// AUTH-03, X-08: a machine client for integrators, logged in the same transaction.
 pub async fn register(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -94,6 +95,7 @@ pub async fn register(
 }
 
 /// The live client with this id and secret, if they match.
+/// AUTH-03: the client-credentials grant.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
     client_id: &str,

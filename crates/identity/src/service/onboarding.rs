@@ -56,6 +56,7 @@ pub struct CheckedPdf {
 
 /// Accepts a PDF only: the signature bytes must be there, the file must parse, must not be
 /// encrypted (we could not read it later) and must have at least one page.
+/// AUTH-04.
 pub fn check_pdf(bytes: &[u8]) -> Result<CheckedPdf, FieldErrors> {
     let mut errors = FieldErrors::new();
     let head = &bytes[..bytes.len().min(SIGNATURE_WINDOW)];
@@ -153,6 +154,7 @@ pub async fn signed_agreement_of(
 }
 
 /// Stores (or replaces, before completion) the signed agreement. Logged.
+/// AUTH-04: the signed agreement, checked, stored and logged.
 pub async fn store_signed_agreement(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -219,6 +221,7 @@ pub const MAX_USER_ID_CHARS: usize = 100;
 
 /// Accepts the agreement and makes the designated user rights administrator, in `db`'s
 /// transaction with its log rows. Every rule is checked before anything is written.
+/// AUTH-04: accept the agreement and designate the rights administrator; then joined.
 pub async fn complete(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -46,6 +46,7 @@ pub struct NewOrganisation {
 
 pub const MAX_NAME_CHARS: usize = 200;
 
+///
 pub async fn list_organisations(
     db: &impl ConnectionTrait,
     request: &PageRequest<OrganisationSort>,
@@ -86,6 +87,7 @@ pub async fn find_organisation(
 }
 
 /// Creates an organisation; the name is trimmed and must be 1–200 characters.
+/// AUTH-02, CTX-02: the test portal and the operator create organisations here.
 pub async fn create_organisation(
     db: &impl ConnectionTrait,
     new: NewOrganisation,

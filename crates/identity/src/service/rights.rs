@@ -95,6 +95,7 @@ pub async fn organisations_of(
 
 /// Grants `right` in `cvr`; a no-op when already held. Logged (Subject::Rights) in `db`'s
 /// transaction.
+/// a right, logged in the caller's transaction.
 pub async fn grant(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -16,6 +16,7 @@ pub const SESSION_HOURS: i64 = 10;
 pub const SESSION_COOKIE: &str = "adgang_session";
 
 /// Starts a session for `user_id` acting in `cvr`; returns it with the cookie's token.
+/// AUTH-01, AUTH-03: the session behind the HttpOnly cookie.
 pub async fn start(
     db: &impl ConnectionTrait,
     user_id: &str,
