@@ -19,11 +19,7 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         click(&client, "cs-create").await?;
         click(&client, "cs-new-group-open").await?;
         type_into(&client, "cs-group-name", "Byggeri").await?;
-        client
-            .find(Locator::Css("#cs-group-parent option:nth-child(2)"))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, "#cs-group-parent option:nth-child(2)").await?;
         click(&client, "cs-save-group").await?;
         wait_for_text(&client, "#contact-tree", "Byggeri").await?;
 
@@ -89,11 +85,7 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             yes.attr("disabled").await?.is_some(),
             "deleting needs the confirmation tick"
         );
-        client
-            .find(Locator::Css("label[for='cs-delete-confirm']"))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, "label[for='cs-delete-confirm']").await?;
         click(&client, "cs-delete-yes").await?;
         wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
         let remaining: Vec<adgang_api_types::ContactTreeNode> = app
@@ -158,11 +150,7 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         wait_for_text(&client, "#cp-wizard h2", "Navn og placering").await?;
         type_into(&client, "cp-name", "Pas og kørekort").await?;
         type_into(&client, "cp-description", "Skriv til os om pas og kørekort").await?;
-        client
-            .find(Locator::Css(&format!("label[for='cp-group-{group}']")))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, &format!("label[for='cp-group-{group}']")).await?;
         click(&client, "cp-next").await?;
         // Step 2: an external link with an http address (refused later, in Danish).
         wait_for_text(&client, "#cp-wizard h2", "Tilgængelighed").await?;
@@ -205,11 +193,7 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
 
         // The receipt: id, one deep link per audience with its QR code, the PDF.
         wait_for_text(&client, "#cp-receipt", "Kontaktpunktet er oprettet").await?;
-        let id = client
-            .find(Locator::Id("cp-receipt-id"))
-            .await?
-            .text()
-            .await?;
+        let id = text_of(&client, "cp-receipt-id").await?;
         wait_for_text(&client, "#deep-links", &format!("kontaktpunkt={id}")).await?;
         let qr = client
             .wait()
@@ -330,11 +314,7 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         open_menu(&client, &format!("more-{group}")).await?;
         click(&client, &format!("delete-{group}")).await?;
         wait_for_text(&client, "#cs-delete-panel", "Pas, kørekort og ID").await?;
-        client
-            .find(Locator::Css("label[for='cs-delete-confirm']"))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, "label[for='cs-delete-confirm']").await?;
         click(&client, "cs-delete-yes").await?;
         wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
         wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;

@@ -173,21 +173,15 @@ pub(crate) async fn html_lang(client: &Client) -> Result<String> {
 pub(crate) async fn log_in_as(client: &Client, app: &TestApp, rid: &str) -> Result<()> {
     client.goto(&app.url("/")).await?;
     wait_for_text(client, "#log-in", "Log ind").await?;
-    client.find(Locator::Id("log-in")).await?.click().await?;
+    click(client, "log-in").await?;
     pick_test_user(client, rid).await
 }
 
 /// On the test IdP's login page: choose the user `rid` and log in.
 pub(crate) async fn pick_test_user(client: &Client, rid: &str) -> Result<()> {
     wait_for_text(client, "h1", "Test-IdP").await?;
-    client
-        .find(Locator::Css(&format!(
-            "input[name='subject'][value='{rid}']"
-        )))
-        .await?
-        .click()
-        .await?;
-    client.find(Locator::Id("idp-login")).await?.click().await?;
+    click_css(client, &format!("input[name='subject'][value='{rid}']")).await?;
+    click(client, "idp-login").await?;
     wait_for_text(client, "#signed-in-as", "").await?;
     Ok(())
 }
@@ -209,13 +203,20 @@ pub(crate) async fn click(client: &Client, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The text of the element with this id.
+pub(crate) async fn text_of(client: &Client, id: &str) -> Result<String> {
+    Ok(client.find(Locator::Id(id)).await?.text().await?)
+}
+
+/// Clicks the element this CSS selector finds.
+pub(crate) async fn click_css(client: &Client, selector: &str) -> Result<()> {
+    client.find(Locator::Css(selector)).await?.click().await?;
+    Ok(())
+}
+
 /// Opens a "Flere valg"-style menu (a `<details>` with this id).
 pub(crate) async fn open_menu(client: &Client, id: &str) -> Result<()> {
-    client
-        .find(Locator::Css(&format!("#{id} > summary")))
-        .await?
-        .click()
-        .await?;
+    click_css(client, &format!("#{id} > summary")).await?;
     Ok(())
 }
 

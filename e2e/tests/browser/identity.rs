@@ -31,11 +31,7 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
         );
 
         // Submitting at once names what is missing, in Danish.
-        client
-            .find(Locator::Id("onboarding-submit"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "onboarding-submit").await?;
         wait_for_text(
             &client,
             "#onboarding-accept-error",
@@ -58,21 +54,9 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
         wait_for_text(&client, "#onboarding-uploaded", "Uploadet: 1 side(r)").await?;
 
         // Accept, keep Nanna herself as rights administrator, complete.
-        client
-            .find(Locator::Css("label[for='onboarding-accept']"))
-            .await?
-            .click()
-            .await?;
-        client
-            .find(Locator::Id("admin-10000010"))
-            .await?
-            .click()
-            .await?;
-        client
-            .find(Locator::Id("onboarding-submit"))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, "label[for='onboarding-accept']").await?;
+        click(&client, "admin-10000010").await?;
+        click(&client, "onboarding-submit").await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
         wait_for_text(&client, "main h1", "Velkommen til Administrativ Adgang").await?;
         Ok(())
@@ -85,11 +69,7 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
     browser_test("rights_admin", |client, app| async move {
         log_in_as(&client, &app, "10000007").await?;
         wait_for_text(&client, "#rights-admin-card", "Rettighedsadministration").await?;
-        client
-            .find(Locator::Id("rights-admin-card"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "rights-admin-card").await?;
         wait_for_text(&client, "#rights-users", "Birgitte Borgerservice").await?;
         wait_for_text(
             &client,
@@ -99,26 +79,10 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
         .await?;
 
         // Give Birgitte statistics and take citizen service away, in one save.
-        client
-            .find(Locator::Id("edit-10000001"))
-            .await?
-            .click()
-            .await?;
-        client
-            .find(Locator::Css("label[for='right-10000001-statistics_admin']"))
-            .await?
-            .click()
-            .await?;
-        client
-            .find(Locator::Css("label[for='right-10000001-citizen_service']"))
-            .await?
-            .click()
-            .await?;
-        client
-            .find(Locator::Id("rights-save"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "edit-10000001").await?;
+        click_css(&client, "label[for='right-10000001-statistics_admin']").await?;
+        click_css(&client, "label[for='right-10000001-citizen_service']").await?;
+        click(&client, "rights-save").await?;
         wait_for_text(&client, "#rights-saved", "Birgitte Borgerservice").await?;
         let row = wait_for_text(
             &client,
@@ -147,11 +111,7 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
             .await?
             .send_keys("99999999")
             .await?;
-        client
-            .find(Locator::Id("rights-grant"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "rights-grant").await?;
         wait_for_text(&client, "#rights-error", "Brugeren findes ikke").await?;
         Ok(())
     })

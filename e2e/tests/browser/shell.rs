@@ -37,22 +37,14 @@ async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
     browser_test("english_toggle", |client, app| async move {
         client.goto(&app.url("/")).await?;
         wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
-        client
-            .find(Locator::Id("language-toggle"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "language-toggle").await?;
         wait_for_text(&client, "main", "Log in to see the modules").await?;
         wait_for_text(&client, "#environment-banner", "Test environment").await?;
         ensure!(html_lang(&client).await? == "en", "html lang should be en");
 
         client.refresh().await?;
         wait_for_text(&client, "main", "Log in to see the modules").await?;
-        client
-            .find(Locator::Id("language-toggle"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "language-toggle").await?;
         wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
         Ok(())
     })
@@ -66,11 +58,7 @@ async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards()
         client.goto(&app.url("/testportal")).await?;
         wait_for_text(&client, "h1", "Testportalen").await?;
         wait_for_text(&client, "body", "Birgitte Borgerservice").await?;
-        client
-            .find(Locator::Id("testportal-log-in"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "testportal-log-in").await?;
         pick_test_user(&client, "10000001").await?;
         wait_for_text(&client, "#signed-in-as", "Birgitte Borgerservice").await?;
         wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
@@ -138,19 +126,11 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
             "system admin in an authority, got {authority:?}"
         );
 
-        client
-            .find(Locator::Id("switch-organisation"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "switch-organisation").await?;
         wait_for_text(&client, "main h1", "Skift virksomhed").await?;
         wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
-        client
-            .find(Locator::Id("org-25052943"))
-            .await?
-            .click()
-            .await?;
-        client.find(Locator::Id("switch-ok")).await?.click().await?;
+        click(&client, "org-25052943").await?;
+        click(&client, "switch-ok").await?;
         wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
         let company = card_modules(&client).await?;
@@ -159,7 +139,7 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
             "a company gets only system connection, got {company:?}"
         );
 
-        client.find(Locator::Id("log-out")).await?.click().await?;
+        click(&client, "log-out").await?;
         wait_for_text(&client, "header", "Log ind").await?;
         client.refresh().await?;
         wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
@@ -185,11 +165,7 @@ async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() 
             "Styrelsen for Digital Test",
         )
         .await?;
-        client
-            .find(Locator::Id("switch-organisation"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "switch-organisation").await?;
         wait_for_text(&client, "main", "Skift som systemforvalter").await?;
 
         // An invalid CVR gets the Danish field message.
@@ -198,28 +174,16 @@ async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() 
             .await?
             .send_keys("25052944")
             .await?;
-        client
-            .find(Locator::Id("operator-search-button"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "operator-search-button").await?;
         wait_for_text(&client, "#operator-error", "CVR-nummeret er ikke gyldigt").await?;
 
         let input = client.find(Locator::Id("operator-cvr")).await?;
         input.clear().await?;
         input.send_keys("25052943").await?;
-        client
-            .find(Locator::Id("operator-search-button"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "operator-search-button").await?;
         wait_for_text(&client, "#operator-found", "Æblegården ApS").await?;
         wait_for_text(&client, "#operator-found", "Virksomhed").await?;
-        client
-            .find(Locator::Id("operator-switch-ok"))
-            .await?
-            .click()
-            .await?;
+        click(&client, "operator-switch-ok").await?;
         wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
         let modules = card_modules(&client).await?;

@@ -54,17 +54,9 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         wait_for_text(&client, "#step-indicator", "Opsummering").await?;
         click(&client, "wizard-next").await?;
         type_into(&client, "system-name", "Afsendersystem Ærø").await?;
-        client
-            .find(Locator::Css("label[for='role-sender']"))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, "label[for='role-sender']").await?;
         click(&client, "wizard-next").await?;
-        client
-            .find(Locator::Css("label[for='protocol-rest_push']"))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, "label[for='protocol-rest_push']").await?;
         type_into(&client, "system-ips", "10.20.30.40\n2001:db8::7").await?;
         // A plain-http receipt endpoint is refused with the Danish message at Tilslut.
         type_into(
@@ -98,16 +90,8 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         click(&client, "wizard-next").await?;
         click(&client, "wizard-connect").await?;
         wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
-        let id = client
-            .find(Locator::Id("receipt-system-id"))
-            .await?
-            .text()
-            .await?;
-        let key = client
-            .find(Locator::Id("receipt-api-key"))
-            .await?
-            .text()
-            .await?;
+        let id = text_of(&client, "receipt-system-id").await?;
+        let key = text_of(&client, "receipt-api-key").await?;
         ensure!(key.len() > 20, "an API key on the receipt: {key:?}");
 
         // The receipt downloads as a PDF holding the id and the key.
