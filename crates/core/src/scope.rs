@@ -1,6 +1,6 @@
-//! The one handler skeleton for organisation-scoped endpoints: [`OrgScope<M>`] authenticates
-//! the caller, checks the module `M` (its rights for this organisation kind, and that the
-//! organisation has completed onboarding, AUTH-04), matches the `{cvr}` of the path to the
+//! The one handler skeleton for organisation-scoped endpoints: [`OrgScope<G>`] authenticates
+//! the caller, lets the guard `G` authorise them (a module: its rights for this organisation
+//! kind and the organisation has completed onboarding, AUTH-04; or a right), matches the `{cvr}` of the path to the
 //! token's organisation (another organisation's resources are 404, never 403) and reads "now"
 //! from the [`Clock`]. Handlers take it first and read their body after it.
 
@@ -15,12 +15,26 @@ use crate::audit::Actor;
 use crate::time::Clock;
 use crate::{Cvr, DomainError, Principal};
 
-/// Names the module a handler belongs to (`type Scope = OrgScope<SystemConnection>`).
+/// Who may call an organisation-scoped endpoint; checked before anything else is read.
+pub trait ScopeGuard {
+    fn authorise(principal: &Principal) -> Result<(), DomainError>;
+}
+
+/// Names the module a handler belongs to (`type Scope = OrgScope<SystemConnection>`): its
+/// endpoints are open to the module's rights for the organisation kind (SPEC §0), once the
+/// organisation has joined (AUTH-04).
 pub trait ModuleGuard {
     const MODULE: Module;
 }
 
-/// The caller, authorised for module `M` in the organisation of the path's `{cvr}`.
+impl<M: ModuleGuard> ScopeGuard for M {
+    fn authorise(principal: &Principal) -> Result<(), DomainError> {
+        principal.require_module(M::MODULE)
+    }
+}
+
+/// The caller, authorised by `G` (a module, or a right) in the organisation of the path's
+/// `{cvr}`.
 pub struct OrgScope<M> {
     pub principal: Principal,
     /// The organisation of the path, which is the caller's current one.
@@ -50,14 +64,14 @@ pub fn now(req: &HttpRequest) -> Result<DateTime<Utc>, DomainError> {
         .ok_or_else(|| DomainError::Unexpected(anyhow::anyhow!("no clock registered")))
 }
 
-impl<M: ModuleGuard> FromRequest for OrgScope<M> {
+impl<G: ScopeGuard> FromRequest for OrgScope<G> {
     type Error = DomainError;
     type Future = Ready<Result<Self, DomainError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready((|| {
             let principal = crate::auth::principal_from_request(req)?;
-            principal.require_module(M::MODULE)?;
+            G::authorise(&principal)?;
             let cvr = req
                 .match_info()
                 .get("cvr")

@@ -1,13 +1,15 @@
 //! Integrators: register machine clients (rights administrators) and the OAuth2
 //! client-credentials token endpoint.
 
+use crate::http::RightsAdministration;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use adgang_api_types::{NewMachineClient, OAuthTokenResponse, RegisteredMachineClient, Right};
+use adgang_api_types::{NewMachineClient, OAuthTokenResponse, RegisteredMachineClient};
 use adgang_core::auth::{TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
-use adgang_core::{DomainError, Now, OrgPath, Principal, TokenKeys};
+use adgang_core::OrgScope;
+use adgang_core::{DomainError, OrgPath, TokenKeys};
 use base64::Engine;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
@@ -35,19 +37,15 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 )]
 #[post("/organisations/{cvr}/machine-clients")]
 async fn register_machine_client(
-    principal: Principal,
-    now: Now,
+    scope: OrgScope<RightsAdministration>,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    principal.require(Right::RightsAdmin)?;
-    let cvr = principal.organisation_scope(&cvr)?.clone();
     let body: NewMachineClient = body.parse().await?;
-    let actor = principal.actor();
+    let (actor, cvr) = (&scope.actor, &scope.org);
     let txn = db.begin().await?;
     let (client, secret) =
-        machine_clients::register(&txn, &actor, &cvr, &body.name, &body.rights, now.0).await?;
+        machine_clients::register(&txn, actor, cvr, &body.name, &body.rights, scope.now).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))

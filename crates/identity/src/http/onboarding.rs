@@ -2,13 +2,15 @@
 //! onboarding — the one thing its tokens allow then. After completion the SPA renews its token
 //! (`POST /auth/token`) and the modules open.
 
+use crate::http::Member;
 use actix_web::{get, post, put, web, HttpResponse};
 use adgang_api_types::{
     BinaryFile, OnboardingCompletion, OnboardingStatus, OrganisationUser, SignedAgreement,
 };
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
-use adgang_core::{Cvr, DomainError, Now, OrgPath, Principal};
+use adgang_core::OrgScope;
+use adgang_core::{Cvr, DomainError, OrgPath};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::service::onboarding::{self, MAX_DOCUMENT_BYTES};
@@ -54,12 +56,10 @@ async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, 
 )]
 #[get("/organisations/{cvr}/onboarding")]
 async fn get_onboarding(
-    principal: Principal,
+    scope: OrgScope<Member>,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
 ) -> Result<web::Json<OnboardingStatus>, DomainError> {
-    let cvr = principal.organisation_scope(&cvr)?;
-    Ok(web::Json(status(db.get_ref(), cvr).await?))
+    Ok(web::Json(status(db.get_ref(), &scope.org).await?))
 }
 
 /// Upload the signed agreement (the raw PDF as the body, `Content-Type: application/pdf`).
@@ -82,22 +82,19 @@ async fn get_onboarding(
 )]
 #[put("/organisations/{cvr}/onboarding/signed-agreement")]
 async fn upload_signed_agreement(
-    principal: Principal,
-    now: Now,
+    scope: OrgScope<Member>,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
     body: JsonBody,
 ) -> Result<web::Json<SignedAgreement>, DomainError> {
-    let cvr = principal.organisation_scope(&cvr)?.clone();
     let bytes = body.bytes(MAX_DOCUMENT_BYTES).await?;
     let txn = db.begin().await?;
     let stored = onboarding::store_signed_agreement(
         &txn,
-        &principal.actor(),
-        &principal.user_id,
-        &cvr,
+        &scope.actor,
+        &scope.principal.user_id,
+        &scope.org,
         bytes.to_vec(),
-        now.0,
+        scope.now,
     )
     .await?;
     txn.commit().await?;
@@ -121,16 +118,13 @@ async fn upload_signed_agreement(
 )]
 #[post("/organisations/{cvr}/onboarding/completion")]
 async fn complete_onboarding(
-    principal: Principal,
-    now: Now,
+    scope: OrgScope<Member>,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let cvr = principal.organisation_scope(&cvr)?.clone();
     let completion: OnboardingCompletion = body.parse().await?;
     let txn = db.begin().await?;
-    onboarding::complete(&txn, &principal.actor(), &cvr, &completion, now.0).await?;
+    onboarding::complete(&txn, &scope.actor, &scope.org, &completion, scope.now).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().json(status(db.get_ref(), &cvr).await?))
+    Ok(HttpResponse::Ok().json(status(db.get_ref(), &scope.org).await?))
 }

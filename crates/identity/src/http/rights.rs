@@ -1,11 +1,13 @@
 //! Rights administration (stands in for the external rights portal): a `rights_admin` sees the
 //! organisation's users and grants or revokes their rights. Every change is logged.
 
+use crate::http::RightsAdministration;
 use actix_web::{delete, get, put, web, HttpResponse};
 use adgang_api_types::FieldCode;
 use adgang_api_types::{OrganisationUser, Right};
 use adgang_core::openapi as problems;
-use adgang_core::{DomainError, Now, OrgPath, Principal};
+use adgang_core::OrgScope;
+use adgang_core::{DomainError, OrgPath};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::service::rights;
@@ -38,13 +40,10 @@ fn parse_right(raw: &str) -> Result<Right, DomainError> {
 )]
 #[get("/organisations/{cvr}/users")]
 async fn list_users(
-    principal: Principal,
+    scope: OrgScope<RightsAdministration>,
     db: web::Data<DatabaseConnection>,
-    cvr: web::Path<String>,
 ) -> Result<web::Json<Vec<OrganisationUser>>, DomainError> {
-    principal.require(Right::RightsAdmin)?;
-    let cvr = principal.organisation_scope(&cvr)?;
-    let users = rights::users_of(db.get_ref(), cvr).await?;
+    let users = rights::users_of(db.get_ref(), &scope.org).await?;
     Ok(web::Json(
         users
             .into_iter()
@@ -61,11 +60,7 @@ async fn list_users(
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(
-        OrgPath,
-        ("userId" = String, Path, description = "The user's RID/UUID"),
-        ("right" = Right, Path, description = "The right"),
-    ),
+    params(UserRightPath),
     responses(
         (status = 204, description = "The user holds the right"),
         problems::BadRequest,
@@ -74,23 +69,18 @@ async fn list_users(
 )]
 #[put("/organisations/{cvr}/users/{userId}/rights/{right}")]
 async fn grant_right(
-    principal: Principal,
-    now: Now,
+    scope: OrgScope<RightsAdministration>,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<UserRightPath>,
 ) -> Result<HttpResponse, DomainError> {
-    change_right(principal, now, db, path.into_inner(), Change::Grant).await
+    change_right(scope, db, path.into_inner(), Change::Grant).await
 }
 
 /// Revoke a right (requires `rights_admin`); idempotent.
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(
-        OrgPath,
-        ("userId" = String, Path, description = "The user's RID/UUID"),
-        ("right" = Right, Path, description = "The right"),
-    ),
+    params(UserRightPath),
     responses(
         (status = 204, description = "The user does not hold the right"),
         problems::BadRequest,
@@ -99,12 +89,27 @@ async fn grant_right(
 )]
 #[delete("/organisations/{cvr}/users/{userId}/rights/{right}")]
 async fn revoke_right(
-    principal: Principal,
-    now: Now,
+    scope: OrgScope<RightsAdministration>,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<UserRightPath>,
 ) -> Result<HttpResponse, DomainError> {
-    change_right(principal, now, db, path.into_inner(), Change::Revoke).await
+    change_right(scope, db, path.into_inner(), Change::Revoke).await
+}
+
+/// `{cvr}/users/{userId}/rights/{right}`.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+struct UserRightPath {
+    /// The caller's organisation (CVR number)
+    #[allow(dead_code)]
+    cvr: String,
+    /// The user's RID/UUID
+    #[serde(rename = "userId")]
+    #[param(rename = "userId")]
+    user_id: String,
+    /// The right (e.g. `system_admin`)
+    #[param(value_type = Right)]
+    right: String,
 }
 
 enum Change {
@@ -114,15 +119,12 @@ enum Change {
 
 /// Grant or revoke, in one transaction with its actions-log row.
 async fn change_right(
-    principal: Principal,
-    now: Now,
+    scope: OrgScope<RightsAdministration>,
     db: web::Data<DatabaseConnection>,
-    (cvr, subject, right): (String, String, String),
+    path: UserRightPath,
     change: Change,
 ) -> Result<HttpResponse, DomainError> {
-    principal.require(Right::RightsAdmin)?;
-    let cvr = principal.organisation_scope(&cvr)?.clone();
-    let right = parse_right(&right)?;
+    let right = parse_right(&path.right)?;
     if matches!(change, Change::Grant) && right == Right::Operator {
         // Systemforvalter is a platform role, not the organisation's to hand out.
         return Err(DomainError::field(
@@ -132,13 +134,13 @@ async fn change_right(
         ));
     }
     let txn = db.begin().await?;
-    let user = rights::user_by_subject(&txn, &subject)
+    let user = rights::user_by_subject(&txn, &path.user_id)
         .await?
         .ok_or(DomainError::NotFound("user"))?;
-    let (actor, now) = (principal.actor(), now.0);
+    let (actor, cvr, now) = (&scope.actor, &scope.org, scope.now);
     match change {
-        Change::Grant => rights::grant(&txn, &actor, &cvr, &user, right, now).await,
-        Change::Revoke => rights::revoke(&txn, &actor, &cvr, &user, right, now).await,
+        Change::Grant => rights::grant(&txn, actor, cvr, &user, right, now).await,
+        Change::Revoke => rights::revoke(&txn, actor, cvr, &user, right, now).await,
     }?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
