@@ -29,6 +29,14 @@ pub fn text(
     value
 }
 
+/// The trimmed input, refused when empty.
+fn required(input: &str) -> Result<&str, FieldCode> {
+    match input.trim() {
+        "" => Err(FieldCode::Required),
+        value => Ok(value),
+    }
+}
+
 /// A plausible e-mail address: one `@`, a non-empty local part, a domain with a dot, no
 /// spaces, at most 254 characters. Normalised: trimmed, domain lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,10 +44,7 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(input: &str) -> Result<Email, FieldCode> {
-        let value = input.trim();
-        if value.is_empty() {
-            return Err(FieldCode::Required);
-        }
+        let value = required(input)?;
         if value.chars().count() > 254 {
             return Err(FieldCode::TooLong);
         }
@@ -62,14 +67,6 @@ impl Email {
         }
         Ok(Email(format!("{local}@{}", domain.to_lowercase())))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
 /// A phone number: 8 digits (Danish), or `+` and 8–15 digits; spaces and dashes allowed and
@@ -79,10 +76,7 @@ pub struct PhoneNumber(String);
 
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<PhoneNumber, FieldCode> {
-        let value = input.trim();
-        if value.is_empty() {
-            return Err(FieldCode::Required);
-        }
+        let value = required(input)?;
         let compact: String = value.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let (plus, digits) = match compact.strip_prefix('+') {
             Some(rest) => (true, rest),
@@ -100,14 +94,6 @@ impl PhoneNumber {
             Err(FieldCode::InvalidPhone)
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
 /// An absolute `https` URL with a host and no credentials; `http` only when `allow_http` (a
@@ -117,10 +103,7 @@ pub struct HttpsUrl(String);
 
 impl HttpsUrl {
     pub fn parse(input: &str, allow_http: bool) -> Result<HttpsUrl, FieldCode> {
-        let value = input.trim();
-        if value.is_empty() {
-            return Err(FieldCode::Required);
-        }
+        let value = required(input)?;
         if value.chars().count() > 2000 {
             return Err(FieldCode::TooLong);
         }
@@ -139,15 +122,24 @@ impl HttpsUrl {
         }
         Ok(HttpsUrl(url.to_string()))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
+
+/// The text a parsed value holds.
+macro_rules! text_value {
+    ($($type:ident),+) => {$(
+        impl $type {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+    )+};
+}
+
+text_value!(Email, PhoneNumber, HttpsUrl);
 
 #[cfg(test)]
 mod tests {

@@ -36,6 +36,10 @@ impl From<IdentityError> for DirectoryError {
     }
 }
 
+fn unexpected(err: sea_orm::DbErr) -> DirectoryError {
+    DirectoryError::Unexpected(anyhow::Error::new(err).context("reading the user directory"))
+}
+
 fn directory_user(model: user::Model) -> DirectoryUser {
     DirectoryUser {
         subject: model.subject,
@@ -66,7 +70,8 @@ impl UserDirectory for IdentityDirectory {
         let users = user::Entity::find().order_by_asc(user::Column::Name);
         Ok(users
             .all(&self.db)
-            .await?
+            .await
+            .map_err(unexpected)?
             .into_iter()
             .map(directory_user)
             .collect())
@@ -81,13 +86,16 @@ impl UserDirectory for IdentityDirectory {
     async fn directory(&self) -> Result<Directory, DirectoryError> {
         let db = &self.db;
         let organisations = organisation::Entity::find().order_by_asc(organisation::Column::Name);
-        let organisations = organisations.all(db).await?;
+        let organisations = organisations.all(db).await.map_err(unexpected)?;
         let users = user::Entity::find().order_by_asc(user::Column::Name);
-        let users = users.all(db).await?;
-        let grants = user_right::Entity::find().all(db).await?;
+        let users = users.all(db).await.map_err(unexpected)?;
+        let grants = user_right::Entity::find()
+            .all(db)
+            .await
+            .map_err(unexpected)?;
         let clients =
             machine_client::Entity::find().order_by_asc(machine_client::Column::CreatedAt);
-        let clients = clients.all(db).await?;
+        let clients = clients.all(db).await.map_err(unexpected)?;
         let subject_of = |user_id: &str| {
             users
                 .iter()
@@ -151,19 +159,19 @@ impl UserDirectory for IdentityDirectory {
     ) -> Result<(), DirectoryError> {
         let user = self.known_user(subject).await?;
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = self.db.begin().await.map_err(unexpected)?;
         for right in granted {
             rights::grant(&txn, &Actor::System, cvr, &user, *right, now).await?;
         }
-        txn.commit().await?;
+        txn.commit().await.map_err(unexpected)?;
         Ok(())
     }
 
     async fn revoke(&self, subject: &str, cvr: &Cvr, right: Right) -> Result<(), DirectoryError> {
         let user = self.known_user(subject).await?;
-        let txn = self.db.begin().await?;
+        let txn = self.db.begin().await.map_err(unexpected)?;
         rights::revoke(&txn, &Actor::System, cvr, &user, right, self.clock.now()).await?;
-        txn.commit().await?;
+        txn.commit().await.map_err(unexpected)?;
         Ok(())
     }
 
@@ -173,12 +181,12 @@ impl UserDirectory for IdentityDirectory {
         name: &str,
         granted: &[Right],
     ) -> Result<(DirectoryMachineClient, String), DirectoryError> {
-        let txn = self.db.begin().await?;
+        let txn = self.db.begin().await.map_err(unexpected)?;
         service::get_organisation(&txn, cvr).await?;
         let (client, secret) =
             machine_clients::register(&txn, &Actor::System, cvr, name, granted, self.clock.now())
                 .await?;
-        txn.commit().await?;
+        txn.commit().await.map_err(unexpected)?;
         Ok((directory_client(&client), secret))
     }
 }

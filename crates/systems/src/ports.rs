@@ -14,6 +14,15 @@ fn own(org: &Cvr) -> sea_orm::Select<system::Entity> {
     system::Entity::find().filter(system::Column::OrganisationCvr.eq(org.as_str()))
 }
 
+async fn one(
+    db: &dyn ConnectionTrait,
+    org: &Cvr,
+    id: &str,
+) -> Result<Option<system::Model>, DbErr> {
+    let found = own(org).filter(system::Column::Id.eq(id));
+    found.one(&DynConnection(db)).await
+}
+
 /// The system, when it receives mail.
 fn receiving(system: system::Model) -> Option<RecipientSystem> {
     role_of(&system).receives().then_some(RecipientSystem {
@@ -44,11 +53,7 @@ impl RecipientSystems for RecipientSystemsPort {
         org: &Cvr,
         id: &str,
     ) -> Result<Option<RecipientSystem>, DbErr> {
-        Ok(own(org)
-            .filter(system::Column::Id.eq(id))
-            .one(&DynConnection(db))
-            .await?
-            .and_then(receiving))
+        Ok(one(db, org, id).await?.and_then(receiving))
     }
 
     async fn name(
@@ -57,10 +62,6 @@ impl RecipientSystems for RecipientSystemsPort {
         org: &Cvr,
         id: &str,
     ) -> Result<Option<String>, DbErr> {
-        Ok(own(org)
-            .filter(system::Column::Id.eq(id))
-            .one(&DynConnection(db))
-            .await?
-            .map(|s| s.name))
+        Ok(one(db, org, id).await?.map(|s| s.name))
     }
 }

@@ -64,25 +64,20 @@ pub fn violations(workspace: &BTreeMap<String, Vec<String>>) -> Vec<String> {
 
 /// The workspace's crates with the workspace crates each depends on (normal, dev and build).
 fn workspace_graph(root: &Path) -> Result<BTreeMap<String, Vec<String>>> {
-    let output = crate::cargo(&crate::tools::BuildEnv::plain())
-        .current_dir(root)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .output()
-        .context("running cargo metadata")?;
-    if !output.status.success() {
-        bail!(
-            "cargo metadata failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    let stdout = crate::output(
+        crate::cargo(&crate::tools::BuildEnv::plain())
+            .current_dir(root)
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ]),
+        "cargo metadata",
+    )?;
     let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).context("reading cargo metadata")?;
+        serde_json::from_slice(&stdout).context("reading cargo metadata")?;
     let mut graph = BTreeMap::new();
     for package in metadata["packages"].as_array().into_iter().flatten() {
         let name = package["name"].as_str().unwrap_or_default().to_owned();

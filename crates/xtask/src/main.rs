@@ -100,27 +100,20 @@ fn test(root: &Path) -> Result<()> {
 
 fn openapi(root: &Path) -> Result<()> {
     let env = tools::BuildEnv::plain();
-    let output = cargo(&env)
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "adgang-server",
-            "--bin",
-            "adgang-server",
-            "--",
-            "openapi",
-        ])
-        .output()
-        .context("running adgang-server openapi")?;
-    if !output.status.success() {
-        bail!(
-            "adgang-server openapi failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    let server = [
+        "run",
+        "--quiet",
+        "--package",
+        "adgang-server",
+        "--bin",
+        "adgang-server",
+    ];
+    let stdout = output(
+        cargo(&env).args(server).args(["--", "openapi"]),
+        "adgang-server openapi",
+    )?;
     let path = root.join("openapi/openapi.json");
-    std::fs::write(&path, &output.stdout).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, &stdout).with_context(|| format!("writing {}", path.display()))?;
     step(&format!("Wrote {}", path.display()));
     Ok(())
 }
@@ -139,6 +132,18 @@ pub(crate) fn cargo(env: &tools::BuildEnv) -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
     env.apply(&mut cmd);
     cmd
+}
+
+/// Runs `cmd` to completion and returns what it printed; its errors if it failed.
+pub(crate) fn output(cmd: &mut Command, what: &str) -> Result<Vec<u8>> {
+    let output = cmd.output().with_context(|| format!("running {what}"))?;
+    if !output.status.success() {
+        bail!(
+            "{what} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(output.stdout)
 }
 
 fn status(cmd: &mut Command, what: &str) -> Result<()> {

@@ -74,12 +74,6 @@ pub enum DirectoryError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for DirectoryError {
-    fn from(err: sea_orm::DbErr) -> Self {
-        DirectoryError::Unexpected(anyhow::Error::new(err).context("reading the user directory"))
-    }
-}
-
 #[async_trait::async_trait]
 pub trait UserDirectory: Send + Sync {
     /// Every user, by name (the test IdP's login page).
