@@ -1,4 +1,4 @@
-//! Time has one home: the [`Clock`] port is the only source of "now", and Europe/Copenhagen
+//! Time has one home: the [`Clock`] port is the only source of "now", and Europe/Copenhagen
 //! comes from the tz database (chrono-tz), never from hand-written summer-time rules.
 //!
 //! The server registers one clock as app data (`web::Data<dyn Clock>`); tests give the app a
@@ -110,7 +110,7 @@ mod tests {
     }
 
     #[test]
-    fn danish_time_follows_summer_time() {
+    fn x_07_danish_time_follows_summer_time_from_the_tz_database() {
         assert_eq!(danish_time(utc(2026, 1, 10, 12, 0)), "10.01.2026 kl. 13:00");
         assert_eq!(danish_time(utc(2026, 7, 10, 12, 0)), "10.07.2026 kl. 14:00");
         // The switches of 2026: 29 March 01:00 UTC and 25 October 01:00 UTC.
@@ -124,7 +124,7 @@ mod tests {
     }
 
     #[test]
-    fn local_times_in_the_gap_and_the_repeated_hour() {
+    fn x_07_local_times_in_the_gap_and_the_repeated_hour() {
         let gap = NaiveDate::from_ymd_opt(2026, 3, 29)
             .unwrap()
             .and_hms_opt(2, 30, 0)
@@ -140,7 +140,7 @@ mod tests {
     }
 
     #[test]
-    fn the_test_clock_moves_only_when_told_and_today_is_a_copenhagen_day() {
+    fn x_07_the_test_clock_moves_only_when_told_and_today_is_a_copenhagen_day() {
         let clock = TestClock::at(utc(2026, 12, 31, 22, 30));
         assert_eq!(clock.now(), utc(2026, 12, 31, 22, 30));
         // 23:30 in Copenhagen on New Year's Eve: in UTC still the 31st, locally the 31st too.
