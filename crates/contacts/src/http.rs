@@ -595,9 +595,11 @@ const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 struct ImportQuery {
-    /// Check everything and count what would change, but write nothing.
+    /// Check everything and count what would change, but write nothing (default false).
     #[serde(default)]
+    #[param(required = false)]
     dry_run: bool,
 }
 

@@ -121,7 +121,15 @@ impl Application {
                 .app_data(json_limit.clone())
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
-                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api));
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+                // X-10 names `/api/docs`: the viewer lives below it.
+                .route(
+                    "/api/docs",
+                    web::get().to(|| async {
+                        web::Redirect::to("/api/docs/")
+                            .using_status_code(StatusCode::PERMANENT_REDIRECT)
+                    }),
+                );
             if let Some(idp) = &idp {
                 app = app.app_data(idp.clone()).configure(adgang_idp::configure);
             }

@@ -6,3 +6,4 @@ pub mod header;
 pub mod module_gate;
 pub mod module_tabs;
 pub mod operator_switch;
+pub mod step_indicator;

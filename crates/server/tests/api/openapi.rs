@@ -49,3 +49,38 @@ async fn x_10_docs_viewer_is_served_locally() {
     assert_eq!(bundle.status(), 200);
     assert!(bundle.bytes().await.unwrap().len() > 100_000);
 }
+
+#[tokio::test]
+async fn x_10_the_docs_path_without_a_slash_leads_to_the_viewer() {
+    let app = spawn_app().await;
+    let response = app.get("/api/docs").await;
+    assert_eq!(response.status(), 308);
+    assert_eq!(response.headers()["location"], "/api/docs/");
+}
+
+#[test]
+fn x_10_every_path_parameter_is_in_its_path_and_the_import_dry_run_is_an_optional_query() {
+    let doc = serde_json::to_value(adgang_server::openapi::document()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap();
+                if parameter["in"] == "path" {
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: `{name}` is declared in the path but is not in it"
+                    );
+                }
+            }
+        }
+    }
+    let import = &doc["paths"]["/api/v1/organisations/{cvr}/contact-structure/import"]["post"];
+    let dry_run = import["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "dryRun")
+        .expect("dryRun is documented");
+    assert_eq!(dry_run["in"], "query");
+    assert_ne!(dry_run["required"], true, "dryRun is optional");
+}

@@ -20,6 +20,7 @@ use crate::components::form::{
     checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
 };
 use crate::components::module_gate::ModuleGate;
+use crate::components::step_indicator::StepIndicator;
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::systems::credentials;
 
@@ -458,24 +459,7 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
     let is_new = existing.is_none();
 
     view! {
-        <nav aria-label=i18n.text(Key::wiz_step_of) class="step-indicator-nav">
-            <ol class="step-indicator" id="cp-steps">
-                {STEPS.iter().enumerate().map(|(i, key)| {
-                    let key = *key;
-                    view! {
-                        <li class=move || match step.get() {
-                                s if s == i => "step-indicator-step current",
-                                s if s > i => "step-indicator-step completed",
-                                _ => "step-indicator-step",
-                            }
-                            aria-current=move || (step.get() == i).then_some("step")>
-                            <span class="step-number">{i + 1}</span>
-                            <span class="step-title">{move || i18n.t(key)}</span>
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
-        </nav>
+        <StepIndicator id="cp-steps" steps=&STEPS step=step/>
         <Show when=move || failed.get()>
             <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
         </Show>

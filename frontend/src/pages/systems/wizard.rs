@@ -15,6 +15,7 @@ use super::form::{
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
+use crate::components::step_indicator::StepIndicator;
 use crate::i18n::{use_i18n, Key};
 
 const STEPS: [Key; 6] = [
@@ -118,28 +119,7 @@ fn Wizard() -> impl IntoView {
         });
     };
 
-    let indicator = move || {
-        view! {
-            <nav aria-label=i18n.text(Key::wiz_step_of) class="step-indicator-nav">
-                <ol class="step-indicator" id="step-indicator">
-                    {STEPS.iter().enumerate().map(|(i, key)| {
-                        let key = *key;
-                        view! {
-                            <li class=move || match step.get() {
-                                    s if s == i => "step-indicator-step current",
-                                    s if s > i => "step-indicator-step completed",
-                                    _ => "step-indicator-step",
-                                }
-                                aria-current=move || (step.get() == i).then_some("step")>
-                                <span class="step-number">{i + 1}</span>
-                                <span class="step-title">{move || i18n.t(key)}</span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
-            </nav>
-        }
-    };
+    let indicator = move || view! { <StepIndicator id="step-indicator" steps=&STEPS step=step/> };
 
     let summary_row = move |label: Key, value: String| {
         view! {
