@@ -335,11 +335,19 @@ async fn switch_organisation(
     };
     let previous = live.organisation_cvr.clone();
     let live = sessions::switch(&txn, live, &target, operator).await?;
-    record_action(
-        &txn,
-        &Actor::Employee {
+    // CTX-03 in LOG-02's actor form: the user, as an employee of the organisation left.
+    let actor = match Cvr::parse(&previous) {
+        Ok(cvr) => Actor::EmployeeOf {
+            cvr,
             rid: user.subject.clone(),
         },
+        Err(_) => Actor::Employee {
+            rid: user.subject.clone(),
+        },
+    };
+    record_action(
+        &txn,
+        &actor,
         now,
         ActionRecord {
             organisation: target.clone(),

@@ -289,10 +289,10 @@ async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
         .get_json_as("/api/v1/auth/organisations", &token.access_token)
         .await;
     assert_eq!(choices.len(), 2);
-    let current: Vec<_> = choices
+    let current: Vec<String> = choices
         .iter()
         .filter(|c| c.current)
-        .map(|c| c.cvr_number.as_str())
+        .map(|c| c.cvr_number.clone())
         .collect();
     assert_eq!(current.len(), 1);
     let other = choices
@@ -331,7 +331,9 @@ async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
     assert_eq!(switches.len(), 1);
     assert_eq!(switches[0].organisation_cvr, other);
     assert_eq!(switches[0].after.as_deref(), Some(other.as_str()));
-    assert_eq!(switches[0].actor, "rid-sara");
+    // LOG-02's actor form: the organisation switched from, and the user.
+    let from = &current[0];
+    assert_eq!(switches[0].actor, format!("CVR:{from}-RID:rid-sara"));
 
     // A stranger's organisation is not switchable.
     let refused = switch(&app, &browser, "10213231").await;
