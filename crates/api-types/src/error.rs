@@ -146,6 +146,8 @@ pub enum FieldCode {
     LockedWhileActive,
     /// Set by the standard system (SYS-09).
     LockedByStandardSystem,
+    /// Contact points are bound to the system, so it must keep receiving mail (SYS-12).
+    HasBoundContactPoints,
     /// Letters, digits, spaces and hyphens only (CS-01).
     InvalidKeyword,
     /// The keyword is given twice (CS-01).
@@ -238,6 +240,7 @@ impl FieldCode {
             FieldCode::MustAccept => "must_accept",
             FieldCode::LockedWhileActive => "locked_while_active",
             FieldCode::LockedByStandardSystem => "locked_by_standard_system",
+            FieldCode::HasBoundContactPoints => "has_bound_contact_points",
             FieldCode::InvalidKeyword => "invalid_keyword",
             FieldCode::DuplicateKeyword => "duplicate_keyword",
             FieldCode::UnknownGroup => "unknown_group",

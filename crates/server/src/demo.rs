@@ -159,6 +159,7 @@ async fn load_systems(
         registry: &registry,
         data_key: &data_key,
         allow_http_endpoints: false,
+        bound_points: &adgang_contacts::ports::BoundContactPointsPort,
         now,
     };
     let owner = systems::Owner {

@@ -44,6 +44,7 @@ struct Deps {
     registry: web::Data<dyn Registry>,
     data_key: web::Data<DataKey>,
     settings: web::Data<SystemsSettings>,
+    bound_points: web::Data<dyn BoundContactPoints>,
 }
 
 impl actix_web::FromRequest for Deps {
@@ -67,6 +68,10 @@ impl actix_web::FromRequest for Deps {
                     .app_data::<web::Data<SystemsSettings>>()
                     .cloned()
                     .ok_or_else(|| missing("systems settings"))?,
+                bound_points: req
+                    .app_data::<web::Data<dyn BoundContactPoints>>()
+                    .cloned()
+                    .ok_or_else(|| missing("bound contact points"))?,
             })
         })())
     }
@@ -78,6 +83,7 @@ impl Deps {
             registry: self.registry.get_ref(),
             data_key: self.data_key.get_ref(),
             allow_http_endpoints: self.settings.allow_http_endpoints,
+            bound_points: self.bound_points.get_ref(),
             now,
         }
     }

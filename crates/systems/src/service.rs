@@ -29,6 +29,8 @@ pub struct Context<'a> {
     pub data_key: &'a DataKey,
     /// A test deployment may allow plain-http endpoints (SYS-02).
     pub allow_http_endpoints: bool,
+    /// SYS-12 asks the contact structure which points are bound to a system.
+    pub bound_points: &'a dyn BoundContactPoints,
     pub now: DateTime<Utc>,
 }
 
@@ -502,6 +504,19 @@ pub async fn update(
             FieldCode::LockedWhileActive,
             "The activation cannot change while the system is active.",
         );
+    }
+    if role_of(&current).receives() && !update.role.receives() {
+        let points = ctx.bound_points.names(db, &owner.cvr, id).await?;
+        if !points.is_empty() {
+            errors.add(
+                "role",
+                FieldCode::HasBoundContactPoints,
+                format!(
+                    "Contact points are bound to this system, so it must keep receiving mail: {}.",
+                    points.join(", ")
+                ),
+            );
+        }
     }
     let details = validation::details(
         DetailsInput {

@@ -399,3 +399,52 @@ async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
         .await;
     assert_eq!(still.name, "Modtager");
 }
+
+#[tokio::test]
+async fn sys_12_a_recipient_system_with_bound_contact_points_cannot_become_a_sender() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let systems = format!("/api/v1/organisations/{AUTHORITY}/systems");
+    let mut system = json!({
+        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
+        "activation": {"mode": "none"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+    });
+    let receipt: SystemReceipt = app.send_ok("POST", &systems, &token, &system).await;
+    let path = format!("{systems}/{}", receipt.system.id);
+    let mut body = point_body("Byggesager", &[]);
+    body["recipientSystemId"] = json!(receipt.system.id);
+    point(&app, &token, &body).await;
+
+    system["role"] = json!("sender");
+    let refused = app.put_as(&path, &token, &system).await;
+    assert_eq!(refused.status(), 400);
+    let problem: Problem = refused.json().await.unwrap();
+    assert_eq!(
+        field_codes(&problem),
+        [("role".to_owned(), "has_bound_contact_points".to_owned())]
+    );
+    assert!(problem.errors[0].message.contains("Byggesager"));
+    let still: adgang_api_types::System = app.get_json_as(&path, &token).await;
+    assert_eq!(still.role, adgang_api_types::SystemRole::Recipient);
+
+    // Once the point is bound elsewhere (here: to nothing), the role may change.
+    let point_id = app
+        .get_json_as::<Vec<ContactTreeNode>>(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
+            &token,
+        )
+        .await[0]
+        .id
+        .clone();
+    body["recipientSystemId"] = json!(null);
+    let unbound = app
+        .put_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points/{point_id}"),
+            &token,
+            &body,
+        )
+        .await;
+    assert_eq!(unbound.status(), 200);
+    let changed = app.put_as(&path, &token, &system).await;
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+}
