@@ -580,8 +580,10 @@ async fn platform_organisational_units(
 async fn export_structure(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
+    systems: web::Data<dyn RecipientSystems>,
 ) -> Result<HttpResponse, DomainError> {
-    let bytes = crate::workbook::export_workbook(db.get_ref(), &scope.org).await?;
+    let bytes =
+        crate::workbook::export_workbook(db.get_ref(), systems.get_ref(), &scope.org).await?;
     Ok(attachment(
         adgang_documents::xlsx::CONTENT_TYPE,
         &format!("kontaktstruktur-{}.xlsx", scope.org),

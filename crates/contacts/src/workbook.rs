@@ -128,7 +128,24 @@ fn group_row(g: &ContactGroup) -> Vec<String> {
     ]
 }
 
-fn point_row(p: &ContactPoint) -> Vec<String> {
+/// CS-06: the recipient-system cell names the system by name, so a workbook exported from one
+/// organisation (test) goes into another (production) with a system of the same name; by id
+/// where the name is not unique among the organisation's recipient systems.
+fn system_cells(systems: &[RecipientSystem]) -> HashMap<&str, &str> {
+    systems
+        .iter()
+        .map(|s| {
+            let same_name = systems
+                .iter()
+                .filter(|o| o.name.eq_ignore_ascii_case(&s.name))
+                .count();
+            let cell = if same_name == 1 { &s.name } else { &s.id };
+            (s.id.as_str(), cell.as_str())
+        })
+        .collect()
+}
+
+fn point_row(p: &ContactPoint, system_cells: &HashMap<&str, &str>) -> Vec<String> {
     let link = |f: fn(&ExternalLink) -> &String| {
         p.external_link
             .as_ref()
@@ -161,7 +178,10 @@ fn point_row(p: &ContactPoint) -> Vec<String> {
             .map(|c| format!("{}:{}", c.kind.as_str(), c.value))
             .collect::<Vec<_>>()
             .join(LIST_SEPARATOR),
-        p.recipient_system_id.clone().unwrap_or_default(),
+        p.recipient_system_id
+            .as_deref()
+            .map(|id| system_cells.get(id).copied().unwrap_or(id).to_owned())
+            .unwrap_or_default(),
         yes_no(p.active),
     ]
 }
@@ -169,9 +189,12 @@ fn point_row(p: &ContactPoint) -> Vec<String> {
 /// The whole structure as a workbook: one sheet of groups, one of points, every column and id.
 pub async fn export_workbook(
     db: &impl ConnectionTrait,
+    systems: &dyn RecipientSystems,
     org: &Cvr,
 ) -> Result<Vec<u8>, ContactsError> {
     let structure = load_structure(db, org).await?;
+    let recipient_systems = systems.list(db, org).await?;
+    let system_cells = system_cells(&recipient_systems);
     workbook(&[
         Sheet {
             name: GROUPS_SHEET.to_owned(),
@@ -181,7 +204,11 @@ pub async fn export_workbook(
         Sheet {
             name: POINTS_SHEET.to_owned(),
             headers: POINT_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
-            rows: structure.points.iter().map(point_row).collect(),
+            rows: structure
+                .points
+                .iter()
+                .map(|p| point_row(p, &system_cells))
+                .collect(),
         },
     ])
     .map_err(ContactsError::Unexpected)

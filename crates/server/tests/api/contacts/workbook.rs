@@ -243,8 +243,13 @@ async fn cs_06_a_workbook_from_another_organisation_recreates_the_structure_with
         .await;
     assert!(empty.is_empty(), "nothing applied");
 
-    // Named after production's system, the same workbook goes in.
-    sheet(&mut book, "Kontaktpunkter")[skole_row - 1][17] = "Produktionens sagssystem".into();
+    // The export names the system by name, not by the test environment's id…
+    assert_eq!(
+        sheet(&mut book, "Kontaktpunkter")[skole_row - 1][17],
+        "Sagssystem"
+    );
+    // …so once production has a recipient system of that name, the unchanged workbook goes in.
+    let production_system = recipient_system(&app, OTHER, &other, "Sagssystem").await;
     let done = receipt(import(&app, OTHER, &other, xlsx(&book), false).await).await;
     assert_eq!((done.groups_created, done.points_created), (2, 2));
     let copy = export(&app, OTHER, &other).await;
@@ -274,6 +279,14 @@ async fn cs_06_a_workbook_from_another_organisation_recreates_the_structure_with
     placed.sort();
     assert_eq!(skole[4], placed.join("; "));
     assert_eq!(skole[16], "location:0101; classification:17.01.00");
+    assert_eq!(skole[17], "Sagssystem");
+    let imported: ContactPoint = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{OTHER}/contact-points/{}", skole[0]),
+            &other,
+        )
+        .await;
+    assert_eq!(imported.recipient_system_id, Some(production_system));
     // The source organisation is untouched.
     let source: ContactPoint = app
         .get_json_as(
