@@ -134,6 +134,8 @@ pub enum FieldCode {
     UnknownVendor,
     /// Deactivation must come after activation (SYS-05).
     BeforeActivation,
+    /// The time has already passed (SYS-05 activation).
+    InThePast,
     /// Only an activated system can have a deactivation time (SYS-05).
     RequiresActivation,
     /// The primary system must receive mail (SYS-07).
@@ -234,6 +236,7 @@ impl FieldCode {
             FieldCode::NotAllowedForRole => "not_allowed_for_role",
             FieldCode::UnknownVendor => "unknown_vendor",
             FieldCode::BeforeActivation => "before_activation",
+            FieldCode::InThePast => "in_the_past",
             FieldCode::RequiresActivation => "requires_activation",
             FieldCode::PrimaryMustReceive => "primary_must_receive",
             FieldCode::CompanyOneRecipientSystem => "company_one_recipient_system",

@@ -191,7 +191,8 @@ fn bound_points_conflict(points: Vec<String>) -> SystemsError {
     }
 }
 
-/// Activation → (active_from, active_to), checked (SYS-05).
+/// Activation → (active_from, active_to), checked (SYS-05: now, at a future time, or not at
+/// all; deactivation after activation).
 fn activation_times(
     activation: &Activation,
     deactivate_at: Option<DateTime<Utc>>,
@@ -200,6 +201,16 @@ fn activation_times(
 ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
     let from = match (activation.mode, activation.at) {
         (ActivationMode::Now, _) => Some(now),
+        // A time already passed is refused, not silently taken as "now": the user meant another
+        // time (or "Aktivér nu").
+        (ActivationMode::At, Some(at)) if at <= now => {
+            errors.add(
+                "activation.at",
+                FieldCode::InThePast,
+                "The activation time has passed; choose a later time or activate now.",
+            );
+            None
+        }
         (ActivationMode::At, Some(at)) => Some(at),
         (ActivationMode::At, None) => {
             errors.add(

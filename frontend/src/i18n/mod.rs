@@ -193,6 +193,7 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::NotAllowedForRole => Key::err_not_allowed_for_role,
         C::UnknownVendor => Key::err_unknown_vendor,
         C::BeforeActivation => Key::err_before_activation,
+        C::InThePast => Key::err_in_the_past,
         C::RequiresActivation => Key::err_requires_activation,
         C::PrimaryMustReceive => Key::err_primary_must_receive,
         C::CompanyOneRecipientSystem => Key::err_company_one_recipient_system,

@@ -759,3 +759,20 @@ async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactiv
         SystemStatus::Deactivated
     );
 }
+
+#[tokio::test]
+async fn sys_05_an_activation_time_that_has_passed_is_refused() {
+    let app = app_with_organisations().await;
+    let token = admin(&app, NORTH, OrgKind::Authority);
+    let mut body = recipient_push("Bagud");
+    body["activation"] =
+        json!({"mode": "at", "at": chrono::Utc::now() - chrono::Duration::minutes(5)});
+    let refused = create(&app, NORTH, &token, &body).await;
+    assert_eq!(refused.status(), 400);
+    let problem: Problem = refused.json().await.unwrap();
+    assert_eq!(
+        codes(&problem),
+        [("activation.at".into(), "in_the_past".into())]
+    );
+    assert_eq!(system_count(&app).await, 0, "nothing created");
+}
