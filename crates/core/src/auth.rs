@@ -12,7 +12,7 @@ use adgang_api_types::{Module, OrgKind, Right};
 use anyhow::Context;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, KeypairBytes};
 use ed25519_dalek::SigningKey;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -61,13 +61,18 @@ pub struct TokenSubject {
     pub operator: bool,
 }
 
-/// A new random Ed25519 key as PKCS#8 PEM, for `ADGANG_TOKEN_SIGNING_KEY_FILE`.
+/// A new random Ed25519 key as PKCS#8 v1 PEM (RFC 8410: the private key only, as OpenSSL and
+/// Python's `cryptography` write and read it), for `ADGANG_TOKEN_SIGNING_KEY_FILE`. Reading
+/// accepts v1 and v2 (with the public key attached).
 pub fn generate_pkcs8_pem() -> anyhow::Result<String> {
     let mut seed = [0u8; 32];
     getrandom::getrandom(&mut seed).context("reading the OS random source")?;
-    let pem = SigningKey::from_bytes(&seed)
-        .to_pkcs8_pem(Default::default())
-        .context("encoding the key")?;
+    let pem = KeypairBytes {
+        secret_key: seed,
+        public_key: None,
+    }
+    .to_pkcs8_pem(Default::default())
+    .context("encoding the key")?;
     Ok(pem.to_string())
 }
 
@@ -441,9 +446,25 @@ mod tests {
     }
 
     #[test]
-    fn pkcs8_pem_key_loads_and_signs() {
+    fn auth_03_pkcs8_v2_pem_key_loads_and_signs() {
         let key = SigningKey::from_bytes(&[7u8; 32]);
         let pem = key.to_pkcs8_pem(Default::default()).unwrap();
+        let keys = TokenKeys::from_pkcs8_pem(&pem, ISS, AUD).unwrap();
+        let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        assert!(keys.verify(&token).is_ok());
+    }
+
+    #[test]
+    fn auth_03_generated_keys_are_pkcs8_v1_and_load() {
+        let pem = generate_pkcs8_pem().unwrap();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        // RFC 8410's v1 form: SEQUENCE (46 bytes) { INTEGER 0, AlgorithmIdentifier, OCTET STRING },
+        // 48 bytes in all, no public key attached.
+        assert_eq!(der.len(), 48);
+        assert_eq!(&der[..5], &[0x30, 0x2e, 0x02, 0x01, 0x00]);
         let keys = TokenKeys::from_pkcs8_pem(&pem, ISS, AUD).unwrap();
         let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
         assert!(keys.verify(&token).is_ok());
