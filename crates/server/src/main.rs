@@ -1,36 +1,69 @@
-//! `adgang-server [serve]` serves the API and SPA. Other commands:
-//! * `openapi` prints the OpenAPI document;
-//! * `generate-signing-key` prints a new Ed25519 PKCS#8 PEM key for ADGANG_TOKEN_SIGNING_KEY_FILE;
-//! * `generate-data-key` prints a new 32-byte key (base64) for ADGANG_DATA_KEY_FILE;
-//! * `issue-token <cvr> <authority|company> <right,right,…> [name]` prints an access token signed
-//!   with the configured key — for test deployments and load tests; refused in production.
+//! `adgang-server [serve]` serves the API and SPA; `adgang-server --help` lists the other
+//! commands (OpenAPI document, keys, test tokens).
 
 use adgang_api_types::{OrgKind, Right};
 use adgang_core::auth::{OrganisationClaim, TokenSubject};
 use adgang_server::{openapi, telemetry, Application, Settings};
 use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+
+/// Administrativ Adgang: the administration portal of Danish Digital Post (API and SPA).
+///
+/// Configured by environment variables (ADGANG_BIND, ADGANG_PORT, DATABASE_URL,
+/// ADGANG_ENVIRONMENT, …); the README lists them all with their defaults.
+#[derive(Parser)]
+#[command(name = "adgang-server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the SPA (the default)
+    Serve,
+    /// Print the OpenAPI document
+    Openapi,
+    /// Print a new Ed25519 key (PKCS#8 PEM) for ADGANG_TOKEN_SIGNING_KEY_FILE
+    GenerateSigningKey,
+    /// Print a new 32-byte key (base64) for ADGANG_DATA_KEY_FILE
+    GenerateDataKey,
+    /// Print an access token signed with the configured key (test deployments; refused in
+    /// production)
+    IssueToken {
+        /// The organisation's CVR number
+        cvr: String,
+        /// authority or company
+        kind: String,
+        /// Rights, comma-separated (e.g. system_admin,contact_admin)
+        rights: String,
+        /// The user's name
+        name: Option<String>,
+    },
+}
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None | Some("serve") => serve().await,
-        Some("openapi") => {
+    match Cli::parse().command.unwrap_or(Command::Serve) {
+        Command::Serve => serve().await,
+        Command::Openapi => {
             print!("{}", openapi::document_json());
             Ok(())
         }
-        Some("generate-signing-key") => {
+        Command::GenerateSigningKey => {
             print!("{}", adgang_core::auth::generate_pkcs8_pem()?);
             Ok(())
         }
-        Some("generate-data-key") => {
+        Command::GenerateDataKey => {
             println!("{}", adgang_core::secrets::DataKey::generate().to_base64());
             Ok(())
         }
-        Some("issue-token") => issue_token(&args[1..]),
-        Some(other) => bail!(
-            "unknown command {other:?}; use serve, openapi, generate-signing-key, generate-data-key or issue-token"
-        ),
+        Command::IssueToken {
+            cvr,
+            kind,
+            rights,
+            name,
+        } => issue_token(&cvr, &kind, &rights, name),
     }
 }
 
@@ -47,7 +80,7 @@ async fn serve() -> anyhow::Result<()> {
     app.run_until_stopped().await.context("serving")
 }
 
-fn issue_token(args: &[String]) -> anyhow::Result<()> {
+fn issue_token(cvr: &str, kind: &str, rights: &str, name: Option<String>) -> anyhow::Result<()> {
     let settings = Settings::from_env().context("reading configuration")?;
     if settings.environment == adgang_api_types::EnvironmentLabel::Production {
         bail!("issue-token is refused in production");
@@ -55,24 +88,18 @@ fn issue_token(args: &[String]) -> anyhow::Result<()> {
     if settings.token_signing_key_file.is_none() {
         bail!("set ADGANG_TOKEN_SIGNING_KEY_FILE to the key the server uses");
     }
-    let [cvr, kind, rights, rest @ ..] = args else {
-        bail!("usage: issue-token <cvr> <authority|company> <right,right,…> [name]");
-    };
     let kind = OrgKind::parse(kind).context("kind must be authority or company")?;
     let rights = rights
         .split(',')
         .filter(|r| !r.is_empty())
         .map(|r| Right::parse(r).with_context(|| format!("unknown right {r:?}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let name = rest
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "Testbruger".to_owned());
+    let name = name.unwrap_or_else(|| "Testbruger".to_owned());
     let subject = TokenSubject {
         user_id: format!("cli-{cvr}"),
         name: name.clone(),
         organisation: OrganisationClaim {
-            cvr: cvr.clone(),
+            cvr: cvr.to_owned(),
             name,
             kind,
             onboarding_pending: false,

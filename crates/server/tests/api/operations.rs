@@ -86,3 +86,37 @@ async fn security_headers_are_on_api_errors_and_pages() {
         );
     }
 }
+
+#[test]
+fn x_12_the_server_binary_explains_its_commands() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_adgang-server"))
+            .args(args)
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .expect("running adgang-server")
+    };
+    let help = run(&["--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for command in [
+        "serve",
+        "openapi",
+        "generate-signing-key",
+        "generate-data-key",
+        "issue-token",
+    ] {
+        assert!(
+            text.contains(command),
+            "{command} missing from --help: {text}"
+        );
+    }
+    let unknown = run(&["nonsense"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&unknown.stderr);
+    assert!(error.contains("unrecognized subcommand"), "{error}");
+    assert!(
+        !error.contains("backtrace"),
+        "no backtrace for a typo: {error}"
+    );
+}
