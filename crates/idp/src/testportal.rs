@@ -8,6 +8,7 @@
 //! exactly what production data looks like, and every grant is in the actions log (actor
 //! `System`: the test portal stands in for the external rights portal).
 
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use adgang_api_types::{OrgKind, Right};
@@ -15,6 +16,7 @@ use adgang_core::cvr::CvrError;
 use adgang_core::ports::{
     DirectoryError, DirectoryMachineClient, NewDirectoryOrganisation, UserDirectory,
 };
+use adgang_core::secrets::random_token;
 use adgang_core::Cvr;
 
 use crate::html::{escape, page};
@@ -78,22 +80,67 @@ impl Form {
     }
 }
 
-/// Refuses cross-site form posts: the portal has no login, so another site must not be able
-/// to create users and rights in a test environment through a visitor's browser.
-fn same_origin(req: &HttpRequest) -> bool {
-    let Some(origin) = req.headers().get(header::ORIGIN) else {
-        return true; // not a browser cross-site post (browsers send Origin on POST)
-    };
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    origin
-        .to_str()
-        .ok()
-        .and_then(|o| o.split_once("://"))
-        .is_some_and(|(_, rest)| rest == host)
+/// The browser's form token: a random value in an HttpOnly, SameSite=Strict cookie that every
+/// form of the page repeats in a hidden field.
+const FORM_COOKIE: &str = "adgang_testportal";
+const FORM_FIELD: &str = "form_token";
+
+/// The test portal's data, and the form token of the browser it answers.
+struct Portal {
+    directory: Directory,
+    token: String,
+}
+
+impl Portal {
+    /// A form post from the portal's own page in this browser, else `None` (403). The portal has
+    /// no login, so another site must not be able to create users and rights in a test
+    /// environment through a visitor's browser:
+    /// * `Sec-Fetch-Site`, which browsers set and pages cannot forge, must say `same-origin`
+    ///   when present (Chromium sends `Origin: null` on these posts because the page is served
+    ///   with `Referrer-Policy: no-referrer`, so Origin alone cannot tell);
+    /// * an `Origin` other than `null` must be this host;
+    /// * the form's token must equal the cookie's (double submit): a cross-site page can
+    ///   neither read the token nor send the SameSite=Strict cookie.
+    fn posted(req: &HttpRequest, directory: Directory, form: &Form) -> Option<Portal> {
+        let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+        if header(header::HeaderName::from_static("sec-fetch-site"))
+            .is_some_and(|site| site != "same-origin")
+        {
+            return None;
+        }
+        if let Some(origin) = header(header::ORIGIN).filter(|o| *o != "null") {
+            let host = header(header::HOST).unwrap_or_default();
+            if origin.split_once("://").map(|(_, rest)| rest) != Some(host) {
+                return None;
+            }
+        }
+        let cookie = req.cookie(FORM_COOKIE)?;
+        let token = form.get(FORM_FIELD);
+        (!token.is_empty() && cookie.value() == token).then(|| Portal {
+            directory,
+            token: token.to_owned(),
+        })
+    }
+
+    /// The portal for a page view: this browser's token, or a new one (and its cookie).
+    fn viewed(req: &HttpRequest, directory: Directory) -> (Portal, Option<Cookie<'static>>) {
+        match req.cookie(FORM_COOKIE).filter(|c| c.value().len() >= 32) {
+            Some(cookie) => {
+                let token = cookie.value().to_owned();
+                (Portal { directory, token }, None)
+            }
+            None => {
+                let token = random_token(32);
+                let cookie = Cookie::build(FORM_COOKIE, token.clone())
+                    .path("/testportal")
+                    .http_only(true)
+                    .same_site(SameSite::Strict)
+                    .secure(req.connection_info().scheme() == "https")
+                    .finish();
+                (Portal { directory, token }, Some(cookie))
+            }
+        }
+    }
 }
 
 fn see_other(message: &str) -> HttpResponse {
@@ -148,7 +195,11 @@ fn cvr_error(err: CvrError) -> String {
     }
 }
 
-async fn overview(directory: Directory, query: web::Query<Vec<(String, String)>>) -> HttpResponse {
+async fn overview(
+    req: HttpRequest,
+    directory: Directory,
+    query: web::Query<Vec<(String, String)>>,
+) -> HttpResponse {
     let ok = query
         .iter()
         .find(|(k, _)| k == "ok")
@@ -160,7 +211,12 @@ async fn overview(directory: Directory, query: web::Query<Vec<(String, String)>>
         Some("revoked") => Some("Rettigheden er fjernet."),
         _ => None,
     };
-    render(&directory, 200, message, &[], None).await
+    let (portal, new_cookie) = Portal::viewed(&req, directory);
+    let mut page = render(&portal, 200, message, &[], None).await;
+    if let Some(cookie) = new_cookie {
+        let _ = page.add_cookie(&cookie);
+    }
+    page
 }
 
 async fn create_organisation(
@@ -168,16 +224,16 @@ async fn create_organisation(
     directory: Directory,
     body: web::Bytes,
 ) -> HttpResponse {
-    if !same_origin(&req) {
-        return HttpResponse::Forbidden().finish();
-    }
     let form = Form::parse(&body);
+    let Some(portal) = Portal::posted(&req, directory, &form) else {
+        return HttpResponse::Forbidden().finish();
+    };
     let kind = match form.get("kind") {
         "authority" => OrgKind::Authority,
         "company" => OrgKind::Company,
         _ => {
             return render(
-                &directory,
+                &portal,
                 400,
                 None,
                 &["Vælg myndighed eller virksomhed.".into()],
@@ -188,7 +244,7 @@ async fn create_organisation(
     };
     let cvr = match Cvr::parse(form.get("cvr")) {
         Ok(cvr) => cvr,
-        Err(err) => return render(&directory, 400, None, &[cvr_error(err)], None).await,
+        Err(err) => return render(&portal, 400, None, &[cvr_error(err)], None).await,
     };
     let new = NewDirectoryOrganisation {
         cvr,
@@ -197,17 +253,17 @@ async fn create_organisation(
         // Unticked, an authority's first login goes through onboarding (AUTH-04).
         joined: form.get("joined") == "on",
     };
-    match directory.create_organisation(new).await {
+    match portal.directory.create_organisation(new).await {
         Ok(_) => see_other("organisation"),
-        Err(err) => render(&directory, 400, None, &failure(err), None).await,
+        Err(err) => render(&portal, 400, None, &failure(err), None).await,
     }
 }
 
 async fn create_user(req: HttpRequest, directory: Directory, body: web::Bytes) -> HttpResponse {
-    if !same_origin(&req) {
-        return HttpResponse::Forbidden().finish();
-    }
     let form = Form::parse(&body);
+    let Some(portal) = Portal::posted(&req, directory, &form) else {
+        return HttpResponse::Forbidden().finish();
+    };
     let name = form.get("name");
     let mut errors = Vec::new();
     if name.is_empty() {
@@ -224,11 +280,11 @@ async fn create_user(req: HttpRequest, directory: Directory, body: web::Bytes) -
         rid => rid.to_owned(),
     };
     if !errors.is_empty() {
-        return render(&directory, 400, None, &errors, None).await;
+        return render(&portal, 400, None, &errors, None).await;
     }
-    match directory.create_user(&rid, name).await {
+    match portal.directory.create_user(&rid, name).await {
         Ok(_) => see_other("user"),
-        Err(err) => render(&directory, 400, None, &failure(err), None).await,
+        Err(err) => render(&portal, 400, None, &failure(err), None).await,
     }
 }
 
@@ -243,18 +299,18 @@ fn user_and_organisation(form: &Form) -> Result<(&str, Cvr), Vec<String>> {
 }
 
 async fn grant_rights(req: HttpRequest, directory: Directory, body: web::Bytes) -> HttpResponse {
-    if !same_origin(&req) {
-        return HttpResponse::Forbidden().finish();
-    }
     let form = Form::parse(&body);
+    let Some(portal) = Portal::posted(&req, directory, &form) else {
+        return HttpResponse::Forbidden().finish();
+    };
     let (user, cvr) = match user_and_organisation(&form) {
         Ok(found) => found,
-        Err(errors) => return render(&directory, 400, None, &errors, None).await,
+        Err(errors) => return render(&portal, 400, None, &errors, None).await,
     };
     let granted = form.rights();
     if granted.is_empty() {
         return render(
-            &directory,
+            &portal,
             400,
             None,
             &["Vælg mindst én rettighed.".into()],
@@ -262,27 +318,27 @@ async fn grant_rights(req: HttpRequest, directory: Directory, body: web::Bytes) 
         )
         .await;
     }
-    match directory.grant(user, &cvr, &granted).await {
+    match portal.directory.grant(user, &cvr, &granted).await {
         Ok(()) => see_other("rights"),
-        Err(err) => render(&directory, 400, None, &failure(err), None).await,
+        Err(err) => render(&portal, 400, None, &failure(err), None).await,
     }
 }
 
 async fn revoke_right(req: HttpRequest, directory: Directory, body: web::Bytes) -> HttpResponse {
-    if !same_origin(&req) {
-        return HttpResponse::Forbidden().finish();
-    }
     let form = Form::parse(&body);
+    let Some(portal) = Portal::posted(&req, directory, &form) else {
+        return HttpResponse::Forbidden().finish();
+    };
     let (user, cvr) = match user_and_organisation(&form) {
         Ok(found) => found,
-        Err(errors) => return render(&directory, 400, None, &errors, None).await,
+        Err(errors) => return render(&portal, 400, None, &errors, None).await,
     };
     let Some(right) = Right::parse(form.get("right")) else {
-        return render(&directory, 400, None, &["Ukendt rettighed.".into()], None).await;
+        return render(&portal, 400, None, &["Ukendt rettighed.".into()], None).await;
     };
-    match directory.revoke(user, &cvr, right).await {
+    match portal.directory.revoke(user, &cvr, right).await {
         Ok(()) => see_other("revoked"),
-        Err(err) => render(&directory, 400, None, &failure(err), None).await,
+        Err(err) => render(&portal, 400, None, &failure(err), None).await,
     }
 }
 
@@ -291,30 +347,22 @@ async fn register_machine_client(
     directory: Directory,
     body: web::Bytes,
 ) -> HttpResponse {
-    if !same_origin(&req) {
-        return HttpResponse::Forbidden().finish();
-    }
     let form = Form::parse(&body);
+    let Some(portal) = Portal::posted(&req, directory, &form) else {
+        return HttpResponse::Forbidden().finish();
+    };
     let cvr = match Cvr::parse(form.get("cvr")) {
         Ok(cvr) => cvr,
-        Err(_) => {
-            return render(
-                &directory,
-                400,
-                None,
-                &["Vælg en organisation.".into()],
-                None,
-            )
-            .await
-        }
+        Err(_) => return render(&portal, 400, None, &["Vælg en organisation.".into()], None).await,
     };
-    let result = directory
+    let result = portal
+        .directory
         .register_machine_client(&cvr, form.get("name"), &form.rights())
         .await;
     match result {
         // The secret is shown once, on this page, and never again.
-        Ok((client, secret)) => render(&directory, 201, None, &[], Some((client, secret))).await,
-        Err(err) => render(&directory, 400, None, &failure(err), None).await,
+        Ok((client, secret)) => render(&portal, 201, None, &[], Some((client, secret))).await,
+        Err(err) => render(&portal, 400, None, &failure(err), None).await,
     }
 }
 
@@ -333,13 +381,13 @@ fn right_checkboxes(prefix: &str, exclude_for_machines: bool) -> String {
 }
 
 async fn render(
-    directory: &Directory,
+    portal: &Portal,
     status: u16,
     message: Option<&str>,
     errors: &[String],
     new_client: Option<(DirectoryMachineClient, String)>,
 ) -> HttpResponse {
-    let loaded = match directory.directory().await {
+    let loaded = match portal.directory.directory().await {
         Ok(loaded) => loaded,
         Err(err) => {
             tracing::error!(error = %err, "test portal could not load its data");
@@ -514,5 +562,10 @@ async fn render(
          <button type=\"submit\" id=\"register-client\">Registrér</button></fieldset></form>",
         right_checkboxes("client", true)
     ));
-    page(status, &body)
+    // Every form carries this browser's token (see `Portal::posted`).
+    let token_field = format!(
+        "<input type=\"hidden\" name=\"{FORM_FIELD}\" value=\"{}\"></form>",
+        escape(&portal.token)
+    );
+    page(status, &body.replace("</form>", &token_field))
 }

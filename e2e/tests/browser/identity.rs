@@ -117,3 +117,55 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn auth_02_every_test_portal_form_works_in_a_real_browser() {
+    browser_test("testportal_forms", |client, app| async move {
+        let done = |message: &'static str| {
+            let client = client.clone();
+            async move { wait_for_text(&client, "#testportal-ok", message).await }
+        };
+        client.goto(&app.url("/testportal")).await?;
+        wait_for_text(&client, "h1", "Testportalen").await?;
+
+        type_into(&client, "org-cvr", "41234563").await?;
+        type_into(&client, "org-name", "Portalkommunen").await?;
+        click(&client, "org-joined").await?;
+        click(&client, "create-organisation").await?;
+        done("Organisationen er oprettet").await?;
+
+        type_into(&client, "user-name", "Petra Portal").await?;
+        type_into(&client, "user-rid", "rid-petra").await?;
+        click(&client, "create-user").await?;
+        done("Brugeren er oprettet").await?;
+
+        click_css(&client, "#grant-user option[value='rid-petra']").await?;
+        click_css(&client, "#grant-cvr option[value='41234563']").await?;
+        click(&client, "grant-system_admin").await?;
+        click(&client, "grant").await?;
+        done("Rettighederne er tildelt").await?;
+
+        click_css(&client, "#client-cvr option[value='41234563']").await?;
+        type_into(&client, "client-name", "Portalens sagssystem").await?;
+        click(&client, "client-system_admin").await?;
+        click(&client, "register-client").await?;
+        wait_for_text(&client, "#testportal-client", "Portalens sagssystem").await?;
+
+        click_css(
+            &client,
+            "button[aria-label='Fjern Digital Post – Systemadministrator (DP Admin) i Portalkommunen fra Petra Portal']",
+        )
+        .await?;
+        done("Rettigheden er fjernet").await?;
+
+        let db = app.db().await;
+        let petra = adgang_identity::service::rights::user_by_subject(&db, "rid-petra")
+            .await?
+            .context("Petra was created")?;
+        let cvr = adgang_core::Cvr::parse("41234563").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let held = adgang_identity::service::rights::rights_in(&db, &petra.id, &cvr).await?;
+        ensure!(held.is_empty(), "granted, then removed: {held:?}");
+        Ok(())
+    })
+    .await;
+}

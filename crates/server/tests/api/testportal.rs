@@ -12,10 +12,29 @@ use sea_orm::EntityTrait;
 
 use crate::login::{access_token, browser, log_in};
 
+/// The form token the portal page gave this browser (it is also in the browser's cookie).
+async fn form_token(app: &TestApp, browser: &reqwest::Client) -> String {
+    let html = crate::login::visit(browser, app.url("/testportal"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    html.split("name=\"form_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("every form carries the token")
+        .to_owned()
+}
+
+/// Posts a test-portal form as a browser that has the page open.
 async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-    browser()
+    let browser = browser();
+    let token = form_token(app, &browser).await;
+    let mut form = form.to_vec();
+    form.push(("form_token", &token));
+    browser
         .post(app.url(path))
-        .form(form)
+        .form(&form)
         .send()
         .await
         .unwrap()
@@ -275,27 +294,74 @@ async fn auth_02_a_machine_client_registered_in_the_portal_gets_tokens() {
 #[tokio::test]
 async fn auth_02_cross_site_posts_are_refused_and_change_nothing() {
     let app = spawn_app().await;
-    let forged = browser()
+    let browser = browser();
+    let token = form_token(&app, &browser).await;
+    let user = |rid: &'static str| [("name", "Mallory"), ("rid", rid), ("form_token", "")];
+    let attempt = |rid: &'static str, headers: &[(&'static str, String)], with_token: bool| {
+        let mut form = user(rid).to_vec();
+        if with_token {
+            form[2].1 = &token;
+        }
+        let mut request = browser.post(app.url("/testportal/users")).form(&form);
+        for (name, value) in headers {
+            request = request.header(*name, value.clone());
+        }
+        request.send()
+    };
+
+    // Another site's page: the browser says so, whatever else the post carries.
+    let cross_site = [("sec-fetch-site", "cross-site".to_owned())];
+    assert_eq!(
+        attempt("rid-m1", &cross_site, true).await.unwrap().status(),
+        403
+    );
+    let foreign_origin = [(ORIGIN.as_str(), "https://angriber.example".to_owned())];
+    assert_eq!(
+        attempt("rid-m2", &foreign_origin, true)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // A post without this browser's token (a page that cannot read it).
+    assert_eq!(attempt("rid-m3", &[], false).await.unwrap().status(), 403);
+    let without_cookie = crate::login::browser()
         .post(app.url("/testportal/users"))
-        .header(ORIGIN, "https://angriber.example")
-        .form(&[("name", "Mallory"), ("rid", "rid-mallory")])
+        .form(&[
+            ("name", "Mallory"),
+            ("rid", "rid-m4"),
+            ("form_token", &token),
+        ])
         .send()
         .await
         .unwrap();
-    assert_eq!(forged.status(), 403);
+    assert_eq!(
+        without_cookie.status(),
+        403,
+        "the token alone is not enough"
+    );
     let db = app.db().await;
-    assert!(rights::user_by_subject(&db, "rid-mallory")
+    for rid in ["rid-m1", "rid-m2", "rid-m3", "rid-m4"] {
+        assert!(rights::user_by_subject(&db, rid).await.unwrap().is_none());
+    }
+
+    // What Chromium sends from the portal's own page: `Origin: null` (no-referrer policy),
+    // `Sec-Fetch-Site: same-origin`, the cookie and the form's token.
+    let own_page = [
+        (ORIGIN.as_str(), "null".to_owned()),
+        ("sec-fetch-site", "same-origin".to_owned()),
+    ];
+    assert_eq!(
+        attempt("rid-sanne", &own_page, true)
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert!(rights::user_by_subject(&db, "rid-sanne")
         .await
         .unwrap()
-        .is_none());
-    let same_site = browser()
-        .post(app.url("/testportal/users"))
-        .header(ORIGIN, app.address.clone())
-        .form(&[("name", "Sanne"), ("rid", "rid-sanne")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(same_site.status(), 303);
+        .is_some());
 }
 
 #[tokio::test]
@@ -309,8 +375,12 @@ async fn auth_02_production_without_the_idp_has_no_test_portal() {
     assert_eq!(app.get("/testportal").await.status(), 404);
     // Outside /api a POST to an unknown path is "method not allowed" (only the SPA's GET
     // fallback exists there); either way nothing is created.
-    let status = post(&app, "/testportal/users", &[("name", "X"), ("rid", "x")])
+    let status = browser()
+        .post(app.url("/testportal/users"))
+        .form(&[("name", "X"), ("rid", "x")])
+        .send()
         .await
+        .unwrap()
         .status();
     assert!(status == 404 || status == 405, "{status}");
     let db = app.db().await;
