@@ -19,9 +19,46 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         click(&client, "cs-create").await?;
         click(&client, "cs-new-group-open").await?;
         type_into(&client, "cs-group-name", "Byggeri").await?;
-        click_css(&client, "#cs-group-parent option:nth-child(2)").await?;
+        click_css(&client, "#cs-new-group label[for^='cs-group-parent-']").await?;
+        click_css(&client, "label[for='cs-group-org-unit']").await?;
         click(&client, "cs-save-group").await?;
         wait_for_text(&client, "#contact-tree", "Byggeri").await?;
+
+        // The next "Ny kontaktgruppe" starts empty: no parent, not an organisational unit;
+        // every field's error shows at its field.
+        click(&client, "cs-create").await?;
+        click(&client, "cs-new-group-open").await?;
+        let checked = |selector: &'static str| {
+            let client = client.clone();
+            async move {
+                client
+                    .find(Locator::Css(selector))
+                    .await?
+                    .is_selected()
+                    .await
+            }
+        };
+        ensure!(
+            !checked("#cs-new-group input[id^='cs-group-parent-']").await?,
+            "parent kept"
+        );
+        ensure!(
+            !checked("#cs-group-org-unit").await?,
+            "organisational unit kept"
+        );
+        let name = client
+            .find(Locator::Id("cs-group-name"))
+            .await?
+            .prop("value")
+            .await?;
+        ensure!(name.unwrap_or_default().is_empty(), "name kept");
+        type_into(&client, "cs-group-name", "Erhverv").await?;
+        type_into(&client, "cs-group-description", &"x".repeat(256)).await?;
+        click(&client, "cs-save-group").await?;
+        wait_for_text(&client, "#cs-group-description-error", "for lang").await?;
+        type_into(&client, "cs-group-description", "Virksomheder").await?;
+        click(&client, "cs-save-group").await?;
+        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
 
         // A point inside Byggeri and one also placed at the top (arranged over the API).
         let token = app.token(&adgang_test_support::user(
@@ -32,17 +69,27 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         let tree: Vec<adgang_api_types::ContactTreeNode> = app
             .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
             .await;
+        let names: Vec<&str> = tree.iter().map(|n| n.name.as_str()).collect();
+        ensure!(
+            names == ["Borgerservice", "Erhverv"],
+            "Erhverv at the top: {names:?}"
+        );
         let top = tree[0].id.clone();
         let building = tree[0].children[0].id.clone();
         let other: adgang_api_types::ContactGroup = app
-            .client
-            .post(app.url("/api/v1/organisations/34051178/contact-groups"))
-            .bearer_auth(&token)
-            .json(&serde_json::json!({"name": "Erhverv"}))
-            .send()
-            .await?
-            .json()
-            .await?;
+            .get_json_as(
+                &format!(
+                    "/api/v1/organisations/34051178/contact-groups/{}",
+                    tree[1].id
+                ),
+                &token,
+            )
+            .await;
+        ensure!(
+            !other.is_organisational_unit,
+            "Erhverv is not an organisational unit"
+        );
+        ensure!(other.description == "Virksomheder", "{other:?}");
         for (name, groups) in [
             ("Byggetilladelse", vec![building.clone()]),
             ("Vejledning", vec![building.clone(), other.id.clone()]),

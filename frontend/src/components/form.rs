@@ -54,7 +54,7 @@ pub fn group_class(errors: Signal<Vec<Key>>) -> impl Fn() -> &'static str {
 /// A labelled text input with hint and inline errors.
 #[component]
 pub fn TextField(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: Key,
     value: RwSignal<String>,
     errors: Signal<Vec<Key>>,
@@ -63,15 +63,16 @@ pub fn TextField(
     #[prop(optional)] disabled: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error_id = format!("{id}-error");
+    let (error_id, hint_id) = (format!("{id}-error"), format!("{id}-hint"));
+    let described_by = hint.map(|_| hint_id.clone());
     view! {
         <div class=group_class(errors)>
-            <label class="form-label" for=id>{move || i18n.t(label)}</label>
-            {hint.map(|h| view! { <span class="form-hint" id=format!("{id}-hint")>{move || i18n.t(h)}</span> })}
+            <label class="form-label" for=id.clone()>{move || i18n.t(label)}</label>
+            {hint.map(|h| view! { <span class="form-hint" id=hint_id>{move || i18n.t(h)}</span> })}
             <ErrorText errors=errors id=error_id/>
             <input class="form-input" id=id type=input_type.unwrap_or("text") autocomplete="off"
                 disabled=disabled
-                aria-describedby=hint.map(|_| format!("{id}-hint"))
+                aria-describedby=described_by
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
         </div>
     }
@@ -80,7 +81,7 @@ pub fn TextField(
 /// A labelled textarea with hint and inline errors.
 #[component]
 pub fn TextArea(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: Key,
     value: RwSignal<String>,
     errors: Signal<Vec<Key>>,
@@ -88,13 +89,13 @@ pub fn TextArea(
     #[prop(optional)] disabled: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error_id = format!("{id}-error");
+    let (error_id, hint_id) = (format!("{id}-error"), format!("{id}-hint"));
     view! {
         <div class=group_class(errors)>
-            <label class="form-label" for=id>{move || i18n.t(label)}</label>
-            <span class="form-hint" id=format!("{id}-hint")>{move || i18n.t(hint)}</span>
+            <label class="form-label" for=id.clone()>{move || i18n.t(label)}</label>
+            <span class="form-hint" id=hint_id.clone()>{move || i18n.t(hint)}</span>
             <ErrorText errors=errors id=error_id/>
-            <textarea class="form-input" id=id rows="4" disabled=disabled aria-describedby=format!("{id}-hint")
+            <textarea class="form-input" id=id rows="4" disabled=disabled aria-describedby=hint_id
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
         </div>
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use adgang_api_types::{ContactGroup, ContactGroupInput, Module};
+use adgang_api_types::{ContactGroup, ContactGroupInput, FieldError, Module};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -18,16 +18,88 @@ use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
 use crate::pages::systems::credentials;
 
+/// A group's fields as the user edits them: one draft for a new group, one per group page.
+#[derive(Clone, Copy)]
+pub struct GroupDraft {
+    pub name: RwSignal<String>,
+    pub description: RwSignal<String>,
+    pub parents: RwSignal<Vec<String>>,
+    pub org_unit: RwSignal<bool>,
+}
+
+impl Default for GroupDraft {
+    fn default() -> Self {
+        GroupDraft {
+            name: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
+            parents: RwSignal::new(Vec::new()),
+            org_unit: RwSignal::new(false),
+        }
+    }
+}
+
+impl GroupDraft {
+    fn load(&self, group: &ContactGroup) {
+        self.name.set(group.name.clone());
+        self.description.set(group.description.clone());
+        self.parents.set(group.parent_ids.clone());
+        self.org_unit.set(group.is_organisational_unit);
+    }
+
+    pub fn input(&self) -> ContactGroupInput {
+        ContactGroupInput {
+            name: self.name.get_untracked(),
+            description: self.description.get_untracked(),
+            is_organisational_unit: self.org_unit.get_untracked(),
+            parent_ids: self.parents.get_untracked(),
+        }
+    }
+}
+
+/// A group's fields — name, description, parents (any number, CS-01) and the
+/// organisational-unit flag — each with its field errors; ids start with `prefix`.
+#[component]
+pub fn GroupFields(
+    prefix: &'static str,
+    draft: GroupDraft,
+    errors: RwSignal<Vec<FieldError>>,
+    /// The groups it may be placed under, as (id, indented label).
+    choices: Vec<(String, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let parents = draft.parents;
+    view! {
+        <TextField id=format!("{prefix}-name") label=Key::cs_group_name value=draft.name errors=errors_for(errors, &["name"])/>
+        <TextArea id=format!("{prefix}-description") label=Key::cs_group_description value=draft.description errors=errors_for(errors, &["description"]) hint=Key::cg_description_hint/>
+        <fieldset class="form-group">
+            <legend class="form-label">{i18n.text(Key::cs_group_parent)}</legend>
+            <span class="form-hint">{i18n.text(Key::cg_parents_hint)}</span>
+            <ErrorText errors=errors_for(errors, &["parentIds"]) id=format!("{prefix}-parents-error")/>
+            {choices.into_iter().map(|(gid, label)| {
+                let member = gid.clone();
+                checkbox(
+                    format!("{prefix}-parent-{gid}"),
+                    label,
+                    Signal::derive(move || parents.get().contains(&member)),
+                    Callback::new(move |on: bool| parents.update(|p| {
+                        p.retain(|x| x != &gid);
+                        if on { p.push(gid.clone()) }
+                    })),
+                )
+            }).collect_view()}
+        </fieldset>
+        {flag_checkbox(&format!("{prefix}-org-unit"), Key::cs_org_unit, draft.org_unit)}
+    }
+}
+
 #[component]
 pub fn GroupDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let parents = RwSignal::new(Vec::<String>::new());
-    let org_unit = RwSignal::new(false);
+    let draft = GroupDraft::default();
+    let GroupDraft { name, .. } = draft;
     let errors = RwSignal::new(Vec::new());
     let saved = RwSignal::new(false);
     let failed = RwSignal::new(false);
@@ -47,10 +119,7 @@ pub fn GroupDetailPage() -> impl IntoView {
             let mut choices = Vec::new();
             groups_of(&tree, 0, &mut HashSet::new(), &mut choices);
             choices.retain(|(g, _)| g != &id);
-            name.set(group.name.clone());
-            description.set(group.description.clone());
-            parents.set(group.parent_ids.clone());
-            org_unit.set(group.is_organisational_unit);
+            draft.load(&group);
             loaded.set(Some(Some((group, choices))));
         });
     });
@@ -59,12 +128,7 @@ pub fn GroupDetailPage() -> impl IntoView {
         let Some((token, cvr)) = credentials(auth) else {
             return;
         };
-        let input = ContactGroupInput {
-            name: name.get_untracked(),
-            description: description.get_untracked(),
-            is_organisational_unit: org_unit.get_untracked(),
-            parent_ids: parents.get_untracked(),
-        };
+        let input = draft.input();
         let id = id();
         saved.set(false);
         failed.set(false);
@@ -79,7 +143,6 @@ pub fn GroupDetailPage() -> impl IntoView {
             }
         });
     };
-    let parent_errors = errors_for(errors, &["parentIds"]);
     view! {
         <ModuleGate module=Module::ContactStructure>
             {move || match loaded.get() {
@@ -95,26 +158,7 @@ pub fn GroupDetailPage() -> impl IntoView {
                             <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
                         </Show>
                         <form id="cg-form" class="cs-form" novalidate on:submit=save>
-                            <TextField id="cg-name" label=Key::cs_group_name value=name errors=errors_for(errors, &["name"])/>
-                            <TextArea id="cg-description" label=Key::cs_group_description value=description errors=errors_for(errors, &["description"]) hint=Key::cg_description_hint/>
-                            <fieldset class="form-group">
-                                <legend class="form-label">{i18n.text(Key::cs_group_parent)}</legend>
-                                <span class="form-hint">{i18n.text(Key::cg_parents_hint)}</span>
-                                <ErrorText errors=parent_errors id="cg-parents-error".to_owned()/>
-                                {choices.into_iter().map(|(gid, label)| {
-                                    let member = gid.clone();
-                                    checkbox(
-                                        format!("cg-parent-{gid}"),
-                                        label,
-                                        Signal::derive(move || parents.get().contains(&member)),
-                                        Callback::new(move |on: bool| parents.update(|p| {
-                                            p.retain(|x| x != &gid);
-                                            if on { p.push(gid.clone()) }
-                                        })),
-                                    )
-                                }).collect_view()}
-                            </fieldset>
-                            {flag_checkbox("cg-org-unit", Key::cs_org_unit, org_unit)}
+                            <GroupFields prefix="cg" draft=draft errors=errors choices=choices/>
                             <button type="submit" class="button button-primary" id="cg-save">{i18n.text(Key::detail_save)}</button>
                             " "
                             <a href="/kontaktstruktur" class="button button-tertiary">{i18n.text(Key::cp_to_structure)}</a>

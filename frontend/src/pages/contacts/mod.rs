@@ -10,18 +10,18 @@ pub mod point;
 use std::collections::HashSet;
 
 use adgang_api_types::{
-    ContactDeletionNode, ContactGroupDeletion, ContactGroupInput, ContactNodeKind, ContactTreeNode,
-    Module,
+    ContactDeletionNode, ContactGroupDeletion, ContactNodeKind, ContactTreeNode, Module,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::form::flag_checkbox;
 use crate::components::module_gate::ModuleGate;
-use crate::i18n::{error_key, use_i18n, I18n, Key};
+use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::systems::credentials;
+use group::{GroupDraft, GroupFields};
 
 #[component]
 pub fn ContactStructurePage() -> impl IntoView {
@@ -176,11 +176,6 @@ fn ContactStructure() -> impl IntoView {
     let confirmed = RwSignal::new(false);
     let message = RwSignal::new(None::<Key>);
     let creating = RwSignal::new(false);
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let parent = RwSignal::new(String::new());
-    let org_unit = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<adgang_api_types::FieldError>::new());
 
     let tree = api::loaded(move || {
         version.track();
@@ -193,41 +188,13 @@ fn ContactStructure() -> impl IntoView {
         }
     });
 
-    let create = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some((token, cvr)) = credentials(auth) else {
-            return;
-        };
-        let parent_id = parent.get_untracked();
-        let input = ContactGroupInput {
-            name: name.get_untracked(),
-            description: description.get_untracked(),
-            is_organisational_unit: org_unit.get_untracked(),
-            parent_ids: if parent_id.is_empty() {
-                Vec::new()
-            } else {
-                vec![parent_id.clone()]
-            },
-        };
-        spawn_local(async move {
-            match api::contacts::create_group(&token, &cvr, &input).await {
-                Ok(_) => {
-                    errors.set(Vec::new());
-                    creating.set(false);
-                    name.set(String::new());
-                    description.set(String::new());
-                    if !parent_id.is_empty() {
-                        state.expanded.update(|e| {
-                            e.insert(parent_id);
-                        });
-                    }
-                    message.set(Some(Key::cs_created));
-                    version.update(|v| *v += 1);
-                }
-                Err(err) => errors.set(err.field_errors()),
-            }
-        });
-    };
+    // A new group: close the form, show its parents opened, reload the tree.
+    let created = Callback::new(move |parents: Vec<String>| {
+        creating.set(false);
+        state.expanded.update(|e| e.extend(parents));
+        message.set(Some(Key::cs_created));
+        version.update(|v| *v += 1);
+    });
 
     let delete = move |_| {
         let (Some((token, cvr)), Some((id, _))) =
@@ -263,16 +230,6 @@ fn ContactStructure() -> impl IntoView {
         });
     };
 
-    let name_errors = move || {
-        errors
-            .get()
-            .iter()
-            .filter(|e| e.field == "name")
-            .map(|e| i18n.t(error_key(e.code)))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-
     view! {
         <p>{i18n.text(Key::cs_intro)}</p>
         <Show when=move || message.get().is_some()>
@@ -298,36 +255,13 @@ fn ContactStructure() -> impl IntoView {
                 </div>
             </details>
         </div>
+        // A fresh form each time it opens (CS-01): nothing carries over from the last group.
         <Show when=move || creating.get()>
-            <form id="cs-new-group" class="cs-form" on:submit=create>
-                <h2>{i18n.text(Key::cs_new_group)}</h2>
-                <div class=move || if name_errors().is_empty() { "form-group" } else { "form-group form-error" }>
-                    <label class="form-label" for="cs-group-name">{i18n.text(Key::cs_group_name)}</label>
-                    <Show when=move || !name_errors().is_empty()>
-                        <span class="form-error-message" id="cs-group-name-error" role="alert">{name_errors}</span>
-                    </Show>
-                    <input class="form-input" id="cs-group-name" maxlength="50" prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))/>
-                </div>
-                <div class="form-group">
-                    <label class="form-label" for="cs-group-description">{i18n.text(Key::cs_group_description)}</label>
-                    <textarea class="form-input" id="cs-group-description" rows="2" prop:value=move || description.get()
-                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
-                </div>
-                <div class="form-group">
-                    <label class="form-label" for="cs-group-parent">{i18n.text(Key::cs_group_parent)}</label>
-                    <select class="form-select" id="cs-group-parent" on:change=move |ev| parent.set(event_target_value(&ev))>
-                        <option value="">{i18n.text(Key::cs_top_level)}</option>
-                        {move || {
-                            let mut groups = Vec::new();
-                            groups_of(&tree.get().flatten().unwrap_or_default(), 0, &mut HashSet::new(), &mut groups);
-                            groups.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()
-                        }}
-                    </select>
-                </div>
-                {flag_checkbox("cs-org-unit", Key::cs_org_unit, org_unit)}
-                <button type="submit" class="button button-primary" id="cs-save-group">{i18n.text(Key::cs_save_group)}</button>
-            </form>
+            {move || {
+                let mut choices = Vec::new();
+                groups_of(&tree.get_untracked().flatten().unwrap_or_default(), 0, &mut HashSet::new(), &mut choices);
+                view! { <NewGroupForm choices=choices created=created/> }
+            }}
         </Show>
         {move || state.deleting.get().map(|(_, preview)| view! {
             <div class="alert alert-warning" role="alertdialog" aria-labelledby="cs-delete-text" id="cs-delete-panel">
@@ -350,6 +284,42 @@ fn ContactStructure() -> impl IntoView {
                 Some(_) => view! { <p id="cs-empty">{i18n.text(Key::cs_empty)}</p> }.into_any(),
                 None => view! { <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div> }.into_any(),
             })}
+    }
+}
+
+/// "Ny kontaktgruppe": the group page's fields (any number of parents), every field error
+/// shown at its field.
+#[component]
+fn NewGroupForm(choices: Vec<(String, String)>, created: Callback<Vec<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let draft = GroupDraft::default();
+    let errors = RwSignal::new(Vec::new());
+    let failed = RwSignal::new(false);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((token, cvr)) = credentials(auth) else {
+            return;
+        };
+        let input = draft.input();
+        failed.set(false);
+        spawn_local(async move {
+            match api::contacts::create_group(&token, &cvr, &input).await {
+                Ok(_) => created.run(input.parent_ids),
+                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    view! {
+        <form id="cs-new-group" class="cs-form" novalidate on:submit=create>
+            <h2>{i18n.text(Key::cs_new_group)}</h2>
+            <Show when=move || failed.get()>
+                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+            </Show>
+            <GroupFields prefix="cs-group" draft=draft errors=errors choices=choices/>
+            <button type="submit" class="button button-primary" id="cs-save-group">{i18n.text(Key::cs_save_group)}</button>
+        </form>
     }
 }
 
