@@ -126,10 +126,19 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
             "system admin in an authority, got {authority:?}"
         );
 
-        click(&client, "switch-organisation").await?;
+        // "Skift virksomhed" opened directly (a bookmark, a reload) lists the organisations too,
+        // once the session is restored, with its OK button.
+        client.goto(&app.url("/skift-virksomhed")).await?;
         wait_for_text(&client, "main h1", "Skift virksomhed").await?;
         wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
         click(&client, "org-25052943").await?;
+        client.find(Locator::Id("switch-ok")).await?;
+        ensure!(
+            !text_of(&client, "switch-form")
+                .await?
+                .contains("ikke rettigheder i andre"),
+            "the page must not say there is nowhere to switch to"
+        );
         click(&client, "switch-ok").await?;
         wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;

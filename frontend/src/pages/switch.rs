@@ -19,12 +19,19 @@ pub fn SwitchPage() -> impl IntoView {
     let navigate = use_navigate();
     let chosen = RwSignal::new(None::<String>);
     let failed = RwSignal::new(false);
-    let choices = api::loaded(move || async move {
-        match auth.authorized() {
-            Some(a) => api::auth::organisations(&a.token).await.unwrap_or_default(),
-            None => Vec::new(),
+    // Read the session before the async part, so that the list loads again once a direct load
+    // or reload has restored it; until then there is nothing to say ("no other organisations"
+    // would be wrong).
+    let choices = api::loaded(move || {
+        let signed_in = auth.authorized();
+        async move {
+            match signed_in {
+                Some(a) => Some(api::auth::organisations(&a.token).await.unwrap_or_default()),
+                None => None,
+            }
         }
     });
+    let choices = Signal::derive(move || choices.get().flatten());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

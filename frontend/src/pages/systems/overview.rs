@@ -29,10 +29,13 @@ fn SystemsOverview() -> impl IntoView {
     let auth = use_auth();
     let more_open = RwSignal::new(false);
     let failed = RwSignal::new(false);
-    let systems = api::loaded(move || async move {
-        match credentials(auth) {
-            Some((token, cvr)) => api::systems::list(&token, &cvr).await.ok(),
-            None => None,
+    let systems = api::loaded(move || {
+        let signed_in = credentials(auth);
+        async move {
+            match signed_in {
+                Some((token, cvr)) => api::systems::list(&token, &cvr).await.ok(),
+                None => None,
+            }
         }
     });
     let download = move |_| {

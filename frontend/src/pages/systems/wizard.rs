@@ -61,12 +61,15 @@ fn Wizard() -> impl IntoView {
     let receipt = RwSignal::new(None::<SystemReceipt>);
     let failed = RwSignal::new(false);
     let sending = RwSignal::new(false);
-    let standards = api::loaded(move || async move {
-        match credentials(auth) {
-            Some((token, _)) => api::systems::standard_systems(&token)
-                .await
-                .unwrap_or_default(),
-            None => Vec::new(),
+    let standards = api::loaded(move || {
+        let signed_in = credentials(auth);
+        async move {
+            match signed_in {
+                Some((token, _)) => api::systems::standard_systems(&token)
+                    .await
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            }
         }
     });
 
