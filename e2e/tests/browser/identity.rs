@@ -30,6 +30,15 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
             "no modules before onboarding"
         );
 
+        // The agreement to print and sign, with the organisation filled in.
+        click(&client, "onboarding-download").await?;
+        let pdf = wait_for_download(&app, "tilslutningsaftale-40000011").await?;
+        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        ensure!(
+            text.contains("Nyby Kommune") && text.contains("Underskrift"),
+            "{text}"
+        );
+
         // Submitting at once names what is missing, in Danish.
         click(&client, "onboarding-submit").await?;
         wait_for_text(
@@ -52,6 +61,13 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
         let file_input = client.find(Locator::Id("onboarding-file")).await?;
         file_input.send_keys(&signed.display().to_string()).await?;
         wait_for_text(&client, "#onboarding-uploaded", "Uploadet: 1 side(r)").await?;
+        ensure!(
+            client
+                .find_all(Locator::Id("onboarding-file-error"))
+                .await?
+                .is_empty(),
+            "no stale upload error once a PDF is uploaded"
+        );
 
         // Accept, keep Nanna herself as rights administrator, complete.
         click_css(&client, "label[for='onboarding-accept']").await?;

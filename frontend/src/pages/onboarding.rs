@@ -152,6 +152,18 @@ pub fn OnboardingPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // The agreement as a PDF to print, sign and upload (AUTH-04).
+    let download_agreement = move |_| {
+        let Some(a) = auth.authorized() else { return };
+        let cvr = a.session.organisation.cvr_number.clone();
+        spawn_local(async move {
+            let path = format!("/api/v1/organisations/{cvr}/onboarding/agreement");
+            let name = format!("tilslutningsaftale-{cvr}.pdf");
+            if api::download(&path, &a.token, &name).await.is_err() {
+                upload_errors.set(vec![Key::error_generic]);
+            }
+        });
+    };
     let accept_errors = errors_for(&["acceptAgreement"]);
     let document_errors = Signal::derive(move || {
         let mut keys = upload_errors.get();
@@ -197,6 +209,11 @@ pub fn OnboardingPage() -> impl IntoView {
 
                 <fieldset class=move || if document_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
                     <legend class="h2">{i18n.text(Key::onboarding_step_upload)}</legend>
+                    <p>
+                        <button type="button" class="button button-secondary" id="onboarding-download" on:click=download_agreement>
+                            {i18n.text(Key::onboarding_download_agreement)}
+                        </button>
+                    </p>
                     <label class="form-label" for="onboarding-file">{i18n.text(Key::onboarding_file_label)}</label>
                     <span class="form-hint" id="onboarding-file-hint">{i18n.text(Key::onboarding_upload_hint)}</span>
                     <FieldErrors errors=document_errors id="onboarding-file-error"/>

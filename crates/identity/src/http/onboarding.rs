@@ -7,6 +7,7 @@ use actix_web::{get, post, put, web, HttpResponse};
 use adgang_api_types::{
     BinaryFile, OnboardingCompletion, OnboardingStatus, OrganisationUser, SignedAgreement,
 };
+use adgang_core::download::attachment;
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::OrgScope;
@@ -18,6 +19,7 @@ use crate::service::{self, rights};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_onboarding)
+        .service(agreement_for_signing)
         .service(upload_signed_agreement)
         .service(complete_onboarding);
 }
@@ -60,6 +62,32 @@ async fn get_onboarding(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<OnboardingStatus>, DomainError> {
     Ok(web::Json(status(db.get_ref(), &scope.org).await?))
+}
+
+/// The agreement as a PDF to print and sign (AUTH-04), with the organisation's name and CVR
+/// number filled in.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(OrgPath),
+    responses(
+        (status = 200, description = "The agreement", content_type = "application/pdf", body = BinaryFile),
+        problems::Unauthenticated,
+        problems::NotFound,
+    )
+)]
+#[get("/organisations/{cvr}/onboarding/agreement")]
+async fn agreement_for_signing(
+    scope: OrgScope<Member>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, DomainError> {
+    let org = service::get_organisation(db.get_ref(), &scope.org).await?;
+    let pdf = onboarding::agreement_pdf(&org.name, &scope.org).map_err(DomainError::Unexpected)?;
+    Ok(attachment(
+        "application/pdf",
+        &format!("tilslutningsaftale-{}.pdf", scope.org),
+        pdf,
+    ))
 }
 
 /// Upload the signed agreement (the raw PDF as the body, `Content-Type: application/pdf`).

@@ -47,6 +47,46 @@ pub fn agreement() -> ConnectionAgreement {
     }
 }
 
+/// AUTH-04: the agreement as a PDF for the authority to sign — its name and CVR number filled
+/// in, the terms, and lines for date, name and signature — to upload signed afterwards.
+pub fn agreement_pdf(organisation_name: &str, cvr: &Cvr) -> anyhow::Result<Vec<u8>> {
+    let field = |label: &str, value: &str| (label.to_owned(), value.to_owned());
+    let line = "_____________________________________";
+    let terms = AGREEMENT_PARAGRAPHS
+        .iter()
+        .map(|p| match p.split_once(". ") {
+            Some((number, text)) => field(&format!("{number}."), text),
+            None => field("", p),
+        })
+        .collect();
+    adgang_documents::pdf::render(&adgang_documents::pdf::Report {
+        title: AGREEMENT_TITLE.to_owned(),
+        subtitle: format!("Version {AGREEMENT_VERSION}"),
+        sections: vec![
+            adgang_documents::pdf::Section {
+                heading: "Myndigheden".into(),
+                fields: vec![
+                    field("Navn", organisation_name),
+                    field("CVR-nummer", cvr.as_str()),
+                ],
+            },
+            adgang_documents::pdf::Section {
+                heading: "Vilkår".into(),
+                fields: terms,
+            },
+            adgang_documents::pdf::Section {
+                heading: "Underskrift".into(),
+                fields: vec![
+                    field("Dato", line),
+                    field("Navn", line),
+                    field("Underskrift", line),
+                ],
+            },
+        ],
+        figures: vec![],
+    })
+}
+
 /// What a valid upload told us about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedPdf {

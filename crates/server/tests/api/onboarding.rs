@@ -289,6 +289,40 @@ async fn auth_04_a_second_upload_replaces_the_first_and_an_existing_user_can_be_
 }
 
 #[tokio::test]
+async fn auth_04_the_agreement_downloads_as_a_pdf_to_sign() {
+    let app = spawn_app().await;
+    not_joined(&app, OrgKind::Authority, &[Right::SystemAdmin]).await;
+    let token = renew_token(&app, &nanna(&app).await).await;
+    let response = app
+        .get_as(
+            &format!("/api/v1/organisations/{NYBY}/onboarding/agreement"),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(&format!("tilslutningsaftale-{NYBY}.pdf")));
+    let text = adgang_documents::pdf::extract_text(&response.bytes().await.unwrap()).unwrap();
+    let status: OnboardingStatus = app
+        .get_json_as(&format!("/api/v1/organisations/{NYBY}/onboarding"), &token)
+        .await;
+    for expected in [
+        status.agreement.title.as_str(),
+        NYBY,
+        "Underskrift",
+        "databeskyttelsesforordningen",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from the agreement PDF: {text}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn auth_04_companies_skip_onboarding() {
     let app = spawn_app().await;
     not_joined(&app, OrgKind::Company, &[Right::SystemAdmin]).await;

@@ -68,6 +68,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         Access::AnyPrincipal,
     ),
     (
+        "GET",
+        "/api/v1/organisations/{cvr}/onboarding/agreement",
+        Access::AnyPrincipal,
+    ),
+    (
         "PUT",
         "/api/v1/organisations/{cvr}/onboarding/signed-agreement",
         Access::AnyPrincipal,
