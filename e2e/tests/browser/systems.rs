@@ -103,6 +103,36 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             "receipt text: {text}"
         );
 
+        // SYS-04: a new API key from the detail page, after confirmation; the old one is gone.
+        client
+            .goto(&app.url(&format!("/systemtilslutning/{id}")))
+            .await?;
+        wait_for_text(&client, "#system-heading", "Afsendersystem Ærø").await?;
+        click(&client, "rotate-api-key").await?;
+        wait_for_text(&client, "#confirm-panel", "Vil du danne en ny API-key").await?;
+        click(&client, "confirm-yes").await?;
+        wait_for_text(&client, "#detail-message", "Der er dannet en ny API-key").await?;
+        let rotated = text_of(&client, "api-key-value").await?;
+        ensure!(
+            rotated.len() > 20 && rotated != key,
+            "a new key: {rotated:?}"
+        );
+        let admin = app.token(&adgang_test_support::user(
+            "29189846",
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::SystemAdmin],
+        ));
+        let current: adgang_api_types::ApiKey = app
+            .get_json_as(
+                &format!("/api/v1/organisations/29189846/systems/{id}/api-key"),
+                &admin,
+            )
+            .await;
+        ensure!(
+            current.api_key == rotated,
+            "the shown key is the system's key now"
+        );
+
         // Switch the primary between the two recipient systems, with confirmation.
         client
             .goto(&app.url(&format!("/systemtilslutning/{second}")))

@@ -44,6 +44,12 @@ pub async fn reveal_api_key(token: &str, cvr: &str, id: &str) -> Result<ApiKey, 
     send(request_as(Method::GET, &format!("{}/{id}/api-key", base(cvr)), token).build()).await
 }
 
+/// SYS-04: a new API key; the old one stops working at once.
+pub async fn rotate_api_key(token: &str, cvr: &str, id: &str) -> Result<ApiKey, ApiError> {
+    let path = format!("{}/{id}/api-key/rotation", base(cvr));
+    send(request_as(Method::POST, &path, token).build()).await
+}
+
 pub async fn standard_systems(token: &str) -> Result<Vec<StandardSystem>, ApiError> {
     send(request_as(Method::GET, "/api/v1/standard-systems", token).build()).await
 }

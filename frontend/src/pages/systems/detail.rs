@@ -39,6 +39,8 @@ enum Part {
 enum Pending {
     Primary,
     Delete,
+    /// SYS-04: a new API key replaces the current one at once.
+    RotateApiKey,
 }
 
 #[component]
@@ -126,6 +128,15 @@ fn SystemDetail() -> impl IntoView {
                     }
                     Err(_) => error.set(Some(Key::error_generic)),
                 },
+                Pending::RotateApiKey => {
+                    match api::systems::rotate_api_key(&token, &cvr, &id).await {
+                        Ok(key) => {
+                            api_key.set(Some(key.api_key));
+                            message.set(Some(Key::detail_api_key_rotated));
+                        }
+                        Err(_) => error.set(Some(Key::error_generic)),
+                    }
+                }
                 Pending::Delete => match api::systems::delete(&token, &cvr, &id).await {
                     Ok(()) => {
                         navigate.with_value(|go| go("/systemtilslutning", Default::default()))
@@ -248,6 +259,10 @@ fn SystemDetail() -> impl IntoView {
                             {i18n.text(Key::detail_show_api_key)}
                         </button>
                         " "
+                        <button type="button" class="button button-secondary" id="rotate-api-key" on:click=move |_| pending.set(Some(Pending::RotateApiKey))>
+                            {i18n.text(Key::detail_rotate_api_key)}
+                        </button>
+                        " "
                     })}
                     <button type="button" class="button button-secondary" id="download-system" on:click=download>
                         {i18n.text(Key::detail_download)}
@@ -262,6 +277,7 @@ fn SystemDetail() -> impl IntoView {
                         <div class="alert-body">
                             <p class="alert-text" id="confirm-text">{move || i18n.t(match pending.get() {
                                 Some(Pending::Primary) => Key::detail_make_primary_confirm,
+                                Some(Pending::RotateApiKey) => Key::detail_rotate_api_key_confirm,
                                 _ => Key::detail_delete_confirm,
                             })}</p>
                             <button type="button" class="button button-primary" id="confirm-yes" on:click=confirm>{i18n.text(Key::detail_confirm)}</button>
