@@ -121,7 +121,17 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
             "stored rights: {held:?}"
         );
 
+        // A right for a user known by RID only: the receipt names the person.
+        type_into(&client, "rights-new-user", "10000004").await?;
+        click(&client, "rights-grant").await?;
+        wait_for_text(&client, "#rights-saved", "Karl Kontaktstruktur").await?;
+        ensure!(
+            !text_of(&client, "rights-saved").await?.contains("10000004"),
+            "the person, not the RID"
+        );
+
         // An unknown user gets the Danish explanation.
+        type_into(&client, "rights-new-user", "").await?;
         client
             .find(Locator::Id("rights-new-user"))
             .await?

@@ -138,6 +138,13 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             .goto(&app.url(&format!("/systemtilslutning/{second}")))
             .await?;
         wait_for_text(&client, "#system-heading", "Modtager Syd").await?;
+        // An active system's page says why activation cannot change — outside the rows' <dl>
+        // (a <p> inside a <dl> is invalid and an axe violation).
+        wait_for_text(&client, "#part-activation", "mens systemet er aktivt").await?;
+        ensure!(
+            client.find_all(Locator::Css("dl p")).await?.is_empty(),
+            "a <dl> holds only rows"
+        );
         click(&client, "make-primary").await?;
         wait_for_text(
             &client,

@@ -21,6 +21,7 @@ pub fn RightsPage() -> impl IntoView {
     let users = RwSignal::new(None::<Vec<OrganisationUser>>);
     let editing = RwSignal::new(None::<String>);
     let draft = RwSignal::new(Vec::<Right>::new());
+    // The user (RID/UUID) whose rights were just saved; shown by name once the list has them.
     let message = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<Key>);
     let new_user = RwSignal::new(String::new());
@@ -69,7 +70,7 @@ pub fn RightsPage() -> impl IntoView {
                 Ok(()) => {
                     editing.set(None);
                     error.set(None);
-                    message.set(Some(user.name.clone()));
+                    message.set(Some(user.user_id.clone()));
                 }
                 Err(_) => error.set(Some(Key::error_generic)),
             }
@@ -126,7 +127,12 @@ pub fn RightsPage() -> impl IntoView {
             <Show when=move || message.get().is_some()>
                 <div class="alert alert-success" role="status" id="rights-saved">
                     <div class="alert-body"><p class="alert-text">
-                        {i18n.text(Key::rights_saved)}" "{move || message.get().unwrap_or_default()}
+                        {i18n.text(Key::rights_saved)}" "{move || {
+                            let id = message.get().unwrap_or_default();
+                            users.get().unwrap_or_default().into_iter()
+                                .find(|u| u.user_id == id)
+                                .map_or(id, |u| u.name)
+                        }}
                     </p></div>
                 </div>
             </Show>

@@ -186,7 +186,13 @@ fn SystemDetail() -> impl IntoView {
         }
     };
 
-    let part = move |part: Part, heading: Key, id: &'static str, rows: AnyView, locked: bool| {
+    // `note`: a hint under the part's rows (outside the `<dl>`, which holds only rows).
+    let part = move |part: Part,
+                     heading: Key,
+                     id: &'static str,
+                     rows: AnyView,
+                     locked: bool,
+                     note: Option<Key>| {
         let is_editing = move || editing.get() == Some(part);
         view! {
             <section class="summary-part" id=id>
@@ -214,6 +220,7 @@ fn SystemDetail() -> impl IntoView {
                 </Show>
                 <div style:display=move || if is_editing() { "none" } else { "block" }>
                     <dl>{rows}</dl>
+                    {note.map(|key| view! { <p class="form-hint">{i18n.text(key)}</p> })}
                     <button type="button" class="button button-tertiary" id=format!("{id}-edit") on:click=move |_| start_edit(part)>
                         {i18n.text(Key::wiz_edit)}
                     </button>
@@ -293,7 +300,7 @@ fn SystemDetail() -> impl IntoView {
                 {part(Part::NameAndRole, Key::wiz_step_name, "part-name", view! {
                     {row(Key::wiz_name, s.name.clone())}
                     {row(Key::wiz_role, i18n.t(role_key(s.role)).to_owned())}
-                }.into_any(), locked)}
+                }.into_any(), locked, None)}
                 {part(Part::Protocol, Key::wiz_step_protocol, "part-protocol", view! {
                     {row(Key::wiz_protocol, i18n.t(protocol_key(s.protocol)).to_owned())}
                     {row(Key::wiz_ips, s.allowed_ips.join(", "))}
@@ -301,17 +308,16 @@ fn SystemDetail() -> impl IntoView {
                     {s.receipt_endpoint.clone().map(|v| row(Key::wiz_receipt_endpoint, v))}
                     {s.ssh_public_key.clone().map(|v| row(Key::wiz_ssh_key, v))}
                     {row(Key::detail_vendor, s.vendor_cvr.clone().unwrap_or_default())}
-                }.into_any(), locked)}
+                }.into_any(), locked, None)}
                 {part(Part::Activation, Key::wiz_step_activation, "part-activation", view! {
                     {row(Key::detail_active_from, s.active_from.map(local_time).unwrap_or_default())}
                     {row(Key::detail_active_to, s.active_to.map(local_time).unwrap_or_default())}
-                    {active.then(|| view! { <p class="form-hint">{i18n.text(Key::detail_locked_active)}</p> })}
-                }.into_any(), false)}
+                }.into_any(), false, active.then_some(Key::detail_locked_active))}
                 {part(Part::Contact, Key::wiz_step_contact, "part-contact", view! {
                     {row(Key::wiz_contact_email, s.technical_contact.email.clone())}
                     {row(Key::wiz_contact_phone, s.technical_contact.phone.clone())}
                     {row(Key::wiz_contact_extra, s.technical_contact.extra_email.clone().unwrap_or_default())}
-                }.into_any(), locked)}
+                }.into_any(), locked, None)}
                 <p><a href="/systemtilslutning">{i18n.text(Key::receipt_to_overview)}</a></p>
             }
         })}
