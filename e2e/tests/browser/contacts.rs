@@ -296,6 +296,16 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         std::fs::write(&file, &workbook)?;
         open_menu(&client, "cs-more-menu").await?;
         click(&client, "cs-import").await?;
+        // Not a workbook: the error is the whole file's, said in Danish.
+        let text_file = std::env::temp_dir().join(format!("ikke-excel-{}.xlsx", app.port));
+        std::fs::write(&text_file, "ikke et regneark")?;
+        client
+            .find(Locator::Id("ci-file"))
+            .await?
+            .send_keys(&text_file.display().to_string())
+            .await?;
+        let cell = wait_for_text(&client, "#ci-error-table tbody td", "Hele filen").await?;
+        ensure!(cell == "Hele filen", "no raw field name: {cell:?}");
         client
             .find(Locator::Id("ci-file"))
             .await?

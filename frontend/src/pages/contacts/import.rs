@@ -88,7 +88,12 @@ pub fn ImportPage() -> impl IntoView {
                             let key = error_key(e.code);
                             // Codes without a Danish text of their own show the API's explanation.
                             let text = if key == Key::error_generic { e.message.clone() } else { i18n.t(key).to_owned() };
-                            view! { <tr><td>{e.field.clone()}</td><td>{text}</td></tr> }
+                            // Errors of the file as a whole name no cell.
+                            let cell = match e.field.as_str() {
+                                "file" | "" => i18n.t(Key::ci_whole_file).to_owned(),
+                                sheet_and_cell => sheet_and_cell.to_owned(),
+                            };
+                            view! { <tr><td>{cell}</td><td>{text}</td></tr> }
                         }).collect_view()}
                     </tbody>
                 </table>
