@@ -7,7 +7,11 @@ use leptos_router::path;
 
 use crate::api::{self, ApiError};
 use crate::auth::Auth;
-use crate::components::{footer::Footer, header::Header, module_tabs::ModuleTabs};
+use crate::components::{
+    footer::Footer,
+    header::Header,
+    module_tabs::{ModuleTabs, PageTitle},
+};
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::contacts::group::GroupDetailPage;
 use crate::pages::contacts::import::ImportPage;
@@ -37,6 +41,7 @@ pub fn App() -> impl IntoView {
             <a class="skipnav" href="#main-content">{i18n.text(Key::skip_to_content)}</a>
             <Header/>
             <ModuleTabs/>
+            <PageTitle/>
             <main id="main-content" class="container page-container" tabindex="-1">
                 <Routes fallback=|| view! { <ModulePage/> }>
                     <Route path=path!("/") view=FrontPage/>

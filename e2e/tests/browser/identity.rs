@@ -87,6 +87,18 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
         wait_for_text(&client, "#rights-admin-card", "Rettighedsadministration").await?;
         click(&client, "rights-admin-card").await?;
         wait_for_text(&client, "#rights-users", "Birgitte Borgerservice").await?;
+        // Rights administration has its tab (marked) and the page its own title.
+        wait_for_text(
+            &client,
+            ".module-tabs a[href='/rettigheder'][aria-current='page']",
+            "Rettighedsadministration",
+        )
+        .await?;
+        let title = client.title().await?;
+        ensure!(
+            title == "Rettighedsadministration – Administrativ Adgang",
+            "title: {title:?}"
+        );
         wait_for_text(
             &client,
             "tr[data-user='10000001']",
