@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
     provide_context(environment);
     Auth::provide();
     let i18n = use_i18n();
+    close_menus_on_escape();
 
     view! {
         <Router>
@@ -61,6 +62,39 @@ pub fn App() -> impl IntoView {
             <Footer/>
         </Router>
     }
+}
+
+/// Escape closes an open "Flere valg"/"Opret" menu (a `<details class="row-menu">`) and puts
+/// the focus back on its button, as keyboard users expect of a menu.
+fn close_menus_on_escape() {
+    use wasm_bindgen::JsCast;
+    // Dropping the handle keeps the listener (only `remove` ends it): the shell lives as long
+    // as the page.
+    let _ = window_event_listener(leptos::ev::keydown, |ev| {
+        if ev.key() != "Escape" {
+            return;
+        }
+        let Ok(open) = document().query_selector_all("details.row-menu[open]") else {
+            return;
+        };
+        for i in 0..open.length() {
+            let Some(menu) = open
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let _ = menu.remove_attribute("open");
+            if let Some(summary) = menu
+                .query_selector("summary")
+                .ok()
+                .flatten()
+                .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = summary.focus();
+            }
+        }
+    });
 }
 
 pub fn use_environment() -> Environment {

@@ -10,6 +10,26 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         client.goto(&app.url("/kontaktstruktur")).await?;
         wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
 
+        // Escape closes an open menu and gives the focus back to its button.
+        click(&client, "cs-create").await?;
+        wait_for_text(&client, "#cs-create-menu", "Ny kontaktgruppe").await?;
+        client
+            .active_element()
+            .await?
+            .send_keys(&fantoccini::key::Key::Escape.to_string())
+            .await?;
+        let open = client
+            .find(Locator::Id("cs-create-menu"))
+            .await?
+            .attr("open")
+            .await?;
+        ensure!(open.is_none(), "the menu closes on Escape");
+        let focused = client.active_element().await?.attr("id").await?;
+        ensure!(
+            focused.as_deref() == Some("cs-create"),
+            "focus on the menu's button: {focused:?}"
+        );
+
         // Two groups through the UI, the second inside the first.
         click(&client, "cs-create").await?;
         click(&client, "cs-new-group-open").await?;
