@@ -200,6 +200,32 @@ async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() 
             modules == ["system_connection"],
             "the operator's own rights, within a company: {modules:?}"
         );
+
+        // A company only in the CVR register: switching creates it here.
+        let registry = adgang_registry::SyntheticRegistry::new();
+        let cvr = registry
+            .company_cvrs()
+            .nth(7)
+            .context("a register company")?
+            .to_owned();
+        let company = adgang_registry::Registry::company(
+            &registry,
+            &adgang_core::Cvr::parse(&cvr).map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        )
+        .await?
+        .context("in the register")?;
+        click(&client, "switch-organisation").await?;
+        wait_for_text(&client, "main", "Skift som systemforvalter").await?;
+        type_into(&client, "operator-cvr", &cvr).await?;
+        click(&client, "operator-search-button").await?;
+        wait_for_text(
+            &client,
+            "#operator-found",
+            "oprettes den ud fra CVR-registret",
+        )
+        .await?;
+        click(&client, "operator-switch-ok").await?;
+        wait_for_text(&client, "#current-organisation", &company.name).await?;
         Ok(())
     })
     .await;

@@ -107,11 +107,10 @@ pub fn OperatorSwitch() -> impl IntoView {
                         {(!org.known_here).then(|| view! { <p class="alert-text">{i18n.text(Key::operator_not_joined)}</p> })}
                     </div>
                 </div>
-                <Show when=move || org.known_here>
-                    <button type="button" class="button button-primary" id="operator-switch-ok" on:click=switch.clone()>
-                        {i18n.text(Key::operator_switch)}
-                    </button>
-                </Show>
+                // Any CVR of the register (CTX-02): one not known here is created on the switch.
+                <button type="button" class="button button-primary" id="operator-switch-ok" on:click=switch.clone()>
+                    {i18n.text(Key::operator_switch)}
+                </button>
             }
         })}
     }

@@ -4,10 +4,11 @@
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use adgang_api_types::{AccessToken, ContextSwitch, Right, SwitchableOrganisation};
+use adgang_api_types::{AccessToken, ContextSwitch, OrgKind, Right, SwitchableOrganisation};
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::openapi as problems;
 use adgang_core::{Cvr, DomainError, Principal, TokenKeys};
+use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
 
@@ -306,6 +307,7 @@ async fn switch_organisation(
     oidc: web::Data<OidcLogin>,
     keys: web::Data<TokenKeys>,
     db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
     body: web::Json<ContextSwitch>,
 ) -> Result<HttpResponse, DomainError> {
     let now = chrono::Utc::now();
@@ -325,11 +327,31 @@ async fn switch_organisation(
         let is_operator = rights::all_rights(&txn, &user.id)
             .await?
             .contains(&Right::Operator);
-        let known = service::find_organisation(&txn, target.as_str())
-            .await?
-            .is_some();
-        if !(is_operator && known) {
+        if !is_operator {
             return Err(DomainError::NotFound("organisation"));
+        }
+        // CTX-02: any CVR — an organisation only in the register is created from it on the
+        // first switch (an authority then awaits onboarding, AUTH-04).
+        if service::find_organisation(&txn, target.as_str())
+            .await?
+            .is_none()
+        {
+            let company = registry
+                .company(&target)
+                .await
+                .map_err(|e| DomainError::Unavailable(format!("CVR register: {e}")))?
+                .ok_or(DomainError::NotFound("organisation"))?;
+            let new = service::NewOrganisation {
+                cvr: target.clone(),
+                name: company.name,
+                kind: if company.is_authority {
+                    OrgKind::Authority
+                } else {
+                    OrgKind::Company
+                },
+                agreement_accepted_at: None,
+            };
+            service::create_organisation(&txn, new, now).await?;
         }
         true
     };

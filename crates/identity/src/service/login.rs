@@ -187,8 +187,7 @@ pub async fn access_token_for(
         .ok_or(IdentityError::SessionInvalid)?;
     let cvr = Cvr::parse(&org.cvr).map_err(|_| IdentityError::SessionInvalid)?;
     let rights = if session.operator {
-        // Acting on behalf: the operator's own rights, from their home organisations.
-        rights::all_rights(db, &user.id).await?
+        rights::on_behalf(db, &user.id).await?
     } else {
         rights::rights_in(db, &user.id, &cvr).await?
     };

@@ -341,7 +341,7 @@ async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
 }
 
 #[tokio::test]
-async fn ctx_02_an_operator_switches_to_any_known_organisation() {
+async fn ctx_02_an_operator_switches_to_any_cvr_of_the_register_without_rights_administration() {
     let app = spawn_app().await;
     app.seed_user(
         "rid-other",
@@ -355,6 +355,7 @@ async fn ctx_02_an_operator_switches_to_any_known_organisation() {
         &[
             ("34051178", OrgKind::Authority, Right::Operator),
             ("34051178", OrgKind::Authority, Right::ContactAdmin),
+            ("34051178", OrgKind::Authority, Right::RightsAdmin),
         ],
     )
     .await;
@@ -370,13 +371,46 @@ async fn ctx_02_an_operator_switches_to_any_known_organisation() {
     assert!(session
         .modules
         .contains(&adgang_api_types::Module::ContactStructure));
-
-    let unknown = switch(&app, &browser, "10000009").await;
-    assert_eq!(
-        unknown.status(),
-        404,
-        "operators switch only to organisations known here"
+    // On behalf the operator carries their home rights — never the other organisation's
+    // rights administration.
+    assert!(session.rights.contains(&Right::ContactAdmin));
+    assert!(session.rights.contains(&Right::Operator));
+    assert!(
+        !session.rights.contains(&Right::RightsAdmin),
+        "{:?}",
+        session.rights
     );
+    let users = app
+        .get_as("/api/v1/organisations/10213231/users", &token.access_token)
+        .await;
+    assert_eq!(users.status(), 403);
+
+    // Any CVR of the register: the organisation is created from it on the first switch.
+    let registry = adgang_registry::SyntheticRegistry::new();
+    let register_only = registry
+        .company_cvrs()
+        .find(|cvr| !["10213231", "34051178"].contains(cvr))
+        .unwrap()
+        .to_owned();
+    let switched = switch(&app, &browser, &register_only).await;
+    assert_eq!(switched.status(), 200, "{}", switched.text().await.unwrap());
+    let token: AccessToken = switched.json().await.unwrap();
+    let session: Session = app
+        .get_json_as("/api/v1/session", &token.access_token)
+        .await;
+    assert_eq!(session.organisation.cvr_number, register_only);
+    let from_register = adgang_registry::Registry::company(
+        &registry,
+        &adgang_core::Cvr::parse(&register_only).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(session.organisation.name, from_register.name);
+
+    // A CVR the register does not know (valid modulus 11) is still not found.
+    let unknown = switch(&app, &browser, "10000009").await;
+    assert_eq!(unknown.status(), 404, "not in the register");
 }
 
 #[tokio::test]
