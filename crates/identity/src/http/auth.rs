@@ -299,6 +299,7 @@ async fn switchable_organisations(
         problems::BadRequest,
         problems::Unauthenticated,
         problems::NotFound,
+        problems::Unavailable,
     )
 )]
 #[post("/auth/switch")]
