@@ -17,6 +17,41 @@ fn notice(i18n: crate::i18n::I18n, key: Key) -> AnyView {
     .into_any()
 }
 
+/// The chapter of the user guide ("Administrativ Adgang – Vejledning") that describes a module.
+fn guide_chapter(module: Module) -> u8 {
+    match module {
+        Module::SystemConnection => 5,
+        Module::ContactStructure => 6,
+        Module::EventLog => 7,
+        Module::CitizenExemption | Module::CompanyExemption => 8,
+        Module::CitizenNemSms | Module::CompanyNemSms => 9,
+        Module::MailAccess => 10,
+        Module::AuthorityInformation => 11,
+        Module::Recall => 13,
+        Module::Statistics => 14,
+        Module::MoveMail => 15,
+    }
+}
+
+/// A module the user may use but that is not built yet: what it will do, and where the guide
+/// describes it — so its card is not a dead end.
+fn not_built(i18n: crate::i18n::I18n, module: Module) -> AnyView {
+    let (_, card) = module_texts(module);
+    let chapter = guide_chapter(module);
+    view! {
+        <div class="alert alert-info" role="status" id="module-not-built">
+            <div class="alert-body">
+                <p class="alert-heading">{move || i18n.t(Key::module_not_built)}</p>
+                <p class="alert-text">
+                    {move || i18n.t(Key::module_will)}" "{move || i18n.t(card).to_lowercase()}". "
+                    {move || i18n.t(Key::module_guide_chapter).replace("{chapter}", &chapter.to_string())}
+                </p>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn ModulePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -33,7 +68,7 @@ pub fn ModulePage() -> impl IntoView {
                     notice(i18n, Key::onboarding_module_blocked)
                 }
                 AuthStatus::SignedIn(a) if a.session.modules.contains(&module) => {
-                    notice(i18n, Key::module_not_built)
+                    not_built(i18n, module)
                 }
                 AuthStatus::SignedIn(_) => notice(i18n, Key::module_no_access),
             };
