@@ -43,7 +43,7 @@ fn not_built(i18n: crate::i18n::I18n, module: Module) -> AnyView {
             <div class="alert-body">
                 <p class="alert-heading">{move || i18n.t(Key::module_not_built)}</p>
                 <p class="alert-text">
-                    {move || i18n.t(Key::module_will)}" "{move || i18n.t(card).to_lowercase()}". "
+                    {move || i18n.t(Key::module_will)}" "{move || i18n.t(card)}". "
                     {move || i18n.t(Key::module_guide_chapter).replace("{chapter}", &chapter.to_string())}
                 </p>
             </div>
