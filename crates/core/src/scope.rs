@@ -1,8 +1,9 @@
 //! The one handler skeleton for organisation-scoped endpoints: [`OrgScope<G>`] authenticates
 //! the caller, lets the guard `G` authorise them (a module: its rights for this organisation
-//! kind and the organisation has completed onboarding, AUTH-04; or a right), matches the `{cvr}` of the path to the
-//! token's organisation (another organisation's resources are 404, never 403) and reads "now"
-//! from the [`Clock`]. Handlers take it first and read their body after it.
+//! kind, once the organisation has completed onboarding, AUTH-04; or a right), matches the
+//! `{cvr}` of the path to the token's organisation (another organisation's resources are 404,
+//! never 403) and reads "now" from the [`Clock`]. Handlers take it first and read their body
+//! after it.
 
 use std::future::{ready, Ready};
 use std::marker::PhantomData;
@@ -35,7 +36,7 @@ impl<M: ModuleGuard> ScopeGuard for M {
 
 /// The caller, authorised by `G` (a module, or a right) in the organisation of the path's
 /// `{cvr}`.
-pub struct OrgScope<M> {
+pub struct OrgScope<G> {
     pub principal: Principal,
     /// The organisation of the path, which is the caller's current one.
     pub org: Cvr,
@@ -44,10 +45,10 @@ pub struct OrgScope<M> {
     pub actor: Actor,
     /// "Now" for this request, from the app's clock.
     pub now: DateTime<Utc>,
-    module: PhantomData<M>,
+    guard: PhantomData<G>,
 }
 
-impl<M> OrgScope<M> {
+impl<G> OrgScope<G> {
     /// "Name (Organisation)", as documents say who printed them.
     pub fn who(&self) -> String {
         format!(
@@ -83,7 +84,7 @@ impl<G: ScopeGuard> FromRequest for OrgScope<G> {
                 org,
                 now: now(req)?,
                 principal,
-                module: PhantomData,
+                guard: PhantomData,
             })
         })())
     }

@@ -114,16 +114,12 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             ("Byggetilladelse", vec![building.clone()]),
             ("Vejledning", vec![building.clone(), other.id.clone()]),
         ] {
-            let response = app
-                .client
-                .post(app.url("/api/v1/organisations/34051178/contact-points"))
-                .bearer_auth(&token)
-                .json(&serde_json::json!({
-                    "name": name, "groupIds": groups, "visible": true, "audiences": ["citizens"],
-                    "keywords": ["byggeri"], "active": true
-                }))
-                .send()
-                .await?;
+            let body = serde_json::json!({
+                "name": name, "groupIds": groups, "visible": true, "audiences": ["citizens"],
+                "keywords": ["byggeri"], "active": true
+            });
+            let path = "/api/v1/organisations/34051178/contact-points";
+            let response = app.post_as(path, &token, &body).await;
             ensure!(
                 response.status() == 201,
                 "point {name}: {}",

@@ -241,17 +241,17 @@ pub(crate) async fn api_recipient_system(
         &[adgang_api_types::Right::SystemAdmin],
     ));
     let response = app
-        .client
-        .post(app.url(&format!("/api/v1/organisations/{cvr}/systems")))
-        .bearer_auth(token)
-        .json(&serde_json::json!({
-            "name": name, "role": "recipient", "protocol": "rest_push",
-            "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
-            "activation": {"mode": "now"},
-            "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
-        }))
-        .send()
-        .await?;
+        .post_as(
+            &format!("/api/v1/organisations/{cvr}/systems"),
+            &token,
+            &serde_json::json!({
+                "name": name, "role": "recipient", "protocol": "rest_push",
+                "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
+                "activation": {"mode": "now"},
+                "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
+            }),
+        )
+        .await;
     ensure!(
         response.status() == 201,
         "creating {name}: {}",

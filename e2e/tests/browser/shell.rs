@@ -101,7 +101,12 @@ async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards()
         wait_for_text(&client, ".module-tabs a[aria-current='page']", "Adgang").await?;
         wait_for_text(&client, "main", "Dette modul er ikke bygget endnu").await?;
         // Not a dead end: what the module will do, and the guide's chapter.
-        wait_for_text(&client, "#module-not-built", "Kommer snart: Administrér adgange").await?;
+        wait_for_text(
+            &client,
+            "#module-not-built",
+            "Kommer snart: Administrér adgange",
+        )
+        .await?;
         wait_for_text(&client, "#module-not-built", "kapitel 10").await?;
         client.goto(&app.url("/kontaktstruktur")).await?;
         wait_for_text(&client, "main", "Du har ikke rettighed til dette modul").await?;
