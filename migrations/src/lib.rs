@@ -13,6 +13,7 @@ mod m20261126_000005_identity_create_signed_agreements;
 mod m20261126_000006_systems_create_systems;
 mod m20261126_000007_contacts_create_contact_structure;
 mod m20261126_000008_contacts_create_structure_versions;
+mod m20261202_000009_core_add_on_behalf_to_actions_log;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_systems_create_systems::Migration),
             Box::new(m20261126_000007_contacts_create_contact_structure::Migration),
             Box::new(m20261126_000008_contacts_create_structure_versions::Migration),
+            Box::new(m20261202_000009_core_add_on_behalf_to_actions_log::Migration),
         ]
     }
 }

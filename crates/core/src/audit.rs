@@ -76,6 +76,9 @@ pub enum Actor {
     Employee { rid: String },
     /// An employee acting for an organisation: `CVR:12345678-RID:12345678910`.
     EmployeeOf { cvr: Cvr, rid: String },
+    /// CTX-02: an operator acting on behalf of another organisation, named by their home
+    /// organisation (`CVR:<home>-RID:<rid>`); the entry is marked as made on behalf.
+    OperatorOnBehalf { home: Cvr, rid: String },
     /// A citizen (e.g. confirming NemSMS).
     Citizen { cpr: String },
     /// An organisation's system.
@@ -88,7 +91,9 @@ impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Actor::Employee { rid } => f.write_str(rid),
-            Actor::EmployeeOf { cvr, rid } => write!(f, "CVR:{cvr}-RID:{rid}"),
+            Actor::EmployeeOf { cvr, rid } | Actor::OperatorOnBehalf { home: cvr, rid } => {
+                write!(f, "CVR:{cvr}-RID:{rid}")
+            }
             Actor::Citizen { cpr } => f.write_str(cpr),
             Actor::Organisation { cvr } => write!(f, "{cvr}"),
             Actor::System => f.write_str("System"),
@@ -169,6 +174,7 @@ pub async fn record_action(
             after: Set(after),
             reason: Set(record.reason.clone()),
             power_of_attorney: Set(record.power_of_attorney),
+            on_behalf: Set(matches!(actor, Actor::OperatorOnBehalf { .. })),
         }
         .insert(db)
         .await?;

@@ -49,6 +49,9 @@ pub struct AccessClaims {
     /// True when an operator acts on behalf of `org` (CTX-02) rather than holding rights there.
     #[serde(default)]
     pub operator: bool,
+    /// With `operator`: the operator's home organisation, which the actions log names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_home: Option<String>,
 }
 
 /// Who a token is issued to: everything but the registered claims.
@@ -59,6 +62,8 @@ pub struct TokenSubject {
     pub organisation: OrganisationClaim,
     pub rights: Vec<Right>,
     pub operator: bool,
+    /// With `operator`: the operator's home organisation (CTX-02).
+    pub operator_home: Option<String>,
 }
 
 /// A new random Ed25519 key as PKCS#8 v1 PEM (RFC 8410: the private key only, as OpenSSL and
@@ -165,6 +170,7 @@ impl TokenKeys {
             org: subject.organisation.clone(),
             rights: subject.rights.clone(),
             operator: subject.operator,
+            operator_home: subject.operator_home.clone(),
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
@@ -220,6 +226,8 @@ pub struct Principal {
     pub organisation_kind: OrgKind,
     pub rights: Vec<Right>,
     pub operator: bool,
+    /// With `operator`: the operator's home organisation (CTX-02).
+    pub operator_home: Option<Cvr>,
     /// The organisation must complete onboarding before anything else (AUTH-04).
     pub onboarding_pending: bool,
 }
@@ -235,6 +243,10 @@ impl Principal {
             organisation_kind: claims.org.kind,
             rights: claims.rights,
             operator: claims.operator,
+            operator_home: claims
+                .operator_home
+                .as_deref()
+                .and_then(|cvr| Cvr::parse(cvr).ok()),
             onboarding_pending: claims.org.onboarding_pending,
         })
     }
@@ -271,11 +283,18 @@ impl Principal {
         }
     }
 
-    /// How the caller appears in the actions log: `CVR:<current organisation>-RID:<user>`.
+    /// How the caller appears in the actions log: `CVR:<current organisation>-RID:<user>`; an
+    /// operator acting on behalf as `CVR:<home>-RID:<user>`, the entry marked on behalf (CTX-02).
     pub fn actor(&self) -> crate::audit::Actor {
-        crate::audit::Actor::EmployeeOf {
-            cvr: self.organisation.clone(),
-            rid: self.user_id.clone(),
+        match (&self.operator_home, self.operator) {
+            (Some(home), true) => crate::audit::Actor::OperatorOnBehalf {
+                home: home.clone(),
+                rid: self.user_id.clone(),
+            },
+            _ => crate::audit::Actor::EmployeeOf {
+                cvr: self.organisation.clone(),
+                rid: self.user_id.clone(),
+            },
         }
     }
 
@@ -341,6 +360,7 @@ mod tests {
             },
             rights: vec![Right::CitizenService],
             operator: false,
+            operator_home: None,
         }
     }
 
@@ -479,6 +499,7 @@ mod tests {
             organisation_kind: kind,
             rights: rights.to_vec(),
             operator,
+            operator_home: None,
             onboarding_pending: false,
         }
     }

@@ -106,6 +106,7 @@ fn issue_token(cvr: &str, kind: &str, rights: &str, name: Option<String>) -> any
         },
         rights,
         operator: false,
+        operator_home: None,
     };
     let (token, _) = settings.token_keys()?.issue(&subject, chrono::Utc::now())?;
     println!("{token}");

@@ -53,6 +53,7 @@ pub fn user(cvr: &str, kind: OrgKind, rights: &[Right]) -> TokenSubject {
         },
         rights: rights.to_vec(),
         operator: false,
+        operator_home: None,
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Model {
     pub after: Option<String>,
     pub reason: Option<String>,
     pub power_of_attorney: Option<bool>,
+    /// CTX-02: made by an operator acting on behalf of the organisation.
+    pub on_behalf: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -129,6 +129,7 @@ async fn client_credentials_token(
         organisation: org.claim(),
         rights: machine_clients::rights_of(&client),
         operator: false,
+        operator_home: None,
     };
     let (access_token, _) = keys
         .issue(&subject, chrono::Utc::now())

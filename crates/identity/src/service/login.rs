@@ -186,10 +186,10 @@ pub async fn access_token_for(
         .await?
         .ok_or(IdentityError::SessionInvalid)?;
     let cvr = Cvr::parse(&org.cvr).map_err(|_| IdentityError::SessionInvalid)?;
-    let rights = if session.operator {
+    let (rights, operator_home) = if session.operator {
         rights::on_behalf(db, &user.id).await?
     } else {
-        rights::rights_in(db, &user.id, &cvr).await?
+        (rights::rights_in(db, &user.id, &cvr).await?, None)
     };
     let subject = TokenSubject {
         user_id: user.subject,
@@ -197,6 +197,7 @@ pub async fn access_token_for(
         organisation: org.claim(),
         rights,
         operator: session.operator,
+        operator_home: operator_home.map(|home| home.to_string()),
     };
     keys.issue(&subject, now).map_err(IdentityError::Unexpected)
 }

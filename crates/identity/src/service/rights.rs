@@ -181,24 +181,27 @@ fn rights_record(cvr: &Cvr, user: &user::Model, right: Right, event: ActionEvent
     }
 }
 
-/// CTX-02: the rights an operator carries while acting on behalf of another organisation —
-/// those they hold in the organisations where they are `operator` (their home), never
-/// `rights_admin`: who administers an organisation's rights is that organisation's own choice.
+/// CTX-02: what an operator carries while acting on behalf of another organisation — the
+/// rights they hold in the organisations where they are `operator` (their home), never
+/// `rights_admin` (who administers an organisation's rights is that organisation's own choice)
+/// — and the home the actions log names them by (the first by name).
 pub async fn on_behalf(
     db: &impl ConnectionTrait,
     user_id: &str,
-) -> Result<Vec<Right>, IdentityError> {
+) -> Result<(Vec<Right>, Option<Cvr>), IdentityError> {
     let mut carried = Vec::new();
+    let mut first_home = None;
     for home in organisations_of(db, user_id).await? {
         let cvr = Cvr::parse(&home.cvr).map_err(|_| IdentityError::OrganisationNotFound)?;
         let held = rights_in(db, user_id, &cvr).await?;
         if held.contains(&Right::Operator) {
             carried.extend(held.into_iter().filter(|r| *r != Right::RightsAdmin));
+            first_home.get_or_insert(cvr);
         }
     }
     carried.sort();
     carried.dedup();
-    Ok(carried)
+    Ok((carried, first_home))
 }
 
 /// Everyone holding rights in `cvr`, by name, with those rights (two queries, no N+1).

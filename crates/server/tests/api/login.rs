@@ -384,6 +384,31 @@ async fn ctx_02_an_operator_switches_to_any_cvr_of_the_register_without_rights_a
         .get_as("/api/v1/organisations/10213231/users", &token.access_token)
         .await;
     assert_eq!(users.status(), 403);
+    // What the operator does there is logged in the operator's name — their home CVR — and
+    // marked as made on behalf.
+    let created = app
+        .post_as(
+            "/api/v1/organisations/10213231/contact-groups",
+            &token.access_token,
+            &serde_json::json!({"name": "Oprettet af systemforvalteren"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    {
+        use adgang_core::entity::actions_log;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let rows = actions_log::Entity::find()
+            .filter(actions_log::Column::OrganisationCvr.eq("10213231"))
+            .filter(actions_log::Column::Subject.eq("contact_structure"))
+            .all(&app.db().await)
+            .await
+            .unwrap();
+        assert!(!rows.is_empty());
+        for row in rows {
+            assert_eq!(row.actor, "CVR:34051178-RID:rid-ole");
+            assert!(row.on_behalf, "marked as made on behalf");
+        }
+    }
 
     // Any CVR of the register: the organisation is created from it on the first switch.
     let registry = adgang_registry::SyntheticRegistry::new();
