@@ -238,3 +238,26 @@ async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn x_02_at_390_px_the_header_keeps_the_user_and_their_actions() {
+    browser_test("mobile_header", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, "#signed-in-as", "Sara Systemadministrator").await?;
+        for id in [
+            "signed-in-as",
+            "switch-organisation",
+            "log-out",
+            "language-toggle",
+        ] {
+            let element = client.find(Locator::Id(id)).await?;
+            ensure!(element.is_displayed().await?, "#{id} is hidden at 390 px");
+        }
+        // And they still work there.
+        click(&client, "switch-organisation").await?;
+        wait_for_text(&client, "main h1", "Skift virksomhed").await?;
+        Ok(())
+    })
+    .await;
+}
