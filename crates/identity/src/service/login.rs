@@ -161,12 +161,26 @@ impl OidcLogin {
 }
 
 /// Only same-site paths may be returned to after login (no open redirect).
-/// AUTH-01: only same-site paths, never an open redirect.
+/// AUTH-01: only a path of this site, never an open redirect. The path must resolve — the way
+/// a browser resolves it — to this origin; control characters (a TAB or newline a browser would
+/// drop, turning `/\t/host` into `//host`; CR/LF that would break the header) and backslashes are
+/// refused outright. Anything else is the front page.
 pub fn safe_return_to(path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
-        path.to_owned()
-    } else {
-        "/".to_owned()
+    const HERE: &str = "https://portal.invalid/";
+    if !path.starts_with('/') || path.chars().any(|c| c.is_control() || c == '\\') {
+        return "/".to_owned();
+    }
+    let here = url::Url::parse(HERE).expect("a valid base URL");
+    match here.join(path) {
+        Ok(url) if url.origin() == here.origin() => {
+            let mut same_site = url.path().to_owned();
+            if let Some(query) = url.query() {
+                same_site.push('?');
+                same_site.push_str(query);
+            }
+            same_site
+        }
+        _ => "/".to_owned(),
     }
 }
 
@@ -200,4 +214,35 @@ pub async fn access_token_for(
         operator_home: operator_home.map(|home| home.to_string()),
     };
     keys.issue(&subject, now).map_err(IdentityError::Unexpected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_01_return_to_is_always_a_path_of_this_site() {
+        for same_site in ["/", "/systemtilslutning", "/kontaktstruktur/import?x=1"] {
+            assert_eq!(safe_return_to(same_site), same_site);
+        }
+        // What a browser would resolve to another host, or a header-breaking value.
+        for foreign in [
+            "https://angriber.example/",
+            "//angriber.example/",
+            "/\\angriber.example/",
+            "/\t/angriber.example/",
+            "/\n/angriber.example/",
+            "/\r\nSet-Cookie: x=1",
+            "/\u{0}",
+            "/\u{7f}",
+            "/\u{b}",
+            "systemtilslutning",
+        ] {
+            assert_eq!(safe_return_to(foreign), "/", "{foreign:?}");
+        }
+        // An encoded TAB stays encoded: a same-site path, whatever its text.
+        let encoded = safe_return_to("/%09/angriber.example/x");
+        let here = url::Url::parse("https://portal.invalid/").unwrap();
+        assert_eq!(here.join(&encoded).unwrap().origin(), here.origin());
+    }
 }

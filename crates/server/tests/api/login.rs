@@ -514,3 +514,26 @@ async fn auth_01_the_same_code_path_logs_in_against_an_external_issuer() {
         ("rid-ext", &[Right::StatisticsAdmin][..])
     );
 }
+
+#[tokio::test]
+async fn auth_01_return_to_never_leads_off_site_nor_breaks_the_redirect() {
+    let app = spawn_app().await;
+    app.seed_user(
+        "rid-eve",
+        "Eva Eksempel",
+        &[("29189846", OrgKind::Authority, Right::SystemAdmin)],
+    )
+    .await;
+    // A TAB the browser would drop (`/\t/host` → `//host`), CR/LF, and a scheme-relative URL.
+    for hostile in [
+        "/%09/angriber.example/x",
+        "/%0D%0ASet-Cookie:%20x=1",
+        "//angriber.example/",
+    ] {
+        let (_, finished) = log_in(&app, "rid-eve", hostile).await;
+        assert_eq!(finished.status(), 303, "{hostile}");
+        assert_eq!(location(&finished), "/", "{hostile}");
+    }
+    let (_, finished) = log_in(&app, "rid-eve", "/kontaktstruktur").await;
+    assert_eq!(location(&finished), "/kontaktstruktur");
+}
