@@ -1,7 +1,8 @@
 //! Prometheus text metrics (X-11): request counts and latency histograms per route.
 //!
 //! Small and dependency-free on purpose: labels are the matched route *pattern* (never the raw
-//! path), so cardinality stays bounded by the route table.
+//! path) and one of the standard methods (any other is `other`), so cardinality stays bounded by
+//! the route table whatever unauthenticated callers send.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -32,6 +33,10 @@ struct Histogram {
 
 impl Metrics {
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        let method = match method {
+            "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" => method,
+            _ => "other",
+        };
         let seconds = elapsed.as_secs_f64();
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         *inner
@@ -128,5 +133,24 @@ mod tests {
             "adgang_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.05\"} 2"
         ));
         assert!(text.contains("adgang_http_request_duration_seconds_count{route=\"/healthz\"} 2"));
+    }
+
+    #[test]
+    fn x_11_unknown_methods_share_one_label() {
+        let metrics = Metrics::default();
+        for i in 0..1000 {
+            metrics.record(
+                &format!("M{i:0>200}"),
+                "unmatched",
+                405,
+                Duration::from_millis(1),
+            );
+        }
+        let text = metrics.render();
+        assert!(
+            text.contains(r#"method="other",route="unmatched",status="405"} 1000"#),
+            "{text}"
+        );
+        assert!(text.len() < 10_000, "bounded: {} bytes", text.len());
     }
 }
