@@ -198,6 +198,8 @@ pub enum FieldCode {
     NotForMachines,
     /// The page size is outside the allowed range.
     PageSizeRange,
+    /// The page number is outside the allowed range.
+    PageRange,
     /// Not a sortable field.
     SortField,
     /// Sort direction is asc or desc.
@@ -268,6 +270,7 @@ impl FieldCode {
             FieldCode::NotGrantable => "not_grantable",
             FieldCode::NotForMachines => "not_for_machines",
             FieldCode::PageSizeRange => "page_size_range",
+            FieldCode::PageRange => "page_range",
             FieldCode::SortField => "sort_field",
             FieldCode::SortDirection => "sort_direction",
         }

@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
 pub struct PageQuery {
-    /// Zero-based page number (default 0).
+    /// Zero-based page number, at most 1,000,000 (default 0).
+    #[cfg_attr(feature = "openapi", param(minimum = 0, maximum = 1_000_000))]
     pub page: Option<u64>,
     /// Items per page, 1–500 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub page_size: Option<u64>,
     /// `field:asc` or `field:desc`; the fields allowed depend on the endpoint.
     pub sort: Option<String>,

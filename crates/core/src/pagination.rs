@@ -7,6 +7,8 @@ use crate::{DomainError, FieldErrors};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub const MAX_PAGE_SIZE: u64 = 500;
+/// Far beyond any list here; it keeps `page × pageSize` within what the database binds.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortDirection {
@@ -30,6 +32,13 @@ impl<F: Copy> PageRequest<F> {
         let mut errors = FieldErrors::new();
         let page = query.page.unwrap_or(0);
         let page_size = query.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        if page > MAX_PAGE {
+            errors.add(
+                "page",
+                FieldCode::PageRange,
+                format!("page must be between 0 and {MAX_PAGE}."),
+            );
+        }
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
             errors.add(
                 "pageSize",
@@ -142,5 +151,20 @@ mod tests {
         let req = PageRequest::parse(&query(None, Some(10), None), SORTABLE).unwrap();
         let page = req.into_page(vec![1, 2, 3], 21);
         assert_eq!((page.total_pages, page.total_elements), (3, 21));
+    }
+
+    #[test]
+    fn x_03_a_huge_page_number_is_a_field_error_not_a_crash() {
+        let err =
+            PageRequest::parse(&query(Some(u64::MAX / 2), Some(500), None), SORTABLE).unwrap_err();
+        let DomainError::Validation(fields) = err else {
+            panic!("expected validation")
+        };
+        let codes: Vec<_> = fields
+            .into_inner()
+            .into_iter()
+            .map(|f| f.code.as_str())
+            .collect();
+        assert_eq!(codes, ["page_range"]);
     }
 }

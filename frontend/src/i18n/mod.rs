@@ -225,6 +225,7 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::NotGrantable => Key::err_not_grantable,
         C::NotForMachines => Key::err_not_for_machines,
         C::PageSizeRange => Key::err_page_size_range,
+        C::PageRange => Key::err_page_range,
         C::SortField => Key::err_sort_field,
         C::SortDirection => Key::err_sort_direction,
     }

@@ -191,3 +191,22 @@ async fn x_06_an_oversized_chunked_body_is_still_413_problem() {
     let (status, p) = problem(response).await;
     assert_eq!((status, p.code), (413, ErrorCode::PayloadTooLarge));
 }
+
+#[tokio::test]
+async fn x_03_a_page_beyond_any_list_is_a_field_error_and_the_server_stays_up() {
+    let app = spawn_app().await;
+    let token = operator(&app);
+    let response = app
+        .get_as(
+            "/api/v1/organisations?page=9223372036854775807&pageSize=500",
+            &token,
+        )
+        .await;
+    let (status, problem) = problem(response).await;
+    assert_eq!(status, 400);
+    assert_eq!(problem.errors[0].field, "page");
+    assert_eq!(problem.errors[0].code.as_str(), "page_range");
+    // The next request is served as usual.
+    let page = app.get_as("/api/v1/organisations?page=1", &token).await;
+    assert_eq!(page.status(), 200);
+}
