@@ -108,7 +108,13 @@ pub enum TokenError {
     Missing,
     #[error("token rejected: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
+    /// Issued in the future, or valid for longer than we ever issue (AUTH-03).
+    #[error("token rejected: {0}")]
+    Lifetime(&'static str),
 }
+
+/// How far clocks may disagree when a token's times are checked.
+const CLOCK_LEEWAY_SECONDS: i64 = 5;
 
 impl TokenKeys {
     /// A fresh random key (test deployments; tokens do not survive a restart).
@@ -197,7 +203,8 @@ impl TokenKeys {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-        validation.leeway = 30;
+        validation.leeway = CLOCK_LEEWAY_SECONDS as u64;
+        validation.validate_nbf = true;
         Ok(jsonwebtoken::decode::<T>(token, &self.decoding, &validation)?.claims)
     }
 
@@ -205,14 +212,26 @@ impl TokenKeys {
         &self.issuer
     }
 
-    /// Verifies signature (EdDSA only), issuer, audience and expiry.
+    /// Verifies signature (EdDSA only), issuer, audience, expiry and not-before (5 s leeway),
+    /// and refuses a token issued in the future or valid for longer than we issue them (AUTH-03).
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
-        Ok(jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)?.claims)
+        validation.leeway = CLOCK_LEEWAY_SECONDS as u64;
+        validation.validate_nbf = true;
+        let claims =
+            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)?.claims;
+        if claims.iat > Utc::now().timestamp() + CLOCK_LEEWAY_SECONDS {
+            return Err(TokenError::Lifetime("issued in the future"));
+        }
+        if claims.exp - claims.iat > ACCESS_TOKEN_TTL_SECONDS {
+            return Err(TokenError::Lifetime(
+                "valid for longer than tokens are issued",
+            ));
+        }
+        Ok(claims)
     }
 }
 
@@ -326,7 +345,12 @@ pub(crate) fn principal_from_request(req: &HttpRequest) -> Result<Principal, Dom
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        // RFC 7235: the scheme is case-insensitive.
+        .and_then(|v| {
+            v.get(..7)
+                .filter(|scheme| scheme.eq_ignore_ascii_case("bearer "))
+                .map(|_| &v[7..])
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty());
     let Some(token) = token else {
@@ -411,6 +435,34 @@ mod tests {
             .issue(&subject(), Utc::now() - Duration::hours(1))
             .unwrap();
         assert!(keys.verify(&token).is_err());
+    }
+
+    #[test]
+    fn auth_03_a_token_issued_in_the_future_or_for_too_long_is_rejected() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let (future, _) = keys
+            .issue(&subject(), Utc::now() + Duration::minutes(2))
+            .unwrap();
+        assert!(matches!(keys.verify(&future), Err(TokenError::Lifetime(_))));
+        let now = Utc::now().timestamp();
+        let long = AccessClaims {
+            iss: ISS.into(),
+            aud: AUD.into(),
+            sub: "u".into(),
+            iat: now,
+            exp: now + 24 * 3600,
+            jti: "j".into(),
+            name: "n".into(),
+            org: subject().organisation,
+            rights: vec![],
+            operator: false,
+            operator_home: None,
+        };
+        let long = keys.sign(&long).unwrap();
+        assert!(matches!(keys.verify(&long), Err(TokenError::Lifetime(_))));
+        // A token just issued passes.
+        let (fresh, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        assert!(keys.verify(&fresh).is_ok());
     }
 
     #[test]

@@ -95,3 +95,27 @@ async fn auth_03_expired_token_is_401() {
         .unwrap();
     assert_401(app.get_as("/api/v1/session", &token).await).await;
 }
+
+#[tokio::test]
+async fn auth_03_the_bearer_scheme_is_case_insensitive() {
+    let app = spawn_app().await;
+    let token = app.token(&user("29189846", OrgKind::Authority, &[Right::SystemAdmin]));
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let response = app
+            .client
+            .get(app.url("/api/v1/session"))
+            .header("authorization", format!("{scheme} {token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{scheme}");
+    }
+    let other_scheme = app
+        .client
+        .get(app.url("/api/v1/session"))
+        .header("authorization", format!("Basic {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_401(other_scheme).await;
+}
