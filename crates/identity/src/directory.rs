@@ -96,12 +96,12 @@ impl UserDirectory for IdentityDirectory {
         let clients =
             machine_client::Entity::find().order_by_asc(machine_client::Column::CreatedAt);
         let clients = clients.all(db).await.map_err(unexpected)?;
-        let subject_of = |user_id: &str| {
-            users
-                .iter()
-                .find(|u| u.id == user_id)
-                .map(|u| u.subject.clone())
-        };
+        // Grants name users by internal id; the directory speaks in IdP subjects.
+        let subjects: std::collections::HashMap<&str, &str> = users
+            .iter()
+            .map(|u| (u.id.as_str(), u.subject.as_str()))
+            .collect();
+        let subject_of = |user_id: &str| subjects.get(user_id).map(|s| (*s).to_owned());
         Ok(Directory {
             organisations: organisations
                 .into_iter()
@@ -122,7 +122,7 @@ impl UserDirectory for IdentityDirectory {
                     })
                 })
                 .collect(),
-            users: users.into_iter().map(directory_user).collect(),
+            users: users.iter().cloned().map(directory_user).collect(),
             machine_clients: clients.iter().map(directory_client).collect(),
         })
     }

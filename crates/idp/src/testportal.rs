@@ -154,11 +154,12 @@ fn danish(errors: &[adgang_api_types::FieldError]) -> Vec<String> {
     errors
         .iter()
         .map(|e| {
-            match (e.field.as_str(), e.code.as_str()) {
-                ("name", "required") => "Skriv et navn.",
-                ("name", "too_long") => "Navnet er for langt.",
-                ("rights", "required") => "Vælg mindst én rettighed.",
-                ("rights", "not_for_machines") => {
+            use adgang_api_types::FieldCode as C;
+            match (e.field.as_str(), e.code) {
+                ("name", C::Required) => "Skriv et navn.",
+                ("name", C::TooLong) => "Navnet er for langt.",
+                ("rights", C::Required) => "Vælg mindst én rettighed.",
+                ("rights", C::NotForMachines) => {
                     "Systemforvalter og rettighedsadministrator kan ikke gives til maskinklienter."
                 }
                 _ => "En oplysning er ugyldig.",
