@@ -1,10 +1,10 @@
 //! Identity: organisations, users and their rights, OIDC login, our access tokens, sessions,
 //! context switching, authority onboarding, machine clients and rights administration.
 
-pub mod directory;
 pub mod entity;
 pub mod error;
 pub mod http;
+pub mod ports;
 pub mod service;
 
 pub use error::IdentityError;

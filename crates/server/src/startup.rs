@@ -79,7 +79,7 @@ impl Application {
             web::Data::from(Arc::new(adgang_contacts::ports::BoundContactPointsPort)
                 as Arc<dyn BoundContactPoints>);
         let directory: web::Data<dyn UserDirectory> =
-            web::Data::from(Arc::new(adgang_identity::directory::IdentityDirectory {
+            web::Data::from(Arc::new(adgang_identity::ports::IdentityDirectory {
                 db: db.get_ref().clone(),
                 clock: settings.clock.clone(),
             }) as Arc<dyn UserDirectory>);

@@ -1,7 +1,8 @@
-//! The [`UserDirectory`] port for the built-in test IdP and the test portal (AUTH-02): they
-//! see organisations, users, rights and machine clients only through it, and everything they
-//! write goes through this module's own services (so it is in the actions log, with actor
-//! `System`: the test portal stands in for the external rights portal).
+//! The port of `core` this module answers: the [`UserDirectory`] for the built-in test IdP and
+//! the test portal (AUTH-02). They see organisations, users, rights and machine clients only
+//! through it, and everything they write goes through this module's own services (so it is in
+//! the actions log, with actor `System`: the test portal stands in for the external rights
+//! portal).
 
 use std::sync::Arc;
 
