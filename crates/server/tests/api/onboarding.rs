@@ -353,6 +353,13 @@ async fn auth_04_another_organisations_onboarding_does_not_exist_for_the_caller(
         )
         .await;
     assert_eq!(status.status(), 404);
+    let agreement = app
+        .get_as(
+            &format!("/api/v1/organisations/{NYBY}/onboarding/agreement"),
+            &stranger,
+        )
+        .await;
+    assert_eq!(agreement.status(), 404);
     assert_eq!(
         upload(&app, &stranger, pdf_with_text("x")).await.status(),
         404
