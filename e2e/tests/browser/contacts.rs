@@ -395,3 +395,54 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
     })
     .await;
 }
+
+#[tokio::test]
+async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms() {
+    browser_test("contact_groups_phone", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        log_in_as(&client, &app, "10000004").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+        for (name, under_first) in [("Borgerservice", false), ("Pas", true)] {
+            click(&client, "cs-create").await?;
+            click(&client, "cs-new-group-open").await?;
+            type_into(&client, "cs-group-name", name).await?;
+            if under_first {
+                click_css(&client, "#cs-new-group label[for^='cs-group-parent-']").await?;
+            }
+            click(&client, "cs-save-group").await?;
+            wait_for_text(&client, "#contact-tree", name).await?;
+        }
+        let token = app.token(&adgang_test_support::user(
+            "34051178",
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let tree: Vec<adgang_api_types::ContactTreeNode> = app
+            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
+            .await;
+        ensure!(
+            tree.len() == 1 && tree[0].children.len() == 1,
+            "Pas under Borgerservice: {tree:?}"
+        );
+
+        // The group's page edits with the same fields at this width.
+        let pas = tree[0].children[0].id.clone();
+        client
+            .goto(&app.url(&format!("/kontaktstruktur/gruppe/{pas}")))
+            .await?;
+        wait_for_text(&client, "#cg-heading", "Pas").await?;
+        type_into(&client, "cg-description", "Pas og rejsedokumenter").await?;
+        click(&client, "cg-save").await?;
+        wait_for_text(&client, "#cg-saved", "Ændringen er gemt").await?;
+        let saved: adgang_api_types::ContactGroup = app
+            .get_json_as(
+                &format!("/api/v1/organisations/34051178/contact-groups/{pas}"),
+                &token,
+            )
+            .await;
+        ensure!(saved.description == "Pas og rejsedokumenter", "{saved:?}");
+        Ok(())
+    })
+    .await;
+}
