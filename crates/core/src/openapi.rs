@@ -56,10 +56,6 @@ problem_set!(
     Unauthenticated { "401" => "Missing or invalid access token" }
 );
 problem_set!(
-    /// Authenticated, but without the right.
-    Forbidden { "403" => "The caller lacks the right" }
-);
-problem_set!(
     /// Field errors (`errors` names each field and its code).
     BadRequest { "400" => "Field errors" }
 );
