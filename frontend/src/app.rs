@@ -3,7 +3,7 @@
 use adgang_api_types::EnvironmentInfo;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use crate::api::{self, ApiError};
 use crate::auth::Auth;
@@ -13,13 +13,7 @@ use crate::components::{
     module_tabs::{ModuleTabs, PageTitle},
 };
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::contacts::group::GroupDetailPage;
-use crate::pages::contacts::import::ImportPage;
-use crate::pages::contacts::point::{CreatePointPage, PointDetailPage};
-use crate::pages::contacts::ContactStructurePage;
-use crate::pages::systems::{
-    detail::SystemDetailPage, overview::SystemsPage, wizard::CreateSystemPage,
-};
+use crate::pages::{contacts, systems};
 use crate::pages::{
     front::FrontPage, login_error::LoginErrorPage, module::ModulePage, rights::RightsPage,
     switch::SwitchPage,
@@ -49,14 +43,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/skift-virksomhed") view=SwitchPage/>
                     <Route path=path!("/login-fejl") view=LoginErrorPage/>
                     <Route path=path!("/rettigheder") view=RightsPage/>
-                    <Route path=path!("/systemtilslutning") view=SystemsPage/>
-                    <Route path=path!("/kontaktstruktur") view=ContactStructurePage/>
-                    <Route path=path!("/kontaktstruktur/kontaktpunkt/opret") view=CreatePointPage/>
-                    <Route path=path!("/kontaktstruktur/kontaktpunkt/:id") view=PointDetailPage/>
-                    <Route path=path!("/kontaktstruktur/gruppe/:id") view=GroupDetailPage/>
-                    <Route path=path!("/kontaktstruktur/import") view=ImportPage/>
-                    <Route path=path!("/systemtilslutning/opret") view=CreateSystemPage/>
-                    <Route path=path!("/systemtilslutning/:id") view=SystemDetailPage/>
+                    <Route path=path!("/systemtilslutning") view={Lazy::<systems::OverviewRoute>::new()}/>
+                    <Route path=path!("/systemtilslutning/opret") view={Lazy::<systems::CreateRoute>::new()}/>
+                    <Route path=path!("/systemtilslutning/:id") view={Lazy::<systems::DetailRoute>::new()}/>
+                    <Route path=path!("/kontaktstruktur") view={Lazy::<contacts::StructureRoute>::new()}/>
+                    <Route path=path!("/kontaktstruktur/kontaktpunkt/opret") view={Lazy::<contacts::CreatePointRoute>::new()}/>
+                    <Route path=path!("/kontaktstruktur/kontaktpunkt/:id") view={Lazy::<contacts::PointRoute>::new()}/>
+                    <Route path=path!("/kontaktstruktur/gruppe/:id") view={Lazy::<contacts::GroupRoute>::new()}/>
+                    <Route path=path!("/kontaktstruktur/import") view={Lazy::<contacts::ImportRoute>::new()}/>
                 </Routes>
             </main>
             <Footer/>

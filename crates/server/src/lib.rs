@@ -1,6 +1,7 @@
 //! The Administrativ Adgang server: configuration, telemetry, start-up, the route table and
 //! OpenAPI document, SPA serving, operations endpoints. Module logic lives in the module crates.
 
+pub mod assets;
 pub mod config;
 pub mod database;
 pub mod demo;

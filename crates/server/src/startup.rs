@@ -87,8 +87,8 @@ impl Application {
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
         let json_limit = web::Data::new(adgang_core::json::JsonLimit(max_json));
-        let spa_dir = settings.spa_dir.clone();
-        let serve_files = spa_dir.is_dir();
+        let spa_dir = web::Data::new(crate::assets::SpaDir(settings.spa_dir.clone()));
+        let serve_files = settings.spa_dir.is_dir();
         let settings = web::Data::new(settings);
 
         let server = HttpServer::new(move || {
@@ -133,14 +133,13 @@ impl Application {
             if let Some(idp) = &idp {
                 app = app.app_data(idp.clone()).configure(adgang_idp::configure);
             }
-            if serve_files {
-                app = app.service(
-                    actix_files::Files::new("/", &spa_dir)
-                        .index_file("index.html")
-                        .default_handler(web::to(fallback)),
-                );
-            }
-            app.default_service(web::to(fallback))
+            let unmatched = if serve_files {
+                web::to(crate::assets::serve)
+            } else {
+                web::to(fallback)
+            };
+            app.app_data(spa_dir.clone())
+                .default_service(unmatched)
                 // Outermost last: observe sees every response, including 413s and headers.
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(security_headers))

@@ -7,12 +7,16 @@
 //!             (`bench contacts`: only the contact-structure part; ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `openapi` regenerate `openapi/openapi.json` from the code
+//! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)
+//! * `dev`     frontend development: installs Trunk once, then `trunk serve` on :8081 with
+//!             `/api` proxied to a server on :8080 (start that with `cargo xtask run`)
 //!
 //! Every install step checks first and skips what is already there at the pinned version.
 
 mod bench;
 mod layering;
 mod postgres;
+mod spa;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -30,8 +34,10 @@ fn main() -> Result<()> {
         Some("bench") => bench::bench(&root, args.get(1).map(String::as_str)),
         Some("openapi") => openapi(&root),
         Some("install") => tools::ensure_frontend_tools(&root).map(|_| ()),
+        Some("spa") => build_spa(&root, &tools::ensure_frontend_tools(&root)?),
+        Some("dev") => dev(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|openapi|install>");
+            eprintln!("usage: cargo xtask <run|test|bench|openapi|spa|dev|install>");
             std::process::exit(2);
         }
     }
@@ -118,13 +124,20 @@ fn openapi(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `trunk build --release` into frontend/dist.
+/// The release SPA into frontend/dist (`spa.rs`).
 pub(crate) fn build_spa(root: &Path, env: &tools::BuildEnv) -> Result<()> {
-    step("Building the SPA (trunk build --release)");
+    spa::build(root, env).map(|_| ())
+}
+
+/// `trunk serve` for frontend work (Trunk.toml): rebuilds on change, proxies `/api`.
+fn dev(root: &Path) -> Result<()> {
+    let env = tools::ensure_frontend_tools(root)?;
+    tools::ensure_trunk()?;
+    step("trunk serve on http://127.0.0.1:8081 (API proxied to :8080; Ctrl-C stops it)");
     let mut cmd = Command::new("trunk");
-    cmd.current_dir(root).args(["build", "--release"]);
+    cmd.current_dir(root).arg("serve");
     env.apply(&mut cmd);
-    status(&mut cmd, "trunk build")
+    status(&mut cmd, "trunk serve")
 }
 
 /// A `cargo` command with the build environment (PATH with the pinned tools, sccache).

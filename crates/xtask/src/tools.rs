@@ -92,40 +92,6 @@ pub fn ensure_frontend_tools(root: &Path) -> Result<BuildEnv> {
         )?;
     }
 
-    if !version_of("trunk", &["--version"]).is_some_and(|v| v.ends_with(TRUNK_VERSION)) {
-        step(&format!(
-            "Installing trunk {TRUNK_VERSION} (about 14 minutes on 2 cores, once)"
-        ));
-        status(
-            Command::new("cargo").args([
-                "install",
-                "--locked",
-                "trunk",
-                "--version",
-                TRUNK_VERSION,
-            ]),
-            "cargo install trunk",
-        )?;
-    }
-
-    if !version_of("wasm-bindgen", &["--version"])
-        .is_some_and(|v| v.ends_with(WASM_BINDGEN_VERSION))
-    {
-        step(&format!(
-            "Installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (about 9 minutes, once)"
-        ));
-        // No --locked: its lockfile pins a webpki-roots the registry lacks (TOOLCHAIN.md).
-        status(
-            Command::new("cargo").args([
-                "install",
-                "wasm-bindgen-cli",
-                "--version",
-                WASM_BINDGEN_VERSION,
-            ]),
-            "cargo install wasm-bindgen-cli",
-        )?;
-    }
-
     // wasm-opt from npm binaryen: Debian's wasm-opt 108 produces a WASM that breaks in Chromium.
     let binaryen = tools_dir().join("binaryen");
     let wasm_opt_bin = binaryen.join("node_modules/.bin");
@@ -175,6 +141,46 @@ pub fn ensure_frontend_tools(root: &Path) -> Result<BuildEnv> {
         path: Some(path.to_string_lossy().into_owned()),
         rustc_wrapper: sccache(),
     })
+}
+
+/// Trunk and the wasm-bindgen CLI it drives, for `cargo xtask dev` only: the release build
+/// (`spa.rs`) uses both as libraries, so `run` and `test` never compile them.
+pub fn ensure_trunk() -> Result<()> {
+    if !version_of("trunk", &["--version"]).is_some_and(|v| v.ends_with(TRUNK_VERSION)) {
+        step(&format!(
+            "Installing trunk {TRUNK_VERSION} (about 14 minutes on 2 cores, once)"
+        ));
+        status(
+            Command::new("cargo").args([
+                "install",
+                "--locked",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
+            ]),
+            "cargo install trunk",
+        )?;
+    }
+
+    if !version_of("wasm-bindgen", &["--version"])
+        .is_some_and(|v| v.ends_with(WASM_BINDGEN_VERSION))
+    {
+        step(&format!(
+            "Installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (about 9 minutes, once)"
+        ));
+        // No --locked: its lockfile pins a webpki-roots the registry lacks (TOOLCHAIN.md).
+        status(
+            Command::new("cargo").args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                WASM_BINDGEN_VERSION,
+            ]),
+            "cargo install wasm-bindgen-cli",
+        )?;
+    }
+
+    Ok(())
 }
 
 /// Debian's Chromium and its WebDriver for the browser tests (never a downloaded browser).

@@ -23,6 +23,47 @@ use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::systems::credentials;
 use group::{GroupDraft, GroupFields};
 
+/// The module's pages, one chunk.
+#[derive(Clone, Copy)]
+enum Page {
+    Structure,
+    CreatePoint,
+    Point,
+    Group,
+    Import,
+}
+
+lazy_pages!(contacts: fn render(page: Page) -> AnyView {
+    match page {
+        Page::Structure => view! { <ContactStructurePage/> }.into_any(),
+        Page::CreatePoint => view! { <point::CreatePointPage/> }.into_any(),
+        Page::Point => view! { <point::PointDetailPage/> }.into_any(),
+        Page::Group => view! { <group::GroupDetailPage/> }.into_any(),
+        Page::Import => view! { <import::ImportPage/> }.into_any(),
+    }
+});
+
+lazy_route!(
+    /// `/kontaktstruktur`
+    StructureRoute => render(Page::Structure)
+);
+lazy_route!(
+    /// `/kontaktstruktur/kontaktpunkt/opret`
+    CreatePointRoute => render(Page::CreatePoint)
+);
+lazy_route!(
+    /// `/kontaktstruktur/kontaktpunkt/:id`
+    PointRoute => render(Page::Point)
+);
+lazy_route!(
+    /// `/kontaktstruktur/gruppe/:id`
+    GroupRoute => render(Page::Group)
+);
+lazy_route!(
+    /// `/kontaktstruktur/import`
+    ImportRoute => render(Page::Import)
+);
+
 #[component]
 pub fn ContactStructurePage() -> impl IntoView {
     let i18n = use_i18n();

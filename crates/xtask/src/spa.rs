@@ -1,0 +1,272 @@
+//! The SPA's release build, without Trunk or an installed wasm-bindgen (issue 11):
+//!
+//! 1. `cargo build --profile wasm-release --target wasm32-unknown-unknown --features split`,
+//!    linked with `--emit-relocs` so that the splitter can move code between modules;
+//! 2. the splitter (`wasm_split_cli_support`, the library behind Leptos' lazy routes) cuts the
+//!    module pages (`#[wasm_split]` functions in `frontend/src/pages/*/mod.rs`) into chunks that
+//!    the browser fetches when a page first needs them;
+//! 3. wasm-bindgen as a library (`wasm-bindgen-cli-support`, the same `=0.2.130` as the
+//!    frontend's `wasm-bindgen`) writes the JS glue for the main module;
+//! 4. `wasm-opt -Oz` (npm binaryen) shrinks every `.wasm`;
+//! 5. the design system's CSS and ours become one stylesheet; fonts and images are copied;
+//! 6. everything the page loads goes into `app-<content hash>/` (served with a year's caching)
+//!    and `index.html` (never cached) points there; every compressible file gets a `.br` and a
+//!    `.gz` beside it, which the server picks by `Accept-Encoding`.
+//!
+//! `trunk serve` (frontend development, `frontend/index.html` + `Trunk.toml`) keeps working:
+//! it builds without the `split` feature, one WASM with the same pages.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+
+use crate::{cargo, status, step, tools::BuildEnv};
+
+/// The stem of the main module's files (`adgang.js`, `adgang_bg.wasm`).
+const STEM: &str = "adgang";
+/// The stylesheet: DKFDS (Virk theme) first, then ours.
+const STYLESHEETS: [&str; 2] = [
+    "node_modules/dkfds/dist/css/dkfds-virkdk.min.css",
+    "style.css",
+];
+/// Copied as they are; the stylesheet refers to them as `../fonts/…` and `../img/…`.
+const ASSET_DIRS: [&str; 2] = [
+    "node_modules/dkfds/dist/fonts",
+    "node_modules/dkfds/dist/img",
+];
+/// Formats that are compressed already: no `.br`/`.gz` beside them.
+const PRECOMPRESSED_FORMATS: [&str; 6] = ["woff", "woff2", "png", "jpg", "gif", "webp"];
+
+/// What a build produced, for the bench's size table.
+pub struct SpaBuild {
+    pub dist: PathBuf,
+    /// `app-<hash>`: the directory of the content-hashed files.
+    pub bundle: String,
+}
+
+pub fn build(root: &Path, env: &BuildEnv) -> Result<SpaBuild> {
+    step("Building the SPA (release: split into lazily loaded chunks, wasm-opt, precompressed)");
+    let started = std::time::Instant::now();
+    let frontend = root.join("frontend");
+    let work = root.join("target/spa");
+    let _ = std::fs::remove_dir_all(&work);
+    let split_dir = work.join("split");
+    let bundle_dir = work.join("bundle");
+    std::fs::create_dir_all(&bundle_dir).context("creating target/spa")?;
+
+    let wasm = compile(root, env)?;
+    split(&wasm, &split_dir)?;
+    bindgen(&split_dir.join("main.wasm"), &bundle_dir)?;
+    for entry in std::fs::read_dir(&split_dir)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        // The chunks and their loader sit beside the glue: the loader fetches
+        // `new URL("./<chunk>.wasm", import.meta.url)`.
+        if name != "main.wasm" {
+            std::fs::copy(&path, bundle_dir.join(&*name))?;
+        }
+    }
+    for entry in std::fs::read_dir(&bundle_dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            wasm_opt(env, &path)?;
+        }
+    }
+    let mut css = String::new();
+    for sheet in STYLESHEETS {
+        let path = frontend.join(sheet);
+        css.push_str(&std::fs::read_to_string(&path).with_context(|| format!("reading {sheet}"))?);
+        css.push('\n');
+    }
+    std::fs::write(bundle_dir.join("app.css"), css)?;
+
+    let bundle = format!("app-{}", content_hash(&bundle_dir)?);
+    let dist = frontend.join("dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).context("creating frontend/dist")?;
+    std::fs::rename(&bundle_dir, dist.join(&bundle))
+        .or_else(|_| copy_dir(&bundle_dir, &dist.join(&bundle)))?;
+    for dir in ASSET_DIRS {
+        let from = frontend.join(dir);
+        let name = from.file_name().context("asset dir name")?;
+        copy_dir(&from, &dist.join(name)).with_context(|| format!("copying {dir}"))?;
+    }
+    std::fs::write(dist.join("index.html"), index_html(&bundle))?;
+    precompress(&dist)?;
+    eprintln!(
+        "    frontend/dist/{bundle} in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(SpaBuild { dist, bundle })
+}
+
+/// Step 1: the frontend's WASM, with relocations kept for the splitter.
+fn compile(root: &Path, env: &BuildEnv) -> Result<PathBuf> {
+    let mut cmd = cargo(env);
+    cmd.args([
+        "build",
+        "--profile",
+        "wasm-release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--package",
+        "adgang-frontend",
+        "--bin",
+        "adgang-frontend",
+        "--features",
+        "split",
+    ])
+    // RUSTFLAGS replaces `.cargo/config.toml`'s target rustflags: repeat `erase_components`.
+    .env(
+        "RUSTFLAGS",
+        "--cfg erase_components -Clink-args=--emit-relocs",
+    );
+    status(&mut cmd, "cargo build (frontend, wasm32)")?;
+    Ok(root.join("target/wasm32-unknown-unknown/wasm-release/adgang-frontend.wasm"))
+}
+
+/// Step 2: main module + one chunk per split module + the loader `__wasm_split.js`.
+fn split(wasm: &Path, out: &Path) -> Result<()> {
+    let input = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let main_out = out.join("main.wasm");
+    let main_module = format!("./{STEM}.js");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = out;
+    options.main_out_path = &main_out;
+    options.main_module = &main_module;
+    let result =
+        wasm_split_cli_support::transform(options).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    eprintln!("    {} lazily loaded chunk(s)", result.split_modules.len());
+    Ok(())
+}
+
+/// Step 3: the JS glue. `keep_lld_exports`: the chunks link against the main module's
+/// functions by their linker names.
+fn bindgen(main: &Path, out: &Path) -> Result<()> {
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(main)
+        .out_name(STEM)
+        .web(true)?
+        .typescript(false)
+        .keep_lld_exports(true)
+        .demangle(false)
+        .remove_producers_section(true);
+    bindgen.generate(out).context("wasm-bindgen")?;
+    Ok(())
+}
+
+/// Step 4: `wasm-opt -Oz` in place, with the features rustc 1.95 emits for wasm32 by default.
+fn wasm_opt(env: &BuildEnv, wasm: &Path) -> Result<()> {
+    let mut cmd = Command::new("wasm-opt");
+    env.apply(&mut cmd);
+    cmd.args([
+        "-Oz",
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+    ])
+    .arg(wasm)
+    .arg("-o")
+    .arg(wasm);
+    status(&mut cmd, "wasm-opt")
+}
+
+/// The first 16 hex digits of SHA-256 over the bundle's file names and contents.
+fn content_hash(dir: &Path) -> Result<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(file.file_name().unwrap_or_default().as_encoded_bytes());
+        hasher.update(std::fs::read(&file)?);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// The page: the stylesheet, the main module preloaded, one inline module script that starts
+/// the app (its hash goes into the server's CSP).
+fn index_html(bundle: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="da">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Administrativ Adgang</title>
+    <link rel="stylesheet" href="/{bundle}/app.css" />
+    <link rel="modulepreload" href="/{bundle}/{STEM}.js" />
+    <link rel="preload" href="/{bundle}/{STEM}_bg.wasm" as="fetch" type="application/wasm" crossorigin />
+    <script type="module">import init from "/{bundle}/{STEM}.js"; init({{ module_or_path: "/{bundle}/{STEM}_bg.wasm" }});</script>
+  </head>
+  <body></body>
+</html>
+"#
+    )
+}
+
+/// Step 6: `.br` (quality 11) and `.gz` (level 9) beside every compressible file.
+pub fn precompress(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if ext == "br" || ext == "gz" || PRECOMPRESSED_FORMATS.contains(&ext.as_str()) {
+            continue;
+        }
+        let data = std::fs::read(&path)?;
+        let mut br = Vec::new();
+        {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 22,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut &data[..], &mut br, &params)?;
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data)?;
+        let gz = gz.finish()?;
+        let with = |suffix: &str| {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        std::fs::write(with(".br"), br)?;
+        std::fs::write(with(".gz"), gz)?;
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
