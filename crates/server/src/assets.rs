@@ -29,14 +29,15 @@ pub async fn serve(
     routes: web::Data<RouteTable>,
     index: web::Data<SpaIndex>,
 ) -> HttpResponse {
-    let is_read = req.method() == Method::GET || req.method() == Method::HEAD;
-    let Some(relative) = is_read.then(|| asset_path(req.path())).flatten() else {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
         return fallback(req, routes, index).await;
-    };
-    let path = dir.0.join(&relative);
-    if !path.is_file() {
-        // A file name (a stale chunk after a deploy, a typo) is a 404, not the app's page.
-        return if relative.extension().is_some() {
+    }
+    let relative = asset_path(req.path()).filter(|p| p != Path::new("index.html"));
+    let Some(relative) = relative.filter(|p| dir.0.join(p).is_file()) else {
+        // A file name (a stale chunk after a deploy, a typo, a probe for `/.env`) is a 404,
+        // not the app's page; every other path is a page of the app.
+        let name = req.path().rsplit('/').next().unwrap_or_default();
+        return if name.contains('.') && req.path() != "/index.html" {
             problem_response(
                 StatusCode::NOT_FOUND,
                 ErrorCode::NotFound,
@@ -46,7 +47,8 @@ pub async fn serve(
         } else {
             fallback(req, routes, index).await
         };
-    }
+    };
+    let path = dir.0.join(&relative);
     let mime = actix_files::file_extension_to_mime(
         &relative
             .extension()

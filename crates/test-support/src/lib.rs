@@ -293,6 +293,9 @@ pub enum Spa {
     Built,
     /// A temp dir holding this `index.html` (server tests of SPA serving).
     Index(&'static str),
+    /// A temp dir holding these files (path below the dir, contents), e.g. a bundle with its
+    /// precompressed variants.
+    Files(Vec<(&'static str, Vec<u8>)>),
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -310,6 +313,16 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         Spa::Index(html) => {
             let dir = tempfile::tempdir().expect("creating a temp SPA dir");
             std::fs::write(dir.path().join("index.html"), html).expect("writing index.html");
+            (dir.path().to_owned(), Some(dir))
+        }
+        Spa::Files(files) => {
+            let dir = tempfile::tempdir().expect("creating a temp SPA dir");
+            for (path, contents) in files {
+                let path = dir.path().join(path);
+                std::fs::create_dir_all(path.parent().expect("a file in a dir"))
+                    .expect("creating SPA dirs");
+                std::fs::write(path, contents).expect("writing an SPA file");
+            }
             (dir.path().to_owned(), Some(dir))
         }
     };
