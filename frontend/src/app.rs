@@ -13,11 +13,8 @@ use crate::components::{
     module_tabs::{ModuleTabs, PageTitle},
 };
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::{contacts, systems};
-use crate::pages::{
-    front::FrontPage, login_error::LoginErrorPage, module::ModulePage, rights::RightsPage,
-    switch::SwitchPage,
-};
+use crate::pages::{contacts, rights, switch, systems};
+use crate::pages::{front::FrontPage, login_error::LoginErrorPage, module::ModulePage};
 
 /// The deployment facts every part of the shell reads (loaded once).
 pub type Environment = RwSignal<Option<Result<EnvironmentInfo, ApiError>>>;
@@ -40,9 +37,9 @@ pub fn App() -> impl IntoView {
             <main id="main-content" class="container page-container" tabindex="-1">
                 <Routes fallback=|| view! { <ModulePage/> }>
                     <Route path=path!("/") view=FrontPage/>
-                    <Route path=path!("/skift-virksomhed") view=SwitchPage/>
+                    <Route path=path!("/skift-virksomhed") view={Lazy::<switch::SwitchRoute>::new()}/>
                     <Route path=path!("/login-fejl") view=LoginErrorPage/>
-                    <Route path=path!("/rettigheder") view=RightsPage/>
+                    <Route path=path!("/rettigheder") view={Lazy::<rights::RightsRoute>::new()}/>
                     <Route path=path!("/systemtilslutning") view={Lazy::<systems::OverviewRoute>::new()}/>
                     <Route path=path!("/systemtilslutning/opret") view={Lazy::<systems::CreateRoute>::new()}/>
                     <Route path=path!("/systemtilslutning/:id") view={Lazy::<systems::DetailRoute>::new()}/>

@@ -10,8 +10,8 @@
 //! 4. `wasm-opt -Oz` (npm binaryen) shrinks every `.wasm`;
 //! 5. the design system's CSS and ours become one stylesheet; fonts and images are copied;
 //! 6. everything the page loads goes into `app-<content hash>/` (served with a year's caching)
-//!    and `index.html` (never cached) points there; every compressible file gets a `.br` and a
-//!    `.gz` beside it, which the server picks by `Accept-Encoding`.
+//!    and `index.html` (never cached) points there; every file there gets a `.br` and a `.gz`
+//!    beside it, which the server picks by `Accept-Encoding`.
 //!
 //! `trunk serve` (frontend development, `frontend/index.html` + `Trunk.toml`) keeps working:
 //! it builds without the `split` feature, one WASM with the same pages.
@@ -95,7 +95,8 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<SpaBuild> {
         copy_dir(&from, &dist.join(name)).with_context(|| format!("copying {dir}"))?;
     }
     std::fs::write(dist.join("index.html"), index_html(&bundle))?;
-    precompress(&dist)?;
+    // What the page loads; fonts come as woff2 (compressed already) and images are few.
+    precompress(&dist.join(&bundle))?;
     eprintln!(
         "    frontend/dist/{bundle} in {:.0} s",
         started.elapsed().as_secs_f64()

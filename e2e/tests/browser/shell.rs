@@ -261,3 +261,63 @@ async fn x_02_at_390_px_the_header_keeps_the_user_and_their_actions() {
     })
     .await;
 }
+
+/// The `.wasm` files the page has fetched so far (file names), from Resource Timing.
+async fn fetched_wasm(client: &Client) -> Result<Vec<String>> {
+    let names = client
+        .execute(
+            "return performance.getEntriesByType('resource')
+                .map(e => e.name.split('/').pop())
+                .filter(n => n.endsWith('.wasm'))",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(names)?)
+}
+
+#[tokio::test]
+async fn issue_11_the_front_page_fetches_no_module_chunk_and_a_module_page_only_its_own() {
+    browser_test("lazy_chunks", |client, app| async move {
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        let front = fetched_wasm(&client).await?;
+        ensure!(
+            front == ["adgang_bg.wasm"],
+            "the front page must fetch the main module only, fetched {front:?}"
+        );
+        // Sent compressed (the precompressed variant): fewer bytes on the wire than in memory.
+        let compressed = client
+            .execute(
+                "const e = performance.getEntriesByType('resource')
+                    .find(e => e.name.endsWith('adgang_bg.wasm'));
+                 return e.encodedBodySize > 0 && e.encodedBodySize < e.decodedBodySize / 2",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            compressed == true,
+            "the main module was not sent compressed"
+        );
+
+        // In-app navigation to a module: its chunk (and the code it shares) arrives, no other.
+        client
+            .find(Locator::Css(".module-cards a[href='/systemtilslutning']"))
+            .await?
+            .click()
+            .await?;
+        wait_for_text(&client, "main h1", "Systemtilslutning").await?;
+        let systems = fetched_wasm(&client).await?;
+        ensure!(
+            systems.contains(&"split_systems.wasm".to_owned()),
+            "the systems page must fetch its chunk, fetched {systems:?}"
+        );
+        ensure!(
+            !systems.iter().any(|n| n.starts_with("split_contact")
+                || n.starts_with("split_rights")
+                || n.starts_with("split_onboarding")),
+            "the systems page must not fetch other modules' chunks, fetched {systems:?}"
+        );
+        Ok(())
+    })
+    .await;
+}

@@ -3,6 +3,7 @@
 pub mod footer;
 pub mod form;
 pub mod header;
+pub mod lazy;
 pub mod module_gate;
 pub mod module_tabs;
 pub mod operator_switch;

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::auth::{use_auth, AuthStatus};
+use crate::components::lazy::LazyView;
 use crate::i18n::{module_texts, use_i18n, Key};
-use crate::pages::onboarding::OnboardingPage;
+use crate::pages::onboarding;
 
 #[component]
 pub fn FrontPage() -> impl IntoView {
@@ -26,7 +27,7 @@ pub fn FrontPage() -> impl IntoView {
             </p>
         }
         .into_any(),
-        AuthStatus::SignedIn(a) if a.session.onboarding_required => view! { <OnboardingPage/> }.into_any(),
+        AuthStatus::SignedIn(a) if a.session.onboarding_required => view! { <LazyView view=onboarding::render()/> }.into_any(),
         AuthStatus::SignedIn(a) if a.session.modules.is_empty() && !a.session.rights.contains(&Right::RightsAdmin) => view! {
             <div class="alert alert-info" role="status">
                 <div class="alert-body"><p class="alert-text">{i18n.text(Key::front_no_modules)}</p></div>

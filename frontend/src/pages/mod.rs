@@ -6,21 +6,21 @@
 /// `$chunk`, fetched the first time one of its pages opens; without it (`trunk serve`) it is an
 /// ordinary async function in the one WASM.
 macro_rules! lazy_pages {
-    ($chunk:ident: fn $name:ident($page:ident: $ty:ty) -> AnyView $body:block) => {
+    ($chunk:ident: fn $name:ident($($arg:ident: $ty:ty),*) -> AnyView $body:block) => {
         #[cfg(feature = "split")]
         #[allow(unsafe_code)]
         #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split)]
-        fn $name($page: $ty) -> ::leptos::prelude::AnyView $body
+        pub(crate) fn $name($($arg: $ty),*) -> ::leptos::prelude::AnyView $body
 
         #[cfg(not(feature = "split"))]
-        async fn $name($page: $ty) -> ::leptos::prelude::AnyView $body
+        pub(crate) async fn $name($($arg: $ty),*) -> ::leptos::prelude::AnyView $body
     };
 }
 
 /// A route whose view is one page of a lazily loaded chunk (`lazy_pages!`): the router fetches
 /// the chunk before it leaves the current page, so no empty page flashes.
 macro_rules! lazy_route {
-    ($(#[$doc:meta])* $route:ident => $render:ident($page:expr)) => {
+    ($(#[$doc:meta])* $route:ident => $render:ident($($page:expr)?)) => {
         $(#[$doc])*
         pub struct $route;
 
@@ -30,7 +30,7 @@ macro_rules! lazy_route {
             }
 
             async fn view(_: Self) -> ::leptos::prelude::AnyView {
-                $render($page).await
+                $render($($page)?).await
             }
         }
     };

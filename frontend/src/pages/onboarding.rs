@@ -51,6 +51,10 @@ fn FieldErrors(errors: Signal<Vec<Key>>, id: &'static str) -> impl IntoView {
     }
 }
 
+lazy_pages!(onboarding: fn render() -> AnyView {
+    view! { <OnboardingPage/> }.into_any()
+});
+
 #[component]
 pub fn OnboardingPage() -> impl IntoView {
     let i18n = use_i18n();

@@ -14,6 +14,15 @@ fn grantable() -> impl Iterator<Item = Right> {
     Right::ALL.into_iter().filter(|r| *r != Right::Operator)
 }
 
+lazy_pages!(rights: fn render() -> AnyView {
+    view! { <RightsPage/> }.into_any()
+});
+
+lazy_route!(
+    /// `/rettigheder`
+    RightsRoute => render()
+);
+
 #[component]
 pub fn RightsPage() -> impl IntoView {
     let i18n = use_i18n();

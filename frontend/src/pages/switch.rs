@@ -12,6 +12,15 @@ use crate::auth::use_auth;
 use crate::components::operator_switch::OperatorSwitch;
 use crate::i18n::{use_i18n, Key};
 
+lazy_pages!(switch: fn render() -> AnyView {
+    view! { <SwitchPage/> }.into_any()
+});
+
+lazy_route!(
+    /// `/skift-virksomhed`
+    SwitchRoute => render()
+);
+
 #[component]
 pub fn SwitchPage() -> impl IntoView {
     let i18n = use_i18n();

@@ -23,23 +23,33 @@ use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::systems::credentials;
 use group::{GroupDraft, GroupFields};
 
-/// The module's pages, one chunk.
+/// The module's pages: the tree, group and import pages in one chunk…
 #[derive(Clone, Copy)]
-enum Page {
+pub(crate) enum Page {
     Structure,
-    CreatePoint,
-    Point,
     Group,
     Import,
+}
+
+/// …the contact-point pages (the largest) in another, so that each stays within its budget.
+#[derive(Clone, Copy)]
+pub(crate) enum PointPage {
+    Create,
+    Detail,
 }
 
 lazy_pages!(contacts: fn render(page: Page) -> AnyView {
     match page {
         Page::Structure => view! { <ContactStructurePage/> }.into_any(),
-        Page::CreatePoint => view! { <point::CreatePointPage/> }.into_any(),
-        Page::Point => view! { <point::PointDetailPage/> }.into_any(),
         Page::Group => view! { <group::GroupDetailPage/> }.into_any(),
         Page::Import => view! { <import::ImportPage/> }.into_any(),
+    }
+});
+
+lazy_pages!(contact_points: fn render_points(page: PointPage) -> AnyView {
+    match page {
+        PointPage::Create => view! { <point::CreatePointPage/> }.into_any(),
+        PointPage::Detail => view! { <point::PointDetailPage/> }.into_any(),
     }
 });
 
@@ -49,11 +59,11 @@ lazy_route!(
 );
 lazy_route!(
     /// `/kontaktstruktur/kontaktpunkt/opret`
-    CreatePointRoute => render(Page::CreatePoint)
+    CreatePointRoute => render_points(PointPage::Create)
 );
 lazy_route!(
     /// `/kontaktstruktur/kontaktpunkt/:id`
-    PointRoute => render(Page::Point)
+    PointRoute => render_points(PointPage::Detail)
 );
 lazy_route!(
     /// `/kontaktstruktur/gruppe/:id`

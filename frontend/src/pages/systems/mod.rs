@@ -11,7 +11,7 @@ use crate::auth::Auth;
 
 /// The module's pages, one chunk.
 #[derive(Clone, Copy)]
-enum Page {
+pub(crate) enum Page {
     Overview,
     Create,
     Detail,
