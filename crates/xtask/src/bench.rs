@@ -27,6 +27,18 @@ impl Drop for Server {
 pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let contacts_only = only == Some("contacts");
     let env = tools::ensure_frontend_tools(root)?;
+    if only == Some("spa") {
+        crate::build_spa(root, &env)?;
+        tools::ensure_browser()?;
+        let render = first_render(&env)?;
+        println!("\n| SPA download (brotli, as served) | size | budget |");
+        println!("|---|---|---|");
+        for row in spa_table(root)? {
+            println!("{row}");
+        }
+        println!("\n{render}");
+        return Ok(());
+    }
     ensure_wrk()?;
     crate::build_spa(root, &env)?;
     step("Building the server (release)");
@@ -100,7 +112,8 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     step("Contact structure: 1,000 groups and 10,000 points");
     let contacts = bench_contacts(&server_bin, &key_file, &base_url, &data)?;
 
-    let (raw, gzipped) = wasm_size(root)?;
+    let spa = spa_table(root)?;
+    let render = first_render(&env)?;
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -129,16 +142,12 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     for row in contacts {
         println!("{row}");
     }
-    println!("\n| release WASM | bytes |");
-    println!("|---|---|");
-    println!(
-        "| raw (after wasm-opt -Oz) | {raw} ({:.0} KB) |",
-        raw as f64 / 1024.0
-    );
-    println!(
-        "| gzip -9 | {gzipped} ({:.0} KB; budget 400 KB) |",
-        gzipped as f64 / 1024.0
-    );
+    println!("\n| SPA download (brotli, as served) | size | budget |");
+    println!("|---|---|---|");
+    for row in spa {
+        println!("{row}");
+    }
+    println!("\n{render}");
     if std::env::var_os("ADGANG_BENCH_KEEP").is_some() {
         println!("\nKept the database: {}/bench.db", data.display());
     } else {
@@ -299,20 +308,81 @@ fn wrk_with(url: &str, authorization: &str, seconds: u32, connections: u32) -> R
     })
 }
 
-fn wasm_size(root: &Path) -> Result<(u64, u64)> {
+/// First render of the front page in Chromium (Navigation and User Timing), measured by the
+/// browser test `bench_front_page_render` (ignored in `cargo test`; it prints its table as `BENCH` lines).
+fn first_render(env: &tools::BuildEnv) -> Result<String> {
+    step("Front page render in Chromium");
+    let output = crate::output(
+        crate::cargo(env).args([
+            "test",
+            "--package",
+            "adgang-e2e",
+            "--test",
+            "browser",
+            "--",
+            "--ignored",
+            "--exact",
+            "shell::bench_front_page_render",
+            "--nocapture",
+        ]),
+        "the front-page render measurement",
+    )?;
+    let text = String::from_utf8_lossy(&output).into_owned();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("BENCH "))
+        .collect();
+    if rows.is_empty() {
+        bail!("no BENCH lines in:\n{text}");
+    }
+    Ok(rows.join("\n"))
+}
+
+/// Brotli size of a file of the bundle (its `.br`, as served).
+fn served_size(bundle: &Path, file: &str) -> Result<u64> {
+    let path = bundle.join(format!("{file}.br"));
+    Ok(std::fs::metadata(&path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len())
+}
+
+/// The SPA's download budgets (issue 11): what the front page needs, and per lazily loaded
+/// chunk its own file and everything its first use fetches (own + shared chunks).
+pub fn spa_table(root: &Path) -> Result<Vec<String>> {
     let dist = root.join("frontend/dist");
-    let wasm = std::fs::read_dir(&dist)
-        .with_context(|| format!("reading {}", dist.display()))?
+    let bundle = std::fs::read_dir(&dist)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .context("no .wasm in frontend/dist")?;
-    let raw = std::fs::metadata(&wasm)?.len();
-    let gz = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(&wasm)
-        .output()
-        .context("running gzip")?;
-    Ok((raw, gz.stdout.len() as u64))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("app-"))
+        })
+        .context("no app-<hash> bundle in frontend/dist")?;
+    let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1024.0);
+    let mut rows = Vec::new();
+    let front_files = ["adgang_bg.wasm", "adgang.js", "__wasm_split.js", "app.css"];
+    let mut front = 0;
+    for file in front_files {
+        front += served_size(&bundle, file)?;
+    }
+    rows.push(format!(
+        "| front page after login: {} | {} | 250 KB |",
+        front_files.join(" + "),
+        kb(front)
+    ));
+    for (split, files) in crate::spa::chunks(root)? {
+        let own = served_size(&bundle, &format!("split_{split}.wasm")).unwrap_or(0);
+        let mut total = 0;
+        for file in &files {
+            total += served_size(&bundle, &format!("{file}.wasm"))?;
+        }
+        rows.push(format!(
+            "| chunk `{split}`: own / with the {} shared chunk(s) it fetches | {} / {} | 60 KB |",
+            files.len().saturating_sub(1),
+            kb(own),
+            kb(total)
+        ));
+    }
+    Ok(rows)
 }
 
 struct SeededSystems {

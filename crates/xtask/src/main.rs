@@ -4,7 +4,8 @@
 //! * `test`    install what is missing (plus Chromium), start a throw-away PostgreSQL, run every
 //!             test: unit, integration on SQLite and PostgreSQL, OpenAPI drift, browser
 //! * `bench`   release build, load on loopback with wrk, WASM size; prints a Markdown table
-//!             (`bench contacts`: only the contact-structure part; ADGANG_BENCH_KEEP=1 keeps
+//!             (`bench spa`: only the SPA's download sizes and render time in Chromium;
+//!             `bench contacts`: only the contact-structure part; ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)

@@ -58,7 +58,11 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<SpaBuild> {
     std::fs::create_dir_all(&bundle_dir).context("creating target/spa")?;
 
     let wasm = compile(root, env)?;
-    split(&wasm, &split_dir)?;
+    let chunks = split(&wasm, &split_dir)?;
+    std::fs::write(
+        work.join("chunks.json"),
+        serde_json::to_string_pretty(&chunks)?,
+    )?;
     bindgen(&split_dir.join("main.wasm"), &bundle_dir)?;
     for entry in std::fs::read_dir(&split_dir)? {
         let path = entry?.path();
@@ -130,7 +134,8 @@ fn compile(root: &Path, env: &BuildEnv) -> Result<PathBuf> {
 }
 
 /// Step 2: main module + one chunk per split module + the loader `__wasm_split.js`.
-fn split(wasm: &Path, out: &Path) -> Result<()> {
+/// Returns, per split (`lazy_pages!`'s chunk name), the files its first use fetches.
+fn split(wasm: &Path, out: &Path) -> Result<Chunks> {
     let input = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
     let main_out = out.join("main.wasm");
     let main_module = format!("./{STEM}.js");
@@ -141,7 +146,18 @@ fn split(wasm: &Path, out: &Path) -> Result<()> {
     let result =
         wasm_split_cli_support::transform(options).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     eprintln!("    {} lazily loaded chunk(s)", result.split_modules.len());
-    Ok(())
+    Ok(result.prefetch_map.into_iter().collect())
+}
+
+/// Split name → the `.wasm` stems its first use fetches (its own and the shared ones).
+pub type Chunks = std::collections::BTreeMap<String, Vec<String>>;
+
+/// The chunk map of the last build (`target/spa/chunks.json`).
+pub fn chunks(root: &Path) -> Result<Chunks> {
+    let path = root.join("target/spa/chunks.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {} (build the SPA first)", path.display()))?;
+    Ok(serde_json::from_str(&text)?)
 }
 
 /// Step 3: the JS glue. `keep_lld_exports`: the chunks link against the main module's

@@ -65,6 +65,15 @@ pub fn FrontPage() -> impl IntoView {
     }
     };
 
+    // The moment the cards are on screen, for `cargo xtask bench` (User Timing; issue 11).
+    Effect::new(move |_| {
+        if matches!(auth.status.get(), AuthStatus::SignedIn(_)) {
+            if let Some(performance) = window().performance() {
+                let _ = performance.mark("adgang:front-page-rendered");
+            }
+        }
+    });
+
     let onboarding = move || {
         auth.authorized()
             .is_some_and(|a| a.session.onboarding_required)
