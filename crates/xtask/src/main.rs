@@ -127,7 +127,7 @@ fn openapi(root: &Path) -> Result<()> {
 
 /// The release SPA into frontend/dist (`spa.rs`).
 pub(crate) fn build_spa(root: &Path, env: &tools::BuildEnv) -> Result<()> {
-    spa::build(root, env).map(|_| ())
+    spa::build(root, env)
 }
 
 /// `trunk serve` for frontend work (Trunk.toml): rebuilds on change, proxies `/api`.

@@ -38,16 +38,9 @@ const ASSET_DIRS: [&str; 2] = [
     "node_modules/dkfds/dist/img",
 ];
 /// Formats that are compressed already: no `.br`/`.gz` beside them.
-const PRECOMPRESSED_FORMATS: [&str; 6] = ["woff", "woff2", "png", "jpg", "gif", "webp"];
+const PRECOMPRESSED_FORMATS: [&str; 8] = ["woff", "woff2", "png", "jpg", "gif", "webp", "br", "gz"];
 
-/// What a build produced, for the bench's size table.
-pub struct SpaBuild {
-    pub dist: PathBuf,
-    /// `app-<hash>`: the directory of the content-hashed files.
-    pub bundle: String,
-}
-
-pub fn build(root: &Path, env: &BuildEnv) -> Result<SpaBuild> {
+pub fn build(root: &Path, env: &BuildEnv) -> Result<()> {
     step("Building the SPA (release: split into lazily loaded chunks, wasm-opt, precompressed)");
     let started = std::time::Instant::now();
     let frontend = root.join("frontend");
@@ -73,12 +66,11 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<SpaBuild> {
             std::fs::copy(&path, bundle_dir.join(&*name))?;
         }
     }
-    for entry in std::fs::read_dir(&bundle_dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "wasm") {
-            wasm_opt(env, &path)?;
-        }
-    }
+    let wasm_files: Vec<PathBuf> = files_in(&bundle_dir)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .collect();
+    on_every_core(wasm_files, |path| wasm_opt(env, &path))?;
     let mut css = String::new();
     for sheet in STYLESHEETS {
         let path = frontend.join(sheet);
@@ -105,7 +97,7 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<SpaBuild> {
         "    frontend/dist/{bundle} in {:.0} s",
         started.elapsed().as_secs_f64()
     );
-    Ok(SpaBuild { dist, bundle })
+    Ok(())
 }
 
 /// Step 1: the frontend's WASM, with relocations kept for the splitter.
@@ -235,42 +227,75 @@ fn index_html(bundle: &str) -> String {
     )
 }
 
-/// Step 6: `.br` (quality 11) and `.gz` (level 9) beside every compressible file.
-pub fn precompress(dir: &Path) -> Result<()> {
+/// The files (not directories) directly in `dir`.
+fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if path.is_dir() {
-            precompress(&path)?;
-            continue;
+        if path.is_file() {
+            files.push(path);
         }
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        if ext == "br" || ext == "gz" || PRECOMPRESSED_FORMATS.contains(&ext.as_str()) {
-            continue;
-        }
-        let data = std::fs::read(&path)?;
-        let mut br = Vec::new();
-        {
-            let params = brotli::enc::BrotliEncoderParams {
-                quality: 11,
-                lgwin: 22,
-                ..Default::default()
-            };
-            brotli::BrotliCompress(&mut &data[..], &mut br, &params)?;
-        }
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(&data)?;
-        let gz = gz.finish()?;
-        let with = |suffix: &str| {
-            let mut name = path.clone().into_os_string();
-            name.push(suffix);
-            PathBuf::from(name)
-        };
-        std::fs::write(with(".br"), br)?;
-        std::fs::write(with(".gz"), gz)?;
     }
+    Ok(files)
+}
+
+/// Runs `work` on every item, one thread per core (wasm-opt and brotli are the slow steps).
+fn on_every_core<T: Send>(items: Vec<T>, work: impl Fn(T) -> Result<()> + Sync) -> Result<()> {
+    let queue = std::sync::Mutex::new(items);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| loop {
+                    let item = queue.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.pop();
+                    match item {
+                        Some(item) => work(item)?,
+                        None => return Ok(()),
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?)
+            .collect::<Result<()>>()
+    })
+}
+
+/// Step 6: `.br` (quality 11) and `.gz` (level 9) beside every file in `dir`.
+pub fn precompress(dir: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = files_in(dir)?
+        .into_iter()
+        .filter(|path| {
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            !PRECOMPRESSED_FORMATS.contains(&ext.as_str())
+        })
+        .collect();
+    on_every_core(files, |path| compress(&path))
+}
+
+fn compress(path: &Path) -> Result<()> {
+    let data = std::fs::read(path)?;
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut br, &params)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&data)?;
+    let gz = gz.finish()?;
+    let beside = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    std::fs::write(beside(".br"), br)?;
+    std::fs::write(beside(".gz"), gz)?;
     Ok(())
 }
 
