@@ -29,21 +29,26 @@ pub(crate) struct Browser {
     _profile: tempfile::TempDir,
 }
 
-pub(crate) async fn start_browser(downloads: &std::path::Path) -> Result<Browser> {
+/// `zone`: the browser's time zone (`TZ`), e.g. to check that times stay in Copenhagen time.
+pub(crate) async fn start_browser(
+    downloads: &std::path::Path,
+    zone: Option<&str>,
+) -> Result<Browser> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     ensure!(
         std::path::Path::new(CHROMEDRIVER).is_file(),
         "{CHROMEDRIVER} is missing: `cargo xtask test` installs Debian's chromium-driver"
     );
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let driver = ChromeDriver(
-        Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting chromedriver")?,
-    );
+    let mut driver = Command::new(CHROMEDRIVER);
+    driver
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(zone) = zone {
+        driver.env("TZ", zone);
+    }
+    let driver = ChromeDriver(driver.spawn().context("starting chromedriver")?);
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         ensure!(
@@ -90,6 +95,15 @@ where
     F: FnOnce(Client, TestApp) -> Fut,
     Fut: Future<Output = Result<()>>,
 {
+    browser_test_in_zone(name, None, body).await
+}
+
+/// `browser_test` with Chromium in the time zone `zone` (`TZ`).
+pub(crate) async fn browser_test_in_zone<F, Fut>(name: &str, zone: Option<&str>, body: F)
+where
+    F: FnOnce(Client, TestApp) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
     let dist = workspace_root().join("frontend/dist/index.html");
     assert!(
         dist.is_file(),
@@ -97,7 +111,7 @@ where
         dist.display()
     );
     let app = spawn_app_with(Spa::Built, |s| s.demo_data = true).await;
-    let browser = start_browser(&downloads_dir(&app))
+    let browser = start_browser(&downloads_dir(&app), zone)
         .await
         .expect("starting Chromium");
     let client = browser.client.clone();

@@ -289,3 +289,85 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
     })
     .await;
 }
+
+#[tokio::test]
+async fn x_07_times_are_shown_and_entered_in_copenhagen_time_in_a_browser_in_new_york() {
+    browser_test_in_zone(
+        "copenhagen_time",
+        Some("America/New_York"),
+        |client, app| async move {
+            const NORTH: &str = "29189846";
+            let kind = adgang_api_types::OrgKind::Authority;
+            let token = app.token(&adgang_test_support::user(
+                NORTH,
+                kind,
+                &[adgang_api_types::Right::SystemAdmin],
+            ));
+            // Winter (CET, UTC+1) activation and summer (CEST, UTC+2) deactivation.
+            let created = app
+                .post_as(
+                    &format!("/api/v1/organisations/{NORTH}/systems"),
+                    &token,
+                    &serde_json::json!({
+                        "name": "Tidszonesystem", "role": "recipient", "protocol": "rest_push",
+                        "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
+                        "activation": {"mode": "at", "at": "2027-01-15T09:00:00Z"},
+                        "deactivateAt": "2027-07-01T10:00:00Z",
+                        "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
+                    }),
+                )
+                .await;
+            ensure!(created.status() == 201, "creating: {}", created.status());
+            let receipt: adgang_api_types::SystemReceipt = created.json().await?;
+            let id = receipt.system.id;
+            let zone = client
+                .execute(
+                    "return Intl.DateTimeFormat().resolvedOptions().timeZone",
+                    vec![],
+                )
+                .await?;
+            ensure!(zone == "America/New_York", "the browser runs in {zone}");
+
+            log_in_as(&client, &app, "10000003").await?;
+            client
+                .goto(&app.url(&format!("/systemtilslutning/{id}")))
+                .await?;
+            wait_for_text(&client, "#part-activation", "15.01.2027 10:00").await?;
+            wait_for_text(&client, "#part-activation", "01.07.2027 12:00").await?;
+
+            click(&client, "part-activation-edit").await?;
+            let shown = client
+                .execute(
+                    "return document.getElementById('system-activation-at').value",
+                    vec![],
+                )
+                .await?;
+            ensure!(shown == "2027-01-15T10:00", "the input shows {shown}");
+            // Entered as Copenhagen time: 08:30 on 1 February is 07:30 UTC.
+            client
+                .execute(
+                    "const input = document.getElementById('system-activation-at');
+                     input.value = '2027-02-01T08:30';
+                     input.dispatchEvent(new Event('input', { bubbles: true }));",
+                    vec![],
+                )
+                .await?;
+            click(&client, "detail-save").await?;
+            wait_for_text(&client, "#detail-message", "").await?;
+            let system: adgang_api_types::System = app
+                .get_json_as(
+                    &format!("/api/v1/organisations/{NORTH}/systems/{id}"),
+                    &token,
+                )
+                .await;
+            ensure!(
+                system.active_from.map(|t| t.to_rfc3339())
+                    == Some("2027-02-01T07:30:00+00:00".to_owned()),
+                "stored {:?}",
+                system.active_from
+            );
+            Ok(())
+        },
+    )
+    .await;
+}

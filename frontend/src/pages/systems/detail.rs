@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::credentials;
 use super::form::{
-    local_time, protocol_key, role_key, status_key, ActivationFields, ContactFields, Draft,
-    NameAndRole, ProtocolAndDetails, TextField,
+    protocol_key, role_key, status_key, ActivationFields, ContactFields, Draft, NameAndRole,
+    ProtocolAndDetails, TextField,
 };
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
@@ -310,8 +310,8 @@ fn SystemDetail() -> impl IntoView {
                     {row(Key::detail_vendor, s.vendor_cvr.clone().unwrap_or_default())}
                 }.into_any(), locked, None)}
                 {part(Part::Activation, Key::wiz_step_activation, "part-activation", view! {
-                    {row(Key::detail_active_from, s.active_from.map(local_time).unwrap_or_default())}
-                    {row(Key::detail_active_to, s.active_to.map(local_time).unwrap_or_default())}
+                    {row(Key::detail_active_from, s.active_from.map(crate::time::display).unwrap_or_default())}
+                    {row(Key::detail_active_to, s.active_to.map(crate::time::display).unwrap_or_default())}
                 }.into_any(), false, active.then_some(Key::detail_locked_active))}
                 {part(Part::Contact, Key::wiz_step_contact, "part-contact", view! {
                     {row(Key::wiz_contact_email, s.technical_contact.email.clone())}

@@ -24,7 +24,7 @@ pub struct Draft {
     pub ssh_key: RwSignal<String>,
     pub vendor_cvr: RwSignal<String>,
     pub activation: RwSignal<ActivationMode>,
-    /// `datetime-local` values (the browser's local time).
+    /// `datetime-local` values, in Copenhagen time whatever the browser's zone.
     pub activation_at: RwSignal<String>,
     pub deactivate_at: RwSignal<String>,
     pub email: RwSignal<String>,
@@ -76,9 +76,9 @@ impl Draft {
             None => ActivationMode::None,
         });
         self.activation_at
-            .set(s.active_from.map(to_local_input).unwrap_or_default());
+            .set(s.active_from.map(crate::time::to_input).unwrap_or_default());
         self.deactivate_at
-            .set(s.active_to.map(to_local_input).unwrap_or_default());
+            .set(s.active_to.map(crate::time::to_input).unwrap_or_default());
         self.email.set(s.technical_contact.email.clone());
         self.phone.set(s.technical_contact.phone.clone());
         self.extra_email
@@ -129,7 +129,7 @@ impl Draft {
         Activation {
             mode,
             at: (mode == ActivationMode::At)
-                .then(|| from_local_input(&self.activation_at.get_untracked()))
+                .then(|| crate::time::from_input(&self.activation_at.get_untracked()))
                 .flatten(),
         }
     }
@@ -154,7 +154,7 @@ impl Draft {
             ssh_public_key,
             vendor_cvr: Draft::optional(self.vendor_cvr),
             activation: self.activation_value(),
-            deactivate_at: from_local_input(&self.deactivate_at.get_untracked()),
+            deactivate_at: crate::time::from_input(&self.deactivate_at.get_untracked()),
             technical_contact: self.contact(),
             standard_system_id: self.standard_system_id.get_untracked(),
             accept_vendor_agreement: self.accept_vendor.get_untracked(),
@@ -174,7 +174,7 @@ impl Draft {
             ssh_public_key,
             vendor_cvr: Draft::optional(self.vendor_cvr),
             activation: with_activation.then(|| self.activation_value()),
-            deactivate_at: from_local_input(&self.deactivate_at.get_untracked()),
+            deactivate_at: crate::time::from_input(&self.deactivate_at.get_untracked()),
             technical_contact: self.contact(),
         }
     }
@@ -182,44 +182,6 @@ impl Draft {
     /// The error texts for fields whose name starts with any of `prefixes`.
     pub fn errors_for(&self, prefixes: &'static [&'static str]) -> Signal<Vec<Key>> {
         errors_for(self.errors, prefixes)
-    }
-}
-
-/// UTC → the `datetime-local` value in the browser's time zone.
-pub fn to_local_input(at: chrono::DateTime<chrono::Utc>) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-        at.timestamp_millis() as f64
-    ));
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date(),
-        date.get_hours(),
-        date.get_minutes()
-    )
-}
-
-/// A `datetime-local` value (browser time zone) → UTC; empty or unreadable → None.
-pub fn from_local_input(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    if value.trim().is_empty() {
-        return None;
-    }
-    let millis = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
-    if millis.is_nan() {
-        return None;
-    }
-    chrono::DateTime::from_timestamp_millis(millis as i64)
-}
-
-/// Local date and time for display, e.g. "26.11.2026 14:03".
-pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    let input = to_local_input(at);
-    let (date, time) = input.split_once('T').unwrap_or((&input, ""));
-    let parts: Vec<&str> = date.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => format!("{d}.{m}.{y} {time}"),
-        _ => input.clone(),
     }
 }
 

@@ -9,8 +9,7 @@ use leptos::task::spawn_local;
 
 use super::credentials;
 use super::form::{
-    local_time, protocol_key, role_key, ActivationFields, ContactFields, Draft, NameAndRole,
-    ProtocolAndDetails,
+    protocol_key, role_key, ActivationFields, ContactFields, Draft, NameAndRole, ProtocolAndDetails,
 };
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
@@ -210,7 +209,7 @@ fn Wizard() -> impl IntoView {
             let new = draft.new_system();
             let activation = match new.activation.mode {
                 ActivationMode::Now => i18n.t(Key::wiz_activation_now).to_owned(),
-                ActivationMode::At => new.activation.at.map(local_time).unwrap_or_default(),
+                ActivationMode::At => new.activation.at.map(crate::time::display).unwrap_or_default(),
                 ActivationMode::None => i18n.t(Key::wiz_activation_none).to_owned(),
             };
             let has_errors = !draft.errors.get().is_empty();
@@ -243,7 +242,7 @@ fn Wizard() -> impl IntoView {
                     <h3>{i18n.text(Key::wiz_step_activation)}</h3>
                     <dl>
                         {summary_row(Key::wiz_step_activation, activation)}
-                        {new.deactivate_at.map(|d| summary_row(Key::detail_active_to, local_time(d)))}
+                        {new.deactivate_at.map(|d| summary_row(Key::detail_active_to, crate::time::display(d)))}
                     </dl>
                     {edit_button(3, "edit-activation")}
                 </section>
