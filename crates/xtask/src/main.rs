@@ -84,10 +84,13 @@ fn test(root: &Path) -> Result<()> {
     )?;
 
     step("Unit, integration (SQLite), OpenAPI drift and browser tests");
+    let axe_report = root.join("target/axe-report.jsonl");
+    let _ = std::fs::remove_file(&axe_report);
     status(
         cargo(&env).args(["test", "--workspace", "--exclude", "adgang-frontend"]),
         "cargo test",
     )?;
+    summarise_accessibility(&axe_report)?;
 
     step("Integration tests against PostgreSQL 15");
     let cluster = postgres::Cluster::start(root)?;
@@ -101,6 +104,25 @@ fn test(root: &Path) -> Result<()> {
     step(&format!(
         "All tests passed in {:.1} min",
         started.elapsed().as_secs_f64() / 60.0
+    ));
+    Ok(())
+}
+
+/// The browser tests' axe-core audits (e2e/tests/browser/axe.rs), in one line for the log.
+fn summarise_accessibility(report: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(report).unwrap_or_default();
+    let audits: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let sum = |impact: &str| -> u64 { audits.iter().filter_map(|a| a[impact].as_u64()).sum() };
+    step(&format!(
+        "Accessibility (axe-core, WCAG 2.2 A/AA): {} page audits; violations: {} critical, {} serious, {} moderate, {} minor",
+        audits.len(),
+        sum("critical"),
+        sum("serious"),
+        sum("moderate"),
+        sum("minor")
     ));
     Ok(())
 }

@@ -118,8 +118,15 @@ pub fn ensure_frontend_tools(root: &Path) -> Result<BuildEnv> {
     }
 
     let frontend = root.join("frontend");
-    if !frontend.join("node_modules/dkfds/package.json").is_file() {
-        step("Installing the design system (npm ci in frontend/)");
+    let installed = ["dkfds", "axe-core"].iter().all(|p| {
+        frontend
+            .join("node_modules")
+            .join(p)
+            .join("package.json")
+            .is_file()
+    });
+    if !installed {
+        step("Installing the design system and axe-core (npm ci in frontend/)");
         status(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])

@@ -168,6 +168,7 @@ pub(crate) async fn wait_for_text(
         if let Ok(element) = client.find(Locator::Css(selector)).await {
             last = element.text().await.unwrap_or_default();
             if last.contains(expected) {
+                crate::axe::audit_once(client).await?;
                 return Ok(last);
             }
         }

@@ -1,7 +1,9 @@
 //! Browser tests (X-01, X-02, AUTH-05): Debian's headless Chromium, driven over WebDriver by
 //! fantoccini, against the real server (serving the release SPA from frontend/dist) on a random
 //! loopback port with a fresh database. A failing test saves a screenshot to e2e/screenshots/.
+//! axe-core audits every page a test visits (`axe.rs`).
 
+mod axe;
 mod contacts;
 mod helpers;
 mod identity;

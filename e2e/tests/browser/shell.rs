@@ -375,3 +375,30 @@ async fn bench_front_page_render() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn x_02_the_accessibility_audit_fails_on_a_serious_violation() {
+    browser_test("axe_catches", |client, app| async move {
+        client.goto(&app.url("/")).await?;
+        wait_for_text(&client, "#log-in", "Log ind").await?;
+        // The audit of the real page passed (wait_for_text ran it); a button without a name
+        // and an image without a text alternative must not.
+        client
+            .execute(
+                "const b = document.createElement('button');
+                 document.querySelector('main').appendChild(b);
+                 const i = document.createElement('img'); i.src = '/favicon.ico';
+                 document.querySelector('main').appendChild(i);",
+                vec![],
+            )
+            .await?;
+        let verdict = crate::axe::audit(&client, "/ (with a nameless button)").await;
+        let message = format!("{:?}", verdict.err().context("the audit passed")?);
+        ensure!(
+            message.contains("button-name") && message.contains("image-alt"),
+            "{message}"
+        );
+        Ok(())
+    })
+    .await;
+}
