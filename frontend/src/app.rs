@@ -1,11 +1,9 @@
 //! The shell: header, environment banner, module tabs, routed page, footer.
 
-use adgang_api_types::EnvironmentInfo;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 
-use crate::api::{self, ApiError};
 use crate::auth::Auth;
 use crate::components::{
     footer::Footer,
@@ -16,14 +14,10 @@ use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::{contacts, rights, switch, systems};
 use crate::pages::{front::FrontPage, login_error::LoginErrorPage, module::ModulePage};
 
-/// The deployment facts every part of the shell reads (loaded once).
-pub type Environment = RwSignal<Option<Result<EnvironmentInfo, ApiError>>>;
-
 #[component]
 pub fn App() -> impl IntoView {
     I18n::provide();
-    let environment: Environment = api::loaded(api::meta::environment);
-    provide_context(environment);
+    crate::environment::provide();
     Auth::provide();
     let i18n = use_i18n();
     close_menus_on_escape();
@@ -40,14 +34,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/skift-virksomhed") view={Lazy::<switch::SwitchRoute>::new()}/>
                     <Route path=path!("/login-fejl") view=LoginErrorPage/>
                     <Route path=path!("/rettigheder") view={Lazy::<rights::RightsRoute>::new()}/>
-                    <Route path=path!("/systemtilslutning") view={Lazy::<systems::OverviewRoute>::new()}/>
-                    <Route path=path!("/systemtilslutning/opret") view={Lazy::<systems::CreateRoute>::new()}/>
-                    <Route path=path!("/systemtilslutning/:id") view={Lazy::<systems::DetailRoute>::new()}/>
-                    <Route path=path!("/kontaktstruktur") view={Lazy::<contacts::StructureRoute>::new()}/>
-                    <Route path=path!("/kontaktstruktur/kontaktpunkt/opret") view={Lazy::<contacts::CreatePointRoute>::new()}/>
-                    <Route path=path!("/kontaktstruktur/kontaktpunkt/:id") view={Lazy::<contacts::PointRoute>::new()}/>
-                    <Route path=path!("/kontaktstruktur/gruppe/:id") view={Lazy::<contacts::GroupRoute>::new()}/>
-                    <Route path=path!("/kontaktstruktur/import") view={Lazy::<contacts::ImportRoute>::new()}/>
+                    <systems::SystemRoutes/>
+                    <contacts::ContactRoutes/>
                 </Routes>
             </main>
             <Footer/>
@@ -86,8 +74,4 @@ fn close_menus_on_escape() {
             }
         }
     });
-}
-
-pub fn use_environment() -> Environment {
-    expect_context::<Environment>()
 }

@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod auth;
 mod components;
+mod environment;
 mod i18n;
 mod pages;
 mod time;

@@ -6,18 +6,18 @@ use adgang_api_types::{
 };
 use gloo_net::http::Method;
 
-use super::{request_as, send, send_no_content, ApiError};
+use super::{request_as, send, send_no_content, ApiError, Authorised};
 
 fn base(cvr: &str) -> String {
     format!("/api/v1/organisations/{cvr}")
 }
 
-pub async fn tree(token: &str, cvr: &str) -> Result<Vec<ContactTreeNode>, ApiError> {
+pub async fn tree(client: &Authorised) -> Result<Vec<ContactTreeNode>, ApiError> {
     send(
         request_as(
             Method::GET,
-            &format!("{}/contact-structure", base(cvr)),
-            token,
+            &format!("{}/contact-structure", base(&client.cvr)),
+            &client.token,
         )
         .build(),
     )
@@ -25,15 +25,14 @@ pub async fn tree(token: &str, cvr: &str) -> Result<Vec<ContactTreeNode>, ApiErr
 }
 
 pub async fn create_group(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
     input: &ContactGroupInput,
 ) -> Result<ContactGroup, ApiError> {
     send(
         request_as(
             Method::POST,
-            &format!("{}/contact-groups", base(cvr)),
-            token,
+            &format!("{}/contact-groups", base(&client.cvr)),
+            &client.token,
         )
         .json(input),
     )
@@ -41,96 +40,87 @@ pub async fn create_group(
 }
 
 pub async fn deletion_preview(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
     id: &str,
 ) -> Result<ContactGroupDeletion, ApiError> {
-    let path = format!("{}/contact-groups/{id}/deletion-preview", base(cvr));
-    send(request_as(Method::GET, &path, token).build()).await
+    let path = format!("{}/contact-groups/{id}/deletion-preview", base(&client.cvr));
+    send(request_as(Method::GET, &path, &client.token).build()).await
 }
 
-pub async fn delete_group(
-    token: &str,
-    cvr: &str,
-    id: &str,
-) -> Result<ContactGroupDeletion, ApiError> {
-    let path = format!("{}/contact-groups/{id}", base(cvr));
-    send(request_as(Method::DELETE, &path, token).build()).await
+pub async fn delete_group(client: &Authorised, id: &str) -> Result<ContactGroupDeletion, ApiError> {
+    let path = format!("{}/contact-groups/{id}", base(&client.cvr));
+    send(request_as(Method::DELETE, &path, &client.token).build()).await
 }
 
-pub async fn get_group(token: &str, cvr: &str, id: &str) -> Result<ContactGroup, ApiError> {
-    let path = format!("{}/contact-groups/{id}", base(cvr));
-    send(request_as(Method::GET, &path, token).build()).await
+pub async fn get_group(client: &Authorised, id: &str) -> Result<ContactGroup, ApiError> {
+    let path = format!("{}/contact-groups/{id}", base(&client.cvr));
+    send(request_as(Method::GET, &path, &client.token).build()).await
 }
 
 pub async fn update_group(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
     id: &str,
     input: &ContactGroupInput,
 ) -> Result<ContactGroup, ApiError> {
-    let path = format!("{}/contact-groups/{id}", base(cvr));
-    send(request_as(Method::PUT, &path, token).json(input)).await
+    let path = format!("{}/contact-groups/{id}", base(&client.cvr));
+    send(request_as(Method::PUT, &path, &client.token).json(input)).await
 }
 
 /// Creates (`id` None) or replaces a point.
 pub async fn save_point(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
     id: Option<&str>,
     input: &ContactPointInput,
 ) -> Result<ContactPoint, ApiError> {
     let request = match id {
         Some(id) => request_as(
             Method::PUT,
-            &format!("{}/contact-points/{id}", base(cvr)),
-            token,
+            &format!("{}/contact-points/{id}", base(&client.cvr)),
+            &client.token,
         ),
         None => request_as(
             Method::POST,
-            &format!("{}/contact-points", base(cvr)),
-            token,
+            &format!("{}/contact-points", base(&client.cvr)),
+            &client.token,
         ),
     };
     send(request.json(input)).await
 }
 
-pub async fn get_point(token: &str, cvr: &str, id: &str) -> Result<ContactPoint, ApiError> {
-    let path = format!("{}/contact-points/{id}", base(cvr));
-    send(request_as(Method::GET, &path, token).build()).await
+pub async fn get_point(client: &Authorised, id: &str) -> Result<ContactPoint, ApiError> {
+    let path = format!("{}/contact-points/{id}", base(&client.cvr));
+    send(request_as(Method::GET, &path, &client.token).build()).await
 }
 
-pub async fn delete_point(token: &str, cvr: &str, id: &str) -> Result<(), ApiError> {
-    let path = format!("{}/contact-points/{id}", base(cvr));
-    send_no_content(request_as(Method::DELETE, &path, token).build()).await
+pub async fn delete_point(client: &Authorised, id: &str) -> Result<(), ApiError> {
+    let path = format!("{}/contact-points/{id}", base(&client.cvr));
+    send_no_content(request_as(Method::DELETE, &path, &client.token).build()).await
 }
 
 /// `kind`: "contact-points" or "contact-groups".
 pub async fn deep_links(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
     kind: &str,
     id: &str,
 ) -> Result<Vec<DeepLink>, ApiError> {
-    let path = format!("{}/{kind}/{id}/deep-links", base(cvr));
-    send(request_as(Method::GET, &path, token).build()).await
+    let path = format!("{}/{kind}/{id}/deep-links", base(&client.cvr));
+    send(request_as(Method::GET, &path, &client.token).build()).await
 }
 
 /// The QR code of a deep link as SVG markup.
 pub async fn qr_svg(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
     kind: &str,
     id: &str,
     audience: Audience,
 ) -> Result<String, ApiError> {
     let path = format!(
         "{}/{kind}/{id}/qr-code?audience={}&format=svg",
-        base(cvr),
+        base(&client.cvr),
         audience.as_str()
     );
     super::send_text(
-        request_as(Method::GET, &path, token)
+        request_as(Method::GET, &path, &client.token)
             .header("Accept", "image/svg+xml")
             .build(),
     )
@@ -138,23 +128,24 @@ pub async fn qr_svg(
 }
 
 pub async fn recipient_systems(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
 ) -> Result<Vec<RecipientSystemChoice>, ApiError> {
-    let path = format!("{}/contact-structure/recipient-systems", base(cvr));
-    send(request_as(Method::GET, &path, token).build()).await
+    let path = format!("{}/contact-structure/recipient-systems", base(&client.cvr));
+    send(request_as(Method::GET, &path, &client.token).build()).await
 }
 
 /// Uploads the workbook; `dry_run` only checks and counts.
 pub async fn import(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
     file: web_sys::File,
     dry_run: bool,
 ) -> Result<ContactImportReceipt, ApiError> {
-    let path = format!("{}/contact-structure/import?dryRun={dry_run}", base(cvr));
+    let path = format!(
+        "{}/contact-structure/import?dryRun={dry_run}",
+        base(&client.cvr)
+    );
     send(
-        request_as(Method::POST, &path, token)
+        request_as(Method::POST, &path, &client.token)
             .header(
                 "Content-Type",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -11,6 +11,31 @@ use adgang_api_types::Problem;
 use gloo_net::http::Response;
 use serde::de::DeserializeOwned;
 
+/// The signed-in user's access to their current organisation: what every call of a module's
+/// API client needs (its access token, and the CVR its paths start with).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Authorised {
+    pub token: String,
+    pub cvr: String,
+}
+
+impl Authorised {
+    /// The signed-in user's, when signed in.
+    pub fn of(auth: crate::auth::Auth) -> Option<Authorised> {
+        auth.authorized().map(|a| Authorised {
+            token: a.token,
+            cvr: a.session.organisation.cvr_number,
+        })
+    }
+
+    /// Downloads the organisation's document at `rest` (below `/api/v1/organisations/{cvr}`)
+    /// as `file_name`.
+    pub async fn download(&self, rest: &str, file_name: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/organisations/{}{rest}", self.cvr);
+        download(&path, &self.token, file_name).await
+    }
+}
+
 /// What can go wrong calling the API.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {

@@ -3,34 +3,41 @@
 use adgang_api_types::{OnboardingCompletion, OnboardingStatus, SignedAgreement};
 use gloo_net::http::Method;
 
-use super::{request_as, send, ApiError};
+use super::{request_as, send, ApiError, Authorised};
 
 fn path(cvr: &str, rest: &str) -> String {
     format!("/api/v1/organisations/{cvr}/onboarding{rest}")
 }
 
-pub async fn status(token: &str, cvr: &str) -> Result<OnboardingStatus, ApiError> {
-    send(request_as(Method::GET, &path(cvr, ""), token).build()).await
+pub async fn status(client: &Authorised) -> Result<OnboardingStatus, ApiError> {
+    send(request_as(Method::GET, &path(&client.cvr, ""), &client.token).build()).await
 }
 
 /// Uploads the chosen file as the raw body; the server checks it is a readable PDF.
-pub async fn upload(
-    token: &str,
-    cvr: &str,
-    file: web_sys::File,
-) -> Result<SignedAgreement, ApiError> {
+pub async fn upload(client: &Authorised, file: web_sys::File) -> Result<SignedAgreement, ApiError> {
     send(
-        request_as(Method::PUT, &path(cvr, "/signed-agreement"), token)
-            .header("Content-Type", "application/pdf")
-            .body(file),
+        request_as(
+            Method::PUT,
+            &path(&client.cvr, "/signed-agreement"),
+            &client.token,
+        )
+        .header("Content-Type", "application/pdf")
+        .body(file),
     )
     .await
 }
 
 pub async fn complete(
-    token: &str,
-    cvr: &str,
+    client: &Authorised,
     completion: &OnboardingCompletion,
 ) -> Result<OnboardingStatus, ApiError> {
-    send(request_as(Method::POST, &path(cvr, "/completion"), token).json(completion)).await
+    send(
+        request_as(
+            Method::POST,
+            &path(&client.cvr, "/completion"),
+            &client.token,
+        )
+        .json(completion),
+    )
+    .await
 }

@@ -3,14 +3,14 @@
 use adgang_api_types::{OrganisationUser, Right};
 use gloo_net::http::Method;
 
-use super::{request_as, send, send_no_content, ApiError};
+use super::{request_as, send, send_no_content, ApiError, Authorised};
 
-pub async fn users(token: &str, cvr: &str) -> Result<Vec<OrganisationUser>, ApiError> {
+pub async fn users(client: &Authorised) -> Result<Vec<OrganisationUser>, ApiError> {
     send(
         request_as(
             Method::GET,
-            &format!("/api/v1/organisations/{cvr}/users"),
-            token,
+            &format!("/api/v1/organisations/{}/users", client.cvr),
+            &client.token,
         )
         .build(),
     )
@@ -25,11 +25,26 @@ fn right_path(cvr: &str, user_id: &str, right: Right) -> String {
     )
 }
 
-pub async fn grant(token: &str, cvr: &str, user_id: &str, right: Right) -> Result<(), ApiError> {
-    send_no_content(request_as(Method::PUT, &right_path(cvr, user_id, right), token).build()).await
+pub async fn grant(client: &Authorised, user_id: &str, right: Right) -> Result<(), ApiError> {
+    send_no_content(
+        request_as(
+            Method::PUT,
+            &right_path(&client.cvr, user_id, right),
+            &client.token,
+        )
+        .build(),
+    )
+    .await
 }
 
-pub async fn revoke(token: &str, cvr: &str, user_id: &str, right: Right) -> Result<(), ApiError> {
-    send_no_content(request_as(Method::DELETE, &right_path(cvr, user_id, right), token).build())
-        .await
+pub async fn revoke(client: &Authorised, user_id: &str, right: Right) -> Result<(), ApiError> {
+    send_no_content(
+        request_as(
+            Method::DELETE,
+            &right_path(&client.cvr, user_id, right),
+            &client.token,
+        )
+        .build(),
+    )
+    .await
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::app::use_environment;
+use crate::environment::use_environment;
 use crate::i18n::{use_i18n, Key};
 
 #[component]

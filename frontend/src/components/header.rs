@@ -8,8 +8,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
-use crate::app::use_environment;
 use crate::auth::{use_auth, AuthStatus};
+use crate::environment::use_environment;
 use crate::i18n::{use_i18n, Key, Lang};
 
 #[component]

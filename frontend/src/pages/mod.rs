@@ -36,6 +36,11 @@ macro_rules! lazy_route {
     };
 }
 
+/// A module's first path segment (`Module::route()` without its `/`), where its routes hang.
+pub(crate) fn segment(module: adgang_api_types::Module) -> &'static str {
+    module.route().trim_start_matches('/')
+}
+
 pub mod contacts;
 pub mod front;
 pub mod login_error;

@@ -7,6 +7,7 @@ use adgang_api_types::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::i18n::{use_i18n, Key, Lang};
@@ -70,12 +71,12 @@ pub fn OnboardingPage() -> impl IntoView {
     let failed = RwSignal::new(false);
     let sending = RwSignal::new(false);
 
-    let cvr = move || auth.authorized().map(|a| a.session.organisation.cvr_number);
     Effect::new(move |_| {
-        let Some(a) = auth.authorized() else { return };
-        let cvr = a.session.organisation.cvr_number.clone();
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
         spawn_local(async move {
-            if let Ok(loaded) = api::onboarding::status(&a.token, &cvr).await {
+            if let Ok(loaded) = api::onboarding::status(&client).await {
                 if let Some(first) = loaded.users.first() {
                     chosen.set(first.user_id.clone());
                 }
@@ -89,13 +90,13 @@ pub fn OnboardingPage() -> impl IntoView {
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
             return;
         };
-        let (Some(a), Some(cvr)) = (auth.authorized(), cvr()) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         upload_errors.set(Vec::new());
         uploading.set(true);
         spawn_local(async move {
-            match api::onboarding::upload(&a.token, &cvr, file).await {
+            match api::onboarding::upload(&client, file).await {
                 Ok(signed) => {
                     // The earlier "upload first" error no longer applies.
                     errors.update(|e| e.retain(|x| x.field != "signedAgreement"));
@@ -113,7 +114,7 @@ pub fn OnboardingPage() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(a), Some(cvr)) = (auth.authorized(), cvr()) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let choice = chosen.get_untracked();
@@ -136,7 +137,7 @@ pub fn OnboardingPage() -> impl IntoView {
         failed.set(false);
         sending.set(true);
         spawn_local(async move {
-            match api::onboarding::complete(&a.token, &cvr, &completion).await {
+            match api::onboarding::complete(&client, &completion).await {
                 // The organisation has joined: a renewed token opens the modules.
                 Ok(_) => auth.renew().await,
                 Err(err) if err.status() == Some(400) => errors.set(err.field_errors()),
@@ -158,12 +159,16 @@ pub fn OnboardingPage() -> impl IntoView {
     };
     // The agreement as a PDF to print, sign and upload (AUTH-04).
     let download_agreement = move |_| {
-        let Some(a) = auth.authorized() else { return };
-        let cvr = a.session.organisation.cvr_number.clone();
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
         spawn_local(async move {
-            let path = format!("/api/v1/organisations/{cvr}/onboarding/agreement");
-            let name = format!("tilslutningsaftale-{cvr}.pdf");
-            if api::download(&path, &a.token, &name).await.is_err() {
+            let name = format!("tilslutningsaftale-{}.pdf", client.cvr);
+            if client
+                .download("/onboarding/agreement", &name)
+                .await
+                .is_err()
+            {
                 upload_errors.set(vec![Key::error_generic]);
             }
         });

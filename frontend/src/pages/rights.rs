@@ -5,6 +5,7 @@ use adgang_api_types::{OrganisationUser, Right};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::i18n::{right_key, use_i18n, Key};
@@ -41,9 +42,11 @@ pub fn RightsPage() -> impl IntoView {
             .is_some_and(|a| a.session.rights.contains(&Right::RightsAdmin))
     };
     let reload = move || {
-        let Some(a) = auth.authorized() else { return };
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
         spawn_local(async move {
-            match api::rights::users(&a.token, &a.session.organisation.cvr_number).await {
+            match api::rights::users(&client).await {
                 Ok(list) => users.set(Some(list)),
                 Err(_) => error.set(Some(Key::error_generic)),
             }
@@ -56,18 +59,17 @@ pub fn RightsPage() -> impl IntoView {
     });
 
     let save = move |user: OrganisationUser| {
-        let Some(a) = auth.authorized() else { return };
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
         let wanted = draft.get_untracked();
-        let cvr = a.session.organisation.cvr_number.clone();
         spawn_local(async move {
             let mut result = Ok(());
             for right in grantable() {
                 let (had, wants) = (user.rights.contains(&right), wanted.contains(&right));
                 let step = match (had, wants) {
-                    (false, true) => api::rights::grant(&a.token, &cvr, &user.user_id, right).await,
-                    (true, false) => {
-                        api::rights::revoke(&a.token, &cvr, &user.user_id, right).await
-                    }
+                    (false, true) => api::rights::grant(&client, &user.user_id, right).await,
+                    (true, false) => api::rights::revoke(&client, &user.user_id, right).await,
                     _ => Ok(()),
                 };
                 if step.is_err() {
@@ -89,7 +91,9 @@ pub fn RightsPage() -> impl IntoView {
 
     let grant_new = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(a) = auth.authorized() else { return };
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
         let user_id = new_user.get_untracked().trim().to_owned();
         if user_id.is_empty() {
             error.set(Some(Key::rights_user_required));
@@ -97,8 +101,7 @@ pub fn RightsPage() -> impl IntoView {
         }
         let right = new_right.get_untracked();
         spawn_local(async move {
-            let cvr = a.session.organisation.cvr_number.clone();
-            match api::rights::grant(&a.token, &cvr, &user_id, right).await {
+            match api::rights::grant(&client, &user_id, right).await {
                 Ok(()) => {
                     error.set(None);
                     new_user.set(String::new());

@@ -5,10 +5,13 @@ use std::collections::HashSet;
 
 use adgang_api_types::{ContactGroup, ContactGroupInput, FieldError, Module};
 use leptos::prelude::*;
+
+use super::link;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use super::{groups_of, DeepLinks};
+use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::form::{
@@ -16,7 +19,6 @@ use crate::components::form::{
 };
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
-use crate::pages::systems::credentials;
 
 /// A group's fields as the user edits them: one draft for a new group, one per group page.
 #[derive(Clone, Copy)]
@@ -107,15 +109,15 @@ pub fn GroupDetailPage() -> impl IntoView {
     let loaded = RwSignal::new(None::<Option<(ContactGroup, Vec<(String, String)>)>>);
     Effect::new(move |_| {
         let id = id();
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         spawn_local(async move {
-            let Ok(group) = api::contacts::get_group(&token, &cvr, &id).await else {
+            let Ok(group) = api::contacts::get_group(&client, &id).await else {
                 loaded.set(Some(None));
                 return;
             };
-            let tree = api::contacts::tree(&token, &cvr).await.unwrap_or_default();
+            let tree = api::contacts::tree(&client).await.unwrap_or_default();
             let mut choices = Vec::new();
             groups_of(&tree, 0, &mut HashSet::new(), &mut choices);
             choices.retain(|(g, _)| g != &id);
@@ -125,7 +127,7 @@ pub fn GroupDetailPage() -> impl IntoView {
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let input = draft.input();
@@ -133,7 +135,7 @@ pub fn GroupDetailPage() -> impl IntoView {
         saved.set(false);
         failed.set(false);
         spawn_local(async move {
-            match api::contacts::update_group(&token, &cvr, &id, &input).await {
+            match api::contacts::update_group(&client, &id, &input).await {
                 Ok(_) => {
                     errors.set(Vec::new());
                     saved.set(true);
@@ -161,7 +163,7 @@ pub fn GroupDetailPage() -> impl IntoView {
                             <GroupFields prefix="cg" draft=draft errors=errors choices=choices/>
                             <button type="submit" class="button button-primary" id="cg-save">{i18n.text(Key::detail_save)}</button>
                             " "
-                            <a href="/kontaktstruktur" class="button button-tertiary">{i18n.text(Key::cp_to_structure)}</a>
+                            <a href=link("") class="button button-tertiary">{i18n.text(Key::cp_to_structure)}</a>
                         </form>
                         <DeepLinks kind="contact-groups" id=group.id.clone()/>
                     }.into_any(),

@@ -3,13 +3,15 @@
 
 use adgang_api_types::{ContactImportReceipt, FieldError, Module};
 use leptos::prelude::*;
+
+use super::link;
 use leptos::task::spawn_local;
 
+use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{error_key, use_i18n, Key};
-use crate::pages::systems::credentials;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
@@ -22,14 +24,14 @@ pub fn ImportPage() -> impl IntoView {
     let failed = RwSignal::new(false);
 
     let run = move |dry_run: bool| {
-        let (Some((token, cvr)), Some(chosen)) = (credentials(auth), file.get_untracked()) else {
+        let (Some(client), Some(chosen)) = (Authorised::of(auth), file.get_untracked()) else {
             return;
         };
         working.set(true);
         failed.set(false);
         problems.set(Vec::new());
         spawn_local(async move {
-            match api::contacts::import(&token, &cvr, chosen, dry_run).await {
+            match api::contacts::import(&client, chosen, dry_run).await {
                 Ok(receipt) => checked.set(Some(receipt)),
                 Err(ApiError::Problem(p)) if p.status == 400 || p.status == 413 => {
                     checked.set(None);
@@ -118,7 +120,7 @@ pub fn ImportPage() -> impl IntoView {
                         </button>
                     })}
                     " "
-                    <a href="/kontaktstruktur" class="button button-secondary" id="ci-back">{i18n.text(Key::cp_to_structure)}</a>
+                    <a href=link("") class="button button-secondary" id="ci-back">{i18n.text(Key::cp_to_structure)}</a>
                 </section>
             })}
         </ModuleGate>

@@ -14,13 +14,15 @@ use adgang_api_types::{
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::{Outlet, ParentRoute, Route};
+use leptos_router::{path, Lazy, StaticSegment};
 
+use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::form::flag_checkbox;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::systems::credentials;
 use group::{GroupDraft, GroupFields};
 
 /// The module's pages: the tree, group and import pages in one chunk…
@@ -53,26 +55,31 @@ lazy_pages!(contact_points: fn render_points(page: PointPage) -> AnyView {
     }
 });
 
-lazy_route!(
-    /// `/kontaktstruktur`
-    StructureRoute => render(Page::Structure)
-);
-lazy_route!(
-    /// `/kontaktstruktur/kontaktpunkt/opret`
-    CreatePointRoute => render_points(PointPage::Create)
-);
-lazy_route!(
-    /// `/kontaktstruktur/kontaktpunkt/:id`
-    PointRoute => render_points(PointPage::Detail)
-);
-lazy_route!(
-    /// `/kontaktstruktur/gruppe/:id`
-    GroupRoute => render(Page::Group)
-);
-lazy_route!(
-    /// `/kontaktstruktur/import`
-    ImportRoute => render(Page::Import)
-);
+lazy_route!(StructureRoute => render(Page::Structure));
+lazy_route!(CreatePointRoute => render_points(PointPage::Create));
+lazy_route!(PointRoute => render_points(PointPage::Detail));
+lazy_route!(GroupRoute => render(Page::Group));
+lazy_route!(ImportRoute => render(Page::Import));
+
+/// A path in this module: `Module::route()` + `rest` (no module path typed by hand).
+pub(crate) fn link(rest: &str) -> String {
+    format!("{}{rest}", Module::ContactStructure.route())
+}
+
+/// The module's routes, below its `Module::route()`.
+#[component(transparent)]
+pub fn ContactRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment(super::segment(Module::ContactStructure)) view=Outlet>
+            <Route path=path!("") view={Lazy::<StructureRoute>::new()}/>
+            <Route path=path!("kontaktpunkt/opret") view={Lazy::<CreatePointRoute>::new()}/>
+            <Route path=path!("kontaktpunkt/:id") view={Lazy::<PointRoute>::new()}/>
+            <Route path=path!("gruppe/:id") view={Lazy::<GroupRoute>::new()}/>
+            <Route path=path!("import") view={Lazy::<ImportRoute>::new()}/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
 
 #[component]
 pub fn ContactStructurePage() -> impl IntoView {
@@ -138,10 +145,10 @@ fn tree_view(
                     let id = id.clone();
                     move |ev: leptos::ev::MouseEvent| {
                         close_menu(&ev);
-                        let Some((token, cvr)) = credentials(auth) else { return };
+                        let Some(client) = Authorised::of(auth) else { return };
                         let id = id.clone();
                         spawn_local(async move {
-                            if let Ok(preview) = api::contacts::deletion_preview(&token, &cvr, &id).await {
+                            if let Ok(preview) = api::contacts::deletion_preview(&client, &id).await {
                                 state.deleting.set(Some((id, preview)));
                             }
                         });
@@ -171,7 +178,7 @@ fn tree_view(
                                 <summary class="button button-tertiary">{i18n.text(Key::cs_more)}</summary>
                                 <div class="row-menu-items">
                                     <a class="button button-tertiary" id=format!("open-{id}")
-                                        href=format!("/kontaktstruktur/{}/{id}", if is_group { "gruppe" } else { "kontaktpunkt" })>
+                                        href=link(&format!("/{}/{id}", if is_group { "gruppe" } else { "kontaktpunkt" }))>
                                         {i18n.text(Key::cs_details)}
                                     </a>
                                     {if is_group {
@@ -183,7 +190,7 @@ fn tree_view(
                                     } else {
                                         // The point's page asks for the confirmation.
                                         view! {
-                                            <a class="button button-tertiary" id=format!("delete-{id}") href=format!("/kontaktstruktur/kontaktpunkt/{id}?slet=1")>
+                                            <a class="button button-tertiary" id=format!("delete-{id}") href=link(&format!("/kontaktpunkt/{id}?slet=1"))>
                                                 {i18n.text(Key::cp_delete)}
                                             </a>
                                         }.into_any()
@@ -230,10 +237,10 @@ fn ContactStructure() -> impl IntoView {
 
     let tree = api::loaded(move || {
         version.track();
-        let signed_in = credentials(auth);
+        let signed_in = Authorised::of(auth);
         async move {
             match signed_in {
-                Some((token, cvr)) => api::contacts::tree(&token, &cvr).await.ok(),
+                Some(client) => api::contacts::tree(&client).await.ok(),
                 None => None,
             }
         }
@@ -248,13 +255,12 @@ fn ContactStructure() -> impl IntoView {
     });
 
     let delete = move |_| {
-        let (Some((token, cvr)), Some((id, _))) =
-            (credentials(auth), state.deleting.get_untracked())
+        let (Some(client), Some((id, _))) = (Authorised::of(auth), state.deleting.get_untracked())
         else {
             return;
         };
         spawn_local(async move {
-            if api::contacts::delete_group(&token, &cvr, &id).await.is_ok() {
+            if api::contacts::delete_group(&client, &id).await.is_ok() {
                 state.deleting.set(None);
                 confirmed.set(false);
                 message.set(Some(Key::cs_deleted));
@@ -267,12 +273,13 @@ fn ContactStructure() -> impl IntoView {
 
     let export = move |ev: leptos::ev::MouseEvent| {
         close_menu(&ev);
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         spawn_local(async move {
-            let path = format!("/api/v1/organisations/{cvr}/contact-structure/export");
-            if api::download(&path, &token, &format!("kontaktstruktur-{cvr}.xlsx"))
+            let file_name = format!("kontaktstruktur-{}.xlsx", client.cvr);
+            if client
+                .download("/contact-structure/export", &file_name)
                 .await
                 .is_err()
             {
@@ -290,7 +297,7 @@ fn ContactStructure() -> impl IntoView {
             <details class="row-menu" id="cs-create-menu">
                 <summary class="button button-primary" id="cs-create">{i18n.text(Key::cs_create)}</summary>
                 <div class="row-menu-items">
-                    <a class="button button-tertiary" id="cs-new-point" href="/kontaktstruktur/kontaktpunkt/opret">{i18n.text(Key::cp_create_heading)}</a>
+                    <a class="button button-tertiary" id="cs-new-point" href=link("/kontaktpunkt/opret")>{i18n.text(Key::cp_create_heading)}</a>
                     <button type="button" class="button button-tertiary" id="cs-new-group-open" aria-expanded=move || creating.get().to_string()
                         on:click=move |ev| { close_menu(&ev); creating.update(|c| *c = !*c) }>
                         {i18n.text(Key::cs_new_group)}
@@ -302,7 +309,7 @@ fn ContactStructure() -> impl IntoView {
                 <summary class="button button-secondary" id="cs-more">{i18n.text(Key::cs_more)}</summary>
                 <div class="row-menu-items">
                     <button type="button" class="button button-tertiary" id="cs-export" on:click=export>{i18n.text(Key::cs_export)}</button>
-                    <a class="button button-tertiary" id="cs-import" href="/kontaktstruktur/import">{i18n.text(Key::cs_import)}</a>
+                    <a class="button button-tertiary" id="cs-import" href=link("/import")>{i18n.text(Key::cs_import)}</a>
                 </div>
             </details>
         </div>
@@ -349,13 +356,13 @@ fn NewGroupForm(choices: Vec<(String, String)>, created: Callback<Vec<String>>) 
     let failed = RwSignal::new(false);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let input = draft.input();
         failed.set(false);
         spawn_local(async move {
-            match api::contacts::create_group(&token, &cvr, &input).await {
+            match api::contacts::create_group(&client, &input).await {
                 Ok(_) => created.run(input.parent_ids),
                 Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
                 Err(_) => failed.set(true),
@@ -383,15 +390,15 @@ pub fn DeepLinks(kind: &'static str, id: String) -> impl IntoView {
     let copied = RwSignal::new(None::<String>);
     // None while loading; then each link with its QR code's SVG, or None when that failed.
     let links = RwSignal::new(None::<Option<Vec<(adgang_api_types::DeepLink, String)>>>);
-    if let Some((token, cvr)) = credentials(auth) {
+    if let Some(client) = Authorised::of(auth) {
         spawn_local(async move {
-            let Ok(found) = api::contacts::deep_links(&token, &cvr, kind, &id).await else {
+            let Ok(found) = api::contacts::deep_links(&client, kind, &id).await else {
                 links.set(Some(None));
                 return;
             };
             let mut out = Vec::new();
             for link in found {
-                let svg = api::contacts::qr_svg(&token, &cvr, kind, &id, link.audience)
+                let svg = api::contacts::qr_svg(&client, kind, &id, link.audience)
                     .await
                     .unwrap_or_default();
                 out.push((link, svg));

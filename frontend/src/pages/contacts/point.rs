@@ -10,10 +10,13 @@ use adgang_api_types::{
     FieldError, Module, RecipientSystemChoice,
 };
 use leptos::prelude::*;
+
+use super::link;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{groups_of, DeepLinks};
+use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::form::{
@@ -22,7 +25,6 @@ use crate::components::form::{
 use crate::components::module_gate::ModuleGate;
 use crate::components::step_indicator::StepIndicator;
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::systems::credentials;
 
 const STEPS: [Key; 5] = [
     Key::cp_step_name,
@@ -420,12 +422,12 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
     let failed = RwSignal::new(false);
     // The groups to place the point in and the recipient systems to bind it to.
     let choices = RwSignal::new(None::<(Vec<(String, String)>, Vec<RecipientSystemChoice>)>);
-    if let Some((token, cvr)) = credentials(auth) {
+    if let Some(client) = Authorised::of(auth) {
         spawn_local(async move {
-            let tree = api::contacts::tree(&token, &cvr).await.unwrap_or_default();
+            let tree = api::contacts::tree(&client).await.unwrap_or_default();
             let mut groups = Vec::new();
             groups_of(&tree, 0, &mut HashSet::new(), &mut groups);
-            let systems = api::contacts::recipient_systems(&token, &cvr)
+            let systems = api::contacts::recipient_systems(&client)
                 .await
                 .unwrap_or_default();
             choices.set(Some((groups, systems)));
@@ -433,7 +435,7 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
     }
 
     let save = move |_| {
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let input = draft.input();
@@ -441,7 +443,7 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
         sending.set(true);
         failed.set(false);
         spawn_local(async move {
-            match api::contacts::save_point(&token, &cvr, id.as_deref(), &input).await {
+            match api::contacts::save_point(&client, id.as_deref(), &input).await {
                 Ok(point) => {
                     draft.load(&point);
                     on_saved.run(point);
@@ -498,7 +500,7 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
                     <button type="submit" class="button button-primary" id="cp-next">{i18n.text(Key::wiz_next)}</button>
                 </Show>
                 " "
-                <a href="/kontaktstruktur" class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
+                <a href=link("") class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
             </div>
         </form>
     }
@@ -506,12 +508,13 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
 
 /// Downloads the point's receipt PDF.
 fn download_receipt(auth: crate::auth::Auth, id: String, failed: RwSignal<bool>) {
-    let Some((token, cvr)) = credentials(auth) else {
+    let Some(client) = Authorised::of(auth) else {
         return;
     };
     spawn_local(async move {
-        let path = format!("/api/v1/organisations/{cvr}/contact-points/{id}/receipt");
-        if api::download(&path, &token, &format!("kvittering-kontaktpunkt-{id}.pdf"))
+        let path = format!("/contact-points/{id}/receipt");
+        if client
+            .download(&path, &format!("kvittering-kontaktpunkt-{id}.pdf"))
             .await
             .is_err()
         {
@@ -553,7 +556,7 @@ pub fn CreatePointPage() -> impl IntoView {
                                     {i18n.text(Key::receipt_download)}
                                 </button>
                                 " "
-                                <a class="button button-secondary" href="/kontaktstruktur" id="cp-to-structure">{i18n.text(Key::cp_to_structure)}</a>
+                                <a class="button button-secondary" href=link("") id="cp-to-structure">{i18n.text(Key::cp_to_structure)}</a>
                             </p>
                         </div>
                     }.into_any()
@@ -580,20 +583,20 @@ pub fn PointDetailPage() -> impl IntoView {
     let point = RwSignal::new(None::<Option<ContactPoint>>);
     Effect::new(move |_| {
         let id = id();
-        if let Some((token, cvr)) = credentials(auth) {
+        if let Some(client) = Authorised::of(auth) {
             spawn_local(async move {
-                point.set(Some(api::contacts::get_point(&token, &cvr, &id).await.ok()));
+                point.set(Some(api::contacts::get_point(&client, &id).await.ok()));
             });
         }
     });
     let delete = move |_| {
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let id = id();
         spawn_local(async move {
-            match api::contacts::delete_point(&token, &cvr, &id).await {
-                Ok(()) => navigate.with_value(|go| go("/kontaktstruktur", Default::default())),
+            match api::contacts::delete_point(&client, &id).await {
+                Ok(()) => navigate.with_value(|go| go(&link(""), Default::default())),
                 Err(_) => failed.set(true),
             }
         });

@@ -3,14 +3,16 @@
 
 use adgang_api_types::{Module, System, SystemStatus};
 use leptos::prelude::*;
+
+use super::link;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::credentials;
 use super::form::{
     protocol_key, role_key, status_key, ActivationFields, ContactFields, Draft, NameAndRole,
     ProtocolAndDetails, TextField,
 };
+use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
@@ -63,12 +65,12 @@ fn SystemDetail() -> impl IntoView {
     let draft = Draft::new();
 
     let load = move || {
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let id = id();
         spawn_local(async move {
-            match api::systems::get(&token, &cvr, &id).await {
+            match api::systems::get(&client, &id).await {
                 Ok(s) => system.set(Some(s)),
                 Err(_) => missing.set(true),
             }
@@ -86,7 +88,7 @@ fn SystemDetail() -> impl IntoView {
     };
 
     let save = move |_| {
-        let (Some((token, cvr)), Some(part)) = (credentials(auth), editing.get_untracked()) else {
+        let (Some(client), Some(part)) = (Authorised::of(auth), editing.get_untracked()) else {
             return;
         };
         let active = system
@@ -95,7 +97,7 @@ fn SystemDetail() -> impl IntoView {
         let body = draft.update(part == Part::Activation && !active);
         let id = id();
         spawn_local(async move {
-            match api::systems::update(&token, &cvr, &id, &body).await {
+            match api::systems::update(&client, &id, &body).await {
                 Ok(saved) => {
                     system.set(Some(saved.system));
                     if saved.api_key.is_some() {
@@ -112,8 +114,7 @@ fn SystemDetail() -> impl IntoView {
     };
 
     let confirm = move |_| {
-        let (Some((token, cvr)), Some(action)) = (credentials(auth), pending.get_untracked())
-        else {
+        let (Some(client), Some(action)) = (Authorised::of(auth), pending.get_untracked()) else {
             return;
         };
         let id = id();
@@ -121,26 +122,22 @@ fn SystemDetail() -> impl IntoView {
         conflict_items.set(Vec::new());
         spawn_local(async move {
             match action {
-                Pending::Primary => match api::systems::make_primary(&token, &cvr, &id).await {
+                Pending::Primary => match api::systems::make_primary(&client, &id).await {
                     Ok(s) => {
                         system.set(Some(s));
                         message.set(Some(Key::detail_saved));
                     }
                     Err(_) => error.set(Some(Key::error_generic)),
                 },
-                Pending::RotateApiKey => {
-                    match api::systems::rotate_api_key(&token, &cvr, &id).await {
-                        Ok(key) => {
-                            api_key.set(Some(key.api_key));
-                            message.set(Some(Key::detail_api_key_rotated));
-                        }
-                        Err(_) => error.set(Some(Key::error_generic)),
+                Pending::RotateApiKey => match api::systems::rotate_api_key(&client, &id).await {
+                    Ok(key) => {
+                        api_key.set(Some(key.api_key));
+                        message.set(Some(Key::detail_api_key_rotated));
                     }
-                }
-                Pending::Delete => match api::systems::delete(&token, &cvr, &id).await {
-                    Ok(()) => {
-                        navigate.with_value(|go| go("/systemtilslutning", Default::default()))
-                    }
+                    Err(_) => error.set(Some(Key::error_generic)),
+                },
+                Pending::Delete => match api::systems::delete(&client, &id).await {
+                    Ok(()) => navigate.with_value(|go| go(&link(""), Default::default())),
                     Err(ApiError::Problem(p)) if p.status == 409 => {
                         conflict_items.set(p.items);
                         error.set(Some(p.reason.map_or(Key::error_generic, conflict_key)));
@@ -152,12 +149,12 @@ fn SystemDetail() -> impl IntoView {
     };
 
     let reveal = move |_| {
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let id = id();
         spawn_local(async move {
-            match api::systems::reveal_api_key(&token, &cvr, &id).await {
+            match api::systems::reveal_api_key(&client, &id).await {
                 Ok(key) => api_key.set(Some(key.api_key)),
                 Err(_) => error.set(Some(Key::error_generic)),
             }
@@ -165,13 +162,14 @@ fn SystemDetail() -> impl IntoView {
     };
 
     let download = move |_| {
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let id = id();
         spawn_local(async move {
-            let path = format!("/api/v1/organisations/{cvr}/systems/{id}/overview");
-            if api::download(&path, &token, &format!("system-{id}.pdf"))
+            let path = format!("/systems/{id}/overview");
+            if client
+                .download(&path, &format!("system-{id}.pdf"))
                 .await
                 .is_err()
             {
@@ -318,7 +316,7 @@ fn SystemDetail() -> impl IntoView {
                     {row(Key::wiz_contact_phone, s.technical_contact.phone.clone())}
                     {row(Key::wiz_contact_extra, s.technical_contact.extra_email.clone().unwrap_or_default())}
                 }.into_any(), locked, None)}
-                <p><a href="/systemtilslutning">{i18n.text(Key::receipt_to_overview)}</a></p>
+                <p><a href=link("")>{i18n.text(Key::receipt_to_overview)}</a></p>
             }
         })}
     }

@@ -5,9 +5,10 @@ pub mod form;
 pub mod overview;
 pub mod wizard;
 
+use adgang_api_types::Module;
 use leptos::prelude::*;
-
-use crate::auth::Auth;
+use leptos_router::components::{Outlet, ParentRoute, Route};
+use leptos_router::{path, Lazy, StaticSegment};
 
 /// The module's pages, one chunk.
 #[derive(Clone, Copy)]
@@ -25,21 +26,24 @@ lazy_pages!(systems: fn render(page: Page) -> AnyView {
     }
 });
 
-lazy_route!(
-    /// `/systemtilslutning`
-    OverviewRoute => render(Page::Overview)
-);
-lazy_route!(
-    /// `/systemtilslutning/opret`
-    CreateRoute => render(Page::Create)
-);
-lazy_route!(
-    /// `/systemtilslutning/:id`
-    DetailRoute => render(Page::Detail)
-);
+lazy_route!(OverviewRoute => render(Page::Overview));
+lazy_route!(CreateRoute => render(Page::Create));
+lazy_route!(DetailRoute => render(Page::Detail));
 
-/// The signed-in user's token and current organisation's CVR, when signed in.
-pub(crate) fn credentials(auth: Auth) -> Option<(String, String)> {
-    auth.authorized()
-        .map(|a| (a.token, a.session.organisation.cvr_number))
+/// A path in this module: `Module::route()` + `rest` (no module path typed by hand).
+pub(crate) fn link(rest: &str) -> String {
+    format!("{}{rest}", Module::SystemConnection.route())
+}
+
+/// The module's routes, below its `Module::route()`.
+#[component(transparent)]
+pub fn SystemRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment(super::segment(Module::SystemConnection)) view=Outlet>
+            <Route path=path!("") view={Lazy::<OverviewRoute>::new()}/>
+            <Route path=path!("opret") view={Lazy::<CreateRoute>::new()}/>
+            <Route path=path!(":id") view={Lazy::<DetailRoute>::new()}/>
+        </ParentRoute>
+    }
+    .into_inner()
 }

@@ -3,11 +3,13 @@
 
 use adgang_api_types::Module;
 use leptos::prelude::*;
+
+use super::link;
 use leptos::task::spawn_local;
 
-use super::credentials;
 use super::form::{protocol_key, role_key, status_key};
 use crate::api;
+use crate::api::Authorised;
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
@@ -30,22 +32,23 @@ fn SystemsOverview() -> impl IntoView {
     let more_open = RwSignal::new(false);
     let failed = RwSignal::new(false);
     let systems = api::loaded(move || {
-        let signed_in = credentials(auth);
+        let signed_in = Authorised::of(auth);
         async move {
             match signed_in {
-                Some((token, cvr)) => api::systems::list(&token, &cvr).await.ok(),
+                Some(client) => api::systems::list(&client).await.ok(),
                 None => None,
             }
         }
     });
     let download = move |_| {
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         more_open.set(false);
         spawn_local(async move {
-            let path = format!("/api/v1/organisations/{cvr}/system-overview");
-            if api::download(&path, &token, &format!("systemoversigt-{cvr}.xlsx"))
+            let file_name = format!("systemoversigt-{}.xlsx", client.cvr);
+            if client
+                .download("/system-overview", &file_name)
                 .await
                 .is_err()
             {
@@ -60,7 +63,7 @@ fn SystemsOverview() -> impl IntoView {
             <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
         </Show>
         <div class="systems-actions">
-            <a class="button button-primary" href="/systemtilslutning/opret" id="create-system">{i18n.text(Key::sys_create)}</a>
+            <a class="button button-primary" href=link("/opret") id="create-system">{i18n.text(Key::sys_create)}</a>
             " "
             <div class="overflow-menu">
                 <button type="button" class="button button-secondary" id="more-options"
@@ -94,7 +97,7 @@ fn SystemsOverview() -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().map(|s| view! {
                                 <tr data-system=s.id.clone()>
-                                    <td><a href=format!("/systemtilslutning/{}", s.id)>{s.name.clone()}</a></td>
+                                    <td><a href=link(&format!("/{}", s.id))>{s.name.clone()}</a></td>
                                     <td class="system-id">{s.id.clone()}</td>
                                     <td>{move || i18n.t(role_key(s.role))}</td>
                                     <td>{move || i18n.t(protocol_key(s.protocol))}</td>

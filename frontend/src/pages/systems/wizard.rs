@@ -5,12 +5,14 @@
 
 use adgang_api_types::{ActivationMode, Module, StandardSystem, SystemReceipt};
 use leptos::prelude::*;
+
+use super::link;
 use leptos::task::spawn_local;
 
-use super::credentials;
 use super::form::{
     protocol_key, role_key, ActivationFields, ContactFields, Draft, NameAndRole, ProtocolAndDetails,
 };
+use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
@@ -61,10 +63,10 @@ fn Wizard() -> impl IntoView {
     let failed = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let standards = api::loaded(move || {
-        let signed_in = credentials(auth);
+        let signed_in = Authorised::of(auth);
         async move {
             match signed_in {
-                Some((token, _)) => api::systems::standard_systems(&token)
+                Some(client) => api::systems::standard_systems(&client)
                     .await
                     .unwrap_or_default(),
                 None => Vec::new(),
@@ -93,14 +95,14 @@ fn Wizard() -> impl IntoView {
     };
 
     let connect = move |_| {
-        let Some((token, cvr)) = credentials(auth) else {
+        let Some(client) = Authorised::of(auth) else {
             return;
         };
         let body = draft.new_system();
         failed.set(false);
         sending.set(true);
         spawn_local(async move {
-            match api::systems::create(&token, &cvr, &body).await {
+            match api::systems::create(&client, &body).await {
                 Ok(done) => {
                     draft.errors.set(Vec::new());
                     receipt.set(Some(done));
@@ -261,15 +263,13 @@ fn Wizard() -> impl IntoView {
     };
 
     let download_receipt = move |_| {
-        let (Some((token, cvr)), Some(done)) = (credentials(auth), receipt.get_untracked()) else {
+        let (Some(client), Some(done)) = (Authorised::of(auth), receipt.get_untracked()) else {
             return;
         };
         spawn_local(async move {
-            let path = format!(
-                "/api/v1/organisations/{cvr}/systems/{}/receipt",
-                done.system.id
-            );
-            if api::download(&path, &token, &format!("kvittering-{}.pdf", done.system.id))
+            let path = format!("/systems/{}/receipt", done.system.id);
+            if client
+                .download(&path, &format!("kvittering-{}.pdf", done.system.id))
                 .await
                 .is_err()
             {
@@ -303,7 +303,7 @@ fn Wizard() -> impl IntoView {
                             {i18n.text(Key::receipt_download)}
                         </button>
                         " "
-                        <a class="button button-secondary" href="/systemtilslutning" id="to-overview">{i18n.text(Key::receipt_to_overview)}</a>
+                        <a class="button button-secondary" href=link("") id="to-overview">{i18n.text(Key::receipt_to_overview)}</a>
                     </p>
                 </div>
             }.into_any(),
@@ -332,7 +332,7 @@ fn Wizard() -> impl IntoView {
                             <button type="submit" class="button button-primary" id="wizard-next">{i18n.text(Key::wiz_next)}</button>
                         </Show>
                         " "
-                        <a href="/systemtilslutning" class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
+                        <a href=link("") class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
                     </div>
                 </form>
             }.into_any(),
