@@ -7,5 +7,6 @@ mod axe;
 mod contacts;
 mod helpers;
 mod identity;
+mod keyboard;
 mod shell;
 mod systems;
