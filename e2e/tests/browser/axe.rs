@@ -52,11 +52,13 @@ pub(crate) async fn audit_once(client: &Client) -> Result<()> {
     if !audited().lock().expect("audit set").insert(page.clone()) {
         return Ok(());
     }
-    audit(client, &page).await
+    let violations = violations(client).await?;
+    record(&page, &violations);
+    check(&page, &violations)
 }
 
-/// Runs axe-core on the current page; fails on `serious` or `critical` violations.
-pub(crate) async fn audit(client: &Client, page: &str) -> Result<()> {
+/// axe-core's WCAG violations on the current page.
+pub(crate) async fn violations(client: &Client) -> Result<Vec<serde_json::Value>> {
     let loaded = client
         .execute("return typeof window.axe === 'object'", vec![])
         .await?;
@@ -77,7 +79,11 @@ pub(crate) async fn audit(client: &Client, page: &str) -> Result<()> {
             .catch(e => done([{{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }}]));"
     );
     let violations = client.execute_async(&script, vec![]).await?;
-    let violations = violations.as_array().cloned().unwrap_or_default();
+    Ok(violations.as_array().cloned().unwrap_or_default())
+}
+
+/// Adds the page's counts to `target/axe-report.jsonl` (the test run's summary).
+fn record(page: &str, violations: &[serde_json::Value]) {
     let count = |impact: &str| violations.iter().filter(|v| v["impact"] == impact).count();
     let record = serde_json::json!({
         "page": page.split_once("//").map_or(page, |(_, rest)| rest)
@@ -92,6 +98,10 @@ pub(crate) async fn audit(client: &Client, page: &str) -> Result<()> {
     {
         let _ = writeln!(file, "{record}");
     }
+}
+
+/// Fails on `serious` or `critical` violations, naming them.
+pub(crate) fn check(page: &str, violations: &[serde_json::Value]) -> Result<()> {
     let blocking: Vec<_> = violations
         .iter()
         .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
