@@ -51,12 +51,15 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<()> {
     std::fs::create_dir_all(&bundle_dir).context("creating target/spa")?;
 
     let wasm = compile(root, env)?;
+    let lap = Lap::start();
     let chunks = split(&wasm, &split_dir)?;
     std::fs::write(
         work.join("chunks.json"),
         serde_json::to_string_pretty(&chunks)?,
     )?;
+    lap.done("split");
     bindgen(&split_dir.join("main.wasm"), &bundle_dir)?;
+    lap.done("wasm-bindgen");
     for entry in std::fs::read_dir(&split_dir)? {
         let path = entry?.path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -71,6 +74,7 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<()> {
         .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
         .collect();
     on_every_core(wasm_files, |path| wasm_opt(env, &path))?;
+    lap.done("wasm-opt");
     let mut css = String::new();
     for sheet in STYLESHEETS {
         let path = frontend.join(sheet);
@@ -93,11 +97,27 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<()> {
     std::fs::write(dist.join("index.html"), index_html(&bundle))?;
     // What the page loads; fonts come as woff2 (compressed already) and images are few.
     precompress(&dist.join(&bundle))?;
+    lap.done("copy + brotli/gzip");
     eprintln!(
         "    frontend/dist/{bundle} in {:.0} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Prints how long each step took since the previous one (the build's cost is worth seeing).
+struct Lap(std::cell::Cell<std::time::Instant>);
+
+impl Lap {
+    fn start() -> Lap {
+        Lap(std::cell::Cell::new(std::time::Instant::now()))
+    }
+
+    fn done(&self, step: &str) {
+        let now = std::time::Instant::now();
+        eprintln!("    {step}: {:.1} s", (now - self.0.get()).as_secs_f64());
+        self.0.set(now);
+    }
 }
 
 /// Step 1: the frontend's WASM, with relocations kept for the splitter.

@@ -1,5 +1,5 @@
-//! Keyboard paths (X-02, issue 11): the tree and a wizard used with Tab, Enter and Space only —
-//! every control reachable in order and operable, no mouse.
+//! Keyboard paths (X-02, issue 11): the tree and both wizards used with Tab, Enter and Space
+//! only — every control reachable in order and operable, no mouse.
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
@@ -134,6 +134,50 @@ async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
             "Protokol",
         )
         .await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
+    browser_test("keyboard_point_wizard", |client, app| async move {
+        const AGENCY: &str = "34051178";
+        let token = app.token(&adgang_test_support::user(
+            AGENCY,
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let group = app
+            .post_as(
+                &format!("/api/v1/organisations/{AGENCY}/contact-groups"),
+                &token,
+                &serde_json::json!({"name": "Borgerservice"}),
+            )
+            .await;
+        ensure!(group.status() == 201, "group: {}", group.status());
+
+        log_in_as(&client, &app, "10000004").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        // "Opret" is a menu: Enter opens it, Tab reaches "Nyt kontaktpunkt".
+        tab_to(&client, "#cs-create").await?;
+        press(&client, Key::Enter).await?;
+        tab_to(&client, "#cs-new-point").await?;
+        press(&client, Key::Enter).await?;
+        wait_for_text(&client, "#cp-wizard h2", "Navn og placering").await?;
+        tab_to(&client, "#cp-name").await?;
+        type_text(&client, "Pas og kørekort").await?;
+        tab_to(&client, "#cp-description").await?;
+        type_text(&client, "Skriv til os om pas").await?;
+        tab_to(&client, "input[id^='cp-group-']").await?;
+        press(&client, Key::Space).await?;
+        tab_to(&client, "#cp-next").await?;
+        press(&client, Key::Enter).await?;
+        wait_for_text(&client, "#cp-wizard h2", "Tilgængelighed").await?;
+        tab_to(&client, "#cp-next").await?;
+        press(&client, Key::Enter).await?;
+        wait_for_text(&client, "#cp-wizard h2", "Søgeord og koder").await?;
         Ok(())
     })
     .await;
