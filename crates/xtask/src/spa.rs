@@ -51,7 +51,7 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<()> {
     std::fs::create_dir_all(&bundle_dir).context("creating target/spa")?;
 
     let wasm = compile(root, env)?;
-    let lap = Lap::start();
+    let mut lap = Lap::start();
     let chunks = split(&wasm, &split_dir)?;
     std::fs::write(
         work.join("chunks.json"),
@@ -106,17 +106,16 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<()> {
 }
 
 /// Prints how long each step took since the previous one (the build's cost is worth seeing).
-struct Lap(std::cell::Cell<std::time::Instant>);
+struct Lap(std::time::Instant);
 
 impl Lap {
     fn start() -> Lap {
-        Lap(std::cell::Cell::new(std::time::Instant::now()))
+        Lap(std::time::Instant::now())
     }
 
-    fn done(&self, step: &str) {
-        let now = std::time::Instant::now();
-        eprintln!("    {step}: {:.1} s", (now - self.0.get()).as_secs_f64());
-        self.0.set(now);
+    fn done(&mut self, step: &str) {
+        eprintln!("    {step}: {:.1} s", self.0.elapsed().as_secs_f64());
+        self.0 = std::time::Instant::now();
     }
 }
 
