@@ -71,6 +71,8 @@ const COMPANY_WORDS: [&str; 10] = [
 pub struct SyntheticRegistry {
     citizens: HashMap<String, Citizen>,
     companies: HashMap<String, Company>,
+    /// The synthetic companies' CVR numbers in index order (a `HashMap` has no stable order).
+    synthetic_cvrs: Vec<String>,
 }
 
 fn address(i: usize) -> Address {
@@ -123,7 +125,8 @@ impl SyntheticRegistry {
             });
         }
         let mut companies = HashMap::with_capacity(Self::COMPANIES + 8);
-        for (i, cvr) in nth_valid_cvr(20_000_000, Self::COMPANIES).enumerate() {
+        let synthetic_cvrs: Vec<String> = nth_valid_cvr(20_000_000, Self::COMPANIES).collect();
+        for (i, cvr) in synthetic_cvrs.iter().cloned().enumerate() {
             let suffix = if i % 2 == 0 { "ApS" } else { "A/S" };
             let name = format!(
                 "{}firmaet nr. {} {suffix}",
@@ -165,12 +168,15 @@ impl SyntheticRegistry {
         SyntheticRegistry {
             citizens,
             companies,
+            synthetic_cvrs,
         }
     }
 
-    /// Some CVR numbers in the register, for tests and demo data.
+    /// The synthetic companies' CVR numbers, always in the same order and never one of the demo
+    /// organisations — so `company_cvrs().nth(7)` is the same register-only company on every run
+    /// (it was a `HashMap`'s random order, which now and then picked Æblegården ApS).
     pub fn company_cvrs(&self) -> impl Iterator<Item = &str> {
-        self.companies.keys().map(String::as_str)
+        self.synthetic_cvrs.iter().map(String::as_str)
     }
 }
 
@@ -209,9 +215,19 @@ mod tests {
     fn x_13_every_synthetic_cvr_passes_modulus_11() {
         let registry = SyntheticRegistry::new();
         assert!(registry.companies.len() > SyntheticRegistry::COMPANIES);
-        for cvr in registry.company_cvrs() {
+        for cvr in registry.companies.keys() {
             assert!(Cvr::parse(cvr).is_ok(), "{cvr}");
         }
+    }
+
+    #[test]
+    fn x_13_the_synthetic_cvrs_come_in_one_order_without_the_demo_organisations() {
+        let (a, b) = (SyntheticRegistry::new(), SyntheticRegistry::new());
+        let first: Vec<&str> = a.company_cvrs().collect();
+        assert_eq!(first, b.company_cvrs().collect::<Vec<_>>());
+        assert_eq!(first.len(), SyntheticRegistry::COMPANIES);
+        assert!(first.windows(2).all(|w| w[0] < w[1]), "counting up");
+        assert!(!first.contains(&"25052943"), "a demo organisation");
     }
 
     #[tokio::test]
