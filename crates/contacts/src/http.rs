@@ -12,7 +12,7 @@ use adgang_core::download::{attachment, safe_file_name};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::RecipientSystems;
-use adgang_core::{Cvr, DomainError, ItemPath, ModuleGuard, OrgPath, OrgScope};
+use adgang_core::{Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::cache::StructureCache;
@@ -210,14 +210,15 @@ async fn delete_group(
     Ok(web::Json(removed))
 }
 
-/// Create a contact point (CS-01).
+/// Create a contact point (CS-01). With `dryRun=true` only check it (the wizard's "Næste").
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(OrgPath),
+    params(OrgPath, DryRun),
     request_body = ContactPointInput,
     responses(
         (status = 201, description = "Created", body = ContactPoint),
+        (status = 204, description = "dryRun: the point would be created"),
         problems::BadRequest,
         problems::Scope,
     )
@@ -227,9 +228,14 @@ async fn create_point(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     systems: web::Data<dyn RecipientSystems>,
+    dry_run: DryRun,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let input: ContactPointInput = body.parse().await?;
+    if dry_run.dry_run {
+        service::check_point(db.get_ref(), systems.get_ref(), &scope.org, None, &input).await?;
+        return Ok(HttpResponse::NoContent().finish());
+    }
     let txn = db.begin().await?;
     let point = service::create_point(
         &txn,
@@ -266,14 +272,15 @@ async fn get_point(
     ))
 }
 
-/// Replace a contact point.
+/// Replace a contact point. With `dryRun=true` only check the new content.
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(ItemPath),
+    params(ItemPath, DryRun),
     request_body = ContactPointInput,
     responses(
         (status = 200, description = "Saved", body = ContactPoint),
+        (status = 204, description = "dryRun: the change would be saved"),
         problems::BadRequest,
         problems::Scope,
     )
@@ -284,10 +291,22 @@ async fn update_point(
     db: web::Data<DatabaseConnection>,
     systems: web::Data<dyn RecipientSystems>,
     path: web::Path<ItemPath>,
+    dry_run: DryRun,
     body: JsonBody,
-) -> Result<web::Json<ContactPoint>, DomainError> {
+) -> Result<HttpResponse, DomainError> {
     let id = path.into_inner().id;
     let input: ContactPointInput = body.parse().await?;
+    if dry_run.dry_run {
+        service::check_point(
+            db.get_ref(),
+            systems.get_ref(),
+            &scope.org,
+            Some(&id),
+            &input,
+        )
+        .await?;
+        return Ok(HttpResponse::NoContent().finish());
+    }
     let txn = db.begin().await?;
     let point = service::update_point(
         &txn,
@@ -300,7 +319,7 @@ async fn update_point(
     )
     .await?;
     txn.commit().await?;
-    Ok(web::Json(point))
+    Ok(HttpResponse::Ok().json(point))
 }
 
 /// Delete a contact point (all its placements go with it).
@@ -595,16 +614,6 @@ async fn export_structure(
 /// 10,000 points is about 1 MB).
 const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-struct ImportQuery {
-    /// Check everything and count what would change, but write nothing (default false).
-    #[serde(default)]
-    #[param(required = false)]
-    dry_run: bool,
-}
-
 /// "Import kontaktstruktur" (CS-06): upload an edited export (the raw .xlsx as the body).
 ///
 /// Rows are matched by id: a blank or unknown id creates the row (with a new id), a known id
@@ -615,7 +624,7 @@ struct ImportQuery {
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(OrgPath, ImportQuery),
+    params(OrgPath, DryRun),
     request_body(content = adgang_api_types::BinaryFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The workbook"),
     responses(
         (status = 200, description = "Applied (or, with dryRun, checked)", body = adgang_api_types::ContactImportReceipt),
@@ -629,12 +638,9 @@ async fn import_structure(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     systems: web::Data<dyn RecipientSystems>,
-    req: HttpRequest,
+    query: DryRun,
     body: JsonBody,
 ) -> Result<web::Json<adgang_api_types::ContactImportReceipt>, DomainError> {
-    let query = web::Query::<ImportQuery>::from_query(req.query_string()).map_err(|_| {
-        DomainError::field("dryRun", FieldCode::Invalid, "Give dryRun=true or false.")
-    })?;
     let bytes = body.bytes(MAX_IMPORT_BYTES).await?;
     let txn = db.begin().await?;
     let receipt = crate::workbook::import_workbook(

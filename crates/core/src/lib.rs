@@ -36,6 +36,6 @@ pub use cvr::Cvr;
 pub use error::{problem_response, DomainError, FieldErrors};
 pub use module::ApiModule;
 pub use pagination::{PageRequest, SortDirection};
-pub use scope::{ItemPath, ModuleGuard, Now, OrgPath, OrgScope, ScopeGuard};
+pub use scope::{DryRun, ItemPath, ModuleGuard, Now, OrgPath, OrgScope, ScopeGuard};
 pub use time::Clock;
 pub use validate::{Email, HttpsUrl, PhoneNumber};

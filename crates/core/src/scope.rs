@@ -9,7 +9,7 @@ use std::future::{ready, Ready};
 use std::marker::PhantomData;
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
-use adgang_api_types::{Module, OrgKind};
+use adgang_api_types::{FieldCode, Module, OrgKind};
 use chrono::{DateTime, Utc};
 
 use crate::audit::Actor;
@@ -121,4 +121,32 @@ pub struct ItemPath {
     pub cvr: String,
     /// The resource's id
     pub id: String,
+}
+
+/// `?dryRun=true`: check the request as if it were made and change nothing. The wizards call it
+/// on every "Næste", so each step is judged by the same rules as the final save; a check
+/// that passes answers 204, one that fails the 400 the real request would get.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct DryRun {
+    /// Check everything, change nothing (default false)
+    #[serde(default)]
+    #[param(required = false)]
+    pub dry_run: bool,
+}
+
+impl FromRequest for DryRun {
+    type Error = DomainError;
+    type Future = Ready<Result<Self, DomainError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            web::Query::<DryRun>::from_query(req.query_string())
+                .map(web::Query::into_inner)
+                .map_err(|_| {
+                    DomainError::field("dryRun", FieldCode::Invalid, "Give dryRun=true or false.")
+                }),
+        )
+    }
 }

@@ -14,7 +14,7 @@ use adgang_core::openapi as problems;
 use adgang_core::pagination::PageRequest;
 use adgang_core::ports::BoundContactPoints;
 use adgang_core::secrets::DataKey;
-use adgang_core::{Cvr, DomainError, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal};
+use adgang_core::{Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal};
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
@@ -157,13 +157,15 @@ async fn list_systems(
 }
 
 /// Create a system (SYS-01 … SYS-09, SYS-14 "Tilslut"). The answer carries the API key once.
+/// With `dryRun=true` only check it (the wizard's "Næste", X-04).
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
-    params(OrgPath),
+    params(OrgPath, DryRun),
     request_body = NewSystem,
     responses(
         (status = 201, description = "Created; the receipt", body = SystemReceipt),
+        (status = 204, description = "dryRun: the system would be created"),
         problems::BadRequest,
         problems::Scope,
         problems::Unavailable,
@@ -174,11 +176,16 @@ async fn create_system(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     deps: Deps,
+    dry_run: DryRun,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let new: NewSystem = body.parse().await?;
     let ctx = deps.context(scope.now);
+    if dry_run.dry_run {
+        service::check_new(db.get_ref(), &ctx, &owner, &new).await?;
+        return Ok(HttpResponse::NoContent().finish());
+    }
     let txn = db.begin().await?;
     let (model, api_key) = service::create(&txn, &ctx, &actor, &owner, &new).await?;
     txn.commit().await?;

@@ -369,14 +369,29 @@ fn diff(before: &system::Model, after: &system::Model) -> Vec<FieldChange> {
         .collect()
 }
 
-/// Creates a system (SYS-01 … SYS-09). Returns it with its API key in clear, once.
-pub async fn create(
+/// A new system that passed every rule, ready to insert.
+pub struct CheckedSystem {
+    name: String,
+    template: Option<standard_system::Model>,
+    role: SystemRole,
+    protocol: Protocol,
+    details: Details,
+    contact: TechnicalContact,
+    vendor_cvr: Option<Cvr>,
+    active_from: Option<DateTime<Utc>>,
+    active_to: Option<DateTime<Utc>>,
+    /// SYS-07: the first receiving system is primary.
+    is_primary: bool,
+}
+
+/// SYS-01 … SYS-09: every rule a new system must pass, writing nothing — `create` runs it, and
+/// the wizard's "Næste" runs it alone (`dryRun`, X-04).
+pub async fn check_new(
     db: &impl ConnectionTrait,
     ctx: &Context<'_>,
-    actor: &Actor,
     owner: &Owner,
     new: &NewSystem,
-) -> Result<(system::Model, Option<String>), SystemsError> {
+) -> Result<CheckedSystem, SystemsError> {
     let mut errors = FieldErrors::new();
     let name = validation::name(&new.name, &mut errors);
     // A standard system supplies the locked settings and implies the vendor's power of
@@ -446,7 +461,40 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(SystemsError::Validation(errors));
     }
+    Ok(CheckedSystem {
+        name,
+        template,
+        role,
+        protocol,
+        details,
+        contact,
+        vendor_cvr,
+        active_from,
+        active_to,
+        is_primary: role.receives() && receivers.is_empty(),
+    })
+}
 
+/// Creates a system (SYS-01 … SYS-09). Returns it with its API key in clear, once.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    ctx: &Context<'_>,
+    actor: &Actor,
+    owner: &Owner,
+    new: &NewSystem,
+) -> Result<(system::Model, Option<String>), SystemsError> {
+    let CheckedSystem {
+        name,
+        template,
+        role,
+        protocol,
+        details,
+        contact,
+        vendor_cvr,
+        active_from,
+        active_to,
+        is_primary,
+    } = check_new(db, ctx, owner, new).await?;
     let api_key = vendor_cvr.as_ref().map(|_| random_token(32));
     let model = system::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
@@ -465,8 +513,7 @@ pub async fn create(
         contact_email: Set(contact.email),
         contact_phone: Set(contact.phone),
         contact_extra_email: Set(contact.extra_email),
-        // SYS-07: the first receiving system is primary.
-        is_primary: Set(role.receives() && receivers.is_empty()),
+        is_primary: Set(is_primary),
         standard_system_id: Set(template.map(|t| t.id)),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),

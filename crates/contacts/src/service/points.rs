@@ -312,6 +312,21 @@ pub async fn get_point(
     point_dto(db, model).await
 }
 
+/// checks a new point (`id` None) or a point's new content as `create_point` /
+/// `update_point` would, and writes nothing (the wizard's "Næste" with `dryRun`).
+pub async fn check_point(
+    db: &impl ConnectionTrait,
+    systems: &dyn RecipientSystems,
+    org: &Cvr,
+    id: Option<&str>,
+    input: &ContactPointInput,
+) -> Result<(), ContactsError> {
+    if let Some(id) = id {
+        get_point(db, org, id).await?;
+    }
+    checked_point(db, systems, org, input).await.map(|_| ())
+}
+
 /// CS-05, CS-07: creates a point, logged with its fields.
 pub async fn create_point(
     db: &impl ConnectionTrait,

@@ -345,6 +345,67 @@ async fn sys_08_a_company_gets_one_recipient_system() {
 }
 
 #[tokio::test]
+async fn x_04_a_dry_run_checks_a_new_system_by_every_rule_and_writes_nothing() {
+    let app = app_with_organisations().await;
+    let token = admin(&app, COMPANY, OrgKind::Company);
+    let check = |body: Value, query: &'static str| {
+        let (app, token) = (&app, &token);
+        async move {
+            app.post_as(
+                &format!("/api/v1/organisations/{COMPANY}/systems?{query}"),
+                token,
+                &body,
+            )
+            .await
+        }
+    };
+    // A valid system: 204, and neither a system nor an actions-log row.
+    let ok = check(recipient_push("Modtager"), "dryRun=true").await;
+    assert_eq!(ok.status(), 204, "{}", ok.text().await.unwrap());
+    assert_eq!(system_count(&app).await, 0);
+    let rows = actions_log::Entity::find()
+        .count(&app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "a dry run logs nothing");
+
+    // Every error at once, each IP entry by its position (the wizard names "IP-adresse 3").
+    let mut bad = recipient_push("");
+    bad["allowedIps"] = json!(["10.0.0.1", "10.0.0.x", "fe80::zz"]);
+    let refused = check(bad, "dryRun=true").await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(
+        codes(&refused.json().await.unwrap()),
+        vec![
+            ("allowedIps[1]".to_owned(), "invalid_ip".to_owned()),
+            ("allowedIps[2]".to_owned(), "invalid_ip".to_owned()),
+            ("name".to_owned(), "required".to_owned()),
+        ]
+    );
+
+    // Rules that read the database hold too (SYS-08: a company's second recipient system).
+    created(&app, COMPANY, &token, &recipient_push("Modtager")).await;
+    let second = check(recipient_push("Modtager 2"), "dryRun=true").await;
+    assert_eq!(
+        codes(&second.json().await.unwrap()),
+        vec![("role".to_owned(), "company_one_recipient_system".to_owned())]
+    );
+    // dryRun=false is the real request; a value that is not a boolean is a field error.
+    let sender = json!({
+        "name": "Afsender", "role": "sender", "protocol": "rest_pull", "allowedIps": ["10.0.0.9"],
+        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+    });
+    assert_eq!(check(sender.clone(), "dryRun=false").await.status(), 201);
+    let odd = check(sender, "dryRun=maybe").await;
+    assert_eq!(odd.status(), 400);
+    assert_eq!(
+        codes(&odd.json().await.unwrap()),
+        vec![("dryRun".to_owned(), "invalid".to_owned())]
+    );
+    assert_eq!(system_count(&app).await, 2);
+}
+
+#[tokio::test]
 async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
     let app = app_with_organisations().await;
     let token = admin(&app, NORTH, OrgKind::Authority);

@@ -265,6 +265,88 @@ async fn cs_07_point_changes_are_logged_field_by_field() {
 }
 
 #[tokio::test]
+async fn x_04_a_dry_run_checks_a_point_as_create_and_update_would_and_writes_nothing() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let points = format!("/api/v1/organisations/{AUTHORITY}/contact-points");
+    let ok = app
+        .post_as(
+            &format!("{points}?dryRun=true"),
+            &token,
+            &point_body("Byggesager", &[]),
+        )
+        .await;
+    assert_eq!(ok.status(), 204, "{}", ok.text().await.unwrap());
+    assert_eq!(
+        action_rows(&app, AUTHORITY).await,
+        0,
+        "nothing created or logged"
+    );
+    let tree: Vec<ContactTreeNode> = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
+            &token,
+        )
+        .await;
+    assert!(tree.is_empty(), "{tree:?}");
+
+    // Every error of the body at once, list entries by position; unknown groups are found too.
+    let mut bad = point_body("", &["no-such-group"]);
+    bad["keywords"] = json!(["ok", "x".repeat(200)]);
+    let refused = app
+        .post_as(&format!("{points}?dryRun=true"), &token, &bad)
+        .await;
+    assert_eq!(refused.status(), 400);
+    let mut codes = field_codes(&refused.json::<Problem>().await.unwrap());
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec![
+            ("groupIds[0]".to_owned(), "unknown_group".to_owned()),
+            ("keywords[1]".to_owned(), "too_long".to_owned()),
+            ("name".to_owned(), "required".to_owned()),
+        ]
+    );
+
+    // PUT with dryRun: the point must exist here; a valid change is not saved.
+    let saved = point(&app, &token, &point_body("Byggesager", &[])).await;
+    let logged = action_rows(&app, AUTHORITY).await;
+    let one = format!("{points}/{}", saved.id);
+    let renamed = point_body("Byggeri og miljø", &[]);
+    let checked = app
+        .put_as(&format!("{one}?dryRun=true"), &token, &renamed)
+        .await;
+    assert_eq!(checked.status(), 204, "{}", checked.text().await.unwrap());
+    let still: ContactPoint = app.get_json_as(&one, &token).await;
+    assert_eq!(still.name, "Byggesager");
+    assert_eq!(
+        action_rows(&app, AUTHORITY).await,
+        logged,
+        "the dry run logs nothing"
+    );
+    let missing = app
+        .put_as(
+            &format!("{points}/no-such-point?dryRun=true"),
+            &token,
+            &renamed,
+        )
+        .await;
+    assert_eq!(missing.status(), 404);
+    // Another organisation's point does not exist for this one, dry run or not.
+    let other = app
+        .put_as(
+            &format!(
+                "/api/v1/organisations/{OTHER}/contact-points/{}?dryRun=true",
+                saved.id
+            ),
+            &admin(&app, OTHER),
+            &renamed,
+        )
+        .await;
+    assert_eq!(other.status(), 404);
+}
+
+#[tokio::test]
 async fn cs_tenant_isolation_and_companies() {
     let app = app().await;
     let token = admin(&app, AUTHORITY);
