@@ -215,20 +215,30 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         type_into(&client, "cp-description", "Skriv til os om pas og kørekort").await?;
         click_css(&client, &format!("label[for='cp-group-{group}']")).await?;
         click(&client, "cp-next").await?;
-        // Step 2: an external link with an http address (refused later, in Danish).
-        wait_for_text(&client, "#cp-wizard h2", "Tilgængelighed").await?;
+        // Step 2: an external link with an http address is refused on "Næste", in
+        // Danish, and the step stays until it is fixed.
+        wait_for_step(&client, "Tilgængelighed").await?;
         type_into(&client, "cp-link-heading", "Book tid").await?;
         type_into(&client, "cp-link-text", "Book her").await?;
         type_into(&client, "cp-link-url", "http://kommune.dk/book").await?;
         click(&client, "cp-next").await?;
+        wait_for_text(
+            &client,
+            "#cp-link-url-error",
+            "Adressen skal begynde med https://",
+        )
+        .await?;
+        wait_for_step(&client, "Tilgængelighed").await?;
+        type_into(&client, "cp-link-url", "https://kommune.dk/book").await?;
+        click(&client, "cp-next").await?;
         // Step 3: keywords and a code.
-        wait_for_text(&client, "#cp-wizard h2", "Søgeord og koder").await?;
+        wait_for_step(&client, "Søgeord og koder").await?;
         type_into(&client, "cp-keywords", "pas\nkørekort").await?;
         click(&client, "cp-code-add").await?;
         type_into(&client, "cp-code-value-0", "0101").await?;
         click(&client, "cp-next").await?;
         // Step 4: the recipient system.
-        wait_for_text(&client, "#cp-wizard h2", "Modtagersystem og aktivering").await?;
+        wait_for_step(&client, "Modtagersystem og aktivering").await?;
         client
             .find(Locator::XPath(
                 "//select[@id='cp-system']/option[contains(., 'Journalsystem')]",
@@ -237,21 +247,12 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
             .click()
             .await?;
         click(&client, "cp-next").await?;
-        // Summary, then "Tilslut": the http link sends the user back to step 2.
+        // Summary, then "Tilslut".
+        wait_for_step(&client, "Opsummering").await?;
         wait_for_text(&client, "#cp-summary-0", "Borgerservice").await?;
+        wait_for_text(&client, "#cp-summary-1", "https://kommune.dk/book").await?;
         wait_for_text(&client, "#cp-summary-2", "Klassifikation: 0101").await?;
         wait_for_text(&client, "#cp-summary-3", "Journalsystem").await?;
-        click(&client, "cp-connect").await?;
-        wait_for_text(
-            &client,
-            "#cp-link-url-error",
-            "Adressen skal begynde med https://",
-        )
-        .await?;
-        type_into(&client, "cp-link-url", "https://kommune.dk/book").await?;
-        click(&client, "cp-next").await?;
-        click(&client, "cp-next").await?;
-        click(&client, "cp-next").await?;
         click(&client, "cp-connect").await?;
 
         // The receipt: id, one deep link per audience with its QR code, the PDF.
@@ -337,11 +338,14 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
             .await?;
         wait_for_text(&client, "#cp-heading", "Pas og kørekort").await?;
         wait_for_text(&client, "#deep-links", &format!("kontaktpunkt={id}")).await?;
+        // "Redigér" → the step → checked (PUT with dryRun) → straight back to the summary.
         click(&client, "cp-edit-0").await?;
+        wait_for_step(&client, "Navn og placering").await?;
+        wait_for_text(&client, "#cp-next", "Tilbage til opsummering").await?;
         type_into(&client, "cp-name", "Pas, kørekort og ID").await?;
-        for _ in 0..4 {
-            click(&client, "cp-next").await?;
-        }
+        click(&client, "cp-next").await?;
+        wait_for_step(&client, "Opsummering").await?;
+        wait_for_text(&client, "#cp-summary-0", "Pas, kørekort og ID").await?;
         click(&client, "cp-connect").await?;
         wait_for_text(&client, "#cp-saved", "Ændringen er gemt").await?;
         wait_for_text(&client, "#cp-heading", "Pas, kørekort og ID").await?;

@@ -177,6 +177,29 @@ pub(crate) async fn wait_for_text(
     bail!("{selector:?} never contained {expected:?}; last text: {last:?}")
 }
 
+/// Waits until a wizard shows the step `heading` (X-04: it moves on only after the API's
+/// check) and focus has moved to that heading.
+pub(crate) async fn wait_for_step(client: &Client, heading: &str) -> Result<()> {
+    wait_for_text(client, "#wizard-step-heading", heading).await?;
+    let started = Instant::now();
+    loop {
+        let focused = client
+            .execute(
+                "return document.activeElement && document.activeElement.id",
+                vec![],
+            )
+            .await?;
+        if focused == "wizard-step-heading" {
+            return Ok(());
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(5),
+            "focus stayed on {focused}, not on the heading of step {heading:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub(crate) async fn html_lang(client: &Client) -> Result<String> {
     let value = client
         .execute("return document.documentElement.lang", vec![])

@@ -1,5 +1,5 @@
-//! Keyboard paths (X-02, issue 11): the tree and both wizards used with Tab, Enter and Space
-//! only — every control reachable in order and operable, no mouse.
+//! Keyboard paths (X-02, issue 11): the tree and both wizards used with Tab, Enter, Space and
+//! arrows only — every control reachable in order and operable, no mouse.
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
@@ -117,15 +117,18 @@ async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
         tab_to(&client, "#create-system").await?;
         press(&client, Key::Enter).await?;
         wait_for_text(&client, "#step-indicator", "Opsummering").await?;
-        // Step 1 (standard system or not): on with Enter on "Næste".
+        // Step 1 (standard system or not): on with Enter on "Næste"; focus moves to the new
+        // step's heading, so Tab continues from the top of the step.
         tab_to(&client, "#wizard-next").await?;
         press(&client, Key::Enter).await?;
+        wait_for_step(&client, "Navn og rolle").await?;
         // Step 2: name typed, role chosen, on.
         tab_to(&client, "#system-name").await?;
         type_text(&client, "Tastatursystem").await?;
-        // Radios: Tab reaches the group, Space picks the focused one.
+        // Radios: Tab reaches the group at its checked radio ("Modtager", the default); the
+        // arrow keys choose another.
         tab_to(&client, "input[name='system-role']").await?;
-        press(&client, Key::Space).await?;
+        press(&client, Key::Up).await?;
         tab_to(&client, "#wizard-next").await?;
         press(&client, Key::Enter).await?;
         wait_for_text(
@@ -134,6 +137,21 @@ async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
             "Protokol",
         )
         .await?;
+        wait_for_step(&client, "Protokol og detaljer").await?;
+        // Back with the keyboard: the role the arrow chose ("Afsender", above) is kept.
+        tab_to(&client, "#wizard-back").await?;
+        press(&client, Key::Enter).await?;
+        wait_for_step(&client, "Navn og rolle").await?;
+        let chosen = client
+            .execute(
+                "return [...document.querySelectorAll(\"input[name='system-role']\")].filter(r => r.checked).map(r => r.id)",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            chosen == serde_json::json!(["role-sender"]),
+            "the role chosen with the arrow key: {chosen}"
+        );
         Ok(())
     })
     .await;
@@ -174,10 +192,10 @@ async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
         press(&client, Key::Space).await?;
         tab_to(&client, "#cp-next").await?;
         press(&client, Key::Enter).await?;
-        wait_for_text(&client, "#cp-wizard h2", "Tilgængelighed").await?;
+        wait_for_step(&client, "Tilgængelighed").await?;
         tab_to(&client, "#cp-next").await?;
         press(&client, Key::Enter).await?;
-        wait_for_text(&client, "#cp-wizard h2", "Søgeord og koder").await?;
+        wait_for_step(&client, "Søgeord og koder").await?;
         Ok(())
     })
     .await;

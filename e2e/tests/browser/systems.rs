@@ -49,16 +49,28 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         );
 
         // The wizard: new system → name and role → protocol and details → activation →
-        // contact → summary → Tilslut.
+        // contact → summary → Tilslut. Each "Næste" asks the API.
         click(&client, "create-system").await?;
         wait_for_text(&client, "#step-indicator", "Opsummering").await?;
         click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Navn og rolle").await?;
+        // An empty name stops the step, with its error here and not later.
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#system-name-error", "Feltet skal udfyldes").await?;
+        wait_for_step(&client, "Navn og rolle").await?;
         type_into(&client, "system-name", "Afsendersystem Ærø").await?;
         click_css(&client, "label[for='role-sender']").await?;
         click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Protokol og detaljer").await?;
         click_css(&client, "label[for='protocol-rest_push']").await?;
-        type_into(&client, "system-ips", "10.20.30.40\n2001:db8::7").await?;
-        // A plain-http receipt endpoint is refused with the Danish message at Tilslut.
+        // Two bad IP entries and a plain-http receipt endpoint: all three errors at once, each
+        // IP entry named by its position.
+        type_into(
+            &client,
+            "system-ips",
+            "10.20.30.40\n10.20.30.x\n2001:db8::zz",
+        )
+        .await?;
         type_into(
             &client,
             "system-receipt-endpoint",
@@ -67,18 +79,19 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         .await?;
         type_into(&client, "system-vendor", "30808460").await?;
         click(&client, "wizard-next").await?;
-        click(&client, "wizard-next").await?;
-        type_into(&client, "contact-email", "drift@kommune.dk").await?;
-        type_into(&client, "contact-phone", "12345678").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#summary-name", "Afsendersystem Ærø").await?;
-        click(&client, "wizard-connect").await?;
+        let ip_errors = wait_for_text(&client, "#system-ips-error", "IP-adresse 2:").await?;
+        ensure!(
+            ip_errors.contains("IP-adresse 3: IP-adressen er ikke gyldig"),
+            "both entries named: {ip_errors}"
+        );
         wait_for_text(
             &client,
             "#system-receipt-endpoint-error",
             "Adressen skal begynde med https://",
         )
         .await?;
+        wait_for_step(&client, "Protokol og detaljer").await?;
+        type_into(&client, "system-ips", "10.20.30.40\n2001:db8::7").await?;
         type_into(
             &client,
             "system-receipt-endpoint",
@@ -86,8 +99,22 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         )
         .await?;
         click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Aktivering").await?;
         click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Teknisk kontakt").await?;
+        type_into(&client, "contact-email", "drift@kommune.dk").await?;
+        type_into(&client, "contact-phone", "12345678").await?;
         click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Opsummering").await?;
+        wait_for_text(&client, "#summary-name", "Afsendersystem Ærø").await?;
+        // "Redigér" returns to the summary after the step is checked.
+        click(&client, "edit-name").await?;
+        wait_for_step(&client, "Navn og rolle").await?;
+        wait_for_text(&client, "#wizard-next", "Tilbage til opsummering").await?;
+        type_into(&client, "system-name", "Afsendersystem Ærø og Marstal").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Opsummering").await?;
+        wait_for_text(&client, "#summary-name", "Afsendersystem Ærø og Marstal").await?;
         click(&client, "wizard-connect").await?;
         wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
         let id = text_of(&client, "receipt-system-id").await?;
@@ -99,7 +126,9 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         let pdf = wait_for_download(&app, "kvittering-").await?;
         let text = adgang_documents::pdf::extract_text(&pdf)?;
         ensure!(
-            text.contains(&id) && text.contains(&key) && text.contains("Afsendersystem Ærø"),
+            text.contains(&id)
+                && text.contains(&key)
+                && text.contains("Afsendersystem Ærø og Marstal"),
             "receipt text: {text}"
         );
 
@@ -200,6 +229,84 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
     .await;
 }
 
+/// How many elements `selector` finds (0: the element is not offered).
+async fn count(client: &Client, selector: &str) -> Result<usize> {
+    Ok(client.find_all(Locator::Css(selector)).await?.len())
+}
+
+#[tokio::test]
+async fn x_04_a_standard_system_is_checked_step_by_step_and_its_locked_parts_offer_no_edit() {
+    browser_test("standard_wizard", |client, app| async move {
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+        client.goto(&app.url("/systemtilslutning/opret")).await?;
+        wait_for_text(&client, "#step-indicator", "Opsummering").await?;
+        click_css(&client, "label[for='type-standard']").await?;
+        wait_for_text(&client, "#system-wizard", "SagsPro Standard").await?;
+        // "Standardsystem" without picking one, then without accepting: each stops the step.
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#standard-missing-error", "Vælg et standardsystem").await?;
+        click_css(&client, "input[name='standard-system'] + label").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(
+            &client,
+            "#accept-vendor-error",
+            "Du skal acceptere leverandørens aftale",
+        )
+        .await?;
+        ensure!(
+            count(&client, "#standard-missing-error").await? == 0,
+            "picked now"
+        );
+        click_css(&client, "label[for='accept-vendor']").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Navn og rolle").await?;
+        type_into(&client, "system-name", "SagsPro hos Nord").await?;
+        for heading in [
+            "Protokol og detaljer",
+            "Aktivering",
+            "Teknisk kontakt",
+            "Opsummering",
+        ] {
+            click(&client, "wizard-next").await?;
+            wait_for_step(&client, heading).await?;
+        }
+        wait_for_text(&client, "#summary-protocol", "198.51.100.20").await?;
+        // The vendor's settings cannot change here, so only name and activation offer "Redigér".
+        ensure!(
+            count(&client, "#edit-name").await? == 1,
+            "the name can be edited"
+        );
+        ensure!(
+            count(&client, "#edit-activation").await? == 1,
+            "and the activation"
+        );
+        ensure!(
+            count(&client, "#edit-protocol, #edit-contact").await? == 0,
+            "locked parts offer no Redigér"
+        );
+        click(&client, "wizard-connect").await?;
+        wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
+        let id = text_of(&client, "receipt-system-id").await?;
+
+        // The same on the detail page.
+        client
+            .goto(&app.url(&format!("/systemtilslutning/{id}")))
+            .await?;
+        wait_for_text(&client, "#system-heading", "SagsPro hos Nord").await?;
+        ensure!(
+            count(&client, "#part-name-edit").await? == 1,
+            "name editable"
+        );
+        ensure!(
+            count(&client, "#part-protocol-edit, #part-contact-edit").await? == 0,
+            "a standard system's protocol and contact offer no Redigér"
+        );
+        Ok(())
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
     browser_test("company_second_recipient", |client, app| async move {
@@ -221,22 +328,21 @@ async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
         client.goto(&app.url("/systemtilslutning/opret")).await?;
         wait_for_text(&client, "#step-indicator", "Type").await?;
         click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Navn og rolle").await?;
         type_into(&client, "system-name", "Endnu en modtager").await?;
+        // The rule that needs the database is checked on "Næste" too, on this step.
         click(&client, "wizard-next").await?;
-        type_into(&client, "system-ips", "10.0.0.2").await?;
-        type_into(&client, "system-endpoint", "https://aeble.dk/dp").await?;
-        click(&client, "wizard-next").await?;
-        click(&client, "wizard-next").await?;
-        type_into(&client, "contact-email", "it@aeble.dk").await?;
-        type_into(&client, "contact-phone", "87654321").await?;
-        click(&client, "wizard-next").await?;
-        click(&client, "wizard-connect").await?;
         wait_for_text(
             &client,
             "#system-role-error",
             "En virksomhed kan kun have ét modtagersystem",
         )
         .await?;
+        wait_for_step(&client, "Navn og rolle").await?;
+        // As a sender system it goes on.
+        click_css(&client, "label[for='role-sender']").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Protokol og detaljer").await?;
         Ok(())
     })
     .await;

@@ -4,7 +4,7 @@ use adgang_api_types::{
     Audience, ContactGroup, ContactGroupDeletion, ContactGroupInput, ContactImportReceipt,
     ContactPoint, ContactPointInput, ContactTreeNode, DeepLink, RecipientSystemChoice,
 };
-use gloo_net::http::Method;
+use gloo_net::http::{Method, RequestBuilder};
 
 use super::{request_as, send, send_no_content, ApiError, Authorised};
 
@@ -67,24 +67,37 @@ pub async fn update_group(
 }
 
 /// Creates (`id` None) or replaces a point.
+/// POST a new point (`id` None) or PUT a saved one; `query` e.g. `?dryRun=true`.
+fn point_request(client: &Authorised, id: Option<&str>, query: &str) -> RequestBuilder {
+    match id {
+        Some(id) => request_as(
+            Method::PUT,
+            &format!("{}/contact-points/{id}{query}", base(&client.cvr)),
+            &client.token,
+        ),
+        None => request_as(
+            Method::POST,
+            &format!("{}/contact-points{query}", base(&client.cvr)),
+            &client.token,
+        ),
+    }
+}
+
 pub async fn save_point(
     client: &Authorised,
     id: Option<&str>,
     input: &ContactPointInput,
 ) -> Result<ContactPoint, ApiError> {
-    let request = match id {
-        Some(id) => request_as(
-            Method::PUT,
-            &format!("{}/contact-points/{id}", base(&client.cvr)),
-            &client.token,
-        ),
-        None => request_as(
-            Method::POST,
-            &format!("{}/contact-points", base(&client.cvr)),
-            &client.token,
-        ),
-    };
-    send(request.json(input)).await
+    send(point_request(client, id, "").json(input)).await
+}
+
+/// the API's judgement of a point's draft, without saving it (`dryRun`).
+pub async fn check_point(
+    client: &Authorised,
+    id: Option<&str>,
+    input: &ContactPointInput,
+) -> Result<(), ApiError> {
+    send_no_content(point_request(client, id, "?dryRun=true").json(input)).await
 }
 
 pub async fn get_point(client: &Authorised, id: &str) -> Result<ContactPoint, ApiError> {

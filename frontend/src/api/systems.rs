@@ -39,6 +39,12 @@ pub async fn create(client: &Authorised, new: &NewSystem) -> Result<SystemReceip
     send(request_as(Method::POST, &base(&client.cvr), &client.token).json(new)).await
 }
 
+/// the API's judgement of a draft, without creating it (`dryRun`).
+pub async fn check(client: &Authorised, new: &NewSystem) -> Result<(), ApiError> {
+    let path = format!("{}?dryRun=true", base(&client.cvr));
+    send_no_content(request_as(Method::POST, &path, &client.token).json(new)).await
+}
+
 pub async fn update(
     client: &Authorised,
     id: &str,

@@ -3,45 +3,80 @@
 use adgang_api_types::FieldError;
 use leptos::prelude::*;
 
-use crate::i18n::{error_key, use_i18n, Key};
+use crate::i18n::{error_key, use_i18n, I18n, Key};
+
+/// One field error as the user reads it: its text, and for an entry of a list field its noun
+/// and position — "IP-adresse 3: IP-adressen er ikke gyldig." (X-04: the error names the entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMessage {
+    pub key: Key,
+    /// The entry's noun and 1-based position, for `allowedIps[2]` (IP-adresse, 3).
+    pub entry: Option<(Key, usize)>,
+}
+
+impl FieldMessage {
+    pub fn text(self, i18n: I18n) -> String {
+        match self.entry {
+            Some((noun, n)) => format!("{} {n}: {}", i18n.t(noun), i18n.t(self.key)),
+            None => i18n.t(self.key).to_owned(),
+        }
+    }
+}
+
+/// The noun a list field's entries go by in an error message.
+fn entry_noun(list: &str) -> Key {
+    match list {
+        "allowedIps" => Key::entry_ip,
+        "keywords" => Key::entry_keyword,
+        "codes" => Key::entry_code,
+        "groupIds" | "parentIds" => Key::entry_group,
+        _ => Key::entry_other,
+    }
+}
 
 /// The error texts for API fields whose name is one of `prefixes` or starts with one followed
-/// by `[` (its list items).
+/// by `[` (its list items, named by position).
 pub fn errors_for(
     errors: RwSignal<Vec<FieldError>>,
     prefixes: &'static [&'static str],
-) -> Signal<Vec<Key>> {
+) -> Signal<Vec<FieldMessage>> {
     Signal::derive(move || {
-        errors
-            .get()
-            .iter()
-            .filter(|e| {
-                prefixes.iter().any(|p| {
-                    e.field == *p
-                        || e.field
-                            .strip_prefix(p)
-                            .is_some_and(|rest| rest.starts_with('['))
+        errors.with(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| {
+                    let key = error_key(e.code);
+                    prefixes.iter().find_map(|p| {
+                        if e.field == *p {
+                            return Some(FieldMessage { key, entry: None });
+                        }
+                        let index = e.field.strip_prefix(p)?.strip_prefix('[')?;
+                        let index: usize = index.split(']').next()?.parse().ok()?;
+                        Some(FieldMessage {
+                            key,
+                            entry: Some((entry_noun(p), index + 1)),
+                        })
+                    })
                 })
-            })
-            .map(|e| error_key(e.code))
-            .collect()
+                .collect()
+        })
     })
 }
 
 /// Inline error text under a label (DKFDS `form-error-message`).
 #[component]
-pub fn ErrorText(errors: Signal<Vec<Key>>, id: String) -> impl IntoView {
+pub fn ErrorText(errors: Signal<Vec<FieldMessage>>, id: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Show when=move || !errors.get().is_empty()>
             <span class="form-error-message" id=id.clone() role="alert">
-                {move || errors.get().into_iter().map(|k| i18n.t(k)).collect::<Vec<_>>().join(" ")}
+                {move || errors.get().into_iter().map(|m| m.text(i18n)).collect::<Vec<_>>().join(" ")}
             </span>
         </Show>
     }
 }
 
-pub fn group_class(errors: Signal<Vec<Key>>) -> impl Fn() -> &'static str {
+pub fn group_class(errors: Signal<Vec<FieldMessage>>) -> impl Fn() -> &'static str {
     move || {
         if errors.get().is_empty() {
             "form-group"
@@ -57,7 +92,7 @@ pub fn TextField(
     #[prop(into)] id: String,
     label: Key,
     value: RwSignal<String>,
-    errors: Signal<Vec<Key>>,
+    errors: Signal<Vec<FieldMessage>>,
     #[prop(optional)] hint: Option<Key>,
     #[prop(optional)] input_type: Option<&'static str>,
     #[prop(optional)] disabled: bool,
@@ -84,7 +119,7 @@ pub fn TextArea(
     #[prop(into)] id: String,
     label: Key,
     value: RwSignal<String>,
-    errors: Signal<Vec<Key>>,
+    errors: Signal<Vec<FieldMessage>>,
     hint: Key,
     #[prop(optional)] disabled: bool,
 ) -> impl IntoView {

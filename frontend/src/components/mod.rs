@@ -8,3 +8,4 @@ pub mod module_gate;
 pub mod module_tabs;
 pub mod operator_switch;
 pub mod step_indicator;
+pub mod wizard;

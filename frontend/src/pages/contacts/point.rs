@@ -20,10 +20,11 @@ use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::form::{
-    checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
+    checkbox, errors_for, flag_checkbox, ErrorText, FieldMessage, TextArea, TextField,
 };
 use crate::components::module_gate::ModuleGate;
 use crate::components::step_indicator::StepIndicator;
+use crate::components::wizard::{WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, I18n, Key};
 
 const STEPS: [Key; 5] = [
@@ -197,7 +198,7 @@ impl PointDraft {
         }
     }
 
-    fn errors_for(&self, prefixes: &'static [&'static str]) -> Signal<Vec<Key>> {
+    fn errors_for(&self, prefixes: &'static [&'static str]) -> Signal<Vec<FieldMessage>> {
         errors_for(self.errors, prefixes)
     }
 }
@@ -346,7 +347,7 @@ fn summary(
     draft: PointDraft,
     groups: &[(String, String)],
     systems: &[RecipientSystemChoice],
-    step: RwSignal<usize>,
+    steps: WizardSteps,
     i18n: I18n,
 ) -> AnyView {
     let input = draft.input();
@@ -358,7 +359,7 @@ fn summary(
             <section class="summary-part" id=format!("cp-summary-{target}")>
                 <h3>{move || i18n.t(title)}</h3>
                 <dl>{rows}</dl>
-                <button type="button" class="button button-tertiary" id=format!("cp-edit-{target}") on:click=move |_| step.set(target)>
+                <button type="button" class="button button-tertiary" id=format!("cp-edit-{target}") on:click=move |_| steps.edit(target)>
                     {i18n.text(Key::wiz_edit)}
                 </button>
             </section>
@@ -414,7 +415,8 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
     let auth = use_auth();
     let draft = PointDraft::new();
     let editing_id = existing.as_ref().map(|p| p.id.clone());
-    let step = RwSignal::new(if existing.is_some() { SUMMARY } else { 0 });
+    let steps = WizardSteps::new(if existing.is_some() { SUMMARY } else { 0 }, SUMMARY);
+    let step = steps.step;
     if let Some(p) = &existing {
         draft.load(p);
     }
@@ -434,6 +436,23 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
         });
     }
 
+    let check_id = editing_id.clone();
+    let next = move || {
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        if steps.checking.get_untracked() {
+            return;
+        }
+        let (input, id) = (draft.input(), check_id.clone());
+        steps.check_and_go(
+            async move { api::contacts::check_point(&client, id.as_deref(), &input).await },
+            step_of,
+            draft.errors,
+            failed,
+        );
+    };
+
     let save = move |_| {
         let Some(client) = Authorised::of(auth) else {
             return;
@@ -449,9 +468,8 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
                     on_saved.run(point);
                 }
                 Err(ApiError::Problem(p)) if p.status == 400 => {
-                    let first = p.errors.iter().map(|e| step_of(&e.field)).min();
+                    steps.refused(&p.errors, step_of);
                     draft.errors.set(p.errors);
-                    step.set(first.unwrap_or(SUMMARY));
                 }
                 Err(_) => failed.set(true),
             }
@@ -467,7 +485,9 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
         </Show>
         <form id="cp-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            step.update(|s| *s = (*s + 1).min(SUMMARY));
+            if step.get_untracked() < SUMMARY {
+                next();
+            }
         }>
             {move || match choices.get() {
                 None => view! { <p>{i18n.text(Key::front_loading)}</p> }.into_any(),
@@ -477,15 +497,15 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
                         1 => step_availability(draft, i18n),
                         2 => step_keywords(draft, i18n),
                         3 => step_recipient(draft, systems, i18n),
-                        _ => summary(draft, &groups, &systems, step, i18n),
+                        _ => summary(draft, &groups, &systems, steps, i18n),
                     };
-                    view! { <h2>{move || i18n.t(STEPS[step.get()])}</h2> {body} }.into_any()
+                    view! { <h2 id=STEP_HEADING tabindex="-1">{move || i18n.t(STEPS[step.get()])}</h2> {body} }.into_any()
                 }
             }}
             <div class="wizard-buttons">
                 <Show when=move || { step.get() > 0 }>
                     <button type="button" class="button button-secondary" id="cp-back"
-                        on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>
+                        on:click=move |_| steps.back()>
                         {i18n.text(Key::wiz_back)}
                     </button>
                     " "
@@ -497,7 +517,8 @@ fn PointEditor(existing: Option<ContactPoint>, on_saved: Callback<ContactPoint>)
                             {move || i18n.t(if is_new { Key::wiz_connect } else { Key::detail_save })}
                         </button>
                     }>
-                    <button type="submit" class="button button-primary" id="cp-next">{i18n.text(Key::wiz_next)}</button>
+                    <button type="submit" class="button button-primary" id="cp-next"
+                        disabled=move || steps.checking.get()>{move || i18n.t(steps.next_label())}</button>
                 </Show>
                 " "
                 <a href=link("") class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>

@@ -219,9 +219,13 @@ fn SystemDetail() -> impl IntoView {
                 <div style:display=move || if is_editing() { "none" } else { "block" }>
                     <dl>{rows}</dl>
                     {note.map(|key| view! { <p class="form-hint">{i18n.text(key)}</p> })}
-                    <button type="button" class="button button-tertiary" id=format!("{id}-edit") on:click=move |_| start_edit(part)>
-                        {i18n.text(Key::wiz_edit)}
-                    </button>
+                    // a part with nothing the user may change offers no "Redigér" (a
+                    // standard system's protocol and contact belong to its vendor, SYS-09).
+                    {(!locked || part == Part::NameAndRole).then(|| view! {
+                        <button type="button" class="button button-tertiary" id=format!("{id}-edit") on:click=move |_| start_edit(part)>
+                            {i18n.text(Key::wiz_edit)}
+                        </button>
+                    })}
                 </div>
             </section>
         }

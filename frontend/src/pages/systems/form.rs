@@ -8,7 +8,7 @@ use adgang_api_types::{
 use leptos::prelude::*;
 
 pub use crate::components::form::TextField;
-use crate::components::form::{errors_for, group_class, ErrorText, TextArea};
+use crate::components::form::{errors_for, group_class, ErrorText, FieldMessage, TextArea};
 use crate::i18n::{use_i18n, Key};
 
 /// Everything the user types, before it is sent.
@@ -180,7 +180,7 @@ impl Draft {
     }
 
     /// The error texts for fields whose name starts with any of `prefixes`.
-    pub fn errors_for(&self, prefixes: &'static [&'static str]) -> Signal<Vec<Key>> {
+    pub fn errors_for(&self, prefixes: &'static [&'static str]) -> Signal<Vec<FieldMessage>> {
         errors_for(self.errors, prefixes)
     }
 }

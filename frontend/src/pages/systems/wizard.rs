@@ -17,8 +17,10 @@ use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
 use crate::components::step_indicator::StepIndicator;
+use crate::components::wizard::{WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
 
+const SUMMARY: usize = 5;
 const STEPS: [Key; 6] = [
     Key::wiz_step_type,
     Key::wiz_step_name,
@@ -57,8 +59,11 @@ fn Wizard() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let draft = Draft::new();
-    let step = RwSignal::new(0usize);
+    let steps = WizardSteps::new(0, SUMMARY);
+    let step = steps.step;
     let use_standard = RwSignal::new(false);
+    // "Standardsystem" chosen but none of them picked: the API cannot tell, so the page does.
+    let standard_missing = RwSignal::new(false);
     let receipt = RwSignal::new(None::<SystemReceipt>);
     let failed = RwSignal::new(false);
     let sending = RwSignal::new(false);
@@ -94,6 +99,29 @@ fn Wizard() -> impl IntoView {
             .set(s.technical_contact.extra_email.clone().unwrap_or_default());
     };
 
+    let next = move || {
+        if steps.checking.get_untracked() {
+            return;
+        }
+        let missing = step.get_untracked() == 0
+            && use_standard.get_untracked()
+            && draft.standard_system_id.get_untracked().is_none();
+        standard_missing.set(missing);
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        if missing {
+            return;
+        }
+        let body = draft.new_system();
+        steps.check_and_go(
+            async move { api::systems::check(&client, &body).await },
+            step_of,
+            draft.errors,
+            failed,
+        );
+    };
+
     let connect = move |_| {
         let Some(client) = Authorised::of(auth) else {
             return;
@@ -108,14 +136,8 @@ fn Wizard() -> impl IntoView {
                     receipt.set(Some(done));
                 }
                 Err(ApiError::Problem(p)) if p.status == 400 => {
-                    let first = p
-                        .errors
-                        .iter()
-                        .map(|e| step_of(&e.field))
-                        .min()
-                        .unwrap_or(5);
+                    steps.refused(&p.errors, step_of);
                     draft.errors.set(p.errors);
-                    step.set(first);
                 }
                 Err(_) => failed.set(true),
             }
@@ -130,19 +152,23 @@ fn Wizard() -> impl IntoView {
             <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{value}</dd></div>
         }
     };
-    let edit_button = move |target: usize, id: &'static str| {
-        view! {
-            <button type="button" class="button button-tertiary" id=id on:click=move |_| step.set(target)>
+    // A part the user cannot change (a standard system's locked settings) offers no "Redigér".
+    let edit_button = move |target: usize, id: &'static str, editable: bool| {
+        editable.then(|| view! {
+            <button type="button" class="button button-tertiary" id=id on:click=move |_| steps.edit(target)>
                 {i18n.text(Key::wiz_edit)}
             </button>
-        }
+        })
     };
 
     let body = move || {
         match step.get() {
         0 => view! {
-            <fieldset class="form-group">
-                <legend class="h2">{i18n.text(Key::wiz_step_type)}</legend>
+            <fieldset class=move || if standard_missing.get() { "form-group form-error" } else { "form-group" }>
+                <legend class="sr-only">{i18n.text(Key::wiz_step_type)}</legend>
+                <Show when=move || standard_missing.get()>
+                    <span class="form-error-message" id="standard-missing-error" role="alert">{i18n.text(Key::wiz_choose_standard_required)}</span>
+                </Show>
                 <div class="form-group-radio">
                     <input type="radio" class="form-radio" name="system-type" id="type-new"
                         prop:checked=move || !use_standard.get()
@@ -191,20 +217,16 @@ fn Wizard() -> impl IntoView {
             </Show>
         }.into_any(),
         1 => view! {
-            <h2>{i18n.text(Key::wiz_step_name)}</h2>
             <NameAndRole draft=draft locked=use_standard.get_untracked()/>
         }.into_any(),
         2 => view! {
-            <h2>{i18n.text(Key::wiz_step_protocol)}</h2>
             {use_standard.get_untracked().then(|| view! { <p class="form-hint">{i18n.text(Key::wiz_locked_hint)}</p> })}
             <ProtocolAndDetails draft=draft locked=use_standard.get_untracked()/>
         }.into_any(),
         3 => view! {
-            <h2>{i18n.text(Key::wiz_step_activation)}</h2>
             <ActivationFields draft=draft/>
         }.into_any(),
         4 => view! {
-            <h2>{i18n.text(Key::wiz_step_contact)}</h2>
             <ContactFields draft=draft locked=use_standard.get_untracked()/>
         }.into_any(),
         _ => {
@@ -215,8 +237,8 @@ fn Wizard() -> impl IntoView {
                 ActivationMode::None => i18n.t(Key::wiz_activation_none).to_owned(),
             };
             let has_errors = !draft.errors.get().is_empty();
+            let editable = !use_standard.get_untracked();
             view! {
-                <h2>{i18n.text(Key::wiz_step_summary)}</h2>
                 {has_errors.then(|| view! {
                     <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
                 })}
@@ -226,7 +248,7 @@ fn Wizard() -> impl IntoView {
                         {summary_row(Key::wiz_name, new.name.clone())}
                         {summary_row(Key::wiz_role, i18n.t(role_key(new.role)).to_owned())}
                     </dl>
-                    {edit_button(1, "edit-name")}
+                    {edit_button(1, "edit-name", true)}
                 </section>
                 <section class="summary-part" id="summary-protocol">
                     <h3>{i18n.text(Key::wiz_step_protocol)}</h3>
@@ -238,7 +260,7 @@ fn Wizard() -> impl IntoView {
                         {new.ssh_public_key.clone().map(|v| summary_row(Key::wiz_ssh_key, v))}
                         {new.vendor_cvr.clone().map(|v| summary_row(Key::detail_vendor, v))}
                     </dl>
-                    {edit_button(2, "edit-protocol")}
+                    {edit_button(2, "edit-protocol", editable)}
                 </section>
                 <section class="summary-part" id="summary-activation">
                     <h3>{i18n.text(Key::wiz_step_activation)}</h3>
@@ -246,7 +268,7 @@ fn Wizard() -> impl IntoView {
                         {summary_row(Key::wiz_step_activation, activation)}
                         {new.deactivate_at.map(|d| summary_row(Key::detail_active_to, crate::time::display(d)))}
                     </dl>
-                    {edit_button(3, "edit-activation")}
+                    {edit_button(3, "edit-activation", true)}
                 </section>
                 <section class="summary-part" id="summary-contact">
                     <h3>{i18n.text(Key::wiz_step_contact)}</h3>
@@ -255,7 +277,7 @@ fn Wizard() -> impl IntoView {
                         {summary_row(Key::wiz_contact_phone, new.technical_contact.phone.clone())}
                         {new.technical_contact.extra_email.clone().map(|v| summary_row(Key::wiz_contact_extra, v))}
                     </dl>
-                    {edit_button(4, "edit-contact")}
+                    {edit_button(4, "edit-contact", editable)}
                 </section>
             }.into_any()
         }
@@ -311,25 +333,27 @@ fn Wizard() -> impl IntoView {
                 {indicator}
                 <form id="system-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
-                    if step.get_untracked() < STEPS.len() - 1 { step.update(|s| *s += 1) }
+                    if step.get_untracked() < SUMMARY { next() }
                 }>
+                    <h2 id=STEP_HEADING tabindex="-1">{move || i18n.t(STEPS[step.get()])}</h2>
                     {body}
                     <div class="wizard-buttons">
                         <Show when=move || { step.get() > 0 }>
                             <button type="button" class="button button-secondary" id="wizard-back"
-                                on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>
+                                on:click=move |_| steps.back()>
                                 {i18n.text(Key::wiz_back)}
                             </button>
                             " "
                         </Show>
-                        <Show when=move || { step.get() < STEPS.len() - 1 }
+                        <Show when=move || { step.get() < SUMMARY }
                             fallback=move || view! {
                                 <button type="button" class="button button-primary" id="wizard-connect"
                                     disabled=move || sending.get() on:click=connect>
                                     {i18n.text(Key::wiz_connect)}
                                 </button>
                             }>
-                            <button type="submit" class="button button-primary" id="wizard-next">{i18n.text(Key::wiz_next)}</button>
+                            <button type="submit" class="button button-primary" id="wizard-next"
+                                disabled=move || steps.checking.get()>{move || i18n.t(steps.next_label())}</button>
                         </Show>
                         " "
                         <a href=link("") class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>

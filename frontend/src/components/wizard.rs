@@ -1,0 +1,127 @@
+//! What "Næste" does in every wizard: the API judges the whole draft (`dryRun`), the
+//! errors of this step and the ones before it show all at once (later steps are not judged
+//! before the user reaches them), a step opened with "Redigér" on the summary returns to the
+//! summary, and focus moves to the new step's heading.
+
+use std::future::Future;
+
+use adgang_api_types::FieldError;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::api::ApiError;
+use crate::i18n::Key;
+
+/// The id of the heading every wizard step shows; focus moves there on each step change.
+pub const STEP_HEADING: &str = "wizard-step-heading";
+
+#[derive(Clone, Copy)]
+pub struct WizardSteps {
+    pub step: RwSignal<usize>,
+    summary: usize,
+    /// The step was opened with "Redigér" on the summary: "Næste" leads back there.
+    from_summary: RwSignal<bool>,
+    /// A check is under way ("Næste" is disabled meanwhile).
+    pub checking: RwSignal<bool>,
+}
+
+impl WizardSteps {
+    pub fn new(start: usize, summary: usize) -> WizardSteps {
+        WizardSteps {
+            step: RwSignal::new(start),
+            summary,
+            from_summary: RwSignal::new(false),
+            checking: RwSignal::new(false),
+        }
+    }
+
+    /// Goes to `to` and, once it is drawn, moves focus to its heading.
+    pub fn go(self, to: usize) {
+        if to >= self.summary {
+            self.from_summary.set(false);
+        }
+        self.step.set(to.min(self.summary));
+        request_animation_frame(focus_step_heading);
+    }
+
+    /// "Redigér" on the summary.
+    pub fn edit(self, part: usize) {
+        self.from_summary.set(true);
+        self.go(part);
+    }
+
+    /// "Tilbage": the previous step, and the ordinary order from there.
+    pub fn back(self) {
+        self.from_summary.set(false);
+        self.go(self.step.get_untracked().saturating_sub(1));
+    }
+
+    /// The label of the forward button: back to the summary after "Redigér", else "Næste".
+    pub fn next_label(self) -> Key {
+        if self.checking.get() {
+            Key::wiz_checking
+        } else if self.from_summary.get() {
+            Key::wiz_to_summary
+        } else {
+            Key::wiz_next
+        }
+    }
+
+    /// "Næste": awaits the API's check of the whole draft; keeps the errors of this step and
+    /// the ones before it (`step_of` maps an API field to its step) and stays on the first
+    /// step that has one; without errors goes on. `failed` is set when the check could not run.
+    pub fn check_and_go(
+        self,
+        check: impl Future<Output = Result<(), ApiError>> + 'static,
+        step_of: fn(&str) -> usize,
+        errors: RwSignal<Vec<FieldError>>,
+        failed: RwSignal<bool>,
+    ) {
+        let current = self.step.get_untracked();
+        self.checking.set(true);
+        failed.set(false);
+        spawn_local(async move {
+            let result = check.await;
+            self.checking.set(false);
+            let found: Vec<FieldError> = match result {
+                Ok(()) => Vec::new(),
+                Err(ApiError::Problem(p)) if p.status == 400 => p
+                    .errors
+                    .into_iter()
+                    .filter(|e| step_of(&e.field) <= current)
+                    .collect(),
+                Err(_) => {
+                    failed.set(true);
+                    return;
+                }
+            };
+            let first = found.iter().map(|e| step_of(&e.field)).min();
+            errors.set(found);
+            match first {
+                Some(step) if step == current => request_animation_frame(focus_step_heading),
+                Some(step) => self.go(step),
+                None if self.from_summary.get_untracked() => self.go(self.summary),
+                None => self.go(current + 1),
+            }
+        });
+    }
+
+    /// After a refused save: to the first step with an error; fixing it leads back to the
+    /// summary.
+    pub fn refused(self, errors: &[FieldError], step_of: fn(&str) -> usize) {
+        match errors.iter().map(|e| step_of(&e.field)).min() {
+            Some(step) if step < self.summary => self.edit(step),
+            _ => self.go(self.summary),
+        }
+    }
+}
+
+fn focus_step_heading() {
+    if let Some(heading) = document()
+        .get_element_by_id(STEP_HEADING)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = heading.focus();
+    }
+}
