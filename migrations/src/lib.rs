@@ -14,6 +14,7 @@ mod m20261126_000006_systems_create_systems;
 mod m20261126_000007_contacts_create_contact_structure;
 mod m20261126_000008_contacts_create_structure_versions;
 mod m20261202_000009_core_add_on_behalf_to_actions_log;
+mod m20261202_000010_systems_add_withdrawn_to_standard_systems;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_contacts_create_contact_structure::Migration),
             Box::new(m20261126_000008_contacts_create_structure_versions::Migration),
             Box::new(m20261202_000009_core_add_on_behalf_to_actions_log::Migration),
+            Box::new(m20261202_000010_systems_add_withdrawn_to_standard_systems::Migration),
         ]
     }
 }

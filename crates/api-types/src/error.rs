@@ -148,6 +148,8 @@ pub enum FieldCode {
     LockedWhileActive,
     /// Set by the standard system (SYS-09).
     LockedByStandardSystem,
+    /// Systems are created from the standard system, so this cannot change (SYS-09).
+    InUse,
     /// Contact points are bound to the system, so it must keep receiving mail (SYS-12).
     HasBoundContactPoints,
     /// Letters, digits, spaces and hyphens only (CS-01).
@@ -245,6 +247,7 @@ impl FieldCode {
             FieldCode::MustAccept => "must_accept",
             FieldCode::LockedWhileActive => "locked_while_active",
             FieldCode::LockedByStandardSystem => "locked_by_standard_system",
+            FieldCode::InUse => "in_use",
             FieldCode::HasBoundContactPoints => "has_bound_contact_points",
             FieldCode::InvalidKeyword => "invalid_keyword",
             FieldCode::DuplicateKeyword => "duplicate_keyword",

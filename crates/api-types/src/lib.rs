@@ -39,6 +39,6 @@ pub use session::{
 };
 pub use system::{
     required_details, Activation, ActivationMode, ApiKey, NewStandardSystem, NewSystem, Protocol,
-    RequiredDetails, StandardSystem, System, SystemReceipt, SystemRole, SystemStatus,
-    SystemSummary, SystemUpdate, TechnicalContact,
+    PublishedStandardSystem, RequiredDetails, StandardSystem, System, SystemReceipt, SystemRole,
+    SystemStatus, SystemSummary, SystemUpdate, TechnicalContact,
 };

@@ -326,6 +326,17 @@ pub struct StandardSystem {
     pub technical_contact: TechnicalContact,
 }
 
+/// A vendor's own published standard system, with how many systems (in any organisation)
+/// are created from it (SYS-09, the vendor's page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PublishedStandardSystem {
+    #[serde(flatten)]
+    pub standard: StandardSystem,
+    pub systems_using: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@
 use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use adgang_api_types::{
-    ApiKey, Module, NewStandardSystem, NewSystem, Page, PageQuery, StandardSystem, System,
-    SystemReceipt, SystemSummary, SystemUpdate, TechnicalContact,
+    ApiKey, Module, NewStandardSystem, NewSystem, Page, PageQuery, PublishedStandardSystem,
+    StandardSystem, System, SystemReceipt, SystemSummary, SystemUpdate, TechnicalContact,
 };
 use adgang_core::download::{attachment, safe_file_name};
 use adgang_core::json::JsonBody;
@@ -36,6 +36,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(system_receipt)
         .service(system_overview_pdf)
         .service(publish_standard_system)
+        .service(own_standard_systems)
+        .service(update_standard_system)
+        .service(withdraw_standard_system)
         .service(list_standard_systems);
 }
 
@@ -519,6 +522,99 @@ async fn publish_standard_system(
         model,
         scope.principal.organisation_name.clone(),
     )))
+}
+
+/// A vendor's own published standard systems, each with how many systems use it (SYS-09).
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(OrgPath),
+    responses(
+        (status = 200, description = "The vendor's standard systems", body = Vec<PublishedStandardSystem>),
+        problems::Scope,
+    )
+)]
+#[get("/organisations/{cvr}/standard-systems")]
+async fn own_standard_systems(
+    scope: Scope,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<PublishedStandardSystem>>, DomainError> {
+    let vendor = owner_of(&scope).cvr;
+    let models = service::standard_systems(db.get_ref(), Some(&vendor)).await?;
+    let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+    let counts = service::systems_using(db.get_ref(), &ids).await?;
+    let name = scope.principal.organisation_name.clone();
+    Ok(web::Json(
+        models
+            .into_iter()
+            .map(|m| PublishedStandardSystem {
+                systems_using: counts.get(&m.id).copied().unwrap_or(0),
+                standard: standard_dto(m, name.clone()),
+            })
+            .collect(),
+    ))
+}
+
+/// The vendor edits a standard system (SYS-09): the settings it locks follow into every
+/// system created from it (logged in each organisation); role and protocol are fixed once a
+/// system uses it.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(ItemPath),
+    request_body = NewStandardSystem,
+    responses(
+        (status = 200, description = "Saved", body = StandardSystem),
+        problems::BadRequest,
+        problems::Scope,
+    )
+)]
+#[put("/organisations/{cvr}/standard-systems/{id}")]
+async fn update_standard_system(
+    scope: Scope,
+    db: web::Data<DatabaseConnection>,
+    deps: Deps,
+    path: web::Path<ItemPath>,
+    body: JsonBody,
+) -> Result<web::Json<StandardSystem>, DomainError> {
+    let (vendor, actor) = (owner_of(&scope).cvr, scope.actor.clone());
+    let id = path.into_inner().id;
+    let new: NewStandardSystem = body.parse().await?;
+    let txn = db.begin().await?;
+    let model =
+        service::update_standard_system(&txn, &deps.context(scope.now), &actor, &vendor, &id, &new)
+            .await?;
+    txn.commit().await?;
+    Ok(web::Json(standard_dto(
+        model,
+        scope.principal.organisation_name.clone(),
+    )))
+}
+
+/// The vendor withdraws a standard system (SYS-09): it leaves the catalogue; systems created
+/// from it keep their settings, which become their organisations' to edit.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(ItemPath),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        problems::Scope,
+    )
+)]
+#[delete("/organisations/{cvr}/standard-systems/{id}")]
+async fn withdraw_standard_system(
+    scope: Scope,
+    db: web::Data<DatabaseConnection>,
+    deps: Deps,
+    path: web::Path<ItemPath>,
+) -> Result<HttpResponse, DomainError> {
+    let (vendor, actor) = (owner_of(&scope).cvr, scope.actor.clone());
+    let id = path.into_inner().id;
+    let txn = db.begin().await?;
+    service::withdraw_standard_system(&txn, &deps.context(scope.now), &actor, &vendor, &id).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

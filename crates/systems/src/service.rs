@@ -42,14 +42,16 @@ pub struct Owner {
 }
 
 /// Fields a system made from a standard system cannot change (SYS-09).
-pub const LOCKED_BY_STANDARD_SYSTEM: [&str; 7] = [
+/// The vendor's settings (SYS-09); the extra contact e-mail stays the organisation's own (§5.6).
+pub const LOCKED_BY_STANDARD_SYSTEM: [&str; 8] = [
     "role",
     "protocol",
     "allowedIps",
     "endpoint",
     "receiptEndpoint",
     "sshPublicKey",
-    "technicalContact",
+    "technicalContact.email",
+    "technicalContact.phone",
 ];
 
 pub(crate) fn role_of(model: &system::Model) -> SystemRole {
@@ -398,7 +400,11 @@ pub async fn check_new(
     // attorney (SYS-09).
     let template = match new.standard_system_id.as_deref() {
         None => None,
-        Some(id) => match standard_system::Entity::find_by_id(id).one(db).await? {
+        Some(id) => match standard_system::Entity::find_by_id(id)
+            .filter(standard_system::Column::WithdrawnAt.is_null())
+            .one(db)
+            .await?
+        {
             Some(t) => {
                 if !new.accept_vendor_agreement {
                     errors.add(
@@ -432,7 +438,11 @@ pub async fn check_new(
             TechnicalContact {
                 email: t.contact_email.clone(),
                 phone: t.contact_phone.clone(),
-                extra_email: t.contact_extra_email.clone(),
+                // §5.6 step 5: the organisation may add an extra contact e-mail of its own.
+                extra_email: match new.technical_contact.extra_email.as_deref().map(str::trim) {
+                    None | Some("") => t.contact_extra_email.clone(),
+                    Some(raw) => validation::extra_email(raw, &mut errors),
+                },
             },
             Cvr::parse(&t.vendor_cvr).ok(),
         ),
@@ -607,10 +617,12 @@ pub async fn update(
                 details.ssh_public_key != current.ssh_public_key,
             ),
             (
-                "technicalContact",
-                contact.email != current.contact_email
-                    || contact.phone != current.contact_phone
-                    || contact.extra_email != current.contact_extra_email,
+                "technicalContact.email",
+                contact.email != current.contact_email,
+            ),
+            (
+                "technicalContact.phone",
+                contact.phone != current.contact_phone,
             ),
         ];
         for (name, changed) in locked_changes {
@@ -883,24 +895,7 @@ pub async fn publish_standard_system(
     vendor: &Cvr,
     new: &NewStandardSystem,
 ) -> Result<standard_system::Model, SystemsError> {
-    let mut errors = FieldErrors::new();
-    let name = validation::name(&new.name, &mut errors);
-    let details = validation::details(
-        DetailsInput {
-            role: new.role,
-            protocol: new.protocol,
-            allowed_ips: &new.allowed_ips,
-            endpoint: new.endpoint.as_deref(),
-            receipt_endpoint: new.receipt_endpoint.as_deref(),
-            ssh_public_key: new.ssh_public_key.as_deref(),
-        },
-        ctx.allow_http_endpoints,
-        &mut errors,
-    );
-    let contact = validation::technical_contact(&new.technical_contact, &mut errors);
-    if !errors.is_empty() {
-        return Err(SystemsError::Validation(errors));
-    }
+    let (name, details, contact) = checked_standard(ctx, new)?;
     let model = standard_system::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         vendor_cvr: Set(vendor.to_string()),
@@ -915,6 +910,7 @@ pub async fn publish_standard_system(
         contact_phone: Set(contact.phone),
         contact_extra_email: Set(contact.extra_email),
         created_at: Set(ctx.now),
+        withdrawn_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -942,12 +938,224 @@ pub async fn publish_standard_system(
     Ok(model)
 }
 
-/// Every vendor's standard systems (the catalogue an organisation picks from), by vendor.
+/// SYS-09: a standard system's own rules (those of a new system's details and contact).
+fn checked_standard(
+    ctx: &Context<'_>,
+    new: &NewStandardSystem,
+) -> Result<(String, Details, TechnicalContact), SystemsError> {
+    let mut errors = FieldErrors::new();
+    let name = validation::name(&new.name, &mut errors);
+    let details = validation::details(
+        DetailsInput {
+            role: new.role,
+            protocol: new.protocol,
+            allowed_ips: &new.allowed_ips,
+            endpoint: new.endpoint.as_deref(),
+            receipt_endpoint: new.receipt_endpoint.as_deref(),
+            ssh_public_key: new.ssh_public_key.as_deref(),
+        },
+        ctx.allow_http_endpoints,
+        &mut errors,
+    );
+    let contact = validation::technical_contact(&new.technical_contact, &mut errors);
+    if !errors.is_empty() {
+        return Err(SystemsError::Validation(errors));
+    }
+    Ok((name, details, contact))
+}
+
+/// A vendor's own standard system that is still published.
+async fn own_standard(
+    db: &impl ConnectionTrait,
+    vendor: &Cvr,
+    id: &str,
+) -> Result<standard_system::Model, SystemsError> {
+    standard_system::Entity::find_by_id(id)
+        .filter(standard_system::Column::VendorCvr.eq(vendor.as_str()))
+        .filter(standard_system::Column::WithdrawnAt.is_null())
+        .one(db)
+        .await?
+        .ok_or(SystemsError::NotFound("standard system"))
+}
+
+/// The systems created from a standard system, in every organisation.
+async fn systems_from(
+    db: &impl ConnectionTrait,
+    standard_id: &str,
+) -> Result<Vec<system::Model>, SystemsError> {
+    Ok(system::Entity::find()
+        .filter(system::Column::StandardSystemId.eq(standard_id))
+        .order_by_asc(system::Column::OrganisationCvr)
+        .all(db)
+        .await?)
+}
+
+/// How many systems are created from each of these standard systems.
+pub async fn systems_using(
+    db: &impl ConnectionTrait,
+    standard_ids: &[String],
+) -> Result<std::collections::HashMap<String, u64>, SystemsError> {
+    let mut counts = std::collections::HashMap::new();
+    for system in system::Entity::find()
+        .filter(system::Column::StandardSystemId.is_in(standard_ids.iter().cloned()))
+        .all(db)
+        .await?
+    {
+        if let Some(id) = system.standard_system_id {
+            *counts.entry(id).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// Writes a system changed by its vendor and logs the change in the system's own organisation,
+/// marked as made under the vendor's power of attorney (SYS-09).
+async fn save_for_vendor(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    before: &system::Model,
+    after: system::ActiveModel,
+) -> Result<(), SystemsError> {
+    let after = after.update(db).await?;
+    let changes = diff(before, &after);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let owner =
+        Cvr::parse(&after.organisation_cvr).map_err(|_| SystemsError::NotFound("organisation"))?;
+    let mut entry = record(&owner, &after, ActionEvent::Edited, changes);
+    entry.power_of_attorney = Some(true);
+    record_action(db, actor, now, entry).await?;
+    Ok(())
+}
+
+/// SYS-09: the vendor edits a published standard system. The settings it locks (IP addresses,
+/// endpoints, SSH key, contact e-mail and phone) follow into every system created from it,
+/// each change logged in that system's organisation; role and protocol are fixed once a
+/// system uses it (withdraw and publish a new one).
+pub async fn update_standard_system(
+    db: &impl ConnectionTrait,
+    ctx: &Context<'_>,
+    actor: &Actor,
+    vendor: &Cvr,
+    id: &str,
+    new: &NewStandardSystem,
+) -> Result<standard_system::Model, SystemsError> {
+    let current = own_standard(db, vendor, id).await?;
+    let (name, details, contact) = checked_standard(ctx, new)?;
+    let users = systems_from(db, id).await?;
+    if !users.is_empty() {
+        let mut errors = FieldErrors::new();
+        if new.role.as_str() != current.role {
+            errors.add("role", FieldCode::InUse, "Systems are created from it.");
+        }
+        if new.protocol.as_str() != current.protocol {
+            errors.add("protocol", FieldCode::InUse, "Systems are created from it.");
+        }
+        if !errors.is_empty() {
+            return Err(SystemsError::Validation(errors));
+        }
+    }
+    let mut model = current.clone().into_active_model();
+    model.name = Set(name);
+    model.role = Set(new.role.as_str().to_owned());
+    model.protocol = Set(new.protocol.as_str().to_owned());
+    model.allowed_ips = Set(details.allowed_ips.join("\n"));
+    model.endpoint = Set(details.endpoint.clone());
+    model.receipt_endpoint = Set(details.receipt_endpoint.clone());
+    model.ssh_public_key = Set(details.ssh_public_key.clone());
+    model.contact_email = Set(contact.email.clone());
+    model.contact_phone = Set(contact.phone.clone());
+    model.contact_extra_email = Set(contact.extra_email.clone());
+    let saved = model.update(db).await?;
+    for before in users {
+        let mut after = before.clone().into_active_model();
+        after.allowed_ips = Set(details.allowed_ips.join("\n"));
+        after.endpoint = Set(details.endpoint.clone());
+        after.receipt_endpoint = Set(details.receipt_endpoint.clone());
+        after.ssh_public_key = Set(details.ssh_public_key.clone());
+        after.contact_email = Set(contact.email.clone());
+        after.contact_phone = Set(contact.phone.clone());
+        after.updated_at = Set(ctx.now);
+        save_for_vendor(db, actor, ctx.now, &before, after).await?;
+    }
+    let changes = [
+        ("name", &current.name, &saved.name),
+        ("allowedIps", &current.allowed_ips, &saved.allowed_ips),
+        ("contactEmail", &current.contact_email, &saved.contact_email),
+        ("contactPhone", &current.contact_phone, &saved.contact_phone),
+    ]
+    .into_iter()
+    .filter(|(_, b, a)| b != a)
+    .map(|(f, b, a)| FieldChange::new(f, Some(b), Some(a)))
+    .collect();
+    record_action(
+        db,
+        actor,
+        ctx.now,
+        standard_record(vendor, &saved, ActionEvent::Edited, changes),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// SYS-09: the vendor withdraws a standard system. It leaves the catalogue; the systems created
+/// from it keep their settings, which become their organisations' own to edit (logged there).
+pub async fn withdraw_standard_system(
+    db: &impl ConnectionTrait,
+    ctx: &Context<'_>,
+    actor: &Actor,
+    vendor: &Cvr,
+    id: &str,
+) -> Result<(), SystemsError> {
+    let current = own_standard(db, vendor, id).await?;
+    let mut model = current.clone().into_active_model();
+    model.withdrawn_at = Set(Some(ctx.now));
+    let saved = model.update(db).await?;
+    for before in systems_from(db, id).await? {
+        let mut after = before.clone().into_active_model();
+        after.standard_system_id = Set(None);
+        after.updated_at = Set(ctx.now);
+        save_for_vendor(db, actor, ctx.now, &before, after).await?;
+    }
+    record_action(
+        db,
+        actor,
+        ctx.now,
+        standard_record(vendor, &saved, ActionEvent::Deleted, Vec::new()),
+    )
+    .await?;
+    Ok(())
+}
+
+fn standard_record(
+    vendor: &Cvr,
+    model: &standard_system::Model,
+    event: ActionEvent,
+    changes: Vec<FieldChange>,
+) -> ActionRecord {
+    ActionRecord {
+        organisation: vendor.clone(),
+        subject: Subject::SystemConnection,
+        event,
+        party: None,
+        object_id: Some(model.id.clone()),
+        object_name: Some(model.name.clone()),
+        changes,
+        reason: None,
+        power_of_attorney: None,
+    }
+}
+
+/// Every vendor's published standard systems (the catalogue an organisation picks from), by
+/// vendor; withdrawn ones are left out.
 pub async fn standard_systems(
     db: &impl ConnectionTrait,
     vendor: Option<&Cvr>,
 ) -> Result<Vec<standard_system::Model>, SystemsError> {
-    let mut query = standard_system::Entity::find();
+    let mut query =
+        standard_system::Entity::find().filter(standard_system::Column::WithdrawnAt.is_null());
     if let Some(vendor) = vendor {
         query = query.filter(standard_system::Column::VendorCvr.eq(vendor.as_str()));
     }

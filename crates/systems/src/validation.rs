@@ -139,24 +139,30 @@ pub fn technical_contact(input: &TechnicalContact, errors: &mut FieldErrors) -> 
             );
             String::new()
         });
-    let extra_email =
-        match input.extra_email.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(extra) => Some(Email::parse(extra).map(Email::into_inner).unwrap_or_else(
-                |code| {
-                    errors.add(
-                        "technicalContact.extraEmail",
-                        code,
-                        "The extra e-mail address is not valid.",
-                    );
-                    String::new()
-                },
-            )),
-        };
+    let extra_email = match input.extra_email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(extra) => extra_email(extra, errors),
+    };
     TechnicalContact {
         email,
         phone,
         extra_email,
+    }
+}
+
+/// The optional extra contact e-mail (SYS-06; §5.6 lets an organisation add one to a standard
+/// system's contact).
+pub fn extra_email(raw: &str, errors: &mut FieldErrors) -> Option<String> {
+    match Email::parse(raw) {
+        Ok(email) => Some(email.into_inner()),
+        Err(code) => {
+            errors.add(
+                "technicalContact.extraEmail",
+                code,
+                "The extra e-mail address is not valid.",
+            );
+            None
+        }
     }
 }
 

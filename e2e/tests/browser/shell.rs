@@ -403,3 +403,53 @@ async fn x_02_the_accessibility_audit_fails_on_a_serious_violation() {
     })
     .await;
 }
+
+/// Where a card heading's text wraps inside a word: each character's line is compared with the
+/// one before it; a new line may only start after a space, a hyphen or a soft hyphen.
+const MID_WORD_BREAKS: &str = r#"
+const breaks = [];
+for (const heading of document.querySelectorAll('.module-cards .card-heading')) {
+  const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+  let previous = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    for (let i = 0; i < text.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect || rect.width === 0) continue;
+      if (previous && rect.top > previous.top + 2 && !' -\u00ad'.includes(previous.char)) {
+        breaks.push(heading.textContent + ' at ' + i);
+      }
+      previous = { top: rect.top, char: text[i] };
+    }
+  }
+}
+return breaks;
+"#;
+
+#[tokio::test]
+async fn issue_12_card_headings_never_break_inside_a_word_at_any_width() {
+    browser_test("card_headings", |client, app| async move {
+        // Sara's cards and Rasmus's "Rettighedsadministration", the longest compound.
+        for rid in ["10000003", "10000007"] {
+            client.set_window_size(1280, 1000).await?;
+            log_in_as(&client, &app, rid).await?;
+            wait_for_text(&client, ".module-cards", "").await?;
+            for width in [390, 600, 800, 1000, 1280] {
+                client.set_window_size(width, 900).await?;
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                let breaks = client.execute(MID_WORD_BREAKS, vec![]).await?;
+                ensure!(
+                    breaks == serde_json::json!([]),
+                    "{rid} at {width} px: {breaks}"
+                );
+            }
+            click(&client, "log-out").await?;
+            wait_for_text(&client, "#log-in", "Log ind").await?;
+        }
+        Ok(())
+    })
+    .await;
+}

@@ -199,6 +199,7 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::CompanyOneRecipientSystem => Key::err_company_one_recipient_system,
         C::MustAccept => Key::err_must_accept,
         C::LockedWhileActive => Key::err_locked_while_active,
+        C::InUse => Key::err_in_use,
         C::LockedByStandardSystem => Key::err_locked_by_standard_system,
         C::HasBoundContactPoints => Key::err_has_bound_contact_points,
         C::InvalidKeyword => Key::err_invalid_keyword,

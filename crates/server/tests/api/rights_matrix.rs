@@ -144,6 +144,21 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
+        "/api/v1/organisations/{cvr}/standard-systems",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/standard-systems/{id}",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/standard-systems/{id}",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
         "/api/v1/standard-systems",
         Access::Right(Right::SystemAdmin),
     ),

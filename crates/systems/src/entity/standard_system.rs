@@ -18,6 +18,8 @@ pub struct Model {
     pub contact_phone: String,
     pub contact_extra_email: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Withdrawn by the vendor: no longer in the catalogue (SYS-09).
+    pub withdrawn_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
