@@ -166,7 +166,13 @@ pub(crate) async fn wait_for_text(
     let mut last = String::new();
     while started.elapsed() < Duration::from_secs(20) {
         if let Ok(element) = client.find(Locator::Css(selector)).await {
-            last = element.text().await.unwrap_or_default();
+            // As a reader sees it: soft hyphens (card headings) are invisible unless a line
+            // breaks there.
+            last = element
+                .text()
+                .await
+                .unwrap_or_default()
+                .replace('\u{ad}', "");
             if last.contains(expected) {
                 crate::axe::audit_once(client).await?;
                 return Ok(last);

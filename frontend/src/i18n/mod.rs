@@ -231,3 +231,25 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::SortDirection => Key::err_sort_direction,
     }
 }
+
+/// Soft hyphens (U+00AD) at the compound and syllable joints of the long words in the card
+/// headings, so a narrow card breaks "Myndigheds-information" and never mid-syllable. Only the
+/// cards use it: titles, tabs and headings keep the plain text.
+const SOFT_HYPHENS: [(&str, &str); 7] = [
+    ("Myndigheds", "Myndig\u{ad}heds\u{ad}"),
+    ("Rettigheds", "Rettig\u{ad}heds\u{ad}"),
+    ("administration", "admini\u{ad}stration"),
+    ("information", "infor\u{ad}mation"),
+    ("Systemtilslutning", "System\u{ad}tilslut\u{ad}ning"),
+    ("Kontaktstruktur", "Kontakt\u{ad}struktur"),
+    ("Hændelseslog", "Hændelses\u{ad}log"),
+];
+
+/// `text` with soft hyphens where [`SOFT_HYPHENS`] knows the word.
+pub fn hyphenated(text: &str) -> String {
+    SOFT_HYPHENS
+        .iter()
+        .fold(text.to_owned(), |text, (word, marked)| {
+            text.replace(word, marked)
+        })
+}

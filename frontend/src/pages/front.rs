@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::auth::{use_auth, AuthStatus};
 use crate::components::lazy::LazyView;
-use crate::i18n::{module_texts, use_i18n, Key};
+use crate::i18n::{hyphenated, module_texts, use_i18n, Key};
 use crate::pages::onboarding;
 
 #[component]
@@ -40,7 +40,7 @@ pub fn FrontPage() -> impl IntoView {
                     <li class="col-12 col-md-6 col-lg-4">
                         <a class="card long" href="/rettigheder" id="rights-admin-card">
                             <div class="card-content">
-                                <h2 class="card-heading">{i18n.text(Key::rights_heading)}</h2>
+                                <h2 class="card-heading">{move || hyphenated(i18n.t(Key::rights_heading))}</h2>
                                 <p class="card-subheading">{i18n.text(Key::front_rights_admin)}</p>
                             </div>
                         </a>
@@ -52,7 +52,7 @@ pub fn FrontPage() -> impl IntoView {
                         <li class="col-12 col-md-6 col-lg-4">
                             <a class="card long" href=module.route() data-module=module.id()>
                                 <div class="card-content">
-                                    <h2 class="card-heading">{move || i18n.t(tab)}</h2>
+                                    <h2 class="card-heading">{move || hyphenated(i18n.t(tab))}</h2>
                                     <p class="card-subheading">{move || i18n.t(card)}</p>
                                 </div>
                             </a>
