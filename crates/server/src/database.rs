@@ -6,13 +6,38 @@ use adgang_migrations::{Migrator, MigratorTrait};
 use anyhow::Context;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
+/// Connections to PostgreSQL, which runs writers side by side.
+const POSTGRES_CONNECTIONS: u32 = 16;
+
+/// How long a statement waits for SQLite's write lock (or the one connection) before failing.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection> {
     ensure_sqlite_directory(url)?;
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(16)
         .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(SQLITE_BUSY_TIMEOUT)
         .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // Issue 13 item 3: SQLite allows one writer, and a deferred transaction that read
+        // before another committed cannot take the write lock at all ("database is locked" at
+        // once, whatever the busy timeout). One connection serialises every transaction; WAL
+        // keeps each commit short (no rollback journal), NORMAL sync is safe with WAL, and the
+        // busy timeout covers another process (the CLI, a backup) holding the lock.
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true)
+            });
+    } else {
+        options.max_connections(POSTGRES_CONNECTIONS);
+    }
     let db = Database::connect(options)
         .await
         .with_context(|| format!("connecting to the database at {}", redact(url)))?;

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod concurrency;
 mod contacts;
 mod errors;
 mod login;
