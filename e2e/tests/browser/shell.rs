@@ -417,8 +417,10 @@ for (const heading of document.querySelectorAll('.module-cards .card-heading')) 
       const range = document.createRange();
       range.setStart(node, i);
       range.setEnd(node, i + 1);
-      const rect = range.getClientRects()[0];
-      if (!rect || rect.width === 0) continue;
+      // A character at the start of a line may also report an empty box at the end of the
+      // line before; its drawn box is the last one with a width.
+      const rect = [...range.getClientRects()].filter(r => r.width > 0).pop();
+      if (!rect) continue;
       if (previous && rect.top > previous.top + 2 && !' -\u00ad'.includes(previous.char)) {
         breaks.push(heading.textContent + ' at ' + i);
       }

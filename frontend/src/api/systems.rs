@@ -1,7 +1,8 @@
 //! System connection (SPEC §2).
 
 use adgang_api_types::{
-    ApiKey, NewSystem, Page, StandardSystem, System, SystemReceipt, SystemSummary, SystemUpdate,
+    ApiKey, NewStandardSystem, NewSystem, Page, PublishedStandardSystem, StandardSystem, System,
+    SystemReceipt, SystemSummary, SystemUpdate,
 };
 use gloo_net::http::Method;
 
@@ -105,4 +106,38 @@ pub async fn rotate_api_key(client: &Authorised, id: &str) -> Result<ApiKey, Api
 
 pub async fn standard_systems(client: &Authorised) -> Result<Vec<StandardSystem>, ApiError> {
     send(request_as(Method::GET, "/api/v1/standard-systems", &client.token).build()).await
+}
+
+fn own_standard(cvr: &str) -> String {
+    format!("/api/v1/organisations/{cvr}/standard-systems")
+}
+
+/// SYS-09: the vendor's own published standard systems.
+pub async fn own_standard_systems(
+    client: &Authorised,
+) -> Result<Vec<PublishedStandardSystem>, ApiError> {
+    send(request_as(Method::GET, &own_standard(&client.cvr), &client.token).build()).await
+}
+
+/// SYS-09: publish (`id` None) or edit a standard system.
+pub async fn save_standard(
+    client: &Authorised,
+    id: Option<&str>,
+    body: &NewStandardSystem,
+) -> Result<StandardSystem, ApiError> {
+    let request = match id {
+        Some(id) => request_as(
+            Method::PUT,
+            &format!("{}/{id}", own_standard(&client.cvr)),
+            &client.token,
+        ),
+        None => request_as(Method::POST, &own_standard(&client.cvr), &client.token),
+    };
+    send(request.json(body)).await
+}
+
+/// SYS-09: withdraw a standard system from the catalogue.
+pub async fn withdraw_standard(client: &Authorised, id: &str) -> Result<(), ApiError> {
+    let path = format!("{}/{id}", own_standard(&client.cvr));
+    send_no_content(request_as(Method::DELETE, &path, &client.token).build()).await
 }

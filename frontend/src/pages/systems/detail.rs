@@ -220,8 +220,9 @@ fn SystemDetail() -> impl IntoView {
                     <dl>{rows}</dl>
                     {note.map(|key| view! { <p class="form-hint">{i18n.text(key)}</p> })}
                     // a part with nothing the user may change offers no "Redigér" (a
-                    // standard system's protocol and contact belong to its vendor, SYS-09).
-                    {(!locked || part == Part::NameAndRole).then(|| view! {
+                    // standard system's protocol belongs to its vendor, SYS-09; its name and
+                    // the extra contact e-mail stay the organisation's).
+                    {(!locked || part != Part::Protocol).then(|| view! {
                         <button type="button" class="button button-tertiary" id=format!("{id}-edit") on:click=move |_| start_edit(part)>
                             {i18n.text(Key::wiz_edit)}
                         </button>

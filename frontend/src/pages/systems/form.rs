@@ -2,8 +2,8 @@
 //! one signal per field, conversion to the API's bodies, and inline field errors.
 
 use adgang_api_types::{
-    Activation, ActivationMode, FieldError, NewSystem, Protocol, System, SystemRole, SystemUpdate,
-    TechnicalContact,
+    Activation, ActivationMode, FieldError, NewStandardSystem, NewSystem, Protocol, StandardSystem,
+    System, SystemRole, SystemUpdate, TechnicalContact,
 };
 use leptos::prelude::*;
 
@@ -161,6 +161,59 @@ impl Draft {
         }
     }
 
+    /// SYS-09: fills the draft from a vendor's standard system (the vendor's own page).
+    pub fn load_standard(&self, s: &StandardSystem) {
+        self.load_standard_defaults();
+        self.name.set(s.name.clone());
+        self.role.set(s.role);
+        self.protocol.set(s.protocol);
+        self.ips.set(s.allowed_ips.join("\n"));
+        self.endpoint.set(s.endpoint.clone().unwrap_or_default());
+        self.receipt_endpoint
+            .set(s.receipt_endpoint.clone().unwrap_or_default());
+        self.ssh_key
+            .set(s.ssh_public_key.clone().unwrap_or_default());
+        self.email.set(s.technical_contact.email.clone());
+        self.phone.set(s.technical_contact.phone.clone());
+        self.extra_email
+            .set(s.technical_contact.extra_email.clone().unwrap_or_default());
+    }
+
+    /// An empty draft for a new standard system.
+    pub fn load_standard_defaults(&self) {
+        let empty = Draft::new();
+        for (to, from) in [
+            (self.name, empty.name),
+            (self.ips, empty.ips),
+            (self.endpoint, empty.endpoint),
+            (self.receipt_endpoint, empty.receipt_endpoint),
+            (self.ssh_key, empty.ssh_key),
+            (self.email, empty.email),
+            (self.phone, empty.phone),
+            (self.extra_email, empty.extra_email),
+        ] {
+            to.set(from.get_untracked());
+        }
+        self.role.set(SystemRole::Recipient);
+        self.protocol.set(Protocol::RestPush);
+        self.errors.set(Vec::new());
+    }
+
+    /// The draft as a standard system to publish (SYS-09).
+    pub fn standard(&self) -> NewStandardSystem {
+        let (endpoint, receipt_endpoint, ssh_public_key) = self.details();
+        NewStandardSystem {
+            name: self.name.get_untracked(),
+            role: self.role.get_untracked(),
+            protocol: self.protocol.get_untracked(),
+            allowed_ips: self.ip_list(),
+            endpoint,
+            receipt_endpoint,
+            ssh_public_key,
+            technical_contact: self.contact(),
+        }
+    }
+
     /// `with_activation`: send the activation (only when the user edited it).
     pub fn update(&self, with_activation: bool) -> SystemUpdate {
         let (endpoint, receipt_endpoint, ssh_public_key) = self.details();
@@ -249,6 +302,9 @@ pub fn ProtocolAndDetails(
     draft: Draft,
     #[prop(optional)] locked: bool,
     #[prop(optional)] protocol_locked: bool,
+    /// A vendor's own standard system has no vendor to give power of attorney to.
+    #[prop(optional)]
+    without_vendor: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let protocol_errors = draft.errors_for(&["protocol"]);
@@ -290,7 +346,7 @@ pub fn ProtocolAndDetails(
             <TextArea id="system-ssh-key" label=Key::wiz_ssh_key value=draft.ssh_key hint=Key::wiz_ssh_hint
                 errors=draft.errors_for(&["sshPublicKey"]) disabled=locked/>
         </Show>
-        <Show when=move || !locked>
+        <Show when=move || !locked && !without_vendor>
             <TextField id="system-vendor" label=Key::wiz_vendor value=draft.vendor_cvr hint=Key::wiz_vendor_hint
                 errors=draft.errors_for(&["vendorCvr"])/>
         </Show>
@@ -329,7 +385,9 @@ pub fn ActivationFields(draft: Draft) -> impl IntoView {
     }
 }
 
-/// Technical contact (wizard step 5), with the guide's warning against personal details.
+/// Technical contact (wizard step 5), with the guide's warning against personal details. With a
+/// standard system (`locked`) e-mail and phone are the vendor's; the extra e-mail stays the
+/// organisation's own (§5.6 step 5).
 #[component]
 pub fn ContactFields(draft: Draft, #[prop(optional)] locked: bool) -> impl IntoView {
     let i18n = use_i18n();
@@ -341,7 +399,10 @@ pub fn ContactFields(draft: Draft, #[prop(optional)] locked: bool) -> impl IntoV
             errors=draft.errors_for(&["technicalContact.email", "technicalContact"]) disabled=locked/>
         <TextField id="contact-phone" label=Key::wiz_contact_phone value=draft.phone input_type="tel"
             errors=draft.errors_for(&["technicalContact.phone"]) disabled=locked/>
+        {locked.then(|| view! {
+            <div class="alert alert-info" role="note"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_contact_locked_hint)}</p></div></div>
+        })}
         <TextField id="contact-extra" label=Key::wiz_contact_extra value=draft.extra_email input_type="email"
-            errors=draft.errors_for(&["technicalContact.extraEmail"]) disabled=locked/>
+            errors=draft.errors_for(&["technicalContact.extraEmail"])/>
     }
 }

@@ -3,6 +3,7 @@
 pub mod detail;
 pub mod form;
 pub mod overview;
+pub mod standard;
 pub mod wizard;
 
 use adgang_api_types::Module;
@@ -16,6 +17,7 @@ pub(crate) enum Page {
     Overview,
     Create,
     Detail,
+    Standard,
 }
 
 lazy_pages!(systems: fn render(page: Page) -> AnyView {
@@ -23,12 +25,14 @@ lazy_pages!(systems: fn render(page: Page) -> AnyView {
         Page::Overview => view! { <overview::SystemsPage/> }.into_any(),
         Page::Create => view! { <wizard::CreateSystemPage/> }.into_any(),
         Page::Detail => view! { <detail::SystemDetailPage/> }.into_any(),
+        Page::Standard => view! { <standard::StandardSystemsPage/> }.into_any(),
     }
 });
 
 lazy_route!(OverviewRoute => render(Page::Overview));
 lazy_route!(CreateRoute => render(Page::Create));
 lazy_route!(DetailRoute => render(Page::Detail));
+lazy_route!(StandardRoute => render(Page::Standard));
 
 /// A path in this module: `Module::route()` + `rest` (no module path typed by hand).
 pub(crate) fn link(rest: &str) -> String {
@@ -42,6 +46,7 @@ pub fn SystemRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <ParentRoute path=StaticSegment(super::segment(Module::SystemConnection)) view=Outlet>
             <Route path=path!("") view={Lazy::<OverviewRoute>::new()}/>
             <Route path=path!("opret") view={Lazy::<CreateRoute>::new()}/>
+            <Route path=path!("standardsystemer") view={Lazy::<StandardRoute>::new()}/>
             <Route path=path!(":id") view={Lazy::<DetailRoute>::new()}/>
         </ParentRoute>
     }

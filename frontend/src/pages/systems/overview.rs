@@ -77,6 +77,9 @@ fn SystemsOverview() -> impl IntoView {
                         <li><button type="button" class="button button-unstyled" id="download-overview" on:click=download>
                             {i18n.text(Key::sys_download_overview)}
                         </button></li>
+                        <li><a class="button button-unstyled" href=link("/standardsystemer") id="standard-systems-link">
+                            {i18n.text(Key::std_link)}
+                        </a></li>
                     </ul>
                 </Show>
             </div>

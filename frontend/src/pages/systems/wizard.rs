@@ -62,6 +62,8 @@ fn Wizard() -> impl IntoView {
     let steps = WizardSteps::new(0, SUMMARY);
     let step = steps.step;
     let use_standard = RwSignal::new(false);
+    // §5.6: the vendor is chosen first, then one of its standard systems.
+    let vendor = RwSignal::new(String::new());
     // "Standardsystem" chosen but none of them picked: the API cannot tell, so the page does.
     let standard_missing = RwSignal::new(false);
     let receipt = RwSignal::new(None::<SystemReceipt>);
@@ -164,11 +166,8 @@ fn Wizard() -> impl IntoView {
     let body = move || {
         match step.get() {
         0 => view! {
-            <fieldset class=move || if standard_missing.get() { "form-group form-error" } else { "form-group" }>
+            <fieldset class="form-group">
                 <legend class="sr-only">{i18n.text(Key::wiz_step_type)}</legend>
-                <Show when=move || standard_missing.get()>
-                    <span class="form-error-message" id="standard-missing-error" role="alert">{i18n.text(Key::wiz_choose_standard_required)}</span>
-                </Show>
                 <div class="form-group-radio">
                     <input type="radio" class="form-radio" name="system-type" id="type-new"
                         prop:checked=move || !use_standard.get()
@@ -182,38 +181,71 @@ fn Wizard() -> impl IntoView {
                 </div>
             </fieldset>
             <Show when=move || use_standard.get()>
-                    {move || standards.get().map(|list| {
-                        if list.is_empty() {
-                            return view! { <p>{i18n.text(Key::wiz_no_standard)}</p> }.into_any();
+                // §5.6 step 2: the yellow warning, then vendor and system as two choices.
+                <div class="alert alert-warning" role="note" id="standard-warning">
+                    <div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_standard_warning)}</p></div>
+                </div>
+                {move || standards.get().map(|list| {
+                    if list.is_empty() {
+                        return view! { <p>{i18n.text(Key::wiz_no_standard)}</p> }.into_any();
+                    }
+                    let mut vendors: Vec<(String, String)> = Vec::new();
+                    for s in &list {
+                        if !vendors.iter().any(|(cvr, _)| cvr == &s.vendor_cvr) {
+                            vendors.push((s.vendor_cvr.clone(), s.vendor_name.clone()));
                         }
-                        view! {
-                            <fieldset class="form-group">
-                                <legend class="form-label">{i18n.text(Key::wiz_choose_standard)}</legend>
-                                {list.into_iter().map(|s| {
-                                    let id = format!("standard-{}", s.id);
-                                    let chosen = s.id.clone();
-                                    let label = format!("{} – {} (CVR {})", s.name, s.vendor_name, s.vendor_cvr);
-                                    view! {
-                                        <div class="form-group-radio">
-                                            <input type="radio" class="form-radio" name="standard-system" id=id.clone()
-                                                prop:checked=move || draft.standard_system_id.get().as_deref() == Some(chosen.as_str())
-                                                on:change=move |_| pick_standard(s.clone())/>
-                                            <label for=id>{label}</label>
-                                        </div>
-                                    }
+                    }
+                    let all = StoredValue::new(list);
+                    let pick = move |id: String| {
+                        match all.with_value(|l| l.iter().find(|s| s.id == id).cloned()) {
+                            Some(s) => pick_standard(s),
+                            None => draft.standard_system_id.set(None),
+                        }
+                    };
+                    view! {
+                        <div class="form-group">
+                            <label class="form-label" for="standard-vendor">{i18n.text(Key::wiz_choose_vendor)}</label>
+                            <select class="form-select" id="standard-vendor"
+                                on:change=move |ev| { vendor.set(event_target_value(&ev)); draft.standard_system_id.set(None); }>
+                                <option value="" selected=move || vendor.get().is_empty()>{i18n.text(Key::wiz_choose_vendor_none)}</option>
+                                {vendors.into_iter().map(|(cvr, name)| {
+                                    let this = cvr.clone();
+                                    view! { <option value=cvr.clone() selected=move || vendor.get() == this>{format!("{name} (CVR {cvr})")}</option> }
                                 }).collect_view()}
-                            </fieldset>
-                            <div class=move || if draft.errors_for(&["acceptVendorAgreement"]).get().is_empty() { "form-group" } else { "form-group form-error" }>
-                                <crate::components::form::ErrorText errors=draft.errors_for(&["acceptVendorAgreement"]) id="accept-vendor-error".to_owned()/>
-                                <div class="form-group-checkbox">
-                                    <input type="checkbox" class="form-checkbox" id="accept-vendor"
-                                        prop:checked=move || draft.accept_vendor.get()
-                                        on:change=move |ev| draft.accept_vendor.set(event_target_checked(&ev))/>
-                                    <label for="accept-vendor">{i18n.text(Key::wiz_accept_vendor)}</label>
-                                </div>
+                            </select>
+                        </div>
+                        <div class=move || if standard_missing.get() { "form-group form-error" } else { "form-group" }>
+                            <label class="form-label" for="standard-system">{i18n.text(Key::wiz_choose_standard)}</label>
+                            <Show when=move || standard_missing.get()>
+                                <span class="form-error-message" id="standard-missing-error" role="alert">{i18n.text(Key::wiz_choose_standard_required)}</span>
+                            </Show>
+                            <select class="form-select" id="standard-system" disabled=move || vendor.get().is_empty()
+                                on:change=move |ev| pick(event_target_value(&ev))>
+                                <option value="" selected=move || draft.standard_system_id.get().is_none()>{i18n.text(Key::wiz_choose_vendor_none)}</option>
+                                {move || {
+                                    let chosen_vendor = vendor.get();
+                                    all.with_value(|l| l.iter().filter(|s| s.vendor_cvr == chosen_vendor).map(|s| {
+                                        let this = s.id.clone();
+                                        view! {
+                                            <option value=s.id.clone() selected=move || draft.standard_system_id.get().as_deref() == Some(this.as_str())>
+                                                {s.name.clone()}
+                                            </option>
+                                        }
+                                    }).collect_view())
+                                }}
+                            </select>
+                        </div>
+                        <div class=move || if draft.errors_for(&["acceptVendorAgreement"]).get().is_empty() { "form-group" } else { "form-group form-error" }>
+                            <crate::components::form::ErrorText errors=draft.errors_for(&["acceptVendorAgreement"]) id="accept-vendor-error".to_owned()/>
+                            <div class="form-group-checkbox">
+                                <input type="checkbox" class="form-checkbox" id="accept-vendor"
+                                    prop:checked=move || draft.accept_vendor.get()
+                                    on:change=move |ev| draft.accept_vendor.set(event_target_checked(&ev))/>
+                                <label for="accept-vendor">{i18n.text(Key::wiz_accept_vendor)}</label>
                             </div>
-                        }.into_any()
-                    })}
+                        </div>
+                    }.into_any()
+                })}
             </Show>
         }.into_any(),
         1 => view! {
@@ -277,7 +309,7 @@ fn Wizard() -> impl IntoView {
                         {summary_row(Key::wiz_contact_phone, new.technical_contact.phone.clone())}
                         {new.technical_contact.extra_email.clone().map(|v| summary_row(Key::wiz_contact_extra, v))}
                     </dl>
-                    {edit_button(4, "edit-contact", editable)}
+                    {edit_button(4, "edit-contact", true)}
                 </section>
             }.into_any()
         }
