@@ -56,7 +56,12 @@ async fn healthz() -> web::Json<HealthStatus> {
     web::Json(HealthStatus { status: "ok" })
 }
 
-/// Readiness: the database answers.
+/// How long readiness waits for the database's write path before answering 503.
+const READINESS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Readiness: the database accepts writes (issue 13 item 8) — a write statement that changes
+/// nothing, rolled back, within two seconds. A locked SQLite file, a read-only or full database
+/// is "not ready", not just an unreachable one.
 #[utoipa::path(
     tag = OPERATIONS_TAG,
     responses(
@@ -66,18 +71,26 @@ async fn healthz() -> web::Json<HealthStatus> {
 )]
 #[get("/readyz")]
 async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
-    match db.ping().await {
-        Ok(()) => HttpResponse::Ok().json(HealthStatus { status: "ready" }),
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
-            problem_response(
-                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::Unavailable,
-                Some("The database is unreachable.".to_owned()),
-                vec![],
-            )
-        }
-    }
+    let probe = async {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        let txn = db.begin().await?;
+        // Takes SQLite's write lock (and fails on a read-only PostgreSQL) without a row changed.
+        txn.execute_unprepared("UPDATE seaql_migrations SET version = version WHERE 1 = 0")
+            .await?;
+        txn.rollback().await
+    };
+    let failure = match tokio::time::timeout(READINESS_TIMEOUT, probe).await {
+        Ok(Ok(())) => return HttpResponse::Ok().json(HealthStatus { status: "ready" }),
+        Ok(Err(err)) => err.to_string(),
+        Err(_) => format!("no write within {READINESS_TIMEOUT:?}"),
+    };
+    tracing::warn!(error = %failure, "readiness check failed");
+    problem_response(
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Unavailable,
+        Some("The database does not accept writes.".to_owned()),
+        vec![],
+    )
 }
 
 /// Prometheus metrics (text exposition format).

@@ -71,5 +71,8 @@ async fn issue_13_sixteen_concurrent_writers_all_succeed() {
             &token,
         )
         .await;
-    assert_eq!(systems.total_elements as usize, WRITERS * REQUESTS_PER_WRITER / 2);
+    assert_eq!(
+        systems.total_elements as usize,
+        WRITERS * REQUESTS_PER_WRITER / 2
+    );
 }

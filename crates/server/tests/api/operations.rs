@@ -18,6 +18,38 @@ async fn x_11_readyz_checks_the_database() {
 }
 
 #[tokio::test]
+async fn issue_13_readyz_is_503_while_the_database_cannot_take_a_write() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let app = spawn_app().await;
+    // Another client holds the write lock (SQLite: any write in an open transaction;
+    // PostgreSQL: an exclusive lock on the table the probe writes).
+    let db = app.db().await;
+    let blocker = db.begin().await.unwrap();
+    let lock = match app.database.kind {
+        adgang_test_support::DatabaseKind::Sqlite => {
+            "UPDATE seaql_migrations SET version = version WHERE 1 = 0"
+        }
+        _ => "LOCK TABLE seaql_migrations IN ACCESS EXCLUSIVE MODE",
+    };
+    blocker.execute_unprepared(lock).await.unwrap();
+    let blocked = app.get("/readyz").await;
+    assert_eq!(blocked.status(), 503);
+    let problem: serde_json::Value = blocked.json().await.unwrap();
+    assert_eq!(problem["code"], "unavailable");
+    blocker.rollback().await.unwrap();
+
+    // Ready again once the lock is gone (the probe's own wait may take a moment to end).
+    let started = std::time::Instant::now();
+    loop {
+        if app.get("/readyz").await.status() == 200 {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 20, "never ready again");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
 async fn x_11_metrics_count_requests_by_route_pattern() {
     let app = spawn_app().await;
     // Two lookups of the caller's own (not yet stored) organisation: two 404s, one route.
