@@ -112,8 +112,9 @@ pub struct ContactGroupInput {
     pub description: String,
     #[serde(default)]
     pub is_organisational_unit: bool,
-    /// Parent group ids; none = top level. Cycles are refused.
+    /// Parent group ids (at most 100); none = top level. Cycles are refused.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub parent_ids: Vec<String>,
 }
 
@@ -143,8 +144,9 @@ pub struct ContactPointInput {
     /// Never leaves through the platforms' API.
     #[serde(default)]
     pub internal_note: String,
-    /// Groups the point is placed in; none = top level.
+    /// Groups the point is placed in (at most 100); none = top level.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub group_ids: Vec<String>,
     /// Hidden points are reachable only through deep links.
     pub visible: bool,
@@ -156,10 +158,14 @@ pub struct ContactPointInput {
     pub external_link: Option<ExternalLink>,
     /// Up to two titles, ≤ 25 characters each.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 2))]
     pub input_fields: Vec<String>,
-    /// At least one; ≤ 30 characters of letters, digits, spaces and hyphens; unique here.
+    /// 1–100; ≤ 30 characters of letters, digits, spaces and hyphens; unique here.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub keywords: Vec<String>,
+    /// At most 100.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub codes: Vec<ContactPointCode>,
     /// One of the organisation's recipient systems.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -172,6 +172,7 @@ pub struct NewSystem {
     pub protocol: Protocol,
     /// Up to 32 IPv4/IPv6 addresses, or exactly one range in CIDR notation (SYS-01).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 32))]
     pub allowed_ips: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -205,6 +206,7 @@ pub struct SystemUpdate {
     pub role: SystemRole,
     pub protocol: Protocol,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 32))]
     pub allowed_ips: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -296,6 +298,7 @@ pub struct NewStandardSystem {
     pub role: SystemRole,
     pub protocol: Protocol,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 32))]
     pub allowed_ips: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,

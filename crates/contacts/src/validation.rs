@@ -21,6 +21,11 @@ pub const INPUT_FIELDS_MAX: usize = 2;
 pub const INPUT_FIELD_TITLE_MAX: usize = 25;
 pub const KEYWORD_MAX: usize = 30;
 pub const CODE_VALUE_MAX: usize = 100;
+/// Groups a group or point is placed in (parents, a point's groups).
+pub const PLACEMENTS_MAX: usize = 100;
+/// Keywords and codes on one point.
+pub const KEYWORDS_MAX: usize = 100;
+pub const CODES_MAX: usize = 100;
 
 pub use adgang_core::validate::text;
 
@@ -41,6 +46,14 @@ pub fn keywords(errors: &mut FieldErrors, input: &[String]) -> Vec<String> {
             "keywords",
             FieldCode::Required,
             "Give at least one keyword.",
+        );
+        return Vec::new();
+    }
+    if keywords.len() > KEYWORDS_MAX {
+        errors.add(
+            "keywords",
+            FieldCode::TooMany,
+            format!("At most {KEYWORDS_MAX} keywords."),
         );
         return Vec::new();
     }
@@ -169,6 +182,14 @@ pub fn external_link(
 /// Codes: values of 1–100 characters without ";" (the workbook separates codes with it).
 /// CS-01, CS-06.
 pub fn codes(errors: &mut FieldErrors, input: &[ContactPointCode]) -> Vec<ContactPointCode> {
+    if input.len() > CODES_MAX {
+        errors.add(
+            "codes",
+            FieldCode::TooMany,
+            format!("At most {CODES_MAX} codes."),
+        );
+        return Vec::new();
+    }
     input
         .iter()
         .enumerate()

@@ -29,6 +29,15 @@ pub fn allowed_ips(input: &[String], errors: &mut FieldErrors) -> Vec<String> {
         );
         return Vec::new();
     }
+    // Issue 13 item 7: a list longer than any valid one is refused before each entry is read.
+    if entries.len() > MAX_IPS {
+        errors.add(
+            "allowedIps",
+            FieldCode::TooMany,
+            format!("Give at most {MAX_IPS} IP addresses."),
+        );
+        return Vec::new();
+    }
     let mut addresses = Vec::new();
     let mut ranges = Vec::new();
     let mut ok = true;

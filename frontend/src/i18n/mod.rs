@@ -166,7 +166,7 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
     match code {
         C::Required => Key::err_required,
         C::TooLong => Key::error_too_long,
-        C::TooMany => Key::err_too_many_ips,
+        C::TooMany => Key::err_too_many,
         C::TooSmall => Key::err_too_small,
         C::TooLarge => Key::err_too_large,
         C::AboveMaximum => Key::err_above_maximum,

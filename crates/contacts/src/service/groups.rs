@@ -44,6 +44,15 @@ pub(crate) async fn own_groups(
     ids: &[String],
     errors: &mut FieldErrors,
 ) -> Result<Vec<String>, ContactsError> {
+    // Issue 13 item 7: bounded before the query, which binds one variable per id.
+    if ids.len() > crate::validation::PLACEMENTS_MAX {
+        errors.add(
+            field,
+            FieldCode::TooMany,
+            format!("At most {} groups.", crate::validation::PLACEMENTS_MAX),
+        );
+        return Ok(Vec::new());
+    }
     let known: HashSet<String> = if ids.is_empty() {
         HashSet::new()
     } else {

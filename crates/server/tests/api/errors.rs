@@ -210,3 +210,73 @@ async fn x_03_a_page_beyond_any_list_is_a_field_error_and_the_server_stays_up() 
     let page = app.get_as("/api/v1/organisations?page=1", &token).await;
     assert_eq!(page.status(), 200);
 }
+
+#[tokio::test]
+async fn issue_13_huge_lists_are_a_field_error_not_a_server_error() {
+    let app = spawn_app().await;
+    const NORTH: &str = "29189846";
+    app.seed_organisations(&[(NORTH, "Testkommune Nord", OrgKind::Authority)])
+        .await;
+    let token = app.token(&user(
+        NORTH,
+        OrgKind::Authority,
+        &[Right::SystemAdmin, Right::ContactAdmin],
+    ));
+    let ids: Vec<String> = (0..50_000).map(|i| format!("g{i}")).collect();
+    let cases = [
+        (
+            "contact-groups",
+            serde_json::json!({"name": "Mange forældre", "parentIds": ids}),
+            "parentIds",
+        ),
+        (
+            "contact-points",
+            serde_json::json!({
+                "name": "Mange søgeord", "audiences": ["citizens"], "visible": true, "active": true,
+                "keywords": (0..50_000).map(|i| format!("ord{i}")).collect::<Vec<_>>(),
+            }),
+            "keywords",
+        ),
+        (
+            "contact-points",
+            serde_json::json!({
+                "name": "Mange grupper", "audiences": ["citizens"], "visible": true, "active": true,
+                "keywords": ["ord"], "groupIds": ids,
+            }),
+            "groupIds",
+        ),
+        (
+            "systems",
+            serde_json::json!({
+                "name": "Mange adresser", "role": "sender", "protocol": "rest_pull",
+                "allowedIps": (0..50_000).map(|i| format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256)).collect::<Vec<_>>(),
+                "activation": {"mode": "now"},
+                "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+            }),
+            "allowedIps",
+        ),
+    ];
+    for (resource, body, field) in cases {
+        let response = app
+            .post_as(
+                &format!("/api/v1/organisations/{NORTH}/{resource}"),
+                &token,
+                &body,
+            )
+            .await;
+        let (status, problem) = problem(response).await;
+        assert_eq!(status, 400, "{resource}: {problem:?}");
+        assert!(
+            problem
+                .errors
+                .iter()
+                .any(|e| e.field == field && e.code == adgang_api_types::FieldCode::TooMany),
+            "{resource}: {:?}",
+            problem.errors.iter().take(3).collect::<Vec<_>>()
+        );
+        assert!(
+            problem.errors.len() < 10,
+            "{resource}: one error for the list, not one per entry"
+        );
+    }
+}
