@@ -72,11 +72,24 @@ impl RouteTable {
     }
 }
 
+impl RouteTable {
+    /// The `Allow` header for `path` (RFC 9110 §15.5.6), if the path is a known route.
+    pub fn allow_header(&self, path: &str) -> Option<header::HeaderValue> {
+        let allow = self
+            .allowed_methods(path)?
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        header::HeaderValue::from_str(&allow).ok()
+    }
+}
+
 /// The built SPA's `index.html`, read once at start-up (absent when the SPA was not built).
 #[derive(Debug, Clone)]
 pub struct SpaIndex(pub Option<String>);
 
-fn is_api_path(path: &str) -> bool {
+pub(crate) fn is_api_path(path: &str) -> bool {
     path == "/api"
         || path.starts_with("/api/")
         || matches!(path, "/healthz" | "/readyz" | "/metrics")
@@ -105,7 +118,7 @@ pub async fn fallback(
                     )),
                     vec![],
                 );
-                if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                if let Some(value) = routes.allow_header(path) {
                     res.headers_mut().insert(header::ALLOW, value);
                 }
                 res

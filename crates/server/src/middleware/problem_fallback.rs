@@ -30,7 +30,7 @@ pub async fn problem_fallback(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let is_api = req.path().starts_with("/api/");
+    let is_api = crate::fallback::is_api_path(req.path());
     let res = next.call(req).await?;
     let status = res.status();
     let is_json = res
@@ -42,7 +42,16 @@ pub async fn problem_fallback(
         });
     if is_api && (status.is_client_error() || status.is_server_error()) && !is_json {
         let (req, _) = res.into_parts();
-        let problem = problem_response(status, code_for(status), None, vec![]);
+        let mut problem = problem_response(status, code_for(status), None, vec![]);
+        // Issue 13 item 7: a 405 from the framework (e.g. POST /healthz) names what is allowed.
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            if let Some(allow) = req
+                .app_data::<actix_web::web::Data<crate::fallback::RouteTable>>()
+                .and_then(|routes| routes.allow_header(req.path()))
+            {
+                problem.headers_mut().insert(header::ALLOW, allow);
+            }
+        }
         return Ok(ServiceResponse::new(req, problem).map_into_right_body());
     }
     Ok(res.map_into_left_body())

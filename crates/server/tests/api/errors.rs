@@ -280,3 +280,22 @@ async fn issue_13_huge_lists_are_a_field_error_not_a_server_error() {
         );
     }
 }
+
+#[tokio::test]
+async fn issue_13_405_on_the_operations_endpoints_is_a_problem_with_allow() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        let response = app.client.post(app.url(path)).send().await.unwrap();
+        assert_eq!(
+            response.headers().get("allow").map(|v| v.to_str().unwrap()),
+            Some("GET"),
+            "{path}"
+        );
+        let (status, p) = problem(response).await;
+        assert_eq!(
+            (status, p.code),
+            (405, ErrorCode::MethodNotAllowed),
+            "{path}"
+        );
+    }
+}
