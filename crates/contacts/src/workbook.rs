@@ -16,7 +16,9 @@ use adgang_api_types::{
 use adgang_core::audit::{record_action, ActionEvent, Actor, FieldChange};
 use adgang_core::ports::{RecipientSystem, RecipientSystems};
 use adgang_core::{Cvr, FieldErrors};
-use adgang_documents::xlsx::{column_letters, read_workbook, workbook, ReadSheet, Sheet};
+use adgang_documents::xlsx::{
+    column_letters, read_workbook, workbook, ReadSheet, Sheet, WorkbookError,
+};
 use adgang_documents::yes_no;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -743,13 +745,29 @@ pub async fn import_workbook(
     now: DateTime<Utc>,
 ) -> Result<ContactImportReceipt, ContactsError> {
     let mut errors = FieldErrors::new();
-    let Ok(sheets) = read_workbook(bytes) else {
-        errors.add(
-            "file",
-            FieldCode::NotAWorkbook,
-            "The file is not an Excel workbook (.xlsx).",
-        );
-        return Err(ContactsError::Validation(errors));
+    // Issue 13 item 6: reading is CPU work (bounded by the upload limits): off the async workers.
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || read_workbook(&owned))
+        .await
+        .map_err(|e| ContactsError::Unexpected(anyhow::anyhow!("reading the workbook: {e}")))?;
+    let sheets = match read {
+        Ok(sheets) => sheets,
+        Err(WorkbookError::TooLarge(why)) => {
+            errors.add(
+                "file",
+                FieldCode::TooLarge,
+                format!("The workbook is too large: {why}."),
+            );
+            return Err(ContactsError::Validation(errors));
+        }
+        Err(WorkbookError::Unreadable(_)) => {
+            errors.add(
+                "file",
+                FieldCode::NotAWorkbook,
+                "The file is not an Excel workbook (.xlsx).",
+            );
+            return Err(ContactsError::Validation(errors));
+        }
     };
     let group_table = Table::find(&sheets, GROUPS_SHEET, &GROUP_COLUMNS, &mut errors);
     let point_table = Table::find(&sheets, POINTS_SHEET, &POINT_COLUMNS, &mut errors);

@@ -387,3 +387,45 @@ async fn cs_06_a_bad_workbook_is_refused_by_cell_and_nothing_is_applied() {
         "nothing applied"
     );
 }
+
+/// A real export with one part replaced: how a hostile upload is made.
+fn with_part(original: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).unwrap();
+        if entry.name().unwrap() != part {
+            out.raw_copy_file(entry).unwrap();
+        }
+    }
+    out.start_file(part, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    out.write_all(content).unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn issue_13_workbook_bombs_are_refused_and_the_server_stays_up() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let export = xlsx(&export(&app, AUTHORITY, &token).await);
+    let huge_range = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>b</t></is></c></row></sheetData></worksheet>"#;
+    let many_strings = br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1000000000000" uniqueCount="1000000000000"><si><t>Id</t></si></sst>"#;
+    for (part, content) in [
+        ("xl/worksheets/sheet1.xml", &huge_range[..]),
+        ("xl/sharedStrings.xml", &many_strings[..]),
+    ] {
+        let bomb = with_part(&export, part, content);
+        assert!(bomb.len() < 20_000, "a small file: {} bytes", bomb.len());
+        let response = import(&app, AUTHORITY, &token, bomb, true).await;
+        assert_eq!(response.status(), 400, "{part}");
+        let problem: Problem = response.json().await.unwrap();
+        assert_eq!(
+            field_codes(&problem),
+            vec![("file".to_owned(), "too_large".to_owned())],
+            "{part}"
+        );
+        assert_eq!(app.get("/healthz").await.status(), 200, "still serving");
+    }
+}
