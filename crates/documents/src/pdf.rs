@@ -334,14 +334,179 @@ pub enum UploadedPdfError {
     Unreadable(String),
     /// It is password-protected, so we could not read it later.
     Encrypted,
+    /// It is built to cost the parser far more than its size (issue 13 item 2).
+    Hostile(String),
 }
 
-/// Reads an uploaded PDF and counts its pages.
+/// Objects one object stream may hold in an upload (real documents use ≤ 100–200).
+const UPLOAD_OBJECTS_PER_STREAM: u64 = 10_000;
+/// What any one stream of an upload may decompress to.
+const UPLOAD_STREAM_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads an uploaded PDF and counts its pages, after [`check_object_streams`] and with every
+/// stream's decompression bounded.
 pub fn uploaded_page_count(bytes: &[u8]) -> Result<usize, UploadedPdfError> {
-    let document =
-        Document::load_mem(bytes).map_err(|err| UploadedPdfError::Unreadable(err.to_string()))?;
+    check_object_streams(bytes)?;
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(UPLOAD_STREAM_BYTES),
+        ..Default::default()
+    };
+    let document = Document::load_mem_with_options(bytes, options)
+        .map_err(|err| UploadedPdfError::Unreadable(err.to_string()))?;
     if document.is_encrypted() {
         return Err(UploadedPdfError::Encrypted);
     }
     Ok(document.get_pages().len())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The integer after `key` (e.g. `/N 3`) in a dictionary's bytes.
+fn dictionary_integer(dictionary: &[u8], key: &[u8]) -> Option<u64> {
+    let mut rest = dictionary;
+    while let Some(at) = find(rest, key) {
+        rest = &rest[at + key.len()..];
+        // `/N` must not match `/Names`: the key ends at whitespace.
+        if rest.first().is_some_and(|b| b.is_ascii_whitespace()) {
+            let digits: Vec<u8> = rest
+                .iter()
+                .skip_while(|b| b.is_ascii_whitespace())
+                .take_while(|b| b.is_ascii_digit())
+                .copied()
+                .collect();
+            return std::str::from_utf8(&digits).ok()?.parse().ok();
+        }
+    }
+    None
+}
+
+/// Issue 13 item 2: a PDF's object streams are checked on the raw bytes before any parser sees
+/// them. An object stream lists `N` pairs (object number, offset) in increasing offset order;
+/// a 968-byte file pointing thousands of objects at one 200,000-element array made the parser
+/// build that array once per pointer (1.1 GB, 45 s). Offsets that do not increase, or more
+/// objects than any real document holds, refuse the upload.
+fn check_object_streams(bytes: &[u8]) -> Result<(), UploadedPdfError> {
+    use std::io::Read;
+    let hostile = |why: String| Err(UploadedPdfError::Hostile(why));
+    let mut position = 0;
+    while let Some(found) = find(&bytes[position..], b"/ObjStm") {
+        let at = position + found;
+        position = at + 7;
+        // The dictionary: back to its object's `obj`, on to its `stream` keyword.
+        let start = bytes[..at]
+            .windows(3)
+            .rposition(|w| w == b"obj")
+            .unwrap_or(0);
+        let Some(stream_at) = find(&bytes[at..], b"stream").map(|i| at + i) else {
+            continue;
+        };
+        let dictionary = &bytes[start..stream_at];
+        let objects = dictionary_integer(dictionary, b"/N").unwrap_or(0);
+        if objects > UPLOAD_OBJECTS_PER_STREAM {
+            return hostile(format!("an object stream declares {objects} objects"));
+        }
+        let first = dictionary_integer(dictionary, b"/First").unwrap_or(0) as usize;
+        let mut data_at = stream_at + b"stream".len();
+        while bytes
+            .get(data_at)
+            .is_some_and(|b| *b == b'\r' || *b == b'\n')
+        {
+            data_at += 1;
+        }
+        let data_end = find(&bytes[data_at..], b"endstream").map_or(bytes.len(), |i| data_at + i);
+        let raw = &bytes[data_at..data_end];
+        // Only the header (the first `First` bytes) is needed.
+        let mut header = Vec::new();
+        if find(dictionary, b"/FlateDecode").is_some() {
+            let _ = flate2::read::ZlibDecoder::new(raw)
+                .take(first.min(UPLOAD_STREAM_BYTES) as u64)
+                .read_to_end(&mut header);
+        } else {
+            header.extend_from_slice(&raw[..first.min(raw.len())]);
+        }
+        let numbers: Vec<u64> = header
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|t| !t.is_empty())
+            .map_while(|t| std::str::from_utf8(t).ok()?.parse().ok())
+            .take(2 * objects as usize)
+            .collect();
+        let offsets: Vec<u64> = numbers.iter().skip(1).step_by(2).copied().collect();
+        if offsets.windows(2).any(|pair| pair[1] <= pair[0]) {
+            return hostile("objects of an object stream share or reorder offsets".to_owned());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod upload_tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A PDF whose one object stream holds `offsets.len()` objects at those offsets, all but
+    /// the page tree being one array of `elements` numbers.
+    fn with_object_stream(offsets: &[usize], elements: usize) -> Vec<u8> {
+        let array = format!("[{}]", "0 ".repeat(elements));
+        let header: String = offsets
+            .iter()
+            .enumerate()
+            .map(|(i, offset)| format!("{} {offset} ", 10 + i))
+            .collect();
+        let content = format!("{header}{array}");
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(content.as_bytes()).unwrap();
+        let data = encoder.finish().unwrap();
+        let mut pdf = b"%PDF-1.5\n".to_vec();
+        pdf.extend_from_slice(
+            format!(
+                "1 0 obj\n<< /Type /ObjStm /N {} /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
+                offsets.len(),
+                header.len(),
+                data.len()
+            )
+            .as_bytes(),
+        );
+        pdf.extend_from_slice(&data);
+        pdf.extend_from_slice(b"\nendstream\nendobj\ntrailer\n<< /Size 2 >>\n%%EOF\n");
+        pdf
+    }
+
+    #[test]
+    fn issue_13_objects_pointing_at_one_offset_are_refused_before_parsing() {
+        let bomb = with_object_stream(&vec![0; 3_000], 200_000);
+        assert!(bomb.len() < 10_000, "a small file: {} bytes", bomb.len());
+        let refused = uploaded_page_count(&bomb);
+        assert!(
+            matches!(&refused, Err(UploadedPdfError::Hostile(why)) if why.contains("share")),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn issue_13_an_object_stream_with_too_many_objects_is_refused() {
+        let offsets: Vec<usize> = (0..20_000).collect();
+        let refused = uploaded_page_count(&with_object_stream(&offsets, 1));
+        assert!(
+            matches!(&refused, Err(UploadedPdfError::Hostile(why)) if why.contains("20000 objects")),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn issue_13_an_ordinary_object_stream_passes_the_check() {
+        assert_eq!(
+            check_object_streams(&with_object_stream(&[0, 4, 8], 1)),
+            Ok(())
+        );
+        // Our own receipts parse as before.
+        let report = Report {
+            title: "Kvittering".into(),
+            subtitle: String::new(),
+            sections: Vec::new(),
+            figures: Vec::new(),
+        };
+        assert_eq!(uploaded_page_count(&render(&report).unwrap()), Ok(1));
+    }
 }

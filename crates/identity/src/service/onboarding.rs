@@ -125,6 +125,14 @@ pub fn check_pdf(bytes: &[u8]) -> Result<CheckedPdf, FieldErrors> {
             );
             return Err(errors);
         }
+        Err(UploadedPdfError::Hostile(why)) => {
+            errors.add(
+                "document",
+                FieldCode::UnreadablePdf,
+                format!("The PDF could not be read safely: {why}."),
+            );
+            return Err(errors);
+        }
         Err(UploadedPdfError::Encrypted) => {
             errors.add(
                 "document",
@@ -204,7 +212,11 @@ pub async fn store_signed_agreement(
     now: DateTime<Utc>,
 ) -> Result<SignedAgreement, IdentityError> {
     pending_organisation(db, cvr).await?;
-    let checked = check_pdf(&bytes).map_err(IdentityError::Validation)?;
+    // Parsing is CPU work (bounded by the upload checks): off the async workers (issue 13).
+    let (checked, bytes) = tokio::task::spawn_blocking(move || (check_pdf(&bytes), bytes))
+        .await
+        .map_err(|e| IdentityError::Unexpected(anyhow::anyhow!("checking the PDF: {e}")))?;
+    let checked = checked.map_err(IdentityError::Validation)?;
     let previous = signed_agreement_of(db, cvr).await?;
     let size_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     let model = signed_agreement::ActiveModel {

@@ -373,3 +373,43 @@ async fn auth_04_another_organisations_onboarding_does_not_exist_for_the_caller(
     assert_eq!(refused.status(), 404);
     assert!(log_rows(&app).await.is_empty());
 }
+
+#[tokio::test]
+async fn issue_13_a_pdf_bomb_is_refused_before_it_is_parsed() {
+    use std::io::Write;
+    let app = spawn_app().await;
+    not_joined(&app, OrgKind::Authority, &[Right::RightsAdmin]).await;
+    let browser = nanna(&app).await;
+    let token = renew_token(&app, &browser).await;
+    // One object stream whose 3,000 objects all start at the same 200,000-element array: a
+    // parser that builds each object builds the array 3,000 times.
+    let header: String = (0..3_000).map(|i| format!("{} 0 ", 10 + i)).collect();
+    let content = format!("{header}[{}]", "0 ".repeat(200_000));
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(content.as_bytes()).unwrap();
+    let data = encoder.finish().unwrap();
+    let mut bomb = format!(
+        "%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N 3000 /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
+        header.len(),
+        data.len()
+    )
+    .into_bytes();
+    bomb.extend_from_slice(&data);
+    bomb.extend_from_slice(b"\nendstream\nendobj\ntrailer\n<< /Size 2 >>\n%%EOF\n");
+    assert!(bomb.len() < 20_000, "{} bytes", bomb.len());
+
+    // Refused by the object-stream check before the parser runs (the reason is in the detail).
+    let refused = upload(&app, &token, bomb).await;
+    assert_eq!(refused.status(), 400);
+    let problem: Problem = refused.json().await.unwrap();
+    assert_eq!(
+        field_codes(&problem),
+        vec![("document".into(), "unreadable_pdf".into())]
+    );
+    assert!(
+        problem.errors[0].message.contains("object stream"),
+        "{}",
+        problem.errors[0].message
+    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
