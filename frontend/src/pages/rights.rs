@@ -143,7 +143,8 @@ pub fn RightsPage() -> impl IntoView {
                             let id = message.get().unwrap_or_default();
                             users.get().unwrap_or_default().into_iter()
                                 .find(|u| u.user_id == id)
-                                .map_or(id, |u| u.name)
+                                // A RID granted before its first login has no name yet.
+                                .map_or(id, |u| if u.name.is_empty() { u.user_id } else { u.name })
                         }}
                     </p></div>
                 </div>

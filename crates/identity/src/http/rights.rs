@@ -134,14 +134,24 @@ async fn change_right(
         ));
     }
     let txn = db.begin().await?;
-    let user = rights::user_by_subject(&txn, &path.user_id)
-        .await?
-        .ok_or(DomainError::NotFound("user"))?;
     let (actor, cvr, now) = (&scope.actor, &scope.org, scope.now);
-    match change {
-        Change::Grant => rights::grant(&txn, actor, cvr, &user, right, now).await,
-        Change::Revoke => rights::revoke(&txn, actor, cvr, &user, right, now).await,
-    }?;
+    // Issue 13 item 9: the answer must not tell whether the RID is known elsewhere. A grant to
+    // a RID that never logged in prepares the user (the name comes with the first login); a
+    // revoke of an unknown RID has nothing to do — 204 both ways, as for a known user.
+    let known = rights::user_by_subject(&txn, &path.user_id).await?;
+    match (change, known) {
+        (Change::Grant, known) => {
+            let user = match known {
+                Some(user) => user,
+                None => rights::ensure_user(&txn, &path.user_id, "", now).await?,
+            };
+            rights::grant(&txn, actor, cvr, &user, right, now).await?;
+        }
+        (Change::Revoke, Some(user)) => {
+            rights::revoke(&txn, actor, cvr, &user, right, now).await?;
+        }
+        (Change::Revoke, None) => {}
+    }
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -192,12 +192,35 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     assert_eq!(unknown_right.status(), 400);
     let problem: Problem = unknown_right.json().await.unwrap();
     assert_eq!(problem.errors[0].code.as_str(), "unknown_right");
-    assert_eq!(
-        put("/api/v1/organisations/29189846/users/rid-nobody/rights/system_admin")
+    // Issue 13 item 9: whether a RID exists elsewhere is not revealed — a RID known only in
+    // another organisation and one known nowhere get the same answers.
+    ensure_user(&db, "rid-elsewhere", "Else Andetsteds", now)
+        .await
+        .unwrap();
+    for rid in ["rid-elsewhere", "rid-nobody"] {
+        let path = format!("/api/v1/organisations/29189846/users/{rid}/rights/system_admin");
+        let removed = app
+            .client
+            .delete(app.url(&path))
+            .bearer_auth(&admin)
+            .send()
             .await
-            .unwrap()
-            .status(),
-        404
+            .unwrap();
+        assert_eq!(removed.status(), 204, "{rid}");
+        assert_eq!(removed.text().await.unwrap(), "", "{rid}");
+        let granted = put(&path).await.unwrap();
+        assert_eq!(granted.status(), 204, "{rid}");
+        assert_eq!(granted.text().await.unwrap(), "", "{rid}");
+    }
+    // Granted to a RID that has not logged in yet: it is listed here, by its RID.
+    let users: Vec<OrganisationUser> = app
+        .get_json_as("/api/v1/organisations/29189846/users", &admin)
+        .await;
+    assert!(
+        users
+            .iter()
+            .any(|u| u.user_id == "rid-nobody" && u.rights == [Right::SystemAdmin]),
+        "{users:?}"
     );
     assert_eq!(
         put("/api/v1/organisations/34051178/users/rid-kim/rights/system_admin")
