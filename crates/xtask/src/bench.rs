@@ -23,9 +23,11 @@ impl Drop for Server {
     }
 }
 
-/// `only`: `Some("contacts")` runs the contact-structure part alone.
+/// `only`: `Some("contacts")` runs the contact-structure part alone, `Some("writers")` the
+/// concurrent writers alone.
 pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let contacts_only = only == Some("contacts");
+    let writers_only = only == Some("writers");
     let env = tools::ensure_frontend_tools(root)?;
     if only == Some("spa") {
         crate::build_spa(root, &env)?;
@@ -40,7 +42,9 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         return Ok(());
     }
     ensure_wrk()?;
-    crate::build_spa(root, &env)?;
+    if !writers_only {
+        crate::build_spa(root, &env)?;
+    }
     step("Building the server (release)");
     let mut build = crate::cargo(&env);
     build.args([
@@ -103,11 +107,19 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     );
     wait_ready(port)?;
 
+    if writers_only {
+        let row = concurrent_writers(port, &authorization)?;
+        println!("\n| writers | requests/s | p50 | p99 |");
+        println!("|---|---|---|---|");
+        println!("{row}");
+        return Ok(());
+    }
     let mut rows = Vec::new();
     let mut xlsx_row = String::new();
     if !contacts_only {
         (rows, xlsx_row) =
             load_and_systems(port, &authorization, &server_bin, &key_file, &base_url)?;
+        rows.push(concurrent_writers(port, &authorization)?);
     }
     step("Contact structure: 1,000 groups and 10,000 points");
     let contacts = bench_contacts(&server_bin, &key_file, &base_url, &data)?;
@@ -243,6 +255,27 @@ fn load_and_systems(
     Ok((rows, xlsx_row))
 }
 
+/// Issue 13 item 3: 64 connections creating systems for 60 s on SQLite — wrk fails the bench
+/// on any answer that is not 2xx ("database is locked" was a 500).
+fn concurrent_writers(port: u16, authorization: &str) -> Result<String> {
+    step("64 concurrent writers for 60 s (POST …/systems)");
+    let script = std::env::temp_dir().join(format!("adgang-writers-{}.lua", std::process::id()));
+    std::fs::write(
+        &script,
+        r#"wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"name":"Skrivetest","role":"sender","protocol":"rest_pull","allowedIps":["10.0.0.1"],"activation":{"mode":"now"},"technicalContact":{"email":"drift@nord.dk","phone":"12345678"}}'
+"#,
+    )?;
+    let url = format!("http://127.0.0.1:{port}/api/v1/organisations/29189846/systems");
+    let report = wrk_script(&url, authorization, 60, 64, &script)?;
+    let _ = std::fs::remove_file(&script);
+    Ok(format!(
+        "| POST /api/v1/organisations/{{cvr}}/systems, 64 concurrent writers for 60 s (SQLite), 0 non-2xx | {} | {} | {} |",
+        report.requests_per_sec, report.p50, report.p99
+    ))
+}
+
 fn ensure_wrk() -> Result<()> {
     if Command::new("wrk").arg("--version").output().is_ok() {
         return Ok(());
@@ -277,18 +310,40 @@ fn wrk(url: &str, authorization: &str, seconds: u32) -> Result<WrkReport> {
 
 /// wrk with `connections` open connections (2 threads).
 fn wrk_with(url: &str, authorization: &str, seconds: u32, connections: u32) -> Result<WrkReport> {
-    let output = Command::new("wrk")
-        .args([
-            "-t2",
-            &format!("-c{connections}"),
-            &format!("-d{seconds}s"),
-            "--latency",
-            "-H",
-            authorization,
-            url,
-        ])
-        .output()
-        .context("running wrk")?;
+    wrk_run(url, authorization, seconds, connections, None)
+}
+
+/// wrk with a Lua `script` (method, body) for each request.
+fn wrk_script(
+    url: &str,
+    authorization: &str,
+    seconds: u32,
+    connections: u32,
+    script: &Path,
+) -> Result<WrkReport> {
+    wrk_run(url, authorization, seconds, connections, Some(script))
+}
+
+fn wrk_run(
+    url: &str,
+    authorization: &str,
+    seconds: u32,
+    connections: u32,
+    script: Option<&Path>,
+) -> Result<WrkReport> {
+    let mut command = Command::new("wrk");
+    command.args([
+        "-t2",
+        &format!("-c{connections}"),
+        &format!("-d{seconds}s"),
+        "--latency",
+        "-H",
+        authorization,
+    ]);
+    if let Some(script) = script {
+        command.arg("-s").arg(script);
+    }
+    let output = command.arg(url).output().context("running wrk")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     if !output.status.success() || text.contains("Non-2xx") {
         bail!("wrk against {url} failed or saw errors:\n{text}");

@@ -5,7 +5,8 @@
 //!             test: unit, integration on SQLite and PostgreSQL, OpenAPI drift, browser
 //! * `bench`   release build, load on loopback with wrk, WASM size; prints a Markdown table
 //!             (`bench spa`: only the SPA's download sizes and render time in Chromium;
-//!             `bench contacts`: only the contact-structure part; ADGANG_BENCH_KEEP=1 keeps
+//!             `bench contacts`: only the contact-structure part; `bench writers`: only the
+//!             64 concurrent writers; ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)
