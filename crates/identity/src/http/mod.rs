@@ -31,6 +31,22 @@ impl ScopeGuard for Member {
     }
 }
 
+/// A user who holds a right of the organisation itself — not only the platform's `operator`
+/// role, and not an operator acting on its behalf (issue 13 item 9): joining binds the
+/// organisation to the agreement, which only its own people may do (AUTH-04).
+pub struct RightHolder;
+
+impl ScopeGuard for RightHolder {
+    fn authorise(principal: &Principal) -> Result<(), DomainError> {
+        let own_right = principal.rights.iter().any(|r| *r != Right::Operator);
+        if own_right && principal.operator_home.is_none() {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden)
+        }
+    }
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     organisations::configure(cfg);
     auth::configure(cfg);

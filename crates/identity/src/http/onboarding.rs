@@ -2,7 +2,7 @@
 //! onboarding — the one thing its tokens allow then. After completion the SPA renews its token
 //! (`POST /auth/token`) and the modules open.
 
-use crate::http::Member;
+use crate::http::{Member, RightHolder};
 use actix_web::{get, post, put, web, HttpResponse};
 use adgang_api_types::{
     BinaryFile, OnboardingCompletion, OnboardingStatus, OrganisationUser, SignedAgreement,
@@ -130,7 +130,8 @@ async fn upload_signed_agreement(
 }
 
 /// Accept the agreement and designate the rights administrator; the organisation has then
-/// joined. Renew the access token afterwards to open the modules.
+/// joined. Renew the access token afterwards to open the modules. Only a user holding a right
+/// of the organisation itself may (not an operator acting on its behalf).
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
@@ -139,14 +140,13 @@ async fn upload_signed_agreement(
     responses(
         (status = 200, description = "Joined", body = OnboardingStatus),
         problems::BadRequest,
-        problems::Unauthenticated,
-        problems::NotFound,
+        problems::Scope,
         problems::Conflict,
     )
 )]
 #[post("/organisations/{cvr}/onboarding/completion")]
 async fn complete_onboarding(
-    scope: OrgScope<Member>,
+    scope: OrgScope<RightHolder>,
     db: web::Data<DatabaseConnection>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {

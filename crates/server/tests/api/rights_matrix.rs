@@ -13,6 +13,8 @@ enum Access {
     SessionCookie,
     /// Any valid access token.
     AnyPrincipal,
+    /// A token holding any right of the organisation itself (not only `operator`).
+    AnyOwnRight,
     /// An access token holding this right in the current organisation.
     Right(Right),
 }
@@ -80,7 +82,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     (
         "POST",
         "/api/v1/organisations/{cvr}/onboarding/completion",
-        Access::AnyPrincipal,
+        Access::AnyOwnRight,
     ), // System connection (SPEC §2): system_admin, both organisation kinds.
     (
         "GET",
@@ -348,6 +350,30 @@ async fn the_matrix_holds_against_the_running_app() {
                 assert!(
                     status != 401 && status != 403,
                     "{method} {path}: any principal, got {status}"
+                );
+            }
+            Access::AnyOwnRight => {
+                assert_eq!(send(None).await, 401, "{method} {path} without a token");
+                for rights in [&[][..], &[Right::Operator][..]] {
+                    let status =
+                        send(Some(app.token(&user(CVR, OrgKind::Authority, rights)))).await;
+                    assert_eq!(status, 403, "{method} {path} with {rights:?}");
+                }
+                // An operator acting on the organisation's behalf is not one of its own.
+                let mut on_behalf = user(CVR, OrgKind::Authority, &[Right::SystemAdmin]);
+                on_behalf.operator = true;
+                on_behalf.operator_home = Some("34051178".to_owned());
+                let status = send(Some(app.token(&on_behalf))).await;
+                assert_eq!(status, 403, "{method} {path} on behalf");
+                let status = send(Some(app.token(&user(
+                    CVR,
+                    OrgKind::Authority,
+                    &[Right::ContactAdmin],
+                ))))
+                .await;
+                assert!(
+                    status != 401 && status != 403,
+                    "{method} {path} with an own right: got {status}"
                 );
             }
             Access::Right(right) => {
