@@ -9,15 +9,20 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 /// Connections to PostgreSQL, which runs writers side by side.
 const POSTGRES_CONNECTIONS: u32 = 16;
 
-/// How long a statement waits for SQLite's write lock (or the one connection) before failing.
+/// How long a statement waits for SQLite's write lock held by another process (the CLI, a
+/// backup) before failing.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a request waits for the one SQLite connection: long enough to outlast a bulk
+/// import of the whole contact structure (~20 s for 10,000 points in one transaction, see
+/// docs/performance.md), so other requests wait instead of failing.
+const SQLITE_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(45);
 
 pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection> {
     ensure_sqlite_directory(url)?;
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(SQLITE_BUSY_TIMEOUT)
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         // Issue 13 item 3: SQLite allows one writer, and a deferred transaction that read
@@ -28,6 +33,7 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection
         options
             .max_connections(1)
             .min_connections(1)
+            .acquire_timeout(SQLITE_ACQUIRE_TIMEOUT)
             .map_sqlx_sqlite_opts(|o| {
                 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
                 o.journal_mode(SqliteJournalMode::Wal)
