@@ -142,7 +142,8 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
             "the person, not the RID"
         );
 
-        // An unknown user gets the Danish explanation.
+        // A RID that has not logged in yet (issue 13: the answer must not tell whether a RID
+        // exists elsewhere): granted, listed and named by its RID until the first login.
         type_into(&client, "rights-new-user", "").await?;
         client
             .find(Locator::Id("rights-new-user"))
@@ -150,7 +151,8 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
             .send_keys("99999999")
             .await?;
         click(&client, "rights-grant").await?;
-        wait_for_text(&client, "#rights-error", "Brugeren findes ikke").await?;
+        wait_for_text(&client, "#rights-saved", "99999999").await?;
+        wait_for_text(&client, "tr[data-user='99999999']", "99999999").await?;
         Ok(())
     })
     .await;

@@ -5,8 +5,8 @@ use adgang_api_types::{OrganisationUser, Right};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api;
 use crate::api::Authorised;
-use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::i18n::{right_key, use_i18n, Key};
 
@@ -107,9 +107,6 @@ pub fn RightsPage() -> impl IntoView {
                     new_user.set(String::new());
                     message.set(Some(user_id));
                     reload();
-                }
-                Err(ApiError::Problem(p)) if p.status == 404 => {
-                    error.set(Some(Key::rights_unknown_user))
                 }
                 Err(_) => error.set(Some(Key::error_generic)),
             }
