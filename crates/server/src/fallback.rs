@@ -102,25 +102,19 @@ pub async fn fallback(
 ) -> HttpResponse {
     let path = req.path();
     if is_api_path(path) {
-        return match routes.allowed_methods(path) {
-            Some(methods) => {
-                let allow = methods
-                    .iter()
-                    .map(Method::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+        return match routes.allow_header(path) {
+            Some(allow) => {
                 let mut res = problem_response(
                     StatusCode::METHOD_NOT_ALLOWED,
                     ErrorCode::MethodNotAllowed,
                     Some(format!(
-                        "{} is not allowed here; use {allow}.",
-                        req.method()
+                        "{} is not allowed here; use {}.",
+                        req.method(),
+                        allow.to_str().unwrap_or_default()
                     )),
                     vec![],
                 );
-                if let Some(value) = routes.allow_header(path) {
-                    res.headers_mut().insert(header::ALLOW, value);
-                }
+                res.headers_mut().insert(header::ALLOW, allow);
                 res
             }
             None => problem_response(
