@@ -34,6 +34,19 @@ impl Auth {
             status: RwSignal::new(AuthStatus::Checking),
         };
         provide_context(auth);
+        // A refused token (its session revoked) is renewed once: the session cookie gives one
+        // with the rights held now, or the user is signed out when the session has ended.
+        let renewing = std::rc::Rc::new(std::cell::Cell::new(false));
+        api::on_unauthorised(move || {
+            let signed_in = matches!(auth.status.get_untracked(), AuthStatus::SignedIn(_));
+            if signed_in && !renewing.replace(true) {
+                let renewing = renewing.clone();
+                spawn_local(async move {
+                    auth.renew().await;
+                    renewing.set(false);
+                });
+            }
+        });
         spawn_local(async move { auth.renew().await });
         auth
     }

@@ -15,6 +15,7 @@ mod m20261126_000007_contacts_create_contact_structure;
 mod m20261126_000008_contacts_create_structure_versions;
 mod m20261202_000009_core_add_on_behalf_to_actions_log;
 mod m20261202_000010_systems_add_withdrawn_to_standard_systems;
+mod m20261202_000011_identity_add_token_version_to_sessions;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_contacts_create_structure_versions::Migration),
             Box::new(m20261202_000009_core_add_on_behalf_to_actions_log::Migration),
             Box::new(m20261202_000010_systems_add_withdrawn_to_standard_systems::Migration),
+            Box::new(m20261202_000011_identity_add_token_version_to_sessions::Migration),
         ]
     }
 }

@@ -52,6 +52,20 @@ pub struct AccessClaims {
     /// With `operator`: the operator's home organisation, which the actions log names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_home: Option<String>,
+    /// The login session the token was issued in (absent for machine clients): with `sv` it lets
+    /// a logout or a revoked right end the token before `exp` ([`SessionRevocations`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// The session's token version when the token was issued.
+    #[serde(default)]
+    pub sv: i64,
+}
+
+/// A login session as an access token names it: its id and token version (issue 13 item 9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionVersion {
+    pub id: String,
+    pub version: i64,
 }
 
 /// Who a token is issued to: everything but the registered claims.
@@ -89,6 +103,7 @@ pub struct TokenKeys {
     public_key: [u8; 32],
     issuer: String,
     audience: String,
+    verified: VerifiedTokens,
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -146,6 +161,7 @@ impl TokenKeys {
             public_key,
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
+            verified: VerifiedTokens::default(),
         })
     }
 
@@ -158,10 +174,22 @@ impl TokenKeys {
         self.public_key
     }
 
-    /// Signs an access token for `subject`, valid from `now` for [`ACCESS_TOKEN_TTL_SECONDS`].
+    /// Signs an access token for `subject`, valid from `now` for [`ACCESS_TOKEN_TTL_SECONDS`],
+    /// outside any login session (machine clients, the CLI, tests).
     pub fn issue(
         &self,
         subject: &TokenSubject,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(String, DateTime<Utc>)> {
+        self.issue_in_session(subject, None, now)
+    }
+
+    /// Signs an access token for `subject` in a login session: a logout or a revoked right
+    /// ends it within seconds ([`SessionRevocations`]).
+    pub fn issue_in_session(
+        &self,
+        subject: &TokenSubject,
+        session: Option<&SessionVersion>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(String, DateTime<Utc>)> {
         let expires = now + Duration::seconds(ACCESS_TOKEN_TTL_SECONDS);
@@ -177,6 +205,8 @@ impl TokenKeys {
             rights: subject.rights.clone(),
             operator: subject.operator,
             operator_home: subject.operator_home.clone(),
+            sid: session.map(|s| s.id.clone()),
+            sv: session.map_or(0, |s| s.version),
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
@@ -232,6 +262,73 @@ impl TokenKeys {
             ));
         }
         Ok(claims)
+    }
+}
+
+impl TokenKeys {
+    /// [`TokenKeys::verify`] once per token: a token seen before is answered from a bounded
+    /// cache of verified tokens until its `exp` (issue 13: the Ed25519 check dominated every
+    /// request). The key is the whole token, so no other payload or signature can hit an entry.
+    pub fn verify_cached(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let now = Utc::now().timestamp();
+        if let Some(claims) = self.verified.get(token, now) {
+            return Ok(claims);
+        }
+        let claims = self.verify(token)?;
+        self.verified.insert(token, &claims, now);
+        Ok(claims)
+    }
+}
+
+/// How many verified tokens are remembered: a working day's sessions of a large deployment
+/// several times over; about 1.5 KB each.
+const VERIFIED_TOKENS_MAX: usize = 20_000;
+
+#[derive(Default)]
+struct VerifiedTokens(std::sync::RwLock<std::collections::HashMap<String, AccessClaims>>);
+
+impl VerifiedTokens {
+    fn get(&self, token: &str, now: i64) -> Option<AccessClaims> {
+        let map = self.0.read().unwrap_or_else(|e| e.into_inner());
+        map.get(token)
+            .filter(|claims| claims.exp + CLOCK_LEEWAY_SECONDS >= now)
+            .cloned()
+    }
+
+    fn insert(&self, token: &str, claims: &AccessClaims, now: i64) {
+        let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= VERIFIED_TOKENS_MAX {
+            map.retain(|_, c| c.exp + CLOCK_LEEWAY_SECONDS >= now);
+            if map.len() >= VERIFIED_TOKENS_MAX {
+                // More live tokens than the bound: start over rather than grow.
+                map.clear();
+            }
+        }
+        map.insert(token.to_owned(), claims.clone());
+    }
+}
+
+/// Login sessions whose access tokens no longer count before their `exp` (issue 13 item 9,
+/// AUTH-06): the id of each session revoked within the last token lifetime and the lowest token
+/// version still valid in it (`i64::MAX` once the session has ended). Filled from the sessions
+/// table by the identity module's watcher every second, so a logout or a revoked right on any
+/// server instance ends the session's tokens everywhere within seconds; checking is a lookup.
+#[derive(Debug, Default)]
+pub struct SessionRevocations(std::sync::RwLock<std::collections::HashMap<String, i64>>);
+
+impl SessionRevocations {
+    /// Replaces the whole list with what the sessions table says now.
+    pub fn replace(&self, lowest_valid_versions: std::collections::HashMap<String, i64>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = lowest_valid_versions;
+    }
+
+    /// False when the token's session has ended or moved past the token's version.
+    pub fn admits(&self, claims: &AccessClaims) -> bool {
+        let Some(sid) = &claims.sid else {
+            return true;
+        };
+        let map = self.0.read().unwrap_or_else(|e| e.into_inner());
+        map.get(sid).is_none_or(|lowest| claims.sv >= *lowest)
     }
 }
 
@@ -356,8 +453,17 @@ pub(crate) fn principal_from_request(req: &HttpRequest) -> Result<Principal, Dom
     let Some(token) = token else {
         return Err(DomainError::Unauthorized);
     };
-    match keys.verify(token) {
-        Ok(claims) => Principal::from_claims(claims),
+    let revocations = req
+        .app_data::<web::Data<SessionRevocations>>()
+        .ok_or_else(|| {
+            DomainError::Unexpected(anyhow::anyhow!("SessionRevocations not configured"))
+        })?;
+    match keys.verify_cached(token) {
+        Ok(claims) if revocations.admits(&claims) => Principal::from_claims(claims),
+        Ok(_) => {
+            tracing::info!("access token rejected: its session ended or was revoked");
+            Err(DomainError::Unauthorized)
+        }
         Err(err) => {
             tracing::info!(error = %err, "access token rejected");
             Err(DomainError::Unauthorized)
@@ -457,6 +563,8 @@ mod tests {
             rights: vec![],
             operator: false,
             operator_home: None,
+            sid: None,
+            sv: 0,
         };
         let long = keys.sign(&long).unwrap();
         assert!(matches!(keys.verify(&long), Err(TokenError::Lifetime(_))));
@@ -540,6 +648,75 @@ mod tests {
         let keys = TokenKeys::from_pkcs8_pem(&pem, ISS, AUD).unwrap();
         let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
         assert!(keys.verify(&token).is_ok());
+    }
+
+    #[test]
+    fn issue_13_a_cached_token_is_still_checked_for_expiry_and_only_the_same_token_hits() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        assert!(keys.verify_cached(&token).is_ok());
+        assert!(
+            keys.verify_cached(&token).is_ok(),
+            "the second time from the cache"
+        );
+        // A cached entry past its exp is not answered from the cache (nor by verify).
+        let now = Utc::now().timestamp();
+        assert!(keys.verified.get(&token, now).is_some());
+        assert!(keys
+            .verified
+            .get(
+                &token,
+                now + ACCESS_TOKEN_TTL_SECONDS + CLOCK_LEEWAY_SECONDS + 1
+            )
+            .is_none());
+        // The same payload with another signature is not the cached token.
+        let (head_payload, _) = token.rsplit_once('.').unwrap();
+        let forged = format!("{head_payload}.{}", b64(&[0u8; 64]));
+        assert!(keys.verify_cached(&forged).is_err());
+    }
+
+    #[test]
+    fn issue_13_the_verified_token_cache_stays_bounded() {
+        let cache = VerifiedTokens::default();
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        let claims = keys.verify(&token).unwrap();
+        let now = Utc::now().timestamp();
+        for i in 0..VERIFIED_TOKENS_MAX + 10 {
+            cache.insert(&format!("t{i}"), &claims, now);
+        }
+        assert!(cache.0.read().unwrap().len() <= VERIFIED_TOKENS_MAX);
+    }
+
+    #[test]
+    fn issue_13_a_revoked_or_ended_session_no_longer_admits_its_tokens() {
+        let keys = TokenKeys::generate(ISS, AUD).unwrap();
+        let in_session = |id: &str, version: i64| {
+            let session = SessionVersion {
+                id: id.into(),
+                version,
+            };
+            let (token, _) = keys
+                .issue_in_session(&subject(), Some(&session), Utc::now())
+                .unwrap();
+            keys.verify(&token).unwrap()
+        };
+        let revocations = SessionRevocations::default();
+        let (old, new, other) = (
+            in_session("s1", 0),
+            in_session("s1", 1),
+            in_session("s2", 0),
+        );
+        let (machine, _) = keys.issue(&subject(), Utc::now()).unwrap();
+        let machine = keys.verify(&machine).unwrap();
+        assert!(revocations.admits(&old));
+        revocations.replace([("s1".to_owned(), 1)].into());
+        assert!(!revocations.admits(&old), "issued before the revocation");
+        assert!(revocations.admits(&new), "issued after it");
+        assert!(revocations.admits(&other));
+        assert!(revocations.admits(&machine));
+        revocations.replace([("s1".to_owned(), i64::MAX)].into());
+        assert!(!revocations.admits(&new), "the session ended");
     }
 
     fn principal(kind: OrgKind, rights: &[Right], operator: bool) -> Principal {

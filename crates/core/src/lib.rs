@@ -30,7 +30,7 @@ pub mod secrets;
 pub mod time;
 pub mod validate;
 
-pub use auth::{Principal, TokenKeys};
+pub use auth::{Principal, SessionRevocations, SessionVersion, TokenKeys};
 pub use cpr::Cpr;
 pub use cvr::Cvr;
 pub use error::{problem_response, DomainError, FieldErrors};

@@ -11,7 +11,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
 use adgang_core::ports::{BoundContactPoints, RecipientSystems, UserDirectory};
-use adgang_core::{problem_response, Clock, TokenKeys};
+use adgang_core::{problem_response, Clock, SessionRevocations, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::AppExt;
@@ -29,6 +29,12 @@ pub struct Application {
     port: u16,
     server: Server,
     token_keys: web::Data<TokenKeys>,
+    /// What the session watcher needs: it starts with the server.
+    revocation_watch: (
+        DatabaseConnection,
+        Arc<dyn Clock>,
+        web::Data<SessionRevocations>,
+    ),
 }
 
 impl Application {
@@ -66,6 +72,8 @@ impl Application {
         let max_body = web::Data::new(MaxBodyBytes(settings.max_body_bytes));
         let token_keys = web::Data::new(settings.token_keys()?);
         let keys_for_app = token_keys.clone();
+        // Filled by the identity module's watcher (run_until_stopped); read by every request.
+        let revocations = web::Data::new(SessionRevocations::default());
         let registry: web::Data<dyn adgang_registry::Registry> =
             web::Data::from(settings.registry()?);
         let data_key = web::Data::new(settings.data_key()?);
@@ -89,6 +97,11 @@ impl Application {
         let json_limit = web::Data::new(adgang_core::json::JsonLimit(max_json));
         let spa_dir = web::Data::new(crate::assets::SpaDir(settings.spa_dir.clone()));
         let serve_files = settings.spa_dir.is_dir();
+        let revocation_watch = (
+            db.get_ref().clone(),
+            settings.clock.clone(),
+            revocations.clone(),
+        );
         let settings = web::Data::new(settings);
 
         let server = HttpServer::new(move || {
@@ -106,6 +119,7 @@ impl Application {
                 .app_data(policy.clone())
                 .app_data(max_body.clone())
                 .app_data(keys_for_app.clone())
+                .app_data(revocations.clone())
                 .app_data(registry.clone())
                 .app_data(data_key.clone())
                 .app_data(clock.clone())
@@ -155,6 +169,7 @@ impl Application {
             port,
             server,
             token_keys,
+            revocation_watch,
         })
     }
 
@@ -168,7 +183,15 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (db, clock, revocations) = self.revocation_watch;
+        let watcher = tokio::spawn(adgang_identity::service::sessions::watch_revocations(
+            db,
+            clock,
+            revocations.into_inner(),
+        ));
+        let served = self.server.await;
+        watcher.abort();
+        served
     }
 }
 

@@ -47,6 +47,18 @@ pub enum ApiError {
 
 type TextFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>>;
 
+thread_local! {
+    /// Called on every 401: the signed-in state renews its token (see `auth::Auth::provide`).
+    static ON_UNAUTHORISED: std::cell::RefCell<Option<Box<dyn Fn()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// What to do when the API refuses our token (a logout elsewhere, or a right revoked: the
+/// server ends a session's tokens within seconds, issue 13).
+pub fn on_unauthorised(hook: impl Fn() + 'static) {
+    ON_UNAUTHORISED.with(|h| *h.borrow_mut() = Some(Box::new(hook)));
+}
+
 /// The body of an answer as text on success, else the problem+json the API sent. Boxed and not
 /// generic: every typed call shares this one future and only its parsing is per type, which
 /// keeps the WASM small (a generic future per response type cost ~35 KB).
@@ -61,6 +73,13 @@ fn read_text(response: Response) -> TextFuture {
         if ok {
             Ok(text)
         } else {
+            if status == 401 {
+                ON_UNAUTHORISED.with(|h| {
+                    if let Some(hook) = h.borrow().as_ref() {
+                        hook()
+                    }
+                });
+            }
             match serde_json::from_str::<Problem>(&text) {
                 Ok(problem) => Err(ApiError::Problem(problem)),
                 Err(e) => Err(ApiError::Network(format!("HTTP {status}: {e}"))),

@@ -17,6 +17,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub ended_at: Option<DateTimeUtc>,
+    /// Raised when the user loses a right: tokens of a lower version stop counting (issue 13).
+    pub token_version: i64,
+    /// When the session's tokens were last revoked (version raised or session ended).
+    pub tokens_revoked_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

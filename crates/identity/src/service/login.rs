@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
 
 use crate::entity::{organisation, session, user};
-use crate::service::rights;
+use crate::service::{rights, sessions};
 use crate::IdentityError;
 
 /// Where and how we log in.
@@ -213,7 +213,8 @@ pub async fn access_token_for(
         operator: session.operator,
         operator_home: operator_home.map(|home| home.to_string()),
     };
-    keys.issue(&subject, now).map_err(IdentityError::Unexpected)
+    keys.issue_in_session(&subject, Some(&sessions::version_of(session)), now)
+        .map_err(IdentityError::Unexpected)
 }
 
 #[cfg(test)]

@@ -297,31 +297,35 @@ pub async fn complete(
             "Upload the signed agreement first.",
         );
     }
+    // Issue 13 item 9: whether a name is needed depends only on what the caller can see — the
+    // organisation's own users need none, any other RID needs one whether or not it is known
+    // elsewhere (the answer must not tell), and a user known elsewhere keeps their own name.
     let designated = &completion.rights_admin;
     let user_id = designated.user_id.trim();
-    let existing = if user_id.is_empty() {
+    let own_user = rights::users_of(db, cvr)
+        .await?
+        .into_iter()
+        .map(|(user, _)| user)
+        .find(|user| user.subject == user_id);
+    if user_id.is_empty() {
         errors.add(
             "rightsAdmin.userId",
             FieldCode::Required,
             "Designate a rights administrator.",
         );
-        None
     } else if user_id.chars().count() > MAX_USER_ID_CHARS {
         errors.add(
             "rightsAdmin.userId",
             FieldCode::TooLong,
             format!("The user id is at most {MAX_USER_ID_CHARS} characters."),
         );
-        None
-    } else {
-        rights::user_by_subject(db, user_id).await?
-    };
+    }
     let name = designated
         .name
         .as_deref()
         .map(str::trim)
         .unwrap_or_default();
-    if existing.is_none() && !user_id.is_empty() {
+    if own_user.is_none() && !user_id.is_empty() {
         if name.is_empty() {
             errors.add(
                 "rightsAdmin.name",
@@ -339,9 +343,12 @@ pub async fn complete(
     if !errors.is_empty() {
         return Err(IdentityError::Validation(errors));
     }
-    let user = match existing {
+    let user = match own_user {
         Some(user) => user,
-        None => rights::ensure_user(db, user_id, name, now).await?,
+        None => match rights::user_by_subject(db, user_id).await? {
+            Some(known_elsewhere) => known_elsewhere,
+            None => rights::ensure_user(db, user_id, name, now).await?,
+        },
     };
     rights::grant(db, actor, cvr, &user, Right::RightsAdmin, now).await?;
     let mut active = org.into_active_model();

@@ -152,6 +152,8 @@ pub async fn revoke(
     if result.rows_affected == 0 {
         return Ok(false);
     }
+    // Tokens carry rights: the user's live tokens end now, the next one has what is left.
+    super::sessions::revoke_tokens_of(db, &user.id, now).await?;
     record_action(
         db,
         actor,

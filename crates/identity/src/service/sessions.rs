@@ -1,10 +1,18 @@
 //! Login sessions behind the refresh cookie (AUTH-03, AUTH-06): a random token in an HttpOnly
 //! cookie, only its SHA-256 in the database, replaced on every use; logout ends it for good.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use adgang_core::auth::ACCESS_TOKEN_TTL_SECONDS;
 use adgang_core::secrets::{random_token, sha256_hex};
-use adgang_core::Cvr;
+use adgang_core::{Clock, Cvr, SessionRevocations, SessionVersion};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 
 use crate::entity::session;
 use crate::IdentityError;
@@ -34,6 +42,8 @@ pub async fn start(
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(SESSION_HOURS)),
         ended_at: Set(None),
+        token_version: Set(0),
+        tokens_revoked_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -86,7 +96,81 @@ pub async fn end(
     if let Some(live) = find_live(db, token, now).await? {
         let mut active: session::ActiveModel = live.into();
         active.ended_at = Set(Some(now));
+        active.tokens_revoked_at = Set(Some(now));
         active.update(db).await?;
     }
     Ok(())
+}
+
+/// The session as its access tokens name it.
+pub fn version_of(session: &session::Model) -> SessionVersion {
+    SessionVersion {
+        id: session.id.clone(),
+        version: session.token_version,
+    }
+}
+
+/// Ends the access tokens of every live session of `user_id` (a right was revoked, issue 13
+/// item 9): the sessions go on, and their next token carries the rights held now.
+pub async fn revoke_tokens_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::TokenVersion,
+            Expr::col(session::Column::TokenVersion).add(1),
+        )
+        .col_expr(session::Column::TokensRevokedAt, Expr::value(Some(now)))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::EndedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// How often each server instance reads the revoked sessions.
+pub const REVOCATION_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The sessions revoked within the last token lifetime, as [`SessionRevocations`] holds them.
+pub async fn recent_revocations(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, i64>, IdentityError> {
+    // Tokens issued before that are expired anyway; a minute's margin for late commits.
+    let since = now - Duration::seconds(ACCESS_TOKEN_TTL_SECONDS + 60);
+    Ok(session::Entity::find()
+        .filter(session::Column::TokensRevokedAt.gt(since))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let lowest = if s.ended_at.is_some() {
+                i64::MAX
+            } else {
+                s.token_version
+            };
+            (s.id, lowest)
+        })
+        .collect())
+}
+
+/// Keeps `revocations` in step with the sessions table for as long as the server runs.
+pub async fn watch_revocations(
+    db: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    revocations: Arc<SessionRevocations>,
+) {
+    let mut every = tokio::time::interval(REVOCATION_POLL);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match recent_revocations(&db, clock.now()).await {
+            Ok(current) => revocations.replace(current),
+            // Keep the last list; the next tick tries again.
+            Err(err) => tracing::warn!(error = %err, "reading revoked sessions failed"),
+        }
+    }
 }

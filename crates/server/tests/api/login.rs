@@ -533,3 +533,84 @@ async fn auth_01_return_to_never_leads_off_site_nor_breaks_the_redirect() {
     let (_, finished) = log_in(&app, "rid-eve", "/kontaktstruktur").await;
     assert_eq!(location(&finished), "/kontaktstruktur");
 }
+
+/// GETs `path` with `token` every 100 ms until it answers `status`; false after 5 s.
+async fn answers_within_seconds(app: &TestApp, path: &str, token: &str, status: u16) -> bool {
+    for _ in 0..50 {
+        if app.get_as(path, token).await.status() == status {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn issue_13_a_logout_ends_the_sessions_access_tokens_within_seconds() {
+    let app = spawn_app().await;
+    for rid in ["rid-lea", "rid-ole"] {
+        app.seed_user(
+            rid,
+            "Lea Logud",
+            &[("29189846", OrgKind::Authority, Right::ContactAdmin)],
+        )
+        .await;
+    }
+    let (browser, _) = log_in(&app, "rid-lea", "/").await;
+    let token = access_token(&app, &browser).await.access_token;
+    let (other_browser, _) = log_in(&app, "rid-ole", "/").await;
+    let other = access_token(&app, &other_browser).await.access_token;
+    assert_eq!(app.get_as("/api/v1/session", &token).await.status(), 200);
+
+    let logout = visit_post(&browser, app.url("/api/v1/auth/logout")).await;
+    assert_eq!(logout.status(), 204);
+    assert!(
+        answers_within_seconds(&app, "/api/v1/session", &token, 401).await,
+        "the access token of a logged-out session must stop working within seconds, not at exp"
+    );
+    assert_eq!(
+        app.get_as("/api/v1/session", &other).await.status(),
+        200,
+        "another session is untouched"
+    );
+}
+
+#[tokio::test]
+async fn issue_13_a_revoked_right_ends_the_users_tokens_and_the_next_token_has_the_rest() {
+    let app = spawn_app().await;
+    app.seed_user(
+        "rid-rita",
+        "Rita Rettighed",
+        &[
+            ("29189846", OrgKind::Authority, Right::SystemAdmin),
+            ("29189846", OrgKind::Authority, Right::ContactAdmin),
+        ],
+    )
+    .await;
+    let (browser, _) = log_in(&app, "rid-rita", "/").await;
+    let token = access_token(&app, &browser).await.access_token;
+    let systems = "/api/v1/organisations/29189846/systems";
+    assert_eq!(app.get_as(systems, &token).await.status(), 200);
+
+    let admin = app.token(&adgang_test_support::user(
+        "29189846",
+        OrgKind::Authority,
+        &[Right::RightsAdmin],
+    ));
+    let revoked = app
+        .delete_as(
+            "/api/v1/organisations/29189846/users/rid-rita/rights/system_admin",
+            &admin,
+        )
+        .await;
+    assert_eq!(revoked.status(), 204);
+    assert!(
+        answers_within_seconds(&app, systems, &token, 401).await,
+        "a token that still carries the revoked right must stop working within seconds"
+    );
+    // The session goes on: its next token carries the rights left.
+    let renewed = access_token(&app, &browser).await.access_token;
+    assert_eq!(app.get_as(systems, &renewed).await.status(), 403);
+    let session: Session = app.get_json_as("/api/v1/session", &renewed).await;
+    assert_eq!(session.rights, vec![Right::ContactAdmin]);
+}

@@ -413,3 +413,54 @@ async fn issue_13_a_pdf_bomb_is_refused_before_it_is_parsed() {
     );
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn issue_13_designating_a_rid_answers_the_same_whether_it_exists_elsewhere_or_not() {
+    let app = spawn_app().await;
+    not_joined(&app, OrgKind::Authority, &[Right::SystemAdmin]).await;
+    app.seed_user(
+        "rid-andetsteds",
+        "Anders Andetsteds",
+        &[("29189846", OrgKind::Authority, Right::ContactAdmin)],
+    )
+    .await;
+    let token = renew_token(&app, &nanna(&app).await).await;
+    assert_eq!(
+        upload(&app, &token, pdf_with_text("underskrevet"))
+            .await
+            .status(),
+        200
+    );
+    let without_name =
+        |rid: &str| serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": rid}});
+    let known_elsewhere = complete(&app, &token, without_name("rid-andetsteds")).await;
+    let unknown = complete(&app, &token, without_name("rid-ukendt")).await;
+    assert_eq!(known_elsewhere.status(), 400);
+    assert_eq!(unknown.status(), 400);
+    let (known_elsewhere, unknown): (Problem, Problem) = (
+        known_elsewhere.json().await.unwrap(),
+        unknown.json().await.unwrap(),
+    );
+    assert_eq!(known_elsewhere.errors, unknown.errors);
+    assert_eq!(
+        field_codes(&unknown),
+        vec![("rightsAdmin.name".into(), "required".into())]
+    );
+
+    // With a name the user known elsewhere is designated, and keeps their own name.
+    let done = complete(
+        &app,
+        &token,
+        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-andetsteds", "name": "Et andet navn"}}),
+    )
+    .await;
+    assert_eq!(done.status(), 200);
+    let status: OnboardingStatus = done.json().await.unwrap();
+    let designated = status
+        .users
+        .iter()
+        .find(|u| u.user_id == "rid-andetsteds")
+        .expect("the designated user is listed");
+    assert_eq!(designated.name, "Anders Andetsteds");
+    assert_eq!(designated.rights, vec![Right::RightsAdmin]);
+}
