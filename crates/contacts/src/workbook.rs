@@ -197,7 +197,7 @@ pub async fn export_workbook(
     let structure = load_structure(db, org).await?;
     let recipient_systems = systems.list(db, org).await?;
     let system_cells = system_cells(&recipient_systems);
-    workbook(&[
+    let sheets = [
         Sheet {
             name: GROUPS_SHEET.to_owned(),
             headers: GROUP_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
@@ -212,8 +212,12 @@ pub async fn export_workbook(
                 .map(|p| point_row(p, &system_cells))
                 .collect(),
         },
-    ])
-    .map_err(ContactsError::Unexpected)
+    ];
+    // Issue 13 item 6: 10,000 points take a while to write; not on an async worker.
+    tokio::task::spawn_blocking(move || workbook(&sheets))
+        .await
+        .map_err(|e| ContactsError::Unexpected(anyhow::anyhow!("rendering stopped: {e}")))?
+        .map_err(ContactsError::Unexpected)
 }
 
 // ---------------------------------------------------------------- import: reading cells

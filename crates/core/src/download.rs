@@ -3,6 +3,17 @@
 use actix_web::http::header;
 use actix_web::HttpResponse;
 
+/// Renders a document (PDF, workbook) on the blocking pool, so a large one never holds an
+/// async worker and `/healthz` keeps answering (issue 13 item 6).
+pub async fn render<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, crate::DomainError> {
+    actix_web::rt::task::spawn_blocking(work)
+        .await
+        .map_err(|e| crate::DomainError::Unexpected(anyhow::anyhow!("rendering stopped: {e}")))?
+        .map_err(crate::DomainError::Unexpected)
+}
+
 /// `bytes` as a download named `name` (never cached: documents may hold secrets).
 pub fn attachment(content_type: &str, name: &str, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()

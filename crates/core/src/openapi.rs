@@ -72,6 +72,10 @@ problem_set!(
     TooLarge { "413" => "The body is too large" }
 );
 problem_set!(
+    /// The body is not of the media type the operation reads.
+    UnsupportedMediaType { "415" => "The body's `Content-Type` is not the one this operation reads" }
+);
+problem_set!(
     /// A dependency is unavailable.
     Unavailable { "503" => "A dependency is unavailable" }
 );

@@ -8,6 +8,8 @@ use utoipa_actix_web::AppExt;
 #[derive(OpenApi)]
 #[openapi(
     modifiers(&SecuritySchemes),
+    // Every refusal's body (`adgang_core::openapi` refers to it by name).
+    components(schemas(adgang_api_types::Problem)),
     info(
         title = "Administrativ Adgang API",
         description = "The administration API of Digital Post: system connection, contact \

@@ -8,7 +8,7 @@ use adgang_api_types::{
     ApiKey, Module, NewStandardSystem, NewSystem, Page, PageQuery, PublishedStandardSystem,
     StandardSystem, System, SystemReceipt, SystemSummary, SystemUpdate, TechnicalContact,
 };
-use adgang_core::download::{attachment, safe_file_name};
+use adgang_core::download::{attachment, render, safe_file_name};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::pagination::PageRequest;
@@ -397,12 +397,8 @@ async fn system_receipt(
         Some(_) => Some(service::reveal_api_key(&txn, &ctx, &actor, &owner, &id).await?),
         None => None,
     };
-    let pdf = documents::receipt_pdf(
-        &service::to_dto(&model, ctx.now),
-        api_key.as_deref(),
-        &scope.who(),
-    )
-    .map_err(DomainError::Unexpected)?;
+    let (system, who) = (service::to_dto(&model, ctx.now), scope.who());
+    let pdf = render(move || documents::receipt_pdf(&system, api_key.as_deref(), &who)).await?;
     txn.commit().await?;
     Ok(attachment(
         "application/pdf",
@@ -431,8 +427,8 @@ async fn system_overview_pdf(
     let owner = owner_of(&scope);
     let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
     let now = scope.now;
-    let pdf = documents::overview_pdf(&service::to_dto(&model, now), now, &scope.who())
-        .map_err(DomainError::Unexpected)?;
+    let (system, who) = (service::to_dto(&model, now), scope.who());
+    let pdf = render(move || documents::overview_pdf(&system, now, &who)).await?;
     Ok(attachment(
         "application/pdf",
         &format!("system-{}.pdf", safe_file_name(&model.name)),
@@ -462,7 +458,7 @@ async fn system_overview_workbook(
         .iter()
         .map(|s| service::to_dto(s, now))
         .collect();
-    let bytes = documents::overview_xlsx(&systems).map_err(DomainError::Unexpected)?;
+    let bytes = render(move || documents::overview_xlsx(&systems)).await?;
     Ok(attachment(
         adgang_documents::xlsx::CONTENT_TYPE,
         &format!("systemoversigt-{}.xlsx", owner.cvr),

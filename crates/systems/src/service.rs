@@ -297,11 +297,20 @@ async fn other_receivers(
     owner: &Cvr,
     except: Option<&str>,
 ) -> Result<Vec<system::Model>, SystemsError> {
-    Ok(list(db, owner)
-        .await?
-        .into_iter()
-        .filter(|s| Some(s.id.as_str()) != except && role_of(s).receives())
-        .collect())
+    // Filtered in SQL: an organisation has a handful of receivers among possibly thousands of
+    // senders, and every create asks (issue 13: the create read them all).
+    let receiving = [SystemRole::Recipient, SystemRole::SenderRecipient].map(SystemRole::as_str);
+    let mut query = system::Entity::find()
+        .filter(system::Column::OrganisationCvr.eq(owner.as_str()))
+        .filter(system::Column::Role.is_in(receiving));
+    if let Some(except) = except {
+        query = query.filter(system::Column::Id.ne(except));
+    }
+    Ok(query
+        .order_by_asc(system::Column::Name)
+        .order_by_asc(system::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// SYS-08: a company has at most one recipient-capable system.

@@ -287,7 +287,7 @@ fn ensure_wrk() -> Result<()> {
     )
 }
 
-fn wait_ready(port: u16) -> Result<()> {
+pub(crate) fn wait_ready(port: u16) -> Result<()> {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(60) {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {

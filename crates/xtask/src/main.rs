@@ -8,6 +8,8 @@
 //!             `bench contacts`: only the contact-structure part; `bench writers`: only the
 //!             64 concurrent writers; ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
+//! * `fuzz`    schemathesis over the OpenAPI document against the debug server, with a token
+//!             holding every right and without one (`fuzz <seed>` for another seed); part of `test`
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)
 //! * `dev`     frontend development: installs Trunk once, then `trunk serve` on :8081 with
@@ -16,6 +18,7 @@
 //! Every install step checks first and skips what is already there at the pinned version.
 
 mod bench;
+mod fuzz;
 mod layering;
 mod postgres;
 mod spa;
@@ -35,6 +38,11 @@ fn main() -> Result<()> {
         Some("test") => test(&root),
         Some("bench") => bench::bench(&root, args.get(1).map(String::as_str)),
         Some("openapi") => openapi(&root),
+        Some("fuzz") => fuzz::fuzz(
+            &root,
+            &tools::BuildEnv::plain(),
+            args.get(1).map(String::as_str),
+        ),
         Some("install") => tools::ensure_frontend_tools(&root).map(|_| ()),
         Some("spa") => build_spa(&root, &tools::ensure_frontend_tools(&root)?),
         Some("dev") => dev(&root),

@@ -84,6 +84,7 @@ fn oauth_error(status: u16, error: &str) -> HttpResponse {
         (status = 200, description = "An access token", body = OAuthTokenResponse),
         (status = 400, description = "`unsupported_grant_type`"),
         (status = 401, description = "`invalid_client`"),
+        problems::UnsupportedMediaType,
     )
 )]
 #[post("/oauth/token")]

@@ -7,7 +7,7 @@ use actix_web::{get, post, put, web, HttpResponse};
 use adgang_api_types::{
     BinaryFile, OnboardingCompletion, OnboardingStatus, OrganisationUser, SignedAgreement,
 };
-use adgang_core::download::attachment;
+use adgang_core::download::{attachment, render};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::OrgScope;
@@ -82,7 +82,8 @@ async fn agreement_for_signing(
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, DomainError> {
     let org = service::get_organisation(db.get_ref(), &scope.org).await?;
-    let pdf = onboarding::agreement_pdf(&org.name, &scope.org).map_err(DomainError::Unexpected)?;
+    let cvr = scope.org.clone();
+    let pdf = render(move || onboarding::agreement_pdf(&org.name, &cvr)).await?;
     Ok(attachment(
         "application/pdf",
         &format!("tilslutningsaftale-{}.pdf", scope.org),
