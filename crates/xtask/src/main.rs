@@ -2,7 +2,8 @@
 //!
 //! * `run`     install what is missing, build the SPA, serve API + SPA with demo data on :8080
 //! * `test`    install what is missing (plus Chromium), start a throw-away PostgreSQL, run every
-//!             test: unit, integration on SQLite and PostgreSQL, OpenAPI drift, browser
+//!             test: unit, integration on SQLite and PostgreSQL, OpenAPI drift, browser, and the
+//!             API fuzzing (`fuzz`)
 //! * `bench`   release build, load on loopback with wrk, WASM size; prints a Markdown table
 //!             (`bench spa`: only the SPA's download sizes and render time in Chromium;
 //!             `bench contacts`: only the contact-structure part; `bench writers`: only the
@@ -100,6 +101,8 @@ fn test(root: &Path) -> Result<()> {
         "cargo test",
     )?;
     summarise_accessibility(&axe_report)?;
+
+    fuzz::fuzz(root, &env, None)?;
 
     step("Integration tests against PostgreSQL 15");
     let cluster = postgres::Cluster::start(root)?;
