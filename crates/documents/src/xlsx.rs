@@ -241,13 +241,11 @@ pub fn column_letters(mut index: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use calamine::{Reader, Xlsx};
-
-    /// A real workbook with one part replaced (or added): how a hostile upload is made.
-    pub(crate) fn with_part(original: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
+/// How the tests make hostile workbooks (feature `testing`; the API tests use it too).
+#[cfg(any(test, feature = "testing"))]
+pub mod testing {
+    /// A real workbook with one part replaced (or added).
+    pub fn with_part(original: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
         use std::io::Write;
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -262,6 +260,13 @@ mod tests {
         out.write_all(content).unwrap();
         out.finish().unwrap().into_inner()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::with_part;
+    use super::*;
+    use calamine::{Reader, Xlsx};
 
     fn small_book() -> Vec<u8> {
         workbook(&[Sheet {

@@ -1004,17 +1004,21 @@ pub async fn systems_using(
     db: &impl ConnectionTrait,
     standard_ids: &[String],
 ) -> Result<std::collections::HashMap<String, u64>, SystemsError> {
-    let mut counts = std::collections::HashMap::new();
-    for system in system::Entity::find()
+    use sea_orm::QuerySelect;
+    // Counted in the database: a vendor's standard system may be behind thousands of systems.
+    let counts: Vec<(Option<String>, i64)> = system::Entity::find()
+        .select_only()
+        .column(system::Column::StandardSystemId)
+        .column_as(system::Column::Id.count(), "uses")
         .filter(system::Column::StandardSystemId.is_in(standard_ids.iter().cloned()))
+        .group_by(system::Column::StandardSystemId)
+        .into_tuple()
         .all(db)
-        .await?
-    {
-        if let Some(id) = system.standard_system_id {
-            *counts.entry(id).or_insert(0) += 1;
-        }
-    }
-    Ok(counts)
+        .await?;
+    Ok(counts
+        .into_iter()
+        .filter_map(|(id, uses)| Some((id?, u64::try_from(uses).unwrap_or(0))))
+        .collect())
 }
 
 /// Writes a system changed by its vendor and logs the change in the system's own organisation,

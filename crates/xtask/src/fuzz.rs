@@ -113,7 +113,9 @@ pub fn fuzz(root: &Path, env: &BuildEnv, seed: Option<&str>) -> Result<()> {
             .args(["--url", &base_url])
             .args(["--checks", "not_a_server_error,status_code_conformance"])
             .args(["--max-examples", &examples, "--seed", seed])
-            .args(["--workers", "2", "--no-color", "--warnings", "off"])
+            // One worker: with two, hypothesis' shared caches raced once in a long run and
+            // schemathesis reported its own internal error as a failure.
+            .args(["--workers", "1", "--no-color", "--warnings", "off"])
             .env("SCHEMATHESIS_HOOKS", "adgang_hooks")
             .env("PYTHONPATH", root.join("e2e/schemathesis"));
         if let Some(header) = header {

@@ -1,6 +1,7 @@
 //! CS-06: the Excel export and import.
 
 use super::*;
+use adgang_documents::xlsx::testing::with_part;
 
 #[tokio::test]
 async fn cs_06_the_export_holds_every_group_and_point_with_ids_and_danish_letters() {
@@ -386,23 +387,6 @@ async fn cs_06_a_bad_workbook_is_refused_by_cell_and_nothing_is_applied() {
         book,
         "nothing applied"
     );
-}
-
-/// A real export with one part replaced: how a hostile upload is made.
-fn with_part(original: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let entry = archive.by_index(i).unwrap();
-        if entry.name().unwrap() != part {
-            out.raw_copy_file(entry).unwrap();
-        }
-    }
-    out.start_file(part, zip::write::SimpleFileOptions::default())
-        .unwrap();
-    out.write_all(content).unwrap();
-    out.finish().unwrap().into_inner()
 }
 
 #[tokio::test]
