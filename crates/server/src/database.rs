@@ -53,6 +53,34 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection
     Ok(db)
 }
 
+/// Read-only connections for the hot GET paths ([`ReadDb`]).
+const SQLITE_READERS: u32 = 8;
+
+/// The pool [`ReadDb`] hands out: on a SQLite file, read-only connections beside the writer;
+/// otherwise the writer's own pool.
+pub async fn connect_readers(
+    url: &str,
+    writer: &DatabaseConnection,
+) -> anyhow::Result<adgang_core::ReadDb> {
+    let file = url
+        .strip_prefix("sqlite:")
+        .filter(|rest| !rest.contains(":memory:") && !rest.contains("mode=memory"));
+    if file.is_none() {
+        return Ok(adgang_core::ReadDb(writer.clone()));
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .max_connections(SQLITE_READERS)
+        .min_connections(1)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| o.read_only(true).busy_timeout(SQLITE_BUSY_TIMEOUT));
+    let readers = Database::connect(options)
+        .await
+        .with_context(|| format!("opening read connections to {}", redact(url)))?;
+    Ok(adgang_core::ReadDb(readers))
+}
+
 /// `sqlite://data/adgang.db?mode=rwc` creates the file but not its directory.
 fn ensure_sqlite_directory(url: &str) -> anyhow::Result<()> {
     let Some(rest) = url.strip_prefix("sqlite://") else {
@@ -85,7 +113,54 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::*;
+    use sea_orm::ConnectionTrait;
+
+    #[tokio::test]
+    async fn issue_13_sqlite_readers_see_every_commit_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display());
+        let writer = connect_and_migrate(&url).await.unwrap();
+        let readers = connect_readers(&url, &writer).await.unwrap();
+        writer
+            .execute_unprepared("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)")
+            .await
+            .unwrap();
+        let count = |db: &DatabaseConnection| {
+            let db = db.clone();
+            async move {
+                db.query_one(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT COUNT(*) AS n FROM t",
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<i64>("", "n")
+                .unwrap()
+            }
+        };
+        assert_eq!(
+            count(&readers.0).await,
+            1,
+            "a commit is visible to the next read"
+        );
+        assert!(
+            readers
+                .execute_unprepared("INSERT INTO t VALUES (2)")
+                .await
+                .is_err(),
+            "the read connections are read-only"
+        );
+        // An open write transaction does not stop a read (WAL).
+        let txn = sea_orm::TransactionTrait::begin(&writer).await.unwrap();
+        txn.execute_unprepared("INSERT INTO t VALUES (3)")
+            .await
+            .unwrap();
+        assert_eq!(count(&readers.0).await, 1, "uncommitted rows are not seen");
+        txn.commit().await.unwrap();
+        assert_eq!(count(&readers.0).await, 2);
+    }
 
     #[test]
     fn redacts_passwords_only() {

@@ -11,7 +11,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
 use adgang_core::ports::{BoundContactPoints, RecipientSystems, UserDirectory};
-use adgang_core::{problem_response, Clock, SessionRevocations, TokenKeys};
+use adgang_core::{problem_response, Clock, ReadDb, SessionRevocations, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::AppExt;
@@ -43,12 +43,14 @@ impl Application {
         if settings.demo_data {
             crate::demo::load(&db).await?;
         }
-        Self::build_with_database(settings, db)
+        let readers = crate::database::connect_readers(&settings.database_url, &db).await?;
+        Self::build_with_database(settings, db, readers)
     }
 
     pub fn build_with_database(
         mut settings: Settings,
         db: DatabaseConnection,
+        readers: ReadDb,
     ) -> anyhow::Result<Application> {
         let address = format!("{}:{}", settings.bind_address, settings.port);
         let listener = TcpListener::bind(&address).with_context(|| format!("binding {address}"))?;
@@ -69,6 +71,7 @@ impl Application {
         let routes = web::Data::new(RouteTable::from_openapi(&crate::openapi::document()));
         let metrics = web::Data::new(Metrics::default());
         let db = web::Data::new(db);
+        let readers = web::Data::new(readers);
         let max_body = web::Data::new(MaxBodyBytes(settings.max_body_bytes));
         let token_keys = web::Data::new(settings.token_keys()?);
         let keys_for_app = token_keys.clone();
@@ -112,6 +115,7 @@ impl Application {
                 .split_for_parts();
             let mut app = app
                 .app_data(db.clone())
+                .app_data(readers.clone())
                 .app_data(settings.clone())
                 .app_data(metrics.clone())
                 .app_data(routes.clone())

@@ -14,7 +14,9 @@ use adgang_core::openapi as problems;
 use adgang_core::pagination::PageRequest;
 use adgang_core::ports::BoundContactPoints;
 use adgang_core::secrets::DataKey;
-use adgang_core::{Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal};
+use adgang_core::{
+    Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal, ReadDb,
+};
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
@@ -129,7 +131,7 @@ enum SystemSort {
 #[get("/organisations/{cvr}/systems")]
 async fn list_systems(
     scope: Scope,
-    db: web::Data<DatabaseConnection>,
+    db: web::Data<ReadDb>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<SystemSummary>>, DomainError> {
     let owner = owner_of(&scope);
@@ -141,7 +143,7 @@ async fn list_systems(
         ],
     )?;
     // An organisation has tens of systems, not thousands: one indexed query, paged here.
-    let mut rows = service::list_summaries(db.get_ref(), &owner.cvr).await?;
+    let mut rows = service::list_summaries(&db.0, &owner.cvr).await?;
     if let SystemSort::CreatedAt = request.sort {
         rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     }

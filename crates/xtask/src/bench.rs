@@ -609,6 +609,27 @@ fn seed_systems(server_bin: &Path, key_file: &Path, base_url: &str) -> Result<Se
     })
 }
 
+/// A joined authority, created through the test portal — which takes a form only with its
+/// double-submit token in both cookie and field (its protection against cross-site posts).
+fn create_authority(base_url: &str, cvr: &str, name: &str) -> Result<()> {
+    let form_token = "bench-form-token-0123456789abcdef";
+    let created = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
+        .args(["--cookie", &format!("adgang_testportal={form_token}")])
+        .args(["--data-urlencode", &format!("name={name}")])
+        .args([
+            "--data",
+            &format!("cvr={cvr}&kind=authority&joined=on&form_token={form_token}"),
+        ])
+        .arg(format!("{base_url}/testportal/organisations"))
+        .output()
+        .context("running curl")?;
+    if String::from_utf8_lossy(&created.stdout) != "303" {
+        bail!("creating organisation {cvr} failed");
+    }
+    Ok(())
+}
+
 /// One organisation with `count` systems (one curl process, requests chained with `--next`);
 /// returns a system administrator's token for it.
 fn seed_organisation(
@@ -619,17 +640,7 @@ fn seed_organisation(
     cvr: &str,
     count: usize,
 ) -> Result<String> {
-    let created = Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data"])
-        .arg(format!(
-            "cvr={cvr}&name=Benchkommune+{i}&kind=authority&joined=on"
-        ))
-        .arg(format!("{base_url}/testportal/organisations"))
-        .output()
-        .context("running curl")?;
-    if String::from_utf8_lossy(&created.stdout) != "303" {
-        bail!("creating organisation {cvr} failed");
-    }
+    create_authority(base_url, cvr, &format!("Benchkommune {i}"))?;
     let token = Command::new(server_bin)
         .args(["issue-token", cvr, "authority", "system_admin", "Bench"])
         .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
@@ -792,17 +803,7 @@ fn bench_contacts(
     data: &Path,
 ) -> Result<Vec<String>> {
     let cvr = bench_cvrs(201).pop().context("a CVR number")?;
-    let created = Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data"])
-        .arg(format!(
-            "cvr={cvr}&name=Kontaktkommune&kind=authority&joined=on"
-        ))
-        .arg(format!("{base_url}/testportal/organisations"))
-        .output()
-        .context("running curl")?;
-    if String::from_utf8_lossy(&created.stdout) != "303" {
-        bail!("creating organisation {cvr} failed");
-    }
+    create_authority(base_url, &cvr, "Kontaktkommune")?;
     let token = Command::new(server_bin)
         .args([
             "issue-token",

@@ -7,7 +7,7 @@ use adgang_api_types::{
 };
 use adgang_core::audit::{record_search, Register, SearchRecord};
 use adgang_core::openapi as problems;
-use adgang_core::{Cvr, DomainError, Now, PageRequest, Principal};
+use adgang_core::{Cvr, DomainError, Now, PageRequest, Principal, ReadDb};
 use adgang_registry::{Registry, RegistryError};
 use sea_orm::DatabaseConnection;
 
@@ -72,12 +72,12 @@ async fn get_session(principal: Principal) -> web::Json<Session> {
 #[get("/organisations")]
 async fn list_organisations(
     principal: Principal,
-    db: web::Data<DatabaseConnection>,
+    db: web::Data<ReadDb>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<Organisation>>, DomainError> {
     principal.require(Right::Operator)?;
     let request = PageRequest::parse(&query, OrganisationSort::SORTABLE)?;
-    let (rows, total) = service::list_organisations(db.get_ref(), &request).await?;
+    let (rows, total) = service::list_organisations(&db.0, &request).await?;
     let items = rows.into_iter().map(to_dto).collect();
     Ok(web::Json(request.into_page(items, total)))
 }
@@ -100,14 +100,14 @@ async fn list_organisations(
 #[get("/organisations/{cvr}")]
 async fn get_organisation(
     principal: Principal,
-    db: web::Data<DatabaseConnection>,
+    db: web::Data<ReadDb>,
     cvr: web::Path<String>,
 ) -> Result<web::Json<Organisation>, DomainError> {
     let cvr = Cvr::parse(&cvr).map_err(|e| DomainError::field("cvr", e.code(), e.message()))?;
     if !principal.has(Right::Operator) {
         principal.organisation_scope(cvr.as_str())?;
     }
-    let row = service::get_organisation(db.get_ref(), &cvr).await?;
+    let row = service::get_organisation(&db.0, &cvr).await?;
     Ok(web::Json(to_dto(row)))
 }
 
