@@ -34,6 +34,9 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(SQLITE_ACQUIRE_TIMEOUT)
+            // An in-process SQLite connection cannot drop; the ping before every use doubled
+            // each statement's round trips to sqlx's connection thread (issue 13, load).
+            .test_before_acquire(false)
             .map_sqlx_sqlite_opts(|o| {
                 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
                 o.journal_mode(SqliteJournalMode::Wal)
@@ -73,6 +76,7 @@ pub async fn connect_readers(
         .connect_timeout(Duration::from_secs(10))
         .max_connections(SQLITE_READERS)
         .min_connections(1)
+        .test_before_acquire(false)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| o.read_only(true).busy_timeout(SQLITE_BUSY_TIMEOUT));
     let readers = Database::connect(options)

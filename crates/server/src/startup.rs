@@ -11,7 +11,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
 use adgang_core::ports::{BoundContactPoints, RecipientSystems, UserDirectory};
-use adgang_core::{problem_response, Clock, ReadDb, SessionRevocations, TokenKeys};
+use adgang_core::{problem_response, Clock, ReadCache, ReadDb, SessionRevocations, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::AppExt;
@@ -21,6 +21,7 @@ use crate::config::Settings;
 use crate::fallback::{fallback, RouteTable, SpaIndex};
 use crate::metrics::Metrics;
 use crate::middleware::body_limit::{limit_body, MaxBodyBytes};
+use crate::middleware::count_writes::count_writes;
 use crate::middleware::observe::observe;
 use crate::middleware::problem_fallback::problem_fallback;
 use crate::middleware::security_headers::{security_headers, SecurityPolicy};
@@ -72,6 +73,9 @@ impl Application {
         let metrics = web::Data::new(Metrics::default());
         let db = web::Data::new(db);
         let readers = web::Data::new(readers);
+        // One instance sees every write only on SQLite (ARCHITECTURE.md).
+        let read_cache =
+            web::Data::new(ReadCache::new(settings.database_url.starts_with("sqlite:")));
         let max_body = web::Data::new(MaxBodyBytes(settings.max_body_bytes));
         let token_keys = web::Data::new(settings.token_keys()?);
         let keys_for_app = token_keys.clone();
@@ -116,6 +120,7 @@ impl Application {
             let mut app = app
                 .app_data(db.clone())
                 .app_data(readers.clone())
+                .app_data(read_cache.clone())
                 .app_data(settings.clone())
                 .app_data(metrics.clone())
                 .app_data(routes.clone())
@@ -159,6 +164,7 @@ impl Application {
             app.app_data(spa_dir.clone())
                 .default_service(unmatched)
                 // Outermost last: observe sees every response, including 413s and headers.
+                .wrap(from_fn(count_writes))
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(limit_body))

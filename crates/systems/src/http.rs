@@ -15,7 +15,8 @@ use adgang_core::pagination::PageRequest;
 use adgang_core::ports::BoundContactPoints;
 use adgang_core::secrets::DataKey;
 use adgang_core::{
-    Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal, ReadDb,
+    Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal, ReadCache,
+    ReadDb,
 };
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -132,6 +133,7 @@ enum SystemSort {
 async fn list_systems(
     scope: Scope,
     db: web::Data<ReadDb>,
+    cache: web::Data<ReadCache>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<SystemSummary>>, DomainError> {
     let owner = owner_of(&scope);
@@ -143,7 +145,13 @@ async fn list_systems(
         ],
     )?;
     // An organisation has tens of systems, not thousands: one indexed query, paged here.
-    let mut rows = service::list_summaries(&db.0, &owner.cvr).await?;
+    // The overview is read far more often than it changes: cached per organisation (issue 13).
+    let by_name = cache
+        .get_or_load("systems", &owner.cvr, || {
+            service::list_summaries(&db.0, &owner.cvr)
+        })
+        .await?;
+    let mut rows: Vec<&service::SummaryRow> = by_name.iter().collect();
     if let SystemSort::CreatedAt = request.sort {
         rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     }
@@ -153,7 +161,7 @@ async fn list_systems(
     let now = scope.now;
     let total = rows.len() as u64;
     let items = rows
-        .iter()
+        .into_iter()
         .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
         .take(usize::try_from(request.page_size).unwrap_or(usize::MAX))
         .map(|row| service::summary_dto(row, now))

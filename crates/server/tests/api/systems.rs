@@ -980,3 +980,35 @@ async fn sys_05_an_activation_time_that_has_passed_is_refused() {
     );
     assert_eq!(system_count(&app).await, 0, "nothing created");
 }
+
+#[tokio::test]
+async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_organisation() {
+    let app = app_with_organisations().await;
+    let token = admin(&app, NORTH, OrgKind::Authority);
+    let other = admin(&app, "34051178", OrgKind::Authority);
+    let list = |token: String, cvr: &'static str| {
+        let app = &app;
+        async move {
+            let page: Page<SystemSummary> = app
+                .get_json_as(&format!("/api/v1/organisations/{cvr}/systems"), &token)
+                .await;
+            page.items.into_iter().map(|s| s.name).collect::<Vec<_>>()
+        }
+    };
+    assert!(list(token.clone(), NORTH).await.is_empty());
+    let system = created(&app, NORTH, &token, &recipient_push("Sagssystem"))
+        .await
+        .system;
+    assert_eq!(list(token.clone(), NORTH).await, vec!["Sagssystem"]);
+    assert!(
+        list(other.clone(), "34051178").await.is_empty(),
+        "another organisation's overview is its own"
+    );
+    let path = format!("/api/v1/organisations/{NORTH}/systems/{}", system.id);
+    let mut rename = recipient_push("Sagssystem Ærø");
+    rename.as_object_mut().unwrap().remove("activation");
+    assert_eq!(app.put_as(&path, &token, &rename).await.status(), 200);
+    assert_eq!(list(token.clone(), NORTH).await, vec!["Sagssystem Ærø"]);
+    assert_eq!(app.delete_as(&path, &token).await.status(), 204);
+    assert!(list(token.clone(), NORTH).await.is_empty());
+}
