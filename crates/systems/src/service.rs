@@ -457,14 +457,7 @@ pub async fn check_new(
         ),
         None => {
             let details = validation::details(
-                DetailsInput {
-                    role: new.role,
-                    protocol: new.protocol,
-                    allowed_ips: &new.allowed_ips,
-                    endpoint: new.endpoint.as_deref(),
-                    receipt_endpoint: new.receipt_endpoint.as_deref(),
-                    ssh_public_key: new.ssh_public_key.as_deref(),
-                },
+                DetailsInput::from(new),
                 ctx.allow_http_endpoints,
                 &mut errors,
             );
@@ -596,14 +589,7 @@ pub async fn update(
         }
     }
     let details = validation::details(
-        DetailsInput {
-            role: update.role,
-            protocol: update.protocol,
-            allowed_ips: &update.allowed_ips,
-            endpoint: update.endpoint.as_deref(),
-            receipt_endpoint: update.receipt_endpoint.as_deref(),
-            ssh_public_key: update.ssh_public_key.as_deref(),
-        },
+        DetailsInput::from(update),
         ctx.allow_http_endpoints,
         &mut errors,
     );
@@ -955,14 +941,7 @@ fn checked_standard(
     let mut errors = FieldErrors::new();
     let name = validation::name(&new.name, &mut errors);
     let details = validation::details(
-        DetailsInput {
-            role: new.role,
-            protocol: new.protocol,
-            allowed_ips: &new.allowed_ips,
-            endpoint: new.endpoint.as_deref(),
-            receipt_endpoint: new.receipt_endpoint.as_deref(),
-            ssh_public_key: new.ssh_public_key.as_deref(),
-        },
+        DetailsInput::from(new),
         ctx.allow_http_endpoints,
         &mut errors,
     );

@@ -194,6 +194,29 @@ pub struct DetailsInput<'a> {
     pub ssh_public_key: Option<&'a str>,
 }
 
+/// The connection settings of a new, edited or standard system, as [`details`] checks them.
+macro_rules! details_input_from {
+    ($($input:ty),+) => {$(
+        impl<'a> From<&'a $input> for DetailsInput<'a> {
+            fn from(input: &'a $input) -> DetailsInput<'a> {
+                DetailsInput {
+                    role: input.role,
+                    protocol: input.protocol,
+                    allowed_ips: &input.allowed_ips,
+                    endpoint: input.endpoint.as_deref(),
+                    receipt_endpoint: input.receipt_endpoint.as_deref(),
+                    ssh_public_key: input.ssh_public_key.as_deref(),
+                }
+            }
+        }
+    )+};
+}
+details_input_from!(
+    adgang_api_types::NewSystem,
+    adgang_api_types::SystemUpdate,
+    adgang_api_types::NewStandardSystem
+);
+
 fn given(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
