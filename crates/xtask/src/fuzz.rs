@@ -34,8 +34,17 @@ impl Drop for Server {
     }
 }
 
-pub fn fuzz(root: &Path, env: &BuildEnv, seed: Option<&str>) -> Result<()> {
+/// `built`: `cargo xtask test` has just built the server binary with its tests (building it
+/// again alone would compile half the workspace anew: the tests' feature set differs).
+pub fn fuzz(root: &Path, env: &BuildEnv, seed: Option<&str>, built: bool) -> Result<()> {
     ensure_schemathesis()?;
+    if !built {
+        build_server(env)?;
+    }
+    run(root, seed)
+}
+
+fn build_server(env: &BuildEnv) -> Result<()> {
     step("Building the server for the API fuzzing");
     status(
         cargo(env).args([
@@ -46,7 +55,10 @@ pub fn fuzz(root: &Path, env: &BuildEnv, seed: Option<&str>) -> Result<()> {
             "adgang-server",
         ]),
         "cargo build adgang-server",
-    )?;
+    )
+}
+
+fn run(root: &Path, seed: Option<&str>) -> Result<()> {
     let server_bin = root.join("target/debug/adgang-server");
     let data = std::env::temp_dir().join(format!("adgang-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&data)?;

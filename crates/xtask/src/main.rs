@@ -43,6 +43,7 @@ fn main() -> Result<()> {
             &root,
             &tools::BuildEnv::plain(),
             args.get(1).map(String::as_str),
+            false,
         ),
         Some("install") => tools::ensure_frontend_tools(&root).map(|_| ()),
         Some("spa") => build_spa(&root, &tools::ensure_frontend_tools(&root)?),
@@ -102,7 +103,7 @@ fn test(root: &Path) -> Result<()> {
     )?;
     summarise_accessibility(&axe_report)?;
 
-    fuzz::fuzz(root, &env, None)?;
+    fuzz::fuzz(root, &env, None, true)?;
 
     step("Integration tests against PostgreSQL 15");
     let cluster = postgres::Cluster::start(root)?;

@@ -231,7 +231,20 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
 
 #[tokio::test]
 async fn sys_09_a_vendor_publishes_edits_and_withdraws_a_standard_system() {
-    browser_test("standard_vendor", |client, app| async move {
+    vendor_publishes_edits_and_withdraws("standard_vendor", None).await;
+}
+
+#[tokio::test]
+async fn sys_09_at_390_px_a_vendor_publishes_edits_and_withdraws_a_standard_system() {
+    vendor_publishes_edits_and_withdraws("standard_vendor_phone", Some((390, 844))).await;
+}
+
+/// SYS-09 from the vendor's side, at the default width or `size`.
+async fn vendor_publishes_edits_and_withdraws(name: &'static str, size: Option<(u32, u32)>) {
+    browser_test(name, |client, app| async move {
+        if let Some((width, height)) = size {
+            client.set_window_size(width, height).await?;
+        }
         app.seed_user(
             "10000099",
             "Vera Leverandør",
@@ -330,7 +343,20 @@ async fn count(client: &Client, selector: &str) -> Result<usize> {
 
 #[tokio::test]
 async fn x_04_a_standard_system_is_checked_step_by_step_and_its_locked_parts_offer_no_edit() {
-    browser_test("standard_wizard", |client, app| async move {
+    standard_system_wizard("standard_wizard", None).await;
+}
+
+#[tokio::test]
+async fn x_04_at_390_px_the_standard_system_wizard_checks_each_step() {
+    standard_system_wizard("standard_wizard_phone", Some((390, 844))).await;
+}
+
+/// X-04 with a standard system, at the default width or `size`.
+async fn standard_system_wizard(name: &'static str, size: Option<(u32, u32)>) {
+    browser_test(name, |client, app| async move {
+        if let Some((width, height)) = size {
+            client.set_window_size(width, height).await?;
+        }
         log_in_as(&client, &app, "10000003").await?;
         wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
         client.goto(&app.url("/systemtilslutning/opret")).await?;
