@@ -106,6 +106,7 @@ impl Default for Capacity {
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroupInput {
     /// ≤ 50 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
     /// ≤ 255 characters.
     #[serde(default)]
@@ -137,6 +138,7 @@ pub struct ContactGroup {
 #[serde(rename_all = "camelCase")]
 pub struct ContactPointInput {
     /// ≤ 50 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
     /// ≤ 250 characters.
     #[serde(default)]
@@ -151,6 +153,7 @@ pub struct ContactPointInput {
     /// Hidden points are reachable only through deep links.
     pub visible: bool,
     /// At least one.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub audiences: Vec<Audience>,
     #[serde(default)]
     pub capacity: Option<Capacity>,

@@ -14,7 +14,8 @@ pub struct PageQuery {
     /// Items per page, 1–500 (default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub page_size: Option<u64>,
-    /// `field:asc` or `field:desc`; the fields allowed depend on the endpoint.
+    /// `field:asc` or `field:desc`; the fields allowed depend on the endpoint (empty: the default).
+    #[cfg_attr(feature = "openapi", param(pattern = r"^([A-Za-z]+(:(asc|desc))?)?$"))]
     pub sort: Option<String>,
 }
 

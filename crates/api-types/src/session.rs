@@ -69,8 +69,10 @@ pub struct ContextSwitch {
 #[serde(rename_all = "camelCase")]
 pub struct NewMachineClient {
     /// 1–100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
     /// At least one; `operator` and `rights_admin` cannot be given to machines.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub rights: Vec<Right>,
 }
 

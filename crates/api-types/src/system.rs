@@ -167,12 +167,13 @@ pub struct TechnicalContact {
 #[serde(rename_all = "camelCase")]
 pub struct NewSystem {
     /// 1–100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
     pub role: SystemRole,
     pub protocol: Protocol,
     /// Up to 32 IPv4/IPv6 addresses, or exactly one range in CIDR notation (SYS-01).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 32))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 32))]
     pub allowed_ips: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -202,11 +203,12 @@ pub struct NewSystem {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SystemUpdate {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
     pub role: SystemRole,
     pub protocol: Protocol,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 32))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 32))]
     pub allowed_ips: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -294,11 +296,12 @@ pub struct ApiKey {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NewStandardSystem {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
     pub role: SystemRole,
     pub protocol: Protocol,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 32))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 32))]
     pub allowed_ips: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,

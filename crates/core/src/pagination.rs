@@ -47,7 +47,7 @@ impl<F: Copy> PageRequest<F> {
             );
         }
         let (mut sort, mut direction) = (sortable[0].1, SortDirection::Asc);
-        if let Some(raw) = query.sort.as_deref() {
+        if let Some(raw) = query.sort.as_deref().filter(|s| !s.is_empty()) {
             let (name, dir) = raw.split_once(':').unwrap_or((raw, "asc"));
             match sortable.iter().find(|(wire, _)| *wire == name) {
                 Some((_, field)) => sort = *field,

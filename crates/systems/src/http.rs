@@ -627,7 +627,8 @@ async fn withdraw_standard_system(
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 struct StandardSystemQuery {
-    /// Only this vendor's standard systems.
+    /// Only this vendor's standard systems (a CVR number).
+    #[param(pattern = r"^[0-9]{8}$")]
     vendor_cvr: Option<String>,
 }
 

@@ -61,6 +61,7 @@ async fn register_machine_client(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct ClientCredentialsForm {
     /// Must be `client_credentials`.
+    #[schema(pattern = r"^client_credentials$")]
     grant_type: String,
     client_id: Option<String>,
     client_secret: Option<String>,
