@@ -14,7 +14,27 @@ use anyhow::{bail, Context, Result};
 
 use crate::{status, step, tools};
 
-struct Server(Child);
+/// A server process the bench or the fuzzing started; killed when dropped.
+pub(crate) struct Server(pub(crate) Child);
+
+/// An access token for a user of the authority `cvr` with `rights` (comma-separated, or `all`),
+/// minted by the server binary with the run's signing key; its issuer is `base_url`.
+pub(crate) fn issue_token(
+    server_bin: &Path,
+    key_file: &Path,
+    base_url: &str,
+    cvr: &str,
+    rights: &str,
+) -> Result<String> {
+    let token = crate::output(
+        Command::new(server_bin)
+            .args(["issue-token", cvr, "authority", rights, "Bench"])
+            .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
+            .env("ADGANG_PUBLIC_BASE_URL", base_url),
+        "issue-token",
+    )?;
+    Ok(String::from_utf8(token)?.trim().to_owned())
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -69,27 +89,15 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         .arg("generate-signing-key")
         .output()?;
     std::fs::write(&key_file, &key.stdout)?;
-    let token = Command::new(&server_bin)
-        .args([
-            "issue-token",
-            "29189846",
-            "authority",
-            "system_admin,operator",
-            "Bench",
-        ])
-        .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
-        // The token's issuer must be the server's public URL.
-        .env("ADGANG_PUBLIC_BASE_URL", &base_url)
-        .output()?;
-    if !token.status.success() {
-        bail!(
-            "issue-token failed: {}",
-            String::from_utf8_lossy(&token.stderr)
-        );
-    }
     let authorization = format!(
         "Authorization: Bearer {}",
-        String::from_utf8_lossy(&token.stdout).trim()
+        issue_token(
+            &server_bin,
+            &key_file,
+            &base_url,
+            "29189846",
+            "system_admin,operator"
+        )?
     );
     let _server = Server(
         Command::new(&server_bin)
@@ -341,20 +349,9 @@ fn health_during_hostile_import(
     }])?;
     let file = std::env::temp_dir().join(format!("adgang-bench-big-{}.xlsx", std::process::id()));
     std::fs::write(&file, &bytes)?;
-    let token = Command::new(server_bin)
-        .args([
-            "issue-token",
-            "29189846",
-            "authority",
-            "contact_admin",
-            "Bench",
-        ])
-        .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
-        .env("ADGANG_PUBLIC_BASE_URL", base_url)
-        .output()?;
     let authorization = format!(
         "Authorization: Bearer {}",
-        String::from_utf8_lossy(&token.stdout).trim()
+        issue_token(server_bin, key_file, base_url, "29189846", "contact_admin")?
     );
     let url = format!("{base_url}/api/v1/organisations/29189846/contact-structure/import");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -641,12 +638,7 @@ fn seed_organisation(
     count: usize,
 ) -> Result<String> {
     create_authority(base_url, cvr, &format!("Benchkommune {i}"))?;
-    let token = Command::new(server_bin)
-        .args(["issue-token", cvr, "authority", "system_admin", "Bench"])
-        .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
-        .env("ADGANG_PUBLIC_BASE_URL", base_url)
-        .output()?;
-    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    let token = issue_token(server_bin, key_file, base_url, cvr, "system_admin")?;
     let mut curl = Command::new("curl");
     curl.args(["-s", "-f", "-o", "/dev/null"]);
     for n in 0..count {
@@ -804,20 +796,15 @@ fn bench_contacts(
 ) -> Result<Vec<String>> {
     let cvr = bench_cvrs(201).pop().context("a CVR number")?;
     create_authority(base_url, &cvr, "Kontaktkommune")?;
-    let token = Command::new(server_bin)
-        .args([
-            "issue-token",
-            &cvr,
-            "authority",
-            "contact_admin,system_admin",
-            "Bench",
-        ])
-        .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
-        .env("ADGANG_PUBLIC_BASE_URL", base_url)
-        .output()?;
     let authorization = format!(
         "Authorization: Bearer {}",
-        String::from_utf8_lossy(&token.stdout).trim()
+        issue_token(
+            server_bin,
+            key_file,
+            base_url,
+            &cvr,
+            "contact_admin,system_admin"
+        )?
     );
     let api = format!("{base_url}/api/v1/organisations/{cvr}");
     let system = concat!(

@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
+use crate::bench::{issue_token, Server};
 use crate::tools::BuildEnv;
 use crate::{cargo, status, step};
 
@@ -24,15 +25,6 @@ const DEFAULT_SEED: &str = "13";
 
 /// The demo authority the authenticated run acts in (its data is what the operations reach).
 const FUZZ_CVR: &str = "29189846";
-
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// `built`: `cargo xtask test` has just built the server binary with its tests (building it
 /// again alone would compile half the workspace anew: the tests' feature set differs).
@@ -70,14 +62,7 @@ fn run(root: &Path, seed: Option<&str>) -> Result<()> {
         "generate-signing-key",
     )?;
     std::fs::write(&key_file, key)?;
-    let token = crate::output(
-        Command::new(&server_bin)
-            .args(["issue-token", FUZZ_CVR, "authority", "all", "Fuzz"])
-            .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
-            .env("ADGANG_PUBLIC_BASE_URL", &base_url),
-        "issue-token",
-    )?;
-    let token = String::from_utf8(token)?.trim().to_owned();
+    let token = issue_token(&server_bin, &key_file, &base_url, FUZZ_CVR, "all")?;
     let log = std::fs::File::create(data.join("server.log"))?;
     let _server = Server(
         Command::new(&server_bin)
