@@ -16,6 +16,7 @@ mod m20261126_000008_contacts_create_structure_versions;
 mod m20261202_000009_core_add_on_behalf_to_actions_log;
 mod m20261202_000010_systems_add_withdrawn_to_standard_systems;
 mod m20261202_000011_identity_add_token_version_to_sessions;
+mod m20261202_000012_messaging_create_messages;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_core_add_on_behalf_to_actions_log::Migration),
             Box::new(m20261202_000010_systems_add_withdrawn_to_standard_systems::Migration),
             Box::new(m20261202_000011_identity_add_token_version_to_sessions::Migration),
+            Box::new(m20261202_000012_messaging_create_messages::Migration),
         ]
     }
 }

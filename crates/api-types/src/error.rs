@@ -32,6 +32,13 @@ pub enum ErrorCode {
     Internal,
     /// A dependency (e.g. the database) is not available.
     Unavailable,
+    /// CORE-01/SYS-05: the calling system is not active (not activated, scheduled or
+    /// deactivated).
+    SystemNotActive,
+    /// CORE-01/SYS-01: the caller's address is not on the system's allowlist.
+    AddressNotAllowed,
+    /// CORE-01: the calling system is a recipient system only.
+    NotASenderSystem,
 }
 
 impl ErrorCode {
@@ -49,6 +56,9 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::SystemNotActive => "system_not_active",
+            ErrorCode::AddressNotAllowed => "address_not_allowed",
+            ErrorCode::NotASenderSystem => "not_a_sender_system",
         }
     }
 }
@@ -67,6 +77,8 @@ pub enum ConflictReason {
     SystemHasBoundContactPoints,
     /// SYS-07: the primary system cannot be deleted while other recipient systems exist.
     PrimaryWithOtherRecipientSystems,
+    /// CORE-01: the sender used this message id before for a different message.
+    MessageIdReused,
 }
 
 /// Why a field was refused: a stable code the SPA translates (its text for each is matched
@@ -206,6 +218,8 @@ pub enum FieldCode {
     SortField,
     /// Sort direction is asc or desc.
     SortDirection,
+    /// CORE-02: the recipient is exempt from Digital Post and receives only mandatory mail.
+    RecipientExempt,
 }
 
 impl FieldCode {
@@ -276,6 +290,7 @@ impl FieldCode {
             FieldCode::PageRange => "page_range",
             FieldCode::SortField => "sort_field",
             FieldCode::SortDirection => "sort_direction",
+            FieldCode::RecipientExempt => "recipient_exempt",
         }
     }
 }

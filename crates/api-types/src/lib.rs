@@ -7,6 +7,7 @@
 pub mod contact;
 pub mod error;
 pub mod file;
+pub mod message;
 pub mod meta;
 pub mod module;
 pub mod onboarding;
@@ -24,6 +25,10 @@ pub use contact::{
 };
 pub use error::{ConflictReason, ErrorCode, FieldCode, FieldError, Problem};
 pub use file::BinaryFile;
+pub use message::{
+    DeliveryAttempt, Direction, MemoAttachment, MemoReceipt, MemoStatus, MessageEvent, MessageType,
+    NewMemo, Platform,
+};
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;
 pub use onboarding::{

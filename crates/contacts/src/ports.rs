@@ -1,6 +1,6 @@
 //! The ports of `core` this module answers for other modules.
 
-use adgang_core::ports::{BoundContactPoints, DynConnection};
+use adgang_core::ports::{BoundContactPoints, DeliveryPoint, DeliveryPoints, DynConnection};
 use adgang_core::Cvr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -26,5 +26,31 @@ impl BoundContactPoints for BoundContactPointsPort {
             .into_iter()
             .map(|p| p.name)
             .collect())
+    }
+}
+
+/// A recipient organisation's contact point as delivery needs it (CS-01 capacity, CS-05 binding).
+pub struct DeliveryPointsPort;
+
+#[async_trait::async_trait]
+impl DeliveryPoints for DeliveryPointsPort {
+    async fn point(
+        &self,
+        db: &dyn ConnectionTrait,
+        organisation_cvr: &str,
+        id: &str,
+    ) -> Result<Option<DeliveryPoint>, DbErr> {
+        Ok(contact_point::Entity::find_by_id(id.to_owned())
+            .filter(contact_point::Column::OrganisationCvr.eq(organisation_cvr))
+            .one(&DynConnection(db))
+            .await?
+            .map(|p| DeliveryPoint {
+                id: p.id,
+                name: p.name,
+                active: p.active,
+                max_message_size_bytes: u64::try_from(p.max_message_size_bytes).unwrap_or(0),
+                max_attachments: u32::try_from(p.max_attachments).unwrap_or(0),
+                recipient_system_id: p.recipient_system_id,
+            }))
     }
 }

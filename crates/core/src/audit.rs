@@ -10,10 +10,11 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use adgang_api_types::{MessageEvent, MessageType};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
-use crate::entity::{actions_log, searches_log};
+use crate::entity::{actions_log, message_events, searches_log};
 use crate::Cvr;
 
 /// What an action concerned (the actions log's "Emne").
@@ -225,6 +226,87 @@ pub async fn record_search(
     }
     .insert(db)
     .await?;
+    Ok(())
+}
+
+/// One message-log event to append (LOG-01): the event, whose log it goes in, and the
+/// message's columns as the log shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageEventRecord {
+    pub organisation: String,
+    pub event: MessageEvent,
+    pub at: DateTime<Utc>,
+    pub message_id: Option<String>,
+    pub system_id: Option<String>,
+    pub title: Option<String>,
+    pub message_type: Option<MessageType>,
+    pub sender_id: Option<String>,
+    pub recipient_id: Option<String>,
+    pub value_date: Option<NaiveDate>,
+    pub contact_point_id: Option<String>,
+    pub endpoint: Option<String>,
+    pub error_message: Option<String>,
+    pub attachment_count: Option<u32>,
+    pub content_responsible_id: Option<String>,
+    pub representative_id: Option<String>,
+}
+
+impl MessageEventRecord {
+    /// An event with only its organisation, name and time; fill the rest with struct update.
+    pub fn new(organisation: &str, event: MessageEvent, at: DateTime<Utc>) -> Self {
+        MessageEventRecord {
+            organisation: organisation.to_owned(),
+            event,
+            at,
+            message_id: None,
+            system_id: None,
+            title: None,
+            message_type: None,
+            sender_id: None,
+            recipient_id: None,
+            value_date: None,
+            contact_point_id: None,
+            endpoint: None,
+            error_message: None,
+            attachment_count: None,
+            content_responsible_id: None,
+            representative_id: None,
+        }
+    }
+}
+
+/// Appends message-log events (LOG-01) in the caller's transaction, so a message's state and
+/// its events commit together (CORE-05). The table is append-only like the other logs.
+pub async fn record_message_events(
+    db: &impl ConnectionTrait,
+    records: Vec<MessageEventRecord>,
+) -> Result<(), DbErr> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let rows = records.into_iter().map(|r| message_events::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        organisation_cvr: Set(r.organisation),
+        direction: Set(r.event.direction().as_str().to_owned()),
+        event: Set(r.event.as_str().to_owned()),
+        occurred_at: Set(r.at),
+        message_id: Set(r.message_id),
+        system_id: Set(r.system_id),
+        title: Set(r.title),
+        message_type: Set(r.message_type.map(|t| t.as_str().to_owned())),
+        sender_id: Set(r.sender_id),
+        recipient_id: Set(r.recipient_id),
+        value_date: Set(r.value_date),
+        contact_point_id: Set(r.contact_point_id),
+        endpoint: Set(r.endpoint),
+        error_message: Set(r.error_message),
+        attachment_count: Set(r.attachment_count.map(|n| n as i32)),
+        content_responsible_id: Set(r.content_responsible_id),
+        representative_id: Set(r.representative_id),
+    });
+    message_events::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 

@@ -43,6 +43,37 @@ impl FieldErrors {
     }
 }
 
+/// Why an authenticated system is refused (403, each with its own stable code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemRefusal {
+    /// SYS-05: Digital Post uses a system only while it is active.
+    NotActive,
+    /// SYS-01: the source address is not on the system's allowlist.
+    AddressNotAllowed,
+    /// CORE-01: only sender systems submit messages.
+    NotASender,
+}
+
+impl SystemRefusal {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            SystemRefusal::NotActive => ErrorCode::SystemNotActive,
+            SystemRefusal::AddressNotAllowed => ErrorCode::AddressNotAllowed,
+            SystemRefusal::NotASender => ErrorCode::NotASenderSystem,
+        }
+    }
+
+    pub fn detail(self) -> &'static str {
+        match self {
+            SystemRefusal::NotActive => "The system is not active (SYS-05).",
+            SystemRefusal::AddressNotAllowed => {
+                "The caller's address is not on the system's allowlist (SYS-01)."
+            }
+            SystemRefusal::NotASender => "The system is not a sender system.",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
     #[error("validation failed")]
@@ -66,6 +97,9 @@ pub enum DomainError {
     Unavailable(String),
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// A system authenticated but may not do this (CORE-01: inactive, address, role).
+    #[error("system refused: {0:?}")]
+    SystemRefused(SystemRefusal),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -91,7 +125,9 @@ impl ResponseError for DomainError {
             DomainError::Validation(_) => StatusCode::BAD_REQUEST,
             DomainError::NotFound(_) => StatusCode::NOT_FOUND,
             DomainError::Unauthorized => StatusCode::UNAUTHORIZED,
-            DomainError::Forbidden | DomainError::OnboardingRequired => StatusCode::FORBIDDEN,
+            DomainError::Forbidden
+            | DomainError::OnboardingRequired
+            | DomainError::SystemRefused(_) => StatusCode::FORBIDDEN,
             DomainError::Conflict { .. } => StatusCode::CONFLICT,
             DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             DomainError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -130,6 +166,9 @@ impl ResponseError for DomainError {
                 Some(format!("The body is larger than {limit} bytes.")),
                 vec![],
             ),
+            DomainError::SystemRefused(refusal) => {
+                (refusal.code(), Some(refusal.detail().to_owned()), vec![])
+            }
             DomainError::Unexpected(err) => {
                 // The full chain goes to the log; the client gets an opaque body.
                 tracing::error!(error = ?err, "unexpected error");

@@ -44,6 +44,11 @@ impl JsonBody {
         parse_body(&self.bytes(limit).await?)
     }
 
+    /// Like [`JsonBody::parse`] with an endpoint's own limit (a memo with attachments).
+    pub async fn parse_within<T: DeserializeOwned>(self, limit: usize) -> Result<T, DomainError> {
+        parse_body(&self.bytes(limit).await?)
+    }
+
     /// Reads a non-JSON body (an uploaded file) of at most `limit` bytes (else 413).
     pub async fn bytes(mut self, limit: usize) -> Result<web::Bytes, DomainError> {
         self.limit = limit;

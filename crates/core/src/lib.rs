@@ -36,7 +36,7 @@ pub use auth::{Principal, SessionRevocations, SessionVersion, TokenKeys};
 pub use cpr::Cpr;
 pub use cvr::Cvr;
 pub use db::ReadDb;
-pub use error::{problem_response, DomainError, FieldErrors};
+pub use error::{problem_response, DomainError, FieldErrors, SystemRefusal};
 pub use module::ApiModule;
 pub use pagination::{PageRequest, SortDirection};
 pub use read_cache::ReadCache;

@@ -45,6 +45,13 @@ problem_set!(
     }
 );
 problem_set!(
+    /// A system-authenticated endpoint's refusals (CORE-01).
+    SystemCaller {
+        "401" => "Unknown system or wrong API key (`X-System-Id`, `X-Api-Key`)",
+        "403" => "The system is not active (`system_not_active`), the caller's address is not on its allowlist (`address_not_allowed`), or it does not send (`not_a_sender_system`)",
+    }
+);
+problem_set!(
     /// An authenticated endpoint outside an organisation scope.
     Auth {
         "401" => "Missing or invalid access token",

@@ -5,6 +5,15 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+/// Whether two secrets are equal, in time that depends only on their lengths (API keys,
+/// CORE-01: a byte-by-byte early exit would tell an attacker how much of a guess was right).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
 /// `bytes` random bytes from the OS, base64url without padding.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];

@@ -23,6 +23,8 @@
 //! | `ADGANG_ALLOW_HTTP_ENDPOINTS` | `false` | accept plain `http` system endpoints (test deployments only; refused in production) |
 //! | `ADGANG_CITIZEN_PLATFORM_URL` | `https://www.borger.dk/mit-overblik/digital-post/skriv` | citizens' "write to" page that deep links open (CS-04) |
 //! | `ADGANG_BUSINESS_PLATFORM_URL` | `https://virk.dk/digital-post/skriv` | businesses' "write to" page that deep links open (CS-04) |
+//! | `ADGANG_TRUSTED_PROXIES` | none | comma-separated addresses or ranges of reverse proxies whose `X-Forwarded-For` names a system's address (SYS-01, CORE-01); otherwise the connection's peer is the caller |
+//! | `ADGANG_DISPATCHER` | `true` | run the Digital Post dispatcher (deliveries, value dates) in this instance; several instances on one PostgreSQL may all run it |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -54,6 +56,10 @@ pub struct Settings {
     pub data_key_file: Option<PathBuf>,
     pub allow_http_endpoints: bool,
     pub platform_urls: adgang_contacts::deep_links::PlatformUrls,
+    /// SYS-01 behind a load balancer: whose `X-Forwarded-For` to believe.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Run the Digital Post dispatcher in this instance (CORE-03..05).
+    pub dispatcher: bool,
     /// The source of "now" (the machine's clock; tests give a clock they move).
     pub clock: std::sync::Arc<dyn adgang_core::Clock>,
 }
@@ -101,6 +107,8 @@ impl Default for Settings {
             data_key_file: None,
             allow_http_endpoints: false,
             platform_urls: adgang_contacts::deep_links::PlatformUrls::default(),
+            trusted_proxies: Vec::new(),
+            dispatcher: true,
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
         }
     }
@@ -203,6 +211,23 @@ impl Settings {
         }
         if let Some(v) = get("ADGANG_BUSINESS_PLATFORM_URL") {
             s.platform_urls.businesses = v;
+        }
+        if let Some(v) = get("ADGANG_TRUSTED_PROXIES") {
+            s.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(|e| {
+                    e.parse::<ipnet::IpNet>()
+                        .or_else(|_| e.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .with_context(|| {
+                            format!("ADGANG_TRUSTED_PROXIES: {e} is not an address or range")
+                        })
+                })
+                .collect::<anyhow::Result<_>>()?;
+        }
+        if let Some(v) = get("ADGANG_DISPATCHER") {
+            s.dispatcher = parse_bool(&v).context("ADGANG_DISPATCHER must be true or false")?;
         }
         if s.allow_http_endpoints && s.environment == EnvironmentLabel::Production {
             bail!("ADGANG_ALLOW_HTTP_ENDPOINTS cannot be used in production");

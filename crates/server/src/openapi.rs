@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document (X-10), generated from the route registrations.
 
 use actix_web::App;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -43,6 +43,22 @@ impl Modify for SecuritySchemes {
                     ))
                     .build(),
             ),
+        );
+        // CORE-01: sender and recipient systems call with their id and API key, together.
+        components.add_security_scheme(
+            "system_id",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-System-Id",
+                "The calling system's id (with `X-Api-Key`).",
+            ))),
+        );
+        components.add_security_scheme(
+            "system_api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Api-Key",
+                "The calling system's API key, from its receipt or detail page (SYS-04); \
+                 compared in constant time.",
+            ))),
         );
     }
 }

@@ -28,6 +28,12 @@ pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
         Box::new(adgang_contacts::ContactsModule::new(
             settings.platform_urls.clone(),
         )),
+        Box::new(adgang_messaging::MessagingModule {
+            settings: adgang_messaging::MessagingSettings {
+                trusted_proxies: settings.trusted_proxies.clone(),
+                max_memo_bytes: settings.max_body_bytes,
+            },
+        }),
     ]
 }
 

@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
-use adgang_core::ports::{BoundContactPoints, RecipientSystems, UserDirectory};
+use adgang_core::ports::{BoundContactPoints, NoExemptions, RecipientSystems, UserDirectory};
 use adgang_core::{problem_response, Clock, ReadCache, ReadDb, SessionRevocations, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -36,6 +36,8 @@ pub struct Application {
         Arc<dyn Clock>,
         web::Data<SessionRevocations>,
     ),
+    /// The Digital Post dispatcher, started with the server unless switched off.
+    dispatcher: Option<adgang_messaging::Dispatcher>,
 }
 
 impl Application {
@@ -93,6 +95,24 @@ impl Application {
         let bound_points: web::Data<dyn BoundContactPoints> =
             web::Data::from(Arc::new(adgang_contacts::ports::BoundContactPointsPort)
                 as Arc<dyn BoundContactPoints>);
+        let messaging_ports = adgang_messaging::Ports {
+            systems: Arc::new(adgang_systems::ports::ConnectedSystemsPort {
+                data_key: data_key.get_ref().clone(),
+            }),
+            points: Arc::new(adgang_contacts::ports::DeliveryPointsPort),
+            exemptions: Arc::new(NoExemptions),
+            registry: registry.clone().into_inner(),
+            sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
+            mailer: Arc::new(adgang_messaging::outbox::MailOutbox),
+        };
+        let dispatcher = settings.dispatcher.then(|| {
+            adgang_messaging::Dispatcher::new(
+                db.get_ref().clone(),
+                messaging_ports.clone(),
+                settings.clock.clone(),
+            )
+        });
+        let messaging_ports = web::Data::new(messaging_ports);
         let directory: web::Data<dyn UserDirectory> =
             web::Data::from(Arc::new(adgang_identity::ports::IdentityDirectory {
                 db: db.get_ref().clone(),
@@ -134,6 +154,7 @@ impl Application {
                 .app_data(clock.clone())
                 .app_data(recipient_systems.clone())
                 .app_data(bound_points.clone())
+                .app_data(messaging_ports.clone())
                 .app_data(directory.clone())
                 .app_data(oidc.clone())
                 .app_data(
@@ -180,6 +201,7 @@ impl Application {
             server,
             token_keys,
             revocation_watch,
+            dispatcher,
         })
     }
 
@@ -199,8 +221,12 @@ impl Application {
             clock,
             revocations.into_inner(),
         ));
+        let dispatcher = self.dispatcher.map(|d| tokio::spawn(d.run()));
         let served = self.server.await;
         watcher.abort();
+        if let Some(dispatcher) = dispatcher {
+            dispatcher.abort();
+        }
         served
     }
 }

@@ -58,11 +58,11 @@ pub(crate) fn role_of(model: &system::Model) -> SystemRole {
     SystemRole::parse(&model.role).unwrap_or(SystemRole::Sender)
 }
 
-fn protocol_of(model: &system::Model) -> Protocol {
+pub(crate) fn protocol_of(model: &system::Model) -> Protocol {
     Protocol::parse(&model.protocol).unwrap_or(Protocol::RestPull)
 }
 
-fn ips_of(stored: &str) -> Vec<String> {
+pub(crate) fn ips_of(stored: &str) -> Vec<String> {
     stored.lines().map(str::to_owned).collect()
 }
 
@@ -854,7 +854,8 @@ pub async fn reveal_api_key(
     Ok(key)
 }
 
-/// A new API key replaces the old one (SYS-04).
+/// A new API key replaces the old one (SYS-04), or is the system's first: without a vendor a
+/// system gets its key here, to submit messages with (CORE-01).
 pub async fn rotate_api_key(
     db: &impl ConnectionTrait,
     ctx: &Context<'_>,
@@ -863,15 +864,13 @@ pub async fn rotate_api_key(
     id: &str,
 ) -> Result<String, SystemsError> {
     let current = get(db, &owner.cvr, id).await?;
-    if current.api_key_sealed.is_none() {
-        return Err(SystemsError::NotFound("API key"));
-    }
+    let before = current.api_key_sealed.as_ref().map(|_| "gammel");
     let key = random_token(32);
     let mut active = current.clone().into_active_model();
     active.api_key_sealed = Set(Some(ctx.data_key.seal(&key)));
     active.updated_at = Set(ctx.now);
     active.update(db).await?;
-    let change = vec![FieldChange::new("apiKey", Some("gammel"), Some("ny"))];
+    let change = vec![FieldChange::new("apiKey", before, Some("ny"))];
     record_action(
         db,
         actor,

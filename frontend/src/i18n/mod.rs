@@ -156,6 +156,7 @@ pub fn conflict_key(reason: adgang_api_types::ConflictReason) -> Key {
         R::AlreadyOnboarded => Key::err_conflict_already_onboarded,
         R::SystemHasBoundContactPoints => Key::err_conflict_bound_points,
         R::PrimaryWithOtherRecipientSystems => Key::err_conflict_primary,
+        R::MessageIdReused => Key::err_conflict_message_id_reused,
     }
 }
 
@@ -229,6 +230,7 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::PageRange => Key::err_page_range,
         C::SortField => Key::err_sort_field,
         C::SortDirection => Key::err_sort_direction,
+        C::RecipientExempt => Key::err_recipient_exempt,
     }
 }
 

@@ -1,4 +1,5 @@
-//! Core's own tables: the audit logs. Insert through [`crate::audit`] only.
+//! Core's own tables: the audit logs and the message log. Insert through [`crate::audit`] only.
 
 pub mod actions_log;
+pub mod message_events;
 pub mod searches_log;

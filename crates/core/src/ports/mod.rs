@@ -8,11 +8,16 @@
 
 mod db;
 mod directory;
+mod messaging;
 mod systems;
 
 pub use db::DynConnection;
 pub use directory::{
     Directory, DirectoryError, DirectoryMachineClient, DirectoryOrganisation, DirectoryUser,
     NewDirectoryOrganisation, RightGrant, UserDirectory,
+};
+pub use messaging::{
+    ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionStatus, Mail,
+    Mailer, NoExemptions, Sms, SmsGateway,
 };
 pub use systems::{BoundContactPoints, RecipientSystem, RecipientSystems};

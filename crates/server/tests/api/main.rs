@@ -7,6 +7,7 @@ mod contacts;
 mod errors;
 mod login;
 mod machine_clients;
+mod messaging;
 mod migrations;
 mod onboarding;
 mod openapi;

@@ -17,6 +17,8 @@ enum Access {
     AnyOwnRight,
     /// An access token holding this right in the current organisation.
     Right(Right),
+    /// A system's id and API key (CORE-01); a user's bearer token is no system credential.
+    System,
 }
 
 const MATRIX: &[(&str, &str, Access)] = &[
@@ -266,6 +268,18 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/platform/organisations/{cvr}/organisational-units",
         Access::Public,
     ),
+    // The Digital Post core's system-facing API (CORE-01, CORE-03).
+    ("POST", "/api/v1/memos", Access::System),
+    (
+        "GET",
+        "/api/v1/mailboxes/{systemId}/system-fetches",
+        Access::System,
+    ),
+    (
+        "POST",
+        "/api/v1/mailboxes/{systemId}/system-fetches",
+        Access::System,
+    ),
 ];
 
 const CVR: &str = "29189846";
@@ -309,7 +323,9 @@ fn every_documented_operation_has_a_row_in_the_matrix() {
 async fn the_matrix_holds_against_the_running_app() {
     let app = spawn_app().await;
     for (method, template, access) in MATRIX {
-        let path = template.replace("{cvr}", CVR);
+        let path = template
+            .replace("{cvr}", CVR)
+            .replace("{systemId}", "0190f3a0-0000-7000-8000-000000000000");
         let send = |token: Option<String>| {
             let mut request = app
                 .client
@@ -322,6 +338,12 @@ async fn the_matrix_holds_against_the_running_app() {
             async move { request.send().await.unwrap().status().as_u16() }
         };
         match access {
+            Access::System => {
+                assert_eq!(send(None).await, 401, "{method} {path} without a system");
+                let bearer =
+                    send(Some(app.token(&user(CVR, OrgKind::Authority, &Right::ALL)))).await;
+                assert_eq!(bearer, 401, "{method} {path}: a user token is no system");
+            }
             Access::Public => {
                 let status = send(None).await;
                 assert!(

@@ -1,0 +1,206 @@
+//! What the Digital Post core (the messaging module) asks the modules that own systems, contact
+//! points and exemptions, and the outbound gateways it hands SMS and e-mail to.
+
+use std::net::IpAddr;
+
+use adgang_api_types::{Protocol, SystemRole, SystemStatus};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbErr};
+
+/// A system as Digital Post uses it: who it belongs to, how to reach it, its credential.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectedSystem {
+    pub id: String,
+    pub organisation_cvr: String,
+    pub name: String,
+    pub role: SystemRole,
+    pub protocol: Protocol,
+    /// Addresses or one range (SYS-01), as stored.
+    pub allowed_ips: Vec<String>,
+    pub endpoint: Option<String>,
+    pub receipt_endpoint: Option<String>,
+    /// The vendor holding power of attorney (SYS-04): the messages' RepresentativeID.
+    pub vendor_cvr: Option<String>,
+    /// The API key in clear (SYS-04), when the system has one.
+    pub api_key: Option<String>,
+    /// SYS-05 at the time asked.
+    pub status: SystemStatus,
+    pub is_primary: bool,
+    /// SYS-06: told when Digital Post cannot reach the system.
+    pub contact_email: String,
+}
+
+impl std::fmt::Debug for ConnectedSystem {
+    // The API key never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectedSystem")
+            .field("id", &self.id)
+            .field("organisation_cvr", &self.organisation_cvr)
+            .field("role", &self.role)
+            .field("protocol", &self.protocol)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectedSystem {
+    /// SYS-01: `ip` is one of the allowed addresses or inside the allowed range.
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6
+                .to_ipv4_mapped()
+                .map(IpAddr::V4)
+                .unwrap_or(IpAddr::V6(v6)),
+            v4 => v4,
+        };
+        self.allowed_ips.iter().any(|entry| {
+            if let Ok(net) = entry.parse::<ipnet::IpNet>() {
+                net.contains(&ip)
+            } else {
+                entry.parse::<IpAddr>() == Ok(ip)
+            }
+        })
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == SystemStatus::Active
+    }
+}
+
+/// The systems Digital Post sends from and delivers to (CORE-01..03). Implemented by the
+/// systems module.
+#[async_trait::async_trait]
+pub trait ConnectedSystems: Send + Sync {
+    /// The system with this id, in any organisation (the caller authenticates it).
+    async fn system(
+        &self,
+        db: &dyn ConnectionTrait,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConnectedSystem>, DbErr>;
+
+    /// The organisation's primary system (SYS-07); `None` when it has no recipient system.
+    async fn primary(
+        &self,
+        db: &dyn ConnectionTrait,
+        organisation_cvr: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConnectedSystem>, DbErr>;
+}
+
+/// A contact point as delivery needs it (CS-01 capacity, CS-05 binding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryPoint {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+    pub max_message_size_bytes: u64,
+    pub max_attachments: u32,
+    pub recipient_system_id: Option<String>,
+}
+
+/// The recipient organisation's contact points. Implemented by the contacts module.
+#[async_trait::async_trait]
+pub trait DeliveryPoints: Send + Sync {
+    /// The contact point `id` of `organisation_cvr`; `None` for another organisation's point.
+    async fn point(
+        &self,
+        db: &dyn ConnectionTrait,
+        organisation_cvr: &str,
+        id: &str,
+    ) -> Result<Option<DeliveryPoint>, DbErr>;
+}
+
+/// CORE-02: whether a citizen (CPR) or company (CVR) is exempt from Digital Post. Implemented by
+/// the exemptions module; until it exists, [`NoExemptions`].
+#[async_trait::async_trait]
+pub trait ExemptionStatus: Send + Sync {
+    async fn is_exempt(&self, db: &dyn ConnectionTrait, recipient: &str) -> Result<bool, DbErr>;
+}
+
+/// Exempts no one.
+pub struct NoExemptions;
+
+#[async_trait::async_trait]
+impl ExemptionStatus for NoExemptions {
+    async fn is_exempt(&self, _db: &dyn ConnectionTrait, _recipient: &str) -> Result<bool, DbErr> {
+        Ok(false)
+    }
+}
+
+/// One SMS to hand to the gateway (NemSMS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sms {
+    /// The citizen the SMS is for; the gateway knows their number (NemSMS enrolment).
+    pub recipient_cpr: String,
+    pub text: String,
+    /// Our reference, e.g. the message id.
+    pub reference: String,
+}
+
+/// Sends SMS (CORE-02 NemSMS, SMS-02 confirmation links). The built-in gateway is an outbox the
+/// test portal shows; a production adapter sends through an SMS provider. `db` is the caller's
+/// transaction, so an outbox row commits with the step that sent it.
+#[async_trait::async_trait]
+pub trait SmsGateway: Send + Sync {
+    async fn send(
+        &self,
+        db: &dyn ConnectionTrait,
+        sms: Sms,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()>;
+}
+
+/// One e-mail (a notice to a technical contact, a report's notification).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Sends e-mail. The built-in mailer is an outbox the test portal shows; SMTP when configured.
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(
+        &self,
+        db: &dyn ConnectionTrait,
+        mail: Mail,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn system(allowed: &[&str]) -> ConnectedSystem {
+        ConnectedSystem {
+            id: "s".into(),
+            organisation_cvr: "29189846".into(),
+            name: "S".into(),
+            role: SystemRole::Sender,
+            protocol: Protocol::RestPush,
+            allowed_ips: allowed.iter().map(|s| s.to_string()).collect(),
+            endpoint: None,
+            receipt_endpoint: None,
+            vendor_cvr: None,
+            api_key: None,
+            status: SystemStatus::Active,
+            is_primary: false,
+            contact_email: "drift@example.dk".into(),
+        }
+    }
+
+    #[test]
+    fn core_01_the_allowlist_admits_listed_addresses_and_the_range_only() {
+        let listed = system(&["192.0.2.10", "2001:db8::1"]);
+        assert!(listed.allows("192.0.2.10".parse().unwrap()));
+        assert!(listed.allows("::ffff:192.0.2.10".parse().unwrap()));
+        assert!(listed.allows("2001:db8::1".parse().unwrap()));
+        assert!(!listed.allows("192.0.2.11".parse().unwrap()));
+        let range = system(&["10.1.0.0/16"]);
+        assert!(range.allows("10.1.255.3".parse().unwrap()));
+        assert!(!range.allows("10.2.0.1".parse().unwrap()));
+    }
+}

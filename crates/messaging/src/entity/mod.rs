@@ -1,0 +1,7 @@
+//! The messaging module's own tables.
+
+pub mod delivery_attempt;
+pub mod delivery_job;
+pub mod mail_outbox;
+pub mod message;
+pub mod sms_outbox;

@@ -1,0 +1,63 @@
+use adgang_api_types::{ConflictReason, FieldCode};
+use adgang_core::{DomainError, FieldErrors, SystemRefusal};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MessagingError {
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// No system id, an unknown system or a wrong API key.
+    #[error("not authenticated")]
+    Unauthenticated,
+    #[error("system refused: {0:?}")]
+    Refused(SystemRefusal),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("message id reused for other content")]
+    MessageIdReused,
+    #[error("the CVR register is unavailable")]
+    RegistryUnavailable,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl MessagingError {
+    pub fn field(field: &str, code: FieldCode, message: impl Into<String>) -> MessagingError {
+        let mut errors = FieldErrors::new();
+        errors.add(field, code, message);
+        MessagingError::Validation(errors)
+    }
+}
+
+impl From<sea_orm::DbErr> for MessagingError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        MessagingError::Unexpected(anyhow::Error::new(err).context("messaging database operation"))
+    }
+}
+
+impl From<DomainError> for MessagingError {
+    /// A body that could not be read or parsed (core::json) — a technical rejection.
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::Validation(fields) => MessagingError::Validation(fields),
+            other => MessagingError::Unexpected(anyhow::anyhow!("{other}")),
+        }
+    }
+}
+
+impl From<MessagingError> for DomainError {
+    fn from(err: MessagingError) -> Self {
+        match err {
+            MessagingError::Validation(fields) => DomainError::Validation(fields),
+            MessagingError::Unauthenticated => DomainError::Unauthorized,
+            MessagingError::Refused(refusal) => DomainError::SystemRefused(refusal),
+            MessagingError::NotFound(what) => DomainError::NotFound(what),
+            MessagingError::MessageIdReused => DomainError::Conflict {
+                reason: ConflictReason::MessageIdReused,
+                detail: "The message id was used before for a different message.".to_owned(),
+                items: vec![],
+            },
+            MessagingError::RegistryUnavailable => DomainError::Unavailable("cvr register".into()),
+            MessagingError::Unexpected(err) => DomainError::Unexpected(err),
+        }
+    }
+}

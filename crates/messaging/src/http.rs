@@ -1,0 +1,232 @@
+//! The Digital Post core's system-facing endpoints: `POST /api/v1/memos` (CORE-01) and the pull
+//! protocol's `mailboxes/{systemId}/system-fetches` (CORE-03), named like the real Digital Post
+//! API. Systems authenticate with `X-System-Id` + `X-Api-Key` from an allowed address.
+
+use std::net::IpAddr;
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use adgang_api_types::{MemoReceipt, MessageEvent, NewMemo};
+use adgang_core::json::JsonBody;
+use adgang_core::openapi as problems;
+use adgang_core::ports::ConnectedSystem;
+use adgang_core::{Clock, DomainError};
+use sea_orm::DatabaseConnection;
+
+use crate::error::MessagingError;
+use crate::service::intake::Purpose;
+use crate::service::{intake, pull, Ports};
+use crate::{MessagingSettings, TAG};
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(submit_memo)
+        .service(list_system_fetches)
+        .service(acknowledge_system_fetches);
+}
+
+/// The caller's address: the connection's peer, or — only when the peer is a configured
+/// trusted proxy — the nearest `X-Forwarded-For` entry that is not one (SYS-01).
+pub fn caller_address(req: &HttpRequest, settings: &MessagingSettings) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    if !settings.is_trusted_proxy(peer) {
+        return Some(peer);
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for entry in forwarded.iter().rev() {
+        match entry.parse::<IpAddr>() {
+            Ok(ip) if settings.is_trusted_proxy(ip) => continue,
+            Ok(ip) => return Some(ip),
+            Err(_) => return None,
+        }
+    }
+    Some(peer)
+}
+
+fn header<'r>(req: &'r HttpRequest, name: &str) -> Option<&'r str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Authenticates the calling system (CORE-01).
+async fn calling_system(
+    req: &HttpRequest,
+    db: &DatabaseConnection,
+    ports: &Ports,
+    settings: &MessagingSettings,
+    clock: &dyn Clock,
+    purpose: Purpose,
+) -> Result<ConnectedSystem, DomainError> {
+    let address = caller_address(req, settings).ok_or(DomainError::Unauthorized)?;
+    Ok(intake::authenticate(
+        db,
+        ports,
+        purpose,
+        header(req, "x-system-id"),
+        header(req, "x-api-key"),
+        address,
+        clock.now(),
+    )
+    .await?)
+}
+
+/// Submit a message (CORE-01). The memo is checked, routed (CORE-02) and accepted with its
+/// first delivery step in one transaction; attachments travel inline as base64 and must fit
+/// the target contact point's capacity (CS-01). The same `messageId` with the same content
+/// answers the first result again (200); with other content, 409 `message_id_reused`. Every
+/// refusal is also an `Afvist` / `Afvist teknisk` event in the sender's message log.
+#[utoipa::path(
+    tag = TAG,
+    request_body = NewMemo,
+    security(("system_id" = [], "system_api_key" = [])),
+    responses(
+        (status = 201, description = "Accepted", body = MemoReceipt),
+        (status = 200, description = "Accepted before (the same memo again)", body = MemoReceipt),
+        problems::BadRequest,
+        problems::SystemCaller,
+        problems::Conflict,
+        problems::TooLarge,
+        problems::Unavailable,
+    )
+)]
+#[post("/memos")]
+async fn submit_memo(
+    req: HttpRequest,
+    body: JsonBody,
+    db: web::Data<DatabaseConnection>,
+    ports: web::Data<Ports>,
+    settings: web::Data<MessagingSettings>,
+    clock: web::Data<dyn Clock>,
+) -> Result<HttpResponse, DomainError> {
+    let system =
+        calling_system(&req, &db, &ports, &settings, clock.as_ref(), Purpose::Send).await?;
+    let memo: NewMemo = match body.parse_within(settings.max_memo_bytes).await {
+        Ok(memo) => memo,
+        Err(err) => {
+            let error = err.to_string();
+            let detail = match &err {
+                DomainError::Validation(fields) => fields
+                    .clone()
+                    .into_inner()
+                    .first()
+                    .map(|f| f.message.clone())
+                    .unwrap_or(error),
+                _ => error,
+            };
+            let event = MessageEvent::RejectedTechnical;
+            intake::record_rejection(&db, &system, None, event, detail, clock.now()).await?;
+            return Err(err);
+        }
+    };
+    let (receipt, created) = intake::submit(&db, &ports, &system, memo, clock.now()).await?;
+    Ok(if created {
+        HttpResponse::Created().json(receipt)
+    } else {
+        HttpResponse::Ok().json(receipt)
+    })
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+struct MailboxPath {
+    /// The recipient system's id (its mailbox).
+    system_id: String,
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FetchQuery {
+    /// At most this many messages (1–100, default 20).
+    limit: Option<u32>,
+}
+
+/// The calling system's own mailbox only.
+fn own_mailbox(system: &ConnectedSystem, path: &MailboxPath) -> Result<(), DomainError> {
+    if system.id == path.system_id {
+        Ok(())
+    } else {
+        Err(MessagingError::NotFound("mailbox").into())
+    }
+}
+
+/// The messages waiting in a REST PULL (or PUBLISH/SUBSCRIBE) recipient system's queue, oldest
+/// first, with their content (CORE-03). They stay until acknowledged.
+#[utoipa::path(
+    tag = TAG,
+    params(MailboxPath, FetchQuery),
+    security(("system_id" = [], "system_api_key" = [])),
+    responses(
+        (status = 200, body = Vec<pull::WaitingMessage>),
+        problems::SystemCaller,
+        problems::NotFound,
+    )
+)]
+#[get("/mailboxes/{systemId}/system-fetches")]
+async fn list_system_fetches(
+    req: HttpRequest,
+    path: web::Path<MailboxPath>,
+    query: web::Query<FetchQuery>,
+    db: web::Data<DatabaseConnection>,
+    ports: web::Data<Ports>,
+    settings: web::Data<MessagingSettings>,
+    clock: web::Data<dyn Clock>,
+) -> Result<web::Json<Vec<pull::WaitingMessage>>, DomainError> {
+    let system = calling_system(
+        &req,
+        &db,
+        &ports,
+        &settings,
+        clock.as_ref(),
+        Purpose::Receive,
+    )
+    .await?;
+    own_mailbox(&system, &path)?;
+    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    Ok(web::Json(
+        pull::waiting(db.get_ref(), &system, limit).await?,
+    ))
+}
+
+/// Acknowledges fetched messages: each becomes `Afhentet` (CORE-03). Ids that are not waiting
+/// in this mailbox are ignored, so a repeated acknowledgement is harmless.
+#[utoipa::path(
+    tag = TAG,
+    params(MailboxPath),
+    request_body = pull::Acknowledgement,
+    security(("system_id" = [], "system_api_key" = [])),
+    responses(
+        (status = 200, body = pull::Acknowledged),
+        problems::BadRequest,
+        problems::SystemCaller,
+        problems::NotFound,
+    )
+)]
+#[post("/mailboxes/{systemId}/system-fetches")]
+async fn acknowledge_system_fetches(
+    req: HttpRequest,
+    path: web::Path<MailboxPath>,
+    body: JsonBody,
+    db: web::Data<DatabaseConnection>,
+    ports: web::Data<Ports>,
+    settings: web::Data<MessagingSettings>,
+    clock: web::Data<dyn Clock>,
+) -> Result<web::Json<pull::Acknowledged>, DomainError> {
+    let system = calling_system(
+        &req,
+        &db,
+        &ports,
+        &settings,
+        clock.as_ref(),
+        Purpose::Receive,
+    )
+    .await?;
+    own_mailbox(&system, &path)?;
+    let ack: pull::Acknowledgement = body.parse().await?;
+    Ok(web::Json(
+        pull::acknowledge(db.get_ref(), &system, &ack, clock.now()).await?,
+    ))
+}

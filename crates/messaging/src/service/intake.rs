@@ -1,0 +1,479 @@
+//! Intake (CORE-01): a sender system submits a memo; it is authenticated, checked, stored with
+//! its events and first job in one transaction — or refused with a problem and an `Afvist`
+//! event in the sender's message log, nothing else stored.
+
+use std::net::IpAddr;
+
+use adgang_api_types::{
+    Capacity, FieldCode, MemoReceipt, MessageEvent, MessageType, NewMemo, Platform, SystemRole,
+};
+use adgang_core::audit::{record_message_events, MessageEventRecord};
+use adgang_core::ports::ConnectedSystem;
+use adgang_core::secrets::{constant_time_eq, sha256_hex};
+use adgang_core::time::copenhagen;
+use adgang_core::{Cpr, Cvr, FieldErrors, SystemRefusal};
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Copenhagen;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use super::routing::{event_of, job, send};
+use super::{JobKind, Ports, Route, State};
+use crate::entity::message;
+use crate::error::MessagingError;
+
+/// What a system calls to do: submit messages, or collect its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Send,
+    Receive,
+}
+
+/// CORE-01: the calling system by its id and API key (compared in constant time), from an
+/// allowed address (SYS-01), active (SYS-05), and sending or receiving as `purpose` needs. A
+/// refusal of a known system is an event in its organisation's message log.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    ports: &Ports,
+    purpose: Purpose,
+    system_id: Option<&str>,
+    api_key: Option<&str>,
+    caller: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<ConnectedSystem, MessagingError> {
+    let Some(system_id) = system_id.filter(|id| id.len() <= 64) else {
+        return Err(MessagingError::Unauthenticated);
+    };
+    let Some(system) = ports.systems.system(db, system_id, now).await? else {
+        return Err(MessagingError::Unauthenticated);
+    };
+    let key_matches = match (system.api_key.as_deref(), api_key) {
+        (Some(expected), Some(given)) => constant_time_eq(expected.as_bytes(), given.as_bytes()),
+        _ => false,
+    };
+    let (refusal, event, error) = if !key_matches {
+        (
+            None,
+            MessageEvent::RejectedTechnical,
+            "Forkert eller manglende API-key.",
+        )
+    } else if !system.allows(caller) {
+        (
+            Some(SystemRefusal::AddressNotAllowed),
+            MessageEvent::Rejected,
+            "Afsenderens IP-adresse er ikke tilladt for systemet.",
+        )
+    } else if !system.is_active() {
+        (
+            Some(SystemRefusal::NotActive),
+            MessageEvent::Rejected,
+            "Systemet er ikke aktivt.",
+        )
+    } else if purpose == Purpose::Send && system.role == SystemRole::Recipient {
+        (
+            Some(SystemRefusal::NotASender),
+            MessageEvent::Rejected,
+            "Systemet er ikke et afsendersystem.",
+        )
+    } else {
+        return Ok(system);
+    };
+    let record = MessageEventRecord {
+        system_id: Some(system.id.clone()),
+        error_message: Some(match refusal {
+            Some(SystemRefusal::AddressNotAllowed) => format!("{error} ({caller})"),
+            _ => error.to_owned(),
+        }),
+        ..MessageEventRecord::new(&system.organisation_cvr, event, now)
+    };
+    record_message_events(db, vec![record]).await?;
+    Err(refusal.map_or(MessagingError::Unauthenticated, MessagingError::Refused))
+}
+
+/// A memo that passed every check, with what was derived on the way.
+struct Checked {
+    message_id: String,
+    recipient: String,
+    attachment_count: usize,
+    size_bytes: u64,
+}
+
+/// The first moment of `date` in Copenhagen: when a held message is released (CORE-04).
+pub fn release_time(date: NaiveDate) -> DateTime<Utc> {
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    Copenhagen
+        .from_local_datetime(&midnight)
+        .earliest()
+        .expect("Copenhagen has no gap at midnight")
+        .with_timezone(&Utc)
+}
+
+fn check_recipient(recipient: &str, errors: &mut FieldErrors) -> Option<String> {
+    let digits = recipient.trim();
+    match digits.len() {
+        10 => match Cpr::parse(digits) {
+            Ok(cpr) => return Some(cpr.as_str().to_owned()),
+            Err(e) => errors.add("recipient", e.code(), e.message()),
+        },
+        8 => match Cvr::parse(digits) {
+            Ok(cvr) => return Some(cvr.as_str().to_owned()),
+            Err(e) => errors.add("recipient", e.code(), e.message()),
+        },
+        _ => errors.add(
+            "recipient",
+            FieldCode::Invalid,
+            "The recipient is a CPR number (10 digits) or a CVR number (8 digits).",
+        ),
+    }
+    None
+}
+
+/// CORE-01's checks, all at once: id, title, sender, recipient (a CPR that is a date, a CVR the
+/// register or Digital Post knows), value date not past, the contact point of the recipient
+/// organisation, attachments within its capacity (CS-01), exemption (CORE-02).
+async fn check(
+    db: &DatabaseConnection,
+    ports: &Ports,
+    system: &ConnectedSystem,
+    memo: &NewMemo,
+    now: DateTime<Utc>,
+) -> Result<Checked, MessagingError> {
+    let mut errors = FieldErrors::new();
+    let message_id = match uuid::Uuid::parse_str(memo.message_id.trim()) {
+        Ok(id) => id.hyphenated().to_string(),
+        Err(_) => {
+            errors.add(
+                "messageId",
+                FieldCode::Malformed,
+                "The message id is a UUID.",
+            );
+            String::new()
+        }
+    };
+    let title = memo.title.trim();
+    if title.is_empty() {
+        errors.add("title", FieldCode::Required, "A title is required.");
+    } else if title.chars().count() > 255 {
+        errors.add("title", FieldCode::TooLong, "At most 255 characters.");
+    }
+    if memo.sender_cvr != system.organisation_cvr {
+        errors.add(
+            "senderCvr",
+            FieldCode::Invalid,
+            "The sender is the CVR of the sending system's organisation.",
+        );
+    }
+    let recipient = check_recipient(&memo.recipient, &mut errors);
+    if let Some(date) = memo.value_date {
+        if date < copenhagen(now).date_naive() {
+            errors.add(
+                "valueDate",
+                FieldCode::InThePast,
+                "The value date has passed.",
+            );
+        }
+    }
+
+    let mut capacity = (Capacity::MAX_MESSAGE_SIZE_BYTES, Capacity::MAX_ATTACHMENTS);
+    if let (Some(point_id), Some(recipient)) = (memo.contact_point_id.as_deref(), &recipient) {
+        if recipient.len() == 10 {
+            errors.add(
+                "contactPointId",
+                FieldCode::NotApplicable,
+                "Contact points are for organisation recipients.",
+            );
+        } else {
+            match ports.points.point(db, recipient, point_id).await? {
+                None => errors.add(
+                    "contactPointId",
+                    FieldCode::Unknown,
+                    "The recipient organisation has no such contact point.",
+                ),
+                Some(point) if !point.active => errors.add(
+                    "contactPointId",
+                    FieldCode::Invalid,
+                    "The contact point is not active.",
+                ),
+                Some(point) => capacity = (point.max_message_size_bytes, point.max_attachments),
+            }
+        }
+    }
+    let (max_bytes, max_attachments) = capacity;
+    if memo.attachments.len() > max_attachments as usize {
+        errors.add(
+            "attachments",
+            FieldCode::TooMany,
+            format!("At most {max_attachments} attachments."),
+        );
+    }
+    let mut size_bytes = memo.body.as_deref().map_or(0, |b| b.len() as u64);
+    for (i, attachment) in memo.attachments.iter().enumerate() {
+        if attachment.filename.trim().is_empty() {
+            errors.add(
+                &format!("attachments[{i}].filename"),
+                FieldCode::Required,
+                "A file name is required.",
+            );
+        }
+        match base64::engine::general_purpose::STANDARD.decode(attachment.content.as_bytes()) {
+            Ok(bytes) => size_bytes += bytes.len() as u64,
+            Err(_) => errors.add(
+                &format!("attachments[{i}].content"),
+                FieldCode::Malformed,
+                "The content is base64.",
+            ),
+        }
+    }
+    if size_bytes > max_bytes {
+        errors.add(
+            "attachments",
+            FieldCode::TooLarge,
+            format!("The message is larger than the recipient accepts ({max_bytes} bytes)."),
+        );
+    }
+
+    if let Some(recipient) = &recipient {
+        if recipient.len() == 8 && !knows_organisation(db, ports, recipient, now).await? {
+            errors.add(
+                "recipient",
+                FieldCode::Unknown,
+                "No organisation has this CVR number.",
+            );
+        }
+        if memo.message_type != MessageType::Mandatory
+            && ports.exemptions.is_exempt(db, recipient).await?
+        {
+            errors.add(
+                "recipient",
+                FieldCode::RecipientExempt,
+                "The recipient is exempt from Digital Post and receives only mandatory mail.",
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(MessagingError::Validation(errors));
+    }
+    Ok(Checked {
+        message_id,
+        recipient: recipient.expect("checked"),
+        attachment_count: memo.attachments.len(),
+        size_bytes,
+    })
+}
+
+/// An organisation Digital Post can deliver to: connected here, or in the CVR register.
+async fn knows_organisation(
+    db: &DatabaseConnection,
+    ports: &Ports,
+    cvr: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, MessagingError> {
+    if ports.systems.primary(db, cvr, now).await?.is_some() {
+        return Ok(true);
+    }
+    let cvr = Cvr::parse(cvr)
+        .map_err(|_| MessagingError::field("recipient", FieldCode::Invalid, "Not a CVR number."))?;
+    match ports.registry.company(&cvr).await {
+        Ok(found) => Ok(found.is_some()),
+        Err(_) => Err(MessagingError::RegistryUnavailable),
+    }
+}
+
+fn truncated(text: &str, chars: usize) -> String {
+    text.trim().chars().take(chars).collect()
+}
+
+/// `Afvist` (a rule refused it) or `Afvist teknisk` (a malformed call) in the sender's log,
+/// with what the memo said, cut to the log's column sizes.
+pub async fn record_rejection(
+    db: &DatabaseConnection,
+    system: &ConnectedSystem,
+    memo: Option<&NewMemo>,
+    event: MessageEvent,
+    error: String,
+    now: DateTime<Utc>,
+) -> Result<(), MessagingError> {
+    let mut record = MessageEventRecord {
+        system_id: Some(system.id.clone()),
+        error_message: Some(error),
+        content_responsible_id: Some(system.organisation_cvr.clone()),
+        representative_id: system.vendor_cvr.clone(),
+        ..MessageEventRecord::new(&system.organisation_cvr, event, now)
+    };
+    if let Some(memo) = memo {
+        record.message_id = Some(truncated(&memo.message_id, 36)).filter(|s| !s.is_empty());
+        record.title = Some(truncated(&memo.title, 255)).filter(|s| !s.is_empty());
+        record.message_type = Some(memo.message_type);
+        record.sender_id = Some(system.organisation_cvr.clone());
+        record.recipient_id = Some(truncated(&memo.recipient, 10)).filter(|s| !s.is_empty());
+        record.value_date = memo.value_date;
+        record.contact_point_id = memo.contact_point_id.as_deref().map(|p| truncated(p, 36));
+        record.attachment_count = u32::try_from(memo.attachments.len()).ok();
+    }
+    record_message_events(db, vec![record]).await?;
+    Ok(())
+}
+
+fn describe(errors: &FieldErrors) -> String {
+    errors
+        .clone()
+        .into_inner()
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What the sender is answered about a stored message.
+pub fn receipt(msg: &message::Model) -> MemoReceipt {
+    MemoReceipt {
+        message_id: msg.message_id.clone(),
+        status: State::parse(&msg.state)
+            .unwrap_or(State::Delivering)
+            .status(),
+        accepted_at: msg.accepted_at,
+        value_date: msg.value_date,
+        recipient_system_id: msg.recipient_system_id.clone(),
+        platform: msg.platform.as_deref().and_then(Platform::parse),
+    }
+}
+
+async fn existing(
+    db: &impl ConnectionTrait,
+    sender_cvr: &str,
+    message_id: &str,
+) -> Result<Option<message::Model>, MessagingError> {
+    Ok(message::Entity::find()
+        .filter(message::Column::SenderCvr.eq(sender_cvr))
+        .filter(message::Column::MessageId.eq(message_id))
+        .one(db)
+        .await?)
+}
+
+/// The same memo again answers the first result; other content under the id is a conflict.
+fn replay(found: &message::Model, hash: &str) -> Result<(MemoReceipt, bool), MessagingError> {
+    if found.content_hash == hash {
+        Ok((receipt(found), false))
+    } else {
+        Err(MessagingError::MessageIdReused)
+    }
+}
+
+/// CORE-01, CORE-04, CORE-05: checks the memo and accepts it — the message, its events
+/// (`Valideret`, then `Valideret – sendes efter valør` or the first step of delivery) and its
+/// first job in one transaction. Returns the receipt and whether it was new.
+pub async fn submit(
+    db: &DatabaseConnection,
+    ports: &Ports,
+    system: &ConnectedSystem,
+    memo: NewMemo,
+    now: DateTime<Utc>,
+) -> Result<(MemoReceipt, bool), MessagingError> {
+    let checked = match check(db, ports, system, &memo, now).await {
+        Ok(checked) => checked,
+        Err(MessagingError::Validation(errors)) => {
+            let error = describe(&errors);
+            record_rejection(db, system, Some(&memo), MessageEvent::Rejected, error, now).await?;
+            return Err(MessagingError::Validation(errors));
+        }
+        Err(other) => return Err(other),
+    };
+    let content = serde_json::to_string(&memo).map_err(anyhow::Error::from)?;
+    let hash = sha256_hex(&content);
+    let reject_reuse = |found: &message::Model| replay(found, &hash);
+    if let Some(found) = existing(db, &system.organisation_cvr, &checked.message_id).await? {
+        if found.content_hash != hash {
+            let error = "Meddelelses-ID'et er brugt til en anden meddelelse.".to_owned();
+            record_rejection(db, system, Some(&memo), MessageEvent::Rejected, error, now).await?;
+        }
+        return reject_reuse(&found);
+    }
+
+    let held = memo
+        .value_date
+        .filter(|date| *date > copenhagen(now).date_naive());
+    let txn = db.begin().await?;
+    let msg = message::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        message_id: Set(checked.message_id.clone()),
+        sender_cvr: Set(system.organisation_cvr.clone()),
+        sender_system_id: Set(system.id.clone()),
+        recipient_id: Set(checked.recipient),
+        title: Set(memo.title.trim().to_owned()),
+        message_type: Set(memo.message_type.as_str().to_owned()),
+        value_date: Set(memo.value_date),
+        contact_point_id: Set(memo.contact_point_id.clone()),
+        attachment_count: Set(checked.attachment_count as i32),
+        size_bytes: Set(checked.size_bytes as i64),
+        content_hash: Set(hash.clone()),
+        content: Set(content),
+        route: Set(Route::Pending.as_str().to_owned()),
+        platform: Set(None),
+        recipient_system_id: Set(None),
+        state: Set(State::Held.as_str().to_owned()),
+        representative_id: Set(system.vendor_cvr.clone()),
+        accepted_at: Set(now),
+        released_at: Set(None),
+        delivered_at: Set(None),
+    };
+    let msg = match msg.insert(&txn).await {
+        Ok(msg) => msg,
+        Err(err) => {
+            // Two submissions of one id at once: the unique index let one in; answer as a replay.
+            txn.rollback().await?;
+            return match existing(db, &system.organisation_cvr, &checked.message_id).await? {
+                Some(found) => reject_reuse(&found),
+                None => Err(err.into()),
+            };
+        }
+    };
+    let mut events = vec![event_of(
+        &msg,
+        &msg.sender_cvr,
+        MessageEvent::Validated,
+        now,
+    )];
+    let msg = match held {
+        Some(date) => {
+            events.push(event_of(
+                &msg,
+                &msg.sender_cvr,
+                MessageEvent::HeldForValueDate,
+                now,
+            ));
+            job(&msg, JobKind::Release, None, release_time(date))
+                .insert(&txn)
+                .await?;
+            record_message_events(&txn, events).await?;
+            msg
+        }
+        None => {
+            record_message_events(&txn, events).await?;
+            send(&txn, ports, msg, false, now).await?.0
+        }
+    };
+    txn.commit().await?;
+    Ok((receipt(&msg), true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_04_a_value_date_releases_at_copenhagen_midnight_in_summer_and_winter() {
+        let winter = release_time(NaiveDate::from_ymd_opt(2026, 12, 24).unwrap());
+        assert_eq!(
+            winter,
+            "2026-12-23T23:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        let summer = release_time(NaiveDate::from_ymd_opt(2027, 7, 1).unwrap());
+        assert_eq!(
+            summer,
+            "2027-06-30T22:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+    }
+}

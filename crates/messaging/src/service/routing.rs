@@ -1,0 +1,209 @@
+//! Where a message goes (CORE-02) and what its first step is, decided when it is sent — at
+//! intake, or on its value date with that day's settings.
+
+use adgang_api_types::{MessageEvent, MessageType, Platform, Protocol};
+use adgang_core::audit::{record_message_events, MessageEventRecord};
+use adgang_core::ports::{ConnectedSystem, Sms};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+
+use super::{JobKind, Ports, Route, State};
+use crate::entity::{delivery_job, message};
+use crate::error::MessagingError;
+
+/// Where a message is delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// The recipient's platform mailbox: no recipient system.
+    Platform(Platform),
+    /// A recipient system of the recipient organisation.
+    System(Box<ConnectedSystem>),
+    /// The SMS gateway (NemSMS).
+    Sms,
+}
+
+/// A citizen's platform mailbox. The synthetic register has no platform choice, so the
+/// citizen's CPR decides, the same way every time: e-Boks or mit.dk.
+pub fn citizen_platform(cpr: &str) -> Platform {
+    let sum: u32 = cpr.bytes().map(|b| u32::from(b.wrapping_sub(b'0'))).sum();
+    if sum.is_multiple_of(2) {
+        Platform::Eboks
+    } else {
+        Platform::MitDk
+    }
+}
+
+/// CORE-02: citizens and companies without a recipient system receive in their platform
+/// mailbox; an organisation with recipient systems through the contact point's system when
+/// the point is active and bound to an active system, else through its primary system; NemSMS
+/// through the SMS gateway. Systems count only while active (SYS-05).
+pub async fn destination(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    recipient: &str,
+    message_type: MessageType,
+    contact_point_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Destination, MessagingError> {
+    if message_type == MessageType::Nemsms {
+        return Ok(Destination::Sms);
+    }
+    if recipient.len() == 10 {
+        return Ok(Destination::Platform(citizen_platform(recipient)));
+    }
+    let Some(primary) = ports.systems.primary(db, recipient, now).await? else {
+        return Ok(Destination::Platform(Platform::Virk));
+    };
+    if let Some(point_id) = contact_point_id {
+        if let Some(point) = ports.points.point(db, recipient, point_id).await? {
+            if let (true, Some(system_id)) = (point.active, point.recipient_system_id.as_deref()) {
+                if let Some(system) = ports.systems.system(db, system_id, now).await? {
+                    if system.is_active() && system.role.receives() {
+                        return Ok(Destination::System(Box::new(system)));
+                    }
+                }
+            }
+        }
+    }
+    if primary.is_active() {
+        Ok(Destination::System(Box::new(primary)))
+    } else {
+        Ok(Destination::Platform(Platform::Virk))
+    }
+}
+
+/// A message-log event about `msg` in `organisation`'s log, with the message's columns.
+pub fn event_of(
+    msg: &message::Model,
+    organisation: &str,
+    event: MessageEvent,
+    at: DateTime<Utc>,
+) -> MessageEventRecord {
+    MessageEventRecord {
+        message_id: Some(msg.message_id.clone()),
+        system_id: Some(msg.sender_system_id.clone()),
+        title: Some(msg.title.clone()),
+        message_type: MessageType::parse(&msg.message_type),
+        sender_id: Some(msg.sender_cvr.clone()),
+        recipient_id: Some(msg.recipient_id.clone()),
+        value_date: msg.value_date,
+        contact_point_id: msg.contact_point_id.clone(),
+        attachment_count: u32::try_from(msg.attachment_count).ok(),
+        content_responsible_id: Some(msg.sender_cvr.clone()),
+        representative_id: msg.representative_id.clone(),
+        ..MessageEventRecord::new(organisation, event, at)
+    }
+}
+
+/// A new delivery job for `msg`, due at `due`.
+pub fn job(
+    msg: &message::Model,
+    kind: JobKind,
+    system_id: Option<&str>,
+    due: DateTime<Utc>,
+) -> delivery_job::ActiveModel {
+    delivery_job::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        message_pk: Set(msg.id.clone()),
+        kind: Set(kind.as_str().to_owned()),
+        system_id: Set(system_id.map(str::to_owned)),
+        attempts: Set(0),
+        fallback: Set(false),
+        first_sent_at: Set(due),
+        due_at: Set(due),
+    }
+}
+
+/// Sends `msg` now (at intake, or released on its value date): decides its destination,
+/// hands it to the platform mailbox or SMS gateway, or queues its first delivery job — in the
+/// caller's transaction, with the events of that step.
+pub async fn send(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    msg: message::Model,
+    released: bool,
+    now: DateTime<Utc>,
+) -> Result<(message::Model, Destination), MessagingError> {
+    let message_type = MessageType::parse(&msg.message_type).unwrap_or(MessageType::Letter);
+    let destination = destination(
+        db,
+        ports,
+        &msg.recipient_id,
+        message_type,
+        msg.contact_point_id.as_deref(),
+        now,
+    )
+    .await?;
+    let mut events = Vec::new();
+    if released {
+        events.push(event_of(
+            &msg,
+            &msg.sender_cvr,
+            MessageEvent::SentAfterValueDate,
+            now,
+        ));
+    }
+    let mut active = msg.clone().into_active_model();
+    if released {
+        active.released_at = Set(Some(now));
+    }
+    match &destination {
+        Destination::Platform(platform) => {
+            active.route = Set(Route::Platform.as_str().to_owned());
+            active.platform = Set(Some(platform.as_str().to_owned()));
+            active.state = Set(State::Available.as_str().to_owned());
+            active.delivered_at = Set(Some(now));
+            events.push(event_of(
+                &msg,
+                &msg.sender_cvr,
+                MessageEvent::AvailableToRecipient,
+                now,
+            ));
+        }
+        Destination::Sms => {
+            ports
+                .sms
+                .send(
+                    db,
+                    Sms {
+                        recipient_cpr: msg.recipient_id.clone(),
+                        text: msg.title.clone(),
+                        reference: msg.message_id.clone(),
+                    },
+                    now,
+                )
+                .await?;
+            active.route = Set(Route::Sms.as_str().to_owned());
+            active.state = Set(State::SmsSent.as_str().to_owned());
+            active.delivered_at = Set(Some(now));
+            events.push(event_of(
+                &msg,
+                &msg.sender_cvr,
+                MessageEvent::AvailableToRecipient,
+                now,
+            ));
+        }
+        Destination::System(system) => {
+            active.route = Set(Route::System.as_str().to_owned());
+            active.recipient_system_id = Set(Some(system.id.clone()));
+            let kind = match system.protocol {
+                Protocol::RestPush => Some(JobKind::Push),
+                Protocol::RestPublishSubscribe => Some(JobKind::Notify),
+                // SFTP/AS4 are not built: such systems collect from their pull queue.
+                Protocol::RestPull | Protocol::Sftp => None,
+            };
+            let state = if kind == Some(JobKind::Push) {
+                State::Delivering
+            } else {
+                State::Queued
+            };
+            active.state = Set(state.as_str().to_owned());
+            if let Some(kind) = kind {
+                job(&msg, kind, Some(&system.id), now).insert(db).await?;
+            }
+        }
+    }
+    let saved = active.update(db).await?;
+    record_message_events(db, events).await?;
+    Ok((saved, destination))
+}
