@@ -5,22 +5,55 @@
 use std::net::IpAddr;
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use adgang_api_types::{MemoReceipt, MessageEvent, NewMemo};
+use adgang_api_types::{DeliveryAttempt, MemoReceipt, MessageEvent, Module, NewMemo};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::ConnectedSystem;
-use adgang_core::{Clock, DomainError};
+use adgang_core::{Clock, DomainError, ItemPath, ModuleGuard, OrgScope};
 use sea_orm::DatabaseConnection;
 
 use crate::error::MessagingError;
 use crate::service::intake::Purpose;
-use crate::service::{intake, pull, Ports};
+use crate::service::{attempts, intake, pull, Ports};
 use crate::{MessagingSettings, TAG};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_memo)
         .service(list_system_fetches)
-        .service(acknowledge_system_fetches);
+        .service(acknowledge_system_fetches)
+        .service(delivery_attempts);
+}
+
+/// The system connection's administrators see a system's delivery attempts (SPEC §0).
+pub struct SystemConnection;
+
+impl ModuleGuard for SystemConnection {
+    const MODULE: Module = Module::SystemConnection;
+}
+
+/// The latest 50 delivery attempts to a system's endpoint, newest first: time, message id, HTTP
+/// status or network error, latency, and when the next attempt is due (issue 14 item 7).
+#[utoipa::path(
+    tag = TAG,
+    security(("bearer" = [])),
+    params(ItemPath),
+    responses(
+        (status = 200, body = Vec<DeliveryAttempt>),
+        problems::Scope,
+    )
+)]
+#[get("/organisations/{cvr}/systems/{id}/delivery-attempts")]
+async fn delivery_attempts(
+    scope: OrgScope<SystemConnection>,
+    path: web::Path<ItemPath>,
+    db: web::Data<DatabaseConnection>,
+    ports: web::Data<Ports>,
+) -> Result<web::Json<Vec<DeliveryAttempt>>, DomainError> {
+    let id = path.into_inner().id;
+    let org = scope.org.as_str();
+    Ok(web::Json(
+        attempts::latest(db.get_ref(), &ports, org, &id, scope.now).await?,
+    ))
 }
 
 /// The caller's address: the connection's peer, or — only when the peer is a configured

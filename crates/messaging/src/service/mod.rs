@@ -2,6 +2,7 @@
 //! schedule (CORE-03), value dates (CORE-04) — every step in one transaction with its
 //! message-log events and its next job (CORE-05).
 
+pub mod attempts;
 pub mod dispatch;
 pub mod intake;
 pub mod pull;

@@ -1,11 +1,12 @@
 //! X-08, LOG-02, LOG-03, LOG-06: audit rows commit with their change, and never change after.
 
+use adgang_api_types::MessageEvent;
 use adgang_api_types::OrgKind;
 use adgang_core::audit::{
-    record_action, record_search, ActionEvent, ActionRecord, Actor, FieldChange, Register,
-    SearchRecord, Subject,
+    record_action, record_message_events, record_search, ActionEvent, ActionRecord, Actor,
+    FieldChange, MessageEventRecord, Register, SearchRecord, Subject,
 };
-use adgang_core::entity::{actions_log, searches_log};
+use adgang_core::entity::{actions_log, message_events, searches_log};
 use adgang_core::Cvr;
 use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_test_support::TestDatabase;
@@ -143,6 +144,8 @@ async fn log_06_log_rows_cannot_be_updated_or_deleted() {
     record_search(&db, chrono::Utc::now(), search)
         .await
         .unwrap();
+    let event = MessageEventRecord::new("29189846", MessageEvent::Validated, chrono::Utc::now());
+    record_message_events(&db, vec![event]).await.unwrap();
 
     // Even a direct connection, bypassing the application, cannot rewrite history.
     let direct = Database::connect(&database.url).await.unwrap();
@@ -151,6 +154,8 @@ async fn log_06_log_rows_cannot_be_updated_or_deleted() {
         "DELETE FROM actions_log",
         "UPDATE searches_log SET result_count = 0",
         "DELETE FROM searches_log",
+        "UPDATE message_events SET event = 'failed'",
+        "DELETE FROM message_events",
     ] {
         assert!(
             direct.execute_unprepared(sql).await.is_err(),
@@ -159,4 +164,5 @@ async fn log_06_log_rows_cannot_be_updated_or_deleted() {
     }
     assert_eq!(actions_log::Entity::find().count(&db).await.unwrap(), 2);
     assert_eq!(searches_log::Entity::find().count(&db).await.unwrap(), 1);
+    assert_eq!(message_events::Entity::find().count(&db).await.unwrap(), 1);
 }

@@ -4,7 +4,9 @@
 
 use std::time::Duration as StdDuration;
 
-use adgang_api_types::{ApiKey, MemoReceipt, MemoStatus, OrgKind, Problem, Right, SystemReceipt};
+use adgang_api_types::{
+    ApiKey, DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Problem, Right, SystemReceipt,
+};
 use adgang_core::entity::message_events;
 use adgang_messaging::entity::{delivery_attempt, mail_outbox, message, sms_outbox};
 use adgang_test_support::peer::FakePeer;
@@ -418,7 +420,7 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
     let app = app().await;
     let caller = sender(&app).await;
     let peer = FakePeer::start(202).await;
-    let (_, recipient_key) = system(
+    let (recipient, recipient_key) = system(
         &app,
         AUTHORITY,
         json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/inbox", peer.url)}),
@@ -448,13 +450,20 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
         names(&events(&app, SENDER).await),
         ["validated", "available_to_recipient"]
     );
-    let attempts = delivery_attempt::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    // The recipient's administrators see the attempt on the system (issue 14 item 7); the
+    // sender's do not see another organisation's system.
+    let path = format!("/api/v1/organisations/{AUTHORITY}/systems/{recipient}/delivery-attempts");
+    let attempts: Vec<DeliveryAttempt> = app.get_json_as(&path, &admin(&app, AUTHORITY)).await;
     assert_eq!(attempts.len(), 1);
     assert!(attempts[0].succeeded);
     assert_eq!(attempts[0].http_status, Some(202));
+    assert_eq!(attempts[0].message_id, message_id);
+    assert_eq!(attempts[0].next_attempt_at, None);
+    let foreign = format!("/api/v1/organisations/{SENDER}/systems/{recipient}/delivery-attempts");
+    assert_eq!(
+        app.get_as(&foreign, &admin(&app, SENDER)).await.status(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -502,9 +511,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
         let db = app.db().await;
         eventually(&format!("attempt {}", n + 1), || {
             let db = db.clone();
-            async move {
-                delivery_attempt::Entity::find().count(&db).await.unwrap() as usize > n
-            }
+            async move { delivery_attempt::Entity::find().count(&db).await.unwrap() as usize > n }
         })
         .await;
     }
