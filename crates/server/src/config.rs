@@ -25,6 +25,7 @@
 //! | `ADGANG_BUSINESS_PLATFORM_URL` | `https://virk.dk/digital-post/skriv` | businesses' "write to" page that deep links open (CS-04) |
 //! | `ADGANG_TRUSTED_PROXIES` | none | comma-separated addresses or ranges of reverse proxies whose `X-Forwarded-For` names a system's address (SYS-01, CORE-01); otherwise the connection's peer is the caller |
 //! | `ADGANG_DISPATCHER` | `true` | run the Digital Post dispatcher (deliveries, value dates) in this instance; several instances on one PostgreSQL may all run it |
+//! | `ADGANG_DISPATCH_LEASE_SECONDS` | `300` | how long a claimed delivery job belongs to its instance; after a crash its jobs wait this long; must exceed the 30 s push timeout |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -60,6 +61,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Run the Digital Post dispatcher in this instance (CORE-03..05).
     pub dispatcher: bool,
+    /// How long a claimed delivery job belongs to the instance that claimed it.
+    pub dispatch_lease: chrono::Duration,
     /// The source of "now" (the machine's clock; tests give a clock they move).
     pub clock: std::sync::Arc<dyn adgang_core::Clock>,
 }
@@ -109,6 +112,7 @@ impl Default for Settings {
             platform_urls: adgang_contacts::deep_links::PlatformUrls::default(),
             trusted_proxies: Vec::new(),
             dispatcher: true,
+            dispatch_lease: adgang_messaging::service::dispatch::DEFAULT_LEASE,
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
         }
     }
@@ -225,6 +229,13 @@ impl Settings {
                         })
                 })
                 .collect::<anyhow::Result<_>>()?;
+        }
+        if let Some(v) = get("ADGANG_DISPATCH_LEASE_SECONDS") {
+            let seconds: u32 =
+                v.parse().ok().filter(|s| *s > 0).context(
+                    "ADGANG_DISPATCH_LEASE_SECONDS must be a positive number of seconds",
+                )?;
+            s.dispatch_lease = chrono::Duration::seconds(i64::from(seconds));
         }
         if let Some(v) = get("ADGANG_DISPATCHER") {
             s.dispatcher = parse_bool(&v).context("ADGANG_DISPATCHER must be true or false")?;

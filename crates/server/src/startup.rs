@@ -110,6 +110,7 @@ impl Application {
                 db.get_ref().clone(),
                 messaging_ports.clone(),
                 settings.clock.clone(),
+                settings.dispatch_lease,
             )
         });
         let messaging_ports = web::Data::new(messaging_ports);

@@ -6,6 +6,7 @@
 //! it to be claimed again when the lease ends: a push may be repeated (the peer deduplicates by
 //! the `Idempotency-Key` header), but is recorded as delivered once.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
@@ -28,8 +29,9 @@ use super::schedule::{after_failure, AfterFailure};
 use super::{JobKind, Ports, State};
 use crate::entity::{delivery_attempt, delivery_job, message};
 
-/// How long a claimed job is left to its worker before another may claim it.
-const LEASE: Duration = Duration::minutes(5);
+/// How long a claimed job is left to its worker before another may claim it, unless
+/// configured: longer than a push may take (the HTTP timeout is 30 s).
+pub const DEFAULT_LEASE: Duration = Duration::minutes(5);
 /// Jobs claimed per round, and how many of them run at once.
 const BATCH: i64 = 128;
 const CONCURRENCY: usize = 32;
@@ -39,6 +41,7 @@ pub struct Dispatcher {
     pub ports: Ports,
     pub clock: Arc<dyn Clock>,
     pub http: reqwest::Client,
+    pub lease: Duration,
 }
 
 /// How one push or notification went.
@@ -55,7 +58,12 @@ impl Outcome {
 }
 
 impl Dispatcher {
-    pub fn new(db: DatabaseConnection, ports: Ports, clock: Arc<dyn Clock>) -> Dispatcher {
+    pub fn new(
+        db: DatabaseConnection,
+        ports: Ports,
+        clock: Arc<dyn Clock>,
+        lease: Duration,
+    ) -> Dispatcher {
         let http = reqwest::Client::builder()
             .timeout(StdDuration::from_secs(30))
             .connect_timeout(StdDuration::from_secs(10))
@@ -67,6 +75,7 @@ impl Dispatcher {
             ports,
             clock,
             http,
+            lease,
         }
     }
 
@@ -84,14 +93,44 @@ impl Dispatcher {
         }
     }
 
-    /// One round: claims the due jobs and runs them. Returns how many were claimed.
+    /// One round: claims the due jobs and runs them. Returns how many were claimed. The
+    /// round's messages are read in one query and each system once.
     pub async fn tick(&self) -> anyhow::Result<usize> {
-        let jobs = claim(&self.db, self.clock.now(), BATCH).await?;
+        let jobs = claim(&self.db, self.clock.now(), self.lease, BATCH).await?;
         let claimed = jobs.len();
-        futures_util::stream::iter(jobs)
-            .for_each_concurrent(CONCURRENCY, |job| async move {
+        if claimed == 0 {
+            return Ok(0);
+        }
+        let mut messages: HashMap<String, message::Model> = message::Entity::find()
+            .filter(message::Column::Id.is_in(jobs.iter().map(|j| j.message_pk.as_str())))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        let now = self.clock.now();
+        let mut systems: HashMap<String, Option<ConnectedSystem>> = HashMap::new();
+        for id in jobs.iter().filter_map(|j| j.system_id.as_deref()) {
+            if !systems.contains_key(id) {
+                let system = self.ports.systems.system(&self.db, id, now).await?;
+                systems.insert(id.to_owned(), system);
+            }
+        }
+        let work: Vec<_> = jobs
+            .into_iter()
+            .map(|job| {
+                let msg = messages.remove(&job.message_pk);
+                let system = job
+                    .system_id
+                    .as_deref()
+                    .and_then(|id| systems.get(id).cloned().flatten());
+                (job, msg, system)
+            })
+            .collect();
+        futures_util::stream::iter(work)
+            .for_each_concurrent(CONCURRENCY, |(job, msg, system)| async move {
                 let id = job.id.clone();
-                if let Err(err) = self.run_job(job).await {
+                if let Err(err) = self.run_job(job, msg, system).await {
                     // The lease runs out and the job is claimed again.
                     tracing::error!(job = %id, error = ?err, "delivery job failed");
                 }
@@ -100,17 +139,21 @@ impl Dispatcher {
         Ok(claimed)
     }
 
-    async fn run_job(&self, job: delivery_job::Model) -> anyhow::Result<()> {
-        let Some(msg) = message::Entity::find_by_id(job.message_pk.clone())
-            .one(&self.db)
-            .await?
-        else {
+    async fn run_job(
+        &self,
+        job: delivery_job::Model,
+        msg: Option<message::Model>,
+        system: Option<ConnectedSystem>,
+    ) -> anyhow::Result<()> {
+        let Some(msg) = msg else {
             delete_job(&self.db, &job).await?;
             return Ok(());
         };
         match JobKind::parse(&job.kind) {
             Some(JobKind::Release) => self.release(job, msg).await,
-            Some(kind @ (JobKind::Push | JobKind::Notify)) => self.deliver(kind, job, msg).await,
+            Some(kind @ (JobKind::Push | JobKind::Notify)) => {
+                self.deliver(kind, job, msg, system).await
+            }
             None => anyhow::bail!("unknown job kind {}", job.kind),
         }
     }
@@ -140,6 +183,7 @@ impl Dispatcher {
         kind: JobKind,
         job: delivery_job::Model,
         msg: message::Model,
+        system: Option<ConnectedSystem>,
     ) -> anyhow::Result<()> {
         let waiting = if kind == JobKind::Push {
             State::Delivering
@@ -150,11 +194,6 @@ impl Dispatcher {
             delete_job(&self.db, &job).await?;
             return Ok(());
         }
-        let now = self.clock.now();
-        let system = match job.system_id.as_deref() {
-            Some(id) => self.ports.systems.system(&self.db, id, now).await?,
-            None => None,
-        };
         let endpoint = system
             .as_ref()
             .and_then(|s| s.endpoint.clone())
@@ -193,11 +232,18 @@ impl Dispatcher {
         let recipient_org = msg.recipient_id.clone();
         if outcome.succeeded() {
             delete_job(&txn, &job).await?;
-            if kind == JobKind::Push {
-                let mut delivered = msg.clone().into_active_model();
-                delivered.state = Set(State::Delivered.as_str().to_owned());
-                delivered.delivered_at = Set(Some(now));
-                delivered.update(&txn).await?;
+            // Guarded: if a lease ran out and two workers pushed, one records the delivery.
+            let taken = message::Entity::update_many()
+                .col_expr(
+                    message::Column::State,
+                    Expr::value(State::Delivered.as_str()),
+                )
+                .col_expr(message::Column::DeliveredAt, Expr::value(now))
+                .filter(message::Column::Id.eq(&msg.id))
+                .filter(message::Column::State.eq(State::Delivering.as_str()))
+                .exec(&txn)
+                .await?;
+            if kind == JobKind::Push && taken.rows_affected == 1 {
                 let with_endpoint = |mut e: adgang_core::audit::MessageEventRecord| {
                     e.endpoint = Some(endpoint.clone());
                     e.system_id = Some(system_id.clone());
@@ -399,6 +445,7 @@ async fn delete_job(db: &impl ConnectionTrait, job: &delivery_job::Model) -> Res
 pub async fn claim(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
+    lease: Duration,
     limit: i64,
 ) -> Result<Vec<delivery_job::Model>, DbErr> {
     let backend = db.get_database_backend();
@@ -418,7 +465,7 @@ pub async fn claim(
     let statement = Statement::from_sql_and_values(
         backend,
         sql,
-        [(now + LEASE).into(), now.into(), limit.into()],
+        [(now + lease).into(), now.into(), limit.into()],
     );
     delivery_job::Model::find_by_statement(statement)
         .all(db)

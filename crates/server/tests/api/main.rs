@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod concurrency;
 mod contacts;
+mod durability;
 mod errors;
 mod login;
 mod machine_clients;

@@ -1,0 +1,341 @@
+//! CORE-05 and X-12: a crash at any point loses no message and records none as delivered twice;
+//! two server instances on one PostgreSQL deliver each message once.
+
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use adgang_api_types::OrgKind;
+use adgang_core::entity::message_events;
+use adgang_core::secrets::DataKey;
+use adgang_core::Cvr;
+use adgang_identity::service::{create_organisation, NewOrganisation};
+use adgang_messaging::entity::{delivery_attempt, delivery_job, message};
+use adgang_server::{Application, Settings};
+use adgang_systems::entity::system;
+use adgang_test_support::peer::FakePeer;
+use adgang_test_support::{DatabaseKind, TestDatabase};
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
+use serde_json::json;
+
+const SENDER: &str = "29189846";
+const RECIPIENT: &str = "34051178";
+
+/// A sender system (pull, 127.0.0.1, with an API key) and the recipient authority's primary
+/// REST PUSH system posting to `peer`, written straight into the database.
+async fn seed_systems(db: &DatabaseConnection, key: &DataKey, peer: &str) -> (String, String) {
+    let now = Utc::now();
+    for (cvr, name) in [
+        (SENDER, "Testkommune Nord"),
+        (RECIPIENT, "Styrelsen for Digital Test"),
+    ] {
+        let new = NewOrganisation {
+            cvr: Cvr::parse(cvr).unwrap(),
+            name: name.into(),
+            kind: OrgKind::Authority,
+            agreement_accepted_at: Some(now),
+        };
+        create_organisation(db, new, now).await.unwrap();
+    }
+    let api_key = adgang_core::secrets::random_token(32);
+    let base = |id: &str, org: &str| system::ActiveModel {
+        id: Set(id.to_owned()),
+        organisation_cvr: Set(org.to_owned()),
+        name: Set(format!("System {id}")),
+        role: Set("sender".to_owned()),
+        protocol: Set("rest_pull".to_owned()),
+        allowed_ips: Set("127.0.0.1".to_owned()),
+        endpoint: Set(None),
+        receipt_endpoint: Set(None),
+        ssh_public_key: Set(None),
+        vendor_cvr: Set(None),
+        api_key_sealed: Set(None),
+        active_from: Set(Some(now - Duration::hours(1))),
+        active_to: Set(None),
+        contact_email: Set("drift@example.dk".to_owned()),
+        contact_phone: Set("12345678".to_owned()),
+        contact_extra_email: Set(None),
+        is_primary: Set(false),
+        standard_system_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let sender_id = uuid::Uuid::now_v7().to_string();
+    let mut sender = base(&sender_id, SENDER);
+    sender.api_key_sealed = Set(Some(key.seal(&api_key)));
+    sender.insert(db).await.unwrap();
+    let mut recipient = base(&uuid::Uuid::now_v7().to_string(), RECIPIENT);
+    recipient.role = Set("recipient".to_owned());
+    recipient.protocol = Set("rest_push".to_owned());
+    recipient.endpoint = Set(Some(format!("{peer}/inbox")));
+    recipient.is_primary = Set(true);
+    recipient.insert(db).await.unwrap();
+    (sender_id, api_key)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The real server binary, as production runs it.
+fn start_server(database_url: &str, port: u16, data_key_file: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_adgang-server"))
+        .env("DATABASE_URL", database_url)
+        .env("ADGANG_BIND", "127.0.0.1")
+        .env("ADGANG_PORT", port.to_string())
+        .env("ADGANG_DATA_KEY_FILE", data_key_file)
+        .env("ADGANG_ALLOW_HTTP_ENDPOINTS", "true")
+        .env("ADGANG_SPA_DIR", "/nonexistent-spa")
+        .env("ADGANG_DEMO_DATA", "false")
+        // Jobs a killed instance had claimed are claimed again after this.
+        .env("ADGANG_DISPATCH_LEASE_SECONDS", "2")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting adgang-server")
+}
+
+async fn wait_healthy(client: &reqwest::Client, base: &str) {
+    for _ in 0..600 {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
+            if r.status() == 200 {
+                return;
+            }
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+async fn delivered(db: &DatabaseConnection) -> u64 {
+    message::Entity::find()
+        .filter(message::Column::State.eq("delivered"))
+        .count(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_twice() {
+    const MESSAGES: usize = 2_000;
+    let database = TestDatabase::create().await;
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = DataKey::generate();
+    let key_file = dir.path().join("data.key");
+    std::fs::write(&key_file, key.to_base64()).unwrap();
+    let peer = FakePeer::start(200).await;
+    let (system_id, api_key) = seed_systems(&db, &key, &peer.url).await;
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut server = start_server(&database.url, port, &key_file);
+    wait_healthy(&client, &base).await;
+
+    // The integrator submits 2,000 messages, 16 at a time, retrying a call that fails (as a
+    // crashed server makes it) with the same message id until it is answered.
+    let ids: Vec<String> = (0..MESSAGES)
+        .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
+    let submitting = {
+        let (client, base, ids) = (client.clone(), base.clone(), ids.clone());
+        let (system_id, api_key) = (system_id.clone(), api_key.clone());
+        tokio::spawn(async move {
+            use futures_util::StreamExt;
+            futures_util::stream::iter(ids)
+                .for_each_concurrent(16, |id| {
+                    let (client, base) = (client.clone(), base.clone());
+                    let (system_id, api_key) = (system_id.clone(), api_key.clone());
+                    async move {
+                        let body = json!({"messageId": id, "title": "Brev", "senderCvr": SENDER,
+                                          "recipient": RECIPIENT, "type": "letter", "body": "Hej"});
+                        loop {
+                            let sent = client
+                                .post(format!("{base}/api/v1/memos"))
+                                .header("X-System-Id", &system_id)
+                                .header("X-Api-Key", &api_key)
+                                .json(&body)
+                                .send()
+                                .await;
+                            match sent.map(|r| r.status().as_u16()) {
+                                Ok(200 | 201) => break,
+                                Ok(status) if status < 500 => panic!("memo refused: {status}"),
+                                _ => tokio::time::sleep(StdDuration::from_millis(100)).await,
+                            }
+                        }
+                    }
+                })
+                .await;
+        })
+    };
+
+    // Kill -9 while messages are both arriving and being pushed.
+    for _ in 0..1200 {
+        if peer.requests().len() >= MESSAGES / 4 {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(25)).await;
+    }
+    server.kill().expect("kill -9");
+    server.wait().unwrap();
+    let at_kill = peer.requests().len();
+    assert!(at_kill < MESSAGES, "the kill came after the batch");
+    let mut server = start_server(&database.url, port, &key_file);
+    submitting.await.unwrap();
+    for _ in 0..1200 {
+        if delivered(&db).await as usize == MESSAGES {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    assert_eq!(
+        delivered(&db).await as usize,
+        MESSAGES,
+        "every message delivered"
+    );
+    let received: HashSet<String> = peer
+        .requests()
+        .iter()
+        .map(|r| r.headers["idempotency-key"].clone())
+        .collect();
+    let expected: HashSet<String> = ids.into_iter().collect();
+    assert_eq!(received, expected, "the peer saw every message id");
+    // Recorded as delivered once each: one `Sendt` event and one successful attempt.
+    let sent = message_events::Entity::find()
+        .filter(message_events::Column::Event.eq("sent"))
+        .all(&db)
+        .await
+        .unwrap();
+    let distinct: HashSet<_> = sent.iter().map(|e| e.message_id.clone()).collect();
+    assert_eq!((sent.len(), distinct.len()), (MESSAGES, MESSAGES));
+    let succeeded = delivery_attempt::Entity::find()
+        .filter(delivery_attempt::Column::Succeeded.eq(true))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(succeeded as usize, MESSAGES);
+    assert_eq!(delivery_job::Entity::find().count(&db).await.unwrap(), 0);
+    eprintln!(
+        "kill -9 after {at_kill} pushes; the peer got {} requests for {MESSAGES} messages",
+        peer.requests().len()
+    );
+}
+
+#[tokio::test]
+async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
+    const MESSAGES: usize = 10_000;
+    let database = TestDatabase::create().await;
+    if database.kind != DatabaseKind::Postgres {
+        eprintln!("two instances share a database on PostgreSQL only (TEST_DATABASE_URL)");
+        return;
+    }
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = DataKey::generate();
+    let key_file = dir.path().join("data.key");
+    std::fs::write(&key_file, key.to_base64()).unwrap();
+    let peer = FakePeer::start(200).await;
+    let (sender_id, _) = seed_systems(&db, &key, &peer.url).await;
+    let recipient_id = system::Entity::find()
+        .filter(system::Column::IsPrimary.eq(true))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    // 10,000 accepted messages waiting for their push, as intake leaves them.
+    let now = Utc::now();
+    let ids: Vec<String> = (0..MESSAGES)
+        .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
+    for chunk in ids.chunks(500) {
+        let messages = chunk.iter().map(|id| message::ActiveModel {
+            id: Set(id.clone()),
+            message_id: Set(id.clone()),
+            sender_cvr: Set(SENDER.to_owned()),
+            sender_system_id: Set(sender_id.clone()),
+            recipient_id: Set(RECIPIENT.to_owned()),
+            title: Set("Brev".to_owned()),
+            message_type: Set("letter".to_owned()),
+            value_date: Set(None),
+            contact_point_id: Set(None),
+            attachment_count: Set(0),
+            size_bytes: Set(3),
+            content_hash: Set(String::new()),
+            content: Set(json!({"messageId": id}).to_string()),
+            route: Set("system".to_owned()),
+            platform: Set(None),
+            recipient_system_id: Set(Some(recipient_id.clone())),
+            state: Set("delivering".to_owned()),
+            representative_id: Set(None),
+            accepted_at: Set(now),
+            released_at: Set(None),
+            delivered_at: Set(None),
+        });
+        message::Entity::insert_many(messages)
+            .exec_without_returning(&db)
+            .await
+            .unwrap();
+        let jobs = chunk.iter().map(|id| delivery_job::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            message_pk: Set(id.clone()),
+            kind: Set("push".to_owned()),
+            system_id: Set(Some(recipient_id.clone())),
+            attempts: Set(0),
+            fallback: Set(false),
+            first_sent_at: Set(now),
+            due_at: Set(now),
+        });
+        delivery_job::Entity::insert_many(jobs)
+            .exec_without_returning(&db)
+            .await
+            .unwrap();
+    }
+
+    let clock: Arc<dyn adgang_core::Clock> = Arc::new(adgang_core::time::SystemClock);
+    for _ in 0..2 {
+        let settings = Settings {
+            port: 0,
+            database_url: database.url.clone(),
+            spa_dir: "/nonexistent-spa".into(),
+            data_key_file: Some(key_file.clone()),
+            allow_http_endpoints: true,
+            clock: clock.clone(),
+            ..Settings::default()
+        };
+        let app = Application::build(settings).await.unwrap();
+        tokio::spawn(app.run_until_stopped());
+    }
+    for _ in 0..3000 {
+        if delivered(&db).await as usize == MESSAGES {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    assert_eq!(delivered(&db).await as usize, MESSAGES);
+    let requests = peer.requests();
+    let distinct: HashSet<_> = requests
+        .iter()
+        .map(|r| r.headers["idempotency-key"].clone())
+        .collect();
+    assert_eq!(distinct.len(), MESSAGES, "every id reached the peer");
+    assert_eq!(requests.len(), MESSAGES, "and each once");
+}
