@@ -21,7 +21,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_memo)
         .service(list_system_fetches)
         .service(acknowledge_system_fetches)
-        .service(delivery_attempts);
+        .service(delivery_attempts)
+        .service(send_test_message);
 }
 
 /// The system connection's administrators see a system's delivery attempts (SPEC §0).
@@ -160,6 +161,34 @@ async fn submit_memo(
     } else {
         HttpResponse::Ok().json(receipt)
     })
+}
+
+/// "Send testmeddelelse": pushes a harmless test message (`X-Test-Message: true`) to a REST
+/// PUSH or PUBLISH/SUBSCRIBE system's endpoint now and answers how it went (issue 14 item 7);
+/// the attempt is listed with the others. Works before activation, to try a new endpoint.
+#[utoipa::path(
+    tag = TAG,
+    security(("bearer" = [])),
+    params(ItemPath),
+    responses(
+        (status = 200, body = DeliveryAttempt),
+        problems::BadRequest,
+        problems::Scope,
+    )
+)]
+#[post("/organisations/{cvr}/systems/{id}/test-message")]
+async fn send_test_message(
+    scope: OrgScope<SystemConnection>,
+    path: web::Path<ItemPath>,
+    db: web::Data<DatabaseConnection>,
+    ports: web::Data<Ports>,
+    http: web::Data<reqwest::Client>,
+) -> Result<web::Json<DeliveryAttempt>, DomainError> {
+    let id = path.into_inner().id;
+    let org = scope.org.as_str();
+    Ok(web::Json(
+        attempts::send_test_message(db.get_ref(), &ports, &http, org, &id, scope.now).await?,
+    ))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]

@@ -58,7 +58,8 @@ impl adgang_core::ApiModule for MessagingModule {
     }
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-        cfg.app_data(actix_web::web::Data::new(self.settings.clone()));
+        cfg.app_data(actix_web::web::Data::new(self.settings.clone()))
+            .app_data(actix_web::web::Data::new(service::dispatch::http_client()));
         http::configure(cfg);
     }
 }

@@ -2,9 +2,15 @@
 //! peers shows an administrator: when, which message, the status or network error, latency,
 //! and when the next attempt is due.
 
-use adgang_api_types::DeliveryAttempt;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use adgang_api_types::{DeliveryAttempt, FieldCode, Protocol};
+use adgang_core::ports::{ConnectedSystem, DynConnection};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
+use super::dispatch::push;
 use super::Ports;
 use crate::entity::delivery_attempt;
 use crate::error::MessagingError;
@@ -20,14 +26,7 @@ pub async fn latest(
     system_id: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<DeliveryAttempt>, MessagingError> {
-    let own = ports
-        .systems
-        .system(&adgang_core::ports::DynConnection(db), system_id, now)
-        .await?
-        .filter(|s| s.organisation_cvr == org);
-    if own.is_none() {
-        return Err(MessagingError::NotFound("system"));
-    }
+    own_system(db, ports, org, system_id, now).await?;
     let rows = delivery_attempt::Entity::find()
         .filter(delivery_attempt::Column::SystemId.eq(system_id))
         .order_by_desc(delivery_attempt::Column::AttemptedAt)
@@ -35,18 +34,88 @@ pub async fn latest(
         .limit(LATEST)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| DeliveryAttempt {
-            attempted_at: a.attempted_at,
-            message_id: a.message_id,
-            endpoint: a.endpoint,
-            http_status: a.http_status.and_then(|s| u16::try_from(s).ok()),
-            error: a.error,
-            latency_ms: u32::try_from(a.latency_ms).unwrap_or(0),
-            succeeded: a.succeeded,
-            next_attempt_at: a.next_attempt_at,
-            test: a.test,
-        })
-        .collect())
+    Ok(rows.into_iter().map(to_dto).collect())
+}
+
+fn to_dto(a: delivery_attempt::Model) -> DeliveryAttempt {
+    DeliveryAttempt {
+        attempted_at: a.attempted_at,
+        message_id: a.message_id,
+        endpoint: a.endpoint,
+        http_status: a.http_status.and_then(|s| u16::try_from(s).ok()),
+        error: a.error,
+        latency_ms: u32::try_from(a.latency_ms).unwrap_or(0),
+        succeeded: a.succeeded,
+        next_attempt_at: a.next_attempt_at,
+        test: a.test,
+    }
+}
+
+/// `system_id` when it is a system of `org`; 404 otherwise.
+async fn own_system(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    org: &str,
+    system_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ConnectedSystem, MessagingError> {
+    ports
+        .systems
+        .system(&DynConnection(db), system_id, now)
+        .await?
+        .filter(|s| s.organisation_cvr == org)
+        .ok_or(MessagingError::NotFound("system"))
+}
+
+/// "Send testmeddelelse" (issue 14 item 7): pushes a harmless test message to the system's
+/// endpoint now, signed like a real one and marked `X-Test-Message: true`, and records and
+/// returns the attempt. Works whatever the system's status, so a new endpoint can be tried
+/// before activation.
+pub async fn send_test_message(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    http: &reqwest::Client,
+    org: &str,
+    system_id: &str,
+    now: DateTime<Utc>,
+) -> Result<DeliveryAttempt, MessagingError> {
+    let system = own_system(db, ports, org, system_id, now).await?;
+    let endpoint = match (system.protocol, system.endpoint.clone()) {
+        (Protocol::RestPush | Protocol::RestPublishSubscribe, Some(endpoint)) => endpoint,
+        _ => {
+            return Err(MessagingError::field(
+                "system",
+                FieldCode::NotApplicable,
+                "Only a system with an endpoint (REST PUSH or PUBLISH/SUBSCRIBE) can be sent a test message.",
+            ))
+        }
+    };
+    let message_id = uuid::Uuid::now_v7().to_string();
+    let body = serde_json::json!({
+        "messageId": message_id,
+        "title": "Testmeddelelse fra Administrativ Adgang",
+        "senderCvr": org,
+        "recipient": org,
+        "type": "letter",
+        "body": "Dette er en testmeddelelse. Den skal ikke behandles.",
+        "test": true,
+    })
+    .to_string();
+    let outcome = push(http, &system, &endpoint, &message_id, org, body, true).await;
+    let attempt = delivery_attempt::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        system_id: Set(system.id.clone()),
+        message_id: Set(message_id),
+        attempted_at: Set(now),
+        endpoint: Set(endpoint),
+        http_status: Set(outcome.status.map(i32::from)),
+        error: Set(outcome.error.clone()),
+        latency_ms: Set(outcome.latency_ms),
+        succeeded: Set(outcome.succeeded()),
+        next_attempt_at: Set(None),
+        test: Set(true),
+    }
+    .insert(db)
+    .await?;
+    Ok(to_dto(attempt))
 }

@@ -45,14 +45,14 @@ pub struct Dispatcher {
 }
 
 /// How one push or notification went.
-struct Outcome {
-    status: Option<u16>,
-    error: Option<String>,
-    latency_ms: i32,
+pub struct Outcome {
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub latency_ms: i32,
 }
 
 impl Outcome {
-    fn succeeded(&self) -> bool {
+    pub fn succeeded(&self) -> bool {
         self.error.is_none()
     }
 }
@@ -64,17 +64,11 @@ impl Dispatcher {
         clock: Arc<dyn Clock>,
         lease: Duration,
     ) -> Dispatcher {
-        let http = reqwest::Client::builder()
-            .timeout(StdDuration::from_secs(30))
-            .connect_timeout(StdDuration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("building the delivery HTTP client");
         Dispatcher {
             db,
             ports,
             clock,
-            http,
+            http: http_client(),
             lease,
         }
     }
@@ -337,8 +331,7 @@ impl Dispatcher {
         Ok(())
     }
 
-    /// POSTs the memo (or, for PUBLISH/SUBSCRIBE, a notification) to `endpoint`, signed with
-    /// the system's API key and carrying the message id as idempotency key.
+    /// POSTs the memo (or, for PUBLISH/SUBSCRIBE, a notification) to `endpoint`.
     async fn post(
         &self,
         kind: JobKind,
@@ -354,39 +347,74 @@ impl Dispatcher {
             .to_string(),
             _ => msg.content.clone(),
         };
-        let mut request = self
-            .http
-            .post(endpoint)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("Idempotency-Key", &msg.message_id)
-            .header("X-Message-Id", &msg.message_id)
-            .header("X-Sender-Cvr", &msg.sender_cvr);
-        if let Some(key) = system.api_key.as_deref() {
-            request = request.header("X-Adgang-Signature", signature(key, body.as_bytes()));
-        }
-        let started = Instant::now();
-        let result = request.body(body).send().await;
-        let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
-        match result {
-            Ok(response) if response.status().is_success() => Outcome {
-                status: Some(response.status().as_u16()),
-                error: None,
-                latency_ms,
-            },
-            Ok(response) => Outcome {
-                status: Some(response.status().as_u16()),
-                error: Some(format!(
-                    "Endepunktet svarede HTTP {}.",
-                    response.status().as_u16()
-                )),
-                latency_ms,
-            },
-            Err(err) => Outcome {
-                status: None,
-                error: Some(network_error(&err)),
-                latency_ms,
-            },
-        }
+        push(
+            &self.http,
+            system,
+            endpoint,
+            &msg.message_id,
+            &msg.sender_cvr,
+            body,
+            false,
+        )
+        .await
+    }
+}
+
+/// The HTTP client pushes go out with: bounded waits, no redirects followed.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(StdDuration::from_secs(30))
+        .connect_timeout(StdDuration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("building the delivery HTTP client")
+}
+
+/// POSTs `body` to `endpoint`, signed with the system's API key and carrying the message id as
+/// idempotency key (CORE-03); a test message says so in `X-Test-Message`. Any 2xx is success.
+pub async fn push(
+    http: &reqwest::Client,
+    system: &ConnectedSystem,
+    endpoint: &str,
+    message_id: &str,
+    sender_cvr: &str,
+    body: String,
+    test: bool,
+) -> Outcome {
+    let mut request = http
+        .post(endpoint)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", message_id)
+        .header("X-Message-Id", message_id)
+        .header("X-Sender-Cvr", sender_cvr);
+    if test {
+        request = request.header("X-Test-Message", "true");
+    }
+    if let Some(key) = system.api_key.as_deref() {
+        request = request.header("X-Adgang-Signature", signature(key, body.as_bytes()));
+    }
+    let started = Instant::now();
+    let result = request.body(body).send().await;
+    let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+    match result {
+        Ok(response) if response.status().is_success() => Outcome {
+            status: Some(response.status().as_u16()),
+            error: None,
+            latency_ms,
+        },
+        Ok(response) => Outcome {
+            status: Some(response.status().as_u16()),
+            error: Some(format!(
+                "Endepunktet svarede HTTP {}.",
+                response.status().as_u16()
+            )),
+            latency_ms,
+        },
+        Err(err) => Outcome {
+            status: None,
+            error: Some(network_error(&err)),
+            latency_ms,
+        },
     }
 }
 

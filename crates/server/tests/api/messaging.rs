@@ -641,3 +641,61 @@ async fn core_03_a_pull_system_fetches_its_own_mailbox_and_acknowledges_once() {
     let waiting: Vec<Value> = fetch(&pull, &pull_key).await.unwrap().json().await.unwrap();
     assert!(waiting.is_empty());
 }
+
+#[tokio::test]
+async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() {
+    let app = app().await;
+    let peer = FakePeer::start(204).await;
+    let (push, _) = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/in", peer.url)}),
+    )
+    .await;
+    let token = admin(&app, AUTHORITY);
+    let path = format!("/api/v1/organisations/{AUTHORITY}/systems/{push}/test-message");
+    let response = app.post_as(&path, &token, &json!({})).await;
+    assert_eq!(response.status(), 200);
+    let attempt: DeliveryAttempt = response.json().await.unwrap();
+    assert!(attempt.succeeded && attempt.test);
+    assert_eq!(attempt.http_status, Some(204));
+    let requests = peer.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].headers["x-test-message"], "true");
+
+    // A peer that is down: the attempt says why; nothing is retried or logged as a message.
+    peer.set_status(500);
+    let attempt: DeliveryAttempt = app
+        .post_as(&path, &token, &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!attempt.succeeded);
+    assert_eq!(attempt.http_status, Some(500));
+    let listed: Vec<DeliveryAttempt> = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/systems/{push}/delivery-attempts"),
+            &token,
+        )
+        .await;
+    assert_eq!(listed.len(), 2);
+    assert!(!listed[0].succeeded, "newest first");
+    assert!(events(&app, AUTHORITY).await.is_empty());
+
+    // A pull system has no endpoint; another organisation's system is not found.
+    let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let pull_path = format!("/api/v1/organisations/{AUTHORITY}/systems/{pull}/test-message");
+    let refused = problem(app.post_as(&pull_path, &token, &json!({})).await, 400).await;
+    assert_eq!(
+        field_codes(&refused),
+        [("system".to_owned(), "not_applicable".to_owned())]
+    );
+    let foreign = format!("/api/v1/organisations/{SENDER}/systems/{push}/test-message");
+    assert_eq!(
+        app.post_as(&foreign, &admin(&app, SENDER), &json!({}))
+            .await
+            .status(),
+        404
+    );
+}

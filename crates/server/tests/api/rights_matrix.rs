@@ -273,6 +273,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/systems/{id}/delivery-attempts",
         Access::Right(Right::SystemAdmin),
     ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/systems/{id}/test-message",
+        Access::Right(Right::SystemAdmin),
+    ),
     // The Digital Post core's system-facing API (CORE-01, CORE-03).
     ("POST", "/api/v1/memos", Access::System),
     (
