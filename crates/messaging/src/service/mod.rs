@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod dispatch;
 pub mod intake;
 pub mod pull;
+pub mod recall;
 pub mod routing;
 pub mod schedule;
 

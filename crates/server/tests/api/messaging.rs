@@ -8,6 +8,7 @@ use adgang_api_types::{
     ApiKey, DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Problem, Right, SystemReceipt,
 };
 use adgang_core::entity::message_events;
+use adgang_core::Clock;
 use adgang_messaging::entity::{delivery_attempt, mail_outbox, message, sms_outbox};
 use adgang_test_support::peer::FakePeer;
 use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
@@ -698,4 +699,73 @@ async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() 
             .status(),
         404
     );
+}
+
+#[tokio::test]
+async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
+    use adgang_messaging::service::recall::{withdraw, Withdrawal};
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let caller = sender(&app).await;
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let mut body = memo(CITIZEN);
+        body["valueDate"] = json!("2026-12-12");
+        accepted(&app, &caller, &body).await;
+        ids.push(body["messageId"].as_str().unwrap().to_owned());
+    }
+    // Before the value date a recall simply wins; a second one says so.
+    let db = app.db().await;
+    let now = app.clock.now();
+    let first = withdraw(&db, SENDER, &ids[0], now).await.unwrap();
+    assert!(matches!(first, Withdrawal::Recalled(_)));
+    assert_eq!(
+        withdraw(&db, SENDER, &ids[0], now).await.unwrap(),
+        Withdrawal::AlreadyRecalled
+    );
+    assert_eq!(
+        withdraw(&db, AUTHORITY, &ids[1], now).await.unwrap(),
+        Withdrawal::NotFound
+    );
+
+    // At the value date the dispatcher releases while recalls arrive, staggered.
+    app.clock.set("2026-12-11T23:00:00Z".parse().unwrap());
+    let now = app.clock.now();
+    let recalls = ids[1..].iter().enumerate().map(|(i, id)| {
+        let db = db.clone();
+        async move {
+            tokio::time::sleep(StdDuration::from_millis(20 * i as u64)).await;
+            (id.clone(), withdraw(&db, SENDER, id, now).await.unwrap())
+        }
+    });
+    let outcomes = futures_util::future::join_all(recalls).await;
+    eventually("every message settled", || async {
+        let mut settled = true;
+        for id in &ids {
+            let state = stored(&app, id).await.state;
+            settled &= state == "available" || state == "recalled";
+        }
+        settled
+    })
+    .await;
+    let log = events(&app, SENDER).await;
+    for (id, outcome) in outcomes {
+        let state = stored(&app, &id).await.state;
+        let of = |event: &str| {
+            log.iter()
+                .filter(|e| e.message_id.as_deref() == Some(id.as_str()) && e.event == event)
+                .count()
+        };
+        match outcome {
+            Withdrawal::Recalled(_) => {
+                assert_eq!(state, "recalled");
+                assert_eq!((of("recalled"), of("sent_after_value_date")), (1, 0));
+            }
+            Withdrawal::AlreadyReleased => {
+                assert_eq!(state, "available");
+                assert_eq!((of("recalled"), of("sent_after_value_date")), (0, 1));
+            }
+            other => panic!("{id}: {other:?}"),
+        }
+    }
 }
