@@ -1,5 +1,6 @@
 //! The Digital Post core (SPEC §13, issue 14): accepted messages, their delivery jobs (the
-//! transactional outbox, CORE-05), delivery attempts, the SMS and e-mail outboxes, and the
+//! transactional outbox, CORE-05), business receipts, delivery attempts, the SMS and e-mail
+//! outboxes, and the
 //! message log (LOG-01), append-only by trigger like the other logs.
 
 use sea_orm_migration::prelude::*;
@@ -148,6 +149,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(DeliveryJobs::SystemId).string_len(36).null())
                     .col(ColumnDef::new(DeliveryJobs::Attempts).integer().not_null())
                     .col(ColumnDef::new(DeliveryJobs::Fallback).boolean().not_null())
+                    .col(
+                        ColumnDef::new(DeliveryJobs::ReceiptId)
+                            .string_len(36)
+                            .null(),
+                    )
                     .col(time(DeliveryJobs::FirstSentAt))
                     .col(time(DeliveryJobs::DueAt))
                     .to_owned(),
@@ -222,6 +228,49 @@ impl MigrationTrait for Migration {
                     .table(DeliveryAttempts::Table)
                     .col(DeliveryAttempts::SystemId)
                     .col(DeliveryAttempts::AttemptedAt)
+                    .to_owned(),
+            )
+            .await?;
+
+        // Business receipts from recipient systems on their way to the sender (CORE-03).
+        manager
+            .create_table(
+                Table::create()
+                    .table(BusinessReceipts::Table)
+                    .col(id(BusinessReceipts::Id))
+                    .col(
+                        ColumnDef::new(BusinessReceipts::MessagePk)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(BusinessReceipts::FromSystemId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(BusinessReceipts::ToSystemId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(BusinessReceipts::Content).text().not_null())
+                    .col(
+                        ColumnDef::new(BusinessReceipts::State)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(time(BusinessReceipts::ReceivedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_business_receipts_to_state")
+                    .table(BusinessReceipts::Table)
+                    .col(BusinessReceipts::ToSystemId)
+                    .col(BusinessReceipts::State)
+                    .col(BusinessReceipts::ReceivedAt)
                     .to_owned(),
             )
             .await?;
@@ -413,6 +462,7 @@ impl MigrationTrait for Migration {
             MailOutbox::Table.into_iden(),
             SmsOutbox::Table.into_iden(),
             DeliveryAttempts::Table.into_iden(),
+            BusinessReceipts::Table.into_iden(),
             DeliveryJobs::Table.into_iden(),
             Messages::Table.into_iden(),
         ] {
@@ -459,8 +509,21 @@ enum DeliveryJobs {
     SystemId,
     Attempts,
     Fallback,
+    ReceiptId,
     FirstSentAt,
     DueAt,
+}
+
+#[derive(DeriveIden)]
+enum BusinessReceipts {
+    Table,
+    Id,
+    MessagePk,
+    FromSystemId,
+    ToSystemId,
+    Content,
+    State,
+    ReceivedAt,
 }
 
 #[derive(DeriveIden)]

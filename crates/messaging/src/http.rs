@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use adgang_api_types::{DeliveryAttempt, MemoReceipt, MessageEvent, Module, NewMemo};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
@@ -14,7 +14,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::error::MessagingError;
 use crate::service::intake::Purpose;
-use crate::service::{attempts, intake, pull, Ports};
+use crate::service::{attempts, intake, pull, receipts, Ports};
 use crate::{MessagingSettings, TAG};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -22,7 +22,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_system_fetches)
         .service(acknowledge_system_fetches)
         .service(delivery_attempts)
-        .service(send_test_message);
+        .service(send_test_message)
+        .service(submit_receipt)
+        .service(list_receipts)
+        .service(acknowledge_receipt);
 }
 
 /// The system connection's administrators see a system's delivery attempts (SPEC §0).
@@ -291,4 +294,101 @@ async fn acknowledge_system_fetches(
     Ok(web::Json(
         pull::acknowledge(db.get_ref(), &system, &ack, clock.now()).await?,
     ))
+}
+
+/// A recipient system sends a business receipt on a message delivered to it (CORE-03): it goes
+/// to the sender system — pushed to its receipt endpoint (REST PUSH), or waiting for it at
+/// `GET /api/v1/receipts`. `Forretningskvittering modtaget` in the recipient's log.
+#[utoipa::path(
+    tag = TAG,
+    request_body = receipts::NewBusinessReceipt,
+    security(("system_id" = [], "system_api_key" = [])),
+    responses(
+        (status = 202, body = receipts::ReceiptAccepted),
+        problems::BadRequest,
+        problems::SystemCaller,
+        problems::NotFound,
+    )
+)]
+#[post("/receipts")]
+async fn submit_receipt(
+    req: HttpRequest,
+    body: JsonBody,
+    db: web::Data<DatabaseConnection>,
+    ports: web::Data<Ports>,
+    settings: web::Data<MessagingSettings>,
+    clock: web::Data<dyn Clock>,
+) -> Result<HttpResponse, DomainError> {
+    let system = calling_system(
+        &req,
+        &db,
+        &ports,
+        &settings,
+        clock.as_ref(),
+        Purpose::Receive,
+    )
+    .await?;
+    let receipt: receipts::NewBusinessReceipt = body.parse().await?;
+    let accepted = receipts::submit(&db, &ports, &system, receipt, clock.now()).await?;
+    Ok(HttpResponse::Accepted().json(accepted))
+}
+
+/// The business receipts waiting for the calling sender system (one without a receipt
+/// endpoint), oldest first. They stay until deleted (collected).
+#[utoipa::path(
+    tag = TAG,
+    params(FetchQuery),
+    security(("system_id" = [], "system_api_key" = [])),
+    responses(
+        (status = 200, body = Vec<receipts::BusinessReceipt>),
+        problems::SystemCaller,
+    )
+)]
+#[get("/receipts")]
+async fn list_receipts(
+    req: HttpRequest,
+    query: web::Query<FetchQuery>,
+    db: web::Data<DatabaseConnection>,
+    ports: web::Data<Ports>,
+    settings: web::Data<MessagingSettings>,
+    clock: web::Data<dyn Clock>,
+) -> Result<web::Json<Vec<receipts::BusinessReceipt>>, DomainError> {
+    let system =
+        calling_system(&req, &db, &ports, &settings, clock.as_ref(), Purpose::Send).await?;
+    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    Ok(web::Json(receipts::waiting(&db, &system, limit).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+struct ReceiptPath {
+    /// The receipt's id.
+    id: String,
+}
+
+/// Collects a business receipt: it leaves the queue, `Forretningskvittering sendt` in the
+/// sender's log. Another system's receipt, or one collected before, is 404.
+#[utoipa::path(
+    tag = TAG,
+    params(ReceiptPath),
+    security(("system_id" = [], "system_api_key" = [])),
+    responses(
+        (status = 204, description = "Collected"),
+        problems::SystemCaller,
+        problems::NotFound,
+    )
+)]
+#[delete("/receipts/{id}")]
+async fn acknowledge_receipt(
+    req: HttpRequest,
+    path: web::Path<ReceiptPath>,
+    db: web::Data<DatabaseConnection>,
+    ports: web::Data<Ports>,
+    settings: web::Data<MessagingSettings>,
+    clock: web::Data<dyn Clock>,
+) -> Result<HttpResponse, DomainError> {
+    let system =
+        calling_system(&req, &db, &ports, &settings, clock.as_ref(), Purpose::Send).await?;
+    receipts::acknowledge(&db, &system, &path.id, clock.now()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -17,6 +17,8 @@ pub struct Model {
     pub attempts: i32,
     /// In the primary-system phase after 7 days of failures (CORE-03).
     pub fallback: bool,
+    /// For a `receipt` job: the business receipt to deliver.
+    pub receipt_id: Option<String>,
     /// When the current phase began (the original sending, or the fallback).
     pub first_sent_at: DateTimeUtc,
     pub due_at: DateTimeUtc,

@@ -1,5 +1,6 @@
 //! The messaging module's own tables.
 
+pub mod business_receipt;
 pub mod delivery_attempt;
 pub mod delivery_job;
 pub mod mail_outbox;

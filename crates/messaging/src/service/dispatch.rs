@@ -24,10 +24,11 @@ use sea_orm::{
 };
 use sha2::Sha256;
 
+use super::receipts::ReceiptState;
 use super::routing::{event_of, send};
 use super::schedule::{after_failure, AfterFailure};
 use super::{JobKind, Ports, State};
-use crate::entity::{delivery_attempt, delivery_job, message};
+use crate::entity::{business_receipt, delivery_attempt, delivery_job, message};
 
 /// How long a claimed job is left to its worker before another may claim it, unless
 /// configured: longer than a push may take (the HTTP timeout is 30 s).
@@ -148,6 +149,7 @@ impl Dispatcher {
             Some(kind @ (JobKind::Push | JobKind::Notify)) => {
                 self.deliver(kind, job, msg, system).await
             }
+            Some(JobKind::Receipt) => self.deliver_receipt(job, msg, system).await,
             None => anyhow::bail!("unknown job kind {}", job.kind),
         }
     }
@@ -210,19 +212,7 @@ impl Dispatcher {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let system_id = job.system_id.clone().unwrap_or_default();
-        let mut attempt = delivery_attempt::ActiveModel {
-            id: Set(uuid::Uuid::now_v7().to_string()),
-            system_id: Set(system_id.clone()),
-            message_id: Set(msg.message_id.clone()),
-            attempted_at: Set(now),
-            endpoint: Set(endpoint.clone()),
-            http_status: Set(outcome.status.map(i32::from)),
-            error: Set(outcome.error.clone()),
-            latency_ms: Set(outcome.latency_ms),
-            succeeded: Set(outcome.succeeded()),
-            next_attempt_at: Set(None),
-            test: Set(false),
-        };
+        let mut attempt = attempt_row(&job, &msg, &endpoint, &outcome, now);
         let recipient_org = msg.recipient_id.clone();
         if outcome.succeeded() {
             delete_job(&txn, &job).await?;
@@ -331,6 +321,86 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// CORE-03: a business receipt to the sender system's receipt endpoint, on the same retry
+    /// schedule as a message (there is no primary system to fall back to): `Forretningskvittering
+    /// sendt`, or `… fejlet` when every attempt failed.
+    async fn deliver_receipt(
+        &self,
+        job: delivery_job::Model,
+        msg: message::Model,
+        system: Option<ConnectedSystem>,
+    ) -> anyhow::Result<()> {
+        let receipt = match job.receipt_id.as_deref() {
+            Some(id) => {
+                business_receipt::Entity::find_by_id(id.to_owned())
+                    .one(&self.db)
+                    .await?
+            }
+            None => None,
+        };
+        let Some(receipt) = receipt.filter(|r| r.state == ReceiptState::Pushing.as_str()) else {
+            delete_job(&self.db, &job).await?;
+            return Ok(());
+        };
+        let endpoint = system
+            .as_ref()
+            .and_then(|s| s.receipt_endpoint.clone())
+            .unwrap_or_default();
+        let outcome = match &system {
+            Some(system) if system.is_active() && !endpoint.is_empty() => {
+                push(
+                    &self.http,
+                    system,
+                    &endpoint,
+                    &receipt.id,
+                    &msg.sender_cvr,
+                    receipt.content.clone(),
+                    false,
+                )
+                .await
+            }
+            _ => Outcome {
+                status: None,
+                error: Some(
+                    "Afsendersystemet er ikke aktivt eller har intet kvitteringsendepunkt."
+                        .to_owned(),
+                ),
+                latency_ms: 0,
+            },
+        };
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let mut attempt = attempt_row(&job, &msg, &endpoint, &outcome, now);
+        let attempts = usize::try_from(job.attempts).unwrap_or(0) + 1;
+        let settled = if outcome.succeeded() {
+            Some((ReceiptState::Sent, MessageEvent::BusinessReceiptSent))
+        } else if let AfterFailure::RetryAt(at) =
+            after_failure(false, attempts, job.first_sent_at, now)
+        {
+            let mut retry = job.clone().into_active_model();
+            retry.attempts = Set(job.attempts + 1);
+            retry.due_at = Set(at);
+            retry.update(&txn).await?;
+            attempt.next_attempt_at = Set(Some(at));
+            None
+        } else {
+            Some((ReceiptState::Failed, MessageEvent::BusinessReceiptFailed))
+        };
+        if let Some((state, event)) = settled {
+            delete_job(&txn, &job).await?;
+            let mut stored = receipt.into_active_model();
+            stored.state = Set(state.as_str().to_owned());
+            stored.update(&txn).await?;
+            let mut record = event_of(&msg, &msg.sender_cvr, event, now);
+            record.endpoint = Some(endpoint.clone());
+            record.error_message = outcome.error.clone();
+            record_message_events(&txn, vec![record]).await?;
+        }
+        attempt.insert(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// POSTs the memo (or, for PUBLISH/SUBSCRIBE, a notification) to `endpoint`.
     async fn post(
         &self,
@@ -357,6 +427,29 @@ impl Dispatcher {
             false,
         )
         .await
+    }
+}
+
+/// The attempt a job's push makes, as the system's page lists it.
+fn attempt_row(
+    job: &delivery_job::Model,
+    msg: &message::Model,
+    endpoint: &str,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> delivery_attempt::ActiveModel {
+    delivery_attempt::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        system_id: Set(job.system_id.clone().unwrap_or_default()),
+        message_id: Set(msg.message_id.clone()),
+        attempted_at: Set(now),
+        endpoint: Set(endpoint.to_owned()),
+        http_status: Set(outcome.status.map(i32::from)),
+        error: Set(outcome.error.clone()),
+        latency_ms: Set(outcome.latency_ms),
+        succeeded: Set(outcome.succeeded()),
+        next_attempt_at: Set(None),
+        test: Set(false),
     }
 }
 
@@ -488,7 +581,7 @@ pub async fn claim(
     let sql = format!(
         "UPDATE delivery_jobs SET due_at = {p1} WHERE id IN (SELECT id FROM delivery_jobs \
          WHERE due_at <= {p2} ORDER BY due_at LIMIT {p3}{lock}) \
-         RETURNING id, message_pk, kind, system_id, attempts, fallback, first_sent_at, due_at"
+         RETURNING id, message_pk, kind, system_id, attempts, fallback, receipt_id, first_sent_at, due_at"
     );
     let statement = Statement::from_sql_and_values(
         backend,

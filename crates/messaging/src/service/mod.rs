@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod intake;
 pub mod pull;
 pub mod recall;
+pub mod receipts;
 pub mod routing;
 pub mod schedule;
 
@@ -26,6 +27,8 @@ pub struct Ports {
     pub mailer: Arc<dyn Mailer>,
 }
 
+#[macro_export]
+#[doc(hidden)]
 macro_rules! wire_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $wire:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -73,11 +76,13 @@ wire_enum!(
 wire_enum!(
     /// What a delivery job does (`delivery_jobs.kind`): `push` the message to its system
     /// (CORE-03), `notify` a PUBLISH/SUBSCRIBE system that it waits (CORE-03), `release` a
-    /// held message on its value date (CORE-04).
+    /// held message on its value date (CORE-04), push a business `receipt` to the sender
+    /// system's receipt endpoint (CORE-03).
     JobKind {
         Push => "push",
         Notify => "notify",
         Release => "release",
+        Receipt => "receipt",
     }
 );
 

@@ -109,6 +109,7 @@ pub fn job(
         system_id: Set(system_id.map(str::to_owned)),
         attempts: Set(0),
         fallback: Set(false),
+        receipt_id: Set(None),
         first_sent_at: Set(due),
         due_at: Set(due),
     }

@@ -301,6 +301,7 @@ async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
             system_id: Set(Some(recipient_id.clone())),
             attempts: Set(0),
             fallback: Set(false),
+            receipt_id: Set(None),
             first_sent_at: Set(now),
             due_at: Set(now),
         });

@@ -290,6 +290,9 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/mailboxes/{systemId}/system-fetches",
         Access::System,
     ),
+    ("POST", "/api/v1/receipts", Access::System),
+    ("GET", "/api/v1/receipts", Access::System),
+    ("DELETE", "/api/v1/receipts/{id}", Access::System),
 ];
 
 const CVR: &str = "29189846";
