@@ -130,6 +130,88 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     load_systems(&txn, now).await?;
     txn.commit().await.context("committing demo data")?;
+    load_messages(db, now).await
+}
+
+/// How many messages the demo sender has sent (issue 14 item 8).
+pub const DEMO_MESSAGES: usize = 240;
+
+/// Testkommune Nord's "Brevudsender" has sent messages across the demo: citizens (e-Boks,
+/// mit.dk), companies (Virk), Styrelsen for Digital Test (its push system's endpoint does not
+/// resolve, so the retries show on its page), NemSMS, and every tenth held for a value date —
+/// through the real intake, so every event is in the message log. Once, when no message exists.
+async fn load_messages(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use adgang_api_types::{MessageType, NewMemo};
+    use adgang_messaging::entity::message;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    if message::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    let Some(sender) = adgang_systems::entity::system::Entity::find()
+        .filter(adgang_systems::entity::system::Column::Name.eq("Brevudsender"))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let ports = adgang_messaging::Ports {
+        // The demo sender has no API key: nothing is opened with this key.
+        systems: std::sync::Arc::new(adgang_systems::ports::ConnectedSystemsPort {
+            data_key: adgang_core::secrets::DataKey::generate(),
+        }),
+        points: std::sync::Arc::new(adgang_contacts::ports::DeliveryPointsPort),
+        exemptions: std::sync::Arc::new(adgang_core::ports::NoExemptions),
+        registry: std::sync::Arc::new(adgang_registry::SyntheticRegistry::new()),
+        sms: std::sync::Arc::new(adgang_messaging::outbox::SmsOutbox),
+        mailer: std::sync::Arc::new(adgang_messaging::outbox::MailOutbox),
+    };
+    let system = ports
+        .systems
+        .system(db, &sender.id, now)
+        .await?
+        .context("the demo sender system")?;
+    let today = adgang_core::time::copenhagen(now).date_naive();
+    let titles = [
+        "Afgørelse om byggetilladelse",
+        "Indkaldelse til møde",
+        "Kvittering for ansøgning",
+        "Opkrævning af ejendomsskat",
+        "Svar på henvendelse",
+    ];
+    for i in 0..DEMO_MESSAGES {
+        let (recipient, message_type) = match i % 8 {
+            0 | 1 | 2 | 3 => (
+                adgang_registry::SyntheticRegistry::citizen_cpr(i),
+                MessageType::Letter,
+            ),
+            4 => ("25052943".to_owned(), MessageType::Letter),
+            5 => ("34051178".to_owned(), MessageType::Letter),
+            6 => ("10213231".to_owned(), MessageType::Mandatory),
+            _ if i % 16 == 7 => (
+                adgang_registry::SyntheticRegistry::citizen_cpr(i),
+                MessageType::Nemsms,
+            ),
+            _ => ("30808460".to_owned(), MessageType::Letter),
+        };
+        let memo = NewMemo {
+            message_id: uuid::Uuid::now_v7().to_string(),
+            title: titles[i % titles.len()].to_owned(),
+            sender_cvr: sender.organisation_cvr.clone(),
+            recipient,
+            message_type,
+            value_date: (i % 10 == 9).then(|| today + chrono::Days::new(1 + (i % 30) as u64)),
+            contact_point_id: None,
+            body: Some("Demobrev fra Testkommune Nord.".to_owned()),
+            attachments: vec![],
+        };
+        adgang_messaging::service::intake::submit(db, &ports, &system, memo, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo message {i}: {e:?}"))?;
+    }
     Ok(())
 }
 

@@ -75,6 +75,29 @@ async fn demo_data_loads_idempotently() {
     );
     assert!(page.items.iter().any(|o| o.kind == OrgKind::Company));
     assert!(page.items.iter().any(|o| o.kind == OrgKind::Authority));
+
+    // Issue 14 item 8: the demo sender has sent its messages through the real intake, once.
+    use adgang_messaging::entity::message;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let messages = message::Entity::find().all(&db).await.unwrap();
+    assert_eq!(messages.len(), adgang_server::demo::DEMO_MESSAGES);
+    for state in ["available", "held", "delivering", "sms_sent"] {
+        assert!(
+            messages.iter().any(|m| m.state == state),
+            "no demo message is {state}"
+        );
+    }
+    for platform in ["eboks", "mit_dk", "virk"] {
+        assert!(messages
+            .iter()
+            .any(|m| m.platform.as_deref() == Some(platform)));
+    }
+    let events = adgang_core::entity::message_events::Entity::find()
+        .filter(adgang_core::entity::message_events::Column::OrganisationCvr.eq("29189846"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(events as usize > adgang_server::demo::DEMO_MESSAGES);
 }
 
 #[tokio::test]
