@@ -2,11 +2,17 @@
 //! transaction, which the test portal shows. Production wires real adapters behind the same
 //! ports of `core`.
 
-use adgang_core::ports::{DynConnection, Mail, Mailer, Sms, SmsGateway};
+use adgang_core::ports::{
+    DynConnection, Mail, MailboxEntry, Mailer, OutboxEntry, Sms, SmsGateway, TestMailboxes,
+};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
-use crate::entity::{mail_outbox, sms_outbox};
+use crate::entity::{mail_outbox, message, sms_outbox};
+use crate::service::State;
 
 pub struct SmsOutbox;
 
@@ -51,5 +57,68 @@ impl Mailer for MailOutbox {
         .insert(&DynConnection(db))
         .await?;
         Ok(())
+    }
+}
+
+/// The platform mailboxes and outboxes as the test portal shows them.
+pub struct TestMailboxesPort {
+    pub db: DatabaseConnection,
+}
+
+const SHOWN: u64 = 50;
+
+#[async_trait::async_trait]
+impl TestMailboxes for TestMailboxesPort {
+    async fn platform_mailbox(&self, recipient: &str) -> Result<Vec<MailboxEntry>, DbErr> {
+        Ok(message::Entity::find()
+            .filter(message::Column::RecipientId.eq(recipient))
+            .filter(message::Column::Platform.is_not_null())
+            .filter(message::Column::State.eq(State::Available.as_str()))
+            .order_by_desc(message::Column::AcceptedAt)
+            .limit(SHOWN)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| MailboxEntry {
+                message_id: m.message_id,
+                title: m.title,
+                sender_cvr: m.sender_cvr,
+                platform: m.platform.unwrap_or_default(),
+                message_type: m.message_type,
+                accepted_at: m.accepted_at,
+            })
+            .collect())
+    }
+
+    async fn sms_outbox(&self) -> Result<Vec<OutboxEntry>, DbErr> {
+        Ok(sms_outbox::Entity::find()
+            .order_by_desc(sms_outbox::Column::SentAt)
+            .limit(SHOWN)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| OutboxEntry {
+                to: s.recipient_cpr,
+                subject: s.reference,
+                text: s.text,
+                sent_at: s.sent_at,
+            })
+            .collect())
+    }
+
+    async fn mail_outbox(&self) -> Result<Vec<OutboxEntry>, DbErr> {
+        Ok(mail_outbox::Entity::find()
+            .order_by_desc(mail_outbox::Column::SentAt)
+            .limit(SHOWN)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| OutboxEntry {
+                to: m.recipient,
+                subject: m.subject,
+                text: m.body,
+                sent_at: m.sent_at,
+            })
+            .collect())
     }
 }

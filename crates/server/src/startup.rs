@@ -10,7 +10,9 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
-use adgang_core::ports::{BoundContactPoints, NoExemptions, RecipientSystems, UserDirectory};
+use adgang_core::ports::{
+    BoundContactPoints, NoExemptions, RecipientSystems, TestMailboxes, UserDirectory,
+};
 use adgang_core::{problem_response, Clock, ReadCache, ReadDb, SessionRevocations, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -114,6 +116,10 @@ impl Application {
             )
         });
         let messaging_ports = web::Data::new(messaging_ports);
+        let test_mailboxes: web::Data<dyn TestMailboxes> =
+            web::Data::from(Arc::new(adgang_messaging::outbox::TestMailboxesPort {
+                db: db.get_ref().clone(),
+            }) as Arc<dyn TestMailboxes>);
         let directory: web::Data<dyn UserDirectory> =
             web::Data::from(Arc::new(adgang_identity::ports::IdentityDirectory {
                 db: db.get_ref().clone(),
@@ -156,6 +162,7 @@ impl Application {
                 .app_data(recipient_systems.clone())
                 .app_data(bound_points.clone())
                 .app_data(messaging_ports.clone())
+                .app_data(test_mailboxes.clone())
                 .app_data(directory.clone())
                 .app_data(oidc.clone())
                 .app_data(

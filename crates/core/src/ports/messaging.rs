@@ -170,6 +170,39 @@ pub trait Mailer: Send + Sync {
     ) -> anyhow::Result<()>;
 }
 
+/// A message lying in a platform mailbox (Virk, e-Boks, mit.dk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxEntry {
+    pub message_id: String,
+    pub title: String,
+    pub sender_cvr: String,
+    /// `Platform::as_str`.
+    pub platform: String,
+    pub message_type: String,
+    pub accepted_at: DateTime<Utc>,
+}
+
+/// An SMS or e-mail the built-in gateways "sent".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// What the test portal shows of Digital Post's built-in platform mailboxes and outboxes
+/// (issue 14 item 8). Implemented by the messaging module.
+#[async_trait::async_trait]
+pub trait TestMailboxes: Send + Sync {
+    /// The newest 50 messages in the recipient's (CPR or CVR) platform mailbox.
+    async fn platform_mailbox(&self, recipient: &str) -> Result<Vec<MailboxEntry>, DbErr>;
+    /// The newest 50 SMS sent through the built-in gateway.
+    async fn sms_outbox(&self) -> Result<Vec<OutboxEntry>, DbErr>;
+    /// The newest 50 e-mails sent through the built-in mailer.
+    async fn mail_outbox(&self) -> Result<Vec<OutboxEntry>, DbErr>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

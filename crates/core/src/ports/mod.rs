@@ -18,6 +18,8 @@ pub use directory::{
 };
 pub use messaging::{
     ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionStatus, Mail,
-    Mailer, NoExemptions, Sms, SmsGateway,
+    MailboxEntry, Mailer, NoExemptions, OutboxEntry, Sms, SmsGateway, TestMailboxes,
 };
+/// The database error ports answer with (for crates without sea-orm of their own).
+pub use sea_orm::DbErr as DbError;
 pub use systems::{BoundContactPoints, RecipientSystem, RecipientSystems};

@@ -910,3 +910,50 @@ async fn core_03_a_receipt_endpoint_that_stays_down_ends_in_business_receipt_fai
     tokio::time::sleep(StdDuration::from_millis(600)).await;
     assert_eq!(down.requests().len(), 12);
 }
+
+#[tokio::test]
+async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_outbox() {
+    let app = app().await;
+    let caller = sender(&app).await;
+    let mut letter = memo(CITIZEN);
+    letter["title"] = json!("Afgørelse om <tilskud>");
+    let receipt = accepted(&app, &caller, &letter).await;
+    let mut sms = memo(CITIZEN);
+    sms["type"] = json!("nemsms");
+    sms["title"] = json!("Husk din tid hos lægen");
+    accepted(&app, &caller, &sms).await;
+
+    let page = app
+        .get(&format!("/testportal/mailboxes?recipient={CITIZEN}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let platform = match receipt.platform {
+        Some(adgang_api_types::Platform::Eboks) => "e-Boks",
+        _ => "mit.dk",
+    };
+    let mailbox = page
+        .split("id=\"mailbox\"")
+        .nth(1)
+        .expect("the mailbox table");
+    assert!(
+        mailbox.contains("Afgørelse om &lt;tilskud&gt;"),
+        "escaped title"
+    );
+    assert!(mailbox.contains(platform));
+    let outbox = page
+        .split("id=\"sms-outbox\"")
+        .nth(1)
+        .expect("the SMS outbox");
+    assert!(outbox.contains("Husk din tid hos lægen"));
+    assert!(outbox.contains(CITIZEN));
+    // Another recipient's mailbox is empty.
+    let other = app
+        .get("/testportal/mailboxes?recipient=0202402000")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(other.contains("Postkassen er tom."));
+}
