@@ -1,8 +1,8 @@
 //! System connection (SPEC §2).
 
 use adgang_api_types::{
-    ApiKey, NewStandardSystem, NewSystem, Page, PublishedStandardSystem, StandardSystem, System,
-    SystemReceipt, SystemSummary, SystemUpdate,
+    ApiKey, DeliveryAttempt, NewStandardSystem, NewSystem, Page, PublishedStandardSystem,
+    StandardSystem, System, SystemReceipt, SystemSummary, SystemUpdate,
 };
 use gloo_net::http::Method;
 
@@ -101,6 +101,21 @@ pub async fn reveal_api_key(client: &Authorised, id: &str) -> Result<ApiKey, Api
 /// SYS-04: a new API key; the old one stops working at once.
 pub async fn rotate_api_key(client: &Authorised, id: &str) -> Result<ApiKey, ApiError> {
     let path = format!("{}/{id}/api-key/rotation", base(&client.cvr));
+    send(request_as(Method::POST, &path, &client.token).build()).await
+}
+
+/// Issue 14 item 7: the latest delivery attempts to the system's endpoint, newest first.
+pub async fn delivery_attempts(
+    client: &Authorised,
+    id: &str,
+) -> Result<Vec<DeliveryAttempt>, ApiError> {
+    let path = format!("{}/{id}/delivery-attempts", base(&client.cvr));
+    send(request_as(Method::GET, &path, &client.token).build()).await
+}
+
+/// Issue 14 item 7: push a harmless test message to the endpoint now.
+pub async fn send_test_message(client: &Authorised, id: &str) -> Result<DeliveryAttempt, ApiError> {
+    let path = format!("{}/{id}/test-message", base(&client.cvr));
     send(request_as(Method::POST, &path, &client.token).build()).await
 }
 

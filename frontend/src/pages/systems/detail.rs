@@ -1,7 +1,8 @@
 //! A system's detail page (SYS-10, SYS-12): every setting with "Redigér" per part,
-//! "Vælg som primærsystem" and "Slet" with confirmation, "Vis API-key", "Download".
+//! "Vælg som primærsystem" and "Slet" with confirmation, "Vis API-key" (or "Opret API-key"),
+//! "Download", and the delivery attempts with "Send testmeddelelse" (issue 14 item 7).
 
-use adgang_api_types::{Module, System, SystemStatus};
+use adgang_api_types::{DeliveryAttempt, Module, Protocol, System, SystemStatus};
 use leptos::prelude::*;
 
 use super::link;
@@ -161,6 +162,29 @@ fn SystemDetail() -> impl IntoView {
         });
     };
 
+    // A system without a vendor gets its first key here (CORE-01): nothing to replace, so no
+    // confirmation.
+    let create_key = move |_| {
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        let id = id();
+        spawn_local(async move {
+            match api::systems::rotate_api_key(&client, &id).await {
+                Ok(key) => {
+                    api_key.set(Some(key.api_key));
+                    system.update(|s| {
+                        if let Some(s) = s {
+                            s.has_api_key = true;
+                        }
+                    });
+                    message.set(Some(Key::detail_api_key_created));
+                }
+                Err(_) => error.set(Some(Key::error_generic)),
+            }
+        });
+    };
+
     let download = move |_| {
         let Some(client) = Authorised::of(auth) else {
             return;
@@ -264,6 +288,12 @@ fn SystemDetail() -> impl IntoView {
                         </button>
                         " "
                     })}
+                    {(!s.has_api_key).then(|| view! {
+                        <button type="button" class="button button-secondary" id="create-api-key" on:click=create_key>
+                            {i18n.text(Key::detail_create_api_key)}
+                        </button>
+                        " "
+                    })}
                     {s.has_api_key.then(|| view! {
                         <button type="button" class="button button-secondary" id="show-api-key" on:click=reveal>
                             {i18n.text(Key::detail_show_api_key)}
@@ -321,8 +351,124 @@ fn SystemDetail() -> impl IntoView {
                     {row(Key::wiz_contact_phone, s.technical_contact.phone.clone())}
                     {row(Key::wiz_contact_extra, s.technical_contact.extra_email.clone().unwrap_or_default())}
                 }.into_any(), locked, None)}
+                <DeliveryAttempts id=s.id.clone() can_test=s.endpoint.is_some()
+                    && matches!(s.protocol, Protocol::RestPush | Protocol::RestPublishSubscribe)/>
                 <p><a href=link("")>{i18n.text(Key::receipt_to_overview)}</a></p>
             }
         })}
+    }
+}
+
+/// What an attempt came to: "Afleveret (HTTP 200)", or the status and error.
+fn result_text(attempt: &DeliveryAttempt, delivered: &str) -> String {
+    let status = attempt.http_status.map(|s| format!("HTTP {s}"));
+    match (attempt.succeeded, status, attempt.error.as_deref()) {
+        (true, Some(status), _) => format!("{delivered} ({status})"),
+        (true, None, _) => delivered.to_owned(),
+        (false, Some(status), Some(error)) => format!("{status}: {error}"),
+        (false, Some(status), None) => status,
+        (false, None, error) => error.unwrap_or_default().to_owned(),
+    }
+}
+
+/// Issue 14 item 7: the latest delivery attempts to the system's endpoint — time, message id,
+/// result, latency, next attempt — and "Send testmeddelelse", which none of our peers offers.
+#[component]
+fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let id = StoredValue::new(id);
+    let attempts = RwSignal::new(None::<Vec<DeliveryAttempt>>);
+    let tested = RwSignal::new(None::<DeliveryAttempt>);
+    let busy = RwSignal::new(false);
+    let load = move || {
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        let id = id.get_value();
+        spawn_local(async move {
+            if let Ok(list) = api::systems::delivery_attempts(&client, &id).await {
+                attempts.set(Some(list));
+            }
+        });
+    };
+    Effect::new(move |_| load());
+    let send_test = move |_| {
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        let id = id.get_value();
+        busy.set(true);
+        spawn_local(async move {
+            if let Ok(attempt) = api::systems::send_test_message(&client, &id).await {
+                tested.set(Some(attempt));
+            }
+            busy.set(false);
+            load();
+        });
+    };
+    view! {
+        <section class="summary-part" id="delivery-attempts">
+            <h2 class="h3">{i18n.text(Key::attempts_heading)}</h2>
+            <p>{i18n.text(Key::attempts_intro)}</p>
+            {can_test.then(|| view! {
+                <button type="button" class="button button-secondary" id="send-test-message"
+                    on:click=send_test prop:disabled=move || busy.get()>
+                    {i18n.text(Key::attempts_send_test)}
+                </button>
+                " "
+            })}
+            <button type="button" class="button button-tertiary" id="refresh-attempts" on:click=move |_| load()>
+                {i18n.text(Key::attempts_refresh)}
+            </button>
+            {move || tested.get().map(|attempt| {
+                let (class, role, key) = if attempt.succeeded {
+                    ("alert alert-success", "status", Key::attempts_test_ok)
+                } else {
+                    ("alert alert-error", "alert", Key::attempts_test_failed)
+                };
+                let detail = if attempt.succeeded {
+                    String::new()
+                } else {
+                    result_text(&attempt, "")
+                };
+                view! {
+                    <div class=class role=role id="test-message-result"><div class="alert-body">
+                        <p class="alert-text">{i18n.t(key)}" "{detail}</p>
+                    </div></div>
+                }
+            })}
+            {move || attempts.get().map(|list| if list.is_empty() {
+                view! { <p id="attempts-none">{i18n.t(Key::attempts_none)}</p> }.into_any()
+            } else {
+                let delivered = i18n.t(Key::attempts_delivered);
+                let marker = i18n.t(Key::attempts_test_marker);
+                view! {
+                    <div class="table--responsive-scroll">
+                    <table class="table" id="attempts-table">
+                        <caption class="sr-only">{i18n.t(Key::attempts_heading)}</caption>
+                        <thead><tr>
+                            <th scope="col">{i18n.t(Key::attempts_col_time)}</th>
+                            <th scope="col">{i18n.t(Key::attempts_col_message)}</th>
+                            <th scope="col">{i18n.t(Key::attempts_col_result)}</th>
+                            <th scope="col">{i18n.t(Key::attempts_col_latency)}</th>
+                            <th scope="col">{i18n.t(Key::attempts_col_next)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|a| view! {
+                                <tr>
+                                    <td>{crate::time::display(a.attempted_at)}</td>
+                                    <td><code>{a.message_id.clone()}</code>{a.test.then(|| format!(" {marker}"))}</td>
+                                    <td>{result_text(&a, delivered)}</td>
+                                    <td>{format!("{} ms", a.latency_ms)}</td>
+                                    <td>{a.next_attempt_at.map(crate::time::display).unwrap_or_else(|| "–".to_owned())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any()
+            })}
+        </section>
     }
 }
