@@ -47,6 +47,7 @@ impl Drop for Server {
 /// concurrent writers alone.
 pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let contacts_only = only == Some("contacts");
+    let messaging_only = only == Some("messaging");
     let writers_only = only == Some("writers");
     let load_only = only == Some("load");
     let env = tools::ensure_frontend_tools(root)?;
@@ -63,7 +64,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         return Ok(());
     }
     ensure_wrk()?;
-    if !writers_only && !load_only {
+    if !writers_only && !load_only && !messaging_only {
         crate::build_spa(root, &env)?;
     }
     step("Building the server (release)");
@@ -116,6 +117,12 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     );
     wait_ready(port)?;
 
+    if messaging_only {
+        drop(_server);
+        let rows = crate::bench_messaging::bench_messaging(&server_bin, &key_file, &data)?;
+        print_messaging(&rows);
+        return Ok(());
+    }
     if writers_only {
         let row = concurrent_writers(port, &authorization)?;
         println!("\n| writers | requests/s | p50 | p99 |");
@@ -142,6 +149,11 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
             load_and_systems(port, &authorization, &server_bin, &key_file, &base_url)?;
         rows.push(concurrent_writers(port, &authorization)?);
     }
+    let messaging = if contacts_only {
+        Vec::new()
+    } else {
+        crate::bench_messaging::bench_messaging(&server_bin, &key_file, &data)?
+    };
     step("Contact structure: 1,000 groups and 10,000 points");
     let contacts = bench_contacts(&server_bin, &key_file, &base_url, &data)?;
 
@@ -175,6 +187,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     for row in contacts {
         println!("{row}");
     }
+    print_messaging(&messaging);
     println!("\n| SPA download (brotli, as served) | size | budget |");
     println!("|---|---|---|");
     for row in spa {
@@ -188,6 +201,21 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     }
     Ok(())
 }
+/// The Digital Post core's rows (table rows, then the claim plans).
+fn print_messaging(rows: &[String]) {
+    if rows.is_empty() {
+        return;
+    }
+    println!("\n| Digital Post core (issue 14) | requests/s | p50 | p99 | ratio | target |");
+    println!("|---|---|---|---|---|---|");
+    for row in rows.iter().filter(|r| r.starts_with('|')) {
+        println!("{row}");
+    }
+    for plan in rows.iter().filter(|r| !r.starts_with('|')) {
+        println!("{plan}");
+    }
+}
+
 /// The fixed-load endpoints and the system-connection figures: table rows and the workbook row.
 fn load_and_systems(
     port: u16,
@@ -317,7 +345,7 @@ fn ensure_wrk() -> Result<()> {
 }
 
 /// The requests/s of a table row `| label | requests/s | … |`.
-fn first_figure(row: &str) -> f64 {
+pub(crate) fn first_figure(row: &str) -> f64 {
     row.split('|')
         .nth(2)
         .and_then(|v| v.trim().parse().ok())
@@ -415,13 +443,13 @@ pub(crate) fn wait_ready(port: u16) -> Result<()> {
     bail!("the server did not start listening on {port} within 60 s")
 }
 
-struct WrkReport {
-    requests_per_sec: String,
-    p50: String,
-    p99: String,
+pub(crate) struct WrkReport {
+    pub(crate) requests_per_sec: String,
+    pub(crate) p50: String,
+    pub(crate) p99: String,
 }
 
-fn wrk(url: &str, authorization: &str, seconds: u32) -> Result<WrkReport> {
+pub(crate) fn wrk(url: &str, authorization: &str, seconds: u32) -> Result<WrkReport> {
     wrk_with(url, authorization, seconds, 32)
 }
 
@@ -431,7 +459,7 @@ fn wrk_with(url: &str, authorization: &str, seconds: u32, connections: u32) -> R
 }
 
 /// wrk with a Lua `script` (method, body) for each request.
-fn wrk_script(
+pub(crate) fn wrk_script(
     url: &str,
     authorization: &str,
     seconds: u32,
@@ -608,7 +636,7 @@ fn seed_systems(server_bin: &Path, key_file: &Path, base_url: &str) -> Result<Se
 
 /// A joined authority, created through the test portal — which takes a form only with its
 /// double-submit token in both cookie and field (its protection against cross-site posts).
-fn create_authority(base_url: &str, cvr: &str, name: &str) -> Result<()> {
+pub(crate) fn create_authority(base_url: &str, cvr: &str, name: &str) -> Result<()> {
     let form_token = "bench-form-token-0123456789abcdef";
     let created = Command::new("curl")
         .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])

@@ -19,6 +19,7 @@
 //! Every install step checks first and skips what is already there at the pinned version.
 
 mod bench;
+mod bench_messaging;
 mod fuzz;
 mod layering;
 mod postgres;

@@ -78,6 +78,17 @@ impl Cluster {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
+    /// The output of one SQL statement run with psql (unaligned, tuples only).
+    pub fn psql(&self, sql: &str) -> Result<String> {
+        let out = crate::output(
+            Command::new(self.bin.join("psql"))
+                .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+                .args(["-U", "postgres", "-d", "postgres", "-At", "-c", sql]),
+            "psql",
+        )?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
     fn run(&self, script: &str) -> Result<()> {
         let mut cmd = if self.as_postgres {
             let mut c = Command::new("su");

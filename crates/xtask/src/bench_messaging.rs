@@ -1,0 +1,313 @@
+//! `cargo xtask bench messaging` (issue 14, CORE-01..05): the release server's intake of
+//! 100,000 memos under wrk, as a ratio to `/healthz` in the same run; the claim query's plan
+//! over a backlog of 100,000 due jobs; delivery of that backlog to a local peer — on SQLite and
+//! on PostgreSQL.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::bench::{
+    create_authority, first_figure, issue_token, wait_ready, wrk, wrk_script, Server,
+};
+use crate::step;
+
+/// Memos submitted per database.
+const MEMOS: usize = 100_000;
+
+/// A recipient system on loopback: answers every POST 200 and counts them (HTTP/1.1 keep-alive,
+/// a thread per connection — enough for the dispatcher's 32 concurrent pushes).
+struct Peer {
+    port: u16,
+    received: Arc<AtomicUsize>,
+}
+
+impl Peer {
+    fn start() -> Result<Peer> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let received = Arc::new(AtomicUsize::new(0));
+        let counter = received.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let counter = counter.clone();
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &counter);
+                });
+            }
+        });
+        Ok(Peer { port, received })
+    }
+
+    fn received(&self) -> usize {
+        self.received.load(Ordering::SeqCst)
+    }
+}
+
+fn serve(stream: TcpStream, counter: &AtomicUsize) -> std::io::Result<()> {
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut length = 0usize;
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        loop {
+            line.clear();
+            reader.read_line(&mut line)?;
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body)?;
+        counter.fetch_add(1, Ordering::SeqCst);
+        writer.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")?;
+    }
+}
+
+/// The wrk script: 2 threads × 50,000 memos, each with its own message id and a 1 KB PDF-ish
+/// attachment, then the thread stops.
+fn memo_script(api_key: &str, per_thread: usize) -> String {
+    let attachment = "JVBERi0xLjQK".repeat(114); // 1,368 base64 characters, ~1 KB
+    format!(
+        r#"local counter = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["X-Api-Key"] = "{api_key}"
+end
+function request()
+  counter = counter + 1
+  local id = string.format("0190f3a0-%04x-7000-8000-%012x", tid, counter)
+  local body = '{{"messageId":"' .. id .. '","title":"Bench","senderCvr":"29189846","recipient":"34051178","type":"letter","body":"Hej","attachments":[{{"filename":"brev.pdf","contentType":"application/pdf","content":"{attachment}"}}]}}'
+  return wrk.format(nil, "/api/v1/memos", nil, body)
+end
+function response(status, headers, body)
+  if counter >= {per_thread} then
+    wrk.thread:stop()
+  end
+end
+"#
+    )
+}
+
+struct Run<'a> {
+    server_bin: &'a Path,
+    signing_key: &'a Path,
+    data_key: &'a Path,
+    database_url: String,
+    label: &'static str,
+}
+
+impl Run<'_> {
+    fn start(&self, port: u16, dispatcher: bool) -> Result<Server> {
+        let server = Server(
+            Command::new(self.server_bin)
+                .env("ADGANG_TOKEN_SIGNING_KEY_FILE", self.signing_key)
+                .env("ADGANG_DATA_KEY_FILE", self.data_key)
+                .env("ADGANG_PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
+                .env("ADGANG_PORT", port.to_string())
+                .env("DATABASE_URL", &self.database_url)
+                .env("ADGANG_ALLOW_HTTP_ENDPOINTS", "true")
+                .env("ADGANG_DISPATCHER", dispatcher.to_string())
+                .env("ADGANG_DEMO_DATA", "false")
+                .env("RUST_LOG", "warn")
+                .stdout(Stdio::null())
+                .spawn()
+                .context("starting the release server")?,
+        );
+        wait_ready(port)?;
+        Ok(server)
+    }
+}
+
+/// POSTs a JSON body with a bearer token; the response body.
+fn post(url: &str, token: &str, body: &str) -> Result<String> {
+    let out = crate::output(
+        Command::new("curl")
+            .args([
+                "-s",
+                "-f",
+                "-X",
+                "POST",
+                "-H",
+                &format!("Authorization: Bearer {token}"),
+            ])
+            .args(["-H", "Content-Type: application/json", "--data", body])
+            .arg(url),
+        "curl",
+    )?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn json_field(text: &str, path: &[&str]) -> Result<String> {
+    let mut value: serde_json::Value = serde_json::from_str(text)?;
+    for key in path {
+        value = value[*key].take();
+    }
+    value
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("no {path:?} in {text}"))
+}
+
+/// One database's rows: intake, the claim plan, delivery.
+fn bench_on(run: &Run, explain: impl Fn() -> Result<String>) -> Result<Vec<String>> {
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let base = format!("http://127.0.0.1:{port}");
+    let peer = Peer::start()?;
+    let server = run.start(port, false)?;
+    create_authority(&base, "29189846", "Testkommune Nord")?;
+    create_authority(&base, "34051178", "Styrelsen for Digital Test")?;
+    let sender_token = issue_token(
+        run.server_bin,
+        run.signing_key,
+        &base,
+        "29189846",
+        "system_admin",
+    )?;
+    let sender = post(
+        &format!("{base}/api/v1/organisations/29189846/systems"),
+        &sender_token,
+        r#"{"name":"Bench-afsender","role":"sender","protocol":"rest_pull","allowedIps":["127.0.0.1"],"activation":{"mode":"now"},"technicalContact":{"email":"drift@nord.dk","phone":"12345678"}}"#,
+    )?;
+    let sender_id = json_field(&sender, &["system", "id"])?;
+    let key = post(
+        &format!("{base}/api/v1/organisations/29189846/systems/{sender_id}/api-key/rotation"),
+        &sender_token,
+        "{}",
+    )?;
+    let api_key = json_field(&key, &["apiKey"])?;
+    let recipient_token = issue_token(
+        run.server_bin,
+        run.signing_key,
+        &base,
+        "34051178",
+        "system_admin",
+    )?;
+    post(
+        &format!("{base}/api/v1/organisations/34051178/systems"),
+        &recipient_token,
+        &format!(
+            r#"{{"name":"Bench-modtager","role":"recipient","protocol":"rest_push","allowedIps":["127.0.0.1"],"endpoint":"http://127.0.0.1:{}/in","activation":{{"mode":"now"}},"technicalContact":{{"email":"drift@styrelsen.dk","phone":"12345678"}}}}"#,
+            peer.port
+        ),
+    )?;
+
+    step(&format!(
+        "{}: /healthz, then {MEMOS} memos under wrk",
+        run.label
+    ));
+    let health = wrk(&format!("{base}/healthz"), "X-Bench: 1", 10)?;
+    let script = std::env::temp_dir().join(format!("adgang-memos-{}.lua", std::process::id()));
+    std::fs::write(&script, memo_script(&api_key, MEMOS / 2))?;
+    let started = Instant::now();
+    let intake = wrk_script(
+        &format!("{base}/api/v1/memos"),
+        &format!("X-System-Id: {sender_id}"),
+        600,
+        32,
+        &script,
+    )?;
+    let intake_secs = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&script);
+    let plan = explain()?;
+    drop(server);
+
+    step(&format!(
+        "{}: delivering the backlog of {MEMOS} to a local peer",
+        run.label
+    ));
+    let started = Instant::now();
+    let _server = run.start(port, true)?;
+    while peer.received() < MEMOS {
+        if started.elapsed() > Duration::from_secs(1200) {
+            bail!("{} of {MEMOS} delivered after 20 minutes", peer.received());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let delivery_secs = started.elapsed().as_secs_f64();
+    let intake_rate = first_figure(&format!("| x | {} |", intake.requests_per_sec));
+    let health_rate = first_figure(&format!("| x | {} |", health.requests_per_sec));
+    Ok(vec![
+        format!(
+            "| {}: POST /api/v1/memos, {MEMOS} memos (1 KB attachment), wrk -t2 -c32, {intake_secs:.0} s | {} | {} | {} | {:.1} % of /healthz ({}/s) | ≥ 1,000/s |",
+            run.label, intake.requests_per_sec, intake.p50, intake.p99,
+            100.0 * intake_rate / health_rate.max(1.0), health.requests_per_sec
+        ),
+        format!(
+            "| {}: delivery of the {MEMOS} backlog to a loopback peer (start-up included) | {:.0}/s | {delivery_secs:.1} s | | | ≥ 500/s |",
+            run.label,
+            MEMOS as f64 / delivery_secs
+        ),
+        format!("\n{} claim plan over the backlog of {MEMOS} due jobs:\n\n```\n{}\n```\n", run.label, plan.trim()),
+    ])
+}
+
+const CLAIM_SELECT: &str =
+    "SELECT id FROM delivery_jobs WHERE due_at <= '9999-12-31' ORDER BY due_at LIMIT 128";
+
+pub fn bench_messaging(server_bin: &Path, signing_key: &Path, data: &Path) -> Result<Vec<String>> {
+    let data_key = data.join("data.key");
+    let key = crate::output(
+        Command::new(server_bin).arg("generate-data-key"),
+        "generate-data-key",
+    )?;
+    std::fs::write(&data_key, key)?;
+    let sqlite_file = data.join("messaging.db");
+    let sqlite = Run {
+        server_bin,
+        signing_key,
+        data_key: &data_key,
+        database_url: format!("sqlite://{}?mode=rwc", sqlite_file.display()),
+        label: "SQLite",
+    };
+    let mut rows = bench_on(&sqlite, || {
+        let out = crate::output(
+            Command::new("python3").args([
+                "-c",
+                &format!(
+                    "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); \
+                     print('\\n'.join(r[3] for r in c.execute(\"EXPLAIN QUERY PLAN {CLAIM_SELECT}\")))"
+                ),
+            ])
+            .arg(&sqlite_file),
+            "EXPLAIN QUERY PLAN",
+        )?;
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    })?;
+
+    let cluster = crate::postgres::Cluster::start(data)?;
+    let postgres = Run {
+        server_bin,
+        signing_key,
+        data_key: &data_key,
+        database_url: cluster.url(),
+        label: "PostgreSQL",
+    };
+    rows.extend(bench_on(&postgres, || {
+        cluster.psql(&format!(
+            "EXPLAIN (ANALYZE, COSTS OFF) {CLAIM_SELECT} FOR UPDATE SKIP LOCKED"
+        ))
+    })?);
+    Ok(rows)
+}
