@@ -9,7 +9,7 @@ use adgang_api_types::{DeliveryAttempt, MemoReceipt, MessageEvent, Module, NewMe
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::ConnectedSystem;
-use adgang_core::{Clock, DomainError, ItemPath, ModuleGuard, OrgScope};
+use adgang_core::{Clock, DomainError, ItemPath, ModuleGuard, OrgScope, ReadDb};
 use sea_orm::DatabaseConnection;
 
 use crate::error::MessagingError;
@@ -92,6 +92,7 @@ fn header<'r>(req: &'r HttpRequest, name: &str) -> Option<&'r str> {
 async fn calling_system(
     req: &HttpRequest,
     db: &DatabaseConnection,
+    reads: &DatabaseConnection,
     ports: &Ports,
     settings: &MessagingSettings,
     clock: &dyn Clock,
@@ -100,6 +101,7 @@ async fn calling_system(
     let address = caller_address(req, settings).ok_or(DomainError::Unauthorized)?;
     Ok(intake::authenticate(
         db,
+        reads,
         ports,
         purpose,
         header(req, "x-system-id"),
@@ -134,12 +136,21 @@ async fn submit_memo(
     req: HttpRequest,
     body: JsonBody,
     db: web::Data<DatabaseConnection>,
+    reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
     settings: web::Data<MessagingSettings>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, DomainError> {
-    let system =
-        calling_system(&req, &db, &ports, &settings, clock.as_ref(), Purpose::Send).await?;
+    let system = calling_system(
+        &req,
+        &db,
+        &reads,
+        &ports,
+        &settings,
+        clock.as_ref(),
+        Purpose::Send,
+    )
+    .await?;
     let memo: NewMemo = match body.parse_within(settings.max_memo_bytes).await {
         Ok(memo) => memo,
         Err(err) => {
@@ -158,7 +169,8 @@ async fn submit_memo(
             return Err(err);
         }
     };
-    let (receipt, created) = intake::submit(&db, &ports, &system, memo, clock.now()).await?;
+    let (receipt, created) =
+        intake::submit(&db, &reads, &ports, &system, memo, clock.now()).await?;
     Ok(if created {
         HttpResponse::Created().json(receipt)
     } else {
@@ -236,6 +248,7 @@ async fn list_system_fetches(
     path: web::Path<MailboxPath>,
     query: web::Query<FetchQuery>,
     db: web::Data<DatabaseConnection>,
+    reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
     settings: web::Data<MessagingSettings>,
     clock: web::Data<dyn Clock>,
@@ -243,6 +256,7 @@ async fn list_system_fetches(
     let system = calling_system(
         &req,
         &db,
+        &reads,
         &ports,
         &settings,
         clock.as_ref(),
@@ -276,6 +290,7 @@ async fn acknowledge_system_fetches(
     path: web::Path<MailboxPath>,
     body: JsonBody,
     db: web::Data<DatabaseConnection>,
+    reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
     settings: web::Data<MessagingSettings>,
     clock: web::Data<dyn Clock>,
@@ -283,6 +298,7 @@ async fn acknowledge_system_fetches(
     let system = calling_system(
         &req,
         &db,
+        &reads,
         &ports,
         &settings,
         clock.as_ref(),
@@ -315,6 +331,7 @@ async fn submit_receipt(
     req: HttpRequest,
     body: JsonBody,
     db: web::Data<DatabaseConnection>,
+    reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
     settings: web::Data<MessagingSettings>,
     clock: web::Data<dyn Clock>,
@@ -322,6 +339,7 @@ async fn submit_receipt(
     let system = calling_system(
         &req,
         &db,
+        &reads,
         &ports,
         &settings,
         clock.as_ref(),
@@ -349,12 +367,21 @@ async fn list_receipts(
     req: HttpRequest,
     query: web::Query<FetchQuery>,
     db: web::Data<DatabaseConnection>,
+    reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
     settings: web::Data<MessagingSettings>,
     clock: web::Data<dyn Clock>,
 ) -> Result<web::Json<Vec<receipts::BusinessReceipt>>, DomainError> {
-    let system =
-        calling_system(&req, &db, &ports, &settings, clock.as_ref(), Purpose::Send).await?;
+    let system = calling_system(
+        &req,
+        &db,
+        &reads,
+        &ports,
+        &settings,
+        clock.as_ref(),
+        Purpose::Send,
+    )
+    .await?;
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     Ok(web::Json(receipts::waiting(&db, &system, limit).await?))
 }
@@ -383,12 +410,21 @@ async fn acknowledge_receipt(
     req: HttpRequest,
     path: web::Path<ReceiptPath>,
     db: web::Data<DatabaseConnection>,
+    reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
     settings: web::Data<MessagingSettings>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, DomainError> {
-    let system =
-        calling_system(&req, &db, &ports, &settings, clock.as_ref(), Purpose::Send).await?;
+    let system = calling_system(
+        &req,
+        &db,
+        &reads,
+        &ports,
+        &settings,
+        clock.as_ref(),
+        Purpose::Send,
+    )
+    .await?;
     receipts::acknowledge(&db, &system, &path.id, clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

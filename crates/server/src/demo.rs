@@ -208,7 +208,7 @@ async fn load_messages(
             body: Some("Demobrev fra Testkommune Nord.".to_owned()),
             attachments: vec![],
         };
-        adgang_messaging::service::intake::submit(db, &ports, &system, memo, now)
+        adgang_messaging::service::intake::submit(db, db, &ports, &system, memo, now)
             .await
             .map_err(|e| anyhow::anyhow!("demo message {i}: {e:?}"))?;
     }

@@ -13,14 +13,14 @@ use adgang_core::secrets::{constant_time_eq, sha256_hex};
 use adgang_core::time::copenhagen;
 use adgang_core::{Cpr, Cvr, FieldErrors, SystemRefusal};
 use base64::Engine;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, TimeZone, Utc};
 use chrono_tz::Europe::Copenhagen;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    TransactionTrait,
 };
 
-use super::routing::{event_of, job, send};
+use super::routing::{apply, destination, event_of, job, plan, Step};
 use super::{JobKind, Ports, Route, State};
 use crate::entity::message;
 use crate::error::MessagingError;
@@ -37,6 +37,7 @@ pub enum Purpose {
 /// refusal of a known system is an event in its organisation's message log.
 pub async fn authenticate(
     db: &DatabaseConnection,
+    reads: &DatabaseConnection,
     ports: &Ports,
     purpose: Purpose,
     system_id: Option<&str>,
@@ -47,7 +48,7 @@ pub async fn authenticate(
     let Some(system_id) = system_id.filter(|id| id.len() <= 64) else {
         return Err(MessagingError::Unauthenticated);
     };
-    let Some(system) = ports.systems.system(db, system_id, now).await? else {
+    let Some(system) = ports.systems.system(reads, system_id, now).await? else {
         return Err(MessagingError::Unauthenticated);
     };
     let key_matches = match (system.api_key.as_deref(), api_key) {
@@ -364,15 +365,19 @@ fn replay(found: &message::Model, hash: &str) -> Result<(MemoReceipt, bool), Mes
 
 /// CORE-01, CORE-04, CORE-05: checks the memo and accepts it — the message, its events
 /// (`Valideret`, then `Valideret – sendes efter valør` or the first step of delivery) and its
-/// first job in one transaction. Returns the receipt and whether it was new.
+/// first job in one transaction. `reads` serves the checks and routing (the read connections
+/// on SQLite; the same pool on PostgreSQL). Returns the receipt and whether it was new.
 pub async fn submit(
     db: &DatabaseConnection,
+    reads: &DatabaseConnection,
     ports: &Ports,
     system: &ConnectedSystem,
     memo: NewMemo,
     now: DateTime<Utc>,
 ) -> Result<(MemoReceipt, bool), MessagingError> {
-    let checked = match check(db, ports, system, &memo, now).await {
+    // Stored times are microseconds on PostgreSQL: the first answer and a replay must agree.
+    let now = now.trunc_subsecs(6);
+    let checked = match check(reads, ports, system, &memo, now).await {
         Ok(checked) => checked,
         Err(MessagingError::Validation(errors)) => {
             let error = describe(&errors);
@@ -384,7 +389,7 @@ pub async fn submit(
     let content = serde_json::to_string(&memo).map_err(anyhow::Error::from)?;
     let hash = sha256_hex(&content);
     let reject_reuse = |found: &message::Model| replay(found, &hash);
-    if let Some(found) = existing(db, &system.organisation_cvr, &checked.message_id).await? {
+    if let Some(found) = existing(reads, &system.organisation_cvr, &checked.message_id).await? {
         if found.content_hash != hash {
             let error = "Meddelelses-ID'et er brugt til en anden meddelelse.".to_owned();
             record_rejection(db, system, Some(&memo), MessageEvent::Rejected, error, now).await?;
@@ -395,66 +400,75 @@ pub async fn submit(
     let held = memo
         .value_date
         .filter(|date| *date > copenhagen(now).date_naive());
-    let txn = db.begin().await?;
-    let msg = message::ActiveModel {
-        id: Set(uuid::Uuid::now_v7().to_string()),
-        message_id: Set(checked.message_id.clone()),
-        sender_cvr: Set(system.organisation_cvr.clone()),
-        sender_system_id: Set(system.id.clone()),
-        recipient_id: Set(checked.recipient),
-        title: Set(memo.title.trim().to_owned()),
-        message_type: Set(memo.message_type.as_str().to_owned()),
-        value_date: Set(memo.value_date),
-        contact_point_id: Set(memo.contact_point_id.clone()),
-        attachment_count: Set(checked.attachment_count as i32),
-        size_bytes: Set(checked.size_bytes as i64),
-        content_hash: Set(hash.clone()),
-        content: Set(content),
-        route: Set(Route::Pending.as_str().to_owned()),
-        platform: Set(None),
-        recipient_system_id: Set(None),
-        state: Set(State::Held.as_str().to_owned()),
-        representative_id: Set(system.vendor_cvr.clone()),
-        accepted_at: Set(now),
-        released_at: Set(None),
-        delivered_at: Set(None),
+    // Routing reads (CORE-02) happen before the transaction, on the read connections, so the
+    // writer does only the writes: the message in its final state, its events, its job.
+    let destination = match held {
+        Some(_) => None,
+        None => Some(
+            destination(
+                reads,
+                ports,
+                &checked.recipient,
+                memo.message_type,
+                memo.contact_point_id.as_deref(),
+                now,
+            )
+            .await?,
+        ),
     };
-    let msg = match msg.insert(&txn).await {
-        Ok(msg) => msg,
-        Err(err) => {
-            // Two submissions of one id at once: the unique index let one in; answer as a replay.
-            txn.rollback().await?;
-            return match existing(db, &system.organisation_cvr, &checked.message_id).await? {
-                Some(found) => reject_reuse(&found),
-                None => Err(err.into()),
-            };
-        }
+    let mut msg = message::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        message_id: checked.message_id.clone(),
+        sender_cvr: system.organisation_cvr.clone(),
+        sender_system_id: system.id.clone(),
+        recipient_id: checked.recipient,
+        title: memo.title.trim().to_owned(),
+        message_type: memo.message_type.as_str().to_owned(),
+        value_date: memo.value_date,
+        contact_point_id: memo.contact_point_id.clone(),
+        attachment_count: checked.attachment_count as i32,
+        size_bytes: checked.size_bytes as i64,
+        content_hash: hash.clone(),
+        content,
+        route: Route::Pending.as_str().to_owned(),
+        platform: None,
+        recipient_system_id: None,
+        state: State::Held.as_str().to_owned(),
+        representative_id: system.vendor_cvr.clone(),
+        accepted_at: now,
+        released_at: None,
+        delivered_at: None,
     };
-    let mut events = vec![event_of(
-        &msg,
-        &msg.sender_cvr,
-        MessageEvent::Validated,
-        now,
-    )];
-    let msg = match held {
-        Some(date) => {
-            events.push(event_of(
+    let validated = event_of(&msg, &msg.sender_cvr, MessageEvent::Validated, now);
+    let mut step = match (held, &destination) {
+        (Some(date), _) => Step {
+            events: vec![event_of(
                 &msg,
                 &msg.sender_cvr,
                 MessageEvent::HeldForValueDate,
                 now,
-            ));
-            job(&msg, JobKind::Release, None, release_time(date))
-                .insert(&txn)
-                .await?;
-            record_message_events(&txn, events).await?;
-            msg
-        }
-        None => {
-            record_message_events(&txn, events).await?;
-            send(&txn, ports, msg, false, now).await?.0
-        }
+            )],
+            job: Some(job(&msg, JobKind::Release, None, release_time(date))),
+            sms: None,
+        },
+        (None, Some(destination)) => plan(&mut msg, destination, false, now),
+        (None, None) => unreachable!("a message not held has a destination"),
     };
+    step.events.insert(0, validated);
+
+    let txn = db.begin().await?;
+    let inserted = message::Entity::insert(msg.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await;
+    if let Err(err) = inserted {
+        // Two submissions of one id at once: the unique index let one in; answer as a replay.
+        txn.rollback().await?;
+        return match existing(db, &system.organisation_cvr, &checked.message_id).await? {
+            Some(found) => reject_reuse(&found),
+            None => Err(err.into()),
+        };
+    }
+    apply(&txn, ports, step, now).await?;
     txn.commit().await?;
     Ok((receipt(&msg), true))
 }

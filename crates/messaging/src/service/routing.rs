@@ -5,7 +5,7 @@ use adgang_api_types::{MessageEvent, MessageType, Platform, Protocol};
 use adgang_core::audit::{record_message_events, MessageEventRecord};
 use adgang_core::ports::{ConnectedSystem, Sms};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
 use super::{JobKind, Ports, Route, State};
 use crate::entity::{delivery_job, message};
@@ -115,9 +115,107 @@ pub fn job(
     }
 }
 
-/// Sends `msg` now (at intake, or released on its value date): decides its destination,
-/// hands it to the platform mailbox or SMS gateway, or queues its first delivery job — in the
-/// caller's transaction, with the events of that step.
+/// What sending a message does, decided before the transaction that does it: the message's
+/// new fields, its events, its first job, the SMS to hand over.
+pub struct Step {
+    pub events: Vec<MessageEventRecord>,
+    pub job: Option<delivery_job::ActiveModel>,
+    pub sms: Option<Sms>,
+}
+
+/// Sends `msg` to `destination` (CORE-02/03): sets its route and state on `msg` and returns the
+/// step's events, job and SMS. `released`: on its value date (CORE-04).
+pub fn plan(
+    msg: &mut message::Model,
+    destination: &Destination,
+    released: bool,
+    now: DateTime<Utc>,
+) -> Step {
+    let mut step = Step {
+        events: Vec::new(),
+        job: None,
+        sms: None,
+    };
+    if released {
+        msg.released_at = Some(now);
+        step.events.push(event_of(
+            msg,
+            &msg.sender_cvr,
+            MessageEvent::SentAfterValueDate,
+            now,
+        ));
+    }
+    match destination {
+        Destination::Platform(platform) => {
+            msg.route = Route::Platform.as_str().to_owned();
+            msg.platform = Some(platform.as_str().to_owned());
+            msg.state = State::Available.as_str().to_owned();
+            msg.delivered_at = Some(now);
+            step.events.push(event_of(
+                msg,
+                &msg.sender_cvr,
+                MessageEvent::AvailableToRecipient,
+                now,
+            ));
+        }
+        Destination::Sms => {
+            step.sms = Some(Sms {
+                recipient_cpr: msg.recipient_id.clone(),
+                text: msg.title.clone(),
+                reference: msg.message_id.clone(),
+            });
+            msg.route = Route::Sms.as_str().to_owned();
+            msg.state = State::SmsSent.as_str().to_owned();
+            msg.delivered_at = Some(now);
+            step.events.push(event_of(
+                msg,
+                &msg.sender_cvr,
+                MessageEvent::AvailableToRecipient,
+                now,
+            ));
+        }
+        Destination::System(system) => {
+            msg.route = Route::System.as_str().to_owned();
+            msg.recipient_system_id = Some(system.id.clone());
+            let kind = match system.protocol {
+                Protocol::RestPush => Some(JobKind::Push),
+                Protocol::RestPublishSubscribe => Some(JobKind::Notify),
+                // SFTP/AS4 are not built: such systems collect from their pull queue.
+                Protocol::RestPull | Protocol::Sftp => None,
+            };
+            let state = if kind == Some(JobKind::Push) {
+                State::Delivering
+            } else {
+                State::Queued
+            };
+            msg.state = state.as_str().to_owned();
+            step.job = kind.map(|kind| job(msg, kind, Some(&system.id), now));
+        }
+    }
+    step
+}
+
+/// Carries out a planned step in the caller's transaction (the message row is the caller's).
+pub async fn apply(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    step: Step,
+    now: DateTime<Utc>,
+) -> Result<(), MessagingError> {
+    if let Some(sms) = step.sms {
+        ports.sms.send(db, sms, now).await?;
+    }
+    if let Some(job) = step.job {
+        delivery_job::Entity::insert(job)
+            .exec_without_returning(db)
+            .await?;
+    }
+    record_message_events(db, step.events).await?;
+    Ok(())
+}
+
+/// Sends a stored message now (released on its value date): destination with that day's
+/// settings, then its step — in the caller's transaction.
 pub async fn send(
     db: &impl ConnectionTrait,
     ports: &Ports,
@@ -135,76 +233,9 @@ pub async fn send(
         now,
     )
     .await?;
-    let mut events = Vec::new();
-    if released {
-        events.push(event_of(
-            &msg,
-            &msg.sender_cvr,
-            MessageEvent::SentAfterValueDate,
-            now,
-        ));
-    }
-    let mut active = msg.clone().into_active_model();
-    if released {
-        active.released_at = Set(Some(now));
-    }
-    match &destination {
-        Destination::Platform(platform) => {
-            active.route = Set(Route::Platform.as_str().to_owned());
-            active.platform = Set(Some(platform.as_str().to_owned()));
-            active.state = Set(State::Available.as_str().to_owned());
-            active.delivered_at = Set(Some(now));
-            events.push(event_of(
-                &msg,
-                &msg.sender_cvr,
-                MessageEvent::AvailableToRecipient,
-                now,
-            ));
-        }
-        Destination::Sms => {
-            ports
-                .sms
-                .send(
-                    db,
-                    Sms {
-                        recipient_cpr: msg.recipient_id.clone(),
-                        text: msg.title.clone(),
-                        reference: msg.message_id.clone(),
-                    },
-                    now,
-                )
-                .await?;
-            active.route = Set(Route::Sms.as_str().to_owned());
-            active.state = Set(State::SmsSent.as_str().to_owned());
-            active.delivered_at = Set(Some(now));
-            events.push(event_of(
-                &msg,
-                &msg.sender_cvr,
-                MessageEvent::AvailableToRecipient,
-                now,
-            ));
-        }
-        Destination::System(system) => {
-            active.route = Set(Route::System.as_str().to_owned());
-            active.recipient_system_id = Set(Some(system.id.clone()));
-            let kind = match system.protocol {
-                Protocol::RestPush => Some(JobKind::Push),
-                Protocol::RestPublishSubscribe => Some(JobKind::Notify),
-                // SFTP/AS4 are not built: such systems collect from their pull queue.
-                Protocol::RestPull | Protocol::Sftp => None,
-            };
-            let state = if kind == Some(JobKind::Push) {
-                State::Delivering
-            } else {
-                State::Queued
-            };
-            active.state = Set(state.as_str().to_owned());
-            if let Some(kind) = kind {
-                job(&msg, kind, Some(&system.id), now).insert(db).await?;
-            }
-        }
-    }
-    let saved = active.update(db).await?;
-    record_message_events(db, events).await?;
+    let mut sent = msg;
+    let step = plan(&mut sent, &destination, released, now);
+    let saved = sent.into_active_model().reset_all().update(db).await?;
+    apply(db, ports, step, now).await?;
     Ok((saved, destination))
 }

@@ -957,3 +957,91 @@ async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_o
         .unwrap();
     assert!(other.contains("Postkassen er tom."));
 }
+
+#[tokio::test]
+async fn core_01_behind_a_trusted_proxy_the_forwarded_address_is_checked_and_only_then() {
+    let proxied = spawn_app_with(Spa::None, |s| {
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    proxied
+        .seed_organisations(&[(SENDER, "Testkommune Nord", OrgKind::Authority)])
+        .await;
+    let behind = system(&proxied, SENDER, json!({"allowedIps": ["192.0.2.10"]})).await;
+    let via = |app: &TestApp, forwarded: &'static str, caller: &(String, String)| {
+        app.client
+            .post(app.url("/api/v1/memos"))
+            .header("X-System-Id", caller.0.clone())
+            .header("X-Api-Key", caller.1.clone())
+            .header("X-Forwarded-For", forwarded)
+            .json(&memo(CITIZEN))
+            .send()
+    };
+    // The proxy (127.0.0.1, trusted) names the caller: the nearest untrusted entry counts.
+    assert_eq!(
+        via(&proxied, "203.0.113.9, 192.0.2.10", &behind)
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let refused = via(&proxied, "192.0.2.10, 203.0.113.9", &behind)
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+
+    // Without a trusted proxy the header is ignored: the peer (127.0.0.1) is not allowed.
+    let direct = app().await;
+    let elsewhere = system(&direct, SENDER, json!({"allowedIps": ["192.0.2.10"]})).await;
+    assert_eq!(
+        via(&direct, "192.0.2.10", &elsewhere)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn core_03_a_publish_subscribe_system_is_notified_then_collects() {
+    let app = app().await;
+    let caller = sender(&app).await;
+    let peer = FakePeer::start(200).await;
+    let subscriber = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_publish_subscribe", "endpoint": format!("{}/notify", peer.url)}),
+    )
+    .await;
+    let body = memo(AUTHORITY);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    let receipt = accepted(&app, &caller, &body).await;
+    assert_eq!(
+        receipt.recipient_system_id.as_deref(),
+        Some(subscriber.0.as_str())
+    );
+    eventually("the notification", || async { !peer.requests().is_empty() }).await;
+    let notification: Value = serde_json::from_slice(&peer.requests()[0].body).unwrap();
+    assert_eq!(
+        notification,
+        json!({"messageId": message_id, "mailboxId": subscriber.0})
+    );
+    // Notified, not yet delivered: it waits in the mailbox until collected.
+    assert_eq!(stored(&app, &message_id).await.state, "queued");
+    let waiting: Vec<Value> = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/mailboxes/{}/system-fetches",
+            subscriber.0
+        )))
+        .header("X-System-Id", &subscriber.0)
+        .header("X-Api-Key", &subscriber.1)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
+    assert_eq!(peer.requests().len(), 1, "notified once");
+}
