@@ -14,6 +14,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::error::MessagingError;
 use crate::service::intake::Purpose;
+use crate::service::writer::IntakeWriter;
 use crate::service::{attempts, intake, pull, receipts, Ports};
 use crate::{MessagingSettings, TAG};
 
@@ -135,6 +136,7 @@ async fn calling_system(
 async fn submit_memo(
     req: HttpRequest,
     body: JsonBody,
+    writer: web::Data<IntakeWriter>,
     db: web::Data<DatabaseConnection>,
     reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
@@ -170,7 +172,7 @@ async fn submit_memo(
         }
     };
     let (receipt, created) =
-        intake::submit(&db, &reads, &ports, &system, memo, clock.now()).await?;
+        intake::submit(&db, &reads, &writer, &ports, &system, memo, clock.now()).await?;
     Ok(if created {
         HttpResponse::Created().json(receipt)
     } else {

@@ -13,6 +13,7 @@ use std::net::IpAddr;
 
 pub use error::MessagingError;
 pub use service::dispatch::Dispatcher;
+pub use service::writer::{IntakeQueue, IntakeWriter};
 pub use service::Ports;
 
 /// The OpenAPI tag of this module's endpoints.

@@ -174,6 +174,12 @@ async fn load_messages(
         .system(db, &sender.id, now)
         .await?
         .context("the demo sender system")?;
+    let (writer, queue) = adgang_messaging::IntakeWriter::new();
+    let writing = tokio::spawn(adgang_messaging::IntakeWriter::run(
+        queue,
+        db.clone(),
+        ports.clone(),
+    ));
     let today = adgang_core::time::copenhagen(now).date_naive();
     let titles = [
         "Afgørelse om byggetilladelse",
@@ -208,10 +214,12 @@ async fn load_messages(
             body: Some("Demobrev fra Testkommune Nord.".to_owned()),
             attachments: vec![],
         };
-        adgang_messaging::service::intake::submit(db, db, &ports, &system, memo, now)
+        adgang_messaging::service::intake::submit(db, db, &writer, &ports, &system, memo, now)
             .await
             .map_err(|e| anyhow::anyhow!("demo message {i}: {e:?}"))?;
     }
+    drop(writer);
+    writing.await.context("the demo's intake writer")?;
     Ok(())
 }
 

@@ -40,6 +40,12 @@ pub struct Application {
     ),
     /// The Digital Post dispatcher, started with the server unless switched off.
     dispatcher: Option<adgang_messaging::Dispatcher>,
+    /// Intake's group-committing writer, started with the server.
+    intake_writer: (
+        adgang_messaging::IntakeQueue,
+        DatabaseConnection,
+        adgang_messaging::Ports,
+    ),
 }
 
 impl Application {
@@ -115,6 +121,9 @@ impl Application {
                 settings.dispatch_lease,
             )
         });
+        let (writer, queue) = adgang_messaging::IntakeWriter::new();
+        let intake_writer = (queue, db.get_ref().clone(), messaging_ports.clone());
+        let writer = web::Data::new(writer);
         let messaging_ports = web::Data::new(messaging_ports);
         let test_mailboxes: web::Data<dyn TestMailboxes> =
             web::Data::from(Arc::new(adgang_messaging::outbox::TestMailboxesPort {
@@ -162,6 +171,7 @@ impl Application {
                 .app_data(recipient_systems.clone())
                 .app_data(bound_points.clone())
                 .app_data(messaging_ports.clone())
+                .app_data(writer.clone())
                 .app_data(test_mailboxes.clone())
                 .app_data(directory.clone())
                 .app_data(oidc.clone())
@@ -210,6 +220,7 @@ impl Application {
             token_keys,
             revocation_watch,
             dispatcher,
+            intake_writer,
         })
     }
 
@@ -230,11 +241,14 @@ impl Application {
             revocations.into_inner(),
         ));
         let dispatcher = self.dispatcher.map(|d| tokio::spawn(d.run()));
+        let (queue, db, ports) = self.intake_writer;
+        let writer = tokio::spawn(adgang_messaging::IntakeWriter::run(queue, db, ports));
         let served = self.server.await;
         watcher.abort();
         if let Some(dispatcher) = dispatcher {
             dispatcher.abort();
         }
+        writer.abort();
         served
     }
 }

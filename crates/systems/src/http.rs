@@ -352,7 +352,9 @@ async fn reveal_api_key(
         .json(ApiKey { api_key }))
 }
 
-/// Replace the API key with a new one (SYS-04); the old key stops working.
+/// Replace the API key with a new one (SYS-04); the old key stops working. A system without a
+/// key (no vendor) gets its first one here: the credential it submits and collects mail with
+/// (CORE-01, `X-System-Id` + `X-Api-Key`).
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),

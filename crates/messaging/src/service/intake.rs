@@ -15,12 +15,10 @@ use adgang_core::{Cpr, Cvr, FieldErrors, SystemRefusal};
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, SubsecRound, TimeZone, Utc};
 use chrono_tz::Europe::Copenhagen;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::routing::{apply, destination, event_of, job, plan, Step};
+use super::routing::{destination, event_of, job, plan, Step};
+use super::writer::{IntakeWriter, WriteError};
 use super::{JobKind, Ports, Route, State};
 use crate::entity::message;
 use crate::error::MessagingError;
@@ -365,18 +363,18 @@ fn replay(found: &message::Model, hash: &str) -> Result<(MemoReceipt, bool), Mes
 
 /// CORE-01, CORE-04, CORE-05: checks the memo and accepts it — the message, its events
 /// (`Valideret`, then `Valideret – sendes efter valør` or the first step of delivery) and its
-/// first job in one transaction. `reads` serves the checks and routing (the read connections
+/// first job in one transaction (shared with the messages submitted at the same moment, see
+/// [`IntakeWriter`]). `reads` serves the checks and routing (the read connections
 /// on SQLite; the same pool on PostgreSQL). Returns the receipt and whether it was new.
 pub async fn submit(
     db: &DatabaseConnection,
     reads: &DatabaseConnection,
+    writer: &IntakeWriter,
     ports: &Ports,
     system: &ConnectedSystem,
     memo: NewMemo,
     now: DateTime<Utc>,
 ) -> Result<(MemoReceipt, bool), MessagingError> {
-    // Stored times are microseconds on PostgreSQL: the first answer and a replay must agree.
-    let now = now.trunc_subsecs(6);
     let checked = match check(reads, ports, system, &memo, now).await {
         Ok(checked) => checked,
         Err(MessagingError::Validation(errors)) => {
@@ -435,7 +433,8 @@ pub async fn submit(
         recipient_system_id: None,
         state: State::Held.as_str().to_owned(),
         representative_id: system.vendor_cvr.clone(),
-        accepted_at: now,
+        // Stored times are microseconds on PostgreSQL: the first answer and a replay agree.
+        accepted_at: now.trunc_subsecs(6),
         released_at: None,
         delivered_at: None,
     };
@@ -456,21 +455,18 @@ pub async fn submit(
     };
     step.events.insert(0, validated);
 
-    let txn = db.begin().await?;
-    let inserted = message::Entity::insert(msg.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await;
-    if let Err(err) = inserted {
-        // Two submissions of one id at once: the unique index let one in; answer as a replay.
-        txn.rollback().await?;
-        return match existing(db, &system.organisation_cvr, &checked.message_id).await? {
-            Some(found) => reject_reuse(&found),
-            None => Err(err.into()),
-        };
+    match writer.write(msg.clone(), step).await {
+        Ok(()) => Ok((receipt(&msg), true)),
+        Err(WriteError::Rejected(err)) => {
+            // Two submissions of one id at once: the unique index let one in; answer as a
+            // replay.
+            match existing(db, &system.organisation_cvr, &checked.message_id).await? {
+                Some(found) => reject_reuse(&found),
+                None => Err(err.into()),
+            }
+        }
+        Err(WriteError::Failed(err)) => Err(MessagingError::Unexpected(err)),
     }
-    apply(&txn, ports, step, now).await?;
-    txn.commit().await?;
-    Ok((receipt(&msg), true))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod recall;
 pub mod receipts;
 pub mod routing;
 pub mod schedule;
+pub mod writer;
 
 use std::sync::Arc;
 

@@ -117,6 +117,7 @@ pub fn job(
 
 /// What sending a message does, decided before the transaction that does it: the message's
 /// new fields, its events, its first job, the SMS to hand over.
+#[derive(Clone)]
 pub struct Step {
     pub events: Vec<MessageEventRecord>,
     pub job: Option<delivery_job::ActiveModel>,
