@@ -47,7 +47,7 @@ impl Drop for Server {
 /// concurrent writers alone.
 pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let contacts_only = only == Some("contacts");
-    let messaging_only = only == Some("messaging");
+    let messaging_only = matches!(only, Some("messaging" | "messaging-postgres"));
     let writers_only = only == Some("writers");
     let load_only = only == Some("load");
     let env = tools::ensure_frontend_tools(root)?;
@@ -119,7 +119,9 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
 
     if messaging_only {
         drop(_server);
-        let rows = crate::bench_messaging::bench_messaging(&server_bin, &key_file, &data)?;
+        let postgres_only = only == Some("messaging-postgres");
+        let rows =
+            crate::bench_messaging::bench_messaging(&server_bin, &key_file, &data, postgres_only)?;
         print_messaging(&rows);
         return Ok(());
     }
@@ -152,7 +154,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let messaging = if contacts_only {
         Vec::new()
     } else {
-        crate::bench_messaging::bench_messaging(&server_bin, &key_file, &data)?
+        crate::bench_messaging::bench_messaging(&server_bin, &key_file, &data, false)?
     };
     step("Contact structure: 1,000 groups and 10,000 points");
     let contacts = bench_contacts(&server_bin, &key_file, &base_url, &data)?;

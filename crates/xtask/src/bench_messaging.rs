@@ -277,7 +277,13 @@ fn bench_on(run: &Run, explain: impl Fn() -> Result<String>) -> Result<Vec<Strin
 const CLAIM_SELECT: &str =
     "SELECT id FROM delivery_jobs WHERE due_at <= '9999-12-31' ORDER BY due_at LIMIT 128";
 
-pub fn bench_messaging(server_bin: &Path, signing_key: &Path, data: &Path) -> Result<Vec<String>> {
+/// `postgres_only`: skip the SQLite run (`cargo xtask bench messaging-postgres`).
+pub fn bench_messaging(
+    server_bin: &Path,
+    signing_key: &Path,
+    data: &Path,
+    postgres_only: bool,
+) -> Result<Vec<String>> {
     let data_key = data.join("data.key");
     let key = crate::output(
         Command::new(server_bin).arg("generate-data-key"),
@@ -292,8 +298,10 @@ pub fn bench_messaging(server_bin: &Path, signing_key: &Path, data: &Path) -> Re
         database_url: format!("sqlite://{}?mode=rwc", sqlite_file.display()),
         label: "SQLite",
     };
-    let mut rows = bench_on(&sqlite, || {
-        let out = crate::output(
+    let mut rows = Vec::new();
+    if !postgres_only {
+        rows = bench_on(&sqlite, || {
+            let out = crate::output(
             Command::new("python3").args([
                 "-c",
                 &format!(
@@ -304,8 +312,9 @@ pub fn bench_messaging(server_bin: &Path, signing_key: &Path, data: &Path) -> Re
             .arg(&sqlite_file),
             "EXPLAIN QUERY PLAN",
         )?;
-        Ok(String::from_utf8_lossy(&out).into_owned())
-    })?;
+            Ok(String::from_utf8_lossy(&out).into_owned())
+        })?;
+    }
 
     let cluster = crate::postgres::Cluster::start(data)?;
     let postgres = Run {

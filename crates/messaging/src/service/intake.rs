@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, TimeZone, Utc};
 use chrono_tz::Europe::Copenhagen;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::routing::{destination, event_of, job, plan, Step};
+use super::routing::{destination, destination_with_primary, event_of, job, plan, Step};
 use super::writer::{IntakeWriter, WriteError};
 use super::{JobKind, Ports, Route, State};
 use crate::entity::message;
@@ -96,6 +96,8 @@ pub async fn authenticate(
 struct Checked {
     message_id: String,
     recipient: String,
+    /// An organisation recipient's primary system, looked up to know the CVR (routing uses it).
+    primary: Option<ConnectedSystem>,
     attachment_count: usize,
     size_bytes: u64,
 }
@@ -234,8 +236,12 @@ async fn check(
         );
     }
 
+    let mut primary = None;
     if let Some(recipient) = &recipient {
-        if recipient.len() == 8 && !knows_organisation(db, ports, recipient, now).await? {
+        if recipient.len() == 8 {
+            primary = ports.systems.primary(db, recipient, now).await?;
+        }
+        if recipient.len() == 8 && primary.is_none() && !in_cvr_register(ports, recipient).await? {
             errors.add(
                 "recipient",
                 FieldCode::Unknown,
@@ -258,21 +264,14 @@ async fn check(
     Ok(Checked {
         message_id,
         recipient: recipient.expect("checked"),
+        primary,
         attachment_count: memo.attachments.len(),
         size_bytes,
     })
 }
 
-/// An organisation Digital Post can deliver to: connected here, or in the CVR register.
-async fn knows_organisation(
-    db: &DatabaseConnection,
-    ports: &Ports,
-    cvr: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, MessagingError> {
-    if ports.systems.primary(db, cvr, now).await?.is_some() {
-        return Ok(true);
-    }
+/// An organisation without recipient systems is known when the CVR register knows it.
+async fn in_cvr_register(ports: &Ports, cvr: &str) -> Result<bool, MessagingError> {
     let cvr = Cvr::parse(cvr)
         .map_err(|_| MessagingError::field("recipient", FieldCode::Invalid, "Not a CVR number."))?;
     match ports.registry.company(&cvr).await {
@@ -387,13 +386,6 @@ pub async fn submit(
     let content = serde_json::to_string(&memo).map_err(anyhow::Error::from)?;
     let hash = sha256_hex(&content);
     let reject_reuse = |found: &message::Model| replay(found, &hash);
-    if let Some(found) = existing(reads, &system.organisation_cvr, &checked.message_id).await? {
-        if found.content_hash != hash {
-            let error = "Meddelelses-ID'et er brugt til en anden meddelelse.".to_owned();
-            record_rejection(db, system, Some(&memo), MessageEvent::Rejected, error, now).await?;
-        }
-        return reject_reuse(&found);
-    }
 
     let held = memo
         .value_date
@@ -403,15 +395,27 @@ pub async fn submit(
     let destination = match held {
         Some(_) => None,
         None => Some(
-            destination(
-                reads,
-                ports,
-                &checked.recipient,
-                memo.message_type,
-                memo.contact_point_id.as_deref(),
-                now,
-            )
-            .await?,
+            if memo.message_type == MessageType::Nemsms || checked.recipient.len() == 10 {
+                destination(
+                    reads,
+                    ports,
+                    &checked.recipient,
+                    memo.message_type,
+                    None,
+                    now,
+                )
+                .await?
+            } else {
+                destination_with_primary(
+                    reads,
+                    ports,
+                    &checked.recipient,
+                    checked.primary.clone(),
+                    memo.contact_point_id.as_deref(),
+                    now,
+                )
+                .await?
+            },
         ),
     };
     let mut msg = message::Model {
@@ -458,9 +462,16 @@ pub async fn submit(
     match writer.write(msg.clone(), step).await {
         Ok(()) => Ok((receipt(&msg), true)),
         Err(WriteError::Rejected(err)) => {
-            // Two submissions of one id at once: the unique index let one in; answer as a
-            // replay.
+            // The message id is taken (found by the unique index rather than by a query
+            // before every insert): the same memo again answers the first receipt; another
+            // memo under the id is refused, with its event.
             match existing(db, &system.organisation_cvr, &checked.message_id).await? {
+                Some(found) if found.content_hash != hash => {
+                    let error = "Meddelelses-ID'et er brugt til en anden meddelelse.".to_owned();
+                    record_rejection(db, system, Some(&memo), MessageEvent::Rejected, error, now)
+                        .await?;
+                    reject_reuse(&found)
+                }
                 Some(found) => reject_reuse(&found),
                 None => Err(err.into()),
             }

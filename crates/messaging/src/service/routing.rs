@@ -51,7 +51,21 @@ pub async fn destination(
     if recipient.len() == 10 {
         return Ok(Destination::Platform(citizen_platform(recipient)));
     }
-    let Some(primary) = ports.systems.primary(db, recipient, now).await? else {
+    let primary = ports.systems.primary(db, recipient, now).await?;
+    destination_with_primary(db, ports, recipient, primary, contact_point_id, now).await
+}
+
+/// [`destination`] for an organisation whose primary system the caller has looked up already
+/// (intake did, to know the CVR).
+pub async fn destination_with_primary(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    recipient: &str,
+    primary: Option<ConnectedSystem>,
+    contact_point_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Destination, MessagingError> {
+    let Some(primary) = primary else {
         return Ok(Destination::Platform(Platform::Virk));
     };
     if let Some(point_id) = contact_point_id {

@@ -85,7 +85,10 @@ async fn demo_data_loads_idempotently() {
         assert!(
             messages.iter().any(|m| m.state == state),
             "no demo message is {state}: {:?}",
-            messages.iter().map(|m| (m.state.as_str(), m.recipient_id.as_str())).collect::<std::collections::BTreeSet<_>>()
+            messages
+                .iter()
+                .map(|m| (m.state.as_str(), m.recipient_id.as_str()))
+                .collect::<std::collections::BTreeSet<_>>()
         );
     }
     for platform in ["eboks", "mit_dk", "virk"] {
