@@ -240,6 +240,7 @@ fn own_mailbox(system: &ConnectedSystem, path: &MailboxPath) -> Result<(), Domai
     security(("system_id" = [], "system_api_key" = [])),
     responses(
         (status = 200, body = Vec<pull::WaitingMessage>),
+        problems::BadRequest,
         problems::SystemCaller,
         problems::NotFound,
     )
@@ -361,6 +362,7 @@ async fn submit_receipt(
     security(("system_id" = [], "system_api_key" = [])),
     responses(
         (status = 200, body = Vec<receipts::BusinessReceipt>),
+        problems::BadRequest,
         problems::SystemCaller,
     )
 )]
