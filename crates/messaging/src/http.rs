@@ -223,6 +223,13 @@ struct FetchQuery {
     limit: Option<u32>,
 }
 
+impl FetchQuery {
+    /// The page a fetch answers with: 20 unless asked, never more than 100.
+    fn limit(&self) -> u32 {
+        self.limit.unwrap_or(20).clamp(1, 100)
+    }
+}
+
 /// The calling system's own mailbox only.
 fn own_mailbox(system: &ConnectedSystem, path: &MailboxPath) -> Result<(), DomainError> {
     if system.id == path.system_id {
@@ -267,7 +274,7 @@ async fn list_system_fetches(
     )
     .await?;
     own_mailbox(&system, &path)?;
-    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    let limit = query.limit();
     Ok(web::Json(
         pull::waiting(db.get_ref(), &system, limit).await?,
     ))
@@ -386,7 +393,7 @@ async fn list_receipts(
         Purpose::Send,
     )
     .await?;
-    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    let limit = query.limit();
     Ok(web::Json(receipts::waiting(&db, &system, limit).await?))
 }
 

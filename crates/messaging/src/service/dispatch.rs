@@ -53,6 +53,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// No attempt could be made (no active system, no endpoint): a failure with `why`.
+    fn not_attempted(why: &str) -> Outcome {
+        Outcome {
+            status: None,
+            error: Some(why.to_owned()),
+            latency_ms: 0,
+        }
+    }
+
     pub fn succeeded(&self) -> bool {
         self.error.is_none()
     }
@@ -198,16 +207,8 @@ impl Dispatcher {
             Some(system) if system.is_active() && !endpoint.is_empty() => {
                 self.post(kind, system, &endpoint, &msg).await
             }
-            Some(_) => Outcome {
-                status: None,
-                error: Some("Systemet er ikke aktivt eller har intet endepunkt.".to_owned()),
-                latency_ms: 0,
-            },
-            None => Outcome {
-                status: None,
-                error: Some("Systemet findes ikke længere.".to_owned()),
-                latency_ms: 0,
-            },
+            Some(_) => Outcome::not_attempted("Systemet er ikke aktivt eller har intet endepunkt."),
+            None => Outcome::not_attempted("Systemet findes ikke længere."),
         };
         let now = self.clock.now();
         let txn = self.db.begin().await?;
@@ -359,14 +360,9 @@ impl Dispatcher {
                 )
                 .await
             }
-            _ => Outcome {
-                status: None,
-                error: Some(
-                    "Afsendersystemet er ikke aktivt eller har intet kvitteringsendepunkt."
-                        .to_owned(),
-                ),
-                latency_ms: 0,
-            },
+            _ => Outcome::not_attempted(
+                "Afsendersystemet er ikke aktivt eller har intet kvitteringsendepunkt.",
+            ),
         };
         let now = self.clock.now();
         let txn = self.db.begin().await?;
