@@ -17,6 +17,7 @@ mod m20261202_000009_core_add_on_behalf_to_actions_log;
 mod m20261202_000010_systems_add_withdrawn_to_standard_systems;
 mod m20261202_000011_identity_add_token_version_to_sessions;
 mod m20261202_000012_messaging_create_messages;
+mod m20261203_000013_eventlog_create_log_exports;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_systems_add_withdrawn_to_standard_systems::Migration),
             Box::new(m20261202_000011_identity_add_token_version_to_sessions::Migration),
             Box::new(m20261202_000012_messaging_create_messages::Migration),
+            Box::new(m20261203_000013_eventlog_create_log_exports::Migration),
         ]
     }
 }

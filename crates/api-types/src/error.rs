@@ -79,6 +79,10 @@ pub enum ConflictReason {
     PrimaryWithOtherRecipientSystems,
     /// CORE-01: the sender used this message id before for a different message.
     MessageIdReused,
+    /// the search matches more rows than one download streams; ask for an export job.
+    ExportRequired,
+    /// the export job has not finished yet.
+    ExportNotReady,
 }
 
 /// Why a field was refused: a stable code the SPA translates (its text for each is matched
@@ -220,6 +224,20 @@ pub enum FieldCode {
     SortDirection,
     /// CORE-02: the recipient is exempt from Digital Post and receives only mandatory mail.
     RecipientExempt,
+    /// LOG-04: the period ends before it starts.
+    PeriodReversed,
+    /// LOG-04: more than 3 months between start and end.
+    PeriodTooLong,
+    /// LOG-04: the actions and searches logs reach back 3 months from today, no further.
+    PeriodTooOld,
+    /// Not a date `YYYY-MM-DD`.
+    InvalidDate,
+    /// A page cursor this search did not hand out.
+    InvalidCursor,
+    /// Neither a CPR nor a CVR number.
+    CprOrCvr,
+    /// LOG-02: not a RID, CPR, CVR or `CVR:12345678-RID:12345678910`.
+    InvalidActor,
 }
 
 impl FieldCode {
@@ -291,6 +309,13 @@ impl FieldCode {
             FieldCode::SortField => "sort_field",
             FieldCode::SortDirection => "sort_direction",
             FieldCode::RecipientExempt => "recipient_exempt",
+            FieldCode::PeriodReversed => "period_reversed",
+            FieldCode::PeriodTooLong => "period_too_long",
+            FieldCode::PeriodTooOld => "period_too_old",
+            FieldCode::InvalidDate => "invalid_date",
+            FieldCode::InvalidCursor => "invalid_cursor",
+            FieldCode::CprOrCvr => "cpr_or_cvr",
+            FieldCode::InvalidActor => "invalid_actor",
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod contact;
 pub mod error;
+pub mod eventlog;
 pub mod file;
 pub mod message;
 pub mod meta;
@@ -22,6 +23,10 @@ pub use contact::{
     ContactGroupInput, ContactImportReceipt, ContactNodeKind, ContactPoint, ContactPointCode,
     ContactPointInput, ContactTreeNode, DeepLink, ExternalLink, PublicContactPoint,
     PublicOrganisationalUnit, RecipientSystemChoice,
+};
+pub use eventlog::{
+    ActionEvent, ActionLogEntry, ActionLogFilter, CursorQuery, EventLogKind, ExportStatus, LogExport,
+    LogPage, MessageLogEntry, MessageLogFilter, SearchLogEntry, SearchLogFilter, Subject,
 };
 pub use error::{ConflictReason, ErrorCode, FieldCode, FieldError, Problem};
 pub use file::BinaryFile;

@@ -17,58 +17,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use crate::entity::{actions_log, message_events, searches_log};
 use crate::Cvr;
 
-/// What an action concerned (the actions log's "Emne").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    SystemConnection,
-    ContactStructure,
-    Statistics,
-    Exemption,
-    NemSms,
-    MailAccess,
-    AuthorityInformation,
-    Recall,
-    MoveMail,
-    ContextSwitch,
-    Onboarding,
-    Rights,
-}
-
-impl Subject {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Subject::SystemConnection => "system_connection",
-            Subject::ContactStructure => "contact_structure",
-            Subject::Statistics => "statistics",
-            Subject::Exemption => "exemption",
-            Subject::NemSms => "nemsms",
-            Subject::MailAccess => "mail_access",
-            Subject::AuthorityInformation => "authority_information",
-            Subject::Recall => "recall",
-            Subject::MoveMail => "move_mail",
-            Subject::ContextSwitch => "context_switch",
-            Subject::Onboarding => "onboarding",
-            Subject::Rights => "rights",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActionEvent {
-    Created,
-    Edited,
-    Deleted,
-}
-
-impl ActionEvent {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionEvent::Created => "created",
-            ActionEvent::Edited => "edited",
-            ActionEvent::Deleted => "deleted",
-        }
-    }
-}
+pub use adgang_api_types::{ActionEvent, Subject};
 
 /// Who acted, written the way the actions log shows it (LOG-02).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! Documents the portal hands out, rendered from plain data: PDF receipts and reports
-//! ([`pdf`]), Excel workbooks ([`xlsx`]) and QR codes ([`qr`]). No domain knowledge lives here;
+//! ([`pdf`]), Excel workbooks ([`xlsx`]), CSV for Excel ([`csv`]) and QR codes ([`qr`]). No domain knowledge lives here;
 //! times arrive formatted (`adgang_core::time::danish_time`).
 
+pub mod csv;
 pub mod pdf;
 pub mod qr;
 pub mod xlsx;

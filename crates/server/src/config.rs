@@ -26,6 +26,7 @@
 //! | `ADGANG_TRUSTED_PROXIES` | none | comma-separated addresses or ranges of reverse proxies whose `X-Forwarded-For` names a system's address (SYS-01, CORE-01); otherwise the connection's peer is the caller |
 //! | `ADGANG_DISPATCHER` | `true` | run the Digital Post dispatcher (deliveries, value dates) in this instance; several instances on one PostgreSQL may all run it |
 //! | `ADGANG_DISPATCH_LEASE_SECONDS` | `300` | how long a claimed delivery job belongs to its instance; after a crash its jobs wait this long; must exceed the 30 s push timeout |
+//! | `ADGANG_LOG_STREAM_LIMIT` | `100000` | the most rows one event-log CSV download streams; a larger search becomes a background export job (X-05) |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -63,6 +64,8 @@ pub struct Settings {
     pub dispatcher: bool,
     /// How long a claimed delivery job belongs to the instance that claimed it.
     pub dispatch_lease: chrono::Duration,
+    /// the most rows one event-log CSV response streams; more become an export job.
+    pub log_stream_limit: u64,
     /// The source of "now" (the machine's clock; tests give a clock they move).
     pub clock: std::sync::Arc<dyn adgang_core::Clock>,
 }
@@ -113,6 +116,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             dispatcher: true,
             dispatch_lease: adgang_messaging::service::dispatch::DEFAULT_LEASE,
+            log_stream_limit: adgang_eventlog::EventLogSettings::default().stream_limit,
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
         }
     }
@@ -236,6 +240,13 @@ impl Settings {
                     "ADGANG_DISPATCH_LEASE_SECONDS must be a positive number of seconds",
                 )?;
             s.dispatch_lease = chrono::Duration::seconds(i64::from(seconds));
+        }
+        if let Some(v) = get("ADGANG_LOG_STREAM_LIMIT") {
+            s.log_stream_limit = v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .context("ADGANG_LOG_STREAM_LIMIT must be a positive number of rows")?;
         }
         if let Some(v) = get("ADGANG_DISPATCHER") {
             s.dispatcher = parse_bool(&v).context("ADGANG_DISPATCHER must be true or false")?;

@@ -40,6 +40,8 @@ pub struct Application {
     ),
     /// The Digital Post dispatcher, started with the server unless switched off.
     dispatcher: Option<adgang_messaging::Dispatcher>,
+    /// The event log's export worker, started with the server.
+    export_worker: adgang_eventlog::ExportWorker,
     /// Intake's group-committing writer, started with the server.
     intake_writer: (
         adgang_messaging::IntakeQueue,
@@ -121,6 +123,11 @@ impl Application {
                 settings.dispatch_lease,
             )
         });
+        let export_worker = adgang_eventlog::ExportWorker {
+            db: db.get_ref().clone(),
+            clock: settings.clock.clone(),
+            lifetime: adgang_eventlog::EventLogSettings::default().export_lifetime,
+        };
         let (writer, queue) = adgang_messaging::IntakeWriter::new();
         let intake_writer = (queue, db.get_ref().clone(), messaging_ports.clone());
         let writer = web::Data::new(writer);
@@ -220,6 +227,7 @@ impl Application {
             token_keys,
             revocation_watch,
             dispatcher,
+            export_worker,
             intake_writer,
         })
     }
@@ -241,6 +249,7 @@ impl Application {
             revocations.into_inner(),
         ));
         let dispatcher = self.dispatcher.map(|d| tokio::spawn(d.run()));
+        let exports = tokio::spawn(self.export_worker.run());
         let (queue, db, ports) = self.intake_writer;
         let writer = tokio::spawn(adgang_messaging::IntakeWriter::run(queue, db, ports));
         let served = self.server.await;
@@ -249,6 +258,7 @@ impl Application {
             dispatcher.abort();
         }
         writer.abort();
+        exports.abort();
         served
     }
 }

@@ -1,0 +1,47 @@
+use adgang_api_types::ConflictReason;
+use adgang_core::{DomainError, FieldErrors};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EventLogError {
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// X-05: more rows than one download streams.
+    #[error("{rows} rows need an export job")]
+    ExportRequired { rows: u64, limit: u64 },
+    #[error("the export is not done")]
+    ExportNotReady,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for EventLogError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        EventLogError::Unexpected(anyhow::Error::new(err).context("event log database operation"))
+    }
+}
+
+impl From<EventLogError> for DomainError {
+    fn from(err: EventLogError) -> Self {
+        match err {
+            EventLogError::Validation(fields) => DomainError::Validation(fields),
+            EventLogError::NotFound(what) => DomainError::NotFound(what),
+            EventLogError::ExportRequired { rows, limit } => DomainError::Conflict {
+                reason: ConflictReason::ExportRequired,
+                detail: format!(
+                    "The search matches more than {limit} rows ({rows} or more); ask for an \
+                     export with POST …/exports and download it when it is done."
+                ),
+                items: vec![],
+            },
+            EventLogError::ExportNotReady => DomainError::Conflict {
+                reason: ConflictReason::ExportNotReady,
+                detail: "The export is still being made; its progress is at …/exports/{id}."
+                    .to_owned(),
+                items: vec![],
+            },
+            EventLogError::Unexpected(err) => DomainError::Unexpected(err),
+        }
+    }
+}

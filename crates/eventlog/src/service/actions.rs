@@ -1,0 +1,254 @@
+//! The actions log (LOG-02): its filters, its columns and its CSV.
+
+use adgang_api_types::{ActionEvent, ActionLogEntry, ActionLogFilter, FieldCode, Subject};
+use adgang_core::entity::actions_log::{Column, Entity, Model};
+use adgang_core::{Cvr, FieldErrors};
+use adgang_documents::csv::CsvChunk;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use serde::{Deserialize, Serialize};
+
+use super::messages::validation;
+use super::period::{self, Reach};
+use super::{csv_time, id_filter, Keyset, LogFilter, Party, Position, Search};
+use crate::EventLogError;
+
+/// The actions log's checked filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionFilter {
+    pub subject: Option<Subject>,
+    pub party: Option<Party>,
+    pub actor: Option<ActorFilter>,
+    pub object_id: Option<String>,
+    pub event: Option<ActionEvent>,
+}
+
+/// LOG-02: an actor in one of its forms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActorFilter {
+    /// `CVR:12345678-RID:12345678910`: exactly that employee of that organisation.
+    EmployeeOf(String),
+    /// A RID, CPR or CVR: every actor the number names — itself, an employee with that RID of
+    /// any organisation, and (for 8 digits) any employee of that CVR.
+    Number(String),
+}
+
+impl ActorFilter {
+    /// LOG-02: "System" is not searchable by actor; anything but the four forms is refused.
+    fn parse(raw: &str, errors: &mut FieldErrors) -> Option<ActorFilter> {
+        let raw = raw.trim();
+        let number_ok = |s: &str| {
+            (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        if let Some(rest) = raw.strip_prefix("CVR:") {
+            if let Some((cvr, rid)) = rest.split_once("-RID:") {
+                if Cvr::parse(cvr).is_ok() && number_ok(rid) {
+                    return Some(ActorFilter::EmployeeOf(raw.to_owned()));
+                }
+            }
+        } else if !raw.eq_ignore_ascii_case("system") && number_ok(raw) {
+            return Some(ActorFilter::Number(raw.to_owned()));
+        }
+        errors.add(
+            "actor",
+            FieldCode::InvalidActor,
+            "Give a RID, CPR, CVR or CVR:12345678-RID:12345678910 (automatic actions by \
+             \"System\" cannot be searched by actor).",
+        );
+        None
+    }
+
+    fn condition(&self) -> Condition {
+        let named = match self {
+            ActorFilter::EmployeeOf(exact) => Condition::any().add(Column::Actor.eq(exact.as_str())),
+            ActorFilter::Number(n) => {
+                let mut any = Condition::any()
+                    .add(Column::Actor.eq(n.as_str()))
+                    .add(Column::Actor.like(format!("CVR:________-RID:{n}")));
+                if n.len() == 8 && n.bytes().all(|b| b.is_ascii_digit()) {
+                    any = any.add(Column::Actor.like(format!("CVR:{n}-RID:%")));
+                }
+                any
+            }
+        };
+        Condition::all().add(Column::ActorIsSystem.eq(false)).add(named)
+    }
+}
+
+const KEYSET: Keyset<Column> = Keyset {
+    organisation: Column::OrganisationCvr,
+    occurred_at: Column::OccurredAt,
+    id: Column::Id,
+};
+
+/// LOG-02, LOG-04: checks the actions log's search form.
+pub fn check(
+    organisation: &str,
+    form: &ActionLogFilter,
+    now: DateTime<Utc>,
+) -> Result<Search, EventLogError> {
+    let mut errors = FieldErrors::new();
+    let period = period::check(
+        form.from.as_deref(),
+        form.to.as_deref(),
+        now,
+        Reach::LastThreeMonths,
+        &mut errors,
+    );
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let filter = ActionFilter {
+        subject: given(&form.subject).and_then(|v| {
+            let parsed = Subject::parse(&v);
+            if parsed.is_none() {
+                errors.add("subject", FieldCode::Unknown, "Not a subject of the actions log.");
+            }
+            parsed
+        }),
+        party: given(&form.party).and_then(|v| Party::parse("party", &v, &mut errors)),
+        actor: given(&form.actor).and_then(|v| ActorFilter::parse(&v, &mut errors)),
+        object_id: id_filter("objectId", form.object_id.as_deref(), &mut errors),
+        event: given(&form.event).and_then(|v| {
+            let parsed = ActionEvent::parse(&v);
+            if parsed.is_none() {
+                errors.add("event", FieldCode::Unknown, "Use created, edited or deleted.");
+            }
+            parsed
+        }),
+    };
+    errors.into_result().map_err(validation)?;
+    Ok(Search {
+        organisation: organisation.to_owned(),
+        period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
+        filter: LogFilter::Actions(filter),
+    })
+}
+
+fn condition(filter: &ActionFilter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(s) = filter.subject {
+        c = c.add(Column::Subject.eq(s.as_str()));
+    }
+    if let Some(p) = &filter.party {
+        c = c.add(Column::PartyId.eq(p.as_str()));
+    }
+    if let Some(a) = &filter.actor {
+        c = c.add(a.condition());
+    }
+    if let Some(id) = &filter.object_id {
+        c = c.add(Column::ObjectId.eq(id.as_str()));
+    }
+    if let Some(e) = filter.event {
+        c = c.add(Column::Event.eq(e.as_str()));
+    }
+    c
+}
+
+fn position(m: &Model) -> Position {
+    Position {
+        at: m.occurred_at,
+        id: m.id.clone(),
+    }
+}
+
+pub async fn page(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &ActionFilter,
+    after: Option<&Position>,
+    page_size: u64,
+) -> Result<(Vec<ActionLogEntry>, Option<Position>), EventLogError> {
+    let rows = KEYSET
+        .select::<Entity>(search, condition(filter), after, page_size + 1)
+        .all(db)
+        .await?;
+    let (rows, next) = super::split_page(rows, page_size, position);
+    Ok((rows.into_iter().map(entry).collect(), next))
+}
+
+pub(crate) async fn count(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &ActionFilter,
+    cap: u64,
+) -> Result<u64, EventLogError> {
+    KEYSET.count::<Entity>(db, search, condition(filter), cap).await
+}
+
+fn entry(m: Model) -> ActionLogEntry {
+    ActionLogEntry {
+        subject: Subject::parse(&m.subject).unwrap_or(Subject::SystemConnection),
+        party: m.party_id,
+        object_id: m.object_id,
+        actor: m.actor,
+        on_behalf: m.on_behalf,
+        occurred_at: m.occurred_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        event: ActionEvent::parse(&m.event).unwrap_or(ActionEvent::Edited),
+        name: m.object_name,
+        field: m.field,
+        before: m.before,
+        after: m.after,
+        reason: m.reason,
+        power_of_attorney: m.power_of_attorney,
+        id: m.id,
+    }
+}
+
+/// LOG-02's columns in Danish.
+const HEADINGS: [&str; 12] = [
+    "Emne",
+    "CPR/CVR",
+    "ID",
+    "Aktør",
+    "Tidspunkt",
+    "Hændelse",
+    "Navn",
+    "Felt",
+    "Før",
+    "Efter",
+    "Begrundelse",
+    "Fuldmagt",
+];
+
+pub(crate) async fn csv_batch(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &ActionFilter,
+    after: Option<&Position>,
+    first: bool,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
+    let rows = KEYSET
+        .select::<Entity>(search, condition(filter), after, limit)
+        .all(db)
+        .await?;
+    let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
+    for m in &rows {
+        let s = |v: &Option<String>| v.as_deref().unwrap_or("").to_owned();
+        let actor = if m.on_behalf {
+            format!("{} (på vegne af)", m.actor)
+        } else {
+            m.actor.clone()
+        };
+        chunk.row([
+            Subject::parse(&m.subject).map_or(m.subject.as_str(), |x| x.danish()),
+            s(&m.party_id).as_str(),
+            s(&m.object_id).as_str(),
+            actor.as_str(),
+            csv_time(m.occurred_at).as_str(),
+            ActionEvent::parse(&m.event).map_or(m.event.as_str(), |e| e.danish()),
+            s(&m.object_name).as_str(),
+            s(&m.field).as_str(),
+            s(&m.before).as_str(),
+            s(&m.after).as_str(),
+            s(&m.reason).as_str(),
+            m.power_of_attorney.map(adgang_documents::yes_no).unwrap_or_default().as_str(),
+        ])?;
+    }
+    let last = rows.last().map(position);
+    Ok((chunk.take()?, last, rows.len() as u64))
+}

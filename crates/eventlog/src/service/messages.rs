@@ -1,0 +1,237 @@
+//! The message log (LOG-01): its filters, its columns and its CSV.
+
+use adgang_api_types::{
+    Direction, FieldCode, MessageEvent, MessageLogEntry, MessageLogFilter, MessageType,
+};
+use adgang_core::entity::message_events::{Column, Entity, Model};
+use adgang_core::FieldErrors;
+use adgang_documents::csv::CsvChunk;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use serde::{Deserialize, Serialize};
+
+use super::period::{self, Reach};
+use super::{csv_time, id_filter, Keyset, LogFilter, Party, Position, Search};
+use crate::EventLogError;
+
+/// The message log's checked filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageFilter {
+    pub sender: Option<Party>,
+    pub recipient: Option<Party>,
+    pub message_type: Option<MessageType>,
+    pub direction: Option<Direction>,
+    pub message_id: Option<String>,
+    pub system_id: Option<String>,
+    pub event: Option<MessageEvent>,
+}
+
+const KEYSET: Keyset<Column> = Keyset {
+    organisation: Column::OrganisationCvr,
+    occurred_at: Column::OccurredAt,
+    id: Column::Id,
+};
+
+/// LOG-01, LOG-04: checks the message log's search form; every problem is a field error.
+pub fn check(
+    organisation: &str,
+    form: &MessageLogFilter,
+    now: DateTime<Utc>,
+) -> Result<Search, EventLogError> {
+    let mut errors = FieldErrors::new();
+    let period = period::check(form.from.as_deref(), form.to.as_deref(), now, Reach::Any, &mut errors);
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let filter = MessageFilter {
+        sender: given(&form.sender).and_then(|v| Party::parse("sender", &v, &mut errors)),
+        recipient: given(&form.recipient).and_then(|v| Party::parse("recipient", &v, &mut errors)),
+        message_type: given(&form.message_type).and_then(|v| {
+            let parsed = MessageType::parse(&v);
+            if parsed.is_none() {
+                errors.add("messageType", FieldCode::Unknown, "Use letter, legal_notice, nemsms or mandatory.");
+            }
+            parsed
+        }),
+        direction: given(&form.direction).and_then(|v| {
+            let parsed = Direction::parse(&v);
+            if parsed.is_none() {
+                errors.add("direction", FieldCode::Unknown, "Use outgoing or incoming.");
+            }
+            parsed
+        }),
+        message_id: id_filter("messageId", form.message_id.as_deref(), &mut errors),
+        system_id: id_filter("systemId", form.system_id.as_deref(), &mut errors),
+        event: given(&form.event).and_then(|v| {
+            let parsed = MessageEvent::parse(&v);
+            if parsed.is_none() {
+                errors.add("event", FieldCode::Unknown, "Not an event of the message log.");
+            }
+            parsed
+        }),
+    };
+    errors.into_result().map_err(validation)?;
+    Ok(Search {
+        organisation: organisation.to_owned(),
+        period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
+        filter: LogFilter::Messages(filter),
+    })
+}
+
+pub(crate) fn validation(err: adgang_core::DomainError) -> EventLogError {
+    match err {
+        adgang_core::DomainError::Validation(fields) => EventLogError::Validation(fields),
+        other => EventLogError::Unexpected(anyhow::anyhow!("{other}")),
+    }
+}
+
+fn condition(filter: &MessageFilter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(p) = &filter.sender {
+        c = c.add(Column::SenderId.eq(p.as_str()));
+    }
+    if let Some(p) = &filter.recipient {
+        c = c.add(Column::RecipientId.eq(p.as_str()));
+    }
+    if let Some(t) = filter.message_type {
+        c = c.add(Column::MessageType.eq(t.as_str()));
+    }
+    if let Some(d) = filter.direction {
+        c = c.add(Column::Direction.eq(d.as_str()));
+    }
+    if let Some(id) = &filter.message_id {
+        c = c.add(Column::MessageId.eq(id.as_str()));
+    }
+    if let Some(id) = &filter.system_id {
+        c = c.add(Column::SystemId.eq(id.as_str()));
+    }
+    if let Some(e) = filter.event {
+        c = c.add(Column::Event.eq(e.as_str()));
+    }
+    c
+}
+
+fn position(m: &Model) -> Position {
+    Position {
+        at: m.occurred_at,
+        id: m.id.clone(),
+    }
+}
+
+/// One page, newest first, and where the next starts.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &MessageFilter,
+    after: Option<&Position>,
+    page_size: u64,
+) -> Result<(Vec<MessageLogEntry>, Option<Position>), EventLogError> {
+    let rows = KEYSET
+        .select::<Entity>(search, condition(filter), after, page_size + 1)
+        .all(db)
+        .await?;
+    let (rows, next) = super::split_page(rows, page_size, position);
+    Ok((rows.into_iter().map(entry).collect(), next))
+}
+
+pub(crate) async fn count(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &MessageFilter,
+    cap: u64,
+) -> Result<u64, EventLogError> {
+    KEYSET.count::<Entity>(db, search, condition(filter), cap).await
+}
+
+fn entry(m: Model) -> MessageLogEntry {
+    MessageLogEntry {
+        title: m.title,
+        message_type: m.message_type.as_deref().and_then(MessageType::parse),
+        sender: m.sender_id,
+        recipient: m.recipient_id,
+        direction: Direction::parse(&m.direction).unwrap_or(Direction::Outgoing),
+        occurred_at: m.occurred_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        event: MessageEvent::parse(&m.event).unwrap_or(MessageEvent::Failed),
+        message_id: m.message_id,
+        system_id: m.system_id,
+        value_date: m.value_date.map(|d| d.to_string()),
+        contact_point_id: m.contact_point_id,
+        endpoint: m.endpoint,
+        error_message: m.error_message,
+        attachment_count: m.attachment_count.map(|n| n.max(0) as u32),
+        id: m.id,
+    }
+}
+
+/// LOG-01's columns in Danish, plus the two the CSV adds.
+const HEADINGS: [&str; 16] = [
+    "Titel",
+    "Type",
+    "Afsender",
+    "Modtager",
+    "Retning",
+    "Tidspunkt",
+    "Hændelse",
+    "Meddelelses-ID",
+    "System-ID",
+    "Valørdato",
+    "Kontaktpunkt",
+    "Endpoint",
+    "Fejlbesked",
+    "Antal bilag",
+    "ContentresponsibleID",
+    "RepresentativeID",
+];
+
+pub(crate) fn type_danish(t: &str) -> &str {
+    match MessageType::parse(t) {
+        Some(MessageType::Letter) => "Brev",
+        Some(MessageType::LegalNotice) => "Forkyndelse",
+        Some(MessageType::Nemsms) => "NemSMS",
+        Some(MessageType::Mandatory) => "Obligatorisk post",
+        None => t,
+    }
+}
+
+pub(crate) async fn csv_batch(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &MessageFilter,
+    after: Option<&Position>,
+    first: bool,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
+    let rows = KEYSET
+        .select::<Entity>(search, condition(filter), after, limit)
+        .all(db)
+        .await?;
+    let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
+    for m in &rows {
+        let direction = match m.direction.as_str() {
+            "incoming" => "Indgående",
+            _ => "Udgående",
+        };
+        let event = MessageEvent::parse(&m.event).map_or(m.event.as_str(), |e| e.danish());
+        let value_date = m.value_date.map(|d| d.to_string()).unwrap_or_default();
+        let attachments = m.attachment_count.map(|n| n.to_string()).unwrap_or_default();
+        let s = |v: &Option<String>| v.as_deref().unwrap_or("").to_owned();
+        chunk.row([
+            s(&m.title).as_str(),
+            m.message_type.as_deref().map(type_danish).unwrap_or(""),
+            s(&m.sender_id).as_str(),
+            s(&m.recipient_id).as_str(),
+            direction,
+            csv_time(m.occurred_at).as_str(),
+            event,
+            s(&m.message_id).as_str(),
+            s(&m.system_id).as_str(),
+            value_date.as_str(),
+            s(&m.contact_point_id).as_str(),
+            s(&m.endpoint).as_str(),
+            s(&m.error_message).as_str(),
+            attachments.as_str(),
+            s(&m.content_responsible_id).as_str(),
+            s(&m.representative_id).as_str(),
+        ])?;
+    }
+    let last = rows.last().map(position);
+    Ok((chunk.take()?, last, rows.len() as u64))
+}

@@ -1,0 +1,302 @@
+//! The event log's rules. A request's filter is checked once into a [`Search`] — the log, the
+//! organisation, the period as instants and the log's typed filter — and every way of reading
+//! it (a page, a CSV stream, an export job) runs the same [`Search`] through the same keyset
+//! query, so they can never disagree about which rows a search matches.
+
+pub mod actions;
+pub mod cursor;
+pub mod exports;
+pub mod messages;
+pub mod period;
+pub mod searches;
+
+use adgang_api_types::{EventLogKind, FieldCode};
+use adgang_core::audit::{record_search, Register, SearchRecord};
+use adgang_core::{Cpr, Cvr, FieldErrors};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, SelectStatement};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
+};
+use serde::{Deserialize, Serialize};
+
+pub use cursor::Position;
+pub use period::Period;
+
+use crate::EventLogError;
+
+pub const DEFAULT_PAGE_SIZE: u64 = 50;
+pub const MAX_PAGE_SIZE: u64 = 500;
+/// Rows fetched per query when streaming or exporting: large enough to amortise a query, small
+/// enough that memory stays flat.
+pub const BATCH: u64 = 5_000;
+
+/// A checked search of one log in one organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Search {
+    pub organisation: String,
+    pub period: Period,
+    pub filter: LogFilter,
+}
+
+/// The log searched, with its checked filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "log", rename_all = "snake_case")]
+pub enum LogFilter {
+    Messages(messages::MessageFilter),
+    Actions(actions::ActionFilter),
+    Searches(searches::SearchFilter),
+}
+
+impl Search {
+    pub fn kind(&self) -> EventLogKind {
+        match self.filter {
+            LogFilter::Messages(_) => EventLogKind::Messages,
+            LogFilter::Actions(_) => EventLogKind::Actions,
+            LogFilter::Searches(_) => EventLogKind::Searches,
+        }
+    }
+
+    /// The CPR and CVR numbers the search names — each lookup the searches log must record
+    /// (LOG-03).
+    pub fn looked_up(&self) -> Vec<(String, Register)> {
+        match &self.filter {
+            LogFilter::Messages(f) => [&f.sender, &f.recipient]
+                .into_iter()
+                .flatten()
+                .map(|p| p.looked_up())
+                .collect(),
+            LogFilter::Actions(f) => f.party.iter().map(|p| p.looked_up()).collect(),
+            LogFilter::Searches(f) => f.search_data.iter().map(|p| p.looked_up()).collect(),
+        }
+    }
+}
+
+/// A CPR or a CVR number, checked (the filters "CPR/CVR").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Party {
+    Cpr(String),
+    Cvr(String),
+}
+
+impl Party {
+    /// 10 digits (a dash after the sixth allowed) are a CPR number, 8 a CVR number; the field
+    /// error names which check failed.
+    pub fn parse(field: &str, raw: &str, errors: &mut FieldErrors) -> Option<Party> {
+        let digits = raw.trim().replace('-', "");
+        if digits.len() == 8 {
+            match Cvr::parse(raw.trim()) {
+                Ok(cvr) => return Some(Party::Cvr(cvr.to_string())),
+                Err(e) => errors.add(field, e.code(), e.message()),
+            }
+        } else if digits.len() == 10 {
+            match Cpr::parse(raw) {
+                Ok(cpr) => return Some(Party::Cpr(cpr.as_str().to_owned())),
+                Err(e) => errors.add(field, e.code(), e.message()),
+            }
+        } else {
+            errors.add(
+                field,
+                FieldCode::CprOrCvr,
+                "Give a CPR number (10 digits) or a CVR number (8 digits).",
+            );
+        }
+        None
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Party::Cpr(n) | Party::Cvr(n) => n,
+        }
+    }
+
+    fn looked_up(&self) -> (String, Register) {
+        match self {
+            Party::Cpr(n) => (n.clone(), Register::Cpr),
+            Party::Cvr(n) => (n.clone(), Register::Cvr),
+        }
+    }
+}
+
+/// A free-text id filter (message id, system id, object id): trimmed, at most 64 characters.
+fn id_filter(field: &str, raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
+    let value = raw.map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > 64 {
+        errors.add(field, FieldCode::TooLong, "At most 64 characters.");
+        return None;
+    }
+    Some(value.to_owned())
+}
+
+/// Checks `?pageSize=` (LOG-06: a cap, so no page is a table scan).
+pub fn page_size(raw: Option<&str>) -> Result<u64, EventLogError> {
+    let Some(raw) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(DEFAULT_PAGE_SIZE);
+    };
+    match raw.parse::<u64>() {
+        Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
+        _ => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "pageSize",
+                FieldCode::PageSizeRange,
+                format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
+            );
+            Err(EventLogError::Validation(errors))
+        }
+    }
+}
+
+/// The columns a keyset page walks: organisation, time and id (the indexes end in them).
+pub(crate) struct Keyset<C> {
+    pub organisation: C,
+    pub occurred_at: C,
+    pub id: C,
+}
+
+impl<C: ColumnTrait> Keyset<C> {
+    /// The search's window: its organisation and period, and older than `after` (newest
+    /// first; ties on time broken by id). The bound on `occurred_at` alone lets the index
+    /// range start at the cursor.
+    pub fn window(&self, search: &Search, after: Option<&Position>) -> Condition {
+        let mut window = Condition::all()
+            .add(self.organisation.eq(search.organisation.as_str()))
+            .add(self.occurred_at.gte(search.period.start))
+            .add(self.occurred_at.lt(search.period.end));
+        if let Some(after) = after {
+            window = window.add(self.occurred_at.lte(after.at)).add(
+                Condition::any()
+                    .add(self.occurred_at.lt(after.at))
+                    .add(self.id.lt(after.id.as_str())),
+            );
+        }
+        window
+    }
+
+    /// The search's rows after `after`, newest first, at most `limit`.
+    pub fn select<E: EntityTrait<Column = C>>(
+        &self,
+        search: &Search,
+        filter: Condition,
+        after: Option<&Position>,
+        limit: u64,
+    ) -> Select<E> {
+        E::find()
+            .filter(self.window(search, after))
+            .filter(filter)
+            .order_by_desc(self.occurred_at)
+            .order_by_desc(self.id)
+            .limit(limit)
+    }
+
+    /// How many rows the search matches, counting no further than `cap`.
+    pub async fn count<E: EntityTrait<Column = C>>(
+        &self,
+        db: &impl ConnectionTrait,
+        search: &Search,
+        filter: Condition,
+        cap: u64,
+    ) -> Result<u64, EventLogError> {
+        let inner = E::find()
+            .select_only()
+            .column(self.id)
+            .filter(self.window(search, None))
+            .filter(filter)
+            .limit(cap)
+            .into_query();
+        let outer = SelectStatement::new()
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .from_subquery(inner, Alias::new("matched"))
+            .to_owned();
+        let row = db
+            .query_one(db.get_database_backend().build(&outer))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("COUNT returned no row"))?;
+        let n: i64 = row.try_get("", "n")?;
+        Ok(n.max(0) as u64)
+    }
+}
+
+/// How many rows `search` matches, counting no further than `cap`.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    cap: u64,
+) -> Result<u64, EventLogError> {
+    match &search.filter {
+        LogFilter::Messages(f) => messages::count(db, search, f, cap).await,
+        LogFilter::Actions(f) => actions::count(db, search, f, cap).await,
+        LogFilter::Searches(f) => searches::count(db, search, f, cap).await,
+    }
+}
+
+/// One batch of CSV rows after `after`, with the headings and BOM when `first`. Returns
+/// the bytes, the position of the last row and how many rows there were.
+pub async fn csv_batch(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    after: Option<&Position>,
+    first: bool,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
+    match &search.filter {
+        LogFilter::Messages(f) => messages::csv_batch(db, search, f, after, first, limit).await,
+        LogFilter::Actions(f) => actions::csv_batch(db, search, f, after, first, limit).await,
+        LogFilter::Searches(f) => searches::csv_batch(db, search, f, after, first, limit).await,
+    }
+}
+
+/// LOG-03: a log search by CPR or CVR is itself a lookup — one searches-log row per number
+/// searched for, with the number of rows the search matches (counted on `read`, written on
+/// `write`).
+pub async fn record_lookups(
+    read: &impl ConnectionTrait,
+    write: &impl ConnectionTrait,
+    search: &Search,
+    actor_rid: &str,
+    at: DateTime<Utc>,
+) -> Result<(), EventLogError> {
+    let looked_up = search.looked_up();
+    if looked_up.is_empty() {
+        return Ok(());
+    }
+    let matched = count(read, search, u64::from(u32::MAX)).await?;
+    let organisation =
+        Cvr::parse(&search.organisation).map_err(|_| anyhow::anyhow!("organisation CVR"))?;
+    for (number, register) in looked_up {
+        let record = SearchRecord {
+            organisation: organisation.clone(),
+            actor_rid: actor_rid.to_owned(),
+            search_data: number,
+            register,
+            result_count: u32::try_from(matched).unwrap_or(u32::MAX),
+        };
+        record_search(write, at, record).await?;
+    }
+    Ok(())
+}
+
+/// A time as the CSV files write it: Copenhagen wall clock, `2026-12-02 14:05:09` (Excel reads
+/// it as a date and time).
+pub(crate) fn csv_time(at: DateTime<Utc>) -> String {
+    adgang_core::time::copenhagen(at)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// A page's rows and where the next page starts: one more row than asked for is fetched, so
+/// the last page says so without a second query.
+pub(crate) fn split_page<M>(
+    mut rows: Vec<M>,
+    page_size: u64,
+    position: impl Fn(&M) -> Position,
+) -> (Vec<M>, Option<Position>) {
+    if rows.len() as u64 > page_size {
+        rows.truncate(page_size as usize);
+        let next = rows.last().map(position);
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}

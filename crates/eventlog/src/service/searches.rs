@@ -1,0 +1,160 @@
+//! The searches log (LOG-03): its filters, its columns and its CSV.
+
+use adgang_api_types::{FieldCode, SearchLogEntry, SearchLogFilter};
+use adgang_core::entity::searches_log::{Column, Entity, Model};
+use adgang_core::FieldErrors;
+use adgang_documents::csv::CsvChunk;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use serde::{Deserialize, Serialize};
+
+use super::messages::validation;
+use super::period::{self, Reach};
+use super::{csv_time, Keyset, LogFilter, Party, Position, Search};
+use crate::EventLogError;
+
+/// The searches log's checked filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchFilter {
+    pub rid: Option<String>,
+    pub search_data: Option<Party>,
+}
+
+const KEYSET: Keyset<Column> = Keyset {
+    organisation: Column::OrganisationCvr,
+    occurred_at: Column::OccurredAt,
+    id: Column::Id,
+};
+
+/// LOG-03, LOG-04: checks the searches log's search form.
+pub fn check(
+    organisation: &str,
+    form: &SearchLogFilter,
+    now: DateTime<Utc>,
+) -> Result<Search, EventLogError> {
+    let mut errors = FieldErrors::new();
+    let period = period::check(
+        form.from.as_deref(),
+        form.to.as_deref(),
+        now,
+        Reach::LastThreeMonths,
+        &mut errors,
+    );
+    let rid = form
+        .rid
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .and_then(|rid| {
+            let ok = rid.len() <= 64 && rid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !ok {
+                errors.add("rid", FieldCode::Invalid, "A RID is digits (or a UUID).");
+            }
+            ok.then(|| rid.to_owned())
+        });
+    let search_data = form
+        .search_data
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .and_then(|v| Party::parse("searchData", v, &mut errors));
+    errors.into_result().map_err(validation)?;
+    Ok(Search {
+        organisation: organisation.to_owned(),
+        period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
+        filter: LogFilter::Searches(SearchFilter { rid, search_data }),
+    })
+}
+
+fn condition(filter: &SearchFilter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(rid) = &filter.rid {
+        c = c.add(Column::ActorRid.eq(rid.as_str()));
+    }
+    if let Some(p) = &filter.search_data {
+        c = c.add(Column::SearchData.eq(p.as_str()));
+    }
+    c
+}
+
+fn position(m: &Model) -> Position {
+    Position {
+        at: m.occurred_at,
+        id: m.id.clone(),
+    }
+}
+
+pub async fn page(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &SearchFilter,
+    after: Option<&Position>,
+    page_size: u64,
+) -> Result<(Vec<SearchLogEntry>, Option<Position>), EventLogError> {
+    let rows = KEYSET
+        .select::<Entity>(search, condition(filter), after, page_size + 1)
+        .all(db)
+        .await?;
+    let (rows, next) = super::split_page(rows, page_size, position);
+    Ok((rows.into_iter().map(entry).collect(), next))
+}
+
+pub(crate) async fn count(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &SearchFilter,
+    cap: u64,
+) -> Result<u64, EventLogError> {
+    KEYSET.count::<Entity>(db, search, condition(filter), cap).await
+}
+
+fn entry(m: Model) -> SearchLogEntry {
+    SearchLogEntry {
+        search_data: m.search_data,
+        actor_rid: m.actor_rid,
+        register: m.register,
+        result_count: m.result_count.max(0) as u64,
+        occurred_at: m.occurred_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        id: m.id,
+    }
+}
+
+/// LOG-03's columns in Danish.
+const HEADINGS: [&str; 5] = [
+    "Søgedata",
+    "Medarbejder (RID)",
+    "Register",
+    "Antal resultater",
+    "Tidspunkt",
+];
+
+pub(crate) async fn csv_batch(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &SearchFilter,
+    after: Option<&Position>,
+    first: bool,
+    limit: u64,
+) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
+    let rows = KEYSET
+        .select::<Entity>(search, condition(filter), after, limit)
+        .all(db)
+        .await?;
+    let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
+    for m in &rows {
+        let register = match m.register.as_str() {
+            "cpr" => "CPR",
+            "cvr" => "CVR",
+            other => other,
+        };
+        chunk.row([
+            m.search_data.as_str(),
+            m.actor_rid.as_str(),
+            register,
+            m.result_count.to_string().as_str(),
+            csv_time(m.occurred_at).as_str(),
+        ])?;
+    }
+    let last = rows.last().map(position);
+    Ok((chunk.take()?, last, rows.len() as u64))
+}
