@@ -13,16 +13,48 @@ const LOG_INDEXES: [(&str, &str, Option<&str>); 13] = [
     ("ix_actions_log_org_time", "actions_log", None),
     ("ix_actions_log_org_party", "actions_log", Some("party_id")),
     ("ix_actions_log_org_actor", "actions_log", Some("actor")),
-    ("ix_actions_log_org_object", "actions_log", Some("object_id")),
+    (
+        "ix_actions_log_org_object",
+        "actions_log",
+        Some("object_id"),
+    ),
     ("ix_searches_log_org_time", "searches_log", None),
-    ("ix_searches_log_org_actor", "searches_log", Some("actor_rid")),
-    ("ix_searches_log_org_data", "searches_log", Some("search_data")),
+    (
+        "ix_searches_log_org_actor",
+        "searches_log",
+        Some("actor_rid"),
+    ),
+    (
+        "ix_searches_log_org_data",
+        "searches_log",
+        Some("search_data"),
+    ),
     ("ix_message_events_org_time", "message_events", None),
-    ("ix_message_events_org_sender", "message_events", Some("sender_id")),
-    ("ix_message_events_org_recipient", "message_events", Some("recipient_id")),
-    ("ix_message_events_org_message", "message_events", Some("message_id")),
-    ("ix_message_events_org_system", "message_events", Some("system_id")),
-    ("ix_message_events_org_event", "message_events", Some("event")),
+    (
+        "ix_message_events_org_sender",
+        "message_events",
+        Some("sender_id"),
+    ),
+    (
+        "ix_message_events_org_recipient",
+        "message_events",
+        Some("recipient_id"),
+    ),
+    (
+        "ix_message_events_org_message",
+        "message_events",
+        Some("message_id"),
+    ),
+    (
+        "ix_message_events_org_system",
+        "message_events",
+        Some("system_id"),
+    ),
+    (
+        "ix_message_events_org_event",
+        "message_events",
+        Some("event"),
+    ),
 ];
 
 async fn rebuild_indexes(manager: &SchemaManager<'_>, with_id: bool) -> Result<(), DbErr> {

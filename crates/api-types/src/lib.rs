@@ -24,11 +24,12 @@ pub use contact::{
     ContactPointInput, ContactTreeNode, DeepLink, ExternalLink, PublicContactPoint,
     PublicOrganisationalUnit, RecipientSystemChoice,
 };
-pub use eventlog::{
-    ActionEvent, ActionLogEntry, ActionLogFilter, CursorQuery, EventLogKind, ExportStatus, LogExport,
-    LogPage, MessageLogEntry, MessageLogFilter, SearchLogEntry, SearchLogFilter, Subject,
-};
 pub use error::{ConflictReason, ErrorCode, FieldCode, FieldError, Problem};
+pub use eventlog::{
+    ActionEvent, ActionLogEntry, ActionLogFilter, CursorQuery, EventLogKind, ExportStatus,
+    LogExport, LogPage, MessageLogEntry, MessageLogFilter, SearchLogEntry, SearchLogFilter,
+    Subject,
+};
 pub use file::BinaryFile;
 pub use message::{
     DeliveryAttempt, Direction, MemoAttachment, MemoReceipt, MemoStatus, MessageEvent, MessageType,

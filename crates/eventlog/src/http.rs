@@ -155,7 +155,13 @@ impl Log for SearchLog {
 fn form_of<F: DeserializeOwned>(req: &actix_web::HttpRequest) -> Result<F, DomainError> {
     web::Query::<F>::from_query(req.query_string())
         .map(web::Query::into_inner)
-        .map_err(|e| DomainError::field("query", adgang_api_types::FieldCode::Malformed, e.to_string()))
+        .map_err(|e| {
+            DomainError::field(
+                "query",
+                adgang_api_types::FieldCode::Malformed,
+                e.to_string(),
+            )
+        })
 }
 
 /// A page of `L`: checks the form, the cursor and the page size, records the lookups of a new
@@ -173,13 +179,14 @@ async fn page_of<L: Log>(
     let size = page_size(cursor.page_size.as_deref())?;
     let after = match cursor.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(raw) => Some(Position::decode(raw, L::KIND, org)?),
-        None => {
-            service::record_lookups(&read.0, write, &search, &scope.principal.user_id, scope.now)
-                .await?;
-            None
-        }
+        None => None,
     };
     let (items, next) = L::page(read, &search, after.as_ref(), size).await?;
+    if after.is_none() {
+        // After reading, so a search of the searches log does not find itself.
+        service::record_lookups(&read.0, write, &search, &scope.principal.user_id, scope.now)
+            .await?;
+    }
     Ok(web::Json(LogPage {
         items,
         next_cursor: next.map(|p| p.encode(L::KIND, org)),
@@ -264,7 +271,9 @@ async fn csv_of<L: Log>(
                 tracing::error!(error = ?err, "CSV stream failed");
                 st.done = true;
                 Some((
-                    Err(actix_web::error::ErrorInternalServerError("CSV stream failed")),
+                    Err(actix_web::error::ErrorInternalServerError(
+                        "CSV stream failed",
+                    )),
                     st,
                 ))
             }
@@ -285,14 +294,7 @@ async fn export_of<L: Log>(
     let search = L::check(scope.org.as_str(), &form, scope.now)?;
     let rows = service::count(&read.0, &search, u64::MAX >> 1).await?;
     service::record_lookups(&read.0, write, &search, &scope.principal.user_id, scope.now).await?;
-    let export = exports::create(
-        write,
-        &search,
-        rows,
-        &scope.actor.to_string(),
-        scope.now,
-    )
-    .await?;
+    let export = exports::create(write, &search, rows, &scope.actor.to_string(), scope.now).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((
             header::LOCATION,
@@ -477,12 +479,16 @@ async fn export_file(
         async move {
             let seq = seq?;
             match exports::chunk(&db, &id, seq).await {
-                Ok(Some(bytes)) => Some((Ok::<_, actix_web::Error>(Bytes::from(bytes)), Some(seq + 1))),
+                Ok(Some(bytes)) => {
+                    Some((Ok::<_, actix_web::Error>(Bytes::from(bytes)), Some(seq + 1)))
+                }
                 Ok(None) => None,
                 Err(err) => {
                     tracing::error!(error = ?err, "export download failed");
                     Some((
-                        Err(actix_web::error::ErrorInternalServerError("download failed")),
+                        Err(actix_web::error::ErrorInternalServerError(
+                            "download failed",
+                        )),
                         None,
                     ))
                 }

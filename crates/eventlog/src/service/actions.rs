@@ -60,7 +60,9 @@ impl ActorFilter {
 
     fn condition(&self) -> Condition {
         let named = match self {
-            ActorFilter::EmployeeOf(exact) => Condition::any().add(Column::Actor.eq(exact.as_str())),
+            ActorFilter::EmployeeOf(exact) => {
+                Condition::any().add(Column::Actor.eq(exact.as_str()))
+            }
             ActorFilter::Number(n) => {
                 let mut any = Condition::any()
                     .add(Column::Actor.eq(n.as_str()))
@@ -71,7 +73,9 @@ impl ActorFilter {
                 any
             }
         };
-        Condition::all().add(Column::ActorIsSystem.eq(false)).add(named)
+        Condition::all()
+            .add(Column::ActorIsSystem.eq(false))
+            .add(named)
     }
 }
 
@@ -105,7 +109,11 @@ pub fn check(
         subject: given(&form.subject).and_then(|v| {
             let parsed = Subject::parse(&v);
             if parsed.is_none() {
-                errors.add("subject", FieldCode::Unknown, "Not a subject of the actions log.");
+                errors.add(
+                    "subject",
+                    FieldCode::Unknown,
+                    "Not a subject of the actions log.",
+                );
             }
             parsed
         }),
@@ -115,7 +123,11 @@ pub fn check(
         event: given(&form.event).and_then(|v| {
             let parsed = ActionEvent::parse(&v);
             if parsed.is_none() {
-                errors.add("event", FieldCode::Unknown, "Use created, edited or deleted.");
+                errors.add(
+                    "event",
+                    FieldCode::Unknown,
+                    "Use created, edited or deleted.",
+                );
             }
             parsed
         }),
@@ -176,7 +188,9 @@ pub(crate) async fn count(
     filter: &ActionFilter,
     cap: u64,
 ) -> Result<u64, EventLogError> {
-    KEYSET.count::<Entity>(db, search, condition(filter), cap).await
+    KEYSET
+        .count::<Entity>(db, search, condition(filter), cap)
+        .await
 }
 
 fn entry(m: Model) -> ActionLogEntry {
@@ -246,7 +260,10 @@ pub(crate) async fn csv_batch(
             s(&m.before).as_str(),
             s(&m.after).as_str(),
             s(&m.reason).as_str(),
-            m.power_of_attorney.map(adgang_documents::yes_no).unwrap_or_default().as_str(),
+            m.power_of_attorney
+                .map(adgang_documents::yes_no)
+                .unwrap_or_default()
+                .as_str(),
         ])?;
     }
     let last = rows.last().map(position);

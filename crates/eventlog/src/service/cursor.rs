@@ -90,7 +90,12 @@ mod tests {
         ] {
             assert!(Position::decode(&cursor, log, org).is_err());
         }
-        for forged in ["", "!!!", "djF8bWVzc2FnZXM", &URL_SAFE_NO_PAD.encode("v1|messages|29189846|x|1")] {
+        for forged in [
+            "",
+            "!!!",
+            "djF8bWVzc2FnZXM",
+            &URL_SAFE_NO_PAD.encode("v1|messages|29189846|x|1"),
+        ] {
             assert!(Position::decode(forged, EventLogKind::Messages, "29189846").is_err());
         }
     }

@@ -39,15 +39,30 @@ pub fn check(
     now: DateTime<Utc>,
 ) -> Result<Search, EventLogError> {
     let mut errors = FieldErrors::new();
-    let period = period::check(form.from.as_deref(), form.to.as_deref(), now, Reach::Any, &mut errors);
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let period = period::check(
+        form.from.as_deref(),
+        form.to.as_deref(),
+        now,
+        Reach::Any,
+        &mut errors,
+    );
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     let filter = MessageFilter {
         sender: given(&form.sender).and_then(|v| Party::parse("sender", &v, &mut errors)),
         recipient: given(&form.recipient).and_then(|v| Party::parse("recipient", &v, &mut errors)),
         message_type: given(&form.message_type).and_then(|v| {
             let parsed = MessageType::parse(&v);
             if parsed.is_none() {
-                errors.add("messageType", FieldCode::Unknown, "Use letter, legal_notice, nemsms or mandatory.");
+                errors.add(
+                    "messageType",
+                    FieldCode::Unknown,
+                    "Use letter, legal_notice, nemsms or mandatory.",
+                );
             }
             parsed
         }),
@@ -63,7 +78,11 @@ pub fn check(
         event: given(&form.event).and_then(|v| {
             let parsed = MessageEvent::parse(&v);
             if parsed.is_none() {
-                errors.add("event", FieldCode::Unknown, "Not an event of the message log.");
+                errors.add(
+                    "event",
+                    FieldCode::Unknown,
+                    "Not an event of the message log.",
+                );
             }
             parsed
         }),
@@ -138,7 +157,9 @@ pub(crate) async fn count(
     filter: &MessageFilter,
     cap: u64,
 ) -> Result<u64, EventLogError> {
-    KEYSET.count::<Entity>(db, search, condition(filter), cap).await
+    KEYSET
+        .count::<Entity>(db, search, condition(filter), cap)
+        .await
 }
 
 fn entry(m: Model) -> MessageLogEntry {
@@ -211,7 +232,10 @@ pub(crate) async fn csv_batch(
         };
         let event = MessageEvent::parse(&m.event).map_or(m.event.as_str(), |e| e.danish());
         let value_date = m.value_date.map(|d| d.to_string()).unwrap_or_default();
-        let attachments = m.attachment_count.map(|n| n.to_string()).unwrap_or_default();
+        let attachments = m
+            .attachment_count
+            .map(|n| n.to_string())
+            .unwrap_or_default();
         let s = |v: &Option<String>| v.as_deref().unwrap_or("").to_owned();
         chunk.row([
             s(&m.title).as_str(),

@@ -113,7 +113,11 @@ mod tests {
     fn codes(from: Option<&str>, to: Option<&str>, reach: Reach) -> Vec<&'static str> {
         let mut errors = FieldErrors::new();
         check(from, to, now(), reach, &mut errors);
-        errors.into_inner().iter().map(|e| e.code.as_str()).collect()
+        errors
+            .into_inner()
+            .iter()
+            .map(|e| e.code.as_str())
+            .collect()
     }
 
     #[test]
@@ -147,7 +151,11 @@ mod tests {
         );
         assert!(codes(Some("2026-01-01"), Some("2026-04-01"), Reach::Any).is_empty());
         assert_eq!(
-            codes(Some("2026-09-01"), Some("2026-10-01"), Reach::LastThreeMonths),
+            codes(
+                Some("2026-09-01"),
+                Some("2026-10-01"),
+                Reach::LastThreeMonths
+            ),
             ["period_too_old"]
         );
         assert!(codes(Some("2026-09-02"), None, Reach::LastThreeMonths).is_empty());

@@ -105,7 +105,9 @@ pub(crate) async fn count(
     filter: &SearchFilter,
     cap: u64,
 ) -> Result<u64, EventLogError> {
-    KEYSET.count::<Entity>(db, search, condition(filter), cap).await
+    KEYSET
+        .count::<Entity>(db, search, condition(filter), cap)
+        .await
 }
 
 fn entry(m: Model) -> SearchLogEntry {

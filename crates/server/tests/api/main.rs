@@ -6,6 +6,7 @@ mod concurrency;
 mod contacts;
 mod durability;
 mod errors;
+mod eventlog;
 mod login;
 mod machine_clients;
 mod messaging;

@@ -19,7 +19,29 @@ enum Access {
     Right(Right),
     /// A system's id and API key (CORE-01); a user's bearer token is no system credential.
     System,
+    /// Any one of these rights in the current organisation (LOG-05: a log several rights open).
+    AnyOf(&'static [Right]),
 }
+
+/// LOG-05: the rights that open the message log and the actions log.
+const MESSAGE_LOG: &[Right] = &[
+    Right::LogMessages,
+    Right::CitizenService,
+    Right::BusinessService,
+];
+const ACTIONS_LOG: &[Right] = &[
+    Right::LogActions,
+    Right::CitizenService,
+    Right::BusinessService,
+];
+/// Any right of the event log; an export is then checked against its own log.
+const EVENT_LOG: &[Right] = &[
+    Right::LogMessages,
+    Right::LogActions,
+    Right::LogSearches,
+    Right::CitizenService,
+    Right::BusinessService,
+];
 
 const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
@@ -293,6 +315,62 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/receipts", Access::System),
     ("GET", "/api/v1/receipts", Access::System),
     ("DELETE", "/api/v1/receipts/{id}", Access::System),
+    // The event log (LOG-05): each log opened by its own rights.
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/events/messages",
+        Access::AnyOf(MESSAGE_LOG),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/events/messages/csv",
+        Access::AnyOf(MESSAGE_LOG),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/events/messages/exports",
+        Access::AnyOf(MESSAGE_LOG),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/events/actions",
+        Access::AnyOf(ACTIONS_LOG),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/events/actions/csv",
+        Access::AnyOf(ACTIONS_LOG),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/events/actions/exports",
+        Access::AnyOf(ACTIONS_LOG),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/events/searches",
+        Access::Right(Right::LogSearches),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/events/searches/csv",
+        Access::Right(Right::LogSearches),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/events/searches/exports",
+        Access::Right(Right::LogSearches),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/events/exports/{id}",
+        Access::AnyOf(EVENT_LOG),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/events/exports/{id}/file",
+        Access::AnyOf(EVENT_LOG),
+    ),
 ];
 
 const CVR: &str = "29189846";
@@ -410,6 +488,27 @@ async fn the_matrix_holds_against_the_running_app() {
                     status != 401 && status != 403,
                     "{method} {path} with an own right: got {status}"
                 );
+            }
+            Access::AnyOf(opening) => {
+                assert_eq!(send(None).await, 401, "{method} {path} without a token");
+                let others: Vec<Right> = Right::ALL
+                    .into_iter()
+                    .filter(|r| !opening.contains(r))
+                    .collect();
+                let without = send(Some(app.token(&user(CVR, OrgKind::Authority, &others)))).await;
+                assert_eq!(without, 403, "{method} {path} without any of {opening:?}");
+                for right in *opening {
+                    let with =
+                        send(Some(app.token(&user(CVR, OrgKind::Authority, &[*right])))).await;
+                    assert!(
+                        with != 401 && with != 403,
+                        "{method} {path} with {right:?}: got {with}"
+                    );
+                    let mut pending = user(CVR, OrgKind::Authority, &[*right]);
+                    pending.organisation.onboarding_pending = true;
+                    let gated = send(Some(app.token(&pending))).await;
+                    assert_eq!(gated, 403, "{method} {path} before onboarding");
+                }
             }
             Access::Right(right) => {
                 assert_eq!(send(None).await, 401, "{method} {path} without a token");
