@@ -11,7 +11,7 @@ use crate::components::{
     module_tabs::{ModuleTabs, PageTitle},
 };
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::{contacts, rights, switch, systems};
+use crate::pages::{contacts, eventlog, rights, switch, systems};
 use crate::pages::{front::FrontPage, login_error::LoginErrorPage, module::ModulePage};
 
 #[component]
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rettigheder") view={Lazy::<rights::RightsRoute>::new()}/>
                     <systems::SystemRoutes/>
                     <contacts::ContactRoutes/>
+                    <eventlog::EventLogRoutes/>
                 </Routes>
             </main>
             <Footer/>

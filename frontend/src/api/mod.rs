@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod contacts;
+pub mod eventlog;
 pub mod meta;
 pub mod onboarding;
 pub mod rights;

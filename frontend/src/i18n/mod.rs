@@ -157,6 +157,8 @@ pub fn conflict_key(reason: adgang_api_types::ConflictReason) -> Key {
         R::SystemHasBoundContactPoints => Key::err_conflict_bound_points,
         R::PrimaryWithOtherRecipientSystems => Key::err_conflict_primary,
         R::MessageIdReused => Key::err_conflict_message_id_reused,
+        R::ExportRequired => Key::err_conflict_export_required,
+        R::ExportNotReady => Key::err_conflict_export_not_ready,
     }
 }
 
@@ -231,6 +233,13 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::SortField => Key::err_sort_field,
         C::SortDirection => Key::err_sort_direction,
         C::RecipientExempt => Key::err_recipient_exempt,
+        C::PeriodReversed => Key::err_period_reversed,
+        C::PeriodTooLong => Key::err_period_too_long,
+        C::PeriodTooOld => Key::err_period_too_old,
+        C::InvalidDate => Key::err_invalid_date,
+        C::InvalidCursor => Key::err_invalid_cursor,
+        C::CprOrCvr => Key::err_cpr_or_cvr,
+        C::InvalidActor => Key::err_invalid_actor,
     }
 }
 

@@ -1,0 +1,727 @@
+//! Hændelseslog (SPEC §4, guide chapter 7): the three logs as tabs — only those the user's
+//! rights open (LOG-05) — each with its search form, result table paged by cursor, CSV download
+//! and, for a search too large to stream, an export with a progress bar. The search
+//! lives in the URL's query string, so a search is a link that can be bookmarked and shared.
+
+use adgang_api_types::{
+    ActionEvent, ConflictReason, EventLogKind, ExportStatus, FieldError, LogExport, MessageEvent,
+    MessageType, Module, Subject,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Outlet, ParentRoute, Route};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::{path, Lazy, StaticSegment};
+
+use crate::api::eventlog::Rows;
+use crate::api::{self, ApiError, Authorised};
+use crate::auth::use_auth;
+use crate::components::form::{errors_for, group_class, ErrorText};
+use crate::components::module_gate::ModuleGate;
+use crate::i18n::{use_i18n, Key};
+
+lazy_pages!(eventlog: fn render(log: Option<EventLogKind>) -> AnyView {
+    view! { <EventLogPage log=log/> }.into_any()
+});
+
+lazy_route!(FirstLogRoute => render(None));
+lazy_route!(MessagesRoute => render(Some(EventLogKind::Messages)));
+lazy_route!(ActionsRoute => render(Some(EventLogKind::Actions)));
+lazy_route!(SearchesRoute => render(Some(EventLogKind::Searches)));
+
+/// A log's path below the module, e.g. `/haendelseslog/meddelelser`.
+fn link(log: EventLogKind) -> String {
+    format!("{}/{}", Module::EventLog.route(), segment(log))
+}
+
+fn segment(log: EventLogKind) -> &'static str {
+    match log {
+        EventLogKind::Messages => "meddelelser",
+        EventLogKind::Actions => "handlinger",
+        EventLogKind::Searches => "soegninger",
+    }
+}
+
+/// The module's routes, below its `Module::route()`.
+#[component(transparent)]
+pub fn EventLogRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment(super::segment(Module::EventLog)) view=Outlet>
+            <Route path=path!("") view={Lazy::<FirstLogRoute>::new()}/>
+            <Route path=path!("meddelelser") view={Lazy::<MessagesRoute>::new()}/>
+            <Route path=path!("handlinger") view={Lazy::<ActionsRoute>::new()}/>
+            <Route path=path!("soegninger") view={Lazy::<SearchesRoute>::new()}/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// How a search field is entered.
+#[derive(Clone, Copy)]
+enum Input {
+    Text,
+    Date,
+    /// A choice among the values of one of the log's lists.
+    Choice(fn() -> Vec<(&'static str, &'static str)>),
+}
+
+/// One field of a log's search form: its query parameter, label and kind of input.
+#[derive(Clone, Copy)]
+struct Field {
+    name: &'static str,
+    label: Key,
+    input: Input,
+}
+
+fn message_types() -> Vec<(&'static str, &'static str)> {
+    MessageType::ALL
+        .into_iter()
+        .map(|t| {
+            let label = match t {
+                MessageType::Letter => "Brev",
+                MessageType::LegalNotice => "Forkyndelse",
+                MessageType::Nemsms => "NemSMS",
+                MessageType::Mandatory => "Obligatorisk post",
+            };
+            (t.as_str(), label)
+        })
+        .collect()
+}
+
+fn directions() -> Vec<(&'static str, &'static str)> {
+    vec![("outgoing", "Udgående"), ("incoming", "Indgående")]
+}
+
+fn message_events() -> Vec<(&'static str, &'static str)> {
+    MessageEvent::ALL
+        .into_iter()
+        .map(|e| (e.as_str(), e.danish()))
+        .collect()
+}
+
+fn subjects() -> Vec<(&'static str, &'static str)> {
+    Subject::ALL
+        .into_iter()
+        .map(|s| (s.as_str(), s.danish()))
+        .collect()
+}
+
+fn action_events() -> Vec<(&'static str, &'static str)> {
+    ActionEvent::ALL
+        .into_iter()
+        .map(|e| (e.as_str(), e.danish()))
+        .collect()
+}
+
+const PERIOD: [Field; 2] = [
+    Field {
+        name: "from",
+        label: Key::log_from,
+        input: Input::Date,
+    },
+    Field {
+        name: "to",
+        label: Key::log_to,
+        input: Input::Date,
+    },
+];
+
+const MESSAGE_FIELDS: &[Field] = &[
+    PERIOD[0],
+    PERIOD[1],
+    Field {
+        name: "sender",
+        label: Key::log_sender,
+        input: Input::Text,
+    },
+    Field {
+        name: "recipient",
+        label: Key::log_recipient,
+        input: Input::Text,
+    },
+    Field {
+        name: "messageType",
+        label: Key::log_type,
+        input: Input::Choice(message_types),
+    },
+    Field {
+        name: "direction",
+        label: Key::log_direction,
+        input: Input::Choice(directions),
+    },
+    Field {
+        name: "messageId",
+        label: Key::log_message_id,
+        input: Input::Text,
+    },
+    Field {
+        name: "systemId",
+        label: Key::log_system_id,
+        input: Input::Text,
+    },
+    Field {
+        name: "event",
+        label: Key::log_event,
+        input: Input::Choice(message_events),
+    },
+];
+
+const ACTION_FIELDS: &[Field] = &[
+    PERIOD[0],
+    PERIOD[1],
+    Field {
+        name: "subject",
+        label: Key::log_subject,
+        input: Input::Choice(subjects),
+    },
+    Field {
+        name: "party",
+        label: Key::log_party,
+        input: Input::Text,
+    },
+    Field {
+        name: "actor",
+        label: Key::log_actor,
+        input: Input::Text,
+    },
+    Field {
+        name: "objectId",
+        label: Key::log_object_id,
+        input: Input::Text,
+    },
+    Field {
+        name: "event",
+        label: Key::log_event,
+        input: Input::Choice(action_events),
+    },
+];
+
+const SEARCH_FIELDS: &[Field] = &[
+    PERIOD[0],
+    PERIOD[1],
+    Field {
+        name: "rid",
+        label: Key::log_rid,
+        input: Input::Text,
+    },
+    Field {
+        name: "searchData",
+        label: Key::log_search_data,
+        input: Input::Text,
+    },
+];
+
+fn fields(log: EventLogKind) -> &'static [Field] {
+    match log {
+        EventLogKind::Messages => MESSAGE_FIELDS,
+        EventLogKind::Actions => ACTION_FIELDS,
+        EventLogKind::Searches => SEARCH_FIELDS,
+    }
+}
+
+fn tab_key(log: EventLogKind) -> Key {
+    match log {
+        EventLogKind::Messages => Key::log_tab_messages,
+        EventLogKind::Actions => Key::log_tab_actions,
+        EventLogKind::Searches => Key::log_tab_searches,
+    }
+}
+
+/// The column headings of each log (LOG-01/02/03).
+fn columns(log: EventLogKind) -> &'static [Key] {
+    match log {
+        EventLogKind::Messages => &[
+            Key::log_col_title,
+            Key::log_type,
+            Key::log_sender,
+            Key::log_recipient,
+            Key::log_direction,
+            Key::log_col_time,
+            Key::log_event,
+            Key::log_message_id,
+            Key::log_system_id,
+            Key::log_col_value_date,
+            Key::log_col_contact_point,
+            Key::log_col_endpoint,
+            Key::log_col_error,
+            Key::log_col_attachments,
+        ],
+        EventLogKind::Actions => &[
+            Key::log_subject,
+            Key::log_party,
+            Key::log_object_id,
+            Key::log_actor,
+            Key::log_col_time,
+            Key::log_event,
+            Key::log_col_name,
+            Key::log_col_field,
+            Key::log_col_before,
+            Key::log_col_after,
+            Key::log_col_reason,
+            Key::log_col_power_of_attorney,
+        ],
+        EventLogKind::Searches => &[
+            Key::log_search_data,
+            Key::log_rid,
+            Key::log_col_register,
+            Key::log_col_results,
+            Key::log_col_time,
+        ],
+    }
+}
+
+fn time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| crate::time::display(t.with_timezone(&chrono::Utc)))
+        .unwrap_or_default()
+}
+
+/// A page's rows as table cells, in the order of [`columns`].
+fn cells(rows: Rows) -> (Vec<Vec<String>>, Option<String>, String, String) {
+    let o = |v: Option<String>| v.unwrap_or_default();
+    match rows {
+        Rows::Messages(page) => (
+            page.items
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        o(e.title),
+                        e.message_type
+                            .and_then(|t| {
+                                message_types()
+                                    .into_iter()
+                                    .find(|(v, _)| *v == t.as_str())
+                            })
+                            .map(|(_, l)| l.to_owned())
+                            .unwrap_or_default(),
+                        o(e.sender),
+                        o(e.recipient),
+                        match e.direction {
+                            adgang_api_types::Direction::Outgoing => "Udgående",
+                            adgang_api_types::Direction::Incoming => "Indgående",
+                        }
+                        .to_owned(),
+                        time(&e.occurred_at),
+                        e.event.danish().to_owned(),
+                        o(e.message_id),
+                        o(e.system_id),
+                        o(e.value_date),
+                        o(e.contact_point_id),
+                        o(e.endpoint),
+                        o(e.error_message),
+                        e.attachment_count.map(|n| n.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            page.next_cursor,
+            page.from,
+            page.to,
+        ),
+        Rows::Actions(page) => (
+            page.items
+                .into_iter()
+                .map(|e| {
+                    let actor = if e.on_behalf {
+                        format!("{} (på vegne af)", e.actor)
+                    } else {
+                        e.actor
+                    };
+                    vec![
+                        e.subject.danish().to_owned(),
+                        o(e.party),
+                        o(e.object_id),
+                        actor,
+                        time(&e.occurred_at),
+                        e.event.danish().to_owned(),
+                        o(e.name),
+                        o(e.field),
+                        o(e.before),
+                        o(e.after),
+                        o(e.reason),
+                        e.power_of_attorney
+                            .map(|p| if p { "Ja" } else { "Nej" }.to_owned())
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            page.next_cursor,
+            page.from,
+            page.to,
+        ),
+        Rows::Searches(page) => (
+            page.items
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        e.search_data,
+                        e.actor_rid,
+                        e.register.to_uppercase(),
+                        e.result_count.to_string(),
+                        time(&e.occurred_at),
+                    ]
+                })
+                .collect(),
+            page.next_cursor,
+            page.from,
+            page.to,
+        ),
+    }
+}
+
+/// The logs the signed-in user's rights open (LOG-05), in the guide's order.
+fn open_logs(rights: &[adgang_api_types::Right]) -> Vec<EventLogKind> {
+    EventLogKind::ALL
+        .into_iter()
+        .filter(|log| log.rights().iter().any(|r| rights.contains(r)))
+        .collect()
+}
+
+#[component]
+fn EventLogPage(log: Option<EventLogKind>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{i18n.text(Key::module_event_log_tab)}</h1>
+        <ModuleGate module=Module::EventLog>
+            <LogTabs log=log/>
+        </ModuleGate>
+    }
+}
+
+#[component]
+fn LogTabs(log: Option<EventLogKind>) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let open = move || {
+        auth.authorized()
+            .map(|a| open_logs(&a.session.rights))
+            .unwrap_or_default()
+    };
+    let chosen = move || log.or_else(|| open().first().copied());
+    view! {
+        <p>{i18n.text(Key::log_intro)}</p>
+        <nav class="tab-container log-tabs" aria-label=i18n.text(Key::log_tabs_label)>
+            <ul class="tab-list">
+                {move || open().into_iter().map(|l| view! {
+                    <li><a class="tab-button" href=link(l) id=format!("log-tab-{}", l.as_str())
+                        aria-current=move || (chosen() == Some(l)).then_some("page")>
+                        <span>{move || i18n.t(tab_key(l))}</span>
+                    </a></li>
+                }).collect_view()}
+            </ul>
+        </nav>
+        {move || match chosen() {
+            Some(l) if open().contains(&l) => view! { <LogSearch log=l/> }.into_any(),
+            _ => view! {
+                <div class="alert alert-info" role="status"><div class="alert-body">
+                    <p class="alert-text">{i18n.text(Key::log_no_access)}</p>
+                </div></div>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Where the CSV download of the current search is.
+#[derive(Clone, PartialEq)]
+enum Download {
+    Idle,
+    /// the search is too large to stream; an export job is being made.
+    Exporting(LogExport),
+    Ready(LogExport),
+    Failed,
+}
+
+#[component]
+fn LogSearch(log: EventLogKind) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let query = use_query_map();
+    let navigate = StoredValue::new_local(use_navigate());
+    let spec = fields(log);
+    // The form's values, from the URL first.
+    let values: Vec<RwSignal<String>> = spec
+        .iter()
+        .map(|f| RwSignal::new(query.get_untracked().get(f.name).unwrap_or_default()))
+        .collect();
+    let values = StoredValue::new(values);
+    let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
+    let failed = RwSignal::new(false);
+    // Cursors of the pages before the current one, and the current page's.
+    let cursors: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let download = RwSignal::new(Download::Idle);
+
+    // The search of the URL, as the API's query string (only the fields this log has).
+    let search_query = move || {
+        let map = query.get();
+        spec.iter()
+            .filter_map(|f| {
+                map.get(f.name)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|v| format!("{}={}", f.name, api::encode(v.trim())))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    // A new search starts at the first page, with the form showing it.
+    Effect::new(move |_| {
+        let map = query.get();
+        values.with_value(|vs| {
+            for (f, v) in spec.iter().zip(vs) {
+                v.set(map.get(f.name).unwrap_or_default());
+            }
+        });
+        cursors.set(Vec::new());
+        download.set(Download::Idle);
+    });
+    let rows = api::loaded(move || {
+        let (client, q, cursor) = (
+            Authorised::of(auth),
+            search_query(),
+            cursors.get().last().cloned(),
+        );
+        async move {
+            let client = client?;
+            match api::eventlog::page(&client, log, &q, cursor.as_deref()).await {
+                Ok(rows) => {
+                    errors.set(Vec::new());
+                    failed.set(false);
+                    Some(cells(rows))
+                }
+                Err(e) => {
+                    let fields = e.field_errors();
+                    failed.set(fields.is_empty());
+                    errors.set(fields);
+                    None
+                }
+            }
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = values.with_value(|vs| {
+            spec.iter()
+                .zip(vs)
+                .filter(|(_, v)| !v.get_untracked().trim().is_empty())
+                .map(|(f, v)| format!("{}={}", f.name, api::encode(v.get_untracked().trim())))
+                .collect::<Vec<_>>()
+                .join("&")
+        });
+        let target = if q.is_empty() {
+            link(log)
+        } else {
+            format!("{}?{q}", link(log))
+        };
+        navigate.with_value(|nav| nav(&target, Default::default()));
+    };
+    let clear = move |_| {
+        navigate.with_value(|nav| nav(&link(log), Default::default()));
+    };
+
+    let poll = move |client: Authorised, id: String| {
+        fn again(client: Authorised, id: String, download: RwSignal<Download>) {
+            set_timeout(
+                move || {
+                    spawn_local(async move {
+                        match api::eventlog::export(&client, &id).await {
+                            Ok(export) if export.status == ExportStatus::Done => {
+                                download.set(Download::Ready(export))
+                            }
+                            Ok(export) => {
+                                download.set(Download::Exporting(export));
+                                again(client, id, download);
+                            }
+                            Err(_) => download.set(Download::Failed),
+                        }
+                    })
+                },
+                std::time::Duration::from_millis(700),
+            );
+        }
+        again(client, id, download);
+    };
+    let download_csv = move |_| {
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        let q = search_query();
+        let file_name = format!("haendelseslog-{}.csv", segment(log));
+        let filter: serde_json::Map<String, serde_json::Value> = {
+            let map = query.get_untracked();
+            spec.iter()
+                .filter_map(|f| {
+                    map.get(f.name)
+                        .filter(|v| !v.trim().is_empty())
+                        .map(|v| (f.name.to_owned(), serde_json::Value::String(v.trim().to_owned())))
+                })
+                .collect()
+        };
+        spawn_local(async move {
+            match api::eventlog::download_csv(&client, log, &q, &file_name).await {
+                Ok(()) => download.set(Download::Idle),
+                Err(ApiError::Problem(p)) if p.reason == Some(ConflictReason::ExportRequired) => {
+                    match api::eventlog::start_export(&client, log, &serde_json::Value::Object(filter)).await {
+                        Ok(export) => {
+                            let id = export.id.clone();
+                            download.set(Download::Exporting(export));
+                            poll(client, id);
+                        }
+                        Err(_) => download.set(Download::Failed),
+                    }
+                }
+                Err(e) => {
+                    let fields = e.field_errors();
+                    if fields.is_empty() {
+                        download.set(Download::Failed);
+                    } else {
+                        errors.set(fields);
+                    }
+                }
+            }
+        });
+    };
+    let download_export = move |export: LogExport| {
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        spawn_local(async move {
+            let file_name = format!("haendelseslog-{}-eksport.csv", segment(log));
+            if api::eventlog::download_export(&client, &export.id, &file_name)
+                .await
+                .is_err()
+            {
+                download.set(Download::Failed);
+            }
+        });
+    };
+
+    let form_fields = spec
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let value = values.with_value(|vs| vs[i]);
+            let id = format!("log-{}", f.name);
+            let errs = errors_for(errors, std::slice::from_ref(&f.name));
+            let error_id = format!("{id}-error");
+            let label = f.label;
+            let control = match f.input {
+                Input::Text | Input::Date => {
+                    let hint = matches!(f.input, Input::Date).then_some("ÅÅÅÅ-MM-DD");
+                    view! {
+                        <input class="form-input" id=id.clone() type=if matches!(f.input, Input::Date) { "date" } else { "text" }
+                            autocomplete="off" placeholder=hint
+                            prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                    }.into_any()
+                }
+                Input::Choice(options) => view! {
+                    <select class="form-select" id=id.clone() on:change=move |ev| value.set(event_target_value(&ev))>
+                        <option value="" selected=move || value.get().is_empty()>{i18n.text(Key::log_any)}</option>
+                        {options().into_iter().map(|(v, l)| view! {
+                            <option value=v selected=move || value.get() == v>{l}</option>
+                        }).collect_view()}
+                    </select>
+                }.into_any(),
+            };
+            view! {
+                <div class=group_class(errs)>
+                    <label class="form-label" for=id.clone()>{move || i18n.t(label)}</label>
+                    <ErrorText errors=errs id=error_id/>
+                    {control}
+                </div>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <form class="log-search" id="log-search-form" on:submit=submit novalidate>
+            <fieldset>
+                <legend class="h3">{move || i18n.t(tab_key(log))}</legend>
+                <p class="form-hint">{i18n.text(Key::log_period_hint)}</p>
+                <div class="log-fields">{form_fields}</div>
+            </fieldset>
+            <button type="submit" class="button button-primary" id="log-search">{i18n.text(Key::log_search)}</button>
+            " "
+            <button type="button" class="button button-secondary" id="log-clear" on:click=clear>{i18n.text(Key::log_clear)}</button>
+        </form>
+        <Show when=move || failed.get()>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+        </Show>
+        {move || rows.get().flatten().map(|(items, next, from, to)| {
+            let count = items.len();
+            let page_no = cursors.with(|c| c.len()) + 1;
+            view! {
+                <div class="log-results">
+                    <p id="log-period">{move || i18n.t(Key::log_period_shown).replace("{from}", &from).replace("{to}", &to)}</p>
+                    <div class="log-actions">
+                        <button type="button" class="button button-secondary" id="log-download" on:click=download_csv>
+                            {i18n.text(Key::log_download_csv)}
+                        </button>
+                    </div>
+                    {(count == 0).then(|| view! { <p id="log-empty">{i18n.text(Key::log_empty)}</p> })}
+                    {(count > 0).then(|| view! {
+                        <div class="table--responsive-scroll">
+                            <table class="table table--compact" id="log-table">
+                                <caption class="sr-only">{move || i18n.t(tab_key(log))}</caption>
+                                <thead><tr>
+                                    {columns(log).iter().map(|k| {
+                                        let k = *k;
+                                        view! { <th scope="col">{move || i18n.t(k)}</th> }
+                                    }).collect_view()}
+                                </tr></thead>
+                                <tbody>
+                                    {items.into_iter().map(|row| view! {
+                                        <tr>{row.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    })}
+                    <nav class="log-pager" aria-label=i18n.text(Key::log_pager_label)>
+                        <button type="button" class="button button-secondary" id="log-previous"
+                            disabled=page_no == 1
+                            on:click=move |_| cursors.update(|c| { c.pop(); })>
+                            {i18n.text(Key::log_previous)}
+                        </button>
+                        <span class="log-page-no">{move || i18n.t(Key::log_page).replace("{n}", &page_no.to_string())}</span>
+                        {next.map(|cursor| view! {
+                            <button type="button" class="button button-secondary" id="log-next"
+                                on:click=move |_| cursors.update(|c| c.push(cursor.clone()))>
+                                {i18n.text(Key::log_next)}
+                            </button>
+                        })}
+                    </nav>
+                </div>
+            }
+        })}
+        {move || match download.get() {
+            Download::Idle => ().into_any(),
+            Download::Failed => view! {
+                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+            }.into_any(),
+            Download::Exporting(export) => {
+                let (done, total) = (export.rows_written, export.rows_total.max(1));
+                view! {
+                    <div class="alert alert-info" role="status" id="log-export-progress"><div class="alert-body">
+                        <p class="alert-heading">{i18n.text(Key::log_export_heading)}</p>
+                        <p class="alert-text">{move || i18n.t(Key::log_export_running)
+                            .replace("{done}", &done.to_string()).replace("{total}", &export.rows_total.to_string())}</p>
+                        <progress max=total.to_string() value=done.to_string() aria-label=i18n.text(Key::log_export_heading)></progress>
+                    </div></div>
+                }.into_any()
+            }
+            Download::Ready(export) => {
+                let expires = export.expires_at.as_deref().map(time).unwrap_or_default();
+                let rows = export.rows_written;
+                view! {
+                    <div class="alert alert-success" role="status" id="log-export-ready"><div class="alert-body">
+                        <p class="alert-text">{move || i18n.t(Key::log_export_ready)
+                            .replace("{rows}", &rows.to_string()).replace("{expires}", &expires)}</p>
+                        <button type="button" class="button button-primary" id="log-export-download"
+                            on:click=move |_| download_export(export.clone())>
+                            {i18n.text(Key::log_export_download)}
+                        </button>
+                    </div></div>
+                }.into_any()
+            }
+        }}
+    }
+}
