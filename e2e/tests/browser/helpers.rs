@@ -98,9 +98,33 @@ where
     browser_test_in_zone(name, None, body).await
 }
 
+/// `browser_test` against an app whose settings `customise` changes (after the demo data).
+pub(crate) async fn browser_test_with<F, Fut>(
+    name: &str,
+    customise: impl FnOnce(&mut adgang_server::Settings),
+    body: F,
+) where
+    F: FnOnce(Client, TestApp) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    run_browser_test(name, None, customise, body).await
+}
+
 /// `browser_test` with Chromium in the time zone `zone` (`TZ`).
 pub(crate) async fn browser_test_in_zone<F, Fut>(name: &str, zone: Option<&str>, body: F)
 where
+    F: FnOnce(Client, TestApp) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    run_browser_test(name, zone, |_| {}, body).await
+}
+
+async fn run_browser_test<F, Fut>(
+    name: &str,
+    zone: Option<&str>,
+    customise: impl FnOnce(&mut adgang_server::Settings),
+    body: F,
+) where
     F: FnOnce(Client, TestApp) -> Fut,
     Fut: Future<Output = Result<()>>,
 {
@@ -110,7 +134,11 @@ where
         "{} is missing: build the SPA first (`cargo xtask test` does)",
         dist.display()
     );
-    let app = spawn_app_with(Spa::Built, |s| s.demo_data = true).await;
+    let app = spawn_app_with(Spa::Built, |s| {
+        s.demo_data = true;
+        customise(s);
+    })
+    .await;
     let browser = start_browser(&downloads_dir(&app), zone)
         .await
         .expect("starting Chromium");

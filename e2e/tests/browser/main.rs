@@ -5,6 +5,7 @@
 
 mod axe;
 mod contacts;
+mod eventlog;
 mod helpers;
 mod identity;
 mod keyboard;

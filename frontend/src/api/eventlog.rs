@@ -79,6 +79,9 @@ pub async fn download_export(
     file_name: &str,
 ) -> Result<(), ApiError> {
     client
-        .download(&format!("/events/exports/{}/file", super::encode(id)), file_name)
+        .download(
+            &format!("/events/exports/{}/file", super::encode(id)),
+            file_name,
+        )
         .await
 }

@@ -288,9 +288,7 @@ fn cells(rows: Rows) -> (Vec<Vec<String>>, Option<String>, String, String) {
                         o(e.title),
                         e.message_type
                             .and_then(|t| {
-                                message_types()
-                                    .into_iter()
-                                    .find(|(v, _)| *v == t.as_str())
+                                message_types().into_iter().find(|(v, _)| *v == t.as_str())
                             })
                             .map(|(_, l)| l.to_owned())
                             .unwrap_or_default(),
@@ -309,7 +307,9 @@ fn cells(rows: Rows) -> (Vec<Vec<String>>, Option<String>, String, String) {
                         o(e.contact_point_id),
                         o(e.endpoint),
                         o(e.error_message),
-                        e.attachment_count.map(|n| n.to_string()).unwrap_or_default(),
+                        e.attachment_count
+                            .map(|n| n.to_string())
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect(),
@@ -549,9 +549,12 @@ fn LogSearch(log: EventLogKind) -> impl IntoView {
             let map = query.get_untracked();
             spec.iter()
                 .filter_map(|f| {
-                    map.get(f.name)
-                        .filter(|v| !v.trim().is_empty())
-                        .map(|v| (f.name.to_owned(), serde_json::Value::String(v.trim().to_owned())))
+                    map.get(f.name).filter(|v| !v.trim().is_empty()).map(|v| {
+                        (
+                            f.name.to_owned(),
+                            serde_json::Value::String(v.trim().to_owned()),
+                        )
+                    })
                 })
                 .collect()
         };
@@ -559,7 +562,13 @@ fn LogSearch(log: EventLogKind) -> impl IntoView {
             match api::eventlog::download_csv(&client, log, &q, &file_name).await {
                 Ok(()) => download.set(Download::Idle),
                 Err(ApiError::Problem(p)) if p.reason == Some(ConflictReason::ExportRequired) => {
-                    match api::eventlog::start_export(&client, log, &serde_json::Value::Object(filter)).await {
+                    match api::eventlog::start_export(
+                        &client,
+                        log,
+                        &serde_json::Value::Object(filter),
+                    )
+                    .await
+                    {
                         Ok(export) => {
                             let id = export.id.clone();
                             download.set(Download::Exporting(export));
@@ -658,7 +667,9 @@ fn LogSearch(log: EventLogKind) -> impl IntoView {
                     </div>
                     {(count == 0).then(|| view! { <p id="log-empty">{i18n.text(Key::log_empty)}</p> })}
                     {(count > 0).then(|| view! {
-                        <div class="table--responsive-scroll">
+                        // Wider than the screen: a focusable region, so the keyboard scrolls it.
+                        <div class="table--responsive-scroll" tabindex="0" role="region"
+                            aria-label=move || i18n.t(tab_key(log))>
                             <table class="table table--compact" id="log-table">
                                 <caption class="sr-only">{move || i18n.t(tab_key(log))}</caption>
                                 <thead><tr>
