@@ -1,9 +1,14 @@
 //! The event log's reading side (issue 15, LOG-06, X-05):
 //! * the log indexes end in `id` as well as the time, so a keyset page ordered by
 //!   `(occurred_at, id)` walks an index and stops after one page instead of sorting the period;
-//! * export jobs and their file, stored in chunks in the database so any instance can serve it.
+//! * export jobs and their file, stored in chunks in the database so any instance can serve it;
+//! * LOG-02: the actions log keeps the RID and CVR of an actor written `CVR:…-RID:…` in columns
+//!   of their own, indexed, so a search by RID or CVR is an index lookup, not a `LIKE` over the
+//!   organisation's rows. Existing rows are filled in with the append-only triggers set aside
+//!   for that one statement.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -71,10 +76,75 @@ async fn rebuild_indexes(manager: &SchemaManager<'_>, with_id: bool) -> Result<(
     Ok(())
 }
 
+/// Adds and fills `actions_log.actor_rid` / `actor_cvr` and indexes them.
+async fn add_actor_columns(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    for column in [ActionsLog::ActorRid, ActionsLog::ActorCvr] {
+        let width = if matches!(column, ActionsLog::ActorCvr) {
+            8
+        } else {
+            64
+        };
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(ActionsLog::Table)
+                    .add_column(ColumnDef::new(column).string_len(width).null())
+                    .to_owned(),
+            )
+            .await?;
+    }
+    let fill =
+        "UPDATE actions_log SET actor_rid = substr(actor, 18), actor_cvr = substr(actor, 5, 8) \
+                WHERE actor LIKE 'CVR:%-RID:%'";
+    let db = manager.get_connection();
+    match manager.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            db.execute_unprepared("ALTER TABLE actions_log DISABLE TRIGGER USER")
+                .await?;
+            db.execute_unprepared(fill).await?;
+            db.execute_unprepared("ALTER TABLE actions_log ENABLE TRIGGER USER")
+                .await?;
+        }
+        DatabaseBackend::Sqlite => {
+            let triggers = db
+                .query_all(Statement::from_string(
+                    DatabaseBackend::Sqlite,
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'actions_log'",
+                ))
+                .await?;
+            let mut recreate = Vec::new();
+            for row in triggers {
+                let name: String = row.try_get("", "name")?;
+                recreate.push(row.try_get::<String>("", "sql")?);
+                db.execute_unprepared(&format!("DROP TRIGGER {name}"))
+                    .await?;
+            }
+            db.execute_unprepared(fill).await?;
+            for sql in recreate {
+                db.execute_unprepared(&sql).await?;
+            }
+        }
+        DatabaseBackend::MySql => {
+            return Err(DbErr::Migration("MySQL is not supported".to_owned()));
+        }
+    }
+    for (name, column) in [
+        ("ix_actions_log_org_actor_rid", "actor_rid"),
+        ("ix_actions_log_org_actor_cvr", "actor_cvr"),
+    ] {
+        db.execute_unprepared(&format!(
+            "CREATE INDEX {name} ON actions_log (organisation_cvr, {column}, occurred_at, id)"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         rebuild_indexes(manager, true).await?;
+        add_actor_columns(manager).await?;
         manager
             .create_table(
                 Table::create()
@@ -174,8 +244,32 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
+        let db = manager.get_connection();
+        for name in [
+            "ix_actions_log_org_actor_rid",
+            "ix_actions_log_org_actor_cvr",
+        ] {
+            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
+        }
+        for column in [ActionsLog::ActorRid, ActionsLog::ActorCvr] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(ActionsLog::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
         rebuild_indexes(manager, false).await
     }
+}
+
+#[derive(DeriveIden)]
+enum ActionsLog {
+    Table,
+    ActorRid,
+    ActorCvr,
 }
 
 #[derive(DeriveIden)]

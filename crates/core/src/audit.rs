@@ -37,6 +37,24 @@ pub enum Actor {
     System,
 }
 
+impl Actor {
+    /// The RID of an actor written `CVR:…-RID:…`.
+    pub fn rid(&self) -> Option<&str> {
+        match self {
+            Actor::EmployeeOf { rid, .. } | Actor::OperatorOnBehalf { rid, .. } => Some(rid),
+            _ => None,
+        }
+    }
+
+    /// The CVR of an actor written `CVR:…-RID:…`.
+    pub fn employer(&self) -> Option<&Cvr> {
+        match self {
+            Actor::EmployeeOf { cvr, .. } | Actor::OperatorOnBehalf { home: cvr, .. } => Some(cvr),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -116,6 +134,8 @@ pub async fn record_action(
             object_id: Set(record.object_id.clone()),
             actor: Set(actor.to_string()),
             actor_is_system: Set(matches!(actor, Actor::System)),
+            actor_rid: Set(actor.rid().map(str::to_owned)),
+            actor_cvr: Set(actor.employer().map(|cvr| cvr.to_string())),
             occurred_at: Set(at),
             event: Set(record.event.as_str().to_owned()),
             object_name: Set(record.object_name.clone()),

@@ -48,6 +48,7 @@ impl Drop for Server {
 pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let contacts_only = only == Some("contacts");
     let messaging_only = matches!(only, Some("messaging" | "messaging-postgres"));
+    let eventlog_only = matches!(only, Some("eventlog" | "eventlog-postgres"));
     let writers_only = only == Some("writers");
     let load_only = only == Some("load");
     let env = tools::ensure_frontend_tools(root)?;
@@ -64,7 +65,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         return Ok(());
     }
     ensure_wrk()?;
-    if !writers_only && !load_only && !messaging_only {
+    if !writers_only && !load_only && !messaging_only && !eventlog_only {
         crate::build_spa(root, &env)?;
     }
     step("Building the server (release)");
@@ -117,6 +118,21 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     );
     wait_ready(port)?;
 
+    if eventlog_only {
+        drop(_server);
+        let postgres_only = only == Some("eventlog-postgres");
+        let rows =
+            crate::bench_eventlog::bench_eventlog(&server_bin, &key_file, &data, postgres_only)?;
+        println!("\n| Event log (issue 15) | figure | p50 | p99 | target |");
+        println!("|---|---|---|---|---|");
+        for row in rows.iter().filter(|r| r.starts_with('|')) {
+            println!("{row}");
+        }
+        for plan in rows.iter().filter(|r| !r.starts_with('|')) {
+            println!("\n{plan}");
+        }
+        return Ok(());
+    }
     if messaging_only {
         drop(_server);
         let postgres_only = only == Some("messaging-postgres");

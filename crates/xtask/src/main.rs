@@ -7,7 +7,9 @@
 //! * `bench`   release build, load on loopback with wrk, WASM size; prints a Markdown table
 //!             (`bench spa`: only the SPA's download sizes and render time in Chromium;
 //!             `bench contacts`: only the contact-structure part; `bench writers`: only the
-//!             64 concurrent writers; ADGANG_BENCH_KEEP=1 keeps
+//!             64 concurrent writers; `bench messaging[-postgres]`: the Digital Post core;
+//!             `bench eventlog[-postgres]`: the event log over 12,000,000 log rows (issue 15);
+//!             ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `fuzz`    schemathesis over the OpenAPI document against the debug server, with a token
 //!             holding every right and without one (`fuzz <seed>` for another seed); part of `test`
@@ -19,6 +21,7 @@
 //! Every install step checks first and skips what is already there at the pinned version.
 
 mod bench;
+mod bench_eventlog;
 mod bench_messaging;
 mod fuzz;
 mod layering;

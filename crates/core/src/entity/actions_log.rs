@@ -12,6 +12,10 @@ pub struct Model {
     pub object_id: Option<String>,
     pub actor: String,
     pub actor_is_system: bool,
+    /// LOG-02: the RID of an actor written `CVR:…-RID:…`, for searching by RID.
+    pub actor_rid: Option<String>,
+    /// LOG-02: the CVR of an actor written `CVR:…-RID:…`, for searching by CVR.
+    pub actor_cvr: Option<String>,
     pub occurred_at: DateTimeUtc,
     pub event: String,
     pub object_name: Option<String>,

@@ -63,15 +63,12 @@ impl ActorFilter {
             ActorFilter::EmployeeOf(exact) => {
                 Condition::any().add(Column::Actor.eq(exact.as_str()))
             }
-            ActorFilter::Number(n) => {
-                let mut any = Condition::any()
-                    .add(Column::Actor.eq(n.as_str()))
-                    .add(Column::Actor.like(format!("CVR:________-RID:{n}")));
-                if n.len() == 8 && n.bytes().all(|b| b.is_ascii_digit()) {
-                    any = any.add(Column::Actor.like(format!("CVR:{n}-RID:%")));
-                }
-                any
-            }
+            // Each form by an index: the actor itself (a RID, CPR or CVR written alone), or
+            // the RID or CVR part of `CVR:…-RID:…`.
+            ActorFilter::Number(n) => Condition::any()
+                .add(Column::Actor.eq(n.as_str()))
+                .add(Column::ActorRid.eq(n.as_str()))
+                .add(Column::ActorCvr.eq(n.as_str())),
         };
         Condition::all()
             .add(Column::ActorIsSystem.eq(false))

@@ -3,7 +3,7 @@
 use adgang_api_types::FieldCode;
 use adgang_core::time::{copenhagen, start_of_day};
 use adgang_core::FieldErrors;
-use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A search period: whole Copenhagen days `from`..=`to`, and the instants `start`..`end`
@@ -30,9 +30,10 @@ pub enum Reach {
 
 fn date(field: &str, raw: Option<&str>, errors: &mut FieldErrors) -> Option<NaiveDate> {
     let raw = raw.map(str::trim).filter(|v| !v.is_empty())?;
+    // Years far outside the logs' lifetime would only meet calendar arithmetic's limits.
     match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(day) => Some(day),
-        Err(_) => {
+        Ok(day) if (1970..=9999).contains(&day.year()) => Some(day),
+        _ => {
             errors.add(field, FieldCode::InvalidDate, "Give a date as YYYY-MM-DD.");
             None
         }

@@ -62,3 +62,44 @@ async fn organisation_kind_is_constrained_by_the_schema() {
         "an unknown kind must be refused by the database"
     );
 }
+
+/// Issue 15 (LOG-02): actions logged before migration 000013 get their actor's RID and CVR
+/// filled in, so a search by RID finds them — and the log is append-only again afterwards.
+#[tokio::test]
+async fn log_02_migration_13_fills_the_actor_parts_of_earlier_actions() {
+    let database = TestDatabase::create().await;
+    let db = Database::connect(&database.url).await.unwrap();
+    // Every migration but the last, 000013.
+    let before_13 = Migrator::migrations().len() as u32 - 1;
+    Migrator::up(&db, Some(before_13)).await.unwrap();
+    db.execute_unprepared(
+        "INSERT INTO actions_log (id, organisation_cvr, subject, actor, actor_is_system, \
+         occurred_at, event, on_behalf) VALUES \
+         ('a1', '29189846', 'rights', 'CVR:34051178-RID:12345678910', false, \
+          '2026-12-01T10:00:00+00:00', 'created', true), \
+         ('a2', '29189846', 'rights', 'System', true, '2026-12-01T10:00:00+00:00', 'created', false)",
+    )
+    .await
+    .unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let row = db
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT actor_rid, actor_cvr FROM actions_log WHERE id = 'a1'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let rid: Option<String> = row.try_get("", "actor_rid").unwrap();
+    let cvr: Option<String> = row.try_get("", "actor_cvr").unwrap();
+    assert_eq!(
+        (rid.as_deref(), cvr.as_deref()),
+        (Some("12345678910"), Some("34051178"))
+    );
+    for sql in [
+        "UPDATE actions_log SET actor = 'x'",
+        "DELETE FROM actions_log",
+    ] {
+        assert!(db.execute_unprepared(sql).await.is_err(), "{sql} refused");
+    }
+}
