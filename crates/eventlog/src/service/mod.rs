@@ -157,19 +157,24 @@ pub(crate) struct Keyset<C> {
 
 impl<C: ColumnTrait> Keyset<C> {
     /// The search's window: its organisation and period, and older than `after` (newest
-    /// first; ties on time broken by id). The bound on `occurred_at` alone lets the index
-    /// range start at the cursor.
+    /// first; ties on time broken by id). After a cursor the upper bound on `occurred_at` is the
+    /// cursor's time *instead of* the period's end: SQLite ranges an index by one upper bound
+    /// only, and with both it took the period's end and walked every newer row up to the
+    /// cursor (1 s at 100,000 rows deep; `cargo xtask bench eventlog`).
     pub fn window(&self, search: &Search, after: Option<&Position>) -> Condition {
         let mut window = Condition::all()
             .add(self.organisation.eq(search.organisation.as_str()))
-            .add(self.occurred_at.gte(search.period.start))
-            .add(self.occurred_at.lt(search.period.end));
-        if let Some(after) = after {
-            window = window.add(self.occurred_at.lte(after.at)).add(
-                Condition::any()
-                    .add(self.occurred_at.lt(after.at))
-                    .add(self.id.lt(after.id.as_str())),
-            );
+            .add(self.occurred_at.gte(search.period.start));
+        match after {
+            Some(after) if after.at < search.period.end => {
+                window = window.add(self.occurred_at.lte(after.at)).add(
+                    Condition::any()
+                        .add(self.occurred_at.lt(after.at))
+                        .add(self.id.lt(after.id.as_str())),
+                );
+            }
+            // A cursor past the period's end (hand-made) starts at the end.
+            _ => window = window.add(self.occurred_at.lt(search.period.end)),
         }
         window
     }

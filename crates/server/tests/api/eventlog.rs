@@ -568,3 +568,53 @@ async fn log_03_the_searches_log_filters_by_rid_and_number() {
     assert_eq!(again.items.len(), 2);
     assert_eq!(again.items[0].actor_rid, "rid-29189846-log_searches");
 }
+
+/// X-05 with several instances: the app's own export worker and two more on the same database
+/// (as further server instances would be) make five exports; each is claimed by one of them
+/// and comes out whole, every row once.
+#[tokio::test]
+async fn x_05_several_export_workers_on_one_database_make_each_export_whole() {
+    let app = spawn_app_with(Spa::None, |s| s.log_stream_limit = 10).await;
+    let rows = 12_000;
+    seed_messages(&app, ORG, rows, Utc::now() - Duration::minutes(1)).await;
+    let db = app.db().await;
+    for _ in 0..2 {
+        let worker = adgang_eventlog::ExportWorker {
+            db: db.clone(),
+            clock: app.clock.clone() as std::sync::Arc<dyn adgang_core::Clock>,
+            lifetime: Duration::hours(24),
+        };
+        tokio::spawn(worker.run());
+    }
+    let token = token(&app, &[Right::LogMessages]);
+    let base = format!("/api/v1/organisations/{ORG}/events");
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let started = app
+            .post_as(
+                &format!("{base}/messages/exports"),
+                &token,
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(started.status(), 202);
+        ids.push(started.json::<LogExport>().await.unwrap().id);
+    }
+    for id in ids {
+        let path = format!("{base}/exports/{id}");
+        let mut export: LogExport = app.get_json_as(&path, &token).await;
+        for _ in 0..600 {
+            if export.expires_at.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            export = app.get_json_as(&path, &token).await;
+        }
+        assert_eq!(export.rows_written, rows as u64, "{export:?}");
+        let file = app.get_as(&format!("{path}/file"), &token).await;
+        let lines = csv_lines(&file.bytes().await.unwrap());
+        assert_eq!(lines.len(), rows + 1, "export {id}");
+        let titles: HashSet<_> = lines[1..].iter().map(|l| l[0].clone()).collect();
+        assert_eq!(titles.len(), rows, "export {id}: each row once");
+    }
+}
