@@ -517,7 +517,11 @@ pub fn bench_eventlog(
             }),
         };
         rows.extend(bench_target(&target, server_bin, key_file, start)?);
-        let _ = std::fs::remove_file(&file);
+        if std::env::var_os("ADGANG_BENCH_KEEP").is_some() {
+            println!("\nKept the database: {}", file.display());
+        } else {
+            let _ = std::fs::remove_file(&file);
+        }
     }
     let cluster = crate::postgres::Cluster::start(data)?;
     let target = Target {

@@ -58,21 +58,21 @@ impl ActorFilter {
         None
     }
 
-    fn condition(&self) -> Condition {
-        let named = match self {
+    /// The actor's forms, each a condition one index answers. A number is looked for as the
+    /// actor itself (a RID, CPR or CVR written alone) and as the RID or CVR part of
+    /// `CVR:…-RID:…` — three lookups, merged by [`rows`]: SQLite answers an `OR` of the three
+    /// by walking the organisation's whole period (1.7 s per page at 1,000,000 actions).
+    fn forms(&self) -> Vec<Condition> {
+        let not_system = || Condition::all().add(Column::ActorIsSystem.eq(false));
+        match self {
             ActorFilter::EmployeeOf(exact) => {
-                Condition::any().add(Column::Actor.eq(exact.as_str()))
+                vec![not_system().add(Column::Actor.eq(exact.as_str()))]
             }
-            // Each form by an index: the actor itself (a RID, CPR or CVR written alone), or
-            // the RID or CVR part of `CVR:…-RID:…`.
-            ActorFilter::Number(n) => Condition::any()
-                .add(Column::Actor.eq(n.as_str()))
-                .add(Column::ActorRid.eq(n.as_str()))
-                .add(Column::ActorCvr.eq(n.as_str())),
-        };
-        Condition::all()
-            .add(Column::ActorIsSystem.eq(false))
-            .add(named)
+            ActorFilter::Number(n) => [Column::Actor, Column::ActorRid, Column::ActorCvr]
+                .into_iter()
+                .map(|column| not_system().add(column.eq(n.as_str())))
+                .collect(),
+        }
     }
 }
 
@@ -137,7 +137,9 @@ pub fn check(
     })
 }
 
-fn condition(filter: &ActionFilter) -> Condition {
+/// The filter as conditions whose matches together are the result: one, or one per form of
+/// the actor searched for.
+fn conditions(filter: &ActionFilter) -> Vec<Condition> {
     let mut c = Condition::all();
     if let Some(s) = filter.subject {
         c = c.add(Column::Subject.eq(s.as_str()));
@@ -145,16 +147,44 @@ fn condition(filter: &ActionFilter) -> Condition {
     if let Some(p) = &filter.party {
         c = c.add(Column::PartyId.eq(p.as_str()));
     }
-    if let Some(a) = &filter.actor {
-        c = c.add(a.condition());
-    }
     if let Some(id) = &filter.object_id {
         c = c.add(Column::ObjectId.eq(id.as_str()));
     }
     if let Some(e) = filter.event {
         c = c.add(Column::Event.eq(e.as_str()));
     }
-    c
+    match &filter.actor {
+        Some(actor) => actor
+            .forms()
+            .into_iter()
+            .map(|form| c.clone().add(form))
+            .collect(),
+        None => vec![c],
+    }
+}
+
+/// The newest `limit` rows after `after` matching any of the conditions: each read by its own
+/// keyset query, then merged (a row matched twice counts once).
+async fn rows(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &ActionFilter,
+    after: Option<&Position>,
+    limit: u64,
+) -> Result<Vec<Model>, EventLogError> {
+    let mut all = Vec::new();
+    for condition in conditions(filter) {
+        all.extend(
+            KEYSET
+                .select::<Entity>(search, condition, after, limit)
+                .all(db)
+                .await?,
+        );
+    }
+    all.sort_by(|a, b| (b.occurred_at, &b.id).cmp(&(a.occurred_at, &a.id)));
+    all.dedup_by(|a, b| a.id == b.id);
+    all.truncate(limit as usize);
+    Ok(all)
 }
 
 fn position(m: &Model) -> Position {
@@ -171,10 +201,7 @@ pub async fn page(
     after: Option<&Position>,
     page_size: u64,
 ) -> Result<(Vec<ActionLogEntry>, Option<Position>), EventLogError> {
-    let rows = KEYSET
-        .select::<Entity>(search, condition(filter), after, page_size + 1)
-        .all(db)
-        .await?;
+    let rows = rows(db, search, filter, after, page_size + 1).await?;
     let (rows, next) = super::split_page(rows, page_size, position);
     Ok((rows.into_iter().map(entry).collect(), next))
 }
@@ -185,9 +212,13 @@ pub(crate) async fn count(
     filter: &ActionFilter,
     cap: u64,
 ) -> Result<u64, EventLogError> {
-    KEYSET
-        .count::<Entity>(db, search, condition(filter), cap)
-        .await
+    // Summed over the actor's forms: a row would count twice only if its RID were also its
+    // organisation's CVR.
+    let mut total = 0;
+    for condition in conditions(filter) {
+        total += KEYSET.count::<Entity>(db, search, condition, cap).await?;
+    }
+    Ok(total.min(cap))
 }
 
 fn entry(m: Model) -> ActionLogEntry {
@@ -233,10 +264,7 @@ pub(crate) async fn csv_batch(
     first: bool,
     limit: u64,
 ) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
-    let rows = KEYSET
-        .select::<Entity>(search, condition(filter), after, limit)
-        .all(db)
-        .await?;
+    let rows = rows(db, search, filter, after, limit).await?;
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
     for m in &rows {
         let s = |v: &Option<String>| v.as_deref().unwrap_or("").to_owned();
