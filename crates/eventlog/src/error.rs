@@ -22,6 +22,16 @@ impl From<sea_orm::DbErr> for EventLogError {
     }
 }
 
+impl From<DomainError> for EventLogError {
+    /// Field errors checked by core (`FieldErrors::into_result`).
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::Validation(fields) => EventLogError::Validation(fields),
+            other => EventLogError::Unexpected(anyhow::anyhow!("{other}")),
+        }
+    }
+}
+
 impl From<EventLogError> for DomainError {
     fn from(err: EventLogError) -> Self {
         match err {

@@ -8,9 +8,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use serde::{Deserialize, Serialize};
 
-use super::messages::validation;
 use super::period::{self, Reach};
-use super::{csv_time, id_filter, Keyset, LogFilter, Party, Position, Search};
+use super::{csv_time, given, id_filter, Keyset, LogFilter, Party, Position, Search};
 use crate::EventLogError;
 
 /// The actions log's checked filter.
@@ -96,12 +95,6 @@ pub fn check(
         Reach::LastThreeMonths,
         &mut errors,
     );
-    let given = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
     let filter = ActionFilter {
         subject: given(&form.subject).and_then(|v| {
             let parsed = Subject::parse(&v);
@@ -129,7 +122,7 @@ pub fn check(
             parsed
         }),
     };
-    errors.into_result().map_err(validation)?;
+    errors.into_result()?;
     Ok(Search {
         organisation: organisation.to_owned(),
         period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,

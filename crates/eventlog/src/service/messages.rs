@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use serde::{Deserialize, Serialize};
 
 use super::period::{self, Reach};
-use super::{csv_time, id_filter, Keyset, LogFilter, Party, Position, Search};
+use super::{csv_time, given, id_filter, Keyset, LogFilter, Party, Position, Search};
 use crate::EventLogError;
 
 /// The message log's checked filter.
@@ -46,12 +46,6 @@ pub fn check(
         Reach::Any,
         &mut errors,
     );
-    let given = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
     let filter = MessageFilter {
         sender: given(&form.sender).and_then(|v| Party::parse("sender", &v, &mut errors)),
         recipient: given(&form.recipient).and_then(|v| Party::parse("recipient", &v, &mut errors)),
@@ -87,19 +81,12 @@ pub fn check(
             parsed
         }),
     };
-    errors.into_result().map_err(validation)?;
+    errors.into_result()?;
     Ok(Search {
         organisation: organisation.to_owned(),
         period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
         filter: LogFilter::Messages(filter),
     })
-}
-
-pub(crate) fn validation(err: adgang_core::DomainError) -> EventLogError {
-    match err {
-        adgang_core::DomainError::Validation(fields) => EventLogError::Validation(fields),
-        other => EventLogError::Unexpected(anyhow::anyhow!("{other}")),
-    }
 }
 
 fn condition(filter: &MessageFilter) -> Condition {

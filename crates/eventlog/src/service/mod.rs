@@ -119,6 +119,15 @@ impl Party {
     }
 }
 
+/// A filter's value as given: trimmed, and none when empty.
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
 /// A free-text id filter (message id, system id, object id): trimmed, at most 64 characters.
 fn id_filter(field: &str, raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
     let value = raw.map(str::trim).filter(|v| !v.is_empty())?;

@@ -8,9 +8,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use serde::{Deserialize, Serialize};
 
-use super::messages::validation;
 use super::period::{self, Reach};
-use super::{csv_time, Keyset, LogFilter, Party, Position, Search};
+use super::{csv_time, given, Keyset, LogFilter, Party, Position, Search};
 use crate::EventLogError;
 
 /// The searches log's checked filter.
@@ -40,25 +39,16 @@ pub fn check(
         Reach::LastThreeMonths,
         &mut errors,
     );
-    let rid = form
-        .rid
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .and_then(|rid| {
-            let ok = rid.len() <= 64 && rid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-            if !ok {
-                errors.add("rid", FieldCode::Invalid, "A RID is digits (or a UUID).");
-            }
-            ok.then(|| rid.to_owned())
-        });
-    let search_data = form
-        .search_data
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .and_then(|v| Party::parse("searchData", v, &mut errors));
-    errors.into_result().map_err(validation)?;
+    let rid = given(&form.rid).and_then(|rid| {
+        let ok = rid.len() <= 64 && rid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !ok {
+            errors.add("rid", FieldCode::Invalid, "A RID is digits (or a UUID).");
+        }
+        ok.then(|| rid.to_owned())
+    });
+    let search_data =
+        given(&form.search_data).and_then(|v| Party::parse("searchData", &v, &mut errors));
+    errors.into_result()?;
     Ok(Search {
         organisation: organisation.to_owned(),
         period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
