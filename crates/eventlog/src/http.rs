@@ -241,44 +241,38 @@ async fn csv_of<L: Log>(
     }
     service::record_lookups(&read.0, write, &search, &scope.principal.user_id, scope.now).await?;
     let name = file_name(&search);
-    struct State {
-        db: DatabaseConnection,
-        search: Search,
-        after: Option<Position>,
-        first: bool,
-        done: bool,
-    }
-    let state = State {
-        db: read.0.clone(),
-        search,
-        after: None,
-        first: true,
-        done: false,
-    };
-    let stream = futures_util::stream::unfold(state, |mut st| async move {
-        if st.done {
-            return None;
-        }
-        match service::csv_batch(&st.db, &st.search, st.after.as_ref(), st.first, BATCH).await {
-            Ok((bytes, last, rows)) => {
-                st.first = false;
-                st.done = rows < BATCH;
-                st.after = last;
-                Some((Ok::<_, actix_web::Error>(Bytes::from(bytes)), st))
+    // Two steps in flight: a task reads batch n+1 while the response renders and writes batch
+    // n, so the database and the rendering work at the same time.
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    let db = read.0.clone();
+    actix_web::rt::spawn(async move {
+        let mut after = None;
+        loop {
+            let read = service::batch(&db, &search, after.as_ref(), BATCH).await;
+            let (next, last) = match &read {
+                Ok(rows) => (rows.last(), rows.len() < BATCH),
+                Err(_) => (None, true),
+            };
+            // A closed channel: the client went away.
+            if sender.send(read).await.is_err() || last {
+                return;
             }
-            Err(err) => {
-                // The status is sent; cutting the body short is all that is left to say.
-                tracing::error!(error = ?err, "CSV stream failed");
-                st.done = true;
-                Some((
-                    Err(actix_web::error::ErrorInternalServerError(
-                        "CSV stream failed",
-                    )),
-                    st,
-                ))
-            }
+            after = next;
         }
     });
+    let stream =
+        futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
+            let rendered = match receiver.recv().await? {
+                Ok(rows) => rows.render(first),
+                Err(err) => Err(err),
+            };
+            let item = rendered.map(Bytes::from).map_err(|err| {
+                // The status is sent; cutting the body short is all that is left to say.
+                tracing::error!(error = ?err, "CSV stream failed");
+                actix_web::error::ErrorInternalServerError("CSV stream failed")
+            });
+            Some((item, (receiver, false)))
+        });
     Ok(csv_response(&name).streaming(stream))
 }
 

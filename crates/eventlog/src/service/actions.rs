@@ -249,17 +249,23 @@ const HEADINGS: [&str; 12] = [
     "Fuldmagt",
 ];
 
-pub(crate) async fn csv_batch(
+pub(crate) async fn batch(
     db: &impl ConnectionTrait,
     search: &Search,
     filter: &ActionFilter,
     after: Option<&Position>,
-    first: bool,
     limit: u64,
-) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
-    let rows = rows(db, search, filter, after, limit).await?;
+) -> Result<Vec<Model>, EventLogError> {
+    rows(db, search, filter, after, limit).await
+}
+
+pub(crate) fn last(rows: &[Model]) -> Option<Position> {
+    rows.last().map(position)
+}
+
+pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogError> {
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
-    for m in &rows {
+    for m in rows {
         let s = |v: &Option<String>| v.as_deref().unwrap_or("").to_owned();
         let actor = if m.on_behalf {
             format!("{} (på vegne af)", m.actor)
@@ -284,6 +290,5 @@ pub(crate) async fn csv_batch(
                 .as_str(),
         ])?;
     }
-    let last = rows.last().map(position);
-    Ok((chunk.take()?, last, rows.len() as u64))
+    Ok(chunk.take()?)
 }

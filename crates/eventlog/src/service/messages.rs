@@ -199,20 +199,26 @@ pub(crate) fn type_danish(t: &str) -> &str {
     }
 }
 
-pub(crate) async fn csv_batch(
+pub(crate) async fn batch(
     db: &impl ConnectionTrait,
     search: &Search,
     filter: &MessageFilter,
     after: Option<&Position>,
-    first: bool,
     limit: u64,
-) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
-    let rows = KEYSET
+) -> Result<Vec<Model>, EventLogError> {
+    Ok(KEYSET
         .select::<Entity>(search, condition(filter), after, limit)
         .all(db)
-        .await?;
+        .await?)
+}
+
+pub(crate) fn last(rows: &[Model]) -> Option<Position> {
+    rows.last().map(position)
+}
+
+pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogError> {
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
-    for m in &rows {
+    for m in rows {
         let direction = match m.direction.as_str() {
             "incoming" => "Indgående",
             _ => "Udgående",
@@ -243,6 +249,5 @@ pub(crate) async fn csv_batch(
             s(&m.representative_id).as_str(),
         ])?;
     }
-    let last = rows.last().map(position);
-    Ok((chunk.take()?, last, rows.len() as u64))
+    Ok(chunk.take()?)
 }

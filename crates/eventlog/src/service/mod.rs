@@ -245,6 +245,64 @@ pub async fn count(
     }
 }
 
+/// One batch of a search's rows for CSV, as read — rendering is a separate step, so
+/// a stream can render one batch while the database reads the next.
+pub enum Batch {
+    Messages(Vec<adgang_core::entity::message_events::Model>),
+    Actions(Vec<adgang_core::entity::actions_log::Model>),
+    Searches(Vec<adgang_core::entity::searches_log::Model>),
+}
+
+impl Batch {
+    pub fn len(&self) -> u64 {
+        match self {
+            Batch::Messages(rows) => rows.len() as u64,
+            Batch::Actions(rows) => rows.len() as u64,
+            Batch::Searches(rows) => rows.len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where the next batch starts.
+    pub fn last(&self) -> Option<Position> {
+        match self {
+            Batch::Messages(rows) => messages::last(rows),
+            Batch::Actions(rows) => actions::last(rows),
+            Batch::Searches(rows) => searches::last(rows),
+        }
+    }
+
+    /// The rows as CSV; with the BOM and the headings when `first`.
+    pub fn render(&self, first: bool) -> Result<Vec<u8>, EventLogError> {
+        match self {
+            Batch::Messages(rows) => messages::render(rows, first),
+            Batch::Actions(rows) => actions::render(rows, first),
+            Batch::Searches(rows) => searches::render(rows, first),
+        }
+    }
+}
+
+/// The next `limit` rows of `search` after `after`.
+pub async fn batch(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    after: Option<&Position>,
+    limit: u64,
+) -> Result<Batch, EventLogError> {
+    Ok(match &search.filter {
+        LogFilter::Messages(f) => {
+            Batch::Messages(messages::batch(db, search, f, after, limit).await?)
+        }
+        LogFilter::Actions(f) => Batch::Actions(actions::batch(db, search, f, after, limit).await?),
+        LogFilter::Searches(f) => {
+            Batch::Searches(searches::batch(db, search, f, after, limit).await?)
+        }
+    })
+}
+
 /// One batch of CSV rows after `after`, with the headings and BOM when `first`. Returns
 /// the bytes, the position of the last row and how many rows there were.
 pub async fn csv_batch(
@@ -254,11 +312,8 @@ pub async fn csv_batch(
     first: bool,
     limit: u64,
 ) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
-    match &search.filter {
-        LogFilter::Messages(f) => messages::csv_batch(db, search, f, after, first, limit).await,
-        LogFilter::Actions(f) => actions::csv_batch(db, search, f, after, first, limit).await,
-        LogFilter::Searches(f) => searches::csv_batch(db, search, f, after, first, limit).await,
-    }
+    let rows = batch(db, search, after, limit).await?;
+    Ok((rows.render(first)?, rows.last(), rows.len()))
 }
 
 /// LOG-03: a log search by CPR or CVR is itself a lookup — one searches-log row per number

@@ -120,20 +120,26 @@ const HEADINGS: [&str; 5] = [
     "Tidspunkt",
 ];
 
-pub(crate) async fn csv_batch(
+pub(crate) async fn batch(
     db: &impl ConnectionTrait,
     search: &Search,
     filter: &SearchFilter,
     after: Option<&Position>,
-    first: bool,
     limit: u64,
-) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
-    let rows = KEYSET
+) -> Result<Vec<Model>, EventLogError> {
+    Ok(KEYSET
         .select::<Entity>(search, condition(filter), after, limit)
         .all(db)
-        .await?;
+        .await?)
+}
+
+pub(crate) fn last(rows: &[Model]) -> Option<Position> {
+    rows.last().map(position)
+}
+
+pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogError> {
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
-    for m in &rows {
+    for m in rows {
         let register = match m.register.as_str() {
             "cpr" => "CPR",
             "cvr" => "CVR",
@@ -147,6 +153,5 @@ pub(crate) async fn csv_batch(
             csv_time(m.occurred_at).as_str(),
         ])?;
     }
-    let last = rows.last().map(position);
-    Ok((chunk.take()?, last, rows.len() as u64))
+    Ok(chunk.take()?)
 }
