@@ -16,14 +16,20 @@ pub async fn render<T: Send + 'static>(
 
 /// `bytes` as a download named `name` (never cached: documents may hold secrets).
 pub fn attachment(content_type: &str, name: &str, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
+    attachment_response(content_type, name).body(bytes)
+}
+
+/// The headers of [`attachment`] without a body yet — for a file streamed piece by piece.
+pub fn attachment_response(content_type: &str, name: &str) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{name}\""),
         ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes)
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    response
 }
 
 /// A user-given name as a safe ASCII file-name part ("Modtager Ærø" → "Modtager-r"), at most

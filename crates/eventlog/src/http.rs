@@ -184,8 +184,8 @@ async fn page_of<L: Log>(
     let (items, next) = L::page(read, &search, after.as_ref(), size).await?;
     if after.is_none() {
         // After reading, so a search of the searches log does not find itself.
-        service::record_lookups(&read.0, write, &search, &scope.principal.user_id, scope.now)
-            .await?;
+        let who = &scope.principal.user_id;
+        service::record_lookups(&read.0, write, &search, None, who, scope.now).await?;
     }
     Ok(web::Json(LogPage {
         items,
@@ -209,15 +209,7 @@ fn file_name(search: &Search) -> String {
 }
 
 fn csv_response(name: &str) -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::Ok();
-    response
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"));
-    response
+    adgang_core::download::attachment_response("text/csv; charset=utf-8", name)
 }
 
 /// the whole search as one CSV response, streamed batch by batch in constant memory —
@@ -239,7 +231,9 @@ async fn csv_of<L: Log>(
         }
         .into());
     }
-    service::record_lookups(&read.0, write, &search, &scope.principal.user_id, scope.now).await?;
+    // Not above the limit, so `rows` is the exact count.
+    let who = &scope.principal.user_id;
+    service::record_lookups(&read.0, write, &search, Some(rows), who, scope.now).await?;
     let name = file_name(&search);
     // Two steps in flight: a task reads batch n+1 while the response renders and writes batch
     // n, so the database and the rendering work at the same time.
@@ -287,7 +281,8 @@ async fn export_of<L: Log>(
     let form: L::Form = body.parse().await?;
     let search = L::check(scope.org.as_str(), &form, scope.now)?;
     let rows = service::count(&read.0, &search, u64::MAX >> 1).await?;
-    service::record_lookups(&read.0, write, &search, &scope.principal.user_id, scope.now).await?;
+    let who = &scope.principal.user_id;
+    service::record_lookups(&read.0, write, &search, Some(rows), who, scope.now).await?;
     let export = exports::create(write, &search, rows, &scope.actor.to_string(), scope.now).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((

@@ -317,12 +317,13 @@ pub async fn csv_batch(
 }
 
 /// LOG-03: a log search by CPR or CVR is itself a lookup — one searches-log row per number
-/// searched for, with the number of rows the search matches (counted on `read`, written on
-/// `write`).
+/// searched for, with the number of rows the search matches: `matched` when the caller has
+/// counted them already, else counted on `read`; written on `write`.
 pub async fn record_lookups(
     read: &impl ConnectionTrait,
     write: &impl ConnectionTrait,
     search: &Search,
+    matched: Option<u64>,
     actor_rid: &str,
     at: DateTime<Utc>,
 ) -> Result<(), EventLogError> {
@@ -330,7 +331,10 @@ pub async fn record_lookups(
     if looked_up.is_empty() {
         return Ok(());
     }
-    let matched = count(read, search, u64::from(u32::MAX)).await?;
+    let matched = match matched {
+        Some(n) => n,
+        None => count(read, search, u64::from(u32::MAX)).await?,
+    };
     let organisation =
         Cvr::parse(&search.organisation).map_err(|_| anyhow::anyhow!("organisation CVR"))?;
     for (number, register) in looked_up {
