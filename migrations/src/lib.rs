@@ -18,6 +18,7 @@ mod m20261202_000010_systems_add_withdrawn_to_standard_systems;
 mod m20261202_000011_identity_add_token_version_to_sessions;
 mod m20261202_000012_messaging_create_messages;
 mod m20261203_000013_eventlog_create_log_exports;
+mod m20261203_000014_exemptions_create_exemptions;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_identity_add_token_version_to_sessions::Migration),
             Box::new(m20261202_000012_messaging_create_messages::Migration),
             Box::new(m20261203_000013_eventlog_create_log_exports::Migration),
+            Box::new(m20261203_000014_exemptions_create_exemptions::Migration),
         ]
     }
 }

@@ -83,6 +83,10 @@ pub enum ConflictReason {
     ExportRequired,
     /// the export job has not finished yet.
     ExportNotReady,
+    /// EX-02/EX-04: the party is exempt already.
+    AlreadyExempt,
+    /// EX-03/EX-04: the exemption has been lifted or has expired.
+    ExemptionEnded,
 }
 
 /// Why a field was refused: a stable code the SPA translates (its text for each is matched
@@ -238,6 +242,10 @@ pub enum FieldCode {
     CprOrCvr,
     /// LOG-02: not a RID, CPR, CVR or `CVR:12345678-RID:12345678910`.
     InvalidActor,
+    /// EX-04: authorities cannot be exempted from Digital Post.
+    AuthorityNotExemptible,
+    /// A Danish postal code is 4 digits.
+    InvalidPostalCode,
 }
 
 impl FieldCode {
@@ -316,6 +324,8 @@ impl FieldCode {
             FieldCode::InvalidCursor => "invalid_cursor",
             FieldCode::CprOrCvr => "cpr_or_cvr",
             FieldCode::InvalidActor => "invalid_actor",
+            FieldCode::AuthorityNotExemptible => "authority_not_exemptible",
+            FieldCode::InvalidPostalCode => "invalid_postal_code",
         }
     }
 }

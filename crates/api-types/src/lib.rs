@@ -7,6 +7,7 @@
 pub mod contact;
 pub mod error;
 pub mod eventlog;
+pub mod exemption;
 pub mod file;
 pub mod message;
 pub mod meta;
@@ -29,6 +30,10 @@ pub use eventlog::{
     ActionEvent, ActionLogEntry, ActionLogFilter, CursorQuery, EventLogKind, ExportStatus,
     LogExport, LogPage, MessageLogEntry, MessageLogFilter, SearchLogEntry, SearchLogFilter,
     Subject,
+};
+pub use exemption::{
+    CitizenLookup, CompanyLookup, Exemption, ExemptionAction, ExemptionChange, ExemptionReceipt,
+    MailForwarding, NewExemption, PartyExemption, PartyKind,
 };
 pub use file::BinaryFile;
 pub use message::{

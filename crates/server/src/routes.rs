@@ -34,6 +34,7 @@ pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
                 max_memo_bytes: settings.max_body_bytes,
             },
         }),
+        Box::new(adgang_exemptions::ExemptionsModule),
         Box::new(adgang_eventlog::EventLogModule {
             settings: adgang_eventlog::EventLogSettings {
                 stream_limit: settings.log_stream_limit,

@@ -10,9 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
-use adgang_core::ports::{
-    BoundContactPoints, NoExemptions, RecipientSystems, TestMailboxes, UserDirectory,
-};
+use adgang_core::ports::{BoundContactPoints, RecipientSystems, TestMailboxes, UserDirectory};
 use adgang_core::{problem_response, Clock, ReadCache, ReadDb, SessionRevocations, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -42,6 +40,8 @@ pub struct Application {
     dispatcher: Option<adgang_messaging::Dispatcher>,
     /// The event log's export worker, started with the server.
     export_worker: adgang_eventlog::ExportWorker,
+    /// EX-04: ends company exemptions past their end, started with the server.
+    expiry_worker: adgang_exemptions::ExpiryWorker,
     /// Intake's group-committing writer, started with the server.
     intake_writer: (
         adgang_messaging::IntakeQueue,
@@ -110,7 +110,9 @@ impl Application {
                 data_key: data_key.get_ref().clone(),
             }),
             points: Arc::new(adgang_contacts::ports::DeliveryPointsPort),
-            exemptions: Arc::new(NoExemptions),
+            exemptions: Arc::new(adgang_exemptions::ports::ExemptionsPort {
+                clock: settings.clock.clone(),
+            }),
             registry: registry.clone().into_inner(),
             sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
             mailer: Arc::new(adgang_messaging::outbox::MailOutbox),
@@ -127,6 +129,11 @@ impl Application {
             db: db.get_ref().clone(),
             clock: settings.clock.clone(),
             lifetime: adgang_eventlog::EventLogSettings::default().export_lifetime,
+        };
+        let expiry_worker = adgang_exemptions::ExpiryWorker {
+            db: db.get_ref().clone(),
+            clock: settings.clock.clone(),
+            idle: std::time::Duration::from_secs(60),
         };
         let (writer, queue) = adgang_messaging::IntakeWriter::new();
         let intake_writer = (queue, db.get_ref().clone(), messaging_ports.clone());
@@ -228,6 +235,7 @@ impl Application {
             revocation_watch,
             dispatcher,
             export_worker,
+            expiry_worker,
             intake_writer,
         })
     }
@@ -250,6 +258,7 @@ impl Application {
         ));
         let dispatcher = self.dispatcher.map(|d| tokio::spawn(d.run()));
         let exports = tokio::spawn(self.export_worker.run());
+        let expiry = tokio::spawn(self.expiry_worker.run());
         let (queue, db, ports) = self.intake_writer;
         let writer = tokio::spawn(adgang_messaging::IntakeWriter::run(queue, db, ports));
         let served = self.server.await;
@@ -259,6 +268,7 @@ impl Application {
         }
         writer.abort();
         exports.abort();
+        expiry.abort();
         served
     }
 }

@@ -7,6 +7,7 @@ mod contacts;
 mod durability;
 mod errors;
 mod eventlog;
+mod exemptions;
 mod login;
 mod machine_clients;
 mod messaging;

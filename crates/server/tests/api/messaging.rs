@@ -21,7 +21,7 @@ const AUTHORITY: &str = "34051178";
 const COMPANY: &str = "25052943";
 const CITIZEN: &str = "0101401000";
 
-async fn app() -> TestApp {
+pub(crate) async fn app() -> TestApp {
     let app = spawn_app_with(Spa::None, |s| s.allow_http_endpoints = true).await;
     app.seed_organisations(&[
         (SENDER, "Testkommune Nord", OrgKind::Authority),
@@ -76,11 +76,11 @@ async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String, String) {
     (id, key.api_key)
 }
 
-async fn sender(app: &TestApp) -> (String, String) {
+pub(crate) async fn sender(app: &TestApp) -> (String, String) {
     system(app, SENDER, json!({})).await
 }
 
-fn memo(recipient: &str) -> Value {
+pub(crate) fn memo(recipient: &str) -> Value {
     json!({
         "messageId": uuid::Uuid::now_v7().to_string(),
         "title": "Afgørelse om byggetilladelse",
@@ -92,7 +92,11 @@ fn memo(recipient: &str) -> Value {
     })
 }
 
-async fn submit(app: &TestApp, (id, key): &(String, String), body: &Value) -> reqwest::Response {
+pub(crate) async fn submit(
+    app: &TestApp,
+    (id, key): &(String, String),
+    body: &Value,
+) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/memos"))
         .header("X-System-Id", id)

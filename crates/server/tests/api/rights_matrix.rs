@@ -43,6 +43,9 @@ const EVENT_LOG: &[Right] = &[
     Right::BusinessService,
 ];
 
+/// EX-05: companies' exemptions are open to citizen and business service.
+const COMPANY_EXEMPTION: &[Right] = &[Right::CitizenService, Right::BusinessService];
+
 const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),
@@ -370,6 +373,51 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "GET",
         "/api/v1/organisations/{cvr}/events/exports/{id}/file",
         Access::AnyOf(EVENT_LOG),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/exemptions/citizen-lookups",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/exemptions/citizens",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/exemptions/citizens/{id}/lift",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/exemptions/company-lookups",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/exemptions/companies",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/exemptions/companies/{id}/lift",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/exemptions/companies/{id}/renew",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/exemptions/receipts/{id}",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/exemptions/receipts/{id}/pdf",
+        Access::AnyOf(COMPANY_EXEMPTION),
     ),
 ];
 

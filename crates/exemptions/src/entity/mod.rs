@@ -1,0 +1,2 @@
+pub mod exemption;
+pub mod exemption_receipt;

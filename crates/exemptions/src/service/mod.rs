@@ -1,0 +1,678 @@
+//! The exemption rules (SPEC §5). Exemptions are national — any authority's citizen service sees
+//! and changes a party's one exemption in force — while receipts and actions-log rows belong to
+//! the organisation that acted. Every change and its actions-log row commit in one transaction
+//! (EX-06).
+
+pub mod expiry;
+pub mod receipts;
+
+use adgang_api_types::{
+    Address, Exemption, ExemptionAction, ExemptionChange, ExemptionReceipt, FieldCode,
+    MailForwarding, NewExemption, PartyExemption, PartyKind,
+};
+use adgang_core::audit::{
+    record_action, record_search, ActionEvent, ActionRecord, Actor, FieldChange, Register,
+    SearchRecord, Subject,
+};
+use adgang_core::time::{copenhagen, start_of_day};
+use adgang_core::{Cpr, Cvr, FieldErrors};
+use adgang_registry::{Registry, RegistryError};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
+
+use crate::entity::exemption;
+use crate::ExemptionError;
+
+/// Who acts, where and when: the organisation whose log and receipts get the action.
+pub struct Acting {
+    pub organisation: Cvr,
+    pub actor: Actor,
+    /// The RID the searches log names.
+    pub actor_rid: String,
+    /// "Name (Organisation)", as the receipt says who approved.
+    pub approved_by: String,
+    pub now: DateTime<Utc>,
+}
+
+/// A party as the register knows them.
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub kind: PartyKind,
+    pub id: String,
+    pub name: String,
+    pub registered_address: Address,
+    pub is_authority: bool,
+}
+
+/// Most characters of a case note (EX-06).
+pub const NOTE_MAX: usize = 200;
+
+/// EX-04: a company exemption granted or renewed at `from` is in force until the end of
+/// November two years on (the year of `from` + 2), Copenhagen time: 2026-03-15 → 2028-11-30
+/// 23:59:59.999. Returns that last instant.
+pub fn company_expiry(from: DateTime<Utc>) -> DateTime<Utc> {
+    let year = copenhagen(from).year() + 2;
+    let december = NaiveDate::from_ymd_opt(year, 12, 1).expect("1 December exists");
+    start_of_day(december) - Duration::milliseconds(1)
+}
+
+/// The condition "in force at `now`": not ended, and not past its end.
+fn in_force_at(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(exemption::Column::EndedAt.is_null())
+        .add(
+            Condition::any()
+                .add(exemption::Column::ExpiresAt.is_null())
+                .add(exemption::Column::ExpiresAt.gte(now)),
+        )
+}
+
+/// The party's exemption in force at `now`, if any (CORE-02, EX-01).
+pub async fn in_force(
+    db: &impl ConnectionTrait,
+    party_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<exemption::Model>, sea_orm::DbErr> {
+    exemption::Entity::find()
+        .filter(exemption::Column::PartyId.eq(party_id))
+        .filter(in_force_at(now))
+        .one(db)
+        .await
+}
+
+/// The CPR or CVR of `kind` in `input`, as a field error on `field` when malformed.
+pub fn parse_party(kind: PartyKind, field: &str, input: &str) -> Result<String, ExemptionError> {
+    match kind {
+        PartyKind::Citizen => Cpr::parse(input)
+            .map(|cpr| cpr.as_str().to_owned())
+            .map_err(|e| ExemptionError::field(field, e.code(), e.message())),
+        PartyKind::Company => Cvr::parse(input)
+            .map(|cvr| cvr.as_str().to_owned())
+            .map_err(|e| ExemptionError::field(field, e.code(), e.message())),
+    }
+}
+
+/// The register's entry for the party; `Ok(None)` when it has none.
+async fn from_register(
+    registry: &dyn Registry,
+    kind: PartyKind,
+    id: &str,
+) -> Result<Option<Party>, ExemptionError> {
+    let unavailable = |RegistryError::Unavailable(why)| ExemptionError::RegistryUnavailable(why);
+    Ok(match kind {
+        PartyKind::Citizen => {
+            let cpr = Cpr::parse(id).map_err(|_| anyhow::anyhow!("a parsed CPR"))?;
+            registry
+                .citizen(&cpr)
+                .await
+                .map_err(unavailable)?
+                .map(|c| Party {
+                    kind,
+                    id: c.cpr,
+                    name: c.name,
+                    registered_address: to_address(c.registered_address),
+                    is_authority: false,
+                })
+        }
+        PartyKind::Company => {
+            let cvr = Cvr::parse(id).map_err(|_| anyhow::anyhow!("a parsed CVR"))?;
+            registry
+                .company(&cvr)
+                .await
+                .map_err(unavailable)?
+                .map(|c| Party {
+                    kind,
+                    id: c.cvr,
+                    name: c.name,
+                    registered_address: to_address(c.registered_office_address),
+                    is_authority: c.is_authority,
+                })
+        }
+    })
+}
+
+fn to_address(a: adgang_registry::Address) -> Address {
+    Address {
+        street: a.street,
+        postal_code: a.postal_code,
+        city: a.city,
+    }
+}
+
+fn unknown_party(kind: PartyKind, field: &str) -> ExemptionError {
+    match kind {
+        PartyKind::Citizen => ExemptionError::field(
+            field,
+            FieldCode::Unknown,
+            "The CPR register has no person with this number.",
+        ),
+        PartyKind::Company => ExemptionError::field(
+            field,
+            FieldCode::Unknown,
+            "The CVR register has no company with this number.",
+        ),
+    }
+}
+
+/// EX-01/EX-04, EX-06: looks the party up in the register and writes exactly one searches-log
+/// row (with 0 or 1 results) on `db` — whatever the outcome, once the number was well-formed.
+pub async fn look_up(
+    db: &impl ConnectionTrait,
+    registry: &dyn Registry,
+    acting: &Acting,
+    kind: PartyKind,
+    input: &str,
+) -> Result<PartyExemption, ExemptionError> {
+    let field = lookup_field(kind);
+    let id = parse_party(kind, field, input)?;
+    let found = from_register(registry, kind, &id).await?;
+    let search = SearchRecord {
+        organisation: acting.organisation.clone(),
+        actor_rid: acting.actor_rid.clone(),
+        search_data: id.clone(),
+        register: match kind {
+            PartyKind::Citizen => Register::Cpr,
+            PartyKind::Company => Register::Cvr,
+        },
+        result_count: u32::from(found.is_some()),
+    };
+    record_search(db, acting.now, search).await?;
+    let party = found.ok_or_else(|| unknown_party(kind, field))?;
+    let current = in_force(db, &party.id, acting.now).await?;
+    Ok(PartyExemption {
+        kind,
+        party: party.id,
+        name: party.name,
+        registered_address: party.registered_address,
+        exemption: current.as_ref().map(to_dto),
+        // EX-01: Digital Post cannot know what has been read in the platforms' mailboxes, so
+        // the warning is always given ("has or may have").
+        may_have_unopened_mail: true,
+    })
+}
+
+/// The lookup body's field that names the party.
+fn lookup_field(kind: PartyKind) -> &'static str {
+    match kind {
+        PartyKind::Citizen => "cpr",
+        PartyKind::Company => "cvr",
+    }
+}
+
+pub fn to_dto(model: &exemption::Model) -> Exemption {
+    Exemption {
+        id: model.id.clone(),
+        kind: PartyKind::parse(&model.kind).unwrap_or(PartyKind::Citizen),
+        party: model.party_id.clone(),
+        granted_at: model.granted_at,
+        granted_by_cvr: model.granted_by_cvr.clone(),
+        power_of_attorney: model.power_of_attorney,
+        forwarding: MailForwarding::parse(&model.forwarding).unwrap_or(MailForwarding::Declined),
+        forwarding_address: forwarding_address(model),
+        expires_at: model.expires_at,
+        renewed_at: model.renewed_at,
+    }
+}
+
+fn forwarding_address(model: &exemption::Model) -> Option<Address> {
+    match (
+        &model.forward_street,
+        &model.forward_postal_code,
+        &model.forward_city,
+    ) {
+        (Some(street), Some(postal_code), Some(city)) => Some(Address {
+            street: street.clone(),
+            postal_code: postal_code.clone(),
+            city: city.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The note, trimmed and at most [`NOTE_MAX`] characters; empty is none.
+fn note(errors: &mut FieldErrors, note: Option<&str>) -> Option<String> {
+    let note = adgang_core::validate::text(errors, "note", note.unwrap_or(""), NOTE_MAX, false);
+    (!note.is_empty()).then_some(note)
+}
+
+/// EX-02: an alternative address needs a street, a 4-digit Danish postal code and a city.
+fn alternative_address(errors: &mut FieldErrors, address: Option<&Address>) -> Option<Address> {
+    let Some(address) = address else {
+        errors.add(
+            "alternativeAddress",
+            FieldCode::Required,
+            "Give the address unopened mail is forwarded to.",
+        );
+        return None;
+    };
+    let street = adgang_core::validate::text(
+        errors,
+        "alternativeAddress.street",
+        &address.street,
+        255,
+        true,
+    );
+    let postal_code = address.postal_code.trim().to_owned();
+    if postal_code.is_empty() {
+        errors.add(
+            "alternativeAddress.postalCode",
+            FieldCode::Required,
+            "Required.",
+        );
+    } else if postal_code.len() != 4 || !postal_code.bytes().all(|b| b.is_ascii_digit()) {
+        errors.add(
+            "alternativeAddress.postalCode",
+            FieldCode::InvalidPostalCode,
+            "A Danish postal code is 4 digits.",
+        );
+    }
+    let city =
+        adgang_core::validate::text(errors, "alternativeAddress.city", &address.city, 255, true);
+    Some(Address {
+        street,
+        postal_code,
+        city,
+    })
+}
+
+/// The default actions-log reason of an action without a note (EX-06).
+fn default_reason(action: ExemptionAction) -> &'static str {
+    match action {
+        ExemptionAction::Granted => "Fritagelse registreret",
+        ExemptionAction::Lifted => "Fritagelse ophævet",
+        ExemptionAction::Renewed => "Fritagelse fornyet",
+    }
+}
+
+/// The changed fields as the actions log shows them.
+fn field_changes(before: Option<&exemption::Model>, after: &exemption::Model) -> Vec<FieldChange> {
+    let expires = |m: &exemption::Model| m.expires_at.map(|t| t.to_rfc3339());
+    let mut changes = Vec::new();
+    match before {
+        None => {
+            changes.push(FieldChange::new(
+                "forwarding",
+                None::<String>,
+                Some(&after.forwarding),
+            ));
+            if let Some(address) = forwarding_address(after) {
+                changes.push(FieldChange::new(
+                    "forwardingAddress",
+                    None::<String>,
+                    Some(format!(
+                        "{}, {} {}",
+                        address.street, address.postal_code, address.city
+                    )),
+                ));
+            }
+            if let Some(end) = expires(after) {
+                changes.push(FieldChange::new("expiresAt", None::<String>, Some(end)));
+            }
+        }
+        Some(before) => {
+            if before.ended_at != after.ended_at {
+                changes.push(FieldChange::new(
+                    "endedAt",
+                    None::<String>,
+                    after.ended_at.map(|t| t.to_rfc3339()),
+                ));
+            }
+            if before.expires_at != after.expires_at {
+                changes.push(FieldChange::new(
+                    "expiresAt",
+                    expires(before),
+                    expires(after),
+                ));
+            }
+        }
+    }
+    changes
+}
+
+/// Who did what, and why, for the actions log (EX-06).
+pub(crate) struct LogEntry<'a> {
+    pub organisation: &'a Cvr,
+    pub actor: &'a Actor,
+    pub at: DateTime<Utc>,
+    pub event: ActionEvent,
+    pub reason: String,
+    pub power_of_attorney: Option<bool>,
+}
+
+impl<'a> LogEntry<'a> {
+    /// An employee's action: the note as reason, else the action's standard text.
+    fn of(
+        acting: &'a Acting,
+        event: ActionEvent,
+        action: ExemptionAction,
+        note: &Option<String>,
+        power_of_attorney: bool,
+    ) -> Self {
+        LogEntry {
+            organisation: &acting.organisation,
+            actor: &acting.actor,
+            at: acting.now,
+            event,
+            reason: note
+                .clone()
+                .unwrap_or_else(|| default_reason(action).to_owned()),
+            power_of_attorney: Some(power_of_attorney),
+        }
+    }
+}
+
+/// Writes the actions-log row(s) of an exemption action (EX-06).
+pub(crate) async fn log_action(
+    db: &impl ConnectionTrait,
+    entry: LogEntry<'_>,
+    before: Option<&exemption::Model>,
+    after: &exemption::Model,
+) -> Result<(), ExemptionError> {
+    let record = ActionRecord {
+        organisation: entry.organisation.clone(),
+        subject: Subject::Exemption,
+        event: entry.event,
+        party: Some(after.party_id.clone()),
+        object_id: Some(after.id.clone()),
+        object_name: Some(after.party_name.clone()),
+        changes: field_changes(before, after),
+        reason: Some(entry.reason),
+        power_of_attorney: entry.power_of_attorney,
+    };
+    record_action(db, entry.actor, entry.at, record).await?;
+    Ok(())
+}
+
+/// EX-02 (citizens) and EX-04 (companies): exempts the party. Refused when they are exempt
+/// already, when a company is an authority, or when the forwarding choice is incomplete.
+pub async fn grant(
+    db: &impl ConnectionTrait,
+    registry: &dyn Registry,
+    acting: &Acting,
+    kind: PartyKind,
+    new: &NewExemption,
+) -> Result<ExemptionReceipt, ExemptionError> {
+    let mut errors = FieldErrors::new();
+    let party_id = match parse_party(kind, "party", &new.party) {
+        Ok(id) => Some(id),
+        Err(ExemptionError::Validation(fields)) => {
+            for e in fields.into_inner() {
+                errors.add(&e.field, e.code, e.message);
+            }
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    let note = note(&mut errors, new.note.as_deref());
+    let alternative = match new.forwarding {
+        MailForwarding::Declined => {
+            if !new.informed_of_consequences {
+                errors.add(
+                    "informedOfConsequences",
+                    FieldCode::MustAccept,
+                    "Confirm that the party does not want unopened mail forwarded and has been \
+                     told the consequences.",
+                );
+            }
+            None
+        }
+        MailForwarding::RegisteredAddress => None,
+        MailForwarding::AlternativeAddress => {
+            alternative_address(&mut errors, new.alternative_address.as_ref())
+        }
+    };
+    let party = match &party_id {
+        Some(id) => match from_register(registry, kind, id).await? {
+            Some(party) => Some(party),
+            None => {
+                errors.add(
+                    "party",
+                    FieldCode::Unknown,
+                    "The register has no such party.",
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some(party) = &party {
+        if party.is_authority {
+            errors.add(
+                "party",
+                FieldCode::AuthorityNotExemptible,
+                "Authorities cannot be exempted from Digital Post.",
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ExemptionError::Validation(errors));
+    }
+    let party = party.expect("checked above");
+    expiry::expire_party(db, &party.id, acting.now).await?;
+    if in_force(db, &party.id, acting.now).await?.is_some() {
+        return Err(ExemptionError::AlreadyExempt);
+    }
+    let forwarding_address = match new.forwarding {
+        MailForwarding::Declined => None,
+        MailForwarding::RegisteredAddress => Some(party.registered_address.clone()),
+        MailForwarding::AlternativeAddress => alternative,
+    };
+    let model = exemption::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        kind: Set(kind.as_str().to_owned()),
+        party_id: Set(party.id.clone()),
+        party_name: Set(party.name.clone()),
+        granted_by_cvr: Set(acting.organisation.to_string()),
+        granted_at: Set(acting.now),
+        power_of_attorney: Set(new.power_of_attorney),
+        forwarding: Set(new.forwarding.as_str().to_owned()),
+        forward_street: Set(forwarding_address.as_ref().map(|a| a.street.clone())),
+        forward_postal_code: Set(forwarding_address.as_ref().map(|a| a.postal_code.clone())),
+        forward_city: Set(forwarding_address.as_ref().map(|a| a.city.clone())),
+        expires_at: Set((kind == PartyKind::Company).then(|| company_expiry(acting.now))),
+        renewed_at: Set(None),
+        ended_at: Set(None),
+        end_reason: Set(None),
+    }
+    .insert(db)
+    .await
+    .map_err(|err| match err.sql_err() {
+        // Another employee exempted the party at the same moment (the partial unique index).
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ExemptionError::AlreadyExempt,
+        _ => err.into(),
+    })?;
+    let action = ExemptionAction::Granted;
+    let entry = LogEntry::of(
+        acting,
+        ActionEvent::Created,
+        action,
+        &note,
+        new.power_of_attorney,
+    );
+    log_action(db, entry, None, &model).await?;
+    receipts::issue(
+        db,
+        acting,
+        action,
+        &model,
+        new.power_of_attorney,
+        acting.now,
+        note,
+    )
+    .await
+}
+
+/// The exemption `id` of `kind` (any authority's: exemptions are national), in force at `now`.
+async fn find_in_force(
+    db: &impl ConnectionTrait,
+    kind: PartyKind,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<exemption::Model, ExemptionError> {
+    let model = exemption::Entity::find_by_id(id.to_owned())
+        .filter(exemption::Column::Kind.eq(kind.as_str()))
+        .one(db)
+        .await?
+        .ok_or(ExemptionError::NotFound("exemption"))?;
+    let ended = model.ended_at.is_some() || model.expires_at.is_some_and(|end| end < now);
+    if ended {
+        return Err(ExemptionError::Ended);
+    }
+    Ok(model)
+}
+
+/// Ends or changes the exemption only if it is still in force — so of two employees acting at
+/// once exactly one succeeds (and an expiry run and a lift never both end it).
+async fn update_in_force(
+    db: &impl ConnectionTrait,
+    id: &str,
+    now: DateTime<Utc>,
+    values: Vec<(exemption::Column, sea_orm::sea_query::SimpleExpr)>,
+) -> Result<(), ExemptionError> {
+    let mut update = Query::update();
+    update.table(exemption::Entity);
+    for (column, value) in values {
+        update.value(column, value);
+    }
+    update
+        .and_where(Expr::col(exemption::Column::Id).eq(id))
+        .cond_where(in_force_at(now));
+    let result = db.execute(db.get_database_backend().build(&update)).await?;
+    if result.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(ExemptionError::Ended)
+    }
+}
+
+/// EX-03 (citizens) and EX-04 (companies): lifts the exemption; it takes effect at once — the
+/// party is enrolled in Digital Post again from the receipt's time.
+pub async fn lift(
+    db: &impl ConnectionTrait,
+    acting: &Acting,
+    kind: PartyKind,
+    id: &str,
+    change: &ExemptionChange,
+) -> Result<ExemptionReceipt, ExemptionError> {
+    let mut errors = FieldErrors::new();
+    let note = note(&mut errors, change.note.as_deref());
+    if !errors.is_empty() {
+        return Err(ExemptionError::Validation(errors));
+    }
+    let before = find_in_force(db, kind, id, acting.now).await?;
+    update_in_force(
+        db,
+        id,
+        acting.now,
+        vec![
+            (exemption::Column::EndedAt, Expr::value(acting.now)),
+            (exemption::Column::EndReason, Expr::value("lifted")),
+        ],
+    )
+    .await?;
+    let after = exemption::Model {
+        ended_at: Some(acting.now),
+        end_reason: Some("lifted".to_owned()),
+        ..before.clone()
+    };
+    let action = ExemptionAction::Lifted;
+    let entry = LogEntry::of(
+        acting,
+        ActionEvent::Deleted,
+        action,
+        &note,
+        change.power_of_attorney,
+    );
+    log_action(db, entry, Some(&before), &after).await?;
+    receipts::issue(
+        db,
+        acting,
+        action,
+        &after,
+        change.power_of_attorney,
+        acting.now,
+        note,
+    )
+    .await
+}
+
+/// EX-04: renews a company's exemption in force: it now ends at the end of November two years
+/// after the renewal.
+pub async fn renew(
+    db: &impl ConnectionTrait,
+    acting: &Acting,
+    id: &str,
+    change: &ExemptionChange,
+) -> Result<ExemptionReceipt, ExemptionError> {
+    let mut errors = FieldErrors::new();
+    let note = note(&mut errors, change.note.as_deref());
+    if !errors.is_empty() {
+        return Err(ExemptionError::Validation(errors));
+    }
+    let before = find_in_force(db, PartyKind::Company, id, acting.now).await?;
+    let expires_at = company_expiry(acting.now);
+    update_in_force(
+        db,
+        id,
+        acting.now,
+        vec![
+            (exemption::Column::ExpiresAt, Expr::value(expires_at)),
+            (exemption::Column::RenewedAt, Expr::value(acting.now)),
+            (
+                exemption::Column::GrantedByCvr,
+                Expr::value(acting.organisation.to_string()),
+            ),
+        ],
+    )
+    .await?;
+    let after = exemption::Model {
+        expires_at: Some(expires_at),
+        renewed_at: Some(acting.now),
+        granted_by_cvr: acting.organisation.to_string(),
+        ..before.clone()
+    };
+    let action = ExemptionAction::Renewed;
+    let entry = LogEntry::of(
+        acting,
+        ActionEvent::Edited,
+        action,
+        &note,
+        change.power_of_attorney,
+    );
+    log_action(db, entry, Some(&before), &after).await?;
+    receipts::issue(
+        db,
+        acting,
+        action,
+        &after,
+        change.power_of_attorney,
+        acting.now,
+        note,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn ex_04_a_company_exemption_ends_with_november_two_years_on() {
+        let granted = Utc.with_ymd_and_hms(2026, 3, 15, 10, 0, 0).unwrap();
+        // 2028-11-30 23:59:59.999 Copenhagen = 22:59:59.999 UTC (winter time).
+        assert_eq!(
+            company_expiry(granted),
+            Utc.with_ymd_and_hms(2028, 11, 30, 22, 59, 59).unwrap() + Duration::milliseconds(999)
+        );
+        // New Year's Eve late evening in Copenhagen is already the next year there.
+        let new_year = Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap();
+        assert_eq!(copenhagen(company_expiry(new_year)).year(), 2029);
+        // Granted on the day summer time starts: the same end of November.
+        let dst = Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap();
+        assert_eq!(company_expiry(dst), company_expiry(granted));
+    }
+}
