@@ -41,7 +41,7 @@ fn passes_modulus_11(cpr: &str) -> bool {
         .zip(weights)
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
-    sum % 11 == 0
+    sum.is_multiple_of(11)
 }
 
 fn staff(app: &TestApp, cvr: &str, rights: &[Right]) -> String {
