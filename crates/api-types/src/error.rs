@@ -246,6 +246,12 @@ pub enum FieldCode {
     AuthorityNotExemptible,
     /// A Danish postal code is 4 digits.
     InvalidPostalCode,
+    /// EX-02: declining forwarding needs the party informed of the consequences.
+    NotInformed,
+    /// The CPR register has no person with this number.
+    UnknownPerson,
+    /// The CVR register has no company with this number.
+    UnknownCompany,
 }
 
 impl FieldCode {
@@ -326,6 +332,9 @@ impl FieldCode {
             FieldCode::InvalidActor => "invalid_actor",
             FieldCode::AuthorityNotExemptible => "authority_not_exemptible",
             FieldCode::InvalidPostalCode => "invalid_postal_code",
+            FieldCode::NotInformed => "not_informed",
+            FieldCode::UnknownPerson => "unknown_person",
+            FieldCode::UnknownCompany => "unknown_company",
         }
     }
 }

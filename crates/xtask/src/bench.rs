@@ -49,6 +49,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let contacts_only = only == Some("contacts");
     let messaging_only = matches!(only, Some("messaging" | "messaging-postgres"));
     let eventlog_only = matches!(only, Some("eventlog" | "eventlog-postgres"));
+    let citizen_only = matches!(only, Some("citizen" | "citizen-postgres"));
     let writers_only = only == Some("writers");
     let load_only = only == Some("load");
     let env = tools::ensure_frontend_tools(root)?;
@@ -65,7 +66,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         return Ok(());
     }
     ensure_wrk()?;
-    if !writers_only && !load_only && !messaging_only && !eventlog_only {
+    if !writers_only && !load_only && !messaging_only && !eventlog_only && !citizen_only {
         crate::build_spa(root, &env)?;
     }
     step("Building the server (release)");
@@ -124,6 +125,21 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         let rows =
             crate::bench_eventlog::bench_eventlog(&server_bin, &key_file, &data, postgres_only)?;
         println!("\n| Event log (issue 15) | figure | p50 | p99 | target |");
+        println!("|---|---|---|---|---|");
+        for row in rows.iter().filter(|r| r.starts_with('|')) {
+            println!("{row}");
+        }
+        for plan in rows.iter().filter(|r| !r.starts_with('|')) {
+            println!("\n{plan}");
+        }
+        return Ok(());
+    }
+    if citizen_only {
+        drop(_server);
+        let postgres_only = only == Some("citizen-postgres");
+        let rows =
+            crate::bench_citizen::bench_citizen(&server_bin, &key_file, &data, postgres_only)?;
+        println!("\n| Citizen service (issue 16) | requests/s | p50 | p99 | target |");
         println!("|---|---|---|---|---|");
         for row in rows.iter().filter(|r| r.starts_with('|')) {
             println!("{row}");

@@ -77,18 +77,18 @@ const INDEXES: [&str; 15] = [
 ];
 
 /// SQL expressions of the generated rows, per database. `i` is the row number.
-struct Dialect {
+pub(crate) struct Dialect {
     /// The row numbers `0..n` as a source `i`.
-    series: fn(u64) -> String,
+    pub(crate) series: fn(u64) -> String,
     /// Zero-padded decimal of an integer expression.
-    pad: fn(&str, u32) -> String,
+    pub(crate) pad: fn(&str, u32) -> String,
     /// The time `seconds` (an integer expression) after the start, as the column stores it.
-    time: fn(&str, u64) -> String,
+    pub(crate) time: fn(&str, u64) -> String,
     /// String concatenation.
-    concat: &'static str,
+    pub(crate) concat: &'static str,
 }
 
-fn sqlite_dialect() -> Dialect {
+pub(crate) fn sqlite_dialect() -> Dialect {
     Dialect {
         series: |n| {
             format!(
@@ -105,7 +105,7 @@ fn sqlite_dialect() -> Dialect {
     }
 }
 
-fn postgres_dialect() -> Dialect {
+pub(crate) fn postgres_dialect() -> Dialect {
     Dialect {
         series: |n| format!("(SELECT generate_series(0, {}) AS i)", n - 1),
         pad: |e, w| format!("lpad(({e})::text, {w}, '0')"),
@@ -197,7 +197,7 @@ fn seed_statements(d: &Dialect, start: u64) -> Vec<String> {
 
 /// Runs SQL on the SQLite file with Python's sqlite3 (no sqlite3 CLI on the machine); returns
 /// the rows, one per line, columns joined by `|`.
-fn sqlite(file: &Path, sql: &str) -> Result<String> {
+pub(crate) fn sqlite(file: &Path, sql: &str) -> Result<String> {
     let script = "import sqlite3,sys\n\
         c=sqlite3.connect(sys.argv[1])\n\
         c.execute('PRAGMA journal_mode=WAL')\n\
@@ -237,7 +237,12 @@ struct Target<'a> {
     explain: Box<dyn Fn(&str) -> Result<String> + 'a>,
 }
 
-fn start_server(server_bin: &Path, key_file: &Path, url: &str, port: u16) -> Result<Server> {
+pub(crate) fn start_server(
+    server_bin: &Path,
+    key_file: &Path,
+    url: &str,
+    port: u16,
+) -> Result<Server> {
     let server = Server(
         Command::new(server_bin)
             .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)

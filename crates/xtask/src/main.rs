@@ -9,6 +9,8 @@
 //!             `bench contacts`: only the contact-structure part; `bench writers`: only the
 //!             64 concurrent writers; `bench messaging[-postgres]`: the Digital Post core;
 //!             `bench eventlog[-postgres]`: the event log over 12,000,000 log rows (issue 15);
+//!             `bench citizen[-postgres]`: citizen-service lookups over 100,000 exemptions
+//!             (issue 16);
 //!             ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `fuzz`    schemathesis over the OpenAPI document against the debug server, with a token
@@ -21,6 +23,7 @@
 //! Every install step checks first and skips what is already there at the pinned version.
 
 mod bench;
+mod bench_citizen;
 mod bench_eventlog;
 mod bench_messaging;
 mod fuzz;

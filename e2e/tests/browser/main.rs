@@ -6,6 +6,7 @@
 mod axe;
 mod contacts;
 mod eventlog;
+mod exemptions;
 mod helpers;
 mod identity;
 mod keyboard;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod contacts;
 pub mod eventlog;
+pub mod exemptions;
 pub mod meta;
 pub mod onboarding;
 pub mod rights;

@@ -159,6 +159,8 @@ pub fn conflict_key(reason: adgang_api_types::ConflictReason) -> Key {
         R::MessageIdReused => Key::err_conflict_message_id_reused,
         R::ExportRequired => Key::err_conflict_export_required,
         R::ExportNotReady => Key::err_conflict_export_not_ready,
+        R::AlreadyExempt => Key::err_conflict_already_exempt,
+        R::ExemptionEnded => Key::err_conflict_exemption_ended,
     }
 }
 
@@ -240,6 +242,11 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::InvalidCursor => Key::err_invalid_cursor,
         C::CprOrCvr => Key::err_cpr_or_cvr,
         C::InvalidActor => Key::err_invalid_actor,
+        C::AuthorityNotExemptible => Key::err_authority_not_exemptible,
+        C::InvalidPostalCode => Key::err_invalid_postal_code,
+        C::NotInformed => Key::err_not_informed,
+        C::UnknownPerson => Key::err_unknown_person,
+        C::UnknownCompany => Key::err_unknown_company,
     }
 }
 

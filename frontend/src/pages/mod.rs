@@ -43,6 +43,7 @@ pub(crate) fn segment(module: adgang_api_types::Module) -> &'static str {
 
 pub mod contacts;
 pub mod eventlog;
+pub mod exemptions;
 pub mod front;
 pub mod login_error;
 pub mod module;

@@ -146,12 +146,12 @@ fn unknown_party(kind: PartyKind, field: &str) -> ExemptionError {
     match kind {
         PartyKind::Citizen => ExemptionError::field(
             field,
-            FieldCode::Unknown,
+            FieldCode::UnknownPerson,
             "The CPR register has no person with this number.",
         ),
         PartyKind::Company => ExemptionError::field(
             field,
-            FieldCode::Unknown,
+            FieldCode::UnknownCompany,
             "The CVR register has no company with this number.",
         ),
     }
@@ -412,7 +412,7 @@ pub async fn grant(
             if !new.informed_of_consequences {
                 errors.add(
                     "informedOfConsequences",
-                    FieldCode::MustAccept,
+                    FieldCode::NotInformed,
                     "Confirm that the party does not want unopened mail forwarded and has been \
                      told the consequences.",
                 );

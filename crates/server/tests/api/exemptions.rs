@@ -152,7 +152,7 @@ async fn ex_01_a_citizen_lookup_shows_name_status_and_the_warning_and_is_logged_
     .await;
     assert_eq!(
         field_codes(&unknown),
-        [("cpr".to_owned(), "unknown".to_owned())]
+        [("cpr".to_owned(), "unknown_person".to_owned())]
     );
     // Not a date: refused before any lookup.
     let malformed = problem(

@@ -1,0 +1,155 @@
+//! Fritagelse in the browser (issue 16): Birgitte Borgerservice exempts a citizen through the
+//! wizard — a Danish field error, the warning about unopened mail, an alternative address
+//! missing its postal code, the summary, "Godkend fritagelse", the receipt PDF read back — and
+//! lifts it again; Erik Erhvervsservice, who must not see citizens, exempts a company and renews
+//! the exemption (on a 390 px phone).
+
+use adgang_registry::SyntheticRegistry;
+
+use crate::helpers::*;
+
+/// Waits for the receipt and reads its PDF back.
+async fn receipt_pdf(client: &Client, app: &TestApp) -> Result<String> {
+    wait_for_text(client, "#exemption-receipt", "Kvitteringsnummer").await?;
+    click(client, "download-receipt").await?;
+    let pdf = wait_for_download(app, "kvittering-").await?;
+    let text = adgang_documents::pdf::extract_text(&pdf)?.replace('\n', " ");
+    for file in std::fs::read_dir(downloads_dir(app))? {
+        std::fs::remove_file(file?.path())?;
+    }
+    Ok(text)
+}
+
+async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
+    let cpr = SyntheticRegistry::citizen_cpr(0);
+    log_in_as(&client, &app, "10000001").await?;
+    click_css(&client, ".card[data-module='citizen_exemption']").await?;
+    wait_for_text(&client, "#wizard-step-heading", "Fremsøg borger").await?;
+
+    // Not a date: the API's field error, in Danish, at the field.
+    type_into(&client, "party-number", "3213801234").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#party-number-error", "skal være en dato").await?;
+    type_into(
+        &client,
+        "party-number",
+        &format!("{}-{}", &cpr[..6], &cpr[6..]),
+    )
+    .await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Oplysninger").await?;
+    wait_for_text(&client, "#party-status", "Tilmeldt Digital Post").await?;
+    wait_for_text(&client, "#unopened-warning", "uåbnet Digital Post").await?;
+    let name = text_of(&client, "party-name").await?;
+
+    // The page asks for the power of attorney; the API for the address's postal code.
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#poa-error", "fuldmagt").await?;
+    click(&client, "poa-yes").await?;
+    click(&client, "forward-alternative").await?;
+    type_into(&client, "alt-street", "Havnegade 3, 2. th.").await?;
+    type_into(&client, "alt-city", "Aarhus C").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#alt-postal-code-error", "udfyldes").await?;
+    type_into(&client, "alt-postal-code", "8000").await?;
+    type_into(&client, "note", "J.nr. 2026-77").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Opsummering").await?;
+    wait_for_text(
+        &client,
+        "#exemption-summary",
+        "Havnegade 3, 2. th., 8000 Aarhus C",
+    )
+    .await?;
+    wait_for_text(&client, "#wizard-approve", "Godkend fritagelse").await?;
+    click(&client, "wizard-approve").await?;
+    let text = receipt_pdf(&client, &app).await?;
+    ensure!(
+        text.contains("Kvittering for fritagelse af borger"),
+        "{text}"
+    );
+    ensure!(text.contains(&name), "{text}");
+    ensure!(text.contains("8000 Aarhus C"), "{text}");
+
+    // Lift it: a new search shows the exemption; the summary says what is approved.
+    click(&client, "new-search").await?;
+    wait_for_step(&client, "Fremsøg borger").await?;
+    type_into(&client, "party-number", &cpr).await?;
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#party-status", "Fritaget fra Digital Post siden").await?;
+    ensure!(
+        client.find(Locator::Id("unopened-warning")).await.is_err(),
+        "no warning when lifting"
+    );
+    click(&client, "poa-no").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Opsummering").await?;
+    wait_for_text(&client, "#wizard-approve", "Godkend ophævelse").await?;
+    click(&client, "wizard-approve").await?;
+    wait_for_text(&client, "#receipt-text", "Fritagelsen er ophævet").await?;
+    let text = receipt_pdf(&client, &app).await?;
+    ensure!(text.contains("Ophævelsen træder i kraft"), "{text}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn ex_01_02_03_citizen_service_exempts_a_citizen_and_lifts_the_exemption() {
+    browser_test("exemption_citizen", exempt_and_lift_a_citizen).await;
+}
+
+#[tokio::test]
+async fn ex_04_05_business_service_exempts_and_renews_a_company_on_a_phone_but_sees_no_citizens() {
+    browser_test("exemption_company_phone", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        let cvr = SyntheticRegistry::new()
+            .company_cvrs()
+            .nth(11)
+            .expect("a synthetic company")
+            .to_owned();
+        log_in_as(&client, &app, "10000002").await?;
+        let modules = card_modules(&client).await?;
+        ensure!(
+            modules.contains(&"company_exemption".to_owned())
+                && !modules.contains(&"citizen_exemption".to_owned()),
+            "{modules:?}"
+        );
+        client.goto(&app.url("/fritagelse/borgere")).await?;
+        wait_for_text(&client, "main", "Du har ikke rettighed til dette modul").await?;
+
+        client.goto(&app.url("/fritagelse/virksomheder")).await?;
+        wait_for_text(&client, "#wizard-step-heading", "Fremsøg virksomhed").await?;
+        type_into(&client, "party-number", &cvr).await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#party-status", "Tilmeldt Digital Post").await?;
+        click_css(&client, "label[for='poa-no']").await?;
+        click_css(&client, "label[for='declined']").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Opsummering").await?;
+        wait_for_text(&client, "#exemption-summary", "Ønskes ikke eftersendt").await?;
+        click(&client, "wizard-approve").await?;
+        wait_for_text(&client, "#exemption-receipt", "Udløber").await?;
+        let text = receipt_pdf(&client, &app).await?;
+        ensure!(
+            text.contains("Kvittering for fritagelse af virksomhed"),
+            "{text}"
+        );
+        ensure!(text.contains("Udløber"), "{text}");
+
+        // Renew it from the same page.
+        click(&client, "new-search").await?;
+        type_into(&client, "party-number", &cvr).await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#party-status", "til og med 30.11.").await?;
+        click_css(&client, "label[for='poa-no']").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, ".form-error-message", "ophæves eller fornyes").await?;
+        click_css(&client, "label[for='change-renew']").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Opsummering").await?;
+        wait_for_text(&client, "#wizard-approve", "Godkend fornyelse").await?;
+        click(&client, "wizard-approve").await?;
+        wait_for_text(&client, "#receipt-text", "fornyet og gælder nu til og med").await?;
+        Ok(())
+    })
+    .await;
+}
