@@ -19,6 +19,7 @@ mod m20261202_000011_identity_add_token_version_to_sessions;
 mod m20261202_000012_messaging_create_messages;
 mod m20261203_000013_eventlog_create_log_exports;
 mod m20261203_000014_exemptions_create_exemptions;
+mod m20261203_000015_nemsms_create_enrolments;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_messaging_create_messages::Migration),
             Box::new(m20261203_000013_eventlog_create_log_exports::Migration),
             Box::new(m20261203_000014_exemptions_create_exemptions::Migration),
+            Box::new(m20261203_000015_nemsms_create_enrolments::Migration),
         ]
     }
 }

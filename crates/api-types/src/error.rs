@@ -87,6 +87,8 @@ pub enum ConflictReason {
     AlreadyExempt,
     /// EX-03/EX-04: the exemption has been lifted or has expired.
     ExemptionEnded,
+    /// SMS-03: the enrolment has been ended.
+    EnrolmentEnded,
 }
 
 /// Why a field was refused: a stable code the SPA translates (its text for each is matched
@@ -252,6 +254,16 @@ pub enum FieldCode {
     UnknownPerson,
     /// The CVR register has no company with this number.
     UnknownCompany,
+    /// SMS-02: no confirmation link has this token.
+    LinkUnknown,
+    /// SMS-02: the confirmation link has been used already.
+    LinkUsed,
+    /// SMS-02: the confirmation link has expired, or a newer number or an unenrolment replaced it.
+    LinkExpired,
+    /// SMS-02: the party is enrolled in NemSMS already.
+    AlreadyEnrolled,
+    /// SMS-03: the new number is the one enrolled or waiting.
+    SameNumber,
 }
 
 impl FieldCode {
@@ -335,6 +347,11 @@ impl FieldCode {
             FieldCode::NotInformed => "not_informed",
             FieldCode::UnknownPerson => "unknown_person",
             FieldCode::UnknownCompany => "unknown_company",
+            FieldCode::LinkUnknown => "link_unknown",
+            FieldCode::LinkUsed => "link_used",
+            FieldCode::LinkExpired => "link_expired",
+            FieldCode::AlreadyEnrolled => "already_enrolled",
+            FieldCode::SameNumber => "same_number",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod file;
 pub mod message;
 pub mod meta;
 pub mod module;
+pub mod nemsms;
 pub mod onboarding;
 pub mod organisation;
 pub mod page;
@@ -42,6 +43,10 @@ pub use message::{
 };
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;
+pub use nemsms::{
+    NemSmsAction, NemSmsConfirmation, NemSmsConfirmed, NemSmsNumberChange, NemSmsReceipt,
+    NemSmsState, NemSmsStatus, NewNemSmsEnrolment,
+};
 pub use onboarding::{
     ConnectionAgreement, OnboardingCompletion, OnboardingStatus, RightsAdminDesignation,
     SignedAgreement,

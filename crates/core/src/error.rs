@@ -38,6 +38,11 @@ impl FieldErrors {
         }
     }
 
+    /// Adds every error of `other`, in its order.
+    pub fn extend(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
     pub fn into_inner(self) -> Vec<FieldError> {
         self.0
     }

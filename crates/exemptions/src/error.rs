@@ -33,6 +33,17 @@ impl From<sea_orm::DbErr> for ExemptionError {
     }
 }
 
+impl From<adgang_registry::party::PartyError> for ExemptionError {
+    fn from(err: adgang_registry::party::PartyError) -> Self {
+        use adgang_registry::party::PartyError;
+        match err {
+            PartyError::Invalid(fields) => ExemptionError::Validation(fields),
+            PartyError::Unavailable(why) => ExemptionError::RegistryUnavailable(why),
+            PartyError::Database(err) => err.into(),
+        }
+    }
+}
+
 impl From<ExemptionError> for DomainError {
     fn from(err: ExemptionError) -> Self {
         match err {

@@ -232,6 +232,21 @@ fn platform_name(id: &str) -> &str {
     }
 }
 
+/// The text escaped, with each `http(s)://` word a link — a NemSMS confirmation link (SMS-02)
+/// is opened from the outbox as a holder would open it from the SMS.
+fn linked(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.starts_with("https://") || word.starts_with("http://") {
+                format!("<a href=\"{0}\" class=\"sms-link\">{0}</a>", escape(word))
+            } else {
+                escape(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn outbox_table(id: &str, caption: &str, to: &str, subject: &str, rows: &[OutboxEntry]) -> String {
     let mut html = format!(
         "<table id=\"{id}\"><caption>{caption}</caption><thead><tr><th scope=\"col\">Sendt</th>\
@@ -243,7 +258,7 @@ fn outbox_table(id: &str, caption: &str, to: &str, subject: &str, rows: &[Outbox
             adgang_core::time::copenhagen(row.sent_at).format("%d.%m.%Y %H:%M"),
             escape(&row.to),
             escape(&row.subject),
-            escape(&row.text),
+            linked(&row.text),
         ));
     }
     if rows.is_empty() {
@@ -320,7 +335,7 @@ async fn mailboxes(
     body.push_str(&outbox_table(
         "sms-outbox",
         "De seneste 50 SMS",
-        "Modtager (CPR/CVR)",
+        "Modtager (CPR/CVR eller telefon)",
         "Reference",
         &sms,
     ));

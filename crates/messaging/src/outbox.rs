@@ -30,6 +30,7 @@ impl SmsGateway for SmsOutbox {
             text: Set(sms.text),
             reference: Set(sms.reference),
             sent_at: Set(at),
+            phone: Set(sms.phone),
         }
         .insert(&DynConnection(db))
         .await?;
@@ -98,7 +99,7 @@ impl TestMailboxes for TestMailboxesPort {
             .await?
             .into_iter()
             .map(|s| OutboxEntry {
-                to: s.recipient_cpr,
+                to: s.phone.unwrap_or(s.recipient_cpr),
                 subject: s.reference,
                 text: s.text,
                 sent_at: s.sent_at,

@@ -6,6 +6,7 @@
 //! searches log (LOG-03).
 
 mod http;
+pub mod party;
 mod synthetic;
 
 use adgang_core::{Cpr, Cvr};

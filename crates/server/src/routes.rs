@@ -35,6 +35,12 @@ pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
             },
         }),
         Box::new(adgang_exemptions::ExemptionsModule),
+        Box::new(adgang_nemsms::NemSmsModule {
+            settings: adgang_nemsms::NemSmsSettings {
+                public_base_url: settings.base_url(),
+                link_lifetime: chrono::Duration::hours(48),
+            },
+        }),
         Box::new(adgang_eventlog::EventLogModule {
             settings: adgang_eventlog::EventLogSettings {
                 stream_limit: settings.log_stream_limit,

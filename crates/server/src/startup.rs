@@ -117,6 +117,9 @@ impl Application {
             sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
             mailer: Arc::new(adgang_messaging::outbox::MailOutbox),
         };
+        // SMS-02: NemSMS sends its confirmation links through the same gateway.
+        let sms_gateway: web::Data<dyn adgang_core::ports::SmsGateway> =
+            web::Data::from(messaging_ports.sms.clone());
         let dispatcher = settings.dispatcher.then(|| {
             adgang_messaging::Dispatcher::new(
                 db.get_ref().clone(),
@@ -187,6 +190,7 @@ impl Application {
                 .app_data(messaging_ports.clone())
                 .app_data(writer.clone())
                 .app_data(test_mailboxes.clone())
+                .app_data(sms_gateway.clone())
                 .app_data(directory.clone())
                 .app_data(oidc.clone())
                 .app_data(

@@ -131,8 +131,11 @@ impl ExemptionStatus for NoExemptions {
 /// One SMS to hand to the gateway (NemSMS).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sms {
-    /// The citizen the SMS is for; the gateway knows their number (NemSMS enrolment).
+    /// The citizen (or company) the SMS is for.
     pub recipient_cpr: String,
+    /// The number to send to; `None` sends to the number the gateway has for the recipient's
+    /// NemSMS enrolment. A confirmation link (SMS-02) goes to the number being confirmed.
+    pub phone: Option<String>,
     pub text: String,
     /// Our reference, e.g. the message id.
     pub reference: String,

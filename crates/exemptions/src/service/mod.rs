@@ -10,13 +10,11 @@ use adgang_api_types::{
     Address, Exemption, ExemptionAction, ExemptionChange, ExemptionReceipt, FieldCode,
     MailForwarding, NewExemption, PartyExemption, PartyKind,
 };
-use adgang_core::audit::{
-    record_action, record_search, ActionEvent, ActionRecord, Actor, FieldChange, Register,
-    SearchRecord, Subject,
-};
+use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::time::{copenhagen, start_of_day};
-use adgang_core::{Cpr, Cvr, FieldErrors};
-use adgang_registry::{Registry, RegistryError};
+use adgang_core::{Cvr, FieldErrors};
+use adgang_registry::party::{self, PartyError, Searcher};
+use adgang_registry::Registry;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -35,16 +33,6 @@ pub struct Acting {
     /// "Name (Organisation)", as the receipt says who approved.
     pub approved_by: String,
     pub now: DateTime<Utc>,
-}
-
-/// A party as the register knows them.
-#[derive(Debug, Clone)]
-pub struct Party {
-    pub kind: PartyKind,
-    pub id: String,
-    pub name: String,
-    pub registered_address: Address,
-    pub is_authority: bool,
 }
 
 /// Most characters of a case note (EX-06).
@@ -83,82 +71,8 @@ pub async fn in_force(
         .await
 }
 
-/// The CPR or CVR of `kind` in `input`, as a field error on `field` when malformed.
-pub fn parse_party(kind: PartyKind, field: &str, input: &str) -> Result<String, ExemptionError> {
-    match kind {
-        PartyKind::Citizen => Cpr::parse(input)
-            .map(|cpr| cpr.as_str().to_owned())
-            .map_err(|e| ExemptionError::field(field, e.code(), e.message())),
-        PartyKind::Company => Cvr::parse(input)
-            .map(|cvr| cvr.as_str().to_owned())
-            .map_err(|e| ExemptionError::field(field, e.code(), e.message())),
-    }
-}
-
-/// The register's entry for the party; `Ok(None)` when it has none.
-async fn from_register(
-    registry: &dyn Registry,
-    kind: PartyKind,
-    id: &str,
-) -> Result<Option<Party>, ExemptionError> {
-    let unavailable = |RegistryError::Unavailable(why)| ExemptionError::RegistryUnavailable(why);
-    Ok(match kind {
-        PartyKind::Citizen => {
-            let cpr = Cpr::parse(id).map_err(|_| anyhow::anyhow!("a parsed CPR"))?;
-            registry
-                .citizen(&cpr)
-                .await
-                .map_err(unavailable)?
-                .map(|c| Party {
-                    kind,
-                    id: c.cpr,
-                    name: c.name,
-                    registered_address: to_address(c.registered_address),
-                    is_authority: false,
-                })
-        }
-        PartyKind::Company => {
-            let cvr = Cvr::parse(id).map_err(|_| anyhow::anyhow!("a parsed CVR"))?;
-            registry
-                .company(&cvr)
-                .await
-                .map_err(unavailable)?
-                .map(|c| Party {
-                    kind,
-                    id: c.cvr,
-                    name: c.name,
-                    registered_address: to_address(c.registered_office_address),
-                    is_authority: c.is_authority,
-                })
-        }
-    })
-}
-
-fn to_address(a: adgang_registry::Address) -> Address {
-    Address {
-        street: a.street,
-        postal_code: a.postal_code,
-        city: a.city,
-    }
-}
-
-fn unknown_party(kind: PartyKind, field: &str) -> ExemptionError {
-    match kind {
-        PartyKind::Citizen => ExemptionError::field(
-            field,
-            FieldCode::UnknownPerson,
-            "The CPR register has no person with this number.",
-        ),
-        PartyKind::Company => ExemptionError::field(
-            field,
-            FieldCode::UnknownCompany,
-            "The CVR register has no company with this number.",
-        ),
-    }
-}
-
-/// EX-01/EX-04, EX-06: looks the party up in the register and writes exactly one searches-log
-/// row (with 0 or 1 results) on `db` — whatever the outcome, once the number was well-formed.
+/// EX-01/EX-04, EX-06: looks the party up in the register (one searches-log row on `db`,
+/// found or not) and adds their exemption in force.
 pub async fn look_up(
     db: &impl ConnectionTrait,
     registry: &dyn Registry,
@@ -166,21 +80,12 @@ pub async fn look_up(
     kind: PartyKind,
     input: &str,
 ) -> Result<PartyExemption, ExemptionError> {
-    let field = lookup_field(kind);
-    let id = parse_party(kind, field, input)?;
-    let found = from_register(registry, kind, &id).await?;
-    let search = SearchRecord {
-        organisation: acting.organisation.clone(),
-        actor_rid: acting.actor_rid.clone(),
-        search_data: id.clone(),
-        register: match kind {
-            PartyKind::Citizen => Register::Cpr,
-            PartyKind::Company => Register::Cvr,
-        },
-        result_count: u32::from(found.is_some()),
+    let searcher = Searcher {
+        organisation: &acting.organisation,
+        actor_rid: &acting.actor_rid,
+        at: acting.now,
     };
-    record_search(db, acting.now, search).await?;
-    let party = found.ok_or_else(|| unknown_party(kind, field))?;
+    let party = party::look_up(db, registry, searcher, kind, input).await?;
     let current = in_force(db, &party.id, acting.now).await?;
     Ok(PartyExemption {
         kind,
@@ -192,14 +97,6 @@ pub async fn look_up(
         // the warning is always given ("has or may have").
         may_have_unopened_mail: true,
     })
-}
-
-/// The lookup body's field that names the party.
-fn lookup_field(kind: PartyKind) -> &'static str {
-    match kind {
-        PartyKind::Citizen => "cpr",
-        PartyKind::Company => "cvr",
-    }
 }
 
 pub fn to_dto(model: &exemption::Model) -> Exemption {
@@ -396,15 +293,13 @@ pub async fn grant(
     new: &NewExemption,
 ) -> Result<ExemptionReceipt, ExemptionError> {
     let mut errors = FieldErrors::new();
-    let party_id = match parse_party(kind, "party", &new.party) {
+    let party_id = match party::parse(kind, "party", &new.party) {
         Ok(id) => Some(id),
-        Err(ExemptionError::Validation(fields)) => {
-            for e in fields.into_inner() {
-                errors.add(&e.field, e.code, e.message);
-            }
+        Err(PartyError::Invalid(fields)) => {
+            errors.extend(fields);
             None
         }
-        Err(other) => return Err(other),
+        Err(other) => return Err(other.into()),
     };
     let note = note(&mut errors, new.note.as_deref());
     let alternative = match new.forwarding {
@@ -425,14 +320,12 @@ pub async fn grant(
         }
     };
     let party = match &party_id {
-        Some(id) => match from_register(registry, kind, id).await? {
+        Some(id) => match party::find(registry, kind, id).await? {
             Some(party) => Some(party),
             None => {
-                errors.add(
-                    "party",
-                    FieldCode::Unknown,
-                    "The register has no such party.",
-                );
+                if let PartyError::Invalid(fields) = party::unknown(kind, "party") {
+                    errors.extend(fields);
+                }
                 None
             }
         },

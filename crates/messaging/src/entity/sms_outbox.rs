@@ -10,6 +10,8 @@ pub struct Model {
     pub text: String,
     pub reference: String,
     pub sent_at: DateTimeUtc,
+    /// The number it went to, when the sender named one (NemSMS confirmation links).
+    pub phone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -176,6 +176,7 @@ pub fn plan(
         Destination::Sms => {
             step.sms = Some(Sms {
                 recipient_cpr: msg.recipient_id.clone(),
+                phone: None,
                 text: msg.title.clone(),
                 reference: msg.message_id.clone(),
             });

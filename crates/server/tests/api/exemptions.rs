@@ -197,7 +197,7 @@ async fn ex_02_exempting_a_citizen_checks_the_choices_stores_nothing_half_and_gi
         field_codes(&refused),
         [(
             "informedOfConsequences".to_owned(),
-            "must_accept".to_owned()
+            "not_informed".to_owned()
         )]
     );
     let refused = problem(

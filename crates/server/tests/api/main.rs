@@ -12,6 +12,7 @@ mod login;
 mod machine_clients;
 mod messaging;
 mod migrations;
+mod nemsms;
 mod onboarding;
 mod openapi;
 mod operations;

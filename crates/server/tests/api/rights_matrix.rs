@@ -43,7 +43,7 @@ const EVENT_LOG: &[Right] = &[
     Right::BusinessService,
 ];
 
-/// EX-05: companies' exemptions are open to citizen and business service.
+/// EX-05, SMS-04: companies' exemptions and NemSMS are open to citizen and business service.
 const COMPANY_EXEMPTION: &[Right] = &[Right::CitizenService, Right::BusinessService];
 
 const MATRIX: &[(&str, &str, Access)] = &[
@@ -419,6 +419,47 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/exemptions/receipts/{id}/pdf",
         Access::AnyOf(COMPANY_EXEMPTION),
     ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/nemsms/citizen-lookups",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/nemsms/citizens",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/nemsms/citizens/{id}/phone",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/nemsms/citizens/{id}",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/nemsms/company-lookups",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/nemsms/companies",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/nemsms/companies/{id}/phone",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/nemsms/companies/{id}",
+        Access::AnyOf(COMPANY_EXEMPTION),
+    ),
+    ("POST", "/api/v1/nemsms/confirmations", Access::Public),
 ];
 
 const CVR: &str = "29189846";

@@ -1,0 +1,2 @@
+pub mod confirmation;
+pub mod enrolment;
