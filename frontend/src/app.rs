@@ -11,7 +11,7 @@ use crate::components::{
     module_tabs::{ModuleTabs, PageTitle},
 };
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::{contacts, eventlog, exemptions, rights, switch, systems};
+use crate::pages::{contacts, eventlog, exemptions, nemsms, rights, switch, systems};
 use crate::pages::{front::FrontPage, login_error::LoginErrorPage, module::ModulePage};
 
 #[component]
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <contacts::ContactRoutes/>
                     <eventlog::EventLogRoutes/>
                     <exemptions::ExemptionRoutes/>
+                    <nemsms::NemSmsRoutes/>
                 </Routes>
             </main>
             <Footer/>

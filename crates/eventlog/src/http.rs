@@ -12,7 +12,9 @@ use adgang_api_types::{
 };
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
-use adgang_core::{DomainError, ItemPath, OrgPath, OrgScope, Principal, ReadDb, ScopeGuard};
+use adgang_core::{
+    DomainError, ItemPath, Lookups, OrgPath, OrgScope, Principal, ReadDb, ScopeGuard,
+};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -169,9 +171,9 @@ fn form_of<F: DeserializeOwned>(req: &actix_web::HttpRequest) -> Result<F, Domai
 async fn page_of<L: Log>(
     scope: &OrgScope<L>,
     req: &actix_web::HttpRequest,
-    read: &ReadDb,
-    write: &DatabaseConnection,
+    lookups: &Lookups,
 ) -> Result<web::Json<LogPage<L::Entry>>, DomainError> {
+    let read = lookups.read.get_ref();
     let form: L::Form = form_of(req)?;
     let cursor: CursorQuery = form_of(req)?;
     let org = scope.org.as_str();
@@ -185,7 +187,7 @@ async fn page_of<L: Log>(
     if after.is_none() {
         // After reading, so a search of the searches log does not find itself.
         let who = &scope.principal.user_id;
-        service::record_lookups(&read.0, write, &search, None, who, scope.now).await?;
+        service::record_lookups(&read.0, &lookups.log, &search, None, who, scope.now).await?;
     }
     Ok(web::Json(LogPage {
         items,
@@ -217,10 +219,10 @@ fn csv_response(name: &str) -> actix_web::HttpResponseBuilder {
 async fn csv_of<L: Log>(
     scope: &OrgScope<L>,
     req: &actix_web::HttpRequest,
-    read: &ReadDb,
-    write: &DatabaseConnection,
+    lookups: &Lookups,
     settings: &EventLogSettings,
 ) -> Result<HttpResponse, DomainError> {
+    let read = lookups.read.get_ref();
     let form: L::Form = form_of(req)?;
     let search = L::check(scope.org.as_str(), &form, scope.now)?;
     let rows = service::count(&read.0, &search, settings.stream_limit + 1).await?;
@@ -233,7 +235,7 @@ async fn csv_of<L: Log>(
     }
     // Not above the limit, so `rows` is the exact count.
     let who = &scope.principal.user_id;
-    service::record_lookups(&read.0, write, &search, Some(rows), who, scope.now).await?;
+    service::record_lookups(&read.0, &lookups.log, &search, Some(rows), who, scope.now).await?;
     let name = file_name(&search);
     // Two steps in flight: a task reads batch n+1 while the response renders and writes batch
     // n, so the database and the rendering work at the same time.
@@ -275,14 +277,15 @@ async fn csv_of<L: Log>(
 async fn export_of<L: Log>(
     scope: &OrgScope<L>,
     body: JsonBody,
-    read: &ReadDb,
+    lookups: &Lookups,
     write: &DatabaseConnection,
 ) -> Result<HttpResponse, DomainError> {
+    let read = lookups.read.get_ref();
     let form: L::Form = body.parse().await?;
     let search = L::check(scope.org.as_str(), &form, scope.now)?;
     let rows = service::count(&read.0, &search, u64::MAX >> 1).await?;
     let who = &scope.principal.user_id;
-    service::record_lookups(&read.0, write, &search, Some(rows), who, scope.now).await?;
+    service::record_lookups(&read.0, &lookups.log, &search, Some(rows), who, scope.now).await?;
     let export = exports::create(write, &search, rows, &scope.actor.to_string(), scope.now).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((
@@ -316,10 +319,9 @@ macro_rules! log_endpoints {
         async fn $page(
             scope: OrgScope<$log>,
             req: actix_web::HttpRequest,
-            read: web::Data<ReadDb>,
-            write: web::Data<DatabaseConnection>,
+            lookups: Lookups,
         ) -> Result<web::Json<LogPage<$entry>>, DomainError> {
-            page_of(&scope, &req, &read, &write).await
+            page_of(&scope, &req, &lookups).await
         }
 
         #[doc = concat!("The whole search of the ", $what, " as CSV for Excel (UTF-8 with BOM, `;`, ",
@@ -340,11 +342,10 @@ macro_rules! log_endpoints {
         async fn $csv(
             scope: OrgScope<$log>,
             req: actix_web::HttpRequest,
-            read: web::Data<ReadDb>,
-            write: web::Data<DatabaseConnection>,
+            lookups: Lookups,
             settings: web::Data<EventLogSettings>,
         ) -> Result<HttpResponse, DomainError> {
-            csv_of(&scope, &req, &read, &write, &settings).await
+            csv_of(&scope, &req, &lookups, &settings).await
         }
 
         #[doc = concat!("Starts a background CSV export of a search of the ", $what, " (the body ",
@@ -367,10 +368,10 @@ macro_rules! log_endpoints {
         async fn $export(
             scope: OrgScope<$log>,
             body: JsonBody,
-            read: web::Data<ReadDb>,
+            lookups: Lookups,
             write: web::Data<DatabaseConnection>,
         ) -> Result<HttpResponse, DomainError> {
-            export_of(&scope, body, &read, &write).await
+            export_of(&scope, body, &lookups, &write).await
         }
     };
 }

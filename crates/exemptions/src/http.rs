@@ -15,7 +15,7 @@ use adgang_core::download::{attachment, render};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::{
-    DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal, ScopeGuard,
+    DomainError, DryRun, ItemPath, Lookups, ModuleGuard, OrgPath, OrgScope, Principal, ScopeGuard,
 };
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -88,15 +88,23 @@ fn receipt_location(cvr: &str, receipt: &ExemptionReceipt) -> String {
     )
 }
 
+/// The searches-log row stays even when the register knows no one (no transaction).
 async fn look_up(
     acting: Acting,
-    db: &DatabaseConnection,
+    lookups: Lookups,
     registry: &dyn Registry,
     kind: PartyKind,
     number: &str,
 ) -> Result<web::Json<PartyExemption>, DomainError> {
-    // No transaction: the searches-log row stays even when the register knows no one.
-    let found = service::look_up(db, registry, &acting, kind, number).await?;
+    let found = service::look_up(
+        &lookups.read.get_ref().0,
+        &lookups.log,
+        registry,
+        &acting,
+        kind,
+        number,
+    )
+    .await?;
     Ok(web::Json(found))
 }
 
@@ -169,14 +177,14 @@ async fn change(
 #[post("/organisations/{cvr}/exemptions/citizen-lookups")]
 async fn look_up_citizen(
     scope: OrgScope<CitizenExemptions>,
-    db: web::Data<DatabaseConnection>,
+    lookups: Lookups,
     registry: web::Data<dyn Registry>,
     body: JsonBody,
 ) -> Result<web::Json<PartyExemption>, DomainError> {
     let lookup: CitizenLookup = body.parse().await?;
     look_up(
         acting(&scope),
-        &db,
+        lookups,
         registry.get_ref(),
         PartyKind::Citizen,
         &lookup.cpr,
@@ -273,14 +281,14 @@ async fn lift_citizen_exemption(
 #[post("/organisations/{cvr}/exemptions/company-lookups")]
 async fn look_up_company(
     scope: OrgScope<CompanyExemptions>,
-    db: web::Data<DatabaseConnection>,
+    lookups: Lookups,
     registry: web::Data<dyn Registry>,
     body: JsonBody,
 ) -> Result<web::Json<PartyExemption>, DomainError> {
     let lookup: CompanyLookup = body.parse().await?;
     look_up(
         acting(&scope),
-        &db,
+        lookups,
         registry.get_ref(),
         PartyKind::Company,
         &lookup.cvr,

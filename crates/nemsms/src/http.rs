@@ -11,7 +11,7 @@ use adgang_api_types::{
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::SmsGateway;
-use adgang_core::{DomainError, DryRun, ItemPath, ModuleGuard, Now, OrgPath, OrgScope};
+use adgang_core::{DomainError, DryRun, ItemPath, Lookups, ModuleGuard, Now, OrgPath, OrgScope};
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
@@ -166,13 +166,14 @@ async fn unenrol(
 #[post("/organisations/{cvr}/nemsms/citizen-lookups")]
 async fn look_up_citizen(
     scope: OrgScope<CitizenNemSms>,
-    db: web::Data<DatabaseConnection>,
+    lookups: Lookups,
     registry: web::Data<dyn Registry>,
     body: JsonBody,
 ) -> Result<web::Json<NemSmsStatus>, DomainError> {
     let lookup: CitizenLookup = body.parse().await?;
     let found = service::look_up(
-        db.get_ref(),
+        &lookups.read.get_ref().0,
+        &lookups.log,
         registry.get_ref(),
         &acting(&scope),
         PartyKind::Citizen,
@@ -293,13 +294,14 @@ async fn unenrol_citizen(
 #[post("/organisations/{cvr}/nemsms/company-lookups")]
 async fn look_up_company(
     scope: OrgScope<CompanyNemSms>,
-    db: web::Data<DatabaseConnection>,
+    lookups: Lookups,
     registry: web::Data<dyn Registry>,
     body: JsonBody,
 ) -> Result<web::Json<NemSmsStatus>, DomainError> {
     let lookup: CompanyLookup = body.parse().await?;
     let found = service::look_up(
-        db.get_ref(),
+        &lookups.read.get_ref().0,
+        &lookups.log,
         registry.get_ref(),
         &acting(&scope),
         PartyKind::Company,

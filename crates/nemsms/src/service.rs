@@ -12,7 +12,7 @@ use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldC
 use adgang_core::ports::{Sms, SmsGateway};
 use adgang_core::secrets::{random_token, sha256_hex};
 use adgang_core::time::danish_time;
-use adgang_core::{Cvr, FieldErrors, PhoneNumber};
+use adgang_core::{Cvr, FieldErrors, PhoneNumber, SearchLog};
 use adgang_registry::party::{self, PartyError, Searcher};
 use adgang_registry::Registry;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -85,9 +85,10 @@ pub fn status(
 }
 
 /// SMS-01, SMS-04: the party from the register (one searches-log row, found or not) and their
-/// enrolment.
+/// enrolment, read on `read`.
 pub async fn look_up(
-    db: &impl ConnectionTrait,
+    read: &impl ConnectionTrait,
+    log: &SearchLog,
     registry: &dyn Registry,
     acting: &Acting,
     kind: PartyKind,
@@ -98,8 +99,8 @@ pub async fn look_up(
         actor_rid: &acting.actor_rid,
         at: acting.now,
     };
-    let party = party::look_up(db, registry, searcher, kind, input).await?;
-    let current = current(db, &party.id).await?;
+    let party = party::look_up(log, registry, searcher, kind, input).await?;
+    let current = current(read, &party.id).await?;
     Ok(status(kind, party.id, party.name, current.as_ref()))
 }
 

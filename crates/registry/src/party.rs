@@ -4,10 +4,10 @@
 //! mail-access modules, which each add their own status.
 
 use adgang_api_types::{Address, FieldCode, PartyKind};
-use adgang_core::audit::{record_search, Register, SearchRecord};
-use adgang_core::{Cpr, Cvr, FieldErrors};
+use adgang_core::audit::{Register, SearchRecord};
+use adgang_core::{Cpr, Cvr, FieldErrors, SearchLog};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::DbErr;
 
 use crate::{Registry, RegistryError};
 
@@ -132,10 +132,11 @@ pub fn lookup_field(kind: PartyKind) -> &'static str {
 }
 
 /// A lookup by an employee: parses `input` (a field error on `cpr`/`cvr`, and no lookup), asks
-/// the register and writes one searches-log row on `db` with 0 or 1 results — also when the
-/// register knows no one, which is then a field error.
+/// the register and writes one searches-log row with 0 or 1 results through the group-committing
+/// [`SearchLog`] (returning once it is committed) — also when the register knows no one, which
+/// is then a field error.
 pub async fn look_up(
-    db: &impl ConnectionTrait,
+    log: &SearchLog,
     registry: &dyn Registry,
     searcher: Searcher<'_>,
     kind: PartyKind,
@@ -154,6 +155,6 @@ pub async fn look_up(
         },
         result_count: u32::from(found.is_some()),
     };
-    record_search(db, searcher.at, search).await?;
+    log.record(searcher.at, search).await?;
     found.ok_or_else(|| unknown(kind, field))
 }

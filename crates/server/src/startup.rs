@@ -42,6 +42,8 @@ pub struct Application {
     export_worker: adgang_eventlog::ExportWorker,
     /// EX-04: ends company exemptions past their end, started with the server.
     expiry_worker: adgang_exemptions::ExpiryWorker,
+    /// LOG-03: the group-committing searches-log writer, started with the server.
+    search_log: (adgang_core::search_log::SearchLogQueue, DatabaseConnection),
     /// Intake's group-committing writer, started with the server.
     intake_writer: (
         adgang_messaging::IntakeQueue,
@@ -138,6 +140,9 @@ impl Application {
             clock: settings.clock.clone(),
             idle: std::time::Duration::from_secs(60),
         };
+        let (search_log, search_queue) = adgang_core::SearchLog::new();
+        let search_log_writer = (search_queue, db.get_ref().clone());
+        let search_log = web::Data::new(search_log);
         let (writer, queue) = adgang_messaging::IntakeWriter::new();
         let intake_writer = (queue, db.get_ref().clone(), messaging_ports.clone());
         let writer = web::Data::new(writer);
@@ -191,6 +196,7 @@ impl Application {
                 .app_data(writer.clone())
                 .app_data(test_mailboxes.clone())
                 .app_data(sms_gateway.clone())
+                .app_data(search_log.clone())
                 .app_data(directory.clone())
                 .app_data(oidc.clone())
                 .app_data(
@@ -240,6 +246,7 @@ impl Application {
             dispatcher,
             export_worker,
             expiry_worker,
+            search_log: search_log_writer,
             intake_writer,
         })
     }
@@ -263,6 +270,8 @@ impl Application {
         let dispatcher = self.dispatcher.map(|d| tokio::spawn(d.run()));
         let exports = tokio::spawn(self.export_worker.run());
         let expiry = tokio::spawn(self.expiry_worker.run());
+        let (search_queue, search_db) = self.search_log;
+        let searches = tokio::spawn(adgang_core::SearchLog::run(search_queue, search_db));
         let (queue, db, ports) = self.intake_writer;
         let writer = tokio::spawn(adgang_messaging::IntakeWriter::run(queue, db, ports));
         let served = self.server.await;
@@ -273,6 +282,7 @@ impl Application {
         writer.abort();
         exports.abort();
         expiry.abort();
+        searches.abort();
         served
     }
 }

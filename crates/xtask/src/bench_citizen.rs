@@ -63,13 +63,17 @@ fn seed_statements(d: &Dialect, start: u64) -> Vec<String> {
             )
         })
         .collect();
-    let register = format!(
-        "INSERT INTO exemptions (id, kind, party_id, party_name, granted_by_cvr, granted_at, \
-         power_of_attorney, forwarding, forward_street, forward_postal_code, forward_city, \
-         expires_at, renewed_at, ended_at, end_reason) VALUES {}",
-        citizens.join(", ")
-    );
-    vec![generated, register]
+    // In slices: psql takes the statement as one argument, which Linux caps at 128 KiB.
+    let mut statements = vec![generated];
+    for slice in citizens.chunks(200) {
+        statements.push(format!(
+            "INSERT INTO exemptions (id, kind, party_id, party_name, granted_by_cvr, granted_at, \
+             power_of_attorney, forwarding, forward_street, forward_postal_code, forward_city, \
+             expires_at, renewed_at, ended_at, end_reason) VALUES {}",
+            slice.join(", ")
+        ));
+    }
+    statements
 }
 
 /// A wrk script that posts `{"<field>": <number>}` round the given numbers.

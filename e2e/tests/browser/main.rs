@@ -10,5 +10,6 @@ mod exemptions;
 mod helpers;
 mod identity;
 mod keyboard;
+mod nemsms;
 mod shell;
 mod systems;

@@ -5,6 +5,7 @@ pub mod contacts;
 pub mod eventlog;
 pub mod exemptions;
 pub mod meta;
+pub mod nemsms;
 pub mod onboarding;
 pub mod rights;
 pub mod systems;

@@ -7,5 +7,6 @@ pub mod lazy;
 pub mod module_gate;
 pub mod module_tabs;
 pub mod operator_switch;
+pub mod party;
 pub mod step_indicator;
 pub mod wizard;

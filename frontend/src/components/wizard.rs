@@ -117,7 +117,8 @@ impl WizardSteps {
     }
 }
 
-fn focus_step_heading() {
+/// Moves focus to the current step's heading (after a step or a receipt is drawn).
+pub fn focus_step_heading() {
     if let Some(heading) = document()
         .get_element_by_id(STEP_HEADING)
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())

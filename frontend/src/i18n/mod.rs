@@ -161,6 +161,7 @@ pub fn conflict_key(reason: adgang_api_types::ConflictReason) -> Key {
         R::ExportNotReady => Key::err_conflict_export_not_ready,
         R::AlreadyExempt => Key::err_conflict_already_exempt,
         R::ExemptionEnded => Key::err_conflict_exemption_ended,
+        R::EnrolmentEnded => Key::err_conflict_enrolment_ended,
     }
 }
 
@@ -247,6 +248,11 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::NotInformed => Key::err_not_informed,
         C::UnknownPerson => Key::err_unknown_person,
         C::UnknownCompany => Key::err_unknown_company,
+        C::LinkUnknown => Key::err_link_unknown,
+        C::LinkUsed => Key::err_link_used,
+        C::LinkExpired => Key::err_link_expired,
+        C::AlreadyEnrolled => Key::err_already_enrolled,
+        C::SameNumber => Key::err_same_number,
     }
 }
 

@@ -47,6 +47,7 @@ pub mod exemptions;
 pub mod front;
 pub mod login_error;
 pub mod module;
+pub mod nemsms;
 pub mod onboarding;
 pub mod rights;
 pub mod switch;

@@ -11,7 +11,8 @@ pub mod period;
 pub mod searches;
 
 use adgang_api_types::{EventLogKind, FieldCode};
-use adgang_core::audit::{record_search, Register, SearchRecord};
+use adgang_core::audit::{Register, SearchRecord};
+use adgang_core::SearchLog;
 use adgang_core::{Cpr, Cvr, FieldErrors};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, SelectStatement};
@@ -318,10 +319,10 @@ pub async fn csv_batch(
 
 /// LOG-03: a log search by CPR or CVR is itself a lookup — one searches-log row per number
 /// searched for, with the number of rows the search matches: `matched` when the caller has
-/// counted them already, else counted on `read`; written on `write`.
+/// counted them already, else counted on `read`; written through the group-committing searches log.
 pub async fn record_lookups(
     read: &impl ConnectionTrait,
-    write: &impl ConnectionTrait,
+    log: &SearchLog,
     search: &Search,
     matched: Option<u64>,
     actor_rid: &str,
@@ -345,7 +346,7 @@ pub async fn record_lookups(
             register,
             result_count: u32::try_from(matched).unwrap_or(u32::MAX),
         };
-        record_search(write, at, record).await?;
+        log.record(at, record).await?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use adgang_api_types::{
 };
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::time::{copenhagen, start_of_day};
-use adgang_core::{Cvr, FieldErrors};
+use adgang_core::{Cvr, FieldErrors, SearchLog};
 use adgang_registry::party::{self, PartyError, Searcher};
 use adgang_registry::Registry;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -71,10 +71,11 @@ pub async fn in_force(
         .await
 }
 
-/// EX-01/EX-04, EX-06: looks the party up in the register (one searches-log row on `db`,
-/// found or not) and adds their exemption in force.
+/// EX-01/EX-04, EX-06: looks the party up in the register (one searches-log row, found or not)
+/// and adds their exemption in force, read on `read`.
 pub async fn look_up(
-    db: &impl ConnectionTrait,
+    read: &impl ConnectionTrait,
+    log: &SearchLog,
     registry: &dyn Registry,
     acting: &Acting,
     kind: PartyKind,
@@ -85,8 +86,8 @@ pub async fn look_up(
         actor_rid: &acting.actor_rid,
         at: acting.now,
     };
-    let party = party::look_up(db, registry, searcher, kind, input).await?;
-    let current = in_force(db, &party.id, acting.now).await?;
+    let party = party::look_up(log, registry, searcher, kind, input).await?;
+    let current = in_force(read, &party.id, acting.now).await?;
     Ok(PartyExemption {
         kind,
         party: party.id,

@@ -17,6 +17,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::form::{errors_for, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
+use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{WizardSteps, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
@@ -110,14 +111,6 @@ fn words(kind: PartyKind) -> Words {
 
 fn address_text(a: &Address) -> String {
     format!("{}, {} {}", a.street, a.postal_code, a.city)
-}
-
-/// A CPR number as people write it: `DDMMYY-SSSS`.
-fn party_text(kind: PartyKind, number: &str) -> String {
-    match kind {
-        PartyKind::Citizen if number.len() == 10 => format!("{}-{}", &number[..6], &number[6..]),
-        _ => number.to_owned(),
-    }
 }
 
 fn date_text(at: chrono::DateTime<chrono::Utc>) -> String {
