@@ -20,6 +20,7 @@ mod m20261202_000012_messaging_create_messages;
 mod m20261203_000013_eventlog_create_log_exports;
 mod m20261203_000014_exemptions_create_exemptions;
 mod m20261203_000015_nemsms_create_enrolments;
+mod m20261203_000016_mail_access_create_accesses;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_eventlog_create_log_exports::Migration),
             Box::new(m20261203_000014_exemptions_create_exemptions::Migration),
             Box::new(m20261203_000015_nemsms_create_enrolments::Migration),
+            Box::new(m20261203_000016_mail_access_create_accesses::Migration),
         ]
     }
 }

@@ -89,6 +89,8 @@ pub enum ConflictReason {
     ExemptionEnded,
     /// SMS-03: the enrolment has been ended.
     EnrolmentEnded,
+    /// ACC-04: the access has been revoked or has expired.
+    AccessEnded,
 }
 
 /// Why a field was refused: a stable code the SPA translates (its text for each is matched
@@ -264,6 +266,12 @@ pub enum FieldCode {
     AlreadyEnrolled,
     /// SMS-03: the new number is the one enrolled or waiting.
     SameNumber,
+    /// ACC-03: the giver cannot be their own holder.
+    HolderIsGiver,
+    /// ACC-03: the holder has access already.
+    DuplicateHolder,
+    /// ACC-03: the giver has 10 holders already.
+    TooManyHolders,
 }
 
 impl FieldCode {
@@ -352,6 +360,9 @@ impl FieldCode {
             FieldCode::LinkExpired => "link_expired",
             FieldCode::AlreadyEnrolled => "already_enrolled",
             FieldCode::SameNumber => "same_number",
+            FieldCode::HolderIsGiver => "holder_is_giver",
+            FieldCode::DuplicateHolder => "duplicate_holder",
+            FieldCode::TooManyHolders => "too_many_holders",
         }
     }
 }

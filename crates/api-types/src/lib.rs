@@ -9,6 +9,7 @@ pub mod error;
 pub mod eventlog;
 pub mod exemption;
 pub mod file;
+pub mod mail_access;
 pub mod message;
 pub mod meta;
 pub mod module;
@@ -37,6 +38,10 @@ pub use exemption::{
     MailForwarding, NewExemption, PartyExemption, PartyKind,
 };
 pub use file::BinaryFile;
+pub use mail_access::{
+    AccessGiver, AccessHolder, AccessLevel, ExemptionChoice, HolderLookup, MailAccess,
+    MailAccessAction, MailAccessReceipt, NewMailAccess,
+};
 pub use message::{
     DeliveryAttempt, Direction, MemoAttachment, MemoReceipt, MemoStatus, MessageEvent, MessageType,
     NewMemo, Platform,

@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
-use adgang_core::ports::ExemptionStatus;
+use adgang_core::ports::{ExemptionLift, ExemptionStatus};
 use adgang_core::Clock;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 
 /// Whether a citizen or company is exempt now: an exemption in force (not lifted, and — for a
@@ -14,9 +15,20 @@ pub struct ExemptionsPort {
 
 #[async_trait::async_trait]
 impl ExemptionStatus for ExemptionsPort {
-    async fn is_exempt(&self, db: &dyn ConnectionTrait, recipient: &str) -> Result<bool, DbErr> {
+    async fn exempt_since(
+        &self,
+        db: &dyn ConnectionTrait,
+        party: &str,
+    ) -> Result<Option<DateTime<Utc>>, DbErr> {
         let db = adgang_core::ports::DynConnection(db);
-        let found = crate::service::in_force(&db, recipient, self.clock.now()).await?;
-        Ok(found.is_some())
+        let found = crate::service::in_force(&db, party, self.clock.now()).await?;
+        Ok(found.map(|e| e.granted_at))
+    }
+
+    async fn lift(&self, db: &dyn ConnectionTrait, lift: ExemptionLift<'_>) -> Result<bool, DbErr> {
+        let db = adgang_core::ports::DynConnection(db);
+        crate::service::lift_for_access(&db, lift)
+            .await
+            .map_err(|e| DbErr::Custom(format!("lifting the exemption: {e:#}")))
     }
 }

@@ -35,6 +35,7 @@ pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
             },
         }),
         Box::new(adgang_exemptions::ExemptionsModule),
+        Box::new(adgang_mail_access::MailAccessModule),
         Box::new(adgang_nemsms::NemSmsModule {
             settings: adgang_nemsms::NemSmsSettings {
                 public_base_url: settings.base_url(),

@@ -10,7 +10,9 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{error, web, App, HttpRequest, HttpServer};
 use adgang_api_types::{ErrorCode, FieldError};
-use adgang_core::ports::{BoundContactPoints, RecipientSystems, TestMailboxes, UserDirectory};
+use adgang_core::ports::{
+    BoundContactPoints, ExemptionStatus, RecipientSystems, TestMailboxes, UserDirectory,
+};
 use adgang_core::{problem_response, Clock, ReadCache, ReadDb, SessionRevocations, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -42,6 +44,8 @@ pub struct Application {
     export_worker: adgang_eventlog::ExportWorker,
     /// EX-04: ends company exemptions past their end, started with the server.
     expiry_worker: adgang_exemptions::ExpiryWorker,
+    /// ACC-05: ends accesses after their last day, started with the server.
+    access_expiry: adgang_mail_access::ExpiryWorker,
     /// LOG-03: the group-committing searches-log writer, started with the server.
     search_log: (adgang_core::search_log::SearchLogQueue, DatabaseConnection),
     /// Intake's group-committing writer, started with the server.
@@ -107,14 +111,16 @@ impl Application {
         let bound_points: web::Data<dyn BoundContactPoints> =
             web::Data::from(Arc::new(adgang_contacts::ports::BoundContactPointsPort)
                 as Arc<dyn BoundContactPoints>);
+        let exemptions: web::Data<dyn ExemptionStatus> =
+            web::Data::from(Arc::new(adgang_exemptions::ports::ExemptionsPort {
+                clock: settings.clock.clone(),
+            }) as Arc<dyn ExemptionStatus>);
         let messaging_ports = adgang_messaging::Ports {
             systems: Arc::new(adgang_systems::ports::ConnectedSystemsPort {
                 data_key: data_key.get_ref().clone(),
             }),
             points: Arc::new(adgang_contacts::ports::DeliveryPointsPort),
-            exemptions: Arc::new(adgang_exemptions::ports::ExemptionsPort {
-                clock: settings.clock.clone(),
-            }),
+            exemptions: exemptions.clone().into_inner(),
             registry: registry.clone().into_inner(),
             sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
             mailer: Arc::new(adgang_messaging::outbox::MailOutbox),
@@ -136,6 +142,11 @@ impl Application {
             lifetime: adgang_eventlog::EventLogSettings::default().export_lifetime,
         };
         let expiry_worker = adgang_exemptions::ExpiryWorker {
+            db: db.get_ref().clone(),
+            clock: settings.clock.clone(),
+            idle: std::time::Duration::from_secs(60),
+        };
+        let access_expiry = adgang_mail_access::ExpiryWorker {
             db: db.get_ref().clone(),
             clock: settings.clock.clone(),
             idle: std::time::Duration::from_secs(60),
@@ -197,6 +208,7 @@ impl Application {
                 .app_data(test_mailboxes.clone())
                 .app_data(sms_gateway.clone())
                 .app_data(search_log.clone())
+                .app_data(exemptions.clone())
                 .app_data(directory.clone())
                 .app_data(oidc.clone())
                 .app_data(
@@ -246,6 +258,7 @@ impl Application {
             dispatcher,
             export_worker,
             expiry_worker,
+            access_expiry,
             search_log: search_log_writer,
             intake_writer,
         })
@@ -270,6 +283,7 @@ impl Application {
         let dispatcher = self.dispatcher.map(|d| tokio::spawn(d.run()));
         let exports = tokio::spawn(self.export_worker.run());
         let expiry = tokio::spawn(self.expiry_worker.run());
+        let access_expiry = tokio::spawn(self.access_expiry.run());
         let (search_queue, search_db) = self.search_log;
         let searches = tokio::spawn(adgang_core::SearchLog::run(search_queue, search_db));
         let (queue, db, ports) = self.intake_writer;
@@ -282,6 +296,7 @@ impl Application {
         writer.abort();
         exports.abort();
         expiry.abort();
+        access_expiry.abort();
         searches.abort();
         served
     }

@@ -111,11 +111,35 @@ pub trait DeliveryPoints: Send + Sync {
     ) -> Result<Option<DeliveryPoint>, DbErr>;
 }
 
-/// CORE-02: whether a citizen (CPR) or company (CVR) is exempt from Digital Post. Implemented by
-/// the exemptions module; until it exists, [`NoExemptions`].
+/// CORE-02: whether a citizen (CPR) or company (CVR) is exempt from Digital Post; ACC-02: since
+/// when, and lifting it when access to the giver's mail is given. Implemented by the exemptions
+/// module; [`NoExemptions`] where there is none.
 #[async_trait::async_trait]
 pub trait ExemptionStatus: Send + Sync {
-    async fn is_exempt(&self, db: &dyn ConnectionTrait, recipient: &str) -> Result<bool, DbErr>;
+    async fn is_exempt(&self, db: &dyn ConnectionTrait, recipient: &str) -> Result<bool, DbErr> {
+        Ok(self.exempt_since(db, recipient).await?.is_some())
+    }
+
+    /// When the party's exemption in force was granted; `None` when they are not exempt.
+    async fn exempt_since(
+        &self,
+        db: &dyn ConnectionTrait,
+        party: &str,
+    ) -> Result<Option<DateTime<Utc>>, DbErr>;
+
+    /// ACC-02: lifts the party's exemption in force in the caller's transaction, logged by the
+    /// owning module as `actor` in `organisation`'s actions log with `reason`. Returns whether
+    /// there was one to lift.
+    async fn lift(&self, db: &dyn ConnectionTrait, lift: ExemptionLift<'_>) -> Result<bool, DbErr>;
+}
+
+/// Who lifts whose exemption, and why (ACC-02).
+pub struct ExemptionLift<'a> {
+    pub party: &'a str,
+    pub organisation: &'a crate::Cvr,
+    pub actor: &'a crate::audit::Actor,
+    pub at: DateTime<Utc>,
+    pub reason: &'a str,
 }
 
 /// Exempts no one.
@@ -123,7 +147,19 @@ pub struct NoExemptions;
 
 #[async_trait::async_trait]
 impl ExemptionStatus for NoExemptions {
-    async fn is_exempt(&self, _db: &dyn ConnectionTrait, _recipient: &str) -> Result<bool, DbErr> {
+    async fn exempt_since(
+        &self,
+        _db: &dyn ConnectionTrait,
+        _party: &str,
+    ) -> Result<Option<DateTime<Utc>>, DbErr> {
+        Ok(None)
+    }
+
+    async fn lift(
+        &self,
+        _db: &dyn ConnectionTrait,
+        _lift: ExemptionLift<'_>,
+    ) -> Result<bool, DbErr> {
         Ok(false)
     }
 }

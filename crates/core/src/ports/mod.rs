@@ -17,8 +17,9 @@ pub use directory::{
     NewDirectoryOrganisation, RightGrant, UserDirectory,
 };
 pub use messaging::{
-    ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionStatus, Mail,
-    MailboxEntry, Mailer, NoExemptions, OutboxEntry, Sms, SmsGateway, TestMailboxes,
+    ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionLift,
+    ExemptionStatus, Mail, MailboxEntry, Mailer, NoExemptions, OutboxEntry, Sms, SmsGateway,
+    TestMailboxes,
 };
 /// The database error ports answer with (for crates without sea-orm of their own).
 pub use sea_orm::DbErr as DbError;

@@ -493,6 +493,43 @@ pub async fn lift(
     .await
 }
 
+/// ACC-02: lifts the party's exemption in force because access to their mail is given with
+/// "lift exemption"; logged like a lift, without a power of attorney, with the caller's reason.
+/// Returns whether there was one.
+pub async fn lift_for_access(
+    db: &impl ConnectionTrait,
+    lift: adgang_core::ports::ExemptionLift<'_>,
+) -> Result<bool, ExemptionError> {
+    let Some(before) = in_force(db, lift.party, lift.at).await? else {
+        return Ok(false);
+    };
+    update_in_force(
+        db,
+        &before.id,
+        lift.at,
+        vec![
+            (exemption::Column::EndedAt, Expr::value(lift.at)),
+            (exemption::Column::EndReason, Expr::value("lifted")),
+        ],
+    )
+    .await?;
+    let after = exemption::Model {
+        ended_at: Some(lift.at),
+        end_reason: Some("lifted".to_owned()),
+        ..before.clone()
+    };
+    let entry = LogEntry {
+        organisation: lift.organisation,
+        actor: lift.actor,
+        at: lift.at,
+        event: ActionEvent::Deleted,
+        reason: lift.reason.to_owned(),
+        power_of_attorney: None,
+    };
+    log_action(db, entry, Some(&before), &after).await?;
+    Ok(true)
+}
+
 /// EX-04: renews a company's exemption in force: it now ends at the end of November two years
 /// after the renewal.
 pub async fn renew(

@@ -10,6 +10,7 @@ mod eventlog;
 mod exemptions;
 mod login;
 mod machine_clients;
+mod mail_access;
 mod messaging;
 mod migrations;
 mod nemsms;

@@ -460,6 +460,36 @@ const MATRIX: &[(&str, &str, Access)] = &[
         Access::AnyOf(COMPANY_EXEMPTION),
     ),
     ("POST", "/api/v1/nemsms/confirmations", Access::Public),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/mail-access/giver-lookups",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/mail-access/holder-lookups",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/mail-accesses",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/mail-accesses/{id}",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/mail-access/receipts/{id}",
+        Access::Right(Right::CitizenService),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/mail-access/receipts/{id}/pdf",
+        Access::Right(Right::CitizenService),
+    ),
 ];
 
 const CVR: &str = "29189846";

@@ -1,0 +1,3 @@
+pub mod giver;
+pub mod mail_access;
+pub mod receipt;
