@@ -11,7 +11,7 @@ use crate::components::{
     module_tabs::{ModuleTabs, PageTitle},
 };
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::{contacts, eventlog, exemptions, nemsms, rights, switch, systems};
+use crate::pages::{contacts, eventlog, exemptions, mail_access, nemsms, rights, switch, systems};
 use crate::pages::{front::FrontPage, login_error::LoginErrorPage, module::ModulePage};
 
 #[component]
@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                     <eventlog::EventLogRoutes/>
                     <exemptions::ExemptionRoutes/>
                     <nemsms::NemSmsRoutes/>
+                    <mail_access::MailAccessRoutes/>
                 </Routes>
             </main>
             <Footer/>

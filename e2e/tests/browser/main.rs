@@ -10,6 +10,7 @@ mod exemptions;
 mod helpers;
 mod identity;
 mod keyboard;
+mod mail_access;
 mod nemsms;
 mod shell;
 mod systems;

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod contacts;
 pub mod eventlog;
 pub mod exemptions;
+pub mod mail_access;
 pub mod meta;
 pub mod nemsms;
 pub mod onboarding;

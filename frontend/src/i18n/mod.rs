@@ -162,6 +162,7 @@ pub fn conflict_key(reason: adgang_api_types::ConflictReason) -> Key {
         R::AlreadyExempt => Key::err_conflict_already_exempt,
         R::ExemptionEnded => Key::err_conflict_exemption_ended,
         R::EnrolmentEnded => Key::err_conflict_enrolment_ended,
+        R::AccessEnded => Key::err_conflict_access_ended,
     }
 }
 
@@ -253,6 +254,9 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::LinkExpired => Key::err_link_expired,
         C::AlreadyEnrolled => Key::err_already_enrolled,
         C::SameNumber => Key::err_same_number,
+        C::HolderIsGiver => Key::err_holder_is_giver,
+        C::DuplicateHolder => Key::err_duplicate_holder,
+        C::TooManyHolders => Key::err_too_many_holders,
     }
 }
 

@@ -46,6 +46,7 @@ pub mod eventlog;
 pub mod exemptions;
 pub mod front;
 pub mod login_error;
+pub mod mail_access;
 pub mod module;
 pub mod nemsms;
 pub mod onboarding;

@@ -1,0 +1,128 @@
+//! Adgang in the browser (issue 16): Birgitte Borgerservice finds a giver, is refused the giver
+//! as their own holder, gives a company read-and-act access for an employee until a date,
+//! downloads the receipt and revokes the access after confirming; at 390 px she gives access to
+//! an exempt giver's mail and lifts the exemption.
+
+use adgang_api_types::{OrgKind, Right};
+use adgang_registry::SyntheticRegistry;
+use adgang_test_support::user;
+
+use crate::helpers::*;
+
+async fn find_giver(client: &Client, app: &TestApp, cpr: &str) -> Result<()> {
+    log_in_as(client, app, "10000001").await?;
+    client.goto(&app.url("/adgang")).await?;
+    wait_for_text(client, "#wizard-step-heading", "Fremsøg borger").await?;
+    type_into(client, "giver-cpr", cpr).await?;
+    click(client, "giver-search").await?;
+    wait_for_text(client, "#giver-status", "").await?;
+    Ok(())
+}
+
+async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
+    let giver = SyntheticRegistry::citizen_cpr(200);
+    let company = SyntheticRegistry::new()
+        .company_cvrs()
+        .nth(40)
+        .expect("a synthetic company")
+        .to_owned();
+    find_giver(&client, &app, &giver).await?;
+    wait_for_text(&client, "#no-holders", "ingen adgangshavere").await?;
+    click(&client, "access-create").await?;
+    wait_for_text(&client, "#wizard-step-heading", "Fremsøg adgangshaver").await?;
+    // The giver as holder: found, but refused when the access is checked — back at the holder.
+    type_into(&client, "holder-number", &giver).await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Adgangens indhold").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_text(
+        &client,
+        "#holder-number-error",
+        "kan ikke selv være adgangshaver",
+    )
+    .await?;
+    type_into(&client, "holder-number", &company).await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Adgangens indhold").await?;
+    click(&client, "level-read-write").await?;
+    type_into(&client, "employee-name", "Bo Bogholder").await?;
+    click(&client, "expiry-date").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#expires-on-missing", "sidste dag").await?;
+    let last_day = (chrono::Utc::now() + chrono::Duration::days(60)).date_naive();
+    client
+        .execute(
+            "const i = document.getElementById('expires-on'); i.value = arguments[0]; \
+             i.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::json!(last_day.to_string())],
+        )
+        .await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Opsummering").await?;
+    wait_for_text(&client, "#access-summary", "Bo Bogholder").await?;
+    wait_for_text(
+        &client,
+        "#access-summary",
+        &last_day.format("%d.%m.%Y").to_string(),
+    )
+    .await?;
+    click(&client, "wizard-approve").await?;
+    wait_for_text(&client, "#access-receipt-text", "Adgangen er oprettet").await?;
+    click(&client, "download-receipt").await?;
+    let pdf = wait_for_download(&app, "kvittering-").await?;
+    let text = adgang_documents::pdf::extract_text(&pdf)?.replace('\n', " ");
+    ensure!(
+        text.contains("Kvittering for adgang til Digital Post"),
+        "{text}"
+    );
+    ensure!(text.contains("Læse- og handleadgang"), "{text}");
+
+    // Back to the giver: the holder in the table; revoke after confirming.
+    click(&client, "access-back").await?;
+    wait_for_text(&client, "#holders-table", "Bo Bogholder").await?;
+    click(&client, "revoke-0").await?;
+    wait_for_text(&client, "#revoke-text", "kan ikke fortrydes").await?;
+    click(&client, "revoke-confirm").await?;
+    wait_for_text(&client, "#access-notice", "er ophævet").await?;
+    wait_for_text(&client, "#no-holders", "ingen adgangshavere").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn acc_01_02_03_04_citizen_service_gives_and_revokes_access_to_a_citizens_mail() {
+    browser_test("mail_access", give_revoke).await;
+}
+
+#[tokio::test]
+async fn acc_02_at_390_px_an_exempt_givers_exemption_is_lifted_with_the_access() {
+    browser_test("mail_access_exempt_phone", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        let giver = SyntheticRegistry::citizen_cpr(210);
+        let token = app.token(&user("29189846", OrgKind::Authority, &[Right::CitizenService]));
+        let exempted = app
+            .post_as(
+                "/api/v1/organisations/29189846/exemptions/citizens",
+                &token,
+                &serde_json::json!({ "party": giver, "powerOfAttorney": false, "forwarding": "registered_address" }),
+            )
+            .await;
+        ensure!(exempted.status() == 201, "exempted first");
+        find_giver(&client, &app, &giver).await?;
+        wait_for_text(&client, "#giver-status", "fritaget fra Digital Post siden").await?;
+        click(&client, "access-create").await?;
+        type_into(&client, "holder-number", &SyntheticRegistry::citizen_cpr(211)).await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Adgangens indhold").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#exemption-error", "ophæves eller bevares").await?;
+        click(&client, "exemption-lift").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Opsummering").await?;
+        click(&client, "wizard-approve").await?;
+        wait_for_text(&client, "#access-receipt-text", "fritagelse fra Digital Post er ophævet").await?;
+        click(&client, "access-back").await?;
+        wait_for_text(&client, "#giver-status", "Tilmeldt Digital Post").await?;
+        Ok(())
+    })
+    .await;
+}
