@@ -41,7 +41,7 @@ pub use error::{problem_response, DomainError, FieldErrors, SystemRefusal};
 pub use module::ApiModule;
 pub use pagination::{PageRequest, SortDirection};
 pub use read_cache::ReadCache;
-pub use scope::{DryRun, ItemPath, ModuleGuard, Now, OrgPath, OrgScope, ScopeGuard};
+pub use scope::{Acting, DryRun, ItemPath, ModuleGuard, Now, OrgPath, OrgScope, ScopeGuard};
 pub use search_log::{Lookups, SearchLog};
 pub use time::Clock;
 pub use validate::{Email, HttpsUrl, PhoneNumber};

@@ -56,6 +56,30 @@ impl<G> OrgScope<G> {
             self.principal.name, self.principal.organisation_name
         )
     }
+
+    /// The caller as a service call needs them (the citizen-service modules).
+    pub fn acting(&self) -> Acting {
+        Acting {
+            organisation: self.org.clone(),
+            actor: self.actor.clone(),
+            actor_rid: self.principal.user_id.clone(),
+            approved_by: self.who(),
+            now: self.now,
+        }
+    }
+}
+
+/// Who acts in a service call: the organisation whose actions log and receipts get the action,
+/// the actor as the actions log writes it, the RID the searches log names, who a receipt says
+/// approved it, and "now".
+#[derive(Debug, Clone)]
+pub struct Acting {
+    pub organisation: Cvr,
+    pub actor: Actor,
+    pub actor_rid: String,
+    /// "Name (Organisation)".
+    pub approved_by: String,
+    pub now: DateTime<Utc>,
 }
 
 /// "Now" from the app's clock (`web::Data<dyn Clock>`, registered by the server).

@@ -15,12 +15,13 @@ use adgang_core::download::{attachment, render};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::{
-    DomainError, DryRun, ItemPath, Lookups, ModuleGuard, OrgPath, OrgScope, Principal, ScopeGuard,
+    Acting, DomainError, DryRun, ItemPath, Lookups, ModuleGuard, OrgPath, OrgScope, Principal,
+    ScopeGuard,
 };
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use crate::service::{self, receipts, Acting};
+use crate::service::{self, receipts};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(look_up_citizen)
@@ -69,16 +70,6 @@ fn kinds_of(principal: &Principal) -> Vec<PartyKind> {
         kinds.push(PartyKind::Company);
     }
     kinds
-}
-
-fn acting<G>(scope: &OrgScope<G>) -> Acting {
-    Acting {
-        organisation: scope.org.clone(),
-        actor: scope.actor.clone(),
-        actor_rid: scope.principal.user_id.clone(),
-        approved_by: scope.who(),
-        now: scope.now,
-    }
 }
 
 fn receipt_location(cvr: &str, receipt: &ExemptionReceipt) -> String {
@@ -183,7 +174,7 @@ async fn look_up_citizen(
 ) -> Result<web::Json<PartyExemption>, DomainError> {
     let lookup: CitizenLookup = body.parse().await?;
     look_up(
-        acting(&scope),
+        scope.acting(),
         lookups,
         registry.get_ref(),
         PartyKind::Citizen,
@@ -217,7 +208,7 @@ async fn exempt_citizen(
 ) -> Result<HttpResponse, DomainError> {
     let new: NewExemption = body.parse().await?;
     grant(
-        acting(&scope),
+        scope.acting(),
         &db,
         registry.get_ref(),
         PartyKind::Citizen,
@@ -253,7 +244,7 @@ async fn lift_citizen_exemption(
     let body: ExemptionChange = body.parse().await?;
     let id = path.into_inner().id;
     change(
-        acting(&scope),
+        scope.acting(),
         &db,
         PartyKind::Citizen,
         &id,
@@ -287,7 +278,7 @@ async fn look_up_company(
 ) -> Result<web::Json<PartyExemption>, DomainError> {
     let lookup: CompanyLookup = body.parse().await?;
     look_up(
-        acting(&scope),
+        scope.acting(),
         lookups,
         registry.get_ref(),
         PartyKind::Company,
@@ -321,7 +312,7 @@ async fn exempt_company(
 ) -> Result<HttpResponse, DomainError> {
     let new: NewExemption = body.parse().await?;
     grant(
-        acting(&scope),
+        scope.acting(),
         &db,
         registry.get_ref(),
         PartyKind::Company,
@@ -356,7 +347,7 @@ async fn lift_company_exemption(
     let body: ExemptionChange = body.parse().await?;
     let id = path.into_inner().id;
     change(
-        acting(&scope),
+        scope.acting(),
         &db,
         PartyKind::Company,
         &id,
@@ -393,7 +384,7 @@ async fn renew_company_exemption(
     let body: ExemptionChange = body.parse().await?;
     let id = path.into_inner().id;
     change(
-        acting(&scope),
+        scope.acting(),
         &db,
         PartyKind::Company,
         &id,

@@ -15,7 +15,7 @@ use adgang_core::{DomainError, DryRun, ItemPath, Lookups, ModuleGuard, OrgPath, 
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use crate::service::{self, receipts, Acting};
+use crate::service::{self, receipts};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(look_up_giver)
@@ -34,16 +34,6 @@ impl ModuleGuard for MailAccessGuard {
 }
 
 type Scope = OrgScope<MailAccessGuard>;
-
-fn acting(scope: &Scope) -> Acting {
-    Acting {
-        organisation: scope.org.clone(),
-        actor: scope.actor.clone(),
-        actor_rid: scope.principal.user_id.clone(),
-        approved_by: scope.who(),
-        now: scope.now,
-    }
-}
 
 /// ACC-01: the giver by CPR — name, whether exempt, and their holders. One searches-log row.
 #[utoipa::path(
@@ -72,7 +62,7 @@ async fn look_up_giver(
         &lookups.log,
         registry.get_ref(),
         exemptions.get_ref(),
-        &acting(&scope),
+        &scope.acting(),
         &lookup.cpr,
     )
     .await?;
@@ -103,7 +93,7 @@ async fn look_up_holder(
     let found = service::look_up_holder(
         &lookups.log,
         registry.get_ref(),
-        &acting(&scope),
+        &scope.acting(),
         &lookup.holder,
     )
     .await?;
@@ -135,7 +125,7 @@ async fn create_access(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let new: NewMailAccess = body.parse().await?;
-    let acting = acting(&scope);
+    let acting = scope.acting();
     let txn = db.begin().await?;
     let receipt = service::create(
         &txn,
@@ -180,7 +170,7 @@ async fn revoke_access(
 ) -> Result<web::Json<MailAccessReceipt>, DomainError> {
     let id = path.into_inner().id;
     let txn = db.begin().await?;
-    let receipt = service::revoke(&txn, &acting(&scope), &id).await?;
+    let receipt = service::revoke(&txn, &scope.acting(), &id).await?;
     txn.commit().await?;
     Ok(web::Json(receipt))
 }

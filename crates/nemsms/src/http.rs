@@ -11,11 +11,13 @@ use adgang_api_types::{
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::SmsGateway;
-use adgang_core::{DomainError, DryRun, ItemPath, Lookups, ModuleGuard, Now, OrgPath, OrgScope};
+use adgang_core::{
+    Acting, DomainError, DryRun, ItemPath, Lookups, ModuleGuard, Now, OrgPath, OrgScope,
+};
 use adgang_registry::Registry;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use crate::service::{self, Acting};
+use crate::service;
 use crate::NemSmsSettings;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -42,15 +44,6 @@ pub struct CompanyNemSms;
 
 impl ModuleGuard for CompanyNemSms {
     const MODULE: Module = Module::CompanyNemSms;
-}
-
-fn acting<G>(scope: &OrgScope<G>) -> Acting {
-    Acting {
-        organisation: scope.org.clone(),
-        actor: scope.actor.clone(),
-        actor_rid: scope.principal.user_id.clone(),
-        now: scope.now,
-    }
 }
 
 /// The app data an enrolment or a number change needs.
@@ -175,7 +168,7 @@ async fn look_up_citizen(
         &lookups.read.get_ref().0,
         &lookups.log,
         registry.get_ref(),
-        &acting(&scope),
+        &scope.acting(),
         PartyKind::Citizen,
         &lookup.cpr,
     )
@@ -207,7 +200,7 @@ async fn enrol_citizen(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let new: NewNemSmsEnrolment = body.parse().await?;
-    let acting = acting(&scope);
+    let acting = scope.acting();
     enrol(
         acting,
         &db,
@@ -246,7 +239,7 @@ async fn change_citizen_number(
     let change: NemSmsNumberChange = body.parse().await?;
     let id = path.into_inner().id;
     change_number(
-        acting(&scope),
+        scope.acting(),
         &db,
         &sending,
         PartyKind::Citizen,
@@ -275,7 +268,7 @@ async fn unenrol_citizen(
     path: web::Path<ItemPath>,
 ) -> Result<web::Json<NemSmsReceipt>, DomainError> {
     let id = path.into_inner().id;
-    unenrol(acting(&scope), &db, PartyKind::Citizen, &id).await
+    unenrol(scope.acting(), &db, PartyKind::Citizen, &id).await
 }
 
 /// SMS-01: a company by CVR and its NemSMS status. Writes one searches-log row.
@@ -303,7 +296,7 @@ async fn look_up_company(
         &lookups.read.get_ref().0,
         &lookups.log,
         registry.get_ref(),
-        &acting(&scope),
+        &scope.acting(),
         PartyKind::Company,
         &lookup.cvr,
     )
@@ -335,7 +328,7 @@ async fn enrol_company(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let new: NewNemSmsEnrolment = body.parse().await?;
-    let acting = acting(&scope);
+    let acting = scope.acting();
     enrol(
         acting,
         &db,
@@ -374,7 +367,7 @@ async fn change_company_number(
     let change: NemSmsNumberChange = body.parse().await?;
     let id = path.into_inner().id;
     change_number(
-        acting(&scope),
+        scope.acting(),
         &db,
         &sending,
         PartyKind::Company,
@@ -403,7 +396,7 @@ async fn unenrol_company(
     path: web::Path<ItemPath>,
 ) -> Result<web::Json<NemSmsReceipt>, DomainError> {
     let id = path.into_inner().id;
-    unenrol(acting(&scope), &db, PartyKind::Company, &id).await
+    unenrol(scope.acting(), &db, PartyKind::Company, &id).await
 }
 
 /// SMS-02: the holder confirms their number with the token of the link sent by SMS. Public: the

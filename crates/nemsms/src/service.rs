@@ -12,8 +12,8 @@ use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldC
 use adgang_core::ports::{Sms, SmsGateway};
 use adgang_core::secrets::{random_token, sha256_hex};
 use adgang_core::time::danish_time;
-use adgang_core::{Cvr, FieldErrors, PhoneNumber, SearchLog};
-use adgang_registry::party::{self, PartyError, Searcher};
+use adgang_core::{Acting, Cvr, FieldErrors, PhoneNumber, SearchLog};
+use adgang_registry::party::{self, PartyError};
 use adgang_registry::Registry;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, Query, SimpleExpr};
@@ -21,14 +21,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use crate::entity::{confirmation, enrolment};
 use crate::{NemSmsError, NemSmsSettings};
-
-/// Who acts, where and when.
-pub struct Acting {
-    pub organisation: Cvr,
-    pub actor: Actor,
-    pub actor_rid: String,
-    pub now: DateTime<Utc>,
-}
 
 /// SMS-02: a Danish 8-digit number (stored as `+45…`) or an E.164 number, else a field error.
 pub fn normalise_phone(field: &str, input: &str) -> Result<String, NemSmsError> {
@@ -94,12 +86,7 @@ pub async fn look_up(
     kind: PartyKind,
     input: &str,
 ) -> Result<NemSmsStatus, NemSmsError> {
-    let searcher = Searcher {
-        organisation: &acting.organisation,
-        actor_rid: &acting.actor_rid,
-        at: acting.now,
-    };
-    let party = party::look_up(log, registry, searcher, kind, input).await?;
+    let party = party::look_up(log, registry, acting, kind, input).await?;
     let current = current(read, &party.id).await?;
     Ok(status(kind, party.id, party.name, current.as_ref()))
 }

@@ -5,8 +5,7 @@
 
 use adgang_api_types::{Address, FieldCode, PartyKind};
 use adgang_core::audit::{Register, SearchRecord};
-use adgang_core::{Cpr, Cvr, FieldErrors, SearchLog};
-use chrono::{DateTime, Utc};
+use adgang_core::{Acting, Cpr, Cvr, FieldErrors, SearchLog};
 use sea_orm::DbErr;
 
 use crate::{Registry, RegistryError};
@@ -32,13 +31,6 @@ pub enum PartyError {
     Unavailable(String),
     #[error(transparent)]
     Database(#[from] DbErr),
-}
-
-/// Who looks up, for the searches log.
-pub struct Searcher<'a> {
-    pub organisation: &'a Cvr,
-    pub actor_rid: &'a str,
-    pub at: DateTime<Utc>,
 }
 
 fn field_error(field: &str, code: FieldCode, message: &str) -> PartyError {
@@ -138,7 +130,7 @@ pub fn lookup_field(kind: PartyKind) -> &'static str {
 pub async fn look_up(
     log: &SearchLog,
     registry: &dyn Registry,
-    searcher: Searcher<'_>,
+    acting: &Acting,
     kind: PartyKind,
     input: &str,
 ) -> Result<Party, PartyError> {
@@ -146,8 +138,8 @@ pub async fn look_up(
     let id = parse(kind, field, input)?;
     let found = find(registry, kind, &id).await?;
     let search = SearchRecord {
-        organisation: searcher.organisation.clone(),
-        actor_rid: searcher.actor_rid.to_owned(),
+        organisation: acting.organisation.clone(),
+        actor_rid: acting.actor_rid.clone(),
         search_data: id,
         register: match kind {
             PartyKind::Citizen => Register::Cpr,
@@ -155,6 +147,6 @@ pub async fn look_up(
         },
         result_count: u32::from(found.is_some()),
     };
-    log.record(searcher.at, search).await?;
+    log.record(acting.now, search).await?;
     found.ok_or_else(|| unknown(kind, field))
 }

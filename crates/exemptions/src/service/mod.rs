@@ -12,8 +12,8 @@ use adgang_api_types::{
 };
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::time::{copenhagen, start_of_day};
-use adgang_core::{Cvr, FieldErrors, SearchLog};
-use adgang_registry::party::{self, PartyError, Searcher};
+use adgang_core::{Acting, Cvr, FieldErrors, SearchLog};
+use adgang_registry::party::{self, PartyError};
 use adgang_registry::Registry;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
@@ -23,17 +23,6 @@ use sea_orm::{
 
 use crate::entity::exemption;
 use crate::ExemptionError;
-
-/// Who acts, where and when: the organisation whose log and receipts get the action.
-pub struct Acting {
-    pub organisation: Cvr,
-    pub actor: Actor,
-    /// The RID the searches log names.
-    pub actor_rid: String,
-    /// "Name (Organisation)", as the receipt says who approved.
-    pub approved_by: String,
-    pub now: DateTime<Utc>,
-}
 
 /// Most characters of a case note (EX-06).
 pub const NOTE_MAX: usize = 200;
@@ -81,12 +70,7 @@ pub async fn look_up(
     kind: PartyKind,
     input: &str,
 ) -> Result<PartyExemption, ExemptionError> {
-    let searcher = Searcher {
-        organisation: &acting.organisation,
-        actor_rid: &acting.actor_rid,
-        at: acting.now,
-    };
-    let party = party::look_up(log, registry, searcher, kind, input).await?;
+    let party = party::look_up(log, registry, acting, kind, input).await?;
     let current = in_force(read, &party.id, acting.now).await?;
     Ok(PartyExemption {
         kind,

@@ -6,7 +6,9 @@ use adgang_api_types::{ExemptionAction, ExemptionReceipt, MailForwarding, PartyK
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::{forwarding_address, Acting};
+use adgang_core::Acting;
+
+use super::forwarding_address;
 use crate::entity::{exemption, exemption_receipt};
 use crate::ExemptionError;
 

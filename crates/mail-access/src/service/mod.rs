@@ -13,8 +13,8 @@ use adgang_api_types::{
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::ports::{ExemptionLift, ExemptionStatus};
 use adgang_core::time::{copenhagen, start_of_day};
-use adgang_core::{Cvr, FieldErrors, SearchLog};
-use adgang_registry::party::{self, PartyError, Searcher};
+use adgang_core::{Acting, Cvr, FieldErrors, SearchLog};
+use adgang_registry::party::{self, PartyError};
 use adgang_registry::Registry;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
@@ -32,26 +32,6 @@ pub const MAX_HOLDERS: i32 = 10;
 const EMPLOYEE_NAME_MAX: usize = 100;
 /// The actions-log reason of an exemption lifted with an access (ACC-02).
 const LIFTED_FOR_ACCESS: &str = "Ophævet ved oprettelse af adgang til posten";
-
-/// Who acts, where and when.
-pub struct Acting {
-    pub organisation: Cvr,
-    pub actor: Actor,
-    pub actor_rid: String,
-    /// "Name (Organisation)", as the receipt says who approved.
-    pub approved_by: String,
-    pub now: DateTime<Utc>,
-}
-
-impl Acting {
-    fn searcher(&self) -> Searcher<'_> {
-        Searcher {
-            organisation: &self.organisation,
-            actor_rid: &self.actor_rid,
-            at: self.now,
-        }
-    }
-}
 
 /// In force at `now`: not ended, and not past its last day.
 fn in_force_at(now: DateTime<Utc>) -> Condition {
@@ -102,7 +82,7 @@ pub async fn look_up_giver(
     acting: &Acting,
     cpr: &str,
 ) -> Result<AccessGiver, MailAccessError> {
-    let giver = party::look_up(log, registry, acting.searcher(), PartyKind::Citizen, cpr).await?;
+    let giver = party::look_up(log, registry, acting, PartyKind::Citizen, cpr).await?;
     let exempt_since = exemptions.exempt_since(read, &giver.id).await?;
     let accesses = in_force(read, &giver.id, acting.now).await?;
     Ok(AccessGiver {
@@ -141,7 +121,7 @@ pub async fn look_up_holder(
             "Give a CPR number (10 digits) or a CVR number (8 digits).",
         )
     })?;
-    let holder = party::look_up(log, registry, acting.searcher(), kind, input)
+    let holder = party::look_up(log, registry, acting, kind, input)
         .await
         .map_err(|e| match e {
             // The lookup names the field `cpr`/`cvr`; this form calls it `holder`.

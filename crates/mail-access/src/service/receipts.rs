@@ -4,7 +4,9 @@
 use adgang_api_types::{MailAccessAction, MailAccessReceipt};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::{to_dto, Acting};
+use adgang_core::Acting;
+
+use super::to_dto;
 use crate::entity::{mail_access, receipt};
 use crate::MailAccessError;
 
