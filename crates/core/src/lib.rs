@@ -30,6 +30,7 @@ pub mod read_cache;
 pub mod scope;
 pub mod search_log;
 pub mod secrets;
+pub mod sweep;
 pub mod time;
 pub mod validate;
 

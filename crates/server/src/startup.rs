@@ -145,11 +145,13 @@ impl Application {
             db: db.get_ref().clone(),
             clock: settings.clock.clone(),
             idle: std::time::Duration::from_secs(60),
+            sweep: adgang_exemptions::service::expiry::ExpiredExemptions,
         };
         let access_expiry = adgang_mail_access::ExpiryWorker {
             db: db.get_ref().clone(),
             clock: settings.clock.clone(),
             idle: std::time::Duration::from_secs(60),
+            sweep: adgang_mail_access::service::expiry::ExpiredAccesses,
         };
         let (search_log, search_queue) = adgang_core::SearchLog::new();
         let search_log_writer = (search_queue, db.get_ref().clone());

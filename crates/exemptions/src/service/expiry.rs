@@ -4,11 +4,9 @@
 //! ("still in force"), so of several server instances — or an instance and an employee lifting
 //! it — exactly one ends it and logs it.
 
-use std::sync::Arc;
-use std::time::Duration as StdDuration;
-
 use adgang_core::audit::{ActionEvent, Actor};
-use adgang_core::{Clock, Cvr};
+use adgang_core::sweep::{Sweep, SweepWorker};
+use adgang_core::Cvr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -107,37 +105,22 @@ pub async fn expire_due(
     Ok((due.len() as u64, ended))
 }
 
+/// EX-04's sweep: company exemptions past their end.
+pub struct ExpiredExemptions;
+
+#[async_trait::async_trait]
+impl Sweep for ExpiredExemptions {
+    const WHAT: &'static str = "company exemptions";
+    const BATCH: u64 = BATCH;
+
+    async fn sweep(
+        &self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(u64, u64)> {
+        Ok(expire_due(db, now).await?)
+    }
+}
+
 /// The background job of EX-04, one per server instance.
-pub struct ExpiryWorker {
-    pub db: DatabaseConnection,
-    pub clock: Arc<dyn Clock>,
-    /// Pause between rounds once nothing is due.
-    pub idle: StdDuration,
-}
-
-impl ExpiryWorker {
-    /// Ends everything due now; returns how many exemptions this instance ended.
-    pub async fn tick(&self) -> Result<u64, ExemptionError> {
-        let mut total = 0;
-        loop {
-            let now = self.clock.now();
-            let (due, ended) = expire_due(&self.db, now).await?;
-            total += ended;
-            if due < BATCH {
-                return Ok(total);
-            }
-        }
-    }
-
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
-            match self.tick().await {
-                Ok(0) => {}
-                Ok(ended) => tracing::info!(ended, "company exemptions expired"),
-                Err(err) => tracing::error!(error = ?err, "exemption expiry round failed"),
-            }
-            tokio::time::sleep(self.idle).await;
-        }
-    }
-}
+pub type ExpiryWorker = SweepWorker<ExpiredExemptions>;

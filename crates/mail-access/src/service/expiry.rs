@@ -3,11 +3,9 @@
 //! is a conditional UPDATE, so of several instances — or an instance and an employee revoking
 //! it — exactly one ends it, counts it out and logs it.
 
-use std::sync::Arc;
-use std::time::Duration as StdDuration;
-
 use adgang_core::audit::{ActionEvent, Actor};
-use adgang_core::{Clock, Cvr};
+use adgang_core::sweep::{Sweep, SweepWorker};
+use adgang_core::Cvr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -120,35 +118,22 @@ pub async fn expire_due(
     Ok((due.len() as u64, ended))
 }
 
+/// ACC-05's sweep: accesses past their last day.
+pub struct ExpiredAccesses;
+
+#[async_trait::async_trait]
+impl Sweep for ExpiredAccesses {
+    const WHAT: &'static str = "mail accesses";
+    const BATCH: u64 = BATCH;
+
+    async fn sweep(
+        &self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(u64, u64)> {
+        Ok(expire_due(db, now).await?)
+    }
+}
+
 /// The background job of ACC-05, one per server instance.
-pub struct ExpiryWorker {
-    pub db: DatabaseConnection,
-    pub clock: Arc<dyn Clock>,
-    pub idle: StdDuration,
-}
-
-impl ExpiryWorker {
-    /// Ends everything due now; returns how many accesses this instance ended.
-    pub async fn tick(&self) -> Result<u64, MailAccessError> {
-        let mut total = 0;
-        loop {
-            let (due, ended) = expire_due(&self.db, self.clock.now()).await?;
-            total += ended;
-            if due < BATCH {
-                return Ok(total);
-            }
-        }
-    }
-
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
-            match self.tick().await {
-                Ok(0) => {}
-                Ok(ended) => tracing::info!(ended, "mail accesses expired"),
-                Err(err) => tracing::error!(error = ?err, "mail-access expiry round failed"),
-            }
-            tokio::time::sleep(self.idle).await;
-        }
-    }
-}
+pub type ExpiryWorker = SweepWorker<ExpiredAccesses>;

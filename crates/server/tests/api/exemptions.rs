@@ -400,6 +400,7 @@ fn worker(app: &TestApp, db: sea_orm::DatabaseConnection) -> ExpiryWorker {
         db,
         clock: app.clock.clone(),
         idle: std::time::Duration::from_secs(60),
+        sweep: adgang_exemptions::service::expiry::ExpiredExemptions,
     }
 }
 
@@ -558,6 +559,7 @@ async fn ex_04_several_expiry_workers_end_each_exemption_exactly_once() {
         db: app.db().await,
         clock: std::sync::Arc::new(TestClock::at(utc(2029, 1, 1, 0, 0, 0))),
         idle: std::time::Duration::from_secs(1),
+        sweep: adgang_exemptions::service::expiry::ExpiredExemptions,
     };
     assert_eq!(late.tick().await.unwrap(), 0);
 }

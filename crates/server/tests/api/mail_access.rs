@@ -323,6 +323,7 @@ async fn acc_05_an_access_ends_after_its_last_day_by_the_job_once() {
         db,
         clock: app.clock.clone(),
         idle: std::time::Duration::from_secs(60),
+        sweep: adgang_mail_access::service::expiry::ExpiredAccesses,
     };
     let expiry = worker(app.db().await);
     // 23:59 on the 25th in Copenhagen (UTC+1 after the change): still in force.
