@@ -414,8 +414,9 @@ async fn unenrol_company(
 async fn confirm(
     now: Now,
     db: web::Data<DatabaseConnection>,
-    body: web::Json<NemSmsConfirmation>,
+    body: JsonBody,
 ) -> Result<web::Json<NemSmsConfirmed>, DomainError> {
+    let body: NemSmsConfirmation = body.parse().await?;
     let txn = db.begin().await?;
     let confirmed = service::confirm(&txn, &body.token, now.0).await?;
     txn.commit().await?;
