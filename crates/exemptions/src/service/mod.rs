@@ -371,16 +371,7 @@ pub async fn grant(
         new.power_of_attorney,
     );
     log_action(db, entry, None, &model).await?;
-    receipts::issue(
-        db,
-        acting,
-        action,
-        &model,
-        new.power_of_attorney,
-        acting.now,
-        note,
-    )
-    .await
+    receipts::issue(db, acting, action, &model, new.power_of_attorney, note).await
 }
 
 /// The exemption `id` of `kind` (any authority's: exemptions are national), in force at `now`.
@@ -465,16 +456,7 @@ pub async fn lift(
         change.power_of_attorney,
     );
     log_action(db, entry, Some(&before), &after).await?;
-    receipts::issue(
-        db,
-        acting,
-        action,
-        &after,
-        change.power_of_attorney,
-        acting.now,
-        note,
-    )
-    .await
+    receipts::issue(db, acting, action, &after, change.power_of_attorney, note).await
 }
 
 /// ACC-02: lifts the party's exemption in force because access to their mail is given with
@@ -558,16 +540,7 @@ pub async fn renew(
         change.power_of_attorney,
     );
     log_action(db, entry, Some(&before), &after).await?;
-    receipts::issue(
-        db,
-        acting,
-        action,
-        &after,
-        change.power_of_attorney,
-        acting.now,
-        note,
-    )
-    .await
+    receipts::issue(db, acting, action, &after, change.power_of_attorney, note).await
 }
 
 #[cfg(test)]

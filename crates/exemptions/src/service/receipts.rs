@@ -3,7 +3,6 @@
 //! staff to keep a copy themselves).
 
 use adgang_api_types::{ExemptionAction, ExemptionReceipt, MailForwarding, PartyKind};
-use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use adgang_core::Acting;
@@ -19,7 +18,6 @@ pub(crate) async fn issue(
     action: ExemptionAction,
     model: &exemption::Model,
     power_of_attorney: bool,
-    effective_at: DateTime<Utc>,
     note: Option<String>,
 ) -> Result<ExemptionReceipt, ExemptionError> {
     let kind = PartyKind::parse(&model.kind).ok_or_else(|| anyhow::anyhow!("party kind"))?;
@@ -35,7 +33,8 @@ pub(crate) async fn issue(
             .ok_or_else(|| anyhow::anyhow!("forwarding"))?,
         forwarding_address: forwarding_address(model),
         issued_at: acting.now,
-        effective_at,
+        // Every action takes effect when it is approved (EX-03: a lift at once).
+        effective_at: acting.now,
         expires_at: match action {
             ExemptionAction::Lifted => None,
             ExemptionAction::Granted | ExemptionAction::Renewed => model.expires_at,

@@ -114,13 +114,7 @@ pub async fn look_up_holder(
     acting: &Acting,
     input: &str,
 ) -> Result<AccessHolder, MailAccessError> {
-    let kind = holder_kind(party::lookup_field(PartyKind::Citizen), input).map_err(|_| {
-        MailAccessError::field(
-            "holder",
-            FieldCode::CprOrCvr,
-            "Give a CPR number (10 digits) or a CVR number (8 digits).",
-        )
-    })?;
+    let kind = holder_kind("holder", input)?;
     let holder = party::look_up(log, registry, acting, kind, input)
         .await
         .map_err(|e| match e {
