@@ -91,6 +91,14 @@ pub enum ConflictReason {
     EnrolmentEnded,
     /// ACC-04: the access has been revoked or has expired.
     AccessEnded,
+    /// RC-03: the message has no value date, so it was sent at once.
+    NoValueDate,
+    /// RC-03: the value date has come; the message has been sent.
+    ValueDatePassed,
+    /// RC-03: the message has been recalled already.
+    AlreadyRecalled,
+    /// MV-04: a move of the organisation's mail is running; wait for it to finish.
+    MoveMailRunning,
 }
 
 /// Why a field was refused: a stable code the SPA translates (its text for each is matched

@@ -17,6 +17,7 @@ pub mod nemsms;
 pub mod onboarding;
 pub mod organisation;
 pub mod page;
+pub mod recall;
 pub mod right;
 pub mod session;
 pub mod system;
@@ -58,6 +59,7 @@ pub use onboarding::{
 };
 pub use organisation::{Address, OrgKind, Organisation, OrganisationLookup};
 pub use page::{Page, PageQuery};
+pub use recall::{RecallCandidate, RecallReceipt};
 pub use right::Right;
 pub use session::{
     AccessToken, ContextSwitch, NewMachineClient, OAuthTokenResponse, OrganisationUser,

@@ -163,6 +163,10 @@ pub fn conflict_key(reason: adgang_api_types::ConflictReason) -> Key {
         R::ExemptionEnded => Key::err_conflict_exemption_ended,
         R::EnrolmentEnded => Key::err_conflict_enrolment_ended,
         R::AccessEnded => Key::err_conflict_access_ended,
+        R::NoValueDate => Key::err_conflict_no_value_date,
+        R::ValueDatePassed => Key::err_conflict_value_date_passed,
+        R::AlreadyRecalled => Key::err_conflict_already_recalled,
+        R::MoveMailRunning => Key::err_conflict_move_mail_running,
     }
 }
 

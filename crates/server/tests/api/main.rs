@@ -18,6 +18,7 @@ mod onboarding;
 mod openapi;
 mod operations;
 mod organisations;
+mod recall;
 mod rights;
 mod rights_matrix;
 mod spa;

@@ -16,10 +16,10 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
-const SENDER: &str = "29189846";
-const AUTHORITY: &str = "34051178";
-const COMPANY: &str = "25052943";
-const CITIZEN: &str = "0101401000";
+pub(crate) const SENDER: &str = "29189846";
+pub(crate) const AUTHORITY: &str = "34051178";
+pub(crate) const COMPANY: &str = "25052943";
+pub(crate) const CITIZEN: &str = "0101401000";
 
 pub(crate) async fn app() -> TestApp {
     let app = spawn_app_with(Spa::None, |s| s.allow_http_endpoints = true).await;
@@ -32,7 +32,7 @@ pub(crate) async fn app() -> TestApp {
     app
 }
 
-fn admin(app: &TestApp, cvr: &str) -> String {
+pub(crate) fn admin(app: &TestApp, cvr: &str) -> String {
     app.token(&user(
         cvr,
         OrgKind::Authority,
@@ -41,7 +41,7 @@ fn admin(app: &TestApp, cvr: &str) -> String {
 }
 
 /// A system of `cvr` with `body`'s settings over the defaults; returns its id and API key.
-async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String, String) {
+pub(crate) async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String, String) {
     let token = admin(app, cvr);
     let mut body = json!({
         "name": format!("System {}", uuid::Uuid::now_v7()),
@@ -107,19 +107,23 @@ pub(crate) async fn submit(
         .unwrap()
 }
 
-async fn accepted(app: &TestApp, caller: &(String, String), body: &Value) -> MemoReceipt {
+pub(crate) async fn accepted(
+    app: &TestApp,
+    caller: &(String, String),
+    body: &Value,
+) -> MemoReceipt {
     let response = submit(app, caller, body).await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     response.json().await.unwrap()
 }
 
-async fn problem(response: reqwest::Response, status: u16) -> Problem {
+pub(crate) async fn problem(response: reqwest::Response, status: u16) -> Problem {
     assert_eq!(response.status(), status);
     response.json().await.unwrap()
 }
 
 /// The events in `org`'s log, oldest first, as (event, message id).
-async fn events(app: &TestApp, org: &str) -> Vec<message_events::Model> {
+pub(crate) async fn events(app: &TestApp, org: &str) -> Vec<message_events::Model> {
     message_events::Entity::find()
         .filter(message_events::Column::OrganisationCvr.eq(org))
         .order_by_asc(message_events::Column::Id)
@@ -132,7 +136,7 @@ fn names(events: &[message_events::Model]) -> Vec<&str> {
     events.iter().map(|e| e.event.as_str()).collect()
 }
 
-async fn stored(app: &TestApp, message_id: &str) -> message::Model {
+pub(crate) async fn stored(app: &TestApp, message_id: &str) -> message::Model {
     message::Entity::find()
         .filter(message::Column::MessageId.eq(message_id))
         .one(&app.db().await)
@@ -142,7 +146,7 @@ async fn stored(app: &TestApp, message_id: &str) -> message::Model {
 }
 
 /// Waits (up to 10 s) until `done` holds; the dispatcher runs in the background.
-async fn eventually<F, Fut>(what: &str, mut done: F)
+pub(crate) async fn eventually<F, Fut>(what: &str, mut done: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -260,7 +264,7 @@ async fn core_01_unknown_callers_wrong_keys_foreign_addresses_and_inactive_syste
     assert_eq!(count, 0, "nothing refused is stored");
 }
 
-async fn point(app: &TestApp, cvr: &str, capacity: Value) -> String {
+pub(crate) async fn point(app: &TestApp, cvr: &str, capacity: Value) -> String {
     let token = admin(app, cvr);
     let response = app
         .post_as(
@@ -707,6 +711,7 @@ async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() 
 
 #[tokio::test]
 async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
+    use adgang_core::audit::Actor;
     use adgang_messaging::service::recall::{withdraw, Withdrawal};
     let app = app().await;
     app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
@@ -721,14 +726,38 @@ async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
     // Before the value date a recall simply wins; a second one says so.
     let db = app.db().await;
     let now = app.clock.now();
-    let first = withdraw(&db, SENDER, &ids[0], now).await.unwrap();
+    let first = withdraw(
+        &db,
+        &adgang_core::Cvr::parse(SENDER).unwrap(),
+        &ids[0],
+        &Actor::System,
+        now,
+    )
+    .await
+    .unwrap();
     assert!(matches!(first, Withdrawal::Recalled(_)));
     assert_eq!(
-        withdraw(&db, SENDER, &ids[0], now).await.unwrap(),
+        withdraw(
+            &db,
+            &adgang_core::Cvr::parse(SENDER).unwrap(),
+            &ids[0],
+            &Actor::System,
+            now
+        )
+        .await
+        .unwrap(),
         Withdrawal::AlreadyRecalled
     );
     assert_eq!(
-        withdraw(&db, AUTHORITY, &ids[1], now).await.unwrap(),
+        withdraw(
+            &db,
+            &adgang_core::Cvr::parse(AUTHORITY).unwrap(),
+            &ids[1],
+            &Actor::System,
+            now
+        )
+        .await
+        .unwrap(),
         Withdrawal::NotFound
     );
 
@@ -739,7 +768,18 @@ async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
         let db = db.clone();
         async move {
             tokio::time::sleep(StdDuration::from_millis(20 * i as u64)).await;
-            (id.clone(), withdraw(&db, SENDER, id, now).await.unwrap())
+            (
+                id.clone(),
+                withdraw(
+                    &db,
+                    &adgang_core::Cvr::parse(SENDER).unwrap(),
+                    id,
+                    &Actor::System,
+                    now,
+                )
+                .await
+                .unwrap(),
+            )
         }
     });
     let outcomes = futures_util::future::join_all(recalls).await;

@@ -490,6 +490,17 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/mail-access/receipts/{id}/pdf",
         Access::Right(Right::CitizenService),
     ),
+    // Recall (SPEC §10): authorities' system_admin.
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/memos/{id}",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/memos/{id}",
+        Access::Right(Right::SystemAdmin),
+    ),
 ];
 
 const CVR: &str = "29189846";

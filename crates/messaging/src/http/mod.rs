@@ -2,6 +2,8 @@
 //! protocol's `mailboxes/{systemId}/system-fetches` (CORE-03), named like the real Digital Post
 //! API. Systems authenticate with `X-System-Id` + `X-Api-Key` from an allowed address.
 
+pub mod recall;
+
 use std::net::IpAddr;
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
@@ -26,7 +28,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(send_test_message)
         .service(submit_receipt)
         .service(list_receipts)
-        .service(acknowledge_receipt);
+        .service(acknowledge_receipt)
+        .service(recall::find_memo)
+        .service(recall::recall_memo);
 }
 
 /// The system connection's administrators see a system's delivery attempts (SPEC §0).

@@ -1,0 +1,173 @@
+//! Recall before the value date (SPEC §10, guide chapter 13): find an own message by id
+//! (RC-01), recall it while it is held (RC-02), and every refusal (RC-03) — through the API as
+//! "Tilbagekald" calls it.
+
+use adgang_api_types::{
+    ConflictReason, MemoStatus, OrgKind, Problem, RecallCandidate, RecallReceipt, Right,
+};
+use adgang_core::entity::actions_log;
+use adgang_core::Clock;
+use adgang_test_support::{user, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use crate::messaging::{
+    accepted, admin, app, events, eventually, memo, sender, stored, AUTHORITY, CITIZEN, SENDER,
+};
+
+fn memo_url(cvr: &str, message_id: &str) -> String {
+    format!("/api/v1/organisations/{cvr}/memos/{message_id}")
+}
+
+/// A message from SENDER to a citizen, held for `value_date` (or sent at once); its id.
+async fn sent(app: &TestApp, value_date: Option<&str>) -> String {
+    let caller = sender(app).await;
+    let mut body = memo(CITIZEN);
+    if let Some(date) = value_date {
+        body["valueDate"] = json!(date);
+    }
+    accepted(app, &caller, &body).await;
+    body["messageId"].as_str().unwrap().to_owned()
+}
+
+async fn conflict(response: reqwest::Response) -> Option<ConflictReason> {
+    assert_eq!(response.status(), 409);
+    response.json::<Problem>().await.unwrap().reason
+}
+
+#[tokio::test]
+async fn rc_01_02_a_held_message_is_found_recalled_logged_and_never_delivered() {
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let id = sent(&app, Some("2026-12-14")).await;
+    let token = admin(&app, SENDER);
+
+    let found: RecallCandidate = app.get_json_as(&memo_url(SENDER, &id), &token).await;
+    assert_eq!(found.message_id, id);
+    assert_eq!(found.title, "Afgørelse om byggetilladelse");
+    assert_eq!(found.recipient, CITIZEN);
+    assert_eq!(found.value_date, Some("2026-12-14".parse().unwrap()));
+    assert_eq!(found.status, MemoStatus::HeldForValueDate);
+    assert_eq!(found.refusal, None);
+
+    let response = app.delete_as(&memo_url(SENDER, &id), &token).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let receipt: RecallReceipt = response.json().await.unwrap();
+    assert_eq!(receipt.message_id, id);
+    assert_eq!(receipt.recalled_at, app.clock.now());
+    assert!(receipt
+        .recalled_by
+        .starts_with(&format!("CVR:{SENDER}-RID:")));
+
+    // The message log shows Tilbagekaldt; the actions log names the employee.
+    let log = events(&app, SENDER).await;
+    assert!(log
+        .iter()
+        .any(|e| e.message_id.as_deref() == Some(id.as_str()) && e.event == "recalled"));
+    let actions = actions_log::Entity::find()
+        .filter(actions_log::Column::OrganisationCvr.eq(SENDER))
+        .filter(actions_log::Column::Subject.eq("recall"))
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].object_id.as_deref(), Some(id.as_str()));
+    assert_eq!(actions[0].party_id.as_deref(), Some(CITIZEN));
+    assert_eq!(actions[0].after.as_deref(), Some("Tilbagekaldt"));
+
+    // Past its value date it is still not delivered.
+    app.clock.set("2026-12-15T09:00:00Z".parse().unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(stored(&app, &id).await.state, "recalled");
+    assert!(!events(&app, SENDER)
+        .await
+        .iter()
+        .any(
+            |e| e.message_id.as_deref() == Some(id.as_str()) && e.event == "sent_after_value_date"
+        ));
+    let again: RecallCandidate = app.get_json_as(&memo_url(SENDER, &id), &token).await;
+    assert_eq!(again.status, MemoStatus::Recalled);
+    assert_eq!(again.refusal, Some(ConflictReason::AlreadyRecalled));
+}
+
+#[tokio::test]
+async fn rc_03_no_value_date_value_date_passed_already_recalled_and_not_found() {
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let token = admin(&app, SENDER);
+
+    let at_once = sent(&app, None).await;
+    let found: RecallCandidate = app.get_json_as(&memo_url(SENDER, &at_once), &token).await;
+    assert_eq!(found.refusal, Some(ConflictReason::NoValueDate));
+    assert_eq!(
+        conflict(app.delete_as(&memo_url(SENDER, &at_once), &token).await).await,
+        Some(ConflictReason::NoValueDate)
+    );
+
+    let released = sent(&app, Some("2026-12-11")).await;
+    app.clock.set("2026-12-11T08:00:00Z".parse().unwrap());
+    eventually("the value date's release", || async {
+        stored(&app, &released).await.state != "held"
+    })
+    .await;
+    let found: RecallCandidate = app.get_json_as(&memo_url(SENDER, &released), &token).await;
+    assert_eq!(found.refusal, Some(ConflictReason::ValueDatePassed));
+    assert_eq!(
+        conflict(app.delete_as(&memo_url(SENDER, &released), &token).await).await,
+        Some(ConflictReason::ValueDatePassed)
+    );
+
+    let held = sent(&app, Some("2026-12-20")).await;
+    assert_eq!(
+        app.delete_as(&memo_url(SENDER, &held), &token)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        conflict(app.delete_as(&memo_url(SENDER, &held), &token).await).await,
+        Some(ConflictReason::AlreadyRecalled)
+    );
+
+    for response in [
+        app.get_as(&memo_url(SENDER, "no-such-message"), &token)
+            .await,
+        app.delete_as(&memo_url(SENDER, "no-such-message"), &token)
+            .await,
+    ] {
+        assert_eq!(response.status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn rc_tenants_another_senders_message_is_not_found_and_rights_are_system_admin_only() {
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let id = sent(&app, Some("2026-12-14")).await;
+
+    // Another authority's admin, in their own organisation, does not see SENDER's message.
+    let other = admin(&app, AUTHORITY);
+    for response in [
+        app.get_as(&memo_url(AUTHORITY, &id), &other).await,
+        app.delete_as(&memo_url(AUTHORITY, &id), &other).await,
+        // …nor through SENDER's path.
+        app.delete_as(&memo_url(SENDER, &id), &other).await,
+    ] {
+        assert_eq!(response.status(), 404);
+    }
+    let contact_admin = app.token(&user(SENDER, OrgKind::Authority, &[Right::ContactAdmin]));
+    assert_eq!(
+        app.delete_as(&memo_url(SENDER, &id), &contact_admin)
+            .await
+            .status(),
+        403
+    );
+    let company = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+    assert_eq!(
+        app.get_as(&memo_url("25052943", &id), &company)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(stored(&app, &id).await.state, "held");
+}
