@@ -21,6 +21,7 @@ mod m20261203_000013_eventlog_create_log_exports;
 mod m20261203_000014_exemptions_create_exemptions;
 mod m20261203_000015_nemsms_create_enrolments;
 mod m20261203_000016_mail_access_create_accesses;
+mod m20261203_000017_authority_info_create_authority_information;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_exemptions_create_exemptions::Migration),
             Box::new(m20261203_000015_nemsms_create_enrolments::Migration),
             Box::new(m20261203_000016_mail_access_create_accesses::Migration),
+            Box::new(m20261203_000017_authority_info_create_authority_information::Migration),
         ]
     }
 }

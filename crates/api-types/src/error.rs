@@ -280,6 +280,18 @@ pub enum FieldCode {
     DuplicateHolder,
     /// ACC-03: the giver has 10 holders already.
     TooManyHolders,
+    /// INFO-01: a loopback, private, link-local or metadata address.
+    ForbiddenAddress,
+    /// INFO-02: the file is not a PNG image.
+    NotPng,
+    /// INFO-02: the PNG is damaged or incomplete.
+    UnreadablePng,
+    /// INFO-02: the image is wider or taller than allowed.
+    DimensionsTooLarge,
+    /// MV-01: the contact point is not active or not bound to an active recipient system.
+    InactiveContactPoint,
+    /// MV-03: the deletion from the platforms must be accepted.
+    MustConfirmDeletion,
 }
 
 impl FieldCode {
@@ -371,6 +383,12 @@ impl FieldCode {
             FieldCode::HolderIsGiver => "holder_is_giver",
             FieldCode::DuplicateHolder => "duplicate_holder",
             FieldCode::TooManyHolders => "too_many_holders",
+            FieldCode::ForbiddenAddress => "forbidden_address",
+            FieldCode::NotPng => "not_png",
+            FieldCode::UnreadablePng => "unreadable_png",
+            FieldCode::DimensionsTooLarge => "dimensions_too_large",
+            FieldCode::InactiveContactPoint => "inactive_contact_point",
+            FieldCode::MustConfirmDeletion => "must_confirm_deletion",
         }
     }
 }

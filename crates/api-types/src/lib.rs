@@ -4,6 +4,7 @@
 //! declared exactly once. It must compile to `wasm32-unknown-unknown`: serde only, and utoipa
 //! schemas behind the `openapi` feature (which the frontend never enables).
 
+pub mod authority_info;
 pub mod contact;
 pub mod error;
 pub mod eventlog;
@@ -22,6 +23,9 @@ pub mod right;
 pub mod session;
 pub mod system;
 
+pub use authority_info::{
+    AuthorityInformation, LinkCheck, LinkProblem, Logo, PrivacyPolicyLink, SenderInformation,
+};
 pub use contact::{
     Audience, Capacity, CodeKind, ContactDeletionNode, ContactGroup, ContactGroupDeletion,
     ContactGroupInput, ContactImportReceipt, ContactNodeKind, ContactPoint, ContactPointCode,

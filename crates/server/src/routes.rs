@@ -36,6 +36,9 @@ pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
         }),
         Box::new(adgang_exemptions::ExemptionsModule),
         Box::new(adgang_mail_access::MailAccessModule),
+        Box::new(adgang_authority_info::AuthorityInfoModule::new(
+            settings.allow_http_endpoints,
+        )),
         Box::new(adgang_nemsms::NemSmsModule {
             settings: adgang_nemsms::NemSmsSettings {
                 public_base_url: settings.base_url(),

@@ -261,6 +261,12 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::HolderIsGiver => Key::err_holder_is_giver,
         C::DuplicateHolder => Key::err_duplicate_holder,
         C::TooManyHolders => Key::err_too_many_holders,
+        C::ForbiddenAddress => Key::err_forbidden_address,
+        C::NotPng => Key::err_not_png,
+        C::UnreadablePng => Key::err_unreadable_png,
+        C::DimensionsTooLarge => Key::err_dimensions_too_large,
+        C::InactiveContactPoint => Key::err_inactive_contact_point,
+        C::MustConfirmDeletion => Key::err_must_confirm_deletion,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod authority_info;
 mod concurrency;
 mod contacts;
 mod durability;

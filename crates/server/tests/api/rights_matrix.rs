@@ -45,6 +45,8 @@ const EVENT_LOG: &[Right] = &[
 
 /// EX-05, SMS-04: companies' exemptions and NemSMS are open to citizen and business service.
 const COMPANY_EXEMPTION: &[Right] = &[Right::CitizenService, Right::BusinessService];
+/// INFO-03: authority information is open to system and contact administrators.
+const AUTHORITY_INFO: &[Right] = &[Right::SystemAdmin, Right::ContactAdmin];
 
 const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
@@ -490,6 +492,35 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/mail-access/receipts/{id}/pdf",
         Access::Right(Right::CitizenService),
     ),
+    // Authority information (SPEC §8): system_admin or contact_admin; the platforms' view is
+    // public.
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/authority-information",
+        Access::AnyOf(AUTHORITY_INFO),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/authority-information/privacy-policy-link",
+        Access::AnyOf(AUTHORITY_INFO),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/authority-information/link-checks",
+        Access::AnyOf(AUTHORITY_INFO),
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{cvr}/logo",
+        Access::AnyOf(AUTHORITY_INFO),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/logo",
+        Access::AnyOf(AUTHORITY_INFO),
+    ),
+    ("GET", "/api/v1/senders/{cvr}", Access::Public),
+    ("GET", "/api/v1/senders/{cvr}/logo", Access::Public),
     // Recall (SPEC §10): authorities' system_admin.
     (
         "GET",
