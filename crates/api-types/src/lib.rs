@@ -14,6 +14,7 @@ pub mod mail_access;
 pub mod message;
 pub mod meta;
 pub mod module;
+pub mod move_mail;
 pub mod nemsms;
 pub mod onboarding;
 pub mod organisation;
@@ -53,6 +54,7 @@ pub use message::{
 };
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;
+pub use move_mail::{MailMove, MailMoveState, MoveMode, MovePeriod, NewMailMove};
 pub use nemsms::{
     NemSmsAction, NemSmsConfirmation, NemSmsConfirmed, NemSmsNumberChange, NemSmsReceipt,
     NemSmsState, NemSmsStatus, NewNemSmsEnrolment,

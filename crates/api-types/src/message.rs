@@ -202,10 +202,12 @@ pub enum MessageEvent {
     SendingFailed,
     Collected,
     BusinessReceiptReceived,
+    /// MV-03: moved out of the platform mailbox to a recipient system.
+    Moved,
 }
 
 impl MessageEvent {
-    pub const ALL: [MessageEvent; 17] = [
+    pub const ALL: [MessageEvent; 18] = [
         MessageEvent::Failed,
         MessageEvent::Validated,
         MessageEvent::Rejected,
@@ -223,6 +225,7 @@ impl MessageEvent {
         MessageEvent::SendingFailed,
         MessageEvent::Collected,
         MessageEvent::BusinessReceiptReceived,
+        MessageEvent::Moved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -244,6 +247,7 @@ impl MessageEvent {
             MessageEvent::SendingFailed => "sending_failed",
             MessageEvent::Collected => "collected",
             MessageEvent::BusinessReceiptReceived => "business_receipt_received",
+            MessageEvent::Moved => "moved",
         }
     }
 
@@ -271,6 +275,7 @@ impl MessageEvent {
             MessageEvent::SendingFailed => "Afsendelse fejlet",
             MessageEvent::Collected => "Afhentet",
             MessageEvent::BusinessReceiptReceived => "Forretningskvittering modtaget",
+            MessageEvent::Moved => "Flyttet",
         }
     }
 
@@ -280,7 +285,8 @@ impl MessageEvent {
             MessageEvent::Sent
             | MessageEvent::SendingFailed
             | MessageEvent::Collected
-            | MessageEvent::BusinessReceiptReceived => Direction::Incoming,
+            | MessageEvent::BusinessReceiptReceived
+            | MessageEvent::Moved => Direction::Incoming,
             _ => Direction::Outgoing,
         }
     }

@@ -14,6 +14,9 @@ pub enum MessagingError {
     NotFound(&'static str),
     #[error("message id reused for other content")]
     MessageIdReused,
+    /// RC-03, MV-04: refused by the current state.
+    #[error("conflict: {0:?}")]
+    Conflict(ConflictReason),
     #[error("the CVR register is unavailable")]
     RegistryUnavailable,
     #[error(transparent)]
@@ -54,6 +57,24 @@ impl From<MessagingError> for DomainError {
             MessagingError::MessageIdReused => DomainError::Conflict {
                 reason: ConflictReason::MessageIdReused,
                 detail: "The message id was used before for a different message.".to_owned(),
+                items: vec![],
+            },
+            MessagingError::Conflict(reason) => DomainError::Conflict {
+                reason,
+                detail: match reason {
+                    ConflictReason::MoveMailRunning => {
+                        "A move of the organisation's mail is running."
+                    }
+                    ConflictReason::NoValueDate => {
+                        "The message has no value date; it was sent at once."
+                    }
+                    ConflictReason::AlreadyRecalled => "The message has been recalled already.",
+                    ConflictReason::ValueDatePassed => {
+                        "The value date has come; the message has been sent."
+                    }
+                    _ => "Conflicts with the current state.",
+                }
+                .to_owned(),
                 items: vec![],
             },
             MessagingError::RegistryUnavailable => DomainError::Unavailable("cvr register".into()),

@@ -1,8 +1,10 @@
 //! The Digital Post core (SPEC §13, issue 14): sender systems submit messages (`memos`), which
 //! are routed to platform mailboxes, recipient systems or the SMS gateway, delivered with the
 //! guide's retry schedule, held until their value date — every step in the message log.
-//! Recall (SPEC §10) and move mail (SPEC §12) will live here too (ARCHITECTURE.md).
+//! Recall (SPEC §10, `service::recall`) and move mail (SPEC §12, `service::move_mail`) live
+//! here too: both act on the core's messages and delivery jobs (ARCHITECTURE.md).
 
+pub mod documents;
 pub mod entity;
 pub mod error;
 pub mod http;
@@ -13,6 +15,7 @@ use std::net::IpAddr;
 
 pub use error::MessagingError;
 pub use service::dispatch::Dispatcher;
+pub use service::move_mail::MoveWorker;
 pub use service::writer::{IntakeQueue, IntakeWriter};
 pub use service::Ports;
 

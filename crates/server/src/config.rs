@@ -64,6 +64,12 @@ pub struct Settings {
     pub dispatcher: bool,
     /// How long a claimed delivery job belongs to the instance that claimed it.
     pub dispatch_lease: chrono::Duration,
+    /// MV-04: how long a move of mail stays with the instance running it without a batch
+    /// committed; after a crash, the move resumes this long after its last batch.
+    pub move_mail_lease: std::time::Duration,
+    /// Run moves of mail in this instance (tests that look at a move before it runs turn it
+    /// off).
+    pub move_mail_worker: bool,
     /// the most rows one event-log CSV response streams; more become an export job.
     pub log_stream_limit: u64,
     /// The source of "now" (the machine's clock; tests give a clock they move).
@@ -116,6 +122,8 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             dispatcher: true,
             dispatch_lease: adgang_messaging::service::dispatch::DEFAULT_LEASE,
+            move_mail_lease: std::time::Duration::from_secs(15),
+            move_mail_worker: true,
             log_stream_limit: adgang_eventlog::EventLogSettings::default().stream_limit,
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
         }
@@ -240,6 +248,13 @@ impl Settings {
                     "ADGANG_DISPATCH_LEASE_SECONDS must be a positive number of seconds",
                 )?;
             s.dispatch_lease = chrono::Duration::seconds(i64::from(seconds));
+        }
+        if let Some(v) = get("ADGANG_MOVE_MAIL_LEASE_SECONDS") {
+            let seconds: u64 =
+                v.parse().ok().filter(|s| *s > 0).context(
+                    "ADGANG_MOVE_MAIL_LEASE_SECONDS must be a positive number of seconds",
+                )?;
+            s.move_mail_lease = std::time::Duration::from_secs(seconds);
         }
         if let Some(v) = get("ADGANG_LOG_STREAM_LIMIT") {
             s.log_stream_limit = v

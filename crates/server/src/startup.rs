@@ -46,6 +46,8 @@ pub struct Application {
     expiry_worker: adgang_exemptions::ExpiryWorker,
     /// ACC-05: ends accesses after their last day, started with the server.
     access_expiry: adgang_mail_access::ExpiryWorker,
+    /// MV-04: runs the moves of mail (every instance; a lease keeps each move on one).
+    move_worker: Option<adgang_messaging::MoveWorker>,
     /// LOG-03: the group-committing searches-log writer, started with the server.
     search_log: (adgang_core::search_log::SearchLogQueue, DatabaseConnection),
     /// Intake's group-committing writer, started with the server.
@@ -125,6 +127,16 @@ impl Application {
             sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
             mailer: Arc::new(adgang_messaging::outbox::MailOutbox),
         };
+        let move_worker = settings
+            .move_mail_worker
+            .then(|| adgang_messaging::MoveWorker {
+                lease: settings.move_mail_lease,
+                ..adgang_messaging::MoveWorker::new(
+                    db.get_ref().clone(),
+                    messaging_ports.clone(),
+                    settings.clock.clone(),
+                )
+            });
         // SMS-02: NemSMS sends its confirmation links through the same gateway.
         let sms_gateway: web::Data<dyn adgang_core::ports::SmsGateway> =
             web::Data::from(messaging_ports.sms.clone());
@@ -261,6 +273,7 @@ impl Application {
             export_worker,
             expiry_worker,
             access_expiry,
+            move_worker,
             search_log: search_log_writer,
             intake_writer,
         })
@@ -286,6 +299,7 @@ impl Application {
         let exports = tokio::spawn(self.export_worker.run());
         let expiry = tokio::spawn(self.expiry_worker.run());
         let access_expiry = tokio::spawn(self.access_expiry.run());
+        let moves = self.move_worker.map(|w| tokio::spawn(w.run()));
         let (search_queue, search_db) = self.search_log;
         let searches = tokio::spawn(adgang_core::SearchLog::run(search_queue, search_db));
         let (queue, db, ports) = self.intake_writer;
@@ -299,6 +313,9 @@ impl Application {
         exports.abort();
         expiry.abort();
         access_expiry.abort();
+        if let Some(moves) = moves {
+            moves.abort();
+        }
         searches.abort();
         served
     }

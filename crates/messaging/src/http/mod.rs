@@ -2,6 +2,7 @@
 //! protocol's `mailboxes/{systemId}/system-fetches` (CORE-03), named like the real Digital Post
 //! API. Systems authenticate with `X-System-Id` + `X-Api-Key` from an allowed address.
 
+pub mod move_mail;
 pub mod recall;
 
 use std::net::IpAddr;
@@ -30,7 +31,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_receipts)
         .service(acknowledge_receipt)
         .service(recall::find_memo)
-        .service(recall::recall_memo);
+        .service(recall::recall_memo)
+        .service(move_mail::start_move)
+        .service(move_mail::list_moves)
+        .service(move_mail::get_move)
+        .service(move_mail::move_receipt);
 }
 
 /// The system connection's administrators see a system's delivery attempts (SPEC §0).

@@ -8,6 +8,7 @@ use adgang_core::openapi as problems;
 use adgang_core::{DomainError, ItemPath, ModuleGuard, OrgScope, ReadDb};
 use sea_orm::DatabaseConnection;
 
+use crate::error::MessagingError;
 use crate::service::recall::{self, Withdrawal};
 
 /// "Tilbagekald": `system_admin` in an authority.
@@ -19,19 +20,6 @@ impl ModuleGuard for Recall {
 
 fn not_found() -> DomainError {
     DomainError::NotFound("message")
-}
-
-fn refused(reason: ConflictReason) -> DomainError {
-    let detail = match reason {
-        ConflictReason::NoValueDate => "The message has no value date; it was sent at once.",
-        ConflictReason::AlreadyRecalled => "The message has been recalled already.",
-        _ => "The value date has come; the message has been sent.",
-    };
-    DomainError::Conflict {
-        reason,
-        detail: detail.to_owned(),
-        items: vec![],
-    }
 }
 
 /// RC-01: one of the organisation's own outgoing messages by its message id — id, title,
@@ -89,8 +77,14 @@ pub(super) async fn recall_memo(
             recalled_by: acting.actor.to_string(),
         })),
         Withdrawal::NotFound => Err(not_found()),
-        Withdrawal::NoValueDate => Err(refused(ConflictReason::NoValueDate)),
-        Withdrawal::AlreadyRecalled => Err(refused(ConflictReason::AlreadyRecalled)),
-        Withdrawal::AlreadyReleased => Err(refused(ConflictReason::ValueDatePassed)),
+        Withdrawal::NoValueDate => {
+            Err(MessagingError::Conflict(ConflictReason::NoValueDate).into())
+        }
+        Withdrawal::AlreadyRecalled => {
+            Err(MessagingError::Conflict(ConflictReason::AlreadyRecalled).into())
+        }
+        Withdrawal::AlreadyReleased => {
+            Err(MessagingError::Conflict(ConflictReason::ValueDatePassed).into())
+        }
     }
 }

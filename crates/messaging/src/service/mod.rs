@@ -5,6 +5,7 @@
 pub mod attempts;
 pub mod dispatch;
 pub mod intake;
+pub mod move_mail;
 pub mod pull;
 pub mod recall;
 pub mod receipts;

@@ -69,14 +69,8 @@ pub async fn destination_with_primary(
         return Ok(Destination::Platform(Platform::Virk));
     };
     if let Some(point_id) = contact_point_id {
-        if let Some(point) = ports.points.point(db, recipient, point_id).await? {
-            if let (true, Some(system_id)) = (point.active, point.recipient_system_id.as_deref()) {
-                if let Some(system) = ports.systems.system(db, system_id, now).await? {
-                    if system.is_active() && system.role.receives() {
-                        return Ok(Destination::System(Box::new(system)));
-                    }
-                }
-            }
+        if let Some(system) = point_system(db, ports, recipient, point_id, now).await? {
+            return Ok(Destination::System(Box::new(system)));
         }
     }
     if primary.is_active() {
@@ -84,6 +78,29 @@ pub async fn destination_with_primary(
     } else {
         Ok(Destination::Platform(Platform::Virk))
     }
+}
+
+/// The recipient system `organisation`'s contact point `point_id` delivers to — `None` when the
+/// point is not the organisation's, not active, or not bound to an active receiving system
+/// (CORE-02; MV-02 "usable").
+pub async fn point_system(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    organisation: &str,
+    point_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<ConnectedSystem>, MessagingError> {
+    let Some(point) = ports.points.point(db, organisation, point_id).await? else {
+        return Ok(None);
+    };
+    let (true, Some(system_id)) = (point.active, point.recipient_system_id.as_deref()) else {
+        return Ok(None);
+    };
+    Ok(ports
+        .systems
+        .system(db, system_id, now)
+        .await?
+        .filter(|system| system.is_active() && system.role.receives()))
 }
 
 /// A message-log event about `msg` in `organisation`'s log, with the message's columns.

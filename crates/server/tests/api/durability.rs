@@ -98,6 +98,8 @@ fn start_server(database_url: &str, port: u16, data_key_file: &std::path::Path) 
         .env("ADGANG_DEMO_DATA", "false")
         // Jobs a killed instance had claimed are claimed again after this.
         .env("ADGANG_DISPATCH_LEASE_SECONDS", "2")
+        // …and a move of mail it was running is taken over after this.
+        .env("ADGANG_MOVE_MAIL_LEASE_SECONDS", "2")
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -339,4 +341,213 @@ async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
         .collect();
     assert_eq!(distinct.len(), MESSAGES, "every id reached the peer");
     assert_eq!(requests.len(), MESSAGES, "and each once");
+}
+
+/// `count` messages to RECIPIENT lying in its Virk mailbox, as routing leaves them.
+async fn seed_virk_mail(db: &DatabaseConnection, sender_id: &str, count: usize) -> Vec<String> {
+    let now = Utc::now() - Duration::minutes(5);
+    let ids: Vec<String> = (0..count)
+        .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
+    for chunk in ids.chunks(500) {
+        let messages = chunk.iter().map(|id| message::ActiveModel {
+            id: Set(id.clone()),
+            message_id: Set(id.clone()),
+            sender_cvr: Set(SENDER.to_owned()),
+            sender_system_id: Set(sender_id.to_owned()),
+            recipient_id: Set(RECIPIENT.to_owned()),
+            title: Set("Brev".to_owned()),
+            message_type: Set("letter".to_owned()),
+            value_date: Set(None),
+            contact_point_id: Set(None),
+            attachment_count: Set(0),
+            size_bytes: Set(3),
+            content_hash: Set(String::new()),
+            content: Set(json!({"messageId": id}).to_string()),
+            route: Set("platform".to_owned()),
+            platform: Set(Some("virk".to_owned())),
+            recipient_system_id: Set(None),
+            state: Set("available".to_owned()),
+            representative_id: Set(None),
+            accepted_at: Set(now),
+            released_at: Set(None),
+            delivered_at: Set(Some(now)),
+        });
+        message::Entity::insert_many(messages)
+            .exec_without_returning(db)
+            .await
+            .unwrap();
+    }
+    ids
+}
+
+/// A REST PULL recipient system of RECIPIENT and an active contact point bound to it.
+async fn seed_pull_point(db: &DatabaseConnection) -> String {
+    use adgang_contacts::entity::contact_point;
+    let now = Utc::now();
+    let system_id = uuid::Uuid::now_v7().to_string();
+    let primary = system::Entity::find()
+        .filter(system::Column::OrganisationCvr.eq(RECIPIENT))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut pull: system::ActiveModel = primary.into();
+    pull.id = Set(system_id.clone());
+    pull.name = Set("Postsystem".to_owned());
+    pull.protocol = Set("rest_pull".to_owned());
+    pull.endpoint = Set(None);
+    pull.is_primary = Set(false);
+    system::Entity::insert(pull).exec(db).await.unwrap();
+    let point_id = uuid::Uuid::now_v7().to_string();
+    contact_point::ActiveModel {
+        id: Set(point_id.clone()),
+        organisation_cvr: Set(RECIPIENT.to_owned()),
+        name: Set("Postmodtagelse".to_owned()),
+        description: Set(String::new()),
+        internal_note: Set(String::new()),
+        visible: Set(true),
+        audiences: Set("citizens".to_owned()),
+        max_message_size_bytes: Set(100 * 1024 * 1024),
+        max_attachments: Set(100),
+        external_link: Set(None),
+        input_fields: Set("[]".to_owned()),
+        codes: Set("[]".to_owned()),
+        recipient_system_id: Set(Some(system_id)),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    point_id
+}
+
+async fn mail_move(
+    db: &DatabaseConnection,
+    id: &str,
+) -> adgang_messaging::entity::mail_move::Model {
+    adgang_messaging::entity::mail_move::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly_once() {
+    use adgang_messaging::service::move_mail::{create, NewJob};
+    const MESSAGES: usize = 10_000;
+    let database = TestDatabase::create().await;
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = DataKey::generate();
+    let key_file = dir.path().join("data.key");
+    std::fs::write(&key_file, key.to_base64()).unwrap();
+    let peer = FakePeer::start(200).await;
+    let (sender_id, _) = seed_systems(&db, &key, &peer.url).await;
+    let point = seed_pull_point(&db).await;
+    let ids = seed_virk_mail(&db, &sender_id, MESSAGES).await;
+
+    let port = free_port();
+    let client = reqwest::Client::new();
+    let mut server = start_server(&database.url, port, &key_file);
+    wait_healthy(&client, &format!("http://127.0.0.1:{port}")).await;
+
+    // "Start flytning af post", as the handler does it.
+    let now = Utc::now();
+    let acting = adgang_core::Acting {
+        organisation: Cvr::parse(RECIPIENT).unwrap(),
+        actor: adgang_core::audit::Actor::EmployeeOf {
+            cvr: Cvr::parse(RECIPIENT).unwrap(),
+            rid: "12345678910".to_owned(),
+        },
+        actor_rid: "12345678910".to_owned(),
+        approved_by: "Test Testesen (Styrelsen for Digital Test)".to_owned(),
+        now,
+    };
+    let started = create(
+        &db,
+        &acting,
+        NewJob {
+            period: None,
+            range_start: None,
+            range_end: now,
+            mode: adgang_api_types::MoveMode::Chosen,
+            contact_point_id: Some(point.clone()),
+            failover_point_id: None,
+            system_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(started.total as usize, MESSAGES);
+
+    // Kill -9 in the middle of the move.
+    for _ in 0..2000 {
+        if mail_move(&db, &started.id).await.moved >= 2_000 {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(10)).await;
+    }
+    server.kill().expect("kill -9");
+    server.wait().unwrap();
+    let at_kill = mail_move(&db, &started.id).await.moved;
+    assert!(
+        (1..MESSAGES as i64).contains(&at_kill),
+        "the kill came mid-move ({at_kill})"
+    );
+
+    // Restart: one instance on SQLite, two on PostgreSQL (they share the move, never a batch).
+    let instances = if database.kind == DatabaseKind::Postgres {
+        2
+    } else {
+        1
+    };
+    let mut servers: Vec<Child> = (0..instances)
+        .map(|_| {
+            let port = free_port();
+            start_server(&database.url, port, &key_file)
+        })
+        .collect();
+    for _ in 0..1200 {
+        if mail_move(&db, &started.id).await.state != "running" {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    for server in &mut servers {
+        server.kill().unwrap();
+        server.wait().unwrap();
+    }
+
+    let done = mail_move(&db, &started.id).await;
+    assert_eq!(done.state, "completed");
+    assert_eq!(done.moved as usize, MESSAGES, "counted once each");
+    let messages = message::Entity::find()
+        .filter(message::Column::RecipientId.eq(RECIPIENT))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), MESSAGES, "none lost");
+    assert!(messages.iter().all(|m| m.route == "system"
+        && m.platform.is_none()
+        && m.contact_point_id.as_deref() == Some(point.as_str())));
+    let moved = message_events::Entity::find()
+        .filter(message_events::Column::Event.eq("moved"))
+        .all(&db)
+        .await
+        .unwrap();
+    let distinct: HashSet<_> = moved.iter().map(|e| e.message_id.clone()).collect();
+    assert_eq!(
+        (moved.len(), distinct.len()),
+        (MESSAGES, MESSAGES),
+        "one Flyttet each"
+    );
+    let expected: HashSet<_> = ids.into_iter().map(Some).collect();
+    assert_eq!(distinct, expected);
+    eprintln!("kill -9 after {at_kill} of {MESSAGES} moved; {instances} instance(s) finished");
 }

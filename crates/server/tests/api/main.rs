@@ -14,6 +14,7 @@ mod machine_clients;
 mod mail_access;
 mod messaging;
 mod migrations;
+mod move_mail;
 mod nemsms;
 mod onboarding;
 mod openapi;

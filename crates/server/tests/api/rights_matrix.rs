@@ -521,6 +521,27 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/v1/senders/{cvr}", Access::Public),
     ("GET", "/api/v1/senders/{cvr}/logo", Access::Public),
+    // Move mail (SPEC §12): authorities' system_admin.
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/mail-moves",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/mail-moves",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/mail-moves/{id}",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/mail-moves/{id}/receipt",
+        Access::Right(Right::SystemAdmin),
+    ),
     // Recall (SPEC §10): authorities' system_admin.
     (
         "GET",

@@ -1,0 +1,374 @@
+//! Move mail (SPEC §12, guide chapter 15): the authority's mail lying in Virk moves to a chosen
+//! contact point (MV-01), or to each message's tagged point with a failover (MV-02), after the
+//! tick and with a receipt (MV-03), as a job with progress; one running move at a time (MV-04).
+//! The crash and two-instance tests are in `durability.rs`.
+
+use adgang_api_types::{MailMove, MailMoveState, MemoReceipt, OrgKind, Platform, Problem, Right};
+use adgang_core::entity::{actions_log, message_events};
+use adgang_messaging::entity::message;
+use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+
+use crate::messaging::{
+    accepted, admin, app, eventually, memo, sender, system, AUTHORITY, COMPANY, SENDER,
+};
+
+fn moves_url(rest: &str) -> String {
+    format!("/api/v1/organisations/{AUTHORITY}/mail-moves{rest}")
+}
+
+/// A contact point of AUTHORITY; bound to `system` when given.
+async fn contact_point(app: &TestApp, name: &str, system: Option<&str>, active: bool) -> String {
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
+            &admin(app, AUTHORITY),
+            &json!({"name": name, "visible": true, "audiences": ["citizens"],
+                    "keywords": ["post"], "active": active, "recipientSystemId": system}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `n` messages from SENDER to AUTHORITY (no recipient system yet: they land in Virk), tagged
+/// with `point` when given; their ids.
+async fn into_virk(app: &TestApp, n: usize, point: Option<&str>) -> Vec<String> {
+    let caller = sender(app).await;
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let mut body = memo(AUTHORITY);
+        if let Some(point) = point {
+            body["contactPointId"] = json!(point);
+        }
+        let receipt: MemoReceipt = accepted(app, &caller, &body).await;
+        assert_eq!(receipt.platform, Some(Platform::Virk));
+        ids.push(body["messageId"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
+async fn stored(app: &TestApp, ids: &[String]) -> Vec<message::Model> {
+    message::Entity::find()
+        .filter(message::Column::MessageId.is_in(ids.iter().cloned()))
+        .all(&app.db().await)
+        .await
+        .unwrap()
+}
+
+async fn moved_events(app: &TestApp) -> Vec<message_events::Model> {
+    message_events::Entity::find()
+        .filter(message_events::Column::Event.eq("moved"))
+        .all(&app.db().await)
+        .await
+        .unwrap()
+}
+
+async fn finished(app: &TestApp, token: &str, id: &str) -> MailMove {
+    let url = moves_url(&format!("/{id}"));
+    eventually("the move finishes", || async {
+        let found: MailMove = app.get_json_as(&url, token).await;
+        found.state != MailMoveState::Running
+    })
+    .await;
+    app.get_json_as(&url, token).await
+}
+
+#[tokio::test]
+async fn mv_01_03_all_virk_mail_moves_once_to_the_chosen_point_with_events_log_and_receipt() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let ids = into_virk(&app, 5, None).await;
+    // Another organisation's Virk mail is not touched.
+    let caller = sender(&app).await;
+    let company_mail = memo(COMPANY);
+    accepted(&app, &caller, &company_mail).await;
+    let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let point = contact_point(&app, "Postmodtagelse", Some(&pull), true).await;
+
+    let order = json!({"mode": "chosen", "contactPointId": point});
+    let dry = app
+        .post_as(&format!("{}?dryRun=true", moves_url("")), &token, &order)
+        .await;
+    assert_eq!(dry.status(), 204);
+    let untick = app.post_as(&moves_url(""), &token, &order).await;
+    assert_eq!(untick.status(), 400);
+    assert_eq!(
+        field_codes(&untick.json::<Problem>().await.unwrap()),
+        vec![(
+            "confirmDeletion".to_owned(),
+            "must_confirm_deletion".to_owned()
+        )]
+    );
+
+    let mut ticked = order.clone();
+    ticked["confirmDeletion"] = json!(true);
+    let response = app.post_as(&moves_url(""), &token, &ticked).await;
+    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+    let started: MailMove = response.json().await.unwrap();
+    assert_eq!(started.total, 5);
+    let done = finished(&app, &token, &started.id).await;
+    assert_eq!(done.state, MailMoveState::Completed);
+    assert_eq!((done.moved, done.moved_to_failover), (5, 0));
+
+    for msg in stored(&app, &ids).await {
+        assert_eq!(msg.route, "system");
+        assert_eq!(msg.platform, None, "deleted from Virk");
+        assert_eq!(msg.recipient_system_id.as_deref(), Some(pull.as_str()));
+        assert_eq!(msg.contact_point_id.as_deref(), Some(point.as_str()));
+        assert_eq!(msg.state, "queued", "waiting in the pull system's queue");
+    }
+    let events = moved_events(&app).await;
+    assert_eq!(events.len(), 5, "one Flyttet per message");
+    assert!(events
+        .iter()
+        .all(|e| e.organisation_cvr == AUTHORITY && e.direction == "incoming"));
+    let company = stored(
+        &app,
+        &[company_mail["messageId"].as_str().unwrap().to_owned()],
+    )
+    .await;
+    assert_eq!(company[0].platform.as_deref(), Some("virk"));
+
+    // The actions log has the order (the employee) and the end (System).
+    let log = actions_log::Entity::find()
+        .filter(actions_log::Column::OrganisationCvr.eq(AUTHORITY))
+        .filter(actions_log::Column::Subject.eq("move_mail"))
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .any(|r| r.actor.starts_with(&format!("CVR:{AUTHORITY}-RID:")) && r.event == "created"));
+    assert!(log
+        .iter()
+        .any(|r| r.actor == "System" && r.after.as_deref() == Some("completed")));
+
+    let receipt = app
+        .get_as(&moves_url(&format!("/{}/receipt", started.id)), &token)
+        .await;
+    assert_eq!(receipt.status(), 200);
+    assert_eq!(receipt.headers()["content-type"], "application/pdf");
+    let text = adgang_documents::pdf::extract_text(&receipt.bytes().await.unwrap()).unwrap();
+    assert!(text.contains("Kvittering for flytning af post"), "{text}");
+    assert!(text.contains("Postmodtagelse"), "{text}");
+    assert!(text.contains("Gennemført"), "{text}");
+
+    // A second move finds nothing left.
+    let again: MailMove = app
+        .post_as(&moves_url(""), &token, &ticked)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.total, 0);
+    assert_eq!(finished(&app, &token, &again.id).await.moved, 0);
+    assert_eq!(moved_events(&app).await.len(), 5);
+    let listed: Vec<MailMove> = app.get_json_as(&moves_url(""), &token).await;
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].id, again.id, "newest first");
+}
+
+#[tokio::test]
+async fn mv_02_tagged_points_keep_their_point_and_unusable_tags_go_to_the_failover() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    // Points exist before the organisation has systems: tagged mail lands in Virk.
+    let usable = contact_point(&app, "Byggesager", None, true).await;
+    let inactive = contact_point(&app, "Lukket", None, false).await;
+    let to_usable = into_virk(&app, 3, Some(&usable)).await;
+    let to_inactive = into_virk(&app, 2, None).await;
+    let untagged = into_virk(&app, 1, None).await;
+    let _ = inactive;
+
+    let (a, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let (b, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    // Bind the tagged point to A; the failover point goes to B.
+    let body = json!({"name": "Byggesager", "visible": true, "audiences": ["citizens"],
+                      "keywords": ["post"], "active": true, "recipientSystemId": a});
+    let response = app
+        .put_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points/{usable}"),
+            &token,
+            &body,
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let failover = contact_point(&app, "Failover", Some(&b), true).await;
+
+    let response = app
+        .post_as(
+            &moves_url(""),
+            &token,
+            &json!({"mode": "tagged", "failoverContactPointId": failover, "confirmDeletion": true}),
+        )
+        .await;
+    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+    let started: MailMove = response.json().await.unwrap();
+    let done = finished(&app, &token, &started.id).await;
+    assert_eq!((done.moved, done.moved_to_failover), (6, 3));
+    for msg in stored(&app, &to_usable).await {
+        assert_eq!(msg.recipient_system_id.as_deref(), Some(a.as_str()));
+        assert_eq!(msg.contact_point_id.as_deref(), Some(usable.as_str()));
+    }
+    for msg in stored(&app, &[to_inactive, untagged].concat()).await {
+        assert_eq!(msg.recipient_system_id.as_deref(), Some(b.as_str()));
+        assert_eq!(msg.contact_point_id.as_deref(), Some(failover.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn mv_01_a_period_moves_only_that_periods_mail() {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    app.clock.set("2026-11-10T10:00:00Z".parse().unwrap());
+    let november = into_virk(&app, 2, None).await;
+    app.clock.set("2026-12-01T10:00:00Z".parse().unwrap());
+    let december = into_virk(&app, 2, None).await;
+    let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let point = contact_point(&app, "Post", Some(&pull), true).await;
+    let order = |from: &str, to: &str| {
+        json!({"mode": "chosen", "contactPointId": point, "confirmDeletion": true,
+               "period": {"from": from, "to": to}})
+    };
+    let reversed = app
+        .post_as(&moves_url(""), &token, &order("2026-11-30", "2026-11-01"))
+        .await;
+    assert_eq!(reversed.status(), 400);
+    assert_eq!(
+        field_codes(&reversed.json::<Problem>().await.unwrap()),
+        vec![("period.to".to_owned(), "period_reversed".to_owned())]
+    );
+    let started: MailMove = app
+        .post_as(&moves_url(""), &token, &order("2026-11-01", "2026-11-30"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(started.total, 2);
+    assert_eq!(finished(&app, &token, &started.id).await.moved, 2);
+    assert!(stored(&app, &november)
+        .await
+        .iter()
+        .all(|m| m.route == "system"));
+    assert!(stored(&app, &december)
+        .await
+        .iter()
+        .all(|m| m.platform.as_deref() == Some("virk")));
+}
+
+#[tokio::test]
+async fn mv_bad_input_inactive_or_foreign_points_and_a_second_move_while_one_runs() {
+    // No worker in this instance: the first move stays running.
+    let app = spawn_app_with(Spa::None, |s| {
+        s.allow_http_endpoints = true;
+        s.move_mail_worker = false;
+    })
+    .await;
+    app.seed_organisations(&[
+        (SENDER, "Testkommune Nord", OrgKind::Authority),
+        (AUTHORITY, "Styrelsen for Digital Test", OrgKind::Authority),
+    ])
+    .await;
+    let token = admin(&app, AUTHORITY);
+    let unbound = contact_point(&app, "Ubundet", None, true).await;
+    let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let inactive = contact_point(&app, "Inaktiv", Some(&pull), false).await;
+    let good = contact_point(&app, "Aktiv", Some(&pull), true).await;
+    let foreign = {
+        let (sender_pull, _) = system(&app, SENDER, json!({"role": "recipient"})).await;
+        let response = app
+            .post_as(
+                &format!("/api/v1/organisations/{SENDER}/contact-points"),
+                &admin(&app, SENDER),
+                &json!({"name": "Fremmed", "visible": true, "audiences": ["citizens"],
+                        "keywords": ["post"], "active": true, "recipientSystemId": sender_pull}),
+            )
+            .await;
+        response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    for (order, field, code) in [
+        (
+            json!({"mode": "chosen", "confirmDeletion": true}),
+            "contactPointId",
+            "required",
+        ),
+        (
+            json!({"mode": "chosen", "contactPointId": unbound, "confirmDeletion": true}),
+            "contactPointId",
+            "inactive_contact_point",
+        ),
+        (
+            json!({"mode": "chosen", "contactPointId": inactive, "confirmDeletion": true}),
+            "contactPointId",
+            "inactive_contact_point",
+        ),
+        (
+            json!({"mode": "chosen", "contactPointId": foreign, "confirmDeletion": true}),
+            "contactPointId",
+            "unknown",
+        ),
+        (
+            json!({"mode": "tagged", "failoverContactPointId": inactive, "confirmDeletion": true}),
+            "failoverContactPointId",
+            "inactive_contact_point",
+        ),
+        (
+            json!({"mode": "recipient_system", "confirmDeletion": true}),
+            "mode",
+            "invalid",
+        ),
+    ] {
+        let response = app.post_as(&moves_url(""), &token, &order).await;
+        assert_eq!(response.status(), 400, "{order}");
+        assert_eq!(
+            field_codes(&response.json::<Problem>().await.unwrap()),
+            vec![(field.to_owned(), code.to_owned())],
+            "{order}"
+        );
+    }
+    let order = json!({"mode": "chosen", "contactPointId": good, "confirmDeletion": true});
+    let first = app.post_as(&moves_url(""), &token, &order).await;
+    assert_eq!(first.status(), 202);
+    let first: MailMove = first.json().await.unwrap();
+    let second = app.post_as(&moves_url(""), &token, &order).await;
+    assert_eq!(second.status(), 409);
+    assert_eq!(
+        second.json::<Problem>().await.unwrap().reason,
+        Some(adgang_api_types::ConflictReason::MoveMailRunning)
+    );
+
+    // Another authority sees neither the move nor its receipt; rights are system_admin's.
+    let other = admin(&app, SENDER);
+    assert_eq!(
+        app.get_as(
+            &format!("/api/v1/organisations/{SENDER}/mail-moves/{}", first.id),
+            &other
+        )
+        .await
+        .status(),
+        404
+    );
+    let contact_admin = app.token(&user(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]));
+    assert_eq!(
+        app.get_as(&moves_url(""), &contact_admin).await.status(),
+        403
+    );
+    let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::SystemAdmin]));
+    assert_eq!(
+        app.get_as(
+            &format!("/api/v1/organisations/{COMPANY}/mail-moves"),
+            &company
+        )
+        .await
+        .status(),
+        403
+    );
+}
