@@ -54,7 +54,7 @@ pub use message::{
 };
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;
-pub use move_mail::{MailMove, MailMoveState, MoveMode, MovePeriod, NewMailMove};
+pub use move_mail::{MailMove, MailMoveState, MoveContactPoint, MoveMode, MovePeriod, NewMailMove};
 pub use nemsms::{
     NemSmsAction, NemSmsConfirmation, NemSmsConfirmed, NemSmsNumberChange, NemSmsReceipt,
     NemSmsState, NemSmsStatus, NewNemSmsEnrolment,

@@ -84,3 +84,14 @@ pub struct MailMove {
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
 }
+
+/// MV-01/02: a contact point of the organisation as "Flyt post" offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MoveContactPoint {
+    pub id: String,
+    pub name: String,
+    /// Active and bound to an active recipient system: mail can be moved to it.
+    pub usable: bool,
+}

@@ -44,13 +44,32 @@ impl DeliveryPoints for DeliveryPointsPort {
             .filter(contact_point::Column::OrganisationCvr.eq(organisation_cvr))
             .one(&DynConnection(db))
             .await?
-            .map(|p| DeliveryPoint {
-                id: p.id,
-                name: p.name,
-                active: p.active,
-                max_message_size_bytes: u64::try_from(p.max_message_size_bytes).unwrap_or(0),
-                max_attachments: u32::try_from(p.max_attachments).unwrap_or(0),
-                recipient_system_id: p.recipient_system_id,
-            }))
+            .map(delivery_point))
+    }
+
+    async fn points(
+        &self,
+        db: &dyn ConnectionTrait,
+        organisation_cvr: &str,
+    ) -> Result<Vec<DeliveryPoint>, DbErr> {
+        Ok(contact_point::Entity::find()
+            .filter(contact_point::Column::OrganisationCvr.eq(organisation_cvr))
+            .order_by_asc(contact_point::Column::Name)
+            .all(&DynConnection(db))
+            .await?
+            .into_iter()
+            .map(delivery_point)
+            .collect())
+    }
+}
+
+fn delivery_point(p: contact_point::Model) -> DeliveryPoint {
+    DeliveryPoint {
+        id: p.id,
+        name: p.name,
+        active: p.active,
+        max_message_size_bytes: u64::try_from(p.max_message_size_bytes).unwrap_or(0),
+        max_attachments: u32::try_from(p.max_attachments).unwrap_or(0),
+        recipient_system_id: p.recipient_system_id,
     }
 }

@@ -109,6 +109,13 @@ pub trait DeliveryPoints: Send + Sync {
         organisation_cvr: &str,
         id: &str,
     ) -> Result<Option<DeliveryPoint>, DbErr>;
+
+    /// All of `organisation_cvr`'s contact points, by name (MV-02: where mail can be moved).
+    async fn points(
+        &self,
+        db: &dyn ConnectionTrait,
+        organisation_cvr: &str,
+    ) -> Result<Vec<DeliveryPoint>, DbErr>;
 }
 
 /// CORE-02: whether a citizen (CPR) or company (CVR) is exempt from Digital Post; ACC-02: since

@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(recall::find_memo)
         .service(recall::recall_memo)
         .service(move_mail::start_move)
+        .service(move_mail::move_destinations)
         .service(move_mail::list_moves)
         .service(move_mail::get_move)
         .service(move_mail::move_receipt);

@@ -2,7 +2,7 @@
 //! follow its progress, download its receipt. Authorities' `system_admin` only (MV-01..04).
 
 use actix_web::{get, post, web, HttpResponse};
-use adgang_api_types::{MailMove, Module, NewMailMove};
+use adgang_api_types::{MailMove, Module, MoveContactPoint, NewMailMove};
 use adgang_core::download::{attachment, render};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
@@ -63,6 +63,29 @@ pub(super) async fn start_move(
             ),
         ))
         .json(started))
+}
+
+/// MV-01/02: the organisation's contact points, each saying whether it is usable (active and
+/// bound to an active recipient system) — the choices of "Flyt post" for a `system_admin`, who
+/// may not read the contact structure itself.
+#[utoipa::path(
+    tag = crate::TAG,
+    security(("bearer" = [])),
+    params(OrgPath),
+    responses(
+        (status = 200, description = "The contact points", body = Vec<MoveContactPoint>),
+        problems::Scope,
+    )
+)]
+#[get("/organisations/{cvr}/mail-moves/contact-points")]
+pub(super) async fn move_destinations(
+    scope: OrgScope<MoveMail>,
+    read: web::Data<ReadDb>,
+    ports: web::Data<Ports>,
+) -> Result<web::Json<Vec<MoveContactPoint>>, DomainError> {
+    Ok(web::Json(
+        move_mail::destinations(&read.get_ref().0, &ports, scope.org.as_str(), scope.now).await?,
+    ))
 }
 
 /// MV-04: the organisation's latest 20 moves, newest first.

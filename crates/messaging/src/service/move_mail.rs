@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adgang_api_types::{
-    ActionEvent, ConflictReason, FieldCode, MailMove, MailMoveState, MessageEvent, MoveMode,
-    MovePeriod, NewMailMove, Platform, Subject,
+    ActionEvent, ConflictReason, FieldCode, MailMove, MailMoveState, MessageEvent,
+    MoveContactPoint, MoveMode, MovePeriod, NewMailMove, Platform, Subject,
 };
 use adgang_core::audit::{record_action, record_message_events, ActionRecord, Actor, FieldChange};
 use adgang_core::ports::ConnectedSystem;
@@ -338,6 +338,27 @@ pub async fn create(
     )
     .await?;
     Ok(to_dto(saved))
+}
+
+/// MV-01/02: the organisation's contact points, each saying whether mail can be moved to it.
+pub async fn destinations(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    organisation: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<MoveContactPoint>, MessagingError> {
+    let mut found = Vec::new();
+    for point in ports.points.points(db, organisation).await? {
+        let usable = point_system(db, ports, organisation, &point.id, now)
+            .await?
+            .is_some();
+        found.push(MoveContactPoint {
+            id: point.id,
+            name: point.name,
+            usable,
+        });
+    }
+    Ok(found)
 }
 
 /// MV-04: one of the organisation's moves; `None` for another organisation's.

@@ -334,6 +334,21 @@ async fn mv_bad_input_inactive_or_foreign_points_and_a_second_move_while_one_run
             "{order}"
         );
     }
+    // The choices: every point, and whether mail can go there.
+    let offered: Vec<adgang_api_types::MoveContactPoint> =
+        app.get_json_as(&moves_url("/contact-points"), &token).await;
+    let usable = |id: &str| offered.iter().find(|p| p.id == id).map(|p| p.usable);
+    assert_eq!(offered.len(), 3);
+    assert_eq!(
+        (
+            usable(&unbound),
+            usable(&inactive),
+            usable(&good),
+            usable(&foreign)
+        ),
+        (Some(false), Some(false), Some(true), None)
+    );
+
     let order = json!({"mode": "chosen", "contactPointId": good, "confirmDeletion": true});
     let first = app.post_as(&moves_url(""), &token, &order).await;
     assert_eq!(first.status(), 202);

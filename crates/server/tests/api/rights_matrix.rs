@@ -534,6 +534,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
+        "/api/v1/organisations/{cvr}/mail-moves/contact-points",
+        Access::Right(Right::SystemAdmin),
+    ),
+    (
+        "GET",
         "/api/v1/organisations/{cvr}/mail-moves/{id}",
         Access::Right(Right::SystemAdmin),
     ),
