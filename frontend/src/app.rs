@@ -11,7 +11,10 @@ use crate::components::{
     module_tabs::{ModuleTabs, PageTitle},
 };
 use crate::i18n::{use_i18n, I18n, Key};
-use crate::pages::{contacts, eventlog, exemptions, mail_access, nemsms, rights, switch, systems};
+use crate::pages::{
+    authority_info, contacts, eventlog, exemptions, mail_access, move_mail, nemsms, recall, rights,
+    switch, systems,
+};
 use crate::pages::{front::FrontPage, login_error::LoginErrorPage, module::ModulePage};
 
 #[component]
@@ -40,6 +43,9 @@ pub fn App() -> impl IntoView {
                     <exemptions::ExemptionRoutes/>
                     <nemsms::NemSmsRoutes/>
                     <mail_access::MailAccessRoutes/>
+                    <authority_info::AuthorityInfoRoutes/>
+                    <recall::RecallRoutes/>
+                    <move_mail::MoveMailRoutes/>
                 </Routes>
             </main>
             <Footer/>

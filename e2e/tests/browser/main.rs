@@ -3,6 +3,7 @@
 //! loopback port with a fresh database. A failing test saves a screenshot to e2e/screenshots/.
 //! axe-core audits every page a test visits (`axe.rs`).
 
+mod authority_info;
 mod axe;
 mod contacts;
 mod eventlog;
@@ -11,6 +12,8 @@ mod helpers;
 mod identity;
 mod keyboard;
 mod mail_access;
+mod move_mail;
 mod nemsms;
+mod recall;
 mod shell;
 mod systems;

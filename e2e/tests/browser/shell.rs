@@ -108,6 +108,19 @@ async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards()
 }
 
 #[tokio::test]
+async fn x_01_a_module_not_built_yet_says_what_it_will_do_and_where_the_guide_has_it() {
+    browser_test("not_built", |client, app| async move {
+        log_in_as(&client, &app, "10000006").await?;
+        client.goto(&app.url("/statistik")).await?;
+        wait_for_text(&client, "main", "Dette modul er ikke bygget endnu").await?;
+        wait_for_text(&client, "#module-not-built", "Kommer snart:").await?;
+        wait_for_text(&client, "#module-not-built", "kapitel 14").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
     browser_test("switch_and_logout", |client, app| async move {
         log_in_as(&client, &app, "10000003").await?;
@@ -125,11 +138,10 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
                 ],
             "system admin in an authority, got {authority:?}"
         );
-        // A module not built yet is not a dead end: what it will do, and the guide's chapter.
+        // Her module pages open from a deep link.
         client.goto(&app.url("/tilbagekald")).await?;
-        wait_for_text(&client, "main", "Dette modul er ikke bygget endnu").await?;
-        wait_for_text(&client, "#module-not-built", "Kommer snart:").await?;
-        wait_for_text(&client, "#module-not-built", "kapitel 13").await?;
+        wait_for_text(&client, "main h1", "Tilbagekald").await?;
+        wait_for_text(&client, "label[for='recall-message-id']", "MeddelelsesID").await?;
         client.goto(&app.url("/")).await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
 

@@ -1,13 +1,16 @@
 //! Typed clients for the backend, one module per backend module, built on `adgang-api-types`.
 
 pub mod auth;
+pub mod authority_info;
 pub mod contacts;
 pub mod eventlog;
 pub mod exemptions;
 pub mod mail_access;
 pub mod meta;
+pub mod move_mail;
 pub mod nemsms;
 pub mod onboarding;
+pub mod recall;
 pub mod rights;
 pub mod systems;
 

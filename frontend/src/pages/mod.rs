@@ -41,6 +41,7 @@ pub(crate) fn segment(module: adgang_api_types::Module) -> &'static str {
     module.route().trim_start_matches('/')
 }
 
+pub mod authority_info;
 pub mod contacts;
 pub mod eventlog;
 pub mod exemptions;
@@ -48,8 +49,10 @@ pub mod front;
 pub mod login_error;
 pub mod mail_access;
 pub mod module;
+pub mod move_mail;
 pub mod nemsms;
 pub mod onboarding;
+pub mod recall;
 pub mod rights;
 pub mod switch;
 pub mod systems;

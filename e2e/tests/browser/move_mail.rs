@@ -1,0 +1,148 @@
+//! Flyt post in the browser (issue 17, MV-01..04): Sara Systemadministrator moves Testkommune
+//! Nord's 30 messages lying in Virk to a contact point of its recipient system — a Danish error
+//! for a reversed period, a required point, the tick — and follows the progress to the end,
+//! then downloads the receipt.
+
+use adgang_api_types::{OrgKind, Right};
+use adgang_messaging::entity::message;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::helpers::*;
+
+const NORTH: &str = "29189846";
+
+/// `n` letters to Testkommune Nord lying in its Virk mailbox.
+async fn seed_virk_mail(app: &TestApp, n: usize) -> Result<()> {
+    use sea_orm::Set;
+    let db = app.db().await;
+    let now = chrono::Utc::now() - chrono::Duration::hours(1);
+    let rows = (0..n).map(|i| {
+        let id = format!("0190f3a1-0000-7000-8000-{i:012}");
+        message::ActiveModel {
+            id: Set(id.clone()),
+            message_id: Set(id),
+            sender_cvr: Set("34051178".to_owned()),
+            sender_system_id: Set("demo".to_owned()),
+            recipient_id: Set(NORTH.to_owned()),
+            title: Set(format!("Brev nr. {i}")),
+            message_type: Set("letter".to_owned()),
+            value_date: Set(None),
+            contact_point_id: Set(None),
+            attachment_count: Set(0),
+            size_bytes: Set(3),
+            content_hash: Set(String::new()),
+            content: Set("{}".to_owned()),
+            route: Set("platform".to_owned()),
+            platform: Set(Some("virk".to_owned())),
+            recipient_system_id: Set(None),
+            state: Set("available".to_owned()),
+            representative_id: Set(None),
+            accepted_at: Set(now),
+            released_at: Set(None),
+            delivered_at: Set(Some(now)),
+        }
+    });
+    message::Entity::insert_many(rows)
+        .exec_without_returning(&db)
+        .await?;
+    Ok(())
+}
+
+/// A contact point of Testkommune Nord bound to its demo recipient system; its id.
+async fn point(app: &TestApp, name: &str, active: bool) -> Result<String> {
+    let token = app.token(&adgang_test_support::user(
+        NORTH,
+        OrgKind::Authority,
+        &[Right::ContactAdmin, Right::SystemAdmin],
+    ));
+    let systems: serde_json::Value = app
+        .get_json_as(&format!("/api/v1/organisations/{NORTH}/systems"), &token)
+        .await;
+    let system = systems["items"]
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["role"] == "recipient"))
+        .and_then(|s| s["id"].as_str())
+        .context("the demo recipient system")?
+        .to_owned();
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{NORTH}/contact-points"),
+            &token,
+            &serde_json::json!({"name": name, "visible": true, "audiences": ["citizens"],
+                                "keywords": ["post"], "active": active, "recipientSystemId": system}),
+        )
+        .await;
+    ensure!(response.status() == 201, "point: {}", response.status());
+    let body: serde_json::Value = response.json().await?;
+    Ok(body["id"].as_str().context("an id")?.to_owned())
+}
+
+/// Sets a date input as the date picker does (its typed form follows the browser's locale).
+async fn set_date(client: &Client, id: &str, value: &str) -> Result<()> {
+    client
+        .execute(
+            "const e = document.getElementById(arguments[0]); e.value = arguments[1];
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![id.into(), value.into()],
+        )
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn mv_01_02_03_04_a_system_admin_moves_the_virk_mail_and_follows_the_progress() {
+    browser_test("move_mail", |client, app| async move {
+        seed_virk_mail(&app, 30).await?;
+        let good = point(&app, "Postmodtagelse", true).await?;
+        point(&app, "Lukket postkasse", false).await?;
+        log_in_as(&client, &app, "10000003").await?;
+        client.goto(&app.url("/flyt-post")).await?;
+        wait_for_text(&client, "main h1", "Flyt post").await?;
+        click(&client, "move-begin").await?;
+        wait_for_step(&client, "Tidsperiode").await?;
+
+        click_css(&client, "label[for='move-part']").await?;
+        set_date(&client, "move-from", "2026-11-30").await?;
+        set_date(&client, "move-to", "2026-11-01").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#move-to-error", "efter fra-datoen").await?;
+        click_css(&client, "label[for='move-all']").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Kontaktpunkt").await?;
+
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#move-point-error", "skal udfyldes").await?;
+        wait_for_text(&client, "#move-point", "Lukket postkasse (ikke aktivt)").await?;
+        client
+            .find(Locator::Css(&format!("#move-point option[value='{good}']")))
+            .await?
+            .click()
+            .await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Opsummering").await?;
+        wait_for_text(&client, "#move-summary-period", "Al post").await?;
+        wait_for_text(&client, "#move-summary-point", "Postmodtagelse").await?;
+
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#move-confirm-error", "slettes fra Virk").await?;
+        click_css(&client, "label[for='move-confirm']").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_text(&client, "#move-receipt", "Flytningen er igangsat").await?;
+        wait_for_text(&client, "#move-progress-text", "Gennemført: 30 af 30").await?;
+        wait_for_text(&client, "#move-history", "Gennemført").await?;
+
+        click(&client, "move-download").await?;
+        let pdf = wait_for_download(&app, "kvittering-flyt-post").await?;
+        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        ensure!(text.contains("Postmodtagelse"), "receipt: {text}");
+
+        let left = message::Entity::find()
+            .filter(message::Column::RecipientId.eq(NORTH))
+            .filter(message::Column::Platform.is_not_null())
+            .all(&app.db().await)
+            .await?;
+        ensure!(left.is_empty(), "{} left in Virk", left.len());
+        Ok(())
+    })
+    .await;
+}
