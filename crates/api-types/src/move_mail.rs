@@ -54,6 +54,8 @@ pub struct NewMailMove {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MailMoveState {
+    /// SYS-15: ordered with a new recipient system; starts when the system is active.
+    Waiting,
     Running,
     Completed,
     /// Stopped because the destination stopped being usable; what was moved stays moved, the

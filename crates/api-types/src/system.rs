@@ -195,6 +195,10 @@ pub struct NewSystem {
     /// Required true with `standardSystemId`: the vendor agreement is accepted.
     #[serde(default)]
     pub accept_vendor_agreement: bool,
+    /// SYS-15: move the organisation's mail lying in Virk into this system once it is active
+    /// (a REST PUSH recipient system only).
+    #[serde(default)]
+    pub move_virk_mail: bool,
 }
 
 /// Replace a system's settings (SYS-12). `activation` absent keeps the current activation;
@@ -282,6 +286,10 @@ pub struct SystemReceipt {
     pub system: System,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
+    /// SYS-15: the move of the Virk mail ordered with the system (it starts once the system is
+    /// active; follow it under `mail-moves`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virk_mail_move_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -56,6 +56,7 @@ pub fn move_receipt_pdf(
         "Virk, e-Boks og mit.dk".to_owned(),
     ));
     let state = match move_.state {
+        MailMoveState::Waiting => "Venter på, at modtagersystemet bliver aktivt",
         MailMoveState::Running => "Igangsat",
         MailMoveState::Completed => "Gennemført",
         MailMoveState::Failed => "Stoppet",

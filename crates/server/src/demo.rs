@@ -274,6 +274,7 @@ async fn load_systems(
             technical_contact: contact("digitalpost@testkommune-nord.dk"),
             standard_system_id: None,
             accept_vendor_agreement: false,
+            move_virk_mail: false,
         };
     for new in [
         system(

@@ -113,6 +113,9 @@ impl Application {
         let bound_points: web::Data<dyn BoundContactPoints> =
             web::Data::from(Arc::new(adgang_contacts::ports::BoundContactPointsPort)
                 as Arc<dyn BoundContactPoints>);
+        let virk_mail_moves: web::Data<dyn adgang_core::ports::VirkMailMoves> =
+            web::Data::from(Arc::new(adgang_messaging::VirkMailMovesPort)
+                as Arc<dyn adgang_core::ports::VirkMailMoves>);
         let exemptions: web::Data<dyn ExemptionStatus> =
             web::Data::from(Arc::new(adgang_exemptions::ports::ExemptionsPort {
                 clock: settings.clock.clone(),
@@ -217,6 +220,7 @@ impl Application {
                 .app_data(clock.clone())
                 .app_data(recipient_systems.clone())
                 .app_data(bound_points.clone())
+                .app_data(virk_mail_moves.clone())
                 .app_data(messaging_ports.clone())
                 .app_data(writer.clone())
                 .app_data(test_mailboxes.clone())

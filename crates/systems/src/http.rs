@@ -12,7 +12,7 @@ use adgang_core::download::{attachment, render, safe_file_name};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::pagination::PageRequest;
-use adgang_core::ports::BoundContactPoints;
+use adgang_core::ports::{BoundContactPoints, VirkMailMoves};
 use adgang_core::secrets::DataKey;
 use adgang_core::{
     Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal, ReadCache,
@@ -51,6 +51,7 @@ struct Deps {
     data_key: web::Data<DataKey>,
     settings: web::Data<SystemsSettings>,
     bound_points: web::Data<dyn BoundContactPoints>,
+    virk_mail_moves: web::Data<dyn VirkMailMoves>,
 }
 
 impl actix_web::FromRequest for Deps {
@@ -78,6 +79,10 @@ impl actix_web::FromRequest for Deps {
                     .app_data::<web::Data<dyn BoundContactPoints>>()
                     .cloned()
                     .ok_or_else(|| missing("bound contact points"))?,
+                virk_mail_moves: req
+                    .app_data::<web::Data<dyn VirkMailMoves>>()
+                    .cloned()
+                    .ok_or_else(|| missing("Virk mail moves"))?,
             })
         })())
     }
@@ -201,6 +206,16 @@ async fn create_system(
     }
     let txn = db.begin().await?;
     let (model, api_key) = service::create(&txn, &ctx, &actor, &owner, &new).await?;
+    // SYS-15: the move of the Virk mail is ordered with the system, in its transaction.
+    let virk_mail_move_id = if new.move_virk_mail {
+        Some(
+            deps.virk_mail_moves
+                .order_into_system(&txn, &owner.cvr, &actor, &model.id, ctx.now)
+                .await?,
+        )
+    } else {
+        None
+    };
     txn.commit().await?;
     let system = service::to_dto(&model, ctx.now);
     Ok(HttpResponse::Created()
@@ -209,7 +224,11 @@ async fn create_system(
             format!("/api/v1/organisations/{}/systems/{}", owner.cvr, system.id),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(SystemReceipt { system, api_key }))
+        .json(SystemReceipt {
+            system,
+            api_key,
+            virk_mail_move_id,
+        }))
 }
 
 /// One system.
@@ -268,6 +287,7 @@ async fn update_system(
         .json(SystemReceipt {
             system: service::to_dto(&model, ctx.now),
             api_key,
+            virk_mail_move_id: None,
         }))
 }
 

@@ -470,6 +470,14 @@ pub async fn check_new(
         activation_times(&new.activation, new.deactivate_at, ctx.now, &mut errors);
     let receivers = other_receivers(db, &owner.cvr, None).await?;
     company_rule(owner, role, &receivers, &mut errors);
+    // SYS-15: only a REST PUSH recipient system is offered the organisation's Virk mail.
+    if new.move_virk_mail && !(role.receives() && protocol == Protocol::RestPush) {
+        errors.add(
+            "moveVirkMail",
+            FieldCode::NotApplicable,
+            "Only a REST PUSH recipient system can take over the mail in Virk.",
+        );
+    }
     if !errors.is_empty() {
         return Err(SystemsError::Validation(errors));
     }

@@ -50,6 +50,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let messaging_only = matches!(only, Some("messaging" | "messaging-postgres"));
     let eventlog_only = matches!(only, Some("eventlog" | "eventlog-postgres"));
     let citizen_only = matches!(only, Some("citizen" | "citizen-postgres"));
+    let move_only = matches!(only, Some("move" | "move-postgres"));
     let writers_only = only == Some("writers");
     let load_only = only == Some("load");
     let env = tools::ensure_frontend_tools(root)?;
@@ -66,7 +67,13 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         return Ok(());
     }
     ensure_wrk()?;
-    if !writers_only && !load_only && !messaging_only && !eventlog_only && !citizen_only {
+    if !writers_only
+        && !load_only
+        && !messaging_only
+        && !eventlog_only
+        && !citizen_only
+        && !move_only
+    {
         crate::build_spa(root, &env)?;
     }
     step("Building the server (release)");
@@ -131,6 +138,17 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         }
         for plan in rows.iter().filter(|r| !r.starts_with('|')) {
             println!("\n{plan}");
+        }
+        return Ok(());
+    }
+    if move_only {
+        drop(_server);
+        let postgres_only = only == Some("move-postgres");
+        let rows = crate::bench_move::bench_move(&server_bin, &key_file, &data, postgres_only)?;
+        println!("\n| Move mail (issue 17) | rate | time | RSS before / peak / after | target |");
+        println!("|---|---|---|---|---|");
+        for row in rows {
+            println!("{row}");
         }
         return Ok(());
     }

@@ -10,7 +10,8 @@
 //!             64 concurrent writers; `bench messaging[-postgres]`: the Digital Post core;
 //!             `bench eventlog[-postgres]`: the event log over 12,000,000 log rows (issue 15);
 //!             `bench citizen[-postgres]`: citizen-service lookups over 100,000 exemptions
-//!             (issue 16);
+//!             (issue 16); `bench move[-postgres]`: a move of 100,000 messages out of Virk
+//!             (issue 17);
 //!             ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `fuzz`    schemathesis over the OpenAPI document against the debug server, with a token
@@ -26,6 +27,7 @@ mod bench;
 mod bench_citizen;
 mod bench_eventlog;
 mod bench_messaging;
+mod bench_move;
 mod fuzz;
 mod layering;
 mod postgres;

@@ -15,7 +15,10 @@ async fn info_01_02_at_390_px_a_contact_admin_sets_the_link_and_the_logo() {
         let logo = files.path().join("logo.png");
         std::fs::write(&logo, png(200, 80))?;
         let jpeg = files.path().join("foto.png");
-        std::fs::write(&jpeg, [0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F'])?;
+        std::fs::write(
+            &jpeg,
+            [0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F'],
+        )?;
 
         log_in_as(&client, &app, "10000004").await?;
         client.goto(&app.url("/myndighedsinformation")).await?;
@@ -25,7 +28,12 @@ async fn info_01_02_at_390_px_a_contact_admin_sets_the_link_and_the_logo() {
         type_into(&client, "info-url", "http://kommune.dk/privatliv").await?;
         click(&client, "info-save").await?;
         wait_for_text(&client, "#info-url-error", "https").await?;
-        type_into(&client, "info-url", "https://169.254.169.254/latest/meta-data/").await?;
+        type_into(
+            &client,
+            "info-url",
+            "https://169.254.169.254/latest/meta-data/",
+        )
+        .await?;
         click(&client, "info-test").await?;
         wait_for_text(&client, "#info-link-check", "internt").await?;
         type_into(&client, "info-url", "https://kommune.dk/privatlivspolitik").await?;
@@ -42,12 +50,18 @@ async fn info_01_02_at_390_px_a_contact_admin_sets_the_link_and_the_logo() {
         let started = Instant::now();
         loop {
             let width = client
-                .execute("return document.querySelector('#info-logo img').naturalWidth", vec![])
+                .execute(
+                    "return document.querySelector('#info-logo img').naturalWidth",
+                    vec![],
+                )
                 .await?;
             if width == 200 {
                 break;
             }
-            ensure!(started.elapsed() < Duration::from_secs(10), "preview width {width}");
+            ensure!(
+                started.elapsed() < Duration::from_secs(10),
+                "preview width {width}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
 
@@ -61,12 +75,18 @@ async fn info_01_02_at_390_px_a_contact_admin_sets_the_link_and_the_logo() {
         let started = Instant::now();
         loop {
             let value = client
-                .execute("return document.getElementById('info-url')?.value || ''", vec![])
+                .execute(
+                    "return document.getElementById('info-url')?.value || ''",
+                    vec![],
+                )
                 .await?;
             if value == "https://kommune.dk/privatlivspolitik" {
                 break;
             }
-            ensure!(started.elapsed() < Duration::from_secs(10), "link shown: {value}");
+            ensure!(
+                started.elapsed() < Duration::from_secs(10),
+                "link shown: {value}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Ok(())

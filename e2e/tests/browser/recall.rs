@@ -42,7 +42,10 @@ async fn rc_01_02_03_a_system_admin_recalls_a_held_message_after_confirming() {
         look_up(&client, &at_once.message_id).await?;
         wait_for_text(&client, "#recall-refusal", "ingen valørdato").await?;
         ensure!(
-            client.find_all(Locator::Id("recall-start")).await?.is_empty(),
+            client
+                .find_all(Locator::Id("recall-start"))
+                .await?
+                .is_empty(),
             "no Tilbagekald button for a message sent at once"
         );
 

@@ -17,14 +17,18 @@ pub async fn get(client: &Authorised) -> Result<AuthorityInformation, ApiError> 
 /// INFO-01 "Gem".
 pub async fn save_link(client: &Authorised, url: &str) -> Result<AuthorityInformation, ApiError> {
     let path = path(client, "/authority-information/privacy-policy-link");
-    let body = PrivacyPolicyLink { url: url.to_owned() };
+    let body = PrivacyPolicyLink {
+        url: url.to_owned(),
+    };
     send(request_as(Method::PUT, &path, &client.token).json(&body)).await
 }
 
 /// INFO-01 "Afprøv link": the server fetches it.
 pub async fn test_link(client: &Authorised, url: &str) -> Result<LinkCheck, ApiError> {
     let path = path(client, "/authority-information/link-checks");
-    let body = PrivacyPolicyLink { url: url.to_owned() };
+    let body = PrivacyPolicyLink {
+        url: url.to_owned(),
+    };
     send(request_as(Method::POST, &path, &client.token).json(&body)).await
 }
 
@@ -42,6 +46,5 @@ pub async fn upload_logo(
 }
 
 pub async fn remove_logo(client: &Authorised) -> Result<(), ApiError> {
-    send_no_content(request_as(Method::DELETE, &path(client, "/logo"), &client.token).build())
-        .await
+    send_no_content(request_as(Method::DELETE, &path(client, "/logo"), &client.token).build()).await
 }

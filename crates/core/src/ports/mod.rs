@@ -23,4 +23,4 @@ pub use messaging::{
 };
 /// The database error ports answer with (for crates without sea-orm of their own).
 pub use sea_orm::DbErr as DbError;
-pub use systems::{BoundContactPoints, RecipientSystem, RecipientSystems};
+pub use systems::{BoundContactPoints, RecipientSystem, RecipientSystems, VirkMailMoves};

@@ -54,3 +54,20 @@ pub trait BoundContactPoints: Send + Sync {
         system_id: &str,
     ) -> Result<Vec<String>, DbErr>;
 }
+
+/// SYS-15: what the systems module asks the Digital Post core when a new REST PUSH recipient
+/// system is to take over the organisation's mail lying in Virk. Implemented by messaging.
+#[async_trait::async_trait]
+pub trait VirkMailMoves: Send + Sync {
+    /// Orders, in the caller's transaction, a move of `organisation`'s platform-mailbox mail
+    /// into `system_id`, to start once the system is active; returns the move's id. Logged in
+    /// the actions log as `actor`'s.
+    async fn order_into_system(
+        &self,
+        db: &dyn sea_orm::ConnectionTrait,
+        organisation: &crate::Cvr,
+        actor: &crate::audit::Actor,
+        system_id: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, sea_orm::DbErr>;
+}

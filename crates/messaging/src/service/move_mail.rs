@@ -54,6 +54,7 @@ fn parse_mode(s: &str) -> MoveMode {
 
 fn state_str(state: MailMoveState) -> &'static str {
     match state {
+        MailMoveState::Waiting => "waiting",
         MailMoveState::Running => "running",
         MailMoveState::Completed => "completed",
         MailMoveState::Failed => "failed",
@@ -64,6 +65,7 @@ fn parse_state(s: &str) -> MailMoveState {
     match s {
         "completed" => MailMoveState::Completed,
         "failed" => MailMoveState::Failed,
+        "waiting" => MailMoveState::Waiting,
         _ => MailMoveState::Running,
     }
 }
@@ -102,6 +104,18 @@ fn in_mailbox(job: &mail_move::Model, platform: Platform) -> sea_orm::Select<mes
         query = query.filter(message::Column::AcceptedAt.gte(start));
     }
     query
+}
+
+/// How many messages the move covers, in all the platforms' mailboxes.
+async fn in_mailboxes(
+    db: &impl ConnectionTrait,
+    job: &mail_move::Model,
+) -> Result<u64, MessagingError> {
+    let mut total = 0;
+    for platform in PLATFORMS {
+        total += in_mailbox(job, platform).count(db).await?;
+    }
+    Ok(total)
 }
 
 /// MV-02: a contact point of the organisation that mail can be moved to — its system.
@@ -219,6 +233,7 @@ pub async fn start(
     create(
         db,
         acting,
+        MailMoveState::Running,
         NewJob {
             period: order.period,
             range_start,
@@ -243,10 +258,12 @@ pub struct NewJob {
     pub system_id: Option<String>,
 }
 
-/// Inserts the running move (counting what it will move) and its actions-log row.
+/// Inserts the move — `Running` (counting what it will move), or `Waiting` for its system
+/// (SYS-15) — and its actions-log row.
 pub async fn create(
     db: &impl ConnectionTrait,
     acting: &Acting,
+    state: MailMoveState,
     job: NewJob,
 ) -> Result<MailMove, MessagingError> {
     let organisation = acting.organisation.as_str();
@@ -255,7 +272,7 @@ pub async fn create(
         .filter(mail_move::Column::State.eq(state_str(MailMoveState::Running)))
         .count(db)
         .await?;
-    if running > 0 {
+    if state == MailMoveState::Running && running > 0 {
         return Err(MessagingError::Conflict(ConflictReason::MoveMailRunning));
     }
     let mut row = mail_move::Model {
@@ -269,7 +286,7 @@ pub async fn create(
         contact_point_id: job.contact_point_id,
         failover_point_id: job.failover_point_id,
         system_id: job.system_id,
-        state: state_str(MailMoveState::Running).to_owned(),
+        state: state_str(state).to_owned(),
         total: 0,
         moved: 0,
         moved_to_failover: 0,
@@ -283,10 +300,11 @@ pub async fn create(
         lease_owner: None,
         lease_until: None,
     };
-    let mut total = 0;
-    for platform in PLATFORMS {
-        total += in_mailbox(&row, platform).count(db).await?;
-    }
+    let total = if state == MailMoveState::Running {
+        in_mailboxes(db, &row).await?
+    } else {
+        0
+    };
     row.total = i64::try_from(total).unwrap_or(i64::MAX);
     let saved = mail_move::ActiveModel::from(row)
         .insert(db)
@@ -390,6 +408,48 @@ pub async fn list(
         .collect())
 }
 
+/// SYS-15: the core's side of "move the Virk mail into the new system" (the systems module
+/// orders it through this port when the system is created).
+pub struct VirkMailMovesPort;
+
+#[async_trait::async_trait]
+impl adgang_core::ports::VirkMailMoves for VirkMailMovesPort {
+    async fn order_into_system(
+        &self,
+        db: &dyn ConnectionTrait,
+        organisation: &Cvr,
+        actor: &Actor,
+        system_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, sea_orm::DbErr> {
+        let acting = Acting {
+            organisation: organisation.clone(),
+            actor: actor.clone(),
+            actor_rid: actor.rid().unwrap_or_default().to_owned(),
+            approved_by: actor.to_string(),
+            now,
+        };
+        let job = NewJob {
+            period: None,
+            range_start: None,
+            range_end: now,
+            mode: MoveMode::RecipientSystem,
+            contact_point_id: None,
+            failover_point_id: None,
+            system_id: Some(system_id.to_owned()),
+        };
+        create(
+            &adgang_core::ports::DynConnection(db),
+            &acting,
+            MailMoveState::Waiting,
+            job,
+        )
+        .await
+        .map(|made| made.id)
+        .map_err(|err| sea_orm::DbErr::Custom(format!("ordering the Virk mail move: {err}")))
+    }
+}
+
 /// Runs the moves (MV-04), on every instance.
 #[derive(Clone)]
 pub struct MoveWorker {
@@ -476,8 +536,74 @@ impl MoveWorker {
         Ok(None)
     }
 
+    /// SYS-15: starts the moves waiting for a recipient system that is now active (covering
+    /// the mail in the mailboxes at that moment); fails those whose system is gone.
+    async fn start_waiting(&self) -> Result<(), MessagingError> {
+        let now = self.clock.now();
+        let waiting = mail_move::Entity::find()
+            .filter(mail_move::Column::State.eq(state_str(MailMoveState::Waiting)))
+            .order_by_asc(mail_move::Column::CreatedAt)
+            .limit(20)
+            .all(&self.db)
+            .await?;
+        for job in waiting {
+            let system = match job.system_id.as_deref() {
+                Some(id) => self.ports.systems.system(&self.db, id, now).await?,
+                None => None,
+            };
+            let txn = self.db.begin().await?;
+            match system {
+                None => {
+                    let gone = Some("Modtagersystemet findes ikke længere.".to_owned());
+                    self.finish(&txn, job, MailMoveState::Failed, gone, now)
+                        .await?;
+                }
+                Some(system) if system.is_active() && system.role.receives() => {
+                    let mut started = job.clone();
+                    started.range_end = now;
+                    let total = in_mailboxes(&txn, &started).await?;
+                    let begun = mail_move::Entity::update_many()
+                        .col_expr(
+                            mail_move::Column::State,
+                            Expr::value(state_str(MailMoveState::Running)),
+                        )
+                        .col_expr(mail_move::Column::RangeEnd, Expr::value(now))
+                        .col_expr(
+                            mail_move::Column::Total,
+                            Expr::value(i64::try_from(total).unwrap_or(i64::MAX)),
+                        )
+                        .filter(mail_move::Column::Id.eq(job.id.as_str()))
+                        .filter(mail_move::Column::State.eq(state_str(MailMoveState::Waiting)))
+                        .exec(&txn)
+                        .await;
+                    match begun {
+                        Ok(_) => {}
+                        // Another move of the organisation runs: this one waits for it.
+                        Err(err)
+                            if matches!(
+                                err.sql_err(),
+                                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                            ) =>
+                        {
+                            txn.rollback().await?;
+                            continue;
+                        }
+                        Err(err) => return Err(err.into()),
+                    }
+                }
+                Some(_) => {
+                    txn.rollback().await?;
+                    continue;
+                }
+            }
+            txn.commit().await?;
+        }
+        Ok(())
+    }
+
     /// Runs every claimable move to its end; returns how many messages this instance moved.
     pub async fn tick(&self) -> Result<u64, MessagingError> {
+        self.start_waiting().await?;
         let mut moved = 0;
         while let Some(id) = self.claim().await? {
             loop {
@@ -701,11 +827,7 @@ impl MoveWorker {
         let organisation = Cvr::parse(&job.organisation_cvr)
             .map_err(|_| anyhow::anyhow!("a move of a malformed CVR"))?;
         let mut changes = vec![
-            FieldChange::new(
-                "state",
-                Some(state_str(MailMoveState::Running)),
-                Some(state_str(state)),
-            ),
+            FieldChange::new("state", Some(job.state.clone()), Some(state_str(state))),
             FieldChange::new("moved", None::<String>, Some(job.moved)),
         ];
         if let Some(why) = &failure {

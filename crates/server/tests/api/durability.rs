@@ -472,6 +472,7 @@ async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly
     let started = create(
         &db,
         &acting,
+        adgang_api_types::MailMoveState::Running,
         NewJob {
             period: None,
             range_start: None,

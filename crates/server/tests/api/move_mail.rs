@@ -72,7 +72,7 @@ async fn finished(app: &TestApp, token: &str, id: &str) -> MailMove {
     let url = moves_url(&format!("/{id}"));
     eventually("the move finishes", || async {
         let found: MailMove = app.get_json_as(&url, token).await;
-        found.state != MailMoveState::Running
+        !matches!(found.state, MailMoveState::Running | MailMoveState::Waiting)
     })
     .await;
     app.get_json_as(&url, token).await
@@ -386,4 +386,71 @@ async fn mv_bad_input_inactive_or_foreign_points_and_a_second_move_while_one_run
         .status(),
         403
     );
+}
+
+#[tokio::test]
+async fn sys_15_a_new_rest_push_system_takes_over_the_virk_mail_once_it_is_active() {
+    use adgang_core::Clock;
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    let ids = into_virk(&app, 4, None).await;
+    let peer = adgang_test_support::peer::FakePeer::start(200).await;
+    let now = app.clock.now();
+    let system = |protocol: &str, endpoint: Option<String>| {
+        json!({
+            "name": format!("Sagssystem {protocol}"), "role": "recipient", "protocol": protocol,
+            "allowedIps": ["127.0.0.1"], "endpoint": endpoint,
+            "activation": {"mode": "at", "at": (now + chrono::Duration::hours(1)).to_rfc3339()},
+            "technicalContact": {"email": "drift@styrelsen.dk", "phone": "12345678"},
+            "moveVirkMail": true
+        })
+    };
+    let url = format!("/api/v1/organisations/{AUTHORITY}/systems");
+    // Only a REST PUSH recipient system is offered the Virk mail.
+    let pull = app.post_as(&url, &token, &system("rest_pull", None)).await;
+    assert_eq!(pull.status(), 400);
+    assert_eq!(
+        field_codes(&pull.json::<Problem>().await.unwrap()),
+        vec![("moveVirkMail".to_owned(), "not_applicable".to_owned())]
+    );
+    let response = app
+        .post_as(
+            &url,
+            &token,
+            &system("rest_push", Some(format!("{}/inbox", peer.url))),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let receipt: adgang_api_types::SystemReceipt = response.json().await.unwrap();
+    let move_id = receipt
+        .virk_mail_move_id
+        .expect("the move ordered with the system");
+
+    // Not active yet: the move waits and the mail stays in Virk.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let waiting: MailMove = app
+        .get_json_as(&moves_url(&format!("/{move_id}")), &token)
+        .await;
+    assert_eq!(waiting.state, MailMoveState::Waiting);
+    assert!(stored(&app, &ids)
+        .await
+        .iter()
+        .all(|m| m.platform.as_deref() == Some("virk")));
+
+    // Once active, the mail moves into the system and is pushed to it.
+    app.clock.set(now + chrono::Duration::hours(2));
+    let done = finished(&app, &token, &move_id).await;
+    assert_eq!(done.state, MailMoveState::Completed);
+    assert_eq!((done.total, done.moved), (4, 4));
+    for msg in stored(&app, &ids).await {
+        assert_eq!(
+            msg.recipient_system_id.as_deref(),
+            Some(receipt.system.id.as_str())
+        );
+        assert_eq!(msg.platform, None);
+    }
+    eventually("the system receives the moved mail", || async {
+        peer.requests().len() >= 4
+    })
+    .await;
 }

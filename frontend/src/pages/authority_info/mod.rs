@@ -93,13 +93,11 @@ fn AuthorityInfo() -> impl IntoView {
                 saved.set(Some(done));
             }
             Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-            Err(ApiError::Problem(p)) if p.status == 413 => {
-                errors.set(vec![FieldError {
-                    field: "logo".to_owned(),
-                    code: adgang_api_types::FieldCode::TooLarge,
-                    message: String::new(),
-                }])
-            }
+            Err(ApiError::Problem(p)) if p.status == 413 => errors.set(vec![FieldError {
+                field: "logo".to_owned(),
+                code: adgang_api_types::FieldCode::TooLarge,
+                message: String::new(),
+            }]),
             Err(_) => failed.set(true),
         }
         busy.set(false);

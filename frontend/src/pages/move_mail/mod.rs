@@ -40,7 +40,11 @@ pub fn MoveMailRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 const PERIOD: usize = 0;
 const DESTINATION: usize = 1;
 const SUMMARY: usize = 2;
-const STEPS: &[Key] = &[Key::mv_step_period, Key::mv_step_destination, Key::mv_step_summary];
+const STEPS: &[Key] = &[
+    Key::mv_step_period,
+    Key::mv_step_destination,
+    Key::mv_step_summary,
+];
 
 /// The step an API field belongs to.
 fn step_of(field: &str) -> usize {
@@ -67,13 +71,18 @@ fn MoveMailPage() -> impl IntoView {
 
 fn period_text(i18n: I18n, period: Option<MovePeriod>) -> String {
     match period {
-        Some(p) => format!("{} – {}", p.from.format("%d-%m-%Y"), p.to.format("%d-%m-%Y")),
+        Some(p) => format!(
+            "{} – {}",
+            p.from.format("%d-%m-%Y"),
+            p.to.format("%d-%m-%Y")
+        ),
         None => i18n.t(Key::mv_all_mail).to_owned(),
     }
 }
 
 fn state_key(state: MailMoveState) -> Key {
     match state {
+        MailMoveState::Waiting => Key::mv_state_waiting,
         MailMoveState::Running => Key::mv_state_running,
         MailMoveState::Completed => Key::mv_state_completed,
         MailMoveState::Failed => Key::mv_state_failed,
@@ -81,17 +90,13 @@ fn state_key(state: MailMoveState) -> Key {
 }
 
 /// Polls move `id` until it is no longer running or waiting, then runs `done`.
-fn follow(
-    client: Authorised,
-    id: String,
-    current: RwSignal<Option<MailMove>>,
-    done: Callback<()>,
-) {
+fn follow(client: Authorised, id: String, current: RwSignal<Option<MailMove>>, done: Callback<()>) {
     set_timeout(
         move || {
             spawn_local(async move {
                 if let Ok(found) = api::move_mail::get(&client, &id).await {
-                    let running = found.state == MailMoveState::Running;
+                    let running =
+                        matches!(found.state, MailMoveState::Running | MailMoveState::Waiting);
                     current.set(Some(found));
                     if running {
                         follow(client, id, current, done);
@@ -256,7 +261,10 @@ fn MoveMail() -> impl IntoView {
     let download = move |id: String| {
         if let Some(client) = Authorised::of(auth) {
             spawn_local(async move {
-                if api::move_mail::download_receipt(&client, &id).await.is_err() {
+                if api::move_mail::download_receipt(&client, &id)
+                    .await
+                    .is_err()
+                {
                     failed.set(true);
                 }
             });
@@ -285,10 +293,14 @@ fn MoveMail() -> impl IntoView {
     let confirm_errors = errors_for(errors, &["confirmDeletion"]);
 
     let point_name = move |id: String| {
-        points.with(|ps| ps.iter().find(|p| p.id == id).map(|p| p.name.clone()))
+        points
+            .with(|ps| ps.iter().find(|p| p.id == id).map(|p| p.name.clone()))
             .unwrap_or(id)
     };
-    let select = move |id: &'static str, label: Key, value: RwSignal<String>, errs: Signal<Vec<crate::components::form::FieldMessage>>| {
+    let select = move |id: &'static str,
+                       label: Key,
+                       value: RwSignal<String>,
+                       errs: Signal<Vec<crate::components::form::FieldMessage>>| {
         view! {
             <div class=group_class(errs)>
                 <label class="form-label" for=id>{i18n.text(label)}</label>
@@ -304,7 +316,11 @@ fn MoveMail() -> impl IntoView {
             </div>
         }
     };
-    let radio = move |name: &'static str, id: &'static str, label: Key, checked: Signal<bool>, pick: Callback<()>| {
+    let radio = move |name: &'static str,
+                      id: &'static str,
+                      label: Key,
+                      checked: Signal<bool>,
+                      pick: Callback<()>| {
         view! {
             <div class="form-group-radio">
                 <input type="radio" class="form-radio" name=name id=id prop:checked=move || checked.get()
@@ -352,12 +368,14 @@ fn MoveMail() -> impl IntoView {
     };
 
     let summary = move || {
-        let row = |label: Key, value: String, part: usize, id: &'static str| view! {
-            <div class="summary-row">
-                <dt>{i18n.text(label)}</dt><dd id=id>{value}</dd>
-                <dd><button type="button" class="button button-tertiary" on:click=move |_| steps.edit(part)>
-                    {i18n.text(Key::wiz_edit)}</button></dd>
-            </div>
+        let row = |label: Key, value: String, part: usize, id: &'static str| {
+            view! {
+                <div class="summary-row">
+                    <dt>{i18n.text(label)}</dt><dd id=id>{value}</dd>
+                    <dd><button type="button" class="button button-tertiary" on:click=move |_| steps.edit(part)>
+                        {i18n.text(Key::wiz_edit)}</button></dd>
+                </div>
+            }
         };
         let draft = order();
         let period = period_text(i18n, draft.period);
@@ -380,68 +398,70 @@ fn MoveMail() -> impl IntoView {
 
     let heading = move || i18n.t(STEPS[step.get().min(SUMMARY)]);
 
-    let wizard = move || view! {
-        <StepIndicator id="move-steps" steps=STEPS step=step/>
-        <h2 id=STEP_HEADING tabindex="-1">{heading}</h2>
-        <form id="move-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if step.get_untracked() == SUMMARY {
-                if !busy.get_untracked() { submit() }
-            } else {
-                next()
-            }
-        }>
-            <Show when=move || step.get() == PERIOD>
-                <fieldset class="form-group">
-                    <legend class="form-label">{i18n.text(Key::mv_what)}</legend>
-                    {radio("move-scope", "move-all", Key::mv_all_mail, Signal::derive(move || whole.get()), Callback::new(move |_| whole.set(true)))}
-                    {radio("move-scope", "move-part", Key::mv_part, Signal::derive(move || !whole.get()), Callback::new(move |_| whole.set(false)))}
-                </fieldset>
-                <Show when=move || !whole.get()>
-                    <TextField id="move-from" label=Key::mv_from value=from errors=from_errors input_type="date"/>
-                    <TextField id="move-to" label=Key::mv_to value=to errors=to_errors input_type="date"/>
+    let wizard = move || {
+        view! {
+            <StepIndicator id="move-steps" steps=STEPS step=step/>
+            <h2 id=STEP_HEADING tabindex="-1">{heading}</h2>
+            <form id="move-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if step.get_untracked() == SUMMARY {
+                    if !busy.get_untracked() { submit() }
+                } else {
+                    next()
+                }
+            }>
+                <Show when=move || step.get() == PERIOD>
+                    <fieldset class="form-group">
+                        <legend class="form-label">{i18n.text(Key::mv_what)}</legend>
+                        {radio("move-scope", "move-all", Key::mv_all_mail, Signal::derive(move || whole.get()), Callback::new(move |_| whole.set(true)))}
+                        {radio("move-scope", "move-part", Key::mv_part, Signal::derive(move || !whole.get()), Callback::new(move |_| whole.set(false)))}
+                    </fieldset>
+                    <Show when=move || !whole.get()>
+                        <TextField id="move-from" label=Key::mv_from value=from errors=from_errors input_type="date"/>
+                        <TextField id="move-to" label=Key::mv_to value=to errors=to_errors input_type="date"/>
+                    </Show>
                 </Show>
-            </Show>
-            <Show when=move || step.get() == DESTINATION>
-                <fieldset class="form-group">
-                    <legend class="form-label">{i18n.text(Key::mv_where)}</legend>
-                    {radio("move-mode", "move-chosen", Key::mv_chosen, Signal::derive(move || mode.get() == MoveMode::Chosen), Callback::new(move |_| mode.set(MoveMode::Chosen)))}
-                    {radio("move-mode", "move-tagged", Key::mv_tagged, Signal::derive(move || mode.get() == MoveMode::Tagged), Callback::new(move |_| mode.set(MoveMode::Tagged)))}
-                </fieldset>
-                {move || match mode.get() {
-                    MoveMode::Tagged => view! {
-                        <p class="form-hint">{i18n.text(Key::mv_failover_hint)}</p>
-                        {select("move-failover", Key::mv_failover, failover, failover_errors)}
-                    }.into_any(),
-                    _ => select("move-point", Key::mv_point, point, point_errors).into_any(),
-                }}
-            </Show>
-            <Show when=move || step.get() == SUMMARY>
-                {summary}
-                <div class=group_class(confirm_errors)>
-                    <ErrorText errors=confirm_errors id="move-confirm-error".to_owned()/>
-                    <div class="form-group-checkbox">
-                        <input type="checkbox" class="form-checkbox" id="move-confirm" prop:checked=move || confirm.get()
-                            on:change=move |ev| confirm.set(event_target_checked(&ev))/>
-                        <label for="move-confirm">{i18n.text(Key::mv_confirm)}</label>
-                    </div>
-                </div>
-            </Show>
-            <div class="wizard-buttons">
-                <Show when=move || step.get() != PERIOD>
-                    <button type="button" class="button button-secondary" id="wizard-back"
-                        on:click=move |_| steps.back()>{i18n.text(Key::wiz_back)}</button>
-                    " "
-                </Show>
-                <button type="submit" class="button button-primary" id="wizard-next" disabled=move || busy.get()>
-                    {move || match step.get() {
-                        PERIOD => i18n.t(Key::mv_confirm_period),
-                        SUMMARY => i18n.t(Key::mv_start),
-                        _ => i18n.t(steps.next_label()),
+                <Show when=move || step.get() == DESTINATION>
+                    <fieldset class="form-group">
+                        <legend class="form-label">{i18n.text(Key::mv_where)}</legend>
+                        {radio("move-mode", "move-chosen", Key::mv_chosen, Signal::derive(move || mode.get() == MoveMode::Chosen), Callback::new(move |_| mode.set(MoveMode::Chosen)))}
+                        {radio("move-mode", "move-tagged", Key::mv_tagged, Signal::derive(move || mode.get() == MoveMode::Tagged), Callback::new(move |_| mode.set(MoveMode::Tagged)))}
+                    </fieldset>
+                    {move || match mode.get() {
+                        MoveMode::Tagged => view! {
+                            <p class="form-hint">{i18n.text(Key::mv_failover_hint)}</p>
+                            {select("move-failover", Key::mv_failover, failover, failover_errors)}
+                        }.into_any(),
+                        _ => select("move-point", Key::mv_point, point, point_errors).into_any(),
                     }}
-                </button>
-            </div>
-        </form>
+                </Show>
+                <Show when=move || step.get() == SUMMARY>
+                    {summary}
+                    <div class=group_class(confirm_errors)>
+                        <ErrorText errors=confirm_errors id="move-confirm-error".to_owned()/>
+                        <div class="form-group-checkbox">
+                            <input type="checkbox" class="form-checkbox" id="move-confirm" prop:checked=move || confirm.get()
+                                on:change=move |ev| confirm.set(event_target_checked(&ev))/>
+                            <label for="move-confirm">{i18n.text(Key::mv_confirm)}</label>
+                        </div>
+                    </div>
+                </Show>
+                <div class="wizard-buttons">
+                    <Show when=move || step.get() != PERIOD>
+                        <button type="button" class="button button-secondary" id="wizard-back"
+                            on:click=move |_| steps.back()>{i18n.text(Key::wiz_back)}</button>
+                        " "
+                    </Show>
+                    <button type="submit" class="button button-primary" id="wizard-next" disabled=move || busy.get()>
+                        {move || match step.get() {
+                            PERIOD => i18n.t(Key::mv_confirm_period),
+                            SUMMARY => i18n.t(Key::mv_start),
+                            _ => i18n.t(steps.next_label()),
+                        }}
+                    </button>
+                </div>
+            </form>
+        }
     };
 
     view! {

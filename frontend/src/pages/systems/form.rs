@@ -32,10 +32,17 @@ pub struct Draft {
     pub extra_email: RwSignal<String>,
     pub standard_system_id: RwSignal<Option<String>>,
     pub accept_vendor: RwSignal<bool>,
+    /// SYS-15: move the organisation's Virk mail into the new REST PUSH recipient system.
+    pub move_virk_mail: RwSignal<bool>,
     pub errors: RwSignal<Vec<FieldError>>,
 }
 
 impl Draft {
+    /// SYS-15: a REST PUSH recipient system is offered the organisation's mail in Virk.
+    pub fn takes_virk_mail(&self) -> bool {
+        self.role.get().receives() && self.protocol.get() == Protocol::RestPush
+    }
+
     pub fn new() -> Draft {
         Draft {
             name: RwSignal::new(String::new()),
@@ -54,6 +61,7 @@ impl Draft {
             extra_email: RwSignal::new(String::new()),
             standard_system_id: RwSignal::new(None),
             accept_vendor: RwSignal::new(false),
+            move_virk_mail: RwSignal::new(false),
             errors: RwSignal::new(Vec::new()),
         }
     }
@@ -158,6 +166,9 @@ impl Draft {
             technical_contact: self.contact(),
             standard_system_id: self.standard_system_id.get_untracked(),
             accept_vendor_agreement: self.accept_vendor.get_untracked(),
+            // Offered only where it applies (SYS-15); a choice left behind by going back does
+            // not travel.
+            move_virk_mail: self.move_virk_mail.get_untracked() && self.takes_virk_mail(),
         }
     }
 

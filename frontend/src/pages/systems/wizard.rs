@@ -37,7 +37,7 @@ fn step_of(field: &str) -> usize {
         "name" | "role" => 1,
         "protocol" | "allowedIps" | "endpoint" | "receiptEndpoint" | "sshPublicKey"
         | "vendorCvr" => 2,
-        "activation" | "deactivateAt" => 3,
+        "activation" | "deactivateAt" | "moveVirkMail" => 3,
         "technicalContact" => 4,
         _ => 5,
     }
@@ -257,6 +257,13 @@ fn Wizard() -> impl IntoView {
         }.into_any(),
         3 => view! {
             <ActivationFields draft=draft/>
+            <Show when=move || draft.takes_virk_mail()>
+                <fieldset class="form-group" id="move-virk-mail-group">
+                    <legend class="form-label">{i18n.text(Key::wiz_move_virk_mail_legend)}</legend>
+                    <p class="form-hint" id="move-virk-mail-hint">{i18n.text(Key::wiz_move_virk_mail_hint)}</p>
+                    {crate::components::form::flag_checkbox("move-virk-mail", Key::wiz_move_virk_mail, draft.move_virk_mail)}
+                </fieldset>
+            </Show>
         }.into_any(),
         4 => view! {
             <ContactFields draft=draft locked=use_standard.get_untracked()/>
@@ -299,6 +306,7 @@ fn Wizard() -> impl IntoView {
                     <dl>
                         {summary_row(Key::wiz_step_activation, activation)}
                         {new.deactivate_at.map(|d| summary_row(Key::detail_active_to, crate::time::display(d)))}
+                        {new.move_virk_mail.then(|| summary_row(Key::wiz_move_virk_mail_summary, i18n.t(Key::wiz_move_virk_mail_yes).to_owned()))}
                     </dl>
                     {edit_button(3, "edit-activation", true)}
                 </section>
@@ -352,6 +360,11 @@ fn Wizard() -> impl IntoView {
                             <div class="summary-row"><dt>{i18n.text(Key::api_key)}</dt><dd><code id="receipt-api-key">{key}</code></dd></div>
                         })}
                     </dl>
+                    {done.virk_mail_move_id.clone().map(|_| view! {
+                        <div class="alert alert-info" role="status" id="receipt-virk-mail">
+                            <div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_move_virk_mail_receipt)}</p></div>
+                        </div>
+                    })}
                     <p>
                         <button type="button" class="button button-primary" id="download-receipt" on:click=download_receipt>
                             {i18n.text(Key::receipt_download)}
