@@ -66,7 +66,10 @@ fn curl(args: &[&str]) -> Result<serde_json::Value> {
         .output()
         .context("running curl")?;
     if !out.status.success() {
-        bail!("curl {args:?} failed: {}", String::from_utf8_lossy(&out.stdout));
+        bail!(
+            "curl {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     Ok(serde_json::from_slice(&out.stdout)?)
 }

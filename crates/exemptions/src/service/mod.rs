@@ -469,7 +469,7 @@ pub async fn lift_for_access(
     let Some(before) = in_force(db, lift.party, lift.at).await? else {
         return Ok(false);
     };
-    update_in_force(
+    let ended = update_in_force(
         db,
         &before.id,
         lift.at,
@@ -478,7 +478,14 @@ pub async fn lift_for_access(
             (exemption::Column::EndReason, Expr::value("lifted")),
         ],
     )
-    .await?;
+    .await;
+    match ended {
+        Ok(()) => {}
+        // Lifted (or expired) by someone else between the read and the update: not ours to
+        // lift, and not an error for the access being given.
+        Err(ExemptionError::Ended) => return Ok(false),
+        Err(err) => return Err(err),
+    }
     let after = exemption::Model {
         ended_at: Some(lift.at),
         end_reason: Some("lifted".to_owned()),
