@@ -26,6 +26,10 @@ const MESSAGES: u64 = 100_000;
 fn seed_statements(d: &Dialect, start: u64) -> Vec<String> {
     let c = d.concat;
     let now = (d.time)("0", start + MESSAGES);
+    let organisation = format!(
+        "INSERT INTO organisations (cvr, name, kind, agreement_accepted_at, created_at) \
+         VALUES ('{ORG}', 'Testkommune Nord', 'authority', {now}, {now})"
+    );
     let system = format!(
         "INSERT INTO systems (id, organisation_cvr, name, role, protocol, allowed_ips, endpoint, \
          receipt_endpoint, ssh_public_key, vendor_cvr, api_key_sealed, active_from, active_to, \
@@ -56,7 +60,7 @@ fn seed_statements(d: &Dialect, start: u64) -> Vec<String> {
         time = (d.time)("i / 2", start),
         series = (d.series)(MESSAGES * 2),
     );
-    vec![system, point, messages]
+    vec![organisation, system, point, messages]
 }
 
 fn curl(args: &[&str]) -> Result<serde_json::Value> {
