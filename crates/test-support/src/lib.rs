@@ -4,6 +4,7 @@
 //! a temp-file SQLite by default, or a brand-new PostgreSQL database when `TEST_DATABASE_URL`
 //! points at a PostgreSQL server (as `cargo xtask test` does for its second pass).
 
+pub mod messages;
 pub mod peer;
 
 use std::path::PathBuf;

@@ -78,10 +78,13 @@ fn curl(args: &[&str]) -> Result<serde_json::Value> {
     Ok(serde_json::from_slice(&out.stdout)?)
 }
 
+/// Runs SQL on the target database and answers its rows, `|`-separated.
+type RunSql<'a> = Box<dyn Fn(&str) -> Result<String> + 'a>;
+
 struct Target<'a> {
     label: &'static str,
     url: String,
-    sql: Box<dyn Fn(&str) -> Result<String> + 'a>,
+    sql: RunSql<'a>,
     dialect: Dialect,
 }
 

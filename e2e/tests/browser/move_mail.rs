@@ -7,6 +7,8 @@ use adgang_api_types::{OrgKind, Right};
 use adgang_messaging::entity::message;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use adgang_test_support::messages::in_virk;
+
 use crate::helpers::*;
 
 const NORTH: &str = "29189846";
@@ -18,29 +20,9 @@ async fn seed_virk_mail(app: &TestApp, n: usize) -> Result<()> {
     let now = chrono::Utc::now() - chrono::Duration::hours(1);
     let rows = (0..n).map(|i| {
         let id = format!("0190f3a1-0000-7000-8000-{i:012}");
-        message::ActiveModel {
-            id: Set(id.clone()),
-            message_id: Set(id),
-            sender_cvr: Set("34051178".to_owned()),
-            sender_system_id: Set("demo".to_owned()),
-            recipient_id: Set(NORTH.to_owned()),
-            title: Set(format!("Brev nr. {i}")),
-            message_type: Set("letter".to_owned()),
-            value_date: Set(None),
-            contact_point_id: Set(None),
-            attachment_count: Set(0),
-            size_bytes: Set(3),
-            content_hash: Set(String::new()),
-            content: Set("{}".to_owned()),
-            route: Set("platform".to_owned()),
-            platform: Set(Some("virk".to_owned())),
-            recipient_system_id: Set(None),
-            state: Set("available".to_owned()),
-            representative_id: Set(None),
-            accepted_at: Set(now),
-            released_at: Set(None),
-            delivered_at: Set(Some(now)),
-        }
+        let mut row = in_virk(&id, "34051178", "demo", NORTH, now);
+        row.title = Set(format!("Brev nr. {i}"));
+        row
     });
     message::Entity::insert_many(rows)
         .exec_without_returning(&db)

@@ -606,11 +606,8 @@ impl MoveWorker {
         self.start_waiting().await?;
         let mut moved = 0;
         while let Some(id) = self.claim().await? {
-            loop {
-                match self.batch(&id).await? {
-                    Batch::Moved(n) => moved += n,
-                    Batch::Finished | Batch::LeaseLost => break,
-                }
+            while let Batch::Moved(n) = self.batch(&id).await? {
+                moved += n;
             }
         }
         Ok(moved)

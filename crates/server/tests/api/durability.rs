@@ -14,6 +14,7 @@ use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_messaging::entity::{delivery_attempt, delivery_job, message};
 use adgang_server::{Application, Settings};
 use adgang_systems::entity::system;
+use adgang_test_support::messages::in_virk;
 use adgang_test_support::peer::FakePeer;
 use adgang_test_support::{DatabaseKind, TestDatabase};
 use chrono::{Duration, Utc};
@@ -269,28 +270,14 @@ async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
         .map(|_| uuid::Uuid::now_v7().to_string())
         .collect();
     for chunk in ids.chunks(500) {
-        let messages = chunk.iter().map(|id| message::ActiveModel {
-            id: Set(id.clone()),
-            message_id: Set(id.clone()),
-            sender_cvr: Set(SENDER.to_owned()),
-            sender_system_id: Set(sender_id.clone()),
-            recipient_id: Set(RECIPIENT.to_owned()),
-            title: Set("Brev".to_owned()),
-            message_type: Set("letter".to_owned()),
-            value_date: Set(None),
-            contact_point_id: Set(None),
-            attachment_count: Set(0),
-            size_bytes: Set(3),
-            content_hash: Set(String::new()),
-            content: Set(json!({"messageId": id}).to_string()),
-            route: Set("system".to_owned()),
-            platform: Set(None),
-            recipient_system_id: Set(Some(recipient_id.clone())),
-            state: Set("delivering".to_owned()),
-            representative_id: Set(None),
-            accepted_at: Set(now),
-            released_at: Set(None),
-            delivered_at: Set(None),
+        let messages = chunk.iter().map(|id| {
+            let mut row = in_virk(id, SENDER, &sender_id, RECIPIENT, now);
+            row.route = Set("system".to_owned());
+            row.platform = Set(None);
+            row.recipient_system_id = Set(Some(recipient_id.clone()));
+            row.state = Set("delivering".to_owned());
+            row.delivered_at = Set(None);
+            row
         });
         message::Entity::insert_many(messages)
             .exec_without_returning(&db)
@@ -350,29 +337,9 @@ async fn seed_virk_mail(db: &DatabaseConnection, sender_id: &str, count: usize) 
         .map(|_| uuid::Uuid::now_v7().to_string())
         .collect();
     for chunk in ids.chunks(500) {
-        let messages = chunk.iter().map(|id| message::ActiveModel {
-            id: Set(id.clone()),
-            message_id: Set(id.clone()),
-            sender_cvr: Set(SENDER.to_owned()),
-            sender_system_id: Set(sender_id.to_owned()),
-            recipient_id: Set(RECIPIENT.to_owned()),
-            title: Set("Brev".to_owned()),
-            message_type: Set("letter".to_owned()),
-            value_date: Set(None),
-            contact_point_id: Set(None),
-            attachment_count: Set(0),
-            size_bytes: Set(3),
-            content_hash: Set(String::new()),
-            content: Set(json!({"messageId": id}).to_string()),
-            route: Set("platform".to_owned()),
-            platform: Set(Some("virk".to_owned())),
-            recipient_system_id: Set(None),
-            state: Set("available".to_owned()),
-            representative_id: Set(None),
-            accepted_at: Set(now),
-            released_at: Set(None),
-            delivered_at: Set(Some(now)),
-        });
+        let messages = chunk
+            .iter()
+            .map(|id| in_virk(id, SENDER, sender_id, RECIPIENT, now));
         message::Entity::insert_many(messages)
             .exec_without_returning(db)
             .await
