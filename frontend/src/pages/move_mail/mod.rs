@@ -110,6 +110,31 @@ fn follow(client: Authorised, id: String, current: RwSignal<Option<MailMove>>, d
     );
 }
 
+fn unfinished(moves: &[MailMove]) -> bool {
+    moves
+        .iter()
+        .any(|m| matches!(m.state, MailMoveState::Running | MailMoveState::Waiting))
+}
+
+/// Loads the organisation's moves into `moves`, and again every second while one of them is
+/// still running or waiting (MV-04: the table shows the progress without a reload).
+fn watch_moves(client: Authorised, moves: RwSignal<Vec<MailMove>>, delay: std::time::Duration) {
+    set_timeout(
+        move || {
+            spawn_local(async move {
+                if let Ok(found) = api::move_mail::list(&client).await {
+                    let again = unfinished(&found);
+                    moves.set(found);
+                    if again {
+                        watch_moves(client, moves, std::time::Duration::from_secs(1));
+                    }
+                }
+            })
+        },
+        delay,
+    );
+}
+
 /// A move's progress: "x af y flyttet" and a bar.
 fn progress_view(i18n: I18n, m: &MailMove) -> impl IntoView {
     let (moved, total) = (m.moved, m.total);
@@ -148,11 +173,7 @@ fn MoveMail() -> impl IntoView {
 
     let reload = move || {
         if let Some(client) = Authorised::of(auth) {
-            spawn_local(async move {
-                if let Ok(found) = api::move_mail::list(&client).await {
-                    moves.set(found);
-                }
-            });
+            watch_moves(client, moves, std::time::Duration::ZERO);
         }
     };
     Effect::new(move |_| {
@@ -163,8 +184,12 @@ fn MoveMail() -> impl IntoView {
                     api::move_mail::contact_points(&client).await,
                 ) {
                     (Ok(found), Ok(choices)) => {
+                        let again = unfinished(&found);
                         moves.set(found);
                         points.set(choices);
+                        if again {
+                            watch_moves(client, moves, std::time::Duration::from_secs(1));
+                        }
                     }
                     _ => failed.set(true),
                 }
