@@ -62,6 +62,10 @@ impl JsonBody {
                 )
             })?;
             if body.len() + chunk.len() > self.limit {
+                // Read the rest without keeping it (the server-wide body limit bounds it), so
+                // the client gets its 413 on an orderly connection instead of a reset while it
+                // is still sending.
+                while let Some(Ok(_)) = self.payload.next().await {}
                 return Err(DomainError::PayloadTooLarge(self.limit));
             }
             body.extend_from_slice(&chunk);
