@@ -349,6 +349,9 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         port,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Below the server's keep-alive (5 s): a pooled connection the server has closed
+            // in the meantime is never reused.
+            .pool_idle_timeout(std::time::Duration::from_secs(3))
             .build()
             .expect("building the HTTP client"),
         database,
