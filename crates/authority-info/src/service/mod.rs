@@ -159,8 +159,14 @@ pub async fn save_privacy_link(
     Ok(to_dto(Some(saved)))
 }
 
-fn describe(width: Option<i32>, height: Option<i32>, bytes: Option<usize>) -> Option<String> {
-    Some(format!("PNG {} × {} px, {} bytes", width?, height?, bytes?))
+/// The logo as the actions log shows it ("PNG 200 × 80 px, 1234 bytes").
+fn describe(row: &info::Model) -> Option<String> {
+    Some(format!(
+        "PNG {} × {} px, {} bytes",
+        row.logo_width?,
+        row.logo_height?,
+        row.logo.as_ref()?.len()
+    ))
 }
 
 /// INFO-02: stores (or replaces) the logo after [`logo::check`].
@@ -172,20 +178,15 @@ pub async fn set_logo(
     let checked = logo::check(&bytes)
         .map_err(|code| AuthorityInfoError::field("logo", code, "Not a usable PNG logo."))?;
     let current = row(db, acting).await?;
-    let before = describe(
-        current.logo_width,
-        current.logo_height,
-        current.logo.as_ref().map(Vec::len),
-    );
-    let (width, height) = (checked.width as i32, checked.height as i32);
-    let after = describe(Some(width), Some(height), Some(bytes.len()));
+    let before = describe(&current);
     let mut active: info::ActiveModel = current.into();
     active.logo = Set(Some(bytes));
-    active.logo_width = Set(Some(width));
-    active.logo_height = Set(Some(height));
+    active.logo_width = Set(Some(checked.width as i32));
+    active.logo_height = Set(Some(checked.height as i32));
     active.logo_version = Set(Some(uuid::Uuid::now_v7().to_string()));
     active.updated_at = Set(acting.now);
     let saved = active.update(db).await?;
+    let after = describe(&saved);
     record_action(
         db,
         &acting.actor,
@@ -206,11 +207,7 @@ pub async fn remove_logo(
         .await?
         .filter(|row| row.logo.is_some())
         .ok_or(AuthorityInfoError::NotFound("logo"))?;
-    let before = describe(
-        current.logo_width,
-        current.logo_height,
-        current.logo.as_ref().map(Vec::len),
-    );
+    let before = describe(&current);
     let mut active: info::ActiveModel = current.into();
     active.logo = Set(None);
     active.logo_width = Set(None);

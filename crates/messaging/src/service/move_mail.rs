@@ -28,7 +28,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use super::routing::{event_of, plan, point_system, Destination};
+use super::routing::{event_of, plan, point_system, system_of, Destination};
 use super::{Ports, Route};
 use crate::entity::{delivery_job, mail_move, message};
 use crate::error::MessagingError;
@@ -267,14 +267,6 @@ pub async fn create(
     job: NewJob,
 ) -> Result<MailMove, MessagingError> {
     let organisation = acting.organisation.as_str();
-    let running = mail_move::Entity::find()
-        .filter(mail_move::Column::OrganisationCvr.eq(organisation))
-        .filter(mail_move::Column::State.eq(state_str(MailMoveState::Running)))
-        .count(db)
-        .await?;
-    if state == MailMoveState::Running && running > 0 {
-        return Err(MessagingError::Conflict(ConflictReason::MoveMailRunning));
-    }
     let mut row = mail_move::Model {
         id: uuid::Uuid::now_v7().to_string(),
         organisation_cvr: organisation.to_owned(),
@@ -310,7 +302,8 @@ pub async fn create(
         .insert(db)
         .await
         .map_err(|err| match err.sql_err() {
-            // Another employee started a move at the same moment (the partial unique index).
+            // A move of the organisation runs already (the partial unique index decides, also
+            // for two employees at the same moment).
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
                 MessagingError::Conflict(ConflictReason::MoveMailRunning)
             }
@@ -367,9 +360,7 @@ pub async fn destinations(
 ) -> Result<Vec<MoveContactPoint>, MessagingError> {
     let mut found = Vec::new();
     for point in ports.points.points(db, organisation).await? {
-        let usable = point_system(db, ports, organisation, &point.id, now)
-            .await?
-            .is_some();
+        let usable = system_of(db, ports, &point, now).await?.is_some();
         found.push(MoveContactPoint {
             id: point.id,
             name: point.name,

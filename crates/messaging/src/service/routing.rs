@@ -3,7 +3,7 @@
 
 use adgang_api_types::{MessageEvent, MessageType, Platform, Protocol};
 use adgang_core::audit::{record_message_events, MessageEventRecord};
-use adgang_core::ports::{ConnectedSystem, Sms};
+use adgang_core::ports::{ConnectedSystem, DeliveryPoint, Sms};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
@@ -90,9 +90,19 @@ pub async fn point_system(
     point_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<ConnectedSystem>, MessagingError> {
-    let Some(point) = ports.points.point(db, organisation, point_id).await? else {
-        return Ok(None);
-    };
+    match ports.points.point(db, organisation, point_id).await? {
+        Some(point) => system_of(db, ports, &point, now).await,
+        None => Ok(None),
+    }
+}
+
+/// [`point_system`] for a point already read.
+pub async fn system_of(
+    db: &impl ConnectionTrait,
+    ports: &Ports,
+    point: &DeliveryPoint,
+    now: DateTime<Utc>,
+) -> Result<Option<ConnectedSystem>, MessagingError> {
     let (true, Some(system_id)) = (point.active, point.recipient_system_id.as_deref()) else {
         return Ok(None);
     };
