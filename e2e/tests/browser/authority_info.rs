@@ -1,4 +1,4 @@
-//! Myndighedsinformation in the browser (issue 17, INFO-01..03) at 390 px: Karl
+//! Myndighedsinformation in the browser (issue 17, INFO-01..03), desktop and 390 px: Karl
 //! Kontaktstruktur meets the https rule, tests an internal address (refused, never fetched),
 //! saves the privacy-policy link, is refused a JPEG named .png, uploads a PNG logo whose preview
 //! the public address serves, and removes it after confirming.
@@ -7,89 +7,98 @@ use adgang_authority_info::service::logo::samples::png;
 
 use crate::helpers::*;
 
+async fn set_link_and_logo(client: Client, app: TestApp) -> Result<()> {
+    let files = tempfile::tempdir()?;
+    let logo = files.path().join("logo.png");
+    std::fs::write(&logo, png(200, 80))?;
+    let jpeg = files.path().join("foto.png");
+    std::fs::write(
+        &jpeg,
+        [0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F'],
+    )?;
+
+    log_in_as(&client, &app, "10000004").await?;
+    client.goto(&app.url("/myndighedsinformation")).await?;
+    wait_for_text(&client, "main h1", "Myndighedsinformation").await?;
+    wait_for_text(&client, "#info-no-logo", "ikke uploadet et logo").await?;
+
+    type_into(&client, "info-url", "http://kommune.dk/privatliv").await?;
+    click(&client, "info-save").await?;
+    wait_for_text(&client, "#info-url-error", "https").await?;
+    type_into(
+        &client,
+        "info-url",
+        "https://169.254.169.254/latest/meta-data/",
+    )
+    .await?;
+    click(&client, "info-test").await?;
+    wait_for_text(&client, "#info-link-check", "internt").await?;
+    type_into(&client, "info-url", "https://kommune.dk/privatlivspolitik").await?;
+    click(&client, "info-save").await?;
+    wait_for_text(&client, "#info-saved", "er gemt").await?;
+
+    let input = client.find(Locator::Id("info-logo-file")).await?;
+    input.send_keys(&jpeg.display().to_string()).await?;
+    wait_for_text(&client, "#info-logo-file-error", "ikke et PNG-billede").await?;
+    let input = client.find(Locator::Id("info-logo-file")).await?;
+    input.send_keys(&logo.display().to_string()).await?;
+    wait_for_text(&client, "#info-logo", "200 × 80 pixels").await?;
+    // The preview is the address the platforms fetch: it loads as a 200-pixel image.
+    let started = Instant::now();
+    loop {
+        let width = client
+            .execute(
+                "return document.querySelector('#info-logo img').naturalWidth",
+                vec![],
+            )
+            .await?;
+        if width == 200 {
+            break;
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(10),
+            "preview width {width}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    click(&client, "info-remove").await?;
+    wait_for_text(&client, "#info-remove-warning", "fjernes").await?;
+    click(&client, "info-remove-confirm").await?;
+    wait_for_text(&client, "#info-no-logo", "ikke uploadet et logo").await?;
+
+    // Saved: a fresh visit shows the link.
+    client.goto(&app.url("/myndighedsinformation")).await?;
+    let started = Instant::now();
+    loop {
+        let value = client
+            .execute(
+                "return document.getElementById('info-url')?.value || ''",
+                vec![],
+            )
+            .await?;
+        if value == "https://kommune.dk/privatlivspolitik" {
+            break;
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(10),
+            "link shown: {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn info_01_02_a_contact_admin_sets_the_link_and_the_logo() {
+    browser_test("authority_info", set_link_and_logo).await;
+}
+
 #[tokio::test]
 async fn info_01_02_at_390_px_a_contact_admin_sets_the_link_and_the_logo() {
     browser_test("authority_info_phone", |client, app| async move {
         client.set_window_size(390, 844).await?;
-        let files = tempfile::tempdir()?;
-        let logo = files.path().join("logo.png");
-        std::fs::write(&logo, png(200, 80))?;
-        let jpeg = files.path().join("foto.png");
-        std::fs::write(
-            &jpeg,
-            [0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F'],
-        )?;
-
-        log_in_as(&client, &app, "10000004").await?;
-        client.goto(&app.url("/myndighedsinformation")).await?;
-        wait_for_text(&client, "main h1", "Myndighedsinformation").await?;
-        wait_for_text(&client, "#info-no-logo", "ikke uploadet et logo").await?;
-
-        type_into(&client, "info-url", "http://kommune.dk/privatliv").await?;
-        click(&client, "info-save").await?;
-        wait_for_text(&client, "#info-url-error", "https").await?;
-        type_into(
-            &client,
-            "info-url",
-            "https://169.254.169.254/latest/meta-data/",
-        )
-        .await?;
-        click(&client, "info-test").await?;
-        wait_for_text(&client, "#info-link-check", "internt").await?;
-        type_into(&client, "info-url", "https://kommune.dk/privatlivspolitik").await?;
-        click(&client, "info-save").await?;
-        wait_for_text(&client, "#info-saved", "er gemt").await?;
-
-        let input = client.find(Locator::Id("info-logo-file")).await?;
-        input.send_keys(&jpeg.display().to_string()).await?;
-        wait_for_text(&client, "#info-logo-file-error", "ikke et PNG-billede").await?;
-        let input = client.find(Locator::Id("info-logo-file")).await?;
-        input.send_keys(&logo.display().to_string()).await?;
-        wait_for_text(&client, "#info-logo", "200 × 80 pixels").await?;
-        // The preview is the address the platforms fetch: it loads as a 200-pixel image.
-        let started = Instant::now();
-        loop {
-            let width = client
-                .execute(
-                    "return document.querySelector('#info-logo img').naturalWidth",
-                    vec![],
-                )
-                .await?;
-            if width == 200 {
-                break;
-            }
-            ensure!(
-                started.elapsed() < Duration::from_secs(10),
-                "preview width {width}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-
-        click(&client, "info-remove").await?;
-        wait_for_text(&client, "#info-remove-warning", "fjernes").await?;
-        click(&client, "info-remove-confirm").await?;
-        wait_for_text(&client, "#info-no-logo", "ikke uploadet et logo").await?;
-
-        // Saved: a fresh visit shows the link.
-        client.goto(&app.url("/myndighedsinformation")).await?;
-        let started = Instant::now();
-        loop {
-            let value = client
-                .execute(
-                    "return document.getElementById('info-url')?.value || ''",
-                    vec![],
-                )
-                .await?;
-            if value == "https://kommune.dk/privatlivspolitik" {
-                break;
-            }
-            ensure!(
-                started.elapsed() < Duration::from_secs(10),
-                "link shown: {value}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Ok(())
+        set_link_and_logo(client, app).await
     })
     .await;
 }

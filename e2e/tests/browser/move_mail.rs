@@ -71,60 +71,70 @@ async fn set_date(client: &Client, id: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+async fn move_the_virk_mail(client: Client, app: TestApp) -> Result<()> {
+    seed_virk_mail(&app, 30).await?;
+    let good = point(&app, "Postmodtagelse", true).await?;
+    point(&app, "Lukket postkasse", false).await?;
+    log_in_as(&client, &app, "10000003").await?;
+    client.goto(&app.url("/flyt-post")).await?;
+    wait_for_text(&client, "main h1", "Flyt post").await?;
+    click(&client, "move-begin").await?;
+    wait_for_step(&client, "Tidsperiode").await?;
+
+    click_css(&client, "label[for='move-part']").await?;
+    set_date(&client, "move-from", "2026-11-30").await?;
+    set_date(&client, "move-to", "2026-11-01").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#move-to-error", "efter fra-datoen").await?;
+    click_css(&client, "label[for='move-all']").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Kontaktpunkt").await?;
+
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#move-point-error", "skal udfyldes").await?;
+    wait_for_text(&client, "#move-point", "Lukket postkasse (ikke aktivt)").await?;
+    client
+        .find(Locator::Css(&format!("#move-point option[value='{good}']")))
+        .await?
+        .click()
+        .await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Opsummering").await?;
+    wait_for_text(&client, "#move-summary-period", "Al post").await?;
+    wait_for_text(&client, "#move-summary-point", "Postmodtagelse").await?;
+
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#move-confirm-error", "slettes fra Virk").await?;
+    click_css(&client, "label[for='move-confirm']").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#move-receipt", "Flytningen er igangsat").await?;
+    wait_for_text(&client, "#move-progress-text", "Gennemført: 30 af 30").await?;
+    wait_for_text(&client, "#move-history", "Gennemført").await?;
+
+    click(&client, "move-download").await?;
+    let pdf = wait_for_download(&app, "kvittering-flyt-post").await?;
+    let text = adgang_documents::pdf::extract_text(&pdf)?;
+    ensure!(text.contains("Postmodtagelse"), "receipt: {text}");
+
+    let left = message::Entity::find()
+        .filter(message::Column::RecipientId.eq(NORTH))
+        .filter(message::Column::Platform.is_not_null())
+        .all(&app.db().await)
+        .await?;
+    ensure!(left.is_empty(), "{} left in Virk", left.len());
+    Ok(())
+}
+
 #[tokio::test]
 async fn mv_01_02_03_04_a_system_admin_moves_the_virk_mail_and_follows_the_progress() {
-    browser_test("move_mail", |client, app| async move {
-        seed_virk_mail(&app, 30).await?;
-        let good = point(&app, "Postmodtagelse", true).await?;
-        point(&app, "Lukket postkasse", false).await?;
-        log_in_as(&client, &app, "10000003").await?;
-        client.goto(&app.url("/flyt-post")).await?;
-        wait_for_text(&client, "main h1", "Flyt post").await?;
-        click(&client, "move-begin").await?;
-        wait_for_step(&client, "Tidsperiode").await?;
+    browser_test("move_mail", move_the_virk_mail).await;
+}
 
-        click_css(&client, "label[for='move-part']").await?;
-        set_date(&client, "move-from", "2026-11-30").await?;
-        set_date(&client, "move-to", "2026-11-01").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#move-to-error", "efter fra-datoen").await?;
-        click_css(&client, "label[for='move-all']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Kontaktpunkt").await?;
-
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#move-point-error", "skal udfyldes").await?;
-        wait_for_text(&client, "#move-point", "Lukket postkasse (ikke aktivt)").await?;
-        client
-            .find(Locator::Css(&format!("#move-point option[value='{good}']")))
-            .await?
-            .click()
-            .await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
-        wait_for_text(&client, "#move-summary-period", "Al post").await?;
-        wait_for_text(&client, "#move-summary-point", "Postmodtagelse").await?;
-
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#move-confirm-error", "slettes fra Virk").await?;
-        click_css(&client, "label[for='move-confirm']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#move-receipt", "Flytningen er igangsat").await?;
-        wait_for_text(&client, "#move-progress-text", "Gennemført: 30 af 30").await?;
-        wait_for_text(&client, "#move-history", "Gennemført").await?;
-
-        click(&client, "move-download").await?;
-        let pdf = wait_for_download(&app, "kvittering-flyt-post").await?;
-        let text = adgang_documents::pdf::extract_text(&pdf)?;
-        ensure!(text.contains("Postmodtagelse"), "receipt: {text}");
-
-        let left = message::Entity::find()
-            .filter(message::Column::RecipientId.eq(NORTH))
-            .filter(message::Column::Platform.is_not_null())
-            .all(&app.db().await)
-            .await?;
-        ensure!(left.is_empty(), "{} left in Virk", left.len());
-        Ok(())
+#[tokio::test]
+async fn mv_01_02_03_04_at_390_px_a_system_admin_moves_the_virk_mail() {
+    browser_test("move_mail_phone", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        move_the_virk_mail(client, app).await
     })
     .await;
 }

@@ -27,50 +27,60 @@ async fn look_up(client: &Client, id: &str) -> Result<()> {
     click(client, "recall-search").await
 }
 
+async fn recall_a_held_message(client: Client, app: TestApp) -> Result<()> {
+    let held = demo_message(&app, true).await?;
+    let at_once = demo_message(&app, false).await?;
+    log_in_as(&client, &app, "10000003").await?;
+    client.goto(&app.url("/tilbagekald")).await?;
+    wait_for_text(&client, "main h1", "Tilbagekald").await?;
+
+    look_up(&client, "findes-ikke").await?;
+    wait_for_text(&client, "#recall-conflict", "ingen meddelelse").await?;
+
+    look_up(&client, &at_once.message_id).await?;
+    wait_for_text(&client, "#recall-refusal", "ingen valørdato").await?;
+    ensure!(
+        client
+            .find_all(Locator::Id("recall-start"))
+            .await?
+            .is_empty(),
+        "no Tilbagekald button for a message sent at once"
+    );
+
+    look_up(&client, &held.message_id).await?;
+    wait_for_text(&client, "#recall-title", &held.title).await?;
+    let date = held.value_date.context("a value date")?;
+    wait_for_text(
+        &client,
+        "#recall-value-date",
+        &date.format("%d-%m-%Y").to_string(),
+    )
+    .await?;
+    click(&client, "recall-start").await?;
+    wait_for_text(&client, "#recall-warning", "kan ikke fortrydes").await?;
+    click(&client, "recall-confirm").await?;
+    wait_for_text(&client, "#recall-done", "Meddelelsen er tilbagekaldt").await?;
+    let stored = message::Entity::find_by_id(held.id.clone())
+        .one(&app.db().await)
+        .await?
+        .context("the message")?;
+    ensure!(stored.state == "recalled", "state {}", stored.state);
+
+    look_up(&client, &held.message_id).await?;
+    wait_for_text(&client, "#recall-refusal", "allerede tilbagekaldt").await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn rc_01_02_03_a_system_admin_recalls_a_held_message_after_confirming() {
-    browser_test("recall", |client, app| async move {
-        let held = demo_message(&app, true).await?;
-        let at_once = demo_message(&app, false).await?;
-        log_in_as(&client, &app, "10000003").await?;
-        client.goto(&app.url("/tilbagekald")).await?;
-        wait_for_text(&client, "main h1", "Tilbagekald").await?;
+    browser_test("recall", recall_a_held_message).await;
+}
 
-        look_up(&client, "findes-ikke").await?;
-        wait_for_text(&client, "#recall-conflict", "ingen meddelelse").await?;
-
-        look_up(&client, &at_once.message_id).await?;
-        wait_for_text(&client, "#recall-refusal", "ingen valørdato").await?;
-        ensure!(
-            client
-                .find_all(Locator::Id("recall-start"))
-                .await?
-                .is_empty(),
-            "no Tilbagekald button for a message sent at once"
-        );
-
-        look_up(&client, &held.message_id).await?;
-        wait_for_text(&client, "#recall-title", &held.title).await?;
-        let date = held.value_date.context("a value date")?;
-        wait_for_text(
-            &client,
-            "#recall-value-date",
-            &date.format("%d-%m-%Y").to_string(),
-        )
-        .await?;
-        click(&client, "recall-start").await?;
-        wait_for_text(&client, "#recall-warning", "kan ikke fortrydes").await?;
-        click(&client, "recall-confirm").await?;
-        wait_for_text(&client, "#recall-done", "Meddelelsen er tilbagekaldt").await?;
-        let stored = message::Entity::find_by_id(held.id.clone())
-            .one(&app.db().await)
-            .await?
-            .context("the message")?;
-        ensure!(stored.state == "recalled", "state {}", stored.state);
-
-        look_up(&client, &held.message_id).await?;
-        wait_for_text(&client, "#recall-refusal", "allerede tilbagekaldt").await?;
-        Ok(())
+#[tokio::test]
+async fn rc_01_02_03_at_390_px_a_system_admin_recalls_a_held_message() {
+    browser_test("recall_phone", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        recall_a_held_message(client, app).await
     })
     .await;
 }
