@@ -23,6 +23,7 @@ mod m20261203_000015_nemsms_create_enrolments;
 mod m20261203_000016_mail_access_create_accesses;
 mod m20261203_000017_authority_info_create_authority_information;
 mod m20261203_000018_messaging_create_mail_moves;
+mod m20261203_000019_statistics_create_reports;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_mail_access_create_accesses::Migration),
             Box::new(m20261203_000017_authority_info_create_authority_information::Migration),
             Box::new(m20261203_000018_messaging_create_mail_moves::Migration),
+            Box::new(m20261203_000019_statistics_create_reports::Migration),
         ]
     }
 }

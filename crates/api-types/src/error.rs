@@ -99,6 +99,18 @@ pub enum ConflictReason {
     AlreadyRecalled,
     /// MV-04: a move of the organisation's mail is running; wait for it to finish.
     MoveMailRunning,
+    /// ST-02: the organisation subscribes to this standard report with this interval already.
+    AlreadySubscribed,
+    /// ST-03: a subscription's interval cannot change; cancel it and order again.
+    IntervalFixed,
+    /// ST-04: a custom report cannot be cancelled; it is deleted 7 days after it is made.
+    NotCancellable,
+    /// ST-03: the subscription has been cancelled.
+    SubscriptionCancelled,
+    /// ST-05: no version of the report has been produced yet.
+    ReportNotReady,
+    /// ST-04: the custom report was deleted 7 days after it was made; order a new one.
+    ReportDeleted,
 }
 
 /// Why a field was refused: a stable code the SPA translates (its text for each is matched
@@ -292,6 +304,12 @@ pub enum FieldCode {
     InactiveContactPoint,
     /// MV-03: the deletion from the platforms must be accepted.
     MustConfirmDeletion,
+    /// ST-04: a report's period is at most one year.
+    PeriodOverOneYear,
+    /// ST-04: the period cannot end after today.
+    InTheFuture,
+    /// ST-04: the variable is chosen twice.
+    DuplicateVariable,
 }
 
 impl FieldCode {
@@ -389,6 +407,9 @@ impl FieldCode {
             FieldCode::DimensionsTooLarge => "dimensions_too_large",
             FieldCode::InactiveContactPoint => "inactive_contact_point",
             FieldCode::MustConfirmDeletion => "must_confirm_deletion",
+            FieldCode::PeriodOverOneYear => "period_over_one_year",
+            FieldCode::InTheFuture => "in_the_future",
+            FieldCode::DuplicateVariable => "duplicate_variable",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod page;
 pub mod recall;
 pub mod right;
 pub mod session;
+pub mod statistics;
 pub mod system;
 
 pub use authority_info::{
@@ -51,6 +52,10 @@ pub use mail_access::{
 pub use message::{
     DeliveryAttempt, Direction, MemoAttachment, MemoReceipt, MemoStatus, MessageEvent, MessageType,
     NewMemo, Platform,
+};
+pub use statistics::{
+    CustomerType, NewCustomReport, NewSubscription, ReportInterval, ReportKind, ReportPeriod,
+    ReportState, ReportVariable, SizeBand, StandardReport, StatisticsReport, SubscriptionChange,
 };
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;

@@ -35,6 +35,16 @@ impl MessageType {
     pub fn parse(s: &str) -> Option<MessageType> {
         MessageType::ALL.into_iter().find(|t| t.as_str() == s)
     }
+
+    /// The name the message log and the statistics show.
+    pub fn danish(self) -> &'static str {
+        match self {
+            MessageType::Letter => "Brev",
+            MessageType::LegalNotice => "Forkyndelse",
+            MessageType::Nemsms => "NemSMS",
+            MessageType::Mandatory => "Obligatorisk post",
+        }
+    }
 }
 
 /// One attachment, inline as base64 (standard alphabet, padded).

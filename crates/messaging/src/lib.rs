@@ -16,6 +16,7 @@ use std::net::IpAddr;
 pub use error::MessagingError;
 pub use service::dispatch::Dispatcher;
 pub use service::move_mail::{MoveWorker, VirkMailMovesPort};
+pub use service::tallies::MessageTalliesPort;
 pub use service::writer::{IntakeQueue, IntakeWriter};
 pub use service::Ports;
 

@@ -70,6 +70,11 @@ pub struct Settings {
     /// Run moves of mail in this instance (tests that look at a move before it runs turn it
     /// off).
     pub move_mail_worker: bool,
+    /// ST-02/ST-04: run the statistics scheduler in this instance (tests that tick it
+    /// themselves turn it off).
+    pub statistics_worker: bool,
+    /// The pause between the statistics scheduler's rounds.
+    pub statistics_round: std::time::Duration,
     /// the most rows one event-log CSV response streams; more become an export job.
     pub log_stream_limit: u64,
     /// The source of "now" (the machine's clock; tests give a clock they move).
@@ -124,6 +129,8 @@ impl Default for Settings {
             dispatch_lease: adgang_messaging::service::dispatch::DEFAULT_LEASE,
             move_mail_lease: std::time::Duration::from_secs(15),
             move_mail_worker: true,
+            statistics_worker: true,
+            statistics_round: std::time::Duration::from_secs(30),
             log_stream_limit: adgang_eventlog::EventLogSettings::default().stream_limit,
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
         }
@@ -255,6 +262,13 @@ impl Settings {
                     "ADGANG_MOVE_MAIL_LEASE_SECONDS must be a positive number of seconds",
                 )?;
             s.move_mail_lease = std::time::Duration::from_secs(seconds);
+        }
+        if let Some(v) = get("ADGANG_STATISTICS_ROUND_SECONDS") {
+            let seconds: u64 =
+                v.parse().ok().filter(|s| *s > 0).context(
+                    "ADGANG_STATISTICS_ROUND_SECONDS must be a positive number of seconds",
+                )?;
+            s.statistics_round = std::time::Duration::from_secs(seconds);
         }
         if let Some(v) = get("ADGANG_LOG_STREAM_LIMIT") {
             s.log_stream_limit = v

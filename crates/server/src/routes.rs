@@ -45,6 +45,7 @@ pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
                 link_lifetime: chrono::Duration::hours(48),
             },
         }),
+        Box::new(adgang_statistics::StatisticsModule),
         Box::new(adgang_eventlog::EventLogModule {
             settings: adgang_eventlog::EventLogSettings {
                 stream_limit: settings.log_stream_limit,

@@ -48,6 +48,10 @@ pub struct Application {
     access_expiry: adgang_mail_access::ExpiryWorker,
     /// MV-04: runs the moves of mail (every instance; a lease keeps each move on one).
     move_worker: Option<adgang_messaging::MoveWorker>,
+    /// ST-02/ST-04: the statistics scheduler (every instance; a lease keeps each report on
+    /// one), and the deletion of custom reports after 7 days.
+    statistics_worker: Option<adgang_statistics::ProductionWorker>,
+    statistics_expiry: adgang_statistics::ExpiryWorker,
     /// LOG-03: the group-committing searches-log writer, started with the server.
     search_log: (adgang_core::search_log::SearchLogQueue, DatabaseConnection),
     /// Intake's group-committing writer, started with the server.
@@ -168,6 +172,12 @@ impl Application {
             idle: std::time::Duration::from_secs(60),
             sweep: adgang_mail_access::service::expiry::ExpiredAccesses,
         };
+        let statistics_expiry = adgang_statistics::ExpiryWorker {
+            db: db.get_ref().clone(),
+            clock: settings.clock.clone(),
+            idle: std::time::Duration::from_secs(60),
+            sweep: adgang_statistics::ExpiredReports,
+        };
         let (search_log, search_queue) = adgang_core::SearchLog::new();
         let search_log_writer = (search_queue, db.get_ref().clone());
         let search_log = web::Data::new(search_log);
@@ -184,6 +194,18 @@ impl Application {
                 db: db.get_ref().clone(),
                 clock: settings.clock.clone(),
             }) as Arc<dyn UserDirectory>);
+        let statistics_worker = settings.statistics_worker.then(|| {
+            adgang_statistics::ProductionWorker {
+                idle: settings.statistics_round,
+                ..adgang_statistics::ProductionWorker::new(
+                    db.get_ref().clone(),
+                    settings.clock.clone(),
+                    Arc::new(adgang_messaging::MessageTalliesPort),
+                    directory.clone().into_inner(),
+                    messaging_ports.mailer.clone(),
+                )
+            }
+        });
         let modules = Arc::new(crate::routes::modules(&settings));
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
@@ -278,6 +300,8 @@ impl Application {
             expiry_worker,
             access_expiry,
             move_worker,
+            statistics_worker,
+            statistics_expiry,
             search_log: search_log_writer,
             intake_writer,
         })
@@ -304,6 +328,8 @@ impl Application {
         let expiry = tokio::spawn(self.expiry_worker.run());
         let access_expiry = tokio::spawn(self.access_expiry.run());
         let moves = self.move_worker.map(|w| tokio::spawn(w.run()));
+        let statistics = self.statistics_worker.map(|w| tokio::spawn(w.run()));
+        let statistics_expiry = tokio::spawn(self.statistics_expiry.run());
         let (search_queue, search_db) = self.search_log;
         let searches = tokio::spawn(adgang_core::SearchLog::run(search_queue, search_db));
         let (queue, db, ports) = self.intake_writer;
@@ -320,6 +346,10 @@ impl Application {
         if let Some(moves) = moves {
             moves.abort();
         }
+        if let Some(statistics) = statistics {
+            statistics.abort();
+        }
+        statistics_expiry.abort();
         searches.abort();
         served
     }

@@ -335,6 +335,8 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         database_url: database.url.clone(),
         spa_dir,
         clock: clock.clone(),
+        // Statistics tests tick the scheduler themselves (the browser tests turn it on).
+        statistics_worker: false,
         ..Settings::default()
     };
     customise(&mut settings);

@@ -9,6 +9,7 @@
 mod db;
 mod directory;
 mod messaging;
+mod statistics;
 mod systems;
 
 pub use db::DynConnection;
@@ -23,4 +24,5 @@ pub use messaging::{
 };
 /// The database error ports answer with (for crates without sea-orm of their own).
 pub use sea_orm::DbErr as DbError;
+pub use statistics::{MemoFeatures, MessageTallies, MessageTally};
 pub use systems::{BoundContactPoints, RecipientSystem, RecipientSystems, VirkMailMoves};

@@ -191,10 +191,7 @@ const HEADINGS: [&str; 16] = [
 
 pub(crate) fn type_danish(t: &str) -> &str {
     match MessageType::parse(t) {
-        Some(MessageType::Letter) => "Brev",
-        Some(MessageType::LegalNotice) => "Forkyndelse",
-        Some(MessageType::Nemsms) => "NemSMS",
-        Some(MessageType::Mandatory) => "Obligatorisk post",
+        Some(known) => known.danish(),
         None => t,
     }
 }

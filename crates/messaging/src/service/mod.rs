@@ -11,6 +11,7 @@ pub mod recall;
 pub mod receipts;
 pub mod routing;
 pub mod schedule;
+pub mod tallies;
 pub mod writer;
 
 use std::sync::Arc;

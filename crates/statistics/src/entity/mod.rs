@@ -1,0 +1,4 @@
+pub mod daily_count;
+pub mod report;
+pub mod report_file;
+pub mod rolled_day;
