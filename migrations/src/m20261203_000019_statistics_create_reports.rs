@@ -39,27 +39,31 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
-                    .table(Reports::Table)
-                    .col(text(Reports::Id, 36).primary_key())
-                    .col(text(Reports::OrganisationCvr, 8))
-                    .col(text(Reports::Kind, 8))
-                    .col(optional_text(Reports::StandardReport, 24))
-                    .col(text(Reports::Name, 100))
-                    .col(text(Reports::Variables, 255))
-                    .col(optional_text(Reports::Interval, 16))
-                    .col(ColumnDef::new(Reports::PeriodFrom).date().null())
-                    .col(ColumnDef::new(Reports::PeriodTo).date().null())
-                    .col(text(Reports::State, 12))
-                    .col(optional_text(Reports::NotifyEmail, 254))
-                    .col(time(Reports::OrderedAt))
-                    .col(optional_time(Reports::DueAt))
-                    .col(optional_text(Reports::LeaseOwner, 36))
-                    .col(optional_time(Reports::LeaseUntil))
-                    .col(optional_time(Reports::ProducedAt))
-                    .col(ColumnDef::new(Reports::SizeBytes).big_integer().null())
-                    .col(ColumnDef::new(Reports::Rows).big_integer().null())
-                    .col(optional_time(Reports::ExpiresAt))
-                    .col(optional_time(Reports::EndedAt))
+                    .table(StatisticsReports::Table)
+                    .col(text(StatisticsReports::Id, 36).primary_key())
+                    .col(text(StatisticsReports::OrganisationCvr, 8))
+                    .col(text(StatisticsReports::Kind, 8))
+                    .col(optional_text(StatisticsReports::StandardReport, 24))
+                    .col(text(StatisticsReports::Name, 100))
+                    .col(text(StatisticsReports::Variables, 255))
+                    .col(optional_text(StatisticsReports::Interval, 16))
+                    .col(ColumnDef::new(StatisticsReports::PeriodFrom).date().null())
+                    .col(ColumnDef::new(StatisticsReports::PeriodTo).date().null())
+                    .col(text(StatisticsReports::State, 12))
+                    .col(optional_text(StatisticsReports::NotifyEmail, 254))
+                    .col(time(StatisticsReports::OrderedAt))
+                    .col(optional_time(StatisticsReports::DueAt))
+                    .col(optional_text(StatisticsReports::LeaseOwner, 36))
+                    .col(optional_time(StatisticsReports::LeaseUntil))
+                    .col(optional_time(StatisticsReports::ProducedAt))
+                    .col(
+                        ColumnDef::new(StatisticsReports::SizeBytes)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(ColumnDef::new(StatisticsReports::Rows).big_integer().null())
+                    .col(optional_time(StatisticsReports::ExpiresAt))
+                    .col(optional_time(StatisticsReports::EndedAt))
                     .to_owned(),
             )
             .await?;
@@ -67,20 +71,29 @@ impl MigrationTrait for Migration {
         // ST-02: one live subscription per standard report and interval; a second is a 409.
         db.execute_unprepared(
             "CREATE UNIQUE INDEX ux_statistics_reports_subscription ON statistics_reports \
-             (organisation_cvr, standard_report, interval) WHERE state IN ('ordered', 'ready') \
+             (organisation_cvr, standard_report, \"interval\") WHERE state IN ('ordered', 'ready') \
              AND kind = 'standard'",
         )
         .await?;
         for (name, columns) in [
             (
                 "ix_statistics_reports_organisation",
-                [Reports::OrganisationCvr, Reports::OrderedAt],
+                [
+                    StatisticsReports::OrganisationCvr,
+                    StatisticsReports::OrderedAt,
+                ],
             ),
-            ("ix_statistics_reports_due", [Reports::DueAt, Reports::Id]),
-            ("ix_statistics_reports_expiry", [Reports::ExpiresAt, Reports::Id]),
+            (
+                "ix_statistics_reports_due",
+                [StatisticsReports::DueAt, StatisticsReports::Id],
+            ),
+            (
+                "ix_statistics_reports_expiry",
+                [StatisticsReports::ExpiresAt, StatisticsReports::Id],
+            ),
         ] {
             let mut index = Index::create();
-            index.name(name).table(Reports::Table);
+            index.name(name).table(StatisticsReports::Table);
             for column in columns {
                 index.col(column);
             }
@@ -89,40 +102,48 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
-                    .table(ReportFiles::Table)
-                    .col(text(ReportFiles::ReportId, 36).primary_key())
-                    .col(ColumnDef::new(ReportFiles::Content).blob().not_null())
+                    .table(StatisticsReportFiles::Table)
+                    .col(text(StatisticsReportFiles::ReportId, 36).primary_key())
+                    .col(
+                        ColumnDef::new(StatisticsReportFiles::Content)
+                            .blob()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
         manager
             .create_table(
                 Table::create()
-                    .table(DailyCounts::Table)
-                    .col(text(DailyCounts::OrganisationCvr, 8))
-                    .col(ColumnDef::new(DailyCounts::Day).date().not_null())
-                    .col(text(DailyCounts::Direction, 8))
-                    .col(text(DailyCounts::SenderSystemId, 36))
-                    .col(text(DailyCounts::RecipientSystemId, 36))
-                    .col(text(DailyCounts::MessageType, 16))
-                    .col(text(DailyCounts::SizeBand, 16))
-                    .col(text(DailyCounts::SenderType, 10))
-                    .col(text(DailyCounts::RecipientType, 10))
-                    .col(text(DailyCounts::Memo, 40))
-                    .col(ColumnDef::new(DailyCounts::Messages).big_integer().not_null())
+                    .table(StatisticsDailyCounts::Table)
+                    .col(text(StatisticsDailyCounts::OrganisationCvr, 8))
+                    .col(ColumnDef::new(StatisticsDailyCounts::Day).date().not_null())
+                    .col(text(StatisticsDailyCounts::Direction, 8))
+                    .col(text(StatisticsDailyCounts::SenderSystemId, 36))
+                    .col(text(StatisticsDailyCounts::RecipientSystemId, 36))
+                    .col(text(StatisticsDailyCounts::MessageType, 16))
+                    .col(text(StatisticsDailyCounts::SizeBand, 16))
+                    .col(text(StatisticsDailyCounts::SenderType, 10))
+                    .col(text(StatisticsDailyCounts::RecipientType, 10))
+                    .col(text(StatisticsDailyCounts::Memo, 40))
+                    .col(
+                        ColumnDef::new(StatisticsDailyCounts::Messages)
+                            .big_integer()
+                            .not_null(),
+                    )
                     // The key starts with organisation and day: a report's range scan.
                     .primary_key(
                         Index::create()
-                            .col(DailyCounts::OrganisationCvr)
-                            .col(DailyCounts::Day)
-                            .col(DailyCounts::Direction)
-                            .col(DailyCounts::SenderSystemId)
-                            .col(DailyCounts::RecipientSystemId)
-                            .col(DailyCounts::MessageType)
-                            .col(DailyCounts::SizeBand)
-                            .col(DailyCounts::SenderType)
-                            .col(DailyCounts::RecipientType)
-                            .col(DailyCounts::Memo),
+                            .col(StatisticsDailyCounts::OrganisationCvr)
+                            .col(StatisticsDailyCounts::Day)
+                            .col(StatisticsDailyCounts::Direction)
+                            .col(StatisticsDailyCounts::SenderSystemId)
+                            .col(StatisticsDailyCounts::RecipientSystemId)
+                            .col(StatisticsDailyCounts::MessageType)
+                            .col(StatisticsDailyCounts::SizeBand)
+                            .col(StatisticsDailyCounts::SenderType)
+                            .col(StatisticsDailyCounts::RecipientType)
+                            .col(StatisticsDailyCounts::Memo),
                     )
                     .to_owned(),
             )
@@ -131,18 +152,27 @@ impl MigrationTrait for Migration {
             .create_index(
                 Index::create()
                     .name("ix_statistics_daily_counts_day")
-                    .table(DailyCounts::Table)
-                    .col(DailyCounts::Day)
+                    .table(StatisticsDailyCounts::Table)
+                    .col(StatisticsDailyCounts::Day)
                     .to_owned(),
             )
             .await?;
         manager
             .create_table(
                 Table::create()
-                    .table(RolledDays::Table)
-                    .col(ColumnDef::new(RolledDays::Day).date().not_null().primary_key())
-                    .col(ColumnDef::new(RolledDays::Messages).big_integer().not_null())
-                    .col(time(RolledDays::RolledAt))
+                    .table(StatisticsRolledDays::Table)
+                    .col(
+                        ColumnDef::new(StatisticsRolledDays::Day)
+                            .date()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(StatisticsRolledDays::Messages)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(time(StatisticsRolledDays::RolledAt))
                     .to_owned(),
             )
             .await?;
@@ -167,10 +197,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for table in [
-            RolledDays::Table.into_iden(),
-            DailyCounts::Table.into_iden(),
-            ReportFiles::Table.into_iden(),
-            Reports::Table.into_iden(),
+            StatisticsRolledDays::Table.into_iden(),
+            StatisticsDailyCounts::Table.into_iden(),
+            StatisticsReportFiles::Table.into_iden(),
+            StatisticsReports::Table.into_iden(),
         ] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())
@@ -181,8 +211,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden)]
-#[sea_orm(iden = "statistics_reports")]
-enum Reports {
+enum StatisticsReports {
     Table,
     Id,
     OrganisationCvr,
@@ -207,16 +236,14 @@ enum Reports {
 }
 
 #[derive(DeriveIden)]
-#[sea_orm(iden = "statistics_report_files")]
-enum ReportFiles {
+enum StatisticsReportFiles {
     Table,
     ReportId,
     Content,
 }
 
 #[derive(DeriveIden)]
-#[sea_orm(iden = "statistics_daily_counts")]
-enum DailyCounts {
+enum StatisticsDailyCounts {
     Table,
     OrganisationCvr,
     Day,
@@ -232,8 +259,7 @@ enum DailyCounts {
 }
 
 #[derive(DeriveIden)]
-#[sea_orm(iden = "statistics_rolled_days")]
-enum RolledDays {
+enum StatisticsRolledDays {
     Table,
     Day,
     Messages,

@@ -53,10 +53,6 @@ pub use message::{
     DeliveryAttempt, Direction, MemoAttachment, MemoReceipt, MemoStatus, MessageEvent, MessageType,
     NewMemo, Platform,
 };
-pub use statistics::{
-    CustomerType, NewCustomReport, NewSubscription, ReportInterval, ReportKind, ReportPeriod,
-    ReportState, ReportVariable, SizeBand, StandardReport, StatisticsReport, SubscriptionChange,
-};
 pub use meta::{EnvironmentInfo, EnvironmentLabel};
 pub use module::Module;
 pub use move_mail::{MailMove, MailMoveState, MoveContactPoint, MoveMode, MovePeriod, NewMailMove};
@@ -75,6 +71,10 @@ pub use right::Right;
 pub use session::{
     AccessToken, ContextSwitch, NewMachineClient, OAuthTokenResponse, OrganisationUser,
     RegisteredMachineClient, Session, SessionOrganisation, SwitchableOrganisation,
+};
+pub use statistics::{
+    CustomerType, NewCustomReport, NewSubscription, ReportInterval, ReportKind, ReportPeriod,
+    ReportState, ReportVariable, SizeBand, StandardReport, StatisticsReport, SubscriptionChange,
 };
 pub use system::{
     required_details, Activation, ActivationMode, ApiKey, NewStandardSystem, NewSystem, Protocol,

@@ -194,18 +194,19 @@ impl Application {
                 db: db.get_ref().clone(),
                 clock: settings.clock.clone(),
             }) as Arc<dyn UserDirectory>);
-        let statistics_worker = settings.statistics_worker.then(|| {
-            adgang_statistics::ProductionWorker {
-                idle: settings.statistics_round,
-                ..adgang_statistics::ProductionWorker::new(
-                    db.get_ref().clone(),
-                    settings.clock.clone(),
-                    Arc::new(adgang_messaging::MessageTalliesPort),
-                    directory.clone().into_inner(),
-                    messaging_ports.mailer.clone(),
-                )
-            }
-        });
+        let statistics_worker =
+            settings
+                .statistics_worker
+                .then(|| adgang_statistics::ProductionWorker {
+                    idle: settings.statistics_round,
+                    ..adgang_statistics::ProductionWorker::new(
+                        db.get_ref().clone(),
+                        settings.clock.clone(),
+                        Arc::new(adgang_messaging::MessageTalliesPort),
+                        directory.clone().into_inner(),
+                        messaging_ports.mailer.clone(),
+                    )
+                });
         let modules = Arc::new(crate::routes::modules(&settings));
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;

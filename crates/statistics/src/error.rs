@@ -23,7 +23,9 @@ impl StatisticsError {
 
 impl From<sea_orm::DbErr> for StatisticsError {
     fn from(err: sea_orm::DbErr) -> Self {
-        StatisticsError::Unexpected(anyhow::Error::new(err).context("statistics database operation"))
+        StatisticsError::Unexpected(
+            anyhow::Error::new(err).context("statistics database operation"),
+        )
     }
 }
 

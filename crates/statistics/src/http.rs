@@ -34,7 +34,10 @@ fn created(cvr: &str, report: StatisticsReport) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
-            format!("/api/v1/organisations/{cvr}/statistics/reports/{}", report.id),
+            format!(
+                "/api/v1/organisations/{cvr}/statistics/reports/{}",
+                report.id
+            ),
         ))
         .json(report)
 }

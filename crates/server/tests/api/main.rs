@@ -24,5 +24,6 @@ mod recall;
 mod rights;
 mod rights_matrix;
 mod spa;
+mod statistics;
 mod systems;
 mod testportal;

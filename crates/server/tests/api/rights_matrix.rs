@@ -547,6 +547,42 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{cvr}/mail-moves/{id}/receipt",
         Access::Right(Right::SystemAdmin),
     ),
+    // Statistics (SPEC §11): statistics_admin, authorities and companies.
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/statistics/reports",
+        Access::Right(Right::StatisticsAdmin),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/statistics/subscriptions",
+        Access::Right(Right::StatisticsAdmin),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{cvr}/statistics/custom-reports",
+        Access::Right(Right::StatisticsAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/statistics/reports/{id}",
+        Access::Right(Right::StatisticsAdmin),
+    ),
+    (
+        "PATCH",
+        "/api/v1/organisations/{cvr}/statistics/reports/{id}",
+        Access::Right(Right::StatisticsAdmin),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{cvr}/statistics/reports/{id}",
+        Access::Right(Right::StatisticsAdmin),
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{cvr}/statistics/reports/{id}/file",
+        Access::Right(Right::StatisticsAdmin),
+    ),
     // Recall (SPEC §10): authorities' system_admin.
     (
         "GET",

@@ -42,14 +42,19 @@ impl Sweep for ExpiredReports {
         for row in &due {
             let txn = db.begin().await?;
             let deleted = report::Entity::update_many()
-                .col_expr(report::Column::State, Expr::value(state_str(ReportState::Deleted)))
+                .col_expr(
+                    report::Column::State,
+                    Expr::value(state_str(ReportState::Deleted)),
+                )
                 .col_expr(report::Column::EndedAt, Expr::value(Some(now)))
                 .filter(report::Column::Id.eq(&row.id))
                 .filter(report::Column::State.eq("ready"))
                 .exec(&txn)
                 .await?;
             if deleted.rows_affected == 1 {
-                report_file::Entity::delete_by_id(&row.id).exec(&txn).await?;
+                report_file::Entity::delete_by_id(&row.id)
+                    .exec(&txn)
+                    .await?;
                 record_action(
                     &txn,
                     &Actor::System,

@@ -117,7 +117,12 @@ fn email(errors: &mut FieldErrors, value: Option<&str>) -> Option<String> {
     }
 }
 
-fn log(acting: &Acting, row: &report::Model, event: ActionEvent, changes: Vec<FieldChange>) -> ActionRecord {
+fn log(
+    acting: &Acting,
+    row: &report::Model,
+    event: ActionEvent,
+    changes: Vec<FieldChange>,
+) -> ActionRecord {
     ActionRecord {
         organisation: acting.organisation.clone(),
         subject: Subject::Statistics,
@@ -133,12 +138,20 @@ fn log(acting: &Acting, row: &report::Model, event: ActionEvent, changes: Vec<Fi
 
 /// What the actions log shows of a new report.
 fn ordered_changes(row: &report::Model) -> Vec<FieldChange> {
-    let mut changes = vec![FieldChange::new("variables", None::<String>, Some(&row.variables))];
+    let mut changes = vec![FieldChange::new(
+        "variables",
+        None::<String>,
+        Some(&row.variables),
+    )];
     if let Some(interval) = &row.interval {
         changes.push(FieldChange::new("interval", None::<String>, Some(interval)));
     }
     if let (Some(from), Some(to)) = (row.period_from, row.period_to) {
-        changes.push(FieldChange::new("period", None::<String>, Some(format!("{from} – {to}"))));
+        changes.push(FieldChange::new(
+            "period",
+            None::<String>,
+            Some(format!("{from} – {to}")),
+        ));
     }
     if let Some(email) = &row.notify_email {
         changes.push(FieldChange::new("notifyEmail", None::<String>, Some(email)));
@@ -146,7 +159,12 @@ fn ordered_changes(row: &report::Model) -> Vec<FieldChange> {
     changes
 }
 
-fn new_row(acting: &Acting, kind: ReportKind, name: String, variables: &[ReportVariable]) -> report::Model {
+fn new_row(
+    acting: &Acting,
+    kind: ReportKind,
+    name: String,
+    variables: &[ReportVariable],
+) -> report::Model {
     report::Model {
         id: uuid::Uuid::now_v7().to_string(),
         organisation_cvr: acting.organisation.to_string(),
@@ -218,7 +236,13 @@ pub async fn subscribe(
         }
         Err(err) => return Err(err.into()),
     }
-    record_action(db, &acting.actor, acting.now, log(acting, &row, ActionEvent::Created, ordered_changes(&row))).await?;
+    record_action(
+        db,
+        &acting.actor,
+        acting.now,
+        log(acting, &row, ActionEvent::Created, ordered_changes(&row)),
+    )
+    .await?;
     Ok(view(&row)?)
 }
 
@@ -238,7 +262,11 @@ fn check_custom(
     let name = adgang_core::validate::text(errors, "name", &order.name, 100, true);
     let mut variables = Vec::new();
     if order.variables.is_empty() {
-        errors.add("variables", FieldCode::Required, "Choose at least one variable.");
+        errors.add(
+            "variables",
+            FieldCode::Required,
+            "Choose at least one variable.",
+        );
     } else if order.variables.len() > ReportVariable::CUSTOM.len() {
         errors.add("variables", FieldCode::TooMany, "At most 8 variables.");
     }
@@ -250,7 +278,11 @@ fn check_custom(
                 "MeMo functionality is a variable of a standard report only.",
             );
         } else if variables.contains(variable) {
-            errors.add("variables", FieldCode::DuplicateVariable, "A variable is chosen twice.");
+            errors.add(
+                "variables",
+                FieldCode::DuplicateVariable,
+                "A variable is chosen twice.",
+            );
         } else {
             variables.push(*variable);
         }
@@ -259,12 +291,24 @@ fn check_custom(
     variables.sort();
     let period = order.period;
     if period.to < period.from {
-        errors.add("period.to", FieldCode::PeriodReversed, "The period ends before it starts.");
+        errors.add(
+            "period.to",
+            FieldCode::PeriodReversed,
+            "The period ends before it starts.",
+        );
     } else if period.to >= period.from + Months::new(12) {
-        errors.add("period.to", FieldCode::PeriodOverOneYear, "A report covers at most one year.");
+        errors.add(
+            "period.to",
+            FieldCode::PeriodOverOneYear,
+            "A report covers at most one year.",
+        );
     }
     if period.to > today {
-        errors.add("period.to", FieldCode::InTheFuture, "The period cannot end after today.");
+        errors.add(
+            "period.to",
+            FieldCode::InTheFuture,
+            "The period cannot end after today.",
+        );
     }
     (name, variables)
 }
@@ -291,8 +335,18 @@ pub async fn order_custom(
     if dry_run {
         return Ok(view(&row)?);
     }
-    row.clone().into_active_model().reset_all().insert(db).await?;
-    record_action(db, &acting.actor, acting.now, log(acting, &row, ActionEvent::Created, ordered_changes(&row))).await?;
+    row.clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await?;
+    record_action(
+        db,
+        &acting.actor,
+        acting.now,
+        log(acting, &row, ActionEvent::Created, ordered_changes(&row)),
+    )
+    .await?;
     Ok(view(&row)?)
 }
 
@@ -367,9 +421,15 @@ pub async fn cancel(
     }
     // Guarded: a production or another cancel at the same moment leaves one winner.
     let ended = report::Entity::update_many()
-        .col_expr(report::Column::State, state_str(ReportState::Cancelled).into())
+        .col_expr(
+            report::Column::State,
+            state_str(ReportState::Cancelled).into(),
+        )
         .col_expr(report::Column::EndedAt, Some(acting.now).into())
-        .col_expr(report::Column::DueAt, None::<chrono::DateTime<chrono::Utc>>.into())
+        .col_expr(
+            report::Column::DueAt,
+            None::<chrono::DateTime<chrono::Utc>>.into(),
+        )
         .filter(report::Column::Id.eq(&row.id))
         .filter(report::Column::State.eq(&row.state))
         .exec(db)
@@ -389,7 +449,11 @@ pub async fn cancel(
             acting,
             &row,
             ActionEvent::Deleted,
-            vec![FieldChange::new("state", Some(&row.state), Some("cancelled"))],
+            vec![FieldChange::new(
+                "state",
+                Some(&row.state),
+                Some("cancelled"),
+            )],
         ),
     )
     .await?;
@@ -440,7 +504,11 @@ pub async fn change(
             acting,
             &row,
             ActionEvent::Edited,
-            vec![FieldChange::new("notifyEmail", row.notify_email.as_ref(), notify_email.as_ref())],
+            vec![FieldChange::new(
+                "notifyEmail",
+                row.notify_email.as_ref(),
+                notify_email.as_ref(),
+            )],
         ),
     )
     .await?;

@@ -50,8 +50,9 @@ fn cell(variable: ReportVariable, value: &str, organisation: &str) -> String {
         ReportVariable::Sender => if outgoing { organisation } else { "" }.to_owned(),
         ReportVariable::Recipient => if outgoing { "" } else { organisation }.to_owned(),
         ReportVariable::SenderSystem | ReportVariable::RecipientSystem => value.to_owned(),
-        ReportVariable::MessageType => MessageType::parse(value)
-            .map_or_else(|| value.to_owned(), |t| t.danish().to_owned()),
+        ReportVariable::MessageType => {
+            MessageType::parse(value).map_or_else(|| value.to_owned(), |t| t.danish().to_owned())
+        }
         ReportVariable::Size => {
             SizeBand::parse(value).map_or_else(|| value.to_owned(), |b| b.danish().to_owned())
         }
@@ -152,7 +153,13 @@ impl ProductionWorker {
     /// reports this instance produced.
     pub async fn tick(&self) -> anyhow::Result<u64> {
         let now = self.clock.now();
-        rollup::roll_due_days(&self.db, self.tallies.as_ref(), self.directory.as_ref(), now).await?;
+        rollup::roll_due_days(
+            &self.db,
+            self.tallies.as_ref(),
+            self.directory.as_ref(),
+            now,
+        )
+        .await?;
         let due: Vec<String> = report::Entity::find()
             .select_only()
             .column(report::Column::Id)
@@ -202,7 +209,11 @@ impl ProductionWorker {
     /// cancelled meanwhile (nothing is written then).
     async fn produce(&self, row: report::Model, now: DateTime<Utc>) -> anyhow::Result<bool> {
         let variables = variables_of(&row)?;
-        let interval = row.interval.as_deref().map(|i| wire(i, ReportInterval::parse)).transpose()?;
+        let interval = row
+            .interval
+            .as_deref()
+            .map(|i| wire(i, ReportInterval::parse))
+            .transpose()?;
         let due = row.due_at.unwrap_or(now);
         let period = match (interval, row.period_from, row.period_to) {
             (Some(interval), _, _) => schedule::covered_by(interval, due),
@@ -220,16 +231,25 @@ impl ProductionWorker {
             None => (None, Some(expiry_of(now))),
         };
         let updated = report::Entity::update_many()
-            .col_expr(report::Column::State, Expr::value(state_str(ReportState::Ready)))
+            .col_expr(
+                report::Column::State,
+                Expr::value(state_str(ReportState::Ready)),
+            )
             .col_expr(report::Column::PeriodFrom, Expr::value(Some(period.from)))
             .col_expr(report::Column::PeriodTo, Expr::value(Some(period.to)))
             .col_expr(report::Column::ProducedAt, Expr::value(Some(now)))
-            .col_expr(report::Column::SizeBytes, Expr::value(Some(content.len() as i64)))
+            .col_expr(
+                report::Column::SizeBytes,
+                Expr::value(Some(content.len() as i64)),
+            )
             .col_expr(report::Column::Rows, Expr::value(Some(rows as i64)))
             .col_expr(report::Column::DueAt, Expr::value(due_at))
             .col_expr(report::Column::ExpiresAt, Expr::value(expires_at))
             .col_expr(report::Column::LeaseOwner, Expr::value(None::<String>))
-            .col_expr(report::Column::LeaseUntil, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(
+                report::Column::LeaseUntil,
+                Expr::value(None::<DateTime<Utc>>),
+            )
             .filter(report::Column::Id.eq(&row.id))
             .filter(report::Column::LeaseOwner.eq(&self.owner))
             .filter(report::Column::State.is_in(["ordered", "ready"]))
@@ -239,7 +259,9 @@ impl ProductionWorker {
             return Ok(false);
         }
         // ST-02: the new version replaces the previous one.
-        report_file::Entity::delete_by_id(&row.id).exec(&txn).await?;
+        report_file::Entity::delete_by_id(&row.id)
+            .exec(&txn)
+            .await?;
         report_file::Model {
             report_id: row.id.clone(),
             content,

@@ -102,7 +102,9 @@ fn count_day(
         let recipient_type = tally
             .recipient_cvr
             .as_deref()
-            .map_or(CustomerType::Citizen, |cvr| organisation_type(cvr, authorities, day));
+            .map_or(CustomerType::Citizen, |cvr| {
+                organisation_type(cvr, authorities, day)
+            });
         let memo = memo_key(tally.memo);
         let messages = tally.messages as i64;
         *counts
@@ -256,36 +258,82 @@ mod tests {
     #[test]
     fn st_06_authorities_are_companies_before_22_march_2023() {
         let authorities: HashSet<String> = ["11111111".to_owned()].into();
-        let counts = |day| count_day(vec![tally("22222222", Some("11111111"), 3)], &authorities, day);
+        let counts = |day| {
+            count_day(
+                vec![tally("22222222", Some("11111111"), 3)],
+                &authorities,
+                day,
+            )
+        };
         let before = counts(NaiveDate::from_ymd_opt(2023, 3, 21).unwrap());
         let after = counts(NaiveDate::from_ymd_opt(2023, 3, 22).unwrap());
         let received = |c: &HashMap<Key, i64>| {
             c.keys()
                 .find(|k| k.direction == Direction::Incoming)
-                .map(|k| (k.organisation_cvr.clone(), k.recipient_type, k.sender_type, k.recipient_system_id.clone()))
+                .map(|k| {
+                    (
+                        k.organisation_cvr.clone(),
+                        k.recipient_type,
+                        k.sender_type,
+                        k.recipient_system_id.clone(),
+                    )
+                })
         };
         assert_eq!(
             received(&before),
-            Some(("11111111".into(), CustomerType::Company, CustomerType::Company, "r1".into()))
+            Some((
+                "11111111".into(),
+                CustomerType::Company,
+                CustomerType::Company,
+                "r1".into()
+            ))
         );
         assert_eq!(
             received(&after),
-            Some(("11111111".into(), CustomerType::Authority, CustomerType::Company, "r1".into()))
+            Some((
+                "11111111".into(),
+                CustomerType::Authority,
+                CustomerType::Company,
+                "r1".into()
+            ))
         );
         // The sender's count leaves out the recipient's system; a citizen has no incoming side.
-        let sent = after.keys().find(|k| k.direction == Direction::Outgoing).unwrap();
-        assert_eq!((sent.organisation_cvr.as_str(), sent.recipient_system_id.as_str()), ("22222222", ""));
-        let citizen = count_day(vec![tally("22222222", None, 2)], &authorities, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let sent = after
+            .keys()
+            .find(|k| k.direction == Direction::Outgoing)
+            .unwrap();
+        assert_eq!(
+            (
+                sent.organisation_cvr.as_str(),
+                sent.recipient_system_id.as_str()
+            ),
+            ("22222222", "")
+        );
+        let citizen = count_day(
+            vec![tally("22222222", None, 2)],
+            &authorities,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        );
         assert_eq!(citizen.len(), 1);
-        assert_eq!(citizen.keys().next().unwrap().recipient_type, CustomerType::Citizen);
+        assert_eq!(
+            citizen.keys().next().unwrap().recipient_type,
+            CustomerType::Citizen
+        );
     }
 
     #[test]
     fn st_01_memo_functionality_names_the_features_used() {
         assert_eq!(memo_key(MemoFeatures::default()), "none");
-        let all = MemoFeatures { attachments: true, value_date: true, contact_point: true };
+        let all = MemoFeatures {
+            attachments: true,
+            value_date: true,
+            contact_point: true,
+        };
         assert_eq!(memo_key(all), "attachments,value_date,contact_point");
-        assert_eq!(memo_danish(&memo_key(all)), "Vedhæftede filer, Valørdato, Kontaktpunkt");
+        assert_eq!(
+            memo_danish(&memo_key(all)),
+            "Vedhæftede filer, Valørdato, Kontaktpunkt"
+        );
         assert_eq!(memo_danish("none"), "Ingen");
     }
 }

@@ -76,10 +76,22 @@ mod tests {
     fn st_02_periods_follow_the_calendar() {
         use ReportInterval::*;
         let d = day(2026, 8, 17);
-        assert_eq!(period_containing(Monthly, d), period(day(2026, 8, 1), day(2026, 8, 31)));
-        assert_eq!(period_containing(Quarterly, d), period(day(2026, 7, 1), day(2026, 9, 30)));
-        assert_eq!(period_containing(HalfYearly, d), period(day(2026, 7, 1), day(2026, 12, 31)));
-        assert_eq!(period_containing(Yearly, d), period(day(2026, 1, 1), day(2026, 12, 31)));
+        assert_eq!(
+            period_containing(Monthly, d),
+            period(day(2026, 8, 1), day(2026, 8, 31))
+        );
+        assert_eq!(
+            period_containing(Quarterly, d),
+            period(day(2026, 7, 1), day(2026, 9, 30))
+        );
+        assert_eq!(
+            period_containing(HalfYearly, d),
+            period(day(2026, 7, 1), day(2026, 12, 31))
+        );
+        assert_eq!(
+            period_containing(Yearly, d),
+            period(day(2026, 1, 1), day(2026, 12, 31))
+        );
         assert_eq!(
             period_containing(Monthly, day(2028, 2, 3)),
             period(day(2028, 2, 1), day(2028, 2, 29))
@@ -103,7 +115,10 @@ mod tests {
         // Yearly: 2026's version on 10 January 2027.
         let first = first_production(Yearly, ordered);
         assert_eq!(first, Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap());
-        assert_eq!(covered_by(Yearly, first), period(day(2025, 1, 1), day(2025, 12, 31)));
+        assert_eq!(
+            covered_by(Yearly, first),
+            period(day(2025, 1, 1), day(2025, 12, 31))
+        );
         assert_eq!(
             next_production(Yearly, covered_by(Yearly, first)),
             Utc.with_ymd_and_hms(2027, 1, 9, 23, 0, 0).unwrap()

@@ -1,0 +1,574 @@
+//! Statistics (SPEC §11, guide chapter 14): custom reports counting the organisation's own
+//! messages by every variable (ST-04, ST-06), standard subscriptions produced on the 10th of
+//! the following period and replacing their previous version (ST-01/02), cancel and the fixed
+//! interval (ST-03), the overview and download (ST-05), the 7 days, several instances, a crash
+//! mid-production, bad input, rights and tenants.
+
+use std::sync::Arc;
+
+use adgang_api_types::{
+    ConflictReason, FieldCode, OrgKind, Problem, ReportState, Right, StatisticsReport,
+};
+use adgang_core::entity::actions_log;
+use adgang_core::ports::{Mail, Mailer};
+use adgang_core::Clock;
+use adgang_messaging::entity::mail_outbox;
+use adgang_statistics::{ExpiredReports, ExpiryWorker, ProductionWorker};
+use adgang_test_support::{user, TestApp};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+
+use crate::messaging::{accepted, app, memo, sender, system, AUTHORITY, CITIZEN, COMPANY, SENDER};
+
+fn statistician(app: &TestApp, cvr: &str) -> String {
+    app.token(&user(cvr, OrgKind::Authority, &[Right::StatisticsAdmin]))
+}
+
+fn reports(cvr: &str) -> String {
+    format!("/api/v1/organisations/{cvr}/statistics/reports")
+}
+
+/// The scheduler as a server instance runs it (the test app's own is off).
+async fn worker(app: &TestApp) -> ProductionWorker {
+    worker_with(app, Arc::new(adgang_messaging::outbox::MailOutbox)).await
+}
+
+async fn worker_with(app: &TestApp, mailer: Arc<dyn Mailer>) -> ProductionWorker {
+    let db = app.db().await;
+    ProductionWorker::new(
+        db.clone(),
+        app.clock.clone(),
+        Arc::new(adgang_messaging::MessageTalliesPort),
+        Arc::new(adgang_identity::ports::IdentityDirectory {
+            db,
+            clock: app.clock.clone(),
+        }),
+        mailer,
+    )
+}
+
+async fn order(app: &TestApp, token: &str, kind: &str, body: Value) -> StatisticsReport {
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{SENDER}/statistics/{kind}"),
+            token,
+            &body,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+/// The downloaded CSV's lines after the byte-order mark.
+async fn download(app: &TestApp, token: &str, id: &str) -> Vec<String> {
+    let response = app
+        .get_as(&format!("{}/{id}/file", reports(SENDER)), token)
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
+    String::from_utf8(bytes[3..].to_vec())
+        .unwrap()
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn conflict(response: reqwest::Response) -> ConflictReason {
+    assert_eq!(response.status(), 409);
+    response.json::<Problem>().await.unwrap().reason.unwrap()
+}
+
+async fn field_codes(response: reqwest::Response) -> Vec<(String, FieldCode)> {
+    assert_eq!(response.status(), 400);
+    let problem: Problem = response.json().await.unwrap();
+    problem
+        .errors
+        .into_iter()
+        .map(|e| (e.field, e.code))
+        .collect()
+}
+
+/// SENDER's own traffic on 5 November 2026 (and another authority's beside it): three letters
+/// to a citizen (one with a value date), one to a company, one received from AUTHORITY.
+async fn traffic(app: &TestApp) -> (String, String) {
+    app.clock.set("2026-11-05T10:00:00Z".parse().unwrap());
+    let caller = sender(app).await;
+    for _ in 0..2 {
+        accepted(app, &caller, &memo(CITIZEN)).await;
+    }
+    let mut held = memo(CITIZEN);
+    held["valueDate"] = json!("2026-11-20");
+    accepted(app, &caller, &held).await;
+    accepted(app, &caller, &memo(COMPANY)).await;
+    let other = system(app, AUTHORITY, json!({})).await;
+    let mut incoming = memo(SENDER);
+    incoming["senderCvr"] = json!(AUTHORITY);
+    accepted(app, &other, &incoming).await;
+    let mut elsewhere = memo(CITIZEN);
+    elsewhere["senderCvr"] = json!(AUTHORITY);
+    accepted(app, &other, &elsewhere).await;
+    (caller.0, other.0)
+}
+
+#[tokio::test]
+async fn st_04_06_a_custom_report_counts_the_organisations_own_messages_by_all_eight_variables() {
+    let app = app().await;
+    let (own_system, _) = traffic(&app).await;
+    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    let ordered = order(
+        &app,
+        &token,
+        "custom-reports",
+        json!({"name": "Alt i november", "variables": ["recipient_customer_type", "sender",
+               "recipient", "sender_system", "recipient_system", "message_type", "size",
+               "sender_customer_type"],
+               "period": {"from": "2026-11-01", "to": "2026-11-05"}}),
+    )
+    .await;
+    assert_eq!(ordered.state, ReportState::Ordered);
+    // Kept in the guide's order whatever order they were chosen in.
+    assert_eq!(
+        ordered.variables[0],
+        adgang_api_types::ReportVariable::Sender
+    );
+    let one = order(
+        &app,
+        &token,
+        "custom-reports",
+        json!({"name": "Typer", "variables": ["message_type"],
+               "period": {"from": "2026-11-01", "to": "2026-11-05"}}),
+    )
+    .await;
+
+    assert_eq!(worker(&app).await.tick().await.unwrap(), 2);
+    let lines = download(&app, &token, &ordered.id).await;
+    assert_eq!(
+        lines[0],
+        "Afsender;Modtager;Afsendersystem;Modtagersystem;Beskedtype;Størrelse (KB/MB);\
+         Kundetype (Afsender);Kundetype (Modtager);Antal meddelelser"
+    );
+    let mut rows = lines[1..].to_vec();
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            format!("29189846;;{own_system};;Brev;Under 100 KB;Myndighed;Borger;3"),
+            format!("29189846;;{own_system};;Brev;Under 100 KB;Myndighed;Virksomhed;1"),
+            // Received: the other authority's system is not ours, so it is left out.
+            ";29189846;;;Brev;Under 100 KB;Myndighed;Myndighed;1".to_owned(),
+        ]
+    );
+    // Without sender/recipient, sent and received add up; the other authority's mail is not here.
+    assert_eq!(
+        download(&app, &token, &one.id).await,
+        vec!["Beskedtype;Antal meddelelser", "Brev;5"]
+    );
+    let details: StatisticsReport = app
+        .get_json_as(&format!("{}/{}", reports(SENDER), ordered.id), &token)
+        .await;
+    assert_eq!(details.state, ReportState::Ready);
+    assert_eq!(details.rows, Some(3));
+    assert!(details.size_bytes.unwrap() > 100);
+    assert_eq!(details.produced_at, Some(app.clock.now()));
+    assert_eq!(
+        details.expires_at,
+        Some(app.clock.now() + chrono::Duration::days(7))
+    );
+}
+
+#[tokio::test]
+async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_and_notifies() {
+    let app = app().await;
+    traffic(&app).await;
+    app.clock.set("2026-11-05T11:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    let subscription = order(
+        &app,
+        &token,
+        "subscriptions",
+        json!({"report": "sent_and_received", "interval": "monthly",
+               "notifyEmail": "statistik@kommune.dk"}),
+    )
+    .await;
+    assert_eq!(subscription.name, "Antal meddelelser sendt og modtaget");
+    assert_eq!(
+        subscription.variables,
+        adgang_api_types::StandardReport::SentAndReceived.variables()
+    );
+    // October's version on 10 November 00:00 in Copenhagen.
+    let tenth: chrono::DateTime<chrono::Utc> = "2026-11-09T23:00:00Z".parse().unwrap();
+    assert_eq!(subscription.next_production_at, Some(tenth));
+    let worker = worker(&app).await;
+    assert_eq!(worker.tick().await.unwrap(), 0, "not due");
+    let response = app
+        .get_as(
+            &format!("{}/{}/file", reports(SENDER), subscription.id),
+            &token,
+        )
+        .await;
+    assert_eq!(conflict(response).await, ConflictReason::ReportNotReady);
+
+    app.clock.set(tenth - chrono::Duration::seconds(1));
+    assert_eq!(worker.tick().await.unwrap(), 0, "one second early");
+    app.clock.set(tenth + chrono::Duration::seconds(1));
+    // Two instances at the same moment: one produces it.
+    let other = worker_with(&app, Arc::new(adgang_messaging::outbox::MailOutbox)).await;
+    let (a, b) = tokio::join!(worker.tick(), other.tick());
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let october: StatisticsReport = app
+        .get_json_as(&format!("{}/{}", reports(SENDER), subscription.id), &token)
+        .await;
+    assert_eq!(
+        october
+            .period
+            .map(|p| (p.from.to_string(), p.to.to_string())),
+        Some(("2026-10-01".into(), "2026-10-31".into()))
+    );
+    assert_eq!(
+        october.next_production_at,
+        Some("2026-12-09T23:00:00Z".parse().unwrap())
+    );
+    assert_eq!(
+        download(&app, &token, &subscription.id).await,
+        vec!["Afsender;Modtager;Beskedtype;Antal meddelelser"],
+        "no mail in October"
+    );
+    // November's version on 10 December replaces October's.
+    app.clock.set("2026-12-09T23:00:01Z".parse().unwrap());
+    assert_eq!(worker.tick().await.unwrap(), 1);
+    let november: StatisticsReport = app
+        .get_json_as(&format!("{}/{}", reports(SENDER), subscription.id), &token)
+        .await;
+    assert_eq!(
+        november
+            .period
+            .map(|p| (p.from.to_string(), p.to.to_string())),
+        Some(("2026-11-01".into(), "2026-11-30".into()))
+    );
+    assert_eq!(
+        download(&app, &token, &subscription.id).await,
+        vec![
+            "Afsender;Modtager;Beskedtype;Antal meddelelser",
+            ";29189846;Brev;1",
+            "29189846;;Brev;4",
+        ]
+    );
+    let mails = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::Recipient.eq("statistik@kommune.dk"))
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(mails.len(), 2, "one notice per version");
+    assert!(mails
+        .iter()
+        .all(|m| m.subject.contains("Antal meddelelser sendt og modtaget")));
+    assert!(mails
+        .iter()
+        .any(|m| m.body.contains("01.11.2026 – 30.11.2026")));
+
+    // December's mail; on 10 January its version replaces November's.
+    app.clock.set("2026-12-15T10:00:00Z".parse().unwrap());
+    let caller = sender(&app).await;
+    accepted(&app, &caller, &memo(CITIZEN)).await;
+    accepted(&app, &caller, &memo(CITIZEN)).await;
+    app.clock.set("2027-01-09T23:00:01Z".parse().unwrap());
+    assert_eq!(worker.tick().await.unwrap(), 1);
+    assert_eq!(
+        download(&app, &token, &subscription.id).await,
+        vec![
+            "Afsender;Modtager;Beskedtype;Antal meddelelser",
+            "29189846;;Brev;2"
+        ]
+    );
+    let files = app
+        .db()
+        .await
+        .query_one(sea_orm::Statement::from_string(
+            app.db().await.get_database_backend(),
+            "SELECT count(*) AS n FROM statistics_report_files".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap();
+    assert_eq!(files, 1, "the new version replaced the previous one");
+}
+
+#[tokio::test]
+async fn st_03_a_subscription_is_cancelled_on_its_details_page_and_its_interval_never_changes() {
+    let app = app().await;
+    app.clock.set("2026-11-20T10:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    let body = json!({"report": "overview", "interval": "quarterly"});
+    let subscription = order(&app, &token, "subscriptions", body.clone()).await;
+    let again = app
+        .post_as(
+            &format!("/api/v1/organisations/{SENDER}/statistics/subscriptions"),
+            &token,
+            &body,
+        )
+        .await;
+    assert_eq!(conflict(again).await, ConflictReason::AlreadySubscribed);
+    let item = format!("{}/{}", reports(SENDER), subscription.id);
+
+    let change = app
+        .send(
+            "PATCH",
+            &item,
+            &token,
+            Some(&json!({"interval": "monthly"})),
+        )
+        .await;
+    assert_eq!(conflict(change).await, ConflictReason::IntervalFixed);
+    let changed: StatisticsReport = app
+        .send_ok(
+            "PATCH",
+            &item,
+            &token,
+            &json!({"interval": "quarterly", "notifyEmail": "a@kommune.dk"}),
+        )
+        .await;
+    assert_eq!(changed.notify_email.as_deref(), Some("a@kommune.dk"));
+
+    assert_eq!(app.delete_as(&item, &token).await.status(), 204);
+    let list: Vec<StatisticsReport> = app.get_json_as(&reports(SENDER), &token).await;
+    assert!(
+        list.is_empty(),
+        "a cancelled subscription leaves the overview"
+    );
+    let details: StatisticsReport = app.get_json_as(&item, &token).await;
+    assert_eq!(details.state, ReportState::Cancelled);
+    assert_eq!(details.next_production_at, None);
+    assert_eq!(
+        conflict(app.delete_as(&item, &token).await).await,
+        ConflictReason::SubscriptionCancelled
+    );
+    let file = app.get_as(&format!("{item}/file"), &token).await;
+    assert_eq!(conflict(file).await, ConflictReason::SubscriptionCancelled);
+    // Ordered again, with another interval.
+    order(
+        &app,
+        &token,
+        "subscriptions",
+        json!({"report": "overview", "interval": "monthly"}),
+    )
+    .await;
+
+    let logged = actions_log::Entity::find()
+        .filter(actions_log::Column::OrganisationCvr.eq(SENDER))
+        .filter(actions_log::Column::Subject.eq("statistics"))
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    let events: Vec<&str> = logged.iter().map(|r| r.event.as_str()).collect();
+    assert!(
+        events.contains(&"created") && events.contains(&"edited") && events.contains(&"deleted")
+    );
+}
+
+#[tokio::test]
+async fn st_04_a_custom_report_is_deleted_after_7_days_and_cannot_be_cancelled() {
+    let app = app().await;
+    traffic(&app).await;
+    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    let report = order(
+        &app,
+        &token,
+        "custom-reports",
+        json!({"name": "Størrelser", "variables": ["size"],
+               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
+    )
+    .await;
+    let item = format!("{}/{}", reports(SENDER), report.id);
+    assert_eq!(
+        conflict(app.delete_as(&item, &token).await).await,
+        ConflictReason::NotCancellable
+    );
+    assert_eq!(worker(&app).await.tick().await.unwrap(), 1);
+    let expiry = ExpiryWorker {
+        db: app.db().await,
+        clock: app.clock.clone(),
+        idle: std::time::Duration::from_secs(60),
+        sweep: ExpiredReports,
+    };
+    app.clock
+        .advance(chrono::Duration::days(7) - chrono::Duration::seconds(1));
+    assert_eq!(expiry.tick().await.unwrap(), 0);
+    assert_eq!(download(&app, &token, &report.id).await.len(), 2);
+    app.clock.advance(chrono::Duration::seconds(2));
+    assert_eq!(expiry.tick().await.unwrap(), 1);
+    let file = app.get_as(&format!("{item}/file"), &token).await;
+    assert_eq!(conflict(file).await, ConflictReason::ReportDeleted);
+    let list: Vec<StatisticsReport> = app.get_json_as(&reports(SENDER), &token).await;
+    assert!(list.is_empty());
+    let details: StatisticsReport = app.get_json_as(&item, &token).await;
+    assert_eq!(details.state, ReportState::Deleted);
+    let system_rows = actions_log::Entity::find()
+        .filter(actions_log::Column::Subject.eq("statistics"))
+        .filter(actions_log::Column::ActorIsSystem.eq(true))
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(system_rows.len(), 1);
+}
+
+struct BrokenMailer;
+
+#[async_trait::async_trait]
+impl Mailer for BrokenMailer {
+    async fn send(
+        &self,
+        _: &dyn ConnectionTrait,
+        _: Mail,
+        _: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<()> {
+        anyhow::bail!("the mail server went away")
+    }
+}
+
+#[tokio::test]
+async fn st_02_a_crash_mid_production_leaves_no_half_report_and_another_round_produces_it() {
+    let app = app().await;
+    traffic(&app).await;
+    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    let report = order(
+        &app,
+        &token,
+        "custom-reports",
+        json!({"name": "Med e-mail", "variables": ["message_type"], "notifyEmail": "x@kommune.dk",
+               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
+    )
+    .await;
+    let mut broken = worker_with(&app, Arc::new(BrokenMailer)).await;
+    broken.lease = chrono::Duration::seconds(30);
+    assert!(
+        broken.tick().await.is_err(),
+        "the notification fails the version"
+    );
+    let item = format!("{}/{}", reports(SENDER), report.id);
+    let details: StatisticsReport = app.get_json_as(&item, &token).await;
+    assert_eq!(details.state, ReportState::Ordered);
+    assert_eq!(details.size_bytes, None);
+    assert_eq!(
+        conflict(app.get_as(&format!("{item}/file"), &token).await).await,
+        ConflictReason::ReportNotReady
+    );
+    // Leased by the failed instance until its lease runs out; then another produces it.
+    let healthy = worker(&app).await;
+    assert_eq!(healthy.tick().await.unwrap(), 0);
+    app.clock.advance(chrono::Duration::seconds(31));
+    assert_eq!(healthy.tick().await.unwrap(), 1);
+    assert_eq!(
+        download(&app, &token, &report.id).await,
+        vec!["Beskedtype;Antal meddelelser", "Brev;5"]
+    );
+}
+
+#[tokio::test]
+async fn st_04_bad_orders_are_field_errors_in_one_answer_and_nothing_is_ordered() {
+    let app = app().await;
+    app.clock.set("2026-11-20T10:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    let url = format!("/api/v1/organisations/{SENDER}/statistics/custom-reports");
+    let post = |body: Value| {
+        let (app, token, url) = (&app, &token, &url);
+        async move { app.post_as(url, token, &body).await }
+    };
+    let nine = json!({"name": "Ni", "variables": ["sender", "recipient", "sender_system",
+        "recipient_system", "message_type", "size", "sender_customer_type",
+        "recipient_customer_type", "memo_functionality"],
+        "period": {"from": "2026-01-01", "to": "2026-01-31"}});
+    let codes = field_codes(post(nine).await).await;
+    assert!(
+        codes.contains(&("variables".into(), FieldCode::TooMany)),
+        "{codes:?}"
+    );
+    let codes = field_codes(
+        post(
+            json!({"name": " ", "variables": [], "notifyEmail": "ikke en adresse",
+                    "period": {"from": "2025-01-01", "to": "2026-01-01"}}),
+        )
+        .await,
+    )
+    .await;
+    for expected in [
+        ("name", FieldCode::Required),
+        ("variables", FieldCode::Required),
+        ("period.to", FieldCode::PeriodOverOneYear),
+        ("notifyEmail", FieldCode::InvalidEmail),
+    ] {
+        assert!(
+            codes.contains(&(expected.0.into(), expected.1)),
+            "{expected:?} in {codes:?}"
+        );
+    }
+    // Exactly one year is allowed (checked only).
+    let year = app
+        .post_as(
+            &format!("{url}?dryRun=true"),
+            &token,
+            &json!({"name": "År", "variables": ["size"], "period": {"from": "2025-01-01", "to": "2025-12-31"}}),
+        )
+        .await;
+    assert_eq!(year.status(), 204);
+    let codes = field_codes(
+        post(json!({"name": "x", "variables": ["size", "size"],
+                    "period": {"from": "2026-11-10", "to": "2026-11-01"}}))
+        .await,
+    )
+    .await;
+    assert!(codes.contains(&("variables".into(), FieldCode::DuplicateVariable)));
+    assert!(codes.contains(&("period.to".into(), FieldCode::PeriodReversed)));
+    let codes = field_codes(
+        post(json!({"name": "x", "variables": ["size"], "period": {"from": "2026-11-01", "to": "2026-11-21"}}))
+            .await,
+    )
+    .await;
+    assert_eq!(codes, vec![("period.to".into(), FieldCode::InTheFuture)]);
+    let unknown = post(json!({"name": "x", "variables": ["colour"], "period": {"from": "2026-11-01", "to": "2026-11-02"}})).await;
+    assert_eq!(unknown.status(), 400);
+    let list: Vec<StatisticsReport> = app.get_json_as(&reports(SENDER), &token).await;
+    assert!(list.is_empty(), "nothing ordered");
+}
+
+#[tokio::test]
+async fn st_tenants_another_organisations_report_is_not_found_and_companies_have_statistics() {
+    let app = app().await;
+    app.clock.set("2026-11-20T10:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    let report = order(
+        &app,
+        &token,
+        "subscriptions",
+        json!({"report": "systems", "interval": "yearly"}),
+    )
+    .await;
+    let foreign = statistician(&app, AUTHORITY);
+    let item = format!(
+        "/api/v1/organisations/{AUTHORITY}/statistics/reports/{}",
+        report.id
+    );
+    assert_eq!(app.get_as(&item, &foreign).await.status(), 404);
+    assert_eq!(
+        app.get_as(&format!("{item}/file"), &foreign).await.status(),
+        404
+    );
+    assert_eq!(app.delete_as(&item, &foreign).await.status(), 404);
+    let theirs: Vec<StatisticsReport> = app.get_json_as(&reports(AUTHORITY), &foreign).await;
+    assert!(theirs.is_empty());
+    // Another organisation's CVR in the path with our token: not ours to see.
+    assert_eq!(app.get_as(&reports(AUTHORITY), &token).await.status(), 404);
+    // Companies have statistics too (guide table 14.1: authorities and companies).
+    let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::StatisticsAdmin]));
+    assert_eq!(app.get_as(&reports(COMPANY), &company).await.status(), 200);
+}
