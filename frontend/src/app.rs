@@ -13,7 +13,7 @@ use crate::components::{
 use crate::i18n::{use_i18n, I18n, Key};
 use crate::pages::{
     authority_info, contacts, eventlog, exemptions, mail_access, move_mail, nemsms, recall, rights,
-    switch, systems,
+    statistics, switch, systems,
 };
 use crate::pages::{front::FrontPage, login_error::LoginErrorPage, module::ModulePage};
 
@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <authority_info::AuthorityInfoRoutes/>
                     <recall::RecallRoutes/>
                     <move_mail::MoveMailRoutes/>
+                    <statistics::StatisticsRoutes/>
                 </Routes>
             </main>
             <Footer/>

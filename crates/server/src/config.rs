@@ -280,6 +280,10 @@ impl Settings {
         if let Some(v) = get("ADGANG_DISPATCHER") {
             s.dispatcher = parse_bool(&v).context("ADGANG_DISPATCHER must be true or false")?;
         }
+        if let Some(v) = get("ADGANG_STATISTICS_WORKER") {
+            s.statistics_worker =
+                parse_bool(&v).context("ADGANG_STATISTICS_WORKER must be true or false")?;
+        }
         if s.allow_http_endpoints && s.environment == EnvironmentLabel::Production {
             bail!("ADGANG_ALLOW_HTTP_ENDPOINTS cannot be used in production");
         }

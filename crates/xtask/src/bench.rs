@@ -51,6 +51,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let eventlog_only = matches!(only, Some("eventlog" | "eventlog-postgres"));
     let citizen_only = matches!(only, Some("citizen" | "citizen-postgres"));
     let move_only = matches!(only, Some("move" | "move-postgres"));
+    let statistics_only = matches!(only, Some("statistics" | "statistics-postgres"));
     let writers_only = only == Some("writers");
     let load_only = only == Some("load");
     let env = tools::ensure_frontend_tools(root)?;
@@ -73,6 +74,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         && !eventlog_only
         && !citizen_only
         && !move_only
+        && !statistics_only
     {
         crate::build_spa(root, &env)?;
     }
@@ -149,6 +151,25 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         println!("|---|---|---|---|---|");
         for row in rows {
             println!("{row}");
+        }
+        return Ok(());
+    }
+    if statistics_only {
+        drop(_server);
+        let postgres_only = only == Some("statistics-postgres");
+        let rows = crate::bench_statistics::bench_statistics(
+            &server_bin,
+            &key_file,
+            &data,
+            postgres_only,
+        )?;
+        println!("\n| Statistics (issue 18) | time | RSS | target |");
+        println!("|---|---|---|---|");
+        for row in rows.iter().filter(|r| r.starts_with('|')) {
+            println!("{row}");
+        }
+        for plan in rows.iter().filter(|r| !r.starts_with('|')) {
+            println!("\n{plan}");
         }
         return Ok(());
     }

@@ -243,8 +243,20 @@ pub(crate) fn start_server(
     url: &str,
     port: u16,
 ) -> Result<Server> {
+    start_server_with(server_bin, key_file, url, port, &[])
+}
+
+/// [`start_server`] with further settings in its environment.
+pub(crate) fn start_server_with(
+    server_bin: &Path,
+    key_file: &Path,
+    url: &str,
+    port: u16,
+    env: &[(&str, &str)],
+) -> Result<Server> {
     let server = Server(
         Command::new(server_bin)
+            .envs(env.iter().copied())
             .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
             .env("ADGANG_PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
             .env("ADGANG_PORT", port.to_string())

@@ -28,6 +28,7 @@ mod bench_citizen;
 mod bench_eventlog;
 mod bench_messaging;
 mod bench_move;
+mod bench_statistics;
 mod fuzz;
 mod layering;
 mod postgres;

@@ -332,3 +332,15 @@ pub(crate) async fn api_recipient_system(
     let receipt: adgang_api_types::SystemReceipt = response.json().await?;
     Ok(receipt.system.id)
 }
+
+/// Sets a date input as the date picker does (its typed form follows the browser's locale).
+pub(crate) async fn set_date(client: &Client, id: &str, value: &str) -> Result<()> {
+    client
+        .execute(
+            "const e = document.getElementById(arguments[0]); e.value = arguments[1];
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![id.into(), value.into()],
+        )
+        .await?;
+    Ok(())
+}

@@ -16,4 +16,5 @@ mod move_mail;
 mod nemsms;
 mod recall;
 mod shell;
+mod statistics;
 mod systems;

@@ -59,18 +59,6 @@ async fn point(app: &TestApp, name: &str, active: bool) -> Result<String> {
     Ok(body["id"].as_str().context("an id")?.to_owned())
 }
 
-/// Sets a date input as the date picker does (its typed form follows the browser's locale).
-async fn set_date(client: &Client, id: &str, value: &str) -> Result<()> {
-    client
-        .execute(
-            "const e = document.getElementById(arguments[0]); e.value = arguments[1];
-             e.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![id.into(), value.into()],
-        )
-        .await?;
-    Ok(())
-}
-
 async fn move_the_virk_mail(client: Client, app: TestApp) -> Result<()> {
     seed_virk_mail(&app, 30).await?;
     let good = point(&app, "Postmodtagelse", true).await?;

@@ -108,13 +108,12 @@ async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards()
 }
 
 #[tokio::test]
-async fn x_01_a_module_not_built_yet_says_what_it_will_do_and_where_the_guide_has_it() {
-    browser_test("not_built", |client, app| async move {
+async fn x_01_an_unknown_page_under_a_module_says_it_does_not_exist_and_leads_home() {
+    browser_test("module_page_not_found", |client, app| async move {
         log_in_as(&client, &app, "10000006").await?;
-        client.goto(&app.url("/statistik")).await?;
-        wait_for_text(&client, "main", "Dette modul er ikke bygget endnu").await?;
-        wait_for_text(&client, "#module-not-built", "Kommer snart:").await?;
-        wait_for_text(&client, "#module-not-built", "kapitel 14").await?;
+        client.goto(&app.url("/statistik/findes-ikke")).await?;
+        wait_for_text(&client, "main h1", "Siden findes ikke").await?;
+        wait_for_text(&client, "#page-not-found", "Vi kunne ikke finde den side").await?;
         Ok(())
     })
     .await;

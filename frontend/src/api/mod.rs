@@ -12,6 +12,7 @@ pub mod nemsms;
 pub mod onboarding;
 pub mod recall;
 pub mod rights;
+pub mod statistics;
 pub mod systems;
 
 use adgang_api_types::Problem;

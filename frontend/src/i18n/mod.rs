@@ -167,6 +167,12 @@ pub fn conflict_key(reason: adgang_api_types::ConflictReason) -> Key {
         R::ValueDatePassed => Key::err_conflict_value_date_passed,
         R::AlreadyRecalled => Key::err_conflict_already_recalled,
         R::MoveMailRunning => Key::err_conflict_move_mail_running,
+        R::AlreadySubscribed => Key::err_conflict_already_subscribed,
+        R::IntervalFixed => Key::err_conflict_interval_fixed,
+        R::NotCancellable => Key::err_conflict_not_cancellable,
+        R::SubscriptionCancelled => Key::err_conflict_subscription_cancelled,
+        R::ReportNotReady => Key::err_conflict_report_not_ready,
+        R::ReportDeleted => Key::err_conflict_report_deleted,
     }
 }
 
@@ -267,6 +273,9 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::DimensionsTooLarge => Key::err_dimensions_too_large,
         C::InactiveContactPoint => Key::err_inactive_contact_point,
         C::MustConfirmDeletion => Key::err_must_confirm_deletion,
+        C::PeriodOverOneYear => Key::err_period_over_one_year,
+        C::InTheFuture => Key::err_in_the_future,
+        C::DuplicateVariable => Key::err_duplicate_variable,
     }
 }
 

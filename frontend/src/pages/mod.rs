@@ -54,5 +54,6 @@ pub mod nemsms;
 pub mod onboarding;
 pub mod recall;
 pub mod rights;
+pub mod statistics;
 pub mod switch;
 pub mod systems;

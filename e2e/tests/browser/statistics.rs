@@ -1,0 +1,174 @@
+//! Statistik in the browser (issue 18, ST-01..05): Stine Statistik of Region Prøvested orders a
+//! custom report (Danish field errors first), waits for the scheduler to make it, downloads the
+//! CSV and reads its details; then subscribes to a standard report and cancels it on its
+//! details page — at desktop width and at 390 px.
+
+use std::sync::Arc;
+
+use adgang_messaging::entity::message;
+use adgang_test_support::messages::in_virk;
+use sea_orm::EntityTrait;
+
+use crate::helpers::*;
+
+const REGION: &str = "10213231";
+
+/// Region Prøvested's mail two days ago: 12 letters to citizens, 3 received from Testkommune
+/// Nord. Then the statistics scheduler runs (the app's own is off in tests) every second.
+async fn seed_and_schedule(app: &TestApp) -> Result<()> {
+    let db = app.db().await;
+    let at = chrono::Utc::now() - chrono::Duration::days(2);
+    let rows = (0..15).map(|i| {
+        let id = format!("0190f3a1-0000-7000-8018-{i:012}");
+        if i < 12 {
+            in_virk(&id, REGION, "region-system", &format!("01015{i:05}"), at)
+        } else {
+            in_virk(&id, "29189846", "demo", REGION, at)
+        }
+    });
+    message::Entity::insert_many(rows)
+        .exec_without_returning(&db)
+        .await?;
+    let worker = adgang_statistics::ProductionWorker {
+        idle: Duration::from_secs(1),
+        ..adgang_statistics::ProductionWorker::new(
+            db.clone(),
+            app.clock.clone(),
+            Arc::new(adgang_messaging::MessageTalliesPort),
+            Arc::new(adgang_identity::ports::IdentityDirectory {
+                db,
+                clock: app.clock.clone(),
+            }),
+            Arc::new(adgang_messaging::outbox::MailOutbox),
+        )
+    };
+    tokio::spawn(worker.run());
+    Ok(())
+}
+
+async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<()> {
+    seed_and_schedule(&app).await?;
+    log_in_as(&client, &app, "10000006").await?;
+    client.goto(&app.url("/statistik")).await?;
+    wait_for_text(&client, "main h1", "Statistik").await?;
+    wait_for_text(&client, "#reports-empty", "ingen rapporter").await?;
+
+    // A custom report: nothing filled in → Danish errors from the API.
+    click(&client, "order-custom").await?;
+    wait_for_text(&client, "#order-heading", "Bestil brugerdefineret rapport").await?;
+    let today = chrono::Utc::now().date_naive();
+    set_date(&client, "custom-from", &today.to_string()).await?;
+    set_date(
+        &client,
+        "custom-to",
+        &(today - chrono::Duration::days(7)).to_string(),
+    )
+    .await?;
+    click(&client, "order-submit").await?;
+    wait_for_text(&client, "#custom-name-error", "Feltet skal udfyldes").await?;
+    wait_for_text(&client, "#custom-variables-error", "Feltet skal udfyldes").await?;
+    wait_for_text(&client, "#custom-to-error", "Til-datoen skal være").await?;
+
+    type_into(&client, "custom-name", "Breve til borgere").await?;
+    click(&client, "variable-message_type").await?;
+    click(&client, "variable-recipient_customer_type").await?;
+    set_date(
+        &client,
+        "custom-from",
+        &(today - chrono::Duration::days(7)).to_string(),
+    )
+    .await?;
+    set_date(
+        &client,
+        "custom-to",
+        &(today - chrono::Duration::days(1)).to_string(),
+    )
+    .await?;
+    click(&client, "order-submit").await?;
+    wait_for_text(
+        &client,
+        "#statistics-done",
+        "“Breve til borgere” er bestilt",
+    )
+    .await?;
+    // The scheduler makes it; the overview follows without a reload.
+    wait_for_text(&client, "#reports", "Klar til download").await?;
+    click_css(&client, "#reports button[aria-label^='Download rapport']").await?;
+    let csv = wait_for_download(&app, "statistik").await?;
+    ensure!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
+    let text = String::from_utf8(csv[3..].to_vec())?;
+    ensure!(
+        text == "Beskedtype;Kundetype (Modtager);Antal meddelelser\r\nBrev;Myndighed;3\r\nBrev;Borger;12\r\n",
+        "the CSV: {text:?}"
+    );
+    click_css(&client, "#reports button[aria-label^='Se detaljer']").await?;
+    wait_for_text(&client, "#details-heading", "Breve til borgere").await?;
+    wait_for_text(
+        &client,
+        "#details-variables",
+        "Beskedtype, Kundetype (Modtager)",
+    )
+    .await?;
+    wait_for_text(&client, "#details-size", "2 rækker").await?;
+    wait_for_text(&client, "#details-custom-note", "kan ikke opsiges").await?;
+    click(&client, "details-close").await?;
+
+    // A standard report with an interval and an e-mail, then cancelled.
+    click(&client, "order-standard").await?;
+    wait_for_text(&client, "#order-heading", "Bestil standardrapport").await?;
+    client
+        .find(Locator::Css("#standard-report option[value='systems']"))
+        .await?
+        .click()
+        .await?;
+    wait_for_text(
+        &client,
+        "#standard-variables",
+        "Afsendersystem, Modtagersystem",
+    )
+    .await?;
+    click(&client, "interval-quarterly").await?;
+    type_into(&client, "order-email", "ikke-en-adresse").await?;
+    click(&client, "order-submit").await?;
+    wait_for_text(&client, "#order-email-error", "e-mail").await?;
+    type_into(&client, "order-email", "stine@region.dk").await?;
+    click(&client, "order-submit").await?;
+    wait_for_text(
+        &client,
+        "#statistics-done",
+        "“Anvendelse af systemer” er bestilt",
+    )
+    .await?;
+    wait_for_text(&client, "#reports", "Kvartalsvis").await?;
+    click_css(
+        &client,
+        "#reports button[aria-label='Se detaljer – Anvendelse af systemer']",
+    )
+    .await?;
+    wait_for_text(&client, "#details-scope", "Kvartalsvis").await?;
+    click(&client, "details-cancel").await?;
+    wait_for_text(&client, "#cancel-confirm", "Er du sikker?").await?;
+    click(&client, "cancel-confirm-button").await?;
+    wait_for_text(&client, "#statistics-done", "Abonnementet er opsagt").await?;
+    let rows = client.find_all(Locator::Css("#reports tbody tr")).await?;
+    ensure!(
+        rows.len() == 1,
+        "only the custom report is left, got {}",
+        rows.len()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn st_01_05_a_statistics_admin_orders_downloads_and_cancels_reports() {
+    browser_test("statistics", order_report_and_subscription).await;
+}
+
+#[tokio::test]
+async fn st_01_05_at_390_px_a_statistics_admin_orders_downloads_and_cancels_reports() {
+    browser_test("statistics_390", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        order_report_and_subscription(client, app).await
+    })
+    .await;
+}
