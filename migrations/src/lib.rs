@@ -24,6 +24,7 @@ mod m20261203_000016_mail_access_create_accesses;
 mod m20261203_000017_authority_info_create_authority_information;
 mod m20261203_000018_messaging_create_mail_moves;
 mod m20261203_000019_statistics_create_reports;
+mod m20261203_000020_messaging_add_relay_to_mail_outbox;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_authority_info_create_authority_information::Migration),
             Box::new(m20261203_000018_messaging_create_mail_moves::Migration),
             Box::new(m20261203_000019_statistics_create_reports::Migration),
+            Box::new(m20261203_000020_messaging_add_relay_to_mail_outbox::Migration),
         ]
     }
 }

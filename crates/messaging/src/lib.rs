@@ -9,6 +9,7 @@ pub mod entity;
 pub mod error;
 pub mod http;
 pub mod outbox;
+pub mod relay;
 pub mod service;
 
 use std::net::IpAddr;

@@ -54,6 +54,9 @@ impl Mailer for MailOutbox {
             subject: Set(mail.subject),
             body: Set(mail.body),
             sent_at: Set(at),
+            relayed_at: Set(None),
+            relay_claimed_until: Set(None),
+            relay_attempts: Set(0),
         }
         .insert(&DynConnection(db))
         .await?;

@@ -70,6 +70,11 @@ pub struct Settings {
     /// Run moves of mail in this instance (tests that look at a move before it runs turn it
     /// off).
     pub move_mail_worker: bool,
+    /// Issue 18: the SMTP server e-mail is relayed to (`smtp://…`, `smtps://…`); without it
+    /// e-mail stays in the outbox the test portal shows.
+    pub smtp_url: Option<String>,
+    /// The sender of relayed e-mail.
+    pub mail_from: String,
     /// ST-02/ST-04: run the statistics scheduler in this instance (tests that tick it
     /// themselves turn it off).
     pub statistics_worker: bool,
@@ -129,6 +134,8 @@ impl Default for Settings {
             dispatch_lease: adgang_messaging::service::dispatch::DEFAULT_LEASE,
             move_mail_lease: std::time::Duration::from_secs(15),
             move_mail_worker: true,
+            smtp_url: None,
+            mail_from: "Administrativ Adgang <noreply@digitalpost.invalid>".to_owned(),
             statistics_worker: true,
             statistics_round: std::time::Duration::from_secs(30),
             log_stream_limit: adgang_eventlog::EventLogSettings::default().stream_limit,
@@ -279,6 +286,12 @@ impl Settings {
         }
         if let Some(v) = get("ADGANG_DISPATCHER") {
             s.dispatcher = parse_bool(&v).context("ADGANG_DISPATCHER must be true or false")?;
+        }
+        if let Some(v) = get("ADGANG_SMTP_URL").filter(|v| !v.trim().is_empty()) {
+            s.smtp_url = Some(v.trim().to_owned());
+        }
+        if let Some(v) = get("ADGANG_MAIL_FROM") {
+            s.mail_from = v;
         }
         if let Some(v) = get("ADGANG_STATISTICS_WORKER") {
             s.statistics_worker =

@@ -52,6 +52,8 @@ pub struct Application {
     /// one), and the deletion of custom reports after 7 days.
     statistics_worker: Option<adgang_statistics::ProductionWorker>,
     statistics_expiry: adgang_statistics::ExpiryWorker,
+    /// Issue 18: hands the e-mail outbox to SMTP when `ADGANG_SMTP_URL` is set.
+    mail_relay: Option<adgang_messaging::relay::MailRelay>,
     /// LOG-03: the group-committing searches-log writer, started with the server.
     search_log: (adgang_core::search_log::SearchLogQueue, DatabaseConnection),
     /// Intake's group-committing writer, started with the server.
@@ -207,6 +209,18 @@ impl Application {
                         messaging_ports.mailer.clone(),
                     )
                 });
+        let mail_relay = settings
+            .smtp_url
+            .as_deref()
+            .map(|url| {
+                adgang_messaging::relay::MailRelay::new(
+                    db.get_ref().clone(),
+                    settings.clock.clone(),
+                    url,
+                    &settings.mail_from,
+                )
+            })
+            .transpose()?;
         let modules = Arc::new(crate::routes::modules(&settings));
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
@@ -303,6 +317,7 @@ impl Application {
             move_worker,
             statistics_worker,
             statistics_expiry,
+            mail_relay,
             search_log: search_log_writer,
             intake_writer,
         })
@@ -331,6 +346,7 @@ impl Application {
         let moves = self.move_worker.map(|w| tokio::spawn(w.run()));
         let statistics = self.statistics_worker.map(|w| tokio::spawn(w.run()));
         let statistics_expiry = tokio::spawn(self.statistics_expiry.run());
+        let mail_relay = self.mail_relay.map(|r| tokio::spawn(r.run()));
         let (search_queue, search_db) = self.search_log;
         let searches = tokio::spawn(adgang_core::SearchLog::run(search_queue, search_db));
         let (queue, db, ports) = self.intake_writer;
@@ -351,6 +367,9 @@ impl Application {
             statistics.abort();
         }
         statistics_expiry.abort();
+        if let Some(mail_relay) = mail_relay {
+            mail_relay.abort();
+        }
         searches.abort();
         served
     }

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// An e-mail the built-in mailer "sent" (the test portal shows them).
+/// An e-mail sent: written in the sending transaction (the test portal shows them), and handed
+/// to SMTP by the relay when one is configured.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "mail_outbox")]
 pub struct Model {
@@ -10,6 +11,11 @@ pub struct Model {
     pub subject: String,
     pub body: String,
     pub sent_at: DateTimeUtc,
+    /// When the SMTP server accepted it (issue 18: only with `ADGANG_SMTP_URL`).
+    pub relayed_at: Option<DateTimeUtc>,
+    /// A relay instance holds it until then.
+    pub relay_claimed_until: Option<DateTimeUtc>,
+    pub relay_attempts: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

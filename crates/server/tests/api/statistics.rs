@@ -572,3 +572,115 @@ async fn st_tenants_another_organisations_report_is_not_found_and_companies_have
     let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::StatisticsAdmin]));
     assert_eq!(app.get_as(&reports(COMPANY), &company).await.status(), 200);
 }
+
+/// A small SMTP server on a free port: answers the dialogue lettre speaks and keeps each
+/// message's envelope and data.
+async fn fake_smtp() -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = received.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 fake ESMTP\r\n").await.ok();
+                let mut message = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_ascii_uppercase();
+                    let answer: &[u8] = if upper.starts_with("EHLO") {
+                        b"250-fake\r\n250 OK\r\n"
+                    } else if upper.starts_with("MAIL") || upper.starts_with("RCPT") {
+                        message.push_str(&line);
+                        message.push('\n');
+                        b"250 OK\r\n"
+                    } else if upper == "DATA" {
+                        write.write_all(b"354 go on\r\n").await.ok();
+                        while let Ok(Some(data)) = lines.next_line().await {
+                            if data == "." {
+                                break;
+                            }
+                            message.push_str(&data);
+                            message.push('\n');
+                        }
+                        kept.lock().unwrap().push(std::mem::take(&mut message));
+                        b"250 queued\r\n"
+                    } else if upper == "QUIT" {
+                        write.write_all(b"221 bye\r\n").await.ok();
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    write.write_all(answer).await.ok();
+                }
+            });
+        }
+    });
+    (port, received)
+}
+
+#[tokio::test]
+async fn st_02_with_smtp_configured_the_notice_leaves_through_the_smtp_server() {
+    let (port, received) = fake_smtp().await;
+    let app = adgang_test_support::spawn_app_with(adgang_test_support::Spa::None, |s| {
+        s.allow_http_endpoints = true;
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        s.mail_from = "Administrativ Adgang <noreply@digitalpost.test>".to_owned();
+    })
+    .await;
+    app.seed_organisations(&[
+        (SENDER, "Testkommune Nord", OrgKind::Authority),
+        (AUTHORITY, "Styrelsen for Digital Test", OrgKind::Authority),
+        (COMPANY, "Æblegården ApS", OrgKind::Company),
+    ])
+    .await;
+    traffic(&app).await;
+    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    order(
+        &app,
+        &token,
+        "custom-reports",
+        json!({"name": "Til e-mail", "variables": ["size"], "notifyEmail": "stat@kommune.dk",
+               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
+    )
+    .await;
+    assert_eq!(worker(&app).await.tick().await.unwrap(), 1);
+    // The app's relay (every 5 s) hands the outbox to the SMTP server.
+    let started = std::time::Instant::now();
+    loop {
+        let got = received.lock().unwrap().clone();
+        if let Some(message) = got.first() {
+            assert!(message.contains("RCPT TO:<stat@kommune.dk>"), "{message}");
+            assert!(message.contains("noreply@digitalpost.test"), "{message}");
+            assert!(message.contains("Statistikrapport klar"), "{message}");
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no e-mail reached SMTP"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Stamped as relayed; never sent twice.
+    let started = std::time::Instant::now();
+    loop {
+        let rows = mail_outbox::Entity::find()
+            .all(&app.db().await)
+            .await
+            .unwrap();
+        if rows.iter().all(|r| r.relayed_at.is_some()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "not stamped"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(received.lock().unwrap().len(), 1);
+}
