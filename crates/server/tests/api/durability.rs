@@ -519,3 +519,113 @@ async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly
     assert_eq!(distinct, expected);
     eprintln!("kill -9 after {at_kill} of {MESSAGES} moved; {instances} instance(s) finished");
 }
+
+#[tokio::test]
+async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_not_made_again() {
+    let database = TestDatabase::create().await;
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("data.key");
+    std::fs::write(&key_file, DataKey::generate().to_base64()).unwrap();
+    let two_days_ago = Utc::now() - Duration::days(2);
+    for i in 0..5 {
+        in_virk(
+            &format!("0190f3a1-0000-7000-8019-{i:012}"),
+            SENDER,
+            "s",
+            "0101501234",
+            two_days_ago,
+        )
+        .insert(&db)
+        .await
+        .unwrap();
+    }
+    let now = Utc::now();
+    let acting = adgang_core::Acting {
+        organisation: Cvr::parse(SENDER).unwrap(),
+        actor: adgang_core::audit::Actor::EmployeeOf {
+            cvr: Cvr::parse(SENDER).unwrap(),
+            rid: "12345678910".to_owned(),
+        },
+        actor_rid: "12345678910".to_owned(),
+        approved_by: "Test Testesen (Testkommune Nord)".to_owned(),
+        now,
+    };
+    let yesterday = adgang_core::time::copenhagen(now).date_naive() - Duration::days(1);
+    let report = adgang_statistics::service::order_custom(
+        &db,
+        &acting,
+        &adgang_api_types::NewCustomReport {
+            name: "Overlever genstart".to_owned(),
+            variables: vec![adgang_api_types::ReportVariable::MessageType],
+            period: adgang_api_types::ReportPeriod {
+                from: yesterday - Duration::days(6),
+                to: yesterday,
+            },
+            notify_email: None,
+        },
+        false,
+    )
+    .await
+    .unwrap();
+
+    let port = free_port();
+    let client = reqwest::Client::new();
+    // The real binary with the scheduler a round a second.
+    let spawn = |port: u16| {
+        Command::new(env!("CARGO_BIN_EXE_adgang-server"))
+            .env("DATABASE_URL", &database.url)
+            .env("ADGANG_BIND", "127.0.0.1")
+            .env("ADGANG_PORT", port.to_string())
+            .env("ADGANG_DATA_KEY_FILE", &key_file)
+            .env("ADGANG_SPA_DIR", "/nonexistent-spa")
+            .env("ADGANG_DEMO_DATA", "false")
+            .env("ADGANG_STATISTICS_ROUND_SECONDS", "1")
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting adgang-server")
+    };
+    let mut server = spawn(port);
+    wait_healthy(&client, &format!("http://127.0.0.1:{port}")).await;
+    let produced = loop {
+        let row = adgang_statistics::service::find(&db, SENDER, &report.id)
+            .await
+            .unwrap();
+        if row.state == "ready" {
+            break row;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    };
+    let (_, csv) = adgang_statistics::service::file(&db, SENDER, &report.id)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&csv).contains("Brev;5"));
+    server.kill().expect("kill -9");
+    server.wait().unwrap();
+
+    let port = free_port();
+    let mut server = spawn(port);
+    wait_healthy(&client, &format!("http://127.0.0.1:{port}")).await;
+    tokio::time::sleep(StdDuration::from_millis(2500)).await;
+    let after = adgang_statistics::service::find(&db, SENDER, &report.id)
+        .await
+        .unwrap();
+    assert_eq!(after, produced, "the same version, not made again");
+    let (_, again) = adgang_statistics::service::file(&db, SENDER, &report.id)
+        .await
+        .unwrap();
+    assert_eq!(again, csv);
+    let rolled: Vec<adgang_statistics::entity::rolled_day::Model> =
+        adgang_statistics::entity::rolled_day::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+    let days: HashSet<_> = rolled.iter().map(|d| d.day).collect();
+    assert_eq!(days.len(), rolled.len(), "no day rolled up twice");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
