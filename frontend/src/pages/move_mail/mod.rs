@@ -359,8 +359,7 @@ fn MoveMail() -> impl IntoView {
         let list = moves.get();
         (!list.is_empty()).then(|| view! {
             <h2>{i18n.text(Key::mv_history)}</h2>
-            <div class="table-responsive-headers">
-            <table class="table" id="move-history">
+            <table class="table table--responsive-headers" id="move-history">
                 <thead><tr>
                     <th scope="col">{i18n.text(Key::mv_ordered)}</th>
                     <th scope="col">{i18n.text(Key::mv_period)}</th>
@@ -388,7 +387,6 @@ fn MoveMail() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            </div>
         })
     };
 

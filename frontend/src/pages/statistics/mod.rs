@@ -493,8 +493,7 @@ fn Statistics() -> impl IntoView {
             return view! { <p id="reports-empty">{i18n.text(Key::st_none)}</p> }.into_any();
         }
         view! {
-            <div class="table-responsive-headers">
-            <table class="table" id="reports">
+            <table class="table table--responsive-headers" id="reports">
                 <thead><tr>
                     <th scope="col">{i18n.text(Key::st_name)}</th>
                     <th scope="col">{i18n.text(Key::st_type)}</th>
@@ -536,7 +535,6 @@ fn Statistics() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            </div>
         }.into_any()
     };
 
