@@ -9,7 +9,7 @@ use adgang_core::download::attachment;
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::{DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, ReadDb};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use crate::service;
 
@@ -30,8 +30,19 @@ impl ModuleGuard for Statistics {
     const MODULE: Module = Module::Statistics;
 }
 
-fn created(cvr: &str, report: StatisticsReport) -> HttpResponse {
-    HttpResponse::Created()
+/// An order's answer: 204 for a dry run (nothing kept), else 201 with the report and its URL.
+async fn ordered(
+    txn: DatabaseTransaction,
+    dry_run: DryRun,
+    cvr: &str,
+    report: StatisticsReport,
+) -> Result<HttpResponse, DomainError> {
+    if dry_run.dry_run {
+        txn.rollback().await?;
+        return Ok(HttpResponse::NoContent().finish());
+    }
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
             format!(
@@ -39,7 +50,7 @@ fn created(cvr: &str, report: StatisticsReport) -> HttpResponse {
                 report.id
             ),
         ))
-        .json(report)
+        .json(report))
 }
 
 /// ST-05: the overview — the reports ordered or ready, newest first.
@@ -89,12 +100,7 @@ async fn order_subscription(
     let order: NewSubscription = body.parse().await?;
     let txn = db.begin().await?;
     let report = service::subscribe(&txn, &scope.acting(), &order, dry_run.dry_run).await?;
-    if dry_run.dry_run {
-        txn.rollback().await?;
-        return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
-    Ok(created(scope.org.as_str(), report))
+    ordered(txn, dry_run, scope.org.as_str(), report).await
 }
 
 /// ST-04 "Bestil brugerdefineret rapport": a name, 1–8 of the eight variables, a period of at
@@ -122,12 +128,7 @@ async fn order_custom_report(
     let order: NewCustomReport = body.parse().await?;
     let txn = db.begin().await?;
     let report = service::order_custom(&txn, &scope.acting(), &order, dry_run.dry_run).await?;
-    if dry_run.dry_run {
-        txn.rollback().await?;
-        return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
-    Ok(created(scope.org.as_str(), report))
+    ordered(txn, dry_run, scope.org.as_str(), report).await
 }
 
 /// ST-05 "Se detaljer": variables, size, interval or period, when it was produced — also of a

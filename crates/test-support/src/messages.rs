@@ -39,3 +39,22 @@ pub fn in_virk(
         delivered_at: Set(Some(at)),
     }
 }
+
+/// The statistics scheduler as a server instance runs it (the test app's own is off), sending
+/// its e-mail through `mailer`.
+pub async fn statistics_worker(
+    app: &crate::TestApp,
+    mailer: std::sync::Arc<dyn adgang_core::ports::Mailer>,
+) -> adgang_statistics::ProductionWorker {
+    let db = app.db().await;
+    adgang_statistics::ProductionWorker::new(
+        db.clone(),
+        app.clock.clone(),
+        std::sync::Arc::new(adgang_messaging::MessageTalliesPort),
+        std::sync::Arc::new(adgang_identity::ports::IdentityDirectory {
+            db,
+            clock: app.clock.clone(),
+        }),
+        mailer,
+    )
+}

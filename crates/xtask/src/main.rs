@@ -11,7 +11,8 @@
 //!             `bench eventlog[-postgres]`: the event log over 12,000,000 log rows (issue 15);
 //!             `bench citizen[-postgres]`: citizen-service lookups over 100,000 exemptions
 //!             (issue 16); `bench move[-postgres]`: a move of 100,000 messages out of Virk
-//!             (issue 17);
+//!             (issue 17); `bench statistics[-postgres]`: a custom report over 10,000,000
+//!             messages and the year's daily roll-up (issue 18);
 //!             ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `fuzz`    schemathesis over the OpenAPI document against the debug server, with a token

@@ -31,16 +31,11 @@ async fn seed_and_schedule(app: &TestApp) -> Result<()> {
         .await?;
     let worker = adgang_statistics::ProductionWorker {
         idle: Duration::from_secs(1),
-        ..adgang_statistics::ProductionWorker::new(
-            db.clone(),
-            app.clock.clone(),
-            Arc::new(adgang_messaging::MessageTalliesPort),
-            Arc::new(adgang_identity::ports::IdentityDirectory {
-                db,
-                clock: app.clock.clone(),
-            }),
+        ..adgang_test_support::messages::statistics_worker(
+            app,
             Arc::new(adgang_messaging::outbox::MailOutbox),
         )
+        .await
     };
     tokio::spawn(worker.run());
     Ok(())

@@ -34,17 +34,7 @@ async fn worker(app: &TestApp) -> ProductionWorker {
 }
 
 async fn worker_with(app: &TestApp, mailer: Arc<dyn Mailer>) -> ProductionWorker {
-    let db = app.db().await;
-    ProductionWorker::new(
-        db.clone(),
-        app.clock.clone(),
-        Arc::new(adgang_messaging::MessageTalliesPort),
-        Arc::new(adgang_identity::ports::IdentityDirectory {
-            db,
-            clock: app.clock.clone(),
-        }),
-        mailer,
-    )
+    adgang_test_support::messages::statistics_worker(app, mailer).await
 }
 
 async fn order(app: &TestApp, token: &str, kind: &str, body: Value) -> StatisticsReport {

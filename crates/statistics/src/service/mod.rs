@@ -402,6 +402,26 @@ fn ended_conflict(row: &report::Model) -> Option<StatisticsError> {
     }
 }
 
+/// The organisation's subscription `id` while it runs: a custom report cannot be cancelled or
+/// changed (ST-04), an ended one is a 409.
+async fn live_subscription(
+    db: &impl ConnectionTrait,
+    acting: &Acting,
+    id: &str,
+) -> Result<report::Model, StatisticsError> {
+    let row = find(db, acting.organisation.as_str(), id).await?;
+    if row.kind == "custom" {
+        return Err(StatisticsError::Conflict(
+            ConflictReason::NotCancellable,
+            "A custom report cannot be cancelled or changed; it is deleted 7 days after it is made.",
+        ));
+    }
+    match ended_conflict(&row) {
+        Some(conflict) => Err(conflict),
+        None => Ok(row),
+    }
+}
+
 /// ST-03 "Opsig rapport": a subscription ends, its last version with it. A custom report
 /// cannot be cancelled.
 pub async fn cancel(
@@ -409,16 +429,7 @@ pub async fn cancel(
     acting: &Acting,
     id: &str,
 ) -> Result<(), StatisticsError> {
-    let row = find(db, acting.organisation.as_str(), id).await?;
-    if row.kind == "custom" {
-        return Err(StatisticsError::Conflict(
-            ConflictReason::NotCancellable,
-            "A custom report cannot be cancelled; it is deleted 7 days after it is made.",
-        ));
-    }
-    if let Some(conflict) = ended_conflict(&row) {
-        return Err(conflict);
-    }
+    let row = live_subscription(db, acting, id).await?;
     // Guarded: a production or another cancel at the same moment leaves one winner.
     let ended = report::Entity::update_many()
         .col_expr(
@@ -467,16 +478,7 @@ pub async fn change(
     id: &str,
     change: &SubscriptionChange,
 ) -> Result<StatisticsReport, StatisticsError> {
-    let row = find(db, acting.organisation.as_str(), id).await?;
-    if row.kind == "custom" {
-        return Err(StatisticsError::Conflict(
-            ConflictReason::NotCancellable,
-            "A custom report cannot be changed; it is deleted 7 days after it is made.",
-        ));
-    }
-    if let Some(conflict) = ended_conflict(&row) {
-        return Err(conflict);
-    }
+    let row = live_subscription(db, acting, id).await?;
     if let Some(interval) = change.interval {
         if Some(interval.as_str()) != row.interval.as_deref() {
             return Err(StatisticsError::Conflict(
