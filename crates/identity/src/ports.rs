@@ -13,7 +13,10 @@ use adgang_core::ports::{
     NewDirectoryOrganisation, RightGrant, UserDirectory,
 };
 use adgang_core::{Clock, Cvr};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
 
 use crate::entity::{machine_client, organisation, user, user_right};
 use crate::service::NewOrganisation;
@@ -82,6 +85,17 @@ impl UserDirectory for IdentityDirectory {
         Ok(rights::user_by_subject(&self.db, subject)
             .await?
             .map(directory_user))
+    }
+
+    async fn authorities(&self) -> Result<Vec<String>, DirectoryError> {
+        organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Cvr)
+            .filter(organisation::Column::Kind.eq(organisation::Kind::Authority))
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(unexpected)
     }
 
     async fn directory(&self) -> Result<Directory, DirectoryError> {

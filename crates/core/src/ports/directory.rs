@@ -85,17 +85,7 @@ pub trait UserDirectory: Send + Sync {
     /// The whole directory (the test portal's overview).
     async fn directory(&self) -> Result<Directory, DirectoryError>;
     /// The CVR numbers of the authorities (ST-06 customer types).
-    async fn authorities(&self) -> Result<Vec<String>, DirectoryError> {
-        Ok(self
-            .directory()
-            .await?
-            .organisations
-            .into_iter()
-            .filter(|o| o.kind == OrgKind::Authority)
-            .map(|o| o.cvr)
-            .collect())
-    }
-
+    async fn authorities(&self) -> Result<Vec<String>, DirectoryError>;
     async fn create_organisation(
         &self,
         new: NewDirectoryOrganisation,
