@@ -119,10 +119,15 @@ impl WizardSteps {
 
 /// Moves focus to the current step's heading (after a step or a receipt is drawn).
 pub fn focus_step_heading() {
-    if let Some(heading) = document()
-        .get_element_by_id(STEP_HEADING)
+    focus_element(STEP_HEADING);
+}
+
+/// Moves focus to the element `id` (a heading with `tabindex="-1"` a new section starts with).
+pub fn focus_element(id: &str) {
+    if let Some(element) = document()
+        .get_element_by_id(id)
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
-        let _ = heading.focus();
+        let _ = element.focus();
     }
 }

@@ -111,10 +111,11 @@ async fn claim(
     now: DateTime<Utc>,
 ) -> Result<Option<log_export::Model>, EventLogError> {
     let backend = db.get_database_backend();
-    let (lock, p) = match backend {
-        DbBackend::Postgres => (" FOR UPDATE SKIP LOCKED", ["$1", "$2", "$3"]),
-        _ => ("", ["?", "?", "?"]),
+    let lock = match backend {
+        DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
+        _ => "",
     };
+    let p: [String; 3] = adgang_core::db::placeholders(backend);
     let sql = format!(
         "UPDATE log_exports SET status = 'running', claimed_until = {} WHERE id IN (SELECT id \
          FROM log_exports WHERE status = 'queued' OR (status = 'running' AND claimed_until < {}) \

@@ -570,10 +570,7 @@ pub async fn claim(
         DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
         _ => "",
     };
-    let (p1, p2, p3) = match backend {
-        DbBackend::Postgres => ("$1", "$2", "$3"),
-        _ => ("?", "?", "?"),
-    };
+    let [p1, p2, p3] = adgang_core::db::placeholders(backend);
     let sql = format!(
         "UPDATE delivery_jobs SET due_at = {p1} WHERE id IN (SELECT id FROM delivery_jobs \
          WHERE due_at <= {p2} ORDER BY due_at LIMIT {p3}{lock}) \

@@ -6,8 +6,7 @@ use adgang_api_types::SizeBand;
 use adgang_core::ports::{DynConnection, MemoFeatures, MessageTallies, MessageTally};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryOrder, QuerySelect,
-    Statement,
+    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryOrder, QuerySelect, Statement,
 };
 
 use crate::entity::message;
@@ -67,10 +66,7 @@ impl MessageTallies for MessageTalliesPort {
         to: DateTime<Utc>,
     ) -> Result<Vec<MessageTally>, DbErr> {
         let backend = db.get_database_backend();
-        let (p1, p2) = match backend {
-            DbBackend::Postgres => ("$1", "$2"),
-            _ => ("?", "?"),
-        };
+        let [p1, p2] = adgang_core::db::placeholders(backend);
         // A CPR recipient is a citizen: '' keeps their numbers out of the groups.
         let sql = format!(
             "SELECT sender_cvr, \

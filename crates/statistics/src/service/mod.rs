@@ -215,20 +215,22 @@ pub async fn subscribe(
     row.interval = Some(order.interval.as_str().to_owned());
     row.notify_email = notify_email;
     row.due_at = Some(schedule::first_production(order.interval, acting.now));
-    let live = report::Entity::find()
-        .filter(report::Column::OrganisationCvr.eq(acting.organisation.as_str()))
-        .filter(report::Column::StandardReport.eq(order.report.as_str()))
-        .filter(report::Column::Interval.eq(order.interval.as_str()))
-        .filter(report::Column::State.is_in(["ordered", "ready"]))
-        .one(db)
-        .await?;
-    if live.is_some() {
-        return Err(already_subscribed());
-    }
     if dry_run {
-        return Ok(view(&row)?);
+        // Nothing is inserted, so the unique index cannot answer: look.
+        let live = report::Entity::find()
+            .filter(report::Column::OrganisationCvr.eq(acting.organisation.as_str()))
+            .filter(report::Column::StandardReport.eq(order.report.as_str()))
+            .filter(report::Column::Interval.eq(order.interval.as_str()))
+            .filter(report::Column::State.is_in(["ordered", "ready"]))
+            .one(db)
+            .await?;
+        return match live {
+            Some(_) => Err(already_subscribed()),
+            None => Ok(view(&row)?),
+        };
     }
-    // Two orders at the same moment: the partial unique index refuses the second.
+    // A live subscription of this report and interval (also one ordered at the same moment):
+    // the partial unique index refuses the insert.
     match row.clone().into_active_model().reset_all().insert(db).await {
         Ok(_) => {}
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {

@@ -18,7 +18,7 @@ use adgang_documents::csv::CsvChunk;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 
@@ -75,18 +75,25 @@ pub async fn render(
     variables: &[ReportVariable],
     period: ReportPeriod,
 ) -> anyhow::Result<(Vec<u8>, u64)> {
-    let mut columns: Vec<&str> = variables.iter().map(|v| column(*v)).collect();
-    columns.dedup();
+    // Each column once; each variable reads its column's position in the row.
+    let mut columns: Vec<&str> = Vec::new();
+    let positions: Vec<usize> = variables
+        .iter()
+        .map(|v| {
+            let name = column(*v);
+            columns.iter().position(|c| *c == name).unwrap_or_else(|| {
+                columns.push(name);
+                columns.len() - 1
+            })
+        })
+        .collect();
     let list = columns.join(", ");
     let backend = db.get_database_backend();
-    let p: [&str; 3] = match backend {
-        DbBackend::Postgres => ["$1", "$2", "$3"],
-        _ => ["?", "?", "?"],
-    };
+    let [p1, p2, p3] = adgang_core::db::placeholders(backend);
     let sql = format!(
         "SELECT {list}, CAST(sum(messages) AS BIGINT) AS messages FROM statistics_daily_counts \
-         WHERE organisation_cvr = {} AND day >= {} AND day <= {} GROUP BY {list} ORDER BY {list}",
-        p[0], p[1], p[2]
+         WHERE organisation_cvr = {p1} AND day >= {p2} AND day <= {p3} GROUP BY {list} \
+         ORDER BY {list}"
     );
     let statement = Statement::from_sql_and_values(
         backend,
@@ -99,12 +106,8 @@ pub async fn render(
     let mut csv = CsvChunk::new(Some(&headings))?;
     for row in &found {
         let mut cells = Vec::with_capacity(variables.len() + 1);
-        for variable in variables {
-            let index = columns
-                .iter()
-                .position(|c| *c == column(*variable))
-                .expect("every variable's column is selected");
-            let value: String = row.try_get_by_index(index)?;
+        for (variable, index) in variables.iter().zip(&positions) {
+            let value: String = row.try_get_by_index(*index)?;
             cells.push(cell(*variable, &value, organisation));
         }
         let count: i64 = row.try_get_by_index(columns.len())?;

@@ -18,6 +18,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::form::{errors_for, group_class, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
+use crate::components::wizard::focus_element;
 use crate::i18n::{conflict_key, use_i18n, I18n, Key};
 
 lazy_pages!(statistics: fn render() -> AnyView {
@@ -180,14 +181,7 @@ fn Statistics() -> impl IntoView {
         from.set(String::new());
         to.set(String::new());
         email.set(String::new());
-        request_animation_frame(|| {
-            if let Some(el) = document().get_element_by_id("order-heading") {
-                use wasm_bindgen::JsCast;
-                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
-        });
+        request_animation_frame(|| focus_element("order-heading"));
     };
     let finish = move |result: Result<StatisticsReport, ApiError>, key: Key| match result {
         Ok(report) => {
@@ -287,14 +281,7 @@ fn Statistics() -> impl IntoView {
                         done.set(None);
                         confirming.set(false);
                         selected.set(Some(report));
-                        request_animation_frame(|| {
-                            if let Some(el) = document().get_element_by_id("details-heading") {
-                                use wasm_bindgen::JsCast;
-                                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                                    let _ = el.focus();
-                                }
-                            }
-                        });
+                        request_animation_frame(|| focus_element("details-heading"));
                     }
                     Err(_) => failed.set(true),
                 }
