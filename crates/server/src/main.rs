@@ -7,6 +7,12 @@ use adgang_server::{openapi, telemetry, Application, Settings};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of glibc's malloc: rows are allocated on sqlx's SQLite threads and freed on
+/// the server's, and glibc spent about a third of a CSV download locking arenas for that
+/// (`perf`, issue 15; docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Administrativ Adgang: the administration portal of Danish Digital Post (API and SPA).
 ///
 /// Configured by environment variables (ADGANG_BIND, ADGANG_PORT, DATABASE_URL,
