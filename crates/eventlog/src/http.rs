@@ -244,13 +244,20 @@ async fn csv_of<L: Log>(
     actix_web::rt::spawn(async move {
         let mut after = None;
         loop {
-            let read = service::batch(&db, &search, after.as_ref(), BATCH).await;
-            let (next, last) = match &read {
-                Ok(rows) => (rows.last(), rows.len() < BATCH),
-                Err(_) => (None, true),
+            let read = match service::batch(&db, &search, after.as_ref(), BATCH).await {
+                Ok(rows) => rows.last().map(|next| (rows, next)),
+                Err(err) => Err(err),
             };
+            let (rows, next) = match read {
+                Ok(read) => read,
+                Err(err) => {
+                    let _ = sender.send(Err(err)).await;
+                    return;
+                }
+            };
+            let last = rows.len() < BATCH;
             // A closed channel: the client went away.
-            if sender.send(read).await.is_err() || last {
+            if sender.send(Ok(rows)).await.is_err() || last {
                 return;
             }
             after = next;

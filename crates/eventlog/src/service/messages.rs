@@ -9,9 +9,10 @@ use adgang_documents::csv::CsvChunk;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use super::period::{self, Reach};
-use super::{csv_time, given, id_filter, Keyset, LogFilter, Party, Position, Search};
+use super::{csv_time, given, id_filter, stored_time, Keyset, LogFilter, Party, Position, Search};
 use crate::EventLogError;
 
 /// The message log's checked filter.
@@ -196,54 +197,130 @@ pub(crate) fn type_danish(t: &str) -> &str {
     }
 }
 
+/// The columns a CSV row reads, in [`CsvRow`]'s order.
+const CSV_COLUMNS: [Column; 17] = [
+    Column::Id,
+    Column::OccurredAt,
+    Column::Title,
+    Column::MessageType,
+    Column::SenderId,
+    Column::RecipientId,
+    Column::Direction,
+    Column::Event,
+    Column::MessageId,
+    Column::SystemId,
+    Column::ValueDate,
+    Column::ContactPointId,
+    Column::Endpoint,
+    Column::ErrorMessage,
+    Column::AttachmentCount,
+    Column::ContentResponsibleId,
+    Column::RepresentativeId,
+];
+
+/// One event as a CSV batch reads it: the JSON array of [`CSV_COLUMNS`] the database builds
+/// ([`Keyset::json_rows`]); text borrowed from the row wherever JSON did not escape it.
+#[derive(Deserialize)]
+struct CsvRow<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    occurred_at: Cow<'a, str>,
+    #[serde(borrow)]
+    title: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    message_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    sender_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    recipient_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    direction: Cow<'a, str>,
+    #[serde(borrow)]
+    event: Cow<'a, str>,
+    #[serde(borrow)]
+    message_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    system_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    value_date: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    contact_point_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    endpoint: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    error_message: Option<Cow<'a, str>>,
+    attachment_count: Option<i64>,
+    #[serde(borrow)]
+    content_responsible_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    representative_id: Option<Cow<'a, str>>,
+}
+
+impl<'a> CsvRow<'a> {
+    fn parse(row: &'a str) -> Result<CsvRow<'a>, EventLogError> {
+        serde_json::from_str(row).map_err(|e| anyhow::anyhow!("a message-event row: {e}").into())
+    }
+}
+
 pub(crate) async fn batch(
     db: &impl ConnectionTrait,
     search: &Search,
     filter: &MessageFilter,
     after: Option<&Position>,
     limit: u64,
-) -> Result<Vec<Model>, EventLogError> {
-    Ok(KEYSET
-        .select::<Entity>(search, condition(filter), after, limit)
-        .all(db)
-        .await?)
+) -> Result<Vec<String>, EventLogError> {
+    KEYSET
+        .json_rows::<Entity>(db, search, condition(filter), after, limit, &CSV_COLUMNS)
+        .await
 }
 
-pub(crate) fn last(rows: &[Model]) -> Option<Position> {
-    rows.last().map(position)
+pub(crate) fn last(rows: &[String]) -> Result<Option<Position>, EventLogError> {
+    let Some(row) = rows.last() else {
+        return Ok(None);
+    };
+    let row = CsvRow::parse(row)?;
+    Ok(Some(Position {
+        at: stored_time(&row.occurred_at)?,
+        id: row.id.into_owned(),
+    }))
 }
 
-pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogError> {
+/// An optional cell's text, empty when absent.
+fn text<'r>(cell: &'r Option<Cow<'_, str>>) -> &'r str {
+    cell.as_deref().unwrap_or("")
+}
+
+pub(crate) fn render(rows: &[String], first: bool) -> Result<Vec<u8>, EventLogError> {
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
-    for m in rows {
-        let direction = match m.direction.as_str() {
+    for row in rows {
+        let m = CsvRow::parse(row)?;
+        let direction = match m.direction.as_ref() {
             "incoming" => "Indgående",
             _ => "Udgående",
         };
-        let event = MessageEvent::parse(&m.event).map_or(m.event.as_str(), |e| e.danish());
-        let value_date = m.value_date.map(|d| d.to_string()).unwrap_or_default();
+        let event = MessageEvent::parse(&m.event).map_or(m.event.as_ref(), |e| e.danish());
         let attachments = m
             .attachment_count
             .map(|n| n.to_string())
             .unwrap_or_default();
-        let s = |v: &Option<String>| v.as_deref().unwrap_or("").to_owned();
         chunk.row([
-            s(&m.title).as_str(),
+            text(&m.title),
             m.message_type.as_deref().map(type_danish).unwrap_or(""),
-            s(&m.sender_id).as_str(),
-            s(&m.recipient_id).as_str(),
+            text(&m.sender_id),
+            text(&m.recipient_id),
             direction,
-            csv_time(m.occurred_at).as_str(),
+            csv_time(stored_time(&m.occurred_at)?).as_str(),
             event,
-            s(&m.message_id).as_str(),
-            s(&m.system_id).as_str(),
-            value_date.as_str(),
-            s(&m.contact_point_id).as_str(),
-            s(&m.endpoint).as_str(),
-            s(&m.error_message).as_str(),
+            text(&m.message_id),
+            text(&m.system_id),
+            text(&m.value_date),
+            text(&m.contact_point_id),
+            text(&m.endpoint),
+            text(&m.error_message),
             attachments.as_str(),
-            s(&m.content_responsible_id).as_str(),
-            s(&m.representative_id).as_str(),
+            text(&m.content_responsible_id),
+            text(&m.representative_id),
         ])?;
     }
     Ok(chunk.take()?)

@@ -15,10 +15,10 @@ use adgang_core::audit::{Register, SearchRecord};
 use adgang_core::SearchLog;
 use adgang_core::{Cpr, Cvr, FieldErrors};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, Func, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select,
 };
 use serde::{Deserialize, Serialize};
 
@@ -205,6 +205,37 @@ impl<C: ColumnTrait> Keyset<C> {
             .limit(limit)
     }
 
+    /// The search's rows after `after`, newest first, at most `limit` — each row one JSON
+    /// array of `columns` that the database builds (`json_array` / `json_build_array`). For
+    /// CSV: the rows cross from the database as one text value each instead of a value
+    /// per column, which on SQLite was most of a download's time — every value copied on
+    /// sqlx's thread and freed on ours (`perf`, docs/performance.md, issue 15).
+    pub async fn json_rows<E: EntityTrait<Column = C>>(
+        &self,
+        db: &impl ConnectionTrait,
+        search: &Search,
+        filter: Condition,
+        after: Option<&Position>,
+        limit: u64,
+        columns: &[C],
+    ) -> Result<Vec<String>, EventLogError> {
+        let values = columns.iter().map(|c| SimpleExpr::from(Expr::col(*c)));
+        let row = match db.get_database_backend() {
+            DbBackend::Postgres => {
+                Expr::expr(Func::cust(Alias::new("json_build_array")).args(values))
+                    .cast_as(Alias::new("text"))
+            }
+            _ => Func::cust(Alias::new("json_array")).args(values).into(),
+        };
+        Ok(self
+            .select::<E>(search, filter, after, limit)
+            .select_only()
+            .expr_as(row, "row")
+            .into_tuple::<String>()
+            .all(db)
+            .await?)
+    }
+
     /// How many rows the search matches, counting no further than `cap`.
     pub async fn count<E: EntityTrait<Column = C>>(
         &self,
@@ -249,7 +280,8 @@ pub async fn count(
 /// One batch of a search's rows for CSV, as read — rendering is a separate step, so
 /// a stream can render one batch while the database reads the next.
 pub enum Batch {
-    Messages(Vec<adgang_core::entity::message_events::Model>),
+    /// JSON rows ([`Keyset::json_rows`]), parsed as they render.
+    Messages(Vec<String>),
     Actions(Vec<adgang_core::entity::actions_log::Model>),
     Searches(Vec<adgang_core::entity::searches_log::Model>),
 }
@@ -268,12 +300,12 @@ impl Batch {
     }
 
     /// Where the next batch starts.
-    pub fn last(&self) -> Option<Position> {
-        match self {
-            Batch::Messages(rows) => messages::last(rows),
+    pub fn last(&self) -> Result<Option<Position>, EventLogError> {
+        Ok(match self {
+            Batch::Messages(rows) => messages::last(rows)?,
             Batch::Actions(rows) => actions::last(rows),
             Batch::Searches(rows) => searches::last(rows),
-        }
+        })
     }
 
     /// The rows as CSV; with the BOM and the headings when `first`.
@@ -314,7 +346,7 @@ pub async fn csv_batch(
     limit: u64,
 ) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
     let rows = batch(db, search, after, limit).await?;
-    Ok((rows.render(first)?, rows.last(), rows.len()))
+    Ok((rows.render(first)?, rows.last()?, rows.len()))
 }
 
 /// LOG-03: a log search by CPR or CVR is itself a lookup — one searches-log row per number
@@ -354,9 +386,28 @@ pub async fn record_lookups(
 /// A time as the CSV files write it: Copenhagen wall clock, `2026-12-02 14:05:09` (Excel reads
 /// it as a date and time).
 pub(crate) fn csv_time(at: DateTime<Utc>) -> String {
-    adgang_core::time::copenhagen(at)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    use chrono::{Datelike, Timelike};
+    // Written by hand: chrono's `format` parses its pattern again for every cell, which was a
+    // tenth of the CSV rendering's time.
+    let local = adgang_core::time::copenhagen(at);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.second()
+    )
+}
+
+/// A time as the database stored it and a JSON row gives it back: RFC 3339 (SQLite's text as
+/// sqlx wrote it, PostgreSQL's `timestamptz` in JSON).
+pub(crate) fn stored_time(raw: &str) -> Result<DateTime<Utc>, EventLogError> {
+    let at = DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| DateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S%.f%#z"))
+        .map_err(|e| anyhow::anyhow!("a stored time {raw:?}: {e}"))?;
+    Ok(at.with_timezone(&Utc))
 }
 
 /// A page's rows and where the next page starts: one more row than asked for is fetched, so

@@ -469,6 +469,81 @@ async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_two_extra_columns
     assert_eq!(row[14], ORG);
 }
 
+/// The CSV reads each row as one JSON array the database builds (issue 15's speed): every
+/// column must land in its own cell, text that JSON escapes must come back whole, and a formula
+/// stays text.
+#[tokio::test]
+async fn x_05_every_column_of_the_message_log_csv_holds_its_own_value() {
+    let app = spawn_app().await;
+    let at = Utc::now() - Duration::hours(2);
+    let mut event = MessageEventRecord::new(ORG, MessageEvent::Failed, at);
+    event.message_id = Some("0190f3a0-0000-7000-8000-00000000abcd".into());
+    event.system_id = Some("sys-42".into());
+    event.title = Some("=2+2 \"citat\"; semikolon\nny linje \\ æøå".into());
+    event.message_type = Some(MessageType::LegalNotice);
+    event.sender_id = Some(ORG.into());
+    event.recipient_id = Some(CPR.into());
+    event.value_date = Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap());
+    event.contact_point_id = Some("kp-7".into());
+    event.endpoint = Some("https://modtager.example/dp".into());
+    event.error_message = Some("Afvist: \"{\\\"x\\\":1}\"\ttab".into());
+    event.attachment_count = Some(3);
+    event.content_responsible_id = Some("25052943".into());
+    event.representative_id = Some("34051178".into());
+    let incoming = MessageEventRecord::new(ORG, MessageEvent::Collected, at - Duration::hours(1));
+    record_message_events(&app.db().await, vec![event.clone(), incoming])
+        .await
+        .unwrap();
+    let token = token(&app, &[Right::LogMessages]);
+    let response = app
+        .get_as(
+            &format!("/api/v1/organisations/{ORG}/events/messages/csv"),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let time = adgang_core::time::copenhagen(at)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    assert_eq!(
+        rows[0],
+        [
+            "'=2+2 \"citat\"; semikolon\nny linje \\ æøå",
+            "Forkyndelse",
+            ORG,
+            CPR,
+            "Udgående",
+            time.as_str(),
+            "Fejlet",
+            "0190f3a0-0000-7000-8000-00000000abcd",
+            "sys-42",
+            "2026-12-24",
+            "kp-7",
+            "https://modtager.example/dp",
+            "Afvist: \"{\\\"x\\\":1}\"\ttab",
+            "3",
+            "25052943",
+            "34051178",
+        ]
+    );
+    assert_eq!(rows[1][4], "Indgående");
+    assert_eq!(rows[1][6], MessageEvent::Collected.danish());
+    assert!(
+        rows[1][0].is_empty() && rows[1][13].is_empty(),
+        "{:?}",
+        rows[1]
+    );
+}
+
 #[tokio::test]
 async fn x_05_a_large_search_becomes_an_export_job_with_progress_and_a_file_that_expires() {
     let app = spawn_app_with(Spa::None, |s| s.log_stream_limit = 100).await;
