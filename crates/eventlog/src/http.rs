@@ -71,87 +71,65 @@ pub struct ActionLog;
 /// `log_searches` (LOG-05).
 pub struct SearchLog;
 
-impl ScopeGuard for MessageLog {
-    fn authorise(principal: &Principal) -> Result<(), DomainError> {
-        open(principal, EventLogKind::Messages)
-    }
-}
-impl ScopeGuard for ActionLog {
-    fn authorise(principal: &Principal) -> Result<(), DomainError> {
-        open(principal, EventLogKind::Actions)
-    }
-}
-impl ScopeGuard for SearchLog {
-    fn authorise(principal: &Principal) -> Result<(), DomainError> {
-        open(principal, EventLogKind::Searches)
-    }
-}
-
 /// Any of the event log's rights; the export's own log is checked next.
 pub struct EventLog;
 impl adgang_core::ModuleGuard for EventLog {
     const MODULE: Module = Module::EventLog;
 }
 
-impl Log for MessageLog {
-    const KIND: EventLogKind = EventLogKind::Messages;
-    type Form = MessageLogFilter;
-    type Entry = MessageLogEntry;
-    fn check(org: &str, form: &Self::Form, now: DateTime<Utc>) -> Result<Search, EventLogError> {
-        messages::check(org, form, now)
-    }
-    async fn page(
-        db: &ReadDb,
-        search: &Search,
-        after: Option<&Position>,
-        size: u64,
-    ) -> Result<(Vec<Self::Entry>, Option<Position>), EventLogError> {
-        match &search.filter {
-            LogFilter::Messages(f) => messages::page(&db.0, search, f, after, size).await,
-            _ => Err(anyhow::anyhow!("not a message log search").into()),
+/// A log's [`Log`] and [`ScopeGuard`]: its kind (also its [`LogFilter`] variant), form, entry
+/// and the service module that checks and reads it.
+macro_rules! impl_log {
+    ($log:ty, $kind:ident, $form:ty, $entry:ty, $module:ident) => {
+        impl ScopeGuard for $log {
+            fn authorise(principal: &Principal) -> Result<(), DomainError> {
+                open(principal, EventLogKind::$kind)
+            }
         }
-    }
+
+        impl Log for $log {
+            const KIND: EventLogKind = EventLogKind::$kind;
+            type Form = $form;
+            type Entry = $entry;
+            fn check(
+                org: &str,
+                form: &Self::Form,
+                now: DateTime<Utc>,
+            ) -> Result<Search, EventLogError> {
+                $module::check(org, form, now)
+            }
+            async fn page(
+                db: &ReadDb,
+                search: &Search,
+                after: Option<&Position>,
+                size: u64,
+            ) -> Result<(Vec<Self::Entry>, Option<Position>), EventLogError> {
+                match &search.filter {
+                    LogFilter::$kind(f) => $module::page(&db.0, search, f, after, size).await,
+                    _ => Err(
+                        anyhow::anyhow!(concat!("not a search of ", stringify!($module))).into(),
+                    ),
+                }
+            }
+        }
+    };
 }
 
-impl Log for ActionLog {
-    const KIND: EventLogKind = EventLogKind::Actions;
-    type Form = ActionLogFilter;
-    type Entry = ActionLogEntry;
-    fn check(org: &str, form: &Self::Form, now: DateTime<Utc>) -> Result<Search, EventLogError> {
-        actions::check(org, form, now)
-    }
-    async fn page(
-        db: &ReadDb,
-        search: &Search,
-        after: Option<&Position>,
-        size: u64,
-    ) -> Result<(Vec<Self::Entry>, Option<Position>), EventLogError> {
-        match &search.filter {
-            LogFilter::Actions(f) => actions::page(&db.0, search, f, after, size).await,
-            _ => Err(anyhow::anyhow!("not an actions log search").into()),
-        }
-    }
-}
-
-impl Log for SearchLog {
-    const KIND: EventLogKind = EventLogKind::Searches;
-    type Form = SearchLogFilter;
-    type Entry = SearchLogEntry;
-    fn check(org: &str, form: &Self::Form, now: DateTime<Utc>) -> Result<Search, EventLogError> {
-        searches::check(org, form, now)
-    }
-    async fn page(
-        db: &ReadDb,
-        search: &Search,
-        after: Option<&Position>,
-        size: u64,
-    ) -> Result<(Vec<Self::Entry>, Option<Position>), EventLogError> {
-        match &search.filter {
-            LogFilter::Searches(f) => searches::page(&db.0, search, f, after, size).await,
-            _ => Err(anyhow::anyhow!("not a searches log search").into()),
-        }
-    }
-}
+impl_log!(
+    MessageLog,
+    Messages,
+    MessageLogFilter,
+    MessageLogEntry,
+    messages
+);
+impl_log!(ActionLog, Actions, ActionLogFilter, ActionLogEntry, actions);
+impl_log!(
+    SearchLog,
+    Searches,
+    SearchLogFilter,
+    SearchLogEntry,
+    searches
+);
 
 /// The query string as the log's form and the cursor; an unparseable one is a 400.
 fn form_of<F: DeserializeOwned>(req: &actix_web::HttpRequest) -> Result<F, DomainError> {

@@ -3,7 +3,7 @@
 use adgang_api_types::{
     Direction, FieldCode, MessageEvent, MessageLogEntry, MessageLogFilter, MessageType,
 };
-use adgang_core::entity::message_events::{Column, Entity, Model};
+use adgang_core::entity::message_events::{Column, Entity};
 use adgang_core::FieldErrors;
 use adgang_documents::csv::CsvChunk;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use super::period::{self, Reach};
-use super::{csv_time, given, id_filter, stored_time, Keyset, LogFilter, Party, Position, Search};
+use super::{csv_time, given, id_filter, Keyset, LogFilter, Party, Position, Search};
 use crate::EventLogError;
 
 /// The message log's checked filter.
@@ -116,13 +116,6 @@ fn condition(filter: &MessageFilter) -> Condition {
     c
 }
 
-fn position(m: &Model) -> Position {
-    Position {
-        at: m.occurred_at,
-        id: m.id.clone(),
-    }
-}
-
 /// One page, newest first, and where the next starts.
 pub async fn page(
     db: &impl ConnectionTrait,
@@ -131,12 +124,13 @@ pub async fn page(
     after: Option<&Position>,
     page_size: u64,
 ) -> Result<(Vec<MessageLogEntry>, Option<Position>), EventLogError> {
-    let rows = KEYSET
-        .select::<Entity>(search, condition(filter), after, page_size + 1)
-        .all(db)
-        .await?;
-    let (rows, next) = super::split_page(rows, page_size, position);
-    Ok((rows.into_iter().map(entry).collect(), next))
+    let texts = rows(db, search, filter, after, page_size + 1).await?;
+    let rows = texts
+        .iter()
+        .map(|text| Row::parse(text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (rows, next) = super::split_page(rows, page_size, Row::position);
+    Ok((rows.into_iter().map(Row::entry).collect(), next))
 }
 
 pub(crate) async fn count(
@@ -148,26 +142,6 @@ pub(crate) async fn count(
     KEYSET
         .count::<Entity>(db, search, condition(filter), cap)
         .await
-}
-
-fn entry(m: Model) -> MessageLogEntry {
-    MessageLogEntry {
-        title: m.title,
-        message_type: m.message_type.as_deref().and_then(MessageType::parse),
-        sender: m.sender_id,
-        recipient: m.recipient_id,
-        direction: Direction::parse(&m.direction).unwrap_or(Direction::Outgoing),
-        occurred_at: m.occurred_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-        event: MessageEvent::parse(&m.event).unwrap_or(MessageEvent::Failed),
-        message_id: m.message_id,
-        system_id: m.system_id,
-        value_date: m.value_date.map(|d| d.to_string()),
-        contact_point_id: m.contact_point_id,
-        endpoint: m.endpoint,
-        error_message: m.error_message,
-        attachment_count: m.attachment_count.map(|n| n.max(0) as u32),
-        id: m.id,
-    }
 }
 
 /// LOG-01's columns in Danish, plus the two the CSV adds.
@@ -197,8 +171,8 @@ pub(crate) fn type_danish(t: &str) -> &str {
     }
 }
 
-/// The columns a CSV row reads, in [`CsvRow`]'s order.
-const CSV_COLUMNS: [Column; 17] = [
+/// The columns a [`Row`] reads, in its order.
+const COLUMNS: [Column; 17] = [
     Column::Id,
     Column::OccurredAt,
     Column::Title,
@@ -218,14 +192,27 @@ const CSV_COLUMNS: [Column; 17] = [
     Column::RepresentativeId,
 ];
 
-/// One event as a CSV batch reads it: the JSON array of [`CSV_COLUMNS`] the database builds
-/// ([`Keyset::json_rows`]); text borrowed from the row wherever JSON did not escape it.
+/// The search's rows after `after`, newest first, each the JSON array of [`COLUMNS`] the
+/// database builds ([`Keyset::json_rows`]): pages and CSV read the same rows the same way.
+async fn rows(
+    db: &impl ConnectionTrait,
+    search: &Search,
+    filter: &MessageFilter,
+    after: Option<&Position>,
+    limit: u64,
+) -> Result<Vec<String>, EventLogError> {
+    KEYSET
+        .json_rows::<Entity>(db, search, condition(filter), after, limit, &COLUMNS)
+        .await
+}
+
+/// One event as read: text borrowed from its JSON row wherever JSON did not escape it.
 #[derive(Deserialize)]
-struct CsvRow<'a> {
+struct Row<'a> {
     #[serde(borrow)]
     id: Cow<'a, str>,
-    #[serde(borrow)]
-    occurred_at: Cow<'a, str>,
+    #[serde(deserialize_with = "super::stored_instant")]
+    occurred_at: DateTime<Utc>,
     #[serde(borrow)]
     title: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -257,9 +244,41 @@ struct CsvRow<'a> {
     representative_id: Option<Cow<'a, str>>,
 }
 
-impl<'a> CsvRow<'a> {
-    fn parse(row: &'a str) -> Result<CsvRow<'a>, EventLogError> {
-        serde_json::from_str(row).map_err(|e| anyhow::anyhow!("a message-event row: {e}").into())
+impl<'a> Row<'a> {
+    fn parse(text: &'a str) -> Result<Row<'a>, EventLogError> {
+        serde_json::from_str(text).map_err(|e| anyhow::anyhow!("a message-event row: {e}").into())
+    }
+
+    fn position(&self) -> Position {
+        Position {
+            at: self.occurred_at,
+            id: self.id.clone().into_owned(),
+        }
+    }
+
+    fn entry(self) -> MessageLogEntry {
+        let owned = |v: Option<Cow<'_, str>>| v.map(Cow::into_owned);
+        MessageLogEntry {
+            title: owned(self.title),
+            message_type: self.message_type.as_deref().and_then(MessageType::parse),
+            sender: owned(self.sender_id),
+            recipient: owned(self.recipient_id),
+            direction: Direction::parse(&self.direction).unwrap_or(Direction::Outgoing),
+            occurred_at: self
+                .occurred_at
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
+            event: MessageEvent::parse(&self.event).unwrap_or(MessageEvent::Failed),
+            message_id: owned(self.message_id),
+            system_id: owned(self.system_id),
+            value_date: owned(self.value_date),
+            contact_point_id: owned(self.contact_point_id),
+            endpoint: owned(self.endpoint),
+            error_message: owned(self.error_message),
+            attachment_count: self
+                .attachment_count
+                .map(|n| n.clamp(0, i64::from(u32::MAX)) as u32),
+            id: self.id.into_owned(),
+        }
     }
 }
 
@@ -270,20 +289,13 @@ pub(crate) async fn batch(
     after: Option<&Position>,
     limit: u64,
 ) -> Result<Vec<String>, EventLogError> {
-    KEYSET
-        .json_rows::<Entity>(db, search, condition(filter), after, limit, &CSV_COLUMNS)
-        .await
+    rows(db, search, filter, after, limit).await
 }
 
 pub(crate) fn last(rows: &[String]) -> Result<Option<Position>, EventLogError> {
-    let Some(row) = rows.last() else {
-        return Ok(None);
-    };
-    let row = CsvRow::parse(row)?;
-    Ok(Some(Position {
-        at: stored_time(&row.occurred_at)?,
-        id: row.id.into_owned(),
-    }))
+    rows.last()
+        .map(|text| Row::parse(text).map(|row| row.position()))
+        .transpose()
 }
 
 /// An optional cell's text, empty when absent.
@@ -294,7 +306,7 @@ fn text<'r>(cell: &'r Option<Cow<'_, str>>) -> &'r str {
 pub(crate) fn render(rows: &[String], first: bool) -> Result<Vec<u8>, EventLogError> {
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
     for row in rows {
-        let m = CsvRow::parse(row)?;
+        let m = Row::parse(row)?;
         let direction = match m.direction.as_ref() {
             "incoming" => "Indgående",
             _ => "Udgående",
@@ -310,7 +322,7 @@ pub(crate) fn render(rows: &[String], first: bool) -> Result<Vec<u8>, EventLogEr
             text(&m.sender_id),
             text(&m.recipient_id),
             direction,
-            csv_time(stored_time(&m.occurred_at)?).as_str(),
+            csv_time(m.occurred_at).as_str(),
             event,
             text(&m.message_id),
             text(&m.system_id),

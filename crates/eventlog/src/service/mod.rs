@@ -410,6 +410,14 @@ pub(crate) fn stored_time(raw: &str) -> Result<DateTime<Utc>, EventLogError> {
     Ok(at.with_timezone(&Utc))
 }
 
+/// [`stored_time`] for a JSON row's time field.
+pub(crate) fn stored_instant<'de, D: serde::Deserializer<'de>>(
+    field: D,
+) -> Result<DateTime<Utc>, D::Error> {
+    let raw = <std::borrow::Cow<'de, str>>::deserialize(field)?;
+    stored_time(&raw).map_err(serde::de::Error::custom)
+}
+
 /// A page's rows and where the next page starts: one more row than asked for is fetched, so
 /// the last page says so without a second query.
 pub(crate) fn split_page<M>(

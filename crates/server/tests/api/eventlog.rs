@@ -469,11 +469,11 @@ async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_two_extra_columns
     assert_eq!(row[14], ORG);
 }
 
-/// The CSV reads each row as one JSON array the database builds (issue 15's speed): every
-/// column must land in its own cell, text that JSON escapes must come back whole, and a formula
-/// stays text.
+/// Pages and CSV read each row as one JSON array the database builds (issue 15's speed): every
+/// column must land in its own field and cell, text that JSON escapes must come back whole, and
+/// a formula stays text in the CSV.
 #[tokio::test]
-async fn x_05_every_column_of_the_message_log_csv_holds_its_own_value() {
+async fn log_01_x_05_every_column_of_the_message_log_page_and_csv_holds_its_own_value() {
     let app = spawn_app().await;
     let at = Utc::now() - Duration::hours(2);
     let mut event = MessageEventRecord::new(ORG, MessageEvent::Failed, at);
@@ -541,6 +541,39 @@ async fn x_05_every_column_of_the_message_log_csv_holds_its_own_value() {
         rows[1][0].is_empty() && rows[1][13].is_empty(),
         "{:?}",
         rows[1]
+    );
+
+    let page: LogPage<MessageLogEntry> = page_of(
+        &app,
+        &format!("/api/v1/organisations/{ORG}/events/messages"),
+        &token,
+    )
+    .await;
+    let entry = &page.items[0];
+    assert_eq!(entry.title, event.title);
+    assert_eq!(entry.message_type, Some(MessageType::LegalNotice));
+    assert_eq!(
+        (entry.sender.as_deref(), entry.recipient.as_deref()),
+        (Some(ORG), Some(CPR))
+    );
+    assert_eq!(entry.direction, adgang_api_types::Direction::Outgoing);
+    assert_eq!(
+        entry.occurred_at,
+        at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    );
+    assert_eq!(entry.event, MessageEvent::Failed);
+    assert_eq!(entry.message_id, event.message_id);
+    assert_eq!(entry.system_id, event.system_id);
+    assert_eq!(entry.value_date.as_deref(), Some("2026-12-24"));
+    assert_eq!(entry.contact_point_id, event.contact_point_id);
+    assert_eq!(entry.endpoint, event.endpoint);
+    assert_eq!(entry.error_message, event.error_message);
+    assert_eq!(entry.attachment_count, Some(3));
+    let second = &page.items[1];
+    assert_eq!(second.direction, adgang_api_types::Direction::Incoming);
+    assert_eq!(
+        (second.title.as_deref(), second.attachment_count),
+        (None, None)
     );
 }
 
