@@ -243,8 +243,13 @@ async fn csv_of<L: Log>(
     });
     let stream =
         futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
+            // Rendered on tokio's blocking pool, so this worker's thread is free to take in
+            // the next batch meanwhile (on PostgreSQL it is also the thread that reads the
+            // socket): reading and rendering run on both cores.
             let rendered = match receiver.recv().await? {
-                Ok(rows) => rows.render(first),
+                Ok(rows) => tokio::task::spawn_blocking(move || rows.render(first))
+                    .await
+                    .unwrap_or_else(|e| Err(anyhow::anyhow!("CSV rendering: {e}").into())),
                 Err(err) => Err(err),
             };
             let item = rendered.map(Bytes::from).map_err(|err| {

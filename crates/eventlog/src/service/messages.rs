@@ -124,7 +124,7 @@ pub async fn page(
     after: Option<&Position>,
     page_size: u64,
 ) -> Result<(Vec<MessageLogEntry>, Option<Position>), EventLogError> {
-    let texts = rows(db, search, filter, after, page_size + 1).await?;
+    let texts = batch(db, search, filter, after, page_size + 1).await?;
     let rows = texts
         .iter()
         .map(|text| Row::parse(text))
@@ -194,7 +194,7 @@ const COLUMNS: [Column; 17] = [
 
 /// The search's rows after `after`, newest first, each the JSON array of [`COLUMNS`] the
 /// database builds ([`Keyset::json_rows`]): pages and CSV read the same rows the same way.
-async fn rows(
+pub(crate) async fn batch(
     db: &impl ConnectionTrait,
     search: &Search,
     filter: &MessageFilter,
@@ -280,16 +280,6 @@ impl<'a> Row<'a> {
             id: self.id.into_owned(),
         }
     }
-}
-
-pub(crate) async fn batch(
-    db: &impl ConnectionTrait,
-    search: &Search,
-    filter: &MessageFilter,
-    after: Option<&Position>,
-    limit: u64,
-) -> Result<Vec<String>, EventLogError> {
-    rows(db, search, filter, after, limit).await
 }
 
 pub(crate) fn last(rows: &[String]) -> Result<Option<Position>, EventLogError> {
