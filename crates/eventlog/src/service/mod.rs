@@ -207,9 +207,9 @@ impl<C: ColumnTrait> Keyset<C> {
 
     /// The search's rows after `after`, newest first, at most `limit` — each row one JSON
     /// array of `columns` that the database builds (`json_array` / `json_build_array`). For
-    /// CSV: the rows cross from the database as one text value each instead of a value
-    /// per column, which on SQLite was most of a download's time — every value copied on
-    /// sqlx's thread and freed on ours (`perf`, docs/performance.md, issue 15).
+    /// pages (LOG-01) and CSV: a row crosses from the database as one text value instead
+    /// of a value per column, which on SQLite was most of a download's time — every value
+    /// copied on sqlx's thread and freed on ours (`perf`, docs/performance.md, issue 15).
     pub async fn json_rows<E: EntityTrait<Column = C>>(
         &self,
         db: &impl ConnectionTrait,
