@@ -62,7 +62,7 @@ const SQLITE_READERS: u32 = 8;
 /// Rows sqlx's SQLite thread may read ahead of the task taking them (sqlx: 50): a whole CSV
 /// batch (`adgang_eventlog::service::BATCH`), so the thread reads the next batch while ours
 /// renders the last instead of waiting for it every 50 rows (issue 15).
-const READER_ROW_CHANNEL: usize = 8192;
+const READER_ROW_BUFFER: usize = 8192;
 
 /// The pool [`ReadDb`] hands out: on a SQLite file, read-only connections beside the writer;
 /// otherwise the writer's own pool.
@@ -86,7 +86,7 @@ pub async fn connect_readers(
         .map_sqlx_sqlite_opts(|o| {
             o.read_only(true)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
-                .row_buffer_size(READER_ROW_CHANNEL)
+                .row_buffer_size(READER_ROW_BUFFER)
         });
     let readers = Database::connect(options)
         .await

@@ -401,21 +401,15 @@ pub(crate) fn csv_time(at: DateTime<Utc>) -> String {
     )
 }
 
-/// A time as the database stored it and a JSON row gives it back: RFC 3339 (SQLite's text as
-/// sqlx wrote it, PostgreSQL's `timestamptz` in JSON).
-pub(crate) fn stored_time(raw: &str) -> Result<DateTime<Utc>, EventLogError> {
-    let at = DateTime::parse_from_rfc3339(raw)
-        .or_else(|_| DateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S%.f%#z"))
-        .map_err(|e| anyhow::anyhow!("a stored time {raw:?}: {e}"))?;
-    Ok(at.with_timezone(&Utc))
-}
-
-/// [`stored_time`] for a JSON row's time field.
+/// A JSON row's time as the database stored it: RFC 3339 (SQLite's text as sqlx wrote it,
+/// PostgreSQL's `timestamptz` in JSON).
 pub(crate) fn stored_instant<'de, D: serde::Deserializer<'de>>(
     field: D,
 ) -> Result<DateTime<Utc>, D::Error> {
     let raw = <std::borrow::Cow<'de, str>>::deserialize(field)?;
-    stored_time(&raw).map_err(serde::de::Error::custom)
+    DateTime::parse_from_rfc3339(&raw)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| serde::de::Error::custom(format!("a stored time {raw:?}: {e}")))
 }
 
 /// A page's rows and where the next page starts: one more row than asked for is fetched, so
