@@ -327,6 +327,12 @@ impl Application {
         self.port
     }
 
+    /// The writer connection the handlers and jobs of this instance share (on SQLite its one
+    /// connection), for a test's own jobs to run as the server's do.
+    pub fn writer(&self) -> DatabaseConnection {
+        self.revocation_watch.0.clone()
+    }
+
     /// The keys this instance signs and verifies access tokens with.
     pub fn token_keys(&self) -> web::Data<TokenKeys> {
         self.token_keys.clone()

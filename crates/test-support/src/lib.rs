@@ -33,6 +33,9 @@ pub struct TestApp {
     pub token_keys: std::sync::Arc<TokenKeys>,
     /// The app's clock: the machine's time until a test moves it (`clock.advance(..)`).
     pub clock: std::sync::Arc<TestClock>,
+    /// The app's own writer connection: jobs a test runs beside the app share it as the
+    /// server's jobs do (a second pool on SQLite would be a second writer the server never has).
+    pub writer: DatabaseConnection,
     _spa_dir: Option<TempDir>,
 }
 
@@ -345,6 +348,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         .expect("building the application");
     let port = app.port();
     let token_keys = app.token_keys().into_inner();
+    let writer = app.writer();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -359,6 +363,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         database,
         token_keys,
         clock,
+        writer,
         _spa_dir: temp_spa,
     }
 }

@@ -46,7 +46,7 @@ pub async fn statistics_worker(
     app: &crate::TestApp,
     mailer: std::sync::Arc<dyn adgang_core::ports::Mailer>,
 ) -> adgang_statistics::ProductionWorker {
-    let db = app.db().await;
+    let db = app.writer.clone();
     adgang_statistics::ProductionWorker::new(
         db.clone(),
         app.clock.clone(),
