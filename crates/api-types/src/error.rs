@@ -39,6 +39,9 @@ pub enum ErrorCode {
     AddressNotAllowed,
     /// CORE-01: the calling system is a recipient system only.
     NotASenderSystem,
+    /// Issue 29: reading the uploaded file went over a limit of the sandbox it is read in
+    /// (memory, CPU time, wall-clock time); `errors` names the field. A 422.
+    FileTooComplex,
 }
 
 impl ErrorCode {
@@ -59,6 +62,7 @@ impl ErrorCode {
             ErrorCode::SystemNotActive => "system_not_active",
             ErrorCode::AddressNotAllowed => "address_not_allowed",
             ErrorCode::NotASenderSystem => "not_a_sender_system",
+            ErrorCode::FileTooComplex => "file_too_complex",
         }
     }
 }
@@ -300,6 +304,8 @@ pub enum FieldCode {
     UnreadablePng,
     /// INFO-02: the image is wider or taller than allowed.
     DimensionsTooLarge,
+    /// Issue 29: the uploaded file took more memory or time to read than any real one does.
+    FileTooComplex,
     /// MV-01: the contact point is not active or not bound to an active recipient system.
     InactiveContactPoint,
     /// MV-03: the deletion from the platforms must be accepted.
@@ -405,6 +411,7 @@ impl FieldCode {
             FieldCode::NotPng => "not_png",
             FieldCode::UnreadablePng => "unreadable_png",
             FieldCode::DimensionsTooLarge => "dimensions_too_large",
+            FieldCode::FileTooComplex => "file_too_complex",
             FieldCode::InactiveContactPoint => "inactive_contact_point",
             FieldCode::MustConfirmDeletion => "must_confirm_deletion",
             FieldCode::PeriodOverOneYear => "period_over_one_year",

@@ -112,8 +112,10 @@ async fn check_link(
 }
 
 /// INFO-02: upload or replace the logo — the raw PNG as the body (`Content-Type: image/png`),
-/// at most 1 MiB and 2000 × 2000 pixels; checked by its signature and decoded row by row under
-/// a memory limit (a JPEG, a damaged PNG or a decompression bomb is a 400). Logged.
+/// at most 1 MiB and 2000 × 2000 pixels; checked by its signature and header (a JPEG or a
+/// decompression bomb is a 400), then decoded in the upload sandbox and stored as the plain
+/// PNG written anew from its pixels (a damaged PNG is a 400, one that goes over the sandbox's
+/// limits a 422 `file_too_complex`). Logged.
 #[utoipa::path(
     tag = crate::TAG,
     security(("bearer" = [])),
@@ -124,17 +126,27 @@ async fn check_link(
         problems::BadRequest,
         problems::Scope,
         problems::TooLarge,
+        problems::FileTooComplex,
+        problems::Unavailable,
     )
 )]
 #[put("/organisations/{cvr}/logo")]
 async fn upload_logo(
     scope: OrgScope<AuthorityInfo>,
     db: web::Data<DatabaseConnection>,
+    files: web::Data<dyn adgang_core::ports::UntrustedFiles>,
     body: JsonBody,
 ) -> Result<web::Json<AuthorityInformation>, DomainError> {
     let bytes = body.bytes(logo::MAX_BYTES).await?;
+    logo::precheck(&bytes)
+        .map_err(|code| DomainError::field("logo", code, "Not a usable PNG logo."))?;
+    // Issue 29: decoded and re-encoded in the sandbox before the transaction opens.
+    let clean = files
+        .png(bytes.to_vec(), logo::MAX_SIDE)
+        .await
+        .map_err(logo::refused)?;
     let txn = db.begin().await?;
-    let saved = service::set_logo(&txn, &scope.acting(), bytes.to_vec()).await?;
+    let saved = service::set_logo(&txn, &scope.acting(), clean).await?;
     txn.commit().await?;
     Ok(web::Json(saved))
 }

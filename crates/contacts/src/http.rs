@@ -631,6 +631,8 @@ const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
         problems::BadRequest,
         problems::Scope,
         problems::TooLarge,
+        problems::FileTooComplex,
+        problems::Unavailable,
     )
 )]
 #[post("/organisations/{cvr}/contact-structure/import")]
@@ -638,17 +640,20 @@ async fn import_structure(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     systems: web::Data<dyn RecipientSystems>,
+    files: web::Data<dyn adgang_core::ports::UntrustedFiles>,
     query: DryRun,
     body: JsonBody,
 ) -> Result<web::Json<adgang_api_types::ContactImportReceipt>, DomainError> {
     let bytes = body.bytes(MAX_IMPORT_BYTES).await?;
+    // Issue 29: read in the sandbox first; the transaction opens only for the result.
+    let sheets = crate::workbook::read_upload(files.get_ref(), bytes.to_vec()).await?;
     let txn = db.begin().await?;
     let receipt = crate::workbook::import_workbook(
         &txn,
         systems.get_ref(),
         &scope.actor,
         &scope.org,
-        &bytes,
+        &sheets,
         query.dry_run,
         scope.now,
     )

@@ -14,11 +14,9 @@ use adgang_api_types::{
     ContactPointCode, ContactPointInput, ExternalLink,
 };
 use adgang_core::audit::{record_action, ActionEvent, Actor, FieldChange};
-use adgang_core::ports::{RecipientSystem, RecipientSystems};
-use adgang_core::{Cvr, FieldErrors};
-use adgang_documents::xlsx::{
-    column_letters, read_workbook, workbook, ReadSheet, Sheet, WorkbookError,
-};
+use adgang_core::ports::{FileRefusal, RecipientSystem, RecipientSystems, UntrustedFiles};
+use adgang_core::{Cvr, DomainError, FieldErrors};
+use adgang_documents::xlsx::{column_letters, workbook, ReadSheet, Sheet};
 use adgang_documents::yes_no;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -738,43 +736,55 @@ async fn apply(
     Ok(())
 }
 
-/// Checks the whole workbook, then (unless `dry_run`) applies it in the caller's transaction.
+/// CS-06, issue 29: reads an uploaded workbook in the upload sandbox — before any transaction
+/// is open, so a hostile file holds no writer — and explains a refusal by the `file` field.
+pub async fn read_upload(
+    files: &dyn UntrustedFiles,
+    bytes: Vec<u8>,
+) -> Result<Vec<ReadSheet>, DomainError> {
+    let refusal = match files.workbook(bytes).await {
+        Ok(sheets) => {
+            return Ok(sheets
+                .into_iter()
+                .map(|s| ReadSheet {
+                    name: s.name,
+                    rows: s.rows,
+                })
+                .collect())
+        }
+        Err(refusal) => refusal,
+    };
+    if let Some(common) = refusal.common_error("file") {
+        return Err(common);
+    }
+    Err(match refusal {
+        FileRefusal::TooLarge(why) => DomainError::field(
+            "file",
+            FieldCode::TooLarge,
+            format!("The workbook is too large: {why}."),
+        ),
+        _ => DomainError::field(
+            "file",
+            FieldCode::NotAWorkbook,
+            "The file is not an Excel workbook (.xlsx).",
+        ),
+    })
+}
+
+/// Checks the whole workbook (read by [`read_upload`]), then (unless `dry_run`) applies it in
+/// the caller's transaction.
 pub async fn import_workbook(
     db: &impl ConnectionTrait,
     systems: &dyn RecipientSystems,
     actor: &Actor,
     org: &Cvr,
-    bytes: &[u8],
+    sheets: &[ReadSheet],
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<ContactImportReceipt, ContactsError> {
     let mut errors = FieldErrors::new();
-    // Issue 13 item 6: reading is CPU work (bounded by the upload limits): off the async workers.
-    let owned = bytes.to_vec();
-    let read = tokio::task::spawn_blocking(move || read_workbook(&owned))
-        .await
-        .map_err(|e| ContactsError::Unexpected(anyhow::anyhow!("reading the workbook: {e}")))?;
-    let sheets = match read {
-        Ok(sheets) => sheets,
-        Err(WorkbookError::TooLarge(why)) => {
-            errors.add(
-                "file",
-                FieldCode::TooLarge,
-                format!("The workbook is too large: {why}."),
-            );
-            return Err(ContactsError::Validation(errors));
-        }
-        Err(WorkbookError::Unreadable(_)) => {
-            errors.add(
-                "file",
-                FieldCode::NotAWorkbook,
-                "The file is not an Excel workbook (.xlsx).",
-            );
-            return Err(ContactsError::Validation(errors));
-        }
-    };
-    let group_table = Table::find(&sheets, GROUPS_SHEET, &GROUP_COLUMNS, &mut errors);
-    let point_table = Table::find(&sheets, POINTS_SHEET, &POINT_COLUMNS, &mut errors);
+    let group_table = Table::find(sheets, GROUPS_SHEET, &GROUP_COLUMNS, &mut errors);
+    let point_table = Table::find(sheets, POINTS_SHEET, &POINT_COLUMNS, &mut errors);
     let (Some(group_table), Some(point_table)) = (group_table, point_table) else {
         return Err(ContactsError::Validation(errors));
     };

@@ -102,6 +102,12 @@ pub enum DomainError {
     Unavailable(String),
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// Issue 29: reading the upload in `field` went over a limit of the sandbox (a 422).
+    #[error("the file in {field} went over the sandbox's {limit} limit")]
+    FileTooComplex {
+        field: &'static str,
+        limit: crate::ports::SandboxLimit,
+    },
     /// A system authenticated but may not do this (CORE-01: inactive, address, role).
     #[error("system refused: {0:?}")]
     SystemRefused(SystemRefusal),
@@ -136,6 +142,7 @@ impl ResponseError for DomainError {
             DomainError::Conflict { .. } => StatusCode::CONFLICT,
             DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             DomainError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            DomainError::FileTooComplex { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             DomainError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -170,6 +177,17 @@ impl ResponseError for DomainError {
                 ErrorCode::PayloadTooLarge,
                 Some(format!("The body is larger than {limit} bytes.")),
                 vec![],
+            ),
+            DomainError::FileTooComplex { field, limit } => (
+                ErrorCode::FileTooComplex,
+                Some(format!(
+                    "Reading the file went over the {limit} limit for uploaded files."
+                )),
+                vec![FieldError {
+                    field: (*field).to_owned(),
+                    code: FieldCode::FileTooComplex,
+                    message: "The file takes more memory or time to read than any real one; save it again or split it.".to_owned(),
+                }],
             ),
             DomainError::SystemRefused(refusal) => {
                 (refusal.code(), Some(refusal.detail().to_owned()), vec![])

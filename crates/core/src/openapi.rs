@@ -79,6 +79,10 @@ problem_set!(
     TooLarge { "413" => "The body is too large" }
 );
 problem_set!(
+    /// An uploaded file went over a limit of the sandbox it is read in (issue 29).
+    FileTooComplex { "422" => "`file_too_complex`: reading the file went over the memory, CPU or time limit for uploads" }
+);
+problem_set!(
     /// The body is not of the media type the operation reads.
     UnsupportedMediaType { "415" => "The body's `Content-Type` is not the one this operation reads" }
 );

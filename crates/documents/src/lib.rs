@@ -1,9 +1,12 @@
 //! Documents the portal hands out, rendered from plain data: PDF receipts and reports
-//! ([`pdf`]), Excel workbooks ([`xlsx`]), CSV for Excel ([`csv`]) and QR codes ([`qr`]). No domain knowledge lives here;
+//! ([`pdf`]), Excel workbooks ([`xlsx`]), CSV for Excel ([`csv`]) and QR codes ([`qr`]) — and
+//! the readers of uploads ([`xlsx::read_workbook`], [`pdf::uploaded_page_count`],
+//! [`png::reencode`]), which only the upload sandbox's child process calls (issue 29). No domain knowledge lives here;
 //! times arrive formatted (`adgang_core::time::danish_time`).
 
 pub mod csv;
 pub mod pdf;
+pub mod png;
 pub mod qr;
 pub mod xlsx;
 

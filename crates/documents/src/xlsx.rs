@@ -241,24 +241,44 @@ pub fn column_letters(mut index: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
+/// The workbook `original` with one part replaced (or added) — how the tests and the upload
+/// fuzzer (`adgang-server fuzz-files`) make hostile workbooks from real ones.
+pub fn replace_part(original: &[u8], part: &str, content: &[u8]) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(original))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i)?;
+        if entry.name()? != part {
+            out.raw_copy_file(entry)?;
+        }
+    }
+    out.start_file(part, zip::write::SimpleFileOptions::default())?;
+    out.write_all(content)?;
+    Ok(out.finish()?.into_inner())
+}
+
+/// The names and unpacked contents of a workbook's parts (at most `limit` bytes each).
+pub fn parts(bytes: &[u8], limit: u64) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i)?;
+        let name = entry.name()?.into_owned();
+        let mut content = Vec::new();
+        entry.take(limit).read_to_end(&mut content)?;
+        parts.push((name, content));
+    }
+    Ok(parts)
+}
+
 /// How the tests make hostile workbooks (feature `testing`; the API tests use it too).
 #[cfg(any(test, feature = "testing"))]
 pub mod testing {
     /// A real workbook with one part replaced (or added).
     pub fn with_part(original: &[u8], part: &str, content: &[u8]) -> Vec<u8> {
-        use std::io::Write;
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
-        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for i in 0..archive.len() {
-            let entry = archive.by_index(i).unwrap();
-            if entry.name().unwrap() != part {
-                out.raw_copy_file(entry).unwrap();
-            }
-        }
-        out.start_file(part, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(content).unwrap();
-        out.finish().unwrap().into_inner()
+        super::replace_part(original, part, content).expect("a workbook with a part replaced")
     }
 }
 

@@ -82,6 +82,8 @@ pub struct Settings {
     pub statistics_round: std::time::Duration,
     /// the most rows one event-log CSV response streams; more become an export job.
     pub log_stream_limit: u64,
+    /// Issue 29: the limits of the child processes that read uploaded files.
+    pub sandbox: crate::sandbox::SandboxSettings,
     /// The source of "now" (the machine's clock; tests give a clock they move).
     pub clock: std::sync::Arc<dyn adgang_core::Clock>,
 }
@@ -139,6 +141,7 @@ impl Default for Settings {
             statistics_worker: true,
             statistics_round: std::time::Duration::from_secs(30),
             log_stream_limit: adgang_eventlog::EventLogSettings::default().stream_limit,
+            sandbox: crate::sandbox::SandboxSettings::default(),
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
         }
     }
@@ -296,6 +299,39 @@ impl Settings {
         if let Some(v) = get("ADGANG_STATISTICS_WORKER") {
             s.statistics_worker =
                 parse_bool(&v).context("ADGANG_STATISTICS_WORKER must be true or false")?;
+        }
+        if let Some(v) = get("ADGANG_SANDBOX_MEMORY_MB") {
+            let mb: u64 = v
+                .parse()
+                .ok()
+                .filter(|mb| *mb >= 64)
+                .context("ADGANG_SANDBOX_MEMORY_MB must be a number of MiB, at least 64")?;
+            s.sandbox.memory_bytes = mb * 1024 * 1024;
+        }
+        if let Some(v) = get("ADGANG_SANDBOX_CPU_SECONDS") {
+            s.sandbox.cpu_seconds = v
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .context("ADGANG_SANDBOX_CPU_SECONDS must be a positive number of seconds")?;
+        }
+        if let Some(v) = get("ADGANG_SANDBOX_WALL_SECONDS") {
+            let seconds: u64 = v
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .context("ADGANG_SANDBOX_WALL_SECONDS must be a positive number of seconds")?;
+            s.sandbox.wall_clock = std::time::Duration::from_secs(seconds);
+        }
+        if let Some(v) = get("ADGANG_SANDBOX_CHILDREN") {
+            s.sandbox.children = v
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .context("ADGANG_SANDBOX_CHILDREN must be a positive number")?;
+        }
+        if let Some(v) = get("ADGANG_SANDBOX_PROGRAM") {
+            s.sandbox.program = Some(PathBuf::from(v));
         }
         if s.allow_http_endpoints && s.environment == EnvironmentLabel::Production {
             bail!("ADGANG_ALLOW_HTTP_ENDPOINTS cannot be used in production");

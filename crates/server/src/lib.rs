@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
+pub mod sandbox;
 pub mod startup;
 pub mod telemetry;
 

@@ -46,11 +46,39 @@ enum Command {
         /// The user's name
         name: Option<String>,
     },
+    /// Feed mutated workbooks, PDFs and PNGs through the upload sandbox for a while; fails on
+    /// an answer outside its schema or a parent that grows by more than 50 MB (issue 29)
+    FuzzFiles {
+        /// How long to run
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// The generator's seed (a failure names it)
+        #[arg(long, default_value_t = 29)]
+        seed: u64,
+        /// Where a failing input is kept
+        #[arg(long, default_value = "target/fuzz-files")]
+        out: std::path::PathBuf,
+    },
 }
 
-#[actix_web::main]
-async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command.unwrap_or(Command::Serve) {
+fn main() -> anyhow::Result<()> {
+    // `adgang-server parse-untrusted …`, the upload sandbox's child (issue 29), is not for
+    // people: it starts no runtime and no threads, limits itself, reads, answers.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(adgang_server::sandbox::SUBCOMMAND) {
+        adgang_server::sandbox::child::run(&args[2..]);
+    }
+    let command = Cli::parse().command.unwrap_or(Command::Serve);
+    actix_web::rt::System::new().block_on(run(command))
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::FuzzFiles { seconds, seed, out } => {
+            let settings = Settings::from_env().context("reading configuration")?;
+            let sandbox = adgang_server::sandbox::Sandbox::new(settings.sandbox)?;
+            adgang_server::sandbox::fuzz::run(sandbox, seconds, seed, out).await
+        }
         Command::Serve => serve().await,
         Command::Openapi => {
             print!("{}", openapi::document_json());

@@ -111,6 +111,11 @@ impl Application {
             web::Data::from(settings.registry()?);
         let data_key = web::Data::new(settings.data_key()?);
         let clock: web::Data<dyn Clock> = web::Data::from(settings.clock.clone());
+        // Issue 29: uploads are read by child processes under OS limits, never in here.
+        let untrusted_files: web::Data<dyn adgang_core::ports::UntrustedFiles> = web::Data::from(
+            Arc::new(crate::sandbox::Sandbox::new(settings.sandbox.clone())?)
+                as Arc<dyn adgang_core::ports::UntrustedFiles>,
+        );
         // The ports of `core`, each answered by the module that owns the data.
         let recipient_systems: web::Data<dyn RecipientSystems> = web::Data::from(Arc::new(
             adgang_systems::ports::RecipientSystemsPort,
@@ -255,6 +260,7 @@ impl Application {
                 .app_data(registry.clone())
                 .app_data(data_key.clone())
                 .app_data(clock.clone())
+                .app_data(untrusted_files.clone())
                 .app_data(recipient_systems.clone())
                 .app_data(bound_points.clone())
                 .app_data(virk_mail_moves.clone())

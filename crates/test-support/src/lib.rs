@@ -304,6 +304,25 @@ pub enum Spa {
     Files(Vec<(&'static str, Vec<u8>)>),
 }
 
+/// The built `adgang-server` beside this test binary (`target/<profile>/adgang-server`): the
+/// upload sandbox starts it as its child, because a test binary cannot be one (issue 29).
+/// `cargo test` builds it for the server's tests; run `cargo build -p adgang-server` before
+/// other packages' tests alone.
+pub fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("a test binary in target/<profile>/deps");
+    let binary = profile_dir.join("adgang-server");
+    assert!(
+        binary.is_file(),
+        "{} is missing: run `cargo build -p adgang-server` (the upload sandbox's child)",
+        binary.display()
+    );
+    binary
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Spa::None, |_| {}).await
 }
@@ -340,6 +359,10 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         clock: clock.clone(),
         // Statistics tests tick the scheduler themselves (the browser tests turn it on).
         statistics_worker: false,
+        sandbox: adgang_server::sandbox::SandboxSettings {
+            program: Some(server_binary()),
+            ..Default::default()
+        },
         ..Settings::default()
     };
     customise(&mut settings);

@@ -17,6 +17,8 @@
 //!             its database for a closer look)
 //! * `fuzz`    schemathesis over the OpenAPI document against the debug server, with a token
 //!             holding every right and without one (`fuzz <seed>` for another seed); part of `test`
+//! * `fuzz-files [seconds] [seed]` mutated workbooks, PDFs and PNGs through the upload
+//!             sandbox (issue 29; 60 s by default; 20 s of it are part of `test`)
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)
 //! * `dev`     frontend development: installs Trunk once, then `trunk serve` on :8081 with
@@ -31,6 +33,7 @@ mod bench_messaging;
 mod bench_move;
 mod bench_statistics;
 mod fuzz;
+mod fuzz_files;
 mod layering;
 mod postgres;
 mod spa;
@@ -56,11 +59,22 @@ fn main() -> Result<()> {
             args.get(1).map(String::as_str),
             false,
         ),
+        Some("fuzz-files") => fuzz_files::fuzz_files(
+            &root,
+            &tools::BuildEnv::plain(),
+            args.get(1)
+                .map_or(Ok(60), |s| s.parse())
+                .context("seconds")?,
+            args.get(2).map_or(Ok(29), |s| s.parse()).context("seed")?,
+            false,
+        ),
         Some("install") => tools::ensure_frontend_tools(&root).map(|_| ()),
         Some("spa") => build_spa(&root, &tools::ensure_frontend_tools(&root)?),
         Some("dev") => dev(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|bench|openapi|spa|dev|install>");
+            eprintln!(
+                "usage: cargo xtask <run|test|bench|fuzz|fuzz-files|openapi|spa|dev|install>"
+            );
             std::process::exit(2);
         }
     }
@@ -115,6 +129,7 @@ fn test(root: &Path) -> Result<()> {
     summarise_accessibility(&axe_report)?;
 
     fuzz::fuzz(root, &env, None, true)?;
+    fuzz_files::fuzz_files(root, &env, fuzz_files::TEST_SECONDS, 29, true)?;
 
     step("Integration tests against PostgreSQL 15");
     let cluster = postgres::Cluster::start(root)?;

@@ -271,6 +271,7 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::NotPng => Key::err_not_png,
         C::UnreadablePng => Key::err_unreadable_png,
         C::DimensionsTooLarge => Key::err_dimensions_too_large,
+        C::FileTooComplex => Key::err_file_too_complex,
         C::InactiveContactPoint => Key::err_inactive_contact_point,
         C::MustConfirmDeletion => Key::err_must_confirm_deletion,
         C::PeriodOverOneYear => Key::err_period_over_one_year,

@@ -1,69 +1,67 @@
-//! INFO-02: an uploaded logo is a PNG — checked by its signature, then decoded row by row
-//! under explicit limits, so a damaged file is refused and a decompression bomb (a 20,000 ×
-//! 20,000 image in a few kilobytes) is refused from its header, before anything its size is
-//! allocated.
-
-use std::io::Cursor;
+//! INFO-02: an uploaded logo is a PNG. The cheap first line here reads only bytes — size,
+//! signature, the dimensions in the IHDR header — so a JPEG or a 20,000 × 20,000 "bomb" is
+//! refused at once; the image itself is decoded and written anew as a plain PNG by the upload
+//! sandbox (issue 29, `UntrustedFiles::png`), and only that re-encoded image is stored and
+//! served to the platforms.
 
 use adgang_api_types::FieldCode;
+use adgang_core::ports::FileRefusal;
+use adgang_core::DomainError;
 
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 1024 * 1024;
 /// The largest width and height.
 pub const MAX_SIDE: u32 = 2000;
-/// What the decoder may allocate (one row and its buffers; a 2000-pixel row of 16-bit RGBA is
-/// 16 KB).
-const DECODER_LIMIT: usize = 4 * 1024 * 1024;
 
 const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
 
-/// A checked logo's dimensions.
+/// A logo's dimensions as its header declares them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckedPng {
+pub struct DeclaredPng {
     pub width: u32,
     pub height: u32,
 }
 
-/// INFO-02: `Ok` when `bytes` are a whole, readable PNG of at most [`MAX_SIDE`] × [`MAX_SIDE`]
-/// pixels; else the field code the SPA explains.
-pub fn check(bytes: &[u8]) -> Result<CheckedPng, FieldCode> {
+/// INFO-02, first line: `Ok` when `bytes` are at most [`MAX_BYTES`], start with the PNG
+/// signature and an IHDR header of at most [`MAX_SIDE`] × [`MAX_SIDE`] pixels; else the field
+/// code the SPA explains. Whether the rest is a readable image is the sandbox's answer.
+pub fn precheck(bytes: &[u8]) -> Result<DeclaredPng, FieldCode> {
     if bytes.len() > MAX_BYTES {
         return Err(FieldCode::TooLarge);
     }
     if !bytes.starts_with(&SIGNATURE) {
         return Err(FieldCode::NotPng);
     }
-    let mut decoder = png::Decoder::new_with_limits(
-        Cursor::new(bytes),
-        png::Limits {
-            bytes: DECODER_LIMIT,
-        },
-    );
-    let (width, height) = {
-        let header = decoder
-            .read_header_info()
-            .map_err(|_| FieldCode::UnreadablePng)?;
-        (header.width, header.height)
+    if bytes.get(12..16) != Some(b"IHDR") {
+        return Err(FieldCode::UnreadablePng);
+    }
+    let number = |at: usize| {
+        let b = bytes.get(at..at + 4).ok_or(FieldCode::UnreadablePng)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     };
+    let (width, height) = (number(16)?, number(20)?);
+    if width == 0 || height == 0 {
+        return Err(FieldCode::UnreadablePng);
+    }
     if width > MAX_SIDE || height > MAX_SIDE {
         return Err(FieldCode::DimensionsTooLarge);
     }
-    let mut reader = decoder.read_info().map_err(|_| FieldCode::UnreadablePng)?;
-    // Every row, one at a time: a truncated or corrupt stream fails here, and memory stays at
-    // one row whatever the image.
-    let mut rows = 0u32;
-    while reader
-        .next_row()
-        .map_err(|_| FieldCode::UnreadablePng)?
-        .is_some()
-    {
-        rows += 1;
+    Ok(DeclaredPng { width, height })
+}
+
+/// The problem for a refusal of the sandbox.
+pub fn refused(refusal: FileRefusal) -> DomainError {
+    if let Some(common) = refusal.common_error("logo") {
+        return common;
     }
-    if rows < height {
-        return Err(FieldCode::UnreadablePng);
+    match refusal {
+        FileRefusal::TooLarge(why) => DomainError::field(
+            "logo",
+            FieldCode::DimensionsTooLarge,
+            format!("The image is too large: {why}."),
+        ),
+        _ => DomainError::field("logo", FieldCode::UnreadablePng, "Not a usable PNG logo."),
     }
-    reader.finish().map_err(|_| FieldCode::UnreadablePng)?;
-    Ok(CheckedPng { width, height })
 }
 
 /// Test images (also for the server's API tests, with the `testing` feature).
@@ -111,8 +109,8 @@ mod tests {
     #[test]
     fn info_02_a_real_png_passes_with_its_dimensions() {
         assert_eq!(
-            check(&png(120, 40)),
-            Ok(CheckedPng {
+            precheck(&png(120, 40)),
+            Ok(DeclaredPng {
                 width: 120,
                 height: 40
             })
@@ -120,18 +118,16 @@ mod tests {
     }
 
     #[test]
-    fn info_02_jpeg_truncated_png_and_bomb_are_refused() {
+    fn info_02_jpeg_headerless_png_and_bomb_are_refused_from_their_bytes() {
         let jpeg = [0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F', 0];
-        assert_eq!(check(&jpeg), Err(FieldCode::NotPng));
-        let whole = png(64, 64);
-        assert_eq!(
-            check(&whole[..whole.len() / 2]),
-            Err(FieldCode::UnreadablePng)
-        );
-        assert_eq!(check(&SIGNATURE), Err(FieldCode::UnreadablePng));
+        assert_eq!(precheck(&jpeg), Err(FieldCode::NotPng));
+        assert_eq!(precheck(&SIGNATURE), Err(FieldCode::UnreadablePng));
         let bomb = bomb(20_000);
         assert!(bomb.len() < MAX_BYTES, "{} bytes", bomb.len());
-        assert_eq!(check(&bomb), Err(FieldCode::DimensionsTooLarge));
-        assert_eq!(check(&vec![0u8; MAX_BYTES + 1]), Err(FieldCode::TooLarge));
+        assert_eq!(precheck(&bomb), Err(FieldCode::DimensionsTooLarge));
+        assert_eq!(
+            precheck(&vec![0u8; MAX_BYTES + 1]),
+            Err(FieldCode::TooLarge)
+        );
     }
 }

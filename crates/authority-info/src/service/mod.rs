@@ -8,6 +8,7 @@ use adgang_api_types::{
     ActionEvent, AuthorityInformation, FieldCode, Logo, SenderInformation, Subject,
 };
 use adgang_core::audit::{record_action, ActionRecord, FieldChange};
+use adgang_core::ports::CleanPng;
 use adgang_core::{Acting, HttpsUrl};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
@@ -169,20 +170,19 @@ fn describe(row: &info::Model) -> Option<String> {
     ))
 }
 
-/// INFO-02: stores (or replaces) the logo after [`logo::check`].
+/// INFO-02: stores (or replaces) the logo — the image the upload sandbox decoded and wrote
+/// anew (issue 29 item 3), so what the platforms get is that plain PNG, not the upload.
 pub async fn set_logo(
     db: &impl ConnectionTrait,
     acting: &Acting,
-    bytes: Vec<u8>,
+    clean: CleanPng,
 ) -> Result<AuthorityInformation, AuthorityInfoError> {
-    let checked = logo::check(&bytes)
-        .map_err(|code| AuthorityInfoError::field("logo", code, "Not a usable PNG logo."))?;
     let current = row(db, acting).await?;
     let before = describe(&current);
     let mut active: info::ActiveModel = current.into();
-    active.logo = Set(Some(bytes));
-    active.logo_width = Set(Some(checked.width as i32));
-    active.logo_height = Set(Some(checked.height as i32));
+    active.logo = Set(Some(clean.bytes));
+    active.logo_width = Set(Some(clean.width as i32));
+    active.logo_height = Set(Some(clean.height as i32));
     active.logo_version = Set(Some(uuid::Uuid::now_v7().to_string()));
     active.updated_at = Set(acting.now);
     let saved = active.update(db).await?;

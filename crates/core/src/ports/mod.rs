@@ -8,6 +8,7 @@
 
 mod db;
 mod directory;
+mod files;
 mod messaging;
 mod statistics;
 mod systems;
@@ -17,6 +18,7 @@ pub use directory::{
     Directory, DirectoryError, DirectoryMachineClient, DirectoryOrganisation, DirectoryUser,
     NewDirectoryOrganisation, RightGrant, UserDirectory,
 };
+pub use files::{CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, UploadedSheet};
 pub use messaging::{
     ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionLift,
     ExemptionStatus, Mail, MailboxEntry, Mailer, NoExemptions, OutboxEntry, Sms, SmsGateway,

@@ -107,15 +107,22 @@ async fn agreement_for_signing(
         problems::NotFound,
         problems::Conflict,
         problems::TooLarge,
+        problems::FileTooComplex,
+        problems::Unavailable,
     )
 )]
 #[put("/organisations/{cvr}/onboarding/signed-agreement")]
 async fn upload_signed_agreement(
     scope: OrgScope<Member>,
     db: web::Data<DatabaseConnection>,
+    files: web::Data<dyn adgang_core::ports::UntrustedFiles>,
     body: JsonBody,
 ) -> Result<web::Json<SignedAgreement>, DomainError> {
     let bytes = body.bytes(MAX_DOCUMENT_BYTES).await?;
+    // Issue 29: an onboarded organisation hears so first; then the file is read in the
+    // sandbox, and only then does the transaction open.
+    onboarding::pending_organisation(db.get_ref(), &scope.org).await?;
+    let checked = onboarding::check_pdf(files.get_ref(), &bytes).await?;
     let txn = db.begin().await?;
     let stored = onboarding::store_signed_agreement(
         &txn,
@@ -123,6 +130,7 @@ async fn upload_signed_agreement(
         &scope.principal.user_id,
         &scope.org,
         bytes.to_vec(),
+        checked,
         scope.now,
     )
     .await?;

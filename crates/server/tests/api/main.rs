@@ -27,3 +27,4 @@ mod spa;
 mod statistics;
 mod systems;
 mod testportal;
+mod uploads;

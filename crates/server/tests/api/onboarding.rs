@@ -15,10 +15,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::login::{access_token, log_in};
 
-const NYBY: &str = "40000011";
+pub(crate) const NYBY: &str = "40000011";
 
 /// An organisation that has not accepted the agreement, and a user with `rights` there.
-async fn not_joined(app: &TestApp, kind: OrgKind, rights: &[Right]) {
+pub(crate) async fn not_joined(app: &TestApp, kind: OrgKind, rights: &[Right]) {
     let db = app.db().await;
     let now = chrono::Utc::now();
     let cvr = Cvr::parse(NYBY).unwrap();
@@ -40,13 +40,13 @@ async fn not_joined(app: &TestApp, kind: OrgKind, rights: &[Right]) {
 }
 
 /// Logs in as Nanna through the built-in IdP; returns the cookie-carrying browser.
-async fn nanna(app: &TestApp) -> reqwest::Client {
+pub(crate) async fn nanna(app: &TestApp) -> reqwest::Client {
     let (browser, finished) = log_in(app, "rid-nanna", "/").await;
     assert_eq!(finished.status(), 303);
     browser
 }
 
-async fn renew_token(app: &TestApp, browser: &reqwest::Client) -> String {
+pub(crate) async fn renew_token(app: &TestApp, browser: &reqwest::Client) -> String {
     let token: AccessToken = access_token(&app, &browser).await;
     token.access_token
 }

@@ -1,0 +1,360 @@
+//! The upload sandbox (issue 29; ARCHITECTURE "Untrusted input"): every uploaded document is
+//! read by a child process — this binary started as `adgang-server parse-untrusted <kind>` —
+//! that sets its own OS limits (address space, CPU seconds, no core file, no file writes, few
+//! descriptors) before it reads a byte, finds no inherited descriptor beyond stdin/stdout/
+//! stderr, and starts with an empty environment. It answers one JSON value on stdout; the
+//! parent reads at most a bounded answer, kills the child at the wall-clock deadline, and checks
+//! the answer's shape like any other input. A child that dies, overruns or answers garbage is a
+//! [`FileRefusal`] the modules turn into a 4xx; the server itself never parses an upload.
+//!
+//! [`Sandbox`] answers the `UntrustedFiles` port of `core`.
+
+pub mod child;
+pub mod fuzz;
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use adgang_core::ports::{
+    CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, UploadedSheet,
+};
+use anyhow::Context;
+use serde::de::DeserializeOwned;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The subcommand the child runs (hidden from `--help`).
+pub const SUBCOMMAND: &str = "parse-untrusted";
+
+/// The exit code of a child that found a descriptor it should not have.
+pub const EXIT_INHERITED_DESCRIPTOR: i32 = 3;
+
+/// The limits of the sandbox (README "Uploaded files"; `ADGANG_SANDBOX_*`).
+#[derive(Debug, Clone)]
+pub struct SandboxSettings {
+    /// The program to start; `None` is this binary. The tests, which run inside a test binary,
+    /// point it at the built `adgang-server`.
+    pub program: Option<PathBuf>,
+    /// The child's address space (`RLIMIT_AS`), bytes.
+    pub memory_bytes: u64,
+    /// The child's CPU time (`RLIMIT_CPU`), seconds.
+    pub cpu_seconds: u64,
+    /// From the request's turn to the answer; the child is killed when it passes.
+    pub wall_clock: Duration,
+    /// How many children read at once; further uploads wait their turn (within `wall_clock`).
+    pub children: usize,
+}
+
+impl Default for SandboxSettings {
+    fn default() -> Self {
+        SandboxSettings {
+            program: None,
+            memory_bytes: 512 * 1024 * 1024,
+            cpu_seconds: 10,
+            wall_clock: Duration::from_secs(15),
+            children: 4,
+        }
+    }
+}
+
+/// What a child is asked to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Workbook,
+    Pdf,
+    Png {
+        max_side: u32,
+    },
+    /// No file: the child reports its limits and descriptors (the self-check at start-up and
+    /// the tests of the mechanism).
+    Probe,
+}
+
+impl FileKind {
+    fn args(self) -> Vec<String> {
+        match self {
+            FileKind::Workbook => vec!["workbook".into()],
+            FileKind::Pdf => vec!["pdf".into()],
+            FileKind::Png { max_side } => vec!["png".into(), max_side.to_string()],
+            FileKind::Probe => vec!["probe".into()],
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            FileKind::Workbook => "workbook",
+            FileKind::Pdf => "pdf",
+            FileKind::Png { .. } => "png",
+            FileKind::Probe => "probe",
+        }
+    }
+
+    /// The largest answer the parent reads (a bigger one is refused, not read).
+    fn answer_limit(self) -> usize {
+        match self {
+            // 2,000,000 cells (UPLOAD_LIMITS) of short texts, as JSON.
+            FileKind::Workbook => 96 * 1024 * 1024,
+            FileKind::Pdf | FileKind::Probe => 64 * 1024,
+            // 2000 × 2000 RGBA worst case, as a JSON array of numbers.
+            FileKind::Png { .. } => 80 * 1024 * 1024,
+        }
+    }
+}
+
+/// What a probe child reports about itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Probe {
+    /// `RLIMIT_AS` and `RLIMIT_CPU` as the child sees them (soft limits).
+    pub memory_bytes: Option<u64>,
+    pub cpu_seconds: Option<u64>,
+    /// Open descriptors and what they point at (0–2 and the one listing `/proc/self/fd`).
+    pub descriptors: Vec<(u32, String)>,
+    /// The names of the environment variables it was given.
+    pub environment: Vec<String>,
+}
+
+/// Starts children under [`SandboxSettings`].
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    program: PathBuf,
+    settings: SandboxSettings,
+    turns: Arc<tokio::sync::Semaphore>,
+}
+
+impl Sandbox {
+    pub fn new(settings: SandboxSettings) -> anyhow::Result<Sandbox> {
+        let program = match &settings.program {
+            Some(program) => program.clone(),
+            None => std::env::current_exe().context("finding this binary for the sandbox")?,
+        };
+        anyhow::ensure!(
+            program.is_file(),
+            "the upload sandbox's program {} does not exist",
+            program.display()
+        );
+        Ok(Sandbox {
+            program,
+            turns: Arc::new(tokio::sync::Semaphore::new(settings.children.max(1))),
+            settings,
+        })
+    }
+
+    pub fn settings(&self) -> &SandboxSettings {
+        &self.settings
+    }
+
+    /// Starts a probe child: its limits, descriptors and environment as it sees them.
+    pub async fn probe(&self) -> Result<Probe, FileRefusal> {
+        self.run(FileKind::Probe, Vec::new()).await
+    }
+
+    /// Reads `bytes` in a child and parses its answer as `T` (or the child's refusal).
+    pub async fn run<T: DeserializeOwned>(
+        &self,
+        kind: FileKind,
+        bytes: Vec<u8>,
+    ) -> Result<T, FileRefusal> {
+        let started = Instant::now();
+        let deadline = tokio::time::Instant::now() + self.settings.wall_clock;
+        let size = bytes.len();
+        let outcome = match tokio::time::timeout_at(deadline, self.turns.acquire()).await {
+            Ok(Ok(_turn)) => self.in_child(kind, bytes, deadline).await,
+            // Every child is busy for the whole deadline: the caller may try again.
+            Ok(Err(_)) | Err(_) => Err(Failure::Busy),
+        };
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match outcome {
+            Ok(stdout) => match serde_json::from_slice::<Result<T, FileRefusal>>(&stdout) {
+                Ok(answer) => answer,
+                Err(err) => {
+                    tracing::warn!(kind = kind.name(), size, elapsed_ms, error = %err, "the upload sandbox answered outside its schema");
+                    Err(FileRefusal::TooComplex(SandboxLimit::Answer))
+                }
+            },
+            Err(Failure::Limit(limit, detail)) => {
+                tracing::warn!(kind = kind.name(), size, elapsed_ms, limit = limit.as_str(), %detail, "an upload went over a sandbox limit");
+                Err(FileRefusal::TooComplex(limit))
+            }
+            Err(Failure::Panicked(detail)) => {
+                tracing::warn!(kind = kind.name(), size, elapsed_ms, %detail, "the upload's reader failed");
+                Err(FileRefusal::Unreadable(
+                    "the file could not be read".to_owned(),
+                ))
+            }
+            Err(Failure::Busy) => {
+                tracing::warn!(
+                    kind = kind.name(),
+                    size,
+                    elapsed_ms,
+                    "every upload sandbox child was busy until the deadline"
+                );
+                Err(FileRefusal::Busy)
+            }
+            Err(Failure::Start(err)) => {
+                tracing::error!(kind = kind.name(), error = ?err, "the upload sandbox could not start a child");
+                Err(FileRefusal::Busy)
+            }
+        }
+    }
+
+    async fn in_child(
+        &self,
+        kind: FileKind,
+        bytes: Vec<u8>,
+        deadline: tokio::time::Instant,
+    ) -> Result<Vec<u8>, Failure> {
+        let mut child = tokio::process::Command::new(&self.program)
+            .arg(SUBCOMMAND)
+            .args(kind.args())
+            .arg("--memory-bytes")
+            .arg(self.settings.memory_bytes.to_string())
+            .arg("--cpu-seconds")
+            .arg(self.settings.cpu_seconds.to_string())
+            // Nothing of ours: no DATABASE_URL, keys or paths.
+            .env_clear()
+            .current_dir("/")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| Failure::Start(anyhow::Error::new(e)))?;
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let limit = kind.answer_limit();
+        let talk = async {
+            let write = async {
+                // A child that stops reading (it died, or refused early) is not an error here.
+                let _ = stdin.write_all(&bytes).await;
+                drop(stdin);
+            };
+            let mut answer = Vec::new();
+            let mut stdout = stdout.take(limit as u64 + 1);
+            let read = stdout.read_to_end(&mut answer);
+            let mut said = Vec::new();
+            let mut stderr = stderr.take(8 * 1024);
+            let read_err = stderr.read_to_end(&mut said);
+            let ((), read, _) = tokio::join!(write, read, read_err);
+            (answer, read, said)
+        };
+        let (answer, read, said) = match tokio::time::timeout_at(deadline, talk).await {
+            Ok(talked) => talked,
+            Err(_) => {
+                let _ = child.kill().await;
+                return Err(Failure::Limit(
+                    SandboxLimit::WallClock,
+                    format!("killed after {:?}", self.settings.wall_clock),
+                ));
+            }
+        };
+        if read.is_err() || answer.len() > limit {
+            let _ = child.kill().await;
+            return Err(Failure::Limit(
+                SandboxLimit::Answer,
+                format!("an answer over {limit} bytes"),
+            ));
+        }
+        let status = match tokio::time::timeout_at(deadline, child.wait()).await {
+            Ok(Ok(status)) => status,
+            Ok(Err(err)) => return Err(Failure::Start(anyhow::Error::new(err))),
+            Err(_) => {
+                let _ = child.kill().await;
+                return Err(Failure::Limit(
+                    SandboxLimit::WallClock,
+                    format!("killed after {:?}", self.settings.wall_clock),
+                ));
+            }
+        };
+        if status.success() {
+            return Ok(answer);
+        }
+        let said = String::from_utf8_lossy(&said).into_owned();
+        Err(classify(status, said))
+    }
+}
+
+/// How a child ended without an answer.
+enum Failure {
+    Limit(SandboxLimit, String),
+    Panicked(String),
+    Busy,
+    Start(anyhow::Error),
+}
+
+/// The limit a child that ended with `status` (and printed `said`) went over.
+fn classify(status: std::process::ExitStatus, said: String) -> Failure {
+    const SIGKILL: i32 = 9;
+    const SIGXCPU: i32 = 24;
+    if said.contains("memory allocation of") || said.contains("unable to allocate") {
+        return Failure::Limit(SandboxLimit::Memory, said);
+    }
+    if said.contains("overflowed its stack") {
+        return Failure::Limit(SandboxLimit::Stack, said);
+    }
+    match (status.signal(), status.code()) {
+        (Some(SIGXCPU), _) => Failure::Limit(SandboxLimit::Cpu, said),
+        // The hard CPU limit, or the kernel's OOM killer.
+        (Some(SIGKILL), _) => Failure::Limit(SandboxLimit::Memory, said),
+        (_, Some(101)) => Failure::Panicked(said),
+        (_, Some(EXIT_INHERITED_DESCRIPTOR)) => {
+            tracing::error!(%said, "the sandbox child inherited a descriptor: fix the parent");
+            Failure::Limit(SandboxLimit::Answer, said)
+        }
+        _ => Failure::Limit(SandboxLimit::Answer, format!("{status}: {said}")),
+    }
+}
+
+/// The sheet, row and cell counts a workbook answer may have (above the child's own limits,
+/// `adgang_documents::xlsx::UPLOAD_LIMITS`, which a healthy child enforces first).
+const MAX_SHEETS: usize = 500;
+const MAX_CELLS: usize = 2_000_000;
+const MAX_PADDING_ROWS: usize = 1_048_576;
+
+#[async_trait::async_trait]
+impl UntrustedFiles for Sandbox {
+    async fn workbook(&self, bytes: Vec<u8>) -> Result<Vec<UploadedSheet>, FileRefusal> {
+        let sheets: Vec<UploadedSheet> = self.run(FileKind::Workbook, bytes).await?;
+        let cells: usize = sheets.iter().flat_map(|s| &s.rows).map(Vec::len).sum();
+        let rows: usize = sheets.iter().map(|s| s.rows.len()).sum();
+        if sheets.len() > MAX_SHEETS || cells > MAX_CELLS || rows > MAX_PADDING_ROWS * 2 {
+            tracing::warn!(
+                sheets = sheets.len(),
+                cells,
+                rows,
+                "a workbook answer over the limits"
+            );
+            return Err(FileRefusal::TooComplex(SandboxLimit::Answer));
+        }
+        Ok(sheets)
+    }
+
+    async fn pdf(&self, bytes: Vec<u8>) -> Result<PdfFacts, FileRefusal> {
+        self.run(FileKind::Pdf, bytes).await
+    }
+
+    async fn png(&self, bytes: Vec<u8>, max_side: u32) -> Result<CleanPng, FileRefusal> {
+        let clean: CleanPng = self.run(FileKind::Png { max_side }, bytes).await?;
+        // The answer must be the plain PNG it says it is.
+        let header = adgang_documents::png::header(&clean.bytes);
+        let chunks = adgang_documents::png::chunk_types(&clean.bytes);
+        let plain = chunks.first() == Some(b"IHDR")
+            && chunks.last() == Some(b"IEND")
+            && chunks[1..chunks.len() - 1].iter().all(|c| c == b"IDAT");
+        if header != Some((clean.width, clean.height))
+            || clean.width > max_side
+            || clean.height > max_side
+            || !plain
+        {
+            tracing::warn!(
+                width = clean.width,
+                height = clean.height,
+                "a PNG answer that is not the plain image it claims"
+            );
+            return Err(FileRefusal::TooComplex(SandboxLimit::Answer));
+        }
+        Ok(clean)
+    }
+}

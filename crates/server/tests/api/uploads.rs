@@ -1,0 +1,305 @@
+//! Issue 29: uploaded files are read by a child process under OS limits. A child that goes
+//! over its memory, CPU or wall-clock limit is a 422 `file_too_complex` naming the limit, the
+//! server keeps serving, other writes go on while a hostile file is read, the child inherits
+//! nothing, and a logo is stored as a PNG written anew. The hostile files are built here; each
+//! passes the cheap first-line checks, so only the sandbox stands in their way.
+
+use std::time::Duration;
+
+use adgang_api_types::{AuthorityInformation, ErrorCode, OrgKind, Problem, Right};
+use adgang_server::sandbox::{Sandbox, SandboxSettings};
+use adgang_test_support::{field_codes, server_binary, spawn_app_with, user, Spa, TestApp};
+use serde_json::json;
+
+use crate::onboarding::{nanna, not_joined, renew_token, NYBY};
+
+const ORG: &str = "29189846";
+
+/// A 1–10 KB PDF that passes the object-stream pre-check (its `/N` is written `+3000`, which
+/// the check does not read as a number) and makes lopdf build one 200,000-element array for
+/// each of 3,000 objects: gigabytes and minutes of work.
+fn pdf_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let header: String = (0..3_000).map(|i| format!("{} 0 ", 10 + i)).collect();
+    let content = format!("{header}[{}]", "0 ".repeat(200_000));
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(content.as_bytes()).unwrap();
+    let data = encoder.finish().unwrap();
+    let mut pdf = b"%PDF-1.5\n".to_vec();
+    let object_at = pdf.len();
+    pdf.extend_from_slice(
+        format!(
+            "1 0 obj\n<< /Type /ObjStm /N +3000 /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
+            header.len(),
+            data.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&data);
+    pdf.extend_from_slice(b"\nendstream\nendobj\n");
+    // A cross-reference table the parser accepts, so it goes on to the object stream.
+    let xref_at = pdf.len();
+    pdf.extend_from_slice(
+        format!(
+            "xref\n0 2\n0000000000 65535 f \n{object_at:010} 00000 n \ntrailer\n<< /Size 2 >>\nstartxref\n{xref_at}\n%%EOF\n"
+        )
+        .as_bytes(),
+    );
+    assert!(pdf.len() < 20_000, "{} bytes", pdf.len());
+    pdf
+}
+
+/// A 2–3 KB workbook whose sheet declares its used range in single quotes (the pre-check
+/// looks for double quotes): the reader reserves 17 billion cells for it.
+fn workbook_bomb() -> Vec<u8> {
+    let book = adgang_documents::xlsx::workbook(&[adgang_documents::xlsx::Sheet {
+        name: "Kontaktpunkter".into(),
+        headers: vec!["Navn".into()],
+        rows: vec![vec!["Borgerservice".into()]],
+    }])
+    .unwrap();
+    let sheet = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref='A1:XFD1048576'/><sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>a</t></is></c></row><row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>b</t></is></c></row></sheetData></worksheet>"#;
+    let bomb = adgang_documents::xlsx::testing::with_part(&book, "xl/worksheets/sheet1.xml", sheet);
+    assert!(bomb.len() < 10_000, "{} bytes", bomb.len());
+    bomb
+}
+
+async fn app_with(memory_mb: u64, cpu_seconds: u64, wall_seconds: u64) -> TestApp {
+    spawn_app_with(Spa::None, |settings| {
+        settings.sandbox.memory_bytes = memory_mb * 1024 * 1024;
+        settings.sandbox.cpu_seconds = cpu_seconds;
+        settings.sandbox.wall_clock = Duration::from_secs(wall_seconds);
+    })
+    .await
+}
+
+async fn upload_agreement(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest::Response {
+    app.client
+        .put(app.url(&format!(
+            "/api/v1/organisations/{NYBY}/onboarding/signed-agreement"
+        )))
+        .bearer_auth(token)
+        .header("content-type", "application/pdf")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The problem of a refused upload: 422, `file_too_complex` on `field`, the limit named.
+async fn too_complex(response: reqwest::Response, field: &str, limit: &str) {
+    assert_eq!(response.status(), 422);
+    let problem: Problem = response.json().await.unwrap();
+    assert_eq!(problem.code, ErrorCode::FileTooComplex);
+    assert_eq!(
+        field_codes(&problem),
+        vec![(field.to_owned(), "file_too_complex".to_owned())]
+    );
+    let detail = problem.detail.unwrap_or_default();
+    assert!(detail.contains(limit), "{detail}");
+}
+
+/// The server still answers and still writes.
+async fn still_serving(app: &TestApp) {
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let token = app.token(&user(ORG, OrgKind::Authority, &[Right::SystemAdmin]));
+    let saved = app
+        .put_as(
+            &format!("/api/v1/organisations/{ORG}/authority-information/privacy-policy-link"),
+            &token,
+            &json!({ "url": "https://kommune.dk/privatlivspolitik" }),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+}
+
+#[tokio::test]
+async fn issue_29_a_child_over_its_memory_limit_is_a_422_and_the_server_stays_up() {
+    let app = app_with(512, 30, 30).await;
+    let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
+    for dry_run in [true, false] {
+        let response = app
+            .client
+            .post(app.url(&format!(
+                "/api/v1/organisations/{ORG}/contact-structure/import?dryRun={dry_run}"
+            )))
+            .bearer_auth(&token)
+            .header(
+                "content-type",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            .body(workbook_bomb())
+            .send()
+            .await
+            .unwrap();
+        too_complex(response, "file", "memory").await;
+    }
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn issue_29_a_child_over_its_cpu_limit_is_a_422_and_the_server_stays_up() {
+    let app = app_with(2048, 1, 60).await;
+    not_joined(&app, OrgKind::Authority, &[Right::RightsAdmin]).await;
+    let token = renew_token(&app, &nanna(&app).await).await;
+    too_complex(
+        upload_agreement(&app, &token, pdf_bomb()).await,
+        "document",
+        "cpu",
+    )
+    .await;
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn issue_29_a_child_past_its_wall_clock_deadline_is_killed_and_the_writer_was_never_held() {
+    let app = app_with(2048, 60, 3).await;
+    not_joined(&app, OrgKind::Authority, &[Right::RightsAdmin]).await;
+    let token = renew_token(&app, &nanna(&app).await).await;
+    let admin = app.token(&user(ORG, OrgKind::Authority, &[Right::SystemAdmin]));
+    let upload = upload_agreement(&app, &token, pdf_bomb());
+    // While the child reads, other writes go through: nothing holds the writer (item 2). Each
+    // write is finished while the upload is still waiting for its child.
+    let writes = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let mut done = Vec::new();
+        for n in 0..5 {
+            let saved = app
+                .put_as(
+                    &format!(
+                        "/api/v1/organisations/{ORG}/authority-information/privacy-policy-link"
+                    ),
+                    &admin,
+                    &json!({ "url": format!("https://kommune.dk/privatliv-{n}") }),
+                )
+                .await;
+            done.push((saved.status().as_u16(), std::time::Instant::now()));
+        }
+        done
+    };
+    let (refused, done) = tokio::join!(
+        async {
+            let response = upload.await;
+            (response, std::time::Instant::now())
+        },
+        writes
+    );
+    let (response, upload_done) = refused;
+    too_complex(response, "document", "wall_clock").await;
+    for (status, at) in done {
+        assert_eq!(status, 200);
+        assert!(at < upload_done, "a write waited for the upload");
+    }
+    // Nothing was stored for the refused file.
+    use sea_orm::EntityTrait;
+    let stored = adgang_identity::entity::signed_agreement::Entity::find()
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert!(stored.is_empty());
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn issue_29_the_child_has_its_limits_no_inherited_descriptors_and_no_environment() {
+    // A running app in this process: listening sockets and database files are open here.
+    let app = app_with(300, 7, 30).await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let sandbox = Sandbox::new(SandboxSettings {
+        program: Some(server_binary()),
+        memory_bytes: 300 * 1024 * 1024,
+        cpu_seconds: 7,
+        ..Default::default()
+    })
+    .unwrap();
+    let probe = sandbox.probe().await.unwrap();
+    assert_eq!(probe.memory_bytes, Some(300 * 1024 * 1024));
+    assert_eq!(probe.cpu_seconds, Some(7));
+    let fds: Vec<u32> = probe.descriptors.iter().map(|(fd, _)| *fd).collect();
+    assert!(fds.starts_with(&[0, 1, 2]), "{:?}", probe.descriptors);
+    for (fd, target) in &probe.descriptors {
+        assert!(
+            *fd <= 2 || target.starts_with("/proc/"),
+            "descriptor {fd} → {target} was inherited"
+        );
+    }
+    assert!(probe.environment.is_empty(), "{:?}", probe.environment);
+}
+
+#[tokio::test]
+async fn issue_29_a_logo_is_stored_as_a_png_written_anew_without_its_ancillary_chunks() {
+    use std::io::Write;
+    let app = app_with(512, 10, 30).await;
+    let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
+    // A real 40 × 20 logo with a 4 MB zTXt chunk (4 KB compressed) before its image data.
+    let original = adgang_authority_info::service::logo::samples::png(40, 20);
+    let mut text = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    text.write_all(&vec![b'A'; 4 * 1024 * 1024]).unwrap();
+    let mut data = b"Comment\0\0".to_vec();
+    data.extend_from_slice(&text.finish().unwrap());
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(b"zTXt");
+    chunk.extend_from_slice(&data);
+    let crc = crc32(&chunk[4..]);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    let ihdr_end = 8 + 25;
+    let mut with_text = original[..ihdr_end].to_vec();
+    with_text.extend_from_slice(&chunk);
+    with_text.extend_from_slice(&original[ihdr_end..]);
+
+    let response = app
+        .client
+        .put(app.url(&format!("/api/v1/organisations/{ORG}/logo")))
+        .bearer_auth(&token)
+        .header("content-type", "image/png")
+        .body(with_text.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let stored: AuthorityInformation = response.json().await.unwrap();
+    let logo = stored.logo.unwrap();
+    assert_eq!((logo.width, logo.height), (40, 20));
+    let served = app
+        .client
+        .get(app.url(&logo.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    assert_ne!(served, with_text);
+    assert_eq!(logo.bytes, served.len() as u64);
+    assert_eq!(
+        adgang_documents::png::chunk_types(&served),
+        [*b"IHDR", *b"IDAT", *b"IEND"]
+    );
+    // The same pixels.
+    let pixels = |bytes: &[u8]| {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes.to_vec()))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut buf).unwrap();
+        buf
+    };
+    assert_eq!(pixels(&served), pixels(&original));
+}
+
+/// The CRC-32 of a PNG chunk (type and data).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
