@@ -93,9 +93,12 @@ pub enum SandboxLimit {
     Cpu,
     /// The parent's wall-clock deadline: the parent killed it.
     WallClock,
-    /// Its stack: a parser recursed too deep.
+    /// Its stack: a parser recursed too deep (the child died of a stack overflow or a
+    /// segmentation fault).
     Stack,
-    /// Its answer was larger than allowed, not of the asked-for shape, or it died otherwise.
+    /// It died another way (a signal, an unexpected exit) without answering.
+    Crashed,
+    /// Its answer was larger than allowed or not of the asked-for shape.
     Answer,
 }
 
@@ -106,6 +109,7 @@ impl SandboxLimit {
             SandboxLimit::Cpu => "cpu",
             SandboxLimit::WallClock => "wall_clock",
             SandboxLimit::Stack => "stack",
+            SandboxLimit::Crashed => "crashed",
             SandboxLimit::Answer => "answer",
         }
     }

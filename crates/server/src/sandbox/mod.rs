@@ -287,6 +287,8 @@ enum Failure {
 /// The limit a child that ended with `status` (and printed `said`) went over.
 fn classify(status: std::process::ExitStatus, said: String) -> Failure {
     const SIGKILL: i32 = 9;
+    const SIGSEGV: i32 = 11;
+    const SIGBUS: i32 = 7;
     const SIGXCPU: i32 = 24;
     if said.contains("memory allocation of") || said.contains("unable to allocate") {
         return Failure::Limit(SandboxLimit::Memory, said);
@@ -298,12 +300,15 @@ fn classify(status: std::process::ExitStatus, said: String) -> Failure {
         (Some(SIGXCPU), _) => Failure::Limit(SandboxLimit::Cpu, said),
         // The hard CPU limit, or the kernel's OOM killer.
         (Some(SIGKILL), _) => Failure::Limit(SandboxLimit::Memory, said),
+        // Safe Rust faults only on its stack's guard page (a deep recursion whose overflow
+        // message could not be printed).
+        (Some(SIGSEGV | SIGBUS), _) => Failure::Limit(SandboxLimit::Stack, said),
         (_, Some(101)) => Failure::Panicked(said),
         (_, Some(EXIT_INHERITED_DESCRIPTOR)) => {
-            tracing::error!(%said, "the sandbox child inherited a descriptor: fix the parent");
-            Failure::Limit(SandboxLimit::Answer, said)
+            tracing::error!(%said, "the sandbox child kept an inherited descriptor: fix the child");
+            Failure::Limit(SandboxLimit::Crashed, said)
         }
-        _ => Failure::Limit(SandboxLimit::Answer, format!("{status}: {said}")),
+        _ => Failure::Limit(SandboxLimit::Crashed, format!("{status}: {said}")),
     }
 }
 

@@ -36,8 +36,10 @@ async fn upload(app: &TestApp, token: &str, cvr: &str, body: Vec<u8>) -> reqwest
 }
 
 async fn refused(response: reqwest::Response, status: u16) -> Vec<(String, String)> {
-    assert_eq!(response.status(), status);
-    field_codes(&response.json::<Problem>().await.unwrap())
+    let got = response.status();
+    let problem = response.json::<Problem>().await.unwrap();
+    assert_eq!(got, status, "{problem:?}");
+    field_codes(&problem)
 }
 
 async fn logged(app: &TestApp, cvr: &str) -> Vec<actions_log::Model> {
