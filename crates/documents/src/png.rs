@@ -16,6 +16,60 @@ pub enum PngError {
         height: u32,
         max_side: u32,
     },
+    /// A compressed ancillary chunk (ICC profile, text) that inflates beyond what any logo
+    /// carries: refused rather than silently dropped, so the sender learns of it.
+    #[error("its {0} chunk inflates to more than {ANCILLARY_LIMIT} bytes")]
+    Ancillary(String),
+}
+
+/// What one compressed ancillary chunk may inflate to (real ICC profiles are 0.5–500 KB).
+pub const ANCILLARY_LIMIT: u64 = 1024 * 1024;
+
+/// Checks every compressed ancillary chunk (`iCCP`, `zTXt`, compressed `iTXt`) by inflating it
+/// into a counter, at most [`ANCILLARY_LIMIT`] + 1 bytes.
+fn check_ancillary(bytes: &[u8]) -> Result<(), PngError> {
+    use std::io::Read;
+    let mut at = 8;
+    while let Some(header) = bytes.get(at..at + 8) {
+        let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind = [header[4], header[5], header[6], header[7]];
+        let Some(data) = bytes.get(at + 8..(at + 8).saturating_add(length)) else {
+            break;
+        };
+        // The compressed stream starts after a NUL-terminated keyword and a method byte (and,
+        // for iTXt, a flag, and NUL-terminated language and translated keyword).
+        let compressed = match &kind {
+            b"iCCP" | b"zTXt" => data
+                .iter()
+                .position(|b| *b == 0)
+                .and_then(|nul| data.get(nul + 2..)),
+            b"iTXt" => data.iter().position(|b| *b == 0).and_then(|nul| {
+                if data.get(nul + 1) != Some(&1) {
+                    return None;
+                }
+                let rest = data.get(nul + 3..)?;
+                let language = rest.iter().position(|b| *b == 0)?;
+                let rest = rest.get(language + 1..)?;
+                let translated = rest.iter().position(|b| *b == 0)?;
+                rest.get(translated + 1..)
+            }),
+            _ => None,
+        };
+        if let Some(compressed) = compressed {
+            let inflated = std::io::copy(
+                &mut flate2::read::ZlibDecoder::new(compressed).take(ANCILLARY_LIMIT + 1),
+                &mut std::io::sink(),
+            )
+            .unwrap_or(0);
+            if inflated > ANCILLARY_LIMIT {
+                return Err(PngError::Ancillary(
+                    String::from_utf8_lossy(&kind).into_owned(),
+                ));
+            }
+        }
+        at = at.saturating_add(12).saturating_add(length);
+    }
+    Ok(())
 }
 
 /// A decoded and re-encoded image.
@@ -50,6 +104,7 @@ pub fn reencode(bytes: &[u8], max_side: u32) -> Result<Reencoded, PngError> {
             max_side,
         });
     }
+    check_ancillary(bytes)?;
     decoder.set_transformations(png::Transformations::normalize_to_color8());
     let mut reader = decoder.read_info().map_err(|e| unreadable(&e))?;
     let size = reader
@@ -185,6 +240,37 @@ mod tests {
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         reader.next_frame(&mut buf).unwrap();
         assert_eq!(&buf[..8], [0, 0, 0, 255, 255, 0, 0, 255]);
+    }
+
+    #[test]
+    fn issue_29_a_text_chunk_that_inflates_beyond_the_limit_is_refused() {
+        use std::io::Write;
+        let gray = encoded(png::ColorType::Grayscale, png::BitDepth::Eight, &[7; 4], 2);
+        let with_text = |size: usize| {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+            z.write_all(&vec![b'A'; size]).unwrap();
+            let mut data = b"Comment\0\0".to_vec();
+            data.extend_from_slice(&z.finish().unwrap());
+            let mut out = Vec::new();
+            {
+                let mut encoder = png::Encoder::new(&mut out, 2, 2);
+                encoder.set_color(png::ColorType::Grayscale);
+                let mut writer = encoder.write_header().unwrap();
+                writer
+                    .write_chunk(png::chunk::ChunkType(*b"zTXt"), &data)
+                    .unwrap();
+                writer.write_image_data(&[7; 4]).unwrap();
+            }
+            out
+        };
+        assert!(reencode(&with_text(1000), 10).is_ok());
+        let bomb = with_text(8 * 1024 * 1024);
+        assert!(bomb.len() < 20_000, "{}", bomb.len());
+        assert_eq!(
+            reencode(&bomb, 10),
+            Err(PngError::Ancillary("zTXt".to_owned()))
+        );
+        assert!(reencode(&gray, 10).is_ok());
     }
 
     #[test]

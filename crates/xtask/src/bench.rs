@@ -7,7 +7,7 @@
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -53,6 +53,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let move_only = matches!(only, Some("move" | "move-postgres"));
     let statistics_only = matches!(only, Some("statistics" | "statistics-postgres"));
     let writers_only = only == Some("writers");
+    let uploads_only = only == Some("uploads");
     let load_only = only == Some("load");
     let env = tools::ensure_frontend_tools(root)?;
     if only == Some("spa") {
@@ -75,6 +76,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         && !citizen_only
         && !move_only
         && !statistics_only
+        && !uploads_only
     {
         crate::build_spa(root, &env)?;
     }
@@ -122,11 +124,28 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
             )
             .env("ADGANG_DEMO_DATA", "true")
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            // Its warnings (e.g. the upload sandbox's) are kept for a look after a failure.
+            .stdout(std::fs::File::create(data.join("server.log"))?)
             .spawn()
             .context("starting the release server")?,
     );
     wait_ready(port)?;
+
+    if uploads_only {
+        let rows = crate::bench_uploads::bench_uploads(
+            _server.0.id(),
+            &server_bin,
+            &key_file,
+            &base_url,
+            &data,
+        )?;
+        println!("\n| Uploads through the sandbox (issue 29) | p50 / figure | max | target |");
+        println!("|---|---|---|---|");
+        for row in rows {
+            println!("{row}");
+        }
+        return Ok(());
+    }
 
     if eventlog_only {
         drop(_server);

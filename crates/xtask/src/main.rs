@@ -12,7 +12,8 @@
 //!             `bench citizen[-postgres]`: citizen-service lookups over 100,000 exemptions
 //!             (issue 16); `bench move[-postgres]`: a move of 100,000 messages out of Virk
 //!             (issue 17); `bench statistics[-postgres]`: a custom report over 10,000,000
-//!             messages and the year's daily roll-up (issue 18);
+//!             messages and the year's daily roll-up (issue 18); `bench uploads`: ordinary
+//!             uploads through the sandbox child and hostile ones against it (issue 29);
 //!             ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `fuzz`    schemathesis over the OpenAPI document against the debug server, with a token
@@ -32,6 +33,7 @@ mod bench_eventlog;
 mod bench_messaging;
 mod bench_move;
 mod bench_statistics;
+mod bench_uploads;
 mod fuzz;
 mod fuzz_files;
 mod layering;

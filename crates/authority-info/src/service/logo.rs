@@ -55,10 +55,17 @@ pub fn refused(refusal: FileRefusal) -> DomainError {
         return common;
     }
     match refusal {
-        FileRefusal::TooLarge(why) => DomainError::field(
+        // The child names the pixels when the image is too wide or tall (its header said
+        // otherwise, or the pre-check was bypassed), else the chunk that inflates too far.
+        FileRefusal::TooLarge(why) if why.contains("pixels") => DomainError::field(
             "logo",
             FieldCode::DimensionsTooLarge,
             format!("The image is too large: {why}."),
+        ),
+        FileRefusal::TooLarge(why) => DomainError::field(
+            "logo",
+            FieldCode::TooLarge,
+            format!("The image carries too much beside its pixels: {why}."),
         ),
         _ => DomainError::field("logo", FieldCode::UnreadablePng, "Not a usable PNG logo."),
     }

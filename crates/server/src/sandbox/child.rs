@@ -11,6 +11,8 @@ use super::{Probe, EXIT_INHERITED_DESCRIPTOR};
 
 /// The most the child reads from stdin (the parent's body limits are far below).
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
+/// The child's niceness (0 is the server's; 19 the lowest priority).
+const CHILD_NICENESS: i32 = 10;
 /// Descriptors the child may hold: stdin, stdout, stderr and the one listing its own.
 const MAX_DESCRIPTORS: u64 = 8;
 
@@ -69,8 +71,11 @@ fn main(args: &[String]) -> Result<(), Exit> {
 
 /// The OS limits, set on this process before it reads its input: address space and CPU time
 /// as configured (the hard CPU limit one second later, so SIGXCPU comes first), no core file,
-/// no file it could write to, few descriptors.
+/// no file it could write to, few descriptors — and a lower scheduling priority, so the
+/// server's own requests go first on a busy machine (issue 29 item 2).
 fn limit_self(memory_bytes: u64, cpu_seconds: u64) -> Result<(), Exit> {
+    rustix::process::setpriority_process(None, CHILD_NICENESS)
+        .map_err(|e| Exit(1, format!("lowering the priority: {e}")))?;
     let set = |resource: Resource, soft: u64, hard: u64| {
         setrlimit(
             resource,
@@ -205,7 +210,9 @@ fn png(bytes: &[u8], max_side: u32) -> Result<CleanPng, FileRefusal> {
             height: image.height,
             bytes: image.png,
         }),
-        Err(err @ PngError::TooLarge { .. }) => Err(FileRefusal::TooLarge(err.to_string())),
+        Err(err @ (PngError::TooLarge { .. } | PngError::Ancillary(_))) => {
+            Err(FileRefusal::TooLarge(err.to_string()))
+        }
         Err(PngError::Unreadable(why)) => Err(FileRefusal::Unreadable(why)),
     }
 }

@@ -201,7 +201,7 @@ async fn issue_29_a_child_past_its_wall_clock_deadline_is_killed_and_the_writer_
 }
 
 #[tokio::test]
-async fn issue_29_the_child_has_its_limits_no_inherited_descriptors_and_no_environment() {
+async fn issue_29_the_child_has_its_limits_no_inherited_descriptors_and_none_of_the_environment() {
     // A running app in this process: listening sockets and database files are open here.
     let app = app_with(300, 7, 30).await;
     assert_eq!(app.get("/healthz").await.status(), 200);
@@ -223,39 +223,41 @@ async fn issue_29_the_child_has_its_limits_no_inherited_descriptors_and_no_envir
             "descriptor {fd} → {target} was inherited"
         );
     }
-    assert!(probe.environment.is_empty(), "{:?}", probe.environment);
+    // Nothing of the server's environment; only the allocator's arena size.
+    assert_eq!(
+        probe.environment,
+        [adgang_server::sandbox::ALLOCATOR_ARENA.0],
+        "{:?}",
+        probe.environment
+    );
 }
 
 #[tokio::test]
 async fn issue_29_a_logo_is_stored_as_a_png_written_anew_without_its_ancillary_chunks() {
-    use std::io::Write;
     let app = app_with(512, 10, 30).await;
     let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
-    // A real 40 × 20 logo with a 4 MB zTXt chunk (4 KB compressed) before its image data.
+    // A real 40 × 20 logo with a 200 KB text in a zTXt chunk before its image data.
     let original = adgang_authority_info::service::logo::samples::png(40, 20);
-    let mut text = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    text.write_all(&vec![b'A'; 4 * 1024 * 1024]).unwrap();
-    let mut data = b"Comment\0\0".to_vec();
-    data.extend_from_slice(&text.finish().unwrap());
-    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
-    chunk.extend_from_slice(b"zTXt");
-    chunk.extend_from_slice(&data);
-    let crc = crc32(&chunk[4..]);
-    chunk.extend_from_slice(&crc.to_be_bytes());
-    let ihdr_end = 8 + 25;
-    let mut with_text = original[..ihdr_end].to_vec();
-    with_text.extend_from_slice(&chunk);
-    with_text.extend_from_slice(&original[ihdr_end..]);
+    let with_text = with_ztxt(&original, 200 * 1024);
+    let put = |body: Vec<u8>| {
+        app.client
+            .put(app.url(&format!("/api/v1/organisations/{ORG}/logo")))
+            .bearer_auth(&token)
+            .header("content-type", "image/png")
+            .body(body)
+            .send()
+    };
+    // One whose chunk inflates to 16 MB (in ~16 KB) is refused, not stored.
+    let bomb = with_ztxt(&original, 16 * 1024 * 1024);
+    assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+    let refused = put(bomb).await.unwrap();
+    assert_eq!(refused.status(), 400);
+    assert_eq!(
+        field_codes(&refused.json::<Problem>().await.unwrap()),
+        vec![("logo".to_owned(), "too_large".to_owned())]
+    );
 
-    let response = app
-        .client
-        .put(app.url(&format!("/api/v1/organisations/{ORG}/logo")))
-        .bearer_auth(&token)
-        .header("content-type", "image/png")
-        .body(with_text.clone())
-        .send()
-        .await
-        .unwrap();
+    let response = put(with_text.clone()).await.unwrap();
     assert_eq!(response.status(), 200);
     let stored: AuthorityInformation = response.json().await.unwrap();
     let logo = stored.logo.unwrap();
@@ -286,6 +288,25 @@ async fn issue_29_a_logo_is_stored_as_a_png_written_anew_without_its_ancillary_c
         buf
     };
     assert_eq!(pixels(&served), pixels(&original));
+}
+
+/// `png` with a zTXt chunk of `size` compressed bytes of text after its IHDR.
+fn with_ztxt(png: &[u8], size: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut text = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    text.write_all(&vec![b'A'; size]).unwrap();
+    let mut data = b"Comment\0\0".to_vec();
+    data.extend_from_slice(&text.finish().unwrap());
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(b"zTXt");
+    chunk.extend_from_slice(&data);
+    let crc = crc32(&chunk[4..]);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    let ihdr_end = 8 + 25;
+    let mut out = png[..ihdr_end].to_vec();
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&png[ihdr_end..]);
+    out
 }
 
 /// The CRC-32 of a PNG chunk (type and data).
