@@ -179,6 +179,39 @@ pub fn header(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((number(16)?, number(20)?))
 }
 
+/// `Some((width, height))` when `bytes` are exactly what [`reencode`] writes: the signature,
+/// one 13-byte IHDR of non-zero dimensions, IDAT chunks, an empty IEND ending the file, each
+/// chunk fitting exactly — the sandbox's check of a child's answer (read as bytes, no
+/// decoder).
+pub fn plain_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    let (width, height) = header(bytes)?;
+    if width == 0 || height == 0 {
+        return None;
+    }
+    let mut at = 8;
+    let mut index = 0;
+    loop {
+        let header = bytes.get(at..at + 8)?;
+        let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind = &header[4..8];
+        let end = at.checked_add(12)?.checked_add(length)?;
+        if end > bytes.len() {
+            return None;
+        }
+        match (index, kind) {
+            (0, b"IHDR") if length == 13 => {}
+            (0, _) => return None,
+            (_, b"IDAT") => {}
+            (_, b"IEND") if length == 0 && end == bytes.len() && index > 1 => {
+                return Some((width, height))
+            }
+            _ => return None,
+        }
+        at = end;
+        index += 1;
+    }
+}
+
 /// The chunk types of a PNG, in order (tests and the sandbox's answer check).
 pub fn chunk_types(bytes: &[u8]) -> Vec<[u8; 4]> {
     let mut types = Vec::new();
@@ -219,6 +252,13 @@ mod tests {
         let again = reencode(&gray, 10).unwrap();
         assert_eq!((again.width, again.height), (2, 2));
         assert_eq!(chunk_types(&again.png), [*b"IHDR", *b"IDAT", *b"IEND"]);
+        assert_eq!(plain_dimensions(&again.png), Some((2, 2)));
+        // What the check refuses: other chunks, trailing bytes, a cut file.
+        assert_eq!(plain_dimensions(&gray), None);
+        let mut trailing = again.png.clone();
+        trailing.push(0);
+        assert_eq!(plain_dimensions(&trailing), None);
+        assert_eq!(plain_dimensions(&again.png[..again.png.len() - 1]), None);
         let mut reader = png::Decoder::new(Cursor::new(&again.png))
             .read_info()
             .unwrap();

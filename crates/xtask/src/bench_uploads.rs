@@ -374,14 +374,26 @@ pub fn bench_uploads(
         mb(rss_after),
         mb(peak.saturating_sub(rss_before))
     ));
-    if answers
-        .iter()
-        .any(|(_, status, _)| !(400..500).contains(status))
-    {
-        bail!(
-            "a hostile upload was not refused with a 4xx:\n{}",
-            rows.join("\n")
-        );
+    // The targets are checked, not only printed.
+    let failures = [
+        (
+            answers
+                .iter()
+                .any(|(_, status, _)| !(400..500).contains(status)),
+            "a hostile upload was not refused with a 4xx",
+        ),
+        (
+            peak.saturating_sub(rss_before) > 100 * 1024 * 1024,
+            "the server's RSS grew by more than 100 MB",
+        ),
+        (
+            writes_failed > 0 || quantile(&writes, 0.99) > 0.2,
+            "other writes failed or their p99 passed 200 ms",
+        ),
+        (health_failed > 0, "/healthz did not always answer"),
+    ];
+    if let Some((_, what)) = failures.iter().find(|(failed, _)| *failed) {
+        bail!("{what}:\n{}", rows.join("\n"));
     }
     Ok(rows)
 }

@@ -11,6 +11,8 @@ use super::{Probe, EXIT_INHERITED_DESCRIPTOR};
 
 /// The most the child reads from stdin (the parent's body limits are far below).
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
+/// The cells (up to each row's last non-empty one) all sheets of a workbook may hold together.
+const MAX_WORKBOOK_CELLS: usize = 2_000_000;
 /// The child's niceness (0 is the server's; 19 the lowest priority).
 const CHILD_NICENESS: i32 = 10;
 /// Descriptors the child may hold: stdin, stdout, stderr and the one listing its own.
@@ -176,13 +178,33 @@ fn probe() -> Probe {
 fn workbook(bytes: &[u8]) -> Result<Vec<UploadedSheet>, FileRefusal> {
     use adgang_documents::xlsx::{read_workbook, WorkbookError};
     match read_workbook(bytes) {
-        Ok(sheets) => Ok(sheets
-            .into_iter()
-            .map(|s| UploadedSheet {
-                name: s.name,
-                rows: s.rows,
-            })
-            .collect()),
+        Ok(sheets) => {
+            // Trailing empty cells say nothing (a reader treats a missing cell as empty); a
+            // sheet spanning A1:GR10000 with two cells must not answer two million.
+            let sheets: Vec<UploadedSheet> = sheets
+                .into_iter()
+                .map(|s| UploadedSheet {
+                    name: s.name,
+                    rows: s
+                        .rows
+                        .into_iter()
+                        .map(|mut row| {
+                            while row.last().is_some_and(String::is_empty) {
+                                row.pop();
+                            }
+                            row
+                        })
+                        .collect(),
+                })
+                .collect();
+            let cells: usize = sheets.iter().flat_map(|s| &s.rows).map(Vec::len).sum();
+            if cells > MAX_WORKBOOK_CELLS {
+                return Err(FileRefusal::TooLarge(format!(
+                    "{cells} cells in all sheets (at most {MAX_WORKBOOK_CELLS})"
+                )));
+            }
+            Ok(sheets)
+        }
         Err(WorkbookError::TooLarge(why)) => Err(FileRefusal::TooLarge(why)),
         Err(WorkbookError::Unreadable(why)) => Err(FileRefusal::Unreadable(why)),
     }

@@ -15,6 +15,8 @@ use anyhow::{bail, Context};
 
 use super::Sandbox;
 
+/// Inputs before the parent's memory is taken as the baseline.
+const WARM_UP: u64 = 30;
 /// How much the parent's resident memory may grow over a run.
 const RSS_GROWTH_LIMIT: u64 = 50 * 1024 * 1024;
 
@@ -170,6 +172,7 @@ pub async fn run(sandbox: Sandbox, seconds: u64, seed: u64, out: PathBuf) -> any
     let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
     let mut runs = 0u64;
     let mut baseline = None;
+    let mut peak = 0;
     let started = Instant::now();
     let budget = Duration::from_secs(seconds);
     while started.elapsed() < budget {
@@ -206,14 +209,19 @@ pub async fn run(sandbox: Sandbox, seconds: u64, seed: u64, out: PathBuf) -> any
                 kept.display()
             );
         }
-        // The parent's memory after a warm-up (allocator pools, tokio) is the baseline.
-        if runs == 30 {
+        // The parent's memory after a warm-up (allocator pools, tokio) is the baseline; its
+        // peak after that is what counts.
+        if runs == WARM_UP {
             baseline = Some(rss());
         }
+        peak = peak.max(rss());
     }
-    let grown = baseline.map_or(0, |b| rss().saturating_sub(b));
+    let Some(baseline) = baseline else {
+        bail!("only {runs} inputs in {seconds} s: too few to measure the parent's memory");
+    };
+    let grown = peak.saturating_sub(baseline);
     println!(
-        "fuzz-files: {runs} inputs in {:.0} s (seed {seed}); parent RSS grew {:.1} MB",
+        "fuzz-files: {runs} inputs in {:.0} s (seed {seed}); parent RSS peak grew {:.1} MB",
         started.elapsed().as_secs_f64(),
         grown as f64 / 1048576.0
     );

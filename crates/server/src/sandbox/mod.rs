@@ -96,9 +96,10 @@ impl FileKind {
     /// The largest answer the parent reads (a bigger one is refused, not read).
     fn answer_limit(self) -> usize {
         match self {
-            // Five times the largest contact structure's export (10,000 points of ~20 short
-            // cells is ~6 MB as JSON); a bigger answer is refused before the server holds it.
-            FileKind::Workbook => 32 * 1024 * 1024,
+            // Four times the answer for the largest contact structure's export (10,000 points,
+            // 1,000 groups: 2.1 MB); the child drops trailing empty cells, and the server never
+            // holds more than this (parsed, at most ~8× as strings).
+            FileKind::Workbook => 8 * 1024 * 1024,
             FileKind::Pdf | FileKind::Probe => 64 * 1024,
             // A re-encoded 2000 × 2000 logo, in base64.
             FileKind::Png { .. } => 24 * 1024 * 1024,
@@ -162,11 +163,15 @@ impl Sandbox {
         bytes: Vec<u8>,
     ) -> Result<T, FileRefusal> {
         let started = Instant::now();
-        let deadline = tokio::time::Instant::now() + self.settings.wall_clock;
         let size = bytes.len();
-        let outcome = match tokio::time::timeout_at(deadline, self.turns.acquire()).await {
-            Ok(Ok(_turn)) => self.in_child(kind, bytes, deadline).await,
-            // Every child is busy for the whole deadline: the caller may try again.
+        let wall = self.settings.wall_clock;
+        // Waiting for a turn is bounded by the wall clock too, but it is not the file's fault:
+        // a 503, and the child's own deadline starts with its turn.
+        let outcome = match tokio::time::timeout(wall, self.turns.acquire()).await {
+            Ok(Ok(_turn)) => {
+                let deadline = tokio::time::Instant::now() + wall;
+                self.in_child(kind, bytes, deadline).await
+            }
             Ok(Err(_)) | Err(_) => Err(Failure::Busy),
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -234,37 +239,50 @@ impl Sandbox {
         let mut stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr = child.stderr.take().expect("piped stderr");
+        let pid = child.id();
         let limit = kind.answer_limit();
+        // A child that writes more than its answer (or its error text) may is killed at once:
+        // neither a full pipe nor an endless stream may hold this request until the deadline.
+        let stop = || {
+            if let Some(pid) = pid.and_then(|p| rustix::process::Pid::from_raw(p as i32)) {
+                // Not yet reaped (we hold `child`), so the pid is still this child's.
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            }
+        };
         let talk = async {
             let write = async {
                 // A child that stops reading (it died, or refused early) is not an error here.
                 let _ = stdin.write_all(&bytes).await;
                 drop(stdin);
             };
-            let mut answer = Vec::new();
-            let mut stdout = stdout.take(limit as u64 + 1);
-            let read = stdout.read_to_end(&mut answer);
-            let mut said = Vec::new();
-            let mut stderr = stderr.take(8 * 1024);
-            let read_err = stderr.read_to_end(&mut said);
-            let ((), read, _) = tokio::join!(write, read, read_err);
-            (answer, read, said)
+            let read = read_bounded(stdout, limit, stop);
+            let read_err = read_bounded(stderr, MAX_ERROR_TEXT, stop);
+            let ((), read, said) = tokio::join!(write, read, read_err);
+            (read, said)
         };
-        let (answer, read, said) = match tokio::time::timeout_at(deadline, talk).await {
-            Ok(talked) => talked,
-            Err(_) => {
-                let _ = child.kill().await;
-                return Err(Failure::Limit(
-                    SandboxLimit::WallClock,
-                    format!("killed after {:?}", self.settings.wall_clock),
-                ));
-            }
-        };
-        if read.is_err() || answer.len() > limit {
+        let ((answer, oversized), (said, noisy)) =
+            match tokio::time::timeout_at(deadline, talk).await {
+                Ok(talked) => talked,
+                Err(_) => {
+                    let _ = child.kill().await;
+                    return Err(Failure::Limit(
+                        SandboxLimit::WallClock,
+                        format!("killed after {:?}", self.settings.wall_clock),
+                    ));
+                }
+            };
+        if oversized {
             let _ = child.kill().await;
             return Err(Failure::Limit(
                 SandboxLimit::Answer,
                 format!("an answer over {limit} bytes"),
+            ));
+        }
+        if noisy {
+            let _ = child.kill().await;
+            return Err(Failure::Limit(
+                SandboxLimit::Crashed,
+                format!("over {MAX_ERROR_TEXT} bytes of error text"),
             ));
         }
         let status = match tokio::time::timeout_at(deadline, child.wait()).await {
@@ -283,6 +301,30 @@ impl Sandbox {
         }
         let said = String::from_utf8_lossy(&said).into_owned();
         Err(classify(status, said))
+    }
+}
+
+/// The most of a child's error text the parent keeps (a panic message, the allocator's words).
+const MAX_ERROR_TEXT: usize = 8 * 1024;
+
+/// Reads `reader` to its end, keeping at most `limit` bytes; past that, calls `stop` (which
+/// kills the child) and answers what it kept with `true`.
+async fn read_bounded(
+    mut reader: impl tokio::io::AsyncRead + Unpin,
+    limit: usize,
+    stop: impl Fn(),
+) -> (Vec<u8>, bool) {
+    let mut kept = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        match reader.read(&mut chunk).await {
+            Ok(0) | Err(_) => return (kept, false),
+            Ok(n) if kept.len() + n > limit => {
+                stop();
+                return (kept, true);
+            }
+            Ok(n) => kept.extend_from_slice(&chunk[..n]),
+        }
     }
 }
 
@@ -353,15 +395,10 @@ impl UntrustedFiles for Sandbox {
     async fn png(&self, bytes: Vec<u8>, max_side: u32) -> Result<CleanPng, FileRefusal> {
         let clean: CleanPng = self.run(FileKind::Png { max_side }, bytes).await?;
         // The answer must be the plain PNG it says it is.
-        let header = adgang_documents::png::header(&clean.bytes);
-        let chunks = adgang_documents::png::chunk_types(&clean.bytes);
-        let plain = chunks.first() == Some(b"IHDR")
-            && chunks.last() == Some(b"IEND")
-            && chunks[1..chunks.len() - 1].iter().all(|c| c == b"IDAT");
-        if header != Some((clean.width, clean.height))
+        let plain = adgang_documents::png::plain_dimensions(&clean.bytes);
+        if plain != Some((clean.width, clean.height))
             || clean.width > max_side
             || clean.height > max_side
-            || !plain
         {
             tracing::warn!(
                 width = clean.width,
@@ -371,5 +408,51 @@ impl UntrustedFiles for Sandbox {
             return Err(FileRefusal::TooComplex(SandboxLimit::Answer));
         }
         Ok(clean)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn issue_29_an_answer_over_its_limit_stops_the_child_at_once() {
+        let stopped = std::cell::Cell::new(0);
+        let (kept, over) =
+            read_bounded(&[7u8; 100_000][..], 1000, || stopped.set(stopped.get() + 1)).await;
+        assert!(over);
+        assert!(kept.len() <= 1000);
+        assert_eq!(stopped.get(), 1);
+
+        let (kept, over) = read_bounded(&[7u8; 1000][..], 1000, || panic!("not over")).await;
+        assert_eq!((kept.len(), over), (1000, false));
+    }
+
+    #[test]
+    fn issue_29_each_way_a_child_ends_names_its_limit() {
+        use std::os::unix::process::ExitStatusExt;
+        use std::process::ExitStatus;
+        let limit = |raw: i32, said: &str| match classify(ExitStatus::from_raw(raw), said.into()) {
+            Failure::Limit(limit, _) => Some(limit),
+            Failure::Panicked(_) => None,
+            Failure::Busy | Failure::Start(_) => unreachable!(),
+        };
+        // Raw wait statuses: a signal in the low 7 bits, an exit code shifted by 8.
+        assert_eq!(limit(24, ""), Some(SandboxLimit::Cpu));
+        assert_eq!(limit(9, ""), Some(SandboxLimit::Memory));
+        assert_eq!(
+            limit(6, "memory allocation of 98304 bytes failed"),
+            Some(SandboxLimit::Memory)
+        );
+        assert_eq!(limit(11, ""), Some(SandboxLimit::Stack));
+        assert_eq!(
+            limit(6, "thread 'main' has overflowed its stack"),
+            Some(SandboxLimit::Stack)
+        );
+        assert_eq!(limit(101 << 8, "panicked at calamine"), None);
+        assert_eq!(
+            limit(1 << 8, "reading the file"),
+            Some(SandboxLimit::Crashed)
+        );
     }
 }

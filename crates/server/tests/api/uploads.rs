@@ -138,6 +138,51 @@ async fn issue_29_a_child_over_its_memory_limit_is_a_422_and_the_server_stays_up
 }
 
 #[tokio::test]
+async fn issue_29_a_sparse_workbook_is_answered_by_its_cells_not_its_range() {
+    // Five sheets each spanning A1:GR10000 (two million cells, inside the per-sheet limits)
+    // with two cells filled: answered as 10 cells, so the import reads it and explains what is
+    // missing instead of the server holding ten million empty cells.
+    let sheet = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:GR10000"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="10000"><c r="GR10000" t="inlineStr"><is><t>b</t></is></c></row></sheetData></worksheet>"#;
+    let sheets: Vec<adgang_documents::xlsx::Sheet> = (1..=5)
+        .map(|n| adgang_documents::xlsx::Sheet {
+            name: format!("Ark{n}"),
+            headers: vec!["x".into()],
+            rows: Vec::new(),
+        })
+        .collect();
+    let mut book = adgang_documents::xlsx::workbook(&sheets).unwrap();
+    for n in 1..=5 {
+        book = adgang_documents::xlsx::testing::with_part(
+            &book,
+            &format!("xl/worksheets/sheet{n}.xml"),
+            sheet,
+        );
+    }
+    let app = app_with(512, 10, 30).await;
+    let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
+    let response = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/organisations/{ORG}/contact-structure/import?dryRun=true"
+        )))
+        .bearer_auth(&token)
+        .header(
+            "content-type",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .body(book)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let codes: Vec<String> = field_codes(&response.json::<Problem>().await.unwrap())
+        .into_iter()
+        .map(|(_, code)| code)
+        .collect();
+    assert!(codes.contains(&"missing_sheet".to_owned()), "{codes:?}");
+}
+
+#[tokio::test]
 async fn issue_29_a_child_over_its_cpu_limit_is_a_422_and_the_server_stays_up() {
     let app = app_with(2048, 1, 60).await;
     not_joined(&app, OrgKind::Authority, &[Right::RightsAdmin]).await;
