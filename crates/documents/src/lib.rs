@@ -5,6 +5,9 @@
 //! times arrive formatted (`adgang_core::time::danish_time`).
 
 pub mod csv;
+/// Hostile uploads for tests and benchmarks (issue 29).
+#[cfg(any(test, feature = "testing"))]
+pub mod hostile;
 pub mod pdf;
 pub mod png;
 pub mod qr;

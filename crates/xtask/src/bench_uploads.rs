@@ -1,10 +1,9 @@
 //! `cargo xtask bench uploads` (issue 29): what an ordinary upload costs now that a child
 //! process reads it, and a fresh release server under hostile uploads — every one answered
 //! with a 4xx within its deadline, the server's resident memory, `/healthz` and other writes
-//! meanwhile. The hostile files are made here (one per class of the issue); each passes the
-//! cheap first-line checks.
+//! meanwhile. The hostile files come from `adgang_documents::hostile` (one per class of the
+//! issue); each passes the cheap first-line checks.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
+
+use adgang_documents::hostile;
 
 use crate::bench::issue_token;
 use crate::step;
@@ -60,80 +61,6 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 fn ms(seconds: f64) -> String {
     format!("{:.0} ms", seconds * 1000.0)
-}
-
-/// The PDF class: an object stream whose 3,000 objects all start at one 200,000-element array,
-/// its `/N` written `+3000` (gigabytes and minutes of parsing in-process).
-fn pdf_bomb() -> Result<Vec<u8>> {
-    let header: String = (0..3_000).map(|i| format!("{} 0 ", 10 + i)).collect();
-    let content = format!("{header}[{}]", "0 ".repeat(200_000));
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    z.write_all(content.as_bytes())?;
-    let data = z.finish()?;
-    let mut pdf = b"%PDF-1.5\n".to_vec();
-    let object_at = pdf.len();
-    pdf.extend_from_slice(
-        format!(
-            "1 0 obj\n<< /Type /ObjStm /N +3000 /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
-            header.len(),
-            data.len()
-        )
-        .as_bytes(),
-    );
-    pdf.extend_from_slice(&data);
-    pdf.extend_from_slice(b"\nendstream\nendobj\n");
-    let xref_at = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 2\n0000000000 65535 f \n{object_at:010} 00000 n \ntrailer\n<< /Size 2 >>\nstartxref\n{xref_at}\n%%EOF\n").as_bytes(),
-    );
-    Ok(pdf)
-}
-
-/// The workbook class: a used range in single quotes (17 billion cells reserved).
-fn workbook_bomb() -> Result<Vec<u8>> {
-    use adgang_documents::xlsx::{replace_part, workbook, Sheet};
-    let book = workbook(&[Sheet {
-        name: "Kontaktpunkter".into(),
-        headers: vec!["Navn".into()],
-        rows: vec![vec!["Borgerservice".into()]],
-    }])?;
-    let sheet = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref='A1:XFD1048576'/><sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>a</t></is></c></row><row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>b</t></is></c></row></sheetData></worksheet>"#;
-    replace_part(&book, "xl/worksheets/sheet1.xml", sheet)
-}
-
-/// The PNG class: a real logo with an `iCCP` chunk inflating to 64 MB.
-fn png_bomb(logo: &[u8]) -> Result<Vec<u8>> {
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    let block = vec![0u8; 1024 * 1024];
-    for _ in 0..64 {
-        z.write_all(&block)?;
-    }
-    let mut data = b"profile\0\0".to_vec();
-    data.extend_from_slice(&z.finish()?);
-    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
-    chunk.extend_from_slice(b"iCCP");
-    chunk.extend_from_slice(&data);
-    let crc = crc32(&chunk[4..]);
-    chunk.extend_from_slice(&crc.to_be_bytes());
-    let mut out = logo[..33].to_vec();
-    out.extend_from_slice(&chunk);
-    out.extend_from_slice(&logo[33..]);
-    Ok(out)
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for byte in bytes {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 pub fn bench_uploads(
@@ -240,10 +167,10 @@ pub fn bench_uploads(
     }
 
     step("Hostile uploads: 3 of each class at once, with writes and /healthz meanwhile");
-    let hostile = [
+    let classes = [
         (
             "workbook, used range in single quotes",
-            write("bomb.xlsx", &workbook_bomb()?)?,
+            write("bomb.xlsx", &hostile::workbook_range_bomb())?,
             import_url.clone(),
             admin.clone(),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -251,7 +178,7 @@ pub fn bench_uploads(
         ),
         (
             "PDF object-stream bomb, /N +3000",
-            write("bomb.pdf", &pdf_bomb()?)?,
+            write("bomb.pdf", &hostile::pdf_object_stream_bomb())?,
             agreement_url.clone(),
             joining.clone(),
             "application/pdf",
@@ -259,7 +186,10 @@ pub fn bench_uploads(
         ),
         (
             "logo with an iCCP chunk inflating to 64 MB",
-            write("bomb.png", &png_bomb(&logo)?)?,
+            write(
+                "bomb.png",
+                &hostile::png_with_compressed_chunk(&logo, b"iCCP", 64 * 1024 * 1024),
+            )?,
             logo_url.clone(),
             admin.clone(),
             "image/png",
@@ -323,7 +253,7 @@ pub fn bench_uploads(
         })
     };
     std::thread::sleep(Duration::from_millis(500));
-    let uploads: Vec<_> = hostile
+    let uploads: Vec<_> = classes
         .iter()
         .flat_map(|h| std::iter::repeat_n(h.clone(), 3))
         .map(|(what, file, url, token, content_type, method)| {

@@ -36,7 +36,7 @@ pub fn fuzz(root: &Path, env: &BuildEnv, seed: Option<&str>, built: bool) -> Res
     run(root, seed)
 }
 
-fn build_server(env: &BuildEnv) -> Result<()> {
+pub(crate) fn build_server(env: &BuildEnv) -> Result<()> {
     step("Building the server for the API fuzzing");
     status(
         cargo(env).args([

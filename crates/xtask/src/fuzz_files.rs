@@ -10,24 +10,14 @@ use std::process::Command;
 use anyhow::Result;
 
 use crate::tools::BuildEnv;
-use crate::{cargo, status, step};
+use crate::{status, step};
 
 /// The run inside `cargo xtask test`: long enough for a few hundred inputs of each kind.
 pub const TEST_SECONDS: u64 = 20;
 
 pub fn fuzz_files(root: &Path, env: &BuildEnv, seconds: u64, seed: u64, built: bool) -> Result<()> {
     if !built {
-        step("Building the server for the upload fuzzing");
-        status(
-            cargo(env).args([
-                "build",
-                "--package",
-                "adgang-server",
-                "--bin",
-                "adgang-server",
-            ]),
-            "cargo build adgang-server",
-        )?;
+        crate::fuzz::build_server(env)?;
     }
     step(&format!(
         "Fuzzing the upload sandbox for {seconds} s (seed {seed})"

@@ -60,7 +60,7 @@ async fn log_rows(app: &TestApp) -> Vec<actions_log::Model> {
         .unwrap()
 }
 
-async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest::Response {
+pub(crate) async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest::Response {
     app.client
         .put(app.url(&format!(
             "/api/v1/organisations/{NYBY}/onboarding/signed-agreement"

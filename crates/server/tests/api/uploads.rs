@@ -11,55 +11,20 @@ use adgang_server::sandbox::{Sandbox, SandboxSettings};
 use adgang_test_support::{field_codes, server_binary, spawn_app_with, user, Spa, TestApp};
 use serde_json::json;
 
-use crate::onboarding::{nanna, not_joined, renew_token, NYBY};
+use crate::onboarding::{nanna, not_joined, renew_token, upload, NYBY};
 
 const ORG: &str = "29189846";
 
-/// A 1–10 KB PDF that passes the object-stream pre-check (its `/N` is written `+3000`, which
-/// the check does not read as a number) and makes lopdf build one 200,000-element array for
-/// each of 3,000 objects: gigabytes and minutes of work.
+/// The PDF class (`adgang_documents::hostile`): minutes and gigabytes in-process.
 fn pdf_bomb() -> Vec<u8> {
-    use std::io::Write;
-    let header: String = (0..3_000).map(|i| format!("{} 0 ", 10 + i)).collect();
-    let content = format!("{header}[{}]", "0 ".repeat(200_000));
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(content.as_bytes()).unwrap();
-    let data = encoder.finish().unwrap();
-    let mut pdf = b"%PDF-1.5\n".to_vec();
-    let object_at = pdf.len();
-    pdf.extend_from_slice(
-        format!(
-            "1 0 obj\n<< /Type /ObjStm /N +3000 /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
-            header.len(),
-            data.len()
-        )
-        .as_bytes(),
-    );
-    pdf.extend_from_slice(&data);
-    pdf.extend_from_slice(b"\nendstream\nendobj\n");
-    // A cross-reference table the parser accepts, so it goes on to the object stream.
-    let xref_at = pdf.len();
-    pdf.extend_from_slice(
-        format!(
-            "xref\n0 2\n0000000000 65535 f \n{object_at:010} 00000 n \ntrailer\n<< /Size 2 >>\nstartxref\n{xref_at}\n%%EOF\n"
-        )
-        .as_bytes(),
-    );
+    let pdf = adgang_documents::hostile::pdf_object_stream_bomb();
     assert!(pdf.len() < 20_000, "{} bytes", pdf.len());
     pdf
 }
 
-/// A 2–3 KB workbook whose sheet declares its used range in single quotes (the pre-check
-/// looks for double quotes): the reader reserves 17 billion cells for it.
+/// The workbook class: 17 billion cells reserved by a reader in-process.
 fn workbook_bomb() -> Vec<u8> {
-    let book = adgang_documents::xlsx::workbook(&[adgang_documents::xlsx::Sheet {
-        name: "Kontaktpunkter".into(),
-        headers: vec!["Navn".into()],
-        rows: vec![vec!["Borgerservice".into()]],
-    }])
-    .unwrap();
-    let sheet = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref='A1:XFD1048576'/><sheetData><row r='1'><c r='A1' t='inlineStr'><is><t>a</t></is></c></row><row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>b</t></is></c></row></sheetData></worksheet>"#;
-    let bomb = adgang_documents::xlsx::testing::with_part(&book, "xl/worksheets/sheet1.xml", sheet);
+    let bomb = adgang_documents::hostile::workbook_range_bomb();
     assert!(bomb.len() < 10_000, "{} bytes", bomb.len());
     bomb
 }
@@ -71,19 +36,6 @@ async fn app_with(memory_mb: u64, cpu_seconds: u64, wall_seconds: u64) -> TestAp
         settings.sandbox.wall_clock = Duration::from_secs(wall_seconds);
     })
     .await
-}
-
-async fn upload_agreement(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest::Response {
-    app.client
-        .put(app.url(&format!(
-            "/api/v1/organisations/{NYBY}/onboarding/signed-agreement"
-        )))
-        .bearer_auth(token)
-        .header("content-type", "application/pdf")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
 }
 
 /// The problem of a refused upload: 422, `file_too_complex` on `field`, the limit named.
@@ -187,12 +139,7 @@ async fn issue_29_a_child_over_its_cpu_limit_is_a_422_and_the_server_stays_up() 
     let app = app_with(2048, 1, 60).await;
     not_joined(&app, OrgKind::Authority, &[Right::RightsAdmin]).await;
     let token = renew_token(&app, &nanna(&app).await).await;
-    too_complex(
-        upload_agreement(&app, &token, pdf_bomb()).await,
-        "document",
-        "cpu",
-    )
-    .await;
+    too_complex(upload(&app, &token, pdf_bomb()).await, "document", "cpu").await;
     still_serving(&app).await;
 }
 
@@ -202,7 +149,7 @@ async fn issue_29_a_child_past_its_wall_clock_deadline_is_killed_and_the_writer_
     not_joined(&app, OrgKind::Authority, &[Right::RightsAdmin]).await;
     let token = renew_token(&app, &nanna(&app).await).await;
     let admin = app.token(&user(ORG, OrgKind::Authority, &[Right::SystemAdmin]));
-    let upload = upload_agreement(&app, &token, pdf_bomb());
+    let upload = upload(&app, &token, pdf_bomb());
     // While the child reads, other writes go through: nothing holds the writer (item 2). Each
     // write is finished while the upload is still waiting for its child.
     let writes = async {
@@ -283,7 +230,8 @@ async fn issue_29_a_logo_is_stored_as_a_png_written_anew_without_its_ancillary_c
     let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
     // A real 40 × 20 logo with a 200 KB text in a zTXt chunk before its image data.
     let original = adgang_authority_info::service::logo::samples::png(40, 20);
-    let with_text = with_ztxt(&original, 200 * 1024);
+    let with_text =
+        adgang_documents::hostile::png_with_compressed_chunk(&original, b"zTXt", 200 * 1024);
     let put = |body: Vec<u8>| {
         app.client
             .put(app.url(&format!("/api/v1/organisations/{ORG}/logo")))
@@ -293,7 +241,8 @@ async fn issue_29_a_logo_is_stored_as_a_png_written_anew_without_its_ancillary_c
             .send()
     };
     // One whose chunk inflates to 16 MB (in ~16 KB) is refused, not stored.
-    let bomb = with_ztxt(&original, 16 * 1024 * 1024);
+    let bomb =
+        adgang_documents::hostile::png_with_compressed_chunk(&original, b"zTXt", 16 * 1024 * 1024);
     assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
     let refused = put(bomb).await.unwrap();
     assert_eq!(refused.status(), 400);
@@ -333,39 +282,4 @@ async fn issue_29_a_logo_is_stored_as_a_png_written_anew_without_its_ancillary_c
         buf
     };
     assert_eq!(pixels(&served), pixels(&original));
-}
-
-/// `png` with a zTXt chunk of `size` compressed bytes of text after its IHDR.
-fn with_ztxt(png: &[u8], size: usize) -> Vec<u8> {
-    use std::io::Write;
-    let mut text = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    text.write_all(&vec![b'A'; size]).unwrap();
-    let mut data = b"Comment\0\0".to_vec();
-    data.extend_from_slice(&text.finish().unwrap());
-    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
-    chunk.extend_from_slice(b"zTXt");
-    chunk.extend_from_slice(&data);
-    let crc = crc32(&chunk[4..]);
-    chunk.extend_from_slice(&crc.to_be_bytes());
-    let ihdr_end = 8 + 25;
-    let mut out = png[..ihdr_end].to_vec();
-    out.extend_from_slice(&chunk);
-    out.extend_from_slice(&png[ihdr_end..]);
-    out
-}
-
-/// The CRC-32 of a PNG chunk (type and data).
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for byte in bytes {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
