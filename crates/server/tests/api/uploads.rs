@@ -11,7 +11,8 @@ use adgang_server::sandbox::{Sandbox, SandboxSettings};
 use adgang_test_support::{field_codes, server_binary, spawn_app_with, user, Spa, TestApp};
 use serde_json::json;
 
-use crate::onboarding::{nanna, not_joined, renew_token, upload, NYBY};
+use crate::contacts::import;
+use crate::onboarding::{nanna, not_joined, renew_token, upload};
 
 const ORG: &str = "29189846";
 
@@ -70,20 +71,7 @@ async fn issue_29_a_child_over_its_memory_limit_is_a_422_and_the_server_stays_up
     let app = app_with(512, 30, 30).await;
     let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
     for dry_run in [true, false] {
-        let response = app
-            .client
-            .post(app.url(&format!(
-                "/api/v1/organisations/{ORG}/contact-structure/import?dryRun={dry_run}"
-            )))
-            .bearer_auth(&token)
-            .header(
-                "content-type",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            .body(workbook_bomb())
-            .send()
-            .await
-            .unwrap();
+        let response = import(&app, ORG, &token, workbook_bomb(), dry_run).await;
         too_complex(response, "file", "memory").await;
     }
     still_serving(&app).await;
@@ -112,20 +100,7 @@ async fn issue_29_a_sparse_workbook_is_answered_by_its_cells_not_its_range() {
     }
     let app = app_with(512, 10, 30).await;
     let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
-    let response = app
-        .client
-        .post(app.url(&format!(
-            "/api/v1/organisations/{ORG}/contact-structure/import?dryRun=true"
-        )))
-        .bearer_auth(&token)
-        .header(
-            "content-type",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        .body(book)
-        .send()
-        .await
-        .unwrap();
+    let response = import(&app, ORG, &token, book, true).await;
     assert_eq!(response.status(), 400);
     let codes: Vec<String> = field_codes(&response.json::<Problem>().await.unwrap())
         .into_iter()

@@ -122,7 +122,7 @@ fn sheet<'a>(book: &'a mut Book, name: &str) -> &'a mut Vec<Vec<String>> {
     &mut book.iter_mut().find(|(n, _)| n == name).unwrap().1
 }
 
-async fn import(
+pub(crate) async fn import(
     app: &TestApp,
     cvr: &str,
     token: &str,
