@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::login::{access_token, log_in};
 
-pub(crate) const NYBY: &str = "40000011";
+const NYBY: &str = "40000011";
 
 /// An organisation that has not accepted the agreement, and a user with `rights` there.
 pub(crate) async fn not_joined(app: &TestApp, kind: OrgKind, rights: &[Right]) {
