@@ -42,6 +42,9 @@ pub enum ErrorCode {
     /// Issue 29: reading the uploaded file went over a limit of the sandbox it is read in
     /// (memory, CPU time, wall-clock time); `errors` names the field. A 422.
     FileTooComplex,
+    /// Issue 29: every reader of uploaded files stayed busy until the deadline; try again after
+    /// `Retry-After` seconds. A 429.
+    TooManyRequests,
 }
 
 impl ErrorCode {
@@ -63,6 +66,7 @@ impl ErrorCode {
             ErrorCode::AddressNotAllowed => "address_not_allowed",
             ErrorCode::NotASenderSystem => "not_a_sender_system",
             ErrorCode::FileTooComplex => "file_too_complex",
+            ErrorCode::TooManyRequests => "too_many_requests",
         }
     }
 }

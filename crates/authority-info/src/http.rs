@@ -127,7 +127,7 @@ async fn check_link(
         problems::Scope,
         problems::TooLarge,
         problems::FileTooComplex,
-        problems::Unavailable,
+        problems::TooManyRequests,
     )
 )]
 #[put("/organisations/{cvr}/logo")]

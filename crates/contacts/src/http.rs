@@ -632,7 +632,7 @@ const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
         problems::Scope,
         problems::TooLarge,
         problems::FileTooComplex,
-        problems::Unavailable,
+        problems::TooManyRequests,
     )
 )]
 #[post("/organisations/{cvr}/contact-structure/import")]

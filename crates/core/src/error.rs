@@ -102,6 +102,10 @@ pub enum DomainError {
     Unavailable(String),
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// Issue 29: every reader of uploads was busy until the deadline (a 429 with
+    /// `Retry-After`): the callers, not the file, are too many.
+    #[error("too many requests; retry after {retry_after_seconds} s")]
+    TooManyRequests { retry_after_seconds: u64 },
     /// Issue 29: reading the upload in `field` went over a limit of the sandbox (a 422).
     #[error("the file in {field} went over the sandbox's {limit} limit")]
     FileTooComplex {
@@ -143,6 +147,7 @@ impl ResponseError for DomainError {
             DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             DomainError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             DomainError::FileTooComplex { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            DomainError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             DomainError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -189,6 +194,15 @@ impl ResponseError for DomainError {
                     message: "The file takes more memory or time to read than any real one; save it again or split it.".to_owned(),
                 }],
             ),
+            DomainError::TooManyRequests {
+                retry_after_seconds,
+            } => (
+                ErrorCode::TooManyRequests,
+                Some(format!(
+                    "Too many uploaded files are being read; try again in {retry_after_seconds} s."
+                )),
+                vec![],
+            ),
             DomainError::SystemRefused(refusal) => {
                 (refusal.code(), Some(refusal.detail().to_owned()), vec![])
             }
@@ -209,6 +223,15 @@ impl ResponseError for DomainError {
             ),
             _ => problem_response(self.status_code(), code, detail, errors),
         };
+        if let DomainError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(*retry_after_seconds),
+            );
+        }
         if matches!(self, DomainError::Unauthorized) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -83,6 +83,10 @@ problem_set!(
     FileTooComplex { "422" => "`file_too_complex`: reading the file went over the memory, CPU or time limit for uploads" }
 );
 problem_set!(
+    /// Every reader of uploaded files is busy (issue 29); `Retry-After` says when to try again.
+    TooManyRequests { "429" => "`too_many_requests`: every reader of uploaded files is busy; try again after `Retry-After` seconds" }
+);
+problem_set!(
     /// The body is not of the media type the operation reads.
     UnsupportedMediaType { "415" => "The body's `Content-Type` is not the one this operation reads" }
 );

@@ -78,13 +78,13 @@ pub enum FileRefusal {
     /// Reading it went over a limit of the sandbox; the child was stopped.
     #[error("the file went over the sandbox's {0} limit")]
     TooComplex(SandboxLimit),
-    /// Every sandbox child was busy until the deadline (a 503: try again).
+    /// Every sandbox child was busy until the deadline (a 429: try again).
     #[error("the upload sandbox is busy")]
     Busy,
 }
 
 impl FileRefusal {
-    /// The refusals every module answers the same way (a 422 naming the limit, a 503), as the
+    /// The refusals every module answers the same way (a 422 naming the limit, a 429), as the
     /// [`DomainError`](crate::DomainError) for the upload in `field`; `None` for the ones a
     /// module explains with its own field codes.
     pub fn common_error(&self, field: &'static str) -> Option<crate::DomainError> {
@@ -93,9 +93,9 @@ impl FileRefusal {
                 field,
                 limit: *limit,
             }),
-            FileRefusal::Busy => Some(crate::DomainError::Unavailable(
-                "the upload sandbox".to_owned(),
-            )),
+            FileRefusal::Busy => Some(crate::DomainError::TooManyRequests {
+                retry_after_seconds: 5,
+            }),
             FileRefusal::Unreadable(_) | FileRefusal::TooLarge(_) | FileRefusal::Encrypted => None,
         }
     }

@@ -108,7 +108,7 @@ async fn agreement_for_signing(
         problems::Conflict,
         problems::TooLarge,
         problems::FileTooComplex,
-        problems::Unavailable,
+        problems::TooManyRequests,
     )
 )]
 #[put("/organisations/{cvr}/onboarding/signed-agreement")]

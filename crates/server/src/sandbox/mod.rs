@@ -166,7 +166,7 @@ impl Sandbox {
         let size = bytes.len();
         let wall = self.settings.wall_clock;
         // Waiting for a turn is bounded by the wall clock too, but it is not the file's fault:
-        // a 503, and the child's own deadline starts with its turn.
+        // a 429, and the child's own deadline starts with its turn.
         let outcome = match tokio::time::timeout(wall, self.turns.acquire()).await {
             Ok(Ok(_turn)) => {
                 let deadline = tokio::time::Instant::now() + wall;
@@ -177,7 +177,7 @@ impl Sandbox {
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match outcome {
             Ok(stdout) => match serde_json::from_slice::<Result<T, FileRefusal>>(&stdout) {
-                Ok(answer) => answer,
+                Ok(answer) => answer.map_err(short),
                 Err(err) => {
                     tracing::warn!(kind = kind.name(), size, elapsed_ms, error = %err, "the upload sandbox answered outside its schema");
                     Err(FileRefusal::TooComplex(SandboxLimit::Answer))
@@ -304,6 +304,23 @@ impl Sandbox {
     }
 }
 
+/// The most of a reader's words a refusal passes on (they reach the problem's message, and a
+/// reader may quote the file).
+const MAX_REASON_CHARS: usize = 300;
+
+/// A child's refusal with its reason cut to [`MAX_REASON_CHARS`].
+fn short(refusal: FileRefusal) -> FileRefusal {
+    let cut = |why: String| match why.char_indices().nth(MAX_REASON_CHARS) {
+        Some((at, _)) => format!("{}…", &why[..at]),
+        None => why,
+    };
+    match refusal {
+        FileRefusal::Unreadable(why) => FileRefusal::Unreadable(cut(why)),
+        FileRefusal::TooLarge(why) => FileRefusal::TooLarge(cut(why)),
+        other => other,
+    }
+}
+
 /// The most of a child's error text the parent keeps (a panic message, the allocator's words).
 const MAX_ERROR_TEXT: usize = 8 * 1024;
 
@@ -426,6 +443,19 @@ mod tests {
 
         let (kept, over) = read_bounded(&[7u8; 1000][..], 1000, || panic!("not over")).await;
         assert_eq!((kept.len(), over), (1000, false));
+    }
+
+    #[test]
+    fn issue_29_a_readers_reason_is_cut_before_it_reaches_a_problem() {
+        let long = "æ".repeat(10_000);
+        let FileRefusal::Unreadable(why) = short(FileRefusal::Unreadable(long)) else {
+            panic!("the same kind of refusal");
+        };
+        assert_eq!(why.chars().count(), MAX_REASON_CHARS + 1);
+        assert_eq!(
+            short(FileRefusal::TooLarge("3 parts".into())),
+            FileRefusal::TooLarge("3 parts".into())
+        );
     }
 
     #[test]

@@ -168,6 +168,44 @@ async fn issue_29_a_child_past_its_wall_clock_deadline_is_killed_and_the_writer_
 }
 
 #[tokio::test]
+async fn issue_29_uploads_beyond_the_readers_at_work_wait_their_turn_then_get_a_429() {
+    // One reader, a 2 s deadline; four bombs that each hold the reader for the whole deadline.
+    let app = spawn_app_with(Spa::None, |settings| {
+        settings.sandbox.memory_bytes = 2048 * 1024 * 1024;
+        settings.sandbox.cpu_seconds = 60;
+        settings.sandbox.wall_clock = Duration::from_secs(2);
+        settings.sandbox.children = 1;
+    })
+    .await;
+    not_joined(&app, OrgKind::Authority, &[Right::RightsAdmin]).await;
+    let token = renew_token(&app, &nanna(&app).await).await;
+    let uploads = (0..4u64).map(|n| {
+        let (app, token) = (&app, &token);
+        async move {
+            tokio::time::sleep(Duration::from_millis(200 * n)).await;
+            upload(app, token, pdf_bomb()).await
+        }
+    });
+    let answers = futures_util::future::join_all(uploads).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    // The first had the reader and was stopped at its deadline; of the others, at most one
+    // can have had a turn within its own wait, so at least one was turned away.
+    assert_eq!(statuses[0], 422, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [422, 429].contains(s)),
+        "{statuses:?}"
+    );
+    let busy: Vec<_> = answers.into_iter().filter(|r| r.status() == 429).collect();
+    assert!(!busy.is_empty(), "{statuses:?}");
+    for response in busy {
+        assert_eq!(response.headers()["retry-after"], "5");
+        let problem: Problem = response.json().await.unwrap();
+        assert_eq!(problem.code, ErrorCode::TooManyRequests);
+    }
+    still_serving(&app).await;
+}
+
+#[tokio::test]
 async fn issue_29_the_child_has_its_limits_no_inherited_descriptors_and_none_of_the_environment() {
     // A running app in this process: listening sockets and database files are open here.
     let app = app_with(300, 7, 30).await;
