@@ -212,7 +212,7 @@ pub fn plain_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
     }
 }
 
-/// The chunk types of a PNG, in order (tests and the sandbox's answer check).
+/// The chunk types of a PNG, in order (what the tests look at).
 pub fn chunk_types(bytes: &[u8]) -> Vec<[u8; 4]> {
     let mut types = Vec::new();
     let mut at = 8;

@@ -300,35 +300,41 @@ impl Settings {
             s.statistics_worker =
                 parse_bool(&v).context("ADGANG_STATISTICS_WORKER must be true or false")?;
         }
-        if let Some(v) = get("ADGANG_SANDBOX_MEMORY_MB") {
-            let mb: u64 = v
-                .parse()
-                .ok()
-                .filter(|mb| *mb >= 64)
-                .context("ADGANG_SANDBOX_MEMORY_MB must be a number of MiB, at least 64")?;
+        // The sandbox's limits: whole numbers of at least `least`.
+        let at_least = |key: &str, least: u64, what: &str| -> anyhow::Result<Option<u64>> {
+            get(key)
+                .map(|v| {
+                    v.parse::<u64>()
+                        .ok()
+                        .filter(|n| *n >= least)
+                        .with_context(|| format!("{key} must be {what}"))
+                })
+                .transpose()
+        };
+        if let Some(mb) = at_least(
+            "ADGANG_SANDBOX_MEMORY_MB",
+            64,
+            "a number of MiB, at least 64",
+        )? {
             s.sandbox.memory_bytes = mb * 1024 * 1024;
         }
-        if let Some(v) = get("ADGANG_SANDBOX_CPU_SECONDS") {
-            s.sandbox.cpu_seconds = v
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .context("ADGANG_SANDBOX_CPU_SECONDS must be a positive number of seconds")?;
+        if let Some(n) = at_least(
+            "ADGANG_SANDBOX_CPU_SECONDS",
+            1,
+            "a positive number of seconds",
+        )? {
+            s.sandbox.cpu_seconds = n;
         }
-        if let Some(v) = get("ADGANG_SANDBOX_WALL_SECONDS") {
-            let seconds: u64 = v
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .context("ADGANG_SANDBOX_WALL_SECONDS must be a positive number of seconds")?;
-            s.sandbox.wall_clock = std::time::Duration::from_secs(seconds);
+        if let Some(n) = at_least(
+            "ADGANG_SANDBOX_WALL_SECONDS",
+            1,
+            "a positive number of seconds",
+        )? {
+            s.sandbox.wall_clock = std::time::Duration::from_secs(n);
         }
-        if let Some(v) = get("ADGANG_SANDBOX_CHILDREN") {
-            s.sandbox.children = v
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .context("ADGANG_SANDBOX_CHILDREN must be a positive number")?;
+        if let Some(n) = at_least("ADGANG_SANDBOX_CHILDREN", 1, "a positive number")? {
+            s.sandbox.children =
+                usize::try_from(n).context("ADGANG_SANDBOX_CHILDREN is too large")?;
         }
         if let Some(v) = get("ADGANG_SANDBOX_PROGRAM") {
             s.sandbox.program = Some(PathBuf::from(v));

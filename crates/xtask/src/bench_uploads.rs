@@ -42,14 +42,9 @@ fn request(method: &str, url: &str, token: &str, content_type: &str, body: &Path
     (code.parse().unwrap_or(0), secs.parse().unwrap_or(f64::MAX))
 }
 
+/// The resident memory of `pid`, bytes.
 fn rss_of(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
-            line.split_whitespace().nth(1)?.parse::<u64>().ok()
-        })
-        .map_or(0, |kib| kib * 1024)
+    crate::bench_eventlog::rss_kib(pid) * 1024
 }
 
 fn quantile(sorted: &[f64], q: f64) -> f64 {

@@ -32,14 +32,7 @@ pub fn precheck(bytes: &[u8]) -> Result<DeclaredPng, FieldCode> {
     if !bytes.starts_with(&SIGNATURE) {
         return Err(FieldCode::NotPng);
     }
-    if bytes.get(12..16) != Some(b"IHDR") {
-        return Err(FieldCode::UnreadablePng);
-    }
-    let number = |at: usize| {
-        let b = bytes.get(at..at + 4).ok_or(FieldCode::UnreadablePng)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    };
-    let (width, height) = (number(16)?, number(20)?);
+    let (width, height) = adgang_documents::png::header(bytes).ok_or(FieldCode::UnreadablePng)?;
     if width == 0 || height == 0 {
         return Err(FieldCode::UnreadablePng);
     }

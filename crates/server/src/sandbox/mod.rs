@@ -1,10 +1,10 @@
 //! The upload sandbox (issue 29; ARCHITECTURE "Untrusted input"): every uploaded document is
 //! read by a child process — this binary started as `adgang-server parse-untrusted <kind>` —
-//! that sets its own OS limits (address space, CPU seconds, no core file, no file writes, few
-//! descriptors) before it reads a byte, finds no inherited descriptor beyond stdin/stdout/
-//! stderr, and starts with an empty environment. It answers one JSON value on stdout; the
-//! parent reads at most a bounded answer, kills the child at the wall-clock deadline, and checks
-//! the answer's shape like any other input. A child that dies, overruns or answers garbage is a
+//! that closes every descriptor it inherited beyond stdin/stdout/stderr and sets its own OS
+//! limits (address space, CPU seconds, no core file, no file writes, few descriptors) before it
+//! reads a byte, and gets none of the server's environment. It answers one JSON value on
+//! stdout; the parent reads at most a bounded answer, kills the child at the wall-clock deadline,
+//! and checks the answer's shape like any other input. A child that dies, overruns or answers garbage is a
 //! [`FileRefusal`] the modules turn into a 4xx; the server itself never parses an upload.
 //!
 //! [`Sandbox`] answers the `UntrustedFiles` port of `core`.
@@ -29,9 +29,6 @@ pub const SUBCOMMAND: &str = "parse-untrusted";
 
 /// The one environment variable a child gets: the allocator's arena size (see `in_child`).
 pub const ALLOCATOR_ARENA: (&str, &str) = ("MIMALLOC_ARENA_RESERVE", "64MiB");
-
-/// The exit code of a child that found a descriptor it should not have.
-pub const EXIT_INHERITED_DESCRIPTOR: i32 = 3;
 
 /// The limits of the sandbox (README "Uploaded files"; `ADGANG_SANDBOX_*`).
 #[derive(Debug, Clone)]
@@ -76,12 +73,11 @@ pub enum FileKind {
 
 impl FileKind {
     fn args(self) -> Vec<String> {
-        match self {
-            FileKind::Workbook => vec!["workbook".into()],
-            FileKind::Pdf => vec!["pdf".into()],
-            FileKind::Png { max_side } => vec!["png".into(), max_side.to_string()],
-            FileKind::Probe => vec!["probe".into()],
+        let mut args = vec![self.name().to_owned()];
+        if let FileKind::Png { max_side } = self {
+            args.push(max_side.to_string());
         }
+        args
     }
 
     fn name(self) -> &'static str {
@@ -145,10 +141,6 @@ impl Sandbox {
             turns: Arc::new(tokio::sync::Semaphore::new(settings.children.max(1))),
             settings,
         })
-    }
-
-    pub fn settings(&self) -> &SandboxSettings {
-        &self.settings
     }
 
     /// Starts a probe child: its limits, descriptors and environment as it sees them.
@@ -373,10 +365,6 @@ fn classify(status: std::process::ExitStatus, said: String) -> Failure {
         // message could not be printed).
         (Some(SIGSEGV | SIGBUS), _) => Failure::Limit(SandboxLimit::Stack, said),
         (_, Some(101)) => Failure::Panicked(said),
-        (_, Some(EXIT_INHERITED_DESCRIPTOR)) => {
-            tracing::error!(%said, "the sandbox child kept an inherited descriptor: fix the child");
-            Failure::Limit(SandboxLimit::Crashed, said)
-        }
         _ => Failure::Limit(SandboxLimit::Crashed, format!("{status}: {said}")),
     }
 }
