@@ -320,6 +320,8 @@ pub enum FieldCode {
     InTheFuture,
     /// ST-04: the variable is chosen twice.
     DuplicateVariable,
+    /// Issue 30 (`/readyz`): a background job has completed no round within its period.
+    JobStale,
 }
 
 impl FieldCode {
@@ -421,6 +423,7 @@ impl FieldCode {
             FieldCode::PeriodOverOneYear => "period_over_one_year",
             FieldCode::InTheFuture => "in_the_future",
             FieldCode::DuplicateVariable => "duplicate_variable",
+            FieldCode::JobStale => "job_stale",
         }
     }
 }

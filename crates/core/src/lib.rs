@@ -10,6 +10,9 @@
 //! * [`scope`] — [`OrgScope`], the extractor every organisation-scoped handler takes first
 //!   (module right, onboarding, the path's CVR = the token's, "now").
 //! * [`time`] — the [`Clock`] port and Europe/Copenhagen.
+//! * [`jobs`] — background work as a module declares it and the server supervises it;
+//!   [`lease`] — how a job claims work so that no two instances do it; [`queue`] — the
+//!   group-committing queues requests hand rows to.
 //! * [`ports`] — what one module asks another (no module crate depends on another).
 //! * [`openapi`] — the shared problem+json response sets.
 
@@ -21,11 +24,14 @@ pub mod db;
 pub mod download;
 pub mod entity;
 pub mod error;
+pub mod jobs;
 pub mod json;
+pub mod lease;
 pub mod module;
 pub mod openapi;
 pub mod pagination;
 pub mod ports;
+pub mod queue;
 pub mod read_cache;
 pub mod scope;
 pub mod search_log;
@@ -39,6 +45,8 @@ pub use cpr::Cpr;
 pub use cvr::Cvr;
 pub use db::ReadDb;
 pub use error::{problem_response, DomainError, FieldErrors, SystemRefusal};
+pub use jobs::{Job, JobContext, Round, Schedule};
+pub use lease::Lease;
 pub use module::ApiModule;
 pub use pagination::{PageRequest, SortDirection};
 pub use read_cache::ReadCache;

@@ -5,74 +5,95 @@
 //! writer connection and PostgreSQL's per-commit flush capped citizen-service lookups at 470 and
 //! 740 requests/s with p99 of 259 and 154 ms (docs/performance.md, issue 16).
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
-use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::SearchRecord;
 use crate::entity::searches_log;
+use crate::jobs::{Job, Liveness, Round, Schedule};
+use crate::queue::{group_queue, GroupConsumer, GroupQueue};
 
 /// Rows per commit at most.
 const GROUP: usize = 256;
 
-struct Pending {
-    at: DateTime<Utc>,
-    record: SearchRecord,
-    reply: oneshot::Sender<Result<(), String>>,
-}
+type Row = (DateTime<Utc>, SearchRecord);
 
 /// The handle lookups write through (app data `web::Data<SearchLog>`).
 #[derive(Clone)]
 pub struct SearchLog {
-    queue: mpsc::Sender<Pending>,
+    queue: GroupQueue<Row, Result<(), String>>,
 }
 
-/// The writer's side; [`SearchLog::run`] drains it.
-pub struct SearchLogQueue(mpsc::Receiver<Pending>);
+/// The committer: the job that drains the queue (supervised by the server).
+pub struct SearchLogCommitter {
+    queue: GroupConsumer<Row, Result<(), String>>,
+    db: DatabaseConnection,
+}
 
 impl SearchLog {
-    pub fn new() -> (SearchLog, SearchLogQueue) {
-        let (queue, pending) = mpsc::channel(4 * GROUP);
-        (SearchLog { queue }, SearchLogQueue(pending))
+    pub fn new(db: DatabaseConnection) -> (SearchLog, SearchLogCommitter) {
+        let (queue, consumer) = group_queue("The searches-log writer", 4 * GROUP);
+        (
+            SearchLog { queue },
+            SearchLogCommitter {
+                queue: consumer,
+                db,
+            },
+        )
     }
 
-    /// Appends one searches-log row; returns once it is committed.
-    pub async fn record(&self, at: DateTime<Utc>, record: SearchRecord) -> Result<(), DbErr> {
-        let (reply, answer) = oneshot::channel();
+    /// Appends one searches-log row; returns once it is committed. While the committer is
+    /// down the lookup fails at once (503): no lookup goes unlogged (LOG-03).
+    pub async fn record(
+        &self,
+        at: DateTime<Utc>,
+        record: SearchRecord,
+    ) -> Result<(), crate::DomainError> {
         self.queue
-            .send(Pending { at, record, reply })
-            .await
-            .map_err(|_| DbErr::Custom("the searches-log writer has stopped".to_owned()))?;
-        answer
-            .await
-            .map_err(|_| DbErr::Custom("the searches-log writer dropped a row".to_owned()))?
-            .map_err(DbErr::Custom)
+            .submit((at, record))
+            .await?
+            .map_err(|failed| DbErr::Custom(failed).into())
+    }
+}
+
+#[async_trait::async_trait]
+impl Job for SearchLogCommitter {
+    fn name(&self) -> &'static str {
+        "search_log_committer"
     }
 
-    /// Commits what arrives, a group at a time, until every handle is gone.
-    pub async fn run(queue: SearchLogQueue, db: DatabaseConnection) {
-        let SearchLogQueue(mut pending) = queue;
-        while let Some(first) = pending.recv().await {
-            let mut group = vec![first];
-            while group.len() < GROUP {
-                match pending.try_recv() {
-                    Ok(next) => group.push(next),
-                    Err(_) => break,
-                }
-            }
-            let rows = group.iter().map(|p| row(p.at, &p.record));
-            let result = searches_log::Entity::insert_many(rows)
-                .exec_without_returning(&db)
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    tracing::error!(error = %e, rows = group.len(), "searches-log group failed");
-                    e.to_string()
-                });
-            for p in group {
-                let _ = p.reply.send(result.clone());
-            }
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            idle: Duration::ZERO,
+            stale_after: Duration::from_secs(60),
         }
+    }
+
+    /// Commits one group: what arrived within a second, at most [`GROUP`] rows.
+    async fn round(&self) -> anyhow::Result<Round> {
+        let group = self.queue.next_group(GROUP, Duration::from_secs(1)).await;
+        if group.is_empty() {
+            return Ok(Round::Idle);
+        }
+        let rows = group.iter().map(|p| row(p.item.0, &p.item.1));
+        let result = searches_log::Entity::insert_many(rows)
+            .exec_without_returning(&self.db)
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                tracing::error!(error = %e, rows = group.len(), "searches-log group failed");
+                e.to_string()
+            });
+        for p in group {
+            let _ = p.reply.send(result.clone());
+        }
+        Ok(Round::More)
+    }
+
+    fn liveness(&self) -> Option<Liveness> {
+        Some(self.queue.liveness())
     }
 }
 

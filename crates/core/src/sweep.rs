@@ -16,6 +16,8 @@ use crate::Clock;
 pub trait Sweep: Send + Sync {
     /// For the log lines: what is ended, e.g. "company exemptions".
     const WHAT: &'static str;
+    /// The job's name in `/metrics` and `/readyz`, e.g. `exemption_expiry`.
+    const JOB: &'static str;
     /// Items ended per batch at most.
     const BATCH: u64;
 
@@ -49,16 +51,26 @@ impl<S: Sweep> SweepWorker<S> {
             }
         }
     }
+}
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
-            match self.tick().await {
-                Ok(0) => {}
-                Ok(ended) => tracing::info!(ended, what = S::WHAT, "ended by the expiry job"),
-                Err(err) => tracing::error!(error = ?err, what = S::WHAT, "expiry round failed"),
-            }
-            tokio::time::sleep(self.idle).await;
+#[async_trait::async_trait]
+impl<S: Sweep + 'static> crate::Job for SweepWorker<S> {
+    fn name(&self) -> &'static str {
+        S::JOB
+    }
+
+    fn schedule(&self) -> crate::Schedule {
+        crate::Schedule {
+            idle: self.idle,
+            stale_after: self.idle * 3 + Duration::from_secs(300),
         }
+    }
+
+    async fn round(&self) -> anyhow::Result<crate::Round> {
+        let ended = self.tick().await?;
+        if ended > 0 {
+            tracing::info!(ended, what = S::WHAT, "ended by the expiry job");
+        }
+        Ok(crate::Round::Idle)
     }
 }

@@ -12,6 +12,9 @@ pub enum EventLogError {
     ExportRequired { rows: u64, limit: u64 },
     #[error("the export is not done")]
     ExportNotReady,
+    /// A queue the request needs has no consumer running (the searches-log writer): 503.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -27,6 +30,7 @@ impl From<DomainError> for EventLogError {
     fn from(err: DomainError) -> Self {
         match err {
             DomainError::Validation(fields) => EventLogError::Validation(fields),
+            DomainError::Unavailable(why) => EventLogError::Unavailable(why),
             other => EventLogError::Unexpected(anyhow::anyhow!("{other}")),
         }
     }
@@ -37,6 +41,7 @@ impl From<EventLogError> for DomainError {
         match err {
             EventLogError::Validation(fields) => DomainError::Validation(fields),
             EventLogError::NotFound(what) => DomainError::NotFound(what),
+            EventLogError::Unavailable(why) => DomainError::Unavailable(why),
             EventLogError::ExportRequired { rows, limit } => DomainError::Conflict {
                 reason: ConflictReason::ExportRequired,
                 detail: format!(

@@ -52,4 +52,12 @@ impl adgang_core::ApiModule for EventLogModule {
         cfg.app_data(actix_web::web::Data::new(self.settings.clone()));
         http::configure(cfg);
     }
+
+    fn jobs(&self, ctx: &adgang_core::JobContext) -> Vec<Box<dyn adgang_core::Job>> {
+        vec![Box::new(ExportWorker {
+            db: ctx.db.clone(),
+            clock: ctx.clock.clone(),
+            lifetime: self.settings.export_lifetime,
+        })]
+    }
 }

@@ -33,4 +33,13 @@ impl adgang_core::ApiModule for ExemptionsModule {
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         http::configure(cfg);
     }
+
+    fn jobs(&self, ctx: &adgang_core::JobContext) -> Vec<Box<dyn adgang_core::Job>> {
+        vec![Box::new(ExpiryWorker {
+            db: ctx.db.clone(),
+            clock: ctx.clock.clone(),
+            idle: std::time::Duration::from_secs(60),
+            sweep: service::expiry::ExpiredExemptions,
+        })]
+    }
 }

@@ -11,7 +11,10 @@ pub use error::IdentityError;
 
 /// The module as the server mounts it. Its login wiring (our OIDC relying party) is app data
 /// the server registers, as it depends on where the server is reached.
-pub struct IdentityModule;
+pub struct IdentityModule {
+    /// The revoked sessions every request checks (core's extractor); this module's job fills it.
+    pub revocations: std::sync::Arc<adgang_core::SessionRevocations>,
+}
 
 impl adgang_core::ApiModule for IdentityModule {
     fn tags(&self) -> Vec<(&'static str, &'static str)> {
@@ -29,6 +32,14 @@ impl adgang_core::ApiModule for IdentityModule {
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         http::configure(cfg);
+    }
+
+    fn jobs(&self, ctx: &adgang_core::JobContext) -> Vec<Box<dyn adgang_core::Job>> {
+        vec![Box::new(service::sessions::RevocationWatcher {
+            db: ctx.db.clone(),
+            clock: ctx.clock.clone(),
+            revocations: self.revocations.clone(),
+        })]
     }
 }
 

@@ -87,17 +87,6 @@ impl UserDirectory for IdentityDirectory {
             .map(directory_user))
     }
 
-    async fn authorities(&self) -> Result<Vec<String>, DirectoryError> {
-        organisation::Entity::find()
-            .select_only()
-            .column(organisation::Column::Cvr)
-            .filter(organisation::Column::Kind.eq(organisation::Kind::Authority))
-            .into_tuple()
-            .all(&self.db)
-            .await
-            .map_err(unexpected)
-    }
-
     async fn directory(&self) -> Result<Directory, DirectoryError> {
         let db = &self.db;
         let organisations = organisation::Entity::find().order_by_asc(organisation::Column::Name);
@@ -203,5 +192,19 @@ impl UserDirectory for IdentityDirectory {
                 .await?;
         txn.commit().await.map_err(unexpected)?;
         Ok((directory_client(&client), secret))
+    }
+}
+
+#[async_trait::async_trait]
+impl adgang_core::ports::Authorities for IdentityDirectory {
+    async fn authorities(&self) -> Result<Vec<String>, DirectoryError> {
+        organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Cvr)
+            .filter(organisation::Column::Kind.eq(organisation::Kind::Authority))
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(unexpected)
     }
 }

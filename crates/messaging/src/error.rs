@@ -19,6 +19,9 @@ pub enum MessagingError {
     Conflict(ConflictReason),
     #[error("the CVR register is unavailable")]
     RegistryUnavailable,
+    /// A job the request waits on is down (intake's writer): 503.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -78,6 +81,7 @@ impl From<MessagingError> for DomainError {
                 items: vec![],
             },
             MessagingError::RegistryUnavailable => DomainError::Unavailable("cvr register".into()),
+            MessagingError::Unavailable(why) => DomainError::Unavailable(why),
             MessagingError::Unexpected(err) => DomainError::Unexpected(err),
         }
     }

@@ -18,7 +18,7 @@ pub use error::MessagingError;
 pub use service::dispatch::Dispatcher;
 pub use service::move_mail::{MoveWorker, VirkMailMovesPort};
 pub use service::tallies::MessageTalliesPort;
-pub use service::writer::{IntakeQueue, IntakeWriter};
+pub use service::writer::{IntakeWriter, IntakeWriterJob};
 pub use service::Ports;
 
 /// The OpenAPI tag of this module's endpoints.
@@ -49,9 +49,51 @@ impl MessagingSettings {
     }
 }
 
+/// What this instance runs in the background besides intake's writer (each instance on one
+/// database may run all of them: every job claims its work).
+#[derive(Debug, Clone, Default)]
+pub struct Background {
+    /// CORE-03..05: the dispatcher and its lease; `None`: this instance delivers nothing.
+    pub dispatch_lease: Option<chrono::Duration>,
+    /// MV-04: the moves of mail and their lease; `None`: this instance moves nothing.
+    pub move_lease: Option<std::time::Duration>,
+    /// Issue 18: the SMTP server (`url`, `from`) the e-mail outbox is relayed to.
+    pub smtp: Option<(String, String)>,
+}
+
 /// The module as the server mounts it.
 pub struct MessagingModule {
-    pub settings: MessagingSettings,
+    settings: MessagingSettings,
+    ports: Ports,
+    background: Background,
+    writer: IntakeWriter,
+    writer_job: IntakeWriterJob,
+    relay: Option<relay::MailRelay>,
+}
+
+impl MessagingModule {
+    /// Fails on an SMTP URL or sender address lettre cannot read.
+    pub fn new(
+        settings: MessagingSettings,
+        ports: Ports,
+        background: Background,
+        ctx: &adgang_core::JobContext,
+    ) -> anyhow::Result<MessagingModule> {
+        let (writer, writer_job) = IntakeWriter::new(ctx.db.clone(), ports.clone());
+        let relay = background
+            .smtp
+            .as_ref()
+            .map(|(url, from)| relay::MailRelay::new(ctx.db.clone(), ctx.clock.clone(), url, from))
+            .transpose()?;
+        Ok(MessagingModule {
+            settings,
+            ports,
+            background,
+            writer,
+            writer_job,
+            relay,
+        })
+    }
 }
 
 impl adgang_core::ApiModule for MessagingModule {
@@ -65,7 +107,31 @@ impl adgang_core::ApiModule for MessagingModule {
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         cfg.app_data(actix_web::web::Data::new(self.settings.clone()))
+            .app_data(actix_web::web::Data::new(self.ports.clone()))
+            .app_data(actix_web::web::Data::new(self.writer.clone()))
             .app_data(actix_web::web::Data::new(service::dispatch::http_client()));
         http::configure(cfg);
+    }
+
+    fn jobs(&self, ctx: &adgang_core::JobContext) -> Vec<Box<dyn adgang_core::Job>> {
+        let mut jobs: Vec<Box<dyn adgang_core::Job>> = vec![Box::new(self.writer_job.clone())];
+        if let Some(lease) = self.background.dispatch_lease {
+            jobs.push(Box::new(Dispatcher::new(
+                ctx.db.clone(),
+                self.ports.clone(),
+                ctx.clock.clone(),
+                lease,
+            )));
+        }
+        if let Some(lease) = self.background.move_lease {
+            jobs.push(Box::new(MoveWorker {
+                lease,
+                ..MoveWorker::new(ctx.db.clone(), self.ports.clone(), ctx.clock.clone())
+            }));
+        }
+        if let Some(relay) = &self.relay {
+            jobs.push(Box::new(relay.clone()));
+        }
+        jobs
     }
 }

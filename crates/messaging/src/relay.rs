@@ -8,8 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use adgang_core::Clock;
-use chrono::{Duration, SubsecRound};
+use adgang_core::{Clock, Lease};
+use chrono::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -27,6 +27,7 @@ pub const MAX_ATTEMPTS: i32 = 10;
 /// E-mails older than this are not relayed (the outbox held them before SMTP was configured).
 const MAX_AGE: Duration = Duration::days(1);
 
+#[derive(Clone)]
 pub struct MailRelay {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
@@ -71,40 +72,40 @@ impl MailRelay {
             .body(mail.body.clone())?)
     }
 
+    /// How e-mails are claimed (core's one claim primitive).
+    fn lease(&self) -> Lease<mail_outbox::Entity> {
+        Lease::new(Column::Id, Column::RelayClaimedUntil, None, self.claim)
+    }
+
     /// One round; answers how many e-mails the SMTP server accepted.
     pub async fn tick(&self) -> anyhow::Result<u64> {
         let now = self.clock.now();
-        let free = || {
-            Condition::any()
-                .add(Column::RelayClaimedUntil.is_null())
-                .add(Column::RelayClaimedUntil.lt(now))
+        let unsent = || {
+            Condition::all()
+                .add(Column::RelayedAt.is_null())
+                .add(Column::SentAt.gte(now - MAX_AGE))
+                .add(Column::RelayAttempts.lt(MAX_ATTEMPTS))
         };
         let due = mail_outbox::Entity::find()
-            .filter(Column::RelayedAt.is_null())
-            .filter(Column::SentAt.gte(now - MAX_AGE))
-            .filter(Column::RelayAttempts.lt(MAX_ATTEMPTS))
-            .filter(free())
+            .filter(unsent())
+            .filter(self.lease().free(now))
             .order_by_asc(Column::SentAt)
             .limit(BATCH)
             .all(&self.db)
             .await?;
         let mut relayed = 0;
         for mail in due {
-            let claimed = mail_outbox::Entity::update_many()
-                .col_expr(
-                    Column::RelayClaimedUntil,
-                    Expr::value((now + self.claim).trunc_subsecs(6)),
-                )
-                .col_expr(
-                    Column::RelayAttempts,
-                    Expr::col(Column::RelayAttempts).add(1),
-                )
-                .filter(Column::Id.eq(&mail.id))
-                .filter(Column::RelayedAt.is_null())
-                .filter(free())
-                .exec(&self.db)
+            // One at a time: a claim lasts while this e-mail is sent, not the whole batch.
+            let tried = vec![(
+                Column::RelayAttempts,
+                Expr::col(Column::RelayAttempts).add(1),
+            )];
+            let this = unsent().add(Column::Id.eq(&mail.id));
+            let claimed = self
+                .lease()
+                .claim(&self.db, now, this, Column::SentAt, 1, tried)
                 .await?;
-            if claimed.rows_affected == 0 {
+            if claimed.is_empty() {
                 continue; // another instance has it
             }
             let message = match self.message(&mail) {
@@ -136,16 +137,27 @@ impl MailRelay {
         }
         Ok(relayed)
     }
+}
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
-            match self.tick().await {
-                Ok(0) => {}
-                Ok(relayed) => tracing::info!(relayed, "e-mails relayed to SMTP"),
-                Err(err) => tracing::error!(error = ?err, "mail relay round failed"),
-            }
-            tokio::time::sleep(self.idle).await;
+#[async_trait::async_trait]
+impl adgang_core::Job for MailRelay {
+    fn name(&self) -> &'static str {
+        "mail_relay"
+    }
+
+    fn schedule(&self) -> adgang_core::Schedule {
+        adgang_core::Schedule {
+            idle: self.idle,
+            // A round sends up to BATCH e-mails, each within the SMTP timeout (30 s).
+            stale_after: self.idle + StdDuration::from_secs(15 * 60),
         }
+    }
+
+    async fn round(&self) -> anyhow::Result<adgang_core::Round> {
+        let relayed = self.tick().await?;
+        if relayed > 0 {
+            tracing::info!(relayed, "e-mails relayed to SMTP");
+        }
+        Ok(adgang_core::Round::Idle)
     }
 }

@@ -147,6 +147,11 @@ pub async fn look_up(
         },
         result_count: u32::from(found.is_some()),
     };
-    log.record(acting.now, search).await?;
+    log.record(acting.now, search)
+        .await
+        .map_err(|err| match err {
+            adgang_core::DomainError::Unavailable(why) => PartyError::Unavailable(why),
+            other => PartyError::Database(DbErr::Custom(other.to_string())),
+        })?;
     found.ok_or_else(|| unknown(kind, field))
 }

@@ -174,12 +174,12 @@ async fn load_messages(
         .system(db, &sender.id, now)
         .await?
         .context("the demo sender system")?;
-    let (writer, queue) = adgang_messaging::IntakeWriter::new();
-    let writing = tokio::spawn(adgang_messaging::IntakeWriter::run(
-        queue,
-        db.clone(),
-        ports.clone(),
-    ));
+    let (writer, writer_job) = adgang_messaging::IntakeWriter::new(db.clone(), ports.clone());
+    // Up before the first message is handed over; the server supervises its own writer later.
+    if let Some(up) = adgang_core::Job::liveness(&writer_job) {
+        up.set(true);
+    }
+    let writing = tokio::spawn(adgang_core::jobs::run_forever(writer_job));
     let today = adgang_core::time::copenhagen(now).date_naive();
     let titles = [
         "Afgørelse om byggetilladelse",
@@ -218,8 +218,9 @@ async fn load_messages(
             .await
             .map_err(|e| anyhow::anyhow!("demo message {i}: {e:?}"))?;
     }
+    // Every submit returned after its commit: nothing is left in the queue.
     drop(writer);
-    writing.await.context("the demo's intake writer")?;
+    writing.abort();
     Ok(())
 }
 

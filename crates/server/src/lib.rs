@@ -6,6 +6,7 @@ pub mod config;
 pub mod database;
 pub mod demo;
 pub mod fallback;
+pub mod jobs;
 pub mod login;
 pub mod metrics;
 pub mod middleware;

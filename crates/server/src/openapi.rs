@@ -81,7 +81,11 @@ pub fn base(modules: &[Box<dyn adgang_core::ApiModule>]) -> utoipa::openapi::Ope
 /// The document the running server serves at `/api/openapi.json` (its routes do not depend on
 /// settings, so the default settings' modules describe them).
 pub fn document() -> utoipa::openapi::OpenApi {
-    let modules = crate::routes::modules(&crate::config::Settings::default());
+    let settings = crate::config::Settings::default();
+    let wiring = crate::routes::Wiring::new(&settings, sea_orm::DatabaseConnection::Disconnected)
+        .expect("the default settings wire the modules");
+    let modules =
+        crate::routes::modules(&settings, &wiring).expect("the default settings build the modules");
     let (_app, api) = App::new()
         .into_utoipa_app()
         .openapi(base(&modules))

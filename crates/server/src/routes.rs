@@ -3,23 +3,79 @@
 //! registrations — there is no hand-kept path list.
 
 use actix_web::{get, http::header, web, HttpResponse};
-use adgang_api_types::{EnvironmentInfo, ErrorCode, Module};
+use adgang_api_types::{EnvironmentInfo, ErrorCode, FieldCode, FieldError, Module};
 use adgang_core::openapi as problems;
-use adgang_core::{problem_response, ApiModule, DomainError};
+use std::sync::Arc;
+
+use adgang_core::ports::ExemptionStatus;
+use adgang_core::{problem_response, ApiModule, DomainError, JobContext, SessionRevocations};
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::config::Settings;
+use crate::jobs::JobControl;
 use crate::metrics::Metrics;
 
 pub const OPERATIONS_TAG: &str = "Drift";
 pub const META_TAG: &str = "Miljø";
 
-/// The module crates, each mounted under `/api/v1`: adding a module is one line here (and its
-/// ports, if it answers any, in `startup`).
-pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
-    vec![
-        Box::new(adgang_identity::IdentityModule),
+/// What the modules are built with: the connection and clock of their jobs, and the ports of
+/// `core` that one module answers for the others (no module crate depends on another).
+pub struct Wiring {
+    pub jobs: JobContext,
+    /// Filled by identity's job, read by every request (core's token check).
+    pub revocations: Arc<SessionRevocations>,
+    pub data_key: adgang_core::secrets::DataKey,
+    pub registry: Arc<dyn adgang_registry::Registry>,
+    pub exemptions: Arc<dyn ExemptionStatus>,
+    pub directory: Arc<adgang_identity::ports::IdentityDirectory>,
+    pub messaging: adgang_messaging::Ports,
+}
+
+impl Wiring {
+    pub fn new(settings: &Settings, db: DatabaseConnection) -> anyhow::Result<Wiring> {
+        let jobs = JobContext {
+            db: db.clone(),
+            clock: settings.clock.clone(),
+        };
+        let data_key = settings.data_key()?;
+        let registry = settings.registry()?;
+        let exemptions: Arc<dyn ExemptionStatus> =
+            Arc::new(adgang_exemptions::ports::ExemptionsPort {
+                clock: settings.clock.clone(),
+            });
+        let messaging = adgang_messaging::Ports {
+            systems: Arc::new(adgang_systems::ports::ConnectedSystemsPort {
+                data_key: data_key.clone(),
+            }),
+            points: Arc::new(adgang_contacts::ports::DeliveryPointsPort),
+            exemptions: exemptions.clone(),
+            registry: registry.clone(),
+            sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
+            mailer: Arc::new(adgang_messaging::outbox::MailOutbox),
+        };
+        Ok(Wiring {
+            directory: Arc::new(adgang_identity::ports::IdentityDirectory {
+                db,
+                clock: settings.clock.clone(),
+            }),
+            jobs,
+            revocations: Arc::default(),
+            data_key,
+            registry,
+            exemptions,
+            messaging,
+        })
+    }
+}
+
+/// The module crates, each mounted under `/api/v1` with its jobs: adding a module is one line
+/// here (and its ports, if it answers any, in [`Wiring`]).
+pub fn modules(settings: &Settings, wiring: &Wiring) -> anyhow::Result<Vec<Box<dyn ApiModule>>> {
+    Ok(vec![
+        Box::new(adgang_identity::IdentityModule {
+            revocations: wiring.revocations.clone(),
+        }),
         Box::new(adgang_systems::SystemsModule {
             settings: adgang_systems::SystemsSettings {
                 allow_http_endpoints: settings.allow_http_endpoints,
@@ -28,12 +84,24 @@ pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
         Box::new(adgang_contacts::ContactsModule::new(
             settings.platform_urls.clone(),
         )),
-        Box::new(adgang_messaging::MessagingModule {
-            settings: adgang_messaging::MessagingSettings {
+        Box::new(adgang_messaging::MessagingModule::new(
+            adgang_messaging::MessagingSettings {
                 trusted_proxies: settings.trusted_proxies.clone(),
                 max_memo_bytes: settings.max_body_bytes,
             },
-        }),
+            wiring.messaging.clone(),
+            adgang_messaging::Background {
+                dispatch_lease: settings.dispatcher.then_some(settings.dispatch_lease),
+                move_lease: settings
+                    .move_mail_worker
+                    .then_some(settings.move_mail_lease),
+                smtp: settings
+                    .smtp_url
+                    .clone()
+                    .map(|url| (url, settings.mail_from.clone())),
+            },
+            &wiring.jobs,
+        )?),
         Box::new(adgang_exemptions::ExemptionsModule),
         Box::new(adgang_mail_access::MailAccessModule),
         Box::new(adgang_authority_info::AuthorityInfoModule::new(
@@ -45,14 +113,23 @@ pub fn modules(settings: &Settings) -> Vec<Box<dyn ApiModule>> {
                 link_lifetime: chrono::Duration::hours(48),
             },
         }),
-        Box::new(adgang_statistics::StatisticsModule),
+        Box::new(adgang_statistics::StatisticsModule {
+            production: settings
+                .statistics_worker
+                .then(|| adgang_statistics::Production {
+                    tallies: Arc::new(adgang_messaging::MessageTalliesPort),
+                    authorities: wiring.directory.clone(),
+                    mailer: wiring.messaging.mailer.clone(),
+                    round: settings.statistics_round,
+                }),
+        }),
         Box::new(adgang_eventlog::EventLogModule {
             settings: adgang_eventlog::EventLogSettings {
                 stream_limit: settings.log_stream_limit,
                 ..Default::default()
             },
         }),
-    ]
+    ])
 }
 
 pub fn configure(cfg: &mut ServiceConfig, modules: &[Box<dyn ApiModule>]) {
@@ -85,7 +162,8 @@ const READINESS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2)
 
 /// Readiness: the database accepts writes (issue 13 item 8) — a write statement that changes
 /// nothing, rolled back, within two seconds. A locked SQLite file, a read-only or full database
-/// is "not ready", not just an unreachable one.
+/// is "not ready", not just an unreachable one. So is a background job that has completed no
+/// round for longer than its declared period (issue 30): each is named in `errors`.
 #[utoipa::path(
     tag = OPERATIONS_TAG,
     responses(
@@ -94,7 +172,29 @@ const READINESS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2)
     )
 )]
 #[get("/readyz")]
-async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
+async fn readyz(db: web::Data<DatabaseConnection>, jobs: web::Data<JobControl>) -> HttpResponse {
+    let stale = jobs.stale();
+    if !stale.is_empty() {
+        let errors = stale
+            .iter()
+            .map(|job| FieldError {
+                field: format!("jobs.{}", job.name),
+                code: FieldCode::JobStale,
+                message: format!(
+                    "No completed round for {} s (its period is {} s).",
+                    job.since.as_secs(),
+                    job.period.as_secs()
+                ),
+            })
+            .collect();
+        tracing::warn!(jobs = ?stale.iter().map(|j| j.name).collect::<Vec<_>>(), "readiness: stale background jobs");
+        return problem_response(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            Some("A background job has stopped completing its rounds.".to_owned()),
+            errors,
+        );
+    }
     let probe = async {
         use sea_orm::{ConnectionTrait, TransactionTrait};
         let txn = db.begin().await?;
@@ -123,13 +223,15 @@ async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"))
 )]
 #[get("/metrics")]
-async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
+async fn metrics(metrics: web::Data<Metrics>, jobs: web::Data<JobControl>) -> HttpResponse {
+    let mut text = metrics.render();
+    jobs.render(&mut text);
     HttpResponse::Ok()
         .insert_header((
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         ))
-        .body(metrics.render())
+        .body(text)
 }
 
 /// The deployment's environment label, version and modules — what the SPA shell needs before

@@ -1,6 +1,7 @@
 //! Building and running the application: [`Application::build`] binds the listener (port 0 picks
 //! a free port, which the tests use), connects and migrates the database, and wires middleware,
-//! routes, the API docs and the SPA.
+//! routes, the API docs and the SPA; [`Application::run_until_stopped`] serves and supervises
+//! the modules' background jobs (`crate::jobs`).
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use adgang_api_types::{ErrorCode, FieldError};
 use adgang_core::ports::{
     BoundContactPoints, ExemptionStatus, RecipientSystems, TestMailboxes, UserDirectory,
 };
-use adgang_core::{problem_response, Clock, ReadCache, ReadDb, SessionRevocations, TokenKeys};
+use adgang_core::{problem_response, Clock, Job, ReadCache, ReadDb, TokenKeys};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use utoipa_actix_web::AppExt;
@@ -21,6 +22,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
 use crate::fallback::{fallback, RouteTable, SpaIndex};
+use crate::jobs::{JobControl, Supervisor};
 use crate::metrics::Metrics;
 use crate::middleware::body_limit::{limit_body, MaxBodyBytes};
 use crate::middleware::count_writes::count_writes;
@@ -32,36 +34,11 @@ pub struct Application {
     port: u16,
     server: Server,
     token_keys: web::Data<TokenKeys>,
-    /// What the session watcher needs: it starts with the server.
-    revocation_watch: (
-        DatabaseConnection,
-        Arc<dyn Clock>,
-        web::Data<SessionRevocations>,
-    ),
-    /// The Digital Post dispatcher, started with the server unless switched off.
-    dispatcher: Option<adgang_messaging::Dispatcher>,
-    /// The event log's export worker, started with the server.
-    export_worker: adgang_eventlog::ExportWorker,
-    /// EX-04: ends company exemptions past their end, started with the server.
-    expiry_worker: adgang_exemptions::ExpiryWorker,
-    /// ACC-05: ends accesses after their last day, started with the server.
-    access_expiry: adgang_mail_access::ExpiryWorker,
-    /// MV-04: runs the moves of mail (every instance; a lease keeps each move on one).
-    move_worker: Option<adgang_messaging::MoveWorker>,
-    /// ST-02/ST-04: the statistics scheduler (every instance; a lease keeps each report on
-    /// one), and the deletion of custom reports after 7 days.
-    statistics_worker: Option<adgang_statistics::ProductionWorker>,
-    statistics_expiry: adgang_statistics::ExpiryWorker,
-    /// Issue 18: hands the e-mail outbox to SMTP when `ADGANG_SMTP_URL` is set.
-    mail_relay: Option<adgang_messaging::relay::MailRelay>,
-    /// LOG-03: the group-committing searches-log writer, started with the server.
-    search_log: (adgang_core::search_log::SearchLogQueue, DatabaseConnection),
-    /// Intake's group-committing writer, started with the server.
-    intake_writer: (
-        adgang_messaging::IntakeQueue,
-        DatabaseConnection,
-        adgang_messaging::Ports,
-    ),
+    /// The writer connection handlers and jobs share.
+    db: DatabaseConnection,
+    /// The modules' jobs and the server's own, started with the server (issue 30).
+    jobs: Vec<Box<dyn Job>>,
+    job_control: JobControl,
 }
 
 impl Application {
@@ -97,19 +74,26 @@ impl Application {
         let spa_index = web::Data::new(SpaIndex(index_html));
         let routes = web::Data::new(RouteTable::from_openapi(&crate::openapi::document()));
         let metrics = web::Data::new(Metrics::default());
-        let db = web::Data::new(db);
-        let readers = web::Data::new(readers);
         // One instance sees every write only on SQLite (ARCHITECTURE.md).
         let read_cache =
             web::Data::new(ReadCache::new(settings.database_url.starts_with("sqlite:")));
         let max_body = web::Data::new(MaxBodyBytes(settings.max_body_bytes));
         let token_keys = web::Data::new(settings.token_keys()?);
         let keys_for_app = token_keys.clone();
-        // Filled by the identity module's watcher (run_until_stopped); read by every request.
-        let revocations = web::Data::new(SessionRevocations::default());
+
+        // The modules, their ports and their jobs (issue 30: the server supervises them).
+        let wiring = crate::routes::Wiring::new(&settings, db.clone())?;
+        let modules = crate::routes::modules(&settings, &wiring)?;
+        let (search_log, search_log_committer) = adgang_core::SearchLog::new(db.clone());
+        let mut jobs: Vec<Box<dyn Job>> = vec![Box::new(search_log_committer)];
+        jobs.extend(modules.iter().flat_map(|module| module.jobs(&wiring.jobs)));
+        let job_control = Supervisor::new(&jobs);
+        let modules = Arc::new(modules);
+
+        let revocations = web::Data::from(wiring.revocations.clone());
         let registry: web::Data<dyn adgang_registry::Registry> =
-            web::Data::from(settings.registry()?);
-        let data_key = web::Data::new(settings.data_key()?);
+            web::Data::from(wiring.registry.clone());
+        let data_key = web::Data::new(wiring.data_key.clone());
         let clock: web::Data<dyn Clock> = web::Data::from(settings.clock.clone());
         // Issue 29: uploads are read by child processes under OS limits, never in here.
         let untrusted_files: web::Data<dyn adgang_core::ports::UntrustedFiles> = web::Data::from(
@@ -127,117 +111,27 @@ impl Application {
         let virk_mail_moves: web::Data<dyn adgang_core::ports::VirkMailMoves> =
             web::Data::from(Arc::new(adgang_messaging::VirkMailMovesPort)
                 as Arc<dyn adgang_core::ports::VirkMailMoves>);
-        let exemptions: web::Data<dyn ExemptionStatus> =
-            web::Data::from(Arc::new(adgang_exemptions::ports::ExemptionsPort {
-                clock: settings.clock.clone(),
-            }) as Arc<dyn ExemptionStatus>);
-        let messaging_ports = adgang_messaging::Ports {
-            systems: Arc::new(adgang_systems::ports::ConnectedSystemsPort {
-                data_key: data_key.get_ref().clone(),
-            }),
-            points: Arc::new(adgang_contacts::ports::DeliveryPointsPort),
-            exemptions: exemptions.clone().into_inner(),
-            registry: registry.clone().into_inner(),
-            sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
-            mailer: Arc::new(adgang_messaging::outbox::MailOutbox),
-        };
-        let move_worker = settings
-            .move_mail_worker
-            .then(|| adgang_messaging::MoveWorker {
-                lease: settings.move_mail_lease,
-                ..adgang_messaging::MoveWorker::new(
-                    db.get_ref().clone(),
-                    messaging_ports.clone(),
-                    settings.clock.clone(),
-                )
-            });
+        let exemptions: web::Data<dyn ExemptionStatus> = web::Data::from(wiring.exemptions.clone());
         // SMS-02: NemSMS sends its confirmation links through the same gateway.
         let sms_gateway: web::Data<dyn adgang_core::ports::SmsGateway> =
-            web::Data::from(messaging_ports.sms.clone());
-        let dispatcher = settings.dispatcher.then(|| {
-            adgang_messaging::Dispatcher::new(
-                db.get_ref().clone(),
-                messaging_ports.clone(),
-                settings.clock.clone(),
-                settings.dispatch_lease,
-            )
-        });
-        let export_worker = adgang_eventlog::ExportWorker {
-            db: db.get_ref().clone(),
-            clock: settings.clock.clone(),
-            lifetime: adgang_eventlog::EventLogSettings::default().export_lifetime,
-        };
-        let expiry_worker = adgang_exemptions::ExpiryWorker {
-            db: db.get_ref().clone(),
-            clock: settings.clock.clone(),
-            idle: std::time::Duration::from_secs(60),
-            sweep: adgang_exemptions::service::expiry::ExpiredExemptions,
-        };
-        let access_expiry = adgang_mail_access::ExpiryWorker {
-            db: db.get_ref().clone(),
-            clock: settings.clock.clone(),
-            idle: std::time::Duration::from_secs(60),
-            sweep: adgang_mail_access::service::expiry::ExpiredAccesses,
-        };
-        let statistics_expiry = adgang_statistics::ExpiryWorker {
-            db: db.get_ref().clone(),
-            clock: settings.clock.clone(),
-            idle: std::time::Duration::from_secs(60),
-            sweep: adgang_statistics::ExpiredReports,
-        };
-        let (search_log, search_queue) = adgang_core::SearchLog::new();
-        let search_log_writer = (search_queue, db.get_ref().clone());
-        let search_log = web::Data::new(search_log);
-        let (writer, queue) = adgang_messaging::IntakeWriter::new();
-        let intake_writer = (queue, db.get_ref().clone(), messaging_ports.clone());
-        let writer = web::Data::new(writer);
-        let messaging_ports = web::Data::new(messaging_ports);
-        let test_mailboxes: web::Data<dyn TestMailboxes> =
-            web::Data::from(Arc::new(adgang_messaging::outbox::TestMailboxesPort {
-                db: db.get_ref().clone(),
-            }) as Arc<dyn TestMailboxes>);
+            web::Data::from(wiring.messaging.sms.clone());
+        let test_mailboxes: web::Data<dyn TestMailboxes> = web::Data::from(Arc::new(
+            adgang_messaging::outbox::TestMailboxesPort { db: db.clone() },
+        )
+            as Arc<dyn TestMailboxes>);
         let directory: web::Data<dyn UserDirectory> =
-            web::Data::from(Arc::new(adgang_identity::ports::IdentityDirectory {
-                db: db.get_ref().clone(),
-                clock: settings.clock.clone(),
-            }) as Arc<dyn UserDirectory>);
-        let statistics_worker =
-            settings
-                .statistics_worker
-                .then(|| adgang_statistics::ProductionWorker {
-                    idle: settings.statistics_round,
-                    ..adgang_statistics::ProductionWorker::new(
-                        db.get_ref().clone(),
-                        settings.clock.clone(),
-                        Arc::new(adgang_messaging::MessageTalliesPort),
-                        directory.clone().into_inner(),
-                        messaging_ports.mailer.clone(),
-                    )
-                });
-        let mail_relay = settings
-            .smtp_url
-            .as_deref()
-            .map(|url| {
-                adgang_messaging::relay::MailRelay::new(
-                    db.get_ref().clone(),
-                    settings.clock.clone(),
-                    url,
-                    &settings.mail_from,
-                )
-            })
-            .transpose()?;
-        let modules = Arc::new(crate::routes::modules(&settings));
+            web::Data::from(wiring.directory.clone() as Arc<dyn UserDirectory>);
+        let search_log = web::Data::new(search_log);
+        let jobs_data = web::Data::new(job_control.clone());
         let (oidc, idp) = crate::login::build(&settings)?;
         let max_json = settings.max_json_bytes;
         let json_limit = web::Data::new(adgang_core::json::JsonLimit(max_json));
         let spa_dir = web::Data::new(crate::assets::SpaDir(settings.spa_dir.clone()));
         let serve_files = settings.spa_dir.is_dir();
-        let revocation_watch = (
-            db.get_ref().clone(),
-            settings.clock.clone(),
-            revocations.clone(),
-        );
         let settings = web::Data::new(settings);
+        let writer = db.clone();
+        let db = web::Data::new(db);
+        let readers = web::Data::new(readers);
 
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
@@ -251,6 +145,7 @@ impl Application {
                 .app_data(read_cache.clone())
                 .app_data(settings.clone())
                 .app_data(metrics.clone())
+                .app_data(jobs_data.clone())
                 .app_data(routes.clone())
                 .app_data(spa_index.clone())
                 .app_data(policy.clone())
@@ -264,8 +159,6 @@ impl Application {
                 .app_data(recipient_systems.clone())
                 .app_data(bound_points.clone())
                 .app_data(virk_mail_moves.clone())
-                .app_data(messaging_ports.clone())
-                .app_data(writer.clone())
                 .app_data(test_mailboxes.clone())
                 .app_data(sms_gateway.clone())
                 .app_data(search_log.clone())
@@ -315,17 +208,9 @@ impl Application {
             port,
             server,
             token_keys,
-            revocation_watch,
-            dispatcher,
-            export_worker,
-            expiry_worker,
-            access_expiry,
-            move_worker,
-            statistics_worker,
-            statistics_expiry,
-            mail_relay,
-            search_log: search_log_writer,
-            intake_writer,
+            db: writer,
+            jobs,
+            job_control,
         })
     }
 
@@ -336,7 +221,7 @@ impl Application {
     /// The writer connection the handlers and jobs of this instance share (on SQLite its one
     /// connection), for a test's own jobs to run as the server's do.
     pub fn writer(&self) -> DatabaseConnection {
-        self.revocation_watch.0.clone()
+        self.db.clone()
     }
 
     /// The keys this instance signs and verifies access tokens with.
@@ -344,45 +229,17 @@ impl Application {
         self.token_keys.clone()
     }
 
+    /// The supervised jobs' state and test hooks.
+    pub fn jobs(&self) -> JobControl {
+        self.job_control.clone()
+    }
+
+    /// Serves until SIGTERM/SIGINT (in-flight requests finish), then stops the jobs — after
+    /// the requests, which may still wait on intake's writer.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let (db, clock, revocations) = self.revocation_watch;
-        let watcher = tokio::spawn(adgang_identity::service::sessions::watch_revocations(
-            db,
-            clock,
-            revocations.into_inner(),
-        ));
-        let dispatcher = self.dispatcher.map(|d| tokio::spawn(d.run()));
-        let exports = tokio::spawn(self.export_worker.run());
-        let expiry = tokio::spawn(self.expiry_worker.run());
-        let access_expiry = tokio::spawn(self.access_expiry.run());
-        let moves = self.move_worker.map(|w| tokio::spawn(w.run()));
-        let statistics = self.statistics_worker.map(|w| tokio::spawn(w.run()));
-        let statistics_expiry = tokio::spawn(self.statistics_expiry.run());
-        let mail_relay = self.mail_relay.map(|r| tokio::spawn(r.run()));
-        let (search_queue, search_db) = self.search_log;
-        let searches = tokio::spawn(adgang_core::SearchLog::run(search_queue, search_db));
-        let (queue, db, ports) = self.intake_writer;
-        let writer = tokio::spawn(adgang_messaging::IntakeWriter::run(queue, db, ports));
+        let supervisor = Supervisor::start(self.jobs, self.job_control);
         let served = self.server.await;
-        watcher.abort();
-        if let Some(dispatcher) = dispatcher {
-            dispatcher.abort();
-        }
-        writer.abort();
-        exports.abort();
-        expiry.abort();
-        access_expiry.abort();
-        if let Some(moves) = moves {
-            moves.abort();
-        }
-        if let Some(statistics) = statistics {
-            statistics.abort();
-        }
-        statistics_expiry.abort();
-        if let Some(mail_relay) = mail_relay {
-            mail_relay.abort();
-        }
-        searches.abort();
+        supervisor.stop().await;
         served
     }
 }

@@ -17,7 +17,20 @@ pub use service::production::ProductionWorker;
 pub const TAG: &str = "Statistik";
 
 /// The module as the server mounts it.
-pub struct StatisticsModule;
+pub struct StatisticsModule {
+    /// ST-02: what the report scheduler needs, or `None` where this instance produces no
+    /// reports (`ADGANG_STATISTICS_WORKER=false`).
+    pub production: Option<Production>,
+}
+
+/// The ports and pace of the report scheduler.
+pub struct Production {
+    pub tallies: std::sync::Arc<dyn adgang_core::ports::MessageTallies>,
+    pub authorities: std::sync::Arc<dyn adgang_core::ports::Authorities>,
+    pub mailer: std::sync::Arc<dyn adgang_core::ports::Mailer>,
+    /// The pause between rounds.
+    pub round: std::time::Duration,
+}
 
 impl adgang_core::ApiModule for StatisticsModule {
     fn tags(&self) -> Vec<(&'static str, &'static str)> {
@@ -30,5 +43,27 @@ impl adgang_core::ApiModule for StatisticsModule {
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         http::configure(cfg);
+    }
+
+    fn jobs(&self, ctx: &adgang_core::JobContext) -> Vec<Box<dyn adgang_core::Job>> {
+        let mut jobs: Vec<Box<dyn adgang_core::Job>> = vec![Box::new(ExpiryWorker {
+            db: ctx.db.clone(),
+            clock: ctx.clock.clone(),
+            idle: std::time::Duration::from_secs(60),
+            sweep: ExpiredReports,
+        })];
+        if let Some(production) = &self.production {
+            jobs.push(Box::new(ProductionWorker {
+                idle: production.round,
+                ..ProductionWorker::new(
+                    ctx.db.clone(),
+                    ctx.clock.clone(),
+                    production.tallies.clone(),
+                    production.authorities.clone(),
+                    production.mailer.clone(),
+                )
+            }));
+        }
+        jobs
     }
 }

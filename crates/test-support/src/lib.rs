@@ -36,6 +36,8 @@ pub struct TestApp {
     /// The app's own writer connection: jobs a test runs beside the app share it as the
     /// server's jobs do (a second pool on SQLite would be a second writer the server never has).
     pub writer: DatabaseConnection,
+    /// The server's supervised jobs: their state and test hooks (issue 30).
+    pub jobs: adgang_server::jobs::JobControl,
     _spa_dir: Option<TempDir>,
 }
 
@@ -372,6 +374,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
     let port = app.port();
     let token_keys = app.token_keys().into_inner();
     let writer = app.writer();
+    let jobs = app.jobs();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -387,6 +390,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         token_keys,
         clock,
         writer,
+        jobs,
         _spa_dir: temp_spa,
     }
 }

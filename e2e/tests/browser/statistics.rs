@@ -37,7 +37,7 @@ async fn seed_and_schedule(app: &TestApp) -> Result<()> {
         )
         .await
     };
-    tokio::spawn(worker.run());
+    tokio::spawn(adgang_core::jobs::run_forever(worker));
     Ok(())
 }
 

@@ -277,6 +277,7 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::PeriodOverOneYear => Key::err_period_over_one_year,
         C::InTheFuture => Key::err_in_the_future,
         C::DuplicateVariable => Key::err_duplicate_variable,
+        C::JobStale => Key::err_job_stale,
     }
 }
 

@@ -84,8 +84,6 @@ pub trait UserDirectory: Send + Sync {
 
     /// The whole directory (the test portal's overview).
     async fn directory(&self) -> Result<Directory, DirectoryError>;
-    /// The CVR numbers of the authorities (ST-06 customer types).
-    async fn authorities(&self) -> Result<Vec<String>, DirectoryError>;
     async fn create_organisation(
         &self,
         new: NewDirectoryOrganisation,
@@ -108,4 +106,12 @@ pub trait UserDirectory: Send + Sync {
         name: &str,
         rights: &[Right],
     ) -> Result<(DirectoryMachineClient, String), DirectoryError>;
+}
+
+/// The authorities among the organisations (ST-06 customer types): all statistics asks of the
+/// directory, so all it is given.
+#[async_trait::async_trait]
+pub trait Authorities: Send + Sync {
+    /// The CVR numbers of the authorities.
+    async fn authorities(&self) -> Result<Vec<String>, DirectoryError>;
 }

@@ -15,8 +15,8 @@ mod systems;
 
 pub use db::DynConnection;
 pub use directory::{
-    Directory, DirectoryError, DirectoryMachineClient, DirectoryOrganisation, DirectoryUser,
-    NewDirectoryOrganisation, RightGrant, UserDirectory,
+    Authorities, Directory, DirectoryError, DirectoryMachineClient, DirectoryOrganisation,
+    DirectoryUser, NewDirectoryOrganisation, RightGrant, UserDirectory,
 };
 pub use files::{CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, UploadedSheet};
 pub use messaging::{

@@ -14,11 +14,12 @@ use std::time::Duration as StdDuration;
 
 use adgang_api_types::{EventLogKind, ExportStatus, LogExport};
 use adgang_core::time::Clock;
-use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
+use adgang_core::Lease;
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::{csv_batch, Position, Search, BATCH};
@@ -105,32 +106,27 @@ pub async fn chunk(
     )
 }
 
+/// How exports are leased: `claimed_until` says until when a worker holds one.
+fn lease() -> Lease<log_export::Entity> {
+    Lease::new(
+        log_export::Column::Id,
+        log_export::Column::ClaimedUntil,
+        None,
+        Duration::seconds(LEASE_SECONDS),
+    )
+}
+
 /// Claims the oldest export that is queued or whose worker's lease ran out.
 async fn claim(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<Option<log_export::Model>, EventLogError> {
-    let backend = db.get_database_backend();
-    let lock = match backend {
-        DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
-        _ => "",
-    };
-    let p: [String; 3] = adgang_core::db::placeholders(backend);
-    let sql = format!(
-        "UPDATE log_exports SET status = 'running', claimed_until = {} WHERE id IN (SELECT id \
-         FROM log_exports WHERE status = 'queued' OR (status = 'running' AND claimed_until < {}) \
-         ORDER BY created_at LIMIT 1{lock}) AND (status = 'queued' OR claimed_until < {}) \
-         RETURNING id, organisation_cvr, log, filter, requested_by, status, rows_total, \
-         rows_written, created_at, claimed_until, expires_at",
-        p[0], p[1], p[2]
-    );
-    // Microseconds: the lease is compared for equality later and PostgreSQL keeps no more.
-    let lease_end = (now + Duration::seconds(LEASE_SECONDS)).trunc_subsecs(6);
-    let statement =
-        Statement::from_sql_and_values(backend, sql, [lease_end.into(), now.into(), now.into()]);
-    Ok(log_export::Model::find_by_statement(statement)
-        .one(db)
-        .await?)
+    let waiting = Condition::all().add(log_export::Column::Status.is_in(["queued", "running"]));
+    let running = vec![(log_export::Column::Status, Expr::value("running"))];
+    let claimed = lease()
+        .claim(db, now, waiting, log_export::Column::CreatedAt, 1, running)
+        .await?;
+    Ok(claimed.into_iter().next())
 }
 
 /// Writes a claimed export from its first chunk; returns false when the lease was lost.
@@ -141,7 +137,7 @@ async fn produce(
     lifetime: Duration,
 ) -> Result<bool, EventLogError> {
     let search: Search = serde_json::from_str(&export.filter).map_err(anyhow::Error::from)?;
-    let mut lease = export
+    let mut held = export
         .claimed_until
         .ok_or_else(|| anyhow::anyhow!("claimed export without lease"))?;
     log_export_chunk::Entity::delete_many()
@@ -153,13 +149,12 @@ async fn produce(
         let (bytes, last, rows) = csv_batch(db, &search, after.as_ref(), seq == 0, BATCH).await?;
         let done = rows < BATCH;
         let now = clock.now();
-        let next_lease = (now + Duration::seconds(LEASE_SECONDS)).trunc_subsecs(6);
+        let next_lease = lease().end(now);
         written += rows as i64;
         let txn = db.begin().await?;
         let mut update = log_export::Entity::update_many()
             .col_expr(log_export::Column::RowsWritten, Expr::value(written))
-            .filter(log_export::Column::Id.eq(export.id.as_str()))
-            .filter(log_export::Column::ClaimedUntil.eq(lease));
+            .filter(lease().held(&export.id, held));
         update = if done {
             update
                 .col_expr(log_export::Column::Status, Expr::value("done"))
@@ -188,7 +183,7 @@ async fn produce(
         if done {
             return Ok(true);
         }
-        lease = next_lease;
+        held = next_lease;
         seq += 1;
         after = last;
     }
@@ -239,18 +234,26 @@ impl ExportWorker {
         tracing::info!(export = %id, finished, "log export produced");
         Ok(true)
     }
+}
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
-            match self.tick().await {
-                Ok(true) => {}
-                Ok(false) => tokio::time::sleep(StdDuration::from_millis(500)).await,
-                Err(err) => {
-                    tracing::error!(error = ?err, "log export round failed");
-                    tokio::time::sleep(StdDuration::from_secs(2)).await;
-                }
-            }
+#[async_trait::async_trait]
+impl adgang_core::Job for ExportWorker {
+    fn name(&self) -> &'static str {
+        "log_exports"
+    }
+
+    fn schedule(&self) -> adgang_core::Schedule {
+        adgang_core::Schedule {
+            idle: StdDuration::from_millis(500),
+            // One round writes one export whole: millions of rows at the most.
+            stale_after: StdDuration::from_secs(30 * 60),
         }
+    }
+
+    async fn round(&self) -> anyhow::Result<adgang_core::Round> {
+        Ok(match self.tick().await.map_err(anyhow::Error::new)? {
+            true => adgang_core::Round::More,
+            false => adgang_core::Round::Idle,
+        })
     }
 }

@@ -111,6 +111,7 @@ pub struct ExpiredExemptions;
 #[async_trait::async_trait]
 impl Sweep for ExpiredExemptions {
     const WHAT: &'static str = "company exemptions";
+    const JOB: &'static str = "exemption_expiry";
     const BATCH: u64 = BATCH;
 
     async fn sweep(

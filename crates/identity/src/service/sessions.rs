@@ -157,20 +157,30 @@ pub async fn recent_revocations(
         .collect())
 }
 
-/// Keeps `revocations` in step with the sessions table for as long as the server runs.
-pub async fn watch_revocations(
-    db: DatabaseConnection,
-    clock: Arc<dyn Clock>,
-    revocations: Arc<SessionRevocations>,
-) {
-    let mut every = tokio::time::interval(REVOCATION_POLL);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every.tick().await;
-        match recent_revocations(&db, clock.now()).await {
-            Ok(current) => revocations.replace(current),
-            // Keep the last list; the next tick tries again.
-            Err(err) => tracing::warn!(error = %err, "reading revoked sessions failed"),
+/// Keeps the server's `revocations` in step with the sessions table (a job of this module).
+pub struct RevocationWatcher {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub revocations: Arc<SessionRevocations>,
+}
+
+#[async_trait::async_trait]
+impl adgang_core::Job for RevocationWatcher {
+    fn name(&self) -> &'static str {
+        "session_revocations"
+    }
+
+    fn schedule(&self) -> adgang_core::Schedule {
+        adgang_core::Schedule {
+            idle: REVOCATION_POLL,
+            stale_after: std::time::Duration::from_secs(60),
         }
+    }
+
+    /// Reads the revoked sessions; on failure the last list is kept and the job restarted.
+    async fn round(&self) -> anyhow::Result<adgang_core::Round> {
+        let current = recent_revocations(&self.db, self.clock.now()).await?;
+        self.revocations.replace(current);
+        Ok(adgang_core::Round::Idle)
     }
 }

@@ -124,6 +124,7 @@ pub struct ExpiredAccesses;
 #[async_trait::async_trait]
 impl Sweep for ExpiredAccesses {
     const WHAT: &'static str = "mail accesses";
+    const JOB: &'static str = "mail_access_expiry";
     const BATCH: u64 = BATCH;
 
     async fn sweep(

@@ -14,13 +14,14 @@ use adgang_api_types::{MessageEvent, Protocol};
 use adgang_core::audit::record_message_events;
 use adgang_core::ports::{ConnectedSystem, Mail};
 use adgang_core::Clock;
+use adgang_core::Lease;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, Set, Statement, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
 use sha2::Sha256;
 
@@ -80,20 +81,6 @@ impl Dispatcher {
             clock,
             http: http_client(),
             lease,
-        }
-    }
-
-    /// Runs until the task is dropped: claims and runs due jobs, resting briefly when none are.
-    pub async fn run(self) {
-        loop {
-            match self.tick().await {
-                Ok(0) => tokio::time::sleep(StdDuration::from_millis(200)).await,
-                Ok(_) => {}
-                Err(err) => {
-                    tracing::error!(error = ?err, "delivery round failed");
-                    tokio::time::sleep(StdDuration::from_secs(1)).await;
-                }
-            }
         }
     }
 
@@ -557,7 +544,8 @@ async fn delete_job(db: &impl ConnectionTrait, job: &delivery_job::Model) -> Res
     Ok(())
 }
 
-/// Claims up to `limit` due jobs by moving them a lease ahead (CORE-05). The inner SELECT walks
+/// Claims up to `limit` due jobs by moving them a lease ahead (CORE-05), with core's claim
+/// primitive: the due time doubles as the lease. The inner SELECT walks
 /// `ix_delivery_jobs_due` from its start: the backlog is never scanned whole.
 pub async fn claim(
     db: &DatabaseConnection,
@@ -565,23 +553,36 @@ pub async fn claim(
     lease: Duration,
     limit: i64,
 ) -> Result<Vec<delivery_job::Model>, DbErr> {
-    let backend = db.get_database_backend();
-    let lock = match backend {
-        DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
-        _ => "",
-    };
-    let [p1, p2, p3] = adgang_core::db::placeholders(backend);
-    let sql = format!(
-        "UPDATE delivery_jobs SET due_at = {p1} WHERE id IN (SELECT id FROM delivery_jobs \
-         WHERE due_at <= {p2} ORDER BY due_at LIMIT {p3}{lock}) \
-         RETURNING id, message_pk, kind, system_id, attempts, fallback, receipt_id, first_sent_at, due_at"
-    );
-    let statement = Statement::from_sql_and_values(
-        backend,
-        sql,
-        [(now + lease).into(), now.into(), limit.into()],
-    );
-    delivery_job::Model::find_by_statement(statement)
-        .all(db)
+    Lease::<delivery_job::Entity>::due(delivery_job::Column::Id, delivery_job::Column::DueAt, lease)
+        .claim(
+            db,
+            now,
+            Condition::all(),
+            delivery_job::Column::DueAt,
+            u64::try_from(limit).unwrap_or(0),
+            vec![],
+        )
         .await
+}
+
+#[async_trait::async_trait]
+impl adgang_core::Job for Dispatcher {
+    fn name(&self) -> &'static str {
+        "dispatcher"
+    }
+
+    fn schedule(&self) -> adgang_core::Schedule {
+        adgang_core::Schedule {
+            idle: StdDuration::from_millis(200),
+            // A round waits for its slowest push (30 s) a few times at the most.
+            stale_after: StdDuration::from_secs(300),
+        }
+    }
+
+    async fn round(&self) -> anyhow::Result<adgang_core::Round> {
+        Ok(match self.tick().await? {
+            0 => adgang_core::Round::Idle,
+            _ => adgang_core::Round::More,
+        })
+    }
 }

@@ -476,6 +476,7 @@ pub async fn submit(
                 None => Err(err.into()),
             }
         }
+        Err(WriteError::Down(why)) => Err(MessagingError::Unavailable(why)),
         Err(WriteError::Failed(err)) => Err(MessagingError::Unexpected(err)),
     }
 }

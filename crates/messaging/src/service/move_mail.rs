@@ -20,6 +20,7 @@ use adgang_api_types::{
 use adgang_core::audit::{record_action, record_message_events, ActionRecord, Actor, FieldChange};
 use adgang_core::ports::ConnectedSystem;
 use adgang_core::time::start_of_day;
+use adgang_core::Lease;
 use adgang_core::{Acting, Clock, Cvr, FieldErrors};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr};
@@ -486,45 +487,35 @@ impl MoveWorker {
         }
     }
 
-    fn lease_until(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        now + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(15))
+    /// How this worker leases moves (core's one claim primitive), named by `owner`.
+    fn lease(&self) -> Lease<mail_move::Entity> {
+        Lease {
+            holder: self.owner.clone(),
+            ..Lease::new(
+                mail_move::Column::Id,
+                mail_move::Column::LeaseUntil,
+                Some(mail_move::Column::LeaseOwner),
+                chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(15)),
+            )
+        }
     }
 
     /// Takes a running move nobody holds (never held, or its lease ran out).
     async fn claim(&self) -> Result<Option<String>, MessagingError> {
-        let now = self.clock.now();
-        let free = || {
-            Condition::any()
-                .add(mail_move::Column::LeaseUntil.is_null())
-                .add(mail_move::Column::LeaseUntil.lt(now))
-        };
-        let candidates = mail_move::Entity::find()
-            .filter(mail_move::Column::State.eq(state_str(MailMoveState::Running)))
-            .filter(free())
-            .order_by_asc(mail_move::Column::CreatedAt)
-            .limit(5)
-            .all(&self.db)
+        let running =
+            Condition::all().add(mail_move::Column::State.eq(state_str(MailMoveState::Running)));
+        let claimed = self
+            .lease()
+            .claim(
+                &self.db,
+                self.clock.now(),
+                running,
+                mail_move::Column::CreatedAt,
+                1,
+                vec![],
+            )
             .await?;
-        for candidate in candidates {
-            let taken = mail_move::Entity::update_many()
-                .col_expr(
-                    mail_move::Column::LeaseOwner,
-                    Expr::value(self.owner.clone()),
-                )
-                .col_expr(
-                    mail_move::Column::LeaseUntil,
-                    Expr::value(self.lease_until(now)),
-                )
-                .filter(mail_move::Column::Id.eq(candidate.id.as_str()))
-                .filter(mail_move::Column::State.eq(state_str(MailMoveState::Running)))
-                .filter(free())
-                .exec(&self.db)
-                .await?;
-            if taken.rows_affected == 1 {
-                return Ok(Some(candidate.id));
-            }
-        }
-        Ok(None)
+        Ok(claimed.into_iter().next().map(|taken| taken.id))
     }
 
     /// SYS-15: starts the moves waiting for a recipient system that is now active (covering
@@ -604,18 +595,6 @@ impl MoveWorker {
         Ok(moved)
     }
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
-            match self.tick().await {
-                Ok(0) => {}
-                Ok(moved) => tracing::info!(moved, "mail moved"),
-                Err(err) => tracing::error!(error = ?err, "move-mail round failed"),
-            }
-            tokio::time::sleep(self.idle).await;
-        }
-    }
-
     /// One batch of move `id`, in one transaction.
     async fn batch(&self, id: &str) -> Result<Batch, MessagingError> {
         let now = self.clock.now();
@@ -624,10 +603,9 @@ impl MoveWorker {
         let renewed = mail_move::Entity::update_many()
             .col_expr(
                 mail_move::Column::LeaseUntil,
-                Expr::value(self.lease_until(now)),
+                Expr::value(self.lease().end(now)),
             )
-            .filter(mail_move::Column::Id.eq(id))
-            .filter(mail_move::Column::LeaseOwner.eq(self.owner.as_str()))
+            .filter(self.lease().owned(id))
             .filter(mail_move::Column::State.eq(state_str(MailMoveState::Running)))
             .exec(&txn)
             .await?;
@@ -847,5 +825,28 @@ impl MoveWorker {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl adgang_core::Job for MoveWorker {
+    fn name(&self) -> &'static str {
+        "mail_moves"
+    }
+
+    fn schedule(&self) -> adgang_core::Schedule {
+        adgang_core::Schedule {
+            idle: self.idle,
+            // A round runs every claimable move to its end: 100,000 messages take minutes.
+            stale_after: self.idle + Duration::from_secs(60 * 60),
+        }
+    }
+
+    async fn round(&self) -> anyhow::Result<adgang_core::Round> {
+        let moved = self.tick().await.map_err(anyhow::Error::new)?;
+        if moved > 0 {
+            tracing::info!(moved, "mail moved");
+        }
+        Ok(adgang_core::Round::Idle)
     }
 }

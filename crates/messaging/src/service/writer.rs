@@ -5,8 +5,11 @@
 //! fails (a duplicate message id racing its twin) is retried one message at a time, so one
 //! bad message never fails the others.
 
+use std::time::Duration;
+
+use adgang_core::jobs::{Job, Liveness, Round, Schedule};
+use adgang_core::queue::{group_queue, GroupConsumer, GroupQueue, Pending};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, TransactionTrait};
-use tokio::sync::{mpsc, oneshot};
 
 use adgang_core::audit::record_message_events;
 
@@ -22,74 +25,95 @@ const GROUP: usize = 128;
 pub enum WriteError {
     /// The message could not be inserted (on its own: a message id already taken).
     Rejected(DbErr),
+    /// The writer is not running (its job awaits restart): 503, never a hang.
+    Down(String),
     Failed(anyhow::Error),
 }
 
-struct Pending {
-    msg: message::Model,
-    step: Step,
-    reply: oneshot::Sender<Result<(), WriteError>>,
-}
+type Item = (message::Model, Step);
+type Answer = Result<(), WriteError>;
+type Written = Pending<Item, Answer>;
 
 /// The handle requests hand their accepted messages to.
 #[derive(Clone)]
 pub struct IntakeWriter {
-    queue: mpsc::Sender<Pending>,
+    queue: GroupQueue<Item, Answer>,
 }
 
-/// The writer's side of the queue; [`IntakeWriter::run`] drains it.
-pub struct IntakeQueue(mpsc::Receiver<Pending>);
+/// The writer's job: commits what the handles queued (supervised by the server).
+#[derive(Clone)]
+pub struct IntakeWriterJob {
+    queue: GroupConsumer<Item, Answer>,
+    db: DatabaseConnection,
+    ports: Ports,
+}
 
 impl IntakeWriter {
-    pub fn new() -> (IntakeWriter, IntakeQueue) {
-        let (queue, pending) = mpsc::channel(4 * GROUP);
-        (IntakeWriter { queue }, IntakeQueue(pending))
+    pub fn new(db: DatabaseConnection, ports: Ports) -> (IntakeWriter, IntakeWriterJob) {
+        let (queue, consumer) = group_queue("Intake's writer", 4 * GROUP);
+        (
+            IntakeWriter { queue },
+            IntakeWriterJob {
+                queue: consumer,
+                db,
+                ports,
+            },
+        )
     }
 
     /// Writes `msg` with its step; returns once it is committed.
     pub async fn write(&self, msg: message::Model, step: Step) -> Result<(), WriteError> {
-        let (reply, answer) = oneshot::channel();
         self.queue
-            .send(Pending { msg, step, reply })
+            .submit((msg, step))
             .await
-            .map_err(|_| WriteError::Failed(anyhow::anyhow!("the intake writer has stopped")))?;
-        answer.await.map_err(|_| {
-            WriteError::Failed(anyhow::anyhow!("the intake writer dropped a message"))
-        })?
+            .map_err(|down| WriteError::Down(down.0))?
+    }
+}
+
+#[async_trait::async_trait]
+impl Job for IntakeWriterJob {
+    fn name(&self) -> &'static str {
+        "intake_writer"
     }
 
-    /// Commits what arrives until every handle is gone.
-    pub async fn run(queue: IntakeQueue, db: DatabaseConnection, ports: Ports) {
-        let IntakeQueue(mut pending) = queue;
-        while let Some(first) = pending.recv().await {
-            let mut group = vec![first];
-            while group.len() < GROUP {
-                match pending.try_recv() {
-                    Ok(next) => group.push(next),
-                    Err(_) => break,
-                }
-            }
-            write_group(&db, &ports, group).await;
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            idle: Duration::ZERO,
+            stale_after: Duration::from_secs(60),
         }
+    }
+
+    /// Commits one group: what arrived within a second, at most [`GROUP`] messages.
+    async fn round(&self) -> anyhow::Result<Round> {
+        let group = self.queue.next_group(GROUP, Duration::from_secs(1)).await;
+        if group.is_empty() {
+            return Ok(Round::Idle);
+        }
+        write_group(&self.db, &self.ports, group).await;
+        Ok(Round::More)
+    }
+
+    fn liveness(&self) -> Option<Liveness> {
+        Some(self.queue.liveness())
     }
 }
 
 async fn commit(
     db: &DatabaseConnection,
     ports: &Ports,
-    group: &[Pending],
+    group: &[Written],
 ) -> Result<(), WriteError> {
     let txn = db.begin().await.map_err(|e| WriteError::Failed(e.into()))?;
-    let rows = group.iter().map(|p| p.msg.clone().into_active_model());
+    let rows = group.iter().map(|p| p.item.0.clone().into_active_model());
     message::Entity::insert_many(rows)
         .exec_without_returning(&txn)
         .await
         .map_err(WriteError::Rejected)?;
-    let now = group[0].msg.accepted_at;
+    let now = group[0].item.0.accepted_at;
     let mut events = Vec::new();
     let mut jobs = Vec::new();
     for pending in group {
-        let step = pending.step.clone();
+        let step = pending.item.1.clone();
         events.extend(step.events);
         jobs.extend(step.job);
         if let Some(sms) = step.sms {
@@ -112,7 +136,7 @@ async fn commit(
     txn.commit().await.map_err(|e| WriteError::Failed(e.into()))
 }
 
-async fn write_group(db: &DatabaseConnection, ports: &Ports, mut group: Vec<Pending>) {
+async fn write_group(db: &DatabaseConnection, ports: &Ports, mut group: Vec<Written>) {
     let result = commit(db, ports, &group).await;
     match result {
         Ok(()) => {

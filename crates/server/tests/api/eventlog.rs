@@ -692,7 +692,7 @@ async fn x_05_several_export_workers_on_one_database_make_each_export_whole() {
             clock: app.clock.clone() as std::sync::Arc<dyn adgang_core::Clock>,
             lifetime: Duration::hours(24),
         };
-        tokio::spawn(worker.run());
+        tokio::spawn(adgang_core::jobs::run_forever(worker));
     }
     let token = token(&app, &[Right::LogMessages]);
     let base = format!("/api/v1/organisations/{ORG}/events");

@@ -23,6 +23,7 @@ pub struct ExpiredReports;
 #[async_trait::async_trait]
 impl Sweep for ExpiredReports {
     const WHAT: &'static str = "custom statistics reports";
+    const JOB: &'static str = "statistics_report_expiry";
     const BATCH: u64 = BATCH;
 
     async fn sweep(

@@ -11,9 +11,10 @@ use adgang_api_types::{
     CustomerType, Direction, MessageType, ReportInterval, ReportPeriod, ReportState,
     ReportVariable, SizeBand,
 };
-use adgang_core::ports::{Mail, Mailer, MessageTallies, UserDirectory};
+use adgang_core::ports::{Authorities, Mail, Mailer, MessageTallies};
 use adgang_core::time::danish_time;
 use adgang_core::Clock;
+use adgang_core::Lease;
 use adgang_documents::csv::CsvChunk;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -122,7 +123,7 @@ pub struct ProductionWorker {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub tallies: Arc<dyn MessageTallies>,
-    pub directory: Arc<dyn UserDirectory>,
+    pub authorities: Arc<dyn Authorities>,
     pub mailer: Arc<dyn Mailer>,
     /// How long a claimed report is this instance's.
     pub lease: Duration,
@@ -137,14 +138,14 @@ impl ProductionWorker {
         db: DatabaseConnection,
         clock: Arc<dyn Clock>,
         tallies: Arc<dyn MessageTallies>,
-        directory: Arc<dyn UserDirectory>,
+        authorities: Arc<dyn Authorities>,
         mailer: Arc<dyn Mailer>,
     ) -> Self {
         ProductionWorker {
             db,
             clock,
             tallies,
-            directory,
+            authorities,
             mailer,
             lease: Duration::minutes(10),
             idle: StdDuration::from_secs(30),
@@ -159,7 +160,7 @@ impl ProductionWorker {
         rollup::roll_due_days(
             &self.db,
             self.tallies.as_ref(),
-            self.directory.as_ref(),
+            self.authorities.as_ref(),
             now,
         )
         .await?;
@@ -184,33 +185,39 @@ impl ProductionWorker {
         Ok(produced)
     }
 
+    /// How this instance leases reports (core's one claim primitive).
+    fn lease(&self) -> Lease<report::Entity> {
+        Lease {
+            holder: self.owner.clone(),
+            ..Lease::new(
+                report::Column::Id,
+                report::Column::LeaseUntil,
+                Some(report::Column::LeaseOwner),
+                self.lease,
+            )
+        }
+    }
+
     /// Leases the report when it is due and nobody holds it.
     async fn claim(&self, id: &str, now: DateTime<Utc>) -> anyhow::Result<Option<report::Model>> {
         use sea_orm::Condition;
-        // Microseconds: PostgreSQL keeps no more, and the lease is compared later.
-        let until = chrono::SubsecRound::trunc_subsecs(now + self.lease, 6);
-        let claimed = report::Entity::update_many()
-            .col_expr(report::Column::LeaseOwner, Expr::value(self.owner.clone()))
-            .col_expr(report::Column::LeaseUntil, Expr::value(until))
-            .filter(report::Column::Id.eq(id))
-            .filter(report::Column::DueAt.lte(now))
-            .filter(report::Column::State.is_in(["ordered", "ready"]))
-            .filter(
-                Condition::any()
-                    .add(report::Column::LeaseUntil.is_null())
-                    .add(report::Column::LeaseUntil.lt(now)),
-            )
-            .exec(&self.db)
+        let due = Condition::all()
+            .add(report::Column::Id.eq(id))
+            .add(report::Column::DueAt.lte(now))
+            .add(report::Column::State.is_in(["ordered", "ready"]));
+        let claimed = self
+            .lease()
+            .claim(&self.db, now, due, report::Column::DueAt, 1, vec![])
             .await?;
-        if claimed.rows_affected == 0 {
-            return Ok(None);
-        }
-        Ok(report::Entity::find_by_id(id).one(&self.db).await?)
+        Ok(claimed.into_iter().next())
     }
 
     /// Produces the claimed report's version; false when the lease was lost or the report was
     /// cancelled meanwhile (nothing is written then).
     async fn produce(&self, row: report::Model, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let Some(held) = row.lease_until else {
+            return Ok(false);
+        };
         let variables = variables_of(&row)?;
         let interval = row
             .interval
@@ -253,8 +260,7 @@ impl ProductionWorker {
                 report::Column::LeaseUntil,
                 Expr::value(None::<DateTime<Utc>>),
             )
-            .filter(report::Column::Id.eq(&row.id))
-            .filter(report::Column::LeaseOwner.eq(&self.owner))
+            .filter(self.lease().held(&row.id, held))
             .filter(report::Column::State.is_in(["ordered", "ready"]))
             .exec(&txn)
             .await?;
@@ -281,17 +287,28 @@ impl ProductionWorker {
         txn.commit().await?;
         Ok(true)
     }
+}
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
-            match self.tick().await {
-                Ok(0) => {}
-                Ok(produced) => tracing::info!(produced, "statistics reports produced"),
-                Err(err) => tracing::error!(error = ?err, "statistics round failed"),
-            }
-            tokio::time::sleep(self.idle).await;
+#[async_trait::async_trait]
+impl adgang_core::Job for ProductionWorker {
+    fn name(&self) -> &'static str {
+        "statistics_production"
+    }
+
+    fn schedule(&self) -> adgang_core::Schedule {
+        adgang_core::Schedule {
+            idle: self.idle,
+            // A round rolls up the days and produces up to a round's reports.
+            stale_after: self.idle + StdDuration::from_secs(30 * 60),
         }
+    }
+
+    async fn round(&self) -> anyhow::Result<adgang_core::Round> {
+        let produced = self.tick().await?;
+        if produced > 0 {
+            tracing::info!(produced, "statistics reports produced");
+        }
+        Ok(adgang_core::Round::Idle)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use adgang_api_types::{CustomerType, Direction};
-use adgang_core::ports::{MemoFeatures, MessageTallies, MessageTally, UserDirectory};
+use adgang_core::ports::{Authorities, MemoFeatures, MessageTallies, MessageTally};
 use adgang_core::time::{copenhagen, start_of_day};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -199,7 +199,7 @@ pub async fn roll_day(
 pub async fn roll_due_days(
     db: &DatabaseConnection,
     tallies: &dyn MessageTallies,
-    directory: &dyn UserDirectory,
+    authorities: &dyn Authorities,
     now: DateTime<Utc>,
 ) -> anyhow::Result<u64> {
     let last = last_complete_day(now);
@@ -221,7 +221,7 @@ pub async fn roll_due_days(
     if day > last {
         return Ok(0);
     }
-    let authorities: HashSet<String> = directory
+    let authorities: HashSet<String> = authorities
         .authorities()
         .await
         .map_err(|e| anyhow::anyhow!("reading the authorities: {e}"))?
