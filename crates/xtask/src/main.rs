@@ -29,9 +29,12 @@
 
 mod bench;
 mod bench_citizen;
+mod bench_contacts;
 mod bench_eventlog;
+mod bench_load;
 mod bench_messaging;
 mod bench_move;
+mod bench_spa;
 mod bench_statistics;
 mod bench_uploads;
 mod fuzz;

@@ -18,3 +18,5 @@ mod recall;
 mod shell;
 mod statistics;
 mod systems;
+mod systems_standard;
+mod systems_test_message;

@@ -6,6 +6,9 @@
 pub mod group;
 pub mod import;
 pub mod point;
+mod point_draft;
+mod point_editor;
+mod point_steps;
 
 use std::collections::HashSet;
 

@@ -1,27 +1,9 @@
-//! The rights matrix (SPEC §0), table-driven over every operation in the OpenAPI document: a
-//! new endpoint fails this test until it has a row here, and each row is checked against the
-//! running app — no token → 401, a token without the right → 403, with it → allowed.
+//! The rights matrix's table: every documented operation (method, path) with the access it
+//! needs (SPEC §0). A new route gets its row here.
 
-use adgang_api_types::{OrgKind, Right};
-use adgang_test_support::{spawn_app, user};
+use adgang_api_types::Right;
 
-#[derive(Debug, Clone, Copy)]
-enum Access {
-    /// Open to anyone (operations endpoints, deployment facts, the login redirect flow).
-    Public,
-    /// Needs the HttpOnly session cookie, not a bearer token (token refresh, logout, switch).
-    SessionCookie,
-    /// Any valid access token.
-    AnyPrincipal,
-    /// A token holding any right of the organisation itself (not only `operator`).
-    AnyOwnRight,
-    /// An access token holding this right in the current organisation.
-    Right(Right),
-    /// A system's id and API key (CORE-01); a user's bearer token is no system credential.
-    System,
-    /// Any one of these rights in the current organisation (LOG-05: a log several rights open).
-    AnyOf(&'static [Right]),
-}
+use super::Access;
 
 /// LOG-05: the rights that open the message log and the actions log.
 const MESSAGE_LOG: &[Right] = &[
@@ -48,7 +30,7 @@ const COMPANY_EXEMPTION: &[Right] = &[Right::CitizenService, Right::BusinessServ
 /// INFO-03: authority information is open to system and contact administrators.
 const AUTHORITY_INFO: &[Right] = &[Right::SystemAdmin, Right::ContactAdmin];
 
-const MATRIX: &[(&str, &str, Access)] = &[
+pub(super) const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
     ("GET", "/readyz", Access::Public),
     ("GET", "/metrics", Access::Public),
@@ -595,165 +577,3 @@ const MATRIX: &[(&str, &str, Access)] = &[
         Access::Right(Right::SystemAdmin),
     ),
 ];
-
-const CVR: &str = "29189846";
-
-fn operations() -> Vec<(String, String)> {
-    let doc = adgang_server::openapi::document();
-    let mut ops = Vec::new();
-    for (path, item) in &doc.paths.paths {
-        for (method, present) in [
-            ("GET", item.get.is_some()),
-            ("POST", item.post.is_some()),
-            ("PUT", item.put.is_some()),
-            ("PATCH", item.patch.is_some()),
-            ("DELETE", item.delete.is_some()),
-        ] {
-            if present {
-                ops.push((method.to_owned(), path.clone()));
-            }
-        }
-    }
-    ops
-}
-
-#[test]
-fn every_documented_operation_has_a_row_in_the_matrix() {
-    for (method, path) in operations() {
-        assert!(
-            MATRIX.iter().any(|(m, p, _)| *m == method && *p == path),
-            "{method} {path} is not in the rights matrix: add its row"
-        );
-    }
-    for (method, path, _) in MATRIX {
-        assert!(
-            operations().iter().any(|(m, p)| m == method && p == path),
-            "{method} {path} is in the matrix but not routed/documented"
-        );
-    }
-}
-
-#[tokio::test]
-async fn the_matrix_holds_against_the_running_app() {
-    let app = spawn_app().await;
-    for (method, template, access) in MATRIX {
-        let path = template
-            .replace("{cvr}", CVR)
-            .replace("{systemId}", "0190f3a0-0000-7000-8000-000000000000");
-        let send = |token: Option<String>| {
-            let mut request = app
-                .client
-                .request(method.parse().unwrap(), app.url(&path))
-                .header("content-type", "application/json")
-                .body("{}");
-            if let Some(token) = token {
-                request = request.bearer_auth(token);
-            }
-            async move { request.send().await.unwrap().status().as_u16() }
-        };
-        match access {
-            Access::System => {
-                assert_eq!(send(None).await, 401, "{method} {path} without a system");
-                let bearer =
-                    send(Some(app.token(&user(CVR, OrgKind::Authority, &Right::ALL)))).await;
-                assert_eq!(bearer, 401, "{method} {path}: a user token is no system");
-            }
-            Access::Public => {
-                let status = send(None).await;
-                assert!(
-                    status != 401 && status != 403,
-                    "{method} {path}: public, got {status}"
-                );
-            }
-            Access::SessionCookie => {
-                let status = send(None).await;
-                let expected = if *template == "/api/v1/auth/logout" {
-                    204
-                } else {
-                    401
-                };
-                let bearer =
-                    send(Some(app.token(&user(CVR, OrgKind::Authority, &Right::ALL)))).await;
-                assert_eq!(status, expected, "{method} {path} without a session cookie");
-                assert_eq!(
-                    bearer, expected,
-                    "{method} {path}: a bearer token is no session"
-                );
-            }
-            Access::AnyPrincipal => {
-                assert_eq!(send(None).await, 401, "{method} {path} without a token");
-                let status = send(Some(app.token(&user(CVR, OrgKind::Authority, &[])))).await;
-                assert!(
-                    status != 401 && status != 403,
-                    "{method} {path}: any principal, got {status}"
-                );
-            }
-            Access::AnyOwnRight => {
-                assert_eq!(send(None).await, 401, "{method} {path} without a token");
-                for rights in [&[][..], &[Right::Operator][..]] {
-                    let status =
-                        send(Some(app.token(&user(CVR, OrgKind::Authority, rights)))).await;
-                    assert_eq!(status, 403, "{method} {path} with {rights:?}");
-                }
-                // An operator acting on the organisation's behalf is not one of its own.
-                let mut on_behalf = user(CVR, OrgKind::Authority, &[Right::SystemAdmin]);
-                on_behalf.operator = true;
-                on_behalf.operator_home = Some("34051178".to_owned());
-                let status = send(Some(app.token(&on_behalf))).await;
-                assert_eq!(status, 403, "{method} {path} on behalf");
-                let status = send(Some(app.token(&user(
-                    CVR,
-                    OrgKind::Authority,
-                    &[Right::ContactAdmin],
-                ))))
-                .await;
-                assert!(
-                    status != 401 && status != 403,
-                    "{method} {path} with an own right: got {status}"
-                );
-            }
-            Access::AnyOf(opening) => {
-                assert_eq!(send(None).await, 401, "{method} {path} without a token");
-                let others: Vec<Right> = Right::ALL
-                    .into_iter()
-                    .filter(|r| !opening.contains(r))
-                    .collect();
-                let without = send(Some(app.token(&user(CVR, OrgKind::Authority, &others)))).await;
-                assert_eq!(without, 403, "{method} {path} without any of {opening:?}");
-                for right in *opening {
-                    let with =
-                        send(Some(app.token(&user(CVR, OrgKind::Authority, &[*right])))).await;
-                    assert!(
-                        with != 401 && with != 403,
-                        "{method} {path} with {right:?}: got {with}"
-                    );
-                    let mut pending = user(CVR, OrgKind::Authority, &[*right]);
-                    pending.organisation.onboarding_pending = true;
-                    let gated = send(Some(app.token(&pending))).await;
-                    assert_eq!(gated, 403, "{method} {path} before onboarding");
-                }
-            }
-            Access::Right(right) => {
-                assert_eq!(send(None).await, 401, "{method} {path} without a token");
-                let others: Vec<Right> = Right::ALL.into_iter().filter(|r| r != right).collect();
-                let without = send(Some(app.token(&user(CVR, OrgKind::Authority, &others)))).await;
-                assert_eq!(without, 403, "{method} {path} without {right:?}");
-                let with = send(Some(app.token(&user(CVR, OrgKind::Authority, &[*right])))).await;
-                assert!(
-                    with != 401 && with != 403,
-                    "{method} {path} with {right:?}: got {with}"
-                );
-                // AUTH-04: until the authority has joined, a right opens nothing but the
-                // operator's own search-and-switch.
-                let mut pending = user(CVR, OrgKind::Authority, &[*right]);
-                pending.organisation.onboarding_pending = true;
-                let gated = send(Some(app.token(&pending))).await;
-                if *right == Right::Operator {
-                    assert!(gated != 403, "{method} {path}: operators are not gated");
-                } else {
-                    assert_eq!(gated, 403, "{method} {path} before onboarding");
-                }
-            }
-        }
-    }
-}

@@ -1,0 +1,132 @@
+//! Issue 14 item 8: the mailboxes page — a citizen's or company's platform mailbox and the
+//! built-in SMS and e-mail outboxes.
+
+use super::*;
+
+/// Danish name of a platform id (`Platform::as_str`).
+fn platform_name(id: &str) -> &str {
+    match id {
+        "virk" => "Virk",
+        "eboks" => "e-Boks",
+        "mit_dk" => "mit.dk",
+        other => other,
+    }
+}
+
+/// The text escaped, with each `http(s)://` word a link — a NemSMS confirmation link (SMS-02)
+/// is opened from the outbox as a holder would open it from the SMS.
+fn linked(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.starts_with("https://") || word.starts_with("http://") {
+                format!("<a href=\"{0}\" class=\"sms-link\">{0}</a>", escape(word))
+            } else {
+                escape(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn outbox_table(id: &str, caption: &str, to: &str, subject: &str, rows: &[OutboxEntry]) -> String {
+    let mut html = format!(
+        "<table id=\"{id}\"><caption>{caption}</caption><thead><tr><th scope=\"col\">Sendt</th>\
+         <th scope=\"col\">{to}</th><th scope=\"col\">{subject}</th><th scope=\"col\">Tekst</th></tr></thead><tbody>"
+    );
+    for row in rows {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            adgang_core::time::copenhagen(row.sent_at).format("%d.%m.%Y %H:%M"),
+            escape(&row.to),
+            escape(&row.subject),
+            linked(&row.text),
+        ));
+    }
+    if rows.is_empty() {
+        html.push_str("<tr><td colspan=\"4\">Ingen endnu.</td></tr>");
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+/// Issue 14 item 8: a citizen's or company's platform mailbox (e-Boks, mit.dk, Virk) and the
+/// built-in SMS and e-mail outboxes, so a tester sees where Digital Post put things.
+pub(super) async fn mailboxes(
+    mailboxes: web::Data<dyn TestMailboxes>,
+    query: web::Query<Vec<(String, String)>>,
+) -> HttpResponse {
+    let recipient = query
+        .iter()
+        .find(|(k, _)| k == "recipient")
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default();
+    let mut body = String::from(
+        "<h1>Postkasser og udbakker</h1><p><a href=\"/testportal\">Tilbage til testportalen</a></p>\
+         <form method=\"get\" action=\"/testportal/mailboxes\" id=\"mailbox-search\"><fieldset>\
+         <legend>Vis en borgers eller virksomheds postkasse</legend>\
+         <label for=\"mailbox-recipient\">CPR- eller CVR-nummer</label>",
+    );
+    body.push_str(&format!(
+        "<input id=\"mailbox-recipient\" name=\"recipient\" inputmode=\"numeric\" maxlength=\"10\" value=\"{}\">\
+         <button type=\"submit\">Vis postkasse</button></fieldset></form>",
+        escape(&recipient)
+    ));
+    let loaded = async {
+        let mailbox = if recipient.is_empty() {
+            None
+        } else {
+            Some(mailboxes.platform_mailbox(&recipient).await?)
+        };
+        Ok::<_, adgang_core::ports::DbError>((
+            mailbox,
+            mailboxes.sms_outbox().await?,
+            mailboxes.mail_outbox().await?,
+        ))
+    };
+    let (mailbox, sms, mail) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            tracing::error!(error = %err, "test portal could not load the mailboxes");
+            return page(503, "<h1>Postkasser og udbakker</h1><div class=\"alert\" role=\"alert\">Databasen svarer ikke.</div>");
+        }
+    };
+    if let Some(mailbox) = mailbox {
+        body.push_str(&format!(
+            "<table id=\"mailbox\"><caption>Postkassen for {}</caption><thead><tr><th scope=\"col\">Modtaget</th>\
+             <th scope=\"col\">Platform</th><th scope=\"col\">Titel</th><th scope=\"col\">Afsender (CVR)</th>\
+             <th scope=\"col\">Meddelelses-ID</th></tr></thead><tbody>",
+            escape(&recipient)
+        ));
+        for m in &mailbox {
+            body.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                adgang_core::time::copenhagen(m.accepted_at).format("%d.%m.%Y %H:%M"),
+                platform_name(&m.platform),
+                escape(&m.title),
+                escape(&m.sender_cvr),
+                escape(&m.message_id),
+            ));
+        }
+        if mailbox.is_empty() {
+            body.push_str("<tr><td colspan=\"5\">Postkassen er tom.</td></tr>");
+        }
+        body.push_str("</tbody></table>");
+    }
+    body.push_str("<h2>NemSMS-udbakke</h2>");
+    body.push_str(&outbox_table(
+        "sms-outbox",
+        "De seneste 50 SMS",
+        "Modtager (CPR/CVR eller telefon)",
+        "Reference",
+        &sms,
+    ));
+    body.push_str("<h2>E-mail-udbakke</h2>");
+    body.push_str(&outbox_table(
+        "mail-outbox",
+        "De seneste 50 e-mails",
+        "Modtager",
+        "Emne",
+        &mail,
+    ));
+    page(200, &body)
+}

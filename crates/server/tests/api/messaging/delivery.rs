@@ -1,0 +1,297 @@
+//! CORE-03: delivery — the signed push, the full retry schedule on an injected clock, pull
+//! collection, the test message and publish/subscribe.
+
+use super::*;
+
+#[tokio::test]
+async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signature() {
+    let app = app().await;
+    let caller = sender(&app).await;
+    let peer = FakePeer::start(202).await;
+    let (recipient, recipient_key) = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/inbox", peer.url)}),
+    )
+    .await;
+    let body = memo(AUTHORITY);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    accepted(&app, &caller, &body).await;
+    eventually("the push", || async {
+        stored(&app, &message_id).await.state == "delivered"
+    })
+    .await;
+
+    let requests = peer.requests();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.path, "/inbox");
+    assert_eq!(request.headers["idempotency-key"], message_id);
+    assert_eq!(
+        request.headers["x-adgang-signature"],
+        adgang_messaging::service::dispatch::signature(&recipient_key, &request.body)
+    );
+    let pushed: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(pushed["messageId"], json!(message_id));
+    assert_eq!(names(&events(&app, AUTHORITY).await), ["sent"]);
+    assert_eq!(
+        names(&events(&app, SENDER).await),
+        ["validated", "available_to_recipient"]
+    );
+    // The recipient's administrators see the attempt on the system (issue 14 item 7); the
+    // sender's do not see another organisation's system.
+    let path = format!("/api/v1/organisations/{AUTHORITY}/systems/{recipient}/delivery-attempts");
+    let attempts: Vec<DeliveryAttempt> = app.get_json_as(&path, &admin(&app, AUTHORITY)).await;
+    assert_eq!(attempts.len(), 1);
+    assert!(attempts[0].succeeded);
+    assert_eq!(attempts[0].http_status, Some(202));
+    assert_eq!(attempts[0].message_id, message_id);
+    assert_eq!(attempts[0].next_attempt_at, None);
+    let foreign = format!("/api/v1/organisations/{SENDER}/systems/{recipient}/delivery-attempts");
+    assert_eq!(
+        app.get_as(&foreign, &admin(&app, SENDER)).await.status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
+    let app = app().await;
+    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
+    app.clock.set(t0);
+    let caller = sender(&app).await;
+    let primary_peer = FakePeer::start(503).await;
+    let point_peer = FakePeer::start(500).await;
+    let (primary, _) = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/p", primary_peer.url)}),
+    )
+    .await;
+    let (bound, _) = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/b", point_peer.url),
+               "technicalContact": {"email": "vagt@styrelsen.dk", "phone": "12345678"}}),
+    )
+    .await;
+    let token = admin(&app, AUTHORITY);
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
+            &token,
+            &json!({"name": "Byggesager", "visible": true, "audiences": ["citizens"],
+                    "keywords": ["byggeri"], "active": true, "recipientSystemId": bound}),
+        )
+        .await;
+    let point = response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut body = memo(AUTHORITY);
+    body["contactPointId"] = json!(point);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    accepted(&app, &caller, &body).await;
+
+    let expected = adgang_messaging::service::schedule::full_schedule(t0);
+    for (n, at) in expected.iter().enumerate() {
+        app.clock.set(*at);
+        let db = app.db().await;
+        eventually(&format!("attempt {}", n + 1), || {
+            let db = db.clone();
+            async move { delivery_attempt::Entity::find().count(&db).await.unwrap() as usize > n }
+        })
+        .await;
+    }
+    let attempts = delivery_attempt::Entity::find()
+        .order_by_asc(delivery_attempt::Column::Id)
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    let times: Vec<_> = attempts.iter().map(|a| a.attempted_at).collect();
+    assert_eq!(times, expected);
+    assert_eq!(attempts.iter().filter(|a| a.system_id == bound).count(), 12);
+    assert_eq!(
+        attempts.iter().filter(|a| a.system_id == primary).count(),
+        3
+    );
+    assert_eq!(point_peer.requests().len(), 12);
+    assert_eq!(primary_peer.requests().len(), 3);
+    assert_eq!(
+        attempts[0].next_attempt_at,
+        Some(t0 + Duration::minutes(15))
+    );
+    assert_eq!(attempts.last().unwrap().next_attempt_at, None);
+
+    assert_eq!(stored(&app, &message_id).await.state, "failed");
+    assert_eq!(names(&events(&app, SENDER).await).last(), Some(&"failed"));
+    let incoming = events(&app, AUTHORITY).await;
+    assert_eq!(
+        incoming
+            .iter()
+            .filter(|e| e.event == "sending_failed")
+            .count(),
+        15
+    );
+    let mail = mail_outbox::Entity::find()
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        mail[0].recipient, "drift@kommune.dk",
+        "the primary system's contact"
+    );
+    // Nothing further happens: the job is gone.
+    app.clock.set(t0 + Duration::days(30));
+    tokio::time::sleep(StdDuration::from_millis(600)).await;
+    assert_eq!(
+        delivery_attempt::Entity::find()
+            .count(&app.db().await)
+            .await
+            .unwrap(),
+        15
+    );
+}
+
+#[tokio::test]
+async fn core_03_a_pull_system_fetches_its_own_mailbox_and_acknowledges_once() {
+    let app = app().await;
+    let caller = sender(&app).await;
+    let (pull, pull_key) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let body = memo(AUTHORITY);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    accepted(&app, &caller, &body).await;
+
+    let fetch = |system: &str, key: &str| {
+        app.client
+            .get(app.url(&format!("/api/v1/mailboxes/{pull}/system-fetches")))
+            .header("X-System-Id", system.to_owned())
+            .header("X-Api-Key", key.to_owned())
+            .send()
+    };
+    let waiting: Vec<Value> = fetch(&pull, &pull_key).await.unwrap().json().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
+    // Another system cannot read this mailbox.
+    assert_eq!(fetch(&caller.0, &caller.1).await.unwrap().status(), 404);
+
+    let ack = || {
+        app.client
+            .post(app.url(&format!("/api/v1/mailboxes/{pull}/system-fetches")))
+            .header("X-System-Id", &pull)
+            .header("X-Api-Key", &pull_key)
+            .json(&json!({"messageIds": [message_id]}))
+            .send()
+    };
+    let first: Value = ack().await.unwrap().json().await.unwrap();
+    assert_eq!(first["collected"], json!([message_id]));
+    let second: Value = ack().await.unwrap().json().await.unwrap();
+    assert_eq!(second["collected"], json!([]));
+    assert_eq!(stored(&app, &message_id).await.state, "collected");
+    assert_eq!(names(&events(&app, AUTHORITY).await), ["collected"]);
+    let waiting: Vec<Value> = fetch(&pull, &pull_key).await.unwrap().json().await.unwrap();
+    assert!(waiting.is_empty());
+}
+
+#[tokio::test]
+async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() {
+    let app = app().await;
+    let peer = FakePeer::start(204).await;
+    let (push, _) = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/in", peer.url)}),
+    )
+    .await;
+    let token = admin(&app, AUTHORITY);
+    let path = format!("/api/v1/organisations/{AUTHORITY}/systems/{push}/test-message");
+    let response = app.post_as(&path, &token, &json!({})).await;
+    assert_eq!(response.status(), 200);
+    let attempt: DeliveryAttempt = response.json().await.unwrap();
+    assert!(attempt.succeeded && attempt.test);
+    assert_eq!(attempt.http_status, Some(204));
+    let requests = peer.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].headers["x-test-message"], "true");
+
+    // A peer that is down: the attempt says why; nothing is retried or logged as a message.
+    peer.set_status(500);
+    let attempt: DeliveryAttempt = app
+        .post_as(&path, &token, &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!attempt.succeeded);
+    assert_eq!(attempt.http_status, Some(500));
+    let listed: Vec<DeliveryAttempt> = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/systems/{push}/delivery-attempts"),
+            &token,
+        )
+        .await;
+    assert_eq!(listed.len(), 2);
+    assert!(!listed[0].succeeded, "newest first");
+    assert!(events(&app, AUTHORITY).await.is_empty());
+
+    // A pull system has no endpoint; another organisation's system is not found.
+    let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let pull_path = format!("/api/v1/organisations/{AUTHORITY}/systems/{pull}/test-message");
+    let refused = problem(app.post_as(&pull_path, &token, &json!({})).await, 400).await;
+    assert_eq!(
+        field_codes(&refused),
+        [("system".to_owned(), "not_applicable".to_owned())]
+    );
+    let foreign = format!("/api/v1/organisations/{SENDER}/systems/{push}/test-message");
+    assert_eq!(
+        app.post_as(&foreign, &admin(&app, SENDER), &json!({}))
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn core_03_a_publish_subscribe_system_is_notified_then_collects() {
+    let app = app().await;
+    let caller = sender(&app).await;
+    let peer = FakePeer::start(200).await;
+    let subscriber = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_publish_subscribe", "endpoint": format!("{}/notify", peer.url)}),
+    )
+    .await;
+    let body = memo(AUTHORITY);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    let receipt = accepted(&app, &caller, &body).await;
+    assert_eq!(
+        receipt.recipient_system_id.as_deref(),
+        Some(subscriber.0.as_str())
+    );
+    eventually("the notification", || async { !peer.requests().is_empty() }).await;
+    let notification: Value = serde_json::from_slice(&peer.requests()[0].body).unwrap();
+    assert_eq!(
+        notification,
+        json!({"messageId": message_id, "mailboxId": subscriber.0})
+    );
+    // Notified, not yet delivered: it waits in the mailbox until collected.
+    assert_eq!(stored(&app, &message_id).await.state, "queued");
+    let waiting: Vec<Value> = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/mailboxes/{}/system-fetches",
+            subscriber.0
+        )))
+        .header("X-System-Id", &subscriber.0)
+        .header("X-Api-Key", &subscriber.1)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
+    assert_eq!(peer.requests().len(), 1, "notified once");
+}

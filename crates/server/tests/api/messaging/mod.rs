@@ -1,0 +1,184 @@
+//! The Digital Post core (SPEC §13, issue 14): intake with its refusals and events (CORE-01),
+//! routing (CORE-02), push delivery, pull collection and the full retry schedule on an injected
+//! clock (CORE-03), value dates (CORE-04), one transaction per step (CORE-05).
+
+use std::time::Duration as StdDuration;
+
+use adgang_api_types::{
+    ApiKey, DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Problem, Right, SystemReceipt,
+};
+use adgang_core::entity::message_events;
+use adgang_core::Clock;
+use adgang_messaging::entity::{delivery_attempt, mail_outbox, message, sms_outbox};
+use adgang_test_support::peer::FakePeer;
+use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::{json, Value};
+
+mod delivery;
+mod intake;
+mod receipts;
+mod routing;
+mod value_dates;
+
+pub(crate) const SENDER: &str = "29189846";
+pub(crate) const AUTHORITY: &str = "34051178";
+pub(crate) const COMPANY: &str = "25052943";
+pub(crate) const CITIZEN: &str = "0101401000";
+
+pub(crate) async fn app() -> TestApp {
+    let app = spawn_app_with(Spa::None, |s| s.allow_http_endpoints = true).await;
+    app.seed_organisations(&[
+        (SENDER, "Testkommune Nord", OrgKind::Authority),
+        (AUTHORITY, "Styrelsen for Digital Test", OrgKind::Authority),
+        (COMPANY, "Æblegården ApS", OrgKind::Company),
+    ])
+    .await;
+    app
+}
+
+pub(crate) fn admin(app: &TestApp, cvr: &str) -> String {
+    app.token(&user(
+        cvr,
+        OrgKind::Authority,
+        &[Right::SystemAdmin, Right::ContactAdmin],
+    ))
+}
+
+/// A system of `cvr` with `body`'s settings over the defaults; returns its id and API key.
+pub(crate) async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String, String) {
+    let token = admin(app, cvr);
+    let mut body = json!({
+        "name": format!("System {}", uuid::Uuid::now_v7()),
+        "role": "sender",
+        "protocol": "rest_pull",
+        "allowedIps": ["127.0.0.1"],
+        "activation": {"mode": "now"},
+        "technicalContact": {"email": "drift@kommune.dk", "phone": "12345678"}
+    });
+    for (k, v) in settings.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{cvr}/systems"),
+            &token,
+            &body,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let receipt: SystemReceipt = response.json().await.unwrap();
+    let id = receipt.system.id;
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{cvr}/systems/{id}/api-key/rotation"),
+            &token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let key: ApiKey = response.json().await.unwrap();
+    (id, key.api_key)
+}
+
+pub(crate) async fn sender(app: &TestApp) -> (String, String) {
+    system(app, SENDER, json!({})).await
+}
+
+pub(crate) fn memo(recipient: &str) -> Value {
+    json!({
+        "messageId": uuid::Uuid::now_v7().to_string(),
+        "title": "Afgørelse om byggetilladelse",
+        "senderCvr": SENDER,
+        "recipient": recipient,
+        "type": "letter",
+        "body": "Kære modtager",
+        "attachments": [{"filename": "afgørelse.pdf", "contentType": "application/pdf", "content": "JVBERi0xLjQK"}]
+    })
+}
+
+pub(crate) async fn submit(
+    app: &TestApp,
+    (id, key): &(String, String),
+    body: &Value,
+) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/memos"))
+        .header("X-System-Id", id)
+        .header("X-Api-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub(crate) async fn accepted(
+    app: &TestApp,
+    caller: &(String, String),
+    body: &Value,
+) -> MemoReceipt {
+    let response = submit(app, caller, body).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+pub(crate) async fn problem(response: reqwest::Response, status: u16) -> Problem {
+    assert_eq!(response.status(), status);
+    response.json().await.unwrap()
+}
+
+/// The events in `org`'s log, oldest first, as (event, message id).
+pub(crate) async fn events(app: &TestApp, org: &str) -> Vec<message_events::Model> {
+    message_events::Entity::find()
+        .filter(message_events::Column::OrganisationCvr.eq(org))
+        .order_by_asc(message_events::Column::Id)
+        .all(&app.db().await)
+        .await
+        .unwrap()
+}
+
+fn names(events: &[message_events::Model]) -> Vec<&str> {
+    events.iter().map(|e| e.event.as_str()).collect()
+}
+
+pub(crate) async fn stored(app: &TestApp, message_id: &str) -> message::Model {
+    message::Entity::find()
+        .filter(message::Column::MessageId.eq(message_id))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .expect("the message is stored")
+}
+
+/// Waits (up to 10 s) until `done` holds; the dispatcher runs in the background.
+pub(crate) async fn eventually<F, Fut>(what: &str, mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+pub(crate) async fn point(app: &TestApp, cvr: &str, capacity: Value) -> String {
+    let token = admin(app, cvr);
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{cvr}/contact-points"),
+            &token,
+            &json!({"name": "Byggesager", "visible": true, "audiences": ["citizens"],
+                    "keywords": ["byggeri"], "active": true, "capacity": capacity}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}

@@ -1,0 +1,145 @@
+//! CORE-03: business receipts — to a push sender's receipt endpoint, waiting for a pull
+//! sender, and a receipt endpoint that stays down.
+
+use super::*;
+
+/// A message from `caller` collected by the authority's pull system; returns its id.
+async fn collected_message(
+    app: &TestApp,
+    caller: &(String, String),
+    pull: &(String, String),
+) -> String {
+    let body = memo(AUTHORITY);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    accepted(app, caller, &body).await;
+    let ack = app
+        .client
+        .post(app.url(&format!("/api/v1/mailboxes/{}/system-fetches", pull.0)))
+        .header("X-System-Id", &pull.0)
+        .header("X-Api-Key", &pull.1)
+        .json(&json!({"messageIds": [message_id]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ack.status(), 200);
+    message_id
+}
+
+async fn send_receipt(
+    app: &TestApp,
+    (id, key): &(String, String),
+    message_id: &str,
+) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/receipts"))
+        .header("X-System-Id", id)
+        .header("X-Api-Key", key)
+        .json(&json!({"messageId": message_id, "status": "processed", "text": "Sagen er oprettet"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn core_03_business_receipts_reach_a_push_senders_receipt_endpoint_or_wait_for_a_pull_sender()
+{
+    let app = app().await;
+    let receipts_peer = FakePeer::start(200).await;
+    let push_sender = system(
+        &app,
+        SENDER,
+        json!({"protocol": "rest_push", "receiptEndpoint": format!("{}/receipts", receipts_peer.url)}),
+    )
+    .await;
+    let pull_sender = sender(&app).await;
+    let pull = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+
+    // To a REST PUSH sender: pushed.
+    let pushed = collected_message(&app, &push_sender, &pull).await;
+    assert_eq!(send_receipt(&app, &pull, &pushed).await.status(), 202);
+    eventually("the receipt push", || async {
+        !receipts_peer.requests().is_empty()
+    })
+    .await;
+    let request = &receipts_peer.requests()[0];
+    let receipt: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(receipt["messageId"], json!(pushed));
+    assert_eq!(receipt["status"], json!("processed"));
+    assert_eq!(receipt["recipient"], json!(AUTHORITY));
+    eventually("the sent event", || async {
+        names(&events(&app, SENDER).await).contains(&"business_receipt_sent")
+    })
+    .await;
+    assert!(names(&events(&app, AUTHORITY).await).contains(&"business_receipt_received"));
+
+    // To a pull sender: waiting until collected, once.
+    let waiting_for = collected_message(&app, &pull_sender, &pull).await;
+    assert_eq!(send_receipt(&app, &pull, &waiting_for).await.status(), 202);
+    let list = |who: &(String, String)| {
+        app.client
+            .get(app.url("/api/v1/receipts"))
+            .header("X-System-Id", who.0.clone())
+            .header("X-Api-Key", who.1.clone())
+            .send()
+    };
+    let waiting: Vec<Value> = list(&pull_sender).await.unwrap().json().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0]["messageId"], json!(waiting_for));
+    let other: Vec<Value> = list(&push_sender).await.unwrap().json().await.unwrap();
+    assert!(other.is_empty(), "another sender does not see it");
+    let collect = || {
+        app.client
+            .delete(app.url(&format!(
+                "/api/v1/receipts/{}",
+                waiting[0]["id"].as_str().unwrap()
+            )))
+            .header("X-System-Id", &pull_sender.0)
+            .header("X-Api-Key", &pull_sender.1)
+            .send()
+    };
+    assert_eq!(collect().await.unwrap().status(), 204);
+    assert_eq!(collect().await.unwrap().status(), 404);
+    let sent = events(&app, SENDER)
+        .await
+        .into_iter()
+        .filter(|e| e.event == "business_receipt_sent")
+        .count();
+    assert_eq!(sent, 2);
+
+    // Only the system the message was delivered to can send a receipt on it.
+    let stranger = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    assert_eq!(send_receipt(&app, &stranger, &pushed).await.status(), 404);
+}
+
+#[tokio::test]
+async fn core_03_a_receipt_endpoint_that_stays_down_ends_in_business_receipt_failed() {
+    let app = app().await;
+    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
+    app.clock.set(t0);
+    let down = FakePeer::start(503).await;
+    let push_sender = system(
+        &app,
+        SENDER,
+        json!({"protocol": "rest_push", "receiptEndpoint": format!("{}/receipts", down.url)}),
+    )
+    .await;
+    let pull = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let message_id = collected_message(&app, &push_sender, &pull).await;
+    assert_eq!(send_receipt(&app, &pull, &message_id).await.status(), 202);
+    // The original phase's 12 attempts; a receipt has no primary system to fall back to.
+    let schedule = adgang_messaging::service::schedule::full_schedule(t0);
+    for (n, at) in schedule.iter().take(12).enumerate() {
+        app.clock.set(*at);
+        eventually(&format!("receipt attempt {}", n + 1), || async {
+            down.requests().len() > n
+        })
+        .await;
+    }
+    eventually("business_receipt_failed", || async {
+        names(&events(&app, SENDER).await).contains(&"business_receipt_failed")
+    })
+    .await;
+    app.clock.set(t0 + Duration::days(30));
+    tokio::time::sleep(StdDuration::from_millis(600)).await;
+    assert_eq!(down.requests().len(), 12);
+}

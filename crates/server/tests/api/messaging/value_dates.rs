@@ -1,0 +1,145 @@
+//! CORE-04: value dates — a message held until Copenhagen midnight, and a recall racing the
+//! release.
+
+use super::*;
+
+#[tokio::test]
+async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight() {
+    let app = app().await;
+    // 10 December, noon in Copenhagen.
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let caller = sender(&app).await;
+    let mut body = memo(CITIZEN);
+    body["valueDate"] = json!("2026-12-12");
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    let receipt = accepted(&app, &caller, &body).await;
+    assert_eq!(receipt.status, MemoStatus::HeldForValueDate);
+    assert_eq!(
+        names(&events(&app, SENDER).await),
+        ["validated", "held_for_value_date"]
+    );
+
+    app.clock.set("2026-12-11T22:59:59Z".parse().unwrap());
+    tokio::time::sleep(StdDuration::from_millis(600)).await;
+    assert_eq!(stored(&app, &message_id).await.state, "held");
+
+    app.clock.set("2026-12-11T23:00:00Z".parse().unwrap());
+    eventually("the release", || async {
+        stored(&app, &message_id).await.state == "available"
+    })
+    .await;
+    assert_eq!(
+        names(&events(&app, SENDER).await),
+        [
+            "validated",
+            "held_for_value_date",
+            "sent_after_value_date",
+            "available_to_recipient"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
+    use adgang_core::audit::Actor;
+    use adgang_messaging::service::recall::{withdraw, Withdrawal};
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let caller = sender(&app).await;
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let mut body = memo(CITIZEN);
+        body["valueDate"] = json!("2026-12-12");
+        accepted(&app, &caller, &body).await;
+        ids.push(body["messageId"].as_str().unwrap().to_owned());
+    }
+    // Before the value date a recall simply wins; a second one says so.
+    let db = app.db().await;
+    let now = app.clock.now();
+    let first = withdraw(
+        &db,
+        &adgang_core::Cvr::parse(SENDER).unwrap(),
+        &ids[0],
+        &Actor::System,
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(first, Withdrawal::Recalled(_)));
+    assert_eq!(
+        withdraw(
+            &db,
+            &adgang_core::Cvr::parse(SENDER).unwrap(),
+            &ids[0],
+            &Actor::System,
+            now
+        )
+        .await
+        .unwrap(),
+        Withdrawal::AlreadyRecalled
+    );
+    assert_eq!(
+        withdraw(
+            &db,
+            &adgang_core::Cvr::parse(AUTHORITY).unwrap(),
+            &ids[1],
+            &Actor::System,
+            now
+        )
+        .await
+        .unwrap(),
+        Withdrawal::NotFound
+    );
+
+    // At the value date the dispatcher releases while recalls arrive, staggered.
+    app.clock.set("2026-12-11T23:00:00Z".parse().unwrap());
+    let now = app.clock.now();
+    let recalls = ids[1..].iter().enumerate().map(|(i, id)| {
+        let db = db.clone();
+        async move {
+            tokio::time::sleep(StdDuration::from_millis(20 * i as u64)).await;
+            (
+                id.clone(),
+                withdraw(
+                    &db,
+                    &adgang_core::Cvr::parse(SENDER).unwrap(),
+                    id,
+                    &Actor::System,
+                    now,
+                )
+                .await
+                .unwrap(),
+            )
+        }
+    });
+    let outcomes = futures_util::future::join_all(recalls).await;
+    eventually("every message settled", || async {
+        let mut settled = true;
+        for id in &ids {
+            let state = stored(&app, id).await.state;
+            settled &= state == "available" || state == "recalled";
+        }
+        settled
+    })
+    .await;
+    let log = events(&app, SENDER).await;
+    for (id, outcome) in outcomes {
+        let state = stored(&app, &id).await.state;
+        let of = |event: &str| {
+            log.iter()
+                .filter(|e| e.message_id.as_deref() == Some(id.as_str()) && e.event == event)
+                .count()
+        };
+        match outcome {
+            Withdrawal::Recalled(_) => {
+                assert_eq!(state, "recalled");
+                assert_eq!((of("recalled"), of("sent_after_value_date")), (1, 0));
+            }
+            Withdrawal::AlreadyReleased => {
+                assert_eq!(state, "available");
+                assert_eq!((of("recalled"), of("sent_after_value_date")), (0, 1));
+            }
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! System connection (SPEC §2): validation per rule, primary and company rules, edit and
+//! delete rules, API keys, standard systems, documents, audit rows, tenant isolation.
+//! This file holds the shared setup and helpers; each child module one group of rules.
+
+use adgang_api_types::{
+    ApiKey, OrgKind, Page, Problem, Right, StandardSystem, SystemReceipt, SystemStatus,
+    SystemSummary,
+};
+use adgang_core::entity::actions_log;
+use adgang_systems::entity::system as system_entity;
+use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+
+mod edits;
+mod overview;
+mod standard_systems;
+mod validation;
+
+const NORTH: &str = "29189846";
+const COMPANY: &str = "25052943";
+const VENDOR: &str = "30808460";
+
+const RSA_1024: &str = include_str!("../../../../test-support/fixtures/ssh/rsa1024.pub");
+const ED25519: &str = include_str!("../../../../test-support/fixtures/ssh/ed.pub");
+
+async fn app_with_organisations() -> TestApp {
+    let app = spawn_app().await;
+    app.seed_organisations(&[
+        (NORTH, "Testkommune Nord", OrgKind::Authority),
+        ("34051178", "Styrelsen for Digital Test", OrgKind::Authority),
+        (COMPANY, "Æblegården ApS", OrgKind::Company),
+        (VENDOR, "Systemleverandøren A/S", OrgKind::Company),
+    ])
+    .await;
+    app
+}
+
+fn admin(app: &TestApp, cvr: &str, kind: OrgKind) -> String {
+    app.token(&user(cvr, kind, &[Right::SystemAdmin]))
+}
+
+fn recipient_push(name: &str) -> Value {
+    json!({
+        "name": name,
+        "role": "recipient",
+        "protocol": "rest_push",
+        "allowedIps": ["10.0.0.1", "2001:db8::1"],
+        "endpoint": "https://sag.kommune.dk/digitalpost",
+        "activation": {"mode": "now"},
+        "technicalContact": {"email": "drift@kommune.dk", "phone": "+45 12 34 56 78"}
+    })
+}
+
+async fn create(app: &TestApp, cvr: &str, token: &str, body: &Value) -> reqwest::Response {
+    app.post_as(&format!("/api/v1/organisations/{cvr}/systems"), token, body)
+        .await
+}
+
+async fn created(app: &TestApp, cvr: &str, token: &str, body: &Value) -> SystemReceipt {
+    let response = create(app, cvr, token, body).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+/// The field errors as (field, code), sorted.
+fn codes(problem: &Problem) -> Vec<(String, String)> {
+    let mut codes = field_codes(problem);
+    codes.sort();
+    codes
+}
+
+async fn system_count(app: &TestApp) -> u64 {
+    system_entity::Entity::find()
+        .count(&app.db().await)
+        .await
+        .unwrap()
+}
+
+async fn log_rows(app: &TestApp, object_id: &str) -> Vec<actions_log::Model> {
+    actions_log::Entity::find()
+        .filter(actions_log::Column::ObjectId.eq(object_id))
+        .all(&app.db().await)
+        .await
+        .unwrap()
+}

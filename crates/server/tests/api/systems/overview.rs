@@ -1,0 +1,182 @@
+//! The receipt and overview documents (SYS-10, SYS-11), tenant isolation, and the cached
+//! overview showing every write at once (issue 13).
+
+use super::*;
+
+#[tokio::test]
+async fn sys_10_11_receipt_and_overview_documents_read_back() {
+    let app = app_with_organisations().await;
+    let token = admin(&app, NORTH, OrgKind::Authority);
+    let mut body = recipient_push("Modtagersystem Ærø");
+    body["vendorCvr"] = json!(VENDOR);
+    let receipt = created(&app, NORTH, &token, &body).await;
+    let id = receipt.system.id.clone();
+
+    let pdf = app
+        .get_as(
+            &format!("/api/v1/organisations/{NORTH}/systems/{id}/receipt"),
+            &token,
+        )
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let text = adgang_documents::pdf::extract_text(&pdf.bytes().await.unwrap()).unwrap();
+    for expected in [
+        "Kvittering",
+        "Modtagersystem Ærø",
+        id.as_str(),
+        receipt.api_key.as_deref().unwrap(),
+        "drift@kommune.dk",
+        "REST PUSH",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the receipt: {text}"
+        );
+    }
+    // Downloading the receipt showed the key: logged like a reveal.
+    assert_eq!(
+        log_rows(&app, &id)
+            .await
+            .iter()
+            .filter(|r| r.field.as_deref() == Some("apiKeyShown"))
+            .count(),
+        1
+    );
+
+    let overview = app
+        .get_as(
+            &format!("/api/v1/organisations/{NORTH}/systems/{id}/overview"),
+            &token,
+        )
+        .await;
+    let text = adgang_documents::pdf::extract_text(&overview.bytes().await.unwrap()).unwrap();
+    assert!(text.contains("Systemoversigt") && text.contains("Modtagersystem Ærø"));
+    assert!(
+        !text.contains(receipt.api_key.as_deref().unwrap()),
+        "no API key in the overview"
+    );
+
+    created(&app, NORTH, &token, &json!({
+        "name": "Afsender Øst", "role": "sender", "protocol": "rest_pull", "allowedIps": ["10.0.0.9"],
+        "activation": {"mode": "none"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
+    })).await;
+    let workbook = app
+        .get_as(
+            &format!("/api/v1/organisations/{NORTH}/system-overview"),
+            &token,
+        )
+        .await;
+    assert_eq!(workbook.status(), 200);
+    assert!(workbook.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".xlsx"));
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(
+        workbook.bytes().await.unwrap().to_vec(),
+    ))
+    .unwrap();
+    let range = book.worksheet_range("Systemer").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows[0][..6],
+        [
+            "Navn",
+            "System-ID",
+            "Rolle",
+            "Protokol",
+            "Status",
+            "Primærsystem"
+        ]
+    );
+    assert_eq!(
+        rows[1][..6],
+        [
+            "Afsender Øst".to_owned(),
+            rows[1][1].clone(),
+            "Afsendersystem".into(),
+            "REST PULL".into(),
+            "Ikke aktiveret".into(),
+            "Nej".into()
+        ]
+    );
+    assert_eq!(rows[2][0], "Modtagersystem Ærø");
+    assert_eq!(rows[2][5], "Ja");
+}
+
+#[tokio::test]
+async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
+    let app = app_with_organisations().await;
+    let owner = admin(&app, NORTH, OrgKind::Authority);
+    let mut body = recipient_push("Nords system");
+    body["vendorCvr"] = json!(VENDOR);
+    let id = created(&app, NORTH, &owner, &body).await.system.id;
+    let stranger = admin(&app, "34051178", OrgKind::Authority);
+    // Through the stranger's own organisation path: not found.
+    let own = "/api/v1/organisations/34051178/systems";
+    for (method, path) in [
+        ("GET", format!("{own}/{id}")),
+        ("PUT", format!("{own}/{id}")),
+        ("DELETE", format!("{own}/{id}")),
+        ("POST", format!("{own}/{id}/primary")),
+        ("GET", format!("{own}/{id}/api-key")),
+        ("POST", format!("{own}/{id}/api-key/rotation")),
+        ("GET", format!("{own}/{id}/receipt")),
+        ("GET", format!("{own}/{id}/overview")),
+    ] {
+        let body = recipient_push("Overtaget");
+        let status = app
+            .send(method, &path, &stranger, Some(&body))
+            .await
+            .status();
+        assert_eq!(status, 404, "{method} {path}");
+    }
+    // Through the owner's path: not found either (never 403, nothing revealed).
+    let status = app
+        .get_as(
+            &format!("/api/v1/organisations/{NORTH}/systems/{id}"),
+            &stranger,
+        )
+        .await
+        .status();
+    assert_eq!(status, 404);
+    let page: Page<SystemSummary> = app.get_json_as(own, &stranger).await;
+    assert!(page.items.is_empty());
+    assert_eq!(system_count(&app).await, 1);
+}
+
+#[tokio::test]
+async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_organisation() {
+    let app = app_with_organisations().await;
+    let token = admin(&app, NORTH, OrgKind::Authority);
+    let other = admin(&app, "34051178", OrgKind::Authority);
+    let list = |token: String, cvr: &'static str| {
+        let app = &app;
+        async move {
+            let page: Page<SystemSummary> = app
+                .get_json_as(&format!("/api/v1/organisations/{cvr}/systems"), &token)
+                .await;
+            page.items.into_iter().map(|s| s.name).collect::<Vec<_>>()
+        }
+    };
+    assert!(list(token.clone(), NORTH).await.is_empty());
+    let system = created(&app, NORTH, &token, &recipient_push("Sagssystem"))
+        .await
+        .system;
+    assert_eq!(list(token.clone(), NORTH).await, vec!["Sagssystem"]);
+    assert!(
+        list(other.clone(), "34051178").await.is_empty(),
+        "another organisation's overview is its own"
+    );
+    let path = format!("/api/v1/organisations/{NORTH}/systems/{}", system.id);
+    let mut rename = recipient_push("Sagssystem Ærø");
+    rename.as_object_mut().unwrap().remove("activation");
+    assert_eq!(app.put_as(&path, &token, &rename).await.status(), 200);
+    assert_eq!(list(token.clone(), NORTH).await, vec!["Sagssystem Ærø"]);
+    assert_eq!(app.delete_as(&path, &token).await.status(), 204);
+    assert!(list(token.clone(), NORTH).await.is_empty());
+}

@@ -1,0 +1,332 @@
+//! One log's search: the form (its values in the URL's query string), the result table paged by
+//! cursor, the CSV download and, for a search too large to stream, the export job.
+
+use adgang_api_types::{ConflictReason, EventLogKind, ExportStatus, FieldError, LogExport};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::fields::{fields, Input};
+use super::table::{cells, columns, time};
+use super::{link, segment, tab_key};
+use crate::api::{self, ApiError, Authorised};
+use crate::auth::use_auth;
+use crate::components::form::{errors_for, group_class, ErrorText};
+use crate::i18n::{use_i18n, Key};
+
+/// Where the CSV download of the current search is.
+#[derive(Clone, PartialEq)]
+enum Download {
+    Idle,
+    /// the search is too large to stream; an export job is being made.
+    Exporting(LogExport),
+    Ready(LogExport),
+    Failed,
+}
+
+#[component]
+pub fn LogSearch(log: EventLogKind) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let query = use_query_map();
+    let navigate = StoredValue::new_local(use_navigate());
+    let spec = fields(log);
+    // The form's values, from the URL first.
+    let values: Vec<RwSignal<String>> = spec
+        .iter()
+        .map(|f| RwSignal::new(query.get_untracked().get(f.name).unwrap_or_default()))
+        .collect();
+    let values = StoredValue::new(values);
+    let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
+    let failed = RwSignal::new(false);
+    // Cursors of the pages before the current one, and the current page's.
+    let cursors: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let download = RwSignal::new(Download::Idle);
+
+    // The search of the URL, as the API's query string (only the fields this log has).
+    let search_query = move || {
+        let map = query.get();
+        spec.iter()
+            .filter_map(|f| {
+                map.get(f.name)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|v| format!("{}={}", f.name, api::encode(v.trim())))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    // A new search starts at the first page, with the form showing it.
+    Effect::new(move |_| {
+        let map = query.get();
+        values.with_value(|vs| {
+            for (f, v) in spec.iter().zip(vs) {
+                v.set(map.get(f.name).unwrap_or_default());
+            }
+        });
+        cursors.set(Vec::new());
+        download.set(Download::Idle);
+    });
+    let rows = api::loaded(move || {
+        let (client, q, cursor) = (
+            Authorised::of(auth),
+            search_query(),
+            cursors.get().last().cloned(),
+        );
+        async move {
+            let client = client?;
+            match api::eventlog::page(&client, log, &q, cursor.as_deref()).await {
+                Ok(rows) => {
+                    errors.set(Vec::new());
+                    failed.set(false);
+                    Some(cells(rows))
+                }
+                Err(e) => {
+                    let fields = e.field_errors();
+                    failed.set(fields.is_empty());
+                    errors.set(fields);
+                    None
+                }
+            }
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = values.with_value(|vs| {
+            spec.iter()
+                .zip(vs)
+                .filter(|(_, v)| !v.get_untracked().trim().is_empty())
+                .map(|(f, v)| format!("{}={}", f.name, api::encode(v.get_untracked().trim())))
+                .collect::<Vec<_>>()
+                .join("&")
+        });
+        let target = if q.is_empty() {
+            link(log)
+        } else {
+            format!("{}?{q}", link(log))
+        };
+        navigate.with_value(|nav| nav(&target, Default::default()));
+    };
+    let clear = move |_| {
+        navigate.with_value(|nav| nav(&link(log), Default::default()));
+    };
+
+    let poll = move |client: Authorised, id: String| {
+        fn again(client: Authorised, id: String, download: RwSignal<Download>) {
+            set_timeout(
+                move || {
+                    spawn_local(async move {
+                        match api::eventlog::export(&client, &id).await {
+                            Ok(export) if export.status == ExportStatus::Done => {
+                                download.set(Download::Ready(export))
+                            }
+                            Ok(export) => {
+                                download.set(Download::Exporting(export));
+                                again(client, id, download);
+                            }
+                            Err(_) => download.set(Download::Failed),
+                        }
+                    })
+                },
+                std::time::Duration::from_millis(700),
+            );
+        }
+        again(client, id, download);
+    };
+    let download_csv = move |_| {
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        let q = search_query();
+        let file_name = format!("haendelseslog-{}.csv", segment(log));
+        let filter: serde_json::Map<String, serde_json::Value> = {
+            let map = query.get_untracked();
+            spec.iter()
+                .filter_map(|f| {
+                    map.get(f.name).filter(|v| !v.trim().is_empty()).map(|v| {
+                        (
+                            f.name.to_owned(),
+                            serde_json::Value::String(v.trim().to_owned()),
+                        )
+                    })
+                })
+                .collect()
+        };
+        spawn_local(async move {
+            match api::eventlog::download_csv(&client, log, &q, &file_name).await {
+                Ok(()) => download.set(Download::Idle),
+                Err(ApiError::Problem(p)) if p.reason == Some(ConflictReason::ExportRequired) => {
+                    match api::eventlog::start_export(
+                        &client,
+                        log,
+                        &serde_json::Value::Object(filter),
+                    )
+                    .await
+                    {
+                        Ok(export) => {
+                            let id = export.id.clone();
+                            download.set(Download::Exporting(export));
+                            poll(client, id);
+                        }
+                        Err(_) => download.set(Download::Failed),
+                    }
+                }
+                Err(e) => {
+                    let fields = e.field_errors();
+                    if fields.is_empty() {
+                        download.set(Download::Failed);
+                    } else {
+                        errors.set(fields);
+                    }
+                }
+            }
+        });
+    };
+    let download_export = move |export: LogExport| {
+        let Some(client) = Authorised::of(auth) else {
+            return;
+        };
+        spawn_local(async move {
+            let file_name = format!("haendelseslog-{}-eksport.csv", segment(log));
+            if api::eventlog::download_export(&client, &export.id, &file_name)
+                .await
+                .is_err()
+            {
+                download.set(Download::Failed);
+            }
+        });
+    };
+
+    let form_fields = spec
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let value = values.with_value(|vs| vs[i]);
+            let id = format!("log-{}", f.name);
+            let errs = errors_for(errors, std::slice::from_ref(&f.name));
+            let error_id = format!("{id}-error");
+            let label = f.label;
+            let control = match f.input {
+                Input::Text | Input::Date => {
+                    let hint = matches!(f.input, Input::Date).then_some("ÅÅÅÅ-MM-DD");
+                    view! {
+                        <input class="form-input" id=id.clone() type=if matches!(f.input, Input::Date) { "date" } else { "text" }
+                            autocomplete="off" placeholder=hint
+                            prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                    }.into_any()
+                }
+                Input::Choice(options) => view! {
+                    <select class="form-select" id=id.clone() on:change=move |ev| value.set(event_target_value(&ev))>
+                        <option value="" selected=move || value.get().is_empty()>{i18n.text(Key::log_any)}</option>
+                        {options().into_iter().map(|(v, l)| view! {
+                            <option value=v selected=move || value.get() == v>{l}</option>
+                        }).collect_view()}
+                    </select>
+                }.into_any(),
+            };
+            view! {
+                <div class=group_class(errs)>
+                    <label class="form-label" for=id.clone()>{move || i18n.t(label)}</label>
+                    <ErrorText errors=errs id=error_id/>
+                    {control}
+                </div>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <form class="log-search" id="log-search-form" on:submit=submit novalidate>
+            <fieldset>
+                <legend class="h3">{move || i18n.t(tab_key(log))}</legend>
+                <p class="form-hint">{i18n.text(Key::log_period_hint)}</p>
+                <div class="log-fields">{form_fields}</div>
+            </fieldset>
+            <button type="submit" class="button button-primary" id="log-search">{i18n.text(Key::log_search)}</button>
+            " "
+            <button type="button" class="button button-secondary" id="log-clear" on:click=clear>{i18n.text(Key::log_clear)}</button>
+        </form>
+        <Show when=move || failed.get()>
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+        </Show>
+        {move || rows.get().flatten().map(|(items, next, from, to)| {
+            let count = items.len();
+            let page_no = cursors.with(|c| c.len()) + 1;
+            view! {
+                <div class="log-results">
+                    <p id="log-period">{move || i18n.t(Key::log_period_shown).replace("{from}", &from).replace("{to}", &to)}</p>
+                    <div class="log-actions">
+                        <button type="button" class="button button-secondary" id="log-download" on:click=download_csv>
+                            {i18n.text(Key::log_download_csv)}
+                        </button>
+                    </div>
+                    {(count == 0).then(|| view! { <p id="log-empty">{i18n.text(Key::log_empty)}</p> })}
+                    {(count > 0).then(|| view! {
+                        // Wider than the screen: a focusable region, so the keyboard scrolls it.
+                        <div class="table--responsive-scroll" tabindex="0" role="region"
+                            aria-label=move || i18n.t(tab_key(log))>
+                            <table class="table table--compact" id="log-table">
+                                <caption class="sr-only">{move || i18n.t(tab_key(log))}</caption>
+                                <thead><tr>
+                                    {columns(log).iter().map(|k| {
+                                        let k = *k;
+                                        view! { <th scope="col">{move || i18n.t(k)}</th> }
+                                    }).collect_view()}
+                                </tr></thead>
+                                <tbody>
+                                    {items.into_iter().map(|row| view! {
+                                        <tr>{row.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    })}
+                    <nav class="log-pager" aria-label=i18n.text(Key::log_pager_label)>
+                        <button type="button" class="button button-secondary" id="log-previous"
+                            disabled=page_no == 1
+                            on:click=move |_| cursors.update(|c| { c.pop(); })>
+                            {i18n.text(Key::log_previous)}
+                        </button>
+                        <span class="log-page-no">{move || i18n.t(Key::log_page).replace("{n}", &page_no.to_string())}</span>
+                        {next.map(|cursor| view! {
+                            <button type="button" class="button button-secondary" id="log-next"
+                                on:click=move |_| cursors.update(|c| c.push(cursor.clone()))>
+                                {i18n.text(Key::log_next)}
+                            </button>
+                        })}
+                    </nav>
+                </div>
+            }
+        })}
+        {move || match download.get() {
+            Download::Idle => ().into_any(),
+            Download::Failed => view! {
+                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+            }.into_any(),
+            Download::Exporting(export) => {
+                let (done, total) = (export.rows_written, export.rows_total.max(1));
+                view! {
+                    <div class="alert alert-info" role="status" id="log-export-progress"><div class="alert-body">
+                        <p class="alert-heading">{i18n.text(Key::log_export_heading)}</p>
+                        <p class="alert-text">{move || i18n.t(Key::log_export_running)
+                            .replace("{done}", &done.to_string()).replace("{total}", &export.rows_total.to_string())}</p>
+                        <progress max=total.to_string() value=done.to_string() aria-label=i18n.text(Key::log_export_heading)></progress>
+                    </div></div>
+                }.into_any()
+            }
+            Download::Ready(export) => {
+                let expires = export.expires_at.as_deref().map(time).unwrap_or_default();
+                let rows = export.rows_written;
+                view! {
+                    <div class="alert alert-success" role="status" id="log-export-ready"><div class="alert-body">
+                        <p class="alert-text">{move || i18n.t(Key::log_export_ready)
+                            .replace("{rows}", &rows.to_string()).replace("{expires}", &expires)}</p>
+                        <button type="button" class="button button-primary" id="log-export-download"
+                            on:click=move |_| download_export(export.clone())>
+                            {i18n.text(Key::log_export_download)}
+                        </button>
+                    </div></div>
+                }.into_any()
+            }
+        }}
+    }
+}

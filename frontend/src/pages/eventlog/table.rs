@@ -1,0 +1,148 @@
+//! The result table: each log's column headings (LOG-01/02/03) and a page's rows as cells.
+
+use adgang_api_types::EventLogKind;
+
+use super::fields::message_types;
+use crate::api::eventlog::Rows;
+use crate::i18n::Key;
+
+/// The column headings of each log (LOG-01/02/03).
+pub(super) fn columns(log: EventLogKind) -> &'static [Key] {
+    match log {
+        EventLogKind::Messages => &[
+            Key::log_col_title,
+            Key::log_type,
+            Key::log_sender,
+            Key::log_recipient,
+            Key::log_direction,
+            Key::log_col_time,
+            Key::log_event,
+            Key::log_message_id,
+            Key::log_system_id,
+            Key::log_col_value_date,
+            Key::log_col_contact_point,
+            Key::log_col_endpoint,
+            Key::log_col_error,
+            Key::log_col_attachments,
+        ],
+        EventLogKind::Actions => &[
+            Key::log_subject,
+            Key::log_party,
+            Key::log_object_id,
+            Key::log_actor,
+            Key::log_col_time,
+            Key::log_event,
+            Key::log_col_name,
+            Key::log_col_field,
+            Key::log_col_before,
+            Key::log_col_after,
+            Key::log_col_reason,
+            Key::log_col_power_of_attorney,
+        ],
+        EventLogKind::Searches => &[
+            Key::log_search_data,
+            Key::log_rid,
+            Key::log_col_register,
+            Key::log_col_results,
+            Key::log_col_time,
+        ],
+    }
+}
+
+pub(super) fn time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| crate::time::display(t.with_timezone(&chrono::Utc)))
+        .unwrap_or_default()
+}
+
+/// A page's rows as table cells, in the order of [`columns`].
+pub(super) fn cells(rows: Rows) -> (Vec<Vec<String>>, Option<String>, String, String) {
+    let o = |v: Option<String>| v.unwrap_or_default();
+    match rows {
+        Rows::Messages(page) => (
+            page.items
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        o(e.title),
+                        e.message_type
+                            .and_then(|t| {
+                                message_types().into_iter().find(|(v, _)| *v == t.as_str())
+                            })
+                            .map(|(_, l)| l.to_owned())
+                            .unwrap_or_default(),
+                        o(e.sender),
+                        o(e.recipient),
+                        match e.direction {
+                            adgang_api_types::Direction::Outgoing => "Udgående",
+                            adgang_api_types::Direction::Incoming => "Indgående",
+                        }
+                        .to_owned(),
+                        time(&e.occurred_at),
+                        e.event.danish().to_owned(),
+                        o(e.message_id),
+                        o(e.system_id),
+                        o(e.value_date),
+                        o(e.contact_point_id),
+                        o(e.endpoint),
+                        o(e.error_message),
+                        e.attachment_count
+                            .map(|n| n.to_string())
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            page.next_cursor,
+            page.from,
+            page.to,
+        ),
+        Rows::Actions(page) => (
+            page.items
+                .into_iter()
+                .map(|e| {
+                    let actor = if e.on_behalf {
+                        format!("{} (på vegne af)", e.actor)
+                    } else {
+                        e.actor
+                    };
+                    vec![
+                        e.subject.danish().to_owned(),
+                        o(e.party),
+                        o(e.object_id),
+                        actor,
+                        time(&e.occurred_at),
+                        e.event.danish().to_owned(),
+                        o(e.name),
+                        o(e.field),
+                        o(e.before),
+                        o(e.after),
+                        o(e.reason),
+                        e.power_of_attorney
+                            .map(|p| if p { "Ja" } else { "Nej" }.to_owned())
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            page.next_cursor,
+            page.from,
+            page.to,
+        ),
+        Rows::Searches(page) => (
+            page.items
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        e.search_data,
+                        e.actor_rid,
+                        e.register.to_uppercase(),
+                        e.result_count.to_string(),
+                        time(&e.occurred_at),
+                    ]
+                })
+                .collect(),
+            page.next_cursor,
+            page.from,
+            page.to,
+        ),
+    }
+}
