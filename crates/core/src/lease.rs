@@ -135,7 +135,11 @@ impl<E: EntityTrait> Lease<E> {
         for (column, value) in also {
             update = update.col_expr(column, value);
         }
-        update.exec_with_returning(db).await
+        // RETURNING built by hand: sea-orm's own refuses SQLite (which has it since 3.35).
+        let mut query = update.into_query();
+        query.returning_all();
+        let statement = db.get_database_backend().build(&query);
+        E::find().from_raw_sql(statement).all(db).await
     }
 
     /// Moves the lease on `id` ahead; `None` when this lease no longer holds it.

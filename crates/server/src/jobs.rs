@@ -208,11 +208,11 @@ impl Supervisor {
     /// after the deadline.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
-        let deadline = tokio::time::Instant::now() + SHUTDOWN_DEADLINE;
+        // Each supervisor aborts its job's round at the deadline; this is the backstop.
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_DEADLINE + Duration::from_secs(1);
         for mut task in self.tasks {
             if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
                 task.abort();
-                tracing::warn!("a background job did not stop within the deadline; aborted");
             }
         }
     }
@@ -238,8 +238,21 @@ async fn supervise(job: Arc<dyn Job>, state: Arc<JobState>, mut stopping: watch:
             liveness.set(true);
         }
         let rounds_before = state.rounds.load(Ordering::Relaxed);
-        let run = tokio::spawn(rounds(job.clone(), state.clone(), stopping.clone()));
-        let ended = run.await;
+        let mut run = tokio::spawn(rounds(job.clone(), state.clone(), stopping.clone()));
+        let ended = tokio::select! {
+            ended = &mut run => ended,
+            () = shutdown_begun(stopping.clone()) => {
+                // The round in progress may finish (a commit, a push); then it is cut off.
+                match tokio::time::timeout(SHUTDOWN_DEADLINE, &mut run).await {
+                    Ok(ended) => ended,
+                    Err(_) => {
+                        run.abort();
+                        tracing::warn!(job = state.name, "background job did not stop within the deadline; aborted");
+                        break;
+                    }
+                }
+            }
+        };
         if let Some(liveness) = job.liveness() {
             liveness.set(false);
         }
@@ -306,6 +319,15 @@ async fn rounds(
     }
 }
 
+/// Returns when shutdown begins (or the supervisor is gone).
+async fn shutdown_begun(mut stopping: watch::Receiver<bool>) {
+    while !*stopping.borrow() {
+        if stopping.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
 /// Waits `pause`; true when shutdown began meanwhile.
 async fn stopped_within(stopping: &mut watch::Receiver<bool>, pause: Duration) -> bool {
     if *stopping.borrow() {
@@ -314,5 +336,98 @@ async fn stopped_within(stopping: &mut watch::Receiver<bool>, pause: Duration) -
     tokio::select! {
         _ = tokio::time::sleep(pause) => *stopping.borrow(),
         changed = stopping.changed() => changed.is_err() || *stopping.borrow(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job whose rounds take `round` and fail when `fails`.
+    struct Probe {
+        round: Duration,
+        fails: bool,
+    }
+
+    #[async_trait::async_trait]
+    impl Job for Probe {
+        fn name(&self) -> &'static str {
+            "probe"
+        }
+
+        fn schedule(&self) -> Schedule {
+            Schedule {
+                idle: Duration::from_millis(10),
+                stale_after: Duration::from_millis(150),
+            }
+        }
+
+        async fn round(&self) -> anyhow::Result<Round> {
+            tokio::time::sleep(self.round).await;
+            if self.fails {
+                anyhow::bail!("probe failed");
+            }
+            Ok(Round::Idle)
+        }
+    }
+
+    fn started(probe: Probe) -> Supervisor {
+        let jobs: Vec<Box<dyn Job>> = vec![Box::new(probe)];
+        let control = Supervisor::new(&jobs);
+        Supervisor::start(jobs, control)
+    }
+
+    #[tokio::test]
+    async fn issue_30_a_job_stuck_in_its_round_is_reported_stale_with_its_period() {
+        let supervisor = started(Probe {
+            round: Duration::from_secs(3600),
+            fails: false,
+        });
+        assert!(
+            supervisor.control().stale().is_empty(),
+            "not yet past its period"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let stale = supervisor.control().stale();
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].name, "probe");
+        assert_eq!(stale[0].period, Duration::from_millis(150));
+        assert!(stale[0].since >= Duration::from_millis(300));
+        // Shutdown does not wait for ever on a stuck round: aborted at the deadline.
+        let stopping = Instant::now();
+        supervisor.stop().await;
+        assert!(stopping.elapsed() <= SHUTDOWN_DEADLINE + Duration::from_secs(1));
+    }
+
+    #[tokio::test]
+    async fn issue_30_a_healthy_job_is_not_stale_and_stops_at_once_on_shutdown() {
+        let supervisor = started(Probe {
+            round: Duration::from_millis(5),
+            fails: false,
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(supervisor.control().stale().is_empty());
+        let mut text = String::new();
+        supervisor.control().render(&mut text);
+        assert!(
+            text.contains("adgang_job_restarts_total{job=\"probe\"} 0"),
+            "{text}"
+        );
+        let stopping = Instant::now();
+        supervisor.stop().await;
+        assert!(stopping.elapsed() < Duration::from_millis(500));
+    }
+
+    #[tokio::test]
+    async fn issue_30_a_failing_job_is_restarted_with_growing_backoff() {
+        let supervisor = started(Probe {
+            round: Duration::ZERO,
+            fails: true,
+        });
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        // 200 + 400 ms of backoff fit into 700 ms: two or three restarts, not hundreds.
+        let restarts = supervisor.control().restarts("probe");
+        assert!((2..=3).contains(&restarts), "{restarts} restarts");
+        supervisor.stop().await;
     }
 }

@@ -9,6 +9,7 @@ mod durability;
 mod errors;
 mod eventlog;
 mod exemptions;
+mod jobs;
 mod login;
 mod machine_clients;
 mod mail_access;
