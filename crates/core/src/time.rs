@@ -5,8 +5,6 @@
 //! [`TestClock`] and move it. Days, periods and deadlines the guide speaks of ("the 10th of the
 //! following month", "end of November two years later", "3 months back") are Copenhagen days.
 
-use std::sync::Mutex;
-
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Copenhagen;
 use chrono_tz::Tz;
@@ -32,23 +30,27 @@ impl Clock for SystemClock {
 }
 
 /// A clock tests set and move: standing still at a time ([`TestClock::at`]), or running with the
-/// machine's clock from an offset that moves forward ([`TestClock::running`]).
+/// machine's clock from an offset that moves forward ([`TestClock::running`]). Only in tests
+/// (the `testing` feature, which test-support turns on): production has the system clock.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug)]
-pub struct TestClock(Mutex<TestTime>);
+pub struct TestClock(std::sync::Mutex<TestTime>);
 
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Clone, Copy)]
 enum TestTime {
     Fixed(DateTime<Utc>),
     Offset(Duration),
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl TestClock {
     pub fn at(now: DateTime<Utc>) -> TestClock {
-        TestClock(Mutex::new(TestTime::Fixed(now)))
+        TestClock(std::sync::Mutex::new(TestTime::Fixed(now)))
     }
 
     pub fn running() -> TestClock {
-        TestClock(Mutex::new(TestTime::Offset(Duration::zero())))
+        TestClock(std::sync::Mutex::new(TestTime::Offset(Duration::zero())))
     }
 
     pub fn set(&self, now: DateTime<Utc>) {
@@ -64,6 +66,7 @@ impl TestClock {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Clock for TestClock {
     fn now(&self) -> DateTime<Utc> {
         match *self.0.lock().unwrap_or_else(|p| p.into_inner()) {

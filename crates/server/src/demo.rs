@@ -35,9 +35,16 @@ fn joined_at(
     (cvr.as_str() != NOT_YET_JOINED).then_some(now)
 }
 
+/// A demo user: (RID, name, [(CVR, rights)]).
+pub type DemoUser = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static [Right])],
+);
+
 /// (RID, name, [(CVR, rights)]) — every right is covered; Sara has rights in two
 /// organisations, Ole is an operator.
-pub const USERS: &[(&str, &str, &[(&str, &[Right])])] = &[
+pub const USERS: &[DemoUser] = &[
     (
         "10000001",
         "Birgitte Borgerservice",
@@ -190,7 +197,7 @@ async fn load_messages(
     ];
     for i in 0..DEMO_MESSAGES {
         let (recipient, message_type) = match i % 8 {
-            0 | 1 | 2 | 3 => (
+            0..=3 => (
                 adgang_registry::SyntheticRegistry::citizen_cpr(i),
                 MessageType::Letter,
             ),

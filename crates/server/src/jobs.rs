@@ -160,7 +160,7 @@ pub struct Supervisor {
 
 impl Supervisor {
     /// Names the jobs and their state; [`Supervisor::start`] runs them.
-    pub fn new(jobs: &[Box<dyn Job>]) -> JobControl {
+    pub fn control_for(jobs: &[Box<dyn Job>]) -> JobControl {
         let started = Instant::now();
         JobControl {
             jobs: Arc::new(
@@ -182,7 +182,7 @@ impl Supervisor {
         }
     }
 
-    /// Starts every job (`control` from [`Supervisor::new`] over the same jobs).
+    /// Starts every job (`control` from [`Supervisor::control_for`] over the same jobs).
     pub fn start(jobs: Vec<Box<dyn Job>>, control: JobControl) -> Supervisor {
         let (shutdown, stopping) = watch::channel(false);
         let tasks = jobs
@@ -373,7 +373,7 @@ mod tests {
 
     fn started(probe: Probe) -> Supervisor {
         let jobs: Vec<Box<dyn Job>> = vec![Box::new(probe)];
-        let control = Supervisor::new(&jobs);
+        let control = Supervisor::control_for(&jobs);
         Supervisor::start(jobs, control)
     }
 

@@ -87,7 +87,7 @@ impl Application {
         let (search_log, search_log_committer) = adgang_core::SearchLog::new(db.clone());
         let mut jobs: Vec<Box<dyn Job>> = vec![Box::new(search_log_committer)];
         jobs.extend(modules.iter().flat_map(|module| module.jobs(&wiring.jobs)));
-        let job_control = Supervisor::new(&jobs);
+        let job_control = Supervisor::control_for(&jobs);
         let modules = Arc::new(modules);
 
         let revocations = web::Data::from(wiring.revocations.clone());

@@ -276,8 +276,7 @@ fn on_every_core<T: Send>(items: Vec<T>, work: impl Fn(T) -> Result<()> + Sync) 
             .collect();
         workers
             .into_iter()
-            .map(|w| w.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?)
-            .collect::<Result<()>>()
+            .try_for_each(|w| w.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?)
     })
 }
 

@@ -2,8 +2,11 @@
 //! protocol's `mailboxes/{systemId}/system-fetches` (CORE-03), named like the real Digital Post
 //! API. Systems authenticate with `X-System-Id` + `X-Api-Key` from an allowed address.
 
+mod caller;
 pub mod move_mail;
 pub mod recall;
+
+pub use caller::{Receives, Sends, SystemCaller};
 
 use std::net::IpAddr;
 
@@ -12,11 +15,10 @@ use adgang_api_types::{DeliveryAttempt, MemoReceipt, MessageEvent, Module, NewMe
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::ConnectedSystem;
-use adgang_core::{Clock, DomainError, ItemPath, ModuleGuard, OrgScope, ReadDb};
+use adgang_core::{DomainError, ItemPath, ModuleGuard, OrgScope, ReadDb};
 use sea_orm::DatabaseConnection;
 
 use crate::error::MessagingError;
-use crate::service::intake::Purpose;
 use crate::service::writer::IntakeWriter;
 use crate::service::{attempts, intake, pull, receipts, Ports};
 use crate::{MessagingSettings, TAG};
@@ -95,32 +97,8 @@ pub fn caller_address(req: &HttpRequest, settings: &MessagingSettings) -> Option
     Some(peer)
 }
 
-fn header<'r>(req: &'r HttpRequest, name: &str) -> Option<&'r str> {
+pub(crate) fn header<'r>(req: &'r HttpRequest, name: &str) -> Option<&'r str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
-}
-
-/// Authenticates the calling system (CORE-01).
-async fn calling_system(
-    req: &HttpRequest,
-    db: &DatabaseConnection,
-    reads: &DatabaseConnection,
-    ports: &Ports,
-    settings: &MessagingSettings,
-    clock: &dyn Clock,
-    purpose: Purpose,
-) -> Result<ConnectedSystem, DomainError> {
-    let address = caller_address(req, settings).ok_or(DomainError::Unauthorized)?;
-    Ok(intake::authenticate(
-        db,
-        reads,
-        ports,
-        purpose,
-        header(req, "x-system-id"),
-        header(req, "x-api-key"),
-        address,
-        clock.now(),
-    )
-    .await?)
 }
 
 /// Submit a message (CORE-01). The memo is checked, routed (CORE-02) and accepted with its
@@ -144,25 +122,15 @@ async fn calling_system(
 )]
 #[post("/memos")]
 async fn submit_memo(
-    req: HttpRequest,
+    caller: SystemCaller<Sends>,
     body: JsonBody,
     writer: web::Data<IntakeWriter>,
     db: web::Data<DatabaseConnection>,
     reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
     settings: web::Data<MessagingSettings>,
-    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, DomainError> {
-    let system = calling_system(
-        &req,
-        &db,
-        &reads,
-        &ports,
-        &settings,
-        clock.as_ref(),
-        Purpose::Send,
-    )
-    .await?;
+    let system = caller.system;
     let memo: NewMemo = match body.parse_within(settings.max_memo_bytes).await {
         Ok(memo) => memo,
         Err(err) => {
@@ -177,12 +145,12 @@ async fn submit_memo(
                 _ => error,
             };
             let event = MessageEvent::RejectedTechnical;
-            intake::record_rejection(&db, &system, None, event, detail, clock.now()).await?;
+            intake::record_rejection(&db, &system, None, event, detail, caller.now).await?;
             return Err(err);
         }
     };
     let (receipt, created) =
-        intake::submit(&db, &reads, &writer, &ports, &system, memo, clock.now()).await?;
+        intake::submit(&db, &reads, &writer, &ports, &system, memo, caller.now).await?;
     Ok(if created {
         HttpResponse::Created().json(receipt)
     } else {
@@ -264,25 +232,12 @@ fn own_mailbox(system: &ConnectedSystem, path: &MailboxPath) -> Result<(), Domai
 )]
 #[get("/mailboxes/{systemId}/system-fetches")]
 async fn list_system_fetches(
-    req: HttpRequest,
+    caller: SystemCaller<Receives>,
     path: web::Path<MailboxPath>,
     query: web::Query<FetchQuery>,
     db: web::Data<DatabaseConnection>,
-    reads: web::Data<ReadDb>,
-    ports: web::Data<Ports>,
-    settings: web::Data<MessagingSettings>,
-    clock: web::Data<dyn Clock>,
 ) -> Result<web::Json<Vec<pull::WaitingMessage>>, DomainError> {
-    let system = calling_system(
-        &req,
-        &db,
-        &reads,
-        &ports,
-        &settings,
-        clock.as_ref(),
-        Purpose::Receive,
-    )
-    .await?;
+    let system = caller.system;
     own_mailbox(&system, &path)?;
     let limit = query.limit();
     Ok(web::Json(
@@ -306,29 +261,16 @@ async fn list_system_fetches(
 )]
 #[post("/mailboxes/{systemId}/system-fetches")]
 async fn acknowledge_system_fetches(
-    req: HttpRequest,
+    caller: SystemCaller<Receives>,
     path: web::Path<MailboxPath>,
     body: JsonBody,
     db: web::Data<DatabaseConnection>,
-    reads: web::Data<ReadDb>,
-    ports: web::Data<Ports>,
-    settings: web::Data<MessagingSettings>,
-    clock: web::Data<dyn Clock>,
 ) -> Result<web::Json<pull::Acknowledged>, DomainError> {
-    let system = calling_system(
-        &req,
-        &db,
-        &reads,
-        &ports,
-        &settings,
-        clock.as_ref(),
-        Purpose::Receive,
-    )
-    .await?;
+    let system = caller.system;
     own_mailbox(&system, &path)?;
     let ack: pull::Acknowledgement = body.parse().await?;
     Ok(web::Json(
-        pull::acknowledge(db.get_ref(), &system, &ack, clock.now()).await?,
+        pull::acknowledge(db.get_ref(), &system, &ack, caller.now).await?,
     ))
 }
 
@@ -348,26 +290,14 @@ async fn acknowledge_system_fetches(
 )]
 #[post("/receipts")]
 async fn submit_receipt(
-    req: HttpRequest,
+    caller: SystemCaller<Receives>,
     body: JsonBody,
     db: web::Data<DatabaseConnection>,
-    reads: web::Data<ReadDb>,
     ports: web::Data<Ports>,
-    settings: web::Data<MessagingSettings>,
-    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, DomainError> {
-    let system = calling_system(
-        &req,
-        &db,
-        &reads,
-        &ports,
-        &settings,
-        clock.as_ref(),
-        Purpose::Receive,
-    )
-    .await?;
+    let system = caller.system;
     let receipt: receipts::NewBusinessReceipt = body.parse().await?;
-    let accepted = receipts::submit(&db, &ports, &system, receipt, clock.now()).await?;
+    let accepted = receipts::submit(&db, &ports, &system, receipt, caller.now).await?;
     Ok(HttpResponse::Accepted().json(accepted))
 }
 
@@ -385,24 +315,11 @@ async fn submit_receipt(
 )]
 #[get("/receipts")]
 async fn list_receipts(
-    req: HttpRequest,
+    caller: SystemCaller<Sends>,
     query: web::Query<FetchQuery>,
     db: web::Data<DatabaseConnection>,
-    reads: web::Data<ReadDb>,
-    ports: web::Data<Ports>,
-    settings: web::Data<MessagingSettings>,
-    clock: web::Data<dyn Clock>,
 ) -> Result<web::Json<Vec<receipts::BusinessReceipt>>, DomainError> {
-    let system = calling_system(
-        &req,
-        &db,
-        &reads,
-        &ports,
-        &settings,
-        clock.as_ref(),
-        Purpose::Send,
-    )
-    .await?;
+    let system = caller.system;
     let limit = query.limit();
     Ok(web::Json(receipts::waiting(&db, &system, limit).await?))
 }
@@ -428,24 +345,11 @@ struct ReceiptPath {
 )]
 #[delete("/receipts/{id}")]
 async fn acknowledge_receipt(
-    req: HttpRequest,
+    caller: SystemCaller<Sends>,
     path: web::Path<ReceiptPath>,
     db: web::Data<DatabaseConnection>,
-    reads: web::Data<ReadDb>,
-    ports: web::Data<Ports>,
-    settings: web::Data<MessagingSettings>,
-    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, DomainError> {
-    let system = calling_system(
-        &req,
-        &db,
-        &reads,
-        &ports,
-        &settings,
-        clock.as_ref(),
-        Purpose::Send,
-    )
-    .await?;
-    receipts::acknowledge(&db, &system, &path.id, clock.now()).await?;
+    let system = caller.system;
+    receipts::acknowledge(&db, &system, &path.id, caller.now).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -30,6 +30,13 @@ pub enum Purpose {
     Receive,
 }
 
+/// What a system calls with: `X-System-Id`, `X-Api-Key` and the address it calls from.
+pub struct Credentials<'a> {
+    pub system_id: Option<&'a str>,
+    pub api_key: Option<&'a str>,
+    pub address: IpAddr,
+}
+
 /// CORE-01: the calling system by its id and API key (compared in constant time), from an
 /// allowed address (SYS-01), active (SYS-05), and sending or receiving as `purpose` needs. A
 /// refusal of a known system is an event in its organisation's message log.
@@ -38,11 +45,14 @@ pub async fn authenticate(
     reads: &DatabaseConnection,
     ports: &Ports,
     purpose: Purpose,
-    system_id: Option<&str>,
-    api_key: Option<&str>,
-    caller: IpAddr,
+    credentials: Credentials<'_>,
     now: DateTime<Utc>,
 ) -> Result<ConnectedSystem, MessagingError> {
+    let Credentials {
+        system_id,
+        api_key,
+        address: caller,
+    } = credentials;
     let Some(system_id) = system_id.filter(|id| id.len() <= 64) else {
         return Err(MessagingError::Unauthenticated);
     };

@@ -47,7 +47,7 @@ pub(crate) async fn nanna(app: &TestApp) -> reqwest::Client {
 }
 
 pub(crate) async fn renew_token(app: &TestApp, browser: &reqwest::Client) -> String {
-    let token: AccessToken = access_token(&app, &browser).await;
+    let token: AccessToken = access_token(app, browser).await;
     token.access_token
 }
 

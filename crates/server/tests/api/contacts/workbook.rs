@@ -59,7 +59,7 @@ async fn cs_06_the_export_holds_every_group_and_point_with_ids_and_danish_letter
     assert_eq!(row[0], p.id);
     assert_eq!(row[1], "Skoleindskrivning");
     assert_eq!(row[3], "Kun til intern brug");
-    let mut placed = vec![top.id.clone(), sub.id.clone()];
+    let mut placed = [top.id.clone(), sub.id.clone()];
     placed.sort();
     assert_eq!(row[4], placed.join("; "));
     assert_eq!(row[6], "citizens");
@@ -276,7 +276,7 @@ async fn cs_06_a_workbook_from_another_organisation_recreates_the_structure_with
         .find(|r| r[1] == "Skoleindskrivning")
         .unwrap();
     assert_ne!(skole[0], p.id);
-    let mut placed = vec![new_top[0].clone(), new_sub[0].clone()];
+    let mut placed = [new_top[0].clone(), new_sub[0].clone()];
     placed.sort();
     assert_eq!(skole[4], placed.join("; "));
     assert_eq!(skole[16], "location:0101; classification:17.01.00");
