@@ -10,7 +10,7 @@ use adgang_api_types::{
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::{Cvr, DomainError, ModuleGuard, OrgPath, OrgScope, ReadDb};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::service::link_check::LinkChecker;
 use crate::service::{self, logo};
@@ -72,9 +72,10 @@ async fn save_privacy_link(
     body: JsonBody,
 ) -> Result<web::Json<AuthorityInformation>, DomainError> {
     let link: PrivacyPolicyLink = body.parse().await?;
-    let txn = db.begin().await?;
-    let saved = service::save_privacy_link(&txn, &scope.acting(), &link.url).await?;
-    txn.commit().await?;
+    let saved = adgang_core::write(&db, async |txn| {
+        Ok(service::save_privacy_link(txn, &scope.acting(), &link.url).await?)
+    })
+    .await?;
     Ok(web::Json(saved))
 }
 
@@ -145,9 +146,10 @@ async fn upload_logo(
         .png(bytes.to_vec(), logo::MAX_SIDE)
         .await
         .map_err(logo::refused)?;
-    let txn = db.begin().await?;
-    let saved = service::set_logo(&txn, &scope.acting(), clean).await?;
-    txn.commit().await?;
+    let saved = adgang_core::write(&db, async |txn| {
+        Ok(service::set_logo(txn, &scope.acting(), clean).await?)
+    })
+    .await?;
     Ok(web::Json(saved))
 }
 
@@ -166,9 +168,10 @@ async fn remove_logo(
     scope: OrgScope<AuthorityInfo>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, DomainError> {
-    let txn = db.begin().await?;
-    service::remove_logo(&txn, &scope.acting()).await?;
-    txn.commit().await?;
+    adgang_core::write(&db, async |txn| {
+        Ok(service::remove_logo(txn, &scope.acting()).await?)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

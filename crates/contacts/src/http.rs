@@ -13,7 +13,7 @@ use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::RecipientSystems;
 use adgang_core::{Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::cache::StructureCache;
 use adgang_documents::qr::{qr_png, qr_svg};
@@ -107,9 +107,10 @@ async fn create_group(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let input: ContactGroupInput = body.parse().await?;
-    let txn = db.begin().await?;
-    let group = service::create_group(&txn, &scope.actor, &scope.org, &input, scope.now).await?;
-    txn.commit().await?;
+    let group = adgang_core::write(&db, async |txn| {
+        Ok(service::create_group(txn, &scope.actor, &scope.org, &input, scope.now).await?)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(group))
 }
 
@@ -156,10 +157,10 @@ async fn update_group(
 ) -> Result<web::Json<ContactGroup>, DomainError> {
     let id = path.into_inner().id;
     let input: ContactGroupInput = body.parse().await?;
-    let txn = db.begin().await?;
-    let group =
-        service::update_group(&txn, &scope.actor, &scope.org, &id, &input, scope.now).await?;
-    txn.commit().await?;
+    let group = adgang_core::write(&db, async |txn| {
+        Ok(service::update_group(txn, &scope.actor, &scope.org, &id, &input, scope.now).await?)
+    })
+    .await?;
     Ok(web::Json(group))
 }
 
@@ -204,9 +205,10 @@ async fn delete_group(
     path: web::Path<ItemPath>,
 ) -> Result<web::Json<ContactGroupDeletion>, DomainError> {
     let id = path.into_inner().id;
-    let txn = db.begin().await?;
-    let removed = service::delete_group(&txn, &scope.actor, &scope.org, &id, scope.now).await?;
-    txn.commit().await?;
+    let removed = adgang_core::write(&db, async |txn| {
+        Ok(service::delete_group(txn, &scope.actor, &scope.org, &id, scope.now).await?)
+    })
+    .await?;
     Ok(web::Json(removed))
 }
 
@@ -236,17 +238,18 @@ async fn create_point(
         service::check_point(db.get_ref(), systems.get_ref(), &scope.org, None, &input).await?;
         return Ok(HttpResponse::NoContent().finish());
     }
-    let txn = db.begin().await?;
-    let point = service::create_point(
-        &txn,
-        systems.get_ref(),
-        &scope.actor,
-        &scope.org,
-        &input,
-        scope.now,
-    )
+    let point = adgang_core::write(&db, async |txn| {
+        Ok(service::create_point(
+            txn,
+            systems.get_ref(),
+            &scope.actor,
+            &scope.org,
+            &input,
+            scope.now,
+        )
+        .await?)
+    })
     .await?;
-    txn.commit().await?;
     Ok(HttpResponse::Created().json(point))
 }
 
@@ -307,18 +310,19 @@ async fn update_point(
         .await?;
         return Ok(HttpResponse::NoContent().finish());
     }
-    let txn = db.begin().await?;
-    let point = service::update_point(
-        &txn,
-        systems.get_ref(),
-        &scope.actor,
-        &scope.org,
-        &id,
-        &input,
-        scope.now,
-    )
+    let point = adgang_core::write(&db, async |txn| {
+        Ok(service::update_point(
+            txn,
+            systems.get_ref(),
+            &scope.actor,
+            &scope.org,
+            &id,
+            &input,
+            scope.now,
+        )
+        .await?)
+    })
     .await?;
-    txn.commit().await?;
     Ok(HttpResponse::Ok().json(point))
 }
 
@@ -339,9 +343,10 @@ async fn delete_point(
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
     let id = path.into_inner().id;
-    let txn = db.begin().await?;
-    service::delete_point(&txn, &scope.actor, &scope.org, &id, scope.now).await?;
-    txn.commit().await?;
+    adgang_core::write(&db, async |txn| {
+        Ok(service::delete_point(txn, &scope.actor, &scope.org, &id, scope.now).await?)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -647,18 +652,19 @@ async fn import_structure(
     let bytes = body.bytes(MAX_IMPORT_BYTES).await?;
     // Issue 29: read in the sandbox first; the transaction opens only for the result.
     let sheets = crate::workbook::read_upload(files.get_ref(), bytes.to_vec()).await?;
-    let txn = db.begin().await?;
-    let receipt = crate::workbook::import_workbook(
-        &txn,
-        systems.get_ref(),
-        &scope.actor,
-        &scope.org,
-        &sheets,
-        query.dry_run,
-        scope.now,
-    )
+    let receipt = adgang_core::write(&db, async |txn| {
+        Ok(crate::workbook::import_workbook(
+            txn,
+            systems.get_ref(),
+            &scope.actor,
+            &scope.org,
+            &sheets,
+            query.dry_run,
+            scope.now,
+        )
+        .await?)
+    })
     .await?;
-    txn.commit().await?;
     Ok(web::Json(receipt))
 }
 

@@ -43,7 +43,7 @@ pub mod validate;
 pub use auth::{Principal, SessionRevocations, SessionVersion, TokenKeys};
 pub use cpr::Cpr;
 pub use cvr::Cvr;
-pub use db::ReadDb;
+pub use db::{write, write_or_check, ReadDb, Written};
 pub use error::{problem_response, DomainError, FieldErrors, SystemRefusal};
 pub use jobs::{Job, JobContext, Round, Schedule};
 pub use lease::Lease;

@@ -19,7 +19,7 @@ use adgang_core::{
     ScopeGuard,
 };
 use adgang_registry::Registry;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::service::{self, receipts};
 
@@ -108,13 +108,13 @@ async fn grant(
     dry_run: DryRun,
     new: NewExemption,
 ) -> Result<HttpResponse, DomainError> {
-    let txn = db.begin().await?;
-    let receipt = service::grant(&txn, registry, &acting, kind, &new).await?;
-    if dry_run.dry_run {
-        txn.rollback().await?;
+    let Some(receipt) = adgang_core::write_or_check(db, dry_run, async |txn| {
+        Ok(service::grant(txn, registry, &acting, kind, &new).await?)
+    })
+    .await?
+    .committed() else {
         return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
+    };
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -132,17 +132,16 @@ async fn change(
     dry_run: DryRun,
     change: ExemptionChange,
 ) -> Result<HttpResponse, DomainError> {
-    let txn = db.begin().await?;
-    let receipt = if renew {
-        service::renew(&txn, &acting, id, &change).await?
-    } else {
-        service::lift(&txn, &acting, kind, id, &change).await?
-    };
-    if dry_run.dry_run {
-        txn.rollback().await?;
+    let changed = adgang_core::write_or_check(db, dry_run, async |txn| {
+        Ok(if renew {
+            service::renew(txn, &acting, id, &change).await?
+        } else {
+            service::lift(txn, &acting, kind, id, &change).await?
+        })
+    });
+    let Some(receipt) = changed.await?.committed() else {
         return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
+    };
     Ok(HttpResponse::Ok()
         .insert_header((
             header::LOCATION,

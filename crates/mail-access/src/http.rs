@@ -13,7 +13,7 @@ use adgang_core::openapi as problems;
 use adgang_core::ports::ExemptionStatus;
 use adgang_core::{DomainError, DryRun, ItemPath, Lookups, ModuleGuard, OrgPath, OrgScope};
 use adgang_registry::Registry;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::service::{self, receipts};
 
@@ -126,20 +126,13 @@ async fn create_access(
 ) -> Result<HttpResponse, DomainError> {
     let new: NewMailAccess = body.parse().await?;
     let acting = scope.acting();
-    let txn = db.begin().await?;
-    let receipt = service::create(
-        &txn,
-        registry.get_ref(),
-        exemptions.get_ref(),
-        &acting,
-        &new,
-    )
-    .await?;
-    if dry_run.dry_run {
-        txn.rollback().await?;
+    let Some(receipt) = adgang_core::write_or_check(&db, dry_run, async |txn| {
+        Ok(service::create(txn, registry.get_ref(), exemptions.get_ref(), &acting, &new).await?)
+    })
+    .await?
+    .committed() else {
         return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
+    };
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -169,9 +162,10 @@ async fn revoke_access(
     path: web::Path<ItemPath>,
 ) -> Result<web::Json<MailAccessReceipt>, DomainError> {
     let id = path.into_inner().id;
-    let txn = db.begin().await?;
-    let receipt = service::revoke(&txn, &scope.acting(), &id).await?;
-    txn.commit().await?;
+    let receipt = adgang_core::write(&db, async |txn| {
+        Ok(service::revoke(txn, &scope.acting(), &id).await?)
+    })
+    .await?;
     Ok(web::Json(receipt))
 }
 

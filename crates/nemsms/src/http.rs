@@ -15,7 +15,7 @@ use adgang_core::{
     Acting, DomainError, DryRun, ItemPath, Lookups, ModuleGuard, Now, OrgPath, OrgScope,
 };
 use adgang_registry::Registry;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::service;
 use crate::NemSmsSettings;
@@ -83,22 +83,22 @@ async fn enrol(
     dry_run: DryRun,
     new: NewNemSmsEnrolment,
 ) -> Result<HttpResponse, DomainError> {
-    let txn = db.begin().await?;
-    let receipt = service::enrol(
-        &txn,
-        registry,
-        sending.gateway.get_ref(),
-        &sending.settings,
-        &acting,
-        kind,
-        &new,
-    )
-    .await?;
-    if dry_run.dry_run {
-        txn.rollback().await?;
+    let Some(receipt) = adgang_core::write_or_check(db, dry_run, async |txn| {
+        Ok(service::enrol(
+            txn,
+            registry,
+            sending.gateway.get_ref(),
+            &sending.settings,
+            &acting,
+            kind,
+            &new,
+        )
+        .await?)
+    })
+    .await?
+    .committed() else {
         return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
+    };
     Ok(HttpResponse::Created().json(receipt))
 }
 
@@ -111,22 +111,22 @@ async fn change_number(
     dry_run: DryRun,
     change: NemSmsNumberChange,
 ) -> Result<HttpResponse, DomainError> {
-    let txn = db.begin().await?;
-    let receipt = service::change_number(
-        &txn,
-        sending.gateway.get_ref(),
-        &sending.settings,
-        &acting,
-        kind,
-        id,
-        &change.phone,
-    )
-    .await?;
-    if dry_run.dry_run {
-        txn.rollback().await?;
+    let Some(receipt) = adgang_core::write_or_check(db, dry_run, async |txn| {
+        Ok(service::change_number(
+            txn,
+            sending.gateway.get_ref(),
+            &sending.settings,
+            &acting,
+            kind,
+            id,
+            &change.phone,
+        )
+        .await?)
+    })
+    .await?
+    .committed() else {
         return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
+    };
     Ok(HttpResponse::Ok().json(receipt))
 }
 
@@ -136,9 +136,10 @@ async fn unenrol(
     kind: PartyKind,
     id: &str,
 ) -> Result<web::Json<NemSmsReceipt>, DomainError> {
-    let txn = db.begin().await?;
-    let receipt = service::unenrol(&txn, &acting, kind, id).await?;
-    txn.commit().await?;
+    let receipt = adgang_core::write(db, async |txn| {
+        Ok(service::unenrol(txn, &acting, kind, id).await?)
+    })
+    .await?;
     Ok(web::Json(receipt))
 }
 
@@ -417,8 +418,9 @@ async fn confirm(
     body: JsonBody,
 ) -> Result<web::Json<NemSmsConfirmed>, DomainError> {
     let body: NemSmsConfirmation = body.parse().await?;
-    let txn = db.begin().await?;
-    let confirmed = service::confirm(&txn, &body.token, now.0).await?;
-    txn.commit().await?;
+    let confirmed = adgang_core::write(&db, async |txn| {
+        Ok(service::confirm(txn, &body.token, now.0).await?)
+    })
+    .await?;
     Ok(web::Json(confirmed))
 }

@@ -9,7 +9,7 @@ use adgang_core::download::attachment;
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::{DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, ReadDb};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::service;
 
@@ -31,26 +31,21 @@ impl ModuleGuard for Statistics {
 }
 
 /// An order's answer: 204 for a dry run (nothing kept), else 201 with the report and its URL.
-async fn ordered(
-    txn: DatabaseTransaction,
-    dry_run: DryRun,
+fn ordered(
+    report: adgang_core::Written<StatisticsReport>,
     cvr: &str,
-    report: StatisticsReport,
 ) -> Result<HttpResponse, DomainError> {
-    if dry_run.dry_run {
-        txn.rollback().await?;
-        return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!(
-                "/api/v1/organisations/{cvr}/statistics/reports/{}",
-                report.id
-            ),
-        ))
-        .json(report))
+    Ok(report.respond(|report| {
+        HttpResponse::Created()
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                format!(
+                    "/api/v1/organisations/{cvr}/statistics/reports/{}",
+                    report.id
+                ),
+            ))
+            .json(report)
+    }))
 }
 
 /// ST-05: the overview — the reports ordered or ready, newest first.
@@ -98,9 +93,11 @@ async fn order_subscription(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let order: NewSubscription = body.parse().await?;
-    let txn = db.begin().await?;
-    let report = service::subscribe(&txn, &scope.acting(), &order, dry_run.dry_run).await?;
-    ordered(txn, dry_run, scope.org.as_str(), report).await
+    let acting = scope.acting();
+    let report = adgang_core::write_or_check(&db, dry_run, async |txn| {
+        Ok(service::subscribe(txn, &acting, &order, dry_run.dry_run).await?)
+    });
+    ordered(report.await?, scope.org.as_str())
 }
 
 /// ST-04 "Bestil brugerdefineret rapport": a name, 1–8 of the eight variables, a period of at
@@ -126,9 +123,11 @@ async fn order_custom_report(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let order: NewCustomReport = body.parse().await?;
-    let txn = db.begin().await?;
-    let report = service::order_custom(&txn, &scope.acting(), &order, dry_run.dry_run).await?;
-    ordered(txn, dry_run, scope.org.as_str(), report).await
+    let acting = scope.acting();
+    let report = adgang_core::write_or_check(&db, dry_run, async |txn| {
+        Ok(service::order_custom(txn, &acting, &order, dry_run.dry_run).await?)
+    });
+    ordered(report.await?, scope.org.as_str())
 }
 
 /// ST-05 "Se detaljer": variables, size, interval or period, when it was produced — also of a
@@ -175,9 +174,10 @@ async fn change_subscription(
     body: JsonBody,
 ) -> Result<web::Json<StatisticsReport>, DomainError> {
     let change: SubscriptionChange = body.parse().await?;
-    let txn = db.begin().await?;
-    let report = service::change(&txn, &scope.acting(), &path.id, &change).await?;
-    txn.commit().await?;
+    let report = adgang_core::write(&db, async |txn| {
+        Ok(service::change(txn, &scope.acting(), &path.id, &change).await?)
+    })
+    .await?;
     Ok(web::Json(report))
 }
 
@@ -199,9 +199,10 @@ async fn cancel_subscription(
     db: web::Data<DatabaseConnection>,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
-    let txn = db.begin().await?;
-    service::cancel(&txn, &scope.acting(), &path.id).await?;
-    txn.commit().await?;
+    adgang_core::write(&db, async |txn| {
+        Ok(service::cancel(txn, &scope.acting(), &path.id).await?)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

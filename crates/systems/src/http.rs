@@ -19,7 +19,7 @@ use adgang_core::{
     ReadDb,
 };
 use adgang_registry::Registry;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use crate::entity::standard_system;
@@ -204,19 +204,21 @@ async fn create_system(
         service::check_new(db.get_ref(), &ctx, &owner, &new).await?;
         return Ok(HttpResponse::NoContent().finish());
     }
-    let txn = db.begin().await?;
-    let (model, api_key) = service::create(&txn, &ctx, &actor, &owner, &new).await?;
-    // SYS-15: the move of the Virk mail is ordered with the system, in its transaction.
-    let virk_mail_move_id = if new.move_virk_mail {
-        Some(
-            deps.virk_mail_moves
-                .order_into_system(&txn, &owner.cvr, &actor, &model.id, ctx.now)
-                .await?,
-        )
-    } else {
-        None
-    };
-    txn.commit().await?;
+    let (model, api_key, virk_mail_move_id) = adgang_core::write(&db, async |txn| {
+        let (model, api_key) = service::create(txn, &ctx, &actor, &owner, &new).await?;
+        // SYS-15: the move of the Virk mail is ordered with the system, in its transaction.
+        let virk_mail_move_id = if new.move_virk_mail {
+            Some(
+                deps.virk_mail_moves
+                    .order_into_system(txn, &owner.cvr, &actor, &model.id, ctx.now)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        Ok((model, api_key, virk_mail_move_id))
+    })
+    .await?;
     let system = service::to_dto(&model, ctx.now);
     Ok(HttpResponse::Created()
         .insert_header((
@@ -279,9 +281,10 @@ async fn update_system(
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let update: SystemUpdate = body.parse().await?;
     let ctx = deps.context(scope.now);
-    let txn = db.begin().await?;
-    let (model, api_key) = service::update(&txn, &ctx, &actor, &owner, &id, &update).await?;
-    txn.commit().await?;
+    let (model, api_key) = adgang_core::write(&db, async |txn| {
+        Ok(service::update(txn, &ctx, &actor, &owner, &id, &update).await?)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(SystemReceipt {
@@ -312,9 +315,10 @@ async fn delete_system(
 ) -> Result<HttpResponse, DomainError> {
     let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
-    let txn = db.begin().await?;
-    service::delete(&txn, bound.get_ref(), &actor, &owner, &id, scope.now).await?;
-    txn.commit().await?;
+    adgang_core::write(&db, async |txn| {
+        Ok(service::delete(txn, bound.get_ref(), &actor, &owner, &id, scope.now).await?)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -338,9 +342,10 @@ async fn make_primary(
     let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let now = scope.now;
-    let txn = db.begin().await?;
-    let model = service::make_primary(&txn, &actor, &owner, &id, now).await?;
-    txn.commit().await?;
+    let model = adgang_core::write(&db, async |txn| {
+        Ok(service::make_primary(txn, &actor, &owner, &id, now).await?)
+    })
+    .await?;
     Ok(web::Json(service::to_dto(&model, now)))
 }
 
@@ -363,10 +368,10 @@ async fn reveal_api_key(
 ) -> Result<HttpResponse, DomainError> {
     let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
-    let txn = db.begin().await?;
-    let api_key =
-        service::reveal_api_key(&txn, &deps.context(scope.now), &actor, &owner, &id).await?;
-    txn.commit().await?;
+    let api_key = adgang_core::write(&db, async |txn| {
+        Ok(service::reveal_api_key(txn, &deps.context(scope.now), &actor, &owner, &id).await?)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiKey { api_key }))
@@ -393,10 +398,10 @@ async fn rotate_api_key(
 ) -> Result<HttpResponse, DomainError> {
     let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
-    let txn = db.begin().await?;
-    let api_key =
-        service::rotate_api_key(&txn, &deps.context(scope.now), &actor, &owner, &id).await?;
-    txn.commit().await?;
+    let api_key = adgang_core::write(&db, async |txn| {
+        Ok(service::rotate_api_key(txn, &deps.context(scope.now), &actor, &owner, &id).await?)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiKey { api_key }))
@@ -423,15 +428,18 @@ async fn system_receipt(
     let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let ctx = deps.context(scope.now);
-    let txn = db.begin().await?;
-    let model = service::get(&txn, &owner.cvr, &id).await?;
-    let api_key = match model.api_key_sealed {
-        Some(_) => Some(service::reveal_api_key(&txn, &ctx, &actor, &owner, &id).await?),
-        None => None,
-    };
-    let (system, who) = (service::to_dto(&model, ctx.now), scope.who());
-    let pdf = render(move || documents::receipt_pdf(&system, api_key.as_deref(), &who)).await?;
-    txn.commit().await?;
+    // The API key is revealed (and that logged) only if the receipt is rendered.
+    let (model, pdf) = adgang_core::write(&db, async |txn| {
+        let model = service::get(txn, &owner.cvr, &id).await?;
+        let api_key = match model.api_key_sealed {
+            Some(_) => Some(service::reveal_api_key(txn, &ctx, &actor, &owner, &id).await?),
+            None => None,
+        };
+        let (system, who) = (service::to_dto(&model, ctx.now), scope.who());
+        let pdf = render(move || documents::receipt_pdf(&system, api_key.as_deref(), &who)).await?;
+        Ok((model, pdf))
+    })
+    .await?;
     Ok(attachment(
         "application/pdf",
         &format!("kvittering-{}.pdf", safe_file_name(&model.name)),
@@ -541,11 +549,17 @@ async fn publish_standard_system(
 ) -> Result<HttpResponse, DomainError> {
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let new: NewStandardSystem = body.parse().await?;
-    let txn = db.begin().await?;
-    let model =
-        service::publish_standard_system(&txn, &deps.context(scope.now), &actor, &owner.cvr, &new)
-            .await?;
-    txn.commit().await?;
+    let model = adgang_core::write(&db, async |txn| {
+        Ok(service::publish_standard_system(
+            txn,
+            &deps.context(scope.now),
+            &actor,
+            &owner.cvr,
+            &new,
+        )
+        .await?)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(standard_dto(
         model,
         scope.principal.organisation_name.clone(),
@@ -608,11 +622,18 @@ async fn update_standard_system(
     let (vendor, actor) = (owner_of(&scope).cvr, scope.actor.clone());
     let id = path.into_inner().id;
     let new: NewStandardSystem = body.parse().await?;
-    let txn = db.begin().await?;
-    let model =
-        service::update_standard_system(&txn, &deps.context(scope.now), &actor, &vendor, &id, &new)
-            .await?;
-    txn.commit().await?;
+    let model = adgang_core::write(&db, async |txn| {
+        Ok(service::update_standard_system(
+            txn,
+            &deps.context(scope.now),
+            &actor,
+            &vendor,
+            &id,
+            &new,
+        )
+        .await?)
+    })
+    .await?;
     Ok(web::Json(standard_dto(
         model,
         scope.principal.organisation_name.clone(),
@@ -639,9 +660,13 @@ async fn withdraw_standard_system(
 ) -> Result<HttpResponse, DomainError> {
     let (vendor, actor) = (owner_of(&scope).cvr, scope.actor.clone());
     let id = path.into_inner().id;
-    let txn = db.begin().await?;
-    service::withdraw_standard_system(&txn, &deps.context(scope.now), &actor, &vendor, &id).await?;
-    txn.commit().await?;
+    adgang_core::write(&db, async |txn| {
+        Ok(
+            service::withdraw_standard_system(txn, &deps.context(scope.now), &actor, &vendor, &id)
+                .await?,
+        )
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -9,7 +9,7 @@ use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldC
 use adgang_core::openapi as problems;
 use adgang_core::{Cvr, DomainError, Principal, TokenKeys};
 use adgang_registry::Registry;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use crate::service::login::{self, LoginState, OidcLogin, LOGIN_AUDIENCE, LOGIN_COOKIE};
@@ -167,17 +167,22 @@ async fn login_callback(
         }
     };
     let now = chrono::Utc::now();
-    let txn = db.begin().await?;
-    let user = rights::ensure_user(&txn, &logged_in.subject, &logged_in.name, now).await?;
-    let organisations = rights::organisations_of(&txn, &user.id).await?;
-    let Some(first) = organisations.first() else {
-        txn.commit().await?;
+    // The user is kept even without rights: the first login names them.
+    let started = adgang_core::write(&db, async |txn| {
+        let user = rights::ensure_user(txn, &logged_in.subject, &logged_in.name, now).await?;
+        let organisations = rights::organisations_of(txn, &user.id).await?;
+        let Some(first) = organisations.first() else {
+            return Ok(None);
+        };
+        let cvr =
+            Cvr::parse(&first.cvr).map_err(|_| DomainError::from(IdentityError::SessionInvalid))?;
+        let (_session, session_token) = sessions::start(txn, &user.id, &cvr, false, now).await?;
+        Ok(Some(session_token))
+    })
+    .await?;
+    let Some(session_token) = started else {
         return Ok(fail("ingen-rettigheder"));
     };
-    let cvr =
-        Cvr::parse(&first.cvr).map_err(|_| DomainError::from(IdentityError::SessionInvalid))?;
-    let (_session, session_token) = sessions::start(&txn, &user.id, &cvr, false, now).await?;
-    txn.commit().await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, login::safe_return_to(&state.return_to)))
         .cookie(removal(LOGIN_COOKIE, secure))
@@ -214,13 +219,15 @@ async fn token(
     let Some(presented) = req.cookie(SESSION_COOKIE) else {
         return Err(DomainError::Unauthorized);
     };
-    let txn = db.begin().await?;
-    let Some(live) = sessions::find_live(&txn, presented.value(), now).await? else {
-        return Err(DomainError::Unauthorized);
-    };
-    let (live, rotated) = sessions::rotate(&txn, live).await?;
-    let (access_token, expires_at) = login::access_token_for(&txn, &keys, &live, now).await?;
-    txn.commit().await?;
+    let (rotated, access_token, expires_at) = adgang_core::write(&db, async |txn| {
+        let Some(live) = sessions::find_live(txn, presented.value(), now).await? else {
+            return Err(DomainError::Unauthorized);
+        };
+        let (live, rotated) = sessions::rotate(txn, live).await?;
+        let (access_token, expires_at) = login::access_token_for(txn, &keys, &live, now).await?;
+        Ok((rotated, access_token, expires_at))
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .cookie(cookie(
@@ -314,84 +321,86 @@ async fn switch_organisation(
     let now = chrono::Utc::now();
     let target = Cvr::parse(&body.cvr_number)
         .map_err(|e| DomainError::field("cvrNumber", e.code(), e.message()))?;
-    let txn = db.begin().await?;
-    let live = sessions::find_live(&txn, &presented.0, now)
-        .await?
-        .ok_or(DomainError::Unauthorized)?;
-    let user = rights::user_by_id(&txn, &live.user_id)
-        .await?
-        .ok_or(DomainError::Unauthorized)?;
-    let homes = rights::organisations_of(&txn, &user.id).await?;
-    let operator = if homes.iter().any(|o| o.cvr == target.as_str()) {
-        false
-    } else {
-        let is_operator = rights::all_rights(&txn, &user.id)
+    let (rotated, access_token, expires_at) = adgang_core::write(&db, async |txn| {
+        let live = sessions::find_live(txn, &presented.0, now)
             .await?
-            .contains(&Right::Operator);
-        if !is_operator {
-            return Err(DomainError::NotFound("organisation"));
-        }
-        // CTX-02: any CVR — an organisation only in the register is created from it on the
-        // first switch (an authority then awaits onboarding, AUTH-04).
-        if service::find_organisation(&txn, target.as_str())
+            .ok_or(DomainError::Unauthorized)?;
+        let user = rights::user_by_id(txn, &live.user_id)
             .await?
-            .is_none()
-        {
-            let company = registry
-                .company(&target)
-                .await
-                .map_err(|e| DomainError::Unavailable(format!("CVR register: {e}")))?
-                .ok_or(DomainError::NotFound("organisation"))?;
-            let new = service::NewOrganisation {
-                cvr: target.clone(),
-                name: company.name,
-                kind: if company.is_authority {
-                    OrgKind::Authority
-                } else {
-                    OrgKind::Company
-                },
-                agreement_accepted_at: None,
-            };
-            service::create_organisation(&txn, new, now).await?;
-        }
-        true
-    };
-    let previous = live.organisation_cvr.clone();
-    let live = sessions::switch(&txn, live, &target, operator).await?;
-    // CTX-03 in LOG-02's actor form: the user, as an employee of the organisation left.
-    let actor = match Cvr::parse(&previous) {
-        Ok(cvr) => Actor::EmployeeOf {
-            cvr,
-            rid: user.subject.clone(),
-        },
-        Err(_) => Actor::Employee {
-            rid: user.subject.clone(),
-        },
-    };
-    record_action(
-        &txn,
-        &actor,
-        now,
-        ActionRecord {
-            organisation: target.clone(),
-            subject: Subject::ContextSwitch,
-            event: ActionEvent::Edited,
-            party: Some(target.to_string()),
-            object_id: Some(user.subject.clone()),
-            object_name: Some(user.name.clone()),
-            changes: vec![FieldChange::new(
-                "organisation",
-                Some(previous),
-                Some(target.to_string()),
-            )],
-            reason: None,
-            power_of_attorney: None,
-        },
-    )
+            .ok_or(DomainError::Unauthorized)?;
+        let homes = rights::organisations_of(txn, &user.id).await?;
+        let operator = if homes.iter().any(|o| o.cvr == target.as_str()) {
+            false
+        } else {
+            let is_operator = rights::all_rights(txn, &user.id)
+                .await?
+                .contains(&Right::Operator);
+            if !is_operator {
+                return Err(DomainError::NotFound("organisation"));
+            }
+            // CTX-02: any CVR — an organisation only in the register is created from it on the
+            // first switch (an authority then awaits onboarding, AUTH-04).
+            if service::find_organisation(txn, target.as_str())
+                .await?
+                .is_none()
+            {
+                let company = registry
+                    .company(&target)
+                    .await
+                    .map_err(|e| DomainError::Unavailable(format!("CVR register: {e}")))?
+                    .ok_or(DomainError::NotFound("organisation"))?;
+                let new = service::NewOrganisation {
+                    cvr: target.clone(),
+                    name: company.name,
+                    kind: if company.is_authority {
+                        OrgKind::Authority
+                    } else {
+                        OrgKind::Company
+                    },
+                    agreement_accepted_at: None,
+                };
+                service::create_organisation(txn, new, now).await?;
+            }
+            true
+        };
+        let previous = live.organisation_cvr.clone();
+        let live = sessions::switch(txn, live, &target, operator).await?;
+        // CTX-03 in LOG-02's actor form: the user, as an employee of the organisation left.
+        let actor = match Cvr::parse(&previous) {
+            Ok(cvr) => Actor::EmployeeOf {
+                cvr,
+                rid: user.subject.clone(),
+            },
+            Err(_) => Actor::Employee {
+                rid: user.subject.clone(),
+            },
+        };
+        record_action(
+            txn,
+            &actor,
+            now,
+            ActionRecord {
+                organisation: target.clone(),
+                subject: Subject::ContextSwitch,
+                event: ActionEvent::Edited,
+                party: Some(target.to_string()),
+                object_id: Some(user.subject.clone()),
+                object_name: Some(user.name.clone()),
+                changes: vec![FieldChange::new(
+                    "organisation",
+                    Some(previous),
+                    Some(target.to_string()),
+                )],
+                reason: None,
+                power_of_attorney: None,
+            },
+        )
+        .await?;
+        let (live, rotated) = sessions::rotate(txn, live).await?;
+        let (access_token, expires_at) = login::access_token_for(txn, &keys, &live, now).await?;
+        Ok((rotated, access_token, expires_at))
+    })
     .await?;
-    let (live, rotated) = sessions::rotate(&txn, live).await?;
-    let (access_token, expires_at) = login::access_token_for(&txn, &keys, &live, now).await?;
-    txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .cookie(cookie(

@@ -11,7 +11,7 @@ use adgang_core::openapi as problems;
 use adgang_core::OrgScope;
 use adgang_core::{DomainError, OrgPath, TokenKeys};
 use base64::Engine;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use crate::service::{self, machine_clients};
@@ -43,10 +43,10 @@ async fn register_machine_client(
 ) -> Result<HttpResponse, DomainError> {
     let body: NewMachineClient = body.parse().await?;
     let (actor, cvr) = (&scope.actor, &scope.org);
-    let txn = db.begin().await?;
-    let (client, secret) =
-        machine_clients::register(&txn, actor, cvr, &body.name, &body.rights, scope.now).await?;
-    txn.commit().await?;
+    let (client, secret) = adgang_core::write(&db, async |txn| {
+        Ok(machine_clients::register(txn, actor, cvr, &body.name, &body.rights, scope.now).await?)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(RegisteredMachineClient {

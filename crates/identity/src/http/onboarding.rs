@@ -12,7 +12,7 @@ use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::OrgScope;
 use adgang_core::{Cvr, DomainError, OrgPath};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::service::onboarding::{self, MAX_DOCUMENT_BYTES};
 use crate::service::{self, rights};
@@ -123,18 +123,19 @@ async fn upload_signed_agreement(
     // sandbox, and only then does the transaction open.
     onboarding::pending_organisation(db.get_ref(), &scope.org).await?;
     let checked = onboarding::check_pdf(files.get_ref(), &bytes).await?;
-    let txn = db.begin().await?;
-    let stored = onboarding::store_signed_agreement(
-        &txn,
-        &scope.actor,
-        &scope.principal.user_id,
-        &scope.org,
-        bytes.to_vec(),
-        checked,
-        scope.now,
-    )
+    let stored = adgang_core::write(&db, async |txn| {
+        Ok(onboarding::store_signed_agreement(
+            txn,
+            &scope.actor,
+            &scope.principal.user_id,
+            &scope.org,
+            bytes.to_vec(),
+            checked,
+            scope.now,
+        )
+        .await?)
+    })
     .await?;
-    txn.commit().await?;
     Ok(web::Json(stored))
 }
 
@@ -160,8 +161,9 @@ async fn complete_onboarding(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let completion: OnboardingCompletion = body.parse().await?;
-    let txn = db.begin().await?;
-    onboarding::complete(&txn, &scope.actor, &scope.org, &completion, scope.now).await?;
-    txn.commit().await?;
+    adgang_core::write(&db, async |txn| {
+        Ok(onboarding::complete(txn, &scope.actor, &scope.org, &completion, scope.now).await?)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(status(db.get_ref(), &scope.org).await?))
 }

@@ -8,7 +8,7 @@ use adgang_api_types::{OrganisationUser, Right};
 use adgang_core::openapi as problems;
 use adgang_core::OrgScope;
 use adgang_core::{DomainError, OrgPath};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::service::rights;
 
@@ -133,25 +133,27 @@ async fn change_right(
             "operator is granted by the platform, not by an organisation's rights administrator.",
         ));
     }
-    let txn = db.begin().await?;
-    let (actor, cvr, now) = (&scope.actor, &scope.org, scope.now);
-    // Issue 13 item 9: the answer must not tell whether the RID is known elsewhere. A grant to
-    // a RID that never logged in prepares the user (the name comes with the first login); a
-    // revoke of an unknown RID has nothing to do — 204 both ways, as for a known user.
-    let known = rights::user_by_subject(&txn, &path.user_id).await?;
-    match (change, known) {
-        (Change::Grant, known) => {
-            let user = match known {
-                Some(user) => user,
-                None => rights::ensure_user(&txn, &path.user_id, "", now).await?,
-            };
-            rights::grant(&txn, actor, cvr, &user, right, now).await?;
+    adgang_core::write(&db, async |txn| {
+        let (actor, cvr, now) = (&scope.actor, &scope.org, scope.now);
+        // Issue 13 item 9: the answer must not tell whether the RID is known elsewhere. A grant to
+        // a RID that never logged in prepares the user (the name comes with the first login); a
+        // revoke of an unknown RID has nothing to do — 204 both ways, as for a known user.
+        let known = rights::user_by_subject(txn, &path.user_id).await?;
+        match (change, known) {
+            (Change::Grant, known) => {
+                let user = match known {
+                    Some(user) => user,
+                    None => rights::ensure_user(txn, &path.user_id, "", now).await?,
+                };
+                rights::grant(txn, actor, cvr, &user, right, now).await?;
+            }
+            (Change::Revoke, Some(user)) => {
+                rights::revoke(txn, actor, cvr, &user, right, now).await?;
+            }
+            (Change::Revoke, None) => {}
         }
-        (Change::Revoke, Some(user)) => {
-            rights::revoke(&txn, actor, cvr, &user, right, now).await?;
-        }
-        (Change::Revoke, None) => {}
-    }
-    txn.commit().await?;
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,7 +7,7 @@ use adgang_core::download::{attachment, render};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::{DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, ReadDb};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::documents::{move_receipt_pdf, PointNames};
 use crate::service::{move_mail, Ports};
@@ -47,13 +47,13 @@ pub(super) async fn start_move(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let order: NewMailMove = body.parse().await?;
-    let txn = db.begin().await?;
-    let started = move_mail::start(&txn, &ports, &scope.acting(), &order, !dry_run.dry_run).await?;
-    if dry_run.dry_run {
-        txn.rollback().await?;
+    let Some(started) = adgang_core::write_or_check(&db, dry_run, async |txn| {
+        Ok(move_mail::start(txn, &ports, &scope.acting(), &order, !dry_run.dry_run).await?)
+    })
+    .await?
+    .committed() else {
         return Ok(HttpResponse::NoContent().finish());
-    }
-    txn.commit().await?;
+    };
     Ok(HttpResponse::Accepted()
         .insert_header((
             actix_web::http::header::LOCATION,
