@@ -34,8 +34,6 @@ impl ModuleGuard for AuthorityInfo {
 
 /// INFO-01/02: the privacy-policy link and the logo as set up now.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The authority information", body = AuthorityInformation),
@@ -55,8 +53,6 @@ async fn get_information(
 /// INFO-01 ("Gem"): store the privacy-policy link — an https URL not naming an internal
 /// address. Logged with before and after.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = PrivacyPolicyLink,
     responses(
@@ -85,8 +81,6 @@ async fn save_privacy_link(
 /// and the connection pinned to them. A refused address is a result (`forbiddenAddress`), not
 /// an error; a malformed URL is a field error.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = PrivacyPolicyLink,
     responses(
@@ -118,8 +112,6 @@ async fn check_link(
 /// PNG written anew from its pixels (a damaged PNG is a 400, one that goes over the sandbox's
 /// limits a 422 `file_too_complex`). Logged.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body(content = adgang_api_types::BinaryFile, content_type = "image/png", description = "The logo"),
     responses(
@@ -155,8 +147,6 @@ async fn upload_logo(
 
 /// INFO-02: remove the logo. Logged.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 204, description = "Removed"),
@@ -182,7 +172,7 @@ fn sender_cvr(cvr: &str) -> Result<Cvr, DomainError> {
 /// INFO-02: what the platforms show with a sender's mail — the privacy-policy link and the
 /// logo's address (public, like the logo itself).
 #[utoipa::path(
-    tag = crate::TAG,
+    security(()),
     params(OrgPath),
     responses(
         (status = 200, description = "The sender's information", body = SenderInformation),
@@ -202,7 +192,7 @@ async fn get_sender(
 
 /// INFO-02: a sender's logo (PNG), public and cacheable; its URL changes with every upload.
 #[utoipa::path(
-    tag = crate::TAG,
+    security(()),
     params(OrgPath),
     responses(
         (status = 200, description = "The logo", content_type = "image/png", body = adgang_api_types::BinaryFile),

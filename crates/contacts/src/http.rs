@@ -56,8 +56,6 @@ type Scope = OrgScope<ContactStructure>;
 /// The whole structure as a tree (CS-02): top-level groups and points at the root; items
 /// placed more than once are marked `duplicate`.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The tree", body = Vec<ContactTreeNode>),
@@ -90,8 +88,6 @@ async fn contact_structure(
 
 /// Create a contact group (CS-01).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = ContactGroupInput,
     responses(
@@ -116,8 +112,6 @@ async fn create_group(
 
 /// One contact group.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The group", body = ContactGroup),
@@ -138,8 +132,6 @@ async fn get_group(
 
 /// Replace a contact group's settings and parents (cycles are refused).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     request_body = ContactGroupInput,
     responses(
@@ -167,8 +159,6 @@ async fn update_group(
 /// What deleting the group would remove (CS-03): its content, recursively, with the items
 /// that also live elsewhere marked (they lose only this placement).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The preview", body = ContactGroupDeletion),
@@ -190,8 +180,6 @@ async fn group_deletion_preview(
 /// Delete a group and its content (CS-03), atomically: all of it or, on any failure, nothing.
 /// Answers what was removed.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "Deleted; what was removed", body = ContactGroupDeletion),
@@ -214,8 +202,6 @@ async fn delete_group(
 
 /// Create a contact point (CS-01). With `dryRun=true` only check it (the wizard's "Næste").
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = ContactPointInput,
     responses(
@@ -255,8 +241,6 @@ async fn create_point(
 
 /// One contact point (with its internal note: this is the administrators' API).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The point", body = ContactPoint),
@@ -277,8 +261,6 @@ async fn get_point(
 
 /// Replace a contact point. With `dryRun=true` only check the new content.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath, DryRun),
     request_body = ContactPointInput,
     responses(
@@ -328,8 +310,6 @@ async fn update_point(
 
 /// Delete a contact point (all its placements go with it).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 204, description = "Deleted"),
@@ -352,8 +332,6 @@ async fn delete_point(
 
 /// The point's deep links, one per audience (CS-04).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "Deep links", body = Vec<DeepLink>),
@@ -375,8 +353,6 @@ async fn point_deep_links(
 
 /// The point's receipt (CS-05) as PDF: every setting, the deep links and their QR codes.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
@@ -410,8 +386,6 @@ async fn point_receipt(
 
 /// The group's deep links: the audiences of its usable points; none while it has none (CS-04).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "Deep links (possibly none yet)", body = Vec<DeepLink>),
@@ -477,8 +451,6 @@ fn qr_response(links: &[DeepLink], query: &QrQuery) -> Result<HttpResponse, Doma
 
 /// The QR code of the point's deep link for one audience (CS-04).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath, QrQuery),
     responses(
         (status = 200, description = "The QR code", content_type = "image/svg+xml", body = String),
@@ -502,8 +474,6 @@ async fn point_qr_code(
 
 /// The QR code of the group's deep link for one audience (CS-04).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath, QrQuery),
     responses(
         (status = 200, description = "The QR code", content_type = "image/svg+xml", body = String),
@@ -537,7 +507,7 @@ struct PlatformSearch {
 /// The platforms' search (CS-08): an organisation's visible, usable contact points for one
 /// audience, by keyword or name. Public directory data: no internal notes, no token needed.
 #[utoipa::path(
-    tag = crate::TAG,
+    security(()),
     params(("cvr" = String, Path, description = "The authority", example = "34051178"), PlatformSearch),
     responses(
         (status = 200, description = "Matching points, by name", body = Vec<adgang_api_types::PublicContactPoint>),
@@ -571,7 +541,7 @@ async fn platform_contact_points(
 
 /// The organisation's organisational units, findable as recipients on the platforms (CS-08).
 #[utoipa::path(
-    tag = crate::TAG,
+    security(()),
     params(("cvr" = String, Path, description = "The authority", example = "34051178")),
     responses(
         (status = 200, description = "Organisational units, by name", body = Vec<adgang_api_types::PublicOrganisationalUnit>),
@@ -592,8 +562,6 @@ async fn platform_organisational_units(
 /// "Eksport kontaktstruktur" (CS-06): the whole structure as an Excel workbook — a sheet of
 /// groups and a sheet of points with every column and id.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = adgang_api_types::BinaryFile),
@@ -627,8 +595,6 @@ const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 /// system an id or a name. Every row is checked first — errors name the cell
 /// (`Kontaktpunkter!P7`) — and then all rows are applied in one transaction, or none.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body(content = adgang_api_types::BinaryFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The workbook"),
     responses(
@@ -671,8 +637,6 @@ async fn import_structure(
 /// The organisation's recipient systems a contact point can be bound to (CS-05). Contact
 /// administrators choose from these without needing the systems module's right.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "Recipient systems by name", body = Vec<adgang_api_types::RecipientSystemChoice>),

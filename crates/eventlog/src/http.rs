@@ -296,8 +296,6 @@ macro_rules! log_endpoints {
             "Without `from`/`to` the last 3 months (LOG-04). A search by CPR or CVR is recorded in ",
             "the searches log (LOG-03).")]
         #[utoipa::path(
-            tag = crate::TAG,
-            security(("bearer" = [])),
             params(OrgPath, $form, CursorQuery),
             responses(
                 (status = 200, description = "One page", body = LogPage<$entry>),
@@ -318,8 +316,6 @@ macro_rules! log_endpoints {
             "Danish headings, Copenhagen times), streamed. More rows than the server streams at ",
             "once: 409 `export_required` — ask for an export instead (X-05).")]
         #[utoipa::path(
-            tag = crate::TAG,
-            security(("bearer" = [])),
             params(OrgPath, $form),
             responses(
                 (status = 200, description = "The CSV file", content_type = "text/csv", body = String),
@@ -342,8 +338,6 @@ macro_rules! log_endpoints {
             "has the search's fields); 202 with the job, whose progress and file are at ",
             "`…/events/exports/{id}` (X-05).")]
         #[utoipa::path(
-            tag = crate::TAG,
-            security(("bearer" = [])),
             params(OrgPath),
             request_body = $form,
             responses(
@@ -410,8 +404,6 @@ async fn own_export(
 /// An export job's progress: rows written of rows matched; when `done`, the file is at
 /// `…/file` until `expiresAt`.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The export job", body = LogExport),
@@ -431,8 +423,6 @@ async fn get_export(
 /// A finished export's CSV file, streamed chunk by chunk; 409 `export_not_ready` while it
 /// is being made, 404 once it has expired.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The CSV file", content_type = "text/csv", body = String),

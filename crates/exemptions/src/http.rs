@@ -153,8 +153,6 @@ async fn change(
 /// EX-01: a citizen by CPR — name, CPR address, exemption status and the warning about unopened
 /// Digital Post. Writes one searches-log row.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = CitizenLookup,
     responses(
@@ -184,8 +182,6 @@ async fn look_up_citizen(
 
 /// EX-02: exempt a citizen ("Godkend fritagelse"). No end date. Answers with the receipt.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewExemption,
     responses(
@@ -220,8 +216,6 @@ async fn exempt_citizen(
 /// EX-03: lift a citizen's exemption ("Godkend ophævelse"); the receipt says when it takes
 /// effect.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath, DryRun),
     request_body = ExemptionChange,
     responses(
@@ -257,8 +251,6 @@ async fn lift_citizen_exemption(
 /// EX-04: a company by CVR — name, registered office address, exemption status (with its end)
 /// and the warning about unopened Digital Post. Writes one searches-log row.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = CompanyLookup,
     responses(
@@ -288,8 +280,6 @@ async fn look_up_company(
 
 /// EX-04: exempt a company; it ends at the end of November two years on unless renewed.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewExemption,
     responses(
@@ -323,8 +313,6 @@ async fn exempt_company(
 
 /// EX-04: lift a company's exemption.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath, DryRun),
     request_body = ExemptionChange,
     responses(
@@ -360,8 +348,6 @@ async fn lift_company_exemption(
 /// EX-04: renew a company's exemption in force: it then ends at the end of November two years
 /// after today.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath, DryRun),
     request_body = ExemptionChange,
     responses(
@@ -397,8 +383,6 @@ async fn renew_company_exemption(
 /// A receipt this organisation was issued (EX-02..04), again. Receipts of citizens need the
 /// citizen right; a business-service employee sees only companies'.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The receipt", body = ExemptionReceipt),
@@ -420,8 +404,6 @@ async fn get_receipt(
 
 /// The receipt as PDF, to print for the citizen or company and to file.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),

@@ -37,8 +37,6 @@ type Scope = OrgScope<MailAccessGuard>;
 
 /// ACC-01: the giver by CPR — name, whether exempt, and their holders. One searches-log row.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = CitizenLookup,
     responses(
@@ -71,8 +69,6 @@ async fn look_up_giver(
 
 /// ACC-02: a holder by CPR or CVR. One searches-log row.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = HolderLookup,
     responses(
@@ -103,8 +99,6 @@ async fn look_up_holder(
 /// ACC-02, ACC-03: give access ("Godkend adgang"); the receipt says whether the giver's
 /// exemption was lifted. `?dryRun=true` checks and changes nothing.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewMailAccess,
     responses(
@@ -146,8 +140,6 @@ async fn create_access(
 
 /// ACC-04: revoke an access ("Ophæv adgang") — at once and for good.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "Revoked; the receipt", body = MailAccessReceipt),
@@ -171,8 +163,6 @@ async fn revoke_access(
 
 /// A receipt this organisation was issued, again.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The receipt", body = MailAccessReceipt),
@@ -193,8 +183,6 @@ async fn get_receipt(
 
 /// The receipt as PDF, stating whether the giver's exemption was lifted (ACC-02).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),

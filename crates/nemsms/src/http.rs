@@ -146,8 +146,6 @@ async fn unenrol(
 /// SMS-01: a citizen by CPR — not enrolled, awaiting confirmation, or enrolled with number and
 /// date. Writes one searches-log row.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = CitizenLookup,
     responses(
@@ -179,8 +177,6 @@ async fn look_up_citizen(
 
 /// SMS-02: enrol a citizen ("Tilmeld"); the confirmation link goes to the number by SMS.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewNemSmsEnrolment,
     responses(
@@ -216,8 +212,6 @@ async fn enrol_citizen(
 
 /// SMS-03: a new number for a citizen's enrolment, confirmed again by SMS link.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath, DryRun),
     request_body = NemSmsNumberChange,
     responses(
@@ -253,8 +247,6 @@ async fn change_citizen_number(
 
 /// SMS-03: unenrol a citizen ("Frameld").
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "Unenrolled; the receipt", body = NemSmsReceipt),
@@ -274,8 +266,6 @@ async fn unenrol_citizen(
 
 /// SMS-01: a company by CVR and its NemSMS status. Writes one searches-log row.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = CompanyLookup,
     responses(
@@ -307,8 +297,6 @@ async fn look_up_company(
 
 /// SMS-02: enrol a company; the confirmation link goes to the number by SMS.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewNemSmsEnrolment,
     responses(
@@ -344,8 +332,6 @@ async fn enrol_company(
 
 /// SMS-03: a new number for a company's enrolment, confirmed again by SMS link.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath, DryRun),
     request_body = NemSmsNumberChange,
     responses(
@@ -381,8 +367,6 @@ async fn change_company_number(
 
 /// SMS-03: unenrol a company ("Frameld").
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "Unenrolled; the receipt", body = NemSmsReceipt),
@@ -404,7 +388,7 @@ async fn unenrol_company(
 /// token is the credential (256 random bits, kept only as its SHA-256); it works once, within
 /// its lifetime, and only while its number is still the one waiting.
 #[utoipa::path(
-    tag = crate::TAG,
+    security(()),
     request_body = NemSmsConfirmation,
     responses(
         (status = 200, description = "The number is enrolled", body = NemSmsConfirmed),

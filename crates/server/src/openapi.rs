@@ -78,6 +78,73 @@ pub fn base(modules: &[Box<dyn adgang_core::ApiModule>]) -> utoipa::openapi::Ope
     doc
 }
 
+/// Issue 30: what a module's handlers leave out of `#[utoipa::path]`, set once for all of them —
+/// the module's first tag, and bearer authentication. An operation that needs none says
+/// `security(())` (written as `security: []`); the system API names its keys; another tag is
+/// named where it differs.
+pub fn with_module_defaults(
+    mut api: utoipa::openapi::OpenApi,
+    modules: &[Box<dyn adgang_core::ApiModule>],
+) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::security::SecurityRequirement;
+    for module in modules {
+        let Some((tag, _)) = module.tags().first().copied() else {
+            continue;
+        };
+        let (_app, own) = App::new()
+            .into_utoipa_app()
+            .service(utoipa_actix_web::scope("/api/v1").configure(|cfg| module.configure(cfg)))
+            .split_for_parts();
+        for (path, own_item) in own.paths.paths {
+            let Some(item) = api.paths.paths.get_mut(&path) else {
+                continue;
+            };
+            for (operation, own_operation) in operations(item).into_iter().zip(operations_of(&own_item)) {
+                let (Some(operation), Some(_)) = (operation, own_operation) else {
+                    continue;
+                };
+                if operation.tags.as_ref().is_none_or(Vec::is_empty) {
+                    operation.tags = Some(vec![tag.to_owned()]);
+                }
+                operation.security = match operation.security.take() {
+                    None => Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]),
+                    Some(public) if public.iter().all(|r| *r == SecurityRequirement::default()) => {
+                        Some(Vec::new())
+                    }
+                    Some(named) => Some(named),
+                };
+            }
+        }
+    }
+    api
+}
+
+fn operations(item: &mut utoipa::openapi::PathItem) -> [Option<&mut utoipa::openapi::path::Operation>; 8] {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.options.as_mut(),
+        item.head.as_mut(),
+        item.patch.as_mut(),
+        item.trace.as_mut(),
+    ]
+}
+
+fn operations_of(item: &utoipa::openapi::PathItem) -> [Option<&utoipa::openapi::path::Operation>; 8] {
+    [
+        item.get.as_ref(),
+        item.put.as_ref(),
+        item.post.as_ref(),
+        item.delete.as_ref(),
+        item.options.as_ref(),
+        item.head.as_ref(),
+        item.patch.as_ref(),
+        item.trace.as_ref(),
+    ]
+}
+
 /// The document the running server serves at `/api/openapi.json` (its routes do not depend on
 /// settings, so the default settings' modules describe them).
 pub fn document() -> utoipa::openapi::OpenApi {
@@ -91,7 +158,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(base(&modules))
         .configure(|cfg| crate::routes::configure(cfg, &modules))
         .split_for_parts();
-    api
+    with_module_defaults(api, &modules)
 }
 
 /// The document as committed in `openapi/openapi.json` (pretty, trailing newline).

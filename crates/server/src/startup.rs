@@ -139,6 +139,7 @@ impl Application {
                 .openapi(crate::openapi::base(&modules))
                 .configure(|cfg| crate::routes::configure(cfg, &modules))
                 .split_for_parts();
+            let api = crate::openapi::with_module_defaults(api, &modules);
             let mut app = app
                 .app_data(db.clone())
                 .app_data(readers.clone())

@@ -50,8 +50,6 @@ fn ordered(
 
 /// ST-05: the overview — the reports ordered or ready, newest first.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The reports", body = Vec<StatisticsReport>),
@@ -73,8 +71,6 @@ async fn list_reports(
 /// 10th day of the following period (Copenhagen); the first within 10 days. 409
 /// `already_subscribed` for the same report and interval twice. `?dryRun=true` checks only.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewSubscription,
     responses(
@@ -104,8 +100,6 @@ async fn order_subscription(
 /// most one year ending at the latest today, an optional e-mail. Produced once after the
 /// period's last day; downloadable for 7 days, then deleted. `?dryRun=true` checks only.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewCustomReport,
     responses(
@@ -133,8 +127,6 @@ async fn order_custom_report(
 /// ST-05 "Se detaljer": variables, size, interval or period, when it was produced — also of a
 /// cancelled subscription or a deleted custom report.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The report", body = StatisticsReport),
@@ -155,8 +147,6 @@ async fn get_report(
 /// ST-03: change a subscription's e-mail. Its interval is fixed: another interval is a 409
 /// `interval_fixed` (cancel and order again).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     request_body = SubscriptionChange,
     responses(
@@ -184,8 +174,6 @@ async fn change_subscription(
 /// ST-03 "Opsig rapport": end a subscription (its last version goes with it). A custom report
 /// cannot be cancelled (409 `not_cancellable`).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 204, description = "Cancelled"),
@@ -211,8 +199,6 @@ async fn cancel_subscription(
 /// `report_not_ready` before the first version, `report_deleted` after a custom report's
 /// 7 days, `subscription_cancelled` after a cancel.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The report", content_type = "text/csv", body = adgang_api_types::BinaryFile),

@@ -125,8 +125,6 @@ enum SystemSort {
 /// The system overview (SYS-11), paginated; `sort=name|createdAt`. One line per system;
 /// `GET …/systems/{id}` has every setting.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, PageQuery),
     responses(
         (status = 200, description = "A page of the overview", body = Page<SystemSummary>),
@@ -177,8 +175,6 @@ async fn list_systems(
 /// Create a system (SYS-01 … SYS-09, SYS-14 "Tilslut"). The answer carries the API key once.
 /// With `dryRun=true` only check it (the wizard's "Næste", X-04).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewSystem,
     responses(
@@ -235,8 +231,6 @@ async fn create_system(
 
 /// One system.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The system", body = System),
@@ -258,8 +252,6 @@ async fn get_system(
 /// Edit a system (SYS-12): activation and protocol are locked while it is active; a standard
 /// system's settings are locked. A new vendor gets a new API key, returned once.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     request_body = SystemUpdate,
     responses(
@@ -297,8 +289,6 @@ async fn update_system(
 /// Delete a system (SYS-12). The primary system cannot be deleted while other recipient
 /// systems exist (409).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 204, description = "Deleted"),
@@ -324,8 +314,6 @@ async fn delete_system(
 
 /// Make this recipient system the primary one (SYS-07).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "Now primary", body = System),
@@ -351,8 +339,6 @@ async fn make_primary(
 
 /// Show the system's API key ("Vis API-key", SYS-04). Every reveal is logged.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The API key", body = ApiKey),
@@ -381,8 +367,6 @@ async fn reveal_api_key(
 /// key (no vendor) gets its first one here: the credential it submits and collects mail with
 /// (CORE-01, `X-System-Id` + `X-Api-Key`).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The new API key", body = ApiKey),
@@ -410,8 +394,6 @@ async fn rotate_api_key(
 /// The receipt as PDF (SYS-10), with the API key if there is one — so downloading it is an
 /// API-key reveal and logged as one.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
@@ -449,8 +431,6 @@ async fn system_receipt(
 
 /// The detailed overview of one system as PDF (SYS-10), any time; without the API key.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The overview", content_type = "application/pdf", body = adgang_api_types::BinaryFile),
@@ -478,8 +458,6 @@ async fn system_overview_pdf(
 
 /// The system overview as an Excel workbook ("Download systemoversigt", SYS-11).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = adgang_api_types::BinaryFile),
@@ -530,8 +508,6 @@ fn standard_dto(model: standard_system::Model, vendor_name: String) -> StandardS
 
 /// A vendor publishes a standard system (SYS-09) that others create systems from.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = NewStandardSystem,
     responses(
@@ -568,8 +544,6 @@ async fn publish_standard_system(
 
 /// A vendor's own published standard systems, each with how many systems use it (SYS-09).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The vendor's standard systems", body = Vec<PublishedStandardSystem>),
@@ -601,8 +575,6 @@ async fn own_standard_systems(
 /// system created from it (logged in each organisation); role and protocol are fixed once a
 /// system uses it.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     request_body = NewStandardSystem,
     responses(
@@ -643,8 +615,6 @@ async fn update_standard_system(
 /// The vendor withdraws a standard system (SYS-09): it leaves the catalogue; systems created
 /// from it keep their settings, which become their organisations' to edit.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 204, description = "Withdrawn"),
@@ -681,8 +651,6 @@ struct StandardSystemQuery {
 
 /// The catalogue of standard systems to create a system from (SYS-09), by vendor.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(StandardSystemQuery),
     responses(
         (status = 200, description = "Standard systems", body = Vec<StandardSystem>),

@@ -84,6 +84,7 @@ struct LoginQuery {
 
 /// Start login (AUTH-01): redirects the browser to the identity provider.
 #[utoipa::path(
+    security(()),
     tag = TAG,
     params(LoginQuery),
     responses(
@@ -129,6 +130,7 @@ struct CallbackQuery {
 
 /// Finish login: the issuer redirects here with a code; we verify it and start a session.
 #[utoipa::path(
+    security(()),
     tag = TAG,
     params(CallbackQuery),
     responses(
@@ -201,6 +203,7 @@ async fn login_callback(
 /// Uses the HttpOnly session cookie, which is replaced on every call (rotation). The token
 /// carries the current organisation and the rights held there now.
 #[utoipa::path(
+    security(()),
     tag = TAG,
     responses(
         (status = 200, description = "A fresh access token", body = AccessToken),
@@ -245,7 +248,7 @@ async fn token(
 }
 
 /// Log out (AUTH-06): ends the session server-side and clears the cookie.
-#[utoipa::path(tag = TAG, responses((status = 204, description = "Logged out")))]
+#[utoipa::path(security(()), tag = TAG, responses((status = 204, description = "Logged out")))]
 #[post("/auth/logout")]
 async fn logout(
     req: HttpRequest,
@@ -263,7 +266,6 @@ async fn logout(
 /// Organisations the caller can switch to (CTX-01): those where they hold rights.
 #[utoipa::path(
     tag = TAG,
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's organisations, by name", body = Vec<SwitchableOrganisation>),
         problems::Unauthenticated,
@@ -299,6 +301,7 @@ async fn switchable_organisations(
 /// (acting on behalf, with the operator's own rights). Logged in the actions log of the
 /// organisation switched to. Returns an access token for it and rotates the session cookie.
 #[utoipa::path(
+    security(()),
     tag = TAG,
     request_body = ContextSwitch,
     responses(

@@ -26,7 +26,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// The answer holds the client secret; it is never shown again.
 #[utoipa::path(
     tag = crate::http::auth::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = NewMachineClient,
     responses(
@@ -79,6 +78,7 @@ fn oauth_error(status: u16, error: &str) -> HttpResponse {
 /// Authenticate with HTTP Basic (`client_id:client_secret`) or form fields. The access token
 /// carries the client's organisation and registered rights.
 #[utoipa::path(
+    security(()),
     tag = crate::http::auth::TAG,
     request_body(content = ClientCredentialsForm, content_type = "application/x-www-form-urlencoded"),
     responses(

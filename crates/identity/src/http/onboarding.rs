@@ -47,8 +47,6 @@ async fn status(db: &DatabaseConnection, cvr: &Cvr) -> Result<OnboardingStatus, 
 
 /// Where the organisation stands in onboarding, with the agreement text (AUTH-04).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "Onboarding status", body = OnboardingStatus),
@@ -67,8 +65,6 @@ async fn get_onboarding(
 /// The agreement as a PDF to print and sign (AUTH-04), with the organisation's name and CVR
 /// number filled in.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The agreement", content_type = "application/pdf", body = BinaryFile),
@@ -96,8 +92,6 @@ async fn agreement_for_signing(
 /// Checked by its PDF signature and by parsing it; at most 10 MiB. A new upload replaces the
 /// previous one until onboarding is completed.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body(content = BinaryFile, content_type = "application/pdf", description = "The signed agreement"),
     responses(
@@ -143,8 +137,6 @@ async fn upload_signed_agreement(
 /// joined. Renew the access token afterwards to open the modules. Only a user holding a right
 /// of the organisation itself may (not an operator acting on its behalf).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     request_body = OnboardingCompletion,
     responses(

@@ -27,8 +27,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// modules they open. Any valid token may call it. While the organisation awaits onboarding
 /// (AUTH-04) `onboardingRequired` is true and no module is open.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's session", body = Session),
         problems::Unauthenticated,
@@ -60,8 +58,6 @@ async fn get_session(principal: Principal) -> web::Json<Session> {
 ///
 /// Paginated; sortable by `name`, `cvrNumber` or `createdAt`. Requires `operator`.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(PageQuery),
     responses(
         (status = 200, description = "One page of organisations", body = Page<Organisation>),
@@ -87,8 +83,6 @@ async fn list_organisations(
 /// The caller's own organisation; operators may look up any organisation (CTX-02). Any other
 /// organisation is 404.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(("cvr" = String, Path, description = "CVR number (8 digits, modulus-11)", example = "29189846")),
     responses(
         (status = 200, description = "The organisation", body = Organisation),
@@ -116,8 +110,6 @@ async fn get_organisation(
 /// Shows name, kind and registered office address before an operator switches to it. Every
 /// lookup is written to the searches log (LOG-03). Requires `operator`.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(("cvr" = String, Path, description = "CVR number (8 digits, modulus-11)", example = "29189846")),
     responses(
         (status = 200, description = "The organisation in the CVR register", body = OrganisationLookup),

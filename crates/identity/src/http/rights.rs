@@ -30,8 +30,6 @@ fn parse_right(raw: &str) -> Result<Right, DomainError> {
 
 /// Users with rights in the organisation (requires `rights_admin`).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "Users by name, with their rights here", body = Vec<OrganisationUser>),
@@ -58,8 +56,6 @@ async fn list_users(
 
 /// Grant a right to a user (requires `rights_admin`); idempotent.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(UserRightPath),
     responses(
         (status = 204, description = "The user holds the right"),
@@ -78,8 +74,6 @@ async fn grant_right(
 
 /// Revoke a right (requires `rights_admin`); idempotent.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(UserRightPath),
     responses(
         (status = 204, description = "The user does not hold the right"),

@@ -51,8 +51,6 @@ impl ModuleGuard for SystemConnection {
 /// The latest 50 delivery attempts to a system's endpoint, newest first: time, message id, HTTP
 /// status or network error, latency, and when the next attempt is due (issue 14 item 7).
 #[utoipa::path(
-    tag = TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, body = Vec<DeliveryAttempt>),
@@ -107,7 +105,6 @@ pub(crate) fn header<'r>(req: &'r HttpRequest, name: &str) -> Option<&'r str> {
 /// answers the first result again (200); with other content, 409 `message_id_reused`. Every
 /// refusal is also an `Afvist` / `Afvist teknisk` event in the sender's message log.
 #[utoipa::path(
-    tag = TAG,
     request_body = NewMemo,
     security(("system_id" = [], "system_api_key" = [])),
     responses(
@@ -162,8 +159,6 @@ async fn submit_memo(
 /// PUSH or PUBLISH/SUBSCRIBE system's endpoint now and answers how it went (issue 14 item 7);
 /// the attempt is listed with the others. Works before activation, to try a new endpoint.
 #[utoipa::path(
-    tag = TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, body = DeliveryAttempt),
@@ -220,7 +215,6 @@ fn own_mailbox(system: &ConnectedSystem, path: &MailboxPath) -> Result<(), Domai
 /// The messages waiting in a REST PULL (or PUBLISH/SUBSCRIBE) recipient system's queue, oldest
 /// first, with their content (CORE-03). They stay until acknowledged.
 #[utoipa::path(
-    tag = TAG,
     params(MailboxPath, FetchQuery),
     security(("system_id" = [], "system_api_key" = [])),
     responses(
@@ -248,7 +242,6 @@ async fn list_system_fetches(
 /// Acknowledges fetched messages: each becomes `Afhentet` (CORE-03). Ids that are not waiting
 /// in this mailbox are ignored, so a repeated acknowledgement is harmless.
 #[utoipa::path(
-    tag = TAG,
     params(MailboxPath),
     request_body = pull::Acknowledgement,
     security(("system_id" = [], "system_api_key" = [])),
@@ -278,7 +271,6 @@ async fn acknowledge_system_fetches(
 /// to the sender system — pushed to its receipt endpoint (REST PUSH), or waiting for it at
 /// `GET /api/v1/receipts`. `Forretningskvittering modtaget` in the recipient's log.
 #[utoipa::path(
-    tag = TAG,
     request_body = receipts::NewBusinessReceipt,
     security(("system_id" = [], "system_api_key" = [])),
     responses(
@@ -304,7 +296,6 @@ async fn submit_receipt(
 /// The business receipts waiting for the calling sender system (one without a receipt
 /// endpoint), oldest first. They stay until deleted (collected).
 #[utoipa::path(
-    tag = TAG,
     params(FetchQuery),
     security(("system_id" = [], "system_api_key" = [])),
     responses(
@@ -334,7 +325,6 @@ struct ReceiptPath {
 /// Collects a business receipt: it leaves the queue, `Forretningskvittering sendt` in the
 /// sender's log. Another system's receipt, or one collected before, is 404.
 #[utoipa::path(
-    tag = TAG,
     params(ReceiptPath),
     security(("system_id" = [], "system_api_key" = [])),
     responses(

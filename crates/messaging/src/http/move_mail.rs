@@ -26,8 +26,6 @@ impl ModuleGuard for MoveMail {
 /// `?dryRun=true` checks everything but the tick (the wizard's earlier steps). 409
 /// `move_mail_running` while a move runs.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath, DryRun),
     request_body = NewMailMove,
     responses(
@@ -69,8 +67,6 @@ pub(super) async fn start_move(
 /// bound to an active recipient system) — the choices of "Flyt post" for a `system_admin`, who
 /// may not read the contact structure itself.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The contact points", body = Vec<MoveContactPoint>),
@@ -90,8 +86,6 @@ pub(super) async fn move_destinations(
 
 /// MV-04: the organisation's latest 20 moves, newest first.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The moves", body = Vec<MailMove>),
@@ -110,8 +104,6 @@ pub(super) async fn list_moves(
 
 /// MV-04: one move and its progress (`moved` of `total`).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The move", body = MailMove),
@@ -133,8 +125,6 @@ pub(super) async fn get_move(
 
 /// MV-03: the move's receipt (PDF) — what was ordered, by whom, and how far it has come.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The receipt", content_type = "application/pdf", body = adgang_api_types::BinaryFile),

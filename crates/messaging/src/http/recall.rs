@@ -25,8 +25,6 @@ fn not_found() -> DomainError {
 /// RC-01: one of the organisation's own outgoing messages by its message id — id, title,
 /// recipient CPR/CVR, value date, status — and, when it cannot be recalled, why (RC-03).
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "The message", body = RecallCandidate),
@@ -49,8 +47,6 @@ pub(super) async fn find_memo(
 /// is never delivered; the message log shows `Tilbagekaldt`; the actions log names the
 /// employee. RC-03: 409 `no_value_date`, `value_date_passed` or `already_recalled`.
 #[utoipa::path(
-    tag = crate::TAG,
-    security(("bearer" = [])),
     params(ItemPath),
     responses(
         (status = 200, description = "Recalled; the receipt", body = RecallReceipt),
