@@ -136,4 +136,8 @@ impl ConnectedSystems for ConnectedSystemsPort {
             .await?;
         found.map(|m| self.connected(m, now)).transpose()
     }
+
+    fn admits(&self, system: &ConnectedSystem, caller: std::net::IpAddr) -> bool {
+        crate::validation::admits(&system.allowed_ips, caller)
+    }
 }

@@ -99,6 +99,22 @@ pub fn allowed_ips(input: &[String], errors: &mut FieldErrors) -> Vec<String> {
     normalised
 }
 
+/// SYS-01: `caller` is one of the allowed addresses or inside the allowed range (an IPv4
+/// address reached over IPv6 as `::ffff:a.b.c.d` is that IPv4 address).
+pub fn admits(allowed_ips: &[String], caller: IpAddr) -> bool {
+    let caller = match caller {
+        IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map(IpAddr::V4)
+            .unwrap_or(IpAddr::V6(v6)),
+        v4 => v4,
+    };
+    allowed_ips.iter().any(|entry| match entry.parse::<IpNet>() {
+        Ok(net) => net.contains(&caller),
+        Err(_) => entry.parse::<IpAddr>() == Ok(caller),
+    })
+}
+
 /// SYS-03: an OpenSSH public key — ed25519, ECDSA, or RSA of at least 2048 bits. Returns the
 /// key re-encoded without its comment.
 pub fn ssh_public_key(input: &str) -> Result<String, FieldCode> {
@@ -305,6 +321,18 @@ pub fn details(input: DetailsInput<'_>, allow_http: bool, errors: &mut FieldErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn core_01_the_allowlist_admits_listed_addresses_and_the_range_only() {
+        let listed = ["192.0.2.10".to_owned(), "2001:db8::1".to_owned()];
+        assert!(admits(&listed, "192.0.2.10".parse().unwrap()));
+        assert!(admits(&listed, "::ffff:192.0.2.10".parse().unwrap()));
+        assert!(admits(&listed, "2001:db8::1".parse().unwrap()));
+        assert!(!admits(&listed, "192.0.2.11".parse().unwrap()));
+        let range = ["10.1.0.0/16".to_owned()];
+        assert!(admits(&range, "10.1.255.3".parse().unwrap()));
+        assert!(!admits(&range, "10.2.0.1".parse().unwrap()));
+    }
 
     fn ips(list: &[&str]) -> (Vec<String>, Vec<(String, String)>) {
         let mut errors = FieldErrors::new();

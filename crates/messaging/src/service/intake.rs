@@ -69,7 +69,7 @@ pub async fn authenticate(
             MessageEvent::RejectedTechnical,
             "Forkert eller manglende API-key.",
         )
-    } else if !system.allows(caller) {
+    } else if !ports.systems.admits(&system, caller) {
         (
             Some(SystemRefusal::AddressNotAllowed),
             MessageEvent::Rejected,
