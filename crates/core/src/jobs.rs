@@ -24,6 +24,17 @@ pub enum Round {
     More,
 }
 
+impl Round {
+    /// The end of a round that did `done` things (logged as `what` when any): idle until the
+    /// next.
+    pub fn idle_after(job: &'static str, done: u64, what: &str) -> Round {
+        if done > 0 {
+            tracing::info!(job, done, "{what}");
+        }
+        Round::Idle
+    }
+}
+
 /// When a job runs and when it counts as stuck.
 #[derive(Debug, Clone, Copy)]
 pub struct Schedule {

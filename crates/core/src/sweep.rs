@@ -68,9 +68,6 @@ impl<S: Sweep + 'static> crate::Job for SweepWorker<S> {
 
     async fn round(&self) -> anyhow::Result<crate::Round> {
         let ended = self.tick().await?;
-        if ended > 0 {
-            tracing::info!(ended, what = S::WHAT, "ended by the expiry job");
-        }
-        Ok(crate::Round::Idle)
+        Ok(crate::Round::idle_after(S::JOB, ended, S::WHAT))
     }
 }

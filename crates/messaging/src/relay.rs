@@ -155,9 +155,6 @@ impl adgang_core::Job for MailRelay {
 
     async fn round(&self) -> anyhow::Result<adgang_core::Round> {
         let relayed = self.tick().await?;
-        if relayed > 0 {
-            tracing::info!(relayed, "e-mails relayed to SMTP");
-        }
-        Ok(adgang_core::Round::Idle)
+        Ok(adgang_core::Round::idle_after("mail_relay", relayed, "e-mails relayed to SMTP"))
     }
 }

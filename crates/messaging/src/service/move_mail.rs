@@ -844,9 +844,6 @@ impl adgang_core::Job for MoveWorker {
 
     async fn round(&self) -> anyhow::Result<adgang_core::Round> {
         let moved = self.tick().await.map_err(anyhow::Error::new)?;
-        if moved > 0 {
-            tracing::info!(moved, "mail moved");
-        }
-        Ok(adgang_core::Round::Idle)
+        Ok(adgang_core::Round::idle_after("mail_moves", moved, "mail moved"))
     }
 }

@@ -305,10 +305,7 @@ impl adgang_core::Job for ProductionWorker {
 
     async fn round(&self) -> anyhow::Result<adgang_core::Round> {
         let produced = self.tick().await?;
-        if produced > 0 {
-            tracing::info!(produced, "statistics reports produced");
-        }
-        Ok(adgang_core::Round::Idle)
+        Ok(adgang_core::Round::idle_after("statistics_production", produced, "statistics reports produced"))
     }
 }
 
