@@ -114,19 +114,34 @@ impl<E: EntityTrait> Lease<E> {
         limit: u64,
         also: Vec<(E::Column, SimpleExpr)>,
     ) -> Result<Vec<E::Model>, DbErr> {
-        let mut candidates = E::find()
+        let candidates = E::find()
             .select_only()
             .column(self.id)
             .filter(claimable.clone())
             .filter(self.free(now))
             .order_by_asc(order)
             .limit(limit);
-        if db.get_database_backend() == DbBackend::Postgres {
-            candidates = candidates.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-        }
+        let picked = if db.get_database_backend() == DbBackend::Postgres {
+            // `= ANY(ARRAY(…))`: the locking SELECT runs once, as an init plan. Inside `IN (…)`
+            // PostgreSQL may run it again per row, and with SKIP LOCKED each run returns the
+            // next row: `LIMIT 1` claimed every waiting export at once (seen in x_05).
+            let locking = candidates
+                .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+                .into_query();
+            Expr::cust_with_exprs(
+                "$1 = ANY(ARRAY $2)",
+                [
+                    Expr::col(self.id).into(),
+                    SimpleExpr::SubQuery(None, Box::new(locking.into_sub_query_statement())),
+                ],
+            )
+        } else {
+            // SQLite's one writer: nothing runs beside this statement.
+            self.id.in_subquery(candidates.into_query())
+        };
         let mut update = E::update_many()
             .col_expr(self.until, Expr::value(self.end(now)))
-            .filter(self.id.in_subquery(candidates.into_query()))
+            .filter(picked)
             .filter(claimable)
             .filter(self.free(now));
         if let Some(owner) = self.owner {

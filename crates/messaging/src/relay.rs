@@ -155,6 +155,10 @@ impl adgang_core::Job for MailRelay {
 
     async fn round(&self) -> anyhow::Result<adgang_core::Round> {
         let relayed = self.tick().await?;
-        Ok(adgang_core::Round::idle_after("mail_relay", relayed, "e-mails relayed to SMTP"))
+        Ok(adgang_core::Round::idle_after(
+            "mail_relay",
+            relayed,
+            "e-mails relayed to SMTP",
+        ))
     }
 }

@@ -99,7 +99,9 @@ pub fn with_module_defaults(
             let Some(item) = api.paths.paths.get_mut(&path) else {
                 continue;
             };
-            for (operation, own_operation) in operations(item).into_iter().zip(operations_of(&own_item)) {
+            for (operation, own_operation) in
+                operations(item).into_iter().zip(operations_of(&own_item))
+            {
                 let (Some(operation), Some(_)) = (operation, own_operation) else {
                     continue;
                 };
@@ -107,7 +109,10 @@ pub fn with_module_defaults(
                     operation.tags = Some(vec![tag.to_owned()]);
                 }
                 operation.security = match operation.security.take() {
-                    None => Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]),
+                    None => Some(vec![SecurityRequirement::new(
+                        "bearer",
+                        Vec::<String>::new(),
+                    )]),
                     Some(public) if public.iter().all(|r| *r == SecurityRequirement::default()) => {
                         Some(Vec::new())
                     }
@@ -119,7 +124,9 @@ pub fn with_module_defaults(
     api
 }
 
-fn operations(item: &mut utoipa::openapi::PathItem) -> [Option<&mut utoipa::openapi::path::Operation>; 8] {
+fn operations(
+    item: &mut utoipa::openapi::PathItem,
+) -> [Option<&mut utoipa::openapi::path::Operation>; 8] {
     [
         item.get.as_mut(),
         item.put.as_mut(),
@@ -132,7 +139,9 @@ fn operations(item: &mut utoipa::openapi::PathItem) -> [Option<&mut utoipa::open
     ]
 }
 
-fn operations_of(item: &utoipa::openapi::PathItem) -> [Option<&utoipa::openapi::path::Operation>; 8] {
+fn operations_of(
+    item: &utoipa::openapi::PathItem,
+) -> [Option<&utoipa::openapi::path::Operation>; 8] {
     [
         item.get.as_ref(),
         item.put.as_ref(),

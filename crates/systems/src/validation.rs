@@ -109,10 +109,12 @@ pub fn admits(allowed_ips: &[String], caller: IpAddr) -> bool {
             .unwrap_or(IpAddr::V6(v6)),
         v4 => v4,
     };
-    allowed_ips.iter().any(|entry| match entry.parse::<IpNet>() {
-        Ok(net) => net.contains(&caller),
-        Err(_) => entry.parse::<IpAddr>() == Ok(caller),
-    })
+    allowed_ips
+        .iter()
+        .any(|entry| match entry.parse::<IpNet>() {
+            Ok(net) => net.contains(&caller),
+            Err(_) => entry.parse::<IpAddr>() == Ok(caller),
+        })
 }
 
 /// SYS-03: an OpenSSH public key — ed25519, ECDSA, or RSA of at least 2048 bits. Returns the

@@ -21,7 +21,7 @@ use sea_orm::DatabaseConnection;
 use crate::error::MessagingError;
 use crate::service::writer::IntakeWriter;
 use crate::service::{attempts, intake, pull, receipts, Ports};
-use crate::{MessagingSettings, TAG};
+use crate::MessagingSettings;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_memo)

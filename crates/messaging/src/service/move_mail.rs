@@ -844,6 +844,10 @@ impl adgang_core::Job for MoveWorker {
 
     async fn round(&self) -> anyhow::Result<adgang_core::Round> {
         let moved = self.tick().await.map_err(anyhow::Error::new)?;
-        Ok(adgang_core::Round::idle_after("mail_moves", moved, "mail moved"))
+        Ok(adgang_core::Round::idle_after(
+            "mail_moves",
+            moved,
+            "mail moved",
+        ))
     }
 }

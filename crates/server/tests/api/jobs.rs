@@ -157,3 +157,85 @@ async fn issue_30_lookups_fail_fast_while_the_searches_log_writer_is_down() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(lookup().await.status(), 200);
 }
+
+/// Core's claim primitive: `LIMIT n` takes at most n rows, also when several instances claim at
+/// once — on PostgreSQL a locking sub-SELECT inside `IN (…)` may run again per row and, with
+/// SKIP LOCKED, hand each run the next row (it once claimed every waiting export for one
+/// worker).
+#[tokio::test]
+async fn issue_30_a_claim_takes_at_most_its_limit_and_no_row_twice() {
+    use adgang_core::Lease;
+    use adgang_eventlog::entity::log_export;
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
+
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let now = chrono::Utc::now();
+    let rows = (0..6).map(|i| log_export::ActiveModel {
+        id: Set(format!("export-{i}")),
+        organisation_cvr: Set("29189846".to_owned()),
+        log: Set("messages".to_owned()),
+        filter: Set("{}".to_owned()),
+        requested_by: Set("done".to_owned()),
+        // Not a status the app's own export job claims: only this test's leases take them.
+        status: Set("done".to_owned()),
+        rows_total: Set(0),
+        rows_written: Set(0),
+        created_at: Set(now + chrono::Duration::milliseconds(i)),
+        claimed_until: Set(None),
+        expires_at: Set(None),
+    });
+    log_export::Entity::insert_many(rows)
+        .exec(&db)
+        .await
+        .unwrap();
+    let lease = || {
+        Lease::<log_export::Entity>::new(
+            log_export::Column::Id,
+            log_export::Column::ClaimedUntil,
+            None,
+            chrono::Duration::minutes(5),
+        )
+    };
+    let queued = || Condition::all().add(log_export::Column::Status.eq("done"));
+    let claim = |limit| {
+        let (db, lease) = (db.clone(), lease());
+        async move {
+            lease
+                .claim(
+                    &db,
+                    now,
+                    queued(),
+                    log_export::Column::CreatedAt,
+                    limit,
+                    vec![],
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let (a, b, c) = tokio::join!(claim(1), claim(1), claim(2));
+    assert!(
+        a.len() <= 1 && b.len() <= 1 && c.len() <= 2,
+        "{a:?} {b:?} {c:?}"
+    );
+    let mut taken: Vec<String> = a.iter().chain(&b).chain(&c).map(|r| r.id.clone()).collect();
+    let claimed_in_db = log_export::Entity::find()
+        .filter(log_export::Column::Status.eq("done"))
+        .filter(log_export::Column::ClaimedUntil.is_not_null())
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        claimed_in_db.len(),
+        taken.len(),
+        "every claimed row was handed out"
+    );
+    taken.sort();
+    taken.dedup();
+    assert_eq!(taken.len(), claimed_in_db.len(), "no row handed out twice");
+    // The oldest first, and the rest stay free for the next claim.
+    let next = claim(10).await;
+    assert_eq!(next.len(), 6 - taken.len());
+    assert!(claim(10).await.is_empty(), "all are held now");
+}

@@ -305,7 +305,11 @@ impl adgang_core::Job for ProductionWorker {
 
     async fn round(&self) -> anyhow::Result<adgang_core::Round> {
         let produced = self.tick().await?;
-        Ok(adgang_core::Round::idle_after("statistics_production", produced, "statistics reports produced"))
+        Ok(adgang_core::Round::idle_after(
+            "statistics_production",
+            produced,
+            "statistics reports produced",
+        ))
     }
 }
 
