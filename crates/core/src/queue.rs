@@ -9,10 +9,17 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, Mutex};
 
-use crate::jobs::Liveness;
+use crate::jobs::{Liveness, Round, Schedule};
 
 /// The longest a request waits for its item to be committed.
 pub const ANSWER_DEADLINE: Duration = Duration::from_secs(30);
+
+/// How a consumer's job runs: its round waits for work itself (a second at most), so there is
+/// no pause between rounds; stuck after a minute without one.
+pub const CONSUMER_SCHEDULE: Schedule = Schedule {
+    idle: Duration::ZERO,
+    stale_after: Duration::from_secs(60),
+};
 
 /// Why a submitted item got no answer: the consumer is down or did not answer in time.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -115,6 +122,17 @@ impl<T, R> GroupConsumer<T, R> {
     /// What the consumer's job reports as its [`crate::Job::liveness`].
     pub fn liveness(&self) -> Liveness {
         self.liveness.clone()
+    }
+
+    /// A consumer job's round: the next group (what arrived within a second, at most `max`
+    /// items) handed to `commit`, which answers each item.
+    pub async fn round(&self, max: usize, commit: impl AsyncFnOnce(Vec<Pending<T, R>>)) -> Round {
+        let group = self.next_group(max, Duration::from_secs(1)).await;
+        if group.is_empty() {
+            return Round::Idle;
+        }
+        commit(group).await;
+        Round::More
     }
 
     /// The next group: waits up to `wait` for a first item, then takes what else is queued, up

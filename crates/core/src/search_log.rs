@@ -5,15 +5,13 @@
 //! writer connection and PostgreSQL's per-commit flush capped citizen-service lookups at 470 and
 //! 740 requests/s with p99 of 259 and 154 ms (docs/performance.md, issue 16).
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set};
 
 use crate::audit::SearchRecord;
 use crate::entity::searches_log;
 use crate::jobs::{Job, Liveness, Round, Schedule};
-use crate::queue::{group_queue, GroupConsumer, GroupQueue};
+use crate::queue::{group_queue, GroupConsumer, GroupQueue, CONSUMER_SCHEDULE};
 
 /// Rows per commit at most.
 const GROUP: usize = 256;
@@ -65,31 +63,28 @@ impl Job for SearchLogCommitter {
     }
 
     fn schedule(&self) -> Schedule {
-        Schedule {
-            idle: Duration::ZERO,
-            stale_after: Duration::from_secs(60),
-        }
+        CONSUMER_SCHEDULE
     }
 
-    /// Commits one group: what arrived within a second, at most [`GROUP`] rows.
+    /// Commits one group of at most [`GROUP`] rows.
     async fn round(&self) -> anyhow::Result<Round> {
-        let group = self.queue.next_group(GROUP, Duration::from_secs(1)).await;
-        if group.is_empty() {
-            return Ok(Round::Idle);
-        }
-        let rows = group.iter().map(|p| row(p.item.0, &p.item.1));
-        let result = searches_log::Entity::insert_many(rows)
-            .exec_without_returning(&self.db)
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                tracing::error!(error = %e, rows = group.len(), "searches-log group failed");
-                e.to_string()
-            });
-        for p in group {
-            let _ = p.reply.send(result.clone());
-        }
-        Ok(Round::More)
+        Ok(self
+            .queue
+            .round(GROUP, async |group| {
+                let rows = group.iter().map(|p| row(p.item.0, &p.item.1));
+                let result = searches_log::Entity::insert_many(rows)
+                    .exec_without_returning(&self.db)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| {
+                        tracing::error!(error = %e, rows = group.len(), "searches-log group failed");
+                        e.to_string()
+                    });
+                for p in group {
+                    let _ = p.reply.send(result.clone());
+                }
+            })
+            .await)
     }
 
     fn liveness(&self) -> Option<Liveness> {

@@ -5,10 +5,8 @@
 //! fails (a duplicate message id racing its twin) is retried one message at a time, so one
 //! bad message never fails the others.
 
-use std::time::Duration;
-
 use adgang_core::jobs::{Job, Liveness, Round, Schedule};
-use adgang_core::queue::{group_queue, GroupConsumer, GroupQueue, Pending};
+use adgang_core::queue::{group_queue, GroupConsumer, GroupQueue, Pending, CONSUMER_SCHEDULE};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, TransactionTrait};
 
 use adgang_core::audit::record_message_events;
@@ -77,20 +75,17 @@ impl Job for IntakeWriterJob {
     }
 
     fn schedule(&self) -> Schedule {
-        Schedule {
-            idle: Duration::ZERO,
-            stale_after: Duration::from_secs(60),
-        }
+        CONSUMER_SCHEDULE
     }
 
-    /// Commits one group: what arrived within a second, at most [`GROUP`] messages.
+    /// Commits one group of at most [`GROUP`] messages.
     async fn round(&self) -> anyhow::Result<Round> {
-        let group = self.queue.next_group(GROUP, Duration::from_secs(1)).await;
-        if group.is_empty() {
-            return Ok(Round::Idle);
-        }
-        write_group(&self.db, &self.ports, group).await;
-        Ok(Round::More)
+        Ok(self
+            .queue
+            .round(GROUP, async |group| {
+                write_group(&self.db, &self.ports, group).await
+            })
+            .await)
     }
 
     fn liveness(&self) -> Option<Liveness> {
