@@ -45,6 +45,9 @@ pub enum ErrorCode {
     /// Issue 29: every reader of uploaded files stayed busy until the deadline; try again after
     /// `Retry-After` seconds. A 429.
     TooManyRequests,
+    /// Issue 31: the request body did not arrive within its deadline; the connection is
+    /// closed. A 408.
+    RequestTimeout,
 }
 
 impl ErrorCode {
@@ -67,6 +70,7 @@ impl ErrorCode {
             ErrorCode::NotASenderSystem => "not_a_sender_system",
             ErrorCode::FileTooComplex => "file_too_complex",
             ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::RequestTimeout => "request_timeout",
         }
     }
 }

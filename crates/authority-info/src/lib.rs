@@ -7,11 +7,10 @@ pub mod error;
 pub mod http;
 pub mod service;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::AuthorityInfoError;
-pub use service::link_check::{AddressPolicy, LinkChecker, NameResolver, SystemResolver};
+pub use service::link_check::LinkChecker;
 
 /// The OpenAPI tag of this module's endpoints.
 pub const TAG: &str = "Myndighedsinformation";
@@ -22,17 +21,12 @@ pub struct AuthorityInfoModule {
 }
 
 impl AuthorityInfoModule {
-    /// Production link checks (https, public addresses, 10 s) unless `allow_http_endpoints`
-    /// (a test deployment) lets them reach a local http server too.
-    pub fn new(allow_http_endpoints: bool) -> Self {
+    /// Link checks through the server's outbound client (its policy: https and public
+    /// addresses in production, a local http server too in a test deployment), 10 s each.
+    pub fn new(outbound: adgang_core::Outbound) -> Self {
         AuthorityInfoModule {
             link_checker: LinkChecker {
-                policy: if allow_http_endpoints {
-                    AddressPolicy::AllowLoopback
-                } else {
-                    AddressPolicy::PublicOnly
-                },
-                resolver: Arc::new(SystemResolver),
+                outbound,
                 timeout: Duration::from_secs(10),
             },
         }

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adgang_api_types::LinkProblem;
-use adgang_authority_info::{AddressPolicy, LinkChecker, NameResolver};
+use adgang_authority_info::LinkChecker;
+use adgang_core::outbound::{AddressPolicy, Deadlines, NameResolver, Outbound};
 use futures_util::future::BoxFuture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -50,24 +51,27 @@ async fn serve() -> Server {
                 let response = if let Some(n) = path.strip_prefix("/go/") {
                     let n: u32 = n.parse().unwrap();
                     if n == 0 {
-                        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok".to_owned()
+                        "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok"
+                            .to_owned()
                     } else {
                         format!(
-                            "HTTP/1.1 302 Found\r\nlocation: /go/{}\r\ncontent-length: 0\r\n\r\n",
+                            "HTTP/1.1 302 Found\r\nconnection: close\r\nlocation: /go/{}\r\ncontent-length: 0\r\n\r\n",
                             n - 1
                         )
                     }
                 } else if let Some(target) = path.strip_prefix("/to?") {
-                    format!("HTTP/1.1 301 Moved\r\nlocation: {target}\r\ncontent-length: 0\r\n\r\n")
+                    format!("HTTP/1.1 301 Moved\r\nconnection: close\r\nlocation: {target}\r\ncontent-length: 0\r\n\r\n")
                 } else if path == "/slow" {
                     tokio::time::sleep(Duration::from_secs(30)).await;
                     String::new()
                 } else if path == "/missing" {
-                    "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_owned()
+                    "HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+                        .to_owned()
                 } else if path == "/bare" {
-                    "HTTP/1.1 302 Found\r\ncontent-length: 0\r\n\r\n".to_owned()
+                    "HTTP/1.1 302 Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+                        .to_owned()
                 } else {
-                    "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok".to_owned()
+                    "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\nok".to_owned()
                 };
                 let _ = socket.write_all(response.as_bytes()).await;
             });
@@ -78,15 +82,15 @@ async fn serve() -> Server {
 
 fn checker(policy: AddressPolicy) -> LinkChecker {
     let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    let resolver = Arc::new(TestResolver(HashMap::from([
+        ("local.test", vec![ip("127.0.0.1")]),
+        ("intranet.test", vec![ip("10.0.0.5")]),
+        ("metadata.test", vec![ip("169.254.169.254")]),
+        ("mixed.test", vec![ip("93.184.216.34"), ip("10.0.0.5")]),
+        ("ula.test", vec![ip("fd00:ec2::254")]),
+    ])));
     LinkChecker {
-        policy,
-        resolver: Arc::new(TestResolver(HashMap::from([
-            ("local.test", vec![ip("127.0.0.1")]),
-            ("intranet.test", vec![ip("10.0.0.5")]),
-            ("metadata.test", vec![ip("169.254.169.254")]),
-            ("mixed.test", vec![ip("93.184.216.34"), ip("10.0.0.5")]),
-            ("ula.test", vec![ip("fd00:ec2::254")]),
-        ]))),
+        outbound: Outbound::new(policy, resolver, Deadlines::default()),
         timeout: Duration::from_millis(800),
     }
 }

@@ -13,6 +13,8 @@
 //! * [`jobs`] — background work as a module declares it and the server supervises it;
 //!   [`lease`] — how a job claims work so that no two instances do it; [`queue`] — the
 //!   group-committing queues requests hand rows to.
+//! * [`outbound`] — the one guarded HTTP client for addresses users type (no internal
+//!   address, ever).
 //! * [`ports`] — what one module asks another (no module crate depends on another).
 //! * [`openapi`] — the shared problem+json response sets.
 
@@ -29,6 +31,7 @@ pub mod json;
 pub mod lease;
 pub mod module;
 pub mod openapi;
+pub mod outbound;
 pub mod pagination;
 pub mod ports;
 pub mod queue;
@@ -37,6 +40,7 @@ pub mod scope;
 pub mod search_log;
 pub mod secrets;
 pub mod sweep;
+pub mod throttle;
 pub mod time;
 pub mod validate;
 
@@ -48,6 +52,7 @@ pub use error::{problem_response, DomainError, FieldErrors, SystemRefusal};
 pub use jobs::{Job, JobContext, Round, Schedule};
 pub use lease::Lease;
 pub use module::ApiModule;
+pub use outbound::Outbound;
 pub use pagination::{PageRequest, SortDirection};
 pub use read_cache::ReadCache;
 pub use scope::{Acting, DryRun, ItemPath, ModuleGuard, Now, OrgPath, OrgScope, ScopeGuard};

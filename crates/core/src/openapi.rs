@@ -48,7 +48,8 @@ problem_set!(
     /// A system-authenticated endpoint's refusals (CORE-01).
     SystemCaller {
         "401" => "Unknown system or wrong API key (`X-System-Id`, `X-Api-Key`)",
-        "403" => "The system is not active (`system_not_active`), the caller's address is not on its allowlist (`address_not_allowed`), or it does not send (`not_a_sender_system`)",
+        "403" => "The caller's address is not on the system's allowlist (`address_not_allowed`; checked before the key), the system is not active (`system_not_active`), or it does not send (`not_a_sender_system`)",
+        "429" => "`too_many_requests`: too many wrong API keys for the system or from the address; try again after `Retry-After` seconds",
     }
 );
 problem_set!(
@@ -85,6 +86,10 @@ problem_set!(
 problem_set!(
     /// Every reader of uploaded files is busy (issue 29); `Retry-After` says when to try again.
     TooManyRequests { "429" => "`too_many_requests`: every reader of uploaded files is busy; try again after `Retry-After` seconds" }
+);
+problem_set!(
+    /// Too many failed authentications (issue 31); `Retry-After` says when to try again.
+    TooManyFailures { "429" => "`too_many_requests`: too many failed authentications for the client or from the address; try again after `Retry-After` seconds" }
 );
 problem_set!(
     /// The body is not of the media type the operation reads.

@@ -14,6 +14,20 @@ pub use error::IdentityError;
 pub struct IdentityModule {
     /// The revoked sessions every request checks (core's extractor); this module's job fills it.
     pub revocations: std::sync::Arc<adgang_core::SessionRevocations>,
+    /// Issue 31: wrong client secrets at the token endpoint, limited per client and address.
+    pub client_secrets: ClientSecrets,
+}
+
+/// The limiter of the token endpoint's failed client authentications (app data).
+#[derive(Debug, Clone)]
+pub struct ClientSecrets(pub std::sync::Arc<adgang_core::throttle::Throttle>);
+
+impl Default for ClientSecrets {
+    fn default() -> Self {
+        ClientSecrets(std::sync::Arc::new(
+            adgang_core::throttle::Throttle::for_credentials("oauth_client_secret"),
+        ))
+    }
 }
 
 impl adgang_core::ApiModule for IdentityModule {
@@ -31,6 +45,7 @@ impl adgang_core::ApiModule for IdentityModule {
     }
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+        cfg.app_data(actix_web::web::Data::new(self.client_secrets.clone()));
         http::configure(cfg);
     }
 

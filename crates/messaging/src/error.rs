@@ -10,6 +10,9 @@ pub enum MessagingError {
     Unauthenticated,
     #[error("system refused: {0:?}")]
     Refused(SystemRefusal),
+    /// Issue 31: too many wrong API keys for the system or from the address.
+    #[error("too many failed authentications")]
+    TooManyFailures { retry_after_seconds: u64 },
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("message id reused for other content")]
@@ -56,6 +59,11 @@ impl From<MessagingError> for DomainError {
             MessagingError::Validation(fields) => DomainError::Validation(fields),
             MessagingError::Unauthenticated => DomainError::Unauthorized,
             MessagingError::Refused(refusal) => DomainError::SystemRefused(refusal),
+            MessagingError::TooManyFailures {
+                retry_after_seconds,
+            } => DomainError::TooManyRequests {
+                retry_after_seconds,
+            },
             MessagingError::NotFound(what) => DomainError::NotFound(what),
             MessagingError::MessageIdReused => DomainError::Conflict {
                 reason: ConflictReason::MessageIdReused,

@@ -49,6 +49,19 @@ impl MessagingSettings {
     }
 }
 
+/// Issue 31: the limiter of wrong API keys (per system and per source address), app data of
+/// the system API; the server reads its count for `/metrics`.
+#[derive(Debug, Clone)]
+pub struct SystemKeys(pub std::sync::Arc<adgang_core::throttle::Throttle>);
+
+impl Default for SystemKeys {
+    fn default() -> Self {
+        SystemKeys(std::sync::Arc::new(
+            adgang_core::throttle::Throttle::for_credentials("system_api_key"),
+        ))
+    }
+}
+
 /// What this instance runs in the background besides intake's writer (each instance on one
 /// database may run all of them: every job claims its work).
 #[derive(Debug, Clone, Default)]
@@ -59,6 +72,8 @@ pub struct Background {
     pub move_lease: Option<std::time::Duration>,
     /// Issue 18: the SMTP server (`url`, `from`) the e-mail outbox is relayed to.
     pub smtp: Option<(String, String)>,
+    /// Issue 31: the dispatcher's bounds per destination and in total, and its breaker.
+    pub delivery_limits: service::dispatch::DeliveryLimits,
 }
 
 /// The module as the server mounts it.
@@ -69,6 +84,10 @@ pub struct MessagingModule {
     writer: IntakeWriter,
     writer_job: IntakeWriterJob,
     relay: Option<relay::MailRelay>,
+    /// The server's guarded outbound client: pushes and test messages.
+    outbound: adgang_core::Outbound,
+    /// Issue 31: wrong API keys, limited.
+    pub keys: SystemKeys,
 }
 
 impl MessagingModule {
@@ -77,6 +96,7 @@ impl MessagingModule {
         settings: MessagingSettings,
         ports: Ports,
         background: Background,
+        outbound: adgang_core::Outbound,
         ctx: &adgang_core::JobContext,
     ) -> anyhow::Result<MessagingModule> {
         let (writer, writer_job) = IntakeWriter::new(ctx.db.clone(), ports.clone());
@@ -92,6 +112,8 @@ impl MessagingModule {
             writer,
             writer_job,
             relay,
+            outbound,
+            keys: SystemKeys::default(),
         })
     }
 }
@@ -109,7 +131,8 @@ impl adgang_core::ApiModule for MessagingModule {
         cfg.app_data(actix_web::web::Data::new(self.settings.clone()))
             .app_data(actix_web::web::Data::new(self.ports.clone()))
             .app_data(actix_web::web::Data::new(self.writer.clone()))
-            .app_data(actix_web::web::Data::new(service::dispatch::http_client()));
+            .app_data(actix_web::web::Data::new(self.outbound.clone()))
+            .app_data(actix_web::web::Data::new(self.keys.clone()));
         http::configure(cfg);
     }
 
@@ -120,7 +143,9 @@ impl adgang_core::ApiModule for MessagingModule {
                 ctx.db.clone(),
                 self.ports.clone(),
                 ctx.clock.clone(),
+                self.outbound.clone(),
                 lease,
+                self.background.delivery_limits,
             )));
         }
         if let Some(lease) = self.background.move_lease {

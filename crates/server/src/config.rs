@@ -27,6 +27,10 @@
 //! | `ADGANG_DISPATCHER` | `true` | run the Digital Post dispatcher (deliveries, value dates) in this instance; several instances on one PostgreSQL may all run it |
 //! | `ADGANG_DISPATCH_LEASE_SECONDS` | `300` | how long a claimed delivery job belongs to its instance; after a crash its jobs wait this long; must exceed the 30 s push timeout |
 //! | `ADGANG_LOG_STREAM_LIMIT` | `100000` | the most rows one event-log CSV download streams; a larger search becomes a background export job (X-05) |
+//! | `ADGANG_DELIVERY_PER_DESTINATION` | `4` | pushes in flight to one endpoint host at once (issue 31); more wait, their attempt not spent |
+//! | `ADGANG_DELIVERY_MAX_IN_FLIGHT` | `256` | delivery jobs one instance holds at once (running or waiting for their endpoint) |
+//! | `ADGANG_BODY_DEADLINE_SECONDS` | `10` | a JSON (or other small) request body must arrive within this; then 408 and the connection closes |
+//! | `ADGANG_UPLOAD_DEADLINE_SECONDS` | `30` | the same for a file upload (`multipart/form-data`, `application/octet-stream`) |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -86,6 +90,13 @@ pub struct Settings {
     pub sandbox: crate::sandbox::SandboxSettings,
     /// The source of "now" (the machine's clock; tests give a clock they move).
     pub clock: std::sync::Arc<dyn adgang_core::Clock>,
+    /// Issue 31: the dispatcher's bounds and breaker.
+    pub delivery_limits: adgang_messaging::service::dispatch::DeliveryLimits,
+    /// Issue 31: how outbound requests resolve names (the system's resolver; tests give
+    /// names the addresses they need).
+    pub outbound_resolver: std::sync::Arc<dyn adgang_core::outbound::NameResolver>,
+    /// Issue 31: how long a request body may take to arrive (small bodies, uploads).
+    pub body_deadlines: crate::middleware::body_deadline::BodyDeadlines,
 }
 
 impl std::fmt::Debug for Settings {
@@ -143,6 +154,9 @@ impl Default for Settings {
             log_stream_limit: adgang_eventlog::EventLogSettings::default().stream_limit,
             sandbox: crate::sandbox::SandboxSettings::default(),
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
+            delivery_limits: Default::default(),
+            outbound_resolver: std::sync::Arc::new(adgang_core::outbound::SystemResolver),
+            body_deadlines: Default::default(),
         }
     }
 }
@@ -265,6 +279,28 @@ impl Settings {
                     "ADGANG_DISPATCH_LEASE_SECONDS must be a positive number of seconds",
                 )?;
             s.dispatch_lease = chrono::Duration::seconds(i64::from(seconds));
+        }
+        let count = |key: &str| -> anyhow::Result<Option<usize>> {
+            get(key)
+                .map(|v| {
+                    v.parse::<usize>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .with_context(|| format!("{key} must be a positive number"))
+                })
+                .transpose()
+        };
+        if let Some(n) = count("ADGANG_DELIVERY_PER_DESTINATION")? {
+            s.delivery_limits.per_destination = n;
+        }
+        if let Some(n) = count("ADGANG_DELIVERY_MAX_IN_FLIGHT")? {
+            s.delivery_limits.total = n;
+        }
+        if let Some(n) = count("ADGANG_BODY_DEADLINE_SECONDS")? {
+            s.body_deadlines.small = std::time::Duration::from_secs(n as u64);
+        }
+        if let Some(n) = count("ADGANG_UPLOAD_DEADLINE_SECONDS")? {
+            s.body_deadlines.upload = std::time::Duration::from_secs(n as u64);
         }
         if let Some(v) = get("ADGANG_MOVE_MAIL_LEASE_SECONDS") {
             let seconds: u64 =

@@ -16,6 +16,8 @@ const BUCKETS: [f64; 11] = [
 #[derive(Default)]
 pub struct Metrics {
     inner: Mutex<Inner>,
+    /// Issue 31: the limiters of failed authentications, counted as they refuse.
+    pub throttles: Vec<std::sync::Arc<adgang_core::throttle::Throttle>>,
 }
 
 #[derive(Default)]
@@ -103,6 +105,19 @@ impl Metrics {
                 out,
                 "adgang_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
                 h.count
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP adgang_auth_failures_limited_total Failed authentications answered 429 (not logged one by one)."
+        );
+        let _ = writeln!(out, "# TYPE adgang_auth_failures_limited_total counter");
+        for throttle in &self.throttles {
+            let _ = writeln!(
+                out,
+                "adgang_auth_failures_limited_total{{throttle=\"{}\"}} {}",
+                throttle.name,
+                throttle.limited_total()
             );
         }
         out

@@ -30,6 +30,11 @@ pub struct Wiring {
     pub exemptions: Arc<dyn ExemptionStatus>,
     pub directory: Arc<adgang_identity::ports::IdentityDirectory>,
     pub messaging: adgang_messaging::Ports,
+    /// Issue 31: the one guarded client for every address a user typed.
+    pub outbound: adgang_core::Outbound,
+    /// Issue 31: the limiters of wrong API keys and wrong client secrets (`/metrics` reads them).
+    pub system_keys: adgang_messaging::SystemKeys,
+    pub client_secrets: adgang_identity::ClientSecrets,
 }
 
 impl Wiring {
@@ -65,6 +70,13 @@ impl Wiring {
             registry,
             exemptions,
             messaging,
+            outbound: adgang_core::Outbound::new(
+                adgang_core::outbound::AddressPolicy::for_deployment(settings.allow_http_endpoints),
+                settings.outbound_resolver.clone(),
+                adgang_core::outbound::Deadlines::default(),
+            ),
+            system_keys: Default::default(),
+            client_secrets: Default::default(),
         })
     }
 }
@@ -75,6 +87,7 @@ pub fn modules(settings: &Settings, wiring: &Wiring) -> anyhow::Result<Vec<Box<d
     Ok(vec![
         Box::new(adgang_identity::IdentityModule {
             revocations: wiring.revocations.clone(),
+            client_secrets: wiring.client_secrets.clone(),
         }),
         Box::new(adgang_systems::SystemsModule {
             settings: adgang_systems::SystemsSettings {
@@ -84,28 +97,11 @@ pub fn modules(settings: &Settings, wiring: &Wiring) -> anyhow::Result<Vec<Box<d
         Box::new(adgang_contacts::ContactsModule::new(
             settings.platform_urls.clone(),
         )),
-        Box::new(adgang_messaging::MessagingModule::new(
-            adgang_messaging::MessagingSettings {
-                trusted_proxies: settings.trusted_proxies.clone(),
-                max_memo_bytes: settings.max_body_bytes,
-            },
-            wiring.messaging.clone(),
-            adgang_messaging::Background {
-                dispatch_lease: settings.dispatcher.then_some(settings.dispatch_lease),
-                move_lease: settings
-                    .move_mail_worker
-                    .then_some(settings.move_mail_lease),
-                smtp: settings
-                    .smtp_url
-                    .clone()
-                    .map(|url| (url, settings.mail_from.clone())),
-            },
-            &wiring.jobs,
-        )?),
+        Box::new(messaging(settings, wiring)?),
         Box::new(adgang_exemptions::ExemptionsModule),
         Box::new(adgang_mail_access::MailAccessModule),
         Box::new(adgang_authority_info::AuthorityInfoModule::new(
-            settings.allow_http_endpoints,
+            wiring.outbound.clone(),
         )),
         Box::new(adgang_nemsms::NemSmsModule {
             settings: adgang_nemsms::NemSmsSettings {
@@ -130,6 +126,35 @@ pub fn modules(settings: &Settings, wiring: &Wiring) -> anyhow::Result<Vec<Box<d
             },
         }),
     ])
+}
+
+/// The Digital Post core with its background work and its limiter of wrong API keys.
+fn messaging(
+    settings: &Settings,
+    wiring: &Wiring,
+) -> anyhow::Result<adgang_messaging::MessagingModule> {
+    let mut module = adgang_messaging::MessagingModule::new(
+        adgang_messaging::MessagingSettings {
+            trusted_proxies: settings.trusted_proxies.clone(),
+            max_memo_bytes: settings.max_body_bytes,
+        },
+        wiring.messaging.clone(),
+        adgang_messaging::Background {
+            dispatch_lease: settings.dispatcher.then_some(settings.dispatch_lease),
+            move_lease: settings
+                .move_mail_worker
+                .then_some(settings.move_mail_lease),
+            smtp: settings
+                .smtp_url
+                .clone()
+                .map(|url| (url, settings.mail_from.clone())),
+            delivery_limits: settings.delivery_limits,
+        },
+        wiring.outbound.clone(),
+        &wiring.jobs,
+    )?;
+    module.keys = wiring.system_keys.clone();
+    Ok(module)
 }
 
 pub fn configure(cfg: &mut ServiceConfig, modules: &[Box<dyn ApiModule>]) {

@@ -24,6 +24,7 @@ use crate::config::Settings;
 use crate::fallback::{fallback, RouteTable, SpaIndex};
 use crate::jobs::{JobControl, Supervisor};
 use crate::metrics::Metrics;
+use crate::middleware::body_deadline::body_deadline;
 use crate::middleware::body_limit::{limit_body, MaxBodyBytes};
 use crate::middleware::count_writes::count_writes;
 use crate::middleware::observe::observe;
@@ -73,7 +74,6 @@ impl Application {
         let policy = web::Data::new(SecurityPolicy::new(index_html.as_deref()));
         let spa_index = web::Data::new(SpaIndex(index_html));
         let routes = web::Data::new(RouteTable::from_openapi(&crate::openapi::document()));
-        let metrics = web::Data::new(Metrics::default());
         // One instance sees every write only on SQLite (ARCHITECTURE.md).
         let read_cache =
             web::Data::new(ReadCache::new(settings.database_url.starts_with("sqlite:")));
@@ -84,6 +84,13 @@ impl Application {
         // The modules, their ports and their jobs (issue 30: the server supervises them).
         let wiring = crate::routes::Wiring::new(&settings, db.clone())?;
         let modules = crate::routes::modules(&settings, &wiring)?;
+        let mut metrics = Metrics::default();
+        metrics.throttles = vec![
+            wiring.system_keys.0.clone(),
+            wiring.client_secrets.0.clone(),
+        ];
+        let metrics = web::Data::new(metrics);
+        let body_deadlines = web::Data::new(settings.body_deadlines);
         let (search_log, search_log_committer) = adgang_core::SearchLog::new(db.clone());
         let mut jobs: Vec<Box<dyn Job>> = vec![Box::new(search_log_committer)];
         jobs.extend(modules.iter().flat_map(|module| module.jobs(&wiring.jobs)));
@@ -151,6 +158,7 @@ impl Application {
                 .app_data(spa_index.clone())
                 .app_data(policy.clone())
                 .app_data(max_body.clone())
+                .app_data(body_deadlines.clone())
                 .app_data(keys_for_app.clone())
                 .app_data(revocations.clone())
                 .app_data(registry.clone())
@@ -197,6 +205,7 @@ impl Application {
                 .wrap(from_fn(count_writes))
                 .wrap(from_fn(problem_fallback))
                 .wrap(from_fn(security_headers))
+                .wrap(from_fn(body_deadline))
                 .wrap(from_fn(limit_body))
                 .wrap(from_fn(observe))
         })

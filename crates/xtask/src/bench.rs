@@ -54,7 +54,7 @@ impl Drop for Server {
 /// concurrent writers alone.
 pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let contacts_only = only == Some("contacts");
-    let messaging_only = matches!(only, Some("messaging" | "messaging-postgres"));
+    let messaging_only = matches!(only, Some("messaging" | "messaging-postgres" | "delivery"));
     let eventlog_only = matches!(only, Some("eventlog" | "eventlog-postgres"));
     let citizen_only = matches!(only, Some("citizen" | "citizen-postgres"));
     let move_only = matches!(only, Some("move" | "move-postgres"));
@@ -211,6 +211,16 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         }
         for plan in rows.iter().filter(|r| !r.starts_with('|')) {
             println!("\n{plan}");
+        }
+        return Ok(());
+    }
+    if only == Some("delivery") {
+        drop(_server);
+        let rows = crate::bench_delivery::bench_delivery(&server_bin, &key_file, &data)?;
+        println!("\n| Delivery (issue 31) | intake | healthy deliveries during intake | share of the healthy-only rate | drain after intake | delivered |");
+        println!("|---|---|---|---|---|---|");
+        for row in rows {
+            println!("{row}");
         }
         return Ok(());
     }

@@ -23,13 +23,13 @@ const INTAKE_SECONDS: u32 = 100;
 
 /// A recipient system on loopback: answers every POST 200 and counts them (HTTP/1.1 keep-alive,
 /// a thread per connection — enough for the dispatcher's 32 concurrent pushes).
-struct Peer {
-    port: u16,
+pub(crate) struct Peer {
+    pub(crate) port: u16,
     received: Arc<AtomicUsize>,
 }
 
 impl Peer {
-    fn start() -> Result<Peer> {
+    pub(crate) fn start() -> Result<Peer> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
         let received = Arc::new(AtomicUsize::new(0));
@@ -45,7 +45,7 @@ impl Peer {
         Ok(Peer { port, received })
     }
 
-    fn received(&self) -> usize {
+    pub(crate) fn received(&self) -> usize {
         self.received.load(Ordering::SeqCst)
     }
 }
@@ -105,16 +105,16 @@ end
     )
 }
 
-struct Run<'a> {
-    server_bin: &'a Path,
-    signing_key: &'a Path,
-    data_key: &'a Path,
-    database_url: String,
-    label: &'static str,
+pub(crate) struct Run<'a> {
+    pub(crate) server_bin: &'a Path,
+    pub(crate) signing_key: &'a Path,
+    pub(crate) data_key: &'a Path,
+    pub(crate) database_url: String,
+    pub(crate) label: &'static str,
 }
 
 impl Run<'_> {
-    fn start(&self, port: u16, dispatcher: bool) -> Result<Server> {
+    pub(crate) fn start(&self, port: u16, dispatcher: bool) -> Result<Server> {
         let server = Server(
             Command::new(self.server_bin)
                 .env("ADGANG_TOKEN_SIGNING_KEY_FILE", self.signing_key)
@@ -136,7 +136,7 @@ impl Run<'_> {
 }
 
 /// POSTs a JSON body with a bearer token; the response body.
-fn post(url: &str, token: &str, body: &str) -> Result<String> {
+pub(crate) fn post(url: &str, token: &str, body: &str) -> Result<String> {
     let out = crate::output(
         Command::new("curl")
             .args([
@@ -154,7 +154,7 @@ fn post(url: &str, token: &str, body: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-fn json_field(text: &str, path: &[&str]) -> Result<String> {
+pub(crate) fn json_field(text: &str, path: &[&str]) -> Result<String> {
     let mut value: serde_json::Value = serde_json::from_str(text)?;
     for key in path {
         value = value[*key].take();

@@ -14,6 +14,8 @@
 //!             (issue 17); `bench statistics[-postgres]`: a custom report over 10,000,000
 //!             messages and the year's daily roll-up (issue 18); `bench uploads`: ordinary
 //!             uploads through the sandbox child and hostile ones against it (issue 29);
+//!             `bench delivery`: intake and delivery at once, with and without a hung
+//!             endpoint (issue 31);
 //!             ADGANG_BENCH_KEEP=1 keeps
 //!             its database for a closer look)
 //! * `fuzz`    schemathesis over the OpenAPI document against the debug server, with a token
@@ -34,6 +36,7 @@
 mod bench;
 mod bench_citizen;
 mod bench_contacts;
+mod bench_delivery;
 mod bench_eventlog;
 mod bench_load;
 mod bench_messaging;

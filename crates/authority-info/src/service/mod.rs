@@ -124,7 +124,9 @@ pub fn parse_link(input: &str) -> Result<url::Url, AuthorityInfoError> {
         Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
         _ => None,
     };
-    if literal.is_some_and(|ip| !link_check::is_public(ip)) || url.host_str() == Some("localhost") {
+    if literal.is_some_and(|ip| !adgang_core::outbound::is_public(ip))
+        || url.host_str() == Some("localhost")
+    {
         return Err(AuthorityInfoError::field(
             "url",
             FieldCode::ForbiddenAddress,

@@ -8,6 +8,7 @@ use adgang_api_types::{NewMachineClient, OAuthTokenResponse, RegisteredMachineCl
 use adgang_core::auth::{TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
+use adgang_core::throttle::Verdict;
 use adgang_core::OrgScope;
 use adgang_core::{DomainError, OrgPath, TokenKeys};
 use base64::Engine;
@@ -85,6 +86,7 @@ fn oauth_error(status: u16, error: &str) -> HttpResponse {
         (status = 200, description = "An access token", body = OAuthTokenResponse),
         (status = 400, description = "`unsupported_grant_type`"),
         (status = 401, description = "`invalid_client`"),
+        problems::TooManyFailures,
         problems::UnsupportedMediaType,
     )
 )]
@@ -93,6 +95,7 @@ async fn client_credentials_token(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
     keys: web::Data<TokenKeys>,
+    throttle: web::Data<crate::ClientSecrets>,
     form: web::Form<ClientCredentialsForm>,
 ) -> Result<HttpResponse, DomainError> {
     if form.grant_type != "client_credentials" {
@@ -120,7 +123,24 @@ async fn client_credentials_token(
     };
     let Some(client) = machine_clients::authenticate(db.get_ref(), &client_id, &secret).await?
     else {
-        return Ok(oauth_error(401, "invalid_client"));
+        // Issue 31: guessing is limited per client id and per address.
+        let address = req
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default();
+        let client_key = format!("client:{}", client_id.chars().take(64).collect::<String>());
+        return match throttle.0.failure(
+            &[&client_key, &format!("addr:{address}")],
+            std::time::Instant::now(),
+        ) {
+            Verdict::Allowed => Ok(oauth_error(401, "invalid_client")),
+            Verdict::Limited {
+                retry_after_seconds,
+                ..
+            } => Err(DomainError::TooManyRequests {
+                retry_after_seconds,
+            }),
+        };
     };
     let org = service::find_organisation(db.get_ref(), &client.organisation_cvr)
         .await?

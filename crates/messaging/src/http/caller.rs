@@ -67,6 +67,7 @@ impl<P: CallerPurpose> FromRequest for SystemCaller<P> {
             let ports = registered::<Ports>(&req, "messaging's ports")?;
             let settings = registered::<MessagingSettings>(&req, "messaging's settings")?;
             let now = registered::<dyn Clock>(&req, "the clock")?.now();
+            let keys = registered::<crate::SystemKeys>(&req, "the system keys' throttle")?;
             let address = caller_address(&req, &settings).ok_or(DomainError::Unauthorized)?;
             let system = intake::authenticate(
                 &db,
@@ -78,6 +79,7 @@ impl<P: CallerPurpose> FromRequest for SystemCaller<P> {
                     api_key: header(&req, "x-api-key"),
                     address,
                 },
+                &keys.0,
                 now,
             )
             .await?;

@@ -172,12 +172,12 @@ async fn send_test_message(
     path: web::Path<ItemPath>,
     db: web::Data<DatabaseConnection>,
     ports: web::Data<Ports>,
-    http: web::Data<reqwest::Client>,
+    outbound: web::Data<adgang_core::Outbound>,
 ) -> Result<web::Json<DeliveryAttempt>, DomainError> {
     let id = path.into_inner().id;
     let org = scope.org.as_str();
     Ok(web::Json(
-        attempts::send_test_message(db.get_ref(), &ports, &http, org, &id, scope.now).await?,
+        attempts::send_test_message(db.get_ref(), &ports, &outbound, org, &id, scope.now).await?,
     ))
 }
 

@@ -14,6 +14,7 @@ use super::dispatch::push;
 use super::Ports;
 use crate::entity::delivery_attempt;
 use crate::error::MessagingError;
+use adgang_core::Outbound;
 
 /// At most this many attempts are shown.
 pub const LATEST: u64 = 50;
@@ -74,7 +75,7 @@ async fn own_system(
 pub async fn send_test_message(
     db: &impl ConnectionTrait,
     ports: &Ports,
-    http: &reqwest::Client,
+    outbound: &Outbound,
     org: &str,
     system_id: &str,
     now: DateTime<Utc>,
@@ -101,7 +102,7 @@ pub async fn send_test_message(
         "test": true,
     })
     .to_string();
-    let outcome = push(http, &system, &endpoint, &message_id, org, body, true).await;
+    let outcome = push(outbound, &system, &endpoint, &message_id, org, body, true).await;
     let attempt = delivery_attempt::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         system_id: Set(system.id.clone()),

@@ -10,6 +10,7 @@ use adgang_api_types::{
 use adgang_core::audit::{record_message_events, MessageEventRecord};
 use adgang_core::ports::ConnectedSystem;
 use adgang_core::secrets::{constant_time_eq, sha256_hex};
+use adgang_core::throttle::{Throttle, Verdict};
 use adgang_core::time::copenhagen;
 use adgang_core::{Cpr, Cvr, FieldErrors, SystemRefusal};
 use base64::Engine;
@@ -46,6 +47,7 @@ pub async fn authenticate(
     ports: &Ports,
     purpose: Purpose,
     credentials: Credentials<'_>,
+    keys: &Throttle,
     now: DateTime<Utc>,
 ) -> Result<ConnectedSystem, MessagingError> {
     let Credentials {
@@ -63,39 +65,69 @@ pub async fn authenticate(
         (Some(expected), Some(given)) => constant_time_eq(expected.as_bytes(), given.as_bytes()),
         _ => false,
     };
+    let admitted = ports.systems.admits(&system, caller);
+    // Issue 31: the address is checked first. Without the right key, a caller from outside
+    // the allowlist is refused without a trace (it could otherwise write to the append-only
+    // log at will); from an allowed address its failures are logged, but limited.
+    if !admitted && !key_matches {
+        return Err(MessagingError::Refused(SystemRefusal::AddressNotAllowed));
+    }
     let (refusal, event, error) = if !key_matches {
-        (
-            None,
-            MessageEvent::RejectedTechnical,
-            "Forkert eller manglende API-key.",
-        )
-    } else if !ports.systems.admits(&system, caller) {
+        let address = caller.to_string();
+        match keys.failure(&[&system.id, &address], std::time::Instant::now()) {
+            Verdict::Allowed => (
+                None,
+                MessageEvent::RejectedTechnical,
+                "Forkert eller manglende API-key.".to_owned(),
+            ),
+            Verdict::Limited {
+                retry_after_seconds,
+                summary,
+            } => {
+                if let Some(held_back) = summary {
+                    let record = MessageEventRecord {
+                        system_id: Some(system.id.clone()),
+                        error_message: Some(format!(
+                            "{held_back} forsøg med forkert eller manglende API-key blev afvist \
+                             uden logning (for mange på kort tid; senest fra {caller})."
+                        )),
+                        ..MessageEventRecord::new(
+                            &system.organisation_cvr,
+                            MessageEvent::RejectedTechnical,
+                            now,
+                        )
+                    };
+                    record_message_events(db, vec![record]).await?;
+                }
+                return Err(MessagingError::TooManyFailures {
+                    retry_after_seconds,
+                });
+            }
+        }
+    } else if !admitted {
         (
             Some(SystemRefusal::AddressNotAllowed),
             MessageEvent::Rejected,
-            "Afsenderens IP-adresse er ikke tilladt for systemet.",
+            format!("Afsenderens IP-adresse er ikke tilladt for systemet. ({caller})"),
         )
     } else if !system.is_active() {
         (
             Some(SystemRefusal::NotActive),
             MessageEvent::Rejected,
-            "Systemet er ikke aktivt.",
+            "Systemet er ikke aktivt.".to_owned(),
         )
     } else if purpose == Purpose::Send && system.role == SystemRole::Recipient {
         (
             Some(SystemRefusal::NotASender),
             MessageEvent::Rejected,
-            "Systemet er ikke et afsendersystem.",
+            "Systemet er ikke et afsendersystem.".to_owned(),
         )
     } else {
         return Ok(system);
     };
     let record = MessageEventRecord {
         system_id: Some(system.id.clone()),
-        error_message: Some(match refusal {
-            Some(SystemRefusal::AddressNotAllowed) => format!("{error} ({caller})"),
-            _ => error.to_owned(),
-        }),
+        error_message: Some(error),
         ..MessageEventRecord::new(&system.organisation_cvr, event, now)
     };
     record_message_events(db, vec![record]).await?;

@@ -2,6 +2,11 @@
 //!
 //! The id comes from an incoming `X-Request-Id` (when it is a sane token) or is a fresh UUIDv7;
 //! it is on the tracing span of everything the request logs and echoed in the response header.
+//!
+//! Issue 31: the log never holds a value from the path or the query — one-time secrets travel
+//! there (the NemSMS confirmation link `/nemsms/bekraeft/{token}`). A matched route is logged
+//! as its pattern (`/api/v1/…/{id}`); any other path (the SPA's own routes, assets, 404s) with
+//! every segment that is not a plain route word replaced by `{…}`; the query never.
 
 use std::time::Instant;
 
@@ -37,8 +42,11 @@ pub async fn observe(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let span =
-        tracing::info_span!("http", request_id = %request_id, method = %method, path = %req.path());
+    let logged_path = match req.match_pattern() {
+        Some(pattern) => pattern,
+        None => redacted(req.path()),
+    };
+    let span = tracing::info_span!("http", request_id = %request_id, method = %method, path = %logged_path);
     let started = Instant::now();
 
     let result = next.call(req).instrument(span.clone()).await;
@@ -65,10 +73,56 @@ pub async fn observe(
     })
 }
 
+/// `path` with every segment that is not a route word (lowercase letters, `-`, `.` and `_`,
+/// at most 32 characters, like `nemsms`, `app.js`) replaced by `{…}`.
+fn redacted(path: &str) -> String {
+    let word = |segment: &str| {
+        segment.len() <= 32
+            && segment.starts_with(|c: char| c.is_ascii_lowercase())
+            && segment
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c == '.' || c == '_')
+    };
+    path.split('/')
+        .map(|segment| {
+            if segment.is_empty() || word(segment) {
+                segment
+            } else {
+                "{…}"
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Accept caller ids only when short and plain, so they cannot pollute logs.
 fn is_sane_id(v: &str) -> bool {
     !v.is_empty()
         && v.len() <= 64
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn issue_31_a_path_is_logged_without_its_values() {
+        assert_eq!(
+            redacted("/nemsms/bekraeft/q2Fz9-kL0_x"),
+            "/nemsms/bekraeft/{…}"
+        );
+        assert_eq!(
+            redacted("/nemsms/bekraeft/abcdefghijklmnopqrstuvwxyzabcdefgh"),
+            "/nemsms/bekraeft/{…}",
+            "too long for a route word"
+        );
+        assert_eq!(
+            redacted("/organisationer/12345678/systemer"),
+            "/organisationer/{…}/systemer"
+        );
+        assert_eq!(redacted("/assets/app.js"), "/assets/app.js");
+        assert_eq!(redacted("/"), "/");
+    }
 }

@@ -9,6 +9,7 @@ mod durability;
 mod errors;
 mod eventlog;
 mod exemptions;
+mod flood;
 mod jobs;
 mod login;
 mod machine_clients;

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 mod delivery;
 mod intake;
+mod isolation;
 mod receipts;
 mod routing;
 mod value_dates;

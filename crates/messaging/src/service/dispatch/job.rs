@@ -1,140 +1,73 @@
-//! The dispatcher: claims due delivery jobs and runs them (CORE-03, CORE-04, CORE-05).
-//!
-//! A claim moves a job's `due_at` a lease ahead in one statement — `FOR UPDATE SKIP LOCKED` on
-//! PostgreSQL, so instances sharing a database never claim the same job; SQLite has one writer.
-//! The job is deleted in the transaction that records its outcome, so a crash anywhere leaves
-//! it to be claimed again when the lease ends: a push may be repeated (the peer deduplicates by
-//! the `Idempotency-Key` header), but is recorded as delivered once.
+//! One claimed delivery job, run in its own task: a value-date release (CORE-04), a push or
+//! notification (CORE-03) or a business-receipt push, recorded with its attempt, its events
+//! and its next job in one transaction.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration as StdDuration, Instant};
 
 use adgang_api_types::{MessageEvent, Protocol};
 use adgang_core::audit::record_message_events;
 use adgang_core::ports::{ConnectedSystem, Mail};
-use adgang_core::Clock;
-use adgang_core::Lease;
-use chrono::{DateTime, Duration, Utc};
-use futures_util::StreamExt;
-use hmac::{Hmac, Mac};
+use adgang_core::{Clock, Outbound};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
-use sha2::Sha256;
 
-use super::receipts::ReceiptState;
-use super::routing::{event_of, send};
-use super::schedule::{after_failure, AfterFailure};
-use super::{JobKind, Ports, State};
+use super::destinations::Slot;
+use super::push::{push, Outcome};
 use crate::entity::{business_receipt, delivery_attempt, delivery_job, message};
+use crate::service::receipts::ReceiptState;
+use crate::service::routing::{event_of, send};
+use crate::service::schedule::{after_failure, AfterFailure};
+use crate::service::{JobKind, Ports, State};
 
-/// How long a claimed job is left to its worker before another may claim it, unless
-/// configured: longer than a push may take (the HTTP timeout is 30 s).
-pub const DEFAULT_LEASE: Duration = Duration::minutes(5);
-/// Jobs claimed per round, and how many of them run at once.
-const BATCH: i64 = 128;
-const CONCURRENCY: usize = 32;
+/// What the failed attempt says when the breaker holds a destination back.
+pub const PAUSED: &str =
+    "Endepunktet er sat på pause efter gentagne fejl; næste forsøg følger planen.";
 
-pub struct Dispatcher {
+/// What a job's task works with (shared by every task of the dispatcher).
+pub struct Worker {
     pub db: DatabaseConnection,
     pub ports: Ports,
     pub clock: Arc<dyn Clock>,
-    pub http: reqwest::Client,
-    pub lease: Duration,
+    pub outbound: Outbound,
 }
 
-/// How one push or notification went.
-pub struct Outcome {
-    pub status: Option<u16>,
-    pub error: Option<String>,
-    pub latency_ms: i32,
+/// Whether a job's push may go out (issue 31).
+pub enum Gate {
+    /// Yes, holding a place at its destination, given back with the result.
+    Go(Slot),
+    /// No: the destination is paused; the attempt fails at once.
+    Paused,
+    /// The job pushes nothing (a release, a gone message, a system without endpoint).
+    Unbounded,
 }
 
-impl Outcome {
-    /// No attempt could be made (no active system, no endpoint): a failure with `why`.
-    fn not_attempted(why: &str) -> Outcome {
-        Outcome {
-            status: None,
-            error: Some(why.to_owned()),
-            latency_ms: 0,
-        }
-    }
-
-    pub fn succeeded(&self) -> bool {
-        self.error.is_none()
-    }
-}
-
-impl Dispatcher {
-    pub fn new(
-        db: DatabaseConnection,
-        ports: Ports,
-        clock: Arc<dyn Clock>,
-        lease: Duration,
-    ) -> Dispatcher {
-        Dispatcher {
-            db,
-            ports,
-            clock,
-            http: http_client(),
-            lease,
-        }
-    }
-
-    /// One round: claims the due jobs and runs them. Returns how many were claimed. The
-    /// round's messages are read in one query and each system once.
-    pub async fn tick(&self) -> anyhow::Result<usize> {
-        let jobs = claim(&self.db, self.clock.now(), self.lease, BATCH).await?;
-        let claimed = jobs.len();
-        if claimed == 0 {
-            return Ok(0);
-        }
-        let mut messages: HashMap<String, message::Model> = message::Entity::find()
-            .filter(message::Column::Id.is_in(jobs.iter().map(|j| j.message_pk.as_str())))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| (m.id.clone(), m))
-            .collect();
-        let now = self.clock.now();
-        let mut systems: HashMap<String, Option<ConnectedSystem>> = HashMap::new();
-        for id in jobs.iter().filter_map(|j| j.system_id.as_deref()) {
-            if !systems.contains_key(id) {
-                let system = self.ports.systems.system(&self.db, id, now).await?;
-                systems.insert(id.to_owned(), system);
+impl Gate {
+    /// The push `push` as the gate allows it.
+    async fn pass(self, push: impl std::future::Future<Output = Outcome>) -> Outcome {
+        match self {
+            Gate::Paused => Outcome::not_attempted(PAUSED),
+            Gate::Unbounded => push.await,
+            Gate::Go(slot) => {
+                let outcome = push.await;
+                slot.finish(outcome.reached());
+                outcome
             }
         }
-        let work: Vec<_> = jobs
-            .into_iter()
-            .map(|job| {
-                let msg = messages.remove(&job.message_pk);
-                let system = job
-                    .system_id
-                    .as_deref()
-                    .and_then(|id| systems.get(id).cloned().flatten());
-                (job, msg, system)
-            })
-            .collect();
-        futures_util::stream::iter(work)
-            .for_each_concurrent(CONCURRENCY, |(job, msg, system)| async move {
-                let id = job.id.clone();
-                if let Err(err) = self.run_job(job, msg, system).await {
-                    // The lease runs out and the job is claimed again.
-                    tracing::error!(job = %id, error = ?err, "delivery job failed");
-                }
-            })
-            .await;
-        Ok(claimed)
     }
+}
 
-    async fn run_job(
+impl Worker {
+    /// Runs one claimed job; `gate` says whether its push may go out (issue 31).
+    pub(super) async fn run_job(
         &self,
         job: delivery_job::Model,
         msg: Option<message::Model>,
         system: Option<ConnectedSystem>,
+        gate: Gate,
     ) -> anyhow::Result<()> {
         let Some(msg) = msg else {
             delete_job(&self.db, &job).await?;
@@ -143,9 +76,9 @@ impl Dispatcher {
         match JobKind::parse(&job.kind) {
             Some(JobKind::Release) => self.release(job, msg).await,
             Some(kind @ (JobKind::Push | JobKind::Notify)) => {
-                self.deliver(kind, job, msg, system).await
+                self.deliver(kind, job, msg, system, gate).await
             }
-            Some(JobKind::Receipt) => self.deliver_receipt(job, msg, system).await,
+            Some(JobKind::Receipt) => self.deliver_receipt(job, msg, system, gate).await,
             None => anyhow::bail!("unknown job kind {}", job.kind),
         }
     }
@@ -176,6 +109,7 @@ impl Dispatcher {
         job: delivery_job::Model,
         msg: message::Model,
         system: Option<ConnectedSystem>,
+        gate: Gate,
     ) -> anyhow::Result<()> {
         let waiting = if kind == JobKind::Push {
             State::Delivering
@@ -192,7 +126,7 @@ impl Dispatcher {
             .unwrap_or_default();
         let outcome = match &system {
             Some(system) if system.is_active() && !endpoint.is_empty() => {
-                self.post(kind, system, &endpoint, &msg).await
+                gate.pass(self.post(kind, system, &endpoint, &msg)).await
             }
             Some(_) => Outcome::not_attempted("Systemet er ikke aktivt eller har intet endepunkt."),
             None => Outcome::not_attempted("Systemet findes ikke længere."),
@@ -317,6 +251,7 @@ impl Dispatcher {
         job: delivery_job::Model,
         msg: message::Model,
         system: Option<ConnectedSystem>,
+        gate: Gate,
     ) -> anyhow::Result<()> {
         let receipt = match job.receipt_id.as_deref() {
             Some(id) => {
@@ -336,16 +271,16 @@ impl Dispatcher {
             .unwrap_or_default();
         let outcome = match &system {
             Some(system) if system.is_active() && !endpoint.is_empty() => {
-                push(
-                    &self.http,
+                let push = push(
+                    &self.outbound,
                     system,
                     &endpoint,
                     &receipt.id,
                     &msg.sender_cvr,
                     receipt.content.clone(),
                     false,
-                )
-                .await
+                );
+                gate.pass(push).await
             }
             _ => Outcome::not_attempted(
                 "Afsendersystemet er ikke aktivt eller har intet kvitteringsendepunkt.",
@@ -401,7 +336,7 @@ impl Dispatcher {
             _ => msg.content.clone(),
         };
         push(
-            &self.http,
+            &self.outbound,
             system,
             endpoint,
             &msg.message_id,
@@ -436,84 +371,6 @@ fn attempt_row(
     }
 }
 
-/// The HTTP client pushes go out with: bounded waits, no redirects followed.
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(StdDuration::from_secs(30))
-        .connect_timeout(StdDuration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("building the delivery HTTP client")
-}
-
-/// POSTs `body` to `endpoint`, signed with the system's API key and carrying the message id as
-/// idempotency key (CORE-03); a test message says so in `X-Test-Message`. Any 2xx is success.
-pub async fn push(
-    http: &reqwest::Client,
-    system: &ConnectedSystem,
-    endpoint: &str,
-    message_id: &str,
-    sender_cvr: &str,
-    body: String,
-    test: bool,
-) -> Outcome {
-    let mut request = http
-        .post(endpoint)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header("Idempotency-Key", message_id)
-        .header("X-Message-Id", message_id)
-        .header("X-Sender-Cvr", sender_cvr);
-    if test {
-        request = request.header("X-Test-Message", "true");
-    }
-    if let Some(key) = system.api_key.as_deref() {
-        request = request.header("X-Adgang-Signature", signature(key, body.as_bytes()));
-    }
-    let started = Instant::now();
-    let result = request.body(body).send().await;
-    let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
-    match result {
-        Ok(response) if response.status().is_success() => Outcome {
-            status: Some(response.status().as_u16()),
-            error: None,
-            latency_ms,
-        },
-        Ok(response) => Outcome {
-            status: Some(response.status().as_u16()),
-            error: Some(format!(
-                "Endepunktet svarede HTTP {}.",
-                response.status().as_u16()
-            )),
-            latency_ms,
-        },
-        Err(err) => Outcome {
-            status: None,
-            error: Some(network_error(&err)),
-            latency_ms,
-        },
-    }
-}
-
-/// `sha256=<hex HMAC-SHA256 of the body with the system's API key>`: the recipient system can
-/// check that a push comes from Digital Post without the key itself travelling.
-pub fn signature(key: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key");
-    mac.update(body);
-    let bytes = mac.finalize().into_bytes();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256={hex}")
-}
-
-fn network_error(err: &reqwest::Error) -> String {
-    if err.is_timeout() {
-        "Endepunktet svarede ikke i tide.".to_owned()
-    } else if err.is_connect() {
-        "Der kunne ikke oprettes forbindelse til endepunktet.".to_owned()
-    } else {
-        format!("Netværksfejl: {err}")
-    }
-}
-
 /// SYS-06/CORE-03: the technical contact is told when every attempt failed.
 fn failure_notice(
     system: &ConnectedSystem,
@@ -542,47 +399,4 @@ async fn delete_job(db: &impl ConnectionTrait, job: &delivery_job::Model) -> Res
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// Claims up to `limit` due jobs by moving them a lease ahead (CORE-05), with core's claim
-/// primitive: the due time doubles as the lease. The inner SELECT walks
-/// `ix_delivery_jobs_due` from its start: the backlog is never scanned whole.
-pub async fn claim(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    lease: Duration,
-    limit: i64,
-) -> Result<Vec<delivery_job::Model>, DbErr> {
-    Lease::<delivery_job::Entity>::due(delivery_job::Column::Id, delivery_job::Column::DueAt, lease)
-        .claim(
-            db,
-            now,
-            Condition::all(),
-            delivery_job::Column::DueAt,
-            u64::try_from(limit).unwrap_or(0),
-            vec![],
-        )
-        .await
-}
-
-#[async_trait::async_trait]
-impl adgang_core::Job for Dispatcher {
-    fn name(&self) -> &'static str {
-        "dispatcher"
-    }
-
-    fn schedule(&self) -> adgang_core::Schedule {
-        adgang_core::Schedule {
-            idle: StdDuration::from_millis(200),
-            // A round waits for its slowest push (30 s) a few times at the most.
-            stale_after: StdDuration::from_secs(300),
-        }
-    }
-
-    async fn round(&self) -> anyhow::Result<adgang_core::Round> {
-        Ok(match self.tick().await? {
-            0 => adgang_core::Round::Idle,
-            _ => adgang_core::Round::More,
-        })
-    }
 }

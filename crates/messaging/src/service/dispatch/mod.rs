@@ -1,0 +1,345 @@
+//! The dispatcher: claims due delivery jobs and runs them (CORE-03, CORE-04, CORE-05).
+//!
+//! A claim moves a job's `due_at` a lease ahead in one statement — `FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL, so instances sharing a database never claim the same job; SQLite has one writer.
+//! The job is deleted in the transaction that records its outcome, so a crash anywhere leaves
+//! it to be claimed again when the lease ends: a push may be repeated (the peer deduplicates by
+//! the `Idempotency-Key` header), but is recorded as delivered once.
+//!
+//! Issue 31: every job runs in its own task, and a round never waits for a push. Pushes in
+//! flight are bounded per destination and in total ([`destinations`]); a job whose
+//! destination is busy waits in memory (a bounded number, well inside its lease) or is left in
+//! the database for a second later, its attempt not spent; the claim skips the systems of busy
+//! destinations. One endpoint that never answers holds its own few places, nobody else's.
+
+pub mod destinations;
+mod job;
+pub mod push;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use adgang_core::ports::ConnectedSystem;
+use adgang_core::{Clock, Lease, Outbound};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use tokio::task::JoinSet;
+
+pub use destinations::{Admission, DeliveryLimits, Destinations};
+pub use job::PAUSED;
+pub use push::{push, signature, Outcome};
+
+use self::destinations::{destination_of, Slot};
+use self::job::{Gate, Worker};
+use super::{JobKind, Ports};
+use crate::entity::{delivery_job, message};
+
+/// How long a claimed job is left to its worker before another may claim it, unless
+/// configured: longer than a push may take (the HTTP timeout is 30 s).
+pub const DEFAULT_LEASE: Duration = Duration::minutes(5);
+/// The most jobs claimed in one statement.
+const BATCH: usize = 128;
+/// How long a round with nothing new waits for a running push to end.
+const IDLE: StdDuration = StdDuration::from_millis(200);
+/// A job claimed beyond what its busy destination may hold waiting is due again this much
+/// later (its attempt not spent).
+const LATER: Duration = Duration::seconds(1);
+
+/// A claimed job with what it needs.
+struct Claimed {
+    job: delivery_job::Model,
+    msg: Option<message::Model>,
+    system: Option<ConnectedSystem>,
+}
+
+impl Claimed {
+    /// The destination a job pushes to, if it pushes at all.
+    fn destination(&self) -> Option<String> {
+        let system = self.system.as_ref().filter(|s| s.is_active())?;
+        let endpoint = match JobKind::parse(&self.job.kind)? {
+            JobKind::Push | JobKind::Notify => system.endpoint.as_deref(),
+            JobKind::Receipt => system.receipt_endpoint.as_deref(),
+            JobKind::Release => None,
+        }?;
+        (!endpoint.is_empty()).then(|| destination_of(endpoint))
+    }
+}
+
+/// What this instance holds: running tasks, and claimed jobs waiting for their destination.
+#[derive(Default)]
+struct Running {
+    tasks: JoinSet<()>,
+    waiting: HashMap<String, VecDeque<Claimed>>,
+}
+
+impl Running {
+    fn held(&self) -> usize {
+        self.tasks.len() + self.waiting.values().map(VecDeque::len).sum::<usize>()
+    }
+
+    /// Logs the tasks that ended by panicking (their job's lease runs out; it is claimed
+    /// again), and forgets the finished ones.
+    fn reap(&mut self) {
+        while let Some(ended) = self.tasks.try_join_next() {
+            log_panic(ended);
+        }
+    }
+}
+
+fn log_panic(ended: Result<(), tokio::task::JoinError>) {
+    if let Err(err) = ended {
+        if err.is_panic() {
+            tracing::error!(error = %err, "a delivery job panicked");
+        }
+    }
+}
+
+pub struct Dispatcher {
+    worker: Arc<Worker>,
+    lease: Duration,
+    limits: DeliveryLimits,
+    destinations: Arc<Destinations>,
+    running: tokio::sync::Mutex<Running>,
+}
+
+impl Dispatcher {
+    pub fn new(
+        db: DatabaseConnection,
+        ports: Ports,
+        clock: Arc<dyn Clock>,
+        outbound: Outbound,
+        lease: Duration,
+        limits: DeliveryLimits,
+    ) -> Dispatcher {
+        Dispatcher {
+            worker: Arc::new(Worker {
+                db,
+                ports,
+                clock,
+                outbound,
+            }),
+            lease,
+            limits,
+            destinations: Arc::default(),
+            running: tokio::sync::Mutex::default(),
+        }
+    }
+
+    /// The destinations' accounting (tests look at it).
+    pub fn destinations(&self) -> &Destinations {
+        &self.destinations
+    }
+
+    /// One round: starts waiting jobs whose destination has room, claims as many due jobs as
+    /// there is room for (skipping busy destinations) and starts or parks them. Never waits
+    /// for a push; with nothing new it waits at most [`IDLE`] for one to end.
+    pub async fn tick(&self) -> anyhow::Result<adgang_core::Round> {
+        let mut running = self.running.lock().await;
+        running.reap();
+        let now = self.worker.clock.now();
+        let mut started = self.start_waiting(&mut running, now);
+        let room = self.limits.total.saturating_sub(running.held()).min(BATCH);
+        let mut claimed = 0;
+        if room > 0 {
+            let waiting = running
+                .waiting
+                .iter()
+                .map(|(key, queue)| (key.clone(), queue.len()))
+                .collect();
+            let busy = self.destinations.busy_systems(&self.limits, &waiting);
+            let jobs = claim(&self.worker.db, now, self.lease, room, busy).await?;
+            claimed = jobs.len();
+            let mut later = Vec::new();
+            for job in self.load(jobs, now).await? {
+                match self.place(&mut running, job, now) {
+                    Some(id) => later.push(id),
+                    None => started += 1,
+                }
+            }
+            if !later.is_empty() {
+                delivery_job::Entity::update_many()
+                    .col_expr(delivery_job::Column::DueAt, Expr::value(now + LATER))
+                    .filter(delivery_job::Column::Id.is_in(later))
+                    .exec(&self.worker.db)
+                    .await?;
+            }
+        }
+        if claimed == 0 && started == 0 {
+            if running.tasks.is_empty() {
+                return Ok(adgang_core::Round::Idle);
+            }
+            if let Ok(Some(ended)) = tokio::time::timeout(IDLE, running.tasks.join_next()).await {
+                log_panic(ended);
+            }
+        }
+        Ok(adgang_core::Round::More)
+    }
+
+    /// The claimed jobs with their messages (one query) and systems (each once).
+    async fn load(
+        &self,
+        jobs: Vec<delivery_job::Model>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<Claimed>> {
+        if jobs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let db = &self.worker.db;
+        let mut messages: HashMap<String, message::Model> = message::Entity::find()
+            .filter(message::Column::Id.is_in(jobs.iter().map(|j| j.message_pk.as_str())))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        let mut systems: HashMap<String, Option<ConnectedSystem>> = HashMap::new();
+        for id in jobs.iter().filter_map(|j| j.system_id.as_deref()) {
+            if !systems.contains_key(id) {
+                let system = self.worker.ports.systems.system(db, id, now).await?;
+                systems.insert(id.to_owned(), system);
+            }
+        }
+        Ok(jobs
+            .into_iter()
+            .map(|job| Claimed {
+                msg: messages.remove(&job.message_pk),
+                system: job
+                    .system_id
+                    .as_deref()
+                    .and_then(|id| systems.get(id).cloned().flatten()),
+                job,
+            })
+            .collect())
+    }
+
+    /// Starts `job`, parks it while its destination is busy, or — when its destination has
+    /// as many waiting as it can work off within a lease — returns its id to be left for later.
+    fn place(&self, running: &mut Running, job: Claimed, now: DateTime<Utc>) -> Option<String> {
+        let Some(key) = job.destination() else {
+            self.start(running, job, Gate::Unbounded);
+            return None;
+        };
+        let system = job.job.system_id.clone().unwrap_or_default();
+        match self.destinations.admit(&key, &system, &self.limits, now) {
+            Admission::Go => {
+                let slot = Slot::new(self.destinations.clone(), key, self.limits, now);
+                self.start(running, job, Gate::Go(slot));
+                None
+            }
+            Admission::Paused => {
+                self.start(running, job, Gate::Paused);
+                None
+            }
+            Admission::Busy => {
+                let cap = self
+                    .limits
+                    .waiting_per_destination(self.lease, Duration::seconds(30));
+                let queue = running.waiting.entry(key).or_default();
+                if queue.len() < cap {
+                    queue.push_back(job);
+                    None
+                } else {
+                    Some(job.job.id)
+                }
+            }
+        }
+    }
+
+    /// Starts the waiting jobs whose destination has room again (oldest first).
+    fn start_waiting(&self, running: &mut Running, now: DateTime<Utc>) -> usize {
+        let mut started = 0;
+        let keys: Vec<String> = running.waiting.keys().cloned().collect();
+        for key in keys {
+            while let Some(front) = running.waiting.get(&key).and_then(VecDeque::front) {
+                let system = front.job.system_id.clone().unwrap_or_default();
+                let gate = match self.destinations.admit(&key, &system, &self.limits, now) {
+                    Admission::Busy => break,
+                    Admission::Paused => Gate::Paused,
+                    Admission::Go => Gate::Go(Slot::new(
+                        self.destinations.clone(),
+                        key.clone(),
+                        self.limits,
+                        now,
+                    )),
+                };
+                let job = running
+                    .waiting
+                    .get_mut(&key)
+                    .and_then(VecDeque::pop_front)
+                    .expect("the front just seen");
+                self.start(running, job, gate);
+                started += 1;
+            }
+            if running.waiting.get(&key).is_some_and(VecDeque::is_empty) {
+                running.waiting.remove(&key);
+            }
+        }
+        started
+    }
+
+    fn start(&self, running: &mut Running, claimed: Claimed, gate: Gate) {
+        let worker = self.worker.clone();
+        running.tasks.spawn(async move {
+            let id = claimed.job.id.clone();
+            if let Err(err) = worker
+                .run_job(claimed.job, claimed.msg, claimed.system, gate)
+                .await
+            {
+                // The lease runs out and the job is claimed again.
+                tracing::error!(job = %id, error = ?err, "delivery job failed");
+            }
+        });
+    }
+}
+
+/// Claims up to `limit` due jobs by moving them a lease ahead (CORE-05), with core's claim
+/// primitive: the due time doubles as the lease. The inner SELECT walks
+/// `ix_delivery_jobs_due` from its start: the backlog is never scanned whole. Jobs of the
+/// systems in `skip` (busy destinations) are left where they are.
+pub async fn claim(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: usize,
+    skip: Vec<String>,
+) -> Result<Vec<delivery_job::Model>, DbErr> {
+    let mut condition = Condition::all();
+    if !skip.is_empty() {
+        condition = condition.add(
+            Condition::any()
+                .add(delivery_job::Column::SystemId.is_null())
+                .add(delivery_job::Column::SystemId.is_not_in(skip)),
+        );
+    }
+    Lease::<delivery_job::Entity>::due(delivery_job::Column::Id, delivery_job::Column::DueAt, lease)
+        .claim(
+            db,
+            now,
+            condition,
+            delivery_job::Column::DueAt,
+            u64::try_from(limit).unwrap_or(0),
+            vec![],
+        )
+        .await
+}
+
+#[async_trait::async_trait]
+impl adgang_core::Job for Dispatcher {
+    fn name(&self) -> &'static str {
+        "dispatcher"
+    }
+
+    fn schedule(&self) -> adgang_core::Schedule {
+        adgang_core::Schedule {
+            idle: IDLE,
+            // A round never waits for a push: a few seconds at the most.
+            stale_after: StdDuration::from_secs(60),
+        }
+    }
+
+    async fn round(&self) -> anyhow::Result<adgang_core::Round> {
+        self.tick().await
+    }
+}

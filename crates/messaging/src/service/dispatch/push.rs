@@ -1,0 +1,105 @@
+//! One push to a system's endpoint (CORE-03) through the server's guarded outbound client
+//! (issue 31): signed with the system's API key, the message id as idempotency key.
+
+use std::time::Instant;
+
+use adgang_core::ports::ConnectedSystem;
+use adgang_core::Outbound;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// How one push or notification went.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub latency_ms: i32,
+}
+
+impl Outcome {
+    /// No attempt could be made (no active system, no endpoint, a paused destination): a
+    /// failure with `why`.
+    pub fn not_attempted(why: &str) -> Outcome {
+        Outcome {
+            status: None,
+            error: Some(why.to_owned()),
+            latency_ms: 0,
+        }
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// Whether the destination answered like a working endpoint: anything but no answer, a
+    /// 5xx or 429 — what the circuit breaker counts.
+    pub fn reached(&self) -> bool {
+        self.status.is_some_and(|s| s < 500 && s != 429)
+    }
+}
+
+/// POSTs `body` to `endpoint`, signed with the system's API key and carrying the message id as
+/// idempotency key (CORE-03); a test message says so in `X-Test-Message`. Any 2xx is success.
+/// An address the deployment may not reach is an attempt that failed with why, never a
+/// connection.
+pub async fn push(
+    outbound: &Outbound,
+    system: &ConnectedSystem,
+    endpoint: &str,
+    message_id: &str,
+    sender_cvr: &str,
+    body: String,
+    test: bool,
+) -> Outcome {
+    let Ok(url) = reqwest::Url::parse(endpoint) else {
+        return Outcome::not_attempted("Endepunktet er ikke en gyldig adresse.");
+    };
+    let mut request = match outbound.request(reqwest::Method::POST, &url) {
+        Ok(request) => request,
+        Err(refused) => return Outcome::not_attempted(&refused.danish()),
+    };
+    request = request
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", message_id)
+        .header("X-Message-Id", message_id)
+        .header("X-Sender-Cvr", sender_cvr);
+    if test {
+        request = request.header("X-Test-Message", "true");
+    }
+    if let Some(key) = system.api_key.as_deref() {
+        request = request.header("X-Adgang-Signature", signature(key, body.as_bytes()));
+    }
+    let started = Instant::now();
+    let result = outbound.send(request.body(body)).await;
+    let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+    match result {
+        Ok(response) if response.status().is_success() => Outcome {
+            status: Some(response.status().as_u16()),
+            error: None,
+            latency_ms,
+        },
+        Ok(response) => Outcome {
+            status: Some(response.status().as_u16()),
+            error: Some(format!(
+                "Endepunktet svarede HTTP {}.",
+                response.status().as_u16()
+            )),
+            latency_ms,
+        },
+        Err(err) => Outcome {
+            status: None,
+            error: Some(err.danish()),
+            latency_ms,
+        },
+    }
+}
+
+/// `sha256=<hex HMAC-SHA256 of the body with the system's API key>`: the recipient system can
+/// check that a push comes from Digital Post without the key itself travelling.
+pub fn signature(key: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key");
+    mac.update(body);
+    let bytes = mac.finalize().into_bytes();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}

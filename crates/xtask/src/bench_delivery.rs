@@ -1,0 +1,195 @@
+//! `cargo xtask bench delivery` (issue 31): intake and delivery at the same time, on the
+//! release server, at 64 connections — once with every memo to a healthy loopback peer, once
+//! with every 100th memo to an endpoint that accepts the connection and never answers. The
+//! healthy peer's delivery rate while intake runs is compared between the two, and how long
+//! the backlog takes to drain once intake stops (the hung endpoint's own jobs excepted).
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::bench::{create_authority, first_figure, issue_token, wrk_script};
+use crate::bench_messaging::{json_field, post, Peer, Run};
+use crate::step;
+
+const SECONDS: u32 = 30;
+const CONNECTIONS: u32 = 64;
+const SENDER: &str = "29189846";
+const HEALTHY: &str = "34051178";
+const HUNG: &str = "25052943";
+
+/// An endpoint that accepts every connection and never answers.
+fn hung_endpoint() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    Ok(port)
+}
+
+/// wrk's memos: every `hung_every`th to the hung endpoint's organisation (0: none).
+fn script(api_key: &str, hung_every: u32) -> String {
+    let attachment = "JVBERi0xLjQK".repeat(114);
+    format!(
+        r#"local counter = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["X-Api-Key"] = "{api_key}"
+end
+function request()
+  counter = counter + 1
+  local recipient = "{HEALTHY}"
+  if {hung_every} > 0 and counter % {hung_every} == 0 then recipient = "{HUNG}" end
+  local id = string.format("0190f3a0-%04x-7000-8000-%012x", tid, counter)
+  local body = '{{"messageId":"' .. id .. '","title":"Bench","senderCvr":"{SENDER}","recipient":"' .. recipient .. '","type":"letter","body":"Hej","attachments":[{{"filename":"brev.pdf","contentType":"application/pdf","content":"{attachment}"}}]}}'
+  return wrk.format(nil, "/api/v1/memos", nil, body)
+end
+"#
+    )
+}
+
+fn system(base: &str, token: &str, cvr: &str, body: &str) -> Result<String> {
+    let created = post(
+        &format!("{base}/api/v1/organisations/{cvr}/systems"),
+        token,
+        body,
+    )?;
+    json_field(&created, &["system", "id"])
+}
+
+/// One scenario: (intake/s, healthy deliveries/s during intake, drain seconds, delivered).
+fn scenario(run: &Run, hung_every: u32) -> Result<(f64, f64, f64, usize)> {
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let base = format!("http://127.0.0.1:{port}");
+    let peer = Peer::start()?;
+    let hung = hung_endpoint()?;
+    let _server = run.start(port, true)?;
+    for (cvr, name) in [
+        (SENDER, "Testkommune Nord"),
+        (HEALTHY, "Styrelsen for Digital Test"),
+        (HUNG, "Langsom Leverandør"),
+    ] {
+        create_authority(&base, cvr, name)?;
+    }
+    let token =
+        |cvr: &str| issue_token(run.server_bin, run.signing_key, &base, cvr, "system_admin");
+    let contact = r#""activation":{"mode":"now"},"technicalContact":{"email":"drift@example.dk","phone":"12345678"}"#;
+    let sender = system(
+        &base,
+        &token(SENDER)?,
+        SENDER,
+        &format!(
+            r#"{{"name":"Bench-afsender","role":"sender","protocol":"rest_pull","allowedIps":["127.0.0.1"],{contact}}}"#
+        ),
+    )?;
+    let key = post(
+        &format!("{base}/api/v1/organisations/{SENDER}/systems/{sender}/api-key/rotation"),
+        &token(SENDER)?,
+        "{}",
+    )?;
+    let api_key = json_field(&key, &["apiKey"])?;
+    for (cvr, endpoint) in [
+        (HEALTHY, format!("http://127.0.0.1:{}/in", peer.port)),
+        (HUNG, format!("http://127.0.0.1:{hung}/in")),
+    ] {
+        system(
+            &base,
+            &token(cvr)?,
+            cvr,
+            &format!(
+                r#"{{"name":"Bench-modtager","role":"recipient","protocol":"rest_push","allowedIps":["127.0.0.1"],"endpoint":"{endpoint}",{contact}}}"#
+            ),
+        )?;
+    }
+    let file = std::env::temp_dir().join(format!("adgang-delivery-{}.lua", std::process::id()));
+    std::fs::write(&file, script(&api_key, hung_every))?;
+    let before = peer.received();
+    let intake = wrk_script(
+        &format!("{base}/api/v1/memos"),
+        &format!("X-System-Id: {sender}"),
+        SECONDS,
+        CONNECTIONS,
+        &file,
+    )?;
+    let _ = std::fs::remove_file(&file);
+    let during = peer.received() - before;
+    let stopped = Instant::now();
+    let intake_rate = first_figure(&format!("| x | {} |", intake.requests_per_sec));
+    let submitted = (intake_rate * f64::from(SECONDS)) as usize;
+    let expected = if hung_every > 0 {
+        submitted - submitted / hung_every as usize
+    } else {
+        submitted
+    };
+    // Drained: nothing more arrived for 2 s once nearly all the healthy memos had.
+    let mut last = (peer.received(), Instant::now());
+    loop {
+        let received = peer.received();
+        if received != last.0 {
+            last = (received, Instant::now());
+        } else if last.1.elapsed() > Duration::from_secs(2)
+            && (received >= expected * 99 / 100 || stopped.elapsed() > Duration::from_secs(300))
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let drain = last.1.saturating_duration_since(stopped).as_secs_f64();
+    Ok((
+        intake_rate,
+        during as f64 / f64::from(SECONDS),
+        drain,
+        last.0,
+    ))
+}
+
+pub fn bench_delivery(server_bin: &Path, signing_key: &Path, data: &Path) -> Result<Vec<String>> {
+    let data_key = data.join("data.key");
+    let key = crate::output(
+        Command::new(server_bin).arg("generate-data-key"),
+        "generate-data-key",
+    )?;
+    std::fs::write(&data_key, key)?;
+    let mut rows = Vec::new();
+    let mut baseline = None;
+    for (hung_every, what) in [
+        (0, "all to a healthy peer"),
+        (100, "every 100th to a hung endpoint"),
+    ] {
+        let file = data.join(format!("delivery-{hung_every}.db"));
+        let run = Run {
+            server_bin,
+            signing_key,
+            data_key: &data_key,
+            database_url: format!("sqlite://{}?mode=rwc", file.display()),
+            label: "SQLite",
+        };
+        step(&format!("delivery bench: {what}"));
+        let (intake, rate, drain, delivered) =
+            scenario(&run, hung_every).with_context(|| format!("the scenario {what}"))?;
+        let share = match baseline {
+            None => {
+                baseline = Some(rate);
+                "100 %".to_owned()
+            }
+            Some(base) => format!("{:.0} %", 100.0 * rate / f64::max(base, 1.0)),
+        };
+        rows.push(format!(
+            "| SQLite, {what}: wrk -c{CONNECTIONS} for {SECONDS} s | {intake:.0}/s | {rate:.0}/s | {share} | {drain:.1} s | {delivered} |"
+        ));
+    }
+    Ok(rows)
+}
