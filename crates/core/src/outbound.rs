@@ -110,14 +110,21 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     if let Some(v4) = embedded_v4(ip) {
         return is_public_v4(v4);
     }
-    let first = ip.segments()[0];
+    let s = ip.segments();
+    let first = s[0];
     !(ip.is_unspecified()
         || ip.is_loopback()
         || ip.is_multicast()
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
         || (first & 0xffc0) == 0xfec0
-        || (first == 0x2001 && ip.segments()[1] == 0x0db8))
+        || (first == 0x2001 && s[1] == 0x0db8)
+        // 6to4 (2002::/16) and Teredo (2001::/32) carry an IPv4 address a relay reaches.
+        || first == 0x2002
+        || (first == 0x2001 && s[1] == 0)
+        // Local-use NAT64 (64:ff9b:1::/48), discard-only (100::/64).
+        || (first == 0x64 && s[1] == 0xff9b && s[2] == 1)
+        || (first == 0x100 && s[1..4] == [0, 0, 0]))
 }
 
 fn embedded_v4_of(ip: IpAddr) -> Option<Ipv4Addr> {
@@ -127,12 +134,15 @@ fn embedded_v4_of(ip: IpAddr) -> Option<Ipv4Addr> {
     }
 }
 
-/// The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) or
-/// NAT64 (64:ff9b::a.b.c.d) IPv6 address.
+/// The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-translated
+/// (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address.
 fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let s = ip.segments();
     let tail = || Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
     if s[..5] == [0; 5] && (s[5] == 0xffff || (s[5] == 0 && (s[6] != 0 || s[7] > 1))) {
+        return Some(tail());
+    }
+    if s[..4] == [0; 4] && s[4] == 0xffff && s[5] == 0 {
         return Some(tail());
     }
     if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0; 4] {
@@ -143,9 +153,17 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
 
 /// Whether `ip` is one of this host's own addresses: binding a socket to an address succeeds
 /// only on an address some interface of this host holds — no interface list to keep current.
+/// Where the kernel lets any address be bound (`ip_nonlocal_bind`), the test says nothing
+/// and is skipped: the other rules still hold. (An address the host is reached at through
+/// NAT is not on an interface; firewalling it is the deployment's part.)
 fn is_own_address(ip: IpAddr) -> bool {
     let ip = embedded_v4_of(ip).map_or(ip, IpAddr::V4);
-    std::net::UdpSocket::bind(SocketAddr::new(ip, 0)).is_ok()
+    let knob = match ip {
+        IpAddr::V4(_) => "/proc/sys/net/ipv4/ip_nonlocal_bind",
+        IpAddr::V6(_) => "/proc/sys/net/ipv6/ip_nonlocal_bind",
+    };
+    let any_binds = std::fs::read_to_string(knob).is_ok_and(|v| v.trim() == "1");
+    !any_binds && std::net::UdpSocket::bind(SocketAddr::new(ip, 0)).is_ok()
 }
 
 /// Why the server would not send a request.
@@ -367,6 +385,11 @@ mod tests {
             "::ffff:169.254.169.254",
             "::ffff:10.0.0.5",
             "64:ff9b::a00:5",
+            "64:ff9b:1::a00:5",
+            "::ffff:0:7f00:1",
+            "2002:7f00:1::",
+            "2001:0:4136:e378::1",
+            "100::1",
             "2001:db8::1",
         ] {
             assert!(!is_public(ip(internal)), "{internal}");

@@ -1,5 +1,7 @@
 //! Issue 31: failed authentications are limited, so that nobody can flood the append-only
-//! logs (or guess keys) by calling with wrong credentials. A token bucket per key — e.g. per
+//! logs by calling with wrong credentials. (Guessing is not what this stops: API keys and
+//! client secrets are 256-bit random values; a correct one is always let through, so nobody
+//! can lock a system out by failing in its name.) A token bucket per key — e.g. per
 //! system and per source address: a failure takes a token from each; while any of them is
 //! empty, failures are answered 429 with `Retry-After` and not logged one by one, but in at
 //! most one summarising row per minute. A correct credential is never held back by this.
@@ -41,6 +43,7 @@ struct Summary {
 struct State {
     buckets: HashMap<String, Bucket>,
     summaries: HashMap<String, Summary>,
+    pruned: Option<Instant>,
 }
 
 /// One limiter (e.g. the system API's keys, the token endpoint's client secrets).
@@ -81,6 +84,35 @@ impl Throttle {
         self.limited.load(Ordering::Relaxed)
     }
 
+    /// Forgets full buckets and old summaries once there are many keys — at most every 10 s,
+    /// so a flood of new keys costs no scan per call; and everything when even that is not
+    /// enough (a limiter that forgets lets a few more rows through; one that grows without
+    /// bound takes the server down).
+    fn prune(&self, state: &mut State, now: Instant) {
+        let many = state.buckets.len() + state.summaries.len() > PRUNE_ABOVE;
+        let recently = state
+            .pruned
+            .is_some_and(|at| now.saturating_duration_since(at) < Duration::from_secs(10));
+        if !many || recently {
+            return;
+        }
+        state.pruned = Some(now);
+        let (capacity, per_second) = (self.capacity, self.per_second);
+        state.buckets.retain(|_, b| {
+            b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second < capacity
+        });
+        let every = self.summary_every;
+        state.summaries.retain(|_, s| {
+            s.held_back > 0
+                && s.last
+                    .is_some_and(|last| now.saturating_duration_since(last) < every)
+        });
+        if state.buckets.len() + state.summaries.len() > 4 * PRUNE_ABOVE {
+            state.buckets.clear();
+            state.summaries.clear();
+        }
+    }
+
     /// One failed authentication, charged to every key in `keys` (the first one names the
     /// summary: e.g. the system).
     pub fn failure(&self, keys: &[&str], now: Instant) -> Verdict {
@@ -88,12 +120,7 @@ impl Throttle {
             .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if state.buckets.len() > PRUNE_ABOVE {
-            let (capacity, per_second) = (self.capacity, self.per_second);
-            state.buckets.retain(|_, b| {
-                b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second < capacity
-            });
-        }
+        self.prune(&mut state, now);
         let mut wait = 0.0f64;
         for key in keys {
             let bucket = state.buckets.entry((*key).to_owned()).or_insert(Bucket {

@@ -24,7 +24,7 @@ use crate::config::Settings;
 use crate::fallback::{fallback, RouteTable, SpaIndex};
 use crate::jobs::{JobControl, Supervisor};
 use crate::metrics::Metrics;
-use crate::middleware::body_deadline::body_deadline;
+use crate::middleware::body_deadline::{body_deadline, BodyDeadlines};
 use crate::middleware::body_limit::{limit_body, MaxBodyBytes};
 use crate::middleware::count_writes::count_writes;
 use crate::middleware::observe::observe;
@@ -90,7 +90,10 @@ impl Application {
             wiring.client_secrets.0.clone(),
         ];
         let metrics = web::Data::new(metrics);
-        let body_deadlines = web::Data::new(settings.body_deadlines);
+        let body_deadlines = web::Data::new(BodyDeadlines {
+            small_max_bytes: settings.max_json_bytes as u64,
+            ..settings.body_deadlines
+        });
         let (search_log, search_log_committer) = adgang_core::SearchLog::new(db.clone());
         let mut jobs: Vec<Box<dyn Job>> = vec![Box::new(search_log_committer)];
         jobs.extend(modules.iter().flat_map(|module| module.jobs(&wiring.jobs)));

@@ -123,7 +123,8 @@ async fn client_credentials_token(
     };
     let Some(client) = machine_clients::authenticate(db.get_ref(), &client_id, &secret).await?
     else {
-        // Issue 31: guessing is limited per client id and per address.
+        // Issue 31: failures are limited per client id and per address (429, never a lockout of
+        // the right secret: it is checked first).
         let address = req
             .peer_addr()
             .map(|a| a.ip().to_string())

@@ -137,9 +137,9 @@ async fn issue_31_the_token_endpoint_limits_wrong_client_secrets() {
     assert_eq!(statuses[10..], [429; 5]);
 }
 
-/// Sends `head` and then a byte of body every 300 ms; returns what the server answered and
-/// how long it took, or panics after 8 s.
-async fn trickle(app: &TestApp, head: String) -> (String, Duration) {
+/// Sends `head` and then a byte of body every 300 ms (as a chunk when `chunked`); returns what
+/// the server answered and how long until it closed the connection, or panics after 8 s.
+async fn trickle(app: &TestApp, head: String, chunked: bool) -> (String, Duration) {
     let address = app.address.trim_start_matches("http://").to_owned();
     let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
     socket.write_all(head.as_bytes()).await.unwrap();
@@ -155,7 +155,8 @@ async fn trickle(app: &TestApp, head: String) -> (String, Duration) {
             Ok(Ok(0)) | Ok(Err(_)) => break,
             Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
             Err(_) => {
-                let _ = socket.write_all(b" ").await;
+                let byte: &[u8] = if chunked { b"1\r\n \r\n" } else { b" " };
+                let _ = socket.write_all(byte).await;
             }
         }
     }
@@ -174,9 +175,24 @@ async fn issue_31_a_body_that_trickles_in_is_cut_off_with_408() {
          Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
          Content-Length: 1000\r\n\r\n{{\"name\": "
     );
-    let (answer, took) = trickle(&app, head).await;
+    let (answer, took) = trickle(&app, head, false).await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("request_timeout"), "{answer}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
+
+    // The same body sent in chunks, with no length announced: cut off and closed too.
+    let head = format!(
+        "POST /api/v1/organisations/{SENDER}/systems HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n1\r\n{{\r\n"
+    );
+    let (answer, took) = trickle(&app, head, true).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "chunked: {answer}");
+    assert!(took < Duration::from_secs(4), "chunked: {took:?}");
+
+    // A handler that never reads the body does not keep a trickling connection open either.
+    let head = "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_owned();
+    let (_, took) = trickle(&app, head, true).await;
     assert!(took < Duration::from_secs(4), "{took:?}");
 }
 

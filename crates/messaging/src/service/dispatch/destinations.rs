@@ -8,7 +8,7 @@
 //! The pause is measured on the `Clock` from when the failing push began; it is shorter than
 //! the schedule's shortest gap (15 minutes) and never changes when an attempt happens.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
@@ -18,7 +18,8 @@ use chrono::{DateTime, Duration, Utc};
 pub struct DeliveryLimits {
     /// Pushes in flight to one destination at once.
     pub per_destination: usize,
-    /// Jobs this instance holds at once: running, and claimed while their destination is busy.
+    /// Jobs running at once in this instance; as many again may be parked (claimed while
+    /// their destination is busy).
     pub total: usize,
     /// Consecutive failures (no answer, 5xx, 429) that pause a destination.
     pub breaker_failures: u32,
@@ -34,16 +35,6 @@ impl Default for DeliveryLimits {
             breaker_failures: 3,
             breaker_pause: Duration::seconds(60),
         }
-    }
-}
-
-impl DeliveryLimits {
-    /// The most claimed jobs one destination may wait with in memory: as many as its pushes
-    /// can work off, one push timeout each, within a lease — beyond that they are left in the
-    /// database for later, so a slow destination never outlives the lease of a claimed job.
-    pub fn waiting_per_destination(&self, lease: Duration, push_timeout: Duration) -> usize {
-        let rounds = (lease.num_seconds() / push_timeout.num_seconds().max(1)).max(1);
-        self.per_destination * usize::try_from(rounds).unwrap_or(1)
     }
 }
 
@@ -66,75 +57,94 @@ struct Destination {
     paused_until: Option<DateTime<Utc>>,
     /// After a pause: the one push that decides whether the breaker closes.
     probing: bool,
-    /// The systems whose endpoints are here (what the claim query can exclude).
-    systems: HashSet<String>,
+}
+
+/// Which of a system's endpoints a job pushes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Leg {
+    /// Messages and notifications: the system's endpoint.
+    Messages,
+    /// Business receipts: the sender system's receipt endpoint.
+    Receipts,
 }
 
 /// Whether a claimed job's push may start.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Admission {
-    Go,
+    /// Yes; `probe` when it is the one push that tests a paused destination.
+    Go { probe: bool },
     /// The destination has its pushes in flight (or its probe): later, attempt not burnt.
     Busy,
     /// The breaker is open: the attempt fails at once.
     Paused,
 }
 
+#[derive(Debug, Default)]
+struct State {
+    destinations: HashMap<String, Destination>,
+    /// Where each system's leg pushes to now (an endpoint that moved moves its system).
+    members: HashMap<(String, Leg), String>,
+}
+
 /// The destinations this instance pushes to.
 #[derive(Debug, Default)]
 pub struct Destinations {
-    state: Mutex<HashMap<String, Destination>>,
+    state: Mutex<State>,
+    /// Woken when a push gives its place back: a parked job may start.
+    pub freed: tokio::sync::Notify,
 }
 
 impl Destinations {
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<String, Destination>) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
         f(&mut self
             .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
-    /// May a push to `key` (for `system`) start now? `Go` takes a slot, returned by the
-    /// [`Slot`] the caller makes.
+    /// May a push to `key` (for `system`'s `leg`) start now? `Go` takes a place, given back
+    /// by the [`Slot`] the caller makes.
     pub fn admit(
         &self,
         key: &str,
-        system: &str,
+        member: (&str, Leg),
         limits: &DeliveryLimits,
         now: DateTime<Utc>,
     ) -> Admission {
-        self.with(|all| {
-            let d = all.entry(key.to_owned()).or_default();
-            d.systems.insert(system.to_owned());
+        self.with(|state| {
+            let member = (member.0.to_owned(), member.1);
+            if state.members.get(&member).is_none_or(|k| k != key) {
+                state.members.insert(member, key.to_owned());
+            }
+            let d = state.destinations.entry(key.to_owned()).or_default();
             match d.paused_until {
                 Some(until) if now < until => Admission::Paused,
                 Some(_) if d.probing => Admission::Busy,
                 Some(_) => {
                     d.probing = true;
                     d.in_flight += 1;
-                    Admission::Go
+                    Admission::Go { probe: true }
                 }
                 None if d.in_flight >= limits.per_destination => Admission::Busy,
                 None => {
                     d.in_flight += 1;
-                    Admission::Go
+                    Admission::Go { probe: false }
                 }
             }
         })
     }
 
-    /// The push to `key` ended: `reached` when the endpoint answered like a working one.
-    fn finish(
-        &self,
-        key: &str,
-        reached: Option<bool>,
-        limits: &DeliveryLimits,
-        now: DateTime<Utc>,
-    ) {
-        self.with(|all| {
-            let Some(d) = all.get_mut(key) else { return };
+    /// The push to `key` ended: `reached` when the endpoint answered like a working one,
+    /// `None` when nothing was learnt about it (refused before connecting, task stopped).
+    fn finish(&self, slot: &Slot, reached: Option<bool>) {
+        self.with(|state| {
+            let Some(d) = state.destinations.get_mut(&slot.key) else {
+                return;
+            };
             d.in_flight = d.in_flight.saturating_sub(1);
-            let probe = std::mem::take(&mut d.probing);
+            if slot.probe {
+                d.probing = false;
+            }
             match reached {
                 Some(true) => {
                     d.consecutive_failures = 0;
@@ -142,46 +152,51 @@ impl Destinations {
                 }
                 Some(false) => {
                     d.consecutive_failures = d.consecutive_failures.saturating_add(1);
-                    if probe || d.consecutive_failures >= limits.breaker_failures {
+                    if slot.probe || d.consecutive_failures >= slot.limits.breaker_failures {
                         if d.paused_until.is_none() {
-                            tracing::warn!(destination = key, "delivery paused after failures");
+                            tracing::warn!(destination = %slot.key, "delivery paused after failures");
                         }
-                        d.paused_until = Some(now + limits.breaker_pause);
+                        d.paused_until = Some(slot.admitted_at + slot.limits.breaker_pause);
                     }
                 }
-                // Ended without a result (the task was stopped): nothing learnt.
                 None => {}
             }
         });
+        self.freed.notify_one();
     }
 
-    /// Systems whose destination takes no further push now (at its bound, or probing): the
-    /// claim leaves their jobs in the database.
-    pub fn busy_systems(
+    /// The systems' legs whose destination takes no further push now (at its bound, probing,
+    /// or with jobs parked): the claim leaves their jobs in the database.
+    pub fn busy(
         &self,
         limits: &DeliveryLimits,
-        waiting: &HashMap<String, usize>,
-    ) -> Vec<String> {
-        self.with(|all| {
-            all.iter()
-                .filter(|(key, d)| {
-                    d.in_flight >= limits.per_destination
-                        || d.probing
-                        || waiting.get(key.as_str()).is_some_and(|n| *n > 0)
-                })
-                .flat_map(|(_, d)| d.systems.iter().cloned())
+        parked: &HashMap<String, usize>,
+    ) -> Vec<(String, Leg)> {
+        self.with(|state| {
+            let busy = |key: &String| {
+                state
+                    .destinations
+                    .get(key)
+                    .is_some_and(|d| d.in_flight >= limits.per_destination || d.probing)
+                    || parked.get(key).is_some_and(|n| *n > 0)
+            };
+            state
+                .members
+                .iter()
+                .filter(|(_, key)| busy(key))
+                .map(|(member, _)| member.clone())
                 .collect()
         })
     }
 
     /// Pushes in flight to `key` (tests, metrics).
     pub fn in_flight(&self, key: &str) -> usize {
-        self.with(|all| all.get(key).map_or(0, |d| d.in_flight))
+        self.with(|state| state.destinations.get(key).map_or(0, |d| d.in_flight))
     }
 }
 
-/// A push's hold on its destination's slot: given back with the result by [`Slot::finish`], or
-/// without one when dropped (a stopped task).
+/// A push's hold on its destination's place: given back with the result by [`Slot::finish`],
+/// or without one when dropped (a stopped task).
 pub struct Slot {
     pub destinations: Arc<Destinations>,
     pub key: String,
@@ -190,6 +205,8 @@ pub struct Slot {
     /// would let a pause reach into the next scheduled attempt when "now" jumps, as a test's
     /// clock does; a push lasts at most 30 s, the shortest gap of the schedule is 15 minutes.)
     pub admitted_at: DateTime<Utc>,
+    /// The one push testing a paused destination.
+    pub probe: bool,
     finished: bool,
 }
 
@@ -199,28 +216,29 @@ impl Slot {
         key: String,
         limits: DeliveryLimits,
         admitted_at: DateTime<Utc>,
+        probe: bool,
     ) -> Slot {
         Slot {
             destinations,
             key,
             limits,
             admitted_at,
+            probe,
             finished: false,
         }
     }
 
-    pub fn finish(mut self, reached: bool) {
+    /// The push ended: `reached` as [`Destinations::finish`] takes it.
+    pub fn finish(mut self, reached: Option<bool>) {
         self.finished = true;
-        self.destinations
-            .finish(&self.key, Some(reached), &self.limits, self.admitted_at);
+        self.destinations.clone().finish(&self, reached);
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         if !self.finished {
-            self.destinations
-                .finish(&self.key, None, &self.limits, self.admitted_at);
+            self.destinations.clone().finish(self, None);
         }
     }
 }
@@ -238,6 +256,14 @@ mod tests {
         }
     }
 
+    const GO: Admission = Admission::Go { probe: false };
+    const PROBE: Admission = Admission::Go { probe: true };
+
+    /// A push that took a place at `key` ends with `reached`.
+    fn ended(d: &Arc<Destinations>, key: &str, at: DateTime<Utc>, probe: bool, reached: bool) {
+        Slot::new(d.clone(), key.to_owned(), limits(), at, probe).finish(Some(reached));
+    }
+
     #[test]
     fn issue_31_a_destination_takes_its_bound_then_is_busy_and_pauses_after_failures() {
         let d = Arc::new(Destinations::default());
@@ -249,53 +275,75 @@ mod tests {
             destination_of("https://vendor.example/other"),
             "vendor.example:443"
         );
-        assert_eq!(d.admit(&key, "a", &l, t0), Admission::Go);
-        assert_eq!(d.admit(&key, "b", &l, t0), Admission::Go);
-        assert_eq!(d.admit(&key, "a", &l, t0), Admission::Busy);
-        let mut busy = d.busy_systems(&l, &HashMap::new());
-        busy.sort();
-        assert_eq!(busy, ["a", "b"]);
-        // Another destination is not held up.
-        assert_eq!(d.admit("other:443", "c", &l, t0), Admission::Go);
-
-        for _ in 0..3 {
-            Slot::new(d.clone(), key.clone(), l, t0).finish(false);
-            d.admit(&key, "a", &l, t0);
-        }
-        assert_eq!(d.admit(&key, "a", &l, t0), Admission::Paused);
-        // After the pause one probe goes; the others wait for its result.
-        let later = t0 + Duration::seconds(61);
-        while d.in_flight(&key) > 0 {
-            Slot::new(d.clone(), key.clone(), l, t0).finish(false);
-        }
+        assert_eq!(d.admit(&key, ("a", Leg::Messages), &l, t0), GO);
+        assert_eq!(d.admit(&key, ("b", Leg::Messages), &l, t0), GO);
+        assert_eq!(d.admit(&key, ("a", Leg::Messages), &l, t0), Admission::Busy);
+        // a's receipts go elsewhere: only its messages are held back.
+        assert_eq!(d.admit("other:443", ("a", Leg::Receipts), &l, t0), GO);
+        let mut busy = d.busy(&l, &HashMap::new());
+        busy.sort_by(|x, y| x.0.cmp(&y.0));
         assert_eq!(
-            d.admit(&key, "a", &l, t0 + Duration::seconds(59)),
+            busy,
+            [
+                ("a".to_owned(), Leg::Messages),
+                ("b".to_owned(), Leg::Messages)
+            ]
+        );
+
+        // Three failures in a row pause it; a pause counts from the failing push's start.
+        for _ in 0..3 {
+            ended(&d, &key, t0, false, false);
+        }
+        assert_eq!(d.in_flight(&key), 0);
+        assert_eq!(
+            d.admit(&key, ("a", Leg::Messages), &l, t0 + Duration::seconds(59)),
             Admission::Paused
         );
-        assert_eq!(d.admit(&key, "a", &l, later), Admission::Go);
-        assert_eq!(d.admit(&key, "a", &l, later), Admission::Busy);
-        Slot::new(d.clone(), key.clone(), l, later).finish(true);
-        assert_eq!(d.admit(&key, "a", &l, later), Admission::Go);
-        assert_eq!(d.admit(&key, "a", &l, later), Admission::Go);
-        assert_eq!(d.admit(&key, "a", &l, later), Admission::Busy);
+        // After the pause one probe goes; the others wait for its result.
+        let later = t0 + Duration::seconds(61);
+        assert_eq!(d.admit(&key, ("a", Leg::Messages), &l, later), PROBE);
+        assert_eq!(
+            d.admit(&key, ("a", Leg::Messages), &l, later),
+            Admission::Busy
+        );
+        ended(&d, &key, later, true, true);
+        assert_eq!(d.admit(&key, ("a", Leg::Messages), &l, later), GO);
+        assert_eq!(d.admit(&key, ("a", Leg::Messages), &l, later), GO);
+        assert_eq!(
+            d.admit(&key, ("a", Leg::Messages), &l, later),
+            Admission::Busy
+        );
     }
 
     #[test]
-    fn issue_31_a_failed_probe_pauses_again_and_a_dropped_slot_frees_its_place() {
+    fn issue_31_a_failed_probe_pauses_again_and_only_the_probe_ends_probing() {
         let d = Arc::new(Destinations::default());
         let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
         let l = limits();
+        let member = ("s", Leg::Messages);
         for _ in 0..3 {
-            assert_eq!(d.admit("x:443", "s", &l, t0), Admission::Go);
-            Slot::new(d.clone(), "x:443".into(), l, t0).finish(false);
+            assert_eq!(d.admit("x:443", member, &l, t0), GO);
+            ended(&d, "x:443", t0, false, false);
         }
         let later = t0 + Duration::seconds(61);
-        assert_eq!(d.admit("x:443", "s", &l, later), Admission::Go);
-        Slot::new(d.clone(), "x:443".into(), l, later).finish(false);
-        assert_eq!(d.admit("x:443", "s", &l, later), Admission::Paused);
+        assert_eq!(d.admit("x:443", member, &l, later), PROBE);
+        // A push admitted before the pause ends: the probe is still the only one.
+        assert_eq!(d.admit("x:443", member, &l, later), Admission::Busy);
+        ended(&d, "x:443", later, true, false);
+        assert_eq!(d.admit("x:443", member, &l, later), Admission::Paused);
+    }
 
-        assert_eq!(d.admit("y:443", "t", &l, t0), Admission::Go);
-        drop(Slot::new(d.clone(), "y:443".into(), l, t0));
+    #[test]
+    fn issue_31_a_refusal_or_a_dropped_slot_frees_the_place_and_teaches_nothing() {
+        let d = Arc::new(Destinations::default());
+        let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
+        let l = limits();
+        for _ in 0..5 {
+            assert_eq!(d.admit("y:443", ("t", Leg::Messages), &l, t0), GO);
+            Slot::new(d.clone(), "y:443".into(), l, t0, false).finish(None);
+        }
+        assert_eq!(d.admit("y:443", ("t", Leg::Messages), &l, t0), GO);
+        drop(Slot::new(d.clone(), "y:443".into(), l, t0, false));
         assert_eq!(d.in_flight("y:443"), 0);
     }
 }

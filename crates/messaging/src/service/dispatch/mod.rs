@@ -8,9 +8,10 @@
 //!
 //! Issue 31: every job runs in its own task, and a round never waits for a push. Pushes in
 //! flight are bounded per destination and in total ([`destinations`]); a job whose
-//! destination is busy waits in memory (a bounded number, well inside its lease) or is left in
-//! the database for a second later, its attempt not spent; the claim skips the systems of busy
-//! destinations. One endpoint that never answers holds its own few places, nobody else's.
+//! destination is busy is parked in memory (its lease renewed while it waits) or, when as many
+//! are parked as may run, left in the database for a second later — its attempt not spent;
+//! the claim skips busy destinations' systems. One endpoint that never answers holds its own
+//! few places, nobody else's.
 
 pub mod destinations;
 mod job;
@@ -27,7 +28,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use tokio::task::JoinSet;
 
-pub use destinations::{Admission, DeliveryLimits, Destinations};
+pub use destinations::{Admission, DeliveryLimits, Destinations, Leg};
 pub use job::PAUSED;
 pub use push::{push, signature, Outcome};
 
@@ -55,15 +56,21 @@ struct Claimed {
 }
 
 impl Claimed {
-    /// The destination a job pushes to, if it pushes at all.
-    fn destination(&self) -> Option<String> {
+    /// The destination a job pushes to and through which of its system's legs, if it pushes
+    /// at all.
+    fn destination(&self) -> Option<(String, Leg)> {
         let system = self.system.as_ref().filter(|s| s.is_active())?;
-        let endpoint = match JobKind::parse(&self.job.kind)? {
-            JobKind::Push | JobKind::Notify => system.endpoint.as_deref(),
-            JobKind::Receipt => system.receipt_endpoint.as_deref(),
-            JobKind::Release => None,
-        }?;
-        (!endpoint.is_empty()).then(|| destination_of(endpoint))
+        let (endpoint, leg) = match JobKind::parse(&self.job.kind)? {
+            JobKind::Push | JobKind::Notify => (system.endpoint.as_deref(), Leg::Messages),
+            JobKind::Receipt => (system.receipt_endpoint.as_deref(), Leg::Receipts),
+            JobKind::Release => (None, Leg::Messages),
+        };
+        let endpoint = endpoint.filter(|e| !e.is_empty())?;
+        Some((destination_of(endpoint), leg))
+    }
+
+    fn system_id(&self) -> &str {
+        self.job.system_id.as_deref().unwrap_or_default()
     }
 }
 
@@ -75,8 +82,8 @@ struct Running {
 }
 
 impl Running {
-    fn held(&self) -> usize {
-        self.tasks.len() + self.waiting.values().map(VecDeque::len).sum::<usize>()
+    fn parked(&self) -> usize {
+        self.waiting.values().map(VecDeque::len).sum::<usize>()
     }
 
     /// Logs the tasks that ended by panicking (their job's lease runs out; it is claimed
@@ -132,23 +139,29 @@ impl Dispatcher {
         &self.destinations
     }
 
-    /// One round: starts waiting jobs whose destination has room, claims as many due jobs as
+    /// One round: starts parked jobs whose destination has room, claims as many due jobs as
     /// there is room for (skipping busy destinations) and starts or parks them. Never waits
-    /// for a push; with nothing new it waits at most [`IDLE`] for one to end.
+    /// for a push; with nothing new it waits at most [`IDLE`] for a place to free up.
     pub async fn tick(&self) -> anyhow::Result<adgang_core::Round> {
         let mut running = self.running.lock().await;
         running.reap();
         let now = self.worker.clock.now();
+        self.keep_leases(&mut running, now).await?;
         let mut started = self.start_waiting(&mut running, now);
-        let room = self.limits.total.saturating_sub(running.held()).min(BATCH);
+        let room = self
+            .limits
+            .total
+            .saturating_sub(running.tasks.len())
+            .min(self.limits.total.saturating_sub(running.parked()))
+            .min(BATCH);
         let mut claimed = 0;
         if room > 0 {
-            let waiting = running
+            let parked = running
                 .waiting
                 .iter()
                 .map(|(key, queue)| (key.clone(), queue.len()))
                 .collect();
-            let busy = self.destinations.busy_systems(&self.limits, &waiting);
+            let busy = self.destinations.busy(&self.limits, &parked);
             let jobs = claim(&self.worker.db, now, self.lease, room, busy).await?;
             claimed = jobs.len();
             let mut later = Vec::new();
@@ -170,11 +183,47 @@ impl Dispatcher {
             if running.tasks.is_empty() {
                 return Ok(adgang_core::Round::Idle);
             }
-            if let Ok(Some(ended)) = tokio::time::timeout(IDLE, running.tasks.join_next()).await {
-                log_panic(ended);
+            tokio::select! {
+                ended = running.tasks.join_next() => {
+                    if let Some(ended) = ended {
+                        log_panic(ended);
+                    }
+                }
+                () = self.destinations.freed.notified() => {}
+                () = tokio::time::sleep(IDLE) => {}
             }
         }
         Ok(adgang_core::Round::More)
+    }
+
+    /// Parked jobs keep their claim: one whose lease is half gone is renewed — guarded, so a
+    /// job another instance has claimed meanwhile is let go, never run twice.
+    async fn keep_leases(&self, running: &mut Running, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let lease = Lease::<delivery_job::Entity>::due(
+            delivery_job::Column::Id,
+            delivery_job::Column::DueAt,
+            self.lease,
+        );
+        for queue in running.waiting.values_mut() {
+            let mut kept = VecDeque::with_capacity(queue.len());
+            while let Some(mut parked) = queue.pop_front() {
+                if parked.job.due_at - now > self.lease / 2 {
+                    kept.push_back(parked);
+                    continue;
+                }
+                let db = &self.worker.db;
+                if let Some(until) = lease
+                    .renew(db, &parked.job.id, parked.job.due_at, now)
+                    .await?
+                {
+                    parked.job.due_at = until;
+                    kept.push_back(parked);
+                }
+            }
+            *queue = kept;
+        }
+        running.waiting.retain(|_, queue| !queue.is_empty());
+        Ok(())
     }
 
     /// The claimed jobs with their messages (one query) and systems (each once).
@@ -214,17 +263,19 @@ impl Dispatcher {
             .collect())
     }
 
-    /// Starts `job`, parks it while its destination is busy, or — when its destination has
-    /// as many waiting as it can work off within a lease — returns its id to be left for later.
+    /// Starts `job`, or parks it while its destination is busy — unless as many jobs are
+    /// parked as may run at once, then returns its id to be left for later.
     fn place(&self, running: &mut Running, job: Claimed, now: DateTime<Utc>) -> Option<String> {
-        let Some(key) = job.destination() else {
+        let Some((key, leg)) = job.destination() else {
             self.start(running, job, Gate::Unbounded);
             return None;
         };
-        let system = job.job.system_id.clone().unwrap_or_default();
-        match self.destinations.admit(&key, &system, &self.limits, now) {
-            Admission::Go => {
-                let slot = Slot::new(self.destinations.clone(), key, self.limits, now);
+        match self
+            .destinations
+            .admit(&key, (job.system_id(), leg), &self.limits, now)
+        {
+            Admission::Go { probe } => {
+                let slot = Slot::new(self.destinations.clone(), key, self.limits, now, probe);
                 self.start(running, job, Gate::Go(slot));
                 None
             }
@@ -232,36 +283,31 @@ impl Dispatcher {
                 self.start(running, job, Gate::Paused);
                 None
             }
-            Admission::Busy => {
-                let cap = self
-                    .limits
-                    .waiting_per_destination(self.lease, Duration::seconds(30));
-                let queue = running.waiting.entry(key).or_default();
-                if queue.len() < cap {
-                    queue.push_back(job);
-                    None
-                } else {
-                    Some(job.job.id)
-                }
+            Admission::Busy if running.parked() < self.limits.total => {
+                running.waiting.entry(key).or_default().push_back(job);
+                None
             }
+            Admission::Busy => Some(job.job.id),
         }
     }
 
-    /// Starts the waiting jobs whose destination has room again (oldest first).
+    /// Starts the parked jobs whose destination has room again (oldest first).
     fn start_waiting(&self, running: &mut Running, now: DateTime<Utc>) -> usize {
         let mut started = 0;
         let keys: Vec<String> = running.waiting.keys().cloned().collect();
         for key in keys {
             while let Some(front) = running.waiting.get(&key).and_then(VecDeque::front) {
-                let system = front.job.system_id.clone().unwrap_or_default();
-                let gate = match self.destinations.admit(&key, &system, &self.limits, now) {
+                let leg = front.destination().map_or(Leg::Messages, |(_, leg)| leg);
+                let member = (front.system_id(), leg);
+                let gate = match self.destinations.admit(&key, member, &self.limits, now) {
                     Admission::Busy => break,
                     Admission::Paused => Gate::Paused,
-                    Admission::Go => Gate::Go(Slot::new(
+                    Admission::Go { probe } => Gate::Go(Slot::new(
                         self.destinations.clone(),
                         key.clone(),
                         self.limits,
                         now,
+                        probe,
                     )),
                 };
                 let job = running
@@ -297,21 +343,37 @@ impl Dispatcher {
 /// Claims up to `limit` due jobs by moving them a lease ahead (CORE-05), with core's claim
 /// primitive: the due time doubles as the lease. The inner SELECT walks
 /// `ix_delivery_jobs_due` from its start: the backlog is never scanned whole. Jobs of the
-/// systems in `skip` (busy destinations) are left where they are.
+/// systems' legs in `skip` (busy destinations) are left where they are.
 pub async fn claim(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     lease: Duration,
     limit: usize,
-    skip: Vec<String>,
+    skip: Vec<(String, Leg)>,
 ) -> Result<Vec<delivery_job::Model>, DbErr> {
     let mut condition = Condition::all();
-    if !skip.is_empty() {
-        condition = condition.add(
-            Condition::any()
-                .add(delivery_job::Column::SystemId.is_null())
-                .add(delivery_job::Column::SystemId.is_not_in(skip)),
-        );
+    for (leg, kinds) in [
+        (
+            Leg::Messages,
+            vec![JobKind::Push.as_str(), JobKind::Notify.as_str()],
+        ),
+        (Leg::Receipts, vec![JobKind::Receipt.as_str()]),
+    ] {
+        let systems: Vec<&str> = skip
+            .iter()
+            .filter(|(_, l)| *l == leg)
+            .map(|(system, _)| system.as_str())
+            .collect();
+        if !systems.is_empty() {
+            condition = condition.add(
+                // `IS NOT NULL` first: NOT over a NULL would leave a job without system behind.
+                Condition::all()
+                    .add(delivery_job::Column::SystemId.is_not_null())
+                    .add(delivery_job::Column::SystemId.is_in(systems))
+                    .add(delivery_job::Column::Kind.is_in(kinds))
+                    .not(),
+            );
+        }
     }
     Lease::<delivery_job::Entity>::due(delivery_job::Column::Id, delivery_job::Column::DueAt, lease)
         .claim(

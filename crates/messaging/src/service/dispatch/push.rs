@@ -14,6 +14,9 @@ pub struct Outcome {
     pub status: Option<u16>,
     pub error: Option<String>,
     pub latency_ms: i32,
+    /// Never sent: the address was refused, or there was nothing to send to. Teaches the
+    /// circuit breaker nothing about the destination.
+    pub refused: bool,
 }
 
 impl Outcome {
@@ -24,6 +27,7 @@ impl Outcome {
             status: None,
             error: Some(why.to_owned()),
             latency_ms: 0,
+            refused: true,
         }
     }
 
@@ -31,10 +35,10 @@ impl Outcome {
         self.error.is_none()
     }
 
-    /// Whether the destination answered like a working endpoint: anything but no answer, a
-    /// 5xx or 429 — what the circuit breaker counts.
-    pub fn reached(&self) -> bool {
-        self.status.is_some_and(|s| s < 500 && s != 429)
+    /// Whether the destination answered like a working endpoint — anything but no answer, a
+    /// 5xx or 429 — what the circuit breaker counts; `None` when nothing was sent.
+    pub fn reached(&self) -> Option<bool> {
+        (!self.refused).then(|| self.status.is_some_and(|s| s < 500 && s != 429))
     }
 }
 
@@ -77,6 +81,7 @@ pub async fn push(
             status: Some(response.status().as_u16()),
             error: None,
             latency_ms,
+            refused: false,
         },
         Ok(response) => Outcome {
             status: Some(response.status().as_u16()),
@@ -85,11 +90,13 @@ pub async fn push(
                 response.status().as_u16()
             )),
             latency_ms,
+            refused: false,
         },
         Err(err) => Outcome {
             status: None,
             error: Some(err.danish()),
             latency_ms,
+            refused: matches!(err, adgang_core::outbound::OutboundError::Refused(_)),
         },
     }
 }
