@@ -15,6 +15,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
 
+use super::delivered::{record, Delivered};
 use super::destinations::Slot;
 use super::push::{push, Outcome};
 use crate::entity::{business_receipt, delivery_attempt, delivery_job, message};
@@ -33,6 +34,8 @@ pub struct Worker {
     pub ports: Ports,
     pub clock: Arc<dyn Clock>,
     pub outbound: Outbound,
+    /// Where successes go to be recorded in groups (the dispatcher's rounds).
+    pub delivered: Option<tokio::sync::mpsc::UnboundedSender<Delivered>>,
 }
 
 /// Whether a job's push may go out (issue 31).
@@ -132,47 +135,29 @@ impl Worker {
             None => Outcome::not_attempted("Systemet findes ikke længere."),
         };
         let now = self.clock.now();
+        if outcome.succeeded() {
+            let delivered = Delivered {
+                job,
+                msg,
+                kind,
+                endpoint,
+                outcome,
+                at: now,
+            };
+            // Recorded with the others of the dispatcher's next round; alone when no
+            // dispatcher listens.
+            return match &self.delivered {
+                Some(group) => match group.send(delivered) {
+                    Ok(()) => Ok(()),
+                    Err(unsent) => Ok(record(&self.db, vec![unsent.0]).await?),
+                },
+                None => Ok(record(&self.db, vec![delivered]).await?),
+            };
+        }
         let txn = self.db.begin().await?;
         let system_id = job.system_id.clone().unwrap_or_default();
         let mut attempt = attempt_row(&job, &msg, &endpoint, &outcome, now);
         let recipient_org = msg.recipient_id.clone();
-        if outcome.succeeded() {
-            delete_job(&txn, &job).await?;
-            // Guarded: if a lease ran out and two workers pushed, one records the delivery.
-            let taken = message::Entity::update_many()
-                .col_expr(
-                    message::Column::State,
-                    Expr::value(State::Delivered.as_str()),
-                )
-                .col_expr(message::Column::DeliveredAt, Expr::value(now))
-                .filter(message::Column::Id.eq(&msg.id))
-                .filter(message::Column::State.eq(State::Delivering.as_str()))
-                .exec(&txn)
-                .await?;
-            if kind == JobKind::Push && taken.rows_affected == 1 {
-                let with_endpoint = |mut e: adgang_core::audit::MessageEventRecord| {
-                    e.endpoint = Some(endpoint.clone());
-                    e.system_id = Some(system_id.clone());
-                    e
-                };
-                record_message_events(
-                    &txn,
-                    vec![
-                        with_endpoint(event_of(
-                            &msg,
-                            &msg.sender_cvr,
-                            MessageEvent::AvailableToRecipient,
-                            now,
-                        )),
-                        with_endpoint(event_of(&msg, &recipient_org, MessageEvent::Sent, now)),
-                    ],
-                )
-                .await?;
-            }
-            attempt.insert(&txn).await?;
-            txn.commit().await?;
-            return Ok(());
-        }
 
         let mut failed_event = event_of(&msg, &recipient_org, MessageEvent::SendingFailed, now);
         failed_event.endpoint = Some(endpoint.clone());
@@ -349,7 +334,7 @@ impl Worker {
 }
 
 /// The attempt a job's push makes, as the system's page lists it.
-fn attempt_row(
+pub(super) fn attempt_row(
     job: &delivery_job::Model,
     msg: &message::Model,
     endpoint: &str,

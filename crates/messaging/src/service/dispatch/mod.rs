@@ -13,6 +13,7 @@
 //! the claim skips busy destinations' systems. One endpoint that never answers holds its own
 //! few places, nobody else's.
 
+mod delivered;
 pub mod destinations;
 mod job;
 pub mod push;
@@ -74,11 +75,12 @@ impl Claimed {
     }
 }
 
-/// What this instance holds: running tasks, and claimed jobs waiting for their destination.
-#[derive(Default)]
+/// What this instance holds: running tasks, claimed jobs waiting for their destination, and
+/// the successes waiting to be recorded.
 struct Running {
     tasks: JoinSet<()>,
     waiting: HashMap<String, VecDeque<Claimed>>,
+    delivered: tokio::sync::mpsc::UnboundedReceiver<delivered::Delivered>,
 }
 
 impl Running {
@@ -120,17 +122,42 @@ impl Dispatcher {
         lease: Duration,
         limits: DeliveryLimits,
     ) -> Dispatcher {
+        let (group, delivered) = tokio::sync::mpsc::unbounded_channel();
         Dispatcher {
             worker: Arc::new(Worker {
                 db,
                 ports,
                 clock,
                 outbound,
+                delivered: Some(group),
             }),
             lease,
             limits,
             destinations: Arc::default(),
-            running: tokio::sync::Mutex::default(),
+            running: tokio::sync::Mutex::new(Running {
+                tasks: JoinSet::new(),
+                waiting: HashMap::new(),
+                delivered,
+            }),
+        }
+    }
+
+    /// Records the successes waiting, a group per transaction.
+    async fn record_delivered(&self, running: &mut Running) -> Result<usize, DbErr> {
+        let mut recorded = 0;
+        loop {
+            let mut group = Vec::new();
+            while group.len() < delivered::GROUP {
+                match running.delivered.try_recv() {
+                    Ok(one) => group.push(one),
+                    Err(_) => break,
+                }
+            }
+            if group.is_empty() {
+                return Ok(recorded);
+            }
+            recorded += group.len();
+            delivered::record(&self.worker.db, group).await?;
         }
     }
 
@@ -145,6 +172,7 @@ impl Dispatcher {
     pub async fn tick(&self) -> anyhow::Result<adgang_core::Round> {
         let mut running = self.running.lock().await;
         running.reap();
+        let recorded = self.record_delivered(&mut running).await?;
         let now = self.worker.clock.now();
         self.keep_leases(&mut running, now).await?;
         let mut started = self.start_waiting(&mut running, now);
@@ -179,7 +207,7 @@ impl Dispatcher {
                     .await?;
             }
         }
-        if claimed == 0 && started == 0 {
+        if claimed == 0 && started == 0 && recorded == 0 {
             if running.tasks.is_empty() {
                 return Ok(adgang_core::Round::Idle);
             }
