@@ -57,7 +57,12 @@ struct Destination {
     paused_until: Option<DateTime<Utc>>,
     /// After a pause: the one push that decides whether the breaker closes.
     probing: bool,
+    /// When a push to it last ended, or the first one started (real time: "is it moving").
+    progress: Option<std::time::Instant>,
 }
+
+/// A destination at its bound that has ended no push for this long is stuck.
+const STUCK_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Which of a system's endpoints a job pushes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,6 +122,9 @@ impl Destinations {
                 state.members.insert(member, key.to_owned());
             }
             let d = state.destinations.entry(key.to_owned()).or_default();
+            if d.in_flight == 0 {
+                d.progress = Some(std::time::Instant::now());
+            }
             match d.paused_until {
                 Some(until) if now < until => Admission::Paused,
                 Some(_) if d.probing => Admission::Busy,
@@ -142,6 +150,7 @@ impl Destinations {
                 return;
             };
             d.in_flight = d.in_flight.saturating_sub(1);
+            d.progress = Some(std::time::Instant::now());
             if slot.probe {
                 d.probing = false;
             }
@@ -165,27 +174,34 @@ impl Destinations {
         self.freed.notify_one();
     }
 
-    /// The systems' legs whose destination takes no further push now (at its bound, probing,
-    /// or with jobs parked): the claim leaves their jobs in the database.
-    pub fn busy(
-        &self,
-        limits: &DeliveryLimits,
-        parked: &HashMap<String, usize>,
-    ) -> Vec<(String, Leg)> {
+    /// The systems' legs whose destination is stuck — at its bound (or probing) and no push
+    /// ended for a second: the claim leaves their jobs in the database. (A destination that is
+    /// merely busy keeps being claimed for, its jobs parked: excluding it would make every
+    /// claim walk past its whole backlog.)
+    pub fn stuck(&self, limits: &DeliveryLimits) -> Vec<(String, Leg)> {
         self.with(|state| {
-            let busy = |key: &String| {
-                state
-                    .destinations
-                    .get(key)
-                    .is_some_and(|d| d.in_flight >= limits.per_destination || d.probing)
-                    || parked.get(key).is_some_and(|n| *n > 0)
+            let stuck = |key: &String| {
+                state.destinations.get(key).is_some_and(|d| {
+                    (d.in_flight >= limits.per_destination || d.probing)
+                        && d.progress.is_none_or(|at| at.elapsed() >= STUCK_AFTER)
+                })
             };
             state
                 .members
                 .iter()
-                .filter(|(_, key)| busy(key))
+                .filter(|(_, key)| stuck(key))
                 .map(|(member, _)| member.clone())
                 .collect()
+        })
+    }
+
+    /// Whether the destination `key` is stuck (see [`Destinations::stuck`]).
+    pub fn is_stuck(&self, key: &str, limits: &DeliveryLimits) -> bool {
+        self.with(|state| {
+            state.destinations.get(key).is_some_and(|d| {
+                (d.in_flight >= limits.per_destination || d.probing)
+                    && d.progress.is_none_or(|at| at.elapsed() >= STUCK_AFTER)
+            })
         })
     }
 
@@ -280,10 +296,13 @@ mod tests {
         assert_eq!(d.admit(&key, ("a", Leg::Messages), &l, t0), Admission::Busy);
         // a's receipts go elsewhere: only its messages are held back.
         assert_eq!(d.admit("other:443", ("a", Leg::Receipts), &l, t0), GO);
-        let mut busy = d.busy(&l, &HashMap::new());
-        busy.sort_by(|x, y| x.0.cmp(&y.0));
+        // Busy but only just started: not stuck yet; a second without progress: stuck.
+        assert!(d.stuck(&l).is_empty());
+        std::thread::sleep(STUCK_AFTER);
+        let mut stuck = d.stuck(&l);
+        stuck.sort_by(|x, y| x.0.cmp(&y.0));
         assert_eq!(
-            busy,
+            stuck,
             [
                 ("a".to_owned(), Leg::Messages),
                 ("b".to_owned(), Leg::Messages)

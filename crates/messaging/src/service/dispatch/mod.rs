@@ -19,6 +19,7 @@ mod job;
 pub mod push;
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -43,6 +44,9 @@ use crate::entity::{delivery_job, message};
 pub const DEFAULT_LEASE: Duration = Duration::minutes(5);
 /// The most jobs claimed in one statement.
 const BATCH: usize = 128;
+/// The most claimed jobs one destination may have parked; more are left in the database for a
+/// second later (their attempt not spent).
+const PARKED_PER_DESTINATION: usize = 2 * BATCH;
 /// How long a round with nothing new waits for a running push to end.
 const IDLE: StdDuration = StdDuration::from_millis(200);
 /// A job claimed beyond what its busy destination may hold waiting is due again this much
@@ -81,13 +85,13 @@ struct Running {
     tasks: JoinSet<()>,
     waiting: HashMap<String, VecDeque<Claimed>>,
     delivered: tokio::sync::mpsc::UnboundedReceiver<delivered::Delivered>,
+    /// Successes received, for the next group.
+    pending: Vec<delivered::Delivered>,
+    /// A group is being recorded (one at a time: the next one grows meanwhile).
+    recording: Arc<AtomicBool>,
 }
 
 impl Running {
-    fn parked(&self) -> usize {
-        self.waiting.values().map(VecDeque::len).sum::<usize>()
-    }
-
     /// Logs the tasks that ended by panicking (their job's lease runs out; it is claimed
     /// again), and forgets the finished ones.
     fn reap(&mut self) {
@@ -138,27 +142,40 @@ impl Dispatcher {
                 tasks: JoinSet::new(),
                 waiting: HashMap::new(),
                 delivered,
+                pending: Vec::new(),
+                recording: Arc::default(),
             }),
         }
     }
 
-    /// Records the successes waiting, a group per transaction.
-    async fn record_delivered(&self, running: &mut Running) -> Result<usize, DbErr> {
-        let mut recorded = 0;
-        loop {
-            let mut group = Vec::new();
-            while group.len() < delivered::GROUP {
-                match running.delivered.try_recv() {
-                    Ok(one) => group.push(one),
-                    Err(_) => break,
-                }
-            }
-            if group.is_empty() {
-                return Ok(recorded);
-            }
-            recorded += group.len();
-            delivered::record(&self.worker.db, group).await?;
+    /// Hands the successes received so far to the recorder (group commit): one group at a
+    /// time, in its own task, so a round never waits for the database; while one group
+    /// commits, the next grows. Returns how many were handed over.
+    fn record_delivered(&self, running: &mut Running) -> usize {
+        while let Ok(one) = running.delivered.try_recv() {
+            running.pending.push(one);
         }
+        if running.pending.is_empty() || running.recording.load(Ordering::Acquire) {
+            return 0;
+        }
+        let rest = running
+            .pending
+            .split_off(running.pending.len().min(delivered::GROUP));
+        let group = std::mem::replace(&mut running.pending, rest);
+        let handed = group.len();
+        running.recording.store(true, Ordering::Release);
+        let (recording, db) = (running.recording.clone(), self.worker.db.clone());
+        let destinations = self.destinations.clone();
+        running.tasks.spawn(async move {
+            if let Err(err) = delivered::record(&db, group).await {
+                // Their leases run out and the jobs are claimed again: pushed again (the peer
+                // deduplicates), recorded once.
+                tracing::error!(error = %err, "recording delivered messages failed");
+            }
+            recording.store(false, Ordering::Release);
+            destinations.freed.notify_one();
+        });
+        handed
     }
 
     /// The destinations' accounting (tests look at it).
@@ -172,25 +189,30 @@ impl Dispatcher {
     pub async fn tick(&self) -> anyhow::Result<adgang_core::Round> {
         let mut running = self.running.lock().await;
         running.reap();
-        let recorded = self.record_delivered(&mut running).await?;
+        let recorded = self.record_delivered(&mut running);
         let now = self.worker.clock.now();
         self.keep_leases(&mut running, now).await?;
         let mut started = self.start_waiting(&mut running, now);
-        let room = self
-            .limits
-            .total
-            .saturating_sub(running.tasks.len())
-            .min(self.limits.total.saturating_sub(running.parked()))
-            .min(BATCH);
+        // Claim while the destinations that are moving have few jobs parked (a stuck one's
+        // parked jobs wait for it and hold nobody up).
+        let flowing_parked: usize = running
+            .waiting
+            .iter()
+            .filter(|(key, _)| !self.destinations.is_stuck(key, &self.limits))
+            .map(|(_, queue)| queue.len())
+            .sum();
+        let room = if flowing_parked < BATCH / 2 {
+            self.limits
+                .total
+                .saturating_sub(running.tasks.len())
+                .min(BATCH)
+        } else {
+            0
+        };
         let mut claimed = 0;
         if room > 0 {
-            let parked = running
-                .waiting
-                .iter()
-                .map(|(key, queue)| (key.clone(), queue.len()))
-                .collect();
-            let busy = self.destinations.busy(&self.limits, &parked);
-            let jobs = claim(&self.worker.db, now, self.lease, room, busy).await?;
+            let stuck = self.destinations.stuck(&self.limits);
+            let jobs = claim(&self.worker.db, now, self.lease, room, stuck).await?;
             claimed = jobs.len();
             let mut later = Vec::new();
             for job in self.load(jobs, now).await? {
@@ -291,8 +313,8 @@ impl Dispatcher {
             .collect())
     }
 
-    /// Starts `job`, or parks it while its destination is busy — unless as many jobs are
-    /// parked as may run at once, then returns its id to be left for later.
+    /// Starts `job`, or parks it while its destination is busy — unless that destination has
+    /// [`PARKED_PER_DESTINATION`] parked already; then returns its id to be left for later.
     fn place(&self, running: &mut Running, job: Claimed, now: DateTime<Utc>) -> Option<String> {
         let Some((key, leg)) = job.destination() else {
             self.start(running, job, Gate::Unbounded);
@@ -311,11 +333,15 @@ impl Dispatcher {
                 self.start(running, job, Gate::Paused);
                 None
             }
-            Admission::Busy if running.parked() < self.limits.total => {
-                running.waiting.entry(key).or_default().push_back(job);
-                None
+            Admission::Busy => {
+                let queue = running.waiting.entry(key).or_default();
+                if queue.len() < PARKED_PER_DESTINATION {
+                    queue.push_back(job);
+                    None
+                } else {
+                    Some(job.job.id)
+                }
             }
-            Admission::Busy => Some(job.job.id),
         }
     }
 
