@@ -217,8 +217,8 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     if only == Some("delivery") {
         drop(_server);
         let rows = crate::bench_delivery::bench_delivery(&server_bin, &key_file, &data)?;
-        println!("\n| Delivery (issue 31) | intake | healthy deliveries during intake | share of the healthy-only rate | drain after intake | delivered |");
-        println!("|---|---|---|---|---|---|");
+        println!("\n| Delivery (issue 31) | intake | healthy deliveries during intake | share of the healthy-only rate | drain after intake | delivered | server RSS after set-up → after drain |");
+        println!("|---|---|---|---|---|---|---|");
         for row in rows {
             println!("{row}");
         }

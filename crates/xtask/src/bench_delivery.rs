@@ -70,13 +70,42 @@ fn system(base: &str, token: &str, cvr: &str, body: &str) -> Result<String> {
     json_field(&created, &["system", "id"])
 }
 
-/// One scenario: (intake/s, healthy deliveries/s during intake, drain seconds, delivered).
-fn scenario(run: &Run, hung_every: u32) -> Result<(f64, f64, f64, usize)> {
+/// A process's resident memory in MB (Linux).
+fn rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// What one scenario measured.
+struct Figures {
+    intake: f64,
+    rate: f64,
+    drain: f64,
+    delivered: usize,
+    /// Resident memory of the first instance after set-up and after the drain, MB.
+    rss: (f64, f64),
+}
+
+/// One scenario on `instances` servers sharing the database (intake through the first, every
+/// one delivering).
+fn scenario(run: &Run, hung_every: u32, instances: usize) -> Result<Figures> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let base = format!("http://127.0.0.1:{port}");
     let peer = Peer::start()?;
     let hung = hung_endpoint()?;
-    let _server = run.start(port, true)?;
+    let server = run.start(port, true)?;
+    let mut others = Vec::new();
+    for _ in 1..instances {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        others.push(run.start(port, true)?);
+    }
     for (cvr, name) in [
         (SENDER, "Testkommune Nord"),
         (HEALTHY, "Styrelsen for Digital Test"),
@@ -114,6 +143,7 @@ fn scenario(run: &Run, hung_every: u32) -> Result<(f64, f64, f64, usize)> {
             ),
         )?;
     }
+    let rss_before = rss_mb(server.0.id());
     let file = std::env::temp_dir().join(format!("adgang-delivery-{}.lua", std::process::id()));
     std::fs::write(&file, script(&api_key, hung_every))?;
     let before = peer.received();
@@ -148,12 +178,13 @@ fn scenario(run: &Run, hung_every: u32) -> Result<(f64, f64, f64, usize)> {
         std::thread::sleep(Duration::from_millis(20));
     }
     let drain = last.1.saturating_duration_since(stopped).as_secs_f64();
-    Ok((
-        intake_rate,
-        during as f64 / f64::from(SECONDS),
+    Ok(Figures {
+        intake: intake_rate,
+        rate: during as f64 / f64::from(SECONDS),
         drain,
-        last.0,
-    ))
+        delivered: last.0,
+        rss: (rss_before, rss_mb(server.0.id())),
+    })
 }
 
 pub fn bench_delivery(server_bin: &Path, signing_key: &Path, data: &Path) -> Result<Vec<String>> {
@@ -164,32 +195,48 @@ pub fn bench_delivery(server_bin: &Path, signing_key: &Path, data: &Path) -> Res
     )?;
     std::fs::write(&data_key, key)?;
     let mut rows = Vec::new();
-    let mut baseline = None;
-    for (hung_every, what) in [
-        (0, "all to a healthy peer"),
-        (100, "every 100th to a hung endpoint"),
-    ] {
-        let file = data.join(format!("delivery-{hung_every}.db"));
-        let run = Run {
-            server_bin,
-            signing_key,
-            data_key: &data_key,
-            database_url: format!("sqlite://{}?mode=rwc", file.display()),
-            label: "SQLite",
-        };
-        step(&format!("delivery bench: {what}"));
-        let (intake, rate, drain, delivered) =
-            scenario(&run, hung_every).with_context(|| format!("the scenario {what}"))?;
-        let share = match baseline {
-            None => {
-                baseline = Some(rate);
-                "100 %".to_owned()
+    let cluster = crate::postgres::Cluster::start(data)?;
+    let runs: [(&str, String, usize); 2] = [
+        ("SQLite", String::new(), 1),
+        ("PostgreSQL, two instances", cluster.url(), 2),
+    ];
+    for (label, url, instances) in runs {
+        let mut baseline = None;
+        for (hung_every, what) in [
+            (0, "all to a healthy peer"),
+            (100, "every 100th to a hung endpoint"),
+        ] {
+            let database_url = if url.is_empty() {
+                let file = data.join(format!("delivery-{hung_every}.db"));
+                format!("sqlite://{}?mode=rwc", file.display())
+            } else {
+                url.clone()
+            };
+            if !url.is_empty() {
+                cluster.psql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")?;
             }
-            Some(base) => format!("{:.0} %", 100.0 * rate / f64::max(base, 1.0)),
-        };
-        rows.push(format!(
-            "| SQLite, {what}: wrk -c{CONNECTIONS} for {SECONDS} s | {intake:.0}/s | {rate:.0}/s | {share} | {drain:.1} s | {delivered} |"
-        ));
+            let run = Run {
+                server_bin,
+                signing_key,
+                data_key: &data_key,
+                database_url,
+                label: "delivery",
+            };
+            step(&format!("delivery bench, {label}: {what}"));
+            let f = scenario(&run, hung_every, instances)
+                .with_context(|| format!("{label}: the scenario {what}"))?;
+            let share = match baseline {
+                None => {
+                    baseline = Some(f.rate);
+                    "100 %".to_owned()
+                }
+                Some(base) => format!("{:.0} %", 100.0 * f.rate / f64::max(base, 1.0)),
+            };
+            rows.push(format!(
+                "| {label}, {what}: wrk -c{CONNECTIONS} for {SECONDS} s | {:.0}/s | {:.0}/s | {share} | {:.1} s | {} | {:.0} → {:.0} MB |",
+                f.intake, f.rate, f.drain, f.delivered, f.rss.0, f.rss.1
+            ));
+        }
     }
     Ok(rows)
 }
