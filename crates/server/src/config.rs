@@ -28,7 +28,7 @@
 //! | `ADGANG_DISPATCH_LEASE_SECONDS` | `300` | how long a claimed delivery job belongs to its instance; after a crash its jobs wait this long; must exceed the 30 s push timeout |
 //! | `ADGANG_LOG_STREAM_LIMIT` | `100000` | the most rows one event-log CSV download streams; a larger search becomes a background export job (X-05) |
 //! | `ADGANG_DELIVERY_PER_DESTINATION` | `4` | pushes in flight to one endpoint host at once (issue 31); more wait, their attempt not spent |
-//! | `ADGANG_DELIVERY_MAX_IN_FLIGHT` | `256` | delivery jobs one instance holds at once (running or waiting for their endpoint) |
+//! | `ADGANG_DELIVERY_MAX_IN_FLIGHT` | `256` | delivery jobs one instance runs at once (jobs parked for a busy endpoint come on top) |
 //! | `ADGANG_BODY_DEADLINE_SECONDS` | `10` | a JSON (or other small) request body must arrive within this; then 408 and the connection closes |
 //! | `ADGANG_UPLOAD_DEADLINE_SECONDS` | `30` | the same for a file upload (`multipart/form-data`, `application/octet-stream`) |
 //! | `RUST_LOG` | `info` | log filter |
