@@ -9,8 +9,9 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
     use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
     let peer = adgang_test_support::peer::FakePeer::start(200).await;
     let db = app.db().await;
-    // The demo push system's endpoint becomes a peer on this machine (test set-up: the portal
-    // itself accepts only https endpoints here).
+    // The demo push system's endpoint becomes a peer on this machine. The app is a test
+    // deployment (`allow_http_endpoints`): production's outbound guard refuses loopback
+    // (issue 31), a test deployment lets it through to a local test peer.
     db.execute_unprepared(&format!(
         "UPDATE systems SET endpoint = '{}/dp' WHERE name = 'Sagssystem – modtager'",
         peer.url
@@ -80,14 +81,23 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
 
 #[tokio::test]
 async fn core_03_a_system_admin_sends_a_test_message_and_creates_a_first_api_key() {
-    browser_test("test_message", test_message_and_first_api_key).await;
+    browser_test_with(
+        "test_message",
+        |s| s.allow_http_endpoints = true,
+        test_message_and_first_api_key,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn core_03_at_390_px_a_system_admin_sends_a_test_message_and_creates_a_first_api_key() {
-    browser_test("test_message_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        test_message_and_first_api_key(client, app).await
-    })
+    browser_test_with(
+        "test_message_phone",
+        |s| s.allow_http_endpoints = true,
+        |client, app| async move {
+            client.set_window_size(390, 844).await?;
+            test_message_and_first_api_key(client, app).await
+        },
+    )
     .await;
 }
