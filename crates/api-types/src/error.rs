@@ -111,6 +111,9 @@ pub enum ConflictReason {
     AlreadyRecalled,
     /// MV-04: a move of the organisation's mail is running; wait for it to finish.
     MoveMailRunning,
+    /// Issue 32: the organisation's last rights administrator cannot lose that right — nobody
+    /// could then administer its rights.
+    LastRightsAdmin,
     /// ST-02: the organisation subscribes to this standard report with this interval already.
     AlreadySubscribed,
     /// ST-03: a subscription's interval cannot change; cancel it and order again.

@@ -13,6 +13,9 @@ pub enum IdentityError {
     AlreadyOnboarded,
     #[error("no valid session")]
     SessionInvalid,
+    /// Issue 32: revoking the organisation's last `rights_admin`.
+    #[error("the organisation's last rights administrator")]
+    LastRightsAdmin,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -39,6 +42,13 @@ impl From<IdentityError> for DomainError {
                 items: vec![],
             },
             IdentityError::SessionInvalid => DomainError::Unauthorized,
+            IdentityError::LastRightsAdmin => DomainError::Conflict {
+                reason: ConflictReason::LastRightsAdmin,
+                detail: "The organisation must keep at least one rights administrator: grant \
+                         the right to someone else first."
+                    .into(),
+                items: vec![],
+            },
             IdentityError::Unexpected(err) => DomainError::Unexpected(err),
         }
     }

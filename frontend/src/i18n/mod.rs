@@ -167,6 +167,7 @@ pub fn conflict_key(reason: adgang_api_types::ConflictReason) -> Key {
         R::ValueDatePassed => Key::err_conflict_value_date_passed,
         R::AlreadyRecalled => Key::err_conflict_already_recalled,
         R::MoveMailRunning => Key::err_conflict_move_mail_running,
+        R::LastRightsAdmin => Key::err_conflict_last_rights_admin,
         R::AlreadySubscribed => Key::err_conflict_already_subscribed,
         R::IntervalFixed => Key::err_conflict_interval_fixed,
         R::NotCancellable => Key::err_conflict_not_cancellable,

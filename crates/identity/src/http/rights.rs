@@ -72,13 +72,15 @@ async fn grant_right(
     change_right(scope, db, path.into_inner(), Change::Grant).await
 }
 
-/// Revoke a right (requires `rights_admin`); idempotent.
+/// Revoke a right (requires `rights_admin`); idempotent. The organisation's last rights
+/// administrator keeps that right: 409 `last_rights_admin`.
 #[utoipa::path(
     params(UserRightPath),
     responses(
         (status = 204, description = "The user does not hold the right"),
         problems::BadRequest,
         problems::Scope,
+        problems::Conflict,
     )
 )]
 #[delete("/organisations/{cvr}/users/{userId}/rights/{right}")]

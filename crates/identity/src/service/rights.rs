@@ -6,7 +6,8 @@ use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldC
 use adgang_core::Cvr;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use crate::entity::{organisation, user, user_right};
@@ -133,7 +134,8 @@ pub async fn grant(
     Ok(true)
 }
 
-/// Revokes `right` in `cvr`; false when it was not held. Logged like [`grant`].
+/// Revokes `right` in `cvr`; false when it was not held. Logged like [`grant`]. The last
+/// `rights_admin` of an organisation is refused (issue 32).
 pub async fn revoke(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -151,6 +153,18 @@ pub async fn revoke(
     .await?;
     if result.rows_affected == 0 {
         return Ok(false);
+    }
+    // Issue 32: someone must be left to administer the organisation's rights (the caller's
+    // transaction rolls the deletion back).
+    if right == Right::RightsAdmin {
+        let left = user_right::Entity::find()
+            .filter(user_right::Column::OrganisationCvr.eq(cvr.as_str()))
+            .filter(user_right::Column::Right.eq(Right::RightsAdmin.as_str()))
+            .count(db)
+            .await?;
+        if left == 0 {
+            return Err(IdentityError::LastRightsAdmin);
+        }
     }
     // Tokens carry rights: the user's live tokens end now, the next one has what is left.
     super::sessions::revoke_tokens_of(db, &user.id, now).await?;

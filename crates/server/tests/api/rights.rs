@@ -230,3 +230,67 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         404
     );
 }
+
+/// Issue 32: the last rights administrator cannot remove that right — not their own, not by
+/// anyone — and loses it once someone else holds it.
+#[tokio::test]
+async fn issue_32_the_last_rights_admin_of_an_organisation_keeps_the_right() {
+    use adgang_api_types::Problem;
+    use adgang_test_support::{spawn_app, user};
+
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let now = chrono::Utc::now();
+    let north = Cvr::parse("29189846").unwrap();
+    create_organisation(
+        &db,
+        NewOrganisation {
+            cvr: north.clone(),
+            name: "Testkommune Nord".into(),
+            kind: OrgKind::Authority,
+            agreement_accepted_at: Some(now),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let rita = ensure_user(&db, "rid-rita", "Rita Rettighed", now)
+        .await
+        .unwrap();
+    grant(&db, &Actor::System, &north, &rita, Right::RightsAdmin, now)
+        .await
+        .unwrap();
+    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+    let revoke = |rid: &'static str| {
+        app.client
+            .delete(app.url(&format!(
+                "/api/v1/organisations/29189846/users/{rid}/rights/rights_admin"
+            )))
+            .bearer_auth(&admin)
+            .send()
+    };
+    let refused = revoke("rid-rita").await.unwrap();
+    assert_eq!(refused.status(), 409);
+    let problem: Problem = refused.json().await.unwrap();
+    assert_eq!(
+        serde_json::to_value(problem.reason).unwrap(),
+        serde_json::json!("last_rights_admin")
+    );
+    assert_eq!(
+        rights_in(&db, &rita.id, &north).await.unwrap(),
+        vec![Right::RightsAdmin],
+        "nothing half-applied"
+    );
+    // Once another holds it, Rita may give it up.
+    let put = app
+        .client
+        .put(app.url("/api/v1/organisations/29189846/users/rid-kim/rights/rights_admin"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 204);
+    assert_eq!(revoke("rid-rita").await.unwrap().status(), 204);
+    assert!(rights_in(&db, &rita.id, &north).await.unwrap().is_empty());
+    assert_eq!(revoke("rid-kim").await.unwrap().status(), 409);
+}
