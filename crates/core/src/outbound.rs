@@ -310,19 +310,6 @@ impl Outbound {
         Outbound { client, policy }
     }
 
-    /// The deployment's client with the system resolver and the default deadlines.
-    pub fn for_deployment(allow_http_endpoints: bool) -> Outbound {
-        Outbound::new(
-            AddressPolicy::for_deployment(allow_http_endpoints),
-            Arc::new(SystemResolver),
-            Deadlines::default(),
-        )
-    }
-
-    pub fn policy(&self) -> AddressPolicy {
-        self.policy
-    }
-
     /// A request to `url`, or why not: the scheme and an IP-literal host are checked here (a
     /// literal is never resolved), a name when the connection is made.
     pub fn request(

@@ -18,6 +18,8 @@ use actix_web::web::Bytes;
 use actix_web::{web, Error, HttpMessage};
 use adgang_api_types::ErrorCode;
 use adgang_core::problem_response;
+
+use super::body_limit::declared_length;
 use futures_util::StreamExt;
 
 /// How long a body may take.
@@ -61,13 +63,6 @@ impl BodyDeadlines {
             self.upload
         }
     }
-}
-
-fn declared_length(req: &ServiceRequest) -> Option<u64> {
-    req.headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
 }
 
 fn has_body(req: &ServiceRequest) -> bool {

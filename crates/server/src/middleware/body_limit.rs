@@ -13,6 +13,14 @@ use adgang_core::problem_response;
 #[derive(Debug, Clone, Copy)]
 pub struct MaxBodyBytes(pub usize);
 
+/// The body length a request announces (`Content-Length`), if it announces one.
+pub fn declared_length(req: &ServiceRequest) -> Option<u64> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
 pub async fn limit_body(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -21,12 +29,7 @@ pub async fn limit_body(
         .app_data::<actix_web::web::Data<MaxBodyBytes>>()
         .map(|l| l.0)
         .unwrap_or(usize::MAX);
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
+    if declared_length(&req).is_some_and(|len| len > limit as u64) {
         let response = problem_response(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,

@@ -64,6 +64,14 @@ struct Destination {
 /// A destination at its bound that has ended no push for this long is stuck.
 const STUCK_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
+impl Destination {
+    /// At its bound (or probing) and no push ended for [`STUCK_AFTER`].
+    fn is_stuck(&self, limits: &DeliveryLimits) -> bool {
+        (self.in_flight >= limits.per_destination || self.probing)
+            && self.progress.is_none_or(|at| at.elapsed() >= STUCK_AFTER)
+    }
+}
+
 /// Which of a system's endpoints a job pushes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Leg {
@@ -180,16 +188,15 @@ impl Destinations {
     /// claim walk past its whole backlog.)
     pub fn stuck(&self, limits: &DeliveryLimits) -> Vec<(String, Leg)> {
         self.with(|state| {
-            let stuck = |key: &String| {
-                state.destinations.get(key).is_some_and(|d| {
-                    (d.in_flight >= limits.per_destination || d.probing)
-                        && d.progress.is_none_or(|at| at.elapsed() >= STUCK_AFTER)
-                })
-            };
             state
                 .members
                 .iter()
-                .filter(|(_, key)| stuck(key))
+                .filter(|(_, key)| {
+                    state
+                        .destinations
+                        .get(*key)
+                        .is_some_and(|d| d.is_stuck(limits))
+                })
                 .map(|(member, _)| member.clone())
                 .collect()
         })
@@ -198,10 +205,10 @@ impl Destinations {
     /// Whether the destination `key` is stuck (see [`Destinations::stuck`]).
     pub fn is_stuck(&self, key: &str, limits: &DeliveryLimits) -> bool {
         self.with(|state| {
-            state.destinations.get(key).is_some_and(|d| {
-                (d.in_flight >= limits.per_destination || d.probing)
-                    && d.progress.is_none_or(|at| at.elapsed() >= STUCK_AFTER)
-            })
+            state
+                .destinations
+                .get(key)
+                .is_some_and(|d| d.is_stuck(limits))
         })
     }
 

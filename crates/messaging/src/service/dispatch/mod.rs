@@ -31,7 +31,6 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, Qu
 use tokio::task::JoinSet;
 
 pub use destinations::{Admission, DeliveryLimits, Destinations, Leg};
-pub use job::PAUSED;
 pub use push::{push, signature, Outcome};
 
 use self::destinations::{destination_of, Slot};
@@ -176,11 +175,6 @@ impl Dispatcher {
             destinations.freed.notify_one();
         });
         handed
-    }
-
-    /// The destinations' accounting (tests look at it).
-    pub fn destinations(&self) -> &Destinations {
-        &self.destinations
     }
 
     /// One round: starts parked jobs whose destination has room, claims as many due jobs as
