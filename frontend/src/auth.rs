@@ -55,8 +55,8 @@ impl Auth {
     /// minute before expiry.
     pub async fn renew(self) {
         match api::auth::refresh().await {
-            Ok(token) => self.adopt(token).await,
-            Err(_) => self.status.set(AuthStatus::SignedOut),
+            Ok(Some(token)) => self.adopt(token).await,
+            Ok(None) | Err(_) => self.status.set(AuthStatus::SignedOut),
         }
     }
 

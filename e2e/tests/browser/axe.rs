@@ -33,7 +33,8 @@ fn audited() -> &'static Mutex<HashSet<String>> {
     AUDITED.get_or_init(Default::default)
 }
 
-/// Audits the page the browser shows, unless this page was audited already.
+/// Audits the page the browser shows, unless this page was audited already: axe at the test's
+/// width, then the page's width at 390 px (`console::check_phone_width`).
 pub(crate) async fn audit_once(client: &Client) -> Result<()> {
     let url = client.current_url().await?;
     let signed_in = client
@@ -43,18 +44,23 @@ pub(crate) async fn audit_once(client: &Client) -> Result<()> {
         )
         .await?
         == true;
+    // Each language is audited apart: an English page must hold no Danish (issue 32 item 9).
+    let lang = html_lang(client).await?;
     let page = format!(
-        "{}{}{}",
+        "{}{}{}{}",
         url.origin().ascii_serialization(),
         url.path(),
-        if signed_in { " (signed in)" } else { "" }
+        if signed_in { " (signed in)" } else { "" },
+        if lang == "en" { " (English)" } else { "" }
     );
     if !audited().lock().expect("audit set").insert(page.clone()) {
         return Ok(());
     }
     let violations = violations(client).await?;
     record(&page, &violations);
-    check(&page, &violations)
+    check(&page, &violations)?;
+    crate::console::check_no_danish(client, &page).await?;
+    crate::console::check_phone_width(client, &page).await
 }
 
 /// axe-core's WCAG violations on the current page.

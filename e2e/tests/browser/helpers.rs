@@ -71,7 +71,9 @@ pub(crate) async fn start_browser(
                 "download.default_directory": downloads.display().to_string(),
                 "download.prompt_for_download": false,
             }
-        }
+        },
+        // The console, read by `console::check_console`.
+        "goog:loggingPrefs": { "browser": "ALL" }
     });
     let serde_json::Value::Object(capabilities) = capabilities else {
         unreachable!()
@@ -143,7 +145,11 @@ async fn run_browser_test<F, Fut>(
         .await
         .expect("starting Chromium");
     let client = browser.client.clone();
-    let result = body(browser.client.clone(), app).await;
+    let mut result = body(browser.client.clone(), app).await;
+    if result.is_ok() {
+        // What happened after the test's last wait (issue 32 item 4).
+        result = crate::console::check_console(&client).await;
+    }
     if let Err(err) = result {
         let dir = workspace_root().join("e2e/screenshots");
         let _ = std::fs::create_dir_all(&dir);
@@ -202,6 +208,7 @@ pub(crate) async fn wait_for_text(
                 .unwrap_or_default()
                 .replace('\u{ad}', "");
             if last.contains(expected) {
+                crate::console::check_console(client).await?;
                 crate::axe::audit_once(client).await?;
                 return Ok(last);
             }

@@ -5,6 +5,7 @@
 
 mod authority_info;
 mod axe;
+mod console;
 mod contacts;
 mod eventlog;
 mod exemptions;

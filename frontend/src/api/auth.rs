@@ -6,13 +6,17 @@ use adgang_api_types::{
 
 use super::{decode, get_json_as, ApiError};
 
-/// A new access token from the HttpOnly session cookie (which the server rotates).
-pub async fn refresh() -> Result<AccessToken, ApiError> {
+/// A new access token from the HttpOnly session cookie (which the server rotates); `None`
+/// when the browser holds no session cookie (204).
+pub async fn refresh() -> Result<Option<AccessToken>, ApiError> {
     let response = gloo_net::http::Request::post("/api/v1/auth/token")
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+    if response.status() == 204 {
+        return Ok(None);
+    }
+    decode(response).await.map(Some)
 }
 
 pub async fn session(token: &str) -> Result<Session, ApiError> {

@@ -137,13 +137,16 @@ pub fn OnboardingPage() -> impl IntoView {
         failed.set(false);
         sending.set(true);
         spawn_local(async move {
-            match api::onboarding::complete(&client, &completion).await {
-                // The organisation has joined: a renewed token opens the modules.
+            let completed = api::onboarding::complete(&client, &completion).await;
+            sending.set(false);
+            match completed {
+                // The organisation has joined: a renewed token opens the modules — and removes
+                // this page, its signals with it, so nothing here is touched after this
+                // (issue 32 item 4: setting `sending` afterwards panicked).
                 Ok(_) => auth.renew().await,
                 Err(err) if err.status() == Some(400) => errors.set(err.field_errors()),
                 Err(_) => failed.set(true),
             }
-            sending.set(false);
         });
     };
 

@@ -3,7 +3,7 @@
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use adgang_api_types::{AccessToken, ContextSwitch, OrgKind, Right, SwitchableOrganisation};
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::openapi as problems;
@@ -201,12 +201,16 @@ async fn login_callback(
 /// Get an access token for the current session (AUTH-03).
 ///
 /// Uses the HttpOnly session cookie, which is replaced on every call (rotation). The token
-/// carries the current organisation and the rights held there now.
+/// carries the current organisation and the rights held there now. Without a session cookie
+/// the answer is 204: a browser that was never signed in (the SPA cannot see its HttpOnly
+/// cookie, so it asks on every page load) is not an error (issue 32 item 15). A cookie whose
+/// session has ended is 401, and the cookie is removed, so it is said once.
 #[utoipa::path(
     security(()),
     tag = TAG,
     responses(
         (status = 200, description = "A fresh access token", body = AccessToken),
+        (status = 204, description = "No session cookie: not signed in"),
         problems::Unauthenticated,
     )
 )]
@@ -220,17 +224,25 @@ async fn token(
     let secure = oidc.settings.secure_cookies;
     let now = chrono::Utc::now();
     let Some(presented) = req.cookie(SESSION_COOKIE) else {
-        return Err(DomainError::Unauthorized);
+        return Ok(HttpResponse::NoContent()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .finish());
     };
-    let (rotated, access_token, expires_at) = adgang_core::write(&db, async |txn| {
+    let renewed = adgang_core::write(&db, async |txn| {
         let Some(live) = sessions::find_live(txn, presented.value(), now).await? else {
-            return Err(DomainError::Unauthorized);
+            return Ok(None);
         };
         let (live, rotated) = sessions::rotate(txn, live).await?;
         let (access_token, expires_at) = login::access_token_for(txn, &keys, &live, now).await?;
-        Ok((rotated, access_token, expires_at))
+        Ok::<_, DomainError>(Some((rotated, access_token, expires_at)))
     })
     .await?;
+    let Some((rotated, access_token, expires_at)) = renewed else {
+        let mut ended = DomainError::Unauthorized.error_response();
+        // A cookie that cannot be set is only a cookie said once more.
+        let _ = ended.add_cookie(&removal(SESSION_COOKIE, secure));
+        return Ok(ended);
+    };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .cookie(cookie(

@@ -187,6 +187,42 @@ async fn auth_03_refresh_token_rotates_and_the_old_one_dies() {
     assert_eq!(refresh(second).await.status(), 200);
 }
 
+/// Issue 32 item 15: a page load while signed out asks for a token (the SPA cannot see its
+/// HttpOnly cookie) — no cookie is 204, not an error in the console; an ended session's cookie
+/// is 401 once, and removed with it.
+#[tokio::test]
+async fn auth_03_no_session_cookie_is_204_and_a_dead_one_is_removed_with_its_401() {
+    let app = spawn_app().await;
+    let plain = reqwest::Client::new();
+    let none = plain
+        .post(app.url("/api/v1/auth/token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), 204);
+    assert!(none.headers().get(SET_COOKIE).is_none());
+
+    let dead = plain
+        .post(app.url("/api/v1/auth/token"))
+        .header(COOKIE, "adgang_session=not-a-session")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dead.status(), 401);
+    let removal = dead
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("adgang_session="))
+        .expect("the dead cookie is removed")
+        .to_owned();
+    assert!(
+        removal.starts_with("adgang_session=;") && removal.contains("Max-Age=0"),
+        "{removal}"
+    );
+}
+
 #[tokio::test]
 async fn auth_06_logout_ends_the_session_server_side() {
     let app = spawn_app().await;
