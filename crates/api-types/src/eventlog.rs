@@ -119,6 +119,23 @@ impl Subject {
             Subject::Rights => "Rettigheder",
         }
     }
+
+    pub fn english(self) -> &'static str {
+        match self {
+            Subject::SystemConnection => "System connection",
+            Subject::ContactStructure => "Contact structure",
+            Subject::Statistics => "Statistics",
+            Subject::Exemption => "Exemption",
+            Subject::NemSms => "NemSMS",
+            Subject::MailAccess => "Mail access",
+            Subject::AuthorityInformation => "Authority information",
+            Subject::Recall => "Recall",
+            Subject::MoveMail => "Move mail",
+            Subject::ContextSwitch => "Context switch",
+            Subject::Onboarding => "Onboarding",
+            Subject::Rights => "Rights",
+        }
+    }
 }
 
 /// Created / edited / deleted (LOG-02).
@@ -155,6 +172,14 @@ impl ActionEvent {
             ActionEvent::Created => "Oprettet",
             ActionEvent::Edited => "Redigeret",
             ActionEvent::Deleted => "Slettet",
+        }
+    }
+
+    pub fn english(self) -> &'static str {
+        match self {
+            ActionEvent::Created => "Created",
+            ActionEvent::Edited => "Edited",
+            ActionEvent::Deleted => "Deleted",
         }
     }
 }

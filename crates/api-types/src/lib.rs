@@ -24,6 +24,7 @@ pub mod right;
 pub mod session;
 pub mod statistics;
 pub mod system;
+pub mod words;
 
 pub use authority_info::{
     AuthorityInformation, LinkCheck, LinkProblem, Logo, PrivacyPolicyLink, SenderInformation,

@@ -45,6 +45,15 @@ impl MessageType {
             MessageType::Mandatory => "Obligatorisk post",
         }
     }
+
+    pub fn english(self) -> &'static str {
+        match self {
+            MessageType::Letter => "Letter",
+            MessageType::LegalNotice => "Legal notice",
+            MessageType::Nemsms => "NemSMS",
+            MessageType::Mandatory => "Mandatory mail",
+        }
+    }
 }
 
 /// One attachment, inline as base64 (standard alphabet, padded).
@@ -185,6 +194,20 @@ impl Direction {
             .into_iter()
             .find(|d| d.as_str() == s)
     }
+
+    pub fn danish(self) -> &'static str {
+        match self {
+            Direction::Outgoing => "Udgående",
+            Direction::Incoming => "Indgående",
+        }
+    }
+
+    pub fn english(self) -> &'static str {
+        match self {
+            Direction::Outgoing => "Outgoing",
+            Direction::Incoming => "Incoming",
+        }
+    }
 }
 
 /// The message log's events (LOG-01), outgoing and incoming. Stored by their snake_case id;
@@ -286,6 +309,30 @@ impl MessageEvent {
             MessageEvent::Collected => "Afhentet",
             MessageEvent::BusinessReceiptReceived => "Forretningskvittering modtaget",
             MessageEvent::Moved => "Flyttet",
+        }
+    }
+
+    /// The event's name in English (the SPA in English, issue 32 item 9).
+    pub fn english(self) -> &'static str {
+        match self {
+            MessageEvent::Failed => "Failed",
+            MessageEvent::Validated => "Validated",
+            MessageEvent::Rejected => "Rejected",
+            MessageEvent::RejectedTechnical => "Rejected (technical)",
+            MessageEvent::TechnicalReceiptSent => "Technical receipt sent",
+            MessageEvent::BusinessReceiptSent => "Business receipt sent",
+            MessageEvent::BusinessReceiptFailed => "Business receipt failed",
+            MessageEvent::Recalled => "Recalled",
+            MessageEvent::HeldForValueDate => "Validated – sent on the value date",
+            MessageEvent::SentAfterValueDate => "Sent to the recipient after the value date",
+            MessageEvent::NemsmsFailed => "NemSMS failed",
+            MessageEvent::LegallyServed => "Legally served",
+            MessageEvent::AvailableToRecipient => "Available to the recipient",
+            MessageEvent::Sent => "Sent",
+            MessageEvent::SendingFailed => "Sending failed",
+            MessageEvent::Collected => "Collected",
+            MessageEvent::BusinessReceiptReceived => "Business receipt received",
+            MessageEvent::Moved => "Moved",
         }
     }
 

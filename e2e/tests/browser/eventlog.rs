@@ -136,6 +136,29 @@ async fn x_05_a_large_search_becomes_an_export_with_progress_and_a_download() {
             click(&client, "log-download").await?;
             wait_for_text(&client, "#log-export-ready", "er klar").await?;
             wait_for_text(&client, "#log-export-ready", "6000 rækker").await?;
+            // Issue 32 item 3: the export is where the user is — right under the button that
+            // started it, in a live region, with focus on its download button.
+            let placed = client
+                .execute(
+                    "const button = document.getElementById('log-download').getBoundingClientRect();
+                     const ready = document.getElementById('log-export-ready').getBoundingClientRect();
+                     return { gap: ready.top - button.bottom,
+                              live: document.getElementById('log-export-ready')
+                                .closest('[aria-live]') !== null,
+                              focused: document.activeElement && document.activeElement.id };",
+                    vec![],
+                )
+                .await?;
+            let gap = placed["gap"].as_f64().unwrap_or(f64::MAX);
+            ensure!(
+                (0.0..200.0).contains(&gap),
+                "the export appears {gap} px below its button"
+            );
+            ensure!(placed["live"] == true, "not in a live region: {placed}");
+            ensure!(
+                placed["focused"] == "log-export-download",
+                "focus: {placed}"
+            );
             click(&client, "log-export-download").await?;
             let csv = wait_for_download(&app, "haendelseslog-meddelelser-eksport").await?;
             let lines = String::from_utf8(csv[3..].to_vec())?.lines().count();

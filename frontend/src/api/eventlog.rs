@@ -18,6 +18,7 @@ fn base(client: &Authorised, log: EventLogKind) -> String {
 }
 
 /// One page of a log, whichever it is.
+#[derive(Clone)]
 pub enum Rows {
     Messages(LogPage<MessageLogEntry>),
     Actions(LogPage<ActionLogEntry>),

@@ -1,6 +1,6 @@
 //! The actions log (LOG-02): its filters, its columns and its CSV.
 
-use adgang_api_types::{ActionEvent, ActionLogEntry, ActionLogFilter, FieldCode, Subject};
+use adgang_api_types::{words, ActionEvent, ActionLogEntry, ActionLogFilter, FieldCode, Subject};
 use adgang_core::entity::actions_log::{Column, Entity, Model};
 use adgang_core::{Cvr, FieldErrors};
 use adgang_documents::csv::CsvChunk;
@@ -263,6 +263,15 @@ pub(crate) fn last(rows: &[Model]) -> Option<Position> {
     rows.last().map(position)
 }
 
+/// A stored before/after value as the CSV's reader says it (issue 32 item 6): a time in
+/// Copenhagen time, an identifier in Danish words, anything else as stored.
+fn said(stored: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stored) {
+        Ok(at) => csv_time(at.with_timezone(&chrono::Utc)),
+        Err(_) => words::value_text(stored, false),
+    }
+}
+
 pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogError> {
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
     for m in rows {
@@ -280,9 +289,13 @@ pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogErr
             csv_time(m.occurred_at).as_str(),
             ActionEvent::parse(&m.event).map_or(m.event.as_str(), |e| e.danish()),
             s(&m.object_name).as_str(),
-            s(&m.field).as_str(),
-            s(&m.before).as_str(),
-            s(&m.after).as_str(),
+            m.field
+                .as_deref()
+                .map(|f| words::field_text(f, false))
+                .unwrap_or_default()
+                .as_str(),
+            m.before.as_deref().map(said).unwrap_or_default().as_str(),
+            m.after.as_deref().map(said).unwrap_or_default().as_str(),
             s(&m.reason).as_str(),
             m.power_of_attorney
                 .map(adgang_documents::yes_no)

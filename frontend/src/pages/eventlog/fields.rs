@@ -1,7 +1,7 @@
 //! Each log's search form as data: its fields (query parameter, label, kind of input) and the
 //! lists a choice offers.
 
-use adgang_api_types::{ActionEvent, EventLogKind, MessageEvent, MessageType, Subject};
+use adgang_api_types::{ActionEvent, Direction, EventLogKind, MessageEvent, MessageType, Subject};
 
 use crate::i18n::Key;
 
@@ -11,7 +11,7 @@ pub(super) enum Input {
     Text,
     Date,
     /// A choice among the values of one of the log's lists.
-    Choice(fn() -> Vec<(&'static str, &'static str)>),
+    Choice(fn(bool) -> Vec<(&'static str, &'static str)>),
 }
 
 /// One field of a log's search form: its query parameter, label and kind of input.
@@ -22,43 +22,41 @@ pub(super) struct Field {
     pub(super) input: Input,
 }
 
-pub(super) fn message_types() -> Vec<(&'static str, &'static str)> {
+// The options of a choice, as (wire value, label in the language shown); `english` picks the
+// language (issue 32 item 9: the English page is English throughout).
+
+pub(super) fn message_types(english: bool) -> Vec<(&'static str, &'static str)> {
     MessageType::ALL
         .into_iter()
-        .map(|t| {
-            let label = match t {
-                MessageType::Letter => "Brev",
-                MessageType::LegalNotice => "Forkyndelse",
-                MessageType::Nemsms => "NemSMS",
-                MessageType::Mandatory => "Obligatorisk post",
-            };
-            (t.as_str(), label)
-        })
+        .map(|t| (t.as_str(), if english { t.english() } else { t.danish() }))
         .collect()
 }
 
-fn directions() -> Vec<(&'static str, &'static str)> {
-    vec![("outgoing", "Udgående"), ("incoming", "Indgående")]
+fn directions(english: bool) -> Vec<(&'static str, &'static str)> {
+    [Direction::Outgoing, Direction::Incoming]
+        .into_iter()
+        .map(|d| (d.as_str(), if english { d.english() } else { d.danish() }))
+        .collect()
 }
 
-fn message_events() -> Vec<(&'static str, &'static str)> {
+fn message_events(english: bool) -> Vec<(&'static str, &'static str)> {
     MessageEvent::ALL
         .into_iter()
-        .map(|e| (e.as_str(), e.danish()))
+        .map(|e| (e.as_str(), if english { e.english() } else { e.danish() }))
         .collect()
 }
 
-fn subjects() -> Vec<(&'static str, &'static str)> {
+fn subjects(english: bool) -> Vec<(&'static str, &'static str)> {
     Subject::ALL
         .into_iter()
-        .map(|s| (s.as_str(), s.danish()))
+        .map(|s| (s.as_str(), if english { s.english() } else { s.danish() }))
         .collect()
 }
 
-fn action_events() -> Vec<(&'static str, &'static str)> {
+fn action_events(english: bool) -> Vec<(&'static str, &'static str)> {
     ActionEvent::ALL
         .into_iter()
-        .map(|e| (e.as_str(), e.danish()))
+        .map(|e| (e.as_str(), if english { e.english() } else { e.danish() }))
         .collect()
 }
 

@@ -12,7 +12,8 @@ use super::{link, segment, tab_key};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::form::{errors_for, group_class, ErrorText};
-use crate::i18n::{use_i18n, Key};
+use crate::components::wizard::focus_element;
+use crate::i18n::{use_i18n, Key, Lang};
 
 /// Where the CSV download of the current search is.
 #[derive(Clone, PartialEq)]
@@ -78,7 +79,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                 Ok(rows) => {
                     errors.set(Vec::new());
                     failed.set(false);
-                    Some(cells(rows))
+                    Some(rows)
                 }
                 Err(e) => {
                     let fields = e.field_errors();
@@ -116,15 +117,24 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
             set_timeout(
                 move || {
                     spawn_local(async move {
+                        // `try_set`: the user may have left the page meanwhile; then polling
+                        // stops (setting a disposed signal would panic).
                         match api::eventlog::export(&client, &id).await {
                             Ok(export) if export.status == ExportStatus::Done => {
-                                download.set(Download::Ready(export))
+                                if download.try_set(Download::Ready(export)).is_none() {
+                                    request_animation_frame(|| {
+                                        focus_element("log-export-download")
+                                    });
+                                }
                             }
                             Ok(export) => {
-                                download.set(Download::Exporting(export));
-                                again(client, id, download);
+                                if download.try_set(Download::Exporting(export)).is_none() {
+                                    again(client, id, download);
+                                }
                             }
-                            Err(_) => download.set(Download::Failed),
+                            Err(_) => {
+                                let _ = download.try_set(Download::Failed);
+                            }
                         }
                     })
                 },
@@ -166,6 +176,9 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                         Ok(export) => {
                             let id = export.id.clone();
                             download.set(Download::Exporting(export));
+                            // Issue 32 item 3: the user is taken to the progress, beside the
+                            // button that started it.
+                            request_animation_frame(|| focus_element("log-export-progress"));
                             poll(client, id);
                         }
                         Err(_) => download.set(Download::Failed),
@@ -197,6 +210,42 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
         });
     };
 
+    // Progress and the export's download sit beside "Hent CSV" in a live region that exists
+    // before they do, so screen readers announce them (issue 32 item 3).
+    let export_status = move || {
+        match download.get() {
+        Download::Idle => ().into_any(),
+        Download::Failed => view! {
+            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+        }.into_any(),
+        Download::Exporting(export) => {
+            let (done, total) = (export.rows_written, export.rows_total.max(1));
+            view! {
+                <div class="alert alert-info" id="log-export-progress" tabindex="-1"><div class="alert-body">
+                    <p class="alert-heading">{i18n.text(Key::log_export_heading)}</p>
+                    <p class="alert-text">{move || i18n.t(Key::log_export_running)
+                        .replace("{done}", &done.to_string()).replace("{total}", &export.rows_total.to_string())}</p>
+                    <progress max=total.to_string() value=done.to_string() aria-label=i18n.text(Key::log_export_heading)></progress>
+                </div></div>
+            }.into_any()
+        }
+        Download::Ready(export) => {
+            let expires = export.expires_at.as_deref().map(time).unwrap_or_default();
+            let rows = export.rows_written;
+            view! {
+                <div class="alert alert-success" id="log-export-ready"><div class="alert-body">
+                    <p class="alert-text">{move || i18n.t(Key::log_export_ready)
+                        .replace("{rows}", &rows.to_string()).replace("{expires}", &expires)}</p>
+                    <button type="button" class="button button-primary" id="log-export-download"
+                        on:click=move |_| download_export(export.clone())>
+                        {i18n.text(Key::log_export_download)}
+                    </button>
+                </div></div>
+            }.into_any()
+        }
+    }
+    };
+
     let form_fields = spec
         .iter()
         .enumerate()
@@ -218,7 +267,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                 Input::Choice(options) => view! {
                     <select class="form-select" id=id.clone() on:change=move |ev| value.set(event_target_value(&ev))>
                         <option value="" selected=move || value.get().is_empty()>{i18n.text(Key::log_any)}</option>
-                        {options().into_iter().map(|(v, l)| view! {
+                        {move || options(i18n.lang() == Lang::En).into_iter().map(|(v, l)| view! {
                             <option value=v selected=move || value.get() == v>{l}</option>
                         }).collect_view()}
                     </select>
@@ -248,7 +297,8 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
         <Show when=move || failed.get()>
             <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
         </Show>
-        {move || rows.get().flatten().map(|(items, next, from, to)| {
+        {move || rows.get().flatten().map(|rows| {
+            let (items, next, from, to) = cells(rows, i18n.lang() == Lang::En);
             let count = items.len();
             let page_no = cursors.with(|c| c.len()) + 1;
             view! {
@@ -258,6 +308,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                         <button type="button" class="button button-secondary" id="log-download" on:click=download_csv>
                             {i18n.text(Key::log_download_csv)}
                         </button>
+                        <div class="log-export-status" id="log-export-status" aria-live="polite">{export_status}</div>
                     </div>
                     {(count == 0).then(|| view! { <p id="log-empty">{i18n.text(Key::log_empty)}</p> })}
                     {(count > 0).then(|| view! {
@@ -297,36 +348,5 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                 </div>
             }
         })}
-        {move || match download.get() {
-            Download::Idle => ().into_any(),
-            Download::Failed => view! {
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-            }.into_any(),
-            Download::Exporting(export) => {
-                let (done, total) = (export.rows_written, export.rows_total.max(1));
-                view! {
-                    <div class="alert alert-info" role="status" id="log-export-progress"><div class="alert-body">
-                        <p class="alert-heading">{i18n.text(Key::log_export_heading)}</p>
-                        <p class="alert-text">{move || i18n.t(Key::log_export_running)
-                            .replace("{done}", &done.to_string()).replace("{total}", &export.rows_total.to_string())}</p>
-                        <progress max=total.to_string() value=done.to_string() aria-label=i18n.text(Key::log_export_heading)></progress>
-                    </div></div>
-                }.into_any()
-            }
-            Download::Ready(export) => {
-                let expires = export.expires_at.as_deref().map(time).unwrap_or_default();
-                let rows = export.rows_written;
-                view! {
-                    <div class="alert alert-success" role="status" id="log-export-ready"><div class="alert-body">
-                        <p class="alert-text">{move || i18n.t(Key::log_export_ready)
-                            .replace("{rows}", &rows.to_string()).replace("{expires}", &expires)}</p>
-                        <button type="button" class="button button-primary" id="log-export-download"
-                            on:click=move |_| download_export(export.clone())>
-                            {i18n.text(Key::log_export_download)}
-                        </button>
-                    </div></div>
-                }.into_any()
-            }
-        }}
     }
 }

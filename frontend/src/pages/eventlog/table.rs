@@ -1,6 +1,6 @@
 //! The result table: each log's column headings (LOG-01/02/03) and a page's rows as cells.
 
-use adgang_api_types::EventLogKind;
+use adgang_api_types::{words, EventLogKind};
 
 use super::fields::message_types;
 use crate::api::eventlog::Rows;
@@ -55,9 +55,24 @@ pub(super) fn time(rfc3339: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A page's rows as table cells, in the order of [`columns`].
-pub(super) fn cells(rows: Rows) -> (Vec<Vec<String>>, Option<String>, String, String) {
+/// A stored before/after value as a reader says it (issue 32 item 6): a time in Copenhagen
+/// time, an identifier in words, anything else as stored.
+fn value_text(stored: String, english: bool) -> String {
+    if chrono::DateTime::parse_from_rfc3339(&stored).is_ok() {
+        return time(&stored);
+    }
+    words::value_text(&stored, english)
+}
+
+/// A page's rows as table cells, in the order of [`columns`], in the language shown.
+pub(super) fn cells(
+    rows: Rows,
+    english: bool,
+) -> (Vec<Vec<String>>, Option<String>, String, String) {
     let o = |v: Option<String>| v.unwrap_or_default();
+    let said = |danish: &'static str, in_english: &'static str| {
+        if english { in_english } else { danish }.to_owned()
+    };
     match rows {
         Rows::Messages(page) => (
             page.items
@@ -67,19 +82,17 @@ pub(super) fn cells(rows: Rows) -> (Vec<Vec<String>>, Option<String>, String, St
                         o(e.title),
                         e.message_type
                             .and_then(|t| {
-                                message_types().into_iter().find(|(v, _)| *v == t.as_str())
+                                message_types(english)
+                                    .into_iter()
+                                    .find(|(v, _)| *v == t.as_str())
                             })
                             .map(|(_, l)| l.to_owned())
                             .unwrap_or_default(),
                         o(e.sender),
                         o(e.recipient),
-                        match e.direction {
-                            adgang_api_types::Direction::Outgoing => "Udgående",
-                            adgang_api_types::Direction::Incoming => "Indgående",
-                        }
-                        .to_owned(),
+                        said(e.direction.danish(), e.direction.english()),
                         time(&e.occurred_at),
-                        e.event.danish().to_owned(),
+                        said(e.event.danish(), e.event.english()),
                         o(e.message_id),
                         o(e.system_id),
                         o(e.value_date),
@@ -101,24 +114,26 @@ pub(super) fn cells(rows: Rows) -> (Vec<Vec<String>>, Option<String>, String, St
                 .into_iter()
                 .map(|e| {
                     let actor = if e.on_behalf {
-                        format!("{} (på vegne af)", e.actor)
+                        format!("{} ({})", e.actor, said("på vegne af", "on behalf"))
                     } else {
                         e.actor
                     };
                     vec![
-                        e.subject.danish().to_owned(),
+                        said(e.subject.danish(), e.subject.english()),
                         o(e.party),
                         o(e.object_id),
                         actor,
                         time(&e.occurred_at),
-                        e.event.danish().to_owned(),
+                        said(e.event.danish(), e.event.english()),
                         o(e.name),
-                        o(e.field),
-                        o(e.before),
-                        o(e.after),
+                        e.field
+                            .map(|f| words::field_text(&f, english))
+                            .unwrap_or_default(),
+                        e.before.map(|v| value_text(v, english)).unwrap_or_default(),
+                        e.after.map(|v| value_text(v, english)).unwrap_or_default(),
                         o(e.reason),
                         e.power_of_attorney
-                            .map(|p| if p { "Ja" } else { "Nej" }.to_owned())
+                            .map(|p| words::value_text(&p.to_string(), english))
                             .unwrap_or_default(),
                     ]
                 })

@@ -276,3 +276,56 @@ async fn x_05_several_export_workers_on_one_database_make_each_export_whole() {
         assert_eq!(titles.len(), rows, "export {id}: each row once");
     }
 }
+
+/// Issue 32 item 6: the actions log's CSV says what changed in words — the field's Danish name,
+/// identifiers as words, times in Copenhagen time — not the API's `protocol`/`rest_push`/UTC.
+#[tokio::test]
+async fn log_02_the_actions_csv_names_fields_values_and_times_in_danish() {
+    let app = spawn_app().await;
+    app.seed_organisations(&[(ORG, "Testkommune Nord", OrgKind::Authority)])
+        .await;
+    let token = token(&app, &[Right::SystemAdmin, Right::LogActions]);
+    let created = app
+        .post_as(
+            &format!("/api/v1/organisations/{ORG}/systems"),
+            &token,
+            &serde_json::json!({
+                "name": "Sagssystemet", "role": "recipient", "protocol": "rest_push",
+                "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
+                "activation": {"mode": "now"},
+                "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
+            }),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let response = app
+        .get_as(
+            &format!("/api/v1/organisations/{ORG}/events/actions/csv"),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let lines = csv_lines(&response.bytes().await.unwrap());
+    let (field, after) = (
+        lines[0].iter().position(|h| h == "Felt").expect("Felt"),
+        lines[0].iter().position(|h| h == "Efter").expect("Efter"),
+    );
+    let value_of = |name: &str| {
+        lines[1..]
+            .iter()
+            .find(|row| row[field] == name)
+            .map(|row| row[after].clone())
+            .unwrap_or_else(|| panic!("no row for {name}: {lines:?}"))
+    };
+    assert_eq!(value_of("Protokol"), "REST (push)");
+    assert_eq!(value_of("Rolle"), "Modtager");
+    let text = lines.concat().join(";");
+    for raw in ["rest_push", "\"protocol\"", ";protocol;", "+00:00"] {
+        assert!(!text.contains(raw), "{raw} in the CSV: {text}");
+    }
+    let active_from = value_of("Aktiv fra");
+    assert!(
+        active_from.len() == 19 && !active_from.contains('T'),
+        "Copenhagen time as in the other columns: {active_from}"
+    );
+}
