@@ -417,6 +417,28 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
             click(&client, "cs-save-group").await?;
             wait_for_text(&client, "#contact-tree", name).await?;
         }
+        // Issue 32 item 5: a row's "Flere valg" opens inside the phone's width.
+        let first_menu = client
+            .find(Locator::Css("#contact-tree details.row-menu"))
+            .await?
+            .attr("id")
+            .await?
+            .context("the row menu's id")?;
+        open_menu(&client, &first_menu).await?;
+        let fits = client
+            .execute(
+                "const items = document.querySelector('#' + arguments[0] + ' .row-menu-items');
+                 return { right: items.getBoundingClientRect().right,
+                          page: document.documentElement.scrollWidth };",
+                vec![first_menu.clone().into()],
+            )
+            .await?;
+        ensure!(
+            fits["right"].as_f64().unwrap_or(f64::MAX) <= 390.0
+                && fits["page"].as_u64().unwrap_or(u64::MAX) <= 390,
+            "the open menu runs off the phone: {fits}"
+        );
+        open_menu(&client, &first_menu).await?;
         let token = app.token(&adgang_test_support::user(
             "34051178",
             adgang_api_types::OrgKind::Authority,

@@ -153,6 +153,44 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
         click(&client, "rights-grant").await?;
         wait_for_text(&client, "#rights-saved", "99999999").await?;
         wait_for_text(&client, "tr[data-user='99999999']", "99999999").await?;
+
+        // Issue 32 items 1 and 2, on a phone: "Redigér" opens the boxes where the user is
+        // (focus on them, on screen); taking his own rights asks first, and taking the last
+        // rights administrator's right is refused with the reason.
+        client.set_window_size(390, 844).await?;
+        click(&client, "edit-10000007").await?;
+        wait_for_text(&client, "#rights-editor-heading", "Rasmus").await?;
+        let placed = client
+            .execute(
+                "const save = document.getElementById('rights-save').getBoundingClientRect();
+                 return { right: save.right, focused: document.activeElement.id };",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            placed["right"].as_f64().unwrap_or(f64::MAX) <= 390.0
+                && placed["focused"] == "rights-editor-heading",
+            "the editor on a phone: {placed}"
+        );
+        click_css(&client, "label[for='right-10000007-rights_admin']").await?;
+        click(&client, "rights-save").await?;
+        wait_for_text(&client, "#rights-own-text", "dine egne rettigheder").await?;
+        wait_for_text(&client, "#rights-own-text", "Rettighedsadministrator").await?;
+        click(&client, "rights-own-confirm").await?;
+        wait_for_text(
+            &client,
+            "#rights-error",
+            "mindst én rettighedsadministrator",
+        )
+        .await?;
+        let rasmus = adgang_identity::service::rights::user_by_subject(&db, "10000007")
+            .await?
+            .context("Rasmus")?;
+        let held = adgang_identity::service::rights::rights_in(&db, &rasmus.id, &cvr).await?;
+        ensure!(
+            held.contains(&adgang_api_types::Right::RightsAdmin),
+            "the last rights administrator keeps the right: {held:?}"
+        );
         Ok(())
     })
     .await;

@@ -30,10 +30,8 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
     wait_for_text(&client, "#no-holders", "ingen adgangshavere").await?;
     click(&client, "access-create").await?;
     wait_for_text(&client, "#wizard-step-heading", "Fremsøg adgangshaver").await?;
-    // The giver as holder: found, but refused when the access is checked — back at the holder.
+    // The giver as holder: refused in step 1 (issue 32 item 8), not after step 2.
     type_into(&client, "holder-number", &giver).await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Adgangens indhold").await?;
     click(&client, "wizard-next").await?;
     wait_for_text(
         &client,
@@ -41,6 +39,7 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
         "kan ikke selv være adgangshaver",
     )
     .await?;
+    wait_for_text(&client, "#wizard-step-heading", "Fremsøg adgangshaver").await?;
     type_into(&client, "holder-number", &company).await?;
     click(&client, "wizard-next").await?;
     wait_for_step(&client, "Adgangens indhold").await?;
@@ -49,6 +48,17 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
     click(&client, "expiry-date").await?;
     click(&client, "wizard-next").await?;
     wait_for_text(&client, "#expires-on-missing", "sidste dag").await?;
+    // A last day that is not after today has its own words — not a system's "…aktivér nu".
+    let today = chrono::Utc::now().date_naive();
+    set_date(&client, "expires-on", &today.to_string()).await?;
+    click(&client, "wizard-next").await?;
+    let refused = wait_for_text(
+        &client,
+        "#expires-on-error",
+        "Sidste dag skal ligge efter i dag",
+    )
+    .await?;
+    ensure!(!refused.contains("aktivér"), "{refused}");
     let last_day = (chrono::Utc::now() + chrono::Duration::days(60)).date_naive();
     client
         .execute(
@@ -120,6 +130,14 @@ async fn acc_02_at_390_px_an_exempt_givers_exemption_is_lifted_with_the_access()
         wait_for_step(&client, "Opsummering").await?;
         click(&client, "wizard-approve").await?;
         wait_for_text(&client, "#access-receipt-text", "fritagelse fra Digital Post er ophævet").await?;
+        // Above the receipt, the giver is no longer shown as exempt; the holder is labelled
+        // as the holder, not by the step that found them (issue 32 item 8).
+        wait_for_text(&client, "#giver-status", "Tilmeldt Digital Post").await?;
+        wait_for_text(&client, "#access-receipt", "Adgangshaver").await?;
+        ensure!(
+            !text_of(&client, "access-receipt").await?.contains("Fremsøg"),
+            "the receipt labels the holder by a step's name"
+        );
         click(&client, "access-back").await?;
         wait_for_text(&client, "#giver-status", "Tilmeldt Digital Post").await?;
         Ok(())

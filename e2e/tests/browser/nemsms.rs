@@ -64,6 +64,15 @@ async fn enrol_confirm_unenrol(
         .context("the link's address")?;
     client.goto(&link).await?;
     wait_for_text(client, "h1", "Bekræft dit telefonnummer").await?;
+    // The citizen's page, not the administrators' portal: no log-in there (issue 32 item 13).
+    ensure!(
+        client.find_all(Locator::Id("log-in")).await?.is_empty()
+            && client
+                .find_all(Locator::Id("signed-in-as"))
+                .await?
+                .is_empty(),
+        "the confirmation page offers the portal's log-in"
+    );
     click(client, "sms-confirm").await?;
     wait_for_text(
         client,
@@ -76,6 +85,13 @@ async fn enrol_confirm_unenrol(
     wait_for_text(client, "#sms-confirm", "Bekræft nummer").await?;
     click(client, "sms-confirm").await?;
     wait_for_text(client, "#sms-confirm-error", "allerede brugt").await?;
+    ensure!(
+        client
+            .find_all(Locator::Id("sms-confirm"))
+            .await?
+            .is_empty(),
+        "a used link still offers \"Bekræft nummer\""
+    );
 
     // Back as the employee: enrolled; unenrol after confirming.
     client.goto(&app.url(path)).await?;

@@ -51,6 +51,48 @@ async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
     .await;
 }
 
+/// Issue 32 item 9: in English, every module page a demo user opens shows no text from the
+/// Danish catalogue (checked on every page a test visits in English, `console::check_no_danish`).
+#[tokio::test]
+async fn x_01_in_english_every_module_page_of_the_demo_users_is_english() {
+    browser_test("english_walk", |client, app| async move {
+        client.goto(&app.url("/")).await?;
+        wait_for_text(&client, "main", "Log ind").await?;
+        click(&client, "language-toggle").await?;
+        wait_for_text(&client, "main", "Log in to see the modules").await?;
+        for rid in [
+            "10000001", "10000002", "10000003", "10000004", "10000005", "10000006",
+        ] {
+            client.goto(&app.url("/")).await?;
+            wait_for_text(&client, "#log-in", "Log in").await?;
+            click(&client, "log-in").await?;
+            pick_test_user(&client, rid).await?;
+            wait_for_text(&client, ".module-cards", "").await?;
+            let mut links = Vec::new();
+            for card in client
+                .find_all(Locator::Css(".module-cards a.card[data-module]"))
+                .await?
+            {
+                if let Some(href) = card.attr("href").await? {
+                    links.push(href);
+                }
+            }
+            ensure!(!links.is_empty(), "{rid} has no module cards");
+            for link in links {
+                client.goto(&app.url(&link)).await?;
+                wait_for_text(&client, "main h1", "").await?;
+                // What the page loads after its heading is checked too.
+                tokio::time::sleep(Duration::from_millis(700)).await;
+                crate::console::check_no_danish(&client, &link).await?;
+            }
+            click(&client, "log-out").await?;
+            wait_for_text(&client, "#log-in", "Log in").await?;
+        }
+        Ok(())
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards() {
     browser_test("citizen_service_login", |client, app| async move {
@@ -244,6 +286,28 @@ async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() 
         .await?;
         click(&client, "operator-switch-ok").await?;
         wait_for_text(&client, "#current-organisation", &company.name).await?;
+
+        // Issue 32 item 7: every page says on whose behalf he acts, and the way home is one
+        // choice away — not a CVR to retype.
+        wait_for_text(&client, "#on-behalf-banner", "på vegne af").await?;
+        wait_for_text(&client, "#on-behalf-banner", &company.name).await?;
+        click(&client, "on-behalf-home").await?;
+        wait_for_text(&client, "#switch-form", "Styrelsen for Digital Test").await?;
+        click_css(&client, "label[for='org-34051178']").await?;
+        click(&client, "switch-ok").await?;
+        wait_for_text(
+            &client,
+            "#current-organisation",
+            "Styrelsen for Digital Test",
+        )
+        .await?;
+        ensure!(
+            client
+                .find_all(Locator::Id("on-behalf-banner"))
+                .await?
+                .is_empty(),
+            "at home, no banner"
+        );
         Ok(())
     })
     .await;

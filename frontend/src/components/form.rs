@@ -34,6 +34,17 @@ fn entry_noun(list: &str) -> Key {
     }
 }
 
+/// The text for a code where one field needs its own words (issue 32 item 8: a past last day
+/// of an access is not "…or activate now", which belongs to a system's activation time).
+fn field_error_key(field: &str, code: adgang_api_types::FieldCode) -> Key {
+    use adgang_api_types::FieldCode as C;
+    match (field, code) {
+        ("activation.at", C::InThePast) => Key::err_in_the_past_activate,
+        ("expiresOn", C::InThePast) => Key::err_last_day_not_after_today,
+        _ => error_key(code),
+    }
+}
+
 /// The error texts for API fields whose name is one of `prefixes` or starts with one followed
 /// by `[` (its list items, named by position).
 pub fn errors_for(
@@ -45,7 +56,7 @@ pub fn errors_for(
             errors
                 .iter()
                 .filter_map(|e| {
-                    let key = error_key(e.code);
+                    let key = field_error_key(&e.field, e.code);
                     prefixes.iter().find_map(|p| {
                         if e.field == *p {
                             return Some(FieldMessage { key, entry: None });

@@ -33,7 +33,13 @@ pub fn Header() -> impl IntoView {
         });
     };
 
+    // The page a citizen opens from the SMS is not the administrators' portal: no log-in, no
+    // organisation there (issue 32 item 13).
+    let citizen_page = move || location.pathname.get().contains("/bekraeft/");
     let account = move || {
+        if citizen_page() {
+            return ().into_any();
+        }
         match auth.status.get() {
         AuthStatus::SignedIn(a) => view! {
             <p class="user" id="signed-in-as">
@@ -93,6 +99,20 @@ pub fn Header() -> impl IntoView {
                 </div>
             </div>
         </header>
+        // An operator acting on behalf of another organisation sees so on every page, with the
+        // way back (issue 32 item 7).
+        {move || auth.authorized().filter(|a| a.session.operator).map(|a| view! {
+            <div class="alert alert-info environment-banner" role="status" id="on-behalf-banner">
+                <div class="alert-body container">
+                    <p class="alert-text">
+                        {i18n.text(Key::on_behalf_banner)}" "
+                        <strong>{a.session.organisation.name.clone()}</strong>
+                        " (CVR "{a.session.organisation.cvr_number.clone()}"). "
+                        <a href="/skift-virksomhed" id="on-behalf-home">{i18n.text(Key::on_behalf_home)}</a>
+                    </p>
+                </div>
+            </div>
+        })}
         <Show when=is_test>
             <div class="alert alert-warning environment-banner" role="status" id="environment-banner">
                 <div class="alert-body container">

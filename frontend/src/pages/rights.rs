@@ -5,10 +5,10 @@ use adgang_api_types::{OrganisationUser, Right};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
-use crate::api::Authorised;
+use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::i18n::{right_key, use_i18n, Key};
+use crate::components::wizard::focus_element;
+use crate::i18n::{conflict_key, right_key, use_i18n, Key};
 
 /// The rights an organisation's administrator hands out (operator is the platform's).
 fn grantable() -> impl Iterator<Item = Right> {
@@ -36,6 +36,14 @@ pub fn RightsPage() -> impl IntoView {
     let error = RwSignal::new(None::<Key>);
     let new_user = RwSignal::new(String::new());
     let new_right = RwSignal::new(Right::SystemAdmin);
+    // The rights a user is about to take from themself, shown for confirmation (issue 32 item
+    // 1): they cannot give them back.
+    let own_removal = RwSignal::new(None::<Vec<Right>>);
+    let me = move || {
+        auth.authorized()
+            .map(|a| a.session.user_id)
+            .unwrap_or_default()
+    };
 
     let allowed = move || {
         auth.authorized()
@@ -58,11 +66,24 @@ pub fn RightsPage() -> impl IntoView {
         }
     });
 
-    let save = move |user: OrganisationUser| {
+    let save = move |user: OrganisationUser, confirmed: bool| {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
         let wanted = draft.get_untracked();
+        let removed: Vec<Right> = user
+            .rights
+            .iter()
+            .copied()
+            .filter(|r| !wanted.contains(r))
+            .collect();
+        let own = user.user_id == me();
+        if own && !removed.is_empty() && !confirmed {
+            own_removal.set(Some(removed));
+            request_animation_frame(|| focus_element("rights-own-text"));
+            return;
+        }
+        own_removal.set(None);
         spawn_local(async move {
             let mut result = Ok(());
             for right in grantable() {
@@ -82,11 +103,39 @@ pub fn RightsPage() -> impl IntoView {
                     editing.set(None);
                     error.set(None);
                     message.set(Some(user.user_id.clone()));
+                    request_animation_frame(|| focus_element("rights-saved"));
+                }
+                Err(ApiError::Problem(p)) if p.status == 409 => {
+                    error.set(Some(p.reason.map_or(Key::error_generic, conflict_key)));
+                    request_animation_frame(|| focus_element("rights-error"));
                 }
                 Err(_) => error.set(Some(Key::error_generic)),
             }
-            reload();
+            if own {
+                // The session's rights (tabs, this page) follow the saved ones.
+                auth.renew().await;
+            } else {
+                reload();
+            }
         });
+    };
+    let start_edit = move |user: &OrganisationUser| {
+        draft.set(user.rights.clone());
+        message.set(None);
+        own_removal.set(None);
+        editing.set(Some(user.user_id.clone()));
+        request_animation_frame(|| focus_element("rights-editor-heading"));
+    };
+    let stop_edit = move || {
+        if let Some(id) = editing.get_untracked() {
+            request_animation_frame(move || focus_element(&format!("edit-{id}")));
+        }
+        own_removal.set(None);
+        editing.set(None);
+    };
+    let edited = move || {
+        let id = editing.get()?;
+        users.get()?.into_iter().find(|u| u.user_id == id)
     };
 
     let grant_new = move |ev: leptos::ev::SubmitEvent| {
@@ -151,7 +200,8 @@ pub fn RightsPage() -> impl IntoView {
                     <div class="alert-body"><p class="alert-text">{move || error.get().map(|k| i18n.t(k))}</p></div>
                 </div>
             </Show>
-            <div class="table--responsive-scroll">
+            <div class="table--responsive-scroll" tabindex="0" role="region"
+                aria-label=i18n.t(Key::rights_heading)>
             <table class="table table--compact" id="rights-users">
                 <caption class="sr-only">{i18n.text(Key::rights_heading)}</caption>
                 <thead><tr>
@@ -163,10 +213,8 @@ pub fn RightsPage() -> impl IntoView {
                 <tbody>
                 {move || users.get().unwrap_or_default().into_iter().map(|u| {
                     let id = u.user_id.clone();
-                    let is_editing = { let id = id.clone(); move || editing.get().as_deref() == Some(id.as_str()) };
-                    let start = { let u = u.clone(); move |_| { draft.set(u.rights.clone()); message.set(None); editing.set(Some(u.user_id.clone())); } };
-                    let save_user = u.clone();
                     let text = rights_text(&u.rights);
+                    let start = { let u = u.clone(); move |_| start_edit(&u) };
                     view! {
                         <tr data-user=id.clone()>
                             <td>{u.name.clone()}</td>
@@ -179,40 +227,78 @@ pub fn RightsPage() -> impl IntoView {
                                 </button>
                             </td>
                         </tr>
-                        <Show when=is_editing.clone()>
-                            <tr><td colspan="4">
-                                <fieldset>
-                                    <legend class="h4">{i18n.text(Key::rights_rights)}" – "{save_user.name.clone()}</legend>
-                                    {grantable().map(|right| {
-                                        let box_id = format!("right-{}-{}", save_user.user_id, right.as_str());
-                                        view! {
-                                            <div class="form-group-checkbox">
-                                                <input type="checkbox" class="form-checkbox" id=box_id.clone()
-                                                    prop:checked=move || draft.get().contains(&right)
-                                                    on:change=move |ev| {
-                                                        let on = event_target_checked(&ev);
-                                                        draft.update(|d| { d.retain(|r| *r != right); if on { d.push(right); } });
-                                                    }/>
-                                                <label for=box_id>{move || i18n.t(right_key(right))}</label>
-                                            </div>
-                                        }
-                                    }).collect_view()}
-                                </fieldset>
-                                <button type="button" class="button button-primary" id="rights-save"
-                                    on:click={ let user = save_user.clone(); move |_| save(user.clone()) }>
-                                    {i18n.text(Key::rights_save)}
-                                </button>
-                                " "
-                                <button type="button" class="button button-tertiary" on:click=move |_| editing.set(None)>
-                                    {i18n.text(Key::switch_cancel)}
-                                </button>
-                            </td></tr>
-                        </Show>
                     }
                 }).collect_view()}
                 </tbody>
             </table>
             </div>
+
+            // Outside the table's scroll box, so that the boxes and "Gem" are on screen on a
+            // phone too (issue 32 item 2); focus moves here when "Redigér" is pressed.
+            {move || edited().map(|user| {
+                let name = if user.name.is_empty() { user.user_id.clone() } else { user.name.clone() };
+                let confirm_user = user.clone();
+                view! {
+                    <section class="rights-editor" id="rights-editor" aria-labelledby="rights-editor-heading">
+                        <h2 class="h3" id="rights-editor-heading" tabindex="-1">
+                            {i18n.text(Key::rights_rights)}" – "{name}
+                        </h2>
+                        <fieldset>
+                            <legend class="sr-only">{i18n.text(Key::rights_rights)}</legend>
+                            {grantable().map(|right| {
+                                let box_id = format!("right-{}-{}", user.user_id, right.as_str());
+                                view! {
+                                    <div class="form-group-checkbox">
+                                        <input type="checkbox" class="form-checkbox" id=box_id.clone()
+                                            prop:checked=move || draft.get().contains(&right)
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                own_removal.set(None);
+                                                draft.update(|d| { d.retain(|r| *r != right); if on { d.push(right); } });
+                                            }/>
+                                        <label for=box_id>{move || i18n.t(right_key(right))}</label>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <Show when=move || own_removal.get().is_some() fallback={
+                            let user = user.clone();
+                            move || {
+                                let user = user.clone();
+                                view! {
+                                    <button type="button" class="button button-primary" id="rights-save"
+                                        on:click=move |_| save(user.clone(), false)>
+                                        {i18n.text(Key::rights_save)}
+                                    </button>
+                                    " "
+                                    <button type="button" class="button button-tertiary" id="rights-cancel" on:click=move |_| stop_edit()>
+                                        {i18n.text(Key::switch_cancel)}
+                                    </button>
+                                }
+                            }
+                        }>
+                            <div class="alert alert-warning" role="alertdialog" aria-labelledby="rights-own-text" id="rights-own-panel">
+                                <div class="alert-body">
+                                    <p class="alert-text" id="rights-own-text" tabindex="-1">
+                                        {i18n.text(Key::rights_own_warning)}" "
+                                        <strong>{move || rights_text(&own_removal.get().unwrap_or_default())}</strong>". "
+                                        {i18n.text(Key::rights_own_consequence)}
+                                    </p>
+                                    <button type="button" class="button button-primary" id="rights-own-confirm"
+                                        on:click={ let user = confirm_user.clone(); move |_| save(user.clone(), true) }>
+                                        {i18n.text(Key::rights_own_confirm)}
+                                    </button>
+                                    " "
+                                    <button type="button" class="button button-tertiary" id="rights-own-cancel"
+                                        on:click=move |_| { own_removal.set(None); request_animation_frame(|| focus_element("rights-save")); }>
+                                        {i18n.text(Key::switch_cancel)}
+                                    </button>
+                                </div>
+                            </div>
+                        </Show>
+                    </section>
+                }
+            })}
 
             <form id="rights-grant-new" on:submit=grant_new>
                 <fieldset>

@@ -71,7 +71,10 @@ pub fn SwitchPage() -> impl IntoView {
             <fieldset>
                 <legend class="sr-only">{i18n.text(Key::switch_heading)}</legend>
                     {move || choices.get().map(|orgs| {
-                        if orgs.len() < 2 {
+                        // Somewhere to switch to: another of the user's organisations, or —
+                        // for an operator acting on behalf of one not in the list — home
+                        // (issue 32 item 7).
+                        if !orgs.iter().any(|o| !o.current) {
                             return view! { <p>{i18n.text(Key::switch_none)}</p> }.into_any();
                         }
                         orgs.into_iter().map(|org| {
@@ -102,7 +105,7 @@ pub fn SwitchPage() -> impl IntoView {
             </fieldset>
             <p>
                 // OK only when there is somewhere to switch to.
-                <Show when=move || choices.get().is_some_and(|orgs| orgs.len() >= 2)>
+                <Show when=move || choices.get().is_some_and(|orgs| orgs.iter().any(|o| !o.current))>
                     <button type="submit" class="button button-primary" id="switch-ok">{i18n.text(Key::switch_ok)}</button>
                 </Show>
                 " "

@@ -2,7 +2,8 @@
 //! employee, last day or unlimited) → summary → "Godkend adgang", each step judged by the API.
 
 use adgang_api_types::{
-    AccessGiver, AccessHolder, AccessLevel, ExemptionChoice, FieldError, NewMailAccess, PartyKind,
+    AccessGiver, AccessHolder, AccessLevel, ExemptionChoice, FieldCode, FieldError, NewMailAccess,
+    PartyKind,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -54,6 +55,7 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
     let sending = RwSignal::new(false);
     let exempt = giver.exempt_since.is_some();
     let giver_cpr = giver.cpr.clone();
+    let giver_cpr_typed = StoredValue::new(giver.cpr.clone());
 
     let draft = move || NewMailAccess {
         giver: giver_cpr.clone(),
@@ -80,6 +82,17 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
         };
         if step.get_untracked() == HOLDER {
             let typed = number.get_untracked();
+            // The giver cannot hold access to their own mail: said at once, not after step 2
+            // (issue 32 item 8); the server refuses it again when the access is checked.
+            let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+            if giver_cpr_typed.with_value(|cpr| digits(&typed) == digits(cpr)) {
+                errors.set(vec![FieldError {
+                    field: "holder".into(),
+                    code: FieldCode::HolderIsGiver,
+                    message: String::new(),
+                }]);
+                return;
+            }
             steps.checking.set(true);
             failed.set(false);
             spawn_local(async move {
@@ -227,7 +240,7 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
             <section class="summary-part" id="access-summary">
                 <dl>
                     {row(Key::acc_giver, format!("{} ({})", giver.name, party_text(PartyKind::Citizen, &giver.cpr)))}
-                    {row(Key::acc_step_holder, format!("{holder_name} ({})", party_text(holder_kind, &d.holder)))}
+                    {row(Key::acc_holder_row, format!("{holder_name} ({})", party_text(holder_kind, &d.holder)))}
                     {d.employee_name.clone().map(|e| row(Key::acc_employee, e))}
                     {row(Key::acc_level, i18n.t(level_key(d.level)).to_owned())}
                     {row(Key::acc_col_expires, d.expires_on.map(|x| x.format("%d.%m.%Y").to_string()).unwrap_or_else(|| i18n.t(Key::acc_unlimited).to_owned()))}

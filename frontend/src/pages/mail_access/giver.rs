@@ -27,6 +27,16 @@ pub fn Giver() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let conflict = RwSignal::new(None::<Key>);
     let busy = RwSignal::new(false);
+    // The exemption the access just lifted: the giver's status says so at once, above the
+    // receipt (issue 32 item 8), without drawing the receipt again.
+    let lifted = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let View::Receipt(done) = view_state.get() {
+            if done.exemption_lifted {
+                lifted.set(true);
+            }
+        }
+    });
 
     // The giver again (after a change), or the first time.
     let load = move |number: String| {
@@ -39,6 +49,7 @@ pub fn Giver() -> impl IntoView {
             match api::mail_access::look_up_giver(&client, &number).await {
                 Ok(found) => {
                     errors.set(Vec::new());
+                    lifted.set(false);
                     giver.set(Some(found));
                 }
                 Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
@@ -79,7 +90,7 @@ pub fn Giver() -> impl IntoView {
     let number_errors = errors_for(errors, &["cpr"]);
 
     let giver_box = move |g: AccessGiver| {
-        let status = match g.exempt_since {
+        let status = move || match g.exempt_since.filter(|_| !lifted.get()) {
             Some(since) => i18n
                 .t(Key::acc_exempt_note)
                 .replace("{date}", &crate::time::display(since)),

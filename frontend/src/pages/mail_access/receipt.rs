@@ -50,7 +50,7 @@ pub fn AccessReceipt(receipt: MailAccessReceipt, on_back: Callback<()>) -> impl 
             </div>
             <dl>
                 <div class="summary-row"><dt>{i18n.text(Key::acc_giver)}</dt><dd>{format!("{} ({})", receipt.giver_name, party_text(PartyKind::Citizen, &receipt.giver))}</dd></div>
-                <div class="summary-row"><dt>{i18n.text(Key::acc_step_holder)}</dt><dd>{format!("{} ({})", access.holder_name, party_text(access.holder_kind, &access.holder))}</dd></div>
+                <div class="summary-row"><dt>{i18n.text(Key::acc_holder_row)}</dt><dd>{format!("{} ({})", access.holder_name, party_text(access.holder_kind, &access.holder))}</dd></div>
                 <div class="summary-row"><dt>{i18n.text(Key::acc_level)}</dt><dd>{i18n.text(level_key(access.level))}</dd></div>
                 <div class="summary-row"><dt>{i18n.text(Key::acc_col_expires)}</dt><dd>{expiry_text(i18n, access)}</dd></div>
                 <div class="summary-row"><dt>{i18n.text(Key::acc_col_created)}</dt><dd>{crate::time::display(access.created_at)}</dd></div>

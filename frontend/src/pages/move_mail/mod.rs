@@ -155,6 +155,7 @@ fn MoveMail() -> impl IntoView {
     let auth = use_auth();
     let moves = RwSignal::new(Vec::<MailMove>::new());
     let points = RwSignal::new(Vec::<MoveContactPoint>::new());
+    let points_loaded = RwSignal::new(false);
     let open = RwSignal::new(false);
     let steps = WizardSteps::new(PERIOD, SUMMARY);
     let step = steps.step;
@@ -187,6 +188,7 @@ fn MoveMail() -> impl IntoView {
                         let again = unfinished(&found);
                         moves.set(found);
                         points.set(choices);
+                        points_loaded.set(true);
                         if again {
                             watch_moves(client, moves, std::time::Duration::from_secs(1));
                         }
@@ -445,6 +447,16 @@ fn MoveMail() -> impl IntoView {
                     </Show>
                 </Show>
                 <Show when=move || step.get() == DESTINATION>
+                    // Nowhere to move to: say why and where to make one, rather than only
+                    // "Feltet skal udfyldes" on an empty list (issue 32 item 10).
+                    <Show when=move || points_loaded.get() && !points.with(|ps| ps.iter().any(|p| p.usable))>
+                        <div class="alert alert-warning" role="status" id="move-no-points"><div class="alert-body">
+                            <p class="alert-text">
+                                {i18n.text(Key::mv_no_points)}" "
+                                <a href="/kontaktstruktur">{i18n.text(Key::mv_no_points_link)}</a>
+                            </p>
+                        </div></div>
+                    </Show>
                     <fieldset class="form-group">
                         <legend class="form-label">{i18n.text(Key::mv_where)}</legend>
                         {radio("move-mode", "move-chosen", Key::mv_chosen, Signal::derive(move || mode.get() == MoveMode::Chosen), Callback::new(move |_| mode.set(MoveMode::Chosen)))}

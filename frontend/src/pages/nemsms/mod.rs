@@ -387,6 +387,9 @@ fn ConfirmPage() -> impl IntoView {
                     <div class="alert-body"><p class="alert-text">{i18n.t(Key::sms_confirmed).replace("{phone}", &phone)}</p></div>
                 </div>
             }.into_any(),
+            // A link that is used, expired or unknown cannot confirm anything: no button then
+            // (issue 32 item 13), only the reason.
+            None if refusal.get().is_some() => ().into_any(),
             None => view! {
                 <p>{i18n.text(Key::sms_confirm_text)}</p>
                 <button type="button" class="button button-primary" id="sms-confirm" disabled=move || busy.get() on:click=confirm>

@@ -444,7 +444,8 @@ fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
                 let delivered = i18n.t(Key::attempts_delivered);
                 let marker = i18n.t(Key::attempts_test_marker);
                 view! {
-                    <div class="table--responsive-scroll">
+                    <div class="table--responsive-scroll" tabindex="0" role="region"
+                        aria-label=i18n.t(Key::attempts_heading)>
                     <table class="table" id="attempts-table">
                         <caption class="sr-only">{i18n.t(Key::attempts_heading)}</caption>
                         <thead><tr>

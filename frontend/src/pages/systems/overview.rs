@@ -86,7 +86,8 @@ fn SystemsOverview() -> impl IntoView {
         </div>
             {move || systems.get().map(|page| match page {
                 Some(page) if !page.items.is_empty() => view! {
-                    <div class="table--responsive-scroll">
+                    <div class="table--responsive-scroll" tabindex="0" role="region"
+                        aria-label=i18n.t(Key::sys_heading)>
                     <table class="table" id="systems-table">
                         <caption class="sr-only">{i18n.text(Key::sys_heading)}</caption>
                         <thead><tr>

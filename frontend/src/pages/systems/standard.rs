@@ -130,7 +130,8 @@ fn StandardSystems() -> impl IntoView {
                 return view! { <p id="std-none">{i18n.text(Key::std_none)}</p> }.into_any();
             }
             view! {
-                <div class="table--responsive-scroll">
+                <div class="table--responsive-scroll" tabindex="0" role="region"
+                    aria-label=i18n.t(Key::std_heading)>
                     <table class="table table--compact" id="std-table">
                         <thead><tr>
                             <th scope="col">{i18n.text(Key::sys_col_name)}</th>
