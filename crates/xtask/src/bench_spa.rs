@@ -8,33 +8,42 @@ use anyhow::{bail, Context, Result};
 use crate::{step, tools};
 
 /// First render of the front page in Chromium (Navigation and User Timing), measured by the
-/// browser test `bench_front_page_render` (ignored in `cargo test`; it prints its table as `BENCH` lines).
+/// browser test `bench_front_page_render`, and each module's first open at 40 ms / 10 Mbit/s
+/// (`bench_module_first_open`, issue 32 item 14); both are ignored in `cargo test` and print
+/// their tables as `BENCH` lines.
 pub(crate) fn first_render(env: &tools::BuildEnv) -> Result<String> {
-    step("Front page render in Chromium");
-    let output = crate::output(
-        crate::cargo(env).args([
-            "test",
-            "--package",
-            "adgang-e2e",
-            "--test",
-            "browser",
-            "--",
-            "--ignored",
-            "--exact",
-            "shell::bench_front_page_render",
-            "--nocapture",
-        ]),
-        "the front-page render measurement",
-    )?;
-    let text = String::from_utf8_lossy(&output).into_owned();
-    let rows: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("BENCH "))
-        .collect();
-    if rows.is_empty() {
-        bail!("no BENCH lines in:\n{text}");
+    step("Front page render and module first opens in Chromium");
+    let mut tables = Vec::new();
+    for test in [
+        "shell::bench_front_page_render",
+        "shell::bench_module_first_open",
+    ] {
+        let output = crate::output(
+            crate::cargo(env).args([
+                "test",
+                "--package",
+                "adgang-e2e",
+                "--test",
+                "browser",
+                "--",
+                "--ignored",
+                "--exact",
+                test,
+                "--nocapture",
+            ]),
+            "the SPA's measurements in Chromium",
+        )?;
+        let text = String::from_utf8_lossy(&output).into_owned();
+        let rows: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("BENCH "))
+            .collect();
+        if rows.is_empty() {
+            bail!("no BENCH lines from {test} in:\n{text}");
+        }
+        tables.push(rows.join("\n"));
     }
-    Ok(rows.join("\n"))
+    Ok(tables.join("\n\n"))
 }
 
 /// Brotli size of a file of the bundle (its `.br`, as served).
@@ -68,15 +77,18 @@ pub fn spa_table(root: &Path) -> Result<Vec<String>> {
         front_files.join(" + "),
         kb(front)
     ));
-    for (split, files) in crate::spa::chunks(root)? {
-        let own = served_size(&bundle, &format!("split_{split}.wasm")).unwrap_or(0);
+    // Issue 32 item 14: what a module's first open fetches — at most two packs.
+    let packs = crate::spa_packs::packs(root)?;
+    for module in packs.keys().filter(|m| *m != "common") {
+        let fetched = crate::spa_packs::first_open(&packs, module);
+        let own = served_size(&bundle, &format!("pack_{module}.bin"))?;
         let mut total = 0;
-        for file in &files {
-            total += served_size(&bundle, &format!("{file}.wasm"))?;
+        for file in &fetched {
+            total += served_size(&bundle, file)?;
         }
         rows.push(format!(
-            "| chunk `{split}`: own / with the {} shared chunk(s) it fetches | {} / {} | 60 KB |",
-            files.len().saturating_sub(1),
+            "| module `{module}` first open: {} request(s), its pack / with the common pack | {} / {} | 60 KB own |",
+            fetched.len(),
             kb(own),
             kb(total)
         ));

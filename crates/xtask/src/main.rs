@@ -49,6 +49,7 @@ mod fuzz_files;
 mod layering;
 mod postgres;
 mod spa;
+mod spa_packs;
 mod tools;
 
 use std::path::{Path, PathBuf};

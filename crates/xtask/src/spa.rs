@@ -7,7 +7,9 @@
 //!    the browser fetches when a page first needs them;
 //! 3. wasm-bindgen as a library (`wasm-bindgen-cli-support`, the same `=0.2.130` as the
 //!    frontend's `wasm-bindgen`) writes the JS glue for the main module;
-//! 4. `wasm-opt -Oz` (npm binaryen) shrinks every `.wasm`;
+//! 4. `wasm-opt -Oz` (npm binaryen) shrinks every `.wasm`; then the split files are packed,
+//!    one pack per module and one for the code five or more modules share, and the loader
+//!    takes each file from its pack (`spa_packs.rs`, issue 32 item 14);
 //! 5. the design system's CSS and ours become one stylesheet; fonts and images are copied;
 //! 6. everything the page loads goes into `app-<content hash>/` (served with a year's caching)
 //!    and `index.html` (never cached) points there; every file there gets a `.br` and a `.gz`
@@ -75,6 +77,13 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<()> {
         .collect();
     on_every_core(wasm_files, |path| wasm_opt(env, &path))?;
     lap.done("wasm-opt");
+    let packs = crate::spa_packs::pack(&bundle_dir, &chunks)?;
+    std::fs::write(
+        work.join("packs.json"),
+        serde_json::to_string_pretty(&packs)?,
+    )?;
+    eprintln!("    {} pack(s)", packs.len());
+    lap.done("packs");
     let mut css = String::new();
     for sheet in STYLESHEETS {
         let path = frontend.join(sheet);
@@ -162,14 +171,6 @@ fn split(wasm: &Path, out: &Path) -> Result<Chunks> {
 
 /// Split name → the `.wasm` stems its first use fetches (its own and the shared ones).
 pub type Chunks = std::collections::BTreeMap<String, Vec<String>>;
-
-/// The chunk map of the last build (`target/spa/chunks.json`).
-pub fn chunks(root: &Path) -> Result<Chunks> {
-    let path = root.join("target/spa/chunks.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {} (build the SPA first)", path.display()))?;
-    Ok(serde_json::from_str(&text)?)
-}
 
 /// Step 3: the JS glue. `keep_lld_exports`: the chunks link against the main module's
 /// functions by their linker names.

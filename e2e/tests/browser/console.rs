@@ -13,33 +13,14 @@ const EXPECTED_STATUSES: [u16; 7] = [400, 403, 404, 409, 413, 422, 429];
 /// The width of the phone every page must fit (issue 32 item 11).
 pub(crate) const PHONE_WIDTH: u32 = 390;
 
-/// chromedriver's log endpoint (not in W3C WebDriver, so not in fantoccini): the entries since
-/// the last call.
-#[derive(Debug)]
-struct BrowserLog;
-
-impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
-    }
-}
-
 /// Fails on any console entry since the last check that is an error and not an expected
 /// network answer.
 pub(crate) async fn check_console(client: &Client) -> Result<()> {
     let entries = client
-        .issue_cmd(BrowserLog)
+        .issue_cmd(ChromeCommand {
+            path: "se/log",
+            body: serde_json::json!({ "type": "browser" }),
+        })
         .await
         .context("reading the browser's console")?;
     let unexpected: Vec<String> = entries

@@ -351,3 +351,29 @@ pub(crate) async fn set_date(client: &Client, id: &str, value: &str) -> Result<(
         .await?;
     Ok(())
 }
+
+/// A chromedriver command outside W3C WebDriver (so not in fantoccini): POST
+/// `session/<id>/<path>` with `body` — the console's log, network emulation.
+#[derive(Debug)]
+pub(crate) struct ChromeCommand {
+    pub(crate) path: &'static str,
+    pub(crate) body: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ChromeCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
+    }
+}
