@@ -50,6 +50,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub max_json_bytes: usize,
     pub demo_data: bool,
+    /// With `demo_data`: a year of traffic before today (issue 32 item 16); tests that count
+    /// exactly turn it off.
+    pub demo_history: bool,
     pub log_format: LogFormat,
     pub token_signing_key_file: Option<PathBuf>,
     pub registry_url: Option<String>,
@@ -131,6 +134,7 @@ impl Default for Settings {
             max_body_bytes: 16 * 1024 * 1024,
             max_json_bytes: 1024 * 1024,
             demo_data: false,
+            demo_history: true,
             log_format: LogFormat::Pretty,
             token_signing_key_file: None,
             registry_url: None,
@@ -204,6 +208,9 @@ impl Settings {
         }
         if let Some(v) = get("ADGANG_DEMO_DATA") {
             s.demo_data = parse_bool(&v).context("ADGANG_DEMO_DATA must be true or false")?;
+        }
+        if let Some(v) = get("ADGANG_DEMO_HISTORY") {
+            s.demo_history = parse_bool(&v).context("ADGANG_DEMO_HISTORY must be true or false")?;
         }
         if let Some(v) = get("ADGANG_LOG_FORMAT") {
             s.log_format = match v.as_str() {

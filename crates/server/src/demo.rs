@@ -103,7 +103,8 @@ pub const USERS: &[DemoUser] = &[
     ),
 ];
 
-pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
+/// Loads the demo data once (idempotent); `history`: with a year of traffic before today.
+pub async fn load(db: &DatabaseConnection, history: bool) -> anyhow::Result<()> {
     let txn = db
         .begin()
         .await
@@ -137,36 +138,43 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     load_systems(&txn, now).await?;
     txn.commit().await.context("committing demo data")?;
-    load_messages(db, now).await
+    load_messages(db, now, history).await
 }
 
-/// How many messages the demo sender has sent (issue 14 item 8).
+/// How many messages the demo sender has sent today (issue 14 item 8).
 pub const DEMO_MESSAGES: usize = 240;
 
-/// Testkommune Nord's "Brevudsender" has sent messages across the demo: citizens (e-Boks,
-/// mit.dk), companies (Virk), Styrelsen for Digital Test (its push system's endpoint does not
-/// resolve, so the retries show on its page), NemSMS, and every tenth held for a value date —
-/// through the real intake, so every event is in the message log. Once, when no message exists.
+/// How far back the demo's traffic goes (issue 32 item 16): a year, so that every statistics
+/// report, every log period and the months of the message log have content.
+pub const HISTORY_DAYS: i64 = 365;
+
+/// Region Prøvested and its sender system.
+const REGION: &str = "10213231";
+const REGION_SENDER: &str = "Regionens brevudsender";
+
+/// Testkommune Nord's "Brevudsender" has sent messages across the demo today: citizens
+/// (e-Boks, mit.dk), companies (Virk), Styrelsen for Digital Test (its push system's endpoint
+/// does not resolve, so the retries show on its page), NemSMS, and every tenth held for a value
+/// date. Before that, a year of traffic from it and from Region Prøvested: about eight letters a
+/// weekday each, one on a weekend day, in office hours, to citizens and companies' mailboxes
+/// (issue 32 item 16). All through the real intake, so every event is in the message log and
+/// the statistics roll the days up. Once, when no message exists.
 async fn load_messages(
     db: &DatabaseConnection,
     now: chrono::DateTime<chrono::Utc>,
+    history: bool,
 ) -> anyhow::Result<()> {
     use adgang_api_types::{MessageType, NewMemo};
     use adgang_messaging::entity::message;
+    use adgang_systems::entity::system as system_row;
+    use futures_util::{StreamExt, TryStreamExt};
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
     if message::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
-    let Some(sender) = adgang_systems::entity::system::Entity::find()
-        .filter(adgang_systems::entity::system::Column::Name.eq("Brevudsender"))
-        .one(db)
-        .await?
-    else {
-        return Ok(());
-    };
     let ports = adgang_messaging::Ports {
-        // The demo sender has no API key: nothing is opened with this key.
+        // The demo senders have no API key: nothing is opened with this key.
         systems: std::sync::Arc::new(adgang_systems::ports::ConnectedSystemsPort {
             data_key: adgang_core::secrets::DataKey::generate(),
         }),
@@ -176,11 +184,22 @@ async fn load_messages(
         sms: std::sync::Arc::new(adgang_messaging::outbox::SmsOutbox),
         mailer: std::sync::Arc::new(adgang_messaging::outbox::MailOutbox),
     };
-    let system = ports
-        .systems
-        .system(db, &sender.id, now)
-        .await?
-        .context("the demo sender system")?;
+    let mut senders = Vec::new();
+    for name in ["Brevudsender", REGION_SENDER] {
+        let Some(row) = system_row::Entity::find()
+            .filter(system_row::Column::Name.eq(name))
+            .one(db)
+            .await?
+        else {
+            return Ok(());
+        };
+        let system = ports
+            .systems
+            .system(db, &row.id, now)
+            .await?
+            .context("a demo sender system")?;
+        senders.push((row.organisation_cvr, system));
+    }
     let (writer, writer_job) = adgang_messaging::IntakeWriter::new(db.clone(), ports.clone());
     // Up before the first message is handed over; the server supervises its own writer later.
     if let Some(up) = adgang_core::Job::liveness(&writer_job) {
@@ -194,7 +213,94 @@ async fn load_messages(
         "Kvittering for ansøgning",
         "Opkrævning af ejendomsskat",
         "Svar på henvendelse",
+        "Indkaldelse til undersøgelse",
+        "Besked om ventetid",
     ];
+    let memo = |sender: usize, i: usize, recipient: String, message_type, value_date| NewMemo {
+        message_id: uuid::Uuid::now_v7().to_string(),
+        title: titles[i % titles.len()].to_owned(),
+        sender_cvr: senders[sender].0.clone(),
+        recipient,
+        message_type,
+        value_date,
+        contact_point_id: None,
+        body: Some("Demobrev fra Administrativ Adgangs demodata.".to_owned()),
+        attachments: vec![],
+    };
+
+    // The year before today: one memo at a time per sender would take minutes in a debug
+    // build, so 32 are handed to the writer at once (it commits them in groups).
+    let mut earlier = Vec::new();
+    for days_ago in (1..=HISTORY_DAYS).rev().filter(|_| history) {
+        let day = now - chrono::Duration::days(days_ago);
+        let weekday = adgang_core::time::copenhagen(day).format("%u").to_string();
+        let per_sender = if weekday == "6" || weekday == "7" {
+            1
+        } else {
+            8
+        };
+        for sender in 0..senders.len() {
+            for n in 0..per_sender {
+                let i = earlier.len();
+                // Office hours, Copenhagen: 07:00–15:00 UTC, spread over the day.
+                let at = day
+                    .date_naive()
+                    .and_hms_opt(7, 0, 0)
+                    .unwrap_or_default()
+                    .and_utc()
+                    + chrono::Duration::minutes((n * 53 + sender * 17) as i64 % 480);
+                let (recipient, message_type) = match i % 10 {
+                    0..=5 => (
+                        adgang_registry::SyntheticRegistry::citizen_cpr(i % 500),
+                        MessageType::Letter,
+                    ),
+                    6 => ("25052943".to_owned(), MessageType::Letter),
+                    7 => ("30808460".to_owned(), MessageType::Letter),
+                    8 if sender == 0 => (REGION.to_owned(), MessageType::Mandatory),
+                    8 => (
+                        adgang_registry::SyntheticRegistry::citizen_cpr(i % 500),
+                        MessageType::LegalNotice,
+                    ),
+                    _ => (
+                        adgang_registry::SyntheticRegistry::citizen_cpr(i % 500),
+                        MessageType::Nemsms,
+                    ),
+                };
+                // Now and then a memo the intake refuses (an invalid recipient): "Afvist" is in
+                // the log too.
+                let recipient = if i % 97 == 0 {
+                    "1234567".to_owned()
+                } else {
+                    recipient
+                };
+                earlier.push((sender, memo(sender, i, recipient, message_type, None), at));
+            }
+        }
+    }
+    let (writer_ref, ports_ref, senders_ref) = (&writer, &ports, &senders);
+    futures_util::stream::iter(earlier)
+        .map(|(sender, memo, at)| async move {
+            adgang_messaging::service::intake::submit(
+                db,
+                db,
+                writer_ref,
+                ports_ref,
+                &senders_ref[sender].1,
+                memo,
+                at,
+            )
+            .await
+            .map(|_| ())
+            .or_else(|e| match e {
+                // Refused on purpose (above), and logged as such.
+                adgang_messaging::MessagingError::Validation(_) => Ok(()),
+                e => Err(anyhow::anyhow!("demo history message: {e:?}")),
+            })
+        })
+        .buffer_unordered(32)
+        .try_for_each(|()| async { Ok(()) })
+        .await?;
+
     for i in 0..DEMO_MESSAGES {
         let (recipient, message_type) = match i % 8 {
             0..=3 => (
@@ -203,27 +309,26 @@ async fn load_messages(
             ),
             4 => ("25052943".to_owned(), MessageType::Letter),
             5 => ("34051178".to_owned(), MessageType::Letter),
-            6 => ("10213231".to_owned(), MessageType::Mandatory),
+            6 => (REGION.to_owned(), MessageType::Mandatory),
             _ if i % 16 == 7 => (
                 adgang_registry::SyntheticRegistry::citizen_cpr(i),
                 MessageType::Nemsms,
             ),
             _ => ("30808460".to_owned(), MessageType::Letter),
         };
-        let memo = NewMemo {
-            message_id: uuid::Uuid::now_v7().to_string(),
-            title: titles[i % titles.len()].to_owned(),
-            sender_cvr: sender.organisation_cvr.clone(),
-            recipient,
-            message_type,
-            value_date: (i % 10 == 9).then(|| today + chrono::Days::new(1 + (i % 30) as u64)),
-            contact_point_id: None,
-            body: Some("Demobrev fra Testkommune Nord.".to_owned()),
-            attachments: vec![],
-        };
-        adgang_messaging::service::intake::submit(db, db, &writer, &ports, &system, memo, now)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo message {i}: {e:?}"))?;
+        let value_date = (i % 10 == 9).then(|| today + chrono::Days::new(1 + (i % 30) as u64));
+        let memo = memo(0, i, recipient, message_type, value_date);
+        adgang_messaging::service::intake::submit(
+            db,
+            db,
+            &writer,
+            &ports,
+            &senders[0].1,
+            memo,
+            now,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo message {i}: {e:?}"))?;
     }
     // Every submit returned after its commit: nothing is left in the queue.
     drop(writer);
@@ -253,12 +358,13 @@ async fn load_systems(
     let registry = adgang_registry::SyntheticRegistry::new();
     // No demo system has a vendor, so nothing is sealed with this key.
     let data_key = adgang_core::secrets::DataKey::generate();
+    // Connected before the year of traffic the demo shows (issue 32 item 16).
     let ctx = systems::Context {
         registry: &registry,
         data_key: &data_key,
         allow_http_endpoints: false,
         bound_points: &adgang_contacts::ports::BoundContactPointsPort,
-        now,
+        now: now - chrono::Duration::days(HISTORY_DAYS + 35),
     };
     let owner = systems::Owner {
         cvr: north,
@@ -319,6 +425,23 @@ async fn load_systems(
     );
     journal.technical_contact = contact("drift@digitaltest.dk");
     systems::create(txn, &ctx, &Actor::System, &test_agency, &journal)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+    // Region Prøvested sends too: its log administrator and statistics administrator see
+    // their own traffic.
+    let region = systems::Owner {
+        cvr: Cvr::parse(REGION).map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        kind: OrgKind::Authority,
+    };
+    let mut region_sender = system(
+        REGION_SENDER,
+        SystemRole::Sender,
+        Protocol::RestPull,
+        None,
+        None,
+    );
+    region_sender.technical_contact = contact("digitalpost@regionproevested.dk");
+    systems::create(txn, &ctx, &Actor::System, &region, &region_sender)
         .await
         .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
     let vendor = Cvr::parse("30808460").map_err(|e| anyhow::anyhow!("{e:?}"))?;

@@ -46,7 +46,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let db = crate::database::connect_and_migrate(&settings.database_url).await?;
         if settings.demo_data {
-            crate::demo::load(&db).await?;
+            crate::demo::load(&db, settings.demo_history).await?;
         }
         let readers = crate::database::connect_readers(&settings.database_url, &db).await?;
         Self::build_with_database(settings, db, readers)

@@ -65,7 +65,7 @@ async fn demo_data_loads_idempotently() {
             .await;
     // Loading again over the same database adds nothing and does not fail.
     let db = app.db().await;
-    adgang_server::demo::load(&db).await.unwrap();
+    adgang_server::demo::load(&db, true).await.unwrap();
     let page: Page<Organisation> = app
         .get_json_as("/api/v1/organisations", &operator(&app))
         .await;
@@ -79,8 +79,25 @@ async fn demo_data_loads_idempotently() {
     // Issue 14 item 8: the demo sender has sent its messages through the real intake, once.
     use adgang_messaging::entity::message;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    let messages = message::Entity::find().all(&db).await.unwrap();
+    let all = message::Entity::find().all(&db).await.unwrap();
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    let (messages, history): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|m| m.accepted_at > since);
     assert_eq!(messages.len(), adgang_server::demo::DEMO_MESSAGES);
+    // Issue 32 item 16: a year of traffic before today, from two authorities, every month.
+    let months: std::collections::BTreeSet<String> = history
+        .iter()
+        .map(|m| m.accepted_at.format("%Y-%m").to_string())
+        .collect();
+    assert!(months.len() >= 12, "history in {months:?}");
+    assert!(history.len() > 2_000, "{} older messages", history.len());
+    assert!(history.iter().any(|m| m.sender_cvr == "10213231"));
+    let refused = adgang_core::entity::message_events::Entity::find()
+        .filter(adgang_core::entity::message_events::Column::Event.eq("rejected"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(refused > 0, "no refused memo in the demo's log");
     for state in ["available", "held", "delivering", "sms_sent"] {
         assert!(
             messages.iter().any(|m| m.state == state),
