@@ -25,6 +25,7 @@ mod m20261203_000017_authority_info_create_authority_information;
 mod m20261203_000018_messaging_create_mail_moves;
 mod m20261203_000019_statistics_create_reports;
 mod m20261203_000020_messaging_add_relay_to_mail_outbox;
+mod m20261206_000021_messaging_add_names_to_mail_moves;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_messaging_create_mail_moves::Migration),
             Box::new(m20261203_000019_statistics_create_reports::Migration),
             Box::new(m20261203_000020_messaging_add_relay_to_mail_outbox::Migration),
+            Box::new(m20261206_000021_messaging_add_names_to_mail_moves::Migration),
         ]
     }
 }

@@ -83,6 +83,12 @@ pub struct MailMove {
     pub failure: Option<String>,
     /// The employee, as the actions log writes actors.
     pub created_by: String,
+    /// Who ordered it, by name ("Name (Organisation)"), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by_name: Option<String>,
+    /// The system a move into a new system goes to, by name, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
 }

@@ -79,6 +79,21 @@ impl ReportVariable {
             ReportVariable::MemoFunctionality => "MeMo-funktionalitet",
         }
     }
+
+    /// The SPA's label in English (issue 32 item 9).
+    pub fn english(self) -> &'static str {
+        match self {
+            ReportVariable::Sender => "Sender",
+            ReportVariable::Recipient => "Recipient",
+            ReportVariable::SenderSystem => "Sender system",
+            ReportVariable::RecipientSystem => "Recipient system",
+            ReportVariable::MessageType => "Message type",
+            ReportVariable::Size => "Size (KB/MB)",
+            ReportVariable::SenderCustomerType => "Customer type (sender)",
+            ReportVariable::RecipientCustomerType => "Customer type (recipient)",
+            ReportVariable::MemoFunctionality => "MeMo functionality",
+        }
+    }
 }
 
 /// ST-01: the five standard reports of the guide's table 14.1.
@@ -129,6 +144,17 @@ impl StandardReport {
             StandardReport::Systems => "Anvendelse af systemer",
             StandardReport::SentAndReceived => "Antal meddelelser sendt og modtaget",
             StandardReport::MemoFunctionality => "Anvendelse af MeMo-funktionalitet",
+        }
+    }
+
+    /// The title in English (issue 32 item 9).
+    pub fn english(self) -> &'static str {
+        match self {
+            StandardReport::Overview => "Overview report",
+            StandardReport::MessageTypes => "Use of message types",
+            StandardReport::Systems => "Use of systems",
+            StandardReport::SentAndReceived => "Messages sent and received",
+            StandardReport::MemoFunctionality => "Use of MeMo functionality",
         }
     }
 

@@ -196,6 +196,73 @@ pub fn value(stored: &str) -> Option<Words> {
     Some(words)
 }
 
+/// What a failed delivery attempt says (SYS-13's attempts table, the message log's error
+/// column): the server writes the Danish, the SPA in English shows the English (issue 32
+/// item 9). The server's texts are these constants, so the two cannot drift apart.
+pub mod delivery {
+    use super::Words;
+
+    pub const NOT_AN_ADDRESS: Words = Words::new(
+        "Endepunktet er ikke en gyldig adresse.",
+        "The endpoint is not a valid address.",
+    );
+    pub const INTERNAL_ADDRESS: Words = Words::new(
+        "Adressen er ikke tilladt: endepunktet peger på en intern adresse.",
+        "The address is not allowed: the endpoint points to an internal address.",
+    );
+    pub const NOT_HTTPS: Words = Words::new(
+        "Adressen er ikke tilladt: endepunktet skal bruge https.",
+        "The address is not allowed: the endpoint must use https.",
+    );
+    pub const UNKNOWN_HOST: Words = Words::new(
+        "Værtsnavnet kunne ikke slås op.",
+        "The host name could not be looked up.",
+    );
+    pub const TIMEOUT: Words = Words::new(
+        "Endepunktet svarede ikke i tide.",
+        "The endpoint did not answer in time.",
+    );
+    pub const NO_CONNECTION: Words = Words::new(
+        "Der kunne ikke oprettes forbindelse til endepunktet.",
+        "No connection could be made to the endpoint.",
+    );
+    pub const PAUSED: Words = Words::new(
+        "Endepunktet er sat på pause efter gentagne fejl; næste forsøg følger planen.",
+        "The endpoint is paused after repeated failures; the next attempt follows the schedule.",
+    );
+    /// Followed by the status and a full stop.
+    pub const ANSWERED_HTTP: Words =
+        Words::new("Endepunktet svarede HTTP ", "The endpoint answered HTTP ");
+    /// Followed by the network library's own words.
+    pub const NETWORK_ERROR: Words = Words::new("Netværksfejl: ", "Network error: ");
+
+    const WHOLE: [Words; 7] = [
+        NOT_AN_ADDRESS,
+        INTERNAL_ADDRESS,
+        NOT_HTTPS,
+        UNKNOWN_HOST,
+        TIMEOUT,
+        NO_CONNECTION,
+        PAUSED,
+    ];
+
+    /// A stored (Danish) attempt error in the language shown; unknown texts as stored.
+    pub fn text(stored: &str, english: bool) -> String {
+        if !english {
+            return stored.to_owned();
+        }
+        if let Some(words) = WHOLE.iter().find(|w| w.da == stored) {
+            return words.en.to_owned();
+        }
+        for prefix in [ANSWERED_HTTP, NETWORK_ERROR] {
+            if let Some(rest) = stored.strip_prefix(prefix.da) {
+                return format!("{}{rest}", prefix.en);
+            }
+        }
+        stored.to_owned()
+    }
+}
+
 /// A stored value as a reader says it: the words for an identifier, or the value unchanged.
 pub fn value_text(stored: &str, english: bool) -> String {
     value(stored).map_or_else(|| stored.to_owned(), |w| w.in_language(english).to_owned())
@@ -219,6 +286,22 @@ mod tests {
         assert_eq!(value_text("read_write", true), "Read and write");
         assert_eq!(value_text("Borgerservice", false), "Borgerservice");
         assert_eq!(field_text("somethingNew", false), "somethingNew");
+    }
+
+    #[test]
+    fn issue_32_delivery_errors_are_said_in_english_with_their_details() {
+        assert_eq!(
+            delivery::text(delivery::TIMEOUT.da, true),
+            "The endpoint did not answer in time."
+        );
+        assert_eq!(
+            delivery::text("Endepunktet svarede HTTP 503.", true),
+            "The endpoint answered HTTP 503."
+        );
+        assert_eq!(
+            delivery::text("Endepunktet svarede HTTP 503.", false),
+            "Endepunktet svarede HTTP 503."
+        );
     }
 
     /// Every right has its words, so a rights change never shows `statistics_admin`.

@@ -196,22 +196,16 @@ pub enum OutboundError {
 impl OutboundError {
     /// What a delivery attempt and the message log say (Danish, as the portal shows it).
     pub fn danish(&self) -> String {
+        use adgang_api_types::words::delivery;
         match self {
-            OutboundError::Refused(Refusal::ForbiddenAddress) => {
-                "Adressen er ikke tilladt: endepunktet peger på en intern adresse.".to_owned()
-            }
-            OutboundError::Refused(Refusal::Scheme) => {
-                "Adressen er ikke tilladt: endepunktet skal bruge https.".to_owned()
-            }
-            OutboundError::Refused(Refusal::UnknownHost) => {
-                "Værtsnavnet kunne ikke slås op.".to_owned()
-            }
-            OutboundError::Timeout => "Endepunktet svarede ikke i tide.".to_owned(),
-            OutboundError::Connect => {
-                "Der kunne ikke oprettes forbindelse til endepunktet.".to_owned()
-            }
-            OutboundError::Other(why) => format!("Netværksfejl: {why}"),
+            OutboundError::Refused(Refusal::ForbiddenAddress) => delivery::INTERNAL_ADDRESS.da,
+            OutboundError::Refused(Refusal::Scheme) => delivery::NOT_HTTPS.da,
+            OutboundError::Refused(Refusal::UnknownHost) => delivery::UNKNOWN_HOST.da,
+            OutboundError::Timeout => delivery::TIMEOUT.da,
+            OutboundError::Connect => delivery::NO_CONNECTION.da,
+            OutboundError::Other(why) => return format!("{}{why}", delivery::NETWORK_ERROR.da),
         }
+        .to_owned()
     }
 
     fn of(err: &reqwest::Error) -> OutboundError {

@@ -48,7 +48,7 @@ pub fn move_receipt_pdf(
         ],
         MoveMode::RecipientSystem => vec![(
             "Til modtagersystem".to_owned(),
-            move_.system_id.clone().unwrap_or_default(),
+            named(&move_.system_name, &move_.system_id),
         )],
     };
     destination.push((
@@ -86,7 +86,11 @@ pub fn move_receipt_pdf(
         subtitle: format!(
             "Bestilt {} af {}",
             danish_time(move_.created_at),
-            move_.created_by
+            // Moves ordered before names were kept show the actor as logged.
+            move_
+                .created_by_name
+                .as_deref()
+                .unwrap_or(&move_.created_by)
         ),
         sections: vec![
             Section {

@@ -194,6 +194,7 @@ async fn create_system(
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
+    let ordered_by = scope.acting().approved_by;
     let new: NewSystem = body.parse().await?;
     let ctx = deps.context(scope.now);
     if dry_run.dry_run {
@@ -206,7 +207,14 @@ async fn create_system(
         let virk_mail_move_id = if new.move_virk_mail {
             Some(
                 deps.virk_mail_moves
-                    .order_into_system(txn, &owner.cvr, &actor, &model.id, ctx.now)
+                    .order_into_system(
+                        txn,
+                        &owner.cvr,
+                        &actor,
+                        &ordered_by,
+                        (&model.id, &model.name),
+                        ctx.now,
+                    )
                     .await?,
             )
         } else {

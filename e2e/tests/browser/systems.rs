@@ -301,6 +301,20 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
             .goto(&app.url(&format!("/systemtilslutning/{system}")))
             .await?;
         wait_for_text(&client, "#system-heading", "Borgerpostmodtager").await?;
+        // Issue 32 item 12: on a desktop the page uses its width — the parts are not
+        // squeezed into a narrow column, and the attempts take the page's width.
+        let widths = client
+            .execute(
+                "const w = s => Math.round(document.querySelector(s).getBoundingClientRect().width);
+                 return { part: w('#part-name'), attempts: w('#delivery-attempts') };",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            widths["part"].as_u64().unwrap_or_default() >= 700
+                && widths["attempts"].as_u64().unwrap_or_default() >= 1000,
+            "the detail page at 1280 px: {widths}"
+        );
         click(&client, "delete-system").await?;
         wait_for_text(&client, "#confirm-panel", "").await?;
         click(&client, "confirm-yes").await?;

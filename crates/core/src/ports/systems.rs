@@ -60,14 +60,16 @@ pub trait BoundContactPoints: Send + Sync {
 #[async_trait::async_trait]
 pub trait VirkMailMoves: Send + Sync {
     /// Orders, in the caller's transaction, a move of `organisation`'s platform-mailbox mail
-    /// into `system_id`, to start once the system is active; returns the move's id. Logged in
-    /// the actions log as `actor`'s.
+    /// into `system` (id, name), to start once the system is active; returns the move's id.
+    /// Logged in the actions log as `actor`'s; the receipt names `ordered_by` ("Name
+    /// (Organisation)") and the system's name.
     async fn order_into_system(
         &self,
         db: &dyn sea_orm::ConnectionTrait,
         organisation: &crate::Cvr,
         actor: &crate::audit::Actor,
-        system_id: &str,
+        ordered_by: &str,
+        system: (&str, &str),
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<String, sea_orm::DbErr>;
 }

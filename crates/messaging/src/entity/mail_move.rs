@@ -28,6 +28,10 @@ pub struct Model {
     pub cursor_id: Option<String>,
     pub failure: Option<String>,
     pub created_by: String,
+    /// "Name (Organisation)" of who ordered it, when ordered (issue 32 item 10).
+    pub created_by_name: Option<String>,
+    /// The system a SYS-15 move goes into, by its name when ordered.
+    pub system_name: Option<String>,
     pub created_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
     /// The instance running the move, and until when it holds it.

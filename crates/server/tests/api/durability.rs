@@ -450,6 +450,7 @@ async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly
             contact_point_id: Some(point.clone()),
             failover_point_id: None,
             system_id: None,
+            system_name: None,
         },
     )
     .await

@@ -157,6 +157,9 @@ async fn mv_01_03_all_virk_mail_moves_once_to_the_chosen_point_with_events_log_a
     assert!(text.contains("Kvittering for flytning af post"), "{text}");
     assert!(text.contains("Postmodtagelse"), "{text}");
     assert!(text.contains("Gennemført"), "{text}");
+    // Issue 32 item 10: ordered by a person, named — not the logged actor.
+    assert!(text.contains("af Test Testesen ("), "{text}");
+    assert!(!text.contains("-RID:"), "{text}");
 
     // A second move finds nothing left.
     let again: MailMove = app
@@ -453,4 +456,12 @@ async fn sys_15_a_new_rest_push_system_takes_over_the_virk_mail_once_it_is_activ
         peer.requests().len() >= 4
     })
     .await;
+    // Issue 32 item 10: the receipt names the system and who ordered it.
+    let pdf = app
+        .get_as(&moves_url(&format!("/{move_id}/receipt")), &token)
+        .await;
+    assert_eq!(pdf.status(), 200);
+    let text = adgang_documents::pdf::extract_text(&pdf.bytes().await.unwrap()).unwrap();
+    assert!(text.contains(&receipt.system.name), "{text}");
+    assert!(text.contains("af Test Testesen ("), "{text}");
 }

@@ -257,7 +257,8 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
             let label = f.label;
             let control = match f.input {
                 Input::Text | Input::Date => {
-                    let hint = matches!(f.input, Input::Date).then_some("ÅÅÅÅ-MM-DD");
+                    let date = matches!(f.input, Input::Date);
+                    let hint = move || date.then(|| i18n.t(Key::log_date_hint));
                     view! {
                         <input class="form-input" id=id.clone() type=if matches!(f.input, Input::Date) { "date" } else { "text" }
                             autocomplete="off" placeholder=hint

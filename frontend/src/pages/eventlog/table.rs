@@ -98,7 +98,9 @@ pub(super) fn cells(
                         o(e.value_date),
                         o(e.contact_point_id),
                         o(e.endpoint),
-                        o(e.error_message),
+                        e.error_message
+                            .map(|m| words::delivery::text(&m, english))
+                            .unwrap_or_default(),
                         e.attachment_count
                             .map(|n| n.to_string())
                             .unwrap_or_default(),

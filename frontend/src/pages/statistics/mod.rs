@@ -19,7 +19,7 @@ use crate::auth::use_auth;
 use crate::components::form::{errors_for, group_class, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
 use crate::components::wizard::focus_element;
-use crate::i18n::{conflict_key, use_i18n, I18n, Key};
+use crate::i18n::{conflict_key, use_i18n, I18n, Key, Lang};
 
 lazy_pages!(statistics: fn render() -> AnyView {
     view! { <StatisticsPage/> }.into_any()
@@ -78,12 +78,30 @@ fn period_text(period: Option<ReportPeriod>) -> String {
         .unwrap_or_default()
 }
 
-fn variables_text(variables: &[ReportVariable]) -> String {
+fn variables_text(i18n: I18n, variables: &[ReportVariable]) -> String {
     variables
         .iter()
-        .map(|v| v.danish())
+        .map(|v| variable_text(i18n, *v))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A variable's label in the language shown (issue 32 item 9).
+fn variable_text(i18n: I18n, variable: ReportVariable) -> &'static str {
+    if i18n.lang() == Lang::En {
+        variable.english()
+    } else {
+        variable.danish()
+    }
+}
+
+/// A report's name: a standard report's title in the language shown, a custom report's own.
+fn report_name(i18n: I18n, report: &StatisticsReport) -> String {
+    match report.standard_report {
+        Some(standard) if i18n.lang() == Lang::En => standard.english().to_owned(),
+        Some(standard) => standard.danish().to_owned(),
+        None => report.name.clone(),
+    }
 }
 
 /// What a report covers: its interval (standard) or its period (custom).
@@ -193,7 +211,7 @@ fn Statistics() -> impl IntoView {
                 .unwrap_or_default();
             done.set(Some(
                 i18n.t(key)
-                    .replace("{name}", &report.name)
+                    .replace("{name}", &report_name(i18n, &report))
                     .replace("{first}", &first),
             ));
             reload();
@@ -341,11 +359,11 @@ fn Statistics() -> impl IntoView {
                     <select class="form-select" id="standard-report" aria-describedby="standard-variables"
                         on:change=move |ev| if let Some(r) = StandardReport::parse(&event_target_value(&ev)) { standard.set(r) }>
                         {StandardReport::ALL.into_iter().map(|r| view! {
-                            <option value=r.as_str() selected=move || standard.get() == r>{r.danish()}</option>
+                            <option value=r.as_str() selected=move || standard.get() == r>{move || if i18n.lang() == Lang::En { r.english() } else { r.danish() }}</option>
                         }).collect_view()}
                     </select>
                     <span class="form-hint" id="standard-variables">{move || i18n.t(Key::st_contains)
-                        .replace("{variables}", &variables_text(standard.get().variables()))}</span>
+                        .replace("{variables}", &variables_text(i18n, standard.get().variables()))}</span>
                 </div>
                 <fieldset class="form-group">
                     <legend class="form-label">{i18n.text(Key::st_interval)}</legend>
@@ -392,7 +410,7 @@ fn Statistics() -> impl IntoView {
                                             if on { c.push(variable) }
                                         });
                                     }/>
-                                <label for=id>{variable.danish()}</label>
+                                <label for=id>{move || variable_text(i18n, variable)}</label>
                             </div>
                         }
                     }).collect_view()}
@@ -425,10 +443,10 @@ fn Statistics() -> impl IntoView {
             };
             view! {
                 <section id="report-details" aria-labelledby="details-heading">
-                    <h2 id="details-heading" tabindex="-1">{report.name.clone()}</h2>
+                    <h2 id="details-heading" tabindex="-1">{report_name(i18n, &report)}</h2>
                     <dl class="summary-list">
                         {row(Key::st_type, kind.to_owned(), "details-kind")}
-                        {row(Key::st_variables, variables_text(&report.variables), "details-variables")}
+                        {row(Key::st_variables, variables_text(i18n, &report.variables), "details-variables")}
                         {row(scope_label, scope_text(i18n, &report), "details-scope")}
                         {(report.interval.is_some() && report.period.is_some()).then(|| row(Key::st_version_period, period_text(report.period), "details-version"))}
                         {row(Key::st_size, size, "details-size")}
@@ -498,10 +516,10 @@ fn Statistics() -> impl IntoView {
                         let ready = report.state == ReportState::Ready;
                         let id = report.id.clone();
                         let for_download = report.clone();
-                        let label = report.name.clone();
+                        let label = report_name(i18n, &report);
                         view! {
                             <tr>
-                                <td data-title=i18n.t(Key::st_name)>{report.name.clone()}</td>
+                                <td data-title=i18n.t(Key::st_name)>{report_name(i18n, &report)}</td>
                                 <td data-title=i18n.t(Key::st_type)>{kind}</td>
                                 <td data-title=i18n.t(Key::st_scope)>{scope_text(i18n, &report)}</td>
                                 <td data-title=i18n.t(Key::st_status)>{i18n.t(state_key(report.state))}</td>
@@ -514,7 +532,7 @@ fn Statistics() -> impl IntoView {
                                                 on:click=move |_| download(report.clone())>{i18n.text(Key::st_download)}</button>
                                         }
                                     })}
-                                    <button type="button" class="button button-tertiary" aria-label=format!("{} – {}", i18n.t(Key::st_show_details), report.name)
+                                    <button type="button" class="button button-tertiary" aria-label=format!("{} – {}", i18n.t(Key::st_show_details), report_name(i18n, &report))
                                         on:click=move |_| show(id.clone())>{i18n.text(Key::st_show_details)}</button>
                                 </td>
                             </tr>

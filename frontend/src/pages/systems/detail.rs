@@ -17,7 +17,7 @@ use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
-use crate::i18n::{conflict_key, use_i18n, Key};
+use crate::i18n::{conflict_key, use_i18n, Key, Lang};
 
 #[component]
 pub fn SystemDetailPage() -> impl IntoView {
@@ -359,15 +359,20 @@ fn SystemDetail() -> impl IntoView {
     }
 }
 
-/// What an attempt came to: "Afleveret (HTTP 200)", or the status and error.
-fn result_text(attempt: &DeliveryAttempt, delivered: &str) -> String {
+/// What an attempt came to: "Afleveret (HTTP 200)", or the status and error — the error in the
+/// language shown (issue 32 item 9).
+fn result_text(attempt: &DeliveryAttempt, delivered: &str, english: bool) -> String {
     let status = attempt.http_status.map(|s| format!("HTTP {s}"));
-    match (attempt.succeeded, status, attempt.error.as_deref()) {
+    let error = attempt
+        .error
+        .as_deref()
+        .map(|e| adgang_api_types::words::delivery::text(e, english));
+    match (attempt.succeeded, status, error) {
         (true, Some(status), _) => format!("{delivered} ({status})"),
         (true, None, _) => delivered.to_owned(),
         (false, Some(status), Some(error)) => format!("{status}: {error}"),
         (false, Some(status), None) => status,
-        (false, None, error) => error.unwrap_or_default().to_owned(),
+        (false, None, error) => error.unwrap_or_default(),
     }
 }
 
@@ -430,7 +435,7 @@ fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
                 let detail = if attempt.succeeded {
                     String::new()
                 } else {
-                    result_text(&attempt, "")
+                    result_text(&attempt, "", i18n.lang() == Lang::En)
                 };
                 view! {
                     <div class=class role=role id="test-message-result"><div class="alert-body">
@@ -460,7 +465,7 @@ fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
                                 <tr>
                                     <td>{crate::time::display(a.attempted_at)}</td>
                                     <td><code>{a.message_id.clone()}</code>{a.test.then(|| format!(" {marker}"))}</td>
-                                    <td>{result_text(&a, delivered)}</td>
+                                    <td>{result_text(&a, delivered, i18n.lang() == Lang::En)}</td>
                                     <td>{format!("{} ms", a.latency_ms)}</td>
                                     <td>{a.next_attempt_at.map(crate::time::display).unwrap_or_else(|| "–".to_owned())}</td>
                                 </tr>

@@ -25,8 +25,7 @@ use crate::service::schedule::{after_failure, AfterFailure};
 use crate::service::{JobKind, Ports, State};
 
 /// What the failed attempt says when the breaker holds a destination back.
-pub const PAUSED: &str =
-    "Endepunktet er sat på pause efter gentagne fejl; næste forsøg følger planen.";
+pub const PAUSED: &str = adgang_api_types::words::delivery::PAUSED.da;
 
 /// What a job's task works with (shared by every task of the dispatcher).
 pub struct Worker {

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use adgang_api_types::words::delivery;
 use adgang_core::ports::ConnectedSystem;
 use adgang_core::Outbound;
 use hmac::{Hmac, Mac};
@@ -56,7 +57,7 @@ pub async fn push(
     test: bool,
 ) -> Outcome {
     let Ok(url) = reqwest::Url::parse(endpoint) else {
-        return Outcome::not_attempted("Endepunktet er ikke en gyldig adresse.");
+        return Outcome::not_attempted(delivery::NOT_AN_ADDRESS.da);
     };
     let mut request = match outbound.request(reqwest::Method::POST, &url) {
         Ok(request) => request,
@@ -86,7 +87,8 @@ pub async fn push(
         Ok(response) => Outcome {
             status: Some(response.status().as_u16()),
             error: Some(format!(
-                "Endepunktet svarede HTTP {}.",
+                "{}{}.",
+                delivery::ANSWERED_HTTP.da,
                 response.status().as_u16()
             )),
             latency_ms,

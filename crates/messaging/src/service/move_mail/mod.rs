@@ -89,6 +89,8 @@ pub fn to_dto(row: mail_move::Model) -> MailMove {
         moved_to_failover: u64::try_from(row.moved_to_failover).unwrap_or(0),
         failure: row.failure,
         created_by: row.created_by,
+        created_by_name: row.created_by_name,
+        system_name: row.system_name,
         created_at: row.created_at,
         finished_at: row.finished_at,
     }
@@ -243,6 +245,7 @@ pub async fn start(
             contact_point_id,
             failover_point_id,
             system_id: None,
+            system_name: None,
         },
     )
     .await
@@ -257,6 +260,8 @@ pub struct NewJob {
     pub contact_point_id: Option<String>,
     pub failover_point_id: Option<String>,
     pub system_id: Option<String>,
+    /// The system's name, for the receipt.
+    pub system_name: Option<String>,
 }
 
 /// Inserts the move — `Running` (counting what it will move), or `Waiting` for its system
@@ -288,6 +293,8 @@ pub async fn create(
         cursor_id: None,
         failure: None,
         created_by: acting.actor.to_string(),
+        created_by_name: Some(acting.approved_by.clone()),
+        system_name: job.system_name,
         created_at: acting.now,
         finished_at: None,
         lease_owner: None,
@@ -411,14 +418,16 @@ impl adgang_core::ports::VirkMailMoves for VirkMailMovesPort {
         db: &dyn ConnectionTrait,
         organisation: &Cvr,
         actor: &Actor,
-        system_id: &str,
+        ordered_by: &str,
+        system: (&str, &str),
         now: DateTime<Utc>,
     ) -> Result<String, sea_orm::DbErr> {
+        let (system_id, system_name) = system;
         let acting = Acting {
             organisation: organisation.clone(),
             actor: actor.clone(),
             actor_rid: actor.rid().unwrap_or_default().to_owned(),
-            approved_by: actor.to_string(),
+            approved_by: ordered_by.to_owned(),
             now,
         };
         let job = NewJob {
@@ -429,6 +438,7 @@ impl adgang_core::ports::VirkMailMoves for VirkMailMovesPort {
             contact_point_id: None,
             failover_point_id: None,
             system_id: Some(system_id.to_owned()),
+            system_name: Some(system_name.to_owned()),
         };
         create(
             &adgang_core::ports::DynConnection(db),
