@@ -8,7 +8,7 @@
 //! 3. wasm-bindgen as a library (`wasm-bindgen-cli-support`, the same `=0.2.130` as the
 //!    frontend's `wasm-bindgen`) writes the JS glue for the main module;
 //! 4. `wasm-opt -Oz` (npm binaryen) shrinks every `.wasm`; then the split files are packed,
-//!    one pack per module and one for the code five or more modules share, and the loader
+//!    one pack per module and one for the code four or more modules share, and the loader
 //!    takes each file from its pack (`spa_packs.rs`, issue 32 item 14);
 //! 5. the design system's CSS and ours become one stylesheet; fonts and images are copied;
 //! 6. everything the page loads goes into `app-<content hash>/` (served with a year's caching)

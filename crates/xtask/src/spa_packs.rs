@@ -7,7 +7,7 @@
 //! * `pack_common.bin`: the chunks at least [`COMMON_MIN`] modules use — fetched once, by the
 //!   first module opened;
 //! * `pack_<module>.bin`: the module's own split file and every other chunk it uses (a chunk that
-//!   two to four modules use is in each of their packs: a few KB fetched twice, but never
+//!   two or three modules use is in each of their packs: a few KB fetched twice, but never
 //!   instantiated twice — the loader's memo decides that, not the pack);
 //!
 //! and the loader (`__wasm_split.js`) is rewritten to take each file from its pack: one fetch
@@ -22,7 +22,7 @@ use anyhow::{bail, ensure, Context, Result};
 use crate::spa::Chunks;
 
 /// A chunk that this many modules or more use goes into the common pack.
-const COMMON_MIN: usize = 5;
+const COMMON_MIN: usize = 4;
 
 /// The common pack's name (`pack_common.bin`).
 const COMMON: &str = "common";

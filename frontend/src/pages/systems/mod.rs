@@ -16,6 +16,13 @@ use leptos_router::{path, Lazy, StaticSegment};
 pub(crate) enum Page {
     Overview,
     Detail,
+}
+
+/// The pages that set a system up: the module's largest, in their own chunk, so that opening
+/// the module (the overview) fetches neither them nor more than 60 KB (issue 32 item 14).
+#[derive(Clone, Copy)]
+pub(crate) enum SetupPage {
+    Create,
     Standard,
 }
 
@@ -23,20 +30,20 @@ lazy_pages!(systems: fn render(page: Page) -> AnyView {
     match page {
         Page::Overview => view! { <overview::SystemsPage/> }.into_any(),
         Page::Detail => view! { <detail::SystemDetailPage/> }.into_any(),
-        Page::Standard => view! { <standard::StandardSystemsPage/> }.into_any(),
     }
 });
 
-// The wizard is the module's largest page: its own chunk, so that opening the module (the
-// overview) fetches neither it nor more than 60 KB (issue 32 item 14).
-lazy_pages!(system_wizard: fn render_wizard() -> AnyView {
-    view! { <wizard::CreateSystemPage/> }.into_any()
+lazy_pages!(system_setup: fn render_setup(page: SetupPage) -> AnyView {
+    match page {
+        SetupPage::Create => view! { <wizard::CreateSystemPage/> }.into_any(),
+        SetupPage::Standard => view! { <standard::StandardSystemsPage/> }.into_any(),
+    }
 });
 
 lazy_route!(OverviewRoute => render(Page::Overview));
-lazy_route!(CreateRoute => render_wizard());
+lazy_route!(CreateRoute => render_setup(SetupPage::Create));
 lazy_route!(DetailRoute => render(Page::Detail));
-lazy_route!(StandardRoute => render(Page::Standard));
+lazy_route!(StandardRoute => render_setup(SetupPage::Standard));
 
 /// A path in this module: `Module::route()` + `rest` (no module path typed by hand).
 pub(crate) fn link(rest: &str) -> String {
