@@ -25,6 +25,10 @@ pub enum AuthStatus {
 #[derive(Debug, Clone, Copy)]
 pub struct Auth {
     pub status: RwSignal<AuthStatus>,
+    /// How many tokens were adopted: only the newest token's renewal timer renews, so that
+    /// adopting again (a switch, one's own rights changed) never leaves two timers rotating
+    /// the one session cookie at once.
+    adopted: StoredValue<u64>,
 }
 
 impl Auth {
@@ -32,6 +36,7 @@ impl Auth {
     pub fn provide() -> Auth {
         let auth = Auth {
             status: RwSignal::new(AuthStatus::Checking),
+            adopted: StoredValue::new(0),
         };
         provide_context(auth);
         // A refused token (its session revoked) is renewed once: the session cookie gives one
@@ -71,8 +76,14 @@ impl Auth {
                 let now = js_sys_now_ms();
                 let expires = token.expires_at.timestamp_millis() as f64;
                 let wait = (expires - now - 60_000.0).max(10_000.0);
+                let generation = self.adopted.get_value() + 1;
+                self.adopted.set_value(generation);
                 set_timeout(
-                    move || spawn_local(async move { self.renew().await }),
+                    move || {
+                        if self.adopted.get_value() == generation {
+                            spawn_local(async move { self.renew().await })
+                        }
+                    },
                     std::time::Duration::from_millis(wait as u64),
                 );
             }

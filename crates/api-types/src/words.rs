@@ -121,8 +121,44 @@ pub fn field(name: &str) -> Option<Words> {
     Some(words)
 }
 
-/// A stored value that is an identifier (an enum's wire form, a boolean), e.g. `rest_pull` →
-/// "REST (pull)". Times are not here: each side shows them in Copenhagen time itself.
+/// The fields whose values are identifiers (an enum's wire form, a boolean): only their
+/// values are said in words — a name, description or keyword that happens to read "none" or
+/// "ready" stays as typed.
+const IDENTIFIER_FIELDS: &[&str] = &[
+    "role",
+    "protocol",
+    "mode",
+    "isPrimary",
+    "active",
+    "visible",
+    "isOrganisationalUnit",
+    "apiKeyShown",
+    "level",
+    "kind",
+    "state",
+    "status",
+    "interval",
+    "forwarding",
+    "right",
+    "rights",
+    "cancelled",
+    "deleted",
+    "ready",
+    "audiences",
+];
+
+/// A stored value of `field` as a reader says it: an identifier in words (e.g. `protocol`
+/// `rest_pull` → "REST (pull)"), anything else as stored. Times are not here: each side shows
+/// them in Copenhagen time itself.
+pub fn field_value(field: &str, stored: &str) -> Option<Words> {
+    if IDENTIFIER_FIELDS.contains(&field) {
+        value(stored)
+    } else {
+        None
+    }
+}
+
+/// An identifier's words, whatever field it is in (a power of attorney's yes/no, a right).
 pub fn value(stored: &str) -> Option<Words> {
     let words = match stored {
         "true" => Words::new("Ja", "Yes"),
@@ -166,6 +202,14 @@ pub fn value(stored: &str) -> Option<Words> {
         "classification" => Words::new("KLE-emne", "Classification"),
         "location" => Words::new("Geografi", "Location"),
         "custom" => Words::new("Egen kode", "Custom code"),
+        "declined" => Words::new("Ønskes ikke eftersendt", "Not to be forwarded"),
+        "registered_address" => Words::new(
+            "Folkeregister- eller hjemstedsadressen",
+            "Registered address",
+        ),
+        "alternative_address" => Words::new("En alternativ adresse", "An alternative address"),
+        "citizens" => Words::new("Borgere", "Citizens"),
+        "companies" => Words::new("Virksomheder", "Companies"),
         "system_admin" => Words::new(
             "Digital Post – Systemadministrator",
             "Digital Post – system administrator",
@@ -263,9 +307,10 @@ pub mod delivery {
     }
 }
 
-/// A stored value as a reader says it: the words for an identifier, or the value unchanged.
-pub fn value_text(stored: &str, english: bool) -> String {
-    value(stored).map_or_else(|| stored.to_owned(), |w| w.in_language(english).to_owned())
+/// A stored value of `field` as a reader says it (see [`field_value`]), or unchanged.
+pub fn value_text(field: &str, stored: &str, english: bool) -> String {
+    field_value(field, stored)
+        .map_or_else(|| stored.to_owned(), |w| w.in_language(english).to_owned())
 }
 
 /// A field's name as a reader says it, or the name unchanged.
@@ -281,11 +326,14 @@ mod tests {
     fn log_02_identifiers_are_said_in_words_and_unknown_ones_stay() {
         assert_eq!(field_text("isPrimary", false), "Primært system");
         assert_eq!(field_text("isPrimary", true), "Primary system");
-        assert_eq!(value_text("rest_pull", false), "REST (pull)");
-        assert_eq!(value_text("true", false), "Ja");
-        assert_eq!(value_text("read_write", true), "Read and write");
-        assert_eq!(value_text("Borgerservice", false), "Borgerservice");
+        assert_eq!(value_text("protocol", "rest_pull", false), "REST (pull)");
+        assert_eq!(value_text("isPrimary", "true", false), "Ja");
+        assert_eq!(value_text("level", "read_write", true), "Read and write");
+        assert_eq!(value_text("name", "Borgerservice", false), "Borgerservice");
         assert_eq!(field_text("somethingNew", false), "somethingNew");
+        // Free text that reads like an identifier stays as typed.
+        assert_eq!(value_text("description", "none", false), "none");
+        assert_eq!(value_text("name", "ready", false), "ready");
     }
 
     #[test]
@@ -304,11 +352,23 @@ mod tests {
         );
     }
 
-    /// Every right has its words, so a rights change never shows `statistics_admin`.
+    /// Every value of the enums the actions log stores has its words, so a change never shows
+    /// `statistics_admin` or `registered_address`.
     #[test]
-    fn log_02_every_right_has_words() {
-        for right in crate::Right::ALL {
-            assert!(value(right.as_str()).is_some(), "{right:?}");
+    fn log_02_every_logged_identifier_has_words() {
+        let mut stored: Vec<&str> = crate::Right::ALL.iter().map(|r| r.as_str()).collect();
+        stored.extend(crate::MailForwarding::ALL.iter().map(|f| f.as_str()));
+        stored.extend(crate::ReportInterval::ALL.iter().map(|i| i.as_str()));
+        stored.extend(["rest_push", "rest_pull", "rest_publish_subscribe", "sftp"]);
+        stored.extend([
+            "sender",
+            "recipient",
+            "sender_recipient",
+            "read",
+            "read_write",
+        ]);
+        for value in stored {
+            assert!(super::value(value).is_some(), "{value}");
         }
     }
 }

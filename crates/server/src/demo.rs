@@ -228,6 +228,37 @@ async fn load_messages(
         attachments: vec![],
     };
 
+    // Today's first: should the year below be cut short (the process stopped), the demo
+    // still has today's traffic; a later start sees messages and loads nothing again.
+    for i in 0..DEMO_MESSAGES {
+        let (recipient, message_type) = match i % 8 {
+            0..=3 => (
+                adgang_registry::SyntheticRegistry::citizen_cpr(i),
+                MessageType::Letter,
+            ),
+            4 => ("25052943".to_owned(), MessageType::Letter),
+            5 => ("34051178".to_owned(), MessageType::Letter),
+            6 => (REGION.to_owned(), MessageType::Mandatory),
+            _ if i % 16 == 7 => (
+                adgang_registry::SyntheticRegistry::citizen_cpr(i),
+                MessageType::Nemsms,
+            ),
+            _ => ("30808460".to_owned(), MessageType::Letter),
+        };
+        let value_date = (i % 10 == 9).then(|| today + chrono::Days::new(1 + (i % 30) as u64));
+        let memo = memo(0, i, recipient, message_type, value_date);
+        adgang_messaging::service::intake::submit(
+            db,
+            db,
+            &writer,
+            &ports,
+            &senders[0].1,
+            memo,
+            now,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo message {i}: {e:?}"))?;
+    }
     // The year before today: one memo at a time per sender would take minutes in a debug
     // build, so 32 are handed to the writer at once (it commits them in groups).
     let mut earlier = Vec::new();
@@ -301,35 +332,6 @@ async fn load_messages(
         .try_for_each(|()| async { Ok(()) })
         .await?;
 
-    for i in 0..DEMO_MESSAGES {
-        let (recipient, message_type) = match i % 8 {
-            0..=3 => (
-                adgang_registry::SyntheticRegistry::citizen_cpr(i),
-                MessageType::Letter,
-            ),
-            4 => ("25052943".to_owned(), MessageType::Letter),
-            5 => ("34051178".to_owned(), MessageType::Letter),
-            6 => (REGION.to_owned(), MessageType::Mandatory),
-            _ if i % 16 == 7 => (
-                adgang_registry::SyntheticRegistry::citizen_cpr(i),
-                MessageType::Nemsms,
-            ),
-            _ => ("30808460".to_owned(), MessageType::Letter),
-        };
-        let value_date = (i % 10 == 9).then(|| today + chrono::Days::new(1 + (i % 30) as u64));
-        let memo = memo(0, i, recipient, message_type, value_date);
-        adgang_messaging::service::intake::submit(
-            db,
-            db,
-            &writer,
-            &ports,
-            &senders[0].1,
-            memo,
-            now,
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("demo message {i}: {e:?}"))?;
-    }
     // Every submit returned after its commit: nothing is left in the queue.
     drop(writer);
     writing.abort();

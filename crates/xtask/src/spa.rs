@@ -104,6 +104,9 @@ pub fn build(root: &Path, env: &BuildEnv) -> Result<()> {
         copy_dir(&from, &dist.join(name)).with_context(|| format!("copying {dir}"))?;
     }
     std::fs::write(dist.join("index.html"), index_html(&bundle))?;
+    // At the root, where browsers ask for it on every page (the test portal's too).
+    std::fs::copy(frontend.join("favicon.ico"), dist.join("favicon.ico"))
+        .context("copying favicon.ico")?;
     // What the page loads; fonts come as woff2 (compressed already) and images are few.
     precompress(&dist.join(&bundle))?;
     lap.done("copy + brotli/gzip");
@@ -236,6 +239,7 @@ fn index_html(bundle: &str) -> String {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Administrativ Adgang</title>
+    <link rel="icon" href="/favicon.ico" />
     <link rel="stylesheet" href="/{bundle}/app.css" />
     <link rel="modulepreload" href="/{bundle}/{STEM}.js" />
     <link rel="preload" href="/{bundle}/{STEM}_bg.wasm" as="fetch" type="application/wasm" crossorigin />

@@ -60,6 +60,10 @@ pub fn pack(bundle: &Path, chunks: &Chunks) -> Result<Packs> {
         .filter(|(stem, modules)| stem.starts_with("chunk_") && modules.len() >= COMMON_MIN)
         .map(|(stem, _)| (*stem).to_owned())
         .collect();
+    ensure!(
+        !chunks.contains_key(COMMON),
+        "a chunk is named {COMMON:?}, the common pack's name: rename it"
+    );
     let mut packs = Packs::new();
     for (module, stems) in chunks {
         let own: Vec<String> = stems
@@ -118,7 +122,8 @@ function __fetchPack(pack) {
 function __part(stem) {
     const pack = (__currentPack !== undefined && stem in __packs[__currentPack]) ? __currentPack
         : ("common" in __packs && stem in __packs.common) ? "common"
-        : Object.keys(__packs).find(p => stem in __packs[p]);
+        : undefined;
+    if (pack === undefined) return Promise.reject(new Error(`${stem}: in no pack of this load`));
     const [offset, length] = __packs[pack][stem];
     return __fetchPack(pack).then(buffer => new Response(buffer.slice(offset, offset + length),
         { headers: { "Content-Type": "application/wasm" } }));

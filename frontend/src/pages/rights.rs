@@ -183,7 +183,7 @@ pub fn RightsPage() -> impl IntoView {
         }>
             <p>{i18n.text(Key::rights_intro)}</p>
             <Show when=move || message.get().is_some()>
-                <div class="alert alert-success" role="status" id="rights-saved">
+                <div class="alert alert-success" role="status" id="rights-saved" tabindex="-1">
                     <div class="alert-body"><p class="alert-text">
                         {i18n.text(Key::rights_saved)}" "{move || {
                             let id = message.get().unwrap_or_default();
@@ -196,7 +196,7 @@ pub fn RightsPage() -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || error.get().is_some()>
-                <div class="alert alert-error" role="alert" id="rights-error">
+                <div class="alert alert-error" role="alert" id="rights-error" tabindex="-1">
                     <div class="alert-body"><p class="alert-text">{move || error.get().map(|k| i18n.t(k))}</p></div>
                 </div>
             </Show>
@@ -277,7 +277,7 @@ pub fn RightsPage() -> impl IntoView {
                                 }
                             }
                         }>
-                            <div class="alert alert-warning" role="alertdialog" aria-labelledby="rights-own-text" id="rights-own-panel">
+                            <div class="alert alert-warning" role="group" aria-labelledby="rights-own-text" id="rights-own-panel">
                                 <div class="alert-body">
                                     <p class="alert-text" id="rights-own-text" tabindex="-1">
                                         {i18n.text(Key::rights_own_warning)}" "

@@ -265,10 +265,10 @@ pub(crate) fn last(rows: &[Model]) -> Option<Position> {
 
 /// A stored before/after value as the CSV's reader says it (issue 32 item 6): a time in
 /// Copenhagen time, an identifier in Danish words, anything else as stored.
-fn said(stored: &str) -> String {
+fn said(field: &str, stored: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(stored) {
         Ok(at) => csv_time(at.with_timezone(&chrono::Utc)),
-        Err(_) => words::value_text(stored, false),
+        Err(_) => words::value_text(field, stored, false),
     }
 }
 
@@ -276,6 +276,7 @@ pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogErr
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
     for m in rows {
         let s = |v: &Option<String>| v.as_deref().unwrap_or("").to_owned();
+        let field = m.field.as_deref().unwrap_or_default();
         let actor = if m.on_behalf {
             format!("{} (på vegne af)", m.actor)
         } else {
@@ -289,13 +290,17 @@ pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogErr
             csv_time(m.occurred_at).as_str(),
             ActionEvent::parse(&m.event).map_or(m.event.as_str(), |e| e.danish()),
             s(&m.object_name).as_str(),
-            m.field
+            words::field_text(field, false).as_str(),
+            m.before
                 .as_deref()
-                .map(|f| words::field_text(f, false))
+                .map(|v| said(field, v))
                 .unwrap_or_default()
                 .as_str(),
-            m.before.as_deref().map(said).unwrap_or_default().as_str(),
-            m.after.as_deref().map(said).unwrap_or_default().as_str(),
+            m.after
+                .as_deref()
+                .map(|v| said(field, v))
+                .unwrap_or_default()
+                .as_str(),
             s(&m.reason).as_str(),
             m.power_of_attorney
                 .map(adgang_documents::yes_no)

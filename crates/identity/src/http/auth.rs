@@ -3,7 +3,7 @@
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
-use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use adgang_api_types::{AccessToken, ContextSwitch, OrgKind, Right, SwitchableOrganisation};
 use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
 use adgang_core::openapi as problems;
@@ -204,7 +204,7 @@ async fn login_callback(
 /// carries the current organisation and the rights held there now. Without a session cookie
 /// the answer is 204: a browser that was never signed in (the SPA cannot see its HttpOnly
 /// cookie, so it asks on every page load) is not an error (issue 32 item 15). A cookie whose
-/// session has ended is 401, and the cookie is removed, so it is said once.
+/// session has ended is 401 (logging out removes the cookie; an expired one the browser drops).
 #[utoipa::path(
     security(()),
     tag = TAG,
@@ -237,11 +237,10 @@ async fn token(
         Ok::<_, DomainError>(Some((rotated, access_token, expires_at)))
     })
     .await?;
+    // The cookie is not removed here: a token rotated away by another tab's request looks the
+    // same as an ended session, and removing it could delete that tab's fresh cookie.
     let Some((rotated, access_token, expires_at)) = renewed else {
-        let mut ended = DomainError::Unauthorized.error_response();
-        // A cookie that cannot be set is only a cookie said once more.
-        let _ = ended.add_cookie(&removal(SESSION_COOKIE, secure));
-        return Ok(ended);
+        return Err(DomainError::Unauthorized);
     };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -19,10 +19,18 @@ use crate::i18n::{use_i18n, Key, Lang};
 #[derive(Clone, PartialEq)]
 enum Download {
     Idle,
-    /// the search is too large to stream; an export job is being made.
-    Exporting(LogExport),
+    /// the search is too large to stream; an export job is being made (its progress is
+    /// a signal of its own, so the element — and focus on it — stays while it runs).
+    Exporting,
     Ready(LogExport),
     Failed,
+}
+
+/// Focus is on the export's progress, or on nothing (it was removed with an element).
+fn focus_is_on_progress_or_nothing() -> bool {
+    document().active_element().is_none_or(|e| {
+        e.id() == "log-export-progress" || e.tag_name().eq_ignore_ascii_case("body")
+    })
 }
 
 #[component]
@@ -112,24 +120,35 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
         navigate.with_value(|nav| nav(&link(log), Default::default()));
     };
 
+    // Rows written / rows in all, while an export runs.
+    let progress = RwSignal::new((0_u64, 0_u64));
     let poll = move |client: Authorised, id: String| {
-        fn again(client: Authorised, id: String, download: RwSignal<Download>) {
+        fn again(
+            client: Authorised,
+            id: String,
+            download: RwSignal<Download>,
+            progress: RwSignal<(u64, u64)>,
+        ) {
             set_timeout(
                 move || {
                     spawn_local(async move {
                         // `try_set`: the user may have left the page meanwhile; then polling
-                        // stops (setting a disposed signal would panic).
+                        // stops (a disposed signal takes nothing).
                         match api::eventlog::export(&client, &id).await {
                             Ok(export) if export.status == ExportStatus::Done => {
                                 if download.try_set(Download::Ready(export)).is_none() {
+                                    // Unless the user went on to something else meanwhile.
                                     request_animation_frame(|| {
-                                        focus_element("log-export-download")
+                                        if focus_is_on_progress_or_nothing() {
+                                            focus_element("log-export-download")
+                                        }
                                     });
                                 }
                             }
                             Ok(export) => {
-                                if download.try_set(Download::Exporting(export)).is_none() {
-                                    again(client, id, download);
+                                let done = (export.rows_written, export.rows_total);
+                                if progress.try_set(done).is_none() {
+                                    again(client, id, download, progress);
                                 }
                             }
                             Err(_) => {
@@ -141,7 +160,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                 std::time::Duration::from_millis(700),
             );
         }
-        again(client, id, download);
+        again(client, id, download, progress);
     };
     let download_csv = move |_| {
         let Some(client) = Authorised::of(auth) else {
@@ -175,7 +194,8 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                     {
                         Ok(export) => {
                             let id = export.id.clone();
-                            download.set(Download::Exporting(export));
+                            progress.set((export.rows_written, export.rows_total));
+                            download.set(Download::Exporting);
                             // Issue 32 item 3: the user is taken to the progress, beside the
                             // button that started it.
                             request_animation_frame(|| focus_element("log-export-progress"));
@@ -218,17 +238,19 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
         Download::Failed => view! {
             <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
         }.into_any(),
-        Download::Exporting(export) => {
-            let (done, total) = (export.rows_written, export.rows_total.max(1));
-            view! {
-                <div class="alert alert-info" id="log-export-progress" tabindex="-1"><div class="alert-body">
-                    <p class="alert-heading">{i18n.text(Key::log_export_heading)}</p>
-                    <p class="alert-text">{move || i18n.t(Key::log_export_running)
-                        .replace("{done}", &done.to_string()).replace("{total}", &export.rows_total.to_string())}</p>
-                    <progress max=total.to_string() value=done.to_string() aria-label=i18n.text(Key::log_export_heading)></progress>
-                </div></div>
-            }.into_any()
-        }
+        Download::Exporting => view! {
+            <div class="alert alert-info" id="log-export-progress" tabindex="-1"><div class="alert-body">
+                <p class="alert-heading">{i18n.text(Key::log_export_heading)}</p>
+                <p class="alert-text">{move || {
+                    let (done, total) = progress.get();
+                    i18n.t(Key::log_export_running)
+                        .replace("{done}", &done.to_string()).replace("{total}", &total.to_string())
+                }}</p>
+                <progress max=move || progress.get().1.max(1).to_string()
+                    value=move || progress.get().0.to_string()
+                    aria-label=i18n.text(Key::log_export_heading)></progress>
+            </div></div>
+        }.into_any(),
         Download::Ready(export) => {
             let expires = export.expires_at.as_deref().map(time).unwrap_or_default();
             let rows = export.rows_written;
@@ -299,7 +321,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
             <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
         </Show>
         {move || rows.get().flatten().map(|rows| {
-            let (items, next, from, to) = cells(rows, i18n.lang() == Lang::En);
+            let (items, next, from, to) = cells(rows, i18n);
             let count = items.len();
             let page_no = cursors.with(|c| c.len()) + 1;
             view! {

@@ -4,7 +4,7 @@ use adgang_api_types::{words, EventLogKind};
 
 use super::fields::message_types;
 use crate::api::eventlog::Rows;
-use crate::i18n::Key;
+use crate::i18n::{I18n, Key, Lang};
 
 /// The column headings of each log (LOG-01/02/03).
 pub(super) fn columns(log: EventLogKind) -> &'static [Key] {
@@ -57,18 +57,16 @@ pub(super) fn time(rfc3339: &str) -> String {
 
 /// A stored before/after value as a reader says it (issue 32 item 6): a time in Copenhagen
 /// time, an identifier in words, anything else as stored.
-fn value_text(stored: String, english: bool) -> String {
+fn value_text(field: &str, stored: String, english: bool) -> String {
     if chrono::DateTime::parse_from_rfc3339(&stored).is_ok() {
         return time(&stored);
     }
-    words::value_text(&stored, english)
+    words::value_text(field, &stored, english)
 }
 
 /// A page's rows as table cells, in the order of [`columns`], in the language shown.
-pub(super) fn cells(
-    rows: Rows,
-    english: bool,
-) -> (Vec<Vec<String>>, Option<String>, String, String) {
+pub(super) fn cells(rows: Rows, i18n: I18n) -> (Vec<Vec<String>>, Option<String>, String, String) {
+    let english = i18n.lang() == Lang::En;
     let o = |v: Option<String>| v.unwrap_or_default();
     let said = |danish: &'static str, in_english: &'static str| {
         if english { in_english } else { danish }.to_owned()
@@ -115,8 +113,9 @@ pub(super) fn cells(
             page.items
                 .into_iter()
                 .map(|e| {
+                    let field = e.field.as_deref().unwrap_or_default();
                     let actor = if e.on_behalf {
-                        format!("{} ({})", e.actor, said("på vegne af", "on behalf"))
+                        format!("{} ({})", e.actor, i18n.t(Key::log_on_behalf))
                     } else {
                         e.actor
                     };
@@ -128,14 +127,17 @@ pub(super) fn cells(
                         time(&e.occurred_at),
                         said(e.event.danish(), e.event.english()),
                         o(e.name),
-                        e.field
-                            .map(|f| words::field_text(&f, english))
+                        words::field_text(field, english),
+                        e.before
+                            .map(|v| value_text(field, v, english))
                             .unwrap_or_default(),
-                        e.before.map(|v| value_text(v, english)).unwrap_or_default(),
-                        e.after.map(|v| value_text(v, english)).unwrap_or_default(),
+                        e.after
+                            .map(|v| value_text(field, v, english))
+                            .unwrap_or_default(),
                         o(e.reason),
                         e.power_of_attorney
-                            .map(|p| words::value_text(&p.to_string(), english))
+                            .and_then(|p| words::value(&p.to_string()))
+                            .map(|w| w.in_language(english).to_owned())
                             .unwrap_or_default(),
                     ]
                 })
