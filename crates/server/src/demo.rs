@@ -138,7 +138,72 @@ pub async fn load(db: &DatabaseConnection, history: bool) -> anyhow::Result<()> 
     }
     load_systems(&txn, now).await?;
     txn.commit().await.context("committing demo data")?;
-    load_messages(db, now, history).await
+    load_messages(db, now, history).await?;
+    if history {
+        load_reports(db, now).await?;
+    }
+    Ok(())
+}
+
+/// Stine Statistik's reports (issue 32 item 16): a monthly overview subscribed two months ago
+/// and a custom report of last month, both due already — the statistics job makes them from
+/// the year's traffic soon after start. Once, when Region Prøvested has no report.
+async fn load_reports(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use adgang_api_types::{
+        NewCustomReport, NewSubscription, ReportInterval, ReportPeriod, ReportVariable,
+        StandardReport,
+    };
+    use adgang_statistics::service as statistics;
+    use chrono::Datelike;
+
+    let region = Cvr::parse(REGION).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if !statistics::overview(db, region.as_str()).await?.is_empty() {
+        return Ok(());
+    }
+    let acting = |at| adgang_core::Acting {
+        organisation: region.clone(),
+        actor: Actor::System,
+        actor_rid: String::new(),
+        approved_by: "Stine Statistik (Region Prøvested)".to_owned(),
+        now: at,
+    };
+    let subscription = NewSubscription {
+        report: StandardReport::Overview,
+        interval: ReportInterval::Monthly,
+        notify_email: None,
+    };
+    statistics::subscribe(
+        db,
+        &acting(now - chrono::Duration::days(62)),
+        &subscription,
+        false,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo subscription: {e:?}"))?;
+    let this_month = adgang_core::time::copenhagen(now)
+        .date_naive()
+        .with_day(1)
+        .context("the first of this month")?;
+    let last_month = ReportPeriod {
+        from: this_month - chrono::Months::new(1),
+        to: this_month - chrono::Days::new(1),
+    };
+    let custom = NewCustomReport {
+        name: "Breve pr. beskedtype og modtager".to_owned(),
+        variables: vec![
+            ReportVariable::MessageType,
+            ReportVariable::RecipientCustomerType,
+        ],
+        period: last_month,
+        notify_email: None,
+    };
+    statistics::order_custom(db, &acting(now), &custom, false)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo report: {e:?}"))?;
+    Ok(())
 }
 
 /// How many messages the demo sender has sent today (issue 14 item 8).

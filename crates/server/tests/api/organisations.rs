@@ -98,6 +98,11 @@ async fn demo_data_loads_idempotently() {
         .await
         .unwrap();
     assert!(refused > 0, "no refused memo in the demo's log");
+    // Stine Statistik finds reports on her first login.
+    let reports = adgang_statistics::service::overview(&db, "10213231")
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 2, "{reports:?}");
     for state in ["available", "held", "delivering", "sms_sent"] {
         assert!(
             messages.iter().any(|m| m.state == state),
