@@ -137,10 +137,108 @@ pub async fn load(db: &DatabaseConnection, history: bool) -> anyhow::Result<()> 
         }
     }
     load_systems(&txn, now).await?;
+    if history {
+        load_contact_structure(&txn, now).await?;
+    }
     txn.commit().await.context("committing demo data")?;
     load_messages(db, now, history).await?;
     if history {
         load_reports(db, now).await?;
+    }
+    Ok(())
+}
+
+/// Karl Kontaktstruktur's contact structure (issue 32 item 16): Styrelsen for Digital Test's
+/// groups and points, bound to its recipient system — what citizens and companies write to,
+/// and where "Flyt post" can move its Virk mail. Once, when it has no group.
+async fn load_contact_structure(
+    txn: &sea_orm::DatabaseTransaction,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use adgang_api_types::{Audience, ContactGroupInput, ContactPointInput};
+    use adgang_contacts::service as contacts;
+
+    let agency = Cvr::parse(AGENCY).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if !contacts::tree(txn, &agency)
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo contact tree: {e:?}"))?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let journal = systems::list(txn, &agency)
+        .await?
+        .into_iter()
+        .find(|s| s.name == "Journalsystem – modtager")
+        .map(|s| s.id);
+    let group = |name: &str, description: &str, unit: bool| ContactGroupInput {
+        name: name.to_owned(),
+        description: description.to_owned(),
+        is_organisational_unit: unit,
+        parent_ids: vec![],
+    };
+    let mut groups = Vec::new();
+    for input in [
+        group("Borgerservice", "Henvendelser fra borgere", true),
+        group("Erhverv og byggeri", "Henvendelser fra virksomheder", true),
+    ] {
+        let made = contacts::create_group(txn, &Actor::System, &agency, &input, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo contact group: {e:?}"))?;
+        groups.push(made.id);
+    }
+    let points = [
+        (
+            "Pas og kørekort",
+            0,
+            vec![Audience::Citizens],
+            vec!["pas", "kørekort"],
+        ),
+        (
+            "Sundhedskort",
+            0,
+            vec![Audience::Citizens],
+            vec!["sundhedskort", "flytning"],
+        ),
+        (
+            "Byggetilladelser",
+            1,
+            vec![Audience::Citizens, Audience::Businesses],
+            vec!["byggetilladelse", "tilbygning"],
+        ),
+        (
+            "Erhvervsaffald",
+            1,
+            vec![Audience::Businesses],
+            vec!["affald", "genbrug"],
+        ),
+    ];
+    for (name, in_group, audiences, keywords) in points {
+        let input = ContactPointInput {
+            name: name.to_owned(),
+            description: format!("Skriv til os om {}.", name.to_lowercase()),
+            internal_note: String::new(),
+            group_ids: vec![groups[in_group].clone()],
+            visible: true,
+            audiences,
+            capacity: None,
+            external_link: None,
+            input_fields: vec![],
+            keywords: keywords.into_iter().map(str::to_owned).collect(),
+            codes: vec![],
+            recipient_system_id: journal.clone(),
+            active: true,
+        };
+        contacts::create_point(
+            txn,
+            &adgang_systems::ports::RecipientSystemsPort,
+            &Actor::System,
+            &agency,
+            &input,
+            now,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo contact point: {e:?}"))?;
     }
     Ok(())
 }
@@ -212,6 +310,11 @@ pub const DEMO_MESSAGES: usize = 240;
 /// How far back the demo's traffic goes (issue 32 item 16): a year, so that every statistics
 /// report, every log period and the months of the message log have content.
 pub const HISTORY_DAYS: i64 = 365;
+
+/// Styrelsen for Digital Test's recipient system was connected this many days ago; its mail
+/// from before is in Virk.
+const AGENCY_CONNECTED_DAYS_AGO: i64 = 30;
+const AGENCY: &str = "34051178";
 
 /// Region Prøvested and its sender system.
 const REGION: &str = "10213231";
@@ -351,6 +454,9 @@ async fn load_messages(
                         MessageType::Letter,
                     ),
                     6 => ("25052943".to_owned(), MessageType::Letter),
+                    7 if days_ago > AGENCY_CONNECTED_DAYS_AGO && n % 2 == 0 => {
+                        (AGENCY.to_owned(), MessageType::Letter)
+                    }
                     7 => ("30808460".to_owned(), MessageType::Letter),
                     8 if sender == 0 => (REGION.to_owned(), MessageType::Mandatory),
                     8 => (
@@ -491,7 +597,12 @@ async fn load_systems(
         None,
     );
     journal.technical_contact = contact("drift@digitaltest.dk");
-    systems::create(txn, &ctx, &Actor::System, &test_agency, &journal)
+    // Connected a month ago: its mail from before is still in Virk, for "Flyt post".
+    let agency_ctx = systems::Context {
+        now: now - chrono::Duration::days(AGENCY_CONNECTED_DAYS_AGO),
+        ..ctx
+    };
+    systems::create(txn, &agency_ctx, &Actor::System, &test_agency, &journal)
         .await
         .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
     // Region Prøvested sends too: its log administrator and statistics administrator see

@@ -103,6 +103,13 @@ async fn demo_data_loads_idempotently() {
         .await
         .unwrap();
     assert_eq!(reports.len(), 2, "{reports:?}");
+    // Karl Kontaktstruktur finds a structure; its authority has Virk mail to move into it.
+    let agency = adgang_core::Cvr::parse("34051178").unwrap();
+    let tree = adgang_contacts::service::tree(&db, &agency).await.unwrap();
+    assert!(tree.len() >= 2, "{tree:?}");
+    assert!(history
+        .iter()
+        .any(|m| m.recipient_id == "34051178" && m.platform.as_deref() == Some("virk")));
     for state in ["available", "held", "delivering", "sms_sent"] {
         assert!(
             messages.iter().any(|m| m.state == state),
