@@ -81,6 +81,13 @@ async fn move_the_virk_mail(client: Client, app: TestApp) -> Result<()> {
     click(&client, "wizard-next").await?;
     wait_for_text(&client, "#move-point-error", "skal udfyldes").await?;
     wait_for_text(&client, "#move-point", "Lukket postkasse (ikke aktivt)").await?;
+    ensure!(
+        client
+            .find_all(Locator::Id("move-no-points"))
+            .await?
+            .is_empty(),
+        "a usable point: no notice"
+    );
     client
         .find(Locator::Css(&format!("#move-point option[value='{good}']")))
         .await?
@@ -163,6 +170,45 @@ async fn sys_15_at_390_px_a_new_rest_push_system_takes_over_the_virk_mail() {
         client.goto(&app.url("/flyt-post")).await?;
         wait_for_text(&client, "#move-history", "Gennemført: 5 af 5").await?;
         Ok(())
+    })
+    .await;
+}
+
+/// Issue 32 item 10: with no usable contact point, the destination step says why and where
+/// to make one — the user is not left with only "Feltet skal udfyldes" on an empty list.
+async fn no_contact_point_to_move_to(client: Client, app: TestApp) -> Result<()> {
+    seed_virk_mail(&app, 3).await?;
+    point(&app, "Lukket postkasse", false).await?;
+    log_in_as(&client, &app, "10000003").await?;
+    client.goto(&app.url("/flyt-post")).await?;
+    wait_for_text(&client, "main h1", "Flyt post").await?;
+    click(&client, "move-begin").await?;
+    wait_for_step(&client, "Tidsperiode").await?;
+    click_css(&client, "label[for='move-all']").await?;
+    click(&client, "wizard-next").await?;
+    wait_for_step(&client, "Kontaktpunkt").await?;
+    wait_for_text(&client, "#move-no-points", "intet aktivt kontaktpunkt").await?;
+    wait_for_text(
+        &client,
+        "#move-no-points a[href='/kontaktstruktur']",
+        "Kontaktstruktur",
+    )
+    .await?;
+    click(&client, "wizard-next").await?;
+    wait_for_text(&client, "#move-point-error", "skal udfyldes").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn mv_01_with_no_usable_contact_point_the_user_is_told_where_to_make_one() {
+    browser_test("move_mail_no_points", no_contact_point_to_move_to).await;
+}
+
+#[tokio::test]
+async fn mv_01_at_390_px_with_no_usable_contact_point_the_user_is_told_where_to_make_one() {
+    browser_test("move_mail_no_points_phone", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        no_contact_point_to_move_to(client, app).await
     })
     .await;
 }
