@@ -109,25 +109,15 @@ async fn search_pages_and_download(client: Client, app: TestApp) -> Result<()> {
 
 #[tokio::test]
 async fn log_01_03_05_a_log_administrator_searches_pages_links_and_downloads_the_message_log() {
-    // Counted exactly: the demo's year of traffic (issue 32 item 16) stays out.
-    browser_test_with(
-        "eventlog_search",
-        |s| s.demo_history = false,
-        search_pages_and_download,
-    )
-    .await;
+    browser_test_without_history("eventlog_search", search_pages_and_download).await;
 }
 
 #[tokio::test]
 async fn log_01_at_390_px_a_log_administrator_searches_pages_links_and_downloads() {
-    browser_test_with(
-        "eventlog_search_phone",
-        |s| s.demo_history = false,
-        |client, app| async move {
-            client.set_window_size(390, 844).await?;
-            search_pages_and_download(client, app).await
-        },
-    )
+    browser_test_without_history("eventlog_search_phone", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        search_pages_and_download(client, app).await
+    })
     .await;
 }
 

@@ -112,6 +112,16 @@ pub(crate) async fn browser_test_with<F, Fut>(
     run_browser_test(name, None, customise, body).await
 }
 
+/// `browser_test` against demo data without its year of traffic and Styrelsen for Digital
+/// Test's contact structure (issue 32 item 16): for tests that count exactly or build their own.
+pub(crate) async fn browser_test_without_history<F, Fut>(name: &str, body: F)
+where
+    F: FnOnce(Client, TestApp) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    run_browser_test(name, None, |s| s.demo_history = false, body).await
+}
+
 /// `browser_test` with Chromium in the time zone `zone` (`TZ`).
 pub(crate) async fn browser_test_in_zone<F, Fut>(name: &str, zone: Option<&str>, body: F)
 where

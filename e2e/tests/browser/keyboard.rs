@@ -47,69 +47,64 @@ async fn type_text(client: &Client, text: &str) -> Result<()> {
 
 #[tokio::test]
 async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
-    // The demo's contact structure (issue 32 item 16) stays out: this test builds its own.
-    browser_test_with(
-        "keyboard_tree",
-        |s| s.demo_history = false,
-        |client, app| async move {
-            // Styrelsen for Digital Test, where Karl (10000004) is contact administrator.
-            const AGENCY: &str = "34051178";
-            let token = app.token(&adgang_test_support::user(
-                AGENCY,
-                adgang_api_types::OrgKind::Authority,
-                &[adgang_api_types::Right::ContactAdmin],
-            ));
-            let path = format!("/api/v1/organisations/{AGENCY}/contact-groups");
-            let parent: adgang_api_types::ContactGroup = app
-                .post_as(&path, &token, &serde_json::json!({"name": "Borgerservice"}))
-                .await
-                .json()
-                .await?;
-            let child = app
-                .post_as(
-                    &path,
-                    &token,
-                    &serde_json::json!({"name": "Pas og kørekort", "parentIds": [parent.id]}),
-                )
-                .await;
-            ensure!(child.status() == 201, "child group: {}", child.status());
-
-            log_in_as(&client, &app, "10000004").await?;
-            client.goto(&app.url("/kontaktstruktur")).await?;
-            wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
-            ensure!(
-                !text_of(&client, "contact-tree")
-                    .await?
-                    .contains("Pas og kørekort"),
-                "the tree starts closed"
-            );
-            let toggle = format!("#toggle-{}", parent.id);
-            tab_to(&client, &toggle).await?;
-            press(&client, Key::Enter).await?;
-            wait_for_text(&client, "#contact-tree", "Pas og kørekort").await?;
-            let expanded = client
-                .find(Locator::Css(&toggle))
-                .await?
-                .attr("aria-expanded")
-                .await?;
-            ensure!(
-                expanded.as_deref() == Some("true"),
-                "aria-expanded: {expanded:?}"
-            );
-
-            // The child's "Flere valg" opens with Enter, its "Detaljer" link follows with Enter.
-            tab_to(
-                &client,
-                "li.contact-group li.contact-group details.row-menu summary",
-            )
+    browser_test_without_history("keyboard_tree", |client, app| async move {
+        // Styrelsen for Digital Test, where Karl (10000004) is contact administrator.
+        const AGENCY: &str = "34051178";
+        let token = app.token(&adgang_test_support::user(
+            AGENCY,
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let path = format!("/api/v1/organisations/{AGENCY}/contact-groups");
+        let parent: adgang_api_types::ContactGroup = app
+            .post_as(&path, &token, &serde_json::json!({"name": "Borgerservice"}))
+            .await
+            .json()
             .await?;
-            press(&client, Key::Enter).await?;
-            tab_to(&client, "li.contact-group li.contact-group a[id^='open-']").await?;
-            press(&client, Key::Enter).await?;
-            wait_for_text(&client, "main h1", "Pas og kørekort").await?;
-            Ok(())
-        },
-    )
+        let child = app
+            .post_as(
+                &path,
+                &token,
+                &serde_json::json!({"name": "Pas og kørekort", "parentIds": [parent.id]}),
+            )
+            .await;
+        ensure!(child.status() == 201, "child group: {}", child.status());
+
+        log_in_as(&client, &app, "10000004").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        ensure!(
+            !text_of(&client, "contact-tree")
+                .await?
+                .contains("Pas og kørekort"),
+            "the tree starts closed"
+        );
+        let toggle = format!("#toggle-{}", parent.id);
+        tab_to(&client, &toggle).await?;
+        press(&client, Key::Enter).await?;
+        wait_for_text(&client, "#contact-tree", "Pas og kørekort").await?;
+        let expanded = client
+            .find(Locator::Css(&toggle))
+            .await?
+            .attr("aria-expanded")
+            .await?;
+        ensure!(
+            expanded.as_deref() == Some("true"),
+            "aria-expanded: {expanded:?}"
+        );
+
+        // The child's "Flere valg" opens with Enter, its "Detaljer" link follows with Enter.
+        tab_to(
+            &client,
+            "li.contact-group li.contact-group details.row-menu summary",
+        )
+        .await?;
+        press(&client, Key::Enter).await?;
+        tab_to(&client, "li.contact-group li.contact-group a[id^='open-']").await?;
+        press(&client, Key::Enter).await?;
+        wait_for_text(&client, "main h1", "Pas og kørekort").await?;
+        Ok(())
+    })
     .await;
 }
 
@@ -164,49 +159,44 @@ async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
 
 #[tokio::test]
 async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
-    // The demo's contact structure (issue 32 item 16) stays out: this test builds its own.
-    browser_test_with(
-        "keyboard_point_wizard",
-        |s| s.demo_history = false,
-        |client, app| async move {
-            const AGENCY: &str = "34051178";
-            let token = app.token(&adgang_test_support::user(
-                AGENCY,
-                adgang_api_types::OrgKind::Authority,
-                &[adgang_api_types::Right::ContactAdmin],
-            ));
-            let group = app
-                .post_as(
-                    &format!("/api/v1/organisations/{AGENCY}/contact-groups"),
-                    &token,
-                    &serde_json::json!({"name": "Borgerservice"}),
-                )
-                .await;
-            ensure!(group.status() == 201, "group: {}", group.status());
+    browser_test_without_history("keyboard_point_wizard", |client, app| async move {
+        const AGENCY: &str = "34051178";
+        let token = app.token(&adgang_test_support::user(
+            AGENCY,
+            adgang_api_types::OrgKind::Authority,
+            &[adgang_api_types::Right::ContactAdmin],
+        ));
+        let group = app
+            .post_as(
+                &format!("/api/v1/organisations/{AGENCY}/contact-groups"),
+                &token,
+                &serde_json::json!({"name": "Borgerservice"}),
+            )
+            .await;
+        ensure!(group.status() == 201, "group: {}", group.status());
 
-            log_in_as(&client, &app, "10000004").await?;
-            client.goto(&app.url("/kontaktstruktur")).await?;
-            wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
-            // "Opret" is a menu: Enter opens it, Tab reaches "Nyt kontaktpunkt".
-            tab_to(&client, "#cs-create").await?;
-            press(&client, Key::Enter).await?;
-            tab_to(&client, "#cs-new-point").await?;
-            press(&client, Key::Enter).await?;
-            wait_for_text(&client, "#cp-wizard h2", "Navn og placering").await?;
-            tab_to(&client, "#cp-name").await?;
-            type_text(&client, "Pas og kørekort").await?;
-            tab_to(&client, "#cp-description").await?;
-            type_text(&client, "Skriv til os om pas").await?;
-            tab_to(&client, "input[id^='cp-group-']").await?;
-            press(&client, Key::Space).await?;
-            tab_to(&client, "#cp-next").await?;
-            press(&client, Key::Enter).await?;
-            wait_for_step(&client, "Tilgængelighed").await?;
-            tab_to(&client, "#cp-next").await?;
-            press(&client, Key::Enter).await?;
-            wait_for_step(&client, "Søgeord og koder").await?;
-            Ok(())
-        },
-    )
+        log_in_as(&client, &app, "10000004").await?;
+        client.goto(&app.url("/kontaktstruktur")).await?;
+        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        // "Opret" is a menu: Enter opens it, Tab reaches "Nyt kontaktpunkt".
+        tab_to(&client, "#cs-create").await?;
+        press(&client, Key::Enter).await?;
+        tab_to(&client, "#cs-new-point").await?;
+        press(&client, Key::Enter).await?;
+        wait_for_text(&client, "#cp-wizard h2", "Navn og placering").await?;
+        tab_to(&client, "#cp-name").await?;
+        type_text(&client, "Pas og kørekort").await?;
+        tab_to(&client, "#cp-description").await?;
+        type_text(&client, "Skriv til os om pas").await?;
+        tab_to(&client, "input[id^='cp-group-']").await?;
+        press(&client, Key::Space).await?;
+        tab_to(&client, "#cp-next").await?;
+        press(&client, Key::Enter).await?;
+        wait_for_step(&client, "Tilgængelighed").await?;
+        tab_to(&client, "#cp-next").await?;
+        press(&client, Key::Enter).await?;
+        wait_for_step(&client, "Søgeord og koder").await?;
+        Ok(())
+    })
     .await;
 }

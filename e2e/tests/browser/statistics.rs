@@ -156,24 +156,14 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
 
 #[tokio::test]
 async fn st_01_05_a_statistics_admin_orders_downloads_and_cancels_reports() {
-    // Counted exactly: the demo's year of traffic (issue 32 item 16) stays out.
-    browser_test_with(
-        "statistics",
-        |s| s.demo_history = false,
-        order_report_and_subscription,
-    )
-    .await;
+    browser_test_without_history("statistics", order_report_and_subscription).await;
 }
 
 #[tokio::test]
 async fn st_01_05_at_390_px_a_statistics_admin_orders_downloads_and_cancels_reports() {
-    browser_test_with(
-        "statistics_390",
-        |s| s.demo_history = false,
-        |client, app| async move {
-            client.set_window_size(390, 844).await?;
-            order_report_and_subscription(client, app).await
-        },
-    )
+    browser_test_without_history("statistics_390", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        order_report_and_subscription(client, app).await
+    })
     .await;
 }

@@ -70,6 +70,15 @@ impl I18n {
         self.lang.get()
     }
 
+    /// One of the two names an API type carries (`danish()`/`english()`: log events, report
+    /// variables…), in the current language; reactive when read inside a closure.
+    pub fn either(self, danish: &'static str, english: &'static str) -> &'static str {
+        match self.lang() {
+            Lang::Da => danish,
+            Lang::En => english,
+        }
+    }
+
     pub fn toggle(self) {
         let next = match self.lang.get_untracked() {
             Lang::Da => Lang::En,

@@ -3,7 +3,7 @@
 
 use adgang_api_types::{ActionEvent, Direction, EventLogKind, MessageEvent, MessageType, Subject};
 
-use crate::i18n::Key;
+use crate::i18n::{I18n, Key};
 
 /// How a search field is entered.
 #[derive(Clone, Copy)]
@@ -11,7 +11,7 @@ pub(super) enum Input {
     Text,
     Date,
     /// A choice among the values of one of the log's lists.
-    Choice(fn(bool) -> Vec<(&'static str, &'static str)>),
+    Choice(fn(I18n) -> Vec<(&'static str, &'static str)>),
 }
 
 /// One field of a log's search form: its query parameter, label and kind of input.
@@ -22,41 +22,41 @@ pub(super) struct Field {
     pub(super) input: Input,
 }
 
-// The options of a choice, as (wire value, label in the language shown); `english` picks the
-// language (issue 32 item 9: the English page is English throughout).
+// The options of a choice, as (wire value, label in the language shown: issue 32 item 9, the
+// English page is English throughout).
 
-pub(super) fn message_types(english: bool) -> Vec<(&'static str, &'static str)> {
+pub(super) fn message_types(i18n: I18n) -> Vec<(&'static str, &'static str)> {
     MessageType::ALL
         .into_iter()
-        .map(|t| (t.as_str(), if english { t.english() } else { t.danish() }))
+        .map(|t| (t.as_str(), i18n.either(t.danish(), t.english())))
         .collect()
 }
 
-fn directions(english: bool) -> Vec<(&'static str, &'static str)> {
+fn directions(i18n: I18n) -> Vec<(&'static str, &'static str)> {
     [Direction::Outgoing, Direction::Incoming]
         .into_iter()
-        .map(|d| (d.as_str(), if english { d.english() } else { d.danish() }))
+        .map(|d| (d.as_str(), i18n.either(d.danish(), d.english())))
         .collect()
 }
 
-fn message_events(english: bool) -> Vec<(&'static str, &'static str)> {
+fn message_events(i18n: I18n) -> Vec<(&'static str, &'static str)> {
     MessageEvent::ALL
         .into_iter()
-        .map(|e| (e.as_str(), if english { e.english() } else { e.danish() }))
+        .map(|e| (e.as_str(), i18n.either(e.danish(), e.english())))
         .collect()
 }
 
-fn subjects(english: bool) -> Vec<(&'static str, &'static str)> {
+fn subjects(i18n: I18n) -> Vec<(&'static str, &'static str)> {
     Subject::ALL
         .into_iter()
-        .map(|s| (s.as_str(), if english { s.english() } else { s.danish() }))
+        .map(|s| (s.as_str(), i18n.either(s.danish(), s.english())))
         .collect()
 }
 
-fn action_events(english: bool) -> Vec<(&'static str, &'static str)> {
+fn action_events(i18n: I18n) -> Vec<(&'static str, &'static str)> {
     ActionEvent::ALL
         .into_iter()
-        .map(|e| (e.as_str(), if english { e.english() } else { e.danish() }))
+        .map(|e| (e.as_str(), i18n.either(e.danish(), e.english())))
         .collect()
 }
 

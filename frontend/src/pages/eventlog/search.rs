@@ -13,7 +13,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::form::{errors_for, group_class, ErrorText};
 use crate::components::wizard::focus_element;
-use crate::i18n::{use_i18n, Key, Lang};
+use crate::i18n::{use_i18n, Key};
 
 /// Where the CSV download of the current search is.
 #[derive(Clone, PartialEq)]
@@ -290,7 +290,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                 Input::Choice(options) => view! {
                     <select class="form-select" id=id.clone() on:change=move |ev| value.set(event_target_value(&ev))>
                         <option value="" selected=move || value.get().is_empty()>{i18n.text(Key::log_any)}</option>
-                        {move || options(i18n.lang() == Lang::En).into_iter().map(|(v, l)| view! {
+                        {move || options(i18n).into_iter().map(|(v, l)| view! {
                             <option value=v selected=move || value.get() == v>{l}</option>
                         }).collect_view()}
                     </select>

@@ -68,9 +68,7 @@ fn value_text(field: &str, stored: String, english: bool) -> String {
 pub(super) fn cells(rows: Rows, i18n: I18n) -> (Vec<Vec<String>>, Option<String>, String, String) {
     let english = i18n.lang() == Lang::En;
     let o = |v: Option<String>| v.unwrap_or_default();
-    let said = |danish: &'static str, in_english: &'static str| {
-        if english { in_english } else { danish }.to_owned()
-    };
+    let said = |danish, in_english| i18n.either(danish, in_english).to_owned();
     match rows {
         Rows::Messages(page) => (
             page.items
@@ -80,7 +78,7 @@ pub(super) fn cells(rows: Rows, i18n: I18n) -> (Vec<Vec<String>>, Option<String>
                         o(e.title),
                         e.message_type
                             .and_then(|t| {
-                                message_types(english)
+                                message_types(i18n)
                                     .into_iter()
                                     .find(|(v, _)| *v == t.as_str())
                             })

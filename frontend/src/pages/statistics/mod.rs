@@ -19,7 +19,7 @@ use crate::auth::use_auth;
 use crate::components::form::{errors_for, group_class, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
 use crate::components::wizard::focus_element;
-use crate::i18n::{conflict_key, use_i18n, I18n, Key, Lang};
+use crate::i18n::{conflict_key, use_i18n, I18n, Key};
 
 lazy_pages!(statistics: fn render() -> AnyView {
     view! { <StatisticsPage/> }.into_any()
@@ -88,18 +88,15 @@ fn variables_text(i18n: I18n, variables: &[ReportVariable]) -> String {
 
 /// A variable's label in the language shown (issue 32 item 9).
 fn variable_text(i18n: I18n, variable: ReportVariable) -> &'static str {
-    if i18n.lang() == Lang::En {
-        variable.english()
-    } else {
-        variable.danish()
-    }
+    i18n.either(variable.danish(), variable.english())
 }
 
 /// A report's name: a standard report's title in the language shown, a custom report's own.
 fn report_name(i18n: I18n, report: &StatisticsReport) -> String {
     match report.standard_report {
-        Some(standard) if i18n.lang() == Lang::En => standard.english().to_owned(),
-        Some(standard) => standard.danish().to_owned(),
+        Some(standard) => i18n
+            .either(standard.danish(), standard.english())
+            .to_owned(),
         None => report.name.clone(),
     }
 }
@@ -359,7 +356,7 @@ fn Statistics() -> impl IntoView {
                     <select class="form-select" id="standard-report" aria-describedby="standard-variables"
                         on:change=move |ev| if let Some(r) = StandardReport::parse(&event_target_value(&ev)) { standard.set(r) }>
                         {StandardReport::ALL.into_iter().map(|r| view! {
-                            <option value=r.as_str() selected=move || standard.get() == r>{move || if i18n.lang() == Lang::En { r.english() } else { r.danish() }}</option>
+                            <option value=r.as_str() selected=move || standard.get() == r>{move || i18n.either(r.danish(), r.english())}</option>
                         }).collect_view()}
                     </select>
                     <span class="form-hint" id="standard-variables">{move || i18n.t(Key::st_contains)
