@@ -274,13 +274,27 @@ pub mod delivery {
         "Endepunktet er sat på pause efter gentagne fejl; næste forsøg følger planen.",
         "The endpoint is paused after repeated failures; the next attempt follows the schedule.",
     );
-    /// Followed by the status and a full stop.
-    pub const ANSWERED_HTTP: Words =
-        Words::new("Endepunktet svarede HTTP ", "The endpoint answered HTTP ");
-    /// Followed by the network library's own words.
-    pub const NETWORK_ERROR: Words = Words::new("Netværksfejl: ", "Network error: ");
+    pub const NO_ACTIVE_SYSTEM: Words = Words::new(
+        "Systemet er ikke aktivt eller har intet endepunkt.",
+        "The system is not active or has no endpoint.",
+    );
+    pub const SYSTEM_GONE: Words = Words::new(
+        "Systemet findes ikke længere.",
+        "The system no longer exists.",
+    );
+    pub const NO_RECEIPT_ENDPOINT: Words = Words::new(
+        "Afsendersystemet er ikke aktivt eller har intet kvitteringsendepunkt.",
+        "The sender system is not active or has no receipt endpoint.",
+    );
+    /// `{}`: the HTTP status.
+    pub const ANSWERED_HTTP: Words = Words::new(
+        "Endepunktet svarede HTTP {}.",
+        "The endpoint answered HTTP {}.",
+    );
+    /// `{}`: the network library's own words.
+    pub const NETWORK_ERROR: Words = Words::new("Netværksfejl: {}", "Network error: {}");
 
-    const WHOLE: [Words; 7] = [
+    pub(super) const ALL: [Words; 12] = [
         NOT_AN_ADDRESS,
         INTERNAL_ADDRESS,
         NOT_HTTPS,
@@ -288,23 +302,309 @@ pub mod delivery {
         TIMEOUT,
         NO_CONNECTION,
         PAUSED,
+        NO_ACTIVE_SYSTEM,
+        SYSTEM_GONE,
+        NO_RECEIPT_ENDPOINT,
+        ANSWERED_HTTP,
+        NETWORK_ERROR,
+    ];
+}
+
+/// Why the intake refused a call or a memo (`Afvist`, `Afvist teknisk` in the message log's
+/// error column, CORE-01, issue 32 item 9). A refused memo's field errors are logged as
+/// "Felt: regel; Felt: regel" in Danish from these words; the API's problem body carries the
+/// English of the same words as each field error's message, so the log and the answer say
+/// the same thing.
+pub mod rejection {
+    use super::Words;
+
+    pub const MESSAGE_ID_UUID: Words =
+        Words::new("Meddelelses-ID'et skal være et UUID.", "The message id is a UUID.");
+    pub const MESSAGE_ID_REUSED: Words = Words::new(
+        "Meddelelses-ID'et er brugt til en anden meddelelse.",
+        "The message id is used for another message.",
+    );
+    pub const TITLE_REQUIRED: Words = Words::new("Titlen skal udfyldes.", "A title is required.");
+    pub const TITLE_TOO_LONG: Words =
+        Words::new("Højst 255 tegn.", "At most 255 characters.");
+    pub const SENDER_NOT_SYSTEM_ORGANISATION: Words = Words::new(
+        "Afsenderen skal være CVR-nummeret på det afsendende systems organisation.",
+        "The sender is the CVR of the sending system's organisation.",
+    );
+    pub const RECIPIENT_FORMAT: Words = Words::new(
+        "Modtageren er et CPR-nummer (10 cifre) eller et CVR-nummer (8 cifre).",
+        "The recipient is a CPR number (10 digits) or a CVR number (8 digits).",
+    );
+    pub const CPR_FORMAT: Words = Words::new(
+        "Et CPR-nummer består af 10 cifre (DDMMÅÅ-LLLL).",
+        "A CPR number is 10 digits (DDMMYY-SSSS).",
+    );
+    pub const CPR_DATE: Words = Words::new(
+        "De første seks cifre i et CPR-nummer skal være en gyldig dato.",
+        "The first six digits of a CPR number must be a valid date.",
+    );
+    pub const CVR_FORMAT: Words = Words::new(
+        "Et CVR-nummer består af præcis 8 cifre.",
+        "A CVR number is exactly 8 digits.",
+    );
+    pub const CVR_CHECKSUM: Words = Words::new(
+        "CVR-nummeret består ikke modulus 11-kontrollen.",
+        "The CVR number fails the modulus-11 check.",
+    );
+    pub const NOT_A_CVR: Words = Words::new("Ikke et CVR-nummer.", "Not a CVR number.");
+    pub const UNKNOWN_ORGANISATION: Words = Words::new(
+        "Ingen organisation har dette CVR-nummer.",
+        "No organisation has this CVR number.",
+    );
+    pub const RECIPIENT_EXEMPT: Words = Words::new(
+        "Modtageren er fritaget for Digital Post og kan kun modtage obligatorisk post.",
+        "The recipient is exempt from Digital Post and receives only mandatory mail.",
+    );
+    pub const VALUE_DATE_PASSED: Words =
+        Words::new("Valørdatoen er passeret.", "The value date has passed.");
+    pub const POINT_FOR_ORGANISATIONS: Words = Words::new(
+        "Kontaktpunkter bruges kun til organisationer som modtagere.",
+        "Contact points are for organisation recipients.",
+    );
+    pub const NO_SUCH_POINT: Words = Words::new(
+        "Modtagerorganisationen har ikke dette kontaktpunkt.",
+        "The recipient organisation has no such contact point.",
+    );
+    pub const POINT_NOT_ACTIVE: Words = Words::new(
+        "Kontaktpunktet er ikke aktivt.",
+        "The contact point is not active.",
+    );
+    /// `{}`: the contact point's (or the default) limit.
+    pub const TOO_MANY_ATTACHMENTS: Words =
+        Words::new("Højst {} bilag.", "At most {} attachments.");
+    /// `{}`: the limit in bytes.
+    pub const TOO_LARGE: Words = Words::new(
+        "Meddelelsen er større, end modtageren tager imod ({} bytes).",
+        "The message is larger than the recipient accepts ({} bytes).",
+    );
+    pub const FILE_NAME_REQUIRED: Words =
+        Words::new("Et filnavn skal angives.", "A file name is required.");
+    pub const CONTENT_BASE64: Words =
+        Words::new("Indholdet skal være base64.", "The content is base64.");
+    /// `Afvist teknisk`: `{}` is the JSON parser's own words.
+    pub const UNREADABLE_BODY: Words = Words::new(
+        "Kaldets indhold kunne ikke læses som JSON: {}",
+        "The JSON body could not be read: {}",
+    );
+    /// `Afvist teknisk`: `{}` is the limit in bytes.
+    pub const BODY_TOO_LARGE: Words = Words::new(
+        "Kaldets indhold er større end {} bytes.",
+        "The body is larger than {} bytes.",
+    );
+    pub const WRONG_API_KEY: Words = Words::new(
+        "Forkert eller manglende API-key.",
+        "Wrong or missing API key.",
+    );
+    /// `{}`, `{}`: how many were held back, and the latest caller's address.
+    pub const API_KEY_FAILURES_HELD_BACK: Words = Words::new(
+        "{} forsøg med forkert eller manglende API-key blev afvist uden logning (for mange på \
+         kort tid; senest fra {}).",
+        "{} attempts with a wrong or missing API key were refused without logging (too many \
+         in a short time; the latest from {}).",
+    );
+    /// `{}`: the caller's address.
+    pub const ADDRESS_NOT_ALLOWED: Words = Words::new(
+        "Afsenderens IP-adresse er ikke tilladt for systemet. ({})",
+        "The sender's IP address is not allowed for the system. ({})",
+    );
+    pub const SYSTEM_NOT_ACTIVE: Words =
+        Words::new("Systemet er ikke aktivt.", "The system is not active.");
+    pub const NOT_A_SENDER: Words = Words::new(
+        "Systemet er ikke et afsendersystem.",
+        "The system is not a sender system.",
+    );
+
+    pub(super) const ALL: [Words; 29] = [
+        MESSAGE_ID_UUID,
+        MESSAGE_ID_REUSED,
+        TITLE_REQUIRED,
+        TITLE_TOO_LONG,
+        SENDER_NOT_SYSTEM_ORGANISATION,
+        RECIPIENT_FORMAT,
+        CPR_FORMAT,
+        CPR_DATE,
+        CVR_FORMAT,
+        CVR_CHECKSUM,
+        NOT_A_CVR,
+        UNKNOWN_ORGANISATION,
+        RECIPIENT_EXEMPT,
+        VALUE_DATE_PASSED,
+        POINT_FOR_ORGANISATIONS,
+        NO_SUCH_POINT,
+        POINT_NOT_ACTIVE,
+        TOO_MANY_ATTACHMENTS,
+        TOO_LARGE,
+        FILE_NAME_REQUIRED,
+        CONTENT_BASE64,
+        UNREADABLE_BODY,
+        BODY_TOO_LARGE,
+        WRONG_API_KEY,
+        API_KEY_FAILURES_HELD_BACK,
+        ADDRESS_NOT_ALLOWED,
+        SYSTEM_NOT_ACTIVE,
+        NOT_A_SENDER,
+        MESSAGE_FIELD_UNKNOWN,
     ];
 
-    /// A stored (Danish) attempt error in the language shown; unknown texts as stored.
-    pub fn text(stored: &str, english: bool) -> String {
-        if !english {
-            return stored.to_owned();
+    /// A rule the intake does not know the words for (never written by the intake itself).
+    const MESSAGE_FIELD_UNKNOWN: Words =
+        Words::new("Værdien er ikke gyldig.", "The value is not valid.");
+
+    /// A memo field as the log names it; `attachments[2].filename` → "Bilag 3, filnavn".
+    pub fn field_name(name: &str, english: bool) -> String {
+        fn indexed(name: &str) -> Option<(usize, &str)> {
+            let rest = name.strip_prefix("attachments[")?;
+            let (index, part) = rest.split_once("].")?;
+            Some((index.parse().ok()?, part))
         }
-        if let Some(words) = WHOLE.iter().find(|w| w.da == stored) {
-            return words.en.to_owned();
+        if let Some((index, part)) = indexed(name) {
+            let words = match part {
+                "filename" => ATTACHMENT_FILE_NAME,
+                "content" => ATTACHMENT_CONTENT,
+                _ => ATTACHMENT,
+            };
+            return super::fill(words.in_language(english), &[&(index + 1).to_string()]);
         }
-        for prefix in [ANSWERED_HTTP, NETWORK_ERROR] {
-            if let Some(rest) = stored.strip_prefix(prefix.da) {
-                return format!("{}{rest}", prefix.en);
-            }
-        }
-        stored.to_owned()
+        plain_field(name).in_language(english).to_owned()
     }
+
+    pub(super) fn plain_field(name: &str) -> Words {
+        match name {
+            "messageId" => Words::new("Meddelelses-ID", "Message id"),
+            "senderCvr" => Words::new("Afsender", "Sender"),
+            "valueDate" => Words::new("Valørdato", "Value date"),
+            "attachments" => Words::new("Bilag", "Attachments"),
+            "body" => Words::new("Indhold", "Body"),
+            "messageType" => Words::new("Beskedtype", "Message type"),
+            other => super::field(other).unwrap_or(Words::new("Meddelelsen", "The message")),
+        }
+    }
+    const ATTACHMENT_FILE_NAME: Words = Words::new("Bilag {}, filnavn", "Attachment {}, file name");
+    const ATTACHMENT_CONTENT: Words = Words::new("Bilag {}, indhold", "Attachment {}, content");
+    const ATTACHMENT: Words = Words::new("Bilag {}", "Attachment {}");
+    pub(super) const FIELD_TEMPLATES: [Words; 3] =
+        [ATTACHMENT_FILE_NAME, ATTACHMENT_CONTENT, ATTACHMENT];
+    pub(super) const FIELD_NAMES: [&str; 9] = [
+        "messageId",
+        "title",
+        "senderCvr",
+        "recipient",
+        "valueDate",
+        "contactPointId",
+        "attachments",
+        "body",
+        "messageType",
+    ];
+
+    /// The log's Danish for a refused memo's field errors, each `(field, English message)` as
+    /// the API answered it: "Modtager: Modtageren er fritaget …; Titel: Titlen skal udfyldes.".
+    pub fn describe<'e>(errors: impl IntoIterator<Item = (&'e str, &'e str)>) -> String {
+        errors
+            .into_iter()
+            .map(|(name, message)| {
+                let rule = super::translate(message, &ALL, false)
+                    .unwrap_or_else(|| MESSAGE_FIELD_UNKNOWN.da.to_owned());
+                format!("{}: {rule}", field_name(name, false))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+impl Words {
+    /// The Danish with `values` in its `{}` holes, in turn.
+    pub fn da_with(self, values: &[&str]) -> String {
+        fill(self.da, values)
+    }
+
+    /// The English with `values` in its `{}` holes, in turn.
+    pub fn en_with(self, values: &[&str]) -> String {
+        fill(self.en, values)
+    }
+}
+
+/// `template` with each `{}` replaced in turn by `values`.
+fn fill(template: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut values = values.iter();
+    let mut parts = template.split("{}").peekable();
+    while let Some(part) = parts.next() {
+        out.push_str(part);
+        if parts.peek().is_some() {
+            out.push_str(values.next().copied().unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// What fills `template`'s `{}` holes in `text`, in order; `None` when `text` is not
+/// `template` filled in.
+fn holes<'t>(template: &str, text: &'t str) -> Option<Vec<&'t str>> {
+    let mut parts = template.split("{}");
+    let mut rest = text.strip_prefix(parts.next().unwrap_or_default())?;
+    let parts: Vec<&str> = parts.collect();
+    let mut found = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let end = if i + 1 == parts.len() {
+            rest.len().checked_sub(part.len()).filter(|_| rest.ends_with(part))?
+        } else {
+            rest.find(part).filter(|_| !part.is_empty())?
+        };
+        found.push(&rest[..end]);
+        rest = &rest[end + part.len()..];
+    }
+    rest.is_empty().then_some(found)
+}
+
+/// `text` (in one language) in the other, when it is one of `catalogue` filled in.
+fn translate(text: &str, catalogue: &[Words], to_english: bool) -> Option<String> {
+    catalogue.iter().find_map(|words| {
+        let (from, to) = if to_english {
+            (words.da, words.en)
+        } else {
+            (words.en, words.da)
+        };
+        holes(from, text).map(|values| fill(to, &values))
+    })
+}
+
+/// The message log's error column (and SYS-13's attempts) in the language shown: the server
+/// stores the Danish of [`delivery`] and [`rejection`]; in English each text, or each
+/// "Felt: regel" part of a refused memo's, is said in English. Unknown texts stay as stored.
+pub fn log_error(stored: &str, english: bool) -> String {
+    if !english {
+        return stored.to_owned();
+    }
+    let whole = |text: &str| {
+        translate(text, &delivery::ALL, true).or_else(|| translate(text, &rejection::ALL, true))
+    };
+    if let Some(said) = whole(stored) {
+        return said;
+    }
+    stored
+        .split("; ")
+        .map(|part| {
+            let Some((name, rule)) = part.split_once(": ") else {
+                return whole(part).unwrap_or_else(|| part.to_owned());
+            };
+            let name = rejection::FIELD_NAMES
+                .iter()
+                .map(|n| rejection::plain_field(n))
+                .find(|w| w.da == name)
+                .map(|w| w.en.to_owned())
+                .or_else(|| translate(name, &rejection::FIELD_TEMPLATES, true));
+            match (name, whole(rule)) {
+                (Some(name), Some(rule)) => format!("{name}: {rule}"),
+                _ => part.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A stored value of `field` as a reader says it (see [`field_value`]), or unchanged.
@@ -339,17 +639,67 @@ mod tests {
     #[test]
     fn issue_32_delivery_errors_are_said_in_english_with_their_details() {
         assert_eq!(
-            delivery::text(delivery::TIMEOUT.da, true),
+            log_error(delivery::TIMEOUT.da, true),
             "The endpoint did not answer in time."
         );
         assert_eq!(
-            delivery::text("Endepunktet svarede HTTP 503.", true),
+            log_error(&delivery::ANSWERED_HTTP.da_with(&["503"]), true),
             "The endpoint answered HTTP 503."
         );
         assert_eq!(
-            delivery::text("Endepunktet svarede HTTP 503.", false),
+            log_error("Endepunktet svarede HTTP 503.", false),
             "Endepunktet svarede HTTP 503."
         );
+        assert_eq!(
+            log_error("Netværksfejl: connection reset", true),
+            "Network error: connection reset"
+        );
+        assert_eq!(log_error("Noget helt andet.", true), "Noget helt andet.");
+    }
+
+    /// Issue 32 item 9: every rule a refused memo is logged with reads back in English, alone
+    /// and in a list with the field it concerns — including the ones with holes.
+    #[test]
+    fn core_01_a_refused_memos_log_text_is_danish_and_reads_back_in_english() {
+        for rule in rejection::ALL {
+            let holes = rule.da.matches("{}").count();
+            let values: Vec<String> = (0..holes).map(|i| format!("{}", 40 + i)).collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            let en = rule.en_with(&values);
+            assert_eq!(log_error(&rule.da_with(&values), true), en, "{}", rule.da);
+            assert_eq!(translate(&en, &rejection::ALL, false), Some(rule.da_with(&values)));
+        }
+        let errors = [
+            ("recipient", rejection::RECIPIENT_EXEMPT.en.to_owned()),
+            ("title", rejection::TITLE_REQUIRED.en.to_owned()),
+            (
+                "attachments[2].filename",
+                rejection::FILE_NAME_REQUIRED.en.to_owned(),
+            ),
+            ("attachments", rejection::TOO_LARGE.en_with(&["1048576"])),
+        ];
+        let danish = rejection::describe(errors.iter().map(|(f, m)| (*f, m.as_str())));
+        assert_eq!(
+            danish,
+            "Modtager: Modtageren er fritaget for Digital Post og kan kun modtage obligatorisk \
+             post.; Titel: Titlen skal udfyldes.; Bilag 3, filnavn: Et filnavn skal angives.; \
+             Bilag: Meddelelsen er større, end modtageren tager imod (1048576 bytes)."
+        );
+        assert_eq!(
+            log_error(&danish, true),
+            "Recipient: The recipient is exempt from Digital Post and receives only mandatory \
+             mail.; Title: A title is required.; Attachment 3, file name: A file name is \
+             required.; Attachments: The message is larger than the recipient accepts (1048576 \
+             bytes)."
+        );
+        // A message the words do not know is never logged in English.
+        assert_eq!(
+            rejection::describe([("title", "Something new.")]),
+            "Titel: Værdien er ikke gyldig."
+        );
+        for name in rejection::FIELD_NAMES {
+            assert_ne!(rejection::plain_field(name).da, "Meddelelsen", "{name}");
+        }
     }
 
     /// Every value of the enums the actions log stores has its words, so a change never shows

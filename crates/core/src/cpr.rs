@@ -29,8 +29,8 @@ impl CprError {
 
     pub fn message(self) -> &'static str {
         match self {
-            CprError::Format => "A CPR number is 10 digits (DDMMYY-SSSS).",
-            CprError::Date => "The first six digits of a CPR number must be a valid date.",
+            CprError::Format => adgang_api_types::words::rejection::CPR_FORMAT.en,
+            CprError::Date => adgang_api_types::words::rejection::CPR_DATE.en,
         }
     }
 }

@@ -27,8 +27,8 @@ impl CvrError {
 
     pub fn message(self) -> &'static str {
         match self {
-            CvrError::Format => "A CVR number is exactly 8 digits.",
-            CvrError::Checksum => "The CVR number fails the modulus-11 check.",
+            CvrError::Format => adgang_api_types::words::rejection::CVR_FORMAT.en,
+            CvrError::Checksum => adgang_api_types::words::rejection::CVR_CHECKSUM.en,
         }
     }
 }

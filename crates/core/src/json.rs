@@ -79,7 +79,7 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DomainError> {
         DomainError::field(
             "body",
             FieldCode::Malformed,
-            format!("The JSON body could not be read: {e}"),
+            adgang_api_types::words::rejection::UNREADABLE_BODY.en_with(&[&e.to_string()]),
         )
     })
 }

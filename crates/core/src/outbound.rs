@@ -203,7 +203,7 @@ impl OutboundError {
             OutboundError::Refused(Refusal::UnknownHost) => delivery::UNKNOWN_HOST.da,
             OutboundError::Timeout => delivery::TIMEOUT.da,
             OutboundError::Connect => delivery::NO_CONNECTION.da,
-            OutboundError::Other(why) => return format!("{}{why}", delivery::NETWORK_ERROR.da),
+            OutboundError::Other(why) => return delivery::NETWORK_ERROR.da_with(&[why]),
         }
         .to_owned()
     }

@@ -11,6 +11,7 @@ pub use caller::{Receives, Sends, SystemCaller};
 use std::net::IpAddr;
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use adgang_api_types::words::rejection;
 use adgang_api_types::{DeliveryAttempt, MemoReceipt, MessageEvent, Module, NewMemo};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
@@ -131,15 +132,13 @@ async fn submit_memo(
     let memo: NewMemo = match body.parse_within(settings.max_memo_bytes).await {
         Ok(memo) => memo,
         Err(err) => {
-            let error = err.to_string();
+            // `Afvist teknisk`, said in the log's Danish (issue 32 item 9).
             let detail = match &err {
-                DomainError::Validation(fields) => fields
-                    .clone()
-                    .into_inner()
-                    .first()
-                    .map(|f| f.message.clone())
-                    .unwrap_or(error),
-                _ => error,
+                DomainError::Validation(fields) => intake::describe(fields),
+                DomainError::PayloadTooLarge(limit) => {
+                    rejection::BODY_TOO_LARGE.da_with(&[&limit.to_string()])
+                }
+                other => other.to_string(),
             };
             let event = MessageEvent::RejectedTechnical;
             intake::record_rejection(&db, &system, None, event, detail, caller.now).await?;

@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 
+use adgang_api_types::words::rejection;
 use adgang_api_types::{
     Capacity, FieldCode, MemoReceipt, MessageEvent, MessageType, NewMemo, Platform, SystemRole,
 };
@@ -78,7 +79,7 @@ pub async fn authenticate(
             Verdict::Allowed => (
                 None,
                 MessageEvent::RejectedTechnical,
-                "Forkert eller manglende API-key.".to_owned(),
+                rejection::WRONG_API_KEY.da.to_owned(),
             ),
             Verdict::Limited {
                 retry_after_seconds,
@@ -87,10 +88,10 @@ pub async fn authenticate(
                 if let Some(held_back) = summary {
                     let record = MessageEventRecord {
                         system_id: Some(system.id.clone()),
-                        error_message: Some(format!(
-                            "{held_back} forsøg med forkert eller manglende API-key blev afvist \
-                             uden logning (for mange på kort tid; senest fra {caller})."
-                        )),
+                        error_message: Some(rejection::API_KEY_FAILURES_HELD_BACK.da_with(&[
+                            &held_back.to_string(),
+                            &caller.to_string(),
+                        ])),
                         ..MessageEventRecord::new(
                             &system.organisation_cvr,
                             MessageEvent::RejectedTechnical,
@@ -108,19 +109,19 @@ pub async fn authenticate(
         (
             Some(SystemRefusal::AddressNotAllowed),
             MessageEvent::Rejected,
-            format!("Afsenderens IP-adresse er ikke tilladt for systemet. ({caller})"),
+            rejection::ADDRESS_NOT_ALLOWED.da_with(&[&caller.to_string()]),
         )
     } else if !system.is_active() {
         (
             Some(SystemRefusal::NotActive),
             MessageEvent::Rejected,
-            "Systemet er ikke aktivt.".to_owned(),
+            rejection::SYSTEM_NOT_ACTIVE.da.to_owned(),
         )
     } else if purpose == Purpose::Send && system.role == SystemRole::Recipient {
         (
             Some(SystemRefusal::NotASender),
             MessageEvent::Rejected,
-            "Systemet er ikke et afsendersystem.".to_owned(),
+            rejection::NOT_A_SENDER.da.to_owned(),
         )
     } else {
         return Ok(system);
@@ -168,7 +169,7 @@ fn check_recipient(recipient: &str, errors: &mut FieldErrors) -> Option<String> 
         _ => errors.add(
             "recipient",
             FieldCode::Invalid,
-            "The recipient is a CPR number (10 digits) or a CVR number (8 digits).",
+            rejection::RECIPIENT_FORMAT.en,
         ),
     }
     None
@@ -191,22 +192,22 @@ async fn check(
             errors.add(
                 "messageId",
                 FieldCode::Malformed,
-                "The message id is a UUID.",
+                rejection::MESSAGE_ID_UUID.en,
             );
             String::new()
         }
     };
     let title = memo.title.trim();
     if title.is_empty() {
-        errors.add("title", FieldCode::Required, "A title is required.");
+        errors.add("title", FieldCode::Required, rejection::TITLE_REQUIRED.en);
     } else if title.chars().count() > 255 {
-        errors.add("title", FieldCode::TooLong, "At most 255 characters.");
+        errors.add("title", FieldCode::TooLong, rejection::TITLE_TOO_LONG.en);
     }
     if memo.sender_cvr != system.organisation_cvr {
         errors.add(
             "senderCvr",
             FieldCode::Invalid,
-            "The sender is the CVR of the sending system's organisation.",
+            rejection::SENDER_NOT_SYSTEM_ORGANISATION.en,
         );
     }
     let recipient = check_recipient(&memo.recipient, &mut errors);
@@ -215,7 +216,7 @@ async fn check(
             errors.add(
                 "valueDate",
                 FieldCode::InThePast,
-                "The value date has passed.",
+                rejection::VALUE_DATE_PASSED.en,
             );
         }
     }
@@ -226,19 +227,19 @@ async fn check(
             errors.add(
                 "contactPointId",
                 FieldCode::NotApplicable,
-                "Contact points are for organisation recipients.",
+                rejection::POINT_FOR_ORGANISATIONS.en,
             );
         } else {
             match ports.points.point(db, recipient, point_id).await? {
                 None => errors.add(
                     "contactPointId",
                     FieldCode::Unknown,
-                    "The recipient organisation has no such contact point.",
+                    rejection::NO_SUCH_POINT.en,
                 ),
                 Some(point) if !point.active => errors.add(
                     "contactPointId",
                     FieldCode::Invalid,
-                    "The contact point is not active.",
+                    rejection::POINT_NOT_ACTIVE.en,
                 ),
                 Some(point) => capacity = (point.max_message_size_bytes, point.max_attachments),
             }
@@ -249,7 +250,7 @@ async fn check(
         errors.add(
             "attachments",
             FieldCode::TooMany,
-            format!("At most {max_attachments} attachments."),
+            rejection::TOO_MANY_ATTACHMENTS.en_with(&[&max_attachments.to_string()]),
         );
     }
     let mut size_bytes = memo.body.as_deref().map_or(0, |b| b.len() as u64);
@@ -258,7 +259,7 @@ async fn check(
             errors.add(
                 &format!("attachments[{i}].filename"),
                 FieldCode::Required,
-                "A file name is required.",
+                rejection::FILE_NAME_REQUIRED.en,
             );
         }
         match base64::engine::general_purpose::STANDARD.decode(attachment.content.as_bytes()) {
@@ -266,7 +267,7 @@ async fn check(
             Err(_) => errors.add(
                 &format!("attachments[{i}].content"),
                 FieldCode::Malformed,
-                "The content is base64.",
+                rejection::CONTENT_BASE64.en,
             ),
         }
     }
@@ -274,7 +275,7 @@ async fn check(
         errors.add(
             "attachments",
             FieldCode::TooLarge,
-            format!("The message is larger than the recipient accepts ({max_bytes} bytes)."),
+            rejection::TOO_LARGE.en_with(&[&max_bytes.to_string()]),
         );
     }
 
@@ -287,7 +288,7 @@ async fn check(
             errors.add(
                 "recipient",
                 FieldCode::Unknown,
-                "No organisation has this CVR number.",
+                rejection::UNKNOWN_ORGANISATION.en,
             );
         }
         if memo.message_type != MessageType::Mandatory
@@ -296,7 +297,7 @@ async fn check(
             errors.add(
                 "recipient",
                 FieldCode::RecipientExempt,
-                "The recipient is exempt from Digital Post and receives only mandatory mail.",
+                rejection::RECIPIENT_EXEMPT.en,
             );
         }
     }
@@ -315,7 +316,7 @@ async fn check(
 /// An organisation without recipient systems is known when the CVR register knows it.
 async fn in_cvr_register(ports: &Ports, cvr: &str) -> Result<bool, MessagingError> {
     let cvr = Cvr::parse(cvr)
-        .map_err(|_| MessagingError::field("recipient", FieldCode::Invalid, "Not a CVR number."))?;
+        .map_err(|_| MessagingError::field("recipient", FieldCode::Invalid, rejection::NOT_A_CVR.en))?;
     match ports.registry.company(&cvr).await {
         Ok(found) => Ok(found.is_some()),
         Err(_) => Err(MessagingError::RegistryUnavailable),
@@ -357,14 +358,10 @@ pub async fn record_rejection(
     Ok(())
 }
 
-fn describe(errors: &FieldErrors) -> String {
-    errors
-        .clone()
-        .into_inner()
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
-        .collect::<Vec<_>>()
-        .join("; ")
+/// The log's Danish for a refused memo (issue 32 item 9): each field error's rule in words.
+pub fn describe(errors: &FieldErrors) -> String {
+    let errors = errors.clone().into_inner();
+    rejection::describe(errors.iter().map(|e| (e.field.as_str(), e.message.as_str())))
 }
 
 /// What the sender is answered about a stored message.
@@ -509,7 +506,7 @@ pub async fn submit(
             // memo under the id is refused, with its event.
             match existing(db, &system.organisation_cvr, &checked.message_id).await? {
                 Some(found) if found.content_hash != hash => {
-                    let error = "Meddelelses-ID'et er brugt til en anden meddelelse.".to_owned();
+                    let error = rejection::MESSAGE_ID_REUSED.da.to_owned();
                     record_rejection(db, system, Some(&memo), MessageEvent::Rejected, error, now)
                         .await?;
                     reject_reuse(&found)

@@ -95,7 +95,7 @@ pub(super) fn cells(rows: Rows, i18n: I18n) -> (Vec<Vec<String>>, Option<String>
                         o(e.contact_point_id),
                         o(e.endpoint),
                         e.error_message
-                            .map(|m| words::delivery::text(&m, english))
+                            .map(|m| words::log_error(&m, english))
                             .unwrap_or_default(),
                         e.attachment_count
                             .map(|n| n.to_string())

@@ -366,7 +366,7 @@ fn result_text(attempt: &DeliveryAttempt, delivered: &str, english: bool) -> Str
     let error = attempt
         .error
         .as_deref()
-        .map(|e| adgang_api_types::words::delivery::text(e, english));
+        .map(|e| adgang_api_types::words::log_error(e, english));
     match (attempt.succeeded, status, error) {
         (true, Some(status), _) => format!("{delivered} ({status})"),
         (true, None, _) => delivered.to_owned(),

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use adgang_api_types::words::delivery;
 use adgang_api_types::{MessageEvent, Protocol};
 use adgang_core::audit::record_message_events;
 use adgang_core::ports::{ConnectedSystem, Mail};
@@ -25,7 +26,7 @@ use crate::service::schedule::{after_failure, AfterFailure};
 use crate::service::{JobKind, Ports, State};
 
 /// What the failed attempt says when the breaker holds a destination back.
-pub const PAUSED: &str = adgang_api_types::words::delivery::PAUSED.da;
+pub const PAUSED: &str = delivery::PAUSED.da;
 
 /// What a job's task works with (shared by every task of the dispatcher).
 pub struct Worker {
@@ -130,8 +131,8 @@ impl Worker {
             Some(system) if system.is_active() && !endpoint.is_empty() => {
                 gate.pass(self.post(kind, system, &endpoint, &msg)).await
             }
-            Some(_) => Outcome::not_attempted("Systemet er ikke aktivt eller har intet endepunkt."),
-            None => Outcome::not_attempted("Systemet findes ikke længere."),
+            Some(_) => Outcome::not_attempted(delivery::NO_ACTIVE_SYSTEM.da),
+            None => Outcome::not_attempted(delivery::SYSTEM_GONE.da),
         };
         let now = self.clock.now();
         if outcome.succeeded() {
@@ -266,9 +267,7 @@ impl Worker {
                 );
                 gate.pass(push).await
             }
-            _ => Outcome::not_attempted(
-                "Afsendersystemet er ikke aktivt eller har intet kvitteringsendepunkt.",
-            ),
+            _ => Outcome::not_attempted(delivery::NO_RECEIPT_ENDPOINT.da),
         };
         let now = self.clock.now();
         let txn = self.db.begin().await?;

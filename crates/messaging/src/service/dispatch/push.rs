@@ -86,11 +86,9 @@ pub async fn push(
         },
         Ok(response) => Outcome {
             status: Some(response.status().as_u16()),
-            error: Some(format!(
-                "{}{}.",
-                delivery::ANSWERED_HTTP.da,
-                response.status().as_u16()
-            )),
+            error: Some(
+                delivery::ANSWERED_HTTP.da_with(&[&response.status().as_u16().to_string()]),
+            ),
             latency_ms,
             refused: false,
         },

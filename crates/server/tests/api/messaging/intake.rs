@@ -96,9 +96,19 @@ async fn core_01_unknown_callers_wrong_keys_foreign_addresses_and_inactive_syste
         .await
         .unwrap();
     assert_eq!(malformed.status(), 400);
+    let logged = events(&app, SENDER).await;
+    assert_eq!(names(&logged).last(), Some(&"rejected_technical"));
+    // Issue 32 item 9: said in Danish, with the parser's own words after it.
+    let said = logged.last().and_then(|e| e.error_message.clone()).unwrap();
+    assert!(
+        said.starts_with("Indhold: Kaldets indhold kunne ikke læses som JSON: "),
+        "{said}"
+    );
+    assert!(adgang_api_types::words::log_error(&said, true)
+        .starts_with("Body: The JSON body could not be read: "));
     assert_eq!(
-        names(&events(&app, SENDER).await).last(),
-        Some(&"rejected_technical")
+        logged[0].error_message.as_deref(),
+        Some("Forkert eller manglende API-key.")
     );
     let count = message::Entity::find()
         .count(&app.db().await)
@@ -194,6 +204,26 @@ async fn core_01_invalid_memos_get_field_errors_an_afvist_event_and_store_nothin
     assert!(logged
         .iter()
         .all(|e| e.event == "rejected" && e.error_message.is_some()));
+    // Issue 32 item 9: the log says why in Danish words for every rule (never the English of
+    // the API's answer, never the fallback), and each reads back in English for the SPA.
+    let said: Vec<&str> = logged
+        .iter()
+        .filter_map(|e| e.error_message.as_deref())
+        .collect();
+    for text in &said {
+        assert!(!text.contains("Værdien er ikke gyldig"), "{text}");
+        let english = adgang_api_types::words::log_error(text, true);
+        assert!(!english.contains("Værdi") && english != *text, "{text} → {english}");
+    }
+    for expected in [
+        "Titel: Titlen skal udfyldes.",
+        "Modtager: De første seks cifre i et CPR-nummer skal være en gyldig dato.",
+        "Bilag 1, indhold: Indholdet skal være base64.",
+        "Bilag: Højst 10 bilag.",
+        "Kontaktpunkt: Modtagerorganisationen har ikke dette kontaktpunkt.",
+    ] {
+        assert!(said.contains(&expected), "{expected} in {said:?}");
+    }
 }
 
 #[tokio::test]
