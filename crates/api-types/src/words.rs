@@ -318,15 +318,16 @@ pub mod delivery {
 pub mod rejection {
     use super::Words;
 
-    pub const MESSAGE_ID_UUID: Words =
-        Words::new("Meddelelses-ID'et skal være et UUID.", "The message id is a UUID.");
+    pub const MESSAGE_ID_UUID: Words = Words::new(
+        "Meddelelses-ID'et skal være et UUID.",
+        "The message id is a UUID.",
+    );
     pub const MESSAGE_ID_REUSED: Words = Words::new(
         "Meddelelses-ID'et er brugt til en anden meddelelse.",
         "The message id is used for another message.",
     );
     pub const TITLE_REQUIRED: Words = Words::new("Titlen skal udfyldes.", "A title is required.");
-    pub const TITLE_TOO_LONG: Words =
-        Words::new("Højst 255 tegn.", "At most 255 characters.");
+    pub const TITLE_TOO_LONG: Words = Words::new("Højst 255 tegn.", "At most 255 characters.");
     pub const SENDER_NOT_SYSTEM_ORGANISATION: Words = Words::new(
         "Afsenderen skal være CVR-nummeret på det afsendende systems organisation.",
         "The sender is the CVR of the sending system's organisation.",
@@ -551,7 +552,9 @@ fn holes<'t>(template: &str, text: &'t str) -> Option<Vec<&'t str>> {
     let mut found = Vec::with_capacity(parts.len());
     for (i, part) in parts.iter().enumerate() {
         let end = if i + 1 == parts.len() {
-            rest.len().checked_sub(part.len()).filter(|_| rest.ends_with(part))?
+            rest.len()
+                .checked_sub(part.len())
+                .filter(|_| rest.ends_with(part))?
         } else {
             rest.find(part).filter(|_| !part.is_empty())?
         };
@@ -667,7 +670,10 @@ mod tests {
             let values: Vec<&str> = values.iter().map(String::as_str).collect();
             let en = rule.en_with(&values);
             assert_eq!(log_error(&rule.da_with(&values), true), en, "{}", rule.da);
-            assert_eq!(translate(&en, &rejection::ALL, false), Some(rule.da_with(&values)));
+            assert_eq!(
+                translate(&en, &rejection::ALL, false),
+                Some(rule.da_with(&values))
+            );
         }
         let errors = [
             ("recipient", rejection::RECIPIENT_EXEMPT.en.to_owned()),

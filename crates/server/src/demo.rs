@@ -319,6 +319,9 @@ const AGENCY: &str = "34051178";
 /// Region Prøvested and its sender system.
 const REGION: &str = "10213231";
 const REGION_SENDER: &str = "Regionens brevudsender";
+/// Region Prøvested's journal collects its mail (REST pull): `Afhentet` and business receipts
+/// are in its log (issue 32 item 16).
+const REGION_RECEIVER: &str = "Regionens journal – modtager";
 
 /// Testkommune Nord's "Brevudsender" has sent messages across the demo today: citizens
 /// (e-Boks, mit.dk), companies (Virk), Styrelsen for Digital Test (its push system's endpoint
@@ -353,7 +356,7 @@ async fn load_messages(
         mailer: std::sync::Arc::new(adgang_messaging::outbox::MailOutbox),
     };
     let mut senders = Vec::new();
-    for name in ["Brevudsender", REGION_SENDER] {
+    for name in ["Brevudsender", REGION_SENDER, REGION_RECEIVER] {
         let Some(row) = system_row::Entity::find()
             .filter(system_row::Column::Name.eq(name))
             .one(db)
@@ -368,6 +371,7 @@ async fn load_messages(
             .context("a demo sender system")?;
         senders.push((row.organisation_cvr, system));
     }
+    let (_, region_receiver) = senders.pop().context("the region's journal")?;
     let (writer, writer_job) = adgang_messaging::IntakeWriter::new(db.clone(), ports.clone());
     // Up before the first message is handed over; the server supervises its own writer later.
     if let Some(up) = adgang_core::Job::liveness(&writer_job) {
@@ -430,6 +434,7 @@ async fn load_messages(
     // The year before today: one memo at a time per sender would take minutes in a debug
     // build, so 32 are handed to the writer at once (it commits them in groups).
     let mut earlier = Vec::new();
+    let mut recalled = Vec::new();
     for days_ago in (1..=HISTORY_DAYS).rev().filter(|_| history) {
         let day = now - chrono::Duration::days(days_ago);
         let weekday = adgang_core::time::copenhagen(day).format("%u").to_string();
@@ -475,7 +480,15 @@ async fn load_messages(
                 } else {
                     recipient
                 };
-                earlier.push((sender, memo(sender, i, recipient, message_type, None), at));
+                // Now and then the region sends a memo with a value date and recalls it before
+                // the date: "Tilbagekaldt" in its log.
+                let value_date =
+                    (sender == 1 && i % 40 == 1).then(|| day.date_naive() + chrono::Days::new(7));
+                let memo = memo(sender, i, recipient, message_type, value_date);
+                if value_date.is_some() {
+                    recalled.push((memo.message_id.clone(), at));
+                }
+                earlier.push((sender, memo, at));
             }
         }
     }
@@ -506,6 +519,81 @@ async fn load_messages(
     // Every submit returned after its commit: nothing is left in the queue.
     drop(writer);
     writing.abort();
+
+    let region = Cvr::parse(REGION).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    for (message_id, at) in recalled {
+        let by = Actor::Organisation {
+            cvr: region.clone(),
+        };
+        let later = at + chrono::Duration::hours(2);
+        adgang_messaging::service::recall::withdraw(db, &region, &message_id, &by, later)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo recall: {e:?}"))?;
+    }
+    collect_region_mail(db, &ports, &region_receiver, now).await
+}
+
+/// The region's journal has collected its mail up to two days ago, in the afternoon of the
+/// day it arrived, and answered every third with a business receipt an hour later; the
+/// newest wait in its queue.
+async fn collect_region_mail(
+    db: &DatabaseConnection,
+    ports: &adgang_messaging::Ports,
+    journal: &adgang_core::ports::ConnectedSystem,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use adgang_messaging::entity::message;
+    use adgang_messaging::service::pull::{self, Acknowledgement};
+    use adgang_messaging::service::receipts::{self, NewBusinessReceipt, ReceiptStatus};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    let waiting = message::Entity::find()
+        .filter(message::Column::RecipientSystemId.eq(journal.id.as_str()))
+        .filter(message::Column::AcceptedAt.lt(now - chrono::Duration::days(2)))
+        .order_by_asc(message::Column::AcceptedAt)
+        .all(db)
+        .await?;
+    let mut days: std::collections::BTreeMap<_, Vec<message::Model>> = Default::default();
+    for msg in waiting {
+        let day = adgang_core::time::copenhagen(msg.accepted_at).date_naive();
+        days.entry(day).or_default().push(msg);
+    }
+    let mut n = 0;
+    for messages in days.into_values() {
+        for batch in messages.chunks(100) {
+            let collected_at = batch.iter().map(|m| m.accepted_at).max().unwrap_or(now)
+                + chrono::Duration::hours(2);
+            let ack = Acknowledgement {
+                message_ids: batch.iter().map(|m| m.message_id.clone()).collect(),
+            };
+            pull::acknowledge(db, journal, &ack, collected_at)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo collection: {e:?}"))?;
+            for msg in batch {
+                n += 1;
+                if n % 3 != 0 {
+                    continue;
+                }
+                let (status, text) = if n % 15 == 0 {
+                    (
+                        ReceiptStatus::Rejected,
+                        "Sagen kunne ikke findes i journalen.",
+                    )
+                } else {
+                    (ReceiptStatus::Processed, "Journaliseret på sagen.")
+                };
+                let receipt = NewBusinessReceipt {
+                    message_id: msg.message_id.clone(),
+                    status,
+                    text: Some(text.to_owned()),
+                };
+                let answered_at = collected_at + chrono::Duration::hours(1);
+                receipts::submit(db, ports, journal, receipt, answered_at)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo business receipt: {e:?}"))?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -619,9 +707,19 @@ async fn load_systems(
         None,
     );
     region_sender.technical_contact = contact("digitalpost@regionproevested.dk");
-    systems::create(txn, &ctx, &Actor::System, &region, &region_sender)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+    let mut region_receiver = system(
+        REGION_RECEIVER,
+        SystemRole::Recipient,
+        Protocol::RestPull,
+        None,
+        None,
+    );
+    region_receiver.technical_contact = contact("digitalpost@regionproevested.dk");
+    for new in [region_sender, region_receiver] {
+        systems::create(txn, &ctx, &Actor::System, &region, &new)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+    }
     let vendor = Cvr::parse("30808460").map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let standard = NewStandardSystem {
         name: "SagsPro Standard".to_owned(),

@@ -88,10 +88,10 @@ pub async fn authenticate(
                 if let Some(held_back) = summary {
                     let record = MessageEventRecord {
                         system_id: Some(system.id.clone()),
-                        error_message: Some(rejection::API_KEY_FAILURES_HELD_BACK.da_with(&[
-                            &held_back.to_string(),
-                            &caller.to_string(),
-                        ])),
+                        error_message: Some(
+                            rejection::API_KEY_FAILURES_HELD_BACK
+                                .da_with(&[&held_back.to_string(), &caller.to_string()]),
+                        ),
                         ..MessageEventRecord::new(
                             &system.organisation_cvr,
                             MessageEvent::RejectedTechnical,
@@ -315,8 +315,9 @@ async fn check(
 
 /// An organisation without recipient systems is known when the CVR register knows it.
 async fn in_cvr_register(ports: &Ports, cvr: &str) -> Result<bool, MessagingError> {
-    let cvr = Cvr::parse(cvr)
-        .map_err(|_| MessagingError::field("recipient", FieldCode::Invalid, rejection::NOT_A_CVR.en))?;
+    let cvr = Cvr::parse(cvr).map_err(|_| {
+        MessagingError::field("recipient", FieldCode::Invalid, rejection::NOT_A_CVR.en)
+    })?;
     match ports.registry.company(&cvr).await {
         Ok(found) => Ok(found.is_some()),
         Err(_) => Err(MessagingError::RegistryUnavailable),
@@ -361,7 +362,11 @@ pub async fn record_rejection(
 /// The log's Danish for a refused memo (issue 32 item 9): each field error's rule in words.
 pub fn describe(errors: &FieldErrors) -> String {
     let errors = errors.clone().into_inner();
-    rejection::describe(errors.iter().map(|e| (e.field.as_str(), e.message.as_str())))
+    rejection::describe(
+        errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.as_str())),
+    )
 }
 
 /// What the sender is answered about a stored message.

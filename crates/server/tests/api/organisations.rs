@@ -98,6 +98,20 @@ async fn demo_data_loads_idempotently() {
         .await
         .unwrap();
     assert!(refused > 0, "no refused memo in the demo's log");
+    // Issue 32 item 16: the region's log administrator finds its journal's collections and
+    // business receipts, and its recalled memos — each through the real services.
+    for event in ["collected", "business_receipt_received", "recalled"] {
+        use adgang_core::entity::message_events as log;
+        let found = log::Entity::find()
+            .filter(log::Column::OrganisationCvr.eq("10213231"))
+            .filter(log::Column::Event.eq(event))
+            .count(&db)
+            .await
+            .unwrap();
+        assert!(found > 0, "no {event} in Region Prøvested's log");
+    }
+    assert!(history.iter().any(|m| m.state == "recalled"));
+    assert!(history.iter().any(|m| m.state == "collected"));
     // Stine Statistik finds reports on her first login.
     let reports = adgang_statistics::service::overview(&db, "10213231")
         .await

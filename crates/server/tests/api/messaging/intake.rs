@@ -213,7 +213,10 @@ async fn core_01_invalid_memos_get_field_errors_an_afvist_event_and_store_nothin
     for text in &said {
         assert!(!text.contains("Værdien er ikke gyldig"), "{text}");
         let english = adgang_api_types::words::log_error(text, true);
-        assert!(!english.contains("Værdi") && english != *text, "{text} → {english}");
+        assert!(
+            !english.contains("Værdi") && english != *text,
+            "{text} → {english}"
+        );
     }
     for expected in [
         "Titel: Titlen skal udfyldes.",
