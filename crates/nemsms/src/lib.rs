@@ -7,6 +7,7 @@
 pub mod entity;
 pub mod error;
 pub mod http;
+pub mod ports;
 pub mod service;
 
 pub use error::NemSmsError;

@@ -344,6 +344,7 @@ async fn load_messages(
     if message::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
+    load_nemsms_enrolments(db, now).await?;
     let ports = adgang_messaging::Ports {
         // The demo senders have no API key: nothing is opened with this key.
         systems: std::sync::Arc::new(adgang_systems::ports::ConnectedSystemsPort {
@@ -351,6 +352,7 @@ async fn load_messages(
         }),
         points: std::sync::Arc::new(adgang_contacts::ports::DeliveryPointsPort),
         exemptions: std::sync::Arc::new(adgang_core::ports::NoExemptions),
+        nemsms: std::sync::Arc::new(adgang_nemsms::ports::NemSmsPort),
         registry: std::sync::Arc::new(adgang_registry::SyntheticRegistry::new()),
         sms: std::sync::Arc::new(adgang_messaging::outbox::SmsOutbox),
         mailer: std::sync::Arc::new(adgang_messaging::outbox::MailOutbox),
@@ -531,6 +533,76 @@ async fn load_messages(
             .map_err(|e| anyhow::anyhow!("demo recall: {e:?}"))?;
     }
     collect_region_mail(db, &ports, &region_receiver, now).await
+}
+
+/// Half the citizens the demo sends NemSMS memos to are enrolled (issue 33 item 1), through
+/// the real flow: Birgitte Borgerservice enrols them before the year of traffic, each confirms
+/// by the link sent by SMS. The other half's memos are `NemSMS fejlet`.
+async fn load_nemsms_enrolments(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use adgang_api_types::{NewNemSmsEnrolment, PartyKind};
+    use adgang_messaging::entity::sms_outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    let at = now - chrono::Duration::days(HISTORY_DAYS + 10);
+    let north = Cvr::parse("29189846").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let acting = adgang_core::Acting {
+        actor: Actor::EmployeeOf {
+            cvr: north.clone(),
+            rid: "10000001".to_owned(),
+        },
+        organisation: north,
+        actor_rid: "10000001".to_owned(),
+        approved_by: "Birgitte Borgerservice (Testkommune Nord)".to_owned(),
+        now: at,
+    };
+    let settings = adgang_nemsms::NemSmsSettings {
+        public_base_url: "http://localhost".to_owned(),
+        link_lifetime: chrono::Duration::days(14),
+    };
+    let registry = adgang_registry::SyntheticRegistry::new();
+    // Today's NemSMS recipients are `i % 16 == 7`, the year's `i % 500` with `i % 10 == 9`.
+    let citizens = (0..DEMO_MESSAGES)
+        .filter(|i| i % 32 == 7)
+        .chain((0..500).filter(|k| k % 20 == 9));
+    let txn = db.begin().await?;
+    for k in citizens {
+        let new = NewNemSmsEnrolment {
+            party: adgang_registry::SyntheticRegistry::citizen_cpr(k),
+            phone: format!("+452{k:07}"),
+        };
+        let gateway = adgang_messaging::outbox::SmsOutbox;
+        let receipt = adgang_nemsms::service::enrol(
+            &txn,
+            &registry,
+            &gateway,
+            &settings,
+            &acting,
+            PartyKind::Citizen,
+            &new,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo NemSMS enrolment: {e:?}"))?;
+        let link = sms_outbox::Entity::find()
+            .filter(sms_outbox::Column::Phone.eq(&receipt.phone))
+            .order_by_desc(sms_outbox::Column::SentAt)
+            .one(&txn)
+            .await?
+            .context("the confirmation SMS")?;
+        let token = link
+            .text
+            .split("/nemsms/bekraeft/")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .context("the confirmation link")?;
+        adgang_nemsms::service::confirm(&txn, token, at + chrono::Duration::hours(1))
+            .await
+            .map_err(|e| anyhow::anyhow!("demo NemSMS confirmation: {e:?}"))?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The region's journal has collected its mail up to two days ago, in the afternoon of the

@@ -55,6 +55,7 @@ impl Wiring {
             }),
             points: Arc::new(adgang_contacts::ports::DeliveryPointsPort),
             exemptions: exemptions.clone(),
+            nemsms: Arc::new(adgang_nemsms::ports::NemSmsPort),
             registry: registry.clone(),
             sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
             mailer: Arc::new(adgang_messaging::outbox::MailOutbox),

@@ -156,13 +156,41 @@ impl ExemptionStatus for NoExemptions {
     }
 }
 
+/// CORE-02, SMS-01..03: where a NemSMS service message goes — the *confirmed* number of the
+/// party's enrolment; `None` when the party is not enrolled or has not confirmed a number yet
+/// (the message then fails with `NemSMS fejlet`). Implemented by the nemsms module;
+/// [`NoNemSms`] where there is none.
+#[async_trait::async_trait]
+pub trait NemSmsNumbers: Send + Sync {
+    async fn confirmed_number(
+        &self,
+        db: &dyn ConnectionTrait,
+        party: &str,
+    ) -> Result<Option<String>, DbErr>;
+}
+
+/// No one is enrolled in NemSMS.
+pub struct NoNemSms;
+
+#[async_trait::async_trait]
+impl NemSmsNumbers for NoNemSms {
+    async fn confirmed_number(
+        &self,
+        _db: &dyn ConnectionTrait,
+        _party: &str,
+    ) -> Result<Option<String>, DbErr> {
+        Ok(None)
+    }
+}
+
 /// One SMS to hand to the gateway (NemSMS).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sms {
     /// The citizen (or company) the SMS is for.
     pub recipient_cpr: String,
-    /// The number to send to; `None` sends to the number the gateway has for the recipient's
-    /// NemSMS enrolment. A confirmation link (SMS-02) goes to the number being confirmed.
+    /// The number to send to: a NemSMS service message's is the enrolment's confirmed number
+    /// ([`NemSmsNumbers`]); a confirmation link (SMS-02) goes to the number being confirmed.
+    /// `None` only in rows written before issue 33.
     pub phone: Option<String>,
     pub text: String,
     /// Our reference, e.g. the message id.

@@ -16,7 +16,9 @@ pub mod writer;
 
 use std::sync::Arc;
 
-use adgang_core::ports::{ConnectedSystems, DeliveryPoints, ExemptionStatus, Mailer, SmsGateway};
+use adgang_core::ports::{
+    ConnectedSystems, DeliveryPoints, ExemptionStatus, Mailer, NemSmsNumbers, SmsGateway,
+};
 use adgang_registry::Registry;
 
 /// The ports the core asks, wired by the server.
@@ -25,6 +27,7 @@ pub struct Ports {
     pub systems: Arc<dyn ConnectedSystems>,
     pub points: Arc<dyn DeliveryPoints>,
     pub exemptions: Arc<dyn ExemptionStatus>,
+    pub nemsms: Arc<dyn NemSmsNumbers>,
     pub registry: Arc<dyn Registry>,
     pub sms: Arc<dyn SmsGateway>,
     pub mailer: Arc<dyn Mailer>,

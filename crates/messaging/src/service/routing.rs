@@ -18,8 +18,9 @@ pub enum Destination {
     Platform(Platform),
     /// A recipient system of the recipient organisation.
     System(Box<ConnectedSystem>),
-    /// The SMS gateway (NemSMS).
-    Sms,
+    /// The SMS gateway, to the confirmed number of the party's NemSMS enrolment; `None`: the
+    /// party is not enrolled (or has not confirmed), so the message fails with `NemSMS fejlet`.
+    Sms(Option<String>),
 }
 
 /// A citizen's platform mailbox. The synthetic register has no platform choice, so the
@@ -36,7 +37,8 @@ pub fn citizen_platform(cpr: &str) -> Platform {
 /// CORE-02: citizens and companies without a recipient system receive in their platform
 /// mailbox; an organisation with recipient systems through the contact point's system when
 /// the point is active and bound to an active system, else through its primary system; NemSMS
-/// through the SMS gateway. Systems count only while active (SYS-05).
+/// through the SMS gateway to the party's confirmed number (SMS-01..03), read when the message
+/// is sent — at intake, or on its value date. Systems count only while active (SYS-05).
 pub async fn destination(
     db: &impl ConnectionTrait,
     ports: &Ports,
@@ -46,7 +48,8 @@ pub async fn destination(
     now: DateTime<Utc>,
 ) -> Result<Destination, MessagingError> {
     if message_type == MessageType::Nemsms {
-        return Ok(Destination::Sms);
+        let number = ports.nemsms.confirmed_number(db, recipient).await?;
+        return Ok(Destination::Sms(number));
     }
     if recipient.len() == 10 {
         return Ok(Destination::Platform(citizen_platform(recipient)));
@@ -200,10 +203,20 @@ pub fn plan(
                 now,
             ));
         }
-        Destination::Sms => {
+        Destination::Sms(None) => {
+            msg.route = Route::Sms.as_str().to_owned();
+            msg.state = State::Failed.as_str().to_owned();
+            step.events.push(event_of(
+                msg,
+                &msg.sender_cvr,
+                MessageEvent::NemsmsFailed,
+                now,
+            ));
+        }
+        Destination::Sms(Some(number)) => {
             step.sms = Some(Sms {
                 recipient_cpr: msg.recipient_id.clone(),
-                phone: None,
+                phone: Some(number.clone()),
                 text: msg.title.clone(),
                 reference: msg.message_id.clone(),
             });

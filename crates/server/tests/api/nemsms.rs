@@ -16,11 +16,11 @@ use serde_json::json;
 
 const ORG: &str = "29189846";
 
-fn staff(app: &TestApp, rights: &[Right]) -> String {
+pub(crate) fn staff(app: &TestApp, rights: &[Right]) -> String {
     app.token(&user(ORG, OrgKind::Authority, rights))
 }
 
-fn url(rest: &str) -> String {
+pub(crate) fn url(rest: &str) -> String {
     format!("/api/v1/organisations/{ORG}/nemsms/{rest}")
 }
 
@@ -35,7 +35,7 @@ async fn problem(response: reqwest::Response, status: u16) -> Problem {
     serde_json::from_str(&text).unwrap()
 }
 
-async fn status_of(app: &TestApp, token: &str, cpr: &str) -> NemSmsStatus {
+pub(crate) async fn status_of(app: &TestApp, token: &str, cpr: &str) -> NemSmsStatus {
     let response = app
         .post_as(&url("citizen-lookups"), token, &json!({ "cpr": cpr }))
         .await;
@@ -43,7 +43,7 @@ async fn status_of(app: &TestApp, token: &str, cpr: &str) -> NemSmsStatus {
     response.json().await.unwrap()
 }
 
-async fn enrol(app: &TestApp, token: &str, cpr: &str, phone: &str) -> NemSmsReceipt {
+pub(crate) async fn enrol(app: &TestApp, token: &str, cpr: &str, phone: &str) -> NemSmsReceipt {
     let response = app
         .post_as(
             &url("citizens"),
@@ -56,7 +56,7 @@ async fn enrol(app: &TestApp, token: &str, cpr: &str, phone: &str) -> NemSmsRece
 }
 
 /// The SMS sent to `phone`, newest first.
-async fn sms_to(app: &TestApp, phone: &str) -> Vec<sms_outbox::Model> {
+pub(crate) async fn sms_to(app: &TestApp, phone: &str) -> Vec<sms_outbox::Model> {
     sms_outbox::Entity::find()
         .filter(sms_outbox::Column::Phone.eq(phone))
         .order_by_desc(sms_outbox::Column::SentAt)
@@ -66,14 +66,14 @@ async fn sms_to(app: &TestApp, phone: &str) -> Vec<sms_outbox::Model> {
 }
 
 /// The token of the newest confirmation link sent to `phone`.
-async fn link_token(app: &TestApp, phone: &str) -> String {
+pub(crate) async fn link_token(app: &TestApp, phone: &str) -> String {
     let sent = sms_to(app, phone).await;
     let text = &sent.first().expect("a confirmation SMS").text;
     let (_, rest) = text.split_once("/nemsms/bekraeft/").expect("a link");
     rest.split_whitespace().next().unwrap().to_owned()
 }
 
-async fn confirm(app: &TestApp, token: &str) -> reqwest::Response {
+pub(crate) async fn confirm(app: &TestApp, token: &str) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/nemsms/confirmations"))
         .json(&json!({ "token": token }))

@@ -110,6 +110,14 @@ async fn demo_data_loads_idempotently() {
             .unwrap();
         assert!(found > 0, "no {event} in Region Prøvested's log");
     }
+    // Issue 33 item 1: half the NemSMS recipients are enrolled (confirmed by their link).
+    let failed = adgang_core::entity::message_events::Entity::find()
+        .filter(adgang_core::entity::message_events::Column::Event.eq("nemsms_failed"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(failed > 0, "no NemSMS fejlet in the demo");
+    assert!(history.iter().any(|m| m.state == "sms_sent"));
     assert!(history.iter().any(|m| m.state == "recalled"));
     assert!(history.iter().any(|m| m.state == "collected"));
     // Stine Statistik finds reports on her first login.

@@ -45,16 +45,95 @@ async fn core_02_organisations_receive_through_the_points_system_else_the_primar
     let receipt = accepted(&app, &caller, &memo(COMPANY)).await;
     assert_eq!(receipt.platform, Some(adgang_api_types::Platform::Virk));
 
-    let mut sms = memo(CITIZEN);
-    sms["type"] = json!("nemsms");
-    let receipt = accepted(&app, &caller, &sms).await;
-    assert_eq!(receipt.status, MemoStatus::SentAsSms);
-    let outbox = sms_outbox::Entity::find()
+}
+
+/// The NemSMS memos the gateway was handed (not the confirmation links).
+async fn service_messages(app: &TestApp) -> Vec<sms_outbox::Model> {
+    sms_outbox::Entity::find()
+        .filter(sms_outbox::Column::Text.not_like("%/nemsms/bekraeft/%"))
+        .order_by_asc(sms_outbox::Column::SentAt)
         .all(&app.db().await)
         .await
-        .unwrap();
-    assert_eq!(outbox.len(), 1);
-    assert_eq!(outbox[0].recipient_cpr, CITIZEN);
+        .unwrap()
+}
+
+/// Issue 33 item 1 (CORE-02, SMS-01..03, LOG-01): a NemSMS memo goes to the *confirmed*
+/// number of the party's enrolment — not enrolled, or enrolled but not confirmed, is
+/// `NemSMS fejlet` and no SMS; a new number is used only once it is confirmed.
+#[tokio::test]
+async fn core_02_sms_01_a_nemsms_memo_goes_to_the_confirmed_number_else_nemsms_fejlet() {
+    use crate::nemsms::{confirm, link_token, staff, status_of, url};
+    let app = app().await;
+    let caller = sender(&app).await;
+    let nemsms_memo = || {
+        let mut sms = memo(CITIZEN);
+        sms["type"] = json!("nemsms");
+        sms["title"] = json!("Husk din tid i Borgerservice");
+        sms
+    };
+    let outcome = |message_id: String| {
+        let app = &app;
+        async move {
+            events(app, SENDER)
+                .await
+                .into_iter()
+                .filter(|e| e.message_id.as_deref() == Some(message_id.as_str()))
+                .map(|e| e.event)
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // Not enrolled.
+    let first = nemsms_memo();
+    let receipt = accepted(&app, &caller, &first).await;
+    assert_eq!(receipt.status, MemoStatus::Failed);
+    let id = first["messageId"].as_str().unwrap().to_owned();
+    assert_eq!(outcome(id).await, ["validated", "nemsms_failed"]);
+    assert!(service_messages(&app).await.is_empty());
+
+    // Enrolled, the number not yet confirmed: still no SMS.
+    let clerk = staff(&app, &[Right::CitizenService]);
+    crate::nemsms::enrol(&app, &clerk, CITIZEN, "+4520304050").await;
+    let second = nemsms_memo();
+    assert_eq!(
+        accepted(&app, &caller, &second).await.status,
+        MemoStatus::Failed
+    );
+    assert!(service_messages(&app).await.is_empty());
+
+    // Confirmed: the memo goes to that number.
+    let token = link_token(&app, "+4520304050").await;
+    assert_eq!(confirm(&app, &token).await.status(), 200);
+    let third = nemsms_memo();
+    assert_eq!(
+        accepted(&app, &caller, &third).await.status,
+        MemoStatus::SentAsSms
+    );
+    let id = third["messageId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        outcome(id.clone()).await,
+        ["validated", "available_to_recipient"]
+    );
+    let sent = service_messages(&app).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].phone.as_deref(), Some("+4520304050"));
+    assert_eq!(sent[0].recipient_cpr, CITIZEN);
+    assert_eq!(sent[0].reference, id);
+
+    // A new number waiting for confirmation: the confirmed one is still used.
+    let enrolment = status_of(&app, &clerk, CITIZEN).await.enrolment_id.unwrap();
+    let changed = app
+        .put_as(
+            &url(&format!("citizens/{enrolment}/phone")),
+            &clerk,
+            &json!({ "phone": "+4560708090" }),
+        )
+        .await;
+    assert!(changed.status().is_success(), "{}", changed.text().await.unwrap());
+    accepted(&app, &caller, &nemsms_memo()).await;
+    let sent = service_messages(&app).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].phone.as_deref(), Some("+4520304050"));
 }
 
 #[tokio::test]
@@ -64,6 +143,7 @@ async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_o
     let mut letter = memo(CITIZEN);
     letter["title"] = json!("Afgørelse om <tilskud>");
     let receipt = accepted(&app, &caller, &letter).await;
+    enrolled_in_nemsms(&app, CITIZEN, "+4520304050").await;
     let mut sms = memo(CITIZEN);
     sms["type"] = json!("nemsms");
     sms["title"] = json!("Husk din tid hos lægen");
@@ -93,7 +173,7 @@ async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_o
         .nth(1)
         .expect("the SMS outbox");
     assert!(outbox.contains("Husk din tid hos lægen"));
-    assert!(outbox.contains(CITIZEN));
+    assert!(outbox.contains("+4520304050"));
     // Another recipient's mailbox is empty.
     let other = app
         .get("/testportal/mailboxes?recipient=0202402000")
@@ -102,4 +182,12 @@ async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_o
         .await
         .unwrap();
     assert!(other.contains("Postkassen er tom."));
+}
+
+/// `cpr` enrolled in NemSMS with `phone`, confirmed by the link the holder was sent.
+async fn enrolled_in_nemsms(app: &TestApp, cpr: &str, phone: &str) {
+    use crate::nemsms::{confirm, enrol, link_token, staff};
+    enrol(app, &staff(app, &[Right::CitizenService]), cpr, phone).await;
+    let token = link_token(app, phone).await;
+    assert_eq!(confirm(app, &token).await.status(), 200);
 }

@@ -143,3 +143,35 @@ async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
         }
     }
 }
+
+/// Issue 33 item 1: a held NemSMS memo is routed on its value date with that day's enrolment —
+/// the guide's "NemSMS fejlet … ikke var tilmeldt NemSMS-løsningen i løbet af den valgte
+/// valørperiode".
+#[tokio::test]
+async fn core_04_sms_01_a_held_nemsms_memo_fails_on_its_value_date_when_not_enrolled() {
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let caller = sender(&app).await;
+    let mut body = memo(CITIZEN);
+    body["type"] = json!("nemsms");
+    body["valueDate"] = json!("2026-12-12");
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        accepted(&app, &caller, &body).await.status,
+        MemoStatus::HeldForValueDate
+    );
+    app.clock.set("2026-12-11T23:00:00Z".parse().unwrap());
+    eventually("the release", || async {
+        stored(&app, &message_id).await.state == "failed"
+    })
+    .await;
+    assert_eq!(
+        names(&events(&app, SENDER).await),
+        [
+            "validated",
+            "held_for_value_date",
+            "sent_after_value_date",
+            "nemsms_failed"
+        ]
+    );
+}
