@@ -502,6 +502,15 @@ pub async fn submit(
         (None, None) => unreachable!("a message not held has a destination"),
     };
     step.events.insert(0, validated);
+    // LOG-01 "Teknisk kvittering sendt": the technical receipt is the intake's answer (the
+    // receipt in the 201), written with the message so the log never claims an answer for a
+    // message that was not stored. A replay answers the first receipt again without a row.
+    step.events.push(event_of(
+        &msg,
+        &msg.sender_cvr,
+        MessageEvent::TechnicalReceiptSent,
+        now,
+    ));
 
     match writer.write(msg.clone(), step).await {
         Ok(()) => Ok((receipt(&msg), true)),

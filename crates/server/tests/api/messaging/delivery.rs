@@ -34,9 +34,10 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
     let pushed: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(pushed["messageId"], json!(message_id));
     assert_eq!(names(&events(&app, AUTHORITY).await), ["sent"]);
+    // The technical receipt is the intake's answer; the push comes after it.
     assert_eq!(
         names(&events(&app, SENDER).await),
-        ["validated", "available_to_recipient"]
+        ["validated", "technical_receipt_sent", "available_to_recipient"]
     );
     // The recipient's administrators see the attempt on the system (issue 14 item 7); the
     // sender's do not see another organisation's system.

@@ -16,7 +16,7 @@ async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight
     assert_eq!(receipt.status, MemoStatus::HeldForValueDate);
     assert_eq!(
         names(&events(&app, SENDER).await),
-        ["validated", "held_for_value_date"]
+        ["validated", "held_for_value_date", "technical_receipt_sent"]
     );
 
     app.clock.set("2026-12-11T22:59:59Z".parse().unwrap());
@@ -33,6 +33,7 @@ async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight
         [
             "validated",
             "held_for_value_date",
+            "technical_receipt_sent",
             "sent_after_value_date",
             "available_to_recipient"
         ]
@@ -170,6 +171,7 @@ async fn core_04_sms_01_a_held_nemsms_memo_fails_on_its_value_date_when_not_enro
         [
             "validated",
             "held_for_value_date",
+            "technical_receipt_sent",
             "sent_after_value_date",
             "nemsms_failed"
         ]
