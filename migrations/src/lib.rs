@@ -26,6 +26,8 @@ mod m20261203_000018_messaging_create_mail_moves;
 mod m20261203_000019_statistics_create_reports;
 mod m20261203_000020_messaging_add_relay_to_mail_outbox;
 mod m20261206_000021_messaging_add_names_to_mail_moves;
+mod m20261206_000022_identity_add_legal_notification;
+mod m20261206_000023_messaging_add_opened_at;
 
 pub struct Migrator;
 
@@ -54,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_statistics_create_reports::Migration),
             Box::new(m20261203_000020_messaging_add_relay_to_mail_outbox::Migration),
             Box::new(m20261206_000021_messaging_add_names_to_mail_moves::Migration),
+            Box::new(m20261206_000022_identity_add_legal_notification::Migration),
+            Box::new(m20261206_000023_messaging_add_opened_at::Migration),
         ]
     }
 }

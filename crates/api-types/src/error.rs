@@ -267,6 +267,8 @@ pub enum FieldCode {
     SortDirection,
     /// CORE-02: the recipient is exempt from Digital Post and receives only mandatory mail.
     RecipientExempt,
+    /// LOG-01: only an organisation allowed to serve legal notices (the courts) sends them.
+    LegalNoticeNotAllowed,
     /// LOG-04: the period ends before it starts.
     PeriodReversed,
     /// LOG-04: more than 3 months between start and end.
@@ -400,6 +402,7 @@ impl FieldCode {
             FieldCode::SortField => "sort_field",
             FieldCode::SortDirection => "sort_direction",
             FieldCode::RecipientExempt => "recipient_exempt",
+            FieldCode::LegalNoticeNotAllowed => "legal_notice_not_allowed",
             FieldCode::PeriodReversed => "period_reversed",
             FieldCode::PeriodTooLong => "period_too_long",
             FieldCode::PeriodTooOld => "period_too_old",

@@ -42,6 +42,10 @@ pub struct Organisation {
     /// absent for companies.
     pub agreement_accepted_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// May serve legal notices ("forkyndelse"): the courts. Only such an organisation's
+    /// legal notices are accepted, and only its message log has "Forkyndt" (LOG-01).
+    #[serde(default)]
+    pub legal_notification_allowed: bool,
 }
 
 /// A postal address.

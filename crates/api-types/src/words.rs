@@ -361,6 +361,10 @@ pub mod rejection {
         "Modtageren er fritaget for Digital Post og kan kun modtage obligatorisk post.",
         "The recipient is exempt from Digital Post and receives only mandatory mail.",
     );
+    pub const LEGAL_NOTICE_NOT_ALLOWED: Words = Words::new(
+        "Kun en organisation med adgang til forkyndelse kan sende forkyndelser.",
+        "Only an organisation allowed to serve legal notices can send them.",
+    );
     pub const VALUE_DATE_PASSED: Words =
         Words::new("Valørdatoen er passeret.", "The value date has passed.");
     pub const POINT_FOR_ORGANISATIONS: Words = Words::new(
@@ -420,7 +424,8 @@ pub mod rejection {
         "The system is not a sender system.",
     );
 
-    pub(super) const ALL: [Words; 29] = [
+    pub(super) const ALL: [Words; 30] = [
+        LEGAL_NOTICE_NOT_ALLOWED,
         MESSAGE_ID_UUID,
         MESSAGE_ID_REUSED,
         TITLE_REQUIRED,
@@ -481,7 +486,7 @@ pub mod rejection {
             "valueDate" => Words::new("Valørdato", "Value date"),
             "attachments" => Words::new("Bilag", "Attachments"),
             "body" => Words::new("Indhold", "Body"),
-            "messageType" => Words::new("Beskedtype", "Message type"),
+            "type" => Words::new("Beskedtype", "Message type"),
             other => super::field(other).unwrap_or(Words::new("Meddelelsen", "The message")),
         }
     }
@@ -499,7 +504,7 @@ pub mod rejection {
         "contactPointId",
         "attachments",
         "body",
-        "messageType",
+        "type",
     ];
 
     /// The log's Danish for a refused memo's field errors, each `(field, English message)` as

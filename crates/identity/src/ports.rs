@@ -208,3 +208,21 @@ impl adgang_core::ports::Authorities for IdentityDirectory {
             .map_err(unexpected)
     }
 }
+
+/// Who may serve legal notices (core's [`adgang_core::ports::LegalNotificationSenders`]).
+pub struct LegalNotificationPort;
+
+#[async_trait::async_trait]
+impl adgang_core::ports::LegalNotificationSenders for LegalNotificationPort {
+    async fn may_serve_legal_notices(
+        &self,
+        db: &dyn sea_orm::ConnectionTrait,
+        cvr: &str,
+    ) -> Result<bool, sea_orm::DbErr> {
+        let db = adgang_core::ports::DynConnection(db);
+        Ok(organisation::Entity::find_by_id(cvr)
+            .one(&db)
+            .await?
+            .is_some_and(|o| o.legal_notification_allowed))
+    }
+}

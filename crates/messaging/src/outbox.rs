@@ -90,8 +90,21 @@ impl TestMailboxes for TestMailboxesPort {
                 platform: m.platform.unwrap_or_default(),
                 message_type: m.message_type,
                 accepted_at: m.accepted_at,
+                opened_at: m.opened_at,
             })
             .collect())
+    }
+
+    async fn open(
+        &self,
+        recipient: &str,
+        sender_cvr: &str,
+        message_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, DbErr> {
+        crate::service::served::opened(&self.db, recipient, sender_cvr, message_id, at)
+            .await
+            .map_err(|e| DbErr::Custom(format!("opening a message: {e:?}")))
     }
 
     async fn sms_outbox(&self) -> Result<Vec<OutboxEntry>, DbErr> {

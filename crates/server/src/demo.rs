@@ -22,7 +22,12 @@ pub const ORGANISATIONS: &[(&str, &str, OrgKind)] = &[
     ("25052943", "Æblegården ApS", OrgKind::Company),
     ("30808460", "Systemleverandøren A/S", OrgKind::Company),
     ("40000011", "Nyby Kommune", OrgKind::Authority),
+    (COURTS, "Domstolsstyrelsen", OrgKind::Authority),
 ];
+
+/// The courts: the one demo organisation allowed to serve legal notices ("forkyndelse"), so
+/// the only one whose log has "Forkyndt" (LOG-01, issue 33 item 2).
+pub const COURTS: &str = "21659509";
 
 /// An authority that has not joined Digital Post yet: its first login goes through onboarding
 /// (AUTH-04). Every other demo authority has accepted the agreement.
@@ -101,6 +106,11 @@ pub const USERS: &[DemoUser] = &[
         "Nanna Nyby",
         &[("40000011", &[Right::SystemAdmin])],
     ),
+    (
+        "10000011",
+        "Dorte Domstol",
+        &[(COURTS, &[Right::LogMessages, Right::SystemAdmin])],
+    ),
 ];
 
 /// Loads the demo data once (idempotent); `history`: with a year of traffic before today.
@@ -135,6 +145,17 @@ pub async fn load(db: &DatabaseConnection, history: bool) -> anyhow::Result<()> 
                     .context("granting demo rights")?;
             }
         }
+    }
+    let courts = Cvr::parse(COURTS).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    // Written only once: a second load over a running server stays read-only (SQLite).
+    let allowed = service::find_organisation(&txn, COURTS)
+        .await
+        .context("the courts")?
+        .is_some_and(|o| o.legal_notification_allowed);
+    if !allowed {
+        service::allow_legal_notification(&txn, &courts, true)
+            .await
+            .context("the courts serve legal notices")?;
     }
     load_systems(&txn, now).await?;
     if history {
@@ -319,6 +340,7 @@ const AGENCY: &str = "34051178";
 /// Region Prøvested and its sender system.
 const REGION: &str = "10213231";
 const REGION_SENDER: &str = "Regionens brevudsender";
+const COURTS_SENDER: &str = "Domstolenes forkyndelsessystem";
 /// Region Prøvested's journal collects its mail (REST pull): `Afhentet` and business receipts
 /// are in its log (issue 32 item 16).
 const REGION_RECEIVER: &str = "Regionens journal – modtager";
@@ -353,12 +375,18 @@ async fn load_messages(
         points: std::sync::Arc::new(adgang_contacts::ports::DeliveryPointsPort),
         exemptions: std::sync::Arc::new(adgang_core::ports::NoExemptions),
         nemsms: std::sync::Arc::new(adgang_nemsms::ports::NemSmsPort),
+        legal_notices: std::sync::Arc::new(adgang_identity::ports::LegalNotificationPort),
         registry: std::sync::Arc::new(adgang_registry::SyntheticRegistry::new()),
         sms: std::sync::Arc::new(adgang_messaging::outbox::SmsOutbox),
         mailer: std::sync::Arc::new(adgang_messaging::outbox::MailOutbox),
     };
     let mut senders = Vec::new();
-    for name in ["Brevudsender", REGION_SENDER, REGION_RECEIVER] {
+    for name in [
+        "Brevudsender",
+        REGION_SENDER,
+        COURTS_SENDER,
+        REGION_RECEIVER,
+    ] {
         let Some(row) = system_row::Entity::find()
             .filter(system_row::Column::Name.eq(name))
             .one(db)
@@ -437,6 +465,7 @@ async fn load_messages(
     // build, so 32 are handed to the writer at once (it commits them in groups).
     let mut earlier = Vec::new();
     let mut recalled = Vec::new();
+    let mut notices = Vec::new();
     for days_ago in (1..=HISTORY_DAYS).rev().filter(|_| history) {
         let day = now - chrono::Duration::days(days_ago);
         let weekday = adgang_core::time::copenhagen(day).format("%u").to_string();
@@ -445,7 +474,8 @@ async fn load_messages(
         } else {
             8
         };
-        for sender in 0..senders.len() {
+        // Testkommune Nord and Region Prøvested; the courts below.
+        for sender in 0..2 {
             for n in 0..per_sender {
                 let i = earlier.len();
                 // Office hours, Copenhagen: 07:00–15:00 UTC, spread over the day.
@@ -468,7 +498,7 @@ async fn load_messages(
                     8 if sender == 0 => (REGION.to_owned(), MessageType::Mandatory),
                     8 => (
                         adgang_registry::SyntheticRegistry::citizen_cpr(i % 500),
-                        MessageType::LegalNotice,
+                        MessageType::Letter,
                     ),
                     _ => (
                         adgang_registry::SyntheticRegistry::citizen_cpr(i % 500),
@@ -492,6 +522,26 @@ async fn load_messages(
                 }
                 earlier.push((sender, memo, at));
             }
+        }
+        // The courts serve two legal notices a weekday.
+        for n in 0..(per_sender / 4) {
+            let i = earlier.len();
+            let at = day
+                .date_naive()
+                .and_hms_opt(9, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+                + chrono::Duration::minutes(n as i64 * 97);
+            let recipient = adgang_registry::SyntheticRegistry::citizen_cpr(i * 7 % 500);
+            let mut memo = memo(2, i, recipient.clone(), MessageType::LegalNotice, None);
+            memo.title = [
+                "Forkyndelse af dom",
+                "Indkaldelse til retsmøde",
+                "Forkyndelse af stævning",
+            ][i % 3]
+                .to_owned();
+            notices.push((recipient, memo.message_id.clone(), at));
+            earlier.push((2, memo, at));
         }
     }
     let (writer_ref, ports_ref, senders_ref) = (&writer, &ports, &senders);
@@ -531,6 +581,16 @@ async fn load_messages(
         adgang_messaging::service::recall::withdraw(db, &region, &message_id, &by, later)
             .await
             .map_err(|e| anyhow::anyhow!("demo recall: {e:?}"))?;
+    }
+    // Two of three legal notices are opened by their recipient the next day: served.
+    for (k, (recipient, message_id, at)) in notices.into_iter().enumerate() {
+        let opened_at = at + chrono::Duration::hours(26);
+        if k % 3 == 2 || opened_at > now {
+            continue;
+        }
+        adgang_messaging::service::served::opened(db, &recipient, COURTS, &message_id, opened_at)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo legal notice opened: {e:?}"))?;
     }
     collect_region_mail(db, &ports, &region_receiver, now).await
 }
@@ -792,6 +852,21 @@ async fn load_systems(
             .await
             .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
     }
+    let courts = systems::Owner {
+        cvr: Cvr::parse(COURTS).map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        kind: OrgKind::Authority,
+    };
+    let mut courts_sender = system(
+        COURTS_SENDER,
+        SystemRole::Sender,
+        Protocol::RestPull,
+        None,
+        None,
+    );
+    courts_sender.technical_contact = contact("digitalpost@domstol.dk");
+    systems::create(txn, &ctx, &Actor::System, &courts, &courts_sender)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
     let vendor = Cvr::parse("30808460").map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let standard = NewStandardSystem {
         name: "SagsPro Standard".to_owned(),

@@ -56,6 +56,7 @@ impl Wiring {
             points: Arc::new(adgang_contacts::ports::DeliveryPointsPort),
             exemptions: exemptions.clone(),
             nemsms: Arc::new(adgang_nemsms::ports::NemSmsPort),
+            legal_notices: Arc::new(adgang_identity::ports::LegalNotificationPort),
             registry: registry.clone(),
             sms: Arc::new(adgang_messaging::outbox::SmsOutbox),
             mailer: Arc::new(adgang_messaging::outbox::MailOutbox),

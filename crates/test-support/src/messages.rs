@@ -37,6 +37,7 @@ pub fn in_virk(
         accepted_at: Set(at),
         released_at: Set(None),
         delivered_at: Set(Some(at)),
+        opened_at: Set(None),
     }
 }
 

@@ -257,6 +257,7 @@ pub fn error_key(code: adgang_api_types::FieldCode) -> Key {
         C::SortField => Key::err_sort_field,
         C::SortDirection => Key::err_sort_direction,
         C::RecipientExempt => Key::err_recipient_exempt,
+        C::LegalNoticeNotAllowed => Key::err_legal_notice_not_allowed,
         C::PeriodReversed => Key::err_period_reversed,
         C::PeriodTooLong => Key::err_period_too_long,
         C::PeriodTooOld => Key::err_period_too_old,

@@ -169,6 +169,19 @@ pub trait NemSmsNumbers: Send + Sync {
     ) -> Result<Option<String>, DbErr>;
 }
 
+/// LOG-01 "Forkyndt — kun synlig for DOMST": whether an organisation may serve legal notices
+/// (NgDP's `legalNotificationAllowed`; the courts). The intake accepts legal notices only from
+/// such an organisation, so "Forkyndt" is only ever in its log. Implemented by the identity
+/// module.
+#[async_trait::async_trait]
+pub trait LegalNotificationSenders: Send + Sync {
+    async fn may_serve_legal_notices(
+        &self,
+        db: &dyn ConnectionTrait,
+        cvr: &str,
+    ) -> Result<bool, DbErr>;
+}
+
 /// No one is enrolled in NemSMS.
 pub struct NoNemSms;
 
@@ -239,6 +252,8 @@ pub struct MailboxEntry {
     pub platform: String,
     pub message_type: String,
     pub accepted_at: DateTime<Utc>,
+    /// When the recipient opened it (a legal notice is served then, LOG-01 "Forkyndt").
+    pub opened_at: Option<DateTime<Utc>>,
 }
 
 /// An SMS or e-mail the built-in gateways "sent".
@@ -256,6 +271,15 @@ pub struct OutboxEntry {
 pub trait TestMailboxes: Send + Sync {
     /// The newest 50 messages in the recipient's (CPR or CVR) platform mailbox.
     async fn platform_mailbox(&self, recipient: &str) -> Result<Vec<MailboxEntry>, DbErr>;
+    /// The recipient opens `sender_cvr`'s message `message_id` in their platform mailbox at
+    /// `at`; `false` when it is not there or was opened before.
+    async fn open(
+        &self,
+        recipient: &str,
+        sender_cvr: &str,
+        message_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, DbErr>;
     /// The newest 50 SMS sent through the built-in gateway.
     async fn sms_outbox(&self) -> Result<Vec<OutboxEntry>, DbErr>;
     /// The newest 50 e-mails sent through the built-in mailer.

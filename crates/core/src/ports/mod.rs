@@ -21,8 +21,8 @@ pub use directory::{
 pub use files::{CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, UploadedSheet};
 pub use messaging::{
     ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionLift,
-    ExemptionStatus, Mail, MailboxEntry, Mailer, NemSmsNumbers, NoExemptions, NoNemSms, OutboxEntry, Sms, SmsGateway,
-    TestMailboxes,
+    ExemptionStatus, LegalNotificationSenders, Mail, MailboxEntry, Mailer, NemSmsNumbers,
+    NoExemptions, NoNemSms, OutboxEntry, Sms, SmsGateway, TestMailboxes,
 };
 /// The database error ports answer with (for crates without sea-orm of their own).
 pub use sea_orm::DbErr as DbError;

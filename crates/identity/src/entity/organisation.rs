@@ -10,6 +10,8 @@ pub struct Model {
     pub kind: Kind,
     pub agreement_accepted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// May serve legal notices (the courts; NgDP `legalNotificationAllowed`, LOG-01 "Forkyndt").
+    pub legal_notification_allowed: bool,
 }
 
 impl Model {

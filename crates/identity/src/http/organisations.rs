@@ -167,5 +167,6 @@ fn to_dto(row: organisation::Model) -> Organisation {
         name: row.name,
         agreement_accepted_at: row.agreement_accepted_at,
         created_at: row.created_at,
+        legal_notification_allowed: row.legal_notification_allowed,
     }
 }

@@ -4,7 +4,8 @@
 use adgang_api_types::OrgKind;
 use adgang_core::{Cvr, FieldErrors, PageRequest, SortDirection};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::organisation::{self, Column, Entity as Organisations};
@@ -86,6 +87,27 @@ pub async fn find_organisation(
     Ok(Organisations::find_by_id(cvr).one(db).await?)
 }
 
+/// Whether `cvr` may serve legal notices (LOG-01 "Forkyndt"): set by the Digital Post
+/// operation for the courts (the demo's Domstolsstyrelsen), never by the organisation itself.
+pub async fn allow_legal_notification(
+    db: &impl ConnectionTrait,
+    cvr: &Cvr,
+    allowed: bool,
+) -> Result<(), IdentityError> {
+    let found = Organisations::update_many()
+        .col_expr(
+            Column::LegalNotificationAllowed,
+            sea_orm::sea_query::Expr::value(allowed),
+        )
+        .filter(Column::Cvr.eq(cvr.as_str()))
+        .exec(db)
+        .await?;
+    if found.rows_affected == 0 {
+        return Err(IdentityError::OrganisationNotFound);
+    }
+    Ok(())
+}
+
 /// Creates an organisation; the name is trimmed and must be 1–200 characters.
 /// AUTH-02, CTX-02: the test portal and the operator create organisations here.
 pub async fn create_organisation(
@@ -111,6 +133,7 @@ pub async fn create_organisation(
         kind: Set(new.kind.into()),
         agreement_accepted_at: Set(new.agreement_accepted_at),
         created_at: Set(now),
+        legal_notification_allowed: Set(false),
     };
     Ok(model.insert(db).await?)
 }

@@ -52,9 +52,12 @@ fn outbox_table(id: &str, caption: &str, to: &str, subject: &str, rows: &[Outbox
 /// Issue 14 item 8: a citizen's or company's platform mailbox (e-Boks, mit.dk, Virk) and the
 /// built-in SMS and e-mail outboxes, so a tester sees where Digital Post put things.
 pub(super) async fn mailboxes(
+    req: HttpRequest,
+    directory: Directory,
     mailboxes: web::Data<dyn TestMailboxes>,
     query: web::Query<Vec<(String, String)>>,
 ) -> HttpResponse {
+    let (portal, new_cookie) = Portal::viewed(&req, directory);
     let recipient = query
         .iter()
         .find(|(k, _)| k == "recipient")
@@ -94,12 +97,32 @@ pub(super) async fn mailboxes(
         body.push_str(&format!(
             "<table id=\"mailbox\"><caption>Postkassen for {}</caption><thead><tr><th scope=\"col\">Modtaget</th>\
              <th scope=\"col\">Platform</th><th scope=\"col\">Titel</th><th scope=\"col\">Afsender (CVR)</th>\
-             <th scope=\"col\">Meddelelses-ID</th></tr></thead><tbody>",
+             <th scope=\"col\">Meddelelses-ID</th><th scope=\"col\">Åbnet</th></tr></thead><tbody>",
             escape(&recipient)
         ));
         for m in &mailbox {
+            // The recipient opens it as they would in e-Boks or mit.dk: a legal notice is
+            // served then (LOG-01 "Forkyndt").
+            let opened = match m.opened_at {
+                Some(at) => adgang_core::time::copenhagen(at)
+                    .format("%d.%m.%Y %H:%M")
+                    .to_string(),
+                None => format!(
+                    "<form method=\"post\" action=\"/testportal/mailboxes/open\" class=\"open-message\">\
+                     <input type=\"hidden\" name=\"{FORM_FIELD}\" value=\"{}\">\
+                     <input type=\"hidden\" name=\"recipient\" value=\"{}\">\
+                     <input type=\"hidden\" name=\"sender\" value=\"{}\">\
+                     <input type=\"hidden\" name=\"message_id\" value=\"{}\">\
+                     <button type=\"submit\">Åbn<span class=\"sr-only\"> {}</span></button></form>",
+                    escape(&portal.token),
+                    escape(&recipient),
+                    escape(&m.sender_cvr),
+                    escape(&m.message_id),
+                    escape(&m.title),
+                ),
+            };
             body.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{opened}</td></tr>",
                 adgang_core::time::copenhagen(m.accepted_at).format("%d.%m.%Y %H:%M"),
                 platform_name(&m.platform),
                 escape(&m.title),
@@ -108,7 +131,7 @@ pub(super) async fn mailboxes(
             ));
         }
         if mailbox.is_empty() {
-            body.push_str("<tr><td colspan=\"5\">Postkassen er tom.</td></tr>");
+            body.push_str("<tr><td colspan=\"6\">Postkassen er tom.</td></tr>");
         }
         body.push_str("</tbody></table>");
     }
@@ -128,5 +151,44 @@ pub(super) async fn mailboxes(
         "Emne",
         &mail,
     ));
-    page(200, &body)
+    let mut response = page(200, &body);
+    if let Some(cookie) = new_cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+/// The recipient opens a message in their mailbox (a form post from the page above, checked
+/// like every test-portal form).
+pub(super) async fn open_message(
+    req: HttpRequest,
+    directory: Directory,
+    mailboxes: web::Data<dyn TestMailboxes>,
+    clock: web::Data<dyn adgang_core::Clock>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = Form::parse(&body);
+    if Portal::posted(&req, directory, &form).is_none() {
+        return HttpResponse::Forbidden().finish();
+    }
+    let now = clock.now();
+    let recipient = form.get("recipient");
+    match mailboxes
+        .open(recipient, form.get("sender"), form.get("message_id"), now)
+        .await
+    {
+        Ok(_) => HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                format!(
+                    "/testportal/mailboxes?recipient={}",
+                    form_urlencoded::byte_serialize(recipient.as_bytes()).collect::<String>()
+                ),
+            ))
+            .finish(),
+        Err(err) => {
+            tracing::error!(error = %err, "test portal could not open the message");
+            page(503, "<h1>Postkasser og udbakker</h1><div class=\"alert\" role=\"alert\">Databasen svarer ikke.</div>")
+        }
+    }
 }

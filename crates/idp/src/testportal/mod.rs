@@ -33,7 +33,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/rights", web::post().to(grant_rights))
             .route("/rights/revoke", web::post().to(revoke_right))
             .route("/machine-clients", web::post().to(register_machine_client))
-            .route("/mailboxes", web::get().to(mailboxes)),
+            .route("/mailboxes", web::get().to(mailboxes))
+            .route("/mailboxes/open", web::post().to(open_message)),
     );
 }
 
@@ -205,5 +206,5 @@ mod portal_page;
 use form_posts::{
     create_organisation, create_user, grant_rights, register_machine_client, revoke_right,
 };
-use mailbox_pages::mailboxes;
+use mailbox_pages::{mailboxes, open_message};
 use portal_page::overview;

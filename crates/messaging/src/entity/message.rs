@@ -34,6 +34,9 @@ pub struct Model {
     pub accepted_at: DateTimeUtc,
     pub released_at: Option<DateTimeUtc>,
     pub delivered_at: Option<DateTimeUtc>,
+    /// When the recipient opened it in their platform mailbox; a legal notice is served then
+    /// (LOG-01 "Forkyndt").
+    pub opened_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

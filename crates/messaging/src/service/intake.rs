@@ -291,6 +291,18 @@ async fn check(
                 rejection::UNKNOWN_ORGANISATION.en,
             );
         }
+        if memo.message_type == MessageType::LegalNotice
+            && !ports
+                .legal_notices
+                .may_serve_legal_notices(db, &system.organisation_cvr)
+                .await?
+        {
+            errors.add(
+                "type",
+                FieldCode::LegalNoticeNotAllowed,
+                rejection::LEGAL_NOTICE_NOT_ALLOWED.en,
+            );
+        }
         if memo.message_type != MessageType::Mandatory
             && ports.exemptions.is_exempt(db, recipient).await?
         {
@@ -485,6 +497,7 @@ pub async fn submit(
         accepted_at: now.trunc_subsecs(6),
         released_at: None,
         delivered_at: None,
+        opened_at: None,
     };
     let validated = event_of(&msg, &msg.sender_cvr, MessageEvent::Validated, now);
     let mut step = match (held, &destination) {

@@ -11,13 +11,15 @@ pub mod recall;
 pub mod receipts;
 pub mod routing;
 pub mod schedule;
+pub mod served;
 pub mod tallies;
 pub mod writer;
 
 use std::sync::Arc;
 
 use adgang_core::ports::{
-    ConnectedSystems, DeliveryPoints, ExemptionStatus, Mailer, NemSmsNumbers, SmsGateway,
+    ConnectedSystems, DeliveryPoints, ExemptionStatus, LegalNotificationSenders, Mailer,
+    NemSmsNumbers, SmsGateway,
 };
 use adgang_registry::Registry;
 
@@ -28,6 +30,7 @@ pub struct Ports {
     pub points: Arc<dyn DeliveryPoints>,
     pub exemptions: Arc<dyn ExemptionStatus>,
     pub nemsms: Arc<dyn NemSmsNumbers>,
+    pub legal_notices: Arc<dyn LegalNotificationSenders>,
     pub registry: Arc<dyn Registry>,
     pub sms: Arc<dyn SmsGateway>,
     pub mailer: Arc<dyn Mailer>,

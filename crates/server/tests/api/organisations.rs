@@ -119,6 +119,23 @@ async fn demo_data_loads_idempotently() {
     assert!(failed > 0, "no NemSMS fejlet in the demo");
     assert!(history.iter().any(|m| m.state == "sms_sent"));
     assert!(history.iter().any(|m| m.state == "recalled"));
+    // Issue 33 item 2: the courts' legal notices, served when opened; only the courts send them.
+    {
+        use adgang_core::entity::message_events as log;
+        let served = log::Entity::find()
+            .filter(log::Column::Event.eq("legally_served"))
+            .all(&db)
+            .await
+            .unwrap();
+        assert!(!served.is_empty());
+        assert!(served
+            .iter()
+            .all(|e| e.organisation_cvr == adgang_server::demo::COURTS));
+        assert!(history
+            .iter()
+            .filter(|m| m.message_type == "legal_notice")
+            .all(|m| m.sender_cvr == adgang_server::demo::COURTS));
+    }
     assert!(history.iter().any(|m| m.state == "collected"));
     // Stine Statistik finds reports on her first login.
     let reports = adgang_statistics::service::overview(&db, "10213231")

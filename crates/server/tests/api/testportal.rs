@@ -27,7 +27,7 @@ async fn form_token(app: &TestApp, browser: &reqwest::Client) -> String {
 }
 
 /// Posts a test-portal form as a browser that has the page open.
-async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     let browser = browser();
     let token = form_token(app, &browser).await;
     let mut form = form.to_vec();

@@ -37,7 +37,11 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
     // The technical receipt is the intake's answer; the push comes after it.
     assert_eq!(
         names(&events(&app, SENDER).await),
-        ["validated", "technical_receipt_sent", "available_to_recipient"]
+        [
+            "validated",
+            "technical_receipt_sent",
+            "available_to_recipient"
+        ]
     );
     // The recipient's administrators see the attempt on the system (issue 14 item 7); the
     // sender's do not see another organisation's system.

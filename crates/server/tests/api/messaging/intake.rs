@@ -18,7 +18,11 @@ async fn core_01_a_memo_to_a_citizen_is_accepted_once_and_lands_in_a_platform_ma
     let message_id = body["messageId"].as_str().unwrap();
     assert_eq!(
         names(&events(&app, SENDER).await),
-        ["validated", "available_to_recipient", "technical_receipt_sent"]
+        [
+            "validated",
+            "available_to_recipient",
+            "technical_receipt_sent"
+        ]
     );
     let event = &events(&app, SENDER).await[0];
     assert_eq!(event.message_id.as_deref(), Some(message_id));

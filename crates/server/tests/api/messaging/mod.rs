@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 mod delivery;
 mod intake;
 mod isolation;
+mod legal_notices;
 mod receipts;
 mod routing;
 mod value_dates;

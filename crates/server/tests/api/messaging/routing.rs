@@ -44,7 +44,6 @@ async fn core_02_organisations_receive_through_the_points_system_else_the_primar
 
     let receipt = accepted(&app, &caller, &memo(COMPANY)).await;
     assert_eq!(receipt.platform, Some(adgang_api_types::Platform::Virk));
-
 }
 
 /// The NemSMS memos the gateway was handed (not the confirmation links).
@@ -88,7 +87,10 @@ async fn core_02_sms_01_a_nemsms_memo_goes_to_the_confirmed_number_else_nemsms_f
     let receipt = accepted(&app, &caller, &first).await;
     assert_eq!(receipt.status, MemoStatus::Failed);
     let id = first["messageId"].as_str().unwrap().to_owned();
-    assert_eq!(outcome(id).await, ["validated", "nemsms_failed", "technical_receipt_sent"]);
+    assert_eq!(
+        outcome(id).await,
+        ["validated", "nemsms_failed", "technical_receipt_sent"]
+    );
     assert!(service_messages(&app).await.is_empty());
 
     // Enrolled, the number not yet confirmed: still no SMS.
@@ -112,7 +114,11 @@ async fn core_02_sms_01_a_nemsms_memo_goes_to_the_confirmed_number_else_nemsms_f
     let id = third["messageId"].as_str().unwrap().to_owned();
     assert_eq!(
         outcome(id.clone()).await,
-        ["validated", "available_to_recipient", "technical_receipt_sent"]
+        [
+            "validated",
+            "available_to_recipient",
+            "technical_receipt_sent"
+        ]
     );
     let sent = service_messages(&app).await;
     assert_eq!(sent.len(), 1);
@@ -129,7 +135,11 @@ async fn core_02_sms_01_a_nemsms_memo_goes_to_the_confirmed_number_else_nemsms_f
             &json!({ "phone": "+4560708090" }),
         )
         .await;
-    assert!(changed.status().is_success(), "{}", changed.text().await.unwrap());
+    assert!(
+        changed.status().is_success(),
+        "{}",
+        changed.text().await.unwrap()
+    );
     accepted(&app, &caller, &nemsms_memo()).await;
     let sent = service_messages(&app).await;
     assert_eq!(sent.len(), 2);
