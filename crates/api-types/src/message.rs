@@ -230,6 +230,9 @@ pub enum MessageEvent {
     NemsmsFailed,
     LegallyServed,
     AvailableToRecipient,
+    /// Every delivery attempt on the schedule failed (CORE-03). The guide's "Fejlet" is a bulk
+    /// file that cannot be read, and it has no name for this: "Levering fejlet".
+    DeliveryFailed,
     // Incoming
     Sent,
     SendingFailed,
@@ -240,7 +243,7 @@ pub enum MessageEvent {
 }
 
 impl MessageEvent {
-    pub const ALL: [MessageEvent; 18] = [
+    pub const ALL: [MessageEvent; 19] = [
         MessageEvent::Failed,
         MessageEvent::Validated,
         MessageEvent::Rejected,
@@ -254,6 +257,7 @@ impl MessageEvent {
         MessageEvent::NemsmsFailed,
         MessageEvent::LegallyServed,
         MessageEvent::AvailableToRecipient,
+        MessageEvent::DeliveryFailed,
         MessageEvent::Sent,
         MessageEvent::SendingFailed,
         MessageEvent::Collected,
@@ -276,6 +280,7 @@ impl MessageEvent {
             MessageEvent::NemsmsFailed => "nemsms_failed",
             MessageEvent::LegallyServed => "legally_served",
             MessageEvent::AvailableToRecipient => "available_to_recipient",
+            MessageEvent::DeliveryFailed => "delivery_failed",
             MessageEvent::Sent => "sent",
             MessageEvent::SendingFailed => "sending_failed",
             MessageEvent::Collected => "collected",
@@ -304,6 +309,7 @@ impl MessageEvent {
             MessageEvent::NemsmsFailed => "NemSMS fejlet",
             MessageEvent::LegallyServed => "Forkyndt",
             MessageEvent::AvailableToRecipient => "Tilgængelig for modtageren",
+            MessageEvent::DeliveryFailed => "Levering fejlet",
             MessageEvent::Sent => "Sendt",
             MessageEvent::SendingFailed => "Afsendelse fejlet",
             MessageEvent::Collected => "Afhentet",
@@ -328,6 +334,7 @@ impl MessageEvent {
             MessageEvent::NemsmsFailed => "NemSMS failed",
             MessageEvent::LegallyServed => "Legally served",
             MessageEvent::AvailableToRecipient => "Available to the recipient",
+            MessageEvent::DeliveryFailed => "Delivery failed",
             MessageEvent::Sent => "Sent",
             MessageEvent::SendingFailed => "Sending failed",
             MessageEvent::Collected => "Collected",
