@@ -14,6 +14,7 @@ use adgang_api_types::{
 use adgang_core::download::{attachment, render};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
+use adgang_core::ports::UnopenedMail;
 use adgang_core::{
     Acting, DomainError, DryRun, ItemPath, Lookups, ModuleGuard, OrgPath, OrgScope, Principal,
     ScopeGuard,
@@ -84,6 +85,7 @@ async fn look_up(
     acting: Acting,
     lookups: Lookups,
     registry: &dyn Registry,
+    unopened: &dyn UnopenedMail,
     kind: PartyKind,
     number: &str,
 ) -> Result<web::Json<PartyExemption>, DomainError> {
@@ -91,6 +93,7 @@ async fn look_up(
         &lookups.read.get_ref().0,
         &lookups.log,
         registry,
+        unopened,
         &acting,
         kind,
         number,
@@ -167,6 +170,7 @@ async fn look_up_citizen(
     scope: OrgScope<CitizenExemptions>,
     lookups: Lookups,
     registry: web::Data<dyn Registry>,
+    unopened: web::Data<dyn UnopenedMail>,
     body: JsonBody,
 ) -> Result<web::Json<PartyExemption>, DomainError> {
     let lookup: CitizenLookup = body.parse().await?;
@@ -174,6 +178,7 @@ async fn look_up_citizen(
         scope.acting(),
         lookups,
         registry.get_ref(),
+        unopened.get_ref(),
         PartyKind::Citizen,
         &lookup.cpr,
     )
@@ -265,6 +270,7 @@ async fn look_up_company(
     scope: OrgScope<CompanyExemptions>,
     lookups: Lookups,
     registry: web::Data<dyn Registry>,
+    unopened: web::Data<dyn UnopenedMail>,
     body: JsonBody,
 ) -> Result<web::Json<PartyExemption>, DomainError> {
     let lookup: CompanyLookup = body.parse().await?;
@@ -272,6 +278,7 @@ async fn look_up_company(
         scope.acting(),
         lookups,
         registry.get_ref(),
+        unopened.get_ref(),
         PartyKind::Company,
         &lookup.cvr,
     )

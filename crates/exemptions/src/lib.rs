@@ -19,7 +19,10 @@ pub use service::expiry::ExpiryWorker;
 pub const TAG: &str = "Fritagelse";
 
 /// The module as the server mounts it.
-pub struct ExemptionsModule;
+pub struct ExemptionsModule {
+    /// EX-01's warning: whether the party has unopened Digital Post (answered by messaging).
+    pub unopened_mail: std::sync::Arc<dyn adgang_core::ports::UnopenedMail>,
+}
 
 impl adgang_core::ApiModule for ExemptionsModule {
     fn tags(&self) -> Vec<(&'static str, &'static str)> {
@@ -31,6 +34,7 @@ impl adgang_core::ApiModule for ExemptionsModule {
     }
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+        cfg.app_data(actix_web::web::Data::from(self.unopened_mail.clone()));
         http::configure(cfg);
     }
 

@@ -139,3 +139,26 @@ impl TestMailboxes for TestMailboxesPort {
             .collect())
     }
 }
+
+/// EX-01's unopened mail (core's [`adgang_core::ports::UnopenedMail`]): a message available in
+/// the party's platform mailbox and not opened.
+pub struct UnopenedMailPort;
+
+#[async_trait::async_trait]
+impl adgang_core::ports::UnopenedMail for UnopenedMailPort {
+    async fn has_unopened_mail(
+        &self,
+        db: &dyn ConnectionTrait,
+        party: &str,
+    ) -> Result<bool, DbErr> {
+        use sea_orm::PaginatorTrait;
+        let unopened = message::Entity::find()
+            .filter(message::Column::RecipientId.eq(party))
+            .filter(message::Column::State.eq(State::Available.as_str()))
+            .filter(message::Column::OpenedAt.is_null())
+            .limit(1)
+            .count(&DynConnection(db))
+            .await?;
+        Ok(unopened > 0)
+    }
+}

@@ -100,7 +100,9 @@ pub fn modules(settings: &Settings, wiring: &Wiring) -> anyhow::Result<Vec<Box<d
             settings.platform_urls.clone(),
         )),
         Box::new(messaging(settings, wiring)?),
-        Box::new(adgang_exemptions::ExemptionsModule),
+        Box::new(adgang_exemptions::ExemptionsModule {
+            unopened_mail: Arc::new(adgang_messaging::outbox::UnopenedMailPort),
+        }),
         Box::new(adgang_mail_access::MailAccessModule),
         Box::new(adgang_authority_info::AuthorityInfoModule::new(
             wiring.outbound.clone(),

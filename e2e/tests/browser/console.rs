@@ -105,12 +105,19 @@ pub(crate) async fn check_phone_width(client: &Client, page: &str) -> Result<()>
     Ok(())
 }
 
-/// The Danish catalogue's texts that its English one says otherwise (issue 32 item 9): what an
-/// English page must not show. Only texts of three words or more, so that names both languages
-/// share ("NemSMS", "CVR-nummer") and single words that are also English do not count.
-fn danish_only_texts() -> &'static Vec<String> {
-    static TEXTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    TEXTS.get_or_init(|| {
+/// The texts of the `language` catalogue ("da" or "en") that the other one says otherwise
+/// (issue 32 item 9): what a page in the other language must not show. Only texts of three
+/// words or more, so that names both languages share ("NemSMS", "CVR-nummer") and single words
+/// that are also the other language's do not count.
+fn only_texts(language: &'static str) -> &'static Vec<String> {
+    static DANISH: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    static ENGLISH: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let (cell, other) = if language == "en" {
+        (&ENGLISH, "da")
+    } else {
+        (&DANISH, "en")
+    };
+    cell.get_or_init(|| {
         let dir = workspace_root().join("frontend/src/i18n");
         let read = |path: PathBuf| -> serde_json::Map<String, serde_json::Value> {
             let text = std::fs::read_to_string(&path)
@@ -118,21 +125,22 @@ fn danish_only_texts() -> &'static Vec<String> {
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         };
         let mut texts = Vec::new();
+        let suffix = format!(".{language}.json");
         for entry in std::fs::read_dir(&dir)
             .expect("the i18n catalogue")
             .flatten()
         {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(module) = name.strip_suffix(".da.json") else {
+            let Some(module) = name.strip_suffix(suffix.as_str()) else {
                 continue;
             };
-            let danish = read(entry.path());
-            let english = read(dir.join(format!("{module}.en.json")));
-            for (key, value) in danish {
+            let own = read(entry.path());
+            let others = read(dir.join(format!("{module}.{other}.json")));
+            for (key, value) in own {
                 let Some(text) = value.as_str() else { continue };
                 // A template's fixed part: the text before its first placeholder.
                 let text = text.split('{').next().unwrap_or_default().trim();
-                if text.split_whitespace().count() >= 3 && english.get(&key) != Some(&value) {
+                if text.split_whitespace().count() >= 3 && others.get(&key) != Some(&value) {
                     texts.push(text.to_owned());
                 }
             }
@@ -141,22 +149,38 @@ fn danish_only_texts() -> &'static Vec<String> {
     })
 }
 
+fn danish_only_texts() -> &'static Vec<String> {
+    only_texts("da")
+}
+
 /// On a page shown in English: fails on any visible text from the Danish catalogue.
 pub(crate) async fn check_no_danish(client: &Client, page: &str) -> Result<()> {
     if html_lang(client).await? != "en" {
         return Ok(());
     }
+    check_one_language(client, page).await
+}
+
+/// the page shows no text of the catalogue of the language it is not in (`<html lang>`),
+/// in either direction.
+pub(crate) async fn check_one_language(client: &Client, page: &str) -> Result<()> {
+    let lang = html_lang(client).await?;
+    let foreign = if lang == "en" {
+        only_texts("da")
+    } else {
+        only_texts("en")
+    };
     let shown = client
         .execute("return document.body.innerText", vec![])
         .await?;
     let shown = shown.as_str().unwrap_or_default().replace('\u{ad}', "");
-    let danish: Vec<&String> = danish_only_texts()
+    let mixed: Vec<&String> = foreign
         .iter()
         .filter(|text| shown.contains(text.as_str()))
         .collect();
     ensure!(
-        danish.is_empty(),
-        "{page} is in English but shows Danish: {danish:?}"
+        mixed.is_empty(),
+        "{page} is in '{lang}' but shows the other language: {mixed:?}"
     );
     Ok(())
 }

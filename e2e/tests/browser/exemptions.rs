@@ -39,6 +39,7 @@ async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
     click(&client, "wizard-next").await?;
     wait_for_step(&client, "Oplysninger").await?;
     wait_for_text(&client, "#party-status", "Tilmeldt Digital Post").await?;
+    // The demo's year of traffic left letters in this citizen's mailbox, none opened (EX-01).
     wait_for_text(&client, "#unopened-warning", "uåbnet Digital Post").await?;
     let name = text_of(&client, "party-name").await?;
 

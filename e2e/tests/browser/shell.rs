@@ -35,17 +35,34 @@ async fn x_01_signed_out_front_page_renders_the_danish_shell() {
 #[tokio::test]
 async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
     browser_test("english_toggle", |client, app| async move {
+        use crate::console::check_one_language;
         client.goto(&app.url("/")).await?;
         wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        check_one_language(&client, "the front page in Danish").await?;
         click(&client, "language-toggle").await?;
         wait_for_text(&client, "main", "Log in to see the modules").await?;
         wait_for_text(&client, "#environment-banner", "Test environment").await?;
         ensure!(html_lang(&client).await? == "en", "html lang should be en");
+        // Every text switched: nothing of the Danish catalogue is left on the page.
+        check_one_language(&client, "the front page in English").await?;
 
         client.refresh().await?;
         wait_for_text(&client, "main", "Log in to see the modules").await?;
+        check_one_language(&client, "the front page in English, reloaded").await?;
+        // Signed in, the overview and a module page switch back and forth too.
+        click(&client, "log-in").await?;
+        pick_test_user(&client, "10000001").await?;
+        wait_for_text(&client, ".module-cards", "").await?;
+        check_one_language(&client, "the overview in English").await?;
         click(&client, "language-toggle").await?;
-        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        wait_for_text(&client, "html[lang='da'] .module-cards", "").await?;
+        check_one_language(&client, "the overview in Danish").await?;
+        client.goto(&app.url("/fritagelse/borgere")).await?;
+        wait_for_text(&client, "html[lang='da'] h1", "").await?;
+        check_one_language(&client, "the citizens' exemptions in Danish").await?;
+        click(&client, "language-toggle").await?;
+        wait_for_text(&client, "html[lang='en'] h1", "").await?;
+        check_one_language(&client, "the citizens' exemptions in English").await?;
         Ok(())
     })
     .await;

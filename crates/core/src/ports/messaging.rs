@@ -182,6 +182,16 @@ pub trait LegalNotificationSenders: Send + Sync {
     ) -> Result<bool, DbErr>;
 }
 
+/// EX-01: whether a citizen or company has Digital Post in their platform mailbox that they
+/// have not opened. Implemented by the messaging module from the messages it delivered to the
+/// platforms; a platform that does not report openings leaves its mail unopened, so the answer
+/// errs towards the warning ("har eller kan have").
+#[async_trait::async_trait]
+pub trait UnopenedMail: Send + Sync {
+    async fn has_unopened_mail(&self, db: &dyn ConnectionTrait, party: &str)
+        -> Result<bool, DbErr>;
+}
+
 /// No one is enrolled in NemSMS.
 pub struct NoNemSms;
 

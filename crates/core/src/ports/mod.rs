@@ -22,7 +22,7 @@ pub use files::{CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, U
 pub use messaging::{
     ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionLift,
     ExemptionStatus, LegalNotificationSenders, Mail, MailboxEntry, Mailer, NemSmsNumbers,
-    NoExemptions, NoNemSms, OutboxEntry, Sms, SmsGateway, TestMailboxes,
+    NoExemptions, NoNemSms, OutboxEntry, Sms, SmsGateway, TestMailboxes, UnopenedMail,
 };
 /// The database error ports answer with (for crates without sea-orm of their own).
 pub use sea_orm::DbErr as DbError;

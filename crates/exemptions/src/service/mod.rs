@@ -66,21 +66,25 @@ pub async fn look_up(
     read: &impl ConnectionTrait,
     log: &SearchLog,
     registry: &dyn Registry,
+    unopened: &dyn adgang_core::ports::UnopenedMail,
     acting: &Acting,
     kind: PartyKind,
     input: &str,
 ) -> Result<PartyExemption, ExemptionError> {
     let party = party::look_up(log, registry, acting, kind, input).await?;
     let current = in_force(read, &party.id, acting.now).await?;
+    let may_have_unopened_mail = unopened
+        .has_unopened_mail(&adgang_core::ports::DynConnection(read), &party.id)
+        .await?;
     Ok(PartyExemption {
         kind,
         party: party.id,
         name: party.name,
         registered_address: party.registered_address,
         exemption: current.as_ref().map(to_dto),
-        // EX-01: Digital Post cannot know what has been read in the platforms' mailboxes, so
-        // the warning is always given ("has or may have").
-        may_have_unopened_mail: true,
+        // EX-01: mail in the party's platform mailbox they have not opened (a platform that
+        // reports no openings leaves it unopened: the warning errs on the side of "may have").
+        may_have_unopened_mail,
     })
 }
 

@@ -166,7 +166,12 @@ async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_tw
                     async move {
                         let body = json!({"messageId": id, "title": "Brev", "senderCvr": SENDER,
                                           "recipient": RECIPIENT, "type": "letter", "body": "Hej"});
+                        let deadline = std::time::Instant::now() + StdDuration::from_secs(120);
                         loop {
+                            assert!(
+                                std::time::Instant::now() < deadline,
+                                "memo {id} not accepted within 120 s"
+                            );
                             let sent = client
                                 .post(format!("{base}/api/v1/memos"))
                                 .header("X-System-Id", &system_id)
@@ -241,14 +246,19 @@ async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_tw
     );
 }
 
+/// PostgreSQL only (issue 33 item 9: it used to pass green on SQLite testing nothing): ignored
+/// in a plain run, and run by `cargo xtask test`'s PostgreSQL pass (`--include-ignored` with
+/// `TEST_DATABASE_URL`); without PostgreSQL it fails rather than pass.
 #[tokio::test]
+#[ignore = "PostgreSQL only: runs in cargo xtask test's PostgreSQL pass"]
 async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
     const MESSAGES: usize = 10_000;
     let database = TestDatabase::create().await;
-    if database.kind != DatabaseKind::Postgres {
-        eprintln!("two instances share a database on PostgreSQL only (TEST_DATABASE_URL)");
-        return;
-    }
+    assert_eq!(
+        database.kind,
+        DatabaseKind::Postgres,
+        "two instances share a database on PostgreSQL only: set TEST_DATABASE_URL"
+    );
     let db = adgang_server::database::connect_and_migrate(&database.url)
         .await
         .unwrap();
@@ -578,6 +588,8 @@ async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_
     let client = reqwest::Client::new();
     let mut server = start_server(&database.url, port, &key_file);
     wait_healthy(&client, &format!("http://127.0.0.1:{port}")).await;
+    // With a deadline (issue 33 item 9): a report that is never produced fails, not hangs.
+    let deadline = std::time::Instant::now() + StdDuration::from_secs(60);
     let produced = loop {
         let row = adgang_statistics::service::find(&db, SENDER, &report.id)
             .await
@@ -585,6 +597,11 @@ async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_
         if row.state == "ready" {
             break row;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the report was not produced within 60 s (state {})",
+            row.state
+        );
         tokio::time::sleep(StdDuration::from_millis(100)).await;
     };
     let (_, csv) = adgang_statistics::service::file(&db, SENDER, &report.id)

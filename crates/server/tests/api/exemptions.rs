@@ -142,7 +142,7 @@ async fn ex_01_a_citizen_lookup_shows_name_status_and_the_warning_and_is_logged_
     assert_eq!(found.party, cpr);
     assert!(!found.name.is_empty());
     assert!(found.exemption.is_none(), "enrolled in Digital Post");
-    assert!(found.may_have_unopened_mail);
+    assert!(!found.may_have_unopened_mail, "nothing in the mailbox");
 
     // A well-formed number the register does not know: a field error, and still a lookup.
     let unknown = problem(
@@ -651,4 +651,38 @@ async fn ex_02_two_employees_exempting_one_citizen_at_once_make_one_exemption() 
         created, 2,
         "one exemption's rows: forwarding and its address"
     );
+}
+
+/// EX-01 (issue 33 item 9): the "has or may have unopened Digital Post" warning follows the
+/// party's platform mailbox — a letter delivered and not opened raises it, opening it lowers it.
+#[tokio::test]
+async fn ex_01_the_unopened_mail_warning_follows_the_platform_mailbox() {
+    use crate::messaging::{accepted, memo, sender};
+    // The organisations seeded, so a sender system can be made.
+    let app = crate::messaging::app().await;
+    let token = staff(&app, ORG, &[Right::CitizenService]);
+    let cpr = crate::messaging::CITIZEN;
+    async fn warned(app: &TestApp, token: &str, cpr: &str) -> bool {
+        status_of(app, token, PartyKind::Citizen, cpr)
+            .await
+            .may_have_unopened_mail
+    }
+    assert!(!warned(&app, &token, cpr).await);
+    let caller = sender(&app).await;
+    let letter = memo(cpr);
+    accepted(&app, &caller, &letter).await;
+    assert!(warned(&app, &token, cpr).await, "a letter not opened");
+    let message_id = letter["messageId"].as_str().unwrap();
+    let opened = crate::testportal::post(
+        &app,
+        "/testportal/mailboxes/open",
+        &[
+            ("recipient", cpr),
+            ("sender", crate::messaging::SENDER),
+            ("message_id", message_id),
+        ],
+    )
+    .await;
+    assert_eq!(opened.status(), 303);
+    assert!(!warned(&app, &token, cpr).await, "opened");
 }

@@ -210,8 +210,7 @@ impl Worker {
                 let mut failed = msg.clone().into_active_model();
                 failed.state = Set(State::Failed.as_str().to_owned());
                 failed.update(&txn).await?;
-                let mut event =
-                    event_of(&msg, &msg.sender_cvr, MessageEvent::DeliveryFailed, now);
+                let mut event = event_of(&msg, &msg.sender_cvr, MessageEvent::DeliveryFailed, now);
                 event.endpoint = Some(endpoint.clone());
                 event.error_message = outcome.error.clone();
                 events.push(event);

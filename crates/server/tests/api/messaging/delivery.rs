@@ -129,7 +129,10 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     assert_eq!(attempts.last().unwrap().next_attempt_at, None);
 
     assert_eq!(stored(&app, &message_id).await.state, "failed");
-    assert_eq!(names(&events(&app, SENDER).await).last(), Some(&"delivery_failed"));
+    assert_eq!(
+        names(&events(&app, SENDER).await).last(),
+        Some(&"delivery_failed")
+    );
     let incoming = events(&app, AUTHORITY).await;
     assert_eq!(
         incoming
