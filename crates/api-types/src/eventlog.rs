@@ -361,7 +361,9 @@ pub struct SearchLogEntry {
     pub id: String,
     pub search_data: String,
     pub actor_rid: String,
-    /// `cpr` or `cvr`.
+    /// The register the lookup fetched from (LOG-03, the guide's §7.5): `cpr`, `cvr`,
+    /// `event_log`, `access_register`, `exemption_register` or `nemsms_register`
+    /// (`words::register` names each in Danish and English).
     pub register: String,
     pub result_count: u64,
     pub occurred_at: String,

@@ -240,6 +240,24 @@ pub fn value(stored: &str) -> Option<Words> {
     Some(words)
 }
 
+/// The register a lookup fetched from (LOG-03, the searches log's "Register" column, the guide's
+/// §7.5), by its stored id; `None` for an id not known here (shown as stored).
+pub fn register(stored: &str) -> Option<Words> {
+    let words = match stored {
+        "cpr" => Words::new("CPR-registeret", "The CPR register"),
+        "cvr" => Words::new("CVR-registeret", "The CVR register"),
+        "event_log" => Words::new("Hændelsesloggen", "The event log"),
+        "access_register" => Words::new(
+            "Digital Posts adgangsregister",
+            "Digital Post's access register",
+        ),
+        "exemption_register" => Words::new("Fritagelsesregisteret", "The exemption register"),
+        "nemsms_register" => Words::new("NemSMS-registeret", "The NemSMS register"),
+        _ => return None,
+    };
+    Some(words)
+}
+
 /// What a failed delivery attempt says (SYS-13's attempts table, the message log's error
 /// column): the server writes the Danish, the SPA in English shows the English (issue 32
 /// item 9). The server's texts are these constants, so the two cannot drift apart.

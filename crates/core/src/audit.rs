@@ -152,11 +152,23 @@ pub async fn record_action(
     Ok(())
 }
 
-/// Which register a lookup searched.
+/// Which register a lookup fetched its information from (LOG-03, the guide's §7.5: "fx en del
+/// af hændelsesloggen eller Digital Posts adgangs- eller kontaktregister"). Stored by its id;
+/// `adgang_api_types::words::register` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Register {
+    /// The CPR register (a citizen's name and address).
     Cpr,
+    /// The CVR register (an organisation, e.g. an operator's lookup before switching).
     Cvr,
+    /// A part of the event log searched by CPR/CVR (message, actions or searches log).
+    EventLog,
+    /// Digital Post's access register (mail access, ACC-01..03).
+    AccessRegister,
+    /// The exemption register (EX-01).
+    ExemptionRegister,
+    /// The NemSMS enrolments (SMS-01).
+    NemSmsRegister,
 }
 
 impl Register {
@@ -164,6 +176,10 @@ impl Register {
         match self {
             Register::Cpr => "cpr",
             Register::Cvr => "cvr",
+            Register::EventLog => "event_log",
+            Register::AccessRegister => "access_register",
+            Register::ExemptionRegister => "exemption_register",
+            Register::NemSmsRegister => "nemsms_register",
         }
     }
 }

@@ -8,7 +8,9 @@ use adgang_api_types::{
     FieldCode, NemSmsAction, NemSmsConfirmed, NemSmsReceipt, NemSmsState, NemSmsStatus,
     NewNemSmsEnrolment, PartyKind,
 };
-use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::audit::{
+    record_action, ActionEvent, ActionRecord, Actor, FieldChange, Register, Subject,
+};
 use adgang_core::ports::{Sms, SmsGateway};
 use adgang_core::secrets::{random_token, sha256_hex};
 use adgang_core::time::danish_time;
@@ -86,7 +88,8 @@ pub async fn look_up(
     kind: PartyKind,
     input: &str,
 ) -> Result<NemSmsStatus, NemSmsError> {
-    let party = party::look_up(log, registry, acting, kind, input).await?;
+    let party =
+        party::look_up(log, registry, acting, kind, input, Register::NemSmsRegister).await?;
     let current = current(read, &party.id).await?;
     Ok(status(kind, party.id, party.name, current.as_ref()))
 }

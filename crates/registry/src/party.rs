@@ -124,7 +124,8 @@ pub fn lookup_field(kind: PartyKind) -> &'static str {
 }
 
 /// A lookup by an employee: parses `input` (a field error on `cpr`/`cvr`, and no lookup), asks
-/// the register and writes one searches-log row with 0 or 1 results through the group-committing
+/// the register and writes one searches-log row naming `register` — the register the module
+/// fetches from with it (the exemption register, the access register, …) — with 0 or 1 results through the group-committing
 /// [`SearchLog`] (returning once it is committed) — also when the register knows no one, which
 /// is then a field error.
 pub async fn look_up(
@@ -133,6 +134,7 @@ pub async fn look_up(
     acting: &Acting,
     kind: PartyKind,
     input: &str,
+    register: Register,
 ) -> Result<Party, PartyError> {
     let field = lookup_field(kind);
     let id = parse(kind, field, input)?;
@@ -141,10 +143,7 @@ pub async fn look_up(
         organisation: acting.organisation.clone(),
         actor_rid: acting.actor_rid.clone(),
         search_data: id,
-        register: match kind {
-            PartyKind::Citizen => Register::Cpr,
-            PartyKind::Company => Register::Cvr,
-        },
+        register,
         result_count: u32::from(found.is_some()),
     };
     log.record(acting.now, search)

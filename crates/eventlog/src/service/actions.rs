@@ -2,7 +2,7 @@
 
 use adgang_api_types::{words, ActionEvent, ActionLogEntry, ActionLogFilter, FieldCode, Subject};
 use adgang_core::entity::actions_log::{Column, Entity, Model};
-use adgang_core::{Cvr, FieldErrors};
+use adgang_core::{Cpr, Cvr, FieldErrors};
 use adgang_documents::csv::CsvChunk;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
@@ -55,6 +55,20 @@ impl ActorFilter {
              \"System\" cannot be searched by actor).",
         );
         None
+    }
+
+    /// A CPR or CVR number searched as the actor (LOG-03: a lookup like any other); a RID, or
+    /// an employee written `CVR:…-RID:…`, names an employee, not a party.
+    pub fn looked_up(&self) -> Option<(String, adgang_core::audit::Register)> {
+        match self {
+            ActorFilter::Number(n)
+                if (n.len() == 10 && Cpr::parse(n).is_ok())
+                    || (n.len() == 8 && Cvr::parse(n).is_ok()) =>
+            {
+                Some((n.clone(), adgang_core::audit::Register::EventLog))
+            }
+            _ => None,
+        }
     }
 
     /// The actor's forms, each a condition one index answers. A number is looked for as the
@@ -234,7 +248,10 @@ fn entry(m: Model) -> ActionLogEntry {
 }
 
 /// LOG-02's columns in Danish.
-const HEADINGS: [&str; 12] = [
+/// The page's columns, then the extra detail the guide's §7.4 promises the download ("yderligere
+/// detaljer … som ikke vises direkte"): the row's id, the organisation, the actor's CVR and RID
+/// apart, whether it was done on behalf, and the time in UTC.
+const HEADINGS: [&str; 18] = [
     "Emne",
     "CPR/CVR",
     "ID",
@@ -247,6 +264,12 @@ const HEADINGS: [&str; 12] = [
     "Efter",
     "Begrundelse",
     "Fuldmagt",
+    "Hændelses-ID",
+    "Organisation (CVR)",
+    "Aktørens CVR",
+    "Aktørens RID",
+    "På vegne af",
+    "Tidspunkt (UTC)",
 ];
 
 pub(crate) async fn batch(
@@ -305,6 +328,14 @@ pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogErr
             m.power_of_attorney
                 .map(adgang_documents::yes_no)
                 .unwrap_or_default()
+                .as_str(),
+            m.id.as_str(),
+            m.organisation_cvr.as_str(),
+            s(&m.actor_cvr).as_str(),
+            s(&m.actor_rid).as_str(),
+            adgang_documents::yes_no(m.on_behalf).as_str(),
+            m.occurred_at
+                .to_rfc3339_opts(SecondsFormat::Millis, true)
                 .as_str(),
         ])?;
     }

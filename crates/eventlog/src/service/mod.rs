@@ -68,7 +68,13 @@ impl Search {
                 .flatten()
                 .map(|p| p.looked_up())
                 .collect(),
-            LogFilter::Actions(f) => f.party.iter().map(|p| p.looked_up()).collect(),
+            // A CPR or CVR typed as the actor is a lookup too (issue 33 item 5).
+            LogFilter::Actions(f) => f
+                .party
+                .iter()
+                .map(|p| p.looked_up())
+                .chain(f.actor.as_ref().and_then(actions::ActorFilter::looked_up))
+                .collect(),
             LogFilter::Searches(f) => f.search_data.iter().map(|p| p.looked_up()).collect(),
         }
     }
@@ -112,11 +118,9 @@ impl Party {
         }
     }
 
+    /// LOG-03: a log search by a CPR or CVR fetches from the event log.
     fn looked_up(&self) -> (String, Register) {
-        match self {
-            Party::Cpr(n) => (n.clone(), Register::Cpr),
-            Party::Cvr(n) => (n.clone(), Register::Cvr),
-        }
+        (self.as_str().to_owned(), Register::EventLog)
     }
 }
 

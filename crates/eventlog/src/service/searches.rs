@@ -112,12 +112,20 @@ fn entry(m: Model) -> SearchLogEntry {
 }
 
 /// LOG-03's columns in Danish.
-const HEADINGS: [&str; 5] = [
+/// The page's columns, then the extra detail the guide's §7.5 promises the download: the row's
+/// id, the organisation, the register's stable id, what kind of number was searched, and the
+/// time in UTC.
+const HEADINGS: [&str; 10] = [
     "Søgedata",
     "Medarbejder (RID)",
     "Register",
     "Antal resultater",
     "Tidspunkt",
+    "Hændelses-ID",
+    "Organisation (CVR)",
+    "Register-ID",
+    "Søgt på",
+    "Tidspunkt (UTC)",
 ];
 
 pub(crate) async fn batch(
@@ -140,10 +148,12 @@ pub(crate) fn last(rows: &[Model]) -> Option<Position> {
 pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogError> {
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
     for m in rows {
-        let register = match m.register.as_str() {
-            "cpr" => "CPR",
-            "cvr" => "CVR",
-            other => other,
+        let register =
+            adgang_api_types::words::register(&m.register).map_or(m.register.as_str(), |w| w.da);
+        let kind = match m.search_data.len() {
+            10 => "CPR-nummer",
+            8 => "CVR-nummer",
+            _ => "",
         };
         chunk.row([
             m.search_data.as_str(),
@@ -151,6 +161,13 @@ pub(crate) fn render(rows: &[Model], first: bool) -> Result<Vec<u8>, EventLogErr
             register,
             m.result_count.to_string().as_str(),
             csv_time(m.occurred_at).as_str(),
+            m.id.as_str(),
+            m.organisation_cvr.as_str(),
+            m.register.as_str(),
+            kind,
+            m.occurred_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                .as_str(),
         ])?;
     }
     Ok(chunk.take()?)

@@ -10,7 +10,9 @@ use adgang_api_types::{
     Address, Exemption, ExemptionAction, ExemptionChange, ExemptionReceipt, FieldCode,
     MailForwarding, NewExemption, PartyExemption, PartyKind,
 };
-use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::audit::{
+    record_action, ActionEvent, ActionRecord, Actor, FieldChange, Register, Subject,
+};
 use adgang_core::time::{copenhagen, start_of_day};
 use adgang_core::{Acting, Cvr, FieldErrors, SearchLog};
 use adgang_registry::party::{self, PartyError};
@@ -71,7 +73,15 @@ pub async fn look_up(
     kind: PartyKind,
     input: &str,
 ) -> Result<PartyExemption, ExemptionError> {
-    let party = party::look_up(log, registry, acting, kind, input).await?;
+    let party = party::look_up(
+        log,
+        registry,
+        acting,
+        kind,
+        input,
+        Register::ExemptionRegister,
+    )
+    .await?;
     let current = in_force(read, &party.id, acting.now).await?;
     let may_have_unopened_mail = unopened
         .has_unopened_mail(&adgang_core::ports::DynConnection(read), &party.id)

@@ -10,7 +10,9 @@ use adgang_api_types::{
     AccessGiver, AccessHolder, AccessLevel, ExemptionChoice, FieldCode, MailAccess,
     MailAccessAction, MailAccessReceipt, NewMailAccess, PartyKind,
 };
-use adgang_core::audit::{record_action, ActionEvent, ActionRecord, Actor, FieldChange, Subject};
+use adgang_core::audit::{
+    record_action, ActionEvent, ActionRecord, Actor, FieldChange, Register, Subject,
+};
 use adgang_core::ports::{ExemptionLift, ExemptionStatus};
 use adgang_core::time::{copenhagen, start_of_day};
 use adgang_core::{Acting, Cvr, FieldErrors, SearchLog};
@@ -82,7 +84,15 @@ pub async fn look_up_giver(
     acting: &Acting,
     cpr: &str,
 ) -> Result<AccessGiver, MailAccessError> {
-    let giver = party::look_up(log, registry, acting, PartyKind::Citizen, cpr).await?;
+    let giver = party::look_up(
+        log,
+        registry,
+        acting,
+        PartyKind::Citizen,
+        cpr,
+        Register::AccessRegister,
+    )
+    .await?;
     let exempt_since = exemptions.exempt_since(read, &giver.id).await?;
     let accesses = in_force(read, &giver.id, acting.now).await?;
     Ok(AccessGiver {
@@ -115,7 +125,7 @@ pub async fn look_up_holder(
     input: &str,
 ) -> Result<AccessHolder, MailAccessError> {
     let kind = holder_kind("holder", input)?;
-    let holder = party::look_up(log, registry, acting, kind, input)
+    let holder = party::look_up(log, registry, acting, kind, input, Register::AccessRegister)
         .await
         .map_err(|e| match e {
             // The lookup names the field `cpr`/`cvr`; this form calls it `holder`.

@@ -170,7 +170,14 @@ async fn ex_01_a_citizen_lookup_shows_name_status_and_the_warning_and_is_logged_
         .iter()
         .map(|r| (r.search_data.as_str(), r.register.as_str(), r.result_count))
         .collect();
-    assert_eq!(logged, [(cpr.as_str(), "cpr", 1), ("3112991234", "cpr", 0)]);
+    // Issue 33 item 5: the register an exemption lookup fetches from.
+    assert_eq!(
+        logged,
+        [
+            (cpr.as_str(), "exemption_register", 1),
+            ("3112991234", "exemption_register", 0)
+        ]
+    );
     assert!(rows
         .iter()
         .all(|r| r.actor_rid == format!("rid-{ORG}-citizen_service")));

@@ -151,7 +151,10 @@ pub(super) fn cells(rows: Rows, i18n: I18n) -> (Vec<Vec<String>>, Option<String>
                     vec![
                         e.search_data,
                         e.actor_rid,
-                        e.register.to_uppercase(),
+                        words::register(&e.register).map_or_else(
+                            || e.register.clone(),
+                            |w| w.in_language(english).to_owned(),
+                        ),
                         e.result_count.to_string(),
                         time(&e.occurred_at),
                     ]

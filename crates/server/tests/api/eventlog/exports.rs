@@ -328,4 +328,71 @@ async fn log_02_the_actions_csv_names_fields_values_and_times_in_danish() {
         active_from.len() == 19 && !active_from.contains('T'),
         "Copenhagen time as in the other columns: {active_from}"
     );
+    // Issue 33 item 5 (§7.4): the download carries detail the page does not show.
+    let column = |name: &str| {
+        lines[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}: {:?}", lines[0]))
+    };
+    let (id, org, rid, behalf, utc) = (
+        column("Hændelses-ID"),
+        column("Organisation (CVR)"),
+        column("Aktørens RID"),
+        column("På vegne af"),
+        column("Tidspunkt (UTC)"),
+    );
+    for row in &lines[1..] {
+        assert_eq!(row[org], ORG);
+        assert_eq!(row[id].len(), 36, "a UUID: {row:?}");
+        assert!(!row[rid].is_empty(), "{row:?}");
+        assert_eq!(row[behalf], "Nej");
+        assert!(row[utc].ends_with('Z'), "{row:?}");
+    }
+}
+
+/// Issue 33 item 5 (LOG-03, §7.5): the searches CSV names the register in words and carries
+/// the extra detail — the register's id, what kind of number was searched, the time in UTC.
+#[tokio::test]
+async fn log_03_the_searches_csv_names_the_register_and_carries_the_extra_detail() {
+    let app = spawn_app().await;
+    let token = token(&app, &[Right::LogMessages, Right::LogSearches]);
+    let searched = app
+        .get_as(
+            &format!("/api/v1/organisations/{ORG}/events/messages?recipient={CPR}"),
+            &token,
+        )
+        .await;
+    assert_eq!(searched.status(), 200);
+    let response = app
+        .get_as(
+            &format!("/api/v1/organisations/{ORG}/events/searches/csv"),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let lines = csv_lines(&response.bytes().await.unwrap());
+    assert_eq!(
+        lines[0],
+        [
+            "Søgedata",
+            "Medarbejder (RID)",
+            "Register",
+            "Antal resultater",
+            "Tidspunkt",
+            "Hændelses-ID",
+            "Organisation (CVR)",
+            "Register-ID",
+            "Søgt på",
+            "Tidspunkt (UTC)"
+        ]
+    );
+    let row = lines
+        .iter()
+        .find(|row| row[0] == CPR)
+        .unwrap_or_else(|| panic!("the lookup: {lines:?}"));
+    assert_eq!(row[2], "Hændelsesloggen");
+    assert_eq!(row[6], ORG);
+    assert_eq!(row[7], "event_log");
+    assert_eq!(row[8], "CPR-nummer");
 }

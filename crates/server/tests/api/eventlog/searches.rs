@@ -93,7 +93,11 @@ async fn log_01_log_03_filters_narrow_the_message_log_and_a_search_by_cpr_is_its
     .await;
     assert_eq!(searches.items.len(), 1, "{:?}", searches.items);
     let logged = &searches.items[0];
-    assert_eq!((logged.register.as_str(), logged.result_count), ("cpr", 20));
+    // Issue 33 item 5: the register is the one searched — the event log.
+    assert_eq!(
+        (logged.register.as_str(), logged.result_count),
+        ("event_log", 20)
+    );
     assert_eq!(logged.actor_rid, "rid-29189846-log_messages+log_searches");
 }
 
@@ -159,6 +163,26 @@ async fn log_02_the_actions_log_finds_actors_in_each_form_but_never_system() {
         [format!("CVR:{ORG}-RID:12345678910")]
     );
     assert_eq!(search(format!("actor={ORG}")).await.len(), 2);
+    // Issue 33 item 5 (LOG-03): a CVR or CPR typed as the actor is a lookup, logged with what
+    // it found; a RID or an employee is not a party and is not.
+    assert_eq!(search(format!("actor={CPR}")).await.len(), 0);
+    use adgang_core::entity::searches_log;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let searches = searches_log::Entity::find()
+        .filter(searches_log::Column::OrganisationCvr.eq(ORG))
+        .all(&db)
+        .await
+        .unwrap();
+    let logged: Vec<(&str, &str, i64)> = searches
+        .iter()
+        .map(|r| (r.search_data.as_str(), r.register.as_str(), r.result_count))
+        .collect();
+    assert!(logged.contains(&(ORG, "event_log", 2)), "{logged:?}");
+    assert!(logged.contains(&(CPR, "event_log", 0)), "{logged:?}");
+    assert!(
+        !logged.iter().any(|(data, ..)| data.contains("12345678910")),
+        "{logged:?}"
+    );
     assert_eq!(
         search(format!("party={CPR}&subject=exemption")).await.len(),
         4
