@@ -29,6 +29,7 @@ mod m20261206_000021_messaging_add_names_to_mail_moves;
 mod m20261206_000022_identity_add_legal_notification;
 mod m20261206_000023_messaging_add_opened_at;
 mod m20261206_000024_core_widen_searches_log_register;
+mod m20261206_000025_core_message_events_vendor;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000022_identity_add_legal_notification::Migration),
             Box::new(m20261206_000023_messaging_add_opened_at::Migration),
             Box::new(m20261206_000024_core_widen_searches_log_register::Migration),
+            Box::new(m20261206_000025_core_message_events_vendor::Migration),
         ]
     }
 }

@@ -232,8 +232,9 @@ pub struct MessageEventRecord {
     pub endpoint: Option<String>,
     pub error_message: Option<String>,
     pub attachment_count: Option<u32>,
-    pub content_responsible_id: Option<String>,
-    pub representative_id: Option<String>,
+    /// The vendor with power of attorney whose system sent it (kept apart from LOG-01's
+    /// ContentresponsibleID/RepresentativeID, which are the recipient's mail-access holder).
+    pub vendor_cvr: Option<String>,
 }
 
 impl MessageEventRecord {
@@ -254,8 +255,7 @@ impl MessageEventRecord {
             endpoint: None,
             error_message: None,
             attachment_count: None,
-            content_responsible_id: None,
-            representative_id: None,
+            vendor_cvr: None,
         }
     }
 }
@@ -286,8 +286,7 @@ pub async fn record_message_events(
         endpoint: Set(r.endpoint),
         error_message: Set(r.error_message),
         attachment_count: Set(r.attachment_count.map(|n| n as i32)),
-        content_responsible_id: Set(r.content_responsible_id),
-        representative_id: Set(r.representative_id),
+        vendor_cvr: Set(r.vendor_cvr),
     });
     message_events::Entity::insert_many(rows)
         .exec_without_returning(db)

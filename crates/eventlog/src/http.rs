@@ -12,6 +12,7 @@ use adgang_api_types::{
 };
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
+use adgang_core::ports::MailAccessHolders;
 use adgang_core::{
     DomainError, ItemPath, Lookups, OrgPath, OrgScope, Principal, ReadDb, ScopeGuard,
 };
@@ -219,10 +220,15 @@ async fn csv_of<L: Log>(
     // n, so the database and the rendering work at the same time.
     let (sender, receiver) = tokio::sync::mpsc::channel(2);
     let db = read.0.clone();
+    let holders = req
+        .app_data::<web::Data<dyn MailAccessHolders>>()
+        .cloned()
+        .ok_or_else(|| DomainError::Unexpected(anyhow::anyhow!("no mail-access port")))?;
     actix_web::rt::spawn(async move {
         let mut after = None;
         loop {
-            let read = match service::batch(&db, &search, after.as_ref(), BATCH).await {
+            let batch = service::batch(&db, holders.get_ref(), &search, after.as_ref(), BATCH);
+            let read = match batch.await {
                 Ok(rows) => rows.last().map(|next| (rows, next)),
                 Err(err) => Err(err),
             };

@@ -37,6 +37,9 @@ impl Default for EventLogSettings {
 /// The module as the server mounts it.
 pub struct EventLogModule {
     pub settings: EventLogSettings,
+    /// LOG-01 ContentresponsibleID/RepresentativeID: the mail-access register's history
+    /// (answered by the mail-access module).
+    pub holders: std::sync::Arc<dyn adgang_core::ports::MailAccessHolders>,
 }
 
 impl adgang_core::ApiModule for EventLogModule {
@@ -50,6 +53,7 @@ impl adgang_core::ApiModule for EventLogModule {
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         cfg.app_data(actix_web::web::Data::new(self.settings.clone()));
+        cfg.app_data(actix_web::web::Data::from(self.holders.clone()));
         http::configure(cfg);
     }
 
@@ -58,6 +62,7 @@ impl adgang_core::ApiModule for EventLogModule {
             db: ctx.db.clone(),
             clock: ctx.clock.clone(),
             lifetime: self.settings.export_lifetime,
+            holders: self.holders.clone(),
         })]
     }
 }

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod entity;
 pub mod error;
 pub mod http;
+pub mod ports;
 pub mod service;
 
 pub use error::MailAccessError;

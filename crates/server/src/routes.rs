@@ -128,6 +128,7 @@ pub fn modules(settings: &Settings, wiring: &Wiring) -> anyhow::Result<Vec<Box<d
                 stream_limit: settings.log_stream_limit,
                 ..Default::default()
             },
+            holders: Arc::new(adgang_mail_access::ports::MailAccessHoldersPort),
         }),
     ])
 }

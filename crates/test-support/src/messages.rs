@@ -33,7 +33,7 @@ pub fn in_virk(
         platform: Set(Some("virk".to_owned())),
         recipient_system_id: Set(None),
         state: Set("available".to_owned()),
-        representative_id: Set(None),
+        vendor_cvr: Set(None),
         accepted_at: Set(at),
         released_at: Set(None),
         delivered_at: Set(Some(at)),

@@ -147,12 +147,11 @@ fn seed_statements(d: &Dialect, start: u64) -> Vec<String> {
     let events = format!(
         "INSERT INTO message_events (id, organisation_cvr, direction, event, occurred_at, \
          message_id, system_id, title, message_type, sender_id, recipient_id, value_date, \
-         contact_point_id, endpoint, error_message, attachment_count, content_responsible_id, \
-         representative_id) \
+         contact_point_id, endpoint, error_message, attachment_count, vendor_cvr) \
          SELECT '00000000-0000-7000-8000-' {c} {id}, {org}, \
          CASE WHEN i % 17 >= 13 THEN 'incoming' ELSE 'outgoing' END, {event}, {time}, \
          '0190f3a0-0000-7000-8000-' {c} {message}, 'sys-' {c} {system}, 'Brev nr. ' {c} {id}, \
-         'letter', {org}, {cpr}, NULL, NULL, NULL, NULL, 1, {org}, NULL FROM {series} AS s",
+         'letter', {org}, {cpr}, NULL, NULL, NULL, NULL, 1, NULL FROM {series} AS s",
         id = (d.pad)("i", 12),
         org = org_expr(d),
         time = (d.time)(&format!("i * {}", spacing_seconds()), start),

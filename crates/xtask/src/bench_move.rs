@@ -49,7 +49,7 @@ fn seed_statements(d: &Dialect, start: u64) -> Vec<String> {
     let messages = format!(
         "INSERT INTO messages (id, message_id, sender_cvr, sender_system_id, recipient_id, title, \
          message_type, value_date, contact_point_id, attachment_count, size_bytes, content_hash, \
-         content, route, platform, recipient_system_id, state, representative_id, accepted_at, \
+         content, route, platform, recipient_system_id, state, vendor_cvr, accepted_at, \
          released_at, delivered_at) \
          SELECT '00000000-0000-7000-8008-' {c} {id}, 'm-' {c} {id}, '34051178', 'bench', \
          CASE WHEN i % 2 = 0 THEN '{ORG}' ELSE '4' {c} {other} END, 'Brev ' {c} {id}, 'letter', \

@@ -53,7 +53,7 @@ fn seed_statements(d: &Dialect) -> Vec<String> {
     statements.push(format!(
         "INSERT INTO messages (id, message_id, sender_cvr, sender_system_id, recipient_id, title, \
          message_type, value_date, contact_point_id, attachment_count, size_bytes, content_hash, \
-         content, route, platform, recipient_system_id, state, representative_id, accepted_at, \
+         content, route, platform, recipient_system_id, state, vendor_cvr, accepted_at, \
          released_at, delivered_at) \
          SELECT '00000000-0000-7000-8018-' {c} {id}, 'm-' {c} {id}, \
          CASE WHEN i % 20 = 0 THEN '{OTHER}' ELSE '{ORG}' END, \

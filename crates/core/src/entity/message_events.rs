@@ -25,8 +25,8 @@ pub struct Model {
     pub endpoint: Option<String>,
     pub error_message: Option<String>,
     pub attachment_count: Option<i32>,
-    pub content_responsible_id: Option<String>,
-    pub representative_id: Option<String>,
+    /// The vendor with power of attorney whose system sent it.
+    pub vendor_cvr: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -192,6 +192,52 @@ pub trait UnopenedMail: Send + Sync {
         -> Result<bool, DbErr>;
 }
 
+/// A span of read-and-write access to a giver's mail, from the mail-access register's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessSpan {
+    /// The giver (CPR).
+    pub giver: String,
+    /// The holder (CPR or CVR).
+    pub holder: String,
+    pub from: DateTime<Utc>,
+    /// When it ended (revoked, or its last day passed); `None` while in force.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl AccessSpan {
+    /// Whether the holder had the access at `at`.
+    pub fn covers(&self, at: DateTime<Utc>) -> bool {
+        self.from <= at && self.until.is_none_or(|until| at < until)
+    }
+}
+
+/// LOG-01 ContentresponsibleID/RepresentativeID (the guide's §7.3): who had read-and-write
+/// access to a recipient's mail, and when. Implemented by the mail-access module; the event log
+/// reads it when a log is downloaded.
+#[async_trait::async_trait]
+pub trait MailAccessHolders: Send + Sync {
+    /// Every span of read-and-write access to the mail of any of `givers`.
+    async fn read_write_spans(
+        &self,
+        db: &dyn ConnectionTrait,
+        givers: &[String],
+    ) -> Result<Vec<AccessSpan>, DbErr>;
+}
+
+/// No one has access to anyone's mail.
+pub struct NoMailAccess;
+
+#[async_trait::async_trait]
+impl MailAccessHolders for NoMailAccess {
+    async fn read_write_spans(
+        &self,
+        _db: &dyn ConnectionTrait,
+        _givers: &[String],
+    ) -> Result<Vec<AccessSpan>, DbErr> {
+        Ok(Vec::new())
+    }
+}
+
 /// No one is enrolled in NemSMS.
 pub struct NoNemSms;
 

@@ -20,9 +20,10 @@ pub use directory::{
 };
 pub use files::{CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, UploadedSheet};
 pub use messaging::{
-    ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionLift,
-    ExemptionStatus, LegalNotificationSenders, Mail, MailboxEntry, Mailer, NemSmsNumbers,
-    NoExemptions, NoNemSms, OutboxEntry, Sms, SmsGateway, TestMailboxes, UnopenedMail,
+    AccessSpan, ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionLift,
+    ExemptionStatus, LegalNotificationSenders, Mail, MailAccessHolders, MailboxEntry, Mailer,
+    NemSmsNumbers, NoExemptions, NoMailAccess, NoNemSms, OutboxEntry, Sms, SmsGateway,
+    TestMailboxes, UnopenedMail,
 };
 /// The database error ports answer with (for crates without sea-orm of their own).
 pub use sea_orm::DbErr as DbError;

@@ -25,6 +25,7 @@ use sea_orm::{
 use super::{csv_batch, Position, Search, BATCH};
 use crate::entity::{log_export, log_export_chunk};
 use crate::EventLogError;
+use adgang_core::ports::MailAccessHolders;
 
 /// How long a worker owns a running export before another instance may take it over.
 const LEASE_SECONDS: i64 = 120;
@@ -132,6 +133,7 @@ async fn claim(
 /// Writes a claimed export from its first chunk; returns false when the lease was lost.
 async fn produce(
     db: &DatabaseConnection,
+    holders: &dyn MailAccessHolders,
     clock: &dyn Clock,
     export: log_export::Model,
     lifetime: Duration,
@@ -146,7 +148,8 @@ async fn produce(
         .await?;
     let (mut after, mut seq, mut written): (Option<Position>, i32, i64) = (None, 0, 0);
     loop {
-        let (bytes, last, rows) = csv_batch(db, &search, after.as_ref(), seq == 0, BATCH).await?;
+        let (bytes, last, rows) =
+            csv_batch(db, holders, &search, after.as_ref(), seq == 0, BATCH).await?;
         let done = rows < BATCH;
         let now = clock.now();
         let next_lease = lease().end(now);
@@ -220,6 +223,8 @@ pub struct ExportWorker {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub lifetime: Duration,
+    /// The message log's ContentresponsibleID/RepresentativeID (LOG-01).
+    pub holders: Arc<dyn MailAccessHolders>,
 }
 
 impl ExportWorker {
@@ -230,7 +235,14 @@ impl ExportWorker {
             return Ok(false);
         };
         let id = export.id.clone();
-        let finished = produce(&self.db, self.clock.as_ref(), export, self.lifetime).await?;
+        let finished = produce(
+            &self.db,
+            self.holders.as_ref(),
+            self.clock.as_ref(),
+            export,
+            self.lifetime,
+        )
+        .await?;
         tracing::info!(export = %id, finished, "log export produced");
         Ok(true)
     }

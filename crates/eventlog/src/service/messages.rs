@@ -4,6 +4,7 @@ use adgang_api_types::{
     Direction, FieldCode, MessageEvent, MessageLogEntry, MessageLogFilter, MessageType,
 };
 use adgang_core::entity::message_events::{Column, Entity};
+use adgang_core::ports::{AccessSpan, MailAccessHolders};
 use adgang_core::FieldErrors;
 use adgang_documents::csv::CsvChunk;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -145,7 +146,7 @@ pub(crate) async fn count(
 }
 
 /// LOG-01's columns in Danish, plus the two the CSV adds.
-const HEADINGS: [&str; 16] = [
+const HEADINGS: [&str; 17] = [
     "Titel",
     "Type",
     "Afsender",
@@ -162,6 +163,7 @@ const HEADINGS: [&str; 16] = [
     "Antal bilag",
     "ContentresponsibleID",
     "RepresentativeID",
+    "Leverandør (CVR)",
 ];
 
 pub(crate) fn type_danish(t: &str) -> &str {
@@ -172,7 +174,7 @@ pub(crate) fn type_danish(t: &str) -> &str {
 }
 
 /// The columns a [`Row`] reads, in its order.
-const COLUMNS: [Column; 17] = [
+const COLUMNS: [Column; 16] = [
     Column::Id,
     Column::OccurredAt,
     Column::Title,
@@ -188,8 +190,7 @@ const COLUMNS: [Column; 17] = [
     Column::Endpoint,
     Column::ErrorMessage,
     Column::AttachmentCount,
-    Column::ContentResponsibleId,
-    Column::RepresentativeId,
+    Column::VendorCvr,
 ];
 
 /// The search's rows after `after`, newest first, each the JSON array of [`COLUMNS`] the
@@ -239,9 +240,7 @@ struct Row<'a> {
     error_message: Option<Cow<'a, str>>,
     attachment_count: Option<i64>,
     #[serde(borrow)]
-    content_responsible_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    representative_id: Option<Cow<'a, str>>,
+    vendor_cvr: Option<Cow<'a, str>>,
 }
 
 impl<'a> Row<'a> {
@@ -293,10 +292,62 @@ fn text<'r>(cell: &'r Option<Cow<'_, str>>) -> &'r str {
     cell.as_deref().unwrap_or("")
 }
 
-pub(crate) fn render(rows: &[String], first: bool) -> Result<Vec<u8>, EventLogError> {
+/// The spans of read-and-write access to the mail of the batch's recipients (LOG-01
+/// ContentresponsibleID/RepresentativeID), one query per batch.
+pub(crate) async fn access_spans(
+    db: &impl ConnectionTrait,
+    holders: &dyn MailAccessHolders,
+    rows: &[String],
+) -> Result<Vec<AccessSpan>, EventLogError> {
+    let mut givers = std::collections::BTreeSet::new();
+    for row in rows {
+        if let Some(recipient) = Row::parse(row)?.recipient_id.filter(|r| r.len() == 10) {
+            givers.insert(recipient.into_owned());
+        }
+    }
+    let givers: Vec<String> = givers.into_iter().collect();
+    Ok(holders.read_write_spans(db, &givers).await?)
+}
+
+/// The guide's §7.3: ContentresponsibleID holds the read-and-write holder(s) of the recipient's
+/// mail for events before 3 March 2025, RepresentativeID for events from then on.
+fn holder_columns(spans: &[AccessSpan], recipient: Option<&str>, at: DateTime<Utc>) -> [String; 2] {
+    let Some(recipient) = recipient else {
+        return Default::default();
+    };
+    let holders = spans
+        .iter()
+        .filter(|s| s.giver == recipient && s.covers(at))
+        .map(|s| s.holder.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if at < representative_from() {
+        [holders, String::new()]
+    } else {
+        [String::new(), holders]
+    }
+}
+
+/// 3 March 2025, 00:00 in Copenhagen.
+fn representative_from() -> DateTime<Utc> {
+    use chrono::TimeZone;
+    chrono_tz::Europe::Copenhagen
+        .with_ymd_and_hms(2025, 3, 3, 0, 0, 0)
+        .single()
+        .expect("a plain midnight")
+        .with_timezone(&Utc)
+}
+
+pub(crate) fn render(
+    rows: &[String],
+    spans: &[AccessSpan],
+    first: bool,
+) -> Result<Vec<u8>, EventLogError> {
     let mut chunk = CsvChunk::new(first.then_some(&HEADINGS[..]))?;
     for row in rows {
         let m = Row::parse(row)?;
+        let [content_responsible, representative] =
+            holder_columns(spans, m.recipient_id.as_deref(), m.occurred_at);
         let direction = match m.direction.as_ref() {
             "incoming" => "Indgående",
             _ => "Udgående",
@@ -321,8 +372,9 @@ pub(crate) fn render(rows: &[String], first: bool) -> Result<Vec<u8>, EventLogEr
             text(&m.endpoint),
             text(&m.error_message),
             attachments.as_str(),
-            text(&m.content_responsible_id),
-            text(&m.representative_id),
+            content_responsible.as_str(),
+            representative.as_str(),
+            text(&m.vendor_cvr),
         ])?;
     }
     Ok(chunk.take()?)

@@ -12,6 +12,7 @@ pub mod searches;
 
 use adgang_api_types::{EventLogKind, FieldCode};
 use adgang_core::audit::{Register, SearchRecord};
+use adgang_core::ports::MailAccessHolders;
 use adgang_core::SearchLog;
 use adgang_core::{Cpr, Cvr, FieldErrors};
 use chrono::{DateTime, Utc};
@@ -285,7 +286,7 @@ pub async fn count(
 /// a stream can render one batch while the database reads the next.
 pub enum Batch {
     /// JSON rows ([`Keyset::json_rows`]), parsed as they render.
-    Messages(Vec<String>),
+    Messages(Vec<String>, Vec<adgang_core::ports::AccessSpan>),
     Actions(Vec<adgang_core::entity::actions_log::Model>),
     Searches(Vec<adgang_core::entity::searches_log::Model>),
 }
@@ -293,7 +294,7 @@ pub enum Batch {
 impl Batch {
     pub fn len(&self) -> u64 {
         match self {
-            Batch::Messages(rows) => rows.len() as u64,
+            Batch::Messages(rows, _) => rows.len() as u64,
             Batch::Actions(rows) => rows.len() as u64,
             Batch::Searches(rows) => rows.len() as u64,
         }
@@ -306,7 +307,7 @@ impl Batch {
     /// Where the next batch starts.
     pub fn last(&self) -> Result<Option<Position>, EventLogError> {
         Ok(match self {
-            Batch::Messages(rows) => messages::last(rows)?,
+            Batch::Messages(rows, _) => messages::last(rows)?,
             Batch::Actions(rows) => actions::last(rows),
             Batch::Searches(rows) => searches::last(rows),
         })
@@ -315,23 +316,27 @@ impl Batch {
     /// The rows as CSV; with the BOM and the headings when `first`.
     pub fn render(&self, first: bool) -> Result<Vec<u8>, EventLogError> {
         match self {
-            Batch::Messages(rows) => messages::render(rows, first),
+            Batch::Messages(rows, spans) => messages::render(rows, spans, first),
             Batch::Actions(rows) => actions::render(rows, first),
             Batch::Searches(rows) => searches::render(rows, first),
         }
     }
 }
 
-/// The next `limit` rows of `search` after `after`.
+/// The next `limit` rows of `search` after `after` (a message log's with the mail-access
+/// spans its CSV columns need, read through `holders`).
 pub async fn batch(
     db: &impl ConnectionTrait,
+    holders: &dyn MailAccessHolders,
     search: &Search,
     after: Option<&Position>,
     limit: u64,
 ) -> Result<Batch, EventLogError> {
     Ok(match &search.filter {
         LogFilter::Messages(f) => {
-            Batch::Messages(messages::batch(db, search, f, after, limit).await?)
+            let rows = messages::batch(db, search, f, after, limit).await?;
+            let spans = messages::access_spans(db, holders, &rows).await?;
+            Batch::Messages(rows, spans)
         }
         LogFilter::Actions(f) => Batch::Actions(actions::batch(db, search, f, after, limit).await?),
         LogFilter::Searches(f) => {
@@ -344,12 +349,13 @@ pub async fn batch(
 /// the bytes, the position of the last row and how many rows there were.
 pub async fn csv_batch(
     db: &impl ConnectionTrait,
+    holders: &dyn MailAccessHolders,
     search: &Search,
     after: Option<&Position>,
     first: bool,
     limit: u64,
 ) -> Result<(Vec<u8>, Option<Position>, u64), EventLogError> {
-    let rows = batch(db, search, after, limit).await?;
+    let rows = batch(db, holders, search, after, limit).await?;
     Ok((rows.render(first)?, rows.last()?, rows.len()))
 }
 

@@ -29,8 +29,8 @@ pub struct Model {
     pub platform: Option<String>,
     pub recipient_system_id: Option<String>,
     pub state: String,
-    /// The vendor with power of attorney who sent it (LOG-01 RepresentativeID).
-    pub representative_id: Option<String>,
+    /// The vendor with power of attorney whose system sent it.
+    pub vendor_cvr: Option<String>,
     pub accepted_at: DateTimeUtc,
     pub released_at: Option<DateTimeUtc>,
     pub delivered_at: Option<DateTimeUtc>,

@@ -353,8 +353,7 @@ pub async fn record_rejection(
     let mut record = MessageEventRecord {
         system_id: Some(system.id.clone()),
         error_message: Some(error),
-        content_responsible_id: Some(system.organisation_cvr.clone()),
-        representative_id: system.vendor_cvr.clone(),
+        vendor_cvr: system.vendor_cvr.clone(),
         ..MessageEventRecord::new(&system.organisation_cvr, event, now)
     };
     if let Some(memo) = memo {
@@ -492,7 +491,7 @@ pub async fn submit(
         platform: None,
         recipient_system_id: None,
         state: State::Held.as_str().to_owned(),
-        representative_id: system.vendor_cvr.clone(),
+        vendor_cvr: system.vendor_cvr.clone(),
         // Stored times are microseconds on PostgreSQL: the first answer and a replay agree.
         accepted_at: now.trunc_subsecs(6),
         released_at: None,

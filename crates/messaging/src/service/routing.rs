@@ -133,8 +133,7 @@ pub fn event_of(
         value_date: msg.value_date,
         contact_point_id: msg.contact_point_id.clone(),
         attachment_count: u32::try_from(msg.attachment_count).ok(),
-        content_responsible_id: Some(msg.sender_cvr.clone()),
-        representative_id: msg.representative_id.clone(),
+        vendor_cvr: msg.vendor_cvr.clone(),
         ..MessageEventRecord::new(organisation, event, at)
     }
 }

@@ -14,7 +14,7 @@ fn csv_lines(bytes: &[u8]) -> Vec<Vec<String>> {
 }
 
 #[tokio::test]
-async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_two_extra_columns() {
+async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_extra_columns() {
     let app = spawn_app().await;
     // 13:05 UTC on 2 December is 14:05 in Copenhagen.
     let at = Utc::now() - Duration::days(1);
@@ -40,7 +40,11 @@ async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_two_extra_columns
     assert_eq!(lines[0][6], "Hændelse");
     assert_eq!(
         &lines[0][14..],
-        ["ContentresponsibleID", "RepresentativeID"]
+        [
+            "ContentresponsibleID",
+            "RepresentativeID",
+            "Leverandør (CVR)"
+        ]
     );
     assert_eq!(lines.len(), 2, "the heading and the one event to the CPR");
     let row = &lines[1];
@@ -53,7 +57,8 @@ async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_two_extra_columns
         .format("%Y-%m-%d %H:%M")
         .to_string();
     assert!(row[5].starts_with(&local), "{} in Copenhagen time", row[5]);
-    assert_eq!(row[14], ORG);
+    // No one has access to the citizen's mail (issue 33 item 4: not the sender's CVR).
+    assert_eq!((row[14].as_str(), row[15].as_str()), ("", ""));
 }
 
 /// Pages and CSV read each row as one JSON array the database builds (issue 15's speed): every
@@ -75,8 +80,7 @@ async fn log_01_x_05_every_column_of_the_message_log_page_and_csv_holds_its_own_
     event.endpoint = Some("https://modtager.example/dp".into());
     event.error_message = Some("Afvist: \"{\\\"x\\\":1}\"\ttab".into());
     event.attachment_count = Some(3);
-    event.content_responsible_id = Some("25052943".into());
-    event.representative_id = Some("34051178".into());
+    event.vendor_cvr = Some("34051178".into());
     let incoming = MessageEventRecord::new(ORG, MessageEvent::Collected, at - Duration::hours(1));
     record_message_events(&app.db().await, vec![event.clone(), incoming])
         .await
@@ -118,7 +122,8 @@ async fn log_01_x_05_every_column_of_the_message_log_page_and_csv_holds_its_own_
             "https://modtager.example/dp",
             "Afvist: \"{\\\"x\\\":1}\"\ttab",
             "3",
-            "25052943",
+            "",
+            "",
             "34051178",
         ]
     );
@@ -241,6 +246,7 @@ async fn x_05_several_export_workers_on_one_database_make_each_export_whole() {
             db: db.clone(),
             clock: app.clock.clone() as std::sync::Arc<dyn adgang_core::Clock>,
             lifetime: Duration::hours(24),
+            holders: std::sync::Arc::new(adgang_mail_access::ports::MailAccessHoldersPort),
         };
         tokio::spawn(adgang_core::jobs::run_forever(worker));
     }
@@ -395,4 +401,93 @@ async fn log_03_the_searches_csv_names_the_register_and_carries_the_extra_detail
     assert_eq!(row[6], ORG);
     assert_eq!(row[7], "event_log");
     assert_eq!(row[8], "CPR-nummer");
+}
+
+/// Issue 33 item 4 (LOG-01, the guide's §7.3): ContentresponsibleID and RepresentativeID hold
+/// the CPR/CVR of whoever had read-and-write access to the recipient's mail when the event
+/// happened — ContentresponsibleID before 3 March 2025, RepresentativeID from then on — from
+/// the mail-access register, given and revoked through its API on an injected clock.
+#[tokio::test]
+async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_2025() {
+    use crate::messaging::{accepted, memo, sender, CITIZEN, SENDER};
+    let app = crate::messaging::app().await;
+    let at = |t: &str| app.clock.set(t.parse().unwrap());
+    let citizen_service = app.token(&user(SENDER, OrgKind::Authority, &[Right::CitizenService]));
+    let holder = adgang_registry::SyntheticRegistry::citizen_cpr(77);
+    let reader = adgang_registry::SyntheticRegistry::citizen_cpr(78);
+
+    at("2025-01-10T10:00:00Z");
+    let caller = sender(&app).await;
+    let mut ids = Vec::new();
+    for (who, level) in [(&holder, "read_write"), (&reader, "read")] {
+        let response = app
+            .post_as(
+                &format!("/api/v1/organisations/{SENDER}/mail-accesses"),
+                &citizen_service,
+                &serde_json::json!({ "giver": CITIZEN, "holder": who, "level": level }),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let receipt: adgang_api_types::MailAccessReceipt = response.json().await.unwrap();
+        ids.push(receipt.access.id);
+    }
+    let send = |title: &'static str| {
+        let app = &app;
+        let caller = caller.clone();
+        async move {
+            let mut body = memo(CITIZEN);
+            body["title"] = serde_json::json!(title);
+            accepted(app, &caller, &body).await;
+        }
+    };
+    at("2025-02-01T10:00:00Z");
+    send("Før 3. marts").await;
+    at("2025-03-10T10:00:00Z");
+    send("Efter 3. marts").await;
+    at("2025-03-15T10:00:00Z");
+    let revoked = app
+        .delete_as(
+            &format!("/api/v1/organisations/{SENDER}/mail-accesses/{}", ids[0]),
+            &citizen_service,
+        )
+        .await;
+    assert_eq!(revoked.status(), 200, "{}", revoked.text().await.unwrap());
+    at("2025-03-16T10:00:00Z");
+    send("Efter tilbagekaldelsen").await;
+
+    at("2025-03-25T10:00:00Z");
+    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::LogMessages]));
+    let response = app
+        .get_as(
+            &format!("/api/v1/organisations/{SENDER}/events/messages/csv?from=2025-01-25"),
+            &token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let lines = csv_lines(&response.bytes().await.unwrap());
+    let column = |name: &str| lines[0].iter().position(|h| h == name).unwrap();
+    let (title, content, representative) = (
+        column("Titel"),
+        column("ContentresponsibleID"),
+        column("RepresentativeID"),
+    );
+    let of = |wanted: &str| {
+        let rows: Vec<(String, String)> = lines[1..]
+            .iter()
+            .filter(|row| row[title] == wanted)
+            .map(|row| (row[content].clone(), row[representative].clone()))
+            .collect();
+        assert!(!rows.is_empty(), "no rows for {wanted}: {lines:?}");
+        rows
+    };
+    // Only the read-and-write holder, never the one who may only read.
+    assert!(of("Før 3. marts")
+        .iter()
+        .all(|r| *r == (holder.clone(), String::new())));
+    assert!(of("Efter 3. marts")
+        .iter()
+        .all(|r| *r == (String::new(), holder.clone())));
+    assert!(of("Efter tilbagekaldelsen")
+        .iter()
+        .all(|r| *r == (String::new(), String::new())));
 }

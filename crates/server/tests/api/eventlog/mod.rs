@@ -50,7 +50,6 @@ async fn seed_messages(app: &TestApp, org: &str, n: usize, newest: DateTime<Utc>
             r.sender_id = Some(org.to_owned());
             r.recipient_id = Some(if i % 3 == 0 { CPR } else { "25052943" }.to_owned());
             r.attachment_count = Some(1);
-            r.content_responsible_id = Some(org.to_owned());
             r
         })
         .collect();

@@ -28,7 +28,7 @@ async fn core_01_a_memo_to_a_citizen_is_accepted_once_and_lands_in_a_platform_ma
     assert_eq!(event.message_id.as_deref(), Some(message_id));
     assert_eq!(event.recipient_id.as_deref(), Some(CITIZEN));
     assert_eq!(event.attachment_count, Some(1));
-    assert_eq!(event.content_responsible_id.as_deref(), Some(SENDER));
+    assert_eq!(event.vendor_cvr, None, "the sender's system has no vendor");
 
     // The same memo again answers the first result; nothing new is stored.
     let again = submit(&app, &caller, &body).await;
