@@ -157,6 +157,15 @@ impl adgang_core::ApiModule for MessagingModule {
         if let Some(relay) = &self.relay {
             jobs.push(Box::new(relay.clone()));
         }
+        // SYS-06: pull and publish-subscribe systems that leave their mail uncollected.
+        jobs.push(Box::new(adgang_core::sweep::SweepWorker {
+            db: ctx.db.clone(),
+            clock: ctx.clock.clone(),
+            idle: std::time::Duration::from_secs(600),
+            sweep: service::notices::UncollectedMail {
+                ports: self.ports.clone(),
+            },
+        }));
         jobs
     }
 }

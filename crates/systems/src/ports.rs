@@ -105,6 +105,7 @@ impl ConnectedSystemsPort {
             vendor_cvr: model.vendor_cvr,
             is_primary: model.is_primary,
             contact_email: model.contact_email,
+            extra_email: model.contact_extra_email.filter(|e| !e.trim().is_empty()),
         })
     }
 }

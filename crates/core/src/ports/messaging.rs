@@ -28,6 +28,8 @@ pub struct ConnectedSystem {
     pub is_primary: bool,
     /// SYS-06: told when Digital Post cannot reach the system.
     pub contact_email: String,
+    /// SYS-06 (the guide's §5.6 step 5): the optional extra address told with it.
+    pub extra_email: Option<String>,
 }
 
 impl std::fmt::Debug for ConnectedSystem {

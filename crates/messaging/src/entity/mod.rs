@@ -7,3 +7,4 @@ pub mod mail_move;
 pub mod mail_outbox;
 pub mod message;
 pub mod sms_outbox;
+pub mod system_notice;

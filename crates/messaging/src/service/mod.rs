@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod dispatch;
 pub mod intake;
 pub mod move_mail;
+pub mod notices;
 pub mod pull;
 pub mod recall;
 pub mod receipts;

@@ -1,6 +1,7 @@
 //! The pull protocol (CORE-03): a REST PULL or PUBLISH/SUBSCRIBE recipient system lists the
 //! messages waiting in its mailbox and acknowledges them (`Afhentet`).
 
+use super::notices::{self, Trouble};
 use adgang_api_types::{MessageEvent, NewMemo};
 use adgang_core::audit::record_message_events;
 use adgang_core::ports::ConnectedSystem;
@@ -117,6 +118,10 @@ pub async fn acknowledge(
         }
     }
     record_message_events(&txn, events).await?;
+    // SYS-06: it collects, so an episode of uncollected mail is over.
+    if !collected.is_empty() {
+        notices::reached(&txn, &[system.id.as_str()], Trouble::Uncollected).await?;
+    }
     txn.commit().await?;
     Ok(Acknowledged { collected })
 }

@@ -7,6 +7,7 @@
 //! by `Idempotency-Key`), the delivery is recorded once. Failures keep their own transaction
 //! (each decides its retry, fallback or notice).
 
+use crate::service::notices::{self, Trouble};
 use std::collections::HashSet;
 
 use adgang_api_types::MessageEvent;
@@ -103,5 +104,11 @@ pub async fn record(db: &DatabaseConnection, group: Vec<Delivered>) -> Result<()
     )
     .exec(&txn)
     .await?;
+    // SYS-06: the systems were reached, so an episode of trouble with them is over.
+    let reached: Vec<&str> = group
+        .iter()
+        .filter_map(|d| d.job.system_id.as_deref())
+        .collect();
+    notices::reached(&txn, &reached, Trouble::Unreachable).await?;
     txn.commit().await
 }

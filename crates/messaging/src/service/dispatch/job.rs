@@ -7,7 +7,7 @@ use std::sync::Arc;
 use adgang_api_types::words::delivery;
 use adgang_api_types::{MessageEvent, Protocol};
 use adgang_core::audit::record_message_events;
-use adgang_core::ports::{ConnectedSystem, Mail};
+use adgang_core::ports::ConnectedSystem;
 use adgang_core::{Clock, Outbound};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -20,6 +20,7 @@ use super::delivered::{record, Delivered};
 use super::destinations::Slot;
 use super::push::{push, Outcome};
 use crate::entity::{business_receipt, delivery_attempt, delivery_job, message};
+use crate::service::notices::{tell_once, Trouble};
 use crate::service::receipts::ReceiptState;
 use crate::service::routing::{event_of, send};
 use crate::service::schedule::{after_failure, AfterFailure};
@@ -178,6 +179,21 @@ impl Worker {
                 next = AfterFailure::GiveUp;
             }
         }
+        // SYS-06: the system's own schedule is exhausted (it falls back to the primary, or the
+        // message fails): its contacts are told, once per episode.
+        if matches!(next, AfterFailure::FallBackToPrimary | AfterFailure::GiveUp) {
+            if let Some(system) = &system {
+                tell_once(
+                    &txn,
+                    self.ports.mailer.as_ref(),
+                    system,
+                    Trouble::Unreachable,
+                    &unreachable(&msg, &endpoint, &outcome),
+                    now,
+                )
+                .await?;
+            }
+        }
         match (next, primary) {
             (AfterFailure::RetryAt(at), _) => {
                 let mut retry = job.clone().into_active_model();
@@ -214,12 +230,6 @@ impl Worker {
                 event.endpoint = Some(endpoint.clone());
                 event.error_message = outcome.error.clone();
                 events.push(event);
-                if let Some(system) = &system {
-                    self.ports
-                        .mailer
-                        .send(&txn, failure_notice(system, &msg, &endpoint, &outcome), now)
-                        .await?;
-                }
             }
         }
         attempt.insert(&txn).await?;
@@ -354,27 +364,16 @@ pub(super) fn attempt_row(
     }
 }
 
-/// SYS-06/CORE-03: the technical contact is told when every attempt failed.
-fn failure_notice(
-    system: &ConnectedSystem,
-    msg: &message::Model,
-    endpoint: &str,
-    outcome: &Outcome,
-) -> Mail {
-    Mail {
-        to: system.contact_email.clone(),
-        subject: format!(
-            "Digital Post kunne ikke aflevere til systemet {}",
-            system.name
-        ),
-        body: format!(
-            "Meddelelsen {} fra CVR {} kunne ikke afleveres til {endpoint} efter alle forsøg.\n\
-             Seneste fejl: {}\n",
-            msg.message_id,
-            msg.sender_cvr,
-            outcome.error.as_deref().unwrap_or("ukendt"),
-        ),
-    }
+/// SYS-06/CORE-03: what the contacts of a system whose schedule is exhausted are told.
+fn unreachable(msg: &message::Model, endpoint: &str, outcome: &Outcome) -> String {
+    format!(
+        "Digital Post har forsøgt at aflevere til {endpoint} hele sin plan for genforsøg igennem \
+         uden at lykkes. Den første meddelelse, det gjaldt, var {} fra CVR {}.\n\
+         Seneste fejl: {}",
+        msg.message_id,
+        msg.sender_cvr,
+        outcome.error.as_deref().unwrap_or("ukendt"),
+    )
 }
 
 async fn delete_job(db: &impl ConnectionTrait, job: &delivery_job::Model) -> Result<(), DbErr> {

@@ -20,6 +20,7 @@ mod delivery;
 mod intake;
 mod isolation;
 mod legal_notices;
+mod notices;
 mod receipts;
 mod routing;
 mod value_dates;

@@ -1,0 +1,170 @@
+//! SYS-06: the technical contact (and the optional extra address, the guide's §5.6 step 5) of
+//! a system Digital Post cannot reach — its own retry schedule exhausted (CORE-03) — or that
+//! leaves its messages uncollected for longer than [`UNCOLLECTED_AFTER`] is told, through the
+//! mail outbox, **once per episode**: an episode is a row in `system_notices`, inserted with
+//! "on conflict do nothing" so two instances tell once, and removed when the system is reached
+//! (a delivery or notification succeeds) or collects again.
+
+use adgang_core::ports::{ConnectedSystem, Mail, Mailer};
+use adgang_core::sweep::Sweep;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+
+use super::{Ports, State};
+use crate::entity::{message, system_notice};
+
+/// How long a pull or publish-subscribe system may leave a message in its queue before its
+/// contact is told (the same seven days a pushed message is retried).
+pub const UNCOLLECTED_AFTER: Duration = Duration::days(7);
+
+crate::wire_enum!(
+    /// What is wrong with a system (`system_notices.kind`).
+    Trouble {
+        Unreachable => "unreachable",
+        Uncollected => "uncollected",
+    }
+);
+
+/// Opens an episode of `trouble` with `system` in the caller's transaction and, when it was not
+/// open already, mails its contacts (`detail`: what happened, in Danish). Returns whether the
+/// contacts were told.
+pub async fn tell_once(
+    db: &impl ConnectionTrait,
+    mailer: &dyn Mailer,
+    system: &ConnectedSystem,
+    trouble: Trouble,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let opened = system_notice::Entity::insert(system_notice::ActiveModel {
+        system_id: Set(system.id.clone()),
+        kind: Set(trouble.as_str().to_owned()),
+        opened_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([system_notice::Column::SystemId, system_notice::Column::Kind])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    if opened == 0 {
+        return Ok(false);
+    }
+    let subject = match trouble {
+        Trouble::Unreachable => format!("Digital Post kan ikke nå systemet {}", system.name),
+        Trouble::Uncollected => format!("Systemet {} henter ikke sine meddelelser", system.name),
+    };
+    let body = format!(
+        "{detail}\n\nSystem: {} (ID {})\nOrganisation: CVR {}\n\nVi skriver ikke igen om dette, \
+         før Digital Post har nået systemet igen.\n",
+        system.name, system.id, system.organisation_cvr
+    );
+    let addresses = std::iter::once(system.contact_email.as_str())
+        .chain(system.extra_email.as_deref())
+        .filter(|address| !address.trim().is_empty());
+    for to in addresses {
+        let mail = Mail {
+            to: to.to_owned(),
+            subject: subject.clone(),
+            body: body.clone(),
+        };
+        mailer
+            .send(db, mail, now)
+            .await
+            .map_err(|e| DbErr::Custom(format!("the notice to {to}: {e:#}")))?;
+    }
+    Ok(true)
+}
+
+/// Ends the open episodes of `trouble` with `systems`: they were reached (or collected).
+pub async fn reached(
+    db: &impl ConnectionTrait,
+    systems: &[&str],
+    trouble: Trouble,
+) -> Result<(), DbErr> {
+    if systems.is_empty() {
+        return Ok(());
+    }
+    system_notice::Entity::delete_many()
+        .filter(system_notice::Column::SystemId.is_in(systems.iter().copied()))
+        .filter(system_notice::Column::Kind.eq(trouble.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The sweep that tells the contacts of systems leaving messages in their queue for longer than
+/// [`UNCOLLECTED_AFTER`] (a pull or publish-subscribe system that never collects).
+pub struct UncollectedMail {
+    pub ports: Ports,
+}
+
+#[async_trait::async_trait]
+impl Sweep for UncollectedMail {
+    const WHAT: &'static str = "notices of uncollected mail";
+    const JOB: &'static str = "uncollected_mail_notices";
+    const BATCH: u64 = 100;
+
+    async fn sweep(
+        &self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(u64, u64)> {
+        let told: Vec<String> = system_notice::Entity::find()
+            .filter(system_notice::Column::Kind.eq(Trouble::Uncollected.as_str()))
+            .select_only()
+            .column(system_notice::Column::SystemId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        // The systems with a message queued for too long, oldest first, not told yet.
+        let waiting: Vec<(String, DateTime<Utc>)> = message::Entity::find()
+            .filter(message::Column::State.eq(State::Queued.as_str()))
+            .filter(message::Column::AcceptedAt.lt(now - UNCOLLECTED_AFTER))
+            .filter(message::Column::RecipientSystemId.is_not_null())
+            .filter(message::Column::RecipientSystemId.is_not_in(told))
+            .select_only()
+            .column(message::Column::RecipientSystemId)
+            .column_as(Expr::col(message::Column::AcceptedAt).min(), "oldest")
+            .group_by(message::Column::RecipientSystemId)
+            .order_by_asc(Expr::col(message::Column::AcceptedAt).min())
+            .limit(Self::BATCH)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let due = waiting.len() as u64;
+        let mut told = 0;
+        for (system_id, oldest) in waiting {
+            let Some(system) = self.ports.systems.system(db, &system_id, now).await? else {
+                continue;
+            };
+            let detail = format!(
+                "Systemet har meddelelser i sin kø, som det ikke har hentet; den ældste blev \
+                 modtaget {} (dansk tid). Meddelelser hentes med GET \
+                 /api/v1/mailboxes/{}/system-fetches og kvitteres med POST.",
+                adgang_core::time::copenhagen(oldest).format("%d.%m.%Y %H:%M"),
+                system.id
+            );
+            let txn = db.begin().await?;
+            if tell_once(
+                &txn,
+                self.ports.mailer.as_ref(),
+                &system,
+                Trouble::Uncollected,
+                &detail,
+                now,
+            )
+            .await?
+            {
+                told += 1;
+            }
+            txn.commit().await?;
+        }
+        Ok((due, told))
+    }
+}
