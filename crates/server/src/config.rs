@@ -1,4 +1,5 @@
-//! Configuration from environment variables, each with a documented default (X-12).
+//! Configuration from environment variables, each with a documented default, and optionally a
+//! TOML file with the same keys ([`ConfigFile`]; the README's table is the complete list) (X-12).
 //!
 //! | variable | default | meaning |
 //! |---|---|---|
@@ -165,11 +166,131 @@ impl Default for Settings {
     }
 }
 
+/// X-12: the optional configuration file (`adgang-server --config adgang.toml`, or
+/// `ADGANG_CONFIG`): every key of the table above, lower-case and without the `ADGANG_` prefix
+/// (`port = 8080`, `database_url = "postgres://…"`, `trusted_proxies = ["10.0.0.0/8"]`). A
+/// variable set in the environment overrides the file; an unknown key or a value that is not a
+/// string, number, boolean or list of strings is a start-up error (a typo is never silently a
+/// default). `docs/adgang.example.toml` lists every key.
+pub struct ConfigFile(std::collections::HashMap<&'static str, String>);
+
+impl ConfigFile {
+    pub fn read(path: &std::path::Path) -> anyhow::Result<ConfigFile> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the configuration file {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> anyhow::Result<ConfigFile> {
+        let table: toml::Table = text.parse().context("not valid TOML")?;
+        let mut values = std::collections::HashMap::new();
+        for (key, value) in table {
+            let variable = KEYS
+                .iter()
+                .copied()
+                .find(|variable| file_key(variable) == key)
+                .with_context(|| format!("unknown key {key:?} (see docs/adgang.example.toml)"))?;
+            let text = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                toml::Value::Array(items) => items
+                    .into_iter()
+                    .map(|item| match item {
+                        toml::Value::String(s) => Ok(s),
+                        other => bail!("{key}: a list holds strings, not {}", other.type_str()),
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?
+                    .join(if variable == "ADGANG_IDP_CLIENTS" {
+                        ";"
+                    } else {
+                        ","
+                    }),
+                other => bail!(
+                    "{key}: a string, number, boolean or list, not {}",
+                    other.type_str()
+                ),
+            };
+            values.insert(variable, text);
+        }
+        Ok(ConfigFile(values))
+    }
+
+    fn get(&self, variable: &str) -> Option<String> {
+        self.0.get(variable).cloned()
+    }
+}
+
+/// A variable's key in the configuration file: `ADGANG_PUBLIC_BASE_URL` → `public_base_url`.
+pub fn file_key(variable: &str) -> String {
+    variable
+        .strip_prefix("ADGANG_")
+        .unwrap_or(variable)
+        .to_ascii_lowercase()
+}
+
+/// Every variable [`Settings::from_lookup`] reads (a test checks the list against the code).
+pub const KEYS: &[&str] = &[
+    "ADGANG_BIND",
+    "ADGANG_PORT",
+    "DATABASE_URL",
+    "ADGANG_ENVIRONMENT",
+    "ADGANG_PUBLIC_BASE_URL",
+    "ADGANG_IDP_ENABLED",
+    "ADGANG_OIDC_ISSUER",
+    "ADGANG_OIDC_CLIENT_ID",
+    "ADGANG_OIDC_CLIENT_SECRET",
+    "ADGANG_SPA_DIR",
+    "ADGANG_MAX_BODY_BYTES",
+    "ADGANG_MAX_JSON_BYTES",
+    "ADGANG_DEMO_DATA",
+    "ADGANG_DEMO_HISTORY",
+    "ADGANG_LOG_FORMAT",
+    "ADGANG_IDP_CLIENTS",
+    "ADGANG_REGISTRY_URL",
+    "ADGANG_TOKEN_SIGNING_KEY_FILE",
+    "ADGANG_DATA_KEY_FILE",
+    "ADGANG_ALLOW_HTTP_ENDPOINTS",
+    "ADGANG_CITIZEN_PLATFORM_URL",
+    "ADGANG_BUSINESS_PLATFORM_URL",
+    "ADGANG_TRUSTED_PROXIES",
+    "ADGANG_DISPATCHER",
+    "ADGANG_DISPATCH_LEASE_SECONDS",
+    "ADGANG_LOG_STREAM_LIMIT",
+    "ADGANG_DELIVERY_PER_DESTINATION",
+    "ADGANG_DELIVERY_MAX_IN_FLIGHT",
+    "ADGANG_BODY_DEADLINE_SECONDS",
+    "ADGANG_UPLOAD_DEADLINE_SECONDS",
+    "ADGANG_MOVE_MAIL_LEASE_SECONDS",
+    "ADGANG_STATISTICS_ROUND_SECONDS",
+    "ADGANG_SMTP_URL",
+    "ADGANG_MAIL_FROM",
+    "ADGANG_STATISTICS_WORKER",
+    "ADGANG_SANDBOX_MEMORY_MB",
+    "ADGANG_SANDBOX_CPU_SECONDS",
+    "ADGANG_SANDBOX_WALL_SECONDS",
+    "ADGANG_SANDBOX_CHILDREN",
+    "ADGANG_SANDBOX_PROGRAM",
+];
+
 impl Settings {
     /// Reads the environment on top of the defaults. Invalid values are start-up errors, not
     /// silently replaced by defaults.
     pub fn from_env() -> anyhow::Result<Settings> {
         Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// X-12: the environment on top of the configuration file on top of the defaults.
+    pub fn from_file_and_env(file: Option<&std::path::Path>) -> anyhow::Result<Settings> {
+        let file = match file {
+            Some(path) => Some(ConfigFile::read(path)?),
+            None => None,
+        };
+        Self::from_lookup(|key| {
+            std::env::var(key)
+                .ok()
+                .or_else(|| file.as_ref().and_then(|f| f.get(key)))
+        })
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
@@ -512,5 +633,85 @@ mod tests {
         let err = Settings::from_lookup(|k| (k == "ADGANG_ENVIRONMENT").then(|| "staging".into()))
             .unwrap_err();
         assert!(err.to_string().contains("staging"));
+    }
+
+    /// X-12: the file's keys are the variables', its values reach the settings, lists join,
+    /// and a variable in the environment wins.
+    #[test]
+    fn x_12_the_configuration_file_sets_what_the_environment_does_not() {
+        let file = ConfigFile::parse(
+            "port = 9090\nenvironment = \"test\"\ndemo_data = true\n\
+             database_url = \"postgres://adgang@db/adgang\"\n\
+             trusted_proxies = [\"10.0.0.1\", \"10.0.1.0/24\"]\n\
+             idp_clients = [\"a,s,http://127.0.0.1/cb\", \"b,t,http://127.0.0.1/cb2\"]\n",
+        )
+        .unwrap();
+        let env = |key: &str| (key == "ADGANG_PORT").then(|| "7070".to_owned());
+        let s = Settings::from_lookup(|key| env(key).or_else(|| file.get(key))).unwrap();
+        assert_eq!(s.port, 7070, "the environment wins");
+        assert!(s.demo_data);
+        assert_eq!(s.database_url, "postgres://adgang@db/adgang");
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert_eq!(
+            file.get("ADGANG_IDP_CLIENTS").unwrap().matches(';').count(),
+            1
+        );
+    }
+
+    #[test]
+    fn x_12_an_unknown_key_or_a_wrong_value_stops_the_start() {
+        let unknown = ConfigFile::parse("prot = 8080\n").err().unwrap();
+        assert!(format!("{unknown:#}").contains("prot"), "{unknown:#}");
+        let table = ConfigFile::parse("[server]\nport = 1\n").err().unwrap();
+        assert!(format!("{table:#}").contains("server"), "{table:#}");
+        let list = ConfigFile::parse("trusted_proxies = [1, 2]\n")
+            .err()
+            .unwrap();
+        assert!(format!("{list:#}").contains("strings"), "{list:#}");
+        assert!(ConfigFile::parse("port = \n").is_err(), "not TOML");
+        // A value the variable would refuse is refused from the file too.
+        let file = ConfigFile::parse("port = \"eighty\"\n").unwrap();
+        assert!(Settings::from_lookup(|key| file.get(key)).is_err());
+    }
+
+    /// Every variable the settings read is a key, in the README's table and in the example
+    /// file — whose every (commented-out) line is itself a valid setting.
+    #[test]
+    fn x_12_every_key_is_documented_and_the_example_file_is_valid() {
+        let source = include_str!("config.rs");
+        let from_lookup = &source[source.find("pub fn from_lookup").unwrap()..];
+        for quoted in from_lookup.split('"').skip(1).step_by(2) {
+            if quoted.starts_with("ADGANG_") || quoted == "DATABASE_URL" {
+                let end = quoted
+                    .find(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+                    .unwrap_or(quoted.len());
+                let variable = &quoted[..end];
+                assert!(KEYS.contains(&variable), "{variable} is read but not a key");
+            }
+        }
+        let readme = include_str!("../../../README.md");
+        let example = include_str!("../../../docs/adgang.example.toml");
+        for variable in KEYS {
+            assert!(
+                readme.contains(&format!("| `{variable}` |")),
+                "{variable} in README"
+            );
+            assert!(
+                example.contains(&format!("\n# {} = ", file_key(variable))),
+                "{variable} in docs/adgang.example.toml"
+            );
+        }
+        let uncommented: String = example
+            .lines()
+            .filter_map(|line| line.strip_prefix("# "))
+            .filter(|line| {
+                line.split_once(" = ").is_some_and(|(key, _)| {
+                    key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                })
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let file = ConfigFile::parse(&uncommented).unwrap();
+        assert_eq!(file.0.len(), KEYS.len());
     }
 }

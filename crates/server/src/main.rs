@@ -16,10 +16,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Administrativ Adgang: the administration portal of Danish Digital Post (API and SPA).
 ///
 /// Configured by environment variables (ADGANG_BIND, ADGANG_PORT, DATABASE_URL,
-/// ADGANG_ENVIRONMENT, …); the README lists them all with their defaults.
+/// ADGANG_ENVIRONMENT, …; the README lists them all with their defaults) and optionally a
+/// TOML file with the same keys, lower-case without ADGANG_ (the environment wins).
 #[derive(Parser)]
 #[command(name = "adgang-server", version)]
 struct Cli {
+    /// A configuration file (TOML; docs/adgang.example.toml lists every key). Also
+    /// ADGANG_CONFIG. Environment variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -68,18 +73,23 @@ fn main() -> anyhow::Result<()> {
     if args.get(1).map(String::as_str) == Some(adgang_server::sandbox::SUBCOMMAND) {
         adgang_server::sandbox::child::run(&args[2..]);
     }
-    let command = Cli::parse().command.unwrap_or(Command::Serve);
-    actix_web::rt::System::new().block_on(run(command))
+    let cli = Cli::parse();
+    let config = cli
+        .config
+        .or_else(|| std::env::var_os("ADGANG_CONFIG").map(std::path::PathBuf::from));
+    let command = cli.command.unwrap_or(Command::Serve);
+    actix_web::rt::System::new().block_on(run(command, config.as_deref()))
 }
 
-async fn run(command: Command) -> anyhow::Result<()> {
+async fn run(command: Command, config: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let settings = || Settings::from_file_and_env(config).context("reading configuration");
     match command {
         Command::FuzzFiles { seconds, seed, out } => {
-            let settings = Settings::from_env().context("reading configuration")?;
+            let settings = settings()?;
             let sandbox = adgang_server::sandbox::Sandbox::new(settings.sandbox)?;
             adgang_server::sandbox::fuzz::run(sandbox, seconds, seed, out).await
         }
-        Command::Serve => serve().await,
+        Command::Serve => serve(settings()?).await,
         Command::Openapi => {
             print!("{}", openapi::document_json());
             Ok(())
@@ -97,12 +107,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             kind,
             rights,
             name,
-        } => issue_token(&cvr, &kind, &rights, name),
+        } => issue_token(settings()?, &cvr, &kind, &rights, name),
     }
 }
 
-async fn serve() -> anyhow::Result<()> {
-    let settings = Settings::from_env().context("reading configuration")?;
+async fn serve(settings: Settings) -> anyhow::Result<()> {
     telemetry::init(settings.log_format);
     let environment = settings.environment;
     let app = Application::build(settings).await?;
@@ -114,8 +123,13 @@ async fn serve() -> anyhow::Result<()> {
     app.run_until_stopped().await.context("serving")
 }
 
-fn issue_token(cvr: &str, kind: &str, rights: &str, name: Option<String>) -> anyhow::Result<()> {
-    let settings = Settings::from_env().context("reading configuration")?;
+fn issue_token(
+    settings: Settings,
+    cvr: &str,
+    kind: &str,
+    rights: &str,
+    name: Option<String>,
+) -> anyhow::Result<()> {
     if settings.environment == adgang_api_types::EnvironmentLabel::Production {
         bail!("issue-token is refused in production");
     }

@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod authority_info;
 mod concurrency;
+mod config_file;
 mod contacts;
 mod durability;
 mod errors;
