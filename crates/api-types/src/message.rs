@@ -54,6 +54,17 @@ impl MessageType {
             MessageType::Mandatory => "Mandatory mail",
         }
     }
+
+    /// The "Beskedtype" value of a statistics report, as the guide's table 14.2 names the four
+    /// kinds (issue 33 item 7): a letter is a "Meddelelse" there, NemSMS a "Servicebesked".
+    pub fn statistics_danish(self) -> &'static str {
+        match self {
+            MessageType::Letter => "Meddelelse",
+            MessageType::LegalNotice => "Forkyndelse",
+            MessageType::Nemsms => "Servicebesked (NemSMS)",
+            MessageType::Mandatory => "Obligatorisk post",
+        }
+    }
 }
 
 /// One attachment, inline as base64 (standard alphabet, padded).

@@ -64,6 +64,9 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     wait_for_text(&client, "#custom-variables-error", "Feltet skal udfyldes").await?;
     wait_for_text(&client, "#custom-to-error", "Til-datoen skal være").await?;
 
+    // Issue 33 item 7 (§14.6): each variable says what it holds, as the guide's table 14.2.
+    wait_for_text(&client, "#variable-sender-hint", "Kun jeres egen organisation").await?;
+    wait_for_text(&client, "#variable-message_type-hint", "servicebeskeder (NemSMS)").await?;
     type_into(&client, "custom-name", "Breve til borgere").await?;
     click(&client, "variable-message_type").await?;
     click(&client, "variable-recipient_customer_type").await?;
@@ -93,7 +96,7 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     ensure!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
     let text = String::from_utf8(csv[3..].to_vec())?;
     ensure!(
-        text == "Beskedtype;Kundetype (Modtager);Antal meddelelser\r\nBrev;Myndighed;3\r\nBrev;Borger;12\r\n",
+        text == "Beskedtype;Kundetype (Modtager);Antal meddelelser\r\nMeddelelse;Myndighed;3\r\nMeddelelse;Borger;12\r\n",
         "the CSV: {text:?}"
     );
     click_css(&client, "#reports button[aria-label^='Se detaljer']").await?;
@@ -120,6 +123,13 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
         &client,
         "#standard-variables",
         "Afsendersystem, Modtagersystem",
+    )
+    .await?;
+    // Issue 33 item 7 (§14.6): the chosen report says what it is for (the guide's table 14.1).
+    wait_for_text(
+        &client,
+        "#standard-description",
+        "hvilke systemer der anvendes til hvilke kundetyper",
     )
     .await?;
     click(&client, "interval-quarterly").await?;

@@ -607,7 +607,7 @@ async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_
     let (_, csv) = adgang_statistics::service::file(&db, SENDER, &report.id)
         .await
         .unwrap();
-    assert!(String::from_utf8_lossy(&csv).contains("Brev;5"));
+    assert!(String::from_utf8_lossy(&csv).contains("Meddelelse;5"));
     server.kill().expect("kill -9");
     server.wait().unwrap();
 

@@ -149,16 +149,16 @@ async fn st_04_06_a_custom_report_counts_the_organisations_own_messages_by_all_e
     assert_eq!(
         rows,
         vec![
-            format!("29189846;;{own_system};;Brev;Under 100 KB;Myndighed;Borger;3"),
-            format!("29189846;;{own_system};;Brev;Under 100 KB;Myndighed;Virksomhed;1"),
+            format!("29189846;;{own_system};;Meddelelse;Under 100 KB;Myndighed;Borger;3"),
+            format!("29189846;;{own_system};;Meddelelse;Under 100 KB;Myndighed;Virksomhed;1"),
             // Received: the other authority's system is not ours, so it is left out.
-            ";29189846;;;Brev;Under 100 KB;Myndighed;Myndighed;1".to_owned(),
+            ";29189846;;;Meddelelse;Under 100 KB;Myndighed;Myndighed;1".to_owned(),
         ]
     );
     // Without sender/recipient, sent and received add up; the other authority's mail is not here.
     assert_eq!(
         download(&app, &token, &one.id).await,
-        vec!["Beskedtype;Antal meddelelser", "Brev;5"]
+        vec!["Beskedtype;Antal meddelelser", "Meddelelse;5"]
     );
     let details: StatisticsReport = app
         .get_json_as(&format!("{}/{}", reports(SENDER), ordered.id), &token)
@@ -246,8 +246,8 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
         download(&app, &token, &subscription.id).await,
         vec![
             "Afsender;Modtager;Beskedtype;Antal meddelelser",
-            ";29189846;Brev;1",
-            "29189846;;Brev;4",
+            ";29189846;Meddelelse;1",
+            "29189846;;Meddelelse;4",
         ]
     );
     let mails = mail_outbox::Entity::find()
@@ -274,7 +274,7 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
         download(&app, &token, &subscription.id).await,
         vec![
             "Afsender;Modtager;Beskedtype;Antal meddelelser",
-            "29189846;;Brev;2"
+            "29189846;;Meddelelse;2"
         ]
     );
     let files = app
@@ -460,7 +460,7 @@ async fn st_02_a_crash_mid_production_leaves_no_half_report_and_another_round_pr
     assert_eq!(healthy.tick().await.unwrap(), 1);
     assert_eq!(
         download(&app, &token, &report.id).await,
-        vec!["Beskedtype;Antal meddelelser", "Brev;5"]
+        vec!["Beskedtype;Antal meddelelser", "Meddelelse;5"]
     );
 }
 

@@ -86,6 +86,32 @@ fn variables_text(i18n: I18n, variables: &[ReportVariable]) -> String {
         .join(", ")
 }
 
+/// The guide's table 14.1: what a standard report is for (§14.6, issue 33 item 7).
+fn description_key(report: StandardReport) -> Key {
+    match report {
+        StandardReport::Overview => Key::st_desc_overview,
+        StandardReport::MessageTypes => Key::st_desc_message_types,
+        StandardReport::Systems => Key::st_desc_systems,
+        StandardReport::SentAndReceived => Key::st_desc_sent_and_received,
+        StandardReport::MemoFunctionality => Key::st_desc_memo_functionality,
+    }
+}
+
+/// The guide's table 14.2: what a variable holds.
+fn note_key(variable: ReportVariable) -> Key {
+    match variable {
+        ReportVariable::Sender => Key::st_note_sender,
+        ReportVariable::Recipient => Key::st_note_recipient,
+        ReportVariable::SenderSystem => Key::st_note_sender_system,
+        ReportVariable::RecipientSystem => Key::st_note_recipient_system,
+        ReportVariable::MessageType => Key::st_note_message_type,
+        ReportVariable::Size => Key::st_note_size,
+        ReportVariable::SenderCustomerType => Key::st_note_sender_customer_type,
+        ReportVariable::RecipientCustomerType => Key::st_note_recipient_customer_type,
+        ReportVariable::MemoFunctionality => Key::st_note_memo_functionality,
+    }
+}
+
 /// A variable's label in the language shown (issue 32 item 9).
 fn variable_text(i18n: I18n, variable: ReportVariable) -> &'static str {
     i18n.either(variable.danish(), variable.english())
@@ -353,7 +379,8 @@ fn Statistics() -> impl IntoView {
                 <div class=group_class(report_errors)>
                     <label class="form-label" for="standard-report">{i18n.text(Key::st_report)}</label>
                     <ErrorText errors=report_errors id="standard-report-error".to_owned()/>
-                    <select class="form-select" id="standard-report" aria-describedby="standard-variables"
+                    <span class="form-hint" id="standard-description">{move || i18n.t(description_key(standard.get()))}</span>
+                    <select class="form-select" id="standard-report" aria-describedby="standard-description standard-variables"
                         on:change=move |ev| if let Some(r) = StandardReport::parse(&event_target_value(&ev)) { standard.set(r) }>
                         {StandardReport::ALL.into_iter().map(|r| view! {
                             <option value=r.as_str() selected=move || standard.get() == r>{move || i18n.either(r.danish(), r.english())}</option>
@@ -396,9 +423,10 @@ fn Statistics() -> impl IntoView {
                     <ErrorText errors=variable_errors id="custom-variables-error".to_owned()/>
                     {ReportVariable::CUSTOM.into_iter().map(|variable| {
                         let id = format!("variable-{}", variable.as_str());
+                        let hint = format!("{id}-hint");
                         view! {
                             <div class="form-group-checkbox">
-                                <input type="checkbox" class="form-checkbox" id=id.clone()
+                                <input type="checkbox" class="form-checkbox" id=id.clone() aria-describedby=hint.clone()
                                     prop:checked=move || chosen.with(|c| c.contains(&variable))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
@@ -408,6 +436,8 @@ fn Statistics() -> impl IntoView {
                                         });
                                     }/>
                                 <label for=id>{move || variable_text(i18n, variable)}</label>
+                                // The guide's table 14.2: what each variable holds (§14.6).
+                                <span class="form-hint" id=hint>{move || i18n.t(note_key(variable))}</span>
                             </div>
                         }
                     }).collect_view()}
