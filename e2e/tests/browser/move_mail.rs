@@ -50,7 +50,7 @@ async fn point(app: &TestApp, name: &str, active: bool) -> Result<String> {
         .post_as(
             &format!("/api/v1/organisations/{NORTH}/contact-points"),
             &token,
-            &serde_json::json!({"name": name, "visible": true, "audiences": ["citizens"],
+            &serde_json::json!({"name": name, "description": "Til flytning", "visible": true, "audiences": ["citizens"],
                                 "keywords": ["post"], "active": active, "recipientSystemId": system}),
         )
         .await;

@@ -288,7 +288,7 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
                 &format!("/api/v1/organisations/{NORTH}/contact-points"),
                 &contact_admin,
                 &serde_json::json!({
-                    "name": "Affald og genbrug", "description": "", "groupIds": [],
+                    "name": "Affald og genbrug", "description": "Om affald og genbrug", "groupIds": [],
                     "visible": true, "audiences": ["citizens"], "keywords": ["affald"],
                     "active": true, "recipientSystemId": system
                 }),

@@ -200,12 +200,13 @@ pub(crate) fn check_point_fields(
     input: &ContactPointInput,
 ) -> CheckedPoint {
     let name = v::text(errors, "name", &input.name, v::POINT_NAME_MAX, true);
+    // §6.3 step 2: the description helps citizens choose the point, so it is required.
     let description = v::text(
         errors,
         "description",
         &input.description,
         v::POINT_DESCRIPTION_MAX,
-        false,
+        true,
     );
     let internal_note = v::text(
         errors,

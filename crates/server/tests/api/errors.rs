@@ -232,7 +232,7 @@ async fn issue_13_huge_lists_are_a_field_error_not_a_server_error() {
         (
             "contact-points",
             serde_json::json!({
-                "name": "Mange søgeord", "audiences": ["citizens"], "visible": true, "active": true,
+                "name": "Mange søgeord", "description": "Mange søgeord", "audiences": ["citizens"], "visible": true, "active": true,
                 "keywords": (0..50_000).map(|i| format!("ord{i}")).collect::<Vec<_>>(),
             }),
             "keywords",
@@ -240,7 +240,7 @@ async fn issue_13_huge_lists_are_a_field_error_not_a_server_error() {
         (
             "contact-points",
             serde_json::json!({
-                "name": "Mange grupper", "audiences": ["citizens"], "visible": true, "active": true,
+                "name": "Mange grupper", "description": "Mange grupper", "audiences": ["citizens"], "visible": true, "active": true,
                 "keywords": ["ord"], "groupIds": ids,
             }),
             "groupIds",

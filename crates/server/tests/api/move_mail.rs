@@ -24,7 +24,7 @@ async fn contact_point(app: &TestApp, name: &str, system: Option<&str>, active: 
         .post_as(
             &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
             &admin(app, AUTHORITY),
-            &json!({"name": name, "visible": true, "audiences": ["citizens"],
+            &json!({"name": name, "description": "Til flytning", "visible": true, "audiences": ["citizens"],
                     "keywords": ["post"], "active": active, "recipientSystemId": system}),
         )
         .await;
@@ -191,8 +191,9 @@ async fn mv_02_tagged_points_keep_their_point_and_unusable_tags_go_to_the_failov
     let (a, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let (b, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     // Bind the tagged point to A; the failover point goes to B.
-    let body = json!({"name": "Byggesager", "visible": true, "audiences": ["citizens"],
-                      "keywords": ["post"], "active": true, "recipientSystemId": a});
+    let body = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
+                      "audiences": ["citizens"], "keywords": ["post"], "active": true,
+                      "recipientSystemId": a});
     let response = app
         .put_as(
             &format!("/api/v1/organisations/{AUTHORITY}/contact-points/{usable}"),
@@ -288,7 +289,7 @@ async fn mv_bad_input_inactive_or_foreign_points_and_a_second_move_while_one_run
             .post_as(
                 &format!("/api/v1/organisations/{SENDER}/contact-points"),
                 &admin(&app, SENDER),
-                &json!({"name": "Fremmed", "visible": true, "audiences": ["citizens"],
+                &json!({"name": "Fremmed", "description": "En anden organisations", "visible": true, "audiences": ["citizens"],
                         "keywords": ["post"], "active": true, "recipientSystemId": sender_pull}),
             )
             .await;

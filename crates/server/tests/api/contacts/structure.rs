@@ -23,6 +23,12 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
             ("description", "too_long"),
         ),
         (
+            // Issue 33 item 7: §6.3 step 2 asks for a description citizens choose by.
+            "no description",
+            json!({"description": "  "}),
+            ("description", "required"),
+        ),
+        (
             "keyword pas!",
             json!({"keywords": ["pas!"]}),
             ("keywords[0]", "invalid_keyword"),

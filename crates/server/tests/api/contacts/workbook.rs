@@ -135,6 +135,7 @@ async fn cs_06_edited_rows_update_and_rows_without_id_are_created() {
     row[15] = "skolestart; indskrivning".into();
     let mut new_point = vec![String::new(); 19];
     new_point[1] = "Pladsanvisning".into();
+    new_point[2] = "Om pladser i vuggestue og børnehave".into(); // required (§6.3)
     new_point[4] = "Dagtilbud".into(); // the new group, by name
     new_point[5] = "Ja".into();
     new_point[6] = "borgere".into();

@@ -85,7 +85,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
         .post_as(
             &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
             &token,
-            &json!({"name": "Byggesager", "visible": true, "audiences": ["citizens"],
+            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
                     "keywords": ["byggeri"], "active": true, "recipientSystemId": bound}),
         )
         .await;

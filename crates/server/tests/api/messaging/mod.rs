@@ -175,7 +175,7 @@ pub(crate) async fn point(app: &TestApp, cvr: &str, capacity: Value) -> String {
         .post_as(
             &format!("/api/v1/organisations/{cvr}/contact-points"),
             &token,
-            &json!({"name": "Byggesager", "visible": true, "audiences": ["citizens"],
+            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
                     "keywords": ["byggeri"], "active": true, "capacity": capacity}),
         )
         .await;

@@ -20,7 +20,7 @@ async fn core_02_organisations_receive_through_the_points_system_else_the_primar
         .post_as(
             &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
             &token,
-            &json!({"name": "Byggesager", "visible": true, "audiences": ["citizens"],
+            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
                     "keywords": ["byggeri"], "active": true, "recipientSystemId": pull}),
         )
         .await;
