@@ -92,7 +92,8 @@ async fn search_pages_and_download(client: Client, app: TestApp) -> Result<()> {
         .unwrap_or_default();
     ensure!(value == CPR, "the form shows the search: {value:?}");
 
-    // CSV for Excel.
+    // CSV for Excel, under the warning that it may hold sensitive data (§7.3, issue 33 item 7).
+    wait_for_text(&client, "#log-sensitive", "følsomme oplysninger").await?;
     click(&client, "log-download").await?;
     let csv = wait_for_download(&app, "haendelseslog-meddelelser").await?;
     ensure!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");

@@ -327,8 +327,14 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
             view! {
                 <div class="log-results">
                     <p id="log-period">{move || i18n.t(Key::log_period_shown).replace("{from}", &from).replace("{to}", &to)}</p>
+                    // §7.3–7.5: the warning stands before every download, and the button refers
+                    // to it (issue 33 item 7).
+                    <div class="alert alert-warning" id="log-sensitive"><div class="alert-body">
+                        <p class="alert-text">{i18n.text(Key::log_sensitive_warning)}</p>
+                    </div></div>
                     <div class="log-actions">
-                        <button type="button" class="button button-secondary" id="log-download" on:click=download_csv>
+                        <button type="button" class="button button-secondary" id="log-download" on:click=download_csv
+                            aria-describedby="log-sensitive">
                             {i18n.text(Key::log_download_csv)}
                         </button>
                         <div class="log-export-status" id="log-export-status" aria-live="polite">{export_status}</div>
