@@ -92,6 +92,10 @@ pub struct AccessHolder {
     pub kind: PartyKind,
     pub holder: String,
     pub name: String,
+    /// The holder's enrolment status (§10.3 step 3): exempt from Digital Post since then;
+    /// absent when enrolled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exempt_since: Option<DateTime<Utc>>,
 }
 
 /// ACC-02: give a holder access to the giver's mail.

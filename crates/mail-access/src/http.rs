@@ -83,12 +83,15 @@ async fn look_up_holder(
     scope: Scope,
     lookups: Lookups,
     registry: web::Data<dyn Registry>,
+    exemptions: web::Data<dyn ExemptionStatus>,
     body: JsonBody,
 ) -> Result<web::Json<AccessHolder>, DomainError> {
     let lookup: HolderLookup = body.parse().await?;
     let found = service::look_up_holder(
+        &lookups.read.get_ref().0,
         &lookups.log,
         registry.get_ref(),
+        exemptions.get_ref(),
         &scope.acting(),
         &lookup.holder,
     )

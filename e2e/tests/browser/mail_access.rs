@@ -43,6 +43,8 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
     type_into(&client, "holder-number", &company).await?;
     click(&client, "wizard-next").await?;
     wait_for_step(&client, "Adgangens indhold").await?;
+    // §10.3 step 3: the holder's enrolment status with their name (issue 33 item 7).
+    wait_for_text(&client, "#holder-status", "Tilmeldt Digital Post").await?;
     click(&client, "level-read-write").await?;
     type_into(&client, "employee-name", "Bo Bogholder").await?;
     click(&client, "expiry-date").await?;

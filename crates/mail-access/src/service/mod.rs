@@ -117,10 +117,13 @@ pub fn holder_kind(field: &str, input: &str) -> Result<PartyKind, MailAccessErro
     }
 }
 
-/// ACC-02: a holder from the CPR or CVR register (one searches-log row).
+/// ACC-02: a holder from the CPR or CVR register (one searches-log row), with their enrolment
+/// status (the guide's §10.3 step 3: "tilmeldingsstatus"), read on `read`.
 pub async fn look_up_holder(
+    read: &impl ConnectionTrait,
     log: &SearchLog,
     registry: &dyn Registry,
+    exemptions: &dyn ExemptionStatus,
     acting: &Acting,
     input: &str,
 ) -> Result<AccessHolder, MailAccessError> {
@@ -138,10 +141,12 @@ pub async fn look_up_holder(
             }
             other => other.into(),
         })?;
+    let exempt_since = exemptions.exempt_since(read, &holder.id).await?;
     Ok(AccessHolder {
         kind,
         holder: holder.id,
         name: holder.name,
+        exempt_since,
     })
 }
 

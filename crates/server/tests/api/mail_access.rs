@@ -170,6 +170,23 @@ async fn acc_02_an_exempt_giver_keeps_or_lifts_the_exemption_through_the_port() 
         .await;
     assert_eq!(exempt.status(), 201);
     assert!(giver(&app, &token, &giver_cpr).await.exempt_since.is_some());
+    // Issue 33 item 7 (§10.3 step 3): a holder's lookup shows their enrolment status too.
+    let holder_status = |cpr: String| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let response = app
+                .post_as(
+                    &url(ORG, "mail-access/holder-lookups"),
+                    &token,
+                    &json!({ "holder": cpr }),
+                )
+                .await;
+            assert_eq!(response.status(), 200);
+            response.json::<AccessHolder>().await.unwrap().exempt_since
+        }
+    };
+    assert!(holder_status(giver_cpr.clone()).await.is_some(), "exempt");
+    assert!(holder_status(citizen(111)).await.is_none(), "enrolled");
 
     let missing = refused(&app, &token, &access(&giver_cpr, &citizen(111))).await;
     assert_eq!(missing, [("exemption".to_owned(), "required".to_owned())]);

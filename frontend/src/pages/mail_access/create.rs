@@ -266,10 +266,20 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
             if step.get_untracked() < SUMMARY { next() }
         }>
             <h2 id=STEP_HEADING tabindex="-1">{move || i18n.t(STEPS[step.get()])}</h2>
-            {move || (step.get() > HOLDER).then(|| holder.get().map(|h| view! {
-                <div class="alert alert-info" role="status" id="holder-found"><div class="alert-body">
-                    <p class="alert-text">{format!("{} ({})", h.name, party_text(h.kind, &h.holder))}</p>
-                </div></div>
+            // §10.3 step 3: the holder's name, number and enrolment status in the blue box.
+            {move || (step.get() > HOLDER).then(|| holder.get().map(|h| {
+                let status = match h.exempt_since {
+                    Some(since) => i18n
+                        .t(Key::ex_status_exempt_since)
+                        .replace("{date}", &crate::time::display(since)),
+                    None => i18n.t(Key::ex_status_enrolled).to_owned(),
+                };
+                view! {
+                    <div class="alert alert-info" role="status" id="holder-found"><div class="alert-body">
+                        <p class="alert-text">{format!("{} ({})", h.name, party_text(h.kind, &h.holder))}</p>
+                        <p class="alert-text" id="holder-status">{status}</p>
+                    </div></div>
+                }
             })).flatten()}
             {move || match step.get() {
                 HOLDER => view! {
