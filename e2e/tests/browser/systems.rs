@@ -64,6 +64,34 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         click_css(&client, "label[for='role-sender']").await?;
         click(&client, "wizard-next").await?;
         wait_for_step(&client, "Protokol og detaljer").await?;
+        // §5.3 step 4 (issue 33 item 7): an SFTP system's public key can be chosen as a file;
+        // its text fills the field.
+        click_css(&client, "label[for='protocol-sftp']").await?;
+        let key_file =
+            adgang_test_support::workspace_root().join("crates/test-support/fixtures/ssh/ed.pub");
+        client
+            .find(Locator::Id("system-ssh-key-file"))
+            .await?
+            .send_keys(&key_file.display().to_string())
+            .await?;
+        let expected = std::fs::read_to_string(&key_file)?.trim().to_owned();
+        let started = std::time::Instant::now();
+        loop {
+            let shown = client
+                .find(Locator::Id("system-ssh-key"))
+                .await?
+                .prop("value")
+                .await?
+                .unwrap_or_default();
+            if shown == expected {
+                break;
+            }
+            ensure!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "the key file's text never filled the field: {shown:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         click_css(&client, "label[for='protocol-rest_push']").await?;
         // Two bad IP entries and a plain-http receipt endpoint: all three errors at once, each
         // IP entry named by its position.

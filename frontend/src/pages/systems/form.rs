@@ -319,6 +319,7 @@ pub fn ProtocolAndDetails(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let protocol_errors = draft.errors_for(&["protocol"]);
+    let ssh_file_too_large = RwSignal::new(false);
     let needs = move || adgang_api_types::required_details(draft.role.get(), draft.protocol.get());
     view! {
         <fieldset class=group_class(protocol_errors)>
@@ -356,6 +357,18 @@ pub fn ProtocolAndDetails(
         <Show when=move || needs().is_some_and(|d| d.ssh_public_key)>
             <TextArea id="system-ssh-key" label=Key::wiz_ssh_key value=draft.ssh_key hint=Key::wiz_ssh_hint
                 errors=draft.errors_for(&["sshPublicKey"]) disabled=locked/>
+            // §5.3 step 4: the key can be uploaded as a file as well as pasted; the file's text
+            // lands in the field above (checked by the API like a pasted key).
+            <Show when=move || !locked>
+                <div class="form-group">
+                    <label class="form-label" for="system-ssh-key-file">{i18n.text(Key::wiz_ssh_file)}</label>
+                    <Show when=move || ssh_file_too_large.get()>
+                        <span class="form-error-message" id="system-ssh-key-file-error">{i18n.text(Key::wiz_ssh_file_too_large)}</span>
+                    </Show>
+                    <input type="file" class="form-input" id="system-ssh-key-file" accept=".pub,text/plain"
+                        on:change=move |ev| read_key_file(ev, draft.ssh_key, ssh_file_too_large)/>
+                </div>
+            </Show>
         </Show>
         <Show when=move || !locked && !without_vendor>
             <TextField id="system-vendor" label=Key::wiz_vendor value=draft.vendor_cvr hint=Key::wiz_vendor_hint
@@ -365,6 +378,35 @@ pub fn ProtocolAndDetails(
 }
 
 /// Activation and deactivation (wizard step 4).
+/// The largest file taken as a public SSH key (an RSA 16384-bit key is under 3 KB).
+const SSH_KEY_FILE_MAX: f64 = 16.0 * 1024.0;
+
+/// Reads the chosen key file's text into `key` (SYS-03, §5.3 step 4); a file too large to be a
+/// public key is refused here, everything else is judged by the API like a pasted key.
+fn read_key_file(ev: leptos::ev::Event, key: RwSignal<String>, too_large: RwSignal<bool>) {
+    use wasm_bindgen::JsCast;
+    let Some(file) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+    else {
+        return;
+    };
+    if file.size() > SSH_KEY_FILE_MAX {
+        too_large.set(true);
+        return;
+    }
+    too_large.set(false);
+    leptos::task::spawn_local(async move {
+        if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            if let Some(text) = text.as_string() {
+                let _ = key.try_set(text.trim().to_owned());
+            }
+        }
+    });
+}
+
 #[component]
 pub fn ActivationFields(draft: Draft) -> impl IntoView {
     let i18n = use_i18n();
