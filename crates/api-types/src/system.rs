@@ -262,6 +262,11 @@ pub struct System {
     pub locked_fields: Vec<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// A receiving system's contact points (their names), on `GET …/systems/{id}` only: the
+    /// guide's §6.1 asks for at least one per recipient system, so an empty list is a warning
+    /// on the system's page. Absent elsewhere and for sender systems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_points: Option<Vec<String>>,
 }
 
 /// A line of the system overview (SYS-11): what the list shows. `GET …/systems/{id}` has the

@@ -249,12 +249,19 @@ async fn create_system(
 async fn get_system(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
+    bound: web::Data<dyn BoundContactPoints>,
     path: web::Path<ItemPath>,
 ) -> Result<web::Json<System>, DomainError> {
     let id = path.into_inner().id;
     let owner = owner_of(&scope);
     let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
-    Ok(web::Json(service::to_dto(&model, scope.now)))
+    let mut system = service::to_dto(&model, scope.now);
+    // §6.1: a recipient system should have at least one contact point (issue 33 item 7).
+    if system.role.receives() {
+        let names = bound.names(db.get_ref(), &owner.cvr, &id).await?;
+        system.contact_points = Some(names);
+    }
+    Ok(web::Json(system))
 }
 
 /// Edit a system (SYS-12): activation and protocol are locked while it is active; a standard

@@ -197,6 +197,8 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             .goto(&app.url(&format!("/systemtilslutning/{second}")))
             .await?;
         wait_for_text(&client, "#system-heading", "Modtager Syd").await?;
+        // §6.1 (issue 33 item 7): a recipient system without contact points says so.
+        wait_for_text(&client, "#no-contact-points", "ingen kontaktpunkter").await?;
         // An active system's page says why activation cannot change — outside the rows' <dl>
         // (a <p> inside a <dl> is invalid and an axe violation).
         wait_for_text(&client, "#part-activation", "mens systemet er aktivt").await?;
@@ -329,6 +331,10 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
             .goto(&app.url(&format!("/systemtilslutning/{system}")))
             .await?;
         wait_for_text(&client, "#system-heading", "Borgerpostmodtager").await?;
+        ensure!(
+            client.find(Locator::Id("no-contact-points")).await.is_err(),
+            "a bound point: no warning"
+        );
         // Issue 32 item 12: on a desktop the page uses its width — the parts are not
         // squeezed into a narrow column, and the attempts take the page's width.
         let widths = client

@@ -271,6 +271,14 @@ fn SystemDetail() -> impl IntoView {
                     {move || i18n.t(status_key(s.status))}
                     {s.is_primary.then(|| view! { " · " <strong id="is-primary">{i18n.text(Key::sys_primary_yes)}</strong> })}
                 </p>
+                // §6.1: at least one contact point per recipient system (issue 33 item 7).
+                {s.contact_points.as_ref().is_some_and(|points| points.is_empty()).then(|| view! {
+                    <div class="alert alert-warning" id="no-contact-points"><div class="alert-body">
+                        <p class="alert-heading">{i18n.text(Key::detail_no_points_heading)}</p>
+                        <p class="alert-text">{i18n.text(Key::detail_no_points_text)}</p>
+                        <p class="alert-text"><a href="/kontaktstruktur">{i18n.text(Key::detail_no_points_link)}</a></p>
+                    </div></div>
+                })}
                 <Show when=move || message.get().is_some()>
                     <div class="alert alert-success" role="status" id="detail-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
                 </Show>

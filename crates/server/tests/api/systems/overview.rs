@@ -180,3 +180,45 @@ async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_
     assert_eq!(app.delete_as(&path, &token).await.status(), 204);
     assert!(list(token.clone(), NORTH).await.is_empty());
 }
+
+/// Issue 33 item 7 (§6.1): a recipient system's page names its contact points, so the SPA
+/// warns when there is none; a sender system's has no such list.
+#[tokio::test]
+async fn sys_11_a_recipient_systems_page_names_its_contact_points() {
+    let app = app_with_organisations().await;
+    let token = app.token(&user(
+        NORTH,
+        OrgKind::Authority,
+        &[Right::SystemAdmin, Right::ContactAdmin],
+    ));
+    let recipient = created(&app, NORTH, &token, &recipient_push("Modtager")).await;
+    let path = format!("/api/v1/organisations/{NORTH}/systems/{}", recipient.system.id);
+    let shown: adgang_api_types::System = app.get_json_as(&path, &token).await;
+    assert_eq!(shown.contact_points, Some(vec![]), "none yet: the SPA warns");
+
+    let point = app
+        .post_as(
+            &format!("/api/v1/organisations/{NORTH}/contact-points"),
+            &token,
+            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
+                    "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
+                    "recipientSystemId": recipient.system.id}),
+        )
+        .await;
+    assert_eq!(point.status(), 201, "{}", point.text().await.unwrap());
+    let shown: adgang_api_types::System = app.get_json_as(&path, &token).await;
+    assert_eq!(shown.contact_points, Some(vec!["Byggesager".to_owned()]));
+
+    let mut sender = recipient_push("Afsender");
+    sender["role"] = json!("sender");
+    sender["protocol"] = json!("rest_pull");
+    sender.as_object_mut().unwrap().remove("endpoint");
+    let sender = created(&app, NORTH, &token, &sender).await;
+    let shown: adgang_api_types::System = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{NORTH}/systems/{}", sender.system.id),
+            &token,
+        )
+        .await;
+    assert_eq!(shown.contact_points, None);
+}
