@@ -69,4 +69,8 @@ pub struct RightsAdminDesignation {
     /// Required when the user is not known here yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Where the designated administrator is told, with the link to the rights portal where
+    /// they give their colleagues rights (the guide's §3.1.1). Required.
+    #[serde(default)]
+    pub email: String,
 }

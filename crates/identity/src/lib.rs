@@ -16,7 +16,15 @@ pub struct IdentityModule {
     pub revocations: std::sync::Arc<adgang_core::SessionRevocations>,
     /// Issue 31: wrong client secrets at the token endpoint, limited per client and address.
     pub client_secrets: ClientSecrets,
+    /// §3.1.1: the designated rights administrator is told through it at onboarding.
+    pub mailer: std::sync::Arc<dyn adgang_core::ports::Mailer>,
+    /// The rights portal the notice links to.
+    pub rights_portal_url: RightsPortalUrl,
 }
+
+/// Where the rights portal is (app data): the notice to a new rights administrator links to it.
+#[derive(Debug, Clone)]
+pub struct RightsPortalUrl(pub String);
 
 /// The limiter of the token endpoint's failed client authentications (app data).
 #[derive(Debug, Clone)]
@@ -46,6 +54,8 @@ impl adgang_core::ApiModule for IdentityModule {
 
     fn configure(&self, cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         cfg.app_data(actix_web::web::Data::new(self.client_secrets.clone()));
+        cfg.app_data(actix_web::web::Data::from(self.mailer.clone()));
+        cfg.app_data(actix_web::web::Data::new(self.rights_portal_url.clone()));
         http::configure(cfg);
     }
 

@@ -57,6 +57,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub token_signing_key_file: Option<PathBuf>,
     pub registry_url: Option<String>,
+    /// §3.1.1: the rights portal a new rights administrator's notice links to.
+    pub rights_portal_url: Option<String>,
     pub idp_enabled: Option<bool>,
     pub oidc_issuer: Option<String>,
     pub oidc_client_id: String,
@@ -139,6 +141,7 @@ impl Default for Settings {
             log_format: LogFormat::Pretty,
             token_signing_key_file: None,
             registry_url: None,
+            rights_portal_url: None,
             idp_enabled: None,
             oidc_issuer: None,
             oidc_client_id: "adgang-portal".to_owned(),
@@ -248,6 +251,7 @@ pub const KEYS: &[&str] = &[
     "ADGANG_LOG_FORMAT",
     "ADGANG_IDP_CLIENTS",
     "ADGANG_REGISTRY_URL",
+    "ADGANG_RIGHTS_PORTAL_URL",
     "ADGANG_TOKEN_SIGNING_KEY_FILE",
     "ADGANG_DATA_KEY_FILE",
     "ADGANG_ALLOW_HTTP_ENDPOINTS",
@@ -370,6 +374,9 @@ impl Settings {
         }
         if let Some(v) = get("ADGANG_REGISTRY_URL") {
             s.registry_url = Some(v);
+        }
+        if let Some(v) = get("ADGANG_RIGHTS_PORTAL_URL") {
+            s.rights_portal_url = Some(v);
         }
         if let Some(v) = get("ADGANG_TOKEN_SIGNING_KEY_FILE") {
             s.token_signing_key_file = Some(PathBuf::from(v));
@@ -519,6 +526,18 @@ impl Settings {
     /// Our access tokens' issuer (`iss`).
     pub fn token_issuer(&self) -> String {
         self.base_url()
+    }
+
+    /// §3.1.1: the rights portal a new rights administrator is sent to — configured, or the
+    /// built-in test portal when this instance serves it.
+    pub fn rights_portal_url(&self) -> String {
+        self.rights_portal_url.clone().unwrap_or_else(|| {
+            if self.idp_enabled() {
+                format!("{}/testportal", self.base_url())
+            } else {
+                "https://digst.dk/it-loesninger/digital-post/".to_owned()
+            }
+        })
     }
 
     /// Whether this instance serves the built-in test IdP (never by default in production).

@@ -90,6 +90,8 @@ pub fn modules(settings: &Settings, wiring: &Wiring) -> anyhow::Result<Vec<Box<d
         Box::new(adgang_identity::IdentityModule {
             revocations: wiring.revocations.clone(),
             client_secrets: wiring.client_secrets.clone(),
+            mailer: wiring.messaging.mailer.clone(),
+            rights_portal_url: adgang_identity::RightsPortalUrl(settings.rights_portal_url()),
         }),
         Box::new(adgang_systems::SystemsModule {
             settings: adgang_systems::SystemsSettings {

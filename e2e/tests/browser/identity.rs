@@ -1,6 +1,7 @@
 //! Onboarding (AUTH-04) and rights administration in the SPA.
 
 use crate::helpers::*;
+use sea_orm::EntityTrait;
 
 #[tokio::test]
 async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
@@ -69,11 +70,22 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
             "no stale upload error once a PDF is uploaded"
         );
 
-        // Accept, keep Nanna herself as rights administrator, complete.
+        // Accept, keep Nanna herself as rights administrator — without her e-mail address
+        // first: the field says what is missing (§3.1.1, issue 33 item 7) — then complete.
         click_css(&client, "label[for='onboarding-accept']").await?;
         click(&client, "admin-10000010").await?;
         click(&client, "onboarding-submit").await?;
+        wait_for_text(&client, "#admin-email-error", "gyldig e-mailadresse").await?;
+        type_into(&client, "admin-email", "nanna@nyby.dk").await?;
+        click(&client, "onboarding-submit").await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        // She is told, with the link to the rights portal.
+        let told = adgang_messaging::entity::mail_outbox::Entity::find()
+            .all(&app.db().await)
+            .await?
+            .into_iter()
+            .any(|m| m.recipient == "nanna@nyby.dk" && m.body.contains("/testportal"));
+        ensure!(told, "the rights administrator's notice");
         wait_for_text(&client, "main h1", "Velkommen til Administrativ Adgang").await?;
         Ok(())
     })

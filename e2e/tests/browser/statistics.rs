@@ -65,8 +65,18 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     wait_for_text(&client, "#custom-to-error", "Til-datoen skal være").await?;
 
     // Issue 33 item 7 (§14.6): each variable says what it holds, as the guide's table 14.2.
-    wait_for_text(&client, "#variable-sender-hint", "Kun jeres egen organisation").await?;
-    wait_for_text(&client, "#variable-message_type-hint", "servicebeskeder (NemSMS)").await?;
+    wait_for_text(
+        &client,
+        "#variable-sender-hint",
+        "Kun jeres egen organisation",
+    )
+    .await?;
+    wait_for_text(
+        &client,
+        "#variable-message_type-hint",
+        "servicebeskeder (NemSMS)",
+    )
+    .await?;
     type_into(&client, "custom-name", "Breve til borgere").await?;
     click(&client, "variable-message_type").await?;
     click(&client, "variable-recipient_customer_type").await?;

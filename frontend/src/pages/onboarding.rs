@@ -28,6 +28,7 @@ fn error_key(error: &FieldError) -> Key {
         ("document", _) => Key::error_unreadable_pdf,
         ("rightsAdmin.name", C::Required) => Key::error_name_required,
         ("rightsAdmin.userId", C::Required) => Key::error_rights_admin_required,
+        ("rightsAdmin.email", _) => Key::error_admin_email,
         (_, code) => crate::i18n::error_key(code),
     }
 }
@@ -67,6 +68,7 @@ pub fn OnboardingPage() -> impl IntoView {
     let chosen = RwSignal::new(NEW_USER.to_owned());
     let new_name = RwSignal::new(String::new());
     let new_id = RwSignal::new(String::new());
+    let admin_email = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failed = RwSignal::new(false);
     let sending = RwSignal::new(false);
@@ -122,11 +124,13 @@ pub fn OnboardingPage() -> impl IntoView {
             RightsAdminDesignation {
                 user_id: new_id.get_untracked(),
                 name: Some(new_name.get_untracked()),
+                email: admin_email.get_untracked(),
             }
         } else {
             RightsAdminDesignation {
                 user_id: choice,
                 name: None,
+                email: admin_email.get_untracked(),
             }
         };
         let completion = OnboardingCompletion {
@@ -183,6 +187,7 @@ pub fn OnboardingPage() -> impl IntoView {
         keys
     });
     let admin_errors = errors_for(&["rightsAdmin.userId", "rightsAdmin.name"]);
+    let email_errors = errors_for(&["rightsAdmin.email"]);
     let org_name = move || {
         auth.authorized()
             .map(|a| a.session.organisation.name)
@@ -281,6 +286,15 @@ pub fn OnboardingPage() -> impl IntoView {
                                 prop:value=move || new_id.get() on:input=move |ev| new_id.set(event_target_value(&ev))/>
                         </div>
                     </Show>
+                    // §3.1.1: the designated administrator is sent the link to the rights portal.
+                    <div class=move || if email_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>
+                        <label class="form-label" for="admin-email">{i18n.text(Key::onboarding_admin_email)}</label>
+                        <span class="form-hint" id="admin-email-hint">{i18n.text(Key::onboarding_admin_email_hint)}</span>
+                        <FieldErrors errors=email_errors id="admin-email-error"/>
+                        <input class="form-input" id="admin-email" type="email" autocomplete="off"
+                            aria-describedby="admin-email-hint"
+                            prop:value=move || admin_email.get() on:input=move |ev| admin_email.set(event_target_value(&ev))/>
+                    </div>
                 </fieldset>
 
                 <button type="submit" class="button button-primary" id="onboarding-submit" disabled=move || sending.get()>

@@ -150,11 +150,18 @@ async fn upload_signed_agreement(
 async fn complete_onboarding(
     scope: OrgScope<RightHolder>,
     db: web::Data<DatabaseConnection>,
+    mailer: web::Data<dyn adgang_core::ports::Mailer>,
+    portal: web::Data<crate::RightsPortalUrl>,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let completion: OnboardingCompletion = body.parse().await?;
+    let notice = onboarding::RightsAdminNotice {
+        mailer: mailer.get_ref(),
+        rights_portal_url: &portal.0,
+    };
     adgang_core::write(&db, async |txn| {
-        Ok(onboarding::complete(txn, &scope.actor, &scope.org, &completion, scope.now).await?)
+        let (actor, org, now) = (&scope.actor, &scope.org, scope.now);
+        Ok(onboarding::complete(txn, &notice, actor, org, &completion, now).await?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(status(db.get_ref(), &scope.org).await?))

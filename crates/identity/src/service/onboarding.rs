@@ -11,7 +11,7 @@ use adgang_core::ports::{FileRefusal, UntrustedFiles};
 use adgang_core::secrets::sha256_hex;
 use adgang_core::{Cvr, DomainError, FieldErrors};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, Set};
 
 use crate::entity::{organisation, signed_agreement};
 use crate::service::rights;
@@ -284,8 +284,17 @@ pub const MAX_USER_ID_CHARS: usize = 100;
 /// Accepts the agreement and makes the designated user rights administrator, in `db`'s
 /// transaction with its log rows. Every rule is checked before anything is written.
 /// AUTH-04: accept the agreement and designate the rights administrator; then joined.
+/// §3.1.1: how the designated rights administrator is told — through the mail outbox (SMTP
+/// when configured), with the link to the rights portal.
+pub struct RightsAdminNotice<'a> {
+    pub mailer: &'a dyn adgang_core::ports::Mailer,
+    /// The rights portal (the built-in test portal in a test deployment).
+    pub rights_portal_url: &'a str,
+}
+
 pub async fn complete(
     db: &impl ConnectionTrait,
+    notice: &RightsAdminNotice<'_>,
     actor: &Actor,
     cvr: &Cvr,
     completion: &OnboardingCompletion,
@@ -350,6 +359,17 @@ pub async fn complete(
             );
         }
     }
+    let email = match adgang_core::validate::Email::parse(&designated.email) {
+        Ok(email) => Some(email.into_inner()),
+        Err(code) => {
+            errors.add(
+                "rightsAdmin.email",
+                code,
+                "The rights administrator's e-mail address: the link to the rights portal goes there.",
+            );
+            None
+        }
+    };
     if !errors.is_empty() {
         return Err(IdentityError::Validation(errors));
     }
@@ -389,6 +409,29 @@ pub async fn complete(
         },
     )
     .await?;
+    // §3.1.1: the rights administrator is the first of the organisation to get the link to
+    // the rights portal — in the same transaction, so a notice is never sent for nothing.
+    if let Some(to) = email {
+        let mail = adgang_core::ports::Mail {
+            to,
+            subject: format!(
+                "Du er udpeget som rettighedsadministrator for {} i Digital Post",
+                joined.name
+            ),
+            body: format!(
+                "Kære {}\n\n{} (CVR {}) er nu tilsluttet Digital Post, og du er udpeget som \
+                 organisationens rettighedsadministrator i Administrativ Adgang.\n\n\
+                 I Rettighedsportalen giver du dine kolleger (og fx jeres leverandør) de \
+                 rettigheder, de skal bruge: {}\n",
+                user.name, joined.name, joined.cvr, notice.rights_portal_url
+            ),
+        };
+        notice
+            .mailer
+            .send(db, mail, now)
+            .await
+            .map_err(|e| DbErr::Custom(format!("the rights administrator's notice: {e:#}")))?;
+    }
     Ok(joined)
 }
 

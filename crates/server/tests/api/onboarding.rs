@@ -143,6 +143,7 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
         field_codes(&refused.json().await.unwrap()),
         vec![
             ("acceptAgreement".into(), "must_accept".into()),
+            ("rightsAdmin.email".into(), "required".into()),
             ("rightsAdmin.name".into(), "required".into()),
             ("signedAgreement".into(), "required".into()),
         ]
@@ -176,7 +177,7 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
     let done = complete(
         &app,
         &token,
-        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-rikke", "name": "Rikke Rettighed"}}),
+        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-rikke", "name": "Rikke Rettighed", "email": "rikke@nyby.dk"}}),
     )
     .await;
     assert_eq!(done.status(), 200);
@@ -187,6 +188,21 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
         .users
         .iter()
         .any(|u| u.user_id == "rid-rikke" && u.rights == vec![Right::RightsAdmin]));
+    // §3.1.1 (issue 33 item 7): the designated rights administrator is told, with the link to
+    // the rights portal (the built-in test portal here), through the mail outbox.
+    let mail = adgang_messaging::entity::mail_outbox::Entity::find()
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert_eq!(mail[0].recipient, "rikke@nyby.dk");
+    assert!(
+        mail[0].subject.contains("rettighedsadministrator"),
+        "{}",
+        mail[0].subject
+    );
+    assert!(mail[0].body.contains("Rikke Rettighed"), "{}", mail[0].body);
+    assert!(mail[0].body.contains("/testportal"), "{}", mail[0].body);
 
     // Exactly the expected actions-log rows, by the employee acting for the organisation.
     let rows = log_rows(&app).await;
@@ -270,7 +286,7 @@ async fn auth_04_a_second_upload_replaces_the_first_and_an_existing_user_can_be_
     let done = complete(
         &app,
         &token,
-        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-nanna"}}),
+        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-nanna", "email": "nanna@nyby.dk"}}),
     )
     .await;
     assert_eq!(done.status(), 200);
@@ -367,7 +383,7 @@ async fn auth_04_another_organisations_onboarding_does_not_exist_for_the_caller(
     let refused = complete(
         &app,
         &stranger,
-        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-x", "name": "X"}}),
+        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-x", "name": "X", "email": "x@nyby.dk"}}),
     )
     .await;
     assert_eq!(refused.status(), 404);
@@ -431,8 +447,7 @@ async fn issue_13_designating_a_rid_answers_the_same_whether_it_exists_elsewhere
             .status(),
         200
     );
-    let without_name =
-        |rid: &str| serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": rid}});
+    let without_name = |rid: &str| serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": rid, "email": "a@nyby.dk"}});
     let known_elsewhere = complete(&app, &token, without_name("rid-andetsteds")).await;
     let unknown = complete(&app, &token, without_name("rid-ukendt")).await;
     assert_eq!(known_elsewhere.status(), 400);
@@ -451,7 +466,7 @@ async fn issue_13_designating_a_rid_answers_the_same_whether_it_exists_elsewhere
     let done = complete(
         &app,
         &token,
-        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-andetsteds", "name": "Et andet navn"}}),
+        serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-andetsteds", "name": "Et andet navn", "email": "b@nyby.dk"}}),
     )
     .await;
     assert_eq!(done.status(), 200);

@@ -51,12 +51,8 @@ fn cell(variable: ReportVariable, value: &str, organisation: &str) -> String {
         ReportVariable::Sender => if outgoing { organisation } else { "" }.to_owned(),
         ReportVariable::Recipient => if outgoing { "" } else { organisation }.to_owned(),
         ReportVariable::SenderSystem | ReportVariable::RecipientSystem => value.to_owned(),
-        ReportVariable::MessageType => {
-            MessageType::parse(value).map_or_else(
-                || value.to_owned(),
-                |t| t.statistics_danish().to_owned(),
-            )
-        }
+        ReportVariable::MessageType => MessageType::parse(value)
+            .map_or_else(|| value.to_owned(), |t| t.statistics_danish().to_owned()),
         ReportVariable::Size => {
             SizeBand::parse(value).map_or_else(|| value.to_owned(), |b| b.danish().to_owned())
         }

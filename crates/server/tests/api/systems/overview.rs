@@ -192,9 +192,16 @@ async fn sys_11_a_recipient_systems_page_names_its_contact_points() {
         &[Right::SystemAdmin, Right::ContactAdmin],
     ));
     let recipient = created(&app, NORTH, &token, &recipient_push("Modtager")).await;
-    let path = format!("/api/v1/organisations/{NORTH}/systems/{}", recipient.system.id);
+    let path = format!(
+        "/api/v1/organisations/{NORTH}/systems/{}",
+        recipient.system.id
+    );
     let shown: adgang_api_types::System = app.get_json_as(&path, &token).await;
-    assert_eq!(shown.contact_points, Some(vec![]), "none yet: the SPA warns");
+    assert_eq!(
+        shown.contact_points,
+        Some(vec![]),
+        "none yet: the SPA warns"
+    );
 
     let point = app
         .post_as(
