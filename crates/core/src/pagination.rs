@@ -26,6 +26,30 @@ pub struct PageRequest<F> {
 }
 
 impl<F: Copy> PageRequest<F> {
+    /// [`PageRequest::parse`] for a list shown newest first: without `sort`, the first field
+    /// descending (a `sort` given names its own direction, ascending when it names none).
+    pub fn parse_newest_first(
+        query: &PageQuery,
+        sortable: &[(&str, F)],
+    ) -> Result<Self, DomainError> {
+        let mut request = Self::parse(query, sortable)?;
+        if query.sort.as_deref().is_none_or(str::is_empty) {
+            request.direction = SortDirection::Desc;
+        }
+        Ok(request)
+    }
+
+    /// The items of this page of `items` (already in the requested order), and their total.
+    pub fn slice<T>(&self, items: Vec<T>) -> Page<T> {
+        let total = items.len() as u64;
+        let page = items
+            .into_iter()
+            .skip(usize::try_from(self.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(self.page_size).unwrap_or(usize::MAX))
+            .collect();
+        self.into_page(page, total)
+    }
+
     /// Checks `query` against the endpoint's sortable fields (`(wire name, field)` pairs); the
     /// first pair is the default sort.
     pub fn parse(query: &PageQuery, sortable: &[(&str, F)]) -> Result<Self, DomainError> {
@@ -93,6 +117,36 @@ impl<F: Copy> PageRequest<F> {
             total_pages: total_elements.div_ceil(self.page_size),
         }
     }
+}
+
+/// One page of `query` in the request's order of `column` (then `tie`, unique, so pages are
+/// stable), and the number of rows in all.
+pub async fn page_of<E, F>(
+    db: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    request: &PageRequest<F>,
+    column: E::Column,
+    tie: E::Column,
+) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    F: Copy,
+{
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let order = match request.direction {
+        SortDirection::Asc => sea_orm::Order::Asc,
+        SortDirection::Desc => sea_orm::Order::Desc,
+    };
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by(column, order.clone())
+        .order_by(tie, order)
+        .offset(request.offset())
+        .limit(request.page_size)
+        .all(db)
+        .await?;
+    Ok((items, total))
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use adgang_api_types::{
     Module, NewCustomReport, NewSubscription, StatisticsReport, SubscriptionChange,
 };
+use adgang_api_types::{Page, PageQuery};
 use adgang_core::download::attachment;
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
+use adgang_core::pagination::{PageRequest, SortDirection};
 use adgang_core::{DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, ReadDb};
 use sea_orm::DatabaseConnection;
 
@@ -48,11 +50,22 @@ fn ordered(
     }))
 }
 
-/// ST-05: the overview — the reports ordered or ready, newest first.
+/// How the overview can be ordered: when ordered (the default, newest first), name,
+/// when produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReportSort {
+    OrderedAt,
+    Name,
+    ProducedAt,
+}
+
+/// ST-05: the overview — the reports ordered or ready, paged (X-03; `sort=orderedAt|name|
+/// producedAt`, newest first by default).
 #[utoipa::path(
-    params(OrgPath),
+    params(OrgPath, PageQuery),
     responses(
-        (status = 200, description = "The reports", body = Vec<StatisticsReport>),
+        (status = 200, description = "The reports", body = Page<StatisticsReport>),
+        problems::BadRequest,
         problems::Scope,
     )
 )]
@@ -60,10 +73,34 @@ fn ordered(
 async fn list_reports(
     scope: OrgScope<Statistics>,
     read: web::Data<ReadDb>,
-) -> Result<web::Json<Vec<StatisticsReport>>, DomainError> {
-    Ok(web::Json(
-        service::overview(&read.get_ref().0, scope.org.as_str()).await?,
-    ))
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<StatisticsReport>>, DomainError> {
+    let request = PageRequest::parse_newest_first(
+        &query,
+        &[
+            ("orderedAt", ReportSort::OrderedAt),
+            ("name", ReportSort::Name),
+            ("producedAt", ReportSort::ProducedAt),
+        ],
+    )?;
+    // An organisation has a handful of reports: read all (newest first), ordered here.
+    let mut reports = service::overview(&read.get_ref().0, scope.org.as_str()).await?;
+    match request.sort {
+        ReportSort::OrderedAt => reports.reverse(),
+        ReportSort::Name => reports.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.id.cmp(&b.id))
+        }),
+        ReportSort::ProducedAt => {
+            reports.sort_by(|a, b| a.produced_at.cmp(&b.produced_at).then(a.id.cmp(&b.id)))
+        }
+    }
+    if request.direction == SortDirection::Desc {
+        reports.reverse();
+    }
+    Ok(web::Json(request.slice(reports)))
 }
 
 /// ST-01/ST-02 "Bestil standardrapport": subscribe to one of the five standard reports with an

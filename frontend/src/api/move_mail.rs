@@ -1,6 +1,6 @@
 //! Move mail (SPEC §12): the choices, the order, its progress and receipt.
 
-use adgang_api_types::{MailMove, MoveContactPoint, NewMailMove};
+use adgang_api_types::{MailMove, MoveContactPoint, NewMailMove, Page};
 use gloo_net::http::Method;
 
 use super::{request_as, send, send_no_content, ApiError, Authorised};
@@ -15,8 +15,11 @@ pub async fn contact_points(client: &Authorised) -> Result<Vec<MoveContactPoint>
     send(request_as(Method::GET, &path, &client.token).build()).await
 }
 
+/// MV-04: the latest 20 moves, newest first (the first page of X-03's paged list).
 pub async fn list(client: &Authorised) -> Result<Vec<MailMove>, ApiError> {
-    send(request_as(Method::GET, &path(client, ""), &client.token).build()).await
+    let page: Page<MailMove> =
+        send(request_as(Method::GET, &path(client, "?pageSize=20"), &client.token).build()).await?;
+    Ok(page.items)
 }
 
 pub async fn get(client: &Authorised, id: &str) -> Result<MailMove, ApiError> {

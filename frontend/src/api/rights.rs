@@ -1,20 +1,22 @@
 //! Rights administration (the organisation's `rights_admin`).
 
-use adgang_api_types::{OrganisationUser, Right};
+use adgang_api_types::{OrganisationUser, Page, Right};
 use gloo_net::http::Method;
 
 use super::{request_as, send, send_no_content, ApiError, Authorised};
 
+/// The organisation's users by name: the first 500 (X-03 pages the list; the page shows one).
 pub async fn users(client: &Authorised) -> Result<Vec<OrganisationUser>, ApiError> {
-    send(
+    let page: Page<OrganisationUser> = send(
         request_as(
             Method::GET,
-            &format!("/api/v1/organisations/{}/users", client.cvr),
+            &format!("/api/v1/organisations/{}/users?pageSize=500", client.cvr),
             &client.token,
         )
         .build(),
     )
-    .await
+    .await?;
+    Ok(page.items)
 }
 
 fn right_path(cvr: &str, user_id: &str, right: Right) -> String {

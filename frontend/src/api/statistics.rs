@@ -1,6 +1,6 @@
 //! Statistics (SPEC §11): the overview, orders, details, cancel and the CSV download.
 
-use adgang_api_types::{NewCustomReport, NewSubscription, StatisticsReport};
+use adgang_api_types::{NewCustomReport, NewSubscription, Page, StatisticsReport};
 use gloo_net::http::Method;
 
 use super::{request_as, send, send_no_content, ApiError, Authorised};
@@ -9,9 +9,18 @@ fn path(client: &Authorised, rest: &str) -> String {
     format!("/api/v1/organisations/{}/statistics{rest}", client.cvr)
 }
 
-/// ST-05: the reports ordered or ready.
+/// ST-05: the reports ordered or ready, newest first (the first 500 of X-03's paged list).
 pub async fn list(client: &Authorised) -> Result<Vec<StatisticsReport>, ApiError> {
-    send(request_as(Method::GET, &path(client, "/reports"), &client.token).build()).await
+    let page: Page<StatisticsReport> = send(
+        request_as(
+            Method::GET,
+            &path(client, "/reports?pageSize=500"),
+            &client.token,
+        )
+        .build(),
+    )
+    .await?;
+    Ok(page.items)
 }
 
 /// ST-05 "Se detaljer".

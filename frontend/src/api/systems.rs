@@ -104,13 +104,16 @@ pub async fn rotate_api_key(client: &Authorised, id: &str) -> Result<ApiKey, Api
     send(request_as(Method::POST, &path, &client.token).build()).await
 }
 
-/// Issue 14 item 7: the latest delivery attempts to the system's endpoint, newest first.
+/// Issue 14 item 7: the latest 50 delivery attempts to the system's endpoint, newest first
+/// (the first page of X-03's paged list).
 pub async fn delivery_attempts(
     client: &Authorised,
     id: &str,
 ) -> Result<Vec<DeliveryAttempt>, ApiError> {
-    let path = format!("{}/{id}/delivery-attempts", base(&client.cvr));
-    send(request_as(Method::GET, &path, &client.token).build()).await
+    let path = format!("{}/{id}/delivery-attempts?pageSize=50", base(&client.cvr));
+    let page: Page<DeliveryAttempt> =
+        send(request_as(Method::GET, &path, &client.token).build()).await?;
+    Ok(page.items)
 }
 
 /// Issue 14 item 7: push a harmless test message to the endpoint now.

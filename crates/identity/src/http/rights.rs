@@ -5,7 +5,9 @@ use crate::http::RightsAdministration;
 use actix_web::{delete, get, put, web, HttpResponse};
 use adgang_api_types::FieldCode;
 use adgang_api_types::{OrganisationUser, Right};
+use adgang_api_types::{Page, PageQuery};
 use adgang_core::openapi as problems;
+use adgang_core::pagination::{PageRequest, SortDirection};
 use adgang_core::OrgScope;
 use adgang_core::{DomainError, OrgPath};
 use sea_orm::DatabaseConnection;
@@ -28,11 +30,20 @@ fn parse_right(raw: &str) -> Result<Right, DomainError> {
     })
 }
 
-/// Users with rights in the organisation (requires `rights_admin`).
+/// How the users can be ordered: by name (the default) or RID/UUID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UserSort {
+    Name,
+    UserId,
+}
+
+/// Users with rights in the organisation, with their rights here, paged (X-03;
+/// `sort=name|userId`, by name by default). Requires `rights_admin`.
 #[utoipa::path(
-    params(OrgPath),
+    params(OrgPath, PageQuery),
     responses(
-        (status = 200, description = "Users by name, with their rights here", body = Vec<OrganisationUser>),
+        (status = 200, description = "Users with their rights here", body = Page<OrganisationUser>),
+        problems::BadRequest,
         problems::Scope,
     )
 )]
@@ -40,18 +51,34 @@ fn parse_right(raw: &str) -> Result<Right, DomainError> {
 async fn list_users(
     scope: OrgScope<RightsAdministration>,
     db: web::Data<DatabaseConnection>,
-) -> Result<web::Json<Vec<OrganisationUser>>, DomainError> {
-    let users = rights::users_of(db.get_ref(), &scope.org).await?;
-    Ok(web::Json(
-        users
-            .into_iter()
-            .map(|(u, rights)| OrganisationUser {
-                user_id: u.subject,
-                name: u.name,
-                rights,
-            })
-            .collect(),
-    ))
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<OrganisationUser>>, DomainError> {
+    let request = PageRequest::parse(
+        &query,
+        &[("name", UserSort::Name), ("userId", UserSort::UserId)],
+    )?;
+    let mut users: Vec<OrganisationUser> = rights::users_of(db.get_ref(), &scope.org)
+        .await?
+        .into_iter()
+        .map(|(u, rights)| OrganisationUser {
+            user_id: u.subject,
+            name: u.name,
+            rights,
+        })
+        .collect();
+    match request.sort {
+        UserSort::Name => users.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.user_id.cmp(&b.user_id))
+        }),
+        UserSort::UserId => users.sort_by(|a, b| a.user_id.cmp(&b.user_id)),
+    }
+    if request.direction == SortDirection::Desc {
+        users.reverse();
+    }
+    Ok(web::Json(request.slice(users)))
 }
 
 /// Grant a right to a user (requires `rights_admin`); idempotent.

@@ -12,9 +12,12 @@ use std::net::IpAddr;
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use adgang_api_types::words::rejection;
-use adgang_api_types::{DeliveryAttempt, MemoReceipt, MessageEvent, Module, NewMemo};
+use adgang_api_types::{
+    DeliveryAttempt, MemoReceipt, MessageEvent, Module, NewMemo, Page, PageQuery,
+};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
+use adgang_core::pagination::PageRequest;
 use adgang_core::ports::ConnectedSystem;
 use adgang_core::{DomainError, ItemPath, ModuleGuard, OrgScope, ReadDb};
 use sea_orm::DatabaseConnection;
@@ -49,12 +52,14 @@ impl ModuleGuard for SystemConnection {
     const MODULE: Module = Module::SystemConnection;
 }
 
-/// The latest 50 delivery attempts to a system's endpoint, newest first: time, message id, HTTP
-/// status or network error, latency, and when the next attempt is due (issue 14 item 7).
+/// The delivery attempts to a system's endpoint, paged (X-03; `sort=attemptedAt`, newest first
+/// by default): time, message id, HTTP status or network error, latency, and when the next
+/// attempt is due (issue 14 item 7).
 #[utoipa::path(
-    params(ItemPath),
+    params(ItemPath, PageQuery),
     responses(
-        (status = 200, body = Vec<DeliveryAttempt>),
+        (status = 200, body = Page<DeliveryAttempt>),
+        problems::BadRequest,
         problems::Scope,
     )
 )]
@@ -62,13 +67,15 @@ impl ModuleGuard for SystemConnection {
 async fn delivery_attempts(
     scope: OrgScope<SystemConnection>,
     path: web::Path<ItemPath>,
+    query: web::Query<PageQuery>,
     db: web::Data<DatabaseConnection>,
     ports: web::Data<Ports>,
-) -> Result<web::Json<Vec<DeliveryAttempt>>, DomainError> {
+) -> Result<web::Json<Page<DeliveryAttempt>>, DomainError> {
     let id = path.into_inner().id;
     let org = scope.org.as_str();
+    let request = PageRequest::parse_newest_first(&query, attempts::ATTEMPT_SORT)?;
     Ok(web::Json(
-        attempts::latest(db.get_ref(), &ports, org, &id, scope.now).await?,
+        attempts::page(db.get_ref(), &ports, org, &id, &request, scope.now).await?,
     ))
 }
 

@@ -3,6 +3,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use adgang_api_types::{MailMove, Module, MoveContactPoint, NewMailMove};
+use adgang_api_types::{Page, PageQuery};
 use adgang_core::download::{attachment, render};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
@@ -84,11 +85,12 @@ pub(super) async fn move_destinations(
     ))
 }
 
-/// MV-04: the organisation's latest 20 moves, newest first.
+/// MV-04: the organisation's moves, paged (X-03; `sort=createdAt`, newest first by default).
 #[utoipa::path(
-    params(OrgPath),
+    params(OrgPath, PageQuery),
     responses(
-        (status = 200, description = "The moves", body = Vec<MailMove>),
+        (status = 200, description = "The moves", body = Page<MailMove>),
+        problems::BadRequest,
         problems::Scope,
     )
 )]
@@ -96,9 +98,12 @@ pub(super) async fn move_destinations(
 pub(super) async fn list_moves(
     scope: OrgScope<MoveMail>,
     read: web::Data<ReadDb>,
-) -> Result<web::Json<Vec<MailMove>>, DomainError> {
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<MailMove>>, DomainError> {
+    let request =
+        adgang_core::pagination::PageRequest::parse_newest_first(&query, move_mail::MOVE_SORT)?;
     Ok(web::Json(
-        move_mail::list(&read.get_ref().0, scope.org.as_str()).await?,
+        move_mail::list(&read.get_ref().0, scope.org.as_str(), &request).await?,
     ))
 }
 

@@ -2,13 +2,12 @@
 //! peers shows an administrator: when, which message, the status or network error, latency,
 //! and when the next attempt is due.
 
+use adgang_api_types::Page;
 use adgang_api_types::{DeliveryAttempt, FieldCode, Protocol};
+use adgang_core::pagination::PageRequest;
 use adgang_core::ports::{ConnectedSystem, DynConnection};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::dispatch::push;
 use super::Ports;
@@ -16,26 +15,36 @@ use crate::entity::delivery_attempt;
 use crate::error::MessagingError;
 use adgang_core::Outbound;
 
-/// At most this many attempts are shown.
-pub const LATEST: u64 = 50;
+/// How the attempts can be ordered: by time (the default, newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptSort {
+    AttemptedAt,
+}
 
-/// The latest attempts to `system_id`, newest first; 404 unless it is a system of `org`.
-pub async fn latest(
+pub const ATTEMPT_SORT: &[(&str, AttemptSort)] = &[("attemptedAt", AttemptSort::AttemptedAt)];
+
+/// One page of the attempts to `system_id`; 404 unless it is a system of `org`.
+pub async fn page(
     db: &impl ConnectionTrait,
     ports: &Ports,
     org: &str,
     system_id: &str,
+    request: &PageRequest<AttemptSort>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<DeliveryAttempt>, MessagingError> {
+) -> Result<Page<DeliveryAttempt>, MessagingError> {
     own_system(db, ports, org, system_id, now).await?;
-    let rows = delivery_attempt::Entity::find()
-        .filter(delivery_attempt::Column::SystemId.eq(system_id))
-        .order_by_desc(delivery_attempt::Column::AttemptedAt)
-        .order_by_desc(delivery_attempt::Column::Id)
-        .limit(LATEST)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(to_dto).collect())
+    let query =
+        delivery_attempt::Entity::find().filter(delivery_attempt::Column::SystemId.eq(system_id));
+    let AttemptSort::AttemptedAt = request.sort;
+    let (rows, total) = adgang_core::pagination::page_of(
+        db,
+        query,
+        request,
+        delivery_attempt::Column::AttemptedAt,
+        delivery_attempt::Column::Id,
+    )
+    .await?;
+    Ok(request.into_page(rows.into_iter().map(to_dto).collect(), total))
 }
 
 fn to_dto(a: delivery_attempt::Model) -> DeliveryAttempt {

@@ -171,9 +171,18 @@ async fn mv_01_03_all_virk_mail_moves_once_to_the_chosen_point_with_events_log_a
     assert_eq!(again.total, 0);
     assert_eq!(finished(&app, &token, &again.id).await.moved, 0);
     assert_eq!(moved_events(&app).await.len(), 5);
-    let listed: Vec<MailMove> = app.get_json_as(&moves_url(""), &token).await;
+    let listed: Vec<MailMove> = app
+        .get_json_as::<adgang_api_types::Page<MailMove>>(&moves_url(""), &token)
+        .await
+        .items;
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0].id, again.id, "newest first");
+    // X-03 (issue 33 item 6): every move, paged — not only the latest 20.
+    let oldest: adgang_api_types::Page<MailMove> = app
+        .get_json_as(&moves_url("?pageSize=1&sort=createdAt:asc"), &token)
+        .await;
+    assert_eq!((oldest.total_elements, oldest.total_pages), (2, 2));
+    assert_eq!(oldest.items[0].id, listed[1].id);
 }
 
 #[tokio::test]

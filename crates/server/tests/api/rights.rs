@@ -146,8 +146,12 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         .unwrap();
     assert_eq!(response.status(), 204);
     let users: Vec<OrganisationUser> = app
-        .get_json_as("/api/v1/organisations/29189846/users", &admin)
-        .await;
+        .get_json_as::<adgang_api_types::Page<OrganisationUser>>(
+            "/api/v1/organisations/29189846/users",
+            &admin,
+        )
+        .await
+        .items;
     assert_eq!(users.len(), 1);
     assert_eq!(
         users[0].rights,
@@ -214,14 +218,28 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     }
     // Granted to a RID that has not logged in yet: it is listed here, by its RID.
     let users: Vec<OrganisationUser> = app
-        .get_json_as("/api/v1/organisations/29189846/users", &admin)
-        .await;
+        .get_json_as::<adgang_api_types::Page<OrganisationUser>>(
+            "/api/v1/organisations/29189846/users",
+            &admin,
+        )
+        .await
+        .items;
     assert!(
         users
             .iter()
             .any(|u| u.user_id == "rid-nobody" && u.rights == [Right::SystemAdmin]),
         "{users:?}"
     );
+    // X-03 (issue 33 item 6): paged and sortable by the documented parameters.
+    let by_id: adgang_api_types::Page<OrganisationUser> = app
+        .get_json_as(
+            "/api/v1/organisations/29189846/users?pageSize=1&sort=userId:desc",
+            &admin,
+        )
+        .await;
+    assert_eq!(by_id.total_elements as usize, users.len());
+    let last_id = users.iter().map(|u| u.user_id.clone()).max().unwrap();
+    assert_eq!(by_id.items[0].user_id, last_id);
     assert_eq!(
         put("/api/v1/organisations/34051178/users/rid-kim/rights/system_admin")
             .await

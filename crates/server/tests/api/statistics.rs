@@ -329,7 +329,10 @@ async fn st_03_a_subscription_is_cancelled_on_its_details_page_and_its_interval_
     assert_eq!(changed.notify_email.as_deref(), Some("a@kommune.dk"));
 
     assert_eq!(app.delete_as(&item, &token).await.status(), 204);
-    let list: Vec<StatisticsReport> = app.get_json_as(&reports(SENDER), &token).await;
+    let list: Vec<StatisticsReport> = app
+        .get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(SENDER), &token)
+        .await
+        .items;
     assert!(
         list.is_empty(),
         "a cancelled subscription leaves the overview"
@@ -398,7 +401,10 @@ async fn st_04_a_custom_report_is_deleted_after_7_days_and_cannot_be_cancelled()
     assert_eq!(expiry.tick().await.unwrap(), 1);
     let file = app.get_as(&format!("{item}/file"), &token).await;
     assert_eq!(conflict(file).await, ConflictReason::ReportDeleted);
-    let list: Vec<StatisticsReport> = app.get_json_as(&reports(SENDER), &token).await;
+    let list: Vec<StatisticsReport> = app
+        .get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(SENDER), &token)
+        .await
+        .items;
     assert!(list.is_empty());
     let details: StatisticsReport = app.get_json_as(&item, &token).await;
     assert_eq!(details.state, ReportState::Deleted);
@@ -527,7 +533,10 @@ async fn st_04_bad_orders_are_field_errors_in_one_answer_and_nothing_is_ordered(
     assert_eq!(codes, vec![("period.to".into(), FieldCode::InTheFuture)]);
     let unknown = post(json!({"name": "x", "variables": ["colour"], "period": {"from": "2026-11-01", "to": "2026-11-02"}})).await;
     assert_eq!(unknown.status(), 400);
-    let list: Vec<StatisticsReport> = app.get_json_as(&reports(SENDER), &token).await;
+    let list: Vec<StatisticsReport> = app
+        .get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(SENDER), &token)
+        .await
+        .items;
     assert!(list.is_empty(), "nothing ordered");
 }
 
@@ -554,7 +563,10 @@ async fn st_tenants_another_organisations_report_is_not_found_and_companies_have
         404
     );
     assert_eq!(app.delete_as(&item, &foreign).await.status(), 404);
-    let theirs: Vec<StatisticsReport> = app.get_json_as(&reports(AUTHORITY), &foreign).await;
+    let theirs: Vec<StatisticsReport> = app
+        .get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(AUTHORITY), &foreign)
+        .await
+        .items;
     assert!(theirs.is_empty());
     // Another organisation's CVR in the path with our token: not ours to see.
     assert_eq!(app.get_as(&reports(AUTHORITY), &token).await.status(), 404);
@@ -673,4 +685,50 @@ async fn st_02_with_smtp_configured_the_notice_leaves_through_the_smtp_server() 
     }
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     assert_eq!(received.lock().unwrap().len(), 1);
+}
+
+/// X-03 (issue 33 item 6): the reports overview is paged and sortable by the documented
+/// parameters — newest first by default, by name, by production time.
+#[tokio::test]
+async fn st_05_the_overview_pages_and_sorts() {
+    let app = app().await;
+    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
+    let token = statistician(&app, SENDER);
+    let mut ordered = Vec::new();
+    for name in ["Bølge", "Alfa", "Cirkel"] {
+        ordered.push(
+            order(
+                &app,
+                &token,
+                "custom-reports",
+                json!({"name": name, "variables": ["message_type"],
+                       "period": {"from": "2026-11-01", "to": "2026-11-05"}}),
+            )
+            .await,
+        );
+        app.clock.advance(chrono::Duration::minutes(1));
+    }
+    let page = |query: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            app.get_json_as::<adgang_api_types::Page<StatisticsReport>>(
+                &format!("{}{query}", reports(SENDER)),
+                &token,
+            )
+            .await
+        }
+    };
+    let newest = page("").await;
+    assert_eq!(newest.total_elements, 3);
+    assert_eq!(newest.items[0].id, ordered[2].id, "newest first");
+    let by_name = page("?sort=name&pageSize=2").await;
+    let names: Vec<&str> = by_name.items.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Alfa", "Bølge"]);
+    assert_eq!(by_name.total_pages, 2);
+    let second = page("?sort=name&pageSize=2&page=1").await;
+    assert_eq!(second.items[0].name, "Cirkel");
+    let refused = app
+        .get_as(&format!("{}?sort=colour", reports(SENDER)), &token)
+        .await;
+    assert_eq!(refused.status(), 400);
 }

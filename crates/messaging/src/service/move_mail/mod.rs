@@ -392,19 +392,32 @@ pub async fn find(
 }
 
 /// The organisation's latest moves, newest first.
+/// How the moves can be ordered: by when they were ordered (the default, newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveSort {
+    CreatedAt,
+}
+
+pub const MOVE_SORT: &[(&str, MoveSort)] = &[("createdAt", MoveSort::CreatedAt)];
+
+/// MV-04: one page of the organisation's moves.
 pub async fn list(
     db: &impl ConnectionTrait,
     organisation: &str,
-) -> Result<Vec<MailMove>, MessagingError> {
-    Ok(mail_move::Entity::find()
-        .filter(mail_move::Column::OrganisationCvr.eq(organisation))
-        .order_by_desc(mail_move::Column::CreatedAt)
-        .limit(20)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_dto)
-        .collect())
+    request: &adgang_core::pagination::PageRequest<MoveSort>,
+) -> Result<adgang_api_types::Page<MailMove>, MessagingError> {
+    let query =
+        mail_move::Entity::find().filter(mail_move::Column::OrganisationCvr.eq(organisation));
+    let MoveSort::CreatedAt = request.sort;
+    let (rows, total) = adgang_core::pagination::page_of(
+        db,
+        query,
+        request,
+        mail_move::Column::CreatedAt,
+        mail_move::Column::Id,
+    )
+    .await?;
+    Ok(request.into_page(rows.into_iter().map(to_dto).collect(), total))
 }
 
 /// SYS-15: the core's side of "move the Virk mail into the new system" (the systems module

@@ -46,7 +46,10 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
     // The recipient's administrators see the attempt on the system (issue 14 item 7); the
     // sender's do not see another organisation's system.
     let path = format!("/api/v1/organisations/{AUTHORITY}/systems/{recipient}/delivery-attempts");
-    let attempts: Vec<DeliveryAttempt> = app.get_json_as(&path, &admin(&app, AUTHORITY)).await;
+    let attempts: Vec<DeliveryAttempt> = app
+        .get_json_as::<adgang_api_types::Page<DeliveryAttempt>>(&path, &admin(&app, AUTHORITY))
+        .await
+        .items;
     assert_eq!(attempts.len(), 1);
     assert!(attempts[0].succeeded);
     assert_eq!(attempts[0].http_status, Some(202));
@@ -233,13 +236,36 @@ async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() 
     assert!(!attempt.succeeded);
     assert_eq!(attempt.http_status, Some(500));
     let listed: Vec<DeliveryAttempt> = app
-        .get_json_as(
+        .get_json_as::<adgang_api_types::Page<DeliveryAttempt>>(
             &format!("/api/v1/organisations/{AUTHORITY}/systems/{push}/delivery-attempts"),
             &token,
         )
-        .await;
+        .await
+        .items;
     assert_eq!(listed.len(), 2);
     assert!(!listed[0].succeeded, "newest first");
+    // X-03 (issue 33 item 6): paged and sortable by the documented parameters.
+    let oldest: adgang_api_types::Page<DeliveryAttempt> = app
+        .get_json_as(
+            &format!(
+                "/api/v1/organisations/{AUTHORITY}/systems/{push}/delivery-attempts\
+                 ?pageSize=1&page=0&sort=attemptedAt:asc"
+            ),
+            &token,
+        )
+        .await;
+    assert_eq!((oldest.total_elements, oldest.total_pages), (2, 2));
+    assert_eq!(oldest.items.len(), 1);
+    assert_eq!(oldest.items[0].attempted_at, listed[1].attempted_at);
+    let refused = app
+        .get_as(
+            &format!(
+                "/api/v1/organisations/{AUTHORITY}/systems/{push}/delivery-attempts?sort=endpoint"
+            ),
+            &token,
+        )
+        .await;
+    assert_eq!(refused.status(), 400);
     assert!(events(&app, AUTHORITY).await.is_empty());
 
     // A pull system has no endpoint; another organisation's system is not found.
