@@ -49,6 +49,30 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             primaries(&client).await? == ["Sagssystem – modtager"],
             "the demo's first recipient system is primary"
         );
+        // X-03 (issue 33 item 6): the API sorts the overview; the name header turns it.
+        let first_name = |client: &Client| {
+            let client = client.clone();
+            async move {
+                client
+                    .find(Locator::Css("#systems-table tbody tr td a"))
+                    .await?
+                    .text()
+                    .await
+            }
+        };
+        ensure!(first_name(&client).await? == "Brevudsender", "A to Å");
+        click(&client, "sort-name").await?;
+        wait_for_text(&client, "th[aria-sort='descending']", "").await?;
+        let started = std::time::Instant::now();
+        while first_name(&client).await? != "Sagssystem – modtager" {
+            ensure!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "Å to A never came"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        click(&client, "sort-name").await?;
+        wait_for_text(&client, "th[aria-sort='ascending']", "").await?;
 
         // The wizard: new system → name and role → protocol and details → activation →
         // contact → summary → Tilslut. Each "Næste" asks the API.

@@ -12,11 +12,21 @@ fn base(cvr: &str) -> String {
     format!("/api/v1/organisations/{cvr}/systems")
 }
 
-pub async fn list(client: &Authorised) -> Result<Page<SystemSummary>, ApiError> {
+/// SYS-11, X-03: one page of the overview, sorted by name (`descending`: Å to A).
+pub async fn list(
+    client: &Authorised,
+    page: u64,
+    page_size: u64,
+    descending: bool,
+) -> Result<Page<SystemSummary>, ApiError> {
+    let direction = if descending { "desc" } else { "asc" };
     send(
         request_as(
             Method::GET,
-            &format!("{}?pageSize=500", base(&client.cvr)),
+            &format!(
+                "{}?page={page}&pageSize={page_size}&sort=name:{direction}",
+                base(&client.cvr)
+            ),
             &client.token,
         )
         .build(),

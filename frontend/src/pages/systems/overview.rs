@@ -14,6 +14,9 @@ use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
 
+/// Systems per page of the overview.
+const PAGE_SIZE: u64 = 25;
+
 #[component]
 pub fn SystemsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -31,11 +34,17 @@ fn SystemsOverview() -> impl IntoView {
     let auth = use_auth();
     let more_open = RwSignal::new(false);
     let failed = RwSignal::new(false);
+    // the overview is paged and sorted by the API (by name; the header turns it).
+    let page_no = RwSignal::new(0u64);
+    let descending = RwSignal::new(false);
     let systems = api::loaded(move || {
         let signed_in = Authorised::of(auth);
+        let (page, desc) = (page_no.get(), descending.get());
         async move {
             match signed_in {
-                Some(client) => api::systems::list(&client).await.ok(),
+                Some(client) => api::systems::list(&client, page, PAGE_SIZE, desc)
+                    .await
+                    .ok(),
                 None => None,
             }
         }
@@ -91,7 +100,14 @@ fn SystemsOverview() -> impl IntoView {
                     <table class="table" id="systems-table">
                         <caption class="sr-only">{i18n.text(Key::sys_heading)}</caption>
                         <thead><tr>
-                            <th scope="col">{i18n.text(Key::sys_col_name)}</th>
+                            <th scope="col" aria-sort=move || if descending.get() { "descending" } else { "ascending" }>
+                                <button type="button" class="button button-unstyled" id="sort-name"
+                                    title=i18n.text(Key::sys_sort_name)
+                                    on:click=move |_| { descending.update(|d| *d = !*d); page_no.set(0); }>
+                                    {i18n.text(Key::sys_col_name)}
+                                    {move || if descending.get() { " ▼" } else { " ▲" }}
+                                </button>
+                            </th>
                             <th scope="col">{i18n.text(Key::sys_col_id)}</th>
                             <th scope="col">{i18n.text(Key::sys_col_role)}</th>
                             <th scope="col">{i18n.text(Key::sys_col_protocol)}</th>
@@ -112,6 +128,24 @@ fn SystemsOverview() -> impl IntoView {
                         </tbody>
                     </table>
                     </div>
+                    {(page.total_pages > 1).then(|| {
+                        let (current, pages) = (page.current_page, page.total_pages);
+                        view! {
+                            <nav class="log-pager" id="systems-pager" aria-label=i18n.text(Key::sys_pager_label)>
+                                <button type="button" class="button button-secondary" id="systems-previous"
+                                    disabled=current == 0 on:click=move |_| page_no.set(current.saturating_sub(1))>
+                                    {i18n.text(Key::sys_previous)}
+                                </button>
+                                <span id="systems-page">{move || i18n.t(Key::sys_page_of)
+                                    .replace("{page}", &(current + 1).to_string())
+                                    .replace("{pages}", &pages.to_string())}</span>
+                                <button type="button" class="button button-secondary" id="systems-next"
+                                    disabled=current + 1 >= pages on:click=move |_| page_no.set(current + 1)>
+                                    {i18n.text(Key::sys_next)}
+                                </button>
+                            </nav>
+                        }
+                    })}
                 }.into_any(),
                 Some(_) => view! { <p id="no-systems">{i18n.text(Key::sys_none)}</p> }.into_any(),
                 None => view! {
