@@ -557,11 +557,48 @@ async fn publish_standard_system(
     )))
 }
 
-/// A vendor's own published standard systems, each with how many systems use it (SYS-09).
+/// How standard systems can be ordered: by name (the default), or by vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StandardSort {
+    Name,
+    VendorName,
+}
+
+const STANDARD_SORT: &[(&str, StandardSort)] = &[
+    ("name", StandardSort::Name),
+    ("vendorName", StandardSort::VendorName),
+];
+
+/// One page of `items` in the request's order (a vendor has a handful; ordered here).
+fn standard_page<T>(
+    mut items: Vec<T>,
+    request: &PageRequest<StandardSort>,
+    key: impl Fn(&T) -> &StandardSystem,
+) -> Page<T> {
+    match request.sort {
+        StandardSort::Name => items.sort_by(|a, b| {
+            let (a, b) = (key(a), key(b));
+            (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id))
+        }),
+        StandardSort::VendorName => items.sort_by(|a, b| {
+            let (a, b) = (key(a), key(b));
+            let order = |s: &StandardSystem| (s.vendor_name.to_lowercase(), s.name.to_lowercase());
+            (order(a), &a.id).cmp(&(order(b), &b.id))
+        }),
+    }
+    if request.direction == adgang_core::pagination::SortDirection::Desc {
+        items.reverse();
+    }
+    request.slice(items)
+}
+
+/// A vendor's own published standard systems, each with how many systems use it (SYS-09),
+/// paged (X-03; `sort=name|vendorName`).
 #[utoipa::path(
-    params(OrgPath),
+    params(OrgPath, PageQuery),
     responses(
-        (status = 200, description = "The vendor's standard systems", body = Vec<PublishedStandardSystem>),
+        (status = 200, description = "The vendor's standard systems", body = Page<PublishedStandardSystem>),
+        problems::BadRequest,
         problems::Scope,
     )
 )]
@@ -569,21 +606,24 @@ async fn publish_standard_system(
 async fn own_standard_systems(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-) -> Result<web::Json<Vec<PublishedStandardSystem>>, DomainError> {
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<PublishedStandardSystem>>, DomainError> {
+    let request = PageRequest::parse(&query, STANDARD_SORT)?;
     let vendor = owner_of(&scope).cvr;
     let models = service::standard_systems(db.get_ref(), Some(&vendor)).await?;
     let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
     let counts = service::systems_using(db.get_ref(), &ids).await?;
     let name = scope.principal.organisation_name.clone();
-    Ok(web::Json(
-        models
-            .into_iter()
-            .map(|m| PublishedStandardSystem {
-                systems_using: counts.get(&m.id).copied().unwrap_or(0),
-                standard: standard_dto(m, name.clone()),
-            })
-            .collect(),
-    ))
+    let published = models
+        .into_iter()
+        .map(|m| PublishedStandardSystem {
+            systems_using: counts.get(&m.id).copied().unwrap_or(0),
+            standard: standard_dto(m, name.clone()),
+        })
+        .collect();
+    Ok(web::Json(standard_page(published, &request, |p| {
+        &p.standard
+    })))
 }
 
 /// The vendor edits a standard system (SYS-09): the settings it locks follow into every
@@ -664,11 +704,12 @@ struct StandardSystemQuery {
     vendor_cvr: Option<String>,
 }
 
-/// The catalogue of standard systems to create a system from (SYS-09), by vendor.
+/// The catalogue of standard systems to create a system from (SYS-09), by vendor, paged (X-03;
+/// `sort=name|vendorName`).
 #[utoipa::path(
-    params(StandardSystemQuery),
+    params(StandardSystemQuery, PageQuery),
     responses(
-        (status = 200, description = "Standard systems", body = Vec<StandardSystem>),
+        (status = 200, description = "Standard systems", body = Page<StandardSystem>),
         problems::BadRequest,
         problems::Auth,
     )
@@ -679,8 +720,10 @@ async fn list_standard_systems(
     db: web::Data<DatabaseConnection>,
     registry: web::Data<dyn Registry>,
     query: web::Query<StandardSystemQuery>,
-) -> Result<web::Json<Vec<StandardSystem>>, DomainError> {
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<StandardSystem>>, DomainError> {
     principal.require_module(Module::SystemConnection)?;
+    let request = PageRequest::parse(&paging, STANDARD_SORT)?;
     let vendor =
         match query.vendor_cvr.as_deref() {
             Some(raw) => Some(Cvr::parse(raw).map_err(|e| {
@@ -708,5 +751,5 @@ async fn list_standard_systems(
         let name = names[&model.vendor_cvr].clone();
         out.push(standard_dto(model, name));
     }
-    Ok(web::Json(out))
+    Ok(web::Json(standard_page(out, &request, |s| s)))
 }

@@ -115,8 +115,8 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             ("Vejledning", vec![building.clone(), other.id.clone()]),
         ] {
             let body = serde_json::json!({
-                "name": name, "groupIds": groups, "visible": true, "audiences": ["citizens"],
-                "keywords": ["byggeri"], "active": true
+                "name": name, "description": format!("Om {name}"), "groupIds": groups,
+                "visible": true, "audiences": ["citizens"], "keywords": ["byggeri"], "active": true
             });
             let path = "/api/v1/organisations/34051178/contact-points";
             let response = app.post_as(path, &token, &body).await;

@@ -81,8 +81,12 @@ async fn vendor_publishes_edits_and_withdraws(name: &'static str, size: Option<(
             &[adgang_api_types::Right::SystemAdmin],
         ));
         let own: Vec<adgang_api_types::PublishedStandardSystem> = app
-            .get_json_as("/api/v1/organisations/30808460/standard-systems", &token)
-            .await;
+            .get_json_as::<adgang_api_types::Page<adgang_api_types::PublishedStandardSystem>>(
+                "/api/v1/organisations/30808460/standard-systems",
+                &token,
+            )
+            .await
+            .items;
         let post = own
             .iter()
             .find(|p| p.standard.name == "Leverandør Post")

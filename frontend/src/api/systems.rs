@@ -132,19 +132,26 @@ pub async fn send_test_message(client: &Authorised, id: &str) -> Result<Delivery
     send(request_as(Method::POST, &path, &client.token).build()).await
 }
 
+/// SYS-09: the catalogue by name (the first 500 of X-03's paged list).
 pub async fn standard_systems(client: &Authorised) -> Result<Vec<StandardSystem>, ApiError> {
-    send(request_as(Method::GET, "/api/v1/standard-systems", &client.token).build()).await
+    let path = "/api/v1/standard-systems?pageSize=500";
+    let page: Page<StandardSystem> =
+        send(request_as(Method::GET, path, &client.token).build()).await?;
+    Ok(page.items)
 }
 
 fn own_standard(cvr: &str) -> String {
     format!("/api/v1/organisations/{cvr}/standard-systems")
 }
 
-/// SYS-09: the vendor's own published standard systems.
+/// SYS-09: the vendor's own published standard systems, by name (the first 500).
 pub async fn own_standard_systems(
     client: &Authorised,
 ) -> Result<Vec<PublishedStandardSystem>, ApiError> {
-    send(request_as(Method::GET, &own_standard(&client.cvr), &client.token).build()).await
+    let path = format!("{}?pageSize=500", own_standard(&client.cvr));
+    let page: Page<PublishedStandardSystem> =
+        send(request_as(Method::GET, &path, &client.token).build()).await?;
+    Ok(page.items)
 }
 
 /// SYS-09: publish (`id` None) or edit a standard system.

@@ -22,13 +22,26 @@ async fn sys_09_a_system_from_a_standard_system_keeps_the_vendors_settings_locke
 
     let token = admin(&app, NORTH, OrgKind::Authority);
     let catalogue: Vec<StandardSystem> = app
-        .get_json_as(
+        .get_json_as::<Page<StandardSystem>>(
             &format!("/api/v1/standard-systems?vendorCvr={VENDOR}"),
             &token,
         )
-        .await;
+        .await
+        .items;
     assert_eq!(catalogue.len(), 1);
     assert_eq!(catalogue[0].vendor_name, "Systemleverandøren A/S");
+    // X-03 (issue 33 item 6): paged, with the documented sort fields only.
+    let paged: Page<StandardSystem> = app
+        .get_json_as(
+            "/api/v1/standard-systems?pageSize=1&sort=vendorName:desc",
+            &token,
+        )
+        .await;
+    assert_eq!((paged.total_elements, paged.items.len()), (1, 1));
+    let refused = app
+        .get_as("/api/v1/standard-systems?sort=vendorCvr", &token)
+        .await;
+    assert_eq!(refused.status(), 400);
 
     let mut body = recipient_push("Vores sagssystem");
     body["standardSystemId"] = json!(standard.id);
@@ -101,8 +114,10 @@ async fn sys_09_a_vendor_edits_and_withdraws_its_standard_system_and_the_systems
         Some("it@nord.dk")
     );
     assert_eq!(system.technical_contact.email, "support@leverandor.dk");
-    let listed: Vec<adgang_api_types::PublishedStandardSystem> =
-        app.get_json_as(&own, &vendor).await;
+    let listed: Vec<adgang_api_types::PublishedStandardSystem> = app
+        .get_json_as::<Page<adgang_api_types::PublishedStandardSystem>>(&own, &vendor)
+        .await
+        .items;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].systems_using, 1);
 
@@ -194,10 +209,15 @@ async fn sys_09_a_vendor_edits_and_withdraws_its_standard_system_and_the_systems
     // Withdrawn: gone from the catalogue and the vendor's list; the system keeps its settings,
     // now its organisation's own; no new system can be made from it.
     assert_eq!(app.delete_as(&one, &vendor).await.status(), 204);
-    let catalogue: Vec<StandardSystem> = app.get_json_as("/api/v1/standard-systems", &token).await;
+    let catalogue: Vec<StandardSystem> = app
+        .get_json_as::<Page<StandardSystem>>("/api/v1/standard-systems", &token)
+        .await
+        .items;
     assert!(catalogue.iter().all(|s| s.id != standard.id));
-    let listed: Vec<adgang_api_types::PublishedStandardSystem> =
-        app.get_json_as(&own, &vendor).await;
+    let listed: Vec<adgang_api_types::PublishedStandardSystem> = app
+        .get_json_as::<Page<adgang_api_types::PublishedStandardSystem>>(&own, &vendor)
+        .await
+        .items;
     assert!(listed.is_empty());
     let freed: adgang_api_types::System = app.get_json_as(&path, &token).await;
     assert_eq!(freed.standard_system_id, None);
