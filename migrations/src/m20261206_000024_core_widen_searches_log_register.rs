@@ -1,7 +1,7 @@
 //! Issue 33 item 5 (LOG-03, the guide's §7.5): the searches log's "Register" names the register
 //! a lookup fetched from — the event log, the access register, the exemption register, the
 //! NemSMS register, the CPR or CVR register — not only "cpr"/"cvr". The column was 3 characters
-//! with a check of those two; it becomes 32 with a check of the seven ids. Rows already written
+//! with a check of those two; it becomes 32 with a check of the six ids. Rows already written
 //! keep their values (the append-only triggers stay as they were).
 
 use sea_orm_migration::prelude::*;
@@ -73,7 +73,14 @@ async fn change(manager: &SchemaManager<'_>, width: u32, registers: &[&str]) -> 
         }
         _ => {
             // SQLite alters no check: the table is made again under the same name, with its
-            // rows, indexes and append-only triggers as they were.
+            // rows, indexes and append-only triggers as they were — in one transaction
+            // (sea-orm-migration runs SQLite migrations outside one), so a crash midway leaves
+            // the old table whole and the migration to run again.
+            use sea_orm_migration::sea_orm::TransactionTrait;
+            let txn = db.begin().await?;
+            let db = &txn;
+            db.execute_unprepared("DROP TABLE IF EXISTS searches_log_new")
+                .await?;
             let saved = |kind: &'static str| {
                 db.query_all(Statement::from_string(
                     DatabaseBackend::Sqlite,
@@ -111,6 +118,7 @@ async fn change(manager: &SchemaManager<'_>, width: u32, registers: &[&str]) -> 
                 let sql: String = row.try_get("", "sql")?;
                 db.execute_unprepared(&sql).await?;
             }
+            txn.commit().await?;
         }
     }
     Ok(())

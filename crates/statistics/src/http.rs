@@ -9,7 +9,7 @@ use adgang_api_types::{Page, PageQuery};
 use adgang_core::download::attachment;
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
-use adgang_core::pagination::{PageRequest, SortDirection};
+use adgang_core::pagination::PageRequest;
 use adgang_core::{DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, ReadDb};
 use sea_orm::DatabaseConnection;
 
@@ -50,15 +50,6 @@ fn ordered(
     }))
 }
 
-/// How the overview can be ordered: when ordered (the default, newest first), name,
-/// when produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ReportSort {
-    OrderedAt,
-    Name,
-    ProducedAt,
-}
-
 /// ST-05: the overview — the reports ordered or ready, paged (X-03; `sort=orderedAt|name|
 /// producedAt`, newest first by default).
 #[utoipa::path(
@@ -75,32 +66,11 @@ async fn list_reports(
     read: web::Data<ReadDb>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<StatisticsReport>>, DomainError> {
-    let request = PageRequest::parse_newest_first(
-        &query,
-        &[
-            ("orderedAt", ReportSort::OrderedAt),
-            ("name", ReportSort::Name),
-            ("producedAt", ReportSort::ProducedAt),
-        ],
-    )?;
-    // An organisation has a handful of reports: read all (newest first), ordered here.
-    let mut reports = service::overview(&read.get_ref().0, scope.org.as_str()).await?;
-    match request.sort {
-        ReportSort::OrderedAt => reports.reverse(),
-        ReportSort::Name => reports.sort_by(|a, b| {
-            a.name
-                .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then(a.id.cmp(&b.id))
-        }),
-        ReportSort::ProducedAt => {
-            reports.sort_by(|a, b| a.produced_at.cmp(&b.produced_at).then(a.id.cmp(&b.id)))
-        }
-    }
-    if request.direction == SortDirection::Desc {
-        reports.reverse();
-    }
-    Ok(web::Json(request.slice(reports)))
+    let request = PageRequest::parse_newest_first(&query, service::REPORT_SORT)?;
+    let org = scope.org.as_str();
+    Ok(web::Json(
+        service::overview_page(&read.get_ref().0, org, &request).await?,
+    ))
 }
 
 /// ST-01/ST-02 "Bestil standardrapport": subscribe to one of the five standard reports with an

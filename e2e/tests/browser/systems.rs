@@ -91,6 +91,24 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         // §5.3 step 4 (issue 33 item 7): an SFTP system's public key can be chosen as a file;
         // its text fills the field.
         click_css(&client, "label[for='protocol-sftp']").await?;
+        // The private key, chosen by mistake, is refused in the page and never sent.
+        let private_dir = tempfile::tempdir()?;
+        let private = private_dir.path().join("id_ed25519");
+        std::fs::write(
+            &private,
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+        )?;
+        client
+            .find(Locator::Id("system-ssh-key-file"))
+            .await?
+            .send_keys(&private.display().to_string())
+            .await?;
+        wait_for_text(
+            &client,
+            "#system-ssh-key-file-error",
+            "ikke en offentlig SSH-nøgle",
+        )
+        .await?;
         let key_file =
             adgang_test_support::workspace_root().join("crates/test-support/fixtures/ssh/ed.pub");
         client

@@ -115,6 +115,21 @@ impl Sweep for UncollectedMail {
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(u64, u64)> {
+        // An episode is over once nothing of the system has waited too long — collected, or
+        // gone another way (recalled, moved, the system deleted).
+        let still_waiting = sea_orm::sea_query::Query::select()
+            .distinct()
+            .column(message::Column::RecipientSystemId)
+            .from(message::Entity)
+            .and_where(Expr::col(message::Column::State).eq(State::Queued.as_str()))
+            .and_where(Expr::col(message::Column::AcceptedAt).lt(now - UNCOLLECTED_AFTER))
+            .and_where(Expr::col(message::Column::RecipientSystemId).is_not_null())
+            .to_owned();
+        system_notice::Entity::delete_many()
+            .filter(system_notice::Column::Kind.eq(Trouble::Uncollected.as_str()))
+            .filter(system_notice::Column::SystemId.not_in_subquery(still_waiting))
+            .exec(db)
+            .await?;
         let told: Vec<String> = system_notice::Entity::find()
             .filter(system_notice::Column::Kind.eq(Trouble::Uncollected.as_str()))
             .select_only()
@@ -141,6 +156,23 @@ impl Sweep for UncollectedMail {
         let mut told = 0;
         for (system_id, oldest) in waiting {
             let Some(system) = self.ports.systems.system(db, &system_id, now).await? else {
+                // A deleted system has no one to tell: its episode is recorded as told, so it
+                // does not come back first in every round.
+                system_notice::Entity::insert(system_notice::ActiveModel {
+                    system_id: Set(system_id),
+                    kind: Set(Trouble::Uncollected.as_str().to_owned()),
+                    opened_at: Set(now),
+                })
+                .on_conflict(
+                    OnConflict::columns([
+                        system_notice::Column::SystemId,
+                        system_notice::Column::Kind,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
                 continue;
             };
             let detail = format!(

@@ -368,6 +368,41 @@ pub async fn overview(
     Ok(rows.iter().map(view).collect::<anyhow::Result<_>>()?)
 }
 
+/// How the overview can be ordered: when ordered (the default, newest first), name,
+/// when produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportSort {
+    OrderedAt,
+    Name,
+    ProducedAt,
+}
+
+pub const REPORT_SORT: &[(&str, ReportSort)] = &[
+    ("orderedAt", ReportSort::OrderedAt),
+    ("name", ReportSort::Name),
+    ("producedAt", ReportSort::ProducedAt),
+];
+
+/// ST-05, X-03: one page of the overview, paged in the database (no cut-off).
+pub async fn overview_page(
+    db: &impl ConnectionTrait,
+    cvr: &str,
+    request: &adgang_core::pagination::PageRequest<ReportSort>,
+) -> Result<adgang_api_types::Page<StatisticsReport>, StatisticsError> {
+    let query = report::Entity::find()
+        .filter(report::Column::OrganisationCvr.eq(cvr))
+        .filter(report::Column::State.is_in(["ordered", "ready"]));
+    let column = match request.sort {
+        ReportSort::OrderedAt => report::Column::OrderedAt,
+        ReportSort::Name => report::Column::Name,
+        ReportSort::ProducedAt => report::Column::ProducedAt,
+    };
+    let (rows, total) =
+        adgang_core::pagination::page_of(db, query, request, column, report::Column::Id).await?;
+    let items = rows.iter().map(view).collect::<anyhow::Result<_>>()?;
+    Ok(request.into_page(items, total))
+}
+
 /// The organisation's report `id` (another organisation's is not found).
 pub async fn find(
     db: &impl ConnectionTrait,

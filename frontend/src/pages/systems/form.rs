@@ -319,7 +319,7 @@ pub fn ProtocolAndDetails(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let protocol_errors = draft.errors_for(&["protocol"]);
-    let ssh_file_too_large = RwSignal::new(false);
+    let ssh_file_refused = RwSignal::new(None::<Key>);
     let needs = move || adgang_api_types::required_details(draft.role.get(), draft.protocol.get());
     view! {
         <fieldset class=group_class(protocol_errors)>
@@ -362,11 +362,11 @@ pub fn ProtocolAndDetails(
             <Show when=move || !locked>
                 <div class="form-group">
                     <label class="form-label" for="system-ssh-key-file">{i18n.text(Key::wiz_ssh_file)}</label>
-                    <Show when=move || ssh_file_too_large.get()>
-                        <span class="form-error-message" id="system-ssh-key-file-error">{i18n.text(Key::wiz_ssh_file_too_large)}</span>
-                    </Show>
+                    {move || ssh_file_refused.get().map(|k| view! {
+                        <span class="form-error-message" id="system-ssh-key-file-error">{i18n.t(k)}</span>
+                    })}
                     <input type="file" class="form-input" id="system-ssh-key-file" accept=".pub,text/plain"
-                        on:change=move |ev| read_key_file(ev, draft.ssh_key, ssh_file_too_large)/>
+                        on:change=move |ev| read_key_file(ev, draft.ssh_key, ssh_file_refused)/>
                 </div>
             </Show>
         </Show>
@@ -377,13 +377,13 @@ pub fn ProtocolAndDetails(
     }
 }
 
-/// Activation and deactivation (wizard step 4).
 /// The largest file taken as a public SSH key (an RSA 16384-bit key is under 3 KB).
 const SSH_KEY_FILE_MAX: f64 = 16.0 * 1024.0;
 
-/// Reads the chosen key file's text into `key` (SYS-03, §5.3 step 4); a file too large to be a
-/// public key is refused here, everything else is judged by the API like a pasted key.
-fn read_key_file(ev: leptos::ev::Event, key: RwSignal<String>, too_large: RwSignal<bool>) {
+/// Reads the chosen key file's text into `key` (SYS-03, §5.3 step 4). A file too large to be a
+/// public key, or a private key (chosen by mistake: it must never leave the user's machine),
+/// is refused here and not sent; a public key's text is judged by the API like a pasted one.
+fn read_key_file(ev: leptos::ev::Event, key: RwSignal<String>, refused: RwSignal<Option<Key>>) {
     use wasm_bindgen::JsCast;
     let Some(file) = ev
         .target()
@@ -394,19 +394,29 @@ fn read_key_file(ev: leptos::ev::Event, key: RwSignal<String>, too_large: RwSign
         return;
     };
     if file.size() > SSH_KEY_FILE_MAX {
-        too_large.set(true);
+        refused.set(Some(Key::wiz_ssh_file_too_large));
         return;
     }
-    too_large.set(false);
+    refused.set(None);
     leptos::task::spawn_local(async move {
         if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
             if let Some(text) = text.as_string() {
-                let _ = key.try_set(text.trim().to_owned());
+                let text = text.trim();
+                let public = ["ssh-", "ecdsa-", "sk-"]
+                    .iter()
+                    .any(|p| text.starts_with(p))
+                    && !text.contains("PRIVATE KEY");
+                if public {
+                    let _ = key.try_set(text.to_owned());
+                } else {
+                    let _ = refused.try_set(Some(Key::wiz_ssh_file_not_public));
+                }
             }
         }
     });
 }
 
+/// Activation and deactivation (wizard step 4).
 #[component]
 pub fn ActivationFields(draft: Draft) -> impl IntoView {
     let i18n = use_i18n();

@@ -181,7 +181,12 @@ impl Worker {
         }
         // SYS-06: the system's own schedule is exhausted (it falls back to the primary, or the
         // message fails): its contacts are told, once per episode.
-        if matches!(next, AfterFailure::FallBackToPrimary | AfterFailure::GiveUp) {
+        // A system deactivated (or deleted) on purpose is not "unreachable": nothing was tried.
+        let deliberate = matches!(
+            outcome.error.as_deref(),
+            Some(e) if e == delivery::NO_ACTIVE_SYSTEM.da || e == delivery::SYSTEM_GONE.da
+        );
+        if !deliberate && matches!(next, AfterFailure::FallBackToPrimary | AfterFailure::GiveUp) {
             if let Some(system) = &system {
                 tell_once(
                     &txn,

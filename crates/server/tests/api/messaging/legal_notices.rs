@@ -110,16 +110,20 @@ async fn log_01_a_legal_notice_is_served_when_opened_and_only_the_courts_send_th
     assert_eq!(served(&events(&app, AUTHORITY).await), 0);
     assert!(stored(&app, &letter_id).await.opened_at.is_some());
 
-    // A post from elsewhere opens nothing.
+    // A post from elsewhere (no form token) opens nothing.
+    let unopened = memo(CITIZEN);
+    let unopened_id = unopened["messageId"].as_str().unwrap().to_owned();
+    accepted(&app, &caller, &unopened).await;
     let foreign = reqwest::Client::new()
         .post(app.url("/testportal/mailboxes/open"))
         .form(&[
             ("recipient", CITIZEN),
             ("sender", SENDER),
-            ("message_id", letter_id.as_str()),
+            ("message_id", unopened_id.as_str()),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(foreign.status(), 403);
+    assert!(stored(&app, &unopened_id).await.opened_at.is_none());
 }

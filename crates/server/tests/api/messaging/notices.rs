@@ -8,6 +8,8 @@ use adgang_messaging::entity::system_notice;
 async fn told(app: &TestApp) -> Vec<(String, String)> {
     mail_outbox::Entity::find()
         .order_by_asc(mail_outbox::Column::SentAt)
+        // Written in turn within one transaction: the ids (UUIDv7) keep their order.
+        .order_by_asc(mail_outbox::Column::Id)
         .all(&app.db().await)
         .await
         .unwrap()
