@@ -298,10 +298,11 @@ macro_rules! log_endpoints {
     ($log:ty, $form:ty, $entry:ty, $what:literal,
      $page:ident = $path:literal, $csv:ident = $csv_path:literal,
      $export:ident = $export_path:literal) => {
-        #[doc = concat!("Searches the ", $what, ", newest first, one keyset page at a time (`nextCursor`). ",
-            "Without `from`/`to` the last 3 months (LOG-04). A search by CPR or CVR is recorded in ",
-            "the searches log (LOG-03).")]
         #[utoipa::path(
+            summary = concat!("Search the ", $what),
+            description = concat!("Searches the ", $what, ", newest first, one keyset page at a time (`nextCursor`). ",
+                "Without `from`/`to` the last 3 months (LOG-04). A search by CPR or CVR is recorded in ",
+                "the searches log (LOG-03)."),
             params(OrgPath, $form, CursorQuery),
             responses(
                 (status = 200, description = "One page", body = LogPage<$entry>),
@@ -318,10 +319,11 @@ macro_rules! log_endpoints {
             page_of(&scope, &req, &lookups).await
         }
 
-        #[doc = concat!("The whole search of the ", $what, " as CSV for Excel (UTF-8 with BOM, `;`, ",
-            "Danish headings, Copenhagen times), streamed. More rows than the server streams at ",
-            "once: 409 `export_required` — ask for an export instead (X-05).")]
         #[utoipa::path(
+            summary = concat!("Download a search of the ", $what, " as CSV"),
+            description = concat!("The whole search of the ", $what, " as CSV for Excel (UTF-8 with BOM, `;`, ",
+                "Danish headings, Copenhagen times), streamed. More rows than the server streams at ",
+                "once: 409 `export_required` — ask for an export instead (X-05)."),
             params(OrgPath, $form),
             responses(
                 (status = 200, description = "The CSV file", content_type = "text/csv", body = String),
@@ -340,10 +342,11 @@ macro_rules! log_endpoints {
             csv_of(&scope, &req, &lookups, &settings).await
         }
 
-        #[doc = concat!("Starts a background CSV export of a search of the ", $what, " (the body ",
-            "has the search's fields); 202 with the job, whose progress and file are at ",
-            "`…/events/exports/{id}` (X-05).")]
         #[utoipa::path(
+            summary = concat!("Export a search of the ", $what, " in the background"),
+            description = concat!("Starts a background CSV export of a search of the ", $what, " (the body ",
+                "has the search's fields); 202 with the job, whose progress and file are at ",
+                "`…/events/exports/{id}` (X-05)."),
             params(OrgPath),
             request_body = $form,
             responses(

@@ -25,15 +25,15 @@ use sea_orm::DatabaseConnection;
 use crate::service::{self, receipts};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(look_up_citizen)
+    cfg.service(look_up_citizen_exemption)
         .service(exempt_citizen)
         .service(lift_citizen_exemption)
-        .service(look_up_company)
+        .service(look_up_company_exemption)
         .service(exempt_company)
         .service(lift_company_exemption)
         .service(renew_company_exemption)
-        .service(get_receipt)
-        .service(receipt_pdf);
+        .service(get_exemption_receipt)
+        .service(exemption_receipt_pdf);
 }
 
 /// Citizens' exemptions: `citizen_service` in an authority (EX-05).
@@ -166,7 +166,7 @@ async fn change(
     )
 )]
 #[post("/organisations/{cvr}/exemptions/citizen-lookups")]
-async fn look_up_citizen(
+async fn look_up_citizen_exemption(
     scope: OrgScope<CitizenExemptions>,
     lookups: Lookups,
     registry: web::Data<dyn Registry>,
@@ -266,7 +266,7 @@ async fn lift_citizen_exemption(
     )
 )]
 #[post("/organisations/{cvr}/exemptions/company-lookups")]
-async fn look_up_company(
+async fn look_up_company_exemption(
     scope: OrgScope<CompanyExemptions>,
     lookups: Lookups,
     registry: web::Data<dyn Registry>,
@@ -397,7 +397,7 @@ async fn renew_company_exemption(
     )
 )]
 #[get("/organisations/{cvr}/exemptions/receipts/{id}")]
-async fn get_receipt(
+async fn get_exemption_receipt(
     scope: OrgScope<AnyExemptions>,
     db: web::Data<DatabaseConnection>,
     path: web::Path<ItemPath>,
@@ -418,7 +418,7 @@ async fn get_receipt(
     )
 )]
 #[get("/organisations/{cvr}/exemptions/receipts/{id}/pdf")]
-async fn receipt_pdf(
+async fn exemption_receipt_pdf(
     scope: OrgScope<AnyExemptions>,
     db: web::Data<DatabaseConnection>,
     path: web::Path<ItemPath>,

@@ -22,8 +22,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(look_up_holder)
         .service(create_access)
         .service(revoke_access)
-        .service(get_receipt)
-        .service(receipt_pdf);
+        .service(get_mail_access_receipt)
+        .service(mail_access_receipt_pdf);
 }
 
 /// Access: `citizen_service` in an authority (SPEC §7).
@@ -173,7 +173,7 @@ async fn revoke_access(
     )
 )]
 #[get("/organisations/{cvr}/mail-access/receipts/{id}")]
-async fn get_receipt(
+async fn get_mail_access_receipt(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<ItemPath>,
@@ -193,7 +193,7 @@ async fn get_receipt(
     )
 )]
 #[get("/organisations/{cvr}/mail-access/receipts/{id}/pdf")]
-async fn receipt_pdf(
+async fn mail_access_receipt_pdf(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<ItemPath>,

@@ -21,11 +21,11 @@ use crate::service;
 use crate::NemSmsSettings;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(look_up_citizen)
+    cfg.service(look_up_citizen_nemsms)
         .service(enrol_citizen)
         .service(change_citizen_number)
         .service(unenrol_citizen)
-        .service(look_up_company)
+        .service(look_up_company_nemsms)
         .service(enrol_company)
         .service(change_company_number)
         .service(unenrol_company)
@@ -156,7 +156,7 @@ async fn unenrol(
     )
 )]
 #[post("/organisations/{cvr}/nemsms/citizen-lookups")]
-async fn look_up_citizen(
+async fn look_up_citizen_nemsms(
     scope: OrgScope<CitizenNemSms>,
     lookups: Lookups,
     registry: web::Data<dyn Registry>,
@@ -276,7 +276,7 @@ async fn unenrol_citizen(
     )
 )]
 #[post("/organisations/{cvr}/nemsms/company-lookups")]
-async fn look_up_company(
+async fn look_up_company_nemsms(
     scope: OrgScope<CompanyNemSms>,
     lookups: Lookups,
     registry: web::Data<dyn Registry>,

@@ -167,7 +167,104 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(base(&modules))
         .configure(|cfg| crate::routes::configure(cfg, &modules))
         .split_for_parts();
-    with_module_defaults(api, &modules)
+    for_integrators(with_module_defaults(api, &modules))
+}
+
+/// Issue 34 item 1: each tag's ASCII identifier (what generated clients name their modules
+/// by) for its Danish display name, which stays as `x-displayName` and leads the description.
+const TAG_IDS: &[(&str, &str, &str)] = &[
+    (crate::routes::OPERATIONS_TAG, "operations", "Operations"),
+    (crate::routes::META_TAG, "environment", "Environment"),
+    ("Identitet", "identity", "Identity"),
+    ("Login", "login", "Login"),
+    (
+        "Systemtilslutning",
+        "system_connection",
+        "System connection",
+    ),
+    ("Kontaktstruktur", "contact_structure", "Contact structure"),
+    ("Digital Post", "digital_post", "Digital Post"),
+    ("Fritagelse", "exemptions", "Exemptions"),
+    ("Adgang", "mail_access", "Mail access"),
+    (
+        "Myndighedsinformation",
+        "authority_info",
+        "Authority information",
+    ),
+    ("NemSMS", "nemsms", "NemSMS"),
+    ("Statistik", "statistics", "Statistics"),
+    ("Hændelseslog", "event_log", "Event log"),
+];
+
+/// Issue 34 item 1: what generators and linters need of the document — ASCII tag ids (the
+/// Danish and English names as `x-displayName` and in the description), a summary on every
+/// operation (the first sentence of its description where the handler's doc has one line), a
+/// `security` on every operation (`[]` for the public ones), and the server.
+fn for_integrators(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let id_of = |name: &str| {
+        TAG_IDS
+            .iter()
+            .find(|(danish, _, _)| *danish == name)
+            .map(|(_, id, _)| (*id).to_owned())
+            .unwrap_or_else(|| name.to_owned())
+    };
+    if let Some(tags) = api.tags.as_mut() {
+        for tag in tags {
+            if let Some((danish, id, english)) =
+                TAG_IDS.iter().find(|(danish, _, _)| *danish == tag.name)
+            {
+                tag.name = (*id).to_owned();
+                let said = tag.description.take().unwrap_or_default();
+                tag.description = Some(format!("**{danish}** ({english}). {said}"));
+                let mut extensions = utoipa::openapi::extensions::Extensions::default();
+                extensions.insert("x-displayName".to_owned(), serde_json::json!(danish));
+                tag.extensions = Some(extensions);
+            }
+        }
+    }
+    for item in api.paths.paths.values_mut() {
+        for operation in operations(item).into_iter().flatten() {
+            if let Some(tags) = operation.tags.as_mut() {
+                for tag in tags.iter_mut() {
+                    *tag = id_of(tag);
+                }
+            }
+            if operation.security.is_none() {
+                operation.security = Some(Vec::new());
+            }
+            if operation.summary.as_deref().is_none_or(str::is_empty) {
+                operation.summary = operation.description.as_deref().map(|description| {
+                    let first = description.split(". ").next().unwrap_or(description);
+                    first.trim_end_matches('.').to_owned()
+                });
+            }
+        }
+    }
+    // No unused components: a schema only a generic page inlines (`Page<T>`) is not a
+    // component anyone refers to. Removing one can leave another unreferenced, so repeat.
+    loop {
+        let text = serde_json::to_string(&api).unwrap_or_default();
+        let Some(components) = api.components.as_mut() else {
+            break;
+        };
+        let unused: Vec<String> = components
+            .schemas
+            .keys()
+            .filter(|name| !text.contains(&format!("\"#/components/schemas/{name}\"")))
+            .cloned()
+            .collect();
+        if unused.is_empty() {
+            break;
+        }
+        for name in unused {
+            components.schemas.remove(&name);
+        }
+    }
+    api.servers = Some(vec![utoipa::openapi::server::ServerBuilder::new()
+        .url("/")
+        .description(Some("This deployment (the one serving this document)"))
+        .build()]);
+    api
 }
 
 /// The document as committed in `openapi/openapi.json` (pretty, trailing newline).

@@ -110,3 +110,67 @@ fn x_10_every_reference_in_the_document_resolves() {
         assert!(doc.pointer(pointer).is_some(), "{target} does not resolve");
     }
 }
+
+/// Issue 34 item 1: what generators and linters ask of the document — every operationId
+/// unique and snake_case, a summary and a `security` (`[]` when public) on every operation,
+/// ASCII tag identifiers that are all declared (with the Danish name as `x-displayName`),
+/// and a server.
+#[test]
+fn x_10_the_document_is_fit_for_client_generators_and_linters() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&adgang_server::openapi::document_json()).unwrap();
+    let declared: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            assert!(t["x-displayName"].is_string(), "{t}");
+            t["name"].as_str().unwrap()
+        })
+        .collect();
+    let snake = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    let mut ids = std::collections::HashSet::new();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if !["get", "post", "put", "delete", "patch"].contains(&method.as_str()) {
+                continue;
+            }
+            operations += 1;
+            let at = format!("{method} {path}");
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            assert!(snake(id), "{at}: operationId {id:?}");
+            assert!(
+                ids.insert(id.to_owned()),
+                "{at}: operationId {id} used twice"
+            );
+            assert!(
+                operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{at}: no summary"
+            );
+            assert!(operation["security"].is_array(), "{at}: no security");
+            for tag in operation["tags"].as_array().unwrap() {
+                let tag = tag.as_str().unwrap();
+                assert!(snake(tag), "{at}: tag {tag:?}");
+                assert!(declared.contains(&tag), "{at}: tag {tag} not declared");
+            }
+        }
+    }
+    assert!(operations > 100, "{operations} operations");
+    // No unused components.
+    let text = doc.to_string();
+    for name in doc["components"]["schemas"].as_object().unwrap().keys() {
+        assert!(
+            text.contains(&format!("\"#/components/schemas/{name}\"")),
+            "component {name} is not used"
+        );
+    }
+    assert!(doc["servers"][0]["url"].is_string());
+    // The public ones say so with an empty list, the rest name their scheme.
+    let public = &doc["paths"]["/healthz"]["get"]["security"];
+    assert_eq!(public, &serde_json::json!([]));
+}
