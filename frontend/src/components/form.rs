@@ -171,3 +171,9 @@ pub fn flag_checkbox(id: &str, label: Key, value: RwSignal<bool>) -> AnyView {
     }
     .into_any()
 }
+
+/// The file a file input's `change` event chose, if any (uploads and the SSH key file).
+pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    let input: web_sys::HtmlInputElement = event_target(ev);
+    input.files().and_then(|files| files.get(0))
+}

@@ -88,8 +88,7 @@ pub fn OnboardingPage() -> impl IntoView {
     });
 
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let Some(file) = crate::components::form::chosen_file(&ev) else {
             return;
         };
         let Some(client) = Authorised::of(auth) else {

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Route;
 use leptos_router::{Lazy, StaticSegment};
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
@@ -142,12 +141,7 @@ fn AuthorityInfo() -> impl IntoView {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
-        let Some(file) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
+        let Some(file) = crate::components::form::chosen_file(&ev) else {
             return;
         };
         begin();

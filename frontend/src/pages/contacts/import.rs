@@ -51,8 +51,7 @@ pub fn ImportPage() -> impl IntoView {
         });
     };
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        file.set(input.files().and_then(|files| files.get(0)));
+        file.set(crate::components::form::chosen_file(&ev));
         checked.set(None);
         if file.get_untracked().is_some() {
             run(true);

@@ -384,13 +384,7 @@ const SSH_KEY_FILE_MAX: f64 = 16.0 * 1024.0;
 /// public key, or a private key (chosen by mistake: it must never leave the user's machine),
 /// is refused here and not sent; a public key's text is judged by the API like a pasted one.
 fn read_key_file(ev: leptos::ev::Event, key: RwSignal<String>, refused: RwSignal<Option<Key>>) {
-    use wasm_bindgen::JsCast;
-    let Some(file) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .and_then(|input| input.files())
-        .and_then(|files| files.get(0))
-    else {
+    let Some(file) = crate::components::form::chosen_file(&ev) else {
         return;
     };
     if file.size() > SSH_KEY_FILE_MAX {
