@@ -281,20 +281,21 @@ impl Settings {
     /// Reads the environment on top of the defaults. Invalid values are start-up errors, not
     /// silently replaced by defaults.
     pub fn from_env() -> anyhow::Result<Settings> {
-        Self::from_lookup(|key| std::env::var(key).ok())
+        Self::from_file_and_env(None)
     }
 
     /// the environment on top of the configuration file on top of the defaults.
     pub fn from_file_and_env(file: Option<&std::path::Path>) -> anyhow::Result<Settings> {
-        let file = match file {
-            Some(path) => Some(ConfigFile::read(path)?),
-            None => None,
-        };
-        Self::from_lookup(|key| {
-            std::env::var(key)
-                .ok()
-                .or_else(|| file.as_ref().and_then(|f| f.get(key)))
-        })
+        let file = file.map(ConfigFile::read).transpose()?;
+        Self::from_layers(file.as_ref(), |key| std::env::var(key).ok())
+    }
+
+    /// `env` (a variable's value) on top of `file` on top of the defaults.
+    pub fn from_layers(
+        file: Option<&ConfigFile>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Settings> {
+        Self::from_lookup(|key| env(key).or_else(|| file.and_then(|f| f.get(key))))
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
@@ -666,7 +667,7 @@ mod tests {
         )
         .unwrap();
         let env = |key: &str| (key == "ADGANG_PORT").then(|| "7070".to_owned());
-        let s = Settings::from_lookup(|key| env(key).or_else(|| file.get(key))).unwrap();
+        let s = Settings::from_layers(Some(&file), env).unwrap();
         assert_eq!(s.port, 7070, "the environment wins");
         assert!(s.demo_data);
         assert_eq!(s.database_url, "postgres://adgang@db/adgang");

@@ -175,25 +175,29 @@ pub fn document() -> utoipa::openapi::OpenApi {
 const TAG_IDS: &[(&str, &str, &str)] = &[
     (crate::routes::OPERATIONS_TAG, "operations", "Operations"),
     (crate::routes::META_TAG, "environment", "Environment"),
-    ("Identitet", "identity", "Identity"),
-    ("Login", "login", "Login"),
+    (adgang_identity::TAG, "identity", "Identity"),
+    (adgang_identity::http::auth::TAG, "login", "Login"),
     (
-        "Systemtilslutning",
+        adgang_systems::TAG,
         "system_connection",
         "System connection",
     ),
-    ("Kontaktstruktur", "contact_structure", "Contact structure"),
-    ("Digital Post", "digital_post", "Digital Post"),
-    ("Fritagelse", "exemptions", "Exemptions"),
-    ("Adgang", "mail_access", "Mail access"),
     (
-        "Myndighedsinformation",
+        adgang_contacts::TAG,
+        "contact_structure",
+        "Contact structure",
+    ),
+    (adgang_messaging::TAG, "digital_post", "Digital Post"),
+    (adgang_exemptions::TAG, "exemptions", "Exemptions"),
+    (adgang_mail_access::TAG, "mail_access", "Mail access"),
+    (
+        adgang_authority_info::TAG,
         "authority_info",
         "Authority information",
     ),
-    ("NemSMS", "nemsms", "NemSMS"),
-    ("Statistik", "statistics", "Statistics"),
-    ("Hændelseslog", "event_log", "Event log"),
+    (adgang_nemsms::TAG, "nemsms", "NemSMS"),
+    (adgang_statistics::TAG, "statistics", "Statistics"),
+    (adgang_eventlog::TAG, "event_log", "Event log"),
 ];
 
 /// Issue 34 item 1: what generators and linters need of the document — ASCII tag ids (the

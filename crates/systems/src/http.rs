@@ -162,14 +162,18 @@ async fn list_systems(
         rows.reverse();
     }
     let now = scope.now;
-    let total = rows.len() as u64;
-    let items = rows
-        .into_iter()
-        .skip(usize::try_from(request.offset()).unwrap_or(usize::MAX))
-        .take(usize::try_from(request.page_size).unwrap_or(usize::MAX))
-        .map(|row| service::summary_dto(row, now))
-        .collect();
-    Ok(web::Json(request.into_page(items, total)))
+    let page = request.slice(rows);
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|row| service::summary_dto(row, now))
+            .collect(),
+        current_page: page.current_page,
+        page_size: page.page_size,
+        total_elements: page.total_elements,
+        total_pages: page.total_pages,
+    }))
 }
 
 /// Create a system (SYS-01 … SYS-09, SYS-14 "Tilslut"). The answer carries the API key once.

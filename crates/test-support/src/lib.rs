@@ -438,3 +438,11 @@ pub fn pdf_with_text(text: &str) -> Vec<u8> {
     doc.save_to(&mut bytes).expect("an in-memory PDF");
     bytes
 }
+
+/// A loopback port free at the moment of asking (for a server binary a test starts itself).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}

@@ -2,11 +2,8 @@
 //! transaction boundary.
 
 use adgang_api_types::OrgKind;
-use adgang_core::{Cvr, FieldErrors, PageRequest, SortDirection};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-};
+use adgang_core::{Cvr, FieldErrors, PageRequest};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::entity::organisation::{self, Column, Entity as Organisations};
 use crate::IdentityError;
@@ -52,21 +49,12 @@ pub async fn list_organisations(
     db: &impl ConnectionTrait,
     request: &PageRequest<OrganisationSort>,
 ) -> Result<(Vec<organisation::Model>, u64), IdentityError> {
-    let order = match request.direction {
-        SortDirection::Asc => sea_orm::Order::Asc,
-        SortDirection::Desc => sea_orm::Order::Desc,
-    };
-    let query = Organisations::find()
-        .order_by(request.sort.column(), order)
-        // A unique tie-breaker keeps pages stable when names repeat.
-        .order_by_asc(Column::Cvr);
-    let total = query.clone().count(db).await?;
-    let items = query
-        .offset(request.offset())
-        .limit(request.page_size)
-        .all(db)
-        .await?;
-    Ok((items, total))
+    // The CVR, unique, keeps pages stable when names repeat.
+    let column = request.sort.column();
+    Ok(
+        adgang_core::pagination::page_of(db, Organisations::find(), request, column, Column::Cvr)
+            .await?,
+    )
 }
 
 pub async fn get_organisation(

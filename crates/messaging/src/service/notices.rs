@@ -40,19 +40,7 @@ pub async fn tell_once(
     detail: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let opened = system_notice::Entity::insert(system_notice::ActiveModel {
-        system_id: Set(system.id.clone()),
-        kind: Set(trouble.as_str().to_owned()),
-        opened_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([system_notice::Column::SystemId, system_notice::Column::Kind])
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    if opened == 0 {
+    if !open_episode(db, &system.id, trouble, now).await? {
         return Ok(false);
     }
     let subject = match trouble {
@@ -79,6 +67,29 @@ pub async fn tell_once(
             .map_err(|e| DbErr::Custom(format!("the notice to {to}: {e:#}")))?;
     }
     Ok(true)
+}
+
+/// Opens an episode of `trouble` with `system_id` unless one is open; whether this call did
+/// ("on conflict do nothing": of two instances, one does).
+async fn open_episode(
+    db: &impl ConnectionTrait,
+    system_id: &str,
+    trouble: Trouble,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let opened = system_notice::Entity::insert(system_notice::ActiveModel {
+        system_id: Set(system_id.to_owned()),
+        kind: Set(trouble.as_str().to_owned()),
+        opened_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([system_notice::Column::SystemId, system_notice::Column::Kind])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(opened == 1)
 }
 
 /// Ends the open episodes of `trouble` with `systems`: they were reached (or collected).
@@ -158,21 +169,7 @@ impl Sweep for UncollectedMail {
             let Some(system) = self.ports.systems.system(db, &system_id, now).await? else {
                 // A deleted system has no one to tell: its episode is recorded as told, so it
                 // does not come back first in every round.
-                system_notice::Entity::insert(system_notice::ActiveModel {
-                    system_id: Set(system_id),
-                    kind: Set(Trouble::Uncollected.as_str().to_owned()),
-                    opened_at: Set(now),
-                })
-                .on_conflict(
-                    OnConflict::columns([
-                        system_notice::Column::SystemId,
-                        system_notice::Column::Kind,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .exec_without_returning(db)
-                .await?;
+                open_episode(db, &system_id, Trouble::Uncollected, now).await?;
                 continue;
             };
             let detail = format!(

@@ -4,13 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use adgang_test_support::free_port;
 
 /// The binary with only `--config file` and `env` (nothing inherited that configures it).
 fn server(file: &std::path::Path, env: &[(&str, String)]) -> Command {

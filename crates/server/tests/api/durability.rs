@@ -79,13 +79,7 @@ async fn seed_systems(db: &DatabaseConnection, key: &DataKey, peer: &str) -> (St
     (sender_id, api_key)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use adgang_test_support::free_port;
 
 /// The real server binary, as production runs it.
 fn start_server(database_url: &str, port: u16, data_key_file: &std::path::Path) -> Child {
