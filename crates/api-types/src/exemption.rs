@@ -31,11 +31,51 @@ impl PartyKind {
     }
 }
 
+/// `{party}` in the national registers' paths (exemptions, NemSMS): the collection of citizens
+/// or of companies. One endpoint serves both; the kind decides which right it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PartyCollection {
+    Citizens,
+    Companies,
+}
+
+impl PartyCollection {
+    pub fn of(kind: PartyKind) -> PartyCollection {
+        match kind {
+            PartyKind::Citizen => PartyCollection::Citizens,
+            PartyKind::Company => PartyCollection::Companies,
+        }
+    }
+
+    pub fn kind(self) -> PartyKind {
+        match self {
+            PartyCollection::Citizens => PartyKind::Citizen,
+            PartyCollection::Companies => PartyKind::Company,
+        }
+    }
+
+    /// The path segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyCollection::Citizens => "citizens",
+            PartyCollection::Companies => "companies",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PartyCollection> {
+        [PartyCollection::Citizens, PartyCollection::Companies]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
 /// EX-01: look a citizen up by CPR (sent in the body, so the number stays out of URLs and
 /// access logs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CitizenLookup {
     /// 10 digits, `DDMMYYSSSS` or `DDMMYY-SSSS`; the first six a valid date.
     #[cfg_attr(feature = "openapi", schema(example = "0101401001"))]
@@ -45,10 +85,46 @@ pub struct CitizenLookup {
 /// EX-04: look a company up by CVR.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CompanyLookup {
     #[cfg_attr(feature = "openapi", schema(example = "25052943"))]
     pub cvr: String,
+}
+
+/// EX-01/EX-04, SMS-01: whom a national register's lookup is about — a citizen by CPR
+/// (`{"cpr": …}`) or a company by CVR (`{"cvr": …}`), never both. The number travels in the
+/// body, so it stays out of URLs and access logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum PartyLookup {
+    Citizen(CitizenLookup),
+    Company(CompanyLookup),
+}
+
+impl PartyLookup {
+    pub fn of(kind: PartyKind, number: &str) -> PartyLookup {
+        let number = number.to_owned();
+        match kind {
+            PartyKind::Citizen => PartyLookup::Citizen(CitizenLookup { cpr: number }),
+            PartyKind::Company => PartyLookup::Company(CompanyLookup { cvr: number }),
+        }
+    }
+
+    pub fn kind(&self) -> PartyKind {
+        match self {
+            PartyLookup::Citizen(_) => PartyKind::Citizen,
+            PartyLookup::Company(_) => PartyKind::Company,
+        }
+    }
+
+    /// The CPR or CVR number, as given.
+    pub fn number(&self) -> &str {
+        match self {
+            PartyLookup::Citizen(c) => &c.cpr,
+            PartyLookup::Company(c) => &c.cvr,
+        }
+    }
 }
 
 /// What happens to the party's unopened Digital Post (EX-02, EX-04).

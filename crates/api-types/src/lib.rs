@@ -43,7 +43,7 @@ pub use eventlog::{
 };
 pub use exemption::{
     CitizenLookup, CompanyLookup, Exemption, ExemptionAction, ExemptionChange, ExemptionReceipt,
-    MailForwarding, NewExemption, PartyExemption, PartyKind,
+    MailForwarding, NewExemption, PartyCollection, PartyExemption, PartyKind, PartyLookup,
 };
 pub use file::BinaryFile;
 pub use mail_access::{

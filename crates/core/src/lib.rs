@@ -55,7 +55,10 @@ pub use module::ApiModule;
 pub use outbound::Outbound;
 pub use pagination::{PageRequest, SortDirection};
 pub use read_cache::ReadCache;
-pub use scope::{Acting, DryRun, ItemPath, ModuleGuard, Now, OrgPath, OrgScope, ScopeGuard};
+pub use scope::{
+    Acting, DryRun, EitherParty, ItemPath, ModuleGuard, Now, OrgPath, OrgScope, PartyGuard,
+    PartyItemPath, PartyPath, PartyScope, ScopeGuard,
+};
 pub use search_log::{Lookups, SearchLog};
 pub use time::Clock;
 pub use validate::{Email, HttpsUrl, PhoneNumber};

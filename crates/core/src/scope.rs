@@ -9,7 +9,7 @@ use std::future::{ready, Ready};
 use std::marker::PhantomData;
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
-use adgang_api_types::{FieldCode, Module, OrgKind};
+use adgang_api_types::{FieldCode, Module, OrgKind, PartyCollection, PartyKind};
 use chrono::{DateTime, Utc};
 
 use crate::audit::Actor;
@@ -89,27 +89,110 @@ pub fn now(req: &HttpRequest) -> Result<DateTime<Utc>, DomainError> {
         .ok_or_else(|| DomainError::Unexpected(anyhow::anyhow!("no clock registered")))
 }
 
+impl<G> OrgScope<G> {
+    /// The caller, authorised by `authorise`, in the organisation of the path's `{cvr}`.
+    fn authorised(
+        req: &HttpRequest,
+        authorise: impl FnOnce(&Principal) -> Result<(), DomainError>,
+    ) -> Result<Self, DomainError> {
+        let principal = crate::auth::principal_from_request(req)?;
+        authorise(&principal)?;
+        let cvr = req
+            .match_info()
+            .get("cvr")
+            .ok_or(DomainError::NotFound("organisation"))?;
+        let org = principal.organisation_scope(cvr)?.clone();
+        Ok(OrgScope {
+            kind: principal.organisation_kind,
+            actor: principal.actor(),
+            org,
+            now: now(req)?,
+            principal,
+            guard: PhantomData,
+        })
+    }
+}
+
 impl<G: ScopeGuard> FromRequest for OrgScope<G> {
     type Error = DomainError;
     type Future = Ready<Result<Self, DomainError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(OrgScope::authorised(req, G::authorise))
+    }
+}
+
+/// A national register split by kind of party (exemptions EX-05, NemSMS SMS-04): the module that
+/// opens its citizens and the one that opens its companies. Each endpoint exists once and serves
+/// both; the kind of party decides which right the caller needs.
+pub trait PartyGuard {
+    const CITIZEN: Module;
+    const COMPANY: Module;
+
+    fn module(kind: PartyKind) -> Module {
+        match kind {
+            PartyKind::Citizen => Self::CITIZEN,
+            PartyKind::Company => Self::COMPANY,
+        }
+    }
+
+    /// The kinds of party the caller's rights open.
+    fn kinds(principal: &Principal) -> Vec<PartyKind> {
+        [PartyKind::Citizen, PartyKind::Company]
+            .into_iter()
+            .filter(|kind| principal.require_module(Self::module(*kind)).is_ok())
+            .collect()
+    }
+}
+
+/// Either half of a register (`OrgScope<EitherParty<G>>`): for what names its party in the body
+/// (lookups, then [`OrgScope::require_party`]) or concerns both kinds (receipts).
+pub struct EitherParty<G>(PhantomData<G>);
+
+impl<G: PartyGuard> ScopeGuard for EitherParty<G> {
+    fn authorise(principal: &Principal) -> Result<(), DomainError> {
+        principal
+            .require_module(G::CITIZEN)
+            .or_else(|_| principal.require_module(G::COMPANY))
+    }
+}
+
+impl<G: PartyGuard> OrgScope<EitherParty<G>> {
+    /// The caller may act on this kind of party (a lookup's, once its body is read).
+    pub fn require_party(&self, kind: PartyKind) -> Result<(), DomainError> {
+        self.principal.require_module(G::module(kind))
+    }
+}
+
+/// The caller, authorised for the kind of party the path's `{party}` names (`citizens` or
+/// `companies`; the route admits no other), in the organisation of the path's `{cvr}`.
+pub struct PartyScope<G> {
+    pub party: PartyKind,
+    pub scope: OrgScope<G>,
+}
+
+impl<G> std::ops::Deref for PartyScope<G> {
+    type Target = OrgScope<G>;
+
+    fn deref(&self) -> &OrgScope<G> {
+        &self.scope
+    }
+}
+
+impl<G: PartyGuard> FromRequest for PartyScope<G> {
+    type Error = DomainError;
+    type Future = Ready<Result<Self, DomainError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready((|| {
-            let principal = crate::auth::principal_from_request(req)?;
-            G::authorise(&principal)?;
-            let cvr = req
+            let party = req
                 .match_info()
-                .get("cvr")
-                .ok_or(DomainError::NotFound("organisation"))?;
-            let org = principal.organisation_scope(cvr)?.clone();
-            Ok(OrgScope {
-                kind: principal.organisation_kind,
-                actor: principal.actor(),
-                org,
-                now: now(req)?,
-                principal,
-                guard: PhantomData,
-            })
+                .get("party")
+                .and_then(PartyCollection::parse)
+                .ok_or(DomainError::NotFound("party"))?
+                .kind();
+            let scope = OrgScope::authorised(req, |p| p.require_module(G::module(party)))?;
+            Ok(PartyScope { party, scope })
         })())
     }
 }
@@ -134,6 +217,33 @@ pub struct OrgPath {
     /// The caller's organisation (CVR number)
     #[param(example = "29189846")]
     pub cvr: String,
+}
+
+/// `{cvr}/…/{party}`: a register's citizens or companies, for the OpenAPI document
+/// (`params(PartyPath)`); [`PartyScope`] reads it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PartyPath {
+    /// The caller's organisation (CVR number)
+    #[param(example = "29189846")]
+    pub cvr: String,
+    /// Citizens (by CPR) or companies (by CVR)
+    #[param(inline)]
+    pub party: PartyCollection,
+}
+
+/// `{cvr}/…/{party}/{id}`: one of a register's entries (`web::Path<PartyItemPath>`).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PartyItemPath {
+    /// The caller's organisation (CVR number)
+    #[param(example = "29189846")]
+    pub cvr: String,
+    /// Citizens (by CPR) or companies (by CVR)
+    #[param(inline)]
+    pub party: PartyCollection,
+    /// The entry's id
+    pub id: String,
 }
 
 /// `{cvr}/…/{id}`: one resource of the caller's organisation (`web::Path<ItemPath>`).

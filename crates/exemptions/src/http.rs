@@ -8,16 +8,15 @@
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use adgang_api_types::{
-    CitizenLookup, CompanyLookup, ExemptionChange, ExemptionReceipt, Module, NewExemption,
-    PartyExemption, PartyKind,
+    ExemptionChange, ExemptionReceipt, Module, NewExemption, PartyExemption, PartyKind, PartyLookup,
 };
 use adgang_core::download::{attachment, render};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::UnopenedMail;
 use adgang_core::{
-    Acting, DomainError, DryRun, ItemPath, Lookups, ModuleGuard, OrgPath, OrgScope, Principal,
-    ScopeGuard,
+    Acting, DomainError, DryRun, EitherParty, ItemPath, Lookups, ModuleGuard, OrgPath, OrgScope,
+    PartyGuard, PartyItemPath, PartyPath, PartyScope,
 };
 use adgang_registry::Registry;
 use sea_orm::DatabaseConnection;
@@ -25,52 +24,29 @@ use sea_orm::DatabaseConnection;
 use crate::service::{self, receipts};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(look_up_citizen_exemption)
-        .service(exempt_citizen)
-        .service(lift_citizen_exemption)
-        .service(look_up_company_exemption)
-        .service(exempt_company)
-        .service(lift_company_exemption)
+    cfg.service(look_up_exemption)
+        .service(exempt_party)
+        .service(lift_exemption)
         .service(renew_company_exemption)
         .service(get_exemption_receipt)
         .service(exemption_receipt_pdf);
 }
 
-/// Citizens' exemptions: `citizen_service` in an authority (EX-05).
-pub struct CitizenExemptions;
+/// The exemption register: citizens' exemptions need the citizen-exemption module
+/// (`citizen_service`), companies' the company-exemption module (`citizen_service` or
+/// `business_service`) — EX-05; both in an authority.
+pub struct Exemptions;
 
-impl ModuleGuard for CitizenExemptions {
-    const MODULE: Module = Module::CitizenExemption;
+impl PartyGuard for Exemptions {
+    const CITIZEN: Module = Module::CitizenExemption;
+    const COMPANY: Module = Module::CompanyExemption;
 }
 
-/// Companies' exemptions: `citizen_service` or `business_service` in an authority (EX-05).
+/// Renewal is for companies only (EX-04).
 pub struct CompanyExemptions;
 
 impl ModuleGuard for CompanyExemptions {
     const MODULE: Module = Module::CompanyExemption;
-}
-
-/// Receipts: either module; the receipt's kind is then checked against the caller's rights.
-pub struct AnyExemptions;
-
-impl ScopeGuard for AnyExemptions {
-    fn authorise(principal: &Principal) -> Result<(), DomainError> {
-        principal
-            .require_module(Module::CitizenExemption)
-            .or_else(|_| principal.require_module(Module::CompanyExemption))
-    }
-}
-
-/// The kinds of party the caller's rights open.
-fn kinds_of(principal: &Principal) -> Vec<PartyKind> {
-    let mut kinds = Vec::new();
-    if principal.require_module(Module::CitizenExemption).is_ok() {
-        kinds.push(PartyKind::Citizen);
-    }
-    if principal.require_module(Module::CompanyExemption).is_ok() {
-        kinds.push(PartyKind::Company);
-    }
-    kinds
 }
 
 fn receipt_location(cvr: &str, receipt: &ExemptionReceipt) -> String {
@@ -80,52 +56,8 @@ fn receipt_location(cvr: &str, receipt: &ExemptionReceipt) -> String {
     )
 }
 
-/// The searches-log row stays even when the register knows no one (no transaction).
-async fn look_up(
-    acting: Acting,
-    lookups: Lookups,
-    registry: &dyn Registry,
-    unopened: &dyn UnopenedMail,
-    kind: PartyKind,
-    number: &str,
-) -> Result<web::Json<PartyExemption>, DomainError> {
-    let found = service::look_up(
-        &lookups.read.get_ref().0,
-        &lookups.log,
-        registry,
-        unopened,
-        &acting,
-        kind,
-        number,
-    )
-    .await?;
-    Ok(web::Json(found))
-}
-
-/// Grants in a transaction; a dry run rolls it back, so it is judged by exactly the same rules.
-async fn grant(
-    acting: Acting,
-    db: &DatabaseConnection,
-    registry: &dyn Registry,
-    kind: PartyKind,
-    dry_run: DryRun,
-    new: NewExemption,
-) -> Result<HttpResponse, DomainError> {
-    let Some(receipt) = adgang_core::write_or_check(db, dry_run, async |txn| {
-        Ok(service::grant(txn, registry, &acting, kind, &new).await?)
-    })
-    .await?
-    .committed() else {
-        return Ok(HttpResponse::NoContent().finish());
-    };
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            receipt_location(acting.organisation.as_str(), &receipt),
-        ))
-        .json(receipt))
-}
-
+/// A lift or renewal: in a transaction; a dry run rolls it back, so it is judged by exactly the
+/// same rules. Answers with the receipt.
 async fn change(
     acting: Acting,
     db: &DatabaseConnection,
@@ -153,41 +85,47 @@ async fn change(
         .json(receipt))
 }
 
-/// EX-01: a citizen by CPR — name, CPR address, exemption status and the warning about unopened
-/// Digital Post. Writes one searches-log row.
+/// EX-01/EX-04: a citizen by CPR (`{"cpr": …}`) or a company by CVR (`{"cvr": …}`) — name, CPR
+/// or registered office address, exemption status (a company's with its end) and the warning
+/// about unopened Digital Post. Needs the right for that kind of party. Writes one
+/// searches-log row, which stays even when the register knows no one.
 #[utoipa::path(
     params(OrgPath),
-    request_body = CitizenLookup,
+    request_body = PartyLookup,
     responses(
-        (status = 200, description = "The citizen and their status", body = PartyExemption),
+        (status = 200, description = "The party and their status", body = PartyExemption),
         problems::BadRequest,
         problems::Scope,
         problems::Unavailable,
     )
 )]
-#[post("/organisations/{cvr}/exemptions/citizen-lookups")]
-async fn look_up_citizen_exemption(
-    scope: OrgScope<CitizenExemptions>,
+#[post("/organisations/{cvr}/exemptions/lookups")]
+async fn look_up_exemption(
+    scope: OrgScope<EitherParty<Exemptions>>,
     lookups: Lookups,
     registry: web::Data<dyn Registry>,
     unopened: web::Data<dyn UnopenedMail>,
     body: JsonBody,
 ) -> Result<web::Json<PartyExemption>, DomainError> {
-    let lookup: CitizenLookup = body.parse().await?;
-    look_up(
-        scope.acting(),
-        lookups,
+    let lookup: PartyLookup = body.parse().await?;
+    scope.require_party(lookup.kind())?;
+    let found = service::look_up(
+        &lookups.read.get_ref().0,
+        &lookups.log,
         registry.get_ref(),
         unopened.get_ref(),
-        PartyKind::Citizen,
-        &lookup.cpr,
+        &scope.acting(),
+        lookup.kind(),
+        lookup.number(),
     )
-    .await
+    .await?;
+    Ok(web::Json(found))
 }
 
-/// EX-02: exempt a citizen ("Godkend fritagelse"). No end date. Answers with the receipt.
+/// EX-02/EX-04: exempt a citizen ("Godkend fritagelse"; no end date) or a company (it ends at
+/// the end of November two years on unless renewed). Answers with the receipt.
 #[utoipa::path(
-    params(OrgPath, DryRun),
+    params(PartyPath, DryRun),
     request_body = NewExemption,
     responses(
         (status = 201, description = "Exempt; the receipt", body = ExemptionReceipt),
@@ -198,30 +136,35 @@ async fn look_up_citizen_exemption(
         problems::Unavailable,
     )
 )]
-#[post("/organisations/{cvr}/exemptions/citizens")]
-async fn exempt_citizen(
-    scope: OrgScope<CitizenExemptions>,
+#[post("/organisations/{cvr}/exemptions/{party:citizens|companies}")]
+async fn exempt_party(
+    scope: PartyScope<Exemptions>,
     db: web::Data<DatabaseConnection>,
     registry: web::Data<dyn Registry>,
     dry_run: DryRun,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let new: NewExemption = body.parse().await?;
-    grant(
-        scope.acting(),
-        &db,
-        registry.get_ref(),
-        PartyKind::Citizen,
-        dry_run,
-        new,
-    )
-    .await
+    let acting = scope.acting();
+    let Some(receipt) = adgang_core::write_or_check(&db, dry_run, async |txn| {
+        Ok(service::grant(txn, registry.get_ref(), &acting, scope.party, &new).await?)
+    })
+    .await?
+    .committed() else {
+        return Ok(HttpResponse::NoContent().finish());
+    };
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            receipt_location(acting.organisation.as_str(), &receipt),
+        ))
+        .json(receipt))
 }
 
-/// EX-03: lift a citizen's exemption ("Godkend ophævelse"); the receipt says when it takes
-/// effect.
+/// EX-03/EX-04: lift a citizen's or a company's exemption ("Godkend ophævelse"); the receipt
+/// says when it takes effect.
 #[utoipa::path(
-    params(ItemPath, DryRun),
+    params(PartyItemPath, DryRun),
     request_body = ExemptionChange,
     responses(
         (status = 200, description = "Lifted; the receipt", body = ExemptionReceipt),
@@ -231,125 +174,17 @@ async fn exempt_citizen(
         problems::Conflict,
     )
 )]
-#[post("/organisations/{cvr}/exemptions/citizens/{id}/lift")]
-async fn lift_citizen_exemption(
-    scope: OrgScope<CitizenExemptions>,
+#[post("/organisations/{cvr}/exemptions/{party:citizens|companies}/{id}/lift")]
+async fn lift_exemption(
+    scope: PartyScope<Exemptions>,
     db: web::Data<DatabaseConnection>,
-    path: web::Path<ItemPath>,
+    path: web::Path<PartyItemPath>,
     dry_run: DryRun,
     body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
     let body: ExemptionChange = body.parse().await?;
     let id = path.into_inner().id;
-    change(
-        scope.acting(),
-        &db,
-        PartyKind::Citizen,
-        &id,
-        false,
-        dry_run,
-        body,
-    )
-    .await
-}
-
-/// EX-04: a company by CVR — name, registered office address, exemption status (with its end)
-/// and the warning about unopened Digital Post. Writes one searches-log row.
-#[utoipa::path(
-    params(OrgPath),
-    request_body = CompanyLookup,
-    responses(
-        (status = 200, description = "The company and its status", body = PartyExemption),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Unavailable,
-    )
-)]
-#[post("/organisations/{cvr}/exemptions/company-lookups")]
-async fn look_up_company_exemption(
-    scope: OrgScope<CompanyExemptions>,
-    lookups: Lookups,
-    registry: web::Data<dyn Registry>,
-    unopened: web::Data<dyn UnopenedMail>,
-    body: JsonBody,
-) -> Result<web::Json<PartyExemption>, DomainError> {
-    let lookup: CompanyLookup = body.parse().await?;
-    look_up(
-        scope.acting(),
-        lookups,
-        registry.get_ref(),
-        unopened.get_ref(),
-        PartyKind::Company,
-        &lookup.cvr,
-    )
-    .await
-}
-
-/// EX-04: exempt a company; it ends at the end of November two years on unless renewed.
-#[utoipa::path(
-    params(OrgPath, DryRun),
-    request_body = NewExemption,
-    responses(
-        (status = 201, description = "Exempt; the receipt", body = ExemptionReceipt),
-        (status = 204, description = "dryRun: the exemption would be granted"),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Conflict,
-        problems::Unavailable,
-    )
-)]
-#[post("/organisations/{cvr}/exemptions/companies")]
-async fn exempt_company(
-    scope: OrgScope<CompanyExemptions>,
-    db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    dry_run: DryRun,
-    body: JsonBody,
-) -> Result<HttpResponse, DomainError> {
-    let new: NewExemption = body.parse().await?;
-    grant(
-        scope.acting(),
-        &db,
-        registry.get_ref(),
-        PartyKind::Company,
-        dry_run,
-        new,
-    )
-    .await
-}
-
-/// EX-04: lift a company's exemption.
-#[utoipa::path(
-    params(ItemPath, DryRun),
-    request_body = ExemptionChange,
-    responses(
-        (status = 200, description = "Lifted; the receipt", body = ExemptionReceipt),
-        (status = 204, description = "dryRun: the exemption would be lifted"),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Conflict,
-    )
-)]
-#[post("/organisations/{cvr}/exemptions/companies/{id}/lift")]
-async fn lift_company_exemption(
-    scope: OrgScope<CompanyExemptions>,
-    db: web::Data<DatabaseConnection>,
-    path: web::Path<ItemPath>,
-    dry_run: DryRun,
-    body: JsonBody,
-) -> Result<HttpResponse, DomainError> {
-    let body: ExemptionChange = body.parse().await?;
-    let id = path.into_inner().id;
-    change(
-        scope.acting(),
-        &db,
-        PartyKind::Company,
-        &id,
-        false,
-        dry_run,
-        body,
-    )
-    .await
+    change(scope.acting(), &db, scope.party, &id, false, dry_run, body).await
 }
 
 /// EX-04: renew a company's exemption in force: it then ends at the end of November two years
@@ -375,16 +210,8 @@ async fn renew_company_exemption(
 ) -> Result<HttpResponse, DomainError> {
     let body: ExemptionChange = body.parse().await?;
     let id = path.into_inner().id;
-    change(
-        scope.acting(),
-        &db,
-        PartyKind::Company,
-        &id,
-        true,
-        dry_run,
-        body,
-    )
-    .await
+    let kind = PartyKind::Company;
+    change(scope.acting(), &db, kind, &id, true, dry_run, body).await
 }
 
 /// A receipt this organisation was issued (EX-02..04), again. Receipts of citizens need the
@@ -398,12 +225,12 @@ async fn renew_company_exemption(
 )]
 #[get("/organisations/{cvr}/exemptions/receipts/{id}")]
 async fn get_exemption_receipt(
-    scope: OrgScope<AnyExemptions>,
+    scope: OrgScope<EitherParty<Exemptions>>,
     db: web::Data<DatabaseConnection>,
     path: web::Path<ItemPath>,
 ) -> Result<web::Json<ExemptionReceipt>, DomainError> {
     let id = path.into_inner().id;
-    let kinds = kinds_of(&scope.principal);
+    let kinds = Exemptions::kinds(&scope.principal);
     Ok(web::Json(
         receipts::get(db.get_ref(), scope.org.as_str(), &kinds, &id).await?,
     ))
@@ -419,12 +246,12 @@ async fn get_exemption_receipt(
 )]
 #[get("/organisations/{cvr}/exemptions/receipts/{id}/pdf")]
 async fn exemption_receipt_pdf(
-    scope: OrgScope<AnyExemptions>,
+    scope: OrgScope<EitherParty<Exemptions>>,
     db: web::Data<DatabaseConnection>,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
     let id = path.into_inner().id;
-    let kinds = kinds_of(&scope.principal);
+    let kinds = Exemptions::kinds(&scope.principal);
     let receipt = receipts::get(db.get_ref(), scope.org.as_str(), &kinds, &id).await?;
     let name = format!(
         "kvittering-fritagelse-{}.pdf",

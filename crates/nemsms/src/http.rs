@@ -5,14 +5,15 @@
 
 use actix_web::{delete, post, put, web, HttpResponse};
 use adgang_api_types::{
-    CitizenLookup, CompanyLookup, Module, NemSmsConfirmation, NemSmsConfirmed, NemSmsNumberChange,
-    NemSmsReceipt, NemSmsStatus, NewNemSmsEnrolment, PartyKind,
+    Module, NemSmsConfirmation, NemSmsConfirmed, NemSmsNumberChange, NemSmsReceipt, NemSmsStatus,
+    NewNemSmsEnrolment, PartyLookup,
 };
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::ports::SmsGateway;
 use adgang_core::{
-    Acting, DomainError, DryRun, ItemPath, Lookups, ModuleGuard, Now, OrgPath, OrgScope,
+    DomainError, DryRun, EitherParty, Lookups, Now, OrgPath, OrgScope, PartyGuard, PartyItemPath,
+    PartyPath, PartyScope,
 };
 use adgang_registry::Registry;
 use sea_orm::DatabaseConnection;
@@ -21,29 +22,20 @@ use crate::service;
 use crate::NemSmsSettings;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(look_up_citizen_nemsms)
-        .service(enrol_citizen)
-        .service(change_citizen_number)
-        .service(unenrol_citizen)
-        .service(look_up_company_nemsms)
-        .service(enrol_company)
-        .service(change_company_number)
-        .service(unenrol_company)
+    cfg.service(look_up_nemsms)
+        .service(enrol_in_nemsms)
+        .service(change_nemsms_number)
+        .service(unenrol_from_nemsms)
         .service(confirm);
 }
 
-/// Citizens' NemSMS: `citizen_service` in an authority (SMS-04).
-pub struct CitizenNemSms;
+/// The NemSMS register: citizens' enrolments need `citizen_service`, companies'
+/// `citizen_service` or `business_service` — SMS-04; both in an authority.
+pub struct NemSms;
 
-impl ModuleGuard for CitizenNemSms {
-    const MODULE: Module = Module::CitizenNemSms;
-}
-
-/// Companies' NemSMS: `citizen_service` or `business_service` in an authority (SMS-04).
-pub struct CompanyNemSms;
-
-impl ModuleGuard for CompanyNemSms {
-    const MODULE: Module = Module::CompanyNemSms;
+impl PartyGuard for NemSms {
+    const CITIZEN: Module = Module::CitizenNemSms;
+    const COMPANY: Module = Module::CompanyNemSms;
 }
 
 /// The app data an enrolment or a number change needs.
@@ -74,26 +66,68 @@ impl actix_web::FromRequest for Sending {
     }
 }
 
-async fn enrol(
-    acting: Acting,
-    db: &DatabaseConnection,
-    registry: &dyn Registry,
-    sending: &Sending,
-    kind: PartyKind,
+/// SMS-01: a citizen by CPR (`{"cpr": …}`) or a company by CVR (`{"cvr": …}`) — not
+/// enrolled, awaiting confirmation, or enrolled with number and date. Needs the right for that
+/// kind of party. Writes one searches-log row.
+#[utoipa::path(
+    params(OrgPath),
+    request_body = PartyLookup,
+    responses(
+        (status = 200, description = "The party's NemSMS status", body = NemSmsStatus),
+        problems::BadRequest,
+        problems::Scope,
+        problems::Unavailable,
+    )
+)]
+#[post("/organisations/{cvr}/nemsms/lookups")]
+async fn look_up_nemsms(
+    scope: OrgScope<EitherParty<NemSms>>,
+    lookups: Lookups,
+    registry: web::Data<dyn Registry>,
+    body: JsonBody,
+) -> Result<web::Json<NemSmsStatus>, DomainError> {
+    let lookup: PartyLookup = body.parse().await?;
+    scope.require_party(lookup.kind())?;
+    let found = service::look_up(
+        &lookups.read.get_ref().0,
+        &lookups.log,
+        registry.get_ref(),
+        &scope.acting(),
+        lookup.kind(),
+        lookup.number(),
+    )
+    .await?;
+    Ok(web::Json(found))
+}
+
+/// SMS-02: enrol a citizen or a company ("Tilmeld"); the confirmation link goes to the number
+/// by SMS.
+#[utoipa::path(
+    params(PartyPath, DryRun),
+    request_body = NewNemSmsEnrolment,
+    responses(
+        (status = 201, description = "Enrolled, awaiting confirmation; the receipt", body = NemSmsReceipt),
+        (status = 204, description = "dryRun: the enrolment would be made"),
+        problems::BadRequest,
+        problems::Scope,
+        problems::Unavailable,
+    )
+)]
+#[post("/organisations/{cvr}/nemsms/{party:citizens|companies}")]
+async fn enrol_in_nemsms(
+    scope: PartyScope<NemSms>,
+    db: web::Data<DatabaseConnection>,
+    registry: web::Data<dyn Registry>,
+    sending: Sending,
     dry_run: DryRun,
-    new: NewNemSmsEnrolment,
+    body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let Some(receipt) = adgang_core::write_or_check(db, dry_run, async |txn| {
-        Ok(service::enrol(
-            txn,
-            registry,
-            sending.gateway.get_ref(),
-            &sending.settings,
-            &acting,
-            kind,
-            &new,
-        )
-        .await?)
+    let new: NewNemSmsEnrolment = body.parse().await?;
+    let acting = scope.acting();
+    let Some(receipt) = adgang_core::write_or_check(&db, dry_run, async |txn| {
+        let (gateway, settings) = (sending.gateway.get_ref(), &sending.settings);
+        let registry = registry.get_ref();
+        Ok(service::enrol(txn, registry, gateway, settings, &acting, scope.party, &new).await?)
     })
     .await?
     .committed() else {
@@ -102,26 +136,37 @@ async fn enrol(
     Ok(HttpResponse::Created().json(receipt))
 }
 
-async fn change_number(
-    acting: Acting,
-    db: &DatabaseConnection,
-    sending: &Sending,
-    kind: PartyKind,
-    id: &str,
+/// SMS-03: a new number for an enrolment, confirmed again by SMS link.
+#[utoipa::path(
+    params(PartyItemPath, DryRun),
+    request_body = NemSmsNumberChange,
+    responses(
+        (status = 200, description = "Awaiting confirmation of the new number; the receipt", body = NemSmsReceipt),
+        (status = 204, description = "dryRun: the number would be changed"),
+        problems::BadRequest,
+        problems::Scope,
+        problems::Conflict,
+    )
+)]
+#[put("/organisations/{cvr}/nemsms/{party:citizens|companies}/{id}/phone")]
+async fn change_nemsms_number(
+    scope: PartyScope<NemSms>,
+    db: web::Data<DatabaseConnection>,
+    sending: Sending,
+    path: web::Path<PartyItemPath>,
     dry_run: DryRun,
-    change: NemSmsNumberChange,
+    body: JsonBody,
 ) -> Result<HttpResponse, DomainError> {
-    let Some(receipt) = adgang_core::write_or_check(db, dry_run, async |txn| {
-        Ok(service::change_number(
-            txn,
-            sending.gateway.get_ref(),
-            &sending.settings,
-            &acting,
-            kind,
-            id,
-            &change.phone,
+    let change: NemSmsNumberChange = body.parse().await?;
+    let id = path.into_inner().id;
+    let acting = scope.acting();
+    let Some(receipt) = adgang_core::write_or_check(&db, dry_run, async |txn| {
+        let (gateway, settings) = (sending.gateway.get_ref(), &sending.settings);
+        let phone = &change.phone;
+        Ok(
+            service::change_number(txn, gateway, settings, &acting, scope.party, &id, phone)
+                .await?,
         )
-        .await?)
     })
     .await?
     .committed() else {
@@ -130,258 +175,28 @@ async fn change_number(
     Ok(HttpResponse::Ok().json(receipt))
 }
 
-async fn unenrol(
-    acting: Acting,
-    db: &DatabaseConnection,
-    kind: PartyKind,
-    id: &str,
+/// SMS-03: unenrol a citizen or a company ("Frameld").
+#[utoipa::path(
+    params(PartyItemPath),
+    responses(
+        (status = 200, description = "Unenrolled; the receipt", body = NemSmsReceipt),
+        problems::Scope,
+        problems::Conflict,
+    )
+)]
+#[delete("/organisations/{cvr}/nemsms/{party:citizens|companies}/{id}")]
+async fn unenrol_from_nemsms(
+    scope: PartyScope<NemSms>,
+    db: web::Data<DatabaseConnection>,
+    path: web::Path<PartyItemPath>,
 ) -> Result<web::Json<NemSmsReceipt>, DomainError> {
-    let receipt = adgang_core::write(db, async |txn| {
-        Ok(service::unenrol(txn, &acting, kind, id).await?)
+    let id = path.into_inner().id;
+    let acting = scope.acting();
+    let receipt = adgang_core::write(&db, async |txn| {
+        Ok(service::unenrol(txn, &acting, scope.party, &id).await?)
     })
     .await?;
     Ok(web::Json(receipt))
-}
-
-/// SMS-01: a citizen by CPR — not enrolled, awaiting confirmation, or enrolled with number and
-/// date. Writes one searches-log row.
-#[utoipa::path(
-    params(OrgPath),
-    request_body = CitizenLookup,
-    responses(
-        (status = 200, description = "The citizen's NemSMS status", body = NemSmsStatus),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Unavailable,
-    )
-)]
-#[post("/organisations/{cvr}/nemsms/citizen-lookups")]
-async fn look_up_citizen_nemsms(
-    scope: OrgScope<CitizenNemSms>,
-    lookups: Lookups,
-    registry: web::Data<dyn Registry>,
-    body: JsonBody,
-) -> Result<web::Json<NemSmsStatus>, DomainError> {
-    let lookup: CitizenLookup = body.parse().await?;
-    let found = service::look_up(
-        &lookups.read.get_ref().0,
-        &lookups.log,
-        registry.get_ref(),
-        &scope.acting(),
-        PartyKind::Citizen,
-        &lookup.cpr,
-    )
-    .await?;
-    Ok(web::Json(found))
-}
-
-/// SMS-02: enrol a citizen ("Tilmeld"); the confirmation link goes to the number by SMS.
-#[utoipa::path(
-    params(OrgPath, DryRun),
-    request_body = NewNemSmsEnrolment,
-    responses(
-        (status = 201, description = "Enrolled, awaiting confirmation; the receipt", body = NemSmsReceipt),
-        (status = 204, description = "dryRun: the enrolment would be made"),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Unavailable,
-    )
-)]
-#[post("/organisations/{cvr}/nemsms/citizens")]
-async fn enrol_citizen(
-    scope: OrgScope<CitizenNemSms>,
-    db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    sending: Sending,
-    dry_run: DryRun,
-    body: JsonBody,
-) -> Result<HttpResponse, DomainError> {
-    let new: NewNemSmsEnrolment = body.parse().await?;
-    let acting = scope.acting();
-    enrol(
-        acting,
-        &db,
-        registry.get_ref(),
-        &sending,
-        PartyKind::Citizen,
-        dry_run,
-        new,
-    )
-    .await
-}
-
-/// SMS-03: a new number for a citizen's enrolment, confirmed again by SMS link.
-#[utoipa::path(
-    params(ItemPath, DryRun),
-    request_body = NemSmsNumberChange,
-    responses(
-        (status = 200, description = "Awaiting confirmation of the new number; the receipt", body = NemSmsReceipt),
-        (status = 204, description = "dryRun: the number would be changed"),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Conflict,
-    )
-)]
-#[put("/organisations/{cvr}/nemsms/citizens/{id}/phone")]
-async fn change_citizen_number(
-    scope: OrgScope<CitizenNemSms>,
-    db: web::Data<DatabaseConnection>,
-    sending: Sending,
-    path: web::Path<ItemPath>,
-    dry_run: DryRun,
-    body: JsonBody,
-) -> Result<HttpResponse, DomainError> {
-    let change: NemSmsNumberChange = body.parse().await?;
-    let id = path.into_inner().id;
-    change_number(
-        scope.acting(),
-        &db,
-        &sending,
-        PartyKind::Citizen,
-        &id,
-        dry_run,
-        change,
-    )
-    .await
-}
-
-/// SMS-03: unenrol a citizen ("Frameld").
-#[utoipa::path(
-    params(ItemPath),
-    responses(
-        (status = 200, description = "Unenrolled; the receipt", body = NemSmsReceipt),
-        problems::Scope,
-        problems::Conflict,
-    )
-)]
-#[delete("/organisations/{cvr}/nemsms/citizens/{id}")]
-async fn unenrol_citizen(
-    scope: OrgScope<CitizenNemSms>,
-    db: web::Data<DatabaseConnection>,
-    path: web::Path<ItemPath>,
-) -> Result<web::Json<NemSmsReceipt>, DomainError> {
-    let id = path.into_inner().id;
-    unenrol(scope.acting(), &db, PartyKind::Citizen, &id).await
-}
-
-/// SMS-01: a company by CVR and its NemSMS status. Writes one searches-log row.
-#[utoipa::path(
-    params(OrgPath),
-    request_body = CompanyLookup,
-    responses(
-        (status = 200, description = "The company's NemSMS status", body = NemSmsStatus),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Unavailable,
-    )
-)]
-#[post("/organisations/{cvr}/nemsms/company-lookups")]
-async fn look_up_company_nemsms(
-    scope: OrgScope<CompanyNemSms>,
-    lookups: Lookups,
-    registry: web::Data<dyn Registry>,
-    body: JsonBody,
-) -> Result<web::Json<NemSmsStatus>, DomainError> {
-    let lookup: CompanyLookup = body.parse().await?;
-    let found = service::look_up(
-        &lookups.read.get_ref().0,
-        &lookups.log,
-        registry.get_ref(),
-        &scope.acting(),
-        PartyKind::Company,
-        &lookup.cvr,
-    )
-    .await?;
-    Ok(web::Json(found))
-}
-
-/// SMS-02: enrol a company; the confirmation link goes to the number by SMS.
-#[utoipa::path(
-    params(OrgPath, DryRun),
-    request_body = NewNemSmsEnrolment,
-    responses(
-        (status = 201, description = "Enrolled, awaiting confirmation; the receipt", body = NemSmsReceipt),
-        (status = 204, description = "dryRun: the enrolment would be made"),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Unavailable,
-    )
-)]
-#[post("/organisations/{cvr}/nemsms/companies")]
-async fn enrol_company(
-    scope: OrgScope<CompanyNemSms>,
-    db: web::Data<DatabaseConnection>,
-    registry: web::Data<dyn Registry>,
-    sending: Sending,
-    dry_run: DryRun,
-    body: JsonBody,
-) -> Result<HttpResponse, DomainError> {
-    let new: NewNemSmsEnrolment = body.parse().await?;
-    let acting = scope.acting();
-    enrol(
-        acting,
-        &db,
-        registry.get_ref(),
-        &sending,
-        PartyKind::Company,
-        dry_run,
-        new,
-    )
-    .await
-}
-
-/// SMS-03: a new number for a company's enrolment, confirmed again by SMS link.
-#[utoipa::path(
-    params(ItemPath, DryRun),
-    request_body = NemSmsNumberChange,
-    responses(
-        (status = 200, description = "Awaiting confirmation of the new number; the receipt", body = NemSmsReceipt),
-        (status = 204, description = "dryRun: the number would be changed"),
-        problems::BadRequest,
-        problems::Scope,
-        problems::Conflict,
-    )
-)]
-#[put("/organisations/{cvr}/nemsms/companies/{id}/phone")]
-async fn change_company_number(
-    scope: OrgScope<CompanyNemSms>,
-    db: web::Data<DatabaseConnection>,
-    sending: Sending,
-    path: web::Path<ItemPath>,
-    dry_run: DryRun,
-    body: JsonBody,
-) -> Result<HttpResponse, DomainError> {
-    let change: NemSmsNumberChange = body.parse().await?;
-    let id = path.into_inner().id;
-    change_number(
-        scope.acting(),
-        &db,
-        &sending,
-        PartyKind::Company,
-        &id,
-        dry_run,
-        change,
-    )
-    .await
-}
-
-/// SMS-03: unenrol a company ("Frameld").
-#[utoipa::path(
-    params(ItemPath),
-    responses(
-        (status = 200, description = "Unenrolled; the receipt", body = NemSmsReceipt),
-        problems::Scope,
-        problems::Conflict,
-    )
-)]
-#[delete("/organisations/{cvr}/nemsms/companies/{id}")]
-async fn unenrol_company(
-    scope: OrgScope<CompanyNemSms>,
-    db: web::Data<DatabaseConnection>,
-    path: web::Path<ItemPath>,
-) -> Result<web::Json<NemSmsReceipt>, DomainError> {
-    let id = path.into_inner().id;
-    unenrol(scope.acting(), &db, PartyKind::Company, &id).await
 }
 
 /// SMS-02: the holder confirms their number with the token of the link sent by SMS. Public: the

@@ -16,6 +16,24 @@ pub struct RouteTable {
 enum Segment {
     Literal(String),
     Param,
+    /// A parameter whose schema lists its values (e.g. `{party}`: `citizens`, `companies`).
+    OneOf(Vec<String>),
+}
+
+/// The values the path parameters of `item` are limited to, by name (their schemas' `enum`).
+fn enumerated_params(item: &utoipa::openapi::PathItem) -> Vec<(String, Vec<String>)> {
+    let item = serde_json::to_value(item).unwrap_or_default();
+    let operations = item.as_object().into_iter().flat_map(|ops| ops.values());
+    operations
+        .filter_map(|op| op["parameters"].as_array())
+        .flatten()
+        .filter(|p| p["in"] == "path")
+        .filter_map(|p| {
+            let values = p["schema"]["enum"].as_array()?;
+            let values = values.iter().filter_map(|v| v.as_str().map(str::to_owned));
+            Some((p["name"].as_str()?.to_owned(), values.collect()))
+        })
+        .collect()
 }
 
 impl RouteTable {
@@ -25,16 +43,21 @@ impl RouteTable {
             .paths
             .iter()
             .map(|(path, item)| {
+                let enumerated = enumerated_params(item);
                 let segments = path
                     .split('/')
                     .filter(|s| !s.is_empty())
-                    .map(|s| {
-                        if s.starts_with('{') {
-                            Segment::Param
-                        } else {
-                            Segment::Literal(s.to_owned())
-                        }
-                    })
+                    .map(
+                        |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                            Some(name) => enumerated
+                                .iter()
+                                .find(|(n, _)| n == name)
+                                .map_or(Segment::Param, |(_, values)| {
+                                    Segment::OneOf(values.clone())
+                                }),
+                            None => Segment::Literal(s.to_owned()),
+                        },
+                    )
                     .collect();
                 let ops = [
                     (Method::GET, item.get.is_some()),
@@ -66,6 +89,7 @@ impl RouteTable {
                     && segments.iter().zip(&parts).all(|(seg, part)| match seg {
                         Segment::Literal(lit) => lit == part,
                         Segment::Param => true,
+                        Segment::OneOf(values) => values.iter().any(|v| v == part),
                     })
             })
             .map(|(_, methods)| methods.as_slice())

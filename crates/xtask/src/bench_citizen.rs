@@ -169,8 +169,8 @@ fn bench_target(
     let authorization = format!("Authorization: Bearer {token}");
     let citizens: Vec<String> = (0..CITIZENS).map(citizen_cpr).collect();
     for (path, what) in [
-        ("exemptions/citizen-lookups", "exemption status"),
-        ("nemsms/citizen-lookups", "NemSMS status"),
+        ("exemptions/lookups", "exemption status"),
+        ("nemsms/lookups", "NemSMS status"),
         (
             "mail-access/giver-lookups",
             "giver with holders and exemption",

@@ -1,8 +1,8 @@
 //! Exemption (SPEC §5): lookups, grant, lift, renew and receipts.
 
 use adgang_api_types::{
-    CitizenLookup, CompanyLookup, ExemptionChange, ExemptionReceipt, NewExemption, PartyExemption,
-    PartyKind,
+    ExemptionChange, ExemptionReceipt, NewExemption, PartyCollection, PartyExemption, PartyKind,
+    PartyLookup,
 };
 use gloo_net::http::Method;
 
@@ -14,10 +14,7 @@ fn base(cvr: &str) -> String {
 
 /// The collection of a kind of party: `citizens` or `companies`.
 fn parties(kind: PartyKind) -> &'static str {
-    match kind {
-        PartyKind::Citizen => "citizens",
-        PartyKind::Company => "companies",
-    }
+    PartyCollection::of(kind).as_str()
 }
 
 /// EX-01/EX-04: the party and their status (logged in the searches log).
@@ -26,26 +23,9 @@ pub async fn look_up(
     kind: PartyKind,
     number: &str,
 ) -> Result<PartyExemption, ApiError> {
-    let base = base(&client.cvr);
-    let request = match kind {
-        PartyKind::Citizen => request_as(
-            Method::POST,
-            &format!("{base}/citizen-lookups"),
-            &client.token,
-        )
-        .json(&CitizenLookup {
-            cpr: number.to_owned(),
-        }),
-        PartyKind::Company => request_as(
-            Method::POST,
-            &format!("{base}/company-lookups"),
-            &client.token,
-        )
-        .json(&CompanyLookup {
-            cvr: number.to_owned(),
-        }),
-    };
-    send(request).await
+    let path = format!("{}/lookups", base(&client.cvr));
+    let body = PartyLookup::of(kind, number);
+    send(request_as(Method::POST, &path, &client.token).json(&body)).await
 }
 
 fn grant_path(client: &Authorised, kind: PartyKind, dry_run: bool) -> String {

@@ -1,8 +1,8 @@
 //! NemSMS (SPEC §6): lookups, enrol, change number, unenrol, and the holder's confirmation.
 
 use adgang_api_types::{
-    CitizenLookup, CompanyLookup, NemSmsConfirmation, NemSmsConfirmed, NemSmsNumberChange,
-    NemSmsReceipt, NemSmsStatus, NewNemSmsEnrolment, PartyKind,
+    NemSmsConfirmation, NemSmsConfirmed, NemSmsNumberChange, NemSmsReceipt, NemSmsStatus,
+    NewNemSmsEnrolment, PartyCollection, PartyKind, PartyLookup,
 };
 use gloo_net::http::Method;
 
@@ -12,11 +12,9 @@ fn base(cvr: &str) -> String {
     format!("/api/v1/organisations/{cvr}/nemsms")
 }
 
+/// The collection of a kind of party: `citizens` or `companies`.
 fn parties(kind: PartyKind) -> &'static str {
-    match kind {
-        PartyKind::Citizen => "citizens",
-        PartyKind::Company => "companies",
-    }
+    PartyCollection::of(kind).as_str()
 }
 
 /// SMS-01: the party and their enrolment (logged in the searches log).
@@ -25,26 +23,9 @@ pub async fn look_up(
     kind: PartyKind,
     number: &str,
 ) -> Result<NemSmsStatus, ApiError> {
-    let base = base(&client.cvr);
-    let request = match kind {
-        PartyKind::Citizen => request_as(
-            Method::POST,
-            &format!("{base}/citizen-lookups"),
-            &client.token,
-        )
-        .json(&CitizenLookup {
-            cpr: number.to_owned(),
-        }),
-        PartyKind::Company => request_as(
-            Method::POST,
-            &format!("{base}/company-lookups"),
-            &client.token,
-        )
-        .json(&CompanyLookup {
-            cvr: number.to_owned(),
-        }),
-    };
-    send(request).await
+    let path = format!("{}/lookups", base(&client.cvr));
+    let body = PartyLookup::of(kind, number);
+    send(request_as(Method::POST, &path, &client.token).json(&body)).await
 }
 
 pub async fn enrol(

@@ -60,11 +60,11 @@ async fn problem(response: reqwest::Response, status: u16) -> Problem {
 }
 
 async fn look_up(app: &TestApp, token: &str, kind: PartyKind, number: &str) -> reqwest::Response {
-    let (path, body) = match kind {
-        PartyKind::Citizen => ("citizen-lookups", json!({ "cpr": number })),
-        PartyKind::Company => ("company-lookups", json!({ "cvr": number })),
+    let body = match kind {
+        PartyKind::Citizen => json!({ "cpr": number }),
+        PartyKind::Company => json!({ "cvr": number }),
     };
-    app.post_as(&url(ORG, path), token, &body).await
+    app.post_as(&url(ORG, "lookups"), token, &body).await
 }
 
 async fn status_of(app: &TestApp, token: &str, kind: PartyKind, number: &str) -> PartyExemption {
@@ -616,7 +616,7 @@ async fn ex_05_business_service_handles_companies_only_and_only_authorities_exem
     ));
     let response = app
         .post_as(
-            "/api/v1/organisations/25052943/exemptions/company-lookups",
+            "/api/v1/organisations/25052943/exemptions/lookups",
             &company_user,
             &json!({ "cvr": company(5) }),
         )
@@ -625,7 +625,7 @@ async fn ex_05_business_service_handles_companies_only_and_only_authorities_exem
     // Another organisation's path is not found, before any lookup.
     let foreign = app
         .post_as(
-            &format!("/api/v1/organisations/{OTHER}/exemptions/company-lookups"),
+            &format!("/api/v1/organisations/{OTHER}/exemptions/lookups"),
             &business,
             &json!({ "cvr": company(5) }),
         )
@@ -692,4 +692,78 @@ async fn ex_01_the_unopened_mail_warning_follows_the_platform_mailbox() {
     .await;
     assert_eq!(opened.status(), 303);
     assert!(!warned(&app, &token, cpr).await, "opened");
+}
+
+/// Issue 30 (the `Party` extractors): each register action is one endpoint for citizens and
+/// companies. `{party}` admits the two collections only; a lookup's body names exactly one
+/// party, and the right it needs follows the kind of number.
+#[tokio::test]
+async fn issue_30_one_endpoint_per_action_serves_citizens_and_companies() {
+    let app = spawn_app().await;
+    let both_rights = staff(&app, ORG, &[Right::CitizenService]);
+    for body in [
+        json!({ "cpr": citizen(40), "cvr": company(40) }),
+        json!({}),
+        json!({ "number": citizen(40) }),
+    ] {
+        let response = app.post_as(&url(ORG, "lookups"), &both_rights, &body).await;
+        assert_eq!(response.status(), 400, "{body}");
+    }
+    // Nothing was looked up, so nothing was logged.
+    assert!(searches(&app, ORG).await.is_empty());
+    let elsewhere = app
+        .post_as(
+            &url(ORG, "persons"),
+            &both_rights,
+            &registered(&citizen(40)),
+        )
+        .await;
+    assert_eq!(elsewhere.status(), 404);
+
+    // One handler, two kinds: the citizen-service employee exempts both.
+    let citizens = grant(
+        &app,
+        &both_rights,
+        PartyKind::Citizen,
+        &registered(&citizen(41)),
+    )
+    .await;
+    let companies = grant(
+        &app,
+        &both_rights,
+        PartyKind::Company,
+        &registered(&company(41)),
+    )
+    .await;
+    assert_eq!(
+        (citizens.kind, companies.kind),
+        (PartyKind::Citizen, PartyKind::Company)
+    );
+    // A business-service employee reaches companies only, through the same endpoints.
+    let business = staff(&app, ORG, &[Right::BusinessService]);
+    let refused = look_up(&app, &business, PartyKind::Citizen, &citizen(41)).await;
+    assert_eq!(refused.status(), 403);
+    let lift = |kind: &str, id: &str| url(ORG, &format!("{kind}/{id}/lift"));
+    let body = json!({ "powerOfAttorney": false });
+    let refused = app
+        .post_as(&lift("citizens", &citizens.exemption_id), &business, &body)
+        .await;
+    assert_eq!(refused.status(), 403);
+    let lifted = app
+        .post_as(
+            &lift("companies", &companies.exemption_id),
+            &business,
+            &body,
+        )
+        .await;
+    assert_eq!(lifted.status(), 200, "{}", lifted.text().await.unwrap());
+    // A citizen's exemption is not reached through the companies' collection.
+    let crossed = app
+        .post_as(
+            &lift("companies", &citizens.exemption_id),
+            &both_rights,
+            &body,
+        )
+        .await;
+    assert_eq!(crossed.status(), 404);
 }

@@ -139,7 +139,7 @@ async fn issue_30_lookups_fail_fast_while_the_searches_log_writer_is_down() {
     let body = json!({ "cpr": adgang_registry::SyntheticRegistry::citizen_cpr(1) });
     let lookup = || {
         app.post_as(
-            "/api/v1/organisations/29189846/exemptions/citizen-lookups",
+            "/api/v1/organisations/29189846/exemptions/lookups",
             &token,
             &body,
         )

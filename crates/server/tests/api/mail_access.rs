@@ -206,7 +206,7 @@ async fn acc_02_an_exempt_giver_keeps_or_lifts_the_exemption_through_the_port() 
     assert!(giver(&app, &token, &giver_cpr).await.exempt_since.is_none());
     let status: PartyExemption = app
         .post_as(
-            &url(ORG, "exemptions/citizen-lookups"),
+            &url(ORG, "exemptions/lookups"),
             &token,
             &json!({ "cpr": giver_cpr }),
         )

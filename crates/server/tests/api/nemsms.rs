@@ -37,7 +37,7 @@ async fn problem(response: reqwest::Response, status: u16) -> Problem {
 
 pub(crate) async fn status_of(app: &TestApp, token: &str, cpr: &str) -> NemSmsStatus {
     let response = app
-        .post_as(&url("citizen-lookups"), token, &json!({ "cpr": cpr }))
+        .post_as(&url("lookups"), token, &json!({ "cpr": cpr }))
         .await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     response.json().await.unwrap()
@@ -367,7 +367,7 @@ async fn sms_04_business_service_handles_companies_only() {
     let business = staff(&app, &[Right::BusinessService]);
     let cpr = citizen(13);
     let refused = app
-        .post_as(&url("citizen-lookups"), &business, &json!({ "cpr": cpr }))
+        .post_as(&url("lookups"), &business, &json!({ "cpr": cpr }))
         .await;
     assert_eq!(refused.status(), 403);
     let cvr = SyntheticRegistry::new()
@@ -386,7 +386,7 @@ async fn sms_04_business_service_handles_companies_only() {
     let response = confirm(&app, &link_token(&app, "+4550505050").await).await;
     assert_eq!(response.status(), 200);
     let status: NemSmsStatus = app
-        .post_as(&url("company-lookups"), &business, &json!({ "cvr": cvr }))
+        .post_as(&url("lookups"), &business, &json!({ "cvr": cvr }))
         .await
         .json()
         .await
@@ -416,7 +416,7 @@ async fn sms_04_business_service_handles_companies_only() {
     ));
     let response = app
         .post_as(
-            "/api/v1/organisations/25052943/nemsms/company-lookups",
+            "/api/v1/organisations/25052943/nemsms/lookups",
             &company_user,
             &json!({ "cvr": cvr }),
         )

@@ -360,8 +360,8 @@ pub(super) const MATRIX: &[(&str, &str, Access)] = &[
     ),
     (
         "POST",
-        "/api/v1/organisations/{cvr}/exemptions/citizen-lookups",
-        Access::Right(Right::CitizenService),
+        "/api/v1/organisations/{cvr}/exemptions/lookups",
+        Access::AnyOf(COMPANY_EXEMPTION),
     ),
     (
         "POST",
@@ -372,11 +372,6 @@ pub(super) const MATRIX: &[(&str, &str, Access)] = &[
         "POST",
         "/api/v1/organisations/{cvr}/exemptions/citizens/{id}/lift",
         Access::Right(Right::CitizenService),
-    ),
-    (
-        "POST",
-        "/api/v1/organisations/{cvr}/exemptions/company-lookups",
-        Access::AnyOf(COMPANY_EXEMPTION),
     ),
     (
         "POST",
@@ -405,8 +400,8 @@ pub(super) const MATRIX: &[(&str, &str, Access)] = &[
     ),
     (
         "POST",
-        "/api/v1/organisations/{cvr}/nemsms/citizen-lookups",
-        Access::Right(Right::CitizenService),
+        "/api/v1/organisations/{cvr}/nemsms/lookups",
+        Access::AnyOf(COMPANY_EXEMPTION),
     ),
     (
         "POST",
@@ -422,11 +417,6 @@ pub(super) const MATRIX: &[(&str, &str, Access)] = &[
         "DELETE",
         "/api/v1/organisations/{cvr}/nemsms/citizens/{id}",
         Access::Right(Right::CitizenService),
-    ),
-    (
-        "POST",
-        "/api/v1/organisations/{cvr}/nemsms/company-lookups",
-        Access::AnyOf(COMPANY_EXEMPTION),
     ),
     (
         "POST",

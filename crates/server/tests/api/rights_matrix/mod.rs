@@ -42,7 +42,16 @@ fn operations() -> Vec<(String, String)> {
             ("PATCH", item.patch.is_some()),
             ("DELETE", item.delete.is_some()),
         ] {
-            if present {
+            if !present {
+                continue;
+            }
+            // The national registers' `{party}` (exemptions, NemSMS): one operation, whose
+            // right depends on the collection — a row for each.
+            if path.contains("{party}") {
+                for party in ["citizens", "companies"] {
+                    ops.push((method.to_owned(), path.replace("{party}", party)));
+                }
+            } else {
                 ops.push((method.to_owned(), path.clone()));
             }
         }
