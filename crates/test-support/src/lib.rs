@@ -87,10 +87,11 @@ impl TestApp {
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
     }
 
-    /// An access token for `subject`, signed like the app's own.
+    /// An access token for `subject`, signed like the app's own and issued at the app's "now"
+    /// (its clock checks the token's times: mint after moving the clock far).
     pub fn token(&self, subject: &TokenSubject) -> String {
         self.token_keys
-            .issue(subject, chrono::Utc::now())
+            .issue(subject, adgang_core::Clock::now(self.clock.as_ref()))
             .expect("issuing a token")
             .0
     }

@@ -126,6 +126,9 @@ pub enum TokenError {
     /// Issued in the future, or valid for longer than we ever issue (AUTH-03).
     #[error("token rejected: {0}")]
     Lifetime(&'static str),
+    /// Signed by us, but its claims are not what they should be.
+    #[error("token rejected: {0}")]
+    Claims(String),
 }
 
 /// How far clocks may disagree when a token's times are checked.
@@ -223,37 +226,27 @@ impl TokenKeys {
         jsonwebtoken::encode(&header, claims, &self.encoding).context("signing")
     }
 
-    /// Verifies a token made by [`TokenKeys::sign`] for `audience`.
+    /// Verifies a token made by [`TokenKeys::sign`] for `audience`, at `now` (the app's clock).
     pub fn verify_for<T: serde::de::DeserializeOwned>(
         &self,
         token: &str,
         audience: &str,
+        now: DateTime<Utc>,
     ) -> Result<T, TokenError> {
-        let mut validation = Validation::new(Algorithm::EdDSA);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-        validation.leeway = CLOCK_LEEWAY_SECONDS as u64;
-        validation.validate_nbf = true;
-        Ok(jsonwebtoken::decode::<T>(token, &self.decoding, &validation)?.claims)
+        self.decode(token, audience, &["exp", "iss", "aud"], now)
     }
 
     pub fn issuer(&self) -> &str {
         &self.issuer
     }
 
-    /// Verifies signature (EdDSA only), issuer, audience, expiry and not-before (5 s leeway),
-    /// and refuses a token issued in the future or valid for longer than we issue them (AUTH-03).
-    pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
-        let mut validation = Validation::new(Algorithm::EdDSA);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = CLOCK_LEEWAY_SECONDS as u64;
-        validation.validate_nbf = true;
-        let claims =
-            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)?.claims;
-        if claims.iat > Utc::now().timestamp() + CLOCK_LEEWAY_SECONDS {
+    /// Verifies signature (EdDSA only), issuer, audience, expiry and not-before (5 s leeway) at
+    /// `now` — the app's [`Clock`](crate::Clock), not the machine's — and refuses a token
+    /// issued in the future or valid for longer than we issue them (AUTH-03).
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, TokenError> {
+        let required = ["exp", "iss", "aud", "sub"];
+        let claims: AccessClaims = self.decode(token, &self.audience, &required, now)?;
+        if claims.iat > now.timestamp() + CLOCK_LEEWAY_SECONDS {
             return Err(TokenError::Lifetime("issued in the future"));
         }
         if claims.exp - claims.iat > ACCESS_TOKEN_TTL_SECONDS {
@@ -263,18 +256,54 @@ impl TokenKeys {
         }
         Ok(claims)
     }
+
+    /// The signature, issuer, audience and required claims by jsonwebtoken; `exp` and `nbf`
+    /// here, against `now` (jsonwebtoken would read the machine's clock).
+    fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        audience: &str,
+        required: &[&str],
+        now: DateTime<Utc>,
+    ) -> Result<T, TokenError> {
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(required);
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        let claims =
+            jsonwebtoken::decode::<serde_json::Value>(token, &self.decoding, &validation)?.claims;
+        let now = now.timestamp();
+        match claims["exp"].as_i64() {
+            Some(exp) if exp + CLOCK_LEEWAY_SECONDS >= now => {}
+            Some(_) => return Err(TokenError::Lifetime("expired")),
+            None => return Err(TokenError::Lifetime("no expiry")),
+        }
+        if claims["nbf"]
+            .as_i64()
+            .is_some_and(|nbf| nbf > now + CLOCK_LEEWAY_SECONDS)
+        {
+            return Err(TokenError::Lifetime("not valid yet"));
+        }
+        serde_json::from_value(claims).map_err(|e| TokenError::Claims(e.to_string()))
+    }
 }
 
 impl TokenKeys {
     /// [`TokenKeys::verify`] once per token: a token seen before is answered from a bounded
     /// cache of verified tokens until its `exp` (issue 13: the Ed25519 check dominated every
     /// request). The key is the whole token, so no other payload or signature can hit an entry.
-    pub fn verify_cached(&self, token: &str) -> Result<AccessClaims, TokenError> {
-        let now = Utc::now().timestamp();
+    pub fn verify_cached(
+        &self,
+        token: &str,
+        at: DateTime<Utc>,
+    ) -> Result<AccessClaims, TokenError> {
+        let now = at.timestamp();
         if let Some(claims) = self.verified.get(token, now) {
             return Ok(claims);
         }
-        let claims = self.verify(token)?;
+        let claims = self.verify(token, at)?;
         self.verified.insert(token, &claims, now);
         Ok(claims)
     }
@@ -458,7 +487,7 @@ pub(crate) fn principal_from_request(req: &HttpRequest) -> Result<Principal, Dom
         .ok_or_else(|| {
             DomainError::Unexpected(anyhow::anyhow!("SessionRevocations not configured"))
         })?;
-    match keys.verify_cached(token) {
+    match keys.verify_cached(token, crate::scope::now(req)?) {
         Ok(claims) if revocations.admits(&claims) => Principal::from_claims(claims),
         Ok(_) => {
             tracing::info!("access token rejected: its session ended or was revoked");

@@ -34,7 +34,7 @@ fn auth_03_issued_token_round_trips_with_kid_and_short_expiry() {
     assert_eq!(header.alg, Algorithm::EdDSA);
     assert_eq!(header.kid.as_deref(), Some(keys.kid()));
     assert!(expires - now <= Duration::minutes(15));
-    let claims = keys.verify(&token).unwrap();
+    let claims = keys.verify(&token, Utc::now()).unwrap();
     assert_eq!(claims.sub, "rid-1234");
     assert_eq!(claims.org.cvr, "29189846");
     assert_eq!(claims.rights, vec![Right::CitizenService]);
@@ -58,7 +58,7 @@ fn auth_03_tampered_payload_is_rejected() {
         b64(claims.to_string().as_bytes()),
         parts[2]
     );
-    assert!(keys.verify(&forged).is_err());
+    assert!(keys.verify(&forged, Utc::now()).is_err());
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn auth_03_expired_token_is_rejected() {
     let (token, _) = keys
         .issue(&subject(), Utc::now() - Duration::hours(1))
         .unwrap();
-    assert!(keys.verify(&token).is_err());
+    assert!(keys.verify(&token, Utc::now()).is_err());
 }
 
 #[test]
@@ -76,7 +76,10 @@ fn auth_03_a_token_issued_in_the_future_or_for_too_long_is_rejected() {
     let (future, _) = keys
         .issue(&subject(), Utc::now() + Duration::minutes(2))
         .unwrap();
-    assert!(matches!(keys.verify(&future), Err(TokenError::Lifetime(_))));
+    assert!(matches!(
+        keys.verify(&future, Utc::now()),
+        Err(TokenError::Lifetime(_))
+    ));
     let now = Utc::now().timestamp();
     let long = AccessClaims {
         iss: ISS.into(),
@@ -94,10 +97,13 @@ fn auth_03_a_token_issued_in_the_future_or_for_too_long_is_rejected() {
         sv: 0,
     };
     let long = keys.sign(&long).unwrap();
-    assert!(matches!(keys.verify(&long), Err(TokenError::Lifetime(_))));
+    assert!(matches!(
+        keys.verify(&long, Utc::now()),
+        Err(TokenError::Lifetime(_))
+    ));
     // A token just issued passes.
     let (fresh, _) = keys.issue(&subject(), Utc::now()).unwrap();
-    assert!(keys.verify(&fresh).is_ok());
+    assert!(keys.verify(&fresh, Utc::now()).is_ok());
 }
 
 #[test]
@@ -106,10 +112,10 @@ fn auth_03_wrong_audience_or_issuer_is_rejected() {
     let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
     let mut other_audience = TokenKeys::generate(ISS, "someone-else").unwrap();
     other_audience.decoding = keys.decoding.clone();
-    assert!(other_audience.verify(&token).is_err());
+    assert!(other_audience.verify(&token, Utc::now()).is_err());
     let mut other_issuer = TokenKeys::generate("https://evil.example", AUD).unwrap();
     other_issuer.decoding = keys.decoding.clone();
-    assert!(other_issuer.verify(&token).is_err());
+    assert!(other_issuer.verify(&token, Utc::now()).is_err());
 }
 
 #[test]
@@ -117,7 +123,7 @@ fn auth_03_another_key_is_rejected() {
     let keys = TokenKeys::generate(ISS, AUD).unwrap();
     let stranger = TokenKeys::generate(ISS, AUD).unwrap();
     let (token, _) = stranger.issue(&subject(), Utc::now()).unwrap();
-    assert!(keys.verify(&token).is_err());
+    assert!(keys.verify(&token, Utc::now()).is_err());
 }
 
 #[test]
@@ -130,7 +136,7 @@ fn auth_03_alg_none_is_rejected() {
         format!("{header}.{payload}."),
         format!("{header}.{payload}"),
     ] {
-        assert!(keys.verify(&forged).is_err(), "{forged}");
+        assert!(keys.verify(&forged, Utc::now()).is_err(), "{forged}");
     }
 }
 
@@ -139,7 +145,7 @@ fn auth_03_hs256_signed_with_the_public_key_is_rejected() {
     // The classic key-confusion attack: an HMAC token whose secret is our public key.
     let keys = TokenKeys::generate(ISS, AUD).unwrap();
     let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
-    let claims = keys.verify(&token).unwrap();
+    let claims = keys.verify(&token, Utc::now()).unwrap();
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some(keys.kid().to_owned());
     for secret in [
@@ -148,7 +154,7 @@ fn auth_03_hs256_signed_with_the_public_key_is_rejected() {
     ] {
         let forged =
             jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&secret)).unwrap();
-        assert!(keys.verify(&forged).is_err());
+        assert!(keys.verify(&forged, Utc::now()).is_err());
     }
 }
 
@@ -158,7 +164,7 @@ fn auth_03_pkcs8_v2_pem_key_loads_and_signs() {
     let pem = key.to_pkcs8_pem(Default::default()).unwrap();
     let keys = TokenKeys::from_pkcs8_pem(&pem, ISS, AUD).unwrap();
     let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
-    assert!(keys.verify(&token).is_ok());
+    assert!(keys.verify(&token, Utc::now()).is_ok());
 }
 
 #[test]
@@ -174,16 +180,16 @@ fn auth_03_generated_keys_are_pkcs8_v1_and_load() {
     assert_eq!(&der[..5], &[0x30, 0x2e, 0x02, 0x01, 0x00]);
     let keys = TokenKeys::from_pkcs8_pem(&pem, ISS, AUD).unwrap();
     let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
-    assert!(keys.verify(&token).is_ok());
+    assert!(keys.verify(&token, Utc::now()).is_ok());
 }
 
 #[test]
 fn issue_13_a_cached_token_is_still_checked_for_expiry_and_only_the_same_token_hits() {
     let keys = TokenKeys::generate(ISS, AUD).unwrap();
     let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
-    assert!(keys.verify_cached(&token).is_ok());
+    assert!(keys.verify_cached(&token, Utc::now()).is_ok());
     assert!(
-        keys.verify_cached(&token).is_ok(),
+        keys.verify_cached(&token, Utc::now()).is_ok(),
         "the second time from the cache"
     );
     // A cached entry past its exp is not answered from the cache (nor by verify).
@@ -199,7 +205,7 @@ fn issue_13_a_cached_token_is_still_checked_for_expiry_and_only_the_same_token_h
     // The same payload with another signature is not the cached token.
     let (head_payload, _) = token.rsplit_once('.').unwrap();
     let forged = format!("{head_payload}.{}", b64(&[0u8; 64]));
-    assert!(keys.verify_cached(&forged).is_err());
+    assert!(keys.verify_cached(&forged, Utc::now()).is_err());
 }
 
 #[test]
@@ -207,7 +213,7 @@ fn issue_13_the_verified_token_cache_stays_bounded() {
     let cache = VerifiedTokens::default();
     let keys = TokenKeys::generate(ISS, AUD).unwrap();
     let (token, _) = keys.issue(&subject(), Utc::now()).unwrap();
-    let claims = keys.verify(&token).unwrap();
+    let claims = keys.verify(&token, Utc::now()).unwrap();
     let now = Utc::now().timestamp();
     for i in 0..VERIFIED_TOKENS_MAX + 10 {
         cache.insert(&format!("t{i}"), &claims, now);
@@ -226,7 +232,7 @@ fn issue_13_a_revoked_or_ended_session_no_longer_admits_its_tokens() {
         let (token, _) = keys
             .issue_in_session(&subject(), Some(&session), Utc::now())
             .unwrap();
-        keys.verify(&token).unwrap()
+        keys.verify(&token, Utc::now()).unwrap()
     };
     let revocations = SessionRevocations::default();
     let (old, new, other) = (
@@ -235,7 +241,7 @@ fn issue_13_a_revoked_or_ended_session_no_longer_admits_its_tokens() {
         in_session("s2", 0),
     );
     let (machine, _) = keys.issue(&subject(), Utc::now()).unwrap();
-    let machine = keys.verify(&machine).unwrap();
+    let machine = keys.verify(&machine, Utc::now()).unwrap();
     assert!(revocations.admits(&old));
     revocations.replace([("s1".to_owned(), 1)].into());
     assert!(!revocations.admits(&old), "issued before the revocation");
@@ -316,4 +322,29 @@ fn an_operator_acting_for_a_company_keeps_own_rights_within_its_kind() {
     );
     assert!(p.require_module(Module::SystemConnection).is_ok());
     assert!(p.require_module(Module::ContactStructure).is_err());
+}
+
+/// X-07 (issue 30): a token's times are checked against the "now" it is given — the app's
+/// clock — and never against the machine's: a token issued five years ahead is good then and
+/// expired eleven minutes later (it lives ten), whatever the machine's date.
+#[test]
+fn x_07_token_times_are_checked_against_the_given_clock() {
+    let keys = TokenKeys::generate(ISS, AUD).unwrap();
+    let at = Utc::now() + Duration::days(5 * 365);
+    let (token, _) = keys.issue(&subject(), at).unwrap();
+    assert!(keys.verify(&token, at).is_ok());
+    assert!(keys.verify(&token, at + Duration::minutes(9)).is_ok());
+    assert!(matches!(
+        keys.verify(&token, at + Duration::minutes(11)),
+        Err(TokenError::Lifetime("expired"))
+    ));
+    assert!(matches!(
+        keys.verify(&token, at - Duration::minutes(1)),
+        Err(TokenError::Lifetime("issued in the future"))
+    ));
+    // The cache answers by the given time too.
+    assert!(keys.verify_cached(&token, at).is_ok());
+    assert!(keys
+        .verify_cached(&token, at + Duration::minutes(16))
+        .is_err());
 }

@@ -94,18 +94,16 @@ struct LoginQuery {
 )]
 #[get("/auth/login")]
 async fn login_start(
+    clock: adgang_core::Now,
     oidc: web::Data<OidcLogin>,
     keys: web::Data<TokenKeys>,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, DomainError> {
     let return_to = query.return_to.as_deref().unwrap_or("/");
-    let (url, state) = oidc
-        .begin(&keys, return_to, chrono::Utc::now())
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = ?e, "starting login failed");
-            DomainError::Unavailable("identity provider".into())
-        })?;
+    let (url, state) = oidc.begin(&keys, return_to, clock.0).await.map_err(|e| {
+        tracing::warn!(error = ?e, "starting login failed");
+        DomainError::Unavailable("identity provider".into())
+    })?;
     // Lax: the cookie must come back on the top-level redirect from the issuer.
     let state_cookie = cookie(
         LOGIN_COOKIE,
@@ -139,6 +137,7 @@ struct CallbackQuery {
 )]
 #[get("/auth/callback")]
 async fn login_callback(
+    clock: adgang_core::Now,
     req: HttpRequest,
     oidc: web::Data<OidcLogin>,
     keys: web::Data<TokenKeys>,
@@ -154,7 +153,7 @@ async fn login_callback(
     };
     let state: Option<LoginState> = req
         .cookie(LOGIN_COOKIE)
-        .and_then(|c| keys.verify_for(c.value(), LOGIN_AUDIENCE).ok());
+        .and_then(|c| keys.verify_for(c.value(), LOGIN_AUDIENCE, clock.0).ok());
     let (Some(state), Some(code)) = (state, query.code.as_deref()) else {
         return Ok(fail("login-udloebet"));
     };
@@ -168,7 +167,7 @@ async fn login_callback(
             return Ok(fail("login-afvist"));
         }
     };
-    let now = chrono::Utc::now();
+    let now = clock.0;
     // The user is kept even without rights: the first login names them.
     let started = adgang_core::write(&db, async |txn| {
         let user = rights::ensure_user(txn, &logged_in.subject, &logged_in.name, now).await?;
@@ -216,13 +215,14 @@ async fn login_callback(
 )]
 #[post("/auth/token")]
 async fn token(
+    clock: adgang_core::Now,
     req: HttpRequest,
     oidc: web::Data<OidcLogin>,
     keys: web::Data<TokenKeys>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, DomainError> {
     let secure = oidc.settings.secure_cookies;
-    let now = chrono::Utc::now();
+    let now = clock.0;
     let Some(presented) = req.cookie(SESSION_COOKIE) else {
         return Ok(HttpResponse::NoContent()
             .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -262,12 +262,13 @@ async fn token(
 #[utoipa::path(security(()), tag = TAG, responses((status = 204, description = "Logged out")))]
 #[post("/auth/logout")]
 async fn logout(
+    clock: adgang_core::Now,
     req: HttpRequest,
     oidc: web::Data<OidcLogin>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, DomainError> {
     if let Some(presented) = req.cookie(SESSION_COOKIE) {
-        sessions::end(db.get_ref(), presented.value(), chrono::Utc::now()).await?;
+        sessions::end(db.get_ref(), presented.value(), clock.0).await?;
     }
     Ok(HttpResponse::NoContent()
         .cookie(removal(SESSION_COOKIE, oidc.settings.secure_cookies))
@@ -325,6 +326,7 @@ async fn switchable_organisations(
 )]
 #[post("/auth/switch")]
 async fn switch_organisation(
+    clock: adgang_core::Now,
     presented: PresentedSession,
     oidc: web::Data<OidcLogin>,
     keys: web::Data<TokenKeys>,
@@ -332,7 +334,7 @@ async fn switch_organisation(
     registry: web::Data<dyn Registry>,
     body: web::Json<ContextSwitch>,
 ) -> Result<HttpResponse, DomainError> {
-    let now = chrono::Utc::now();
+    let now = clock.0;
     let target = Cvr::parse(&body.cvr_number)
         .map_err(|e| DomainError::field("cvrNumber", e.code(), e.message()))?;
     let (rotated, access_token, expires_at) = adgang_core::write(&db, async |txn| {

@@ -92,6 +92,7 @@ fn oauth_error(status: u16, error: &str) -> HttpResponse {
 )]
 #[post("/oauth/token")]
 async fn client_credentials_token(
+    clock: adgang_core::Now,
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
     keys: web::Data<TokenKeys>,
@@ -155,7 +156,7 @@ async fn client_credentials_token(
         operator_home: None,
     };
     let (access_token, _) = keys
-        .issue(&subject, chrono::Utc::now())
+        .issue(&subject, clock.0)
         .map_err(DomainError::Unexpected)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

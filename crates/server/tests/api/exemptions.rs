@@ -414,10 +414,11 @@ fn worker(app: &TestApp, db: sea_orm::DatabaseConnection) -> ExpiryWorker {
 #[tokio::test]
 async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_years_on() {
     let app = spawn_app().await;
-    let token = staff(&app, ORG, &[Right::BusinessService]);
     let cvr = company(3);
     // Granted at 03:30 Copenhagen on the night summer time starts.
     app.clock.set(utc(2026, 3, 29, 1, 30, 0));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG, &[Right::BusinessService]);
     let receipt = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
     let end = utc(2028, 11, 30, 22, 59, 59) + Duration::milliseconds(999);
     assert_eq!(
@@ -433,6 +434,8 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
 
     let expiry = worker(&app, app.db().await);
     app.clock.set(utc(2028, 11, 30, 22, 59, 59));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG, &[Right::BusinessService]);
     assert!(status_of(&app, &token, PartyKind::Company, &cvr)
         .await
         .exemption
@@ -441,6 +444,8 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
 
     // From 1 December 00:00 Copenhagen it is no longer in force, even before the job runs.
     app.clock.set(utc(2028, 11, 30, 23, 0, 0));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG, &[Right::BusinessService]);
     assert!(status_of(&app, &token, PartyKind::Company, &cvr)
         .await
         .exemption
@@ -472,9 +477,10 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
 #[tokio::test]
 async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() {
     let app = spawn_app().await;
-    let token = staff(&app, ORG, &[Right::CitizenService]);
     let cvr = company(4);
     app.clock.set(utc(2026, 3, 15, 9, 0, 0));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG, &[Right::CitizenService]);
     let granted = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
     assert_eq!(
         granted.expires_at,
@@ -482,6 +488,8 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
     );
 
     app.clock.set(utc(2027, 6, 1, 8, 0, 0));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG, &[Right::CitizenService]);
     let renew = url(ORG, &format!("companies/{}/renew", granted.exemption_id));
     let response = app
         .post_as(
@@ -540,8 +548,9 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
 #[tokio::test]
 async fn ex_04_several_expiry_workers_end_each_exemption_exactly_once() {
     let app = spawn_app().await;
-    let token = staff(&app, ORG, &[Right::BusinessService]);
     app.clock.set(utc(2026, 5, 1, 10, 0, 0));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG, &[Right::BusinessService]);
     for i in 10..40 {
         grant(&app, &token, PartyKind::Company, &registered(&company(i))).await;
     }

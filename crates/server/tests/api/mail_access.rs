@@ -328,11 +328,12 @@ async fn acc_04_revoking_is_at_once_and_for_good_and_frees_the_place() {
 #[tokio::test]
 async fn acc_05_an_access_ends_after_its_last_day_by_the_job_once() {
     let app = spawn_app().await;
-    let token = staff(&app, ORG);
     let giver_cpr = citizen(160);
     // 2026-10-24 in Copenhagen; the last day is the 25th, when summer time ends.
     app.clock
         .set(Utc.with_ymd_and_hms(2026, 10, 24, 10, 0, 0).unwrap());
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG);
     let mut body = access(&giver_cpr, &citizen(161));
     body["expiresOn"] = json!("2026-10-25");
     give(&app, &token, &body).await;
@@ -346,10 +347,14 @@ async fn acc_05_an_access_ends_after_its_last_day_by_the_job_once() {
     // 23:59 on the 25th in Copenhagen (UTC+1 after the change): still in force.
     app.clock
         .set(Utc.with_ymd_and_hms(2026, 10, 25, 22, 59, 0).unwrap());
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG);
     assert_eq!(expiry.tick().await.unwrap(), 0);
     assert_eq!(giver(&app, &token, &giver_cpr).await.accesses.len(), 1);
     app.clock
         .set(Utc.with_ymd_and_hms(2026, 10, 25, 23, 0, 0).unwrap());
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, ORG);
     assert!(
         giver(&app, &token, &giver_cpr).await.accesses.is_empty(),
         "not after its day"

@@ -237,11 +237,11 @@ async fn mv_02_tagged_points_keep_their_point_and_unusable_tags_go_to_the_failov
 #[tokio::test]
 async fn mv_01_a_period_moves_only_that_periods_mail() {
     let app = app().await;
-    let token = admin(&app, AUTHORITY);
     app.clock.set("2026-11-10T10:00:00Z".parse().unwrap());
     let november = into_virk(&app, 2, None).await;
     app.clock.set("2026-12-01T10:00:00Z".parse().unwrap());
     let december = into_virk(&app, 2, None).await;
+    let token = admin(&app, AUTHORITY);
     let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let point = contact_point(&app, "Post", Some(&pull), true).await;
     let order = |from: &str, to: &str| {
@@ -452,6 +452,8 @@ async fn sys_15_a_new_rest_push_system_takes_over_the_virk_mail_once_it_is_activ
 
     // Once active, the mail moves into the system and is pushed to it.
     app.clock.set(now + chrono::Duration::hours(2));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = admin(&app, AUTHORITY);
     let done = finished(&app, &token, &move_id).await;
     assert_eq!(done.state, MailMoveState::Completed);
     assert_eq!((done.total, done.moved), (4, 4));

@@ -272,6 +272,8 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         field_codes(&expired),
         [("token".to_owned(), "link_expired".to_owned())]
     );
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = staff(&app, &[Right::CitizenService]);
     assert_eq!(
         status_of(&app, &token, &cpr).await.state,
         NemSmsState::AwaitingConfirmation

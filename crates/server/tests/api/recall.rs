@@ -77,6 +77,8 @@ async fn rc_01_02_a_held_message_is_found_recalled_logged_and_never_delivered() 
 
     // Past its value date it is still not delivered.
     app.clock.set("2026-12-15T09:00:00Z".parse().unwrap());
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = admin(&app, SENDER);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(stored(&app, &id).await.state, "recalled");
     assert!(!events(&app, SENDER)
@@ -106,6 +108,8 @@ async fn rc_03_no_value_date_value_date_passed_already_recalled_and_not_found() 
 
     let released = sent(&app, Some("2026-12-11")).await;
     app.clock.set("2026-12-11T08:00:00Z".parse().unwrap());
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = admin(&app, SENDER);
     eventually("the value date's release", || async {
         stored(&app, &released).await.state != "held"
     })

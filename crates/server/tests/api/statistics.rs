@@ -208,6 +208,8 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
     app.clock.set(tenth - chrono::Duration::seconds(1));
     assert_eq!(worker.tick().await.unwrap(), 0, "one second early");
     app.clock.set(tenth + chrono::Duration::seconds(1));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = statistician(&app, SENDER);
     // Two instances at the same moment: one produces it.
     let other = worker_with(&app, Arc::new(adgang_messaging::outbox::MailOutbox)).await;
     let (a, b) = tokio::join!(worker.tick(), other.tick());
@@ -232,6 +234,8 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
     );
     // November's version on 10 December replaces October's.
     app.clock.set("2026-12-09T23:00:01Z".parse().unwrap());
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = statistician(&app, SENDER);
     assert_eq!(worker.tick().await.unwrap(), 1);
     let november: StatisticsReport = app
         .get_json_as(&format!("{}/{}", reports(SENDER), subscription.id), &token)
@@ -265,10 +269,13 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
 
     // December's mail; on 10 January its version replaces November's.
     app.clock.set("2026-12-15T10:00:00Z".parse().unwrap());
+    // Tokens are checked against the app's clock: mint them at its new time.
     let caller = sender(&app).await;
     accepted(&app, &caller, &memo(CITIZEN)).await;
     accepted(&app, &caller, &memo(CITIZEN)).await;
     app.clock.set("2027-01-09T23:00:01Z".parse().unwrap());
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = statistician(&app, SENDER);
     assert_eq!(worker.tick().await.unwrap(), 1);
     assert_eq!(
         download(&app, &token, &subscription.id).await,
@@ -395,9 +402,13 @@ async fn st_04_a_custom_report_is_deleted_after_7_days_and_cannot_be_cancelled()
     };
     app.clock
         .advance(chrono::Duration::days(7) - chrono::Duration::seconds(1));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = statistician(&app, SENDER);
     assert_eq!(expiry.tick().await.unwrap(), 0);
     assert_eq!(download(&app, &token, &report.id).await.len(), 2);
     app.clock.advance(chrono::Duration::seconds(2));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = statistician(&app, SENDER);
     assert_eq!(expiry.tick().await.unwrap(), 1);
     let file = app.get_as(&format!("{item}/file"), &token).await;
     assert_eq!(conflict(file).await, ConflictReason::ReportDeleted);

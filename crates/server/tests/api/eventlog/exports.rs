@@ -216,6 +216,8 @@ async fn x_05_a_large_search_becomes_an_export_job_with_progress_and_a_file_that
 
     // The link expires after a day; the sweep deletes the file.
     app.clock.advance(Duration::hours(25));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = self::token(&app, &[Right::LogMessages]);
     assert_eq!(app.get_as(&status_path, &token).await.status(), 404);
     let db = app.db().await;
     use sea_orm::{EntityTrait, PaginatorTrait};
@@ -412,11 +414,14 @@ async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_20
     use crate::messaging::{accepted, memo, sender, CITIZEN, SENDER};
     let app = crate::messaging::app().await;
     let at = |t: &str| app.clock.set(t.parse().unwrap());
-    let citizen_service = app.token(&user(SENDER, OrgKind::Authority, &[Right::CitizenService]));
+    let citizen_service_at_now =
+        || app.token(&user(SENDER, OrgKind::Authority, &[Right::CitizenService]));
     let holder = adgang_registry::SyntheticRegistry::citizen_cpr(77);
     let reader = adgang_registry::SyntheticRegistry::citizen_cpr(78);
 
     at("2025-01-10T10:00:00Z");
+    // Tokens are checked against the app's clock: minted at its time.
+    let citizen_service = citizen_service_at_now();
     let caller = sender(&app).await;
     let mut ids = Vec::new();
     for (who, level) in [(&holder, "read_write"), (&reader, "read")] {
@@ -445,6 +450,7 @@ async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_20
     at("2025-03-10T10:00:00Z");
     send("Efter 3. marts").await;
     at("2025-03-15T10:00:00Z");
+    let citizen_service = citizen_service_at_now();
     let revoked = app
         .delete_as(
             &format!("/api/v1/organisations/{SENDER}/mail-accesses/{}", ids[0]),

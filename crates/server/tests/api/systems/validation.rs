@@ -251,6 +251,8 @@ async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactiv
         SystemStatus::Scheduled
     );
     app.clock.advance(chrono::Duration::days(2));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = admin(&app, NORTH, OrgKind::Authority);
     assert_eq!(
         status(app.get_json_as(&path, &token).await),
         SystemStatus::Active
@@ -261,6 +263,8 @@ async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactiv
     let refused = app.put_as(&path, &token, &edit).await;
     assert_eq!(refused.status(), 400);
     app.clock.advance(chrono::Duration::days(2));
+    // Tokens are checked against the app's clock: mint them at its new time.
+    let token = admin(&app, NORTH, OrgKind::Authority);
     assert_eq!(
         status(app.get_json_as(&path, &token).await),
         SystemStatus::Deactivated
