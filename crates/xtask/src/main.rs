@@ -22,6 +22,10 @@
 //!             holding every right and without one (`fuzz <seed>` for another seed); part of `test`
 //! * `fuzz-files [seconds] [seed]` mutated workbooks, PDFs and PNGs through the upload
 //!             sandbox (issue 29; 60 s by default; 20 s of it are part of `test`)
+//! * `clients [--no-build]` the OpenAPI document as integrators meet it (issue 34): validated
+//!             (OpenAPI 3.1) and linted (Redocly), Python and TypeScript clients generated into
+//!             target/clients/, and docs/integrators.md's samples run with them against the
+//!             debug server; part of `test` (`--no-build`: use the server binary already built)
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)
 //! * `dev`     frontend development: installs Trunk once, then `trunk serve` on :8081 with
@@ -44,6 +48,7 @@ mod bench_move;
 mod bench_spa;
 mod bench_statistics;
 mod bench_uploads;
+mod clients;
 mod fuzz;
 mod fuzz_files;
 mod layering;
@@ -72,6 +77,11 @@ fn main() -> Result<()> {
             args.get(1).map(String::as_str),
             false,
         ),
+        Some("clients") => clients::clients(
+            &root,
+            &tools::BuildEnv::plain(),
+            args.get(1).map(String::as_str) == Some("--no-build"),
+        ),
         Some("fuzz-files") => fuzz_files::fuzz_files(
             &root,
             &tools::BuildEnv::plain(),
@@ -86,7 +96,7 @@ fn main() -> Result<()> {
         Some("dev") => dev(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|bench|fuzz|fuzz-files|openapi|spa|dev|install>"
+                "usage: cargo xtask <run|test|bench|fuzz|fuzz-files|clients|openapi|spa|dev|install>"
             );
             std::process::exit(2);
         }
@@ -158,6 +168,7 @@ fn test(root: &Path) -> Result<()> {
     summarise_accessibility(&axe_report)?;
 
     fuzz::fuzz(root, &env, None, true)?;
+    clients::clients(root, &env, true)?;
     fuzz_files::fuzz_files(root, &env, fuzz_files::TEST_SECONDS, 29, true)?;
 
     step("Integration tests against PostgreSQL 15");
