@@ -26,6 +26,8 @@
 //!             (OpenAPI 3.1) and linted (Redocly), Python and TypeScript clients generated into
 //!             target/clients/, and docs/integrators.md's samples run with them against the
 //!             debug server; part of `test` (`--no-build`: use the server binary already built)
+//! * `api-compat` breaking changes to /api/v1 since openapi/released/v1.json must be named in
+//!             CHANGELOG.md (issue 34); part of `test`
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)
 //! * `dev`     frontend development: installs Trunk once, then `trunk serve` on :8081 with
@@ -37,6 +39,7 @@
 // row tuples are read once where they are built: both lints are allowed here only.
 #![allow(clippy::doc_overindented_list_items, clippy::type_complexity)]
 
+mod api_compat;
 mod bench;
 mod bench_citizen;
 mod bench_contacts;
@@ -82,6 +85,7 @@ fn main() -> Result<()> {
             &tools::BuildEnv::plain(),
             args.get(1).map(String::as_str) == Some("--no-build"),
         ),
+        Some("api-compat") => api_compat::check(&root),
         Some("fuzz-files") => fuzz_files::fuzz_files(
             &root,
             &tools::BuildEnv::plain(),
@@ -96,7 +100,7 @@ fn main() -> Result<()> {
         Some("dev") => dev(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|bench|fuzz|fuzz-files|clients|openapi|spa|dev|install>"
+                "usage: cargo xtask <run|test|bench|fuzz|fuzz-files|clients|api-compat|openapi|spa|dev|install>"
             );
             std::process::exit(2);
         }
@@ -139,6 +143,7 @@ fn test(root: &Path) -> Result<()> {
 
     step("Checking the crate dependency rule");
     layering::check(root)?;
+    api_compat::check(root)?;
 
     step("Checking formatting");
     status(
