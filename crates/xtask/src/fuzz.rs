@@ -4,7 +4,7 @@
 //! status codes the document does not declare (issue 13).
 
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
@@ -51,36 +51,9 @@ pub(crate) fn build_server(env: &BuildEnv) -> Result<()> {
 }
 
 fn run(root: &Path, seed: Option<&str>) -> Result<()> {
-    let server_bin = root.join("target/debug/adgang-server");
-    let data = std::env::temp_dir().join(format!("adgang-fuzz-{}", std::process::id()));
-    std::fs::create_dir_all(&data)?;
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let base_url = format!("http://127.0.0.1:{port}");
-    let key_file = data.join("signing-key.pem");
-    let key = crate::output(
-        Command::new(&server_bin).arg("generate-signing-key"),
-        "generate-signing-key",
-    )?;
-    std::fs::write(&key_file, key)?;
-    let token = issue_token(&server_bin, &key_file, &base_url, FUZZ_CVR, "all")?;
-    let log = std::fs::File::create(data.join("server.log"))?;
-    let _server = Server(
-        Command::new(&server_bin)
-            .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
-            .env("ADGANG_PUBLIC_BASE_URL", &base_url)
-            .env("ADGANG_PORT", port.to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/fuzz.db?mode=rwc", data.display()),
-            )
-            .env("ADGANG_DEMO_DATA", "true")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .context("starting the server")?,
-    );
-    crate::bench::wait_ready(port)?;
+    let server = DemoServer::start(root, "fuzz", &[])?;
+    let token = server.token(FUZZ_CVR, "all")?;
+    let (data, base_url) = (&server.data, &server.base_url);
 
     // The authenticated run reaches into the demo authority: `{cvr}` is always its CVR number.
     let bound = data.join("authenticated.toml");
@@ -107,7 +80,7 @@ fn run(root: &Path, seed: Option<&str>) -> Result<()> {
             .arg(config)
             .arg("run")
             .arg(root.join("openapi/openapi.json"))
-            .args(["--url", &base_url])
+            .args(["--url", base_url.as_str()])
             .args(["--checks", "not_a_server_error,status_code_conformance"])
             .args(["--max-examples", &examples, "--seed", seed])
             // One worker: with two, hypothesis' shared caches raced once in a long run and
@@ -120,8 +93,73 @@ fn run(root: &Path, seed: Option<&str>) -> Result<()> {
         }
         status(&mut st, &format!("schemathesis {label}"))?;
     }
-    let _ = std::fs::remove_dir_all(&data);
+    server.remove_data();
     Ok(())
+}
+
+/// The debug server (`target/debug/adgang-server`) with the demo data on a free loopback port,
+/// its database and signing key in a throw-away directory; killed when dropped (the directory
+/// stays for a look at `server.log` unless [`DemoServer::remove_data`]). The API fuzzing and
+/// the generated clients' tests (`clients.rs`) both run against one.
+pub(crate) struct DemoServer {
+    pub(crate) bin: PathBuf,
+    pub(crate) data: PathBuf,
+    pub(crate) base_url: String,
+    key_file: PathBuf,
+    server: Server,
+}
+
+impl DemoServer {
+    /// `name` names the data directory (`$TMPDIR/adgang-<name>-<pid>`); `env` is set on the
+    /// server on top of the demo settings (e.g. `ADGANG_ALLOW_HTTP_ENDPOINTS`).
+    pub(crate) fn start(root: &Path, name: &str, env: &[(&str, &str)]) -> Result<DemoServer> {
+        let bin = root.join("target/debug/adgang-server");
+        let data = std::env::temp_dir().join(format!("adgang-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&data)?;
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let base_url = format!("http://127.0.0.1:{port}");
+        let key_file = data.join("signing-key.pem");
+        let key = crate::output(
+            Command::new(&bin).arg("generate-signing-key"),
+            "generate-signing-key",
+        )?;
+        std::fs::write(&key_file, key)?;
+        let log = std::fs::File::create(data.join("server.log"))?;
+        let mut cmd = Command::new(&bin);
+        cmd.env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
+            .env("ADGANG_PUBLIC_BASE_URL", &base_url)
+            .env("ADGANG_PORT", port.to_string())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/{name}.db?mode=rwc", data.display()),
+            )
+            .env("ADGANG_DEMO_DATA", "true")
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(log);
+        let server = Server(cmd.spawn().context("starting the server")?);
+        crate::bench::wait_ready(port)?;
+        Ok(DemoServer {
+            bin,
+            data,
+            base_url,
+            key_file,
+            server,
+        })
+    }
+
+    /// An access token for a user of the demo authority `cvr` with `rights` (or `all`).
+    pub(crate) fn token(&self, cvr: &str, rights: &str) -> Result<String> {
+        issue_token(&self.bin, &self.key_file, &self.base_url, cvr, rights)
+    }
+
+    /// Stops the server and removes its data directory (after a successful run).
+    pub(crate) fn remove_data(self) {
+        let data = self.data.clone();
+        drop(self.server);
+        let _ = std::fs::remove_dir_all(data);
+    }
 }
 
 fn ensure_schemathesis() -> Result<()> {

@@ -22,6 +22,12 @@
 //!             holding every right and without one (`fuzz <seed>` for another seed); part of `test`
 //! * `fuzz-files [seconds] [seed]` mutated workbooks, PDFs and PNGs through the upload
 //!             sandbox (issue 29; 60 s by default; 20 s of it are part of `test`)
+//! * `clients [--no-build]` the OpenAPI document as integrators meet it (issue 34): validated
+//!             (OpenAPI 3.1) and linted (Redocly), Python and TypeScript clients generated into
+//!             target/clients/, and docs/integrators.md's samples run with them against the
+//!             debug server; part of `test` (`--no-build`: use the server binary already built)
+//! * `api-compat` breaking changes to /api/v1 since openapi/released/v1.json must be named in
+//!             CHANGELOG.md (issue 34); part of `test`
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)
 //! * `dev`     frontend development: installs Trunk once, then `trunk serve` on :8081 with
@@ -33,6 +39,7 @@
 // row tuples are read once where they are built: both lints are allowed here only.
 #![allow(clippy::doc_overindented_list_items, clippy::type_complexity)]
 
+mod api_compat;
 mod bench;
 mod bench_citizen;
 mod bench_contacts;
@@ -44,6 +51,7 @@ mod bench_move;
 mod bench_spa;
 mod bench_statistics;
 mod bench_uploads;
+mod clients;
 mod fuzz;
 mod fuzz_files;
 mod layering;
@@ -72,6 +80,12 @@ fn main() -> Result<()> {
             args.get(1).map(String::as_str),
             false,
         ),
+        Some("clients") => clients::clients(
+            &root,
+            &tools::BuildEnv::plain(),
+            args.get(1).map(String::as_str) == Some("--no-build"),
+        ),
+        Some("api-compat") => api_compat::check(&root),
         Some("fuzz-files") => fuzz_files::fuzz_files(
             &root,
             &tools::BuildEnv::plain(),
@@ -86,7 +100,7 @@ fn main() -> Result<()> {
         Some("dev") => dev(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|bench|fuzz|fuzz-files|openapi|spa|dev|install>"
+                "usage: cargo xtask <run|test|bench|fuzz|fuzz-files|clients|api-compat|openapi|spa|dev|install>"
             );
             std::process::exit(2);
         }
@@ -129,6 +143,7 @@ fn test(root: &Path) -> Result<()> {
 
     step("Checking the crate dependency rule");
     layering::check(root)?;
+    api_compat::check(root)?;
 
     step("Checking formatting");
     status(
@@ -158,6 +173,7 @@ fn test(root: &Path) -> Result<()> {
     summarise_accessibility(&axe_report)?;
 
     fuzz::fuzz(root, &env, None, true)?;
+    clients::clients(root, &env, true)?;
     fuzz_files::fuzz_files(root, &env, fuzz_files::TEST_SECONDS, 29, true)?;
 
     step("Integration tests against PostgreSQL 15");
