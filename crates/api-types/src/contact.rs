@@ -140,8 +140,14 @@ pub struct ContactPointInput {
     /// ≤ 50 characters.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
-    /// ≤ 250 characters.
+    /// ≤ 250 characters; required (§6.3 step 2: it helps citizens choose the point). Absent
+    /// is read as empty, so a draft checked with `dryRun` gets the field error, not a parse
+    /// error.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, pattern = r"\S")
+    )]
     pub description: String,
     /// Never leaves through the platforms' API.
     #[serde(default)]

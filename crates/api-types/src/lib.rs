@@ -70,8 +70,9 @@ pub use page::{Page, PageQuery};
 pub use recall::{RecallCandidate, RecallReceipt};
 pub use right::Right;
 pub use session::{
-    AccessToken, ContextSwitch, NewMachineClient, OAuthTokenResponse, OrganisationUser,
-    RegisteredMachineClient, Session, SessionOrganisation, SwitchableOrganisation,
+    AccessToken, ContextSwitch, NewMachineClient, OAuthError, OAuthErrorCode, OAuthTokenResponse,
+    OrganisationUser, RegisteredMachineClient, Session, SessionOrganisation,
+    SwitchableOrganisation,
 };
 pub use statistics::{
     CustomerType, NewCustomReport, NewSubscription, ReportInterval, ReportKind, ReportPeriod,

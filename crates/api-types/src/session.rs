@@ -88,6 +88,24 @@ pub struct RegisteredMachineClient {
     pub rights: Vec<Right>,
 }
 
+/// The OAuth2 token endpoint's error body (RFC 6749 §5.2; not problem+json, as the RFC says).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OAuthError {
+    pub error: OAuthErrorCode,
+}
+
+/// The RFC 6749 §5.2 codes the token endpoint answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthErrorCode {
+    /// 400: `grant_type` is not `client_credentials`.
+    UnsupportedGrantType,
+    /// 401: no such client, a wrong secret, or a client that may no longer act.
+    InvalidClient,
+}
+
 /// The OAuth2 token response (RFC 6749 §5.1; field names as the RFC spells them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -79,6 +79,26 @@ impl SystemRefusal {
     }
 }
 
+/// What a 429 is about (its detail says it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooMany {
+    /// Every reader of uploaded files is busy (issue 29).
+    FilesBeingRead,
+    /// Too many failed authentications for the client or from the address (issue 31).
+    FailedAuthentications,
+}
+
+impl TooMany {
+    fn detail(self) -> &'static str {
+        match self {
+            TooMany::FilesBeingRead => "Too many uploaded files are being read",
+            TooMany::FailedAuthentications => {
+                "Too many failed authentications for this client or from this address"
+            }
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
     #[error("validation failed")]
@@ -102,10 +122,14 @@ pub enum DomainError {
     Unavailable(String),
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
-    /// Issue 29: every reader of uploads was busy until the deadline (a 429 with
-    /// `Retry-After`): the callers, not the file, are too many.
+    /// A 429 with `Retry-After`: the callers, not the request, are too many — every reader of
+    /// uploads busy until the deadline (issue 29), or too many failed authentications (issue
+    /// 31). `why` opens the problem's detail.
     #[error("too many requests; retry after {retry_after_seconds} s")]
-    TooManyRequests { retry_after_seconds: u64 },
+    TooManyRequests {
+        retry_after_seconds: u64,
+        why: TooMany,
+    },
     /// Issue 29: reading the upload in `field` went over a limit of the sandbox (a 422).
     #[error("the file in {field} went over the sandbox's {limit} limit")]
     FileTooComplex {
@@ -196,10 +220,12 @@ impl ResponseError for DomainError {
             ),
             DomainError::TooManyRequests {
                 retry_after_seconds,
+                why,
             } => (
                 ErrorCode::TooManyRequests,
                 Some(format!(
-                    "Too many uploaded files are being read; try again in {retry_after_seconds} s."
+                    "{}; try again in {retry_after_seconds} s.",
+                    why.detail()
                 )),
                 vec![],
             ),
@@ -225,6 +251,7 @@ impl ResponseError for DomainError {
         };
         if let DomainError::TooManyRequests {
             retry_after_seconds,
+            ..
         } = self
         {
             response.headers_mut().insert(

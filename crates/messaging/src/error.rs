@@ -63,6 +63,7 @@ impl From<MessagingError> for DomainError {
                 retry_after_seconds,
             } => DomainError::TooManyRequests {
                 retry_after_seconds,
+                why: adgang_core::error::TooMany::FailedAuthentications,
             },
             MessagingError::NotFound(what) => DomainError::NotFound(what),
             MessagingError::MessageIdReused => DomainError::Conflict {

@@ -208,7 +208,7 @@ async fn cancel_subscription(
 #[utoipa::path(
     params(ItemPath),
     responses(
-        (status = 200, description = "The report", content_type = "text/csv", body = adgang_api_types::BinaryFile),
+        (status = 200, description = "The report", content_type = "text/csv", body = String),
         problems::Scope,
         problems::Conflict,
     )

@@ -95,6 +95,7 @@ impl FileRefusal {
             }),
             FileRefusal::Busy => Some(crate::DomainError::TooManyRequests {
                 retry_after_seconds: 5,
+                why: crate::error::TooMany::FilesBeingRead,
             }),
             FileRefusal::Unreadable(_) | FileRefusal::TooLarge(_) | FileRefusal::Encrypted => None,
         }

@@ -4,7 +4,9 @@
 use crate::http::RightsAdministration;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use adgang_api_types::{NewMachineClient, OAuthTokenResponse, RegisteredMachineClient};
+use adgang_api_types::{
+    NewMachineClient, OAuthError, OAuthErrorCode, OAuthTokenResponse, RegisteredMachineClient,
+};
 use adgang_core::auth::{TokenSubject, ACCESS_TOKEN_TTL_SECONDS};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
@@ -68,10 +70,10 @@ struct ClientCredentialsForm {
 }
 
 /// RFC 6749 §5.2 error body.
-fn oauth_error(status: u16, error: &str) -> HttpResponse {
+fn oauth_error(status: u16, error: OAuthErrorCode) -> HttpResponse {
     HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or_default())
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(serde_json::json!({ "error": error }))
+        .json(OAuthError { error })
 }
 
 /// OAuth2 client-credentials grant for machine clients.
@@ -84,8 +86,8 @@ fn oauth_error(status: u16, error: &str) -> HttpResponse {
     request_body(content = ClientCredentialsForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "An access token", body = OAuthTokenResponse),
-        (status = 400, description = "`unsupported_grant_type`"),
-        (status = 401, description = "`invalid_client`"),
+        (status = 400, description = "`unsupported_grant_type`", body = OAuthError),
+        (status = 401, description = "`invalid_client`", body = OAuthError),
         problems::TooManyFailures,
         problems::UnsupportedMediaType,
     )
@@ -100,7 +102,7 @@ async fn client_credentials_token(
     form: web::Form<ClientCredentialsForm>,
 ) -> Result<HttpResponse, DomainError> {
     if form.grant_type != "client_credentials" {
-        return Ok(oauth_error(400, "unsupported_grant_type"));
+        return Ok(oauth_error(400, OAuthErrorCode::UnsupportedGrantType));
     }
     let basic = req
         .headers()
@@ -120,7 +122,7 @@ async fn client_credentials_token(
     let credentials =
         basic.or_else(|| Some((form.client_id.clone()?, form.client_secret.clone()?)));
     let Some((client_id, secret)) = credentials else {
-        return Ok(oauth_error(401, "invalid_client"));
+        return Ok(oauth_error(401, OAuthErrorCode::InvalidClient));
     };
     let Some(client) = machine_clients::authenticate(db.get_ref(), &client_id, &secret).await?
     else {
@@ -135,12 +137,13 @@ async fn client_credentials_token(
             &[&client_key, &format!("addr:{address}")],
             std::time::Instant::now(),
         ) {
-            Verdict::Allowed => Ok(oauth_error(401, "invalid_client")),
+            Verdict::Allowed => Ok(oauth_error(401, OAuthErrorCode::InvalidClient)),
             Verdict::Limited {
                 retry_after_seconds,
                 ..
             } => Err(DomainError::TooManyRequests {
                 retry_after_seconds,
+                why: adgang_core::error::TooMany::FailedAuthentications,
             }),
         };
     };

@@ -122,6 +122,7 @@ async fn issue_31_wrong_keys_from_an_allowed_address_are_logged_then_limited() {
 async fn issue_31_the_token_endpoint_limits_wrong_client_secrets() {
     let app = app().await;
     let mut statuses = Vec::new();
+    let mut details = Vec::new();
     for _ in 0..15 {
         let response = app
             .client
@@ -132,9 +133,20 @@ async fn issue_31_the_token_endpoint_limits_wrong_client_secrets() {
             .await
             .unwrap();
         statuses.push(response.status().as_u16());
+        if response.status() == 429 {
+            let problem: serde_json::Value = response.json().await.unwrap();
+            details.push(problem["detail"].as_str().unwrap_or_default().to_owned());
+        }
     }
     assert_eq!(statuses[..10], [401; 10]);
     assert_eq!(statuses[10..], [429; 5]);
+    // The detail says what the 429 is about (not the uploads' readers).
+    assert!(
+        details
+            .iter()
+            .all(|d| d.starts_with("Too many failed authentications")),
+        "{details:?}"
+    );
 }
 
 /// Sends `head` and then a byte of body every 300 ms (as a chunk when `chunked`); returns what

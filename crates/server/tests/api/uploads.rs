@@ -201,6 +201,8 @@ async fn issue_29_uploads_beyond_the_readers_at_work_wait_their_turn_then_get_a_
         assert_eq!(response.headers()["retry-after"], "5");
         let problem: Problem = response.json().await.unwrap();
         assert_eq!(problem.code, ErrorCode::TooManyRequests);
+        let detail = problem.detail.unwrap_or_default();
+        assert!(detail.starts_with("Too many uploaded files"), "{detail}");
     }
     still_serving(&app).await;
 }
