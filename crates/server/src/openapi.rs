@@ -15,7 +15,10 @@ use utoipa_actix_web::AppExt;
         description = "The administration API of Digital Post: system connection, contact \
                        structure, event logs, exemptions, NemSMS, mail access and more. \
                        Errors are RFC 9457 `application/problem+json` with a stable `code` and \
-                       field-level `errors`.",
+                       field-level `errors`. New here? Read the \
+                       [integrator's guide](/api/docs/integrators.md): machine clients and API \
+                       keys, sending a memo, idempotency, push signatures, pull, receipts, \
+                       errors and rate limits — every sample in it is run by the test suite.",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
     tags(

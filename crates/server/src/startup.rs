@@ -185,6 +185,9 @@ impl Application {
                 .app_data(json_limit.clone())
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
+                // Issue 34: the integrator's guide beside the viewer (before it: the viewer
+                // answers every path below `/api/docs/`).
+                .route("/api/docs/integrators.md", web::get().to(integrators_guide))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
                 // X-10 names `/api/docs`: the viewer lives below it.
                 .route(
@@ -305,4 +308,12 @@ fn path_error(err: error::PathError, _req: &HttpRequest) -> actix_web::Error {
         vec![],
     );
     error::InternalError::from_response(err, response).into()
+}
+
+/// `docs/integrators.md`, as text a browser shows (linked from the document's description, so
+/// from the top of `/api/docs/`).
+async fn integrators_guide() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(include_str!("../../../docs/integrators.md"))
 }

@@ -50,6 +50,33 @@ async fn x_10_docs_viewer_is_served_locally() {
     assert!(bundle.bytes().await.unwrap().len() > 100_000);
 }
 
+/// Issue 34 item 4: the integrator's guide is linked from the top of `/api/docs/` (the
+/// document's description) and served beside the viewer, as the repository holds it.
+#[tokio::test]
+async fn issue_34_the_integrators_guide_is_linked_from_the_viewer_and_served() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.get_json("/api/openapi.json").await;
+    let description = doc["info"]["description"].as_str().unwrap();
+    assert!(
+        description.contains("](/api/docs/integrators.md)"),
+        "{description}"
+    );
+    let guide = app.get("/api/docs/integrators.md").await;
+    assert_eq!(guide.status(), 200);
+    assert!(guide.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = guide.text().await.unwrap();
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/integrators.md"
+    ))
+    .unwrap();
+    assert_eq!(text, committed);
+    assert!(text.contains("X-Adgang-Signature"));
+}
+
 #[tokio::test]
 async fn x_10_the_docs_path_without_a_slash_leads_to_the_viewer() {
     let app = spawn_app().await;
