@@ -37,11 +37,11 @@ impl DeliveryPoints for DeliveryPointsPort {
     async fn point(
         &self,
         db: &dyn ConnectionTrait,
-        organisation_cvr: &str,
+        organisation: &Cvr,
         id: &str,
     ) -> Result<Option<DeliveryPoint>, DbErr> {
         Ok(contact_point::Entity::find_by_id(id.to_owned())
-            .filter(contact_point::Column::OrganisationCvr.eq(organisation_cvr))
+            .filter(contact_point::Column::OrganisationCvr.eq(organisation.as_str()))
             .one(&DynConnection(db))
             .await?
             .map(delivery_point))
@@ -50,10 +50,10 @@ impl DeliveryPoints for DeliveryPointsPort {
     async fn points(
         &self,
         db: &dyn ConnectionTrait,
-        organisation_cvr: &str,
+        organisation: &Cvr,
     ) -> Result<Vec<DeliveryPoint>, DbErr> {
         Ok(contact_point::Entity::find()
-            .filter(contact_point::Column::OrganisationCvr.eq(organisation_cvr))
+            .filter(contact_point::Column::OrganisationCvr.eq(organisation.as_str()))
             .order_by_asc(contact_point::Column::Name)
             .all(&DynConnection(db))
             .await?

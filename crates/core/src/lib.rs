@@ -33,6 +33,7 @@ pub mod module;
 pub mod openapi;
 pub mod outbound;
 pub mod pagination;
+pub mod party;
 pub mod ports;
 pub mod queue;
 pub mod read_cache;
@@ -54,6 +55,7 @@ pub use lease::Lease;
 pub use module::ApiModule;
 pub use outbound::Outbound;
 pub use pagination::{PageRequest, SortDirection};
+pub use party::Party;
 pub use read_cache::ReadCache;
 pub use scope::{
     Acting, DryRun, EitherParty, ItemPath, ModuleGuard, Now, OrgPath, OrgScope, PartyGuard,

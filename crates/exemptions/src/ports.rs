@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use adgang_core::ports::{ExemptionLift, ExemptionStatus};
-use adgang_core::Clock;
+use adgang_core::{Clock, Party};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -18,10 +18,10 @@ impl ExemptionStatus for ExemptionsPort {
     async fn exempt_since(
         &self,
         db: &dyn ConnectionTrait,
-        party: &str,
+        party: &Party,
     ) -> Result<Option<DateTime<Utc>>, DbErr> {
         let db = adgang_core::ports::DynConnection(db);
-        let found = crate::service::in_force(&db, party, self.clock.now()).await?;
+        let found = crate::service::in_force(&db, party.as_str(), self.clock.now()).await?;
         Ok(found.map(|e| e.granted_at))
     }
 

@@ -197,15 +197,17 @@ impl UserDirectory for IdentityDirectory {
 
 #[async_trait::async_trait]
 impl adgang_core::ports::Authorities for IdentityDirectory {
-    async fn authorities(&self) -> Result<Vec<String>, DirectoryError> {
-        organisation::Entity::find()
+    async fn authorities(&self) -> Result<Vec<Cvr>, DirectoryError> {
+        let numbers: Vec<String> = organisation::Entity::find()
             .select_only()
             .column(organisation::Column::Cvr)
             .filter(organisation::Column::Kind.eq(organisation::Kind::Authority))
             .into_tuple()
             .all(&self.db)
             .await
-            .map_err(unexpected)
+            .map_err(unexpected)?;
+        // Organisations are created from parsed CVR numbers, so each parses again.
+        Ok(numbers.iter().filter_map(|n| Cvr::parse(n).ok()).collect())
     }
 }
 
@@ -217,10 +219,10 @@ impl adgang_core::ports::LegalNotificationSenders for LegalNotificationPort {
     async fn may_serve_legal_notices(
         &self,
         db: &dyn sea_orm::ConnectionTrait,
-        cvr: &str,
+        organisation: &Cvr,
     ) -> Result<bool, sea_orm::DbErr> {
         let db = adgang_core::ports::DynConnection(db);
-        Ok(organisation::Entity::find_by_id(cvr)
+        Ok(organisation::Entity::find_by_id(organisation.as_str())
             .one(&db)
             .await?
             .is_some_and(|o| o.legal_notification_allowed))

@@ -4,6 +4,7 @@
 
 use adgang_api_types::AccessLevel;
 use adgang_core::ports::{AccessSpan, MailAccessHolders};
+use adgang_core::Cpr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::entity::mail_access;
@@ -15,14 +16,14 @@ impl MailAccessHolders for MailAccessHoldersPort {
     async fn read_write_spans(
         &self,
         db: &dyn ConnectionTrait,
-        givers: &[String],
+        givers: &[Cpr],
     ) -> Result<Vec<AccessSpan>, DbErr> {
         if givers.is_empty() {
             return Ok(Vec::new());
         }
         let db = adgang_core::ports::DynConnection(db);
         let rows = mail_access::Entity::find()
-            .filter(mail_access::Column::GiverCpr.is_in(givers.iter().map(String::as_str)))
+            .filter(mail_access::Column::GiverCpr.is_in(givers.iter().map(Cpr::as_str)))
             .filter(mail_access::Column::Level.eq(AccessLevel::ReadWrite.as_str()))
             .all(&db)
             .await?;

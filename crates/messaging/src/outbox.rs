@@ -5,6 +5,7 @@
 use adgang_core::ports::{
     DynConnection, Mail, MailboxEntry, Mailer, OutboxEntry, Sms, SmsGateway, TestMailboxes,
 };
+use adgang_core::{Cvr, Party};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -73,9 +74,9 @@ const SHOWN: u64 = 50;
 
 #[async_trait::async_trait]
 impl TestMailboxes for TestMailboxesPort {
-    async fn platform_mailbox(&self, recipient: &str) -> Result<Vec<MailboxEntry>, DbErr> {
+    async fn platform_mailbox(&self, recipient: &Party) -> Result<Vec<MailboxEntry>, DbErr> {
         Ok(message::Entity::find()
-            .filter(message::Column::RecipientId.eq(recipient))
+            .filter(message::Column::RecipientId.eq(recipient.as_str()))
             .filter(message::Column::Platform.is_not_null())
             .filter(message::Column::State.eq(State::Available.as_str()))
             .order_by_desc(message::Column::AcceptedAt)
@@ -97,12 +98,13 @@ impl TestMailboxes for TestMailboxesPort {
 
     async fn open(
         &self,
-        recipient: &str,
-        sender_cvr: &str,
+        recipient: &Party,
+        sender: &Cvr,
         message_id: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, DbErr> {
-        crate::service::served::opened(&self.db, recipient, sender_cvr, message_id, at)
+        let (recipient, sender) = (recipient.as_str(), sender.as_str());
+        crate::service::served::opened(&self.db, recipient, sender, message_id, at)
             .await
             .map_err(|e| DbErr::Custom(format!("opening a message: {e:?}")))
     }
@@ -149,11 +151,11 @@ impl adgang_core::ports::UnopenedMail for UnopenedMailPort {
     async fn has_unopened_mail(
         &self,
         db: &dyn ConnectionTrait,
-        party: &str,
+        party: &Party,
     ) -> Result<bool, DbErr> {
         use sea_orm::PaginatorTrait;
         let unopened = message::Entity::find()
-            .filter(message::Column::RecipientId.eq(party))
+            .filter(message::Column::RecipientId.eq(party.as_str()))
             .filter(message::Column::State.eq(State::Available.as_str()))
             .filter(message::Column::OpenedAt.is_null())
             .limit(1)

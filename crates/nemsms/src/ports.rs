@@ -2,6 +2,7 @@
 //! from this module's enrolments.
 
 use adgang_core::ports::NemSmsNumbers;
+use adgang_core::Party;
 use sea_orm::{ConnectionTrait, DbErr};
 
 /// The confirmed number of the party's current enrolment (a number waiting for confirmation
@@ -13,10 +14,10 @@ impl NemSmsNumbers for NemSmsPort {
     async fn confirmed_number(
         &self,
         db: &dyn ConnectionTrait,
-        party: &str,
+        party: &Party,
     ) -> Result<Option<String>, DbErr> {
         let db = adgang_core::ports::DynConnection(db);
-        Ok(crate::service::current(&db, party)
+        Ok(crate::service::current(&db, party.as_str())
             .await?
             .and_then(|enrolment| enrolment.phone))
     }

@@ -16,6 +16,8 @@ pub struct Party {
     pub kind: PartyKind,
     /// CPR or CVR, digits only.
     pub id: String,
+    /// The same number, as core's ports take it.
+    pub number: adgang_core::Party,
     pub name: String,
     /// The CPR address or the registered office address.
     pub registered_address: Address,
@@ -93,6 +95,7 @@ pub async fn find(
                 .map(|c| Party {
                     kind,
                     id: c.cpr,
+                    number: adgang_core::Party::Citizen(cpr),
                     name: c.name,
                     registered_address: address(c.registered_address),
                     is_authority: false,
@@ -107,6 +110,7 @@ pub async fn find(
                 .map(|c| Party {
                     kind,
                     id: c.cvr,
+                    number: adgang_core::Party::Company(cvr),
                     name: c.name,
                     registered_address: address(c.registered_office_address),
                     is_authority: c.is_authority,

@@ -127,11 +127,11 @@ impl ConnectedSystems for ConnectedSystemsPort {
     async fn primary(
         &self,
         db: &dyn ConnectionTrait,
-        organisation_cvr: &str,
+        organisation: &adgang_core::Cvr,
         now: DateTime<Utc>,
     ) -> Result<Option<ConnectedSystem>, DbErr> {
         let found = system::Entity::find()
-            .filter(system::Column::OrganisationCvr.eq(organisation_cvr))
+            .filter(system::Column::OrganisationCvr.eq(organisation.as_str()))
             .filter(system::Column::IsPrimary.eq(true))
             .one(&DynConnection(db))
             .await?;

@@ -113,5 +113,5 @@ pub trait UserDirectory: Send + Sync {
 #[async_trait::async_trait]
 pub trait Authorities: Send + Sync {
     /// The CVR numbers of the authorities.
-    async fn authorities(&self) -> Result<Vec<String>, DirectoryError>;
+    async fn authorities(&self) -> Result<Vec<Cvr>, DirectoryError>;
 }

@@ -7,6 +7,8 @@ use adgang_api_types::{Protocol, SystemRole, SystemStatus};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 
+use crate::{Cpr, Cvr, Party};
+
 /// A system as Digital Post uses it: who it belongs to, how to reach it, its credential.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConnectedSystem {
@@ -67,7 +69,7 @@ pub trait ConnectedSystems: Send + Sync {
     async fn primary(
         &self,
         db: &dyn ConnectionTrait,
-        organisation_cvr: &str,
+        organisation: &Cvr,
         now: DateTime<Utc>,
     ) -> Result<Option<ConnectedSystem>, DbErr>;
 
@@ -93,7 +95,7 @@ pub trait DeliveryPoints: Send + Sync {
     async fn point(
         &self,
         db: &dyn ConnectionTrait,
-        organisation_cvr: &str,
+        organisation: &Cvr,
         id: &str,
     ) -> Result<Option<DeliveryPoint>, DbErr>;
 
@@ -101,7 +103,7 @@ pub trait DeliveryPoints: Send + Sync {
     async fn points(
         &self,
         db: &dyn ConnectionTrait,
-        organisation_cvr: &str,
+        organisation: &Cvr,
     ) -> Result<Vec<DeliveryPoint>, DbErr>;
 }
 
@@ -110,7 +112,7 @@ pub trait DeliveryPoints: Send + Sync {
 /// module; [`NoExemptions`] where there is none.
 #[async_trait::async_trait]
 pub trait ExemptionStatus: Send + Sync {
-    async fn is_exempt(&self, db: &dyn ConnectionTrait, recipient: &str) -> Result<bool, DbErr> {
+    async fn is_exempt(&self, db: &dyn ConnectionTrait, recipient: &Party) -> Result<bool, DbErr> {
         Ok(self.exempt_since(db, recipient).await?.is_some())
     }
 
@@ -118,7 +120,7 @@ pub trait ExemptionStatus: Send + Sync {
     async fn exempt_since(
         &self,
         db: &dyn ConnectionTrait,
-        party: &str,
+        party: &Party,
     ) -> Result<Option<DateTime<Utc>>, DbErr>;
 
     /// ACC-02: lifts the party's exemption in force in the caller's transaction, logged by the
@@ -129,7 +131,7 @@ pub trait ExemptionStatus: Send + Sync {
 
 /// Who lifts whose exemption, and why (ACC-02).
 pub struct ExemptionLift<'a> {
-    pub party: &'a str,
+    pub party: &'a Party,
     pub organisation: &'a crate::Cvr,
     pub actor: &'a crate::audit::Actor,
     pub at: DateTime<Utc>,
@@ -144,7 +146,7 @@ impl ExemptionStatus for NoExemptions {
     async fn exempt_since(
         &self,
         _db: &dyn ConnectionTrait,
-        _party: &str,
+        _party: &Party,
     ) -> Result<Option<DateTime<Utc>>, DbErr> {
         Ok(None)
     }
@@ -167,7 +169,7 @@ pub trait NemSmsNumbers: Send + Sync {
     async fn confirmed_number(
         &self,
         db: &dyn ConnectionTrait,
-        party: &str,
+        party: &Party,
     ) -> Result<Option<String>, DbErr>;
 }
 
@@ -180,7 +182,7 @@ pub trait LegalNotificationSenders: Send + Sync {
     async fn may_serve_legal_notices(
         &self,
         db: &dyn ConnectionTrait,
-        cvr: &str,
+        organisation: &Cvr,
     ) -> Result<bool, DbErr>;
 }
 
@@ -190,8 +192,11 @@ pub trait LegalNotificationSenders: Send + Sync {
 /// errs towards the warning ("har eller kan have").
 #[async_trait::async_trait]
 pub trait UnopenedMail: Send + Sync {
-    async fn has_unopened_mail(&self, db: &dyn ConnectionTrait, party: &str)
-        -> Result<bool, DbErr>;
+    async fn has_unopened_mail(
+        &self,
+        db: &dyn ConnectionTrait,
+        party: &Party,
+    ) -> Result<bool, DbErr>;
 }
 
 /// A span of read-and-write access to a giver's mail, from the mail-access register's history.
@@ -222,7 +227,7 @@ pub trait MailAccessHolders: Send + Sync {
     async fn read_write_spans(
         &self,
         db: &dyn ConnectionTrait,
-        givers: &[String],
+        givers: &[Cpr],
     ) -> Result<Vec<AccessSpan>, DbErr>;
 }
 
@@ -234,7 +239,7 @@ impl MailAccessHolders for NoMailAccess {
     async fn read_write_spans(
         &self,
         _db: &dyn ConnectionTrait,
-        _givers: &[String],
+        _givers: &[Cpr],
     ) -> Result<Vec<AccessSpan>, DbErr> {
         Ok(Vec::new())
     }
@@ -248,7 +253,7 @@ impl NemSmsNumbers for NoNemSms {
     async fn confirmed_number(
         &self,
         _db: &dyn ConnectionTrait,
-        _party: &str,
+        _party: &Party,
     ) -> Result<Option<String>, DbErr> {
         Ok(None)
     }
@@ -328,13 +333,13 @@ pub struct OutboxEntry {
 #[async_trait::async_trait]
 pub trait TestMailboxes: Send + Sync {
     /// The newest 50 messages in the recipient's (CPR or CVR) platform mailbox.
-    async fn platform_mailbox(&self, recipient: &str) -> Result<Vec<MailboxEntry>, DbErr>;
+    async fn platform_mailbox(&self, recipient: &Party) -> Result<Vec<MailboxEntry>, DbErr>;
     /// The recipient opens `sender_cvr`'s message `message_id` in their platform mailbox at
     /// `at`; `false` when it is not there or was opened before.
     async fn open(
         &self,
-        recipient: &str,
-        sender_cvr: &str,
+        recipient: &Party,
+        sender: &Cvr,
         message_id: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, DbErr>;

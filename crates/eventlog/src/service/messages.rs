@@ -301,11 +301,14 @@ pub(crate) async fn access_spans(
 ) -> Result<Vec<AccessSpan>, EventLogError> {
     let mut givers = std::collections::BTreeSet::new();
     for row in rows {
-        if let Some(recipient) = Row::parse(row)?.recipient_id.filter(|r| r.len() == 10) {
-            givers.insert(recipient.into_owned());
+        // Givers are citizens: the recipients that are CPR numbers.
+        if let Some(recipient) = Row::parse(row)?.recipient_id {
+            if let Some(adgang_core::Party::Citizen(cpr)) = adgang_core::Party::parse(&recipient) {
+                givers.insert(cpr);
+            }
         }
     }
-    let givers: Vec<String> = givers.into_iter().collect();
+    let givers: Vec<adgang_core::Cpr> = givers.into_iter().collect();
     Ok(holders.read_write_spans(db, &givers).await?)
 }
 

@@ -84,7 +84,7 @@ pub async fn look_up(
     .await?;
     let current = in_force(read, &party.id, acting.now).await?;
     let may_have_unopened_mail = unopened
-        .has_unopened_mail(&adgang_core::ports::DynConnection(read), &party.id)
+        .has_unopened_mail(&adgang_core::ports::DynConnection(read), &party.number)
         .await?;
     Ok(PartyExemption {
         kind,
@@ -480,7 +480,7 @@ pub async fn lift_for_access(
     db: &impl ConnectionTrait,
     lift: adgang_core::ports::ExemptionLift<'_>,
 ) -> Result<bool, ExemptionError> {
-    let Some(before) = in_force(db, lift.party, lift.at).await? else {
+    let Some(before) = in_force(db, lift.party.as_str(), lift.at).await? else {
         return Ok(false);
     };
     let ended = update_in_force(

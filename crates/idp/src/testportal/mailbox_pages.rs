@@ -75,10 +75,11 @@ pub(super) async fn mailboxes(
         escape(&recipient)
     ));
     let loaded = async {
-        let mailbox = if recipient.is_empty() {
-            None
-        } else {
-            Some(mailboxes.platform_mailbox(&recipient).await?)
+        // A number that is no CPR or CVR has no mailbox.
+        let mailbox = match adgang_core::Party::parse(&recipient) {
+            Some(party) => Some(mailboxes.platform_mailbox(&party).await?),
+            None if recipient.is_empty() => None,
+            None => Some(Vec::new()),
         };
         Ok::<_, adgang_core::ports::DbError>((
             mailbox,
@@ -173,8 +174,14 @@ pub(super) async fn open_message(
     }
     let now = clock.now();
     let recipient = form.get("recipient");
+    let (Some(party), Ok(sender)) = (
+        adgang_core::Party::parse(recipient),
+        adgang_core::Cvr::parse(form.get("sender")),
+    ) else {
+        return HttpResponse::BadRequest().finish();
+    };
     match mailboxes
-        .open(recipient, form.get("sender"), form.get("message_id"), now)
+        .open(&party, &sender, form.get("message_id"), now)
         .await
     {
         Ok(_) => HttpResponse::SeeOther()

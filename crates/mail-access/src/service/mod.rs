@@ -93,7 +93,7 @@ pub async fn look_up_giver(
         Register::AccessRegister,
     )
     .await?;
-    let exempt_since = exemptions.exempt_since(read, &giver.id).await?;
+    let exempt_since = exemptions.exempt_since(read, &giver.number).await?;
     let accesses = in_force(read, &giver.id, acting.now).await?;
     Ok(AccessGiver {
         cpr: giver.id,
@@ -141,7 +141,7 @@ pub async fn look_up_holder(
             }
             other => other.into(),
         })?;
-    let exempt_since = exemptions.exempt_since(read, &holder.id).await?;
+    let exempt_since = exemptions.exempt_since(read, &holder.number).await?;
     Ok(AccessHolder {
         kind,
         holder: holder.id,
@@ -340,7 +340,7 @@ pub async fn create(
         _ => None,
     };
     let exempt_since = match &giver {
-        Some(giver) => exemptions.exempt_since(db, &giver.id).await?,
+        Some(giver) => exemptions.exempt_since(db, &giver.number).await?,
         None => None,
     };
     if exempt_since.is_some() && new.exemption.is_none() {
@@ -412,7 +412,7 @@ pub async fn create(
     })?;
     let exemption_lifted = if lift {
         let lifting = ExemptionLift {
-            party: &giver.id,
+            party: &giver.number,
             organisation: &acting.organisation,
             actor: &acting.actor,
             at: acting.now,

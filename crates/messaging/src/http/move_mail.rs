@@ -81,7 +81,7 @@ pub(super) async fn move_destinations(
     ports: web::Data<Ports>,
 ) -> Result<web::Json<Vec<MoveContactPoint>>, DomainError> {
     Ok(web::Json(
-        move_mail::destinations(&read.get_ref().0, &ports, scope.org.as_str(), scope.now).await?,
+        move_mail::destinations(&read.get_ref().0, &ports, &scope.org, scope.now).await?,
     ))
 }
 
@@ -149,7 +149,7 @@ pub(super) async fn move_receipt(
     let name_of = |id: Option<String>| {
         let ports = ports.clone();
         let db = db.clone();
-        let org = scope.org.to_string();
+        let org = scope.org.clone();
         async move {
             match id {
                 Some(id) => ports

@@ -13,7 +13,7 @@ use adgang_core::ports::ConnectedSystem;
 use adgang_core::secrets::{constant_time_eq, sha256_hex};
 use adgang_core::throttle::{Throttle, Verdict};
 use adgang_core::time::copenhagen;
-use adgang_core::{Cpr, Cvr, FieldErrors, SystemRefusal};
+use adgang_core::{Cpr, Cvr, FieldErrors, Party, SystemRefusal};
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, SubsecRound, TimeZone, Utc};
 use chrono_tz::Europe::Copenhagen;
@@ -138,7 +138,7 @@ pub async fn authenticate(
 /// A memo that passed every check, with what was derived on the way.
 struct Checked {
     message_id: String,
-    recipient: String,
+    recipient: Party,
     /// An organisation recipient's primary system, looked up to know the CVR (routing uses it).
     primary: Option<ConnectedSystem>,
     attachment_count: usize,
@@ -155,15 +155,15 @@ pub fn release_time(date: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn check_recipient(recipient: &str, errors: &mut FieldErrors) -> Option<String> {
+fn check_recipient(recipient: &str, errors: &mut FieldErrors) -> Option<Party> {
     let digits = recipient.trim();
     match digits.len() {
         10 => match Cpr::parse(digits) {
-            Ok(cpr) => return Some(cpr.as_str().to_owned()),
+            Ok(cpr) => return Some(Party::Citizen(cpr)),
             Err(e) => errors.add("recipient", e.code(), e.message()),
         },
         8 => match Cvr::parse(digits) {
-            Ok(cvr) => return Some(cvr.as_str().to_owned()),
+            Ok(cvr) => return Some(Party::Company(cvr)),
             Err(e) => errors.add("recipient", e.code(), e.message()),
         },
         _ => errors.add(
@@ -223,14 +223,8 @@ async fn check(
 
     let mut capacity = (Capacity::MAX_MESSAGE_SIZE_BYTES, Capacity::MAX_ATTACHMENTS);
     if let (Some(point_id), Some(recipient)) = (memo.contact_point_id.as_deref(), &recipient) {
-        if recipient.len() == 10 {
-            errors.add(
-                "contactPointId",
-                FieldCode::NotApplicable,
-                rejection::POINT_FOR_ORGANISATIONS.en,
-            );
-        } else {
-            match ports.points.point(db, recipient, point_id).await? {
+        if let Party::Company(organisation) = recipient {
+            match ports.points.point(db, organisation, point_id).await? {
                 None => errors.add(
                     "contactPointId",
                     FieldCode::Unknown,
@@ -243,6 +237,12 @@ async fn check(
                 ),
                 Some(point) => capacity = (point.max_message_size_bytes, point.max_attachments),
             }
+        } else {
+            errors.add(
+                "contactPointId",
+                FieldCode::NotApplicable,
+                rejection::POINT_FOR_ORGANISATIONS.en,
+            );
         }
     }
     let (max_bytes, max_attachments) = capacity;
@@ -281,22 +281,26 @@ async fn check(
 
     let mut primary = None;
     if let Some(recipient) = &recipient {
-        if recipient.len() == 8 {
-            primary = ports.systems.primary(db, recipient, now).await?;
+        if let Party::Company(organisation) = recipient {
+            primary = ports.systems.primary(db, organisation, now).await?;
+            if primary.is_none() && !in_cvr_register(ports, organisation).await? {
+                errors.add(
+                    "recipient",
+                    FieldCode::Unknown,
+                    rejection::UNKNOWN_ORGANISATION.en,
+                );
+            }
         }
-        if recipient.len() == 8 && primary.is_none() && !in_cvr_register(ports, recipient).await? {
-            errors.add(
-                "recipient",
-                FieldCode::Unknown,
-                rejection::UNKNOWN_ORGANISATION.en,
-            );
-        }
-        if memo.message_type == MessageType::LegalNotice
-            && !ports
-                .legal_notices
-                .may_serve_legal_notices(db, &system.organisation_cvr)
-                .await?
-        {
+        let may_serve = async || match Cvr::parse(&system.organisation_cvr) {
+            Ok(sender) => {
+                ports
+                    .legal_notices
+                    .may_serve_legal_notices(db, &sender)
+                    .await
+            }
+            Err(_) => Ok(false),
+        };
+        if memo.message_type == MessageType::LegalNotice && !may_serve().await? {
             errors.add(
                 "type",
                 FieldCode::LegalNoticeNotAllowed,
@@ -326,11 +330,8 @@ async fn check(
 }
 
 /// An organisation without recipient systems is known when the CVR register knows it.
-async fn in_cvr_register(ports: &Ports, cvr: &str) -> Result<bool, MessagingError> {
-    let cvr = Cvr::parse(cvr).map_err(|_| {
-        MessagingError::field("recipient", FieldCode::Invalid, rejection::NOT_A_CVR.en)
-    })?;
-    match ports.registry.company(&cvr).await {
+async fn in_cvr_register(ports: &Ports, cvr: &Cvr) -> Result<bool, MessagingError> {
+    match ports.registry.company(cvr).await {
         Ok(found) => Ok(found.is_some()),
         Err(_) => Err(MessagingError::RegistryUnavailable),
     }
@@ -449,36 +450,25 @@ pub async fn submit(
     // writer does only the writes: the message in its final state, its events, its job.
     let destination = match held {
         Some(_) => None,
-        None => Some(
-            if memo.message_type == MessageType::Nemsms || checked.recipient.len() == 10 {
-                destination(
-                    reads,
-                    ports,
-                    &checked.recipient,
-                    memo.message_type,
-                    None,
-                    now,
-                )
-                .await?
-            } else {
-                destination_with_primary(
-                    reads,
-                    ports,
-                    &checked.recipient,
-                    checked.primary.clone(),
-                    memo.contact_point_id.as_deref(),
-                    now,
-                )
-                .await?
-            },
-        ),
+        None => Some(match (memo.message_type, &checked.recipient) {
+            (MessageType::Nemsms, _) | (_, Party::Citizen(_)) => {
+                let recipient = &checked.recipient;
+                destination(reads, ports, recipient, memo.message_type, None, now).await?
+            }
+            // An organisation: its primary system was looked up by the checks.
+            (_, Party::Company(organisation)) => {
+                let point = memo.contact_point_id.as_deref();
+                let primary = checked.primary.clone();
+                destination_with_primary(reads, ports, organisation, primary, point, now).await?
+            }
+        }),
     };
     let mut msg = message::Model {
         id: uuid::Uuid::now_v7().to_string(),
         message_id: checked.message_id.clone(),
         sender_cvr: system.organisation_cvr.clone(),
         sender_system_id: system.id.clone(),
-        recipient_id: checked.recipient,
+        recipient_id: checked.recipient.as_str().to_owned(),
         title: memo.title.trim().to_owned(),
         message_type: memo.message_type.as_str().to_owned(),
         value_date: memo.value_date,

@@ -4,6 +4,7 @@
 use adgang_api_types::{MessageEvent, MessageType, Platform, Protocol};
 use adgang_core::audit::{record_message_events, MessageEventRecord};
 use adgang_core::ports::{ConnectedSystem, DeliveryPoint, Sms};
+use adgang_core::{Cvr, Party};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
@@ -42,7 +43,7 @@ pub fn citizen_platform(cpr: &str) -> Platform {
 pub async fn destination(
     db: &impl ConnectionTrait,
     ports: &Ports,
-    recipient: &str,
+    recipient: &Party,
     message_type: MessageType,
     contact_point_id: Option<&str>,
     now: DateTime<Utc>,
@@ -51,11 +52,12 @@ pub async fn destination(
         let number = ports.nemsms.confirmed_number(db, recipient).await?;
         return Ok(Destination::Sms(number));
     }
-    if recipient.len() == 10 {
-        return Ok(Destination::Platform(citizen_platform(recipient)));
-    }
-    let primary = ports.systems.primary(db, recipient, now).await?;
-    destination_with_primary(db, ports, recipient, primary, contact_point_id, now).await
+    let organisation = match recipient {
+        Party::Citizen(cpr) => return Ok(Destination::Platform(citizen_platform(cpr.as_str()))),
+        Party::Company(cvr) => cvr,
+    };
+    let primary = ports.systems.primary(db, organisation, now).await?;
+    destination_with_primary(db, ports, organisation, primary, contact_point_id, now).await
 }
 
 /// [`destination`] for an organisation whose primary system the caller has looked up already
@@ -63,7 +65,7 @@ pub async fn destination(
 pub async fn destination_with_primary(
     db: &impl ConnectionTrait,
     ports: &Ports,
-    recipient: &str,
+    recipient: &Cvr,
     primary: Option<ConnectedSystem>,
     contact_point_id: Option<&str>,
     now: DateTime<Utc>,
@@ -89,7 +91,7 @@ pub async fn destination_with_primary(
 pub async fn point_system(
     db: &impl ConnectionTrait,
     ports: &Ports,
-    organisation: &str,
+    organisation: &Cvr,
     point_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<ConnectedSystem>, MessagingError> {
@@ -279,10 +281,13 @@ pub async fn send(
     now: DateTime<Utc>,
 ) -> Result<(message::Model, Destination), MessagingError> {
     let message_type = MessageType::parse(&msg.message_type).unwrap_or(MessageType::Letter);
+    // Checked at intake: a stored recipient is a CPR or a CVR.
+    let recipient = Party::parse(&msg.recipient_id)
+        .ok_or_else(|| anyhow::anyhow!("message {} has no valid recipient", msg.id))?;
     let destination = destination(
         db,
         ports,
-        &msg.recipient_id,
+        &recipient,
         message_type,
         msg.contact_point_id.as_deref(),
         now,

@@ -226,6 +226,7 @@ pub async fn roll_due_days(
         .await
         .map_err(|e| anyhow::anyhow!("reading the authorities: {e}"))?
         .into_iter()
+        .map(|cvr| cvr.as_str().to_owned())
         .collect();
     let mut rolled = 0;
     while day <= last {

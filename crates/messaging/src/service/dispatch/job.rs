@@ -8,7 +8,7 @@ use adgang_api_types::words::delivery;
 use adgang_api_types::{MessageEvent, Protocol};
 use adgang_core::audit::record_message_events;
 use adgang_core::ports::ConnectedSystem;
-use adgang_core::{Clock, Outbound};
+use adgang_core::{Clock, Cvr, Outbound};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -169,12 +169,15 @@ impl Worker {
         let mut next = after_failure(job.fallback, attempts, job.first_sent_at, now);
         let mut primary = None;
         if next == AfterFailure::FallBackToPrimary {
-            primary = self
-                .ports
-                .systems
-                .primary(&txn, &recipient_org, now)
-                .await?
-                .filter(ConnectedSystem::is_active);
+            // Only an organisation (CVR) has systems to fall back on.
+            if let Ok(organisation) = Cvr::parse(&recipient_org) {
+                primary = self
+                    .ports
+                    .systems
+                    .primary(&txn, &organisation, now)
+                    .await?
+                    .filter(ConnectedSystem::is_active);
+            }
             if primary.is_none() {
                 next = AfterFailure::GiveUp;
             }

@@ -126,7 +126,7 @@ async fn usable_point(
     db: &impl ConnectionTrait,
     ports: &Ports,
     errors: &mut FieldErrors,
-    organisation: &str,
+    organisation: &Cvr,
     field: &str,
     point_id: Option<&str>,
     now: DateTime<Utc>,
@@ -170,7 +170,6 @@ pub async fn start(
     order: &NewMailMove,
     check_tick: bool,
 ) -> Result<MailMove, MessagingError> {
-    let organisation = acting.organisation.as_str();
     let now = acting.now;
     let mut errors = FieldErrors::new();
     match order.mode {
@@ -179,7 +178,7 @@ pub async fn start(
                 db,
                 ports,
                 &mut errors,
-                organisation,
+                &acting.organisation,
                 "contactPointId",
                 order.contact_point_id.as_deref(),
                 now,
@@ -191,7 +190,7 @@ pub async fn start(
                 db,
                 ports,
                 &mut errors,
-                organisation,
+                &acting.organisation,
                 "failoverContactPointId",
                 order.failover_contact_point_id.as_deref(),
                 now,
@@ -363,7 +362,7 @@ pub async fn create(
 pub async fn destinations(
     db: &impl ConnectionTrait,
     ports: &Ports,
-    organisation: &str,
+    organisation: &Cvr,
     now: DateTime<Utc>,
 ) -> Result<Vec<MoveContactPoint>, MessagingError> {
     let mut found = Vec::new();

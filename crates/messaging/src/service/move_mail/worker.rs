@@ -2,6 +2,7 @@
 //! each, and finishes it — exactly once across crashes and instances (see the module above).
 
 use super::*;
+use adgang_core::Cvr;
 
 /// Runs the moves (MV-04), on every instance.
 #[derive(Clone)]
@@ -178,7 +179,8 @@ impl MoveWorker {
             .one(&txn)
             .await?
             .ok_or_else(|| anyhow::anyhow!("the move vanished"))?;
-        let organisation = job.organisation_cvr.clone();
+        let organisation = Cvr::parse(&job.organisation_cvr)
+            .map_err(|_| anyhow::anyhow!("the move's organisation is no CVR number"))?;
 
         // Where this batch's mail goes; a destination that stopped being usable fails the
         // move (what is moved stays moved, the rest stays in the mailboxes).
@@ -308,7 +310,12 @@ impl MoveWorker {
                 return Err(anyhow::anyhow!("message {} was moved by someone else", msg.id).into());
             }
             msg.contact_point_id = point;
-            events.push(event_of(&msg, &organisation, MessageEvent::Moved, now));
+            events.push(event_of(
+                &msg,
+                organisation.as_str(),
+                MessageEvent::Moved,
+                now,
+            ));
             if let Some(job) = step.job {
                 jobs.push(job);
             }
