@@ -439,6 +439,13 @@ pub async fn submit(
         }
         Err(other) => return Err(other),
     };
+    // The memo as kept and delivered carries the numbers as they were checked — the
+    // message id lower-case and hyphenated, the recipient's digits — so what a system pulls,
+    // is pushed, acknowledges, recalls or answers with a receipt matches what is stored, and a
+    // replay spelled otherwise is the same memo.
+    let mut memo = memo;
+    memo.message_id.clone_from(&checked.message_id);
+    memo.recipient = checked.recipient.as_str().to_owned();
     let content = serde_json::to_string(&memo).map_err(anyhow::Error::from)?;
     let hash = sha256_hex(&content);
     let reject_reuse = |found: &message::Model| replay(found, &hash);

@@ -276,3 +276,29 @@ async fn core_01_behind_a_trusted_proxy_the_forwarded_address_is_checked_and_onl
         403
     );
 }
+
+/// CORE-01 (review of issue 34's guide): the message id is kept in the form it was checked in
+/// — lower-case, hyphenated — also inside the memo a system is handed, so an id sent in upper
+/// case or without hyphens is acknowledged, recalled and replayed by that one form.
+#[tokio::test]
+async fn core_01_the_message_id_is_kept_normalised_in_the_stored_memo() {
+    let app = app().await;
+    let caller = sender(&app).await;
+    let id = uuid::Uuid::now_v7();
+    let mut body = memo(&format!(" {CITIZEN} "));
+    body["messageId"] = json!(id.simple().to_string().to_uppercase());
+    let first = accepted(&app, &caller, &body).await;
+
+    let stored = stored(&app, &id.to_string()).await;
+    let kept: Value = serde_json::from_str(&stored.content).unwrap();
+    assert_eq!(kept["messageId"], json!(id.to_string()));
+    assert_eq!(kept["recipient"], json!(CITIZEN));
+    assert_eq!(stored.recipient_id, CITIZEN);
+    // The same memo with the id spelled the usual way is a replay, not a conflict.
+    body["messageId"] = json!(id.to_string());
+    body["recipient"] = json!(CITIZEN);
+    let again = submit(&app, &caller, &body).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<MemoReceipt>().await.unwrap(), first);
+}
+
