@@ -80,8 +80,10 @@ pub struct ExternalLink {
 #[serde(rename_all = "camelCase")]
 pub struct Capacity {
     /// Maximum message size in bytes; at most 99.5 MB (104,333,312 bytes).
+    #[cfg_attr(feature = "openapi", schema(maximum = 104_333_312))]
     pub max_message_size_bytes: u64,
     /// At most 10.
+    #[cfg_attr(feature = "openapi", schema(maximum = 10))]
     pub max_attachments: u32,
 }
 

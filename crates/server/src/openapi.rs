@@ -41,7 +41,7 @@ impl Modify for SecuritySchemes {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "Our access token (EdDSA-signed JWT, at most 15 minutes), issued after \
+                        "Our access token (EdDSA-signed JWT, valid 10 minutes), issued after \
                          login or to machine clients with the client-credentials grant.",
                     ))
                     .build(),
@@ -203,6 +203,58 @@ const TAG_IDS: &[(&str, &str, &str)] = &[
     (adgang_eventlog::TAG, "event_log", "Event log"),
 ];
 
+/// Where a long sentence's first clause ends: the first " — " or "; " outside parentheses and
+/// code, after its opening words.
+fn clause_end(sentence: &str) -> Option<usize> {
+    let (mut depth, mut code) = (0i32, false);
+    for (at, c) in sentence.char_indices() {
+        match c {
+            '(' if !code => depth += 1,
+            ')' if !code => depth -= 1,
+            '`' => code = !code,
+            _ => {}
+        }
+        let rest = &sentence[at..];
+        if at > 16 && depth == 0 && !code && (rest.starts_with(" — ") || rest.starts_with("; ")) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// A summary of one line and the rest as the description (issue 34: generators show a summary
+/// as a method's title). utoipa makes a handler doc's first paragraph the summary, so a
+/// one-paragraph doc is all summary: its first sentence becomes the summary and the whole
+/// paragraph the description.
+fn headline(operation: &mut utoipa::openapi::path::Operation) {
+    let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The first sentence; a long one up to its first dash or semicolon clause.
+    let first_sentence = |text: &str| {
+        let line = one_line(text);
+        let mut first = line.split(". ").next().unwrap_or(&line).to_owned();
+        if first.chars().count() > 80 {
+            if let Some(at) = clause_end(&first) {
+                first.truncate(at);
+            }
+        }
+        first.trim_end_matches('.').to_owned()
+    };
+    let summary = operation.summary.take().filter(|s| !s.trim().is_empty());
+    let description = operation
+        .description
+        .take()
+        .filter(|d| !d.trim().is_empty());
+    (operation.summary, operation.description) = match (summary, description) {
+        (Some(summary), Some(description)) => (Some(one_line(&summary)), Some(description)),
+        (Some(summary), None) => {
+            let headline = first_sentence(&summary);
+            (Some(headline), Some(summary))
+        }
+        (None, Some(description)) => (Some(first_sentence(&description)), Some(description)),
+        (None, None) => (None, None),
+    };
+}
+
 /// Issue 34 item 1: what generators and linters need of the document — ASCII tag ids (the
 /// Danish and English names as `x-displayName` and in the description), a summary on every
 /// operation (the first sentence of its description where the handler's doc has one line), a
@@ -239,12 +291,7 @@ fn for_integrators(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
             if operation.security.is_none() {
                 operation.security = Some(Vec::new());
             }
-            if operation.summary.as_deref().is_none_or(str::is_empty) {
-                operation.summary = operation.description.as_deref().map(|description| {
-                    let first = description.split(". ").next().unwrap_or(description);
-                    first.trim_end_matches('.').to_owned()
-                });
-            }
+            headline(operation);
         }
     }
     // No unused components: a schema only a generic page inlines (`Page<T>`) is not a

@@ -121,8 +121,11 @@ async fn login_start(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct CallbackQuery {
+    /// The authorization code the identity provider issued (OIDC).
     code: Option<String>,
+    /// The state this login started with; anything else is refused.
     state: Option<String>,
+    /// The identity provider's error, when the login failed there.
     error: Option<String>,
 }
 

@@ -198,7 +198,9 @@ struct MailboxPath {
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct FetchQuery {
-    /// At most this many messages (1–100, default 20).
+    /// At most this many messages (1–100, default 20; a number outside is taken as the nearest
+    /// bound).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     limit: Option<u32>,
 }
 

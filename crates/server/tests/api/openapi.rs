@@ -179,6 +179,15 @@ fn x_10_the_document_is_fit_for_client_generators_and_linters() {
                 operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
                 "{at}: no summary"
             );
+            // Generators take the summary as a method's title: one line, the rest described.
+            let summary = operation["summary"].as_str().unwrap_or_default();
+            assert!(!summary.contains('\n'), "{at}: a summary of several lines");
+            assert!(
+                operation["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.trim().is_empty()),
+                "{at}: no description"
+            );
             assert!(operation["security"].is_array(), "{at}: no security");
             for tag in operation["tags"].as_array().unwrap() {
                 let tag = tag.as_str().unwrap();

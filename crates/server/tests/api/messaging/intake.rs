@@ -301,4 +301,3 @@ async fn core_01_the_message_id_is_kept_normalised_in_the_stored_memo() {
     assert_eq!(again.status(), 200);
     assert_eq!(again.json::<MemoReceipt>().await.unwrap(), first);
 }
-
