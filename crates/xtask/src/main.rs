@@ -165,6 +165,20 @@ fn test(root: &Path) -> Result<()> {
         ]),
         "cargo clippy (fix the lint, or allow it in Cargo.toml with a reason)",
     )?;
+    // The SPA is a wasm crate: its lints need the wasm target's check build.
+    status(
+        cargo(&env).args([
+            "clippy",
+            "--package",
+            "adgang-frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        "cargo clippy for the SPA (fix the lint, or allow it in Cargo.toml with a reason)",
+    )?;
 
     step("Unit, integration (SQLite), OpenAPI drift and browser tests");
     let axe_report = root.join("target/axe-report.jsonl");
