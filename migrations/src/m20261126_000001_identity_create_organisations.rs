@@ -1,6 +1,9 @@
 //! Organisations (SPEC §0): authorities and companies, keyed by CVR.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    string_len, timestamp_with_time_zone, timestamp_with_time_zone_null,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -12,32 +15,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Organisations::Table)
-                    .col(
-                        ColumnDef::new(Organisations::Cvr)
-                            .string_len(8)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(Organisations::Name)
-                            .string_len(200)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Organisations::Kind)
-                            .string_len(16)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Organisations::AgreementAcceptedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(Organisations::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(Organisations::Cvr, 8).primary_key())
+                    .col(string_len(Organisations::Name, 200))
+                    .col(string_len(Organisations::Kind, 16))
+                    .col(timestamp_with_time_zone_null(
+                        Organisations::AgreementAcceptedAt,
+                    ))
+                    .col(timestamp_with_time_zone(Organisations::CreatedAt))
                     .check(Expr::col(Organisations::Kind).is_in(["authority", "company"]))
                     .to_owned(),
             )

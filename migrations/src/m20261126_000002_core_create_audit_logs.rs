@@ -1,6 +1,10 @@
 //! The actions log and searches log (LOG-02, LOG-03), append-only by trigger on both databases.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    big_integer, boolean, boolean_null, string_len, string_len_null, text_null,
+    timestamp_with_time_zone,
+};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
 #[derive(DeriveMigrationName)]
@@ -15,46 +19,21 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ActionsLog::Table)
-                    .col(
-                        ColumnDef::new(ActionsLog::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(ActionsLog::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ActionsLog::Subject)
-                            .string_len(32)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(ActionsLog::PartyId).string_len(10).null())
-                    .col(ColumnDef::new(ActionsLog::ObjectId).string_len(64).null())
-                    .col(ColumnDef::new(ActionsLog::Actor).string_len(64).not_null())
-                    .col(
-                        ColumnDef::new(ActionsLog::ActorIsSystem)
-                            .boolean()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ActionsLog::OccurredAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(ActionsLog::Event).string_len(16).not_null())
-                    .col(
-                        ColumnDef::new(ActionsLog::ObjectName)
-                            .string_len(255)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(ActionsLog::Field).string_len(64).null())
-                    .col(ColumnDef::new(ActionsLog::Before).text().null())
-                    .col(ColumnDef::new(ActionsLog::After).text().null())
-                    .col(ColumnDef::new(ActionsLog::Reason).text().null())
-                    .col(ColumnDef::new(ActionsLog::PowerOfAttorney).boolean().null())
+                    .col(string_len(ActionsLog::Id, 36).primary_key())
+                    .col(string_len(ActionsLog::OrganisationCvr, 8))
+                    .col(string_len(ActionsLog::Subject, 32))
+                    .col(string_len_null(ActionsLog::PartyId, 10))
+                    .col(string_len_null(ActionsLog::ObjectId, 64))
+                    .col(string_len(ActionsLog::Actor, 64))
+                    .col(boolean(ActionsLog::ActorIsSystem))
+                    .col(timestamp_with_time_zone(ActionsLog::OccurredAt))
+                    .col(string_len(ActionsLog::Event, 16))
+                    .col(string_len_null(ActionsLog::ObjectName, 255))
+                    .col(string_len_null(ActionsLog::Field, 64))
+                    .col(text_null(ActionsLog::Before))
+                    .col(text_null(ActionsLog::After))
+                    .col(text_null(ActionsLog::Reason))
+                    .col(boolean_null(ActionsLog::PowerOfAttorney))
                     .check(Expr::col(ActionsLog::Event).is_in(["created", "edited", "deleted"]))
                     .to_owned(),
             )
@@ -82,42 +61,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(SearchesLog::Table)
-                    .col(
-                        ColumnDef::new(SearchesLog::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(SearchesLog::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SearchesLog::ActorRid)
-                            .string_len(64)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SearchesLog::SearchData)
-                            .string_len(10)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SearchesLog::Register)
-                            .string_len(3)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SearchesLog::ResultCount)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SearchesLog::OccurredAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(SearchesLog::Id, 36).primary_key())
+                    .col(string_len(SearchesLog::OrganisationCvr, 8))
+                    .col(string_len(SearchesLog::ActorRid, 64))
+                    .col(string_len(SearchesLog::SearchData, 10))
+                    .col(string_len(SearchesLog::Register, 3))
+                    .col(big_integer(SearchesLog::ResultCount))
+                    .col(timestamp_with_time_zone(SearchesLog::OccurredAt))
                     .check(Expr::col(SearchesLog::Register).is_in(["cpr", "cvr"]))
                     .to_owned(),
             )

@@ -1,6 +1,9 @@
 //! Users, their rights per organisation (SPEC §0), and login sessions (AUTH-03, AUTH-06).
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    boolean, string_len, timestamp_with_time_zone, timestamp_with_time_zone_null,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -12,24 +15,10 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Users::Table)
-                    .col(
-                        ColumnDef::new(Users::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(Users::Subject)
-                            .string_len(128)
-                            .not_null()
-                            .unique_key(),
-                    )
-                    .col(ColumnDef::new(Users::Name).string_len(200).not_null())
-                    .col(
-                        ColumnDef::new(Users::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(Users::Id, 36).primary_key())
+                    .col(string_len(Users::Subject, 128).unique_key())
+                    .col(string_len(Users::Name, 200))
+                    .col(timestamp_with_time_zone(Users::CreatedAt))
                     .to_owned(),
             )
             .await?;
@@ -37,18 +26,10 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(UserRights::Table)
-                    .col(ColumnDef::new(UserRights::UserId).string_len(36).not_null())
-                    .col(
-                        ColumnDef::new(UserRights::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(UserRights::Right).string_len(32).not_null())
-                    .col(
-                        ColumnDef::new(UserRights::GrantedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(UserRights::UserId, 36))
+                    .col(string_len(UserRights::OrganisationCvr, 8))
+                    .col(string_len(UserRights::Right, 32))
+                    .col(timestamp_with_time_zone(UserRights::GrantedAt))
                     .primary_key(
                         Index::create()
                             .col(UserRights::UserId)
@@ -82,40 +63,14 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Sessions::Table)
-                    .col(
-                        ColumnDef::new(Sessions::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(ColumnDef::new(Sessions::UserId).string_len(36).not_null())
-                    .col(
-                        ColumnDef::new(Sessions::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(Sessions::Operator).boolean().not_null())
-                    .col(
-                        ColumnDef::new(Sessions::RefreshTokenHash)
-                            .string_len(64)
-                            .not_null()
-                            .unique_key(),
-                    )
-                    .col(
-                        ColumnDef::new(Sessions::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Sessions::ExpiresAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Sessions::EndedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(string_len(Sessions::Id, 36).primary_key())
+                    .col(string_len(Sessions::UserId, 36))
+                    .col(string_len(Sessions::OrganisationCvr, 8))
+                    .col(boolean(Sessions::Operator))
+                    .col(string_len(Sessions::RefreshTokenHash, 64).unique_key())
+                    .col(timestamp_with_time_zone(Sessions::CreatedAt))
+                    .col(timestamp_with_time_zone(Sessions::ExpiresAt))
+                    .col(timestamp_with_time_zone_null(Sessions::EndedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Sessions::Table, Sessions::UserId)

@@ -1,6 +1,9 @@
 //! Machine clients (integrators): OAuth2 client-credentials registrations per organisation.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    string_len, timestamp_with_time_zone, timestamp_with_time_zone_null,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -12,43 +15,14 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(MachineClients::Table)
-                    .col(
-                        ColumnDef::new(MachineClients::ClientId)
-                            .string_len(64)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(MachineClients::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MachineClients::Name)
-                            .string_len(100)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MachineClients::SecretHash)
-                            .string_len(64)
-                            .not_null(),
-                    )
+                    .col(string_len(MachineClients::ClientId, 64).primary_key())
+                    .col(string_len(MachineClients::OrganisationCvr, 8))
+                    .col(string_len(MachineClients::Name, 100))
+                    .col(string_len(MachineClients::SecretHash, 64))
                     // Comma-separated Right ids, as granted at registration.
-                    .col(
-                        ColumnDef::new(MachineClients::Rights)
-                            .string_len(400)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MachineClients::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MachineClients::RevokedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(string_len(MachineClients::Rights, 400))
+                    .col(timestamp_with_time_zone(MachineClients::CreatedAt))
+                    .col(timestamp_with_time_zone_null(MachineClients::RevokedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(MachineClients::Table, MachineClients::OrganisationCvr)

@@ -2,6 +2,7 @@
 //! One row per organisation; a new upload before completion replaces it.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{big_integer, integer, string_len, timestamp_with_time_zone};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -13,42 +14,17 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(SignedAgreements::Table)
-                    .col(
-                        ColumnDef::new(SignedAgreements::OrganisationCvr)
-                            .string_len(8)
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(string_len(SignedAgreements::OrganisationCvr, 8).primary_key())
                     .col(
                         ColumnDef::new(SignedAgreements::Document)
                             .binary()
                             .not_null(),
                     )
-                    .col(
-                        ColumnDef::new(SignedAgreements::Sha256)
-                            .string_len(64)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SignedAgreements::SizeBytes)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SignedAgreements::PageCount)
-                            .integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SignedAgreements::UploadedBy)
-                            .string_len(100)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SignedAgreements::UploadedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(SignedAgreements::Sha256, 64))
+                    .col(big_integer(SignedAgreements::SizeBytes))
+                    .col(integer(SignedAgreements::PageCount))
+                    .col(string_len(SignedAgreements::UploadedBy, 100))
+                    .col(timestamp_with_time_zone(SignedAgreements::UploadedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(SignedAgreements::Table, SignedAgreements::OrganisationCvr)

@@ -1,6 +1,10 @@
 //! System connection (SPEC §2): organisations' systems and vendors' standard systems.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    boolean, string_len, string_len_null, text, text_null, timestamp_with_time_zone,
+    timestamp_with_time_zone_null,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -12,65 +16,20 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StandardSystems::Table)
-                    .col(
-                        ColumnDef::new(StandardSystems::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(StandardSystems::VendorCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(StandardSystems::Name)
-                            .string_len(100)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(StandardSystems::Role)
-                            .string_len(20)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(StandardSystems::Protocol)
-                            .string_len(30)
-                            .not_null(),
-                    )
+                    .col(string_len(StandardSystems::Id, 36).primary_key())
+                    .col(string_len(StandardSystems::VendorCvr, 8))
+                    .col(string_len(StandardSystems::Name, 100))
+                    .col(string_len(StandardSystems::Role, 20))
+                    .col(string_len(StandardSystems::Protocol, 30))
                     // Normalised addresses or one CIDR range, newline-separated.
-                    .col(
-                        ColumnDef::new(StandardSystems::AllowedIps)
-                            .text()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(StandardSystems::Endpoint).text().null())
-                    .col(
-                        ColumnDef::new(StandardSystems::ReceiptEndpoint)
-                            .text()
-                            .null(),
-                    )
-                    .col(ColumnDef::new(StandardSystems::SshPublicKey).text().null())
-                    .col(
-                        ColumnDef::new(StandardSystems::ContactEmail)
-                            .string_len(254)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(StandardSystems::ContactPhone)
-                            .string_len(20)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(StandardSystems::ContactExtraEmail)
-                            .string_len(254)
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(StandardSystems::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(text(StandardSystems::AllowedIps))
+                    .col(text_null(StandardSystems::Endpoint))
+                    .col(text_null(StandardSystems::ReceiptEndpoint))
+                    .col(text_null(StandardSystems::SshPublicKey))
+                    .col(string_len(StandardSystems::ContactEmail, 254))
+                    .col(string_len(StandardSystems::ContactPhone, 20))
+                    .col(string_len_null(StandardSystems::ContactExtraEmail, 254))
+                    .col(timestamp_with_time_zone(StandardSystems::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(StandardSystems::Table, StandardSystems::VendorCvr)
@@ -83,68 +42,27 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Systems::Table)
-                    .col(
-                        ColumnDef::new(Systems::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(Systems::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(Systems::Name).string_len(100).not_null())
-                    .col(ColumnDef::new(Systems::Role).string_len(20).not_null())
-                    .col(ColumnDef::new(Systems::Protocol).string_len(30).not_null())
-                    .col(ColumnDef::new(Systems::AllowedIps).text().not_null())
-                    .col(ColumnDef::new(Systems::Endpoint).text().null())
-                    .col(ColumnDef::new(Systems::ReceiptEndpoint).text().null())
-                    .col(ColumnDef::new(Systems::SshPublicKey).text().null())
-                    .col(ColumnDef::new(Systems::VendorCvr).string_len(8).null())
+                    .col(string_len(Systems::Id, 36).primary_key())
+                    .col(string_len(Systems::OrganisationCvr, 8))
+                    .col(string_len(Systems::Name, 100))
+                    .col(string_len(Systems::Role, 20))
+                    .col(string_len(Systems::Protocol, 30))
+                    .col(text(Systems::AllowedIps))
+                    .col(text_null(Systems::Endpoint))
+                    .col(text_null(Systems::ReceiptEndpoint))
+                    .col(text_null(Systems::SshPublicKey))
+                    .col(string_len_null(Systems::VendorCvr, 8))
                     // Sealed with the data key (SYS-04); never stored or logged in clear.
-                    .col(ColumnDef::new(Systems::ApiKeySealed).text().null())
-                    .col(
-                        ColumnDef::new(Systems::ActiveFrom)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(Systems::ActiveTo)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(Systems::ContactEmail)
-                            .string_len(254)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Systems::ContactPhone)
-                            .string_len(20)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Systems::ContactExtraEmail)
-                            .string_len(254)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(Systems::IsPrimary).boolean().not_null())
-                    .col(
-                        ColumnDef::new(Systems::StandardSystemId)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(Systems::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Systems::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(text_null(Systems::ApiKeySealed))
+                    .col(timestamp_with_time_zone_null(Systems::ActiveFrom))
+                    .col(timestamp_with_time_zone_null(Systems::ActiveTo))
+                    .col(string_len(Systems::ContactEmail, 254))
+                    .col(string_len(Systems::ContactPhone, 20))
+                    .col(string_len_null(Systems::ContactExtraEmail, 254))
+                    .col(boolean(Systems::IsPrimary))
+                    .col(string_len_null(Systems::StandardSystemId, 36))
+                    .col(timestamp_with_time_zone(Systems::CreatedAt))
+                    .col(timestamp_with_time_zone(Systems::UpdatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Systems::Table, Systems::OrganisationCvr)

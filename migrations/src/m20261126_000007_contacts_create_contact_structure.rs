@@ -3,6 +3,10 @@
 //! index lookup.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    big_integer, boolean, integer, string_len, string_len_null, text, text_null,
+    timestamp_with_time_zone,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -14,38 +18,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ContactGroups::Table)
-                    .col(
-                        ColumnDef::new(ContactGroups::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactGroups::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactGroups::Name)
-                            .string_len(200)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(ContactGroups::Description).text().not_null())
-                    .col(
-                        ColumnDef::new(ContactGroups::IsOrganisationalUnit)
-                            .boolean()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactGroups::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactGroups::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(ContactGroups::Id, 36).primary_key())
+                    .col(string_len(ContactGroups::OrganisationCvr, 8))
+                    .col(string_len(ContactGroups::Name, 200))
+                    .col(text(ContactGroups::Description))
+                    .col(boolean(ContactGroups::IsOrganisationalUnit))
+                    .col(timestamp_with_time_zone(ContactGroups::CreatedAt))
+                    .col(timestamp_with_time_zone(ContactGroups::UpdatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(ContactGroups::Table, ContactGroups::OrganisationCvr)
@@ -59,21 +38,9 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(ContactGroupParents::Table)
                     // The organisation, so the tree loads every edge with one indexed query.
-                    .col(
-                        ColumnDef::new(ContactGroupParents::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactGroupParents::GroupId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactGroupParents::ParentId)
-                            .string_len(36)
-                            .not_null(),
-                    )
+                    .col(string_len(ContactGroupParents::OrganisationCvr, 8))
+                    .col(string_len(ContactGroupParents::GroupId, 36))
+                    .col(string_len(ContactGroupParents::ParentId, 36))
                     .primary_key(
                         Index::create()
                             .col(ContactGroupParents::GroupId)
@@ -96,65 +63,24 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ContactPoints::Table)
-                    .col(
-                        ColumnDef::new(ContactPoints::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPoints::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPoints::Name)
-                            .string_len(200)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(ContactPoints::Description).text().not_null())
-                    .col(
-                        ColumnDef::new(ContactPoints::InternalNote)
-                            .text()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(ContactPoints::Visible).boolean().not_null())
+                    .col(string_len(ContactPoints::Id, 36).primary_key())
+                    .col(string_len(ContactPoints::OrganisationCvr, 8))
+                    .col(string_len(ContactPoints::Name, 200))
+                    .col(text(ContactPoints::Description))
+                    .col(text(ContactPoints::InternalNote))
+                    .col(boolean(ContactPoints::Visible))
                     // Comma-separated `Audience` ids.
-                    .col(
-                        ColumnDef::new(ContactPoints::Audiences)
-                            .string_len(40)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPoints::MaxMessageSizeBytes)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPoints::MaxAttachments)
-                            .integer()
-                            .not_null(),
-                    )
+                    .col(string_len(ContactPoints::Audiences, 40))
+                    .col(big_integer(ContactPoints::MaxMessageSizeBytes))
+                    .col(integer(ContactPoints::MaxAttachments))
                     // The external link, input fields and codes as JSON (read and written whole).
-                    .col(ColumnDef::new(ContactPoints::ExternalLink).text().null())
-                    .col(ColumnDef::new(ContactPoints::InputFields).text().not_null())
-                    .col(ColumnDef::new(ContactPoints::Codes).text().not_null())
-                    .col(
-                        ColumnDef::new(ContactPoints::RecipientSystemId)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(ContactPoints::Active).boolean().not_null())
-                    .col(
-                        ColumnDef::new(ContactPoints::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPoints::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(text_null(ContactPoints::ExternalLink))
+                    .col(text(ContactPoints::InputFields))
+                    .col(text(ContactPoints::Codes))
+                    .col(string_len_null(ContactPoints::RecipientSystemId, 36))
+                    .col(boolean(ContactPoints::Active))
+                    .col(timestamp_with_time_zone(ContactPoints::CreatedAt))
+                    .col(timestamp_with_time_zone(ContactPoints::UpdatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(ContactPoints::Table, ContactPoints::OrganisationCvr)
@@ -172,21 +98,9 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ContactPointGroups::Table)
-                    .col(
-                        ColumnDef::new(ContactPointGroups::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPointGroups::PointId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPointGroups::GroupId)
-                            .string_len(36)
-                            .not_null(),
-                    )
+                    .col(string_len(ContactPointGroups::OrganisationCvr, 8))
+                    .col(string_len(ContactPointGroups::PointId, 36))
+                    .col(string_len(ContactPointGroups::GroupId, 36))
                     .primary_key(
                         Index::create()
                             .col(ContactPointGroups::PointId)
@@ -209,27 +123,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ContactPointKeywords::Table)
-                    .col(
-                        ColumnDef::new(ContactPointKeywords::PointId)
-                            .string_len(36)
-                            .not_null(),
-                    )
+                    .col(string_len(ContactPointKeywords::PointId, 36))
                     // Lower-cased for search and uniqueness; `keyword` keeps the spelling.
-                    .col(
-                        ColumnDef::new(ContactPointKeywords::Normalised)
-                            .string_len(120)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPointKeywords::Keyword)
-                            .string_len(120)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactPointKeywords::Position)
-                            .integer()
-                            .not_null(),
-                    )
+                    .col(string_len(ContactPointKeywords::Normalised, 120))
+                    .col(string_len(ContactPointKeywords::Keyword, 120))
+                    .col(integer(ContactPointKeywords::Position))
                     .primary_key(
                         Index::create()
                             .col(ContactPointKeywords::PointId)

@@ -2,6 +2,7 @@
 //! change: the tree and the platforms' search are served from memory while it is unchanged.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{big_integer, string_len};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -13,17 +14,8 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ContactStructureVersions::Table)
-                    .col(
-                        ColumnDef::new(ContactStructureVersions::OrganisationCvr)
-                            .string_len(8)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(ContactStructureVersions::Version)
-                            .big_integer()
-                            .not_null(),
-                    )
+                    .col(string_len(ContactStructureVersions::OrganisationCvr, 8).primary_key())
+                    .col(big_integer(ContactStructureVersions::Version))
                     .foreign_key(
                         ForeignKey::create()
                             .from(

@@ -2,6 +2,7 @@
 //! marked as such (the actor names the operator's home organisation).
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::boolean;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -13,12 +14,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(ActionsLog::Table)
-                    .add_column(
-                        ColumnDef::new(ActionsLog::OnBehalf)
-                            .boolean()
-                            .not_null()
-                            .default(false),
-                    )
+                    .add_column(boolean(ActionsLog::OnBehalf).default(false))
                     .to_owned(),
             )
             .await

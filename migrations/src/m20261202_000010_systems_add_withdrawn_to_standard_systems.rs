@@ -2,6 +2,7 @@
 //! record of what systems were created from (so the row is kept, marked withdrawn).
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::timestamp_with_time_zone_null;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -13,11 +14,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(StandardSystems::Table)
-                    .add_column(
-                        ColumnDef::new(StandardSystems::WithdrawnAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .add_column(timestamp_with_time_zone_null(StandardSystems::WithdrawnAt))
                     .to_owned(),
             )
             .await

@@ -3,6 +3,7 @@
 //! (or ends the session) and stamps `tokens_revoked_at`, which the servers read every second.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{big_integer, timestamp_with_time_zone_null};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -15,12 +16,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Sessions::Table)
-                    .add_column(
-                        ColumnDef::new(Sessions::TokenVersion)
-                            .big_integer()
-                            .not_null()
-                            .default(0),
-                    )
+                    .add_column(big_integer(Sessions::TokenVersion).default(0))
                     .to_owned(),
             )
             .await?;
@@ -28,11 +24,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Sessions::Table)
-                    .add_column(
-                        ColumnDef::new(Sessions::TokensRevokedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .add_column(timestamp_with_time_zone_null(Sessions::TokensRevokedAt))
                     .to_owned(),
             )
             .await?;

@@ -4,24 +4,17 @@
 //! message log (LOG-01), append-only by trigger like the other logs.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    big_integer, boolean, date_null, integer, integer_null, string_len, string_len_null, text,
+    text_null, timestamp_with_time_zone, timestamp_with_time_zone_null,
+};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 fn id(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .string_len(36)
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
-
-fn time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
+    string_len(column, 36).primary_key().take()
 }
 
 #[async_trait::async_trait]
@@ -32,70 +25,26 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Messages::Table)
                     .col(id(Messages::Id))
-                    .col(
-                        ColumnDef::new(Messages::MessageId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(Messages::SenderCvr).string_len(8).not_null())
-                    .col(
-                        ColumnDef::new(Messages::SenderSystemId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Messages::RecipientId)
-                            .string_len(10)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(Messages::Title).string_len(255).not_null())
-                    .col(
-                        ColumnDef::new(Messages::MessageType)
-                            .string_len(16)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(Messages::ValueDate).date().null())
-                    .col(
-                        ColumnDef::new(Messages::ContactPointId)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(Messages::AttachmentCount)
-                            .integer()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(Messages::SizeBytes).big_integer().not_null())
-                    .col(
-                        ColumnDef::new(Messages::ContentHash)
-                            .string_len(64)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(Messages::Content).text().not_null())
-                    .col(ColumnDef::new(Messages::Route).string_len(16).not_null())
-                    .col(ColumnDef::new(Messages::Platform).string_len(8).null())
-                    .col(
-                        ColumnDef::new(Messages::RecipientSystemId)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(Messages::State).string_len(24).not_null())
-                    .col(
-                        ColumnDef::new(Messages::RepresentativeId)
-                            .string_len(8)
-                            .null(),
-                    )
-                    .col(time(Messages::AcceptedAt))
-                    .col(
-                        ColumnDef::new(Messages::ReleasedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(Messages::DeliveredAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(string_len(Messages::MessageId, 36))
+                    .col(string_len(Messages::SenderCvr, 8))
+                    .col(string_len(Messages::SenderSystemId, 36))
+                    .col(string_len(Messages::RecipientId, 10))
+                    .col(string_len(Messages::Title, 255))
+                    .col(string_len(Messages::MessageType, 16))
+                    .col(date_null(Messages::ValueDate))
+                    .col(string_len_null(Messages::ContactPointId, 36))
+                    .col(integer(Messages::AttachmentCount))
+                    .col(big_integer(Messages::SizeBytes))
+                    .col(string_len(Messages::ContentHash, 64))
+                    .col(text(Messages::Content))
+                    .col(string_len(Messages::Route, 16))
+                    .col(string_len_null(Messages::Platform, 8))
+                    .col(string_len_null(Messages::RecipientSystemId, 36))
+                    .col(string_len(Messages::State, 24))
+                    .col(string_len_null(Messages::RepresentativeId, 8))
+                    .col(timestamp_with_time_zone(Messages::AcceptedAt))
+                    .col(timestamp_with_time_zone_null(Messages::ReleasedAt))
+                    .col(timestamp_with_time_zone_null(Messages::DeliveredAt))
                     .to_owned(),
             )
             .await?;
@@ -140,22 +89,14 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(DeliveryJobs::Table)
                     .col(id(DeliveryJobs::Id))
-                    .col(
-                        ColumnDef::new(DeliveryJobs::MessagePk)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(DeliveryJobs::Kind).string_len(16).not_null())
-                    .col(ColumnDef::new(DeliveryJobs::SystemId).string_len(36).null())
-                    .col(ColumnDef::new(DeliveryJobs::Attempts).integer().not_null())
-                    .col(ColumnDef::new(DeliveryJobs::Fallback).boolean().not_null())
-                    .col(
-                        ColumnDef::new(DeliveryJobs::ReceiptId)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(time(DeliveryJobs::FirstSentAt))
-                    .col(time(DeliveryJobs::DueAt))
+                    .col(string_len(DeliveryJobs::MessagePk, 36))
+                    .col(string_len(DeliveryJobs::Kind, 16))
+                    .col(string_len_null(DeliveryJobs::SystemId, 36))
+                    .col(integer(DeliveryJobs::Attempts))
+                    .col(boolean(DeliveryJobs::Fallback))
+                    .col(string_len_null(DeliveryJobs::ReceiptId, 36))
+                    .col(timestamp_with_time_zone(DeliveryJobs::FirstSentAt))
+                    .col(timestamp_with_time_zone(DeliveryJobs::DueAt))
                     .to_owned(),
             )
             .await?;
@@ -184,40 +125,18 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(DeliveryAttempts::Table)
                     .col(id(DeliveryAttempts::Id))
-                    .col(
-                        ColumnDef::new(DeliveryAttempts::SystemId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(DeliveryAttempts::MessageId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(time(DeliveryAttempts::AttemptedAt))
-                    .col(ColumnDef::new(DeliveryAttempts::Endpoint).text().not_null())
-                    .col(
-                        ColumnDef::new(DeliveryAttempts::HttpStatus)
-                            .integer()
-                            .null(),
-                    )
-                    .col(ColumnDef::new(DeliveryAttempts::Error).text().null())
-                    .col(
-                        ColumnDef::new(DeliveryAttempts::LatencyMs)
-                            .integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(DeliveryAttempts::Succeeded)
-                            .boolean()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(DeliveryAttempts::NextAttemptAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(ColumnDef::new(DeliveryAttempts::Test).boolean().not_null())
+                    .col(string_len(DeliveryAttempts::SystemId, 36))
+                    .col(string_len(DeliveryAttempts::MessageId, 36))
+                    .col(timestamp_with_time_zone(DeliveryAttempts::AttemptedAt))
+                    .col(text(DeliveryAttempts::Endpoint))
+                    .col(integer_null(DeliveryAttempts::HttpStatus))
+                    .col(text_null(DeliveryAttempts::Error))
+                    .col(integer(DeliveryAttempts::LatencyMs))
+                    .col(boolean(DeliveryAttempts::Succeeded))
+                    .col(timestamp_with_time_zone_null(
+                        DeliveryAttempts::NextAttemptAt,
+                    ))
+                    .col(boolean(DeliveryAttempts::Test))
                     .to_owned(),
             )
             .await?;
@@ -238,28 +157,12 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(BusinessReceipts::Table)
                     .col(id(BusinessReceipts::Id))
-                    .col(
-                        ColumnDef::new(BusinessReceipts::MessagePk)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(BusinessReceipts::FromSystemId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(BusinessReceipts::ToSystemId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(BusinessReceipts::Content).text().not_null())
-                    .col(
-                        ColumnDef::new(BusinessReceipts::State)
-                            .string_len(16)
-                            .not_null(),
-                    )
-                    .col(time(BusinessReceipts::ReceivedAt))
+                    .col(string_len(BusinessReceipts::MessagePk, 36))
+                    .col(string_len(BusinessReceipts::FromSystemId, 36))
+                    .col(string_len(BusinessReceipts::ToSystemId, 36))
+                    .col(text(BusinessReceipts::Content))
+                    .col(string_len(BusinessReceipts::State, 16))
+                    .col(timestamp_with_time_zone(BusinessReceipts::ReceivedAt))
                     .to_owned(),
             )
             .await?;
@@ -280,18 +183,10 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(SmsOutbox::Table)
                     .col(id(SmsOutbox::Id))
-                    .col(
-                        ColumnDef::new(SmsOutbox::RecipientCpr)
-                            .string_len(10)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(SmsOutbox::Text).text().not_null())
-                    .col(
-                        ColumnDef::new(SmsOutbox::Reference)
-                            .string_len(64)
-                            .not_null(),
-                    )
-                    .col(time(SmsOutbox::SentAt))
+                    .col(string_len(SmsOutbox::RecipientCpr, 10))
+                    .col(text(SmsOutbox::Text))
+                    .col(string_len(SmsOutbox::Reference, 64))
+                    .col(timestamp_with_time_zone(SmsOutbox::SentAt))
                     .to_owned(),
             )
             .await?;
@@ -300,18 +195,10 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(MailOutbox::Table)
                     .col(id(MailOutbox::Id))
-                    .col(
-                        ColumnDef::new(MailOutbox::Recipient)
-                            .string_len(255)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MailOutbox::Subject)
-                            .string_len(255)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(MailOutbox::Body).text().not_null())
-                    .col(time(MailOutbox::SentAt))
+                    .col(string_len(MailOutbox::Recipient, 255))
+                    .col(string_len(MailOutbox::Subject, 255))
+                    .col(text(MailOutbox::Body))
+                    .col(timestamp_with_time_zone(MailOutbox::SentAt))
                     .to_owned(),
             )
             .await?;
@@ -321,71 +208,23 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(MessageEvents::Table)
                     .col(id(MessageEvents::Id))
-                    .col(
-                        ColumnDef::new(MessageEvents::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageEvents::Direction)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageEvents::Event)
-                            .string_len(32)
-                            .not_null(),
-                    )
-                    .col(time(MessageEvents::OccurredAt))
-                    .col(
-                        ColumnDef::new(MessageEvents::MessageId)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageEvents::SystemId)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(MessageEvents::Title).string_len(255).null())
-                    .col(
-                        ColumnDef::new(MessageEvents::MessageType)
-                            .string_len(16)
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageEvents::SenderId)
-                            .string_len(10)
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageEvents::RecipientId)
-                            .string_len(10)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(MessageEvents::ValueDate).date().null())
-                    .col(
-                        ColumnDef::new(MessageEvents::ContactPointId)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(MessageEvents::Endpoint).text().null())
-                    .col(ColumnDef::new(MessageEvents::ErrorMessage).text().null())
-                    .col(
-                        ColumnDef::new(MessageEvents::AttachmentCount)
-                            .integer()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageEvents::ContentResponsibleId)
-                            .string_len(8)
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageEvents::RepresentativeId)
-                            .string_len(8)
-                            .null(),
-                    )
+                    .col(string_len(MessageEvents::OrganisationCvr, 8))
+                    .col(string_len(MessageEvents::Direction, 8))
+                    .col(string_len(MessageEvents::Event, 32))
+                    .col(timestamp_with_time_zone(MessageEvents::OccurredAt))
+                    .col(string_len_null(MessageEvents::MessageId, 36))
+                    .col(string_len_null(MessageEvents::SystemId, 36))
+                    .col(string_len_null(MessageEvents::Title, 255))
+                    .col(string_len_null(MessageEvents::MessageType, 16))
+                    .col(string_len_null(MessageEvents::SenderId, 10))
+                    .col(string_len_null(MessageEvents::RecipientId, 10))
+                    .col(date_null(MessageEvents::ValueDate))
+                    .col(string_len_null(MessageEvents::ContactPointId, 36))
+                    .col(text_null(MessageEvents::Endpoint))
+                    .col(text_null(MessageEvents::ErrorMessage))
+                    .col(integer_null(MessageEvents::AttachmentCount))
+                    .col(string_len_null(MessageEvents::ContentResponsibleId, 8))
+                    .col(string_len_null(MessageEvents::RepresentativeId, 8))
                     .check(Expr::col(MessageEvents::Direction).is_in(["outgoing", "incoming"]))
                     .to_owned(),
             )

@@ -8,6 +8,10 @@
 //!   for that one statement.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    big_integer, blob, integer, string_len, string_len_null, text, timestamp_with_time_zone,
+    timestamp_with_time_zone_null,
+};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
 #[derive(DeriveMigrationName)]
@@ -88,7 +92,7 @@ async fn add_actor_columns(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .alter_table(
                 Table::alter()
                     .table(ActionsLog::Table)
-                    .add_column(ColumnDef::new(column).string_len(width).null())
+                    .add_column(string_len_null(column, width))
                     .to_owned(),
             )
             .await?;
@@ -149,50 +153,17 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(LogExports::Table)
-                    .col(
-                        ColumnDef::new(LogExports::Id)
-                            .string_len(36)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(LogExports::OrganisationCvr)
-                            .string_len(8)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(LogExports::Log).string_len(16).not_null())
-                    .col(ColumnDef::new(LogExports::Filter).text().not_null())
-                    .col(
-                        ColumnDef::new(LogExports::RequestedBy)
-                            .string_len(128)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(LogExports::Status).string_len(16).not_null())
-                    .col(
-                        ColumnDef::new(LogExports::RowsTotal)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(LogExports::RowsWritten)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(LogExports::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(LogExports::ClaimedUntil)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(LogExports::ExpiresAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(string_len(LogExports::Id, 36).primary_key())
+                    .col(string_len(LogExports::OrganisationCvr, 8))
+                    .col(string_len(LogExports::Log, 16))
+                    .col(text(LogExports::Filter))
+                    .col(string_len(LogExports::RequestedBy, 128))
+                    .col(string_len(LogExports::Status, 16))
+                    .col(big_integer(LogExports::RowsTotal))
+                    .col(big_integer(LogExports::RowsWritten))
+                    .col(timestamp_with_time_zone(LogExports::CreatedAt))
+                    .col(timestamp_with_time_zone_null(LogExports::ClaimedUntil))
+                    .col(timestamp_with_time_zone_null(LogExports::ExpiresAt))
                     .check(Expr::col(LogExports::Log).is_in(["messages", "actions", "searches"]))
                     .check(Expr::col(LogExports::Status).is_in(["queued", "running", "done"]))
                     .to_owned(),
@@ -212,13 +183,9 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(LogExportChunks::Table)
-                    .col(
-                        ColumnDef::new(LogExportChunks::ExportId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(LogExportChunks::Seq).integer().not_null())
-                    .col(ColumnDef::new(LogExportChunks::Content).blob().not_null())
+                    .col(string_len(LogExportChunks::ExportId, 36))
+                    .col(integer(LogExportChunks::Seq))
+                    .col(blob(LogExportChunks::Content))
                     .primary_key(
                         Index::create()
                             .col(LogExportChunks::ExportId)

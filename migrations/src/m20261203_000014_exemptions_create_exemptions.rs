@@ -4,32 +4,14 @@
 //! they can be downloaded again.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    boolean, string_len, string_len_null, text, timestamp_with_time_zone,
+    timestamp_with_time_zone_null,
+};
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).not_null().to_owned()
-}
-
-fn optional_text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).null().to_owned()
-}
-
-fn time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn optional_time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -38,25 +20,21 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Exemptions::Table)
-                    .col(text(Exemptions::Id, 36).primary_key())
-                    .col(text(Exemptions::Kind, 8))
-                    .col(text(Exemptions::PartyId, 10))
-                    .col(text(Exemptions::PartyName, 255))
-                    .col(text(Exemptions::GrantedByCvr, 8))
-                    .col(time(Exemptions::GrantedAt))
-                    .col(
-                        ColumnDef::new(Exemptions::PowerOfAttorney)
-                            .boolean()
-                            .not_null(),
-                    )
-                    .col(text(Exemptions::Forwarding, 24))
-                    .col(optional_text(Exemptions::ForwardStreet, 255))
-                    .col(optional_text(Exemptions::ForwardPostalCode, 4))
-                    .col(optional_text(Exemptions::ForwardCity, 255))
-                    .col(optional_time(Exemptions::ExpiresAt))
-                    .col(optional_time(Exemptions::RenewedAt))
-                    .col(optional_time(Exemptions::EndedAt))
-                    .col(optional_text(Exemptions::EndReason, 8))
+                    .col(string_len(Exemptions::Id, 36).primary_key())
+                    .col(string_len(Exemptions::Kind, 8))
+                    .col(string_len(Exemptions::PartyId, 10))
+                    .col(string_len(Exemptions::PartyName, 255))
+                    .col(string_len(Exemptions::GrantedByCvr, 8))
+                    .col(timestamp_with_time_zone(Exemptions::GrantedAt))
+                    .col(boolean(Exemptions::PowerOfAttorney))
+                    .col(string_len(Exemptions::Forwarding, 24))
+                    .col(string_len_null(Exemptions::ForwardStreet, 255))
+                    .col(string_len_null(Exemptions::ForwardPostalCode, 4))
+                    .col(string_len_null(Exemptions::ForwardCity, 255))
+                    .col(timestamp_with_time_zone_null(Exemptions::ExpiresAt))
+                    .col(timestamp_with_time_zone_null(Exemptions::RenewedAt))
+                    .col(timestamp_with_time_zone_null(Exemptions::EndedAt))
+                    .col(string_len_null(Exemptions::EndReason, 8))
                     .to_owned(),
             )
             .await?;
@@ -77,12 +55,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ExemptionReceipts::Table)
-                    .col(text(ExemptionReceipts::Id, 36).primary_key())
-                    .col(text(ExemptionReceipts::OrganisationCvr, 8))
-                    .col(text(ExemptionReceipts::ExemptionId, 36))
-                    .col(text(ExemptionReceipts::Kind, 8))
-                    .col(time(ExemptionReceipts::IssuedAt))
-                    .col(ColumnDef::new(ExemptionReceipts::Content).text().not_null())
+                    .col(string_len(ExemptionReceipts::Id, 36).primary_key())
+                    .col(string_len(ExemptionReceipts::OrganisationCvr, 8))
+                    .col(string_len(ExemptionReceipts::ExemptionId, 36))
+                    .col(string_len(ExemptionReceipts::Kind, 8))
+                    .col(timestamp_with_time_zone(ExemptionReceipts::IssuedAt))
+                    .col(text(ExemptionReceipts::Content))
                     .to_owned(),
             )
             .await?;

@@ -4,32 +4,13 @@
 //! was sent to, for the links that go to a number not yet enrolled.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    string_len, string_len_null, timestamp_with_time_zone, timestamp_with_time_zone_null,
+};
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).not_null().to_owned()
-}
-
-fn optional_text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).null().to_owned()
-}
-
-fn time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn optional_time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -38,17 +19,19 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(NemsmsEnrolments::Table)
-                    .col(text(NemsmsEnrolments::Id, 36).primary_key())
-                    .col(text(NemsmsEnrolments::Kind, 8))
-                    .col(text(NemsmsEnrolments::PartyId, 10))
-                    .col(text(NemsmsEnrolments::PartyName, 255))
-                    .col(optional_text(NemsmsEnrolments::Phone, 16))
-                    .col(optional_time(NemsmsEnrolments::EnrolledAt))
-                    .col(optional_text(NemsmsEnrolments::PendingPhone, 16))
-                    .col(optional_time(NemsmsEnrolments::PendingSince))
-                    .col(text(NemsmsEnrolments::RequestedByCvr, 8))
-                    .col(time(NemsmsEnrolments::CreatedAt))
-                    .col(optional_time(NemsmsEnrolments::EndedAt))
+                    .col(string_len(NemsmsEnrolments::Id, 36).primary_key())
+                    .col(string_len(NemsmsEnrolments::Kind, 8))
+                    .col(string_len(NemsmsEnrolments::PartyId, 10))
+                    .col(string_len(NemsmsEnrolments::PartyName, 255))
+                    .col(string_len_null(NemsmsEnrolments::Phone, 16))
+                    .col(timestamp_with_time_zone_null(NemsmsEnrolments::EnrolledAt))
+                    .col(string_len_null(NemsmsEnrolments::PendingPhone, 16))
+                    .col(timestamp_with_time_zone_null(
+                        NemsmsEnrolments::PendingSince,
+                    ))
+                    .col(string_len(NemsmsEnrolments::RequestedByCvr, 8))
+                    .col(timestamp_with_time_zone(NemsmsEnrolments::CreatedAt))
+                    .col(timestamp_with_time_zone_null(NemsmsEnrolments::EndedAt))
                     .to_owned(),
             )
             .await?;
@@ -63,13 +46,13 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(NemsmsConfirmations::Table)
                     // The SHA-256 of the link's token, hex.
-                    .col(text(NemsmsConfirmations::Id, 64).primary_key())
-                    .col(text(NemsmsConfirmations::EnrolmentId, 36))
-                    .col(text(NemsmsConfirmations::Phone, 16))
-                    .col(text(NemsmsConfirmations::RequestedByCvr, 8))
-                    .col(time(NemsmsConfirmations::CreatedAt))
-                    .col(time(NemsmsConfirmations::ExpiresAt))
-                    .col(optional_time(NemsmsConfirmations::UsedAt))
+                    .col(string_len(NemsmsConfirmations::Id, 64).primary_key())
+                    .col(string_len(NemsmsConfirmations::EnrolmentId, 36))
+                    .col(string_len(NemsmsConfirmations::Phone, 16))
+                    .col(string_len(NemsmsConfirmations::RequestedByCvr, 8))
+                    .col(timestamp_with_time_zone(NemsmsConfirmations::CreatedAt))
+                    .col(timestamp_with_time_zone(NemsmsConfirmations::ExpiresAt))
+                    .col(timestamp_with_time_zone_null(NemsmsConfirmations::UsedAt))
                     .to_owned(),
             )
             .await?;
@@ -77,7 +60,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(SmsOutbox::Table)
-                    .add_column(optional_text(SmsOutbox::Phone, 16))
+                    .add_column(string_len_null(SmsOutbox::Phone, 16))
                     .to_owned(),
             )
             .await?;

@@ -4,32 +4,14 @@
 //! (ACC-03), and the receipts of every access given or revoked.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    boolean, date_null, integer, string_len, string_len_null, text, timestamp_with_time_zone,
+    timestamp_with_time_zone_null,
+};
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).not_null().to_owned()
-}
-
-fn optional_text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).null().to_owned()
-}
-
-fn time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn optional_time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -38,25 +20,21 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(MailAccesses::Table)
-                    .col(text(MailAccesses::Id, 36).primary_key())
-                    .col(text(MailAccesses::GiverCpr, 10))
-                    .col(text(MailAccesses::GiverName, 255))
-                    .col(text(MailAccesses::HolderKind, 8))
-                    .col(text(MailAccesses::HolderId, 10))
-                    .col(text(MailAccesses::HolderName, 255))
-                    .col(optional_text(MailAccesses::EmployeeName, 100))
-                    .col(text(MailAccesses::Level, 16))
-                    .col(ColumnDef::new(MailAccesses::ExpiresOn).date().null())
-                    .col(optional_time(MailAccesses::EndsAt))
-                    .col(
-                        ColumnDef::new(MailAccesses::LimitedToBeforeExemption)
-                            .boolean()
-                            .not_null(),
-                    )
-                    .col(text(MailAccesses::CreatedByCvr, 8))
-                    .col(time(MailAccesses::CreatedAt))
-                    .col(optional_time(MailAccesses::EndedAt))
-                    .col(optional_text(MailAccesses::EndReason, 8))
+                    .col(string_len(MailAccesses::Id, 36).primary_key())
+                    .col(string_len(MailAccesses::GiverCpr, 10))
+                    .col(string_len(MailAccesses::GiverName, 255))
+                    .col(string_len(MailAccesses::HolderKind, 8))
+                    .col(string_len(MailAccesses::HolderId, 10))
+                    .col(string_len(MailAccesses::HolderName, 255))
+                    .col(string_len_null(MailAccesses::EmployeeName, 100))
+                    .col(string_len(MailAccesses::Level, 16))
+                    .col(date_null(MailAccesses::ExpiresOn))
+                    .col(timestamp_with_time_zone_null(MailAccesses::EndsAt))
+                    .col(boolean(MailAccesses::LimitedToBeforeExemption))
+                    .col(string_len(MailAccesses::CreatedByCvr, 8))
+                    .col(timestamp_with_time_zone(MailAccesses::CreatedAt))
+                    .col(timestamp_with_time_zone_null(MailAccesses::EndedAt))
+                    .col(string_len_null(MailAccesses::EndReason, 8))
                     .to_owned(),
             )
             .await?;
@@ -77,12 +55,8 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(MailAccessGivers::Table)
-                    .col(text(MailAccessGivers::GiverCpr, 10).primary_key())
-                    .col(
-                        ColumnDef::new(MailAccessGivers::InForce)
-                            .integer()
-                            .not_null(),
-                    )
+                    .col(string_len(MailAccessGivers::GiverCpr, 10).primary_key())
+                    .col(integer(MailAccessGivers::InForce))
                     .to_owned(),
             )
             .await?;
@@ -90,15 +64,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(MailAccessReceipts::Table)
-                    .col(text(MailAccessReceipts::Id, 36).primary_key())
-                    .col(text(MailAccessReceipts::OrganisationCvr, 8))
-                    .col(text(MailAccessReceipts::AccessId, 36))
-                    .col(time(MailAccessReceipts::IssuedAt))
-                    .col(
-                        ColumnDef::new(MailAccessReceipts::Content)
-                            .text()
-                            .not_null(),
-                    )
+                    .col(string_len(MailAccessReceipts::Id, 36).primary_key())
+                    .col(string_len(MailAccessReceipts::OrganisationCvr, 8))
+                    .col(string_len(MailAccessReceipts::AccessId, 36))
+                    .col(timestamp_with_time_zone(MailAccessReceipts::IssuedAt))
+                    .col(text(MailAccessReceipts::Content))
                     .to_owned(),
             )
             .await?;

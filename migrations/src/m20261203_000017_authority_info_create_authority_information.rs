@@ -3,6 +3,9 @@
 //! upload (the public URL carries it, so caches never show an old logo).
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    blob_null, integer_null, string_len, string_len_null, timestamp_with_time_zone,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -14,38 +17,16 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(AuthorityInformation::Table)
-                    .col(
-                        ColumnDef::new(AuthorityInformation::OrganisationCvr)
-                            .string_len(8)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(AuthorityInformation::PrivacyPolicyUrl)
-                            .string_len(2000)
-                            .null(),
-                    )
-                    .col(ColumnDef::new(AuthorityInformation::Logo).blob().null())
-                    .col(
-                        ColumnDef::new(AuthorityInformation::LogoWidth)
-                            .integer()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(AuthorityInformation::LogoHeight)
-                            .integer()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(AuthorityInformation::LogoVersion)
-                            .string_len(36)
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(AuthorityInformation::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(AuthorityInformation::OrganisationCvr, 8).primary_key())
+                    .col(string_len_null(
+                        AuthorityInformation::PrivacyPolicyUrl,
+                        2000,
+                    ))
+                    .col(blob_null(AuthorityInformation::Logo))
+                    .col(integer_null(AuthorityInformation::LogoWidth))
+                    .col(integer_null(AuthorityInformation::LogoHeight))
+                    .col(string_len_null(AuthorityInformation::LogoVersion, 36))
+                    .col(timestamp_with_time_zone(AuthorityInformation::UpdatedAt))
                     .to_owned(),
             )
             .await

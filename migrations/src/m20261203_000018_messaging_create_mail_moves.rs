@@ -5,32 +5,17 @@
 //! running it. One running move per organisation (a partial unique index).
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    big_integer, date_null, string_len, string_len_null, timestamp_with_time_zone,
+    timestamp_with_time_zone_null,
+};
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).not_null().to_owned()
-}
-
-fn optional_text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).null().to_owned()
-}
-
-fn optional_time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-
 fn count(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .big_integer()
-        .not_null()
-        .default(0)
-        .to_owned()
+    big_integer(column).default(0).take()
 }
 
 #[async_trait::async_trait]
@@ -40,37 +25,29 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(MailMoves::Table)
-                    .col(text(MailMoves::Id, 36).primary_key())
-                    .col(text(MailMoves::OrganisationCvr, 8))
-                    .col(ColumnDef::new(MailMoves::PeriodFrom).date().null())
-                    .col(ColumnDef::new(MailMoves::PeriodTo).date().null())
-                    .col(optional_time(MailMoves::RangeStart))
-                    .col(
-                        ColumnDef::new(MailMoves::RangeEnd)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(text(MailMoves::Mode, 16))
-                    .col(optional_text(MailMoves::ContactPointId, 36))
-                    .col(optional_text(MailMoves::FailoverPointId, 36))
-                    .col(optional_text(MailMoves::SystemId, 36))
-                    .col(text(MailMoves::State, 16))
+                    .col(string_len(MailMoves::Id, 36).primary_key())
+                    .col(string_len(MailMoves::OrganisationCvr, 8))
+                    .col(date_null(MailMoves::PeriodFrom))
+                    .col(date_null(MailMoves::PeriodTo))
+                    .col(timestamp_with_time_zone_null(MailMoves::RangeStart))
+                    .col(timestamp_with_time_zone(MailMoves::RangeEnd))
+                    .col(string_len(MailMoves::Mode, 16))
+                    .col(string_len_null(MailMoves::ContactPointId, 36))
+                    .col(string_len_null(MailMoves::FailoverPointId, 36))
+                    .col(string_len_null(MailMoves::SystemId, 36))
+                    .col(string_len(MailMoves::State, 16))
                     .col(count(MailMoves::Total))
                     .col(count(MailMoves::Moved))
                     .col(count(MailMoves::MovedToFailover))
-                    .col(optional_text(MailMoves::CursorPlatform, 8))
-                    .col(optional_time(MailMoves::CursorAt))
-                    .col(optional_text(MailMoves::CursorId, 36))
-                    .col(optional_text(MailMoves::Failure, 500))
-                    .col(text(MailMoves::CreatedBy, 64))
-                    .col(
-                        ColumnDef::new(MailMoves::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(optional_time(MailMoves::FinishedAt))
-                    .col(optional_text(MailMoves::LeaseOwner, 36))
-                    .col(optional_time(MailMoves::LeaseUntil))
+                    .col(string_len_null(MailMoves::CursorPlatform, 8))
+                    .col(timestamp_with_time_zone_null(MailMoves::CursorAt))
+                    .col(string_len_null(MailMoves::CursorId, 36))
+                    .col(string_len_null(MailMoves::Failure, 500))
+                    .col(string_len(MailMoves::CreatedBy, 64))
+                    .col(timestamp_with_time_zone(MailMoves::CreatedAt))
+                    .col(timestamp_with_time_zone_null(MailMoves::FinishedAt))
+                    .col(string_len_null(MailMoves::LeaseOwner, 36))
+                    .col(timestamp_with_time_zone_null(MailMoves::LeaseUntil))
                     .to_owned(),
             )
             .await?;

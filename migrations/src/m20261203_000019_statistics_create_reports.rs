@@ -6,32 +6,14 @@
 //! `messages.accepted_at` the daily roll-up scans by.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{
+    big_integer, big_integer_null, blob, date, date_null, string_len, string_len_null,
+    timestamp_with_time_zone, timestamp_with_time_zone_null,
+};
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).not_null().to_owned()
-}
-
-fn optional_text(column: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(column).string_len(len).null().to_owned()
-}
-
-fn time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn optional_time(column: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -40,30 +22,26 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StatisticsReports::Table)
-                    .col(text(StatisticsReports::Id, 36).primary_key())
-                    .col(text(StatisticsReports::OrganisationCvr, 8))
-                    .col(text(StatisticsReports::Kind, 8))
-                    .col(optional_text(StatisticsReports::StandardReport, 24))
-                    .col(text(StatisticsReports::Name, 100))
-                    .col(text(StatisticsReports::Variables, 255))
-                    .col(optional_text(StatisticsReports::Interval, 16))
-                    .col(ColumnDef::new(StatisticsReports::PeriodFrom).date().null())
-                    .col(ColumnDef::new(StatisticsReports::PeriodTo).date().null())
-                    .col(text(StatisticsReports::State, 12))
-                    .col(optional_text(StatisticsReports::NotifyEmail, 254))
-                    .col(time(StatisticsReports::OrderedAt))
-                    .col(optional_time(StatisticsReports::DueAt))
-                    .col(optional_text(StatisticsReports::LeaseOwner, 36))
-                    .col(optional_time(StatisticsReports::LeaseUntil))
-                    .col(optional_time(StatisticsReports::ProducedAt))
-                    .col(
-                        ColumnDef::new(StatisticsReports::SizeBytes)
-                            .big_integer()
-                            .null(),
-                    )
-                    .col(ColumnDef::new(StatisticsReports::Rows).big_integer().null())
-                    .col(optional_time(StatisticsReports::ExpiresAt))
-                    .col(optional_time(StatisticsReports::EndedAt))
+                    .col(string_len(StatisticsReports::Id, 36).primary_key())
+                    .col(string_len(StatisticsReports::OrganisationCvr, 8))
+                    .col(string_len(StatisticsReports::Kind, 8))
+                    .col(string_len_null(StatisticsReports::StandardReport, 24))
+                    .col(string_len(StatisticsReports::Name, 100))
+                    .col(string_len(StatisticsReports::Variables, 255))
+                    .col(string_len_null(StatisticsReports::Interval, 16))
+                    .col(date_null(StatisticsReports::PeriodFrom))
+                    .col(date_null(StatisticsReports::PeriodTo))
+                    .col(string_len(StatisticsReports::State, 12))
+                    .col(string_len_null(StatisticsReports::NotifyEmail, 254))
+                    .col(timestamp_with_time_zone(StatisticsReports::OrderedAt))
+                    .col(timestamp_with_time_zone_null(StatisticsReports::DueAt))
+                    .col(string_len_null(StatisticsReports::LeaseOwner, 36))
+                    .col(timestamp_with_time_zone_null(StatisticsReports::LeaseUntil))
+                    .col(timestamp_with_time_zone_null(StatisticsReports::ProducedAt))
+                    .col(big_integer_null(StatisticsReports::SizeBytes))
+                    .col(big_integer_null(StatisticsReports::Rows))
+                    .col(timestamp_with_time_zone_null(StatisticsReports::ExpiresAt))
+                    .col(timestamp_with_time_zone_null(StatisticsReports::EndedAt))
                     .to_owned(),
             )
             .await?;
@@ -103,12 +81,8 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StatisticsReportFiles::Table)
-                    .col(text(StatisticsReportFiles::ReportId, 36).primary_key())
-                    .col(
-                        ColumnDef::new(StatisticsReportFiles::Content)
-                            .blob()
-                            .not_null(),
-                    )
+                    .col(string_len(StatisticsReportFiles::ReportId, 36).primary_key())
+                    .col(blob(StatisticsReportFiles::Content))
                     .to_owned(),
             )
             .await?;
@@ -116,21 +90,17 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StatisticsDailyCounts::Table)
-                    .col(text(StatisticsDailyCounts::OrganisationCvr, 8))
-                    .col(ColumnDef::new(StatisticsDailyCounts::Day).date().not_null())
-                    .col(text(StatisticsDailyCounts::Direction, 8))
-                    .col(text(StatisticsDailyCounts::SenderSystemId, 36))
-                    .col(text(StatisticsDailyCounts::RecipientSystemId, 36))
-                    .col(text(StatisticsDailyCounts::MessageType, 16))
-                    .col(text(StatisticsDailyCounts::SizeBand, 16))
-                    .col(text(StatisticsDailyCounts::SenderType, 10))
-                    .col(text(StatisticsDailyCounts::RecipientType, 10))
-                    .col(text(StatisticsDailyCounts::Memo, 40))
-                    .col(
-                        ColumnDef::new(StatisticsDailyCounts::Messages)
-                            .big_integer()
-                            .not_null(),
-                    )
+                    .col(string_len(StatisticsDailyCounts::OrganisationCvr, 8))
+                    .col(date(StatisticsDailyCounts::Day))
+                    .col(string_len(StatisticsDailyCounts::Direction, 8))
+                    .col(string_len(StatisticsDailyCounts::SenderSystemId, 36))
+                    .col(string_len(StatisticsDailyCounts::RecipientSystemId, 36))
+                    .col(string_len(StatisticsDailyCounts::MessageType, 16))
+                    .col(string_len(StatisticsDailyCounts::SizeBand, 16))
+                    .col(string_len(StatisticsDailyCounts::SenderType, 10))
+                    .col(string_len(StatisticsDailyCounts::RecipientType, 10))
+                    .col(string_len(StatisticsDailyCounts::Memo, 40))
+                    .col(big_integer(StatisticsDailyCounts::Messages))
                     // The key starts with organisation and day: a report's range scan.
                     .primary_key(
                         Index::create()
@@ -161,18 +131,9 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StatisticsRolledDays::Table)
-                    .col(
-                        ColumnDef::new(StatisticsRolledDays::Day)
-                            .date()
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(StatisticsRolledDays::Messages)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(time(StatisticsRolledDays::RolledAt))
+                    .col(date(StatisticsRolledDays::Day).primary_key())
+                    .col(big_integer(StatisticsRolledDays::Messages))
+                    .col(timestamp_with_time_zone(StatisticsRolledDays::RolledAt))
                     .to_owned(),
             )
             .await?;

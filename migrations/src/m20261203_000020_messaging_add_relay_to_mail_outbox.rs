@@ -4,6 +4,7 @@
 //! (`relay_claimed_until`), and stamps `relayed_at` once the server accepted it.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{integer, timestamp_with_time_zone_null};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -13,19 +14,9 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // SQLite adds one column per ALTER TABLE.
         for column in [
-            ColumnDef::new(MailOutbox::RelayedAt)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
-            ColumnDef::new(MailOutbox::RelayClaimedUntil)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
-            ColumnDef::new(MailOutbox::RelayAttempts)
-                .integer()
-                .not_null()
-                .default(0)
-                .to_owned(),
+            timestamp_with_time_zone_null(MailOutbox::RelayedAt).to_owned(),
+            timestamp_with_time_zone_null(MailOutbox::RelayClaimedUntil).to_owned(),
+            integer(MailOutbox::RelayAttempts).default(0).to_owned(),
         ] {
             manager
                 .alter_table(

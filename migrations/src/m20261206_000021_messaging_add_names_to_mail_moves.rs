@@ -2,6 +2,7 @@
 //! they were named when it was ordered — not the raw actor (`CVR:…-RID:…`) and a UUID.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::text_null;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -15,7 +16,7 @@ impl MigrationTrait for Migration {
                 .alter_table(
                     Table::alter()
                         .table(MailMoves::Table)
-                        .add_column(ColumnDef::new(column).text().null())
+                        .add_column(text_null(column))
                         .to_owned(),
                 )
                 .await?;

@@ -2,6 +2,7 @@
 //! courts; NgDP's `legalNotificationAllowed`.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::boolean;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -13,12 +14,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Organisations::Table)
-                    .add_column(
-                        ColumnDef::new(Organisations::LegalNotificationAllowed)
-                            .boolean()
-                            .not_null()
-                            .default(false),
-                    )
+                    .add_column(boolean(Organisations::LegalNotificationAllowed).default(false))
                     .to_owned(),
             )
             .await

@@ -2,6 +2,7 @@
 //! platform mailbox — a legal notice is served when it is opened, once.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::timestamp_with_time_zone_null;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -13,11 +14,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Messages::Table)
-                    .add_column(
-                        ColumnDef::new(Messages::OpenedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .add_column(timestamp_with_time_zone_null(Messages::OpenedAt))
                     .to_owned(),
             )
             .await

@@ -5,6 +5,7 @@
 //! the sender's is the sender column already (dropped), the vendor's keeps its own name.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::string_len_null;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -51,11 +52,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(MessageEvents::Table)
-                    .add_column(
-                        ColumnDef::new(MessageEvents::ContentResponsibleId)
-                            .string_len(8)
-                            .null(),
-                    )
+                    .add_column(string_len_null(MessageEvents::ContentResponsibleId, 8))
                     .to_owned(),
             )
             .await?;

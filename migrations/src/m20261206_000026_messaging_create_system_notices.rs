@@ -3,6 +3,7 @@
 //! the system has been reached (or has collected) in between. One row per open episode.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{string_len, timestamp_with_time_zone};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -14,21 +15,9 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(SystemNotices::Table)
-                    .col(
-                        ColumnDef::new(SystemNotices::SystemId)
-                            .string_len(36)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SystemNotices::Kind)
-                            .string_len(16)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(SystemNotices::OpenedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(SystemNotices::SystemId, 36))
+                    .col(string_len(SystemNotices::Kind, 16))
+                    .col(timestamp_with_time_zone(SystemNotices::OpenedAt))
                     .primary_key(
                         Index::create()
                             .col(SystemNotices::SystemId)

@@ -106,3 +106,70 @@ async fn log_02_migration_13_fills_the_actor_parts_of_earlier_actions() {
         assert!(db.execute_unprepared(sql).await.is_err(), "{sql} refused");
     }
 }
+
+/// The schema the migrations build, as text: SQLite's own `CREATE` statements; PostgreSQL's
+/// columns, constraints and indexes from its catalogue.
+async fn schema_of(db: &sea_orm::DatabaseConnection) -> String {
+    let backend = db.get_database_backend();
+    let queries: &[&str] = match backend {
+        sea_orm::DatabaseBackend::Sqlite => &[
+            "SELECT type || ' ' || name || ': ' || coalesce(sql, '') AS line FROM sqlite_master \
+             ORDER BY type, name",
+        ],
+        _ => &[
+            "SELECT table_name || '.' || column_name || ' ' || data_type || \
+             coalesce('(' || character_maximum_length || ')', '') || ' ' || is_nullable || \
+             coalesce(' DEFAULT ' || column_default, '') AS line \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+             ORDER BY table_name, column_name",
+            "SELECT conrelid::regclass || ' ' || conname || ': ' || pg_get_constraintdef(oid) \
+             AS line FROM pg_constraint WHERE connamespace = 'public'::regnamespace \
+             ORDER BY conrelid::regclass::text, conname",
+            "SELECT indexname || ': ' || indexdef AS line FROM pg_indexes \
+             WHERE schemaname = 'public' ORDER BY indexname",
+            "SELECT event_object_table || ' ' || trigger_name || ' ' || event_manipulation AS line \
+             FROM information_schema.triggers ORDER BY 1",
+        ],
+    };
+    let mut lines = Vec::new();
+    for sql in queries {
+        for row in db
+            .query_all(Statement::from_string(backend, sql.to_string()))
+            .await
+            .unwrap()
+        {
+            lines.push(row.try_get::<String>("", "line").unwrap());
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Issue 30 (migrations use `sea_orm_migration::schema`'s helpers): applied migrations are
+/// history — rewriting one must not change the schema it built. The schema of a fresh database
+/// is committed per backend (`migrations/schema/`); a migration that changes it on purpose (a
+/// new one) updates the file with `ADGANG_UPDATE_SCHEMA=1`.
+#[tokio::test]
+async fn issue_30_the_migrations_build_the_committed_schema() {
+    let database = TestDatabase::create().await;
+    let db = Database::connect(&database.url).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let built = schema_of(&db).await;
+    let name = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => "sqlite.txt",
+        _ => "postgres.txt",
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../migrations/schema")
+        .join(name);
+    if std::env::var_os("ADGANG_UPDATE_SCHEMA").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &built).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        built == committed,
+        "the migrations build another schema than {} (a new migration? then run with \
+         ADGANG_UPDATE_SCHEMA=1)",
+        path.display()
+    );
+}
