@@ -7,13 +7,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use crate::Clock;
 
-/// One kind of item a job ends.
+/// One kind of item a job ends: which are due, and how one is ended. The batching, the
+/// transaction per item and the counting are [`SweepWorker`]'s.
 #[async_trait::async_trait]
 pub trait Sweep: Send + Sync {
+    /// What is read as due and handed back to [`Sweep::end`].
+    type Item: Send + Sync;
     /// For the log lines: what is ended, e.g. "company exemptions".
     const WHAT: &'static str;
     /// The job's name in `/metrics` and `/readyz`, e.g. `exemption_expiry`.
@@ -21,13 +24,22 @@ pub trait Sweep: Send + Sync {
     /// Items ended per batch at most.
     const BATCH: u64;
 
-    /// Ends up to [`Sweep::BATCH`] items due at `now`; returns how many were due and how many
-    /// this call ended (fewer when another instance was first).
-    async fn sweep(
+    /// Up to [`Sweep::BATCH`] items due at `now`, the longest due first.
+    async fn due(
         &self,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(u64, u64)>;
+    ) -> anyhow::Result<Vec<Self::Item>>;
+
+    /// Ends one item in `txn`, starting with its conditional UPDATE (a SQLite transaction that
+    /// read first could not take the write lock while another instance holds it), and logs
+    /// it; `false` when another instance ended it first.
+    async fn end(
+        &self,
+        txn: &DatabaseTransaction,
+        item: &Self::Item,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool>;
 }
 
 /// A background job running one [`Sweep`].
@@ -44,12 +56,27 @@ impl<S: Sweep> SweepWorker<S> {
     pub async fn tick(&self) -> anyhow::Result<u64> {
         let mut total = 0;
         loop {
-            let (due, ended) = self.sweep.sweep(&self.db, self.clock.now()).await?;
+            let (due, ended) = self.batch(self.clock.now()).await?;
             total += ended;
             if due < S::BATCH {
                 return Ok(total);
             }
         }
+    }
+
+    /// One batch, each item in a transaction of its own; how many were due and how many this
+    /// call ended (fewer when another instance was first).
+    async fn batch(&self, now: DateTime<Utc>) -> anyhow::Result<(u64, u64)> {
+        let due = self.sweep.due(&self.db, now).await?;
+        let mut ended = 0;
+        for item in &due {
+            let txn = self.db.begin().await?;
+            if self.sweep.end(&txn, item, now).await? {
+                ended += 1;
+            }
+            txn.commit().await?;
+        }
+        Ok((due.len() as u64, ended))
     }
 }
 

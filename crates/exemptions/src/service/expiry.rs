@@ -10,8 +10,8 @@ use adgang_core::Cvr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::entity::exemption;
@@ -80,46 +80,37 @@ pub(crate) async fn expire_party(
     Ok(())
 }
 
-/// Ends up to [`BATCH`] expired exemptions, each in a transaction of its own that starts with
-/// its conditional UPDATE (a SQLite transaction that read first could not take the write lock
-/// while another instance holds it); returns how many were due and how many this call ended.
-pub async fn expire_due(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-) -> Result<(u64, u64), ExemptionError> {
-    let due = exemption::Entity::find()
-        .filter(exemption::Column::EndedAt.is_null())
-        .filter(exemption::Column::ExpiresAt.lt(now))
-        .order_by_asc(exemption::Column::ExpiresAt)
-        .limit(BATCH)
-        .all(db)
-        .await?;
-    let mut ended = 0;
-    for model in &due {
-        let txn = db.begin().await?;
-        if end_expired(&txn, model).await? {
-            ended += 1;
-        }
-        txn.commit().await?;
-    }
-    Ok((due.len() as u64, ended))
-}
-
 /// EX-04's sweep: company exemptions past their end.
 pub struct ExpiredExemptions;
 
 #[async_trait::async_trait]
 impl Sweep for ExpiredExemptions {
+    type Item = exemption::Model;
     const WHAT: &'static str = "company exemptions";
     const JOB: &'static str = "exemption_expiry";
     const BATCH: u64 = BATCH;
 
-    async fn sweep(
+    async fn due(
         &self,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(u64, u64)> {
-        Ok(expire_due(db, now).await?)
+    ) -> anyhow::Result<Vec<exemption::Model>> {
+        Ok(exemption::Entity::find()
+            .filter(exemption::Column::EndedAt.is_null())
+            .filter(exemption::Column::ExpiresAt.lt(now))
+            .order_by_asc(exemption::Column::ExpiresAt)
+            .limit(BATCH)
+            .all(db)
+            .await?)
+    }
+
+    async fn end(
+        &self,
+        txn: &DatabaseTransaction,
+        model: &exemption::Model,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        Ok(end_expired(txn, model).await?)
     }
 }
 

@@ -9,8 +9,8 @@ use adgang_core::Cvr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::entity::mail_access;
@@ -94,45 +94,37 @@ pub(crate) async fn expire_giver(
     Ok(())
 }
 
-/// Ends up to [`BATCH`] accesses due, each in a transaction of its own that starts with its
-/// conditional UPDATE; returns how many were due and how many this call ended.
-pub async fn expire_due(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-) -> Result<(u64, u64), MailAccessError> {
-    let due = mail_access::Entity::find()
-        .filter(mail_access::Column::EndedAt.is_null())
-        .filter(mail_access::Column::EndsAt.lte(now))
-        .order_by_asc(mail_access::Column::EndsAt)
-        .limit(BATCH)
-        .all(db)
-        .await?;
-    let mut ended = 0;
-    for model in &due {
-        let txn = db.begin().await?;
-        if expire(&txn, model).await? {
-            ended += 1;
-        }
-        txn.commit().await?;
-    }
-    Ok((due.len() as u64, ended))
-}
-
 /// ACC-05's sweep: accesses past their last day.
 pub struct ExpiredAccesses;
 
 #[async_trait::async_trait]
 impl Sweep for ExpiredAccesses {
+    type Item = mail_access::Model;
     const WHAT: &'static str = "mail accesses";
     const JOB: &'static str = "mail_access_expiry";
     const BATCH: u64 = BATCH;
 
-    async fn sweep(
+    async fn due(
         &self,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(u64, u64)> {
-        Ok(expire_due(db, now).await?)
+    ) -> anyhow::Result<Vec<mail_access::Model>> {
+        Ok(mail_access::Entity::find()
+            .filter(mail_access::Column::EndedAt.is_null())
+            .filter(mail_access::Column::EndsAt.lte(now))
+            .order_by_asc(mail_access::Column::EndsAt)
+            .limit(BATCH)
+            .all(db)
+            .await?)
+    }
+
+    async fn end(
+        &self,
+        txn: &DatabaseTransaction,
+        model: &mail_access::Model,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        Ok(expire(txn, model).await?)
     }
 }
 

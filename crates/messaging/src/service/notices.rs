@@ -10,8 +10,8 @@ use adgang_core::sweep::Sweep;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::{Ports, State};
@@ -115,17 +115,26 @@ pub struct UncollectedMail {
     pub ports: Ports,
 }
 
+/// A system with a message queued too long: its id, the oldest such message's arrival, and the
+/// system as it is now (`None` once deleted).
+pub struct Uncollected {
+    system_id: String,
+    oldest: DateTime<Utc>,
+    system: Option<ConnectedSystem>,
+}
+
 #[async_trait::async_trait]
 impl Sweep for UncollectedMail {
+    type Item = Uncollected;
     const WHAT: &'static str = "notices of uncollected mail";
     const JOB: &'static str = "uncollected_mail_notices";
     const BATCH: u64 = 100;
 
-    async fn sweep(
+    async fn due(
         &self,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(u64, u64)> {
+    ) -> anyhow::Result<Vec<Uncollected>> {
         // An episode is over once nothing of the system has waited too long — collected, or
         // gone another way (recalled, moved, the system deleted).
         let still_waiting = sea_orm::sea_query::Query::select()
@@ -163,37 +172,38 @@ impl Sweep for UncollectedMail {
             .into_tuple()
             .all(db)
             .await?;
-        let due = waiting.len() as u64;
-        let mut told = 0;
+        let mut due = Vec::with_capacity(waiting.len());
         for (system_id, oldest) in waiting {
-            let Some(system) = self.ports.systems.system(db, &system_id, now).await? else {
-                // A deleted system has no one to tell: its episode is recorded as told, so it
-                // does not come back first in every round.
-                open_episode(db, &system_id, Trouble::Uncollected, now).await?;
-                continue;
-            };
-            let detail = format!(
-                "Systemet har meddelelser i sin kø, som det ikke har hentet; den ældste blev \
-                 modtaget {} (dansk tid). Meddelelser hentes med GET \
-                 /api/v1/mailboxes/{}/system-fetches og kvitteres med POST.",
-                adgang_core::time::copenhagen(oldest).format("%d.%m.%Y %H:%M"),
-                system.id
-            );
-            let txn = db.begin().await?;
-            if tell_once(
-                &txn,
-                self.ports.mailer.as_ref(),
-                &system,
-                Trouble::Uncollected,
-                &detail,
-                now,
-            )
-            .await?
-            {
-                told += 1;
-            }
-            txn.commit().await?;
+            let system = self.ports.systems.system(db, &system_id, now).await?;
+            due.push(Uncollected {
+                system_id,
+                oldest,
+                system,
+            });
         }
-        Ok((due, told))
+        Ok(due)
+    }
+
+    async fn end(
+        &self,
+        txn: &DatabaseTransaction,
+        item: &Uncollected,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let Some(system) = &item.system else {
+            // A deleted system has no one to tell: its episode is recorded as told, so it
+            // does not come back first in every round.
+            open_episode(txn, &item.system_id, Trouble::Uncollected, now).await?;
+            return Ok(false);
+        };
+        let detail = format!(
+            "Systemet har meddelelser i sin kø, som det ikke har hentet; den ældste blev \
+             modtaget {} (dansk tid). Meddelelser hentes med GET \
+             /api/v1/mailboxes/{}/system-fetches og kvitteres med POST.",
+            adgang_core::time::copenhagen(item.oldest).format("%d.%m.%Y %H:%M"),
+            system.id
+        );
+        let mailer = self.ports.mailer.as_ref();
+        Ok(tell_once(txn, mailer, system, Trouble::Uncollected, &detail, now).await?)
     }
 }

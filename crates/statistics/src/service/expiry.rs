@@ -9,8 +9,8 @@ use adgang_core::Cvr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::state_str;
@@ -22,63 +22,62 @@ pub struct ExpiredReports;
 
 #[async_trait::async_trait]
 impl Sweep for ExpiredReports {
+    type Item = report::Model;
     const WHAT: &'static str = "custom statistics reports";
     const JOB: &'static str = "statistics_report_expiry";
     const BATCH: u64 = BATCH;
 
-    async fn sweep(
+    async fn due(
         &self,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(u64, u64)> {
-        let due = report::Entity::find()
+    ) -> anyhow::Result<Vec<report::Model>> {
+        Ok(report::Entity::find()
             .filter(report::Column::Kind.eq("custom"))
             .filter(report::Column::State.eq("ready"))
             .filter(report::Column::ExpiresAt.lte(now))
             .order_by_asc(report::Column::ExpiresAt)
             .limit(BATCH)
             .all(db)
+            .await?)
+    }
+
+    async fn end(
+        &self,
+        txn: &DatabaseTransaction,
+        row: &report::Model,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let deleted = report::Entity::update_many()
+            .col_expr(
+                report::Column::State,
+                Expr::value(state_str(ReportState::Deleted)),
+            )
+            .col_expr(report::Column::EndedAt, Expr::value(Some(now)))
+            .filter(report::Column::Id.eq(&row.id))
+            .filter(report::Column::State.eq("ready"))
+            .exec(txn)
             .await?;
-        let mut ended = 0;
-        for row in &due {
-            let txn = db.begin().await?;
-            let deleted = report::Entity::update_many()
-                .col_expr(
-                    report::Column::State,
-                    Expr::value(state_str(ReportState::Deleted)),
-                )
-                .col_expr(report::Column::EndedAt, Expr::value(Some(now)))
-                .filter(report::Column::Id.eq(&row.id))
-                .filter(report::Column::State.eq("ready"))
-                .exec(&txn)
-                .await?;
-            if deleted.rows_affected == 1 {
-                report_file::Entity::delete_by_id(&row.id)
-                    .exec(&txn)
-                    .await?;
-                record_action(
-                    &txn,
-                    &Actor::System,
-                    now,
-                    ActionRecord {
-                        organisation: Cvr::parse(&row.organisation_cvr)
-                            .map_err(|e| anyhow::anyhow!("stored CVR: {e:?}"))?,
-                        subject: Subject::Statistics,
-                        event: ActionEvent::Deleted,
-                        party: None,
-                        object_id: Some(row.id.clone()),
-                        object_name: Some(row.name.clone()),
-                        changes: vec![FieldChange::new("state", Some("ready"), Some("deleted"))],
-                        reason: None,
-                        power_of_attorney: None,
-                    },
-                )
-                .await?;
-                ended += 1;
-            }
-            txn.commit().await?;
+        if deleted.rows_affected != 1 {
+            return Ok(false);
         }
-        Ok((due.len() as u64, ended))
+        report_file::Entity::delete_by_id(&row.id).exec(txn).await?;
+        let organisation =
+            Cvr::parse(&row.organisation_cvr).map_err(|e| anyhow::anyhow!("stored CVR: {e:?}"))?;
+        let change = FieldChange::new("state", Some("ready"), Some("deleted"));
+        let action = ActionRecord {
+            organisation,
+            subject: Subject::Statistics,
+            event: ActionEvent::Deleted,
+            party: None,
+            object_id: Some(row.id.clone()),
+            object_name: Some(row.name.clone()),
+            changes: vec![change],
+            reason: None,
+            power_of_attorney: None,
+        };
+        record_action(txn, &Actor::System, now, action).await?;
+        Ok(true)
     }
 }
 
