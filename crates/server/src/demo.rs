@@ -716,6 +716,7 @@ async fn collect_region_mail(
                 };
                 let receipt = NewBusinessReceipt {
                     message_id: msg.message_id.clone(),
+                    sender_cvr: Some(msg.sender_cvr.clone()),
                     status,
                     text: Some(text.to_owned()),
                 };

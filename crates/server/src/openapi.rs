@@ -203,6 +203,35 @@ const TAG_IDS: &[(&str, &str, &str)] = &[
     (adgang_eventlog::TAG, "event_log", "Event log"),
 ];
 
+/// Issue 34: a binary body (PDF, XLSX, PNG — `BinaryFile` in the code) is described as
+/// OpenAPI 3.1 has it, a string whose `contentMediaType` is the body's media type, and keeps
+/// `format: binary`, which the client generators read to hand back bytes.
+fn binary_bodies(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    use utoipa::openapi::RefOr;
+    fn describe<'a>(content: impl Iterator<Item = (&'a String, &'a mut utoipa::openapi::Content)>) {
+        for (media_type, body) in content {
+            let is_binary = matches!(&body.schema, Some(RefOr::Ref(r))
+                if r.ref_location == "#/components/schemas/BinaryFile");
+            if is_binary {
+                let bytes = ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                    .content_media_type(media_type.as_str());
+                body.schema = Some(bytes.into());
+            }
+        }
+    }
+    for response in operation.responses.responses.values_mut() {
+        if let RefOr::T(response) = response {
+            describe(response.content.iter_mut());
+        }
+    }
+    if let Some(body) = operation.request_body.as_mut() {
+        describe(body.content.iter_mut());
+    }
+}
+
 /// Where a long sentence's first clause ends: the first " — " or "; " outside parentheses and
 /// code, after its opening words.
 fn clause_end(sentence: &str) -> Option<usize> {
@@ -292,6 +321,7 @@ fn for_integrators(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
                 operation.security = Some(Vec::new());
             }
             headline(operation);
+            binary_bodies(operation);
         }
     }
     // No unused components: a schema only a generic page inlines (`Page<T>`) is not a

@@ -1,6 +1,6 @@
 //! The versioning promise of `/api/v1` (issue 34): `openapi/openapi.json` is compared with the
 //! last released document, `openapi/released/v1.json`, and every breaking change must be
-//! acknowledged in `CHANGELOG.md` under the heading `## Unreleased — breaking`, on a line naming
+//! acknowledged in `openapi/CHANGELOG.md` under the heading `## Unreleased — breaking`, on a line naming
 //! the operation (`POST /api/v1/memos`) or its operationId (`submit_memo`). A step of
 //! `cargo xtask test`; `cargo xtask api-compat` runs it alone.
 //!
@@ -30,7 +30,7 @@ use serde_json::Value;
 use crate::step;
 
 pub const RELEASED: &str = "openapi/released/v1.json";
-pub const CHANGELOG: &str = "CHANGELOG.md";
+pub const CHANGELOG: &str = "openapi/CHANGELOG.md";
 const HEADING: &str = "## Unreleased — breaking";
 
 const METHODS: [&str; 8] = [

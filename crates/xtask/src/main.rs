@@ -27,7 +27,7 @@
 //!             target/clients/, and docs/integrators.md's samples run with them against the
 //!             debug server; part of `test` (`--no-build`: use the server binary already built)
 //! * `api-compat` breaking changes to /api/v1 since openapi/released/v1.json must be named in
-//!             CHANGELOG.md (issue 34); part of `test`
+//!             openapi/CHANGELOG.md (issue 34); part of `test`
 //! * `openapi` regenerate `openapi/openapi.json` from the code
 //! * `spa`     build the SPA into `frontend/dist` (what `run` and `test` do first)
 //! * `dev`     frontend development: installs Trunk once, then `trunk serve` on :8081 with

@@ -187,7 +187,7 @@ async fn check(
 ) -> Result<Checked, MessagingError> {
     let mut errors = FieldErrors::new();
     let message_id = match uuid::Uuid::parse_str(memo.message_id.trim()) {
-        Ok(id) => id.hyphenated().to_string(),
+        Ok(_) => super::message_id_key(&memo.message_id),
         Err(_) => {
             errors.add(
                 "messageId",

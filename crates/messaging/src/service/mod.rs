@@ -24,6 +24,14 @@ use adgang_core::ports::{
 };
 use adgang_registry::Registry;
 
+/// A message id as it is kept (CORE-01): a UUID lower-case and hyphenated, however the caller
+/// spelled it (upper case, without hyphens, in braces); anything else as given, trimmed — it
+/// then matches nothing.
+pub fn message_id_key(given: &str) -> String {
+    let given = given.trim();
+    uuid::Uuid::parse_str(given).map_or_else(|_| given.to_owned(), |id| id.hyphenated().to_string())
+}
+
 /// The ports the core asks, wired by the server.
 #[derive(Clone)]
 pub struct Ports {

@@ -84,9 +84,14 @@ pub async fn acknowledge(
             "Acknowledge 1 to 100 messages at a time.",
         ));
     }
+    let keys: Vec<String> = ack
+        .message_ids
+        .iter()
+        .map(|id| super::message_id_key(id))
+        .collect();
     let txn = db.begin().await?;
     let found = queue(system)
-        .filter(message::Column::MessageId.is_in(ack.message_ids.iter().map(String::as_str)))
+        .filter(message::Column::MessageId.is_in(keys))
         .all(&txn)
         .await?;
     let mut collected = Vec::new();

@@ -42,6 +42,8 @@ pub async fn withdraw(
     now: DateTime<Utc>,
 ) -> Result<Withdrawal, MessagingError> {
     let sender_cvr = sender.as_str();
+    let message_id = super::message_id_key(message_id);
+    let message_id = message_id.as_str();
     let find = || {
         message::Entity::find()
             .filter(message::Column::SenderCvr.eq(sender_cvr))
@@ -129,7 +131,7 @@ pub async fn candidate(
 ) -> Result<Option<RecallCandidate>, MessagingError> {
     let found = message::Entity::find()
         .filter(message::Column::SenderCvr.eq(sender.as_str()))
-        .filter(message::Column::MessageId.eq(message_id))
+        .filter(message::Column::MessageId.eq(super::message_id_key(message_id)))
         .one(db)
         .await?;
     Ok(found.map(|m| RecallCandidate {

@@ -44,6 +44,11 @@ pub enum ReceiptStatus {
 #[serde(rename_all = "camelCase")]
 pub struct NewBusinessReceipt {
     pub message_id: String,
+    /// The sending organisation (the memo's `senderCvr`). Message ids are unique per sender, so
+    /// it is needed only when two senders' memos delivered to this system share the id (then
+    /// a receipt without it is refused on this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_cvr: Option<String>,
     pub status: ReceiptStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 2000)]
@@ -97,15 +102,25 @@ pub async fn submit(
             "At most 2000 characters.",
         ));
     }
-    let msg = message::Entity::find()
-        .filter(message::Column::MessageId.eq(receipt.message_id.trim()))
+    let mut found = message::Entity::find()
+        .filter(message::Column::MessageId.eq(super::message_id_key(&receipt.message_id)))
         .filter(message::Column::RecipientSystemId.eq(system.id.as_str()))
         .filter(
             message::Column::State.is_in([State::Delivered.as_str(), State::Collected.as_str()]),
-        )
-        .one(db)
-        .await?
-        .ok_or(MessagingError::NotFound("message"))?;
+        );
+    if let Some(sender) = receipt.sender_cvr.as_deref() {
+        found = found.filter(message::Column::SenderCvr.eq(sender.trim()));
+    }
+    // Ids are unique per sender: two senders may have used one id towards this system.
+    let mut messages = found.limit(2).all(db).await?;
+    if messages.len() > 1 {
+        return Err(MessagingError::field(
+            "senderCvr",
+            adgang_api_types::FieldCode::Required,
+            "Two senders' messages to this system have this message id; name the sender.",
+        ));
+    }
+    let msg = messages.pop().ok_or(MessagingError::NotFound("message"))?;
     let sender = ports.systems.system(db, &msg.sender_system_id, now).await?;
     let push_to = sender
         .as_ref()

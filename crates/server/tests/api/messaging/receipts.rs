@@ -143,3 +143,70 @@ async fn core_03_a_receipt_endpoint_that_stays_down_ends_in_business_receipt_fai
     tokio::time::sleep(StdDuration::from_millis(600)).await;
     assert_eq!(down.requests().len(), 12);
 }
+
+/// CORE-03 (review of issue 34's guide): message ids are unique per sender, so two senders may
+/// deliver memos of one id to the same system. A receipt then names the sender (`senderCvr`)
+/// and reaches that sender's memo — never the other's; without it, it is refused on the field.
+/// Ids are matched as kept, however the recipient spells them.
+#[tokio::test]
+async fn core_03_a_receipt_on_an_id_two_senders_used_names_the_sender() {
+    let app = app().await;
+    let first_sender = sender(&app).await;
+    let second_sender = system(&app, AUTHORITY, json!({})).await;
+    let pull = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let id = uuid::Uuid::now_v7().to_string();
+    for caller in [&first_sender, &second_sender] {
+        let mut body = memo(AUTHORITY);
+        body["messageId"] = json!(id);
+        if caller == &second_sender {
+            body["senderCvr"] = json!(AUTHORITY);
+        }
+        accepted(&app, caller, &body).await;
+    }
+    let ack = app
+        .client
+        .post(app.url(&format!("/api/v1/mailboxes/{}/system-fetches", pull.0)))
+        .header("X-System-Id", &pull.0)
+        .header("X-Api-Key", &pull.1)
+        .json(&json!({"messageIds": [id.to_uppercase()]}))
+        .send()
+        .await
+        .unwrap();
+    let acknowledged: Value = ack.json().await.unwrap();
+    assert_eq!(
+        acknowledged["collected"],
+        json!([id, id]),
+        "both, by the id in capitals"
+    );
+
+    let send = |sender_cvr: Option<&str>| {
+        let mut body = json!({"messageId": id.replace('-', ""), "status": "received"});
+        if let Some(cvr) = sender_cvr {
+            body["senderCvr"] = json!(cvr);
+        }
+        app.client
+            .post(app.url("/api/v1/receipts"))
+            .header("X-System-Id", &pull.0)
+            .header("X-Api-Key", &pull.1)
+            .json(&body)
+            .send()
+    };
+    let ambiguous = problem(send(None).await.unwrap(), 400).await;
+    assert_eq!(
+        field_codes(&ambiguous),
+        [("senderCvr".to_owned(), "required".to_owned())]
+    );
+    assert_eq!(send(Some(AUTHORITY)).await.unwrap().status(), 202);
+    // The receipt waits for the second sender (a pull sender) and not for the first.
+    let waiting = |caller: &(String, String)| {
+        app.client
+            .get(app.url("/api/v1/receipts"))
+            .header("X-System-Id", &caller.0)
+            .header("X-Api-Key", &caller.1)
+            .send()
+    };
+    let second: Vec<Value> = waiting(&second_sender).await.unwrap().json().await.unwrap();
+    let first: Vec<Value> = waiting(&first_sender).await.unwrap().json().await.unwrap();
+    assert_eq!((second.len(), first.len()), (1, 0));
+    assert_eq!(second[0]["messageId"], json!(id));
+}
