@@ -160,6 +160,17 @@ pub fn job(
     }
 }
 
+/// How a system gets its messages (CORE-03): a REST PUSH system by a push (the message is
+/// being delivered); a PUBLISH/SUBSCRIBE system by a notification, then collects from its queue;
+/// a REST PULL (or SFTP) system collects from its queue, no job.
+pub fn delivery_by(protocol: Protocol) -> (Option<JobKind>, State) {
+    match protocol {
+        Protocol::RestPush => (Some(JobKind::Push), State::Delivering),
+        Protocol::RestPublishSubscribe => (Some(JobKind::Notify), State::Queued),
+        Protocol::RestPull | Protocol::Sftp => (None, State::Queued),
+    }
+}
+
 /// What sending a message does, decided before the transaction that does it: the message's
 /// new fields, its events, its first job, the SMS to hand over.
 #[derive(Clone)]
@@ -234,17 +245,7 @@ pub fn plan(
         Destination::System(system) => {
             msg.route = Route::System.as_str().to_owned();
             msg.recipient_system_id = Some(system.id.clone());
-            let kind = match system.protocol {
-                Protocol::RestPush => Some(JobKind::Push),
-                Protocol::RestPublishSubscribe => Some(JobKind::Notify),
-                // SFTP/AS4 are not built: such systems collect from their pull queue.
-                Protocol::RestPull | Protocol::Sftp => None,
-            };
-            let state = if kind == Some(JobKind::Push) {
-                State::Delivering
-            } else {
-                State::Queued
-            };
+            let (kind, state) = delivery_by(system.protocol);
             msg.state = state.as_str().to_owned();
             step.job = kind.map(|kind| job(msg, kind, Some(&system.id), now));
         }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use adgang_api_types::words::delivery;
-use adgang_api_types::{MessageEvent, Protocol};
+use adgang_api_types::MessageEvent;
 use adgang_core::audit::record_message_events;
 use adgang_core::ports::ConnectedSystem;
 use adgang_core::{Clock, Cvr, Outbound};
@@ -22,7 +22,7 @@ use super::push::{push, Outcome};
 use crate::entity::{business_receipt, delivery_attempt, delivery_job, message};
 use crate::service::notices::{tell_once, Trouble};
 use crate::service::receipts::ReceiptState;
-use crate::service::routing::{event_of, send};
+use crate::service::routing::{delivery_by, event_of, send};
 use crate::service::schedule::{after_failure, AfterFailure};
 use crate::service::{JobKind, Ports, State};
 
@@ -211,21 +211,25 @@ impl Worker {
                 attempt.next_attempt_at = Set(Some(at));
             }
             (AfterFailure::FallBackToPrimary, Some(primary)) => {
+                // The primary gets it its own way, whatever the failed system's was: pushed,
+                // or notified and queued, or (a pull primary) queued to be collected.
+                let (kind, state) = delivery_by(primary.protocol);
                 let mut moved = msg.clone().into_active_model();
                 moved.recipient_system_id = Set(Some(primary.id.clone()));
-                if primary.protocol == Protocol::RestPush || kind == JobKind::Notify {
-                    let mut fallback = job.clone().into_active_model();
-                    fallback.system_id = Set(Some(primary.id.clone()));
-                    fallback.attempts = Set(0);
-                    fallback.fallback = Set(true);
-                    fallback.first_sent_at = Set(now);
-                    fallback.due_at = Set(now);
-                    fallback.update(&txn).await?;
-                    attempt.next_attempt_at = Set(Some(now));
-                } else {
-                    // A pull primary collects it from its queue.
-                    moved.state = Set(State::Queued.as_str().to_owned());
-                    delete_job(&txn, &job).await?;
+                moved.state = Set(state.as_str().to_owned());
+                match kind {
+                    Some(kind) => {
+                        let mut fallback = job.clone().into_active_model();
+                        fallback.kind = Set(kind.as_str().to_owned());
+                        fallback.system_id = Set(Some(primary.id.clone()));
+                        fallback.attempts = Set(0);
+                        fallback.fallback = Set(true);
+                        fallback.first_sent_at = Set(now);
+                        fallback.due_at = Set(now);
+                        fallback.update(&txn).await?;
+                        attempt.next_attempt_at = Set(Some(now));
+                    }
+                    None => delete_job(&txn, &job).await?,
                 }
                 moved.update(&txn).await?;
             }

@@ -164,6 +164,96 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     );
 }
 
+/// CORE-03 (found reviewing issue 34's guide): after a system's own schedule, the primary
+/// gets the message its own way, not the failed system's — a publish-subscribe system's
+/// message falling back to a REST PULL primary waits in the primary's queue (it was notified to
+/// a system with no endpoint three times, then failed).
+#[tokio::test]
+async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
+    let app = app().await;
+    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
+    app.clock.set(t0);
+    let caller = sender(&app).await;
+    let down = FakePeer::start(503).await;
+    let primary = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let (subscriber, _) = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_publish_subscribe",
+               "endpoint": format!("{}/notify", down.url)}),
+    )
+    .await;
+    let token = admin(&app, AUTHORITY);
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
+            &token,
+            &json!({"name": "Abonnement", "description": "Via abonnement", "visible": true,
+                    "audiences": ["citizens"], "keywords": ["abonnement"], "active": true,
+                    "recipientSystemId": subscriber}),
+        )
+        .await;
+    let point = response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut body = memo(AUTHORITY);
+    body["contactPointId"] = json!(point);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    accepted(&app, &caller, &body).await;
+
+    // The subscriber's own twelve attempts.
+    let schedule = adgang_messaging::service::schedule::full_schedule(t0);
+    for (n, at) in schedule.iter().take(12).enumerate() {
+        app.clock.set(*at);
+        let db = app.db().await;
+        eventually(&format!("attempt {}", n + 1), || {
+            let db = db.clone();
+            async move { delivery_attempt::Entity::find().count(&db).await.unwrap() as usize > n }
+        })
+        .await;
+    }
+    let db = app.db().await;
+    eventually("the fallback", || {
+        let db = db.clone();
+        let id = message_id.clone();
+        let primary = primary.0.clone();
+        async move {
+            let msg = message::Entity::find()
+                .filter(message::Column::MessageId.eq(id))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            msg.recipient_system_id == Some(primary)
+        }
+    })
+    .await;
+    let msg = stored(&app, &message_id).await;
+    assert_eq!(msg.state, "queued");
+    // Nothing more is tried: the pull primary collects it.
+    app.clock.set(t0 + Duration::days(10));
+    tokio::time::sleep(StdDuration::from_millis(600)).await;
+    assert_eq!(
+        delivery_attempt::Entity::find().count(&db).await.unwrap(),
+        12
+    );
+    let waiting: Vec<Value> = app
+        .client
+        .get(app.url(&format!("/api/v1/mailboxes/{}/system-fetches", primary.0)))
+        .header("X-System-Id", &primary.0)
+        .header("X-Api-Key", &primary.1)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
+    assert_eq!(stored(&app, &message_id).await.state, "queued");
+}
+
 #[tokio::test]
 async fn core_03_a_pull_system_fetches_its_own_mailbox_and_acknowledges_once() {
     let app = app().await;
