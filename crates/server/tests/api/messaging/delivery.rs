@@ -62,6 +62,36 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
     );
 }
 
+/// An active contact point of AUTHORITY for citizens, bound to `system`; its id.
+async fn point_bound_to(app: &TestApp, system: &str) -> String {
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
+            &admin(app, AUTHORITY),
+            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
+                    "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
+                    "recipientSystemId": system}),
+        )
+        .await;
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Moves the clock to each of `times` and waits for the delivery attempt due then.
+async fn attempts_at(app: &TestApp, times: &[DateTime<Utc>]) {
+    let db = app.db().await;
+    for (n, at) in times.iter().enumerate() {
+        app.clock.set(*at);
+        eventually(&format!("attempt {}", n + 1), || {
+            let db = db.clone();
+            async move { delivery_attempt::Entity::find().count(&db).await.unwrap() as usize > n }
+        })
+        .await;
+    }
+}
+
 #[tokio::test]
 async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     let app = app().await;
@@ -83,34 +113,14 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
                "technicalContact": {"email": "vagt@styrelsen.dk", "phone": "12345678"}}),
     )
     .await;
-    let token = admin(&app, AUTHORITY);
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            &token,
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
-                    "keywords": ["byggeri"], "active": true, "recipientSystemId": bound}),
-        )
-        .await;
-    let point = response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let point = point_bound_to(&app, &bound).await;
     let mut body = memo(AUTHORITY);
     body["contactPointId"] = json!(point);
     let message_id = body["messageId"].as_str().unwrap().to_owned();
     accepted(&app, &caller, &body).await;
 
     let expected = adgang_messaging::service::schedule::full_schedule(t0);
-    for (n, at) in expected.iter().enumerate() {
-        app.clock.set(*at);
-        let db = app.db().await;
-        eventually(&format!("attempt {}", n + 1), || {
-            let db = db.clone();
-            async move { delivery_attempt::Entity::find().count(&db).await.unwrap() as usize > n }
-        })
-        .await;
-    }
+    attempts_at(&app, &expected).await;
     let attempts = delivery_attempt::Entity::find()
         .order_by_asc(delivery_attempt::Column::Id)
         .all(&app.db().await)
@@ -183,20 +193,7 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
                "endpoint": format!("{}/notify", down.url)}),
     )
     .await;
-    let token = admin(&app, AUTHORITY);
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            &token,
-            &json!({"name": "Abonnement", "description": "Via abonnement", "visible": true,
-                    "audiences": ["citizens"], "keywords": ["abonnement"], "active": true,
-                    "recipientSystemId": subscriber}),
-        )
-        .await;
-    let point = response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let point = point_bound_to(&app, &subscriber).await;
     let mut body = memo(AUTHORITY);
     body["contactPointId"] = json!(point);
     let message_id = body["messageId"].as_str().unwrap().to_owned();
@@ -204,15 +201,7 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
 
     // The subscriber's own twelve attempts.
     let schedule = adgang_messaging::service::schedule::full_schedule(t0);
-    for (n, at) in schedule.iter().take(12).enumerate() {
-        app.clock.set(*at);
-        let db = app.db().await;
-        eventually(&format!("attempt {}", n + 1), || {
-            let db = db.clone();
-            async move { delivery_attempt::Entity::find().count(&db).await.unwrap() as usize > n }
-        })
-        .await;
-    }
+    attempts_at(&app, &schedule[..12]).await;
     let db = app.db().await;
     eventually("the fallback", || {
         let db = db.clone();
