@@ -266,6 +266,7 @@ pub struct System {
     /// guide's §6.1 asks for at least one per recipient system, so an empty list is a warning
     /// on the system's page. Absent elsewhere and for sender systems.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub contact_points: Option<Vec<String>>,
 }
 

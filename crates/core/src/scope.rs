@@ -228,7 +228,6 @@ pub struct PartyPath {
     #[param(example = "29189846")]
     pub cvr: String,
     /// Citizens (by CPR) or companies (by CVR)
-    #[param(inline)]
     pub party: PartyCollection,
 }
 

@@ -20,16 +20,30 @@ enum Segment {
     OneOf(Vec<String>),
 }
 
-/// The values the path parameters of `item` are limited to, by name (their schemas' `enum`).
-fn enumerated_params(item: &utoipa::openapi::PathItem) -> Vec<(String, Vec<String>)> {
+/// The values the path parameters of `item` are limited to, by name (their schemas' `enum`,
+/// inline or a component of `doc`).
+fn enumerated_params(
+    doc: &serde_json::Value,
+    item: &utoipa::openapi::PathItem,
+) -> Vec<(String, Vec<String>)> {
     let item = serde_json::to_value(item).unwrap_or_default();
     let operations = item.as_object().into_iter().flat_map(|ops| ops.values());
+    let schema_of = |p: &serde_json::Value| -> serde_json::Value {
+        match p["schema"]["$ref"].as_str() {
+            Some(at) => doc
+                .pointer(at.trim_start_matches('#'))
+                .cloned()
+                .unwrap_or_default(),
+            None => p["schema"].clone(),
+        }
+    };
     operations
         .filter_map(|op| op["parameters"].as_array())
         .flatten()
         .filter(|p| p["in"] == "path")
         .filter_map(|p| {
-            let values = p["schema"]["enum"].as_array()?;
+            let schema = schema_of(p);
+            let values = schema["enum"].as_array()?;
             let values = values.iter().filter_map(|v| v.as_str().map(str::to_owned));
             Some((p["name"].as_str()?.to_owned(), values.collect()))
         })
@@ -38,12 +52,13 @@ fn enumerated_params(item: &utoipa::openapi::PathItem) -> Vec<(String, Vec<Strin
 
 impl RouteTable {
     pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> RouteTable {
+        let doc = serde_json::to_value(api).unwrap_or_default();
         let routes = api
             .paths
             .paths
             .iter()
             .map(|(path, item)| {
-                let enumerated = enumerated_params(item);
+                let enumerated = enumerated_params(&doc, item);
                 let segments = path
                     .split('/')
                     .filter(|s| !s.is_empty())

@@ -9,7 +9,7 @@ use utoipa_actix_web::AppExt;
 #[openapi(
     modifiers(&SecuritySchemes),
     // Every refusal's body (`adgang_core::openapi` refers to it by name).
-    components(schemas(adgang_api_types::Problem)),
+    components(schemas(adgang_api_types::Problem, adgang_api_types::PartyCollection)),
     info(
         title = "Administrativ Adgang API",
         description = "The administration API of Digital Post: system connection, contact \
@@ -232,6 +232,44 @@ fn binary_bodies(operation: &mut utoipa::openapi::path::Operation) {
     }
 }
 
+/// A page's items by name (issue 34, found with openapi-generator, orval and
+/// datamodel-code-generator): utoipa writes the item schema of a generic page (`Page_X`,
+/// `LogPage_X`) inline, so generators made a second type per page (`PageXItemsItem`,
+/// `Item1`…) beside `X`. Each page's `items` refers to the component `X` instead — the one
+/// there is, or the inline schema made that component.
+fn named_page_items(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let mut doc = serde_json::to_value(&api).expect("the document is JSON");
+    let schemas = &mut doc["components"]["schemas"];
+    let pages: Vec<String> = schemas
+        .as_object()
+        .map(|all| {
+            all.keys()
+                .filter(|n| n.starts_with("Page_") || n.starts_with("LogPage_"))
+        })
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    for page in pages {
+        let item = page
+            .split_once('_')
+            .map(|(_, item)| item.to_owned())
+            .unwrap_or_default();
+        let items = &mut schemas[&page]["properties"]["items"]["items"];
+        if item.is_empty() || items.get("$ref").is_some() || items.is_null() {
+            continue;
+        }
+        let inline = std::mem::replace(
+            items,
+            serde_json::json!({ "$ref": format!("#/components/schemas/{item}") }),
+        );
+        if schemas.get(&item).is_none() {
+            schemas[&item] = inline;
+        }
+    }
+    serde_json::from_value(doc).expect("the document reads back")
+}
+
 /// Where a long sentence's first clause ends: the first " — " or "; " outside parentheses and
 /// code, after its opening words.
 fn clause_end(sentence: &str) -> Option<usize> {
@@ -324,8 +362,8 @@ fn for_integrators(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
             binary_bodies(operation);
         }
     }
-    // No unused components: a schema only a generic page inlines (`Page<T>`) is not a
-    // component anyone refers to. Removing one can leave another unreferenced, so repeat.
+    let mut api = named_page_items(api);
+    // No unused components. Removing one can leave another unreferenced, so repeat.
     loop {
         let text = serde_json::to_string(&api).unwrap_or_default();
         let Some(components) = api.components.as_mut() else {
