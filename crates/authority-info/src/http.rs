@@ -16,9 +16,9 @@ use crate::service::link_check::LinkChecker;
 use crate::service::{self, logo};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(get_information)
+    cfg.service(get_authority_information)
         .service(save_privacy_link)
-        .service(check_link)
+        .service(check_privacy_policy_link)
         .service(upload_logo)
         .service(remove_logo)
         .service(get_sender)
@@ -41,7 +41,7 @@ impl ModuleGuard for AuthorityInfo {
     )
 )]
 #[get("/organisations/{cvr}/authority-information")]
-async fn get_information(
+async fn get_authority_information(
     scope: OrgScope<AuthorityInfo>,
     read: web::Data<ReadDb>,
 ) -> Result<web::Json<AuthorityInformation>, DomainError> {
@@ -90,7 +90,7 @@ async fn save_privacy_link(
     )
 )]
 #[post("/organisations/{cvr}/authority-information/link-checks")]
-async fn check_link(
+async fn check_privacy_policy_link(
     _scope: OrgScope<AuthorityInfo>,
     checker: web::Data<LinkChecker>,
     body: JsonBody,

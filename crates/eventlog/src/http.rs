@@ -37,8 +37,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(search_log)
         .service(search_log_csv)
         .service(search_log_export)
-        .service(get_export)
-        .service(export_file);
+        .service(get_log_export)
+        .service(download_log_export);
 }
 
 /// LOG-05: whether the caller's rights open `log` (after onboarding, AUTH-04).
@@ -420,7 +420,7 @@ async fn own_export(
     )
 )]
 #[get("/organisations/{cvr}/events/exports/{id}")]
-async fn get_export(
+async fn get_log_export(
     scope: OrgScope<EventLog>,
     path: web::Path<ItemPath>,
     db: web::Data<DatabaseConnection>,
@@ -440,7 +440,7 @@ async fn get_export(
     )
 )]
 #[get("/organisations/{cvr}/events/exports/{id}/file")]
-async fn export_file(
+async fn download_log_export(
     scope: OrgScope<EventLog>,
     path: web::Path<ItemPath>,
     db: web::Data<DatabaseConnection>,

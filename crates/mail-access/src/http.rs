@@ -20,8 +20,8 @@ use crate::service::{self, receipts};
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(look_up_giver)
         .service(look_up_holder)
-        .service(create_access)
-        .service(revoke_access)
+        .service(give_mail_access)
+        .service(revoke_mail_access)
         .service(get_mail_access_receipt)
         .service(mail_access_receipt_pdf);
 }
@@ -113,7 +113,7 @@ async fn look_up_holder(
     )
 )]
 #[post("/organisations/{cvr}/mail-accesses")]
-async fn create_access(
+async fn give_mail_access(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     registry: web::Data<dyn Registry>,
@@ -151,7 +151,7 @@ async fn create_access(
     )
 )]
 #[delete("/organisations/{cvr}/mail-accesses/{id}")]
-async fn revoke_access(
+async fn revoke_mail_access(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
     path: web::Path<ItemPath>,

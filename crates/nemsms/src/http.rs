@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(enrol_in_nemsms)
         .service(change_nemsms_number)
         .service(unenrol_from_nemsms)
-        .service(confirm);
+        .service(confirm_nemsms_number);
 }
 
 /// The NemSMS register: citizens' enrolments need `citizen_service`, companies'
@@ -211,7 +211,7 @@ async fn unenrol_from_nemsms(
     )
 )]
 #[post("/nemsms/confirmations")]
-async fn confirm(
+async fn confirm_nemsms_number(
     now: Now,
     db: web::Data<DatabaseConnection>,
     body: JsonBody,

@@ -169,7 +169,7 @@ pub fn configure(cfg: &mut ServiceConfig, modules: &[Box<dyn ApiModule>]) {
         .service(readyz)
         .service(metrics)
         .service(utoipa_actix_web::scope("/api/v1").configure(|cfg| {
-            cfg.service(environment);
+            cfg.service(get_environment);
             for module in modules {
                 module.configure(cfg);
             }
@@ -270,7 +270,7 @@ async fn metrics(metrics: web::Data<Metrics>, jobs: web::Data<JobControl>) -> Ht
 /// login (AUTH-05: `test` shows a banner).
 #[utoipa::path(tag = META_TAG, responses((status = 200, body = EnvironmentInfo)))]
 #[get("/environment")]
-async fn environment(
+async fn get_environment(
     settings: web::Data<Settings>,
 ) -> Result<web::Json<EnvironmentInfo>, DomainError> {
     Ok(web::Json(EnvironmentInfo {

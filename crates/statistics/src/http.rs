@@ -16,13 +16,13 @@ use sea_orm::DatabaseConnection;
 use crate::service;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_reports)
+    cfg.service(list_statistics_reports)
         .service(order_subscription)
         .service(order_custom_report)
-        .service(get_report)
+        .service(get_statistics_report)
         .service(change_subscription)
         .service(cancel_subscription)
-        .service(download_report);
+        .service(download_statistics_report);
 }
 
 /// "Statistik": `statistics_admin`.
@@ -61,7 +61,7 @@ fn ordered(
     )
 )]
 #[get("/organisations/{cvr}/statistics/reports")]
-async fn list_reports(
+async fn list_statistics_reports(
     scope: OrgScope<Statistics>,
     read: web::Data<ReadDb>,
     query: web::Query<PageQuery>,
@@ -141,7 +141,7 @@ async fn order_custom_report(
     )
 )]
 #[get("/organisations/{cvr}/statistics/reports/{id}")]
-async fn get_report(
+async fn get_statistics_report(
     scope: OrgScope<Statistics>,
     read: web::Data<ReadDb>,
     path: web::Path<ItemPath>,
@@ -214,7 +214,7 @@ async fn cancel_subscription(
     )
 )]
 #[get("/organisations/{cvr}/statistics/reports/{id}/file")]
-async fn download_report(
+async fn download_statistics_report(
     scope: OrgScope<Statistics>,
     read: web::Data<ReadDb>,
     path: web::Path<ItemPath>,

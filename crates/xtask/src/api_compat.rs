@@ -298,6 +298,17 @@ impl Comparison<'_> {
     }
 
     fn operation(&mut self, old_item: &Value, old_op: &Value, new_item: &Value, new_op: &Value) {
+        // Generated clients name their methods by the operationId.
+        if let (Some(old_id), Some(new_id)) = (
+            old_op["operationId"].as_str(),
+            new_op["operationId"].as_str(),
+        ) {
+            if old_id != new_id {
+                self.report(format!(
+                    "operationId `{old_id}` renamed `{new_id}` (generated clients' method)"
+                ));
+            }
+        }
         // Parameters: new required ones, ones that became required, their schemas.
         let (old_params, new_params) = (parameters(old_item, old_op), parameters(new_item, new_op));
         for ((location, name), new_param) in &new_params {
@@ -538,6 +549,19 @@ mod tests {
         assert_eq!(
             whats(&api(), &new),
             ["GET /api/v1/organisations/{cvr}/memos/{id}: the operation was removed"]
+        );
+    }
+
+    #[test]
+    fn a_renamed_operation_id_is_caught() {
+        let text = api().to_string().replace("\"find_memo\"", "\"get_memo\"");
+        let new: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            whats(&api(), &new),
+            [
+                "GET /api/v1/organisations/{cvr}/memos/{id}: operationId `find_memo` renamed \
+              `get_memo` (generated clients' method)"
+            ]
         );
     }
 

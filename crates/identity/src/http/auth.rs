@@ -23,7 +23,7 @@ const COOKIE_PATH: &str = "/api/v1/auth";
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(login_start)
         .service(login_callback)
-        .service(token)
+        .service(refresh_access_token)
         .service(logout)
         .service(switchable_organisations)
         .service(switch_organisation);
@@ -217,7 +217,7 @@ async fn login_callback(
     )
 )]
 #[post("/auth/token")]
-async fn token(
+async fn refresh_access_token(
     clock: adgang_core::Now,
     req: HttpRequest,
     oidc: web::Data<OidcLogin>,
