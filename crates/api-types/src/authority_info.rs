@@ -33,7 +33,7 @@ pub struct Logo {
 pub struct PrivacyPolicyLink {
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "https://kommune.dk/privatlivspolitik")
+        schema(examples("https://kommune.dk/privatlivspolitik"))
     )]
     pub url: String,
 }

@@ -78,7 +78,7 @@ impl PartyCollection {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CitizenLookup {
     /// 10 digits, `DDMMYYSSSS` or `DDMMYY-SSSS`; the first six a valid date.
-    #[cfg_attr(feature = "openapi", schema(example = "0101401001"))]
+    #[cfg_attr(feature = "openapi", schema(examples("0101401001")))]
     pub cpr: String,
 }
 
@@ -87,7 +87,7 @@ pub struct CitizenLookup {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CompanyLookup {
-    #[cfg_attr(feature = "openapi", schema(example = "25052943"))]
+    #[cfg_attr(feature = "openapi", schema(examples("25052943")))]
     pub cvr: String,
 }
 

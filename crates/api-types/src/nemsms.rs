@@ -46,7 +46,7 @@ pub struct NewNemSmsEnrolment {
     /// CPR (citizens) or CVR (companies).
     pub party: String,
     /// A Danish 8-digit number or E.164 (`+4512345678`).
-    #[cfg_attr(feature = "openapi", schema(example = "12345678"))]
+    #[cfg_attr(feature = "openapi", schema(examples("12345678")))]
     pub phone: String,
 }
 

@@ -34,7 +34,7 @@ impl OrgKind {
 #[serde(rename_all = "camelCase")]
 pub struct Organisation {
     /// CVR number, 8 digits, modulus-11 valid.
-    #[cfg_attr(feature = "openapi", schema(example = "29189846"))]
+    #[cfg_attr(feature = "openapi", schema(examples("29189846")))]
     pub cvr_number: String,
     pub name: String,
     pub kind: OrgKind,
