@@ -58,23 +58,32 @@ impl<S: Sweep> SweepWorker<S> {
         loop {
             let (due, ended) = self.batch(self.clock.now()).await?;
             total += ended;
-            if due < S::BATCH {
+            // A short batch is the last; one that ended nothing (others were first, or its
+            // items failed) waits for the next round rather than reading the same again.
+            if due < S::BATCH || ended == 0 {
                 return Ok(total);
             }
         }
     }
 
     /// One batch, each item in a transaction of its own; how many were due and how many this
-    /// call ended (fewer when another instance was first).
+    /// call ended (fewer when another instance was first). An item that cannot be ended is
+    /// rolled back and logged, and the batch goes on: one bad row never stops the rest.
     async fn batch(&self, now: DateTime<Utc>) -> anyhow::Result<(u64, u64)> {
         let due = self.sweep.due(&self.db, now).await?;
         let mut ended = 0;
         for item in &due {
             let txn = self.db.begin().await?;
-            if self.sweep.end(&txn, item, now).await? {
-                ended += 1;
+            match self.sweep.end(&txn, item, now).await {
+                Ok(done) => {
+                    txn.commit().await?;
+                    ended += u64::from(done);
+                }
+                Err(err) => {
+                    drop(txn);
+                    tracing::warn!(job = S::JOB, error = ?err, "an item could not be ended");
+                }
             }
-            txn.commit().await?;
         }
         Ok((due.len() as u64, ended))
     }

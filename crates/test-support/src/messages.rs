@@ -38,6 +38,7 @@ pub fn in_virk(
         released_at: Set(None),
         delivered_at: Set(Some(at)),
         opened_at: Set(None),
+        queued_at: Set(None),
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Model {
     /// When the recipient opened it in their platform mailbox; a legal notice is served then
     /// (LOG-01 "Forkyndt").
     pub opened_at: Option<DateTimeUtc>,
+    /// When it was put in a system's queue (first delivery, or a fallback to the primary):
+    /// SYS-06 counts "not collected" from then.
+    pub queued_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -408,8 +408,8 @@ async fn existing(
 }
 
 /// The same memo again answers the first result; other content under the id is a conflict.
-fn replay(found: &message::Model, hash: &str) -> Result<(MemoReceipt, bool), MessagingError> {
-    if found.content_hash == hash {
+fn replay(found: &message::Model, hashes: &[&str]) -> Result<(MemoReceipt, bool), MessagingError> {
+    if hashes.contains(&found.content_hash.as_str()) {
         Ok((receipt(found), false))
     } else {
         Err(MessagingError::MessageIdReused)
@@ -442,13 +442,15 @@ pub async fn submit(
     // The memo as kept and delivered carries the numbers as they were checked — the
     // message id lower-case and hyphenated, the recipient's digits — so what a system pulls,
     // is pushed, acknowledges, recalls or answers with a receipt matches what is stored, and a
-    // replay spelled otherwise is the same memo.
+    // replay spelled otherwise is the same memo. (A memo kept before that was hashed as sent:
+    // its replay as sent still matches.)
+    let as_sent = sha256_hex(&serde_json::to_string(&memo).map_err(anyhow::Error::from)?);
     let mut memo = memo;
     memo.message_id.clone_from(&checked.message_id);
     memo.recipient = checked.recipient.as_str().to_owned();
     let content = serde_json::to_string(&memo).map_err(anyhow::Error::from)?;
     let hash = sha256_hex(&content);
-    let reject_reuse = |found: &message::Model| replay(found, &hash);
+    let reject_reuse = |found: &message::Model| replay(found, &[&hash, &as_sent]);
 
     let held = memo
         .value_date
@@ -494,6 +496,7 @@ pub async fn submit(
         released_at: None,
         delivered_at: None,
         opened_at: None,
+        queued_at: None,
     };
     let validated = event_of(&msg, &msg.sender_cvr, MessageEvent::Validated, now);
     let mut step = match (held, &destination) {

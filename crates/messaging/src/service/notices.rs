@@ -135,6 +135,15 @@ impl Sweep for UncollectedMail {
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<Uncollected>> {
+        // How long a message has waited: since it was queued (first delivery, or a fallback
+        // to the primary); messages queued before that was kept, since they were accepted.
+        let queued_since = || {
+            Expr::expr(sea_orm::sea_query::Func::coalesce([
+                Expr::col(message::Column::QueuedAt).into(),
+                Expr::col(message::Column::AcceptedAt).into(),
+            ]))
+        };
+        let too_long = now - UNCOLLECTED_AFTER;
         // An episode is over once nothing of the system has waited too long — collected, or
         // gone another way (recalled, moved, the system deleted).
         let still_waiting = sea_orm::sea_query::Query::select()
@@ -142,7 +151,7 @@ impl Sweep for UncollectedMail {
             .column(message::Column::RecipientSystemId)
             .from(message::Entity)
             .and_where(Expr::col(message::Column::State).eq(State::Queued.as_str()))
-            .and_where(Expr::col(message::Column::AcceptedAt).lt(now - UNCOLLECTED_AFTER))
+            .and_where(queued_since().lt(too_long))
             .and_where(Expr::col(message::Column::RecipientSystemId).is_not_null())
             .to_owned();
         system_notice::Entity::delete_many()
@@ -160,14 +169,19 @@ impl Sweep for UncollectedMail {
         // The systems with a message queued for too long, oldest first, not told yet.
         let waiting: Vec<(String, DateTime<Utc>)> = message::Entity::find()
             .filter(message::Column::State.eq(State::Queued.as_str()))
-            .filter(message::Column::AcceptedAt.lt(now - UNCOLLECTED_AFTER))
+            .filter(queued_since().lt(too_long))
             .filter(message::Column::RecipientSystemId.is_not_null())
             .filter(message::Column::RecipientSystemId.is_not_in(told))
             .select_only()
             .column(message::Column::RecipientSystemId)
-            .column_as(Expr::col(message::Column::AcceptedAt).min(), "oldest")
+            .column_as(
+                sea_orm::sea_query::SimpleExpr::from(sea_orm::sea_query::Func::min(queued_since())),
+                "oldest",
+            )
             .group_by(message::Column::RecipientSystemId)
-            .order_by_asc(Expr::col(message::Column::AcceptedAt).min())
+            .order_by_asc(sea_orm::sea_query::SimpleExpr::from(
+                sea_orm::sea_query::Func::min(queued_since()),
+            ))
             .limit(Self::BATCH)
             .into_tuple()
             .all(db)
@@ -197,8 +211,8 @@ impl Sweep for UncollectedMail {
             return Ok(false);
         };
         let detail = format!(
-            "Systemet har meddelelser i sin kø, som det ikke har hentet; den ældste blev \
-             modtaget {} (dansk tid). Meddelelser hentes med GET \
+            "Systemet har meddelelser i sin kø, som det ikke har hentet; den ældste har \
+             ventet siden {} (dansk tid). Meddelelser hentes med GET \
              /api/v1/mailboxes/{}/system-fetches og kvitteres med POST.",
             adgang_core::time::copenhagen(item.oldest).format("%d.%m.%Y %H:%M"),
             system.id

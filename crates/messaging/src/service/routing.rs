@@ -247,6 +247,9 @@ pub fn plan(
             msg.recipient_system_id = Some(system.id.clone());
             let (kind, state) = delivery_by(system.protocol);
             msg.state = state.as_str().to_owned();
+            if state == State::Queued {
+                msg.queued_at = Some(now);
+            }
             step.job = kind.map(|kind| job(msg, kind, Some(&system.id), now));
         }
     }

@@ -217,6 +217,9 @@ impl Worker {
                 let mut moved = msg.clone().into_active_model();
                 moved.recipient_system_id = Set(Some(primary.id.clone()));
                 moved.state = Set(state.as_str().to_owned());
+                if state == State::Queued {
+                    moved.queued_at = Set(Some(now));
+                }
                 match kind {
                     Some(kind) => {
                         let mut fallback = job.clone().into_active_model();

@@ -63,7 +63,7 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
 }
 
 /// An active contact point of AUTHORITY for citizens, bound to `system`; its id.
-async fn point_bound_to(app: &TestApp, system: &str) -> String {
+pub(crate) async fn point_bound_to(app: &TestApp, system: &str) -> String {
     let response = app
         .post_as(
             &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
@@ -80,7 +80,7 @@ async fn point_bound_to(app: &TestApp, system: &str) -> String {
 }
 
 /// Moves the clock to each of `times` and waits for the delivery attempt due then.
-async fn attempts_at(app: &TestApp, times: &[DateTime<Utc>]) {
+pub(crate) async fn attempts_at(app: &TestApp, times: &[DateTime<Utc>]) {
     let db = app.db().await;
     for (n, at) in times.iter().enumerate() {
         app.clock.set(*at);

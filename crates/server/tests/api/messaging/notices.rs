@@ -98,8 +98,12 @@ async fn sys_06_an_unreachable_system_is_told_once_per_episode_with_its_extra_ad
     assert_eq!(told(&app).await.len(), 4);
 }
 
-#[tokio::test]
-async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
+/// An app whose data key the test knows, and the uncollected-mail sweep as a server runs it
+/// with that key (the systems have API keys).
+async fn app_and_uncollected_sweep() -> (
+    TestApp,
+    adgang_core::sweep::SweepWorker<adgang_messaging::service::notices::UncollectedMail>,
+) {
     let key_dir = tempfile::tempdir().unwrap();
     let key = adgang_core::secrets::DataKey::generate();
     let key_file = key_dir.path().join("data.key");
@@ -114,22 +118,6 @@ async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
         (AUTHORITY, "Styrelsen for Digital Test", OrgKind::Authority),
     ])
     .await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
-    let caller = sender(&app).await;
-    let (pull, pull_key) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient",
-               "technicalContact": {"email": "vagt@styrelsen.dk", "phone": "12345678",
-                                    "extraEmail": "it-drift@styrelsen.dk"}}),
-    )
-    .await;
-    let body = memo(AUTHORITY);
-    let message_id = body["messageId"].as_str().unwrap().to_owned();
-    accepted(&app, &caller, &body).await;
-
-    // The sweep as a server runs it, with the app's data key (the system has an API key).
     let ports = adgang_messaging::Ports {
         systems: std::sync::Arc::new(adgang_systems::ports::ConnectedSystemsPort { data_key: key }),
         points: std::sync::Arc::new(adgang_contacts::ports::DeliveryPointsPort),
@@ -146,6 +134,27 @@ async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
         idle: StdDuration::from_secs(600),
         sweep: adgang_messaging::service::notices::UncollectedMail { ports },
     };
+    (app, sweep)
+}
+
+#[tokio::test]
+async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
+    let (app, sweep) = app_and_uncollected_sweep().await;
+    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
+    app.clock.set(t0);
+    let caller = sender(&app).await;
+    let (pull, pull_key) = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient",
+               "technicalContact": {"email": "vagt@styrelsen.dk", "phone": "12345678",
+                                    "extraEmail": "it-drift@styrelsen.dk"}}),
+    )
+    .await;
+    let body = memo(AUTHORITY);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    accepted(&app, &caller, &body).await;
+
     app.clock.set(t0 + Duration::days(6));
     assert_eq!(sweep.tick().await.unwrap(), 0, "not yet");
     app.clock.set(t0 + Duration::days(7) + Duration::minutes(1));
@@ -176,4 +185,44 @@ async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
     app.clock.set(t0 + Duration::days(15));
     assert_eq!(sweep.tick().await.unwrap(), 1);
     assert_eq!(told(&app).await.len(), 4);
+}
+
+/// SYS-06 (found in review): "not collected" counts from when a message was put in the queue —
+/// one that falls back to a pull primary after its own system's seven days of attempts is new
+/// there, not seven days late.
+#[tokio::test]
+async fn sys_06_a_message_queued_by_a_fallback_waits_from_then() {
+    let (app, sweep) = app_and_uncollected_sweep().await;
+    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
+    app.clock.set(t0);
+    let caller = sender(&app).await;
+    let down = FakePeer::start(503).await;
+    let _primary = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let (pushed_to, _) = system(
+        &app,
+        AUTHORITY,
+        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/p", down.url)}),
+    )
+    .await;
+    let mut body = memo(AUTHORITY);
+    body["contactPointId"] = json!(super::delivery::point_bound_to(&app, &pushed_to).await);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    accepted(&app, &caller, &body).await;
+    let schedule = adgang_messaging::service::schedule::full_schedule(t0);
+    super::delivery::attempts_at(&app, &schedule[..12]).await;
+    let fell_back_at = schedule[11];
+    eventually("the fallback", || async {
+        stored(&app, &message_id).await.queued_at.is_some()
+    })
+    .await;
+    assert_eq!(
+        stored(&app, &message_id).await.queued_at,
+        Some(fell_back_at)
+    );
+    // Accepted more than seven days ago, queued an hour ago: not uncollected.
+    app.clock.set(fell_back_at + Duration::hours(1));
+    assert_eq!(sweep.tick().await.unwrap(), 0);
+    app.clock
+        .set(fell_back_at + Duration::days(7) + Duration::minutes(1));
+    assert_eq!(sweep.tick().await.unwrap(), 1);
 }
