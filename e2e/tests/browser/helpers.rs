@@ -151,7 +151,11 @@ async fn run_browser_test<F, Fut>(
         customise(s);
     })
     .await;
-    let browser = start_browser(&downloads_dir(&app), zone)
+    // Ports are reused between runs: a folder left by an earlier test on this port would hand
+    // its files to this one's `wait_for_download`.
+    let downloads = downloads_dir(&app);
+    let _ = std::fs::remove_dir_all(&downloads);
+    let browser = start_browser(&downloads, zone)
         .await
         .expect("starting Chromium");
     let client = browser.client.clone();
