@@ -20,13 +20,10 @@ enum Segment {
     OneOf(Vec<String>),
 }
 
-/// The values the path parameters of `item` are limited to, by name (their schemas' `enum`,
-/// inline or a component of `doc`).
-fn enumerated_params(
-    doc: &serde_json::Value,
-    item: &utoipa::openapi::PathItem,
-) -> Vec<(String, Vec<String>)> {
-    let item = serde_json::to_value(item).unwrap_or_default();
+/// The values the path parameters of `path` in the document `doc` are limited to, by name
+/// (their schemas' `enum`, inline or a component).
+fn enumerated_params(doc: &serde_json::Value, path: &str) -> Vec<(String, Vec<String>)> {
+    let item = &doc["paths"][path];
     let operations = item.as_object().into_iter().flat_map(|ops| ops.values());
     let schema_of = |p: &serde_json::Value| -> serde_json::Value {
         match p["schema"]["$ref"].as_str() {
@@ -58,7 +55,7 @@ impl RouteTable {
             .paths
             .iter()
             .map(|(path, item)| {
-                let enumerated = enumerated_params(&doc, item);
+                let enumerated = enumerated_params(&doc, path);
                 let segments = path
                     .split('/')
                     .filter(|s| !s.is_empty())

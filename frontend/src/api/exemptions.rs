@@ -1,20 +1,14 @@
 //! Exemption (SPEC §5): lookups, grant, lift, renew and receipts.
 
 use adgang_api_types::{
-    ExemptionChange, ExemptionReceipt, NewExemption, PartyCollection, PartyExemption, PartyKind,
-    PartyLookup,
+    ExemptionChange, ExemptionReceipt, NewExemption, PartyExemption, PartyKind, PartyLookup,
 };
 use gloo_net::http::Method;
 
-use super::{request_as, send, send_no_content, ApiError, Authorised};
+use super::{parties, request_as, send, send_no_content, ApiError, Authorised};
 
 fn base(cvr: &str) -> String {
     format!("/api/v1/organisations/{cvr}/exemptions")
-}
-
-/// The collection of a kind of party: `citizens` or `companies`.
-fn parties(kind: PartyKind) -> &'static str {
-    PartyCollection::of(kind).as_str()
 }
 
 /// EX-01/EX-04: the party and their status (logged in the searches log).

@@ -240,3 +240,9 @@ pub async fn download(path: &str, token: &str, file_name: &str) -> Result<(), Ap
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
+
+/// A national register's collection of a kind of party in a path: `citizens` or `companies`
+/// (exemptions, NemSMS).
+pub(crate) fn parties(kind: adgang_api_types::PartyKind) -> &'static str {
+    adgang_api_types::PartyCollection::of(kind).as_str()
+}

@@ -2,19 +2,14 @@
 
 use adgang_api_types::{
     NemSmsConfirmation, NemSmsConfirmed, NemSmsNumberChange, NemSmsReceipt, NemSmsStatus,
-    NewNemSmsEnrolment, PartyCollection, PartyKind, PartyLookup,
+    NewNemSmsEnrolment, PartyKind, PartyLookup,
 };
 use gloo_net::http::Method;
 
-use super::{request_as, send, ApiError, Authorised};
+use super::{parties, request_as, send, ApiError, Authorised};
 
 fn base(cvr: &str) -> String {
     format!("/api/v1/organisations/{cvr}/nemsms")
-}
-
-/// The collection of a kind of party: `citizens` or `companies`.
-fn parties(kind: PartyKind) -> &'static str {
-    PartyCollection::of(kind).as_str()
 }
 
 /// SMS-01: the party and their enrolment (logged in the searches log).
