@@ -32,6 +32,7 @@ mod m20261206_000024_core_widen_searches_log_register;
 mod m20261206_000025_core_message_events_vendor;
 mod m20261206_000026_messaging_create_system_notices;
 mod m20261206_000027_messaging_add_queued_at;
+mod m20261206_000028_messaging_create_bulk_files;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_core_message_events_vendor::Migration),
             Box::new(m20261206_000026_messaging_create_system_notices::Migration),
             Box::new(m20261206_000027_messaging_add_queued_at::Migration),
+            Box::new(m20261206_000028_messaging_create_bulk_files::Migration),
         ]
     }
 }

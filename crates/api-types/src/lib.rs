@@ -80,6 +80,6 @@ pub use statistics::{
 };
 pub use system::{
     required_details, Activation, ActivationMode, ApiKey, NewStandardSystem, NewSystem, Protocol,
-    PublishedStandardSystem, RequiredDetails, StandardSystem, System, SystemReceipt, SystemRole,
-    SystemStatus, SystemSummary, SystemUpdate, TechnicalContact,
+    PublishedStandardSystem, RequiredDetails, SftpAccess, StandardSystem, System, SystemReceipt,
+    SystemRole, SystemStatus, SystemSummary, SystemUpdate, TechnicalContact,
 };

@@ -268,6 +268,30 @@ pub struct System {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub contact_points: Option<Vec<String>>,
+    /// Issue 35: where an SFTP sender system delivers its bulk files (`docs/sftp.md`), on
+    /// `GET …/systems/{id}` and the creation receipt, when this deployment runs the SFTP
+    /// service. Absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
+    pub sftp: Option<SftpAccess>,
+}
+
+/// Issue 35: how an SFTP sender system connects: `sftp -P <port> <username>@<host>` with the
+/// private half of its SSH key; the host key's fingerprint to pin (`ssh-keygen -lf`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SftpAccess {
+    pub host: String,
+    pub port: u16,
+    /// The system's id.
+    pub username: String,
+    /// As OpenSSH prints it: `SHA256:` and the digest in unpadded base64.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8")
+    )]
+    pub host_key_fingerprint: String,
 }
 
 /// A line of the system overview (SYS-11): what the list shows. `GET …/systems/{id}` has the

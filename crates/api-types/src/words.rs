@@ -441,8 +441,18 @@ pub mod rejection {
         "Systemet er ikke et afsendersystem.",
         "The system is not a sender system.",
     );
+    /// Issue 35: the guide's "Fejlet" (§7.1.1). `{}`, `{}`: the file's name, the reader's reason.
+    pub const BULK_FILE_UNREADABLE: Words = Words::new(
+        "Masseforsendelsen {} fejlede, fordi filen ikke kan læses: {}",
+        "The bulk file {} failed because it cannot be read: {}",
+    );
+    /// Issue 35: an SFTP login with another key than the system's.
+    pub const WRONG_SSH_KEY: Words = Words::new(
+        "Forkert SSH-nøgle ved SFTP-login.",
+        "Wrong SSH key at SFTP login.",
+    );
 
-    pub(super) const ALL: [Words; 30] = [
+    pub(super) const ALL: [Words; 32] = [
         LEGAL_NOTICE_NOT_ALLOWED,
         MESSAGE_ID_UUID,
         MESSAGE_ID_REUSED,
@@ -473,6 +483,8 @@ pub mod rejection {
         SYSTEM_NOT_ACTIVE,
         NOT_A_SENDER,
         MESSAGE_FIELD_UNKNOWN,
+        BULK_FILE_UNREADABLE,
+        WRONG_SSH_KEY,
     ];
 
     /// A rule the intake does not know the words for (never written by the intake itself).

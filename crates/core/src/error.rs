@@ -177,6 +177,31 @@ impl ResponseError for DomainError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        let mut response = problem_with(self.status_code(), self.to_problem());
+        if let DomainError::TooManyRequests {
+            retry_after_seconds,
+            ..
+        } = self
+        {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(*retry_after_seconds),
+            );
+        }
+        if matches!(self, DomainError::Unauthorized) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"adgang\""),
+            );
+        }
+        response
+    }
+}
+
+impl DomainError {
+    /// The problem+json body this error answers with — also what a bulk file's result file
+    /// says of a refused memo (issue 35).
+    pub fn to_problem(&self) -> Problem {
         let (code, detail, errors) = match self {
             DomainError::Validation(fields) => (
                 ErrorCode::ValidationFailed,
@@ -238,34 +263,14 @@ impl ResponseError for DomainError {
                 (ErrorCode::Internal, None, vec![])
             }
         };
-        let mut response = match self {
-            DomainError::Conflict { reason, items, .. } => problem_with(
-                self.status_code(),
-                Problem {
-                    reason: Some(*reason),
-                    items: items.clone(),
-                    ..problem(self.status_code(), code, detail, errors)
-                },
-            ),
-            _ => problem_response(self.status_code(), code, detail, errors),
-        };
-        if let DomainError::TooManyRequests {
-            retry_after_seconds,
-            ..
-        } = self
-        {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(*retry_after_seconds),
-            );
+        match self {
+            DomainError::Conflict { reason, items, .. } => Problem {
+                reason: Some(*reason),
+                items: items.clone(),
+                ..problem(self.status_code(), code, detail, errors)
+            },
+            _ => problem(self.status_code(), code, detail, errors),
         }
-        if matches!(self, DomainError::Unauthorized) {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer realm=\"adgang\""),
-            );
-        }
-        response
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`png::reencode`]), which only the upload sandbox's child process calls (issue 29). No domain knowledge lives here;
 //! times arrive formatted (`adgang_core::time::danish_time`).
 
+pub mod bulk;
 pub mod csv;
 /// Hostile uploads for tests and benchmarks (issue 29).
 #[cfg(any(test, feature = "testing"))]

@@ -11,6 +11,7 @@ pub mod http;
 pub mod outbox;
 pub mod relay;
 pub mod service;
+pub mod sftp;
 
 use std::net::IpAddr;
 
@@ -64,7 +65,7 @@ impl Default for SystemKeys {
 
 /// What this instance runs in the background besides intake's writer (each instance on one
 /// database may run all of them: every job claims its work).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Background {
     /// CORE-03..05: the dispatcher and its lease; `None`: this instance delivers nothing.
     pub dispatch_lease: Option<chrono::Duration>,
@@ -74,6 +75,21 @@ pub struct Background {
     pub smtp: Option<(String, String)>,
     /// Issue 31: the dispatcher's bounds per destination and in total, and its breaker.
     pub delivery_limits: service::dispatch::DeliveryLimits,
+    /// Issue 35: the SFTP service for sender systems' bulk files; `None`: not in this instance.
+    pub sftp: Option<sftp::SftpSettings>,
+    /// Issue 35: bulk files are taken in this instance (whichever instance they were
+    /// uploaded to), read by the upload sandbox; `None`: this instance takes none.
+    pub bulk_files: Option<BulkFiles>,
+}
+
+/// What taking bulk files needs besides the module's ports.
+#[derive(Clone)]
+pub struct BulkFiles {
+    pub files: std::sync::Arc<dyn adgang_core::ports::UntrustedFiles>,
+    /// The read connections the intake's checks run on (the writer's pool on PostgreSQL).
+    pub reads: sea_orm::DatabaseConnection,
+    /// How long a claimed file belongs to its instance.
+    pub lease: chrono::Duration,
 }
 
 /// The module as the server mounts it.
@@ -88,6 +104,11 @@ pub struct MessagingModule {
     outbound: adgang_core::Outbound,
     /// Issue 31: wrong API keys, limited.
     pub keys: SystemKeys,
+    /// Issue 35: the bound SFTP listener (taken by `jobs`) and what systems' pages show of it.
+    sftp: Option<(
+        std::sync::Mutex<Option<sftp::SftpListener>>,
+        std::sync::Arc<sftp::Dropbox>,
+    )>,
 }
 
 impl MessagingModule {
@@ -100,6 +121,41 @@ impl MessagingModule {
         ctx: &adgang_core::JobContext,
     ) -> anyhow::Result<MessagingModule> {
         let (writer, writer_job) = IntakeWriter::new(ctx.db.clone(), ports.clone());
+        let sftp = match &background.sftp {
+            Some(settings) => {
+                let host_key = sftp::HostKey::new(
+                    ctx.db.clone(),
+                    settings.host_key_file.clone(),
+                    ctx.clock.clone(),
+                );
+                let reads = background
+                    .bulk_files
+                    .as_ref()
+                    .map_or_else(|| ctx.db.clone(), |b| b.reads.clone());
+                let (listener, port) = sftp::SftpListener::bind(
+                    settings,
+                    host_key.clone(),
+                    sftp::Shared {
+                        db: ctx.db.clone(),
+                        reads,
+                        ports: ports.clone(),
+                        keys: SystemKeys::default(),
+                        clock: ctx.clock.clone(),
+                        spool: settings.spool.clone(),
+                    },
+                )?;
+                let dropbox = sftp::Dropbox {
+                    host_key,
+                    host: settings.public_host.clone(),
+                    port,
+                };
+                Some((
+                    std::sync::Mutex::new(Some(listener)),
+                    std::sync::Arc::new(dropbox),
+                ))
+            }
+            None => None,
+        };
         let relay = background
             .smtp
             .as_ref()
@@ -114,6 +170,19 @@ impl MessagingModule {
             relay,
             outbound,
             keys: SystemKeys::default(),
+            sftp,
+        })
+    }
+
+    /// Issue 35: the port the SFTP service listens on, when this instance runs it.
+    pub fn sftp_port(&self) -> Option<u16> {
+        self.sftp.as_ref().map(|(_, dropbox)| dropbox.port)
+    }
+
+    /// Issue 35: the SFTP service's address and host key, when this instance runs it.
+    pub fn sftp_dropbox(&self) -> Option<std::sync::Arc<dyn adgang_core::ports::SftpDropbox>> {
+        self.sftp.as_ref().map(|(_, dropbox)| {
+            dropbox.clone() as std::sync::Arc<dyn adgang_core::ports::SftpDropbox>
         })
     }
 }
@@ -133,6 +202,9 @@ impl adgang_core::ApiModule for MessagingModule {
             .app_data(actix_web::web::Data::new(self.writer.clone()))
             .app_data(actix_web::web::Data::new(self.outbound.clone()))
             .app_data(actix_web::web::Data::new(self.keys.clone()));
+        if let Some(dropbox) = self.sftp_dropbox() {
+            cfg.app_data(actix_web::web::Data::from(dropbox));
+        }
         http::configure(cfg);
     }
 
@@ -156,6 +228,24 @@ impl adgang_core::ApiModule for MessagingModule {
         }
         if let Some(relay) = &self.relay {
             jobs.push(Box::new(relay.clone()));
+        }
+        if let Some(listener) = self
+            .sftp
+            .as_ref()
+            .and_then(|(listener, _)| listener.lock().ok()?.take())
+        {
+            jobs.push(Box::new(listener.with_keys(self.keys.clone())));
+        }
+        if let Some(bulk) = &self.background.bulk_files {
+            jobs.push(Box::new(service::bulk::BulkTaker {
+                db: ctx.db.clone(),
+                reads: bulk.reads.clone(),
+                writer: self.writer.clone(),
+                ports: self.ports.clone(),
+                files: bulk.files.clone(),
+                clock: ctx.clock.clone(),
+                lease: service::bulk::BulkTaker::lease(bulk.lease),
+            }));
         }
         // SYS-06: pull and publish-subscribe systems that leave their mail uncollected.
         jobs.push(Box::new(adgang_core::sweep::SweepWorker {

@@ -32,6 +32,10 @@
 //! | `ADGANG_DELIVERY_MAX_IN_FLIGHT` | `256` | delivery jobs one instance runs at once (jobs parked for a busy endpoint come on top) |
 //! | `ADGANG_BODY_DEADLINE_SECONDS` | `10` | a JSON (or other small) request body must arrive within this; then 408 and the connection closes |
 //! | `ADGANG_UPLOAD_DEADLINE_SECONDS` | `30` | the same for a file upload (`multipart/form-data`, `application/octet-stream`) |
+//! | `ADGANG_SFTP_PORT` | none (`2222` under `cargo xtask run`) | run the SFTP service for sender systems' bulk files on this port (issue 35; `0` picks a free one) |
+//! | `ADGANG_SFTP_HOST_KEY_FILE` | none | the SFTP service's host key (OpenSSH private key); otherwise one is made on first start and kept in the database |
+//! | `ADGANG_SFTP_PUBLIC_HOST` | the public base URL's host | the host name SFTP clients are told to connect to |
+//! | `ADGANG_BULK_FILES` | `true` | take uploaded bulk files in this instance (whichever instance they were uploaded to) |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -94,6 +98,15 @@ pub struct Settings {
     pub log_stream_limit: u64,
     /// Issue 29: the limits of the child processes that read uploaded files.
     pub sandbox: crate::sandbox::SandboxSettings,
+    /// Issue 35: the SFTP service's port (`0`: a free one); `None`: no SFTP service here.
+    pub sftp_port: Option<u16>,
+    /// Issue 35: the SFTP host key (OpenSSH private key); `None`: one kept in the database.
+    pub sftp_host_key_file: Option<PathBuf>,
+    /// Issue 35: the host SFTP clients are told to connect to (default: the public URL's).
+    pub sftp_public_host: Option<String>,
+    /// Issue 35: take uploaded bulk files in this instance (tests that look at a file before
+    /// it is taken turn it off).
+    pub bulk_files: bool,
     /// The source of "now" (the machine's clock; tests give a clock they move).
     pub clock: std::sync::Arc<dyn adgang_core::Clock>,
     /// Issue 31: the dispatcher's bounds and breaker.
@@ -161,6 +174,10 @@ impl Default for Settings {
             statistics_round: std::time::Duration::from_secs(30),
             log_stream_limit: adgang_eventlog::EventLogSettings::default().stream_limit,
             sandbox: crate::sandbox::SandboxSettings::default(),
+            sftp_port: None,
+            sftp_host_key_file: None,
+            sftp_public_host: None,
+            bulk_files: true,
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
             delivery_limits: Default::default(),
             outbound_resolver: std::sync::Arc::new(adgang_core::outbound::SystemResolver),
@@ -275,6 +292,10 @@ pub const KEYS: &[&str] = &[
     "ADGANG_SANDBOX_WALL_SECONDS",
     "ADGANG_SANDBOX_CHILDREN",
     "ADGANG_SANDBOX_PROGRAM",
+    "ADGANG_SFTP_PORT",
+    "ADGANG_SFTP_HOST_KEY_FILE",
+    "ADGANG_SFTP_PUBLIC_HOST",
+    "ADGANG_BULK_FILES",
 ];
 
 impl Settings {
@@ -511,6 +532,21 @@ impl Settings {
         if let Some(v) = get("ADGANG_SANDBOX_PROGRAM") {
             s.sandbox.program = Some(PathBuf::from(v));
         }
+        if let Some(v) = get("ADGANG_SFTP_PORT") {
+            s.sftp_port = Some(
+                v.parse()
+                    .context("ADGANG_SFTP_PORT must be a port number (0 picks a free one)")?,
+            );
+        }
+        if let Some(v) = get("ADGANG_SFTP_HOST_KEY_FILE") {
+            s.sftp_host_key_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("ADGANG_SFTP_PUBLIC_HOST") {
+            s.sftp_public_host = Some(v);
+        }
+        if let Some(v) = get("ADGANG_BULK_FILES") {
+            s.bulk_files = parse_bool(&v).context("ADGANG_BULK_FILES must be true or false")?;
+        }
         if s.allow_http_endpoints && s.environment == EnvironmentLabel::Production {
             bail!("ADGANG_ALLOW_HTTP_ENDPOINTS cannot be used in production");
         }
@@ -522,6 +558,22 @@ impl Settings {
         self.public_base_url
             .clone()
             .unwrap_or_else(|| format!("http://{}:{}", self.bind_address, self.port))
+    }
+
+    /// Issue 35: the host SFTP clients connect to — configured, or the public base URL's.
+    pub fn sftp_host(&self) -> String {
+        if let Some(host) = &self.sftp_public_host {
+            return host.clone();
+        }
+        let base = self.base_url();
+        let rest = base
+            .split_once("://")
+            .map_or(base.as_str(), |(_, rest)| rest);
+        let authority = rest.split('/').next().unwrap_or(rest);
+        match authority.rsplit_once(':') {
+            Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host.to_owned(),
+            _ => authority.to_owned(),
+        }
     }
 
     /// Our access tokens' issuer (`iss`).

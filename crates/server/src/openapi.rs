@@ -161,8 +161,12 @@ fn operations_of(
 /// settings, so the default settings' modules describe them).
 pub fn document() -> utoipa::openapi::OpenApi {
     let settings = crate::config::Settings::default();
-    let wiring = crate::routes::Wiring::new(&settings, sea_orm::DatabaseConnection::Disconnected)
-        .expect("the default settings wire the modules");
+    let wiring = crate::routes::Wiring::new(
+        &settings,
+        sea_orm::DatabaseConnection::Disconnected,
+        sea_orm::DatabaseConnection::Disconnected,
+    )
+    .expect("the default settings wire the modules");
     let modules =
         crate::routes::modules(&settings, &wiring).expect("the default settings build the modules");
     let (_app, api) = App::new()

@@ -35,10 +35,20 @@ pub struct Wiring {
     /// Issue 31: the limiters of wrong API keys and wrong client secrets (`/metrics` reads them).
     pub system_keys: adgang_messaging::SystemKeys,
     pub client_secrets: adgang_identity::ClientSecrets,
+    /// Issue 29: uploads are read by child processes under OS limits, never in here.
+    pub files: Arc<dyn adgang_core::ports::UntrustedFiles>,
+    /// The read connections (SQLite; the writer's pool on PostgreSQL).
+    pub reads: DatabaseConnection,
+    /// Issue 35: the port the SFTP service was bound to (set when messaging is built).
+    pub sftp_port: std::sync::OnceLock<u16>,
 }
 
 impl Wiring {
-    pub fn new(settings: &Settings, db: DatabaseConnection) -> anyhow::Result<Wiring> {
+    pub fn new(
+        settings: &Settings,
+        db: DatabaseConnection,
+        reads: DatabaseConnection,
+    ) -> anyhow::Result<Wiring> {
         let jobs = JobContext {
             db: db.clone(),
             clock: settings.clock.clone(),
@@ -79,6 +89,9 @@ impl Wiring {
             ),
             system_keys: Default::default(),
             client_secrets: Default::default(),
+            files: Arc::new(crate::sandbox::Sandbox::new(settings.sandbox.clone())?),
+            reads,
+            sftp_port: std::sync::OnceLock::new(),
         })
     }
 }
@@ -156,11 +169,33 @@ fn messaging(
                 .clone()
                 .map(|url| (url, settings.mail_from.clone())),
             delivery_limits: settings.delivery_limits,
+            sftp: settings
+                .sftp_port
+                .map(|port| adgang_messaging::sftp::SftpSettings {
+                    bind: std::net::SocketAddr::new(
+                        settings
+                            .bind_address
+                            .parse()
+                            .unwrap_or(std::net::Ipv4Addr::LOCALHOST.into()),
+                        port,
+                    ),
+                    public_host: settings.sftp_host(),
+                    host_key_file: settings.sftp_host_key_file.clone(),
+                    spool: std::env::temp_dir().join(format!("adgang-sftp-{}", std::process::id())),
+                }),
+            bulk_files: settings.bulk_files.then(|| adgang_messaging::BulkFiles {
+                files: wiring.files.clone(),
+                reads: wiring.reads.clone(),
+                lease: chrono::Duration::minutes(2),
+            }),
         },
         wiring.outbound.clone(),
         &wiring.jobs,
     )?;
     module.keys = wiring.system_keys.clone();
+    if let Some(port) = module.sftp_port() {
+        let _ = wiring.sftp_port.set(port);
+    }
     Ok(module)
 }
 

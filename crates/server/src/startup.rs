@@ -33,6 +33,8 @@ use crate::middleware::security_headers::{security_headers, SecurityPolicy};
 
 pub struct Application {
     port: u16,
+    /// Issue 35: the SFTP service's port, when it runs.
+    sftp_port: Option<u16>,
     server: Server,
     token_keys: web::Data<TokenKeys>,
     /// The writer connection handlers and jobs share.
@@ -82,8 +84,9 @@ impl Application {
         let keys_for_app = token_keys.clone();
 
         // The modules, their ports and their jobs (issue 30: the server supervises them).
-        let wiring = crate::routes::Wiring::new(&settings, db.clone())?;
+        let wiring = crate::routes::Wiring::new(&settings, db.clone(), readers.0.clone())?;
         let modules = crate::routes::modules(&settings, &wiring)?;
+        let sftp_port = wiring.sftp_port.get().copied();
         let mut metrics = Metrics::default();
         metrics.throttles = vec![
             wiring.system_keys.0.clone(),
@@ -106,10 +109,8 @@ impl Application {
         let data_key = web::Data::new(wiring.data_key.clone());
         let clock: web::Data<dyn Clock> = web::Data::from(settings.clock.clone());
         // Issue 29: uploads are read by child processes under OS limits, never in here.
-        let untrusted_files: web::Data<dyn adgang_core::ports::UntrustedFiles> = web::Data::from(
-            Arc::new(crate::sandbox::Sandbox::new(settings.sandbox.clone())?)
-                as Arc<dyn adgang_core::ports::UntrustedFiles>,
-        );
+        let untrusted_files: web::Data<dyn adgang_core::ports::UntrustedFiles> =
+            web::Data::from(wiring.files.clone());
         // The ports of `core`, each answered by the module that owns the data.
         let recipient_systems: web::Data<dyn RecipientSystems> = web::Data::from(Arc::new(
             adgang_systems::ports::RecipientSystemsPort,
@@ -222,6 +223,7 @@ impl Application {
         .run();
         Ok(Application {
             port,
+            sftp_port,
             server,
             token_keys,
             db: writer,
@@ -232,6 +234,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Issue 35: the SFTP service's port, when this instance runs it.
+    pub fn sftp_port(&self) -> Option<u16> {
+        self.sftp_port
     }
 
     /// The writer connection the handlers and jobs of this instance share (on SQLite its one

@@ -50,6 +50,17 @@ fn sections(system: &System, api_key: Option<&str>) -> Vec<Section> {
     if system.ssh_public_key.is_some() {
         connection.push(("Offentlig SSH-nøgle".into(), opt(&system.ssh_public_key)));
     }
+    // Issue 35: where the bulk files go, and the host key to pin.
+    if let Some(sftp) = &system.sftp {
+        connection.push((
+            "SFTP-adresse".into(),
+            format!("sftp://{}@{}:{}", sftp.username, sftp.host, sftp.port),
+        ));
+        connection.push((
+            "SFTP-værtsnøgle (fingeraftryk)".into(),
+            sftp.host_key_fingerprint.clone(),
+        ));
+    }
     let mut vendor = vec![(
         "Fuldmagt til leverandør (CVR)".to_owned(),
         opt(&system.vendor_cvr),

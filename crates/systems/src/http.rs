@@ -12,7 +12,7 @@ use adgang_core::download::{attachment, render, safe_file_name};
 use adgang_core::json::JsonBody;
 use adgang_core::openapi as problems;
 use adgang_core::pagination::PageRequest;
-use adgang_core::ports::{BoundContactPoints, VirkMailMoves};
+use adgang_core::ports::{BoundContactPoints, SftpDropbox, VirkMailMoves};
 use adgang_core::secrets::DataKey;
 use adgang_core::{
     Cvr, DomainError, DryRun, ItemPath, ModuleGuard, OrgPath, OrgScope, Principal, ReadCache,
@@ -52,6 +52,8 @@ struct Deps {
     settings: web::Data<SystemsSettings>,
     bound_points: web::Data<dyn BoundContactPoints>,
     virk_mail_moves: web::Data<dyn VirkMailMoves>,
+    /// Issue 35: the SFTP service, when this deployment runs one.
+    sftp: Option<web::Data<dyn SftpDropbox>>,
 }
 
 impl actix_web::FromRequest for Deps {
@@ -83,12 +85,34 @@ impl actix_web::FromRequest for Deps {
                     .app_data::<web::Data<dyn VirkMailMoves>>()
                     .cloned()
                     .ok_or_else(|| missing("Virk mail moves"))?,
+                sftp: req.app_data::<web::Data<dyn SftpDropbox>>().cloned(),
             })
         })())
     }
 }
 
 impl Deps {
+    /// Issue 35: an SFTP sender system's connection details, when the service runs.
+    async fn with_sftp(&self, system: &mut System) -> Result<(), DomainError> {
+        if system.protocol != adgang_api_types::Protocol::Sftp
+            || system.role == adgang_api_types::SystemRole::Recipient
+        {
+            return Ok(());
+        }
+        let Some(dropbox) = &self.sftp else {
+            return Ok(());
+        };
+        if let Some(service) = dropbox.service().await.map_err(DomainError::Unexpected)? {
+            system.sftp = Some(adgang_api_types::SftpAccess {
+                host: service.host,
+                port: service.port,
+                username: system.id.clone(),
+                host_key_fingerprint: service.host_key_fingerprint,
+            });
+        }
+        Ok(())
+    }
+
     fn context(&self, now: chrono::DateTime<chrono::Utc>) -> Context<'_> {
         Context {
             registry: self.registry.get_ref(),
@@ -227,7 +251,8 @@ async fn create_system(
         Ok((model, api_key, virk_mail_move_id))
     })
     .await?;
-    let system = service::to_dto(&model, ctx.now);
+    let mut system = service::to_dto(&model, ctx.now);
+    deps.with_sftp(&mut system).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -253,7 +278,7 @@ async fn create_system(
 async fn get_system(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
-    bound: web::Data<dyn BoundContactPoints>,
+    deps: Deps,
     path: web::Path<ItemPath>,
 ) -> Result<web::Json<System>, DomainError> {
     let id = path.into_inner().id;
@@ -262,9 +287,13 @@ async fn get_system(
     let mut system = service::to_dto(&model, scope.now);
     // §6.1: a recipient system should have at least one contact point (issue 33 item 7).
     if system.role.receives() {
-        let names = bound.names(db.get_ref(), &owner.cvr, &id).await?;
+        let names = deps
+            .bound_points
+            .names(db.get_ref(), &owner.cvr, &id)
+            .await?;
         system.contact_points = Some(names);
     }
+    deps.with_sftp(&mut system).await?;
     Ok(web::Json(system))
 }
 
@@ -436,7 +465,8 @@ async fn system_receipt(
             Some(_) => Some(service::reveal_api_key(txn, &ctx, &actor, &owner, &id).await?),
             None => None,
         };
-        let (system, who) = (service::to_dto(&model, ctx.now), scope.who());
+        let (mut system, who) = (service::to_dto(&model, ctx.now), scope.who());
+        deps.with_sftp(&mut system).await?;
         let pdf = render(move || documents::receipt_pdf(&system, api_key.as_deref(), &who)).await?;
         Ok((model, pdf))
     })
@@ -460,13 +490,15 @@ async fn system_receipt(
 async fn system_overview_pdf(
     scope: Scope,
     db: web::Data<DatabaseConnection>,
+    deps: Deps,
     path: web::Path<ItemPath>,
 ) -> Result<HttpResponse, DomainError> {
     let id = path.into_inner().id;
     let owner = owner_of(&scope);
     let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
     let now = scope.now;
-    let (system, who) = (service::to_dto(&model, now), scope.who());
+    let (mut system, who) = (service::to_dto(&model, now), scope.who());
+    deps.with_sftp(&mut system).await?;
     let pdf = render(move || documents::overview_pdf(&system, now, &who)).await?;
     Ok(attachment(
         "application/pdf",

@@ -97,6 +97,7 @@ impl ConnectedSystemsPort {
             allowed_ips: ips_of(&model.allowed_ips),
             status: status_of(&model, now),
             api_key,
+            ssh_public_key: model.ssh_public_key,
             id: model.id,
             organisation_cvr: model.organisation_cvr,
             name: model.name,

@@ -27,6 +27,8 @@ pub struct TestApp {
     /// `http://127.0.0.1:<port>`
     pub address: String,
     pub port: u16,
+    /// Issue 35: the SFTP service's port, when the test turned it on (`sftp_port: Some(0)`).
+    pub sftp_port: Option<u16>,
     pub client: reqwest::Client,
     pub database: TestDatabase,
     /// The keys the app verifies tokens with, so tests can mint them.
@@ -373,6 +375,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         .await
         .expect("building the application");
     let port = app.port();
+    let sftp_port = app.sftp_port();
     let token_keys = app.token_keys().into_inner();
     let writer = app.writer();
     let jobs = app.jobs();
@@ -380,6 +383,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
+        sftp_port,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             // Below the server's keep-alive (5 s): a pooled connection the server has closed

@@ -129,9 +129,13 @@ fn run(root: &Path) -> Result<()> {
         cargo(&env).args(TEST_ARGS).arg("--no-run"),
         "building the server",
     )?;
-    step("Starting Administrativ Adgang on http://127.0.0.1:8080 (Ctrl-C stops it)");
+    step("Starting Administrativ Adgang on http://127.0.0.1:8080, SFTP on port 2222 (Ctrl-C stops it)");
     let mut cmd = Command::new(root.join("target/debug/adgang-server"));
     cmd.env("ADGANG_DEMO_DATA", "true");
+    // Issue 35: the SFTP service for sender systems' bulk files, on unless configured.
+    if std::env::var_os("ADGANG_SFTP_PORT").is_none() {
+        cmd.env("ADGANG_SFTP_PORT", "2222");
+    }
     status(&mut cmd, "running the server")
 }
 

@@ -19,6 +19,25 @@ pub trait UntrustedFiles: Send + Sync {
     /// INFO-02: a PNG decoded and written anew as a plain PNG (no ancillary chunks), at most
     /// `max_side` pixels wide and tall.
     async fn png(&self, bytes: Vec<u8>, max_side: u32) -> Result<CleanPng, FileRefusal>;
+
+    /// Issue 35: a sender system's bulk file (a zip archive, `docs/sftp.md`): its memos in the
+    /// manifest's order, each with its attachments read from the archive into the memo — or,
+    /// for a memo entry that cannot be read, why.
+    async fn bulk_file(&self, bytes: Vec<u8>) -> Result<BulkArchive, FileRefusal>;
+}
+
+/// A bulk file's memos in the manifest's order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkArchive {
+    pub memos: Vec<BulkEntry>,
+}
+
+/// One memo of a bulk file: its entry in the archive and the memo as `POST /api/v1/memos`
+/// takes it, or why the entry is not one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulkEntry {
+    pub entry: String,
+    pub memo: Result<adgang_api_types::NewMemo, String>,
 }
 
 /// One worksheet of an uploaded workbook: its name and its rows of cell texts, padded so an

@@ -25,6 +25,8 @@ pub struct ConnectedSystem {
     pub vendor_cvr: Option<String>,
     /// The API key in clear (SYS-04), when the system has one.
     pub api_key: Option<String>,
+    /// SYS-03: the OpenSSH public key an SFTP sender system authenticates with (issue 35).
+    pub ssh_public_key: Option<String>,
     /// SYS-05 at the time asked.
     pub status: SystemStatus,
     pub is_primary: bool,
@@ -75,6 +77,23 @@ pub trait ConnectedSystems: Send + Sync {
 
     /// SYS-01: whether `caller` may call as `system` — the systems module's allowlist rule.
     fn admits(&self, system: &ConnectedSystem, caller: IpAddr) -> bool;
+}
+
+/// Issue 35: where this deployment's SFTP service for sender systems' bulk files answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SftpService {
+    pub host: String,
+    pub port: u16,
+    /// The host key's fingerprint as OpenSSH prints it (`SHA256:…`), for integrators to pin.
+    pub host_key_fingerprint: String,
+}
+
+/// Issue 35: the SFTP service as the systems module shows it on an SFTP system's page and
+/// receipt. Implemented by the messaging module (which runs the service).
+#[async_trait::async_trait]
+pub trait SftpDropbox: Send + Sync {
+    /// `None` when this deployment runs no SFTP service.
+    async fn service(&self) -> anyhow::Result<Option<SftpService>>;
 }
 
 /// A contact point as delivery needs it (CS-01 capacity, CS-05 binding).

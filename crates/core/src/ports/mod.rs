@@ -18,12 +18,15 @@ pub use directory::{
     Authorities, Directory, DirectoryError, DirectoryMachineClient, DirectoryOrganisation,
     DirectoryUser, NewDirectoryOrganisation, RightGrant, UserDirectory,
 };
-pub use files::{CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, UploadedSheet};
+pub use files::{
+    BulkArchive, BulkEntry, CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles,
+    UploadedSheet,
+};
 pub use messaging::{
     AccessSpan, ConnectedSystem, ConnectedSystems, DeliveryPoint, DeliveryPoints, ExemptionLift,
     ExemptionStatus, LegalNotificationSenders, Mail, MailAccessHolders, MailboxEntry, Mailer,
-    NemSmsNumbers, NoExemptions, NoMailAccess, NoNemSms, OutboxEntry, Sms, SmsGateway,
-    TestMailboxes, UnopenedMail,
+    NemSmsNumbers, NoExemptions, NoMailAccess, NoNemSms, OutboxEntry, SftpDropbox, SftpService,
+    Sms, SmsGateway, TestMailboxes, UnopenedMail,
 };
 /// The database error ports answer with (for crates without sea-orm of their own).
 pub use sea_orm::DbErr as DbError;

@@ -76,7 +76,7 @@ impl<P: CallerPurpose> FromRequest for SystemCaller<P> {
                 P::PURPOSE,
                 intake::Credentials {
                     system_id: header(&req, "x-system-id"),
-                    api_key: header(&req, "x-api-key"),
+                    proof: intake::Proof::ApiKey(header(&req, "x-api-key")),
                     address,
                 },
                 &keys.0,

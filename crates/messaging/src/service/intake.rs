@@ -32,11 +32,47 @@ pub enum Purpose {
     Receive,
 }
 
-/// What a system calls with: `X-System-Id`, `X-Api-Key` and the address it calls from.
+/// What a system calls with: `X-System-Id`, `X-Api-Key` (or, over SFTP, the key it signed
+/// with) and the address it calls from.
 pub struct Credentials<'a> {
     pub system_id: Option<&'a str>,
-    pub api_key: Option<&'a str>,
+    pub proof: Proof<'a>,
     pub address: IpAddr,
+}
+
+/// How a caller shows it is the system.
+#[derive(Clone, Copy)]
+pub enum Proof<'a> {
+    /// `X-Api-Key`, compared in constant time with the system's.
+    ApiKey(Option<&'a str>),
+    /// Issue 35: the public key an SFTP client proved it holds (SYS-03).
+    SshKey(&'a russh::keys::PublicKey),
+}
+
+impl Proof<'_> {
+    /// Whether this proves `system`.
+    pub fn proves(&self, system: &ConnectedSystem) -> bool {
+        match *self {
+            Proof::ApiKey(given) => match (system.api_key.as_deref(), given) {
+                (Some(expected), Some(given)) => {
+                    constant_time_eq(expected.as_bytes(), given.as_bytes())
+                }
+                _ => false,
+            },
+            Proof::SshKey(given) => system
+                .ssh_public_key
+                .as_deref()
+                .and_then(|kept| russh::keys::PublicKey::from_openssh(kept.trim()).ok())
+                .is_some_and(|kept| kept.key_data() == given.key_data()),
+        }
+    }
+
+    fn wrong(&self) -> &'static str {
+        match self {
+            Proof::ApiKey(_) => rejection::WRONG_API_KEY.da,
+            Proof::SshKey(_) => rejection::WRONG_SSH_KEY.da,
+        }
+    }
 }
 
 /// CORE-01: the calling system by its id and API key (compared in constant time), from an
@@ -53,7 +89,7 @@ pub async fn authenticate(
 ) -> Result<ConnectedSystem, MessagingError> {
     let Credentials {
         system_id,
-        api_key,
+        proof,
         address: caller,
     } = credentials;
     let Some(system_id) = system_id.filter(|id| id.len() <= 64) else {
@@ -62,10 +98,7 @@ pub async fn authenticate(
     let Some(system) = ports.systems.system(reads, system_id, now).await? else {
         return Err(MessagingError::Unauthenticated);
     };
-    let key_matches = match (system.api_key.as_deref(), api_key) {
-        (Some(expected), Some(given)) => constant_time_eq(expected.as_bytes(), given.as_bytes()),
-        _ => false,
-    };
+    let key_matches = proof.proves(&system);
     let admitted = ports.systems.admits(&system, caller);
     // Issue 31: the address is checked first. Without the right key, a caller from outside
     // the allowlist is refused without a trace (it could otherwise write to the append-only
@@ -79,7 +112,7 @@ pub async fn authenticate(
             Verdict::Allowed => (
                 None,
                 MessageEvent::RejectedTechnical,
-                rejection::WRONG_API_KEY.da.to_owned(),
+                proof.wrong().to_owned(),
             ),
             Verdict::Limited {
                 retry_after_seconds,

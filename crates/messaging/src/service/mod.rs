@@ -3,6 +3,7 @@
 //! message-log events and its next job (CORE-05).
 
 pub mod attempts;
+pub mod bulk;
 pub mod dispatch;
 pub mod intake;
 pub mod move_mail;

@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 
-use adgang_core::ports::{CleanPng, FileRefusal, PdfFacts, UploadedSheet};
+use adgang_core::ports::{BulkArchive, BulkEntry, CleanPng, FileRefusal, PdfFacts, UploadedSheet};
 use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
 
 use super::Probe;
@@ -37,7 +37,7 @@ fn main(args: &[String]) -> Result<(), Exit> {
         Exit(
             2,
             format!(
-                "usage: {} <workbook|pdf|png SIDE|probe> --memory-bytes N --cpu-seconds N",
+                "usage: {} <workbook|pdf|png SIDE|bulk|probe> --memory-bytes N --cpu-seconds N",
                 super::SUBCOMMAND
             ),
         )
@@ -57,6 +57,7 @@ fn main(args: &[String]) -> Result<(), Exit> {
         "probe" => serde_json::to_vec(&Ok::<_, FileRefusal>(probe())),
         "workbook" => serde_json::to_vec(&workbook(&input()?)),
         "pdf" => serde_json::to_vec(&pdf(&input()?)),
+        "bulk" => serde_json::to_vec(&bulk(&input()?)),
         "png" => {
             let side = args.get(1).and_then(|v| v.parse().ok()).ok_or_else(usage)?;
             serde_json::to_vec(&png(&input()?, side))
@@ -217,5 +218,25 @@ fn png(bytes: &[u8], max_side: u32) -> Result<CleanPng, FileRefusal> {
             Err(FileRefusal::TooLarge(err.to_string()))
         }
         Err(PngError::Unreadable(why)) => Err(FileRefusal::Unreadable(why)),
+    }
+}
+
+/// Issue 35: a bulk file's memos, each parsed as `POST /api/v1/memos` parses its body.
+fn bulk(bytes: &[u8]) -> Result<BulkArchive, FileRefusal> {
+    use adgang_documents::bulk::{read_bulk, BulkError, BULK_LIMITS};
+    match read_bulk(bytes, &BULK_LIMITS) {
+        Ok(memos) => Ok(BulkArchive {
+            memos: memos
+                .into_iter()
+                .map(|(entry, memo)| BulkEntry {
+                    entry,
+                    memo: memo.and_then(|memo| {
+                        serde_json::from_value(memo).map_err(|e| format!("not a memo ({e})"))
+                    }),
+                })
+                .collect(),
+        }),
+        Err(BulkError::TooLarge(why)) => Err(FileRefusal::TooLarge(why)),
+        Err(BulkError::Unreadable(why)) => Err(FileRefusal::Unreadable(why)),
     }
 }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use adgang_core::ports::{
-    CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, UploadedSheet,
+    BulkArchive, CleanPng, FileRefusal, PdfFacts, SandboxLimit, UntrustedFiles, UploadedSheet,
 };
 use serde::de::DeserializeOwned;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -66,6 +66,8 @@ pub enum FileKind {
     Png {
         max_side: u32,
     },
+    /// Issue 35: a sender system's bulk file.
+    Bulk,
     /// No file: the child reports its limits and descriptors (the self-check at start-up and
     /// the tests of the mechanism).
     Probe,
@@ -85,6 +87,7 @@ impl FileKind {
             FileKind::Workbook => "workbook",
             FileKind::Pdf => "pdf",
             FileKind::Png { .. } => "png",
+            FileKind::Bulk => "bulk",
             FileKind::Probe => "probe",
         }
     }
@@ -99,6 +102,11 @@ impl FileKind {
             FileKind::Pdf | FileKind::Probe => 64 * 1024,
             // A re-encoded 2000 × 2000 logo, in base64.
             FileKind::Png { .. } => 24 * 1024 * 1024,
+            // Everything the archive may unpack to, attachments in base64, and the memos' JSON.
+            FileKind::Bulk => {
+                (adgang_documents::bulk::BULK_LIMITS.total_bytes as usize / 3 * 4)
+                    + 16 * 1024 * 1024
+            }
         }
     }
 }
@@ -413,6 +421,24 @@ impl UntrustedFiles for Sandbox {
             return Err(FileRefusal::TooComplex(SandboxLimit::Answer));
         }
         Ok(clean)
+    }
+
+    async fn bulk_file(&self, bytes: Vec<u8>) -> Result<BulkArchive, FileRefusal> {
+        let mut archive: BulkArchive = self.run(FileKind::Bulk, bytes).await?;
+        if archive.memos.len() > adgang_documents::bulk::BULK_LIMITS.memos {
+            tracing::warn!(
+                memos = archive.memos.len(),
+                "a bulk file answer over the limits"
+            );
+            return Err(FileRefusal::TooComplex(SandboxLimit::Answer));
+        }
+        // An entry's name reaches the result file and the log: as short as any real one.
+        for memo in &mut archive.memos {
+            if let Some((at, _)) = memo.entry.char_indices().nth(255) {
+                memo.entry.truncate(at);
+            }
+        }
+        Ok(archive)
     }
 }
 

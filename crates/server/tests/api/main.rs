@@ -26,6 +26,7 @@ mod organisations;
 mod recall;
 mod rights;
 mod rights_matrix;
+mod sftp;
 mod spa;
 mod statistics;
 mod systems;

@@ -104,6 +104,7 @@ pub fn to_dto(model: &system::Model, now: DateTime<Utc>) -> System {
         created_at: model.created_at,
         updated_at: model.updated_at,
         contact_points: None,
+        sftp: None,
     }
 }
 

@@ -1,0 +1,253 @@
+//! Issue 35: the SFTP service for sender systems' bulk files (the guide's §5.1, §5.3 step 4;
+//! `docs/sftp.md`). A pure-Rust SSH server (russh) with only the `sftp` subsystem: a client
+//! logs in as its system's id with the public key set on the system (SYS-03), from an address
+//! on the system's allowlist (SYS-01), while the system is active — the same rules, refusals
+//! and message-log events as the REST intake's `X-Api-Key` (`intake::authenticate`). It sees
+//! a folder of its own: `/inbox`, where a completed `.zip` upload becomes a bulk file in the
+//! database (`service::bulk`), and `/results`, where each taken file's result file appears.
+//! Nothing of the machine's file system is reachable: the folders are views of the database,
+//! and an upload in progress is a temporary file only this connection can name.
+
+mod files;
+mod session;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use adgang_core::ports::{SftpDropbox, SftpService};
+use adgang_core::{Clock, Job, Round, Schedule};
+use chrono::{DateTime, Utc};
+use russh::keys::{HashAlg, PrivateKey};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use tokio::sync::OnceCell;
+
+use crate::entity::sftp_host_key;
+use crate::service::Ports;
+use crate::SystemKeys;
+
+/// Where and how the service listens (README "SFTP"; `ADGANG_SFTP_*`).
+#[derive(Debug, Clone)]
+pub struct SftpSettings {
+    /// The address to listen on (port 0: any free port, which the tests use).
+    pub bind: SocketAddr,
+    /// The host name clients are told to connect to.
+    pub public_host: String,
+    /// A host key in OpenSSH's private key format; `None`: one made on first start and kept in
+    /// the database (shared by the instances on it).
+    pub host_key_file: Option<PathBuf>,
+    /// Where uploads in progress are written (each deleted when its connection ends).
+    pub spool: PathBuf,
+}
+
+/// The service's host key, read or made once, shared by the listener and the systems' pages.
+#[derive(Clone)]
+pub struct HostKey {
+    db: DatabaseConnection,
+    file: Option<PathBuf>,
+    clock: Arc<dyn Clock>,
+    key: Arc<OnceCell<PrivateKey>>,
+}
+
+impl HostKey {
+    pub fn new(db: DatabaseConnection, file: Option<PathBuf>, clock: Arc<dyn Clock>) -> HostKey {
+        HostKey {
+            db,
+            file,
+            clock,
+            key: Arc::default(),
+        }
+    }
+
+    pub async fn get(&self) -> anyhow::Result<&PrivateKey> {
+        self.key.get_or_try_init(|| self.load()).await
+    }
+
+    async fn load(&self) -> anyhow::Result<PrivateKey> {
+        if let Some(file) = &self.file {
+            let text = tokio::fs::read_to_string(file).await.map_err(|e| {
+                anyhow::anyhow!("reading the SFTP host key {}: {e}", file.display())
+            })?;
+            return Ok(PrivateKey::from_openssh(text.trim())?);
+        }
+        const NAME: &str = "host";
+        if let Some(kept) = sftp_host_key::Entity::find_by_id(NAME)
+            .one(&self.db)
+            .await?
+        {
+            return Ok(PrivateKey::from_openssh(kept.private_key.trim())?);
+        }
+        let mut seed = [0u8; 32];
+        getrandom::getrandom(&mut seed)?;
+        let key = PrivateKey::from(russh::keys::ssh_key::private::Ed25519Keypair::from_seed(
+            &seed,
+        ));
+        let text = key.to_openssh(russh::keys::ssh_key::LineEnding::LF)?;
+        let row = sftp_host_key::ActiveModel {
+            name: Set(NAME.to_owned()),
+            private_key: Set(text.to_string()),
+            created_at: Set(self.clock.now()),
+        };
+        // Two instances starting at once: the first key kept is everyone's.
+        let _ = sftp_host_key::Entity::insert(row)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(sftp_host_key::Column::Name)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await?;
+        let kept = sftp_host_key::Entity::find_by_id(NAME)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the SFTP host key was not kept"))?;
+        Ok(PrivateKey::from_openssh(kept.private_key.trim())?)
+    }
+
+    /// As OpenSSH prints it: `SHA256:` and the unpadded base64 digest.
+    pub async fn fingerprint(&self) -> anyhow::Result<String> {
+        Ok(self
+            .get()
+            .await?
+            .public_key()
+            .fingerprint(HashAlg::Sha256)
+            .to_string())
+    }
+}
+
+/// Answers core's `SftpDropbox` for the systems module.
+pub struct Dropbox {
+    pub host_key: HostKey,
+    pub host: String,
+    pub port: u16,
+}
+
+#[async_trait::async_trait]
+impl SftpDropbox for Dropbox {
+    async fn service(&self) -> anyhow::Result<Option<SftpService>> {
+        Ok(Some(SftpService {
+            host: self.host.clone(),
+            port: self.port,
+            host_key_fingerprint: self.host_key.fingerprint().await?,
+        }))
+    }
+}
+
+/// What every connection shares.
+pub struct Shared {
+    pub db: DatabaseConnection,
+    pub reads: DatabaseConnection,
+    pub ports: Ports,
+    pub keys: SystemKeys,
+    pub clock: Arc<dyn Clock>,
+    pub spool: PathBuf,
+}
+
+impl Shared {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// The listener as a supervised job: a round accepts connections for a while (each served on
+/// its own task), so a listener that fails is restarted like any job and `/readyz` sees it.
+pub struct SftpListener {
+    listener: std::sync::Mutex<Option<std::net::TcpListener>>,
+    socket: OnceCell<tokio::net::TcpListener>,
+    host_key: HostKey,
+    shared: Arc<Shared>,
+}
+
+impl SftpListener {
+    /// Binds the port now, so a port in use fails the start of the server.
+    pub fn bind(
+        settings: &SftpSettings,
+        host_key: HostKey,
+        shared: Shared,
+    ) -> anyhow::Result<(SftpListener, u16)> {
+        let listener = std::net::TcpListener::bind(settings.bind)
+            .map_err(|e| anyhow::anyhow!("binding the SFTP service to {}: {e}", settings.bind))?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        std::fs::create_dir_all(&shared.spool)?;
+        Ok((
+            SftpListener {
+                listener: std::sync::Mutex::new(Some(listener)),
+                socket: OnceCell::new(),
+                host_key,
+                shared: Arc::new(shared),
+            },
+            port,
+        ))
+    }
+
+    /// The limiter of wrong keys the REST intake shares (the server's, counted in `/metrics`).
+    pub fn with_keys(self, keys: SystemKeys) -> SftpListener {
+        let shared = match Arc::try_unwrap(self.shared) {
+            Ok(shared) => Arc::new(Shared { keys, ..shared }),
+            Err(shared) => shared,
+        };
+        SftpListener { shared, ..self }
+    }
+
+    fn config(&self, key: PrivateKey) -> russh::server::Config {
+        russh::server::Config {
+            server_id: russh::SshId::Standard("SSH-2.0-Adgang_SFTP".into()),
+            methods: russh::MethodSet::from(&[russh::MethodKind::PublicKey][..]),
+            auth_rejection_time: Duration::from_millis(500),
+            auth_rejection_time_initial: Some(Duration::ZERO),
+            keys: vec![key],
+            max_auth_attempts: 6,
+            inactivity_timeout: Some(Duration::from_secs(300)),
+            keepalive_interval: Some(Duration::from_secs(60)),
+            nodelay: true,
+            ..Default::default()
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Job for SftpListener {
+    fn name(&self) -> &'static str {
+        "sftp_listener"
+    }
+
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            idle: Duration::from_secs(1),
+            stale_after: Duration::from_secs(120),
+        }
+    }
+
+    async fn round(&self) -> anyhow::Result<Round> {
+        use russh::server::Server as _;
+        let socket = self
+            .socket
+            .get_or_try_init(|| async {
+                let listener = self
+                    .listener
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("the SFTP listener's lock"))?
+                    .take()
+                    .ok_or_else(|| anyhow::anyhow!("the SFTP listener was taken"))?;
+                anyhow::Ok(tokio::net::TcpListener::from_std(listener)?)
+            })
+            .await?;
+        let config = Arc::new(self.config(self.host_key.get().await?.clone()));
+        let mut server = session::Server {
+            shared: self.shared.clone(),
+        };
+        // Sessions live on their own tasks: the round ends, they go on.
+        match tokio::time::timeout(
+            Duration::from_secs(30),
+            server.run_on_socket(config, socket),
+        )
+        .await
+        {
+            Err(_elapsed) => Ok(Round::More),
+            Ok(Ok(())) => Ok(Round::More),
+            Ok(Err(e)) => Err(anyhow::Error::new(e).context("accepting SFTP connections")),
+        }
+    }
+}

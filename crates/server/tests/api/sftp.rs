@@ -1,0 +1,580 @@
+//! Issue 35: the SFTP service for sender systems' bulk files, driven by OpenSSH's own `sftp`
+//! and `ssh` (Debian's openssh-client) — a client nobody here wrote — in batch mode.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use adgang_api_types::{OrgKind, Right, System, SystemReceipt};
+use adgang_core::entity::message_events;
+use adgang_documents::bulk::testing::{archive, bulk_file};
+use adgang_messaging::entity::{bulk_file as bulk_row, message};
+use adgang_test_support::{spawn_app_with, user, Spa, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::{json, Value};
+
+pub(crate) const SENDER: &str = "29189846";
+const CITIZEN: &str = "0101401000";
+
+pub(crate) async fn app() -> TestApp {
+    let app = spawn_app_with(Spa::None, |s| s.sftp_port = Some(0)).await;
+    app.seed_organisations(&[(SENDER, "Testkommune Nord", OrgKind::Authority)])
+        .await;
+    app
+}
+
+/// A fresh ed25519 key pair in `dir`: the private key's path and the public key's line.
+pub(crate) async fn keypair(dir: &Path, name: &str) -> (PathBuf, String) {
+    let path = dir.join(name);
+    let status = tokio::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .status()
+        .await
+        .expect("ssh-keygen (openssh-client) is installed");
+    assert!(status.success());
+    let public = std::fs::read_to_string(path.with_extension("pub"))
+        .or_else(|_| std::fs::read_to_string(format!("{}.pub", path.display())))
+        .unwrap();
+    (path, public.trim().to_owned())
+}
+
+/// Creates an active SFTP sender system of SENDER with `public_key` through the API.
+pub(crate) async fn sftp_system(app: &TestApp, public_key: &str, ips: &[&str]) -> SystemReceipt {
+    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
+    let response = app
+        .post_as(
+            &format!("/api/v1/organisations/{SENDER}/systems"),
+            &token,
+            &json!({
+                "name": format!("Masseforsendelser {}", uuid::Uuid::now_v7()),
+                "role": "sender",
+                "protocol": "sftp",
+                "sshPublicKey": public_key,
+                "allowedIps": ips,
+                "activation": {"mode": "now"},
+                "technicalContact": {"email": "drift@kommune.dk", "phone": "12345678"}
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+/// Runs OpenSSH's `sftp` with `batch` (one command a line; a failing command fails the run).
+pub(crate) async fn sftp(port: u16, user: &str, key: &Path, batch: &str) -> std::process::Output {
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new("sftp")
+        .args(["-b", "-", "-P", &port.to_string(), "-i"])
+        .arg(key)
+        .args(ssh_options())
+        .arg(format!("{user}@127.0.0.1"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("sftp (openssh-client) is installed");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(batch.as_bytes()).await.unwrap();
+    drop(stdin);
+    tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("sftp finishes")
+        .unwrap()
+}
+
+pub(crate) fn ssh_options() -> Vec<&'static str> {
+    vec![
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "ConnectTimeout=10",
+        "-o",
+        "LogLevel=ERROR",
+    ]
+}
+
+pub(crate) fn bulk_memo(recipient: &str, file: Option<&str>) -> Value {
+    let mut memo = json!({
+        "messageId": uuid::Uuid::now_v7().to_string(),
+        "title": "Afgørelse om byggetilladelse",
+        "senderCvr": SENDER,
+        "recipient": recipient,
+        "type": "letter",
+        "body": "Kære modtager",
+    });
+    if let Some(file) = file {
+        memo["attachments"] =
+            json!([{"filename": "afgørelse.pdf", "contentType": "application/pdf", "file": file}]);
+    }
+    memo
+}
+
+/// Waits (up to 60 s) until the system's file `name` is no longer waiting.
+pub(crate) async fn taken(app: &TestApp, system_id: &str, name: &str) -> bulk_row::Model {
+    let db = app.db().await;
+    for _ in 0..600 {
+        let row = bulk_row::Entity::find()
+            .filter(bulk_row::Column::SystemId.eq(system_id))
+            .filter(bulk_row::Column::Name.eq(name))
+            .one(&db)
+            .await
+            .unwrap();
+        if let Some(row) = row.filter(|r| r.state != "waiting") {
+            return row;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the bulk file {name} was not taken");
+}
+
+async fn events(app: &TestApp) -> Vec<message_events::Model> {
+    message_events::Entity::find()
+        .filter(message_events::Column::OrganisationCvr.eq(SENDER))
+        .order_by_asc(message_events::Column::Id)
+        .all(&app.db().await)
+        .await
+        .unwrap()
+}
+
+fn text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[tokio::test]
+async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_intake() {
+    let app = app().await;
+    let port = app.sftp_port.expect("the SFTP service runs");
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let receipt = sftp_system(&app, &public, &["127.0.0.1"]).await;
+    let id = receipt.system.id.clone();
+
+    // The receipt and the system's page say where to connect and which host key to pin —
+    // the key OpenSSH's own ssh-keyscan reads from the service.
+    let access = receipt
+        .system
+        .sftp
+        .clone()
+        .expect("the SFTP address on the receipt");
+    assert_eq!((access.port, access.username.as_str()), (port, id.as_str()));
+    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
+    let page: System = app
+        .get_json_as(
+            &format!("/api/v1/organisations/{SENDER}/systems/{id}"),
+            &token,
+        )
+        .await;
+    assert_eq!(page.sftp, Some(access.clone()));
+    let scanned = tokio::process::Command::new("ssh-keyscan")
+        .args(["-p", &port.to_string(), "-t", "ed25519", "127.0.0.1"])
+        .output()
+        .await
+        .unwrap();
+    let known = dir.path().join("known");
+    std::fs::write(&known, &scanned.stdout).unwrap();
+    let printed = tokio::process::Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(&known)
+        .output()
+        .await
+        .unwrap();
+    let printed = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        printed.contains(&access.host_key_fingerprint),
+        "{printed} names {}",
+        access.host_key_fingerprint
+    );
+
+    // Four memos: one with its attachment as a file of the archive, the same memo again, one
+    // the intake refuses, and an entry that is no memo.
+    let first = bulk_memo(CITIZEN, Some("files/afgørelse.pdf"));
+    let refused = bulk_memo("123", None);
+    let memos = vec![
+        first.to_string(),
+        first.to_string(),
+        refused.to_string(),
+        "{not json".to_owned(),
+    ];
+    let zip = bulk_file(&memos, &[("files/afgørelse.pdf", b"%PDF-1.4\n")]);
+    let local = dir.path().join("bulk.zip");
+    std::fs::write(&local, &zip).unwrap();
+    let result = dir.path().join("result.json");
+    // The drop convention: a temporary name, then the rename that completes it.
+    let output = sftp(
+        port,
+        &id,
+        &key,
+        &format!(
+            "cd inbox\nput {} batch-1.zip.part\nrename batch-1.zip.part batch-1.zip\nls -l\n",
+            local.display()
+        ),
+    )
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+
+    let row = taken(&app, &id, "batch-1.zip").await;
+    assert_eq!(
+        (row.state.as_str(), row.accepted, row.refused),
+        ("done", 2, 2)
+    );
+    let output = sftp(
+        port,
+        &id,
+        &key,
+        &format!(
+            "ls -l /results\nget /results/batch-1.result.json {}\n",
+            result.display()
+        ),
+    )
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("batch-1.result.json"));
+    let result: Value = serde_json::from_slice(&std::fs::read(&result).unwrap()).unwrap();
+    assert_eq!(result["status"], "done");
+    let outcomes = result["memos"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 4);
+    assert_eq!(outcomes[0]["outcome"], "accepted");
+    assert_eq!(outcomes[0]["messageId"], first["messageId"]);
+    assert_eq!(outcomes[0]["receipt"]["status"], "available_to_recipient");
+    // The same memo again is the same message (idempotency by messageId), as over REST.
+    assert_eq!(outcomes[1]["outcome"], "accepted");
+    assert_eq!(outcomes[1]["receipt"], outcomes[0]["receipt"]);
+    assert_eq!(outcomes[2]["outcome"], "refused");
+    assert_eq!(outcomes[2]["problem"]["code"], "validation_failed");
+    assert_eq!(outcomes[2]["problem"]["errors"][0]["field"], "recipient");
+    assert_eq!(outcomes[3]["outcome"], "refused");
+    assert_eq!(outcomes[3]["entry"], "memos/00004.json");
+
+    // One message, its attachment read from the archive, with the REST intake's events.
+    let db = app.db().await;
+    let stored = message::Entity::find()
+        .filter(message::Column::SenderSystemId.eq(&id))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    let content: Value = serde_json::from_str(&stored[0].content).unwrap();
+    assert_eq!(content["attachments"][0]["content"], "JVBERi0xLjQK");
+    // (Memos are submitted several at a time: the events of different memos interleave.)
+    let mut names: Vec<String> = events(&app).await.into_iter().map(|e| e.event).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "available_to_recipient",
+            "rejected",
+            "rejected_technical",
+            "technical_receipt_sent",
+            "validated",
+        ]
+    );
+
+    // A read result can be removed; the name may then be used again.
+    let output = sftp(
+        port,
+        &id,
+        &key,
+        "rm /results/batch-1.result.json\nls /results\n",
+    )
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        bulk_row::Entity::find().count(&db).await.unwrap(),
+        0,
+        "the result is gone"
+    );
+}
+
+#[tokio::test]
+async fn issue_35_wrong_keys_unlisted_addresses_inactive_and_deleted_systems_are_refused_and_logged(
+) {
+    let app = app().await;
+    let port = app.sftp_port.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let (other, _) = keypair(dir.path(), "other").await;
+    let system = sftp_system(&app, &public, &["127.0.0.1"]).await.system;
+    let ls = "ls /\n";
+
+    // The system's own key works.
+    let output = sftp(port, &system.id, &key, ls).await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("inbox"));
+
+    // Another key: refused, and `Afvist teknisk` with the reason in the sender's log.
+    let output = sftp(port, &system.id, &other, ls).await;
+    assert!(!output.status.success());
+    let logged = events(&app).await;
+    assert_eq!(logged.last().unwrap().event, "rejected_technical");
+    assert_eq!(
+        logged.last().unwrap().error_message.as_deref(),
+        Some("Forkert SSH-nøgle ved SFTP-login.")
+    );
+    // An unknown user, and no password login at all.
+    let output = sftp(port, "no-such-system", &key, ls).await;
+    assert!(!output.status.success());
+
+    // The right key from an address off the allowlist: refused, `Afvist`.
+    let elsewhere = sftp_system(&app, &public, &["10.1.2.3"]).await.system;
+    let output = sftp(port, &elsewhere.id, &key, ls).await;
+    assert!(!output.status.success());
+    let last = events(&app).await.pop().unwrap();
+    assert_eq!(last.event, "rejected");
+    assert_eq!(last.system_id.as_deref(), Some(elsewhere.id.as_str()));
+
+    // Deactivated: refused, `Afvist` "Systemet er ikke aktivt".
+    let db = app.db().await;
+    let mut row: adgang_systems::entity::system::ActiveModel =
+        adgang_systems::entity::system::Entity::find_by_id(system.id.clone())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    row.active_to = sea_orm::Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
+    sea_orm::ActiveModelTrait::update(row, &db).await.unwrap();
+    let output = sftp(port, &system.id, &key, ls).await;
+    assert!(!output.status.success());
+    let last = events(&app).await.pop().unwrap();
+    assert_eq!(
+        (last.event.as_str(), last.error_message.as_deref()),
+        ("rejected", Some("Systemet er ikke aktivt."))
+    );
+
+    // Deleted: refused.
+    adgang_systems::entity::system::Entity::delete_by_id(system.id.clone())
+        .exec(&db)
+        .await
+        .unwrap();
+    let output = sftp(port, &system.id, &key, ls).await;
+    assert!(!output.status.success());
+}
+
+#[tokio::test]
+async fn issue_35_no_shell_no_commands_no_forwarding_no_path_outside_the_folder() {
+    let app = app().await;
+    let port = app.sftp_port.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let id = sftp_system(&app, &public, &["127.0.0.1"]).await.system.id;
+    let ssh = |args: Vec<String>| {
+        let key = key.clone();
+        async move {
+            let mut command = tokio::process::Command::new("ssh");
+            command
+                .args(["-p", &port.to_string(), "-i"])
+                .arg(&key)
+                .args(ssh_options())
+                .args(args)
+                .stdin(std::process::Stdio::null())
+                .kill_on_drop(true);
+            tokio::time::timeout(Duration::from_secs(30), command.output())
+                .await
+                .expect("ssh finishes")
+                .unwrap()
+        }
+    };
+    let target = format!("{id}@127.0.0.1");
+    let command = ssh(vec![target.clone(), "cat /etc/passwd".into()]).await;
+    assert!(!command.status.success());
+    assert!(!String::from_utf8_lossy(&command.stdout).contains("root:"));
+    let shell = ssh(vec!["-tt".into(), target.clone()]).await;
+    assert!(!shell.status.success());
+    let forward = ssh(vec![
+        "-W".into(),
+        format!("127.0.0.1:{}", app.port),
+        target.clone(),
+    ])
+    .await;
+    assert!(!forward.status.success());
+
+    let local = dir.path().join("x.zip");
+    std::fs::write(&local, b"PK").unwrap();
+    for (batch, why) in [
+        ("get /etc/passwd\n", "an absolute path"),
+        ("get ../../../../etc/passwd\n", "`..`"),
+        ("get /inbox/../../etc/passwd\n", "`..` inside"),
+        (
+            &*format!("put {} /tmp/x.zip\n", local.display()),
+            "an upload outside /inbox",
+        ),
+        (
+            &*format!("put {} /results/x.zip\n", local.display()),
+            "an upload to /results",
+        ),
+        ("symlink /etc/passwd /inbox/passwd.zip\n", "a link"),
+        ("mkdir /inbox/sub\n", "a folder"),
+        ("ls /etc\n", "a listing outside"),
+    ] {
+        let output = sftp(port, &id, &key, batch).await;
+        assert!(!output.status.success(), "{why}: {}", text(&output));
+    }
+    // `..` stops at the folder's top: `cd ../..` is still the folder.
+    let output = sftp(port, &id, &key, "cd ../..\npwd\nls\n").await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("Remote working directory: /"));
+    assert!(text(&output).contains("results"));
+    assert_eq!(
+        bulk_row::Entity::find()
+            .count(&app.db().await)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn issue_35_hostile_or_unreadable_archives_fail_with_the_reason_in_the_log_and_results() {
+    let app = app().await;
+    let port = app.sftp_port.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let id = sftp_system(&app, &public, &["127.0.0.1"]).await.system.id;
+
+    let many: Vec<(String, Vec<u8>)> = (0..61_000).map(|i| (format!("f{i}"), Vec::new())).collect();
+    let many: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    let hostile: Vec<(&str, Vec<u8>)> = vec![
+        ("not-a-zip.zip", b"this is no archive".to_vec()),
+        (
+            "bomb.zip",
+            archive(&[
+                ("manifest.json", br#"{"memos":["a.json"]}"#),
+                ("a.json", &vec![b' '; 40 * 1024 * 1024]),
+            ]),
+        ),
+        (
+            "traversal.zip",
+            archive(&[
+                ("manifest.json", br#"{"memos":["../../etc/passwd"]}"#),
+                ("../../etc/passwd", b"{}"),
+            ]),
+        ),
+        ("too-many.zip", archive(&many)),
+        ("no-manifest.zip", archive(&[("a.json", b"{}")])),
+    ];
+    for (name, bytes) in &hostile {
+        let local = dir.path().join(name);
+        std::fs::write(&local, bytes).unwrap();
+        let output = sftp(
+            port,
+            &id,
+            &key,
+            &format!("put {} /inbox/{name}\n", local.display()),
+        )
+        .await;
+        assert!(output.status.success(), "{name}: {}", text(&output));
+    }
+    for (name, _) in &hostile {
+        let row = taken(&app, &id, name).await;
+        assert_eq!(row.state, "failed", "{name}");
+        let result: Value = serde_json::from_str(row.result.as_deref().unwrap()).unwrap();
+        assert_eq!(result["status"], "failed");
+        assert!(
+            result["failure"].as_str().is_some_and(|f| !f.is_empty()),
+            "{name}"
+        );
+    }
+    let failed: Vec<message_events::Model> = events(&app)
+        .await
+        .into_iter()
+        .filter(|e| e.event == "failed")
+        .collect();
+    assert_eq!(failed.len(), hostile.len());
+    for event in &failed {
+        let said = event.error_message.as_deref().unwrap();
+        assert!(said.starts_with("Masseforsendelsen "), "{said}");
+        assert!(
+            said.contains("fejlede, fordi filen ikke kan læses"),
+            "{said}"
+        );
+        assert_eq!(event.system_id.as_deref(), Some(id.as_str()));
+    }
+    assert_eq!(
+        message::Entity::find()
+            .count(&app.db().await)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn issue_35_an_upload_cut_off_mid_transfer_is_never_taken() {
+    let app = app().await;
+    let port = app.sftp_port.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let id = sftp_system(&app, &public, &["127.0.0.1"]).await.system.id;
+    let memos: Vec<String> = (0..50)
+        .map(|_| bulk_memo(CITIZEN, None).to_string())
+        .collect();
+    // Incompressible padding: the transfer takes long at the client's rate limit.
+    let mut noise = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open("/dev/urandom").unwrap(), 8_000_000),
+        &mut noise,
+    )
+    .unwrap();
+    let zip = bulk_file(&memos, &[("padding.bin", &noise)]);
+    let local = dir.path().join("big.zip");
+    std::fs::write(&local, &zip).unwrap();
+
+    // Straight to a `.zip` name, and to a temporary name: both cut off by killing the client.
+    for target in ["/inbox/cut.zip", "/inbox/cut.zip.part"] {
+        let mut child = tokio::process::Command::new("sftp")
+            .args(["-b", "-", "-l", "2000", "-P", &port.to_string(), "-i"])
+            .arg(&key)
+            .args(ssh_options())
+            .arg(format!("{id}@127.0.0.1"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = child.stdin.take().unwrap();
+        let batch = format!(
+            "put {} {target}\nrename /inbox/cut.zip.part /inbox/cut.zip\n",
+            local.display()
+        );
+        stdin.write_all(batch.as_bytes()).await.unwrap();
+        drop(stdin);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        child.kill().await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let db = app.db().await;
+    assert_eq!(
+        bulk_row::Entity::find().count(&db).await.unwrap(),
+        0,
+        "nothing kept"
+    );
+    assert_eq!(message::Entity::find().count(&db).await.unwrap(), 0);
+
+    // Complete, the same file is taken.
+    let output = sftp(
+        port,
+        &id,
+        &key,
+        &format!("put {} /inbox/whole.zip\n", local.display()),
+    )
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let row = taken(&app, &id, "whole.zip").await;
+    assert_eq!((row.state.as_str(), row.accepted), ("done", 50));
+}
