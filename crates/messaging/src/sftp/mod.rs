@@ -134,6 +134,9 @@ impl SftpDropbox for Dropbox {
     }
 }
 
+/// SFTP connections one instance serves at once.
+const MAX_CONNECTIONS: usize = 128;
+
 /// What every connection shares.
 pub struct Shared {
     pub db: DatabaseConnection,
@@ -155,6 +158,8 @@ impl Shared {
 pub struct SftpListener {
     listener: std::sync::Mutex<Option<std::net::TcpListener>>,
     socket: OnceCell<tokio::net::TcpListener>,
+    /// Connections served at once.
+    connections: Arc<tokio::sync::Semaphore>,
     host_key: HostKey,
     shared: Arc<Shared>,
 }
@@ -175,6 +180,7 @@ impl SftpListener {
             SftpListener {
                 listener: std::sync::Mutex::new(Some(listener)),
                 socket: OnceCell::new(),
+                connections: Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)),
                 host_key,
                 shared: Arc::new(shared),
             },
@@ -221,7 +227,6 @@ impl Job for SftpListener {
     }
 
     async fn round(&self) -> anyhow::Result<Round> {
-        use russh::server::Server as _;
         let socket = self
             .socket
             .get_or_try_init(|| async {
@@ -235,19 +240,36 @@ impl Job for SftpListener {
             })
             .await?;
         let config = Arc::new(self.config(self.host_key.get().await?.clone()));
-        let mut server = session::Server {
-            shared: self.shared.clone(),
-        };
-        // Sessions live on their own tasks: the round ends, they go on.
-        match tokio::time::timeout(
-            Duration::from_secs(30),
-            server.run_on_socket(config, socket),
-        )
-        .await
-        {
-            Err(_elapsed) => Ok(Round::More),
-            Ok(Ok(())) => Ok(Round::More),
-            Ok(Err(e)) => Err(anyhow::Error::new(e).context("accepting SFTP connections")),
+        // The accept loop is ours, not russh's `run_on_socket`: dropping that at the end of a
+        // round would disconnect every session it started (their shutdown channel closes).
+        let round_ends = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let (stream, peer) = match tokio::time::timeout_at(round_ends, socket.accept()).await {
+                Err(_round_over) => return Ok(Round::More),
+                Ok(Ok(accepted)) => accepted,
+                Ok(Err(e)) => {
+                    return Err(anyhow::Error::new(e).context("accepting SFTP connections"))
+                }
+            };
+            // A bound on connections at once: more are closed at once, not queued.
+            let Ok(permit) = self.connections.clone().try_acquire_owned() else {
+                tracing::warn!(%peer, "an SFTP connection refused: too many at once");
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let connection = session::Connection::new(self.shared.clone(), peer);
+            let config = config.clone();
+            tokio::spawn(async move {
+                let _permit = permit;
+                match russh::server::run_stream(config, stream, connection).await {
+                    Ok(session) => {
+                        if let Err(e) = session.await {
+                            tracing::debug!(%peer, error = %e, "an SFTP connection ended");
+                        }
+                    }
+                    Err(e) => tracing::debug!(%peer, error = %e, "an SFTP connection failed"),
+                }
+            });
         }
     }
 }

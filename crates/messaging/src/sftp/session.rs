@@ -18,24 +18,6 @@ use super::files::Files;
 use super::Shared;
 use crate::service::intake::{self, Credentials, Proof, Purpose};
 
-/// Makes a [`Connection`] per client.
-pub(crate) struct Server {
-    pub shared: Arc<Shared>,
-}
-
-impl russh::server::Server for Server {
-    type Handler = Connection;
-
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
-        Connection {
-            shared: self.shared.clone(),
-            peer,
-            system: None,
-            channels: HashMap::new(),
-        }
-    }
-}
-
 pub(crate) struct Connection {
     shared: Arc<Shared>,
     peer: Option<SocketAddr>,
@@ -45,6 +27,15 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
+    pub(crate) fn new(shared: Arc<Shared>, peer: SocketAddr) -> Connection {
+        Connection {
+            shared,
+            peer: Some(peer),
+            system: None,
+            channels: HashMap::new(),
+        }
+    }
+
     /// Before the signature: a key that is not the system's is refused here (and, from an
     /// address on the allowlist, logged and limited as a wrong API key is); the system's
     /// key goes on to be proved.
