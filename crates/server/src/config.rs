@@ -36,6 +36,7 @@
 //! | `ADGANG_SFTP_HOST_KEY_FILE` | none | the SFTP service's host key (OpenSSH private key); otherwise one is made on first start and kept in the database |
 //! | `ADGANG_SFTP_PUBLIC_HOST` | the public base URL's host | the host name SFTP clients are told to connect to |
 //! | `ADGANG_BULK_FILES` | `true` | take uploaded bulk files in this instance (whichever instance they were uploaded to) |
+//! | `ADGANG_BULK_LEASE_SECONDS` | `120` | how long a bulk file being taken belongs to its instance; after a crash it is taken again, from its last kept memo, this long after |
 //! | `RUST_LOG` | `info` | log filter |
 
 use std::path::PathBuf;
@@ -107,6 +108,9 @@ pub struct Settings {
     /// Issue 35: take uploaded bulk files in this instance (tests that look at a file before
     /// it is taken turn it off).
     pub bulk_files: bool,
+    /// Issue 35: how long a bulk file being taken belongs to its instance; after a crash it is
+    /// taken again (from its last kept memo) this long after the last chunk.
+    pub bulk_lease: chrono::Duration,
     /// The source of "now" (the machine's clock; tests give a clock they move).
     pub clock: std::sync::Arc<dyn adgang_core::Clock>,
     /// Issue 31: the dispatcher's bounds and breaker.
@@ -178,6 +182,7 @@ impl Default for Settings {
             sftp_host_key_file: None,
             sftp_public_host: None,
             bulk_files: true,
+            bulk_lease: chrono::Duration::seconds(120),
             clock: std::sync::Arc::new(adgang_core::time::SystemClock),
             delivery_limits: Default::default(),
             outbound_resolver: std::sync::Arc::new(adgang_core::outbound::SystemResolver),
@@ -296,6 +301,7 @@ pub const KEYS: &[&str] = &[
     "ADGANG_SFTP_HOST_KEY_FILE",
     "ADGANG_SFTP_PUBLIC_HOST",
     "ADGANG_BULK_FILES",
+    "ADGANG_BULK_LEASE_SECONDS",
 ];
 
 impl Settings {
@@ -546,6 +552,15 @@ impl Settings {
         }
         if let Some(v) = get("ADGANG_BULK_FILES") {
             s.bulk_files = parse_bool(&v).context("ADGANG_BULK_FILES must be true or false")?;
+        }
+        if let Some(n) = at_least(
+            "ADGANG_BULK_LEASE_SECONDS",
+            1,
+            "a positive number of seconds",
+        )? {
+            s.bulk_lease = chrono::Duration::seconds(
+                i64::try_from(n).context("ADGANG_BULK_LEASE_SECONDS is too large")?,
+            );
         }
         if s.allow_http_endpoints && s.environment == EnvironmentLabel::Production {
             bail!("ADGANG_ALLOW_HTTP_ENDPOINTS cannot be used in production");

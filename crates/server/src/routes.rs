@@ -186,7 +186,7 @@ fn messaging(
             bulk_files: settings.bulk_files.then(|| adgang_messaging::BulkFiles {
                 files: wiring.files.clone(),
                 reads: wiring.reads.clone(),
-                lease: chrono::Duration::minutes(2),
+                lease: settings.bulk_lease,
             }),
         },
         wiring.outbound.clone(),

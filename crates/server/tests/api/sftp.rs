@@ -578,3 +578,273 @@ async fn issue_35_an_upload_cut_off_mid_transfer_is_never_taken() {
     let row = taken(&app, &id, "whole.zip").await;
     assert_eq!((row.state.as_str(), row.accepted), ("done", 50));
 }
+
+/// An organisation and its active SFTP sender system with `public_key`, written straight into
+/// the database (for the tests that run the real binary).
+async fn seed_sftp_sender(db: &sea_orm::DatabaseConnection, public_key: &str) -> String {
+    use adgang_systems::entity::system;
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = chrono::Utc::now();
+    let new = adgang_identity::service::NewOrganisation {
+        cvr: adgang_core::Cvr::parse(SENDER).unwrap(),
+        name: "Testkommune Nord".into(),
+        kind: OrgKind::Authority,
+        agreement_accepted_at: Some(now),
+    };
+    adgang_identity::service::create_organisation(db, new, now)
+        .await
+        .unwrap();
+    let id = uuid::Uuid::now_v7().to_string();
+    system::ActiveModel {
+        id: Set(id.clone()),
+        organisation_cvr: Set(SENDER.to_owned()),
+        name: Set("Masseforsendelser".to_owned()),
+        role: Set("sender".to_owned()),
+        protocol: Set("sftp".to_owned()),
+        allowed_ips: Set("127.0.0.1".to_owned()),
+        endpoint: Set(None),
+        receipt_endpoint: Set(None),
+        ssh_public_key: Set(Some(public_key.to_owned())),
+        vendor_cvr: Set(None),
+        api_key_sealed: Set(None),
+        active_from: Set(Some(now - chrono::Duration::hours(1))),
+        active_to: Set(None),
+        contact_email: Set("drift@example.dk".to_owned()),
+        contact_phone: Set("12345678".to_owned()),
+        contact_extra_email: Set(None),
+        is_primary: Set(false),
+        standard_system_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    id
+}
+
+async fn count_messages(db: &sea_orm::DatabaseConnection) -> usize {
+    message::Entity::find().count(db).await.unwrap() as usize
+}
+
+async fn file_state(db: &sea_orm::DatabaseConnection, name: &str) -> Option<bulk_row::Model> {
+    bulk_row::Entity::find()
+        .filter(bulk_row::Column::Name.eq(name))
+        .one(db)
+        .await
+        .unwrap()
+}
+
+/// The real server binary with the SFTP service on `sftp_port`.
+fn start_server(database_url: &str, port: u16, sftp_port: u16) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_adgang-server"))
+        .env("DATABASE_URL", database_url)
+        .env("ADGANG_BIND", "127.0.0.1")
+        .env("ADGANG_PORT", port.to_string())
+        .env("ADGANG_SFTP_PORT", sftp_port.to_string())
+        .env("ADGANG_SPA_DIR", "/nonexistent-spa")
+        .env("ADGANG_DEMO_DATA", "false")
+        // A file a killed instance was taking is taken again after this.
+        .env("ADGANG_BULK_LEASE_SECONDS", "2")
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starting adgang-server")
+}
+
+async fn wait_healthy(port: u16) {
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+        {
+            if r.status() == 200 {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+#[tokio::test]
+async fn issue_35_kill_9_while_a_bulk_file_is_taken_leaves_each_memo_taken_exactly_once() {
+    const MEMOS: usize = 3_000;
+    let database = adgang_test_support::TestDatabase::create().await;
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let id = seed_sftp_sender(&db, &public).await;
+    let memos: Vec<Value> = (0..MEMOS).map(|_| bulk_memo(CITIZEN, None)).collect();
+    let lines: Vec<String> = memos.iter().map(Value::to_string).collect();
+    let local = dir.path().join("bulk.zip");
+    std::fs::write(&local, bulk_file(&lines, &[])).unwrap();
+
+    let (port, sftp_port) = (
+        adgang_test_support::free_port(),
+        adgang_test_support::free_port(),
+    );
+    let mut server = start_server(&database.url, port, sftp_port);
+    wait_healthy(port).await;
+    let output = sftp(
+        sftp_port,
+        &id,
+        &key,
+        &format!("put {} /inbox/big.zip\n", local.display()),
+    )
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    // Killed while the memos are being taken.
+    let mut at_kill = 0;
+    for _ in 0..3000 {
+        at_kill = count_messages(&db).await;
+        if at_kill >= 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let at_kill = at_kill.max(count_messages(&db).await);
+    assert!(
+        (1..MEMOS).contains(&at_kill),
+        "killed mid-file ({at_kill} of {MEMOS} taken)"
+    );
+    assert_eq!(file_state(&db, "big.zip").await.unwrap().state, "waiting");
+
+    // Started again, the file is taken on from its last kept memo.
+    let mut server = start_server(&database.url, port, sftp_port);
+    wait_healthy(port).await;
+    let mut done = None;
+    for _ in 0..1200 {
+        done = file_state(&db, "big.zip")
+            .await
+            .filter(|f| f.state != "waiting");
+        if done.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let done = done.expect("the file was taken after the restart");
+    assert_eq!(
+        (done.state.as_str(), done.accepted, done.refused),
+        ("done", MEMOS as i32, 0)
+    );
+    let result: Value = serde_json::from_str(done.result.as_deref().unwrap()).unwrap();
+    let outcomes = result["memos"].as_array().unwrap();
+    assert_eq!(outcomes.len(), MEMOS, "one outcome per memo");
+    for (outcome, memo) in outcomes.iter().zip(&memos) {
+        assert_eq!(outcome["messageId"], memo["messageId"]);
+        assert_eq!(outcome["outcome"], "accepted");
+    }
+    // Each memo one message, with one `Valideret`.
+    assert_eq!(count_messages(&db).await, MEMOS);
+    let validated = message_events::Entity::find()
+        .filter(message_events::Column::Event.eq("validated"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(validated as usize, MEMOS);
+}
+
+/// PostgreSQL only: ignored in a plain run, run by `cargo xtask test`'s PostgreSQL pass.
+#[tokio::test]
+#[ignore = "PostgreSQL only: runs in cargo xtask test's PostgreSQL pass"]
+async fn issue_35_two_instances_on_one_postgresql_never_take_a_file_twice() {
+    const FILES: usize = 8;
+    const MEMOS: usize = 150;
+    let database = adgang_test_support::TestDatabase::create().await;
+    assert_eq!(
+        database.kind,
+        adgang_test_support::DatabaseKind::Postgres,
+        "two instances share a database on PostgreSQL only: set TEST_DATABASE_URL"
+    );
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let id = seed_sftp_sender(&db, &public).await;
+    let clock: std::sync::Arc<dyn adgang_core::Clock> =
+        std::sync::Arc::new(adgang_core::time::SystemClock);
+    let mut sftp_ports = Vec::new();
+    for _ in 0..2 {
+        let settings = adgang_server::Settings {
+            port: 0,
+            database_url: database.url.clone(),
+            spa_dir: "/nonexistent-spa".into(),
+            clock: clock.clone(),
+            sftp_port: Some(0),
+            sandbox: adgang_server::sandbox::SandboxSettings {
+                program: Some(adgang_test_support::server_binary()),
+                ..Default::default()
+            },
+            ..adgang_server::Settings::default()
+        };
+        let app = adgang_server::Application::build(settings).await.unwrap();
+        sftp_ports.push(app.sftp_port().unwrap());
+        tokio::spawn(app.run_until_stopped());
+    }
+    // Files uploaded to either instance; each has refused memos, whose `Afvist` events would
+    // come twice if a file were taken twice.
+    for i in 0..FILES {
+        let mut lines: Vec<String> = (0..MEMOS)
+            .map(|_| bulk_memo(CITIZEN, None).to_string())
+            .collect();
+        lines.push(bulk_memo("123", None).to_string());
+        let local = dir.path().join(format!("f{i}.zip"));
+        std::fs::write(&local, bulk_file(&lines, &[])).unwrap();
+        let port = sftp_ports[i % 2];
+        let output = sftp(
+            port,
+            &id,
+            &key,
+            &format!("put {} /inbox/f{i}.zip\n", local.display()),
+        )
+        .await;
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    for _ in 0..1200 {
+        let waiting = bulk_row::Entity::find()
+            .filter(bulk_row::Column::State.eq("waiting"))
+            .count(&db)
+            .await
+            .unwrap();
+        if waiting == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let files = bulk_row::Entity::find().all(&db).await.unwrap();
+    assert_eq!(files.len(), FILES);
+    for file in &files {
+        assert_eq!(
+            (file.state.as_str(), file.accepted, file.refused),
+            ("done", MEMOS as i32, 1)
+        );
+    }
+    assert_eq!(count_messages(&db).await, FILES * MEMOS);
+    let count = |event: &'static str| {
+        let db = db.clone();
+        async move {
+            message_events::Entity::find()
+                .filter(message_events::Column::Event.eq(event))
+                .count(&db)
+                .await
+                .unwrap() as usize
+        }
+    };
+    assert_eq!(count("validated").await, FILES * MEMOS);
+    assert_eq!(
+        count("rejected").await,
+        FILES,
+        "each refused memo refused once"
+    );
+}
