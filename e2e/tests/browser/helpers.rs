@@ -148,6 +148,8 @@ async fn run_browser_test<F, Fut>(
     );
     let app = spawn_app_with(Spa::Built, |s| {
         s.demo_data = true;
+        // Issue 35: as under `cargo xtask run`, the SFTP service runs (on a free port).
+        s.sftp_port = Some(0);
         customise(s);
     })
     .await;

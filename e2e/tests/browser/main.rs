@@ -16,6 +16,7 @@ mod mail_access;
 mod move_mail;
 mod nemsms;
 mod recall;
+mod sftp;
 mod shell;
 mod statistics;
 mod systems;

@@ -350,6 +350,7 @@ fn SystemDetail() -> impl IntoView {
                     {s.ssh_public_key.clone().map(|v| row(Key::wiz_ssh_key, v))}
                     {row(Key::detail_vendor, s.vendor_cvr.clone().unwrap_or_default())}
                 }.into_any(), locked, None)}
+                {s.sftp.clone().map(|sftp| view! { <SftpAccessRows sftp id_prefix="detail"/> })}
                 {part(Part::Activation, Key::wiz_step_activation, "part-activation", view! {
                     {row(Key::detail_active_from, s.active_from.map(crate::time::display).unwrap_or_default())}
                     {row(Key::detail_active_to, s.active_to.map(crate::time::display).unwrap_or_default())}
@@ -484,5 +485,27 @@ fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
                 }.into_any()
             })}
         </section>
+    }
+}
+
+/// Issue 35: where an SFTP sender system delivers its bulk files, and the host key to pin —
+/// on the system's page and its receipt.
+#[component]
+pub fn SftpAccessRows(
+    sftp: adgang_api_types::SftpAccess,
+    id_prefix: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let address = format!("sftp://{}@{}:{}", sftp.username, sftp.host, sftp.port);
+    view! {
+        <div id=format!("{id_prefix}-sftp")>
+            <dl>
+                <div class="summary-row"><dt>{move || i18n.t(Key::sftp_address)}</dt>
+                    <dd><code id=format!("{id_prefix}-sftp-address")>{address}</code></dd></div>
+                <div class="summary-row"><dt>{move || i18n.t(Key::sftp_fingerprint)}</dt>
+                    <dd><code id=format!("{id_prefix}-sftp-fingerprint")>{sftp.host_key_fingerprint}</code></dd></div>
+            </dl>
+            <p class="form-hint">{move || i18n.t(Key::sftp_hint)}</p>
+        </div>
     }
 }

@@ -360,6 +360,9 @@ fn Wizard() -> impl IntoView {
                             <div class="summary-row"><dt>{i18n.text(Key::api_key)}</dt><dd><code id="receipt-api-key">{key}</code></dd></div>
                         })}
                     </dl>
+                    {done.system.sftp.clone().map(|sftp| view! {
+                        <super::detail::SftpAccessRows sftp id_prefix="receipt"/>
+                    })}
                     {done.virk_mail_move_id.clone().map(|_| view! {
                         <div class="alert alert-info" role="status" id="receipt-virk-mail">
                             <div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_move_virk_mail_receipt)}</p></div>

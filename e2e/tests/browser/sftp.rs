@@ -1,0 +1,83 @@
+//! Issue 35: an SFTP sender system shows where it delivers its bulk files and the host key to
+//! pin — on the receipt (page and PDF) and on the system's page.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn issue_35_an_sftp_sender_system_shows_its_sftp_address_and_host_key_fingerprint() {
+    browser_test("sftp_system", |client, app| async move {
+        let port = app
+            .sftp_port
+            .expect("the SFTP service runs in browser tests");
+        log_in_as(&client, &app, "10000003").await?;
+        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        client.goto(&app.url("/systemtilslutning")).await?;
+        wait_for_text(&client, "#systems-table", "Brevudsender").await?;
+        click(&client, "create-system").await?;
+        wait_for_text(&client, "#step-indicator", "Opsummering").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Navn og rolle").await?;
+        type_into(&client, "system-name", "Masseforsendelser Ærø").await?;
+        click_css(&client, "label[for='role-sender']").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Protokol og detaljer").await?;
+        click_css(&client, "label[for='protocol-sftp']").await?;
+        let key = std::fs::read_to_string(
+            adgang_test_support::workspace_root().join("crates/test-support/fixtures/ssh/ed.pub"),
+        )?;
+        type_into(&client, "system-ssh-key", key.trim()).await?;
+        type_into(&client, "system-ips", "127.0.0.1").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Aktivering").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Teknisk kontakt").await?;
+        type_into(&client, "contact-email", "drift@kommune.dk").await?;
+        type_into(&client, "contact-phone", "12345678").await?;
+        click(&client, "wizard-next").await?;
+        wait_for_step(&client, "Opsummering").await?;
+        click(&client, "wizard-connect").await?;
+        wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
+        let id = text_of(&client, "receipt-system-id").await?;
+
+        // The receipt: the address to connect to, the host key's fingerprint to pin — the one
+        // the service presents (read with OpenSSH's ssh-keyscan).
+        let address = format!("sftp://{id}@127.0.0.1:{port}");
+        wait_for_text(&client, "#receipt-sftp-address", &address).await?;
+        let fingerprint = text_of(&client, "receipt-sftp-fingerprint").await?;
+        let scanned = tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ssh-keyscan -p {port} -t ed25519 127.0.0.1 2>/dev/null | ssh-keygen -lf -"
+            ))
+            .output()
+            .await?;
+        let scanned = String::from_utf8_lossy(&scanned.stdout).into_owned();
+        ensure!(
+            fingerprint.starts_with("SHA256:") && scanned.contains(&fingerprint),
+            "the receipt's {fingerprint:?} is the service's: {scanned}"
+        );
+        wait_for_text(&client, "#receipt-sftp", "/inbox").await?;
+
+        // The receipt as PDF says the same.
+        click(&client, "download-receipt").await?;
+        let pdf = wait_for_download(&app, "kvittering-").await?;
+        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        ensure!(
+            text.contains("SFTP-adresse") && text.contains(&fingerprint),
+            "receipt text: {text}"
+        );
+
+        // And the system's page.
+        client
+            .goto(&app.url(&format!("/systemtilslutning/{id}")))
+            .await?;
+        wait_for_text(&client, "#system-heading", "Masseforsendelser Ærø").await?;
+        wait_for_text(&client, "#detail-sftp-address", &address).await?;
+        ensure!(
+            text_of(&client, "detail-sftp-fingerprint").await? == fingerprint,
+            "the same fingerprint on the page"
+        );
+        Ok(())
+    })
+    .await;
+}
