@@ -345,6 +345,10 @@ const COURTS_SENDER: &str = "Domstolenes forkyndelsessystem";
 /// are in its log (issue 32 item 16).
 const REGION_RECEIVER: &str = "Regionens journal – modtager";
 
+/// The demo SFTP system's public key (its private half is nobody's: a user trying SFTP puts
+/// their own key on the system).
+const DEMO_SFTP_KEY: &str = include_str!("../../test-support/fixtures/ssh/ed.pub");
+
 /// Testkommune Nord's "Brevudsender" has sent messages across the demo today: citizens
 /// (e-Boks, mit.dk), companies (Virk), Styrelsen for Digital Test (its push system's endpoint
 /// does not resolve, so the retries show on its page), NemSMS, and every tenth held for a value
@@ -804,6 +808,20 @@ async fn load_systems(
             .await
             .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
     }
+    // Issue 35: an SFTP sender system for bulk files, reachable from this machine; its page
+    // shows the SFTP address and host key (put your own public key on it to try it).
+    let mut bulk = system(
+        "Masseforsendelser",
+        SystemRole::Sender,
+        Protocol::Sftp,
+        None,
+        None,
+    );
+    bulk.allowed_ips = vec!["127.0.0.1".to_owned(), "::1".to_owned()];
+    bulk.ssh_public_key = Some(DEMO_SFTP_KEY.to_owned());
+    systems::create(txn, &ctx, &Actor::System, &owner, &bulk)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
     // Styrelsen for Digital Test's recipient system: what its contact administrator binds
     // contact points to.
     let test_agency = systems::Owner {

@@ -61,6 +61,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     let statistics_only = matches!(only, Some("statistics" | "statistics-postgres"));
     let writers_only = only == Some("writers");
     let uploads_only = only == Some("uploads");
+    let sftp_only = only == Some("sftp");
     let load_only = only == Some("load");
     let env = tools::ensure_frontend_tools(root)?;
     if only == Some("spa") {
@@ -84,6 +85,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         && !move_only
         && !statistics_only
         && !uploads_only
+        && !sftp_only
     {
         crate::build_spa(root, &env)?;
     }
@@ -120,6 +122,15 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
             "system_admin,operator"
         )?
     );
+    if sftp_only {
+        let rows = crate::bench_sftp::bench_sftp(&server_bin, &key_file, &data)?;
+        println!("\n| Bulk files over SFTP (issue 35) | figure | target |");
+        println!("|---|---|---|");
+        for row in rows {
+            println!("{row}");
+        }
+        return Ok(());
+    }
     let _server = Server(
         Command::new(&server_bin)
             .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)

@@ -47,6 +47,7 @@ mod bench_delivery;
 mod bench_eventlog;
 mod bench_load;
 mod bench_messaging;
+mod bench_sftp;
 mod bench_move;
 mod bench_spa;
 mod bench_statistics;

@@ -1,0 +1,182 @@
+//! `cargo xtask bench sftp` (issue 35 item 5): one bulk file of 10,000 memos uploaded with
+//! OpenSSH's `sftp` to a fresh release server on SQLite, taken through the REST intake's rules
+//! — memos per second from the upload's end to the result file, and the server's resident
+//! memory before, during and after (it must stay flat: the archive is read by the sandbox's
+//! child, the memos go to the intake writer a chunk at a time).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::bench::{create_authority, issue_token, wait_ready, Server};
+use crate::bench_messaging::{json_field, post};
+use crate::step;
+
+const ORG: &str = "29189846";
+const MEMOS: usize = 10_000;
+/// What the issue asks for, memos a second on SQLite.
+const TARGET: f64 = 1_000.0;
+
+fn rss_mb(pid: u32) -> f64 {
+    crate::bench_eventlog::rss_kib(pid) as f64 / 1024.0
+}
+
+/// The bulk file: 10,000 memos to citizens, each with a 1 KB PDF-ish attachment in base64 —
+/// the shape of `POST /api/v1/memos` (`docs/sftp.md`).
+fn bulk_file() -> Vec<u8> {
+    let attachment = "JVBERi0xLjQK".repeat(114);
+    let memos: Vec<String> = (0..MEMOS)
+        .map(|i| {
+            format!(
+                r#"{{"messageId":"0190f3a0-0000-7000-8000-{i:012x}","title":"Årsopgørelse","senderCvr":"{ORG}","recipient":"0101401000","type":"letter","body":"Kære borger","attachments":[{{"filename":"brev.pdf","contentType":"application/pdf","content":"{attachment}"}}]}}"#
+            )
+        })
+        .collect();
+    adgang_documents::bulk::testing::bulk_file(&memos, &[])
+}
+
+fn sftp(port: u16, user: &str, key: &Path, batch: &str) -> Result<()> {
+    use std::io::Write;
+    let mut child = Command::new("sftp")
+        .args(["-b", "-", "-P", &port.to_string(), "-i"])
+        .arg(key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "LogLevel=ERROR",
+        ])
+        .arg(format!("{user}@127.0.0.1"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .context("sftp (Debian's openssh-client)")?;
+    child
+        .stdin
+        .take()
+        .context("sftp's stdin")?
+        .write_all(batch.as_bytes())?;
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("sftp failed: {batch}");
+    }
+    Ok(())
+}
+
+pub fn bench_sftp(server_bin: &Path, key_file: &Path, data: &Path) -> Result<Vec<String>> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let sftp_port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = Server(
+        Command::new(server_bin)
+            .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
+            .env("ADGANG_PUBLIC_BASE_URL", &base)
+            .env("ADGANG_PORT", port.to_string())
+            .env("ADGANG_SFTP_PORT", sftp_port.to_string())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/bench-sftp.db?mode=rwc", data.display()),
+            )
+            .env("ADGANG_DEMO_DATA", "false")
+            .env("RUST_LOG", "warn")
+            .stdout(std::fs::File::create(data.join("server-sftp.log"))?)
+            .spawn()
+            .context("starting the release server")?,
+    );
+    wait_ready(port)?;
+    create_authority(&base, ORG, "Testkommune Nord")?;
+    let key = data.join("sftp-key");
+    let _ = std::fs::remove_file(&key);
+    let _ = std::fs::remove_file(data.join("sftp-key.pub"));
+    crate::output(
+        Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(&key),
+        "ssh-keygen",
+    )?;
+    let public = std::fs::read_to_string(data.join("sftp-key.pub"))?;
+    let token = issue_token(server_bin, key_file, &base, ORG, "system_admin")?;
+    let system = post(
+        &format!("{base}/api/v1/organisations/{ORG}/systems"),
+        &token,
+        &serde_json::json!({
+            "name": "Masseforsendelser", "role": "sender", "protocol": "sftp",
+            "sshPublicKey": public.trim(), "allowedIps": ["127.0.0.1"],
+            "activation": {"mode": "now"},
+            "technicalContact": {"email": "drift@nord.dk", "phone": "12345678"}
+        })
+        .to_string(),
+    )?;
+    let system_id = json_field(&system, &["system", "id"])?;
+
+    let file = data.join("bulk-10000.zip");
+    std::fs::write(&file, bulk_file())?;
+    let size_mb = std::fs::metadata(&file)?.len() as f64 / 1_048_576.0;
+    let pid = server.0.id();
+    let rss_before = rss_mb(pid);
+    step(&format!("SFTP: uploading {MEMOS} memos ({size_mb:.1} MB) and waiting for the result"));
+    let uploaded = Instant::now();
+    sftp(
+        sftp_port,
+        &system_id,
+        &key,
+        &format!(
+            "put {} /inbox/bulk.zip.part\nrename /inbox/bulk.zip.part /inbox/bulk.zip\n",
+            file.display()
+        ),
+    )?;
+    let upload_secs = uploaded.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut rss_peak = rss_before;
+    let result = data.join("bulk.result.json");
+    let _ = std::fs::remove_file(&result);
+    loop {
+        rss_peak = rss_peak.max(rss_mb(pid));
+        // The result file appears when the last memo has its outcome.
+        let fetched = sftp(
+            sftp_port,
+            &system_id,
+            &key,
+            &format!("get /results/bulk.result.json {}\n", result.display()),
+        );
+        if fetched.is_ok() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            bail!("the bulk file was not taken within 10 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let take_secs = started.elapsed().as_secs_f64();
+    let rss_after = rss_mb(pid);
+    let outcome: serde_json::Value = serde_json::from_slice(&std::fs::read(&result)?)?;
+    let accepted = outcome["accepted"].as_u64().unwrap_or(0) as usize;
+    if accepted != MEMOS {
+        bail!("{accepted} of {MEMOS} memos accepted: {}", outcome["memos"][0]);
+    }
+    let rate = MEMOS as f64 / take_secs;
+    Ok(vec![
+        format!(
+            "| one bulk file of {MEMOS} memos (1 KB attachment each, {size_mb:.1} MB zip), SQLite: upload with OpenSSH sftp | {upload_secs:.1} s | – |"
+        ),
+        format!(
+            "| … taken (sandbox read + REST intake + result file), from the upload's end to the result in /results | {take_secs:.1} s = {rate:.0} memos/s | ≥ {TARGET:.0} memos/s {} |",
+            if rate >= TARGET { "✓" } else { "✗" }
+        ),
+        format!(
+            "| server RSS before / peak while taking / after | {rss_before:.0} / {rss_peak:.0} / {rss_after:.0} MB | flat |"
+        ),
+    ])
+}
