@@ -446,13 +446,19 @@ pub mod rejection {
         "Masseforsendelsen {} fejlede, fordi filen ikke kan læses: {}",
         "The bulk file {} failed because it cannot be read: {}",
     );
+    /// Issue 35: a bulk file whose system was deactivated or deleted before it was taken.
+    /// `{}`: the file's name.
+    pub const BULK_FILE_SYSTEM_NOT_ACTIVE: Words = Words::new(
+        "Masseforsendelsen {} blev ikke behandlet, fordi systemet ikke længere er aktivt.",
+        "The bulk file {} was not processed because the system is no longer active.",
+    );
     /// Issue 35: an SFTP login with another key than the system's.
     pub const WRONG_SSH_KEY: Words = Words::new(
         "Forkert SSH-nøgle ved SFTP-login.",
         "Wrong SSH key at SFTP login.",
     );
 
-    pub(super) const ALL: [Words; 32] = [
+    pub(super) const ALL: [Words; 33] = [
         LEGAL_NOTICE_NOT_ALLOWED,
         MESSAGE_ID_UUID,
         MESSAGE_ID_REUSED,
@@ -484,6 +490,7 @@ pub mod rejection {
         NOT_A_SENDER,
         MESSAGE_FIELD_UNKNOWN,
         BULK_FILE_UNREADABLE,
+        BULK_FILE_SYSTEM_NOT_ACTIVE,
         WRONG_SSH_KEY,
     ];
 

@@ -393,3 +393,24 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ChromeCommand {
         (http::Method::POST, Some(self.body.to_string()))
     }
 }
+
+/// The system wizard from its start to "Protokol og detaljer": the name and the role
+/// (`sender`, `recipient`, `sender_recipient`) entered.
+pub(crate) async fn wizard_name_and_role(client: &Client, name: &str, role: &str) -> Result<()> {
+    wait_for_text(client, "#step-indicator", "Opsummering").await?;
+    click(client, "wizard-next").await?;
+    wait_for_step(client, "Navn og rolle").await?;
+    type_into(client, "system-name", name).await?;
+    click_css(client, &format!("label[for='role-{role}']")).await?;
+    click(client, "wizard-next").await?;
+    wait_for_step(client, "Protokol og detaljer").await
+}
+
+/// The system wizard's "Teknisk kontakt" filled in, on to the summary.
+pub(crate) async fn wizard_contact(client: &Client) -> Result<()> {
+    wait_for_step(client, "Teknisk kontakt").await?;
+    type_into(client, "contact-email", "drift@kommune.dk").await?;
+    type_into(client, "contact-phone", "12345678").await?;
+    click(client, "wizard-next").await?;
+    wait_for_step(client, "Opsummering").await
+}

@@ -141,13 +141,7 @@ async fn sys_15_at_390_px_a_new_rest_push_system_takes_over_the_virk_mail() {
         seed_virk_mail(&app, 5).await?;
         log_in_as(&client, &app, "10000003").await?;
         client.goto(&app.url("/systemtilslutning/opret")).await?;
-        wait_for_text(&client, "#step-indicator", "Opsummering").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Navn og rolle").await?;
-        type_into(&client, "system-name", "Nyt sagssystem").await?;
-        click_css(&client, "label[for='role-recipient']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Protokol og detaljer").await?;
+        wizard_name_and_role(&client, "Nyt sagssystem", "recipient").await?;
         click_css(&client, "label[for='protocol-rest_push']").await?;
         type_into(&client, "system-ips", "10.20.30.40").await?;
         type_into(&client, "system-endpoint", "https://sag.kommune.dk/dp").await?;
@@ -157,11 +151,7 @@ async fn sys_15_at_390_px_a_new_rest_push_system_takes_over_the_virk_mail() {
         wait_for_text(&client, "#move-virk-mail-group", "Eksisterende post i Virk").await?;
         click_css(&client, "label[for='move-virk-mail']").await?;
         click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Teknisk kontakt").await?;
-        type_into(&client, "contact-email", "drift@kommune.dk").await?;
-        type_into(&client, "contact-phone", "12345678").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
+        wizard_contact(&client).await?;
         wait_for_text(&client, "#summary-activation", "Flyttes til systemet").await?;
         click(&client, "wizard-connect").await?;
         wait_for_text(&client, "#receipt-virk-mail", "flyttes til systemet").await?;

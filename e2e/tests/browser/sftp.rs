@@ -14,13 +14,7 @@ async fn issue_35_an_sftp_sender_system_shows_its_sftp_address_and_host_key_fing
         client.goto(&app.url("/systemtilslutning")).await?;
         wait_for_text(&client, "#systems-table", "Brevudsender").await?;
         click(&client, "create-system").await?;
-        wait_for_text(&client, "#step-indicator", "Opsummering").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Navn og rolle").await?;
-        type_into(&client, "system-name", "Masseforsendelser Ærø").await?;
-        click_css(&client, "label[for='role-sender']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Protokol og detaljer").await?;
+        wizard_name_and_role(&client, "Masseforsendelser Ærø", "sender").await?;
         click_css(&client, "label[for='protocol-sftp']").await?;
         let key = std::fs::read_to_string(
             adgang_test_support::workspace_root().join("crates/test-support/fixtures/ssh/ed.pub"),
@@ -30,11 +24,7 @@ async fn issue_35_an_sftp_sender_system_shows_its_sftp_address_and_host_key_fing
         click(&client, "wizard-next").await?;
         wait_for_step(&client, "Aktivering").await?;
         click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Teknisk kontakt").await?;
-        type_into(&client, "contact-email", "drift@kommune.dk").await?;
-        type_into(&client, "contact-phone", "12345678").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
+        wizard_contact(&client).await?;
         click(&client, "wizard-connect").await?;
         wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
         let id = text_of(&client, "receipt-system-id").await?;

@@ -173,11 +173,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         click(&client, "wizard-next").await?;
         wait_for_step(&client, "Aktivering").await?;
         click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Teknisk kontakt").await?;
-        type_into(&client, "contact-email", "drift@kommune.dk").await?;
-        type_into(&client, "contact-phone", "12345678").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
+        wizard_contact(&client).await?;
         wait_for_text(&client, "#summary-name", "Afsendersystem Ærø").await?;
         // "Redigér" returns to the summary after the step is checked.
         click(&client, "edit-name").await?;

@@ -141,28 +141,50 @@ pub struct Listed {
     pub size: u64,
     pub at: DateTime<Utc>,
 }
+/// The system's files matching `which`, oldest first: (name, size, received, result size,
+/// finished).
+async fn listing(
+    db: &DatabaseConnection,
+    system_id: &str,
+    which: Condition,
+    order: bulk_file::Column,
+) -> Result<
+    Vec<(
+        String,
+        i64,
+        DateTime<Utc>,
+        Option<i64>,
+        Option<DateTime<Utc>>,
+    )>,
+    sea_orm::DbErr,
+> {
+    bulk_file::Entity::find()
+        .select_only()
+        .columns([
+            bulk_file::Column::Name,
+            bulk_file::Column::SizeBytes,
+            bulk_file::Column::ReceivedAt,
+            bulk_file::Column::ResultBytes,
+            bulk_file::Column::FinishedAt,
+        ])
+        .filter(bulk_file::Column::SystemId.eq(system_id))
+        .filter(which)
+        .order_by_asc(order)
+        .into_tuple()
+        .all(db)
+        .await
+}
 
 /// The system's files waiting to be taken (`/inbox`).
 pub async fn inbox(
     db: &DatabaseConnection,
     system_id: &str,
 ) -> Result<Vec<Listed>, sea_orm::DbErr> {
-    let rows: Vec<(String, i64, DateTime<Utc>)> = bulk_file::Entity::find()
-        .select_only()
-        .columns([
-            bulk_file::Column::Name,
-            bulk_file::Column::SizeBytes,
-            bulk_file::Column::ReceivedAt,
-        ])
-        .filter(bulk_file::Column::SystemId.eq(system_id))
-        .filter(bulk_file::Column::State.eq("waiting"))
-        .order_by_asc(bulk_file::Column::ReceivedAt)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let waiting = Condition::all().add(bulk_file::Column::State.eq("waiting"));
+    let rows = listing(db, system_id, waiting, bulk_file::Column::ReceivedAt).await?;
     Ok(rows
         .into_iter()
-        .map(|(name, size, at)| Listed {
+        .map(|(name, size, at, _, _)| Listed {
             name,
             size: size.max(0) as u64,
             at,
@@ -170,30 +192,38 @@ pub async fn inbox(
         .collect())
 }
 
+/// The system's upload `name`, whether still waiting or already taken — so a client that
+/// checks its upload's size right after closing it finds the file however fast it was taken.
+pub async fn uploaded(
+    db: &DatabaseConnection,
+    system_id: &str,
+    name: &str,
+) -> Result<Option<Listed>, sea_orm::DbErr> {
+    let named = Condition::all().add(bulk_file::Column::Name.eq(name));
+    let rows = listing(db, system_id, named, bulk_file::Column::ReceivedAt).await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|(name, size, at, _, _)| Listed {
+            name,
+            size: size.max(0) as u64,
+            at,
+        }))
+}
+
 /// The system's result files (`/results`), newest last.
 pub async fn results(
     db: &DatabaseConnection,
     system_id: &str,
 ) -> Result<Vec<Listed>, sea_orm::DbErr> {
-    let rows: Vec<(String, Option<i64>, Option<DateTime<Utc>>)> = bulk_file::Entity::find()
-        .select_only()
-        .columns([
-            bulk_file::Column::Name,
-            bulk_file::Column::ResultBytes,
-            bulk_file::Column::FinishedAt,
-        ])
-        .filter(bulk_file::Column::SystemId.eq(system_id))
-        .filter(bulk_file::Column::State.ne("waiting"))
-        .order_by_asc(bulk_file::Column::FinishedAt)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let taken = Condition::all().add(bulk_file::Column::State.ne("waiting"));
+    let rows = listing(db, system_id, taken, bulk_file::Column::FinishedAt).await?;
     Ok(rows
         .into_iter()
-        .map(|(name, size, at)| Listed {
+        .map(|(name, _, received, size, finished)| Listed {
             name: result_name(&name),
             size: size.unwrap_or(0).max(0) as u64,
-            at: at.unwrap_or_default(),
+            at: finished.unwrap_or(received),
         })
         .collect())
 }
@@ -299,8 +329,9 @@ impl BulkTaker {
         let system = match system {
             Some(system) if system.is_active() => system,
             _ => {
-                let why = rejection::SYSTEM_NOT_ACTIVE.da.to_owned();
-                return self.fail(&file, system.as_ref(), why).await;
+                let said = rejection::BULK_FILE_SYSTEM_NOT_ACTIVE.da_with(&[&file.name]);
+                let why = rejection::SYSTEM_NOT_ACTIVE.en.to_owned();
+                return self.fail(&file, system.as_ref(), why, said).await;
             }
         };
         let content = file.content.take().unwrap_or_default();
@@ -313,7 +344,11 @@ impl BulkTaker {
                     .await?;
                 return Ok(());
             }
-            Err(refusal) => return self.fail(&file, Some(&system), unreadable(&refusal)).await,
+            Err(refusal) => {
+                let why = unreadable(&refusal);
+                let said = rejection::BULK_FILE_UNREADABLE.da_with(&[&file.name, &why]);
+                return self.fail(&file, Some(&system), why, said).await;
+            }
         };
         let count = archive.memos.len();
         let start = usize::try_from(file.progress).unwrap_or(0).min(count);
@@ -479,12 +514,14 @@ impl BulkTaker {
         Ok(())
     }
 
-    /// The file could not be read: "Fejlet" in the sender's log, the reason in the result file.
+    /// The file could not be taken: "Fejlet" in the sender's log (`said`, Danish), the reason
+    /// (`why`) in the result file.
     async fn fail(
         &self,
         file: &bulk_file::Model,
         system: Option<&ConnectedSystem>,
         why: String,
+        said: String,
     ) -> anyhow::Result<()> {
         let now = self.clock.now();
         let result = BulkResult {
@@ -505,7 +542,7 @@ impl BulkTaker {
         let record = MessageEventRecord {
             system_id: Some(file.system_id.clone()),
             vendor_cvr: system.and_then(|s| s.vendor_cvr.clone()),
-            error_message: Some(rejection::BULK_FILE_UNREADABLE.da_with(&[&file.name, &why])),
+            error_message: Some(said),
             ..MessageEventRecord::new(&file.organisation_cvr, MessageEvent::Failed, now)
         };
         record_message_events(&txn, vec![record]).await?;
@@ -557,10 +594,12 @@ impl BulkTaker {
     }
 }
 
-/// The sender's words for an archive the sandbox would not read.
+/// Why the sandbox would not read an archive (the reader's words).
 fn unreadable(refusal: &FileRefusal) -> String {
     match refusal {
-        FileRefusal::TooComplex(limit) => format!("læsningen gik over grænsen for {limit}"),
+        FileRefusal::TooComplex(limit) => {
+            format!("reading it went over the upload sandbox's {limit} limit")
+        }
         other => other.to_string(),
     }
 }

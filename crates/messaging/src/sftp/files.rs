@@ -196,12 +196,9 @@ impl Files {
                 if let Some(spooled) = self.parked.get(name) {
                     return Ok(file_attributes(spooled.size, self.shared.now(), true));
                 }
-                let waiting = bulk::inbox(&self.shared.db, &self.system.id)
+                bulk::uploaded(&self.shared.db, &self.system.id, name)
                     .await
-                    .map_err(internal)?;
-                waiting
-                    .into_iter()
-                    .find(|w| &w.name == name)
+                    .map_err(internal)?
                     .map(|w| file_attributes(w.size, w.at, false))
                     .ok_or_else(|| StatusCode::NoSuchFile.into())
             }

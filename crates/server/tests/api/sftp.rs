@@ -60,20 +60,50 @@ pub(crate) async fn sftp_system(app: &TestApp, public_key: &str, ips: &[&str]) -
     response.json().await.unwrap()
 }
 
-/// Runs OpenSSH's `sftp` with `batch` (one command a line; a failing command fails the run).
-pub(crate) async fn sftp(port: u16, user: &str, key: &Path, batch: &str) -> std::process::Output {
-    use tokio::io::AsyncWriteExt;
-    let mut child = tokio::process::Command::new("sftp")
+/// An app with the SFTP service, and an active SFTP sender system of SENDER (from 127.0.0.1)
+/// with a fresh key: what most tests here start from.
+pub(crate) async fn sender() -> (
+    TestApp,
+    u16,
+    tempfile::TempDir,
+    PathBuf,
+    String,
+    SystemReceipt,
+) {
+    let app = app().await;
+    let port = app.sftp_port.expect("the SFTP service runs");
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let receipt = sftp_system(&app, &public, &["127.0.0.1"]).await;
+    (app, port, dir, key, public, receipt)
+}
+
+/// OpenSSH's `sftp` in batch mode (`extra` before the destination) reading its commands from
+/// stdin.
+pub(crate) fn sftp_child(
+    port: u16,
+    user: &str,
+    key: &Path,
+    extra: &[&str],
+) -> tokio::process::Child {
+    tokio::process::Command::new("sftp")
         .args(["-b", "-", "-P", &port.to_string(), "-i"])
         .arg(key)
         .args(ssh_options())
+        .args(extra)
         .arg(format!("{user}@127.0.0.1"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .expect("sftp (openssh-client) is installed");
+        .expect("sftp (openssh-client) is installed")
+}
+
+/// Runs OpenSSH's `sftp` with `batch` (one command a line; a failing command fails the run).
+pub(crate) async fn sftp(port: u16, user: &str, key: &Path, batch: &str) -> std::process::Output {
+    use tokio::io::AsyncWriteExt;
+    let mut child = sftp_child(port, user, key, &[]);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(batch.as_bytes()).await.unwrap();
     drop(stdin);
@@ -153,11 +183,7 @@ fn text(output: &std::process::Output) -> String {
 
 #[tokio::test]
 async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_intake() {
-    let app = app().await;
-    let port = app.sftp_port.expect("the SFTP service runs");
-    let dir = tempfile::tempdir().unwrap();
-    let (key, public) = keypair(dir.path(), "sender").await;
-    let receipt = sftp_system(&app, &public, &["127.0.0.1"]).await;
+    let (app, port, dir, key, _, receipt) = sender().await;
     let id = receipt.system.id.clone();
 
     // The receipt and the system's page say where to connect and which host key to pin —
@@ -232,8 +258,9 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
         port,
         &id,
         &key,
+        // The upload is still found by its name once taken (clients check its size).
         &format!(
-            "ls -l /results\nget /results/batch-1.result.json {}\n",
+            "ls -l /results\nget /results/batch-1.result.json {}\nls -l /inbox/batch-1.zip\n",
             result.display()
         ),
     )
@@ -299,12 +326,9 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
 #[tokio::test]
 async fn issue_35_wrong_keys_unlisted_addresses_inactive_and_deleted_systems_are_refused_and_logged(
 ) {
-    let app = app().await;
-    let port = app.sftp_port.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (key, public) = keypair(dir.path(), "sender").await;
+    let (app, port, dir, key, public, receipt) = sender().await;
     let (other, _) = keypair(dir.path(), "other").await;
-    let system = sftp_system(&app, &public, &["127.0.0.1"]).await.system;
+    let system = receipt.system;
     let ls = "ls /\n";
 
     // The system's own key works.
@@ -363,11 +387,8 @@ async fn issue_35_wrong_keys_unlisted_addresses_inactive_and_deleted_systems_are
 
 #[tokio::test]
 async fn issue_35_no_shell_no_commands_no_forwarding_no_path_outside_the_folder() {
-    let app = app().await;
-    let port = app.sftp_port.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (key, public) = keypair(dir.path(), "sender").await;
-    let id = sftp_system(&app, &public, &["127.0.0.1"]).await.system.id;
+    let (app, port, dir, key, _, receipt) = sender().await;
+    let id = receipt.system.id;
     let ssh = |args: Vec<String>| {
         let key = key.clone();
         async move {
@@ -436,11 +457,8 @@ async fn issue_35_no_shell_no_commands_no_forwarding_no_path_outside_the_folder(
 
 #[tokio::test]
 async fn issue_35_hostile_or_unreadable_archives_fail_with_the_reason_in_the_log_and_results() {
-    let app = app().await;
-    let port = app.sftp_port.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (key, public) = keypair(dir.path(), "sender").await;
-    let id = sftp_system(&app, &public, &["127.0.0.1"]).await.system.id;
+    let (app, port, dir, key, _, receipt) = sender().await;
+    let id = receipt.system.id;
 
     let many: Vec<(String, Vec<u8>)> = (0..61_000).map(|i| (format!("f{i}"), Vec::new())).collect();
     let many: Vec<(&str, &[u8])> = many
@@ -514,11 +532,8 @@ async fn issue_35_hostile_or_unreadable_archives_fail_with_the_reason_in_the_log
 
 #[tokio::test]
 async fn issue_35_an_upload_cut_off_mid_transfer_is_never_taken() {
-    let app = app().await;
-    let port = app.sftp_port.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (key, public) = keypair(dir.path(), "sender").await;
-    let id = sftp_system(&app, &public, &["127.0.0.1"]).await.system.id;
+    let (app, port, dir, key, _, receipt) = sender().await;
+    let id = receipt.system.id;
     let memos: Vec<String> = (0..50)
         .map(|_| bulk_memo(CITIZEN, None).to_string())
         .collect();
@@ -535,17 +550,8 @@ async fn issue_35_an_upload_cut_off_mid_transfer_is_never_taken() {
 
     // Straight to a `.zip` name, and to a temporary name: both cut off by killing the client.
     for target in ["/inbox/cut.zip", "/inbox/cut.zip.part"] {
-        let mut child = tokio::process::Command::new("sftp")
-            .args(["-b", "-", "-l", "2000", "-P", &port.to_string(), "-i"])
-            .arg(&key)
-            .args(ssh_options())
-            .arg(format!("{id}@127.0.0.1"))
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
+        // At 2,000 kbit/s the 8 MB take half a minute: killed after 1.5 s.
+        let mut child = sftp_child(port, &id, &key, &["-l", "2000"]);
         use tokio::io::AsyncWriteExt;
         let mut stdin = child.stdin.take().unwrap();
         let batch = format!(
@@ -623,6 +629,24 @@ async fn seed_sftp_sender(db: &sea_orm::DatabaseConnection, public_key: &str) ->
     id
 }
 
+/// A migrated test database with SENDER's SFTP system, and the system's key.
+async fn seeded_database() -> (
+    adgang_test_support::TestDatabase,
+    sea_orm::DatabaseConnection,
+    tempfile::TempDir,
+    PathBuf,
+    String,
+) {
+    let database = adgang_test_support::TestDatabase::create().await;
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = keypair(dir.path(), "sender").await;
+    let id = seed_sftp_sender(&db, &public).await;
+    (database, db, dir, key, id)
+}
+
 async fn count_messages(db: &sea_orm::DatabaseConnection) -> usize {
     message::Entity::find().count(db).await.unwrap() as usize
 }
@@ -673,13 +697,7 @@ async fn wait_healthy(port: u16) {
 #[tokio::test]
 async fn issue_35_kill_9_while_a_bulk_file_is_taken_leaves_each_memo_taken_exactly_once() {
     const MEMOS: usize = 3_000;
-    let database = adgang_test_support::TestDatabase::create().await;
-    let db = adgang_server::database::connect_and_migrate(&database.url)
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (key, public) = keypair(dir.path(), "sender").await;
-    let id = seed_sftp_sender(&db, &public).await;
+    let (database, db, dir, key, id) = seeded_database().await;
     let memos: Vec<Value> = (0..MEMOS).map(|_| bulk_memo(CITIZEN, None)).collect();
     let lines: Vec<String> = memos.iter().map(Value::to_string).collect();
     let local = dir.path().join("bulk.zip");
@@ -760,18 +778,12 @@ async fn issue_35_kill_9_while_a_bulk_file_is_taken_leaves_each_memo_taken_exact
 async fn issue_35_two_instances_on_one_postgresql_never_take_a_file_twice() {
     const FILES: usize = 8;
     const MEMOS: usize = 150;
-    let database = adgang_test_support::TestDatabase::create().await;
+    let (database, db, dir, key, id) = seeded_database().await;
     assert_eq!(
         database.kind,
         adgang_test_support::DatabaseKind::Postgres,
         "two instances share a database on PostgreSQL only: set TEST_DATABASE_URL"
     );
-    let db = adgang_server::database::connect_and_migrate(&database.url)
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (key, public) = keypair(dir.path(), "sender").await;
-    let id = seed_sftp_sender(&db, &public).await;
     let clock: std::sync::Arc<dyn adgang_core::Clock> =
         std::sync::Arc::new(adgang_core::time::SystemClock);
     let mut sftp_ports = Vec::new();
