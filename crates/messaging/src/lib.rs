@@ -142,6 +142,7 @@ impl MessagingModule {
                         keys: SystemKeys::default(),
                         clock: ctx.clock.clone(),
                         spool: settings.spool.clone(),
+                        spooled: std::sync::Arc::default(),
                     },
                 )?;
                 let dropbox = sftp::Dropbox {

@@ -25,10 +25,13 @@ struct Spooled {
     size: u64,
     /// A write went over the limit or failed: the upload is never kept.
     broken: Option<String>,
+    /// Its share of the spool's budget, given back with it.
+    shared: Arc<Shared>,
 }
 
 impl Drop for Spooled {
     fn drop(&mut self) {
+        self.shared.release(self.size);
         let _ = std::fs::remove_file(&self.path);
     }
 }
@@ -318,8 +321,10 @@ impl russh_sftp::server::Handler for Files {
         );
         match (place(&filename), writes) {
             (Place::InInbox(name), true) => {
-                if self.open.len() >= 16 {
-                    return Err(failure("at most 16 files open at once"));
+                if self.open.len() + self.parked.len() >= 16 {
+                    return Err(failure(
+                        "at most 16 uploads at once in a connection (rename or remove one)",
+                    ));
                 }
                 let path = self
                     .shared
@@ -337,6 +342,7 @@ impl russh_sftp::server::Handler for Files {
                     file: Some(file),
                     size: 0,
                     broken: None,
+                    shared: self.shared.clone(),
                 };
                 Ok(Handle {
                     id,
@@ -389,6 +395,18 @@ impl russh_sftp::server::Handler for Files {
             spooled.file = None;
             return Err(failure(why));
         }
+        if spooled.file.is_none() {
+            return Err(failure("the upload was stopped"));
+        }
+        // The spool is shared by every connection: a budget, not a disk to fill.
+        let growth = end.saturating_sub(spooled.size);
+        if !self.shared.reserve(growth) {
+            let why = "the service is receiving too much at once; try again later".to_owned();
+            spooled.broken = Some(why.clone());
+            spooled.file = None;
+            return Err(failure(why));
+        }
+        spooled.size += growth;
         let Some(file) = spooled.file.as_mut() else {
             return Err(failure("the upload was stopped"));
         };
@@ -402,7 +420,6 @@ impl russh_sftp::server::Handler for Files {
             spooled.file = None;
             return Err(internal(e));
         }
-        spooled.size = spooled.size.max(end);
         Ok(ok(id))
     }
 

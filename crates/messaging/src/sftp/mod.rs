@@ -134,8 +134,13 @@ impl SftpDropbox for Dropbox {
     }
 }
 
-/// SFTP connections one instance serves at once.
+/// SFTP connections one instance serves at once, and from one address.
 const MAX_CONNECTIONS: usize = 128;
+const MAX_CONNECTIONS_PER_ADDRESS: usize = 16;
+/// A connection that has not logged in by then is closed (an idle one would hold its place).
+const LOGIN_DEADLINE: Duration = Duration::from_secs(30);
+/// What the uploads in progress of all connections may hold on the spool together.
+const MAX_SPOOL_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
 /// What every connection shares.
 pub struct Shared {
@@ -145,9 +150,27 @@ pub struct Shared {
     pub keys: SystemKeys,
     pub clock: Arc<dyn Clock>,
     pub spool: PathBuf,
+    /// Bytes on the spool now (uploads in progress), against [`MAX_SPOOL_BYTES`].
+    pub spooled: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Shared {
+    /// Takes `bytes` more of the spool's budget; false (nothing taken) when it is spent.
+    pub(crate) fn reserve(&self, bytes: u64) -> bool {
+        use std::sync::atomic::Ordering;
+        self.spooled
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
+                held.checked_add(bytes)
+                    .filter(|total| *total <= MAX_SPOOL_BYTES)
+            })
+            .is_ok()
+    }
+
+    pub(crate) fn release(&self, bytes: u64) {
+        self.spooled
+            .fetch_sub(bytes, std::sync::atomic::Ordering::AcqRel);
+    }
+
     fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
@@ -160,6 +183,8 @@ pub struct SftpListener {
     socket: OnceCell<tokio::net::TcpListener>,
     /// Connections served at once.
     connections: Arc<tokio::sync::Semaphore>,
+    /// Connections served now, by address.
+    per_address: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
     host_key: HostKey,
     shared: Arc<Shared>,
 }
@@ -181,6 +206,7 @@ impl SftpListener {
                 listener: std::sync::Mutex::new(Some(listener)),
                 socket: OnceCell::new(),
                 connections: Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)),
+                per_address: Arc::default(),
                 host_key,
                 shared: Arc::new(shared),
             },
@@ -251,25 +277,87 @@ impl Job for SftpListener {
                     return Err(anyhow::Error::new(e).context("accepting SFTP connections"))
                 }
             };
-            // A bound on connections at once: more are closed at once, not queued.
+            // Bounds on connections at once, in all and per address: more are closed at once,
+            // not queued.
             let Ok(permit) = self.connections.clone().try_acquire_owned() else {
                 tracing::warn!(%peer, "an SFTP connection refused: too many at once");
                 continue;
             };
+            let Some(place) = AddressPlace::take(&self.per_address, peer.ip()) else {
+                tracing::warn!(%peer, "an SFTP connection refused: too many from its address");
+                continue;
+            };
             let _ = stream.set_nodelay(true);
-            let connection = session::Connection::new(self.shared.clone(), peer);
+            let logged_in = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let connection = session::Connection::new(self.shared.clone(), peer, logged_in.clone());
             let config = config.clone();
             tokio::spawn(async move {
-                let _permit = permit;
-                match russh::server::run_stream(config, stream, connection).await {
-                    Ok(session) => {
-                        if let Err(e) = session.await {
-                            tracing::debug!(%peer, error = %e, "an SFTP connection ended");
-                        }
+                let (_permit, _place) = (permit, place);
+                let session = match russh::server::run_stream(config, stream, connection).await {
+                    Ok(session) => session,
+                    Err(e) => {
+                        tracing::debug!(%peer, error = %e, "an SFTP connection failed");
+                        return;
                     }
-                    Err(e) => tracing::debug!(%peer, error = %e, "an SFTP connection failed"),
+                };
+                let handle = session.handle();
+                let deadline = async {
+                    tokio::time::sleep(LOGIN_DEADLINE).await;
+                    if !logged_in.load(std::sync::atomic::Ordering::Acquire) {
+                        let _ = handle
+                            .disconnect(
+                                russh::Disconnect::ByApplication,
+                                "no login in time".to_owned(),
+                                String::new(),
+                            )
+                            .await;
+                    }
+                    std::future::pending::<()>().await;
+                };
+                tokio::select! {
+                    ended = session => if let Err(e) = ended {
+                        tracing::debug!(%peer, error = %e, "an SFTP connection ended");
+                    },
+                    () = deadline => {}
                 }
             });
+        }
+    }
+}
+
+/// A connection's place among its address's (given back when dropped).
+struct AddressPlace {
+    counts: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+    address: std::net::IpAddr,
+}
+
+impl AddressPlace {
+    fn take(
+        counts: &Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+        address: std::net::IpAddr,
+    ) -> Option<AddressPlace> {
+        let mut held = counts.lock().ok()?;
+        let count = held.entry(address).or_insert(0);
+        if *count >= MAX_CONNECTIONS_PER_ADDRESS {
+            return None;
+        }
+        *count += 1;
+        Some(AddressPlace {
+            counts: counts.clone(),
+            address,
+        })
+    }
+}
+
+impl Drop for AddressPlace {
+    fn drop(&mut self) {
+        if let Ok(mut held) = self.counts.lock() {
+            if let Some(count) = held.get_mut(&self.address) {
+                *count -= 1;
+                if *count == 0 {
+                    held.remove(&self.address);
+                }
+            }
         }
     }
 }

@@ -24,15 +24,22 @@ pub(crate) struct Connection {
     /// The system, once its key's signature was verified and every rule held.
     system: Option<ConnectedSystem>,
     channels: HashMap<ChannelId, Channel<Msg>>,
+    /// Raised at login: the listener closes a connection that has not logged in in time.
+    logged_in: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Connection {
-    pub(crate) fn new(shared: Arc<Shared>, peer: SocketAddr) -> Connection {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        peer: SocketAddr,
+        logged_in: Arc<std::sync::atomic::AtomicBool>,
+    ) -> Connection {
         Connection {
             shared,
             peer: Some(peer),
             system: None,
             channels: HashMap::new(),
+            logged_in,
         }
     }
 
@@ -123,6 +130,8 @@ impl russh::server::Handler for Connection {
             Ok(system) => {
                 tracing::info!(system = %system.id, %address, "an SFTP login");
                 self.system = Some(system);
+                self.logged_in
+                    .store(true, std::sync::atomic::Ordering::Release);
                 Ok(Auth::Accept)
             }
             Err(refusal) => {

@@ -860,3 +860,34 @@ async fn issue_35_two_instances_on_one_postgresql_never_take_a_file_twice() {
         "each refused memo refused once"
     );
 }
+
+#[tokio::test]
+async fn issue_35_one_address_cannot_hold_every_connection() {
+    use tokio::io::AsyncReadExt;
+    let (_app, port, _dir, key, _, receipt) = sender().await;
+    // Sixteen connections that never log in hold their address's places…
+    let mut idle = Vec::new();
+    for _ in 0..16 {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let mut banner = [0u8; 8];
+        stream.read_exact(&mut banner).await.unwrap();
+        assert_eq!(&banner, b"SSH-2.0-");
+        idle.push(stream);
+    }
+    // …so a seventeenth from it is closed at once, without a banner…
+    let mut seventeenth = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let mut read = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), seventeenth.read_to_end(&mut read))
+        .await
+        .expect("closed, not kept waiting");
+    assert!(closed.is_err() || read.is_empty(), "{read:?}");
+    // …and once they are gone, the system logs in again.
+    drop(idle);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let output = sftp(port, &receipt.system.id, &key, "ls /\n").await;
+    assert!(output.status.success(), "{}", text(&output));
+}
