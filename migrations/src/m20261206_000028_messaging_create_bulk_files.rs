@@ -7,7 +7,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
-    big_integer, big_integer_null, blob_null, boolean, integer, integer_null, string_len,
+    big_integer, big_integer_null, blob, boolean, integer, integer_null, string_len,
     string_len_null, text, text_null, timestamp_with_time_zone, timestamp_with_time_zone_null,
 };
 
@@ -26,7 +26,6 @@ impl MigrationTrait for Migration {
                     .col(string_len(BulkFiles::OrganisationCvr, 8))
                     .col(string_len(BulkFiles::Name, 255))
                     .col(big_integer(BulkFiles::SizeBytes))
-                    .col(blob_null(BulkFiles::Content))
                     .col(string_len(BulkFiles::State, 8))
                     .col(timestamp_with_time_zone(BulkFiles::ReceivedAt))
                     .col(string_len_null(BulkFiles::LeaseOwner, 36))
@@ -64,6 +63,17 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // The archive apart from the row every lease write touches: SQLite rewrites a whole
+        // record (its overflow pages too) on each UPDATE.
+        manager
+            .create_table(
+                Table::create()
+                    .table(BulkFileContents::Table)
+                    .col(string_len(BulkFileContents::FileId, 36).primary_key())
+                    .col(blob(BulkFileContents::Content))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -96,6 +106,7 @@ impl MigrationTrait for Migration {
         for table in [
             SftpHostKeys::Table.into_iden(),
             BulkOutcomes::Table.into_iden(),
+            BulkFileContents::Table.into_iden(),
             BulkFiles::Table.into_iden(),
         ] {
             manager
@@ -114,7 +125,6 @@ enum BulkFiles {
     OrganisationCvr,
     Name,
     SizeBytes,
-    Content,
     State,
     ReceivedAt,
     LeaseOwner,
@@ -127,6 +137,13 @@ enum BulkFiles {
     FinishedAt,
     Result,
     ResultBytes,
+}
+
+#[derive(DeriveIden)]
+enum BulkFileContents {
+    Table,
+    FileId,
+    Content,
 }
 
 #[derive(DeriveIden)]

@@ -27,13 +27,14 @@ pub struct BulkLimits {
     pub total_bytes: u64,
 }
 
-/// Far above the 10,000 memos a sender sends at once, and within the sandbox's memory (the
-/// answer carries the attachments in base64, a third larger).
+/// Far above the 10,000 memos a sender sends at once, and within the sandbox's 512 MiB of
+/// address space: the input (≤ 64 MiB), the memos with their attachments in base64 (a third
+/// larger than what was read) and the answer written from them.
 pub const BULK_LIMITS: BulkLimits = BulkLimits {
     entries: 60_000,
     memos: 20_000,
     entry_bytes: 16 * 1024 * 1024,
-    total_bytes: 128 * 1024 * 1024,
+    total_bytes: 64 * 1024 * 1024,
 };
 
 /// The name of the archive's table of contents.
@@ -113,7 +114,9 @@ pub fn read_bulk(bytes: &[u8], limits: &BulkLimits) -> Result<Vec<BulkMemo>, Bul
         let name = entry.name().map_err(unreadable)?.into_owned();
         // `enclosed_name` is the name when it stays inside the archive's folder: not absolute,
         // no `..` above the top, no NUL.
-        if entry.enclosed_name().is_none() || name.contains('\\') {
+        let absolute = name.starts_with('/') || name.as_bytes().get(1) == Some(&b':');
+        let climbs = name.split('/').any(|part| part == "..");
+        if entry.enclosed_name().is_none() || absolute || climbs || name.contains('\\') {
             return Err(BulkError::Unreadable(format!(
                 "the entry {name:?} points outside the archive"
             )));

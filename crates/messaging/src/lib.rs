@@ -143,6 +143,9 @@ impl MessagingModule {
                         clock: ctx.clock.clone(),
                         spool: settings.spool.clone(),
                         spooled: std::sync::Arc::default(),
+                        keeps: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                            sftp::KEEPS_AT_ONCE,
+                        )),
                     },
                 )?;
                 let dropbox = sftp::Dropbox {
@@ -246,6 +249,7 @@ impl adgang_core::ApiModule for MessagingModule {
                 files: bulk.files.clone(),
                 clock: ctx.clock.clone(),
                 lease: service::bulk::BulkTaker::lease(bulk.lease),
+                max_memo_bytes: self.settings.max_memo_bytes,
             }));
         }
         // SYS-06: pull and publish-subscribe systems that leave their mail uncollected.

@@ -181,7 +181,9 @@ fn messaging(
                     ),
                     public_host: settings.sftp_host(),
                     host_key_file: settings.sftp_host_key_file.clone(),
-                    spool: std::env::temp_dir().join(format!("adgang-sftp-{}", std::process::id())),
+                    // A name nobody can guess, made by us (0700): see `SftpListener::bind`.
+                    spool: std::env::temp_dir()
+                        .join(format!("adgang-sftp-{}", uuid::Uuid::now_v7())),
                 }),
             bulk_files: settings.bulk_files.then(|| adgang_messaging::BulkFiles {
                 files: wiring.files.clone(),

@@ -94,23 +94,32 @@ impl actix_web::FromRequest for Deps {
 impl Deps {
     /// Issue 35: an SFTP sender system's connection details, when the service runs.
     async fn with_sftp(&self, system: &mut System) -> Result<(), DomainError> {
+        system.sftp = self.sftp_access(system).await;
+        Ok(())
+    }
+
+    /// The service's details for an SFTP sender system; `None` for other systems, when this
+    /// deployment runs no SFTP service, or when its host key cannot be read now (logged: the
+    /// page and receipt are shown without them rather than fail).
+    async fn sftp_access(&self, system: &System) -> Option<adgang_api_types::SftpAccess> {
         if system.protocol != adgang_api_types::Protocol::Sftp
             || system.role == adgang_api_types::SystemRole::Recipient
         {
-            return Ok(());
+            return None;
         }
-        let Some(dropbox) = &self.sftp else {
-            return Ok(());
+        let service = match self.sftp.as_ref()?.service().await {
+            Ok(service) => service?,
+            Err(e) => {
+                tracing::error!(error = ?e, "the SFTP service's host key cannot be read");
+                return None;
+            }
         };
-        if let Some(service) = dropbox.service().await.map_err(DomainError::Unexpected)? {
-            system.sftp = Some(adgang_api_types::SftpAccess {
-                host: service.host,
-                port: service.port,
-                username: system.id.clone(),
-                host_key_fingerprint: service.host_key_fingerprint,
-            });
-        }
-        Ok(())
+        Some(adgang_api_types::SftpAccess {
+            host: service.host,
+            port: service.port,
+            username: system.id.clone(),
+            host_key_fingerprint: service.host_key_fingerprint,
+        })
     }
 
     fn context(&self, now: chrono::DateTime<chrono::Utc>) -> Context<'_> {
@@ -458,6 +467,11 @@ async fn system_receipt(
     let id = path.into_inner().id;
     let (owner, actor) = (owner_of(&scope), scope.actor.clone());
     let ctx = deps.context(scope.now);
+    // Read before the transaction: the host key may have to be made (and kept) first.
+    let sftp = {
+        let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
+        deps.sftp_access(&service::to_dto(&model, ctx.now)).await
+    };
     // The API key is revealed (and that logged) only if the receipt is rendered.
     let (model, pdf) = adgang_core::write(&db, async |txn| {
         let model = service::get(txn, &owner.cvr, &id).await?;
@@ -466,7 +480,7 @@ async fn system_receipt(
             None => None,
         };
         let (mut system, who) = (service::to_dto(&model, ctx.now), scope.who());
-        deps.with_sftp(&mut system).await?;
+        system.sftp = sftp;
         let pdf = render(move || documents::receipt_pdf(&system, api_key.as_deref(), &who)).await?;
         Ok((model, pdf))
     })

@@ -12,8 +12,6 @@ pub struct Model {
     /// Its name in `/inbox` (`….zip`).
     pub name: String,
     pub size_bytes: i64,
-    /// The archive; emptied when the file has been taken.
-    pub content: Option<Vec<u8>>,
     /// `waiting` (to be taken, or being taken under the lease), `done` or `failed`.
     pub state: String,
     pub received_at: DateTimeUtc,

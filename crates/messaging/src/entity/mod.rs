@@ -1,6 +1,7 @@
 //! The messaging module's own tables.
 
 pub mod bulk_file;
+pub mod bulk_file_content;
 pub mod bulk_outcome;
 pub mod business_receipt;
 pub mod delivery_attempt;

@@ -14,7 +14,7 @@ use adgang_api_types::words::rejection;
 use adgang_api_types::{MemoReceipt, MessageEvent, Problem};
 use adgang_core::audit::{record_message_events, MessageEventRecord};
 use adgang_core::ports::{BulkEntry, ConnectedSystem, FileRefusal, UntrustedFiles};
-use adgang_core::{Clock, DomainError, Job, Lease, Round, Schedule};
+use adgang_core::{Clock, DomainError, Job, Lease, Round, Schedule, SystemRefusal};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use sea_orm::sea_query::Expr;
@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::intake;
 use super::writer::IntakeWriter;
 use super::Ports;
-use crate::entity::{bulk_file, bulk_outcome};
+use crate::entity::{bulk_file, bulk_file_content, bulk_outcome};
 use crate::error::MessagingError;
 
 /// The largest bulk file an upload may write (the sandbox reads at most 64 MiB).
@@ -87,7 +87,7 @@ pub enum ReceiveError {
     Db(#[from] sea_orm::DbErr),
 }
 
-/// Keeps a completed upload for [`BulkTaker`].
+/// Keeps a completed upload for [`BulkTaker`]: its row and its archive in one transaction.
 pub async fn receive(
     db: &DatabaseConnection,
     system: &ConnectedSystem,
@@ -95,21 +95,24 @@ pub async fn receive(
     content: Vec<u8>,
     now: DateTime<Utc>,
 ) -> Result<(), ReceiveError> {
-    let taken = bulk_file::Entity::find()
+    let taken: Option<String> = bulk_file::Entity::find()
+        .select_only()
+        .column(bulk_file::Column::Id)
         .filter(bulk_file::Column::SystemId.eq(&system.id))
         .filter(bulk_file::Column::Name.eq(name))
+        .into_tuple()
         .one(db)
         .await?;
     if taken.is_some() {
         return Err(ReceiveError::Exists);
     }
+    let id = uuid::Uuid::now_v7().to_string();
     let row = bulk_file::ActiveModel {
-        id: Set(uuid::Uuid::now_v7().to_string()),
+        id: Set(id.clone()),
         system_id: Set(system.id.clone()),
         organisation_cvr: Set(system.organisation_cvr.clone()),
         name: Set(name.to_owned()),
         size_bytes: Set(content.len() as i64),
-        content: Set(Some(content)),
         state: Set("waiting".to_owned()),
         received_at: Set(now),
         lease_owner: Set(None),
@@ -123,14 +126,26 @@ pub async fn receive(
         result: Set(None),
         result_bytes: Set(None),
     };
+    let txn = db.begin().await?;
     // Two uploads of one name at once: the unique index lets one in.
-    bulk_file::Entity::insert(row)
-        .exec_without_returning(db)
-        .await
-        .map_err(|e| match e.sql_err() {
+    let inserted = bulk_file::Entity::insert(row)
+        .exec_without_returning(&txn)
+        .await;
+    if let Err(e) = inserted {
+        txn.rollback().await?;
+        return Err(match e.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ReceiveError::Exists,
             _ => ReceiveError::Db(e),
-        })?;
+        });
+    }
+    let archive = bulk_file_content::ActiveModel {
+        file_id: Set(id),
+        content: Set(content),
+    };
+    bulk_file_content::Entity::insert(archive)
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -285,6 +300,8 @@ pub struct BulkTaker {
     pub files: Arc<dyn UntrustedFiles>,
     pub clock: Arc<dyn Clock>,
     pub lease: Lease<bulk_file::Entity>,
+    /// `POST /api/v1/memos`'s body limit, applied to each memo as assembled.
+    pub max_memo_bytes: usize,
 }
 
 impl BulkTaker {
@@ -297,7 +314,8 @@ impl BulkTaker {
         )
     }
 
-    /// Takes one waiting file; false when there was none.
+    /// Takes one waiting file; false when there was none (or the sandbox was busy: the next
+    /// round is after the pause, not at once).
     pub async fn take_one(&self) -> anyhow::Result<bool> {
         let now = self.clock.now();
         let claimable = Condition::all().add(bulk_file::Column::State.eq("waiting"));
@@ -315,66 +333,95 @@ impl BulkTaker {
         let Some(file) = claimed.pop() else {
             return Ok(false);
         };
-        self.take(file).await?;
-        Ok(true)
+        self.take(file).await
     }
 
-    async fn take(&self, mut file: bulk_file::Model) -> anyhow::Result<()> {
+    /// The file's system while it may still send (read again before every chunk: a system
+    /// deactivated or deleted mid-file sends no more, as over REST).
+    async fn sender(&self, file: &bulk_file::Model) -> anyhow::Result<Option<ConnectedSystem>> {
         let now = self.clock.now();
         let system = self
             .ports
             .systems
-            .system(&self.db, &file.system_id, now)
+            .system(&self.reads, &file.system_id, now)
             .await?;
-        let system = match system {
-            Some(system) if system.is_active() => system,
-            _ => {
-                let said = rejection::BULK_FILE_SYSTEM_NOT_ACTIVE.da_with(&[&file.name]);
-                let why = rejection::SYSTEM_NOT_ACTIVE.en.to_owned();
-                return self.fail(&file, system.as_ref(), why, said).await;
-            }
+        Ok(system.filter(ConnectedSystem::is_active))
+    }
+
+    async fn take(&self, file: bulk_file::Model) -> anyhow::Result<bool> {
+        let Some(system) = self.sender(&file).await? else {
+            let said = rejection::BULK_FILE_SYSTEM_NOT_ACTIVE.da_with(&[&file.name]);
+            let why = rejection::SYSTEM_NOT_ACTIVE.en.to_owned();
+            self.fail(&file, None, why, said).await?;
+            return Ok(true);
         };
-        let content = file.content.take().unwrap_or_default();
-        let archive = match self.files.bulk_file(content).await {
+        let content: Option<Vec<u8>> = bulk_file_content::Entity::find_by_id(file.id.clone())
+            .select_only()
+            .column(bulk_file_content::Column::Content)
+            .into_tuple()
+            .one(&self.reads)
+            .await?;
+        let archive = match self.files.bulk_file(content.unwrap_or_default()).await {
             Ok(archive) => archive,
             Err(FileRefusal::Busy) => {
-                // Not the file's fault: it waits for the next round.
-                self.lease
-                    .release(&self.db, &file.id, file.lease_until.unwrap_or(now))
-                    .await?;
-                return Ok(());
+                // Not the file's fault: it waits for a later round.
+                let until = file.lease_until.unwrap_or_else(|| self.clock.now());
+                self.lease.release(&self.db, &file.id, until).await?;
+                return Ok(false);
             }
             Err(refusal) => {
                 let why = unreadable(&refusal);
                 let said = rejection::BULK_FILE_UNREADABLE.da_with(&[&file.name, &why]);
-                return self.fail(&file, Some(&system), why, said).await;
+                self.fail(&file, Some(&system), why, said).await?;
+                return Ok(true);
             }
         };
         let count = archive.memos.len();
         let start = usize::try_from(file.progress).unwrap_or(0).min(count);
         let mut memos = archive.memos.into_iter().enumerate().skip(start).peekable();
-        let (mut accepted, mut refused) = (file.accepted, file.refused);
+        let mut counts = (file.accepted, file.refused);
         while memos.peek().is_some() {
             let chunk: Vec<(usize, BulkEntry)> = memos.by_ref().take(CHUNK).collect();
             let now = self.clock.now();
             let outcomes: Vec<(usize, anyhow::Result<MemoOutcome>)> =
-                futures_util::stream::iter(chunk)
-                    .map(|(seq, entry)| {
-                        let system = &system;
-                        async move { (seq, self.submit(system, entry, now).await) }
-                    })
-                    .buffered(IN_FLIGHT)
-                    .collect()
-                    .await;
+                match self.sender(&file).await? {
+                    Some(system) => {
+                        futures_util::stream::iter(chunk)
+                            .map(|(seq, entry)| {
+                                let system = &system;
+                                async move { (seq, self.submit(system, entry, now).await) }
+                            })
+                            .buffered(IN_FLIGHT)
+                            .collect()
+                            .await
+                    }
+                    // Deactivated or deleted since: what REST answers each memo now.
+                    None => chunk
+                        .into_iter()
+                        .map(|(seq, entry)| {
+                            let refusal = DomainError::SystemRefused(SystemRefusal::NotActive);
+                            (seq, Ok(refused(entry.entry, None, &refusal)))
+                        })
+                        .collect(),
+                };
+            // What was decided before a failure is kept; the failure ends this take (the file
+            // is taken again after its lease, from the first memo without an outcome).
             let mut rows = Vec::with_capacity(outcomes.len());
-            let mut last = start;
+            let mut failed = None;
+            let mut last = None;
             for (seq, outcome) in outcomes {
-                let outcome = outcome?;
+                let outcome = match outcome {
+                    Ok(outcome) => outcome,
+                    Err(err) => {
+                        failed = Some(err);
+                        break;
+                    }
+                };
                 let is_accepted = outcome.outcome == "accepted";
                 if is_accepted {
-                    accepted += 1;
+                    counts.0 += 1;
                 } else {
-                    refused += 1;
+                    counts.1 += 1;
                 }
                 rows.push(bulk_outcome::ActiveModel {
                     file_id: Set(file.id.clone()),
@@ -382,33 +429,54 @@ impl BulkTaker {
                     accepted: Set(is_accepted),
                     outcome: Set(serde_json::to_string(&outcome)?),
                 });
-                last = seq + 1;
+                last = Some(seq + 1);
             }
-            let txn = self.db.begin().await?;
-            let kept = bulk_file::Entity::update_many()
-                .col_expr(bulk_file::Column::Progress, Expr::value(last as i32))
-                .col_expr(bulk_file::Column::MemoCount, Expr::value(count as i32))
-                .col_expr(bulk_file::Column::Accepted, Expr::value(accepted))
-                .col_expr(bulk_file::Column::Refused, Expr::value(refused))
-                .col_expr(
-                    bulk_file::Column::LeaseUntil,
-                    Expr::value(self.lease.end(self.clock.now())),
-                )
-                .filter(self.lease.owned(&file.id))
-                .exec(&txn)
-                .await?;
-            if kept.rows_affected != 1 {
-                // Another instance has the file now (this one was paused past its lease).
-                txn.rollback().await?;
-                tracing::warn!(file = %file.id, "lost the lease on a bulk file");
-                return Ok(());
+            if let Some(last) = last {
+                if !self.keep(&file, rows, last, count, counts).await? {
+                    tracing::warn!(file = %file.id, "lost the lease on a bulk file");
+                    return Ok(true);
+                }
             }
-            bulk_outcome::Entity::insert_many(rows)
-                .exec_without_returning(&txn)
-                .await?;
-            txn.commit().await?;
+            if let Some(err) = failed {
+                return Err(err);
+            }
         }
-        self.finish(&file, count, accepted, refused).await
+        self.finish(&file, counts).await?;
+        Ok(true)
+    }
+
+    /// Keeps a chunk's outcomes and moves the lease ahead, while this lease holds the file.
+    async fn keep(
+        &self,
+        file: &bulk_file::Model,
+        rows: Vec<bulk_outcome::ActiveModel>,
+        progress: usize,
+        count: usize,
+        (accepted, refused): (i32, i32),
+    ) -> anyhow::Result<bool> {
+        let txn = self.db.begin().await?;
+        let kept = bulk_file::Entity::update_many()
+            .col_expr(bulk_file::Column::Progress, Expr::value(progress as i32))
+            .col_expr(bulk_file::Column::MemoCount, Expr::value(count as i32))
+            .col_expr(bulk_file::Column::Accepted, Expr::value(accepted))
+            .col_expr(bulk_file::Column::Refused, Expr::value(refused))
+            .col_expr(
+                bulk_file::Column::LeaseUntil,
+                Expr::value(self.lease.end(self.clock.now())),
+            )
+            .filter(self.lease.owned(&file.id))
+            .exec(&txn)
+            .await?;
+        if kept.rows_affected != 1 {
+            // Another instance has the file now (this one was paused past its lease).
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        bulk_outcome::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// One memo through the REST intake, as its outcome.
@@ -426,15 +494,19 @@ impl BulkTaker {
                 let event = MessageEvent::RejectedTechnical;
                 intake::record_rejection(&self.db, system, None, event, detail, now).await?;
                 let error = DomainError::field("memo", adgang_api_types::FieldCode::Malformed, why);
-                return Ok(MemoOutcome {
-                    entry: entry.entry,
-                    message_id: None,
-                    outcome: "refused".to_owned(),
-                    receipt: None,
-                    problem: Some(error.to_problem()),
-                });
+                return Ok(refused(entry.entry, None, &error));
             }
         };
+        // The body limit of `POST /api/v1/memos`, on the memo as assembled from the archive.
+        let size = serde_json::to_vec(&memo).map_or(usize::MAX, |body| body.len());
+        if size > self.max_memo_bytes {
+            let message_id = Some(super::message_id_key(&memo.message_id));
+            let detail = rejection::BODY_TOO_LARGE.da_with(&[&self.max_memo_bytes.to_string()]);
+            let event = MessageEvent::RejectedTechnical;
+            intake::record_rejection(&self.db, system, Some(&memo), event, detail, now).await?;
+            let error = DomainError::PayloadTooLarge(self.max_memo_bytes);
+            return Ok(refused(entry.entry, message_id, &error));
+        }
         let message_id = Some(super::message_id_key(&memo.message_id)).filter(|m| !m.is_empty());
         let submitted = intake::submit(
             &self.db,
@@ -455,27 +527,19 @@ impl BulkTaker {
                 problem: None,
             },
             // Not the memo's fault: the file is taken again later, from this memo on.
-            Err(err @ (MessagingError::Unavailable(_) | MessagingError::Unexpected(_))) => {
+            Err(
+                err @ (MessagingError::Unavailable(_)
+                | MessagingError::Unexpected(_)
+                | MessagingError::RegistryUnavailable),
+            ) => {
                 return Err(anyhow::Error::new(err).context("submitting a bulk file's memo"));
             }
-            Err(err) => MemoOutcome {
-                entry: entry.entry,
-                message_id,
-                outcome: "refused".to_owned(),
-                receipt: None,
-                problem: Some(DomainError::from(err).to_problem()),
-            },
+            Err(err) => refused(entry.entry, message_id, &DomainError::from(err)),
         })
     }
 
-    /// Every memo has its outcome: the result file, in one transaction with the state.
-    async fn finish(
-        &self,
-        file: &bulk_file::Model,
-        count: usize,
-        accepted: i32,
-        refused: i32,
-    ) -> anyhow::Result<()> {
+    /// The outcomes kept so far, in the manifest's order.
+    async fn kept(&self, file: &bulk_file::Model) -> anyhow::Result<Vec<MemoOutcome>> {
         let outcomes: Vec<String> = bulk_outcome::Entity::find()
             .select_only()
             .column(bulk_outcome::Column::Outcome)
@@ -484,10 +548,20 @@ impl BulkTaker {
             .into_tuple()
             .all(&self.db)
             .await?;
-        let memos = outcomes
+        Ok(outcomes
             .iter()
             .map(|o| serde_json::from_str(o))
-            .collect::<Result<Vec<MemoOutcome>, _>>()?;
+            .collect::<Result<Vec<MemoOutcome>, _>>()?)
+    }
+
+    /// Every memo has its outcome: the result file, in one transaction with the state.
+    async fn finish(
+        &self,
+        file: &bulk_file::Model,
+        (accepted, refused): (i32, i32),
+    ) -> anyhow::Result<()> {
+        let memos = self.kept(file).await?;
+        let count = memos.len();
         let now = self.clock.now();
         let result = BulkResult {
             file: file.name.clone(),
@@ -499,23 +573,19 @@ impl BulkTaker {
             refused: refused.max(0) as u32,
             memos,
         };
-        debug_assert_eq!(result.memos.len(), count);
         let txn = self.db.begin().await?;
         if !self.close(&txn, file, result, now).await? {
             txn.rollback().await?;
             return Ok(());
         }
-        bulk_outcome::Entity::delete_many()
-            .filter(bulk_outcome::Column::FileId.eq(&file.id))
-            .exec(&txn)
-            .await?;
         txn.commit().await?;
         tracing::info!(file = %file.id, system = %file.system_id, count, accepted, refused, "a bulk file was taken");
         Ok(())
     }
 
-    /// The file could not be taken: "Fejlet" in the sender's log (`said`, Danish), the reason
-    /// (`why`) in the result file.
+    /// The file could not be taken (on): "Fejlet" in the sender's log (`said`, Danish), the
+    /// reason (`why`) in the result file — with the outcomes of the memos taken before, if a
+    /// crash or a deactivation came between.
     async fn fail(
         &self,
         file: &bulk_file::Model,
@@ -524,15 +594,16 @@ impl BulkTaker {
         said: String,
     ) -> anyhow::Result<()> {
         let now = self.clock.now();
+        let memos = self.kept(file).await?;
         let result = BulkResult {
             file: file.name.clone(),
             status: "failed".to_owned(),
             received_at: file.received_at,
             finished_at: now,
             failure: Some(why.clone()),
-            accepted: 0,
-            refused: 0,
-            memos: Vec::new(),
+            accepted: file.accepted.max(0) as u32,
+            refused: file.refused.max(0) as u32,
+            memos,
         };
         let txn = self.db.begin().await?;
         if !self.close(&txn, file, result, now).await? {
@@ -566,10 +637,6 @@ impl BulkTaker {
                 Expr::value(result.status.as_str()),
             )
             .col_expr(
-                bulk_file::Column::Content,
-                Expr::value(Option::<Vec<u8>>::None),
-            )
-            .col_expr(
                 bulk_file::Column::ResultBytes,
                 Expr::value(text.len() as i64),
             )
@@ -590,7 +657,28 @@ impl BulkTaker {
             .filter(self.lease.owned(&file.id))
             .exec(txn)
             .await?;
-        Ok(closed.rows_affected == 1)
+        if closed.rows_affected != 1 {
+            return Ok(false);
+        }
+        bulk_file_content::Entity::delete_by_id(file.id.clone())
+            .exec(txn)
+            .await?;
+        bulk_outcome::Entity::delete_many()
+            .filter(bulk_outcome::Column::FileId.eq(&file.id))
+            .exec(txn)
+            .await?;
+        Ok(true)
+    }
+}
+
+/// A refused memo's line: the problem `POST /api/v1/memos` answers for it.
+fn refused(entry: String, message_id: Option<String>, error: &DomainError) -> MemoOutcome {
+    MemoOutcome {
+        entry,
+        message_id,
+        outcome: "refused".to_owned(),
+        receipt: None,
+        problem: Some(error.to_problem()),
     }
 }
 

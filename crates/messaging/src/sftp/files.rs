@@ -17,6 +17,7 @@ use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
 use super::Shared;
 use crate::service::bulk::{self, ReceiveError, MAX_BULK_FILE_BYTES};
+use crate::service::intake::Proof;
 
 /// An upload's bytes on the spool, deleted with it.
 struct Spooled {
@@ -129,6 +130,11 @@ fn internal(err: impl std::fmt::Display) -> StatusReply {
 pub(crate) struct Files {
     shared: Arc<Shared>,
     system: ConnectedSystem,
+    /// The key the client logged in with, and its address: checked again before an upload is
+    /// kept (a session outlives neither a new key, nor the address leaving the allowlist, nor a
+    /// deactivation).
+    login_key: russh::keys::PublicKey,
+    address: std::net::IpAddr,
     open: HashMap<String, Open>,
     /// Uploads closed under a name other than `….zip`: kept until renamed to one (or this
     /// connection ends).
@@ -138,10 +144,17 @@ pub(crate) struct Files {
 }
 
 impl Files {
-    pub fn new(shared: Arc<Shared>, system: ConnectedSystem) -> Files {
+    pub fn new(
+        shared: Arc<Shared>,
+        system: ConnectedSystem,
+        login_key: russh::keys::PublicKey,
+        address: std::net::IpAddr,
+    ) -> Files {
         Files {
             shared,
             system,
+            login_key,
+            address,
             open: HashMap::new(),
             parked: HashMap::new(),
             next_handle: 0,
@@ -149,16 +162,21 @@ impl Files {
         }
     }
 
-    fn handle(&mut self, open: Open) -> String {
+    fn handle(&mut self, open: Open) -> Result<String, StatusReply> {
+        if self.open.len() >= MAX_HANDLES {
+            return Err(failure(format!(
+                "at most {MAX_HANDLES} files and folders open at once"
+            )));
+        }
         self.next_handle += 1;
         let handle = self.next_handle.to_string();
         self.open.insert(handle.clone(), open);
-        handle
+        Ok(handle)
     }
 
     /// A folder's entries as `ls -l` shows them.
     async fn listing(&self, place: &Place) -> Result<Vec<File>, StatusReply> {
-        let db = &self.shared.db;
+        let db = &self.shared.reads;
         let mut files = vec![
             File::new(".", folder_attributes()),
             File::new("..", folder_attributes()),
@@ -199,14 +217,14 @@ impl Files {
                 if let Some(spooled) = self.parked.get(name) {
                     return Ok(file_attributes(spooled.size, self.shared.now(), true));
                 }
-                bulk::uploaded(&self.shared.db, &self.system.id, name)
+                bulk::uploaded(&self.shared.reads, &self.system.id, name)
                     .await
                     .map_err(internal)?
                     .map(|w| file_attributes(w.size, w.at, false))
                     .ok_or_else(|| StatusCode::NoSuchFile.into())
             }
             Place::InResults(name) => {
-                let results = bulk::results(&self.shared.db, &self.system.id)
+                let results = bulk::results(&self.shared.reads, &self.system.id)
                     .await
                     .map_err(internal)?;
                 results
@@ -219,15 +237,36 @@ impl Files {
         }
     }
 
-    /// A complete upload named `….zip` becomes a bulk file.
+    /// A complete upload named `….zip` becomes a bulk file — if the system may still send
+    /// with the key this session logged in with, from this address.
     async fn keep(&self, name: &str, spooled: Spooled) -> Result<(), StatusReply> {
         if let Some(why) = &spooled.broken {
             return Err(failure(why.clone()));
         }
-        let content = tokio::fs::read(&spooled.path).await.map_err(internal)?;
-        drop(spooled);
         let now = self.shared.now();
-        match bulk::receive(&self.shared.db, &self.system, name, content, now).await {
+        let ports = &self.shared.ports;
+        let system = ports
+            .systems
+            .system(&self.shared.reads, &self.system.id, now)
+            .await
+            .map_err(internal)?;
+        let allowed = system.as_ref().is_some_and(|system| {
+            system.is_active()
+                && Proof::SshKey(&self.login_key).proves(system)
+                && ports.systems.admits(system, self.address)
+        });
+        let Some(system) = system.filter(|_| allowed) else {
+            tracing::info!(system = %self.system.id, "an SFTP upload refused: the login no longer holds");
+            return Err(StatusCode::PermissionDenied
+                .with_message("the system may no longer send with this key from this address"));
+        };
+        // Uploads held in memory at once, whatever the number of connections.
+        let _turn = self.shared.keeps.acquire().await.map_err(internal)?;
+        let content = tokio::fs::read(&spooled.path).await.map_err(internal)?;
+        let received = bulk::receive(&self.shared.db, &system, name, content, now).await;
+        // The spool's budget is given back once the bytes are in the database.
+        drop(spooled);
+        match received {
             Ok(()) => {
                 tracing::info!(system = %self.system.id, file = name, "a bulk file was uploaded");
                 Ok(())
@@ -240,9 +279,13 @@ impl Files {
     }
 }
 
+/// `….zip`, in lower case (the result file's name is made from it).
 fn is_bulk_name(name: &str) -> bool {
-    name.to_ascii_lowercase().ends_with(".zip")
+    name.len() > 4 && name.ends_with(".zip")
 }
+
+/// Files and folders one session may have open at once.
+const MAX_HANDLES: usize = 64;
 
 impl russh_sftp::server::Handler for Files {
     type Error = StatusReply;
@@ -291,7 +334,7 @@ impl russh_sftp::server::Handler for Files {
 
     async fn opendir(&mut self, id: u32, path: String) -> Result<Handle, Self::Error> {
         let files = self.listing(&place(&path)).await?;
-        let handle = self.handle(Open::Folder { files, sent: false });
+        let handle = self.handle(Open::Folder { files, sent: false })?;
         Ok(Handle { id, handle })
     }
 
@@ -333,6 +376,7 @@ impl russh_sftp::server::Handler for Files {
                 let file = tokio::fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)
+                    .mode(0o600)
                     .open(&path)
                     .await
                     .map_err(internal)?;
@@ -346,11 +390,11 @@ impl russh_sftp::server::Handler for Files {
                 };
                 Ok(Handle {
                     id,
-                    handle: self.handle(Open::Upload { name, spooled }),
+                    handle: self.handle(Open::Upload { name, spooled })?,
                 })
             }
             (Place::InResults(name), false) => {
-                let found = bulk::result(&self.shared.db, &self.system.id, &name)
+                let found = bulk::result(&self.shared.reads, &self.system.id, &name)
                     .await
                     .map_err(internal)?;
                 let Some(text) = found else {
@@ -359,7 +403,7 @@ impl russh_sftp::server::Handler for Files {
                 let bytes = Arc::new(text.into_bytes());
                 Ok(Handle {
                     id,
-                    handle: self.handle(Open::Download { bytes }),
+                    handle: self.handle(Open::Download { bytes })?,
                 })
             }
             (Place::InInbox(_), false) => Err(StatusCode::PermissionDenied

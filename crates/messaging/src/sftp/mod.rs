@@ -141,6 +141,10 @@ const MAX_CONNECTIONS_PER_ADDRESS: usize = 16;
 const LOGIN_DEADLINE: Duration = Duration::from_secs(30);
 /// What the uploads in progress of all connections may hold on the spool together.
 const MAX_SPOOL_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// Completed uploads stored at once (each read whole into memory first).
+pub const KEEPS_AT_ONCE: usize = 2;
+/// A session is closed after this, logged in or not (it logs in again).
+const MAX_SESSION: Duration = Duration::from_secs(3600);
 
 /// What every connection shares.
 pub struct Shared {
@@ -152,6 +156,8 @@ pub struct Shared {
     pub spool: PathBuf,
     /// Bytes on the spool now (uploads in progress), against [`MAX_SPOOL_BYTES`].
     pub spooled: Arc<std::sync::atomic::AtomicU64>,
+    /// Completed uploads read into memory and stored at once (each up to 64 MiB).
+    pub keeps: Arc<tokio::sync::Semaphore>,
 }
 
 impl Shared {
@@ -200,7 +206,17 @@ impl SftpListener {
             .map_err(|e| anyhow::anyhow!("binding the SFTP service to {}: {e}", settings.bind))?;
         listener.set_nonblocking(true)?;
         let port = listener.local_addr()?.port();
-        std::fs::create_dir_all(&shared.spool)?;
+        // Uploads hold CPR numbers: a folder of our own, readable by us only, made here (one
+        // that exists already is refused, not reused).
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(&shared.spool)
+                .map_err(|e| {
+                    anyhow::anyhow!("making the SFTP spool {}: {e}", shared.spool.display())
+                })?;
+        }
         Ok((
             SftpListener {
                 listener: std::sync::Mutex::new(Some(listener)),
@@ -291,34 +307,41 @@ impl Job for SftpListener {
             let logged_in = Arc::new(std::sync::atomic::AtomicBool::new(false));
             let connection = session::Connection::new(self.shared.clone(), peer, logged_in.clone());
             let config = config.clone();
+            let accepted_at = tokio::time::Instant::now();
             tokio::spawn(async move {
                 let (_permit, _place) = (permit, place);
-                let session = match russh::server::run_stream(config, stream, connection).await {
-                    Ok(session) => session,
-                    Err(e) => {
+                // The deadline to log in runs from the accept: a client that never sends its
+                // version line is closed as one that never logs in.
+                let login_by = accepted_at + LOGIN_DEADLINE;
+                let started = russh::server::run_stream(config, stream, connection);
+                let session = match tokio::time::timeout_at(login_by, started).await {
+                    Ok(Ok(session)) => session,
+                    Ok(Err(e)) => {
                         tracing::debug!(%peer, error = %e, "an SFTP connection failed");
                         return;
                     }
+                    Err(_) => return,
                 };
                 let handle = session.handle();
-                let deadline = async {
-                    tokio::time::sleep(LOGIN_DEADLINE).await;
-                    if !logged_in.load(std::sync::atomic::Ordering::Acquire) {
-                        let _ = handle
-                            .disconnect(
-                                russh::Disconnect::ByApplication,
-                                "no login in time".to_owned(),
-                                String::new(),
-                            )
-                            .await;
+                let deadlines = async {
+                    tokio::time::sleep_until(login_by).await;
+                    if logged_in.load(std::sync::atomic::Ordering::Acquire) {
+                        tokio::time::sleep_until(accepted_at + MAX_SESSION).await;
                     }
+                    let _ = handle
+                        .disconnect(
+                            russh::Disconnect::ByApplication,
+                            "the session's time is up".to_owned(),
+                            String::new(),
+                        )
+                        .await;
                     std::future::pending::<()>().await;
                 };
                 tokio::select! {
                     ended = session => if let Err(e) = ended {
                         tracing::debug!(%peer, error = %e, "an SFTP connection ended");
                     },
-                    () = deadline => {}
+                    () = deadlines => {}
                 }
             });
         }

@@ -26,6 +26,12 @@ pub(crate) struct Connection {
     channels: HashMap<ChannelId, Channel<Msg>>,
     /// Raised at login: the listener closes a connection that has not logged in in time.
     logged_in: Arc<std::sync::atomic::AtomicBool>,
+    /// A wrong key offered for a known system from an address on its allowlist.
+    wrong_key: Option<(ConnectedSystem, std::net::IpAddr)>,
+    /// The key the client logged in with (what the session's uploads are checked against).
+    login_key: Option<PublicKey>,
+    /// The session channel's SFTP server was started (one a connection).
+    served: bool,
 }
 
 impl Connection {
@@ -40,13 +46,16 @@ impl Connection {
             system: None,
             channels: HashMap::new(),
             logged_in,
+            wrong_key: None,
+            login_key: None,
+            served: false,
         }
     }
 
-    /// Before the signature: a key that is not the system's is refused here (and, from an
-    /// address on the allowlist, logged and limited as a wrong API key is); the system's
-    /// key goes on to be proved.
-    async fn offered(&self, user: &str, key: &PublicKey) -> anyhow::Result<Auth> {
+    /// Before the signature: a key that is not the system's is refused here; the system's key
+    /// goes on to be proved. Clients offer every key they have in turn, so a wrong one is only
+    /// remembered: the connection logs it when it ends without a login ([`Drop`]).
+    async fn offered(&mut self, user: &str, key: &PublicKey) -> anyhow::Result<Auth> {
         let Some(address) = self.peer.map(|p| p.ip()) else {
             return Ok(Auth::reject());
         };
@@ -63,30 +72,52 @@ impl Connection {
             return Ok(Auth::Accept);
         }
         // Issue 31's rule: from outside the allowlist, without the key, no trace.
-        if !self.shared.ports.systems.admits(&system, address) {
-            return Ok(Auth::reject());
+        if self.shared.ports.systems.admits(&system, address) {
+            self.wrong_key = Some((system, address));
         }
-        let caller = address.to_string();
-        let keys = &self.shared.keys.0;
-        let error = match keys.failure(&[&system.id, &caller], std::time::Instant::now()) {
-            Verdict::Allowed => rejection::WRONG_SSH_KEY.da.to_owned(),
-            Verdict::Limited {
-                summary: Some(held_back),
-                ..
-            } => rejection::API_KEY_FAILURES_HELD_BACK.da_with(&[&held_back.to_string(), &caller]),
-            Verdict::Limited { summary: None, .. } => return Ok(Auth::reject()),
-        };
-        let record = MessageEventRecord {
-            system_id: Some(system.id.clone()),
-            error_message: Some(error),
-            ..MessageEventRecord::new(
-                &system.organisation_cvr,
-                MessageEvent::RejectedTechnical,
-                now,
-            )
-        };
-        record_message_events(&self.shared.db, vec![record]).await?;
         Ok(Auth::reject())
+    }
+}
+
+/// A connection that offered a wrong key from an allowed address and never logged in:
+/// `Afvist teknisk` in the system's log, limited as wrong API keys are (issue 31).
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if self.logged_in.load(std::sync::atomic::Ordering::Acquire) {
+            return;
+        }
+        let Some((system, address)) = self.wrong_key.take() else {
+            return;
+        };
+        let shared = self.shared.clone();
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn(async move {
+            let caller = address.to_string();
+            let keys = &shared.keys.0;
+            let error = match keys.failure(&[&system.id, &caller], std::time::Instant::now()) {
+                Verdict::Allowed => rejection::WRONG_SSH_KEY.da.to_owned(),
+                Verdict::Limited {
+                    summary: Some(held_back),
+                    ..
+                } => rejection::API_KEY_FAILURES_HELD_BACK
+                    .da_with(&[&held_back.to_string(), &caller]),
+                Verdict::Limited { summary: None, .. } => return,
+            };
+            let record = MessageEventRecord {
+                system_id: Some(system.id.clone()),
+                error_message: Some(error),
+                ..MessageEventRecord::new(
+                    &system.organisation_cvr,
+                    MessageEvent::RejectedTechnical,
+                    shared.now(),
+                )
+            };
+            if let Err(e) = record_message_events(&shared.db, vec![record]).await {
+                tracing::error!(error = %e, "logging a wrong SFTP key");
+            }
+        });
     }
 }
 
@@ -130,6 +161,8 @@ impl russh::server::Handler for Connection {
             Ok(system) => {
                 tracing::info!(system = %system.id, %address, "an SFTP login");
                 self.system = Some(system);
+                self.login_key = Some(key.public_key.clone());
+                self.wrong_key = None;
                 self.logged_in
                     .store(true, std::sync::atomic::Ordering::Release);
                 Ok(Auth::Accept)
@@ -147,7 +180,7 @@ impl russh::server::Handler for Connection {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.system.is_none() || !self.channels.is_empty() {
+        if self.system.is_none() || self.served || !self.channels.is_empty() {
             // One session channel a connection is all SFTP needs.
             return Ok(());
         }
@@ -165,11 +198,16 @@ impl russh::server::Handler for Connection {
         let (Some(system), "sftp") = (self.system.clone(), name) else {
             return refuse(channel, session);
         };
-        let Some(open) = self.channels.remove(&channel) else {
+        let (Some(open), Some(key), Some(peer)) = (
+            self.channels.remove(&channel),
+            self.login_key.clone(),
+            self.peer,
+        ) else {
             return refuse(channel, session);
         };
+        self.served = true;
         session.channel_success(channel)?;
-        let files = Files::new(self.shared.clone(), system);
+        let files = Files::new(self.shared.clone(), system, key, peer.ip());
         russh_sftp::server::run(open.into_stream(), files).await;
         Ok(())
     }

@@ -336,14 +336,41 @@ async fn issue_35_wrong_keys_unlisted_addresses_inactive_and_deleted_systems_are
     assert!(output.status.success(), "{}", text(&output));
     assert!(text(&output).contains("inbox"));
 
-    // Another key: refused, and `Afvist teknisk` with the reason in the sender's log.
+    // Another key: refused, and `Afvist teknisk` with the reason in the sender's log when the
+    // connection ends without a login.
     let output = sftp(port, &system.id, &other, ls).await;
     assert!(!output.status.success());
-    let logged = events(&app).await;
+    let mut logged = events(&app).await;
+    for _ in 0..50 {
+        if !logged.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        logged = events(&app).await;
+    }
     assert_eq!(logged.last().unwrap().event, "rejected_technical");
     assert_eq!(
         logged.last().unwrap().error_message.as_deref(),
         Some("Forkert SSH-nøgle ved SFTP-login.")
+    );
+    // A client that offers a wrong key first and then the right one logs in, without an event.
+    let both = tokio::process::Command::new("sftp")
+        .args(["-b", "-", "-P", &port.to_string(), "-i"])
+        .arg(&other)
+        .arg("-i")
+        .arg(&key)
+        .args(ssh_options())
+        .arg(format!("{}@127.0.0.1", system.id))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert!(both.status.success(), "{}", text(&both));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        events(&app).await.len(),
+        logged.len(),
+        "no event for a probe"
     );
     // An unknown user, and no password login at all.
     let output = sftp(port, "no-such-system", &key, ls).await;
@@ -890,4 +917,67 @@ async fn issue_35_one_address_cannot_hold_every_connection() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let output = sftp(port, &receipt.system.id, &key, "ls /\n").await;
     assert!(output.status.success(), "{}", text(&output));
+}
+
+#[tokio::test]
+async fn issue_35_an_upload_is_not_kept_when_the_system_was_deactivated_meanwhile_or_its_name_is_not_zip(
+) {
+    let (app, port, dir, key, _, receipt) = sender().await;
+    let id = receipt.system.id;
+    let memos: Vec<String> = (0..3)
+        .map(|_| bulk_memo(CITIZEN, None).to_string())
+        .collect();
+    let mut noise = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open("/dev/urandom").unwrap(), 1_500_000),
+        &mut noise,
+    )
+    .unwrap();
+    let local = dir.path().join("slow.zip");
+    std::fs::write(&local, bulk_file(&memos, &[("padding.bin", &noise)])).unwrap();
+
+    // An upper-case `.ZIP` is not a bulk file: it stays an upload of this connection.
+    let output = sftp(
+        port,
+        &id,
+        &key,
+        &format!("put {} /inbox/UPPER.ZIP\n", local.display()),
+    )
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    let db = app.db().await;
+    assert_eq!(bulk_row::Entity::find().count(&db).await.unwrap(), 0);
+
+    // Deactivated while the upload runs (at 2,000 kbit/s, about six seconds): not kept.
+    use tokio::io::AsyncWriteExt;
+    let mut child = sftp_child(port, &id, &key, &["-l", "2000"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let batch = format!("put {} /inbox/late.zip\n", local.display());
+    stdin.write_all(batch.as_bytes()).await.unwrap();
+    drop(stdin);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let mut row: adgang_systems::entity::system::ActiveModel =
+        adgang_systems::entity::system::Entity::find_by_id(id.clone())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    row.active_to = sea_orm::Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
+    sea_orm::ActiveModelTrait::update(row, &db).await.unwrap();
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !output.status.success(),
+        "refused at the end: {}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("Permission denied"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(bulk_row::Entity::find().count(&db).await.unwrap(), 0);
 }
