@@ -688,6 +688,8 @@ fn unreadable(refusal: &FileRefusal) -> String {
         FileRefusal::TooComplex(limit) => {
             format!("reading it went over the upload sandbox's {limit} limit")
         }
+        FileRefusal::Unreadable(why) => why.clone(),
+        FileRefusal::TooLarge(why) => format!("too large: {why}"),
         other => other.to_string(),
     }
 }

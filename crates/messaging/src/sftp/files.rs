@@ -237,6 +237,19 @@ impl Files {
         }
     }
 
+    /// A `….zip` name not yet used by the system (in `/inbox` or with a result in `/results`).
+    async fn name_is_free(&self, name: &str) -> Result<(), StatusReply> {
+        let used = bulk::uploaded(&self.shared.reads, &self.system.id, name)
+            .await
+            .map_err(internal)?;
+        match used {
+            Some(_) => Err(failure(format!(
+                "{name} is already in /inbox or has a result in /results: use a new name"
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// A complete upload named `….zip` becomes a bulk file — if the system may still send
     /// with the key this session logged in with, from this address.
     async fn keep(&self, name: &str, spooled: Spooled) -> Result<(), StatusReply> {
@@ -368,6 +381,10 @@ impl russh_sftp::server::Handler for Files {
                     return Err(failure(
                         "at most 16 uploads at once in a connection (rename or remove one)",
                     ));
+                }
+                // Refused now, not at the close: some clients do not read a close's answer.
+                if is_bulk_name(&name) {
+                    self.name_is_free(&name).await?;
                 }
                 let path = self
                     .shared
@@ -521,10 +538,17 @@ impl russh_sftp::server::Handler for Files {
             return Err(StatusCode::PermissionDenied
                 .with_message("only an upload in /inbox can be renamed, within /inbox"));
         };
-        let Some(spooled) = self.parked.remove(&from) else {
+        if !self.parked.contains_key(&from) {
             return Err(
                 StatusCode::NoSuchFile.with_message("no upload of that name from this connection")
             );
+        }
+        // A name in use is refused with the upload kept under its own name.
+        if is_bulk_name(&to) {
+            self.name_is_free(&to).await?;
+        }
+        let Some(spooled) = self.parked.remove(&from) else {
+            return Err(StatusCode::NoSuchFile.into());
         };
         if is_bulk_name(&to) {
             self.keep(&to, spooled).await?;

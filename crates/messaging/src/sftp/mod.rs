@@ -182,8 +182,8 @@ impl Shared {
     }
 }
 
-/// The listener as a supervised job: a round accepts connections for a while (each served on
-/// its own task), so a listener that fails is restarted like any job and `/readyz` sees it.
+/// The listener as a supervised job: a round accepts connections for five seconds (each served
+/// on its own task), so a listener that fails is restarted like any job and `/readyz` sees it.
 pub struct SftpListener {
     listener: std::sync::Mutex<Option<std::net::TcpListener>>,
     socket: OnceCell<tokio::net::TcpListener>,
@@ -284,7 +284,8 @@ impl Job for SftpListener {
         let config = Arc::new(self.config(self.host_key.get().await?.clone()));
         // The accept loop is ours, not russh's `run_on_socket`: dropping that at the end of a
         // round would disconnect every session it started (their shutdown channel closes).
-        let round_ends = tokio::time::Instant::now() + Duration::from_secs(30);
+        // Short rounds: a shutdown waits for the round to end.
+        let round_ends = tokio::time::Instant::now() + Duration::from_secs(5);
         loop {
             let (stream, peer) = match tokio::time::timeout_at(round_ends, socket.accept()).await {
                 Err(_round_over) => return Ok(Round::More),

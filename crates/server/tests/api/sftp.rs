@@ -307,6 +307,29 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
         ]
     );
 
+    // The name is in use until its result is removed: refused at the open (some clients never
+    // read a close's answer), and a rename onto it keeps the upload under its temporary name.
+    let output = sftp(
+        port,
+        &id,
+        &key,
+        &format!("put {} /inbox/batch-1.zip\n", local.display()),
+    )
+    .await;
+    assert!(!output.status.success(), "{}", text(&output));
+    let output = sftp(
+        port,
+        &id,
+        &key,
+        &format!(
+            "put {} /inbox/again.part\n-rename /inbox/again.part /inbox/batch-1.zip\nls /inbox/again.part\n",
+            local.display()
+        ),
+    )
+    .await;
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("again.part"), "{}", text(&output));
+
     // A read result can be removed; the name may then be used again.
     let output = sftp(
         port,
