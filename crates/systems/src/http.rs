@@ -92,13 +92,7 @@ impl actix_web::FromRequest for Deps {
 }
 
 impl Deps {
-    /// Issue 35: an SFTP sender system's connection details, when the service runs.
-    async fn with_sftp(&self, system: &mut System) -> Result<(), DomainError> {
-        system.sftp = self.sftp_access(system).await;
-        Ok(())
-    }
-
-    /// The service's details for an SFTP sender system; `None` for other systems, when this
+    /// Issue 35: the service's details for an SFTP sender system; `None` for other systems, when this
     /// deployment runs no SFTP service, or when its host key cannot be read now (logged: the
     /// page and receipt are shown without them rather than fail).
     async fn sftp_access(&self, system: &System) -> Option<adgang_api_types::SftpAccess> {
@@ -261,7 +255,7 @@ async fn create_system(
     })
     .await?;
     let mut system = service::to_dto(&model, ctx.now);
-    deps.with_sftp(&mut system).await?;
+    system.sftp = deps.sftp_access(&system).await;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -302,7 +296,7 @@ async fn get_system(
             .await?;
         system.contact_points = Some(names);
     }
-    deps.with_sftp(&mut system).await?;
+    system.sftp = deps.sftp_access(&system).await;
     Ok(web::Json(system))
 }
 
@@ -512,7 +506,7 @@ async fn system_overview_pdf(
     let model = service::get(db.get_ref(), &owner.cvr, &id).await?;
     let now = scope.now;
     let (mut system, who) = (service::to_dto(&model, now), scope.who());
-    deps.with_sftp(&mut system).await?;
+    system.sftp = deps.sftp_access(&system).await;
     let pdf = render(move || documents::overview_pdf(&system, now, &who)).await?;
     Ok(attachment(
         "application/pdf",

@@ -6,6 +6,23 @@ use crate::helpers::*;
 #[tokio::test]
 async fn issue_35_an_sftp_sender_system_shows_its_sftp_address_and_host_key_fingerprint() {
     browser_test("sftp_system", |client, app| async move {
+        walk(client, app).await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn issue_35_at_390_px_an_sftp_sender_system_shows_its_sftp_address_and_host_key() {
+    browser_test("sftp_system_390", |client, app| async move {
+        client.set_window_size(390, 844).await?;
+        walk(client, app).await
+    })
+    .await;
+}
+
+/// The wizard for an SFTP sender system, its receipt (page and PDF) and its page.
+async fn walk(client: Client, app: TestApp) -> Result<()> {
+    {
         let port = app
             .sftp_port
             .expect("the SFTP service runs in browser tests");
@@ -68,6 +85,5 @@ async fn issue_35_an_sftp_sender_system_shows_its_sftp_address_and_host_key_fing
             "the same fingerprint on the page"
         );
         Ok(())
-    })
-    .await;
+    }
 }

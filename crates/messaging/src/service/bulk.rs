@@ -95,17 +95,6 @@ pub async fn receive(
     content: Vec<u8>,
     now: DateTime<Utc>,
 ) -> Result<(), ReceiveError> {
-    let taken: Option<String> = bulk_file::Entity::find()
-        .select_only()
-        .column(bulk_file::Column::Id)
-        .filter(bulk_file::Column::SystemId.eq(&system.id))
-        .filter(bulk_file::Column::Name.eq(name))
-        .into_tuple()
-        .one(db)
-        .await?;
-    if taken.is_some() {
-        return Err(ReceiveError::Exists);
-    }
     let id = uuid::Uuid::now_v7().to_string();
     let row = bulk_file::ActiveModel {
         id: Set(id.clone()),
@@ -127,7 +116,7 @@ pub async fn receive(
         result_bytes: Set(None),
     };
     let txn = db.begin().await?;
-    // Two uploads of one name at once: the unique index lets one in.
+    // A name in use (or two uploads of one name at once): the unique index says so.
     let inserted = bulk_file::Entity::insert(row)
         .exec_without_returning(&txn)
         .await;
