@@ -236,11 +236,15 @@ pub fn field_codes(problem: &Problem) -> Vec<(String, String)> {
         .collect()
 }
 
-/// One fresh database per test.
+/// One fresh database per test, removed when the test ends: a temp dir for SQLite, a database
+/// dropped from the server for PostgreSQL (231 kept databases were 2.2 GB, enough to fill the
+/// disk of a CI run that also holds a fresh `target/`).
 pub struct TestDatabase {
     pub url: String,
     pub kind: DatabaseKind,
     _dir: Option<TempDir>,
+    /// PostgreSQL: the server's URL and this database's name, to drop it.
+    postgres: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,6 +274,7 @@ impl TestDatabase {
                     url: format!("{base}/{name}"),
                     kind: DatabaseKind::Postgres,
                     _dir: None,
+                    postgres: Some((server_url, name)),
                 }
             }
             _ => {
@@ -282,8 +287,44 @@ impl TestDatabase {
                     url,
                     kind: DatabaseKind::Sqlite,
                     _dir: Some(dir),
+                    postgres: None,
                 }
             }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((server_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot be blocked on: the statement runs on
+        // a thread of its own. FORCE ends the connections the app (or a spawned binary) still
+        // holds; a failure only leaves the database behind, so it is reported, not raised.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let admin = Database::connect(&server_url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let result = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("dropping {name}: {e}"));
+                let _ = admin.close().await;
+                result
+            })
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("test database left behind: {e}"),
+            Err(_) => eprintln!("test database left behind: the dropping thread panicked"),
         }
     }
 }

@@ -142,6 +142,7 @@ fn run(root: &Path) -> Result<()> {
 
 fn test(root: &Path) -> Result<()> {
     let started = std::time::Instant::now();
+    report_free_disk(root);
     let env = tools::ensure_frontend_tools(root)?;
     tools::ensure_browser()?;
     build_spa(root, &env)?;
@@ -219,6 +220,38 @@ fn test(root: &Path) -> Result<()> {
         started.elapsed().as_secs_f64() / 60.0
     ));
     Ok(())
+}
+
+/// A fresh clone's run needs ~9 GB for `target/` and a few hundred MB for the PostgreSQL pass;
+/// a full disk shows up late and far from its cause (stop 42's PostgreSQL pass failed with
+/// `PoolTimedOut` on every test after the disk filled), so the free space is said up front.
+const DISK_NEEDED_GB: f64 = 12.0;
+
+fn report_free_disk(root: &Path) {
+    let free_gb = Command::new("df")
+        .args(["-Pk"])
+        .arg(root)
+        .output()
+        .ok()
+        .and_then(|out| {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let kb: f64 = text
+                .lines()
+                .nth(1)?
+                .split_whitespace()
+                .nth(3)?
+                .parse()
+                .ok()?;
+            Some(kb / 1024.0 / 1024.0)
+        });
+    match free_gb {
+        Some(gb) if gb < DISK_NEEDED_GB => step(&format!(
+            "WARNING: {gb:.1} GB free on the disk of {}; a fresh run needs ~{DISK_NEEDED_GB:.0} GB (old target/ dirs and /tmp may be removed)",
+            root.display()
+        )),
+        Some(gb) => step(&format!("Disk: {gb:.1} GB free")),
+        None => {}
+    }
 }
 
 /// The browser tests' axe-core audits (e2e/tests/browser/axe.rs), in one line for the log.
