@@ -124,11 +124,10 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     );
     if sftp_only {
         let rows = crate::bench_sftp::bench_sftp(&server_bin, &key_file, &data)?;
-        println!("\n| Bulk files over SFTP (issue 35) | figure | target |");
-        println!("|---|---|---|");
-        for row in rows {
-            println!("{row}");
-        }
+        print_table(
+            "| Bulk files over SFTP (issue 35) | figure | target |",
+            &rows,
+        );
         return Ok(());
     }
     let _server = Server(
@@ -157,11 +156,10 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
             &base_url,
             &data,
         )?;
-        println!("\n| Uploads through the sandbox (issue 29) | p50 / figure | max | target |");
-        println!("|---|---|---|---|");
-        for row in rows {
-            println!("{row}");
-        }
+        print_table(
+            "| Uploads through the sandbox (issue 29) | p50 / figure | max | target |",
+            &rows,
+        );
         return Ok(());
     }
 
@@ -170,25 +168,20 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         let postgres_only = only == Some("eventlog-postgres");
         let rows =
             crate::bench_eventlog::bench_eventlog(&server_bin, &key_file, &data, postgres_only)?;
-        println!("\n| Event log (issue 15) | figure | p50 | p99 | target |");
-        println!("|---|---|---|---|---|");
-        for row in rows.iter().filter(|r| r.starts_with('|')) {
-            println!("{row}");
-        }
-        for plan in rows.iter().filter(|r| !r.starts_with('|')) {
-            println!("\n{plan}");
-        }
+        print_table(
+            "| Event log (issue 15) | figure | p50 | p99 | target |",
+            &rows,
+        );
         return Ok(());
     }
     if move_only {
         drop(_server);
         let postgres_only = only == Some("move-postgres");
         let rows = crate::bench_move::bench_move(&server_bin, &key_file, &data, postgres_only)?;
-        println!("\n| Move mail (issue 17) | rate | time | RSS before / peak / after | target |");
-        println!("|---|---|---|---|---|");
-        for row in rows {
-            println!("{row}");
-        }
+        print_table(
+            "| Move mail (issue 17) | rate | time | RSS before / peak / after | target |",
+            &rows,
+        );
         return Ok(());
     }
     if statistics_only {
@@ -200,14 +193,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
             &data,
             postgres_only,
         )?;
-        println!("\n| Statistics (issue 18) | time | RSS | target |");
-        println!("|---|---|---|---|");
-        for row in rows.iter().filter(|r| r.starts_with('|')) {
-            println!("{row}");
-        }
-        for plan in rows.iter().filter(|r| !r.starts_with('|')) {
-            println!("\n{plan}");
-        }
+        print_table("| Statistics (issue 18) | time | RSS | target |", &rows);
         return Ok(());
     }
     if citizen_only {
@@ -215,24 +201,16 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         let postgres_only = only == Some("citizen-postgres");
         let rows =
             crate::bench_citizen::bench_citizen(&server_bin, &key_file, &data, postgres_only)?;
-        println!("\n| Citizen service (issue 16) | requests/s | p50 | p99 | target |");
-        println!("|---|---|---|---|---|");
-        for row in rows.iter().filter(|r| r.starts_with('|')) {
-            println!("{row}");
-        }
-        for plan in rows.iter().filter(|r| !r.starts_with('|')) {
-            println!("\n{plan}");
-        }
+        print_table(
+            "| Citizen service (issue 16) | requests/s | p50 | p99 | target |",
+            &rows,
+        );
         return Ok(());
     }
     if only == Some("delivery") {
         drop(_server);
         let rows = crate::bench_delivery::bench_delivery(&server_bin, &key_file, &data)?;
-        println!("\n| Delivery (issue 31) | intake | healthy deliveries during intake | share of the healthy-only rate | drain after intake | delivered | server RSS after set-up → after drain |");
-        println!("|---|---|---|---|---|---|---|");
-        for row in rows {
-            println!("{row}");
-        }
+        print_table("| Delivery (issue 31) | intake | healthy deliveries during intake | share of the healthy-only rate | drain after intake | delivered | server RSS after set-up → after drain |", &rows);
         return Ok(());
     }
     if messaging_only {
@@ -254,11 +232,7 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         let (rows, xlsx_row) =
             load_and_systems(port, &authorization, &server_bin, &key_file, &base_url)?;
         let health = health_during_hostile_import(port, &server_bin, &key_file, &base_url)?;
-        println!("\n| endpoint | requests/s | p50 | p99 |");
-        println!("|---|---|---|---|");
-        for row in rows {
-            println!("{row}");
-        }
+        print_table("| endpoint | requests/s | p50 | p99 |", &rows);
         println!("\n{xlsx_row}\n\n{health}");
         return Ok(());
     }
@@ -321,19 +295,16 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
     }
     Ok(())
 }
+
 /// The Digital Post core's rows (table rows, then the claim plans).
 fn print_messaging(rows: &[String]) {
     if rows.is_empty() {
         return;
     }
-    println!("\n| Digital Post core (issue 14) | requests/s | p50 | p99 | ratio | target |");
-    println!("|---|---|---|---|---|---|");
-    for row in rows.iter().filter(|r| r.starts_with('|')) {
-        println!("{row}");
-    }
-    for plan in rows.iter().filter(|r| !r.starts_with('|')) {
-        println!("{plan}");
-    }
+    print_table(
+        "| Digital Post core (issue 14) | requests/s | p50 | p99 | ratio | target |",
+        rows,
+    );
 }
 
 fn ensure_wrk() -> Result<()> {
@@ -474,6 +445,21 @@ pub(crate) fn create_authority(base_url: &str, cvr: &str, name: &str) -> Result<
     Ok(())
 }
 
+/// The body of a curl request that must succeed (`-f`: a 4xx/5xx fails with its body).
+pub(crate) fn curl_body(args: &[&str]) -> Result<Vec<u8>> {
+    let out = Command::new("curl")
+        .args(["-s", "-f"])
+        .args(args)
+        .output()
+        .context("running curl")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "curl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    Ok(out.stdout)
+}
+
 /// Seconds for one curl request (`args` before the URL) and its body; fails unless it
 /// answers 200.
 pub(crate) fn timed_curl(args: &[&str], authorization: &str, url: &str) -> Result<(f64, String)> {
@@ -505,4 +491,18 @@ pub(crate) fn curl_expecting(
         bail!("{url} answered {code}: {body}");
     }
     Ok((secs.parse().unwrap_or(f64::MAX), body.to_owned()))
+}
+
+/// Prints a bench's Markdown table (`header` is its first row), then the query plans: the rows
+/// that are not table rows.
+fn print_table(header: &str, rows: &[String]) {
+    let columns = header.matches('|').count().saturating_sub(1);
+    println!("\n{header}");
+    println!("|{}", "---|".repeat(columns));
+    for row in rows.iter().filter(|r| r.starts_with('|')) {
+        println!("{row}");
+    }
+    for plan in rows.iter().filter(|r| !r.starts_with('|')) {
+        println!("\n{plan}");
+    }
 }

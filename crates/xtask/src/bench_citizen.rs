@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::bench::{issue_token, wrk_script};
-use crate::bench_eventlog::{postgres_dialect, sqlite, sqlite_dialect, start_server, Dialect};
+use crate::bench_eventlog::{on_sqlite_then_postgres, start_server, Dialect, Target};
 use crate::step;
 
 const ORG: &str = "29189846";
@@ -129,14 +129,6 @@ fn lookup_script(
     Ok(path)
 }
 
-struct Target<'a> {
-    label: &'static str,
-    url: String,
-    sql: Box<dyn Fn(&str) -> Result<String> + 'a>,
-    dialect: Dialect,
-    explain: Box<dyn Fn(&str) -> Result<String> + 'a>,
-}
-
 fn bench_target(
     target: &Target,
     server_bin: &Path,
@@ -216,38 +208,8 @@ pub fn bench_citizen(
     data: &Path,
     postgres_only: bool,
 ) -> Result<Vec<String>> {
-    let mut rows = Vec::new();
-    if !postgres_only {
-        let file = data.join("citizen.db");
-        let target = Target {
-            label: "SQLite",
-            url: format!("sqlite://{}?mode=rwc", file.display()),
-            sql: Box::new(|sql| sqlite(&file, sql)),
-            dialect: sqlite_dialect(),
-            explain: Box::new(|select| {
-                let plan = sqlite(&file, &format!("EXPLAIN QUERY PLAN {select}"))?;
-                Ok(plan
-                    .lines()
-                    .map(|l| l.rsplit('|').next().unwrap_or(l).to_owned())
-                    .collect::<Vec<_>>()
-                    .join("\n"))
-            }),
-        };
-        rows.extend(bench_target(&target, server_bin, key_file, data)?);
-        let _ = std::fs::remove_file(&file);
-    }
-    let cluster = crate::postgres::Cluster::start(data)?;
-    let target = Target {
-        label: "PostgreSQL",
-        url: cluster.url(),
-        sql: Box::new(|sql| cluster.psql(sql)),
-        dialect: postgres_dialect(),
-        explain: Box::new(|select| {
-            cluster.psql(&format!(
-                "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {select}"
-            ))
-        }),
-    };
-    rows.extend(bench_target(&target, server_bin, key_file, data)?);
-    Ok(rows)
+    let rows = on_sqlite_then_postgres(data, "citizen.db", postgres_only, |target| {
+        bench_target(target, server_bin, key_file, data)
+    })?;
+    Ok(rows.concat())
 }

@@ -225,15 +225,67 @@ pub(crate) fn sqlite(file: &Path, sql: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// One database of the run.
-struct Target<'a> {
-    label: &'static str,
-    url: String,
+/// Runs SQL on a bench's database and answers its rows, `|`-separated.
+pub(crate) type RunSql<'a> = Box<dyn Fn(&str) -> Result<String> + 'a>;
+
+/// One database of a bench run: a SQLite file or a PostgreSQL cluster.
+pub(crate) struct Target<'a> {
+    pub(crate) label: &'static str,
+    pub(crate) url: String,
     /// Runs SQL, returns rows as text.
-    sql: Box<dyn Fn(&str) -> Result<String> + 'a>,
-    dialect: Dialect,
+    pub(crate) sql: RunSql<'a>,
+    pub(crate) dialect: Dialect,
     /// The plan of a SELECT, as the database explains it.
-    explain: Box<dyn Fn(&str) -> Result<String> + 'a>,
+    pub(crate) explain: RunSql<'a>,
+}
+
+/// Runs `bench` on a SQLite file `data/<file_name>` (unless `postgres_only`; removed after,
+/// unless ADGANG_BENCH_KEEP is set), then on a fresh PostgreSQL cluster: the database benches'
+/// two passes.
+pub(crate) fn on_sqlite_then_postgres<T>(
+    data: &Path,
+    file_name: &str,
+    postgres_only: bool,
+    mut bench: impl FnMut(&Target) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut results = Vec::new();
+    if !postgres_only {
+        let file = data.join(file_name);
+        let target = Target {
+            label: "SQLite",
+            url: format!("sqlite://{}?mode=rwc", file.display()),
+            sql: Box::new(|sql| sqlite(&file, sql)),
+            dialect: sqlite_dialect(),
+            explain: Box::new(|select| {
+                let plan = sqlite(&file, &format!("EXPLAIN QUERY PLAN {select}"))?;
+                Ok(plan
+                    .lines()
+                    .map(|l| l.rsplit('|').next().unwrap_or(l).to_owned())
+                    .collect::<Vec<_>>()
+                    .join("\n"))
+            }),
+        };
+        results.push(bench(&target)?);
+        if std::env::var_os("ADGANG_BENCH_KEEP").is_some() {
+            println!("\nKept the database: {}", file.display());
+        } else {
+            let _ = std::fs::remove_file(&file);
+        }
+    }
+    let cluster = crate::postgres::Cluster::start(data)?;
+    let target = Target {
+        label: "PostgreSQL",
+        url: cluster.url(),
+        sql: Box::new(|sql| cluster.psql(sql)),
+        dialect: postgres_dialect(),
+        explain: Box::new(|select| {
+            cluster.psql(&format!(
+                "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {select}"
+            ))
+        }),
+    };
+    results.push(bench(&target)?);
+    Ok(results)
 }
 
 pub(crate) fn start_server(
@@ -529,42 +581,8 @@ pub fn bench_eventlog(
         .duration_since(std::time::UNIX_EPOCH)?
         .as_secs();
     let start = now - message_events() * spacing_seconds();
-    let mut rows = Vec::new();
-    if !postgres_only {
-        let file = data.join("eventlog.db");
-        let target = Target {
-            label: "SQLite",
-            url: format!("sqlite://{}?mode=rwc", file.display()),
-            sql: Box::new(|sql| sqlite(&file, sql)),
-            dialect: sqlite_dialect(),
-            explain: Box::new(|select| {
-                let plan = sqlite(&file, &format!("EXPLAIN QUERY PLAN {select}"))?;
-                Ok(plan
-                    .lines()
-                    .map(|l| l.rsplit('|').next().unwrap_or(l).to_owned())
-                    .collect::<Vec<_>>()
-                    .join("\n"))
-            }),
-        };
-        rows.extend(bench_target(&target, server_bin, key_file, start)?);
-        if std::env::var_os("ADGANG_BENCH_KEEP").is_some() {
-            println!("\nKept the database: {}", file.display());
-        } else {
-            let _ = std::fs::remove_file(&file);
-        }
-    }
-    let cluster = crate::postgres::Cluster::start(data)?;
-    let target = Target {
-        label: "PostgreSQL",
-        url: cluster.url(),
-        sql: Box::new(|sql| cluster.psql(sql)),
-        dialect: postgres_dialect(),
-        explain: Box::new(|select| {
-            cluster.psql(&format!(
-                "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {select}"
-            ))
-        }),
-    };
-    rows.extend(bench_target(&target, server_bin, key_file, start)?);
-    Ok(rows)
+    let rows = on_sqlite_then_postgres(data, "eventlog.db", postgres_only, |target| {
+        bench_target(target, server_bin, key_file, start)
+    })?;
+    Ok(rows.concat())
 }

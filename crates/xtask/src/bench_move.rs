@@ -6,15 +6,12 @@
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::bench::issue_token;
-use crate::bench_eventlog::{
-    postgres_dialect, rss_kib, sqlite, sqlite_dialect, start_server, Dialect,
-};
+use crate::bench_eventlog::{on_sqlite_then_postgres, rss_kib, start_server, Dialect, Target};
 use crate::step;
 
 const ORG: &str = "29189846";
@@ -64,28 +61,7 @@ fn seed_statements(d: &Dialect, start: u64) -> Vec<String> {
 }
 
 fn curl(args: &[&str]) -> Result<serde_json::Value> {
-    let out = Command::new("curl")
-        .args(["-s", "-f"])
-        .args(args)
-        .output()
-        .context("running curl")?;
-    if !out.status.success() {
-        bail!(
-            "curl {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
-
-/// Runs SQL on the target database and answers its rows, `|`-separated.
-type RunSql<'a> = Box<dyn Fn(&str) -> Result<String> + 'a>;
-
-struct Target<'a> {
-    label: &'static str,
-    url: String,
-    sql: RunSql<'a>,
-    dialect: Dialect,
+    Ok(serde_json::from_slice(&crate::bench::curl_body(args)?)?)
 }
 
 fn bench_target(target: &Target, server_bin: &Path, key_file: &Path) -> Result<String> {
@@ -176,25 +152,7 @@ pub fn bench_move(
     data: &Path,
     postgres_only: bool,
 ) -> Result<Vec<String>> {
-    let mut rows = Vec::new();
-    if !postgres_only {
-        let file = data.join("move.db");
-        let target = Target {
-            label: "SQLite",
-            url: format!("sqlite://{}?mode=rwc", file.display()),
-            sql: Box::new(|sql| sqlite(&file, sql)),
-            dialect: sqlite_dialect(),
-        };
-        rows.push(bench_target(&target, server_bin, key_file)?);
-        let _ = std::fs::remove_file(&file);
-    }
-    let cluster = crate::postgres::Cluster::start(data)?;
-    let target = Target {
-        label: "PostgreSQL",
-        url: cluster.url(),
-        sql: Box::new(|sql| cluster.psql(sql)),
-        dialect: postgres_dialect(),
-    };
-    rows.push(bench_target(&target, server_bin, key_file)?);
-    Ok(rows)
+    on_sqlite_then_postgres(data, "move.db", postgres_only, |target| {
+        bench_target(target, server_bin, key_file)
+    })
 }

@@ -8,15 +8,12 @@
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::bench::issue_token;
-use crate::bench_eventlog::{
-    postgres_dialect, rss_kib, sqlite, sqlite_dialect, start_server_with, Dialect,
-};
+use crate::bench_eventlog::{on_sqlite_then_postgres, rss_kib, start_server_with, Dialect, Target};
 use crate::step;
 
 const ORG: &str = "29189846";
@@ -75,31 +72,11 @@ fn seed_statements(d: &Dialect) -> Vec<String> {
     statements
 }
 
+/// The body, and as JSON when it is (`Null` otherwise: the CSV download).
 fn curl(args: &[&str]) -> Result<(Vec<u8>, serde_json::Value)> {
-    let out = Command::new("curl")
-        .args(["-s", "-f"])
-        .args(args)
-        .output()
-        .context("running curl")?;
-    if !out.status.success() {
-        bail!(
-            "curl {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    Ok((out.stdout, json))
-}
-
-type RunSql<'a> = Box<dyn Fn(&str) -> Result<String> + 'a>;
-
-struct Target<'a> {
-    label: &'static str,
-    url: String,
-    sql: RunSql<'a>,
-    dialect: Dialect,
-    /// How the database explains a query.
-    explain: &'static str,
+    let body = crate::bench::curl_body(args)?;
+    let json = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    Ok((body, json))
 }
 
 fn bench_target(target: &Target, server_bin: &Path, key_file: &Path) -> Result<Vec<String>> {
@@ -124,11 +101,10 @@ fn bench_target(target: &Target, server_bin: &Path, key_file: &Path) -> Result<V
         seeding.elapsed().as_secs_f64()
     ));
 
-    let day_plan = (target.sql)(&format!(
-        "{} SELECT sender_cvr, sender_system_id, message_type, count(*) FROM messages \
+    let day_plan = (target.explain)(
+        "SELECT sender_cvr, sender_system_id, message_type, count(*) FROM messages \
          WHERE accepted_at >= '2025-06-01' AND accepted_at < '2025-06-02' GROUP BY 1, 2, 3",
-        target.explain
-    ))?;
+    )?;
     step(&format!(
         "{}: rolling up 2025 (the scheduler)",
         target.label
@@ -222,13 +198,12 @@ fn bench_target(target: &Target, server_bin: &Path, key_file: &Path) -> Result<V
         .filter_map(|l| l.rsplit(';').next()?.trim().parse::<u64>().ok())
         .sum();
     anyhow::ensure!(total == MESSAGES, "the report counts {total} messages");
-    let report_plan = (target.sql)(&format!(
-        "{} SELECT direction, sender_system_id, recipient_system_id, message_type, size_band, \
+    let report_plan = (target.explain)(&format!(
+        "SELECT direction, sender_system_id, recipient_system_id, message_type, size_band, \
          sender_type, recipient_type, sum(messages) FROM statistics_daily_counts WHERE \
          organisation_cvr = '{ORG}' AND day >= '2025-01-01' AND day <= '2025-12-31' GROUP BY \
          direction, sender_system_id, recipient_system_id, message_type, size_band, sender_type, \
-         recipient_type",
-        target.explain
+         recipient_type"
     ))?;
     Ok(vec![
         format!(
@@ -251,32 +226,15 @@ pub fn bench_statistics(
     data: &Path,
     postgres_only: bool,
 ) -> Result<Vec<String>> {
-    let mut rows = Vec::new();
-    if !postgres_only {
-        let file = data.join("statistics.db");
-        let target = Target {
-            label: "SQLite",
-            url: format!("sqlite://{}?mode=rwc", file.display()),
-            sql: Box::new(|sql| sqlite(&file, sql)),
-            dialect: sqlite_dialect(),
-            explain: "EXPLAIN QUERY PLAN",
-        };
-        let measured = bench_target(&target, server_bin, key_file)?;
-        // Printed at once: the PostgreSQL run after it takes minutes.
-        for row in &measured {
-            println!("{row}");
+    let rows = on_sqlite_then_postgres(data, "statistics.db", postgres_only, |target| {
+        let measured = bench_target(target, server_bin, key_file)?;
+        // The SQLite rows are printed at once: the PostgreSQL run after them takes minutes.
+        if target.label == "SQLite" {
+            for row in &measured {
+                println!("{row}");
+            }
         }
-        rows.extend(measured);
-        let _ = std::fs::remove_file(&file);
-    }
-    let cluster = crate::postgres::Cluster::start(data)?;
-    let target = Target {
-        label: "PostgreSQL",
-        url: cluster.url(),
-        sql: Box::new(|sql| cluster.psql(sql)),
-        dialect: postgres_dialect(),
-        explain: "EXPLAIN ANALYZE",
-    };
-    rows.extend(bench_target(&target, server_bin, key_file)?);
-    Ok(rows)
+        Ok(measured)
+    })?;
+    Ok(rows.concat())
 }
