@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use serde::{Deserialize, Serialize};
 
 use super::period::{self, Reach};
-use super::{csv_time, given, id_filter, Keyset, LogFilter, Party, Position, Search};
+use super::{csv_time, given, id_filter, known, Keyset, LogFilter, Party, Position, Search};
 use crate::EventLogError;
 
 /// The actions log's checked filter.
@@ -110,31 +110,23 @@ pub fn check(
         &mut errors,
     );
     let filter = ActionFilter {
-        subject: given(&form.subject).and_then(|v| {
-            let parsed = Subject::parse(&v);
-            if parsed.is_none() {
-                errors.add(
-                    "subject",
-                    FieldCode::Unknown,
-                    "Not a subject of the actions log.",
-                );
-            }
-            parsed
-        }),
+        subject: known(
+            &form.subject,
+            "subject",
+            "Not a subject of the actions log.",
+            Subject::parse,
+            &mut errors,
+        ),
         party: given(&form.party).and_then(|v| Party::parse("party", &v, &mut errors)),
         actor: given(&form.actor).and_then(|v| ActorFilter::parse(&v, &mut errors)),
         object_id: id_filter("objectId", form.object_id.as_deref(), &mut errors),
-        event: given(&form.event).and_then(|v| {
-            let parsed = ActionEvent::parse(&v);
-            if parsed.is_none() {
-                errors.add(
-                    "event",
-                    FieldCode::Unknown,
-                    "Use created, edited or deleted.",
-                );
-            }
-            parsed
-        }),
+        event: known(
+            &form.event,
+            "event",
+            "Use created, edited or deleted.",
+            ActionEvent::parse,
+            &mut errors,
+        ),
     };
     errors.into_result()?;
     Ok(Search {
@@ -147,19 +139,21 @@ pub fn check(
 /// The filter as conditions whose matches together are the result: one, or one per form of
 /// the actor searched for.
 fn conditions(filter: &ActionFilter) -> Vec<Condition> {
-    let mut c = Condition::all();
-    if let Some(s) = filter.subject {
-        c = c.add(Column::Subject.eq(s.as_str()));
-    }
-    if let Some(p) = &filter.party {
-        c = c.add(Column::PartyId.eq(p.as_str()));
-    }
-    if let Some(id) = &filter.object_id {
-        c = c.add(Column::ObjectId.eq(id.as_str()));
-    }
-    if let Some(e) = filter.event {
-        c = c.add(Column::Event.eq(e.as_str()));
-    }
+    let c = Condition::all()
+        .add_option(filter.subject.map(|v| Column::Subject.eq(v.as_str())))
+        .add_option(
+            filter
+                .party
+                .as_ref()
+                .map(|v| Column::PartyId.eq(v.as_str())),
+        )
+        .add_option(
+            filter
+                .object_id
+                .as_ref()
+                .map(|v| Column::ObjectId.eq(v.as_str())),
+        )
+        .add_option(filter.event.map(|v| Column::Event.eq(v.as_str())));
     match &filter.actor {
         Some(actor) => actor
             .forms()

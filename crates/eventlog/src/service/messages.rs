@@ -1,8 +1,6 @@
 //! The message log (LOG-01): its filters, its columns and its CSV.
 
-use adgang_api_types::{
-    Direction, FieldCode, MessageEvent, MessageLogEntry, MessageLogFilter, MessageType,
-};
+use adgang_api_types::{Direction, MessageEvent, MessageLogEntry, MessageLogFilter, MessageType};
 use adgang_core::entity::message_events::{Column, Entity};
 use adgang_core::ports::{AccessSpan, MailAccessHolders};
 use adgang_core::FieldErrors;
@@ -13,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use super::period::{self, Reach};
-use super::{csv_time, given, id_filter, Keyset, LogFilter, Party, Position, Search};
+use super::{csv_time, given, id_filter, known, Keyset, LogFilter, Party, Position, Search};
 use crate::EventLogError;
 
 /// The message log's checked filter.
@@ -51,37 +49,29 @@ pub fn check(
     let filter = MessageFilter {
         sender: given(&form.sender).and_then(|v| Party::parse("sender", &v, &mut errors)),
         recipient: given(&form.recipient).and_then(|v| Party::parse("recipient", &v, &mut errors)),
-        message_type: given(&form.message_type).and_then(|v| {
-            let parsed = MessageType::parse(&v);
-            if parsed.is_none() {
-                errors.add(
-                    "messageType",
-                    FieldCode::Unknown,
-                    "Use letter, legal_notice, nemsms or mandatory.",
-                );
-            }
-            parsed
-        }),
-        direction: given(&form.direction).and_then(|v| {
-            let parsed = Direction::parse(&v);
-            if parsed.is_none() {
-                errors.add("direction", FieldCode::Unknown, "Use outgoing or incoming.");
-            }
-            parsed
-        }),
+        message_type: known(
+            &form.message_type,
+            "messageType",
+            "Use letter, legal_notice, nemsms or mandatory.",
+            MessageType::parse,
+            &mut errors,
+        ),
+        direction: known(
+            &form.direction,
+            "direction",
+            "Use outgoing or incoming.",
+            Direction::parse,
+            &mut errors,
+        ),
         message_id: id_filter("messageId", form.message_id.as_deref(), &mut errors),
         system_id: id_filter("systemId", form.system_id.as_deref(), &mut errors),
-        event: given(&form.event).and_then(|v| {
-            let parsed = MessageEvent::parse(&v);
-            if parsed.is_none() {
-                errors.add(
-                    "event",
-                    FieldCode::Unknown,
-                    "Not an event of the message log.",
-                );
-            }
-            parsed
-        }),
+        event: known(
+            &form.event,
+            "event",
+            "Not an event of the message log.",
+            MessageEvent::parse,
+            &mut errors,
+        ),
     };
     errors.into_result()?;
     Ok(Search {
@@ -92,29 +82,38 @@ pub fn check(
 }
 
 fn condition(filter: &MessageFilter) -> Condition {
-    let mut c = Condition::all();
-    if let Some(p) = &filter.sender {
-        c = c.add(Column::SenderId.eq(p.as_str()));
-    }
-    if let Some(p) = &filter.recipient {
-        c = c.add(Column::RecipientId.eq(p.as_str()));
-    }
-    if let Some(t) = filter.message_type {
-        c = c.add(Column::MessageType.eq(t.as_str()));
-    }
-    if let Some(d) = filter.direction {
-        c = c.add(Column::Direction.eq(d.as_str()));
-    }
-    if let Some(id) = &filter.message_id {
-        c = c.add(Column::MessageId.eq(id.as_str()));
-    }
-    if let Some(id) = &filter.system_id {
-        c = c.add(Column::SystemId.eq(id.as_str()));
-    }
-    if let Some(e) = filter.event {
-        c = c.add(Column::Event.eq(e.as_str()));
-    }
-    c
+    Condition::all()
+        .add_option(
+            filter
+                .sender
+                .as_ref()
+                .map(|v| Column::SenderId.eq(v.as_str())),
+        )
+        .add_option(
+            filter
+                .recipient
+                .as_ref()
+                .map(|v| Column::RecipientId.eq(v.as_str())),
+        )
+        .add_option(
+            filter
+                .message_type
+                .map(|v| Column::MessageType.eq(v.as_str())),
+        )
+        .add_option(filter.direction.map(|v| Column::Direction.eq(v.as_str())))
+        .add_option(
+            filter
+                .message_id
+                .as_ref()
+                .map(|v| Column::MessageId.eq(v.as_str())),
+        )
+        .add_option(
+            filter
+                .system_id
+                .as_ref()
+                .map(|v| Column::SystemId.eq(v.as_str())),
+        )
+        .add_option(filter.event.map(|v| Column::Event.eq(v.as_str())))
 }
 
 /// One page, newest first, and where the next starts.

@@ -126,6 +126,23 @@ impl Party {
 }
 
 /// A filter's value as given: trimmed, and none when empty.
+/// A filter value that must be one of a closed set (`parse`), or an `unknown` field error
+/// naming the set (`choices`).
+fn known<T>(
+    value: &Option<String>,
+    field: &str,
+    choices: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    let value = given(value)?;
+    let parsed = parse(&value);
+    if parsed.is_none() {
+        errors.add(field, FieldCode::Unknown, choices);
+    }
+    parsed
+}
+
 fn given(value: &Option<String>) -> Option<String> {
     value
         .as_deref()

@@ -57,14 +57,14 @@ pub fn check(
 }
 
 fn condition(filter: &SearchFilter) -> Condition {
-    let mut c = Condition::all();
-    if let Some(rid) = &filter.rid {
-        c = c.add(Column::ActorRid.eq(rid.as_str()));
-    }
-    if let Some(p) = &filter.search_data {
-        c = c.add(Column::SearchData.eq(p.as_str()));
-    }
-    c
+    Condition::all()
+        .add_option(filter.rid.as_ref().map(|v| Column::ActorRid.eq(v.as_str())))
+        .add_option(
+            filter
+                .search_data
+                .as_ref()
+                .map(|v| Column::SearchData.eq(v.as_str())),
+        )
 }
 
 fn position(m: &Model) -> Position {
