@@ -8,8 +8,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use serde::{Deserialize, Serialize};
 
-use super::period::{self, Reach};
-use super::{csv_time, given, id_filter, known, Keyset, LogFilter, Party, Position, Search};
+use super::period::Reach;
+use super::{
+    checked_search, csv_time, given, id_filter, known, Keyset, LogFilter, Party, Position, Search,
+};
 use crate::EventLogError;
 
 /// The actions log's checked filter.
@@ -101,39 +103,35 @@ pub fn check(
     form: &ActionLogFilter,
     now: DateTime<Utc>,
 ) -> Result<Search, EventLogError> {
-    let mut errors = FieldErrors::new();
-    let period = period::check(
-        form.from.as_deref(),
-        form.to.as_deref(),
+    let period = (form.from.as_deref(), form.to.as_deref());
+    checked_search(
+        organisation,
+        period,
         now,
         Reach::LastThreeMonths,
-        &mut errors,
-    );
-    let filter = ActionFilter {
-        subject: known(
-            &form.subject,
-            "subject",
-            "Not a subject of the actions log.",
-            Subject::parse,
-            &mut errors,
-        ),
-        party: given(&form.party).and_then(|v| Party::parse("party", &v, &mut errors)),
-        actor: given(&form.actor).and_then(|v| ActorFilter::parse(&v, &mut errors)),
-        object_id: id_filter("objectId", form.object_id.as_deref(), &mut errors),
-        event: known(
-            &form.event,
-            "event",
-            "Use created, edited or deleted.",
-            ActionEvent::parse,
-            &mut errors,
-        ),
-    };
-    errors.into_result()?;
-    Ok(Search {
-        organisation: organisation.to_owned(),
-        period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
-        filter: LogFilter::Actions(filter),
-    })
+        |errors| {
+            let filter = ActionFilter {
+                subject: known(
+                    &form.subject,
+                    "subject",
+                    "Not a subject of the actions log.",
+                    Subject::parse,
+                    errors,
+                ),
+                party: given(&form.party).and_then(|v| Party::parse("party", &v, errors)),
+                actor: given(&form.actor).and_then(|v| ActorFilter::parse(&v, errors)),
+                object_id: id_filter("objectId", form.object_id.as_deref(), errors),
+                event: known(
+                    &form.event,
+                    "event",
+                    "Use created, edited or deleted.",
+                    ActionEvent::parse,
+                    errors,
+                ),
+            };
+            LogFilter::Actions(filter)
+        },
+    )
 }
 
 /// The filter as conditions whose matches together are the result: one, or one per form of

@@ -3,15 +3,16 @@
 use adgang_api_types::{Direction, MessageEvent, MessageLogEntry, MessageLogFilter, MessageType};
 use adgang_core::entity::message_events::{Column, Entity};
 use adgang_core::ports::{AccessSpan, MailAccessHolders};
-use adgang_core::FieldErrors;
 use adgang_documents::csv::CsvChunk;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-use super::period::{self, Reach};
-use super::{csv_time, given, id_filter, known, Keyset, LogFilter, Party, Position, Search};
+use super::period::Reach;
+use super::{
+    checked_search, csv_time, given, id_filter, known, Keyset, LogFilter, Party, Position, Search,
+};
 use crate::EventLogError;
 
 /// The message log's checked filter.
@@ -38,46 +39,36 @@ pub fn check(
     form: &MessageLogFilter,
     now: DateTime<Utc>,
 ) -> Result<Search, EventLogError> {
-    let mut errors = FieldErrors::new();
-    let period = period::check(
-        form.from.as_deref(),
-        form.to.as_deref(),
-        now,
-        Reach::Any,
-        &mut errors,
-    );
-    let filter = MessageFilter {
-        sender: given(&form.sender).and_then(|v| Party::parse("sender", &v, &mut errors)),
-        recipient: given(&form.recipient).and_then(|v| Party::parse("recipient", &v, &mut errors)),
-        message_type: known(
-            &form.message_type,
-            "messageType",
-            "Use letter, legal_notice, nemsms or mandatory.",
-            MessageType::parse,
-            &mut errors,
-        ),
-        direction: known(
-            &form.direction,
-            "direction",
-            "Use outgoing or incoming.",
-            Direction::parse,
-            &mut errors,
-        ),
-        message_id: id_filter("messageId", form.message_id.as_deref(), &mut errors),
-        system_id: id_filter("systemId", form.system_id.as_deref(), &mut errors),
-        event: known(
-            &form.event,
-            "event",
-            "Not an event of the message log.",
-            MessageEvent::parse,
-            &mut errors,
-        ),
-    };
-    errors.into_result()?;
-    Ok(Search {
-        organisation: organisation.to_owned(),
-        period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
-        filter: LogFilter::Messages(filter),
+    let period = (form.from.as_deref(), form.to.as_deref());
+    checked_search(organisation, period, now, Reach::Any, |errors| {
+        let filter = MessageFilter {
+            sender: given(&form.sender).and_then(|v| Party::parse("sender", &v, errors)),
+            recipient: given(&form.recipient).and_then(|v| Party::parse("recipient", &v, errors)),
+            message_type: known(
+                &form.message_type,
+                "messageType",
+                "Use letter, legal_notice, nemsms or mandatory.",
+                MessageType::parse,
+                errors,
+            ),
+            direction: known(
+                &form.direction,
+                "direction",
+                "Use outgoing or incoming.",
+                Direction::parse,
+                errors,
+            ),
+            message_id: id_filter("messageId", form.message_id.as_deref(), errors),
+            system_id: id_filter("systemId", form.system_id.as_deref(), errors),
+            event: known(
+                &form.event,
+                "event",
+                "Not an event of the message log.",
+                MessageEvent::parse,
+                errors,
+            ),
+        };
+        LogFilter::Messages(filter)
     })
 }
 

@@ -126,6 +126,26 @@ impl Party {
 }
 
 /// A filter's value as given: trimmed, and none when empty.
+/// LOG-04: a log's search form checked as a whole, every problem a field error: the period
+/// (`from`, `to`; how far back it may `reach`) first, then the log's own `filter`.
+fn checked_search(
+    organisation: &str,
+    (from, to): (Option<&str>, Option<&str>),
+    now: DateTime<Utc>,
+    reach: period::Reach,
+    filter: impl FnOnce(&mut FieldErrors) -> LogFilter,
+) -> Result<Search, EventLogError> {
+    let mut errors = FieldErrors::new();
+    let period = period::check(from, to, now, reach, &mut errors);
+    let filter = filter(&mut errors);
+    errors.into_result()?;
+    Ok(Search {
+        organisation: organisation.to_owned(),
+        period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
+        filter,
+    })
+}
+
 /// A filter value that must be one of a closed set (`parse`), or an `unknown` field error
 /// naming the set (`choices`).
 fn known<T>(

@@ -2,14 +2,13 @@
 
 use adgang_api_types::{FieldCode, SearchLogEntry, SearchLogFilter};
 use adgang_core::entity::searches_log::{Column, Entity, Model};
-use adgang_core::FieldErrors;
 use adgang_documents::csv::CsvChunk;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use serde::{Deserialize, Serialize};
 
-use super::period::{self, Reach};
-use super::{csv_time, given, Keyset, LogFilter, Party, Position, Search};
+use super::period::Reach;
+use super::{checked_search, csv_time, given, Keyset, LogFilter, Party, Position, Search};
 use crate::EventLogError;
 
 /// The searches log's checked filter.
@@ -31,29 +30,26 @@ pub fn check(
     form: &SearchLogFilter,
     now: DateTime<Utc>,
 ) -> Result<Search, EventLogError> {
-    let mut errors = FieldErrors::new();
-    let period = period::check(
-        form.from.as_deref(),
-        form.to.as_deref(),
+    let period = (form.from.as_deref(), form.to.as_deref());
+    checked_search(
+        organisation,
+        period,
         now,
         Reach::LastThreeMonths,
-        &mut errors,
-    );
-    let rid = given(&form.rid).and_then(|rid| {
-        let ok = rid.len() <= 64 && rid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !ok {
-            errors.add("rid", FieldCode::Invalid, "A RID is digits (or a UUID).");
-        }
-        ok.then(|| rid.to_owned())
-    });
-    let search_data =
-        given(&form.search_data).and_then(|v| Party::parse("searchData", &v, &mut errors));
-    errors.into_result()?;
-    Ok(Search {
-        organisation: organisation.to_owned(),
-        period: period.ok_or_else(|| anyhow::anyhow!("period checked without errors"))?,
-        filter: LogFilter::Searches(SearchFilter { rid, search_data }),
-    })
+        |errors| {
+            let rid = given(&form.rid).and_then(|rid| {
+                let ok =
+                    rid.len() <= 64 && rid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                if !ok {
+                    errors.add("rid", FieldCode::Invalid, "A RID is digits (or a UUID).");
+                }
+                ok.then(|| rid.to_owned())
+            });
+            let search_data =
+                given(&form.search_data).and_then(|v| Party::parse("searchData", &v, errors));
+            LogFilter::Searches(SearchFilter { rid, search_data })
+        },
+    )
 }
 
 fn condition(filter: &SearchFilter) -> Condition {
