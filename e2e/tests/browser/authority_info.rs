@@ -96,9 +96,8 @@ async fn info_01_02_a_contact_admin_sets_the_link_and_the_logo() {
 
 #[tokio::test]
 async fn info_01_02_at_390_px_a_contact_admin_sets_the_link_and_the_logo() {
-    browser_test("authority_info_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        set_link_and_logo(client, app).await
+    browser_test("authority_info_phone", |client, app| {
+        at_phone_width(client, app, set_link_and_logo)
     })
     .await;
 }

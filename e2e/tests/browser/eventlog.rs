@@ -115,9 +115,8 @@ async fn log_01_03_05_a_log_administrator_searches_pages_links_and_downloads_the
 
 #[tokio::test]
 async fn log_01_at_390_px_a_log_administrator_searches_pages_links_and_downloads() {
-    browser_test_without_history("eventlog_search_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        search_pages_and_download(client, app).await
+    browser_test_without_history("eventlog_search_phone", |client, app| {
+        at_phone_width(client, app, search_pages_and_download)
     })
     .await;
 }

@@ -127,9 +127,8 @@ async fn mv_01_02_03_04_a_system_admin_moves_the_virk_mail_and_follows_the_progr
 
 #[tokio::test]
 async fn mv_01_02_03_04_at_390_px_a_system_admin_moves_the_virk_mail() {
-    browser_test("move_mail_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        move_the_virk_mail(client, app).await
+    browser_test("move_mail_phone", |client, app| {
+        at_phone_width(client, app, move_the_virk_mail)
     })
     .await;
 }
@@ -196,9 +195,8 @@ async fn mv_01_with_no_usable_contact_point_the_user_is_told_where_to_make_one()
 
 #[tokio::test]
 async fn mv_01_at_390_px_with_no_usable_contact_point_the_user_is_told_where_to_make_one() {
-    browser_test("move_mail_no_points_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        no_contact_point_to_move_to(client, app).await
+    browser_test("move_mail_no_points_phone", |client, app| {
+        at_phone_width(client, app, no_contact_point_to_move_to)
     })
     .await;
 }

@@ -78,9 +78,8 @@ async fn rc_01_02_03_a_system_admin_recalls_a_held_message_after_confirming() {
 
 #[tokio::test]
 async fn rc_01_02_03_at_390_px_a_system_admin_recalls_a_held_message() {
-    browser_test("recall_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        recall_a_held_message(client, app).await
+    browser_test("recall_phone", |client, app| {
+        at_phone_width(client, app, recall_a_held_message)
     })
     .await;
 }

@@ -5,17 +5,13 @@ use crate::helpers::*;
 
 #[tokio::test]
 async fn issue_35_an_sftp_sender_system_shows_its_sftp_address_and_host_key_fingerprint() {
-    browser_test("sftp_system", |client, app| async move {
-        walk(client, app).await
-    })
-    .await;
+    browser_test("sftp_system", walk).await;
 }
 
 #[tokio::test]
 async fn issue_35_at_390_px_an_sftp_sender_system_shows_its_sftp_address_and_host_key() {
-    browser_test("sftp_system_390", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        walk(client, app).await
+    browser_test("sftp_system_390", |client, app| {
+        at_phone_width(client, app, walk)
     })
     .await;
 }

@@ -181,9 +181,8 @@ async fn st_01_05_a_statistics_admin_orders_downloads_and_cancels_reports() {
 
 #[tokio::test]
 async fn st_01_05_at_390_px_a_statistics_admin_orders_downloads_and_cancels_reports() {
-    browser_test_without_history("statistics_390", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        order_report_and_subscription(client, app).await
+    browser_test_without_history("statistics_390", |client, app| {
+        at_phone_width(client, app, order_report_and_subscription)
     })
     .await;
 }
