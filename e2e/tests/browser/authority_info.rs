@@ -18,30 +18,31 @@ async fn set_link_and_logo(client: Client, app: TestApp) -> Result<()> {
     )?;
 
     log_in_as(&client, &app, "10000004").await?;
-    client.goto(&app.url("/myndighedsinformation")).await?;
-    wait_for_text(&client, "main h1", "Myndighedsinformation").await?;
+    open_page(
+        &client,
+        &app,
+        "/myndighedsinformation",
+        "main h1",
+        "Myndighedsinformation",
+    )
+    .await?;
     wait_for_text(&client, "#info-no-logo", "ikke uploadet et logo").await?;
 
     type_into(&client, "info-url", "http://kommune.dk/privatliv").await?;
-    click(&client, "info-save").await?;
-    wait_for_text(&client, "#info-url-error", "https").await?;
+    click_and_wait(&client, "info-save", "#info-url-error", "https").await?;
     type_into(
         &client,
         "info-url",
         "https://169.254.169.254/latest/meta-data/",
     )
     .await?;
-    click(&client, "info-test").await?;
-    wait_for_text(&client, "#info-link-check", "internt").await?;
+    click_and_wait(&client, "info-test", "#info-link-check", "internt").await?;
     type_into(&client, "info-url", "https://kommune.dk/privatlivspolitik").await?;
-    click(&client, "info-save").await?;
-    wait_for_text(&client, "#info-saved", "er gemt").await?;
+    click_and_wait(&client, "info-save", "#info-saved", "er gemt").await?;
 
-    let input = client.find(Locator::Id("info-logo-file")).await?;
-    input.send_keys(&jpeg.display().to_string()).await?;
+    choose_file(&client, "info-logo-file", &jpeg).await?;
     wait_for_text(&client, "#info-logo-file-error", "ikke et PNG-billede").await?;
-    let input = client.find(Locator::Id("info-logo-file")).await?;
-    input.send_keys(&logo.display().to_string()).await?;
+    choose_file(&client, "info-logo-file", &logo).await?;
     wait_for_text(&client, "#info-logo", "200 × 80 pixels").await?;
     // The preview is the address the platforms fetch: it loads as a 200-pixel image.
     let started = Instant::now();
@@ -62,10 +63,14 @@ async fn set_link_and_logo(client: Client, app: TestApp) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    click(&client, "info-remove").await?;
-    wait_for_text(&client, "#info-remove-warning", "fjernes").await?;
-    click(&client, "info-remove-confirm").await?;
-    wait_for_text(&client, "#info-no-logo", "ikke uploadet et logo").await?;
+    click_and_wait(&client, "info-remove", "#info-remove-warning", "fjernes").await?;
+    click_and_wait(
+        &client,
+        "info-remove-confirm",
+        "#info-no-logo",
+        "ikke uploadet et logo",
+    )
+    .await?;
 
     // Saved: a fresh visit shows the link.
     client.goto(&app.url("/myndighedsinformation")).await?;

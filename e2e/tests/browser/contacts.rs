@@ -5,14 +5,18 @@ use crate::helpers::*;
 #[tokio::test]
 async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its_preview() {
     browser_test_without_history("contact_structure", |client, app| async move {
-        log_in_as(&client, &app, "10000004").await?;
-        wait_for_text(&client, ".module-cards", "Administrér kontaktstruktur").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+        log_in_to_cards(&client, &app, "10000004", "Administrér kontaktstruktur").await?;
+        open_page(
+            &client,
+            &app,
+            "/kontaktstruktur",
+            "#cs-empty",
+            "ingen kontaktgrupper",
+        )
+        .await?;
 
         // Escape closes an open menu and gives the focus back to its button.
-        click(&client, "cs-create").await?;
-        wait_for_text(&client, "#cs-create-menu", "Ny kontaktgruppe").await?;
+        click_and_wait(&client, "cs-create", "#cs-create-menu", "Ny kontaktgruppe").await?;
         client
             .active_element()
             .await?
@@ -34,15 +38,13 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         click(&client, "cs-create").await?;
         click(&client, "cs-new-group-open").await?;
         type_into(&client, "cs-group-name", "Borgerservice").await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        click_and_wait(&client, "cs-save-group", "#contact-tree", "Borgerservice").await?;
         click(&client, "cs-create").await?;
         click(&client, "cs-new-group-open").await?;
         type_into(&client, "cs-group-name", "Byggeri").await?;
         click_css(&client, "#cs-new-group label[for^='cs-group-parent-']").await?;
         click_css(&client, "label[for='cs-group-org-unit']").await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#contact-tree", "Byggeri").await?;
+        click_and_wait(&client, "cs-save-group", "#contact-tree", "Byggeri").await?;
 
         // The next "Ny kontaktgruppe" starts empty: no parent, not an organisational unit;
         // every field's error shows at its field.
@@ -74,18 +76,23 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         ensure!(name.unwrap_or_default().is_empty(), "name kept");
         type_into(&client, "cs-group-name", "Erhverv").await?;
         type_into(&client, "cs-group-description", &"x".repeat(256)).await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#cs-group-description-error", "for lang").await?;
+        click_and_wait(
+            &client,
+            "cs-save-group",
+            "#cs-group-description-error",
+            "for lang",
+        )
+        .await?;
         type_into(&client, "cs-group-description", "Virksomheder").await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
+        click_and_wait(&client, "cs-save-group", "#contact-tree", "Erhverv").await?;
 
         // A point inside Byggeri and one also placed at the top (arranged over the API).
-        let token = app.token(&adgang_test_support::user(
+        let token = api_token(
+            &app,
             "34051178",
             adgang_api_types::OrgKind::Authority,
             &[adgang_api_types::Right::ContactAdmin],
-        ));
+        );
         let tree: Vec<adgang_api_types::ContactTreeNode> = app
             .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
             .await;
@@ -129,14 +136,24 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         client.refresh().await?;
         wait_for_text(&client, "#contact-tree", "Erhverv").await?;
         click(&client, &format!("toggle-{top}")).await?;
-        click(&client, &format!("toggle-{building}")).await?;
-        wait_for_text(&client, "#contact-tree", "Byggetilladelse").await?;
+        click_and_wait(
+            &client,
+            &format!("toggle-{building}"),
+            "#contact-tree",
+            "Byggetilladelse",
+        )
+        .await?;
         wait_for_text(&client, &format!("li[data-node='{building}']"), "Dublet").await?;
 
         // Delete the top group: the preview lists everything; the duplicate is marked.
         open_menu(&client, &format!("more-{top}")).await?;
-        click(&client, &format!("delete-{top}")).await?;
-        wait_for_text(&client, "#cs-delete-panel", "Byggetilladelse").await?;
+        click_and_wait(
+            &client,
+            &format!("delete-{top}"),
+            "#cs-delete-panel",
+            "Byggetilladelse",
+        )
+        .await?;
         wait_for_text(
             &client,
             "#cs-delete-panel",
@@ -149,8 +166,13 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             "deleting needs the confirmation tick"
         );
         click_css(&client, "label[for='cs-delete-confirm']").await?;
-        click(&client, "cs-delete-yes").await?;
-        wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
+        click_and_wait(
+            &client,
+            "cs-delete-yes",
+            "#cs-message",
+            "Gruppen er slettet",
+        )
+        .await?;
         let remaining: Vec<adgang_api_types::ContactTreeNode> = app
             .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
             .await;
@@ -165,10 +187,14 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         let guide = remaining[0].children[0].id.clone();
         click(&client, &format!("toggle-{}", remaining[0].id)).await?;
         open_menu(&client, &format!("more-{guide}")).await?;
-        click(&client, &format!("delete-{guide}")).await?;
-        wait_for_text(&client, "#cp-delete-panel", "Vil du slette kontaktpunktet").await?;
-        click(&client, "cp-delete-yes").await?;
-        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
+        click_and_wait(
+            &client,
+            &format!("delete-{guide}"),
+            "#cp-delete-panel",
+            "Vil du slette kontaktpunktet",
+        )
+        .await?;
+        click_and_wait(&client, "cp-delete-yes", "#contact-tree", "Erhverv").await?;
         let status = app
             .get_as(
                 &format!("/api/v1/organisations/34051178/contact-points/{guide}"),
@@ -186,22 +212,27 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
 async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_export_import_and_group_delete(
 ) {
     browser_test_without_history("contact_point_wizard", |client, app| async move {
-        log_in_as(&client, &app, "10000004").await?;
-        wait_for_text(&client, ".module-cards", "Administrér kontaktstruktur").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+        log_in_to_cards(&client, &app, "10000004", "Administrér kontaktstruktur").await?;
+        open_page(
+            &client,
+            &app,
+            "/kontaktstruktur",
+            "#cs-empty",
+            "ingen kontaktgrupper",
+        )
+        .await?;
 
         // A group, then "Opret → Nyt kontaktpunkt".
         click(&client, "cs-create").await?;
         click(&client, "cs-new-group-open").await?;
         type_into(&client, "cs-group-name", "Borgerservice").await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
-        let token = app.token(&adgang_test_support::user(
+        click_and_wait(&client, "cs-save-group", "#contact-tree", "Borgerservice").await?;
+        let token = api_token(
+            &app,
             "34051178",
             adgang_api_types::OrgKind::Authority,
             &[adgang_api_types::Right::ContactAdmin],
-        ));
+        );
         let tree: Vec<adgang_api_types::ContactTreeNode> = app
             .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
             .await;
@@ -221,31 +252,26 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         type_into(&client, "cp-link-heading", "Book tid").await?;
         type_into(&client, "cp-link-text", "Book her").await?;
         type_into(&client, "cp-link-url", "http://kommune.dk/book").await?;
-        click(&client, "cp-next").await?;
-        wait_for_text(
+        click_and_wait(
             &client,
+            "cp-next",
             "#cp-link-url-error",
             "Adressen skal begynde med https://",
         )
         .await?;
         wait_for_step(&client, "Tilgængelighed").await?;
-        type_into(&client, "cp-link-url", "https://kommune.dk/book").await?;
-        click(&client, "cp-next").await?;
+        type_and_click(&client, "cp-link-url", "https://kommune.dk/book", "cp-next").await?;
         // Step 3: keywords and a code.
         wait_for_step(&client, "Søgeord og koder").await?;
-        type_into(&client, "cp-keywords", "pas\nkørekort").await?;
-        click(&client, "cp-code-add").await?;
-        type_into(&client, "cp-code-value-0", "0101").await?;
-        click(&client, "cp-next").await?;
+        type_and_click(&client, "cp-keywords", "pas\nkørekort", "cp-code-add").await?;
+        type_and_click(&client, "cp-code-value-0", "0101", "cp-next").await?;
         // Step 4: the recipient system.
         wait_for_step(&client, "Modtagersystem og aktivering").await?;
-        client
-            .find(Locator::XPath(
-                "//select[@id='cp-system']/option[contains(., 'Journalsystem')]",
-            ))
-            .await?
-            .click()
-            .await?;
+        click_xpath(
+            &client,
+            "//select[@id='cp-system']/option[contains(., 'Journalsystem')]",
+        )
+        .await?;
         click(&client, "cp-next").await?;
         // Summary, then "Tilslut".
         wait_for_step(&client, "Opsummering").await?;
@@ -272,9 +298,13 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
             client.find(Locator::Id("copy-citizens")).await.is_ok(),
             "a copy button per link"
         );
-        click(&client, "cp-download-receipt").await?;
-        let pdf = wait_for_download(&app, "kvittering-kontaktpunkt-").await?;
-        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        let text = download_pdf_text(
+            &client,
+            &app,
+            "cp-download-receipt",
+            "kvittering-kontaktpunkt-",
+        )
+        .await?;
         ensure!(
             text.contains(&id) && text.contains("Pas og kørekort") && text.contains("QR-kode"),
             "receipt text: {text}"
@@ -296,8 +326,7 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         );
 
         // Export the workbook; import it back unchanged through the import page.
-        click(&client, "cp-to-structure").await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        click_and_wait(&client, "cp-to-structure", "#contact-tree", "Borgerservice").await?;
         open_menu(&client, "cs-more-menu").await?;
         click(&client, "cs-export").await?;
         let workbook = wait_for_download(&app, "kontaktstruktur-").await?;
@@ -316,38 +345,30 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         // Not a workbook: the error is the whole file's, said in Danish.
         let text_file = std::env::temp_dir().join(format!("ikke-excel-{}.xlsx", app.port));
         std::fs::write(&text_file, "ikke et regneark")?;
-        client
-            .find(Locator::Id("ci-file"))
-            .await?
-            .send_keys(&text_file.display().to_string())
-            .await?;
+        choose_file(&client, "ci-file", &text_file).await?;
         let cell = wait_for_text(&client, "#ci-error-table tbody td", "Hele filen").await?;
         ensure!(cell == "Hele filen", "no raw field name: {cell:?}");
-        client
-            .find(Locator::Id("ci-file"))
-            .await?
-            .send_keys(&file.display().to_string())
-            .await?;
+        choose_file(&client, "ci-file", &file).await?;
         wait_for_text(&client, "#ci-result", "Uændrede kontaktpunkter").await?;
-        click(&client, "ci-apply").await?;
-        wait_for_text(&client, "#ci-result", "Importen er gennemført").await?;
+        click_and_wait(&client, "ci-apply", "#ci-result", "Importen er gennemført").await?;
 
         // The point's page edits with the same forms, from its summary.
-        client
-            .goto(&app.url(&format!("/kontaktstruktur/kontaktpunkt/{id}")))
-            .await?;
-        wait_for_text(&client, "#cp-heading", "Pas og kørekort").await?;
+        open_page(
+            &client,
+            &app,
+            &format!("/kontaktstruktur/kontaktpunkt/{id}"),
+            "#cp-heading",
+            "Pas og kørekort",
+        )
+        .await?;
         wait_for_text(&client, "#deep-links", &format!("kontaktpunkt={id}")).await?;
         // "Redigér" → the step → checked (PUT with dryRun) → straight back to the summary.
-        click(&client, "cp-edit-0").await?;
-        wait_for_step(&client, "Navn og placering").await?;
+        click_to_step(&client, "cp-edit-0", "Navn og placering").await?;
         wait_for_text(&client, "#cp-next", "Tilbage til opsummering").await?;
         type_into(&client, "cp-name", "Pas, kørekort og ID").await?;
-        click(&client, "cp-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
+        click_to_step(&client, "cp-next", "Opsummering").await?;
         wait_for_text(&client, "#cp-summary-0", "Pas, kørekort og ID").await?;
-        click(&client, "cp-connect").await?;
-        wait_for_text(&client, "#cp-saved", "Ændringen er gemt").await?;
+        click_and_wait(&client, "cp-connect", "#cp-saved", "Ændringen er gemt").await?;
         wait_for_text(&client, "#cp-heading", "Pas, kørekort og ID").await?;
         let edited: adgang_api_types::ContactPoint = app
             .get_json_as(
@@ -366,13 +387,16 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         );
 
         // The group's page: edit it, and see its deep links now that it holds a usable point.
-        client
-            .goto(&app.url(&format!("/kontaktstruktur/gruppe/{group}")))
-            .await?;
-        wait_for_text(&client, "#deep-links", &format!("kontaktgruppe={group}")).await?;
+        open_page(
+            &client,
+            &app,
+            &format!("/kontaktstruktur/gruppe/{group}"),
+            "#deep-links",
+            &format!("kontaktgruppe={group}"),
+        )
+        .await?;
         type_into(&client, "cg-name", "Borgerservice og pas").await?;
-        click(&client, "cg-save").await?;
-        wait_for_text(&client, "#cg-saved", "Ændringen er gemt").await?;
+        click_and_wait(&client, "cg-save", "#cg-saved", "Ændringen er gemt").await?;
         let renamed: adgang_api_types::ContactGroup = app
             .get_json_as(
                 &format!("/api/v1/organisations/34051178/contact-groups/{group}"),
@@ -386,14 +410,30 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         );
 
         // Delete the group: the preview lists the point; after the tick both are gone.
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice og pas").await?;
+        open_page(
+            &client,
+            &app,
+            "/kontaktstruktur",
+            "#contact-tree",
+            "Borgerservice og pas",
+        )
+        .await?;
         open_menu(&client, &format!("more-{group}")).await?;
-        click(&client, &format!("delete-{group}")).await?;
-        wait_for_text(&client, "#cs-delete-panel", "Pas, kørekort og ID").await?;
+        click_and_wait(
+            &client,
+            &format!("delete-{group}"),
+            "#cs-delete-panel",
+            "Pas, kørekort og ID",
+        )
+        .await?;
         click_css(&client, "label[for='cs-delete-confirm']").await?;
-        click(&client, "cs-delete-yes").await?;
-        wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
+        click_and_wait(
+            &client,
+            "cs-delete-yes",
+            "#cs-message",
+            "Gruppen er slettet",
+        )
+        .await?;
         wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
         Ok(())
     })
@@ -405,8 +445,14 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
     browser_test_without_history("contact_groups_phone", |client, app| async move {
         client.set_window_size(390, 844).await?;
         log_in_as(&client, &app, "10000004").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+        open_page(
+            &client,
+            &app,
+            "/kontaktstruktur",
+            "#cs-empty",
+            "ingen kontaktgrupper",
+        )
+        .await?;
         for (name, under_first) in [("Borgerservice", false), ("Pas", true)] {
             click(&client, "cs-create").await?;
             click(&client, "cs-new-group-open").await?;
@@ -414,8 +460,7 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
             if under_first {
                 click_css(&client, "#cs-new-group label[for^='cs-group-parent-']").await?;
             }
-            click(&client, "cs-save-group").await?;
-            wait_for_text(&client, "#contact-tree", name).await?;
+            click_and_wait(&client, "cs-save-group", "#contact-tree", name).await?;
         }
         // Issue 32 item 5: a row's "Flere valg" opens inside the phone's width.
         let first_menu = client
@@ -439,11 +484,12 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
             "the open menu runs off the phone: {fits}"
         );
         open_menu(&client, &first_menu).await?;
-        let token = app.token(&adgang_test_support::user(
+        let token = api_token(
+            &app,
             "34051178",
             adgang_api_types::OrgKind::Authority,
             &[adgang_api_types::Right::ContactAdmin],
-        ));
+        );
         let tree: Vec<adgang_api_types::ContactTreeNode> = app
             .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
             .await;
@@ -454,13 +500,16 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
 
         // The group's page edits with the same fields at this width.
         let pas = tree[0].children[0].id.clone();
-        client
-            .goto(&app.url(&format!("/kontaktstruktur/gruppe/{pas}")))
-            .await?;
-        wait_for_text(&client, "#cg-heading", "Pas").await?;
+        open_page(
+            &client,
+            &app,
+            &format!("/kontaktstruktur/gruppe/{pas}"),
+            "#cg-heading",
+            "Pas",
+        )
+        .await?;
         type_into(&client, "cg-description", "Pas og rejsedokumenter").await?;
-        click(&client, "cg-save").await?;
-        wait_for_text(&client, "#cg-saved", "Ændringen er gemt").await?;
+        click_and_wait(&client, "cg-save", "#cg-saved", "Ændringen er gemt").await?;
         let saved: adgang_api_types::ContactGroup = app
             .get_json_as(
                 &format!("/api/v1/organisations/34051178/contact-groups/{pas}"),

@@ -11,9 +11,9 @@ use crate::helpers::*;
 /// Waits for the receipt and reads its PDF back.
 async fn receipt_pdf(client: &Client, app: &TestApp) -> Result<String> {
     wait_for_text(client, "#exemption-receipt", "Kvitteringsnummer").await?;
-    click(client, "download-receipt").await?;
-    let pdf = wait_for_download(app, "kvittering-").await?;
-    let text = adgang_documents::pdf::extract_text(&pdf)?.replace('\n', " ");
+    let text = download_pdf_text(client, app, "download-receipt", "kvittering-")
+        .await?
+        .replace('\n', " ");
     for file in std::fs::read_dir(downloads_dir(app))? {
         std::fs::remove_file(file?.path())?;
     }
@@ -28,34 +28,35 @@ async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
 
     // Not a date: the API's field error, in Danish, at the field.
     type_into(&client, "party-number", "3213801234").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#party-number-error", "skal være en dato").await?;
+    click_and_wait(
+        &client,
+        "wizard-next",
+        "#party-number-error",
+        "skal være en dato",
+    )
+    .await?;
     type_into(
         &client,
         "party-number",
         &format!("{}-{}", &cpr[..6], &cpr[6..]),
     )
     .await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Oplysninger").await?;
+    click_to_step(&client, "wizard-next", "Oplysninger").await?;
     wait_for_text(&client, "#party-status", "Tilmeldt Digital Post").await?;
     // The demo's year of traffic left letters in this citizen's mailbox, none opened (EX-01).
     wait_for_text(&client, "#unopened-warning", "uåbnet Digital Post").await?;
     let name = text_of(&client, "party-name").await?;
 
     // The page asks for the power of attorney; the API for the address's postal code.
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#poa-error", "fuldmagt").await?;
+    click_and_wait(&client, "wizard-next", "#poa-error", "fuldmagt").await?;
     click(&client, "poa-yes").await?;
     click(&client, "forward-alternative").await?;
     type_into(&client, "alt-street", "Havnegade 3, 2. th.").await?;
     type_into(&client, "alt-city", "Aarhus C").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#alt-postal-code-error", "udfyldes").await?;
+    click_and_wait(&client, "wizard-next", "#alt-postal-code-error", "udfyldes").await?;
     type_into(&client, "alt-postal-code", "8000").await?;
     type_into(&client, "note", "J.nr. 2026-77").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Opsummering").await?;
+    click_to_step(&client, "wizard-next", "Opsummering").await?;
     wait_for_text(
         &client,
         "#exemption-summary",
@@ -73,21 +74,29 @@ async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
     ensure!(text.contains("8000 Aarhus C"), "{text}");
 
     // Lift it: a new search shows the exemption; the summary says what is approved.
-    click(&client, "new-search").await?;
-    wait_for_step(&client, "Fremsøg borger").await?;
+    click_to_step(&client, "new-search", "Fremsøg borger").await?;
     type_into(&client, "party-number", &cpr).await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#party-status", "Fritaget fra Digital Post siden").await?;
+    click_and_wait(
+        &client,
+        "wizard-next",
+        "#party-status",
+        "Fritaget fra Digital Post siden",
+    )
+    .await?;
     ensure!(
         client.find(Locator::Id("unopened-warning")).await.is_err(),
         "no warning when lifting"
     );
     click(&client, "poa-no").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Opsummering").await?;
+    click_to_step(&client, "wizard-next", "Opsummering").await?;
     wait_for_text(&client, "#wizard-approve", "Godkend ophævelse").await?;
-    click(&client, "wizard-approve").await?;
-    wait_for_text(&client, "#receipt-text", "Fritagelsen er ophævet").await?;
+    click_and_wait(
+        &client,
+        "wizard-approve",
+        "#receipt-text",
+        "Fritagelsen er ophævet",
+    )
+    .await?;
     let text = receipt_pdf(&client, &app).await?;
     ensure!(text.contains("Ophævelsen træder i kraft"), "{text}");
     Ok(())
@@ -114,21 +123,36 @@ async fn ex_04_05_business_service_exempts_and_renews_a_company_on_a_phone_but_s
                 && !modules.contains(&"citizen_exemption".to_owned()),
             "{modules:?}"
         );
-        client.goto(&app.url("/fritagelse/borgere")).await?;
-        wait_for_text(&client, "main", "Du har ikke rettighed til dette modul").await?;
+        open_page(
+            &client,
+            &app,
+            "/fritagelse/borgere",
+            "main",
+            "Du har ikke rettighed til dette modul",
+        )
+        .await?;
 
-        client.goto(&app.url("/fritagelse/virksomheder")).await?;
-        wait_for_text(&client, "#wizard-step-heading", "Fremsøg virksomhed").await?;
+        open_page(
+            &client,
+            &app,
+            "/fritagelse/virksomheder",
+            "#wizard-step-heading",
+            "Fremsøg virksomhed",
+        )
+        .await?;
         type_into(&client, "party-number", &cvr).await?;
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#party-status", "Tilmeldt Digital Post").await?;
+        click_and_wait(
+            &client,
+            "wizard-next",
+            "#party-status",
+            "Tilmeldt Digital Post",
+        )
+        .await?;
         click_css(&client, "label[for='poa-no']").await?;
         click_css(&client, "label[for='declined']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
+        click_to_step(&client, "wizard-next", "Opsummering").await?;
         wait_for_text(&client, "#exemption-summary", "Ønskes ikke eftersendt").await?;
-        click(&client, "wizard-approve").await?;
-        wait_for_text(&client, "#exemption-receipt", "Udløber").await?;
+        click_and_wait(&client, "wizard-approve", "#exemption-receipt", "Udløber").await?;
         let text = receipt_pdf(&client, &app).await?;
         ensure!(
             text.contains("Kvittering for fritagelse af virksomhed"),
@@ -139,17 +163,25 @@ async fn ex_04_05_business_service_exempts_and_renews_a_company_on_a_phone_but_s
         // Renew it from the same page.
         click(&client, "new-search").await?;
         type_into(&client, "party-number", &cvr).await?;
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#party-status", "til og med 30.11.").await?;
+        click_and_wait(&client, "wizard-next", "#party-status", "til og med 30.11.").await?;
         click_css(&client, "label[for='poa-no']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, ".form-error-message", "ophæves eller fornyes").await?;
+        click_and_wait(
+            &client,
+            "wizard-next",
+            ".form-error-message",
+            "ophæves eller fornyes",
+        )
+        .await?;
         click_css(&client, "label[for='change-renew']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
+        click_to_step(&client, "wizard-next", "Opsummering").await?;
         wait_for_text(&client, "#wizard-approve", "Godkend fornyelse").await?;
-        click(&client, "wizard-approve").await?;
-        wait_for_text(&client, "#receipt-text", "fornyet og gælder nu til og med").await?;
+        click_and_wait(
+            &client,
+            "wizard-approve",
+            "#receipt-text",
+            "fornyet og gælder nu til og med",
+        )
+        .await?;
         Ok(())
     })
     .await;

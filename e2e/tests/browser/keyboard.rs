@@ -50,11 +50,12 @@ async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
     browser_test_without_history("keyboard_tree", |client, app| async move {
         // Styrelsen for Digital Test, where Karl (10000004) is contact administrator.
         const AGENCY: &str = "34051178";
-        let token = app.token(&adgang_test_support::user(
+        let token = api_token(
+            &app,
             AGENCY,
             adgang_api_types::OrgKind::Authority,
             &[adgang_api_types::Right::ContactAdmin],
-        ));
+        );
         let path = format!("/api/v1/organisations/{AGENCY}/contact-groups");
         let parent: adgang_api_types::ContactGroup = app
             .post_as(&path, &token, &serde_json::json!({"name": "Borgerservice"}))
@@ -71,8 +72,14 @@ async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
         ensure!(child.status() == 201, "child group: {}", child.status());
 
         log_in_as(&client, &app, "10000004").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        open_page(
+            &client,
+            &app,
+            "/kontaktstruktur",
+            "#contact-tree",
+            "Borgerservice",
+        )
+        .await?;
         ensure!(
             !text_of(&client, "contact-tree")
                 .await?
@@ -112,8 +119,7 @@ async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
 async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
     browser_test("keyboard_wizard", |client, app| async move {
         log_in_as(&client, &app, "10000003").await?;
-        client.goto(&app.url("/systemtilslutning")).await?;
-        wait_for_text(&client, "main h1", "Systemtilslutning").await?;
+        open_page(&client, &app, "/systemtilslutning", "main h1", "Systemtilslutning").await?;
         tab_to(&client, "#create-system").await?;
         press(&client, Key::Enter).await?;
         wait_for_text(&client, "#step-indicator", "Opsummering").await?;
@@ -161,11 +167,12 @@ async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
 async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
     browser_test_without_history("keyboard_point_wizard", |client, app| async move {
         const AGENCY: &str = "34051178";
-        let token = app.token(&adgang_test_support::user(
+        let token = api_token(
+            &app,
             AGENCY,
             adgang_api_types::OrgKind::Authority,
             &[adgang_api_types::Right::ContactAdmin],
-        ));
+        );
         let group = app
             .post_as(
                 &format!("/api/v1/organisations/{AGENCY}/contact-groups"),
@@ -176,8 +183,14 @@ async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
         ensure!(group.status() == 201, "group: {}", group.status());
 
         log_in_as(&client, &app, "10000004").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        open_page(
+            &client,
+            &app,
+            "/kontaktstruktur",
+            "#contact-tree",
+            "Borgerservice",
+        )
+        .await?;
         // "Opret" is a menu: Enter opens it, Tab reaches "Nyt kontaktpunkt".
         tab_to(&client, "#cs-create").await?;
         press(&client, Key::Enter).await?;

@@ -22,10 +22,15 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         let port = app
             .sftp_port
             .expect("the SFTP service runs in browser tests");
-        log_in_as(&client, &app, "10000003").await?;
-        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
-        client.goto(&app.url("/systemtilslutning")).await?;
-        wait_for_text(&client, "#systems-table", "Brevudsender").await?;
+        log_in_to_cards(&client, &app, "10000003", "Administrer og opret systemer").await?;
+        open_page(
+            &client,
+            &app,
+            "/systemtilslutning",
+            "#systems-table",
+            "Brevudsender",
+        )
+        .await?;
         click(&client, "create-system").await?;
         wizard_name_and_role(&client, "Masseforsendelser Ærø", "sender").await?;
         click_css(&client, "label[for='protocol-sftp']").await?;
@@ -34,12 +39,16 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         )?;
         type_into(&client, "system-ssh-key", key.trim()).await?;
         type_into(&client, "system-ips", "127.0.0.1").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Aktivering").await?;
+        click_to_step(&client, "wizard-next", "Aktivering").await?;
         click(&client, "wizard-next").await?;
         wizard_contact(&client).await?;
-        click(&client, "wizard-connect").await?;
-        wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
+        click_and_wait(
+            &client,
+            "wizard-connect",
+            "#system-receipt",
+            "Systemet er tilsluttet",
+        )
+        .await?;
         let id = text_of(&client, "receipt-system-id").await?;
 
         // The receipt: the address to connect to, the host key's fingerprint to pin — the one
@@ -62,19 +71,21 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         wait_for_text(&client, "#receipt-sftp", "/inbox").await?;
 
         // The receipt as PDF says the same.
-        click(&client, "download-receipt").await?;
-        let pdf = wait_for_download(&app, "kvittering-").await?;
-        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        let text = download_pdf_text(&client, &app, "download-receipt", "kvittering-").await?;
         ensure!(
             text.contains("SFTP-adresse") && text.contains(&fingerprint),
             "receipt text: {text}"
         );
 
         // And the system's page.
-        client
-            .goto(&app.url(&format!("/systemtilslutning/{id}")))
-            .await?;
-        wait_for_text(&client, "#system-heading", "Masseforsendelser Ærø").await?;
+        open_page(
+            &client,
+            &app,
+            &format!("/systemtilslutning/{id}"),
+            "#system-heading",
+            "Masseforsendelser Ærø",
+        )
+        .await?;
         wait_for_text(&client, "#detail-sftp-address", &address).await?;
         ensure!(
             text_of(&client, "detail-sftp-fingerprint").await? == fingerprint,

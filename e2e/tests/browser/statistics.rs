@@ -44,13 +44,17 @@ async fn seed_and_schedule(app: &TestApp) -> Result<()> {
 async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<()> {
     seed_and_schedule(&app).await?;
     log_in_as(&client, &app, "10000006").await?;
-    client.goto(&app.url("/statistik")).await?;
-    wait_for_text(&client, "main h1", "Statistik").await?;
+    open_page(&client, &app, "/statistik", "main h1", "Statistik").await?;
     wait_for_text(&client, "#reports-empty", "ingen rapporter").await?;
 
     // A custom report: nothing filled in → Danish errors from the API.
-    click(&client, "order-custom").await?;
-    wait_for_text(&client, "#order-heading", "Bestil brugerdefineret rapport").await?;
+    click_and_wait(
+        &client,
+        "order-custom",
+        "#order-heading",
+        "Bestil brugerdefineret rapport",
+    )
+    .await?;
     let today = chrono::Utc::now().date_naive();
     set_date(&client, "custom-from", &today.to_string()).await?;
     set_date(
@@ -59,8 +63,13 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
         &(today - chrono::Duration::days(7)).to_string(),
     )
     .await?;
-    click(&client, "order-submit").await?;
-    wait_for_text(&client, "#custom-name-error", "Feltet skal udfyldes").await?;
+    click_and_wait(
+        &client,
+        "order-submit",
+        "#custom-name-error",
+        "Feltet skal udfyldes",
+    )
+    .await?;
     wait_for_text(&client, "#custom-variables-error", "Feltet skal udfyldes").await?;
     wait_for_text(&client, "#custom-to-error", "Til-datoen skal være").await?;
 
@@ -77,8 +86,13 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
         "servicebeskeder (NemSMS)",
     )
     .await?;
-    type_into(&client, "custom-name", "Breve til borgere").await?;
-    click(&client, "variable-message_type").await?;
+    type_and_click(
+        &client,
+        "custom-name",
+        "Breve til borgere",
+        "variable-message_type",
+    )
+    .await?;
     click(&client, "variable-recipient_customer_type").await?;
     set_date(
         &client,
@@ -92,9 +106,9 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
         &(today - chrono::Duration::days(1)).to_string(),
     )
     .await?;
-    click(&client, "order-submit").await?;
-    wait_for_text(
+    click_and_wait(
         &client,
+        "order-submit",
         "#statistics-done",
         "“Breve til borgere” er bestilt",
     )
@@ -122,13 +136,14 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     click(&client, "details-close").await?;
 
     // A standard report with an interval and an e-mail, then cancelled.
-    click(&client, "order-standard").await?;
-    wait_for_text(&client, "#order-heading", "Bestil standardrapport").await?;
-    client
-        .find(Locator::Css("#standard-report option[value='systems']"))
-        .await?
-        .click()
-        .await?;
+    click_and_wait(
+        &client,
+        "order-standard",
+        "#order-heading",
+        "Bestil standardrapport",
+    )
+    .await?;
+    click_css(&client, "#standard-report option[value='systems']").await?;
     wait_for_text(
         &client,
         "#standard-variables",
@@ -144,12 +159,11 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     .await?;
     click(&client, "interval-quarterly").await?;
     type_into(&client, "order-email", "ikke-en-adresse").await?;
-    click(&client, "order-submit").await?;
-    wait_for_text(&client, "#order-email-error", "e-mail").await?;
+    click_and_wait(&client, "order-submit", "#order-email-error", "e-mail").await?;
     type_into(&client, "order-email", "stine@region.dk").await?;
-    click(&client, "order-submit").await?;
-    wait_for_text(
+    click_and_wait(
         &client,
+        "order-submit",
         "#statistics-done",
         "“Anvendelse af systemer” er bestilt",
     )
@@ -161,10 +175,20 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     )
     .await?;
     wait_for_text(&client, "#details-scope", "Kvartalsvis").await?;
-    click(&client, "details-cancel").await?;
-    wait_for_text(&client, "#cancel-confirm", "Er du sikker?").await?;
-    click(&client, "cancel-confirm-button").await?;
-    wait_for_text(&client, "#statistics-done", "Abonnementet er opsagt").await?;
+    click_and_wait(
+        &client,
+        "details-cancel",
+        "#cancel-confirm",
+        "Er du sikker?",
+    )
+    .await?;
+    click_and_wait(
+        &client,
+        "cancel-confirm-button",
+        "#statistics-done",
+        "Abonnementet er opsagt",
+    )
+    .await?;
     let rows = client.find_all(Locator::Css("#reports tbody tr")).await?;
     ensure!(
         rows.len() == 1,

@@ -30,17 +30,33 @@ async fn vendor_publishes_edits_and_withdraws(client: Client, app: TestApp) -> R
     .await;
     log_in_as(&client, &app, "10000099").await?;
     wait_for_text(&client, "#current-organisation", "Systemleverandøren").await?;
-    client.goto(&app.url("/systemtilslutning")).await?;
-    wait_for_text(&client, "main h1", "Systemtilslutning").await?;
+    open_page(
+        &client,
+        &app,
+        "/systemtilslutning",
+        "main h1",
+        "Systemtilslutning",
+    )
+    .await?;
     click(&client, "more-options").await?;
-    click(&client, "standard-systems-link").await?;
-    wait_for_text(&client, "main h1", "Standardsystemer").await?;
+    click_and_wait(
+        &client,
+        "standard-systems-link",
+        "main h1",
+        "Standardsystemer",
+    )
+    .await?;
     // The demo's standard system, not yet used by anyone.
     wait_for_text(&client, "#std-table", "SagsPro Standard").await?;
 
     // Publish: the system's own form, without a vendor field (the vendor is us).
-    click(&client, "std-publish-open").await?;
-    wait_for_text(&client, "#std-form h2", "Udgiv standardsystem").await?;
+    click_and_wait(
+        &client,
+        "std-publish-open",
+        "#std-form h2",
+        "Udgiv standardsystem",
+    )
+    .await?;
     ensure!(
         count(&client, "#system-vendor").await? == 0,
         "no vendor field"
@@ -50,35 +66,38 @@ async fn vendor_publishes_edits_and_withdraws(client: Client, app: TestApp) -> R
     type_into(&client, "system-endpoint", "http://post.leverandoer.dk/dp").await?;
     type_into(&client, "contact-email", "support@leverandoer.dk").await?;
     type_into(&client, "contact-phone", "70101010").await?;
-    click(&client, "std-save").await?;
-    wait_for_text(
+    click_and_wait(
         &client,
+        "std-save",
         "#system-endpoint-error",
         "Adressen skal begynde med https://",
     )
     .await?;
     type_into(&client, "system-endpoint", "https://post.leverandoer.dk/dp").await?;
-    click(&client, "std-save").await?;
-    wait_for_text(&client, "#std-message", "Standardsystemet er udgivet").await?;
+    click_and_wait(
+        &client,
+        "std-save",
+        "#std-message",
+        "Standardsystemet er udgivet",
+    )
+    .await?;
     wait_for_text(&client, "#std-table", "Leverandør Post").await?;
 
     // Edit it: the new IP address is saved.
-    client
-        .find(Locator::XPath(
-            "//tr[td[contains(., 'Leverandør Post')]]//button[starts-with(@id, 'std-edit-')]",
-        ))
-        .await?
-        .click()
-        .await?;
+    click_xpath(
+        &client,
+        "//tr[td[contains(., 'Leverandør Post')]]//button[starts-with(@id, 'std-edit-')]",
+    )
+    .await?;
     wait_for_text(&client, "#std-form h2", "Redigér standardsystem").await?;
     type_into(&client, "system-ips", "192.0.2.51").await?;
-    click(&client, "std-save").await?;
-    wait_for_text(&client, "#std-message", "Ændringen er gemt").await?;
-    let token = app.token(&adgang_test_support::user(
+    click_and_wait(&client, "std-save", "#std-message", "Ændringen er gemt").await?;
+    let token = api_token(
+        &app,
         "30808460",
         adgang_api_types::OrgKind::Company,
         &[adgang_api_types::Right::SystemAdmin],
-    ));
+    );
     let own: Vec<adgang_api_types::PublishedStandardSystem> = app
         .get_json_as::<adgang_api_types::Page<adgang_api_types::PublishedStandardSystem>>(
             "/api/v1/organisations/30808460/standard-systems",
@@ -97,15 +116,20 @@ async fn vendor_publishes_edits_and_withdraws(client: Client, app: TestApp) -> R
     );
 
     // Withdraw it, after confirmation: it leaves the list.
-    click(&client, &format!("std-withdraw-{}", post.standard.id)).await?;
-    wait_for_text(
+    click_and_wait(
         &client,
+        &format!("std-withdraw-{}", post.standard.id),
         "#std-withdraw-panel",
         "Leverandør Post fjernes fra kataloget",
     )
     .await?;
-    click(&client, "std-withdraw-yes").await?;
-    wait_for_text(&client, "#std-message", "trukket tilbage").await?;
+    click_and_wait(
+        &client,
+        "std-withdraw-yes",
+        "#std-message",
+        "trukket tilbage",
+    )
+    .await?;
     let table = wait_for_text(&client, "#std-table", "SagsPro Standard").await?;
     ensure!(!table.contains("Leverandør Post"), "withdrawn: {table}");
     Ok(())
@@ -128,8 +152,14 @@ async fn x_04_at_390_px_the_standard_system_wizard_checks_each_step() {
 async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
     log_in_as(&client, &app, "10000003").await?;
     wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
-    client.goto(&app.url("/systemtilslutning/opret")).await?;
-    wait_for_text(&client, "#step-indicator", "Opsummering").await?;
+    open_page(
+        &client,
+        &app,
+        "/systemtilslutning/opret",
+        "#step-indicator",
+        "Opsummering",
+    )
+    .await?;
     click_css(&client, "label[for='type-standard']").await?;
     // §5.6 step 2: the power-of-attorney warning, then vendor and system as two choices.
     wait_for_text(&client, "#standard-warning", "fuldmagt").await?;
@@ -140,19 +170,22 @@ async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
     )
     .await?;
     // "Standardsystem" without picking one, then without accepting: each stops the step.
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#standard-missing-error", "Vælg et standardsystem").await?;
-    click_css(&client, "#standard-vendor option[value='30808460']").await?;
-    client
-        .find(Locator::XPath(
-            "//select[@id='standard-system']/option[contains(., 'SagsPro Standard')]",
-        ))
-        .await?
-        .click()
-        .await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(
+    click_and_wait(
         &client,
+        "wizard-next",
+        "#standard-missing-error",
+        "Vælg et standardsystem",
+    )
+    .await?;
+    click_css(&client, "#standard-vendor option[value='30808460']").await?;
+    click_xpath(
+        &client,
+        "//select[@id='standard-system']/option[contains(., 'SagsPro Standard')]",
+    )
+    .await?;
+    click_and_wait(
+        &client,
+        "wizard-next",
         "#accept-vendor-error",
         "Du skal acceptere leverandørens aftale",
     )
@@ -162,12 +195,10 @@ async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
         "picked now"
     );
     click_css(&client, "label[for='accept-vendor']").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Navn og rolle").await?;
+    click_to_step(&client, "wizard-next", "Navn og rolle").await?;
     type_into(&client, "system-name", "SagsPro hos Nord").await?;
     for heading in ["Protokol og detaljer", "Aktivering", "Teknisk kontakt"] {
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, heading).await?;
+        click_to_step(&client, "wizard-next", heading).await?;
     }
     // §5.6 step 5: the vendor's contact is locked; an extra e-mail of our own is allowed.
     let email = client.find(Locator::Id("contact-email")).await?;
@@ -176,8 +207,7 @@ async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
         "the vendor's e-mail is locked"
     );
     type_into(&client, "contact-extra", "it@nord.dk").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Opsummering").await?;
+    click_to_step(&client, "wizard-next", "Opsummering").await?;
     wait_for_text(&client, "#summary-protocol", "198.51.100.20").await?;
     wait_for_text(&client, "#summary-contact", "it@nord.dk").await?;
     // The protocol part is the vendor's alone, so it offers no "Redigér"; the others do.
@@ -188,15 +218,24 @@ async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
         count(&client, "#edit-protocol").await? == 0,
         "the locked part offers no Redigér"
     );
-    click(&client, "wizard-connect").await?;
-    wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
+    click_and_wait(
+        &client,
+        "wizard-connect",
+        "#system-receipt",
+        "Systemet er tilsluttet",
+    )
+    .await?;
     let id = text_of(&client, "receipt-system-id").await?;
 
     // The same on the detail page.
-    client
-        .goto(&app.url(&format!("/systemtilslutning/{id}")))
-        .await?;
-    wait_for_text(&client, "#system-heading", "SagsPro hos Nord").await?;
+    open_page(
+        &client,
+        &app,
+        &format!("/systemtilslutning/{id}"),
+        "#system-heading",
+        "SagsPro hos Nord",
+    )
+    .await?;
     ensure!(
         count(&client, "#part-name-edit").await? == 1,
         "name editable"

@@ -35,14 +35,18 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
 
     log_in_as(&client, &app, "10000003").await?;
     wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
-    client
-        .goto(&app.url(&format!("/systemtilslutning/{push}")))
-        .await?;
-    wait_for_text(&client, "#delivery-attempts", "Leveringsforsøg").await?;
-    wait_for_text(&client, "#attempts-none", "ikke forsøgt leveret").await?;
-    click(&client, "send-test-message").await?;
-    wait_for_text(
+    open_page(
         &client,
+        &app,
+        &format!("/systemtilslutning/{push}"),
+        "#delivery-attempts",
+        "Leveringsforsøg",
+    )
+    .await?;
+    wait_for_text(&client, "#attempts-none", "ikke forsøgt leveret").await?;
+    click_and_wait(
+        &client,
+        "send-test-message",
         "#test-message-result",
         "Testmeddelelsen blev modtaget af endepunktet",
     )
@@ -59,12 +63,21 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
             == Some("true")
     );
 
-    client
-        .goto(&app.url(&format!("/systemtilslutning/{sender}")))
-        .await?;
-    wait_for_text(&client, "#create-api-key", "Opret API-key").await?;
-    click(&client, "create-api-key").await?;
-    wait_for_text(&client, "#detail-message", "har fået en API-key").await?;
+    open_page(
+        &client,
+        &app,
+        &format!("/systemtilslutning/{sender}"),
+        "#create-api-key",
+        "Opret API-key",
+    )
+    .await?;
+    click_and_wait(
+        &client,
+        "create-api-key",
+        "#detail-message",
+        "har fået en API-key",
+    )
+    .await?;
     let key = text_of(&client, "api-key-value").await?;
     ensure!(key.len() >= 40, "an API key is shown: {key:?}");
     // Now it has a key: "Vis API-key" replaces "Opret API-key".
@@ -72,10 +85,14 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
     ensure!(client.find(Locator::Id("create-api-key")).await.is_err());
 
     // Issue 14 item 8: the demo's letters to Æblegården lie in its Virk mailbox.
-    client
-        .goto(&app.url("/testportal/mailboxes?recipient=25052943"))
-        .await?;
-    wait_for_text(&client, "#mailbox", "Virk").await?;
+    open_page(
+        &client,
+        &app,
+        "/testportal/mailboxes?recipient=25052943",
+        "#mailbox",
+        "Virk",
+    )
+    .await?;
     Ok(())
 }
 
