@@ -28,35 +28,29 @@ async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
 
     // Not a date: the API's field error, in Danish, at the field.
     type_into(&client, "party-number", "3213801234").await?;
-    click_and_wait(
-        &client,
-        "wizard-next",
-        "#party-number-error",
-        "skal være en dato",
-    )
-    .await?;
+    next_shows(&client, "#party-number-error", "skal være en dato").await?;
     type_into(
         &client,
         "party-number",
         &format!("{}-{}", &cpr[..6], &cpr[6..]),
     )
     .await?;
-    click_to_step(&client, "wizard-next", "Oplysninger").await?;
+    next_step(&client, "Oplysninger").await?;
     wait_for_text(&client, "#party-status", "Tilmeldt Digital Post").await?;
     // The demo's year of traffic left letters in this citizen's mailbox, none opened (EX-01).
     wait_for_text(&client, "#unopened-warning", "uåbnet Digital Post").await?;
     let name = text_of(&client, "party-name").await?;
 
     // The page asks for the power of attorney; the API for the address's postal code.
-    click_and_wait(&client, "wizard-next", "#poa-error", "fuldmagt").await?;
+    next_shows(&client, "#poa-error", "fuldmagt").await?;
     click(&client, "poa-yes").await?;
     click(&client, "forward-alternative").await?;
     type_into(&client, "alt-street", "Havnegade 3, 2. th.").await?;
     type_into(&client, "alt-city", "Aarhus C").await?;
-    click_and_wait(&client, "wizard-next", "#alt-postal-code-error", "udfyldes").await?;
+    next_shows(&client, "#alt-postal-code-error", "udfyldes").await?;
     type_into(&client, "alt-postal-code", "8000").await?;
     type_into(&client, "note", "J.nr. 2026-77").await?;
-    click_to_step(&client, "wizard-next", "Opsummering").await?;
+    next_step(&client, "Opsummering").await?;
     wait_for_text(
         &client,
         "#exemption-summary",
@@ -76,19 +70,13 @@ async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
     // Lift it: a new search shows the exemption; the summary says what is approved.
     click_to_step(&client, "new-search", "Fremsøg borger").await?;
     type_into(&client, "party-number", &cpr).await?;
-    click_and_wait(
-        &client,
-        "wizard-next",
-        "#party-status",
-        "Fritaget fra Digital Post siden",
-    )
-    .await?;
+    next_shows(&client, "#party-status", "Fritaget fra Digital Post siden").await?;
     ensure!(
         client.find(Locator::Id("unopened-warning")).await.is_err(),
         "no warning when lifting"
     );
     click(&client, "poa-no").await?;
-    click_to_step(&client, "wizard-next", "Opsummering").await?;
+    next_step(&client, "Opsummering").await?;
     wait_for_text(&client, "#wizard-approve", "Godkend ophævelse").await?;
     click_and_wait(
         &client,
@@ -141,16 +129,10 @@ async fn ex_04_05_business_service_exempts_and_renews_a_company_on_a_phone_but_s
         )
         .await?;
         type_into(&client, "party-number", &cvr).await?;
-        click_and_wait(
-            &client,
-            "wizard-next",
-            "#party-status",
-            "Tilmeldt Digital Post",
-        )
-        .await?;
+        next_shows(&client, "#party-status", "Tilmeldt Digital Post").await?;
         click_css(&client, "label[for='poa-no']").await?;
         click_css(&client, "label[for='declined']").await?;
-        click_to_step(&client, "wizard-next", "Opsummering").await?;
+        next_step(&client, "Opsummering").await?;
         wait_for_text(&client, "#exemption-summary", "Ønskes ikke eftersendt").await?;
         click_and_wait(&client, "wizard-approve", "#exemption-receipt", "Udløber").await?;
         let text = receipt_pdf(&client, &app).await?;
@@ -163,17 +145,11 @@ async fn ex_04_05_business_service_exempts_and_renews_a_company_on_a_phone_but_s
         // Renew it from the same page.
         click(&client, "new-search").await?;
         type_into(&client, "party-number", &cvr).await?;
-        click_and_wait(&client, "wizard-next", "#party-status", "til og med 30.11.").await?;
+        next_shows(&client, "#party-status", "til og med 30.11.").await?;
         click_css(&client, "label[for='poa-no']").await?;
-        click_and_wait(
-            &client,
-            "wizard-next",
-            ".form-error-message",
-            "ophæves eller fornyes",
-        )
-        .await?;
+        next_shows(&client, ".form-error-message", "ophæves eller fornyes").await?;
         click_css(&client, "label[for='change-renew']").await?;
-        click_to_step(&client, "wizard-next", "Opsummering").await?;
+        next_step(&client, "Opsummering").await?;
         wait_for_text(&client, "#wizard-approve", "Godkend fornyelse").await?;
         click_and_wait(
             &client,

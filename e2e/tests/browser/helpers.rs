@@ -352,6 +352,17 @@ pub(crate) async fn click_to_step(client: &Client, id: &str, heading: &str) -> R
     wait_for_step(client, heading).await
 }
 
+/// Clicks a wizard's "Næste" (`wizard-next`), then waits for the step `heading`.
+pub(crate) async fn next_step(client: &Client, heading: &str) -> Result<()> {
+    click_to_step(client, "wizard-next", heading).await
+}
+
+/// Clicks a wizard's "Næste" (`wizard-next`), then waits until `selector` contains `expected`
+/// (an error that stops the step, or what the next step shows); its text.
+pub(crate) async fn next_shows(client: &Client, selector: &str, expected: &str) -> Result<String> {
+    click_and_wait(client, "wizard-next", selector, expected).await
+}
+
 /// Opens the app's `path`, then waits until `selector` contains `expected`; its text.
 pub(crate) async fn open_page(
     client: &Client,
@@ -539,10 +550,10 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ChromeCommand {
 /// (`sender`, `recipient`, `sender_recipient`) entered.
 pub(crate) async fn wizard_name_and_role(client: &Client, name: &str, role: &str) -> Result<()> {
     wait_for_text(client, "#step-indicator", "Opsummering").await?;
-    click_to_step(client, "wizard-next", "Navn og rolle").await?;
+    next_step(client, "Navn og rolle").await?;
     type_into(client, "system-name", name).await?;
     click_css(client, &format!("label[for='role-{role}']")).await?;
-    click_to_step(client, "wizard-next", "Protokol og detaljer").await
+    next_step(client, "Protokol og detaljer").await
 }
 
 /// The system wizard's "Teknisk kontakt" filled in, on to the summary.
@@ -550,5 +561,5 @@ pub(crate) async fn wizard_contact(client: &Client) -> Result<()> {
     wait_for_step(client, "Teknisk kontakt").await?;
     type_into(client, "contact-email", "drift@kommune.dk").await?;
     type_into(client, "contact-phone", "12345678").await?;
-    click_to_step(client, "wizard-next", "Opsummering").await
+    next_step(client, "Opsummering").await
 }

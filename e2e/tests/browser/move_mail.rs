@@ -71,36 +71,24 @@ async fn move_the_virk_mail(client: Client, app: TestApp) -> Result<()> {
     click_css(&client, "label[for='move-part']").await?;
     set_date(&client, "move-from", "2026-11-30").await?;
     set_date(&client, "move-to", "2026-11-01").await?;
-    click_and_wait(&client, "wizard-next", "#move-to-error", "efter fra-datoen").await?;
+    next_shows(&client, "#move-to-error", "efter fra-datoen").await?;
     click_css(&client, "label[for='move-all']").await?;
-    click_to_step(&client, "wizard-next", "Kontaktpunkt").await?;
+    next_step(&client, "Kontaktpunkt").await?;
 
-    click_and_wait(&client, "wizard-next", "#move-point-error", "skal udfyldes").await?;
+    next_shows(&client, "#move-point-error", "skal udfyldes").await?;
     wait_for_text(&client, "#move-point", "Lukket postkasse (ikke aktivt)").await?;
     ensure!(
         absent(&client, "move-no-points").await?,
         "a usable point: no notice"
     );
     click_css(&client, &format!("#move-point option[value='{good}']")).await?;
-    click_to_step(&client, "wizard-next", "Opsummering").await?;
+    next_step(&client, "Opsummering").await?;
     wait_for_text(&client, "#move-summary-period", "Al post").await?;
     wait_for_text(&client, "#move-summary-point", "Postmodtagelse").await?;
 
-    click_and_wait(
-        &client,
-        "wizard-next",
-        "#move-confirm-error",
-        "slettes fra Virk",
-    )
-    .await?;
+    next_shows(&client, "#move-confirm-error", "slettes fra Virk").await?;
     click_css(&client, "label[for='move-confirm']").await?;
-    click_and_wait(
-        &client,
-        "wizard-next",
-        "#move-receipt",
-        "Flytningen er igangsat",
-    )
-    .await?;
+    next_shows(&client, "#move-receipt", "Flytningen er igangsat").await?;
     wait_for_text(&client, "#move-progress-text", "Gennemført: 30 af 30").await?;
     wait_for_text(&client, "#move-history", "Gennemført").await?;
 
@@ -140,7 +128,7 @@ async fn sys_15_at_390_px_a_new_rest_push_system_takes_over_the_virk_mail() {
         click_css(&client, "label[for='protocol-rest_push']").await?;
         type_into(&client, "system-ips", "10.20.30.40").await?;
         type_into(&client, "system-endpoint", "https://sag.kommune.dk/dp").await?;
-        click_to_step(&client, "wizard-next", "Aktivering").await?;
+        next_step(&client, "Aktivering").await?;
         // SYS-15: offered at activation for a REST PUSH recipient system.
         wait_for_text(&client, "#move-virk-mail-group", "Eksisterende post i Virk").await?;
         click_css(&client, "label[for='move-virk-mail']").await?;
@@ -178,7 +166,7 @@ async fn no_contact_point_to_move_to(client: Client, app: TestApp) -> Result<()>
     open_page(&client, &app, "/flyt-post", "main h1", "Flyt post").await?;
     click_to_step(&client, "move-begin", "Tidsperiode").await?;
     click_css(&client, "label[for='move-all']").await?;
-    click_to_step(&client, "wizard-next", "Kontaktpunkt").await?;
+    next_step(&client, "Kontaktpunkt").await?;
     wait_for_text(&client, "#move-no-points", "intet aktivt kontaktpunkt").await?;
     wait_for_text(
         &client,
@@ -186,7 +174,7 @@ async fn no_contact_point_to_move_to(client: Client, app: TestApp) -> Result<()>
         "Kontaktstruktur",
     )
     .await?;
-    click_and_wait(&client, "wizard-next", "#move-point-error", "skal udfyldes").await?;
+    next_shows(&client, "#move-point-error", "skal udfyldes").await?;
     Ok(())
 }
 

@@ -39,7 +39,7 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         )?;
         type_into(&client, "system-ssh-key", key.trim()).await?;
         type_into(&client, "system-ips", "127.0.0.1").await?;
-        click_to_step(&client, "wizard-next", "Aktivering").await?;
+        next_step(&client, "Aktivering").await?;
         click(&client, "wizard-next").await?;
         wizard_contact(&client).await?;
         click_and_wait(

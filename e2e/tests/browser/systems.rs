@@ -80,19 +80,13 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         // The wizard: new system → name and role → protocol and details → activation →
         // contact → summary → Tilslut. Each "Næste" asks the API.
         click_and_wait(&client, "create-system", "#step-indicator", "Opsummering").await?;
-        click_to_step(&client, "wizard-next", "Navn og rolle").await?;
+        next_step(&client, "Navn og rolle").await?;
         // An empty name stops the step, with its error here and not later.
-        click_and_wait(
-            &client,
-            "wizard-next",
-            "#system-name-error",
-            "Feltet skal udfyldes",
-        )
-        .await?;
+        next_shows(&client, "#system-name-error", "Feltet skal udfyldes").await?;
         wait_for_step(&client, "Navn og rolle").await?;
         type_into(&client, "system-name", "Afsendersystem Ærø").await?;
         click_css(&client, "label[for='role-sender']").await?;
-        click_to_step(&client, "wizard-next", "Protokol og detaljer").await?;
+        next_step(&client, "Protokol og detaljer").await?;
         // §5.3 step 4 (issue 33 item 7): an SFTP system's public key can be chosen as a file;
         // its text fills the field.
         click_css(&client, "label[for='protocol-sftp']").await?;
@@ -161,7 +155,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             "https://kvittering.kommune.dk/dp",
         )
         .await?;
-        click_to_step(&client, "wizard-next", "Aktivering").await?;
+        next_step(&client, "Aktivering").await?;
         click(&client, "wizard-next").await?;
         wizard_contact(&client).await?;
         wait_for_text(&client, "#summary-name", "Afsendersystem Ærø").await?;
@@ -169,7 +163,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         click_to_step(&client, "edit-name", "Navn og rolle").await?;
         wait_for_text(&client, "#wizard-next", "Tilbage til opsummering").await?;
         type_into(&client, "system-name", "Afsendersystem Ærø og Marstal").await?;
-        click_to_step(&client, "wizard-next", "Opsummering").await?;
+        next_step(&client, "Opsummering").await?;
         wait_for_text(&client, "#summary-name", "Afsendersystem Ærø og Marstal").await?;
         click_and_wait(
             &client,
@@ -350,12 +344,11 @@ async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
             "Type",
         )
         .await?;
-        click_to_step(&client, "wizard-next", "Navn og rolle").await?;
+        next_step(&client, "Navn og rolle").await?;
         type_into(&client, "system-name", "Endnu en modtager").await?;
         // The rule that needs the database is checked on "Næste" too, on this step.
-        click_and_wait(
+        next_shows(
             &client,
-            "wizard-next",
             "#system-role-error",
             "En virksomhed kan kun have ét modtagersystem",
         )
@@ -363,7 +356,7 @@ async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
         wait_for_step(&client, "Navn og rolle").await?;
         // As a sender system it goes on.
         click_css(&client, "label[for='role-sender']").await?;
-        click_to_step(&client, "wizard-next", "Protokol og detaljer").await?;
+        next_step(&client, "Protokol og detaljer").await?;
         Ok(())
     })
     .await;

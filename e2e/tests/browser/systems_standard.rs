@@ -170,22 +170,15 @@ async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
     )
     .await?;
     // "Standardsystem" without picking one, then without accepting: each stops the step.
-    click_and_wait(
-        &client,
-        "wizard-next",
-        "#standard-missing-error",
-        "Vælg et standardsystem",
-    )
-    .await?;
+    next_shows(&client, "#standard-missing-error", "Vælg et standardsystem").await?;
     click_css(&client, "#standard-vendor option[value='30808460']").await?;
     click_xpath(
         &client,
         "//select[@id='standard-system']/option[contains(., 'SagsPro Standard')]",
     )
     .await?;
-    click_and_wait(
+    next_shows(
         &client,
-        "wizard-next",
         "#accept-vendor-error",
         "Du skal acceptere leverandørens aftale",
     )
@@ -195,10 +188,10 @@ async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
         "picked now"
     );
     click_css(&client, "label[for='accept-vendor']").await?;
-    click_to_step(&client, "wizard-next", "Navn og rolle").await?;
+    next_step(&client, "Navn og rolle").await?;
     type_into(&client, "system-name", "SagsPro hos Nord").await?;
     for heading in ["Protokol og detaljer", "Aktivering", "Teknisk kontakt"] {
-        click_to_step(&client, "wizard-next", heading).await?;
+        next_step(&client, heading).await?;
     }
     // §5.6 step 5: the vendor's contact is locked; an extra e-mail of our own is allowed.
     let email = client.find(Locator::Id("contact-email")).await?;
@@ -207,7 +200,7 @@ async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
         "the vendor's e-mail is locked"
     );
     type_into(&client, "contact-extra", "it@nord.dk").await?;
-    click_to_step(&client, "wizard-next", "Opsummering").await?;
+    next_step(&client, "Opsummering").await?;
     wait_for_text(&client, "#summary-protocol", "198.51.100.20").await?;
     wait_for_text(&client, "#summary-contact", "it@nord.dk").await?;
     // The protocol part is the vendor's alone, so it offers no "Redigér"; the others do.
