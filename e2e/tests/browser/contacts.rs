@@ -1,19 +1,76 @@
 //! The contact structure in the SPA (CS-02 … CS-06).
 
+use adgang_api_types::{ContactGroup, ContactPoint, ContactTreeNode};
+
 use crate::helpers::*;
+
+/// Styrelsen for Digital Test, where Karl Kontaktstruktur (10000004) is contact administrator.
+const AGENCY: &str = "34051178";
+
+/// Opens the contact structure, still empty.
+async fn open_empty_structure(client: &Client, app: &TestApp) -> Result<()> {
+    open_page(
+        client,
+        app,
+        "/kontaktstruktur",
+        "#cs-empty",
+        "ingen kontaktgrupper",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Opens "Opret" → "Ny kontaktgruppe".
+async fn open_new_group(client: &Client) -> Result<()> {
+    click(client, "cs-create").await?;
+    click(client, "cs-new-group-open").await
+}
+
+/// Saves the open "Ny kontaktgruppe" form and waits for the group `name` in the tree.
+async fn save_group(client: &Client, name: &str) -> Result<()> {
+    click_and_wait(client, "cs-save-group", "#contact-tree", name).await?;
+    Ok(())
+}
+
+/// Creates the group `name` at the top through "Opret" → "Ny kontaktgruppe".
+async fn new_group(client: &Client, name: &str) -> Result<()> {
+    open_new_group(client).await?;
+    type_into(client, "cs-group-name", name).await?;
+    save_group(client, name).await
+}
+
+/// The agency's contact structure, read over the API.
+async fn contact_tree(app: &TestApp, token: &str) -> Vec<ContactTreeNode> {
+    app.get_json_as(
+        &format!("/api/v1/organisations/{AGENCY}/contact-structure"),
+        token,
+    )
+    .await
+}
+
+/// One of the agency's contact groups, read over the API.
+async fn contact_group(app: &TestApp, token: &str, id: &str) -> ContactGroup {
+    app.get_json_as(
+        &format!("/api/v1/organisations/{AGENCY}/contact-groups/{id}"),
+        token,
+    )
+    .await
+}
+
+/// One of the agency's contact points, read over the API.
+async fn contact_point(app: &TestApp, token: &str, id: &str) -> ContactPoint {
+    app.get_json_as(
+        &format!("/api/v1/organisations/{AGENCY}/contact-points/{id}"),
+        token,
+    )
+    .await
+}
 
 #[tokio::test]
 async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its_preview() {
     browser_test_without_history("contact_structure", |client, app| async move {
         log_in_to_cards(&client, &app, "10000004", "Administrér kontaktstruktur").await?;
-        open_page(
-            &client,
-            &app,
-            "/kontaktstruktur",
-            "#cs-empty",
-            "ingen kontaktgrupper",
-        )
-        .await?;
+        open_empty_structure(&client, &app).await?;
 
         // Escape closes an open menu and gives the focus back to its button.
         click_and_wait(&client, "cs-create", "#cs-create-menu", "Ny kontaktgruppe").await?;
@@ -35,21 +92,16 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         );
 
         // Two groups through the UI, the second inside the first.
-        click(&client, "cs-create").await?;
-        click(&client, "cs-new-group-open").await?;
-        type_into(&client, "cs-group-name", "Borgerservice").await?;
-        click_and_wait(&client, "cs-save-group", "#contact-tree", "Borgerservice").await?;
-        click(&client, "cs-create").await?;
-        click(&client, "cs-new-group-open").await?;
+        new_group(&client, "Borgerservice").await?;
+        open_new_group(&client).await?;
         type_into(&client, "cs-group-name", "Byggeri").await?;
         click_css(&client, "#cs-new-group label[for^='cs-group-parent-']").await?;
         click_css(&client, "label[for='cs-group-org-unit']").await?;
-        click_and_wait(&client, "cs-save-group", "#contact-tree", "Byggeri").await?;
+        save_group(&client, "Byggeri").await?;
 
         // The next "Ny kontaktgruppe" starts empty: no parent, not an organisational unit;
         // every field's error shows at its field.
-        click(&client, "cs-create").await?;
-        click(&client, "cs-new-group-open").await?;
+        open_new_group(&client).await?;
         let checked = |selector: &'static str| {
             let client = client.clone();
             async move {
@@ -68,12 +120,8 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             !checked("#cs-group-org-unit").await?,
             "organisational unit kept"
         );
-        let name = client
-            .find(Locator::Id("cs-group-name"))
-            .await?
-            .prop("value")
-            .await?;
-        ensure!(name.unwrap_or_default().is_empty(), "name kept");
+        let name = value_of(&client, "cs-group-name").await?;
+        ensure!(name.is_empty(), "name kept");
         type_into(&client, "cs-group-name", "Erhverv").await?;
         type_into(&client, "cs-group-description", &"x".repeat(256)).await?;
         click_and_wait(
@@ -84,18 +132,11 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         )
         .await?;
         type_into(&client, "cs-group-description", "Virksomheder").await?;
-        click_and_wait(&client, "cs-save-group", "#contact-tree", "Erhverv").await?;
+        save_group(&client, "Erhverv").await?;
 
         // A point inside Byggeri and one also placed at the top (arranged over the API).
-        let token = api_token(
-            &app,
-            "34051178",
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        );
-        let tree: Vec<adgang_api_types::ContactTreeNode> = app
-            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
-            .await;
+        let token = agency_contact_admin_token(&app);
+        let tree = contact_tree(&app, &token).await;
         let names: Vec<&str> = tree.iter().map(|n| n.name.as_str()).collect();
         ensure!(
             names == ["Borgerservice", "Erhverv"],
@@ -103,15 +144,7 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         );
         let top = tree[0].id.clone();
         let building = tree[0].children[0].id.clone();
-        let other: adgang_api_types::ContactGroup = app
-            .get_json_as(
-                &format!(
-                    "/api/v1/organisations/34051178/contact-groups/{}",
-                    tree[1].id
-                ),
-                &token,
-            )
-            .await;
+        let other = contact_group(&app, &token, &tree[1].id).await;
         ensure!(
             !other.is_organisational_unit,
             "Erhverv is not an organisational unit"
@@ -173,9 +206,7 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             "Gruppen er slettet",
         )
         .await?;
-        let remaining: Vec<adgang_api_types::ContactTreeNode> = app
-            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
-            .await;
+        let remaining = contact_tree(&app, &token).await;
         let names: Vec<&str> = remaining.iter().map(|n| n.name.as_str()).collect();
         ensure!(names == ["Erhverv"], "only Erhverv is left: {names:?}");
         ensure!(
@@ -213,29 +244,12 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
 ) {
     browser_test_without_history("contact_point_wizard", |client, app| async move {
         log_in_to_cards(&client, &app, "10000004", "Administrér kontaktstruktur").await?;
-        open_page(
-            &client,
-            &app,
-            "/kontaktstruktur",
-            "#cs-empty",
-            "ingen kontaktgrupper",
-        )
-        .await?;
+        open_empty_structure(&client, &app).await?;
 
         // A group, then "Opret → Nyt kontaktpunkt".
-        click(&client, "cs-create").await?;
-        click(&client, "cs-new-group-open").await?;
-        type_into(&client, "cs-group-name", "Borgerservice").await?;
-        click_and_wait(&client, "cs-save-group", "#contact-tree", "Borgerservice").await?;
-        let token = api_token(
-            &app,
-            "34051178",
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        );
-        let tree: Vec<adgang_api_types::ContactTreeNode> = app
-            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
-            .await;
+        new_group(&client, "Borgerservice").await?;
+        let token = agency_contact_admin_token(&app);
+        let tree = contact_tree(&app, &token).await;
         let group = tree[0].id.clone();
         click(&client, "cs-create").await?;
         click(&client, "cs-new-point").await?;
@@ -309,12 +323,7 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
             text.contains(&id) && text.contains("Pas og kørekort") && text.contains("QR-kode"),
             "receipt text: {text}"
         );
-        let point: adgang_api_types::ContactPoint = app
-            .get_json_as(
-                &format!("/api/v1/organisations/34051178/contact-points/{id}"),
-                &token,
-            )
-            .await;
+        let point = contact_point(&app, &token, &id).await;
         ensure!(
             point.usable && point.group_ids == [group.clone()],
             "{point:?}"
@@ -370,12 +379,7 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         wait_for_text(&client, "#cp-summary-0", "Pas, kørekort og ID").await?;
         click_and_wait(&client, "cp-connect", "#cp-saved", "Ændringen er gemt").await?;
         wait_for_text(&client, "#cp-heading", "Pas, kørekort og ID").await?;
-        let edited: adgang_api_types::ContactPoint = app
-            .get_json_as(
-                &format!("/api/v1/organisations/34051178/contact-points/{id}"),
-                &token,
-            )
-            .await;
+        let edited = contact_point(&app, &token, &id).await;
         ensure!(
             edited.name == "Pas, kørekort og ID",
             "saved name: {}",
@@ -397,12 +401,7 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         .await?;
         type_into(&client, "cg-name", "Borgerservice og pas").await?;
         click_and_wait(&client, "cg-save", "#cg-saved", "Ændringen er gemt").await?;
-        let renamed: adgang_api_types::ContactGroup = app
-            .get_json_as(
-                &format!("/api/v1/organisations/34051178/contact-groups/{group}"),
-                &token,
-            )
-            .await;
+        let renamed = contact_group(&app, &token, &group).await;
         ensure!(
             renamed.name == "Borgerservice og pas",
             "saved name: {}",
@@ -445,22 +444,14 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
     browser_test_without_history("contact_groups_phone", |client, app| async move {
         client.set_window_size(390, 844).await?;
         log_in_as(&client, &app, "10000004").await?;
-        open_page(
-            &client,
-            &app,
-            "/kontaktstruktur",
-            "#cs-empty",
-            "ingen kontaktgrupper",
-        )
-        .await?;
+        open_empty_structure(&client, &app).await?;
         for (name, under_first) in [("Borgerservice", false), ("Pas", true)] {
-            click(&client, "cs-create").await?;
-            click(&client, "cs-new-group-open").await?;
+            open_new_group(&client).await?;
             type_into(&client, "cs-group-name", name).await?;
             if under_first {
                 click_css(&client, "#cs-new-group label[for^='cs-group-parent-']").await?;
             }
-            click_and_wait(&client, "cs-save-group", "#contact-tree", name).await?;
+            save_group(&client, name).await?;
         }
         // Issue 32 item 5: a row's "Flere valg" opens inside the phone's width.
         let first_menu = client
@@ -484,15 +475,8 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
             "the open menu runs off the phone: {fits}"
         );
         open_menu(&client, &first_menu).await?;
-        let token = api_token(
-            &app,
-            "34051178",
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        );
-        let tree: Vec<adgang_api_types::ContactTreeNode> = app
-            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
-            .await;
+        let token = agency_contact_admin_token(&app);
+        let tree = contact_tree(&app, &token).await;
         ensure!(
             tree.len() == 1 && tree[0].children.len() == 1,
             "Pas under Borgerservice: {tree:?}"
@@ -510,12 +494,7 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
         .await?;
         type_into(&client, "cg-description", "Pas og rejsedokumenter").await?;
         click_and_wait(&client, "cg-save", "#cg-saved", "Ændringen er gemt").await?;
-        let saved: adgang_api_types::ContactGroup = app
-            .get_json_as(
-                &format!("/api/v1/organisations/34051178/contact-groups/{pas}"),
-                &token,
-            )
-            .await;
+        let saved = contact_group(&app, &token, &pas).await;
         ensure!(saved.description == "Pas og rejsedokumenter", "{saved:?}");
         Ok(())
     })

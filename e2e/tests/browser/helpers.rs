@@ -479,6 +479,17 @@ pub(crate) fn api_token(
     app.token(&adgang_test_support::user(cvr, kind, rights))
 }
 
+/// An API token of a contact administrator of Styrelsen for Digital Test (34051178), where
+/// Karl Kontaktstruktur (10000004) is one.
+pub(crate) fn agency_contact_admin_token(app: &TestApp) -> String {
+    api_token(
+        app,
+        "34051178",
+        adgang_api_types::OrgKind::Authority,
+        &[adgang_api_types::Right::ContactAdmin],
+    )
+}
+
 /// Creates a recipient system over the API (arranging the browser tests' starting point).
 pub(crate) async fn api_recipient_system(
     app: &TestApp,

@@ -6,6 +6,9 @@ use fantoccini::key::Key;
 
 use crate::helpers::*;
 
+/// Styrelsen for Digital Test, where Karl (10000004) is contact administrator.
+const AGENCY: &str = "34051178";
+
 /// Presses and releases `key` wherever the focus is.
 async fn press(client: &Client, key: Key) -> Result<()> {
     let key: char = key.into();
@@ -48,14 +51,7 @@ async fn type_text(client: &Client, text: &str) -> Result<()> {
 #[tokio::test]
 async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
     browser_test_without_history("keyboard_tree", |client, app| async move {
-        // Styrelsen for Digital Test, where Karl (10000004) is contact administrator.
-        const AGENCY: &str = "34051178";
-        let token = api_token(
-            &app,
-            AGENCY,
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        );
+        let token = agency_contact_admin_token(&app);
         let path = format!("/api/v1/organisations/{AGENCY}/contact-groups");
         let parent: adgang_api_types::ContactGroup = app
             .post_as(&path, &token, &serde_json::json!({"name": "Borgerservice"}))
@@ -166,13 +162,7 @@ async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
 #[tokio::test]
 async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
     browser_test_without_history("keyboard_point_wizard", |client, app| async move {
-        const AGENCY: &str = "34051178";
-        let token = api_token(
-            &app,
-            AGENCY,
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        );
+        let token = agency_contact_admin_token(&app);
         let group = app
             .post_as(
                 &format!("/api/v1/organisations/{AGENCY}/contact-groups"),
