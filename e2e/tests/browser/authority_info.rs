@@ -45,23 +45,13 @@ async fn set_link_and_logo(client: Client, app: TestApp) -> Result<()> {
     choose_file(&client, "info-logo-file", &logo).await?;
     wait_for_text(&client, "#info-logo", "200 × 80 pixels").await?;
     // The preview is the address the platforms fetch: it loads as a 200-pixel image.
-    let started = Instant::now();
-    loop {
-        let width = client
-            .execute(
-                "return document.querySelector('#info-logo img').naturalWidth",
-                vec![],
-            )
-            .await?;
-        if width == 200 {
-            break;
-        }
-        ensure!(
-            started.elapsed() < Duration::from_secs(10),
-            "preview width {width}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_script(
+        &client,
+        "return document.querySelector('#info-logo img').naturalWidth",
+        |width| *width == 200,
+        |width| format!("preview width {width}"),
+    )
+    .await?;
 
     click_and_wait(&client, "info-remove", "#info-remove-warning", "fjernes").await?;
     click_and_wait(
@@ -74,23 +64,13 @@ async fn set_link_and_logo(client: Client, app: TestApp) -> Result<()> {
 
     // Saved: a fresh visit shows the link.
     client.goto(&app.url("/myndighedsinformation")).await?;
-    let started = Instant::now();
-    loop {
-        let value = client
-            .execute(
-                "return document.getElementById('info-url')?.value || ''",
-                vec![],
-            )
-            .await?;
-        if value == "https://kommune.dk/privatlivspolitik" {
-            break;
-        }
-        ensure!(
-            started.elapsed() < Duration::from_secs(10),
-            "link shown: {value}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_script(
+        &client,
+        "return document.getElementById('info-url')?.value || ''",
+        |value| *value == "https://kommune.dk/privatlivspolitik",
+        |value| format!("link shown: {value}"),
+    )
+    .await?;
     Ok(())
 }
 

@@ -39,6 +39,21 @@ async fn new_group(client: &Client, name: &str) -> Result<()> {
     save_group(client, name).await
 }
 
+/// "Flere valg" → "Slet" on the tree row of `id`; waits until the `panel` asking contains
+/// `expected`.
+async fn ask_to_delete(client: &Client, id: &str, panel: &str, expected: &str) -> Result<()> {
+    open_menu(client, &format!("more-{id}")).await?;
+    click_and_wait(client, &format!("delete-{id}"), panel, expected).await?;
+    Ok(())
+}
+
+/// In the group's delete panel: the confirmation tick, "Slet", and the message that it is gone.
+async fn delete_group_after_the_tick(client: &Client) -> Result<()> {
+    click_css(client, "label[for='cs-delete-confirm']").await?;
+    click_and_wait(client, "cs-delete-yes", "#cs-message", "Gruppen er slettet").await?;
+    Ok(())
+}
+
 /// The agency's contact structure, read over the API.
 async fn contact_tree(app: &TestApp, token: &str) -> Vec<ContactTreeNode> {
     app.get_json_as(
@@ -179,14 +194,7 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         wait_for_text(&client, &format!("li[data-node='{building}']"), "Dublet").await?;
 
         // Delete the top group: the preview lists everything; the duplicate is marked.
-        open_menu(&client, &format!("more-{top}")).await?;
-        click_and_wait(
-            &client,
-            &format!("delete-{top}"),
-            "#cs-delete-panel",
-            "Byggetilladelse",
-        )
-        .await?;
+        ask_to_delete(&client, &top, "#cs-delete-panel", "Byggetilladelse").await?;
         wait_for_text(
             &client,
             "#cs-delete-panel",
@@ -198,14 +206,7 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             yes.attr("disabled").await?.is_some(),
             "deleting needs the confirmation tick"
         );
-        click_css(&client, "label[for='cs-delete-confirm']").await?;
-        click_and_wait(
-            &client,
-            "cs-delete-yes",
-            "#cs-message",
-            "Gruppen er slettet",
-        )
-        .await?;
+        delete_group_after_the_tick(&client).await?;
         let remaining = contact_tree(&app, &token).await;
         let names: Vec<&str> = remaining.iter().map(|n| n.name.as_str()).collect();
         ensure!(names == ["Erhverv"], "only Erhverv is left: {names:?}");
@@ -217,10 +218,9 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         // "Flere valg" → "Slet kontaktpunkt" on a point row asks on the point's page.
         let guide = remaining[0].children[0].id.clone();
         click(&client, &format!("toggle-{}", remaining[0].id)).await?;
-        open_menu(&client, &format!("more-{guide}")).await?;
-        click_and_wait(
+        ask_to_delete(
             &client,
-            &format!("delete-{guide}"),
+            &guide,
             "#cp-delete-panel",
             "Vil du slette kontaktpunktet",
         )
@@ -417,22 +417,8 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
             "Borgerservice og pas",
         )
         .await?;
-        open_menu(&client, &format!("more-{group}")).await?;
-        click_and_wait(
-            &client,
-            &format!("delete-{group}"),
-            "#cs-delete-panel",
-            "Pas, kørekort og ID",
-        )
-        .await?;
-        click_css(&client, "label[for='cs-delete-confirm']").await?;
-        click_and_wait(
-            &client,
-            "cs-delete-yes",
-            "#cs-message",
-            "Gruppen er slettet",
-        )
-        .await?;
+        ask_to_delete(&client, &group, "#cs-delete-panel", "Pas, kørekort og ID").await?;
+        delete_group_after_the_tick(&client).await?;
         wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
         Ok(())
     })

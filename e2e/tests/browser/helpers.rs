@@ -490,6 +490,30 @@ pub(crate) fn agency_contact_admin_token(app: &TestApp) -> String {
     )
 }
 
+/// The system wizard's "Tilslut", on to the receipt; the new system's id.
+pub(crate) async fn wizard_connect(client: &Client) -> Result<String> {
+    click_and_wait(
+        client,
+        "wizard-connect",
+        "#system-receipt",
+        "Systemet er tilsluttet",
+    )
+    .await?;
+    text_of(client, "receipt-system-id").await
+}
+
+/// Opens the page of the system `id` and waits until its heading contains `name`.
+pub(crate) async fn open_system(
+    client: &Client,
+    app: &TestApp,
+    id: &str,
+    name: &str,
+) -> Result<()> {
+    let path = format!("/systemtilslutning/{id}");
+    open_page(client, app, &path, "#system-heading", name).await?;
+    Ok(())
+}
+
 /// Creates a recipient system over the API (arranging the browser tests' starting point).
 pub(crate) async fn api_recipient_system(
     app: &TestApp,

@@ -9,6 +9,20 @@ use crate::helpers::*;
 /// Styrelsen for Digital Test, where Karl (10000004) is contact administrator.
 const AGENCY: &str = "34051178";
 
+/// Logs in as Karl Kontaktstruktur and opens the contact tree, its group "Borgerservice" shown.
+async fn open_tree_as_karl(client: &Client, app: &TestApp) -> Result<()> {
+    log_in_as(client, app, "10000004").await?;
+    open_page(
+        client,
+        app,
+        "/kontaktstruktur",
+        "#contact-tree",
+        "Borgerservice",
+    )
+    .await?;
+    Ok(())
+}
+
 /// Presses and releases `key` wherever the focus is.
 async fn press(client: &Client, key: Key) -> Result<()> {
     let key: char = key.into();
@@ -67,15 +81,7 @@ async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
             .await;
         ensure!(child.status() == 201, "child group: {}", child.status());
 
-        log_in_as(&client, &app, "10000004").await?;
-        open_page(
-            &client,
-            &app,
-            "/kontaktstruktur",
-            "#contact-tree",
-            "Borgerservice",
-        )
-        .await?;
+        open_tree_as_karl(&client, &app).await?;
         ensure!(
             !text_of(&client, "contact-tree")
                 .await?
@@ -172,15 +178,7 @@ async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
             .await;
         ensure!(group.status() == 201, "group: {}", group.status());
 
-        log_in_as(&client, &app, "10000004").await?;
-        open_page(
-            &client,
-            &app,
-            "/kontaktstruktur",
-            "#contact-tree",
-            "Borgerservice",
-        )
-        .await?;
+        open_tree_as_karl(&client, &app).await?;
         // "Opret" is a menu: Enter opens it, Tab reaches "Nyt kontaktpunkt".
         tab_to(&client, "#cs-create").await?;
         press(&client, Key::Enter).await?;

@@ -42,14 +42,7 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         next_step(&client, "Aktivering").await?;
         click(&client, "wizard-next").await?;
         wizard_contact(&client).await?;
-        click_and_wait(
-            &client,
-            "wizard-connect",
-            "#system-receipt",
-            "Systemet er tilsluttet",
-        )
-        .await?;
-        let id = text_of(&client, "receipt-system-id").await?;
+        let id = wizard_connect(&client).await?;
 
         // The receipt: the address to connect to, the host key's fingerprint to pin — the one
         // the service presents (read with OpenSSH's ssh-keyscan).
@@ -78,14 +71,7 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         );
 
         // And the system's page.
-        open_page(
-            &client,
-            &app,
-            &format!("/systemtilslutning/{id}"),
-            "#system-heading",
-            "Masseforsendelser Ærø",
-        )
-        .await?;
+        open_system(&client, &app, &id, "Masseforsendelser Ærø").await?;
         wait_for_text(&client, "#detail-sftp-address", &address).await?;
         ensure!(
             text_of(&client, "detail-sftp-fingerprint").await? == fingerprint,

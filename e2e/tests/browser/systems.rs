@@ -165,14 +165,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         type_into(&client, "system-name", "Afsendersystem Ærø og Marstal").await?;
         next_step(&client, "Opsummering").await?;
         wait_for_text(&client, "#summary-name", "Afsendersystem Ærø og Marstal").await?;
-        click_and_wait(
-            &client,
-            "wizard-connect",
-            "#system-receipt",
-            "Systemet er tilsluttet",
-        )
-        .await?;
-        let id = text_of(&client, "receipt-system-id").await?;
+        let id = wizard_connect(&client).await?;
         let key = text_of(&client, "receipt-api-key").await?;
         ensure!(key.len() > 20, "an API key on the receipt: {key:?}");
 
@@ -186,14 +179,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         );
 
         // SYS-04: a new API key from the detail page, after confirmation; the old one is gone.
-        open_page(
-            &client,
-            &app,
-            &format!("/systemtilslutning/{id}"),
-            "#system-heading",
-            "Afsendersystem Ærø",
-        )
-        .await?;
+        open_system(&client, &app, &id, "Afsendersystem Ærø").await?;
         click_and_wait(
             &client,
             "rotate-api-key",
@@ -231,14 +217,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         );
 
         // Switch the primary between the two recipient systems, with confirmation.
-        open_page(
-            &client,
-            &app,
-            &format!("/systemtilslutning/{second}"),
-            "#system-heading",
-            "Modtager Syd",
-        )
-        .await?;
+        open_system(&client, &app, &second, "Modtager Syd").await?;
         // §6.1 (issue 33 item 7): a recipient system without contact points says so.
         wait_for_text(&client, "#no-contact-points", "ingen kontaktpunkter").await?;
         // An active system's page says why activation cannot change — outside the rows' <dl>
@@ -383,14 +362,7 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
         ensure!(point.status() == 201, "binding a point: {}", point.status());
 
         log_in_as(&client, &app, "10000003").await?;
-        open_page(
-            &client,
-            &app,
-            &format!("/systemtilslutning/{system}"),
-            "#system-heading",
-            "Borgerpostmodtager",
-        )
-        .await?;
+        open_system(&client, &app, &system, "Borgerpostmodtager").await?;
         ensure!(
             client.find(Locator::Id("no-contact-points")).await.is_err(),
             "a bound point: no warning"

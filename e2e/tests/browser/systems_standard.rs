@@ -211,24 +211,10 @@ async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
         count(&client, "#edit-protocol").await? == 0,
         "the locked part offers no Redigér"
     );
-    click_and_wait(
-        &client,
-        "wizard-connect",
-        "#system-receipt",
-        "Systemet er tilsluttet",
-    )
-    .await?;
-    let id = text_of(&client, "receipt-system-id").await?;
+    let id = wizard_connect(&client).await?;
 
     // The same on the detail page.
-    open_page(
-        &client,
-        &app,
-        &format!("/systemtilslutning/{id}"),
-        "#system-heading",
-        "SagsPro hos Nord",
-    )
-    .await?;
+    open_system(&client, &app, &id, "SagsPro hos Nord").await?;
     ensure!(
         count(&client, "#part-name-edit").await? == 1,
         "name editable"
