@@ -277,7 +277,8 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         type_and_click(&client, "cp-link-url", "https://kommune.dk/book", "cp-next").await?;
         // Step 3: keywords and a code.
         wait_for_step(&client, "Søgeord og koder").await?;
-        type_and_click(&client, "cp-keywords", "pas\nkørekort", "cp-code-add").await?;
+        type_into(&client, "cp-keywords", "pas\nkørekort").await?;
+        click(&client, "cp-code-add").await?;
         type_and_click(&client, "cp-code-value-0", "0101", "cp-next").await?;
         // Step 4: the recipient system.
         wait_for_step(&client, "Modtagersystem og aktivering").await?;

@@ -53,7 +53,8 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
     // §10.3 step 3: the holder's enrolment status with their name (issue 33 item 7).
     wait_for_text(&client, "#holder-status", "Tilmeldt Digital Post").await?;
     click(&client, "level-read-write").await?;
-    type_and_click(&client, "employee-name", "Bo Bogholder", "expiry-date").await?;
+    type_into(&client, "employee-name", "Bo Bogholder").await?;
+    click(&client, "expiry-date").await?;
     next_shows(&client, "#expires-on-missing", "sidste dag").await?;
     // A last day that is not after today has its own words — not a system's "…aktivér nu".
     let today = chrono::Utc::now().date_naive();

@@ -41,6 +41,12 @@ async fn seed_and_schedule(app: &TestApp) -> Result<()> {
     Ok(())
 }
 
+/// Enters the custom report's period, `from` to `to`.
+async fn set_period(client: &Client, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<()> {
+    set_date(client, "custom-from", &from.to_string()).await?;
+    set_date(client, "custom-to", &to.to_string()).await
+}
+
 async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<()> {
     seed_and_schedule(&app).await?;
     log_in_as(&client, &app, "10000006").await?;
@@ -56,13 +62,7 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     )
     .await?;
     let today = chrono::Utc::now().date_naive();
-    set_date(&client, "custom-from", &today.to_string()).await?;
-    set_date(
-        &client,
-        "custom-to",
-        &(today - chrono::Duration::days(7)).to_string(),
-    )
-    .await?;
+    set_period(&client, today, today - chrono::Duration::days(7)).await?;
     click_and_wait(
         &client,
         "order-submit",
@@ -86,24 +86,13 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
         "servicebeskeder (NemSMS)",
     )
     .await?;
-    type_and_click(
-        &client,
-        "custom-name",
-        "Breve til borgere",
-        "variable-message_type",
-    )
-    .await?;
+    type_into(&client, "custom-name", "Breve til borgere").await?;
+    click(&client, "variable-message_type").await?;
     click(&client, "variable-recipient_customer_type").await?;
-    set_date(
+    set_period(
         &client,
-        "custom-from",
-        &(today - chrono::Duration::days(7)).to_string(),
-    )
-    .await?;
-    set_date(
-        &client,
-        "custom-to",
-        &(today - chrono::Duration::days(1)).to_string(),
+        today - chrono::Duration::days(7),
+        today - chrono::Duration::days(1),
     )
     .await?;
     click_and_wait(
