@@ -20,6 +20,19 @@ async fn receipt_pdf(client: &Client, app: &TestApp) -> Result<String> {
     Ok(text)
 }
 
+/// "Fremsøg": the CPR or CVR `number`, on to the party's `status`.
+async fn search_party(client: &Client, number: &str, status: &str) -> Result<()> {
+    type_into(client, "party-number", number).await?;
+    next_shows(client, "#party-status", status).await?;
+    Ok(())
+}
+
+/// The summary's approve button, once it says `label`, clicked.
+async fn approve(client: &Client, label: &str) -> Result<()> {
+    wait_for_text(client, "#wizard-approve", label).await?;
+    click(client, "wizard-approve").await
+}
+
 async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
     let cpr = SyntheticRegistry::citizen_cpr(0);
     log_in_as(&client, &app, "10000001").await?;
@@ -57,8 +70,7 @@ async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
         "Havnegade 3, 2. th., 8000 Aarhus C",
     )
     .await?;
-    wait_for_text(&client, "#wizard-approve", "Godkend fritagelse").await?;
-    click(&client, "wizard-approve").await?;
+    approve(&client, "Godkend fritagelse").await?;
     let text = receipt_pdf(&client, &app).await?;
     ensure!(
         text.contains("Kvittering for fritagelse af borger"),
@@ -69,22 +81,15 @@ async fn exempt_and_lift_a_citizen(client: Client, app: TestApp) -> Result<()> {
 
     // Lift it: a new search shows the exemption; the summary says what is approved.
     click_to_step(&client, "new-search", "Fremsøg borger").await?;
-    type_into(&client, "party-number", &cpr).await?;
-    next_shows(&client, "#party-status", "Fritaget fra Digital Post siden").await?;
+    search_party(&client, &cpr, "Fritaget fra Digital Post siden").await?;
     ensure!(
         client.find(Locator::Id("unopened-warning")).await.is_err(),
         "no warning when lifting"
     );
     click(&client, "poa-no").await?;
     next_step(&client, "Opsummering").await?;
-    wait_for_text(&client, "#wizard-approve", "Godkend ophævelse").await?;
-    click_and_wait(
-        &client,
-        "wizard-approve",
-        "#receipt-text",
-        "Fritagelsen er ophævet",
-    )
-    .await?;
+    approve(&client, "Godkend ophævelse").await?;
+    wait_for_text(&client, "#receipt-text", "Fritagelsen er ophævet").await?;
     let text = receipt_pdf(&client, &app).await?;
     ensure!(text.contains("Ophævelsen træder i kraft"), "{text}");
     Ok(())
@@ -128,8 +133,7 @@ async fn ex_04_05_business_service_exempts_and_renews_a_company_on_a_phone_but_s
             "Fremsøg virksomhed",
         )
         .await?;
-        type_into(&client, "party-number", &cvr).await?;
-        next_shows(&client, "#party-status", "Tilmeldt Digital Post").await?;
+        search_party(&client, &cvr, "Tilmeldt Digital Post").await?;
         click_css(&client, "label[for='poa-no']").await?;
         click_css(&client, "label[for='declined']").await?;
         next_step(&client, "Opsummering").await?;
@@ -144,20 +148,13 @@ async fn ex_04_05_business_service_exempts_and_renews_a_company_on_a_phone_but_s
 
         // Renew it from the same page.
         click(&client, "new-search").await?;
-        type_into(&client, "party-number", &cvr).await?;
-        next_shows(&client, "#party-status", "til og med 30.11.").await?;
+        search_party(&client, &cvr, "til og med 30.11.").await?;
         click_css(&client, "label[for='poa-no']").await?;
         next_shows(&client, ".form-error-message", "ophæves eller fornyes").await?;
         click_css(&client, "label[for='change-renew']").await?;
         next_step(&client, "Opsummering").await?;
-        wait_for_text(&client, "#wizard-approve", "Godkend fornyelse").await?;
-        click_and_wait(
-            &client,
-            "wizard-approve",
-            "#receipt-text",
-            "fornyet og gælder nu til og med",
-        )
-        .await?;
+        approve(&client, "Godkend fornyelse").await?;
+        wait_for_text(&client, "#receipt-text", "fornyet og gælder nu til og med").await?;
         Ok(())
     })
     .await;

@@ -68,13 +68,7 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
     .await?;
     ensure!(!refused.contains("aktivér"), "{refused}");
     let last_day = (chrono::Utc::now() + chrono::Duration::days(60)).date_naive();
-    client
-        .execute(
-            "const i = document.getElementById('expires-on'); i.value = arguments[0]; \
-             i.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![serde_json::json!(last_day.to_string())],
-        )
-        .await?;
+    set_date(&client, "expires-on", &last_day.to_string()).await?;
     next_step(&client, "Opsummering").await?;
     wait_for_text(&client, "#access-summary", "Bo Bogholder").await?;
     wait_for_text(

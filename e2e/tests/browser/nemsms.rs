@@ -8,6 +8,20 @@ use adgang_registry::SyntheticRegistry;
 
 use crate::helpers::*;
 
+/// Opens the NemSMS page `path`, searches `number` and waits for its `state`.
+async fn search(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    number: &str,
+    state: &str,
+) -> Result<()> {
+    open_page(client, app, path, "#wizard-step-heading", "Fremsøg").await?;
+    type_into(client, "party-number", number).await?;
+    click_and_wait(client, "sms-search", "#sms-state", state).await?;
+    Ok(())
+}
+
 async fn enrol_confirm_unenrol(
     client: &Client,
     app: &TestApp,
@@ -33,9 +47,7 @@ async fn enrol_confirm_unenrol(
         ),
     };
     log_in_as(client, app, rid).await?;
-    open_page(client, app, path, "#wizard-step-heading", "Fremsøg").await?;
-    type_into(client, "party-number", &number).await?;
-    click_and_wait(client, "sms-search", "#sms-state", "Ikke tilmeldt NemSMS").await?;
+    search(client, app, path, &number, "Ikke tilmeldt NemSMS").await?;
     click_to_step(client, "sms-enrol", "Tilmeld NemSMS").await?;
     // Neither 8 digits nor E.164: the API's field error, in Danish.
     type_into(client, "sms-phone", "1234").await?;
@@ -87,12 +99,11 @@ async fn enrol_confirm_unenrol(
     );
 
     // Back as the employee: enrolled; unenrol after confirming.
-    open_page(client, app, path, "#wizard-step-heading", "Fremsøg").await?;
-    type_into(client, "party-number", &number).await?;
-    click_and_wait(
+    search(
         client,
-        "sms-search",
-        "#sms-state",
+        app,
+        path,
+        &number,
         &format!("Tilmeldt NemSMS med {shown}"),
     )
     .await?;

@@ -449,14 +449,7 @@ async fn x_07_times_are_shown_and_entered_in_copenhagen_time_in_a_browser_in_new
                 .await?;
             ensure!(shown == "2027-01-15T10:00", "the input shows {shown}");
             // Entered as Copenhagen time: 08:30 on 1 February is 07:30 UTC.
-            client
-                .execute(
-                    "const input = document.getElementById('system-activation-at');
-                     input.value = '2027-02-01T08:30';
-                     input.dispatchEvent(new Event('input', { bubbles: true }));",
-                    vec![],
-                )
-                .await?;
+            set_date(&client, "system-activation-at", "2027-02-01T08:30").await?;
             click_and_wait(&client, "detail-save", "#detail-message", "").await?;
             let system: adgang_api_types::System = app
                 .get_json_as(

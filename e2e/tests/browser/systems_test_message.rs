@@ -111,10 +111,7 @@ async fn core_03_at_390_px_a_system_admin_sends_a_test_message_and_creates_a_fir
     browser_test_with(
         "test_message_phone",
         |s| s.allow_http_endpoints = true,
-        |client, app| async move {
-            client.set_window_size(390, 844).await?;
-            test_message_and_first_api_key(client, app).await
-        },
+        |client, app| at_phone_width(client, app, test_message_and_first_api_key),
     )
     .await;
 }
