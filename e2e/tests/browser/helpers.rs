@@ -387,6 +387,31 @@ pub(crate) async fn log_in_to_cards(
     Ok(())
 }
 
+/// Logs in as the demo user `rid` and waits until the header names the `organisation` they act
+/// for.
+pub(crate) async fn log_in_to_organisation(
+    client: &Client,
+    app: &TestApp,
+    rid: &str,
+    organisation: &str,
+) -> Result<()> {
+    log_in_as(client, app, rid).await?;
+    wait_for_text(client, "#current-organisation", organisation).await?;
+    Ok(())
+}
+
+/// Logs in as Sara Systemadministrator (10000003) and opens the systems overview, waiting until
+/// its table shows `system`.
+pub(crate) async fn open_systems_as_sara(
+    client: &Client,
+    app: &TestApp,
+    system: &str,
+) -> Result<()> {
+    log_in_to_cards(client, app, "10000003", "Administrer og opret systemer").await?;
+    open_page(client, app, "/systemtilslutning", "#systems-table", system).await?;
+    Ok(())
+}
+
 /// Clicks the element this XPath finds (e.g. an `<option>` picked by its text).
 pub(crate) async fn click_xpath(client: &Client, xpath: &str) -> Result<()> {
     client.find(Locator::XPath(xpath)).await?.click().await?;

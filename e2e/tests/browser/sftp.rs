@@ -22,15 +22,7 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         let port = app
             .sftp_port
             .expect("the SFTP service runs in browser tests");
-        log_in_to_cards(&client, &app, "10000003", "Administrer og opret systemer").await?;
-        open_page(
-            &client,
-            &app,
-            "/systemtilslutning",
-            "#systems-table",
-            "Brevudsender",
-        )
-        .await?;
+        open_systems_as_sara(&client, &app, "Brevudsender").await?;
         click(&client, "create-system").await?;
         wizard_name_and_role(&client, "Masseforsendelser Ærø", "sender").await?;
         click_css(&client, "label[for='protocol-sftp']").await?;

@@ -280,13 +280,7 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
 #[tokio::test]
 async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() {
     browser_test("operator_switch", |client, app| async move {
-        log_in_as(&client, &app, "10000008").await?;
-        wait_for_text(
-            &client,
-            "#current-organisation",
-            "Styrelsen for Digital Test",
-        )
-        .await?;
+        log_in_to_organisation(&client, &app, "10000008", "Styrelsen for Digital Test").await?;
         click_and_wait(
             &client,
             "switch-organisation",

@@ -41,15 +41,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             "Modtager Syd",
         )
         .await?;
-        log_in_to_cards(&client, &app, "10000003", "Administrer og opret systemer").await?;
-        open_page(
-            &client,
-            &app,
-            "/systemtilslutning",
-            "#systems-table",
-            "Modtager Nord",
-        )
-        .await?;
+        open_systems_as_sara(&client, &app, "Modtager Nord").await?;
         ensure!(
             primaries(&client).await? == ["Sagssystem – modtager"],
             "the demo's first recipient system is primary"
@@ -297,8 +289,7 @@ async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
             "Æblegårdens modtager",
         )
         .await?;
-        log_in_as(&client, &app, "10000003").await?;
-        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+        log_in_to_organisation(&client, &app, "10000003", "Testkommune Nord").await?;
         click_and_wait(
             &client,
             "switch-organisation",

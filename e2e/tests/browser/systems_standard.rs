@@ -28,8 +28,7 @@ async fn vendor_publishes_edits_and_withdraws(client: Client, app: TestApp) -> R
         )],
     )
     .await;
-    log_in_as(&client, &app, "10000099").await?;
-    wait_for_text(&client, "#current-organisation", "Systemleverandøren").await?;
+    log_in_to_organisation(&client, &app, "10000099", "Systemleverandøren").await?;
     open_page(
         &client,
         &app,
@@ -150,8 +149,7 @@ async fn x_04_at_390_px_the_standard_system_wizard_checks_each_step() {
 
 /// X-04 with a standard system.
 async fn standard_system_wizard(client: Client, app: TestApp) -> Result<()> {
-    log_in_as(&client, &app, "10000003").await?;
-    wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+    log_in_to_organisation(&client, &app, "10000003", "Testkommune Nord").await?;
     open_page(
         &client,
         &app,

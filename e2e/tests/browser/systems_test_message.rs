@@ -33,8 +33,7 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
     let push = id_of("Sagssystem – modtager").await?;
     let sender = id_of("Brevudsender").await?;
 
-    log_in_as(&client, &app, "10000003").await?;
-    wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
+    log_in_to_organisation(&client, &app, "10000003", "Testkommune Nord").await?;
     open_page(
         &client,
         &app,
