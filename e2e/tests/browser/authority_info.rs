@@ -18,11 +18,10 @@ async fn set_link_and_logo(client: Client, app: TestApp) -> Result<()> {
     )?;
 
     log_in_as(&client, &app, "10000004").await?;
-    open_page(
+    open_page_with_heading(
         &client,
         &app,
         "/myndighedsinformation",
-        "main h1",
         "Myndighedsinformation",
     )
     .await?;

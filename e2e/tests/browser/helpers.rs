@@ -375,6 +375,17 @@ pub(crate) async fn open_page(
     wait_for_text(client, selector, expected).await
 }
 
+/// Opens the app's `path`, then waits until its main heading (`main h1`) contains `heading`.
+pub(crate) async fn open_page_with_heading(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    heading: &str,
+) -> Result<()> {
+    open_page(client, app, path, "main h1", heading).await?;
+    Ok(())
+}
+
 /// Logs in as the demo user `rid` and waits until the front page's cards contain `cards`.
 pub(crate) async fn log_in_to_cards(
     client: &Client,

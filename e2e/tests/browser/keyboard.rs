@@ -121,7 +121,7 @@ async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
 async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
     browser_test("keyboard_wizard", |client, app| async move {
         log_in_as(&client, &app, "10000003").await?;
-        open_page(&client, &app, "/systemtilslutning", "main h1", "Systemtilslutning").await?;
+        open_page_with_heading(&client, &app, "/systemtilslutning", "Systemtilslutning").await?;
         tab_to(&client, "#create-system").await?;
         press(&client, Key::Enter).await?;
         wait_for_text(&client, "#step-indicator", "Opsummering").await?;

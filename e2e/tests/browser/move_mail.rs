@@ -65,7 +65,7 @@ async fn move_the_virk_mail(client: Client, app: TestApp) -> Result<()> {
     let good = point(&app, "Postmodtagelse", true).await?;
     point(&app, "Lukket postkasse", false).await?;
     log_in_as(&client, &app, "10000003").await?;
-    open_page(&client, &app, "/flyt-post", "main h1", "Flyt post").await?;
+    open_page_with_heading(&client, &app, "/flyt-post", "Flyt post").await?;
     click_to_step(&client, "move-begin", "Tidsperiode").await?;
 
     click_css(&client, "label[for='move-part']").await?;
@@ -163,7 +163,7 @@ async fn no_contact_point_to_move_to(client: Client, app: TestApp) -> Result<()>
     seed_virk_mail(&app, 3).await?;
     point(&app, "Lukket postkasse", false).await?;
     log_in_as(&client, &app, "10000003").await?;
-    open_page(&client, &app, "/flyt-post", "main h1", "Flyt post").await?;
+    open_page_with_heading(&client, &app, "/flyt-post", "Flyt post").await?;
     click_to_step(&client, "move-begin", "Tidsperiode").await?;
     click_css(&client, "label[for='move-all']").await?;
     next_step(&client, "Kontaktpunkt").await?;

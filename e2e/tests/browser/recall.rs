@@ -31,7 +31,7 @@ async fn recall_a_held_message(client: Client, app: TestApp) -> Result<()> {
     let held = demo_message(&app, true).await?;
     let at_once = demo_message(&app, false).await?;
     log_in_as(&client, &app, "10000003").await?;
-    open_page(&client, &app, "/tilbagekald", "main h1", "Tilbagekald").await?;
+    open_page_with_heading(&client, &app, "/tilbagekald", "Tilbagekald").await?;
 
     look_up(&client, "findes-ikke").await?;
     wait_for_text(&client, "#recall-conflict", "ingen meddelelse").await?;

@@ -112,7 +112,7 @@ async fn x_01_in_english_every_module_page_of_the_demo_users_is_english() {
             }
             ensure!(!links.is_empty(), "{rid} has no module cards");
             for link in links {
-                open_page(&client, &app, &link, "main h1", "").await?;
+                open_page_with_heading(&client, &app, &link, "").await?;
                 // What the page loads after its heading is checked too.
                 tokio::time::sleep(Duration::from_millis(700)).await;
                 crate::console::check_no_danish(&client, &link).await?;
@@ -167,7 +167,7 @@ async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards()
         wait_for_text(&client, ".module-cards", "Administrér adgange").await?;
 
         // Deep links: her module page, and one she has no right to.
-        open_page(&client, &app, "/adgang", "main h1", "Adgang").await?;
+        open_page_with_heading(&client, &app, "/adgang", "Adgang").await?;
         // The tab bar appears once the session is restored; the current tab is marked.
         wait_for_text(&client, ".module-tabs a[aria-current='page']", "Adgang").await?;
         wait_for_text(&client, "#wizard-step-heading", "Fremsøg borger").await?;
@@ -188,14 +188,8 @@ async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards()
 async fn x_01_an_unknown_page_under_a_module_says_it_does_not_exist_and_leads_home() {
     browser_test("module_page_not_found", |client, app| async move {
         log_in_as(&client, &app, "10000006").await?;
-        open_page(
-            &client,
-            &app,
-            "/statistik/findes-ikke",
-            "main h1",
-            "Siden findes ikke",
-        )
-        .await?;
+        open_page_with_heading(&client, &app, "/statistik/findes-ikke", "Siden findes ikke")
+            .await?;
         wait_for_text(&client, "#page-not-found", "Vi kunne ikke finde den side").await?;
         Ok(())
     })
@@ -221,7 +215,7 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
             "system admin in an authority, got {authority:?}"
         );
         // Her module pages open from a deep link.
-        open_page(&client, &app, "/tilbagekald", "main h1", "Tilbagekald").await?;
+        open_page_with_heading(&client, &app, "/tilbagekald", "Tilbagekald").await?;
         wait_for_text(&client, "label[for='recall-message-id']", "MeddelelsesID").await?;
         open_page(
             &client,
@@ -234,14 +228,7 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
 
         // "Skift virksomhed" opened directly (a bookmark, a reload) lists the organisations too,
         // once the session is restored, with its OK button.
-        open_page(
-            &client,
-            &app,
-            "/skift-virksomhed",
-            "main h1",
-            "Skift virksomhed",
-        )
-        .await?;
+        open_page_with_heading(&client, &app, "/skift-virksomhed", "Skift virksomhed").await?;
         wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
         click(&client, "org-25052943").await?;
         client.find(Locator::Id("switch-ok")).await?;

@@ -50,7 +50,7 @@ async fn set_period(client: &Client, from: chrono::NaiveDate, to: chrono::NaiveD
 async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<()> {
     seed_and_schedule(&app).await?;
     log_in_as(&client, &app, "10000006").await?;
-    open_page(&client, &app, "/statistik", "main h1", "Statistik").await?;
+    open_page_with_heading(&client, &app, "/statistik", "Statistik").await?;
     wait_for_text(&client, "#reports-empty", "ingen rapporter").await?;
 
     // A custom report: nothing filled in → Danish errors from the API.

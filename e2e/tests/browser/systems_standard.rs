@@ -29,14 +29,7 @@ async fn vendor_publishes_edits_and_withdraws(client: Client, app: TestApp) -> R
     )
     .await;
     log_in_to_organisation(&client, &app, "10000099", "Systemleverandøren").await?;
-    open_page(
-        &client,
-        &app,
-        "/systemtilslutning",
-        "main h1",
-        "Systemtilslutning",
-    )
-    .await?;
+    open_page_with_heading(&client, &app, "/systemtilslutning", "Systemtilslutning").await?;
     click(&client, "more-options").await?;
     click_and_wait(
         &client,
