@@ -39,8 +39,7 @@ async fn new_group(client: &Client, name: &str) -> Result<()> {
     save_group(client, name).await
 }
 
-/// "Flere valg" → "Slet" on the tree row of `id`; waits until the `panel` asking contains
-/// `expected`.
+/// "Flere valg" → "Slet" on the tree row of `id`; waits until `panel` contains `expected`.
 async fn ask_to_delete(client: &Client, id: &str, panel: &str, expected: &str) -> Result<()> {
     open_menu(client, &format!("more-{id}")).await?;
     click_and_wait(client, &format!("delete-{id}"), panel, expected).await?;

@@ -345,8 +345,7 @@ pub(crate) async fn click_and_wait(
     wait_for_text(client, selector, expected).await
 }
 
-/// Clicks the element with this id (a wizard's "Næste", "Tilbage", "Redigér"), then waits for
-/// the step `heading`.
+/// Clicks the element with this id (e.g. a wizard's "Redigér"), then waits for the step `heading`.
 pub(crate) async fn click_to_step(client: &Client, id: &str, heading: &str) -> Result<()> {
     click(client, id).await?;
     wait_for_step(client, heading).await
@@ -357,8 +356,7 @@ pub(crate) async fn next_step(client: &Client, heading: &str) -> Result<()> {
     click_to_step(client, "wizard-next", heading).await
 }
 
-/// Clicks a wizard's "Næste" (`wizard-next`), then waits until `selector` contains `expected`
-/// (an error that stops the step, or what the next step shows); its text.
+/// Clicks a wizard's "Næste" (`wizard-next`), then waits until `selector` contains `expected`.
 pub(crate) async fn next_shows(client: &Client, selector: &str, expected: &str) -> Result<String> {
     click_and_wait(client, "wizard-next", selector, expected).await
 }
@@ -398,8 +396,7 @@ pub(crate) async fn log_in_to_cards(
     Ok(())
 }
 
-/// Logs in as the demo user `rid` and waits until the header names the `organisation` they act
-/// for.
+/// Logs in as the demo user `rid` and waits until the header names their `organisation`.
 pub(crate) async fn log_in_to_organisation(
     client: &Client,
     app: &TestApp,
@@ -411,8 +408,7 @@ pub(crate) async fn log_in_to_organisation(
     Ok(())
 }
 
-/// Logs in as Sara Systemadministrator (10000003) and opens the systems overview, waiting until
-/// its table shows `system`.
+/// Logs in as Sara (10000003) and opens the systems overview, waiting for the row of `system`.
 pub(crate) async fn open_systems_as_sara(
     client: &Client,
     app: &TestApp,
@@ -459,8 +455,7 @@ pub(crate) async fn absent(client: &Client, id: &str) -> Result<bool> {
     Ok(client.find_all(Locator::Id(id)).await?.is_empty())
 }
 
-/// Clicks the button with this id, waits for the download starting with `prefix` and reads
-/// the PDF's text.
+/// Clicks the button with this id and reads the text of the PDF it downloads (`prefix`…).
 pub(crate) async fn download_pdf_text(
     client: &Client,
     app: &TestApp,
@@ -472,8 +467,7 @@ pub(crate) async fn download_pdf_text(
     adgang_documents::pdf::extract_text(&pdf)
 }
 
-/// Runs `script` every 100 ms until `done` holds for its result; after 10 s fails with
-/// `failure`'s words for the last result.
+/// Runs `script` every 100 ms until `done` holds for its result; after 10 s fails with `failure`.
 pub(crate) async fn wait_for_script(
     client: &Client,
     script: &str,
@@ -515,8 +509,7 @@ pub(crate) fn api_token(
     app.token(&adgang_test_support::user(cvr, kind, rights))
 }
 
-/// An API token of a contact administrator of Styrelsen for Digital Test (34051178), where
-/// Karl Kontaktstruktur (10000004) is one.
+/// An API token of a contact administrator of Styrelsen for Digital Test (34051178), as Karl.
 pub(crate) fn agency_contact_admin_token(app: &TestApp) -> String {
     api_token(
         app,
