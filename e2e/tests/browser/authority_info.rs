@@ -18,74 +18,58 @@ async fn set_link_and_logo(client: Client, app: TestApp) -> Result<()> {
     )?;
 
     log_in_as(&client, &app, "10000004").await?;
-    client.goto(&app.url("/myndighedsinformation")).await?;
-    wait_for_text(&client, "main h1", "Myndighedsinformation").await?;
+    open_page_with_heading(
+        &client,
+        &app,
+        "/myndighedsinformation",
+        "Myndighedsinformation",
+    )
+    .await?;
     wait_for_text(&client, "#info-no-logo", "ikke uploadet et logo").await?;
 
     type_into(&client, "info-url", "http://kommune.dk/privatliv").await?;
-    click(&client, "info-save").await?;
-    wait_for_text(&client, "#info-url-error", "https").await?;
+    click_and_wait(&client, "info-save", "#info-url-error", "https").await?;
     type_into(
         &client,
         "info-url",
         "https://169.254.169.254/latest/meta-data/",
     )
     .await?;
-    click(&client, "info-test").await?;
-    wait_for_text(&client, "#info-link-check", "internt").await?;
+    click_and_wait(&client, "info-test", "#info-link-check", "internt").await?;
     type_into(&client, "info-url", "https://kommune.dk/privatlivspolitik").await?;
-    click(&client, "info-save").await?;
-    wait_for_text(&client, "#info-saved", "er gemt").await?;
+    click_and_wait(&client, "info-save", "#info-saved", "er gemt").await?;
 
-    let input = client.find(Locator::Id("info-logo-file")).await?;
-    input.send_keys(&jpeg.display().to_string()).await?;
+    choose_file(&client, "info-logo-file", &jpeg).await?;
     wait_for_text(&client, "#info-logo-file-error", "ikke et PNG-billede").await?;
-    let input = client.find(Locator::Id("info-logo-file")).await?;
-    input.send_keys(&logo.display().to_string()).await?;
+    choose_file(&client, "info-logo-file", &logo).await?;
     wait_for_text(&client, "#info-logo", "200 × 80 pixels").await?;
     // The preview is the address the platforms fetch: it loads as a 200-pixel image.
-    let started = Instant::now();
-    loop {
-        let width = client
-            .execute(
-                "return document.querySelector('#info-logo img').naturalWidth",
-                vec![],
-            )
-            .await?;
-        if width == 200 {
-            break;
-        }
-        ensure!(
-            started.elapsed() < Duration::from_secs(10),
-            "preview width {width}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_script(
+        &client,
+        "return document.querySelector('#info-logo img').naturalWidth",
+        |width| *width == 200,
+        |width| format!("preview width {width}"),
+    )
+    .await?;
 
-    click(&client, "info-remove").await?;
-    wait_for_text(&client, "#info-remove-warning", "fjernes").await?;
-    click(&client, "info-remove-confirm").await?;
-    wait_for_text(&client, "#info-no-logo", "ikke uploadet et logo").await?;
+    click_and_wait(&client, "info-remove", "#info-remove-warning", "fjernes").await?;
+    click_and_wait(
+        &client,
+        "info-remove-confirm",
+        "#info-no-logo",
+        "ikke uploadet et logo",
+    )
+    .await?;
 
     // Saved: a fresh visit shows the link.
     client.goto(&app.url("/myndighedsinformation")).await?;
-    let started = Instant::now();
-    loop {
-        let value = client
-            .execute(
-                "return document.getElementById('info-url')?.value || ''",
-                vec![],
-            )
-            .await?;
-        if value == "https://kommune.dk/privatlivspolitik" {
-            break;
-        }
-        ensure!(
-            started.elapsed() < Duration::from_secs(10),
-            "link shown: {value}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_script(
+        &client,
+        "return document.getElementById('info-url')?.value || ''",
+        |value| *value == "https://kommune.dk/privatlivspolitik",
+        |value| format!("link shown: {value}"),
+    )
+    .await?;
     Ok(())
 }
 
@@ -96,9 +80,8 @@ async fn info_01_02_a_contact_admin_sets_the_link_and_the_logo() {
 
 #[tokio::test]
 async fn info_01_02_at_390_px_a_contact_admin_sets_the_link_and_the_logo() {
-    browser_test("authority_info_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        set_link_and_logo(client, app).await
+    browser_test("authority_info_phone", |client, app| {
+        at_phone_width(client, app, set_link_and_logo)
     })
     .await;
 }

@@ -1,18 +1,93 @@
 //! The contact structure in the SPA (CS-02 … CS-06).
 
+use adgang_api_types::{ContactGroup, ContactPoint, ContactTreeNode};
+
 use crate::helpers::*;
+
+/// Styrelsen for Digital Test, where Karl Kontaktstruktur (10000004) is contact administrator.
+const AGENCY: &str = "34051178";
+
+/// Opens the contact structure, still empty.
+async fn open_empty_structure(client: &Client, app: &TestApp) -> Result<()> {
+    open_page(
+        client,
+        app,
+        "/kontaktstruktur",
+        "#cs-empty",
+        "ingen kontaktgrupper",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Opens "Opret" → "Ny kontaktgruppe".
+async fn open_new_group(client: &Client) -> Result<()> {
+    click(client, "cs-create").await?;
+    click(client, "cs-new-group-open").await
+}
+
+/// Saves the open "Ny kontaktgruppe" form and waits for the group `name` in the tree.
+async fn save_group(client: &Client, name: &str) -> Result<()> {
+    click_and_wait(client, "cs-save-group", "#contact-tree", name).await?;
+    Ok(())
+}
+
+/// Creates the group `name` at the top through "Opret" → "Ny kontaktgruppe".
+async fn new_group(client: &Client, name: &str) -> Result<()> {
+    open_new_group(client).await?;
+    type_into(client, "cs-group-name", name).await?;
+    save_group(client, name).await
+}
+
+/// "Flere valg" → "Slet" on the tree row of `id`; waits until `panel` contains `expected`.
+async fn ask_to_delete(client: &Client, id: &str, panel: &str, expected: &str) -> Result<()> {
+    open_menu(client, &format!("more-{id}")).await?;
+    click_and_wait(client, &format!("delete-{id}"), panel, expected).await?;
+    Ok(())
+}
+
+/// In the group's delete panel: the confirmation tick, "Slet", and the message that it is gone.
+async fn delete_group_after_the_tick(client: &Client) -> Result<()> {
+    click_css(client, "label[for='cs-delete-confirm']").await?;
+    click_and_wait(client, "cs-delete-yes", "#cs-message", "Gruppen er slettet").await?;
+    Ok(())
+}
+
+/// The agency's contact structure, read over the API.
+async fn contact_tree(app: &TestApp, token: &str) -> Vec<ContactTreeNode> {
+    app.get_json_as(
+        &format!("/api/v1/organisations/{AGENCY}/contact-structure"),
+        token,
+    )
+    .await
+}
+
+/// One of the agency's contact groups, read over the API.
+async fn contact_group(app: &TestApp, token: &str, id: &str) -> ContactGroup {
+    app.get_json_as(
+        &format!("/api/v1/organisations/{AGENCY}/contact-groups/{id}"),
+        token,
+    )
+    .await
+}
+
+/// One of the agency's contact points, read over the API.
+async fn contact_point(app: &TestApp, token: &str, id: &str) -> ContactPoint {
+    app.get_json_as(
+        &format!("/api/v1/organisations/{AGENCY}/contact-points/{id}"),
+        token,
+    )
+    .await
+}
 
 #[tokio::test]
 async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its_preview() {
     browser_test_without_history("contact_structure", |client, app| async move {
-        log_in_as(&client, &app, "10000004").await?;
-        wait_for_text(&client, ".module-cards", "Administrér kontaktstruktur").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+        log_in_to_cards(&client, &app, "10000004", "Administrér kontaktstruktur").await?;
+        open_empty_structure(&client, &app).await?;
 
         // Escape closes an open menu and gives the focus back to its button.
-        click(&client, "cs-create").await?;
-        wait_for_text(&client, "#cs-create-menu", "Ny kontaktgruppe").await?;
+        click_and_wait(&client, "cs-create", "#cs-create-menu", "Ny kontaktgruppe").await?;
         client
             .active_element()
             .await?
@@ -31,23 +106,16 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         );
 
         // Two groups through the UI, the second inside the first.
-        click(&client, "cs-create").await?;
-        click(&client, "cs-new-group-open").await?;
-        type_into(&client, "cs-group-name", "Borgerservice").await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
-        click(&client, "cs-create").await?;
-        click(&client, "cs-new-group-open").await?;
+        new_group(&client, "Borgerservice").await?;
+        open_new_group(&client).await?;
         type_into(&client, "cs-group-name", "Byggeri").await?;
         click_css(&client, "#cs-new-group label[for^='cs-group-parent-']").await?;
         click_css(&client, "label[for='cs-group-org-unit']").await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#contact-tree", "Byggeri").await?;
+        save_group(&client, "Byggeri").await?;
 
         // The next "Ny kontaktgruppe" starts empty: no parent, not an organisational unit;
         // every field's error shows at its field.
-        click(&client, "cs-create").await?;
-        click(&client, "cs-new-group-open").await?;
+        open_new_group(&client).await?;
         let checked = |selector: &'static str| {
             let client = client.clone();
             async move {
@@ -66,29 +134,23 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             !checked("#cs-group-org-unit").await?,
             "organisational unit kept"
         );
-        let name = client
-            .find(Locator::Id("cs-group-name"))
-            .await?
-            .prop("value")
-            .await?;
-        ensure!(name.unwrap_or_default().is_empty(), "name kept");
+        let name = value_of(&client, "cs-group-name").await?;
+        ensure!(name.is_empty(), "name kept");
         type_into(&client, "cs-group-name", "Erhverv").await?;
         type_into(&client, "cs-group-description", &"x".repeat(256)).await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#cs-group-description-error", "for lang").await?;
+        click_and_wait(
+            &client,
+            "cs-save-group",
+            "#cs-group-description-error",
+            "for lang",
+        )
+        .await?;
         type_into(&client, "cs-group-description", "Virksomheder").await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
+        save_group(&client, "Erhverv").await?;
 
         // A point inside Byggeri and one also placed at the top (arranged over the API).
-        let token = app.token(&adgang_test_support::user(
-            "34051178",
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        ));
-        let tree: Vec<adgang_api_types::ContactTreeNode> = app
-            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
-            .await;
+        let token = agency_contact_admin_token(&app);
+        let tree = contact_tree(&app, &token).await;
         let names: Vec<&str> = tree.iter().map(|n| n.name.as_str()).collect();
         ensure!(
             names == ["Borgerservice", "Erhverv"],
@@ -96,15 +158,7 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         );
         let top = tree[0].id.clone();
         let building = tree[0].children[0].id.clone();
-        let other: adgang_api_types::ContactGroup = app
-            .get_json_as(
-                &format!(
-                    "/api/v1/organisations/34051178/contact-groups/{}",
-                    tree[1].id
-                ),
-                &token,
-            )
-            .await;
+        let other = contact_group(&app, &token, &tree[1].id).await;
         ensure!(
             !other.is_organisational_unit,
             "Erhverv is not an organisational unit"
@@ -129,14 +183,17 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         client.refresh().await?;
         wait_for_text(&client, "#contact-tree", "Erhverv").await?;
         click(&client, &format!("toggle-{top}")).await?;
-        click(&client, &format!("toggle-{building}")).await?;
-        wait_for_text(&client, "#contact-tree", "Byggetilladelse").await?;
+        click_and_wait(
+            &client,
+            &format!("toggle-{building}"),
+            "#contact-tree",
+            "Byggetilladelse",
+        )
+        .await?;
         wait_for_text(&client, &format!("li[data-node='{building}']"), "Dublet").await?;
 
         // Delete the top group: the preview lists everything; the duplicate is marked.
-        open_menu(&client, &format!("more-{top}")).await?;
-        click(&client, &format!("delete-{top}")).await?;
-        wait_for_text(&client, "#cs-delete-panel", "Byggetilladelse").await?;
+        ask_to_delete(&client, &top, "#cs-delete-panel", "Byggetilladelse").await?;
         wait_for_text(
             &client,
             "#cs-delete-panel",
@@ -148,12 +205,8 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
             yes.attr("disabled").await?.is_some(),
             "deleting needs the confirmation tick"
         );
-        click_css(&client, "label[for='cs-delete-confirm']").await?;
-        click(&client, "cs-delete-yes").await?;
-        wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
-        let remaining: Vec<adgang_api_types::ContactTreeNode> = app
-            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
-            .await;
+        delete_group_after_the_tick(&client).await?;
+        let remaining = contact_tree(&app, &token).await;
         let names: Vec<&str> = remaining.iter().map(|n| n.name.as_str()).collect();
         ensure!(names == ["Erhverv"], "only Erhverv is left: {names:?}");
         ensure!(
@@ -164,11 +217,14 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
         // "Flere valg" → "Slet kontaktpunkt" on a point row asks on the point's page.
         let guide = remaining[0].children[0].id.clone();
         click(&client, &format!("toggle-{}", remaining[0].id)).await?;
-        open_menu(&client, &format!("more-{guide}")).await?;
-        click(&client, &format!("delete-{guide}")).await?;
-        wait_for_text(&client, "#cp-delete-panel", "Vil du slette kontaktpunktet").await?;
-        click(&client, "cp-delete-yes").await?;
-        wait_for_text(&client, "#contact-tree", "Erhverv").await?;
+        ask_to_delete(
+            &client,
+            &guide,
+            "#cp-delete-panel",
+            "Vil du slette kontaktpunktet",
+        )
+        .await?;
+        click_and_wait(&client, "cp-delete-yes", "#contact-tree", "Erhverv").await?;
         let status = app
             .get_as(
                 &format!("/api/v1/organisations/34051178/contact-points/{guide}"),
@@ -186,25 +242,13 @@ async fn cs_02_03_a_contact_administrator_builds_groups_and_deletes_one_with_its
 async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_export_import_and_group_delete(
 ) {
     browser_test_without_history("contact_point_wizard", |client, app| async move {
-        log_in_as(&client, &app, "10000004").await?;
-        wait_for_text(&client, ".module-cards", "Administrér kontaktstruktur").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+        log_in_to_cards(&client, &app, "10000004", "Administrér kontaktstruktur").await?;
+        open_empty_structure(&client, &app).await?;
 
         // A group, then "Opret → Nyt kontaktpunkt".
-        click(&client, "cs-create").await?;
-        click(&client, "cs-new-group-open").await?;
-        type_into(&client, "cs-group-name", "Borgerservice").await?;
-        click(&client, "cs-save-group").await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
-        let token = app.token(&adgang_test_support::user(
-            "34051178",
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        ));
-        let tree: Vec<adgang_api_types::ContactTreeNode> = app
-            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
-            .await;
+        new_group(&client, "Borgerservice").await?;
+        let token = agency_contact_admin_token(&app);
+        let tree = contact_tree(&app, &token).await;
         let group = tree[0].id.clone();
         click(&client, "cs-create").await?;
         click(&client, "cs-new-point").await?;
@@ -221,31 +265,27 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         type_into(&client, "cp-link-heading", "Book tid").await?;
         type_into(&client, "cp-link-text", "Book her").await?;
         type_into(&client, "cp-link-url", "http://kommune.dk/book").await?;
-        click(&client, "cp-next").await?;
-        wait_for_text(
+        click_and_wait(
             &client,
+            "cp-next",
             "#cp-link-url-error",
             "Adressen skal begynde med https://",
         )
         .await?;
         wait_for_step(&client, "Tilgængelighed").await?;
-        type_into(&client, "cp-link-url", "https://kommune.dk/book").await?;
-        click(&client, "cp-next").await?;
+        type_and_click(&client, "cp-link-url", "https://kommune.dk/book", "cp-next").await?;
         // Step 3: keywords and a code.
         wait_for_step(&client, "Søgeord og koder").await?;
         type_into(&client, "cp-keywords", "pas\nkørekort").await?;
         click(&client, "cp-code-add").await?;
-        type_into(&client, "cp-code-value-0", "0101").await?;
-        click(&client, "cp-next").await?;
+        type_and_click(&client, "cp-code-value-0", "0101", "cp-next").await?;
         // Step 4: the recipient system.
         wait_for_step(&client, "Modtagersystem og aktivering").await?;
-        client
-            .find(Locator::XPath(
-                "//select[@id='cp-system']/option[contains(., 'Journalsystem')]",
-            ))
-            .await?
-            .click()
-            .await?;
+        click_xpath(
+            &client,
+            "//select[@id='cp-system']/option[contains(., 'Journalsystem')]",
+        )
+        .await?;
         click(&client, "cp-next").await?;
         // Summary, then "Tilslut".
         wait_for_step(&client, "Opsummering").await?;
@@ -272,19 +312,18 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
             client.find(Locator::Id("copy-citizens")).await.is_ok(),
             "a copy button per link"
         );
-        click(&client, "cp-download-receipt").await?;
-        let pdf = wait_for_download(&app, "kvittering-kontaktpunkt-").await?;
-        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        let text = download_pdf_text(
+            &client,
+            &app,
+            "cp-download-receipt",
+            "kvittering-kontaktpunkt-",
+        )
+        .await?;
         ensure!(
             text.contains(&id) && text.contains("Pas og kørekort") && text.contains("QR-kode"),
             "receipt text: {text}"
         );
-        let point: adgang_api_types::ContactPoint = app
-            .get_json_as(
-                &format!("/api/v1/organisations/34051178/contact-points/{id}"),
-                &token,
-            )
-            .await;
+        let point = contact_point(&app, &token, &id).await;
         ensure!(
             point.usable && point.group_ids == [group.clone()],
             "{point:?}"
@@ -296,8 +335,7 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         );
 
         // Export the workbook; import it back unchanged through the import page.
-        click(&client, "cp-to-structure").await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        click_and_wait(&client, "cp-to-structure", "#contact-tree", "Borgerservice").await?;
         open_menu(&client, "cs-more-menu").await?;
         click(&client, "cs-export").await?;
         let workbook = wait_for_download(&app, "kontaktstruktur-").await?;
@@ -316,45 +354,32 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         // Not a workbook: the error is the whole file's, said in Danish.
         let text_file = std::env::temp_dir().join(format!("ikke-excel-{}.xlsx", app.port));
         std::fs::write(&text_file, "ikke et regneark")?;
-        client
-            .find(Locator::Id("ci-file"))
-            .await?
-            .send_keys(&text_file.display().to_string())
-            .await?;
+        choose_file(&client, "ci-file", &text_file).await?;
         let cell = wait_for_text(&client, "#ci-error-table tbody td", "Hele filen").await?;
         ensure!(cell == "Hele filen", "no raw field name: {cell:?}");
-        client
-            .find(Locator::Id("ci-file"))
-            .await?
-            .send_keys(&file.display().to_string())
-            .await?;
+        choose_file(&client, "ci-file", &file).await?;
         wait_for_text(&client, "#ci-result", "Uændrede kontaktpunkter").await?;
-        click(&client, "ci-apply").await?;
-        wait_for_text(&client, "#ci-result", "Importen er gennemført").await?;
+        click_and_wait(&client, "ci-apply", "#ci-result", "Importen er gennemført").await?;
 
         // The point's page edits with the same forms, from its summary.
-        client
-            .goto(&app.url(&format!("/kontaktstruktur/kontaktpunkt/{id}")))
-            .await?;
-        wait_for_text(&client, "#cp-heading", "Pas og kørekort").await?;
+        open_page(
+            &client,
+            &app,
+            &format!("/kontaktstruktur/kontaktpunkt/{id}"),
+            "#cp-heading",
+            "Pas og kørekort",
+        )
+        .await?;
         wait_for_text(&client, "#deep-links", &format!("kontaktpunkt={id}")).await?;
         // "Redigér" → the step → checked (PUT with dryRun) → straight back to the summary.
-        click(&client, "cp-edit-0").await?;
-        wait_for_step(&client, "Navn og placering").await?;
+        click_to_step(&client, "cp-edit-0", "Navn og placering").await?;
         wait_for_text(&client, "#cp-next", "Tilbage til opsummering").await?;
         type_into(&client, "cp-name", "Pas, kørekort og ID").await?;
-        click(&client, "cp-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
+        click_to_step(&client, "cp-next", "Opsummering").await?;
         wait_for_text(&client, "#cp-summary-0", "Pas, kørekort og ID").await?;
-        click(&client, "cp-connect").await?;
-        wait_for_text(&client, "#cp-saved", "Ændringen er gemt").await?;
+        click_and_wait(&client, "cp-connect", "#cp-saved", "Ændringen er gemt").await?;
         wait_for_text(&client, "#cp-heading", "Pas, kørekort og ID").await?;
-        let edited: adgang_api_types::ContactPoint = app
-            .get_json_as(
-                &format!("/api/v1/organisations/34051178/contact-points/{id}"),
-                &token,
-            )
-            .await;
+        let edited = contact_point(&app, &token, &id).await;
         ensure!(
             edited.name == "Pas, kørekort og ID",
             "saved name: {}",
@@ -366,19 +391,17 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         );
 
         // The group's page: edit it, and see its deep links now that it holds a usable point.
-        client
-            .goto(&app.url(&format!("/kontaktstruktur/gruppe/{group}")))
-            .await?;
-        wait_for_text(&client, "#deep-links", &format!("kontaktgruppe={group}")).await?;
+        open_page(
+            &client,
+            &app,
+            &format!("/kontaktstruktur/gruppe/{group}"),
+            "#deep-links",
+            &format!("kontaktgruppe={group}"),
+        )
+        .await?;
         type_into(&client, "cg-name", "Borgerservice og pas").await?;
-        click(&client, "cg-save").await?;
-        wait_for_text(&client, "#cg-saved", "Ændringen er gemt").await?;
-        let renamed: adgang_api_types::ContactGroup = app
-            .get_json_as(
-                &format!("/api/v1/organisations/34051178/contact-groups/{group}"),
-                &token,
-            )
-            .await;
+        click_and_wait(&client, "cg-save", "#cg-saved", "Ændringen er gemt").await?;
+        let renamed = contact_group(&app, &token, &group).await;
         ensure!(
             renamed.name == "Borgerservice og pas",
             "saved name: {}",
@@ -386,14 +409,16 @@ async fn cs_04_05_06_a_contact_point_through_the_wizard_with_receipt_qr_codes_ex
         );
 
         // Delete the group: the preview lists the point; after the tick both are gone.
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice og pas").await?;
-        open_menu(&client, &format!("more-{group}")).await?;
-        click(&client, &format!("delete-{group}")).await?;
-        wait_for_text(&client, "#cs-delete-panel", "Pas, kørekort og ID").await?;
-        click_css(&client, "label[for='cs-delete-confirm']").await?;
-        click(&client, "cs-delete-yes").await?;
-        wait_for_text(&client, "#cs-message", "Gruppen er slettet").await?;
+        open_page(
+            &client,
+            &app,
+            "/kontaktstruktur",
+            "#contact-tree",
+            "Borgerservice og pas",
+        )
+        .await?;
+        ask_to_delete(&client, &group, "#cs-delete-panel", "Pas, kørekort og ID").await?;
+        delete_group_after_the_tick(&client).await?;
         wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
         Ok(())
     })
@@ -405,17 +430,14 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
     browser_test_without_history("contact_groups_phone", |client, app| async move {
         client.set_window_size(390, 844).await?;
         log_in_as(&client, &app, "10000004").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#cs-empty", "ingen kontaktgrupper").await?;
+        open_empty_structure(&client, &app).await?;
         for (name, under_first) in [("Borgerservice", false), ("Pas", true)] {
-            click(&client, "cs-create").await?;
-            click(&client, "cs-new-group-open").await?;
+            open_new_group(&client).await?;
             type_into(&client, "cs-group-name", name).await?;
             if under_first {
                 click_css(&client, "#cs-new-group label[for^='cs-group-parent-']").await?;
             }
-            click(&client, "cs-save-group").await?;
-            wait_for_text(&client, "#contact-tree", name).await?;
+            save_group(&client, name).await?;
         }
         // Issue 32 item 5: a row's "Flere valg" opens inside the phone's width.
         let first_menu = client
@@ -439,14 +461,8 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
             "the open menu runs off the phone: {fits}"
         );
         open_menu(&client, &first_menu).await?;
-        let token = app.token(&adgang_test_support::user(
-            "34051178",
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        ));
-        let tree: Vec<adgang_api_types::ContactTreeNode> = app
-            .get_json_as("/api/v1/organisations/34051178/contact-structure", &token)
-            .await;
+        let token = agency_contact_admin_token(&app);
+        let tree = contact_tree(&app, &token).await;
         ensure!(
             tree.len() == 1 && tree[0].children.len() == 1,
             "Pas under Borgerservice: {tree:?}"
@@ -454,19 +470,17 @@ async fn cs_01_at_390_px_a_group_is_created_placed_and_edited_through_its_forms(
 
         // The group's page edits with the same fields at this width.
         let pas = tree[0].children[0].id.clone();
-        client
-            .goto(&app.url(&format!("/kontaktstruktur/gruppe/{pas}")))
-            .await?;
-        wait_for_text(&client, "#cg-heading", "Pas").await?;
+        open_page(
+            &client,
+            &app,
+            &format!("/kontaktstruktur/gruppe/{pas}"),
+            "#cg-heading",
+            "Pas",
+        )
+        .await?;
         type_into(&client, "cg-description", "Pas og rejsedokumenter").await?;
-        click(&client, "cg-save").await?;
-        wait_for_text(&client, "#cg-saved", "Ændringen er gemt").await?;
-        let saved: adgang_api_types::ContactGroup = app
-            .get_json_as(
-                &format!("/api/v1/organisations/34051178/contact-groups/{pas}"),
-                &token,
-            )
-            .await;
+        click_and_wait(&client, "cg-save", "#cg-saved", "Ændringen er gemt").await?;
+        let saved = contact_group(&app, &token, &pas).await;
         ensure!(saved.description == "Pas og rejsedokumenter", "{saved:?}");
         Ok(())
     })

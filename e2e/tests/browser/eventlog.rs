@@ -50,46 +50,38 @@ async fn search_pages_and_download(client: Client, app: TestApp) -> Result<()> {
     wait_for_text(&client, "#log-tab-searches", "medarbejdersøgninger").await?;
     wait_for_text(&client, "#log-period", "nyeste først").await?;
     // The demo's letters to the region are in its log as incoming events: look at outgoing.
-    client
-        .find(Locator::Css("#log-direction option[value='outgoing']"))
-        .await?
-        .click()
-        .await?;
-    click(&client, "log-search").await?;
-    wait_for_text(&client, "#log-table", "Afgørelse nr. 0").await?;
+    click_css(&client, "#log-direction option[value='outgoing']").await?;
+    click_and_wait(&client, "log-search", "#log-table", "Afgørelse nr. 0").await?;
     ensure!(rows(&client).await? == 50, "a page of 50");
-    click(&client, "log-next").await?;
-    wait_for_text(&client, ".log-page-no", "Side 2").await?;
+    click_and_wait(&client, "log-next", ".log-page-no", "Side 2").await?;
     wait_for_text(&client, "#log-table", "Afgørelse nr. 59").await?;
     ensure!(
         client.find(Locator::Id("log-next")).await.is_err(),
         "the last page"
     );
-    click(&client, "log-previous").await?;
-    wait_for_text(&client, ".log-page-no", "Side 1").await?;
+    click_and_wait(&client, "log-previous", ".log-page-no", "Side 1").await?;
 
     // A malformed CPR: the API's field error, in Danish, at the field.
     type_into(&client, "log-recipient", "123").await?;
-    click(&client, "log-search").await?;
-    wait_for_text(
+    click_and_wait(
         &client,
+        "log-search",
         "#log-recipient-error",
         "Skriv et CPR-nummer (10 cifre)",
     )
     .await?;
 
     // A deep link: the search lives in the URL; opening it fills the form and searches.
-    client
-        .goto(&app.url(&format!("/haendelseslog/meddelelser?recipient={CPR}")))
-        .await?;
-    wait_for_text(&client, "#log-table", "Afgørelse nr. 4").await?;
+    open_page(
+        &client,
+        &app,
+        &format!("/haendelseslog/meddelelser?recipient={CPR}"),
+        "#log-table",
+        "Afgørelse nr. 4",
+    )
+    .await?;
     ensure!(rows(&client).await? == 15, "only the 15 events to the CPR");
-    let value = client
-        .find(Locator::Id("log-recipient"))
-        .await?
-        .prop("value")
-        .await?
-        .unwrap_or_default();
+    let value = value_of(&client, "log-recipient").await?;
     ensure!(value == CPR, "the form shows the search: {value:?}");
 
     // CSV for Excel, under the warning that it may hold sensitive data (§7.3, issue 33 item 7).
@@ -102,8 +94,7 @@ async fn search_pages_and_download(client: Client, app: TestApp) -> Result<()> {
     ensure!(text.lines().count() == 16, "{} lines", text.lines().count());
 
     // LOG-03: that search by CPR is in the searches log.
-    click(&client, "log-tab-searches").await?;
-    wait_for_text(&client, "#log-table", CPR).await?;
+    click_and_wait(&client, "log-tab-searches", "#log-table", CPR).await?;
     wait_for_text(&client, "#log-table", "CPR").await?;
     Ok(())
 }
@@ -115,9 +106,8 @@ async fn log_01_03_05_a_log_administrator_searches_pages_links_and_downloads_the
 
 #[tokio::test]
 async fn log_01_at_390_px_a_log_administrator_searches_pages_links_and_downloads() {
-    browser_test_without_history("eventlog_search_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        search_pages_and_download(client, app).await
+    browser_test_without_history("eventlog_search_phone", |client, app| {
+        at_phone_width(client, app, search_pages_and_download)
     })
     .await;
 }
@@ -133,12 +123,15 @@ async fn x_05_a_large_search_becomes_an_export_with_progress_and_a_download() {
         |client, app| async move {
             seed(&app, 6_000).await?;
             log_in_as(&client, &app, "10000005").await?;
-            client
-                .goto(&app.url("/haendelseslog/meddelelser?direction=outgoing"))
-                .await?;
-            wait_for_text(&client, "#log-table", "Afgørelse nr. 0").await?;
-            click(&client, "log-download").await?;
-            wait_for_text(&client, "#log-export-ready", "er klar").await?;
+            open_page(
+                &client,
+                &app,
+                "/haendelseslog/meddelelser?direction=outgoing",
+                "#log-table",
+                "Afgørelse nr. 0",
+            )
+            .await?;
+            click_and_wait(&client, "log-download", "#log-export-ready", "er klar").await?;
             wait_for_text(&client, "#log-export-ready", "6000 rækker").await?;
             // Issue 32 item 3: the export is where the user is — right under the button that
             // started it, in a live region, with focus on its download button.

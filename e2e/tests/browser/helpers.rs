@@ -323,6 +323,226 @@ pub(crate) async fn type_into(client: &Client, id: &str, text: &str) -> Result<(
     Ok(())
 }
 
+/// Types `text` into the input `field`, then clicks the button `button`.
+pub(crate) async fn type_and_click(
+    client: &Client,
+    field: &str,
+    text: &str,
+    button: &str,
+) -> Result<()> {
+    type_into(client, field, text).await?;
+    click(client, button).await
+}
+
+/// Clicks the element with this id, then waits until `selector` contains `expected`; its text.
+pub(crate) async fn click_and_wait(
+    client: &Client,
+    id: &str,
+    selector: &str,
+    expected: &str,
+) -> Result<String> {
+    click(client, id).await?;
+    wait_for_text(client, selector, expected).await
+}
+
+/// Clicks the element with this id (e.g. a wizard's "Redigér"), then waits for the step `heading`.
+pub(crate) async fn click_to_step(client: &Client, id: &str, heading: &str) -> Result<()> {
+    click(client, id).await?;
+    wait_for_step(client, heading).await
+}
+
+/// Clicks a wizard's "Næste" (`wizard-next`), then waits for the step `heading`.
+pub(crate) async fn next_step(client: &Client, heading: &str) -> Result<()> {
+    click_to_step(client, "wizard-next", heading).await
+}
+
+/// Clicks a wizard's "Næste" (`wizard-next`), then waits until `selector` contains `expected`.
+pub(crate) async fn next_shows(client: &Client, selector: &str, expected: &str) -> Result<String> {
+    click_and_wait(client, "wizard-next", selector, expected).await
+}
+
+/// Opens the app's `path`, then waits until `selector` contains `expected`; its text.
+pub(crate) async fn open_page(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    selector: &str,
+    expected: &str,
+) -> Result<String> {
+    client.goto(&app.url(path)).await?;
+    wait_for_text(client, selector, expected).await
+}
+
+/// Opens the app's `path`, then waits until its main heading (`main h1`) contains `heading`.
+pub(crate) async fn open_page_with_heading(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    heading: &str,
+) -> Result<()> {
+    open_page(client, app, path, "main h1", heading).await?;
+    Ok(())
+}
+
+/// Logs in as the demo user `rid` and waits until the front page's cards contain `cards`.
+pub(crate) async fn log_in_to_cards(
+    client: &Client,
+    app: &TestApp,
+    rid: &str,
+    cards: &str,
+) -> Result<()> {
+    log_in_as(client, app, rid).await?;
+    wait_for_text(client, ".module-cards", cards).await?;
+    Ok(())
+}
+
+/// Logs in as the demo user `rid` and waits until the header names their `organisation`.
+pub(crate) async fn log_in_to_organisation(
+    client: &Client,
+    app: &TestApp,
+    rid: &str,
+    organisation: &str,
+) -> Result<()> {
+    log_in_as(client, app, rid).await?;
+    wait_for_text(client, "#current-organisation", organisation).await?;
+    Ok(())
+}
+
+/// Logs in as Sara (10000003) and opens the systems overview, waiting for the row of `system`.
+pub(crate) async fn open_systems_as_sara(
+    client: &Client,
+    app: &TestApp,
+    system: &str,
+) -> Result<()> {
+    log_in_to_cards(client, app, "10000003", "Administrer og opret systemer").await?;
+    open_page(client, app, "/systemtilslutning", "#systems-table", system).await?;
+    Ok(())
+}
+
+/// Clicks the element this XPath finds (e.g. an `<option>` picked by its text).
+pub(crate) async fn click_xpath(client: &Client, xpath: &str) -> Result<()> {
+    client.find(Locator::XPath(xpath)).await?.click().await?;
+    Ok(())
+}
+
+/// Chooses `file` in the file input with this id.
+pub(crate) async fn choose_file(client: &Client, id: &str, file: &std::path::Path) -> Result<()> {
+    client
+        .find(Locator::Id(id))
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    Ok(())
+}
+
+/// The `value` of the input with this id ("" when it has none).
+pub(crate) async fn value_of(client: &Client, id: &str) -> Result<String> {
+    Ok(client
+        .find(Locator::Id(id))
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default())
+}
+
+/// How many elements `selector` finds (0: the element is not offered).
+pub(crate) async fn count(client: &Client, selector: &str) -> Result<usize> {
+    Ok(client.find_all(Locator::Css(selector)).await?.len())
+}
+
+/// Whether the page has no element with this id.
+pub(crate) async fn absent(client: &Client, id: &str) -> Result<bool> {
+    Ok(client.find_all(Locator::Id(id)).await?.is_empty())
+}
+
+/// Clicks the button with this id and reads the text of the PDF it downloads (`prefix`…).
+pub(crate) async fn download_pdf_text(
+    client: &Client,
+    app: &TestApp,
+    button: &str,
+    prefix: &str,
+) -> Result<String> {
+    click(client, button).await?;
+    let pdf = wait_for_download(app, prefix).await?;
+    adgang_documents::pdf::extract_text(&pdf)
+}
+
+/// Runs `script` every 100 ms until `done` holds for its result; after 10 s fails with `failure`.
+pub(crate) async fn wait_for_script(
+    client: &Client,
+    script: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+    failure: impl Fn(&serde_json::Value) -> String,
+) -> Result<()> {
+    let started = Instant::now();
+    loop {
+        let value = client.execute(script, vec![]).await?;
+        if done(&value) {
+            return Ok(());
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            failure(&value)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Runs a test's `body` with the window at a phone's 390 × 844 px.
+pub(crate) async fn at_phone_width<F, Fut>(client: Client, app: TestApp, body: F) -> Result<()>
+where
+    F: FnOnce(Client, TestApp) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    client.set_window_size(390, 844).await?;
+    body(client, app).await
+}
+
+/// An API token for a user of the organisation `cvr` holding `rights` (to arrange a test).
+pub(crate) fn api_token(
+    app: &TestApp,
+    cvr: &str,
+    kind: adgang_api_types::OrgKind,
+    rights: &[adgang_api_types::Right],
+) -> String {
+    app.token(&adgang_test_support::user(cvr, kind, rights))
+}
+
+/// An API token of a contact administrator of Styrelsen for Digital Test (34051178), as Karl.
+pub(crate) fn agency_contact_admin_token(app: &TestApp) -> String {
+    api_token(
+        app,
+        "34051178",
+        adgang_api_types::OrgKind::Authority,
+        &[adgang_api_types::Right::ContactAdmin],
+    )
+}
+
+/// The system wizard's "Tilslut", on to the receipt; the new system's id.
+pub(crate) async fn wizard_connect(client: &Client) -> Result<String> {
+    click_and_wait(
+        client,
+        "wizard-connect",
+        "#system-receipt",
+        "Systemet er tilsluttet",
+    )
+    .await?;
+    text_of(client, "receipt-system-id").await
+}
+
+/// Opens the page of the system `id` and waits until its heading contains `name`.
+pub(crate) async fn open_system(
+    client: &Client,
+    app: &TestApp,
+    id: &str,
+    name: &str,
+) -> Result<()> {
+    let path = format!("/systemtilslutning/{id}");
+    open_page(client, app, &path, "#system-heading", name).await?;
+    Ok(())
+}
+
 /// Creates a recipient system over the API (arranging the browser tests' starting point).
 pub(crate) async fn api_recipient_system(
     app: &TestApp,
@@ -330,11 +550,7 @@ pub(crate) async fn api_recipient_system(
     kind: adgang_api_types::OrgKind,
     name: &str,
 ) -> Result<String> {
-    let token = app.token(&adgang_test_support::user(
-        cvr,
-        kind,
-        &[adgang_api_types::Right::SystemAdmin],
-    ));
+    let token = api_token(app, cvr, kind, &[adgang_api_types::Right::SystemAdmin]);
     let response = app
         .post_as(
             &format!("/api/v1/organisations/{cvr}/systems"),
@@ -398,12 +614,10 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ChromeCommand {
 /// (`sender`, `recipient`, `sender_recipient`) entered.
 pub(crate) async fn wizard_name_and_role(client: &Client, name: &str, role: &str) -> Result<()> {
     wait_for_text(client, "#step-indicator", "Opsummering").await?;
-    click(client, "wizard-next").await?;
-    wait_for_step(client, "Navn og rolle").await?;
+    next_step(client, "Navn og rolle").await?;
     type_into(client, "system-name", name).await?;
     click_css(client, &format!("label[for='role-{role}']")).await?;
-    click(client, "wizard-next").await?;
-    wait_for_step(client, "Protokol og detaljer").await
+    next_step(client, "Protokol og detaljer").await
 }
 
 /// The system wizard's "Teknisk kontakt" filled in, on to the summary.
@@ -411,6 +625,5 @@ pub(crate) async fn wizard_contact(client: &Client) -> Result<()> {
     wait_for_step(client, "Teknisk kontakt").await?;
     type_into(client, "contact-email", "drift@kommune.dk").await?;
     type_into(client, "contact-phone", "12345678").await?;
-    click(client, "wizard-next").await?;
-    wait_for_step(client, "Opsummering").await
+    next_step(client, "Opsummering").await
 }

@@ -32,18 +32,22 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
         );
 
         // The agreement to print and sign, with the organisation filled in.
-        click(&client, "onboarding-download").await?;
-        let pdf = wait_for_download(&app, "tilslutningsaftale-40000011").await?;
-        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        let text = download_pdf_text(
+            &client,
+            &app,
+            "onboarding-download",
+            "tilslutningsaftale-40000011",
+        )
+        .await?;
         ensure!(
             text.contains("Nyby Kommune") && text.contains("Underskrift"),
             "{text}"
         );
 
         // Submitting at once names what is missing, in Danish.
-        click(&client, "onboarding-submit").await?;
-        wait_for_text(
+        click_and_wait(
             &client,
+            "onboarding-submit",
             "#onboarding-accept-error",
             "Du skal acceptere aftalen",
         )
@@ -56,17 +60,12 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
         .await?;
 
         // Only a PDF is accepted.
-        let file_input = client.find(Locator::Id("onboarding-file")).await?;
-        file_input.send_keys(&not_pdf.display().to_string()).await?;
+        choose_file(&client, "onboarding-file", &not_pdf).await?;
         wait_for_text(&client, "#onboarding-file-error", "Filen er ikke en PDF").await?;
-        let file_input = client.find(Locator::Id("onboarding-file")).await?;
-        file_input.send_keys(&signed.display().to_string()).await?;
+        choose_file(&client, "onboarding-file", &signed).await?;
         wait_for_text(&client, "#onboarding-uploaded", "Uploadet: 1 side(r)").await?;
         ensure!(
-            client
-                .find_all(Locator::Id("onboarding-file-error"))
-                .await?
-                .is_empty(),
+            absent(&client, "onboarding-file-error").await?,
             "no stale upload error once a PDF is uploaded"
         );
 
@@ -74,11 +73,21 @@ async fn auth_04_an_authority_that_has_not_joined_is_onboarded_first() {
         // first: the field says what is missing (§3.1.1, issue 33 item 7) — then complete.
         click_css(&client, "label[for='onboarding-accept']").await?;
         click(&client, "admin-10000010").await?;
-        click(&client, "onboarding-submit").await?;
-        wait_for_text(&client, "#admin-email-error", "gyldig e-mailadresse").await?;
+        click_and_wait(
+            &client,
+            "onboarding-submit",
+            "#admin-email-error",
+            "gyldig e-mailadresse",
+        )
+        .await?;
         type_into(&client, "admin-email", "nanna@nyby.dk").await?;
-        click(&client, "onboarding-submit").await?;
-        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        click_and_wait(
+            &client,
+            "onboarding-submit",
+            ".module-cards",
+            "Administrer og opret systemer",
+        )
+        .await?;
         // She is told, with the link to the rights portal.
         let told = adgang_messaging::entity::mail_outbox::Entity::find()
             .all(&app.db().await)
@@ -97,8 +106,13 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
     browser_test("rights_admin", |client, app| async move {
         log_in_as(&client, &app, "10000007").await?;
         wait_for_text(&client, "#rights-admin-card", "Rettighedsadministration").await?;
-        click(&client, "rights-admin-card").await?;
-        wait_for_text(&client, "#rights-users", "Birgitte Borgerservice").await?;
+        click_and_wait(
+            &client,
+            "rights-admin-card",
+            "#rights-users",
+            "Birgitte Borgerservice",
+        )
+        .await?;
         // Rights administration has its tab (marked) and the page its own title.
         wait_for_text(
             &client,
@@ -122,8 +136,13 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
         click(&client, "edit-10000001").await?;
         click_css(&client, "label[for='right-10000001-statistics_admin']").await?;
         click_css(&client, "label[for='right-10000001-citizen_service']").await?;
-        click(&client, "rights-save").await?;
-        wait_for_text(&client, "#rights-saved", "Birgitte Borgerservice").await?;
+        click_and_wait(
+            &client,
+            "rights-save",
+            "#rights-saved",
+            "Birgitte Borgerservice",
+        )
+        .await?;
         let row = wait_for_text(
             &client,
             "tr[data-user='10000001']",
@@ -147,8 +166,13 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
 
         // A right for a user known by RID only: the receipt names the person.
         type_into(&client, "rights-new-user", "10000004").await?;
-        click(&client, "rights-grant").await?;
-        wait_for_text(&client, "#rights-saved", "Karl Kontaktstruktur").await?;
+        click_and_wait(
+            &client,
+            "rights-grant",
+            "#rights-saved",
+            "Karl Kontaktstruktur",
+        )
+        .await?;
         ensure!(
             !text_of(&client, "rights-saved").await?.contains("10000004"),
             "the person, not the RID"
@@ -162,16 +186,14 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
             .await?
             .send_keys("99999999")
             .await?;
-        click(&client, "rights-grant").await?;
-        wait_for_text(&client, "#rights-saved", "99999999").await?;
+        click_and_wait(&client, "rights-grant", "#rights-saved", "99999999").await?;
         wait_for_text(&client, "tr[data-user='99999999']", "99999999").await?;
 
         // Issue 32 items 1 and 2, on a phone: "Redigér" opens the boxes where the user is
         // (focus on them, on screen); taking his own rights asks first, and taking the last
         // rights administrator's right is refused with the reason.
         client.set_window_size(390, 844).await?;
-        click(&client, "edit-10000007").await?;
-        wait_for_text(&client, "#rights-editor-heading", "Rasmus").await?;
+        click_and_wait(&client, "edit-10000007", "#rights-editor-heading", "Rasmus").await?;
         let placed = client
             .execute(
                 "const save = document.getElementById('rights-save').getBoundingClientRect();
@@ -185,12 +207,17 @@ async fn rights_admin_grants_and_revokes_rights_in_the_spa() {
             "the editor on a phone: {placed}"
         );
         click_css(&client, "label[for='right-10000007-rights_admin']").await?;
-        click(&client, "rights-save").await?;
-        wait_for_text(&client, "#rights-own-text", "dine egne rettigheder").await?;
-        wait_for_text(&client, "#rights-own-text", "Rettighedsadministrator").await?;
-        click(&client, "rights-own-confirm").await?;
-        wait_for_text(
+        click_and_wait(
             &client,
+            "rights-save",
+            "#rights-own-text",
+            "dine egne rettigheder",
+        )
+        .await?;
+        wait_for_text(&client, "#rights-own-text", "Rettighedsadministrator").await?;
+        click_and_wait(
+            &client,
+            "rights-own-confirm",
             "#rights-error",
             "mindst én rettighedsadministrator",
         )
@@ -215,8 +242,7 @@ async fn auth_02_every_test_portal_form_works_in_a_real_browser() {
             let client = client.clone();
             async move { wait_for_text(&client, "#testportal-ok", message).await }
         };
-        client.goto(&app.url("/testportal")).await?;
-        wait_for_text(&client, "h1", "Testportalen").await?;
+        open_page(&client, &app, "/testportal", "h1", "Testportalen").await?;
 
         type_into(&client, "org-cvr", "41234563").await?;
         type_into(&client, "org-name", "Portalkommunen").await?;
@@ -225,8 +251,7 @@ async fn auth_02_every_test_portal_form_works_in_a_real_browser() {
         done("Organisationen er oprettet").await?;
 
         type_into(&client, "user-name", "Petra Portal").await?;
-        type_into(&client, "user-rid", "rid-petra").await?;
-        click(&client, "create-user").await?;
+        type_and_click(&client, "user-rid", "rid-petra", "create-user").await?;
         done("Brugeren er oprettet").await?;
 
         click_css(&client, "#grant-user option[value='rid-petra']").await?;
@@ -238,8 +263,13 @@ async fn auth_02_every_test_portal_form_works_in_a_real_browser() {
         click_css(&client, "#client-cvr option[value='41234563']").await?;
         type_into(&client, "client-name", "Portalens sagssystem").await?;
         click(&client, "client-system_admin").await?;
-        click(&client, "register-client").await?;
-        wait_for_text(&client, "#testportal-client", "Portalens sagssystem").await?;
+        click_and_wait(
+            &client,
+            "register-client",
+            "#testportal-client",
+            "Portalens sagssystem",
+        )
+        .await?;
 
         click_css(
             &client,

@@ -6,6 +6,23 @@ use fantoccini::key::Key;
 
 use crate::helpers::*;
 
+/// Styrelsen for Digital Test, where Karl (10000004) is contact administrator.
+const AGENCY: &str = "34051178";
+
+/// Logs in as Karl Kontaktstruktur and opens the contact tree, its group "Borgerservice" shown.
+async fn open_tree_as_karl(client: &Client, app: &TestApp) -> Result<()> {
+    log_in_as(client, app, "10000004").await?;
+    open_page(
+        client,
+        app,
+        "/kontaktstruktur",
+        "#contact-tree",
+        "Borgerservice",
+    )
+    .await?;
+    Ok(())
+}
+
 /// Presses and releases `key` wherever the focus is.
 async fn press(client: &Client, key: Key) -> Result<()> {
     let key: char = key.into();
@@ -48,13 +65,7 @@ async fn type_text(client: &Client, text: &str) -> Result<()> {
 #[tokio::test]
 async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
     browser_test_without_history("keyboard_tree", |client, app| async move {
-        // Styrelsen for Digital Test, where Karl (10000004) is contact administrator.
-        const AGENCY: &str = "34051178";
-        let token = app.token(&adgang_test_support::user(
-            AGENCY,
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        ));
+        let token = agency_contact_admin_token(&app);
         let path = format!("/api/v1/organisations/{AGENCY}/contact-groups");
         let parent: adgang_api_types::ContactGroup = app
             .post_as(&path, &token, &serde_json::json!({"name": "Borgerservice"}))
@@ -70,9 +81,7 @@ async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
             .await;
         ensure!(child.status() == 201, "child group: {}", child.status());
 
-        log_in_as(&client, &app, "10000004").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        open_tree_as_karl(&client, &app).await?;
         ensure!(
             !text_of(&client, "contact-tree")
                 .await?
@@ -112,8 +121,7 @@ async fn x_02_the_contact_tree_is_opened_and_followed_with_the_keyboard() {
 async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
     browser_test("keyboard_wizard", |client, app| async move {
         log_in_as(&client, &app, "10000003").await?;
-        client.goto(&app.url("/systemtilslutning")).await?;
-        wait_for_text(&client, "main h1", "Systemtilslutning").await?;
+        open_page_with_heading(&client, &app, "/systemtilslutning", "Systemtilslutning").await?;
         tab_to(&client, "#create-system").await?;
         press(&client, Key::Enter).await?;
         wait_for_text(&client, "#step-indicator", "Opsummering").await?;
@@ -160,12 +168,7 @@ async fn x_02_a_system_is_begun_in_the_wizard_with_the_keyboard() {
 #[tokio::test]
 async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
     browser_test_without_history("keyboard_point_wizard", |client, app| async move {
-        const AGENCY: &str = "34051178";
-        let token = app.token(&adgang_test_support::user(
-            AGENCY,
-            adgang_api_types::OrgKind::Authority,
-            &[adgang_api_types::Right::ContactAdmin],
-        ));
+        let token = agency_contact_admin_token(&app);
         let group = app
             .post_as(
                 &format!("/api/v1/organisations/{AGENCY}/contact-groups"),
@@ -175,9 +178,7 @@ async fn x_02_a_contact_point_is_begun_in_the_wizard_with_the_keyboard() {
             .await;
         ensure!(group.status() == 201, "group: {}", group.status());
 
-        log_in_as(&client, &app, "10000004").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "#contact-tree", "Borgerservice").await?;
+        open_tree_as_karl(&client, &app).await?;
         // "Opret" is a menu: Enter opens it, Tab reaches "Nyt kontaktpunkt".
         tab_to(&client, "#cs-create").await?;
         press(&client, Key::Enter).await?;

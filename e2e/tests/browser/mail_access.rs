@@ -5,17 +5,21 @@
 
 use adgang_api_types::{OrgKind, Right};
 use adgang_registry::SyntheticRegistry;
-use adgang_test_support::user;
 
 use crate::helpers::*;
 
 async fn find_giver(client: &Client, app: &TestApp, cpr: &str) -> Result<()> {
     log_in_as(client, app, "10000001").await?;
-    client.goto(&app.url("/adgang")).await?;
-    wait_for_text(client, "#wizard-step-heading", "Fremsøg borger").await?;
+    open_page(
+        client,
+        app,
+        "/adgang",
+        "#wizard-step-heading",
+        "Fremsøg borger",
+    )
+    .await?;
     type_into(client, "giver-cpr", cpr).await?;
-    click(client, "giver-search").await?;
-    wait_for_text(client, "#giver-status", "").await?;
+    click_and_wait(client, "giver-search", "#giver-status", "").await?;
     Ok(())
 }
 
@@ -28,12 +32,16 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
         .to_owned();
     find_giver(&client, &app, &giver).await?;
     wait_for_text(&client, "#no-holders", "ingen adgangshavere").await?;
-    click(&client, "access-create").await?;
-    wait_for_text(&client, "#wizard-step-heading", "Fremsøg adgangshaver").await?;
+    click_and_wait(
+        &client,
+        "access-create",
+        "#wizard-step-heading",
+        "Fremsøg adgangshaver",
+    )
+    .await?;
     // The giver as holder: refused in step 1 (issue 32 item 8), not after step 2.
     type_into(&client, "holder-number", &giver).await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(
+    next_shows(
         &client,
         "#holder-number-error",
         "kan ikke selv være adgangshaver",
@@ -41,15 +49,13 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
     .await?;
     wait_for_text(&client, "#wizard-step-heading", "Fremsøg adgangshaver").await?;
     type_into(&client, "holder-number", &company).await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Adgangens indhold").await?;
+    next_step(&client, "Adgangens indhold").await?;
     // §10.3 step 3: the holder's enrolment status with their name (issue 33 item 7).
     wait_for_text(&client, "#holder-status", "Tilmeldt Digital Post").await?;
     click(&client, "level-read-write").await?;
     type_into(&client, "employee-name", "Bo Bogholder").await?;
     click(&client, "expiry-date").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#expires-on-missing", "sidste dag").await?;
+    next_shows(&client, "#expires-on-missing", "sidste dag").await?;
     // A last day that is not after today has its own words — not a system's "…aktivér nu".
     let today = chrono::Utc::now().date_naive();
     set_date(&client, "expires-on", &today.to_string()).await?;
@@ -62,15 +68,8 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
     .await?;
     ensure!(!refused.contains("aktivér"), "{refused}");
     let last_day = (chrono::Utc::now() + chrono::Duration::days(60)).date_naive();
-    client
-        .execute(
-            "const i = document.getElementById('expires-on'); i.value = arguments[0]; \
-             i.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![serde_json::json!(last_day.to_string())],
-        )
-        .await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Opsummering").await?;
+    set_date(&client, "expires-on", &last_day.to_string()).await?;
+    next_step(&client, "Opsummering").await?;
     wait_for_text(&client, "#access-summary", "Bo Bogholder").await?;
     wait_for_text(
         &client,
@@ -78,11 +77,16 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
         &last_day.format("%d.%m.%Y").to_string(),
     )
     .await?;
-    click(&client, "wizard-approve").await?;
-    wait_for_text(&client, "#access-receipt-text", "Adgangen er oprettet").await?;
-    click(&client, "download-receipt").await?;
-    let pdf = wait_for_download(&app, "kvittering-").await?;
-    let text = adgang_documents::pdf::extract_text(&pdf)?.replace('\n', " ");
+    click_and_wait(
+        &client,
+        "wizard-approve",
+        "#access-receipt-text",
+        "Adgangen er oprettet",
+    )
+    .await?;
+    let text = download_pdf_text(&client, &app, "download-receipt", "kvittering-")
+        .await?
+        .replace('\n', " ");
     ensure!(
         text.contains("Kvittering for adgang til Digital Post"),
         "{text}"
@@ -90,12 +94,9 @@ async fn give_revoke(client: Client, app: TestApp) -> Result<()> {
     ensure!(text.contains("Læse- og handleadgang"), "{text}");
 
     // Back to the giver: the holder in the table; revoke after confirming.
-    click(&client, "access-back").await?;
-    wait_for_text(&client, "#holders-table", "Bo Bogholder").await?;
-    click(&client, "revoke-0").await?;
-    wait_for_text(&client, "#revoke-text", "kan ikke fortrydes").await?;
-    click(&client, "revoke-confirm").await?;
-    wait_for_text(&client, "#access-notice", "er ophævet").await?;
+    click_and_wait(&client, "access-back", "#holders-table", "Bo Bogholder").await?;
+    click_and_wait(&client, "revoke-0", "#revoke-text", "kan ikke fortrydes").await?;
+    click_and_wait(&client, "revoke-confirm", "#access-notice", "er ophævet").await?;
     wait_for_text(&client, "#no-holders", "ingen adgangshavere").await?;
     Ok(())
 }
@@ -110,7 +111,12 @@ async fn acc_02_at_390_px_an_exempt_givers_exemption_is_lifted_with_the_access()
     browser_test("mail_access_exempt_phone", |client, app| async move {
         client.set_window_size(390, 844).await?;
         let giver = SyntheticRegistry::citizen_cpr(210);
-        let token = app.token(&user("29189846", OrgKind::Authority, &[Right::CitizenService]));
+        let token = api_token(
+            &app,
+            "29189846",
+            OrgKind::Authority,
+            &[Right::CitizenService],
+        );
         let exempted = app
             .post_as(
                 "/api/v1/organisations/29189846/exemptions/citizens",
@@ -122,26 +128,40 @@ async fn acc_02_at_390_px_an_exempt_givers_exemption_is_lifted_with_the_access()
         find_giver(&client, &app, &giver).await?;
         wait_for_text(&client, "#giver-status", "fritaget fra Digital Post siden").await?;
         click(&client, "access-create").await?;
-        type_into(&client, "holder-number", &SyntheticRegistry::citizen_cpr(211)).await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Adgangens indhold").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#exemption-error", "ophæves eller bevares").await?;
+        type_into(
+            &client,
+            "holder-number",
+            &SyntheticRegistry::citizen_cpr(211),
+        )
+        .await?;
+        next_step(&client, "Adgangens indhold").await?;
+        next_shows(&client, "#exemption-error", "ophæves eller bevares").await?;
         click(&client, "exemption-lift").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
-        click(&client, "wizard-approve").await?;
-        wait_for_text(&client, "#access-receipt-text", "fritagelse fra Digital Post er ophævet").await?;
+        next_step(&client, "Opsummering").await?;
+        click_and_wait(
+            &client,
+            "wizard-approve",
+            "#access-receipt-text",
+            "fritagelse fra Digital Post er ophævet",
+        )
+        .await?;
         // Above the receipt, the giver is no longer shown as exempt; the holder is labelled
         // as the holder, not by the step that found them (issue 32 item 8).
         wait_for_text(&client, "#giver-status", "Tilmeldt Digital Post").await?;
         wait_for_text(&client, "#access-receipt", "Adgangshaver").await?;
         ensure!(
-            !text_of(&client, "access-receipt").await?.contains("Fremsøg"),
+            !text_of(&client, "access-receipt")
+                .await?
+                .contains("Fremsøg"),
             "the receipt labels the holder by a step's name"
         );
-        click(&client, "access-back").await?;
-        wait_for_text(&client, "#giver-status", "Tilmeldt Digital Post").await?;
+        click_and_wait(
+            &client,
+            "access-back",
+            "#giver-status",
+            "Tilmeldt Digital Post",
+        )
+        .await?;
         Ok(())
     })
     .await;

@@ -32,11 +32,12 @@ async fn seed_virk_mail(app: &TestApp, n: usize) -> Result<()> {
 
 /// A contact point of Testkommune Nord bound to its demo recipient system; its id.
 async fn point(app: &TestApp, name: &str, active: bool) -> Result<String> {
-    let token = app.token(&adgang_test_support::user(
+    let token = api_token(
+        app,
         NORTH,
         OrgKind::Authority,
         &[Right::ContactAdmin, Right::SystemAdmin],
-    ));
+    );
     let systems: serde_json::Value = app
         .get_json_as(&format!("/api/v1/organisations/{NORTH}/systems"), &token)
         .await;
@@ -64,51 +65,34 @@ async fn move_the_virk_mail(client: Client, app: TestApp) -> Result<()> {
     let good = point(&app, "Postmodtagelse", true).await?;
     point(&app, "Lukket postkasse", false).await?;
     log_in_as(&client, &app, "10000003").await?;
-    client.goto(&app.url("/flyt-post")).await?;
-    wait_for_text(&client, "main h1", "Flyt post").await?;
-    click(&client, "move-begin").await?;
-    wait_for_step(&client, "Tidsperiode").await?;
+    open_page_with_heading(&client, &app, "/flyt-post", "Flyt post").await?;
+    click_to_step(&client, "move-begin", "Tidsperiode").await?;
 
     click_css(&client, "label[for='move-part']").await?;
     set_date(&client, "move-from", "2026-11-30").await?;
     set_date(&client, "move-to", "2026-11-01").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#move-to-error", "efter fra-datoen").await?;
+    next_shows(&client, "#move-to-error", "efter fra-datoen").await?;
     click_css(&client, "label[for='move-all']").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Kontaktpunkt").await?;
+    next_step(&client, "Kontaktpunkt").await?;
 
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#move-point-error", "skal udfyldes").await?;
+    next_shows(&client, "#move-point-error", "skal udfyldes").await?;
     wait_for_text(&client, "#move-point", "Lukket postkasse (ikke aktivt)").await?;
     ensure!(
-        client
-            .find_all(Locator::Id("move-no-points"))
-            .await?
-            .is_empty(),
+        absent(&client, "move-no-points").await?,
         "a usable point: no notice"
     );
-    client
-        .find(Locator::Css(&format!("#move-point option[value='{good}']")))
-        .await?
-        .click()
-        .await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Opsummering").await?;
+    click_css(&client, &format!("#move-point option[value='{good}']")).await?;
+    next_step(&client, "Opsummering").await?;
     wait_for_text(&client, "#move-summary-period", "Al post").await?;
     wait_for_text(&client, "#move-summary-point", "Postmodtagelse").await?;
 
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#move-confirm-error", "slettes fra Virk").await?;
+    next_shows(&client, "#move-confirm-error", "slettes fra Virk").await?;
     click_css(&client, "label[for='move-confirm']").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#move-receipt", "Flytningen er igangsat").await?;
+    next_shows(&client, "#move-receipt", "Flytningen er igangsat").await?;
     wait_for_text(&client, "#move-progress-text", "Gennemført: 30 af 30").await?;
     wait_for_text(&client, "#move-history", "Gennemført").await?;
 
-    click(&client, "move-download").await?;
-    let pdf = wait_for_download(&app, "kvittering-flyt-post").await?;
-    let text = adgang_documents::pdf::extract_text(&pdf)?;
+    let text = download_pdf_text(&client, &app, "move-download", "kvittering-flyt-post").await?;
     ensure!(text.contains("Postmodtagelse"), "receipt: {text}");
 
     let left = message::Entity::find()
@@ -127,9 +111,8 @@ async fn mv_01_02_03_04_a_system_admin_moves_the_virk_mail_and_follows_the_progr
 
 #[tokio::test]
 async fn mv_01_02_03_04_at_390_px_a_system_admin_moves_the_virk_mail() {
-    browser_test("move_mail_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        move_the_virk_mail(client, app).await
+    browser_test("move_mail_phone", |client, app| {
+        at_phone_width(client, app, move_the_virk_mail)
     })
     .await;
 }
@@ -145,20 +128,30 @@ async fn sys_15_at_390_px_a_new_rest_push_system_takes_over_the_virk_mail() {
         click_css(&client, "label[for='protocol-rest_push']").await?;
         type_into(&client, "system-ips", "10.20.30.40").await?;
         type_into(&client, "system-endpoint", "https://sag.kommune.dk/dp").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Aktivering").await?;
+        next_step(&client, "Aktivering").await?;
         // SYS-15: offered at activation for a REST PUSH recipient system.
         wait_for_text(&client, "#move-virk-mail-group", "Eksisterende post i Virk").await?;
         click_css(&client, "label[for='move-virk-mail']").await?;
         click(&client, "wizard-next").await?;
         wizard_contact(&client).await?;
         wait_for_text(&client, "#summary-activation", "Flyttes til systemet").await?;
-        click(&client, "wizard-connect").await?;
-        wait_for_text(&client, "#receipt-virk-mail", "flyttes til systemet").await?;
+        click_and_wait(
+            &client,
+            "wizard-connect",
+            "#receipt-virk-mail",
+            "flyttes til systemet",
+        )
+        .await?;
 
         // Active at once: the move runs; "Flyt post" shows it done.
-        client.goto(&app.url("/flyt-post")).await?;
-        wait_for_text(&client, "#move-history", "Gennemført: 5 af 5").await?;
+        open_page(
+            &client,
+            &app,
+            "/flyt-post",
+            "#move-history",
+            "Gennemført: 5 af 5",
+        )
+        .await?;
         Ok(())
     })
     .await;
@@ -170,13 +163,10 @@ async fn no_contact_point_to_move_to(client: Client, app: TestApp) -> Result<()>
     seed_virk_mail(&app, 3).await?;
     point(&app, "Lukket postkasse", false).await?;
     log_in_as(&client, &app, "10000003").await?;
-    client.goto(&app.url("/flyt-post")).await?;
-    wait_for_text(&client, "main h1", "Flyt post").await?;
-    click(&client, "move-begin").await?;
-    wait_for_step(&client, "Tidsperiode").await?;
+    open_page_with_heading(&client, &app, "/flyt-post", "Flyt post").await?;
+    click_to_step(&client, "move-begin", "Tidsperiode").await?;
     click_css(&client, "label[for='move-all']").await?;
-    click(&client, "wizard-next").await?;
-    wait_for_step(&client, "Kontaktpunkt").await?;
+    next_step(&client, "Kontaktpunkt").await?;
     wait_for_text(&client, "#move-no-points", "intet aktivt kontaktpunkt").await?;
     wait_for_text(
         &client,
@@ -184,8 +174,7 @@ async fn no_contact_point_to_move_to(client: Client, app: TestApp) -> Result<()>
         "Kontaktstruktur",
     )
     .await?;
-    click(&client, "wizard-next").await?;
-    wait_for_text(&client, "#move-point-error", "skal udfyldes").await?;
+    next_shows(&client, "#move-point-error", "skal udfyldes").await?;
     Ok(())
 }
 
@@ -196,9 +185,8 @@ async fn mv_01_with_no_usable_contact_point_the_user_is_told_where_to_make_one()
 
 #[tokio::test]
 async fn mv_01_at_390_px_with_no_usable_contact_point_the_user_is_told_where_to_make_one() {
-    browser_test("move_mail_no_points_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        no_contact_point_to_move_to(client, app).await
+    browser_test("move_mail_no_points_phone", |client, app| {
+        at_phone_width(client, app, no_contact_point_to_move_to)
     })
     .await;
 }

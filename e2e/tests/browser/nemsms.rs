@@ -8,6 +8,20 @@ use adgang_registry::SyntheticRegistry;
 
 use crate::helpers::*;
 
+/// Opens the NemSMS page `path`, searches `number` and waits for its `state`.
+async fn search(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    number: &str,
+    state: &str,
+) -> Result<()> {
+    open_page(client, app, path, "#wizard-step-heading", "Fremsøg").await?;
+    type_into(client, "party-number", number).await?;
+    click_and_wait(client, "sms-search", "#sms-state", state).await?;
+    Ok(())
+}
+
 async fn enrol_confirm_unenrol(
     client: &Client,
     app: &TestApp,
@@ -33,29 +47,22 @@ async fn enrol_confirm_unenrol(
         ),
     };
     log_in_as(client, app, rid).await?;
-    client.goto(&app.url(path)).await?;
-    wait_for_text(client, "#wizard-step-heading", "Fremsøg").await?;
-    type_into(client, "party-number", &number).await?;
-    click(client, "sms-search").await?;
-    wait_for_text(client, "#sms-state", "Ikke tilmeldt NemSMS").await?;
-    click(client, "sms-enrol").await?;
-    wait_for_step(client, "Tilmeld NemSMS").await?;
+    search(client, app, path, &number, "Ikke tilmeldt NemSMS").await?;
+    click_to_step(client, "sms-enrol", "Tilmeld NemSMS").await?;
     // Neither 8 digits nor E.164: the API's field error, in Danish.
     type_into(client, "sms-phone", "1234").await?;
-    click(client, "sms-submit").await?;
-    wait_for_text(client, "#sms-phone-error", "telefonnummer").await?;
+    click_and_wait(client, "sms-submit", "#sms-phone-error", "telefonnummer").await?;
     type_into(client, "sms-phone", phone).await?;
-    click(client, "sms-submit").await?;
-    wait_for_text(
+    click_and_wait(
         client,
+        "sms-submit",
         "#sms-receipt-text",
         &format!("tilmeldt NemSMS med {shown}"),
     )
     .await?;
 
     // The holder: the link in the SMS outbox, then "Bekræft nummer".
-    client.goto(&app.url("/testportal/mailboxes")).await?;
-    wait_for_text(client, "#sms-outbox", shown).await?;
+    open_page(client, app, "/testportal/mailboxes", "#sms-outbox", shown).await?;
     let link = client
         .find(Locator::Css("#sms-outbox a.sms-link"))
         .await?
@@ -66,16 +73,12 @@ async fn enrol_confirm_unenrol(
     wait_for_text(client, "h1", "Bekræft dit telefonnummer").await?;
     // The citizen's page, not the administrators' portal: no log-in there (issue 32 item 13).
     ensure!(
-        client.find_all(Locator::Id("log-in")).await?.is_empty()
-            && client
-                .find_all(Locator::Id("signed-in-as"))
-                .await?
-                .is_empty(),
+        absent(client, "log-in").await? && absent(client, "signed-in-as").await?,
         "the confirmation page offers the portal's log-in"
     );
-    click(client, "sms-confirm").await?;
-    wait_for_text(
+    click_and_wait(
         client,
+        "sms-confirm",
         "#sms-confirmed",
         &format!("{shown} er nu tilmeldt NemSMS"),
     )
@@ -83,34 +86,37 @@ async fn enrol_confirm_unenrol(
     // Once only.
     client.goto(&link).await?;
     wait_for_text(client, "#sms-confirm", "Bekræft nummer").await?;
-    click(client, "sms-confirm").await?;
-    wait_for_text(client, "#sms-confirm-error", "allerede brugt").await?;
+    click_and_wait(
+        client,
+        "sms-confirm",
+        "#sms-confirm-error",
+        "allerede brugt",
+    )
+    .await?;
     ensure!(
-        client
-            .find_all(Locator::Id("sms-confirm"))
-            .await?
-            .is_empty(),
+        absent(client, "sms-confirm").await?,
         "a used link still offers \"Bekræft nummer\""
     );
 
     // Back as the employee: enrolled; unenrol after confirming.
-    client.goto(&app.url(path)).await?;
-    wait_for_text(client, "#wizard-step-heading", "Fremsøg").await?;
-    type_into(client, "party-number", &number).await?;
-    click(client, "sms-search").await?;
-    wait_for_text(
+    search(
         client,
-        "#sms-state",
+        app,
+        path,
+        &number,
         &format!("Tilmeldt NemSMS med {shown}"),
     )
     .await?;
-    click(client, "sms-unenrol").await?;
-    wait_for_step(client, "Frameld NemSMS").await?;
+    click_to_step(client, "sms-unenrol", "Frameld NemSMS").await?;
     wait_for_text(client, "#sms-unenrol-text", "afmeldes NemSMS med det samme").await?;
-    click(client, "sms-submit").await?;
-    wait_for_text(client, "#sms-receipt-text", "er frameldt NemSMS").await?;
-    click(client, "sms-back").await?;
-    wait_for_step(client, "Fremsøg").await?;
+    click_and_wait(
+        client,
+        "sms-submit",
+        "#sms-receipt-text",
+        "er frameldt NemSMS",
+    )
+    .await?;
+    click_to_step(client, "sms-back", "Fremsøg").await?;
     Ok(())
 }
 

@@ -31,8 +31,7 @@ async fn recall_a_held_message(client: Client, app: TestApp) -> Result<()> {
     let held = demo_message(&app, true).await?;
     let at_once = demo_message(&app, false).await?;
     log_in_as(&client, &app, "10000003").await?;
-    client.goto(&app.url("/tilbagekald")).await?;
-    wait_for_text(&client, "main h1", "Tilbagekald").await?;
+    open_page_with_heading(&client, &app, "/tilbagekald", "Tilbagekald").await?;
 
     look_up(&client, "findes-ikke").await?;
     wait_for_text(&client, "#recall-conflict", "ingen meddelelse").await?;
@@ -40,10 +39,7 @@ async fn recall_a_held_message(client: Client, app: TestApp) -> Result<()> {
     look_up(&client, &at_once.message_id).await?;
     wait_for_text(&client, "#recall-refusal", "ingen valørdato").await?;
     ensure!(
-        client
-            .find_all(Locator::Id("recall-start"))
-            .await?
-            .is_empty(),
+        absent(&client, "recall-start").await?,
         "no Tilbagekald button for a message sent at once"
     );
 
@@ -56,10 +52,20 @@ async fn recall_a_held_message(client: Client, app: TestApp) -> Result<()> {
         &date.format("%d-%m-%Y").to_string(),
     )
     .await?;
-    click(&client, "recall-start").await?;
-    wait_for_text(&client, "#recall-warning", "kan ikke fortrydes").await?;
-    click(&client, "recall-confirm").await?;
-    wait_for_text(&client, "#recall-done", "Meddelelsen er tilbagekaldt").await?;
+    click_and_wait(
+        &client,
+        "recall-start",
+        "#recall-warning",
+        "kan ikke fortrydes",
+    )
+    .await?;
+    click_and_wait(
+        &client,
+        "recall-confirm",
+        "#recall-done",
+        "Meddelelsen er tilbagekaldt",
+    )
+    .await?;
     let stored = message::Entity::find_by_id(held.id.clone())
         .one(&app.db().await)
         .await?
@@ -78,9 +84,8 @@ async fn rc_01_02_03_a_system_admin_recalls_a_held_message_after_confirming() {
 
 #[tokio::test]
 async fn rc_01_02_03_at_390_px_a_system_admin_recalls_a_held_message() {
-    browser_test("recall_phone", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        recall_a_held_message(client, app).await
+    browser_test("recall_phone", |client, app| {
+        at_phone_width(client, app, recall_a_held_message)
     })
     .await;
 }

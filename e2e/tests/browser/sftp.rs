@@ -5,17 +5,13 @@ use crate::helpers::*;
 
 #[tokio::test]
 async fn issue_35_an_sftp_sender_system_shows_its_sftp_address_and_host_key_fingerprint() {
-    browser_test("sftp_system", |client, app| async move {
-        walk(client, app).await
-    })
-    .await;
+    browser_test("sftp_system", walk).await;
 }
 
 #[tokio::test]
 async fn issue_35_at_390_px_an_sftp_sender_system_shows_its_sftp_address_and_host_key() {
-    browser_test("sftp_system_390", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        walk(client, app).await
+    browser_test("sftp_system_390", |client, app| {
+        at_phone_width(client, app, walk)
     })
     .await;
 }
@@ -26,10 +22,7 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         let port = app
             .sftp_port
             .expect("the SFTP service runs in browser tests");
-        log_in_as(&client, &app, "10000003").await?;
-        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
-        client.goto(&app.url("/systemtilslutning")).await?;
-        wait_for_text(&client, "#systems-table", "Brevudsender").await?;
+        open_systems_as_sara(&client, &app, "Brevudsender").await?;
         click(&client, "create-system").await?;
         wizard_name_and_role(&client, "Masseforsendelser Ærø", "sender").await?;
         click_css(&client, "label[for='protocol-sftp']").await?;
@@ -38,13 +31,10 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         )?;
         type_into(&client, "system-ssh-key", key.trim()).await?;
         type_into(&client, "system-ips", "127.0.0.1").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Aktivering").await?;
+        next_step(&client, "Aktivering").await?;
         click(&client, "wizard-next").await?;
         wizard_contact(&client).await?;
-        click(&client, "wizard-connect").await?;
-        wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
-        let id = text_of(&client, "receipt-system-id").await?;
+        let id = wizard_connect(&client).await?;
 
         // The receipt: the address to connect to, the host key's fingerprint to pin — the one
         // the service presents (read with OpenSSH's ssh-keyscan).
@@ -66,19 +56,14 @@ async fn walk(client: Client, app: TestApp) -> Result<()> {
         wait_for_text(&client, "#receipt-sftp", "/inbox").await?;
 
         // The receipt as PDF says the same.
-        click(&client, "download-receipt").await?;
-        let pdf = wait_for_download(&app, "kvittering-").await?;
-        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        let text = download_pdf_text(&client, &app, "download-receipt", "kvittering-").await?;
         ensure!(
             text.contains("SFTP-adresse") && text.contains(&fingerprint),
             "receipt text: {text}"
         );
 
         // And the system's page.
-        client
-            .goto(&app.url(&format!("/systemtilslutning/{id}")))
-            .await?;
-        wait_for_text(&client, "#system-heading", "Masseforsendelser Ærø").await?;
+        open_system(&client, &app, &id, "Masseforsendelser Ærø").await?;
         wait_for_text(&client, "#detail-sftp-address", &address).await?;
         ensure!(
             text_of(&client, "detail-sftp-fingerprint").await? == fingerprint,

@@ -5,8 +5,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn x_01_signed_out_front_page_renders_the_danish_shell() {
     browser_test("front_page_signed_out", |client, app| async move {
-        client.goto(&app.url("/")).await?;
-        wait_for_text(&client, "#product-name", "Administrativ Adgang").await?;
+        open_page(&client, &app, "/", "#product-name", "Administrativ Adgang").await?;
         // The banner depends on the API's environment label (AUTH-05).
         wait_for_text(&client, "#environment-banner", "Testmiljø").await?;
         wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
@@ -36,11 +35,15 @@ async fn x_01_signed_out_front_page_renders_the_danish_shell() {
 async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
     browser_test("english_toggle", |client, app| async move {
         use crate::console::check_one_language;
-        client.goto(&app.url("/")).await?;
-        wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
+        open_page(&client, &app, "/", "main", "Log ind for at se de moduler").await?;
         check_one_language(&client, "the front page in Danish").await?;
-        click(&client, "language-toggle").await?;
-        wait_for_text(&client, "main", "Log in to see the modules").await?;
+        click_and_wait(
+            &client,
+            "language-toggle",
+            "main",
+            "Log in to see the modules",
+        )
+        .await?;
         wait_for_text(&client, "#environment-banner", "Test environment").await?;
         ensure!(html_lang(&client).await? == "en", "html lang should be en");
         // Every text switched: nothing of the Danish catalogue is left on the page.
@@ -54,14 +57,24 @@ async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
         pick_test_user(&client, "10000001").await?;
         wait_for_text(&client, ".module-cards", "").await?;
         check_one_language(&client, "the overview in English").await?;
-        click(&client, "language-toggle").await?;
-        wait_for_text(&client, "html[lang='da'] .module-cards", "").await?;
+        click_and_wait(
+            &client,
+            "language-toggle",
+            "html[lang='da'] .module-cards",
+            "",
+        )
+        .await?;
         check_one_language(&client, "the overview in Danish").await?;
-        client.goto(&app.url("/fritagelse/borgere")).await?;
-        wait_for_text(&client, "html[lang='da'] h1", "").await?;
+        open_page(
+            &client,
+            &app,
+            "/fritagelse/borgere",
+            "html[lang='da'] h1",
+            "",
+        )
+        .await?;
         check_one_language(&client, "the citizens' exemptions in Danish").await?;
-        click(&client, "language-toggle").await?;
-        wait_for_text(&client, "html[lang='en'] h1", "").await?;
+        click_and_wait(&client, "language-toggle", "html[lang='en'] h1", "").await?;
         check_one_language(&client, "the citizens' exemptions in English").await?;
         Ok(())
     })
@@ -73,15 +86,18 @@ async fn x_01_english_toggle_switches_every_text_and_is_remembered() {
 #[tokio::test]
 async fn x_01_in_english_every_module_page_of_the_demo_users_is_english() {
     browser_test("english_walk", |client, app| async move {
-        client.goto(&app.url("/")).await?;
-        wait_for_text(&client, "main", "Log ind").await?;
-        click(&client, "language-toggle").await?;
-        wait_for_text(&client, "main", "Log in to see the modules").await?;
+        open_page(&client, &app, "/", "main", "Log ind").await?;
+        click_and_wait(
+            &client,
+            "language-toggle",
+            "main",
+            "Log in to see the modules",
+        )
+        .await?;
         for rid in [
             "10000001", "10000002", "10000003", "10000004", "10000005", "10000006",
         ] {
-            client.goto(&app.url("/")).await?;
-            wait_for_text(&client, "#log-in", "Log in").await?;
+            open_page(&client, &app, "/", "#log-in", "Log in").await?;
             click(&client, "log-in").await?;
             pick_test_user(&client, rid).await?;
             wait_for_text(&client, ".module-cards", "").await?;
@@ -96,14 +112,12 @@ async fn x_01_in_english_every_module_page_of_the_demo_users_is_english() {
             }
             ensure!(!links.is_empty(), "{rid} has no module cards");
             for link in links {
-                client.goto(&app.url(&link)).await?;
-                wait_for_text(&client, "main h1", "").await?;
+                open_page_with_heading(&client, &app, &link, "").await?;
                 // What the page loads after its heading is checked too.
                 tokio::time::sleep(Duration::from_millis(700)).await;
                 crate::console::check_no_danish(&client, &link).await?;
             }
-            click(&client, "log-out").await?;
-            wait_for_text(&client, "#log-in", "Log in").await?;
+            click_and_wait(&client, "log-out", "#log-in", "Log in").await?;
         }
         Ok(())
     })
@@ -114,8 +128,7 @@ async fn x_01_in_english_every_module_page_of_the_demo_users_is_english() {
 async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards() {
     browser_test("citizen_service_login", |client, app| async move {
         // Through the test portal (AUTH-02): it lists the demo data and links to the login.
-        client.goto(&app.url("/testportal")).await?;
-        wait_for_text(&client, "h1", "Testportalen").await?;
+        open_page(&client, &app, "/testportal", "h1", "Testportalen").await?;
         wait_for_text(&client, "body", "Birgitte Borgerservice").await?;
         click(&client, "testportal-log-in").await?;
         pick_test_user(&client, "10000001").await?;
@@ -154,13 +167,18 @@ async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards()
         wait_for_text(&client, ".module-cards", "Administrér adgange").await?;
 
         // Deep links: her module page, and one she has no right to.
-        client.goto(&app.url("/adgang")).await?;
-        wait_for_text(&client, "main h1", "Adgang").await?;
+        open_page_with_heading(&client, &app, "/adgang", "Adgang").await?;
         // The tab bar appears once the session is restored; the current tab is marked.
         wait_for_text(&client, ".module-tabs a[aria-current='page']", "Adgang").await?;
         wait_for_text(&client, "#wizard-step-heading", "Fremsøg borger").await?;
-        client.goto(&app.url("/kontaktstruktur")).await?;
-        wait_for_text(&client, "main", "Du har ikke rettighed til dette modul").await?;
+        open_page(
+            &client,
+            &app,
+            "/kontaktstruktur",
+            "main",
+            "Du har ikke rettighed til dette modul",
+        )
+        .await?;
         Ok(())
     })
     .await;
@@ -170,8 +188,8 @@ async fn auth_02_citizen_service_employee_logs_in_and_sees_exactly_their_cards()
 async fn x_01_an_unknown_page_under_a_module_says_it_does_not_exist_and_leads_home() {
     browser_test("module_page_not_found", |client, app| async move {
         log_in_as(&client, &app, "10000006").await?;
-        client.goto(&app.url("/statistik/findes-ikke")).await?;
-        wait_for_text(&client, "main h1", "Siden findes ikke").await?;
+        open_page_with_heading(&client, &app, "/statistik/findes-ikke", "Siden findes ikke")
+            .await?;
         wait_for_text(&client, "#page-not-found", "Vi kunne ikke finde den side").await?;
         Ok(())
     })
@@ -197,16 +215,20 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
             "system admin in an authority, got {authority:?}"
         );
         // Her module pages open from a deep link.
-        client.goto(&app.url("/tilbagekald")).await?;
-        wait_for_text(&client, "main h1", "Tilbagekald").await?;
+        open_page_with_heading(&client, &app, "/tilbagekald", "Tilbagekald").await?;
         wait_for_text(&client, "label[for='recall-message-id']", "MeddelelsesID").await?;
-        client.goto(&app.url("/")).await?;
-        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        open_page(
+            &client,
+            &app,
+            "/",
+            ".module-cards",
+            "Administrer og opret systemer",
+        )
+        .await?;
 
         // "Skift virksomhed" opened directly (a bookmark, a reload) lists the organisations too,
         // once the session is restored, with its OK button.
-        client.goto(&app.url("/skift-virksomhed")).await?;
-        wait_for_text(&client, "main h1", "Skift virksomhed").await?;
+        open_page_with_heading(&client, &app, "/skift-virksomhed", "Skift virksomhed").await?;
         wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
         click(&client, "org-25052943").await?;
         client.find(Locator::Id("switch-ok")).await?;
@@ -216,8 +238,13 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
                 .contains("ikke rettigheder i andre"),
             "the page must not say there is nowhere to switch to"
         );
-        click(&client, "switch-ok").await?;
-        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+        click_and_wait(
+            &client,
+            "switch-ok",
+            "#current-organisation",
+            "Æblegården ApS",
+        )
+        .await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
         let company = card_modules(&client).await?;
         ensure!(
@@ -225,15 +252,11 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
             "a company gets only system connection, got {company:?}"
         );
 
-        click(&client, "log-out").await?;
-        wait_for_text(&client, "header", "Log ind").await?;
+        click_and_wait(&client, "log-out", "header", "Log ind").await?;
         client.refresh().await?;
         wait_for_text(&client, "main", "Log ind for at se de moduler").await?;
         ensure!(
-            client
-                .find_all(Locator::Id("signed-in-as"))
-                .await?
-                .is_empty(),
+            absent(&client, "signed-in-as").await?,
             "still signed in after logout"
         );
         Ok(())
@@ -244,15 +267,14 @@ async fn ctx_01_switching_organisation_changes_the_cards_and_logout_ends_it() {
 #[tokio::test]
 async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() {
     browser_test("operator_switch", |client, app| async move {
-        log_in_as(&client, &app, "10000008").await?;
-        wait_for_text(
+        log_in_to_organisation(&client, &app, "10000008", "Styrelsen for Digital Test").await?;
+        click_and_wait(
             &client,
-            "#current-organisation",
-            "Styrelsen for Digital Test",
+            "switch-organisation",
+            "main",
+            "Skift som systemforvalter",
         )
         .await?;
-        click(&client, "switch-organisation").await?;
-        wait_for_text(&client, "main", "Skift som systemforvalter").await?;
 
         // An invalid CVR gets the Danish field message.
         client
@@ -260,17 +282,32 @@ async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() 
             .await?
             .send_keys("25052944")
             .await?;
-        click(&client, "operator-search-button").await?;
-        wait_for_text(&client, "#operator-error", "CVR-nummeret er ikke gyldigt").await?;
+        click_and_wait(
+            &client,
+            "operator-search-button",
+            "#operator-error",
+            "CVR-nummeret er ikke gyldigt",
+        )
+        .await?;
 
         let input = client.find(Locator::Id("operator-cvr")).await?;
         input.clear().await?;
         input.send_keys("25052943").await?;
-        click(&client, "operator-search-button").await?;
-        wait_for_text(&client, "#operator-found", "Æblegården ApS").await?;
+        click_and_wait(
+            &client,
+            "operator-search-button",
+            "#operator-found",
+            "Æblegården ApS",
+        )
+        .await?;
         wait_for_text(&client, "#operator-found", "Virksomhed").await?;
-        click(&client, "operator-switch-ok").await?;
-        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+        click_and_wait(
+            &client,
+            "operator-switch-ok",
+            "#current-organisation",
+            "Æblegården ApS",
+        )
+        .await?;
         wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
         let modules = card_modules(&client).await?;
         ensure!(
@@ -291,38 +328,50 @@ async fn ctx_02_an_operator_searches_a_cvr_sees_the_organisation_and_switches() 
         )
         .await?
         .context("in the register")?;
-        click(&client, "switch-organisation").await?;
-        wait_for_text(&client, "main", "Skift som systemforvalter").await?;
-        type_into(&client, "operator-cvr", &cvr).await?;
-        click(&client, "operator-search-button").await?;
-        wait_for_text(
+        click_and_wait(
             &client,
+            "switch-organisation",
+            "main",
+            "Skift som systemforvalter",
+        )
+        .await?;
+        type_into(&client, "operator-cvr", &cvr).await?;
+        click_and_wait(
+            &client,
+            "operator-search-button",
             "#operator-found",
             "oprettes den ud fra CVR-registret",
         )
         .await?;
-        click(&client, "operator-switch-ok").await?;
-        wait_for_text(&client, "#current-organisation", &company.name).await?;
+        click_and_wait(
+            &client,
+            "operator-switch-ok",
+            "#current-organisation",
+            &company.name,
+        )
+        .await?;
 
         // Issue 32 item 7: every page says on whose behalf he acts, and the way home is one
         // choice away — not a CVR to retype.
         wait_for_text(&client, "#on-behalf-banner", "på vegne af").await?;
         wait_for_text(&client, "#on-behalf-banner", &company.name).await?;
-        click(&client, "on-behalf-home").await?;
-        wait_for_text(&client, "#switch-form", "Styrelsen for Digital Test").await?;
-        click_css(&client, "label[for='org-34051178']").await?;
-        click(&client, "switch-ok").await?;
-        wait_for_text(
+        click_and_wait(
             &client,
+            "on-behalf-home",
+            "#switch-form",
+            "Styrelsen for Digital Test",
+        )
+        .await?;
+        click_css(&client, "label[for='org-34051178']").await?;
+        click_and_wait(
+            &client,
+            "switch-ok",
             "#current-organisation",
             "Styrelsen for Digital Test",
         )
         .await?;
         ensure!(
-            client
-                .find_all(Locator::Id("on-behalf-banner"))
-                .await?
-                .is_empty(),
+            absent(&client, "on-behalf-banner").await?,
             "at home, no banner"
         );
         Ok(())
@@ -346,8 +395,13 @@ async fn x_02_at_390_px_the_header_keeps_the_user_and_their_actions() {
             ensure!(element.is_displayed().await?, "#{id} is hidden at 390 px");
         }
         // And they still work there.
-        click(&client, "switch-organisation").await?;
-        wait_for_text(&client, "main h1", "Skift virksomhed").await?;
+        click_and_wait(
+            &client,
+            "switch-organisation",
+            "main h1",
+            "Skift virksomhed",
+        )
+        .await?;
         Ok(())
     })
     .await;
@@ -369,8 +423,7 @@ async fn fetched_wasm(client: &Client) -> Result<Vec<String>> {
 #[tokio::test]
 async fn issue_11_the_front_page_fetches_no_module_chunk_and_a_module_page_only_its_own() {
     browser_test("lazy_chunks", |client, app| async move {
-        log_in_as(&client, &app, "10000003").await?;
-        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+        log_in_to_cards(&client, &app, "10000003", "Administrer og opret systemer").await?;
         let front = fetched_wasm(&client).await?;
         ensure!(
             front == ["adgang_bg.wasm"],
@@ -391,11 +444,7 @@ async fn issue_11_the_front_page_fetches_no_module_chunk_and_a_module_page_only_
         );
 
         // In-app navigation to a module: its chunk (and the code it shares) arrives, no other.
-        client
-            .find(Locator::Css(".module-cards a[href='/systemtilslutning']"))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, ".module-cards a[href='/systemtilslutning']").await?;
         wait_for_text(&client, "main h1", "Systemtilslutning").await?;
         // Issue 32 item 14: two requests — the shared code and the module's own pack — where
         // there were 171 files.
@@ -405,11 +454,7 @@ async fn issue_11_the_front_page_fetches_no_module_chunk_and_a_module_page_only_
             "the systems page must fetch the common pack and its own, fetched {systems:?}"
         );
         // The next module: its own pack only.
-        client
-            .find(Locator::Css(".module-tabs a[href='/tilbagekald']"))
-            .await?
-            .click()
-            .await?;
+        click_css(&client, ".module-tabs a[href='/tilbagekald']").await?;
         wait_for_text(&client, "main h1", "Tilbagekald").await?;
         let recall = fetched_wasm(&client).await?;
         ensure!(
@@ -429,8 +474,7 @@ async fn issue_11_the_front_page_fetches_no_module_chunk_and_a_module_page_only_
 #[ignore = "a measurement for `cargo xtask bench spa`, not a test"]
 async fn bench_front_page_render() {
     browser_test("bench_front_page_render", |client, app| async move {
-        client.goto(&app.url("/")).await?;
-        wait_for_text(&client, "#log-in", "Log ind").await?;
+        open_page(&client, &app, "/", "#log-in", "Log ind").await?;
         let cold = client
             .execute(
                 "const p = performance.getEntriesByName('first-contentful-paint')[0];
@@ -442,8 +486,7 @@ async fn bench_front_page_render() {
             .unwrap_or(-1.0);
         let mut landings = Vec::new();
         for _ in 0..5 {
-            log_in_as(&client, &app, "10000003").await?;
-            wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
+            log_in_to_cards(&client, &app, "10000003", "Administrer og opret systemer").await?;
             let rendered = client
                 .execute(
                     "const m = performance.getEntriesByName('adgang:front-page-rendered')[0];
@@ -455,8 +498,7 @@ async fn bench_front_page_render() {
                 .unwrap_or(-1.0);
             ensure!(rendered > 0.0, "no render mark on the front page");
             landings.push(rendered);
-            click(&client, "log-out").await?;
-            wait_for_text(&client, "header", "Log ind").await?;
+            click_and_wait(&client, "log-out", "header", "Log ind").await?;
         }
         landings.sort_by(f64::total_cmp);
         for row in [
@@ -504,18 +546,13 @@ async fn bench_module_first_open() {
                     }}),
                 })
                 .await?;
-            log_in_as(&client, &app, rid).await?;
-            wait_for_text(&client, ".module-cards", "").await?;
+            log_in_to_cards(&client, &app, rid, "").await?;
             let started = client
                 .execute("return performance.now()", vec![])
                 .await?
                 .as_f64()
                 .unwrap_or_default();
-            client
-                .find(Locator::Css(&format!(".module-cards a[href='{href}']")))
-                .await?
-                .click()
-                .await?;
+            click_css(&client, &format!(".module-cards a[href='{href}']")).await?;
             // Until the module's page is shown: its path, and its own heading (the router keeps
             // the front page, "Velkommen til Administrativ Adgang", until the code is there).
             let shown = Instant::now();
@@ -566,8 +603,7 @@ async fn bench_module_first_open() {
 #[tokio::test]
 async fn x_02_the_accessibility_audit_fails_on_a_serious_violation() {
     browser_test("axe_catches", |client, app| async move {
-        client.goto(&app.url("/")).await?;
-        wait_for_text(&client, "#log-in", "Log ind").await?;
+        open_page(&client, &app, "/", "#log-in", "Log ind").await?;
         // The audit of the real page passed (wait_for_text ran it); a button without a name
         // and an image without a text alternative must not.
         client
@@ -624,8 +660,7 @@ async fn issue_12_card_headings_never_break_inside_a_word_at_any_width() {
         // Sara's cards and Rasmus's "Rettighedsadministration", the longest compound.
         for rid in ["10000003", "10000007"] {
             client.set_window_size(1280, 1000).await?;
-            log_in_as(&client, &app, rid).await?;
-            wait_for_text(&client, ".module-cards", "").await?;
+            log_in_to_cards(&client, &app, rid, "").await?;
             for width in [390, 600, 800, 1000, 1280] {
                 client.set_window_size(width, 900).await?;
                 tokio::time::sleep(Duration::from_millis(150)).await;
@@ -635,8 +670,7 @@ async fn issue_12_card_headings_never_break_inside_a_word_at_any_width() {
                     "{rid} at {width} px: {breaks}"
                 );
             }
-            click(&client, "log-out").await?;
-            wait_for_text(&client, "#log-in", "Log ind").await?;
+            click_and_wait(&client, "log-out", "#log-in", "Log ind").await?;
         }
         Ok(())
     })

@@ -41,26 +41,35 @@ async fn seed_and_schedule(app: &TestApp) -> Result<()> {
     Ok(())
 }
 
+/// Enters the custom report's period, `from` to `to`.
+async fn set_period(client: &Client, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<()> {
+    set_date(client, "custom-from", &from.to_string()).await?;
+    set_date(client, "custom-to", &to.to_string()).await
+}
+
 async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<()> {
     seed_and_schedule(&app).await?;
     log_in_as(&client, &app, "10000006").await?;
-    client.goto(&app.url("/statistik")).await?;
-    wait_for_text(&client, "main h1", "Statistik").await?;
+    open_page_with_heading(&client, &app, "/statistik", "Statistik").await?;
     wait_for_text(&client, "#reports-empty", "ingen rapporter").await?;
 
     // A custom report: nothing filled in → Danish errors from the API.
-    click(&client, "order-custom").await?;
-    wait_for_text(&client, "#order-heading", "Bestil brugerdefineret rapport").await?;
-    let today = chrono::Utc::now().date_naive();
-    set_date(&client, "custom-from", &today.to_string()).await?;
-    set_date(
+    click_and_wait(
         &client,
-        "custom-to",
-        &(today - chrono::Duration::days(7)).to_string(),
+        "order-custom",
+        "#order-heading",
+        "Bestil brugerdefineret rapport",
     )
     .await?;
-    click(&client, "order-submit").await?;
-    wait_for_text(&client, "#custom-name-error", "Feltet skal udfyldes").await?;
+    let today = chrono::Utc::now().date_naive();
+    set_period(&client, today, today - chrono::Duration::days(7)).await?;
+    click_and_wait(
+        &client,
+        "order-submit",
+        "#custom-name-error",
+        "Feltet skal udfyldes",
+    )
+    .await?;
     wait_for_text(&client, "#custom-variables-error", "Feltet skal udfyldes").await?;
     wait_for_text(&client, "#custom-to-error", "Til-datoen skal være").await?;
 
@@ -80,21 +89,15 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     type_into(&client, "custom-name", "Breve til borgere").await?;
     click(&client, "variable-message_type").await?;
     click(&client, "variable-recipient_customer_type").await?;
-    set_date(
+    set_period(
         &client,
-        "custom-from",
-        &(today - chrono::Duration::days(7)).to_string(),
+        today - chrono::Duration::days(7),
+        today - chrono::Duration::days(1),
     )
     .await?;
-    set_date(
+    click_and_wait(
         &client,
-        "custom-to",
-        &(today - chrono::Duration::days(1)).to_string(),
-    )
-    .await?;
-    click(&client, "order-submit").await?;
-    wait_for_text(
-        &client,
+        "order-submit",
         "#statistics-done",
         "“Breve til borgere” er bestilt",
     )
@@ -122,13 +125,14 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     click(&client, "details-close").await?;
 
     // A standard report with an interval and an e-mail, then cancelled.
-    click(&client, "order-standard").await?;
-    wait_for_text(&client, "#order-heading", "Bestil standardrapport").await?;
-    client
-        .find(Locator::Css("#standard-report option[value='systems']"))
-        .await?
-        .click()
-        .await?;
+    click_and_wait(
+        &client,
+        "order-standard",
+        "#order-heading",
+        "Bestil standardrapport",
+    )
+    .await?;
+    click_css(&client, "#standard-report option[value='systems']").await?;
     wait_for_text(
         &client,
         "#standard-variables",
@@ -144,12 +148,11 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     .await?;
     click(&client, "interval-quarterly").await?;
     type_into(&client, "order-email", "ikke-en-adresse").await?;
-    click(&client, "order-submit").await?;
-    wait_for_text(&client, "#order-email-error", "e-mail").await?;
+    click_and_wait(&client, "order-submit", "#order-email-error", "e-mail").await?;
     type_into(&client, "order-email", "stine@region.dk").await?;
-    click(&client, "order-submit").await?;
-    wait_for_text(
+    click_and_wait(
         &client,
+        "order-submit",
         "#statistics-done",
         "“Anvendelse af systemer” er bestilt",
     )
@@ -161,10 +164,20 @@ async fn order_report_and_subscription(client: Client, app: TestApp) -> Result<(
     )
     .await?;
     wait_for_text(&client, "#details-scope", "Kvartalsvis").await?;
-    click(&client, "details-cancel").await?;
-    wait_for_text(&client, "#cancel-confirm", "Er du sikker?").await?;
-    click(&client, "cancel-confirm-button").await?;
-    wait_for_text(&client, "#statistics-done", "Abonnementet er opsagt").await?;
+    click_and_wait(
+        &client,
+        "details-cancel",
+        "#cancel-confirm",
+        "Er du sikker?",
+    )
+    .await?;
+    click_and_wait(
+        &client,
+        "cancel-confirm-button",
+        "#statistics-done",
+        "Abonnementet er opsagt",
+    )
+    .await?;
     let rows = client.find_all(Locator::Css("#reports tbody tr")).await?;
     ensure!(
         rows.len() == 1,
@@ -181,9 +194,8 @@ async fn st_01_05_a_statistics_admin_orders_downloads_and_cancels_reports() {
 
 #[tokio::test]
 async fn st_01_05_at_390_px_a_statistics_admin_orders_downloads_and_cancels_reports() {
-    browser_test_without_history("statistics_390", |client, app| async move {
-        client.set_window_size(390, 844).await?;
-        order_report_and_subscription(client, app).await
+    browser_test_without_history("statistics_390", |client, app| {
+        at_phone_width(client, app, order_report_and_subscription)
     })
     .await;
 }

@@ -41,10 +41,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             "Modtager Syd",
         )
         .await?;
-        log_in_as(&client, &app, "10000003").await?;
-        wait_for_text(&client, ".module-cards", "Administrer og opret systemer").await?;
-        client.goto(&app.url("/systemtilslutning")).await?;
-        wait_for_text(&client, "#systems-table", "Modtager Nord").await?;
+        open_systems_as_sara(&client, &app, "Modtager Nord").await?;
         ensure!(
             primaries(&client).await? == ["Sagssystem – modtager"],
             "the demo's first recipient system is primary"
@@ -61,8 +58,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             }
         };
         ensure!(first_name(&client).await? == "Brevudsender", "A to Å");
-        click(&client, "sort-name").await?;
-        wait_for_text(&client, "th[aria-sort='descending']", "").await?;
+        click_and_wait(&client, "sort-name", "th[aria-sort='descending']", "").await?;
         let started = std::time::Instant::now();
         while first_name(&client).await? != "Sagssystem – modtager" {
             ensure!(
@@ -71,23 +67,18 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             );
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        click(&client, "sort-name").await?;
-        wait_for_text(&client, "th[aria-sort='ascending']", "").await?;
+        click_and_wait(&client, "sort-name", "th[aria-sort='ascending']", "").await?;
 
         // The wizard: new system → name and role → protocol and details → activation →
         // contact → summary → Tilslut. Each "Næste" asks the API (X-04).
-        click(&client, "create-system").await?;
-        wait_for_text(&client, "#step-indicator", "Opsummering").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Navn og rolle").await?;
+        click_and_wait(&client, "create-system", "#step-indicator", "Opsummering").await?;
+        next_step(&client, "Navn og rolle").await?;
         // An empty name stops the step, with its error here and not later.
-        click(&client, "wizard-next").await?;
-        wait_for_text(&client, "#system-name-error", "Feltet skal udfyldes").await?;
+        next_shows(&client, "#system-name-error", "Feltet skal udfyldes").await?;
         wait_for_step(&client, "Navn og rolle").await?;
         type_into(&client, "system-name", "Afsendersystem Ærø").await?;
         click_css(&client, "label[for='role-sender']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Protokol og detaljer").await?;
+        next_step(&client, "Protokol og detaljer").await?;
         // §5.3 step 4 (issue 33 item 7): an SFTP system's public key can be chosen as a file;
         // its text fills the field.
         click_css(&client, "label[for='protocol-sftp']").await?;
@@ -98,11 +89,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             &private,
             "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
         )?;
-        client
-            .find(Locator::Id("system-ssh-key-file"))
-            .await?
-            .send_keys(&private.display().to_string())
-            .await?;
+        choose_file(&client, "system-ssh-key-file", &private).await?;
         wait_for_text(
             &client,
             "#system-ssh-key-file-error",
@@ -111,20 +98,11 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         .await?;
         let key_file =
             adgang_test_support::workspace_root().join("crates/test-support/fixtures/ssh/ed.pub");
-        client
-            .find(Locator::Id("system-ssh-key-file"))
-            .await?
-            .send_keys(&key_file.display().to_string())
-            .await?;
+        choose_file(&client, "system-ssh-key-file", &key_file).await?;
         let expected = std::fs::read_to_string(&key_file)?.trim().to_owned();
         let started = std::time::Instant::now();
         loop {
-            let shown = client
-                .find(Locator::Id("system-ssh-key"))
-                .await?
-                .prop("value")
-                .await?
-                .unwrap_or_default();
+            let shown = value_of(&client, "system-ssh-key").await?;
             if shown == expected {
                 break;
             }
@@ -149,8 +127,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             "http://kvittering.kommune.dk/dp",
         )
         .await?;
-        type_into(&client, "system-vendor", "30808460").await?;
-        click(&client, "wizard-next").await?;
+        type_and_click(&client, "system-vendor", "30808460", "wizard-next").await?;
         let ip_errors = wait_for_text(&client, "#system-ips-error", "IP-adresse 2:").await?;
         ensure!(
             ip_errors.contains("IP-adresse 3: IP-adressen er ikke gyldig"),
@@ -170,29 +147,22 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             "https://kvittering.kommune.dk/dp",
         )
         .await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Aktivering").await?;
+        next_step(&client, "Aktivering").await?;
         click(&client, "wizard-next").await?;
         wizard_contact(&client).await?;
         wait_for_text(&client, "#summary-name", "Afsendersystem Ærø").await?;
         // "Redigér" returns to the summary after the step is checked.
-        click(&client, "edit-name").await?;
-        wait_for_step(&client, "Navn og rolle").await?;
+        click_to_step(&client, "edit-name", "Navn og rolle").await?;
         wait_for_text(&client, "#wizard-next", "Tilbage til opsummering").await?;
         type_into(&client, "system-name", "Afsendersystem Ærø og Marstal").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Opsummering").await?;
+        next_step(&client, "Opsummering").await?;
         wait_for_text(&client, "#summary-name", "Afsendersystem Ærø og Marstal").await?;
-        click(&client, "wizard-connect").await?;
-        wait_for_text(&client, "#system-receipt", "Systemet er tilsluttet").await?;
-        let id = text_of(&client, "receipt-system-id").await?;
+        let id = wizard_connect(&client).await?;
         let key = text_of(&client, "receipt-api-key").await?;
         ensure!(key.len() > 20, "an API key on the receipt: {key:?}");
 
         // The receipt downloads as a PDF holding the id and the key.
-        click(&client, "download-receipt").await?;
-        let pdf = wait_for_download(&app, "kvittering-").await?;
-        let text = adgang_documents::pdf::extract_text(&pdf)?;
+        let text = download_pdf_text(&client, &app, "download-receipt", "kvittering-").await?;
         ensure!(
             text.contains(&id)
                 && text.contains(&key)
@@ -201,24 +171,32 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         );
 
         // SYS-04: a new API key from the detail page, after confirmation; the old one is gone.
-        client
-            .goto(&app.url(&format!("/systemtilslutning/{id}")))
-            .await?;
-        wait_for_text(&client, "#system-heading", "Afsendersystem Ærø").await?;
-        click(&client, "rotate-api-key").await?;
-        wait_for_text(&client, "#confirm-panel", "Vil du danne en ny API-key").await?;
-        click(&client, "confirm-yes").await?;
-        wait_for_text(&client, "#detail-message", "Der er dannet en ny API-key").await?;
+        open_system(&client, &app, &id, "Afsendersystem Ærø").await?;
+        click_and_wait(
+            &client,
+            "rotate-api-key",
+            "#confirm-panel",
+            "Vil du danne en ny API-key",
+        )
+        .await?;
+        click_and_wait(
+            &client,
+            "confirm-yes",
+            "#detail-message",
+            "Der er dannet en ny API-key",
+        )
+        .await?;
         let rotated = text_of(&client, "api-key-value").await?;
         ensure!(
             rotated.len() > 20 && rotated != key,
             "a new key: {rotated:?}"
         );
-        let admin = app.token(&adgang_test_support::user(
+        let admin = api_token(
+            &app,
             "29189846",
             adgang_api_types::OrgKind::Authority,
             &[adgang_api_types::Right::SystemAdmin],
-        ));
+        );
         let current: adgang_api_types::ApiKey = app
             .get_json_as(
                 &format!("/api/v1/organisations/29189846/systems/{id}/api-key"),
@@ -231,10 +209,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         );
 
         // Switch the primary between the two recipient systems, with confirmation.
-        client
-            .goto(&app.url(&format!("/systemtilslutning/{second}")))
-            .await?;
-        wait_for_text(&client, "#system-heading", "Modtager Syd").await?;
+        open_system(&client, &app, &second, "Modtager Syd").await?;
         // §6.1 (issue 33 item 7): a recipient system without contact points says so.
         wait_for_text(&client, "#no-contact-points", "ingen kontaktpunkter").await?;
         // An active system's page says why activation cannot change — outside the rows' <dl>
@@ -244,21 +219,25 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             client.find_all(Locator::Css("dl p")).await?.is_empty(),
             "a <dl> holds only rows"
         );
-        click(&client, "make-primary").await?;
-        wait_for_text(
+        click_and_wait(
             &client,
+            "make-primary",
             "#confirm-panel",
             "Vil du gøre dette system til primærsystem",
         )
         .await?;
-        click(&client, "confirm-yes").await?;
-        wait_for_text(&client, "#is-primary", "Primærsystem").await?;
+        click_and_wait(&client, "confirm-yes", "#is-primary", "Primærsystem").await?;
 
         // Edit one field; the actions log has the before and after.
         click(&client, "part-contact-edit").await?;
         type_into(&client, "contact-email", "ny-drift@kommune.dk").await?;
-        click(&client, "detail-save").await?;
-        wait_for_text(&client, "#detail-message", "Ændringen er gemt").await?;
+        click_and_wait(
+            &client,
+            "detail-save",
+            "#detail-message",
+            "Ændringen er gemt",
+        )
+        .await?;
         wait_for_text(&client, "#part-contact", "ny-drift@kommune.dk").await?;
 
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -282,9 +261,10 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
         );
 
         // The overview shows the new primary.
-        client.goto(&app.url("/systemtilslutning")).await?;
-        wait_for_text(
+        open_page(
             &client,
+            &app,
+            "/systemtilslutning",
             &format!("tr[data-system='{second}'] .system-primary"),
             "Primærsystem",
         )
@@ -309,22 +289,35 @@ async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
             "Æblegårdens modtager",
         )
         .await?;
-        log_in_as(&client, &app, "10000003").await?;
-        wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
-        click(&client, "switch-organisation").await?;
-        wait_for_text(&client, "#switch-form", "Æblegården ApS").await?;
+        log_in_to_organisation(&client, &app, "10000003", "Testkommune Nord").await?;
+        click_and_wait(
+            &client,
+            "switch-organisation",
+            "#switch-form",
+            "Æblegården ApS",
+        )
+        .await?;
         click(&client, "org-25052943").await?;
-        click(&client, "switch-ok").await?;
-        wait_for_text(&client, "#current-organisation", "Æblegården ApS").await?;
+        click_and_wait(
+            &client,
+            "switch-ok",
+            "#current-organisation",
+            "Æblegården ApS",
+        )
+        .await?;
 
-        client.goto(&app.url("/systemtilslutning/opret")).await?;
-        wait_for_text(&client, "#step-indicator", "Type").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Navn og rolle").await?;
+        open_page(
+            &client,
+            &app,
+            "/systemtilslutning/opret",
+            "#step-indicator",
+            "Type",
+        )
+        .await?;
+        next_step(&client, "Navn og rolle").await?;
         type_into(&client, "system-name", "Endnu en modtager").await?;
         // The rule that needs the database is checked on "Næste" too (X-04), on this step.
-        click(&client, "wizard-next").await?;
-        wait_for_text(
+        next_shows(
             &client,
             "#system-role-error",
             "En virksomhed kan kun have ét modtagersystem",
@@ -333,8 +326,7 @@ async fn sys_08_a_company_is_refused_a_second_recipient_system_in_danish() {
         wait_for_step(&client, "Navn og rolle").await?;
         // As a sender system it goes on.
         click_css(&client, "label[for='role-sender']").await?;
-        click(&client, "wizard-next").await?;
-        wait_for_step(&client, "Protokol og detaljer").await?;
+        next_step(&client, "Protokol og detaljer").await?;
         Ok(())
     })
     .await;
@@ -346,11 +338,7 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
         const NORTH: &str = "29189846";
         let kind = adgang_api_types::OrgKind::Authority;
         let system = api_recipient_system(&app, NORTH, kind, "Borgerpostmodtager").await?;
-        let contact_admin = app.token(&adgang_test_support::user(
-            NORTH,
-            kind,
-            &[adgang_api_types::Right::ContactAdmin],
-        ));
+        let contact_admin = api_token(&app, NORTH, kind, &[adgang_api_types::Right::ContactAdmin]);
         let point = app
             .post_as(
                 &format!("/api/v1/organisations/{NORTH}/contact-points"),
@@ -365,10 +353,7 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
         ensure!(point.status() == 201, "binding a point: {}", point.status());
 
         log_in_as(&client, &app, "10000003").await?;
-        client
-            .goto(&app.url(&format!("/systemtilslutning/{system}")))
-            .await?;
-        wait_for_text(&client, "#system-heading", "Borgerpostmodtager").await?;
+        open_system(&client, &app, &system, "Borgerpostmodtager").await?;
         ensure!(
             client.find(Locator::Id("no-contact-points")).await.is_err(),
             "a bound point: no warning"
@@ -387,17 +372,12 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
                 && widths["attempts"].as_u64().unwrap_or_default() >= 1000,
             "the detail page at 1280 px: {widths}"
         );
-        click(&client, "delete-system").await?;
-        wait_for_text(&client, "#confirm-panel", "").await?;
+        click_and_wait(&client, "delete-system", "#confirm-panel", "").await?;
         click(&client, "confirm-yes").await?;
         // The bound-points rule's own text (not the primary-system rule's), and the points.
         wait_for_text(&client, "#detail-error", "kontaktpunkter er tilsluttet").await?;
         wait_for_text(&client, "#detail-error-items", "Affald og genbrug").await?;
-        let system_admin = app.token(&adgang_test_support::user(
-            NORTH,
-            kind,
-            &[adgang_api_types::Right::SystemAdmin],
-        ));
+        let system_admin = api_token(&app, NORTH, kind, &[adgang_api_types::Right::SystemAdmin]);
         let path = format!("/api/v1/organisations/{NORTH}/systems/{system}");
         let still = app.get_as(&path, &system_admin).await;
         ensure!(still.status() == 200, "nothing deleted: {}", still.status());
@@ -414,11 +394,7 @@ async fn x_07_times_are_shown_and_entered_in_copenhagen_time_in_a_browser_in_new
         |client, app| async move {
             const NORTH: &str = "29189846";
             let kind = adgang_api_types::OrgKind::Authority;
-            let token = app.token(&adgang_test_support::user(
-                NORTH,
-                kind,
-                &[adgang_api_types::Right::SystemAdmin],
-            ));
+            let token = api_token(&app, NORTH, kind, &[adgang_api_types::Right::SystemAdmin]);
             // Winter (CET, UTC+1) activation and summer (CEST, UTC+2) deactivation.
             let created = app
                 .post_as(
@@ -445,10 +421,14 @@ async fn x_07_times_are_shown_and_entered_in_copenhagen_time_in_a_browser_in_new
             ensure!(zone == "America/New_York", "the browser runs in {zone}");
 
             log_in_as(&client, &app, "10000003").await?;
-            client
-                .goto(&app.url(&format!("/systemtilslutning/{id}")))
-                .await?;
-            wait_for_text(&client, "#part-activation", "15.01.2027 10:00").await?;
+            open_page(
+                &client,
+                &app,
+                &format!("/systemtilslutning/{id}"),
+                "#part-activation",
+                "15.01.2027 10:00",
+            )
+            .await?;
             wait_for_text(&client, "#part-activation", "01.07.2027 12:00").await?;
 
             click(&client, "part-activation-edit").await?;
@@ -460,16 +440,8 @@ async fn x_07_times_are_shown_and_entered_in_copenhagen_time_in_a_browser_in_new
                 .await?;
             ensure!(shown == "2027-01-15T10:00", "the input shows {shown}");
             // Entered as Copenhagen time: 08:30 on 1 February is 07:30 UTC.
-            client
-                .execute(
-                    "const input = document.getElementById('system-activation-at');
-                     input.value = '2027-02-01T08:30';
-                     input.dispatchEvent(new Event('input', { bubbles: true }));",
-                    vec![],
-                )
-                .await?;
-            click(&client, "detail-save").await?;
-            wait_for_text(&client, "#detail-message", "").await?;
+            set_date(&client, "system-activation-at", "2027-02-01T08:30").await?;
+            click_and_wait(&client, "detail-save", "#detail-message", "").await?;
             let system: adgang_api_types::System = app
                 .get_json_as(
                     &format!("/api/v1/organisations/{NORTH}/systems/{id}"),

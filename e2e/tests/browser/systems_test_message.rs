@@ -33,16 +33,19 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
     let push = id_of("Sagssystem – modtager").await?;
     let sender = id_of("Brevudsender").await?;
 
-    log_in_as(&client, &app, "10000003").await?;
-    wait_for_text(&client, "#current-organisation", "Testkommune Nord").await?;
-    client
-        .goto(&app.url(&format!("/systemtilslutning/{push}")))
-        .await?;
-    wait_for_text(&client, "#delivery-attempts", "Leveringsforsøg").await?;
-    wait_for_text(&client, "#attempts-none", "ikke forsøgt leveret").await?;
-    click(&client, "send-test-message").await?;
-    wait_for_text(
+    log_in_to_organisation(&client, &app, "10000003", "Testkommune Nord").await?;
+    open_page(
         &client,
+        &app,
+        &format!("/systemtilslutning/{push}"),
+        "#delivery-attempts",
+        "Leveringsforsøg",
+    )
+    .await?;
+    wait_for_text(&client, "#attempts-none", "ikke forsøgt leveret").await?;
+    click_and_wait(
+        &client,
+        "send-test-message",
         "#test-message-result",
         "Testmeddelelsen blev modtaget af endepunktet",
     )
@@ -59,12 +62,21 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
             == Some("true")
     );
 
-    client
-        .goto(&app.url(&format!("/systemtilslutning/{sender}")))
-        .await?;
-    wait_for_text(&client, "#create-api-key", "Opret API-key").await?;
-    click(&client, "create-api-key").await?;
-    wait_for_text(&client, "#detail-message", "har fået en API-key").await?;
+    open_page(
+        &client,
+        &app,
+        &format!("/systemtilslutning/{sender}"),
+        "#create-api-key",
+        "Opret API-key",
+    )
+    .await?;
+    click_and_wait(
+        &client,
+        "create-api-key",
+        "#detail-message",
+        "har fået en API-key",
+    )
+    .await?;
     let key = text_of(&client, "api-key-value").await?;
     ensure!(key.len() >= 40, "an API key is shown: {key:?}");
     // Now it has a key: "Vis API-key" replaces "Opret API-key".
@@ -72,10 +84,14 @@ async fn test_message_and_first_api_key(client: Client, app: TestApp) -> Result<
     ensure!(client.find(Locator::Id("create-api-key")).await.is_err());
 
     // Issue 14 item 8: the demo's letters to Æblegården lie in its Virk mailbox.
-    client
-        .goto(&app.url("/testportal/mailboxes?recipient=25052943"))
-        .await?;
-    wait_for_text(&client, "#mailbox", "Virk").await?;
+    open_page(
+        &client,
+        &app,
+        "/testportal/mailboxes?recipient=25052943",
+        "#mailbox",
+        "Virk",
+    )
+    .await?;
     Ok(())
 }
 
@@ -94,10 +110,7 @@ async fn core_03_at_390_px_a_system_admin_sends_a_test_message_and_creates_a_fir
     browser_test_with(
         "test_message_phone",
         |s| s.allow_http_endpoints = true,
-        |client, app| async move {
-            client.set_window_size(390, 844).await?;
-            test_message_and_first_api_key(client, app).await
-        },
+        |client, app| at_phone_width(client, app, test_message_and_first_api_key),
     )
     .await;
 }
