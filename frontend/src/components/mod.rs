@@ -1,5 +1,6 @@
 //! DKFDS-styled building blocks of the shell.
 
+pub mod alert;
 pub mod footer;
 pub mod form;
 pub mod header;

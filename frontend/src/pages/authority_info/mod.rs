@@ -10,6 +10,7 @@ use leptos_router::{Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::form::{errors_for, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
@@ -229,9 +230,7 @@ fn AuthorityInfo() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         {move || saved.get().map(|key| view! {
             <div class="alert alert-success" role="status" id="info-saved"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
         })}

@@ -14,6 +14,7 @@ use super::{groups_of, DeepLinks};
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::form::{
     checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
 };
@@ -156,9 +157,7 @@ pub fn GroupDetailPage() -> impl IntoView {
                         <Show when=move || saved.get()>
                             <div class="alert alert-success" role="status" id="cg-saved"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_saved)}</p></div></div>
                         </Show>
-                        <Show when=move || failed.get()>
-                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-                        </Show>
+                        <FailedAlert failed=failed/>
                         <form id="cg-form" class="cs-form" novalidate on:submit=save>
                             <GroupFields prefix="cg" draft=draft errors=errors choices=choices/>
                             <button type="submit" class="button button-primary" id="cg-save">{i18n.text(Key::detail_save)}</button>

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{error_key, use_i18n, Key};
 
@@ -73,9 +74,7 @@ pub fn ImportPage() -> impl IntoView {
             <Show when=move || working.get()>
                 <p role="status">{i18n.text(Key::ci_working)}</p>
             </Show>
-            <Show when=move || failed.get()>
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-            </Show>
+            <FailedAlert failed=failed/>
             <Show when=move || !problems.get().is_empty()>
                 <div class="alert alert-error" role="alert" id="ci-errors">
                     <div class="alert-body">

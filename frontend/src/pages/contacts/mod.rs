@@ -23,6 +23,7 @@ use leptos_router::{path, Lazy, StaticSegment};
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::{FailedAlert, GenericError};
 use crate::components::form::flag_checkbox;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, I18n, Key};
@@ -343,7 +344,7 @@ fn ContactStructure() -> impl IntoView {
             {move || tree.get().map(|nodes| match nodes {
                 Some(nodes) if !nodes.is_empty() => view! { <div id="contact-tree">{tree_view(nodes, state, i18n, auth)}</div> }.into_any(),
                 Some(_) => view! { <p id="cs-empty">{i18n.text(Key::cs_empty)}</p> }.into_any(),
-                None => view! { <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div> }.into_any(),
+                None => view! { <GenericError/> }.into_any(),
             })}
     }
 }
@@ -375,9 +376,7 @@ fn NewGroupForm(choices: Vec<(String, String)>, created: Callback<Vec<String>>) 
     view! {
         <form id="cs-new-group" class="cs-form" novalidate on:submit=create>
             <h2>{i18n.text(Key::cs_new_group)}</h2>
-            <Show when=move || failed.get()>
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-            </Show>
+            <FailedAlert failed=failed/>
             <GroupFields prefix="cs-group" draft=draft errors=errors choices=choices/>
             <button type="submit" class="button button-primary" id="cs-save-group">{i18n.text(Key::cs_save_group)}</button>
         </form>

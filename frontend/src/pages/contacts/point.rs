@@ -15,6 +15,7 @@ use super::point_editor::PointEditor;
 use super::{link, DeepLinks};
 use crate::api::{self, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
 
@@ -61,9 +62,7 @@ pub fn CreatePointPage() -> impl IntoView {
                             <div class="alert alert-success" role="status">
                                 <div class="alert-body"><p class="alert-text">{i18n.text(Key::cp_receipt_text)}</p></div>
                             </div>
-                            <Show when=move || failed.get()>
-                                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-                            </Show>
+                            <FailedAlert failed=failed/>
                             <dl>
                                 <div class="summary-row"><dt>{i18n.text(Key::cp_name)}</dt><dd>{point.name.clone()}</dd></div>
                                 <div class="summary-row"><dt>{i18n.text(Key::cp_id)}</dt><dd id="cp-receipt-id">{point.id.clone()}</dd></div>
@@ -131,9 +130,7 @@ pub fn PointDetailPage() -> impl IntoView {
                         <Show when=move || message.get()>
                             <div class="alert alert-success" role="status" id="cp-saved"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_saved)}</p></div></div>
                         </Show>
-                        <Show when=move || failed.get()>
-                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-                        </Show>
+                        <FailedAlert failed=failed/>
                         <PointEditor existing=Some(p.clone()) on_saved=Callback::new(move |saved| { point.set(Some(Some(saved))); message.set(true); })/>
                         <DeepLinks kind="contact-points" id=p.id.clone()/>
                         <p>

@@ -12,6 +12,7 @@ use super::point_steps::{step_availability, step_keywords, step_name, step_recip
 use super::{groups_of, link};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
@@ -110,9 +111,7 @@ pub fn PointEditor(
 
     view! {
         <StepIndicator id="cp-steps" steps=&STEPS step=step/>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         <form id="cp-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             if step.get_untracked() < SUMMARY {

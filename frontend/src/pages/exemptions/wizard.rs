@@ -10,6 +10,7 @@ use super::{address_text, date_text, found_party, step_of, words, yes_no, SUMMAR
 use crate::api::exemptions::Change;
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
@@ -341,12 +342,8 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="exemption-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="exemption-conflict" conflict=conflict/>
         {move || match receipt.get() {
             Some(done) => receipt_view(done).into_any(),
             None => view! {

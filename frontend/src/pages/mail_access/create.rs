@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use super::{level_key, View};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::form::{errors_for, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
@@ -257,9 +258,7 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         <StepIndicator id="step-indicator" steps=&STEPS step=step/>
         <form id="access-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();

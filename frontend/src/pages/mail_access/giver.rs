@@ -10,6 +10,7 @@ use super::receipt::AccessReceipt;
 use super::{expiry_text, level_key, View};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, TextField};
 use crate::components::party::party_text;
 use crate::components::wizard::{focus_step_heading, STEP_HEADING};
@@ -153,12 +154,8 @@ pub fn Giver() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="access-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="access-conflict" conflict=conflict/>
         {move || notice.get().map(|text| view! {
             <div class="alert alert-success" role="status" id="access-notice"><div class="alert-body"><p class="alert-text">{text}</p></div></div>
         })}

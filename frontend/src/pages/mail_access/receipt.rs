@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use super::{expiry_text, level_key};
 use crate::api::{self, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::party::party_text;
 use crate::components::wizard::STEP_HEADING;
 use crate::i18n::{use_i18n, Key};
@@ -40,9 +41,7 @@ pub fn AccessReceipt(receipt: MailAccessReceipt, on_back: Callback<()>) -> impl 
     view! {
         <div id="access-receipt">
             <h2 id=STEP_HEADING tabindex="-1">{i18n.text(Key::receipt_heading)}</h2>
-            <Show when=move || failed.get()>
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-            </Show>
+            <FailedAlert failed=failed/>
             <div class="alert alert-success" role="status">
                 <div class="alert-body">
                     <p class="alert-text" id="access-receipt-text">{i18n.text(Key::acc_receipt_created)}" "{i18n.text(lifted)}</p>

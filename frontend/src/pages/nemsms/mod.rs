@@ -15,6 +15,7 @@ use leptos_router::{path, Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, TextField};
 use crate::components::module_gate::ModuleGate;
 use crate::components::party::party_text;
@@ -273,12 +274,8 @@ fn Enrolment(kind: PartyKind) -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="sms-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="sms-conflict" conflict=conflict/>
         {move || match receipt.get() {
             Some(done) => view! {
                 <div id="sms-receipt">
@@ -375,9 +372,7 @@ fn ConfirmPage() -> impl IntoView {
     };
     view! {
         <h1>{i18n.text(Key::sms_confirm_heading)}</h1>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         {move || refusal.get().map(|key| view! {
             <div class="alert alert-error" role="alert" id="sms-confirm-error"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
         })}

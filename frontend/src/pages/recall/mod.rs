@@ -10,6 +10,7 @@ use leptos_router::{Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, TextField};
 use crate::components::module_gate::ModuleGate;
 use crate::components::party::party_text;
@@ -174,12 +175,8 @@ fn Recall() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="recall-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="recall-conflict" conflict=conflict/>
         {move || receipt.get().map(|done| view! {
             <div class="alert alert-success" role="status" id="recall-done">
                 <div class="alert-body">

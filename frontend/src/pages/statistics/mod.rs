@@ -16,6 +16,7 @@ use leptos_router::{Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, group_class, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
 use crate::components::wizard::focus_element;
@@ -571,12 +572,8 @@ fn Statistics() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="statistics-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="statistics-conflict" conflict=conflict/>
         {move || done.get().map(|text| view! {
             <div class="alert alert-success" role="status" id="statistics-done"><div class="alert-body"><p class="alert-text">{text}</p></div></div>
         })}

@@ -11,6 +11,7 @@ use super::form::{protocol_key, role_key, status_key};
 use crate::api;
 use crate::api::Authorised;
 use crate::auth::use_auth;
+use crate::components::alert::{FailedAlert, GenericError};
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
 
@@ -68,9 +69,7 @@ fn SystemsOverview() -> impl IntoView {
 
     view! {
         <p>{i18n.text(Key::sys_intro)}</p>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         <div class="systems-actions">
             <a class="button button-primary" href=link("/opret") id="create-system">{i18n.text(Key::sys_create)}</a>
             " "
@@ -149,7 +148,7 @@ fn SystemsOverview() -> impl IntoView {
                 }.into_any(),
                 Some(_) => view! { <p id="no-systems">{i18n.text(Key::sys_none)}</p> }.into_any(),
                 None => view! {
-                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+                    <GenericError/>
                 }.into_any(),
             })}
     }

@@ -10,6 +10,7 @@ use super::form::{protocol_key, role_key, ContactFields, Draft, NameAndRole, Pro
 use super::link;
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
 
@@ -110,9 +111,7 @@ fn StandardSystems() -> impl IntoView {
         <Show when=move || message.get().is_some()>
             <div class="alert alert-success" role="status" id="std-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
         </Show>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         <Show when=move || withdrawing.get().is_some()>
             <div class="alert alert-warning" role="alertdialog" aria-labelledby="std-withdraw-text" id="std-withdraw-panel">
                 <div class="alert-body">

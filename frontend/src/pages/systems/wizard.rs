@@ -15,6 +15,7 @@ use super::form::{
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::module_gate::ModuleGate;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{WizardSteps, STEP_HEADING};
@@ -341,9 +342,7 @@ fn Wizard() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         {move || match receipt.get() {
             Some(done) => view! {
                 <div id="system-receipt">
