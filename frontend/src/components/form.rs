@@ -159,6 +159,26 @@ pub fn checkbox(id: String, label: String, checked: Signal<bool>, set: Callback<
     .into_any()
 }
 
+/// A radio button labelled with a translated text, wired to any state: whether it is chosen, and
+/// what choosing it does.
+pub fn radio(
+    name: &'static str,
+    id: &'static str,
+    label: Key,
+    checked: Signal<bool>,
+    pick: Callback<()>,
+) -> AnyView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-group-radio">
+            <input type="radio" class="form-radio" name=name id=id prop:checked=move || checked.get()
+                on:change=move |_| pick.run(())/>
+            <label for=id>{i18n.text(label)}</label>
+        </div>
+    }
+    .into_any()
+}
+
 /// A checkbox for a yes/no flag, labelled with a translated text.
 pub fn flag_checkbox(id: &str, label: Key, value: RwSignal<bool>) -> AnyView {
     let i18n = use_i18n();

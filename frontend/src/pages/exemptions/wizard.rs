@@ -11,7 +11,7 @@ use crate::api::exemptions::Change;
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
-use crate::components::form::{errors_for, ErrorText, TextField};
+use crate::components::form::{errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{WizardSteps, STEP_HEADING};
@@ -185,18 +185,12 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
                     <Show when=move || draft.missing.get() == Some(Key::ex_choice_required)>
                         <span class="form-error-message" role="alert">{missing_text}</span>
                     </Show>
-                    <div class="form-group-radio">
-                        <input type="radio" class="form-radio" name="change" id="change-renew"
-                            prop:checked=move || draft.change.get() == Some(Change::Renew)
-                            on:change=move |_| draft.change.set(Some(Change::Renew))/>
-                        <label for="change-renew">{i18n.text(Key::ex_action_renew)}</label>
-                    </div>
-                    <div class="form-group-radio">
-                        <input type="radio" class="form-radio" name="change" id="change-lift"
-                            prop:checked=move || draft.change.get() == Some(Change::Lift)
-                            on:change=move |_| draft.change.set(Some(Change::Lift))/>
-                        <label for="change-lift">{i18n.text(Key::ex_action_lift)}</label>
-                    </div>
+                    {radio("change", "change-renew", Key::ex_action_renew,
+                        Signal::derive(move || draft.change.get() == Some(Change::Renew)),
+                        Callback::new(move |_| draft.change.set(Some(Change::Renew))))}
+                    {radio("change", "change-lift", Key::ex_action_lift,
+                        Signal::derive(move || draft.change.get() == Some(Change::Lift)),
+                        Callback::new(move |_| draft.change.set(Some(Change::Lift))))}
                 </fieldset>
             })}
             <fieldset class=move || if draft.missing.get() == Some(Key::ex_power_of_attorney_required) || !poa_errors.get().is_empty() { "form-group form-error" } else { "form-group" }>
@@ -221,18 +215,12 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
                 <Show when=move || !draft.declined.get()>
                     <fieldset class="form-group">
                         <legend class="form-label">{i18n.text(Key::ex_forward_to)}</legend>
-                        <div class="form-group-radio">
-                            <input type="radio" class="form-radio" name="forward" id="forward-registered"
-                                prop:checked=move || draft.forward_to.get() == MailForwarding::RegisteredAddress
-                                on:change=move |_| draft.forward_to.set(MailForwarding::RegisteredAddress)/>
-                            <label for="forward-registered">{i18n.text(w.forward_registered)}</label>
-                        </div>
-                        <div class="form-group-radio">
-                            <input type="radio" class="form-radio" name="forward" id="forward-alternative"
-                                prop:checked=move || draft.forward_to.get() == MailForwarding::AlternativeAddress
-                                on:change=move |_| draft.forward_to.set(MailForwarding::AlternativeAddress)/>
-                            <label for="forward-alternative">{i18n.text(Key::ex_forward_alternative)}</label>
-                        </div>
+                        {radio("forward", "forward-registered", w.forward_registered,
+                            Signal::derive(move || draft.forward_to.get() == MailForwarding::RegisteredAddress),
+                            Callback::new(move |_| draft.forward_to.set(MailForwarding::RegisteredAddress)))}
+                        {radio("forward", "forward-alternative", Key::ex_forward_alternative,
+                            Signal::derive(move || draft.forward_to.get() == MailForwarding::AlternativeAddress),
+                            Callback::new(move |_| draft.forward_to.set(MailForwarding::AlternativeAddress)))}
                     </fieldset>
                     <Show when=move || draft.forward_to.get() == MailForwarding::AlternativeAddress>
                         <TextField id="alt-street" label=Key::ex_street value=draft.street errors=street_errors/>

@@ -12,7 +12,7 @@ use super::{level_key, View};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
-use crate::components::form::{errors_for, ErrorText, TextField};
+use crate::components::form::{errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
@@ -159,20 +159,6 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
     let exemption_errors = errors_for(errors, &["exemption"]);
     let is_company =
         move || holder.with(|h| h.as_ref().map(|h| h.kind)) == Some(PartyKind::Company);
-
-    let radio = move |name: &'static str,
-                      id: &'static str,
-                      label: Key,
-                      checked: Signal<bool>,
-                      pick: Callback<()>| {
-        view! {
-            <div class="form-group-radio">
-                <input type="radio" class="form-radio" name=name id=id prop:checked=move || checked.get()
-                    on:change=move |_| pick.run(())/>
-                <label for=id>{i18n.text(label)}</label>
-            </div>
-        }
-    };
 
     let details = move || {
         view! {

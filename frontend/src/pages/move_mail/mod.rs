@@ -17,7 +17,7 @@ use leptos_router::{Lazy, StaticSegment};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
-use crate::components::form::{errors_for, group_class, ErrorText, TextField};
+use crate::components::form::{errors_for, group_class, radio, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
@@ -344,20 +344,6 @@ fn MoveMail() -> impl IntoView {
             </div>
         }
     };
-    let radio = move |name: &'static str,
-                      id: &'static str,
-                      label: Key,
-                      checked: Signal<bool>,
-                      pick: Callback<()>| {
-        view! {
-            <div class="form-group-radio">
-                <input type="radio" class="form-radio" name=name id=id prop:checked=move || checked.get()
-                    on:change=move |_| pick.run(())/>
-                <label for=id>{i18n.text(label)}</label>
-            </div>
-        }
-    };
-
     let history = move || {
         let list = moves.get();
         (!list.is_empty()).then(|| view! {

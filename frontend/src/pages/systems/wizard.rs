@@ -16,6 +16,7 @@ use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
+use crate::components::form::radio;
 use crate::components::module_gate::ModuleGate;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{WizardSteps, STEP_HEADING};
@@ -169,17 +170,11 @@ fn Wizard() -> impl IntoView {
         0 => view! {
             <fieldset class="form-group">
                 <legend class="sr-only">{i18n.text(Key::wiz_step_type)}</legend>
-                <div class="form-group-radio">
-                    <input type="radio" class="form-radio" name="system-type" id="type-new"
-                        prop:checked=move || !use_standard.get()
-                        on:change=move |_| { use_standard.set(false); draft.standard_system_id.set(None); }/>
-                    <label for="type-new">{i18n.text(Key::wiz_new_system)}</label>
-                </div>
-                <div class="form-group-radio">
-                    <input type="radio" class="form-radio" name="system-type" id="type-standard"
-                        prop:checked=move || use_standard.get() on:change=move |_| use_standard.set(true)/>
-                    <label for="type-standard">{i18n.text(Key::wiz_standard_system)}</label>
-                </div>
+                {radio("system-type", "type-new", Key::wiz_new_system,
+                    Signal::derive(move || !use_standard.get()),
+                    Callback::new(move |_| { use_standard.set(false); draft.standard_system_id.set(None); }))}
+                {radio("system-type", "type-standard", Key::wiz_standard_system,
+                    Signal::derive(move || use_standard.get()), Callback::new(move |_| use_standard.set(true)))}
             </fieldset>
             <Show when=move || use_standard.get()>
                 // §5.6 step 2: the yellow warning, then vendor and system as two choices.
