@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::i18n::Key;
+use crate::i18n::{use_i18n, Key};
 
 /// The id of the heading every wizard step shows; focus moves there on each step change.
 pub const STEP_HEADING: &str = "wizard-step-heading";
@@ -114,6 +114,48 @@ impl WizardSteps {
             Some(step) if step < self.summary => self.edit(step),
             _ => self.go(self.summary),
         }
+    }
+}
+
+/// A wizard's buttons: "Tilbage" after the first step, "Næste" before the summary and `finish`
+/// on it, then the way out (`children`).
+#[component]
+pub fn WizardButtons(
+    steps: WizardSteps,
+    /// The summary's own button (approve, connect or save).
+    #[prop(into)]
+    finish: ViewFn,
+    /// The text of "Næste" on the first step, where it searches.
+    #[prop(optional)]
+    first_label: Option<Key>,
+    /// What the ids of "Tilbage" and "Næste" start with.
+    #[prop(default = "wizard")]
+    id_prefix: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let step = steps.step;
+    let summary = steps.summary;
+    let next_label = move || match first_label {
+        Some(key) if step.get() == 0 => i18n.t(key),
+        _ => i18n.t(steps.next_label()),
+    };
+    view! {
+        <div class="wizard-buttons">
+            <Show when=move || { step.get() > 0 }>
+                <button type="button" class="button button-secondary" id=format!("{id_prefix}-back")
+                    on:click=move |_| steps.back()>
+                    {i18n.text(Key::wiz_back)}
+                </button>
+                " "
+            </Show>
+            <Show when=move || { step.get() < summary } fallback=finish>
+                <button type="submit" class="button button-primary" id=format!("{id_prefix}-next")
+                    disabled=move || steps.checking.get()>{next_label}</button>
+            </Show>
+            " "
+            {children()}
+        </div>
     }
 }
 

@@ -14,7 +14,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{WizardSteps, STEP_HEADING};
+use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
 
 const STEPS: [Key; 5] = [
@@ -131,27 +131,14 @@ pub fn PointEditor(
                     view! { <h2 id=STEP_HEADING tabindex="-1">{move || i18n.t(STEPS[step.get()])}</h2> {body} }.into_any()
                 }
             }}
-            <div class="wizard-buttons">
-                <Show when=move || { step.get() > 0 }>
-                    <button type="button" class="button button-secondary" id="cp-back"
-                        on:click=move |_| steps.back()>
-                        {i18n.text(Key::wiz_back)}
-                    </button>
-                    " "
-                </Show>
-                <Show when=move || { step.get() < SUMMARY }
-                    fallback=move || view! {
-                        <button type="button" class="button button-primary" id="cp-connect"
-                            disabled=move || sending.get() on:click=save.clone()>
-                            {move || i18n.t(if is_new { Key::wiz_connect } else { Key::detail_save })}
-                        </button>
-                    }>
-                    <button type="submit" class="button button-primary" id="cp-next"
-                        disabled=move || steps.checking.get()>{move || i18n.t(steps.next_label())}</button>
-                </Show>
-                " "
+            <WizardButtons steps=steps id_prefix="cp" finish=move || view! {
+                <button type="button" class="button button-primary" id="cp-connect"
+                    disabled=move || sending.get() on:click=save.clone()>
+                    {move || i18n.t(if is_new { Key::wiz_connect } else { Key::detail_save })}
+                </button>
+            }>
                 <a href=link("") class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
-            </div>
+            </WizardButtons>
         </form>
     }
 }

@@ -14,7 +14,7 @@ use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{WizardSteps, STEP_HEADING};
+use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
 
 #[component]
@@ -349,31 +349,16 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
                         1 => details().into_any(),
                         _ => summary().into_any(),
                     }}
-                    <div class="wizard-buttons">
-                        <Show when=move || { step.get() > 0 }>
-                            <button type="button" class="button button-secondary" id="wizard-back"
-                                on:click=move |_| steps.back()>
-                                {i18n.text(Key::wiz_back)}
-                            </button>
-                            " "
-                        </Show>
-                        <Show when=move || { step.get() < SUMMARY }
-                            fallback=move || view! {
-                                <button type="button" class="button button-primary" id="wizard-approve"
-                                    disabled=move || sending.get() on:click=approve>
-                                    {move || i18n.t(approve_label())}
-                                </button>
-                            }>
-                            <button type="submit" class="button button-primary" id="wizard-next"
-                                disabled=move || steps.checking.get()>
-                                {move || if step.get() == 0 { i18n.t(Key::ex_search) } else { i18n.t(steps.next_label()) }}
-                            </button>
-                        </Show>
-                        " "
+                    <WizardButtons steps=steps first_label=Key::ex_search finish=move || view! {
+                        <button type="button" class="button button-primary" id="wizard-approve"
+                            disabled=move || sending.get() on:click=approve>
+                            {move || i18n.t(approve_label())}
+                        </button>
+                    }>
                         <button type="button" class="button button-tertiary" id="wizard-cancel" on:click=start_over>
                             {i18n.text(Key::wiz_cancel)}
                         </button>
-                    </div>
+                    </WizardButtons>
                 </form>
             }.into_any(),
         }}

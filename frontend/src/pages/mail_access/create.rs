@@ -15,7 +15,7 @@ use crate::components::alert::FailedAlert;
 use crate::components::form::{errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
+use crate::components::wizard::{focus_step_heading, WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
 
 /// The create wizard's steps.
@@ -273,28 +273,15 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
                 DETAILS => details().into_any(),
                 _ => summary().into_any(),
             }}
-            <div class="wizard-buttons">
-                <Show when=move || { step.get() > HOLDER }>
-                    <button type="button" class="button button-secondary" id="wizard-back" on:click=move |_| steps.back()>
-                        {i18n.text(Key::wiz_back)}
-                    </button>
-                    " "
-                </Show>
-                <Show when=move || { step.get() < SUMMARY }
-                    fallback=move || view! {
-                        <button type="button" class="button button-primary" id="wizard-approve" disabled=move || sending.get() on:click=approve>
-                            {i18n.text(Key::acc_approve)}
-                        </button>
-                    }>
-                    <button type="submit" class="button button-primary" id="wizard-next" disabled=move || steps.checking.get()>
-                        {move || if step.get() == HOLDER { i18n.t(Key::ex_search) } else { i18n.t(steps.next_label()) }}
-                    </button>
-                </Show>
-                " "
+            <WizardButtons steps=steps first_label=Key::ex_search finish=move || view! {
+                <button type="button" class="button button-primary" id="wizard-approve" disabled=move || sending.get() on:click=approve>
+                    {i18n.text(Key::acc_approve)}
+                </button>
+            }>
                 <button type="button" class="button button-tertiary" id="wizard-cancel" on:click=move |_| view_state.set(View::Overview)>
                     {i18n.text(Key::wiz_cancel)}
                 </button>
-            </div>
+            </WizardButtons>
         </form>
     }
 }

@@ -19,7 +19,7 @@ use crate::components::alert::FailedAlert;
 use crate::components::form::radio;
 use crate::components::module_gate::ModuleGate;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{WizardSteps, STEP_HEADING};
+use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
 
 const SUMMARY: usize = 5;
@@ -379,27 +379,14 @@ fn Wizard() -> impl IntoView {
                 }>
                     <h2 id=STEP_HEADING tabindex="-1">{move || i18n.t(STEPS[step.get()])}</h2>
                     {body}
-                    <div class="wizard-buttons">
-                        <Show when=move || { step.get() > 0 }>
-                            <button type="button" class="button button-secondary" id="wizard-back"
-                                on:click=move |_| steps.back()>
-                                {i18n.text(Key::wiz_back)}
-                            </button>
-                            " "
-                        </Show>
-                        <Show when=move || { step.get() < SUMMARY }
-                            fallback=move || view! {
-                                <button type="button" class="button button-primary" id="wizard-connect"
-                                    disabled=move || sending.get() on:click=connect>
-                                    {i18n.text(Key::wiz_connect)}
-                                </button>
-                            }>
-                            <button type="submit" class="button button-primary" id="wizard-next"
-                                disabled=move || steps.checking.get()>{move || i18n.t(steps.next_label())}</button>
-                        </Show>
-                        " "
+                    <WizardButtons steps=steps finish=move || view! {
+                        <button type="button" class="button button-primary" id="wizard-connect"
+                            disabled=move || sending.get() on:click=connect>
+                            {i18n.text(Key::wiz_connect)}
+                        </button>
+                    }>
                         <a href=link("") class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
-                    </div>
+                    </WizardButtons>
                 </form>
             }.into_any(),
         }}
