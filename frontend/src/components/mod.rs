@@ -9,5 +9,6 @@ pub mod module_gate;
 pub mod module_tabs;
 pub mod operator_switch;
 pub mod party;
+pub mod receipt;
 pub mod step_indicator;
 pub mod wizard;

@@ -13,6 +13,7 @@ use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
+use crate::components::receipt::ReceiptButtons;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
@@ -153,7 +154,7 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
         steps.go(0);
     };
 
-    let download = move |_| {
+    let download = move |_: leptos::ev::MouseEvent| {
         let (Some(client), Some(done)) = (Authorised::of(auth), receipt.get_untracked()) else {
             return;
         };
@@ -316,15 +317,11 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
                     {done.expires_at.map(|end| summary_row(Key::ex_expires, date_text(end)))}
                     <div class="summary-row"><dt>{i18n.text(Key::ex_receipt_number)}</dt><dd id="receipt-number">{done.id.clone()}</dd></div>
                 </dl>
-                <p>
-                    <button type="button" class="button button-primary" id="download-receipt" on:click=download>
-                        {i18n.text(Key::receipt_download)}
-                    </button>
-                    " "
+                <ReceiptButtons download=download>
                     <button type="button" class="button button-secondary" id="new-search" on:click=start_over>
                         {i18n.text(Key::ex_new_search)}
                     </button>
-                </p>
+                </ReceiptButtons>
             </div>
         }
     };

@@ -9,6 +9,7 @@ use crate::api::{self, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::party::party_text;
+use crate::components::receipt::ReceiptButtons;
 use crate::components::wizard::STEP_HEADING;
 use crate::i18n::{use_i18n, Key};
 
@@ -18,7 +19,7 @@ pub fn AccessReceipt(receipt: MailAccessReceipt, on_back: Callback<()>) -> impl 
     let auth = use_auth();
     let failed = RwSignal::new(false);
     let stored = StoredValue::new(receipt.clone());
-    let download = move |_| {
+    let download = move |_: leptos::ev::MouseEvent| {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
@@ -54,15 +55,11 @@ pub fn AccessReceipt(receipt: MailAccessReceipt, on_back: Callback<()>) -> impl 
                 <div class="summary-row"><dt>{i18n.text(Key::acc_col_expires)}</dt><dd>{expiry_text(i18n, access)}</dd></div>
                 <div class="summary-row"><dt>{i18n.text(Key::acc_col_created)}</dt><dd>{crate::time::display(access.created_at)}</dd></div>
             </dl>
-            <p>
-                <button type="button" class="button button-primary" id="download-receipt" on:click=download>
-                    {i18n.text(Key::receipt_download)}
-                </button>
-                " "
+            <ReceiptButtons download=download>
                 <button type="button" class="button button-secondary" id="access-back" on:click=move |_| on_back.run(())>
                     {i18n.text(Key::acc_back)}
                 </button>
-            </p>
+            </ReceiptButtons>
         </div>
     }
 }

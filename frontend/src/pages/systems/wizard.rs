@@ -18,6 +18,7 @@ use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::form::radio;
 use crate::components::module_gate::ModuleGate;
+use crate::components::receipt::ReceiptButtons;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
@@ -320,7 +321,7 @@ fn Wizard() -> impl IntoView {
     }
     };
 
-    let download_receipt = move |_| {
+    let download_receipt = move |_: leptos::ev::MouseEvent| {
         let (Some(client), Some(done)) = (Authorised::of(auth), receipt.get_untracked()) else {
             return;
         };
@@ -362,13 +363,9 @@ fn Wizard() -> impl IntoView {
                             <div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_move_virk_mail_receipt)}</p></div>
                         </div>
                     })}
-                    <p>
-                        <button type="button" class="button button-primary" id="download-receipt" on:click=download_receipt>
-                            {i18n.text(Key::receipt_download)}
-                        </button>
-                        " "
+                    <ReceiptButtons download=download_receipt>
                         <a class="button button-secondary" href=link("") id="to-overview">{i18n.text(Key::receipt_to_overview)}</a>
-                    </p>
+                    </ReceiptButtons>
                 </div>
             }.into_any(),
             None => view! {
