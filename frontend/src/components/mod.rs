@@ -11,4 +11,5 @@ pub mod operator_switch;
 pub mod party;
 pub mod receipt;
 pub mod step_indicator;
+pub mod table;
 pub mod wizard;

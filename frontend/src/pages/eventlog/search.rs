@@ -13,6 +13,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{FailedAlert, GenericError};
 use crate::components::form::{errors_for, group_class, ErrorText};
+use crate::components::table::header_cells;
 use crate::components::wizard::focus_element;
 use crate::i18n::{use_i18n, Key};
 
@@ -345,12 +346,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                             aria-label=move || i18n.t(tab_key(log))>
                             <table class="table table--compact" id="log-table">
                                 <caption class="sr-only">{move || i18n.t(tab_key(log))}</caption>
-                                <thead><tr>
-                                    {columns(log).iter().map(|k| {
-                                        let k = *k;
-                                        view! { <th scope="col">{move || i18n.t(k)}</th> }
-                                    }).collect_view()}
-                                </tr></thead>
+                                <thead><tr>{header_cells(columns(log))}</tr></thead>
                                 <tbody>
                                     {items.into_iter().map(|row| view! {
                                         <tr>{row.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>

@@ -13,6 +13,7 @@ use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, TextField};
 use crate::components::party::party_text;
+use crate::components::table::{header_cells, hidden_header_cell};
 use crate::components::wizard::{focus_step_heading, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
 
@@ -118,12 +119,8 @@ pub fn Giver() -> impl IntoView {
             <div class="table--responsive-scroll" tabindex="0" role="region" aria-labelledby="holders-heading">
                 <table class="table" id="holders-table">
                     <thead><tr>
-                        <th scope="col">{i18n.text(Key::acc_col_holder)}</th>
-                        <th scope="col">{i18n.text(Key::acc_col_name)}</th>
-                        <th scope="col">{i18n.text(Key::acc_col_created)}</th>
-                        <th scope="col">{i18n.text(Key::acc_col_level)}</th>
-                        <th scope="col">{i18n.text(Key::acc_col_expires)}</th>
-                        <th scope="col"><span class="sr-only">{i18n.text(Key::acc_revoke)}</span></th>
+                        {header_cells(&[Key::acc_col_holder, Key::acc_col_name, Key::acc_col_created, Key::acc_col_level, Key::acc_col_expires])}
+                        {hidden_header_cell(Key::acc_revoke)}
                     </tr></thead>
                     <tbody>
                         {g.accesses.into_iter().enumerate().map(|(i, a)| {

@@ -20,6 +20,7 @@ use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, group_class, radio, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
 use crate::components::step_indicator::StepIndicator;
+use crate::components::table::header_cells;
 use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, I18n, Key};
 
@@ -350,10 +351,7 @@ fn MoveMail() -> impl IntoView {
             <h2>{i18n.text(Key::mv_history)}</h2>
             <table class="table table--responsive-headers" id="move-history">
                 <thead><tr>
-                    <th scope="col">{i18n.text(Key::mv_ordered)}</th>
-                    <th scope="col">{i18n.text(Key::mv_period)}</th>
-                    <th scope="col">{i18n.text(Key::mv_status)}</th>
-                    <th scope="col">{i18n.text(Key::mv_receipt)}</th>
+                    {header_cells(&[Key::mv_ordered, Key::mv_period, Key::mv_status, Key::mv_receipt])}
                 </tr></thead>
                 <tbody>
                     {list.into_iter().map(|m| {

@@ -19,6 +19,7 @@ use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, group_class, ErrorText, TextField};
 use crate::components::module_gate::ModuleGate;
+use crate::components::table::header_cells;
 use crate::components::wizard::focus_element;
 use crate::i18n::{conflict_key, use_i18n, I18n, Key};
 
@@ -528,12 +529,7 @@ fn Statistics() -> impl IntoView {
         view! {
             <table class="table table--responsive-headers" id="reports">
                 <thead><tr>
-                    <th scope="col">{i18n.text(Key::st_name)}</th>
-                    <th scope="col">{i18n.text(Key::st_type)}</th>
-                    <th scope="col">{i18n.text(Key::st_scope)}</th>
-                    <th scope="col">{i18n.text(Key::st_status)}</th>
-                    <th scope="col">{i18n.text(Key::st_produced_at)}</th>
-                    <th scope="col">{i18n.text(Key::st_actions)}</th>
+                    {header_cells(&[Key::st_name, Key::st_type, Key::st_scope, Key::st_status, Key::st_produced_at, Key::st_actions])}
                 </tr></thead>
                 <tbody>
                     {list.into_iter().map(|report| {

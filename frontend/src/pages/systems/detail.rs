@@ -17,6 +17,7 @@ use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::module_gate::ModuleGate;
+use crate::components::table::{header_cells, ScrollTable};
 use crate::i18n::{conflict_key, use_i18n, Key, Lang};
 
 #[component]
@@ -458,16 +459,9 @@ fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
                 let delivered = i18n.t(Key::attempts_delivered);
                 let marker = i18n.t(Key::attempts_test_marker);
                 view! {
-                    <div class="table--responsive-scroll" tabindex="0" role="region"
-                        aria-label=i18n.t(Key::attempts_heading)>
-                    <table class="table" id="attempts-table">
-                        <caption class="sr-only">{i18n.t(Key::attempts_heading)}</caption>
+                    <ScrollTable label=Key::attempts_heading id="attempts-table">
                         <thead><tr>
-                            <th scope="col">{i18n.t(Key::attempts_col_time)}</th>
-                            <th scope="col">{i18n.t(Key::attempts_col_message)}</th>
-                            <th scope="col">{i18n.t(Key::attempts_col_result)}</th>
-                            <th scope="col">{i18n.t(Key::attempts_col_latency)}</th>
-                            <th scope="col">{i18n.t(Key::attempts_col_next)}</th>
+                            {header_cells(&[Key::attempts_col_time, Key::attempts_col_message, Key::attempts_col_result, Key::attempts_col_latency, Key::attempts_col_next])}
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|a| view! {
@@ -480,8 +474,7 @@ fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
-                    </div>
+                    </ScrollTable>
                 }.into_any()
             })}
         </section>

@@ -13,6 +13,7 @@ use crate::api::Authorised;
 use crate::auth::use_auth;
 use crate::components::alert::{FailedAlert, GenericError};
 use crate::components::module_gate::ModuleGate;
+use crate::components::table::{header_cells, ScrollTable};
 use crate::i18n::{use_i18n, Key};
 
 /// Systems per page of the overview.
@@ -94,10 +95,7 @@ fn SystemsOverview() -> impl IntoView {
         </div>
             {move || systems.get().map(|page| match page {
                 Some(page) if !page.items.is_empty() => view! {
-                    <div class="table--responsive-scroll" tabindex="0" role="region"
-                        aria-label=i18n.t(Key::sys_heading)>
-                    <table class="table" id="systems-table">
-                        <caption class="sr-only">{i18n.text(Key::sys_heading)}</caption>
+                    <ScrollTable label=Key::sys_heading id="systems-table">
                         <thead><tr>
                             <th scope="col" aria-sort=move || if descending.get() { "descending" } else { "ascending" }>
                                 <button type="button" class="button button-unstyled" id="sort-name"
@@ -107,11 +105,7 @@ fn SystemsOverview() -> impl IntoView {
                                     {move || if descending.get() { " ▼" } else { " ▲" }}
                                 </button>
                             </th>
-                            <th scope="col">{i18n.text(Key::sys_col_id)}</th>
-                            <th scope="col">{i18n.text(Key::sys_col_role)}</th>
-                            <th scope="col">{i18n.text(Key::sys_col_protocol)}</th>
-                            <th scope="col">{i18n.text(Key::sys_col_status)}</th>
-                            <th scope="col">{i18n.text(Key::sys_col_primary)}</th>
+                            {header_cells(&[Key::sys_col_id, Key::sys_col_role, Key::sys_col_protocol, Key::sys_col_status, Key::sys_col_primary])}
                         </tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|s| view! {
@@ -125,8 +119,7 @@ fn SystemsOverview() -> impl IntoView {
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
-                    </div>
+                    </ScrollTable>
                     {(page.total_pages > 1).then(|| {
                         let (current, pages) = (page.current_page, page.total_pages);
                         view! {

@@ -12,6 +12,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::module_gate::ModuleGate;
+use crate::components::table::{header_cells, hidden_header_cell};
 use crate::i18n::{use_i18n, Key};
 
 #[component]
@@ -133,11 +134,8 @@ fn StandardSystems() -> impl IntoView {
                     aria-label=i18n.t(Key::std_heading)>
                     <table class="table table--compact" id="std-table">
                         <thead><tr>
-                            <th scope="col">{i18n.text(Key::sys_col_name)}</th>
-                            <th scope="col">{i18n.text(Key::wiz_role)}</th>
-                            <th scope="col">{i18n.text(Key::wiz_protocol)}</th>
-                            <th scope="col">{i18n.text(Key::std_col_using)}</th>
-                            <th scope="col"><span class="sr-only">{i18n.text(Key::std_col_actions)}</span></th>
+                            {header_cells(&[Key::sys_col_name, Key::wiz_role, Key::wiz_protocol, Key::std_col_using])}
+                            {hidden_header_cell(Key::std_col_actions)}
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|p| {
