@@ -12,7 +12,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::form::{errors_for, ErrorText, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::IntroducedPage;
 use crate::i18n::{use_i18n, Key};
 
 lazy_pages!(authority_info: fn render() -> AnyView {
@@ -32,13 +32,10 @@ pub fn AuthorityInfoRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 fn AuthorityInfoPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_authority_information_tab)}</h1>
-        <ModuleGate module=Module::AuthorityInformation>
-            <p>{i18n.text(Key::info_intro)}</p>
+        <IntroducedPage module=Module::AuthorityInformation heading=Key::module_authority_information_tab intro=Key::info_intro>
             <AuthorityInfo/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 

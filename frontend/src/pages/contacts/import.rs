@@ -11,7 +11,7 @@ use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::IntroducedPage;
 use crate::i18n::{error_key, use_i18n, Key};
 
 #[component]
@@ -63,9 +63,7 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     view! {
-        <h1>{i18n.text(Key::cs_import)}</h1>
-        <ModuleGate module=Module::ContactStructure>
-            <p>{i18n.text(Key::ci_intro)}</p>
+        <IntroducedPage module=Module::ContactStructure heading=Key::cs_import intro=Key::ci_intro>
             <div class="form-group">
                 <label class="form-label" for="ci-file">{i18n.text(Key::ci_file)}</label>
                 <input type="file" id="ci-file" class="form-file-input"
@@ -121,6 +119,6 @@ pub fn ImportPage() -> impl IntoView {
                     <a href=link("") class="button button-secondary" id="ci-back">{i18n.text(Key::cp_to_structure)}</a>
                 </section>
             })}
-        </ModuleGate>
+        </IntroducedPage>
     }
 }

@@ -25,7 +25,7 @@ use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::alert::{FailedAlert, GenericError};
 use crate::components::form::flag_checkbox;
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::GatedPage;
 use crate::i18n::{use_i18n, I18n, Key};
 use group::{GroupDraft, GroupFields};
 
@@ -87,12 +87,10 @@ pub fn ContactRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 pub fn ContactStructurePage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::cs_heading)}</h1>
-        <ModuleGate module=Module::ContactStructure>
+        <GatedPage module=Module::ContactStructure heading=Key::cs_heading>
             <ContactStructure/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 

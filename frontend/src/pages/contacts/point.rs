@@ -16,7 +16,7 @@ use super::{link, DeepLinks};
 use crate::api::{self, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::{GatedPage, ModuleGate};
 use crate::i18n::{use_i18n, Key};
 
 pub(crate) fn audience_key(audience: Audience) -> Key {
@@ -50,8 +50,7 @@ pub fn CreatePointPage() -> impl IntoView {
     let receipt = RwSignal::new(None::<ContactPoint>);
     let failed = RwSignal::new(false);
     view! {
-        <h1>{i18n.text(Key::cp_create_heading)}</h1>
-        <ModuleGate module=Module::ContactStructure>
+        <GatedPage module=Module::ContactStructure heading=Key::cp_create_heading>
             {move || match receipt.get() {
                 None => view! { <PointEditor existing=None on_saved=Callback::new(move |p| receipt.set(Some(p)))/> }.into_any(),
                 Some(point) => {
@@ -80,7 +79,7 @@ pub fn CreatePointPage() -> impl IntoView {
                     }.into_any()
                 }
             }}
-        </ModuleGate>
+        </GatedPage>
     }
 }
 

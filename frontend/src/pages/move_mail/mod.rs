@@ -18,7 +18,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, group_class, radio, ErrorText, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::IntroducedPage;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::table::header_cells;
 use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
@@ -61,13 +61,10 @@ fn step_of(field: &str) -> usize {
 
 #[component]
 fn MoveMailPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_move_mail_tab)}</h1>
-        <ModuleGate module=Module::MoveMail>
-            <p>{i18n.text(Key::mv_intro)}</p>
+        <IntroducedPage module=Module::MoveMail heading=Key::module_move_mail_tab intro=Key::mv_intro>
             <MoveMail/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 

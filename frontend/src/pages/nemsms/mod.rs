@@ -17,7 +17,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::IntroducedPage;
 use crate::components::party::party_text;
 use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
 use crate::i18n::{conflict_key, error_key, use_i18n, Key};
@@ -87,14 +87,11 @@ fn module_of(kind: PartyKind) -> (Module, Key, Key, Key, Key) {
 
 #[component]
 fn NemSmsPage(kind: PartyKind) -> impl IntoView {
-    let i18n = use_i18n();
     let (module, title, intro, _, _) = module_of(kind);
     view! {
-        <h1>{i18n.text(title)}</h1>
-        <ModuleGate module=module>
-            <p>{i18n.text(intro)}</p>
+        <IntroducedPage module=module heading=title intro=intro>
             <Enrolment kind=kind/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 

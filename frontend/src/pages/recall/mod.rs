@@ -12,7 +12,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::IntroducedPage;
 use crate::components::party::party_text;
 use crate::components::wizard::{focus_step_heading, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
@@ -43,13 +43,10 @@ fn recipient_text(recipient: &str) -> String {
 
 #[component]
 fn RecallPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_recall_tab)}</h1>
-        <ModuleGate module=Module::Recall>
-            <p>{i18n.text(Key::rc_intro)}</p>
+        <IntroducedPage module=Module::Recall heading=Key::module_recall_tab intro=Key::rc_intro>
             <Recall/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 

@@ -18,7 +18,7 @@ use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, group_class, ErrorText, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::IntroducedPage;
 use crate::components::table::header_cells;
 use crate::components::wizard::focus_element;
 use crate::i18n::{conflict_key, use_i18n, I18n, Key};
@@ -40,13 +40,10 @@ pub fn StatisticsRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 fn StatisticsPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_statistics_tab)}</h1>
-        <ModuleGate module=Module::Statistics>
-            <p>{i18n.text(Key::st_intro)}</p>
+        <IntroducedPage module=Module::Statistics heading=Key::module_statistics_tab intro=Key::st_intro>
             <Statistics/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 

@@ -12,7 +12,7 @@ use crate::api;
 use crate::api::Authorised;
 use crate::auth::use_auth;
 use crate::components::alert::{FailedAlert, GenericError};
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::GatedPage;
 use crate::components::table::{header_cells, ScrollTable};
 use crate::i18n::{use_i18n, Key};
 
@@ -21,12 +21,10 @@ const PAGE_SIZE: u64 = 25;
 
 #[component]
 pub fn SystemsPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::sys_heading)}</h1>
-        <ModuleGate module=Module::SystemConnection>
+        <GatedPage module=Module::SystemConnection heading=Key::sys_heading>
             <SystemsOverview/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 

@@ -11,18 +11,16 @@ use super::link;
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::GatedPage;
 use crate::components::table::{header_cells, hidden_header_cell};
 use crate::i18n::{use_i18n, Key};
 
 #[component]
 pub fn StandardSystemsPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::std_heading)}</h1>
-        <ModuleGate module=Module::SystemConnection>
+        <GatedPage module=Module::SystemConnection heading=Key::std_heading>
             <StandardSystems/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 

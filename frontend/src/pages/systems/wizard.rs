@@ -17,7 +17,7 @@ use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::form::radio;
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::GatedPage;
 use crate::components::receipt::ReceiptButtons;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
@@ -48,12 +48,10 @@ fn step_of(field: &str) -> usize {
 
 #[component]
 pub fn CreateSystemPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::sys_create)}</h1>
-        <ModuleGate module=Module::SystemConnection>
+        <GatedPage module=Module::SystemConnection heading=Key::sys_create>
             <Wizard/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 
