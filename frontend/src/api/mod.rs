@@ -177,6 +177,28 @@ where
     value
 }
 
+/// [`loaded`] through the signed-in user's client: `Some(None)` when signed out or the call
+/// failed. `call` runs in the effect, so a signal it reads before its `async` part reloads it.
+pub fn loaded_as<T, F, Fut>(
+    auth: crate::auth::Auth,
+    call: F,
+) -> leptos::prelude::RwSignal<Option<Option<T>>>
+where
+    T: Send + Sync + 'static,
+    F: Fn(Authorised) -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    loaded(move || {
+        let request = Authorised::of(auth).map(&call);
+        async move {
+            match request {
+                Some(request) => request.await.ok(),
+                None => None,
+            }
+        }
+    })
+}
+
 impl ApiError {
     /// The field errors of a 400 answer (empty for anything else).
     pub fn field_errors(&self) -> Vec<adgang_api_types::FieldError> {

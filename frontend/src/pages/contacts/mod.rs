@@ -237,15 +237,9 @@ fn ContactStructure() -> impl IntoView {
     let message = RwSignal::new(None::<Key>);
     let creating = RwSignal::new(false);
 
-    let tree = api::loaded(move || {
+    let tree = api::loaded_as(auth, move |client| {
         version.track();
-        let signed_in = Authorised::of(auth);
-        async move {
-            match signed_in {
-                Some(client) => api::contacts::tree(&client).await.ok(),
-                None => None,
-            }
-        }
+        async move { api::contacts::tree(&client).await }
     });
 
     // A new group: close the form, show its parents opened, reload the tree.

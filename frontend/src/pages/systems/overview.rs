@@ -37,17 +37,9 @@ fn SystemsOverview() -> impl IntoView {
     // the overview is paged and sorted by the API (by name; the header turns it).
     let page_no = RwSignal::new(0u64);
     let descending = RwSignal::new(false);
-    let systems = api::loaded(move || {
-        let signed_in = Authorised::of(auth);
+    let systems = api::loaded_as(auth, move |client| {
         let (page, desc) = (page_no.get(), descending.get());
-        async move {
-            match signed_in {
-                Some(client) => api::systems::list(&client, page, PAGE_SIZE, desc)
-                    .await
-                    .ok(),
-                None => None,
-            }
-        }
+        async move { api::systems::list(&client, page, PAGE_SIZE, desc).await }
     });
     let download = move |_| {
         let Some(client) = Authorised::of(auth) else {

@@ -41,15 +41,9 @@ fn StandardSystems() -> impl IntoView {
     let message = RwSignal::new(None::<Key>);
     let failed = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
-    let published = api::loaded(move || {
+    let published = api::loaded_as(auth, move |client| {
         reload.track();
-        let signed_in = Authorised::of(auth);
-        async move {
-            match signed_in {
-                Some(client) => api::systems::own_standard_systems(&client).await.ok(),
-                None => None,
-            }
-        }
+        async move { api::systems::own_standard_systems(&client).await }
     });
 
     let open = move |target: Editing, from: Option<PublishedStandardSystem>| {
