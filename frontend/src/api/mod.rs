@@ -42,6 +42,16 @@ impl Authorised {
         let path = format!("/api/v1/organisations/{}{rest}", self.cvr);
         download(&path, &self.token, file_name).await
     }
+
+    /// Starts [`Authorised::download`] in the background; `failed` runs if the file cannot be had.
+    pub fn start_download(self, rest: &str, file_name: &str, failed: impl FnOnce() + 'static) {
+        let (rest, file_name) = (rest.to_owned(), file_name.to_owned());
+        leptos::task::spawn_local(async move {
+            if self.download(&rest, &file_name).await.is_err() {
+                failed();
+            }
+        });
+    }
 }
 
 /// What can go wrong calling the API.

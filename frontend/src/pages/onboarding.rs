@@ -168,15 +168,9 @@ pub fn OnboardingPage() -> impl IntoView {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
-        spawn_local(async move {
-            let name = format!("tilslutningsaftale-{}.pdf", client.cvr);
-            if client
-                .download("/onboarding/agreement", &name)
-                .await
-                .is_err()
-            {
-                upload_errors.set(vec![Key::error_generic]);
-            }
+        let name = format!("tilslutningsaftale-{}.pdf", client.cvr);
+        client.start_download("/onboarding/agreement", &name, move || {
+            upload_errors.set(vec![Key::error_generic])
         });
     };
     let accept_errors = errors_for(&["acceptAgreement"]);

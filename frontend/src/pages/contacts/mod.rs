@@ -272,15 +272,9 @@ fn ContactStructure() -> impl IntoView {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
-        spawn_local(async move {
-            let file_name = format!("kontaktstruktur-{}.xlsx", client.cvr);
-            if client
-                .download("/contact-structure/export", &file_name)
-                .await
-                .is_err()
-            {
-                message.set(Some(Key::error_generic));
-            }
+        let file_name = format!("kontaktstruktur-{}.xlsx", client.cvr);
+        client.start_download("/contact-structure/export", &file_name, move || {
+            message.set(Some(Key::error_generic))
         });
     };
 

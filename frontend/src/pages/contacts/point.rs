@@ -31,16 +31,11 @@ fn download_receipt(auth: crate::auth::Auth, id: String, failed: RwSignal<bool>)
     let Some(client) = Authorised::of(auth) else {
         return;
     };
-    spawn_local(async move {
-        let path = format!("/contact-points/{id}/receipt");
-        if client
-            .download(&path, &format!("kvittering-kontaktpunkt-{id}.pdf"))
-            .await
-            .is_err()
-        {
-            failed.set(true);
-        }
-    });
+    client.start_download(
+        &format!("/contact-points/{id}/receipt"),
+        &format!("kvittering-kontaktpunkt-{id}.pdf"),
+        move || failed.set(true),
+    );
 }
 
 #[component]

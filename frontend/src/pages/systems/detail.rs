@@ -191,16 +191,11 @@ fn SystemDetail() -> impl IntoView {
             return;
         };
         let id = id();
-        spawn_local(async move {
-            let path = format!("/systems/{id}/overview");
-            if client
-                .download(&path, &format!("system-{id}.pdf"))
-                .await
-                .is_err()
-            {
-                error.set(Some(Key::error_generic));
-            }
-        });
+        client.start_download(
+            &format!("/systems/{id}/overview"),
+            &format!("system-{id}.pdf"),
+            move || error.set(Some(Key::error_generic)),
+        );
     };
 
     let row = move |label: Key, value: String| {

@@ -4,10 +4,8 @@
 use adgang_api_types::Module;
 use leptos::prelude::*;
 
-use super::link;
-use leptos::task::spawn_local;
-
 use super::form::{protocol_key, role_key, status_key};
+use super::link;
 use crate::api;
 use crate::api::Authorised;
 use crate::auth::use_auth;
@@ -46,16 +44,8 @@ fn SystemsOverview() -> impl IntoView {
             return;
         };
         more_open.set(false);
-        spawn_local(async move {
-            let file_name = format!("systemoversigt-{}.xlsx", client.cvr);
-            if client
-                .download("/system-overview", &file_name)
-                .await
-                .is_err()
-            {
-                failed.set(true);
-            }
-        });
+        let file_name = format!("systemoversigt-{}.xlsx", client.cvr);
+        client.start_download("/system-overview", &file_name, move || failed.set(true));
     };
 
     view! {

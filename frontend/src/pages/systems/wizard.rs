@@ -323,16 +323,12 @@ fn Wizard() -> impl IntoView {
         let (Some(client), Some(done)) = (Authorised::of(auth), receipt.get_untracked()) else {
             return;
         };
-        spawn_local(async move {
-            let path = format!("/systems/{}/receipt", done.system.id);
-            if client
-                .download(&path, &format!("kvittering-{}.pdf", done.system.id))
-                .await
-                .is_err()
-            {
-                failed.set(true);
-            }
-        });
+        let id = &done.system.id;
+        client.start_download(
+            &format!("/systems/{id}/receipt"),
+            &format!("kvittering-{id}.pdf"),
+            move || failed.set(true),
+        );
     };
 
     view! {
