@@ -1,24 +1,32 @@
-//! The DKFDS alerts every module shows alike: the generic error and a refused request's conflict.
+//! The DKFDS alerts every module shows alike: errors, and a refused request's conflict.
 
 use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Key};
 
-/// The red alert with the generic error text ("Der opstod en fejl …").
+/// A red alert with `text`.
 #[component]
-pub fn GenericError() -> impl IntoView {
+pub fn ErrorAlert(text: Key) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+        <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(text)}</p></div></div>
     }
 }
 
-/// The generic error alert, shown while `failed` is set.
+/// The red alert with the generic error text ("Der opstod en fejl …").
 #[component]
-pub fn FailedAlert(failed: RwSignal<bool>) -> impl IntoView {
+pub fn GenericError() -> impl IntoView {
+    view! { <ErrorAlert text=Key::error_generic/> }
+}
+
+/// A red alert shown while `failed` is set: the generic error text, or `text` where the page has
+/// its own words.
+#[component]
+pub fn FailedAlert(failed: RwSignal<bool>, #[prop(optional)] text: Option<Key>) -> impl IntoView {
+    let text = text.unwrap_or(Key::error_generic);
     view! {
         <Show when=move || failed.get()>
-            <GenericError/>
+            <ErrorAlert text=text/>
         </Show>
     }
 }

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::i18n::{use_i18n, Key, Lang};
 
 /// Picking "a new user" instead of one of the listed users.
@@ -191,11 +192,7 @@ pub fn OnboardingPage() -> impl IntoView {
         <h1>{i18n.text(Key::onboarding_heading)}</h1>
         <p class="font-lead">{org_name}</p>
         <p>{i18n.text(Key::onboarding_intro)}</p>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert">
-                <div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div>
-            </div>
-        </Show>
+        <FailedAlert failed=failed/>
         {move || status.get().map(|s| view! {
             <form id="onboarding-form" on:submit=submit novalidate>
                 <fieldset class=move || if accept_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::point::audience_key;
 use super::point_draft::{megabytes, PointDraft};
+use crate::components::alert::ErrorAlert;
 use crate::components::form::{checkbox, flag_checkbox, ErrorText, TextArea, TextField};
 use crate::components::wizard::WizardSteps;
 use crate::i18n::{I18n, Key};
@@ -184,7 +185,7 @@ pub(super) fn summary(
     let capacity = input.capacity.unwrap_or_default();
     view! {
         {(!draft.errors.get().is_empty()).then(|| view! {
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
+            <ErrorAlert text=Key::wiz_errors/>
         })}
         {part(Key::cp_step_name, 0, vec![
             row(Key::cp_name, input.name.clone()).into_any(),

@@ -370,9 +370,7 @@ fn ConfirmPage() -> impl IntoView {
     view! {
         <h1>{i18n.text(Key::sms_confirm_heading)}</h1>
         <FailedAlert failed=failed/>
-        {move || refusal.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="sms-confirm-error"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <ConflictAlert id="sms-confirm-error" conflict=refusal/>
         {move || match done.get() {
             Some(phone) => view! {
                 <div class="alert alert-success" role="status" id="sms-confirmed">

@@ -16,6 +16,7 @@ use super::form::{
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::ErrorAlert;
 use crate::components::module_gate::ModuleGate;
 use crate::components::table::{header_cells, ScrollTable};
 use crate::i18n::{conflict_key, use_i18n, Key, Lang};
@@ -255,7 +256,7 @@ fn SystemDetail() -> impl IntoView {
     view! {
         <Show when=move || missing.get()>
             <h1>{i18n.text(Key::sys_heading)}</h1>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_not_found)}</p></div></div>
+            <ErrorAlert text=Key::detail_not_found/>
         </Show>
         {move || system.get().map(|s| {
             let locked = s.standard_system_id.is_some();

@@ -15,7 +15,7 @@ use super::form::{
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
-use crate::components::alert::FailedAlert;
+use crate::components::alert::{ErrorAlert, FailedAlert};
 use crate::components::form::radio;
 use crate::components::module_gate::GatedPage;
 use crate::components::receipt::ReceiptButtons;
@@ -274,7 +274,7 @@ fn Wizard() -> impl IntoView {
             let editable = !use_standard.get_untracked();
             view! {
                 {has_errors.then(|| view! {
-                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
+                    <ErrorAlert text=Key::wiz_errors/>
                 })}
                 <section class="summary-part" id="summary-name">
                     <h3>{i18n.text(Key::wiz_step_name)}</h3>
