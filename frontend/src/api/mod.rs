@@ -187,8 +187,7 @@ where
     value
 }
 
-/// [`loaded`] through the signed-in user's client: `Some(None)` when signed out or the call
-/// failed. `call` runs in the effect, so a signal it reads before its `async` part reloads it.
+/// [`loaded`] through the signed-in user's client; `Some(None)` when signed out or failed.
 pub fn loaded_as<T, F, Fut>(
     auth: crate::auth::Auth,
     call: F,

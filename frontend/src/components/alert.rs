@@ -19,8 +19,7 @@ pub fn GenericError() -> impl IntoView {
     view! { <ErrorAlert text=Key::error_generic/> }
 }
 
-/// A red alert shown while `failed` is set: the generic error text, or `text` where the page has
-/// its own words.
+/// A red alert while `failed` is set: the generic error text, or the page's own `text`.
 #[component]
 pub fn FailedAlert(failed: RwSignal<bool>, #[prop(optional)] text: Option<Key>) -> impl IntoView {
     let text = text.unwrap_or(Key::error_generic);

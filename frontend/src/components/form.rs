@@ -159,8 +159,7 @@ pub fn checkbox(id: String, label: String, checked: Signal<bool>, set: Callback<
     .into_any()
 }
 
-/// A radio button labelled with a translated text, wired to any state: whether it is chosen, and
-/// what choosing it does.
+/// A radio button with a translated label, wired to any state (`checked`, and `pick` on choice).
 pub fn radio(
     name: &'static str,
     id: &'static str,

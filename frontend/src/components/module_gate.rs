@@ -40,8 +40,7 @@ pub fn GatedPage(module: Module, heading: Key, children: ChildrenFn) -> impl Int
     }
 }
 
-/// A module's page that opens with an introduction: its heading, then the `intro` text and
-/// `children` for the users the gate lets in.
+/// A [`GatedPage`] whose gated part opens with the `intro` text.
 #[component]
 pub fn IntroducedPage(
     module: Module,

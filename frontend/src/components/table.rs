@@ -4,9 +4,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Key};
 
-/// A table (`id`, DKFDS `table--compact` if `compact`) in a region that scrolls sideways on a
-/// narrow screen, named by `label` for screen readers, which its hidden caption repeats;
-/// `children` are its head and body.
+/// A table (head and body: `children`) in a sideways-scrolling region named by `label`.
 #[component]
 pub fn ScrollTable(
     label: Key,

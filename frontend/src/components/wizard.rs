@@ -117,8 +117,7 @@ impl WizardSteps {
     }
 }
 
-/// A wizard's buttons: "Tilbage" after the first step, "Næste" before the summary and `finish`
-/// on it, then the way out (`children`).
+/// A wizard's buttons: "Tilbage", then "Næste" (or `finish` on the summary), then `children`.
 #[component]
 pub fn WizardButtons(
     steps: WizardSteps,
