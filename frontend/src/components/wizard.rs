@@ -107,6 +107,31 @@ impl WizardSteps {
         });
     }
 
+    /// The summary's request (save, connect): refused fields lead to their step, else `done`.
+    pub fn save<T: 'static>(
+        self,
+        request: impl Future<Output = Result<T, ApiError>> + 'static,
+        step_of: fn(&str) -> usize,
+        errors: RwSignal<Vec<FieldError>>,
+        sending: RwSignal<bool>,
+        failed: RwSignal<bool>,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        sending.set(true);
+        failed.set(false);
+        spawn_local(async move {
+            match request.await {
+                Ok(answer) => done(answer),
+                Err(ApiError::Problem(p)) if p.status == 400 => {
+                    self.refused(&p.errors, step_of);
+                    errors.set(p.errors);
+                }
+                Err(_) => failed.set(true),
+            }
+            sending.set(false);
+        });
+    }
+
     /// After a refused save: to the first step with an error; fixing it leads back to the
     /// summary.
     pub fn refused(self, errors: &[FieldError], step_of: fn(&str) -> usize) {

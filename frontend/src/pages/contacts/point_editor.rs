@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use super::point_draft::PointDraft;
 use super::point_steps::{step_availability, step_keywords, step_name, step_recipient, summary};
 use super::{groups_of, link};
-use crate::api::{self, ApiError, Authorised};
+use crate::api::{self, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::step_indicator::StepIndicator;
@@ -90,22 +90,19 @@ pub fn PointEditor(
         };
         let input = draft.input();
         let id = editing_id.clone();
-        sending.set(true);
-        failed.set(false);
-        spawn_local(async move {
-            match api::contacts::save_point(&client, id.as_deref(), &input).await {
-                Ok(point) => {
-                    draft.load(&point);
-                    on_saved.run(point);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => {
-                    steps.refused(&p.errors, step_of);
-                    draft.errors.set(p.errors);
-                }
-                Err(_) => failed.set(true),
-            }
-            sending.set(false);
-        });
+        let request =
+            async move { api::contacts::save_point(&client, id.as_deref(), &input).await };
+        steps.save(
+            request,
+            step_of,
+            draft.errors,
+            sending,
+            failed,
+            move |point| {
+                draft.load(&point);
+                on_saved.run(point);
+            },
+        );
     };
     let is_new = existing.is_none();
 

@@ -135,21 +135,10 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
             return;
         };
         let body = draft.with_value(|d| d());
-        sending.set(true);
-        failed.set(false);
-        spawn_local(async move {
-            match api::mail_access::give(&client, &body).await {
-                Ok(done) => {
-                    view_state.set(View::Receipt(done));
-                    request_animation_frame(focus_step_heading);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => {
-                    steps.refused(&p.errors, step_of);
-                    errors.set(p.errors);
-                }
-                Err(_) => failed.set(true),
-            }
-            sending.set(false);
+        let request = async move { api::mail_access::give(&client, &body).await };
+        steps.save(request, step_of, errors, sending, failed, move |done| {
+            view_state.set(View::Receipt(done));
+            request_animation_frame(focus_step_heading);
         });
     };
 

@@ -7,13 +7,12 @@ use adgang_api_types::{ActivationMode, Module, StandardSystem, SystemReceipt};
 use leptos::prelude::*;
 
 use super::link;
-use leptos::task::spawn_local;
 
 use super::form::{
     protocol_key, role_key, ActivationFields, ContactFields, Draft, NameAndRole, ProtocolAndDetails,
 };
+use crate::api;
 use crate::api::Authorised;
-use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::alert::{ErrorAlert, FailedAlert};
 use crate::components::form::radio;
@@ -130,22 +129,18 @@ fn Wizard() -> impl IntoView {
             return;
         };
         let body = draft.new_system();
-        failed.set(false);
-        sending.set(true);
-        spawn_local(async move {
-            match api::systems::create(&client, &body).await {
-                Ok(done) => {
-                    draft.errors.set(Vec::new());
-                    receipt.set(Some(done));
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => {
-                    steps.refused(&p.errors, step_of);
-                    draft.errors.set(p.errors);
-                }
-                Err(_) => failed.set(true),
-            }
-            sending.set(false);
-        });
+        let request = async move { api::systems::create(&client, &body).await };
+        steps.save(
+            request,
+            step_of,
+            draft.errors,
+            sending,
+            failed,
+            move |done| {
+                draft.errors.set(Vec::new());
+                receipt.set(Some(done));
+            },
+        );
     };
 
     let indicator = move || view! { <StepIndicator id="step-indicator" steps=&STEPS step=step/> };
