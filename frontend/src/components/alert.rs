@@ -42,3 +42,34 @@ pub fn ConflictAlert(id: &'static str, conflict: RwSignal<Option<Key>>) -> impl 
         })
     }
 }
+
+/// A yellow confirmation (`alertdialog`): the question (`children`), then "yes" and "Annullér".
+#[component]
+pub fn ConfirmPanel<Yes, No>(
+    id: &'static str,
+    /// The question's id, which names the dialog.
+    #[prop(optional)]
+    text_id: Option<&'static str>,
+    yes_id: &'static str,
+    yes_label: Key,
+    on_yes: Yes,
+    #[prop(optional)] no_id: Option<&'static str>,
+    on_no: No,
+    children: Children,
+) -> impl IntoView
+where
+    Yes: FnMut(leptos::ev::MouseEvent) + 'static,
+    No: FnMut(leptos::ev::MouseEvent) + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <div class="alert alert-warning" role="alertdialog" aria-labelledby=text_id id=id>
+            <div class="alert-body">
+                <p class="alert-text" id=text_id>{children()}</p>
+                <button type="button" class="button button-primary" id=yes_id on:click=on_yes>{i18n.text(yes_label)}</button>
+                " "
+                <button type="button" class="button button-tertiary" id=no_id on:click=on_no>{i18n.text(Key::wiz_cancel)}</button>
+            </div>
+        </div>
+    }
+}

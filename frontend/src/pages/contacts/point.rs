@@ -15,7 +15,7 @@ use super::point_editor::PointEditor;
 use super::{link, DeepLinks};
 use crate::api::{self, Authorised};
 use crate::auth::use_auth;
-use crate::components::alert::FailedAlert;
+use crate::components::alert::{ConfirmPanel, FailedAlert};
 use crate::components::module_gate::{GatedPage, ModuleGate};
 use crate::i18n::{use_i18n, Key};
 
@@ -101,7 +101,7 @@ pub fn PointDetailPage() -> impl IntoView {
             });
         }
     });
-    let delete = move |_| {
+    let delete = move |_: leptos::ev::MouseEvent| {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
@@ -138,14 +138,10 @@ pub fn PointDetailPage() -> impl IntoView {
                             </button>
                         </p>
                         <Show when=move || confirming.get()>
-                            <div class="alert alert-warning" role="alertdialog" id="cp-delete-panel">
-                                <div class="alert-body">
-                                    <p class="alert-text">{i18n.text(Key::cp_delete_confirm)}</p>
-                                    <button type="button" class="button button-primary" id="cp-delete-yes" on:click=delete>{i18n.text(Key::cp_delete)}</button>
-                                    " "
-                                    <button type="button" class="button button-tertiary" on:click=move |_| confirming.set(false)>{i18n.text(Key::wiz_cancel)}</button>
-                                </div>
-                            </div>
+                            <ConfirmPanel id="cp-delete-panel" yes_id="cp-delete-yes" yes_label=Key::cp_delete
+                                on_yes=delete on_no=move |_| confirming.set(false)>
+                                {i18n.text(Key::cp_delete_confirm)}
+                            </ConfirmPanel>
                         </Show>
                     }.into_any(),
             }}

@@ -16,7 +16,7 @@ use super::form::{
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ConfirmPanel, ErrorAlert};
 use crate::components::module_gate::ModuleGate;
 use crate::components::table::{header_cells, ScrollTable};
 use crate::i18n::{conflict_key, use_i18n, Key, Lang};
@@ -116,7 +116,7 @@ fn SystemDetail() -> impl IntoView {
         });
     };
 
-    let confirm = move |_| {
+    let confirm = move |_: leptos::ev::MouseEvent| {
         let (Some(client), Some(action)) = (Authorised::of(auth), pending.get_untracked()) else {
             return;
         };
@@ -318,18 +318,15 @@ fn SystemDetail() -> impl IntoView {
                     </button>
                 </div>
                 <Show when=move || pending.get().is_some()>
-                    <div class="alert alert-warning" role="alertdialog" aria-labelledby="confirm-text" id="confirm-panel">
-                        <div class="alert-body">
-                            <p class="alert-text" id="confirm-text">{move || i18n.t(match pending.get() {
-                                Some(Pending::Primary) => Key::detail_make_primary_confirm,
-                                Some(Pending::RotateApiKey) => Key::detail_rotate_api_key_confirm,
-                                _ => Key::detail_delete_confirm,
-                            })}</p>
-                            <button type="button" class="button button-primary" id="confirm-yes" on:click=confirm>{i18n.text(Key::detail_confirm)}</button>
-                            " "
-                            <button type="button" class="button button-tertiary" id="confirm-no" on:click=move |_| pending.set(None)>{i18n.text(Key::wiz_cancel)}</button>
-                        </div>
-                    </div>
+                    <ConfirmPanel id="confirm-panel" text_id="confirm-text"
+                        yes_id="confirm-yes" yes_label=Key::detail_confirm on_yes=confirm
+                        no_id="confirm-no" on_no=move |_| pending.set(None)>
+                        {move || i18n.t(match pending.get() {
+                            Some(Pending::Primary) => Key::detail_make_primary_confirm,
+                            Some(Pending::RotateApiKey) => Key::detail_rotate_api_key_confirm,
+                            _ => Key::detail_delete_confirm,
+                        })}
+                    </ConfirmPanel>
                 </Show>
                 <Show when=move || api_key.get().is_some()>
                     <p id="api-key-panel">{i18n.text(Key::api_key)}": " <code id="api-key-value">{move || api_key.get().unwrap_or_default()}</code></p>

@@ -10,7 +10,7 @@ use super::form::{protocol_key, role_key, ContactFields, Draft, NameAndRole, Pro
 use super::link;
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::alert::FailedAlert;
+use crate::components::alert::{ConfirmPanel, FailedAlert};
 use crate::components::module_gate::GatedPage;
 use crate::components::table::{header_cells, hidden_header_cell};
 use crate::i18n::{use_i18n, Key};
@@ -82,7 +82,7 @@ fn StandardSystems() -> impl IntoView {
         });
     };
 
-    let withdraw = move |_| {
+    let withdraw = move |_: leptos::ev::MouseEvent| {
         let (Some(client), Some(chosen)) = (Authorised::of(auth), withdrawing.get_untracked())
         else {
             return;
@@ -106,16 +106,11 @@ fn StandardSystems() -> impl IntoView {
         </Show>
         <FailedAlert failed=failed/>
         <Show when=move || withdrawing.get().is_some()>
-            <div class="alert alert-warning" role="alertdialog" aria-labelledby="std-withdraw-text" id="std-withdraw-panel">
-                <div class="alert-body">
-                    <p class="alert-text" id="std-withdraw-text">
-                        {move || withdrawing.get().map(|p| format!("{} {}", p.standard.name, i18n.t(Key::std_withdraw_confirm)))}
-                    </p>
-                    <button type="button" class="button button-primary" id="std-withdraw-yes" on:click=withdraw>{i18n.text(Key::std_withdraw)}</button>
-                    " "
-                    <button type="button" class="button button-tertiary" on:click=move |_| withdrawing.set(None)>{i18n.text(Key::wiz_cancel)}</button>
-                </div>
-            </div>
+            <ConfirmPanel id="std-withdraw-panel" text_id="std-withdraw-text"
+                yes_id="std-withdraw-yes" yes_label=Key::std_withdraw on_yes=withdraw
+                on_no=move |_| withdrawing.set(None)>
+                {move || withdrawing.get().map(|p| format!("{} {}", p.standard.name, i18n.t(Key::std_withdraw_confirm)))}
+            </ConfirmPanel>
         </Show>
         {move || published.get().flatten().map(|list| {
             if list.is_empty() {
