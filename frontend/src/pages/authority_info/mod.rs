@@ -11,7 +11,7 @@ use leptos_router::{Lazy, StaticSegment};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
-use crate::components::form::{errors_for, ErrorText, TextField};
+use crate::components::form::{accepted, errors_for, ErrorText, TextField};
 use crate::components::module_gate::IntroducedPage;
 use crate::i18n::{use_i18n, Key};
 
@@ -113,13 +113,9 @@ fn AuthorityInfo() -> impl IntoView {
         begin();
         check.set(None);
         spawn_local(async move {
-            match api::authority_info::test_link(&client, typed.trim()).await {
-                Ok(result) => {
-                    errors.set(Vec::new());
-                    check.set(Some(result));
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(_) => failed.set(true),
+            let result = api::authority_info::test_link(&client, typed.trim()).await;
+            if let Some(result) = accepted(result, errors, None, failed) {
+                check.set(Some(result));
             }
             busy.set(false);
         });

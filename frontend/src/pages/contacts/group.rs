@@ -11,12 +11,12 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use super::{groups_of, DeepLinks};
+use crate::api;
 use crate::api::Authorised;
-use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::form::{
-    checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
+    accepted, checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
 };
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
@@ -136,13 +136,9 @@ pub fn GroupDetailPage() -> impl IntoView {
         saved.set(false);
         failed.set(false);
         spawn_local(async move {
-            match api::contacts::update_group(&client, &id, &input).await {
-                Ok(_) => {
-                    errors.set(Vec::new());
-                    saved.set(true);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(_) => failed.set(true),
+            let result = api::contacts::update_group(&client, &id, &input).await;
+            if accepted(result, errors, None, failed).is_some() {
+                saved.set(true);
             }
         });
     };

@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{level_key, View};
-use crate::api::{self, ApiError, Authorised};
+use crate::api::{self, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
-use crate::components::form::{errors_for, radio, ErrorText, TextField};
+use crate::components::form::{accepted, errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
 use crate::components::wizard::{focus_step_heading, WizardButtons, WizardSteps, STEP_HEADING};
@@ -97,14 +97,10 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
             steps.checking.set(true);
             failed.set(false);
             spawn_local(async move {
-                match api::mail_access::look_up_holder(&client, &typed).await {
-                    Ok(found) => {
-                        errors.set(Vec::new());
-                        holder.set(Some(found));
-                        steps.go(DETAILS);
-                    }
-                    Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                    Err(_) => failed.set(true),
+                let result = api::mail_access::look_up_holder(&client, &typed).await;
+                if let Some(found) = accepted(result, errors, None, failed) {
+                    holder.set(Some(found));
+                    steps.go(DETAILS);
                 }
                 steps.checking.set(false);
             });

@@ -11,7 +11,7 @@ use super::{expiry_text, level_key, View};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
-use crate::components::form::{errors_for, TextField};
+use crate::components::form::{accepted, errors_for, TextField};
 use crate::components::party::party_text;
 use crate::components::table::{header_cells, hidden_header_cell};
 use crate::components::wizard::{focus_step_heading, STEP_HEADING};
@@ -48,14 +48,10 @@ pub fn Giver() -> impl IntoView {
         busy.set(true);
         failed.set(false);
         spawn_local(async move {
-            match api::mail_access::look_up_giver(&client, &number).await {
-                Ok(found) => {
-                    errors.set(Vec::new());
-                    lifted.set(false);
-                    giver.set(Some(found));
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(_) => failed.set(true),
+            let result = api::mail_access::look_up_giver(&client, &number).await;
+            if let Some(found) = accepted(result, errors, None, failed) {
+                lifted.set(false);
+                giver.set(Some(found));
             }
             busy.set(false);
         });

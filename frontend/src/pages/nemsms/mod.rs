@@ -16,11 +16,11 @@ use leptos_router::{path, Lazy, StaticSegment};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
-use crate::components::form::{errors_for, TextField};
+use crate::components::form::{accepted, errors_for, TextField};
 use crate::components::module_gate::IntroducedPage;
 use crate::components::party::party_text;
 use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
-use crate::i18n::{conflict_key, error_key, use_i18n, Key};
+use crate::i18n::{error_key, use_i18n, Key};
 
 lazy_pages!(nemsms: fn render(page: Page) -> AnyView {
     match page {
@@ -150,14 +150,10 @@ fn Enrolment(kind: PartyKind) -> impl IntoView {
         failed.set(false);
         conflict.set(None);
         spawn_local(async move {
-            match api::nemsms::look_up(&client, kind, &typed).await {
-                Ok(found) => {
-                    errors.set(Vec::new());
-                    status.set(Some(found));
-                    steps.go(STATUS);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(_) => failed.set(true),
+            let result = api::nemsms::look_up(&client, kind, &typed).await;
+            if let Some(found) = accepted(result, errors, None, failed) {
+                status.set(Some(found));
+                steps.go(STATUS);
             }
             busy.set(false);
         });
@@ -192,17 +188,9 @@ fn Enrolment(kind: PartyKind) -> impl IntoView {
                 Act::Change => api::nemsms::change_number(&client, kind, &id, &typed).await,
                 Act::Unenrol => api::nemsms::unenrol(&client, kind, &id).await,
             };
-            match result {
-                Ok(done) => {
-                    errors.set(Vec::new());
-                    receipt.set(Some(done));
-                    request_animation_frame(focus_step_heading);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(ApiError::Problem(p)) if p.reason.is_some() => {
-                    conflict.set(p.reason.map(conflict_key))
-                }
-                Err(_) => failed.set(true),
+            if let Some(done) = accepted(result, errors, Some(conflict), failed) {
+                receipt.set(Some(done));
+                request_animation_frame(focus_step_heading);
             }
             busy.set(false);
         });

@@ -17,7 +17,7 @@ use leptos_router::{Lazy, StaticSegment};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
 use crate::components::alert::{ConflictAlert, FailedAlert};
-use crate::components::form::{errors_for, group_class, ErrorText, TextField};
+use crate::components::form::{accepted, errors_for, group_class, ErrorText, TextField};
 use crate::components::module_gate::IntroducedPage;
 use crate::components::table::header_cells;
 use crate::components::wizard::focus_element;
@@ -223,24 +223,21 @@ fn Statistics() -> impl IntoView {
         email.set(String::new());
         request_animation_frame(|| focus_element("order-heading"));
     };
-    let finish = move |result: Result<StatisticsReport, ApiError>, key: Key| match result {
-        Ok(report) => {
-            errors.set(Vec::new());
-            form.set(Form::None);
-            let first = report
-                .next_production_at
-                .map(crate::time::display)
-                .unwrap_or_default();
-            done.set(Some(
-                i18n.t(key)
-                    .replace("{name}", &report_name(i18n, &report))
-                    .replace("{first}", &first),
-            ));
-            reload();
-        }
-        Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-        Err(ApiError::Problem(p)) if p.reason.is_some() => conflict.set(p.reason.map(conflict_key)),
-        Err(_) => failed.set(true),
+    let finish = move |result: Result<StatisticsReport, ApiError>, key: Key| {
+        let Some(report) = accepted(result, errors, Some(conflict), failed) else {
+            return;
+        };
+        form.set(Form::None);
+        let first = report
+            .next_production_at
+            .map(crate::time::display)
+            .unwrap_or_default();
+        done.set(Some(
+            i18n.t(key)
+                .replace("{name}", &report_name(i18n, &report))
+                .replace("{first}", &first),
+        ));
+        reload();
     };
     let order_standard = move || {
         let Some(client) = Authorised::of(auth) else {
