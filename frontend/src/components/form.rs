@@ -75,8 +75,7 @@ pub fn errors_for(
     })
 }
 
-/// A form request's answer, its field errors cleared; else `None`, and `errors`, `conflict` (where
-/// the page shows one) or `failed` tells why.
+/// A form request's answer with its field errors cleared; else `None`, the page showing why.
 pub fn accepted<T>(
     result: Result<T, ApiError>,
     errors: RwSignal<Vec<FieldError>>,

@@ -114,8 +114,8 @@ fn AuthorityInfo() -> impl IntoView {
         check.set(None);
         spawn_local(async move {
             let result = api::authority_info::test_link(&client, typed.trim()).await;
-            if let Some(result) = accepted(result, errors, None, failed) {
-                check.set(Some(result));
+            if let Some(link_check) = accepted(result, errors, None, failed) {
+                check.set(Some(link_check));
             }
             busy.set(false);
         });
