@@ -183,6 +183,12 @@ pub fn WizardButtons(
     }
 }
 
+/// A row of a summary's `<dl>`: the translated `label` and its `value`.
+pub fn summary_row(label: Key, value: String) -> AnyView {
+    let i18n = use_i18n();
+    view! { <div class="summary-row"><dt>{i18n.text(label)}</dt><dd>{value}</dd></div> }.into_any()
+}
+
 /// Moves focus to the current step's heading (after a step or a receipt is drawn).
 pub fn focus_step_heading() {
     focus_element(STEP_HEADING);

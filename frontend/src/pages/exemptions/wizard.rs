@@ -10,12 +10,12 @@ use super::{address_text, date_text, found_party, step_of, words, yes_no, SUMMAR
 use crate::api::exemptions::Change;
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::alert::{ConflictAlert, FailedAlert};
+use crate::components::alert::{ConflictAlert, ErrorAlert, FailedAlert};
 use crate::components::form::{errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::receipt::ReceiptButtons;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
+use crate::components::wizard::{summary_row, WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
 
 #[component]
@@ -234,10 +234,6 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
         }
     };
 
-    let summary_row = move |label: Key, value: String| {
-        view! { <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{value}</dd></div> }
-    };
-
     let summary = move || {
         let in_force = draft.in_force();
         let change = draft.chosen_change(kind);
@@ -271,7 +267,7 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
         let has_errors = !errors.get().is_empty();
         view! {
             {has_errors.then(|| view! {
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
+                <ErrorAlert text=Key::wiz_errors/>
             })}
             <section class="summary-part" id="exemption-summary">
                 <dl>

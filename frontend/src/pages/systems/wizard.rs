@@ -19,7 +19,7 @@ use crate::components::form::radio;
 use crate::components::module_gate::GatedPage;
 use crate::components::receipt::ReceiptButtons;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
+use crate::components::wizard::{summary_row, WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
 
 const SUMMARY: usize = 5;
@@ -145,11 +145,6 @@ fn Wizard() -> impl IntoView {
 
     let indicator = move || view! { <StepIndicator id="step-indicator" steps=&STEPS step=step/> };
 
-    let summary_row = move |label: Key, value: String| {
-        view! {
-            <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{value}</dd></div>
-        }
-    };
     // A part the user cannot change (a standard system's locked settings) offers no "Redigér".
     let edit_button = move |target: usize, id: &'static str, editable: bool| {
         editable.then(|| view! {
