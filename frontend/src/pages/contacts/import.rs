@@ -12,6 +12,7 @@ use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::components::alert::FailedAlert;
 use crate::components::module_gate::IntroducedPage;
+use crate::components::wizard::summary_row;
 use crate::i18n::{error_key, use_i18n, Key};
 
 #[component]
@@ -58,9 +59,7 @@ pub fn ImportPage() -> impl IntoView {
             run(true);
         }
     };
-    let count = move |label: Key, n: u32| {
-        view! { <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{n}</dd></div> }
-    };
+    let count = |label: Key, n: u32| summary_row(label, n.to_string());
 
     view! {
         <IntroducedPage module=Module::ContactStructure heading=Key::cs_import intro=Key::ci_intro>
