@@ -42,6 +42,16 @@ impl Authorised {
         let path = format!("/api/v1/organisations/{}{rest}", self.cvr);
         download(&path, &self.token, file_name).await
     }
+
+    /// Starts [`Authorised::download`] in the background; `failed` runs if the file cannot be had.
+    pub fn start_download(self, rest: &str, file_name: &str, failed: impl FnOnce() + 'static) {
+        let (rest, file_name) = (rest.to_owned(), file_name.to_owned());
+        leptos::task::spawn_local(async move {
+            if self.download(&rest, &file_name).await.is_err() {
+                failed();
+            }
+        });
+    }
 }
 
 /// What can go wrong calling the API.
@@ -175,6 +185,27 @@ where
         leptos::task::spawn_local(async move { value.set(Some(next.await)) });
     });
     value
+}
+
+/// [`loaded`] through the signed-in user's client; `Some(None)` when signed out or failed.
+pub fn loaded_as<T, F, Fut>(
+    auth: crate::auth::Auth,
+    call: F,
+) -> leptos::prelude::RwSignal<Option<Option<T>>>
+where
+    T: Send + Sync + 'static,
+    F: Fn(Authorised) -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    loaded(move || {
+        let request = Authorised::of(auth).map(&call);
+        async move {
+            match request {
+                Some(request) => request.await.ok(),
+                None => None,
+            }
+        }
+    })
 }
 
 impl ApiError {

@@ -3,7 +3,8 @@
 use adgang_api_types::FieldError;
 use leptos::prelude::*;
 
-use crate::i18n::{error_key, use_i18n, I18n, Key};
+use crate::api::ApiError;
+use crate::i18n::{conflict_key, error_key, use_i18n, I18n, Key};
 
 /// One field error as the user reads it: its text, and for an entry of a list field its noun
 /// and position — "IP-adresse 3: IP-adressen er ikke gyldig." (X-04: the error names the entry).
@@ -72,6 +73,28 @@ pub fn errors_for(
                 .collect()
         })
     })
+}
+
+/// A form request's answer with its field errors cleared; else `None`, the page showing why.
+pub fn accepted<T>(
+    result: Result<T, ApiError>,
+    errors: RwSignal<Vec<FieldError>>,
+    conflict: Option<RwSignal<Option<Key>>>,
+    failed: RwSignal<bool>,
+) -> Option<T> {
+    match result {
+        Ok(answer) => {
+            errors.set(Vec::new());
+            return Some(answer);
+        }
+        Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
+        Err(ApiError::Problem(p)) => match (conflict, p.reason) {
+            (Some(conflict), Some(reason)) => conflict.set(Some(conflict_key(reason))),
+            _ => failed.set(true),
+        },
+        Err(ApiError::Network(_)) => failed.set(true),
+    }
+    None
 }
 
 /// Inline error text under a label (DKFDS `form-error-message`).
@@ -154,6 +177,25 @@ pub fn checkbox(id: String, label: String, checked: Signal<bool>, set: Callback<
             <input type="checkbox" class="form-checkbox" id=id.clone() prop:checked=move || checked.get()
                 on:change=move |ev| set.run(event_target_checked(&ev))/>
             <label for=id>{label}</label>
+        </div>
+    }
+    .into_any()
+}
+
+/// A radio button with a translated label, wired to any state (`checked`, and `pick` on choice).
+pub fn radio(
+    name: &'static str,
+    id: &'static str,
+    label: Key,
+    checked: Signal<bool>,
+    pick: Callback<()>,
+) -> AnyView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-group-radio">
+            <input type="radio" class="form-radio" name=name id=id prop:checked=move || checked.get()
+                on:change=move |_| pick.run(())/>
+            <label for=id>{i18n.text(label)}</label>
         </div>
     }
     .into_any()

@@ -29,3 +29,30 @@ pub fn ModuleGate(module: Module, children: ChildrenFn) -> impl IntoView {
         AuthStatus::SignedIn(_) => notice(Key::module_no_access),
     }
 }
+
+/// A module's page: its heading, then `children` for the users the gate lets in.
+#[component]
+pub fn GatedPage(module: Module, heading: Key, children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{i18n.text(heading)}</h1>
+        <ModuleGate module=module>{children()}</ModuleGate>
+    }
+}
+
+/// A [`GatedPage`] whose gated part opens with the `intro` text.
+#[component]
+pub fn IntroducedPage(
+    module: Module,
+    heading: Key,
+    intro: Key,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <GatedPage module=module heading=heading>
+            <p>{i18n.text(intro)}</p>
+            {children()}
+        </GatedPage>
+    }
+}

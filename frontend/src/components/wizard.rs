@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::i18n::Key;
+use crate::i18n::{use_i18n, Key};
 
 /// The id of the heading every wizard step shows; focus moves there on each step change.
 pub const STEP_HEADING: &str = "wizard-step-heading";
@@ -107,6 +107,31 @@ impl WizardSteps {
         });
     }
 
+    /// The summary's request (save, connect): refused fields lead to their step, else `done`.
+    pub fn save<T: 'static>(
+        self,
+        request: impl Future<Output = Result<T, ApiError>> + 'static,
+        step_of: fn(&str) -> usize,
+        errors: RwSignal<Vec<FieldError>>,
+        sending: RwSignal<bool>,
+        failed: RwSignal<bool>,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        sending.set(true);
+        failed.set(false);
+        spawn_local(async move {
+            match request.await {
+                Ok(answer) => done(answer),
+                Err(ApiError::Problem(p)) if p.status == 400 => {
+                    self.refused(&p.errors, step_of);
+                    errors.set(p.errors);
+                }
+                Err(_) => failed.set(true),
+            }
+            sending.set(false);
+        });
+    }
+
     /// After a refused save: to the first step with an error; fixing it leads back to the
     /// summary.
     pub fn refused(self, errors: &[FieldError], step_of: fn(&str) -> usize) {
@@ -115,6 +140,53 @@ impl WizardSteps {
             _ => self.go(self.summary),
         }
     }
+}
+
+/// A wizard's buttons: "Tilbage", then "Næste" (or `finish` on the summary), then `children`.
+#[component]
+pub fn WizardButtons(
+    steps: WizardSteps,
+    /// The summary's own button (approve, connect or save).
+    #[prop(into)]
+    finish: ViewFn,
+    /// The text of "Næste" on the first step, where it searches.
+    #[prop(optional)]
+    first_label: Option<Key>,
+    /// What the ids of "Tilbage" and "Næste" start with.
+    #[prop(default = "wizard")]
+    id_prefix: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let step = steps.step;
+    let summary = steps.summary;
+    let next_label = move || match first_label {
+        Some(key) if step.get() == 0 => i18n.t(key),
+        _ => i18n.t(steps.next_label()),
+    };
+    view! {
+        <div class="wizard-buttons">
+            <Show when=move || { step.get() > 0 }>
+                <button type="button" class="button button-secondary" id=format!("{id_prefix}-back")
+                    on:click=move |_| steps.back()>
+                    {i18n.text(Key::wiz_back)}
+                </button>
+                " "
+            </Show>
+            <Show when=move || { step.get() < summary } fallback=finish>
+                <button type="submit" class="button button-primary" id=format!("{id_prefix}-next")
+                    disabled=move || steps.checking.get()>{next_label}</button>
+            </Show>
+            " "
+            {children()}
+        </div>
+    }
+}
+
+/// A row of a summary's `<dl>`: the translated `label` and its `value`.
+pub fn summary_row(label: Key, value: String) -> AnyView {
+    let i18n = use_i18n();
+    view! { <div class="summary-row"><dt>{i18n.text(label)}</dt><dd>{value}</dd></div> }.into_any()
 }
 
 /// Moves focus to the current step's heading (after a step or a receipt is drawn).

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::i18n::{use_i18n, Key, Lang};
 
 /// Picking "a new user" instead of one of the listed users.
@@ -168,15 +169,9 @@ pub fn OnboardingPage() -> impl IntoView {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
-        spawn_local(async move {
-            let name = format!("tilslutningsaftale-{}.pdf", client.cvr);
-            if client
-                .download("/onboarding/agreement", &name)
-                .await
-                .is_err()
-            {
-                upload_errors.set(vec![Key::error_generic]);
-            }
+        let name = format!("tilslutningsaftale-{}.pdf", client.cvr);
+        client.start_download("/onboarding/agreement", &name, move || {
+            upload_errors.set(vec![Key::error_generic])
         });
     };
     let accept_errors = errors_for(&["acceptAgreement"]);
@@ -197,11 +192,7 @@ pub fn OnboardingPage() -> impl IntoView {
         <h1>{i18n.text(Key::onboarding_heading)}</h1>
         <p class="font-lead">{org_name}</p>
         <p>{i18n.text(Key::onboarding_intro)}</p>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert">
-                <div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div>
-            </div>
-        </Show>
+        <FailedAlert failed=failed/>
         {move || status.get().map(|s| view! {
             <form id="onboarding-form" on:submit=submit novalidate>
                 <fieldset class=move || if accept_errors.get().is_empty() { "form-group" } else { "form-group form-error" }>

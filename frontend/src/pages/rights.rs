@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::table::{hidden_header_cell, ScrollTable};
 use crate::components::wizard::focus_element;
 use crate::i18n::{conflict_key, right_key, use_i18n, Key};
 
@@ -200,15 +201,12 @@ pub fn RightsPage() -> impl IntoView {
                     <div class="alert-body"><p class="alert-text">{move || error.get().map(|k| i18n.t(k))}</p></div>
                 </div>
             </Show>
-            <div class="table--responsive-scroll" tabindex="0" role="region"
-                aria-label=i18n.t(Key::rights_heading)>
-            <table class="table table--compact" id="rights-users">
-                <caption class="sr-only">{i18n.text(Key::rights_heading)}</caption>
+            <ScrollTable label=Key::rights_heading id="rights-users" compact=true>
                 <thead><tr>
                     <th scope="col">{i18n.text(Key::rights_name)}</th>
                     <th scope="col">"RID/UUID"</th>
                     <th scope="col">{i18n.text(Key::rights_rights)}</th>
-                    <th scope="col"><span class="sr-only">{i18n.text(Key::rights_edit)}</span></th>
+                    {hidden_header_cell(Key::rights_edit)}
                 </tr></thead>
                 <tbody>
                 {move || users.get().unwrap_or_default().into_iter().map(|u| {
@@ -230,8 +228,7 @@ pub fn RightsPage() -> impl IntoView {
                     }
                 }).collect_view()}
                 </tbody>
-            </table>
-            </div>
+            </ScrollTable>
 
             // Outside the table's scroll box, so that the boxes and "Gem" are on screen on a
             // phone too (issue 32 item 2); focus moves here when "Redigér" is pressed.

@@ -9,6 +9,7 @@ use adgang_api_types::Right;
 
 use crate::api;
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::operator_switch::OperatorSwitch;
 use crate::i18n::{use_i18n, Key};
 
@@ -62,11 +63,7 @@ pub fn SwitchPage() -> impl IntoView {
     view! {
         <h1>{i18n.text(Key::switch_heading)}</h1>
         <p>{i18n.text(Key::switch_intro)}</p>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert">
-                <div class="alert-body"><p class="alert-text">{i18n.text(Key::switch_failed)}</p></div>
-            </div>
-        </Show>
+        <FailedAlert failed=failed text=Key::switch_failed/>
         <form on:submit=submit id="switch-form">
             <fieldset>
                 <legend class="sr-only">{i18n.text(Key::switch_heading)}</legend>

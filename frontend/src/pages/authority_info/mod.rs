@@ -10,8 +10,9 @@ use leptos_router::{Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, ErrorText, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::FailedAlert;
+use crate::components::form::{accepted, errors_for, ErrorText, TextField};
+use crate::components::module_gate::IntroducedPage;
 use crate::i18n::{use_i18n, Key};
 
 lazy_pages!(authority_info: fn render() -> AnyView {
@@ -31,13 +32,10 @@ pub fn AuthorityInfoRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 fn AuthorityInfoPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_authority_information_tab)}</h1>
-        <ModuleGate module=Module::AuthorityInformation>
-            <p>{i18n.text(Key::info_intro)}</p>
+        <IntroducedPage module=Module::AuthorityInformation heading=Key::module_authority_information_tab intro=Key::info_intro>
             <AuthorityInfo/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 
@@ -115,13 +113,9 @@ fn AuthorityInfo() -> impl IntoView {
         begin();
         check.set(None);
         spawn_local(async move {
-            match api::authority_info::test_link(&client, typed.trim()).await {
-                Ok(result) => {
-                    errors.set(Vec::new());
-                    check.set(Some(result));
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(_) => failed.set(true),
+            let result = api::authority_info::test_link(&client, typed.trim()).await;
+            if let Some(link_check) = accepted(result, errors, None, failed) {
+                check.set(Some(link_check));
             }
             busy.set(false);
         });
@@ -229,9 +223,7 @@ fn AuthorityInfo() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         {move || saved.get().map(|key| view! {
             <div class="alert alert-success" role="status" id="info-saved"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
         })}

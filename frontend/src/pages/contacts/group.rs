@@ -11,11 +11,12 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use super::{groups_of, DeepLinks};
+use crate::api;
 use crate::api::Authorised;
-use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::form::{
-    checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
+    accepted, checkbox, errors_for, flag_checkbox, ErrorText, TextArea, TextField,
 };
 use crate::components::module_gate::ModuleGate;
 use crate::i18n::{use_i18n, Key};
@@ -135,13 +136,9 @@ pub fn GroupDetailPage() -> impl IntoView {
         saved.set(false);
         failed.set(false);
         spawn_local(async move {
-            match api::contacts::update_group(&client, &id, &input).await {
-                Ok(_) => {
-                    errors.set(Vec::new());
-                    saved.set(true);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(_) => failed.set(true),
+            let result = api::contacts::update_group(&client, &id, &input).await;
+            if accepted(result, errors, None, failed).is_some() {
+                saved.set(true);
             }
         });
     };
@@ -156,9 +153,7 @@ pub fn GroupDetailPage() -> impl IntoView {
                         <Show when=move || saved.get()>
                             <div class="alert alert-success" role="status" id="cg-saved"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_saved)}</p></div></div>
                         </Show>
-                        <Show when=move || failed.get()>
-                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-                        </Show>
+                        <FailedAlert failed=failed/>
                         <form id="cg-form" class="cs-form" novalidate on:submit=save>
                             <GroupFields prefix="cg" draft=draft errors=errors choices=choices/>
                             <button type="submit" class="button button-primary" id="cg-save">{i18n.text(Key::detail_save)}</button>

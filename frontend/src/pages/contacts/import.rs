@@ -10,7 +10,9 @@ use leptos::task::spawn_local;
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::FailedAlert;
+use crate::components::module_gate::IntroducedPage;
+use crate::components::wizard::summary_row;
 use crate::i18n::{error_key, use_i18n, Key};
 
 #[component]
@@ -57,14 +59,10 @@ pub fn ImportPage() -> impl IntoView {
             run(true);
         }
     };
-    let count = move |label: Key, n: u32| {
-        view! { <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{n}</dd></div> }
-    };
+    let count = |label: Key, n: u32| summary_row(label, n.to_string());
 
     view! {
-        <h1>{i18n.text(Key::cs_import)}</h1>
-        <ModuleGate module=Module::ContactStructure>
-            <p>{i18n.text(Key::ci_intro)}</p>
+        <IntroducedPage module=Module::ContactStructure heading=Key::cs_import intro=Key::ci_intro>
             <div class="form-group">
                 <label class="form-label" for="ci-file">{i18n.text(Key::ci_file)}</label>
                 <input type="file" id="ci-file" class="form-file-input"
@@ -73,9 +71,7 @@ pub fn ImportPage() -> impl IntoView {
             <Show when=move || working.get()>
                 <p role="status">{i18n.text(Key::ci_working)}</p>
             </Show>
-            <Show when=move || failed.get()>
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-            </Show>
+            <FailedAlert failed=failed/>
             <Show when=move || !problems.get().is_empty()>
                 <div class="alert alert-error" role="alert" id="ci-errors">
                     <div class="alert-body">
@@ -122,6 +118,6 @@ pub fn ImportPage() -> impl IntoView {
                     <a href=link("") class="button button-secondary" id="ci-back">{i18n.text(Key::cp_to_structure)}</a>
                 </section>
             })}
-        </ModuleGate>
+        </IntroducedPage>
     }
 }

@@ -23,8 +23,9 @@ use leptos_router::{path, Lazy, StaticSegment};
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::{FailedAlert, GenericError};
 use crate::components::form::flag_checkbox;
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::GatedPage;
 use crate::i18n::{use_i18n, I18n, Key};
 use group::{GroupDraft, GroupFields};
 
@@ -86,12 +87,10 @@ pub fn ContactRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 pub fn ContactStructurePage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::cs_heading)}</h1>
-        <ModuleGate module=Module::ContactStructure>
+        <GatedPage module=Module::ContactStructure heading=Key::cs_heading>
             <ContactStructure/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 
@@ -238,15 +237,9 @@ fn ContactStructure() -> impl IntoView {
     let message = RwSignal::new(None::<Key>);
     let creating = RwSignal::new(false);
 
-    let tree = api::loaded(move || {
+    let tree = api::loaded_as(auth, move |client| {
         version.track();
-        let signed_in = Authorised::of(auth);
-        async move {
-            match signed_in {
-                Some(client) => api::contacts::tree(&client).await.ok(),
-                None => None,
-            }
-        }
+        async move { api::contacts::tree(&client).await }
     });
 
     // A new group: close the form, show its parents opened, reload the tree.
@@ -279,15 +272,9 @@ fn ContactStructure() -> impl IntoView {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
-        spawn_local(async move {
-            let file_name = format!("kontaktstruktur-{}.xlsx", client.cvr);
-            if client
-                .download("/contact-structure/export", &file_name)
-                .await
-                .is_err()
-            {
-                message.set(Some(Key::error_generic));
-            }
+        let file_name = format!("kontaktstruktur-{}.xlsx", client.cvr);
+        client.start_download("/contact-structure/export", &file_name, move || {
+            message.set(Some(Key::error_generic))
         });
     };
 
@@ -343,7 +330,7 @@ fn ContactStructure() -> impl IntoView {
             {move || tree.get().map(|nodes| match nodes {
                 Some(nodes) if !nodes.is_empty() => view! { <div id="contact-tree">{tree_view(nodes, state, i18n, auth)}</div> }.into_any(),
                 Some(_) => view! { <p id="cs-empty">{i18n.text(Key::cs_empty)}</p> }.into_any(),
-                None => view! { <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div> }.into_any(),
+                None => view! { <GenericError/> }.into_any(),
             })}
     }
 }
@@ -375,9 +362,7 @@ fn NewGroupForm(choices: Vec<(String, String)>, created: Callback<Vec<String>>) 
     view! {
         <form id="cs-new-group" class="cs-form" novalidate on:submit=create>
             <h2>{i18n.text(Key::cs_new_group)}</h2>
-            <Show when=move || failed.get()>
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-            </Show>
+            <FailedAlert failed=failed/>
             <GroupFields prefix="cs-group" draft=draft errors=errors choices=choices/>
             <button type="submit" class="button button-primary" id="cs-save-group">{i18n.text(Key::cs_save_group)}</button>
         </form>

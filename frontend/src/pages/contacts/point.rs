@@ -15,7 +15,8 @@ use super::point_editor::PointEditor;
 use super::{link, DeepLinks};
 use crate::api::{self, Authorised};
 use crate::auth::use_auth;
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::{ConfirmPanel, FailedAlert};
+use crate::components::module_gate::{GatedPage, ModuleGate};
 use crate::i18n::{use_i18n, Key};
 
 pub(crate) fn audience_key(audience: Audience) -> Key {
@@ -30,16 +31,11 @@ fn download_receipt(auth: crate::auth::Auth, id: String, failed: RwSignal<bool>)
     let Some(client) = Authorised::of(auth) else {
         return;
     };
-    spawn_local(async move {
-        let path = format!("/contact-points/{id}/receipt");
-        if client
-            .download(&path, &format!("kvittering-kontaktpunkt-{id}.pdf"))
-            .await
-            .is_err()
-        {
-            failed.set(true);
-        }
-    });
+    client.start_download(
+        &format!("/contact-points/{id}/receipt"),
+        &format!("kvittering-kontaktpunkt-{id}.pdf"),
+        move || failed.set(true),
+    );
 }
 
 #[component]
@@ -49,8 +45,7 @@ pub fn CreatePointPage() -> impl IntoView {
     let receipt = RwSignal::new(None::<ContactPoint>);
     let failed = RwSignal::new(false);
     view! {
-        <h1>{i18n.text(Key::cp_create_heading)}</h1>
-        <ModuleGate module=Module::ContactStructure>
+        <GatedPage module=Module::ContactStructure heading=Key::cp_create_heading>
             {move || match receipt.get() {
                 None => view! { <PointEditor existing=None on_saved=Callback::new(move |p| receipt.set(Some(p)))/> }.into_any(),
                 Some(point) => {
@@ -61,9 +56,7 @@ pub fn CreatePointPage() -> impl IntoView {
                             <div class="alert alert-success" role="status">
                                 <div class="alert-body"><p class="alert-text">{i18n.text(Key::cp_receipt_text)}</p></div>
                             </div>
-                            <Show when=move || failed.get()>
-                                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-                            </Show>
+                            <FailedAlert failed=failed/>
                             <dl>
                                 <div class="summary-row"><dt>{i18n.text(Key::cp_name)}</dt><dd>{point.name.clone()}</dd></div>
                                 <div class="summary-row"><dt>{i18n.text(Key::cp_id)}</dt><dd id="cp-receipt-id">{point.id.clone()}</dd></div>
@@ -81,7 +74,7 @@ pub fn CreatePointPage() -> impl IntoView {
                     }.into_any()
                 }
             }}
-        </ModuleGate>
+        </GatedPage>
     }
 }
 
@@ -108,7 +101,7 @@ pub fn PointDetailPage() -> impl IntoView {
             });
         }
     });
-    let delete = move |_| {
+    let delete = move |_: leptos::ev::MouseEvent| {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
@@ -131,9 +124,7 @@ pub fn PointDetailPage() -> impl IntoView {
                         <Show when=move || message.get()>
                             <div class="alert alert-success" role="status" id="cp-saved"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_saved)}</p></div></div>
                         </Show>
-                        <Show when=move || failed.get()>
-                            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-                        </Show>
+                        <FailedAlert failed=failed/>
                         <PointEditor existing=Some(p.clone()) on_saved=Callback::new(move |saved| { point.set(Some(Some(saved))); message.set(true); })/>
                         <DeepLinks kind="contact-points" id=p.id.clone()/>
                         <p>
@@ -147,14 +138,10 @@ pub fn PointDetailPage() -> impl IntoView {
                             </button>
                         </p>
                         <Show when=move || confirming.get()>
-                            <div class="alert alert-warning" role="alertdialog" id="cp-delete-panel">
-                                <div class="alert-body">
-                                    <p class="alert-text">{i18n.text(Key::cp_delete_confirm)}</p>
-                                    <button type="button" class="button button-primary" id="cp-delete-yes" on:click=delete>{i18n.text(Key::cp_delete)}</button>
-                                    " "
-                                    <button type="button" class="button button-tertiary" on:click=move |_| confirming.set(false)>{i18n.text(Key::wiz_cancel)}</button>
-                                </div>
-                            </div>
+                            <ConfirmPanel id="cp-delete-panel" yes_id="cp-delete-yes" yes_label=Key::cp_delete
+                                on_yes=delete on_no=move |_| confirming.set(false)>
+                                {i18n.text(Key::cp_delete_confirm)}
+                            </ConfirmPanel>
                         </Show>
                     }.into_any(),
             }}

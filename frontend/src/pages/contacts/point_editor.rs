@@ -10,10 +10,11 @@ use leptos::task::spawn_local;
 use super::point_draft::PointDraft;
 use super::point_steps::{step_availability, step_keywords, step_name, step_recipient, summary};
 use super::{groups_of, link};
-use crate::api::{self, ApiError, Authorised};
+use crate::api::{self, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{WizardSteps, STEP_HEADING};
+use crate::components::wizard::{WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
 
 const STEPS: [Key; 5] = [
@@ -89,30 +90,25 @@ pub fn PointEditor(
         };
         let input = draft.input();
         let id = editing_id.clone();
-        sending.set(true);
-        failed.set(false);
-        spawn_local(async move {
-            match api::contacts::save_point(&client, id.as_deref(), &input).await {
-                Ok(point) => {
-                    draft.load(&point);
-                    on_saved.run(point);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => {
-                    steps.refused(&p.errors, step_of);
-                    draft.errors.set(p.errors);
-                }
-                Err(_) => failed.set(true),
-            }
-            sending.set(false);
-        });
+        let request =
+            async move { api::contacts::save_point(&client, id.as_deref(), &input).await };
+        steps.save(
+            request,
+            step_of,
+            draft.errors,
+            sending,
+            failed,
+            move |point| {
+                draft.load(&point);
+                on_saved.run(point);
+            },
+        );
     };
     let is_new = existing.is_none();
 
     view! {
         <StepIndicator id="cp-steps" steps=&STEPS step=step/>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         <form id="cp-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             if step.get_untracked() < SUMMARY {
@@ -132,27 +128,14 @@ pub fn PointEditor(
                     view! { <h2 id=STEP_HEADING tabindex="-1">{move || i18n.t(STEPS[step.get()])}</h2> {body} }.into_any()
                 }
             }}
-            <div class="wizard-buttons">
-                <Show when=move || { step.get() > 0 }>
-                    <button type="button" class="button button-secondary" id="cp-back"
-                        on:click=move |_| steps.back()>
-                        {i18n.text(Key::wiz_back)}
-                    </button>
-                    " "
-                </Show>
-                <Show when=move || { step.get() < SUMMARY }
-                    fallback=move || view! {
-                        <button type="button" class="button button-primary" id="cp-connect"
-                            disabled=move || sending.get() on:click=save.clone()>
-                            {move || i18n.t(if is_new { Key::wiz_connect } else { Key::detail_save })}
-                        </button>
-                    }>
-                    <button type="submit" class="button button-primary" id="cp-next"
-                        disabled=move || steps.checking.get()>{move || i18n.t(steps.next_label())}</button>
-                </Show>
-                " "
+            <WizardButtons steps=steps id_prefix="cp" finish=move || view! {
+                <button type="button" class="button button-primary" id="cp-connect"
+                    disabled=move || sending.get() on:click=save.clone()>
+                    {move || i18n.t(if is_new { Key::wiz_connect } else { Key::detail_save })}
+                </button>
+            }>
                 <a href=link("") class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
-            </div>
+            </WizardButtons>
         </form>
     }
 }

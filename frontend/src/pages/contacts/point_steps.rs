@@ -6,8 +6,9 @@ use leptos::prelude::*;
 
 use super::point::audience_key;
 use super::point_draft::{megabytes, PointDraft};
+use crate::components::alert::ErrorAlert;
 use crate::components::form::{checkbox, flag_checkbox, ErrorText, TextArea, TextField};
-use crate::components::wizard::WizardSteps;
+use crate::components::wizard::{summary_row, WizardSteps};
 use crate::i18n::{I18n, Key};
 
 fn code_kind_key(kind: CodeKind) -> Key {
@@ -155,9 +156,6 @@ pub(super) fn summary(
     i18n: I18n,
 ) -> AnyView {
     let input = draft.input();
-    let row = move |label: Key, value: String| {
-        view! { <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{value}</dd></div> }
-    };
     let part = move |title: Key, target: usize, rows: Vec<AnyView>| {
         view! {
             <section class="summary-part" id=format!("cp-summary-{target}")>
@@ -184,29 +182,29 @@ pub(super) fn summary(
     let capacity = input.capacity.unwrap_or_default();
     view! {
         {(!draft.errors.get().is_empty()).then(|| view! {
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
+            <ErrorAlert text=Key::wiz_errors/>
         })}
         {part(Key::cp_step_name, 0, vec![
-            row(Key::cp_name, input.name.clone()).into_any(),
-            row(Key::cp_description, input.description.clone()).into_any(),
-            row(Key::cp_note, input.internal_note.clone()).into_any(),
-            row(Key::cp_groups, if group_names.is_empty() { i18n.t(Key::cs_top_level).to_owned() } else { group_names.join(", ") }).into_any(),
+            summary_row(Key::cp_name, input.name.clone()),
+            summary_row(Key::cp_description, input.description.clone()),
+            summary_row(Key::cp_note, input.internal_note.clone()),
+            summary_row(Key::cp_groups, if group_names.is_empty() { i18n.t(Key::cs_top_level).to_owned() } else { group_names.join(", ") }),
         ])}
         {part(Key::cp_step_availability, 1, vec![
-            row(Key::cp_visible, yes_no(input.visible)).into_any(),
-            row(Key::cp_audiences, input.audiences.iter().map(|a| i18n.t(audience_key(*a))).collect::<Vec<_>>().join(", ")).into_any(),
-            row(Key::cp_size, format!("{} MB", megabytes(capacity.max_message_size_bytes))).into_any(),
-            row(Key::cp_attachments, capacity.max_attachments.to_string()).into_any(),
-            row(Key::cp_link, input.external_link.as_ref().map(|l| format!("{} – {}", l.heading, l.url)).unwrap_or_default()).into_any(),
-            row(Key::cp_input_fields, input.input_fields.join(", ")).into_any(),
+            summary_row(Key::cp_visible, yes_no(input.visible)),
+            summary_row(Key::cp_audiences, input.audiences.iter().map(|a| i18n.t(audience_key(*a))).collect::<Vec<_>>().join(", ")),
+            summary_row(Key::cp_size, format!("{} MB", megabytes(capacity.max_message_size_bytes))),
+            summary_row(Key::cp_attachments, capacity.max_attachments.to_string()),
+            summary_row(Key::cp_link, input.external_link.as_ref().map(|l| format!("{} – {}", l.heading, l.url)).unwrap_or_default()),
+            summary_row(Key::cp_input_fields, input.input_fields.join(", ")),
         ])}
         {part(Key::cp_step_keywords, 2, vec![
-            row(Key::cp_keywords, input.keywords.join(", ")).into_any(),
-            row(Key::cp_codes, input.codes.iter().map(|c| format!("{}: {}", i18n.t(code_kind_key(c.kind)), c.value)).collect::<Vec<_>>().join(", ")).into_any(),
+            summary_row(Key::cp_keywords, input.keywords.join(", ")),
+            summary_row(Key::cp_codes, input.codes.iter().map(|c| format!("{}: {}", i18n.t(code_kind_key(c.kind)), c.value)).collect::<Vec<_>>().join(", ")),
         ])}
         {part(Key::cp_step_recipient, 3, vec![
-            row(Key::cp_system, system).into_any(),
-            row(Key::cp_active, yes_no(input.active)).into_any(),
+            summary_row(Key::cp_system, system),
+            summary_row(Key::cp_active, yes_no(input.active)),
         ])}
     }
     .into_any()

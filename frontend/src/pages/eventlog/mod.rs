@@ -13,7 +13,7 @@ use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::{path, Lazy, StaticSegment};
 
 use crate::auth::use_auth;
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::GatedPage;
 use crate::i18n::{use_i18n, Key};
 use search::LogSearch;
 
@@ -71,12 +71,10 @@ fn open_logs(rights: &[adgang_api_types::Right]) -> Vec<EventLogKind> {
 
 #[component]
 fn EventLogPage(log: Option<EventLogKind>) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_event_log_tab)}</h1>
-        <ModuleGate module=Module::EventLog>
+        <GatedPage module=Module::EventLog heading=Key::module_event_log_tab>
             <LogTabs log=log/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 

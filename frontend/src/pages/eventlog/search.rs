@@ -11,7 +11,9 @@ use super::table::{cells, columns, time};
 use super::{link, segment, tab_key};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::{FailedAlert, GenericError};
 use crate::components::form::{errors_for, group_class, ErrorText};
+use crate::components::table::header_cells;
 use crate::components::wizard::focus_element;
 use crate::i18n::{use_i18n, Key};
 
@@ -236,7 +238,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
         match download.get() {
         Download::Idle => ().into_any(),
         Download::Failed => view! {
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+            <GenericError/>
         }.into_any(),
         Download::Exporting => view! {
             <div class="alert alert-info" id="log-export-progress" tabindex="-1"><div class="alert-body">
@@ -317,9 +319,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
             " "
             <button type="button" class="button button-secondary" id="log-clear" on:click=clear>{i18n.text(Key::log_clear)}</button>
         </form>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         {move || rows.get().flatten().map(|rows| {
             let (items, next, from, to) = cells(rows, i18n);
             let count = items.len();
@@ -346,12 +346,7 @@ pub fn LogSearch(log: EventLogKind) -> impl IntoView {
                             aria-label=move || i18n.t(tab_key(log))>
                             <table class="table table--compact" id="log-table">
                                 <caption class="sr-only">{move || i18n.t(tab_key(log))}</caption>
-                                <thead><tr>
-                                    {columns(log).iter().map(|k| {
-                                        let k = *k;
-                                        view! { <th scope="col">{move || i18n.t(k)}</th> }
-                                    }).collect_view()}
-                                </tr></thead>
+                                <thead><tr>{header_cells(columns(log))}</tr></thead>
                                 <tbody>
                                     {items.into_iter().map(|row| view! {
                                         <tr>{row.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::{path, Lazy, StaticSegment};
 
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::IntroducedPage;
 use crate::components::party::party_text;
 use crate::i18n::{use_i18n, Key};
 use wizard::Wizard;
@@ -113,14 +113,11 @@ fn date_text(at: chrono::DateTime<chrono::Utc>) -> String {
 
 #[component]
 fn ExemptionPage(kind: PartyKind) -> impl IntoView {
-    let i18n = use_i18n();
     let w = words(kind);
     view! {
-        <h1>{i18n.text(w.title)}</h1>
-        <ModuleGate module=w.module>
-            <p>{i18n.text(w.intro)}</p>
+        <IntroducedPage module=w.module heading=w.title intro=w.intro>
             <Wizard kind=kind/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 

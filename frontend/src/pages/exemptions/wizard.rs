@@ -10,10 +10,12 @@ use super::{address_text, date_text, found_party, step_of, words, yes_no, SUMMAR
 use crate::api::exemptions::Change;
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, ErrorText, TextField};
+use crate::components::alert::{ConflictAlert, ErrorAlert, FailedAlert};
+use crate::components::form::{errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
+use crate::components::receipt::ReceiptButtons;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{WizardSteps, STEP_HEADING};
+use crate::components::wizard::{summary_row, WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
 
 #[component]
@@ -152,7 +154,7 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
         steps.go(0);
     };
 
-    let download = move |_| {
+    let download = move |_: leptos::ev::MouseEvent| {
         let (Some(client), Some(done)) = (Authorised::of(auth), receipt.get_untracked()) else {
             return;
         };
@@ -184,18 +186,12 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
                     <Show when=move || draft.missing.get() == Some(Key::ex_choice_required)>
                         <span class="form-error-message" role="alert">{missing_text}</span>
                     </Show>
-                    <div class="form-group-radio">
-                        <input type="radio" class="form-radio" name="change" id="change-renew"
-                            prop:checked=move || draft.change.get() == Some(Change::Renew)
-                            on:change=move |_| draft.change.set(Some(Change::Renew))/>
-                        <label for="change-renew">{i18n.text(Key::ex_action_renew)}</label>
-                    </div>
-                    <div class="form-group-radio">
-                        <input type="radio" class="form-radio" name="change" id="change-lift"
-                            prop:checked=move || draft.change.get() == Some(Change::Lift)
-                            on:change=move |_| draft.change.set(Some(Change::Lift))/>
-                        <label for="change-lift">{i18n.text(Key::ex_action_lift)}</label>
-                    </div>
+                    {radio("change", "change-renew", Key::ex_action_renew,
+                        Signal::derive(move || draft.change.get() == Some(Change::Renew)),
+                        Callback::new(move |_| draft.change.set(Some(Change::Renew))))}
+                    {radio("change", "change-lift", Key::ex_action_lift,
+                        Signal::derive(move || draft.change.get() == Some(Change::Lift)),
+                        Callback::new(move |_| draft.change.set(Some(Change::Lift))))}
                 </fieldset>
             })}
             <fieldset class=move || if draft.missing.get() == Some(Key::ex_power_of_attorney_required) || !poa_errors.get().is_empty() { "form-group form-error" } else { "form-group" }>
@@ -220,18 +216,12 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
                 <Show when=move || !draft.declined.get()>
                     <fieldset class="form-group">
                         <legend class="form-label">{i18n.text(Key::ex_forward_to)}</legend>
-                        <div class="form-group-radio">
-                            <input type="radio" class="form-radio" name="forward" id="forward-registered"
-                                prop:checked=move || draft.forward_to.get() == MailForwarding::RegisteredAddress
-                                on:change=move |_| draft.forward_to.set(MailForwarding::RegisteredAddress)/>
-                            <label for="forward-registered">{i18n.text(w.forward_registered)}</label>
-                        </div>
-                        <div class="form-group-radio">
-                            <input type="radio" class="form-radio" name="forward" id="forward-alternative"
-                                prop:checked=move || draft.forward_to.get() == MailForwarding::AlternativeAddress
-                                on:change=move |_| draft.forward_to.set(MailForwarding::AlternativeAddress)/>
-                            <label for="forward-alternative">{i18n.text(Key::ex_forward_alternative)}</label>
-                        </div>
+                        {radio("forward", "forward-registered", w.forward_registered,
+                            Signal::derive(move || draft.forward_to.get() == MailForwarding::RegisteredAddress),
+                            Callback::new(move |_| draft.forward_to.set(MailForwarding::RegisteredAddress)))}
+                        {radio("forward", "forward-alternative", Key::ex_forward_alternative,
+                            Signal::derive(move || draft.forward_to.get() == MailForwarding::AlternativeAddress),
+                            Callback::new(move |_| draft.forward_to.set(MailForwarding::AlternativeAddress)))}
                     </fieldset>
                     <Show when=move || draft.forward_to.get() == MailForwarding::AlternativeAddress>
                         <TextField id="alt-street" label=Key::ex_street value=draft.street errors=street_errors/>
@@ -242,10 +232,6 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
             })}
             <TextField id="note" label=Key::ex_note value=draft.note errors=note_errors hint=Key::ex_note_hint/>
         }
-    };
-
-    let summary_row = move |label: Key, value: String| {
-        view! { <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{value}</dd></div> }
     };
 
     let summary = move || {
@@ -281,7 +267,7 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
         let has_errors = !errors.get().is_empty();
         view! {
             {has_errors.then(|| view! {
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
+                <ErrorAlert text=Key::wiz_errors/>
             })}
             <section class="summary-part" id="exemption-summary">
                 <dl>
@@ -327,26 +313,18 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
                     {done.expires_at.map(|end| summary_row(Key::ex_expires, date_text(end)))}
                     <div class="summary-row"><dt>{i18n.text(Key::ex_receipt_number)}</dt><dd id="receipt-number">{done.id.clone()}</dd></div>
                 </dl>
-                <p>
-                    <button type="button" class="button button-primary" id="download-receipt" on:click=download>
-                        {i18n.text(Key::receipt_download)}
-                    </button>
-                    " "
+                <ReceiptButtons download=download>
                     <button type="button" class="button button-secondary" id="new-search" on:click=start_over>
                         {i18n.text(Key::ex_new_search)}
                     </button>
-                </p>
+                </ReceiptButtons>
             </div>
         }
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="exemption-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="exemption-conflict" conflict=conflict/>
         {move || match receipt.get() {
             Some(done) => receipt_view(done).into_any(),
             None => view! {
@@ -364,31 +342,16 @@ pub fn Wizard(kind: PartyKind) -> impl IntoView {
                         1 => details().into_any(),
                         _ => summary().into_any(),
                     }}
-                    <div class="wizard-buttons">
-                        <Show when=move || { step.get() > 0 }>
-                            <button type="button" class="button button-secondary" id="wizard-back"
-                                on:click=move |_| steps.back()>
-                                {i18n.text(Key::wiz_back)}
-                            </button>
-                            " "
-                        </Show>
-                        <Show when=move || { step.get() < SUMMARY }
-                            fallback=move || view! {
-                                <button type="button" class="button button-primary" id="wizard-approve"
-                                    disabled=move || sending.get() on:click=approve>
-                                    {move || i18n.t(approve_label())}
-                                </button>
-                            }>
-                            <button type="submit" class="button button-primary" id="wizard-next"
-                                disabled=move || steps.checking.get()>
-                                {move || if step.get() == 0 { i18n.t(Key::ex_search) } else { i18n.t(steps.next_label()) }}
-                            </button>
-                        </Show>
-                        " "
+                    <WizardButtons steps=steps first_label=Key::ex_search finish=move || view! {
+                        <button type="button" class="button button-primary" id="wizard-approve"
+                            disabled=move || sending.get() on:click=approve>
+                            {move || i18n.t(approve_label())}
+                        </button>
+                    }>
                         <button type="button" class="button button-tertiary" id="wizard-cancel" on:click=start_over>
                             {i18n.text(Key::wiz_cancel)}
                         </button>
-                    </div>
+                    </WizardButtons>
                 </form>
             }.into_any(),
         }}

@@ -9,12 +9,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{level_key, View};
-use crate::api::{self, ApiError, Authorised};
+use crate::api::{self, Authorised};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, ErrorText, TextField};
+use crate::components::alert::FailedAlert;
+use crate::components::form::{accepted, errors_for, radio, ErrorText, TextField};
 use crate::components::party::party_text;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
+use crate::components::wizard::{focus_step_heading, WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
 
 /// The create wizard's steps.
@@ -96,14 +97,10 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
             steps.checking.set(true);
             failed.set(false);
             spawn_local(async move {
-                match api::mail_access::look_up_holder(&client, &typed).await {
-                    Ok(found) => {
-                        errors.set(Vec::new());
-                        holder.set(Some(found));
-                        steps.go(DETAILS);
-                    }
-                    Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                    Err(_) => failed.set(true),
+                let result = api::mail_access::look_up_holder(&client, &typed).await;
+                if let Some(found) = accepted(result, errors, None, failed) {
+                    holder.set(Some(found));
+                    steps.go(DETAILS);
                 }
                 steps.checking.set(false);
             });
@@ -134,21 +131,10 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
             return;
         };
         let body = draft.with_value(|d| d());
-        sending.set(true);
-        failed.set(false);
-        spawn_local(async move {
-            match api::mail_access::give(&client, &body).await {
-                Ok(done) => {
-                    view_state.set(View::Receipt(done));
-                    request_animation_frame(focus_step_heading);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => {
-                    steps.refused(&p.errors, step_of);
-                    errors.set(p.errors);
-                }
-                Err(_) => failed.set(true),
-            }
-            sending.set(false);
+        let request = async move { api::mail_access::give(&client, &body).await };
+        steps.save(request, step_of, errors, sending, failed, move |done| {
+            view_state.set(View::Receipt(done));
+            request_animation_frame(focus_step_heading);
         });
     };
 
@@ -158,20 +144,6 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
     let exemption_errors = errors_for(errors, &["exemption"]);
     let is_company =
         move || holder.with(|h| h.as_ref().map(|h| h.kind)) == Some(PartyKind::Company);
-
-    let radio = move |name: &'static str,
-                      id: &'static str,
-                      label: Key,
-                      checked: Signal<bool>,
-                      pick: Callback<()>| {
-        view! {
-            <div class="form-group-radio">
-                <input type="radio" class="form-radio" name=name id=id prop:checked=move || checked.get()
-                    on:change=move |_| pick.run(())/>
-                <label for=id>{i18n.text(label)}</label>
-            </div>
-        }
-    };
 
     let details = move || {
         view! {
@@ -257,9 +229,7 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         <StepIndicator id="step-indicator" steps=&STEPS step=step/>
         <form id="access-wizard" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -288,28 +258,15 @@ pub fn CreateAccess(giver: AccessGiver, view_state: RwSignal<View>) -> impl Into
                 DETAILS => details().into_any(),
                 _ => summary().into_any(),
             }}
-            <div class="wizard-buttons">
-                <Show when=move || { step.get() > HOLDER }>
-                    <button type="button" class="button button-secondary" id="wizard-back" on:click=move |_| steps.back()>
-                        {i18n.text(Key::wiz_back)}
-                    </button>
-                    " "
-                </Show>
-                <Show when=move || { step.get() < SUMMARY }
-                    fallback=move || view! {
-                        <button type="button" class="button button-primary" id="wizard-approve" disabled=move || sending.get() on:click=approve>
-                            {i18n.text(Key::acc_approve)}
-                        </button>
-                    }>
-                    <button type="submit" class="button button-primary" id="wizard-next" disabled=move || steps.checking.get()>
-                        {move || if step.get() == HOLDER { i18n.t(Key::ex_search) } else { i18n.t(steps.next_label()) }}
-                    </button>
-                </Show>
-                " "
+            <WizardButtons steps=steps first_label=Key::ex_search finish=move || view! {
+                <button type="button" class="button button-primary" id="wizard-approve" disabled=move || sending.get() on:click=approve>
+                    {i18n.text(Key::acc_approve)}
+                </button>
+            }>
                 <button type="button" class="button button-tertiary" id="wizard-cancel" on:click=move |_| view_state.set(View::Overview)>
                     {i18n.text(Key::wiz_cancel)}
                 </button>
-            </div>
+            </WizardButtons>
         </form>
     }
 }

@@ -10,8 +10,10 @@ use super::receipt::AccessReceipt;
 use super::{expiry_text, level_key, View};
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, TextField};
+use crate::components::alert::{ConflictAlert, FailedAlert};
+use crate::components::form::{accepted, errors_for, TextField};
 use crate::components::party::party_text;
+use crate::components::table::{header_cells, hidden_header_cell};
 use crate::components::wizard::{focus_step_heading, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
 
@@ -46,14 +48,10 @@ pub fn Giver() -> impl IntoView {
         busy.set(true);
         failed.set(false);
         spawn_local(async move {
-            match api::mail_access::look_up_giver(&client, &number).await {
-                Ok(found) => {
-                    errors.set(Vec::new());
-                    lifted.set(false);
-                    giver.set(Some(found));
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(_) => failed.set(true),
+            let result = api::mail_access::look_up_giver(&client, &number).await;
+            if let Some(found) = accepted(result, errors, None, failed) {
+                lifted.set(false);
+                giver.set(Some(found));
             }
             busy.set(false);
         });
@@ -117,12 +115,8 @@ pub fn Giver() -> impl IntoView {
             <div class="table--responsive-scroll" tabindex="0" role="region" aria-labelledby="holders-heading">
                 <table class="table" id="holders-table">
                     <thead><tr>
-                        <th scope="col">{i18n.text(Key::acc_col_holder)}</th>
-                        <th scope="col">{i18n.text(Key::acc_col_name)}</th>
-                        <th scope="col">{i18n.text(Key::acc_col_created)}</th>
-                        <th scope="col">{i18n.text(Key::acc_col_level)}</th>
-                        <th scope="col">{i18n.text(Key::acc_col_expires)}</th>
-                        <th scope="col"><span class="sr-only">{i18n.text(Key::acc_revoke)}</span></th>
+                        {header_cells(&[Key::acc_col_holder, Key::acc_col_name, Key::acc_col_created, Key::acc_col_level, Key::acc_col_expires])}
+                        {hidden_header_cell(Key::acc_revoke)}
                     </tr></thead>
                     <tbody>
                         {g.accesses.into_iter().enumerate().map(|(i, a)| {
@@ -153,12 +147,8 @@ pub fn Giver() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="access-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="access-conflict" conflict=conflict/>
         {move || notice.get().map(|text| view! {
             <div class="alert alert-success" role="status" id="access-notice"><div class="alert-body"><p class="alert-text">{text}</p></div></div>
         })}

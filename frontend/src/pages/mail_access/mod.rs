@@ -12,8 +12,8 @@ use leptos::prelude::*;
 use leptos_router::components::Route;
 use leptos_router::{Lazy, StaticSegment};
 
-use crate::components::module_gate::ModuleGate;
-use crate::i18n::{use_i18n, I18n, Key};
+use crate::components::module_gate::IntroducedPage;
+use crate::i18n::{I18n, Key};
 use giver::Giver;
 
 lazy_pages!(mail_access: fn render() -> AnyView {
@@ -56,12 +56,9 @@ fn expiry_text(i18n: I18n, access: &MailAccess) -> String {
 
 #[component]
 fn MailAccessPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_mail_access_tab)}</h1>
-        <ModuleGate module=Module::MailAccess>
-            <p>{i18n.text(Key::acc_intro)}</p>
+        <IntroducedPage module=Module::MailAccess heading=Key::module_mail_access_tab intro=Key::acc_intro>
             <Giver/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }

@@ -7,7 +7,9 @@ use leptos::task::spawn_local;
 use super::{expiry_text, level_key};
 use crate::api::{self, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::FailedAlert;
 use crate::components::party::party_text;
+use crate::components::receipt::ReceiptButtons;
 use crate::components::wizard::STEP_HEADING;
 use crate::i18n::{use_i18n, Key};
 
@@ -17,7 +19,7 @@ pub fn AccessReceipt(receipt: MailAccessReceipt, on_back: Callback<()>) -> impl 
     let auth = use_auth();
     let failed = RwSignal::new(false);
     let stored = StoredValue::new(receipt.clone());
-    let download = move |_| {
+    let download = move |_: leptos::ev::MouseEvent| {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
@@ -40,9 +42,7 @@ pub fn AccessReceipt(receipt: MailAccessReceipt, on_back: Callback<()>) -> impl 
     view! {
         <div id="access-receipt">
             <h2 id=STEP_HEADING tabindex="-1">{i18n.text(Key::receipt_heading)}</h2>
-            <Show when=move || failed.get()>
-                <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-            </Show>
+            <FailedAlert failed=failed/>
             <div class="alert alert-success" role="status">
                 <div class="alert-body">
                     <p class="alert-text" id="access-receipt-text">{i18n.text(Key::acc_receipt_created)}" "{i18n.text(lifted)}</p>
@@ -55,15 +55,11 @@ pub fn AccessReceipt(receipt: MailAccessReceipt, on_back: Callback<()>) -> impl 
                 <div class="summary-row"><dt>{i18n.text(Key::acc_col_expires)}</dt><dd>{expiry_text(i18n, access)}</dd></div>
                 <div class="summary-row"><dt>{i18n.text(Key::acc_col_created)}</dt><dd>{crate::time::display(access.created_at)}</dd></div>
             </dl>
-            <p>
-                <button type="button" class="button button-primary" id="download-receipt" on:click=download>
-                    {i18n.text(Key::receipt_download)}
-                </button>
-                " "
+            <ReceiptButtons download=download>
                 <button type="button" class="button button-secondary" id="access-back" on:click=move |_| on_back.run(())>
                     {i18n.text(Key::acc_back)}
                 </button>
-            </p>
+            </ReceiptButtons>
         </div>
     }
 }

@@ -16,9 +16,11 @@ use leptos_router::{Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, group_class, ErrorText, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::{ConflictAlert, FailedAlert};
+use crate::components::form::{errors_for, group_class, radio, ErrorText, TextField};
+use crate::components::module_gate::IntroducedPage;
 use crate::components::step_indicator::StepIndicator;
+use crate::components::table::header_cells;
 use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, I18n, Key};
 
@@ -59,13 +61,10 @@ fn step_of(field: &str) -> usize {
 
 #[component]
 fn MoveMailPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_move_mail_tab)}</h1>
-        <ModuleGate module=Module::MoveMail>
-            <p>{i18n.text(Key::mv_intro)}</p>
+        <IntroducedPage module=Module::MoveMail heading=Key::module_move_mail_tab intro=Key::mv_intro>
             <MoveMail/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 
@@ -343,30 +342,13 @@ fn MoveMail() -> impl IntoView {
             </div>
         }
     };
-    let radio = move |name: &'static str,
-                      id: &'static str,
-                      label: Key,
-                      checked: Signal<bool>,
-                      pick: Callback<()>| {
-        view! {
-            <div class="form-group-radio">
-                <input type="radio" class="form-radio" name=name id=id prop:checked=move || checked.get()
-                    on:change=move |_| pick.run(())/>
-                <label for=id>{i18n.text(label)}</label>
-            </div>
-        }
-    };
-
     let history = move || {
         let list = moves.get();
         (!list.is_empty()).then(|| view! {
             <h2>{i18n.text(Key::mv_history)}</h2>
             <table class="table table--responsive-headers" id="move-history">
                 <thead><tr>
-                    <th scope="col">{i18n.text(Key::mv_ordered)}</th>
-                    <th scope="col">{i18n.text(Key::mv_period)}</th>
-                    <th scope="col">{i18n.text(Key::mv_status)}</th>
-                    <th scope="col">{i18n.text(Key::mv_receipt)}</th>
+                    {header_cells(&[Key::mv_ordered, Key::mv_period, Key::mv_status, Key::mv_receipt])}
                 </tr></thead>
                 <tbody>
                     {list.into_iter().map(|m| {
@@ -500,12 +482,8 @@ fn MoveMail() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="move-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="move-conflict" conflict=conflict/>
         {move || match (started.get(), open.get()) {
             (Some(job), _) => {
                 let id = job.id.clone();

@@ -15,11 +15,12 @@ use leptos_router::{path, Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::{ConflictAlert, FailedAlert};
+use crate::components::form::{accepted, errors_for, TextField};
+use crate::components::module_gate::IntroducedPage;
 use crate::components::party::party_text;
 use crate::components::wizard::{focus_step_heading, WizardSteps, STEP_HEADING};
-use crate::i18n::{conflict_key, error_key, use_i18n, Key};
+use crate::i18n::{error_key, use_i18n, Key};
 
 lazy_pages!(nemsms: fn render(page: Page) -> AnyView {
     match page {
@@ -86,14 +87,11 @@ fn module_of(kind: PartyKind) -> (Module, Key, Key, Key, Key) {
 
 #[component]
 fn NemSmsPage(kind: PartyKind) -> impl IntoView {
-    let i18n = use_i18n();
     let (module, title, intro, _, _) = module_of(kind);
     view! {
-        <h1>{i18n.text(title)}</h1>
-        <ModuleGate module=module>
-            <p>{i18n.text(intro)}</p>
+        <IntroducedPage module=module heading=title intro=intro>
             <Enrolment kind=kind/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 
@@ -152,14 +150,10 @@ fn Enrolment(kind: PartyKind) -> impl IntoView {
         failed.set(false);
         conflict.set(None);
         spawn_local(async move {
-            match api::nemsms::look_up(&client, kind, &typed).await {
-                Ok(found) => {
-                    errors.set(Vec::new());
-                    status.set(Some(found));
-                    steps.go(STATUS);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(_) => failed.set(true),
+            let result = api::nemsms::look_up(&client, kind, &typed).await;
+            if let Some(found) = accepted(result, errors, None, failed) {
+                status.set(Some(found));
+                steps.go(STATUS);
             }
             busy.set(false);
         });
@@ -194,17 +188,9 @@ fn Enrolment(kind: PartyKind) -> impl IntoView {
                 Act::Change => api::nemsms::change_number(&client, kind, &id, &typed).await,
                 Act::Unenrol => api::nemsms::unenrol(&client, kind, &id).await,
             };
-            match result {
-                Ok(done) => {
-                    errors.set(Vec::new());
-                    receipt.set(Some(done));
-                    request_animation_frame(focus_step_heading);
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-                Err(ApiError::Problem(p)) if p.reason.is_some() => {
-                    conflict.set(p.reason.map(conflict_key))
-                }
-                Err(_) => failed.set(true),
+            if let Some(done) = accepted(result, errors, Some(conflict), failed) {
+                receipt.set(Some(done));
+                request_animation_frame(focus_step_heading);
             }
             busy.set(false);
         });
@@ -273,12 +259,8 @@ fn Enrolment(kind: PartyKind) -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="sms-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="sms-conflict" conflict=conflict/>
         {move || match receipt.get() {
             Some(done) => view! {
                 <div id="sms-receipt">
@@ -375,12 +357,8 @@ fn ConfirmPage() -> impl IntoView {
     };
     view! {
         <h1>{i18n.text(Key::sms_confirm_heading)}</h1>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || refusal.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="sms-confirm-error"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="sms-confirm-error" conflict=refusal/>
         {move || match done.get() {
             Some(phone) => view! {
                 <div class="alert alert-success" role="status" id="sms-confirmed">

@@ -10,8 +10,9 @@ use leptos_router::{Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
+use crate::components::alert::{ConflictAlert, FailedAlert};
 use crate::components::form::{errors_for, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::module_gate::IntroducedPage;
 use crate::components::party::party_text;
 use crate::components::wizard::{focus_step_heading, STEP_HEADING};
 use crate::i18n::{conflict_key, use_i18n, Key};
@@ -42,13 +43,10 @@ fn recipient_text(recipient: &str) -> String {
 
 #[component]
 fn RecallPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_recall_tab)}</h1>
-        <ModuleGate module=Module::Recall>
-            <p>{i18n.text(Key::rc_intro)}</p>
+        <IntroducedPage module=Module::Recall heading=Key::module_recall_tab intro=Key::rc_intro>
             <Recall/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 
@@ -174,12 +172,8 @@ fn Recall() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="recall-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="recall-conflict" conflict=conflict/>
         {move || receipt.get().map(|done| view! {
             <div class="alert alert-success" role="status" id="recall-done">
                 <div class="alert-body">

@@ -16,8 +16,10 @@ use leptos_router::{Lazy, StaticSegment};
 
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::form::{errors_for, group_class, ErrorText, TextField};
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::{ConflictAlert, FailedAlert};
+use crate::components::form::{accepted, errors_for, group_class, ErrorText, TextField};
+use crate::components::module_gate::IntroducedPage;
+use crate::components::table::header_cells;
 use crate::components::wizard::focus_element;
 use crate::i18n::{conflict_key, use_i18n, I18n, Key};
 
@@ -38,13 +40,10 @@ pub fn StatisticsRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 #[component]
 fn StatisticsPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::module_statistics_tab)}</h1>
-        <ModuleGate module=Module::Statistics>
-            <p>{i18n.text(Key::st_intro)}</p>
+        <IntroducedPage module=Module::Statistics heading=Key::module_statistics_tab intro=Key::st_intro>
             <Statistics/>
-        </ModuleGate>
+        </IntroducedPage>
     }
 }
 
@@ -224,24 +223,21 @@ fn Statistics() -> impl IntoView {
         email.set(String::new());
         request_animation_frame(|| focus_element("order-heading"));
     };
-    let finish = move |result: Result<StatisticsReport, ApiError>, key: Key| match result {
-        Ok(report) => {
-            errors.set(Vec::new());
-            form.set(Form::None);
-            let first = report
-                .next_production_at
-                .map(crate::time::display)
-                .unwrap_or_default();
-            done.set(Some(
-                i18n.t(key)
-                    .replace("{name}", &report_name(i18n, &report))
-                    .replace("{first}", &first),
-            ));
-            reload();
-        }
-        Err(ApiError::Problem(p)) if p.status == 400 => errors.set(p.errors),
-        Err(ApiError::Problem(p)) if p.reason.is_some() => conflict.set(p.reason.map(conflict_key)),
-        Err(_) => failed.set(true),
+    let finish = move |result: Result<StatisticsReport, ApiError>, key: Key| {
+        let Some(report) = accepted(result, errors, Some(conflict), failed) else {
+            return;
+        };
+        form.set(Form::None);
+        let first = report
+            .next_production_at
+            .map(crate::time::display)
+            .unwrap_or_default();
+        done.set(Some(
+            i18n.t(key)
+                .replace("{name}", &report_name(i18n, &report))
+                .replace("{first}", &first),
+        ));
+        reload();
     };
     let order_standard = move || {
         let Some(client) = Authorised::of(auth) else {
@@ -527,12 +523,7 @@ fn Statistics() -> impl IntoView {
         view! {
             <table class="table table--responsive-headers" id="reports">
                 <thead><tr>
-                    <th scope="col">{i18n.text(Key::st_name)}</th>
-                    <th scope="col">{i18n.text(Key::st_type)}</th>
-                    <th scope="col">{i18n.text(Key::st_scope)}</th>
-                    <th scope="col">{i18n.text(Key::st_status)}</th>
-                    <th scope="col">{i18n.text(Key::st_produced_at)}</th>
-                    <th scope="col">{i18n.text(Key::st_actions)}</th>
+                    {header_cells(&[Key::st_name, Key::st_type, Key::st_scope, Key::st_status, Key::st_produced_at, Key::st_actions])}
                 </tr></thead>
                 <tbody>
                     {list.into_iter().map(|report| {
@@ -571,12 +562,8 @@ fn Statistics() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
-        {move || conflict.get().map(|key| view! {
-            <div class="alert alert-error" role="alert" id="statistics-conflict"><div class="alert-body"><p class="alert-text">{i18n.text(key)}</p></div></div>
-        })}
+        <FailedAlert failed=failed/>
+        <ConflictAlert id="statistics-conflict" conflict=conflict/>
         {move || done.get().map(|text| view! {
             <div class="alert alert-success" role="status" id="statistics-done"><div class="alert-body"><p class="alert-text">{text}</p></div></div>
         })}

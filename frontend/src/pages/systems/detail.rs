@@ -16,7 +16,9 @@ use super::form::{
 use crate::api::Authorised;
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
+use crate::components::alert::{ConfirmPanel, ErrorAlert};
 use crate::components::module_gate::ModuleGate;
+use crate::components::table::{header_cells, ScrollTable};
 use crate::i18n::{conflict_key, use_i18n, Key, Lang};
 
 #[component]
@@ -114,7 +116,7 @@ fn SystemDetail() -> impl IntoView {
         });
     };
 
-    let confirm = move |_| {
+    let confirm = move |_: leptos::ev::MouseEvent| {
         let (Some(client), Some(action)) = (Authorised::of(auth), pending.get_untracked()) else {
             return;
         };
@@ -190,16 +192,11 @@ fn SystemDetail() -> impl IntoView {
             return;
         };
         let id = id();
-        spawn_local(async move {
-            let path = format!("/systems/{id}/overview");
-            if client
-                .download(&path, &format!("system-{id}.pdf"))
-                .await
-                .is_err()
-            {
-                error.set(Some(Key::error_generic));
-            }
-        });
+        client.start_download(
+            &format!("/systems/{id}/overview"),
+            &format!("system-{id}.pdf"),
+            move || error.set(Some(Key::error_generic)),
+        );
     };
 
     let row = move |label: Key, value: String| {
@@ -259,7 +256,7 @@ fn SystemDetail() -> impl IntoView {
     view! {
         <Show when=move || missing.get()>
             <h1>{i18n.text(Key::sys_heading)}</h1>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::detail_not_found)}</p></div></div>
+            <ErrorAlert text=Key::detail_not_found/>
         </Show>
         {move || system.get().map(|s| {
             let locked = s.standard_system_id.is_some();
@@ -321,18 +318,15 @@ fn SystemDetail() -> impl IntoView {
                     </button>
                 </div>
                 <Show when=move || pending.get().is_some()>
-                    <div class="alert alert-warning" role="alertdialog" aria-labelledby="confirm-text" id="confirm-panel">
-                        <div class="alert-body">
-                            <p class="alert-text" id="confirm-text">{move || i18n.t(match pending.get() {
-                                Some(Pending::Primary) => Key::detail_make_primary_confirm,
-                                Some(Pending::RotateApiKey) => Key::detail_rotate_api_key_confirm,
-                                _ => Key::detail_delete_confirm,
-                            })}</p>
-                            <button type="button" class="button button-primary" id="confirm-yes" on:click=confirm>{i18n.text(Key::detail_confirm)}</button>
-                            " "
-                            <button type="button" class="button button-tertiary" id="confirm-no" on:click=move |_| pending.set(None)>{i18n.text(Key::wiz_cancel)}</button>
-                        </div>
-                    </div>
+                    <ConfirmPanel id="confirm-panel" text_id="confirm-text"
+                        yes_id="confirm-yes" yes_label=Key::detail_confirm on_yes=confirm
+                        no_id="confirm-no" on_no=move |_| pending.set(None)>
+                        {move || i18n.t(match pending.get() {
+                            Some(Pending::Primary) => Key::detail_make_primary_confirm,
+                            Some(Pending::RotateApiKey) => Key::detail_rotate_api_key_confirm,
+                            _ => Key::detail_delete_confirm,
+                        })}
+                    </ConfirmPanel>
                 </Show>
                 <Show when=move || api_key.get().is_some()>
                     <p id="api-key-panel">{i18n.text(Key::api_key)}": " <code id="api-key-value">{move || api_key.get().unwrap_or_default()}</code></p>
@@ -458,16 +452,9 @@ fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
                 let delivered = i18n.t(Key::attempts_delivered);
                 let marker = i18n.t(Key::attempts_test_marker);
                 view! {
-                    <div class="table--responsive-scroll" tabindex="0" role="region"
-                        aria-label=i18n.t(Key::attempts_heading)>
-                    <table class="table" id="attempts-table">
-                        <caption class="sr-only">{i18n.t(Key::attempts_heading)}</caption>
+                    <ScrollTable label=Key::attempts_heading id="attempts-table">
                         <thead><tr>
-                            <th scope="col">{i18n.t(Key::attempts_col_time)}</th>
-                            <th scope="col">{i18n.t(Key::attempts_col_message)}</th>
-                            <th scope="col">{i18n.t(Key::attempts_col_result)}</th>
-                            <th scope="col">{i18n.t(Key::attempts_col_latency)}</th>
-                            <th scope="col">{i18n.t(Key::attempts_col_next)}</th>
+                            {header_cells(&[Key::attempts_col_time, Key::attempts_col_message, Key::attempts_col_result, Key::attempts_col_latency, Key::attempts_col_next])}
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|a| view! {
@@ -480,8 +467,7 @@ fn DeliveryAttempts(id: String, can_test: bool) -> impl IntoView {
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
-                    </div>
+                    </ScrollTable>
                 }.into_any()
             })}
         </section>

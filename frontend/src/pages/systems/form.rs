@@ -68,15 +68,13 @@ impl Draft {
 
     /// Fills the draft from a saved system (the detail page's edits).
     pub fn load(&self, s: &System) {
-        self.name.set(s.name.clone());
-        self.role.set(s.role);
-        self.protocol.set(s.protocol);
-        self.ips.set(s.allowed_ips.join("\n"));
-        self.endpoint.set(s.endpoint.clone().unwrap_or_default());
-        self.receipt_endpoint
-            .set(s.receipt_endpoint.clone().unwrap_or_default());
-        self.ssh_key
-            .set(s.ssh_public_key.clone().unwrap_or_default());
+        self.load_settings(
+            &s.name,
+            (s.role, s.protocol),
+            &s.allowed_ips,
+            [&s.endpoint, &s.receipt_endpoint, &s.ssh_public_key],
+            &s.technical_contact,
+        );
         self.vendor_cvr
             .set(s.vendor_cvr.clone().unwrap_or_default());
         self.activation.set(match s.active_from {
@@ -87,11 +85,30 @@ impl Draft {
             .set(s.active_from.map(crate::time::to_input).unwrap_or_default());
         self.deactivate_at
             .set(s.active_to.map(crate::time::to_input).unwrap_or_default());
-        self.email.set(s.technical_contact.email.clone());
-        self.phone.set(s.technical_contact.phone.clone());
-        self.extra_email
-            .set(s.technical_contact.extra_email.clone().unwrap_or_default());
         self.errors.set(Vec::new());
+    }
+
+    /// Fills the settings a saved system and a standard system share.
+    fn load_settings(
+        &self,
+        name: &str,
+        (role, protocol): (SystemRole, Protocol),
+        allowed_ips: &[String],
+        [endpoint, receipt_endpoint, ssh_public_key]: [&Option<String>; 3],
+        contact: &TechnicalContact,
+    ) {
+        self.name.set(name.to_owned());
+        self.role.set(role);
+        self.protocol.set(protocol);
+        self.ips.set(allowed_ips.join("\n"));
+        self.endpoint.set(endpoint.clone().unwrap_or_default());
+        self.receipt_endpoint
+            .set(receipt_endpoint.clone().unwrap_or_default());
+        self.ssh_key.set(ssh_public_key.clone().unwrap_or_default());
+        self.email.set(contact.email.clone());
+        self.phone.set(contact.phone.clone());
+        self.extra_email
+            .set(contact.extra_email.clone().unwrap_or_default());
     }
 
     fn optional(signal: RwSignal<String>) -> Option<String> {
@@ -175,19 +192,13 @@ impl Draft {
     /// SYS-09: fills the draft from a vendor's standard system (the vendor's own page).
     pub fn load_standard(&self, s: &StandardSystem) {
         self.load_standard_defaults();
-        self.name.set(s.name.clone());
-        self.role.set(s.role);
-        self.protocol.set(s.protocol);
-        self.ips.set(s.allowed_ips.join("\n"));
-        self.endpoint.set(s.endpoint.clone().unwrap_or_default());
-        self.receipt_endpoint
-            .set(s.receipt_endpoint.clone().unwrap_or_default());
-        self.ssh_key
-            .set(s.ssh_public_key.clone().unwrap_or_default());
-        self.email.set(s.technical_contact.email.clone());
-        self.phone.set(s.technical_contact.phone.clone());
-        self.extra_email
-            .set(s.technical_contact.extra_email.clone().unwrap_or_default());
+        self.load_settings(
+            &s.name,
+            (s.role, s.protocol),
+            &s.allowed_ips,
+            [&s.endpoint, &s.receipt_endpoint, &s.ssh_public_key],
+            &s.technical_contact,
+        );
     }
 
     /// An empty draft for a new standard system.

@@ -4,14 +4,14 @@
 use adgang_api_types::Module;
 use leptos::prelude::*;
 
-use super::link;
-use leptos::task::spawn_local;
-
 use super::form::{protocol_key, role_key, status_key};
+use super::link;
 use crate::api;
 use crate::api::Authorised;
 use crate::auth::use_auth;
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::{FailedAlert, GenericError};
+use crate::components::module_gate::GatedPage;
+use crate::components::table::{header_cells, ScrollTable};
 use crate::i18n::{use_i18n, Key};
 
 /// Systems per page of the overview.
@@ -19,12 +19,10 @@ const PAGE_SIZE: u64 = 25;
 
 #[component]
 pub fn SystemsPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::sys_heading)}</h1>
-        <ModuleGate module=Module::SystemConnection>
+        <GatedPage module=Module::SystemConnection heading=Key::sys_heading>
             <SystemsOverview/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 
@@ -37,40 +35,22 @@ fn SystemsOverview() -> impl IntoView {
     // the overview is paged and sorted by the API (by name; the header turns it).
     let page_no = RwSignal::new(0u64);
     let descending = RwSignal::new(false);
-    let systems = api::loaded(move || {
-        let signed_in = Authorised::of(auth);
+    let systems = api::loaded_as(auth, move |client| {
         let (page, desc) = (page_no.get(), descending.get());
-        async move {
-            match signed_in {
-                Some(client) => api::systems::list(&client, page, PAGE_SIZE, desc)
-                    .await
-                    .ok(),
-                None => None,
-            }
-        }
+        async move { api::systems::list(&client, page, PAGE_SIZE, desc).await }
     });
     let download = move |_| {
         let Some(client) = Authorised::of(auth) else {
             return;
         };
         more_open.set(false);
-        spawn_local(async move {
-            let file_name = format!("systemoversigt-{}.xlsx", client.cvr);
-            if client
-                .download("/system-overview", &file_name)
-                .await
-                .is_err()
-            {
-                failed.set(true);
-            }
-        });
+        let file_name = format!("systemoversigt-{}.xlsx", client.cvr);
+        client.start_download("/system-overview", &file_name, move || failed.set(true));
     };
 
     view! {
         <p>{i18n.text(Key::sys_intro)}</p>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         <div class="systems-actions">
             <a class="button button-primary" href=link("/opret") id="create-system">{i18n.text(Key::sys_create)}</a>
             " "
@@ -95,10 +75,7 @@ fn SystemsOverview() -> impl IntoView {
         </div>
             {move || systems.get().map(|page| match page {
                 Some(page) if !page.items.is_empty() => view! {
-                    <div class="table--responsive-scroll" tabindex="0" role="region"
-                        aria-label=i18n.t(Key::sys_heading)>
-                    <table class="table" id="systems-table">
-                        <caption class="sr-only">{i18n.text(Key::sys_heading)}</caption>
+                    <ScrollTable label=Key::sys_heading id="systems-table">
                         <thead><tr>
                             <th scope="col" aria-sort=move || if descending.get() { "descending" } else { "ascending" }>
                                 <button type="button" class="button button-unstyled" id="sort-name"
@@ -108,11 +85,7 @@ fn SystemsOverview() -> impl IntoView {
                                     {move || if descending.get() { " ▼" } else { " ▲" }}
                                 </button>
                             </th>
-                            <th scope="col">{i18n.text(Key::sys_col_id)}</th>
-                            <th scope="col">{i18n.text(Key::sys_col_role)}</th>
-                            <th scope="col">{i18n.text(Key::sys_col_protocol)}</th>
-                            <th scope="col">{i18n.text(Key::sys_col_status)}</th>
-                            <th scope="col">{i18n.text(Key::sys_col_primary)}</th>
+                            {header_cells(&[Key::sys_col_id, Key::sys_col_role, Key::sys_col_protocol, Key::sys_col_status, Key::sys_col_primary])}
                         </tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|s| view! {
@@ -126,8 +99,7 @@ fn SystemsOverview() -> impl IntoView {
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
-                    </div>
+                    </ScrollTable>
                     {(page.total_pages > 1).then(|| {
                         let (current, pages) = (page.current_page, page.total_pages);
                         view! {
@@ -149,7 +121,7 @@ fn SystemsOverview() -> impl IntoView {
                 }.into_any(),
                 Some(_) => view! { <p id="no-systems">{i18n.text(Key::sys_none)}</p> }.into_any(),
                 None => view! {
-                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
+                    <GenericError/>
                 }.into_any(),
             })}
     }

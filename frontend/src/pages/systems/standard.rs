@@ -10,17 +10,17 @@ use super::form::{protocol_key, role_key, ContactFields, Draft, NameAndRole, Pro
 use super::link;
 use crate::api::{self, ApiError, Authorised};
 use crate::auth::use_auth;
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::{ConfirmPanel, FailedAlert};
+use crate::components::module_gate::GatedPage;
+use crate::components::table::{header_cells, hidden_header_cell};
 use crate::i18n::{use_i18n, Key};
 
 #[component]
 pub fn StandardSystemsPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::std_heading)}</h1>
-        <ModuleGate module=Module::SystemConnection>
+        <GatedPage module=Module::SystemConnection heading=Key::std_heading>
             <StandardSystems/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 
@@ -41,15 +41,9 @@ fn StandardSystems() -> impl IntoView {
     let message = RwSignal::new(None::<Key>);
     let failed = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
-    let published = api::loaded(move || {
+    let published = api::loaded_as(auth, move |client| {
         reload.track();
-        let signed_in = Authorised::of(auth);
-        async move {
-            match signed_in {
-                Some(client) => api::systems::own_standard_systems(&client).await.ok(),
-                None => None,
-            }
-        }
+        async move { api::systems::own_standard_systems(&client).await }
     });
 
     let open = move |target: Editing, from: Option<PublishedStandardSystem>| {
@@ -88,7 +82,7 @@ fn StandardSystems() -> impl IntoView {
         });
     };
 
-    let withdraw = move |_| {
+    let withdraw = move |_: leptos::ev::MouseEvent| {
         let (Some(client), Some(chosen)) = (Authorised::of(auth), withdrawing.get_untracked())
         else {
             return;
@@ -110,20 +104,13 @@ fn StandardSystems() -> impl IntoView {
         <Show when=move || message.get().is_some()>
             <div class="alert alert-success" role="status" id="std-message"><div class="alert-body"><p class="alert-text">{move || message.get().map(|k| i18n.t(k))}</p></div></div>
         </Show>
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         <Show when=move || withdrawing.get().is_some()>
-            <div class="alert alert-warning" role="alertdialog" aria-labelledby="std-withdraw-text" id="std-withdraw-panel">
-                <div class="alert-body">
-                    <p class="alert-text" id="std-withdraw-text">
-                        {move || withdrawing.get().map(|p| format!("{} {}", p.standard.name, i18n.t(Key::std_withdraw_confirm)))}
-                    </p>
-                    <button type="button" class="button button-primary" id="std-withdraw-yes" on:click=withdraw>{i18n.text(Key::std_withdraw)}</button>
-                    " "
-                    <button type="button" class="button button-tertiary" on:click=move |_| withdrawing.set(None)>{i18n.text(Key::wiz_cancel)}</button>
-                </div>
-            </div>
+            <ConfirmPanel id="std-withdraw-panel" text_id="std-withdraw-text"
+                yes_id="std-withdraw-yes" yes_label=Key::std_withdraw on_yes=withdraw
+                on_no=move |_| withdrawing.set(None)>
+                {move || withdrawing.get().map(|p| format!("{} {}", p.standard.name, i18n.t(Key::std_withdraw_confirm)))}
+            </ConfirmPanel>
         </Show>
         {move || published.get().flatten().map(|list| {
             if list.is_empty() {
@@ -134,11 +121,8 @@ fn StandardSystems() -> impl IntoView {
                     aria-label=i18n.t(Key::std_heading)>
                     <table class="table table--compact" id="std-table">
                         <thead><tr>
-                            <th scope="col">{i18n.text(Key::sys_col_name)}</th>
-                            <th scope="col">{i18n.text(Key::wiz_role)}</th>
-                            <th scope="col">{i18n.text(Key::wiz_protocol)}</th>
-                            <th scope="col">{i18n.text(Key::std_col_using)}</th>
-                            <th scope="col"><span class="sr-only">{i18n.text(Key::std_col_actions)}</span></th>
+                            {header_cells(&[Key::sys_col_name, Key::wiz_role, Key::wiz_protocol, Key::std_col_using])}
+                            {hidden_header_cell(Key::std_col_actions)}
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|p| {

@@ -7,17 +7,19 @@ use adgang_api_types::{ActivationMode, Module, StandardSystem, SystemReceipt};
 use leptos::prelude::*;
 
 use super::link;
-use leptos::task::spawn_local;
 
 use super::form::{
     protocol_key, role_key, ActivationFields, ContactFields, Draft, NameAndRole, ProtocolAndDetails,
 };
+use crate::api;
 use crate::api::Authorised;
-use crate::api::{self, ApiError};
 use crate::auth::use_auth;
-use crate::components::module_gate::ModuleGate;
+use crate::components::alert::{ErrorAlert, FailedAlert};
+use crate::components::form::radio;
+use crate::components::module_gate::GatedPage;
+use crate::components::receipt::ReceiptButtons;
 use crate::components::step_indicator::StepIndicator;
-use crate::components::wizard::{WizardSteps, STEP_HEADING};
+use crate::components::wizard::{summary_row, WizardButtons, WizardSteps, STEP_HEADING};
 use crate::i18n::{use_i18n, Key};
 
 const SUMMARY: usize = 5;
@@ -45,12 +47,10 @@ fn step_of(field: &str) -> usize {
 
 #[component]
 pub fn CreateSystemPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <h1>{i18n.text(Key::sys_create)}</h1>
-        <ModuleGate module=Module::SystemConnection>
+        <GatedPage module=Module::SystemConnection heading=Key::sys_create>
             <Wizard/>
-        </ModuleGate>
+        </GatedPage>
     }
 }
 
@@ -129,31 +129,22 @@ fn Wizard() -> impl IntoView {
             return;
         };
         let body = draft.new_system();
-        failed.set(false);
-        sending.set(true);
-        spawn_local(async move {
-            match api::systems::create(&client, &body).await {
-                Ok(done) => {
-                    draft.errors.set(Vec::new());
-                    receipt.set(Some(done));
-                }
-                Err(ApiError::Problem(p)) if p.status == 400 => {
-                    steps.refused(&p.errors, step_of);
-                    draft.errors.set(p.errors);
-                }
-                Err(_) => failed.set(true),
-            }
-            sending.set(false);
-        });
+        let request = async move { api::systems::create(&client, &body).await };
+        steps.save(
+            request,
+            step_of,
+            draft.errors,
+            sending,
+            failed,
+            move |done| {
+                draft.errors.set(Vec::new());
+                receipt.set(Some(done));
+            },
+        );
     };
 
     let indicator = move || view! { <StepIndicator id="step-indicator" steps=&STEPS step=step/> };
 
-    let summary_row = move |label: Key, value: String| {
-        view! {
-            <div class="summary-row"><dt>{move || i18n.t(label)}</dt><dd>{value}</dd></div>
-        }
-    };
     // A part the user cannot change (a standard system's locked settings) offers no "Redigér".
     let edit_button = move |target: usize, id: &'static str, editable: bool| {
         editable.then(|| view! {
@@ -168,17 +159,11 @@ fn Wizard() -> impl IntoView {
         0 => view! {
             <fieldset class="form-group">
                 <legend class="sr-only">{i18n.text(Key::wiz_step_type)}</legend>
-                <div class="form-group-radio">
-                    <input type="radio" class="form-radio" name="system-type" id="type-new"
-                        prop:checked=move || !use_standard.get()
-                        on:change=move |_| { use_standard.set(false); draft.standard_system_id.set(None); }/>
-                    <label for="type-new">{i18n.text(Key::wiz_new_system)}</label>
-                </div>
-                <div class="form-group-radio">
-                    <input type="radio" class="form-radio" name="system-type" id="type-standard"
-                        prop:checked=move || use_standard.get() on:change=move |_| use_standard.set(true)/>
-                    <label for="type-standard">{i18n.text(Key::wiz_standard_system)}</label>
-                </div>
+                {radio("system-type", "type-new", Key::wiz_new_system,
+                    Signal::derive(move || !use_standard.get()),
+                    Callback::new(move |_| { use_standard.set(false); draft.standard_system_id.set(None); }))}
+                {radio("system-type", "type-standard", Key::wiz_standard_system,
+                    Signal::derive(move || use_standard.get()), Callback::new(move |_| use_standard.set(true)))}
             </fieldset>
             <Show when=move || use_standard.get()>
                 // §5.6 step 2: the yellow warning, then vendor and system as two choices.
@@ -279,7 +264,7 @@ fn Wizard() -> impl IntoView {
             let editable = !use_standard.get_untracked();
             view! {
                 {has_errors.then(|| view! {
-                    <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_errors)}</p></div></div>
+                    <ErrorAlert text=Key::wiz_errors/>
                 })}
                 <section class="summary-part" id="summary-name">
                     <h3>{i18n.text(Key::wiz_step_name)}</h3>
@@ -324,26 +309,20 @@ fn Wizard() -> impl IntoView {
     }
     };
 
-    let download_receipt = move |_| {
+    let download_receipt = move |_: leptos::ev::MouseEvent| {
         let (Some(client), Some(done)) = (Authorised::of(auth), receipt.get_untracked()) else {
             return;
         };
-        spawn_local(async move {
-            let path = format!("/systems/{}/receipt", done.system.id);
-            if client
-                .download(&path, &format!("kvittering-{}.pdf", done.system.id))
-                .await
-                .is_err()
-            {
-                failed.set(true);
-            }
-        });
+        let id = &done.system.id;
+        client.start_download(
+            &format!("/systems/{id}/receipt"),
+            &format!("kvittering-{id}.pdf"),
+            move || failed.set(true),
+        );
     };
 
     view! {
-        <Show when=move || failed.get()>
-            <div class="alert alert-error" role="alert"><div class="alert-body"><p class="alert-text">{i18n.text(Key::error_generic)}</p></div></div>
-        </Show>
+        <FailedAlert failed=failed/>
         {move || match receipt.get() {
             Some(done) => view! {
                 <div id="system-receipt">
@@ -368,13 +347,9 @@ fn Wizard() -> impl IntoView {
                             <div class="alert-body"><p class="alert-text">{i18n.text(Key::wiz_move_virk_mail_receipt)}</p></div>
                         </div>
                     })}
-                    <p>
-                        <button type="button" class="button button-primary" id="download-receipt" on:click=download_receipt>
-                            {i18n.text(Key::receipt_download)}
-                        </button>
-                        " "
+                    <ReceiptButtons download=download_receipt>
                         <a class="button button-secondary" href=link("") id="to-overview">{i18n.text(Key::receipt_to_overview)}</a>
-                    </p>
+                    </ReceiptButtons>
                 </div>
             }.into_any(),
             None => view! {
@@ -385,27 +360,14 @@ fn Wizard() -> impl IntoView {
                 }>
                     <h2 id=STEP_HEADING tabindex="-1">{move || i18n.t(STEPS[step.get()])}</h2>
                     {body}
-                    <div class="wizard-buttons">
-                        <Show when=move || { step.get() > 0 }>
-                            <button type="button" class="button button-secondary" id="wizard-back"
-                                on:click=move |_| steps.back()>
-                                {i18n.text(Key::wiz_back)}
-                            </button>
-                            " "
-                        </Show>
-                        <Show when=move || { step.get() < SUMMARY }
-                            fallback=move || view! {
-                                <button type="button" class="button button-primary" id="wizard-connect"
-                                    disabled=move || sending.get() on:click=connect>
-                                    {i18n.text(Key::wiz_connect)}
-                                </button>
-                            }>
-                            <button type="submit" class="button button-primary" id="wizard-next"
-                                disabled=move || steps.checking.get()>{move || i18n.t(steps.next_label())}</button>
-                        </Show>
-                        " "
+                    <WizardButtons steps=steps finish=move || view! {
+                        <button type="button" class="button button-primary" id="wizard-connect"
+                            disabled=move || sending.get() on:click=connect>
+                            {i18n.text(Key::wiz_connect)}
+                        </button>
+                    }>
                         <a href=link("") class="button button-tertiary">{i18n.text(Key::wiz_cancel)}</a>
-                    </div>
+                    </WizardButtons>
                 </form>
             }.into_any(),
         }}
