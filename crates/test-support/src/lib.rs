@@ -12,13 +12,17 @@ use std::path::PathBuf;
 use adgang_api_types::{OrgKind, Problem, Right};
 use adgang_core::audit::Actor;
 use adgang_core::auth::{OrganisationClaim, TokenSubject};
+use adgang_core::entity::{actions_log, message_events, searches_log};
 use adgang_core::time::TestClock;
 use adgang_core::Cvr;
 use adgang_core::TokenKeys;
 use adgang_identity::service::{create_organisation, find_organisation, rights, NewOrganisation};
 use adgang_server::{telemetry, Application, Settings};
 use reqwest::Response;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Select,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -225,6 +229,56 @@ impl TestApp {
             .await
             .expect("connecting to the test database")
     }
+
+    /// The rows `select` finds, read on a fresh connection: what the app has written so far.
+    pub async fn rows<E: EntityTrait>(&self, select: Select<E>) -> Vec<E::Model> {
+        select.all(&self.db().await).await.expect("reading rows")
+    }
+
+    /// `org`'s message log (LOG-01), oldest first.
+    pub async fn message_events(&self, org: &str) -> Vec<message_events::Model> {
+        self.rows(
+            message_events::Entity::find()
+                .filter(message_events::Column::OrganisationCvr.eq(org))
+                .order_by_asc(message_events::Column::Id),
+        )
+        .await
+    }
+
+    /// `org`'s actions log about `subject` (`"exemption"`, `"nemsms"` …), oldest first.
+    pub async fn actions_about(&self, org: &str, subject: &str) -> Vec<actions_log::Model> {
+        self.rows(
+            actions_log::Entity::find()
+                .filter(actions_log::Column::OrganisationCvr.eq(org))
+                .filter(actions_log::Column::Subject.eq(subject))
+                .order_by_asc(actions_log::Column::Id),
+        )
+        .await
+    }
+
+    /// `org`'s searches log (lookups in the national registers), oldest first.
+    pub async fn searches_logged(&self, org: &str) -> Vec<searches_log::Model> {
+        self.rows(
+            searches_log::Entity::find()
+                .filter(searches_log::Column::OrganisationCvr.eq(org))
+                .order_by_asc(searches_log::Column::Id),
+        )
+        .await
+    }
+}
+
+/// Asserts that `response` answered `status` (its body in the message when not) and reads its
+/// JSON body as `T`.
+pub async fn expect_json<T: DeserializeOwned>(response: Response, status: u16) -> T {
+    let got = response.status();
+    let body = response.text().await.expect("reading body");
+    assert_eq!(got, status, "{body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// Asserts that `response` is a problem answer (RFC 9457) with `status` and reads it.
+pub async fn problem(response: Response, status: u16) -> Problem {
+    expect_json(response, status).await
 }
 
 /// A problem's field errors as (field, code), in the order the API reported them.

@@ -3,13 +3,12 @@
 //! rights and the actions log (INFO-03) — through the API.
 
 use adgang_api_types::{
-    AuthorityInformation, LinkCheck, LinkProblem, OrgKind, Problem, Right, SenderInformation,
+    AuthorityInformation, LinkCheck, LinkProblem, OrgKind, Right, SenderInformation,
 };
 use adgang_authority_info::service::logo::samples::{bomb, png};
 use adgang_core::entity::actions_log;
 use adgang_test_support::peer::FakePeer;
-use adgang_test_support::{field_codes, spawn_app, spawn_app_with, user, Spa, TestApp};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use adgang_test_support::{field_codes, problem, spawn_app, spawn_app_with, user, Spa, TestApp};
 use serde_json::json;
 
 const ORG: &str = "29189846";
@@ -36,18 +35,19 @@ async fn upload(app: &TestApp, token: &str, cvr: &str, body: Vec<u8>) -> reqwest
 }
 
 async fn refused(response: reqwest::Response, status: u16) -> Vec<(String, String)> {
-    let got = response.status();
-    let problem = response.json::<Problem>().await.unwrap();
-    assert_eq!(got, status, "{problem:?}");
-    field_codes(&problem)
+    field_codes(&problem(response, status).await)
 }
 
+/// `cvr`'s actions log about authority information, oldest first.
 async fn logged(app: &TestApp, cvr: &str) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(cvr))
-        .filter(actions_log::Column::Subject.eq("authority_information"))
-        .order_by_asc(actions_log::Column::Id)
-        .all(&app.db().await)
+    app.actions_about(cvr, "authority_information").await
+}
+
+/// What the platforms read about ORG as a sender, without a token.
+async fn sender_information(app: &TestApp) -> SenderInformation {
+    app.get(&format!("/api/v1/senders/{ORG}"))
+        .await
+        .json()
         .await
         .unwrap()
 }
@@ -107,15 +107,7 @@ async fn info_01_the_privacy_link_is_an_https_url_saved_logged_and_shown_to_the_
     assert!(log[1].actor.starts_with(&format!("CVR:{ORG}-RID:")));
 
     // The platforms read it without a token; another organisation's information is its own.
-    let public: SenderInformation = app
-        .client
-        .get(app.url(&format!("/api/v1/senders/{ORG}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let public = sender_information(&app).await;
     assert_eq!(
         public.privacy_policy_url.as_deref(),
         Some("https://kommune.dk/ny-privatlivspolitik")
@@ -246,15 +238,7 @@ async fn info_02_a_png_logo_is_checked_stored_served_replaced_and_removed() {
     assert_eq!((logo.width, logo.height), (200, 80));
 
     // Served to the platforms, public, with the organisation's data; cacheable by version.
-    let public: SenderInformation = app
-        .client
-        .get(app.url(&format!("/api/v1/senders/{ORG}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let public = sender_information(&app).await;
     assert!(public.logo_available);
     assert_eq!(public.logo_url.as_deref(), Some(logo.url.as_str()));
     let served = app.client.get(app.url(&logo.url)).send().await.unwrap();
@@ -287,12 +271,7 @@ async fn info_02_a_png_logo_is_checked_stored_served_replaced_and_removed() {
     assert_ne!(replaced.logo.unwrap().url, logo.url);
     assert_eq!(app.delete_as(&url(ORG, "logo"), &token).await.status(), 204);
     assert_eq!(app.delete_as(&url(ORG, "logo"), &token).await.status(), 404);
-    let gone = app
-        .client
-        .get(app.url(&format!("/api/v1/senders/{ORG}/logo")))
-        .send()
-        .await
-        .unwrap();
+    let gone = app.get(&format!("/api/v1/senders/{ORG}/logo")).await;
     assert_eq!(gone.status(), 404);
     let events: Vec<String> = logged(&app, ORG)
         .await

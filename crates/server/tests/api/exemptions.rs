@@ -3,17 +3,15 @@
 //! years on (DST and several workers), renewals, rights (EX-05), tenants and bad input.
 
 use adgang_api_types::{
-    ExemptionAction, ExemptionReceipt, MailForwarding, OrgKind, PartyExemption, PartyKind, Problem,
-    Right,
+    ExemptionAction, ExemptionReceipt, MailForwarding, OrgKind, PartyExemption, PartyKind, Right,
 };
-use adgang_core::entity::{actions_log, searches_log};
+use adgang_core::entity::actions_log;
 use adgang_core::time::TestClock;
 use adgang_core::Clock;
 use adgang_exemptions::ExpiryWorker;
 use adgang_registry::SyntheticRegistry;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, problem, spawn_app, user, TestApp};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 const ORG: &str = "29189846";
@@ -52,13 +50,6 @@ fn url(cvr: &str, rest: &str) -> String {
     format!("/api/v1/organisations/{cvr}/exemptions/{rest}")
 }
 
-async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 async fn look_up(app: &TestApp, token: &str, kind: PartyKind, number: &str) -> reqwest::Response {
     let body = match kind {
         PartyKind::Citizen => json!({ "cpr": number }),
@@ -68,9 +59,7 @@ async fn look_up(app: &TestApp, token: &str, kind: PartyKind, number: &str) -> r
 }
 
 async fn status_of(app: &TestApp, token: &str, kind: PartyKind, number: &str) -> PartyExemption {
-    let response = look_up(app, token, kind, number).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(look_up(app, token, kind, number).await, 200).await
 }
 
 fn registered(party: &str) -> Value {
@@ -82,28 +71,12 @@ async fn grant(app: &TestApp, token: &str, kind: PartyKind, body: &Value) -> Exe
         PartyKind::Citizen => "citizens",
         PartyKind::Company => "companies",
     };
-    let response = app.post_as(&url(ORG, path), token, body).await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(app.post_as(&url(ORG, path), token, body).await, 201).await
 }
 
-async fn searches(app: &TestApp, org: &str) -> Vec<searches_log::Model> {
-    searches_log::Entity::find()
-        .filter(searches_log::Column::OrganisationCvr.eq(org))
-        .order_by_asc(searches_log::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
-}
-
+/// `org`'s actions log about exemptions, oldest first.
 async fn actions(app: &TestApp, org: &str) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(org))
-        .filter(actions_log::Column::Subject.eq("exemption"))
-        .order_by_asc(actions_log::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.actions_about(org, "exemption").await
 }
 
 async fn receipt_text(app: &TestApp, token: &str, receipt: &ExemptionReceipt) -> String {
@@ -165,7 +138,7 @@ async fn ex_01_a_citizen_lookup_shows_name_status_and_the_warning_and_is_logged_
         [("cpr".to_owned(), "cpr_date".to_owned())]
     );
 
-    let rows = searches(&app, ORG).await;
+    let rows = app.searches_logged(ORG).await;
     let logged: Vec<_> = rows
         .iter()
         .map(|r| (r.search_data.as_str(), r.register.as_str(), r.result_count))
@@ -594,7 +567,7 @@ async fn ex_05_business_service_handles_companies_only_and_only_authorities_exem
         .await;
     assert_eq!(refused.status(), 403);
     assert!(
-        searches(&app, ORG).await.is_empty(),
+        app.searches_logged(ORG).await.is_empty(),
         "a refused lookup is no lookup"
     );
     assert_eq!(
@@ -719,7 +692,7 @@ async fn issue_30_one_endpoint_per_action_serves_citizens_and_companies() {
         assert_eq!(response.status(), 400, "{body}");
     }
     // Nothing was looked up, so nothing was logged.
-    assert!(searches(&app, ORG).await.is_empty());
+    assert!(app.searches_logged(ORG).await.is_empty());
     let elsewhere = app
         .post_as(
             &url(ORG, "persons"),

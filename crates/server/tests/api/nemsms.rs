@@ -3,13 +3,12 @@
 //! links reused, expired or replaced, rights (SMS-04) and bad input.
 
 use adgang_api_types::{
-    NemSmsAction, NemSmsConfirmed, NemSmsReceipt, NemSmsState, NemSmsStatus, OrgKind, Problem,
-    Right,
+    NemSmsAction, NemSmsConfirmed, NemSmsReceipt, NemSmsState, NemSmsStatus, OrgKind, Right,
 };
-use adgang_core::entity::{actions_log, searches_log};
+use adgang_core::entity::actions_log;
 use adgang_messaging::entity::sms_outbox;
 use adgang_registry::SyntheticRegistry;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, problem, spawn_app, user, TestApp};
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
@@ -28,19 +27,11 @@ fn citizen(i: usize) -> String {
     SyntheticRegistry::citizen_cpr(i)
 }
 
-async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 pub(crate) async fn status_of(app: &TestApp, token: &str, cpr: &str) -> NemSmsStatus {
     let response = app
         .post_as(&url("lookups"), token, &json!({ "cpr": cpr }))
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 200).await
 }
 
 pub(crate) async fn enrol(app: &TestApp, token: &str, cpr: &str, phone: &str) -> NemSmsReceipt {
@@ -51,18 +42,17 @@ pub(crate) async fn enrol(app: &TestApp, token: &str, cpr: &str, phone: &str) ->
             &json!({ "party": cpr, "phone": phone }),
         )
         .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 201).await
 }
 
 /// The SMS sent to `phone`, newest first.
 pub(crate) async fn sms_to(app: &TestApp, phone: &str) -> Vec<sms_outbox::Model> {
-    sms_outbox::Entity::find()
-        .filter(sms_outbox::Column::Phone.eq(phone))
-        .order_by_desc(sms_outbox::Column::SentAt)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.rows(
+        sms_outbox::Entity::find()
+            .filter(sms_outbox::Column::Phone.eq(phone))
+            .order_by_desc(sms_outbox::Column::SentAt),
+    )
+    .await
 }
 
 /// The token of the newest confirmation link sent to `phone`.
@@ -82,14 +72,9 @@ pub(crate) async fn confirm(app: &TestApp, token: &str) -> reqwest::Response {
         .unwrap()
 }
 
+/// ORG's actions log about NemSMS, oldest first.
 async fn actions(app: &TestApp) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(ORG))
-        .filter(actions_log::Column::Subject.eq("nemsms"))
-        .order_by_asc(actions_log::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.actions_about(ORG, "nemsms").await
 }
 
 #[tokio::test]
@@ -124,9 +109,7 @@ async fn sms_01_02_a_citizen_is_enrolled_and_confirms_by_the_link_sent_by_sms() 
         sent[0].text
     );
     let link = link_token(&app, "+4512345678").await;
-    let response = confirm(&app, &link).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let confirmed: NemSmsConfirmed = response.json().await.unwrap();
+    let confirmed: NemSmsConfirmed = expect_json(confirm(&app, &link).await, 200).await;
     assert_eq!(confirmed.phone, "+4512345678");
     let enrolled = status_of(&app, &token, &cpr).await;
     assert_eq!(enrolled.state, NemSmsState::Enrolled);
@@ -142,11 +125,7 @@ async fn sms_01_02_a_citizen_is_enrolled_and_confirms_by_the_link_sent_by_sms() 
 
     // SMS-04: lookups in the searches log, actions in the actions log — the confirmation with
     // the citizen as actor.
-    let searches = searches_log::Entity::find()
-        .filter(searches_log::Column::OrganisationCvr.eq(ORG))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let searches = app.searches_logged(ORG).await;
     assert_eq!(searches.len(), 3);
     assert!(searches
         .iter()
@@ -220,11 +199,7 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         status_of(&app, &token, &cpr).await.state,
         NemSmsState::NotEnrolled
     );
-    assert!(sms_outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(app.rows(sms_outbox::Entity::find()).await.is_empty());
     // The wizard's check changes nothing either.
     let dry = app
         .post_as(
@@ -234,11 +209,7 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         )
         .await;
     assert_eq!(dry.status(), 204);
-    assert!(sms_outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(app.rows(sms_outbox::Entity::find()).await.is_empty());
 
     // E.164 from abroad.
     let receipt = enrol(&app, &token, &cpr, "+4798765432").await;
@@ -312,8 +283,7 @@ async fn sms_03_a_new_number_needs_a_new_confirmation_and_unenrolling_ends_it() 
             &json!({ "phone": "30303030" }),
         )
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let changed: NemSmsReceipt = response.json().await.unwrap();
+    let changed: NemSmsReceipt = expect_json(response, 200).await;
     assert_eq!(changed.action, NemSmsAction::NumberChanged);
     let status = status_of(&app, &token, &cpr).await;
     assert_eq!(status.state, NemSmsState::Enrolled);

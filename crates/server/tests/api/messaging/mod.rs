@@ -5,13 +5,13 @@
 use std::time::Duration as StdDuration;
 
 use adgang_api_types::{
-    ApiKey, DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Problem, Right, SystemReceipt,
+    ApiKey, DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Right, SystemReceipt,
 };
 use adgang_core::entity::message_events;
 use adgang_core::Clock;
 use adgang_messaging::entity::{delivery_attempt, mail_outbox, message, sms_outbox};
 use adgang_test_support::peer::FakePeer;
-use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{expect_json, field_codes, problem, spawn_app_with, user, Spa, TestApp};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
@@ -70,8 +70,7 @@ pub(crate) async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String
             &body,
         )
         .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    let receipt: SystemReceipt = response.json().await.unwrap();
+    let receipt: SystemReceipt = expect_json(response, 201).await;
     let id = receipt.system.id;
     let response = app
         .post_as(
@@ -80,8 +79,7 @@ pub(crate) async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String
             &json!({}),
         )
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let key: ApiKey = response.json().await.unwrap();
+    let key: ApiKey = expect_json(response, 200).await;
     (id, key.api_key)
 }
 
@@ -121,24 +119,12 @@ pub(crate) async fn accepted(
     caller: &(String, String),
     body: &Value,
 ) -> MemoReceipt {
-    let response = submit(app, caller, body).await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
-}
-
-pub(crate) async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    assert_eq!(response.status(), status);
-    response.json().await.unwrap()
+    expect_json(submit(app, caller, body).await, 201).await
 }
 
 /// The events in `org`'s log, oldest first, as (event, message id).
 pub(crate) async fn events(app: &TestApp, org: &str) -> Vec<message_events::Model> {
-    message_events::Entity::find()
-        .filter(message_events::Column::OrganisationCvr.eq(org))
-        .order_by_asc(message_events::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.message_events(org).await
 }
 
 fn names(events: &[message_events::Model]) -> Vec<&str> {
@@ -179,8 +165,7 @@ pub(crate) async fn point(app: &TestApp, cvr: &str, capacity: Value) -> String {
                     "keywords": ["byggeri"], "active": true, "capacity": capacity}),
         )
         .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json::<Value>().await.unwrap()["id"]
+    expect_json::<Value>(response, 201).await["id"]
         .as_str()
         .unwrap()
         .to_owned()
