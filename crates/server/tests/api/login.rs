@@ -344,10 +344,7 @@ async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
     // CTX-03: the switch is in the actions log of the organisation switched to.
     use adgang_core::entity::actions_log;
     use sea_orm::EntityTrait;
-    let rows = actions_log::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let rows = app.rows(actions_log::Entity::find()).await;
     let switches: Vec<_> = rows
         .iter()
         .filter(|r| r.subject == "context_switch")
@@ -419,14 +416,7 @@ async fn ctx_02_an_operator_switches_to_any_cvr_of_the_register_without_rights_a
         .await;
     assert_eq!(created.status(), 201);
     {
-        use adgang_core::entity::actions_log;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let rows = actions_log::Entity::find()
-            .filter(actions_log::Column::OrganisationCvr.eq("10213231"))
-            .filter(actions_log::Column::Subject.eq("contact_structure"))
-            .all(&app.db().await)
-            .await
-            .unwrap();
+        let rows = app.actions_about("10213231", "contact_structure").await;
         assert!(!rows.is_empty());
         for row in rows {
             assert_eq!(row.actor, "CVR:34051178-RID:rid-ole");

@@ -4,7 +4,7 @@
 //! The crash and two-instance tests are in `durability.rs`.
 
 use adgang_api_types::{MailMove, MailMoveState, MemoReceipt, OrgKind, Platform, Problem, Right};
-use adgang_core::entity::{actions_log, message_events};
+use adgang_core::entity::message_events;
 use adgang_messaging::entity::message;
 use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -61,11 +61,8 @@ async fn stored(app: &TestApp, ids: &[String]) -> Vec<message::Model> {
 }
 
 async fn moved_events(app: &TestApp) -> Vec<message_events::Model> {
-    message_events::Entity::find()
-        .filter(message_events::Column::Event.eq("moved"))
-        .all(&app.db().await)
+    app.rows(message_events::Entity::find().filter(message_events::Column::Event.eq("moved")))
         .await
-        .unwrap()
 }
 
 async fn finished(app: &TestApp, token: &str, id: &str) -> MailMove {
@@ -135,12 +132,7 @@ async fn mv_01_03_all_virk_mail_moves_once_to_the_chosen_point_with_events_log_a
     assert_eq!(company[0].platform.as_deref(), Some("virk"));
 
     // The actions log has the order (the employee) and the end (System).
-    let log = actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(AUTHORITY))
-        .filter(actions_log::Column::Subject.eq("move_mail"))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let log = app.actions_about(AUTHORITY, "move_mail").await;
     assert!(log
         .iter()
         .any(|r| r.actor.starts_with(&format!("CVR:{AUTHORITY}-RID:")) && r.event == "created"));

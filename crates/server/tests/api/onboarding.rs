@@ -52,12 +52,12 @@ pub(crate) async fn renew_token(app: &TestApp, browser: &reqwest::Client) -> Str
 }
 
 async fn log_rows(app: &TestApp) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(NYBY))
-        .filter(actions_log::Column::ActorIsSystem.eq(false))
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.rows(
+        actions_log::Entity::find()
+            .filter(actions_log::Column::OrganisationCvr.eq(NYBY))
+            .filter(actions_log::Column::ActorIsSystem.eq(false)),
+    )
+    .await
 }
 
 pub(crate) async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest::Response {
@@ -190,10 +190,9 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
         .any(|u| u.user_id == "rid-rikke" && u.rights == vec![Right::RightsAdmin]));
     // §3.1.1 (issue 33 item 7): the designated rights administrator is told, with the link to
     // the rights portal (the built-in test portal here), through the mail outbox.
-    let mail = adgang_messaging::entity::mail_outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let mail = app
+        .rows(adgang_messaging::entity::mail_outbox::Entity::find())
+        .await;
     assert_eq!(mail.len(), 1, "{mail:?}");
     assert_eq!(mail[0].recipient, "rikke@nyby.dk");
     assert!(

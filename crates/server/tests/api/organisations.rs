@@ -230,10 +230,7 @@ async fn ctx_02_operator_looks_up_any_cvr_and_each_lookup_is_logged() {
     assert_eq!(unknown.status(), 404);
 
     // LOG-03: both valid lookups are in the searches log, with their result counts.
-    let mut rows = searches_log::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let mut rows = app.rows(searches_log::Entity::find()).await;
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     let logged: Vec<_> = rows
         .iter()

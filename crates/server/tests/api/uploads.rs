@@ -159,10 +159,9 @@ async fn issue_29_a_child_past_its_wall_clock_deadline_is_killed_and_the_writer_
     }
     // Nothing was stored for the refused file.
     use sea_orm::EntityTrait;
-    let stored = adgang_identity::entity::signed_agreement::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let stored = app
+        .rows(adgang_identity::entity::signed_agreement::Entity::find())
+        .await;
     assert!(stored.is_empty());
     still_serving(&app).await;
 }

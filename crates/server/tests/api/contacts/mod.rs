@@ -150,11 +150,8 @@ async fn receipt(response: reqwest::Response) -> ContactImportReceipt {
 }
 
 async fn action_rows(app: &TestApp, cvr: &str) -> usize {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(cvr))
-        .all(&app.db().await)
+    app.rows(actions_log::Entity::find().filter(actions_log::Column::OrganisationCvr.eq(cvr)))
         .await
-        .unwrap()
         .len()
 }
 

@@ -121,11 +121,11 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
         )
         .await;
     assert!(tree.is_empty(), "nothing was created");
-    let rows = actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(AUTHORITY))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let rows = app
+        .rows(
+            actions_log::Entity::find().filter(actions_log::Column::OrganisationCvr.eq(AUTHORITY)),
+        )
+        .await;
     assert!(rows.is_empty());
 }
 

@@ -121,11 +121,9 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
 
     let expected = adgang_messaging::service::schedule::full_schedule(t0);
     attempts_at(&app, &expected).await;
-    let attempts = delivery_attempt::Entity::find()
-        .order_by_asc(delivery_attempt::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let attempts = app
+        .rows(delivery_attempt::Entity::find().order_by_asc(delivery_attempt::Column::Id))
+        .await;
     let times: Vec<_> = attempts.iter().map(|a| a.attempted_at).collect();
     assert_eq!(times, expected);
     assert_eq!(attempts.iter().filter(|a| a.system_id == bound).count(), 12);
@@ -154,10 +152,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
             .count(),
         15
     );
-    let mail = mail_outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let mail = app.rows(mail_outbox::Entity::find()).await;
     // SYS-06 (issue 33 item 3): each system is told when its own schedule is exhausted — the
     // point's system when the message falls back, the primary when it fails.
     let told: Vec<&str> = mail.iter().map(|m| m.recipient.as_str()).collect();

@@ -216,12 +216,13 @@ async fn issue_31_production_never_connects_a_push_or_test_message_to_an_interna
         .error_message
         .as_deref()
         .is_some_and(|e| e.starts_with("Adressen er ikke tilladt")));
-    let attempts = delivery_attempt::Entity::find()
-        .filter(delivery_attempt::Column::SystemId.eq(&primary))
-        .filter(delivery_attempt::Column::Test.eq(false))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let attempts = app
+        .rows(
+            delivery_attempt::Entity::find()
+                .filter(delivery_attempt::Column::SystemId.eq(&primary))
+                .filter(delivery_attempt::Column::Test.eq(false)),
+        )
+        .await;
     assert_eq!(attempts.len(), 1);
     assert!(
         attempts[0].next_attempt_at.is_some(),

@@ -48,12 +48,12 @@ async fn core_02_organisations_receive_through_the_points_system_else_the_primar
 
 /// The NemSMS memos the gateway was handed (not the confirmation links).
 async fn service_messages(app: &TestApp) -> Vec<sms_outbox::Model> {
-    sms_outbox::Entity::find()
-        .filter(sms_outbox::Column::Text.not_like("%/nemsms/bekraeft/%"))
-        .order_by_asc(sms_outbox::Column::SentAt)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.rows(
+        sms_outbox::Entity::find()
+            .filter(sms_outbox::Column::Text.not_like("%/nemsms/bekraeft/%"))
+            .order_by_asc(sms_outbox::Column::SentAt),
+    )
+    .await
 }
 
 /// Issue 33 item 1 (CORE-02, SMS-01..03, LOG-01): a NemSMS memo goes to the *confirmed*

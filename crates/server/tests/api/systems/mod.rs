@@ -78,9 +78,6 @@ async fn system_count(app: &TestApp) -> u64 {
 }
 
 async fn log_rows(app: &TestApp, object_id: &str) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::ObjectId.eq(object_id))
-        .all(&app.db().await)
+    app.rows(actions_log::Entity::find().filter(actions_log::Column::ObjectId.eq(object_id)))
         .await
-        .unwrap()
 }

@@ -126,11 +126,7 @@ async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
         );
     }
     assert_eq!(system_count(&app).await, 0);
-    assert!(actions_log::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(app.rows(actions_log::Entity::find()).await.is_empty());
 }
 
 #[tokio::test]
