@@ -9,7 +9,7 @@ pub mod peer;
 
 use std::path::PathBuf;
 
-use adgang_api_types::{OrgKind, Problem, Right};
+use adgang_api_types::{ApiKey, ContactPoint, OrgKind, Problem, Right, SystemReceipt};
 use adgang_core::audit::Actor;
 use adgang_core::auth::{OrganisationClaim, TokenSubject};
 use adgang_core::entity::{actions_log, message_events, searches_log};
@@ -171,6 +171,39 @@ impl TestApp {
             "{method} {path} answered {status}: {text}"
         );
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"))
+    }
+
+    /// `POST /api/v1/organisations/{cvr}/systems` as `token` with the system's settings, which
+    /// must answer 201: the new system's receipt.
+    pub async fn create_system(&self, cvr: &str, token: &str, settings: &Value) -> SystemReceipt {
+        let path = format!("/api/v1/organisations/{cvr}/systems");
+        expect_json(self.post_as(&path, token, settings).await, 201).await
+    }
+
+    /// A new API key for `cvr`'s system `id` (its rotation, as `token`), which must answer 200.
+    pub async fn rotate_api_key(&self, cvr: &str, token: &str, id: &str) -> String {
+        let path = format!("/api/v1/organisations/{cvr}/systems/{id}/api-key/rotation");
+        let response = self.post_as(&path, token, &serde_json::json!({})).await;
+        expect_json::<ApiKey>(response, 200).await.api_key
+    }
+
+    /// `POST /api/v1/organisations/{cvr}/contact-points` as `token` with the point's fields,
+    /// which must answer 201: the new contact point.
+    pub async fn create_contact_point(&self, cvr: &str, token: &str, body: &Value) -> ContactPoint {
+        let path = format!("/api/v1/organisations/{cvr}/contact-points");
+        expect_json(self.post_as(&path, token, body).await, 201).await
+    }
+
+    /// `POST /api/v1/oauth/token` with the client-credentials grant and the client's id and
+    /// secret as HTTP Basic credentials, as a machine client asks for a token (AUTH-05).
+    pub async fn client_credentials(&self, client_id: &str, client_secret: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/oauth/token"))
+            .basic_auth(client_id, Some(client_secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .expect("sending the token request")
     }
 
     /// Organisations that have joined (as the test portal creates them), in this order, one

@@ -8,7 +8,7 @@ use adgang_core::entity::message_events;
 use adgang_messaging::entity::message;
 use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::messaging::{
     accepted, admin, app, eventually, memo, sender, system, AUTHORITY, COMPANY, SENDER,
@@ -20,19 +20,11 @@ fn moves_url(rest: &str) -> String {
 
 /// A contact point of AUTHORITY; bound to `system` when given.
 async fn contact_point(app: &TestApp, name: &str, system: Option<&str>, active: bool) -> String {
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            &admin(app, AUTHORITY),
-            &json!({"name": name, "description": "Til flytning", "visible": true, "audiences": ["citizens"],
-                    "keywords": ["post"], "active": active, "recipientSystemId": system}),
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let body = json!({"name": name, "description": "Til flytning", "visible": true, "audiences": ["citizens"],
+                      "keywords": ["post"], "active": active, "recipientSystemId": system});
+    app.create_contact_point(AUTHORITY, &admin(app, AUTHORITY), &body)
+        .await
+        .id
 }
 
 /// `n` messages from SENDER to AUTHORITY (no recipient system yet: they land in Virk), tagged
@@ -286,18 +278,11 @@ async fn mv_bad_input_inactive_or_foreign_points_and_a_second_move_while_one_run
     let good = contact_point(&app, "Aktiv", Some(&pull), true).await;
     let foreign = {
         let (sender_pull, _) = system(&app, SENDER, json!({"role": "recipient"})).await;
-        let response = app
-            .post_as(
-                &format!("/api/v1/organisations/{SENDER}/contact-points"),
-                &admin(&app, SENDER),
-                &json!({"name": "Fremmed", "description": "En anden organisations", "visible": true, "audiences": ["citizens"],
-                        "keywords": ["post"], "active": true, "recipientSystemId": sender_pull}),
-            )
-            .await;
-        response.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        let body = json!({"name": "Fremmed", "description": "En anden organisations", "visible": true, "audiences": ["citizens"],
+                          "keywords": ["post"], "active": true, "recipientSystemId": sender_pull});
+        app.create_contact_point(SENDER, &admin(&app, SENDER), &body)
+            .await
+            .id
     };
     for (order, field, code) in [
         (

@@ -8,7 +8,7 @@ use adgang_api_types::{OrgKind, Right, System, SystemReceipt};
 use adgang_core::entity::message_events;
 use adgang_documents::bulk::testing::{archive, bulk_file};
 use adgang_messaging::entity::{bulk_file as bulk_row, message};
-use adgang_test_support::{expect_json, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{spawn_app_with, user, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -41,22 +41,16 @@ pub(crate) async fn keypair(dir: &Path, name: &str) -> (PathBuf, String) {
 /// Creates an active SFTP sender system of SENDER with `public_key` through the API.
 pub(crate) async fn sftp_system(app: &TestApp, public_key: &str, ips: &[&str]) -> SystemReceipt {
     let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{SENDER}/systems"),
-            &token,
-            &json!({
-                "name": format!("Masseforsendelser {}", uuid::Uuid::now_v7()),
-                "role": "sender",
-                "protocol": "sftp",
-                "sshPublicKey": public_key,
-                "allowedIps": ips,
-                "activation": {"mode": "now"},
-                "technicalContact": {"email": "drift@kommune.dk", "phone": "12345678"}
-            }),
-        )
-        .await;
-    expect_json(response, 201).await
+    let settings = json!({
+        "name": format!("Masseforsendelser {}", uuid::Uuid::now_v7()),
+        "role": "sender",
+        "protocol": "sftp",
+        "sshPublicKey": public_key,
+        "allowedIps": ips,
+        "activation": {"mode": "now"},
+        "technicalContact": {"email": "drift@kommune.dk", "phone": "12345678"}
+    });
+    app.create_system(SENDER, &token, &settings).await
 }
 
 /// An app with the SFTP service, and an active SFTP sender system of SENDER (from 127.0.0.1)

@@ -270,13 +270,8 @@ async fn auth_02_a_machine_client_registered_in_the_portal_gets_tokens() {
             .to_owned()
     };
     let token: OAuthTokenResponse = app
-        .client
-        .post(app.url("/api/v1/oauth/token"))
-        .basic_auth(code("client-id"), Some(code("client-secret")))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
+        .client_credentials(&code("client-id"), &code("client-secret"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

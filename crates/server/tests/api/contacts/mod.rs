@@ -66,15 +66,7 @@ fn point_body(name: &str, groups: &[&str]) -> Value {
 }
 
 async fn point(app: &TestApp, token: &str, body: &Value) -> ContactPoint {
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            token,
-            body,
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    app.create_contact_point(AUTHORITY, token, body).await
 }
 
 // Workbook helpers (CS-06), also used by the receipt and cache tests.

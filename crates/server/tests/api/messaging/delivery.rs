@@ -64,19 +64,12 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
 
 /// An active contact point of AUTHORITY for citizens, bound to `system`; its id.
 pub(crate) async fn point_bound_to(app: &TestApp, system: &str) -> String {
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            &admin(app, AUTHORITY),
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
-                    "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
-                    "recipientSystemId": system}),
-        )
-        .await;
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let body = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
+                      "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
+                      "recipientSystemId": system});
+    app.create_contact_point(AUTHORITY, &admin(app, AUTHORITY), &body)
+        .await
+        .id
 }
 
 /// Moves the clock to each of `times` and waits for the delivery attempt due then.

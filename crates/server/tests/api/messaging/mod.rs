@@ -4,9 +4,7 @@
 
 use std::time::Duration as StdDuration;
 
-use adgang_api_types::{
-    ApiKey, DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Right, SystemReceipt,
-};
+use adgang_api_types::{DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Right};
 use adgang_core::entity::message_events;
 use adgang_core::Clock;
 use adgang_messaging::entity::{delivery_attempt, mail_outbox, message, sms_outbox};
@@ -63,24 +61,9 @@ pub(crate) async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String
     for (k, v) in settings.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{cvr}/systems"),
-            &token,
-            &body,
-        )
-        .await;
-    let receipt: SystemReceipt = expect_json(response, 201).await;
-    let id = receipt.system.id;
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{cvr}/systems/{id}/api-key/rotation"),
-            &token,
-            &json!({}),
-        )
-        .await;
-    let key: ApiKey = expect_json(response, 200).await;
-    (id, key.api_key)
+    let id = app.create_system(cvr, &token, &body).await.system.id;
+    let key = app.rotate_api_key(cvr, &token, &id).await;
+    (id, key)
 }
 
 pub(crate) async fn sender(app: &TestApp) -> (String, String) {
@@ -156,17 +139,9 @@ where
 }
 
 pub(crate) async fn point(app: &TestApp, cvr: &str, capacity: Value) -> String {
-    let token = admin(app, cvr);
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{cvr}/contact-points"),
-            &token,
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
-                    "keywords": ["byggeri"], "active": true, "capacity": capacity}),
-        )
-        .await;
-    expect_json::<Value>(response, 201).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let body = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
+                      "keywords": ["byggeri"], "active": true, "capacity": capacity});
+    app.create_contact_point(cvr, &admin(app, cvr), &body)
+        .await
+        .id
 }

@@ -16,19 +16,9 @@ async fn core_02_organisations_receive_through_the_points_system_else_the_primar
     .await;
     let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let token = admin(&app, AUTHORITY);
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            &token,
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
-                    "keywords": ["byggeri"], "active": true, "recipientSystemId": pull}),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    let point = response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let body = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
+                      "keywords": ["byggeri"], "active": true, "recipientSystemId": pull});
+    let point = app.create_contact_point(AUTHORITY, &token, &body).await.id;
 
     let mut to_point = memo(AUTHORITY);
     to_point["contactPointId"] = json!(point);

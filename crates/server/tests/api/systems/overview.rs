@@ -203,16 +203,10 @@ async fn sys_11_a_recipient_systems_page_names_its_contact_points() {
         "none yet: the SPA warns"
     );
 
-    let point = app
-        .post_as(
-            &format!("/api/v1/organisations/{NORTH}/contact-points"),
-            &token,
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
-                    "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
-                    "recipientSystemId": recipient.system.id}),
-        )
-        .await;
-    assert_eq!(point.status(), 201, "{}", point.text().await.unwrap());
+    let point = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
+                       "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
+                       "recipientSystemId": recipient.system.id});
+    app.create_contact_point(NORTH, &token, &point).await;
     let shown: adgang_api_types::System = app.get_json_as(&path, &token).await;
     assert_eq!(shown.contact_points, Some(vec!["Byggesager".to_owned()]));
 
