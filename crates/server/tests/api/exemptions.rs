@@ -311,8 +311,7 @@ async fn ex_03_lifting_a_citizens_exemption_takes_effect_at_once_with_a_receipt(
     let response = app
         .post_as(&lift, &other, &json!({ "powerOfAttorney": false }))
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let lifted: ExemptionReceipt = response.json().await.unwrap();
+    let lifted: ExemptionReceipt = expect_json(response, 200).await;
     assert_eq!(lifted.action, ExemptionAction::Lifted);
     assert!((lifted.effective_at - app.clock.now()).num_seconds().abs() < 5);
     assert!(status_of(&app, &token, PartyKind::Citizen, &cpr)
@@ -471,8 +470,7 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
             &json!({ "powerOfAttorney": true, "note": "Fornyet efter ansøgning" }),
         )
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let renewed: ExemptionReceipt = response.json().await.unwrap();
+    let renewed: ExemptionReceipt = expect_json(response, 200).await;
     assert_eq!(renewed.action, ExemptionAction::Renewed);
     assert_eq!(
         renewed.expires_at,

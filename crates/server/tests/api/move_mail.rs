@@ -6,7 +6,7 @@
 use adgang_api_types::{MailMove, MailMoveState, MemoReceipt, OrgKind, Platform, Problem, Right};
 use adgang_core::entity::message_events;
 use adgang_messaging::entity::message;
-use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app_with, user, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
@@ -97,8 +97,7 @@ async fn mv_01_03_all_virk_mail_moves_once_to_the_chosen_point_with_events_log_a
     let mut ticked = order.clone();
     ticked["confirmDeletion"] = json!(true);
     let response = app.post_as(&moves_url(""), &token, &ticked).await;
-    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
-    let started: MailMove = response.json().await.unwrap();
+    let started: MailMove = expect_json(response, 202).await;
     assert_eq!(started.total, 5);
     let done = finished(&app, &token, &started.id).await;
     assert_eq!(done.state, MailMoveState::Completed);
@@ -204,8 +203,7 @@ async fn mv_02_tagged_points_keep_their_point_and_unusable_tags_go_to_the_failov
             &json!({"mode": "tagged", "failoverContactPointId": failover, "confirmDeletion": true}),
         )
         .await;
-    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
-    let started: MailMove = response.json().await.unwrap();
+    let started: MailMove = expect_json(response, 202).await;
     let done = finished(&app, &token, &started.id).await;
     assert_eq!((done.moved, done.moved_to_failover), (6, 3));
     for msg in stored(&app, &to_usable).await {
@@ -410,8 +408,7 @@ async fn sys_15_a_new_rest_push_system_takes_over_the_virk_mail_once_it_is_activ
             &system("rest_push", Some(format!("{}/inbox", peer.url))),
         )
         .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    let receipt: adgang_api_types::SystemReceipt = response.json().await.unwrap();
+    let receipt: adgang_api_types::SystemReceipt = expect_json(response, 201).await;
     let move_id = receipt
         .virk_mail_move_id
         .expect("the move ordered with the system");

@@ -6,7 +6,7 @@ use adgang_api_types::{
     Problem, Right, SystemReceipt,
 };
 use adgang_core::entity::actions_log;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app, user, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -48,8 +48,7 @@ async fn group(app: &TestApp, token: &str, name: &str, parents: &[&str]) -> Cont
             &json!({"name": name, "description": "", "parentIds": parents}),
         )
         .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 201).await
 }
 
 fn point_body(name: &str, groups: &[&str]) -> Value {
@@ -137,8 +136,7 @@ pub(crate) async fn import(
 }
 
 async fn receipt(response: reqwest::Response) -> ContactImportReceipt {
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 200).await
 }
 
 async fn action_rows(app: &TestApp, cvr: &str) -> usize {

@@ -432,8 +432,7 @@ async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_20
                 &serde_json::json!({ "giver": CITIZEN, "holder": who, "level": level }),
             )
             .await;
-        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-        let receipt: adgang_api_types::MailAccessReceipt = response.json().await.unwrap();
+        let receipt: adgang_api_types::MailAccessReceipt = expect_json(response, 201).await;
         ids.push(receipt.access.id);
     }
     let send = |title: &'static str| {

@@ -5,15 +5,17 @@
 use std::collections::HashSet;
 
 use adgang_api_types::{
-    ActionLogEntry, LogExport, LogPage, MessageEvent, MessageLogEntry, MessageType, OrgKind,
-    Problem, Right, SearchLogEntry,
+    ActionLogEntry, LogExport, LogPage, MessageEvent, MessageLogEntry, MessageType, OrgKind, Right,
+    SearchLogEntry,
 };
 use adgang_core::audit::{
     record_action, record_message_events, record_search, ActionEvent, ActionRecord, Actor,
     MessageEventRecord, Register, SearchRecord, Subject,
 };
 use adgang_core::Cvr;
-use adgang_test_support::{field_codes, spawn_app, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{
+    expect_json, field_codes, problem, spawn_app, spawn_app_with, user, Spa, TestApp,
+};
 use chrono::{DateTime, Duration, Utc};
 
 mod exports;
@@ -64,9 +66,4 @@ async fn page_of<T: serde::de::DeserializeOwned>(
     token: &str,
 ) -> LogPage<T> {
     app.get_json_as(path, token).await
-}
-
-async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    assert_eq!(response.status().as_u16(), status);
-    response.json().await.unwrap()
 }

@@ -8,7 +8,7 @@ use adgang_api_types::{
 };
 use adgang_core::entity::actions_log;
 use adgang_systems::entity::system as system_entity;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app, user, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -59,8 +59,7 @@ async fn create(app: &TestApp, cvr: &str, token: &str, body: &Value) -> reqwest:
 
 async fn created(app: &TestApp, cvr: &str, token: &str, body: &Value) -> SystemReceipt {
     let response = create(app, cvr, token, body).await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 201).await
 }
 
 /// The field errors as (field, code), sorted.
