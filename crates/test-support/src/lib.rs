@@ -212,16 +212,8 @@ impl TestApp {
         let db = self.db().await;
         let now = chrono::Utc::now();
         for (i, (cvr, name, kind)) in organisations.iter().enumerate() {
-            let new = NewOrganisation {
-                cvr: Cvr::parse(cvr).expect("a valid CVR"),
-                name: (*name).to_owned(),
-                kind: *kind,
-                agreement_accepted_at: Some(now),
-            };
             let at = now + chrono::Duration::seconds(i as i64);
-            create_organisation(&db, new, at)
-                .await
-                .expect("creating an organisation");
+            create_joined_organisation(&db, cvr, name, *kind, now, at).await;
         }
     }
 
@@ -312,6 +304,27 @@ pub async fn expect_json<T: DeserializeOwned>(response: Response, status: u16) -
 /// Asserts that `response` is a problem answer (RFC 9457) with `status` and reads it.
 pub async fn problem(response: Response, status: u16) -> Problem {
     expect_json(response, status).await
+}
+
+/// Creates the organisation `cvr` in `db` at `created_at`, joined (its agreement accepted) at
+/// `joined_at`, as the test portal creates one.
+pub async fn create_joined_organisation(
+    db: &DatabaseConnection,
+    cvr: &str,
+    name: &str,
+    kind: OrgKind,
+    joined_at: chrono::DateTime<chrono::Utc>,
+    created_at: chrono::DateTime<chrono::Utc>,
+) {
+    let new = NewOrganisation {
+        cvr: Cvr::parse(cvr).expect("a valid CVR"),
+        name: name.to_owned(),
+        kind,
+        agreement_accepted_at: Some(joined_at),
+    };
+    create_organisation(db, new, created_at)
+        .await
+        .expect("creating an organisation");
 }
 
 /// A problem's field errors as (field, code), in the order the API reported them.

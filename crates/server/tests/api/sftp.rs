@@ -639,44 +639,15 @@ async fn issue_35_an_upload_cut_off_mid_transfer_is_never_taken() {
 /// An organisation and its active SFTP sender system with `public_key`, written straight into
 /// the database (for the tests that run the real binary).
 async fn seed_sftp_sender(db: &sea_orm::DatabaseConnection, public_key: &str) -> String {
-    use adgang_systems::entity::system;
     use sea_orm::{ActiveModelTrait, Set};
     let now = chrono::Utc::now();
-    let new = adgang_identity::service::NewOrganisation {
-        cvr: adgang_core::Cvr::parse(SENDER).unwrap(),
-        name: "Testkommune Nord".into(),
-        kind: OrgKind::Authority,
-        agreement_accepted_at: Some(now),
-    };
-    adgang_identity::service::create_organisation(db, new, now)
-        .await
-        .unwrap();
+    let (name, kind) = ("Testkommune Nord", OrgKind::Authority);
+    adgang_test_support::create_joined_organisation(db, SENDER, name, kind, now, now).await;
     let id = uuid::Uuid::now_v7().to_string();
-    system::ActiveModel {
-        id: Set(id.clone()),
-        organisation_cvr: Set(SENDER.to_owned()),
-        name: Set("Masseforsendelser".to_owned()),
-        role: Set("sender".to_owned()),
-        protocol: Set("sftp".to_owned()),
-        allowed_ips: Set("127.0.0.1".to_owned()),
-        endpoint: Set(None),
-        receipt_endpoint: Set(None),
-        ssh_public_key: Set(Some(public_key.to_owned())),
-        vendor_cvr: Set(None),
-        api_key_sealed: Set(None),
-        active_from: Set(Some(now - chrono::Duration::hours(1))),
-        active_to: Set(None),
-        contact_email: Set("drift@example.dk".to_owned()),
-        contact_phone: Set("12345678".to_owned()),
-        contact_extra_email: Set(None),
-        is_primary: Set(false),
-        standard_system_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    let mut row = crate::durability::system_row(&id, SENDER, "Masseforsendelser", now);
+    row.protocol = Set("sftp".to_owned());
+    row.ssh_public_key = Set(Some(public_key.to_owned()));
+    row.insert(db).await.unwrap();
     id
 }
 
