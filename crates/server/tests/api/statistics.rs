@@ -53,6 +53,20 @@ async fn order(app: &TestApp, token: &str, kind: &str, body: Value) -> Statistic
     expect_json(response, 201).await
 }
 
+/// SENDER's report `id` as its details page shows it.
+async fn details(app: &TestApp, token: &str, id: &str) -> StatisticsReport {
+    app.get_json_as(&format!("{}/{id}", reports(SENDER)), token)
+        .await
+}
+
+/// A report's period as (from, to) dates.
+fn period(report: &StatisticsReport) -> Option<(String, String)> {
+    report
+        .period
+        .as_ref()
+        .map(|p| (p.from.to_string(), p.to.to_string()))
+}
+
 /// `cvr`'s reports overview, first page.
 async fn overview(app: &TestApp, token: &str, cvr: &str) -> Vec<StatisticsReport> {
     app.get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(cvr), token)
@@ -168,15 +182,13 @@ async fn st_04_06_a_custom_report_counts_the_organisations_own_messages_by_all_e
         download(&app, &token, &one.id).await,
         vec!["Beskedtype;Antal meddelelser", "Meddelelse;5"]
     );
-    let details: StatisticsReport = app
-        .get_json_as(&format!("{}/{}", reports(SENDER), ordered.id), &token)
-        .await;
-    assert_eq!(details.state, ReportState::Ready);
-    assert_eq!(details.rows, Some(3));
-    assert!(details.size_bytes.unwrap() > 100);
-    assert_eq!(details.produced_at, Some(app.clock.now()));
+    let report = details(&app, &token, &ordered.id).await;
+    assert_eq!(report.state, ReportState::Ready);
+    assert_eq!(report.rows, Some(3));
+    assert!(report.size_bytes.unwrap() > 100);
+    assert_eq!(report.produced_at, Some(app.clock.now()));
     assert_eq!(
-        details.expires_at,
+        report.expires_at,
         Some(app.clock.now() + chrono::Duration::days(7))
     );
 }
@@ -221,13 +233,9 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
     let other = worker_with(&app, Arc::new(adgang_messaging::outbox::MailOutbox)).await;
     let (a, b) = tokio::join!(worker.tick(), other.tick());
     assert_eq!(a.unwrap() + b.unwrap(), 1);
-    let october: StatisticsReport = app
-        .get_json_as(&format!("{}/{}", reports(SENDER), subscription.id), &token)
-        .await;
+    let october = details(&app, &token, &subscription.id).await;
     assert_eq!(
-        october
-            .period
-            .map(|p| (p.from.to_string(), p.to.to_string())),
+        period(&october),
         Some(("2026-10-01".into(), "2026-10-31".into()))
     );
     assert_eq!(
@@ -242,13 +250,9 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
     // November's version on 10 December replaces October's.
     let token = statistician_at(&app, "2026-12-09T23:00:01Z");
     assert_eq!(worker.tick().await.unwrap(), 1);
-    let november: StatisticsReport = app
-        .get_json_as(&format!("{}/{}", reports(SENDER), subscription.id), &token)
-        .await;
+    let november = details(&app, &token, &subscription.id).await;
     assert_eq!(
-        november
-            .period
-            .map(|p| (p.from.to_string(), p.to.to_string())),
+        period(&november),
         Some(("2026-11-01".into(), "2026-11-30".into()))
     );
     assert_eq!(
