@@ -72,6 +72,16 @@ pub(crate) async fn point_bound_to(app: &TestApp, system: &str) -> String {
         .id
 }
 
+/// Moves the clock to `at` and, after a moment for anything due, counts the delivery attempts.
+async fn attempts_after(app: &TestApp, at: DateTime<Utc>) -> u64 {
+    app.clock.set(at);
+    tokio::time::sleep(StdDuration::from_millis(600)).await;
+    delivery_attempt::Entity::find()
+        .count(&app.db().await)
+        .await
+        .unwrap()
+}
+
 /// Moves the clock to each of `times` and waits for the delivery attempt due then.
 pub(crate) async fn attempts_at(app: &TestApp, times: &[DateTime<Utc>]) {
     let db = app.db().await;
@@ -107,10 +117,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     )
     .await;
     let point = point_bound_to(&app, &bound).await;
-    let mut body = memo(AUTHORITY);
-    body["contactPointId"] = json!(point);
-    let message_id = body["messageId"].as_str().unwrap().to_owned();
-    accepted(&app, &caller, &body).await;
+    let message_id = accepted_at_point(&app, &caller, &point).await;
 
     let expected = adgang_messaging::service::schedule::full_schedule(t0);
     attempts_at(&app, &expected).await;
@@ -151,15 +158,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     let told: Vec<&str> = mail.iter().map(|m| m.recipient.as_str()).collect();
     assert_eq!(told, ["vagt@styrelsen.dk", "drift@kommune.dk"]);
     // Nothing further happens: the job is gone.
-    app.clock.set(t0 + Duration::days(30));
-    tokio::time::sleep(StdDuration::from_millis(600)).await;
-    assert_eq!(
-        delivery_attempt::Entity::find()
-            .count(&app.db().await)
-            .await
-            .unwrap(),
-        15
-    );
+    assert_eq!(attempts_after(&app, t0 + Duration::days(30)).await, 15);
 }
 
 /// CORE-03 (found reviewing issue 34's guide): after a system's own schedule, the primary
@@ -182,10 +181,7 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
     )
     .await;
     let point = point_bound_to(&app, &subscriber).await;
-    let mut body = memo(AUTHORITY);
-    body["contactPointId"] = json!(point);
-    let message_id = body["messageId"].as_str().unwrap().to_owned();
-    accepted(&app, &caller, &body).await;
+    let message_id = accepted_at_point(&app, &caller, &point).await;
 
     // The subscriber's own twelve attempts.
     let schedule = adgang_messaging::service::schedule::full_schedule(t0);
@@ -209,23 +205,8 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
     let msg = stored(&app, &message_id).await;
     assert_eq!(msg.state, "queued");
     // Nothing more is tried: the pull primary collects it.
-    app.clock.set(t0 + Duration::days(10));
-    tokio::time::sleep(StdDuration::from_millis(600)).await;
-    assert_eq!(
-        delivery_attempt::Entity::find().count(&db).await.unwrap(),
-        12
-    );
-    let waiting: Vec<Value> = app
-        .client
-        .get(app.url(&format!("/api/v1/mailboxes/{}/system-fetches", primary.0)))
-        .header("X-System-Id", &primary.0)
-        .header("X-Api-Key", &primary.1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(attempts_after(&app, t0 + Duration::days(10)).await, 12);
+    let waiting = waiting_for(&app, &primary).await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
     assert_eq!(stored(&app, &message_id).await.state, "queued");
@@ -235,40 +216,25 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
 async fn core_03_a_pull_system_fetches_its_own_mailbox_and_acknowledges_once() {
     let app = app().await;
     let caller = sender(&app).await;
-    let (pull, pull_key) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let pull = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let body = memo(AUTHORITY);
     let message_id = body["messageId"].as_str().unwrap().to_owned();
     accepted(&app, &caller, &body).await;
 
-    let fetch = |system: &str, key: &str| {
-        app.client
-            .get(app.url(&format!("/api/v1/mailboxes/{pull}/system-fetches")))
-            .header("X-System-Id", system.to_owned())
-            .header("X-Api-Key", key.to_owned())
-            .send()
-    };
-    let waiting: Vec<Value> = fetch(&pull, &pull_key).await.unwrap().json().await.unwrap();
+    let waiting = waiting_for(&app, &pull).await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
     // Another system cannot read this mailbox.
-    assert_eq!(fetch(&caller.0, &caller.1).await.unwrap().status(), 404);
+    assert_eq!(fetch_mailbox(&app, &pull.0, &caller).await.status(), 404);
 
-    let ack = || {
-        app.client
-            .post(app.url(&format!("/api/v1/mailboxes/{pull}/system-fetches")))
-            .header("X-System-Id", &pull)
-            .header("X-Api-Key", &pull_key)
-            .json(&json!({"messageIds": [message_id]}))
-            .send()
-    };
-    let first: Value = ack().await.unwrap().json().await.unwrap();
+    let ack = || acknowledge(&app, &pull, &message_id);
+    let first: Value = ack().await.json().await.unwrap();
     assert_eq!(first["collected"], json!([message_id]));
-    let second: Value = ack().await.unwrap().json().await.unwrap();
+    let second: Value = ack().await.json().await.unwrap();
     assert_eq!(second["collected"], json!([]));
     assert_eq!(stored(&app, &message_id).await.state, "collected");
     assert_eq!(names(&events(&app, AUTHORITY).await), ["collected"]);
-    let waiting: Vec<Value> = fetch(&pull, &pull_key).await.unwrap().json().await.unwrap();
-    assert!(waiting.is_empty());
+    assert!(waiting_for(&app, &pull).await.is_empty());
 }
 
 #[tokio::test]
@@ -378,20 +344,7 @@ async fn core_03_a_publish_subscribe_system_is_notified_then_collects() {
     );
     // Notified, not yet delivered: it waits in the mailbox until collected.
     assert_eq!(stored(&app, &message_id).await.state, "queued");
-    let waiting: Vec<Value> = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/mailboxes/{}/system-fetches",
-            subscriber.0
-        )))
-        .header("X-System-Id", &subscriber.0)
-        .header("X-Api-Key", &subscriber.1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let waiting = waiting_for(&app, &subscriber).await;
     assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
     assert_eq!(peer.requests().len(), 1, "notified once");
 }

@@ -82,19 +82,71 @@ pub(crate) fn memo(recipient: &str) -> Value {
     })
 }
 
-pub(crate) async fn submit(
+/// `method path` as the system `(id, key)` (its `X-System-Id` and `X-Api-Key`), with a JSON
+/// body when given.
+pub(crate) async fn as_system(
     app: &TestApp,
     (id, key): &(String, String),
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .request(method.parse().expect("an HTTP method"), app.url(path))
+        .header("X-System-Id", id)
+        .header("X-Api-Key", key);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    request.send().await.unwrap()
+}
+
+pub(crate) async fn submit(
+    app: &TestApp,
+    caller: &(String, String),
     body: &Value,
 ) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/memos"))
-        .header("X-System-Id", id)
-        .header("X-Api-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    as_system(app, caller, "POST", "/api/v1/memos", Some(body)).await
+}
+
+/// `GET` of the mailbox `mailbox`'s waiting messages, as the system `who`.
+pub(crate) async fn fetch_mailbox(
+    app: &TestApp,
+    mailbox: &str,
+    who: &(String, String),
+) -> reqwest::Response {
+    let path = format!("/api/v1/mailboxes/{mailbox}/system-fetches");
+    as_system(app, who, "GET", &path, None).await
+}
+
+/// The messages waiting in the system `who`'s own mailbox.
+pub(crate) async fn waiting_for(app: &TestApp, who: &(String, String)) -> Vec<Value> {
+    fetch_mailbox(app, &who.0, who).await.json().await.unwrap()
+}
+
+/// The system `who` acknowledges `message_id` as collected from its own mailbox.
+pub(crate) async fn acknowledge(
+    app: &TestApp,
+    who: &(String, String),
+    message_id: &str,
+) -> reqwest::Response {
+    let path = format!("/api/v1/mailboxes/{}/system-fetches", who.0);
+    let body = json!({"messageIds": [message_id]});
+    as_system(app, who, "POST", &path, Some(&body)).await
+}
+
+/// A memo to AUTHORITY through its contact point `point`, accepted from `caller`; its message
+/// id.
+pub(crate) async fn accepted_at_point(
+    app: &TestApp,
+    caller: &(String, String),
+    point: &str,
+) -> String {
+    let mut body = memo(AUTHORITY);
+    body["contactPointId"] = json!(point);
+    accepted(app, caller, &body).await;
+    body["messageId"].as_str().unwrap().to_owned()
 }
 
 pub(crate) async fn accepted(

@@ -143,7 +143,7 @@ async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
     let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
     app.clock.set(t0);
     let caller = sender(&app).await;
-    let (pull, pull_key) = system(
+    let pull = system(
         &app,
         AUTHORITY,
         json!({"role": "recipient",
@@ -171,15 +171,7 @@ async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
     );
 
     // It collects: the episode is over; a message left again is told again.
-    let ack = app
-        .client
-        .post(app.url(&format!("/api/v1/mailboxes/{pull}/system-fetches")))
-        .header("X-System-Id", &pull)
-        .header("X-Api-Key", &pull_key)
-        .json(&json!({"messageIds": [message_id]}))
-        .send()
-        .await
-        .unwrap();
+    let ack = acknowledge(&app, &pull, &message_id).await;
     assert_eq!(ack.status(), 200);
     accepted(&app, &caller, &memo(AUTHORITY)).await;
     app.clock.set(t0 + Duration::days(15));
