@@ -473,6 +473,20 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Spa::None, |_| {}).await
 }
 
+/// A fresh app with the joined authority `cvr` ("Testkommune Nord") and a token of its system
+/// and contact administrator, for tests that write through several kinds of resource.
+pub async fn spawn_app_with_administrator(cvr: &str) -> (TestApp, String) {
+    let app = spawn_app().await;
+    app.seed_organisations(&[(cvr, "Testkommune Nord", OrgKind::Authority)])
+        .await;
+    let token = app.token(&user(
+        cvr,
+        OrgKind::Authority,
+        &[Right::SystemAdmin, Right::ContactAdmin],
+    ));
+    (app, token)
+}
+
 pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         telemetry::init(adgang_server::config::LogFormat::Pretty);

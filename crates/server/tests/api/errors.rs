@@ -2,7 +2,7 @@
 
 use adgang_api_types::{ErrorCode, Problem};
 use adgang_api_types::{OrgKind, Right};
-use adgang_test_support::{spawn_app, user, DatabaseKind, TestApp};
+use adgang_test_support::{spawn_app, spawn_app_with_administrator, user, DatabaseKind, TestApp};
 
 fn operator(app: &TestApp) -> String {
     app.token(&user("29189846", OrgKind::Authority, &[Right::Operator]))
@@ -26,14 +26,15 @@ async fn problem(response: reqwest::Response) -> (u16, Problem) {
     (status, problem)
 }
 
+/// The problem an operator's `GET path` is answered with, on a fresh app.
+async fn operator_get_problem(path: &str) -> (u16, Problem) {
+    let app = spawn_app().await;
+    problem(app.get_as(path, &operator(&app)).await).await
+}
+
 #[tokio::test]
 async fn x_06_invalid_cvr_is_400_with_a_field_error() {
-    let app = spawn_app().await;
-    let (status, p) = problem(
-        app.get_as("/api/v1/organisations/12345678", &operator(&app))
-            .await,
-    )
-    .await;
+    let (status, p) = operator_get_problem("/api/v1/organisations/12345678").await;
     assert_eq!(status, 400);
     assert_eq!(p.code, ErrorCode::ValidationFailed);
     assert_eq!(p.errors.len(), 1);
@@ -45,9 +46,8 @@ async fn x_06_invalid_cvr_is_400_with_a_field_error() {
 
 #[tokio::test]
 async fn x_06_bad_paging_reports_each_parameter() {
-    let app = spawn_app().await;
     let path = "/api/v1/organisations?pageSize=501&sort=password:up";
-    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
+    let (status, p) = operator_get_problem(path).await;
     assert_eq!(status, 400);
     let fields: Vec<_> = p
         .errors
@@ -66,9 +66,8 @@ async fn x_06_bad_paging_reports_each_parameter() {
 
 #[tokio::test]
 async fn x_06_unparseable_query_is_400_problem() {
-    let app = spawn_app().await;
     let path = "/api/v1/organisations?page=first";
-    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
+    let (status, p) = operator_get_problem(path).await;
     assert_eq!((status, p.code), (400, ErrorCode::ValidationFailed));
 }
 
@@ -81,9 +80,8 @@ async fn x_06_unknown_api_path_is_404_problem() {
 
 #[tokio::test]
 async fn x_06_unknown_organisation_is_404_problem() {
-    let app = spawn_app().await;
     let path = "/api/v1/organisations/29189846";
-    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
+    let (status, p) = operator_get_problem(path).await;
     assert_eq!((status, p.code), (404, ErrorCode::NotFound));
 }
 
@@ -213,15 +211,8 @@ async fn x_03_a_page_beyond_any_list_is_a_field_error_and_the_server_stays_up() 
 
 #[tokio::test]
 async fn issue_13_huge_lists_are_a_field_error_not_a_server_error() {
-    let app = spawn_app().await;
     const NORTH: &str = "29189846";
-    app.seed_organisations(&[(NORTH, "Testkommune Nord", OrgKind::Authority)])
-        .await;
-    let token = app.token(&user(
-        NORTH,
-        OrgKind::Authority,
-        &[Right::SystemAdmin, Right::ContactAdmin],
-    ));
+    let (app, token) = spawn_app_with_administrator(NORTH).await;
     let ids: Vec<String> = (0..50_000).map(|i| format!("g{i}")).collect();
     let cases = [
         (
