@@ -232,15 +232,8 @@ impl TestApp {
                 .expect("reading organisations")
                 .is_none()
             {
-                let new = NewOrganisation {
-                    cvr: cvr.clone(),
-                    name: format!("Organisation {cvr}"),
-                    kind: *kind,
-                    agreement_accepted_at: Some(now),
-                };
-                create_organisation(&db, new, now)
-                    .await
-                    .expect("creating an organisation");
+                let name = format!("Organisation {cvr}");
+                create_joined_organisation(&db, cvr.as_str(), &name, *kind, now, now).await;
             }
             rights::grant(&db, &Actor::System, &cvr, &user, *right, now)
                 .await

@@ -5,8 +5,7 @@ use adgang_core::audit::Actor;
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
 use adgang_identity::service::rights::{ensure_user, grant, organisations_of, revoke, rights_in};
-use adgang_identity::service::{create_organisation, NewOrganisation};
-use adgang_test_support::TestDatabase;
+use adgang_test_support::{create_joined_organisation, TestDatabase};
 use sea_orm::{EntityTrait, TransactionTrait};
 
 #[tokio::test]
@@ -24,13 +23,8 @@ async fn rights_are_granted_revoked_and_logged_per_organisation() {
         (&north, "Testkommune Nord", OrgKind::Authority),
         (&company, "Æblegården ApS", OrgKind::Company),
     ] {
-        let new = NewOrganisation {
-            cvr: cvr.clone(),
-            name: name.into(),
-            kind,
-            agreement_accepted_at: Some(chrono::Utc::now()),
-        };
-        create_organisation(&db, new, now).await.unwrap();
+        let joined = chrono::Utc::now();
+        create_joined_organisation(&db, cvr.as_str(), name, kind, joined, now).await;
     }
     let admin = Actor::EmployeeOf {
         cvr: north.clone(),
@@ -125,13 +119,8 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     let db = app.db().await;
     let now = chrono::Utc::now();
     let north = Cvr::parse("29189846").unwrap();
-    let new = NewOrganisation {
-        cvr: north.clone(),
-        name: "Testkommune Nord".into(),
-        kind: OrgKind::Authority,
-        agreement_accepted_at: Some(chrono::Utc::now()),
-    };
-    create_organisation(&db, new, now).await.unwrap();
+    let (name, kind, joined) = ("Testkommune Nord", OrgKind::Authority, chrono::Utc::now());
+    create_joined_organisation(&db, north.as_str(), name, kind, joined, now).await;
     let kim = ensure_user(&db, "rid-kim", "Kim Kontakt", now)
         .await
         .unwrap();
@@ -260,18 +249,8 @@ async fn issue_32_the_last_rights_admin_of_an_organisation_keeps_the_right() {
     let db = app.db().await;
     let now = chrono::Utc::now();
     let north = Cvr::parse("29189846").unwrap();
-    create_organisation(
-        &db,
-        NewOrganisation {
-            cvr: north.clone(),
-            name: "Testkommune Nord".into(),
-            kind: OrgKind::Authority,
-            agreement_accepted_at: Some(now),
-        },
-        now,
-    )
-    .await
-    .unwrap();
+    let (name, kind) = ("Testkommune Nord", OrgKind::Authority);
+    create_joined_organisation(&db, north.as_str(), name, kind, now, now).await;
     let rita = ensure_user(&db, "rid-rita", "Rita Rettighed", now)
         .await
         .unwrap();
