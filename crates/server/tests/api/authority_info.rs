@@ -43,6 +43,20 @@ async fn logged(app: &TestApp, cvr: &str) -> Vec<actions_log::Model> {
     app.actions_about(cvr, "authority_information").await
 }
 
+/// `method` of ORG's authority information `rest` (the privacy link, its checks) with the
+/// link `link`, as `token`.
+async fn send_link(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    rest: &str,
+    link: &str,
+) -> reqwest::Response {
+    let path = url(ORG, &format!("authority-information/{rest}"));
+    app.send(method, &path, token, Some(&json!({ "url": link })))
+        .await
+}
+
 /// What the platforms read about ORG as a sender, without a token.
 async fn sender_information(app: &TestApp) -> SenderInformation {
     app.get(&format!("/api/v1/senders/{ORG}"))
@@ -56,18 +70,7 @@ async fn sender_information(app: &TestApp) -> SenderInformation {
 async fn info_01_the_privacy_link_is_an_https_url_saved_logged_and_shown_to_the_platforms() {
     let app = spawn_app().await;
     let token = admin(&app, ORG, Right::SystemAdmin);
-    let save = |link: &'static str| {
-        let app = &app;
-        let token = &token;
-        async move {
-            app.put_as(
-                &url(ORG, "authority-information/privacy-policy-link"),
-                token,
-                &json!({ "url": link }),
-            )
-            .await
-        }
-    };
+    let save = |link: &'static str| send_link(&app, &token, "PUT", "privacy-policy-link", link);
     for (link, code) in [
         ("", "required"),
         ("kommune.dk/privatliv", "invalid_url"),
@@ -128,16 +131,8 @@ async fn info_01_afproev_link_reports_the_status_and_refuses_internal_addresses(
     let app = spawn_app().await;
     let token = admin(&app, ORG, Right::ContactAdmin);
     let test = |link: String| {
-        let app = &app;
-        let token = &token;
-        async move {
-            app.post_as(
-                &url(ORG, "authority-information/link-checks"),
-                token,
-                &json!({ "url": link }),
-            )
-            .await
-        }
+        let (app, token) = (&app, &token);
+        async move { send_link(app, token, "POST", "link-checks", &link).await }
     };
     let peer = FakePeer::start(200).await;
     let port = peer.url.rsplit(':').next().unwrap().to_owned();
@@ -280,15 +275,8 @@ async fn info_02_a_png_logo_is_checked_stored_served_replaced_and_removed() {
         .collect();
     assert_eq!(events, ["created", "edited", "deleted"]);
     // Another organisation's logo was never touched.
-    assert_eq!(
-        app.client
-            .get(app.url(&format!("/api/v1/senders/{OTHER}/logo")))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+    let untouched = app.get(&format!("/api/v1/senders/{OTHER}/logo")).await;
+    assert_eq!(untouched.status(), 404);
 }
 
 #[tokio::test]
