@@ -70,12 +70,13 @@ async fn point(app: &TestApp, token: &str, body: &Value) -> ContactPoint {
 
 // Workbook helpers (CS-06), also used by the receipt and cache tests.
 
+/// A REST PULL recipient system `name` of `cvr`, created as `token`; its id.
 async fn recipient_system(app: &TestApp, cvr: &str, token: &str, name: &str) -> String {
-    let receipt: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{cvr}/systems"), token, &json!({
+    let settings = json!({
         "name": name, "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
         "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
-    receipt.system.id
+    });
+    app.create_system(cvr, token, &settings).await.system.id
 }
 
 /// A workbook as sheets of text rows (header first).

@@ -7,10 +7,7 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
     let app = app().await;
     let token = admin(&app, AUTHORITY);
     // A recipient system of another organisation.
-    let other_system: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{OTHER}/systems"), &admin(&app, OTHER), &json!({
-        "name": "Andens system", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
-        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
+    let other_system_id = recipient_system(&app, OTHER, &admin(&app, OTHER), "Andens system").await;
     let cases: Vec<(&str, Value, (&str, &str))> = vec![
         (
             "51-character name with æ",
@@ -90,7 +87,7 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
         ),
         (
             "another organisation's recipient system",
-            json!({"recipientSystemId": other_system.system.id}),
+            json!({"recipientSystemId": other_system_id}),
             ("recipientSystemId", "not_a_recipient_system"),
         ),
     ];
@@ -195,12 +192,9 @@ async fn cs_02_the_tree_holds_everything_with_duplicates_marked() {
     let building = group(&app, &token, "Byggeri", &[&citizens.id]).await;
     let business = group(&app, &token, "Erhverv", &[]).await;
     // A recipient system makes points usable.
-    let system: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{AUTHORITY}/systems"), &token, &json!({
-        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
-        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
+    let system_id = recipient_system(&app, AUTHORITY, &token, "Modtager").await;
     let mut both = point_body("Byggetilladelse", &[&building.id, &business.id]);
-    both["recipientSystemId"] = json!(system.system.id);
+    both["recipientSystemId"] = json!(system_id);
     let duplicated = point(&app, &token, &both).await;
     assert!(duplicated.usable);
     let top_level = point(&app, &token, &point_body("Generelt", &[])).await;
@@ -444,19 +438,13 @@ async fn cs_tenant_isolation_and_companies() {
 async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
     let app = app().await;
     let token = admin(&app, AUTHORITY);
-    let system: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{AUTHORITY}/systems"), &token, &json!({
-        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
-        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
+    let system_id = recipient_system(&app, AUTHORITY, &token, "Modtager").await;
     let mut body = point_body("Byggesager", &[]);
-    body["recipientSystemId"] = json!(system.system.id);
+    body["recipientSystemId"] = json!(system_id);
     point(&app, &token, &body).await;
     let refused = app
         .delete_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/systems/{}",
-                system.system.id
-            ),
+            &format!("/api/v1/organisations/{AUTHORITY}/systems/{system_id}"),
             &token,
         )
         .await;
@@ -478,10 +466,7 @@ async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
     );
     let still: adgang_api_types::System = app
         .get_json_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/systems/{}",
-                system.system.id
-            ),
+            &format!("/api/v1/organisations/{AUTHORITY}/systems/{system_id}"),
             &token,
         )
         .await;
