@@ -134,30 +134,20 @@ async fn st_04_06_a_custom_report_counts_the_organisations_own_messages_by_all_e
     let app = app().await;
     let (own_system, _) = traffic(&app).await;
     let token = statistician_at(&app, "2026-11-06T09:00:00Z");
-    let ordered = order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Alt i november", "variables": ["recipient_customer_type", "sender",
-               "recipient", "sender_system", "recipient_system", "message_type", "size",
-               "sender_customer_type"],
-               "period": {"from": "2026-11-01", "to": "2026-11-05"}}),
-    )
-    .await;
+    let order_body = json!({"name": "Alt i november", "variables": ["recipient_customer_type", "sender",
+           "recipient", "sender_system", "recipient_system", "message_type", "size",
+           "sender_customer_type"],
+           "period": {"from": "2026-11-01", "to": "2026-11-05"}});
+    let ordered = order(&app, &token, "custom-reports", order_body).await;
     assert_eq!(ordered.state, ReportState::Ordered);
     // Kept in the guide's order whatever order they were chosen in.
     assert_eq!(
         ordered.variables[0],
         adgang_api_types::ReportVariable::Sender
     );
-    let one = order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Typer", "variables": ["message_type"],
-               "period": {"from": "2026-11-01", "to": "2026-11-05"}}),
-    )
-    .await;
+    let order_body = json!({"name": "Typer", "variables": ["message_type"],
+           "period": {"from": "2026-11-01", "to": "2026-11-05"}});
+    let one = order(&app, &token, "custom-reports", order_body).await;
 
     assert_eq!(worker(&app).await.tick().await.unwrap(), 2);
     let lines = download(&app, &token, &ordered.id).await;
@@ -198,14 +188,9 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
     let app = app().await;
     traffic(&app).await;
     let token = statistician_at(&app, "2026-11-05T11:00:00Z");
-    let subscription = order(
-        &app,
-        &token,
-        "subscriptions",
-        json!({"report": "sent_and_received", "interval": "monthly",
-               "notifyEmail": "statistik@kommune.dk"}),
-    )
-    .await;
+    let order_body = json!({"report": "sent_and_received", "interval": "monthly",
+           "notifyEmail": "statistik@kommune.dk"});
+    let subscription = order(&app, &token, "subscriptions", order_body).await;
     assert_eq!(subscription.name, "Antal meddelelser sendt og modtaget");
     assert_eq!(
         subscription.variables,
@@ -358,13 +343,8 @@ async fn st_03_a_subscription_is_cancelled_on_its_details_page_and_its_interval_
     let file = app.get_as(&format!("{item}/file"), &token).await;
     assert_eq!(conflict(file).await, ConflictReason::SubscriptionCancelled);
     // Ordered again, with another interval.
-    order(
-        &app,
-        &token,
-        "subscriptions",
-        json!({"report": "overview", "interval": "monthly"}),
-    )
-    .await;
+    let order_body = json!({"report": "overview", "interval": "monthly"});
+    order(&app, &token, "subscriptions", order_body).await;
 
     let logged = app.actions_about(SENDER, "statistics").await;
     let events: Vec<&str> = logged.iter().map(|r| r.event.as_str()).collect();
@@ -378,14 +358,9 @@ async fn st_04_a_custom_report_is_deleted_after_7_days_and_cannot_be_cancelled()
     let app = app().await;
     traffic(&app).await;
     let token = statistician_at(&app, "2026-11-06T09:00:00Z");
-    let report = order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Størrelser", "variables": ["size"],
-               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
-    )
-    .await;
+    let order_body = json!({"name": "Størrelser", "variables": ["size"],
+           "period": {"from": "2026-11-05", "to": "2026-11-05"}});
+    let report = order(&app, &token, "custom-reports", order_body).await;
     let item = format!("{}/{}", reports(SENDER), report.id);
     assert_eq!(
         conflict(app.delete_as(&item, &token).await).await,
@@ -443,14 +418,9 @@ async fn st_02_a_crash_mid_production_leaves_no_half_report_and_another_round_pr
     let app = app().await;
     traffic(&app).await;
     let token = statistician_at(&app, "2026-11-06T09:00:00Z");
-    let report = order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Med e-mail", "variables": ["message_type"], "notifyEmail": "x@kommune.dk",
-               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
-    )
-    .await;
+    let order_body = json!({"name": "Med e-mail", "variables": ["message_type"], "notifyEmail": "x@kommune.dk",
+           "period": {"from": "2026-11-05", "to": "2026-11-05"}});
+    let report = order(&app, &token, "custom-reports", order_body).await;
     let mut broken = worker_with(&app, Arc::new(BrokenMailer)).await;
     broken.lease = chrono::Duration::seconds(30);
     assert!(
@@ -546,13 +516,8 @@ async fn st_04_bad_orders_are_field_errors_in_one_answer_and_nothing_is_ordered(
 async fn st_tenants_another_organisations_report_is_not_found_and_companies_have_statistics() {
     let app = app().await;
     let token = statistician_at(&app, "2026-11-20T10:00:00Z");
-    let report = order(
-        &app,
-        &token,
-        "subscriptions",
-        json!({"report": "systems", "interval": "yearly"}),
-    )
-    .await;
+    let order_body = json!({"report": "systems", "interval": "yearly"});
+    let report = order(&app, &token, "subscriptions", order_body).await;
     let foreign = statistician(&app, AUTHORITY);
     let item = format!(
         "/api/v1/organisations/{AUTHORITY}/statistics/reports/{}",
@@ -639,14 +604,9 @@ async fn st_02_with_smtp_configured_the_notice_leaves_through_the_smtp_server() 
     .await;
     traffic(&app).await;
     let token = statistician_at(&app, "2026-11-06T09:00:00Z");
-    order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Til e-mail", "variables": ["size"], "notifyEmail": "stat@kommune.dk",
-               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
-    )
-    .await;
+    let order_body = json!({"name": "Til e-mail", "variables": ["size"], "notifyEmail": "stat@kommune.dk",
+           "period": {"from": "2026-11-05", "to": "2026-11-05"}});
+    order(&app, &token, "custom-reports", order_body).await;
     assert_eq!(worker(&app).await.tick().await.unwrap(), 1);
     // The app's relay (every 5 s) hands the outbox to the SMTP server.
     let started = std::time::Instant::now();
