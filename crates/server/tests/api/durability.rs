@@ -84,17 +84,15 @@ pub(crate) fn system_row(
     }
 }
 
-/// A fresh migrated database and a data-key file for the server binary.
-struct KeyedDatabase {
-    database: TestDatabase,
-    db: DatabaseConnection,
-    key: DataKey,
-    key_file: PathBuf,
-    /// Holds the key file.
-    _dir: tempfile::TempDir,
-}
-
-async fn keyed_database() -> KeyedDatabase {
+/// A fresh migrated database and a data key written to a file for the server binary: the
+/// database, a connection to it, the key, the key's file and the temp dir holding that file.
+async fn keyed_database() -> (
+    TestDatabase,
+    DatabaseConnection,
+    DataKey,
+    PathBuf,
+    tempfile::TempDir,
+) {
     let database = TestDatabase::create().await;
     let db = adgang_server::database::connect_and_migrate(&database.url)
         .await
@@ -103,13 +101,7 @@ async fn keyed_database() -> KeyedDatabase {
     let key = DataKey::generate();
     let key_file = dir.path().join("data.key");
     std::fs::write(&key_file, key.to_base64()).unwrap();
-    KeyedDatabase {
-        database,
-        db,
-        key,
-        key_file,
-        _dir: dir,
-    }
+    (database, db, key, key_file, dir)
 }
 
 /// `n` new message ids (UUIDv7).
@@ -200,13 +192,7 @@ async fn delivered(db: &DatabaseConnection) -> u64 {
 #[tokio::test]
 async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_twice() {
     const MESSAGES: usize = 2_000;
-    let KeyedDatabase {
-        database,
-        db,
-        key,
-        key_file,
-        _dir,
-    } = keyed_database().await;
+    let (database, db, key, key_file, _dir) = keyed_database().await;
     let peer = FakePeer::start(200).await;
     let (system_id, api_key) = seed_systems(&db, &key, &peer.url).await;
     let port = free_port();
@@ -312,13 +298,7 @@ async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_tw
 #[ignore = "PostgreSQL only: runs in cargo xtask test's PostgreSQL pass"]
 async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
     const MESSAGES: usize = 10_000;
-    let KeyedDatabase {
-        database,
-        db,
-        key,
-        key_file,
-        _dir,
-    } = keyed_database().await;
+    let (database, db, key, key_file, _dir) = keyed_database().await;
     assert_eq!(
         database.kind,
         DatabaseKind::Postgres,
@@ -472,13 +452,7 @@ async fn mail_move(
 async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly_once() {
     use adgang_messaging::service::move_mail::{create, NewJob};
     const MESSAGES: usize = 10_000;
-    let KeyedDatabase {
-        database,
-        db,
-        key,
-        key_file,
-        _dir,
-    } = keyed_database().await;
+    let (database, db, key, key_file, _dir) = keyed_database().await;
     let peer = FakePeer::start(200).await;
     let (sender_id, _) = seed_systems(&db, &key, &peer.url).await;
     let point = seed_pull_point(&db).await;
@@ -571,13 +545,7 @@ async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly
 
 #[tokio::test]
 async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_not_made_again() {
-    let KeyedDatabase {
-        database,
-        db,
-        key_file,
-        _dir,
-        ..
-    } = keyed_database().await;
+    let (database, db, _, key_file, _dir) = keyed_database().await;
     let two_days_ago = Utc::now() - Duration::days(2);
     for i in 0..5 {
         in_virk(
