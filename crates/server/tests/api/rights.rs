@@ -5,8 +5,9 @@ use adgang_core::audit::Actor;
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
 use adgang_identity::service::rights::{ensure_user, grant, organisations_of, revoke, rights_in};
-use adgang_test_support::{create_joined_organisation, TestDatabase};
-use sea_orm::{EntityTrait, TransactionTrait};
+use adgang_test_support::{create_joined_organisation, spawn_app, TestApp, TestDatabase};
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 
 #[tokio::test]
 async fn rights_are_granted_revoked_and_logged_per_organisation() {
@@ -110,23 +111,40 @@ async fn rights_are_granted_revoked_and_logged_per_organisation() {
         .all(|r| r.subject == "rights" && r.object_id.as_deref() == Some("rid-42")));
 }
 
+/// A fresh app with Testkommune Nord joined and the user `rid` (`name`) holding `right` there,
+/// granted by the system: the app, a connection to its database, the time of the grant, Nord's
+/// CVR and the user.
+async fn app_with_north_user(
+    rid: &str,
+    name: &str,
+    right: Right,
+) -> (
+    TestApp,
+    DatabaseConnection,
+    DateTime<Utc>,
+    Cvr,
+    adgang_identity::entity::user::Model,
+) {
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let now = Utc::now();
+    let north = Cvr::parse("29189846").unwrap();
+    let (organisation, kind) = ("Testkommune Nord", OrgKind::Authority);
+    create_joined_organisation(&db, north.as_str(), organisation, kind, now, now).await;
+    let user = ensure_user(&db, rid, name, now).await.unwrap();
+    grant(&db, &Actor::System, &north, &user, right, now)
+        .await
+        .unwrap();
+    (app, db, now, north, user)
+}
+
 #[tokio::test]
 async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     use adgang_api_types::{OrganisationUser, Problem};
-    use adgang_test_support::{spawn_app, user};
+    use adgang_test_support::user;
 
-    let app = spawn_app().await;
-    let db = app.db().await;
-    let now = chrono::Utc::now();
-    let north = Cvr::parse("29189846").unwrap();
-    let (name, kind, joined) = ("Testkommune Nord", OrgKind::Authority, chrono::Utc::now());
-    create_joined_organisation(&db, north.as_str(), name, kind, joined, now).await;
-    let kim = ensure_user(&db, "rid-kim", "Kim Kontakt", now)
-        .await
-        .unwrap();
-    grant(&db, &Actor::System, &north, &kim, Right::ContactAdmin, now)
-        .await
-        .unwrap();
+    let (app, db, now, north, kim) =
+        app_with_north_user("rid-kim", "Kim Kontakt", Right::ContactAdmin).await;
     let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
 
     let put = |path: &str| app.client.put(app.url(path)).bearer_auth(&admin).send();
@@ -243,20 +261,10 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
 #[tokio::test]
 async fn issue_32_the_last_rights_admin_of_an_organisation_keeps_the_right() {
     use adgang_api_types::Problem;
-    use adgang_test_support::{spawn_app, user};
+    use adgang_test_support::user;
 
-    let app = spawn_app().await;
-    let db = app.db().await;
-    let now = chrono::Utc::now();
-    let north = Cvr::parse("29189846").unwrap();
-    let (name, kind) = ("Testkommune Nord", OrgKind::Authority);
-    create_joined_organisation(&db, north.as_str(), name, kind, now, now).await;
-    let rita = ensure_user(&db, "rid-rita", "Rita Rettighed", now)
-        .await
-        .unwrap();
-    grant(&db, &Actor::System, &north, &rita, Right::RightsAdmin, now)
-        .await
-        .unwrap();
+    let (app, db, _, north, rita) =
+        app_with_north_user("rid-rita", "Rita Rettighed", Right::RightsAdmin).await;
     let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
     let revoke = |rid: &'static str| {
         app.client
