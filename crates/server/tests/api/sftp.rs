@@ -139,21 +139,20 @@ async fn put(port: u16, user: &str, key: &Path, local: &Path, remote: &str) -> S
     .await
 }
 
+/// OpenSSH's options for a batch client against the test service: `-o` before each.
 pub(crate) fn ssh_options() -> Vec<&'static str> {
-    vec![
-        "-o",
+    let options = [
         "StrictHostKeyChecking=no",
-        "-o",
         "UserKnownHostsFile=/dev/null",
-        "-o",
         "IdentitiesOnly=yes",
-        "-o",
         "BatchMode=yes",
-        "-o",
         "ConnectTimeout=10",
-        "-o",
         "LogLevel=ERROR",
-    ]
+    ];
+    options
+        .into_iter()
+        .flat_map(|option| ["-o", option])
+        .collect()
 }
 
 pub(crate) fn bulk_memo(recipient: &str, file: Option<&str>) -> Value {
