@@ -9,7 +9,7 @@ pub mod peer;
 
 use std::path::PathBuf;
 
-use adgang_api_types::{ApiKey, ContactPoint, OrgKind, Problem, Right, SystemReceipt};
+use adgang_api_types::{ApiKey, ContactPoint, OrgKind, Problem, Right, Session, SystemReceipt};
 use adgang_core::audit::Actor;
 use adgang_core::auth::{OrganisationClaim, TokenSubject};
 use adgang_core::entity::{actions_log, message_events, searches_log};
@@ -119,6 +119,11 @@ impl TestApp {
         let body = response.text().await.expect("reading body");
         assert_eq!(status, 200, "GET {path} answered {status}: {body}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+
+    /// `GET /api/v1/session` as `token`, which must answer 200: whom the token speaks for.
+    pub async fn session(&self, token: &str) -> Session {
+        self.get_json_as("/api/v1/session", token).await
     }
 
     /// `method path` as `token`, with an optional JSON body (an api-types value or `json!`).

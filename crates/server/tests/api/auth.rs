@@ -1,6 +1,6 @@
 //! AUTH-03: every API call is authorised from our access token alone; bad tokens get 401.
 
-use adgang_api_types::{ErrorCode, Module, OrgKind, Problem, Right, Session};
+use adgang_api_types::{ErrorCode, Module, OrgKind, Problem, Right};
 use adgang_core::TokenKeys;
 use adgang_test_support::{spawn_app, user};
 use base64::Engine;
@@ -23,7 +23,7 @@ async fn auth_03_session_reflects_the_token_and_its_modules() {
         OrgKind::Authority,
         &[Right::CitizenService],
     ));
-    let session: Session = app.get_json_as("/api/v1/session", &token).await;
+    let session = app.session(&token).await;
     assert_eq!(session.organisation.cvr_number, "29189846");
     assert_eq!(session.rights, vec![Right::CitizenService]);
     assert_eq!(

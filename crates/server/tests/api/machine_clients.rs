@@ -1,7 +1,7 @@
 //! Integrators: a rights administrator registers a machine client, which gets access tokens
 //! with the OAuth2 client-credentials grant and calls the API with them.
 
-use adgang_api_types::{OAuthTokenResponse, OrgKind, RegisteredMachineClient, Right, Session};
+use adgang_api_types::{OAuthTokenResponse, OrgKind, RegisteredMachineClient, Right};
 use adgang_test_support::{expect_json, problem, spawn_app, user, TestApp};
 
 const CVR: &str = "29189846";
@@ -39,9 +39,7 @@ async fn a_machine_client_gets_a_token_with_client_credentials_and_calls_the_api
         .unwrap();
     assert_eq!(token.token_type, "Bearer");
     assert!(token.expires_in <= 15 * 60);
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(
         (
             session.user_id.as_str(),

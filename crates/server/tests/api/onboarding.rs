@@ -2,7 +2,7 @@
 //! uploads it signed (a real PDF) and designates a rights administrator. Companies skip it.
 
 use adgang_api_types::{
-    AccessToken, Module, OnboardingStatus, OrgKind, Problem, Right, Session, SignedAgreement,
+    AccessToken, Module, OnboardingStatus, OrgKind, Problem, Right, SignedAgreement,
 };
 use adgang_core::audit::Actor;
 use adgang_core::entity::actions_log;
@@ -108,7 +108,7 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
     let token = renew_token(&app, &browser).await;
 
     // The session says so, and no module is open.
-    let session: Session = app.get_json_as("/api/v1/session", &token).await;
+    let session = app.session(&token).await;
     assert!(session.onboarding_required);
     assert!(session.modules.is_empty(), "{:?}", session.modules);
     // Rights held there open nothing yet.
@@ -260,7 +260,7 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
 
     // A renewed token opens the modules; onboarding cannot be repeated.
     let renewed = renew_token(&app, &browser).await;
-    let session: Session = app.get_json_as("/api/v1/session", &renewed).await;
+    let session = app.session(&renewed).await;
     assert!(!session.onboarding_required);
     assert!(session.modules.contains(&Module::SystemConnection));
     let users = app
@@ -342,7 +342,7 @@ async fn auth_04_companies_skip_onboarding() {
     let app = spawn_app().await;
     not_joined(&app, OrgKind::Company, &[Right::SystemAdmin]).await;
     let token = renew_token(&app, &nanna(&app).await).await;
-    let session: Session = app.get_json_as("/api/v1/session", &token).await;
+    let session = app.session(&token).await;
     assert!(!session.onboarding_required);
     assert!(session.modules.contains(&Module::SystemConnection));
     let status: OnboardingStatus = app

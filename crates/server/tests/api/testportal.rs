@@ -2,7 +2,7 @@
 //! RID/UUID), rights per organisation and machine clients — and the tester then logs in as
 //! any of them through the built-in IdP.
 
-use adgang_api_types::{AccessToken, OAuthTokenResponse, OrgKind, Right, Session};
+use adgang_api_types::{AccessToken, OAuthTokenResponse, OrgKind, Right};
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
 use adgang_identity::service::rights;
@@ -189,9 +189,7 @@ async fn auth_02_a_tester_creates_an_organisation_a_user_and_rights_then_logs_in
     let (browser, finished) = log_in(&app, "rid-tina", "/").await;
     assert_eq!(finished.status(), 303);
     let token: AccessToken = access_token(&app, &browser).await;
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(session.name, "Tina Tester");
     assert_eq!(session.organisation.kind, OrgKind::Company);
     assert_eq!(
@@ -275,9 +273,7 @@ async fn auth_02_a_machine_client_registered_in_the_portal_gets_tokens() {
         .json()
         .await
         .unwrap();
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(session.rights, vec![Right::SystemAdmin]);
     // Joined on creation ("Allerede tilsluttet"): no onboarding.
     assert!(!session.onboarding_required);
