@@ -124,15 +124,17 @@ pub(crate) async fn log_in(
     (browser, finished)
 }
 
+/// A fresh app where the user `rid` (`name`) holds `right` in the authority 29189846.
+async fn app_with_north_user(rid: &str, name: &str, right: Right) -> TestApp {
+    let app = spawn_app().await;
+    app.seed_user(rid, name, &[("29189846", OrgKind::Authority, right)])
+        .await;
+    app
+}
+
 #[tokio::test]
 async fn auth_01_full_oidc_flow_ends_in_a_session_and_api_access() {
-    let app = spawn_app().await;
-    app.seed_user(
-        "rid-anna",
-        "Anna Andersen",
-        &[("29189846", OrgKind::Authority, Right::CitizenService)],
-    )
-    .await;
+    let app = app_with_north_user("rid-anna", "Anna Andersen", Right::CitizenService).await;
 
     let (browser, finished) = log_in(&app, "rid-anna", "/adgang").await;
     assert_eq!(location(&finished), "/adgang");
@@ -197,13 +199,7 @@ async fn auth_03_no_session_cookie_is_204_and_a_dead_one_401() {
 
 #[tokio::test]
 async fn auth_06_logout_ends_the_session_server_side() {
-    let app = spawn_app().await;
-    app.seed_user(
-        "rid-cai",
-        "Cai Carlsen",
-        &[("29189846", OrgKind::Authority, Right::ContactAdmin)],
-    )
-    .await;
+    let app = app_with_north_user("rid-cai", "Cai Carlsen", Right::ContactAdmin).await;
     let (browser, finished) = log_in(&app, "rid-cai", "/").await;
     let cookie = session_cookie(&finished).unwrap();
 
@@ -235,13 +231,7 @@ async fn a_user_without_rights_is_told_so() {
 
 #[tokio::test]
 async fn auth_02_tampered_callback_state_is_refused() {
-    let app = spawn_app().await;
-    app.seed_user(
-        "rid-dan",
-        "Dan Due",
-        &[("29189846", OrgKind::Authority, Right::SystemAdmin)],
-    )
-    .await;
+    let app = app_with_north_user("rid-dan", "Dan Due", Right::SystemAdmin).await;
     let browser = browser();
     let start = visit(&browser, app.url("/api/v1/auth/login")).await;
     let _ = location(&start);
@@ -495,13 +485,7 @@ async fn auth_01_the_same_code_path_logs_in_against_an_external_issuer() {
 
 #[tokio::test]
 async fn auth_01_return_to_never_leads_off_site_nor_breaks_the_redirect() {
-    let app = spawn_app().await;
-    app.seed_user(
-        "rid-eve",
-        "Eva Eksempel",
-        &[("29189846", OrgKind::Authority, Right::SystemAdmin)],
-    )
-    .await;
+    let app = app_with_north_user("rid-eve", "Eva Eksempel", Right::SystemAdmin).await;
     // A TAB the browser would drop (`/\t/host` → `//host`), CR/LF, and a scheme-relative URL.
     for hostile in [
         "/%09/angriber.example/x",
