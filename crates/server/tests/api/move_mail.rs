@@ -45,11 +45,8 @@ async fn into_virk(app: &TestApp, n: usize, point: Option<&str>) -> Vec<String> 
 }
 
 async fn stored(app: &TestApp, ids: &[String]) -> Vec<message::Model> {
-    message::Entity::find()
-        .filter(message::Column::MessageId.is_in(ids.iter().cloned()))
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    let among = message::Column::MessageId.is_in(ids.iter().cloned());
+    app.rows(message::Entity::find().filter(among)).await
 }
 
 async fn moved_events(app: &TestApp) -> Vec<message_events::Model> {

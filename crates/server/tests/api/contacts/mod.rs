@@ -79,6 +79,29 @@ async fn recipient_system(app: &TestApp, cvr: &str, token: &str, name: &str) -> 
     app.create_system(cvr, token, &settings).await.system.id
 }
 
+/// `cvr`'s contact structure as its tree, read as `token`.
+async fn contact_tree(app: &TestApp, cvr: &str, token: &str) -> Vec<ContactTreeNode> {
+    let path = format!("/api/v1/organisations/{cvr}/contact-structure");
+    app.get_json_as(&path, token).await
+}
+
+/// `PUT` of AUTHORITY's contact group `id` as `name` under the groups `parent_ids`.
+async fn put_group(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    name: &str,
+    parent_ids: &[&str],
+) -> reqwest::Response {
+    let path = format!("/api/v1/organisations/{AUTHORITY}/contact-groups/{id}");
+    app.put_as(
+        &path,
+        token,
+        &json!({"name": name, "parentIds": parent_ids}),
+    )
+    .await
+}
+
 /// A workbook as sheets of text rows (header first).
 type Book = Vec<(String, Vec<Vec<String>>)>;
 

@@ -99,12 +99,7 @@ async fn tree_names(app: &TestApp, token: &str) -> Vec<String> {
             walk(&n.children, out);
         }
     }
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            token,
-        )
-        .await;
+    let tree = contact_tree(app, AUTHORITY, token).await;
     let mut out = Vec::new();
     walk(&tree, &mut out);
     out

@@ -111,12 +111,7 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
             field_codes(&problem)
         );
     }
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            &token,
-        )
-        .await;
+    let tree = contact_tree(&app, AUTHORITY, &token).await;
     assert!(tree.is_empty(), "nothing was created");
     let rows = app
         .rows(
@@ -134,50 +129,24 @@ async fn cs_01_groups_refuse_cycles() {
     let middle = group(&app, &token, "Byggeri", &[&top.id]).await;
     let bottom = group(&app, &token, "Tilladelser", &[&middle.id]).await;
     // Putting the top under the bottom would close a loop.
-    let response = app
-        .put_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/contact-groups/{}",
-                top.id
-            ),
-            &token,
-            &json!({"name": "Borgerservice", "parentIds": [bottom.id]}),
-        )
-        .await;
+    let response = put_group(&app, &token, &top.id, "Borgerservice", &[&bottom.id]).await;
     assert_eq!(response.status(), 400);
     assert_eq!(
         field_codes(&response.json().await.unwrap()),
         vec![("parentIds[0]".to_owned(), "cycle".to_owned())]
     );
-    let itself = app
-        .put_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/contact-groups/{}",
-                top.id
-            ),
-            &token,
-            &json!({"name": "Borgerservice", "parentIds": [top.id]}),
-        )
-        .await;
+    let itself = put_group(&app, &token, &top.id, "Borgerservice", &[&top.id]).await;
     assert_eq!(itself.status(), 400);
     // A legal move is fine and logged with before and after.
-    let moved = app
-        .put_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/contact-groups/{}",
-                bottom.id
-            ),
-            &token,
-            &json!({"name": "Tilladelser", "parentIds": [top.id]}),
+    let moved = put_group(&app, &token, &bottom.id, "Tilladelser", &[&top.id]).await;
+    assert_eq!(moved.status(), 200);
+    let rows = app
+        .rows(
+            actions_log::Entity::find()
+                .filter(actions_log::Column::ObjectId.eq(bottom.id.as_str()))
+                .filter(actions_log::Column::Event.eq("edited")),
         )
         .await;
-    assert_eq!(moved.status(), 200);
-    let rows = actions_log::Entity::find()
-        .filter(actions_log::Column::ObjectId.eq(bottom.id.as_str()))
-        .filter(actions_log::Column::Event.eq("edited"))
-        .all(&app.db().await)
-        .await
-        .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].field.as_deref(), Some("parentIds"));
     assert_eq!(rows[0].before.as_deref(), Some(middle.id.as_str()));
@@ -200,12 +169,7 @@ async fn cs_02_the_tree_holds_everything_with_duplicates_marked() {
     let top_level = point(&app, &token, &point_body("Generelt", &[])).await;
     assert!(!top_level.usable, "not bound to a recipient system");
 
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            &token,
-        )
-        .await;
+    let tree = contact_tree(&app, AUTHORITY, &token).await;
     let names: Vec<(&str, ContactNodeKind)> =
         tree.iter().map(|n| (n.name.as_str(), n.kind)).collect();
     assert_eq!(
@@ -239,11 +203,8 @@ async fn cs_07_point_changes_are_logged_field_by_field() {
     body["keywords"] = json!(["byggetilladelse", "tilbygning"]);
     body["visible"] = json!(false);
     assert_eq!(app.put_as(&path, &token, &body).await.status(), 200);
-    let rows = actions_log::Entity::find()
-        .filter(actions_log::Column::ObjectId.eq(created.id.as_str()))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let about = actions_log::Column::ObjectId.eq(created.id.as_str());
+    let rows = app.rows(actions_log::Entity::find().filter(about)).await;
     let edited: Vec<(Option<String>, Option<String>, Option<String>)> = rows
         .iter()
         .filter(|r| r.event == "edited")
@@ -282,12 +243,7 @@ async fn x_04_a_dry_run_checks_a_point_as_create_and_update_would_and_writes_not
         0,
         "nothing created or logged"
     );
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            &token,
-        )
-        .await;
+    let tree = contact_tree(&app, AUTHORITY, &token).await;
     assert!(tree.is_empty(), "{tree:?}");
 
     // Every error of the body at once, list entries by position; unknown groups are found too.

@@ -6,13 +6,12 @@ use super::*;
 use adgang_messaging::entity::system_notice;
 
 async fn told(app: &TestApp) -> Vec<(String, String)> {
-    mail_outbox::Entity::find()
+    let sent = mail_outbox::Entity::find()
         .order_by_asc(mail_outbox::Column::SentAt)
         // Written in turn within one transaction: the ids (UUIDv7) keep their order.
-        .order_by_asc(mail_outbox::Column::Id)
-        .all(&app.db().await)
+        .order_by_asc(mail_outbox::Column::Id);
+    app.rows(sent)
         .await
-        .unwrap()
         .into_iter()
         .map(|m| (m.recipient, m.subject))
         .collect()
