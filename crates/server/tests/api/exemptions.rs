@@ -374,6 +374,19 @@ fn utc(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap()
 }
 
+/// The last moment of November in Copenhagen (23:59:59.999), when a company exemption of two
+/// years before ends.
+fn end_of_november(year: i32) -> DateTime<Utc> {
+    utc(year, 11, 30, 22, 59, 59) + Duration::milliseconds(999)
+}
+
+/// Sets the app's clock to `at` and mints ORG's staff token with `rights` there (tokens are
+/// checked against the app's clock).
+fn staff_at(app: &TestApp, at: DateTime<Utc>, rights: &[Right]) -> String {
+    app.clock.set(at);
+    staff(app, ORG, rights)
+}
+
 fn worker(app: &TestApp, db: sea_orm::DatabaseConnection) -> ExpiryWorker {
     ExpiryWorker {
         db,
@@ -388,11 +401,9 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
     let app = spawn_app().await;
     let cvr = company(3);
     // Granted at 03:30 Copenhagen on the night summer time starts.
-    app.clock.set(utc(2026, 3, 29, 1, 30, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::BusinessService]);
+    let token = staff_at(&app, utc(2026, 3, 29, 1, 30, 0), &[Right::BusinessService]);
     let receipt = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
-    let end = utc(2028, 11, 30, 22, 59, 59) + Duration::milliseconds(999);
+    let end = end_of_november(2028);
     assert_eq!(
         receipt.expires_at,
         Some(end),
@@ -405,9 +416,11 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
     );
 
     let expiry = worker(&app, app.db().await);
-    app.clock.set(utc(2028, 11, 30, 22, 59, 59));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::BusinessService]);
+    let token = staff_at(
+        &app,
+        utc(2028, 11, 30, 22, 59, 59),
+        &[Right::BusinessService],
+    );
     assert!(status_of(&app, &token, PartyKind::Company, &cvr)
         .await
         .exemption
@@ -415,9 +428,7 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
     assert_eq!(expiry.tick().await.unwrap(), 0, "still in force");
 
     // From 1 December 00:00 Copenhagen it is no longer in force, even before the job runs.
-    app.clock.set(utc(2028, 11, 30, 23, 0, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::BusinessService]);
+    let token = staff_at(&app, utc(2028, 11, 30, 23, 0, 0), &[Right::BusinessService]);
     assert!(status_of(&app, &token, PartyKind::Company, &cvr)
         .await
         .exemption
@@ -440,28 +451,18 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
         .await;
     assert_eq!(late.status(), 409);
     let anew = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
-    assert_eq!(
-        anew.expires_at,
-        Some(utc(2030, 11, 30, 22, 59, 59) + Duration::milliseconds(999))
-    );
+    assert_eq!(anew.expires_at, Some(end_of_november(2030)));
 }
 
 #[tokio::test]
 async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() {
     let app = spawn_app().await;
     let cvr = company(4);
-    app.clock.set(utc(2026, 3, 15, 9, 0, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::CitizenService]);
+    let token = staff_at(&app, utc(2026, 3, 15, 9, 0, 0), &[Right::CitizenService]);
     let granted = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
-    assert_eq!(
-        granted.expires_at,
-        Some(utc(2028, 11, 30, 22, 59, 59) + Duration::milliseconds(999))
-    );
+    assert_eq!(granted.expires_at, Some(end_of_november(2028)));
 
-    app.clock.set(utc(2027, 6, 1, 8, 0, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::CitizenService]);
+    let token = staff_at(&app, utc(2027, 6, 1, 8, 0, 0), &[Right::CitizenService]);
     let renew = url(ORG, &format!("companies/{}/renew", granted.exemption_id));
     let response = app
         .post_as(
@@ -472,10 +473,7 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
         .await;
     let renewed: ExemptionReceipt = expect_json(response, 200).await;
     assert_eq!(renewed.action, ExemptionAction::Renewed);
-    assert_eq!(
-        renewed.expires_at,
-        Some(utc(2029, 11, 30, 22, 59, 59) + Duration::milliseconds(999))
-    );
+    assert_eq!(renewed.expires_at, Some(end_of_november(2029)));
     let status = status_of(&app, &token, PartyKind::Company, &cvr).await;
     assert_eq!(
         status.exemption.unwrap().renewed_at,
@@ -519,9 +517,7 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
 #[tokio::test]
 async fn ex_04_several_expiry_workers_end_each_exemption_exactly_once() {
     let app = spawn_app().await;
-    app.clock.set(utc(2026, 5, 1, 10, 0, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::BusinessService]);
+    let token = staff_at(&app, utc(2026, 5, 1, 10, 0, 0), &[Right::BusinessService]);
     for i in 10..40 {
         grant(&app, &token, PartyKind::Company, &registered(&company(i))).await;
     }
