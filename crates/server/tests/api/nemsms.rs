@@ -34,15 +34,14 @@ pub(crate) async fn status_of(app: &TestApp, token: &str, cpr: &str) -> NemSmsSt
     expect_json(response, 200).await
 }
 
+/// `POST` of the citizen `cpr`'s enrolment with `phone`, as `token`.
+async fn enrolment(app: &TestApp, token: &str, cpr: &str, phone: &str) -> reqwest::Response {
+    let body = json!({ "party": cpr, "phone": phone });
+    app.post_as(&url("citizens"), token, &body).await
+}
+
 pub(crate) async fn enrol(app: &TestApp, token: &str, cpr: &str, phone: &str) -> NemSmsReceipt {
-    let response = app
-        .post_as(
-            &url("citizens"),
-            token,
-            &json!({ "party": cpr, "phone": phone }),
-        )
-        .await;
-    expect_json(response, 201).await
+    expect_json(enrolment(app, token, cpr, phone).await, 201).await
 }
 
 /// The SMS sent to `phone`, newest first.
@@ -164,16 +163,7 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         ("+45 12", "invalid_phone"),
         ("", "required"),
     ] {
-        let refused = problem(
-            app.post_as(
-                &url("citizens"),
-                &token,
-                &json!({ "party": cpr, "phone": phone }),
-            )
-            .await,
-            400,
-        )
-        .await;
+        let refused = problem(enrolment(&app, &token, &cpr, phone).await, 400).await;
         assert_eq!(
             field_codes(&refused),
             [("phone".to_owned(), code.to_owned())],
@@ -181,12 +171,7 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         );
     }
     let unknown = problem(
-        app.post_as(
-            &url("citizens"),
-            &token,
-            &json!({ "party": "3112991234", "phone": "+4798765432" }),
-        )
-        .await,
+        enrolment(&app, &token, "3112991234", "+4798765432").await,
         400,
     )
     .await;
@@ -214,16 +199,7 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
     // E.164 from abroad.
     let receipt = enrol(&app, &token, &cpr, "+4798765432").await;
     assert_eq!(receipt.phone, "+4798765432");
-    let twice = problem(
-        app.post_as(
-            &url("citizens"),
-            &token,
-            &json!({ "party": cpr, "phone": "11223344" }),
-        )
-        .await,
-        400,
-    )
-    .await;
+    let twice = problem(enrolment(&app, &token, &cpr, "11223344").await, 400).await;
     assert_eq!(
         field_codes(&twice),
         [("party".to_owned(), "already_enrolled".to_owned())]
