@@ -79,8 +79,8 @@ async fn registration_validates_and_is_for_rights_administrators_only() {
         serde_json::json!({"name": " ", "rights": ["operator"]}),
     )
     .await;
-    let codes: Vec<_> = problem(invalid, 400)
-        .await
+    let refusal = problem(invalid, 400).await;
+    let codes: Vec<_> = refusal
         .errors
         .iter()
         .map(|e| (e.field.as_str(), e.code.as_str()))
