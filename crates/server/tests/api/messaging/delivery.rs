@@ -5,8 +5,7 @@ use super::*;
 
 #[tokio::test]
 async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signature() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let peer = FakePeer::start(202).await;
     let (recipient, recipient_key) = system(
         &app,
@@ -214,8 +213,7 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
 
 #[tokio::test]
 async fn core_03_a_pull_system_fetches_its_own_mailbox_and_acknowledges_once() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let pull = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let body = memo(AUTHORITY);
     let message_id = body["messageId"].as_str().unwrap().to_owned();
@@ -320,8 +318,7 @@ async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() 
 
 #[tokio::test]
 async fn core_03_a_publish_subscribe_system_is_notified_then_collects() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let peer = FakePeer::start(200).await;
     let subscriber = system(
         &app,

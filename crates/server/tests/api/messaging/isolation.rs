@@ -38,8 +38,7 @@ async fn hung() -> Hung {
 
 #[tokio::test]
 async fn issue_31_a_hung_endpoint_holds_its_own_places_and_nobody_elses() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let hung = hung().await;
     let healthy = FakePeer::start(202).await;
     system(

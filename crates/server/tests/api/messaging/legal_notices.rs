@@ -28,8 +28,7 @@ fn served(events: &[message_events::Model]) -> usize {
 
 #[tokio::test]
 async fn log_01_a_legal_notice_is_served_when_opened_and_only_the_courts_send_them() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let mut notice = memo(CITIZEN);
     notice["type"] = json!("legal_notice");
 

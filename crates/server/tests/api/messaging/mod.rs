@@ -39,6 +39,13 @@ pub(crate) async fn app() -> TestApp {
     app
 }
 
+/// The messaging [`app`] and SENDER's sender system: where most tests here start.
+pub(crate) async fn app_and_sender() -> (TestApp, (String, String)) {
+    let app = app().await;
+    let caller = sender(&app).await;
+    (app, caller)
+}
+
 pub(crate) fn admin(app: &TestApp, cvr: &str) -> String {
     app.token(&user(
         cvr,

@@ -5,8 +5,7 @@ use super::*;
 
 #[tokio::test]
 async fn core_02_organisations_receive_through_the_points_system_else_the_primary_else_virk() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let peer = FakePeer::start(200).await;
     let (primary, _) = system(
         &app,
@@ -52,8 +51,7 @@ async fn service_messages(app: &TestApp) -> Vec<sms_outbox::Model> {
 #[tokio::test]
 async fn core_02_sms_01_a_nemsms_memo_goes_to_the_confirmed_number_else_nemsms_fejlet() {
     use crate::nemsms::{confirm, link_token, staff, status_of, url};
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let nemsms_memo = || {
         let mut sms = memo(CITIZEN);
         sms["type"] = json!("nemsms");
@@ -138,8 +136,7 @@ async fn core_02_sms_01_a_nemsms_memo_goes_to_the_confirmed_number_else_nemsms_f
 
 #[tokio::test]
 async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_outbox() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let mut letter = memo(CITIZEN);
     letter["title"] = json!("Afgørelse om <tilskud>");
     let receipt = accepted(&app, &caller, &letter).await;
