@@ -155,18 +155,17 @@ pub(crate) fn ssh_options() -> Vec<&'static str> {
         .collect()
 }
 
+/// The core's letter [`crate::messaging::memo`] from SENDER for a bulk file: its attachment
+/// the archive's `file` when given, else none.
 pub(crate) fn bulk_memo(recipient: &str, file: Option<&str>) -> Value {
-    let mut memo = json!({
-        "messageId": uuid::Uuid::now_v7().to_string(),
-        "title": "Afgørelse om byggetilladelse",
-        "senderCvr": SENDER,
-        "recipient": recipient,
-        "type": "letter",
-        "body": "Kære modtager",
-    });
-    if let Some(file) = file {
-        memo["attachments"] =
-            json!([{"filename": "afgørelse.pdf", "contentType": "application/pdf", "file": file}]);
+    let mut memo = crate::messaging::memo(recipient);
+    match file {
+        Some(file) => {
+            memo["attachments"] = json!([{"filename": "afgørelse.pdf", "contentType": "application/pdf", "file": file}]);
+        }
+        None => {
+            memo.as_object_mut().unwrap().remove("attachments");
+        }
     }
     memo
 }
