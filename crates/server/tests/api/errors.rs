@@ -66,8 +66,7 @@ async fn x_06_bad_paging_reports_each_parameter() {
 
 #[tokio::test]
 async fn x_06_unparseable_query_is_400_problem() {
-    let path = "/api/v1/organisations?page=first";
-    let (status, p) = operator_get_problem(path).await;
+    let (status, p) = operator_get_problem("/api/v1/organisations?page=first").await;
     assert_eq!((status, p.code), (400, ErrorCode::ValidationFailed));
 }
 
@@ -80,8 +79,7 @@ async fn x_06_unknown_api_path_is_404_problem() {
 
 #[tokio::test]
 async fn x_06_unknown_organisation_is_404_problem() {
-    let path = "/api/v1/organisations/29189846";
-    let (status, p) = operator_get_problem(path).await;
+    let (status, p) = operator_get_problem("/api/v1/organisations/29189846").await;
     assert_eq!((status, p.code), (404, ErrorCode::NotFound));
 }
 
