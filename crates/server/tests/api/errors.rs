@@ -32,6 +32,24 @@ async fn operator_get_problem(path: &str) -> (u16, Problem) {
     problem(app.get_as(path, &operator(&app)).await).await
 }
 
+/// `POST path` with `body` as it is, labelled `application/json`, with a bearer token when given.
+async fn post_raw_json(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url(path))
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn x_06_invalid_cvr_is_400_with_a_field_error() {
     let (status, p) = operator_get_problem("/api/v1/organisations/12345678").await;
@@ -100,15 +118,7 @@ async fn x_06_wrong_method_is_405_problem_with_allow_header() {
 #[tokio::test]
 async fn x_06_oversized_body_is_413_problem_before_routing() {
     let app = spawn_app().await;
-    let body = vec![b'x'; 2048];
-    let response = app
-        .client
-        .post(app.url("/api/v1/organisations"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_raw_json(&app, "/api/v1/organisations", None, vec![b'x'; 2048]).await;
     // The default limit is 16 MiB; this app is spawned with the default, so 2 KiB passes the
     // size check and hits the 405 — proving the check is about size, not about the route.
     assert_eq!(response.status(), 405);
@@ -117,14 +127,8 @@ async fn x_06_oversized_body_is_413_problem_before_routing() {
         s.max_body_bytes = 1024
     })
     .await;
-    let response = small_limit
-        .client
-        .post(small_limit.url("/api/v1/organisations"))
-        .header("content-type", "application/json")
-        .body(vec![b'x'; 2048])
-        .send()
-        .await
-        .unwrap();
+    let oversized = vec![b'x'; 2048];
+    let response = post_raw_json(&small_limit, "/api/v1/organisations", None, oversized).await;
     let (status, p) = problem(response).await;
     assert_eq!((status, p.code), (413, ErrorCode::PayloadTooLarge));
 }
@@ -155,15 +159,8 @@ async fn x_06_an_oversized_chunked_body_is_still_413_problem() {
     // No Content-Length: the size is only discovered while reading, by the framework.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b' '; 4096])];
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-    let response = app
-        .client
-        .post(app.url("/api/v1/organisations/29189846/machine-clients"))
-        .bearer_auth(operator(&app))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let path = "/api/v1/organisations/29189846/machine-clients";
+    let response = post_raw_json(&app, path, Some(operator(&app).as_str()), body).await;
     let (status, p) = problem(response).await;
     assert_eq!(
         (status, p.code),
@@ -173,17 +170,8 @@ async fn x_06_an_oversized_chunked_body_is_still_413_problem() {
 
     let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b' '; 4096])];
-    let response = app
-        .client
-        .post(app.url("/api/v1/organisations/29189846/machine-clients"))
-        .bearer_auth(admin)
-        .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
-            chunks,
-        )))
-        .send()
-        .await
-        .unwrap();
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let response = post_raw_json(&app, path, Some(admin.as_str()), body).await;
     let (status, p) = problem(response).await;
     assert_eq!((status, p.code), (413, ErrorCode::PayloadTooLarge));
 }

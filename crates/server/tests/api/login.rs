@@ -170,17 +170,20 @@ async fn auth_03_refresh_token_rotates_and_the_old_one_dies() {
     let (_browser, finished) = log_in(&app, "rid-bo", "/").await;
     let first = session_cookie(&finished).expect("session cookie");
 
-    let rotated = token_request(&app, Some(&first)).await;
+    let rotated = token_request(&app, Some(first.as_str())).await;
     assert_eq!(rotated.status(), 200);
     let second = session_cookie(&rotated).expect("rotated cookie");
     assert_ne!(first, second);
 
     assert_eq!(
-        token_request(&app, Some(&first)).await.status(),
+        token_request(&app, Some(first.as_str())).await.status(),
         401,
         "a used refresh token must not work again"
     );
-    assert_eq!(token_request(&app, Some(&second)).await.status(), 200);
+    assert_eq!(
+        token_request(&app, Some(second.as_str())).await.status(),
+        200
+    );
 }
 
 /// Issue 32 item 15: a page load while signed out asks for a token (the SPA cannot see its
@@ -209,7 +212,7 @@ async fn auth_06_logout_ends_the_session_server_side() {
         .await
         .unwrap();
     assert_eq!(logout.status(), 204);
-    let replay = token_request(&app, Some(&cookie)).await;
+    let replay = token_request(&app, Some(cookie.as_str())).await;
     assert_eq!(
         replay.status(),
         401,
