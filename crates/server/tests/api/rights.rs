@@ -166,12 +166,11 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     );
 
     let revoked = app
-        .client
-        .delete(app.url("/api/v1/organisations/29189846/users/rid-kim/rights/contact_admin"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+        .delete_as(
+            "/api/v1/organisations/29189846/users/rid-kim/rights/contact_admin",
+            &admin,
+        )
+        .await;
     assert_eq!(revoked.status(), 204);
     assert_eq!(
         rights_in(&db, &kim.id, &north).await.unwrap(),
@@ -210,13 +209,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         .unwrap();
     for rid in ["rid-elsewhere", "rid-nobody"] {
         let path = format!("/api/v1/organisations/29189846/users/{rid}/rights/system_admin");
-        let removed = app
-            .client
-            .delete(app.url(&path))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
+        let removed = app.delete_as(&path, &admin).await;
         assert_eq!(removed.status(), 204, "{rid}");
         assert_eq!(removed.text().await.unwrap(), "", "{rid}");
         let granted = put(&path).await.unwrap();
@@ -288,12 +281,13 @@ async fn issue_32_the_last_rights_admin_of_an_organisation_keeps_the_right() {
     );
     // Once another holds it, Rita may give it up.
     let put = app
-        .client
-        .put(app.url("/api/v1/organisations/29189846/users/rid-kim/rights/rights_admin"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            "PUT",
+            "/api/v1/organisations/29189846/users/rid-kim/rights/rights_admin",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(put.status(), 204);
     assert_eq!(revoke("rid-rita").await.unwrap().status(), 204);
     assert!(rights_in(&db, &rita.id, &north).await.unwrap().is_empty());
