@@ -138,6 +138,15 @@ async fn app_with_north_user(
     (app, db, now, north, user)
 }
 
+/// The users with rights in Testkommune Nord (the first page), as its rights administrator
+/// `token` lists them.
+async fn north_users(app: &TestApp, token: &str) -> Vec<adgang_api_types::OrganisationUser> {
+    let path = "/api/v1/organisations/29189846/users";
+    app.get_json_as::<adgang_api_types::Page<adgang_api_types::OrganisationUser>>(path, token)
+        .await
+        .items
+}
+
 #[tokio::test]
 async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     use adgang_api_types::{OrganisationUser, Problem};
@@ -152,13 +161,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
-    let users: Vec<OrganisationUser> = app
-        .get_json_as::<adgang_api_types::Page<OrganisationUser>>(
-            "/api/v1/organisations/29189846/users",
-            &admin,
-        )
-        .await
-        .items;
+    let users = north_users(&app, &admin).await;
     assert_eq!(users.len(), 1);
     assert_eq!(
         users[0].rights,
@@ -217,13 +220,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         assert_eq!(granted.text().await.unwrap(), "", "{rid}");
     }
     // Granted to a RID that has not logged in yet: it is listed here, by its RID.
-    let users: Vec<OrganisationUser> = app
-        .get_json_as::<adgang_api_types::Page<OrganisationUser>>(
-            "/api/v1/organisations/29189846/users",
-            &admin,
-        )
-        .await
-        .items;
+    let users = north_users(&app, &admin).await;
     assert!(
         users
             .iter()
