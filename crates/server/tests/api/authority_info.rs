@@ -57,6 +57,15 @@ async fn send_link(
         .await
 }
 
+/// "Afprøv link": the check of `link` as ORG's privacy link, as `token`.
+async fn link_check(app: &TestApp, token: &str, link: &str) -> LinkCheck {
+    send_link(app, token, "POST", "link-checks", link)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 /// What the platforms read about ORG as a sender, without a token.
 async fn sender_information(app: &TestApp) -> SenderInformation {
     app.get(&format!("/api/v1/senders/{ORG}"))
@@ -164,26 +173,13 @@ async fn info_01_afproev_link_reports_the_status_and_refuses_internal_addresses(
     // A test deployment may reach a local server: the status is shown.
     let app = spawn_app_with(Spa::None, |s| s.allow_http_endpoints = true).await;
     let token = admin(&app, ORG, Right::SystemAdmin);
-    let response = app
-        .post_as(
-            &url(ORG, "authority-information/link-checks"),
-            &token,
-            &json!({ "url": format!("{}/privatliv", peer.url) }),
-        )
-        .await;
-    let result: LinkCheck = response.json().await.unwrap();
+    let privacy_page = format!("{}/privatliv", peer.url);
+    let result = link_check(&app, &token, &privacy_page).await;
     assert!(result.ok, "{result:?}");
     assert_eq!(result.status, Some(200));
     assert_eq!(peer.requests().len(), 1);
     peer.set_status(503);
-    let response = app
-        .post_as(
-            &url(ORG, "authority-information/link-checks"),
-            &token,
-            &json!({ "url": format!("{}/privatliv", peer.url) }),
-        )
-        .await;
-    let result: LinkCheck = response.json().await.unwrap();
+    let result = link_check(&app, &token, &privacy_page).await;
     assert_eq!(
         (result.ok, result.status, result.problem),
         (false, Some(503), Some(LinkProblem::HttpStatus))
