@@ -79,9 +79,25 @@ async fn actions(app: &TestApp, org: &str) -> Vec<actions_log::Model> {
     app.actions_about(org, "exemption").await
 }
 
+/// `cvr`'s exemption receipt `id`.
+fn receipt_path(cvr: &str, id: &str) -> String {
+    url(cvr, &format!("receipts/{id}"))
+}
+
+/// ORG's company exemption `id`'s `action` ("lift", "renew").
+fn company_path(id: &str, action: &str) -> String {
+    url(ORG, &format!("companies/{id}/{action}"))
+}
+
+/// `POST path` (a lift or renewal) as `token`, without power of attorney.
+async fn without_power_of_attorney(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.post_as(path, token, &json!({ "powerOfAttorney": false }))
+        .await
+}
+
 async fn receipt_text(app: &TestApp, token: &str, receipt: &ExemptionReceipt) -> String {
     let response = app
-        .get_as(&url(ORG, &format!("receipts/{}/pdf", receipt.id)), token)
+        .get_as(&format!("{}/pdf", receipt_path(ORG, &receipt.id)), token)
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
@@ -308,9 +324,7 @@ async fn ex_03_lifting_a_citizens_exemption_takes_effect_at_once_with_a_receipt(
         "/api/v1/organisations/{OTHER}/exemptions/citizens/{}/lift",
         granted.exemption_id
     );
-    let response = app
-        .post_as(&lift, &other, &json!({ "powerOfAttorney": false }))
-        .await;
+    let response = without_power_of_attorney(&app, &other, &lift).await;
     let lifted: ExemptionReceipt = expect_json(response, 200).await;
     assert_eq!(lifted.action, ExemptionAction::Lifted);
     assert!((lifted.effective_at - app.clock.now()).num_seconds().abs() < 5);
@@ -320,12 +334,7 @@ async fn ex_03_lifting_a_citizens_exemption_takes_effect_at_once_with_a_receipt(
         .is_none());
 
     // Twice: refused, nothing logged again.
-    let again = problem(
-        app.post_as(&lift, &other, &json!({ "powerOfAttorney": false }))
-            .await,
-        409,
-    )
-    .await;
+    let again = problem(without_power_of_attorney(&app, &other, &lift).await, 409).await;
     assert!(again.detail.unwrap_or_default().contains("lifted"));
     let logged = actions(&app, OTHER).await;
     assert_eq!(logged.len(), 1, "{logged:?}");
@@ -335,38 +344,21 @@ async fn ex_03_lifting_a_citizens_exemption_takes_effect_at_once_with_a_receipt(
 
     // The receipt is the lifting organisation's; the granting one's stays its own.
     let pdf = app
-        .get_as(
-            &format!(
-                "/api/v1/organisations/{OTHER}/exemptions/receipts/{}/pdf",
-                lifted.id
-            ),
-            &other,
-        )
+        .get_as(&format!("{}/pdf", receipt_path(OTHER, &lifted.id)), &other)
         .await;
     let text = adgang_documents::pdf::extract_text(&pdf.bytes().await.unwrap()).unwrap();
     assert!(text.contains("Ophævelsen træder i kraft"), "{text}");
-    let foreign = app
-        .get_as(&url(ORG, &format!("receipts/{}", lifted.id)), &token)
-        .await;
+    let foreign = app.get_as(&receipt_path(ORG, &lifted.id), &token).await;
     assert_eq!(foreign.status(), 404);
-    let foreign = app
-        .get_as(
-            &format!(
-                "/api/v1/organisations/{OTHER}/exemptions/receipts/{}",
-                granted.id
-            ),
-            &other,
-        )
-        .await;
+    let foreign = app.get_as(&receipt_path(OTHER, &granted.id), &other).await;
     assert_eq!(foreign.status(), 404);
     // A company's path does not reach a citizen's exemption.
-    let wrong_kind = app
-        .post_as(
-            &url(ORG, &format!("companies/{}/lift", granted.exemption_id)),
-            &token,
-            &json!({ "powerOfAttorney": false }),
-        )
-        .await;
+    let wrong_kind = without_power_of_attorney(
+        &app,
+        &token,
+        &company_path(granted.exemption_id.as_str(), "lift"),
+    )
+    .await;
     assert_eq!(wrong_kind.status(), 404);
 }
 
@@ -442,13 +434,12 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
     assert_eq!(system[0].event, "deleted");
     assert_eq!(system[0].occurred_at, end);
     // Lifting it now is too late; granting anew is possible.
-    let late = app
-        .post_as(
-            &url(ORG, &format!("companies/{}/lift", receipt.exemption_id)),
-            &token,
-            &json!({ "powerOfAttorney": false }),
-        )
-        .await;
+    let late = without_power_of_attorney(
+        &app,
+        &token,
+        &company_path(receipt.exemption_id.as_str(), "lift"),
+    )
+    .await;
     assert_eq!(late.status(), 409);
     let anew = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
     assert_eq!(anew.expires_at, Some(end_of_november(2030)));
@@ -491,16 +482,12 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
     // A citizen's exemption is not renewed; an authority is not exempted.
     let cpr = citizen(2);
     let citizen_exemption = grant(&app, &token, PartyKind::Citizen, &registered(&cpr)).await;
-    let not_company = app
-        .post_as(
-            &url(
-                ORG,
-                &format!("companies/{}/renew", citizen_exemption.exemption_id),
-            ),
-            &token,
-            &json!({ "powerOfAttorney": false }),
-        )
-        .await;
+    let not_company = without_power_of_attorney(
+        &app,
+        &token,
+        &company_path(citizen_exemption.exemption_id.as_str(), "renew"),
+    )
+    .await;
     assert_eq!(not_company.status(), 404);
     let authority = problem(
         app.post_as(&url(ORG, "companies"), &token, &registered(AUTHORITY))
