@@ -19,11 +19,13 @@ const OTHER: &str = "34051178";
 /// An authority in the register: cannot be exempted.
 const AUTHORITY: &str = "10213231";
 
-fn citizen(i: usize) -> String {
+/// The synthetic register's citizen `i` (a CPR number), as the national-register tests use.
+pub(crate) fn citizen(i: usize) -> String {
     SyntheticRegistry::citizen_cpr(i)
 }
 
-fn company(i: usize) -> String {
+/// The synthetic register's company `i` (a CVR number).
+pub(crate) fn company(i: usize) -> String {
     SyntheticRegistry::new()
         .company_cvrs()
         .nth(i)

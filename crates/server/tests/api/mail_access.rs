@@ -11,11 +11,12 @@ use adgang_core::entity::actions_log;
 use adgang_core::time::copenhagen;
 use adgang_core::Clock;
 use adgang_mail_access::ExpiryWorker;
-use adgang_registry::SyntheticRegistry;
 use adgang_test_support::{expect_json, field_codes, problem, spawn_app, user, TestApp};
 use chrono::{Duration, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
+
+use crate::exemptions::{citizen, company};
 
 const ORG: &str = "29189846";
 const OTHER: &str = "34051178";
@@ -26,18 +27,6 @@ fn staff(app: &TestApp, cvr: &str) -> String {
 
 fn url(cvr: &str, rest: &str) -> String {
     format!("/api/v1/organisations/{cvr}/{rest}")
-}
-
-fn citizen(i: usize) -> String {
-    SyntheticRegistry::citizen_cpr(i)
-}
-
-fn company(i: usize) -> String {
-    SyntheticRegistry::new()
-        .company_cvrs()
-        .nth(i)
-        .unwrap()
-        .to_owned()
 }
 
 async fn giver(app: &TestApp, token: &str, cpr: &str) -> AccessGiver {

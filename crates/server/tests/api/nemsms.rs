@@ -7,11 +7,12 @@ use adgang_api_types::{
 };
 use adgang_core::entity::actions_log;
 use adgang_messaging::entity::sms_outbox;
-use adgang_registry::SyntheticRegistry;
 use adgang_test_support::{expect_json, field_codes, problem, spawn_app, user, TestApp};
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
+
+use crate::exemptions::{citizen, company};
 
 const ORG: &str = "29189846";
 
@@ -21,10 +22,6 @@ pub(crate) fn staff(app: &TestApp, rights: &[Right]) -> String {
 
 pub(crate) fn url(rest: &str) -> String {
     format!("/api/v1/organisations/{ORG}/nemsms/{rest}")
-}
-
-fn citizen(i: usize) -> String {
-    SyntheticRegistry::citizen_cpr(i)
 }
 
 pub(crate) async fn status_of(app: &TestApp, token: &str, cpr: &str) -> NemSmsStatus {
@@ -318,11 +315,7 @@ async fn sms_04_business_service_handles_companies_only() {
         .post_as(&url("lookups"), &business, &json!({ "cpr": cpr }))
         .await;
     assert_eq!(refused.status(), 403);
-    let cvr = SyntheticRegistry::new()
-        .company_cvrs()
-        .nth(20)
-        .unwrap()
-        .to_owned();
+    let cvr = company(20);
     let response = app
         .post_as(
             &url("companies"),
