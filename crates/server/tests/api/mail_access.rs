@@ -29,15 +29,14 @@ fn url(cvr: &str, rest: &str) -> String {
     format!("/api/v1/organisations/{cvr}/{rest}")
 }
 
+/// `POST` of a lookup of the giver `cpr` in `cvr`'s name, as `token`.
+async fn giver_lookup(app: &TestApp, cvr: &str, token: &str, cpr: &str) -> reqwest::Response {
+    let path = url(cvr, "mail-access/giver-lookups");
+    app.post_as(&path, token, &json!({ "cpr": cpr })).await
+}
+
 async fn giver(app: &TestApp, token: &str, cpr: &str) -> AccessGiver {
-    let response = app
-        .post_as(
-            &url(ORG, "mail-access/giver-lookups"),
-            token,
-            &json!({ "cpr": cpr }),
-        )
-        .await;
-    expect_json(response, 200).await
+    expect_json(giver_lookup(app, ORG, token, cpr).await, 200).await
 }
 
 fn access(giver: &str, holder: &str) -> Value {
@@ -354,25 +353,14 @@ async fn acc_05_an_access_ends_after_its_last_day_by_the_job_once() {
 async fn acc_rights_only_citizen_service_of_an_authority() {
     let app = spawn_app().await;
     let business = app.token(&user(ORG, OrgKind::Authority, &[Right::BusinessService]));
-    let response = app
-        .post_as(
-            &url(ORG, "mail-access/giver-lookups"),
-            &business,
-            &json!({ "cpr": citizen(1) }),
-        )
-        .await;
+    let response = giver_lookup(&app, ORG, &business, &citizen(1)).await;
     assert_eq!(response.status(), 403);
+    let company_cvr = "25052943";
     let company_user = app.token(&user(
-        "25052943",
+        company_cvr,
         OrgKind::Company,
         &[Right::CitizenService],
     ));
-    let response = app
-        .post_as(
-            &url("25052943", "mail-access/giver-lookups"),
-            &company_user,
-            &json!({ "cpr": citizen(1) }),
-        )
-        .await;
+    let response = giver_lookup(&app, company_cvr, &company_user, &citizen(1)).await;
     assert_eq!(response.status(), 403);
 }
