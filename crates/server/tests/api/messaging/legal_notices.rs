@@ -83,12 +83,7 @@ async fn log_01_a_legal_notice_is_served_when_opened_and_only_the_courts_send_th
         opened.headers()["location"],
         format!("/testportal/mailboxes?recipient={CITIZEN}").as_str()
     );
-    let page = app
-        .get(&format!("/testportal/mailboxes?recipient={CITIZEN}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = mailbox_page(&app, CITIZEN).await;
     assert!(
         page.contains(&format!("value=\"{letter_id}\"")),
         "the letter has Åbn"

@@ -164,6 +164,12 @@ pub(crate) async fn accepted(
     expect_json(submit(app, caller, body).await, 201).await
 }
 
+/// The test portal's page of `recipient`'s platform mailbox (and SMS).
+pub(crate) async fn mailbox_page(app: &TestApp, recipient: &str) -> String {
+    let path = format!("/testportal/mailboxes?recipient={recipient}");
+    app.get(&path).await.text().await.unwrap()
+}
+
 /// The events in `org`'s log, oldest first, as (event, message id).
 pub(crate) async fn events(app: &TestApp, org: &str) -> Vec<message_events::Model> {
     app.message_events(org).await

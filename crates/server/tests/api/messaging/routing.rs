@@ -146,12 +146,7 @@ async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_o
     sms["title"] = json!("Husk din tid hos lægen");
     accepted(&app, &caller, &sms).await;
 
-    let page = app
-        .get(&format!("/testportal/mailboxes?recipient={CITIZEN}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = mailbox_page(&app, CITIZEN).await;
     let platform = match receipt.platform {
         Some(adgang_api_types::Platform::Eboks) => "e-Boks",
         _ => "mit.dk",
