@@ -304,6 +304,17 @@ pub async fn problem(response: Response, status: u16) -> Problem {
     expect_json(response, status).await
 }
 
+/// Asserts that `response` is a `400` problem whose field errors are exactly `expected`, as
+/// (field, code) in the order the API reported them.
+pub async fn assert_field_errors(response: Response, expected: &[(&str, &str)]) {
+    let refusal = problem(response, 400).await;
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
+        .collect();
+    assert_eq!(field_codes(&refusal), expected);
+}
+
 /// Creates the organisation `cvr` in `db` at `created_at`, joined (its agreement accepted) at
 /// `joined_at`, as the test portal creates one.
 pub async fn create_joined_organisation(

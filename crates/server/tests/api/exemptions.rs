@@ -10,7 +10,7 @@ use adgang_core::time::TestClock;
 use adgang_core::Clock;
 use adgang_exemptions::ExpiryWorker;
 use adgang_registry::SyntheticRegistry;
-use adgang_test_support::{expect_json, field_codes, problem, spawn_app, user, TestApp};
+use adgang_test_support::{assert_field_errors, expect_json, problem, spawn_app, user, TestApp};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{json, Value};
 
@@ -136,25 +136,17 @@ async fn ex_01_a_citizen_lookup_shows_name_status_and_the_warning_and_is_logged_
     assert!(!found.may_have_unopened_mail, "nothing in the mailbox");
 
     // A well-formed number the register does not know: a field error, and still a lookup.
-    let unknown = problem(
+    assert_field_errors(
         look_up(&app, &token, PartyKind::Citizen, "3112991234").await,
-        400,
+        &[("cpr", "unknown_person")],
     )
     .await;
-    assert_eq!(
-        field_codes(&unknown),
-        [("cpr".to_owned(), "unknown_person".to_owned())]
-    );
     // Not a date: refused before any lookup.
-    let malformed = problem(
+    assert_field_errors(
         look_up(&app, &token, PartyKind::Citizen, "3213801234").await,
-        400,
+        &[("cpr", "cpr_date")],
     )
     .await;
-    assert_eq!(
-        field_codes(&malformed),
-        [("cpr".to_owned(), "cpr_date".to_owned())]
-    );
 
     let rows = app.searches_logged(ORG).await;
     let logged: Vec<_> = rows
@@ -181,57 +173,33 @@ async fn ex_02_exempting_a_citizen_checks_the_choices_stores_nothing_half_and_gi
     let cpr = citizen(0);
 
     // Bad input: every mistake at its field, nothing stored.
-    let refused = problem(
+    assert_field_errors(
         app.post_as(
             &url(ORG, "citizens"),
             &token,
             &json!({ "party": cpr, "powerOfAttorney": true, "forwarding": "declined" }),
         )
         .await,
-        400,
+        &[("informedOfConsequences", "not_informed")],
     )
     .await;
-    assert_eq!(
-        field_codes(&refused),
-        [(
-            "informedOfConsequences".to_owned(),
-            "not_informed".to_owned()
-        )]
-    );
-    let refused = problem(
-        app.post_as(
-            &url(ORG, "citizens"),
-            &token,
-            &json!({
-                "party": cpr, "powerOfAttorney": true, "forwarding": "alternative_address",
-                "alternativeAddress": { "street": "Havnegade 3", "postalCode": "", "city": "Aarhus C" },
-                "note": "x".repeat(201)
-            }),
-        )
-        .await,
-        400,
-    )
-    .await;
-    assert_eq!(
-        field_codes(&refused),
-        [
-            ("note".to_owned(), "too_long".to_owned()),
-            (
-                "alternativeAddress.postalCode".to_owned(),
-                "required".to_owned()
-            )
-        ]
-    );
-    let bad_party = problem(
+    let body = json!({
+        "party": cpr, "powerOfAttorney": true, "forwarding": "alternative_address",
+        "alternativeAddress": { "street": "Havnegade 3", "postalCode": "", "city": "Aarhus C" },
+        "note": "x".repeat(201)
+    });
+    let refused = app.post_as(&url(ORG, "citizens"), &token, &body).await;
+    let expected = [
+        ("note", "too_long"),
+        ("alternativeAddress.postalCode", "required"),
+    ];
+    assert_field_errors(refused, &expected).await;
+    assert_field_errors(
         app.post_as(&url(ORG, "citizens"), &token, &registered("12345"))
             .await,
-        400,
+        &[("party", "cpr_format")],
     )
     .await;
-    assert_eq!(
-        field_codes(&bad_party),
-        [("party".to_owned(), "cpr_format".to_owned())]
-    );
     // The wizard's "Næste": checked, nothing changed.
     let body = json!({
         "party": cpr, "powerOfAttorney": true, "forwarding": "alternative_address",
@@ -300,11 +268,7 @@ async fn ex_02_exempting_a_citizen_checks_the_choices_stores_nothing_half_and_gi
     // CORE-02: the exempt citizen now gets mandatory mail only.
     let sender = crate::messaging::sender(&app).await;
     let letter = crate::messaging::submit(&app, &sender, &crate::messaging::memo(&cpr)).await;
-    let letter = problem(letter, 400).await;
-    assert_eq!(
-        field_codes(&letter),
-        [("recipient".to_owned(), "recipient_exempt".to_owned())]
-    );
+    assert_field_errors(letter, &[("recipient", "recipient_exempt")]).await;
     let mut mandatory = crate::messaging::memo(&cpr);
     mandatory["type"] = json!("mandatory");
     let accepted = crate::messaging::submit(&app, &sender, &mandatory).await;
@@ -491,16 +455,12 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
     )
     .await;
     assert_eq!(not_company.status(), 404);
-    let authority = problem(
+    assert_field_errors(
         app.post_as(&url(ORG, "companies"), &token, &registered(AUTHORITY))
             .await,
-        400,
+        &[("party", "authority_not_exemptible")],
     )
     .await;
-    assert_eq!(
-        field_codes(&authority),
-        [("party".to_owned(), "authority_not_exemptible".to_owned())]
-    );
 }
 
 #[tokio::test]

@@ -14,7 +14,8 @@ use adgang_core::audit::{
 };
 use adgang_core::Cvr;
 use adgang_test_support::{
-    expect_json, field_codes, problem, spawn_app, spawn_app_with, user, Spa, TestApp,
+    assert_field_errors, expect_json, field_codes, problem, spawn_app, spawn_app_with, user, Spa,
+    TestApp,
 };
 use chrono::{DateTime, Duration, Utc};
 

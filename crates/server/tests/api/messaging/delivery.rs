@@ -302,11 +302,11 @@ async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() 
     // A pull system has no endpoint; another organisation's system is not found.
     let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let pull_path = format!("/api/v1/organisations/{AUTHORITY}/systems/{pull}/test-message");
-    let refused = problem(app.post_as(&pull_path, &token, &json!({})).await, 400).await;
-    assert_eq!(
-        field_codes(&refused),
-        [("system".to_owned(), "not_applicable".to_owned())]
-    );
+    assert_field_errors(
+        app.post_as(&pull_path, &token, &json!({})).await,
+        &[("system", "not_applicable")],
+    )
+    .await;
     let foreign = format!("/api/v1/organisations/{SENDER}/systems/{push}/test-message");
     assert_eq!(
         app.post_as(&foreign, &admin(&app, SENDER), &json!({}))

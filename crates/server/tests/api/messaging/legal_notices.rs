@@ -33,11 +33,11 @@ async fn log_01_a_legal_notice_is_served_when_opened_and_only_the_courts_send_th
     notice["type"] = json!("legal_notice");
 
     // An organisation without the courts' permission: refused, and said so in its log.
-    let refused = problem(submit(&app, &caller, &notice).await, 400).await;
-    assert_eq!(
-        field_codes(&refused),
-        [("type".to_owned(), "legal_notice_not_allowed".to_owned())]
-    );
+    assert_field_errors(
+        submit(&app, &caller, &notice).await,
+        &[("type", "legal_notice_not_allowed")],
+    )
+    .await;
     let logged = events(&app, SENDER).await;
     assert_eq!(names(&logged), ["rejected"]);
     assert_eq!(

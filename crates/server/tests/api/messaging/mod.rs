@@ -9,7 +9,9 @@ use adgang_core::entity::message_events;
 use adgang_core::Clock;
 use adgang_messaging::entity::{delivery_attempt, mail_outbox, message, sms_outbox};
 use adgang_test_support::peer::FakePeer;
-use adgang_test_support::{expect_json, field_codes, problem, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{
+    assert_field_errors, expect_json, field_codes, problem, spawn_app_with, user, Spa, TestApp,
+};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
