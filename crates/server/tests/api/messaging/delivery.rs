@@ -7,12 +7,8 @@ use super::*;
 async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signature() {
     let (app, caller) = app_and_sender().await;
     let peer = FakePeer::start(202).await;
-    let (recipient, recipient_key) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/inbox", peer.url)}),
-    )
-    .await;
+    let (recipient, recipient_key) =
+        push_system(&app, AUTHORITY, &format!("{}/inbox", peer.url)).await;
     let body = memo(AUTHORITY);
     let message_id = body["messageId"].as_str().unwrap().to_owned();
     accepted(&app, &caller, &body).await;
@@ -102,12 +98,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     let caller = sender(&app).await;
     let primary_peer = FakePeer::start(503).await;
     let point_peer = FakePeer::start(500).await;
-    let (primary, _) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/p", primary_peer.url)}),
-    )
-    .await;
+    let (primary, _) = push_system(&app, AUTHORITY, &format!("{}/p", primary_peer.url)).await;
     let (bound, _) = system(
         &app,
         AUTHORITY,
@@ -239,12 +230,7 @@ async fn core_03_a_pull_system_fetches_its_own_mailbox_and_acknowledges_once() {
 async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() {
     let app = app().await;
     let peer = FakePeer::start(204).await;
-    let (push, _) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/in", peer.url)}),
-    )
-    .await;
+    let (push, _) = push_system(&app, AUTHORITY, &format!("{}/in", peer.url)).await;
     let token = admin(&app, AUTHORITY);
     let path = format!("/api/v1/organisations/{AUTHORITY}/systems/{push}/test-message");
     let response = app.post_as(&path, &token, &json!({})).await;

@@ -75,6 +75,12 @@ pub(crate) async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String
     (id, key)
 }
 
+/// A REST PUSH recipient system of `cvr` posting to `endpoint`; its id and API key.
+pub(crate) async fn push_system(app: &TestApp, cvr: &str, endpoint: &str) -> (String, String) {
+    let settings = json!({"role": "recipient", "protocol": "rest_push", "endpoint": endpoint});
+    system(app, cvr, settings).await
+}
+
 pub(crate) async fn sender(app: &TestApp) -> (String, String) {
     system(app, SENDER, json!({})).await
 }

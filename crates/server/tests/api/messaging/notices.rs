@@ -189,12 +189,7 @@ async fn sys_06_a_message_queued_by_a_fallback_waits_from_then() {
     let caller = sender(&app).await;
     let down = FakePeer::start(503).await;
     let _primary = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
-    let (pushed_to, _) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/p", down.url)}),
-    )
-    .await;
+    let (pushed_to, _) = push_system(&app, AUTHORITY, &format!("{}/p", down.url)).await;
     let mut body = memo(AUTHORITY);
     body["contactPointId"] = json!(super::delivery::point_bound_to(&app, &pushed_to).await);
     let message_id = body["messageId"].as_str().unwrap().to_owned();

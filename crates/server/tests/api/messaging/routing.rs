@@ -7,12 +7,7 @@ use super::*;
 async fn core_02_organisations_receive_through_the_points_system_else_the_primary_else_virk() {
     let (app, caller) = app_and_sender().await;
     let peer = FakePeer::start(200).await;
-    let (primary, _) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/primary", peer.url)}),
-    )
-    .await;
+    let (primary, _) = push_system(&app, AUTHORITY, &format!("{}/primary", peer.url)).await;
     let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let token = admin(&app, AUTHORITY);
     let body = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
