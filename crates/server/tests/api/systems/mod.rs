@@ -69,6 +69,17 @@ fn codes(problem: &Problem) -> Vec<(String, String)> {
     codes
 }
 
+/// `cvr`'s system `id`.
+fn system_path(cvr: &str, id: &str) -> String {
+    format!("/api/v1/organisations/{cvr}/systems/{id}")
+}
+
+/// `POST …/primary`: NORTH's system `id` is to be its primary recipient system, as `token`.
+async fn make_primary(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
+    let path = format!("{}/primary", system_path(NORTH, id));
+    app.send("POST", &path, token, None).await
+}
+
 async fn system_count(app: &TestApp) -> u64 {
     system_entity::Entity::find()
         .count(&app.db().await)
