@@ -93,8 +93,7 @@ pub(crate) async fn attempts_at(app: &TestApp, times: &[DateTime<Utc>]) {
 #[tokio::test]
 async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     let app = app().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let primary_peer = FakePeer::start(503).await;
     let point_peer = FakePeer::start(500).await;
@@ -158,8 +157,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
 #[tokio::test]
 async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
     let app = app().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let down = FakePeer::start(503).await;
     let primary = system(&app, AUTHORITY, json!({"role": "recipient"})).await;

@@ -196,6 +196,13 @@ pub(crate) async fn stored(app: &TestApp, message_id: &str) -> message::Model {
         .expect("the message is stored")
 }
 
+/// Sets the app's clock to 1 March 2027 09:00 UTC, where the schedule tests start; that time.
+pub(crate) fn schedule_start(app: &TestApp) -> DateTime<Utc> {
+    let t0 = "2027-03-01T09:00:00Z".parse().unwrap();
+    app.clock.set(t0);
+    t0
+}
+
 /// Waits (up to 10 s) until `done` holds; the dispatcher runs in the background.
 pub(crate) async fn eventually<F, Fut>(what: &str, mut done: F)
 where

@@ -40,8 +40,7 @@ async fn drive_schedule(app: &TestApp, t: DateTime<Utc>, attempts_before: usize)
 #[tokio::test]
 async fn sys_06_an_unreachable_system_is_told_once_per_episode_with_its_extra_address() {
     let app = app().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let peer = FakePeer::start(500).await;
     let (_system, _) = system(
@@ -139,8 +138,7 @@ async fn app_and_uncollected_sweep() -> (
 #[tokio::test]
 async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
     let (app, sweep) = app_and_uncollected_sweep().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let pull = system(
         &app,
@@ -184,8 +182,7 @@ async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
 #[tokio::test]
 async fn sys_06_a_message_queued_by_a_fallback_waits_from_then() {
     let (app, sweep) = app_and_uncollected_sweep().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let down = FakePeer::start(503).await;
     let _primary = system(&app, AUTHORITY, json!({"role": "recipient"})).await;

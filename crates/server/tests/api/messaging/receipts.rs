@@ -94,8 +94,7 @@ async fn core_03_business_receipts_reach_a_push_senders_receipt_endpoint_or_wait
 #[tokio::test]
 async fn core_03_a_receipt_endpoint_that_stays_down_ends_in_business_receipt_failed() {
     let app = app().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let down = FakePeer::start(503).await;
     let push_sender = system(
         &app,
