@@ -102,6 +102,11 @@ impl TestApp {
             .0
     }
 
+    /// An access token of a [`user`] with `rights` in the organisation `cvr` of `kind`.
+    pub fn token_for(&self, cvr: &str, kind: OrgKind, rights: &[Right]) -> String {
+        self.token(&user(cvr, kind, rights))
+    }
+
     /// GET with `Authorization: Bearer <token>`.
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
         self.client

@@ -18,11 +18,7 @@ async fn assert_401(response: reqwest::Response) {
 #[tokio::test]
 async fn auth_03_session_reflects_the_token_and_its_modules() {
     let app = spawn_app().await;
-    let token = app.token(&user(
-        "29189846",
-        OrgKind::Authority,
-        &[Right::CitizenService],
-    ));
+    let token = app.token_for("29189846", OrgKind::Authority, &[Right::CitizenService]);
     let session = app.session(&token).await;
     assert_eq!(session.organisation.cvr_number, "29189846");
     assert_eq!(session.rights, vec![Right::CitizenService]);
@@ -57,11 +53,7 @@ async fn auth_03_missing_or_malformed_authorization_is_401() {
 #[tokio::test]
 async fn auth_03_tampered_token_is_401() {
     let app = spawn_app().await;
-    let token = app.token(&user(
-        "29189846",
-        OrgKind::Authority,
-        &[Right::CitizenService],
-    ));
+    let token = app.token_for("29189846", OrgKind::Authority, &[Right::CitizenService]);
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let parts: Vec<&str> = token.split('.').collect();
     let mut claims: serde_json::Value =
@@ -99,7 +91,7 @@ async fn auth_03_expired_token_is_401() {
 #[tokio::test]
 async fn auth_03_the_bearer_scheme_is_case_insensitive() {
     let app = spawn_app().await;
-    let token = app.token(&user("29189846", OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for("29189846", OrgKind::Authority, &[Right::SystemAdmin]);
     for scheme in ["Bearer", "bearer", "BEARER"] {
         let response = app
             .client

@@ -8,14 +8,14 @@ use adgang_api_types::{
 use adgang_authority_info::service::logo::samples::{bomb, png};
 use adgang_core::entity::actions_log;
 use adgang_test_support::peer::FakePeer;
-use adgang_test_support::{field_codes, problem, spawn_app, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{field_codes, problem, spawn_app, spawn_app_with, Spa, TestApp};
 use serde_json::json;
 
 const ORG: &str = "29189846";
 const OTHER: &str = "34051178";
 
 fn admin(app: &TestApp, cvr: &str, right: Right) -> String {
-    app.token(&user(cvr, OrgKind::Authority, &[right]))
+    app.token_for(cvr, OrgKind::Authority, &[right])
 }
 
 fn url(cvr: &str, rest: &str) -> String {
@@ -291,7 +291,7 @@ async fn info_03_system_or_contact_admin_of_an_authority_only() {
             .status(),
         403
     );
-    let company = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+    let company = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
     assert_eq!(
         app.get_as(&url("25052943", "authority-information"), &company)
             .await

@@ -2,10 +2,10 @@
 
 use adgang_api_types::{ErrorCode, Problem};
 use adgang_api_types::{OrgKind, Right};
-use adgang_test_support::{spawn_app, spawn_app_with_administrator, user, DatabaseKind, TestApp};
+use adgang_test_support::{spawn_app, spawn_app_with_administrator, DatabaseKind, TestApp};
 
 fn operator(app: &TestApp) -> String {
-    app.token(&user("29189846", OrgKind::Authority, &[Right::Operator]))
+    app.token_for("29189846", OrgKind::Authority, &[Right::Operator])
 }
 use sea_orm::ConnectionTrait;
 
@@ -168,7 +168,7 @@ async fn x_06_an_oversized_chunked_body_is_still_413_problem() {
         "rights are checked before the body is read"
     );
 
-    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+    let admin = app.token_for("29189846", OrgKind::Authority, &[Right::RightsAdmin]);
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b' '; 4096])];
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
     let response = post_raw_json(&app, path, Some(admin.as_str()), body).await;

@@ -10,7 +10,7 @@ use adgang_core::time::TestClock;
 use adgang_core::Clock;
 use adgang_exemptions::ExpiryWorker;
 use adgang_registry::SyntheticRegistry;
-use adgang_test_support::{assert_field_errors, expect_json, problem, spawn_app, user, TestApp};
+use adgang_test_support::{assert_field_errors, expect_json, problem, spawn_app, TestApp};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{json, Value};
 
@@ -45,7 +45,7 @@ fn passes_modulus_11(cpr: &str) -> bool {
 }
 
 fn staff(app: &TestApp, cvr: &str, rights: &[Right]) -> String {
-    app.token(&user(cvr, OrgKind::Authority, rights))
+    app.token_for(cvr, OrgKind::Authority, rights)
 }
 
 fn url(cvr: &str, rest: &str) -> String {
@@ -534,11 +534,11 @@ async fn ex_05_business_service_handles_companies_only_and_only_authorities_exem
     assert_eq!(hidden.status(), 404);
 
     // Companies have no exemption module, whatever rights their users hold.
-    let company_user = app.token(&user(
+    let company_user = app.token_for(
         "25052943",
         OrgKind::Company,
         &[Right::CitizenService, Right::BusinessService],
-    ));
+    );
     let response = app
         .post_as(
             "/api/v1/organisations/25052943/exemptions/lookups",

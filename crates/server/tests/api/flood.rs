@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use adgang_api_types::{OrgKind, Right};
 use adgang_core::entity::message_events;
-use adgang_test_support::{spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{spawn_app_with, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -26,7 +26,7 @@ async fn app() -> TestApp {
 
 /// A sender system allowing `ips`; its id and key.
 async fn sender(app: &TestApp, ips: &[&str]) -> (String, String) {
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::SystemAdmin]);
     let settings = json!({
         "name": format!("System {}", uuid::Uuid::now_v7()),
         "role": "sender", "protocol": "rest_pull", "allowedIps": ips,
@@ -158,7 +158,7 @@ async fn trickle(app: &TestApp, head: String, chunked: bool) -> (String, Duratio
 #[tokio::test]
 async fn issue_31_a_body_that_trickles_in_is_cut_off_with_408() {
     let app = app().await;
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::SystemAdmin]);
     let head = format!(
         "POST /api/v1/organisations/{SENDER}/systems HTTP/1.1\r\nHost: x\r\n\
          Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\

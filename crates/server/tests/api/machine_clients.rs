@@ -2,7 +2,7 @@
 //! with the OAuth2 client-credentials grant and calls the API with them.
 
 use adgang_api_types::{OAuthTokenResponse, OrgKind, RegisteredMachineClient, Right};
-use adgang_test_support::{expect_json, problem, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, problem, spawn_app, TestApp};
 
 const CVR: &str = "29189846";
 
@@ -14,7 +14,7 @@ async fn with_organisation() -> TestApp {
 }
 
 async fn register(app: &TestApp, rights: &[Right], body: serde_json::Value) -> reqwest::Response {
-    let token = app.token(&user(CVR, OrgKind::Authority, rights));
+    let token = app.token_for(CVR, OrgKind::Authority, rights);
     let path = format!("/api/v1/organisations/{CVR}/machine-clients");
     app.post_as(&path, &token, &body).await
 }
@@ -98,7 +98,7 @@ async fn registration_validates_and_is_for_rights_administrators_only() {
     .await;
     assert_eq!(refused.status(), 403);
 
-    let admin = app.token(&user(CVR, OrgKind::Authority, &[Right::RightsAdmin]));
+    let admin = app.token_for(CVR, OrgKind::Authority, &[Right::RightsAdmin]);
     let elsewhere = app
         .post_as(
             "/api/v1/organisations/34051178/machine-clients",

@@ -11,7 +11,7 @@ use adgang_core::entity::actions_log;
 use adgang_core::time::copenhagen;
 use adgang_core::Clock;
 use adgang_mail_access::ExpiryWorker;
-use adgang_test_support::{expect_json, field_codes, problem, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, problem, spawn_app, TestApp};
 use chrono::{Duration, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
@@ -22,7 +22,7 @@ const ORG: &str = "29189846";
 const OTHER: &str = "34051178";
 
 fn staff(app: &TestApp, cvr: &str) -> String {
-    app.token(&user(cvr, OrgKind::Authority, &[Right::CitizenService]))
+    app.token_for(cvr, OrgKind::Authority, &[Right::CitizenService])
 }
 
 fn url(cvr: &str, rest: &str) -> String {
@@ -352,15 +352,11 @@ async fn acc_05_an_access_ends_after_its_last_day_by_the_job_once() {
 #[tokio::test]
 async fn acc_rights_only_citizen_service_of_an_authority() {
     let app = spawn_app().await;
-    let business = app.token(&user(ORG, OrgKind::Authority, &[Right::BusinessService]));
+    let business = app.token_for(ORG, OrgKind::Authority, &[Right::BusinessService]);
     let response = giver_lookup(&app, ORG, &business, &citizen(1)).await;
     assert_eq!(response.status(), 403);
     let company_cvr = "25052943";
-    let company_user = app.token(&user(
-        company_cvr,
-        OrgKind::Company,
-        &[Right::CitizenService],
-    ));
+    let company_user = app.token_for(company_cvr, OrgKind::Company, &[Right::CitizenService]);
     let response = giver_lookup(&app, company_cvr, &company_user, &citizen(1)).await;
     assert_eq!(response.status(), 403);
 }

@@ -6,7 +6,7 @@
 use adgang_api_types::{MailMove, MailMoveState, MemoReceipt, OrgKind, Platform, Problem, Right};
 use adgang_core::entity::message_events;
 use adgang_messaging::entity::message;
-use adgang_test_support::{expect_json, field_codes, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app_with, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
@@ -356,12 +356,12 @@ async fn mv_bad_input_inactive_or_foreign_points_and_a_second_move_while_one_run
         .status(),
         404
     );
-    let contact_admin = app.token(&user(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]));
+    let contact_admin = app.token_for(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]);
     assert_eq!(
         app.get_as(&moves_url(""), &contact_admin).await.status(),
         403
     );
-    let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::SystemAdmin]));
+    let company = app.token_for(COMPANY, OrgKind::Company, &[Right::SystemAdmin]);
     assert_eq!(
         app.get_as(
             &format!("/api/v1/organisations/{COMPANY}/mail-moves"),

@@ -8,7 +8,7 @@ use adgang_api_types::{
 use adgang_core::entity::actions_log;
 use adgang_messaging::entity::sms_outbox;
 use adgang_test_support::{
-    assert_field_errors, expect_json, field_codes, problem, spawn_app, user, TestApp,
+    assert_field_errors, expect_json, field_codes, problem, spawn_app, TestApp,
 };
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -19,7 +19,7 @@ use crate::exemptions::{citizen, company};
 const ORG: &str = "29189846";
 
 pub(crate) fn staff(app: &TestApp, rights: &[Right]) -> String {
-    app.token(&user(ORG, OrgKind::Authority, rights))
+    app.token_for(ORG, OrgKind::Authority, rights)
 }
 
 pub(crate) fn url(rest: &str) -> String {
@@ -340,11 +340,7 @@ async fn sms_04_business_service_handles_companies_only() {
         .await;
     assert_eq!(wrong.status(), 404);
     // Companies have no NemSMS module.
-    let company_user = app.token(&user(
-        "25052943",
-        OrgKind::Company,
-        &[Right::CitizenService],
-    ));
+    let company_user = app.token_for("25052943", OrgKind::Company, &[Right::CitizenService]);
     let response = app
         .post_as(
             "/api/v1/organisations/25052943/nemsms/lookups",

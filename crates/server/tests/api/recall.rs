@@ -6,7 +6,7 @@ use adgang_api_types::{
     ConflictReason, MemoStatus, OrgKind, RecallCandidate, RecallReceipt, Right,
 };
 use adgang_core::Clock;
-use adgang_test_support::{expect_json, problem, user, TestApp};
+use adgang_test_support::{expect_json, problem, TestApp};
 use serde_json::json;
 
 use crate::messaging::{
@@ -149,14 +149,14 @@ async fn rc_tenants_another_senders_message_is_not_found_and_rights_are_system_a
     ] {
         assert_eq!(response.status(), 404);
     }
-    let contact_admin = app.token(&user(SENDER, OrgKind::Authority, &[Right::ContactAdmin]));
+    let contact_admin = app.token_for(SENDER, OrgKind::Authority, &[Right::ContactAdmin]);
     assert_eq!(
         app.delete_as(&memo_url(SENDER, &id), &contact_admin)
             .await
             .status(),
         403
     );
-    let company = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+    let company = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
     assert_eq!(
         app.get_as(&memo_url("25052943", &id), &company)
             .await

@@ -150,11 +150,10 @@ async fn north_users(app: &TestApp, token: &str) -> Vec<adgang_api_types::Organi
 #[tokio::test]
 async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     use adgang_api_types::{OrganisationUser, Problem};
-    use adgang_test_support::user;
 
     let (app, db, now, north, kim) =
         app_with_north_user("rid-kim", "Kim Kontakt", Right::ContactAdmin).await;
-    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+    let admin = app.token_for("29189846", OrgKind::Authority, &[Right::RightsAdmin]);
 
     let put = |path: &str| app.client.put(app.url(path)).bearer_auth(&admin).send();
     let response = put("/api/v1/organisations/29189846/users/rid-kim/rights/system_admin")
@@ -251,11 +250,10 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
 #[tokio::test]
 async fn issue_32_the_last_rights_admin_of_an_organisation_keeps_the_right() {
     use adgang_api_types::Problem;
-    use adgang_test_support::user;
 
     let (app, db, _, north, rita) =
         app_with_north_user("rid-rita", "Rita Rettighed", Right::RightsAdmin).await;
-    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+    let admin = app.token_for("29189846", OrgKind::Authority, &[Right::RightsAdmin]);
     let revoke = |rid: &'static str| {
         app.client
             .delete(app.url(&format!(

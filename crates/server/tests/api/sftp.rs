@@ -8,7 +8,7 @@ use adgang_api_types::{OrgKind, Right, System, SystemReceipt};
 use adgang_core::entity::message_events;
 use adgang_documents::bulk::testing::{archive, bulk_file};
 use adgang_messaging::entity::{bulk_file as bulk_row, message};
-use adgang_test_support::{spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{spawn_app_with, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -40,7 +40,7 @@ pub(crate) async fn keypair(dir: &Path, name: &str) -> (PathBuf, String) {
 
 /// Creates an active SFTP sender system of SENDER with `public_key` through the API.
 pub(crate) async fn sftp_system(app: &TestApp, public_key: &str, ips: &[&str]) -> SystemReceipt {
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::SystemAdmin]);
     let settings = json!({
         "name": format!("Masseforsendelser {}", uuid::Uuid::now_v7()),
         "role": "sender",
@@ -253,7 +253,7 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
         .clone()
         .expect("the SFTP address on the receipt");
     assert_eq!((access.port, access.username.as_str()), (port, id.as_str()));
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::SystemAdmin]);
     let page: System = app
         .get_json_as(
             &format!("/api/v1/organisations/{SENDER}/systems/{id}"),

@@ -12,14 +12,14 @@ use adgang_core::ports::{Mail, Mailer};
 use adgang_core::Clock;
 use adgang_messaging::entity::mail_outbox;
 use adgang_statistics::{ExpiredReports, ExpiryWorker, ProductionWorker};
-use adgang_test_support::{expect_json, problem, user, TestApp};
+use adgang_test_support::{expect_json, problem, TestApp};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
 use crate::messaging::{accepted, app, memo, sender, system, AUTHORITY, CITIZEN, COMPANY, SENDER};
 
 fn statistician(app: &TestApp, cvr: &str) -> String {
-    app.token(&user(cvr, OrgKind::Authority, &[Right::StatisticsAdmin]))
+    app.token_for(cvr, OrgKind::Authority, &[Right::StatisticsAdmin])
 }
 
 /// Sets the app's clock to `at` and mints SENDER's statistician token there (tokens are
@@ -534,7 +534,7 @@ async fn st_tenants_another_organisations_report_is_not_found_and_companies_have
     // Another organisation's CVR in the path with our token: not ours to see.
     assert_eq!(app.get_as(&reports(AUTHORITY), &token).await.status(), 404);
     // Companies have statistics too (guide table 14.1: authorities and companies).
-    let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::StatisticsAdmin]));
+    let company = app.token_for(COMPANY, OrgKind::Company, &[Right::StatisticsAdmin]);
     assert_eq!(app.get_as(&reports(COMPANY), &company).await.status(), 200);
 }
 

@@ -6,7 +6,7 @@ use adgang_api_types::{
     Problem, Right, SystemReceipt,
 };
 use adgang_core::entity::actions_log;
-use adgang_test_support::{expect_json, field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -33,11 +33,11 @@ async fn app() -> TestApp {
 }
 
 fn admin(app: &TestApp, cvr: &str) -> String {
-    app.token(&user(
+    app.token_for(
         cvr,
         OrgKind::Authority,
         &[Right::ContactAdmin, Right::SystemAdmin],
-    ))
+    )
 }
 
 async fn group(app: &TestApp, token: &str, name: &str, parents: &[&str]) -> ContactGroup {

@@ -379,7 +379,7 @@ async fn cs_tenant_isolation_and_companies() {
         .await;
     assert!(tree.is_empty());
     // Companies have no contact structure.
-    let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::ContactAdmin]));
+    let company = app.token_for(COMPANY, OrgKind::Company, &[Right::ContactAdmin]);
     let status = app
         .get_as(
             &format!("/api/v1/organisations/{COMPANY}/contact-structure"),

@@ -218,7 +218,7 @@ async fn x_05_a_large_search_becomes_an_export_job_with_progress_and_a_file_that
     assert_eq!(titles.len(), rows, "each row once across chunks");
 
     // Another organisation's user cannot see it; a user of the actions log only neither.
-    let other = app.token(&user(OTHER, OrgKind::Authority, &[Right::LogMessages]));
+    let other = app.token_for(OTHER, OrgKind::Authority, &[Right::LogMessages]);
     let foreign = format!("/api/v1/organisations/{OTHER}/events/exports/{}", done.id);
     assert_eq!(app.get_as(&foreign, &other).await.status(), 404);
     let actions_only = self::token(&app, &[Right::LogActions]);
@@ -405,7 +405,7 @@ async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_20
     let app = crate::messaging::app().await;
     let at = |t: &str| app.clock.set(t.parse().unwrap());
     let citizen_service_at_now =
-        || app.token(&user(SENDER, OrgKind::Authority, &[Right::CitizenService]));
+        || app.token_for(SENDER, OrgKind::Authority, &[Right::CitizenService]);
     let holder = adgang_registry::SyntheticRegistry::citizen_cpr(77);
     let reader = adgang_registry::SyntheticRegistry::citizen_cpr(78);
 
@@ -451,7 +451,7 @@ async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_20
     send("Efter tilbagekaldelsen").await;
 
     at("2025-03-25T10:00:00Z");
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::LogMessages]));
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::LogMessages]);
     let lines = csv_download(&app, &token, SENDER, "messages/csv?from=2025-01-25").await;
     let column = |name: &str| lines[0].iter().position(|h| h == name).unwrap();
     let (title, content, representative) = (

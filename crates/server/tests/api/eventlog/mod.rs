@@ -14,8 +14,7 @@ use adgang_core::audit::{
 };
 use adgang_core::Cvr;
 use adgang_test_support::{
-    assert_field_errors, expect_json, field_codes, problem, spawn_app, spawn_app_with, user, Spa,
-    TestApp,
+    assert_field_errors, expect_json, field_codes, problem, spawn_app, spawn_app_with, Spa, TestApp,
 };
 use chrono::{DateTime, Duration, Utc};
 
@@ -28,7 +27,7 @@ const OTHER: &str = "34051178";
 const CPR: &str = "0101801234";
 
 fn token(app: &TestApp, rights: &[Right]) -> String {
-    app.token(&user(ORG, OrgKind::Authority, rights))
+    app.token_for(ORG, OrgKind::Authority, rights)
 }
 
 /// `n` message events of `org`, one minute apart going back from `newest`, every third to

@@ -10,7 +10,7 @@ use adgang_core::Clock;
 use adgang_messaging::entity::{delivery_attempt, mail_outbox, message, sms_outbox};
 use adgang_test_support::peer::FakePeer;
 use adgang_test_support::{
-    assert_field_errors, expect_json, field_codes, problem, spawn_app_with, user, Spa, TestApp,
+    assert_field_errors, expect_json, field_codes, problem, spawn_app_with, Spa, TestApp,
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -49,11 +49,11 @@ pub(crate) async fn app_and_sender() -> (TestApp, (String, String)) {
 }
 
 pub(crate) fn admin(app: &TestApp, cvr: &str) -> String {
-    app.token(&user(
+    app.token_for(
         cvr,
         OrgKind::Authority,
         &[Right::SystemAdmin, Right::ContactAdmin],
-    ))
+    )
 }
 
 /// A system of `cvr` with `body`'s settings over the defaults; returns its id and API key.

@@ -8,7 +8,7 @@ use adgang_api_types::{
 };
 use adgang_core::entity::actions_log;
 use adgang_systems::entity::system as system_entity;
-use adgang_test_support::{expect_json, field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -37,7 +37,7 @@ async fn app_with_organisations() -> TestApp {
 }
 
 fn admin(app: &TestApp, cvr: &str, kind: OrgKind) -> String {
-    app.token(&user(cvr, kind, &[Right::SystemAdmin]))
+    app.token_for(cvr, kind, &[Right::SystemAdmin])
 }
 
 fn recipient_push(name: &str) -> Value {

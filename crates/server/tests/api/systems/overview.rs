@@ -183,11 +183,11 @@ async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_
 #[tokio::test]
 async fn sys_11_a_recipient_systems_page_names_its_contact_points() {
     let app = app_with_organisations().await;
-    let token = app.token(&user(
+    let token = app.token_for(
         NORTH,
         OrgKind::Authority,
         &[Right::SystemAdmin, Right::ContactAdmin],
-    ));
+    );
     let recipient = created(&app, NORTH, &token, &recipient_push("Modtager")).await;
     let path = system_path(NORTH, &recipient.system.id);
     let shown: adgang_api_types::System = app.get_json_as(&path, &token).await;
