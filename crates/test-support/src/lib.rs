@@ -84,6 +84,16 @@ impl TestApp {
             .expect("GET failed")
     }
 
+    /// `GET path` with the one header `name: value` (and no token).
+    pub async fn get_with_header(&self, path: &str, name: &str, value: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header(name, value)
+            .send()
+            .await
+            .expect("GET failed")
+    }
+
     /// GET that must answer 200 with a JSON body of type `T`.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;

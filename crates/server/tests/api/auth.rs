@@ -40,12 +40,8 @@ async fn auth_03_missing_or_malformed_authorization_is_401() {
     let app = spawn_app().await;
     assert_401(app.get("/api/v1/session").await).await;
     let basic = app
-        .client
-        .get(app.url("/api/v1/session"))
-        .header("authorization", "Basic dXNlcjpwdw==")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/api/v1/session", "authorization", "Basic dXNlcjpwdw==")
+        .await;
     assert_401(basic).await;
     assert_401(app.get_as("/api/v1/session", "not.a.jwt").await).await;
 }
@@ -94,20 +90,20 @@ async fn auth_03_the_bearer_scheme_is_case_insensitive() {
     let token = app.token_for("29189846", OrgKind::Authority, &[Right::SystemAdmin]);
     for scheme in ["Bearer", "bearer", "BEARER"] {
         let response = app
-            .client
-            .get(app.url("/api/v1/session"))
-            .header("authorization", format!("{scheme} {token}"))
-            .send()
-            .await
-            .unwrap();
+            .get_with_header(
+                "/api/v1/session",
+                "authorization",
+                &format!("{scheme} {token}"),
+            )
+            .await;
         assert_eq!(response.status(), 200, "{scheme}");
     }
     let other_scheme = app
-        .client
-        .get(app.url("/api/v1/session"))
-        .header("authorization", format!("Basic {token}"))
-        .send()
-        .await
-        .unwrap();
+        .get_with_header(
+            "/api/v1/session",
+            "authorization",
+            &format!("Basic {token}"),
+        )
+        .await;
     assert_401(other_scheme).await;
 }

@@ -82,21 +82,13 @@ async fn x_11_every_response_carries_a_request_id_and_echoes_a_sane_one() {
     assert_eq!(id.len(), 36, "a UUID: {id}");
 
     let echoed = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "trace-abc_123")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/healthz", "x-request-id", "trace-abc_123")
+        .await;
     assert_eq!(echoed.headers()["x-request-id"], "trace-abc_123");
 
     let hostile = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "evil id with spaces")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/healthz", "x-request-id", "evil id with spaces")
+        .await;
     assert_ne!(hostile.headers()["x-request-id"], "evil id with spaces");
 }
 
