@@ -10,7 +10,7 @@ use adgang_core::Cvr;
 use adgang_identity::entity::organisation;
 use adgang_identity::service::rights::{ensure_user, grant};
 use adgang_identity::service::{create_organisation, NewOrganisation};
-use adgang_test_support::{pdf_with_text, spawn_app, TestApp};
+use adgang_test_support::{expect_json, pdf_with_text, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::login::{access_token, log_in};
@@ -74,15 +74,13 @@ pub(crate) async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest
 }
 
 async fn complete(app: &TestApp, token: &str, body: serde_json::Value) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!(
-            "/api/v1/organisations/{NYBY}/onboarding/completion"
-        )))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    let path = format!("/api/v1/organisations/{NYBY}/onboarding/completion");
+    app.post_as(&path, token, &body).await
+}
+
+/// [`complete`], which must answer 200: the onboarding's status then.
+async fn completed(app: &TestApp, token: &str, body: serde_json::Value) -> OnboardingStatus {
+    expect_json(complete(app, token, body).await, 200).await
 }
 
 fn field_codes(problem: &Problem) -> Vec<(String, String)> {
@@ -174,14 +172,12 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
     assert_eq!(uploaded.sha256, adgang_core::secrets::sha256_hex(&pdf));
 
     // Accept and designate a new user as rights administrator.
-    let done = complete(
+    let done = completed(
         &app,
         &token,
         serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-rikke", "name": "Rikke Rettighed", "email": "rikke@nyby.dk"}}),
     )
     .await;
-    assert_eq!(done.status(), 200);
-    let done: OnboardingStatus = done.json().await.unwrap();
     assert!(!done.required);
     assert!(done.completed_at.is_some());
     assert!(done
@@ -282,14 +278,12 @@ async fn auth_04_a_second_upload_replaces_the_first_and_an_existing_user_can_be_
         .json()
         .await
         .unwrap();
-    let done = complete(
+    let status = completed(
         &app,
         &token,
         serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-nanna", "email": "nanna@nyby.dk"}}),
     )
     .await;
-    assert_eq!(done.status(), 200);
-    let status: OnboardingStatus = done.json().await.unwrap();
     assert_eq!(status.signed_agreement.unwrap().sha256, second.sha256);
     assert_eq!(
         status.users[0].rights,
@@ -462,14 +456,12 @@ async fn issue_13_designating_a_rid_answers_the_same_whether_it_exists_elsewhere
     );
 
     // With a name the user known elsewhere is designated, and keeps their own name.
-    let done = complete(
+    let status = completed(
         &app,
         &token,
         serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-andetsteds", "name": "Et andet navn", "email": "b@nyby.dk"}}),
     )
     .await;
-    assert_eq!(done.status(), 200);
-    let status: OnboardingStatus = done.json().await.unwrap();
     let designated = status
         .users
         .iter()
