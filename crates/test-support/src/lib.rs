@@ -9,16 +9,20 @@ pub mod peer;
 
 use std::path::PathBuf;
 
-use adgang_api_types::{OrgKind, Problem, Right};
+use adgang_api_types::{ApiKey, ContactPoint, OrgKind, Problem, Right, Session, SystemReceipt};
 use adgang_core::audit::Actor;
 use adgang_core::auth::{OrganisationClaim, TokenSubject};
+use adgang_core::entity::{actions_log, message_events, searches_log};
 use adgang_core::time::TestClock;
 use adgang_core::Cvr;
 use adgang_core::TokenKeys;
 use adgang_identity::service::{create_organisation, find_organisation, rights, NewOrganisation};
 use adgang_server::{telemetry, Application, Settings};
 use reqwest::Response;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Select,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -80,6 +84,16 @@ impl TestApp {
             .expect("GET failed")
     }
 
+    /// `GET path` with the one header `name: value` (and no token).
+    pub async fn get_with_header(&self, path: &str, name: &str, value: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header(name, value)
+            .send()
+            .await
+            .expect("GET failed")
+    }
+
     /// GET that must answer 200 with a JSON body of type `T`.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;
@@ -96,6 +110,11 @@ impl TestApp {
             .issue(subject, adgang_core::Clock::now(self.clock.as_ref()))
             .expect("issuing a token")
             .0
+    }
+
+    /// An access token of a [`user`] with `rights` in the organisation `cvr` of `kind`.
+    pub fn token_for(&self, cvr: &str, kind: OrgKind, rights: &[Right]) -> String {
+        self.token(&user(cvr, kind, rights))
     }
 
     /// GET with `Authorization: Bearer <token>`.
@@ -115,6 +134,11 @@ impl TestApp {
         let body = response.text().await.expect("reading body");
         assert_eq!(status, 200, "GET {path} answered {status}: {body}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+
+    /// `GET /api/v1/session` as `token`, which must answer 200: whom the token speaks for.
+    pub async fn session(&self, token: &str) -> Session {
+        self.get_json_as("/api/v1/session", token).await
     }
 
     /// `method path` as `token`, with an optional JSON body (an api-types value or `json!`).
@@ -169,22 +193,47 @@ impl TestApp {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"))
     }
 
+    /// `POST /api/v1/organisations/{cvr}/systems` as `token` with the system's settings, which
+    /// must answer 201: the new system's receipt.
+    pub async fn create_system(&self, cvr: &str, token: &str, settings: &Value) -> SystemReceipt {
+        let path = format!("/api/v1/organisations/{cvr}/systems");
+        expect_json(self.post_as(&path, token, settings).await, 201).await
+    }
+
+    /// A new API key for `cvr`'s system `id` (its rotation, as `token`), which must answer 200.
+    pub async fn rotate_api_key(&self, cvr: &str, token: &str, id: &str) -> String {
+        let path = format!("/api/v1/organisations/{cvr}/systems/{id}/api-key/rotation");
+        let response = self.post_as(&path, token, &serde_json::json!({})).await;
+        expect_json::<ApiKey>(response, 200).await.api_key
+    }
+
+    /// `POST /api/v1/organisations/{cvr}/contact-points` as `token` with the point's fields,
+    /// which must answer 201: the new contact point.
+    pub async fn create_contact_point(&self, cvr: &str, token: &str, body: &Value) -> ContactPoint {
+        let path = format!("/api/v1/organisations/{cvr}/contact-points");
+        expect_json(self.post_as(&path, token, body).await, 201).await
+    }
+
+    /// `POST /api/v1/oauth/token` with the client-credentials grant and the client's id and
+    /// secret as HTTP Basic credentials, as a machine client asks for a token (AUTH-05).
+    pub async fn client_credentials(&self, client_id: &str, client_secret: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/oauth/token"))
+            .basic_auth(client_id, Some(client_secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .expect("sending the token request")
+    }
+
     /// Organisations that have joined (as the test portal creates them), in this order, one
     /// second apart so that `createdAt` sorts them as listed.
     pub async fn seed_organisations(&self, organisations: &[(&str, &str, OrgKind)]) {
         let db = self.db().await;
         let now = chrono::Utc::now();
         for (i, (cvr, name, kind)) in organisations.iter().enumerate() {
-            let new = NewOrganisation {
-                cvr: Cvr::parse(cvr).expect("a valid CVR"),
-                name: (*name).to_owned(),
-                kind: *kind,
-                agreement_accepted_at: Some(now),
-            };
             let at = now + chrono::Duration::seconds(i as i64);
-            create_organisation(&db, new, at)
-                .await
-                .expect("creating an organisation");
+            create_joined_organisation(&db, cvr, name, *kind, now, at).await;
         }
     }
 
@@ -203,15 +252,8 @@ impl TestApp {
                 .expect("reading organisations")
                 .is_none()
             {
-                let new = NewOrganisation {
-                    cvr: cvr.clone(),
-                    name: format!("Organisation {cvr}"),
-                    kind: *kind,
-                    agreement_accepted_at: Some(now),
-                };
-                create_organisation(&db, new, now)
-                    .await
-                    .expect("creating an organisation");
+                let name = format!("Organisation {cvr}");
+                create_joined_organisation(&db, cvr.as_str(), &name, *kind, now, now).await;
             }
             rights::grant(&db, &Actor::System, &cvr, &user, *right, now)
                 .await
@@ -225,6 +267,88 @@ impl TestApp {
             .await
             .expect("connecting to the test database")
     }
+
+    /// The rows `select` finds, read on a fresh connection: what the app has written so far.
+    pub async fn rows<E: EntityTrait>(&self, select: Select<E>) -> Vec<E::Model> {
+        select.all(&self.db().await).await.expect("reading rows")
+    }
+
+    /// `org`'s message log (LOG-01), oldest first.
+    pub async fn message_events(&self, org: &str) -> Vec<message_events::Model> {
+        self.rows(
+            message_events::Entity::find()
+                .filter(message_events::Column::OrganisationCvr.eq(org))
+                .order_by_asc(message_events::Column::Id),
+        )
+        .await
+    }
+
+    /// `org`'s actions log about `subject` (`"exemption"`, `"nemsms"` …), oldest first.
+    pub async fn actions_about(&self, org: &str, subject: &str) -> Vec<actions_log::Model> {
+        self.rows(
+            actions_log::Entity::find()
+                .filter(actions_log::Column::OrganisationCvr.eq(org))
+                .filter(actions_log::Column::Subject.eq(subject))
+                .order_by_asc(actions_log::Column::Id),
+        )
+        .await
+    }
+
+    /// `org`'s searches log (lookups in the national registers), oldest first.
+    pub async fn searches_logged(&self, org: &str) -> Vec<searches_log::Model> {
+        self.rows(
+            searches_log::Entity::find()
+                .filter(searches_log::Column::OrganisationCvr.eq(org))
+                .order_by_asc(searches_log::Column::Id),
+        )
+        .await
+    }
+}
+
+/// Asserts that `response` answered `status` (its body in the message when not) and reads its
+/// JSON body as `T`.
+pub async fn expect_json<T: DeserializeOwned>(response: Response, status: u16) -> T {
+    let got = response.status();
+    let body = response.text().await.expect("reading body");
+    assert_eq!(got, status, "{body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// Asserts that `response` is a problem answer (RFC 9457) with `status` and reads it.
+pub async fn problem(response: Response, status: u16) -> Problem {
+    expect_json(response, status).await
+}
+
+/// Asserts that `response` is a `400` problem whose field errors are exactly `expected`, as
+/// (field, code) in the order the API reported them.
+pub async fn assert_field_errors(response: Response, expected: &[(&str, &str)]) {
+    let refusal = problem(response, 400).await;
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
+        .collect();
+    assert_eq!(field_codes(&refusal), expected);
+}
+
+/// Creates the organisation `cvr` in `db` at `created_at`, joined (its agreement accepted) at
+/// `joined_at`, as the test portal creates one.
+pub async fn create_joined_organisation(
+    db: &DatabaseConnection,
+    cvr: &str,
+    name: &str,
+    kind: OrgKind,
+    joined_at: chrono::DateTime<chrono::Utc>,
+    created_at: chrono::DateTime<chrono::Utc>,
+) {
+    let new = NewOrganisation {
+        cvr: Cvr::parse(cvr).expect("a valid CVR"),
+        name: name.to_owned(),
+        kind,
+        agreement_accepted_at: Some(joined_at),
+    };
+    create_organisation(db, new, created_at)
+        .await
+        .expect("creating an organisation");
 }
 
 /// A problem's field errors as (field, code), in the order the API reported them.
@@ -371,6 +495,20 @@ pub fn server_binary() -> PathBuf {
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Spa::None, |_| {}).await
+}
+
+/// A fresh app with the joined authority `cvr` ("Testkommune Nord") and a token of its system
+/// and contact administrator, for tests that write through several kinds of resource.
+pub async fn spawn_app_with_administrator(cvr: &str) -> (TestApp, String) {
+    let app = spawn_app().await;
+    app.seed_organisations(&[(cvr, "Testkommune Nord", OrgKind::Authority)])
+        .await;
+    let token = app.token(&user(
+        cvr,
+        OrgKind::Authority,
+        &[Right::SystemAdmin, Right::ContactAdmin],
+    ));
+    (app, token)
 }
 
 pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> TestApp {

@@ -1,6 +1,6 @@
 //! AUTH-03: every API call is authorised from our access token alone; bad tokens get 401.
 
-use adgang_api_types::{ErrorCode, Module, OrgKind, Problem, Right, Session};
+use adgang_api_types::{ErrorCode, Module, OrgKind, Problem, Right};
 use adgang_core::TokenKeys;
 use adgang_test_support::{spawn_app, user};
 use base64::Engine;
@@ -18,12 +18,8 @@ async fn assert_401(response: reqwest::Response) {
 #[tokio::test]
 async fn auth_03_session_reflects_the_token_and_its_modules() {
     let app = spawn_app().await;
-    let token = app.token(&user(
-        "29189846",
-        OrgKind::Authority,
-        &[Right::CitizenService],
-    ));
-    let session: Session = app.get_json_as("/api/v1/session", &token).await;
+    let token = app.token_for("29189846", OrgKind::Authority, &[Right::CitizenService]);
+    let session = app.session(&token).await;
     assert_eq!(session.organisation.cvr_number, "29189846");
     assert_eq!(session.rights, vec![Right::CitizenService]);
     assert_eq!(
@@ -44,12 +40,8 @@ async fn auth_03_missing_or_malformed_authorization_is_401() {
     let app = spawn_app().await;
     assert_401(app.get("/api/v1/session").await).await;
     let basic = app
-        .client
-        .get(app.url("/api/v1/session"))
-        .header("authorization", "Basic dXNlcjpwdw==")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/api/v1/session", "authorization", "Basic dXNlcjpwdw==")
+        .await;
     assert_401(basic).await;
     assert_401(app.get_as("/api/v1/session", "not.a.jwt").await).await;
 }
@@ -57,11 +49,7 @@ async fn auth_03_missing_or_malformed_authorization_is_401() {
 #[tokio::test]
 async fn auth_03_tampered_token_is_401() {
     let app = spawn_app().await;
-    let token = app.token(&user(
-        "29189846",
-        OrgKind::Authority,
-        &[Right::CitizenService],
-    ));
+    let token = app.token_for("29189846", OrgKind::Authority, &[Right::CitizenService]);
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let parts: Vec<&str> = token.split('.').collect();
     let mut claims: serde_json::Value =
@@ -99,23 +87,23 @@ async fn auth_03_expired_token_is_401() {
 #[tokio::test]
 async fn auth_03_the_bearer_scheme_is_case_insensitive() {
     let app = spawn_app().await;
-    let token = app.token(&user("29189846", OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for("29189846", OrgKind::Authority, &[Right::SystemAdmin]);
     for scheme in ["Bearer", "bearer", "BEARER"] {
         let response = app
-            .client
-            .get(app.url("/api/v1/session"))
-            .header("authorization", format!("{scheme} {token}"))
-            .send()
-            .await
-            .unwrap();
+            .get_with_header(
+                "/api/v1/session",
+                "authorization",
+                &format!("{scheme} {token}"),
+            )
+            .await;
         assert_eq!(response.status(), 200, "{scheme}");
     }
     let other_scheme = app
-        .client
-        .get(app.url("/api/v1/session"))
-        .header("authorization", format!("Basic {token}"))
-        .send()
-        .await
-        .unwrap();
+        .get_with_header(
+            "/api/v1/session",
+            "authorization",
+            &format!("Basic {token}"),
+        )
+        .await;
     assert_401(other_scheme).await;
 }

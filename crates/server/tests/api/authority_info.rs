@@ -3,20 +3,19 @@
 //! rights and the actions log (INFO-03) — through the API.
 
 use adgang_api_types::{
-    AuthorityInformation, LinkCheck, LinkProblem, OrgKind, Problem, Right, SenderInformation,
+    AuthorityInformation, LinkCheck, LinkProblem, OrgKind, Right, SenderInformation,
 };
 use adgang_authority_info::service::logo::samples::{bomb, png};
 use adgang_core::entity::actions_log;
 use adgang_test_support::peer::FakePeer;
-use adgang_test_support::{field_codes, spawn_app, spawn_app_with, user, Spa, TestApp};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use adgang_test_support::{field_codes, problem, spawn_app, spawn_app_with, Spa, TestApp};
 use serde_json::json;
 
 const ORG: &str = "29189846";
 const OTHER: &str = "34051178";
 
 fn admin(app: &TestApp, cvr: &str, right: Right) -> String {
-    app.token(&user(cvr, OrgKind::Authority, &[right]))
+    app.token_for(cvr, OrgKind::Authority, &[right])
 }
 
 fn url(cvr: &str, rest: &str) -> String {
@@ -36,18 +35,42 @@ async fn upload(app: &TestApp, token: &str, cvr: &str, body: Vec<u8>) -> reqwest
 }
 
 async fn refused(response: reqwest::Response, status: u16) -> Vec<(String, String)> {
-    let got = response.status();
-    let problem = response.json::<Problem>().await.unwrap();
-    assert_eq!(got, status, "{problem:?}");
-    field_codes(&problem)
+    field_codes(&problem(response, status).await)
 }
 
+/// `cvr`'s actions log about authority information, oldest first.
 async fn logged(app: &TestApp, cvr: &str) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(cvr))
-        .filter(actions_log::Column::Subject.eq("authority_information"))
-        .order_by_asc(actions_log::Column::Id)
-        .all(&app.db().await)
+    app.actions_about(cvr, "authority_information").await
+}
+
+/// `method` of ORG's authority information `rest` (the privacy link, its checks) with the
+/// link `link`, as `token`.
+async fn send_link(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    rest: &str,
+    link: &str,
+) -> reqwest::Response {
+    let path = url(ORG, &format!("authority-information/{rest}"));
+    app.send(method, &path, token, Some(&json!({ "url": link })))
+        .await
+}
+
+/// "Afprøv link": the check of `link` as ORG's privacy link, as `token`.
+async fn link_check(app: &TestApp, token: &str, link: &str) -> LinkCheck {
+    send_link(app, token, "POST", "link-checks", link)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+/// What the platforms read about ORG as a sender, without a token.
+async fn sender_information(app: &TestApp) -> SenderInformation {
+    app.get(&format!("/api/v1/senders/{ORG}"))
+        .await
+        .json()
         .await
         .unwrap()
 }
@@ -56,18 +79,7 @@ async fn logged(app: &TestApp, cvr: &str) -> Vec<actions_log::Model> {
 async fn info_01_the_privacy_link_is_an_https_url_saved_logged_and_shown_to_the_platforms() {
     let app = spawn_app().await;
     let token = admin(&app, ORG, Right::SystemAdmin);
-    let save = |link: &'static str| {
-        let app = &app;
-        let token = &token;
-        async move {
-            app.put_as(
-                &url(ORG, "authority-information/privacy-policy-link"),
-                token,
-                &json!({ "url": link }),
-            )
-            .await
-        }
-    };
+    let save = |link: &'static str| send_link(&app, &token, "PUT", "privacy-policy-link", link);
     for (link, code) in [
         ("", "required"),
         ("kommune.dk/privatliv", "invalid_url"),
@@ -107,15 +119,7 @@ async fn info_01_the_privacy_link_is_an_https_url_saved_logged_and_shown_to_the_
     assert!(log[1].actor.starts_with(&format!("CVR:{ORG}-RID:")));
 
     // The platforms read it without a token; another organisation's information is its own.
-    let public: SenderInformation = app
-        .client
-        .get(app.url(&format!("/api/v1/senders/{ORG}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let public = sender_information(&app).await;
     assert_eq!(
         public.privacy_policy_url.as_deref(),
         Some("https://kommune.dk/ny-privatlivspolitik")
@@ -136,16 +140,8 @@ async fn info_01_afproev_link_reports_the_status_and_refuses_internal_addresses(
     let app = spawn_app().await;
     let token = admin(&app, ORG, Right::ContactAdmin);
     let test = |link: String| {
-        let app = &app;
-        let token = &token;
-        async move {
-            app.post_as(
-                &url(ORG, "authority-information/link-checks"),
-                token,
-                &json!({ "url": link }),
-            )
-            .await
-        }
+        let (app, token) = (&app, &token);
+        async move { send_link(app, token, "POST", "link-checks", &link).await }
     };
     let peer = FakePeer::start(200).await;
     let port = peer.url.rsplit(':').next().unwrap().to_owned();
@@ -177,26 +173,13 @@ async fn info_01_afproev_link_reports_the_status_and_refuses_internal_addresses(
     // A test deployment may reach a local server: the status is shown.
     let app = spawn_app_with(Spa::None, |s| s.allow_http_endpoints = true).await;
     let token = admin(&app, ORG, Right::SystemAdmin);
-    let response = app
-        .post_as(
-            &url(ORG, "authority-information/link-checks"),
-            &token,
-            &json!({ "url": format!("{}/privatliv", peer.url) }),
-        )
-        .await;
-    let result: LinkCheck = response.json().await.unwrap();
+    let privacy_page = format!("{}/privatliv", peer.url);
+    let result = link_check(&app, &token, &privacy_page).await;
     assert!(result.ok, "{result:?}");
     assert_eq!(result.status, Some(200));
     assert_eq!(peer.requests().len(), 1);
     peer.set_status(503);
-    let response = app
-        .post_as(
-            &url(ORG, "authority-information/link-checks"),
-            &token,
-            &json!({ "url": format!("{}/privatliv", peer.url) }),
-        )
-        .await;
-    let result: LinkCheck = response.json().await.unwrap();
+    let result = link_check(&app, &token, &privacy_page).await;
     assert_eq!(
         (result.ok, result.status, result.problem),
         (false, Some(503), Some(LinkProblem::HttpStatus))
@@ -246,15 +229,7 @@ async fn info_02_a_png_logo_is_checked_stored_served_replaced_and_removed() {
     assert_eq!((logo.width, logo.height), (200, 80));
 
     // Served to the platforms, public, with the organisation's data; cacheable by version.
-    let public: SenderInformation = app
-        .client
-        .get(app.url(&format!("/api/v1/senders/{ORG}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let public = sender_information(&app).await;
     assert!(public.logo_available);
     assert_eq!(public.logo_url.as_deref(), Some(logo.url.as_str()));
     let served = app.client.get(app.url(&logo.url)).send().await.unwrap();
@@ -287,12 +262,7 @@ async fn info_02_a_png_logo_is_checked_stored_served_replaced_and_removed() {
     assert_ne!(replaced.logo.unwrap().url, logo.url);
     assert_eq!(app.delete_as(&url(ORG, "logo"), &token).await.status(), 204);
     assert_eq!(app.delete_as(&url(ORG, "logo"), &token).await.status(), 404);
-    let gone = app
-        .client
-        .get(app.url(&format!("/api/v1/senders/{ORG}/logo")))
-        .send()
-        .await
-        .unwrap();
+    let gone = app.get(&format!("/api/v1/senders/{ORG}/logo")).await;
     assert_eq!(gone.status(), 404);
     let events: Vec<String> = logged(&app, ORG)
         .await
@@ -301,15 +271,8 @@ async fn info_02_a_png_logo_is_checked_stored_served_replaced_and_removed() {
         .collect();
     assert_eq!(events, ["created", "edited", "deleted"]);
     // Another organisation's logo was never touched.
-    assert_eq!(
-        app.client
-            .get(app.url(&format!("/api/v1/senders/{OTHER}/logo")))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+    let untouched = app.get(&format!("/api/v1/senders/{OTHER}/logo")).await;
+    assert_eq!(untouched.status(), 404);
 }
 
 #[tokio::test]
@@ -328,7 +291,7 @@ async fn info_03_system_or_contact_admin_of_an_authority_only() {
             .status(),
         403
     );
-    let company = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+    let company = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
     assert_eq!(
         app.get_as(&url("25052943", "authority-information"), &company)
             .await

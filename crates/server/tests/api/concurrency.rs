@@ -1,8 +1,7 @@
 //! Issue 13 item 3: concurrent writers never see "database is locked" (or any 5xx), on SQLite
 //! and PostgreSQL alike. The 64-writer, 60-second figure is in `cargo xtask bench`.
 
-use adgang_api_types::{OrgKind, Right};
-use adgang_test_support::{spawn_app, user};
+use adgang_test_support::spawn_app_with_administrator;
 use serde_json::json;
 
 const WRITERS: usize = 16;
@@ -10,15 +9,8 @@ const REQUESTS_PER_WRITER: usize = 6;
 
 #[tokio::test]
 async fn issue_13_sixteen_concurrent_writers_all_succeed() {
-    let app = spawn_app().await;
     const NORTH: &str = "29189846";
-    app.seed_organisations(&[(NORTH, "Testkommune Nord", OrgKind::Authority)])
-        .await;
-    let token = app.token(&user(
-        NORTH,
-        OrgKind::Authority,
-        &[Right::SystemAdmin, Right::ContactAdmin],
-    ));
+    let (app, token) = spawn_app_with_administrator(NORTH).await;
     let app = std::sync::Arc::new(app);
     let mut writers = Vec::new();
     for writer in 0..WRITERS {

@@ -2,6 +2,7 @@
 //! two server instances on one PostgreSQL deliver each message once.
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -10,14 +11,13 @@ use adgang_api_types::OrgKind;
 use adgang_core::entity::message_events;
 use adgang_core::secrets::DataKey;
 use adgang_core::Cvr;
-use adgang_identity::service::{create_organisation, NewOrganisation};
 use adgang_messaging::entity::{delivery_attempt, delivery_job, message};
 use adgang_server::{Application, Settings};
 use adgang_systems::entity::system;
 use adgang_test_support::messages::in_virk;
 use adgang_test_support::peer::FakePeer;
-use adgang_test_support::{DatabaseKind, TestDatabase};
-use chrono::{Duration, Utc};
+use adgang_test_support::{create_joined_organisation, free_port, DatabaseKind, TestDatabase};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     Set,
@@ -35,19 +35,35 @@ async fn seed_systems(db: &DatabaseConnection, key: &DataKey, peer: &str) -> (St
         (SENDER, "Testkommune Nord"),
         (RECIPIENT, "Styrelsen for Digital Test"),
     ] {
-        let new = NewOrganisation {
-            cvr: Cvr::parse(cvr).unwrap(),
-            name: name.into(),
-            kind: OrgKind::Authority,
-            agreement_accepted_at: Some(now),
-        };
-        create_organisation(db, new, now).await.unwrap();
+        create_joined_organisation(db, cvr, name, OrgKind::Authority, now, now).await;
     }
     let api_key = adgang_core::secrets::random_token(32);
-    let base = |id: &str, org: &str| system::ActiveModel {
+    let base = |id: &str, org: &str| system_row(id, org, &format!("System {id}"), now);
+    let sender_id = uuid::Uuid::now_v7().to_string();
+    let mut sender = base(&sender_id, SENDER);
+    sender.api_key_sealed = Set(Some(key.seal(&api_key)));
+    sender.insert(db).await.unwrap();
+    let mut recipient = base(&uuid::Uuid::now_v7().to_string(), RECIPIENT);
+    recipient.role = Set("recipient".to_owned());
+    recipient.protocol = Set("rest_push".to_owned());
+    recipient.endpoint = Set(Some(format!("{peer}/inbox")));
+    recipient.is_primary = Set(true);
+    recipient.insert(db).await.unwrap();
+    (sender_id, api_key)
+}
+
+/// An active REST PULL sender system `id` of `org` from 127.0.0.1 (active since an hour before
+/// `now`), as a row: change what a test needs otherwise before inserting it.
+pub(crate) fn system_row(
+    id: &str,
+    org: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> system::ActiveModel {
+    system::ActiveModel {
         id: Set(id.to_owned()),
         organisation_cvr: Set(org.to_owned()),
-        name: Set(format!("System {id}")),
+        name: Set(name.to_owned()),
         role: Set("sender".to_owned()),
         protocol: Set("rest_pull".to_owned()),
         allowed_ips: Set("127.0.0.1".to_owned()),
@@ -65,21 +81,70 @@ async fn seed_systems(db: &DatabaseConnection, key: &DataKey, peer: &str) -> (St
         standard_system_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-    };
-    let sender_id = uuid::Uuid::now_v7().to_string();
-    let mut sender = base(&sender_id, SENDER);
-    sender.api_key_sealed = Set(Some(key.seal(&api_key)));
-    sender.insert(db).await.unwrap();
-    let mut recipient = base(&uuid::Uuid::now_v7().to_string(), RECIPIENT);
-    recipient.role = Set("recipient".to_owned());
-    recipient.protocol = Set("rest_push".to_owned());
-    recipient.endpoint = Set(Some(format!("{peer}/inbox")));
-    recipient.is_primary = Set(true);
-    recipient.insert(db).await.unwrap();
-    (sender_id, api_key)
+    }
 }
 
-use adgang_test_support::free_port;
+/// A fresh migrated database and a data key written to a file for the server binary: the
+/// database, a connection to it, the key, the key's file and the temp dir holding that file.
+async fn keyed_database() -> (
+    TestDatabase,
+    DatabaseConnection,
+    DataKey,
+    PathBuf,
+    tempfile::TempDir,
+) {
+    let database = TestDatabase::create().await;
+    let db = adgang_server::database::connect_and_migrate(&database.url)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = DataKey::generate();
+    let key_file = dir.path().join("data.key");
+    std::fs::write(&key_file, key.to_base64()).unwrap();
+    (database, db, key, key_file, dir)
+}
+
+/// `n` new message ids (UUIDv7).
+fn new_ids(n: usize) -> Vec<String> {
+    (0..n).map(|_| uuid::Uuid::now_v7().to_string()).collect()
+}
+
+/// An employee (RID 12345678910) of `cvr` acting at `now`, approved by `approved_by`.
+fn employee_of(cvr: &str, approved_by: &str, now: DateTime<Utc>) -> adgang_core::Acting {
+    adgang_core::Acting {
+        organisation: Cvr::parse(cvr).unwrap(),
+        actor: adgang_core::audit::Actor::EmployeeOf {
+            cvr: Cvr::parse(cvr).unwrap(),
+            rid: "12345678910".to_owned(),
+        },
+        actor_rid: "12345678910".to_owned(),
+        approved_by: approved_by.to_owned(),
+        now,
+    }
+}
+
+/// The `event` events of every organisation's message log.
+async fn events_named(db: &DatabaseConnection, event: &str) -> Vec<message_events::Model> {
+    message_events::Entity::find()
+        .filter(message_events::Column::Event.eq(event))
+        .all(db)
+        .await
+        .unwrap()
+}
+
+/// Kills the server binary as `kill -9` does and reaps it.
+fn kill_9(server: &mut Child) {
+    server.kill().expect("kill -9");
+    server.wait().unwrap();
+}
+
+/// [`start_server`] on a free port, once it answers `/healthz`.
+async fn start_healthy_server(database_url: &str, data_key_file: &std::path::Path) -> Child {
+    let port = free_port();
+    let server = start_server(database_url, port, data_key_file);
+    wait_healthy(&reqwest::Client::new(), &format!("http://127.0.0.1:{port}")).await;
+    server
+}
 
 /// The real server binary, as production runs it.
 fn start_server(database_url: &str, port: u16, data_key_file: &std::path::Path) -> Child {
@@ -127,14 +192,7 @@ async fn delivered(db: &DatabaseConnection) -> u64 {
 #[tokio::test]
 async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_twice() {
     const MESSAGES: usize = 2_000;
-    let database = TestDatabase::create().await;
-    let db = adgang_server::database::connect_and_migrate(&database.url)
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let key = DataKey::generate();
-    let key_file = dir.path().join("data.key");
-    std::fs::write(&key_file, key.to_base64()).unwrap();
+    let (database, db, key, key_file, _dir) = keyed_database().await;
     let peer = FakePeer::start(200).await;
     let (system_id, api_key) = seed_systems(&db, &key, &peer.url).await;
     let port = free_port();
@@ -145,9 +203,7 @@ async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_tw
 
     // The integrator submits 2,000 messages, 16 at a time, retrying a call that fails (as a
     // crashed server makes it) with the same message id until it is answered.
-    let ids: Vec<String> = (0..MESSAGES)
-        .map(|_| uuid::Uuid::now_v7().to_string())
-        .collect();
+    let ids = new_ids(MESSAGES);
     let submitting = {
         let (client, base, ids) = (client.clone(), base.clone(), ids.clone());
         let (system_id, api_key) = (system_id.clone(), api_key.clone());
@@ -192,8 +248,7 @@ async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_tw
         }
         tokio::time::sleep(StdDuration::from_millis(25)).await;
     }
-    server.kill().expect("kill -9");
-    server.wait().unwrap();
+    kill_9(&mut server);
     let at_kill = peer.requests().len();
     assert!(at_kill < MESSAGES, "the kill came after the batch");
     let mut server = start_server(&database.url, port, &key_file);
@@ -220,11 +275,7 @@ async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_tw
     let expected: HashSet<String> = ids.into_iter().collect();
     assert_eq!(received, expected, "the peer saw every message id");
     // Recorded as delivered once each: one `Sendt` event and one successful attempt.
-    let sent = message_events::Entity::find()
-        .filter(message_events::Column::Event.eq("sent"))
-        .all(&db)
-        .await
-        .unwrap();
+    let sent = events_named(&db, "sent").await;
     let distinct: HashSet<_> = sent.iter().map(|e| e.message_id.clone()).collect();
     assert_eq!((sent.len(), distinct.len()), (MESSAGES, MESSAGES));
     let succeeded = delivery_attempt::Entity::find()
@@ -247,19 +298,12 @@ async fn core_05_kill_9_mid_batch_loses_no_message_and_records_none_delivered_tw
 #[ignore = "PostgreSQL only: runs in cargo xtask test's PostgreSQL pass"]
 async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
     const MESSAGES: usize = 10_000;
-    let database = TestDatabase::create().await;
+    let (database, db, key, key_file, _dir) = keyed_database().await;
     assert_eq!(
         database.kind,
         DatabaseKind::Postgres,
         "two instances share a database on PostgreSQL only: set TEST_DATABASE_URL"
     );
-    let db = adgang_server::database::connect_and_migrate(&database.url)
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let key = DataKey::generate();
-    let key_file = dir.path().join("data.key");
-    std::fs::write(&key_file, key.to_base64()).unwrap();
     let peer = FakePeer::start(200).await;
     let (sender_id, _) = seed_systems(&db, &key, &peer.url).await;
     let recipient_id = system::Entity::find()
@@ -272,9 +316,7 @@ async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
 
     // 10,000 accepted messages waiting for their push, as intake leaves them.
     let now = Utc::now();
-    let ids: Vec<String> = (0..MESSAGES)
-        .map(|_| uuid::Uuid::now_v7().to_string())
-        .collect();
+    let ids = new_ids(MESSAGES);
     for chunk in ids.chunks(500) {
         let messages = chunk.iter().map(|id| {
             let mut row = in_virk(id, SENDER, &sender_id, RECIPIENT, now);
@@ -339,9 +381,7 @@ async fn core_05_two_instances_on_one_postgresql_deliver_each_message_once() {
 /// `count` messages to RECIPIENT lying in its Virk mailbox, as routing leaves them.
 async fn seed_virk_mail(db: &DatabaseConnection, sender_id: &str, count: usize) -> Vec<String> {
     let now = Utc::now() - Duration::minutes(5);
-    let ids: Vec<String> = (0..count)
-        .map(|_| uuid::Uuid::now_v7().to_string())
-        .collect();
+    let ids = new_ids(count);
     for chunk in ids.chunks(500) {
         let messages = chunk
             .iter()
@@ -412,36 +452,17 @@ async fn mail_move(
 async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly_once() {
     use adgang_messaging::service::move_mail::{create, NewJob};
     const MESSAGES: usize = 10_000;
-    let database = TestDatabase::create().await;
-    let db = adgang_server::database::connect_and_migrate(&database.url)
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let key = DataKey::generate();
-    let key_file = dir.path().join("data.key");
-    std::fs::write(&key_file, key.to_base64()).unwrap();
+    let (database, db, key, key_file, _dir) = keyed_database().await;
     let peer = FakePeer::start(200).await;
     let (sender_id, _) = seed_systems(&db, &key, &peer.url).await;
     let point = seed_pull_point(&db).await;
     let ids = seed_virk_mail(&db, &sender_id, MESSAGES).await;
 
-    let port = free_port();
-    let client = reqwest::Client::new();
-    let mut server = start_server(&database.url, port, &key_file);
-    wait_healthy(&client, &format!("http://127.0.0.1:{port}")).await;
+    let mut server = start_healthy_server(&database.url, &key_file).await;
 
     // "Start flytning af post", as the handler does it.
     let now = Utc::now();
-    let acting = adgang_core::Acting {
-        organisation: Cvr::parse(RECIPIENT).unwrap(),
-        actor: adgang_core::audit::Actor::EmployeeOf {
-            cvr: Cvr::parse(RECIPIENT).unwrap(),
-            rid: "12345678910".to_owned(),
-        },
-        actor_rid: "12345678910".to_owned(),
-        approved_by: "Test Testesen (Styrelsen for Digital Test)".to_owned(),
-        now,
-    };
+    let acting = employee_of(RECIPIENT, "Test Testesen (Styrelsen for Digital Test)", now);
     let started = create(
         &db,
         &acting,
@@ -468,8 +489,7 @@ async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly
         }
         tokio::time::sleep(StdDuration::from_millis(10)).await;
     }
-    server.kill().expect("kill -9");
-    server.wait().unwrap();
+    kill_9(&mut server);
     let at_kill = mail_move(&db, &started.id).await.moved;
     assert!(
         (1..MESSAGES as i64).contains(&at_kill),
@@ -511,11 +531,7 @@ async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly
     assert!(messages.iter().all(|m| m.route == "system"
         && m.platform.is_none()
         && m.contact_point_id.as_deref() == Some(point.as_str())));
-    let moved = message_events::Entity::find()
-        .filter(message_events::Column::Event.eq("moved"))
-        .all(&db)
-        .await
-        .unwrap();
+    let moved = events_named(&db, "moved").await;
     let distinct: HashSet<_> = moved.iter().map(|e| e.message_id.clone()).collect();
     assert_eq!(
         (moved.len(), distinct.len()),
@@ -529,13 +545,7 @@ async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly
 
 #[tokio::test]
 async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_not_made_again() {
-    let database = TestDatabase::create().await;
-    let db = adgang_server::database::connect_and_migrate(&database.url)
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("data.key");
-    std::fs::write(&key_file, DataKey::generate().to_base64()).unwrap();
+    let (database, db, _, key_file, _dir) = keyed_database().await;
     let two_days_ago = Utc::now() - Duration::days(2);
     for i in 0..5 {
         in_virk(
@@ -550,16 +560,7 @@ async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_
         .unwrap();
     }
     let now = Utc::now();
-    let acting = adgang_core::Acting {
-        organisation: Cvr::parse(SENDER).unwrap(),
-        actor: adgang_core::audit::Actor::EmployeeOf {
-            cvr: Cvr::parse(SENDER).unwrap(),
-            rid: "12345678910".to_owned(),
-        },
-        actor_rid: "12345678910".to_owned(),
-        approved_by: "Test Testesen (Testkommune Nord)".to_owned(),
-        now,
-    };
+    let acting = employee_of(SENDER, "Test Testesen (Testkommune Nord)", now);
     let yesterday = adgang_core::time::copenhagen(now).date_naive() - Duration::days(1);
     let report = adgang_statistics::service::order_custom(
         &db,
@@ -578,10 +579,7 @@ async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_
     .await
     .unwrap();
 
-    let port = free_port();
-    let client = reqwest::Client::new();
-    let mut server = start_server(&database.url, port, &key_file);
-    wait_healthy(&client, &format!("http://127.0.0.1:{port}")).await;
+    let mut server = start_healthy_server(&database.url, &key_file).await;
     // With a deadline (issue 33 item 9): a report that is never produced fails, not hangs.
     let deadline = std::time::Instant::now() + StdDuration::from_secs(60);
     let produced = loop {
@@ -602,12 +600,9 @@ async fn st_02_a_produced_report_survives_kill_9_and_a_restart_unchanged_and_is_
         .await
         .unwrap();
     assert!(String::from_utf8_lossy(&csv).contains("Meddelelse;5"));
-    server.kill().expect("kill -9");
-    server.wait().unwrap();
+    kill_9(&mut server);
 
-    let port = free_port();
-    let mut server = start_server(&database.url, port, &key_file);
-    wait_healthy(&client, &format!("http://127.0.0.1:{port}")).await;
+    let mut server = start_healthy_server(&database.url, &key_file).await;
     tokio::time::sleep(StdDuration::from_millis(2500)).await;
     let after = adgang_statistics::service::find(&db, SENDER, &report.id)
         .await

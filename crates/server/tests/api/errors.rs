@@ -2,10 +2,10 @@
 
 use adgang_api_types::{ErrorCode, Problem};
 use adgang_api_types::{OrgKind, Right};
-use adgang_test_support::{spawn_app, user, DatabaseKind, TestApp};
+use adgang_test_support::{spawn_app, spawn_app_with_administrator, DatabaseKind, TestApp};
 
 fn operator(app: &TestApp) -> String {
-    app.token(&user("29189846", OrgKind::Authority, &[Right::Operator]))
+    app.token_for("29189846", OrgKind::Authority, &[Right::Operator])
 }
 use sea_orm::ConnectionTrait;
 
@@ -26,14 +26,33 @@ async fn problem(response: reqwest::Response) -> (u16, Problem) {
     (status, problem)
 }
 
+/// The problem an operator's `GET path` is answered with, on a fresh app.
+async fn operator_get_problem(path: &str) -> (u16, Problem) {
+    let app = spawn_app().await;
+    problem(app.get_as(path, &operator(&app)).await).await
+}
+
+/// `POST path` with `body` as it is, labelled `application/json`, with a bearer token when given.
+async fn post_raw_json(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url(path))
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn x_06_invalid_cvr_is_400_with_a_field_error() {
-    let app = spawn_app().await;
-    let (status, p) = problem(
-        app.get_as("/api/v1/organisations/12345678", &operator(&app))
-            .await,
-    )
-    .await;
+    let (status, p) = operator_get_problem("/api/v1/organisations/12345678").await;
     assert_eq!(status, 400);
     assert_eq!(p.code, ErrorCode::ValidationFailed);
     assert_eq!(p.errors.len(), 1);
@@ -45,9 +64,8 @@ async fn x_06_invalid_cvr_is_400_with_a_field_error() {
 
 #[tokio::test]
 async fn x_06_bad_paging_reports_each_parameter() {
-    let app = spawn_app().await;
     let path = "/api/v1/organisations?pageSize=501&sort=password:up";
-    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
+    let (status, p) = operator_get_problem(path).await;
     assert_eq!(status, 400);
     let fields: Vec<_> = p
         .errors
@@ -66,9 +84,7 @@ async fn x_06_bad_paging_reports_each_parameter() {
 
 #[tokio::test]
 async fn x_06_unparseable_query_is_400_problem() {
-    let app = spawn_app().await;
-    let path = "/api/v1/organisations?page=first";
-    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
+    let (status, p) = operator_get_problem("/api/v1/organisations?page=first").await;
     assert_eq!((status, p.code), (400, ErrorCode::ValidationFailed));
 }
 
@@ -81,9 +97,7 @@ async fn x_06_unknown_api_path_is_404_problem() {
 
 #[tokio::test]
 async fn x_06_unknown_organisation_is_404_problem() {
-    let app = spawn_app().await;
-    let path = "/api/v1/organisations/29189846";
-    let (status, p) = problem(app.get_as(path, &operator(&app)).await).await;
+    let (status, p) = operator_get_problem("/api/v1/organisations/29189846").await;
     assert_eq!((status, p.code), (404, ErrorCode::NotFound));
 }
 
@@ -104,15 +118,7 @@ async fn x_06_wrong_method_is_405_problem_with_allow_header() {
 #[tokio::test]
 async fn x_06_oversized_body_is_413_problem_before_routing() {
     let app = spawn_app().await;
-    let body = vec![b'x'; 2048];
-    let response = app
-        .client
-        .post(app.url("/api/v1/organisations"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_raw_json(&app, "/api/v1/organisations", None, vec![b'x'; 2048]).await;
     // The default limit is 16 MiB; this app is spawned with the default, so 2 KiB passes the
     // size check and hits the 405 — proving the check is about size, not about the route.
     assert_eq!(response.status(), 405);
@@ -121,14 +127,8 @@ async fn x_06_oversized_body_is_413_problem_before_routing() {
         s.max_body_bytes = 1024
     })
     .await;
-    let response = small_limit
-        .client
-        .post(small_limit.url("/api/v1/organisations"))
-        .header("content-type", "application/json")
-        .body(vec![b'x'; 2048])
-        .send()
-        .await
-        .unwrap();
+    let oversized = vec![b'x'; 2048];
+    let response = post_raw_json(&small_limit, "/api/v1/organisations", None, oversized).await;
     let (status, p) = problem(response).await;
     assert_eq!((status, p.code), (413, ErrorCode::PayloadTooLarge));
 }
@@ -159,15 +159,8 @@ async fn x_06_an_oversized_chunked_body_is_still_413_problem() {
     // No Content-Length: the size is only discovered while reading, by the framework.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b' '; 4096])];
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-    let response = app
-        .client
-        .post(app.url("/api/v1/organisations/29189846/machine-clients"))
-        .bearer_auth(operator(&app))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let path = "/api/v1/organisations/29189846/machine-clients";
+    let response = post_raw_json(&app, path, Some(operator(&app).as_str()), body).await;
     let (status, p) = problem(response).await;
     assert_eq!(
         (status, p.code),
@@ -175,19 +168,10 @@ async fn x_06_an_oversized_chunked_body_is_still_413_problem() {
         "rights are checked before the body is read"
     );
 
-    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+    let admin = app.token_for("29189846", OrgKind::Authority, &[Right::RightsAdmin]);
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b' '; 4096])];
-    let response = app
-        .client
-        .post(app.url("/api/v1/organisations/29189846/machine-clients"))
-        .bearer_auth(admin)
-        .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
-            chunks,
-        )))
-        .send()
-        .await
-        .unwrap();
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let response = post_raw_json(&app, path, Some(admin.as_str()), body).await;
     let (status, p) = problem(response).await;
     assert_eq!((status, p.code), (413, ErrorCode::PayloadTooLarge));
 }
@@ -213,15 +197,8 @@ async fn x_03_a_page_beyond_any_list_is_a_field_error_and_the_server_stays_up() 
 
 #[tokio::test]
 async fn issue_13_huge_lists_are_a_field_error_not_a_server_error() {
-    let app = spawn_app().await;
     const NORTH: &str = "29189846";
-    app.seed_organisations(&[(NORTH, "Testkommune Nord", OrgKind::Authority)])
-        .await;
-    let token = app.token(&user(
-        NORTH,
-        OrgKind::Authority,
-        &[Right::SystemAdmin, Right::ContactAdmin],
-    ));
+    let (app, token) = spawn_app_with_administrator(NORTH).await;
     let ids: Vec<String> = (0..50_000).map(|i| format!("g{i}")).collect();
     let cases = [
         (

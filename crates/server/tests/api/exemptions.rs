@@ -3,17 +3,15 @@
 //! years on (DST and several workers), renewals, rights (EX-05), tenants and bad input.
 
 use adgang_api_types::{
-    ExemptionAction, ExemptionReceipt, MailForwarding, OrgKind, PartyExemption, PartyKind, Problem,
-    Right,
+    ExemptionAction, ExemptionReceipt, MailForwarding, OrgKind, PartyExemption, PartyKind, Right,
 };
-use adgang_core::entity::{actions_log, searches_log};
+use adgang_core::entity::actions_log;
 use adgang_core::time::TestClock;
 use adgang_core::Clock;
 use adgang_exemptions::ExpiryWorker;
 use adgang_registry::SyntheticRegistry;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{assert_field_errors, expect_json, problem, spawn_app, TestApp};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 const ORG: &str = "29189846";
@@ -21,11 +19,13 @@ const OTHER: &str = "34051178";
 /// An authority in the register: cannot be exempted.
 const AUTHORITY: &str = "10213231";
 
-fn citizen(i: usize) -> String {
+/// The synthetic register's citizen `i` (a CPR number), as the national-register tests use.
+pub(crate) fn citizen(i: usize) -> String {
     SyntheticRegistry::citizen_cpr(i)
 }
 
-fn company(i: usize) -> String {
+/// The synthetic register's company `i` (a CVR number).
+pub(crate) fn company(i: usize) -> String {
     SyntheticRegistry::new()
         .company_cvrs()
         .nth(i)
@@ -45,18 +45,11 @@ fn passes_modulus_11(cpr: &str) -> bool {
 }
 
 fn staff(app: &TestApp, cvr: &str, rights: &[Right]) -> String {
-    app.token(&user(cvr, OrgKind::Authority, rights))
+    app.token_for(cvr, OrgKind::Authority, rights)
 }
 
 fn url(cvr: &str, rest: &str) -> String {
     format!("/api/v1/organisations/{cvr}/exemptions/{rest}")
-}
-
-async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap()
 }
 
 async fn look_up(app: &TestApp, token: &str, kind: PartyKind, number: &str) -> reqwest::Response {
@@ -68,9 +61,7 @@ async fn look_up(app: &TestApp, token: &str, kind: PartyKind, number: &str) -> r
 }
 
 async fn status_of(app: &TestApp, token: &str, kind: PartyKind, number: &str) -> PartyExemption {
-    let response = look_up(app, token, kind, number).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(look_up(app, token, kind, number).await, 200).await
 }
 
 fn registered(party: &str) -> Value {
@@ -82,33 +73,33 @@ async fn grant(app: &TestApp, token: &str, kind: PartyKind, body: &Value) -> Exe
         PartyKind::Citizen => "citizens",
         PartyKind::Company => "companies",
     };
-    let response = app.post_as(&url(ORG, path), token, body).await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(app.post_as(&url(ORG, path), token, body).await, 201).await
 }
 
-async fn searches(app: &TestApp, org: &str) -> Vec<searches_log::Model> {
-    searches_log::Entity::find()
-        .filter(searches_log::Column::OrganisationCvr.eq(org))
-        .order_by_asc(searches_log::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
-}
-
+/// `org`'s actions log about exemptions, oldest first.
 async fn actions(app: &TestApp, org: &str) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(org))
-        .filter(actions_log::Column::Subject.eq("exemption"))
-        .order_by_asc(actions_log::Column::Id)
-        .all(&app.db().await)
+    app.actions_about(org, "exemption").await
+}
+
+/// `cvr`'s exemption receipt `id`.
+fn receipt_path(cvr: &str, id: &str) -> String {
+    url(cvr, &format!("receipts/{id}"))
+}
+
+/// ORG's company exemption `id`'s `action` ("lift", "renew").
+fn company_path(id: &str, action: &str) -> String {
+    url(ORG, &format!("companies/{id}/{action}"))
+}
+
+/// `POST path` (a lift or renewal) as `token`, without power of attorney.
+async fn without_power_of_attorney(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.post_as(path, token, &json!({ "powerOfAttorney": false }))
         .await
-        .unwrap()
 }
 
 async fn receipt_text(app: &TestApp, token: &str, receipt: &ExemptionReceipt) -> String {
     let response = app
-        .get_as(&url(ORG, &format!("receipts/{}/pdf", receipt.id)), token)
+        .get_as(&format!("{}/pdf", receipt_path(ORG, &receipt.id)), token)
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
@@ -145,27 +136,19 @@ async fn ex_01_a_citizen_lookup_shows_name_status_and_the_warning_and_is_logged_
     assert!(!found.may_have_unopened_mail, "nothing in the mailbox");
 
     // A well-formed number the register does not know: a field error, and still a lookup.
-    let unknown = problem(
+    assert_field_errors(
         look_up(&app, &token, PartyKind::Citizen, "3112991234").await,
-        400,
+        &[("cpr", "unknown_person")],
     )
     .await;
-    assert_eq!(
-        field_codes(&unknown),
-        [("cpr".to_owned(), "unknown_person".to_owned())]
-    );
     // Not a date: refused before any lookup.
-    let malformed = problem(
+    assert_field_errors(
         look_up(&app, &token, PartyKind::Citizen, "3213801234").await,
-        400,
+        &[("cpr", "cpr_date")],
     )
     .await;
-    assert_eq!(
-        field_codes(&malformed),
-        [("cpr".to_owned(), "cpr_date".to_owned())]
-    );
 
-    let rows = searches(&app, ORG).await;
+    let rows = app.searches_logged(ORG).await;
     let logged: Vec<_> = rows
         .iter()
         .map(|r| (r.search_data.as_str(), r.register.as_str(), r.result_count))
@@ -190,57 +173,33 @@ async fn ex_02_exempting_a_citizen_checks_the_choices_stores_nothing_half_and_gi
     let cpr = citizen(0);
 
     // Bad input: every mistake at its field, nothing stored.
-    let refused = problem(
+    assert_field_errors(
         app.post_as(
             &url(ORG, "citizens"),
             &token,
             &json!({ "party": cpr, "powerOfAttorney": true, "forwarding": "declined" }),
         )
         .await,
-        400,
+        &[("informedOfConsequences", "not_informed")],
     )
     .await;
-    assert_eq!(
-        field_codes(&refused),
-        [(
-            "informedOfConsequences".to_owned(),
-            "not_informed".to_owned()
-        )]
-    );
-    let refused = problem(
-        app.post_as(
-            &url(ORG, "citizens"),
-            &token,
-            &json!({
-                "party": cpr, "powerOfAttorney": true, "forwarding": "alternative_address",
-                "alternativeAddress": { "street": "Havnegade 3", "postalCode": "", "city": "Aarhus C" },
-                "note": "x".repeat(201)
-            }),
-        )
-        .await,
-        400,
-    )
-    .await;
-    assert_eq!(
-        field_codes(&refused),
-        [
-            ("note".to_owned(), "too_long".to_owned()),
-            (
-                "alternativeAddress.postalCode".to_owned(),
-                "required".to_owned()
-            )
-        ]
-    );
-    let bad_party = problem(
+    let body = json!({
+        "party": cpr, "powerOfAttorney": true, "forwarding": "alternative_address",
+        "alternativeAddress": { "street": "Havnegade 3", "postalCode": "", "city": "Aarhus C" },
+        "note": "x".repeat(201)
+    });
+    let refused = app.post_as(&url(ORG, "citizens"), &token, &body).await;
+    let expected = [
+        ("note", "too_long"),
+        ("alternativeAddress.postalCode", "required"),
+    ];
+    assert_field_errors(refused, &expected).await;
+    assert_field_errors(
         app.post_as(&url(ORG, "citizens"), &token, &registered("12345"))
             .await,
-        400,
+        &[("party", "cpr_format")],
     )
     .await;
-    assert_eq!(
-        field_codes(&bad_party),
-        [("party".to_owned(), "cpr_format".to_owned())]
-    );
     // The wizard's "Næste": checked, nothing changed.
     let body = json!({
         "party": cpr, "powerOfAttorney": true, "forwarding": "alternative_address",
@@ -309,11 +268,7 @@ async fn ex_02_exempting_a_citizen_checks_the_choices_stores_nothing_half_and_gi
     // CORE-02: the exempt citizen now gets mandatory mail only.
     let sender = crate::messaging::sender(&app).await;
     let letter = crate::messaging::submit(&app, &sender, &crate::messaging::memo(&cpr)).await;
-    let letter = problem(letter, 400).await;
-    assert_eq!(
-        field_codes(&letter),
-        [("recipient".to_owned(), "recipient_exempt".to_owned())]
-    );
+    assert_field_errors(letter, &[("recipient", "recipient_exempt")]).await;
     let mut mandatory = crate::messaging::memo(&cpr);
     mandatory["type"] = json!("mandatory");
     let accepted = crate::messaging::submit(&app, &sender, &mandatory).await;
@@ -335,11 +290,8 @@ async fn ex_03_lifting_a_citizens_exemption_takes_effect_at_once_with_a_receipt(
         "/api/v1/organisations/{OTHER}/exemptions/citizens/{}/lift",
         granted.exemption_id
     );
-    let response = app
-        .post_as(&lift, &other, &json!({ "powerOfAttorney": false }))
-        .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let lifted: ExemptionReceipt = response.json().await.unwrap();
+    let response = without_power_of_attorney(&app, &other, &lift).await;
+    let lifted: ExemptionReceipt = expect_json(response, 200).await;
     assert_eq!(lifted.action, ExemptionAction::Lifted);
     assert!((lifted.effective_at - app.clock.now()).num_seconds().abs() < 5);
     assert!(status_of(&app, &token, PartyKind::Citizen, &cpr)
@@ -348,12 +300,7 @@ async fn ex_03_lifting_a_citizens_exemption_takes_effect_at_once_with_a_receipt(
         .is_none());
 
     // Twice: refused, nothing logged again.
-    let again = problem(
-        app.post_as(&lift, &other, &json!({ "powerOfAttorney": false }))
-            .await,
-        409,
-    )
-    .await;
+    let again = problem(without_power_of_attorney(&app, &other, &lift).await, 409).await;
     assert!(again.detail.unwrap_or_default().contains("lifted"));
     let logged = actions(&app, OTHER).await;
     assert_eq!(logged.len(), 1, "{logged:?}");
@@ -363,43 +310,39 @@ async fn ex_03_lifting_a_citizens_exemption_takes_effect_at_once_with_a_receipt(
 
     // The receipt is the lifting organisation's; the granting one's stays its own.
     let pdf = app
-        .get_as(
-            &format!(
-                "/api/v1/organisations/{OTHER}/exemptions/receipts/{}/pdf",
-                lifted.id
-            ),
-            &other,
-        )
+        .get_as(&format!("{}/pdf", receipt_path(OTHER, &lifted.id)), &other)
         .await;
     let text = adgang_documents::pdf::extract_text(&pdf.bytes().await.unwrap()).unwrap();
     assert!(text.contains("Ophævelsen træder i kraft"), "{text}");
-    let foreign = app
-        .get_as(&url(ORG, &format!("receipts/{}", lifted.id)), &token)
-        .await;
+    let foreign = app.get_as(&receipt_path(ORG, &lifted.id), &token).await;
     assert_eq!(foreign.status(), 404);
-    let foreign = app
-        .get_as(
-            &format!(
-                "/api/v1/organisations/{OTHER}/exemptions/receipts/{}",
-                granted.id
-            ),
-            &other,
-        )
-        .await;
+    let foreign = app.get_as(&receipt_path(OTHER, &granted.id), &other).await;
     assert_eq!(foreign.status(), 404);
     // A company's path does not reach a citizen's exemption.
-    let wrong_kind = app
-        .post_as(
-            &url(ORG, &format!("companies/{}/lift", granted.exemption_id)),
-            &token,
-            &json!({ "powerOfAttorney": false }),
-        )
-        .await;
+    let wrong_kind = without_power_of_attorney(
+        &app,
+        &token,
+        &company_path(granted.exemption_id.as_str(), "lift"),
+    )
+    .await;
     assert_eq!(wrong_kind.status(), 404);
 }
 
 fn utc(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap()
+}
+
+/// The last moment of November in Copenhagen (23:59:59.999), when a company exemption of two
+/// years before ends.
+fn end_of_november(year: i32) -> DateTime<Utc> {
+    utc(year, 11, 30, 22, 59, 59) + Duration::milliseconds(999)
+}
+
+/// Sets the app's clock to `at` and mints ORG's staff token with `rights` there (tokens are
+/// checked against the app's clock).
+fn staff_at(app: &TestApp, at: DateTime<Utc>, rights: &[Right]) -> String {
+    app.clock.set(at);
+    staff(app, ORG, rights)
 }
 
 fn worker(app: &TestApp, db: sea_orm::DatabaseConnection) -> ExpiryWorker {
@@ -416,11 +359,9 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
     let app = spawn_app().await;
     let cvr = company(3);
     // Granted at 03:30 Copenhagen on the night summer time starts.
-    app.clock.set(utc(2026, 3, 29, 1, 30, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::BusinessService]);
+    let token = staff_at(&app, utc(2026, 3, 29, 1, 30, 0), &[Right::BusinessService]);
     let receipt = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
-    let end = utc(2028, 11, 30, 22, 59, 59) + Duration::milliseconds(999);
+    let end = end_of_november(2028);
     assert_eq!(
         receipt.expires_at,
         Some(end),
@@ -433,9 +374,11 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
     );
 
     let expiry = worker(&app, app.db().await);
-    app.clock.set(utc(2028, 11, 30, 22, 59, 59));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::BusinessService]);
+    let token = staff_at(
+        &app,
+        utc(2028, 11, 30, 22, 59, 59),
+        &[Right::BusinessService],
+    );
     assert!(status_of(&app, &token, PartyKind::Company, &cvr)
         .await
         .exemption
@@ -443,9 +386,7 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
     assert_eq!(expiry.tick().await.unwrap(), 0, "still in force");
 
     // From 1 December 00:00 Copenhagen it is no longer in force, even before the job runs.
-    app.clock.set(utc(2028, 11, 30, 23, 0, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::BusinessService]);
+    let token = staff_at(&app, utc(2028, 11, 30, 23, 0, 0), &[Right::BusinessService]);
     assert!(status_of(&app, &token, PartyKind::Company, &cvr)
         .await
         .exemption
@@ -459,37 +400,26 @@ async fn ex_04_a_company_exemption_ends_with_the_last_second_of_november_two_yea
     assert_eq!(system[0].event, "deleted");
     assert_eq!(system[0].occurred_at, end);
     // Lifting it now is too late; granting anew is possible.
-    let late = app
-        .post_as(
-            &url(ORG, &format!("companies/{}/lift", receipt.exemption_id)),
-            &token,
-            &json!({ "powerOfAttorney": false }),
-        )
-        .await;
+    let late = without_power_of_attorney(
+        &app,
+        &token,
+        &company_path(receipt.exemption_id.as_str(), "lift"),
+    )
+    .await;
     assert_eq!(late.status(), 409);
     let anew = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
-    assert_eq!(
-        anew.expires_at,
-        Some(utc(2030, 11, 30, 22, 59, 59) + Duration::milliseconds(999))
-    );
+    assert_eq!(anew.expires_at, Some(end_of_november(2030)));
 }
 
 #[tokio::test]
 async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() {
     let app = spawn_app().await;
     let cvr = company(4);
-    app.clock.set(utc(2026, 3, 15, 9, 0, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::CitizenService]);
+    let token = staff_at(&app, utc(2026, 3, 15, 9, 0, 0), &[Right::CitizenService]);
     let granted = grant(&app, &token, PartyKind::Company, &registered(&cvr)).await;
-    assert_eq!(
-        granted.expires_at,
-        Some(utc(2028, 11, 30, 22, 59, 59) + Duration::milliseconds(999))
-    );
+    assert_eq!(granted.expires_at, Some(end_of_november(2028)));
 
-    app.clock.set(utc(2027, 6, 1, 8, 0, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::CitizenService]);
+    let token = staff_at(&app, utc(2027, 6, 1, 8, 0, 0), &[Right::CitizenService]);
     let renew = url(ORG, &format!("companies/{}/renew", granted.exemption_id));
     let response = app
         .post_as(
@@ -498,13 +428,9 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
             &json!({ "powerOfAttorney": true, "note": "Fornyet efter ansøgning" }),
         )
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let renewed: ExemptionReceipt = response.json().await.unwrap();
+    let renewed: ExemptionReceipt = expect_json(response, 200).await;
     assert_eq!(renewed.action, ExemptionAction::Renewed);
-    assert_eq!(
-        renewed.expires_at,
-        Some(utc(2029, 11, 30, 22, 59, 59) + Duration::milliseconds(999))
-    );
+    assert_eq!(renewed.expires_at, Some(end_of_november(2029)));
     let status = status_of(&app, &token, PartyKind::Company, &cvr).await;
     assert_eq!(
         status.exemption.unwrap().renewed_at,
@@ -522,35 +448,25 @@ async fn ex_04_renewing_moves_the_end_to_november_two_years_after_the_renewal() 
     // A citizen's exemption is not renewed; an authority is not exempted.
     let cpr = citizen(2);
     let citizen_exemption = grant(&app, &token, PartyKind::Citizen, &registered(&cpr)).await;
-    let not_company = app
-        .post_as(
-            &url(
-                ORG,
-                &format!("companies/{}/renew", citizen_exemption.exemption_id),
-            ),
-            &token,
-            &json!({ "powerOfAttorney": false }),
-        )
-        .await;
-    assert_eq!(not_company.status(), 404);
-    let authority = problem(
-        app.post_as(&url(ORG, "companies"), &token, &registered(AUTHORITY))
-            .await,
-        400,
+    let not_company = without_power_of_attorney(
+        &app,
+        &token,
+        &company_path(citizen_exemption.exemption_id.as_str(), "renew"),
     )
     .await;
-    assert_eq!(
-        field_codes(&authority),
-        [("party".to_owned(), "authority_not_exemptible".to_owned())]
-    );
+    assert_eq!(not_company.status(), 404);
+    assert_field_errors(
+        app.post_as(&url(ORG, "companies"), &token, &registered(AUTHORITY))
+            .await,
+        &[("party", "authority_not_exemptible")],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn ex_04_several_expiry_workers_end_each_exemption_exactly_once() {
     let app = spawn_app().await;
-    app.clock.set(utc(2026, 5, 1, 10, 0, 0));
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = staff(&app, ORG, &[Right::BusinessService]);
+    let token = staff_at(&app, utc(2026, 5, 1, 10, 0, 0), &[Right::BusinessService]);
     for i in 10..40 {
         grant(&app, &token, PartyKind::Company, &registered(&company(i))).await;
     }
@@ -594,7 +510,7 @@ async fn ex_05_business_service_handles_companies_only_and_only_authorities_exem
         .await;
     assert_eq!(refused.status(), 403);
     assert!(
-        searches(&app, ORG).await.is_empty(),
+        app.searches_logged(ORG).await.is_empty(),
         "a refused lookup is no lookup"
     );
     assert_eq!(
@@ -618,11 +534,11 @@ async fn ex_05_business_service_handles_companies_only_and_only_authorities_exem
     assert_eq!(hidden.status(), 404);
 
     // Companies have no exemption module, whatever rights their users hold.
-    let company_user = app.token(&user(
+    let company_user = app.token_for(
         "25052943",
         OrgKind::Company,
         &[Right::CitizenService, Right::BusinessService],
-    ));
+    );
     let response = app
         .post_as(
             "/api/v1/organisations/25052943/exemptions/lookups",
@@ -719,7 +635,7 @@ async fn issue_30_one_endpoint_per_action_serves_citizens_and_companies() {
         assert_eq!(response.status(), 400, "{body}");
     }
     // Nothing was looked up, so nothing was logged.
-    assert!(searches(&app, ORG).await.is_empty());
+    assert!(app.searches_logged(ORG).await.is_empty());
     let elsewhere = app
         .post_as(
             &url(ORG, "persons"),

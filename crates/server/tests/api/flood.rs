@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use adgang_api_types::{ApiKey, OrgKind, Right, SystemReceipt};
+use adgang_api_types::{OrgKind, Right};
 use adgang_core::entity::message_events;
-use adgang_test_support::{spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{spawn_app_with, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -26,32 +26,16 @@ async fn app() -> TestApp {
 
 /// A sender system allowing `ips`; its id and key.
 async fn sender(app: &TestApp, ips: &[&str]) -> (String, String) {
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{SENDER}/systems"),
-            &token,
-            &json!({
-                "name": format!("System {}", uuid::Uuid::now_v7()),
-                "role": "sender", "protocol": "rest_pull", "allowedIps": ips,
-                "activation": {"mode": "now"},
-                "technicalContact": {"email": "drift@kommune.dk", "phone": "12345678"}
-            }),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    let id = response.json::<SystemReceipt>().await.unwrap().system.id;
-    let key: ApiKey = app
-        .post_as(
-            &format!("/api/v1/organisations/{SENDER}/systems/{id}/api-key/rotation"),
-            &token,
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    (id, key.api_key)
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::SystemAdmin]);
+    let settings = json!({
+        "name": format!("System {}", uuid::Uuid::now_v7()),
+        "role": "sender", "protocol": "rest_pull", "allowedIps": ips,
+        "activation": {"mode": "now"},
+        "technicalContact": {"email": "drift@kommune.dk", "phone": "12345678"}
+    });
+    let id = app.create_system(SENDER, &token, &settings).await.system.id;
+    let key = app.rotate_api_key(SENDER, &token, &id).await;
+    (id, key)
 }
 
 async fn call(app: &TestApp, id: &str, key: &str) -> reqwest::Response {
@@ -124,14 +108,7 @@ async fn issue_31_the_token_endpoint_limits_wrong_client_secrets() {
     let mut statuses = Vec::new();
     let mut details = Vec::new();
     for _ in 0..15 {
-        let response = app
-            .client
-            .post(app.url("/api/v1/oauth/token"))
-            .basic_auth("no-such-client", Some("guess"))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .unwrap();
+        let response = app.client_credentials("no-such-client", "guess").await;
         statuses.push(response.status().as_u16());
         if response.status() == 429 {
             let problem: serde_json::Value = response.json().await.unwrap();
@@ -181,7 +158,7 @@ async fn trickle(app: &TestApp, head: String, chunked: bool) -> (String, Duratio
 #[tokio::test]
 async fn issue_31_a_body_that_trickles_in_is_cut_off_with_408() {
     let app = app().await;
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::SystemAdmin]);
     let head = format!(
         "POST /api/v1/organisations/{SENDER}/systems HTTP/1.1\r\nHost: x\r\n\
          Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use adgang_api_types::{OrgKind, Problem, Right};
-use adgang_test_support::{spawn_app, user, TestApp};
+use adgang_test_support::{spawn_app, TestApp};
 use serde_json::json;
 
 use crate::messaging::{accepted, app as messaging_app, memo, sender, submit, CITIZEN};
@@ -131,11 +131,7 @@ async fn issue_30_a_dead_intake_writer_gives_503_at_once_not_a_hang() {
 #[tokio::test]
 async fn issue_30_lookups_fail_fast_while_the_searches_log_writer_is_down() {
     let app = spawn_app().await;
-    let token = app.token(&user(
-        "29189846",
-        OrgKind::Authority,
-        &[Right::CitizenService],
-    ));
+    let token = app.token_for("29189846", OrgKind::Authority, &[Right::CitizenService]);
     let body = json!({ "cpr": adgang_registry::SyntheticRegistry::citizen_cpr(1) });
     let lookup = || {
         app.post_as(

@@ -2,9 +2,9 @@
 //! built-in provider — authorize → login form → code → our token endpoint → API call —,
 //! refresh-token rotation and logout.
 
-use adgang_api_types::{AccessToken, OrgKind, Right, Session};
+use adgang_api_types::{AccessToken, OrgKind, Right};
 use adgang_identity::service::rights::ensure_user;
-use adgang_test_support::{spawn_app, TestApp};
+use adgang_test_support::{expect_json, spawn_app, TestApp};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::redirect::Policy;
 
@@ -23,6 +23,15 @@ pub(crate) async fn access_token(app: &TestApp, browser: &reqwest::Client) -> Ac
         .json()
         .await
         .unwrap()
+}
+
+/// `POST /api/v1/auth/token` from a fresh client holding the session cookie `cookie`, if any.
+async fn token_request(app: &TestApp, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = reqwest::Client::new().post(app.url("/api/v1/auth/token"));
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, format!("adgang_session={cookie}"));
+    }
+    request.send().await.unwrap()
 }
 
 async fn visit_post(browser: &reqwest::Client, url: String) -> reqwest::Response {
@@ -115,15 +124,17 @@ pub(crate) async fn log_in(
     (browser, finished)
 }
 
+/// A fresh app where the user `rid` (`name`) holds `right` in the authority 29189846.
+async fn app_with_north_user(rid: &str, name: &str, right: Right) -> TestApp {
+    let app = spawn_app().await;
+    app.seed_user(rid, name, &[("29189846", OrgKind::Authority, right)])
+        .await;
+    app
+}
+
 #[tokio::test]
 async fn auth_01_full_oidc_flow_ends_in_a_session_and_api_access() {
-    let app = spawn_app().await;
-    app.seed_user(
-        "rid-anna",
-        "Anna Andersen",
-        &[("29189846", OrgKind::Authority, Right::CitizenService)],
-    )
-    .await;
+    let app = app_with_north_user("rid-anna", "Anna Andersen", Right::CitizenService).await;
 
     let (browser, finished) = log_in(&app, "rid-anna", "/adgang").await;
     assert_eq!(location(&finished), "/adgang");
@@ -140,9 +151,7 @@ async fn auth_01_full_oidc_flow_ends_in_a_session_and_api_access() {
     );
 
     let token: AccessToken = access_token(&app, &browser).await;
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(session.user_id, "rid-anna");
     assert_eq!(session.name, "Anna Andersen");
     assert_eq!(session.organisation.cvr_number, "29189846");
@@ -161,30 +170,20 @@ async fn auth_03_refresh_token_rotates_and_the_old_one_dies() {
     let (_browser, finished) = log_in(&app, "rid-bo", "/").await;
     let first = session_cookie(&finished).expect("session cookie");
 
-    let plain = reqwest::Client::new();
-    let refresh = |cookie: String| {
-        let plain = plain.clone();
-        let url = app.url("/api/v1/auth/token");
-        async move {
-            plain
-                .post(url)
-                .header(COOKIE, format!("adgang_session={cookie}"))
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    let rotated = refresh(first.clone()).await;
+    let rotated = token_request(&app, Some(first.as_str())).await;
     assert_eq!(rotated.status(), 200);
     let second = session_cookie(&rotated).expect("rotated cookie");
     assert_ne!(first, second);
 
     assert_eq!(
-        refresh(first).await.status(),
+        token_request(&app, Some(first.as_str())).await.status(),
         401,
         "a used refresh token must not work again"
     );
-    assert_eq!(refresh(second).await.status(), 200);
+    assert_eq!(
+        token_request(&app, Some(second.as_str())).await.status(),
+        200
+    );
 }
 
 /// Issue 32 item 15: a page load while signed out asks for a token (the SPA cannot see its
@@ -193,33 +192,17 @@ async fn auth_03_refresh_token_rotates_and_the_old_one_dies() {
 #[tokio::test]
 async fn auth_03_no_session_cookie_is_204_and_a_dead_one_401() {
     let app = spawn_app().await;
-    let plain = reqwest::Client::new();
-    let none = plain
-        .post(app.url("/api/v1/auth/token"))
-        .send()
-        .await
-        .unwrap();
+    let none = token_request(&app, None).await;
     assert_eq!(none.status(), 204);
     assert!(none.headers().get(SET_COOKIE).is_none());
 
-    let dead = plain
-        .post(app.url("/api/v1/auth/token"))
-        .header(COOKIE, "adgang_session=not-a-session")
-        .send()
-        .await
-        .unwrap();
+    let dead = token_request(&app, Some("not-a-session")).await;
     assert_eq!(dead.status(), 401);
 }
 
 #[tokio::test]
 async fn auth_06_logout_ends_the_session_server_side() {
-    let app = spawn_app().await;
-    app.seed_user(
-        "rid-cai",
-        "Cai Carlsen",
-        &[("29189846", OrgKind::Authority, Right::ContactAdmin)],
-    )
-    .await;
+    let app = app_with_north_user("rid-cai", "Cai Carlsen", Right::ContactAdmin).await;
     let (browser, finished) = log_in(&app, "rid-cai", "/").await;
     let cookie = session_cookie(&finished).unwrap();
 
@@ -229,12 +212,7 @@ async fn auth_06_logout_ends_the_session_server_side() {
         .await
         .unwrap();
     assert_eq!(logout.status(), 204);
-    let replay = reqwest::Client::new()
-        .post(app.url("/api/v1/auth/token"))
-        .header(COOKIE, format!("adgang_session={cookie}"))
-        .send()
-        .await
-        .unwrap();
+    let replay = token_request(&app, Some(cookie.as_str())).await;
     assert_eq!(
         replay.status(),
         401,
@@ -256,13 +234,7 @@ async fn a_user_without_rights_is_told_so() {
 
 #[tokio::test]
 async fn auth_02_tampered_callback_state_is_refused() {
-    let app = spawn_app().await;
-    app.seed_user(
-        "rid-dan",
-        "Dan Due",
-        &[("29189846", OrgKind::Authority, Right::SystemAdmin)],
-    )
-    .await;
+    let app = app_with_north_user("rid-dan", "Dan Due", Right::SystemAdmin).await;
     let browser = browser();
     let start = visit(&browser, app.url("/api/v1/auth/login")).await;
     let _ = location(&start);
@@ -293,6 +265,11 @@ async fn switch(app: &TestApp, browser: &reqwest::Client, cvr: &str) -> reqwest:
         .send()
         .await
         .unwrap()
+}
+
+/// Switches `browser`'s session to `cvr`, which must answer 200: the new access token.
+async fn switched_to(app: &TestApp, browser: &reqwest::Client, cvr: &str) -> AccessToken {
+    expect_json(switch(app, browser, cvr).await, 200).await
 }
 
 #[tokio::test]
@@ -326,28 +303,19 @@ async fn ctx_01_a_two_organisation_user_switches_and_gets_the_other_rights() {
         .cvr_number
         .clone();
 
-    let switched = switch(&app, &browser, &other).await;
-    assert_eq!(switched.status(), 200);
-    let token: AccessToken = switched.json().await.unwrap();
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let token = switched_to(&app, &browser, &other).await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(session.organisation.cvr_number, other);
 
     // The switch survives a reload: the session cookie now names the new organisation.
     let again: AccessToken = access_token(&app, &browser).await;
-    let session: Session = app
-        .get_json_as("/api/v1/session", &again.access_token)
-        .await;
+    let session = app.session(&again.access_token).await;
     assert_eq!(session.organisation.cvr_number, other);
 
     // CTX-03: the switch is in the actions log of the organisation switched to.
     use adgang_core::entity::actions_log;
     use sea_orm::EntityTrait;
-    let rows = actions_log::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let rows = app.rows(actions_log::Entity::find()).await;
     let switches: Vec<_> = rows
         .iter()
         .filter(|r| r.subject == "context_switch")
@@ -384,12 +352,8 @@ async fn ctx_02_an_operator_switches_to_any_cvr_of_the_register_without_rights_a
     )
     .await;
     let (browser, _) = log_in(&app, "rid-ole", "/").await;
-    let switched = switch(&app, &browser, "10213231").await;
-    assert_eq!(switched.status(), 200);
-    let token: AccessToken = switched.json().await.unwrap();
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let token = switched_to(&app, &browser, "10213231").await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(session.organisation.cvr_number, "10213231");
     assert!(session.operator);
     assert!(session
@@ -419,14 +383,7 @@ async fn ctx_02_an_operator_switches_to_any_cvr_of_the_register_without_rights_a
         .await;
     assert_eq!(created.status(), 201);
     {
-        use adgang_core::entity::actions_log;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let rows = actions_log::Entity::find()
-            .filter(actions_log::Column::OrganisationCvr.eq("10213231"))
-            .filter(actions_log::Column::Subject.eq("contact_structure"))
-            .all(&app.db().await)
-            .await
-            .unwrap();
+        let rows = app.actions_about("10213231", "contact_structure").await;
         assert!(!rows.is_empty());
         for row in rows {
             assert_eq!(row.actor, "CVR:34051178-RID:rid-ole");
@@ -437,12 +394,8 @@ async fn ctx_02_an_operator_switches_to_any_cvr_of_the_register_without_rights_a
     // Any CVR of the register: the organisation is created from it on the first switch.
     let registry = adgang_registry::SyntheticRegistry::new();
     let register_only = registry.company_cvrs().next().unwrap().to_owned();
-    let switched = switch(&app, &browser, &register_only).await;
-    assert_eq!(switched.status(), 200, "{}", switched.text().await.unwrap());
-    let token: AccessToken = switched.json().await.unwrap();
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let token = switched_to(&app, &browser, &register_only).await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(session.organisation.cvr_number, register_only);
     let from_register = adgang_registry::Registry::company(
         &registry,
@@ -526,9 +479,7 @@ async fn auth_01_the_same_code_path_logs_in_against_an_external_issuer() {
     let finished = visit(&browser, &callback).await;
     assert_eq!(location(&finished), "/");
     let token: AccessToken = access_token(&portal, &browser).await;
-    let session: Session = portal
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let session = portal.session(&token.access_token).await;
     assert_eq!(
         (session.user_id.as_str(), session.rights.as_slice()),
         ("rid-ext", &[Right::StatisticsAdmin][..])
@@ -537,13 +488,7 @@ async fn auth_01_the_same_code_path_logs_in_against_an_external_issuer() {
 
 #[tokio::test]
 async fn auth_01_return_to_never_leads_off_site_nor_breaks_the_redirect() {
-    let app = spawn_app().await;
-    app.seed_user(
-        "rid-eve",
-        "Eva Eksempel",
-        &[("29189846", OrgKind::Authority, Right::SystemAdmin)],
-    )
-    .await;
+    let app = app_with_north_user("rid-eve", "Eva Eksempel", Right::SystemAdmin).await;
     // A TAB the browser would drop (`/\t/host` → `//host`), CR/LF, and a scheme-relative URL.
     for hostile in [
         "/%09/angriber.example/x",
@@ -635,6 +580,6 @@ async fn issue_13_a_revoked_right_ends_the_users_tokens_and_the_next_token_has_t
     // The session goes on: its next token carries the rights left.
     let renewed = access_token(&app, &browser).await.access_token;
     assert_eq!(app.get_as(systems, &renewed).await.status(), 403);
-    let session: Session = app.get_json_as("/api/v1/session", &renewed).await;
+    let session = app.session(&renewed).await;
     assert_eq!(session.rights, vec![Right::ContactAdmin]);
 }

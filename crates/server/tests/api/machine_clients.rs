@@ -1,10 +1,8 @@
 //! Integrators: a rights administrator registers a machine client, which gets access tokens
 //! with the OAuth2 client-credentials grant and calls the API with them.
 
-use adgang_api_types::{
-    OAuthTokenResponse, OrgKind, Problem, RegisteredMachineClient, Right, Session,
-};
-use adgang_test_support::{spawn_app, user, TestApp};
+use adgang_api_types::{OAuthTokenResponse, OrgKind, RegisteredMachineClient, Right};
+use adgang_test_support::{expect_json, problem, spawn_app, TestApp};
 
 const CVR: &str = "29189846";
 
@@ -16,13 +14,9 @@ async fn with_organisation() -> TestApp {
 }
 
 async fn register(app: &TestApp, rights: &[Right], body: serde_json::Value) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/v1/organisations/{CVR}/machine-clients")))
-        .bearer_auth(app.token(&user(CVR, OrgKind::Authority, rights)))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    let token = app.token_for(CVR, OrgKind::Authority, rights);
+    let path = format!("/api/v1/organisations/{CVR}/machine-clients");
+    app.post_as(&path, &token, &body).await
 }
 
 #[tokio::test]
@@ -34,26 +28,18 @@ async fn a_machine_client_gets_a_token_with_client_credentials_and_calls_the_api
         serde_json::json!({"name": "Sagssystem", "rights": ["system_admin"]}),
     )
     .await;
-    assert_eq!(response.status(), 201);
-    let client: RegisteredMachineClient = response.json().await.unwrap();
+    let client: RegisteredMachineClient = expect_json(response, 201).await;
     assert_eq!(client.rights, vec![Right::SystemAdmin]);
 
     let token: OAuthTokenResponse = app
-        .client
-        .post(app.url("/api/v1/oauth/token"))
-        .basic_auth(&client.client_id, Some(&client.client_secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
+        .client_credentials(&client.client_id, &client.client_secret)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(token.token_type, "Bearer");
     assert!(token.expires_in <= 15 * 60);
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(
         (
             session.user_id.as_str(),
@@ -77,13 +63,8 @@ async fn a_machine_client_gets_a_token_with_client_credentials_and_calls_the_api
         .unwrap();
     assert_eq!(form.status(), 200);
     let wrong = app
-        .client
-        .post(app.url("/api/v1/oauth/token"))
-        .basic_auth(&client.client_id, Some("not-the-secret"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+        .client_credentials(&client.client_id, "not-the-secret")
+        .await;
     assert_eq!(wrong.status(), 401);
     let body: serde_json::Value = wrong.json().await.unwrap();
     assert_eq!(body["error"], "invalid_client");
@@ -98,9 +79,8 @@ async fn registration_validates_and_is_for_rights_administrators_only() {
         serde_json::json!({"name": " ", "rights": ["operator"]}),
     )
     .await;
-    assert_eq!(invalid.status(), 400);
-    let problem: Problem = invalid.json().await.unwrap();
-    let codes: Vec<_> = problem
+    let refusal = problem(invalid, 400).await;
+    let codes: Vec<_> = refusal
         .errors
         .iter()
         .map(|e| (e.field.as_str(), e.code.as_str()))
@@ -118,14 +98,14 @@ async fn registration_validates_and_is_for_rights_administrators_only() {
     .await;
     assert_eq!(refused.status(), 403);
 
+    let admin = app.token_for(CVR, OrgKind::Authority, &[Right::RightsAdmin]);
     let elsewhere = app
-        .client
-        .post(app.url("/api/v1/organisations/34051178/machine-clients"))
-        .bearer_auth(app.token(&user(CVR, OrgKind::Authority, &[Right::RightsAdmin])))
-        .json(&serde_json::json!({"name": "x", "rights": ["system_admin"]}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(
+            "/api/v1/organisations/34051178/machine-clients",
+            &admin,
+            &serde_json::json!({"name": "x", "rights": ["system_admin"]}),
+        )
+        .await;
     assert_eq!(
         elsewhere.status(),
         404,

@@ -5,58 +5,38 @@
 
 use adgang_api_types::{
     AccessGiver, AccessHolder, AccessLevel, MailAccessAction, MailAccessReceipt, OrgKind,
-    PartyExemption, PartyKind, Problem, Right,
+    PartyExemption, PartyKind, Right,
 };
-use adgang_core::entity::{actions_log, searches_log};
+use adgang_core::entity::actions_log;
 use adgang_core::time::copenhagen;
 use adgang_core::Clock;
 use adgang_mail_access::ExpiryWorker;
-use adgang_registry::SyntheticRegistry;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, problem, spawn_app, TestApp};
 use chrono::{Duration, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
+
+use crate::exemptions::{citizen, company};
 
 const ORG: &str = "29189846";
 const OTHER: &str = "34051178";
 
 fn staff(app: &TestApp, cvr: &str) -> String {
-    app.token(&user(cvr, OrgKind::Authority, &[Right::CitizenService]))
+    app.token_for(cvr, OrgKind::Authority, &[Right::CitizenService])
 }
 
 fn url(cvr: &str, rest: &str) -> String {
     format!("/api/v1/organisations/{cvr}/{rest}")
 }
 
-fn citizen(i: usize) -> String {
-    SyntheticRegistry::citizen_cpr(i)
-}
-
-fn company(i: usize) -> String {
-    SyntheticRegistry::new()
-        .company_cvrs()
-        .nth(i)
-        .unwrap()
-        .to_owned()
-}
-
-async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap()
+/// `POST` of a lookup of the giver `cpr` in `cvr`'s name, as `token`.
+async fn giver_lookup(app: &TestApp, cvr: &str, token: &str, cpr: &str) -> reqwest::Response {
+    let path = url(cvr, "mail-access/giver-lookups");
+    app.post_as(&path, token, &json!({ "cpr": cpr })).await
 }
 
 async fn giver(app: &TestApp, token: &str, cpr: &str) -> AccessGiver {
-    let response = app
-        .post_as(
-            &url(ORG, "mail-access/giver-lookups"),
-            token,
-            &json!({ "cpr": cpr }),
-        )
-        .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(giver_lookup(app, ORG, token, cpr).await, 200).await
 }
 
 fn access(giver: &str, holder: &str) -> Value {
@@ -64,9 +44,11 @@ fn access(giver: &str, holder: &str) -> Value {
 }
 
 async fn give(app: &TestApp, token: &str, body: &Value) -> MailAccessReceipt {
-    let response = app.post_as(&url(ORG, "mail-accesses"), token, body).await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(
+        app.post_as(&url(ORG, "mail-accesses"), token, body).await,
+        201,
+    )
+    .await
 }
 
 async fn refused(app: &TestApp, token: &str, body: &Value) -> Vec<(String, String)> {
@@ -87,13 +69,15 @@ async fn pdf_text(app: &TestApp, token: &str, receipt: &MailAccessReceipt) -> St
         .replace('\n', " ")
 }
 
+/// The actions log about `subject`, every organisation's, oldest first.
 async fn logged(app: &TestApp, subject: &str) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::Subject.eq(subject))
-        .order_by_asc(actions_log::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    let about = actions_log::Column::Subject.eq(subject);
+    app.rows(
+        actions_log::Entity::find()
+            .filter(about)
+            .order_by_asc(actions_log::Column::Id),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -143,11 +127,7 @@ async fn acc_01_02_a_citizen_gives_a_citizen_and_a_company_access_with_receipts(
         assert!(text.contains(expected), "{expected:?} missing from {text}");
     }
     // Lookups in the searches log: the giver twice, the holder once.
-    let searches = searches_log::Entity::find()
-        .filter(searches_log::Column::OrganisationCvr.eq(ORG))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let searches = app.searches_logged(ORG).await;
     assert_eq!(searches.len(), 3);
     assert_eq!(
         logged(&app, "mail_access").await.len(),
@@ -298,9 +278,7 @@ async fn acc_04_revoking_is_at_once_and_for_good_and_frees_the_place() {
     // Another authority's citizen service revokes one: accesses are national.
     let other = staff(&app, OTHER);
     let revoke = url(OTHER, &format!("mail-accesses/{}", receipts[0].access.id));
-    let response = app.delete_as(&revoke, &other).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let revoked: MailAccessReceipt = response.json().await.unwrap();
+    let revoked: MailAccessReceipt = expect_json(app.delete_as(&revoke, &other).await, 200).await;
     assert_eq!(revoked.action, MailAccessAction::Revoked);
     assert_eq!(app.delete_as(&revoke, &other).await.status(), 409);
     give(&app, &token, &access(&giver_cpr, &citizen(151))).await;
@@ -374,26 +352,11 @@ async fn acc_05_an_access_ends_after_its_last_day_by_the_job_once() {
 #[tokio::test]
 async fn acc_rights_only_citizen_service_of_an_authority() {
     let app = spawn_app().await;
-    let business = app.token(&user(ORG, OrgKind::Authority, &[Right::BusinessService]));
-    let response = app
-        .post_as(
-            &url(ORG, "mail-access/giver-lookups"),
-            &business,
-            &json!({ "cpr": citizen(1) }),
-        )
-        .await;
+    let business = app.token_for(ORG, OrgKind::Authority, &[Right::BusinessService]);
+    let response = giver_lookup(&app, ORG, &business, &citizen(1)).await;
     assert_eq!(response.status(), 403);
-    let company_user = app.token(&user(
-        "25052943",
-        OrgKind::Company,
-        &[Right::CitizenService],
-    ));
-    let response = app
-        .post_as(
-            &url("25052943", "mail-access/giver-lookups"),
-            &company_user,
-            &json!({ "cpr": citizen(1) }),
-        )
-        .await;
+    let company_cvr = "25052943";
+    let company_user = app.token_for(company_cvr, OrgKind::Company, &[Right::CitizenService]);
+    let response = giver_lookup(&app, company_cvr, &company_user, &citizen(1)).await;
     assert_eq!(response.status(), 403);
 }

@@ -4,11 +4,11 @@
 //! The crash and two-instance tests are in `durability.rs`.
 
 use adgang_api_types::{MailMove, MailMoveState, MemoReceipt, OrgKind, Platform, Problem, Right};
-use adgang_core::entity::{actions_log, message_events};
+use adgang_core::entity::message_events;
 use adgang_messaging::entity::message;
-use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app_with, Spa, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::messaging::{
     accepted, admin, app, eventually, memo, sender, system, AUTHORITY, COMPANY, SENDER,
@@ -20,19 +20,11 @@ fn moves_url(rest: &str) -> String {
 
 /// A contact point of AUTHORITY; bound to `system` when given.
 async fn contact_point(app: &TestApp, name: &str, system: Option<&str>, active: bool) -> String {
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            &admin(app, AUTHORITY),
-            &json!({"name": name, "description": "Til flytning", "visible": true, "audiences": ["citizens"],
-                    "keywords": ["post"], "active": active, "recipientSystemId": system}),
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let body = json!({"name": name, "description": "Til flytning", "visible": true, "audiences": ["citizens"],
+                      "keywords": ["post"], "active": active, "recipientSystemId": system});
+    app.create_contact_point(AUTHORITY, &admin(app, AUTHORITY), &body)
+        .await
+        .id
 }
 
 /// `n` messages from SENDER to AUTHORITY (no recipient system yet: they land in Virk), tagged
@@ -53,19 +45,13 @@ async fn into_virk(app: &TestApp, n: usize, point: Option<&str>) -> Vec<String> 
 }
 
 async fn stored(app: &TestApp, ids: &[String]) -> Vec<message::Model> {
-    message::Entity::find()
-        .filter(message::Column::MessageId.is_in(ids.iter().cloned()))
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    let among = message::Column::MessageId.is_in(ids.iter().cloned());
+    app.rows(message::Entity::find().filter(among)).await
 }
 
 async fn moved_events(app: &TestApp) -> Vec<message_events::Model> {
-    message_events::Entity::find()
-        .filter(message_events::Column::Event.eq("moved"))
-        .all(&app.db().await)
+    app.rows(message_events::Entity::find().filter(message_events::Column::Event.eq("moved")))
         .await
-        .unwrap()
 }
 
 async fn finished(app: &TestApp, token: &str, id: &str) -> MailMove {
@@ -108,8 +94,7 @@ async fn mv_01_03_all_virk_mail_moves_once_to_the_chosen_point_with_events_log_a
     let mut ticked = order.clone();
     ticked["confirmDeletion"] = json!(true);
     let response = app.post_as(&moves_url(""), &token, &ticked).await;
-    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
-    let started: MailMove = response.json().await.unwrap();
+    let started: MailMove = expect_json(response, 202).await;
     assert_eq!(started.total, 5);
     let done = finished(&app, &token, &started.id).await;
     assert_eq!(done.state, MailMoveState::Completed);
@@ -135,12 +120,7 @@ async fn mv_01_03_all_virk_mail_moves_once_to_the_chosen_point_with_events_log_a
     assert_eq!(company[0].platform.as_deref(), Some("virk"));
 
     // The actions log has the order (the employee) and the end (System).
-    let log = actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(AUTHORITY))
-        .filter(actions_log::Column::Subject.eq("move_mail"))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let log = app.actions_about(AUTHORITY, "move_mail").await;
     assert!(log
         .iter()
         .any(|r| r.actor.starts_with(&format!("CVR:{AUTHORITY}-RID:")) && r.event == "created"));
@@ -220,8 +200,7 @@ async fn mv_02_tagged_points_keep_their_point_and_unusable_tags_go_to_the_failov
             &json!({"mode": "tagged", "failoverContactPointId": failover, "confirmDeletion": true}),
         )
         .await;
-    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
-    let started: MailMove = response.json().await.unwrap();
+    let started: MailMove = expect_json(response, 202).await;
     let done = finished(&app, &token, &started.id).await;
     assert_eq!((done.moved, done.moved_to_failover), (6, 3));
     for msg in stored(&app, &to_usable).await {
@@ -294,18 +273,11 @@ async fn mv_bad_input_inactive_or_foreign_points_and_a_second_move_while_one_run
     let good = contact_point(&app, "Aktiv", Some(&pull), true).await;
     let foreign = {
         let (sender_pull, _) = system(&app, SENDER, json!({"role": "recipient"})).await;
-        let response = app
-            .post_as(
-                &format!("/api/v1/organisations/{SENDER}/contact-points"),
-                &admin(&app, SENDER),
-                &json!({"name": "Fremmed", "description": "En anden organisations", "visible": true, "audiences": ["citizens"],
-                        "keywords": ["post"], "active": true, "recipientSystemId": sender_pull}),
-            )
-            .await;
-        response.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        let body = json!({"name": "Fremmed", "description": "En anden organisations", "visible": true, "audiences": ["citizens"],
+                          "keywords": ["post"], "active": true, "recipientSystemId": sender_pull});
+        app.create_contact_point(SENDER, &admin(&app, SENDER), &body)
+            .await
+            .id
     };
     for (order, field, code) in [
         (
@@ -384,12 +356,12 @@ async fn mv_bad_input_inactive_or_foreign_points_and_a_second_move_while_one_run
         .status(),
         404
     );
-    let contact_admin = app.token(&user(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]));
+    let contact_admin = app.token_for(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]);
     assert_eq!(
         app.get_as(&moves_url(""), &contact_admin).await.status(),
         403
     );
-    let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::SystemAdmin]));
+    let company = app.token_for(COMPANY, OrgKind::Company, &[Right::SystemAdmin]);
     assert_eq!(
         app.get_as(
             &format!("/api/v1/organisations/{COMPANY}/mail-moves"),
@@ -433,8 +405,7 @@ async fn sys_15_a_new_rest_push_system_takes_over_the_virk_mail_once_it_is_activ
             &system("rest_push", Some(format!("{}/inbox", peer.url))),
         )
         .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    let receipt: adgang_api_types::SystemReceipt = response.json().await.unwrap();
+    let receipt: adgang_api_types::SystemReceipt = expect_json(response, 201).await;
     let move_id = receipt
         .virk_mail_move_id
         .expect("the move ordered with the system");

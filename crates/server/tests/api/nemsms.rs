@@ -3,66 +3,54 @@
 //! links reused, expired or replaced, rights (SMS-04) and bad input.
 
 use adgang_api_types::{
-    NemSmsAction, NemSmsConfirmed, NemSmsReceipt, NemSmsState, NemSmsStatus, OrgKind, Problem,
-    Right,
+    NemSmsAction, NemSmsConfirmed, NemSmsReceipt, NemSmsState, NemSmsStatus, OrgKind, Right,
 };
-use adgang_core::entity::{actions_log, searches_log};
+use adgang_core::entity::actions_log;
 use adgang_messaging::entity::sms_outbox;
-use adgang_registry::SyntheticRegistry;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{
+    assert_field_errors, expect_json, field_codes, problem, spawn_app, TestApp,
+};
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
+use crate::exemptions::{citizen, company};
+
 const ORG: &str = "29189846";
 
 pub(crate) fn staff(app: &TestApp, rights: &[Right]) -> String {
-    app.token(&user(ORG, OrgKind::Authority, rights))
+    app.token_for(ORG, OrgKind::Authority, rights)
 }
 
 pub(crate) fn url(rest: &str) -> String {
     format!("/api/v1/organisations/{ORG}/nemsms/{rest}")
 }
 
-fn citizen(i: usize) -> String {
-    SyntheticRegistry::citizen_cpr(i)
-}
-
-async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    let got = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 pub(crate) async fn status_of(app: &TestApp, token: &str, cpr: &str) -> NemSmsStatus {
     let response = app
         .post_as(&url("lookups"), token, &json!({ "cpr": cpr }))
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 200).await
+}
+
+/// `POST` of the citizen `cpr`'s enrolment with `phone`, as `token`.
+async fn enrolment(app: &TestApp, token: &str, cpr: &str, phone: &str) -> reqwest::Response {
+    let body = json!({ "party": cpr, "phone": phone });
+    app.post_as(&url("citizens"), token, &body).await
 }
 
 pub(crate) async fn enrol(app: &TestApp, token: &str, cpr: &str, phone: &str) -> NemSmsReceipt {
-    let response = app
-        .post_as(
-            &url("citizens"),
-            token,
-            &json!({ "party": cpr, "phone": phone }),
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(enrolment(app, token, cpr, phone).await, 201).await
 }
 
 /// The SMS sent to `phone`, newest first.
 pub(crate) async fn sms_to(app: &TestApp, phone: &str) -> Vec<sms_outbox::Model> {
-    sms_outbox::Entity::find()
-        .filter(sms_outbox::Column::Phone.eq(phone))
-        .order_by_desc(sms_outbox::Column::SentAt)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.rows(
+        sms_outbox::Entity::find()
+            .filter(sms_outbox::Column::Phone.eq(phone))
+            .order_by_desc(sms_outbox::Column::SentAt),
+    )
+    .await
 }
 
 /// The token of the newest confirmation link sent to `phone`.
@@ -82,14 +70,9 @@ pub(crate) async fn confirm(app: &TestApp, token: &str) -> reqwest::Response {
         .unwrap()
 }
 
+/// ORG's actions log about NemSMS, oldest first.
 async fn actions(app: &TestApp) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(ORG))
-        .filter(actions_log::Column::Subject.eq("nemsms"))
-        .order_by_asc(actions_log::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.actions_about(ORG, "nemsms").await
 }
 
 #[tokio::test]
@@ -124,9 +107,7 @@ async fn sms_01_02_a_citizen_is_enrolled_and_confirms_by_the_link_sent_by_sms() 
         sent[0].text
     );
     let link = link_token(&app, "+4512345678").await;
-    let response = confirm(&app, &link).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let confirmed: NemSmsConfirmed = response.json().await.unwrap();
+    let confirmed: NemSmsConfirmed = expect_json(confirm(&app, &link).await, 200).await;
     assert_eq!(confirmed.phone, "+4512345678");
     let enrolled = status_of(&app, &token, &cpr).await;
     assert_eq!(enrolled.state, NemSmsState::Enrolled);
@@ -134,19 +115,11 @@ async fn sms_01_02_a_citizen_is_enrolled_and_confirms_by_the_link_sent_by_sms() 
     assert_eq!(enrolled.enrolled_at, Some(confirmed.enrolled_at));
 
     // A link works once.
-    let again = problem(confirm(&app, &link).await, 400).await;
-    assert_eq!(
-        field_codes(&again),
-        [("token".to_owned(), "link_used".to_owned())]
-    );
+    assert_field_errors(confirm(&app, &link).await, &[("token", "link_used")]).await;
 
     // SMS-04: lookups in the searches log, actions in the actions log — the confirmation with
     // the citizen as actor.
-    let searches = searches_log::Entity::find()
-        .filter(searches_log::Column::OrganisationCvr.eq(ORG))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let searches = app.searches_logged(ORG).await;
     assert_eq!(searches.len(), 3);
     assert!(searches
         .iter()
@@ -185,16 +158,7 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         ("+45 12", "invalid_phone"),
         ("", "required"),
     ] {
-        let refused = problem(
-            app.post_as(
-                &url("citizens"),
-                &token,
-                &json!({ "party": cpr, "phone": phone }),
-            )
-            .await,
-            400,
-        )
-        .await;
+        let refused = problem(enrolment(&app, &token, &cpr, phone).await, 400).await;
         assert_eq!(
             field_codes(&refused),
             [("phone".to_owned(), code.to_owned())],
@@ -202,12 +166,7 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         );
     }
     let unknown = problem(
-        app.post_as(
-            &url("citizens"),
-            &token,
-            &json!({ "party": "3112991234", "phone": "+4798765432" }),
-        )
-        .await,
+        enrolment(&app, &token, "3112991234", "+4798765432").await,
         400,
     )
     .await;
@@ -220,11 +179,7 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         status_of(&app, &token, &cpr).await.state,
         NemSmsState::NotEnrolled
     );
-    assert!(sms_outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(app.rows(sms_outbox::Entity::find()).await.is_empty());
     // The wizard's check changes nothing either.
     let dry = app
         .post_as(
@@ -234,44 +189,27 @@ async fn sms_02_bad_numbers_unknown_people_double_enrolments_and_dead_links_are_
         )
         .await;
     assert_eq!(dry.status(), 204);
-    assert!(sms_outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(app.rows(sms_outbox::Entity::find()).await.is_empty());
 
     // E.164 from abroad.
     let receipt = enrol(&app, &token, &cpr, "+4798765432").await;
     assert_eq!(receipt.phone, "+4798765432");
-    let twice = problem(
-        app.post_as(
-            &url("citizens"),
-            &token,
-            &json!({ "party": cpr, "phone": "11223344" }),
-        )
-        .await,
-        400,
+    assert_field_errors(
+        enrolment(&app, &token, &cpr, "11223344").await,
+        &[("party", "already_enrolled")],
     )
     .await;
-    assert_eq!(
-        field_codes(&twice),
-        [("party".to_owned(), "already_enrolled".to_owned())]
-    );
 
-    let unknown_link = problem(confirm(&app, "not-a-token").await, 400).await;
-    assert_eq!(
-        field_codes(&unknown_link),
-        [("token".to_owned(), "link_unknown".to_owned())]
-    );
+    assert_field_errors(
+        confirm(&app, "not-a-token").await,
+        &[("token", "link_unknown")],
+    )
+    .await;
     // After 48 hours the link is dead.
     let link = link_token(&app, "+4798765432").await;
     app.clock
         .advance(Duration::hours(48) + Duration::minutes(1));
-    let expired = problem(confirm(&app, &link).await, 400).await;
-    assert_eq!(
-        field_codes(&expired),
-        [("token".to_owned(), "link_expired".to_owned())]
-    );
+    assert_field_errors(confirm(&app, &link).await, &[("token", "link_expired")]).await;
     // Tokens are checked against the app's clock: mint them at its new time.
     let token = staff(&app, &[Right::CitizenService]);
     assert_eq!(
@@ -291,20 +229,16 @@ async fn sms_03_a_new_number_needs_a_new_confirmation_and_unenrolling_ends_it() 
     let id = status_of(&app, &token, &cpr).await.enrolment_id.unwrap();
 
     // The same number: refused. A new one: waits, the old one stays in use meanwhile.
-    let same = problem(
+    assert_field_errors(
         app.put_as(
             &url(&format!("citizens/{id}/phone")),
             &token,
             &json!({ "phone": "+4520202020" }),
         )
         .await,
-        400,
+        &[("phone", "same_number")],
     )
     .await;
-    assert_eq!(
-        field_codes(&same),
-        [("phone".to_owned(), "same_number".to_owned())]
-    );
     let response = app
         .put_as(
             &url(&format!("citizens/{id}/phone")),
@@ -312,8 +246,7 @@ async fn sms_03_a_new_number_needs_a_new_confirmation_and_unenrolling_ends_it() 
             &json!({ "phone": "30303030" }),
         )
         .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let changed: NemSmsReceipt = response.json().await.unwrap();
+    let changed: NemSmsReceipt = expect_json(response, 200).await;
     assert_eq!(changed.action, NemSmsAction::NumberChanged);
     let status = status_of(&app, &token, &cpr).await;
     assert_eq!(status.state, NemSmsState::Enrolled);
@@ -328,11 +261,11 @@ async fn sms_03_a_new_number_needs_a_new_confirmation_and_unenrolling_ends_it() 
         &json!({ "phone": "40404040" }),
     )
     .await;
-    let replaced = problem(confirm(&app, &replaced_link).await, 400).await;
-    assert_eq!(
-        field_codes(&replaced),
-        [("token".to_owned(), "link_expired".to_owned())]
-    );
+    assert_field_errors(
+        confirm(&app, &replaced_link).await,
+        &[("token", "link_expired")],
+    )
+    .await;
     let response = confirm(&app, &link_token(&app, "+4540404040").await).await;
     assert_eq!(response.status(), 200);
     let status = status_of(&app, &token, &cpr).await;
@@ -372,11 +305,7 @@ async fn sms_04_business_service_handles_companies_only() {
         .post_as(&url("lookups"), &business, &json!({ "cpr": cpr }))
         .await;
     assert_eq!(refused.status(), 403);
-    let cvr = SyntheticRegistry::new()
-        .company_cvrs()
-        .nth(20)
-        .unwrap()
-        .to_owned();
+    let cvr = company(20);
     let response = app
         .post_as(
             &url("companies"),
@@ -411,11 +340,7 @@ async fn sms_04_business_service_handles_companies_only() {
         .await;
     assert_eq!(wrong.status(), 404);
     // Companies have no NemSMS module.
-    let company_user = app.token(&user(
-        "25052943",
-        OrgKind::Company,
-        &[Right::CitizenService],
-    ));
+    let company_user = app.token_for("25052943", OrgKind::Company, &[Right::CitizenService]);
     let response = app
         .post_as(
             "/api/v1/organisations/25052943/nemsms/lookups",

@@ -2,7 +2,7 @@
 //! uploads it signed (a real PDF) and designates a rights administrator. Companies skip it.
 
 use adgang_api_types::{
-    AccessToken, Module, OnboardingStatus, OrgKind, Problem, Right, Session, SignedAgreement,
+    AccessToken, Module, OnboardingStatus, OrgKind, Problem, Right, SignedAgreement,
 };
 use adgang_core::audit::Actor;
 use adgang_core::entity::actions_log;
@@ -10,7 +10,7 @@ use adgang_core::Cvr;
 use adgang_identity::entity::organisation;
 use adgang_identity::service::rights::{ensure_user, grant};
 use adgang_identity::service::{create_organisation, NewOrganisation};
-use adgang_test_support::{pdf_with_text, spawn_app, TestApp};
+use adgang_test_support::{expect_json, pdf_with_text, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::login::{access_token, log_in};
@@ -52,12 +52,12 @@ pub(crate) async fn renew_token(app: &TestApp, browser: &reqwest::Client) -> Str
 }
 
 async fn log_rows(app: &TestApp) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(NYBY))
-        .filter(actions_log::Column::ActorIsSystem.eq(false))
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.rows(
+        actions_log::Entity::find()
+            .filter(actions_log::Column::OrganisationCvr.eq(NYBY))
+            .filter(actions_log::Column::ActorIsSystem.eq(false)),
+    )
+    .await
 }
 
 pub(crate) async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest::Response {
@@ -74,15 +74,13 @@ pub(crate) async fn upload(app: &TestApp, token: &str, body: Vec<u8>) -> reqwest
 }
 
 async fn complete(app: &TestApp, token: &str, body: serde_json::Value) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!(
-            "/api/v1/organisations/{NYBY}/onboarding/completion"
-        )))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    let path = format!("/api/v1/organisations/{NYBY}/onboarding/completion");
+    app.post_as(&path, token, &body).await
+}
+
+/// [`complete`], which must answer 200: the onboarding's status then.
+async fn completed(app: &TestApp, token: &str, body: serde_json::Value) -> OnboardingStatus {
+    expect_json(complete(app, token, body).await, 200).await
 }
 
 fn field_codes(problem: &Problem) -> Vec<(String, String)> {
@@ -108,7 +106,7 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
     let token = renew_token(&app, &browser).await;
 
     // The session says so, and no module is open.
-    let session: Session = app.get_json_as("/api/v1/session", &token).await;
+    let session = app.session(&token).await;
     assert!(session.onboarding_required);
     assert!(session.modules.is_empty(), "{:?}", session.modules);
     // Rights held there open nothing yet.
@@ -174,14 +172,12 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
     assert_eq!(uploaded.sha256, adgang_core::secrets::sha256_hex(&pdf));
 
     // Accept and designate a new user as rights administrator.
-    let done = complete(
+    let done = completed(
         &app,
         &token,
         serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-rikke", "name": "Rikke Rettighed", "email": "rikke@nyby.dk"}}),
     )
     .await;
-    assert_eq!(done.status(), 200);
-    let done: OnboardingStatus = done.json().await.unwrap();
     assert!(!done.required);
     assert!(done.completed_at.is_some());
     assert!(done
@@ -190,10 +186,9 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
         .any(|u| u.user_id == "rid-rikke" && u.rights == vec![Right::RightsAdmin]));
     // §3.1.1 (issue 33 item 7): the designated rights administrator is told, with the link to
     // the rights portal (the built-in test portal here), through the mail outbox.
-    let mail = adgang_messaging::entity::mail_outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let mail = app
+        .rows(adgang_messaging::entity::mail_outbox::Entity::find())
+        .await;
     assert_eq!(mail.len(), 1, "{mail:?}");
     assert_eq!(mail[0].recipient, "rikke@nyby.dk");
     assert!(
@@ -261,7 +256,7 @@ async fn auth_04_an_authority_is_gated_until_onboarding_is_complete() {
 
     // A renewed token opens the modules; onboarding cannot be repeated.
     let renewed = renew_token(&app, &browser).await;
-    let session: Session = app.get_json_as("/api/v1/session", &renewed).await;
+    let session = app.session(&renewed).await;
     assert!(!session.onboarding_required);
     assert!(session.modules.contains(&Module::SystemConnection));
     let users = app
@@ -283,14 +278,12 @@ async fn auth_04_a_second_upload_replaces_the_first_and_an_existing_user_can_be_
         .json()
         .await
         .unwrap();
-    let done = complete(
+    let status = completed(
         &app,
         &token,
         serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-nanna", "email": "nanna@nyby.dk"}}),
     )
     .await;
-    assert_eq!(done.status(), 200);
-    let status: OnboardingStatus = done.json().await.unwrap();
     assert_eq!(status.signed_agreement.unwrap().sha256, second.sha256);
     assert_eq!(
         status.users[0].rights,
@@ -343,7 +336,7 @@ async fn auth_04_companies_skip_onboarding() {
     let app = spawn_app().await;
     not_joined(&app, OrgKind::Company, &[Right::SystemAdmin]).await;
     let token = renew_token(&app, &nanna(&app).await).await;
-    let session: Session = app.get_json_as("/api/v1/session", &token).await;
+    let session = app.session(&token).await;
     assert!(!session.onboarding_required);
     assert!(session.modules.contains(&Module::SystemConnection));
     let status: OnboardingStatus = app
@@ -463,14 +456,12 @@ async fn issue_13_designating_a_rid_answers_the_same_whether_it_exists_elsewhere
     );
 
     // With a name the user known elsewhere is designated, and keeps their own name.
-    let done = complete(
+    let status = completed(
         &app,
         &token,
         serde_json::json!({"acceptAgreement": true, "rightsAdmin": {"userId": "rid-andetsteds", "name": "Et andet navn", "email": "b@nyby.dk"}}),
     )
     .await;
-    assert_eq!(done.status(), 200);
-    let status: OnboardingStatus = done.json().await.unwrap();
     let designated = status
         .users
         .iter()

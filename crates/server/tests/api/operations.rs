@@ -1,7 +1,7 @@
 //! health, readiness, metrics, request ids; security headers on every response.
 
 use adgang_api_types::{OrgKind, Right};
-use adgang_test_support::{spawn_app, user};
+use adgang_test_support::spawn_app;
 
 #[tokio::test]
 async fn x_11_healthz_answers_ok() {
@@ -53,7 +53,7 @@ async fn issue_13_readyz_is_503_while_the_database_cannot_take_a_write() {
 async fn x_11_metrics_count_requests_by_route_pattern() {
     let app = spawn_app().await;
     // Two lookups of the caller's own (not yet stored) organisation: two 404s, one route.
-    let token = app.token(&user("29189846", OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for("29189846", OrgKind::Authority, &[Right::SystemAdmin]);
     app.get_as("/api/v1/organisations/29189846", &token).await;
     app.get_as("/api/v1/organisations/29189846", &token).await;
     let response = app.get("/metrics").await;
@@ -82,21 +82,13 @@ async fn x_11_every_response_carries_a_request_id_and_echoes_a_sane_one() {
     assert_eq!(id.len(), 36, "a UUID: {id}");
 
     let echoed = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "trace-abc_123")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/healthz", "x-request-id", "trace-abc_123")
+        .await;
     assert_eq!(echoed.headers()["x-request-id"], "trace-abc_123");
 
     let hostile = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "evil id with spaces")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/healthz", "x-request-id", "evil id with spaces")
+        .await;
     assert_ne!(hostile.headers()["x-request-id"], "evil id with spaces");
 }
 

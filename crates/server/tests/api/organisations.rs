@@ -2,10 +2,10 @@
 
 use adgang_api_types::{ErrorCode, Problem, Right};
 use adgang_api_types::{OrgKind, Organisation, Page};
-use adgang_test_support::{spawn_app, user, TestApp};
+use adgang_test_support::{spawn_app, TestApp};
 
 fn operator(app: &TestApp) -> String {
-    app.token(&user("34051178", OrgKind::Authority, &[Right::Operator]))
+    app.token_for("34051178", OrgKind::Authority, &[Right::Operator])
 }
 
 const ORGS: &[(&str, &str, OrgKind)] = &[
@@ -18,7 +18,7 @@ const ORGS: &[(&str, &str, OrgKind)] = &[
 async fn gets_one_organisation_with_danish_letters_intact() {
     let app = spawn_app().await;
     app.seed_organisations(ORGS).await;
-    let own = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+    let own = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
     let org: Organisation = app
         .get_json_as("/api/v1/organisations/25052943", &own)
         .await;
@@ -184,7 +184,7 @@ async fn environment_reports_test_label_and_modules() {
 async fn x_09_another_organisation_is_404_and_listing_needs_operator() {
     let app = spawn_app().await;
     app.seed_organisations(ORGS).await;
-    let company = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+    let company = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
 
     let other = app.get_as("/api/v1/organisations/29189846", &company).await;
     assert_eq!(other.status(), 404);
@@ -230,10 +230,7 @@ async fn ctx_02_operator_looks_up_any_cvr_and_each_lookup_is_logged() {
     assert_eq!(unknown.status(), 404);
 
     // LOG-03: both valid lookups are in the searches log, with their result counts.
-    let mut rows = searches_log::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let mut rows = app.rows(searches_log::Entity::find()).await;
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     let logged: Vec<_> = rows
         .iter()
@@ -244,7 +241,7 @@ async fn ctx_02_operator_looks_up_any_cvr_and_each_lookup_is_logged() {
         .iter()
         .all(|r| r.organisation_cvr == "34051178" && r.register == "cvr"));
 
-    let not_operator = app.token(&user("34051178", OrgKind::Authority, &[Right::SystemAdmin]));
+    let not_operator = app.token_for("34051178", OrgKind::Authority, &[Right::SystemAdmin]);
     let refused = app
         .get_as("/api/v1/organisation-lookup/25052943", &not_operator)
         .await;

@@ -3,12 +3,10 @@
 //! "Tilbagekald" calls it.
 
 use adgang_api_types::{
-    ConflictReason, MemoStatus, OrgKind, Problem, RecallCandidate, RecallReceipt, Right,
+    ConflictReason, MemoStatus, OrgKind, RecallCandidate, RecallReceipt, Right,
 };
-use adgang_core::entity::actions_log;
 use adgang_core::Clock;
-use adgang_test_support::{user, TestApp};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use adgang_test_support::{expect_json, problem, TestApp};
 use serde_json::json;
 
 use crate::messaging::{
@@ -31,8 +29,16 @@ async fn sent(app: &TestApp, value_date: Option<&str>) -> String {
 }
 
 async fn conflict(response: reqwest::Response) -> Option<ConflictReason> {
-    assert_eq!(response.status(), 409);
-    response.json::<Problem>().await.unwrap().reason
+    problem(response, 409).await.reason
+}
+
+/// SENDER's message `id` is found with `reason` as its refusal, and recalling it is refused for
+/// that reason.
+async fn recall_refused(app: &TestApp, token: &str, id: &str, reason: ConflictReason) {
+    let found: RecallCandidate = app.get_json_as(&memo_url(SENDER, id), token).await;
+    assert_eq!(found.refusal, Some(reason));
+    let recall = app.delete_as(&memo_url(SENDER, id), token).await;
+    assert_eq!(conflict(recall).await, Some(reason));
 }
 
 #[tokio::test]
@@ -51,8 +57,7 @@ async fn rc_01_02_a_held_message_is_found_recalled_logged_and_never_delivered() 
     assert_eq!(found.refusal, None);
 
     let response = app.delete_as(&memo_url(SENDER, &id), &token).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let receipt: RecallReceipt = response.json().await.unwrap();
+    let receipt: RecallReceipt = expect_json(response, 200).await;
     assert_eq!(receipt.message_id, id);
     assert_eq!(receipt.recalled_at, app.clock.now());
     assert!(receipt
@@ -64,12 +69,7 @@ async fn rc_01_02_a_held_message_is_found_recalled_logged_and_never_delivered() 
     assert!(log
         .iter()
         .any(|e| e.message_id.as_deref() == Some(id.as_str()) && e.event == "recalled"));
-    let actions = actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(SENDER))
-        .filter(actions_log::Column::Subject.eq("recall"))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let actions = app.actions_about(SENDER, "recall").await;
     assert_eq!(actions.len(), 1);
     assert_eq!(actions[0].object_id.as_deref(), Some(id.as_str()));
     assert_eq!(actions[0].party_id.as_deref(), Some(CITIZEN));
@@ -99,12 +99,7 @@ async fn rc_03_no_value_date_value_date_passed_already_recalled_and_not_found() 
     let token = admin(&app, SENDER);
 
     let at_once = sent(&app, None).await;
-    let found: RecallCandidate = app.get_json_as(&memo_url(SENDER, &at_once), &token).await;
-    assert_eq!(found.refusal, Some(ConflictReason::NoValueDate));
-    assert_eq!(
-        conflict(app.delete_as(&memo_url(SENDER, &at_once), &token).await).await,
-        Some(ConflictReason::NoValueDate)
-    );
+    recall_refused(&app, &token, &at_once, ConflictReason::NoValueDate).await;
 
     let released = sent(&app, Some("2026-12-11")).await;
     app.clock.set("2026-12-11T08:00:00Z".parse().unwrap());
@@ -114,12 +109,7 @@ async fn rc_03_no_value_date_value_date_passed_already_recalled_and_not_found() 
         stored(&app, &released).await.state != "held"
     })
     .await;
-    let found: RecallCandidate = app.get_json_as(&memo_url(SENDER, &released), &token).await;
-    assert_eq!(found.refusal, Some(ConflictReason::ValueDatePassed));
-    assert_eq!(
-        conflict(app.delete_as(&memo_url(SENDER, &released), &token).await).await,
-        Some(ConflictReason::ValueDatePassed)
-    );
+    recall_refused(&app, &token, &released, ConflictReason::ValueDatePassed).await;
 
     let held = sent(&app, Some("2026-12-20")).await;
     assert_eq!(
@@ -159,14 +149,14 @@ async fn rc_tenants_another_senders_message_is_not_found_and_rights_are_system_a
     ] {
         assert_eq!(response.status(), 404);
     }
-    let contact_admin = app.token(&user(SENDER, OrgKind::Authority, &[Right::ContactAdmin]));
+    let contact_admin = app.token_for(SENDER, OrgKind::Authority, &[Right::ContactAdmin]);
     assert_eq!(
         app.delete_as(&memo_url(SENDER, &id), &contact_admin)
             .await
             .status(),
         403
     );
-    let company = app.token(&user("25052943", OrgKind::Company, &[Right::SystemAdmin]));
+    let company = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
     assert_eq!(
         app.get_as(&memo_url("25052943", &id), &company)
             .await

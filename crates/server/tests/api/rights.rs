@@ -5,9 +5,9 @@ use adgang_core::audit::Actor;
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
 use adgang_identity::service::rights::{ensure_user, grant, organisations_of, revoke, rights_in};
-use adgang_identity::service::{create_organisation, NewOrganisation};
-use adgang_test_support::TestDatabase;
-use sea_orm::{EntityTrait, TransactionTrait};
+use adgang_test_support::{create_joined_organisation, spawn_app, TestApp, TestDatabase};
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 
 #[tokio::test]
 async fn rights_are_granted_revoked_and_logged_per_organisation() {
@@ -24,13 +24,8 @@ async fn rights_are_granted_revoked_and_logged_per_organisation() {
         (&north, "Testkommune Nord", OrgKind::Authority),
         (&company, "Æblegården ApS", OrgKind::Company),
     ] {
-        let new = NewOrganisation {
-            cvr: cvr.clone(),
-            name: name.into(),
-            kind,
-            agreement_accepted_at: Some(chrono::Utc::now()),
-        };
-        create_organisation(&db, new, now).await.unwrap();
+        let joined = chrono::Utc::now();
+        create_joined_organisation(&db, cvr.as_str(), name, kind, joined, now).await;
     }
     let admin = Actor::EmployeeOf {
         cvr: north.clone(),
@@ -116,42 +111,56 @@ async fn rights_are_granted_revoked_and_logged_per_organisation() {
         .all(|r| r.subject == "rights" && r.object_id.as_deref() == Some("rid-42")));
 }
 
+/// A fresh app with Testkommune Nord joined and the user `rid` (`name`) holding `right` there,
+/// granted by the system: the app, a connection to its database, the time of the grant, Nord's
+/// CVR and the user.
+async fn app_with_north_user(
+    rid: &str,
+    name: &str,
+    right: Right,
+) -> (
+    TestApp,
+    DatabaseConnection,
+    DateTime<Utc>,
+    Cvr,
+    adgang_identity::entity::user::Model,
+) {
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let now = Utc::now();
+    let north = Cvr::parse("29189846").unwrap();
+    let (organisation, kind) = ("Testkommune Nord", OrgKind::Authority);
+    create_joined_organisation(&db, north.as_str(), organisation, kind, now, now).await;
+    let user = ensure_user(&db, rid, name, now).await.unwrap();
+    grant(&db, &Actor::System, &north, &user, right, now)
+        .await
+        .unwrap();
+    (app, db, now, north, user)
+}
+
+/// The users with rights in Testkommune Nord (the first page), as its rights administrator
+/// `token` lists them.
+async fn north_users(app: &TestApp, token: &str) -> Vec<adgang_api_types::OrganisationUser> {
+    let path = "/api/v1/organisations/29189846/users";
+    app.get_json_as::<adgang_api_types::Page<adgang_api_types::OrganisationUser>>(path, token)
+        .await
+        .items
+}
+
 #[tokio::test]
 async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     use adgang_api_types::{OrganisationUser, Problem};
-    use adgang_test_support::{spawn_app, user};
 
-    let app = spawn_app().await;
-    let db = app.db().await;
-    let now = chrono::Utc::now();
-    let north = Cvr::parse("29189846").unwrap();
-    let new = NewOrganisation {
-        cvr: north.clone(),
-        name: "Testkommune Nord".into(),
-        kind: OrgKind::Authority,
-        agreement_accepted_at: Some(chrono::Utc::now()),
-    };
-    create_organisation(&db, new, now).await.unwrap();
-    let kim = ensure_user(&db, "rid-kim", "Kim Kontakt", now)
-        .await
-        .unwrap();
-    grant(&db, &Actor::System, &north, &kim, Right::ContactAdmin, now)
-        .await
-        .unwrap();
-    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+    let (app, db, now, north, kim) =
+        app_with_north_user("rid-kim", "Kim Kontakt", Right::ContactAdmin).await;
+    let admin = app.token_for("29189846", OrgKind::Authority, &[Right::RightsAdmin]);
 
     let put = |path: &str| app.client.put(app.url(path)).bearer_auth(&admin).send();
     let response = put("/api/v1/organisations/29189846/users/rid-kim/rights/system_admin")
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
-    let users: Vec<OrganisationUser> = app
-        .get_json_as::<adgang_api_types::Page<OrganisationUser>>(
-            "/api/v1/organisations/29189846/users",
-            &admin,
-        )
-        .await
-        .items;
+    let users = north_users(&app, &admin).await;
     assert_eq!(users.len(), 1);
     assert_eq!(
         users[0].rights,
@@ -159,12 +168,11 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     );
 
     let revoked = app
-        .client
-        .delete(app.url("/api/v1/organisations/29189846/users/rid-kim/rights/contact_admin"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+        .delete_as(
+            "/api/v1/organisations/29189846/users/rid-kim/rights/contact_admin",
+            &admin,
+        )
+        .await;
     assert_eq!(revoked.status(), 204);
     assert_eq!(
         rights_in(&db, &kim.id, &north).await.unwrap(),
@@ -203,13 +211,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         .unwrap();
     for rid in ["rid-elsewhere", "rid-nobody"] {
         let path = format!("/api/v1/organisations/29189846/users/{rid}/rights/system_admin");
-        let removed = app
-            .client
-            .delete(app.url(&path))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
+        let removed = app.delete_as(&path, &admin).await;
         assert_eq!(removed.status(), 204, "{rid}");
         assert_eq!(removed.text().await.unwrap(), "", "{rid}");
         let granted = put(&path).await.unwrap();
@@ -217,13 +219,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
         assert_eq!(granted.text().await.unwrap(), "", "{rid}");
     }
     // Granted to a RID that has not logged in yet: it is listed here, by its RID.
-    let users: Vec<OrganisationUser> = app
-        .get_json_as::<adgang_api_types::Page<OrganisationUser>>(
-            "/api/v1/organisations/29189846/users",
-            &admin,
-        )
-        .await
-        .items;
+    let users = north_users(&app, &admin).await;
     assert!(
         users
             .iter()
@@ -254,31 +250,10 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
 #[tokio::test]
 async fn issue_32_the_last_rights_admin_of_an_organisation_keeps_the_right() {
     use adgang_api_types::Problem;
-    use adgang_test_support::{spawn_app, user};
 
-    let app = spawn_app().await;
-    let db = app.db().await;
-    let now = chrono::Utc::now();
-    let north = Cvr::parse("29189846").unwrap();
-    create_organisation(
-        &db,
-        NewOrganisation {
-            cvr: north.clone(),
-            name: "Testkommune Nord".into(),
-            kind: OrgKind::Authority,
-            agreement_accepted_at: Some(now),
-        },
-        now,
-    )
-    .await
-    .unwrap();
-    let rita = ensure_user(&db, "rid-rita", "Rita Rettighed", now)
-        .await
-        .unwrap();
-    grant(&db, &Actor::System, &north, &rita, Right::RightsAdmin, now)
-        .await
-        .unwrap();
-    let admin = app.token(&user("29189846", OrgKind::Authority, &[Right::RightsAdmin]));
+    let (app, db, _, north, rita) =
+        app_with_north_user("rid-rita", "Rita Rettighed", Right::RightsAdmin).await;
+    let admin = app.token_for("29189846", OrgKind::Authority, &[Right::RightsAdmin]);
     let revoke = |rid: &'static str| {
         app.client
             .delete(app.url(&format!(
@@ -301,12 +276,13 @@ async fn issue_32_the_last_rights_admin_of_an_organisation_keeps_the_right() {
     );
     // Once another holds it, Rita may give it up.
     let put = app
-        .client
-        .put(app.url("/api/v1/organisations/29189846/users/rid-kim/rights/rights_admin"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+        .send(
+            "PUT",
+            "/api/v1/organisations/29189846/users/rid-kim/rights/rights_admin",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(put.status(), 204);
     assert_eq!(revoke("rid-rita").await.unwrap().status(), 204);
     assert!(rights_in(&db, &rita.id, &north).await.unwrap().is_empty());

@@ -8,8 +8,8 @@ use adgang_api_types::{OrgKind, Right, System, SystemReceipt};
 use adgang_core::entity::message_events;
 use adgang_documents::bulk::testing::{archive, bulk_file};
 use adgang_messaging::entity::{bulk_file as bulk_row, message};
-use adgang_test_support::{spawn_app_with, user, Spa, TestApp};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use adgang_test_support::{spawn_app_with, Spa, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
 pub(crate) const SENDER: &str = "29189846";
@@ -40,24 +40,17 @@ pub(crate) async fn keypair(dir: &Path, name: &str) -> (PathBuf, String) {
 
 /// Creates an active SFTP sender system of SENDER with `public_key` through the API.
 pub(crate) async fn sftp_system(app: &TestApp, public_key: &str, ips: &[&str]) -> SystemReceipt {
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{SENDER}/systems"),
-            &token,
-            &json!({
-                "name": format!("Masseforsendelser {}", uuid::Uuid::now_v7()),
-                "role": "sender",
-                "protocol": "sftp",
-                "sshPublicKey": public_key,
-                "allowedIps": ips,
-                "activation": {"mode": "now"},
-                "technicalContact": {"email": "drift@kommune.dk", "phone": "12345678"}
-            }),
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::SystemAdmin]);
+    let settings = json!({
+        "name": format!("Masseforsendelser {}", uuid::Uuid::now_v7()),
+        "role": "sender",
+        "protocol": "sftp",
+        "sshPublicKey": public_key,
+        "allowedIps": ips,
+        "activation": {"mode": "now"},
+        "technicalContact": {"email": "drift@kommune.dk", "phone": "12345678"}
+    });
+    app.create_system(SENDER, &token, &settings).await
 }
 
 /// An app with the SFTP service, and an active SFTP sender system of SENDER (from 127.0.0.1)
@@ -100,48 +93,79 @@ pub(crate) fn sftp_child(
         .expect("sftp (openssh-client) is installed")
 }
 
-/// Runs OpenSSH's `sftp` with `batch` (one command a line; a failing command fails the run).
-pub(crate) async fn sftp(port: u16, user: &str, key: &Path, batch: &str) -> std::process::Output {
+/// [`sftp_child`] handed `batch` (one command a line) and its stdin closed: running, not
+/// waited for.
+async fn sftp_started(
+    port: u16,
+    user: &str,
+    key: &Path,
+    extra: &[&str],
+    batch: &str,
+) -> tokio::process::Child {
     use tokio::io::AsyncWriteExt;
-    let mut child = sftp_child(port, user, key, &[]);
+    let mut child = sftp_child(port, user, key, extra);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(batch.as_bytes()).await.unwrap();
     drop(stdin);
+    child
+}
+
+/// Runs OpenSSH's `sftp` with `batch` (one command a line; a failing command fails the run).
+pub(crate) async fn sftp(port: u16, user: &str, key: &Path, batch: &str) -> std::process::Output {
+    let child = sftp_started(port, user, key, &[], batch).await;
     tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
         .await
         .expect("sftp finishes")
         .unwrap()
 }
 
-pub(crate) fn ssh_options() -> Vec<&'static str> {
-    vec![
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "ConnectTimeout=10",
-        "-o",
-        "LogLevel=ERROR",
-    ]
+/// Runs `batch` with [`sftp`], which must succeed (the batch and the client's words in the
+/// message when not); returns what the client said.
+async fn sftp_ok(port: u16, user: &str, key: &Path, batch: &str) -> String {
+    let output = sftp(port, user, key, batch).await;
+    let said = text(&output);
+    assert!(output.status.success(), "{batch}: {said}");
+    said
 }
 
+/// Uploads the file `local` to `remote` with [`sftp_ok`].
+async fn put(port: u16, user: &str, key: &Path, local: &Path, remote: &str) -> String {
+    sftp_ok(
+        port,
+        user,
+        key,
+        &format!("put {} {remote}\n", local.display()),
+    )
+    .await
+}
+
+/// OpenSSH's options for a batch client against the test service: `-o` before each.
+pub(crate) fn ssh_options() -> Vec<&'static str> {
+    let options = [
+        "StrictHostKeyChecking=no",
+        "UserKnownHostsFile=/dev/null",
+        "IdentitiesOnly=yes",
+        "BatchMode=yes",
+        "ConnectTimeout=10",
+        "LogLevel=ERROR",
+    ];
+    options
+        .into_iter()
+        .flat_map(|option| ["-o", option])
+        .collect()
+}
+
+/// The core's letter [`crate::messaging::memo`] from SENDER for a bulk file: its attachment
+/// the archive's `file` when given, else none.
 pub(crate) fn bulk_memo(recipient: &str, file: Option<&str>) -> Value {
-    let mut memo = json!({
-        "messageId": uuid::Uuid::now_v7().to_string(),
-        "title": "Afgørelse om byggetilladelse",
-        "senderCvr": SENDER,
-        "recipient": recipient,
-        "type": "letter",
-        "body": "Kære modtager",
-    });
-    if let Some(file) = file {
-        memo["attachments"] =
-            json!([{"filename": "afgørelse.pdf", "contentType": "application/pdf", "file": file}]);
+    let mut memo = crate::messaging::memo(recipient);
+    match file {
+        Some(file) => {
+            memo["attachments"] = json!([{"filename": "afgørelse.pdf", "contentType": "application/pdf", "file": file}]);
+        }
+        None => {
+            memo.as_object_mut().unwrap().remove("attachments");
+        }
     }
     memo
 }
@@ -164,13 +188,9 @@ pub(crate) async fn taken(app: &TestApp, system_id: &str, name: &str) -> bulk_ro
     panic!("the bulk file {name} was not taken");
 }
 
+/// SENDER's message log, oldest first.
 async fn events(app: &TestApp) -> Vec<message_events::Model> {
-    message_events::Entity::find()
-        .filter(message_events::Column::OrganisationCvr.eq(SENDER))
-        .order_by_asc(message_events::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.message_events(SENDER).await
 }
 
 fn text(output: &std::process::Output) -> String {
@@ -179,6 +199,45 @@ fn text(output: &std::process::Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
+}
+
+/// How many bulk files the database keeps.
+async fn bulk_row_count(db: &sea_orm::DatabaseConnection) -> u64 {
+    bulk_row::Entity::find().count(db).await.unwrap()
+}
+
+/// How many `event` events the message log holds, all organisations'.
+async fn count_events(db: &sea_orm::DatabaseConnection, event: &str) -> usize {
+    message_events::Entity::find()
+        .filter(message_events::Column::Event.eq(event))
+        .count(db)
+        .await
+        .unwrap() as usize
+}
+
+/// `len` random bytes: padding no archive compresses, so that a transfer takes long at the
+/// client's rate limit.
+fn random_bytes(len: u64) -> Vec<u8> {
+    let mut noise = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open("/dev/urandom").unwrap(), len),
+        &mut noise,
+    )
+    .unwrap();
+    noise
+}
+
+/// Ends system `id`'s activity a minute ago, straight in the database.
+async fn deactivate(db: &sea_orm::DatabaseConnection, id: &str) {
+    use adgang_systems::entity::system;
+    let mut row: system::ActiveModel = system::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    row.active_to = sea_orm::Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
+    sea_orm::ActiveModelTrait::update(row, db).await.unwrap();
 }
 
 #[tokio::test]
@@ -194,7 +253,7 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
         .clone()
         .expect("the SFTP address on the receipt");
     assert_eq!((access.port, access.username.as_str()), (port, id.as_str()));
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::SystemAdmin]);
     let page: System = app
         .get_json_as(
             &format!("/api/v1/organisations/{SENDER}/systems/{id}"),
@@ -237,7 +296,7 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
     std::fs::write(&local, &zip).unwrap();
     let result = dir.path().join("result.json");
     // The drop convention: a temporary name, then the rename that completes it.
-    let output = sftp(
+    sftp_ok(
         port,
         &id,
         &key,
@@ -247,14 +306,13 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
         ),
     )
     .await;
-    assert!(output.status.success(), "{}", text(&output));
 
     let row = taken(&app, &id, "batch-1.zip").await;
     assert_eq!(
         (row.state.as_str(), row.accepted, row.refused),
         ("done", 2, 2)
     );
-    let output = sftp(
+    let listed = sftp_ok(
         port,
         &id,
         &key,
@@ -265,8 +323,7 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
         ),
     )
     .await;
-    assert!(output.status.success(), "{}", text(&output));
-    assert!(text(&output).contains("batch-1.result.json"));
+    assert!(listed.contains("batch-1.result.json"));
     let result: Value = serde_json::from_slice(&std::fs::read(&result).unwrap()).unwrap();
     assert_eq!(result["status"], "done");
     let outcomes = result["memos"].as_array().unwrap();
@@ -317,7 +374,7 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
     )
     .await;
     assert!(!output.status.success(), "{}", text(&output));
-    let output = sftp(
+    let listed = sftp_ok(
         port,
         &id,
         &key,
@@ -327,23 +384,17 @@ async fn issue_35_a_bulk_file_uploaded_with_openssh_is_taken_through_the_rest_in
         ),
     )
     .await;
-    assert!(output.status.success(), "{}", text(&output));
-    assert!(text(&output).contains("again.part"), "{}", text(&output));
+    assert!(listed.contains("again.part"), "{listed}");
 
     // A read result can be removed; the name may then be used again.
-    let output = sftp(
+    sftp_ok(
         port,
         &id,
         &key,
         "rm /results/batch-1.result.json\nls /results\n",
     )
     .await;
-    assert!(output.status.success(), "{}", text(&output));
-    assert_eq!(
-        bulk_row::Entity::find().count(&db).await.unwrap(),
-        0,
-        "the result is gone"
-    );
+    assert_eq!(bulk_row_count(&db).await, 0, "the result is gone");
 }
 
 #[tokio::test]
@@ -355,9 +406,7 @@ async fn issue_35_wrong_keys_unlisted_addresses_inactive_and_deleted_systems_are
     let ls = "ls /\n";
 
     // The system's own key works.
-    let output = sftp(port, &system.id, &key, ls).await;
-    assert!(output.status.success(), "{}", text(&output));
-    assert!(text(&output).contains("inbox"));
+    assert!(sftp_ok(port, &system.id, &key, ls).await.contains("inbox"));
 
     // Another key: refused, and `Afvist teknisk` with the reason in the sender's log when the
     // connection ends without a login.
@@ -409,15 +458,7 @@ async fn issue_35_wrong_keys_unlisted_addresses_inactive_and_deleted_systems_are
 
     // Deactivated: refused, `Afvist` "Systemet er ikke aktivt".
     let db = app.db().await;
-    let mut row: adgang_systems::entity::system::ActiveModel =
-        adgang_systems::entity::system::Entity::find_by_id(system.id.clone())
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap()
-            .into();
-    row.active_to = sea_orm::Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
-    sea_orm::ActiveModelTrait::update(row, &db).await.unwrap();
+    deactivate(&db, &system.id).await;
     let output = sftp(port, &system.id, &key, ls).await;
     assert!(!output.status.success());
     let last = events(&app).await.pop().unwrap();
@@ -492,17 +533,10 @@ async fn issue_35_no_shell_no_commands_no_forwarding_no_path_outside_the_folder(
         assert!(!output.status.success(), "{why}: {}", text(&output));
     }
     // `..` stops at the folder's top: `cd ../..` is still the folder.
-    let output = sftp(port, &id, &key, "cd ../..\npwd\nls\n").await;
-    assert!(output.status.success(), "{}", text(&output));
-    assert!(text(&output).contains("Remote working directory: /"));
-    assert!(text(&output).contains("results"));
-    assert_eq!(
-        bulk_row::Entity::find()
-            .count(&app.db().await)
-            .await
-            .unwrap(),
-        0
-    );
+    let listed = sftp_ok(port, &id, &key, "cd ../..\npwd\nls\n").await;
+    assert!(listed.contains("Remote working directory: /"));
+    assert!(listed.contains("results"));
+    assert_eq!(bulk_row_count(&app.db().await).await, 0);
 }
 
 #[tokio::test]
@@ -537,14 +571,7 @@ async fn issue_35_hostile_or_unreadable_archives_fail_with_the_reason_in_the_log
     for (name, bytes) in &hostile {
         let local = dir.path().join(name);
         std::fs::write(&local, bytes).unwrap();
-        let output = sftp(
-            port,
-            &id,
-            &key,
-            &format!("put {} /inbox/{name}\n", local.display()),
-        )
-        .await;
-        assert!(output.status.success(), "{name}: {}", text(&output));
+        put(port, &id, &key, &local, &format!("/inbox/{name}")).await;
     }
     for (name, _) in &hostile {
         let row = taken(&app, &id, name).await;
@@ -571,13 +598,7 @@ async fn issue_35_hostile_or_unreadable_archives_fail_with_the_reason_in_the_log
         );
         assert_eq!(event.system_id.as_deref(), Some(id.as_str()));
     }
-    assert_eq!(
-        message::Entity::find()
-            .count(&app.db().await)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(count_messages(&app.db().await).await, 0);
 }
 
 #[tokio::test]
@@ -587,50 +608,28 @@ async fn issue_35_an_upload_cut_off_mid_transfer_is_never_taken() {
     let memos: Vec<String> = (0..50)
         .map(|_| bulk_memo(CITIZEN, None).to_string())
         .collect();
-    // Incompressible padding: the transfer takes long at the client's rate limit.
-    let mut noise = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::fs::File::open("/dev/urandom").unwrap(), 8_000_000),
-        &mut noise,
-    )
-    .unwrap();
-    let zip = bulk_file(&memos, &[("padding.bin", &noise)]);
+    let zip = bulk_file(&memos, &[("padding.bin", &random_bytes(8_000_000))]);
     let local = dir.path().join("big.zip");
     std::fs::write(&local, &zip).unwrap();
 
     // Straight to a `.zip` name, and to a temporary name: both cut off by killing the client.
     for target in ["/inbox/cut.zip", "/inbox/cut.zip.part"] {
         // At 2,000 kbit/s the 8 MB take half a minute: killed after 1.5 s.
-        let mut child = sftp_child(port, &id, &key, &["-l", "2000"]);
-        use tokio::io::AsyncWriteExt;
-        let mut stdin = child.stdin.take().unwrap();
         let batch = format!(
             "put {} {target}\nrename /inbox/cut.zip.part /inbox/cut.zip\n",
             local.display()
         );
-        stdin.write_all(batch.as_bytes()).await.unwrap();
-        drop(stdin);
+        let mut child = sftp_started(port, &id, &key, &["-l", "2000"], &batch).await;
         tokio::time::sleep(Duration::from_millis(1500)).await;
         child.kill().await.unwrap();
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let db = app.db().await;
-    assert_eq!(
-        bulk_row::Entity::find().count(&db).await.unwrap(),
-        0,
-        "nothing kept"
-    );
-    assert_eq!(message::Entity::find().count(&db).await.unwrap(), 0);
+    assert_eq!(bulk_row_count(&db).await, 0, "nothing kept");
+    assert_eq!(count_messages(&db).await, 0);
 
     // Complete, the same file is taken.
-    let output = sftp(
-        port,
-        &id,
-        &key,
-        &format!("put {} /inbox/whole.zip\n", local.display()),
-    )
-    .await;
-    assert!(output.status.success(), "{}", text(&output));
+    put(port, &id, &key, &local, "/inbox/whole.zip").await;
     let row = taken(&app, &id, "whole.zip").await;
     assert_eq!((row.state.as_str(), row.accepted), ("done", 50));
 }
@@ -638,44 +637,15 @@ async fn issue_35_an_upload_cut_off_mid_transfer_is_never_taken() {
 /// An organisation and its active SFTP sender system with `public_key`, written straight into
 /// the database (for the tests that run the real binary).
 async fn seed_sftp_sender(db: &sea_orm::DatabaseConnection, public_key: &str) -> String {
-    use adgang_systems::entity::system;
     use sea_orm::{ActiveModelTrait, Set};
     let now = chrono::Utc::now();
-    let new = adgang_identity::service::NewOrganisation {
-        cvr: adgang_core::Cvr::parse(SENDER).unwrap(),
-        name: "Testkommune Nord".into(),
-        kind: OrgKind::Authority,
-        agreement_accepted_at: Some(now),
-    };
-    adgang_identity::service::create_organisation(db, new, now)
-        .await
-        .unwrap();
+    let (name, kind) = ("Testkommune Nord", OrgKind::Authority);
+    adgang_test_support::create_joined_organisation(db, SENDER, name, kind, now, now).await;
     let id = uuid::Uuid::now_v7().to_string();
-    system::ActiveModel {
-        id: Set(id.clone()),
-        organisation_cvr: Set(SENDER.to_owned()),
-        name: Set("Masseforsendelser".to_owned()),
-        role: Set("sender".to_owned()),
-        protocol: Set("sftp".to_owned()),
-        allowed_ips: Set("127.0.0.1".to_owned()),
-        endpoint: Set(None),
-        receipt_endpoint: Set(None),
-        ssh_public_key: Set(Some(public_key.to_owned())),
-        vendor_cvr: Set(None),
-        api_key_sealed: Set(None),
-        active_from: Set(Some(now - chrono::Duration::hours(1))),
-        active_to: Set(None),
-        contact_email: Set("drift@example.dk".to_owned()),
-        contact_phone: Set("12345678".to_owned()),
-        contact_extra_email: Set(None),
-        is_primary: Set(false),
-        standard_system_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    let mut row = crate::durability::system_row(&id, SENDER, "Masseforsendelser", now);
+    row.protocol = Set("sftp".to_owned());
+    row.ssh_public_key = Set(Some(public_key.to_owned()));
+    row.insert(db).await.unwrap();
     id
 }
 
@@ -759,14 +729,7 @@ async fn issue_35_kill_9_while_a_bulk_file_is_taken_leaves_each_memo_taken_exact
     );
     let mut server = start_server(&database.url, port, sftp_port);
     wait_healthy(port).await;
-    let output = sftp(
-        sftp_port,
-        &id,
-        &key,
-        &format!("put {} /inbox/big.zip\n", local.display()),
-    )
-    .await;
-    assert!(output.status.success(), "{}", text(&output));
+    put(sftp_port, &id, &key, &local, "/inbox/big.zip").await;
     // Killed while the memos are being taken.
     let mut at_kill = 0;
     for _ in 0..3000 {
@@ -814,12 +777,7 @@ async fn issue_35_kill_9_while_a_bulk_file_is_taken_leaves_each_memo_taken_exact
     }
     // Each memo one message, with one `Valideret`.
     assert_eq!(count_messages(&db).await, MEMOS);
-    let validated = message_events::Entity::find()
-        .filter(message_events::Column::Event.eq("validated"))
-        .count(&db)
-        .await
-        .unwrap();
-    assert_eq!(validated as usize, MEMOS);
+    assert_eq!(count_events(&db, "validated").await, MEMOS);
 }
 
 /// PostgreSQL only: ignored in a plain run, run by `cargo xtask test`'s PostgreSQL pass.
@@ -864,14 +822,7 @@ async fn issue_35_two_instances_on_one_postgresql_never_take_a_file_twice() {
         let local = dir.path().join(format!("f{i}.zip"));
         std::fs::write(&local, bulk_file(&lines, &[])).unwrap();
         let port = sftp_ports[i % 2];
-        let output = sftp(
-            port,
-            &id,
-            &key,
-            &format!("put {} /inbox/f{i}.zip\n", local.display()),
-        )
-        .await;
-        assert!(output.status.success(), "{}", text(&output));
+        put(port, &id, &key, &local, &format!("/inbox/f{i}.zip")).await;
     }
     for _ in 0..1200 {
         let waiting = bulk_row::Entity::find()
@@ -893,19 +844,9 @@ async fn issue_35_two_instances_on_one_postgresql_never_take_a_file_twice() {
         );
     }
     assert_eq!(count_messages(&db).await, FILES * MEMOS);
-    let count = |event: &'static str| {
-        let db = db.clone();
-        async move {
-            message_events::Entity::find()
-                .filter(message_events::Column::Event.eq(event))
-                .count(&db)
-                .await
-                .unwrap() as usize
-        }
-    };
-    assert_eq!(count("validated").await, FILES * MEMOS);
+    assert_eq!(count_events(&db, "validated").await, FILES * MEMOS);
     assert_eq!(
-        count("rejected").await,
+        count_events(&db, "rejected").await,
         FILES,
         "each refused memo refused once"
     );
@@ -938,8 +879,7 @@ async fn issue_35_one_address_cannot_hold_every_connection() {
     // …and once they are gone, the system logs in again.
     drop(idle);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let output = sftp(port, &receipt.system.id, &key, "ls /\n").await;
-    assert!(output.status.success(), "{}", text(&output));
+    sftp_ok(port, &receipt.system.id, &key, "ls /\n").await;
 }
 
 #[tokio::test]
@@ -950,44 +890,20 @@ async fn issue_35_an_upload_is_not_kept_when_the_system_was_deactivated_meanwhil
     let memos: Vec<String> = (0..3)
         .map(|_| bulk_memo(CITIZEN, None).to_string())
         .collect();
-    let mut noise = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::fs::File::open("/dev/urandom").unwrap(), 1_500_000),
-        &mut noise,
-    )
-    .unwrap();
+    let noise = random_bytes(1_500_000);
     let local = dir.path().join("slow.zip");
     std::fs::write(&local, bulk_file(&memos, &[("padding.bin", &noise)])).unwrap();
 
     // An upper-case `.ZIP` is not a bulk file: it stays an upload of this connection.
-    let output = sftp(
-        port,
-        &id,
-        &key,
-        &format!("put {} /inbox/UPPER.ZIP\n", local.display()),
-    )
-    .await;
-    assert!(output.status.success(), "{}", text(&output));
+    put(port, &id, &key, &local, "/inbox/UPPER.ZIP").await;
     let db = app.db().await;
-    assert_eq!(bulk_row::Entity::find().count(&db).await.unwrap(), 0);
+    assert_eq!(bulk_row_count(&db).await, 0);
 
     // Deactivated while the upload runs (at 2,000 kbit/s, about six seconds): not kept.
-    use tokio::io::AsyncWriteExt;
-    let mut child = sftp_child(port, &id, &key, &["-l", "2000"]);
-    let mut stdin = child.stdin.take().unwrap();
     let batch = format!("put {} /inbox/late.zip\n", local.display());
-    stdin.write_all(batch.as_bytes()).await.unwrap();
-    drop(stdin);
+    let child = sftp_started(port, &id, &key, &["-l", "2000"], &batch).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    let mut row: adgang_systems::entity::system::ActiveModel =
-        adgang_systems::entity::system::Entity::find_by_id(id.clone())
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap()
-            .into();
-    row.active_to = sea_orm::Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
-    sea_orm::ActiveModelTrait::update(row, &db).await.unwrap();
+    deactivate(&db, &id).await;
     let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
         .await
         .unwrap()
@@ -1002,5 +918,5 @@ async fn issue_35_an_upload_is_not_kept_when_the_system_was_deactivated_meanwhil
         "{}",
         text(&output)
     );
-    assert_eq!(bulk_row::Entity::find().count(&db).await.unwrap(), 0);
+    assert_eq!(bulk_row_count(&db).await, 0);
 }

@@ -6,22 +6,27 @@
 
 use std::sync::Arc;
 
-use adgang_api_types::{
-    ConflictReason, FieldCode, OrgKind, Problem, ReportState, Right, StatisticsReport,
-};
+use adgang_api_types::{ConflictReason, FieldCode, OrgKind, ReportState, Right, StatisticsReport};
 use adgang_core::entity::actions_log;
 use adgang_core::ports::{Mail, Mailer};
 use adgang_core::Clock;
 use adgang_messaging::entity::mail_outbox;
 use adgang_statistics::{ExpiredReports, ExpiryWorker, ProductionWorker};
-use adgang_test_support::{user, TestApp};
+use adgang_test_support::{expect_json, problem, TestApp};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
 use crate::messaging::{accepted, app, memo, sender, system, AUTHORITY, CITIZEN, COMPANY, SENDER};
 
 fn statistician(app: &TestApp, cvr: &str) -> String {
-    app.token(&user(cvr, OrgKind::Authority, &[Right::StatisticsAdmin]))
+    app.token_for(cvr, OrgKind::Authority, &[Right::StatisticsAdmin])
+}
+
+/// Sets the app's clock to `at` and mints SENDER's statistician token there (tokens are
+/// checked against the app's clock).
+fn statistician_at(app: &TestApp, at: &str) -> String {
+    app.clock.set(at.parse().expect("an RFC 3339 time"));
+    statistician(app, SENDER)
 }
 
 fn reports(cvr: &str) -> String {
@@ -45,8 +50,28 @@ async fn order(app: &TestApp, token: &str, kind: &str, body: Value) -> Statistic
             &body,
         )
         .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 201).await
+}
+
+/// SENDER's report `id` as its details page shows it.
+async fn details(app: &TestApp, token: &str, id: &str) -> StatisticsReport {
+    app.get_json_as(&format!("{}/{id}", reports(SENDER)), token)
+        .await
+}
+
+/// A report's period as (from, to) dates.
+fn period(report: &StatisticsReport) -> Option<(String, String)> {
+    report
+        .period
+        .as_ref()
+        .map(|p| (p.from.to_string(), p.to.to_string()))
+}
+
+/// `cvr`'s reports overview, first page.
+async fn overview(app: &TestApp, token: &str, cvr: &str) -> Vec<StatisticsReport> {
+    app.get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(cvr), token)
+        .await
+        .items
 }
 
 /// The downloaded CSV's lines after the byte-order mark.
@@ -70,14 +95,12 @@ async fn download(app: &TestApp, token: &str, id: &str) -> Vec<String> {
 }
 
 async fn conflict(response: reqwest::Response) -> ConflictReason {
-    assert_eq!(response.status(), 409);
-    response.json::<Problem>().await.unwrap().reason.unwrap()
+    problem(response, 409).await.reason.unwrap()
 }
 
 async fn field_codes(response: reqwest::Response) -> Vec<(String, FieldCode)> {
-    assert_eq!(response.status(), 400);
-    let problem: Problem = response.json().await.unwrap();
-    problem
+    problem(response, 400)
+        .await
         .errors
         .into_iter()
         .map(|e| (e.field, e.code))
@@ -110,32 +133,21 @@ async fn traffic(app: &TestApp) -> (String, String) {
 async fn st_04_06_a_custom_report_counts_the_organisations_own_messages_by_all_eight_variables() {
     let app = app().await;
     let (own_system, _) = traffic(&app).await;
-    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
-    let ordered = order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Alt i november", "variables": ["recipient_customer_type", "sender",
-               "recipient", "sender_system", "recipient_system", "message_type", "size",
-               "sender_customer_type"],
-               "period": {"from": "2026-11-01", "to": "2026-11-05"}}),
-    )
-    .await;
+    let token = statistician_at(&app, "2026-11-06T09:00:00Z");
+    let order_body = json!({"name": "Alt i november", "variables": ["recipient_customer_type", "sender",
+           "recipient", "sender_system", "recipient_system", "message_type", "size",
+           "sender_customer_type"],
+           "period": {"from": "2026-11-01", "to": "2026-11-05"}});
+    let ordered = order(&app, &token, "custom-reports", order_body).await;
     assert_eq!(ordered.state, ReportState::Ordered);
     // Kept in the guide's order whatever order they were chosen in.
     assert_eq!(
         ordered.variables[0],
         adgang_api_types::ReportVariable::Sender
     );
-    let one = order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Typer", "variables": ["message_type"],
-               "period": {"from": "2026-11-01", "to": "2026-11-05"}}),
-    )
-    .await;
+    let order_body = json!({"name": "Typer", "variables": ["message_type"],
+           "period": {"from": "2026-11-01", "to": "2026-11-05"}});
+    let one = order(&app, &token, "custom-reports", order_body).await;
 
     assert_eq!(worker(&app).await.tick().await.unwrap(), 2);
     let lines = download(&app, &token, &ordered.id).await;
@@ -160,15 +172,13 @@ async fn st_04_06_a_custom_report_counts_the_organisations_own_messages_by_all_e
         download(&app, &token, &one.id).await,
         vec!["Beskedtype;Antal meddelelser", "Meddelelse;5"]
     );
-    let details: StatisticsReport = app
-        .get_json_as(&format!("{}/{}", reports(SENDER), ordered.id), &token)
-        .await;
-    assert_eq!(details.state, ReportState::Ready);
-    assert_eq!(details.rows, Some(3));
-    assert!(details.size_bytes.unwrap() > 100);
-    assert_eq!(details.produced_at, Some(app.clock.now()));
+    let report = details(&app, &token, &ordered.id).await;
+    assert_eq!(report.state, ReportState::Ready);
+    assert_eq!(report.rows, Some(3));
+    assert!(report.size_bytes.unwrap() > 100);
+    assert_eq!(report.produced_at, Some(app.clock.now()));
     assert_eq!(
-        details.expires_at,
+        report.expires_at,
         Some(app.clock.now() + chrono::Duration::days(7))
     );
 }
@@ -177,16 +187,10 @@ async fn st_04_06_a_custom_report_counts_the_organisations_own_messages_by_all_e
 async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_and_notifies() {
     let app = app().await;
     traffic(&app).await;
-    app.clock.set("2026-11-05T11:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
-    let subscription = order(
-        &app,
-        &token,
-        "subscriptions",
-        json!({"report": "sent_and_received", "interval": "monthly",
-               "notifyEmail": "statistik@kommune.dk"}),
-    )
-    .await;
+    let token = statistician_at(&app, "2026-11-05T11:00:00Z");
+    let order_body = json!({"report": "sent_and_received", "interval": "monthly",
+           "notifyEmail": "statistik@kommune.dk"});
+    let subscription = order(&app, &token, "subscriptions", order_body).await;
     assert_eq!(subscription.name, "Antal meddelelser sendt og modtaget");
     assert_eq!(
         subscription.variables,
@@ -214,13 +218,9 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
     let other = worker_with(&app, Arc::new(adgang_messaging::outbox::MailOutbox)).await;
     let (a, b) = tokio::join!(worker.tick(), other.tick());
     assert_eq!(a.unwrap() + b.unwrap(), 1);
-    let october: StatisticsReport = app
-        .get_json_as(&format!("{}/{}", reports(SENDER), subscription.id), &token)
-        .await;
+    let october = details(&app, &token, &subscription.id).await;
     assert_eq!(
-        october
-            .period
-            .map(|p| (p.from.to_string(), p.to.to_string())),
+        period(&october),
         Some(("2026-10-01".into(), "2026-10-31".into()))
     );
     assert_eq!(
@@ -233,17 +233,11 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
         "no mail in October"
     );
     // November's version on 10 December replaces October's.
-    app.clock.set("2026-12-09T23:00:01Z".parse().unwrap());
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = statistician(&app, SENDER);
+    let token = statistician_at(&app, "2026-12-09T23:00:01Z");
     assert_eq!(worker.tick().await.unwrap(), 1);
-    let november: StatisticsReport = app
-        .get_json_as(&format!("{}/{}", reports(SENDER), subscription.id), &token)
-        .await;
+    let november = details(&app, &token, &subscription.id).await;
     assert_eq!(
-        november
-            .period
-            .map(|p| (p.from.to_string(), p.to.to_string())),
+        period(&november),
         Some(("2026-11-01".into(), "2026-11-30".into()))
     );
     assert_eq!(
@@ -254,11 +248,12 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
             "29189846;;Meddelelse;4",
         ]
     );
-    let mails = mail_outbox::Entity::find()
-        .filter(mail_outbox::Column::Recipient.eq("statistik@kommune.dk"))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let mails = app
+        .rows(
+            mail_outbox::Entity::find()
+                .filter(mail_outbox::Column::Recipient.eq("statistik@kommune.dk")),
+        )
+        .await;
     assert_eq!(mails.len(), 2, "one notice per version");
     assert!(mails
         .iter()
@@ -273,9 +268,7 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
     let caller = sender(&app).await;
     accepted(&app, &caller, &memo(CITIZEN)).await;
     accepted(&app, &caller, &memo(CITIZEN)).await;
-    app.clock.set("2027-01-09T23:00:01Z".parse().unwrap());
-    // Tokens are checked against the app's clock: mint them at its new time.
-    let token = statistician(&app, SENDER);
+    let token = statistician_at(&app, "2027-01-09T23:00:01Z");
     assert_eq!(worker.tick().await.unwrap(), 1);
     assert_eq!(
         download(&app, &token, &subscription.id).await,
@@ -302,8 +295,7 @@ async fn st_01_02_a_subscription_is_produced_on_the_10th_replaces_its_version_an
 #[tokio::test]
 async fn st_03_a_subscription_is_cancelled_on_its_details_page_and_its_interval_never_changes() {
     let app = app().await;
-    app.clock.set("2026-11-20T10:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
+    let token = statistician_at(&app, "2026-11-20T10:00:00Z");
     let body = json!({"report": "overview", "interval": "quarterly"});
     let subscription = order(&app, &token, "subscriptions", body.clone()).await;
     let again = app
@@ -336,10 +328,7 @@ async fn st_03_a_subscription_is_cancelled_on_its_details_page_and_its_interval_
     assert_eq!(changed.notify_email.as_deref(), Some("a@kommune.dk"));
 
     assert_eq!(app.delete_as(&item, &token).await.status(), 204);
-    let list: Vec<StatisticsReport> = app
-        .get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(SENDER), &token)
-        .await
-        .items;
+    let list = overview(&app, &token, SENDER).await;
     assert!(
         list.is_empty(),
         "a cancelled subscription leaves the overview"
@@ -354,20 +343,10 @@ async fn st_03_a_subscription_is_cancelled_on_its_details_page_and_its_interval_
     let file = app.get_as(&format!("{item}/file"), &token).await;
     assert_eq!(conflict(file).await, ConflictReason::SubscriptionCancelled);
     // Ordered again, with another interval.
-    order(
-        &app,
-        &token,
-        "subscriptions",
-        json!({"report": "overview", "interval": "monthly"}),
-    )
-    .await;
+    let order_body = json!({"report": "overview", "interval": "monthly"});
+    order(&app, &token, "subscriptions", order_body).await;
 
-    let logged = actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(SENDER))
-        .filter(actions_log::Column::Subject.eq("statistics"))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let logged = app.actions_about(SENDER, "statistics").await;
     let events: Vec<&str> = logged.iter().map(|r| r.event.as_str()).collect();
     assert!(
         events.contains(&"created") && events.contains(&"edited") && events.contains(&"deleted")
@@ -378,16 +357,10 @@ async fn st_03_a_subscription_is_cancelled_on_its_details_page_and_its_interval_
 async fn st_04_a_custom_report_is_deleted_after_7_days_and_cannot_be_cancelled() {
     let app = app().await;
     traffic(&app).await;
-    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
-    let report = order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Størrelser", "variables": ["size"],
-               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
-    )
-    .await;
+    let token = statistician_at(&app, "2026-11-06T09:00:00Z");
+    let order_body = json!({"name": "Størrelser", "variables": ["size"],
+           "period": {"from": "2026-11-05", "to": "2026-11-05"}});
+    let report = order(&app, &token, "custom-reports", order_body).await;
     let item = format!("{}/{}", reports(SENDER), report.id);
     assert_eq!(
         conflict(app.delete_as(&item, &token).await).await,
@@ -412,19 +385,17 @@ async fn st_04_a_custom_report_is_deleted_after_7_days_and_cannot_be_cancelled()
     assert_eq!(expiry.tick().await.unwrap(), 1);
     let file = app.get_as(&format!("{item}/file"), &token).await;
     assert_eq!(conflict(file).await, ConflictReason::ReportDeleted);
-    let list: Vec<StatisticsReport> = app
-        .get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(SENDER), &token)
-        .await
-        .items;
+    let list = overview(&app, &token, SENDER).await;
     assert!(list.is_empty());
     let details: StatisticsReport = app.get_json_as(&item, &token).await;
     assert_eq!(details.state, ReportState::Deleted);
-    let system_rows = actions_log::Entity::find()
-        .filter(actions_log::Column::Subject.eq("statistics"))
-        .filter(actions_log::Column::ActorIsSystem.eq(true))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let system_rows = app
+        .rows(
+            actions_log::Entity::find()
+                .filter(actions_log::Column::Subject.eq("statistics"))
+                .filter(actions_log::Column::ActorIsSystem.eq(true)),
+        )
+        .await;
     assert_eq!(system_rows.len(), 1);
 }
 
@@ -446,16 +417,10 @@ impl Mailer for BrokenMailer {
 async fn st_02_a_crash_mid_production_leaves_no_half_report_and_another_round_produces_it() {
     let app = app().await;
     traffic(&app).await;
-    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
-    let report = order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Med e-mail", "variables": ["message_type"], "notifyEmail": "x@kommune.dk",
-               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
-    )
-    .await;
+    let token = statistician_at(&app, "2026-11-06T09:00:00Z");
+    let order_body = json!({"name": "Med e-mail", "variables": ["message_type"], "notifyEmail": "x@kommune.dk",
+           "period": {"from": "2026-11-05", "to": "2026-11-05"}});
+    let report = order(&app, &token, "custom-reports", order_body).await;
     let mut broken = worker_with(&app, Arc::new(BrokenMailer)).await;
     broken.lease = chrono::Duration::seconds(30);
     assert!(
@@ -484,8 +449,7 @@ async fn st_02_a_crash_mid_production_leaves_no_half_report_and_another_round_pr
 #[tokio::test]
 async fn st_04_bad_orders_are_field_errors_in_one_answer_and_nothing_is_ordered() {
     let app = app().await;
-    app.clock.set("2026-11-20T10:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
+    let token = statistician_at(&app, "2026-11-20T10:00:00Z");
     let url = format!("/api/v1/organisations/{SENDER}/statistics/custom-reports");
     let post = |body: Value| {
         let (app, token, url) = (&app, &token, &url);
@@ -544,25 +508,16 @@ async fn st_04_bad_orders_are_field_errors_in_one_answer_and_nothing_is_ordered(
     assert_eq!(codes, vec![("period.to".into(), FieldCode::InTheFuture)]);
     let unknown = post(json!({"name": "x", "variables": ["colour"], "period": {"from": "2026-11-01", "to": "2026-11-02"}})).await;
     assert_eq!(unknown.status(), 400);
-    let list: Vec<StatisticsReport> = app
-        .get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(SENDER), &token)
-        .await
-        .items;
+    let list = overview(&app, &token, SENDER).await;
     assert!(list.is_empty(), "nothing ordered");
 }
 
 #[tokio::test]
 async fn st_tenants_another_organisations_report_is_not_found_and_companies_have_statistics() {
     let app = app().await;
-    app.clock.set("2026-11-20T10:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
-    let report = order(
-        &app,
-        &token,
-        "subscriptions",
-        json!({"report": "systems", "interval": "yearly"}),
-    )
-    .await;
+    let token = statistician_at(&app, "2026-11-20T10:00:00Z");
+    let order_body = json!({"report": "systems", "interval": "yearly"});
+    let report = order(&app, &token, "subscriptions", order_body).await;
     let foreign = statistician(&app, AUTHORITY);
     let item = format!(
         "/api/v1/organisations/{AUTHORITY}/statistics/reports/{}",
@@ -574,15 +529,12 @@ async fn st_tenants_another_organisations_report_is_not_found_and_companies_have
         404
     );
     assert_eq!(app.delete_as(&item, &foreign).await.status(), 404);
-    let theirs: Vec<StatisticsReport> = app
-        .get_json_as::<adgang_api_types::Page<StatisticsReport>>(&reports(AUTHORITY), &foreign)
-        .await
-        .items;
+    let theirs = overview(&app, &foreign, AUTHORITY).await;
     assert!(theirs.is_empty());
     // Another organisation's CVR in the path with our token: not ours to see.
     assert_eq!(app.get_as(&reports(AUTHORITY), &token).await.status(), 404);
     // Companies have statistics too (guide table 14.1: authorities and companies).
-    let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::StatisticsAdmin]));
+    let company = app.token_for(COMPANY, OrgKind::Company, &[Right::StatisticsAdmin]);
     assert_eq!(app.get_as(&reports(COMPANY), &company).await.status(), 200);
 }
 
@@ -651,16 +603,10 @@ async fn st_02_with_smtp_configured_the_notice_leaves_through_the_smtp_server() 
     ])
     .await;
     traffic(&app).await;
-    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
-    order(
-        &app,
-        &token,
-        "custom-reports",
-        json!({"name": "Til e-mail", "variables": ["size"], "notifyEmail": "stat@kommune.dk",
-               "period": {"from": "2026-11-05", "to": "2026-11-05"}}),
-    )
-    .await;
+    let token = statistician_at(&app, "2026-11-06T09:00:00Z");
+    let order_body = json!({"name": "Til e-mail", "variables": ["size"], "notifyEmail": "stat@kommune.dk",
+           "period": {"from": "2026-11-05", "to": "2026-11-05"}});
+    order(&app, &token, "custom-reports", order_body).await;
     assert_eq!(worker(&app).await.tick().await.unwrap(), 1);
     // The app's relay (every 5 s) hands the outbox to the SMTP server.
     let started = std::time::Instant::now();
@@ -681,10 +627,7 @@ async fn st_02_with_smtp_configured_the_notice_leaves_through_the_smtp_server() 
     // Stamped as relayed; never sent twice.
     let started = std::time::Instant::now();
     loop {
-        let rows = mail_outbox::Entity::find()
-            .all(&app.db().await)
-            .await
-            .unwrap();
+        let rows = app.rows(mail_outbox::Entity::find()).await;
         if rows.iter().all(|r| r.relayed_at.is_some()) {
             break;
         }
@@ -703,8 +646,7 @@ async fn st_02_with_smtp_configured_the_notice_leaves_through_the_smtp_server() 
 #[tokio::test]
 async fn st_05_the_overview_pages_and_sorts() {
     let app = app().await;
-    app.clock.set("2026-11-06T09:00:00Z".parse().unwrap());
-    let token = statistician(&app, SENDER);
+    let token = statistician_at(&app, "2026-11-06T09:00:00Z");
     let mut ordered = Vec::new();
     for name in ["Bølge", "Alfa", "Cirkel"] {
         ordered.push(

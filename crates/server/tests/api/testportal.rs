@@ -2,7 +2,7 @@
 //! RID/UUID), rights per organisation and machine clients — and the tester then logs in as
 //! any of them through the built-in IdP.
 
-use adgang_api_types::{AccessToken, OAuthTokenResponse, OrgKind, Right, Session};
+use adgang_api_types::{AccessToken, OAuthTokenResponse, OrgKind, Right};
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
 use adgang_identity::service::rights;
@@ -40,6 +40,28 @@ pub(crate) async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> re
         .unwrap()
 }
 
+/// Posts the portal's form for a new organisation (`kind` "authority" or "company").
+async fn post_organisation(app: &TestApp, cvr: &str, name: &str, kind: &str) -> reqwest::Response {
+    let form = [("cvr", cvr), ("name", name), ("kind", kind)];
+    post(app, "/testportal/organisations", &form).await
+}
+
+/// Posts the portal's form for a new user (an empty `rid` lets the portal make a UUID).
+async fn post_user(app: &TestApp, name: &str, rid: &str) -> reqwest::Response {
+    post(app, "/testportal/users", &[("name", name), ("rid", rid)]).await
+}
+
+/// Posts the portal's form for a new machine client of `cvr` with `right`.
+async fn post_machine_client(
+    app: &TestApp,
+    cvr: &str,
+    name: &str,
+    right: &str,
+) -> reqwest::Response {
+    let form = [("cvr", cvr), ("name", name), ("right", right)];
+    post(app, "/testportal/machine-clients", &form).await
+}
+
 async fn portal(app: &TestApp) -> String {
     let page = app.get("/testportal").await;
     assert_eq!(page.status(), 200);
@@ -53,94 +75,38 @@ async fn auth_02_a_tester_creates_an_organisation_a_user_and_rights_then_logs_in
     assert!(html.contains("<h1>Testportalen</h1>"), "{html}");
 
     // CVR numbers are checked (format and modulus 11), in Danish.
-    let bad = post(
-        &app,
-        "/testportal/organisations",
-        &[
-            ("cvr", "25052944"),
-            ("name", "Forkert"),
-            ("kind", "authority"),
-        ],
-    )
-    .await;
+    let bad = post_organisation(&app, "25052944", "Forkert", "authority").await;
     assert_eq!(bad.status(), 400);
     assert!(bad
         .text()
         .await
         .unwrap()
         .contains("CVR-nummeret er ikke gyldigt"));
-    let short = post(
-        &app,
-        "/testportal/organisations",
-        &[("cvr", "123"), ("name", "Kort"), ("kind", "company")],
-    )
-    .await;
+    let short = post_organisation(&app, "123", "Kort", "company").await;
     assert!(short
         .text()
         .await
         .unwrap()
         .contains("Et CVR-nummer består af 8 cifre"));
 
-    let created = post(
-        &app,
-        "/testportal/organisations",
-        &[
-            ("cvr", "40000011"),
-            ("name", "Nyby Kommune"),
-            ("kind", "authority"),
-        ],
-    )
-    .await;
+    let created = post_organisation(&app, "40000011", "Nyby Kommune", "authority").await;
     assert_eq!(created.status(), 303);
     assert_eq!(created.headers()[LOCATION], "/testportal?ok=organisation");
-    let again = post(
-        &app,
-        "/testportal/organisations",
-        &[("cvr", "40000011"), ("name", "Igen"), ("kind", "authority")],
-    )
-    .await;
+    let again = post_organisation(&app, "40000011", "Igen", "authority").await;
     assert!(again.text().await.unwrap().contains("findes allerede"));
-    let company = post(
-        &app,
-        "/testportal/organisations",
-        &[
-            ("cvr", "25052943"),
-            ("name", "Æblegården ApS"),
-            ("kind", "company"),
-        ],
-    )
-    .await;
+    let company = post_organisation(&app, "25052943", "Æblegården ApS", "company").await;
     assert_eq!(company.status(), 303);
 
-    let user = post(
-        &app,
-        "/testportal/users",
-        &[("name", "Tina Tester"), ("rid", "rid-tina")],
-    )
-    .await;
+    let user = post_user(&app, "Tina Tester", "rid-tina").await;
     assert_eq!(user.status(), 303);
-    let duplicate = post(
-        &app,
-        "/testportal/users",
-        &[("name", "Tina To"), ("rid", "rid-tina")],
-    )
-    .await;
+    let duplicate = post_user(&app, "Tina To", "rid-tina").await;
     assert!(duplicate
         .text()
         .await
         .unwrap()
         .contains("findes allerede en bruger"));
     // Without a RID the portal makes a UUID.
-    assert_eq!(
-        post(
-            &app,
-            "/testportal/users",
-            &[("name", "Uffe Uuid"), ("rid", "")]
-        )
-        .await
-        .status(),
-        303
-    );
+    assert_eq!(post_user(&app, "Uffe Uuid", "").await.status(), 303);
 
     let granted = post(
         &app,
@@ -189,9 +155,7 @@ async fn auth_02_a_tester_creates_an_organisation_a_user_and_rights_then_logs_in
     let (browser, finished) = log_in(&app, "rid-tina", "/").await;
     assert_eq!(finished.status(), 303);
     let token: AccessToken = access_token(&app, &browser).await;
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(session.name, "Tina Tester");
     assert_eq!(session.organisation.kind, OrgKind::Company);
     assert_eq!(
@@ -233,16 +197,7 @@ async fn auth_02_a_machine_client_registered_in_the_portal_gets_tokens() {
         ],
     )
     .await;
-    let refused = post(
-        &app,
-        "/testportal/machine-clients",
-        &[
-            ("cvr", "29189846"),
-            ("name", "Sagssystem"),
-            ("right", "operator"),
-        ],
-    )
-    .await;
+    let refused = post_machine_client(&app, "29189846", "Sagssystem", "operator").await;
     assert_eq!(refused.status(), 400);
     assert!(refused
         .text()
@@ -250,16 +205,7 @@ async fn auth_02_a_machine_client_registered_in_the_portal_gets_tokens() {
         .unwrap()
         .contains("kan ikke gives til maskinklienter"));
 
-    let registered = post(
-        &app,
-        "/testportal/machine-clients",
-        &[
-            ("cvr", "29189846"),
-            ("name", "Sagssystem"),
-            ("right", "system_admin"),
-        ],
-    )
-    .await;
+    let registered = post_machine_client(&app, "29189846", "Sagssystem", "system_admin").await;
     assert_eq!(registered.status(), 201);
     let html = registered.text().await.unwrap();
     let code = |id: &str| {
@@ -270,19 +216,12 @@ async fn auth_02_a_machine_client_registered_in_the_portal_gets_tokens() {
             .to_owned()
     };
     let token: OAuthTokenResponse = app
-        .client
-        .post(app.url("/api/v1/oauth/token"))
-        .basic_auth(code("client-id"), Some(code("client-secret")))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
+        .client_credentials(&code("client-id"), &code("client-secret"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    let session: Session = app
-        .get_json_as("/api/v1/session", &token.access_token)
-        .await;
+    let session = app.session(&token.access_token).await;
     assert_eq!(session.rights, vec![Right::SystemAdmin]);
     // Joined on creation ("Allerede tilsluttet"): no onboarding.
     assert!(!session.onboarding_required);

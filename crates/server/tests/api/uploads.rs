@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use adgang_api_types::{AuthorityInformation, ErrorCode, OrgKind, Problem, Right};
 use adgang_server::sandbox::{Sandbox, SandboxSettings};
-use adgang_test_support::{field_codes, server_binary, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{field_codes, server_binary, spawn_app_with, Spa, TestApp};
 use serde_json::json;
 
 use crate::contacts::import;
@@ -55,7 +55,7 @@ async fn too_complex(response: reqwest::Response, field: &str, limit: &str) {
 /// The server still answers and still writes.
 async fn still_serving(app: &TestApp) {
     assert_eq!(app.get("/healthz").await.status(), 200);
-    let token = app.token(&user(ORG, OrgKind::Authority, &[Right::SystemAdmin]));
+    let token = app.token_for(ORG, OrgKind::Authority, &[Right::SystemAdmin]);
     let saved = app
         .put_as(
             &format!("/api/v1/organisations/{ORG}/authority-information/privacy-policy-link"),
@@ -69,7 +69,7 @@ async fn still_serving(app: &TestApp) {
 #[tokio::test]
 async fn issue_29_a_child_over_its_memory_limit_is_a_422_and_the_server_stays_up() {
     let app = app_with(512, 30, 30).await;
-    let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
+    let token = app.token_for(ORG, OrgKind::Authority, &[Right::ContactAdmin]);
     for dry_run in [true, false] {
         let response = import(&app, ORG, &token, workbook_bomb(), dry_run).await;
         too_complex(response, "file", "memory").await;
@@ -99,7 +99,7 @@ async fn issue_29_a_sparse_workbook_is_answered_by_its_cells_not_its_range() {
         );
     }
     let app = app_with(512, 10, 30).await;
-    let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
+    let token = app.token_for(ORG, OrgKind::Authority, &[Right::ContactAdmin]);
     let response = import(&app, ORG, &token, book, true).await;
     assert_eq!(response.status(), 400);
     let codes: Vec<String> = field_codes(&response.json::<Problem>().await.unwrap())
@@ -123,7 +123,7 @@ async fn issue_29_a_child_past_its_wall_clock_deadline_is_killed_and_the_writer_
     let app = app_with(2048, 60, 3).await;
     not_joined(&app, OrgKind::Authority, &[Right::RightsAdmin]).await;
     let token = renew_token(&app, &nanna(&app).await).await;
-    let admin = app.token(&user(ORG, OrgKind::Authority, &[Right::SystemAdmin]));
+    let admin = app.token_for(ORG, OrgKind::Authority, &[Right::SystemAdmin]);
     let upload = upload(&app, &token, pdf_bomb());
     // While the child reads, other writes go through: nothing holds the writer (item 2). Each
     // write is finished while the upload is still waiting for its child.
@@ -159,10 +159,9 @@ async fn issue_29_a_child_past_its_wall_clock_deadline_is_killed_and_the_writer_
     }
     // Nothing was stored for the refused file.
     use sea_orm::EntityTrait;
-    let stored = adgang_identity::entity::signed_agreement::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let stored = app
+        .rows(adgang_identity::entity::signed_agreement::Entity::find())
+        .await;
     assert!(stored.is_empty());
     still_serving(&app).await;
 }
@@ -242,7 +241,7 @@ async fn issue_29_the_child_has_its_limits_no_inherited_descriptors_and_none_of_
 #[tokio::test]
 async fn issue_29_a_logo_is_stored_as_a_png_written_anew_without_its_ancillary_chunks() {
     let app = app_with(512, 10, 30).await;
-    let token = app.token(&user(ORG, OrgKind::Authority, &[Right::ContactAdmin]));
+    let token = app.token_for(ORG, OrgKind::Authority, &[Right::ContactAdmin]);
     // A real 40 × 20 logo with a 200 KB text in a zTXt chunk before its image data.
     let original = adgang_authority_info::service::logo::samples::png(40, 20);
     let with_text =

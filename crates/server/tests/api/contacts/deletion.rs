@@ -76,11 +76,7 @@ async fn cs_03_deleting_a_group_previews_its_content_and_is_all_or_nothing() {
     let tree_before: Vec<ContactTreeNode> = app
         .get_json_as(&format!("{base}/contact-structure"), &token)
         .await;
-    let log_before = actions_log::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap()
-        .len();
+    let log_before = app.rows(actions_log::Entity::find()).await.len();
     inject_fault(&app, true).await;
     let failed = app
         .delete_as(&format!("{base}/contact-groups/{}", building.id), &token)
@@ -91,11 +87,7 @@ async fn cs_03_deleting_a_group_previews_its_content_and_is_all_or_nothing() {
         .await;
     assert_eq!(tree_after, tree_before, "nothing applied");
     assert_eq!(
-        actions_log::Entity::find()
-            .all(&app.db().await)
-            .await
-            .unwrap()
-            .len(),
+        app.rows(actions_log::Entity::find()).await.len(),
         log_before
     );
     inject_fault(&app, false).await;
@@ -137,10 +129,7 @@ async fn cs_03_deleting_a_group_previews_its_content_and_is_all_or_nothing() {
     assert_eq!(kept_now.group_ids, vec![shared.id.clone()]);
 
     // Every removed item and placement is logged.
-    let rows = actions_log::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let rows = app.rows(actions_log::Entity::find()).await;
     let deleted: HashSet<String> = rows
         .iter()
         .filter(|r| r.event == "deleted")

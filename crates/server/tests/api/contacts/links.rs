@@ -43,11 +43,8 @@ async fn cs_04_deep_links_per_audience_with_qr_codes() {
     assert_eq!(missing.status(), 404);
 
     // Bound and active, the point lends the group (through its sub-group) both audiences.
-    let system: SystemReceipt = app.post_as(&format!("{base}/systems"), &token, &json!({
-        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
-        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
-    body["recipientSystemId"] = json!(system.system.id);
+    let system_id = recipient_system(&app, AUTHORITY, &token, "Modtager").await;
+    body["recipientSystemId"] = json!(system_id);
     assert_eq!(
         app.put_as(&format!("{base}/contact-points/{}", p.id), &token, &body)
             .await
@@ -91,8 +88,7 @@ async fn cs_05_the_point_receipt_holds_every_setting_the_deep_links_and_their_qr
     let token = admin(&app, AUTHORITY);
     let (_, _, p) = rich_structure(&app, &token).await;
     // The wizard's choice of recipient systems: only those that receive, for contact_admin.
-    let contact_admin_only =
-        app.token(&user(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]));
+    let contact_admin_only = app.token_for(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]);
     let sender = app.post_as(&format!("/api/v1/organisations/{AUTHORITY}/systems"), &token, &json!({
         "name": "Afsender", "role": "sender", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
         "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}

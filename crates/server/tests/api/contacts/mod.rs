@@ -6,7 +6,7 @@ use adgang_api_types::{
     Problem, Right, SystemReceipt,
 };
 use adgang_core::entity::actions_log;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -33,11 +33,11 @@ async fn app() -> TestApp {
 }
 
 fn admin(app: &TestApp, cvr: &str) -> String {
-    app.token(&user(
+    app.token_for(
         cvr,
         OrgKind::Authority,
         &[Right::ContactAdmin, Right::SystemAdmin],
-    ))
+    )
 }
 
 async fn group(app: &TestApp, token: &str, name: &str, parents: &[&str]) -> ContactGroup {
@@ -48,8 +48,7 @@ async fn group(app: &TestApp, token: &str, name: &str, parents: &[&str]) -> Cont
             &json!({"name": name, "description": "", "parentIds": parents}),
         )
         .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 201).await
 }
 
 fn point_body(name: &str, groups: &[&str]) -> Value {
@@ -66,25 +65,41 @@ fn point_body(name: &str, groups: &[&str]) -> Value {
 }
 
 async fn point(app: &TestApp, token: &str, body: &Value) -> ContactPoint {
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            token,
-            body,
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    app.create_contact_point(AUTHORITY, token, body).await
 }
 
 // Workbook helpers (CS-06), also used by the receipt and cache tests.
 
+/// A REST PULL recipient system `name` of `cvr`, created as `token`; its id.
 async fn recipient_system(app: &TestApp, cvr: &str, token: &str, name: &str) -> String {
-    let receipt: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{cvr}/systems"), token, &json!({
+    let settings = json!({
         "name": name, "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
         "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
-    receipt.system.id
+    });
+    app.create_system(cvr, token, &settings).await.system.id
+}
+
+/// `cvr`'s contact structure as its tree, read as `token`.
+async fn contact_tree(app: &TestApp, cvr: &str, token: &str) -> Vec<ContactTreeNode> {
+    let path = format!("/api/v1/organisations/{cvr}/contact-structure");
+    app.get_json_as(&path, token).await
+}
+
+/// `PUT` of AUTHORITY's contact group `id` as `name` under the groups `parent_ids`.
+async fn put_group(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    name: &str,
+    parent_ids: &[&str],
+) -> reqwest::Response {
+    let path = format!("/api/v1/organisations/{AUTHORITY}/contact-groups/{id}");
+    app.put_as(
+        &path,
+        token,
+        &json!({"name": name, "parentIds": parent_ids}),
+    )
+    .await
 }
 
 /// A workbook as sheets of text rows (header first).
@@ -145,16 +160,12 @@ pub(crate) async fn import(
 }
 
 async fn receipt(response: reqwest::Response) -> ContactImportReceipt {
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 200).await
 }
 
 async fn action_rows(app: &TestApp, cvr: &str) -> usize {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(cvr))
-        .all(&app.db().await)
+    app.rows(actions_log::Entity::find().filter(actions_log::Column::OrganisationCvr.eq(cvr)))
         .await
-        .unwrap()
         .len()
 }
 

@@ -7,51 +7,37 @@ async fn cs_08_platforms_find_visible_usable_points_by_keyword_and_never_see_int
     let app = app().await;
     let token = admin(&app, AUTHORITY);
     let base = format!("/api/v1/organisations/{AUTHORITY}");
-    let system: SystemReceipt = app.post_as(&format!("{base}/systems"), &token, &json!({
-        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
-        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
+    let system_id = recipient_system(&app, AUTHORITY, &token, "Modtager").await;
     let bound = |name: &str, keywords: Value, visible: bool, audiences: Value| {
         let mut body = point_body(name, &[]);
         body["keywords"] = keywords;
         body["visible"] = json!(visible);
         body["audiences"] = audiences;
-        body["recipientSystemId"] = json!(system.system.id);
+        body["recipientSystemId"] = json!(system_id);
         body
     };
-    point(
-        &app,
-        &token,
-        &bound(
+    for (name, keywords, visible, audiences) in [
+        (
             "Byggesager",
             json!(["Byggetilladelse", "tilbygning"]),
             true,
             json!(["citizens"]),
         ),
-    )
-    .await;
-    point(
-        &app,
-        &token,
-        &bound(
+        (
             "Skjult punkt",
             json!(["byggeri"]),
             false,
             json!(["citizens"]),
         ),
-    )
-    .await;
-    point(
-        &app,
-        &token,
-        &bound(
+        (
             "Erhvervsbyggeri",
             json!(["byggeri"]),
             true,
             json!(["businesses"]),
         ),
-    )
-    .await;
+    ] {
+        point(&app, &token, &bound(name, keywords, visible, audiences)).await;
+    }
     point(&app, &token, &point_body("Ikke bundet", &[])).await;
     group(&app, &token, "Teknik og Miljø", &[]).await;
     let unit = app
@@ -113,12 +99,7 @@ async fn tree_names(app: &TestApp, token: &str) -> Vec<String> {
             walk(&n.children, out);
         }
     }
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            token,
-        )
-        .await;
+    let tree = contact_tree(app, AUTHORITY, token).await;
     let mut out = Vec::new();
     walk(&tree, &mut out);
     out

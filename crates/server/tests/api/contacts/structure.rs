@@ -7,10 +7,7 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
     let app = app().await;
     let token = admin(&app, AUTHORITY);
     // A recipient system of another organisation.
-    let other_system: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{OTHER}/systems"), &admin(&app, OTHER), &json!({
-        "name": "Andens system", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
-        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
+    let other_system_id = recipient_system(&app, OTHER, &admin(&app, OTHER), "Andens system").await;
     let cases: Vec<(&str, Value, (&str, &str))> = vec![
         (
             "51-character name with æ",
@@ -90,7 +87,7 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
         ),
         (
             "another organisation's recipient system",
-            json!({"recipientSystemId": other_system.system.id}),
+            json!({"recipientSystemId": other_system_id}),
             ("recipientSystemId", "not_a_recipient_system"),
         ),
     ];
@@ -114,18 +111,13 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
             field_codes(&problem)
         );
     }
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            &token,
+    let tree = contact_tree(&app, AUTHORITY, &token).await;
+    assert!(tree.is_empty(), "nothing was created");
+    let rows = app
+        .rows(
+            actions_log::Entity::find().filter(actions_log::Column::OrganisationCvr.eq(AUTHORITY)),
         )
         .await;
-    assert!(tree.is_empty(), "nothing was created");
-    let rows = actions_log::Entity::find()
-        .filter(actions_log::Column::OrganisationCvr.eq(AUTHORITY))
-        .all(&app.db().await)
-        .await
-        .unwrap();
     assert!(rows.is_empty());
 }
 
@@ -137,50 +129,24 @@ async fn cs_01_groups_refuse_cycles() {
     let middle = group(&app, &token, "Byggeri", &[&top.id]).await;
     let bottom = group(&app, &token, "Tilladelser", &[&middle.id]).await;
     // Putting the top under the bottom would close a loop.
-    let response = app
-        .put_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/contact-groups/{}",
-                top.id
-            ),
-            &token,
-            &json!({"name": "Borgerservice", "parentIds": [bottom.id]}),
-        )
-        .await;
+    let response = put_group(&app, &token, &top.id, "Borgerservice", &[&bottom.id]).await;
     assert_eq!(response.status(), 400);
     assert_eq!(
         field_codes(&response.json().await.unwrap()),
         vec![("parentIds[0]".to_owned(), "cycle".to_owned())]
     );
-    let itself = app
-        .put_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/contact-groups/{}",
-                top.id
-            ),
-            &token,
-            &json!({"name": "Borgerservice", "parentIds": [top.id]}),
-        )
-        .await;
+    let itself = put_group(&app, &token, &top.id, "Borgerservice", &[&top.id]).await;
     assert_eq!(itself.status(), 400);
     // A legal move is fine and logged with before and after.
-    let moved = app
-        .put_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/contact-groups/{}",
-                bottom.id
-            ),
-            &token,
-            &json!({"name": "Tilladelser", "parentIds": [top.id]}),
+    let moved = put_group(&app, &token, &bottom.id, "Tilladelser", &[&top.id]).await;
+    assert_eq!(moved.status(), 200);
+    let rows = app
+        .rows(
+            actions_log::Entity::find()
+                .filter(actions_log::Column::ObjectId.eq(bottom.id.as_str()))
+                .filter(actions_log::Column::Event.eq("edited")),
         )
         .await;
-    assert_eq!(moved.status(), 200);
-    let rows = actions_log::Entity::find()
-        .filter(actions_log::Column::ObjectId.eq(bottom.id.as_str()))
-        .filter(actions_log::Column::Event.eq("edited"))
-        .all(&app.db().await)
-        .await
-        .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].field.as_deref(), Some("parentIds"));
     assert_eq!(rows[0].before.as_deref(), Some(middle.id.as_str()));
@@ -195,23 +161,15 @@ async fn cs_02_the_tree_holds_everything_with_duplicates_marked() {
     let building = group(&app, &token, "Byggeri", &[&citizens.id]).await;
     let business = group(&app, &token, "Erhverv", &[]).await;
     // A recipient system makes points usable.
-    let system: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{AUTHORITY}/systems"), &token, &json!({
-        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
-        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
+    let system_id = recipient_system(&app, AUTHORITY, &token, "Modtager").await;
     let mut both = point_body("Byggetilladelse", &[&building.id, &business.id]);
-    both["recipientSystemId"] = json!(system.system.id);
+    both["recipientSystemId"] = json!(system_id);
     let duplicated = point(&app, &token, &both).await;
     assert!(duplicated.usable);
     let top_level = point(&app, &token, &point_body("Generelt", &[])).await;
     assert!(!top_level.usable, "not bound to a recipient system");
 
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            &token,
-        )
-        .await;
+    let tree = contact_tree(&app, AUTHORITY, &token).await;
     let names: Vec<(&str, ContactNodeKind)> =
         tree.iter().map(|n| (n.name.as_str(), n.kind)).collect();
     assert_eq!(
@@ -245,11 +203,8 @@ async fn cs_07_point_changes_are_logged_field_by_field() {
     body["keywords"] = json!(["byggetilladelse", "tilbygning"]);
     body["visible"] = json!(false);
     assert_eq!(app.put_as(&path, &token, &body).await.status(), 200);
-    let rows = actions_log::Entity::find()
-        .filter(actions_log::Column::ObjectId.eq(created.id.as_str()))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let about = actions_log::Column::ObjectId.eq(created.id.as_str());
+    let rows = app.rows(actions_log::Entity::find().filter(about)).await;
     let edited: Vec<(Option<String>, Option<String>, Option<String>)> = rows
         .iter()
         .filter(|r| r.event == "edited")
@@ -288,12 +243,7 @@ async fn x_04_a_dry_run_checks_a_point_as_create_and_update_would_and_writes_not
         0,
         "nothing created or logged"
     );
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            &token,
-        )
-        .await;
+    let tree = contact_tree(&app, AUTHORITY, &token).await;
     assert!(tree.is_empty(), "{tree:?}");
 
     // Every error of the body at once, list entries by position; unknown groups are found too.
@@ -429,7 +379,7 @@ async fn cs_tenant_isolation_and_companies() {
         .await;
     assert!(tree.is_empty());
     // Companies have no contact structure.
-    let company = app.token(&user(COMPANY, OrgKind::Company, &[Right::ContactAdmin]));
+    let company = app.token_for(COMPANY, OrgKind::Company, &[Right::ContactAdmin]);
     let status = app
         .get_as(
             &format!("/api/v1/organisations/{COMPANY}/contact-structure"),
@@ -444,19 +394,13 @@ async fn cs_tenant_isolation_and_companies() {
 async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
     let app = app().await;
     let token = admin(&app, AUTHORITY);
-    let system: SystemReceipt = app.post_as(&format!("/api/v1/organisations/{AUTHORITY}/systems"), &token, &json!({
-        "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],
-        "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
-    })).await.json().await.unwrap();
+    let system_id = recipient_system(&app, AUTHORITY, &token, "Modtager").await;
     let mut body = point_body("Byggesager", &[]);
-    body["recipientSystemId"] = json!(system.system.id);
+    body["recipientSystemId"] = json!(system_id);
     point(&app, &token, &body).await;
     let refused = app
         .delete_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/systems/{}",
-                system.system.id
-            ),
+            &format!("/api/v1/organisations/{AUTHORITY}/systems/{system_id}"),
             &token,
         )
         .await;
@@ -478,10 +422,7 @@ async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
     );
     let still: adgang_api_types::System = app
         .get_json_as(
-            &format!(
-                "/api/v1/organisations/{AUTHORITY}/systems/{}",
-                system.system.id
-            ),
+            &format!("/api/v1/organisations/{AUTHORITY}/systems/{system_id}"),
             &token,
         )
         .await;

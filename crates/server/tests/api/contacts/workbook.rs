@@ -181,12 +181,7 @@ async fn cs_06_edited_rows_update_and_rows_without_id_are_created() {
     assert_eq!(edited.keywords, ["skolestart", "indskrivning"]);
     assert_eq!(edited.codes, p.codes, "untouched columns keep their values");
     // The new group sits under "Børn og unge" and holds the new, usable point.
-    let tree: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-structure"),
-            &token,
-        )
-        .await;
+    let tree = contact_tree(&app, AUTHORITY, &token).await;
     let top_node = tree.iter().find(|n| n.id == top.id).unwrap();
     let daycare = top_node
         .children
@@ -237,12 +232,7 @@ async fn cs_06_a_workbook_from_another_organisation_recreates_the_structure_with
             "not_a_recipient_system".to_owned()
         )]
     );
-    let empty: Vec<ContactTreeNode> = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{OTHER}/contact-structure"),
-            &other,
-        )
-        .await;
+    let empty = contact_tree(&app, OTHER, &other).await;
     assert!(empty.is_empty(), "nothing applied");
 
     // The export names the system by name, not by the test environment's id…

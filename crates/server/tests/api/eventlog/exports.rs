@@ -13,6 +13,16 @@ fn csv_lines(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// `cvr`'s event log downloaded as CSV (`rest`: "actions/csv", "messages/csv?…"), which must
+/// answer 200: its lines, split.
+async fn csv_download(app: &TestApp, token: &str, cvr: &str, rest: &str) -> Vec<Vec<String>> {
+    let response = app
+        .get_as(&format!("/api/v1/organisations/{cvr}/events/{rest}"), token)
+        .await;
+    assert_eq!(response.status(), 200);
+    csv_lines(&response.bytes().await.unwrap())
+}
+
 #[tokio::test]
 async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_extra_columns() {
     let app = spawn_app().await;
@@ -208,7 +218,7 @@ async fn x_05_a_large_search_becomes_an_export_job_with_progress_and_a_file_that
     assert_eq!(titles.len(), rows, "each row once across chunks");
 
     // Another organisation's user cannot see it; a user of the actions log only neither.
-    let other = app.token(&user(OTHER, OrgKind::Authority, &[Right::LogMessages]));
+    let other = app.token_for(OTHER, OrgKind::Authority, &[Right::LogMessages]);
     let foreign = format!("/api/v1/organisations/{OTHER}/events/exports/{}", done.id);
     assert_eq!(app.get_as(&foreign, &other).await.status(), 404);
     let actions_only = self::token(&app, &[Right::LogActions]);
@@ -293,27 +303,14 @@ async fn log_02_the_actions_csv_names_fields_values_and_times_in_danish() {
     app.seed_organisations(&[(ORG, "Testkommune Nord", OrgKind::Authority)])
         .await;
     let token = token(&app, &[Right::SystemAdmin, Right::LogActions]);
-    let created = app
-        .post_as(
-            &format!("/api/v1/organisations/{ORG}/systems"),
-            &token,
-            &serde_json::json!({
-                "name": "Sagssystemet", "role": "recipient", "protocol": "rest_push",
-                "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
-                "activation": {"mode": "now"},
-                "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
-            }),
-        )
-        .await;
-    assert_eq!(created.status(), 201);
-    let response = app
-        .get_as(
-            &format!("/api/v1/organisations/{ORG}/events/actions/csv"),
-            &token,
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let lines = csv_lines(&response.bytes().await.unwrap());
+    let settings = serde_json::json!({
+        "name": "Sagssystemet", "role": "recipient", "protocol": "rest_push",
+        "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
+        "activation": {"mode": "now"},
+        "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
+    });
+    app.create_system(ORG, &token, &settings).await;
+    let lines = csv_download(&app, &token, ORG, "actions/csv").await;
     let (field, after) = (
         lines[0].iter().position(|h| h == "Felt").expect("Felt"),
         lines[0].iter().position(|h| h == "Efter").expect("Efter"),
@@ -372,14 +369,7 @@ async fn log_03_the_searches_csv_names_the_register_and_carries_the_extra_detail
         )
         .await;
     assert_eq!(searched.status(), 200);
-    let response = app
-        .get_as(
-            &format!("/api/v1/organisations/{ORG}/events/searches/csv"),
-            &token,
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let lines = csv_lines(&response.bytes().await.unwrap());
+    let lines = csv_download(&app, &token, ORG, "searches/csv").await;
     assert_eq!(
         lines[0],
         [
@@ -415,7 +405,7 @@ async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_20
     let app = crate::messaging::app().await;
     let at = |t: &str| app.clock.set(t.parse().unwrap());
     let citizen_service_at_now =
-        || app.token(&user(SENDER, OrgKind::Authority, &[Right::CitizenService]));
+        || app.token_for(SENDER, OrgKind::Authority, &[Right::CitizenService]);
     let holder = adgang_registry::SyntheticRegistry::citizen_cpr(77);
     let reader = adgang_registry::SyntheticRegistry::citizen_cpr(78);
 
@@ -432,8 +422,7 @@ async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_20
                 &serde_json::json!({ "giver": CITIZEN, "holder": who, "level": level }),
             )
             .await;
-        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-        let receipt: adgang_api_types::MailAccessReceipt = response.json().await.unwrap();
+        let receipt: adgang_api_types::MailAccessReceipt = expect_json(response, 201).await;
         ids.push(receipt.access.id);
     }
     let send = |title: &'static str| {
@@ -462,15 +451,8 @@ async fn log_01_the_csv_names_the_mail_access_holder_before_and_after_3_march_20
     send("Efter tilbagekaldelsen").await;
 
     at("2025-03-25T10:00:00Z");
-    let token = app.token(&user(SENDER, OrgKind::Authority, &[Right::LogMessages]));
-    let response = app
-        .get_as(
-            &format!("/api/v1/organisations/{SENDER}/events/messages/csv?from=2025-01-25"),
-            &token,
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let lines = csv_lines(&response.bytes().await.unwrap());
+    let token = app.token_for(SENDER, OrgKind::Authority, &[Right::LogMessages]);
+    let lines = csv_download(&app, &token, SENDER, "messages/csv?from=2025-01-25").await;
     let column = |name: &str| lines[0].iter().position(|h| h == name).unwrap();
     let (title, content, representative) = (
         column("Titel"),

@@ -81,7 +81,7 @@ async fn log_05_log_06_bad_cursors_page_sizes_and_filters_are_clear_400s() {
     seed_messages(&app, ORG, 5, Utc::now() - Duration::minutes(1)).await;
     seed_messages(&app, OTHER, 5, Utc::now() - Duration::minutes(1)).await;
     let token = token(&app, &[Right::LogMessages, Right::LogActions]);
-    let other_token = app.token(&user(OTHER, OrgKind::Authority, &[Right::LogMessages]));
+    let other_token = app.token_for(OTHER, OrgKind::Authority, &[Right::LogMessages]);
     let foreign: LogPage<MessageLogEntry> = app
         .get_json_as(
             &format!("/api/v1/organisations/{OTHER}/events/messages?pageSize=2"),
@@ -160,7 +160,7 @@ async fn log_05_log_06_bad_cursors_page_sizes_and_filters_are_clear_400s() {
         )
         .await;
     assert_eq!(tenant.status(), 404);
-    let citizen_service = app.token(&user(ORG, OrgKind::Authority, &[Right::CitizenService]));
+    let citizen_service = app.token_for(ORG, OrgKind::Authority, &[Right::CitizenService]);
     for (log, status) in [("messages", 200), ("actions", 200), ("searches", 403)] {
         let response = app.get_as(&format!("{base}/{log}"), &citizen_service).await;
         assert_eq!(response.status(), status, "citizen_service on {log}");

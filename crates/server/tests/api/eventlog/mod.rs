@@ -5,15 +5,17 @@
 use std::collections::HashSet;
 
 use adgang_api_types::{
-    ActionLogEntry, LogExport, LogPage, MessageEvent, MessageLogEntry, MessageType, OrgKind,
-    Problem, Right, SearchLogEntry,
+    ActionLogEntry, LogExport, LogPage, MessageEvent, MessageLogEntry, MessageType, OrgKind, Right,
+    SearchLogEntry,
 };
 use adgang_core::audit::{
     record_action, record_message_events, record_search, ActionEvent, ActionRecord, Actor,
     MessageEventRecord, Register, SearchRecord, Subject,
 };
 use adgang_core::Cvr;
-use adgang_test_support::{field_codes, spawn_app, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{
+    assert_field_errors, expect_json, field_codes, problem, spawn_app, spawn_app_with, Spa, TestApp,
+};
 use chrono::{DateTime, Duration, Utc};
 
 mod exports;
@@ -25,7 +27,7 @@ const OTHER: &str = "34051178";
 const CPR: &str = "0101801234";
 
 fn token(app: &TestApp, rights: &[Right]) -> String {
-    app.token(&user(ORG, OrgKind::Authority, rights))
+    app.token_for(ORG, OrgKind::Authority, rights)
 }
 
 /// `n` message events of `org`, one minute apart going back from `newest`, every third to
@@ -64,9 +66,4 @@ async fn page_of<T: serde::de::DeserializeOwned>(
     token: &str,
 ) -> LogPage<T> {
     app.get_json_as(path, token).await
-}
-
-async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    assert_eq!(response.status().as_u16(), status);
-    response.json().await.unwrap()
 }

@@ -204,11 +204,7 @@ async fn log_02_the_actions_log_finds_actors_in_each_form_but_never_system() {
             &token,
         )
         .await;
-    let refused = problem(refused, 400).await;
-    assert_eq!(
-        field_codes(&refused),
-        [("actor".to_owned(), "invalid_actor".to_owned())]
-    );
+    assert_field_errors(refused, &[("actor", "invalid_actor")]).await;
 }
 
 #[tokio::test]

@@ -5,15 +5,10 @@ use super::*;
 
 #[tokio::test]
 async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signature() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let peer = FakePeer::start(202).await;
-    let (recipient, recipient_key) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/inbox", peer.url)}),
-    )
-    .await;
+    let (recipient, recipient_key) =
+        push_system(&app, AUTHORITY, &format!("{}/inbox", peer.url)).await;
     let body = memo(AUTHORITY);
     let message_id = body["messageId"].as_str().unwrap().to_owned();
     accepted(&app, &caller, &body).await;
@@ -64,19 +59,22 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
 
 /// An active contact point of AUTHORITY for citizens, bound to `system`; its id.
 pub(crate) async fn point_bound_to(app: &TestApp, system: &str) -> String {
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            &admin(app, AUTHORITY),
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
-                    "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
-                    "recipientSystemId": system}),
-        )
-        .await;
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
+    let body = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
+                      "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
+                      "recipientSystemId": system});
+    app.create_contact_point(AUTHORITY, &admin(app, AUTHORITY), &body)
+        .await
+        .id
+}
+
+/// Moves the clock to `at` and, after a moment for anything due, counts the delivery attempts.
+async fn attempts_after(app: &TestApp, at: DateTime<Utc>) -> u64 {
+    app.clock.set(at);
+    tokio::time::sleep(StdDuration::from_millis(600)).await;
+    delivery_attempt::Entity::find()
+        .count(&app.db().await)
+        .await
         .unwrap()
-        .to_owned()
 }
 
 /// Moves the clock to each of `times` and waits for the delivery attempt due then.
@@ -95,17 +93,11 @@ pub(crate) async fn attempts_at(app: &TestApp, times: &[DateTime<Utc>]) {
 #[tokio::test]
 async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     let app = app().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let primary_peer = FakePeer::start(503).await;
     let point_peer = FakePeer::start(500).await;
-    let (primary, _) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/p", primary_peer.url)}),
-    )
-    .await;
+    let (primary, _) = push_system(&app, AUTHORITY, &format!("{}/p", primary_peer.url)).await;
     let (bound, _) = system(
         &app,
         AUTHORITY,
@@ -114,18 +106,13 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
     )
     .await;
     let point = point_bound_to(&app, &bound).await;
-    let mut body = memo(AUTHORITY);
-    body["contactPointId"] = json!(point);
-    let message_id = body["messageId"].as_str().unwrap().to_owned();
-    accepted(&app, &caller, &body).await;
+    let message_id = accepted_at_point(&app, &caller, &point).await;
 
     let expected = adgang_messaging::service::schedule::full_schedule(t0);
     attempts_at(&app, &expected).await;
-    let attempts = delivery_attempt::Entity::find()
-        .order_by_asc(delivery_attempt::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let attempts = app
+        .rows(delivery_attempt::Entity::find().order_by_asc(delivery_attempt::Column::Id))
+        .await;
     let times: Vec<_> = attempts.iter().map(|a| a.attempted_at).collect();
     assert_eq!(times, expected);
     assert_eq!(attempts.iter().filter(|a| a.system_id == bound).count(), 12);
@@ -154,24 +141,13 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
             .count(),
         15
     );
-    let mail = mail_outbox::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let mail = app.rows(mail_outbox::Entity::find()).await;
     // SYS-06 (issue 33 item 3): each system is told when its own schedule is exhausted — the
     // point's system when the message falls back, the primary when it fails.
     let told: Vec<&str> = mail.iter().map(|m| m.recipient.as_str()).collect();
     assert_eq!(told, ["vagt@styrelsen.dk", "drift@kommune.dk"]);
     // Nothing further happens: the job is gone.
-    app.clock.set(t0 + Duration::days(30));
-    tokio::time::sleep(StdDuration::from_millis(600)).await;
-    assert_eq!(
-        delivery_attempt::Entity::find()
-            .count(&app.db().await)
-            .await
-            .unwrap(),
-        15
-    );
+    assert_eq!(attempts_after(&app, t0 + Duration::days(30)).await, 15);
 }
 
 /// CORE-03 (found reviewing issue 34's guide): after a system's own schedule, the primary
@@ -181,8 +157,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
 #[tokio::test]
 async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
     let app = app().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let down = FakePeer::start(503).await;
     let primary = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
@@ -194,10 +169,7 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
     )
     .await;
     let point = point_bound_to(&app, &subscriber).await;
-    let mut body = memo(AUTHORITY);
-    body["contactPointId"] = json!(point);
-    let message_id = body["messageId"].as_str().unwrap().to_owned();
-    accepted(&app, &caller, &body).await;
+    let message_id = accepted_at_point(&app, &caller, &point).await;
 
     // The subscriber's own twelve attempts.
     let schedule = adgang_messaging::service::schedule::full_schedule(t0);
@@ -221,23 +193,8 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
     let msg = stored(&app, &message_id).await;
     assert_eq!(msg.state, "queued");
     // Nothing more is tried: the pull primary collects it.
-    app.clock.set(t0 + Duration::days(10));
-    tokio::time::sleep(StdDuration::from_millis(600)).await;
-    assert_eq!(
-        delivery_attempt::Entity::find().count(&db).await.unwrap(),
-        12
-    );
-    let waiting: Vec<Value> = app
-        .client
-        .get(app.url(&format!("/api/v1/mailboxes/{}/system-fetches", primary.0)))
-        .header("X-System-Id", &primary.0)
-        .header("X-Api-Key", &primary.1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(attempts_after(&app, t0 + Duration::days(10)).await, 12);
+    let waiting = waiting_for(&app, &primary).await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
     assert_eq!(stored(&app, &message_id).await.state, "queued");
@@ -245,54 +202,33 @@ async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
 
 #[tokio::test]
 async fn core_03_a_pull_system_fetches_its_own_mailbox_and_acknowledges_once() {
-    let app = app().await;
-    let caller = sender(&app).await;
-    let (pull, pull_key) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
+    let (app, caller) = app_and_sender().await;
+    let pull = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let body = memo(AUTHORITY);
     let message_id = body["messageId"].as_str().unwrap().to_owned();
     accepted(&app, &caller, &body).await;
 
-    let fetch = |system: &str, key: &str| {
-        app.client
-            .get(app.url(&format!("/api/v1/mailboxes/{pull}/system-fetches")))
-            .header("X-System-Id", system.to_owned())
-            .header("X-Api-Key", key.to_owned())
-            .send()
-    };
-    let waiting: Vec<Value> = fetch(&pull, &pull_key).await.unwrap().json().await.unwrap();
+    let waiting = waiting_for(&app, &pull).await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
     // Another system cannot read this mailbox.
-    assert_eq!(fetch(&caller.0, &caller.1).await.unwrap().status(), 404);
+    assert_eq!(fetch_mailbox(&app, &pull.0, &caller).await.status(), 404);
 
-    let ack = || {
-        app.client
-            .post(app.url(&format!("/api/v1/mailboxes/{pull}/system-fetches")))
-            .header("X-System-Id", &pull)
-            .header("X-Api-Key", &pull_key)
-            .json(&json!({"messageIds": [message_id]}))
-            .send()
-    };
-    let first: Value = ack().await.unwrap().json().await.unwrap();
+    let ack = || acknowledge(&app, &pull, &message_id);
+    let first: Value = ack().await.json().await.unwrap();
     assert_eq!(first["collected"], json!([message_id]));
-    let second: Value = ack().await.unwrap().json().await.unwrap();
+    let second: Value = ack().await.json().await.unwrap();
     assert_eq!(second["collected"], json!([]));
     assert_eq!(stored(&app, &message_id).await.state, "collected");
     assert_eq!(names(&events(&app, AUTHORITY).await), ["collected"]);
-    let waiting: Vec<Value> = fetch(&pull, &pull_key).await.unwrap().json().await.unwrap();
-    assert!(waiting.is_empty());
+    assert!(waiting_for(&app, &pull).await.is_empty());
 }
 
 #[tokio::test]
 async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() {
     let app = app().await;
     let peer = FakePeer::start(204).await;
-    let (push, _) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/in", peer.url)}),
-    )
-    .await;
+    let (push, _) = push_system(&app, AUTHORITY, &format!("{}/in", peer.url)).await;
     let token = admin(&app, AUTHORITY);
     let path = format!("/api/v1/organisations/{AUTHORITY}/systems/{push}/test-message");
     let response = app.post_as(&path, &token, &json!({})).await;
@@ -350,11 +286,11 @@ async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() 
     // A pull system has no endpoint; another organisation's system is not found.
     let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let pull_path = format!("/api/v1/organisations/{AUTHORITY}/systems/{pull}/test-message");
-    let refused = problem(app.post_as(&pull_path, &token, &json!({})).await, 400).await;
-    assert_eq!(
-        field_codes(&refused),
-        [("system".to_owned(), "not_applicable".to_owned())]
-    );
+    assert_field_errors(
+        app.post_as(&pull_path, &token, &json!({})).await,
+        &[("system", "not_applicable")],
+    )
+    .await;
     let foreign = format!("/api/v1/organisations/{SENDER}/systems/{push}/test-message");
     assert_eq!(
         app.post_as(&foreign, &admin(&app, SENDER), &json!({}))
@@ -366,8 +302,7 @@ async fn core_03_send_test_message_pushes_a_marked_test_and_lists_the_attempt() 
 
 #[tokio::test]
 async fn core_03_a_publish_subscribe_system_is_notified_then_collects() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let peer = FakePeer::start(200).await;
     let subscriber = system(
         &app,
@@ -390,20 +325,7 @@ async fn core_03_a_publish_subscribe_system_is_notified_then_collects() {
     );
     // Notified, not yet delivered: it waits in the mailbox until collected.
     assert_eq!(stored(&app, &message_id).await.state, "queued");
-    let waiting: Vec<Value> = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/mailboxes/{}/system-fetches",
-            subscriber.0
-        )))
-        .header("X-System-Id", &subscriber.0)
-        .header("X-Api-Key", &subscriber.1)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let waiting = waiting_for(&app, &subscriber).await;
     assert_eq!(waiting[0]["memo"]["messageId"], json!(message_id));
     assert_eq!(peer.requests().len(), 1, "notified once");
 }

@@ -5,8 +5,7 @@ use super::*;
 
 #[tokio::test]
 async fn core_01_a_memo_to_a_citizen_is_accepted_once_and_lands_in_a_platform_mailbox() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let body = memo(CITIZEN);
 
     let receipt = accepted(&app, &caller, &body).await;
@@ -52,8 +51,7 @@ async fn core_01_a_memo_to_a_citizen_is_accepted_once_and_lands_in_a_platform_ma
 
 #[tokio::test]
 async fn core_01_unknown_callers_wrong_keys_foreign_addresses_and_inactive_systems_are_refused() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let body = memo(CITIZEN);
 
     let anonymous = app
@@ -123,8 +121,7 @@ async fn core_01_unknown_callers_wrong_keys_foreign_addresses_and_inactive_syste
 
 #[tokio::test]
 async fn core_01_invalid_memos_get_field_errors_an_afvist_event_and_store_nothing() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     // A contact point of the recipient authority with a small capacity, and one of another.
     let small = point(
         &app,
@@ -282,8 +279,7 @@ async fn core_01_behind_a_trusted_proxy_the_forwarded_address_is_checked_and_onl
 /// case or without hyphens is acknowledged, recalled and replayed by that one form.
 #[tokio::test]
 async fn core_01_the_message_id_is_kept_normalised_in_the_stored_memo() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let id = uuid::Uuid::now_v7();
     let mut body = memo(&format!(" {CITIZEN} "));
     body["messageId"] = json!(id.simple().to_string().to_uppercase());

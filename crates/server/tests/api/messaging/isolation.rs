@@ -38,22 +38,11 @@ async fn hung() -> Hung {
 
 #[tokio::test]
 async fn issue_31_a_hung_endpoint_holds_its_own_places_and_nobody_elses() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let hung = hung().await;
     let healthy = FakePeer::start(202).await;
-    system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/inbox", hung.url)}),
-    )
-    .await;
-    system(
-        &app,
-        COMPANY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/inbox", healthy.url)}),
-    )
-    .await;
+    push_system(&app, AUTHORITY, &format!("{}/inbox", hung.url)).await;
+    push_system(&app, COMPANY, &format!("{}/inbox", healthy.url)).await;
     // Twelve memos to the hung endpoint: four pushes go out and hang (the default bound per
     // destination); the others wait, their attempt not spent.
     for _ in 0..12 {
@@ -166,12 +155,7 @@ async fn issue_31_production_never_connects_a_push_or_test_message_to_an_interna
     ];
     let mut first = None;
     for endpoint in &endpoints {
-        let (id, _) = system(
-            &app,
-            AUTHORITY,
-            json!({"role": "recipient", "protocol": "rest_push", "endpoint": endpoint}),
-        )
-        .await;
+        let (id, _) = push_system(&app, AUTHORITY, endpoint).await;
         first.get_or_insert(id.clone());
         let response = app
             .post_as(
@@ -216,12 +200,13 @@ async fn issue_31_production_never_connects_a_push_or_test_message_to_an_interna
         .error_message
         .as_deref()
         .is_some_and(|e| e.starts_with("Adressen er ikke tilladt")));
-    let attempts = delivery_attempt::Entity::find()
-        .filter(delivery_attempt::Column::SystemId.eq(&primary))
-        .filter(delivery_attempt::Column::Test.eq(false))
-        .all(&app.db().await)
-        .await
-        .unwrap();
+    let attempts = app
+        .rows(
+            delivery_attempt::Entity::find()
+                .filter(delivery_attempt::Column::SystemId.eq(&primary))
+                .filter(delivery_attempt::Column::Test.eq(false)),
+        )
+        .await;
     assert_eq!(attempts.len(), 1);
     assert!(
         attempts[0].next_attempt_at.is_some(),

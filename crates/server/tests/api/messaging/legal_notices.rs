@@ -28,17 +28,16 @@ fn served(events: &[message_events::Model]) -> usize {
 
 #[tokio::test]
 async fn log_01_a_legal_notice_is_served_when_opened_and_only_the_courts_send_them() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let mut notice = memo(CITIZEN);
     notice["type"] = json!("legal_notice");
 
     // An organisation without the courts' permission: refused, and said so in its log.
-    let refused = problem(submit(&app, &caller, &notice).await, 400).await;
-    assert_eq!(
-        field_codes(&refused),
-        [("type".to_owned(), "legal_notice_not_allowed".to_owned())]
-    );
+    assert_field_errors(
+        submit(&app, &caller, &notice).await,
+        &[("type", "legal_notice_not_allowed")],
+    )
+    .await;
     let logged = events(&app, SENDER).await;
     assert_eq!(names(&logged), ["rejected"]);
     assert_eq!(
@@ -84,12 +83,7 @@ async fn log_01_a_legal_notice_is_served_when_opened_and_only_the_courts_send_th
         opened.headers()["location"],
         format!("/testportal/mailboxes?recipient={CITIZEN}").as_str()
     );
-    let page = app
-        .get(&format!("/testportal/mailboxes?recipient={CITIZEN}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = mailbox_page(&app, CITIZEN).await;
     assert!(
         page.contains(&format!("value=\"{letter_id}\"")),
         "the letter has Åbn"

@@ -4,14 +4,14 @@
 
 use std::time::Duration as StdDuration;
 
-use adgang_api_types::{
-    ApiKey, DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Problem, Right, SystemReceipt,
-};
+use adgang_api_types::{DeliveryAttempt, MemoReceipt, MemoStatus, OrgKind, Right};
 use adgang_core::entity::message_events;
 use adgang_core::Clock;
 use adgang_messaging::entity::{delivery_attempt, mail_outbox, message, sms_outbox};
 use adgang_test_support::peer::FakePeer;
-use adgang_test_support::{field_codes, spawn_app_with, user, Spa, TestApp};
+use adgang_test_support::{
+    assert_field_errors, expect_json, field_codes, problem, spawn_app_with, Spa, TestApp,
+};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
@@ -41,12 +41,19 @@ pub(crate) async fn app() -> TestApp {
     app
 }
 
+/// The messaging [`app`] and SENDER's sender system: where most tests here start.
+pub(crate) async fn app_and_sender() -> (TestApp, (String, String)) {
+    let app = app().await;
+    let caller = sender(&app).await;
+    (app, caller)
+}
+
 pub(crate) fn admin(app: &TestApp, cvr: &str) -> String {
-    app.token(&user(
+    app.token_for(
         cvr,
         OrgKind::Authority,
         &[Right::SystemAdmin, Right::ContactAdmin],
-    ))
+    )
 }
 
 /// A system of `cvr` with `body`'s settings over the defaults; returns its id and API key.
@@ -63,26 +70,15 @@ pub(crate) async fn system(app: &TestApp, cvr: &str, settings: Value) -> (String
     for (k, v) in settings.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{cvr}/systems"),
-            &token,
-            &body,
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    let receipt: SystemReceipt = response.json().await.unwrap();
-    let id = receipt.system.id;
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{cvr}/systems/{id}/api-key/rotation"),
-            &token,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let key: ApiKey = response.json().await.unwrap();
-    (id, key.api_key)
+    let id = app.create_system(cvr, &token, &body).await.system.id;
+    let key = app.rotate_api_key(cvr, &token, &id).await;
+    (id, key)
+}
+
+/// A REST PUSH recipient system of `cvr` posting to `endpoint`; its id and API key.
+pub(crate) async fn push_system(app: &TestApp, cvr: &str, endpoint: &str) -> (String, String) {
+    let settings = json!({"role": "recipient", "protocol": "rest_push", "endpoint": endpoint});
+    system(app, cvr, settings).await
 }
 
 pub(crate) async fn sender(app: &TestApp) -> (String, String) {
@@ -101,19 +97,71 @@ pub(crate) fn memo(recipient: &str) -> Value {
     })
 }
 
-pub(crate) async fn submit(
+/// `method path` as the system `(id, key)` (its `X-System-Id` and `X-Api-Key`), with a JSON
+/// body when given.
+pub(crate) async fn as_system(
     app: &TestApp,
     (id, key): &(String, String),
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .request(method.parse().expect("an HTTP method"), app.url(path))
+        .header("X-System-Id", id)
+        .header("X-Api-Key", key);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    request.send().await.unwrap()
+}
+
+pub(crate) async fn submit(
+    app: &TestApp,
+    caller: &(String, String),
     body: &Value,
 ) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/memos"))
-        .header("X-System-Id", id)
-        .header("X-Api-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    as_system(app, caller, "POST", "/api/v1/memos", Some(body)).await
+}
+
+/// `GET` of the mailbox `mailbox`'s waiting messages, as the system `who`.
+pub(crate) async fn fetch_mailbox(
+    app: &TestApp,
+    mailbox: &str,
+    who: &(String, String),
+) -> reqwest::Response {
+    let path = format!("/api/v1/mailboxes/{mailbox}/system-fetches");
+    as_system(app, who, "GET", &path, None).await
+}
+
+/// The messages waiting in the system `who`'s own mailbox.
+pub(crate) async fn waiting_for(app: &TestApp, who: &(String, String)) -> Vec<Value> {
+    fetch_mailbox(app, &who.0, who).await.json().await.unwrap()
+}
+
+/// The system `who` acknowledges `message_id` as collected from its own mailbox.
+pub(crate) async fn acknowledge(
+    app: &TestApp,
+    who: &(String, String),
+    message_id: &str,
+) -> reqwest::Response {
+    let path = format!("/api/v1/mailboxes/{}/system-fetches", who.0);
+    let body = json!({"messageIds": [message_id]});
+    as_system(app, who, "POST", &path, Some(&body)).await
+}
+
+/// A memo to AUTHORITY through its contact point `point`, accepted from `caller`; its message
+/// id.
+pub(crate) async fn accepted_at_point(
+    app: &TestApp,
+    caller: &(String, String),
+    point: &str,
+) -> String {
+    let mut body = memo(AUTHORITY);
+    body["contactPointId"] = json!(point);
+    accepted(app, caller, &body).await;
+    body["messageId"].as_str().unwrap().to_owned()
 }
 
 pub(crate) async fn accepted(
@@ -121,24 +169,18 @@ pub(crate) async fn accepted(
     caller: &(String, String),
     body: &Value,
 ) -> MemoReceipt {
-    let response = submit(app, caller, body).await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(submit(app, caller, body).await, 201).await
 }
 
-pub(crate) async fn problem(response: reqwest::Response, status: u16) -> Problem {
-    assert_eq!(response.status(), status);
-    response.json().await.unwrap()
+/// The test portal's page of `recipient`'s platform mailbox (and SMS).
+pub(crate) async fn mailbox_page(app: &TestApp, recipient: &str) -> String {
+    let path = format!("/testportal/mailboxes?recipient={recipient}");
+    app.get(&path).await.text().await.unwrap()
 }
 
 /// The events in `org`'s log, oldest first, as (event, message id).
 pub(crate) async fn events(app: &TestApp, org: &str) -> Vec<message_events::Model> {
-    message_events::Entity::find()
-        .filter(message_events::Column::OrganisationCvr.eq(org))
-        .order_by_asc(message_events::Column::Id)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.message_events(org).await
 }
 
 fn names(events: &[message_events::Model]) -> Vec<&str> {
@@ -152,6 +194,13 @@ pub(crate) async fn stored(app: &TestApp, message_id: &str) -> message::Model {
         .await
         .unwrap()
         .expect("the message is stored")
+}
+
+/// Sets the app's clock to 1 March 2027 09:00 UTC, where the schedule tests start; that time.
+pub(crate) fn schedule_start(app: &TestApp) -> DateTime<Utc> {
+    let t0 = "2027-03-01T09:00:00Z".parse().unwrap();
+    app.clock.set(t0);
+    t0
 }
 
 /// Waits (up to 10 s) until `done` holds; the dispatcher runs in the background.
@@ -170,18 +219,9 @@ where
 }
 
 pub(crate) async fn point(app: &TestApp, cvr: &str, capacity: Value) -> String {
-    let token = admin(app, cvr);
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{cvr}/contact-points"),
-            &token,
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
-                    "keywords": ["byggeri"], "active": true, "capacity": capacity}),
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let body = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
+                      "keywords": ["byggeri"], "active": true, "capacity": capacity});
+    app.create_contact_point(cvr, &admin(app, cvr), &body)
+        .await
+        .id
 }

@@ -6,13 +6,12 @@ use super::*;
 use adgang_messaging::entity::system_notice;
 
 async fn told(app: &TestApp) -> Vec<(String, String)> {
-    mail_outbox::Entity::find()
+    let sent = mail_outbox::Entity::find()
         .order_by_asc(mail_outbox::Column::SentAt)
         // Written in turn within one transaction: the ids (UUIDv7) keep their order.
-        .order_by_asc(mail_outbox::Column::Id)
-        .all(&app.db().await)
+        .order_by_asc(mail_outbox::Column::Id);
+    app.rows(sent)
         .await
-        .unwrap()
         .into_iter()
         .map(|m| (m.recipient, m.subject))
         .collect()
@@ -41,8 +40,7 @@ async fn drive_schedule(app: &TestApp, t: DateTime<Utc>, attempts_before: usize)
 #[tokio::test]
 async fn sys_06_an_unreachable_system_is_told_once_per_episode_with_its_extra_address() {
     let app = app().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let peer = FakePeer::start(500).await;
     let (_system, _) = system(
@@ -140,10 +138,9 @@ async fn app_and_uncollected_sweep() -> (
 #[tokio::test]
 async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
     let (app, sweep) = app_and_uncollected_sweep().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
-    let (pull, pull_key) = system(
+    let pull = system(
         &app,
         AUTHORITY,
         json!({"role": "recipient",
@@ -171,15 +168,7 @@ async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
     );
 
     // It collects: the episode is over; a message left again is told again.
-    let ack = app
-        .client
-        .post(app.url(&format!("/api/v1/mailboxes/{pull}/system-fetches")))
-        .header("X-System-Id", &pull)
-        .header("X-Api-Key", &pull_key)
-        .json(&json!({"messageIds": [message_id]}))
-        .send()
-        .await
-        .unwrap();
+    let ack = acknowledge(&app, &pull, &message_id).await;
     assert_eq!(ack.status(), 200);
     accepted(&app, &caller, &memo(AUTHORITY)).await;
     app.clock.set(t0 + Duration::days(15));
@@ -193,17 +182,11 @@ async fn sys_06_a_pull_system_that_leaves_its_mail_uncollected_is_told_once() {
 #[tokio::test]
 async fn sys_06_a_message_queued_by_a_fallback_waits_from_then() {
     let (app, sweep) = app_and_uncollected_sweep().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let caller = sender(&app).await;
     let down = FakePeer::start(503).await;
     let _primary = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
-    let (pushed_to, _) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/p", down.url)}),
-    )
-    .await;
+    let (pushed_to, _) = push_system(&app, AUTHORITY, &format!("{}/p", down.url)).await;
     let mut body = memo(AUTHORITY);
     body["contactPointId"] = json!(super::delivery::point_bound_to(&app, &pushed_to).await);
     let message_id = body["messageId"].as_str().unwrap().to_owned();

@@ -12,32 +12,18 @@ async fn collected_message(
     let body = memo(AUTHORITY);
     let message_id = body["messageId"].as_str().unwrap().to_owned();
     accepted(app, caller, &body).await;
-    let ack = app
-        .client
-        .post(app.url(&format!("/api/v1/mailboxes/{}/system-fetches", pull.0)))
-        .header("X-System-Id", &pull.0)
-        .header("X-Api-Key", &pull.1)
-        .json(&json!({"messageIds": [message_id]}))
-        .send()
-        .await
-        .unwrap();
+    let ack = acknowledge(app, pull, &message_id).await;
     assert_eq!(ack.status(), 200);
     message_id
 }
 
 async fn send_receipt(
     app: &TestApp,
-    (id, key): &(String, String),
+    who: &(String, String),
     message_id: &str,
 ) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/receipts"))
-        .header("X-System-Id", id)
-        .header("X-Api-Key", key)
-        .json(&json!({"messageId": message_id, "status": "processed", "text": "Sagen er oprettet"}))
-        .send()
-        .await
-        .unwrap()
+    let body = json!({"messageId": message_id, "status": "processed", "text": "Sagen er oprettet"});
+    as_system(app, who, "POST", "/api/v1/receipts", Some(&body)).await
 }
 
 #[tokio::test]
@@ -75,30 +61,24 @@ async fn core_03_business_receipts_reach_a_push_senders_receipt_endpoint_or_wait
     // To a pull sender: waiting until collected, once.
     let waiting_for = collected_message(&app, &pull_sender, &pull).await;
     assert_eq!(send_receipt(&app, &pull, &waiting_for).await.status(), 202);
-    let list = |who: &(String, String)| {
-        app.client
-            .get(app.url("/api/v1/receipts"))
-            .header("X-System-Id", who.0.clone())
-            .header("X-Api-Key", who.1.clone())
-            .send()
-    };
-    let waiting: Vec<Value> = list(&pull_sender).await.unwrap().json().await.unwrap();
+    let list = "/api/v1/receipts";
+    let waiting: Vec<Value> = as_system(&app, &pull_sender, "GET", list, None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["messageId"], json!(waiting_for));
-    let other: Vec<Value> = list(&push_sender).await.unwrap().json().await.unwrap();
+    let other: Vec<Value> = as_system(&app, &push_sender, "GET", list, None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(other.is_empty(), "another sender does not see it");
-    let collect = || {
-        app.client
-            .delete(app.url(&format!(
-                "/api/v1/receipts/{}",
-                waiting[0]["id"].as_str().unwrap()
-            )))
-            .header("X-System-Id", &pull_sender.0)
-            .header("X-Api-Key", &pull_sender.1)
-            .send()
-    };
-    assert_eq!(collect().await.unwrap().status(), 204);
-    assert_eq!(collect().await.unwrap().status(), 404);
+    let receipt = format!("/api/v1/receipts/{}", waiting[0]["id"].as_str().unwrap());
+    let collect = || as_system(&app, &pull_sender, "DELETE", &receipt, None);
+    assert_eq!(collect().await.status(), 204);
+    assert_eq!(collect().await.status(), 404);
     let sent = events(&app, SENDER)
         .await
         .into_iter()
@@ -114,8 +94,7 @@ async fn core_03_business_receipts_reach_a_push_senders_receipt_endpoint_or_wait
 #[tokio::test]
 async fn core_03_a_receipt_endpoint_that_stays_down_ends_in_business_receipt_failed() {
     let app = app().await;
-    let t0: DateTime<Utc> = "2027-03-01T09:00:00Z".parse().unwrap();
-    app.clock.set(t0);
+    let t0 = schedule_start(&app);
     let down = FakePeer::start(503).await;
     let push_sender = system(
         &app,
@@ -191,11 +170,7 @@ async fn core_03_a_receipt_on_an_id_two_senders_used_names_the_sender() {
             .json(&body)
             .send()
     };
-    let ambiguous = problem(send(None).await.unwrap(), 400).await;
-    assert_eq!(
-        field_codes(&ambiguous),
-        [("senderCvr".to_owned(), "required".to_owned())]
-    );
+    assert_field_errors(send(None).await.unwrap(), &[("senderCvr", "required")]).await;
     assert_eq!(send(Some(AUTHORITY)).await.unwrap().status(), 202);
     // The receipt waits for the second sender (a pull sender) and not for the first.
     let waiting = |caller: &(String, String)| {

@@ -5,30 +5,14 @@ use super::*;
 
 #[tokio::test]
 async fn core_02_organisations_receive_through_the_points_system_else_the_primary_else_virk() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let peer = FakePeer::start(200).await;
-    let (primary, _) = system(
-        &app,
-        AUTHORITY,
-        json!({"role": "recipient", "protocol": "rest_push", "endpoint": format!("{}/primary", peer.url)}),
-    )
-    .await;
+    let (primary, _) = push_system(&app, AUTHORITY, &format!("{}/primary", peer.url)).await;
     let (pull, _) = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let token = admin(&app, AUTHORITY);
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{AUTHORITY}/contact-points"),
-            &token,
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
-                    "keywords": ["byggeri"], "active": true, "recipientSystemId": pull}),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    let point = response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let body = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true, "audiences": ["citizens"],
+                      "keywords": ["byggeri"], "active": true, "recipientSystemId": pull});
+    let point = app.create_contact_point(AUTHORITY, &token, &body).await.id;
 
     let mut to_point = memo(AUTHORITY);
     to_point["contactPointId"] = json!(point);
@@ -48,12 +32,12 @@ async fn core_02_organisations_receive_through_the_points_system_else_the_primar
 
 /// The NemSMS memos the gateway was handed (not the confirmation links).
 async fn service_messages(app: &TestApp) -> Vec<sms_outbox::Model> {
-    sms_outbox::Entity::find()
-        .filter(sms_outbox::Column::Text.not_like("%/nemsms/bekraeft/%"))
-        .order_by_asc(sms_outbox::Column::SentAt)
-        .all(&app.db().await)
-        .await
-        .unwrap()
+    app.rows(
+        sms_outbox::Entity::find()
+            .filter(sms_outbox::Column::Text.not_like("%/nemsms/bekraeft/%"))
+            .order_by_asc(sms_outbox::Column::SentAt),
+    )
+    .await
 }
 
 /// Issue 33 item 1 (CORE-02, SMS-01..03, LOG-01): a NemSMS memo goes to the *confirmed*
@@ -62,8 +46,7 @@ async fn service_messages(app: &TestApp) -> Vec<sms_outbox::Model> {
 #[tokio::test]
 async fn core_02_sms_01_a_nemsms_memo_goes_to_the_confirmed_number_else_nemsms_fejlet() {
     use crate::nemsms::{confirm, link_token, staff, status_of, url};
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let nemsms_memo = || {
         let mut sms = memo(CITIZEN);
         sms["type"] = json!("nemsms");
@@ -148,8 +131,7 @@ async fn core_02_sms_01_a_nemsms_memo_goes_to_the_confirmed_number_else_nemsms_f
 
 #[tokio::test]
 async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_outbox() {
-    let app = app().await;
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender().await;
     let mut letter = memo(CITIZEN);
     letter["title"] = json!("Afgørelse om <tilskud>");
     let receipt = accepted(&app, &caller, &letter).await;
@@ -159,12 +141,7 @@ async fn core_02_the_test_portal_shows_a_citizens_platform_mailbox_and_the_sms_o
     sms["title"] = json!("Husk din tid hos lægen");
     accepted(&app, &caller, &sms).await;
 
-    let page = app
-        .get(&format!("/testportal/mailboxes?recipient={CITIZEN}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = mailbox_page(&app, CITIZEN).await;
     let platform = match receipt.platform {
         Some(adgang_api_types::Platform::Eboks) => "e-Boks",
         _ => "mit.dk",

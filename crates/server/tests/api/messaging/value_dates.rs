@@ -3,6 +3,18 @@
 
 use super::*;
 
+/// Copenhagen midnight before 12 December: waits until the held message `message_id` is
+/// released into `state`, and returns the sender's log then.
+async fn released_at_midnight(app: &TestApp, message_id: &str, state: &str) -> Vec<String> {
+    app.clock.set("2026-12-11T23:00:00Z".parse().unwrap());
+    eventually("the release", || async {
+        stored(app, message_id).await.state == state
+    })
+    .await;
+    let log = events(app, SENDER).await;
+    names(&log).into_iter().map(str::to_owned).collect()
+}
+
 #[tokio::test]
 async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight() {
     let app = app().await;
@@ -23,13 +35,8 @@ async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight
     tokio::time::sleep(StdDuration::from_millis(600)).await;
     assert_eq!(stored(&app, &message_id).await.state, "held");
 
-    app.clock.set("2026-12-11T23:00:00Z".parse().unwrap());
-    eventually("the release", || async {
-        stored(&app, &message_id).await.state == "available"
-    })
-    .await;
     assert_eq!(
-        names(&events(&app, SENDER).await),
+        released_at_midnight(&app, &message_id, "available").await,
         [
             "validated",
             "held_for_value_date",
@@ -161,13 +168,8 @@ async fn core_04_sms_01_a_held_nemsms_memo_fails_on_its_value_date_when_not_enro
         accepted(&app, &caller, &body).await.status,
         MemoStatus::HeldForValueDate
     );
-    app.clock.set("2026-12-11T23:00:00Z".parse().unwrap());
-    eventually("the release", || async {
-        stored(&app, &message_id).await.state == "failed"
-    })
-    .await;
     assert_eq!(
-        names(&events(&app, SENDER).await),
+        released_at_midnight(&app, &message_id, "failed").await,
         [
             "validated",
             "held_for_value_date",

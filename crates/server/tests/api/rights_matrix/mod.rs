@@ -5,6 +5,7 @@
 //! The table itself is in `matrix.rs`; this file holds the kinds of access and the two tests.
 
 use adgang_api_types::{OrgKind, Right};
+use adgang_core::auth::TokenSubject;
 use adgang_test_support::{spawn_app, user};
 
 mod matrix;
@@ -30,6 +31,18 @@ enum Access {
 }
 
 const CVR: &str = "29189846";
+
+/// A user of CVR holding `rights`.
+fn holder(rights: &[Right]) -> TokenSubject {
+    user(CVR, OrgKind::Authority, rights)
+}
+
+/// A user of CVR holding `right` while the authority has not joined yet (AUTH-04).
+fn before_joining(right: Right) -> TokenSubject {
+    let mut pending = holder(&[right]);
+    pending.organisation.onboarding_pending = true;
+    pending
+}
 
 fn operations() -> Vec<(String, String)> {
     let doc = adgang_server::openapi::document();
@@ -93,11 +106,11 @@ async fn the_matrix_holds_against_the_running_app() {
             }
             async move { request.send().await.unwrap().status().as_u16() }
         };
+        let send_as = |subject: &TokenSubject| send(Some(app.token(subject)));
         match access {
             Access::System => {
                 assert_eq!(send(None).await, 401, "{method} {path} without a system");
-                let bearer =
-                    send(Some(app.token(&user(CVR, OrgKind::Authority, &Right::ALL)))).await;
+                let bearer = send_as(&holder(&Right::ALL)).await;
                 assert_eq!(bearer, 401, "{method} {path}: a user token is no system");
             }
             Access::Public => {
@@ -117,8 +130,7 @@ async fn the_matrix_holds_against_the_running_app() {
                     } else {
                         401
                     };
-                let bearer =
-                    send(Some(app.token(&user(CVR, OrgKind::Authority, &Right::ALL)))).await;
+                let bearer = send_as(&holder(&Right::ALL)).await;
                 assert_eq!(status, expected, "{method} {path} without a session cookie");
                 assert_eq!(
                     bearer, expected,
@@ -127,7 +139,7 @@ async fn the_matrix_holds_against_the_running_app() {
             }
             Access::AnyPrincipal => {
                 assert_eq!(send(None).await, 401, "{method} {path} without a token");
-                let status = send(Some(app.token(&user(CVR, OrgKind::Authority, &[])))).await;
+                let status = send_as(&holder(&[])).await;
                 assert!(
                     status != 401 && status != 403,
                     "{method} {path}: any principal, got {status}"
@@ -136,22 +148,16 @@ async fn the_matrix_holds_against_the_running_app() {
             Access::AnyOwnRight => {
                 assert_eq!(send(None).await, 401, "{method} {path} without a token");
                 for rights in [&[][..], &[Right::Operator][..]] {
-                    let status =
-                        send(Some(app.token(&user(CVR, OrgKind::Authority, rights)))).await;
+                    let status = send_as(&holder(rights)).await;
                     assert_eq!(status, 403, "{method} {path} with {rights:?}");
                 }
                 // An operator acting on the organisation's behalf is not one of its own.
-                let mut on_behalf = user(CVR, OrgKind::Authority, &[Right::SystemAdmin]);
+                let mut on_behalf = holder(&[Right::SystemAdmin]);
                 on_behalf.operator = true;
                 on_behalf.operator_home = Some("34051178".to_owned());
-                let status = send(Some(app.token(&on_behalf))).await;
+                let status = send_as(&on_behalf).await;
                 assert_eq!(status, 403, "{method} {path} on behalf");
-                let status = send(Some(app.token(&user(
-                    CVR,
-                    OrgKind::Authority,
-                    &[Right::ContactAdmin],
-                ))))
-                .await;
+                let status = send_as(&holder(&[Right::ContactAdmin])).await;
                 assert!(
                     status != 401 && status != 403,
                     "{method} {path} with an own right: got {status}"
@@ -163,36 +169,31 @@ async fn the_matrix_holds_against_the_running_app() {
                     .into_iter()
                     .filter(|r| !opening.contains(r))
                     .collect();
-                let without = send(Some(app.token(&user(CVR, OrgKind::Authority, &others)))).await;
+                let without = send_as(&holder(&others)).await;
                 assert_eq!(without, 403, "{method} {path} without any of {opening:?}");
                 for right in *opening {
-                    let with =
-                        send(Some(app.token(&user(CVR, OrgKind::Authority, &[*right])))).await;
+                    let with = send_as(&holder(&[*right])).await;
                     assert!(
                         with != 401 && with != 403,
                         "{method} {path} with {right:?}: got {with}"
                     );
-                    let mut pending = user(CVR, OrgKind::Authority, &[*right]);
-                    pending.organisation.onboarding_pending = true;
-                    let gated = send(Some(app.token(&pending))).await;
+                    let gated = send_as(&before_joining(*right)).await;
                     assert_eq!(gated, 403, "{method} {path} before onboarding");
                 }
             }
             Access::Right(right) => {
                 assert_eq!(send(None).await, 401, "{method} {path} without a token");
                 let others: Vec<Right> = Right::ALL.into_iter().filter(|r| r != right).collect();
-                let without = send(Some(app.token(&user(CVR, OrgKind::Authority, &others)))).await;
+                let without = send_as(&holder(&others)).await;
                 assert_eq!(without, 403, "{method} {path} without {right:?}");
-                let with = send(Some(app.token(&user(CVR, OrgKind::Authority, &[*right])))).await;
+                let with = send_as(&holder(&[*right])).await;
                 assert!(
                     with != 401 && with != 403,
                     "{method} {path} with {right:?}: got {with}"
                 );
                 // AUTH-04: until the authority has joined, a right opens nothing but the
                 // operator's own search-and-switch.
-                let mut pending = user(CVR, OrgKind::Authority, &[*right]);
-                pending.organisation.onboarding_pending = true;
-                let gated = send(Some(app.token(&pending))).await;
+                let gated = send_as(&before_joining(*right)).await;
                 if *right == Right::Operator {
                     assert!(gated != 403, "{method} {path}: operators are not gated");
                 } else {

@@ -15,12 +15,7 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
         .system;
     assert!(first.is_primary && !second.is_primary);
 
-    let deleting_primary = app
-        .delete_as(
-            &format!("/api/v1/organisations/{NORTH}/systems/{}", first.id),
-            &token,
-        )
-        .await;
+    let deleting_primary = app.delete_as(&system_path(NORTH, &first.id), &token).await;
     assert_eq!(deleting_primary.status(), 409);
     let problem: adgang_api_types::Problem = deleting_primary.json().await.unwrap();
     assert_eq!(
@@ -30,17 +25,7 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
     assert!(problem.items.is_empty());
     assert_eq!(system_count(&app).await, 2);
 
-    let switched = app
-        .send(
-            "POST",
-            &format!(
-                "/api/v1/organisations/{NORTH}/systems/{}/primary",
-                second.id
-            ),
-            &token,
-            None,
-        )
-        .await;
+    let switched = make_primary(&app, &token, &second.id).await;
     assert_eq!(switched.status(), 200);
     let page: Page<SystemSummary> = app
         .get_json_as(&format!("/api/v1/organisations/{NORTH}/systems"), &token)
@@ -64,12 +49,7 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
 
     // The old primary can go now; then the last one can too.
     for id in [&first.id, &second.id] {
-        let deleted = app
-            .delete_as(
-                &format!("/api/v1/organisations/{NORTH}/systems/{id}"),
-                &token,
-            )
-            .await;
+        let deleted = app.delete_as(&system_path(NORTH, id), &token).await;
         assert_eq!(deleted.status(), 204);
     }
     assert_eq!(system_count(&app).await, 0);
@@ -78,17 +58,7 @@ async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_n
         "name": "Afsender", "role": "sender", "protocol": "rest_pull", "allowedIps": ["10.0.0.9"],
         "activation": {"mode": "now"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
     })).await.system;
-    let refused = app
-        .send(
-            "POST",
-            &format!(
-                "/api/v1/organisations/{NORTH}/systems/{}/primary",
-                sender.id
-            ),
-            &token,
-            None,
-        )
-        .await;
+    let refused = make_primary(&app, &token, &sender.id).await;
     assert_eq!(refused.status(), 400);
 }
 
@@ -121,7 +91,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
         .await
         .system;
     assert_eq!(system.status, SystemStatus::Active);
-    let path = format!("/api/v1/organisations/{NORTH}/systems/{}", system.id);
+    let path = system_path(NORTH, &system.id);
 
     // Created: one row per field set, nothing before.
     let rows = log_rows(&app, &system.id).await;
@@ -223,10 +193,7 @@ async fn sys_04_api_keys_are_sealed_revealed_with_a_log_row_and_rotated() {
         .unwrap()
         .unwrap();
     assert!(!stored.api_key_sealed.unwrap().contains(&key));
-    let key_path = format!(
-        "/api/v1/organisations/{NORTH}/systems/{}/api-key",
-        receipt.system.id
-    );
+    let key_path = format!("{}/api-key", system_path(NORTH, &receipt.system.id));
     let revealed: ApiKey = app.get_json_as(&key_path, &token).await;
     assert_eq!(revealed.api_key, key);
     let rows = log_rows(&app, &receipt.system.id).await;
@@ -255,10 +222,7 @@ async fn sys_04_api_keys_are_sealed_revealed_with_a_log_row_and_rotated() {
     assert!(plain.api_key.is_none());
     let none = app
         .get_as(
-            &format!(
-                "/api/v1/organisations/{NORTH}/systems/{}/api-key",
-                plain.system.id
-            ),
+            &format!("{}/api-key", system_path(NORTH, &plain.system.id)),
             &token,
         )
         .await;

@@ -8,7 +8,7 @@ use adgang_api_types::{
 };
 use adgang_core::entity::actions_log;
 use adgang_systems::entity::system as system_entity;
-use adgang_test_support::{field_codes, spawn_app, user, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -37,7 +37,7 @@ async fn app_with_organisations() -> TestApp {
 }
 
 fn admin(app: &TestApp, cvr: &str, kind: OrgKind) -> String {
-    app.token(&user(cvr, kind, &[Right::SystemAdmin]))
+    app.token_for(cvr, kind, &[Right::SystemAdmin])
 }
 
 fn recipient_push(name: &str) -> Value {
@@ -59,8 +59,7 @@ async fn create(app: &TestApp, cvr: &str, token: &str, body: &Value) -> reqwest:
 
 async fn created(app: &TestApp, cvr: &str, token: &str, body: &Value) -> SystemReceipt {
     let response = create(app, cvr, token, body).await;
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
+    expect_json(response, 201).await
 }
 
 /// The field errors as (field, code), sorted.
@@ -68,6 +67,17 @@ fn codes(problem: &Problem) -> Vec<(String, String)> {
     let mut codes = field_codes(problem);
     codes.sort();
     codes
+}
+
+/// `cvr`'s system `id`.
+fn system_path(cvr: &str, id: &str) -> String {
+    format!("/api/v1/organisations/{cvr}/systems/{id}")
+}
+
+/// `POST …/primary`: NORTH's system `id` is to be its primary recipient system, as `token`.
+async fn make_primary(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
+    let path = format!("{}/primary", system_path(NORTH, id));
+    app.send("POST", &path, token, None).await
 }
 
 async fn system_count(app: &TestApp) -> u64 {
@@ -78,9 +88,6 @@ async fn system_count(app: &TestApp) -> u64 {
 }
 
 async fn log_rows(app: &TestApp, object_id: &str) -> Vec<actions_log::Model> {
-    actions_log::Entity::find()
-        .filter(actions_log::Column::ObjectId.eq(object_id))
-        .all(&app.db().await)
+    app.rows(actions_log::Entity::find().filter(actions_log::Column::ObjectId.eq(object_id)))
         .await
-        .unwrap()
 }

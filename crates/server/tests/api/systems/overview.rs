@@ -137,10 +137,7 @@ async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
     }
     // Through the owner's path: not found either (never 403, nothing revealed).
     let status = app
-        .get_as(
-            &format!("/api/v1/organisations/{NORTH}/systems/{id}"),
-            &stranger,
-        )
+        .get_as(&system_path(NORTH, &id), &stranger)
         .await
         .status();
     assert_eq!(status, 404);
@@ -172,7 +169,7 @@ async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_
         list(other.clone(), "34051178").await.is_empty(),
         "another organisation's overview is its own"
     );
-    let path = format!("/api/v1/organisations/{NORTH}/systems/{}", system.id);
+    let path = system_path(NORTH, &system.id);
     let mut rename = recipient_push("Sagssystem Ærø");
     rename.as_object_mut().unwrap().remove("activation");
     assert_eq!(app.put_as(&path, &token, &rename).await.status(), 200);
@@ -186,16 +183,13 @@ async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_
 #[tokio::test]
 async fn sys_11_a_recipient_systems_page_names_its_contact_points() {
     let app = app_with_organisations().await;
-    let token = app.token(&user(
+    let token = app.token_for(
         NORTH,
         OrgKind::Authority,
         &[Right::SystemAdmin, Right::ContactAdmin],
-    ));
-    let recipient = created(&app, NORTH, &token, &recipient_push("Modtager")).await;
-    let path = format!(
-        "/api/v1/organisations/{NORTH}/systems/{}",
-        recipient.system.id
     );
+    let recipient = created(&app, NORTH, &token, &recipient_push("Modtager")).await;
+    let path = system_path(NORTH, &recipient.system.id);
     let shown: adgang_api_types::System = app.get_json_as(&path, &token).await;
     assert_eq!(
         shown.contact_points,
@@ -203,16 +197,10 @@ async fn sys_11_a_recipient_systems_page_names_its_contact_points() {
         "none yet: the SPA warns"
     );
 
-    let point = app
-        .post_as(
-            &format!("/api/v1/organisations/{NORTH}/contact-points"),
-            &token,
-            &json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
-                    "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
-                    "recipientSystemId": recipient.system.id}),
-        )
-        .await;
-    assert_eq!(point.status(), 201, "{}", point.text().await.unwrap());
+    let point = json!({"name": "Byggesager", "description": "Om byggesager", "visible": true,
+                       "audiences": ["citizens"], "keywords": ["byggeri"], "active": true,
+                       "recipientSystemId": recipient.system.id});
+    app.create_contact_point(NORTH, &token, &point).await;
     let shown: adgang_api_types::System = app.get_json_as(&path, &token).await;
     assert_eq!(shown.contact_points, Some(vec!["Byggesager".to_owned()]));
 
@@ -222,10 +210,7 @@ async fn sys_11_a_recipient_systems_page_names_its_contact_points() {
     sender.as_object_mut().unwrap().remove("endpoint");
     let sender = created(&app, NORTH, &token, &sender).await;
     let shown: adgang_api_types::System = app
-        .get_json_as(
-            &format!("/api/v1/organisations/{NORTH}/systems/{}", sender.system.id),
-            &token,
-        )
+        .get_json_as(&system_path(NORTH, &sender.system.id), &token)
         .await;
     assert_eq!(shown.contact_points, None);
 }

@@ -67,7 +67,7 @@ async fn sys_09_a_system_from_a_standard_system_keeps_the_vendors_settings_locke
     assert!(receipt.api_key.is_some());
     assert!(system.locked_fields.contains(&"endpoint".to_owned()));
 
-    let path = format!("/api/v1/organisations/{NORTH}/systems/{}", system.id);
+    let path = system_path(NORTH, &system.id);
     let mut update = json!({
         "name": "Omdøbt", "role": "recipient", "protocol": "rest_push", "allowedIps": ["192.0.2.10"],
         "endpoint": "https://andet.dk/dp",
@@ -128,7 +128,7 @@ async fn sys_09_a_vendor_edits_and_withdraws_its_standard_system_and_the_systems
     standard_body["technicalContact"]["phone"] = json!("11223344");
     let saved = app.put_as(&one, &vendor, &standard_body).await;
     assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
-    let path = format!("/api/v1/organisations/{NORTH}/systems/{}", system.id);
+    let path = system_path(NORTH, &system.id);
     let followed: adgang_api_types::System = app.get_json_as(&path, &token).await;
     assert_eq!(followed.allowed_ips, ["192.0.2.20", "192.0.2.21"]);
     assert_eq!(followed.technical_contact.phone, "11223344");

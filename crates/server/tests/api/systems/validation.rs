@@ -126,11 +126,7 @@ async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
         );
     }
     assert_eq!(system_count(&app).await, 0);
-    assert!(actions_log::Entity::find()
-        .all(&app.db().await)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(app.rows(actions_log::Entity::find()).await.is_empty());
 }
 
 #[tokio::test]
@@ -243,7 +239,7 @@ async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactiv
     body["activation"] = json!({"mode": "at", "at": now + chrono::Duration::days(1)});
     body["deactivateAt"] = json!(now + chrono::Duration::days(3));
     let id = created(&app, NORTH, &token, &body).await.system.id;
-    let path = format!("/api/v1/organisations/{NORTH}/systems/{id}");
+    let path = system_path(NORTH, &id);
     let status = |system: adgang_api_types::System| system.status;
 
     assert_eq!(
