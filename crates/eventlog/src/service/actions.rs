@@ -164,7 +164,7 @@ fn conditions(filter: &ActionFilter) -> Vec<Condition> {
 
 /// The newest `limit` rows after `after` matching any of the conditions: each read by its own
 /// keyset query, then merged (a row matched twice counts once).
-async fn rows(
+pub(crate) async fn batch(
     db: &impl ConnectionTrait,
     search: &Search,
     filter: &ActionFilter,
@@ -200,7 +200,7 @@ pub async fn page(
     after: Option<&Position>,
     page_size: u64,
 ) -> Result<(Vec<ActionLogEntry>, Option<Position>), EventLogError> {
-    let rows = rows(db, search, filter, after, page_size + 1).await?;
+    let rows = batch(db, search, filter, after, page_size + 1).await?;
     let (rows, next) = super::split_page(rows, page_size, position);
     Ok((rows.into_iter().map(entry).collect(), next))
 }
@@ -263,16 +263,6 @@ const HEADINGS: [&str; 18] = [
     "På vegne af",
     "Tidspunkt (UTC)",
 ];
-
-pub(crate) async fn batch(
-    db: &impl ConnectionTrait,
-    search: &Search,
-    filter: &ActionFilter,
-    after: Option<&Position>,
-    limit: u64,
-) -> Result<Vec<Model>, EventLogError> {
-    rows(db, search, filter, after, limit).await
-}
 
 pub(crate) fn last(rows: &[Model]) -> Option<Position> {
     rows.last().map(position)
