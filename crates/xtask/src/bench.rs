@@ -130,23 +130,13 @@ pub fn bench(root: &Path, only: Option<&str>) -> Result<()> {
         );
         return Ok(());
     }
-    let _server = Server(
-        Command::new(&server_bin)
-            .env("ADGANG_TOKEN_SIGNING_KEY_FILE", &key_file)
-            .env("ADGANG_PUBLIC_BASE_URL", &base_url)
-            .env("ADGANG_PORT", port.to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/bench.db?mode=rwc", data.display()),
-            )
-            .env("ADGANG_DEMO_DATA", "true")
-            .env("RUST_LOG", "warn")
+    let database_url = format!("sqlite://{}/bench.db?mode=rwc", data.display());
+    let _server = launch(
+        server_command(&server_bin, &key_file, port, &database_url, true)
             // Its warnings (e.g. the upload sandbox's) are kept for a look after a failure.
-            .stdout(std::fs::File::create(data.join("server.log"))?)
-            .spawn()
-            .context("starting the release server")?,
-    );
-    wait_ready(port)?;
+            .stdout(std::fs::File::create(data.join("server.log"))?),
+        port,
+    )?;
 
     if uploads_only {
         let rows = crate::bench_uploads::bench_uploads(
@@ -324,6 +314,34 @@ pub(crate) fn first_figure(row: &str) -> f64 {
         .nth(2)
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0.0)
+}
+
+/// A command for the release server on `port` with the settings every bench gives it: the
+/// signing key, its own address as public base URL, the database, demo data on or off and a
+/// quiet log. The caller adds its own settings and starts it with [`launch`].
+pub(crate) fn server_command(
+    server_bin: &Path,
+    key_file: &Path,
+    port: u16,
+    database_url: &str,
+    demo_data: bool,
+) -> Command {
+    let mut command = Command::new(server_bin);
+    command
+        .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
+        .env("ADGANG_PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("ADGANG_PORT", port.to_string())
+        .env("DATABASE_URL", database_url)
+        .env("ADGANG_DEMO_DATA", demo_data.to_string())
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Starts `command` (from [`server_command`]) and returns once it listens on `port`.
+pub(crate) fn launch(command: &mut Command, port: u16) -> Result<Server> {
+    let server = Server(command.spawn().context("starting the release server")?);
+    wait_ready(port)?;
+    Ok(server)
 }
 
 pub(crate) fn wait_ready(port: u16) -> Result<()> {

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::bench::{issue_token, wait_ready, wrk, Server};
+use crate::bench::{issue_token, launch, server_command, wrk, Server};
 use crate::step;
 
 const ORG: &str = "29189846";
@@ -305,22 +305,13 @@ pub(crate) fn start_server_with(
     port: u16,
     env: &[(&str, &str)],
 ) -> Result<Server> {
-    let server = Server(
-        Command::new(server_bin)
+    launch(
+        server_command(server_bin, key_file, port, url, false)
             .envs(env.iter().copied())
-            .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
-            .env("ADGANG_PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
-            .env("ADGANG_PORT", port.to_string())
-            .env("DATABASE_URL", url)
             .env("ADGANG_DISPATCHER", "false")
-            .env("ADGANG_DEMO_DATA", "false")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .context("starting the release server")?,
-    );
-    wait_ready(port)?;
-    Ok(server)
+            .stdout(Stdio::null()),
+        port,
+    )
 }
 
 pub(crate) fn rss_kib(pid: u32) -> u64 {

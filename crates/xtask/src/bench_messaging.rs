@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use crate::bench::{
-    create_authority, first_figure, issue_token, wait_ready, wrk, wrk_script, Server,
+    create_authority, first_figure, issue_token, launch, server_command, wrk, wrk_script, Server,
 };
 use crate::step;
 
@@ -115,23 +115,20 @@ pub(crate) struct Run<'a> {
 
 impl Run<'_> {
     pub(crate) fn start(&self, port: u16, dispatcher: bool) -> Result<Server> {
-        let server = Server(
-            Command::new(self.server_bin)
-                .env("ADGANG_TOKEN_SIGNING_KEY_FILE", self.signing_key)
-                .env("ADGANG_DATA_KEY_FILE", self.data_key)
-                .env("ADGANG_PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
-                .env("ADGANG_PORT", port.to_string())
-                .env("DATABASE_URL", &self.database_url)
-                .env("ADGANG_ALLOW_HTTP_ENDPOINTS", "true")
-                .env("ADGANG_DISPATCHER", dispatcher.to_string())
-                .env("ADGANG_DEMO_DATA", "false")
-                .env("RUST_LOG", "warn")
-                .stdout(Stdio::null())
-                .spawn()
-                .context("starting the release server")?,
-        );
-        wait_ready(port)?;
-        Ok(server)
+        launch(
+            server_command(
+                self.server_bin,
+                self.signing_key,
+                port,
+                &self.database_url,
+                false,
+            )
+            .env("ADGANG_DATA_KEY_FILE", self.data_key)
+            .env("ADGANG_ALLOW_HTTP_ENDPOINTS", "true")
+            .env("ADGANG_DISPATCHER", dispatcher.to_string())
+            .stdout(Stdio::null()),
+            port,
+        )
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::bench::{create_authority, issue_token, wait_ready, Server};
+use crate::bench::{create_authority, issue_token, launch, server_command};
 use crate::bench_messaging::{json_field, post};
 use crate::step;
 
@@ -80,23 +80,13 @@ pub fn bench_sftp(server_bin: &Path, key_file: &Path, data: &Path) -> Result<Vec
         .local_addr()?
         .port();
     let base = format!("http://127.0.0.1:{port}");
-    let server = Server(
-        Command::new(server_bin)
-            .env("ADGANG_TOKEN_SIGNING_KEY_FILE", key_file)
-            .env("ADGANG_PUBLIC_BASE_URL", &base)
-            .env("ADGANG_PORT", port.to_string())
+    let database_url = format!("sqlite://{}/bench-sftp.db?mode=rwc", data.display());
+    let server = launch(
+        server_command(server_bin, key_file, port, &database_url, false)
             .env("ADGANG_SFTP_PORT", sftp_port.to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/bench-sftp.db?mode=rwc", data.display()),
-            )
-            .env("ADGANG_DEMO_DATA", "false")
-            .env("RUST_LOG", "warn")
-            .stdout(std::fs::File::create(data.join("server-sftp.log"))?)
-            .spawn()
-            .context("starting the release server")?,
-    );
-    wait_ready(port)?;
+            .stdout(std::fs::File::create(data.join("server-sftp.log"))?),
+        port,
+    )?;
     create_authority(&base, ORG, "Testkommune Nord")?;
     let key = data.join("sftp-key");
     let _ = std::fs::remove_file(&key);
