@@ -6,13 +6,12 @@
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use crate::bench::{create_authority, first_figure, issue_token, wrk_script};
-use crate::bench_messaging::{json_field, post, Peer, Run};
+use crate::bench_messaging::{json_field, memo_script, post, write_data_key, Peer, Run};
 use crate::step;
 
 const SECONDS: u32 = 30;
@@ -32,33 +31,6 @@ fn hung_endpoint() -> Result<u16> {
         }
     });
     Ok(port)
-}
-
-/// wrk's memos: every `hung_every`th to the hung endpoint's organisation (0: none).
-fn script(api_key: &str, hung_every: u32) -> String {
-    let attachment = "JVBERi0xLjQK".repeat(114);
-    format!(
-        r#"local counter = 0
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["X-Api-Key"] = "{api_key}"
-end
-function request()
-  counter = counter + 1
-  local recipient = "{HEALTHY}"
-  if {hung_every} > 0 and counter % {hung_every} == 0 then recipient = "{HUNG}" end
-  local id = string.format("0190f3a0-%04x-7000-8000-%012x", tid, counter)
-  local body = '{{"messageId":"' .. id .. '","title":"Bench","senderCvr":"{SENDER}","recipient":"' .. recipient .. '","type":"letter","body":"Hej","attachments":[{{"filename":"brev.pdf","contentType":"application/pdf","content":"{attachment}"}}]}}'
-  return wrk.format(nil, "/api/v1/memos", nil, body)
-end
-"#
-    )
 }
 
 fn system(base: &str, token: &str, cvr: &str, body: &str) -> Result<String> {
@@ -145,7 +117,10 @@ fn scenario(run: &Run, hung_every: u32, instances: usize) -> Result<Figures> {
     }
     let rss_before = rss_mb(server.0.id());
     let file = std::env::temp_dir().join(format!("adgang-delivery-{}.lua", std::process::id()));
-    std::fs::write(&file, script(&api_key, hung_every))?;
+    std::fs::write(
+        &file,
+        memo_script(&api_key, (hung_every > 0).then_some((hung_every, HUNG))),
+    )?;
     let before = peer.received();
     let intake = wrk_script(
         &format!("{base}/api/v1/memos"),
@@ -188,12 +163,7 @@ fn scenario(run: &Run, hung_every: u32, instances: usize) -> Result<Figures> {
 }
 
 pub fn bench_delivery(server_bin: &Path, signing_key: &Path, data: &Path) -> Result<Vec<String>> {
-    let data_key = data.join("data.key");
-    let key = crate::output(
-        Command::new(server_bin).arg("generate-data-key"),
-        "generate-data-key",
-    )?;
-    std::fs::write(&data_key, key)?;
+    let data_key = write_data_key(server_bin, data)?;
     let mut rows = Vec::new();
     let cluster = crate::postgres::Cluster::start(data)?;
     let runs: [(&str, String, usize); 2] = [

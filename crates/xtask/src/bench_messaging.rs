@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -79,10 +79,12 @@ fn serve(stream: TcpStream, counter: &AtomicUsize) -> std::io::Result<()> {
     }
 }
 
-/// The wrk script: memos with their own message ids (thread number and counter) and a 1 KB
-/// PDF-ish attachment.
-fn memo_script(api_key: &str) -> String {
+/// The wrk script: memos from 29189846 to 34051178 with their own message ids (thread number
+/// and counter) and a 1 KB PDF-ish attachment; with `hung` = `(n, cvr)`, every `n`th memo goes
+/// to `cvr` instead.
+pub(crate) fn memo_script(api_key: &str, hung: Option<(u32, &str)>) -> String {
     let attachment = "JVBERi0xLjQK".repeat(114); // 1,368 base64 characters, ~1 KB
+    let (hung_every, hung_recipient) = hung.unwrap_or((0, ""));
     format!(
         r#"local counter = 0
 local threads = 0
@@ -97,8 +99,10 @@ function init(args)
 end
 function request()
   counter = counter + 1
+  local recipient = "34051178"
+  if {hung_every} > 0 and counter % {hung_every} == 0 then recipient = "{hung_recipient}" end
   local id = string.format("0190f3a0-%04x-7000-8000-%012x", tid, counter)
-  local body = '{{"messageId":"' .. id .. '","title":"Bench","senderCvr":"29189846","recipient":"34051178","type":"letter","body":"Hej","attachments":[{{"filename":"brev.pdf","contentType":"application/pdf","content":"{attachment}"}}]}}'
+  local body = '{{"messageId":"' .. id .. '","title":"Bench","senderCvr":"29189846","recipient":"' .. recipient .. '","type":"letter","body":"Hej","attachments":[{{"filename":"brev.pdf","contentType":"application/pdf","content":"{attachment}"}}]}}'
   return wrk.format(nil, "/api/v1/memos", nil, body)
 end
 "#
@@ -211,7 +215,7 @@ fn bench_on(run: &Run, explain: impl Fn() -> Result<String>) -> Result<Vec<Strin
     ));
     let health = wrk(&format!("{base}/healthz"), "X-Bench: 1", 10)?;
     let script = std::env::temp_dir().join(format!("adgang-memos-{}.lua", std::process::id()));
-    std::fs::write(&script, memo_script(&api_key))?;
+    std::fs::write(&script, memo_script(&api_key, None))?;
     let intake = wrk_script(
         &format!("{base}/api/v1/memos"),
         &format!("X-System-Id: {sender_id}"),
@@ -274,6 +278,17 @@ fn bench_on(run: &Run, explain: impl Fn() -> Result<String>) -> Result<Vec<Strin
 const CLAIM_SELECT: &str =
     "SELECT id FROM delivery_jobs WHERE due_at <= '9999-12-31' ORDER BY due_at LIMIT 128";
 
+/// A fresh data key from the server binary, written to `data`/data.key; that file.
+pub(crate) fn write_data_key(server_bin: &Path, data: &Path) -> Result<PathBuf> {
+    let data_key = data.join("data.key");
+    let key = crate::output(
+        Command::new(server_bin).arg("generate-data-key"),
+        "generate-data-key",
+    )?;
+    std::fs::write(&data_key, key)?;
+    Ok(data_key)
+}
+
 /// `postgres_only`: skip the SQLite run (`cargo xtask bench messaging-postgres`).
 pub fn bench_messaging(
     server_bin: &Path,
@@ -281,12 +296,7 @@ pub fn bench_messaging(
     data: &Path,
     postgres_only: bool,
 ) -> Result<Vec<String>> {
-    let data_key = data.join("data.key");
-    let key = crate::output(
-        Command::new(server_bin).arg("generate-data-key"),
-        "generate-data-key",
-    )?;
-    std::fs::write(&data_key, key)?;
+    let data_key = write_data_key(server_bin, data)?;
     let sqlite_file = data.join("messaging.db");
     let sqlite = Run {
         server_bin,
