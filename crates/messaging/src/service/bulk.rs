@@ -185,15 +185,7 @@ pub async fn inbox(
     system_id: &str,
 ) -> Result<Vec<Listed>, sea_orm::DbErr> {
     let waiting = Condition::all().add(bulk_file::Column::State.eq("waiting"));
-    let rows = listing(db, system_id, waiting, bulk_file::Column::ReceivedAt).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(name, size, at, _, _)| Listed {
-            name,
-            size: size.max(0) as u64,
-            at,
-        })
-        .collect())
+    uploads(db, system_id, waiting).await
 }
 
 /// The system's upload `name`, whether still waiting or already taken — so a client that
@@ -204,15 +196,24 @@ pub async fn uploaded(
     name: &str,
 ) -> Result<Option<Listed>, sea_orm::DbErr> {
     let named = Condition::all().add(bulk_file::Column::Name.eq(name));
-    let rows = listing(db, system_id, named, bulk_file::Column::ReceivedAt).await?;
+    Ok(uploads(db, system_id, named).await?.into_iter().next())
+}
+
+/// The system's uploads matching `which`, oldest first, as listed: name, size and arrival.
+async fn uploads(
+    db: &DatabaseConnection,
+    system_id: &str,
+    which: Condition,
+) -> Result<Vec<Listed>, sea_orm::DbErr> {
+    let rows = listing(db, system_id, which, bulk_file::Column::ReceivedAt).await?;
     Ok(rows
         .into_iter()
-        .next()
         .map(|(name, size, at, _, _)| Listed {
             name,
             size: size.max(0) as u64,
             at,
-        }))
+        })
+        .collect())
 }
 
 /// The system's result files (`/results`), newest last.
