@@ -180,6 +180,13 @@ pub struct Step {
     pub sms: Option<Sms>,
 }
 
+impl Step {
+    /// Adds `event` on `msg` to its sender organisation's log.
+    fn sender_event(&mut self, msg: &message::Model, event: MessageEvent, at: DateTime<Utc>) {
+        self.events.push(event_of(msg, &msg.sender_cvr, event, at));
+    }
+}
+
 /// Sends `msg` to `destination` (CORE-02/03): sets its route and state on `msg` and returns the
 /// step's events, job and SMS. `released`: on its value date (CORE-04).
 pub fn plan(
@@ -195,12 +202,7 @@ pub fn plan(
     };
     if released {
         msg.released_at = Some(now);
-        step.events.push(event_of(
-            msg,
-            &msg.sender_cvr,
-            MessageEvent::SentAfterValueDate,
-            now,
-        ));
+        step.sender_event(msg, MessageEvent::SentAfterValueDate, now);
     }
     match destination {
         Destination::Platform(platform) => {
@@ -208,22 +210,12 @@ pub fn plan(
             msg.platform = Some(platform.as_str().to_owned());
             msg.state = State::Available.as_str().to_owned();
             msg.delivered_at = Some(now);
-            step.events.push(event_of(
-                msg,
-                &msg.sender_cvr,
-                MessageEvent::AvailableToRecipient,
-                now,
-            ));
+            step.sender_event(msg, MessageEvent::AvailableToRecipient, now);
         }
         Destination::Sms(None) => {
             msg.route = Route::Sms.as_str().to_owned();
             msg.state = State::Failed.as_str().to_owned();
-            step.events.push(event_of(
-                msg,
-                &msg.sender_cvr,
-                MessageEvent::NemsmsFailed,
-                now,
-            ));
+            step.sender_event(msg, MessageEvent::NemsmsFailed, now);
         }
         Destination::Sms(Some(number)) => {
             step.sms = Some(Sms {
@@ -235,12 +227,7 @@ pub fn plan(
             msg.route = Route::Sms.as_str().to_owned();
             msg.state = State::SmsSent.as_str().to_owned();
             msg.delivered_at = Some(now);
-            step.events.push(event_of(
-                msg,
-                &msg.sender_cvr,
-                MessageEvent::AvailableToRecipient,
-                now,
-            ));
+            step.sender_event(msg, MessageEvent::AvailableToRecipient, now);
         }
         Destination::System(system) => {
             msg.route = Route::System.as_str().to_owned();
