@@ -117,13 +117,15 @@ fn email(errors: &mut FieldErrors, value: Option<&str>) -> Option<String> {
     }
 }
 
-fn log(
+/// Writes `event` on the report `row`, with its `changes`, to the actions log as `acting`.
+async fn record(
+    db: &impl ConnectionTrait,
     acting: &Acting,
     row: &report::Model,
     event: ActionEvent,
     changes: Vec<FieldChange>,
-) -> ActionRecord {
-    ActionRecord {
+) -> Result<(), sea_orm::DbErr> {
+    let action = ActionRecord {
         organisation: acting.organisation.clone(),
         subject: Subject::Statistics,
         event,
@@ -133,7 +135,18 @@ fn log(
         changes,
         reason: None,
         power_of_attorney: None,
-    }
+    };
+    record_action(db, &acting.actor, acting.now, action).await
+}
+
+/// Logs the newly ordered report `row` as created (ST-02, ST-04) and answers with it.
+async fn ordered(
+    db: &impl ConnectionTrait,
+    acting: &Acting,
+    row: &report::Model,
+) -> Result<StatisticsReport, StatisticsError> {
+    record(db, acting, row, ActionEvent::Created, ordered_changes(row)).await?;
+    Ok(view(row)?)
 }
 
 /// What the actions log shows of a new report.
@@ -238,14 +251,7 @@ pub async fn subscribe(
         }
         Err(err) => return Err(err.into()),
     }
-    record_action(
-        db,
-        &acting.actor,
-        acting.now,
-        log(acting, &row, ActionEvent::Created, ordered_changes(&row)),
-    )
-    .await?;
-    Ok(view(&row)?)
+    ordered(db, acting, &row).await
 }
 
 fn already_subscribed() -> StatisticsError {
@@ -342,14 +348,7 @@ pub async fn order_custom(
         .reset_all()
         .insert(db)
         .await?;
-    record_action(
-        db,
-        &acting.actor,
-        acting.now,
-        log(acting, &row, ActionEvent::Created, ordered_changes(&row)),
-    )
-    .await?;
-    Ok(view(&row)?)
+    ordered(db, acting, &row).await
 }
 
 /// ST-05: the reports that are ordered or ready, newest first.
@@ -489,20 +488,16 @@ pub async fn cancel(
         ));
     }
     report_file::Entity::delete_by_id(&row.id).exec(db).await?;
-    record_action(
+    record(
         db,
-        &acting.actor,
-        acting.now,
-        log(
-            acting,
-            &row,
-            ActionEvent::Deleted,
-            vec![FieldChange::new(
-                "state",
-                Some(&row.state),
-                Some("cancelled"),
-            )],
-        ),
+        acting,
+        &row,
+        ActionEvent::Deleted,
+        vec![FieldChange::new(
+            "state",
+            Some(&row.state),
+            Some("cancelled"),
+        )],
     )
     .await?;
     Ok(())
@@ -535,20 +530,16 @@ pub async fn change(
     let mut active = row.clone().into_active_model();
     active.notify_email = Set(notify_email.clone());
     let saved = active.update(db).await?;
-    record_action(
+    record(
         db,
-        &acting.actor,
-        acting.now,
-        log(
-            acting,
-            &row,
-            ActionEvent::Edited,
-            vec![FieldChange::new(
-                "notifyEmail",
-                row.notify_email.as_ref(),
-                notify_email.as_ref(),
-            )],
-        ),
+        acting,
+        &row,
+        ActionEvent::Edited,
+        vec![FieldChange::new(
+            "notifyEmail",
+            row.notify_email.as_ref(),
+            notify_email.as_ref(),
+        )],
     )
     .await?;
     Ok(view(&saved)?)
