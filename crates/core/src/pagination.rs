@@ -149,6 +149,24 @@ where
     Ok((items, total))
 }
 
+/// [`page_of`] as the page it answers with, each row shown by `show`.
+pub async fn page_shown<E, F, T>(
+    db: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    request: &PageRequest<F>,
+    column: E::Column,
+    tie: E::Column,
+    show: impl FnMut(E::Model) -> T,
+) -> Result<Page<T>, sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    F: Copy,
+{
+    let (rows, total) = page_of(db, query, request, column, tie).await?;
+    Ok(request.into_page(rows.into_iter().map(show).collect(), total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

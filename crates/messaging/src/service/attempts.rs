@@ -36,15 +36,15 @@ pub async fn page(
     let query =
         delivery_attempt::Entity::find().filter(delivery_attempt::Column::SystemId.eq(system_id));
     let AttemptSort::AttemptedAt = request.sort;
-    let (rows, total) = adgang_core::pagination::page_of(
+    Ok(adgang_core::pagination::page_shown(
         db,
         query,
         request,
         delivery_attempt::Column::AttemptedAt,
         delivery_attempt::Column::Id,
+        to_dto,
     )
-    .await?;
-    Ok(request.into_page(rows.into_iter().map(to_dto).collect(), total))
+    .await?)
 }
 
 fn to_dto(a: delivery_attempt::Model) -> DeliveryAttempt {

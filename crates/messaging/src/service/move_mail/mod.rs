@@ -408,15 +408,15 @@ pub async fn list(
     let query =
         mail_move::Entity::find().filter(mail_move::Column::OrganisationCvr.eq(organisation));
     let MoveSort::CreatedAt = request.sort;
-    let (rows, total) = adgang_core::pagination::page_of(
+    Ok(adgang_core::pagination::page_shown(
         db,
         query,
         request,
         mail_move::Column::CreatedAt,
         mail_move::Column::Id,
+        to_dto,
     )
-    .await?;
-    Ok(request.into_page(rows.into_iter().map(to_dto).collect(), total))
+    .await?)
 }
 
 /// SYS-15: the core's side of "move the Virk mail into the new system" (the systems module
