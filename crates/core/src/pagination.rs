@@ -203,18 +203,23 @@ mod tests {
         );
     }
 
+    /// The field error codes of a validation error, in order.
+    fn field_codes(err: DomainError) -> Vec<&'static str> {
+        let DomainError::Validation(fields) = err else {
+            panic!("expected validation")
+        };
+        fields
+            .into_inner()
+            .into_iter()
+            .map(|f| f.code.as_str())
+            .collect()
+    }
+
     #[test]
     fn x_03_reports_every_bad_parameter_as_a_field_error() {
         let err = PageRequest::parse(&query(None, Some(0), Some("secret:sideways")), SORTABLE)
             .unwrap_err();
-        let DomainError::Validation(fields) = err else {
-            panic!("expected validation")
-        };
-        let codes: Vec<_> = fields
-            .into_inner()
-            .into_iter()
-            .map(|f| f.code.as_str())
-            .collect();
+        let codes = field_codes(err);
         assert_eq!(codes, ["page_size_range", "sort_field", "sort_direction"]);
     }
 
@@ -229,14 +234,7 @@ mod tests {
     fn x_03_a_huge_page_number_is_a_field_error_not_a_crash() {
         let err =
             PageRequest::parse(&query(Some(u64::MAX / 2), Some(500), None), SORTABLE).unwrap_err();
-        let DomainError::Validation(fields) = err else {
-            panic!("expected validation")
-        };
-        let codes: Vec<_> = fields
-            .into_inner()
-            .into_iter()
-            .map(|f| f.code.as_str())
-            .collect();
+        let codes = field_codes(err);
         assert_eq!(codes, ["page_range"]);
     }
 }
