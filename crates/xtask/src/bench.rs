@@ -11,7 +11,7 @@
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -342,6 +342,24 @@ pub(crate) fn launch(command: &mut Command, port: u16) -> Result<Server> {
     let server = Server(command.spawn().context("starting the release server")?);
     wait_ready(port)?;
     Ok(server)
+}
+
+/// Starts `command` with `input` written to its standard input, which is then closed;
+/// `spawning` and `stdin` say which step failed.
+pub(crate) fn spawn_with_input(
+    command: &mut Command,
+    input: &str,
+    spawning: &'static str,
+    stdin: &'static str,
+) -> Result<Child> {
+    use std::io::Write;
+    let mut child = command.stdin(Stdio::piped()).spawn().context(spawning)?;
+    child
+        .stdin
+        .take()
+        .context(stdin)?
+        .write_all(input.as_bytes())?;
+    Ok(child)
 }
 
 pub(crate) fn wait_ready(port: u16) -> Result<()> {

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::bench::{issue_token, launch, server_command, wrk, Server};
+use crate::bench::{issue_token, launch, server_command, spawn_with_input, wrk, Server};
 use crate::step;
 
 const ORG: &str = "29189846";
@@ -207,19 +207,15 @@ pub(crate) fn sqlite(file: &Path, sql: &str) -> Result<String> {
         \x20       out += ['|'.join(str(v) for v in r) for r in c.execute(stmt)]\n\
         c.commit()\n\
         print('\\n'.join(out))\n";
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .arg(file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("running python3 sqlite3")?;
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .context("python stdin")?
-        .write_all(sql.as_bytes())?;
+    let child = spawn_with_input(
+        Command::new("python3")
+            .args(["-c", script])
+            .arg(file)
+            .stdout(Stdio::piped()),
+        sql,
+        "running python3 sqlite3",
+        "python stdin",
+    )?;
     let out = child.wait_with_output()?;
     anyhow::ensure!(out.status.success(), "sqlite3 failed on: {sql}");
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())

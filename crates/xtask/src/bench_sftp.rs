@@ -8,9 +8,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
-use crate::bench::{create_authority, issue_token, launch, server_command};
+use crate::bench::{create_authority, issue_token, launch, server_command, spawn_with_input};
 use crate::bench_messaging::{json_field, post};
 use crate::step;
 
@@ -38,33 +38,29 @@ fn bulk_file(round: usize) -> Vec<u8> {
 }
 
 fn sftp(port: u16, user: &str, key: &Path, batch: &str) -> Result<()> {
-    use std::io::Write;
-    let mut child = Command::new("sftp")
-        .args(["-b", "-", "-P", &port.to_string(), "-i"])
-        .arg(key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "LogLevel=ERROR",
-        ])
-        .arg(format!("{user}@127.0.0.1"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("sftp (Debian's openssh-client)")?;
-    child
-        .stdin
-        .take()
-        .context("sftp's stdin")?
-        .write_all(batch.as_bytes())?;
+    let mut child = spawn_with_input(
+        Command::new("sftp")
+            .args(["-b", "-", "-P", &port.to_string(), "-i"])
+            .arg(key)
+            .args([
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "LogLevel=ERROR",
+            ])
+            .arg(format!("{user}@127.0.0.1"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        batch,
+        "sftp (Debian's openssh-client)",
+        "sftp's stdin",
+    )?;
     let status = child.wait()?;
     if !status.success() {
         bail!("sftp failed: {batch}");
