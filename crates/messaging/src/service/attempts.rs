@@ -7,7 +7,7 @@ use adgang_api_types::{DeliveryAttempt, FieldCode, Protocol};
 use adgang_core::pagination::PageRequest;
 use adgang_core::ports::{ConnectedSystem, DynConnection};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::dispatch::push;
 use super::Ports;
@@ -112,20 +112,9 @@ pub async fn send_test_message(
     })
     .to_string();
     let outcome = push(outbound, &system, &endpoint, &message_id, org, body, true).await;
-    let attempt = delivery_attempt::ActiveModel {
-        id: Set(uuid::Uuid::now_v7().to_string()),
-        system_id: Set(system.id.clone()),
-        message_id: Set(message_id),
-        attempted_at: Set(now),
-        endpoint: Set(endpoint),
-        http_status: Set(outcome.status.map(i32::from)),
-        error: Set(outcome.error.clone()),
-        latency_ms: Set(outcome.latency_ms),
-        succeeded: Set(outcome.succeeded()),
-        next_attempt_at: Set(None),
-        test: Set(true),
-    }
-    .insert(db)
-    .await?;
+    let attempt = outcome
+        .attempt(system.id.clone(), message_id, endpoint, now, true)
+        .insert(db)
+        .await?;
     Ok(to_dto(attempt))
 }

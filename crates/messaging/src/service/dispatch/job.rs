@@ -364,19 +364,13 @@ pub(super) fn attempt_row(
     outcome: &Outcome,
     now: DateTime<Utc>,
 ) -> delivery_attempt::ActiveModel {
-    delivery_attempt::ActiveModel {
-        id: Set(uuid::Uuid::now_v7().to_string()),
-        system_id: Set(job.system_id.clone().unwrap_or_default()),
-        message_id: Set(msg.message_id.clone()),
-        attempted_at: Set(now),
-        endpoint: Set(endpoint.to_owned()),
-        http_status: Set(outcome.status.map(i32::from)),
-        error: Set(outcome.error.clone()),
-        latency_ms: Set(outcome.latency_ms),
-        succeeded: Set(outcome.succeeded()),
-        next_attempt_at: Set(None),
-        test: Set(false),
-    }
+    outcome.attempt(
+        job.system_id.clone().unwrap_or_default(),
+        msg.message_id.clone(),
+        endpoint.to_owned(),
+        now,
+        false,
+    )
 }
 
 /// SYS-06/CORE-03: what the contacts of a system whose schedule is exhausted are told.

@@ -6,8 +6,12 @@ use std::time::Instant;
 use adgang_api_types::words::delivery;
 use adgang_core::ports::ConnectedSystem;
 use adgang_core::Outbound;
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+use sea_orm::Set;
 use sha2::Sha256;
+
+use crate::entity::delivery_attempt;
 
 /// How one push or notification went.
 #[derive(Debug, Clone)]
@@ -34,6 +38,31 @@ impl Outcome {
 
     pub fn succeeded(&self) -> bool {
         self.error.is_none()
+    }
+
+    /// The delivery attempt this outcome makes of `system_id`'s push of `message_id` to
+    /// `endpoint` at `at`, as the system's page lists it; `test`: a test message.
+    pub fn attempt(
+        &self,
+        system_id: String,
+        message_id: String,
+        endpoint: String,
+        at: DateTime<Utc>,
+        test: bool,
+    ) -> delivery_attempt::ActiveModel {
+        delivery_attempt::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            system_id: Set(system_id),
+            message_id: Set(message_id),
+            attempted_at: Set(at),
+            endpoint: Set(endpoint),
+            http_status: Set(self.status.map(i32::from)),
+            error: Set(self.error.clone()),
+            latency_ms: Set(self.latency_ms),
+            succeeded: Set(self.succeeded()),
+            next_attempt_at: Set(None),
+            test: Set(test),
+        }
     }
 
     /// Whether the destination answered like a working endpoint — anything but no answer, a
