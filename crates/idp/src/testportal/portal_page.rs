@@ -167,28 +167,8 @@ pub(super) async fn render(
          <label for=\"user-rid\">RID/UUID (tom: der dannes et UUID)</label><input id=\"user-rid\" name=\"rid\" maxlength=\"100\">\
          <button type=\"submit\" id=\"create-user\">Opret bruger</button></fieldset></form>",
     );
-    let user_options: String = users
-        .iter()
-        .map(|u| {
-            format!(
-                "<option value=\"{}\">{} ({})</option>",
-                escape(&u.subject),
-                escape(&u.name),
-                escape(&u.subject)
-            )
-        })
-        .collect();
-    let org_options: String = orgs
-        .iter()
-        .map(|o| {
-            format!(
-                "<option value=\"{}\">{} ({})</option>",
-                escape(&o.cvr),
-                escape(&o.name),
-                escape(&o.cvr)
-            )
-        })
-        .collect();
+    let user_options = options(users.iter().map(|u| (u.subject.as_str(), u.name.as_str())));
+    let org_options = options(orgs.iter().map(|o| (o.cvr.as_str(), o.name.as_str())));
     body.push_str(&format!(
         "<form method=\"post\" action=\"/testportal/rights\" id=\"grant-rights\"><fieldset><legend>Tildel rettigheder</legend>\
          <label for=\"grant-user\">Bruger</label><select id=\"grant-user\" name=\"user\">{user_options}</select>\
@@ -230,4 +210,18 @@ pub(super) async fn render(
         escape(&portal.token)
     );
     page(status, &body.replace("</form>", &token_field))
+}
+
+/// A select's `<option>`s, one for each `(value, name)`, shown as "name (value)".
+fn options<'a>(choices: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    choices
+        .map(|(value, name)| {
+            format!(
+                "<option value=\"{}\">{} ({})</option>",
+                escape(value),
+                escape(name),
+                escape(value)
+            )
+        })
+        .collect()
 }
