@@ -327,6 +327,11 @@ impl Settings {
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
         let mut s = Settings::default();
+        let flag = |key: &str| -> anyhow::Result<Option<bool>> {
+            get(key)
+                .map(|v| parse_bool(&v).with_context(|| format!("{key} must be true or false")))
+                .transpose()
+        };
         if let Some(v) = get("ADGANG_BIND") {
             s.bind_address = v;
         }
@@ -337,11 +342,14 @@ impl Settings {
             s.database_url = v;
         }
         if let Some(v) = get("ADGANG_ENVIRONMENT") {
-            s.environment = match v.as_str() {
-                "test" => EnvironmentLabel::Test,
-                "production" => EnvironmentLabel::Production,
-                other => bail!("ADGANG_ENVIRONMENT must be test or production, not {other:?}"),
-            };
+            s.environment = either(
+                "ADGANG_ENVIRONMENT",
+                &v,
+                [
+                    ("test", EnvironmentLabel::Test),
+                    ("production", EnvironmentLabel::Production),
+                ],
+            )?;
         }
         if let Some(v) = get("ADGANG_PUBLIC_BASE_URL") {
             s.public_base_url = Some(v.trim_end_matches('/').to_owned());
@@ -359,22 +367,21 @@ impl Settings {
                 .parse()
                 .context("ADGANG_MAX_JSON_BYTES must be a number")?;
         }
-        if let Some(v) = get("ADGANG_DEMO_DATA") {
-            s.demo_data = parse_bool(&v).context("ADGANG_DEMO_DATA must be true or false")?;
+        if let Some(b) = flag("ADGANG_DEMO_DATA")? {
+            s.demo_data = b;
         }
-        if let Some(v) = get("ADGANG_DEMO_HISTORY") {
-            s.demo_history = parse_bool(&v).context("ADGANG_DEMO_HISTORY must be true or false")?;
+        if let Some(b) = flag("ADGANG_DEMO_HISTORY")? {
+            s.demo_history = b;
         }
         if let Some(v) = get("ADGANG_LOG_FORMAT") {
-            s.log_format = match v.as_str() {
-                "pretty" => LogFormat::Pretty,
-                "json" => LogFormat::Json,
-                other => bail!("ADGANG_LOG_FORMAT must be pretty or json, not {other:?}"),
-            };
+            s.log_format = either(
+                "ADGANG_LOG_FORMAT",
+                &v,
+                [("pretty", LogFormat::Pretty), ("json", LogFormat::Json)],
+            )?;
         }
-        if let Some(v) = get("ADGANG_IDP_ENABLED") {
-            s.idp_enabled =
-                Some(parse_bool(&v).context("ADGANG_IDP_ENABLED must be true or false")?);
+        if let Some(b) = flag("ADGANG_IDP_ENABLED")? {
+            s.idp_enabled = Some(b);
         }
         if let Some(v) = get("ADGANG_OIDC_ISSUER") {
             s.oidc_issuer = Some(v.trim_end_matches('/').to_owned());
@@ -412,9 +419,8 @@ impl Settings {
         if let Some(v) = get("ADGANG_DATA_KEY_FILE") {
             s.data_key_file = Some(PathBuf::from(v));
         }
-        if let Some(v) = get("ADGANG_ALLOW_HTTP_ENDPOINTS") {
-            s.allow_http_endpoints =
-                parse_bool(&v).context("ADGANG_ALLOW_HTTP_ENDPOINTS must be true or false")?;
+        if let Some(b) = flag("ADGANG_ALLOW_HTTP_ENDPOINTS")? {
+            s.allow_http_endpoints = b;
         }
         if let Some(v) = get("ADGANG_CITIZEN_PLATFORM_URL") {
             s.platform_urls.citizens = v;
@@ -465,41 +471,7 @@ impl Settings {
         if let Some(n) = count("ADGANG_UPLOAD_DEADLINE_SECONDS")? {
             s.body_deadlines.upload = std::time::Duration::from_secs(n as u64);
         }
-        if let Some(v) = get("ADGANG_MOVE_MAIL_LEASE_SECONDS") {
-            let seconds: u64 =
-                v.parse().ok().filter(|s| *s > 0).context(
-                    "ADGANG_MOVE_MAIL_LEASE_SECONDS must be a positive number of seconds",
-                )?;
-            s.move_mail_lease = std::time::Duration::from_secs(seconds);
-        }
-        if let Some(v) = get("ADGANG_STATISTICS_ROUND_SECONDS") {
-            let seconds: u64 =
-                v.parse().ok().filter(|s| *s > 0).context(
-                    "ADGANG_STATISTICS_ROUND_SECONDS must be a positive number of seconds",
-                )?;
-            s.statistics_round = std::time::Duration::from_secs(seconds);
-        }
-        if let Some(v) = get("ADGANG_LOG_STREAM_LIMIT") {
-            s.log_stream_limit = v
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .context("ADGANG_LOG_STREAM_LIMIT must be a positive number of rows")?;
-        }
-        if let Some(v) = get("ADGANG_DISPATCHER") {
-            s.dispatcher = parse_bool(&v).context("ADGANG_DISPATCHER must be true or false")?;
-        }
-        if let Some(v) = get("ADGANG_SMTP_URL").filter(|v| !v.trim().is_empty()) {
-            s.smtp_url = Some(v.trim().to_owned());
-        }
-        if let Some(v) = get("ADGANG_MAIL_FROM") {
-            s.mail_from = v;
-        }
-        if let Some(v) = get("ADGANG_STATISTICS_WORKER") {
-            s.statistics_worker =
-                parse_bool(&v).context("ADGANG_STATISTICS_WORKER must be true or false")?;
-        }
-        // The sandbox's limits: whole numbers of at least `least`.
+        // Whole numbers of at least `least`; `what` says so in the error.
         let at_least = |key: &str, least: u64, what: &str| -> anyhow::Result<Option<u64>> {
             get(key)
                 .map(|v| {
@@ -510,6 +482,28 @@ impl Settings {
                 })
                 .transpose()
         };
+        let seconds = "a positive number of seconds";
+        if let Some(n) = at_least("ADGANG_MOVE_MAIL_LEASE_SECONDS", 1, seconds)? {
+            s.move_mail_lease = std::time::Duration::from_secs(n);
+        }
+        if let Some(n) = at_least("ADGANG_STATISTICS_ROUND_SECONDS", 1, seconds)? {
+            s.statistics_round = std::time::Duration::from_secs(n);
+        }
+        if let Some(n) = at_least("ADGANG_LOG_STREAM_LIMIT", 1, "a positive number of rows")? {
+            s.log_stream_limit = n;
+        }
+        if let Some(b) = flag("ADGANG_DISPATCHER")? {
+            s.dispatcher = b;
+        }
+        if let Some(v) = get("ADGANG_SMTP_URL").filter(|v| !v.trim().is_empty()) {
+            s.smtp_url = Some(v.trim().to_owned());
+        }
+        if let Some(v) = get("ADGANG_MAIL_FROM") {
+            s.mail_from = v;
+        }
+        if let Some(b) = flag("ADGANG_STATISTICS_WORKER")? {
+            s.statistics_worker = b;
+        }
         if let Some(mb) = at_least(
             "ADGANG_SANDBOX_MEMORY_MB",
             64,
@@ -517,18 +511,10 @@ impl Settings {
         )? {
             s.sandbox.memory_bytes = mb * 1024 * 1024;
         }
-        if let Some(n) = at_least(
-            "ADGANG_SANDBOX_CPU_SECONDS",
-            1,
-            "a positive number of seconds",
-        )? {
+        if let Some(n) = at_least("ADGANG_SANDBOX_CPU_SECONDS", 1, seconds)? {
             s.sandbox.cpu_seconds = n;
         }
-        if let Some(n) = at_least(
-            "ADGANG_SANDBOX_WALL_SECONDS",
-            1,
-            "a positive number of seconds",
-        )? {
+        if let Some(n) = at_least("ADGANG_SANDBOX_WALL_SECONDS", 1, seconds)? {
             s.sandbox.wall_clock = std::time::Duration::from_secs(n);
         }
         if let Some(n) = at_least("ADGANG_SANDBOX_CHILDREN", 1, "a positive number")? {
@@ -550,8 +536,8 @@ impl Settings {
         if let Some(v) = get("ADGANG_SFTP_PUBLIC_HOST") {
             s.sftp_public_host = Some(v);
         }
-        if let Some(v) = get("ADGANG_BULK_FILES") {
-            s.bulk_files = parse_bool(&v).context("ADGANG_BULK_FILES must be true or false")?;
+        if let Some(b) = flag("ADGANG_BULK_FILES")? {
+            s.bulk_files = b;
         }
         if let Some(n) = at_least(
             "ADGANG_BULK_LEASE_SECONDS",
@@ -670,6 +656,18 @@ impl Settings {
 
 /// Our access tokens' audience (`aud`).
 pub const TOKEN_AUDIENCE: &str = "adgang-api";
+
+/// `key`'s value `v` as the one of two `choices` it names, or the error naming both.
+fn either<T: Copy>(key: &str, v: &str, choices: [(&str, T); 2]) -> anyhow::Result<T> {
+    match choices.iter().find(|(name, _)| *name == v) {
+        Some((_, chosen)) => Ok(*chosen),
+        None => bail!(
+            "{key} must be {} or {}, not {v:?}",
+            choices[0].0,
+            choices[1].0
+        ),
+    }
+}
 
 fn parse_bool(v: &str) -> anyhow::Result<bool> {
     match v {
