@@ -734,6 +734,27 @@ async fn collect_region_mail(
     Ok(())
 }
 
+/// The authority `cvr` as the owner of demo systems.
+fn authority_owner(cvr: &str) -> anyhow::Result<systems::Owner> {
+    Ok(systems::Owner {
+        cvr: Cvr::parse(cvr).map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        kind: OrgKind::Authority,
+    })
+}
+
+/// Creates the demo system `new` of `owner`.
+async fn create_system(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &systems::Context<'_>,
+    owner: &systems::Owner,
+    new: &NewSystem,
+) -> anyhow::Result<()> {
+    systems::create(txn, ctx, &Actor::System, owner, new)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+    Ok(())
+}
+
 fn contact(email: &str) -> TechnicalContact {
     TechnicalContact {
         email: email.to_owned(),
@@ -804,9 +825,7 @@ async fn load_systems(
             None,
         ),
     ] {
-        systems::create(txn, &ctx, &Actor::System, &owner, &new)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+        create_system(txn, &ctx, &owner, &new).await?;
     }
     // Issue 35: an SFTP sender system for bulk files, reachable from this machine; its page
     // shows the SFTP address and host key (put your own public key on it to try it).
@@ -819,15 +838,10 @@ async fn load_systems(
     );
     bulk.allowed_ips = vec!["127.0.0.1".to_owned(), "::1".to_owned()];
     bulk.ssh_public_key = Some(DEMO_SFTP_KEY.to_owned());
-    systems::create(txn, &ctx, &Actor::System, &owner, &bulk)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+    create_system(txn, &ctx, &owner, &bulk).await?;
     // Styrelsen for Digital Test's recipient system: what its contact administrator binds
     // contact points to.
-    let test_agency = systems::Owner {
-        cvr: Cvr::parse("34051178").map_err(|e| anyhow::anyhow!("{e:?}"))?,
-        kind: OrgKind::Authority,
-    };
+    let test_agency = authority_owner("34051178")?;
     let mut journal = system(
         "Journalsystem – modtager",
         SystemRole::Recipient,
@@ -841,15 +855,10 @@ async fn load_systems(
         now: now - chrono::Duration::days(AGENCY_CONNECTED_DAYS_AGO),
         ..ctx
     };
-    systems::create(txn, &agency_ctx, &Actor::System, &test_agency, &journal)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+    create_system(txn, &agency_ctx, &test_agency, &journal).await?;
     // Region Prøvested sends too: its log administrator and statistics administrator see
     // their own traffic.
-    let region = systems::Owner {
-        cvr: Cvr::parse(REGION).map_err(|e| anyhow::anyhow!("{e:?}"))?,
-        kind: OrgKind::Authority,
-    };
+    let region = authority_owner(REGION)?;
     let mut region_sender = system(
         REGION_SENDER,
         SystemRole::Sender,
@@ -867,14 +876,9 @@ async fn load_systems(
     );
     region_receiver.technical_contact = contact("digitalpost@regionproevested.dk");
     for new in [region_sender, region_receiver] {
-        systems::create(txn, &ctx, &Actor::System, &region, &new)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+        create_system(txn, &ctx, &region, &new).await?;
     }
-    let courts = systems::Owner {
-        cvr: Cvr::parse(COURTS).map_err(|e| anyhow::anyhow!("{e:?}"))?,
-        kind: OrgKind::Authority,
-    };
+    let courts = authority_owner(COURTS)?;
     let mut courts_sender = system(
         COURTS_SENDER,
         SystemRole::Sender,
@@ -883,9 +887,7 @@ async fn load_systems(
         None,
     );
     courts_sender.technical_contact = contact("digitalpost@domstol.dk");
-    systems::create(txn, &ctx, &Actor::System, &courts, &courts_sender)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo system: {e:?}"))?;
+    create_system(txn, &ctx, &courts, &courts_sender).await?;
     let vendor = Cvr::parse("30808460").map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let standard = NewStandardSystem {
         name: "SagsPro Standard".to_owned(),
