@@ -15,14 +15,8 @@ use serde::{Deserialize, Serialize};
 pub use http::HttpRegistry;
 pub use synthetic::SyntheticRegistry;
 
-/// A postal address as the registers give it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Address {
-    pub street: String,
-    pub postal_code: String,
-    pub city: String,
-}
+/// A postal address as the registers give it: the API's own address.
+pub use adgang_api_types::Address;
 
 /// A citizen in the CPR register, with the registered address (folkeregisteradresse).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -70,14 +70,6 @@ pub fn unknown(kind: PartyKind, field: &str) -> PartyError {
     }
 }
 
-fn address(a: crate::Address) -> Address {
-    Address {
-        street: a.street,
-        postal_code: a.postal_code,
-        city: a.city,
-    }
-}
-
 /// The register's entry for an already parsed number; `Ok(None)` when it has none.
 pub async fn find(
     registry: &dyn Registry,
@@ -97,7 +89,7 @@ pub async fn find(
                     id: c.cpr,
                     number: adgang_core::Party::Citizen(cpr),
                     name: c.name,
-                    registered_address: address(c.registered_address),
+                    registered_address: c.registered_address,
                     is_authority: false,
                 })
         }
@@ -112,7 +104,7 @@ pub async fn find(
                     id: c.cvr,
                     number: adgang_core::Party::Company(cvr),
                     name: c.name,
-                    registered_address: address(c.registered_office_address),
+                    registered_address: c.registered_office_address,
                     is_authority: c.is_authority,
                 })
         }
