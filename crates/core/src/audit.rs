@@ -109,6 +109,31 @@ pub struct ActionRecord {
     pub power_of_attorney: Option<bool>,
 }
 
+impl ActionRecord {
+    /// An action on the object `object_id` named `object_name` (a report, a system, …), with
+    /// its `changes`: no party, reason or power of attorney.
+    pub fn on_object(
+        organisation: Cvr,
+        subject: Subject,
+        event: ActionEvent,
+        object_id: &str,
+        object_name: &str,
+        changes: Vec<FieldChange>,
+    ) -> ActionRecord {
+        ActionRecord {
+            organisation,
+            subject,
+            event,
+            party: None,
+            object_id: Some(object_id.to_owned()),
+            object_name: Some(object_name.to_owned()),
+            changes,
+            reason: None,
+            power_of_attorney: None,
+        }
+    }
+}
+
 /// Appends the action's rows. Pass the transaction that makes the change.
 pub async fn record_action(
     db: &impl ConnectionTrait,

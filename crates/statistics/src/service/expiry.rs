@@ -65,17 +65,14 @@ impl Sweep for ExpiredReports {
         let organisation =
             Cvr::parse(&row.organisation_cvr).map_err(|e| anyhow::anyhow!("stored CVR: {e:?}"))?;
         let change = FieldChange::new("state", Some("ready"), Some("deleted"));
-        let action = ActionRecord {
+        let action = ActionRecord::on_object(
             organisation,
-            subject: Subject::Statistics,
-            event: ActionEvent::Deleted,
-            party: None,
-            object_id: Some(row.id.clone()),
-            object_name: Some(row.name.clone()),
-            changes: vec![change],
-            reason: None,
-            power_of_attorney: None,
-        };
+            Subject::Statistics,
+            ActionEvent::Deleted,
+            &row.id,
+            &row.name,
+            vec![change],
+        );
         record_action(txn, &Actor::System, now, action).await?;
         Ok(true)
     }

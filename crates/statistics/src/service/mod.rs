@@ -125,17 +125,14 @@ async fn record(
     event: ActionEvent,
     changes: Vec<FieldChange>,
 ) -> Result<(), sea_orm::DbErr> {
-    let action = ActionRecord {
-        organisation: acting.organisation.clone(),
-        subject: Subject::Statistics,
+    let action = ActionRecord::on_object(
+        acting.organisation.clone(),
+        Subject::Statistics,
         event,
-        party: None,
-        object_id: Some(row.id.clone()),
-        object_name: Some(row.name.clone()),
+        &row.id,
+        &row.name,
         changes,
-        reason: None,
-        power_of_attorney: None,
-    };
+    );
     record_action(db, &acting.actor, acting.now, action).await
 }
 
