@@ -77,10 +77,7 @@ pub async fn page(
     after: Option<&Position>,
     page_size: u64,
 ) -> Result<(Vec<SearchLogEntry>, Option<Position>), EventLogError> {
-    let rows = KEYSET
-        .select::<Entity>(search, condition(filter), after, page_size + 1)
-        .all(db)
-        .await?;
+    let rows = batch(db, search, filter, after, page_size + 1).await?;
     let (rows, next) = super::split_page(rows, page_size, position);
     Ok((rows.into_iter().map(entry).collect(), next))
 }
