@@ -124,16 +124,11 @@ impl Worker {
             delete_job(&self.db, &job).await?;
             return Ok(());
         }
-        let endpoint = system
-            .as_ref()
-            .and_then(|s| s.endpoint.clone())
-            .unwrap_or_default();
-        let outcome = match &system {
-            Some(system) if system.is_active() && !endpoint.is_empty() => {
-                gate.pass(self.post(kind, system, &endpoint, &msg)).await
-            }
-            Some(_) => Outcome::not_attempted(delivery::NO_ACTIVE_SYSTEM.da),
-            None => Outcome::not_attempted(delivery::SYSTEM_GONE.da),
+        let (endpoint, target) = reachable(&system, |s| s.endpoint.clone());
+        let outcome = match (target, &system) {
+            (Some(target), _) => gate.pass(self.post(kind, target, &endpoint, &msg)).await,
+            (None, Some(_)) => Outcome::not_attempted(delivery::NO_ACTIVE_SYSTEM.da),
+            (None, None) => Outcome::not_attempted(delivery::SYSTEM_GONE.da),
         };
         let now = self.clock.now();
         if outcome.succeeded() {
@@ -275,12 +270,9 @@ impl Worker {
             delete_job(&self.db, &job).await?;
             return Ok(());
         };
-        let endpoint = system
-            .as_ref()
-            .and_then(|s| s.receipt_endpoint.clone())
-            .unwrap_or_default();
-        let outcome = match &system {
-            Some(system) if system.is_active() && !endpoint.is_empty() => {
+        let (endpoint, target) = reachable(&system, |s| s.receipt_endpoint.clone());
+        let outcome = match target {
+            Some(system) => {
                 let push = push(
                     &self.outbound,
                     system,
@@ -354,6 +346,19 @@ impl Worker {
         )
         .await
     }
+}
+
+/// The endpoint `pick` reads from the job's system (empty when there is no system or no such
+/// endpoint), and the system when a push may be attempted: it is active and has that endpoint.
+fn reachable(
+    system: &Option<ConnectedSystem>,
+    pick: impl Fn(&ConnectedSystem) -> Option<String>,
+) -> (String, Option<&ConnectedSystem>) {
+    let endpoint = system.as_ref().and_then(pick).unwrap_or_default();
+    let target = system
+        .as_ref()
+        .filter(|s| s.is_active() && !endpoint.is_empty());
+    (endpoint, target)
 }
 
 /// The attempt a job's push makes, as the system's page lists it.
