@@ -248,17 +248,7 @@ fn standard_record(
     event: ActionEvent,
     changes: Vec<FieldChange>,
 ) -> ActionRecord {
-    ActionRecord {
-        organisation: vendor.clone(),
-        subject: Subject::SystemConnection,
-        event,
-        party: None,
-        object_id: Some(model.id.clone()),
-        object_name: Some(model.name.clone()),
-        changes,
-        reason: None,
-        power_of_attorney: None,
-    }
+    connection_record(vendor, &model.id, &model.name, event, changes)
 }
 
 /// Every vendor's published standard systems (the catalogue an organisation picks from), by
