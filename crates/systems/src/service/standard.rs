@@ -207,7 +207,7 @@ pub async fn update_standard_system(
         db,
         actor,
         ctx.now,
-        standard_record(vendor, &saved, ActionEvent::Edited, changes),
+        connection_record(vendor, &saved.id, &saved.name, ActionEvent::Edited, changes),
     )
     .await?;
     Ok(saved)
@@ -236,19 +236,16 @@ pub async fn withdraw_standard_system(
         db,
         actor,
         ctx.now,
-        standard_record(vendor, &saved, ActionEvent::Deleted, Vec::new()),
+        connection_record(
+            vendor,
+            &saved.id,
+            &saved.name,
+            ActionEvent::Deleted,
+            Vec::new(),
+        ),
     )
     .await?;
     Ok(())
-}
-
-fn standard_record(
-    vendor: &Cvr,
-    model: &standard_system::Model,
-    event: ActionEvent,
-    changes: Vec<FieldChange>,
-) -> ActionRecord {
-    connection_record(vendor, &model.id, &model.name, event, changes)
 }
 
 /// Every vendor's published standard systems (the catalogue an organisation picks from), by
