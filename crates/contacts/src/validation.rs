@@ -49,12 +49,7 @@ pub fn keywords(errors: &mut FieldErrors, input: &[String]) -> Vec<String> {
         );
         return Vec::new();
     }
-    if keywords.len() > KEYWORDS_MAX {
-        errors.add(
-            "keywords",
-            FieldCode::TooMany,
-            format!("At most {KEYWORDS_MAX} keywords."),
-        );
+    if too_many(errors, "keywords", keywords.len(), KEYWORDS_MAX) {
         return Vec::new();
     }
     let mut seen = HashSet::new();
@@ -179,15 +174,20 @@ pub fn external_link(
     })
 }
 
+/// Whether `count` items at `field` are more than `max`; if so the error says "At most {max}
+/// {field}." (CS-01).
+fn too_many(errors: &mut FieldErrors, field: &str, count: usize, max: usize) -> bool {
+    let over = count > max;
+    if over {
+        errors.add(field, FieldCode::TooMany, format!("At most {max} {field}."));
+    }
+    over
+}
+
 /// Codes: values of 1–100 characters without ";" (the workbook separates codes with it).
 /// CS-01, CS-06.
 pub fn codes(errors: &mut FieldErrors, input: &[ContactPointCode]) -> Vec<ContactPointCode> {
-    if input.len() > CODES_MAX {
-        errors.add(
-            "codes",
-            FieldCode::TooMany,
-            format!("At most {CODES_MAX} codes."),
-        );
+    if too_many(errors, "codes", input.len(), CODES_MAX) {
         return Vec::new();
     }
     input

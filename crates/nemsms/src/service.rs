@@ -162,6 +162,29 @@ async fn send_link(
     Ok(expires_at)
 }
 
+/// SMS-02, SMS-03: logs the new pending number of `after` (a new enrolment when there is no
+/// `before`), sends the confirmation link to it and returns the receipt.
+async fn await_confirmation(
+    db: &impl ConnectionTrait,
+    gateway: &dyn SmsGateway,
+    settings: &NemSmsSettings,
+    acting: &Acting,
+    before: Option<&enrolment::Model>,
+    after: &enrolment::Model,
+    phone: String,
+) -> Result<NemSmsReceipt, NemSmsError> {
+    let (event, action) = match before {
+        None => (ActionEvent::Created, NemSmsAction::Enrolled),
+        Some(_) => (ActionEvent::Edited, NemSmsAction::NumberChanged),
+    };
+    let previous = before.and_then(|model| model.pending_phone.clone());
+    let change = FieldChange::new("pendingPhone", previous, Some(&phone));
+    let (organisation, actor, now) = (&acting.organisation, &acting.actor, acting.now);
+    log(db, organisation, actor, now, event, after, change).await?;
+    let confirm_by = send_link(db, gateway, settings, acting, after, &phone).await?;
+    receipt(action, after, phone, acting.now, Some(confirm_by))
+}
+
 fn receipt(
     action: NemSmsAction,
     model: &enrolment::Model,
@@ -257,26 +280,7 @@ pub async fn enrol(
         ),
         _ => err.into(),
     })?;
-    let change = FieldChange::new("pendingPhone", None::<String>, Some(&phone));
-    let (organisation, actor, now) = (&acting.organisation, &acting.actor, acting.now);
-    log(
-        db,
-        organisation,
-        actor,
-        now,
-        ActionEvent::Created,
-        &model,
-        change,
-    )
-    .await?;
-    let confirm_by = send_link(db, gateway, settings, acting, &model, &phone).await?;
-    receipt(
-        NemSmsAction::Enrolled,
-        &model,
-        phone,
-        acting.now,
-        Some(confirm_by),
-    )
+    await_confirmation(db, gateway, settings, acting, None, &model, phone).await
 }
 
 /// The current enrolment `id` of `kind`.
@@ -360,25 +364,7 @@ pub async fn change_number(
         requested_by_cvr: acting.organisation.to_string(),
         ..before.clone()
     };
-    let change = FieldChange::new("pendingPhone", before.pending_phone.clone(), Some(&phone));
-    log(
-        db,
-        &acting.organisation,
-        &acting.actor,
-        acting.now,
-        ActionEvent::Edited,
-        &after,
-        change,
-    )
-    .await?;
-    let confirm_by = send_link(db, gateway, settings, acting, &after, &phone).await?;
-    receipt(
-        NemSmsAction::NumberChanged,
-        &after,
-        phone,
-        acting.now,
-        Some(confirm_by),
-    )
+    await_confirmation(db, gateway, settings, acting, Some(&before), &after, phone).await
 }
 
 /// SMS-03: ends the enrolment at once; its links stop working.

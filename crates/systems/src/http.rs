@@ -409,9 +409,7 @@ async fn reveal_api_key(
         Ok(service::reveal_api_key(txn, &deps.context(scope.now), &actor, &owner, &id).await?)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(ApiKey { api_key }))
+    Ok(api_key_answer(api_key))
 }
 
 /// Replace the API key with a new one (SYS-04); the old key stops working. A system without a
@@ -437,9 +435,14 @@ async fn rotate_api_key(
         Ok(service::rotate_api_key(txn, &deps.context(scope.now), &actor, &owner, &id).await?)
     })
     .await?;
-    Ok(HttpResponse::Ok()
+    Ok(api_key_answer(api_key))
+}
+
+/// SYS-04: the API key in clear, never to be cached.
+fn api_key_answer(api_key: String) -> HttpResponse {
+    HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(ApiKey { api_key }))
+        .json(ApiKey { api_key })
 }
 
 /// The receipt as PDF (SYS-10), with the API key if there is one — so downloading it is an

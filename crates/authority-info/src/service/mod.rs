@@ -180,22 +180,7 @@ pub async fn set_logo(
     clean: CleanPng,
 ) -> Result<AuthorityInformation, AuthorityInfoError> {
     let current = row(db, acting).await?;
-    let before = describe(&current);
-    let mut active: info::ActiveModel = current.into();
-    active.logo = Set(Some(clean.bytes));
-    active.logo_width = Set(Some(clean.width as i32));
-    active.logo_height = Set(Some(clean.height as i32));
-    active.logo_version = Set(Some(uuid::Uuid::now_v7().to_string()));
-    active.updated_at = Set(acting.now);
-    let saved = active.update(db).await?;
-    let after = describe(&saved);
-    record_action(
-        db,
-        &acting.actor,
-        acting.now,
-        log(acting, "logo", before, after),
-    )
-    .await?;
+    let saved = write_logo(db, acting, current, Some(clean)).await?;
     Ok(to_dto(Some(saved)))
 }
 
@@ -209,22 +194,35 @@ pub async fn remove_logo(
         .await?
         .filter(|row| row.logo.is_some())
         .ok_or(AuthorityInfoError::NotFound("logo"))?;
+    write_logo(db, acting, current, None).await?;
+    Ok(())
+}
+
+/// INFO-02: puts `logo` (or no logo) in `current` with a new version, logs the logo before and
+/// after, and returns the saved row.
+async fn write_logo(
+    db: &impl ConnectionTrait,
+    acting: &Acting,
+    current: info::Model,
+    logo: Option<CleanPng>,
+) -> Result<info::Model, AuthorityInfoError> {
     let before = describe(&current);
     let mut active: info::ActiveModel = current.into();
-    active.logo = Set(None);
-    active.logo_width = Set(None);
-    active.logo_height = Set(None);
-    active.logo_version = Set(None);
+    active.logo_width = Set(logo.as_ref().map(|png| png.width as i32));
+    active.logo_height = Set(logo.as_ref().map(|png| png.height as i32));
+    active.logo_version = Set(logo.as_ref().map(|_| uuid::Uuid::now_v7().to_string()));
+    active.logo = Set(logo.map(|png| png.bytes));
     active.updated_at = Set(acting.now);
-    active.update(db).await?;
+    let saved = active.update(db).await?;
+    let after = describe(&saved);
     record_action(
         db,
         &acting.actor,
         acting.now,
-        log(acting, "logo", before, None),
+        log(acting, "logo", before, after),
     )
     .await?;
-    Ok(())
+    Ok(saved)
 }
 
 /// INFO-02: what the platforms show with `cvr`'s mail.

@@ -235,17 +235,7 @@ pub async fn delete_group(
     // Points that live only inside, then the groups (edges first: foreign keys).
     for point in &plan.points {
         let full = point_dto(db, point.clone()).await?;
-        contact_point_group::Entity::delete_many()
-            .filter(contact_point_group::Column::PointId.eq(point.id.as_str()))
-            .exec(db)
-            .await?;
-        contact_point_keyword::Entity::delete_many()
-            .filter(contact_point_keyword::Column::PointId.eq(point.id.as_str()))
-            .exec(db)
-            .await?;
-        contact_point::Entity::delete_by_id(point.id.as_str())
-            .exec(db)
-            .await?;
+        remove_point(db, &point.id).await?;
         let rows = changes(Some(&point_fields(&full)), None);
         record_action(
             db,

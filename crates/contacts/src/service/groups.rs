@@ -25,6 +25,18 @@ pub(crate) async fn parent_edges(
         .await?)
 }
 
+/// Each key's values from `(key, value)` pairs, in the order given: a group's children or
+/// parents from [`parent_edges`], a point's groups from [`placements`].
+pub(crate) fn lists_by_key(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> HashMap<String, Vec<String>> {
+    let mut lists: HashMap<String, Vec<String>> = HashMap::new();
+    for (key, value) in pairs {
+        lists.entry(key).or_default().push(value);
+    }
+    lists
+}
+
 pub(crate) async fn placements(
     db: &impl ConnectionTrait,
     org: &Cvr,
@@ -143,13 +155,8 @@ pub(crate) async fn checked_group(
     let mut parents = own_groups(db, org, "parentIds", &input.parent_ids, &mut errors).await?;
     if let Some(id) = id {
         // Everything below `id` (and `id` itself) is off limits as a parent.
-        let mut children: HashMap<String, Vec<String>> = HashMap::new();
-        for edge in parent_edges(db, org).await? {
-            children
-                .entry(edge.parent_id)
-                .or_default()
-                .push(edge.group_id);
-        }
+        let edges = parent_edges(db, org).await?;
+        let children = lists_by_key(edges.into_iter().map(|e| (e.parent_id, e.group_id)));
         let mut below = HashSet::from([id.to_owned()]);
         let mut stack = vec![id.to_owned()];
         while let Some(next) = stack.pop() {

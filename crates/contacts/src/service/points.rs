@@ -398,15 +398,8 @@ pub async fn update_point(
     Ok(after)
 }
 
-/// CS-07: deletes a point, logged with what it held.
-pub async fn delete_point(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    org: &Cvr,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), ContactsError> {
-    let before = get_point(db, org, id).await?;
+/// CS-07: removes the point `id` with its placements and keywords; the caller logs it.
+pub(crate) async fn remove_point(db: &impl ConnectionTrait, id: &str) -> Result<(), ContactsError> {
     contact_point_group::Entity::delete_many()
         .filter(contact_point_group::Column::PointId.eq(id))
         .exec(db)
@@ -416,6 +409,19 @@ pub async fn delete_point(
         .exec(db)
         .await?;
     contact_point::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+/// CS-07: deletes a point, logged with what it held.
+pub async fn delete_point(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    org: &Cvr,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ContactsError> {
+    let before = get_point(db, org, id).await?;
+    remove_point(db, id).await?;
     let rows = changes(Some(&point_fields(&before)), None);
     record_action(
         db,

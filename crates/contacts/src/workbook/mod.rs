@@ -26,9 +26,9 @@ use sea_orm::{
 
 use crate::entity::{contact_group, contact_point};
 use crate::service::{
-    apply_point, changes, check_point_fields, group_dto, group_fields, group_models, parent_edges,
-    placements, point_fields, point_from_checked, point_from_rows, record, set_parents,
-    set_point_links, CheckedPoint,
+    apply_point, changes, check_point_fields, group_dto, group_fields, group_models, lists_by_key,
+    parent_edges, placements, point_fields, point_from_checked, point_from_rows, record,
+    set_parents, set_point_links, CheckedPoint,
 };
 use crate::validation::{self as v};
 use crate::ContactsError;
@@ -76,13 +76,8 @@ struct Structure {
 }
 
 async fn load_structure(db: &impl ConnectionTrait, org: &Cvr) -> Result<Structure, ContactsError> {
-    let mut parents: HashMap<String, Vec<String>> = HashMap::new();
-    for edge in parent_edges(db, org).await? {
-        parents
-            .entry(edge.group_id)
-            .or_default()
-            .push(edge.parent_id);
-    }
+    let edges = parent_edges(db, org).await?;
+    let mut parents = lists_by_key(edges.into_iter().map(|e| (e.group_id, e.parent_id)));
     let groups = group_models(db, org)
         .await?
         .into_iter()
@@ -92,13 +87,8 @@ async fn load_structure(db: &impl ConnectionTrait, org: &Cvr) -> Result<Structur
             group_dto(g, p)
         })
         .collect();
-    let mut point_groups: HashMap<String, Vec<String>> = HashMap::new();
-    for placement in placements(db, org).await? {
-        point_groups
-            .entry(placement.point_id)
-            .or_default()
-            .push(placement.group_id);
-    }
+    let placed = placements(db, org).await?;
+    let mut point_groups = lists_by_key(placed.into_iter().map(|p| (p.point_id, p.group_id)));
     let mut keywords = crate::service::keywords_by_point(db, org).await?;
     let points = contact_point::Entity::find()
         .filter(contact_point::Column::OrganisationCvr.eq(org.as_str()))

@@ -388,6 +388,29 @@ pub async fn grant(
     receipts::issue(db, acting, action, &model, new.power_of_attorney, note).await
 }
 
+/// EX-03, EX-04: logs an employee's lift or renewal of an exemption (as it was `before` and is
+/// `after`) with the `change`'s checked `note`, and issues the receipt. A lift is logged as a
+/// deletion, a renewal as an edit.
+async fn log_change(
+    db: &impl ConnectionTrait,
+    acting: &Acting,
+    action: ExemptionAction,
+    change: &ExemptionChange,
+    note: Option<String>,
+    before: &exemption::Model,
+    after: &exemption::Model,
+) -> Result<ExemptionReceipt, ExemptionError> {
+    let event = match action {
+        ExemptionAction::Granted => ActionEvent::Created,
+        ExemptionAction::Renewed => ActionEvent::Edited,
+        ExemptionAction::Lifted => ActionEvent::Deleted,
+    };
+    let power_of_attorney = change.power_of_attorney;
+    let entry = LogEntry::of(acting, event, action, &note, power_of_attorney);
+    log_action(db, entry, Some(before), after).await?;
+    receipts::issue(db, acting, action, after, power_of_attorney, note).await
+}
+
 /// The exemption `id` of `kind` (any authority's: exemptions are national), in force at `now`.
 async fn find_in_force(
     db: &impl ConnectionTrait,
@@ -440,37 +463,45 @@ pub async fn lift(
     id: &str,
     change: &ExemptionChange,
 ) -> Result<ExemptionReceipt, ExemptionError> {
+    let note = checked_note(change)?;
+    let before = find_in_force(db, kind, id, acting.now).await?;
+    let after = end_as_lifted(db, &before, acting.now).await?;
+    let action = ExemptionAction::Lifted;
+    log_change(db, acting, action, change, note, &before, &after).await
+}
+
+/// EX-03, EX-04: the note of a lift or renewal, checked.
+fn checked_note(change: &ExemptionChange) -> Result<Option<String>, ExemptionError> {
     let mut errors = FieldErrors::new();
     let note = note(&mut errors, change.note.as_deref());
     if !errors.is_empty() {
         return Err(ExemptionError::Validation(errors));
     }
-    let before = find_in_force(db, kind, id, acting.now).await?;
+    Ok(note)
+}
+
+/// EX-03, ACC-02: ends the exemption in force `before` as lifted at `at`; returns it as it now
+/// is, or [`ExemptionError::Ended`] when it ended meanwhile.
+async fn end_as_lifted(
+    db: &impl ConnectionTrait,
+    before: &exemption::Model,
+    at: DateTime<Utc>,
+) -> Result<exemption::Model, ExemptionError> {
     update_in_force(
         db,
-        id,
-        acting.now,
+        &before.id,
+        at,
         vec![
-            (exemption::Column::EndedAt, Expr::value(acting.now)),
+            (exemption::Column::EndedAt, Expr::value(at)),
             (exemption::Column::EndReason, Expr::value("lifted")),
         ],
     )
     .await?;
-    let after = exemption::Model {
-        ended_at: Some(acting.now),
+    Ok(exemption::Model {
+        ended_at: Some(at),
         end_reason: Some("lifted".to_owned()),
         ..before.clone()
-    };
-    let action = ExemptionAction::Lifted;
-    let entry = LogEntry::of(
-        acting,
-        ActionEvent::Deleted,
-        action,
-        &note,
-        change.power_of_attorney,
-    );
-    log_action(db, entry, Some(&before), &after).await?;
-    receipts::issue(db, acting, action, &after, change.power_of_attorney, note).await
+    })
 }
 
 /// ACC-02: lifts the party's exemption in force because access to their mail is given with
@@ -483,27 +514,12 @@ pub async fn lift_for_access(
     let Some(before) = in_force(db, lift.party.as_str(), lift.at).await? else {
         return Ok(false);
     };
-    let ended = update_in_force(
-        db,
-        &before.id,
-        lift.at,
-        vec![
-            (exemption::Column::EndedAt, Expr::value(lift.at)),
-            (exemption::Column::EndReason, Expr::value("lifted")),
-        ],
-    )
-    .await;
-    match ended {
-        Ok(()) => {}
+    let after = match end_as_lifted(db, &before, lift.at).await {
+        Ok(after) => after,
         // Lifted (or expired) by someone else between the read and the update: not ours to
         // lift, and not an error for the access being given.
         Err(ExemptionError::Ended) => return Ok(false),
         Err(err) => return Err(err),
-    }
-    let after = exemption::Model {
-        ended_at: Some(lift.at),
-        end_reason: Some("lifted".to_owned()),
-        ..before.clone()
     };
     let entry = LogEntry {
         organisation: lift.organisation,
@@ -525,11 +541,7 @@ pub async fn renew(
     id: &str,
     change: &ExemptionChange,
 ) -> Result<ExemptionReceipt, ExemptionError> {
-    let mut errors = FieldErrors::new();
-    let note = note(&mut errors, change.note.as_deref());
-    if !errors.is_empty() {
-        return Err(ExemptionError::Validation(errors));
-    }
+    let note = checked_note(change)?;
     let before = find_in_force(db, PartyKind::Company, id, acting.now).await?;
     let expires_at = company_expiry(acting.now);
     update_in_force(
@@ -553,15 +565,7 @@ pub async fn renew(
         ..before.clone()
     };
     let action = ExemptionAction::Renewed;
-    let entry = LogEntry::of(
-        acting,
-        ActionEvent::Edited,
-        action,
-        &note,
-        change.power_of_attorney,
-    );
-    log_action(db, entry, Some(&before), &after).await?;
-    receipts::issue(db, acting, action, &after, change.power_of_attorney, note).await
+    log_change(db, acting, action, change, note, &before, &after).await
 }
 
 #[cfg(test)]

@@ -62,6 +62,35 @@ impl actix_web::FromRequest for PresentedSession {
     }
 }
 
+/// The session cookie (AUTH-03) carrying `token`, for [`SESSION_HOURS`].
+fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    cookie(
+        SESSION_COOKIE,
+        token,
+        secure,
+        SameSite::Strict,
+        CookieDuration::hours(SESSION_HOURS),
+    )
+}
+
+/// AUTH-03: a fresh access token, not to be cached, with the session cookie rotated to
+/// `rotated`.
+fn token_answer(
+    rotated: String,
+    secure: bool,
+    access_token: String,
+    expires_at: chrono::DateTime<chrono::Utc>,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .cookie(session_cookie(rotated, secure))
+        .json(AccessToken {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_at,
+        })
+}
+
 fn removal(name: &str, secure: bool) -> Cookie<'_> {
     let mut c = cookie(
         name,
@@ -190,13 +219,7 @@ async fn login_callback(
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, login::safe_return_to(&state.return_to)))
         .cookie(removal(LOGIN_COOKIE, secure))
-        .cookie(cookie(
-            SESSION_COOKIE,
-            session_token,
-            secure,
-            SameSite::Strict,
-            CookieDuration::hours(SESSION_HOURS),
-        ))
+        .cookie(session_cookie(session_token, secure))
         .finish())
 }
 
@@ -245,20 +268,7 @@ async fn refresh_access_token(
     let Some((rotated, access_token, expires_at)) = renewed else {
         return Err(DomainError::Unauthorized);
     };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .cookie(cookie(
-            SESSION_COOKIE,
-            rotated,
-            secure,
-            SameSite::Strict,
-            CookieDuration::hours(SESSION_HOURS),
-        ))
-        .json(AccessToken {
-            access_token,
-            token_type: "Bearer".into(),
-            expires_at,
-        }))
+    Ok(token_answer(rotated, secure, access_token, expires_at))
 }
 
 /// Log out (AUTH-06): ends the session server-side and clears the cookie.
@@ -420,18 +430,6 @@ async fn switch_organisation(
         Ok((rotated, access_token, expires_at))
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .cookie(cookie(
-            SESSION_COOKIE,
-            rotated,
-            oidc.settings.secure_cookies,
-            SameSite::Strict,
-            CookieDuration::hours(SESSION_HOURS),
-        ))
-        .json(AccessToken {
-            access_token,
-            token_type: "Bearer".into(),
-            expires_at,
-        }))
+    let secure = oidc.settings.secure_cookies;
+    Ok(token_answer(rotated, secure, access_token, expires_at))
 }

@@ -8,8 +8,9 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse,
 };
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,31 @@ impl OidcLogin {
             .await
     }
 
+    /// The relying-party client for the discovered issuer, with our client id, secret and
+    /// redirect URI (AUTH-01).
+    async fn client(
+        &self,
+    ) -> anyhow::Result<
+        CoreClient<
+            EndpointSet,
+            EndpointNotSet,
+            EndpointNotSet,
+            EndpointNotSet,
+            EndpointMaybeSet,
+            EndpointMaybeSet,
+        >,
+    > {
+        let metadata = self.metadata().await?.clone();
+        Ok(CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.settings.client_id.clone()),
+            Some(ClientSecret::new(self.settings.client_secret.clone())),
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(self.settings.redirect_uri.clone()).context("redirect URI")?,
+        ))
+    }
+
     /// The issuer's authorization URL for a new attempt, and the state to keep in the cookie.
     pub async fn begin(
         &self,
@@ -93,15 +119,7 @@ impl OidcLogin {
         return_to: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(String, String)> {
-        let metadata = self.metadata().await?.clone();
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(self.settings.client_id.clone()),
-            Some(ClientSecret::new(self.settings.client_secret.clone())),
-        )
-        .set_redirect_uri(
-            RedirectUrl::new(self.settings.redirect_uri.clone()).context("redirect URI")?,
-        );
+        let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
             .authorize_url(
@@ -127,15 +145,7 @@ impl OidcLogin {
     /// Exchanges the code, verifies the ID token (signature, issuer, audience, expiry, nonce)
     /// and returns who logged in.
     pub async fn finish(&self, login: &LoginState, code: &str) -> anyhow::Result<LoggedIn> {
-        let metadata = self.metadata().await?.clone();
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(self.settings.client_id.clone()),
-            Some(ClientSecret::new(self.settings.client_secret.clone())),
-        )
-        .set_redirect_uri(
-            RedirectUrl::new(self.settings.redirect_uri.clone()).context("redirect URI")?,
-        );
+        let client = self.client().await?;
         let response = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .context("the issuer has no token endpoint")?

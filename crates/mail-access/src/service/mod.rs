@@ -19,7 +19,7 @@ use adgang_core::{Acting, Cvr, FieldErrors, SearchLog};
 use adgang_registry::party::{self, PartyError};
 use adgang_registry::Registry;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, OnConflict, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -179,17 +179,13 @@ async fn count_in(db: &impl ConnectionTrait, giver_cpr: &str) -> Result<bool, Ma
     )
     .exec_without_returning(db)
     .await?;
-    let mut update = Query::update();
-    update
-        .table(giver::Entity)
-        .value(
-            giver::Column::InForce,
-            Expr::col(giver::Column::InForce).add(1),
-        )
-        .and_where(Expr::col(giver::Column::GiverCpr).eq(giver_cpr))
-        .and_where(Expr::col(giver::Column::InForce).lt(MAX_HOLDERS));
-    let result = db.execute(db.get_database_backend().build(&update)).await?;
-    Ok(result.rows_affected() == 1)
+    update_in_force(
+        db,
+        giver_cpr,
+        Expr::col(giver::Column::InForce).add(1),
+        Expr::col(giver::Column::InForce).lt(MAX_HOLDERS),
+    )
+    .await
 }
 
 /// One access fewer in force for the giver.
@@ -197,17 +193,32 @@ pub(crate) async fn count_out(
     db: &impl ConnectionTrait,
     giver_cpr: &str,
 ) -> Result<(), MailAccessError> {
+    update_in_force(
+        db,
+        giver_cpr,
+        Expr::col(giver::Column::InForce).sub(1),
+        Expr::col(giver::Column::InForce).gt(0),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets the giver's count of accesses in force to `value` where `guard` holds, in one
+/// statement so that concurrent grants cannot pass the limit; true when the row changed.
+async fn update_in_force(
+    db: &impl ConnectionTrait,
+    giver_cpr: &str,
+    value: SimpleExpr,
+    guard: SimpleExpr,
+) -> Result<bool, MailAccessError> {
     let mut update = Query::update();
     update
         .table(giver::Entity)
-        .value(
-            giver::Column::InForce,
-            Expr::col(giver::Column::InForce).sub(1),
-        )
+        .value(giver::Column::InForce, value)
         .and_where(Expr::col(giver::Column::GiverCpr).eq(giver_cpr))
-        .and_where(Expr::col(giver::Column::InForce).gt(0));
-    db.execute(db.get_database_backend().build(&update)).await?;
-    Ok(())
+        .and_where(guard);
+    let result = db.execute(db.get_database_backend().build(&update)).await?;
+    Ok(result.rows_affected() == 1)
 }
 
 /// The actions-log rows of an access action (ACC-05).

@@ -250,24 +250,25 @@ pub async fn make_primary(
         .into_iter()
         .filter(|s| s.is_primary)
     {
-        let mut active = old.clone().into_active_model();
-        active.is_primary = Set(false);
-        active.updated_at = Set(now);
-        let saved = active.update(db).await?;
-        let change = vec![FieldChange::new("isPrimary", Some("true"), Some("false"))];
-        record_action(
-            db,
-            actor,
-            now,
-            record(&owner.cvr, &saved, ActionEvent::Edited, change),
-        )
-        .await?;
+        set_primary(db, actor, owner, old, false, now).await?;
     }
-    let mut active = target.into_active_model();
-    active.is_primary = Set(true);
+    set_primary(db, actor, owner, target, true, now).await
+}
+
+/// SYS-07: sets (or clears) the primary flag of `model`; the change is logged.
+async fn set_primary(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    owner: &Owner,
+    model: system::Model,
+    primary: bool,
+    now: DateTime<Utc>,
+) -> Result<system::Model, SystemsError> {
+    let mut active = model.into_active_model();
+    active.is_primary = Set(primary);
     active.updated_at = Set(now);
     let saved = active.update(db).await?;
-    let change = vec![FieldChange::new("isPrimary", Some("false"), Some("true"))];
+    let change = vec![FieldChange::new("isPrimary", Some(!primary), Some(primary))];
     record_action(
         db,
         actor,

@@ -139,13 +139,25 @@ fn record(
     event: ActionEvent,
     changes: Vec<FieldChange>,
 ) -> ActionRecord {
+    connection_record(owner, &model.id, &model.name, event, changes)
+}
+
+/// The audit row for a system connection or standard system `object_id` named `object_name`,
+/// logged under `organisation`.
+fn connection_record(
+    organisation: &Cvr,
+    object_id: &str,
+    object_name: &str,
+    event: ActionEvent,
+    changes: Vec<FieldChange>,
+) -> ActionRecord {
     ActionRecord {
-        organisation: owner.clone(),
+        organisation: organisation.clone(),
         subject: Subject::SystemConnection,
         event,
         party: None,
-        object_id: Some(model.id.clone()),
-        object_name: Some(model.name.clone()),
+        object_id: Some(object_id.to_owned()),
+        object_name: Some(object_name.to_owned()),
         changes,
         reason: None,
         power_of_attorney: None,

@@ -207,7 +207,7 @@ pub async fn update_standard_system(
         db,
         actor,
         ctx.now,
-        standard_record(vendor, &saved, ActionEvent::Edited, changes),
+        connection_record(vendor, &saved.id, &saved.name, ActionEvent::Edited, changes),
     )
     .await?;
     Ok(saved)
@@ -236,29 +236,16 @@ pub async fn withdraw_standard_system(
         db,
         actor,
         ctx.now,
-        standard_record(vendor, &saved, ActionEvent::Deleted, Vec::new()),
+        connection_record(
+            vendor,
+            &saved.id,
+            &saved.name,
+            ActionEvent::Deleted,
+            Vec::new(),
+        ),
     )
     .await?;
     Ok(())
-}
-
-fn standard_record(
-    vendor: &Cvr,
-    model: &standard_system::Model,
-    event: ActionEvent,
-    changes: Vec<FieldChange>,
-) -> ActionRecord {
-    ActionRecord {
-        organisation: vendor.clone(),
-        subject: Subject::SystemConnection,
-        event,
-        party: None,
-        object_id: Some(model.id.clone()),
-        object_name: Some(model.name.clone()),
-        changes,
-        reason: None,
-        power_of_attorney: None,
-    }
 }
 
 /// Every vendor's published standard systems (the catalogue an organisation picks from), by
