@@ -58,6 +58,17 @@ async fn x_03_lists_pages_with_totals_and_sorting() {
     assert_eq!(newest_first.items[0].cvr_number, "25052943");
 }
 
+/// How many message-log rows record `event`, in any organisation.
+async fn logged_events(db: &sea_orm::DatabaseConnection, event: &str) -> u64 {
+    use adgang_core::entity::message_events as log;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    log::Entity::find()
+        .filter(log::Column::Event.eq(event))
+        .count(db)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn demo_data_loads_idempotently() {
     let app =
@@ -92,11 +103,7 @@ async fn demo_data_loads_idempotently() {
     assert!(months.len() >= 12, "history in {months:?}");
     assert!(history.len() > 2_000, "{} older messages", history.len());
     assert!(history.iter().any(|m| m.sender_cvr == "10213231"));
-    let refused = adgang_core::entity::message_events::Entity::find()
-        .filter(adgang_core::entity::message_events::Column::Event.eq("rejected"))
-        .count(&db)
-        .await
-        .unwrap();
+    let refused = logged_events(&db, "rejected").await;
     assert!(refused > 0, "no refused memo in the demo's log");
     // Issue 32 item 16: the region's log administrator finds its journal's collections and
     // business receipts, and its recalled memos — each through the real services.
@@ -111,11 +118,7 @@ async fn demo_data_loads_idempotently() {
         assert!(found > 0, "no {event} in Region Prøvested's log");
     }
     // Issue 33 item 1: half the NemSMS recipients are enrolled (confirmed by their link).
-    let failed = adgang_core::entity::message_events::Entity::find()
-        .filter(adgang_core::entity::message_events::Column::Event.eq("nemsms_failed"))
-        .count(&db)
-        .await
-        .unwrap();
+    let failed = logged_events(&db, "nemsms_failed").await;
     assert!(failed > 0, "no NemSMS fejlet in the demo");
     assert!(history.iter().any(|m| m.state == "sms_sent"));
     assert!(history.iter().any(|m| m.state == "recalled"));
