@@ -305,6 +305,11 @@ impl TestApp {
     }
 }
 
+/// The `content-type` header of `response`, as text.
+pub fn content_type(response: &Response) -> &str {
+    response.headers()["content-type"].to_str().unwrap()
+}
+
 /// Asserts that `response` answered `status` (its body in the message when not) and reads its
 /// JSON body as `T`.
 pub async fn expect_json<T: DeserializeOwned>(response: Response, status: u16) -> T {

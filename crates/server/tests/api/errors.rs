@@ -2,7 +2,9 @@
 
 use adgang_api_types::{ErrorCode, Problem};
 use adgang_api_types::{OrgKind, Right};
-use adgang_test_support::{spawn_app, spawn_app_with_administrator, DatabaseKind, TestApp};
+use adgang_test_support::{
+    content_type, spawn_app, spawn_app_with_administrator, DatabaseKind, TestApp,
+};
 
 fn operator(app: &TestApp) -> String {
     app.token_for("29189846", OrgKind::Authority, &[Right::Operator])
@@ -11,11 +13,7 @@ use sea_orm::ConnectionTrait;
 
 async fn problem(response: reqwest::Response) -> (u16, Problem) {
     let status = response.status().as_u16();
-    let content_type = response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(content_type(&response), "application/problem+json");
     let body = response.text().await.unwrap();
     let problem: Problem = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
     assert_eq!(
