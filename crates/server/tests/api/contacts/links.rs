@@ -2,6 +2,17 @@
 
 use super::*;
 
+/// The deep links of the authority's contact point or group (`kind`) `id`.
+async fn deep_links(
+    app: &TestApp,
+    token: &str,
+    kind: &str,
+    id: &str,
+) -> Vec<adgang_api_types::DeepLink> {
+    let path = format!("/api/v1/organisations/{AUTHORITY}/{kind}/{id}/deep-links");
+    app.get_json_as(&path, token).await
+}
+
 #[tokio::test]
 async fn cs_04_deep_links_per_audience_with_qr_codes() {
     let app = app().await;
@@ -13,12 +24,7 @@ async fn cs_04_deep_links_per_audience_with_qr_codes() {
     body["audiences"] = json!(["citizens", "businesses"]);
     let p = point(&app, &token, &body).await;
 
-    let links: Vec<adgang_api_types::DeepLink> = app
-        .get_json_as(
-            &format!("{base}/contact-points/{}/deep-links", p.id),
-            &token,
-        )
-        .await;
+    let links = deep_links(&app, &token, "contact-points", &p.id).await;
     assert_eq!(links.len(), 2);
     assert!(
         links[0].url.starts_with("https://www.borger.dk/")
@@ -27,12 +33,7 @@ async fn cs_04_deep_links_per_audience_with_qr_codes() {
     assert!(links[1].url.starts_with("https://virk.dk/"));
 
     // The group has no usable point yet (not bound to a recipient system): no links.
-    let none: Vec<adgang_api_types::DeepLink> = app
-        .get_json_as(
-            &format!("{base}/contact-groups/{}/deep-links", g.id),
-            &token,
-        )
-        .await;
+    let none = deep_links(&app, &token, "contact-groups", &g.id).await;
     assert!(none.is_empty());
     let missing = app
         .get_as(
@@ -51,12 +52,7 @@ async fn cs_04_deep_links_per_audience_with_qr_codes() {
             .status(),
         200
     );
-    let group_links: Vec<adgang_api_types::DeepLink> = app
-        .get_json_as(
-            &format!("{base}/contact-groups/{}/deep-links", g.id),
-            &token,
-        )
-        .await;
+    let group_links = deep_links(&app, &token, "contact-groups", &g.id).await;
     assert_eq!(group_links.len(), 2);
     assert!(group_links[0]
         .url
