@@ -16,11 +16,17 @@ fn csv_lines(bytes: &[u8]) -> Vec<Vec<String>> {
 /// `cvr`'s event log downloaded as CSV (`rest`: "actions/csv", "messages/csv?…"), which must
 /// answer 200: its lines, split.
 async fn csv_download(app: &TestApp, token: &str, cvr: &str, rest: &str) -> Vec<Vec<String>> {
+    let response = csv_response(app, token, cvr, rest).await;
+    csv_lines(&response.bytes().await.unwrap())
+}
+
+/// `cvr`'s event log downloaded as CSV (`rest` as for [`csv_download`]), asserted to answer 200.
+async fn csv_response(app: &TestApp, token: &str, cvr: &str, rest: &str) -> reqwest::Response {
     let response = app
         .get_as(&format!("/api/v1/organisations/{cvr}/events/{rest}"), token)
         .await;
     assert_eq!(response.status(), 200);
-    csv_lines(&response.bytes().await.unwrap())
+    response
 }
 
 #[tokio::test]
@@ -30,13 +36,8 @@ async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_extra_columns() {
     let at = Utc::now() - Duration::days(1);
     seed_messages(&app, ORG, 3, at).await;
     let token = token(&app, &[Right::LogMessages]);
-    let response = app
-        .get_as(
-            &format!("/api/v1/organisations/{ORG}/events/messages/csv?recipient={CPR}"),
-            &token,
-        )
-        .await;
-    assert_eq!(response.status(), 200);
+    let rest = format!("messages/csv?recipient={CPR}");
+    let response = csv_response(&app, &token, ORG, &rest).await;
     assert_eq!(
         response.headers()["content-type"],
         "text/csv; charset=utf-8"
@@ -96,13 +97,7 @@ async fn log_01_x_05_every_column_of_the_message_log_page_and_csv_holds_its_own_
         .await
         .unwrap();
     let token = token(&app, &[Right::LogMessages]);
-    let response = app
-        .get_as(
-            &format!("/api/v1/organisations/{ORG}/events/messages/csv"),
-            &token,
-        )
-        .await;
-    assert_eq!(response.status(), 200);
+    let response = csv_response(&app, &token, ORG, "messages/csv").await;
     let bytes = response.bytes().await.unwrap();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
