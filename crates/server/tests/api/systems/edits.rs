@@ -5,14 +5,9 @@ use super::*;
 
 #[tokio::test]
 async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_not_deleted() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
-    let first = created(&app, NORTH, &token, &recipient_push("Første"))
-        .await
-        .system;
-    let second = created(&app, NORTH, &token, &recipient_push("Anden"))
-        .await
-        .system;
+    let (app, token) = app_and_north_admin().await;
+    let first = north_push_system(&app, &token, "Første").await;
+    let second = north_push_system(&app, &token, "Anden").await;
     assert!(first.is_primary && !second.is_primary);
 
     let deleting_primary = app.delete_as(&system_path(NORTH, &first.id), &token).await;
@@ -85,11 +80,8 @@ async fn sys_08_a_company_gets_one_recipient_system() {
 
 #[tokio::test]
 async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
-    let system = created(&app, NORTH, &token, &recipient_push("Sagssystem"))
-        .await
-        .system;
+    let (app, token) = app_and_north_admin().await;
+    let system = north_push_system(&app, &token, "Sagssystem").await;
     assert_eq!(system.status, SystemStatus::Active);
     let path = system_path(NORTH, &system.id);
 
@@ -177,8 +169,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
 
 #[tokio::test]
 async fn sys_04_api_keys_are_sealed_revealed_with_a_log_row_and_rotated() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let mut body = recipient_push("Leverandørstyret");
     body["vendorCvr"] = json!(VENDOR);
     let receipt = created(&app, NORTH, &token, &body).await;

@@ -36,6 +36,20 @@ async fn app_with_organisations() -> TestApp {
     app
 }
 
+/// The app with its organisations, and a system administrator's token for Testkommune Nord.
+async fn app_and_north_admin() -> (TestApp, String) {
+    let app = app_with_organisations().await;
+    let token = admin(&app, NORTH, OrgKind::Authority);
+    (app, token)
+}
+
+/// A REST PUSH recipient system `name` created for Testkommune Nord.
+async fn north_push_system(app: &TestApp, token: &str, name: &str) -> adgang_api_types::System {
+    created(app, NORTH, token, &recipient_push(name))
+        .await
+        .system
+}
+
 fn admin(app: &TestApp, cvr: &str, kind: OrgKind) -> String {
     app.token_for(cvr, kind, &[Right::SystemAdmin])
 }

@@ -5,8 +5,7 @@ use super::*;
 
 #[tokio::test]
 async fn sys_10_11_receipt_and_overview_documents_read_back() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let mut body = recipient_push("Modtagersystem Ærø");
     body["vendorCvr"] = json!(VENDOR);
     let receipt = created(&app, NORTH, &token, &body).await;
@@ -110,8 +109,7 @@ async fn sys_10_11_receipt_and_overview_documents_read_back() {
 
 #[tokio::test]
 async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
-    let app = app_with_organisations().await;
-    let owner = admin(&app, NORTH, OrgKind::Authority);
+    let (app, owner) = app_and_north_admin().await;
     let mut body = recipient_push("Nords system");
     body["vendorCvr"] = json!(VENDOR);
     let id = created(&app, NORTH, &owner, &body).await.system.id;
@@ -148,8 +146,7 @@ async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
 
 #[tokio::test]
 async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_organisation() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let other = admin(&app, "34051178", OrgKind::Authority);
     let list = |token: String, cvr: &'static str| {
         let app = &app;
@@ -161,9 +158,7 @@ async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_
         }
     };
     assert!(list(token.clone(), NORTH).await.is_empty());
-    let system = created(&app, NORTH, &token, &recipient_push("Sagssystem"))
-        .await
-        .system;
+    let system = north_push_system(&app, &token, "Sagssystem").await;
     assert_eq!(list(token.clone(), NORTH).await, vec!["Sagssystem"]);
     assert!(
         list(other.clone(), "34051178").await.is_empty(),

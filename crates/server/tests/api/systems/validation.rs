@@ -5,8 +5,7 @@ use super::*;
 
 #[tokio::test]
 async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let thirty_three: Vec<String> = (1..=33).map(|i| format!("10.0.0.{i}")).collect();
     let cases: Vec<(&str, Value, (&str, &str))> = vec![
         (
@@ -131,8 +130,7 @@ async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
 
 #[tokio::test]
 async fn sys_01_03_valid_details_are_normalised() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let range = created(
         &app,
         NORTH,
@@ -232,8 +230,7 @@ async fn sys_02_a_test_deployment_may_allow_plain_http_endpoints() {
 
 #[tokio::test]
 async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactivated() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let now = chrono::Utc::now();
     let mut body = recipient_push("Planlagt modtager");
     body["activation"] = json!({"mode": "at", "at": now + chrono::Duration::days(1)});
@@ -269,8 +266,7 @@ async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactiv
 
 #[tokio::test]
 async fn sys_05_an_activation_time_that_has_passed_is_refused() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let mut body = recipient_push("Bagud");
     body["activation"] =
         json!({"mode": "at", "at": chrono::Utc::now() - chrono::Duration::minutes(5)});
