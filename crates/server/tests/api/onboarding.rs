@@ -350,11 +350,7 @@ async fn auth_04_companies_skip_onboarding() {
 async fn auth_04_another_organisations_onboarding_does_not_exist_for_the_caller() {
     let app = spawn_app().await;
     not_joined(&app, OrgKind::Authority, &[Right::SystemAdmin]).await;
-    let stranger = app.token(&adgang_test_support::user(
-        "29189846",
-        OrgKind::Authority,
-        &Right::ALL,
-    ));
+    let stranger = app.token_for("29189846", OrgKind::Authority, &Right::ALL);
     let status = app
         .get_as(
             &format!("/api/v1/organisations/{NYBY}/onboarding"),
