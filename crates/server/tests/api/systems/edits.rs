@@ -64,10 +64,7 @@ async fn sys_08_a_company_gets_one_recipient_system() {
     created(&app, COMPANY, &token, &recipient_push("Modtager")).await;
     let second = create(&app, COMPANY, &token, &recipient_push("Modtager 2")).await;
     assert_eq!(second.status(), 400);
-    assert_eq!(
-        codes(&second.json().await.unwrap()),
-        vec![("role".to_owned(), "company_one_recipient_system".to_owned())]
-    );
+    assert_codes(second, &[("role", "company_one_recipient_system")]).await;
     // Sender systems are not limited.
     for name in ["Afsender 1", "Afsender 2"] {
         created(&app, COMPANY, &token, &json!({
@@ -98,13 +95,14 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
     update["protocol"] = json!("rest_publish_subscribe");
     let locked = app.put_as(&path, &token, &update).await;
     assert_eq!(locked.status(), 400);
-    assert_eq!(
-        codes(&locked.json().await.unwrap()),
-        vec![
-            ("activation".to_owned(), "locked_while_active".to_owned()),
-            ("protocol".to_owned(), "locked_while_active".to_owned()),
-        ]
-    );
+    assert_codes(
+        locked,
+        &[
+            ("activation", "locked_while_active"),
+            ("protocol", "locked_while_active"),
+        ],
+    )
+    .await;
 
     // A name and endpoint change: exactly two edited rows with before and after.
     let mut update = recipient_push("Sagssystem Ærø");

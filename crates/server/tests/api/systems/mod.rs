@@ -76,6 +76,16 @@ async fn created(app: &TestApp, cvr: &str, token: &str, body: &Value) -> SystemR
     expect_json(response, 201).await
 }
 
+/// Asserts that the problem `response` answers with has the field errors `expected`, sorted.
+async fn assert_codes(response: reqwest::Response, expected: &[(&str, &str)]) {
+    let problem: Problem = response.json().await.unwrap();
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
+        .collect();
+    assert_eq!(codes(&problem), expected);
+}
+
 /// The field errors as (field, code), sorted.
 fn codes(problem: &Problem) -> Vec<(String, String)> {
     let mut codes = field_codes(problem);
