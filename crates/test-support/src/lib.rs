@@ -305,9 +305,14 @@ impl TestApp {
     }
 }
 
+/// The header `name` of `response`, as text.
+pub fn header_text<'a>(response: &'a Response, name: &str) -> &'a str {
+    response.headers()[name].to_str().unwrap()
+}
+
 /// The `content-type` header of `response`, as text.
 pub fn content_type(response: &Response) -> &str {
-    response.headers()["content-type"].to_str().unwrap()
+    header_text(response, "content-type")
 }
 
 /// Asserts that `response` answered `status` (its body in the message when not) and reads its

@@ -10,7 +10,7 @@ use adgang_core::Cvr;
 use adgang_identity::entity::organisation;
 use adgang_identity::service::rights::{ensure_user, grant};
 use adgang_identity::service::{create_organisation, NewOrganisation};
-use adgang_test_support::{expect_json, pdf_with_text, spawn_app, TestApp};
+use adgang_test_support::{expect_json, header_text, pdf_with_text, spawn_app, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::login::{access_token, log_in};
@@ -310,9 +310,7 @@ async fn auth_04_the_agreement_downloads_as_a_pdf_to_sign() {
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/pdf");
-    assert!(response.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
+    assert!(header_text(&response, "content-disposition")
         .contains(&format!("tilslutningsaftale-{NYBY}.pdf")));
     let text = adgang_documents::pdf::extract_text(&response.bytes().await.unwrap()).unwrap();
     let status: OnboardingStatus = app

@@ -2,6 +2,7 @@
 
 use super::*;
 use adgang_documents::xlsx::testing::with_part;
+use adgang_test_support::header_text;
 
 #[tokio::test]
 async fn cs_06_the_export_holds_every_group_and_point_with_ids_and_danish_letters() {
@@ -21,10 +22,7 @@ async fn cs_06_the_export_holds_every_group_and_point_with_ids_and_danish_letter
         .get_as(&format!("{base}/contact-structure/export"), &token)
         .await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .ends_with(".xlsx\""));
+    assert!(header_text(&response, "content-disposition").ends_with(".xlsx\""));
     let bytes = response.bytes().await.unwrap().to_vec();
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let rows = |book: &mut calamine::Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {

@@ -2,6 +2,7 @@
 //! overview showing every write at once (issue 13).
 
 use super::*;
+use adgang_test_support::header_text;
 
 #[tokio::test]
 async fn sys_10_11_receipt_and_overview_documents_read_back() {
@@ -67,10 +68,7 @@ async fn sys_10_11_receipt_and_overview_documents_read_back() {
         )
         .await;
     assert_eq!(workbook.status(), 200);
-    assert!(workbook.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .contains(".xlsx"));
+    assert!(header_text(&workbook, "content-disposition").contains(".xlsx"));
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(
         workbook.bytes().await.unwrap().to_vec(),
