@@ -168,9 +168,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
 #[tokio::test]
 async fn sys_04_api_keys_are_sealed_revealed_with_a_log_row_and_rotated() {
     let (app, token) = app_and_north_admin().await;
-    let mut body = recipient_push("Leverandørstyret");
-    body["vendorCvr"] = json!(VENDOR);
-    let receipt = created(&app, NORTH, &token, &body).await;
+    let receipt = north_vendor_system(&app, &token, "Leverandørstyret").await;
     let key = receipt.api_key.expect("an API key for the vendor");
     assert!(receipt.system.has_api_key);
     assert_eq!(receipt.system.vendor_cvr.as_deref(), Some(VENDOR));

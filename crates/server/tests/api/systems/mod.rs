@@ -50,6 +50,13 @@ async fn north_push_system(app: &TestApp, token: &str, name: &str) -> adgang_api
         .system
 }
 
+/// A REST PUSH recipient system `name` created for Testkommune Nord, with VENDOR as its vendor.
+async fn north_vendor_system(app: &TestApp, token: &str, name: &str) -> SystemReceipt {
+    let mut body = recipient_push(name);
+    body["vendorCvr"] = json!(VENDOR);
+    created(app, NORTH, token, &body).await
+}
+
 fn admin(app: &TestApp, cvr: &str, kind: OrgKind) -> String {
     app.token_for(cvr, kind, &[Right::SystemAdmin])
 }

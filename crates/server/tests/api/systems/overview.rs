@@ -7,9 +7,7 @@ use adgang_test_support::header_text;
 #[tokio::test]
 async fn sys_10_11_receipt_and_overview_documents_read_back() {
     let (app, token) = app_and_north_admin().await;
-    let mut body = recipient_push("Modtagersystem Ærø");
-    body["vendorCvr"] = json!(VENDOR);
-    let receipt = created(&app, NORTH, &token, &body).await;
+    let receipt = north_vendor_system(&app, &token, "Modtagersystem Ærø").await;
     let id = receipt.system.id.clone();
 
     let pdf = app
@@ -108,9 +106,10 @@ async fn sys_10_11_receipt_and_overview_documents_read_back() {
 #[tokio::test]
 async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
     let (app, owner) = app_and_north_admin().await;
-    let mut body = recipient_push("Nords system");
-    body["vendorCvr"] = json!(VENDOR);
-    let id = created(&app, NORTH, &owner, &body).await.system.id;
+    let id = north_vendor_system(&app, &owner, "Nords system")
+        .await
+        .system
+        .id;
     let stranger = admin(&app, "34051178", OrgKind::Authority);
     // Through the stranger's own organisation path: not found.
     let own = "/api/v1/organisations/34051178/systems";
