@@ -127,6 +127,13 @@ impl TestApp {
             .expect("GET failed")
     }
 
+    /// `GET path` as `token`, asserted to answer 200.
+    pub async fn get_ok_as(&self, path: &str, token: &str) -> Response {
+        let response = self.get_as(path, token).await;
+        assert_eq!(response.status(), 200, "{path}");
+        response
+    }
+
     /// GET as `token` that must answer 200 with a JSON body of type `T`.
     pub async fn get_json_as<T: DeserializeOwned>(&self, path: &str, token: &str) -> T {
         let response = self.get_as(path, token).await;

@@ -23,11 +23,8 @@ async fn csv_download(app: &TestApp, token: &str, cvr: &str, rest: &str) -> Vec<
 
 /// `cvr`'s event log downloaded as CSV (`rest` as for [`csv_download`]), asserted to answer 200.
 async fn csv_response(app: &TestApp, token: &str, cvr: &str, rest: &str) -> reqwest::Response {
-    let response = app
-        .get_as(&format!("/api/v1/organisations/{cvr}/events/{rest}"), token)
-        .await;
-    assert_eq!(response.status(), 200);
-    response
+    app.get_ok_as(&format!("/api/v1/organisations/{cvr}/events/{rest}"), token)
+        .await
 }
 
 #[tokio::test]
@@ -203,8 +200,7 @@ async fn x_05_a_large_search_becomes_an_export_job_with_progress_and_a_file_that
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(done.rows_written, rows as u64, "{done:?}");
-    let file = app.get_as(&format!("{status_path}/file"), &token).await;
-    assert_eq!(file.status(), 200);
+    let file = app.get_ok_as(&format!("{status_path}/file"), &token).await;
     let lines = csv_lines(&file.bytes().await.unwrap());
     assert_eq!(lines.len(), rows + 1);
     let titles: HashSet<_> = lines[1..].iter().map(|l| l[0].clone()).collect();
@@ -355,13 +351,11 @@ async fn log_02_the_actions_csv_names_fields_values_and_times_in_danish() {
 async fn log_03_the_searches_csv_names_the_register_and_carries_the_extra_detail() {
     let app = spawn_app().await;
     let token = token(&app, &[Right::LogMessages, Right::LogSearches]);
-    let searched = app
-        .get_as(
-            &format!("/api/v1/organisations/{ORG}/events/messages?recipient={CPR}"),
-            &token,
-        )
-        .await;
-    assert_eq!(searched.status(), 200);
+    app.get_ok_as(
+        &format!("/api/v1/organisations/{ORG}/events/messages?recipient={CPR}"),
+        &token,
+    )
+    .await;
     let lines = csv_download(&app, &token, ORG, "searches/csv").await;
     assert_eq!(
         lines[0],

@@ -4,22 +4,18 @@
 use super::*;
 use adgang_test_support::header_text;
 
-/// Nord's document at `rest` (below `/api/v1/organisations/{NORTH}/`), asserted to answer 200.
-async fn north_download(app: &TestApp, token: &str, rest: &str) -> reqwest::Response {
-    let response = app
-        .get_as(&format!("/api/v1/organisations/{NORTH}/{rest}"), token)
-        .await;
-    assert_eq!(response.status(), 200);
-    response
-}
-
 #[tokio::test]
 async fn sys_10_11_receipt_and_overview_documents_read_back() {
     let (app, token) = app_and_north_admin().await;
     let receipt = north_vendor_system(&app, &token, "Modtagersystem Ærø").await;
     let id = receipt.system.id.clone();
 
-    let pdf = north_download(&app, &token, &format!("systems/{id}/receipt")).await;
+    let pdf = app
+        .get_ok_as(
+            &format!("/api/v1/organisations/{NORTH}/systems/{id}/receipt"),
+            &token,
+        )
+        .await;
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let text = adgang_documents::pdf::extract_text(&pdf.bytes().await.unwrap()).unwrap();
     for expected in [
@@ -62,7 +58,12 @@ async fn sys_10_11_receipt_and_overview_documents_read_back() {
         "name": "Afsender Øst", "role": "sender", "protocol": "rest_pull", "allowedIps": ["10.0.0.9"],
         "activation": {"mode": "none"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
     })).await;
-    let workbook = north_download(&app, &token, "system-overview").await;
+    let workbook = app
+        .get_ok_as(
+            &format!("/api/v1/organisations/{NORTH}/system-overview"),
+            &token,
+        )
+        .await;
     assert!(header_text(&workbook, "content-disposition").contains(".xlsx"));
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(
