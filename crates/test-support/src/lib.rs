@@ -19,6 +19,7 @@ use adgang_core::TokenKeys;
 use adgang_identity::service::{create_organisation, find_organisation, rights, NewOrganisation};
 use adgang_server::{telemetry, Application, Settings};
 use reqwest::Response;
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Select,
@@ -282,33 +283,36 @@ impl TestApp {
 
     /// `org`'s message log (LOG-01), oldest first.
     pub async fn message_events(&self, org: &str) -> Vec<message_events::Model> {
-        self.rows(
-            message_events::Entity::find()
-                .filter(message_events::Column::OrganisationCvr.eq(org))
-                .order_by_asc(message_events::Column::Id),
-        )
-        .await
+        use message_events::{Column, Entity};
+        let select = Entity::find();
+        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
+            .await
     }
 
     /// `org`'s actions log about `subject` (`"exemption"`, `"nemsms"` …), oldest first.
     pub async fn actions_about(&self, org: &str, subject: &str) -> Vec<actions_log::Model> {
-        self.rows(
-            actions_log::Entity::find()
-                .filter(actions_log::Column::OrganisationCvr.eq(org))
-                .filter(actions_log::Column::Subject.eq(subject))
-                .order_by_asc(actions_log::Column::Id),
-        )
-        .await
+        use actions_log::{Column, Entity};
+        let select = Entity::find().filter(Column::Subject.eq(subject));
+        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
+            .await
     }
 
     /// `org`'s searches log (lookups in the national registers), oldest first.
     pub async fn searches_logged(&self, org: &str) -> Vec<searches_log::Model> {
-        self.rows(
-            searches_log::Entity::find()
-                .filter(searches_log::Column::OrganisationCvr.eq(org))
-                .order_by_asc(searches_log::Column::Id),
-        )
-        .await
+        use searches_log::{Column, Entity};
+        let select = Entity::find();
+        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
+            .await
+    }
+
+    /// The rows `select` finds that match `filter` (on a fresh connection), lowest `id` first.
+    async fn oldest_first<E: EntityTrait>(
+        &self,
+        select: Select<E>,
+        filter: SimpleExpr,
+        id: E::Column,
+    ) -> Vec<E::Model> {
+        self.rows(select.filter(filter).order_by_asc(id)).await
     }
 }
 
