@@ -346,20 +346,10 @@ async fn auth_04_another_organisations_onboarding_does_not_exist_for_the_caller(
     let app = spawn_app().await;
     not_joined(&app, OrgKind::Authority, &[Right::SystemAdmin]).await;
     let stranger = app.token_for("29189846", OrgKind::Authority, &Right::ALL);
-    let status = app
-        .get_as(
-            &format!("/api/v1/organisations/{NYBY}/onboarding"),
-            &stranger,
-        )
-        .await;
-    assert_eq!(status.status(), 404);
-    let agreement = app
-        .get_as(
-            &format!("/api/v1/organisations/{NYBY}/onboarding/agreement"),
-            &stranger,
-        )
-        .await;
-    assert_eq!(agreement.status(), 404);
+    for path in ["onboarding", "onboarding/agreement"] {
+        let path = format!("/api/v1/organisations/{NYBY}/{path}");
+        assert_eq!(app.get_as(&path, &stranger).await.status(), 404, "{path}");
+    }
     assert_eq!(
         upload(&app, &stranger, pdf_with_text("x")).await.status(),
         404
