@@ -13,10 +13,21 @@ async fn deep_links(
     app.get_json_as(&path, token).await
 }
 
+/// The QR code of the authority's contact point or group (`kind`) `id`, asked for with `query`.
+async fn qr_code(
+    app: &TestApp,
+    token: &str,
+    kind: &str,
+    id: &str,
+    query: &str,
+) -> reqwest::Response {
+    let path = format!("/api/v1/organisations/{AUTHORITY}/{kind}/{id}/qr-code?{query}");
+    app.get_as(&path, token).await
+}
+
 #[tokio::test]
 async fn cs_04_deep_links_per_audience_with_qr_codes() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let base = format!("/api/v1/organisations/{AUTHORITY}");
     let g = group(&app, &token, "Borgere", &[]).await;
     let sub = group(&app, &token, "Byggeri", &[&g.id]).await;
@@ -35,12 +46,7 @@ async fn cs_04_deep_links_per_audience_with_qr_codes() {
     // The group has no usable point yet (not bound to a recipient system): no links.
     let none = deep_links(&app, &token, "contact-groups", &g.id).await;
     assert!(none.is_empty());
-    let missing = app
-        .get_as(
-            &format!("{base}/contact-groups/{}/qr-code?audience=citizens", g.id),
-            &token,
-        )
-        .await;
+    let missing = qr_code(&app, &token, "contact-groups", &g.id, "audience=citizens").await;
     assert_eq!(missing.status(), 404);
 
     // Bound and active, the point lends the group (through its sub-group) both audiences.
@@ -58,30 +64,17 @@ async fn cs_04_deep_links_per_audience_with_qr_codes() {
         .url
         .ends_with(&format!("kontaktgruppe={}", g.id)));
 
-    let svg = app
-        .get_as(
-            &format!("{base}/contact-groups/{}/qr-code?audience=businesses", g.id),
-            &token,
-        )
-        .await;
+    let svg = qr_code(&app, &token, "contact-groups", &g.id, "audience=businesses").await;
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
     assert!(svg.text().await.unwrap().contains("<svg"));
-    let png = app
-        .get_as(
-            &format!(
-                "{base}/contact-points/{}/qr-code?audience=citizens&format=png",
-                p.id
-            ),
-            &token,
-        )
-        .await;
+    let query = "audience=citizens&format=png";
+    let png = qr_code(&app, &token, "contact-points", &p.id, query).await;
     assert_eq!(png.headers()["content-type"], "image/png");
     assert_eq!(&png.bytes().await.unwrap()[..4], b"\x89PNG");
 }
 #[tokio::test]
 async fn cs_05_the_point_receipt_holds_every_setting_the_deep_links_and_their_qr_codes() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let (_, _, p) = rich_structure(&app, &token).await;
     // The wizard's choice of recipient systems: only those that receive, for contact_admin.
     let contact_admin_only = app.token_for(AUTHORITY, OrgKind::Authority, &[Right::ContactAdmin]);

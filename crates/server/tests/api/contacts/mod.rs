@@ -32,6 +32,13 @@ async fn app() -> TestApp {
     app
 }
 
+/// The contacts [`app`] and an administrator's token for AUTHORITY: where most tests here start.
+async fn app_and_admin() -> (TestApp, String) {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    (app, token)
+}
+
 fn admin(app: &TestApp, cvr: &str) -> String {
     app.token_for(
         cvr,

@@ -4,8 +4,7 @@ use super::*;
 
 #[tokio::test]
 async fn cs_08_platforms_find_visible_usable_points_by_keyword_and_never_see_internal_notes() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let base = format!("/api/v1/organisations/{AUTHORITY}");
     let system_id = recipient_system(&app, AUTHORITY, &token, "Modtager").await;
     let bound = |name: &str, keywords: Value, visible: bool, audiences: Value| {
@@ -124,8 +123,7 @@ async fn platform_names(app: &TestApp, q: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn cs_02_08_the_tree_and_the_platform_search_follow_every_change() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let base = format!("/api/v1/organisations/{AUTHORITY}");
     let (top, _, p) = rich_structure(&app, &token).await;
     // Read once so both are held in memory, then change things and read again.
