@@ -518,6 +518,13 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Spa::None, |_| {}).await
 }
 
+/// A fresh app (as [`spawn_app`]) with `organisations` seeded.
+pub async fn spawn_app_with_organisations(organisations: &[(&str, &str, OrgKind)]) -> TestApp {
+    let app = spawn_app().await;
+    app.seed_organisations(organisations).await;
+    app
+}
+
 /// A fresh app with the joined authority `cvr` ("Testkommune Nord") and a token of its system
 /// and contact administrator, for tests that write through several kinds of resource.
 pub async fn spawn_app_with_administrator(cvr: &str) -> (TestApp, String) {

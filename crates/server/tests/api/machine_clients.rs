@@ -2,15 +2,14 @@
 //! with the OAuth2 client-credentials grant and calls the API with them.
 
 use adgang_api_types::{OAuthTokenResponse, OrgKind, RegisteredMachineClient, Right};
-use adgang_test_support::{assert_field_errors, expect_json, spawn_app, TestApp};
+use adgang_test_support::{
+    assert_field_errors, expect_json, spawn_app_with_organisations, TestApp,
+};
 
 const CVR: &str = "29189846";
 
 async fn with_organisation() -> TestApp {
-    let app = spawn_app().await;
-    app.seed_organisations(&[(CVR, "Testkommune Nord", OrgKind::Authority)])
-        .await;
-    app
+    spawn_app_with_organisations(&[(CVR, "Testkommune Nord", OrgKind::Authority)]).await
 }
 
 async fn register(app: &TestApp, rights: &[Right], body: serde_json::Value) -> reqwest::Response {

@@ -2,7 +2,7 @@
 
 use adgang_api_types::{ErrorCode, Problem, Right};
 use adgang_api_types::{OrgKind, Organisation, Page};
-use adgang_test_support::{spawn_app, TestApp};
+use adgang_test_support::{spawn_app, spawn_app_with_organisations, TestApp};
 
 fn operator(app: &TestApp) -> String {
     app.token_for("34051178", OrgKind::Authority, &[Right::Operator])
@@ -16,8 +16,7 @@ const ORGS: &[(&str, &str, OrgKind)] = &[
 
 #[tokio::test]
 async fn gets_one_organisation_with_danish_letters_intact() {
-    let app = spawn_app().await;
-    app.seed_organisations(ORGS).await;
+    let app = spawn_app_with_organisations(ORGS).await;
     let own = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
     let org: Organisation = app
         .get_json_as("/api/v1/organisations/25052943", &own)
@@ -29,8 +28,7 @@ async fn gets_one_organisation_with_danish_letters_intact() {
 
 #[tokio::test]
 async fn x_03_lists_pages_with_totals_and_sorting() {
-    let app = spawn_app().await;
-    app.seed_organisations(ORGS).await;
+    let app = spawn_app_with_organisations(ORGS).await;
 
     let op = operator(&app);
     let first: Page<Organisation> = app
@@ -185,8 +183,7 @@ async fn environment_reports_test_label_and_modules() {
 
 #[tokio::test]
 async fn x_09_another_organisation_is_404_and_listing_needs_operator() {
-    let app = spawn_app().await;
-    app.seed_organisations(ORGS).await;
+    let app = spawn_app_with_organisations(ORGS).await;
     let company = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
 
     let other = app.get_as("/api/v1/organisations/29189846", &company).await;
@@ -208,8 +205,7 @@ async fn ctx_02_operator_looks_up_any_cvr_and_each_lookup_is_logged() {
     use adgang_core::entity::searches_log;
     use sea_orm::EntityTrait;
 
-    let app = spawn_app().await;
-    app.seed_organisations(ORGS).await;
+    let app = spawn_app_with_organisations(ORGS).await;
     let op = operator(&app);
 
     let found: adgang_api_types::OrganisationLookup = app

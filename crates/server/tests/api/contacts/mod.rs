@@ -6,7 +6,7 @@ use adgang_api_types::{
     Problem, Right, SystemReceipt,
 };
 use adgang_core::entity::actions_log;
-use adgang_test_support::{expect_json, field_codes, spawn_app, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app_with_organisations, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -22,14 +22,12 @@ const OTHER: &str = "29189846";
 const COMPANY: &str = "25052943";
 
 async fn app() -> TestApp {
-    let app = spawn_app().await;
-    app.seed_organisations(&[
+    spawn_app_with_organisations(&[
         (AUTHORITY, "Organisation 34051178", OrgKind::Authority),
         (OTHER, "Organisation 29189846", OrgKind::Authority),
         (COMPANY, "Organisation 25052943", OrgKind::Company),
     ])
-    .await;
-    app
+    .await
 }
 
 /// The contacts [`app`] and an administrator's token for AUTHORITY: where most tests here start.

@@ -2,7 +2,7 @@
 //! jobs, and several export workers on one database.
 
 use super::*;
-use adgang_test_support::header_text;
+use adgang_test_support::{header_text, spawn_app_with_organisations};
 
 /// The CSV's lines after the BOM, split on `;` (no field here holds one).
 fn csv_lines(bytes: &[u8]) -> Vec<Vec<String>> {
@@ -288,9 +288,7 @@ async fn x_05_several_export_workers_on_one_database_make_each_export_whole() {
 /// identifiers as words, times in Copenhagen time — not the API's `protocol`/`rest_push`/UTC.
 #[tokio::test]
 async fn log_02_the_actions_csv_names_fields_values_and_times_in_danish() {
-    let app = spawn_app().await;
-    app.seed_organisations(&[(ORG, "Testkommune Nord", OrgKind::Authority)])
-        .await;
+    let app = spawn_app_with_organisations(&[(ORG, "Testkommune Nord", OrgKind::Authority)]).await;
     let token = token(&app, &[Right::SystemAdmin, Right::LogActions]);
     let settings = serde_json::json!({
         "name": "Sagssystemet", "role": "recipient", "protocol": "rest_push",

@@ -8,7 +8,7 @@ use adgang_api_types::{
 };
 use adgang_core::entity::actions_log;
 use adgang_systems::entity::system as system_entity;
-use adgang_test_support::{expect_json, field_codes, spawn_app, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app_with_organisations, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -25,15 +25,13 @@ const RSA_1024: &str = include_str!("../../../../test-support/fixtures/ssh/rsa10
 const ED25519: &str = include_str!("../../../../test-support/fixtures/ssh/ed.pub");
 
 async fn app_with_organisations() -> TestApp {
-    let app = spawn_app().await;
-    app.seed_organisations(&[
+    spawn_app_with_organisations(&[
         (NORTH, "Testkommune Nord", OrgKind::Authority),
         ("34051178", "Styrelsen for Digital Test", OrgKind::Authority),
         (COMPANY, "Æblegården ApS", OrgKind::Company),
         (VENDOR, "Systemleverandøren A/S", OrgKind::Company),
     ])
-    .await;
-    app
+    .await
 }
 
 /// The app with its organisations, and a system administrator's token for Testkommune Nord.
