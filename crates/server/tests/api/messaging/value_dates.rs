@@ -3,6 +3,14 @@
 
 use super::*;
 
+/// The messaging app at noon in Copenhagen on 10 December 2026, and SENDER's sender system.
+async fn app_and_sender_at_noon_on_10_december() -> (TestApp, (String, String)) {
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let caller = sender(&app).await;
+    (app, caller)
+}
+
 /// Copenhagen midnight before 12 December: waits until the held message `message_id` is
 /// released into `state`, and returns the sender's log then.
 async fn released_at_midnight(app: &TestApp, message_id: &str, state: &str) -> Vec<String> {
@@ -17,10 +25,7 @@ async fn released_at_midnight(app: &TestApp, message_id: &str, state: &str) -> V
 
 #[tokio::test]
 async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight() {
-    let app = app().await;
-    // 10 December, noon in Copenhagen.
-    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender_at_noon_on_10_december().await;
     let mut body = memo(CITIZEN);
     body["valueDate"] = json!("2026-12-12");
     let message_id = body["messageId"].as_str().unwrap().to_owned();
@@ -51,9 +56,7 @@ async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight
 async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
     use adgang_core::audit::Actor;
     use adgang_messaging::service::recall::{withdraw, Withdrawal};
-    let app = app().await;
-    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender_at_noon_on_10_december().await;
     let mut ids = Vec::new();
     for _ in 0..20 {
         let mut body = memo(CITIZEN);
@@ -157,9 +160,7 @@ async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
 /// valørperiode".
 #[tokio::test]
 async fn core_04_sms_01_a_held_nemsms_memo_fails_on_its_value_date_when_not_enrolled() {
-    let app = app().await;
-    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender_at_noon_on_10_december().await;
     let mut body = memo(CITIZEN);
     body["type"] = json!("nemsms");
     body["valueDate"] = json!("2026-12-12");
