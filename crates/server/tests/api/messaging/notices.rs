@@ -70,7 +70,7 @@ async fn sys_06_an_unreachable_system_is_told_once_per_episode_with_its_extra_ad
     peer.set_status(200);
     let t2 = t1 + Duration::days(9);
     app.clock.set(t2);
-    let delivered_id = delivered_memo(&app, &caller, "the delivery").await;
+    delivered_memo(&app, &caller, "the delivery").await;
     assert_eq!(
         system_notice::Entity::find()
             .count(&app.db().await)
