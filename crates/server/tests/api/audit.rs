@@ -73,9 +73,7 @@ async fn search_once(
         register,
         result_count: 1,
     };
-    record_search(db, chrono::Utc::now(), record)
-        .await
-        .unwrap();
+    record_search(db, chrono::Utc::now(), record).await.unwrap();
 }
 
 #[tokio::test]
