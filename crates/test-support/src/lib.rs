@@ -351,6 +351,23 @@ pub async fn assert_field_errors(response: Response, expected: &[(&str, &str)]) 
     assert_eq!(field_codes(&refusal), expected);
 }
 
+/// Asserts that `response` is a `400` problem whose field errors include (`field`, `code`), naming
+/// the input `case` when not.
+pub async fn assert_has_field_error(
+    response: Response,
+    case: impl std::fmt::Display,
+    field: &str,
+    code: &str,
+) {
+    assert_eq!(response.status(), 400, "{case}");
+    let refusal: Problem = response.json().await.expect("a problem body");
+    let codes = field_codes(&refusal);
+    assert!(
+        codes.contains(&(field.to_owned(), code.to_owned())),
+        "{case}: expected {field}/{code}, got {codes:?}"
+    );
+}
+
 /// Creates the organisation `cvr` in `db` at `created_at`, joined (its agreement accepted) at
 /// `joined_at`, as the test portal creates one.
 pub async fn create_joined_organisation(

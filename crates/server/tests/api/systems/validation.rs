@@ -2,6 +2,7 @@
 //! wizard's dry run, plain http in a test deployment, activation and status on the clock.
 
 use super::*;
+use adgang_test_support::assert_has_field_error;
 
 #[tokio::test]
 async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
@@ -116,13 +117,7 @@ async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
             body[k] = v.clone();
         }
         let response = create(&app, NORTH, &token, &body).await;
-        assert_eq!(response.status(), 400, "{case}");
-        let problem: Problem = response.json().await.unwrap();
-        assert!(
-            codes(&problem).contains(&(field.to_owned(), code.to_owned())),
-            "{case}: expected {field}/{code}, got {:?}",
-            codes(&problem)
-        );
+        assert_has_field_error(response, case, field, code).await;
     }
     assert_eq!(system_count(&app).await, 0);
     assert!(app.rows(actions_log::Entity::find()).await.is_empty());
