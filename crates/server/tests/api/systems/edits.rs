@@ -140,12 +140,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
 
     // While active, the deactivation time can still be set (activation itself stays).
     update["deactivateAt"] = json!("2031-01-01T00:00:00Z");
-    let scheduled_end: SystemReceipt = app
-        .put_as(&path, &token, &update)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let scheduled_end: SystemReceipt = app.send_ok("PUT", &path, &token, &update).await;
     assert_eq!(scheduled_end.system.active_from, system.active_from);
     assert_eq!(
         scheduled_end.system.active_to.unwrap().to_rfc3339(),

@@ -86,12 +86,7 @@ async fn sys_09_a_vendor_edits_and_withdraws_its_standard_system_and_the_systems
         "allowedIps": ["192.0.2.10"], "endpoint": "https://leverandor.dk/dp",
         "technicalContact": {"email": "support@leverandor.dk", "phone": "87654321"}
     });
-    let standard: StandardSystem = app
-        .post_as(&own, &vendor, &standard_body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let standard: StandardSystem = app.send_ok("POST", &own, &vendor, &standard_body).await;
 
     // The organisation adds its own extra contact e-mail (§5.6 step 5).
     let token = admin(&app, NORTH, OrgKind::Authority);
