@@ -181,7 +181,7 @@ async fn core_01_invalid_memos_get_field_errors_an_afvist_event_and_store_nothin
         for (k, v) in change.as_object().unwrap() {
             body[k] = v.clone();
         }
-        assert_has_field_error(submit(&app, &caller, &body).await, &change, field, code).await;
+        assert_has_field_error(submit(&app, &caller, &body).await, change, field, code).await;
     }
     let eleven: Vec<Value> = (0..11)
         .map(|i| json!({"filename": format!("{i}.pdf"), "contentType": "application/pdf", "content": "JVBERi0xLjQK"}))
