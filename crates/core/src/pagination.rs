@@ -178,6 +178,18 @@ mod tests {
     }
     const SORTABLE: &[(&str, Field)] = &[("name", Field::Name), ("createdAt", Field::Created)];
 
+    /// The field error codes of a validation error, in order.
+    fn field_codes(err: DomainError) -> Vec<&'static str> {
+        let DomainError::Validation(fields) = err else {
+            panic!("expected validation")
+        };
+        fields
+            .into_inner()
+            .into_iter()
+            .map(|f| f.code.as_str())
+            .collect()
+    }
+
     fn query(page: Option<u64>, size: Option<u64>, sort: Option<&str>) -> PageQuery {
         PageQuery {
             page,
@@ -203,24 +215,14 @@ mod tests {
         );
     }
 
-    /// The field error codes of a validation error, in order.
-    fn field_codes(err: DomainError) -> Vec<&'static str> {
-        let DomainError::Validation(fields) = err else {
-            panic!("expected validation")
-        };
-        fields
-            .into_inner()
-            .into_iter()
-            .map(|f| f.code.as_str())
-            .collect()
-    }
-
     #[test]
     fn x_03_reports_every_bad_parameter_as_a_field_error() {
         let err = PageRequest::parse(&query(None, Some(0), Some("secret:sideways")), SORTABLE)
             .unwrap_err();
-        let codes = field_codes(err);
-        assert_eq!(codes, ["page_size_range", "sort_field", "sort_direction"]);
+        assert_eq!(
+            field_codes(err),
+            ["page_size_range", "sort_field", "sort_direction"]
+        );
     }
 
     #[test]
@@ -234,7 +236,6 @@ mod tests {
     fn x_03_a_huge_page_number_is_a_field_error_not_a_crash() {
         let err =
             PageRequest::parse(&query(Some(u64::MAX / 2), Some(500), None), SORTABLE).unwrap_err();
-        let codes = field_codes(err);
-        assert_eq!(codes, ["page_range"]);
+        assert_eq!(field_codes(err), ["page_range"]);
     }
 }

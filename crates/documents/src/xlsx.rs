@@ -288,13 +288,18 @@ mod tests {
     use super::*;
     use calamine::{Reader, Xlsx};
 
-    fn small_book() -> Vec<u8> {
+    /// A workbook of one sheet `name` with `headers` and one row of `cells`.
+    fn one_sheet_book(name: &str, headers: &[&str], cells: &[&str]) -> Vec<u8> {
         workbook(&[Sheet {
-            name: "Ark".into(),
-            headers: vec!["Navn".into()],
-            rows: vec![vec!["Æble".into()]],
+            name: name.to_owned(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: vec![cells.iter().map(|c| c.to_string()).collect()],
         }])
         .unwrap()
+    }
+
+    fn small_book() -> Vec<u8> {
+        one_sheet_book("Ark", &["Navn"], &["Æble"])
     }
 
     fn refused(bytes: &[u8]) -> String {
@@ -344,12 +349,11 @@ mod tests {
 
     #[test]
     fn a_workbook_reads_back_with_danish_letters_and_leading_zeros() {
-        let bytes = workbook(&[Sheet {
-            name: "Systemer".into(),
-            headers: vec!["Navn".into(), "CVR".into()],
-            rows: vec![vec!["Modtagersystem Ærø".into(), "01234567".into()]],
-        }])
-        .unwrap();
+        let bytes = one_sheet_book(
+            "Systemer",
+            &["Navn", "CVR"],
+            &["Modtagersystem Ærø", "01234567"],
+        );
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let range = book.worksheet_range("Systemer").unwrap();
         assert_eq!(range.get_value((0, 0)).unwrap().to_string(), "Navn");
@@ -362,12 +366,7 @@ mod tests {
 
     #[test]
     fn read_workbook_gives_text_cells_and_whole_numbers_without_decimals() {
-        let bytes = workbook(&[Sheet {
-            name: "Ark".into(),
-            headers: vec!["Navn".into(), "Antal".into()],
-            rows: vec![vec!["Ærø".into(), "7".into()]],
-        }])
-        .unwrap();
+        let bytes = one_sheet_book("Ark", &["Navn", "Antal"], &["Ærø", "7"]);
         let sheets = read_workbook(&bytes).unwrap();
         assert_eq!(sheets[0].name, "Ark");
         assert_eq!(

@@ -6,35 +6,37 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use adgang_core::{Cpr, Cvr};
 use adgang_registry::{HttpRegistry, Registry, RegistryError, SyntheticRegistry};
 
+/// 200 with `found` as JSON, or 404 when the register has no such entry.
+fn found_or_404(found: Option<impl serde::Serialize>) -> HttpResponse {
+    match found {
+        Some(entry) => HttpResponse::Ok().json(entry),
+        None => HttpResponse::NotFound().finish(),
+    }
+}
+
+/// The peer's answer for the citizen `cpr`.
+async fn serve_citizen(register: Arc<SyntheticRegistry>, cpr: web::Path<String>) -> HttpResponse {
+    found_or_404(register.citizen(&Cpr::parse(&cpr).unwrap()).await.unwrap())
+}
+
+/// The peer's answer for the company `cvr`.
+async fn serve_company(register: Arc<SyntheticRegistry>, cvr: web::Path<String>) -> HttpResponse {
+    found_or_404(register.company(&Cvr::parse(&cvr).unwrap()).await.unwrap())
+}
+
 async fn serve_register() -> String {
     let register = Arc::new(SyntheticRegistry::new());
     let server = HttpServer::new(move || {
-        let register = register.clone();
-        let cvr_register = register.clone();
+        let citizens = register.clone();
+        let companies = register.clone();
         App::new()
             .route(
                 "/cpr/{cpr}",
-                web::get().to(move |cpr: web::Path<String>| {
-                    let register = register.clone();
-                    async move {
-                        match register.citizen(&Cpr::parse(&cpr).unwrap()).await.unwrap() {
-                            Some(c) => HttpResponse::Ok().json(c),
-                            None => HttpResponse::NotFound().finish(),
-                        }
-                    }
-                }),
+                web::get().to(move |cpr: web::Path<String>| serve_citizen(citizens.clone(), cpr)),
             )
             .route(
                 "/cvr/{cvr}",
-                web::get().to(move |cvr: web::Path<String>| {
-                    let register = cvr_register.clone();
-                    async move {
-                        match register.company(&Cvr::parse(&cvr).unwrap()).await.unwrap() {
-                            Some(c) => HttpResponse::Ok().json(c),
-                            None => HttpResponse::NotFound().finish(),
-                        }
-                    }
-                }),
+                web::get().to(move |cvr: web::Path<String>| serve_company(companies.clone(), cvr)),
             )
             .route(
                 "/broken/cvr/{cvr}",

@@ -19,6 +19,7 @@ use adgang_core::TokenKeys;
 use adgang_identity::service::{create_organisation, find_organisation, rights, NewOrganisation};
 use adgang_server::{telemetry, Application, Settings};
 use reqwest::Response;
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Select,
@@ -125,6 +126,13 @@ impl TestApp {
             .send()
             .await
             .expect("GET failed")
+    }
+
+    /// `GET path` as `token`, asserted to answer 200.
+    pub async fn get_ok_as(&self, path: &str, token: &str) -> Response {
+        let response = self.get_as(path, token).await;
+        assert_eq!(response.status(), 200, "{path}");
+        response
     }
 
     /// GET as `token` that must answer 200 with a JSON body of type `T`.
@@ -275,34 +283,47 @@ impl TestApp {
 
     /// `org`'s message log (LOG-01), oldest first.
     pub async fn message_events(&self, org: &str) -> Vec<message_events::Model> {
-        self.rows(
-            message_events::Entity::find()
-                .filter(message_events::Column::OrganisationCvr.eq(org))
-                .order_by_asc(message_events::Column::Id),
-        )
-        .await
+        use message_events::{Column, Entity};
+        let select = Entity::find();
+        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
+            .await
     }
 
     /// `org`'s actions log about `subject` (`"exemption"`, `"nemsms"` …), oldest first.
     pub async fn actions_about(&self, org: &str, subject: &str) -> Vec<actions_log::Model> {
-        self.rows(
-            actions_log::Entity::find()
-                .filter(actions_log::Column::OrganisationCvr.eq(org))
-                .filter(actions_log::Column::Subject.eq(subject))
-                .order_by_asc(actions_log::Column::Id),
-        )
-        .await
+        use actions_log::{Column, Entity};
+        let select = Entity::find().filter(Column::Subject.eq(subject));
+        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
+            .await
     }
 
     /// `org`'s searches log (lookups in the national registers), oldest first.
     pub async fn searches_logged(&self, org: &str) -> Vec<searches_log::Model> {
-        self.rows(
-            searches_log::Entity::find()
-                .filter(searches_log::Column::OrganisationCvr.eq(org))
-                .order_by_asc(searches_log::Column::Id),
-        )
-        .await
+        use searches_log::{Column, Entity};
+        let select = Entity::find();
+        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
+            .await
     }
+
+    /// The rows `select` finds that match `filter` (on a fresh connection), lowest `id` first.
+    async fn oldest_first<E: EntityTrait>(
+        &self,
+        select: Select<E>,
+        filter: SimpleExpr,
+        id: E::Column,
+    ) -> Vec<E::Model> {
+        self.rows(select.filter(filter).order_by_asc(id)).await
+    }
+}
+
+/// The header `name` of `response`, as text.
+pub fn header_text<'a>(response: &'a Response, name: &str) -> &'a str {
+    response.headers()[name].to_str().unwrap()
+}
+
+/// The `content-type` header of `response`, as text.
+pub fn content_type(response: &Response) -> &str {
+    header_text(response, "content-type")
 }
 
 /// Asserts that `response` answered `status` (its body in the message when not) and reads its
@@ -328,6 +349,23 @@ pub async fn assert_field_errors(response: Response, expected: &[(&str, &str)]) 
         .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
         .collect();
     assert_eq!(field_codes(&refusal), expected);
+}
+
+/// Asserts that `response` is a `400` problem whose field errors include (`field`, `code`), naming
+/// the input `case` when not.
+pub async fn assert_has_field_error(
+    response: Response,
+    case: impl std::fmt::Display,
+    field: &str,
+    code: &str,
+) {
+    assert_eq!(response.status(), 400, "{case}");
+    let refusal: Problem = response.json().await.expect("a problem body");
+    let codes = field_codes(&refusal);
+    assert!(
+        codes.contains(&(field.to_owned(), code.to_owned())),
+        "{case}: expected {field}/{code}, got {codes:?}"
+    );
 }
 
 /// Creates the organisation `cvr` in `db` at `created_at`, joined (its agreement accepted) at
@@ -495,6 +533,13 @@ pub fn server_binary() -> PathBuf {
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Spa::None, |_| {}).await
+}
+
+/// A fresh app (as [`spawn_app`]) with `organisations` seeded.
+pub async fn spawn_app_with_organisations(organisations: &[(&str, &str, OrgKind)]) -> TestApp {
+    let app = spawn_app().await;
+    app.seed_organisations(organisations).await;
+    app
 }
 
 /// A fresh app with the joined authority `cvr` ("Testkommune Nord") and a token of its system

@@ -59,6 +59,23 @@ async fn create_with_audit(db: &impl ConnectionTrait, name: &str) {
     record_action(db, &actor, now, created(name)).await.unwrap();
 }
 
+/// Records one search with one result, made now by `actor_rid` for `search_data`.
+async fn search_once(
+    db: &impl ConnectionTrait,
+    actor_rid: &str,
+    search_data: &str,
+    register: Register,
+) {
+    let record = SearchRecord {
+        organisation: cvr(),
+        actor_rid: actor_rid.into(),
+        search_data: search_data.into(),
+        register,
+        result_count: 1,
+    };
+    record_search(db, chrono::Utc::now(), record).await.unwrap();
+}
+
 #[tokio::test]
 async fn x_08_audit_rows_roll_back_with_their_change() {
     let (_database, db) = migrated().await;
@@ -112,16 +129,7 @@ async fn log_02_an_action_without_field_changes_is_one_row() {
 #[tokio::test]
 async fn log_03_a_lookup_writes_one_searches_log_row() {
     let (_database, db) = migrated().await;
-    let record = SearchRecord {
-        organisation: cvr(),
-        actor_rid: "12345678910".into(),
-        search_data: "0101901234".into(),
-        register: Register::Cpr,
-        result_count: 1,
-    };
-    record_search(&db, chrono::Utc::now(), record)
-        .await
-        .unwrap();
+    search_once(&db, "12345678910", "0101901234", Register::Cpr).await;
     let rows = searches_log::Entity::find().all(&db).await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(
@@ -134,16 +142,7 @@ async fn log_03_a_lookup_writes_one_searches_log_row() {
 async fn log_06_log_rows_cannot_be_updated_or_deleted() {
     let (database, db) = migrated().await;
     create_with_audit(&db, "Testkommune Nord").await;
-    let search = SearchRecord {
-        organisation: cvr(),
-        actor_rid: "r".into(),
-        search_data: "29189846".into(),
-        register: Register::Cvr,
-        result_count: 1,
-    };
-    record_search(&db, chrono::Utc::now(), search)
-        .await
-        .unwrap();
+    search_once(&db, "r", "29189846", Register::Cvr).await;
     let event = MessageEventRecord::new("29189846", MessageEvent::Validated, chrono::Utc::now());
     record_message_events(&db, vec![event]).await.unwrap();
 

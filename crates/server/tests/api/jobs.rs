@@ -12,21 +12,23 @@ use crate::messaging::{accepted, app as messaging_app, memo, sender, submit, CIT
 
 /// The value of `adgang_job_last_success_timestamp_seconds{job=…}` (0: never).
 async fn last_success(app: &TestApp, job: &str) -> f64 {
-    let text = app.get("/metrics").await.text().await.unwrap();
-    let prefix = format!("adgang_job_last_success_timestamp_seconds{{job=\"{job}\"}} ");
-    text.lines()
-        .find_map(|line| line.strip_prefix(&prefix))
-        .expect("the job's last-success line")
+    job_metric(app, "adgang_job_last_success_timestamp_seconds", job)
+        .await
         .parse()
         .unwrap()
 }
 
 async fn restarts_metric(app: &TestApp, job: &str) -> String {
+    job_metric(app, "adgang_job_restarts_total", job).await
+}
+
+/// The value of the `/metrics` line `{metric}{job="…"}` for `job`.
+async fn job_metric(app: &TestApp, metric: &str, job: &str) -> String {
     let text = app.get("/metrics").await.text().await.unwrap();
-    let prefix = format!("adgang_job_restarts_total{{job=\"{job}\"}} ");
+    let prefix = format!("{metric}{{job=\"{job}\"}} ");
     text.lines()
         .find_map(|line| line.strip_prefix(&prefix))
-        .expect("the job's restarts line")
+        .unwrap_or_else(|| panic!("the job's {metric} line"))
         .to_owned()
 }
 

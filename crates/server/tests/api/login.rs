@@ -561,11 +561,7 @@ async fn issue_13_a_revoked_right_ends_the_users_tokens_and_the_next_token_has_t
     let systems = "/api/v1/organisations/29189846/systems";
     assert_eq!(app.get_as(systems, &token).await.status(), 200);
 
-    let admin = app.token(&adgang_test_support::user(
-        "29189846",
-        OrgKind::Authority,
-        &[Right::RightsAdmin],
-    ));
+    let admin = app.token_for("29189846", OrgKind::Authority, &[Right::RightsAdmin]);
     let revoked = app
         .delete_as(
             "/api/v1/organisations/29189846/users/rid-rita/rights/system_admin",

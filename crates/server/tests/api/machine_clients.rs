@@ -2,15 +2,14 @@
 //! with the OAuth2 client-credentials grant and calls the API with them.
 
 use adgang_api_types::{OAuthTokenResponse, OrgKind, RegisteredMachineClient, Right};
-use adgang_test_support::{expect_json, problem, spawn_app, TestApp};
+use adgang_test_support::{
+    assert_field_errors, expect_json, spawn_app_with_organisations, TestApp,
+};
 
 const CVR: &str = "29189846";
 
 async fn with_organisation() -> TestApp {
-    let app = spawn_app().await;
-    app.seed_organisations(&[(CVR, "Testkommune Nord", OrgKind::Authority)])
-        .await;
-    app
+    spawn_app_with_organisations(&[(CVR, "Testkommune Nord", OrgKind::Authority)]).await
 }
 
 async fn register(app: &TestApp, rights: &[Right], body: serde_json::Value) -> reqwest::Response {
@@ -19,15 +18,16 @@ async fn register(app: &TestApp, rights: &[Right], body: serde_json::Value) -> r
     app.post_as(&path, &token, &body).await
 }
 
+/// Registers the machine client `body` as the organisation's rights administrator.
+async fn register_as_rights_admin(app: &TestApp, body: serde_json::Value) -> reqwest::Response {
+    register(app, &[Right::RightsAdmin], body).await
+}
+
 #[tokio::test]
 async fn a_machine_client_gets_a_token_with_client_credentials_and_calls_the_api() {
     let app = with_organisation().await;
-    let response = register(
-        &app,
-        &[Right::RightsAdmin],
-        serde_json::json!({"name": "Sagssystem", "rights": ["system_admin"]}),
-    )
-    .await;
+    let body = serde_json::json!({"name": "Sagssystem", "rights": ["system_admin"]});
+    let response = register_as_rights_admin(&app, body).await;
     let client: RegisteredMachineClient = expect_json(response, 201).await;
     assert_eq!(client.rights, vec![Right::SystemAdmin]);
 
@@ -73,22 +73,13 @@ async fn a_machine_client_gets_a_token_with_client_credentials_and_calls_the_api
 #[tokio::test]
 async fn registration_validates_and_is_for_rights_administrators_only() {
     let app = with_organisation().await;
-    let invalid = register(
-        &app,
-        &[Right::RightsAdmin],
-        serde_json::json!({"name": " ", "rights": ["operator"]}),
+    let body = serde_json::json!({"name": " ", "rights": ["operator"]});
+    let invalid = register_as_rights_admin(&app, body).await;
+    assert_field_errors(
+        invalid,
+        &[("name", "required"), ("rights", "not_for_machines")],
     )
     .await;
-    let refusal = problem(invalid, 400).await;
-    let codes: Vec<_> = refusal
-        .errors
-        .iter()
-        .map(|e| (e.field.as_str(), e.code.as_str()))
-        .collect();
-    assert_eq!(
-        codes,
-        [("name", "required"), ("rights", "not_for_machines")]
-    );
 
     let refused = register(
         &app,

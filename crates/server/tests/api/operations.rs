@@ -1,7 +1,7 @@
 //! health, readiness, metrics, request ids; security headers on every response.
 
 use adgang_api_types::{OrgKind, Right};
-use adgang_test_support::spawn_app;
+use adgang_test_support::{content_type, spawn_app};
 
 #[tokio::test]
 async fn x_11_healthz_answers_ok() {
@@ -58,10 +58,7 @@ async fn x_11_metrics_count_requests_by_route_pattern() {
     app.get_as("/api/v1/organisations/29189846", &token).await;
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/plain"));
+    assert!(content_type(&response).starts_with("text/plain"));
     let text = response.text().await.unwrap();
     assert!(
         text.contains(

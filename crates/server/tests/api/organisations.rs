@@ -2,7 +2,7 @@
 
 use adgang_api_types::{ErrorCode, Problem, Right};
 use adgang_api_types::{OrgKind, Organisation, Page};
-use adgang_test_support::{spawn_app, TestApp};
+use adgang_test_support::{spawn_app, spawn_app_with_organisations, TestApp};
 
 fn operator(app: &TestApp) -> String {
     app.token_for("34051178", OrgKind::Authority, &[Right::Operator])
@@ -16,8 +16,7 @@ const ORGS: &[(&str, &str, OrgKind)] = &[
 
 #[tokio::test]
 async fn gets_one_organisation_with_danish_letters_intact() {
-    let app = spawn_app().await;
-    app.seed_organisations(ORGS).await;
+    let app = spawn_app_with_organisations(ORGS).await;
     let own = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
     let org: Organisation = app
         .get_json_as("/api/v1/organisations/25052943", &own)
@@ -29,8 +28,7 @@ async fn gets_one_organisation_with_danish_letters_intact() {
 
 #[tokio::test]
 async fn x_03_lists_pages_with_totals_and_sorting() {
-    let app = spawn_app().await;
-    app.seed_organisations(ORGS).await;
+    let app = spawn_app_with_organisations(ORGS).await;
 
     let op = operator(&app);
     let first: Page<Organisation> = app
@@ -56,6 +54,17 @@ async fn x_03_lists_pages_with_totals_and_sorting() {
         .get_json_as("/api/v1/organisations?sort=createdAt:desc", &op)
         .await;
     assert_eq!(newest_first.items[0].cvr_number, "25052943");
+}
+
+/// How many message-log rows record `event`, in any organisation.
+async fn logged_events(db: &sea_orm::DatabaseConnection, event: &str) -> u64 {
+    use adgang_core::entity::message_events as log;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    log::Entity::find()
+        .filter(log::Column::Event.eq(event))
+        .count(db)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -92,11 +101,7 @@ async fn demo_data_loads_idempotently() {
     assert!(months.len() >= 12, "history in {months:?}");
     assert!(history.len() > 2_000, "{} older messages", history.len());
     assert!(history.iter().any(|m| m.sender_cvr == "10213231"));
-    let refused = adgang_core::entity::message_events::Entity::find()
-        .filter(adgang_core::entity::message_events::Column::Event.eq("rejected"))
-        .count(&db)
-        .await
-        .unwrap();
+    let refused = logged_events(&db, "rejected").await;
     assert!(refused > 0, "no refused memo in the demo's log");
     // Issue 32 item 16: the region's log administrator finds its journal's collections and
     // business receipts, and its recalled memos — each through the real services.
@@ -111,11 +116,7 @@ async fn demo_data_loads_idempotently() {
         assert!(found > 0, "no {event} in Region Prøvested's log");
     }
     // Issue 33 item 1: half the NemSMS recipients are enrolled (confirmed by their link).
-    let failed = adgang_core::entity::message_events::Entity::find()
-        .filter(adgang_core::entity::message_events::Column::Event.eq("nemsms_failed"))
-        .count(&db)
-        .await
-        .unwrap();
+    let failed = logged_events(&db, "nemsms_failed").await;
     assert!(failed > 0, "no NemSMS fejlet in the demo");
     assert!(history.iter().any(|m| m.state == "sms_sent"));
     assert!(history.iter().any(|m| m.state == "recalled"));
@@ -182,8 +183,7 @@ async fn environment_reports_test_label_and_modules() {
 
 #[tokio::test]
 async fn x_09_another_organisation_is_404_and_listing_needs_operator() {
-    let app = spawn_app().await;
-    app.seed_organisations(ORGS).await;
+    let app = spawn_app_with_organisations(ORGS).await;
     let company = app.token_for("25052943", OrgKind::Company, &[Right::SystemAdmin]);
 
     let other = app.get_as("/api/v1/organisations/29189846", &company).await;
@@ -205,8 +205,7 @@ async fn ctx_02_operator_looks_up_any_cvr_and_each_lookup_is_logged() {
     use adgang_core::entity::searches_log;
     use sea_orm::EntityTrait;
 
-    let app = spawn_app().await;
-    app.seed_organisations(ORGS).await;
+    let app = spawn_app_with_organisations(ORGS).await;
     let op = operator(&app);
 
     let found: adgang_api_types::OrganisationLookup = app

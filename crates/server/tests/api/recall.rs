@@ -28,6 +28,14 @@ async fn sent(app: &TestApp, value_date: Option<&str>) -> String {
     body["messageId"].as_str().unwrap().to_owned()
 }
 
+/// The app on 10 December 2026, and a message SENDER sent then, held for its value date the 14th.
+async fn app_with_a_held_message() -> (TestApp, String) {
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let id = sent(&app, Some("2026-12-14")).await;
+    (app, id)
+}
+
 async fn conflict(response: reqwest::Response) -> Option<ConflictReason> {
     problem(response, 409).await.reason
 }
@@ -43,9 +51,7 @@ async fn recall_refused(app: &TestApp, token: &str, id: &str, reason: ConflictRe
 
 #[tokio::test]
 async fn rc_01_02_a_held_message_is_found_recalled_logged_and_never_delivered() {
-    let app = app().await;
-    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
-    let id = sent(&app, Some("2026-12-14")).await;
+    let (app, id) = app_with_a_held_message().await;
     let token = admin(&app, SENDER);
 
     let found: RecallCandidate = app.get_json_as(&memo_url(SENDER, &id), &token).await;
@@ -135,9 +141,7 @@ async fn rc_03_no_value_date_value_date_passed_already_recalled_and_not_found() 
 
 #[tokio::test]
 async fn rc_tenants_another_senders_message_is_not_found_and_rights_are_system_admin_only() {
-    let app = app().await;
-    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
-    let id = sent(&app, Some("2026-12-14")).await;
+    let (app, id) = app_with_a_held_message().await;
 
     // Another authority's admin, in their own organisation, does not see SENDER's message.
     let other = admin(&app, AUTHORITY);

@@ -5,7 +5,7 @@ use adgang_core::audit::Actor;
 use adgang_core::entity::actions_log;
 use adgang_core::Cvr;
 use adgang_identity::service::rights::{ensure_user, grant, organisations_of, revoke, rights_in};
-use adgang_test_support::{create_joined_organisation, spawn_app, TestApp, TestDatabase};
+use adgang_test_support::{create_joined_organisation, problem, spawn_app, TestApp, TestDatabase};
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 
@@ -147,9 +147,15 @@ async fn north_users(app: &TestApp, token: &str) -> Vec<adgang_api_types::Organi
         .items
 }
 
+/// Asserts that `response` is a `400` problem whose first field error has `code`.
+async fn assert_first_error(response: reqwest::Response, code: &str) {
+    let refusal = problem(response, 400).await;
+    assert_eq!(refusal.errors[0].code.as_str(), code);
+}
+
 #[tokio::test]
 async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
-    use adgang_api_types::{OrganisationUser, Problem};
+    use adgang_api_types::OrganisationUser;
 
     let (app, db, now, north, kim) =
         app_with_north_user("rid-kim", "Kim Kontakt", Right::ContactAdmin).await;
@@ -183,9 +189,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     let operator = put("/api/v1/organisations/29189846/users/rid-kim/rights/operator")
         .await
         .unwrap();
-    assert_eq!(operator.status(), 400);
-    let problem: Problem = operator.json().await.unwrap();
-    assert_eq!(problem.errors[0].code.as_str(), "not_grantable");
+    assert_first_error(operator, "not_grantable").await;
 
     // The API's changes are logged with the administrator as actor.
     let rows = actions_log::Entity::find().all(&db).await.unwrap();
@@ -201,9 +205,7 @@ async fn a_rights_administrator_lists_grants_and_revokes_over_the_api() {
     let unknown_right = put("/api/v1/organisations/29189846/users/rid-kim/rights/superuser")
         .await
         .unwrap();
-    assert_eq!(unknown_right.status(), 400);
-    let problem: Problem = unknown_right.json().await.unwrap();
-    assert_eq!(problem.errors[0].code.as_str(), "unknown_right");
+    assert_first_error(unknown_right, "unknown_right").await;
     // Issue 13 item 9: whether a RID exists elsewhere is not revealed — a RID known only in
     // another organisation and one known nowhere get the same answers.
     ensure_user(&db, "rid-elsewhere", "Else Andetsteds", now)

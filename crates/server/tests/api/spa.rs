@@ -1,6 +1,6 @@
 //! The SPA is served at `/` with history fallback, so deep links survive a reload.
 
-use adgang_test_support::{spawn_app_with, Spa};
+use adgang_test_support::{content_type, spawn_app_with, Spa};
 
 const INDEX: &str =
     "<!doctype html><html><body><script type=\"module\">boot()</script>Adgang</body></html>";
@@ -11,10 +11,7 @@ async fn deep_link_serves_index_html() {
     for path in ["/", "/kontaktstruktur", "/systemtilslutning/ny"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
-        assert!(response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html"));
+        assert!(content_type(&response).starts_with("text/html"));
         assert_eq!(response.text().await.unwrap(), INDEX, "{path}");
     }
 }
@@ -63,17 +60,22 @@ fn bundle() -> Spa {
     ])
 }
 
+/// `GET path` accepting `encoding`, asserted to answer `status`.
 async fn get_with(
     app: &adgang_test_support::TestApp,
     path: &str,
     encoding: &str,
+    status: u16,
 ) -> reqwest::Response {
-    app.client
+    let response = app
+        .client
         .get(app.url(path))
         .header("accept-encoding", encoding)
         .send()
         .await
-        .expect("GET failed")
+        .expect("GET failed");
+    assert_eq!(response.status(), status, "{path} accepting {encoding}");
+    response
 }
 
 #[tokio::test]
@@ -85,8 +87,7 @@ async fn issue_11_the_precompressed_variant_the_browser_accepts_is_sent() {
         ("gzip, br;q=0", Some("gzip"), "gzip wasm"),
         ("identity", None, "plain wasm"),
     ] {
-        let response = get_with(&app, wasm, accept).await;
-        assert_eq!(response.status(), 200, "{accept}");
+        let response = get_with(&app, wasm, accept, 200).await;
         let headers = response.headers().clone();
         assert_eq!(headers["content-type"], "application/wasm", "{accept}");
         assert_eq!(
@@ -104,31 +105,19 @@ async fn issue_11_the_precompressed_variant_the_browser_accepts_is_sent() {
         assert_eq!(response.text().await.unwrap(), body, "{accept}");
     }
     // A file without variants is sent as it is.
-    let js = get_with(&app, "/app-0123abcd/adgang.js", "br").await;
-    assert_eq!(js.status(), 200);
+    let js = get_with(&app, "/app-0123abcd/adgang.js", "br", 200).await;
     assert!(js.headers().get("content-encoding").is_none());
-    assert!(js.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/javascript"));
+    assert!(content_type(&js).starts_with("text/javascript"));
 }
 
 #[tokio::test]
 async fn issue_11_only_the_bundle_is_cached_for_long_and_the_page_never() {
     let app = spawn_app_with(bundle(), |_| {}).await;
-    let font = get_with(&app, "/fonts/IBMPlexSans/a.woff2", "br").await;
-    assert_eq!(font.status(), 200);
+    let font = get_with(&app, "/fonts/IBMPlexSans/a.woff2", "br", 200).await;
     assert_eq!(font.headers()["cache-control"], "public, max-age=86400");
     for page in ["/", "/index.html", "/kontaktstruktur"] {
-        let response = get_with(&app, page, "br").await;
-        assert_eq!(response.status(), 200, "{page}");
-        assert!(
-            response.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html"),
-            "{page}"
-        );
+        let response = get_with(&app, page, "br", 200).await;
+        assert!(content_type(&response).starts_with("text/html"), "{page}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{page}");
     }
 }
@@ -137,13 +126,10 @@ async fn issue_11_only_the_bundle_is_cached_for_long_and_the_page_never() {
 async fn issue_11_a_missing_or_hostile_file_path_is_404_not_the_app() {
     let app = spawn_app_with(bundle(), |_| {}).await;
     // A stale chunk after a deploy must fail loudly, not parse the page as WASM.
-    let stale = get_with(&app, "/app-ffff0000/split_contacts.wasm", "br").await;
-    assert_eq!(stale.status(), 404);
+    let stale = get_with(&app, "/app-ffff0000/split_contacts.wasm", "br", 404).await;
     assert_eq!(stale.headers()["content-type"], "application/problem+json");
-    let probe = get_with(&app, "/.env", "br").await;
-    assert_eq!(probe.status(), 404);
+    get_with(&app, "/.env", "br", 404).await;
     // Encoded separators are not path segments: never a file outside the SPA dir.
-    let traversal = get_with(&app, "/app-0123abcd/..%2f..%2f..%2fetc%2fpasswd", "br").await;
-    assert_eq!(traversal.status(), 404);
+    let traversal = get_with(&app, "/app-0123abcd/..%2f..%2f..%2fetc%2fpasswd", "br", 404).await;
     assert!(!traversal.text().await.unwrap().contains("root:"));
 }

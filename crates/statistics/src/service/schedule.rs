@@ -76,26 +76,19 @@ mod tests {
     fn st_02_periods_follow_the_calendar() {
         use ReportInterval::*;
         let d = day(2026, 8, 17);
-        assert_eq!(
-            period_containing(Monthly, d),
-            period(day(2026, 8, 1), day(2026, 8, 31))
-        );
-        assert_eq!(
-            period_containing(Quarterly, d),
-            period(day(2026, 7, 1), day(2026, 9, 30))
-        );
-        assert_eq!(
-            period_containing(HalfYearly, d),
-            period(day(2026, 7, 1), day(2026, 12, 31))
-        );
-        assert_eq!(
-            period_containing(Yearly, d),
-            period(day(2026, 1, 1), day(2026, 12, 31))
-        );
-        assert_eq!(
-            period_containing(Monthly, day(2028, 2, 3)),
-            period(day(2028, 2, 1), day(2028, 2, 29))
-        );
+        for (interval, date, from, to) in [
+            (Monthly, d, day(2026, 8, 1), day(2026, 8, 31)),
+            (Quarterly, d, day(2026, 7, 1), day(2026, 9, 30)),
+            (HalfYearly, d, day(2026, 7, 1), day(2026, 12, 31)),
+            (Yearly, d, day(2026, 1, 1), day(2026, 12, 31)),
+            (Monthly, day(2028, 2, 3), day(2028, 2, 1), day(2028, 2, 29)),
+        ] {
+            assert_eq!(
+                period_containing(interval, date),
+                period(from, to),
+                "{interval:?} around {date}"
+            );
+        }
     }
 
     #[test]

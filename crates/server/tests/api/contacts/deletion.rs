@@ -23,8 +23,7 @@ async fn inject_fault(app: &TestApp, on: bool) {
 
 #[tokio::test]
 async fn cs_03_deleting_a_group_previews_its_content_and_is_all_or_nothing() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let building = group(&app, &token, "Byggeri", &[]).await;
     let business = group(&app, &token, "Erhverv", &[]).await;
     let permits = group(&app, &token, "Tilladelser", &[&building.id]).await;

@@ -6,7 +6,7 @@ use adgang_api_types::{
     Problem, Right, SystemReceipt,
 };
 use adgang_core::entity::actions_log;
-use adgang_test_support::{expect_json, field_codes, spawn_app, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app_with_organisations, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -22,14 +22,19 @@ const OTHER: &str = "29189846";
 const COMPANY: &str = "25052943";
 
 async fn app() -> TestApp {
-    let app = spawn_app().await;
-    app.seed_organisations(&[
+    spawn_app_with_organisations(&[
         (AUTHORITY, "Organisation 34051178", OrgKind::Authority),
         (OTHER, "Organisation 29189846", OrgKind::Authority),
         (COMPANY, "Organisation 25052943", OrgKind::Company),
     ])
-    .await;
-    app
+    .await
+}
+
+/// The contacts [`app`] and an administrator's token for AUTHORITY: where most tests here start.
+async fn app_and_admin() -> (TestApp, String) {
+    let app = app().await;
+    let token = admin(&app, AUTHORITY);
+    (app, token)
 }
 
 fn admin(app: &TestApp, cvr: &str) -> String {
@@ -107,12 +112,11 @@ type Book = Vec<(String, Vec<Vec<String>>)>;
 
 async fn export(app: &TestApp, cvr: &str, token: &str) -> Book {
     let response = app
-        .get_as(
+        .get_ok_as(
             &format!("/api/v1/organisations/{cvr}/contact-structure/export"),
             token,
         )
         .await;
-    assert_eq!(response.status(), 200);
     adgang_documents::xlsx::read_workbook(&response.bytes().await.unwrap())
         .unwrap()
         .into_iter()

@@ -1,11 +1,11 @@
 //! CS-01 limits and cycles, CS-02 the tree, CS-07 audit rows, tenant isolation, SYS-12 bound points.
 
 use super::*;
+use adgang_test_support::assert_has_field_error;
 
 #[tokio::test]
 async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     // A recipient system of another organisation.
     let other_system_id = recipient_system(&app, OTHER, &admin(&app, OTHER), "Andens system").await;
     let cases: Vec<(&str, Value, (&str, &str))> = vec![
@@ -103,13 +103,7 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
                 &body,
             )
             .await;
-        assert_eq!(response.status(), 400, "{case}");
-        let problem: Problem = response.json().await.unwrap();
-        assert!(
-            field_codes(&problem).contains(&(field.into(), code.into())),
-            "{case}: {:?}",
-            field_codes(&problem)
-        );
+        assert_has_field_error(response, case, field, code).await;
     }
     let tree = contact_tree(&app, AUTHORITY, &token).await;
     assert!(tree.is_empty(), "nothing was created");
@@ -123,8 +117,7 @@ async fn cs_01_every_limit_gives_its_field_error_and_writes_nothing() {
 
 #[tokio::test]
 async fn cs_01_groups_refuse_cycles() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let top = group(&app, &token, "Borgerservice", &[]).await;
     let middle = group(&app, &token, "Byggeri", &[&top.id]).await;
     let bottom = group(&app, &token, "Tilladelser", &[&middle.id]).await;
@@ -155,8 +148,7 @@ async fn cs_01_groups_refuse_cycles() {
 
 #[tokio::test]
 async fn cs_02_the_tree_holds_everything_with_duplicates_marked() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let citizens = group(&app, &token, "Borgere", &[]).await;
     let building = group(&app, &token, "Byggeri", &[&citizens.id]).await;
     let business = group(&app, &token, "Erhverv", &[]).await;
@@ -192,8 +184,7 @@ async fn cs_02_the_tree_holds_everything_with_duplicates_marked() {
 
 #[tokio::test]
 async fn cs_07_point_changes_are_logged_field_by_field() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let created = point(&app, &token, &point_body("Byggesager", &[])).await;
     let path = format!(
         "/api/v1/organisations/{AUTHORITY}/contact-points/{}",
@@ -227,8 +218,7 @@ async fn cs_07_point_changes_are_logged_field_by_field() {
 
 #[tokio::test]
 async fn x_04_a_dry_run_checks_a_point_as_create_and_update_would_and_writes_nothing() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let points = format!("/api/v1/organisations/{AUTHORITY}/contact-points");
     let ok = app
         .post_as(
@@ -304,8 +294,7 @@ async fn x_04_a_dry_run_checks_a_point_as_create_and_update_would_and_writes_not
 
 #[tokio::test]
 async fn cs_tenant_isolation_and_companies() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let g = group(&app, &token, "Borgere", &[]).await;
     let p = point(&app, &token, &point_body("Byggesager", &[&g.id])).await;
     let stranger = admin(&app, OTHER);
@@ -392,8 +381,7 @@ async fn cs_tenant_isolation_and_companies() {
 
 #[tokio::test]
 async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let system_id = recipient_system(&app, AUTHORITY, &token, "Modtager").await;
     let mut body = point_body("Byggesager", &[]);
     body["recipientSystemId"] = json!(system_id);
@@ -431,8 +419,7 @@ async fn sys_12_a_system_with_bound_contact_points_cannot_be_deleted() {
 
 #[tokio::test]
 async fn sys_12_a_recipient_system_with_bound_contact_points_cannot_become_a_sender() {
-    let app = app().await;
-    let token = admin(&app, AUTHORITY);
+    let (app, token) = app_and_admin().await;
     let systems = format!("/api/v1/organisations/{AUTHORITY}/systems");
     let mut system = json!({
         "name": "Modtager", "role": "recipient", "protocol": "rest_pull", "allowedIps": ["10.0.0.1"],

@@ -2,6 +2,7 @@
 //! jobs, and several export workers on one database.
 
 use super::*;
+use adgang_test_support::{header_text, spawn_app_with_organisations};
 
 /// The CSV's lines after the BOM, split on `;` (no field here holds one).
 fn csv_lines(bytes: &[u8]) -> Vec<Vec<String>> {
@@ -16,11 +17,14 @@ fn csv_lines(bytes: &[u8]) -> Vec<Vec<String>> {
 /// `cvr`'s event log downloaded as CSV (`rest`: "actions/csv", "messages/csv?…"), which must
 /// answer 200: its lines, split.
 async fn csv_download(app: &TestApp, token: &str, cvr: &str, rest: &str) -> Vec<Vec<String>> {
-    let response = app
-        .get_as(&format!("/api/v1/organisations/{cvr}/events/{rest}"), token)
-        .await;
-    assert_eq!(response.status(), 200);
+    let response = csv_response(app, token, cvr, rest).await;
     csv_lines(&response.bytes().await.unwrap())
+}
+
+/// `cvr`'s event log downloaded as CSV (`rest` as for [`csv_download`]), asserted to answer 200.
+async fn csv_response(app: &TestApp, token: &str, cvr: &str, rest: &str) -> reqwest::Response {
+    app.get_ok_as(&format!("/api/v1/organisations/{cvr}/events/{rest}"), token)
+        .await
 }
 
 #[tokio::test]
@@ -30,21 +34,13 @@ async fn x_05_a_log_downloads_as_csv_for_danish_excel_with_the_extra_columns() {
     let at = Utc::now() - Duration::days(1);
     seed_messages(&app, ORG, 3, at).await;
     let token = token(&app, &[Right::LogMessages]);
-    let response = app
-        .get_as(
-            &format!("/api/v1/organisations/{ORG}/events/messages/csv?recipient={CPR}"),
-            &token,
-        )
-        .await;
-    assert_eq!(response.status(), 200);
+    let rest = format!("messages/csv?recipient={CPR}");
+    let response = csv_response(&app, &token, ORG, &rest).await;
     assert_eq!(
         response.headers()["content-type"],
         "text/csv; charset=utf-8"
     );
-    assert!(response.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .contains("haendelseslog-meddelelser-"));
+    assert!(header_text(&response, "content-disposition").contains("haendelseslog-meddelelser-"));
     let lines = csv_lines(&response.bytes().await.unwrap());
     assert_eq!(lines[0][0], "Titel");
     assert_eq!(lines[0][6], "Hændelse");
@@ -96,13 +92,7 @@ async fn log_01_x_05_every_column_of_the_message_log_page_and_csv_holds_its_own_
         .await
         .unwrap();
     let token = token(&app, &[Right::LogMessages]);
-    let response = app
-        .get_as(
-            &format!("/api/v1/organisations/{ORG}/events/messages/csv"),
-            &token,
-        )
-        .await;
-    assert_eq!(response.status(), 200);
+    let response = csv_response(&app, &token, ORG, "messages/csv").await;
     let bytes = response.bytes().await.unwrap();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
@@ -210,8 +200,7 @@ async fn x_05_a_large_search_becomes_an_export_job_with_progress_and_a_file_that
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(done.rows_written, rows as u64, "{done:?}");
-    let file = app.get_as(&format!("{status_path}/file"), &token).await;
-    assert_eq!(file.status(), 200);
+    let file = app.get_ok_as(&format!("{status_path}/file"), &token).await;
     let lines = csv_lines(&file.bytes().await.unwrap());
     assert_eq!(lines.len(), rows + 1);
     let titles: HashSet<_> = lines[1..].iter().map(|l| l[0].clone()).collect();
@@ -299,9 +288,7 @@ async fn x_05_several_export_workers_on_one_database_make_each_export_whole() {
 /// identifiers as words, times in Copenhagen time — not the API's `protocol`/`rest_push`/UTC.
 #[tokio::test]
 async fn log_02_the_actions_csv_names_fields_values_and_times_in_danish() {
-    let app = spawn_app().await;
-    app.seed_organisations(&[(ORG, "Testkommune Nord", OrgKind::Authority)])
-        .await;
+    let app = spawn_app_with_organisations(&[(ORG, "Testkommune Nord", OrgKind::Authority)]).await;
     let token = token(&app, &[Right::SystemAdmin, Right::LogActions]);
     let settings = serde_json::json!({
         "name": "Sagssystemet", "role": "recipient", "protocol": "rest_push",
@@ -362,13 +349,11 @@ async fn log_02_the_actions_csv_names_fields_values_and_times_in_danish() {
 async fn log_03_the_searches_csv_names_the_register_and_carries_the_extra_detail() {
     let app = spawn_app().await;
     let token = token(&app, &[Right::LogMessages, Right::LogSearches]);
-    let searched = app
-        .get_as(
-            &format!("/api/v1/organisations/{ORG}/events/messages?recipient={CPR}"),
-            &token,
-        )
-        .await;
-    assert_eq!(searched.status(), 200);
+    app.get_ok_as(
+        &format!("/api/v1/organisations/{ORG}/events/messages?recipient={CPR}"),
+        &token,
+    )
+    .await;
     let lines = csv_download(&app, &token, ORG, "searches/csv").await;
     assert_eq!(
         lines[0],

@@ -9,13 +9,7 @@ async fn core_03_a_push_carries_the_message_id_as_idempotency_key_and_a_signatur
     let peer = FakePeer::start(202).await;
     let (recipient, recipient_key) =
         push_system(&app, AUTHORITY, &format!("{}/inbox", peer.url)).await;
-    let body = memo(AUTHORITY);
-    let message_id = body["messageId"].as_str().unwrap().to_owned();
-    accepted(&app, &caller, &body).await;
-    eventually("the push", || async {
-        stored(&app, &message_id).await.state == "delivered"
-    })
-    .await;
+    let message_id = delivered_memo(&app, &caller, "the push").await;
 
     let requests = peer.requests();
     assert_eq!(requests.len(), 1);
@@ -92,9 +86,7 @@ pub(crate) async fn attempts_at(app: &TestApp, times: &[DateTime<Utc>]) {
 
 #[tokio::test]
 async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
-    let app = app().await;
-    let t0 = schedule_start(&app);
-    let caller = sender(&app).await;
+    let (app, t0, caller) = app_and_sender_at_t0().await;
     let primary_peer = FakePeer::start(503).await;
     let point_peer = FakePeer::start(500).await;
     let (primary, _) = push_system(&app, AUTHORITY, &format!("{}/p", primary_peer.url)).await;
@@ -156,9 +148,7 @@ async fn core_03_the_full_retry_schedule_runs_against_a_peer_that_is_down() {
 /// a system with no endpoint three times, then failed).
 #[tokio::test]
 async fn core_03_a_fallback_to_a_pull_primary_waits_in_its_queue() {
-    let app = app().await;
-    let t0 = schedule_start(&app);
-    let caller = sender(&app).await;
+    let (app, t0, caller) = app_and_sender_at_t0().await;
     let down = FakePeer::start(503).await;
     let primary = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let (subscriber, _) = system(

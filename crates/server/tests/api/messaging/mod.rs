@@ -203,6 +203,26 @@ pub(crate) fn schedule_start(app: &TestApp) -> DateTime<Utc> {
     t0
 }
 
+/// A fresh app with its clock at the schedule's start (`t0`), `t0`, and a sender system on it.
+pub(crate) async fn app_and_sender_at_t0() -> (TestApp, DateTime<Utc>, (String, String)) {
+    let app = app().await;
+    let t0 = schedule_start(&app);
+    let caller = sender(&app).await;
+    (app, t0, caller)
+}
+
+/// Sends `caller`'s memo to the authority and waits until it is delivered; returns its id.
+pub(crate) async fn delivered_memo(app: &TestApp, caller: &(String, String), what: &str) -> String {
+    let body = memo(AUTHORITY);
+    let message_id = body["messageId"].as_str().unwrap().to_owned();
+    accepted(app, caller, &body).await;
+    eventually(what, || async {
+        stored(app, &message_id).await.state == "delivered"
+    })
+    .await;
+    message_id
+}
+
 /// Waits (up to 10 s) until `done` holds; the dispatcher runs in the background.
 pub(crate) async fn eventually<F, Fut>(what: &str, mut done: F)
 where

@@ -39,9 +39,7 @@ async fn drive_schedule(app: &TestApp, t: DateTime<Utc>, attempts_before: usize)
 
 #[tokio::test]
 async fn sys_06_an_unreachable_system_is_told_once_per_episode_with_its_extra_address() {
-    let app = app().await;
-    let t0 = schedule_start(&app);
-    let caller = sender(&app).await;
+    let (app, t0, caller) = app_and_sender_at_t0().await;
     let peer = FakePeer::start(500).await;
     let (_system, _) = system(
         &app,
@@ -72,13 +70,7 @@ async fn sys_06_an_unreachable_system_is_told_once_per_episode_with_its_extra_ad
     peer.set_status(200);
     let t2 = t1 + Duration::days(9);
     app.clock.set(t2);
-    let body = memo(AUTHORITY);
-    let delivered_id = body["messageId"].as_str().unwrap().to_owned();
-    accepted(&app, &caller, &body).await;
-    eventually("the delivery", || async {
-        stored(&app, &delivered_id).await.state == "delivered"
-    })
-    .await;
+    delivered_memo(&app, &caller, "the delivery").await;
     assert_eq!(
         system_notice::Entity::find()
             .count(&app.db().await)

@@ -3,6 +3,13 @@
 
 use super::*;
 
+/// A sender system whose business receipts are pushed to `peer`'s `/receipts`.
+async fn receipt_push_sender(app: &TestApp, peer: &FakePeer) -> (String, String) {
+    let settings =
+        json!({"protocol": "rest_push", "receiptEndpoint": format!("{}/receipts", peer.url)});
+    system(app, SENDER, settings).await
+}
+
 /// A message from `caller` collected by the authority's pull system; returns its id.
 async fn collected_message(
     app: &TestApp,
@@ -31,12 +38,7 @@ async fn core_03_business_receipts_reach_a_push_senders_receipt_endpoint_or_wait
 {
     let app = app().await;
     let receipts_peer = FakePeer::start(200).await;
-    let push_sender = system(
-        &app,
-        SENDER,
-        json!({"protocol": "rest_push", "receiptEndpoint": format!("{}/receipts", receipts_peer.url)}),
-    )
-    .await;
+    let push_sender = receipt_push_sender(&app, &receipts_peer).await;
     let pull_sender = sender(&app).await;
     let pull = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
 
@@ -96,12 +98,7 @@ async fn core_03_a_receipt_endpoint_that_stays_down_ends_in_business_receipt_fai
     let app = app().await;
     let t0 = schedule_start(&app);
     let down = FakePeer::start(503).await;
-    let push_sender = system(
-        &app,
-        SENDER,
-        json!({"protocol": "rest_push", "receiptEndpoint": format!("{}/receipts", down.url)}),
-    )
-    .await;
+    let push_sender = receipt_push_sender(&app, &down).await;
     let pull = system(&app, AUTHORITY, json!({"role": "recipient"})).await;
     let message_id = collected_message(&app, &push_sender, &pull).await;
     assert_eq!(send_receipt(&app, &pull, &message_id).await.status(), 202);

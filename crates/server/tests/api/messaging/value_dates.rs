@@ -3,6 +3,29 @@
 
 use super::*;
 
+/// The messaging app at noon in Copenhagen on 10 December 2026, and SENDER's sender system.
+async fn app_and_sender_at_noon_on_10_december() -> (TestApp, (String, String)) {
+    let app = app().await;
+    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
+    let caller = sender(&app).await;
+    (app, caller)
+}
+
+/// What withdrawing `message_id` in `sender`'s name comes to, done by the system at `now`.
+async fn withdrawn_by_system(
+    db: &sea_orm::DatabaseConnection,
+    sender: &str,
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> adgang_messaging::service::recall::Withdrawal {
+    use adgang_core::audit::Actor;
+    use adgang_messaging::service::recall::withdraw;
+    let sender = adgang_core::Cvr::parse(sender).unwrap();
+    withdraw(db, &sender, message_id, &Actor::System, now)
+        .await
+        .unwrap()
+}
+
 /// Copenhagen midnight before 12 December: waits until the held message `message_id` is
 /// released into `state`, and returns the sender's log then.
 async fn released_at_midnight(app: &TestApp, message_id: &str, state: &str) -> Vec<String> {
@@ -17,10 +40,7 @@ async fn released_at_midnight(app: &TestApp, message_id: &str, state: &str) -> V
 
 #[tokio::test]
 async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight() {
-    let app = app().await;
-    // 10 December, noon in Copenhagen.
-    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender_at_noon_on_10_december().await;
     let mut body = memo(CITIZEN);
     body["valueDate"] = json!("2026-12-12");
     let message_id = body["messageId"].as_str().unwrap().to_owned();
@@ -49,11 +69,8 @@ async fn core_04_a_future_value_date_holds_the_message_until_copenhagen_midnight
 
 #[tokio::test]
 async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
-    use adgang_core::audit::Actor;
-    use adgang_messaging::service::recall::{withdraw, Withdrawal};
-    let app = app().await;
-    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
-    let caller = sender(&app).await;
+    use adgang_messaging::service::recall::Withdrawal;
+    let (app, caller) = app_and_sender_at_noon_on_10_december().await;
     let mut ids = Vec::new();
     for _ in 0..20 {
         let mut body = memo(CITIZEN);
@@ -64,38 +81,14 @@ async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
     // Before the value date a recall simply wins; a second one says so.
     let db = app.db().await;
     let now = app.clock.now();
-    let first = withdraw(
-        &db,
-        &adgang_core::Cvr::parse(SENDER).unwrap(),
-        &ids[0],
-        &Actor::System,
-        now,
-    )
-    .await
-    .unwrap();
+    let first = withdrawn_by_system(&db, SENDER, &ids[0], now).await;
     assert!(matches!(first, Withdrawal::Recalled(_)));
     assert_eq!(
-        withdraw(
-            &db,
-            &adgang_core::Cvr::parse(SENDER).unwrap(),
-            &ids[0],
-            &Actor::System,
-            now
-        )
-        .await
-        .unwrap(),
+        withdrawn_by_system(&db, SENDER, &ids[0], now).await,
         Withdrawal::AlreadyRecalled
     );
     assert_eq!(
-        withdraw(
-            &db,
-            &adgang_core::Cvr::parse(AUTHORITY).unwrap(),
-            &ids[1],
-            &Actor::System,
-            now
-        )
-        .await
-        .unwrap(),
+        withdrawn_by_system(&db, AUTHORITY, &ids[1], now).await,
         Withdrawal::NotFound
     );
 
@@ -106,18 +99,7 @@ async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
         let db = db.clone();
         async move {
             tokio::time::sleep(StdDuration::from_millis(20 * i as u64)).await;
-            (
-                id.clone(),
-                withdraw(
-                    &db,
-                    &adgang_core::Cvr::parse(SENDER).unwrap(),
-                    id,
-                    &Actor::System,
-                    now,
-                )
-                .await
-                .unwrap(),
-            )
+            (id.clone(), withdrawn_by_system(&db, SENDER, id, now).await)
         }
     });
     let outcomes = futures_util::future::join_all(recalls).await;
@@ -157,9 +139,7 @@ async fn core_04_a_recall_racing_the_release_leaves_exactly_one_of_them_done() {
 /// valørperiode".
 #[tokio::test]
 async fn core_04_sms_01_a_held_nemsms_memo_fails_on_its_value_date_when_not_enrolled() {
-    let app = app().await;
-    app.clock.set("2026-12-10T11:00:00Z".parse().unwrap());
-    let caller = sender(&app).await;
+    let (app, caller) = app_and_sender_at_noon_on_10_december().await;
     let mut body = memo(CITIZEN);
     body["type"] = json!("nemsms");
     body["valueDate"] = json!("2026-12-12");

@@ -5,14 +5,9 @@ use super::*;
 
 #[tokio::test]
 async fn sys_07_first_recipient_is_primary_and_the_primary_can_be_switched_but_not_deleted() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
-    let first = created(&app, NORTH, &token, &recipient_push("Første"))
-        .await
-        .system;
-    let second = created(&app, NORTH, &token, &recipient_push("Anden"))
-        .await
-        .system;
+    let (app, token) = app_and_north_admin().await;
+    let first = north_push_system(&app, &token, "Første").await;
+    let second = north_push_system(&app, &token, "Anden").await;
     assert!(first.is_primary && !second.is_primary);
 
     let deleting_primary = app.delete_as(&system_path(NORTH, &first.id), &token).await;
@@ -69,10 +64,7 @@ async fn sys_08_a_company_gets_one_recipient_system() {
     created(&app, COMPANY, &token, &recipient_push("Modtager")).await;
     let second = create(&app, COMPANY, &token, &recipient_push("Modtager 2")).await;
     assert_eq!(second.status(), 400);
-    assert_eq!(
-        codes(&second.json().await.unwrap()),
-        vec![("role".to_owned(), "company_one_recipient_system".to_owned())]
-    );
+    assert_codes(second, &[("role", "company_one_recipient_system")]).await;
     // Sender systems are not limited.
     for name in ["Afsender 1", "Afsender 2"] {
         created(&app, COMPANY, &token, &json!({
@@ -85,11 +77,8 @@ async fn sys_08_a_company_gets_one_recipient_system() {
 
 #[tokio::test]
 async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
-    let system = created(&app, NORTH, &token, &recipient_push("Sagssystem"))
-        .await
-        .system;
+    let (app, token) = app_and_north_admin().await;
+    let system = north_push_system(&app, &token, "Sagssystem").await;
     assert_eq!(system.status, SystemStatus::Active);
     let path = system_path(NORTH, &system.id);
 
@@ -106,13 +95,14 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
     update["protocol"] = json!("rest_publish_subscribe");
     let locked = app.put_as(&path, &token, &update).await;
     assert_eq!(locked.status(), 400);
-    assert_eq!(
-        codes(&locked.json().await.unwrap()),
-        vec![
-            ("activation".to_owned(), "locked_while_active".to_owned()),
-            ("protocol".to_owned(), "locked_while_active".to_owned()),
-        ]
-    );
+    assert_codes(
+        locked,
+        &[
+            ("activation", "locked_while_active"),
+            ("protocol", "locked_while_active"),
+        ],
+    )
+    .await;
 
     // A name and endpoint change: exactly two edited rows with before and after.
     let mut update = recipient_push("Sagssystem Ærø");
@@ -150,12 +140,7 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
 
     // While active, the deactivation time can still be set (activation itself stays).
     update["deactivateAt"] = json!("2031-01-01T00:00:00Z");
-    let scheduled_end: SystemReceipt = app
-        .put_as(&path, &token, &update)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let scheduled_end: SystemReceipt = app.send_ok("PUT", &path, &token, &update).await;
     assert_eq!(scheduled_end.system.active_from, system.active_from);
     assert_eq!(
         scheduled_end.system.active_to.unwrap().to_rfc3339(),
@@ -177,11 +162,8 @@ async fn sys_12_13_edits_follow_the_rules_and_are_logged_field_by_field() {
 
 #[tokio::test]
 async fn sys_04_api_keys_are_sealed_revealed_with_a_log_row_and_rotated() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
-    let mut body = recipient_push("Leverandørstyret");
-    body["vendorCvr"] = json!(VENDOR);
-    let receipt = created(&app, NORTH, &token, &body).await;
+    let (app, token) = app_and_north_admin().await;
+    let receipt = north_vendor_system(&app, &token, "Leverandørstyret").await;
     let key = receipt.api_key.expect("an API key for the vendor");
     assert!(receipt.system.has_api_key);
     assert_eq!(receipt.system.vendor_cvr.as_deref(), Some(VENDOR));

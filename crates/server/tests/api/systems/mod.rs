@@ -8,7 +8,7 @@ use adgang_api_types::{
 };
 use adgang_core::entity::actions_log;
 use adgang_systems::entity::system as system_entity;
-use adgang_test_support::{expect_json, field_codes, spawn_app, TestApp};
+use adgang_test_support::{expect_json, field_codes, spawn_app_with_organisations, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -25,15 +25,34 @@ const RSA_1024: &str = include_str!("../../../../test-support/fixtures/ssh/rsa10
 const ED25519: &str = include_str!("../../../../test-support/fixtures/ssh/ed.pub");
 
 async fn app_with_organisations() -> TestApp {
-    let app = spawn_app().await;
-    app.seed_organisations(&[
+    spawn_app_with_organisations(&[
         (NORTH, "Testkommune Nord", OrgKind::Authority),
         ("34051178", "Styrelsen for Digital Test", OrgKind::Authority),
         (COMPANY, "Æblegården ApS", OrgKind::Company),
         (VENDOR, "Systemleverandøren A/S", OrgKind::Company),
     ])
-    .await;
-    app
+    .await
+}
+
+/// The app with its organisations, and a system administrator's token for Testkommune Nord.
+async fn app_and_north_admin() -> (TestApp, String) {
+    let app = app_with_organisations().await;
+    let token = admin(&app, NORTH, OrgKind::Authority);
+    (app, token)
+}
+
+/// A REST PUSH recipient system `name` created for Testkommune Nord.
+async fn north_push_system(app: &TestApp, token: &str, name: &str) -> adgang_api_types::System {
+    created(app, NORTH, token, &recipient_push(name))
+        .await
+        .system
+}
+
+/// A REST PUSH recipient system `name` created for Testkommune Nord, with VENDOR as its vendor.
+async fn north_vendor_system(app: &TestApp, token: &str, name: &str) -> SystemReceipt {
+    let mut body = recipient_push(name);
+    body["vendorCvr"] = json!(VENDOR);
+    created(app, NORTH, token, &body).await
 }
 
 fn admin(app: &TestApp, cvr: &str, kind: OrgKind) -> String {
@@ -60,6 +79,16 @@ async fn create(app: &TestApp, cvr: &str, token: &str, body: &Value) -> reqwest:
 async fn created(app: &TestApp, cvr: &str, token: &str, body: &Value) -> SystemReceipt {
     let response = create(app, cvr, token, body).await;
     expect_json(response, 201).await
+}
+
+/// Asserts that the problem `response` answers with has the field errors `expected`, sorted.
+async fn assert_codes(response: reqwest::Response, expected: &[(&str, &str)]) {
+    let problem: Problem = response.json().await.unwrap();
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
+        .collect();
+    assert_eq!(codes(&problem), expected);
 }
 
 /// The field errors as (field, code), sorted.

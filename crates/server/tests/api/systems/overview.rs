@@ -2,23 +2,20 @@
 //! overview showing every write at once (issue 13).
 
 use super::*;
+use adgang_test_support::header_text;
 
 #[tokio::test]
 async fn sys_10_11_receipt_and_overview_documents_read_back() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
-    let mut body = recipient_push("Modtagersystem Ærø");
-    body["vendorCvr"] = json!(VENDOR);
-    let receipt = created(&app, NORTH, &token, &body).await;
+    let (app, token) = app_and_north_admin().await;
+    let receipt = north_vendor_system(&app, &token, "Modtagersystem Ærø").await;
     let id = receipt.system.id.clone();
 
     let pdf = app
-        .get_as(
+        .get_ok_as(
             &format!("/api/v1/organisations/{NORTH}/systems/{id}/receipt"),
             &token,
         )
         .await;
-    assert_eq!(pdf.status(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let text = adgang_documents::pdf::extract_text(&pdf.bytes().await.unwrap()).unwrap();
     for expected in [
@@ -62,16 +59,12 @@ async fn sys_10_11_receipt_and_overview_documents_read_back() {
         "activation": {"mode": "none"}, "technicalContact": {"email": "a@b.dk", "phone": "12345678"}
     })).await;
     let workbook = app
-        .get_as(
+        .get_ok_as(
             &format!("/api/v1/organisations/{NORTH}/system-overview"),
             &token,
         )
         .await;
-    assert_eq!(workbook.status(), 200);
-    assert!(workbook.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .contains(".xlsx"));
+    assert!(header_text(&workbook, "content-disposition").contains(".xlsx"));
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(
         workbook.bytes().await.unwrap().to_vec(),
@@ -110,11 +103,11 @@ async fn sys_10_11_receipt_and_overview_documents_read_back() {
 
 #[tokio::test]
 async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
-    let app = app_with_organisations().await;
-    let owner = admin(&app, NORTH, OrgKind::Authority);
-    let mut body = recipient_push("Nords system");
-    body["vendorCvr"] = json!(VENDOR);
-    let id = created(&app, NORTH, &owner, &body).await.system.id;
+    let (app, owner) = app_and_north_admin().await;
+    let id = north_vendor_system(&app, &owner, "Nords system")
+        .await
+        .system
+        .id;
     let stranger = admin(&app, "34051178", OrgKind::Authority);
     // Through the stranger's own organisation path: not found.
     let own = "/api/v1/organisations/34051178/systems";
@@ -148,8 +141,7 @@ async fn sys_tenant_isolation_another_organisations_system_does_not_exist() {
 
 #[tokio::test]
 async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_organisation() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let other = admin(&app, "34051178", OrgKind::Authority);
     let list = |token: String, cvr: &'static str| {
         let app = &app;
@@ -161,9 +153,7 @@ async fn issue_13_the_cached_overview_shows_every_write_at_once_and_only_to_its_
         }
     };
     assert!(list(token.clone(), NORTH).await.is_empty());
-    let system = created(&app, NORTH, &token, &recipient_push("Sagssystem"))
-        .await
-        .system;
+    let system = north_push_system(&app, &token, "Sagssystem").await;
     assert_eq!(list(token.clone(), NORTH).await, vec!["Sagssystem"]);
     assert!(
         list(other.clone(), "34051178").await.is_empty(),

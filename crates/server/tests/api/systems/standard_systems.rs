@@ -46,10 +46,7 @@ async fn sys_09_a_system_from_a_standard_system_keeps_the_vendors_settings_locke
     let mut body = recipient_push("Vores sagssystem");
     body["standardSystemId"] = json!(standard.id);
     let refused = create(&app, NORTH, &token, &body).await;
-    assert_eq!(
-        codes(&refused.json().await.unwrap()),
-        vec![("acceptVendorAgreement".to_owned(), "must_accept".to_owned())]
-    );
+    assert_codes(refused, &[("acceptVendorAgreement", "must_accept")]).await;
 
     body["acceptVendorAgreement"] = json!(true);
     let receipt = created(&app, NORTH, &token, &body).await;
@@ -74,13 +71,7 @@ async fn sys_09_a_system_from_a_standard_system_keeps_the_vendors_settings_locke
         "technicalContact": {"email": "support@leverandor.dk", "phone": "87654321"}
     });
     let locked = app.put_as(&path, &token, &update).await;
-    assert_eq!(
-        codes(&locked.json().await.unwrap()),
-        vec![(
-            "endpoint".to_owned(),
-            "locked_by_standard_system".to_owned()
-        )]
-    );
+    assert_codes(locked, &[("endpoint", "locked_by_standard_system")]).await;
     update["endpoint"] = json!("https://leverandor.dk/dp");
     assert_eq!(app.put_as(&path, &token, &update).await.status(), 200);
 }
@@ -95,12 +86,7 @@ async fn sys_09_a_vendor_edits_and_withdraws_its_standard_system_and_the_systems
         "allowedIps": ["192.0.2.10"], "endpoint": "https://leverandor.dk/dp",
         "technicalContact": {"email": "support@leverandor.dk", "phone": "87654321"}
     });
-    let standard: StandardSystem = app
-        .post_as(&own, &vendor, &standard_body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let standard: StandardSystem = app.send_ok("POST", &own, &vendor, &standard_body).await;
 
     // The organisation adds its own extra contact e-mail (§5.6 step 5).
     let token = admin(&app, NORTH, OrgKind::Authority);
@@ -157,10 +143,7 @@ async fn sys_09_a_vendor_edits_and_withdraws_its_standard_system_and_the_systems
     other_protocol["protocol"] = json!("rest_pull");
     other_protocol["endpoint"] = Value::Null;
     let fixed = app.put_as(&one, &vendor, &other_protocol).await;
-    assert_eq!(
-        codes(&fixed.json().await.unwrap()),
-        vec![("protocol".to_owned(), "in_use".to_owned())]
-    );
+    assert_codes(fixed, &[("protocol", "in_use")]).await;
     // Only the vendor's own standard systems: another organisation's is not there.
     let foreign = app
         .put_as(
@@ -224,10 +207,7 @@ async fn sys_09_a_vendor_edits_and_withdraws_its_standard_system_and_the_systems
     assert!(freed.locked_fields.is_empty());
     assert_eq!(freed.allowed_ips, ["192.0.2.20", "192.0.2.21"]);
     let late = create(&app, NORTH, &token, &body).await;
-    assert_eq!(
-        codes(&late.json().await.unwrap()),
-        vec![("standardSystemId".to_owned(), "unknown".to_owned())]
-    );
+    assert_codes(late, &[("standardSystemId", "unknown")]).await;
     assert_eq!(
         app.delete_as(&one, &vendor).await.status(),
         404,

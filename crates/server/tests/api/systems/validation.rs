@@ -2,11 +2,11 @@
 //! wizard's dry run, plain http in a test deployment, activation and status on the clock.
 
 use super::*;
+use adgang_test_support::assert_has_field_error;
 
 #[tokio::test]
 async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let thirty_three: Vec<String> = (1..=33).map(|i| format!("10.0.0.{i}")).collect();
     let cases: Vec<(&str, Value, (&str, &str))> = vec![
         (
@@ -117,13 +117,7 @@ async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
             body[k] = v.clone();
         }
         let response = create(&app, NORTH, &token, &body).await;
-        assert_eq!(response.status(), 400, "{case}");
-        let problem: Problem = response.json().await.unwrap();
-        assert!(
-            codes(&problem).contains(&(field.to_owned(), code.to_owned())),
-            "{case}: expected {field}/{code}, got {:?}",
-            codes(&problem)
-        );
+        assert_has_field_error(response, case, field, code).await;
     }
     assert_eq!(system_count(&app).await, 0);
     assert!(app.rows(actions_log::Entity::find()).await.is_empty());
@@ -131,8 +125,7 @@ async fn sys_01_to_06_every_rule_gives_its_field_error_and_writes_nothing() {
 
 #[tokio::test]
 async fn sys_01_03_valid_details_are_normalised() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let range = created(
         &app,
         NORTH,
@@ -184,22 +177,20 @@ async fn x_04_a_dry_run_checks_a_new_system_by_every_rule_and_writes_nothing() {
     bad["allowedIps"] = json!(["10.0.0.1", "10.0.0.x", "fe80::zz"]);
     let refused = check(bad, "dryRun=true").await;
     assert_eq!(refused.status(), 400);
-    assert_eq!(
-        codes(&refused.json().await.unwrap()),
-        vec![
-            ("allowedIps[1]".to_owned(), "invalid_ip".to_owned()),
-            ("allowedIps[2]".to_owned(), "invalid_ip".to_owned()),
-            ("name".to_owned(), "required".to_owned()),
-        ]
-    );
+    assert_codes(
+        refused,
+        &[
+            ("allowedIps[1]", "invalid_ip"),
+            ("allowedIps[2]", "invalid_ip"),
+            ("name", "required"),
+        ],
+    )
+    .await;
 
     // Rules that read the database hold too (SYS-08: a company's second recipient system).
     created(&app, COMPANY, &token, &recipient_push("Modtager")).await;
     let second = check(recipient_push("Modtager 2"), "dryRun=true").await;
-    assert_eq!(
-        codes(&second.json().await.unwrap()),
-        vec![("role".to_owned(), "company_one_recipient_system".to_owned())]
-    );
+    assert_codes(second, &[("role", "company_one_recipient_system")]).await;
     // dryRun=false is the real request; a value that is not a boolean is a field error.
     let sender = json!({
         "name": "Afsender", "role": "sender", "protocol": "rest_pull", "allowedIps": ["10.0.0.9"],
@@ -208,10 +199,7 @@ async fn x_04_a_dry_run_checks_a_new_system_by_every_rule_and_writes_nothing() {
     assert_eq!(check(sender.clone(), "dryRun=false").await.status(), 201);
     let odd = check(sender, "dryRun=maybe").await;
     assert_eq!(odd.status(), 400);
-    assert_eq!(
-        codes(&odd.json().await.unwrap()),
-        vec![("dryRun".to_owned(), "invalid".to_owned())]
-    );
+    assert_codes(odd, &[("dryRun", "invalid")]).await;
     assert_eq!(system_count(&app).await, 2);
 }
 
@@ -232,8 +220,7 @@ async fn sys_02_a_test_deployment_may_allow_plain_http_endpoints() {
 
 #[tokio::test]
 async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactivated() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let now = chrono::Utc::now();
     let mut body = recipient_push("Planlagt modtager");
     body["activation"] = json!({"mode": "at", "at": now + chrono::Duration::days(1)});
@@ -269,17 +256,12 @@ async fn sys_05_status_follows_the_app_clock_from_scheduled_to_active_to_deactiv
 
 #[tokio::test]
 async fn sys_05_an_activation_time_that_has_passed_is_refused() {
-    let app = app_with_organisations().await;
-    let token = admin(&app, NORTH, OrgKind::Authority);
+    let (app, token) = app_and_north_admin().await;
     let mut body = recipient_push("Bagud");
     body["activation"] =
         json!({"mode": "at", "at": chrono::Utc::now() - chrono::Duration::minutes(5)});
     let refused = create(&app, NORTH, &token, &body).await;
     assert_eq!(refused.status(), 400);
-    let problem: Problem = refused.json().await.unwrap();
-    assert_eq!(
-        codes(&problem),
-        [("activation.at".into(), "in_the_past".into())]
-    );
+    assert_codes(refused, &[("activation.at", "in_the_past")]).await;
     assert_eq!(system_count(&app).await, 0, "nothing created");
 }
