@@ -132,6 +132,50 @@ async fn events_named(db: &DatabaseConnection, event: &str) -> Vec<message_event
         .unwrap()
 }
 
+/// Sends the server binary `pid` a signal (`STOP`, `CONT`).
+fn signal(pid: u32, signal: &str) {
+    let sent = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("running kill");
+    assert!(sent.success(), "kill -{signal} {pid}");
+}
+
+/// Lets the server binary `pid` work in 20 ms slices, stopped (SIGSTOP) while its `progress` is
+/// read, until `enough`; returns the progress read while it is stopped, which is what a
+/// `kill -9` sent next meets. Polling a running server could see all the work finish between two
+/// looks on a loaded machine (a run of mv_04 read 10,000 of 10,000 at its kill).
+/// Each new reading is printed (shown when the test fails).
+pub(crate) async fn stopped_mid_work<T, F>(
+    pid: u32,
+    mut progress: impl FnMut() -> F,
+    enough: impl Fn(T) -> bool,
+) -> T
+where
+    T: Copy + PartialEq + std::fmt::Debug,
+    F: std::future::Future<Output = T>,
+{
+    let started = std::time::Instant::now();
+    signal(pid, "STOP");
+    let mut read = progress().await;
+    eprintln!("progress {read:?} at {} ms", started.elapsed().as_millis());
+    for _ in 0..3000 {
+        if enough(read) {
+            break;
+        }
+        signal(pid, "CONT");
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+        signal(pid, "STOP");
+        let last = read;
+        read = progress().await;
+        if read != last {
+            eprintln!("progress {read:?} at {} ms", started.elapsed().as_millis());
+        }
+    }
+    read
+}
+
 /// Kills the server binary as `kill -9` does and reaps it.
 fn kill_9(server: &mut Child) {
     server.kill().expect("kill -9");
@@ -483,14 +527,13 @@ async fn mv_04_kill_9_mid_move_then_restart_moves_each_of_10000_messages_exactly
     assert_eq!(started.total as usize, MESSAGES);
 
     // Kill -9 in the middle of the move.
-    for _ in 0..2000 {
-        if mail_move(&db, &started.id).await.moved >= 2_000 {
-            break;
-        }
-        tokio::time::sleep(StdDuration::from_millis(10)).await;
-    }
+    let at_kill = stopped_mid_work(
+        server.id(),
+        || async { mail_move(&db, &started.id).await.moved },
+        |moved| moved >= 2_000,
+    )
+    .await;
     kill_9(&mut server);
-    let at_kill = mail_move(&db, &started.id).await.moved;
     assert!(
         (1..MESSAGES as i64).contains(&at_kill),
         "the kill came mid-move ({at_kill})"

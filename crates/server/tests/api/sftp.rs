@@ -731,17 +731,14 @@ async fn issue_35_kill_9_while_a_bulk_file_is_taken_leaves_each_memo_taken_exact
     wait_healthy(port).await;
     put(sftp_port, &id, &key, &local, "/inbox/big.zip").await;
     // Killed while the memos are being taken.
-    let mut at_kill = 0;
-    for _ in 0..3000 {
-        at_kill = count_messages(&db).await;
-        if at_kill >= 200 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let at_kill = crate::durability::stopped_mid_work(
+        server.id(),
+        || count_messages(&db),
+        |taken| taken >= 200,
+    )
+    .await;
     server.kill().unwrap();
     server.wait().unwrap();
-    let at_kill = at_kill.max(count_messages(&db).await);
     assert!(
         (1..MEMOS).contains(&at_kill),
         "killed mid-file ({at_kill} of {MEMOS} taken)"
