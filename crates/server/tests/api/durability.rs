@@ -132,14 +132,14 @@ async fn events_named(db: &DatabaseConnection, event: &str) -> Vec<message_event
         .unwrap()
 }
 
-/// Sends the server binary `pid` a signal (`STOP`, `CONT`).
-fn signal(pid: u32, signal: &str) {
-    let sent = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(pid.to_string())
-        .status()
-        .expect("running kill");
-    assert!(sent.success(), "kill -{signal} {pid}");
+/// Sends the server binary `pid` a signal (`STOP`, `CONT`): a system call, not a `kill`
+/// process, whose start could itself wait on a loaded machine.
+fn signal(pid: u32, signal: rustix::process::Signal) {
+    let target = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+        .expect("a process id");
+    rustix::process::kill_process(target, signal).expect("signalling the server");
 }
 
 /// Lets the server binary `pid` work in 20 ms slices, stopped (SIGSTOP) while its `progress` is
@@ -157,16 +157,16 @@ where
     F: std::future::Future<Output = T>,
 {
     let started = std::time::Instant::now();
-    signal(pid, "STOP");
+    signal(pid, rustix::process::Signal::STOP);
     let mut read = progress().await;
     eprintln!("progress {read:?} at {} ms", started.elapsed().as_millis());
     for _ in 0..3000 {
         if enough(read) {
             break;
         }
-        signal(pid, "CONT");
+        signal(pid, rustix::process::Signal::CONT);
         tokio::time::sleep(StdDuration::from_millis(20)).await;
-        signal(pid, "STOP");
+        signal(pid, rustix::process::Signal::STOP);
         let last = read;
         read = progress().await;
         if read != last {
