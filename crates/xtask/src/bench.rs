@@ -539,6 +539,6 @@ fn print_table(header: &str, rows: &[String]) {
         println!("{row}");
     }
     for plan in rows.iter().filter(|r| !r.starts_with('|')) {
-        println!("\n{plan}");
+        println!("\n{}", plan.trim_start_matches('\n'));
     }
 }

@@ -99,17 +99,14 @@ fn log(
         (Some(_), None) => ActionEvent::Deleted,
         _ => ActionEvent::Edited,
     };
-    ActionRecord {
-        organisation: acting.organisation.clone(),
-        subject: Subject::AuthorityInformation,
+    ActionRecord::on_object(
+        acting.organisation.clone(),
+        Subject::AuthorityInformation,
         event,
-        party: None,
-        object_id: Some(acting.organisation.to_string()),
-        object_name: Some(field.to_owned()),
-        changes: vec![FieldChange::new(field, before, after)],
-        reason: None,
-        power_of_attorney: None,
-    }
+        &acting.organisation.to_string(),
+        field,
+        vec![FieldChange::new(field, before, after)],
+    )
 }
 
 /// INFO-01: the link must be an https URL, and not one naming an internal address outright.

@@ -31,17 +31,14 @@ pub(crate) fn record(
     event: ActionEvent,
     changes: Vec<FieldChange>,
 ) -> ActionRecord {
-    ActionRecord {
-        organisation: org.clone(),
-        subject: Subject::ContactStructure,
+    ActionRecord::on_object(
+        org.clone(),
+        Subject::ContactStructure,
         event,
-        party: None,
-        object_id: Some(id.to_owned()),
-        object_name: Some(name.to_owned()),
+        id,
+        name,
         changes,
-        reason: None,
-        power_of_attorney: None,
-    }
+    )
 }
 
 /// Rows for a create (after only), delete (before only) or edit (the fields that changed).

@@ -125,7 +125,6 @@ impl Party {
     }
 }
 
-/// A filter's value as given: trimmed, and none when empty.
 /// LOG-04: a log's search form checked as a whole, every problem a field error: the period
 /// (`from`, `to`; how far back it may `reach`) first, then the log's own `filter`.
 fn checked_search(
@@ -163,6 +162,7 @@ fn known<T>(
     parsed
 }
 
+/// A filter's value as given: trimmed, and none when empty.
 fn given(value: &Option<String>) -> Option<String> {
     value
         .as_deref()

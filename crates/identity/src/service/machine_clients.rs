@@ -74,21 +74,18 @@ pub async fn register(
         db,
         actor,
         now,
-        ActionRecord {
-            organisation: cvr.clone(),
-            subject: Subject::Rights,
-            event: ActionEvent::Created,
-            party: None,
-            object_id: Some(client.client_id.clone()),
-            object_name: Some(client.name.clone()),
-            changes: vec![FieldChange::new(
+        ActionRecord::on_object(
+            cvr.clone(),
+            Subject::Rights,
+            ActionEvent::Created,
+            &client.client_id,
+            &client.name,
+            vec![FieldChange::new(
                 "rights",
                 None::<String>,
                 Some(client.rights.clone()),
             )],
-            reason: None,
-            power_of_attorney: None,
-        },
+        ),
     )
     .await?;
     Ok((client, secret))

@@ -258,21 +258,18 @@ pub async fn store_signed_agreement(
         db,
         actor,
         now,
-        ActionRecord {
-            organisation: cvr.clone(),
-            subject: Subject::Onboarding,
+        ActionRecord::on_object(
+            cvr.clone(),
+            Subject::Onboarding,
             event,
-            party: None,
-            object_id: Some(cvr.to_string()),
-            object_name: Some("Underskrevet tilslutningsaftale".to_owned()),
-            changes: vec![FieldChange::new(
+            &cvr.to_string(),
+            "Underskrevet tilslutningsaftale",
+            vec![FieldChange::new(
                 "sha256",
                 previous.as_ref().map(|p| p.sha256.clone()),
                 Some(checked.sha256),
             )],
-            reason: None,
-            power_of_attorney: None,
-        },
+        ),
     )
     .await?;
     Ok(stored)
@@ -388,14 +385,13 @@ pub async fn complete(
         db,
         actor,
         now,
-        ActionRecord {
-            organisation: cvr.clone(),
-            subject: Subject::Onboarding,
-            event: ActionEvent::Edited,
-            party: None,
-            object_id: Some(cvr.to_string()),
-            object_name: Some(AGREEMENT_TITLE.to_owned()),
-            changes: vec![
+        ActionRecord::on_object(
+            cvr.clone(),
+            Subject::Onboarding,
+            ActionEvent::Edited,
+            &cvr.to_string(),
+            AGREEMENT_TITLE,
+            vec![
                 FieldChange::new(
                     "agreementAcceptedAt",
                     None::<String>,
@@ -404,9 +400,7 @@ pub async fn complete(
                 FieldChange::new("agreementVersion", None::<String>, Some(AGREEMENT_VERSION)),
                 FieldChange::new("rightsAdmin", None::<String>, Some(&user.subject)),
             ],
-            reason: None,
-            power_of_attorney: None,
-        },
+        ),
     )
     .await?;
     // §3.1.1: the rights administrator is the first of the organisation to get the link to

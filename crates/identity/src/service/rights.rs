@@ -184,17 +184,14 @@ fn rights_record(cvr: &Cvr, user: &user::Model, right: Right, event: ActionEvent
         ActionEvent::Created => (None, value),
         ActionEvent::Edited | ActionEvent::Deleted => (value, None),
     };
-    ActionRecord {
-        organisation: cvr.clone(),
-        subject: Subject::Rights,
+    ActionRecord::on_object(
+        cvr.clone(),
+        Subject::Rights,
         event,
-        party: None,
-        object_id: Some(user.subject.clone()),
-        object_name: Some(user.name.clone()),
-        changes: vec![FieldChange::new("right", before, after)],
-        reason: None,
-        power_of_attorney: None,
-    }
+        &user.subject,
+        &user.name,
+        vec![FieldChange::new("right", before, after)],
+    )
 }
 
 /// CTX-02: what an operator carries while acting on behalf of another organisation — the

@@ -151,17 +151,14 @@ fn connection_record(
     event: ActionEvent,
     changes: Vec<FieldChange>,
 ) -> ActionRecord {
-    ActionRecord {
-        organisation: organisation.clone(),
-        subject: Subject::SystemConnection,
+    ActionRecord::on_object(
+        organisation.clone(),
+        Subject::SystemConnection,
         event,
-        party: None,
-        object_id: Some(object_id.to_owned()),
-        object_name: Some(object_name.to_owned()),
+        object_id,
+        object_name,
         changes,
-        reason: None,
-        power_of_attorney: None,
-    }
+    )
 }
 
 fn diff(before: &system::Model, after: &system::Model) -> Vec<FieldChange> {

@@ -34,21 +34,18 @@ pub async fn publish_standard_system(
         db,
         actor,
         ctx.now,
-        ActionRecord {
-            organisation: vendor.clone(),
-            subject: Subject::SystemConnection,
-            event: ActionEvent::Created,
-            party: None,
-            object_id: Some(model.id.clone()),
-            object_name: Some(model.name.clone()),
-            changes: vec![
+        ActionRecord::on_object(
+            vendor.clone(),
+            Subject::SystemConnection,
+            ActionEvent::Created,
+            &model.id,
+            &model.name,
+            vec![
                 FieldChange::new("standardSystem", None::<String>, Some(&model.name)),
                 FieldChange::new("role", None::<String>, Some(&model.role)),
                 FieldChange::new("protocol", None::<String>, Some(&model.protocol)),
             ],
-            reason: None,
-            power_of_attorney: None,
-        },
+        ),
     )
     .await?;
     Ok(model)

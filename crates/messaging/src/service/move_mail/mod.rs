@@ -342,17 +342,14 @@ pub async fn create(
         db,
         &acting.actor,
         acting.now,
-        ActionRecord {
-            organisation: acting.organisation.clone(),
-            subject: Subject::MoveMail,
-            event: ActionEvent::Created,
-            party: None,
-            object_id: Some(saved.id.clone()),
-            object_name: Some("Flyt post".to_owned()),
+        ActionRecord::on_object(
+            acting.organisation.clone(),
+            Subject::MoveMail,
+            ActionEvent::Created,
+            &saved.id,
+            "Flyt post",
             changes,
-            reason: None,
-            power_of_attorney: None,
-        },
+        ),
     )
     .await?;
     Ok(to_dto(saved))

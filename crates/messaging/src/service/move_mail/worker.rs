@@ -379,17 +379,14 @@ impl MoveWorker {
             db,
             &Actor::System,
             now,
-            ActionRecord {
+            ActionRecord::on_object(
                 organisation,
-                subject: Subject::MoveMail,
-                event: ActionEvent::Edited,
-                party: None,
-                object_id: Some(id),
-                object_name: Some("Flyt post".to_owned()),
+                Subject::MoveMail,
+                ActionEvent::Edited,
+                &id,
+                "Flyt post",
                 changes,
-                reason: None,
-                power_of_attorney: None,
-            },
+            ),
         )
         .await?;
         Ok(())
