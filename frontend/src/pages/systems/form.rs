@@ -11,6 +11,18 @@ pub use crate::components::form::TextField;
 use crate::components::form::{errors_for, group_class, ErrorText, FieldMessage, TextArea};
 use crate::i18n::{use_i18n, Key};
 
+/// The settings a saved system and a standard system share, as the draft loads them.
+struct Settings<'a> {
+    name: &'a str,
+    role: SystemRole,
+    protocol: Protocol,
+    allowed_ips: &'a [String],
+    endpoint: &'a Option<String>,
+    receipt_endpoint: &'a Option<String>,
+    ssh_public_key: &'a Option<String>,
+    contact: &'a TechnicalContact,
+}
+
 /// Everything the user types, before it is sent.
 #[derive(Clone, Copy)]
 pub struct Draft {
@@ -68,13 +80,16 @@ impl Draft {
 
     /// Fills the draft from a saved system (the detail page's edits).
     pub fn load(&self, s: &System) {
-        self.load_settings(
-            &s.name,
-            (s.role, s.protocol),
-            &s.allowed_ips,
-            [&s.endpoint, &s.receipt_endpoint, &s.ssh_public_key],
-            &s.technical_contact,
-        );
+        self.load_settings(Settings {
+            name: &s.name,
+            role: s.role,
+            protocol: s.protocol,
+            allowed_ips: &s.allowed_ips,
+            endpoint: &s.endpoint,
+            receipt_endpoint: &s.receipt_endpoint,
+            ssh_public_key: &s.ssh_public_key,
+            contact: &s.technical_contact,
+        });
         self.vendor_cvr
             .set(s.vendor_cvr.clone().unwrap_or_default());
         self.activation.set(match s.active_from {
@@ -89,14 +104,17 @@ impl Draft {
     }
 
     /// Fills the settings a saved system and a standard system share.
-    fn load_settings(
-        &self,
-        name: &str,
-        (role, protocol): (SystemRole, Protocol),
-        allowed_ips: &[String],
-        [endpoint, receipt_endpoint, ssh_public_key]: [&Option<String>; 3],
-        contact: &TechnicalContact,
-    ) {
+    fn load_settings(&self, settings: Settings) {
+        let Settings {
+            name,
+            role,
+            protocol,
+            allowed_ips,
+            endpoint,
+            receipt_endpoint,
+            ssh_public_key,
+            contact,
+        } = settings;
         self.name.set(name.to_owned());
         self.role.set(role);
         self.protocol.set(protocol);
@@ -192,13 +210,16 @@ impl Draft {
     /// SYS-09: fills the draft from a vendor's standard system (the vendor's own page).
     pub fn load_standard(&self, s: &StandardSystem) {
         self.load_standard_defaults();
-        self.load_settings(
-            &s.name,
-            (s.role, s.protocol),
-            &s.allowed_ips,
-            [&s.endpoint, &s.receipt_endpoint, &s.ssh_public_key],
-            &s.technical_contact,
-        );
+        self.load_settings(Settings {
+            name: &s.name,
+            role: s.role,
+            protocol: s.protocol,
+            allowed_ips: &s.allowed_ips,
+            endpoint: &s.endpoint,
+            receipt_endpoint: &s.receipt_endpoint,
+            ssh_public_key: &s.ssh_public_key,
+            contact: &s.technical_contact,
+        });
     }
 
     /// An empty draft for a new standard system.
