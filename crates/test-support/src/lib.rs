@@ -19,7 +19,6 @@ use adgang_core::TokenKeys;
 use adgang_identity::service::{create_organisation, find_organisation, rights, NewOrganisation};
 use adgang_server::{telemetry, Application, Settings};
 use reqwest::Response;
-use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Select,
@@ -284,35 +283,35 @@ impl TestApp {
     /// `org`'s message log (LOG-01), oldest first.
     pub async fn message_events(&self, org: &str) -> Vec<message_events::Model> {
         use message_events::{Column, Entity};
-        let select = Entity::find();
-        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
-            .await
+        self.rows(
+            Entity::find()
+                .filter(Column::OrganisationCvr.eq(org))
+                .order_by_asc(Column::Id),
+        )
+        .await
     }
 
     /// `org`'s actions log about `subject` (`"exemption"`, `"nemsms"` …), oldest first.
     pub async fn actions_about(&self, org: &str, subject: &str) -> Vec<actions_log::Model> {
         use actions_log::{Column, Entity};
-        let select = Entity::find().filter(Column::Subject.eq(subject));
-        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
-            .await
+        self.rows(
+            Entity::find()
+                .filter(Column::OrganisationCvr.eq(org))
+                .filter(Column::Subject.eq(subject))
+                .order_by_asc(Column::Id),
+        )
+        .await
     }
 
     /// `org`'s searches log (lookups in the national registers), oldest first.
     pub async fn searches_logged(&self, org: &str) -> Vec<searches_log::Model> {
         use searches_log::{Column, Entity};
-        let select = Entity::find();
-        self.oldest_first(select, Column::OrganisationCvr.eq(org), Column::Id)
-            .await
-    }
-
-    /// The rows `select` finds that match `filter` (on a fresh connection), lowest `id` first.
-    async fn oldest_first<E: EntityTrait>(
-        &self,
-        select: Select<E>,
-        filter: SimpleExpr,
-        id: E::Column,
-    ) -> Vec<E::Model> {
-        self.rows(select.filter(filter).order_by_asc(id)).await
+        self.rows(
+            Entity::find()
+                .filter(Column::OrganisationCvr.eq(org))
+                .order_by_asc(Column::Id),
+        )
+        .await
     }
 }
 
