@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::bench::{issue_token, wrk_script};
-use crate::bench_eventlog::{on_sqlite_then_postgres, start_server, Dialect, Target};
+use crate::bench_db::{on_sqlite_then_postgres, start_server, Dialect, Target};
 use crate::step;
 
 const ORG: &str = "29189846";

@@ -20,7 +20,7 @@ const MEMOS: usize = 10_000;
 const TARGET: f64 = 1_000.0;
 
 fn rss_mb(pid: u32) -> f64 {
-    crate::bench_eventlog::rss_kib(pid) as f64 / 1024.0
+    crate::bench_db::rss_kib(pid) as f64 / 1024.0
 }
 
 /// The bulk file: 10,000 memos to citizens, each with a 1 KB PDF-ish attachment in base64 —

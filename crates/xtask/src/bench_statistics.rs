@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::bench::issue_token;
-use crate::bench_eventlog::{on_sqlite_then_postgres, rss_kib, start_server_with, Dialect, Target};
+use crate::bench_db::{on_sqlite_then_postgres, rss_kib, start_server_with, Dialect, Target};
 use crate::step;
 
 const ORG: &str = "29189846";

@@ -44,7 +44,7 @@ fn request(method: &str, url: &str, token: &str, content_type: &str, body: &Path
 
 /// The resident memory of `pid`, bytes.
 fn rss_of(pid: u32) -> u64 {
-    crate::bench_eventlog::rss_kib(pid) * 1024
+    crate::bench_db::rss_kib(pid) * 1024
 }
 
 fn quantile(sorted: &[f64], q: f64) -> f64 {

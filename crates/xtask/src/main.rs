@@ -43,6 +43,7 @@ mod api_compat;
 mod bench;
 mod bench_citizen;
 mod bench_contacts;
+mod bench_db;
 mod bench_delivery;
 mod bench_eventlog;
 mod bench_load;
