@@ -103,10 +103,10 @@ pub fn check(
     form: &ActionLogFilter,
     now: DateTime<Utc>,
 ) -> Result<Search, EventLogError> {
-    let period = (form.from.as_deref(), form.to.as_deref());
     checked_search(
         organisation,
-        period,
+        form.from.as_deref(),
+        form.to.as_deref(),
         now,
         Reach::LastThreeMonths,
         |errors| {

@@ -39,37 +39,44 @@ pub fn check(
     form: &MessageLogFilter,
     now: DateTime<Utc>,
 ) -> Result<Search, EventLogError> {
-    let period = (form.from.as_deref(), form.to.as_deref());
-    checked_search(organisation, period, now, Reach::Any, |errors| {
-        let filter = MessageFilter {
-            sender: given(&form.sender).and_then(|v| Party::parse("sender", &v, errors)),
-            recipient: given(&form.recipient).and_then(|v| Party::parse("recipient", &v, errors)),
-            message_type: known(
-                &form.message_type,
-                "messageType",
-                "Use letter, legal_notice, nemsms or mandatory.",
-                MessageType::parse,
-                errors,
-            ),
-            direction: known(
-                &form.direction,
-                "direction",
-                "Use outgoing or incoming.",
-                Direction::parse,
-                errors,
-            ),
-            message_id: id_filter("messageId", form.message_id.as_deref(), errors),
-            system_id: id_filter("systemId", form.system_id.as_deref(), errors),
-            event: known(
-                &form.event,
-                "event",
-                "Not an event of the message log.",
-                MessageEvent::parse,
-                errors,
-            ),
-        };
-        LogFilter::Messages(filter)
-    })
+    checked_search(
+        organisation,
+        form.from.as_deref(),
+        form.to.as_deref(),
+        now,
+        Reach::Any,
+        |errors| {
+            let filter = MessageFilter {
+                sender: given(&form.sender).and_then(|v| Party::parse("sender", &v, errors)),
+                recipient: given(&form.recipient)
+                    .and_then(|v| Party::parse("recipient", &v, errors)),
+                message_type: known(
+                    &form.message_type,
+                    "messageType",
+                    "Use letter, legal_notice, nemsms or mandatory.",
+                    MessageType::parse,
+                    errors,
+                ),
+                direction: known(
+                    &form.direction,
+                    "direction",
+                    "Use outgoing or incoming.",
+                    Direction::parse,
+                    errors,
+                ),
+                message_id: id_filter("messageId", form.message_id.as_deref(), errors),
+                system_id: id_filter("systemId", form.system_id.as_deref(), errors),
+                event: known(
+                    &form.event,
+                    "event",
+                    "Not an event of the message log.",
+                    MessageEvent::parse,
+                    errors,
+                ),
+            };
+            LogFilter::Messages(filter)
+        },
+    )
 }
 
 fn condition(filter: &MessageFilter) -> Condition {

@@ -129,7 +129,8 @@ impl Party {
 /// (`from`, `to`; how far back it may `reach`) first, then the log's own `filter`.
 fn checked_search(
     organisation: &str,
-    (from, to): (Option<&str>, Option<&str>),
+    from: Option<&str>,
+    to: Option<&str>,
     now: DateTime<Utc>,
     reach: period::Reach,
     filter: impl FnOnce(&mut FieldErrors) -> LogFilter,
