@@ -449,15 +449,19 @@ impl Settings {
                 )?;
             s.dispatch_lease = chrono::Duration::seconds(i64::from(seconds));
         }
-        let count = |key: &str| -> anyhow::Result<Option<usize>> {
+        // Whole numbers of at least `least`; `what` says so in the error.
+        let at_least = |key: &str, least: u64, what: &str| -> anyhow::Result<Option<u64>> {
             get(key)
                 .map(|v| {
-                    v.parse::<usize>()
+                    v.parse::<u64>()
                         .ok()
-                        .filter(|n| *n > 0)
-                        .with_context(|| format!("{key} must be a positive number"))
+                        .filter(|n| *n >= least)
+                        .with_context(|| format!("{key} must be {what}"))
                 })
                 .transpose()
+        };
+        let count = |key: &str| -> anyhow::Result<Option<usize>> {
+            Ok(at_least(key, 1, "a positive number")?.map(|n| n as usize))
         };
         if let Some(n) = count("ADGANG_DELIVERY_PER_DESTINATION")? {
             s.delivery_limits.per_destination = n;
@@ -471,17 +475,6 @@ impl Settings {
         if let Some(n) = count("ADGANG_UPLOAD_DEADLINE_SECONDS")? {
             s.body_deadlines.upload = std::time::Duration::from_secs(n as u64);
         }
-        // Whole numbers of at least `least`; `what` says so in the error.
-        let at_least = |key: &str, least: u64, what: &str| -> anyhow::Result<Option<u64>> {
-            get(key)
-                .map(|v| {
-                    v.parse::<u64>()
-                        .ok()
-                        .filter(|n| *n >= least)
-                        .with_context(|| format!("{key} must be {what}"))
-                })
-                .transpose()
-        };
         let seconds = "a positive number of seconds";
         if let Some(n) = at_least("ADGANG_MOVE_MAIL_LEASE_SECONDS", 1, seconds)? {
             s.move_mail_lease = std::time::Duration::from_secs(n);
