@@ -96,11 +96,7 @@ impl TestApp {
 
     /// GET that must answer 200 with a JSON body of type `T`.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
-        let response = self.get(path).await;
-        let status = response.status();
-        let body = response.text().await.expect("reading body");
-        assert_eq!(status, 200, "GET {path} answered {status}: {body}");
-        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+        expect_json(self.get(path).await, 200).await
     }
 
     /// An access token for `subject`, signed like the app's own and issued at the app's "now"
@@ -136,11 +132,7 @@ impl TestApp {
 
     /// GET as `token` that must answer 200 with a JSON body of type `T`.
     pub async fn get_json_as<T: DeserializeOwned>(&self, path: &str, token: &str) -> T {
-        let response = self.get_as(path, token).await;
-        let status = response.status();
-        let body = response.text().await.expect("reading body");
-        assert_eq!(status, 200, "GET {path} answered {status}: {body}");
-        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+        expect_json(self.get_as(path, token).await, 200).await
     }
 
     /// `GET /api/v1/session` as `token`, which must answer 200: whom the token speaks for.
@@ -328,10 +320,10 @@ pub fn content_type(response: &Response) -> &str {
 /// Asserts that `response` answered `status` (its body in the message when not) and reads its
 /// JSON body as `T`.
 pub async fn expect_json<T: DeserializeOwned>(response: Response, status: u16) -> T {
-    let got = response.status();
+    let (got, url) = (response.status(), response.url().clone());
     let body = response.text().await.expect("reading body");
-    assert_eq!(got, status, "{body}");
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    assert_eq!(got, status, "{url} answered {got}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{url}: {e}: {body}"))
 }
 
 /// Asserts that `response` is a problem answer (RFC 9457) with `status` and reads it.

@@ -502,20 +502,9 @@ where
     body(client, app).await
 }
 
-/// An API token for a user of the organisation `cvr` holding `rights` (to arrange a test).
-pub(crate) fn api_token(
-    app: &TestApp,
-    cvr: &str,
-    kind: adgang_api_types::OrgKind,
-    rights: &[adgang_api_types::Right],
-) -> String {
-    app.token(&adgang_test_support::user(cvr, kind, rights))
-}
-
 /// An API token of a contact administrator of Styrelsen for Digital Test (34051178), as Karl.
 pub(crate) fn agency_contact_admin_token(app: &TestApp) -> String {
-    api_token(
-        app,
+    app.token_for(
         "34051178",
         adgang_api_types::OrgKind::Authority,
         &[adgang_api_types::Right::ContactAdmin],
@@ -553,26 +542,14 @@ pub(crate) async fn api_recipient_system(
     kind: adgang_api_types::OrgKind,
     name: &str,
 ) -> Result<String> {
-    let token = api_token(app, cvr, kind, &[adgang_api_types::Right::SystemAdmin]);
-    let response = app
-        .post_as(
-            &format!("/api/v1/organisations/{cvr}/systems"),
-            &token,
-            &serde_json::json!({
-                "name": name, "role": "recipient", "protocol": "rest_push",
-                "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
-                "activation": {"mode": "now"},
-                "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
-            }),
-        )
-        .await;
-    ensure!(
-        response.status() == 201,
-        "creating {name}: {}",
-        response.status()
-    );
-    let receipt: adgang_api_types::SystemReceipt = response.json().await?;
-    Ok(receipt.system.id)
+    let token = app.token_for(cvr, kind, &[adgang_api_types::Right::SystemAdmin]);
+    let settings = serde_json::json!({
+        "name": name, "role": "recipient", "protocol": "rest_push",
+        "allowedIps": ["10.0.0.1"], "endpoint": "https://modtag.example.dk/dp",
+        "activation": {"mode": "now"},
+        "technicalContact": {"email": "drift@example.dk", "phone": "12345678"}
+    });
+    Ok(app.create_system(cvr, &token, &settings).await.system.id)
 }
 
 /// Sets a date input as the date picker does (its typed form follows the browser's locale).

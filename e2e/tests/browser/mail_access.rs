@@ -111,9 +111,7 @@ async fn acc_02_at_390_px_an_exempt_givers_exemption_is_lifted_with_the_access()
     browser_test("mail_access_exempt_phone", |client, app| async move {
         client.set_window_size(390, 844).await?;
         let giver = SyntheticRegistry::citizen_cpr(210);
-        let token = api_token(
-            &app,
-            "29189846",
+        let token = app.token_for("29189846",
             OrgKind::Authority,
             &[Right::CitizenService],
         );

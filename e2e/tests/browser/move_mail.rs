@@ -32,8 +32,7 @@ async fn seed_virk_mail(app: &TestApp, n: usize) -> Result<()> {
 
 /// A contact point of Testkommune Nord bound to its demo recipient system; its id.
 async fn point(app: &TestApp, name: &str, active: bool) -> Result<String> {
-    let token = api_token(
-        app,
+    let token = app.token_for(
         NORTH,
         OrgKind::Authority,
         &[Right::ContactAdmin, Right::SystemAdmin],

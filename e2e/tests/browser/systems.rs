@@ -191,9 +191,7 @@ async fn sys_14_an_authority_creates_a_sender_system_through_the_wizard_and_mana
             rotated.len() > 20 && rotated != key,
             "a new key: {rotated:?}"
         );
-        let admin = api_token(
-            &app,
-            "29189846",
+        let admin = app.token_for("29189846",
             adgang_api_types::OrgKind::Authority,
             &[adgang_api_types::Right::SystemAdmin],
         );
@@ -338,7 +336,7 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
         const NORTH: &str = "29189846";
         let kind = adgang_api_types::OrgKind::Authority;
         let system = api_recipient_system(&app, NORTH, kind, "Borgerpostmodtager").await?;
-        let contact_admin = api_token(&app, NORTH, kind, &[adgang_api_types::Right::ContactAdmin]);
+        let contact_admin = app.token_for(NORTH, kind, &[adgang_api_types::Right::ContactAdmin]);
         let point = app
             .post_as(
                 &format!("/api/v1/organisations/{NORTH}/contact-points"),
@@ -377,7 +375,7 @@ async fn sys_12_deleting_a_system_with_bound_contact_points_names_them_in_danish
         // The bound-points rule's own text (not the primary-system rule's), and the points.
         wait_for_text(&client, "#detail-error", "kontaktpunkter er tilsluttet").await?;
         wait_for_text(&client, "#detail-error-items", "Affald og genbrug").await?;
-        let system_admin = api_token(&app, NORTH, kind, &[adgang_api_types::Right::SystemAdmin]);
+        let system_admin = app.token_for(NORTH, kind, &[adgang_api_types::Right::SystemAdmin]);
         let path = format!("/api/v1/organisations/{NORTH}/systems/{system}");
         let still = app.get_as(&path, &system_admin).await;
         ensure!(still.status() == 200, "nothing deleted: {}", still.status());
@@ -394,7 +392,7 @@ async fn x_07_times_are_shown_and_entered_in_copenhagen_time_in_a_browser_in_new
         |client, app| async move {
             const NORTH: &str = "29189846";
             let kind = adgang_api_types::OrgKind::Authority;
-            let token = api_token(&app, NORTH, kind, &[adgang_api_types::Right::SystemAdmin]);
+            let token = app.token_for(NORTH, kind, &[adgang_api_types::Right::SystemAdmin]);
             // Winter (CET, UTC+1) activation and summer (CEST, UTC+2) deactivation.
             let created = app
                 .post_as(

@@ -84,8 +84,7 @@ async fn vendor_publishes_edits_and_withdraws(client: Client, app: TestApp) -> R
     wait_for_text(&client, "#std-form h2", "Redigér standardsystem").await?;
     type_into(&client, "system-ips", "192.0.2.51").await?;
     click_and_wait(&client, "std-save", "#std-message", "Ændringen er gemt").await?;
-    let token = api_token(
-        &app,
+    let token = app.token_for(
         "30808460",
         adgang_api_types::OrgKind::Company,
         &[adgang_api_types::Right::SystemAdmin],

@@ -44,9 +44,12 @@ async fn into_virk(app: &TestApp, n: usize, point: Option<&str>) -> Vec<String> 
     ids
 }
 
+/// The stored messages of `ids`, every one of them (a loop over them asserts something).
 async fn stored(app: &TestApp, ids: &[String]) -> Vec<message::Model> {
     let among = message::Column::MessageId.is_in(ids.iter().cloned());
-    app.rows(message::Entity::find().filter(among)).await
+    let rows = app.rows(message::Entity::find().filter(among)).await;
+    assert_eq!(rows.len(), ids.len(), "every message is stored");
+    rows
 }
 
 async fn moved_events(app: &TestApp) -> Vec<message_events::Model> {

@@ -137,7 +137,7 @@ pub(crate) async fn fetch_mailbox(
 
 /// The messages waiting in the system `who`'s own mailbox.
 pub(crate) async fn waiting_for(app: &TestApp, who: &(String, String)) -> Vec<Value> {
-    fetch_mailbox(app, &who.0, who).await.json().await.unwrap()
+    expect_json(fetch_mailbox(app, &who.0, who).await, 200).await
 }
 
 /// The system `who` acknowledges `message_id` as collected from its own mailbox.

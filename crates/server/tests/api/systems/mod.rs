@@ -8,7 +8,9 @@ use adgang_api_types::{
 };
 use adgang_core::entity::actions_log;
 use adgang_systems::entity::system as system_entity;
-use adgang_test_support::{expect_json, field_codes, spawn_app_with_organisations, TestApp};
+use adgang_test_support::{
+    expect_json, field_codes, problem, spawn_app_with_organisations, TestApp,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -83,7 +85,7 @@ async fn created(app: &TestApp, cvr: &str, token: &str, body: &Value) -> SystemR
 
 /// Asserts that the problem `response` answers with has the field errors `expected`, sorted.
 async fn assert_codes(response: reqwest::Response, expected: &[(&str, &str)]) {
-    let problem: Problem = response.json().await.unwrap();
+    let problem = problem(response, 400).await;
     let expected: Vec<(String, String)> = expected
         .iter()
         .map(|(field, code)| ((*field).to_owned(), (*code).to_owned()))
