@@ -42,6 +42,8 @@ pub struct TestApp {
     /// The app's own writer connection: jobs a test runs beside the app share it as the
     /// server's jobs do (a second pool on SQLite would be a second writer the server never has).
     pub writer: DatabaseConnection,
+    /// A pool of its own beside the app's: what [`TestApp::db`] hands out.
+    direct: DatabaseConnection,
     /// The server's supervised jobs: their state and test hooks (issue 30).
     pub jobs: adgang_server::jobs::JobControl,
     _spa_dir: Option<TempDir>,
@@ -260,11 +262,10 @@ impl TestApp {
         }
     }
 
-    /// A direct connection to the app's database, for arranging and inspecting state.
+    /// A direct connection to the app's database, for arranging and inspecting state (one pool
+    /// per app, opened with it: tests poll through this).
     pub async fn db(&self) -> DatabaseConnection {
-        Database::connect(&self.database.url)
-            .await
-            .expect("connecting to the test database")
+        self.direct.clone()
     }
 
     /// The rows `select` finds, read on a fresh connection: what the app has written so far.
@@ -595,6 +596,9 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
     let writer = app.writer();
     let jobs = app.jobs();
     tokio::spawn(app.run_until_stopped());
+    let direct = Database::connect(&database.url)
+        .await
+        .expect("connecting to the test database");
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
@@ -611,6 +615,7 @@ pub async fn spawn_app_with(spa: Spa, customise: impl FnOnce(&mut Settings)) -> 
         clock,
         writer,
         jobs,
+        direct,
         _spa_dir: temp_spa,
     }
 }
