@@ -177,7 +177,7 @@ where
 }
 
 /// Kills the server binary as `kill -9` does and reaps it.
-fn kill_9(server: &mut Child) {
+pub(crate) fn kill_9(server: &mut Child) {
     server.kill().expect("kill -9");
     server.wait().unwrap();
 }

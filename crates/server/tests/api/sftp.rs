@@ -737,8 +737,7 @@ async fn issue_35_kill_9_while_a_bulk_file_is_taken_leaves_each_memo_taken_exact
         |taken| taken >= 200,
     )
     .await;
-    server.kill().unwrap();
-    server.wait().unwrap();
+    crate::durability::kill_9(&mut server);
     assert!(
         (1..MEMOS).contains(&at_kill),
         "killed mid-file ({at_kill} of {MEMOS} taken)"
@@ -758,8 +757,7 @@ async fn issue_35_kill_9_while_a_bulk_file_is_taken_leaves_each_memo_taken_exact
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    crate::durability::kill_9(&mut server);
     let done = done.expect("the file was taken after the restart");
     assert_eq!(
         (done.state.as_str(), done.accepted, done.refused),
